@@ -1,0 +1,104 @@
+//! Node settings, named like redis.conf, with Redis 7's defaults (facts §14).
+
+/// Cluster settings of one node. Field names follow redis.conf keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// `cluster-node-timeout`, ms.
+    pub node_timeout: u64,
+    /// `cluster-replica-validity-factor`.
+    pub replica_validity_factor: u64,
+    /// `repl-ping-replica-period`, seconds.
+    pub repl_ping_replica_period: u64,
+    /// `cluster-migration-barrier`.
+    pub migration_barrier: u32,
+    /// `cluster-require-full-coverage`.
+    pub require_full_coverage: bool,
+    /// `cluster-allow-reads-when-down`.
+    pub allow_reads_when_down: bool,
+    /// `cluster-allow-replica-migration`.
+    pub allow_replica_migration: bool,
+    /// `cluster-replica-no-failover`.
+    pub replica_no_failover: bool,
+    /// `cluster-ping-interval` (hidden debug setting): 0 means node_timeout / 2.
+    pub ping_interval: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            node_timeout: 15_000,
+            replica_validity_factor: 10,
+            repl_ping_replica_period: 10,
+            migration_barrier: 1,
+            require_full_coverage: true,
+            allow_reads_when_down: false,
+            allow_replica_migration: true,
+            replica_no_failover: false,
+            ping_interval: 0,
+        }
+    }
+}
+
+/// Redis's fixed constants (`cluster.h` / `cluster_legacy.h`).
+pub mod consts {
+    /// `clusterCron` runs every 100 ms.
+    pub const CRON_PERIOD_MS: u64 = 100;
+    /// Random pings go out on every 10th cron call: once a second.
+    pub const RANDOM_PING_EVERY: u64 = 10;
+    /// Random entries sampled for the once-a-second ping.
+    pub const RANDOM_PING_SAMPLES: usize = 5;
+    pub const FAIL_REPORT_VALIDITY_MULT: u64 = 2;
+    pub const FAIL_UNDO_TIME_MULT: u64 = 2;
+    pub const MF_TIMEOUT: u64 = 5000;
+    pub const MF_PAUSE_MULT: u64 = 2;
+    pub const SLAVE_MIGRATION_DELAY: u64 = 5000;
+    pub const BLACKLIST_TTL_MS: u64 = 60_000;
+    pub const WRITABLE_DELAY: u64 = 2000;
+    pub const MIN_REJOIN_DELAY: u64 = 500;
+    pub const MAX_REJOIN_DELAY: u64 = 5000;
+    pub const PORT_INCR: u16 = 10_000;
+    pub const PROTO_VER: u16 = 1;
+}
+
+impl Config {
+    /// `max(node_timeout, 1000)`: a handshake older than this is dropped.
+    pub fn handshake_timeout(&self) -> u64 {
+        self.node_timeout.max(1000)
+    }
+
+    /// The half-timeout ping rule's interval.
+    pub fn ping_interval(&self) -> u64 {
+        if self.ping_interval > 0 {
+            self.ping_interval
+        } else {
+            self.node_timeout / 2
+        }
+    }
+
+    /// Failure reports older than this are ignored.
+    pub fn fail_report_validity(&self) -> u64 {
+        self.node_timeout * consts::FAIL_REPORT_VALIDITY_MULT
+    }
+
+    /// `max(2 * node_timeout, 2000)`: how long one election attempt lasts.
+    pub fn failover_auth_timeout(&self) -> u64 {
+        (self.node_timeout * 2).max(2000)
+    }
+
+    /// A new election is attempted only after twice the auth timeout.
+    pub fn failover_auth_retry(&self) -> u64 {
+        self.failover_auth_timeout() * 2
+    }
+
+    /// The data-age limit past which a replica will not fail over automatically.
+    pub fn max_data_age(&self) -> u64 {
+        self.repl_ping_replica_period * 1000 + self.node_timeout * self.replica_validity_factor
+    }
+
+    /// `clamp(node_timeout, 500, 5000)`: how long a master that rejoins the
+    /// majority stays in FAIL state before accepting writes again.
+    pub fn rejoin_delay(&self) -> u64 {
+        self.node_timeout
+            .clamp(consts::MIN_REJOIN_DELAY, consts::MAX_REJOIN_DELAY)
+    }
+}

@@ -1,0 +1,1 @@
+//! Redis 7.0 cluster bus wire format (being written).

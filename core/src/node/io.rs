@@ -1,0 +1,123 @@
+//! What goes into a node and what comes out of it (the sans-IO contract).
+
+use crate::event::Event;
+use crate::id::NodeId;
+use crate::msg::Message;
+use crate::slot::SlotSet;
+use std::net::SocketAddr;
+
+/// Which of the two TCP links between a pair of nodes a bus message travels on.
+///
+/// Redis keeps one connection per ordered pair: A's *outbound* link to B carries
+/// A's PINGs and MEETs and B's replies. The distinction matters: only a PONG that
+/// arrives on our own outbound link answers our PING (`pong_received`), while a
+/// PONG broadcast after a promotion arrives on our inbound link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Link {
+    /// The sender's outbound link: it arrives on the receiver's inbound link.
+    Outbound,
+    /// A reply on the link the request came in on: it arrives on the
+    /// receiver's outbound link.
+    Reply,
+}
+
+/// An input to [`Node::handle`](super::Node::handle).
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// Time passed: run whatever is due (`clusterCron` every 100 ms).
+    Timeout,
+    /// A bus message arrived from the peer whose bus address is `from`.
+    /// `link` is the link it was *sent* on.
+    Bus {
+        from: SocketAddr,
+        link: Link,
+        msg: Message,
+    },
+    /// A replication stream frame from the master at `from`.
+    Repl { from: NodeId, frame: ReplFrame },
+    /// An operator action (the CLUSTER commands and the like).
+    Admin(Admin),
+}
+
+/// Operator actions, mirroring CLUSTER subcommands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Admin {
+    /// `CLUSTER MEET ip port [cport]`: `addr` is the peer's bus address.
+    Meet { addr: SocketAddr, port: u16 },
+    /// `CLUSTER ADDSLOTS`.
+    AddSlots(SlotSet),
+    /// `CLUSTER DELSLOTS`.
+    DelSlots(SlotSet),
+    /// `CLUSTER REPLICATE <id>`.
+    Replicate(NodeId),
+    /// `CLUSTER FAILOVER [FORCE|TAKEOVER]`.
+    Failover(FailoverMode),
+    /// `CLUSTER SET-CONFIG-EPOCH <e>`.
+    SetConfigEpoch(u64),
+    /// `CLUSTER BUMPEPOCH`.
+    BumpEpoch,
+    /// `CLUSTER FORGET <id>`.
+    Forget(NodeId),
+    /// `CLUSTER SETSLOT <slot> MIGRATING <id>`.
+    SetSlotMigrating(u16, NodeId),
+    /// `CLUSTER SETSLOT <slot> IMPORTING <id>`.
+    SetSlotImporting(u16, NodeId),
+    /// `CLUSTER SETSLOT <slot> STABLE`.
+    SetSlotStable(u16),
+    /// `CLUSTER SETSLOT <slot> NODE <id>`.
+    SetSlotNode(u16, NodeId),
+    /// A client write of `bytes` bytes reached this master: it grows the
+    /// replication offset (the replication stream carries it to replicas).
+    Write { bytes: u64 },
+}
+
+/// `CLUSTER FAILOVER` options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailoverMode {
+    /// Coordinated with the master: it pauses writes until the replica caught up.
+    Default,
+    /// No master handshake, still needs a majority of votes.
+    Force,
+    /// No vote at all: bump the epoch and take the slots.
+    Takeover,
+}
+
+/// The replication stream, reduced to what cluster failover depends on:
+/// offsets and liveness of the master link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplFrame {
+    /// Data up to `offset` (a write, or the periodic PING of
+    /// `repl-ping-replica-period`, which also advances the offset).
+    Data { offset: u64 },
+}
+
+/// What a node asks its host to do, or tells it.
+#[derive(Clone, Debug)]
+pub enum Output {
+    /// Send `msg` to the node whose bus address is `to`.
+    Send {
+        to: SocketAddr,
+        link: Link,
+        msg: Message,
+    },
+    /// Send a replication frame to replica `to` at bus address `addr`.
+    Repl {
+        to: NodeId,
+        addr: SocketAddr,
+        frame: ReplFrame,
+    },
+    /// Something happened.
+    Event(Event),
+}
+
+/// Why an admin action was refused, with Redis's error text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdminError(pub String);
+
+impl std::fmt::Display for AdminError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for AdminError {}

@@ -1,0 +1,131 @@
+//! Read-only snapshots of a node's beliefs, for UIs, checkers and `CLUSTER NODES`.
+
+use crate::flags::NodeFlags;
+use crate::id::NodeId;
+use crate::slot::SlotSet;
+use crate::time::Time;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::net::IpAddr;
+
+/// One node's whole view of the cluster at one instant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeView {
+    pub id: NodeId,
+    pub current_epoch: u64,
+    /// My configEpoch (a replica reports its master's, as Redis does).
+    pub my_epoch: u64,
+    pub last_vote_epoch: u64,
+    /// `cluster_state:ok`.
+    pub state_ok: bool,
+    /// Replication offset (master_repl_offset, or the replica's processed offset).
+    pub repl_offset: u64,
+    /// Every known node, myself included, ordered by ID.
+    pub nodes: Vec<PeerView>,
+    /// Open slots: slot → destination (MIGRATING).
+    pub migrating: BTreeMap<u16, NodeId>,
+    /// Open slots: slot → source (IMPORTING).
+    pub importing: BTreeMap<u16, NodeId>,
+    /// The replica's election, while one is scheduled or running.
+    pub election: Option<ElectionView>,
+    /// Masters' votes: the last time this node voted for a replica of each master.
+    pub voted_time: BTreeMap<NodeId, Time>,
+}
+
+/// What a node knows about one node (a `clusterNode` entry).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeerView {
+    pub id: NodeId,
+    pub ip: Option<IpAddr>,
+    pub port: u16,
+    pub cport: u16,
+    pub flags: NodeFlags,
+    pub master: Option<NodeId>,
+    /// Time of the outstanding PING, if any.
+    pub ping_sent: Option<Time>,
+    pub pong_received: Time,
+    pub config_epoch: u64,
+    /// Our outbound link to it is up (`connected` in CLUSTER NODES).
+    pub link_connected: bool,
+    /// Slots bound to this node in our `slots[]` table.
+    pub slots: SlotSet,
+    /// Failure reports about this node: reporter and time.
+    pub fail_reports: Vec<(NodeId, Time)>,
+    pub repl_offset: u64,
+}
+
+/// A replica's election state (`failover_auth_*` in `clusterState`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElectionView {
+    /// When the vote request is (or was) sent.
+    pub auth_time: Time,
+    pub rank: u32,
+    pub sent: bool,
+    pub epoch: u64,
+    pub votes: u32,
+    pub needed: u32,
+    pub manual: bool,
+}
+
+impl NodeView {
+    pub fn myself(&self) -> Option<&PeerView> {
+        self.nodes.iter().find(|n| n.id == self.id)
+    }
+
+    pub fn node(&self, id: NodeId) -> Option<&PeerView> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// The owner of `slot` in this node's view.
+    pub fn slot_owner(&self, slot: u16) -> Option<NodeId> {
+        self.nodes.iter().find(|n| n.slots.contains(slot)).map(|n| n.id)
+    }
+
+    /// `CLUSTER NODES` text. `unix_ms_at_zero` maps the host's `Time` to unix
+    /// ms (Redis prints ping/pong times as unix ms).
+    pub fn cluster_nodes(&self, unix_ms_at_zero: u64) -> String {
+        let mut out = String::new();
+        for n in &self.nodes {
+            let ip = n.ip.map(|ip| ip.to_string()).unwrap_or_default();
+            let master = n.master.map(|m| m.to_string()).unwrap_or_else(|| "-".into());
+            let ping = n.ping_sent.map_or(0, |t| t.ms() + unix_ms_at_zero);
+            let pong = if n.pong_received == Time::ZERO {
+                0
+            } else {
+                n.pong_received.ms() + unix_ms_at_zero
+            };
+            let link = if n.link_connected || n.id == self.id {
+                "connected"
+            } else {
+                "disconnected"
+            };
+            let _ = write!(
+                out,
+                "{} {}:{}@{} {} {} {} {} {} {}",
+                n.id,
+                ip,
+                n.port,
+                n.cport,
+                n.flags,
+                master,
+                ping,
+                pong,
+                n.config_epoch,
+                link
+            );
+            if !n.slots.is_empty() {
+                let _ = write!(out, " {}", n.slots);
+            }
+            if n.id == self.id {
+                for (slot, to) in &self.migrating {
+                    let _ = write!(out, " [{slot}->-{to}]");
+                }
+                for (slot, from) in &self.importing {
+                    let _ = write!(out, " [{slot}-<-{from}]");
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
