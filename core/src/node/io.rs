@@ -35,11 +35,9 @@ pub enum Input {
     },
     /// A replication stream frame from the master at `from`.
     Repl { from: NodeId, frame: ReplFrame },
-    /// An operator action (the CLUSTER commands and the like).
-    Admin(Admin),
 }
 
-/// Operator actions, mirroring CLUSTER subcommands.
+/// Operator actions, mirroring CLUSTER subcommands (see `Node::admin`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Admin {
     /// `CLUSTER MEET ip port [cport]`: `addr` is the peer's bus address.

@@ -1,7 +1,386 @@
 //! One Redis Cluster node as a sans-IO state machine.
+//!
+//! Drive it like quinn-proto or str0m: call [`Node::handle`] with the current
+//! time and an input, drain [`Node::poll_output`], and call again with
+//! [`Input::Timeout`] at [`Node::poll_timeout`]. The node never reads a clock,
+//! opens a socket or draws from global randomness, so a seed and a list of
+//! inputs reproduce a run exactly.
+//!
+//! The rules live in one file per concern, named after Redis's own functions:
+//! `cron` (clusterCron), `packet` (clusterProcessPacket), `gossip`, `failure`
+//! (PFAIL/FAIL), `failover` (elections and votes), `manual` (CLUSTER FAILOVER),
+//! `epochs` (configEpoch rules and UPDATE), `state` (cluster_state),
+//! `migration` (replica migration), `admin` (CLUSTER commands), `repl`.
 
+mod admin;
+mod cron;
+mod epochs;
+mod failover;
+mod failure;
+mod gossip;
 pub mod io;
+mod manual;
+mod migration;
+mod packet;
+mod peer;
+mod repl;
+mod state;
+mod table;
 pub mod view;
 
+pub use admin::AdminReply;
 pub use io::{Admin, AdminError, FailoverMode, Input, Link, Output, ReplFrame};
 pub use view::{ElectionView, NodeView, PeerView};
+
+use crate::config::{consts, Config};
+use crate::event::Event;
+use crate::flags::NodeFlags;
+use crate::id::NodeId;
+use crate::msg::{Body, Header, Message, MsgType};
+use crate::slot::SlotSet;
+use crate::time::Time;
+use peer::Peer;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::collections::{BTreeMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// `slots[]` entry for an unassigned slot.
+const NO_OWNER: u16 = u16::MAX;
+
+/// A Redis Cluster node: its own identity plus its beliefs about everyone else.
+///
+/// `Clone` is cheap enough for the simulator's time-travel snapshots.
+#[derive(Clone)]
+pub struct Node {
+    cfg: Config,
+    rng: ChaCha8Rng,
+    myself: NodeId,
+    /// The node table (`clusterState.nodes`), a slab so `slots[]` can hold
+    /// small indices; holes are reused.
+    peers: Vec<Option<Peer>>,
+    index: BTreeMap<NodeId, u16>,
+    /// Live slab indices, for uniform random picks (`dictGetRandomKey`).
+    order: Vec<u16>,
+    /// Slot → index of the owning node, or [`NO_OWNER`].
+    slots: Box<[u16]>,
+    /// Slots bound to anyone (full coverage needs 16384).
+    assigned: u32,
+    migrating: BTreeMap<u16, NodeId>,
+    importing: BTreeMap<u16, NodeId>,
+    current_epoch: u64,
+    last_vote_epoch: u64,
+    state_ok: bool,
+    /// Masters with at least one slot, as of the last state update (every quorum uses it).
+    size: u32,
+    /// Since when this node has been in the minority (CLUSTER_WRITABLE_DELAY / rejoin).
+    among_minority_time: Option<Time>,
+    /// When this node started (CLUSTER_WRITABLE_DELAY counts from it).
+    started: Time,
+    election: failover::Election,
+    manual: manual::ManualFailover,
+    repl: repl::Replication,
+    blacklist: BTreeMap<NodeId, Time>,
+    iteration: u64,
+    next_cron: Time,
+    stats_pfail_nodes: u32,
+    todo: u8,
+    /// The header bitmap, rebuilt only when slot ownership changes.
+    myslots_cache: Option<Arc<SlotSet>>,
+    out: VecDeque<Output>,
+    pub(crate) stats_sent: [u64; 11],
+    pub(crate) stats_received: [u64; 11],
+}
+
+/// Deferred work run after each input (`clusterBeforeSleep`).
+mod todo {
+    pub const HANDLE_FAILOVER: u8 = 1;
+    pub const UPDATE_STATE: u8 = 2;
+    pub const HANDLE_MANUALFAILOVER: u8 = 4;
+}
+
+impl Node {
+    /// A fresh node, alone in its cluster, as after `redis-server --cluster-enabled yes`.
+    ///
+    /// `addr` is its client address; the bus listens on `cport`. The node ID and
+    /// every later random choice come from `seed`.
+    pub fn new(cfg: Config, addr: SocketAddr, cport: u16, seed: u64, now: Time) -> Node {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let myself = NodeId::random(&mut rng);
+        let mut me = Peer::new(myself, NodeFlags(NodeFlags::MYSELF | NodeFlags::MASTER), now);
+        me.ip = Some(addr.ip());
+        me.port = addr.port();
+        me.cport = cport;
+        if cfg.replica_no_failover {
+            me.flags.set(NodeFlags::NOFAILOVER);
+        }
+        let mut node = Node {
+            cfg,
+            rng,
+            myself,
+            peers: Vec::new(),
+            index: BTreeMap::new(),
+            order: Vec::new(),
+            slots: vec![NO_OWNER; crate::slot::SLOTS as usize].into_boxed_slice(),
+            assigned: 0,
+            migrating: BTreeMap::new(),
+            importing: BTreeMap::new(),
+            current_epoch: 0,
+            last_vote_epoch: 0,
+            state_ok: false,
+            size: 0,
+            among_minority_time: None,
+            started: now,
+            election: failover::Election::default(),
+            manual: manual::ManualFailover::default(),
+            repl: repl::Replication::new(now),
+            blacklist: BTreeMap::new(),
+            iteration: 0,
+            next_cron: now + consts::CRON_PERIOD_MS,
+            stats_pfail_nodes: 0,
+            todo: 0,
+            myslots_cache: None,
+            out: VecDeque::new(),
+            stats_sent: [0; 11],
+            stats_received: [0; 11],
+        };
+        node.add_peer(me);
+        node
+    }
+
+    /// The same node after a crash and restart: it keeps what Redis keeps in
+    /// nodes.conf (identity, known nodes, flags, slots, epochs, last vote) and
+    /// loses the rest (links, pings, failure reports, elections, its data).
+    pub fn restart(&self, now: Time) -> Node {
+        let mut node = self.clone();
+        for peer in node.peers.iter_mut().flatten() {
+            peer.link = None;
+            peer.ping_sent = None;
+            peer.pong_received = if peer.pong_received > Time::ZERO {
+                now
+            } else {
+                Time::ZERO
+            };
+            peer.data_received = Time::ZERO;
+            peer.fail_reports.clear();
+            peer.orphaned_time = None;
+            peer.ctime = now;
+            if peer.failed() {
+                peer.fail_time = Some(now);
+            }
+        }
+        node.state_ok = false;
+        node.started = now;
+        node.among_minority_time = None;
+        node.election = failover::Election::default();
+        node.manual = manual::ManualFailover::default();
+        node.repl = repl::Replication::new(now);
+        node.iteration = 0;
+        node.next_cron = now + consts::CRON_PERIOD_MS;
+        node.todo = 0;
+        node.out.clear();
+        node.stats_sent = [0; 11];
+        node.stats_received = [0; 11];
+        node.myslots_cache = None;
+        node
+    }
+
+    pub fn id(&self) -> NodeId {
+        self.myself
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// Feeds one input. Time must not go backwards.
+    pub fn handle(&mut self, now: Time, input: Input) {
+        match input {
+            Input::Timeout => {
+                if now >= self.next_cron {
+                    self.cron(now);
+                    while self.next_cron <= now {
+                        self.next_cron = self.next_cron + consts::CRON_PERIOD_MS;
+                    }
+                }
+            }
+            Input::Bus { from, link, msg } => self.process_packet(now, from, link, msg),
+            Input::Repl { from, frame } => self.process_repl(now, from, frame),
+        }
+        self.before_sleep(now);
+    }
+
+    /// The next thing to do: a message to send, a replication frame, or an event.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.out.pop_front()
+    }
+
+    /// When to call [`handle`](Self::handle) with [`Input::Timeout`] next.
+    pub fn poll_timeout(&self) -> Option<Time> {
+        Some(self.next_cron)
+    }
+
+    /// `clusterBeforeSleep`: work deferred until the end of this input.
+    fn before_sleep(&mut self, now: Time) {
+        if self.todo & todo::HANDLE_MANUALFAILOVER != 0 && self.is_replica() {
+            self.todo &= !todo::HANDLE_MANUALFAILOVER;
+            self.handle_manual_failover(now);
+        }
+        if self.todo & todo::HANDLE_FAILOVER != 0 {
+            self.todo &= !todo::HANDLE_FAILOVER;
+            self.handle_replica_failover(now);
+        }
+        if self.todo & todo::UPDATE_STATE != 0 {
+            self.todo &= !todo::UPDATE_STATE;
+            self.update_state(now);
+        }
+    }
+
+    fn emit(&mut self, event: Event) {
+        self.out.push_back(Output::Event(event));
+    }
+
+    pub fn is_master(&self) -> bool {
+        self.me().is_master()
+    }
+
+    pub fn is_replica(&self) -> bool {
+        self.me().is_replica()
+    }
+
+    /// My master, if I am a replica.
+    pub fn master(&self) -> Option<NodeId> {
+        self.me().master
+    }
+
+    pub fn current_epoch(&self) -> u64 {
+        self.current_epoch
+    }
+
+    /// My configEpoch (a replica's is its master's, as `cluster_my_epoch` shows).
+    pub fn my_epoch(&self) -> u64 {
+        let me = self.me();
+        match me.master.and_then(|m| self.peer(m)) {
+            Some(master) if me.is_replica() => master.config_epoch,
+            _ => me.config_epoch,
+        }
+    }
+
+    pub fn state_ok(&self) -> bool {
+        self.state_ok
+    }
+
+    /// The owner of `slot` in this node's view.
+    pub fn slot_owner(&self, slot: u16) -> Option<NodeId> {
+        let idx = *self.slots.get(slot as usize)?;
+        self.peers
+            .get(idx as usize)
+            .and_then(|p| p.as_ref())
+            .map(|p| p.id)
+    }
+
+    /// Number of nodes this node knows, itself included (`cluster_known_nodes`).
+    pub fn known_nodes(&self) -> usize {
+        self.order.len()
+    }
+
+    /// `cluster_size`: masters serving at least one slot.
+    pub fn size(&self) -> u32 {
+        self.size
+    }
+
+    /// The replication offset this node announces.
+    pub fn repl_offset(&self) -> u64 {
+        self.repl.offset
+    }
+
+    /// True while a manual failover pauses client writes on this master.
+    pub fn writes_paused(&self, now: Time) -> bool {
+        self.manual.paused_until.is_some_and(|t| now < t)
+    }
+
+    /// Quorum of masters for FAIL and for elections: `size / 2 + 1`.
+    fn needed_quorum(&self) -> u32 {
+        self.size / 2 + 1
+    }
+
+    // ---- messages ----
+
+    /// `clusterBuildMessageHdr`.
+    fn header(&mut self) -> Header {
+        let me = self.me();
+        let (master_id, replicaof) = match me.master {
+            Some(m) if me.is_replica() => (m, Some(m)),
+            _ => (self.myself, None),
+        };
+        let config_epoch = self.peer(master_id).map_or(0, |p| p.config_epoch);
+        let (port, cport, flags) = (me.port, me.cport, me.flags);
+        let mut mflags = [0u8; 3];
+        if self.manual.end.is_some() && self.is_master() {
+            mflags[0] |= crate::msg::mflags::PAUSED;
+        }
+        Header {
+            port,
+            current_epoch: self.current_epoch,
+            config_epoch,
+            offset: self.repl.offset,
+            sender: self.myself,
+            myslots: self.myslots_of(master_id),
+            replicaof,
+            myip: String::new(),
+            pport: 0,
+            cport,
+            flags,
+            state_fail: !self.state_ok,
+            mflags,
+        }
+    }
+
+    /// The bitmap of `master_id`'s slots, shared between messages.
+    fn myslots_of(&mut self, master_id: NodeId) -> Arc<SlotSet> {
+        if let Some(cached) = &self.myslots_cache {
+            return cached.clone();
+        }
+        let set = Arc::new(self.slots_of(master_id));
+        self.myslots_cache = Some(set.clone());
+        set
+    }
+
+    /// Sends `body` to the peer `to` over `link`.
+    fn send(&mut self, to: NodeId, link: Link, body: Body) {
+        let Some(addr) = self.peer(to).and_then(|p| p.bus_addr()) else {
+            return;
+        };
+        self.send_to_addr(addr, link, body);
+    }
+
+    fn send_to_addr(&mut self, to: SocketAddr, link: Link, body: Body) {
+        let msg = Message {
+            header: self.header(),
+            body,
+        };
+        self.stats_sent[msg.kind() as usize] += 1;
+        self.out.push_back(Output::Send { to, link, msg });
+    }
+
+    /// `clusterBroadcastMessage`: to every linked node but myself and handshakes.
+    fn broadcast(&mut self, body: Body) {
+        let targets: Vec<NodeId> = self
+            .peers()
+            .filter(|p| p.id != self.myself && !p.in_handshake() && p.link.is_some())
+            .map(|p| p.id)
+            .collect();
+        for id in targets {
+            self.send(id, Link::Outbound, body.clone());
+        }
+    }
+
+    /// Counts a received message for `CLUSTER INFO`.
+    fn count_received(&mut self, kind: MsgType) {
+        self.stats_received[kind as usize] += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -67,6 +67,65 @@ pub struct ElectionView {
     pub manual: bool,
 }
 
+impl super::Node {
+    /// A snapshot of this node's beliefs.
+    pub fn view(&self) -> NodeView {
+        let mut nodes: Vec<PeerView> = self
+            .peers()
+            .map(|p| PeerView {
+                id: p.id,
+                ip: p.ip,
+                port: p.port,
+                cport: p.cport,
+                flags: p.flags,
+                master: p.master,
+                ping_sent: p.ping_sent,
+                pong_received: p.pong_received,
+                // Replicas show their master's epoch, as CLUSTER NODES does.
+                config_epoch: match p.master.and_then(|m| self.peer(m)) {
+                    Some(m) if p.is_replica() => m.config_epoch,
+                    _ => p.config_epoch,
+                },
+                link_connected: p.link.is_some(),
+                slots: self.slots_of(p.id),
+                fail_reports: p.fail_reports.clone(),
+                repl_offset: if p.id == self.myself {
+                    self.repl.offset
+                } else {
+                    p.repl_offset
+                },
+            })
+            .collect();
+        nodes.sort_by_key(|n| n.id);
+        let e = &self.election;
+        let election = (self.is_replica() && e.auth_time.is_some()).then(|| ElectionView {
+            auth_time: e.auth_time.unwrap_or_default(),
+            rank: e.rank,
+            sent: e.sent,
+            epoch: e.epoch,
+            votes: e.count,
+            needed: self.needed_quorum(),
+            manual: self.manual.end.is_some(),
+        });
+        NodeView {
+            id: self.myself,
+            current_epoch: self.current_epoch,
+            my_epoch: self.my_epoch(),
+            last_vote_epoch: self.last_vote_epoch,
+            state_ok: self.state_ok,
+            repl_offset: self.repl.offset,
+            nodes,
+            migrating: self.migrating.clone(),
+            importing: self.importing.clone(),
+            election,
+            voted_time: self
+                .peers()
+                .filter_map(|p| p.voted_time.map(|t| (p.id, t)))
+                .collect(),
+        }
+    }
+}
+
 impl NodeView {
     pub fn myself(&self) -> Option<&PeerView> {
         self.nodes.iter().find(|n| n.id == self.id)

@@ -1,0 +1,169 @@
+//! `clusterCron`: every 100 ms, links, pings, PFAIL, and the replica's duties.
+
+use super::Node;
+use crate::config::consts;
+use crate::event::Event;
+use crate::flags::NodeFlags;
+use crate::id::NodeId;
+use crate::msg::MsgType;
+use crate::time::Time;
+
+impl Node {
+    pub(super) fn cron(&mut self, now: Time) {
+        self.iteration += 1;
+        let node_timeout = self.cfg.node_timeout;
+        let handshake_timeout = self.cfg.handshake_timeout();
+        let mut update_state = false;
+
+        // Links and handshakes (clusterNodeCronHandleReconnect).
+        self.stats_pfail_nodes = 0;
+        for id in self.peer_ids() {
+            let Some(p) = self.peer(id) else { continue };
+            if id == self.myself || p.has(NodeFlags::NOADDR) {
+                continue;
+            }
+            let (pfail, handshake, ctime, linked) =
+                (p.has(NodeFlags::PFAIL), p.in_handshake(), p.ctime, p.link.is_some());
+            if pfail {
+                self.stats_pfail_nodes += 1;
+            }
+            if handshake && now.since(ctime) > handshake_timeout {
+                self.del_peer(id);
+                self.emit(Event::NodeRemoved { about: id });
+                continue;
+            }
+            if !linked {
+                self.connect(now, id);
+            }
+        }
+
+        // Once a second, ping the node with the oldest PONG among 5 random ones.
+        if self.iteration % consts::RANDOM_PING_EVERY == 0 {
+            let mut target: Option<(NodeId, Time)> = None;
+            for _ in 0..consts::RANDOM_PING_SAMPLES {
+                let Some(id) = self.random_peer() else { break };
+                let Some(p) = self.peer(id) else { continue };
+                if p.link.is_none()
+                    || p.ping_sent.is_some()
+                    || p.has(NodeFlags::MYSELF | NodeFlags::HANDSHAKE)
+                {
+                    continue;
+                }
+                if target.is_none_or(|(_, pong)| p.pong_received < pong) {
+                    target = Some((id, p.pong_received));
+                }
+            }
+            if let Some((id, _)) = target {
+                self.send_ping(now, id, MsgType::Ping);
+            }
+        }
+
+        // Per node: orphaned masters, link liveness, the half-timeout ping, PFAIL.
+        let mut orphaned_masters = 0u32;
+        let mut max_replicas = 0u32;
+        let mut this_replicas = 0u32;
+        let i_am_replica = self.is_replica();
+        let my_master = self.master();
+        for id in self.peer_ids() {
+            let Some(p) = self.peer(id) else { continue };
+            if p.has(NodeFlags::MYSELF | NodeFlags::NOADDR | NodeFlags::HANDSHAKE) {
+                continue;
+            }
+            if i_am_replica && p.is_master() && !p.failed() {
+                let ok = self.non_failing_replicas(id);
+                if ok == 0 && p.numslots > 0 && p.has(NodeFlags::MIGRATE_TO) {
+                    orphaned_masters += 1;
+                }
+                max_replicas = max_replicas.max(ok);
+                if my_master == Some(id) {
+                    this_replicas = ok;
+                }
+            }
+
+            // A link that sent a PING long ago and heard nothing is dropped,
+            // so the next cron reconnects (the outstanding ping is kept).
+            let p = self.peer(id).expect("still present");
+            if let (Some(link_time), Some(ping_sent)) = (p.link, p.ping_sent) {
+                if now.since(link_time) > node_timeout
+                    && now.since(ping_sent) > node_timeout / 2
+                    && now.since(p.data_received) > node_timeout / 2
+                {
+                    self.peer_mut(id).expect("present").link = None;
+                }
+            }
+
+            let p = self.peer(id).expect("still present");
+            if p.link.is_some()
+                && p.ping_sent.is_none()
+                && now.since(p.pong_received) > self.cfg.ping_interval()
+            {
+                self.send_ping(now, id, MsgType::Ping);
+                continue;
+            }
+
+            if self.manual.end.is_some()
+                && self.is_master()
+                && self.manual.replica == Some(id)
+                && p.link.is_some()
+            {
+                self.send_ping(now, id, MsgType::Ping);
+                continue;
+            }
+
+            let Some(ping_sent) = p.ping_sent else {
+                continue;
+            };
+            let delay = now.since(ping_sent).min(now.since(p.data_received));
+            if delay > node_timeout && !p.failing() {
+                self.peer_mut(id).expect("present").flags.set(NodeFlags::PFAIL);
+                self.emit(Event::Pfail { about: id });
+                update_state = true;
+                if self.is_master() && self.size == 1 {
+                    self.mark_failing_if_needed(now, id);
+                }
+            }
+        }
+
+        self.repl_cron(now);
+        self.manual_failover_check_timeout(now);
+        if self.is_replica() {
+            self.handle_manual_failover(now);
+            self.handle_replica_failover(now);
+            if orphaned_masters > 0
+                && max_replicas >= 2
+                && this_replicas == max_replicas
+                && self.cfg.allow_replica_migration
+            {
+                self.handle_replica_migration(now, max_replicas);
+            }
+        }
+
+        if update_state || !self.state_ok {
+            self.update_state(now);
+        }
+        self.blacklist.retain(|_, expire| *expire > now);
+    }
+
+    /// Creates the outbound link and greets the node: MEET if we were asked to
+    /// meet it, else PING (keeping an outstanding ping time, as Redis does).
+    fn connect(&mut self, now: Time, id: NodeId) {
+        let Some(p) = self.peer_mut(id) else { return };
+        if p.bus_addr().is_none() {
+            return;
+        }
+        p.link = Some(now);
+        let old_ping = p.ping_sent;
+        let kind = if p.has(NodeFlags::MEET) {
+            MsgType::Meet
+        } else {
+            MsgType::Ping
+        };
+        self.send_ping(now, id, kind);
+        if let Some(p) = self.peer_mut(id) {
+            if old_ping.is_some() {
+                p.ping_sent = old_ping;
+            }
+            p.flags.clear(NodeFlags::MEET);
+        }
+    }
+}

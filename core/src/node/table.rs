@@ -1,0 +1,294 @@
+//! The node table and the slot table: lookups and the primitive edits every
+//! rule is built from (`clusterAddNode`, `clusterDelNode`, `clusterAddSlot`,
+//! `clusterSetNodeAsMaster`, `clusterSetMaster`, …).
+
+use super::{peer::Peer, todo, Node, NO_OWNER};
+use crate::event::Event;
+use crate::flags::NodeFlags;
+use crate::id::NodeId;
+use crate::slot::SlotSet;
+use crate::time::Time;
+
+impl Node {
+    pub(super) fn me(&self) -> &Peer {
+        self.peer(self.myself).expect("myself is always in the table")
+    }
+
+    pub(super) fn me_mut(&mut self) -> &mut Peer {
+        let id = self.myself;
+        self.peer_mut(id).expect("myself is always in the table")
+    }
+
+    pub(super) fn peer(&self, id: NodeId) -> Option<&Peer> {
+        let idx = *self.index.get(&id)?;
+        self.peers[idx as usize].as_ref()
+    }
+
+    pub(super) fn peer_mut(&mut self, id: NodeId) -> Option<&mut Peer> {
+        let idx = *self.index.get(&id)?;
+        self.peers[idx as usize].as_mut()
+    }
+
+    /// Every known node, in table order (deterministic).
+    pub(super) fn peers(&self) -> impl Iterator<Item = &Peer> {
+        self.order
+            .iter()
+            .filter_map(|&i| self.peers[i as usize].as_ref())
+    }
+
+    /// IDs of every known node, so rules can edit the table while walking it.
+    pub(super) fn peer_ids(&self) -> Vec<NodeId> {
+        self.peers().map(|p| p.id).collect()
+    }
+
+    /// A uniformly random known node (`dictGetRandomKey`).
+    pub(super) fn random_peer(&mut self) -> Option<NodeId> {
+        use rand::Rng;
+        if self.order.is_empty() {
+            return None;
+        }
+        // Sample a u32, never a usize: the draw must be the same on wasm32.
+        let pick = self.rng.random_range(0..self.order.len() as u32);
+        let idx = self.order[pick as usize];
+        self.peers[idx as usize].as_ref().map(|p| p.id)
+    }
+
+    pub(super) fn add_peer(&mut self, peer: Peer) {
+        let id = peer.id;
+        let idx = match self.peers.iter().position(|p| p.is_none()) {
+            Some(hole) => {
+                self.peers[hole] = Some(peer);
+                hole as u16
+            }
+            None => {
+                self.peers.push(Some(peer));
+                (self.peers.len() - 1) as u16
+            }
+        };
+        self.index.insert(id, idx);
+        self.order.push(idx);
+    }
+
+    /// `clusterDelNode`: unbinds its slots, closes open slots that name it,
+    /// drops its failure reports everywhere and detaches it from its master.
+    pub(super) fn del_peer(&mut self, id: NodeId) {
+        let Some(&idx) = self.index.get(&id) else {
+            return;
+        };
+        self.migrating.retain(|_, n| *n != id);
+        self.importing.retain(|_, n| *n != id);
+        for peer in self.peers.iter_mut().flatten() {
+            peer.fail_reports.retain(|(reporter, _)| *reporter != id);
+        }
+        self.del_node_slots(id);
+        if let Some(master) = self.peer(id).and_then(|p| p.master) {
+            self.remove_replica(master, id);
+        }
+        let replicas = self.peer(id).map(|p| p.replicas.clone()).unwrap_or_default();
+        for r in replicas {
+            if let Some(p) = self.peer_mut(r) {
+                p.master = None;
+            }
+        }
+        self.peers[idx as usize] = None;
+        self.index.remove(&id);
+        self.order.retain(|&i| i != idx);
+        self.myslots_cache = None;
+    }
+
+    /// `clusterRenameNode`: a handshake node learns its real ID.
+    pub(super) fn rename_peer(&mut self, old: NodeId, new: NodeId) {
+        let Some(idx) = self.index.remove(&old) else {
+            return;
+        };
+        if let Some(p) = self.peers[idx as usize].as_mut() {
+            p.id = new;
+        }
+        self.index.insert(new, idx);
+    }
+
+    pub(super) fn slot_owner_idx(&self, slot: u16) -> Option<u16> {
+        let idx = self.slots[slot as usize];
+        (idx != NO_OWNER).then_some(idx)
+    }
+
+    pub(super) fn slot_owner_peer(&self, slot: u16) -> Option<&Peer> {
+        self.slot_owner_idx(slot)
+            .and_then(|i| self.peers[i as usize].as_ref())
+    }
+
+    /// `clusterAddSlot`: binds an unassigned slot.
+    pub(super) fn add_slot(&mut self, owner: NodeId, slot: u16) -> bool {
+        if self.slot_owner_idx(slot).is_some() {
+            return false;
+        }
+        let Some(&idx) = self.index.get(&owner) else {
+            return false;
+        };
+        self.slots[slot as usize] = idx;
+        self.assigned += 1;
+        if let Some(p) = self.peers[idx as usize].as_mut() {
+            p.numslots += 1;
+        }
+        self.myslots_cache = None;
+        true
+    }
+
+    /// `clusterDelSlot`: unbinds a slot (and closes its migration state).
+    pub(super) fn del_slot(&mut self, slot: u16) -> bool {
+        let Some(idx) = self.slot_owner_idx(slot) else {
+            return false;
+        };
+        self.slots[slot as usize] = NO_OWNER;
+        self.assigned -= 1;
+        if let Some(p) = self.peers[idx as usize].as_mut() {
+            p.numslots -= 1;
+        }
+        self.myslots_cache = None;
+        true
+    }
+
+    /// `clusterDelNodeSlots`.
+    pub(super) fn del_node_slots(&mut self, id: NodeId) {
+        let Some(&idx) = self.index.get(&id) else {
+            return;
+        };
+        if self.peers[idx as usize].as_ref().map_or(0, |p| p.numslots) == 0 {
+            return;
+        }
+        for slot in 0..crate::slot::SLOTS {
+            if self.slots[slot as usize] == idx {
+                self.del_slot(slot);
+            }
+        }
+    }
+
+    /// The slots bound to `id` in our table.
+    pub(super) fn slots_of(&self, id: NodeId) -> SlotSet {
+        let Some(&idx) = self.index.get(&id) else {
+            return SlotSet::new();
+        };
+        if self.peers[idx as usize].as_ref().map_or(0, |p| p.numslots) == 0 {
+            return SlotSet::new();
+        }
+        (0..crate::slot::SLOTS)
+            .filter(|&s| self.slots[s as usize] == idx)
+            .collect()
+    }
+
+    /// Rebinds `slots` to `owner` and reports it, one event per batch.
+    pub(super) fn bind_slots(&mut self, owner: NodeId, slots: &SlotSet) {
+        for s in slots.iter() {
+            self.del_slot(s);
+            self.add_slot(owner, s);
+        }
+        if !slots.is_empty() {
+            self.emit(Event::SlotOwner {
+                slots: slots.clone(),
+                owner,
+            });
+        }
+    }
+
+    /// `clusterNodeAddSlave`: also flags the master as a replica-migration target.
+    pub(super) fn add_replica(&mut self, master: NodeId, replica: NodeId) {
+        if let Some(m) = self.peer_mut(master) {
+            if !m.replicas.contains(&replica) {
+                m.replicas.push(replica);
+            }
+            m.flags.set(NodeFlags::MIGRATE_TO);
+        }
+    }
+
+    pub(super) fn remove_replica(&mut self, master: NodeId, replica: NodeId) {
+        if let Some(m) = self.peer_mut(master) {
+            m.replicas.retain(|r| *r != replica);
+        }
+    }
+
+    /// `clusterSetNodeAsMaster`.
+    pub(super) fn set_node_as_master(&mut self, id: NodeId) {
+        let Some(p) = self.peer(id) else { return };
+        if p.is_master() {
+            return;
+        }
+        if let Some(old) = p.master {
+            self.remove_replica(old, id);
+            if id != self.myself {
+                if let Some(p) = self.peer_mut(id) {
+                    p.flags.set(NodeFlags::MIGRATE_TO);
+                }
+            }
+        }
+        if let Some(p) = self.peer_mut(id) {
+            p.flags.clear(NodeFlags::SLAVE);
+            p.flags.set(NodeFlags::MASTER);
+            p.master = None;
+        }
+        if id == self.myself {
+            self.myslots_cache = None;
+            self.emit(Event::Role { master: None });
+        }
+        self.todo |= todo::UPDATE_STATE;
+    }
+
+    /// Records that `id` is a replica of `master` (from its own announcements).
+    pub(super) fn set_node_as_replica_of(&mut self, id: NodeId, master: NodeId) {
+        let Some(p) = self.peer_mut(id) else { return };
+        p.flags.clear(NodeFlags::MASTER | NodeFlags::MIGRATE_TO);
+        p.flags.set(NodeFlags::SLAVE);
+        let old = p.master.replace(master);
+        if old != Some(master) {
+            if let Some(old) = old {
+                self.remove_replica(old, id);
+            }
+            self.add_replica(master, id);
+        }
+    }
+
+    /// `clusterSetMaster`: I become (or stay) a replica, now of `master`.
+    pub(super) fn set_my_master(&mut self, now: Time, master: NodeId) {
+        if master == self.myself {
+            return;
+        }
+        let me = self.myself;
+        if self.is_master() {
+            self.migrating.clear();
+            self.importing.clear();
+        }
+        self.set_node_as_replica_of(me, master);
+        self.myslots_cache = None;
+        self.repl.set_master(now);
+        self.reset_manual_failover();
+        self.emit(Event::Role {
+            master: Some(master),
+        });
+        self.todo |= todo::UPDATE_STATE;
+    }
+
+    /// Replicas of `master` that are not FAIL (`clusterCountNonFailingSlaves`).
+    pub(super) fn non_failing_replicas(&self, master: NodeId) -> u32 {
+        self.peer(master).map_or(0, |m| {
+            m.replicas
+                .iter()
+                .filter(|r| self.peer(**r).is_some_and(|p| !p.failed()))
+                .count() as u32
+        })
+    }
+
+    /// `clusterGetMaxEpoch`: the greatest configEpoch known, or currentEpoch.
+    pub(super) fn max_epoch(&self) -> u64 {
+        self.peers()
+            .map(|p| p.config_epoch)
+            .max()
+            .unwrap_or(0)
+            .max(self.current_epoch)
+    }
+
+    /// Finds the node whose bus address is `addr` (a reply on our outbound link).
+    pub(super) fn peer_by_addr(&self, addr: std::net::SocketAddr) -> Option<NodeId> {
+        self.peers()
+            .find(|p| p.id != self.myself && p.bus_addr() == Some(addr))
+            .map(|p| p.id)
+    }
+}
