@@ -60,7 +60,7 @@ pub enum Event {
     /// currentEpoch or this node's configEpoch changed.
     Epoch { current: u64, config: u64 },
     /// Slots were bound to `owner` in this node's view.
-    SlotOwner { slots: SlotSet, owner: NodeId },
+    SlotOwner { slots: Box<SlotSet>, owner: NodeId },
     /// This node's role changed (`master: None` means it is now a master).
     Role { master: Option<NodeId> },
     /// This node's `cluster_state` changed.

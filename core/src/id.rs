@@ -33,7 +33,9 @@ impl NodeId {
     /// Reads the 40 raw bytes of a bus field; `None` unless every byte is `[a-z0-9]`
     /// or every byte is zero (the NULL name).
     pub fn from_wire(bytes: &[u8; 40]) -> Option<Self> {
-        let ok = bytes.iter().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+        let ok = bytes
+            .iter()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
             || bytes.iter().all(|&b| b == 0);
         ok.then_some(NodeId(*bytes))
     }
@@ -87,7 +89,10 @@ mod tests {
         let id = NodeId::random(&mut a);
         assert_eq!(id, NodeId::random(&mut b));
         assert_eq!(id.as_str().len(), 40);
-        assert!(id.as_str().bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(id
+            .as_str()
+            .bytes()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert_eq!(NodeId::parse(id.as_str()), Some(id));
     }
 

@@ -212,7 +212,11 @@ pub struct SlotParseError(pub String);
 
 impl fmt::Display for SlotParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid slot range '{}' (expected N or N-M, 0..16383)", self.0)
+        write!(
+            f,
+            "invalid slot range '{}' (expected N or N-M, 0..16383)",
+            self.0
+        )
     }
 }
 
@@ -280,7 +284,12 @@ mod tests {
             (b"a", 15495),
         ];
         for (key, slot) in cases {
-            assert_eq!(key_slot(key), *slot, "key {:?}", String::from_utf8_lossy(key));
+            assert_eq!(
+                key_slot(key),
+                *slot,
+                "key {:?}",
+                String::from_utf8_lossy(key)
+            );
         }
     }
 
@@ -328,7 +337,10 @@ mod tests {
         set.insert(5461);
         set.insert(7000);
         assert_eq!(set.to_string(), "0-5461 7000");
-        assert_eq!(SlotSet::parse("0-5460 5461").unwrap(), SlotSet::range(0, 5461));
+        assert_eq!(
+            SlotSet::parse("0-5460 5461").unwrap(),
+            SlotSet::range(0, 5461)
+        );
         assert_eq!(SlotSet::parse("0-5460 5461").unwrap().to_string(), "0-5461");
         assert_eq!(SlotSet::full().to_string(), "0-16383");
         assert_eq!(SlotSet::new().to_string(), "");

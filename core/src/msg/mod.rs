@@ -156,7 +156,10 @@ pub enum Body {
     Meet(Gossip),
     /// The node that failed.
     Fail(NodeId),
-    Publish { channel: Vec<u8>, message: Vec<u8> },
+    Publish {
+        channel: Vec<u8>,
+        message: Vec<u8>,
+    },
     FailoverAuthRequest,
     FailoverAuthAck,
     /// "This node owns these slots at this configEpoch."
@@ -171,7 +174,10 @@ pub enum Body {
         kind: u8,
         payload: Vec<u8>,
     },
-    PublishShard { channel: Vec<u8>, message: Vec<u8> },
+    PublishShard {
+        channel: Vec<u8>,
+        message: Vec<u8>,
+    },
 }
 
 /// Gossip entries and extensions of PING, PONG and MEET.

@@ -22,8 +22,12 @@ impl Node {
             if id == self.myself || p.has(NodeFlags::NOADDR) {
                 continue;
             }
-            let (pfail, handshake, ctime, linked) =
-                (p.has(NodeFlags::PFAIL), p.in_handshake(), p.ctime, p.link.is_some());
+            let (pfail, handshake, ctime, linked) = (
+                p.has(NodeFlags::PFAIL),
+                p.in_handshake(),
+                p.ctime,
+                p.link.is_some(),
+            );
             if pfail {
                 self.stats_pfail_nodes += 1;
             }
@@ -38,7 +42,7 @@ impl Node {
         }
 
         // Once a second, ping the node with the oldest PONG among 5 random ones.
-        if self.iteration % consts::RANDOM_PING_EVERY == 0 {
+        if self.iteration.is_multiple_of(consts::RANDOM_PING_EVERY) {
             let mut target: Option<(NodeId, Time)> = None;
             for _ in 0..consts::RANDOM_PING_SAMPLES {
                 let Some(id) = self.random_peer() else { break };
@@ -115,7 +119,10 @@ impl Node {
             };
             let delay = now.since(ping_sent).min(now.since(p.data_received));
             if delay > node_timeout && !p.failing() {
-                self.peer_mut(id).expect("present").flags.set(NodeFlags::PFAIL);
+                self.peer_mut(id)
+                    .expect("present")
+                    .flags
+                    .set(NodeFlags::PFAIL);
                 self.emit(Event::Pfail { about: id });
                 update_state = true;
                 if self.is_master() && self.size == 1 {

@@ -30,11 +30,10 @@ impl Node {
             self.election.cant_reason = None;
             return;
         };
-        let Some(master) = self.peer(master_id) else { return };
-        if (!master.failed() && !manual)
-            || (self.cfg.replica_no_failover && !manual)
-            || master.numslots == 0
-        {
+        let Some(master) = self.peer(master_id) else {
+            return;
+        };
+        if (!manual && (!master.failed() || self.cfg.replica_no_failover)) || master.numslots == 0 {
             self.election.cant_reason = None;
             return;
         }
@@ -171,10 +170,10 @@ impl Node {
             if force {
                 header.mflags[0] |= mflags::FORCEACK;
             }
-            let msg = crate::msg::Message {
+            let msg = Box::new(crate::msg::Message {
                 header,
                 body: Body::FailoverAuthRequest,
-            };
+            });
             self.stats_sent[msg.kind() as usize] += 1;
             self.out.push_back(super::Output::Send {
                 to: addr,
@@ -185,7 +184,12 @@ impl Node {
     }
 
     /// A master decides whether to vote for `requester`.
-    pub(super) fn send_failover_auth_if_needed(&mut self, now: Time, requester: NodeId, h: &Header) {
+    pub(super) fn send_failover_auth_if_needed(
+        &mut self,
+        now: Time,
+        requester: NodeId,
+        h: &Header,
+    ) {
         if self.is_replica() || self.me().numslots == 0 {
             return;
         }
@@ -202,7 +206,9 @@ impl Node {
             return deny(self, "already voted for this epoch");
         }
         let force = h.mflags[0] & mflags::FORCEACK != 0;
-        let Some(req) = self.peer(requester) else { return };
+        let Some(req) = self.peer(requester) else {
+            return;
+        };
         if req.is_master() {
             return deny(self, "it is a master node");
         }

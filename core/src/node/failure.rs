@@ -13,7 +13,9 @@ use crate::time::Time;
 impl Node {
     /// `clusterNodeAddFailureReport`: one report per reporting master, refreshed.
     pub(super) fn add_failure_report(&mut self, now: Time, about: NodeId, reporter: NodeId) {
-        let Some(p) = self.peer_mut(about) else { return };
+        let Some(p) = self.peer_mut(about) else {
+            return;
+        };
         match p.fail_reports.iter_mut().find(|(r, _)| *r == reporter) {
             Some(report) => report.1 = now,
             None => {
@@ -73,7 +75,9 @@ impl Node {
 
     /// A FAIL message forces the flag, no quorum check (the sender counted).
     pub(super) fn receive_fail(&mut self, now: Time, sender: NodeId, about: NodeId) {
-        let Some(p) = self.peer_mut(about) else { return };
+        let Some(p) = self.peer_mut(about) else {
+            return;
+        };
         if p.has(NodeFlags::FAIL | NodeFlags::MYSELF) {
             return;
         }
@@ -108,7 +112,10 @@ impl Node {
         } else {
             return;
         };
-        self.peer_mut(about).expect("present").flags.clear(NodeFlags::FAIL);
+        self.peer_mut(about)
+            .expect("present")
+            .flags
+            .clear(NodeFlags::FAIL);
         self.emit(Event::FailCleared { about, reason });
         self.todo |= todo::UPDATE_STATE;
     }

@@ -129,7 +129,8 @@ impl Node {
                 && !self.blacklist.contains_key(&g.node)
             {
                 let mut p = Peer::new(g.node, g.flags, now);
-                p.flags.clear(NodeFlags::MYSELF | NodeFlags::PFAIL | NodeFlags::FAIL);
+                p.flags
+                    .clear(NodeFlags::MYSELF | NodeFlags::PFAIL | NodeFlags::FAIL);
                 p.ip = gossip_ip(g).or(Some(from.ip()));
                 p.port = g.port;
                 p.cport = g.cport;
@@ -149,7 +150,11 @@ impl Node {
         let Some(p) = self.peer_mut(g.node) else {
             return;
         };
-        if p.ping_sent.is_some() || p.fail_reports.iter().any(|(_, t)| now.since(*t) <= validity) {
+        if p.ping_sent.is_some()
+            || p.fail_reports
+                .iter()
+                .any(|(_, t)| now.since(*t) <= validity)
+        {
             return;
         }
         let pongtime = Time(g.pong_received as u64 * 1000);
@@ -165,7 +170,9 @@ impl Node {
             return;
         }
         let Some(ip) = gossip_ip(g) else { return };
-        let Some(p) = self.peer_mut(g.node) else { return };
+        let Some(p) = self.peer_mut(g.node) else {
+            return;
+        };
         if p.failing() && (p.ip != Some(ip) || p.port != g.port || p.cport != g.cport) {
             p.ip = Some(ip);
             p.port = g.port;

@@ -31,7 +31,7 @@ pub enum Input {
     Bus {
         from: SocketAddr,
         link: Link,
-        msg: Message,
+        msg: Box<Message>,
     },
     /// A replication stream frame from the master at `from`.
     Repl { from: NodeId, frame: ReplFrame },
@@ -96,7 +96,7 @@ pub enum Output {
     Send {
         to: SocketAddr,
         link: Link,
-        msg: Message,
+        msg: Box<Message>,
     },
     /// Send a replication frame to replica `to` at bus address `addr`.
     Repl {

@@ -13,7 +13,9 @@ impl Node {
         if !self.state_ok {
             return;
         }
-        let Some(my_master) = self.master() else { return };
+        let Some(my_master) = self.master() else {
+            return;
+        };
         // My master must keep more than cluster-migration-barrier working
         // replicas (neither FAIL nor PFAIL) after I leave.
         let ok_replicas = self.peer(my_master).map_or(0, |m| {

@@ -108,7 +108,11 @@ impl Node {
     pub fn new(cfg: Config, addr: SocketAddr, cport: u16, seed: u64, now: Time) -> Node {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let myself = NodeId::random(&mut rng);
-        let mut me = Peer::new(myself, NodeFlags(NodeFlags::MYSELF | NodeFlags::MASTER), now);
+        let mut me = Peer::new(
+            myself,
+            NodeFlags(NodeFlags::MYSELF | NodeFlags::MASTER),
+            now,
+        );
         me.ip = Some(addr.ip());
         me.port = addr.port();
         me.cport = cport;
@@ -285,6 +289,11 @@ impl Node {
         self.order.len()
     }
 
+    /// The flags of every known node, myself included.
+    pub fn known_flags(&self) -> impl Iterator<Item = NodeFlags> + '_ {
+        self.peers().map(|p| p.flags)
+    }
+
     /// `cluster_size`: masters serving at least one slot.
     pub fn size(&self) -> u32 {
         self.size
@@ -356,10 +365,10 @@ impl Node {
     }
 
     fn send_to_addr(&mut self, to: SocketAddr, link: Link, body: Body) {
-        let msg = Message {
+        let msg = Box::new(Message {
             header: self.header(),
             body,
-        };
+        });
         self.stats_sent[msg.kind() as usize] += 1;
         self.out.push_back(Output::Send { to, link, msg });
     }
@@ -381,6 +390,3 @@ impl Node {
         self.stats_received[kind as usize] += 1;
     }
 }
-
-#[cfg(test)]
-mod tests;

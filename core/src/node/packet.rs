@@ -9,7 +9,13 @@ use crate::time::Time;
 use std::net::SocketAddr;
 
 impl Node {
-    pub(super) fn process_packet(&mut self, now: Time, from: SocketAddr, link: Link, msg: Message) {
+    pub(super) fn process_packet(
+        &mut self,
+        now: Time,
+        from: SocketAddr,
+        link: Link,
+        msg: Box<Message>,
+    ) {
         let kind = msg.kind();
         self.count_received(kind);
         let h = &msg.header;

@@ -11,7 +11,8 @@ use crate::time::Time;
 
 impl Node {
     pub(super) fn me(&self) -> &Peer {
-        self.peer(self.myself).expect("myself is always in the table")
+        self.peer(self.myself)
+            .expect("myself is always in the table")
     }
 
     pub(super) fn me_mut(&mut self) -> &mut Peer {
@@ -84,7 +85,10 @@ impl Node {
         if let Some(master) = self.peer(id).and_then(|p| p.master) {
             self.remove_replica(master, id);
         }
-        let replicas = self.peer(id).map(|p| p.replicas.clone()).unwrap_or_default();
+        let replicas = self
+            .peer(id)
+            .map(|p| p.replicas.clone())
+            .unwrap_or_default();
         for r in replicas {
             if let Some(p) = self.peer_mut(r) {
                 p.master = None;
@@ -184,7 +188,7 @@ impl Node {
         }
         if !slots.is_empty() {
             self.emit(Event::SlotOwner {
-                slots: slots.clone(),
+                slots: Box::new(slots.clone()),
                 owner,
             });
         }

@@ -137,7 +137,10 @@ impl NodeView {
 
     /// The owner of `slot` in this node's view.
     pub fn slot_owner(&self, slot: u16) -> Option<NodeId> {
-        self.nodes.iter().find(|n| n.slots.contains(slot)).map(|n| n.id)
+        self.nodes
+            .iter()
+            .find(|n| n.slots.contains(slot))
+            .map(|n| n.id)
     }
 
     /// `CLUSTER NODES` text. `unix_ms_at_zero` maps the host's `Time` to unix
@@ -146,7 +149,10 @@ impl NodeView {
         let mut out = String::new();
         for n in &self.nodes {
             let ip = n.ip.map(|ip| ip.to_string()).unwrap_or_default();
-            let master = n.master.map(|m| m.to_string()).unwrap_or_else(|| "-".into());
+            let master = n
+                .master
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "-".into());
             let ping = n.ping_sent.map_or(0, |t| t.ms() + unix_ms_at_zero);
             let pong = if n.pong_received == Time::ZERO {
                 0
@@ -161,16 +167,7 @@ impl NodeView {
             let _ = write!(
                 out,
                 "{} {}:{}@{} {} {} {} {} {} {}",
-                n.id,
-                ip,
-                n.port,
-                n.cport,
-                n.flags,
-                master,
-                ping,
-                pong,
-                n.config_epoch,
-                link
+                n.id, ip, n.port, n.cport, n.flags, master, ping, pong, n.config_epoch, link
             );
             if !n.slots.is_empty() {
                 let _ = write!(out, " {}", n.slots);

@@ -1,0 +1,482 @@
+//! A deterministic discrete-event simulator that drives real [`Node`]s over a
+//! simulated network, for tests, lessons, the CLI and the web app alike.
+//!
+//! The run is a pure function of (scenario, seed, actions): the next event is
+//! the earliest node timeout or message delivery, ties broken by a sequence
+//! number, and all randomness comes from seeded ChaCha8 streams.
+
+mod net;
+mod scenario;
+mod trace;
+
+pub use net::{InFlight, NetConfig, Partitions, Payload};
+pub use scenario::{Scenario, ScenarioError};
+pub use trace::{Names, TraceEvent};
+
+use crate::config::Config;
+use crate::id::NodeId;
+use crate::node::{Admin, AdminError, AdminReply, Input, Node, Output};
+use crate::time::Time;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+
+/// Whether a simulated process is running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Up,
+    /// Killed (`kill -9`): inputs are lost until restart.
+    Crashed,
+    /// Stopped (`SIGSTOP`): inputs wait in its socket buffers.
+    Paused,
+}
+
+/// One simulated process.
+#[derive(Clone)]
+pub struct SimNode {
+    pub name: String,
+    pub node: Node,
+    pub status: Status,
+    pub bus_addr: SocketAddr,
+    /// Messages that reached it while paused, delivered on resume.
+    backlog: Vec<InFlight>,
+}
+
+/// The simulator. `Clone` is a snapshot for time travel.
+#[derive(Clone)]
+pub struct Sim {
+    now: Time,
+    nodes: Vec<SimNode>,
+    by_addr: BTreeMap<SocketAddr, usize>,
+    by_id: BTreeMap<NodeId, usize>,
+    /// In-flight messages by (delivery time, sequence).
+    queue: BTreeMap<(Time, u64), InFlight>,
+    /// Node timers by (time, node index).
+    timers: BTreeSet<(Time, usize)>,
+    timer_of: Vec<Option<Time>>,
+    /// Last delivery time per directed pair, to keep links FIFO.
+    link_clock: BTreeMap<(usize, usize), Time>,
+    seq: u64,
+    rng: ChaCha8Rng,
+    net: NetConfig,
+    partitions: Partitions,
+    trace: Vec<TraceEvent>,
+    /// Client writes applied every this many ms to each master (offsets grow).
+    write_every: Option<u64>,
+    next_write: Time,
+    stats: SimStats,
+}
+
+/// Counters of a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SimStats {
+    pub delivered: u64,
+    pub dropped: u64,
+    pub bytes: u64,
+    pub events: u64,
+}
+
+impl Sim {
+    /// An empty simulation: no nodes yet (see [`Scenario::build`]).
+    pub fn new(seed: u64, net: NetConfig) -> Sim {
+        Sim {
+            now: Time::ZERO,
+            nodes: Vec::new(),
+            by_addr: BTreeMap::new(),
+            by_id: BTreeMap::new(),
+            queue: BTreeMap::new(),
+            timers: BTreeSet::new(),
+            timer_of: Vec::new(),
+            link_clock: BTreeMap::new(),
+            seq: 0,
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6e65_7477_6f72_6b21),
+            net,
+            partitions: Partitions::default(),
+            trace: Vec::new(),
+            write_every: None,
+            next_write: Time::ZERO,
+            stats: SimStats::default(),
+        }
+    }
+
+    /// Starts a node process named `name` listening on 127.0.0.1:`port`.
+    pub fn add_node(&mut self, name: &str, port: u16, cfg: Config, seed: u64) -> usize {
+        let ip = std::net::IpAddr::from([127, 0, 0, 1]);
+        let cport = port.wrapping_add(crate::config::consts::PORT_INCR);
+        let node = Node::new(cfg, SocketAddr::new(ip, port), cport, seed, self.now);
+        let idx = self.nodes.len();
+        let bus_addr = SocketAddr::new(ip, cport);
+        self.by_addr.insert(bus_addr, idx);
+        self.by_id.insert(node.id(), idx);
+        self.nodes.push(SimNode {
+            name: name.to_string(),
+            node,
+            status: Status::Up,
+            bus_addr,
+            backlog: Vec::new(),
+        });
+        self.timer_of.push(None);
+        self.reschedule(idx);
+        idx
+    }
+
+    /// Applies client writes of `bytes` to every up master every `every_ms`.
+    pub fn set_write_load(&mut self, every_ms: Option<u64>) {
+        self.write_every = every_ms;
+        self.next_write = self.now + every_ms.unwrap_or(0);
+    }
+
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    pub fn nodes(&self) -> &[SimNode] {
+        &self.nodes
+    }
+
+    pub fn node(&self, idx: usize) -> &Node {
+        &self.nodes[idx].node
+    }
+
+    pub fn status(&self, idx: usize) -> Status {
+        self.nodes[idx].status
+    }
+
+    /// The index of the node named `name` (`A`, `B1`…).
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.name == name)
+    }
+
+    /// The index of the node with this ID.
+    pub fn index_of_id(&self, id: NodeId) -> Option<usize> {
+        self.by_id.get(&id).copied()
+    }
+
+    pub fn trace(&self) -> &[TraceEvent] {
+        &self.trace
+    }
+
+    pub fn stats(&self) -> &SimStats {
+        &self.stats
+    }
+
+    pub fn partitions(&self) -> &Partitions {
+        &self.partitions
+    }
+
+    /// Messages currently on the wire, earliest delivery first.
+    pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
+        self.queue.values()
+    }
+
+    /// Runs an operator action on node `idx` now.
+    pub fn admin(&mut self, idx: usize, action: Admin) -> Result<AdminReply, AdminError> {
+        if self.nodes[idx].status != Status::Up {
+            return Err(AdminError(format!(
+                "node {} is not running",
+                self.nodes[idx].name
+            )));
+        }
+        let now = self.now;
+        let reply = self.nodes[idx].node.admin(now, action);
+        self.drain(idx);
+        reply
+    }
+
+    // ---- faults ----
+
+    /// `kill -9`: the process stops; messages to it are lost.
+    pub fn crash(&mut self, idx: usize) {
+        self.nodes[idx].status = Status::Crashed;
+        self.nodes[idx].backlog.clear();
+        self.reschedule(idx);
+    }
+
+    /// Restarts a crashed or paused process: it keeps its nodes.conf.
+    pub fn restart(&mut self, idx: usize) {
+        let now = self.now;
+        let n = &mut self.nodes[idx];
+        n.node = n.node.restart(now);
+        n.status = Status::Up;
+        n.backlog.clear();
+        self.reschedule(idx);
+    }
+
+    /// `kill -STOP`.
+    pub fn pause(&mut self, idx: usize) {
+        if self.nodes[idx].status == Status::Up {
+            self.nodes[idx].status = Status::Paused;
+            self.reschedule(idx);
+        }
+    }
+
+    /// `kill -CONT`: the process catches up with its timers and socket buffers.
+    pub fn resume(&mut self, idx: usize) {
+        if self.nodes[idx].status != Status::Paused {
+            return;
+        }
+        self.nodes[idx].status = Status::Up;
+        let backlog = std::mem::take(&mut self.nodes[idx].backlog);
+        for m in backlog {
+            self.deliver(m);
+        }
+        let now = self.now;
+        self.nodes[idx].node.handle(now, Input::Timeout);
+        self.drain(idx);
+    }
+
+    /// Cuts the network between two groups, both ways.
+    pub fn partition(&mut self, a: &[usize], b: &[usize]) {
+        self.partitions.cut_between(a, b);
+    }
+
+    /// Cuts `from → to` only.
+    pub fn partition_one_way(&mut self, from: usize, to: usize) {
+        self.partitions.cut_one_way(from, to);
+    }
+
+    /// Cuts `idx` from everyone.
+    pub fn isolate(&mut self, idx: usize) {
+        let others: Vec<usize> = (0..self.nodes.len()).filter(|&i| i != idx).collect();
+        self.partitions.cut_between(&[idx], &others);
+    }
+
+    pub fn heal(&mut self) {
+        self.partitions.heal();
+    }
+
+    /// Drops one in-flight message by its id; returns whether it existed.
+    pub fn drop_message(&mut self, id: u64) -> bool {
+        let key = self.queue.iter().find(|(_, m)| m.id == id).map(|(k, _)| *k);
+        match key {
+            Some(k) => {
+                self.queue.remove(&k);
+                self.stats.dropped += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    // ---- running ----
+
+    /// When the next event happens, if any.
+    pub fn next_event_time(&self) -> Option<Time> {
+        let msg = self.queue.keys().next().map(|(t, _)| *t);
+        let timer = self.timers.iter().next().map(|(t, _)| *t);
+        let write = self.write_every.map(|_| self.next_write);
+        [msg, timer, write].into_iter().flatten().min()
+    }
+
+    /// Processes the next event (all that happen at its instant for one
+    /// target). Returns false when nothing is left to do.
+    pub fn step(&mut self) -> bool {
+        let Some(t) = self.next_event_time() else {
+            return false;
+        };
+        self.now = self.now.max(t);
+        if self.write_every.is_some() && self.next_write <= self.now {
+            self.apply_writes();
+            return true;
+        }
+        let first_msg = self.queue.keys().next().copied();
+        let first_timer = self.timers.iter().next().copied();
+        match (first_msg, first_timer) {
+            (Some((mt, seq)), Some((tt, _))) if mt <= tt => self.pop_message((mt, seq)),
+            (Some(key), None) => self.pop_message(key),
+            (_, Some((tt, idx))) => {
+                self.timers.remove(&(tt, idx));
+                self.timer_of[idx] = None;
+                let now = self.now;
+                self.nodes[idx].node.handle(now, Input::Timeout);
+                self.drain(idx);
+            }
+            (None, None) => return false,
+        }
+        true
+    }
+
+    /// Runs every event up to and including time `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: Time) {
+        while self.next_event_time().is_some_and(|next| next <= t) {
+            self.step();
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Runs until `pred` holds (checked after each event) or `limit` passes.
+    /// Returns whether `pred` held.
+    pub fn run_until_pred(&mut self, limit: Time, mut pred: impl FnMut(&Sim) -> bool) -> bool {
+        loop {
+            if pred(self) {
+                return true;
+            }
+            match self.next_event_time() {
+                Some(next) if next <= limit => {
+                    self.step();
+                }
+                _ => {
+                    self.now = self.now.max(limit);
+                    return pred(self);
+                }
+            }
+        }
+    }
+
+    fn apply_writes(&mut self) {
+        let every = self.write_every.unwrap_or(1000);
+        self.next_write = self.now + every;
+        for idx in 0..self.nodes.len() {
+            if self.nodes[idx].status == Status::Up && self.nodes[idx].node.is_master() {
+                let now = self.now;
+                // Paused writes (manual failover) are simply not applied.
+                let _ = self.nodes[idx].node.admin(now, Admin::Write { bytes: 64 });
+                self.drain(idx);
+            }
+        }
+    }
+
+    fn pop_message(&mut self, key: (Time, u64)) {
+        if let Some(m) = self.queue.remove(&key) {
+            self.deliver(m);
+        }
+    }
+
+    fn deliver(&mut self, m: InFlight) {
+        let to = m.to;
+        if self.partitions.blocks(m.from, to) {
+            self.stats.dropped += 1;
+            return;
+        }
+        match self.nodes[to].status {
+            Status::Crashed => {
+                self.stats.dropped += 1;
+                return;
+            }
+            Status::Paused => {
+                self.nodes[to].backlog.push(m);
+                return;
+            }
+            Status::Up => {}
+        }
+        self.stats.delivered += 1;
+        let input = match m.payload {
+            Payload::Bus { from, link, msg } => Input::Bus { from, link, msg },
+            Payload::Repl { from, frame } => Input::Repl { from, frame },
+        };
+        let now = self.now;
+        self.nodes[to].node.handle(now, input);
+        self.drain(to);
+    }
+
+    /// Collects a node's outputs: messages go on the wire, events to the trace.
+    fn drain(&mut self, idx: usize) {
+        while let Some(out) = self.nodes[idx].node.poll_output() {
+            match out {
+                Output::Send { to, link, msg } => {
+                    let from = self.nodes[idx].bus_addr;
+                    let bytes = msg.encoded_len();
+                    self.transmit(idx, to, bytes, Payload::Bus { from, link, msg });
+                }
+                Output::Repl { addr, frame, .. } => {
+                    let from = self.nodes[idx].node.id();
+                    self.transmit(idx, addr, 32, Payload::Repl { from, frame });
+                }
+                Output::Event(event) => {
+                    self.stats.events += 1;
+                    self.trace.push(TraceEvent {
+                        t: self.now,
+                        node: idx,
+                        event,
+                    });
+                }
+            }
+        }
+        self.reschedule(idx);
+    }
+
+    fn transmit(&mut self, from: usize, to_addr: SocketAddr, bytes: usize, payload: Payload) {
+        let Some(&to) = self.by_addr.get(&to_addr) else {
+            self.stats.dropped += 1;
+            return;
+        };
+        if self.partitions.blocks(from, to) || self.chance(self.net.loss) {
+            self.stats.dropped += 1;
+            return;
+        }
+        let copies = if self.chance(self.net.duplication) {
+            2
+        } else {
+            1
+        };
+        for _ in 0..copies {
+            let jitter = if self.net.jitter_ms > 0 {
+                self.rng.random_range(0..=self.net.jitter_ms)
+            } else {
+                0
+            };
+            let earliest = self.now + self.net.min_latency_ms + jitter;
+            let last = self
+                .link_clock
+                .get(&(from, to))
+                .copied()
+                .unwrap_or(Time::ZERO);
+            let deliver_at = earliest.max(last);
+            self.link_clock.insert((from, to), deliver_at);
+            self.seq += 1;
+            self.stats.bytes += bytes as u64;
+            self.queue.insert(
+                (deliver_at, self.seq),
+                InFlight {
+                    id: self.seq,
+                    from,
+                    to,
+                    sent_at: self.now,
+                    deliver_at,
+                    bytes,
+                    payload: payload.clone(),
+                },
+            );
+        }
+    }
+
+    /// A biased coin from the network's own stream (no draw when p is 0).
+    fn chance(&mut self, p: f64) -> bool {
+        if p <= 0.0 {
+            return false;
+        }
+        let draw = (self.rng.random::<u64>() >> 11) as f64 / (1u64 << 53) as f64;
+        draw < p
+    }
+
+    fn reschedule(&mut self, idx: usize) {
+        if let Some(old) = self.timer_of[idx].take() {
+            self.timers.remove(&(old, idx));
+        }
+        if self.nodes[idx].status != Status::Up {
+            return;
+        }
+        if let Some(t) = self.nodes[idx].node.poll_timeout() {
+            let t = t.max(self.now);
+            self.timers.insert((t, idx));
+            self.timer_of[idx] = Some(t);
+        }
+    }
+}
+
+impl Names for Sim {
+    fn node_name(&self, idx: usize) -> String {
+        self.nodes
+            .get(idx)
+            .map(|n| n.name.clone())
+            .unwrap_or_else(|| format!("#{idx}"))
+    }
+
+    fn id_name(&self, id: NodeId) -> String {
+        match self.by_id.get(&id) {
+            Some(&i) => self.nodes[i].name.clone(),
+            None => id.short().to_string(),
+        }
+    }
+}

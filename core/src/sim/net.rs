@@ -1,0 +1,120 @@
+//! The simulated network: latency, jitter, loss, duplication, partitions, and
+//! the messages in flight.
+
+use crate::id::NodeId;
+use crate::msg::{Message, MsgType};
+use crate::node::{Link, ReplFrame};
+use crate::time::Time;
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+
+/// How the network behaves. Latency is `min_latency_ms + U[0, jitter_ms]` per
+/// message, never reordering messages on one link (TCP keeps order).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetConfig {
+    pub min_latency_ms: u64,
+    pub jitter_ms: u64,
+    /// Probability that a message is lost (0.0 ..= 1.0).
+    pub loss: f64,
+    /// Probability that a message is delivered twice.
+    pub duplication: f64,
+}
+
+impl Default for NetConfig {
+    fn default() -> Self {
+        NetConfig {
+            min_latency_ms: 1,
+            jitter_ms: 2,
+            loss: 0.0,
+            duplication: 0.0,
+        }
+    }
+}
+
+/// What travels: a cluster bus message or a replication frame.
+#[derive(Clone, Debug)]
+pub enum Payload {
+    Bus {
+        from: SocketAddr,
+        link: Link,
+        msg: Box<Message>,
+    },
+    Repl {
+        from: NodeId,
+        frame: ReplFrame,
+    },
+}
+
+impl Payload {
+    /// The bus message type, `None` for replication traffic.
+    pub fn kind(&self) -> Option<MsgType> {
+        match self {
+            Payload::Bus { msg, .. } => Some(msg.kind()),
+            Payload::Repl { .. } => None,
+        }
+    }
+
+    /// A short label for animations and logs.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Payload::Bus { msg, .. } => msg.kind().name(),
+            Payload::Repl { .. } => "REPL",
+        }
+    }
+}
+
+/// A message on its way, visible to the app for animation.
+#[derive(Clone, Debug)]
+pub struct InFlight {
+    /// Unique per run, so one message can be dropped by hand.
+    pub id: u64,
+    pub from: usize,
+    pub to: usize,
+    pub sent_at: Time,
+    pub deliver_at: Time,
+    /// Size in bytes on the wire (Redis's real frame size for bus messages).
+    pub bytes: usize,
+    pub payload: Payload,
+}
+
+/// Which directed pairs cannot talk.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Partitions {
+    blocked: BTreeSet<(usize, usize)>,
+}
+
+impl Partitions {
+    pub fn blocks(&self, from: usize, to: usize) -> bool {
+        self.blocked.contains(&(from, to))
+    }
+
+    /// Cuts `from → to` only (a one-way partition).
+    pub fn cut_one_way(&mut self, from: usize, to: usize) {
+        if from != to {
+            self.blocked.insert((from, to));
+        }
+    }
+
+    /// Cuts both directions between every node of `a` and every node of `b`.
+    pub fn cut_between(&mut self, a: &[usize], b: &[usize]) {
+        for &x in a {
+            for &y in b {
+                self.cut_one_way(x, y);
+                self.cut_one_way(y, x);
+            }
+        }
+    }
+
+    pub fn heal(&mut self) {
+        self.blocked.clear();
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.blocked.is_empty()
+    }
+
+    /// The cut directed pairs.
+    pub fn pairs(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.blocked.iter().copied()
+    }
+}

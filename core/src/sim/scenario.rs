@@ -1,0 +1,215 @@
+//! Scenarios: a cluster shape, settings and a seed, formed the way
+//! `redis-cli --cluster create` forms a real one.
+
+use super::{NetConfig, Sim};
+use crate::config::Config;
+use crate::flags::NodeFlags;
+use crate::node::Admin;
+use crate::slot::{SlotSet, SLOTS};
+use crate::time::Time;
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+
+/// What to simulate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub masters: usize,
+    /// Replicas per master.
+    pub replicas: usize,
+    pub config: Config,
+    pub seed: u64,
+    pub net: NetConfig,
+    /// Client port of the first node; bus ports are +10000.
+    pub base_port: u16,
+    /// Client writes to every master every this many ms (`None`: no load).
+    pub write_every_ms: Option<u64>,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            masters: 3,
+            replicas: 1,
+            config: Config::default(),
+            seed: 1,
+            net: NetConfig::default(),
+            base_port: 7000,
+            write_every_ms: Some(100),
+        }
+    }
+}
+
+/// A scenario that cannot be built, with the reason in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError(pub String);
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Friendly names: masters `A`…`Z`, `AA`…; replicas `A1`, `A2`…
+pub fn master_name(i: usize) -> String {
+    let mut name = String::new();
+    let mut n = i + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        name.insert(0, (b'A' + rem as u8) as char);
+        n = (n - 1) / 26;
+    }
+    name
+}
+
+/// A per-node seed from the scenario seed and the node index (SplitMix64),
+/// so nodes draw independent but reproducible streams.
+fn node_seed(seed: u64, idx: usize) -> u64 {
+    let mut z = seed.wrapping_add((idx as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// `redis-cli --cluster create`'s slot split: master i gets
+/// `lround(cursor + 16384/m - 1)` as its last slot (0-5460, 5461-10922, 10923-16383).
+pub fn slot_split(masters: usize) -> Vec<SlotSet> {
+    let per = SLOTS as f64 / masters as f64;
+    let mut first = 0u32;
+    let mut cursor = 0f64;
+    (0..masters)
+        .map(|i| {
+            let last = if i == masters - 1 {
+                SLOTS as u32 - 1
+            } else {
+                (cursor + per - 1.0).round() as u32
+            };
+            let set = SlotSet::range(first as u16, last as u16);
+            first = last + 1;
+            cursor += per;
+            set
+        })
+        .collect()
+}
+
+impl Scenario {
+    /// Checks the shape before anything runs.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.masters < 1 {
+            return Err(ScenarioError("--masters must be at least 1".into()));
+        }
+        let total = self.masters * (1 + self.replicas);
+        if total > 2000 {
+            return Err(ScenarioError(format!(
+                "{total} nodes is more than the simulator's limit of 2000"
+            )));
+        }
+        if self.base_port as usize + total > 55535 {
+            return Err(ScenarioError(
+                "--base-port leaves no room for the bus ports (+10000)".into(),
+            ));
+        }
+        if self.config.node_timeout == 0 {
+            return Err(ScenarioError("--node-timeout must be positive".into()));
+        }
+        if !(0.0..=1.0).contains(&self.net.loss) || !(0.0..=1.0).contains(&self.net.duplication) {
+            return Err(ScenarioError(
+                "loss and duplication are probabilities (0..1)".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Node names in index order: masters first, then replicas.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = (0..self.masters).map(master_name).collect();
+        for r in 1..=self.replicas {
+            for m in 0..self.masters {
+                names.push(format!("{}{}", master_name(m), r));
+            }
+        }
+        names
+    }
+
+    /// Starts the processes and forms the cluster like `redis-cli --cluster
+    /// create`: ADDSLOTS on masters, SET-CONFIG-EPOCH 1..N, MEET the first
+    /// node, wait until everyone knows everyone, then REPLICATE, and wait
+    /// until every node reports `cluster_state:ok` and sees every replica.
+    pub fn build(&self) -> Result<Sim, ScenarioError> {
+        self.validate()?;
+        let mut sim = Sim::new(self.seed, self.net.clone());
+        let names = self.names();
+        for (i, name) in names.iter().enumerate() {
+            let port = self.base_port + i as u16;
+            sim.add_node(name, port, self.config.clone(), node_seed(self.seed, i));
+        }
+        let admin = |sim: &mut Sim, idx: usize, action: Admin| {
+            sim.admin(idx, action)
+                .map_err(|e| ScenarioError(format!("forming the cluster: {e}")))
+        };
+        for (i, slots) in slot_split(self.masters).into_iter().enumerate() {
+            admin(&mut sim, i, Admin::AddSlots(slots))?;
+        }
+        for i in 0..names.len() {
+            admin(&mut sim, i, Admin::SetConfigEpoch(i as u64 + 1))?;
+        }
+        let ip = IpAddr::from([127, 0, 0, 1]);
+        let first = SocketAddr::new(ip, sim.nodes()[0].bus_addr.port());
+        for i in 1..names.len() {
+            admin(
+                &mut sim,
+                i,
+                Admin::Meet {
+                    addr: first,
+                    port: self.base_port,
+                },
+            )?;
+        }
+        let total = names.len();
+        let limit = Time(600_000);
+        let joined = run_checking(&mut sim, limit, |s| {
+            s.nodes().iter().all(|n| {
+                n.node.known_nodes() == total
+                    && n.node.known_flags().all(|f| !f.has(NodeFlags::HANDSHAKE))
+            })
+        });
+        if !joined {
+            return Err(ScenarioError(format!(
+                "the {total} nodes did not all meet within {limit}"
+            )));
+        }
+        for r in self.masters..total {
+            let master = (r - self.masters) % self.masters;
+            let id = sim.node(master).id();
+            admin(&mut sim, r, Admin::Replicate(id))?;
+        }
+        let formed = run_checking(&mut sim, limit, |s| {
+            s.nodes().iter().all(|n| {
+                n.node.state_ok()
+                    && n.node.known_flags().filter(|f| f.is_replica()).count()
+                        == total - self.masters
+            })
+        });
+        if !formed {
+            return Err(ScenarioError(format!(
+                "the cluster did not reach cluster_state:ok within {limit}"
+            )));
+        }
+        sim.set_write_load(self.write_every_ms);
+        Ok(sim)
+    }
+}
+
+/// Runs until `done` holds, checking every 100 simulated ms (checks over
+/// every node are too costly after every single event in large clusters).
+fn run_checking(sim: &mut Sim, limit: Time, done: impl Fn(&Sim) -> bool) -> bool {
+    while sim.now() < limit {
+        if done(sim) {
+            return true;
+        }
+        let next = sim.now() + 100;
+        sim.run_until(next);
+    }
+    done(sim)
+}

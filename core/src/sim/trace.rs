@@ -1,0 +1,132 @@
+//! The typed trace of a run, with its one-line text form and JSON lines
+//! (`{"t_ms":15012,"node":"B","event":"pfail","about":"A"}`, DESIGN.md).
+
+use crate::event::Event;
+use crate::id::NodeId;
+use crate::time::Time;
+use serde_json::{json, Map, Value};
+
+/// One event from one node at one instant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceEvent {
+    pub t: Time,
+    /// Index of the node that emitted it.
+    pub node: usize,
+    pub event: Event,
+}
+
+/// Turns node IDs into friendly names (`A`, `B1`…), falling back to a short ID.
+pub trait Names {
+    fn node_name(&self, idx: usize) -> String;
+    fn id_name(&self, id: NodeId) -> String;
+}
+
+impl TraceEvent {
+    /// The JSON-lines record shared by the CLI, the native node and the app.
+    pub fn to_json(&self, names: &impl Names) -> Value {
+        let mut m = Map::new();
+        m.insert("t_ms".into(), json!(self.t.ms()));
+        m.insert("node".into(), json!(names.node_name(self.node)));
+        m.insert("event".into(), json!(self.event.name()));
+        if let Some(about) = self.event.about() {
+            m.insert("about".into(), json!(names.id_name(about)));
+        }
+        for (k, v) in details(&self.event, names) {
+            m.insert(k.into(), v);
+        }
+        Value::Object(m)
+    }
+
+    /// A readable line: `  15.012s  B  pfail  A`.
+    pub fn to_text(&self, names: &impl Names) -> String {
+        let about = self
+            .event
+            .about()
+            .map(|a| names.id_name(a))
+            .unwrap_or_default();
+        let extra: Vec<String> = details(&self.event, names)
+            .into_iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => format!("{k}={s}"),
+                other => format!("{k}={other}"),
+            })
+            .collect();
+        format!(
+            "{:>10}  {:<4} {:<16} {:<4} {}",
+            self.t.to_string(),
+            names.node_name(self.node),
+            self.event.name(),
+            about,
+            extra.join(" ")
+        )
+        .trim_end()
+        .to_string()
+    }
+}
+
+/// The event-specific fields, beyond `about`.
+fn details(event: &Event, names: &impl Names) -> Vec<(&'static str, Value)> {
+    match event {
+        Event::Fail {
+            by_quorum,
+            reports,
+            needed,
+            from,
+            ..
+        } => {
+            let mut v = vec![("by_quorum", json!(by_quorum))];
+            if *by_quorum {
+                v.push(("reports", json!(reports)));
+                v.push(("needed", json!(needed)));
+            }
+            if let Some(f) = from {
+                v.push(("from", json!(names.id_name(*f))));
+            }
+            v
+        }
+        Event::FailReport { reporter, .. } => vec![("reporter", json!(names.id_name(*reporter)))],
+        Event::FailCleared { reason, .. } => vec![("reason", json!(reason))],
+        Event::FailoverStart {
+            delay_ms,
+            rank,
+            offset,
+            manual,
+        } => vec![
+            ("delay_ms", json!(delay_ms)),
+            ("rank", json!(rank)),
+            ("offset", json!(offset)),
+            ("manual", json!(manual)),
+        ],
+        Event::FailoverBlocked { reason } => vec![("reason", json!(reason))],
+        Event::VoteRequested { epoch } => vec![("epoch", json!(epoch))],
+        Event::VoteGranted { epoch, .. } => vec![("epoch", json!(epoch))],
+        Event::VoteDenied { reason, .. } => vec![("reason", json!(reason))],
+        Event::VoteReceived { votes, needed, .. } => {
+            vec![("votes", json!(votes)), ("needed", json!(needed))]
+        }
+        Event::ElectionExpired { epoch } => vec![("epoch", json!(epoch))],
+        Event::Promoted { epoch, .. } => vec![("epoch", json!(epoch))],
+        Event::Epoch { current, config } => {
+            vec![("current", json!(current)), ("config", json!(config))]
+        }
+        Event::SlotOwner { slots, .. } => vec![("slots", json!(slots.to_string()))],
+        Event::Role { master } => vec![(
+            "role",
+            json!(if master.is_some() {
+                "replica"
+            } else {
+                "master"
+            }),
+        )],
+        Event::ClusterState { ok } => vec![("state", json!(if *ok { "ok" } else { "fail" }))],
+        Event::UpdateSent { to, .. } => vec![("to", json!(names.id_name(*to)))],
+        Event::EpochCollision { new_epoch, .. } => vec![("new_epoch", json!(new_epoch))],
+        Event::ManualFailover { what } => vec![("what", json!(what))],
+        Event::Meet { .. }
+        | Event::NodeAdded { .. }
+        | Event::NodeRemoved { .. }
+        | Event::Pfail { .. }
+        | Event::PfailCleared { .. }
+        | Event::ReplicaMigrated { .. } => Vec::new(),
+    }
+}
