@@ -180,6 +180,18 @@ impl Node {
             .collect()
     }
 
+    /// Whether `slots` is exactly the set bound to `id` (`slots_of(id) ==
+    /// *slots`) without building that set: the counts match and every slot
+    /// of `slots` is bound to `id`. PING/PONG processing asks this for every
+    /// message, and `slots_of` scans all 16384 slots.
+    pub(super) fn owns_exactly(&self, id: NodeId, slots: &SlotSet) -> bool {
+        let Some(&idx) = self.index.get(&id) else {
+            return slots.is_empty();
+        };
+        let numslots = self.peers[idx as usize].as_ref().map_or(0, |p| p.numslots);
+        numslots as usize == slots.len() && slots.iter().all(|s| self.slots[s as usize] == idx)
+    }
+
     /// Rebinds `slots` to `owner` and reports it, one event per batch.
     pub(super) fn bind_slots(&mut self, owner: NodeId, slots: &SlotSet) {
         for s in slots.iter() {
