@@ -8,6 +8,49 @@ use crate::flags::NodeFlags;
 use crate::id::NodeId;
 use crate::slot::SlotSet;
 use crate::time::Time;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The node table's index, node ID → slab index: looked up several times per
+/// gossip entry and per peer in every cron, where a `BTreeMap` spends its time
+/// comparing 40-byte IDs. It is never iterated, so a hash map's order cannot
+/// reach any output.
+pub(super) type PeerIndex = HashMap<NodeId, u16, BuildHasherDefault<IdHasher>>;
+
+/// An FxHash-style hasher for node IDs: they are random hex, so mixing their
+/// bytes eight at a time is plenty. Deterministic (no random keys).
+#[derive(Clone, Copy, Default)]
+pub(super) struct IdHasher(u64);
+
+impl IdHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.mix(u64::from_le_bytes(w.try_into().expect("8 bytes")));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(last));
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // Fold the well-mixed high half into the low bits the table indexes by.
+        self.0 ^ (self.0 >> 32)
+    }
+}
 
 impl Node {
     pub(super) fn me(&self) -> &Peer {
