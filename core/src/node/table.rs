@@ -73,6 +73,16 @@ impl Node {
         self.peers[idx as usize].as_mut()
     }
 
+    /// The entry at slab index `idx`: cron walks the table by index, since
+    /// looking every node up by ID every 100 ms dominated large clusters.
+    pub(super) fn peer_at(&self, idx: u16) -> Option<&Peer> {
+        self.peers[idx as usize].as_ref()
+    }
+
+    pub(super) fn peer_at_mut(&mut self, idx: u16) -> Option<&mut Peer> {
+        self.peers[idx as usize].as_mut()
+    }
+
     /// Every known node, in table order (deterministic).
     pub(super) fn peers(&self) -> impl Iterator<Item = &Peer> {
         self.order
