@@ -410,7 +410,10 @@ impl Sim {
         } else {
             1
         };
-        for _ in 0..copies {
+        // The last copy takes the payload itself: cloning a gossip message
+        // means a hundred entries and their strings.
+        let mut payload = Some(payload);
+        for copy in 1..=copies {
             let jitter = if self.net.jitter_ms > 0 {
                 self.rng.random_range(0..=self.net.jitter_ms)
             } else {
@@ -435,7 +438,11 @@ impl Sim {
                     sent_at: self.now,
                     deliver_at,
                     bytes,
-                    payload: payload.clone(),
+                    payload: if copy == copies {
+                        payload.take().expect("moved once, on the last copy")
+                    } else {
+                        payload.clone().expect("not moved yet")
+                    },
                 },
             );
         }
