@@ -97,14 +97,19 @@ impl Node {
 
     /// A uniformly random known node (`dictGetRandomKey`).
     pub(super) fn random_peer(&mut self) -> Option<NodeId> {
+        let idx = self.random_peer_idx()?;
+        self.peers[idx as usize].as_ref().map(|p| p.id)
+    }
+
+    /// [`random_peer`](Self::random_peer)'s slab index (the same draw).
+    pub(super) fn random_peer_idx(&mut self) -> Option<u16> {
         use rand::Rng;
         if self.order.is_empty() {
             return None;
         }
         // Sample a u32, never a usize: the draw must be the same on wasm32.
         let pick = self.rng.random_range(0..self.order.len() as u32);
-        let idx = self.order[pick as usize];
-        self.peers[idx as usize].as_ref().map(|p| p.id)
+        Some(self.order[pick as usize])
     }
 
     pub(super) fn add_peer(&mut self, peer: Peer) {
