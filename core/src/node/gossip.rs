@@ -122,17 +122,22 @@ impl Node {
             .and_then(|s| self.peer(s))
             .is_some_and(|p| p.is_master());
         for g in &gossip.entries {
-            if self.peer(g.node).is_some() {
+            // One lookup per entry: nothing below adds or removes nodes, so
+            // the slab index stays valid.
+            if let Some(idx) = self.index.get(&g.node).copied() {
                 if let Some(s) = sender.filter(|_| sender_is_master && g.node != self.myself) {
                     if g.flags.is_failing() {
                         self.add_failure_report(now, g.node, s);
                         self.mark_failing_if_needed(now, g.node);
-                    } else {
+                    } else if self
+                        .peer_at(idx)
+                        .is_some_and(|p| !p.fail_reports.is_empty())
+                    {
                         self.del_failure_report(g.node, s);
                     }
                 }
-                self.adopt_gossiped_pong(now, g);
-                self.update_address_from_gossip(g);
+                self.adopt_gossiped_pong(now, idx, g);
+                self.update_address_from_gossip(idx, g);
             } else if sender.is_some()
                 && !g.flags.has(NodeFlags::NOADDR)
                 && !self.blacklist.contains_key(&g.node)
@@ -151,12 +156,12 @@ impl Node {
 
     /// A node we have no doubts about may get a fresher `pong_received` from
     /// gossip, so we don't ping it needlessly (never more than 500 ms ahead).
-    fn adopt_gossiped_pong(&mut self, now: Time, g: &GossipEntry) {
+    fn adopt_gossiped_pong(&mut self, now: Time, idx: u16, g: &GossipEntry) {
         if g.flags.is_failing() {
             return;
         }
         let validity = self.cfg.fail_report_validity();
-        let Some(p) = self.peer_mut(g.node) else {
+        let Some(p) = self.peer_at_mut(idx) else {
             return;
         };
         if p.ping_sent.is_some()
@@ -174,13 +179,13 @@ impl Node {
 
     /// A node we think is down but gossip shows healthy at another address:
     /// take the new address and drop our link so it reconnects there.
-    fn update_address_from_gossip(&mut self, g: &GossipEntry) {
+    fn update_address_from_gossip(&mut self, idx: u16, g: &GossipEntry) {
         if g.node == self.myself || g.flags.is_failing() || g.flags.has(NodeFlags::NOADDR) {
             return;
         }
         // Parse the IP only for a node we think is down: that is rare, and
         // parsing every entry's IP showed in profiles.
-        let Some(p) = self.peer_mut(g.node).filter(|p| p.failing()) else {
+        let Some(p) = self.peer_at_mut(idx).filter(|p| p.failing()) else {
             return;
         };
         let Some(ip) = gossip_ip(g) else { return };
