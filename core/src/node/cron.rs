@@ -76,7 +76,7 @@ impl Node {
                 continue;
             }
             if i_am_replica && p.is_master() && !p.failed() {
-                let ok = self.non_failing_replicas(id);
+                let ok = self.non_failing_replicas_of(p);
                 if ok == 0 && p.numslots > 0 && p.has(NodeFlags::MIGRATE_TO) {
                     orphaned_masters += 1;
                 }

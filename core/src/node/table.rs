@@ -342,12 +342,18 @@ impl Node {
 
     /// Replicas of `master` that are not FAIL (`clusterCountNonFailingSlaves`).
     pub(super) fn non_failing_replicas(&self, master: NodeId) -> u32 {
-        self.peer(master).map_or(0, |m| {
-            m.replicas
-                .iter()
-                .filter(|r| self.peer(**r).is_some_and(|p| !p.failed()))
-                .count() as u32
-        })
+        self.peer(master)
+            .map_or(0, |m| self.non_failing_replicas_of(m))
+    }
+
+    /// The same for a master entry already at hand (cron asks about every
+    /// master every 100 ms).
+    pub(super) fn non_failing_replicas_of(&self, master: &Peer) -> u32 {
+        master
+            .replicas
+            .iter()
+            .filter(|r| self.peer(**r).is_some_and(|p| !p.failed()))
+            .count() as u32
     }
 
     /// `clusterGetMaxEpoch`: the greatest configEpoch known, or currentEpoch.
