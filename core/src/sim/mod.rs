@@ -458,14 +458,19 @@ impl Sim {
     }
 
     fn reschedule(&mut self, idx: usize) {
+        let due = match self.nodes[idx].status {
+            Status::Up => self.nodes[idx].node.poll_timeout().map(|t| t.max(self.now)),
+            Status::Crashed | Status::Paused => None,
+        };
+        // Most messages leave the node's timer where it was: skip the
+        // remove and insert then (this runs after every event).
+        if due == self.timer_of[idx] {
+            return;
+        }
         if let Some(old) = self.timer_of[idx].take() {
             self.timers.remove(&(old, idx));
         }
-        if self.nodes[idx].status != Status::Up {
-            return;
-        }
-        if let Some(t) = self.nodes[idx].node.poll_timeout() {
-            let t = t.max(self.now);
+        if let Some(t) = due {
             self.timers.insert((t, idx));
             self.timer_of[idx] = Some(t);
         }
