@@ -55,8 +55,10 @@ pub struct Sim {
     /// Node timers by (time, node index).
     timers: BTreeSet<(Time, usize)>,
     timer_of: Vec<Option<Time>>,
-    /// Last delivery time per directed pair, to keep links FIFO.
-    link_clock: BTreeMap<(usize, usize), Time>,
+    /// Last delivery time per directed pair, to keep links FIFO:
+    /// `link_clock[from][to]`, dense (in a formed cluster every pair talks,
+    /// and a map of a million pairs was slower and larger).
+    link_clock: Vec<Vec<Time>>,
     seq: u64,
     rng: ChaCha8Rng,
     net: NetConfig,
@@ -88,7 +90,7 @@ impl Sim {
             queue: BTreeMap::new(),
             timers: BTreeSet::new(),
             timer_of: Vec::new(),
-            link_clock: BTreeMap::new(),
+            link_clock: Vec::new(),
             seq: 0,
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6e65_7477_6f72_6b21),
             net,
@@ -117,6 +119,7 @@ impl Sim {
             backlog: Vec::new(),
         });
         self.timer_of.push(None);
+        self.link_clock.push(Vec::new());
         self.reschedule(idx);
         idx
     }
@@ -420,13 +423,12 @@ impl Sim {
                 0
             };
             let earliest = self.now + self.net.min_latency_ms + jitter;
-            let last = self
-                .link_clock
-                .get(&(from, to))
-                .copied()
-                .unwrap_or(Time::ZERO);
-            let deliver_at = earliest.max(last);
-            self.link_clock.insert((from, to), deliver_at);
+            let clocks = &mut self.link_clock[from];
+            if clocks.len() <= to {
+                clocks.resize(self.nodes.len(), Time::ZERO);
+            }
+            let deliver_at = earliest.max(clocks[to]);
+            clocks[to] = deliver_at;
             self.seq += 1;
             self.stats.bytes += bytes as u64;
             self.queue.insert(
