@@ -6,12 +6,14 @@
 //! number, and all randomness comes from seeded ChaCha8 streams.
 
 mod net;
+mod probe;
 mod scenario;
 mod trace;
 
 pub use net::{InFlight, NetConfig, Partitions, Payload};
+pub use probe::determinism_probe;
 pub use scenario::{Scenario, ScenarioError};
-pub use trace::{Names, TraceEvent};
+pub use trace::{fingerprint, Names, TraceEvent};
 
 use crate::config::Config;
 use crate::id::NodeId;
