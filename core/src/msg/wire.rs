@@ -1,1 +1,0 @@
-//! Redis 7.0 cluster bus wire format (being written).
