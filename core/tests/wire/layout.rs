@@ -195,13 +195,14 @@ fn payload_fields_sit_at_redis_offsets() {
     })
     .encode();
     assert_eq!(be64(&b, 2256), 0x1122_3344_5566_7788);
-    assert_eq!(be32(&b, 2264), 3, "bulk_data_len");
+    assert_eq!(be32(&b, 2264), 3, "len");
     assert_eq!(b[2268], 5, "type");
     assert_eq!(&b[2269..], b"xyz");
 }
 
-/// `writePingExt`: 8-byte header (u32 length, u16 type, u16 pad), payload
-/// padded to 8; `EXT_DATA` and the `extensions` count set (7.0 behaviour).
+/// `writeHostnamePingExt` (7.0; `writePingExt` in 7.2): 8-byte header (u32
+/// length, u16 type, u16 pad), payload padded to 8; `EXT_DATA` and the
+/// `extensions` count set (7.0 behaviour).
 #[test]
 fn ping_extensions_have_redis_layout() {
     let m = ping(

@@ -291,7 +291,7 @@ fn bad_extension_payloads_are_refused() {
     );
 }
 
-/// `clusterProcessPingExt` logs and skips unknown extension types.
+/// `clusterProcessPingExtensions` logs and skips unknown extension types.
 #[test]
 fn unknown_extension_types_are_skipped() {
     let m = ping(

@@ -16,7 +16,7 @@ impl Message {
     ///
     /// Redis 7.0 ignores a frame with another version or an unknown type;
     /// here they are errors the caller can ignore the same way. Unknown ping
-    /// extension types are skipped, as `clusterProcessPingExt` does.
+    /// extension types are skipped, as `clusterProcessPingExtensions` does.
     pub fn decode(frame: &[u8]) -> Result<Message, WireError> {
         let totlen = frame_len(frame)?.ok_or(WireError::Truncated { len: frame.len() })?;
         if totlen != frame.len() {

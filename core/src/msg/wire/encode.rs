@@ -38,7 +38,7 @@ impl Message {
     /// Appends the frame to `out`.
     ///
     /// `mflags[0]` gets `EXT_DATA` when the message carries ping extensions,
-    /// as 7.0's `writePingExt` does; otherwise the header's `mflags` are sent
+    /// as 7.0's `clusterSendPing` does; otherwise the header's `mflags` are sent
     /// as given (so a 7.2 frame, which always has the bit, re-encodes as is).
     ///
     /// # Panics

@@ -10,9 +10,10 @@
 //! `sizeof(clusterMsg) - sizeof(union clusterMsgData)` plus what the type
 //! really carries, never the size of the union.
 //!
-//! Decoding is strict: anything Redis 7.0 would refuse, or could not have
-//! sent, is a [`WireError`]; it never panics and never allocates more than
-//! the frame it is given. Reserved bytes (`notused1`, padding, bytes after a
+//! Decoding is strict: anything Redis 7.0 would refuse, and anything it
+//! would misread (malformed names, text without its NUL, counts on types
+//! that have none, extensions without `EXT_DATA`), is a [`WireError`]; it
+//! never panics and never allocates more than the frame it is given. Reserved bytes (`notused1`, padding, bytes after a
 //! text field's NUL) are ignored on input like Redis does, and written as
 //! zeros.
 
