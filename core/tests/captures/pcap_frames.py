@@ -6,7 +6,7 @@ Usage: pcap_frames.py BUS.pcap OUT_DIR
 
 Each TCP direction is reassembled from its SYN by sequence number, then cut
 into frames with the "RCmb" + big-endian totlen prefix, exactly as Redis's
-clusterReadHandler reads them.
+clusterReadHandler reads them. "First" means first in capture time.
 """
 import struct
 import sys
@@ -27,7 +27,7 @@ def packets(path):
     link_len = {1: 14, 113: 16, 276: 20}[linktype]
     pos = 24
     while pos + 16 <= len(data):
-        incl = struct.unpack(endian + "I", data[pos + 8:pos + 12])[0]
+        sec, frac, incl = struct.unpack(endian + "III", data[pos:pos + 12])
         pkt = data[pos + 16:pos + 16 + incl]
         pos += 16 + incl
         ip = pkt[link_len:]
@@ -39,45 +39,54 @@ def packets(path):
         sport, dport, seq = struct.unpack(">HHI", tcp[:8])
         flags = tcp[13]
         payload = tcp[(tcp[12] >> 4) * 4:]
-        yield (ip[12:16], sport, ip[16:20], dport), seq, flags, payload
+        yield (ip[12:16], sport, ip[16:20], dport), (sec, frac), seq, flags, payload
 
 
 def streams(path):
-    """Reassembles each TCP direction that started inside the capture."""
+    """Reassembles each TCP direction that started inside the capture.
+
+    Yields the stream's bytes and, per segment, (stream offset, capture time).
+    """
     isn, segments, order = {}, {}, []
-    for flow, seq, flags, payload in packets(path):
+    for flow, time, seq, flags, payload in packets(path):
         if flags & 0x02:  # SYN
             isn[flow] = (seq + 1) & 0xFFFFFFFF
             segments[flow] = {}
             order.append(flow)
         elif payload and flow in isn:
-            segments[flow].setdefault((seq - isn[flow]) & 0xFFFFFFFF, payload)
+            off = (seq - isn[flow]) & 0xFFFFFFFF
+            segments[flow].setdefault(off, (time, payload))
     for flow in order:
-        buf = bytearray()
+        buf, times = bytearray(), []
         for off in sorted(segments[flow]):
-            seg = segments[flow][off]
+            time, seg = segments[flow][off]
             if off > len(buf):
                 break  # a hole: keep what is contiguous
-            buf += seg[len(buf) - off:]
-        yield flow, bytes(buf)
+            if off + len(seg) > len(buf):
+                times.append((len(buf), time))
+                buf += seg[len(buf) - off:]
+        yield bytes(buf), times
 
 
-def frames(buf):
+def frames(buf, times):
+    """Cuts a stream into (capture time of its first byte, frame)."""
     pos = 0
     while pos + 8 <= len(buf) and buf[pos:pos + 4] == b"RCmb":
         totlen = struct.unpack(">I", buf[pos + 4:pos + 8])[0]
         if totlen < 2256 or pos + totlen > len(buf):
             return
-        yield buf[pos:pos + totlen]
+        time = [t for start, t in times if start <= pos][-1]
+        yield time, buf[pos:pos + totlen]
         pos += totlen
 
 
 def main(pcap, out_dir):
     all_frames = []
-    for _, buf in streams(pcap):
-        all_frames.extend(frames(buf))
+    for buf, times in streams(pcap):
+        all_frames.extend(frames(buf, times))
+    all_frames.sort(key=lambda tf: tf[0])
     counts, chosen = {}, {}
-    for f in all_frames:
+    for _, f in all_frames:
         kind = struct.unpack(">H", f[12:14])[0]
         name = TYPES[kind] if kind < len(TYPES) else "type%d" % kind
         counts[name] = counts.get(name, 0) + 1
@@ -85,11 +94,11 @@ def main(pcap, out_dir):
             name += "-hostname"
         if name == "auth-req" and f[2253] & FORCEACK:
             name += "-forceack"  # the manual failover's request
-        # Of the gossip messages keep the first with the most entries.
+        # Keep the first of each; for PING/PONG the first regular heartbeat,
+        # with 3 gossip entries (more when PFAIL nodes are appended).
         gossip = struct.unpack(">H", f[14:16])[0]
-        best = chosen.get(name)
-        if best is None or gossip > struct.unpack(">H", best[14:16])[0]:
-            chosen[name] = f
+        if kind > 1 or gossip == 3:
+            chosen.setdefault(name, f)
     for name, f in sorted(chosen.items()):
         Path(out_dir, name + "-1.bin").write_bytes(f)
     print("frames seen:", ", ".join("%s %d" % kv for kv in sorted(counts.items())))

@@ -155,6 +155,8 @@ fn put_gossip_entry(out: &mut Vec<u8>, e: &GossipEntry) {
 }
 
 /// One `clusterMsgPingExt`, zero-padded like Redis's `zcalloc`'d buffer.
+/// Text goes out as a C string: a receiver stops at a NUL inside it, as it
+/// would for Redis.
 fn put_ext(out: &mut Vec<u8>, ext: &PingExt) {
     let len = ext_len(ext);
     let kind = match ext {

@@ -56,7 +56,8 @@ pub const IP_LEN: usize = 46;
 /// reader must not allocate whatever a peer claims. The largest gossip frame
 /// Redis can build is `HEADER_LEN + 65535 * GOSSIP_ENTRY_LEN` ≈ 6.5 MiB
 /// (`count` is a u16); 16 MiB covers that with room for extensions, and any
-/// PUBLISH or MODULE message a simulation sends.
+/// PUBLISH or MODULE message a simulation sends. The encoder does not check
+/// it: a larger PUBLISH would encode but be refused on receipt.
 pub const MAX_FRAME_LEN: usize = 16 << 20;
 
 /// Ping extension types (`clusterMsgPingtypes`). 7.0.15 sends only
