@@ -13,9 +13,9 @@
 //! Decoding is strict: anything Redis 7.0 would refuse, and anything it
 //! would misread (malformed names, text without its NUL, counts on types
 //! that have none, extensions without `EXT_DATA`), is a [`WireError`]; it
-//! never panics and never allocates more than the frame it is given. Reserved bytes (`notused1`, padding, bytes after a
-//! text field's NUL) are ignored on input like Redis does, and written as
-//! zeros.
+//! never panics and never allocates more than the frame it is given.
+//! Reserved bytes (`notused1`, padding, bytes after a text field's NUL) are
+//! ignored on input like Redis does, and written as zeros.
 
 mod decode;
 mod encode;
