@@ -47,7 +47,7 @@ impl Node {
                         self.accept_meet(now, from, h);
                         self.process_gossip(now, None, from, g);
                     }
-                    self.send_pong_reply(from, sender);
+                    self.send_pong_reply(from);
                 }
                 if let Some(ln) = link_node {
                     if !self.check_link_identity(now, ln, h) {
