@@ -7,6 +7,7 @@ mod cluster;
 mod collections;
 mod info;
 mod keys;
+mod migrate;
 mod multi;
 mod routing;
 mod server;
@@ -23,7 +24,7 @@ use table::CommandSpec;
 /// What executing a command produced.
 pub enum Outcome {
     Reply(Value),
-    /// The client waits (WAIT); the node replies later.
+    /// The client waits (WAIT, MIGRATE); the node replies later.
     Blocked,
 }
 
@@ -129,6 +130,10 @@ fn run(
         }
         "cluster" => cluster::run(node, now, args),
         "wait" => return server::wait(node, now, id, args),
+        "migrate" => return migrate::migrate(node, now, id, args),
+        // RESTORE propagates itself, with an absolute TTL.
+        "restore" | "restore-asking" => return Outcome::Reply(migrate::restore(node, now, args)),
+        "dump" => migrate::dump(node, now, &args[1]),
         name => match server::run(node, now, id, client, name, args) {
             Some(v) => v,
             None => match keys::run(node, now, name, args) {

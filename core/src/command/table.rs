@@ -205,6 +205,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         0,
         ["@fast", "@transaction"]
     ),
+    cmd!(
+        "dump",
+        2,
+        READONLY,
+        1,
+        1,
+        1,
+        ["@keyspace", "@read", "@slow"]
+    ),
     cmd!("echo", 2, FAST, 0, 0, 0, ["@fast", "@connection"]),
     cmd!(
         "exec",
@@ -431,6 +440,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         0,
         0,
         ["@fast", "@connection"]
+    ),
+    cmd!(
+        "restore",
+        -4,
+        WRITE | DENYOOM,
+        1,
+        1,
+        1,
+        ["@keyspace", "@write", "@slow", "@dangerous"]
     ),
     cmd!(
         "restore-asking",

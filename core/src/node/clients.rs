@@ -25,6 +25,11 @@ pub struct SlotRoute {
 
 impl Node {
     pub(super) fn process_command(&mut self, now: Time, client: ClientId, args: Vec<Vec<u8>>) {
+        // A MIGRATE in progress blocks the whole server in Redis.
+        if self.migrations.busy() {
+            self.postpone(client, args);
+            return;
+        }
         let mut state = self
             .clients
             .remove(&client)
@@ -115,14 +120,15 @@ impl Node {
         }
     }
 
-    /// A write arrived while a manual failover pauses writes: run it later.
+    /// A write arrived while a manual failover pauses writes, or any command
+    /// while a MIGRATE is in progress: run it later, in arrival order.
     pub(crate) fn postpone(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
         self.postponed.push((client, args));
     }
 
-    /// Runs postponed writes once the pause is over.
+    /// Runs postponed commands once the pause or the MIGRATE is over.
     pub(super) fn run_postponed(&mut self, now: Time) {
-        if self.postponed.is_empty() || self.writes_paused(now) {
+        if self.postponed.is_empty() || self.writes_paused(now) || self.migrations.busy() {
             return;
         }
         for (client, args) in std::mem::take(&mut self.postponed) {
