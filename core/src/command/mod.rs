@@ -9,12 +9,14 @@ mod info;
 mod keys;
 mod migrate;
 mod multi;
+mod pubsub;
 mod routing;
 mod server;
 mod strings;
 pub mod table;
 
 pub use client::ClientState;
+pub(crate) use keys::glob_match;
 
 use crate::node::{ClientId, Node};
 use crate::resp::Value;
@@ -24,6 +26,8 @@ use table::CommandSpec;
 /// What executing a command produced.
 pub enum Outcome {
     Reply(Value),
+    /// Several replies (SUBSCRIBE confirms each channel).
+    Many(Vec<Value>),
     /// The client waits (WAIT, MIGRATE); the node replies later.
     Blocked,
 }
@@ -100,6 +104,13 @@ pub fn execute(
         client.asking = false;
         return Outcome::Reply(redirect);
     }
+    if client.subscriptions.active()
+        && client.proto == crate::resp::Protocol::Resp2
+        && !spec.has(table::flags::SUBSCRIBE_OK)
+    {
+        client.flag_transaction_error();
+        return Outcome::Reply(Value::err(format!("ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", full_name(spec, &args))));
+    }
     if spec.has(table::flags::WRITE) && node.writes_paused(now) && !client.in_multi() {
         node.postpone(id, args);
         return Outcome::Blocked;
@@ -124,6 +135,9 @@ fn run(
     spec: &'static CommandSpec,
     args: &[Vec<u8>],
 ) -> Outcome {
+    if let Some(outcome) = pubsub::run(node, id, client, spec.name, args) {
+        return outcome;
+    }
     let reply = match spec.name {
         "multi" | "exec" | "discard" | "watch" | "unwatch" => {
             return multi::run(node, now, id, client, spec, args)
@@ -150,6 +164,24 @@ fn run(
         node.propagate(args);
     }
     Outcome::Reply(reply)
+}
+
+/// `c->cmd->fullname`: `cluster|info` for a container command's subcommand.
+fn full_name(spec: &CommandSpec, args: &[Vec<u8>]) -> String {
+    let container = matches!(
+        spec.name,
+        "client" | "cluster" | "command" | "config" | "pubsub"
+    );
+    match args.get(1) {
+        Some(sub) if container => {
+            format!(
+                "{}|{}",
+                spec.name,
+                String::from_utf8_lossy(sub).to_lowercase()
+            )
+        }
+        _ => spec.name.to_string(),
+    }
 }
 
 /// Applies a write command from the replication stream (a replica trusts

@@ -36,14 +36,21 @@ impl Node {
             .unwrap_or_else(|| ClientState::new(self.cfg.requirepass.is_none()));
         let outcome = command::execute(self, now, client, &mut state, args);
         self.clients.insert(client, state);
-        if let Outcome::Reply(value) = outcome {
-            self.out.push_back(Output::Reply { client, value });
+        match outcome {
+            Outcome::Reply(value) => self.out.push_back(Output::Reply { client, value }),
+            Outcome::Many(values) => {
+                for value in values {
+                    self.out.push_back(Output::Reply { client, value });
+                }
+            }
+            Outcome::Blocked => {}
         }
     }
 
     pub(super) fn client_closed(&mut self, client: ClientId) {
         self.clients.remove(&client);
         self.forget_waiter(client);
+        self.forget_subscriber(client);
         self.postponed.retain(|(c, _)| *c != client);
     }
 

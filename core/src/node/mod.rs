@@ -25,6 +25,7 @@ mod migrate;
 mod migration;
 mod packet;
 mod peer;
+mod pubsub;
 mod repl;
 mod state;
 mod table;
@@ -34,6 +35,7 @@ pub use admin::AdminReply;
 pub use clients::SlotRoute;
 pub use io::{Admin, AdminError, ClientId, ConnId, FailoverMode, Input, Link, Output, ReplFrame};
 pub use migrate::MigratePlan;
+pub use pubsub::SubKind;
 pub use view::{ElectionView, NodeView, PeerView};
 
 use crate::config::{consts, Config};
@@ -100,6 +102,8 @@ pub struct Node {
     /// MIGRATE waits for its target.
     postponed: Vec<(ClientId, Vec<Vec<u8>>)>,
     migrations: migrate::Migrations,
+    /// Pub/sub subscribers on this node.
+    pubsub: pubsub::Channels,
     stats_sent: [u64; 11],
     stats_received: [u64; 11],
 }
@@ -162,6 +166,7 @@ impl Node {
             watch_versions: BTreeMap::new(),
             postponed: Vec::new(),
             migrations: migrate::Migrations::default(),
+            pubsub: pubsub::Channels::default(),
             stats_sent: [0; 11],
             stats_received: [0; 11],
         };
@@ -205,6 +210,7 @@ impl Node {
         node.watch_versions.clear();
         node.postponed.clear();
         node.migrations = migrate::Migrations::default();
+        node.pubsub = pubsub::Channels::default();
         node.stats_sent = [0; 11];
         node.stats_received = [0; 11];
         node.myslots_cache = None;
