@@ -78,6 +78,31 @@ impl Ledger {
     }
 }
 
+impl super::Sim {
+    /// Node `idx` was just promoted: which acknowledged writes did it miss?
+    pub(super) fn check_lost_writes(&mut self, idx: usize) {
+        let now = self.now;
+        let node = &mut self.nodes[idx].node;
+        let me = node.id();
+        for key in self.ledger.keys() {
+            if node.slot_owner(crate::slot::key_slot(&key)) != Some(me) {
+                continue;
+            }
+            let held = match node.keyspace_mut().get(now, &key) {
+                Some(crate::keyspace::Data::Str(v)) => Some(v.clone()),
+                _ => None,
+            };
+            self.ledger.check(now, idx, &key, held.as_deref());
+        }
+    }
+
+    /// Acknowledged writes that failovers lost so far (from the write load
+    /// and the client workloads), in the order they were found.
+    pub fn lost_writes(&self) -> &[LostWrite] {
+        self.ledger.lost()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,30 +130,5 @@ mod tests {
         l.check(Time(1), 0, b"b", Some(b"unacknowledged"));
         assert_eq!(l.lost().len(), 1);
         assert_eq!(l.lost()[0].key, b"a");
-    }
-}
-
-impl super::Sim {
-    /// Node `idx` was just promoted: which acknowledged writes did it miss?
-    pub(super) fn check_lost_writes(&mut self, idx: usize) {
-        let now = self.now;
-        let node = &mut self.nodes[idx].node;
-        let me = node.id();
-        for key in self.ledger.keys() {
-            if node.slot_owner(crate::slot::key_slot(&key)) != Some(me) {
-                continue;
-            }
-            let held = match node.keyspace_mut().get(now, &key) {
-                Some(crate::keyspace::Data::Str(v)) => Some(v.clone()),
-                _ => None,
-            };
-            self.ledger.check(now, idx, &key, held.as_deref());
-        }
-    }
-
-    /// Acknowledged writes that failovers lost so far (from the write load
-    /// and the client workloads), in the order they were found.
-    pub fn lost_writes(&self) -> &[LostWrite] {
-        self.ledger.lost()
     }
 }
