@@ -96,8 +96,9 @@ impl super::Sim {
         }
     }
 
-    /// Acknowledged writes that failovers lost so far (from the write load
-    /// and the client workloads), in the order they were found.
+    /// Acknowledged writes that failovers lost so far, in the order they
+    /// were found: `SET`s from the write load and from the cluster clients
+    /// (workloads and [`client_call`](Self::client_call)).
     pub fn lost_writes(&self) -> &[LostWrite] {
         self.ledger.lost()
     }

@@ -4,6 +4,12 @@
 //! The run is a pure function of (scenario, seed, actions): the next event is
 //! the earliest node timeout or message delivery, ties broken by a sequence
 //! number, and all randomness comes from seeded ChaCha8 streams.
+//!
+//! Besides the nodes it runs what talks to them: applications using the
+//! cluster-client model (`clients`), redis-cli-like jobs that reshard,
+//! rebalance or add a node (`reshard`), the connections nodes open to each
+//! other for MIGRATE (`conns`), and the ledger of acknowledged writes that
+//! failovers lose (`lost`).
 
 mod clients;
 mod conns;
@@ -434,8 +440,9 @@ impl Sim {
     }
 
     /// Sends a command from `client` to node `idx` now; returns the reply if
-    /// it came at once (WAIT and paused writes reply later, see
-    /// [`take_replies`](Self::take_replies)).
+    /// it came at once (WAIT, MIGRATE, commands waiting for a MIGRATE or a
+    /// paused write reply later, see [`take_replies`](Self::take_replies)).
+    /// Client numbers from [`INTERNAL_CLIENTS`] up are the simulator's own.
     pub fn command(&mut self, idx: usize, client: ClientId, args: Vec<Vec<u8>>) -> Option<Value> {
         if self.nodes[idx].status != Status::Up {
             return None;

@@ -550,7 +550,10 @@ impl Sim {
             },
             Phase::Migrate { keys, replace } => match error {
                 None => {
-                    job.keys_moved += keys.len();
+                    // +NOKEY: they expired meanwhile; nothing moved.
+                    if reply == Value::ok() {
+                        job.keys_moved += keys.len();
+                    }
                     job.phase = Phase::GetKeys;
                 }
                 Some(e) if e.contains("BUSYKEY Target key name already exists") && !replace => {
