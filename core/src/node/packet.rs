@@ -9,6 +9,9 @@ use crate::time::Time;
 use std::net::SocketAddr;
 
 impl Node {
+    // `Input::Bus` boxes the message because it is large on 64-bit targets; on wasm32 it is
+    // small enough that clippy would rather see it unboxed.
+    #[allow(clippy::boxed_local)]
     pub(super) fn process_packet(
         &mut self,
         now: Time,
@@ -47,7 +50,7 @@ impl Node {
                         self.accept_meet(now, from, h);
                         self.process_gossip(now, None, from, g);
                     }
-                    self.send_pong_reply(from, sender);
+                    self.send_pong_reply(from);
                 }
                 if let Some(ln) = link_node {
                     if !self.check_link_identity(now, ln, h) {
@@ -88,8 +91,15 @@ impl Node {
                     self.receive_mfstart(now, s);
                 }
             }
-            // Pub/sub and modules carry no cluster state.
-            Body::Publish { .. } | Body::PublishShard { .. } | Body::Module { .. } => {}
+            Body::Publish { channel, message } | Body::PublishShard { channel, message } => {
+                // Redis ignores publications from nodes it does not know.
+                if sender.is_some() {
+                    let sharded = kind == MsgType::PublishShard;
+                    self.publish_local(channel, message, sharded);
+                }
+            }
+            // Modules carry no cluster state.
+            Body::Module { .. } => {}
         }
     }
 

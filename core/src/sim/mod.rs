@@ -4,22 +4,40 @@
 //! The run is a pure function of (scenario, seed, actions): the next event is
 //! the earliest node timeout or message delivery, ties broken by a sequence
 //! number, and all randomness comes from seeded ChaCha8 streams.
+//!
+//! Besides the nodes it runs what talks to them: applications using the
+//! cluster-client model (`clients`), redis-cli-like jobs that reshard,
+//! rebalance or add a node (`reshard`), the connections nodes open to each
+//! other for MIGRATE (`conns`), and the ledger of acknowledged writes that
+//! failovers lose (`lost`).
 
+mod clients;
+mod conns;
+mod lost;
 mod net;
+mod probe;
+pub mod reshard;
 mod scenario;
 mod trace;
 
+pub use clients::{Workload, WorkloadStats};
+pub use conns::INTERNAL_CLIENTS;
+pub use lost::LostWrite;
 pub use net::{InFlight, NetConfig, Partitions, Payload};
+pub use probe::determinism_probe;
+pub use reshard::{Job, JobId, JobOptions, Task};
 pub use scenario::{Scenario, ScenarioError};
-pub use trace::{Names, TraceEvent};
+pub use trace::{fingerprint, Names, TraceEvent};
 
 use crate::config::Config;
+use crate::event::Event;
 use crate::id::NodeId;
-use crate::node::{Admin, AdminError, AdminReply, Input, Node, Output};
+use crate::node::{Admin, AdminError, AdminReply, ClientId, Input, Node, Output};
+use crate::resp::Value;
 use crate::time::Time;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::SocketAddr;
 
 /// Whether a simulated process is running.
@@ -39,6 +57,8 @@ pub struct SimNode {
     pub node: Node,
     pub status: Status,
     pub bus_addr: SocketAddr,
+    /// Where clients (and MIGRATE) connect.
+    pub client_addr: SocketAddr,
     /// Messages that reached it while paused, delivered on resume.
     backlog: Vec<InFlight>,
 }
@@ -49,6 +69,7 @@ pub struct Sim {
     now: Time,
     nodes: Vec<SimNode>,
     by_addr: BTreeMap<SocketAddr, usize>,
+    by_client_addr: BTreeMap<SocketAddr, usize>,
     by_id: BTreeMap<NodeId, usize>,
     /// In-flight messages by (delivery time, sequence).
     queue: BTreeMap<(Time, u64), InFlight>,
@@ -67,8 +88,28 @@ pub struct Sim {
     /// Client writes applied every this many ms to each master (offsets grow).
     write_every: Option<u64>,
     next_write: Time,
+    write_seq: u64,
+    replies: VecDeque<(usize, ClientId, Value)>,
     stats: SimStats,
+    /// Node-to-node client connections (MIGRATE).
+    conns: conns::NodeConns,
+    /// Simulated applications using the cluster-client model.
+    clients: Vec<clients::SimClient>,
+    /// Replies to the clients above, handed over by `pump_clients`.
+    client_inbox: VecDeque<(ClientId, Value)>,
+    /// Commands waiting for a paused node (its socket buffers).
+    held: Vec<(usize, ClientId, Vec<Vec<u8>>)>,
+    /// redis-cli-like operations (reshard, rebalance, add-node).
+    jobs: Vec<Option<Job>>,
+    job_replies: BTreeMap<ClientId, VecDeque<Value>>,
+    /// Acknowledged writes, checked after each failover.
+    ledger: lost::Ledger,
+    /// The reply to the write load's last SET.
+    load_reply: Option<Value>,
 }
+
+/// The client ID the simulator's own write load uses.
+const WRITE_LOAD_CLIENT: u64 = u64::MAX;
 
 /// Counters of a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -86,6 +127,7 @@ impl Sim {
             now: Time::ZERO,
             nodes: Vec::new(),
             by_addr: BTreeMap::new(),
+            by_client_addr: BTreeMap::new(),
             by_id: BTreeMap::new(),
             queue: BTreeMap::new(),
             timers: BTreeSet::new(),
@@ -98,7 +140,17 @@ impl Sim {
             trace: Vec::new(),
             write_every: None,
             next_write: Time::ZERO,
+            write_seq: 0,
+            replies: VecDeque::new(),
             stats: SimStats::default(),
+            conns: conns::NodeConns::default(),
+            clients: Vec::new(),
+            client_inbox: VecDeque::new(),
+            held: Vec::new(),
+            jobs: Vec::new(),
+            job_replies: BTreeMap::new(),
+            ledger: lost::Ledger::default(),
+            load_reply: None,
         }
     }
 
@@ -109,13 +161,16 @@ impl Sim {
         let node = Node::new(cfg, SocketAddr::new(ip, port), cport, seed, self.now);
         let idx = self.nodes.len();
         let bus_addr = SocketAddr::new(ip, cport);
+        let client_addr = SocketAddr::new(ip, port);
         self.by_addr.insert(bus_addr, idx);
+        self.by_client_addr.insert(client_addr, idx);
         self.by_id.insert(node.id(), idx);
         self.nodes.push(SimNode {
             name: name.to_string(),
             node,
             status: Status::Up,
             bus_addr,
+            client_addr,
             backlog: Vec::new(),
         });
         self.timer_of.push(None);
@@ -124,7 +179,7 @@ impl Sim {
         idx
     }
 
-    /// Applies client writes of `bytes` to every up master every `every_ms`.
+    /// Writes to every up master every `every_ms` (offsets grow, replicas copy).
     pub fn set_write_load(&mut self, every_ms: Option<u64>) {
         self.write_every = every_ms;
         self.next_write = self.now + every_ms.unwrap_or(0);
@@ -149,6 +204,11 @@ impl Sim {
     /// The index of the node named `name` (`A`, `B1`…).
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.name == name)
+    }
+
+    /// The index of the node whose client port is at `addr`.
+    pub fn index_of_client_addr(&self, addr: SocketAddr) -> Option<usize> {
+        self.by_client_addr.get(&addr).copied()
     }
 
     /// The index of the node with this ID.
@@ -193,7 +253,9 @@ impl Sim {
     pub fn crash(&mut self, idx: usize) {
         self.nodes[idx].status = Status::Crashed;
         self.nodes[idx].backlog.clear();
+        self.held.retain(|(n, _, _)| *n != idx);
         self.reschedule(idx);
+        self.connections_reset(idx);
     }
 
     /// Restarts a crashed or paused process: it keeps its nodes.conf.
@@ -227,6 +289,17 @@ impl Sim {
         let now = self.now;
         self.nodes[idx].node.handle(now, Input::Timeout);
         self.drain(idx);
+        let (held, rest) = std::mem::take(&mut self.held)
+            .into_iter()
+            .partition(|(n, _, _)| *n == idx);
+        self.held = rest;
+        for (_, client, args) in held {
+            self.nodes[idx]
+                .node
+                .handle(now, Input::Command { client, args });
+            self.drain(idx);
+        }
+        self.pump_clients();
     }
 
     /// Cuts the network between two groups, both ways.
@@ -269,7 +342,8 @@ impl Sim {
         let msg = self.queue.keys().next().map(|(t, _)| *t);
         let timer = self.timers.iter().next().map(|(t, _)| *t);
         let write = self.write_every.map(|_| self.next_write);
-        [msg, timer, write].into_iter().flatten().min()
+        let drivers = self.drivers_due();
+        [msg, timer, write, drivers].into_iter().flatten().min()
     }
 
     /// Processes the next event (all that happen at its instant for one
@@ -281,6 +355,10 @@ impl Sim {
         self.now = self.now.max(t);
         if self.write_every.is_some() && self.next_write <= self.now {
             self.apply_writes();
+            return true;
+        }
+        if self.drivers_due().is_some_and(|d| d <= self.now) {
+            self.run_drivers();
             return true;
         }
         let first_msg = self.queue.keys().next().copied();
@@ -297,6 +375,7 @@ impl Sim {
             }
             (None, None) => return false,
         }
+        self.pump_clients();
         true
     }
 
@@ -327,17 +406,65 @@ impl Sim {
         }
     }
 
+    /// The write load: `SET {tag}:w <n>` on each up master, into its first
+    /// slot, from a client of the simulator's own.
     fn apply_writes(&mut self) {
         let every = self.write_every.unwrap_or(1000);
         self.next_write = self.now + every;
+        self.write_seq += 1;
         for idx in 0..self.nodes.len() {
-            if self.nodes[idx].status == Status::Up && self.nodes[idx].node.is_master() {
-                let now = self.now;
-                // Paused writes (manual failover) are simply not applied.
-                let _ = self.nodes[idx].node.admin(now, Admin::Write { bytes: 64 });
-                self.drain(idx);
+            let n = &self.nodes[idx];
+            if n.status != Status::Up || !n.node.is_master() {
+                continue;
+            }
+            let Some(slot) = n.node.first_owned_slot() else {
+                continue;
+            };
+            let key = format!("{{{}}}:w", crate::slot::tag_for_slot(slot));
+            let args = vec![
+                b"SET".to_vec(),
+                key.into_bytes(),
+                self.write_seq.to_string().into_bytes(),
+            ];
+            let now = self.now;
+            let client = ClientId(WRITE_LOAD_CLIENT);
+            self.nodes[idx].node.handle(
+                now,
+                Input::Command {
+                    client,
+                    args: args.clone(),
+                },
+            );
+            self.drain(idx);
+            if self.load_reply.take() == Some(Value::ok()) {
+                self.ledger.record(&args[1], &args[2]);
             }
         }
+    }
+
+    /// Sends a command from `client` to node `idx` now; returns the reply if
+    /// it came at once (WAIT, MIGRATE, commands waiting for a MIGRATE or a
+    /// paused write reply later, see [`take_replies`](Self::take_replies)).
+    /// Client numbers from [`INTERNAL_CLIENTS`] up are the simulator's own.
+    pub fn command(&mut self, idx: usize, client: ClientId, args: Vec<Vec<u8>>) -> Option<Value> {
+        if self.nodes[idx].status != Status::Up {
+            return None;
+        }
+        let now = self.now;
+        self.nodes[idx]
+            .node
+            .handle(now, Input::Command { client, args });
+        self.drain(idx);
+        let pos = self
+            .replies
+            .iter()
+            .position(|(n, c, _)| *n == idx && *c == client)?;
+        self.replies.remove(pos).map(|(_, _, v)| v)
+    }
+
+    /// Replies that arrived later (WAIT, postponed writes), oldest first.
+    pub fn take_replies(&mut self) -> Vec<(usize, ClientId, Value)> {
+        self.replies.drain(..).collect()
     }
 
     fn pop_message(&mut self, key: (Time, u64)) {
@@ -367,14 +494,19 @@ impl Sim {
         let input = match m.payload {
             Payload::Bus { from, link, msg } => Input::Bus { from, link, msg },
             Payload::Repl { from, frame } => Input::Repl { from, frame },
+            Payload::Command { client, args } => Input::Command { client, args },
+            Payload::Response { conn, value } => Input::Response { conn, value },
+            Payload::Hangup { client } => Input::ClientClosed(client),
         };
         let now = self.now;
         self.nodes[to].node.handle(now, input);
         self.drain(to);
     }
 
-    /// Collects a node's outputs: messages go on the wire, events to the trace.
+    /// Collects a node's outputs: messages go on the wire, events to the
+    /// trace, replies to whoever owns the client.
     fn drain(&mut self, idx: usize) {
+        let mut promoted = false;
         while let Some(out) = self.nodes[idx].node.poll_output() {
             match out {
                 Output::Send { to, link, msg } => {
@@ -386,7 +518,16 @@ impl Sim {
                     let from = self.nodes[idx].node.id();
                     self.transmit(idx, addr, 32, Payload::Repl { from, frame });
                 }
+                Output::Reply { client, value } => self.route_reply(idx, client, value),
+                Output::Request { conn, to, args } => self.node_request(idx, conn, to, args),
+                Output::Hangup(conn) => {
+                    if let Some((to, client)) = self.conns.close(idx, conn) {
+                        let to_addr = self.nodes[to].bus_addr;
+                        self.transmit(idx, to_addr, 0, Payload::Hangup { client });
+                    }
+                }
                 Output::Event(event) => {
+                    promoted |= matches!(event, Event::Promoted { .. });
                     self.stats.events += 1;
                     self.trace.push(TraceEvent {
                         t: self.now,
@@ -397,6 +538,9 @@ impl Sim {
             }
         }
         self.reschedule(idx);
+        if promoted {
+            self.check_lost_writes(idx);
+        }
     }
 
     fn transmit(&mut self, from: usize, to_addr: SocketAddr, bytes: usize, payload: Payload) {
