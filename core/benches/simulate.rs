@@ -22,10 +22,10 @@
 //! optimization that keeps the behaviour identical keeps it unchanged.
 
 use clusterlab_core::event::Event;
-use clusterlab_core::sim::{Scenario, Sim, SimNode};
+use clusterlab_core::sim::{Scenario, Sim};
+use clusterlab_core::slot::SlotSet;
 use clusterlab_core::time::Time;
 use std::fmt::Write as _;
-use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 /// Simulated time after the kill.
@@ -105,8 +105,10 @@ struct Row {
     run_cpu: Option<Duration>,
     delivered: u64,
     bytes: u64,
-    /// Memory of the nodes' state (a fresh clone of every node), per node.
-    node_bytes: Option<u64>,
+    /// Cluster state per node (each node's own estimate).
+    node_bytes: u64,
+    /// What the trace holds at the end.
+    trace_bytes: u64,
     /// Peak resident set of the whole process, trace and in-flight included.
     peak_rss: Option<u64>,
     trace_len: usize,
@@ -164,9 +166,9 @@ fn run(nodes: usize) -> Row {
         failover_ms.is_some(),
         "{nodes} nodes: A1 was not promoted within 60 s of A's crash"
     );
-    // Peak RSS first: measuring memory per node clones the nodes.
     let peak_rss = proc_status_kb("VmHWM:").map(|kb| kb * 1024);
     let node_bytes = node_memory(&sim);
+    let trace_bytes = trace_memory(&sim);
     let after = sim.stats();
     Row {
         nodes,
@@ -178,6 +180,7 @@ fn run(nodes: usize) -> Row {
         delivered: after.delivered - before.delivered,
         bytes: after.bytes - before.bytes,
         node_bytes,
+        trace_bytes,
         peak_rss,
         trace_len: sim.trace().len(),
         failover_ms,
@@ -185,19 +188,22 @@ fn run(nodes: usize) -> Row {
     }
 }
 
-/// Memory per node: how much the resident set grows while every node's state
-/// is cloned (what a time-travel snapshot of the nodes costs), over enough
-/// copies (≥ 2000 nodes) that page granularity and reused free memory don't
-/// matter. Linux only.
-fn node_memory(sim: &Sim) -> Option<u64> {
-    let copies = (2000 / sim.nodes().len()).max(1);
-    let before = proc_status_kb("VmRSS:")?;
-    let copy: Vec<Vec<SimNode>> = (0..copies)
-        .map(|_| black_box(sim.nodes().to_vec()))
-        .collect();
-    let after = proc_status_kb("VmRSS:")?;
-    drop(copy);
-    Some(after.saturating_sub(before) * 1024 / (copies * sim.nodes().len()) as u64)
+/// Memory per node: the average of each node's own estimate of its cluster
+/// state (node table, index, slot table).
+fn node_memory(sim: &Sim) -> u64 {
+    let total: usize = sim.nodes().iter().map(|n| n.node.state_bytes()).sum();
+    (total / sim.nodes().len()) as u64
+}
+
+/// Bytes the trace holds (a slot-ownership event boxes a 2 KB bitmap).
+fn trace_memory(sim: &Sim) -> u64 {
+    let boxed = sim
+        .trace()
+        .iter()
+        .filter(|e| matches!(e.event, Event::SlotOwner { .. }))
+        .count()
+        * std::mem::size_of::<SlotSet>();
+    (std::mem::size_of_val(sim.trace()) + boxed) as u64
 }
 
 /// CPU time this thread has run so far (Linux's schedstat, in ns).
@@ -264,13 +270,13 @@ fn secs(d: Option<Duration>) -> String {
 
 fn print_table(rows: &[Row]) {
     println!(
-        "| nodes | formation wall (cpu; sim) | 60 s run wall (cpu) | speed-up | msgs delivered | MB sent | mem/node | peak RSS | trace events | failover | fingerprint |"
+        "| nodes | formation wall (cpu; sim) | 60 s run wall (cpu) | speed-up | msgs delivered | MB sent | state/node | peak RSS | trace events (MB) | failover | fingerprint |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for r in rows {
         let speedup = RUN_MS as f64 / 1000.0 / r.run_wall.as_secs_f64();
         println!(
-            "| {} | {:.3} s ({}; {:.1} s) | {:.3} s ({}) | {:.1}× | {} | {:.1} | {} | {} | {} | {} | {:016x} |",
+            "| {} | {:.3} s ({}; {:.1} s) | {:.3} s ({}) | {:.1}× | {} | {:.1} | {:.1} KB | {} | {} ({:.0}) | {} | {:016x} |",
             r.nodes,
             r.form_wall.as_secs_f64(),
             secs(r.form_cpu),
@@ -280,9 +286,10 @@ fn print_table(rows: &[Row]) {
             speedup,
             r.delivered,
             r.bytes as f64 / 1e6,
-            r.node_bytes.map_or("n/a".into(), |b| format!("{:.1} KB", b as f64 / 1024.0)),
+            r.node_bytes as f64 / 1024.0,
             r.peak_rss.map_or("n/a".into(), |b| format!("{:.0} MB", b as f64 / 1048576.0)),
             r.trace_len,
+            r.trace_bytes as f64 / 1048576.0,
             r.failover_ms.map_or("none".into(), |ms| format!("{:.1} s", ms as f64 / 1000.0)),
             r.fingerprint,
         );
