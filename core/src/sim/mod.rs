@@ -5,10 +5,14 @@
 //! the earliest node timeout or message delivery, ties broken by a sequence
 //! number, and all randomness comes from seeded ChaCha8 streams.
 
+mod action;
+mod check;
 mod net;
 mod scenario;
 mod trace;
 
+pub use action::{Action, TimedAction};
+pub use check::Violation;
 pub use net::{InFlight, NetConfig, Partitions, Payload};
 pub use scenario::{Scenario, ScenarioError};
 pub use trace::{Names, TraceEvent};
@@ -43,7 +47,14 @@ pub struct SimNode {
     backlog: Vec<InFlight>,
 }
 
-/// The simulator. `Clone` is a snapshot for time travel.
+/// The simulator.
+///
+/// **Snapshots are clones.** A `Sim` owns everything a run depends on (nodes,
+/// timers, messages in flight, partitions, the network's random stream, the
+/// trace), so `sim.clone()` is a complete snapshot: running the clone with the
+/// same actions reproduces the original run event for event
+/// (`tests/snapshot.rs`). Going back in time is replaying from the nearest
+/// earlier snapshot.
 #[derive(Clone)]
 pub struct Sim {
     now: Time,
@@ -244,6 +255,11 @@ impl Sim {
 
     pub fn heal(&mut self) {
         self.partitions.heal();
+    }
+
+    /// From now on, loses each message with probability `p` (clamped to 0..=1).
+    pub fn set_loss(&mut self, p: f64) {
+        self.net.loss = if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
     }
 
     /// Drops one in-flight message by its id; returns whether it existed.
