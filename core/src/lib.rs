@@ -11,6 +11,7 @@ pub mod flags;
 pub mod id;
 pub mod msg;
 pub mod node;
+pub mod resp;
 pub mod sim;
 pub mod slot;
 pub mod time;

@@ -43,7 +43,9 @@ impl Replication {
 impl Node {
     /// Master side: the periodic PING into the stream.
     pub(super) fn repl_cron(&mut self, now: Time) {
-        if !self.is_master() || now < self.repl.next_ping {
+        // While a manual failover pauses writes the stream stays still too,
+        // so the replica can reach exactly the master's offset.
+        if !self.is_master() || now < self.repl.next_ping || self.writes_paused(now) {
             return;
         }
         self.repl.next_ping = now + self.cfg.repl_ping_replica_period * 1000;

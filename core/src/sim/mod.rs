@@ -8,14 +8,16 @@
 mod action;
 mod check;
 mod net;
+mod probe;
 mod scenario;
 mod trace;
 
 pub use action::{Action, TimedAction};
 pub use check::Violation;
 pub use net::{InFlight, NetConfig, Partitions, Payload};
+pub use probe::determinism_probe;
 pub use scenario::{Scenario, ScenarioError};
-pub use trace::{Names, TraceEvent};
+pub use trace::{fingerprint, Names, TraceEvent};
 
 use crate::config::Config;
 use crate::id::NodeId;

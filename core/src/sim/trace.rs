@@ -130,3 +130,16 @@ fn details(event: &Event, names: &impl Names) -> Vec<(&'static str, Value)> {
         | Event::ReplicaMigrated { .. } => Vec::new(),
     }
 }
+
+/// FNV-1a over the JSON lines of a trace: a short fingerprint to compare
+/// runs, e.g. the same seed on native and on wasm32.
+pub fn fingerprint(trace: &[TraceEvent], names: &impl Names) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for ev in trace {
+        for byte in ev.to_json(names).to_string().bytes().chain([b'\n']) {
+            hash ^= byte as u64;
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}
