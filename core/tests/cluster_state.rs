@@ -15,27 +15,34 @@ const T: u64 = 2000;
 /// its state fails then, and stays failed for as long as the partition lasts.
 #[test]
 fn a_master_cut_off_in_the_minority_stops_serving_within_node_timeout() {
-    let mut sim = cluster(3, 1, T, 31);
-    let a = idx(&sim, "A");
-    let from = sim.trace().len();
-    let cut = sim.now();
-    sim.isolate(a);
-    run_for(&mut sim, 15 * T);
+    for seed in 31..39 {
+        let mut sim = cluster(3, 1, T, seed);
+        let a = idx(&sim, "A");
+        let from = sim.trace().len();
+        let cut = sim.now();
+        sim.isolate(a);
+        run_for(&mut sim, 15 * T);
 
-    let states: Vec<(u64, bool)> = find(&sim, from, a, |e| matches!(e, Event::ClusterState { .. }))
-        .map(|e| match e.event {
-            Event::ClusterState { ok } => (e.t.since(cut), ok),
-            _ => unreachable!(),
-        })
-        .collect();
-    assert_eq!(states.len(), 1, "A's state changes once: {states:?}");
-    let (after, ok) = states[0];
-    assert!(!ok);
-    assert!(
-        (T..=T + T / 2 + 200).contains(&after),
-        "A stopped serving {after} ms after the cut"
-    );
-    assert!(!sim.node(a).state_ok());
+        let states: Vec<(u64, bool)> =
+            find(&sim, from, a, |e| matches!(e, Event::ClusterState { .. }))
+                .map(|e| match e.event {
+                    Event::ClusterState { ok } => (e.t.since(cut), ok),
+                    _ => unreachable!(),
+                })
+                .collect();
+        assert_eq!(
+            states.len(),
+            1,
+            "seed {seed}: A's state changes once: {states:?}"
+        );
+        let (after, ok) = states[0];
+        assert!(!ok);
+        assert!(
+            (T..=T + T / 2 + 200).contains(&after),
+            "seed {seed}: A stopped serving {after} ms after the cut"
+        );
+        assert!(!sim.node(a).state_ok());
+    }
 }
 
 /// clusterUpdateState's rejoin delay: a master that was in the minority
@@ -87,13 +94,22 @@ fn a_fail_master_breaks_coverage_until_its_replica_takes_over() {
     for n in (0..sim.nodes().len()).filter(|&n| n != a) {
         let name = &sim.nodes()[n].name;
         let pfail = find(&sim, from, n, |e| *e == Event::Pfail { about: a_id }).next();
-        let fail = find(&sim, from, n, |e| matches!(e, Event::Fail { about, .. } if *about == a_id))
-            .next()
-            .unwrap_or_else(|| panic!("{name} never marked A FAIL"));
-        let states: Vec<_> = find(&sim, from, n, |e| matches!(e, Event::ClusterState { .. })).collect();
+        let fail = find(
+            &sim,
+            from,
+            n,
+            |e| matches!(e, Event::Fail { about, .. } if *about == a_id),
+        )
+        .next()
+        .unwrap_or_else(|| panic!("{name} never marked A FAIL"));
+        let states: Vec<_> =
+            find(&sim, from, n, |e| matches!(e, Event::ClusterState { .. })).collect();
         assert_eq!(states.len(), 2, "{name}: down once, up once: {states:?}");
         assert_eq!(states[0].event, Event::ClusterState { ok: false });
-        assert_eq!(states[0].t, fail.t, "{name} went down when it marked A FAIL");
+        assert_eq!(
+            states[0].t, fail.t,
+            "{name} went down when it marked A FAIL"
+        );
         if let Some(p) = pfail {
             assert!(p.t < fail.t, "PFAIL alone kept {name} up");
         }

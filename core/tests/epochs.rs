@@ -51,7 +51,11 @@ fn equal_config_epochs_the_smaller_id_bumps() {
         .unwrap_or_else(|v| panic!("{v}"));
     let (x, y) = (sim.node(0), sim.node(1));
     let (small, large) = if x.id() < y.id() { (x, y) } else { (y, x) };
-    assert_eq!(small.my_epoch(), 6, "the smaller ID bumped to currentEpoch + 1");
+    assert_eq!(
+        small.my_epoch(),
+        6,
+        "the smaller ID bumped to currentEpoch + 1"
+    );
     assert_eq!(large.my_epoch(), 5, "the larger ID kept its epoch");
     let collisions: Vec<_> = sim
         .trace()
@@ -78,7 +82,9 @@ fn fresh_masters_all_at_epoch_zero_end_distinct() {
     );
     sim.run_until_healthy(Time(60_000))
         .unwrap_or_else(|v| panic!("{v}"));
-    let mut ids: Vec<_> = (0..3).map(|i| (sim.node(i).id(), sim.node(i).my_epoch())).collect();
+    let mut ids: Vec<_> = (0..3)
+        .map(|i| (sim.node(i).id(), sim.node(i).my_epoch()))
+        .collect();
     ids.sort();
     assert_eq!(ids[2].1, 0, "the greatest ID keeps epoch 0: {ids:?}");
     let mut epochs: Vec<u64> = ids.iter().map(|(_, e)| *e).collect();
@@ -98,9 +104,15 @@ fn fresh_masters_all_at_epoch_zero_end_distinct() {
 #[test]
 fn checkers_catch_one_slot_claimed_twice_at_one_epoch_until_it_is_resolved() {
     let both = SlotSet::range(0, 99);
-    let mut sim = hand_made(5, &[both.clone(), both, SlotSet::range(100, 16383)], &[3, 3, 1]);
+    let mut sim = hand_made(
+        5,
+        &[both.clone(), both, SlotSet::range(100, 16383)],
+        &[3, 3, 1],
+    );
     sim.run_until(Time(10));
-    let v = sim.check_invariants().expect_err("X and Y both claim 0-99 at epoch 3");
+    let v = sim
+        .check_invariants()
+        .expect_err("X and Y both claim 0-99 at epoch 3");
     assert_eq!(v.rule, "slot-version-unique", "{v}");
     assert!(v.detail.starts_with("slot 0 is bound to"), "{v}");
     assert!(sim.check_converged().is_err(), "nobody has met yet");

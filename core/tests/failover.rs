@@ -45,12 +45,14 @@ fn replica_with_too_old_data_does_not_start_an_election() {
     sim.heal();
     run_for(&mut sim, 20_000);
 
-    let blocked: Vec<_> = find(&sim, from, a1, |e| matches!(e, Event::FailoverBlocked { .. }))
-        .map(|e| match e.event {
-            Event::FailoverBlocked { reason } => reason,
-            _ => unreachable!(),
-        })
-        .collect();
+    let blocked: Vec<_> = find(&sim, from, a1, |e| {
+        matches!(e, Event::FailoverBlocked { .. })
+    })
+    .map(|e| match e.event {
+        Event::FailoverBlocked { reason } => reason,
+        _ => unreachable!(),
+    })
+    .collect();
     assert_eq!(
         blocked,
         ["Disconnected from master for longer than allowed."],
@@ -102,7 +104,11 @@ fn the_replica_with_the_best_offset_wins() {
     assert_eq!(promoted(&sim, from)[0].0, "A1");
     sim.run_until_converged(sim.now() + 10 * T)
         .unwrap_or_else(|v| panic!("{v}"));
-    assert_eq!(sim.node(a2).master(), Some(sim.node(a1).id()), "A2 follows A1");
+    assert_eq!(
+        sim.node(a2).master(),
+        Some(sim.node(a1).id()),
+        "A2 follows A1"
+    );
 }
 
 /// After a partition heals, the old master sees its slots claimed with a
@@ -116,13 +122,23 @@ fn old_master_becomes_a_replica_of_the_winner_after_a_partition() {
     sim.isolate(a);
     let limit = sim.now() + 10 * T;
     assert!(sim.run_until_pred(limit, |s| !promoted(s, from).is_empty()));
-    assert!(sim.node(a).is_master(), "A, alone, still thinks it is a master");
+    assert!(
+        sim.node(a).is_master(),
+        "A, alone, still thinks it is a master"
+    );
     sim.heal();
     sim.run_until_healthy(sim.now() + 20 * T)
         .unwrap_or_else(|v| panic!("{v}"));
     let a1_id = sim.node(a1).id();
     assert_eq!(sim.node(a).master(), Some(a1_id));
-    assert!(find(&sim, from, a, |e| *e == Event::Role { master: Some(a1_id) }).count() == 1);
+    assert!(
+        find(&sim, from, a, |e| *e
+            == Event::Role {
+                master: Some(a1_id)
+            })
+        .count()
+            == 1
+    );
 }
 
 /// Same after `kill -9` and a restart: the old master comes back with its
@@ -161,14 +177,20 @@ fn old_master_becomes_a_replica_of_the_winner_after_a_restart() {
 fn master_and_replica_in_the_minority_nobody_is_promoted() {
     let mut sim = cluster(3, 1, T, 25);
     let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
-    let majority: Vec<usize> = ["B", "C", "B1", "C1"].iter().map(|n| idx(&sim, n)).collect();
+    let majority: Vec<usize> = ["B", "C", "B1", "C1"]
+        .iter()
+        .map(|n| idx(&sim, n))
+        .collect();
     let from = sim.trace().len();
     sim.partition(&[a, a1], &majority);
     run_for(&mut sim, 15 * T);
 
     for e in &sim.trace()[from..] {
         assert!(
-            !matches!(e.event, Event::VoteRequested { .. } | Event::Promoted { .. }),
+            !matches!(
+                e.event,
+                Event::VoteRequested { .. } | Event::Promoted { .. }
+            ),
             "{e:?}"
         );
     }
@@ -176,8 +198,16 @@ fn master_and_replica_in_the_minority_nobody_is_promoted() {
     for &m in &majority {
         let view = sim.node(m).view();
         assert!(view.node(a_id).unwrap().flags.has(NodeFlags::FAIL));
-        assert_eq!(sim.node(m).slot_owner(0), Some(a_id), "slot 0 stays bound to A");
-        assert!(!view.state_ok, "{} reports cluster_state:fail", sim.nodes()[m].name);
+        assert_eq!(
+            sim.node(m).slot_owner(0),
+            Some(a_id),
+            "slot 0 stays bound to A"
+        );
+        assert!(
+            !view.state_ok,
+            "{} reports cluster_state:fail",
+            sim.nodes()[m].name
+        );
     }
     assert!(sim.node(a1).is_replica());
     assert!(sim.check_healthy().is_err());

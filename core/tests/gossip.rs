@@ -59,7 +59,10 @@ fn ping_size_follows_the_number_of_known_nodes() {
         let mode = pings.iter().max_by_key(|(_, n)| *n).map(|(s, _)| *s);
         let n = masters * (1 + replicas);
         assert_eq!(mode, Some(expected), "{n} nodes: {pings:?}");
-        assert!(pings.iter().all(|(s, _)| *s <= expected), "{n} nodes: {pings:?}");
+        assert!(
+            pings.iter().all(|(s, _)| *s <= expected),
+            "{n} nodes: {pings:?}"
+        );
     }
 }
 
@@ -74,11 +77,18 @@ fn failure_messages_have_redis_sizes() {
     sim.crash(a);
     let (sizes, _) = sample(&mut sim, 10_000);
     let sizes_of = |kind: MsgType| -> BTreeSet<usize> {
-        sizes.keys().filter(|(k, _)| *k == kind).map(|(_, s)| *s).collect()
+        sizes
+            .keys()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, s)| *s)
+            .collect()
     };
     assert!(sizes_of(MsgType::Ping).contains(&(2568 + 104)), "{sizes:?}");
     assert_eq!(sizes_of(MsgType::Fail), BTreeSet::from([2296]));
-    assert_eq!(sizes_of(MsgType::FailoverAuthRequest), BTreeSet::from([2256]));
+    assert_eq!(
+        sizes_of(MsgType::FailoverAuthRequest),
+        BTreeSet::from([2256])
+    );
     assert_eq!(sizes_of(MsgType::FailoverAuthAck), BTreeSet::from([2256]));
     sim.restart(a);
     let (sizes, _) = sample(&mut sim, 2000);
@@ -87,7 +97,11 @@ fn failure_messages_have_redis_sizes() {
         .filter(|(k, _)| *k == MsgType::Update)
         .map(|(_, s)| *s)
         .collect();
-    assert_eq!(updates, BTreeSet::from([4352]), "the old master is told with UPDATEs");
+    assert_eq!(
+        updates,
+        BTreeSet::from([4352]),
+        "the old master is told with UPDATEs"
+    );
 }
 
 /// clusterCron: the half-timeout rule plus one random PING a second. On
@@ -118,7 +132,10 @@ fn the_pong_that_completes_a_handshake_counts_as_a_pong() {
     for (me, other) in [(x, y), (y, x)] {
         let view = sim.node(me).view();
         let peer = view.node(sim.node(other).id()).expect("met");
-        assert!(peer.pong_received > Time::ZERO, "{me}: no PONG recorded: {peer:?}");
+        assert!(
+            peer.pong_received > Time::ZERO,
+            "{me}: no PONG recorded: {peer:?}"
+        );
         assert!(
             peer.ping_sent.is_none_or(|t| now.since(t) < 100),
             "{me}: a PING has been outstanding since {:?}",

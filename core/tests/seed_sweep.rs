@@ -112,7 +112,9 @@ fn plan(seed: u64) -> (Sim, Plan) {
                 Some(Action::Cut { from, to })
             }
             12 => Some(Action::Heal),
-            _ => Some(Action::Loss([0.005, 0.02, 0.1][rng.random_range(0..3usize)])),
+            _ => Some(Action::Loss(
+                [0.005, 0.02, 0.1][rng.random_range(0..3usize)],
+            )),
         };
         let Some(action) = action else { continue };
         match action {
@@ -255,7 +257,10 @@ fn random_fault_schedules_keep_the_rules_and_converge() {
         started.elapsed(),
         slowest
     );
-    let failures: Vec<&String> = outcomes.iter().filter_map(|(_, r)| r.as_ref().err()).collect();
+    let failures: Vec<&String> = outcomes
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().err())
+        .collect();
     assert!(
         failures.is_empty(),
         "{} of {count} seeds failed:\n{}",

@@ -314,11 +314,7 @@ impl Sim {
     pub fn check_healthy(&self) -> Result<(), Violation> {
         self.check_converged()?;
         let Some(up) = (0..self.nodes.len()).find(|&i| self.nodes[i].status == Status::Up) else {
-            return Err(violation(
-                "slots-covered",
-                None,
-                "no node is up".into(),
-            ));
+            return Err(violation("slots-covered", None, "no node is up".into()));
         };
         let view = self.nodes[up].node.view();
         let owners = owner_table(&view);

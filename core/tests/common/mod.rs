@@ -9,10 +9,15 @@ use clusterlab_core::{Config, Time};
 /// A formed cluster of `masters` × (1 + `replicas`) nodes with the given
 /// node_timeout, like `redis-cli --cluster create` made it.
 pub fn cluster(masters: usize, replicas: usize, node_timeout: u64, seed: u64) -> Sim {
-    cluster_with(masters, replicas, seed, Config {
-        node_timeout,
-        ..Config::default()
-    })
+    cluster_with(
+        masters,
+        replicas,
+        seed,
+        Config {
+            node_timeout,
+            ..Config::default()
+        },
+    )
 }
 
 pub fn cluster_with(masters: usize, replicas: usize, seed: u64, config: Config) -> Sim {
@@ -58,7 +63,10 @@ pub fn find<'a>(
 
 /// The whole trace as JSON lines.
 pub fn json_lines(sim: &Sim) -> Vec<String> {
-    sim.trace().iter().map(|e| e.to_json(sim).to_string()).collect()
+    sim.trace()
+        .iter()
+        .map(|e| e.to_json(sim).to_string())
+        .collect()
 }
 
 /// Applies `actions` (sorted by time) at their times, then runs to `end`.

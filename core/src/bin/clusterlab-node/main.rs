@@ -14,7 +14,11 @@ USAGE:
 ";
 
 fn main() -> ExitCode {
-    let argv: Vec<String> = match std::env::args_os().skip(1).map(|a| a.into_string()).collect() {
+    let argv: Vec<String> = match std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect()
+    {
         Ok(argv) => argv,
         Err(bad) => {
             eprintln!("clusterlab-node: argument {bad:?} is not valid UTF-8");

@@ -208,11 +208,18 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
             "--resume" => Action::Resume(node(what)?),
             "--restart" => Action::Restart(node(what)?),
             "--heal" if what.is_empty() => Action::Heal,
-            "--heal" => return fail(format!("{typed}: --heal takes only a time: --heal @{}", t.ms())),
+            "--heal" => {
+                return fail(format!(
+                    "{typed}: --heal takes only a time: --heal @{}",
+                    t.ms()
+                ))
+            }
             "--loss" => Action::Loss(probability(&typed, what)?),
             "--cut" => {
                 let Some((from, to)) = what.split_once('>') else {
-                    return fail(format!("{typed}: expected FROM>TO@TIME, e.g. --cut A>A1@20000"));
+                    return fail(format!(
+                        "{typed}: expected FROM>TO@TIME, e.g. --cut A>A1@20000"
+                    ));
                 };
                 let (from, to) = (node(from)?, node(to)?);
                 if from == to {
@@ -243,9 +250,11 @@ fn set_once(slot: &mut Option<u64>, flag: &str, v: u64) -> Result<(), ArgError> 
 }
 
 fn number(flag: &str, value: &str) -> Result<u64, ArgError> {
-    value
-        .parse()
-        .or_else(|_| fail(format!("{flag}: '{value}' is not a non-negative whole number")))
+    value.parse().or_else(|_| {
+        fail(format!(
+            "{flag}: '{value}' is not a non-negative whole number"
+        ))
+    })
 }
 
 fn usize_of(flag: &str, v: u64) -> Result<usize, ArgError> {
@@ -255,7 +264,9 @@ fn usize_of(flag: &str, v: u64) -> Result<usize, ArgError> {
 fn probability(typed: &str, value: &str) -> Result<f64, ArgError> {
     match value.parse::<f64>() {
         Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        _ => fail(format!("{typed}: '{value}' is not a probability between 0 and 1")),
+        _ => fail(format!(
+            "{typed}: '{value}' is not a probability between 0 and 1"
+        )),
     }
 }
 
@@ -379,12 +390,19 @@ mod tests {
     fn faults_resolve_names_and_sort_by_time() {
         let a = run("--restart A@50000 --kill A@20000 --partition A,A1/B,C,B1,C1@30000 --heal @40000 --cut B>B1@41000 --loss 0.5@42000 --loss 0.01")
             .unwrap();
-        let got: Vec<(u64, Action)> = a.actions.iter().map(|(_, t)| (t.t.ms(), t.action.clone())).collect();
+        let got: Vec<(u64, Action)> = a
+            .actions
+            .iter()
+            .map(|(_, t)| (t.t.ms(), t.action.clone()))
+            .collect();
         assert_eq!(
             got,
             vec![
                 (20_000, Action::Kill(0)),
-                (30_000, Action::Partition(vec![vec![0, 3], vec![1, 2, 4, 5]])),
+                (
+                    30_000,
+                    Action::Partition(vec![vec![0, 3], vec![1, 2, 4, 5]])
+                ),
                 (40_000, Action::Heal),
                 (41_000, Action::Cut { from: 1, to: 4 }),
                 (42_000, Action::Loss(0.5)),
@@ -396,32 +414,85 @@ mod tests {
 
     #[test]
     fn bad_arguments_are_named() {
-        assert_eq!(error("--kill Z@100"), "--kill Z@100: no node named 'Z' (the nodes are A, B, C, A1, B1, C1)");
-        assert_eq!(error("--kill A@x"), "--kill A@x: 'x' is not a time in milliseconds");
-        assert_eq!(error("--kill A"), "--kill A: expected NODE@TIME, e.g. --kill A@20000");
-        assert_eq!(error("--masters three"), "--masters: 'three' is not a non-negative whole number");
+        assert_eq!(
+            error("--kill Z@100"),
+            "--kill Z@100: no node named 'Z' (the nodes are A, B, C, A1, B1, C1)"
+        );
+        assert_eq!(
+            error("--kill A@x"),
+            "--kill A@x: 'x' is not a time in milliseconds"
+        );
+        assert_eq!(
+            error("--kill A"),
+            "--kill A: expected NODE@TIME, e.g. --kill A@20000"
+        );
+        assert_eq!(
+            error("--masters three"),
+            "--masters: 'three' is not a non-negative whole number"
+        );
         assert_eq!(error("--masters 0"), "--masters must be at least 1");
-        assert_eq!(error("--frobnicate 1"), "unknown option '--frobnicate' (see --help)");
-        assert_eq!(error("simulate"), "unexpected argument 'simulate' (see --help)");
+        assert_eq!(
+            error("--frobnicate 1"),
+            "unknown option '--frobnicate' (see --help)"
+        );
+        assert_eq!(
+            error("simulate"),
+            "unexpected argument 'simulate' (see --help)"
+        );
         assert_eq!(error("--seed"), "--seed needs a value (see --help)");
         assert_eq!(error("--seed 1 --seed 2"), "--seed is given twice");
-        assert_eq!(error("--partition A,B/B,C@100"), "--partition A,B/B,C@100: B is listed twice");
-        assert_eq!(error("--partition A,Q@100"), "--partition A,Q@100: no node named 'Q' (the nodes are A, B, C, A1, B1, C1)");
-        assert_eq!(error("--partition A,/B@100").split(':').next(), Some("--partition A,/B@100"));
-        assert_eq!(error("--cut A@100"), "--cut A@100: expected FROM>TO@TIME, e.g. --cut A>A1@20000");
-        assert_eq!(error("--cut A>A@100"), "--cut A>A@100: a node cannot be cut from itself");
-        assert_eq!(error("--loss 2"), "--loss 2: '2' is not a probability between 0 and 1");
-        assert_eq!(error("--heal A@100"), "--heal A@100: --heal takes only a time: --heal @100");
-        assert_eq!(error("--kill A@70000"), "--kill A@70000: 70000 is after the end of the run (--duration 60000)");
+        assert_eq!(
+            error("--partition A,B/B,C@100"),
+            "--partition A,B/B,C@100: B is listed twice"
+        );
+        assert_eq!(
+            error("--partition A,Q@100"),
+            "--partition A,Q@100: no node named 'Q' (the nodes are A, B, C, A1, B1, C1)"
+        );
+        assert_eq!(
+            error("--partition A,/B@100").split(':').next(),
+            Some("--partition A,/B@100")
+        );
+        assert_eq!(
+            error("--cut A@100"),
+            "--cut A@100: expected FROM>TO@TIME, e.g. --cut A>A1@20000"
+        );
+        assert_eq!(
+            error("--cut A>A@100"),
+            "--cut A>A@100: a node cannot be cut from itself"
+        );
+        assert_eq!(
+            error("--loss 2"),
+            "--loss 2: '2' is not a probability between 0 and 1"
+        );
+        assert_eq!(
+            error("--heal A@100"),
+            "--heal A@100: --heal takes only a time: --heal @100"
+        );
+        assert_eq!(
+            error("--kill A@70000"),
+            "--kill A@70000: 70000 is after the end of the run (--duration 60000)"
+        );
         assert_eq!(error("--node-timeout 0"), "--node-timeout must be positive");
     }
 
     #[test]
     fn process_states_must_make_sense() {
-        assert_eq!(error("--resume A@100"), "--resume A@100: A is running at 100 ms");
-        assert_eq!(error("--kill A@100 --pause A@200"), "--pause A@200: A is dead at 200 ms");
-        assert_eq!(error("--kill A@100 --kill A@200"), "--kill A@200: A is dead at 200 ms");
-        assert!(run("--pause A@100 --resume A@200 --kill A@300 --restart A@400 --kill A@500").is_ok());
+        assert_eq!(
+            error("--resume A@100"),
+            "--resume A@100: A is running at 100 ms"
+        );
+        assert_eq!(
+            error("--kill A@100 --pause A@200"),
+            "--pause A@200: A is dead at 200 ms"
+        );
+        assert_eq!(
+            error("--kill A@100 --kill A@200"),
+            "--kill A@200: A is dead at 200 ms"
+        );
+        assert!(
+            run("--pause A@100 --resume A@200 --kill A@300 --restart A@400 --kill A@500").is_ok()
+        );
     }
 
     #[test]

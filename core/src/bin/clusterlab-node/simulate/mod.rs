@@ -133,7 +133,9 @@ impl<W: Write> Printer<W> {
 
     /// Every node's own view of itself, plus network counters.
     fn summary(&mut self, sim: &Sim) -> io::Result<()> {
-        let rows: Vec<Value> = (0..sim.nodes().len()).map(|i| node_summary(sim, i)).collect();
+        let rows: Vec<Value> = (0..sim.nodes().len())
+            .map(|i| node_summary(sim, i))
+            .collect();
         let stats = sim.stats();
         if self.json {
             let line = json!({
