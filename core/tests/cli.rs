@@ -5,6 +5,7 @@
 
 mod common;
 
+use clusterlab_core::node::FailoverMode;
 use clusterlab_core::sim::{Action, TimedAction};
 use common::{cluster, run_actions};
 use serde_json::Value;
@@ -26,7 +27,8 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).expect("UTF-8 errors")
 }
 
-const FAULTS: [&str; 8] = [
+const ACTIONS: [&str; 9] = [
+    "failover",
     "kill",
     "pause",
     "resume",
@@ -160,6 +162,45 @@ fn json_lines_show_events_faults_and_a_summary() {
     assert_eq!(a["status"], "crashed");
 }
 
+/// CLUSTER FAILOVER from the command line: accepted on a replica (the
+/// replica is promoted), refused on a master with Redis's error text on the
+/// action's line.
+#[test]
+fn failover_actions_print_refusals() {
+    let o = simulate(&[
+        "--node-timeout",
+        "2000",
+        "--duration",
+        "12000",
+        "--failover",
+        "B1@6000",
+        "--failover",
+        "C:force@7000",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let line = |node: &str| {
+        lines
+            .iter()
+            .find(|l| l["event"] == "failover" && l["node"] == node)
+            .unwrap()
+    };
+    assert_eq!(line("B1")["mode"], "default");
+    assert!(line("B1").get("error").is_none());
+    assert_eq!(line("C")["mode"], "force");
+    assert_eq!(
+        line("C")["error"],
+        "ERR You should send CLUSTER FAILOVER to a replica"
+    );
+    assert!(lines
+        .iter()
+        .any(|l| l["event"] == "promoted" && l["node"] == "B1"));
+}
+
 #[test]
 fn text_output_is_one_line_per_event_and_a_summary_table() {
     let o = simulate(&[
@@ -201,6 +242,13 @@ fn the_cli_replays_the_library_run_from_printed_flags() {
         at(9000, Action::Loss(0.0)),
         at(9500, Action::Resume(4)),
         at(10_000, Action::Restart(1)),
+        at(
+            16_000,
+            Action::Failover {
+                node: 5,
+                mode: FailoverMode::Default,
+            },
+        ),
     ];
     let end = t0 + 25_000;
     let mut args: Vec<String> = [
@@ -234,7 +282,7 @@ fn the_cli_replays_the_library_run_from_printed_flags() {
         .filter(|l| {
             let v: Value = serde_json::from_str(l).unwrap();
             let event = v["event"].as_str().unwrap();
-            !FAULTS.contains(&event) && event != "formed" && event != "summary"
+            !ACTIONS.contains(&event) && event != "formed" && event != "summary"
         })
         .map(String::from)
         .collect();

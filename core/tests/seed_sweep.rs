@@ -4,20 +4,25 @@
 //!
 //! Each seed draws a cluster shape (mostly 3 masters × 1 replica, some 5×1
 //! and 3×2), a small node_timeout (1–3 s, so runs are short) and 1–6 faults
-//! (kill, pause, restart, resume, partition, one-way cut, heal, message loss)
-//! at random times. Then everything is repaired (heal, no loss, every process
+//! (kill, pause, restart, resume, partition, one-way cut, heal, message loss,
+//! and CLUSTER FAILOVER default or FORCE sent to a random node) at random
+//! times. TAKEOVER is left out: it takes an epoch without consensus, which
+//! may break the `slot-version-unique` rule until the collision rule acts. Then everything is repaired (heal, no loss, every process
 //! back) and the cluster must become healthy: one owner per slot, every slot
 //! served, all views equal, `cluster_state:ok` everywhere.
 //!
 //! * `CLUSTERLAB_SEED=17` runs only seed 17 and prints its whole trace
 //!   (use `-- --nocapture`).
 //! * `CLUSTERLAB_SEEDS=5000` runs seeds 1..=5000 instead of the default 200.
+//! * `CLUSTERLAB_CHECK_EVERY_MS=1` checks the every-instant rules every
+//!   simulated millisecond instead of every 200 (slower, finer).
 //!
 //! A failure prints the seed and the schedule as a `clusterlab-node simulate`
 //! command line, which replays the same run.
 
 mod common;
 
+use clusterlab_core::node::FailoverMode;
 use clusterlab_core::sim::{Action, Scenario, Sim, Status, TimedAction, Violation};
 use clusterlab_core::{Config, Time};
 use rand::{Rng, SeedableRng};
@@ -25,7 +30,8 @@ use rand_chacha::ChaCha8Rng;
 use std::fmt::Write;
 
 const DEFAULT_SEEDS: u64 = 200;
-/// Invariants are checked this often (simulated ms) while faults happen.
+/// Invariants are checked this often (simulated ms) while faults happen,
+/// unless `CLUSTERLAB_CHECK_EVERY_MS` says otherwise.
 const CHECK_EVERY_MS: u64 = 200;
 
 /// One drawn run: the shape and the whole action log, repairs included.
@@ -94,7 +100,7 @@ fn plan(seed: u64) -> (Sim, Plan) {
             let candidates: Vec<usize> = (0..n).filter(|&i| want(status[i])).collect();
             (!candidates.is_empty()).then(|| candidates[rng.random_range(0..candidates.len())])
         };
-        let action = match rng.random_range(0..14u32) {
+        let action = match rng.random_range(0..16u32) {
             0..=2 => pick(&mut rng, &|s| s != Status::Crashed).map(Action::Kill),
             3..=4 => pick(&mut rng, &|s| s == Status::Up).map(Action::Pause),
             5..=6 => pick(&mut rng, &|s| s != Status::Up).map(Action::Restart),
@@ -112,9 +118,17 @@ fn plan(seed: u64) -> (Sim, Plan) {
                 Some(Action::Cut { from, to })
             }
             12 => Some(Action::Heal),
-            _ => Some(Action::Loss(
+            13 => Some(Action::Loss(
                 [0.005, 0.02, 0.1][rng.random_range(0..3usize)],
             )),
+            _ => pick(&mut rng, &|s| s == Status::Up).map(|node| Action::Failover {
+                node,
+                mode: if rng.random_bool(0.5) {
+                    FailoverMode::Default
+                } else {
+                    FailoverMode::Force
+                },
+            }),
         };
         let Some(action) = action else { continue };
         match action {
@@ -162,21 +176,25 @@ struct Outcome {
     result: Result<u64, Violation>,
 }
 
-/// Runs one seed: the invariants every 200 ms and after each action, then
-/// health after the repairs.
+/// Runs one seed: the invariants every 200 ms while faults happen, then
+/// health after the repairs and the invariants once more.
 fn run_seed(seed: u64) -> Outcome {
+    let check_every = env_u64("CLUSTERLAB_CHECK_EVERY_MS")
+        .unwrap_or(CHECK_EVERY_MS)
+        .max(1);
     let (mut sim, plan) = plan(seed);
     let mut result = Ok(0);
     'run: for a in &plan.actions {
         while sim.now() < a.t {
-            let next = (sim.now() + CHECK_EVERY_MS).min(a.t);
+            let next = (sim.now() + check_every).min(a.t);
             sim.run_until(next);
             if let Err(v) = sim.check_invariants() {
                 result = Err(v);
                 break 'run;
             }
         }
-        sim.apply(&a.action);
+        // A refusal is part of the run (the node is a master by now…).
+        let _ = sim.apply(&a.action);
     }
     if result.is_ok() {
         result = sim

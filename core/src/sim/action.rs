@@ -1,4 +1,5 @@
-//! The action log: faults and network changes applied to a running simulation.
+//! The action log: faults, network changes and operator actions applied to a
+//! running simulation.
 //!
 //! A run is a pure function of (scenario, seed, timed actions), so the same
 //! list replays the same run. The CLI parses its flags into these actions and
@@ -6,10 +7,11 @@
 //! ([`TimedAction::flag`]) so any failing run can be replayed by hand.
 
 use super::{Names, Sim};
+use crate::node::{Admin, AdminError, FailoverMode};
 use crate::time::Time;
 use serde_json::{json, Map, Value};
 
-/// One fault or network change. Nodes are simulator indices.
+/// One fault, network change or operator action. Nodes are simulator indices.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// `kill -9`.
@@ -29,6 +31,8 @@ pub enum Action {
     Heal,
     /// From now on lose each message with this probability.
     Loss(f64),
+    /// `CLUSTER FAILOVER [FORCE|TAKEOVER]` sent to a replica.
+    Failover { node: usize, mode: FailoverMode },
 }
 
 /// An action and the simulated time it happens at.
@@ -50,19 +54,21 @@ impl Action {
             Action::Cut { .. } => "cut",
             Action::Heal => "heal",
             Action::Loss(_) => "loss",
+            Action::Failover { .. } => "failover",
         }
     }
 
-    /// The node the action targets, if it targets one.
+    /// The one node the action is done to, if there is one.
     pub fn node(&self) -> Option<usize> {
         match self {
             Action::Kill(n) | Action::Pause(n) | Action::Resume(n) | Action::Restart(n) => Some(*n),
-            Action::Cut { from, .. } => Some(*from),
-            Action::Partition(_) | Action::Heal | Action::Loss(_) => None,
+            Action::Failover { node, .. } => Some(*node),
+            Action::Partition(_) | Action::Cut { .. } | Action::Heal | Action::Loss(_) => None,
         }
     }
 
-    /// The action's argument as the CLI spells it (`A`, `A,A1/B,C`, `A>A1`, `0.01`).
+    /// The action's argument as the CLI spells it (`A`, `A,A1/B,C`, `A>A1`,
+    /// `0.01`, `A1:force`).
     pub fn argument(&self, names: &impl Names) -> String {
         match self {
             Action::Kill(n) | Action::Pause(n) | Action::Resume(n) | Action::Restart(n) => {
@@ -83,6 +89,14 @@ impl Action {
             }
             Action::Heal => String::new(),
             Action::Loss(p) => p.to_string(),
+            Action::Failover { node, mode } => {
+                let name = names.node_name(*node);
+                match mode {
+                    FailoverMode::Default => name,
+                    FailoverMode::Force => format!("{name}:force"),
+                    FailoverMode::Takeover => format!("{name}:takeover"),
+                }
+            }
         }
     }
 }
@@ -104,10 +118,10 @@ impl TimedAction {
     pub fn to_json(&self, names: &impl Names) -> Value {
         let mut m = Map::new();
         m.insert("t_ms".into(), json!(self.t.ms()));
-        let node = match &self.action {
-            Action::Cut { .. } => "-".to_string(),
-            a => a.node().map_or("-".into(), |n| names.node_name(n)),
-        };
+        let node = self
+            .action
+            .node()
+            .map_or("-".into(), |n| names.node_name(n));
         m.insert("node".into(), json!(node));
         m.insert("event".into(), json!(self.action.name()));
         match &self.action {
@@ -125,6 +139,9 @@ impl TimedAction {
             Action::Loss(p) => {
                 m.insert("loss".into(), json!(p));
             }
+            Action::Failover { mode, .. } => {
+                m.insert("mode".into(), json!(mode_name(*mode)));
+            }
             _ => {}
         }
         Value::Object(m)
@@ -132,16 +149,15 @@ impl TimedAction {
 
     /// A readable line aligned with [`TraceEvent::to_text`](super::TraceEvent::to_text).
     pub fn to_text(&self, names: &impl Names) -> String {
-        let node = match &self.action {
-            Action::Kill(_) | Action::Pause(_) | Action::Resume(_) | Action::Restart(_) => {
-                self.action.argument(names)
-            }
-            _ => "-".into(),
-        };
+        let node = self
+            .action
+            .node()
+            .map_or("-".into(), |n| names.node_name(n));
         let detail = match &self.action {
             Action::Partition(_) | Action::Cut { .. } | Action::Loss(_) => {
                 self.action.argument(names)
             }
+            Action::Failover { mode, .. } => format!("mode={}", mode_name(*mode)),
             _ => String::new(),
         };
         format!(
@@ -156,9 +172,18 @@ impl TimedAction {
     }
 }
 
+fn mode_name(mode: FailoverMode) -> &'static str {
+    match mode {
+        FailoverMode::Default => "default",
+        FailoverMode::Force => "force",
+        FailoverMode::Takeover => "takeover",
+    }
+}
+
 impl Sim {
-    /// Applies one action now.
-    pub fn apply(&mut self, action: &Action) {
+    /// Applies one action now. Only an operator action can be refused (with
+    /// Redis's error, e.g. CLUSTER FAILOVER sent to a master).
+    pub fn apply(&mut self, action: &Action) -> Result<(), AdminError> {
         match action {
             Action::Kill(n) => self.crash(*n),
             Action::Pause(n) => self.pause(*n),
@@ -180,6 +205,10 @@ impl Sim {
             Action::Cut { from, to } => self.partition_one_way(*from, *to),
             Action::Heal => self.heal(),
             Action::Loss(p) => self.set_loss(*p),
+            Action::Failover { node, mode } => {
+                return self.admin(*node, Admin::Failover(*mode)).map(|_| ());
+            }
         }
+        Ok(())
     }
 }

@@ -73,7 +73,7 @@ pub fn json_lines(sim: &Sim) -> Vec<String> {
 pub fn run_actions(sim: &mut Sim, actions: &[TimedAction], end: Time) {
     for a in actions {
         sim.run_until(a.t);
-        sim.apply(&a.action);
+        sim.apply(&a.action).expect("the action is accepted");
     }
     sim.run_until(end);
 }

@@ -1,6 +1,7 @@
 //! `clusterlab-node simulate` arguments: parsing and validation, with errors
 //! that name the bad argument and its value.
 
+use clusterlab_core::node::FailoverMode;
 use clusterlab_core::sim::{Action, Scenario, TimedAction};
 use clusterlab_core::{Config, Time};
 use std::fmt;
@@ -34,6 +35,11 @@ FAULTS (repeatable; NODE is a name such as A or B1):
     --cut FROM>TO@T        cut one direction only: --cut A>A1@20000
     --heal @T              remove every partition and cut
 
+OPERATOR ACTIONS (repeatable):
+    --failover NODE[:force|:takeover]@T
+                           CLUSTER FAILOVER [FORCE|TAKEOVER] sent to replica NODE;
+                           a refusal is printed with Redis's error text
+
 OUTPUT:
     --json                 JSON lines ({\"t_ms\":…,\"node\":\"B\",\"event\":\"pfail\",\"about\":\"A\"})
                            instead of text
@@ -43,14 +49,15 @@ TIME:
     Every time is in milliseconds on the simulated clock, which starts at 0 when
     the processes start. The cluster is formed first, the way
     redis-cli --cluster create does it (about 1 to 6 s, depending on
-    --node-timeout); the first line says when formation ended, and faults
+    --node-timeout); the first line says when formation ended, and actions
     scheduled before that are refused. Event times use the same clock.
 
 OUTPUT LINES:
     One line when formation ended, one per node event (pfail, fail, failover_start,
-    vote_granted, promoted, epoch, slot_owner, role, cluster_state…), one per fault
-    (kill, pause, resume, restart, partition, cut, heal, loss), and a final summary:
-    each node's role, master, slots, currentEpoch, configEpoch and cluster_state.
+    vote_granted, promoted, epoch, slot_owner, role, cluster_state…), one per action
+    (kill, pause, resume, restart, partition, cut, heal, loss, failover), and a final
+    summary: each node's role, master, slots, currentEpoch, configEpoch and
+    cluster_state.
 
 EXIT STATUS:
     0 success, 1 the cluster could not form, 2 bad arguments.
@@ -76,7 +83,7 @@ pub struct SimulateArgs {
     pub scenario: Scenario,
     pub duration: Time,
     pub json: bool,
-    /// Faults in time order (stable for equal times), each with the flag as
+    /// Actions in time order (stable for equal times), each with the flag as
     /// typed, for error messages that come later (formation end).
     pub actions: Vec<(String, TimedAction)>,
     /// `--loss P` without a time: applied when formation ends.
@@ -90,13 +97,14 @@ pub enum Command {
     Help,
 }
 
-/// A fault flag before node names are resolved (they depend on the shape).
-struct RawFault {
+/// An action flag before node names are resolved (they depend on the shape).
+struct RawAction {
     flag: &'static str,
     value: String,
 }
 
-const FAULT_FLAGS: [&str; 8] = [
+const ACTION_FLAGS: [&str; 9] = [
+    "--failover",
     "--kill",
     "--pause",
     "--resume",
@@ -115,7 +123,7 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
     let mut seed = None;
     let mut duration = None;
     let mut json = false;
-    let mut faults = Vec::new();
+    let mut raw_actions = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let flag = arg.as_str();
@@ -136,8 +144,8 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
             "--node-timeout" => set_once(&mut node_timeout, flag, number(flag, &value()?)?)?,
             "--seed" => set_once(&mut seed, flag, number(flag, &value()?)?)?,
             "--duration" => set_once(&mut duration, flag, number(flag, &value()?)?)?,
-            _ => match FAULT_FLAGS.iter().find(|f| **f == flag) {
-                Some(f) => faults.push(RawFault {
+            _ => match ACTION_FLAGS.iter().find(|f| **f == flag) {
+                Some(f) => raw_actions.push(RawAction {
                     flag: f,
                     value: value()?,
                 }),
@@ -166,7 +174,7 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
 
     let mut actions = Vec::new();
     let mut loss_after_formation = None;
-    for f in faults {
+    for f in raw_actions {
         let typed = format!("{} {}", f.flag, f.value);
         if f.flag == "--loss" && !f.value.contains('@') {
             loss_after_formation = Some(probability(&typed, &f.value)?);
@@ -207,6 +215,22 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
             "--pause" => Action::Pause(node(what)?),
             "--resume" => Action::Resume(node(what)?),
             "--restart" => Action::Restart(node(what)?),
+            "--failover" => {
+                let (name, mode) = match what.split_once(':') {
+                    None => (what, FailoverMode::Default),
+                    Some((name, "force")) => (name, FailoverMode::Force),
+                    Some((name, "takeover")) => (name, FailoverMode::Takeover),
+                    Some((_, other)) => {
+                        return fail(format!(
+                            "{typed}: unknown failover mode '{other}' (force or takeover)"
+                        ))
+                    }
+                };
+                Action::Failover {
+                    node: node(name)?,
+                    mode,
+                }
+            }
             "--heal" if what.is_empty() => Action::Heal,
             "--heal" => {
                 return fail(format!(
@@ -276,6 +300,7 @@ fn what_of(flag: &str) -> &'static str {
         "--cut" => "FROM>TO",
         "--loss" => "P",
         "--heal" => "",
+        "--failover" => "NODE[:force|:takeover]",
         _ => "NODE",
     }
 }
@@ -286,6 +311,7 @@ fn example_of(flag: &str) -> &'static str {
         "--cut" => "A>A1",
         "--loss" => "0.01",
         "--heal" => "",
+        "--failover" => "A1:force",
         _ => "A",
     }
 }
@@ -388,7 +414,7 @@ mod tests {
 
     #[test]
     fn faults_resolve_names_and_sort_by_time() {
-        let a = run("--restart A@50000 --kill A@20000 --partition A,A1/B,C,B1,C1@30000 --heal @40000 --cut B>B1@41000 --loss 0.5@42000 --loss 0.01")
+        let a = run("--restart A@50000 --kill A@20000 --partition A,A1/B,C,B1,C1@30000 --heal @40000 --cut B>B1@41000 --loss 0.5@42000 --loss 0.01 --failover B1:takeover@43000 --failover C1@44000")
             .unwrap();
         let got: Vec<(u64, Action)> = a
             .actions
@@ -406,6 +432,20 @@ mod tests {
                 (40_000, Action::Heal),
                 (41_000, Action::Cut { from: 1, to: 4 }),
                 (42_000, Action::Loss(0.5)),
+                (
+                    43_000,
+                    Action::Failover {
+                        node: 4,
+                        mode: FailoverMode::Takeover
+                    }
+                ),
+                (
+                    44_000,
+                    Action::Failover {
+                        node: 5,
+                        mode: FailoverMode::Default
+                    }
+                ),
                 (50_000, Action::Restart(0)),
             ]
         );
@@ -474,6 +514,14 @@ mod tests {
             "--kill A@70000: 70000 is after the end of the run (--duration 60000)"
         );
         assert_eq!(error("--node-timeout 0"), "--node-timeout must be positive");
+        assert_eq!(
+            error("--failover A1:gently@100"),
+            "--failover A1:gently@100: unknown failover mode 'gently' (force or takeover)"
+        );
+        assert_eq!(
+            error("--failover A1"),
+            "--failover A1: expected NODE[:force|:takeover]@TIME, e.g. --failover A1:force@20000"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `clusterlab-node simulate`: forms a cluster in the deterministic simulator,
-//! applies the faults asked for, and prints every node event, every fault and
-//! a final summary, as text or JSON lines.
+//! applies the faults and failovers asked for, and prints every node event,
+//! every action and a final summary, as text or JSON lines.
 
 mod args;
 
@@ -103,8 +103,10 @@ impl<W: Write> Printer<W> {
         for action in loss.iter().chain(a.actions.iter().map(|(_, t)| t)) {
             sim.run_until(action.t);
             printed = self.events(sim, printed)?;
-            self.action(sim, action)?;
-            sim.apply(&action.action);
+            // Its line goes before the events it causes, with Redis's error
+            // if it was refused (CLUSTER FAILOVER sent to a master…).
+            let refused = sim.apply(&action.action).err();
+            self.action(sim, action, refused.as_ref().map(|e| e.0.as_str()))?;
         }
         sim.run_until(a.duration);
         self.events(sim, printed)?;
@@ -123,11 +125,19 @@ impl<W: Write> Printer<W> {
         Ok(sim.trace().len())
     }
 
-    fn action(&mut self, sim: &Sim, a: &TimedAction) -> io::Result<()> {
+    fn action(&mut self, sim: &Sim, a: &TimedAction, error: Option<&str>) -> io::Result<()> {
         if self.json {
-            writeln!(self.out, "{}", a.to_json(sim))
+            let mut line = a.to_json(sim);
+            if let (Some(e), Value::Object(m)) = (error, &mut line) {
+                m.insert("error".into(), json!(e));
+            }
+            writeln!(self.out, "{line}")
         } else {
-            writeln!(self.out, "{}", a.to_text(sim))
+            let text = a.to_text(sim);
+            match error {
+                Some(e) => writeln!(self.out, "{text} error={e}"),
+                None => writeln!(self.out, "{text}"),
+            }
         }
     }
 
