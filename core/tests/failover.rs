@@ -239,3 +239,36 @@ fn restarted_replica_that_never_synced_cannot_fail_over() {
             == 1
     );
 }
+
+/// The `epoch` event reports `cluster_my_epoch` (a replica shows its
+/// master's configEpoch), so a role change that changes it must be reported:
+/// the winner ends on its election epoch, the returning old master on the
+/// winner's.
+#[test]
+fn epoch_events_follow_role_changes() {
+    let mut sim = cluster(3, 1, T, 27);
+    let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
+    let from = sim.trace().len();
+    sim.crash(a);
+    run_for(&mut sim, 10 * T);
+    sim.restart(a);
+    run_for(&mut sim, 5 * T);
+    let promotions = promoted(&sim, from);
+    let [(winner, epoch)] = promotions.as_slice() else {
+        panic!("one promotion expected: {promotions:?}")
+    };
+    let epoch = *epoch;
+    assert_eq!(winner, "A1");
+    let last_config = |n: usize| {
+        find(&sim, from, n, |e| matches!(e, Event::Epoch { .. }))
+            .last()
+            .map(|e| match e.event {
+                Event::Epoch { config, .. } => config,
+                _ => unreachable!(),
+            })
+    };
+    assert_eq!(sim.node(a1).my_epoch(), epoch);
+    assert_eq!(last_config(a1), Some(epoch), "A1's last epoch event");
+    assert_eq!(sim.node(a).my_epoch(), epoch);
+    assert_eq!(last_config(a), Some(epoch), "A's last epoch event");
+}
