@@ -24,7 +24,7 @@ use crate::node::{NodeView, PeerView};
 use crate::sim::Names;
 use crate::slot::{SlotSet, SLOTS};
 use crate::time::Time;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// A broken rule: which rule, whose view breaks it, and what was seen.
@@ -131,7 +131,7 @@ impl Sim {
     ///   follows from the previous rule and the `size/2+1` quorum.
     pub fn check_history(&self) -> Result<(), Violation> {
         let mut votes: BTreeMap<(usize, u64), Time> = BTreeMap::new();
-        let mut requested: BTreeMap<(usize, u64), Time> = BTreeMap::new();
+        let mut requested: BTreeSet<(usize, u64)> = BTreeSet::new();
         let mut winners: BTreeMap<u64, (usize, Time)> = BTreeMap::new();
         for e in &self.trace {
             match &e.event {
@@ -145,9 +145,9 @@ impl Sim {
                     }
                 }
                 Event::VoteRequested { epoch } => {
-                    requested.insert((e.node, *epoch), e.t);
+                    requested.insert((e.node, *epoch));
                 }
-                Event::Promoted { epoch, .. } if requested.contains_key(&(e.node, *epoch)) => {
+                Event::Promoted { epoch, .. } if requested.contains(&(e.node, *epoch)) => {
                     match winners.get(epoch) {
                         Some((other, t)) if *other != e.node => {
                             return Err(violation(
