@@ -160,7 +160,7 @@ fn a_node_learns_its_own_pong_time_from_gossip_as_in_7_0() {
         let view = sim.node(i).view();
         let me = view.myself().unwrap();
         assert!(
-            me.pong_received > Time::ZERO && me.pong_received.ms() % 1000 == 0,
+            me.pong_received > Time::ZERO && me.pong_received.ms().is_multiple_of(1000),
             "{}: own pong_received {:?}",
             sim.nodes()[i].name,
             me.pong_received
