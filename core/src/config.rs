@@ -21,6 +21,8 @@ pub struct Config {
     pub replica_no_failover: bool,
     /// `cluster-ping-interval` (hidden debug setting): 0 means node_timeout / 2.
     pub ping_interval: u64,
+    /// `requirepass`: clients must AUTH first when set.
+    pub requirepass: Option<String>,
 }
 
 impl Default for Config {
@@ -35,6 +37,7 @@ impl Default for Config {
             allow_replica_migration: true,
             replica_no_failover: false,
             ping_interval: 0,
+            requirepass: None,
         }
     }
 }

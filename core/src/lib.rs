@@ -5,10 +5,12 @@
 //! app) and inside the native node binary, so there is exactly one
 //! implementation of every rule. See `DESIGN.md` in the shared notes.
 
+pub mod command;
 pub mod config;
 pub mod event;
 pub mod flags;
 pub mod id;
+pub mod keyspace;
 pub mod msg;
 pub mod node;
 pub mod resp;

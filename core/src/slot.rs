@@ -33,6 +33,28 @@ pub fn hash_tag(key: &[u8]) -> Option<&[u8]> {
     (close > 0).then(|| &key[open + 1..open + 1 + close])
 }
 
+/// A short key that hashes to `slot` (`{tag}` style, like redis-benchmark's
+/// precomputed slot table), for tools that must write into a given slot.
+pub fn tag_for_slot(slot: u16) -> &'static str {
+    static TABLE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut table = vec![String::new(); SLOTS as usize];
+        let mut missing = SLOTS as usize;
+        let mut n = 0u64;
+        while missing > 0 {
+            let candidate = format!("{n:x}");
+            let s = key_slot(candidate.as_bytes()) as usize;
+            if table[s].is_empty() {
+                table[s] = candidate;
+                missing -= 1;
+            }
+            n += 1;
+        }
+        table
+    });
+    &table[(slot % SLOTS) as usize]
+}
+
 /// A set of hash slots as the 2048-byte bitmap Redis keeps per node
 /// (`clusterNode.slots`): slot `j` is bit `j & 7` of byte `j / 8`.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -328,6 +350,14 @@ mod tests {
         assert_eq!(key_slot(&key), key_slot(&[0x80, 0x81]));
         assert_eq!(key_slot(&[0u8; 4]), crc16(&[0u8; 4]) & 0x3FFF);
         assert_eq!(hash_tag(&[b'{', 0xfe, b'}']), Some(&[0xfe][..]));
+    }
+
+    /// Every slot has a tag that hashes to it.
+    #[test]
+    fn tags_hash_to_their_slot() {
+        for slot in [0u16, 1649, 12182, 16383] {
+            assert_eq!(key_slot(tag_for_slot(slot).as_bytes()), slot);
+        }
     }
 
     /// CLUSTER NODES prints maximal runs, singles without a dash.

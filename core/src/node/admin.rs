@@ -143,17 +143,41 @@ impl Node {
                 Ok(AdminReply::Ok)
             }
             Admin::SetSlotNode(slot, id) => self.setslot_node(now, slot, id),
-            Admin::Write { bytes } => {
-                if !self.is_master() {
-                    return err("READONLY You can't write against a read only replica.");
-                }
-                if self.writes_paused(now) {
-                    return err("write blocked: client writes are paused for a manual failover");
-                }
-                self.repl_write(bytes);
+            Admin::Reset { hard } => {
+                self.reset(now, hard);
                 Ok(AdminReply::Ok)
             }
         }
+    }
+
+    /// `clusterReset`: forget every other node and every slot; a replica
+    /// becomes an empty master; HARD also takes a new ID and zero epochs.
+    fn reset(&mut self, now: Time, hard: bool) {
+        if self.is_replica() {
+            let me = self.myself;
+            self.set_node_as_master(me);
+        }
+        self.migrating.clear();
+        self.importing.clear();
+        let me = self.myself;
+        self.del_node_slots(me);
+        for id in self.peer_ids() {
+            if id != me {
+                self.del_peer(id);
+                self.emit(Event::NodeRemoved { about: id });
+            }
+        }
+        if hard {
+            self.current_epoch = 0;
+            self.last_vote_epoch = 0;
+            self.me_mut().config_epoch = 0;
+            let new_id = NodeId::random(&mut self.rng);
+            self.rename_peer(me, new_id);
+            self.myself = new_id;
+        }
+        self.blacklist.clear();
+        self.todo |= todo::UPDATE_STATE;
+        let _ = now;
     }
 
     /// `clusterStartHandshake`: remember the address under a random ID and

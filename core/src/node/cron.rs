@@ -133,6 +133,8 @@ impl Node {
 
         self.repl_cron(now);
         self.manual_failover_check_timeout(now);
+        self.run_postponed(now);
+        self.keyspace.expire_some(now, 20);
         if self.is_replica() {
             self.handle_manual_failover(now);
             self.handle_replica_failover(now);

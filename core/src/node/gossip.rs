@@ -12,7 +12,7 @@ use std::net::{IpAddr, SocketAddr};
 impl Node {
     /// `clusterSendPing` over our outbound link to `to` (PING or MEET).
     pub(super) fn send_ping(&mut self, now: Time, to: NodeId, kind: MsgType) {
-        let gossip = self.build_gossip(Some(to));
+        let gossip = self.build_gossip();
         if kind == MsgType::Ping {
             if let Some(p) = self.peer_mut(to) {
                 p.ping_sent = Some(now);
@@ -26,8 +26,8 @@ impl Node {
     }
 
     /// A PONG answering a PING or MEET, back on the link it came in on.
-    pub(super) fn send_pong_reply(&mut self, to: SocketAddr, receiver: Option<NodeId>) {
-        let gossip = self.build_gossip(receiver);
+    pub(super) fn send_pong_reply(&mut self, to: SocketAddr) {
+        let gossip = self.build_gossip();
         self.send_to_addr(to, Link::Reply, Body::Pong(gossip));
     }
 
@@ -47,14 +47,14 @@ impl Node {
             .map(|p| p.id)
             .collect();
         for id in targets {
-            let gossip = self.build_gossip(Some(id));
+            let gossip = self.build_gossip();
             self.send(id, Link::Outbound, Body::Pong(gossip));
         }
     }
 
     /// Chooses the gossip section: `max(3, N/10)` random fresh nodes (at most
     /// N-2), then every PFAIL node, exactly as `clusterSendPing` does.
-    fn build_gossip(&mut self, receiver: Option<NodeId>) -> Gossip {
+    fn build_gossip(&mut self) -> Gossip {
         let total = self.known_nodes() as i64;
         let mut freshnodes = total - 2;
         let wanted = (total / 10).max(3).min(freshnodes.max(0));
@@ -63,7 +63,9 @@ impl Node {
         while freshnodes > 0 && (entries.len() as i64) < wanted && iterations > 0 {
             iterations -= 1;
             let Some(id) = self.random_peer() else { break };
-            if id == self.myself || Some(id) == receiver {
+            // Redis 7.0 skips only myself here, not the receiver (checked
+            // against cluster.c; our facts digest says otherwise).
+            if id == self.myself {
                 continue;
             }
             let p = self.peer(id).expect("random_peer returns known nodes");

@@ -2,7 +2,9 @@
 
 use crate::event::Event;
 use crate::id::NodeId;
+use crate::keyspace::Keyspace;
 use crate::msg::Message;
+use crate::resp::Value;
 use crate::slot::SlotSet;
 use std::net::SocketAddr;
 
@@ -35,7 +37,18 @@ pub enum Input {
     },
     /// A replication stream frame from the master at `from`.
     Repl { from: NodeId, frame: ReplFrame },
+    /// A client sent a command (already split into arguments by RESP).
+    Command {
+        client: ClientId,
+        args: Vec<Vec<u8>>,
+    },
+    /// A client went away: forget its state (MULTI, WATCH, subscriptions…).
+    ClientClosed(ClientId),
 }
+
+/// A client connection, numbered by the host (`CLIENT ID`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClientId(pub u64);
 
 /// Operator actions, mirroring CLUSTER subcommands (see `Node::admin`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +69,8 @@ pub enum Admin {
     BumpEpoch,
     /// `CLUSTER FORGET <id>`.
     Forget(NodeId),
+    /// `CLUSTER RESET [SOFT|HARD]` (the caller checked the keys).
+    Reset { hard: bool },
     /// `CLUSTER SETSLOT <slot> MIGRATING <id>`.
     SetSlotMigrating(u16, NodeId),
     /// `CLUSTER SETSLOT <slot> IMPORTING <id>`.
@@ -64,9 +79,6 @@ pub enum Admin {
     SetSlotStable(u16),
     /// `CLUSTER SETSLOT <slot> NODE <id>`.
     SetSlotNode(u16, NodeId),
-    /// A client write of `bytes` bytes reached this master: it grows the
-    /// replication offset (the replication stream carries it to replicas).
-    Write { bytes: u64 },
 }
 
 /// `CLUSTER FAILOVER` options.
@@ -80,13 +92,23 @@ pub enum FailoverMode {
     Takeover,
 }
 
-/// The replication stream, reduced to what cluster failover depends on:
-/// offsets and liveness of the master link.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The replication link between a master and its replicas (Redis's PSYNC
+/// stream), as frames: enough for failover ranks, data age, WAIT, and for
+/// writes acknowledged but not yet replicated to be lost in a failover.
+#[derive(Clone, Debug, PartialEq)]
 pub enum ReplFrame {
-    /// Data up to `offset` (a write, or the periodic PING of
-    /// `repl-ping-replica-period`, which also advances the offset).
-    Data { offset: u64 },
+    /// Replica → master: attach (PSYNC); `offset` is what it has.
+    Sync { offset: u64 },
+    /// Master → replica: the whole dataset at `offset` (a full resync).
+    Snapshot { offset: u64, data: Box<Keyspace> },
+    /// Master → replica: one write command; the stream is now at `offset`.
+    Command { offset: u64, args: Vec<Vec<u8>> },
+    /// Master → replica: the PING written every `repl-ping-replica-period`.
+    Ping { offset: u64 },
+    /// Master → replica: `REPLCONF GETACK *` (sent for WAIT).
+    GetAck,
+    /// Replica → master: `REPLCONF ACK <offset>`.
+    Ack { offset: u64 },
 }
 
 /// What a node asks its host to do, or tells it.
@@ -98,12 +120,15 @@ pub enum Output {
         link: Link,
         msg: Box<Message>,
     },
-    /// Send a replication frame to replica `to` at bus address `addr`.
+    /// Send a replication frame to node `to` (a replica, or a replica's
+    /// master) whose bus address is `addr`.
     Repl {
         to: NodeId,
         addr: SocketAddr,
         frame: ReplFrame,
     },
+    /// A reply to a client's command, in the client's protocol.
+    Reply { client: ClientId, value: Value },
     /// Something happened.
     Event(Event),
 }

@@ -89,7 +89,7 @@ impl Node {
         });
         // Flush the stream so the replica can reach the paused offset.
         if let Some(addr) = self.peer(sender).and_then(|p| p.bus_addr()) {
-            let frame = ReplFrame::Data {
+            let frame = ReplFrame::Ping {
                 offset: self.repl.offset,
             };
             self.out.push_back(super::Output::Repl {

@@ -13,6 +13,7 @@
 //! `migration` (replica migration), `admin` (CLUSTER commands), `repl`.
 
 mod admin;
+mod clients;
 mod cron;
 mod epochs;
 mod failover;
@@ -29,7 +30,8 @@ mod table;
 pub mod view;
 
 pub use admin::AdminReply;
-pub use io::{Admin, AdminError, FailoverMode, Input, Link, Output, ReplFrame};
+pub use clients::SlotRoute;
+pub use io::{Admin, AdminError, ClientId, FailoverMode, Input, Link, Output, ReplFrame};
 pub use view::{ElectionView, NodeView, PeerView};
 
 use crate::config::{consts, Config};
@@ -89,8 +91,13 @@ pub struct Node {
     /// The header bitmap, rebuilt only when slot ownership changes.
     myslots_cache: Option<Arc<SlotSet>>,
     out: VecDeque<Output>,
-    pub(crate) stats_sent: [u64; 11],
-    pub(crate) stats_received: [u64; 11],
+    keyspace: crate::keyspace::Keyspace,
+    clients: BTreeMap<ClientId, crate::command::ClientState>,
+    watch_versions: BTreeMap<Vec<u8>, u64>,
+    /// Writes held back while a manual failover pauses them.
+    postponed: Vec<(ClientId, Vec<Vec<u8>>)>,
+    stats_sent: [u64; 11],
+    stats_received: [u64; 11],
 }
 
 /// Deferred work run after each input (`clusterBeforeSleep`).
@@ -146,6 +153,10 @@ impl Node {
             todo: 0,
             myslots_cache: None,
             out: VecDeque::new(),
+            keyspace: crate::keyspace::Keyspace::new(),
+            clients: BTreeMap::new(),
+            watch_versions: BTreeMap::new(),
+            postponed: Vec::new(),
             stats_sent: [0; 11],
             stats_received: [0; 11],
         };
@@ -184,6 +195,10 @@ impl Node {
         node.next_cron = now + consts::CRON_PERIOD_MS;
         node.todo = 0;
         node.out.clear();
+        node.keyspace = crate::keyspace::Keyspace::new();
+        node.clients.clear();
+        node.watch_versions.clear();
+        node.postponed.clear();
         node.stats_sent = [0; 11];
         node.stats_received = [0; 11];
         node.myslots_cache = None;
@@ -211,6 +226,8 @@ impl Node {
             }
             Input::Bus { from, link, msg } => self.process_packet(now, from, link, msg),
             Input::Repl { from, frame } => self.process_repl(now, from, frame),
+            Input::Command { client, args } => self.process_command(now, client, args),
+            Input::ClientClosed(client) => self.client_closed(client),
         }
         self.before_sleep(now);
     }
@@ -282,6 +299,75 @@ impl Node {
             .get(idx as usize)
             .and_then(|p| p.as_ref())
             .map(|p| p.id)
+    }
+
+    pub(crate) fn config_mut(&mut self) -> &mut Config {
+        &mut self.cfg
+    }
+
+    /// Connected clients this node has state for.
+    pub fn client_count(&self) -> usize {
+        self.clients.len()
+    }
+
+    /// `CLUSTER COUNT-FAILURE-REPORTS`: live reports, `None` if unknown node.
+    pub fn count_failure_reports(&mut self, now: Time, id: NodeId) -> Option<u32> {
+        self.peer(id)?;
+        Some(self.failure_reports_count(now, id))
+    }
+
+    /// `CLUSTER INFO` text.
+    pub fn cluster_info(&self, _now: Time) -> String {
+        use std::fmt::Write;
+        let mut ok = 0u32;
+        let (mut pfail, mut fail) = (0u32, 0u32);
+        for &owner in self.slots.iter() {
+            let Some(p) = self.peers.get(owner as usize).and_then(|p| p.as_ref()) else {
+                continue;
+            };
+            if p.failed() {
+                fail += 1;
+            } else if p.has(NodeFlags::PFAIL) {
+                pfail += 1;
+            } else {
+                ok += 1;
+            }
+        }
+        let mut s = String::new();
+        let _ = write!(
+            s,
+            "cluster_state:{}\r\ncluster_slots_assigned:{}\r\ncluster_slots_ok:{ok}\r\ncluster_slots_pfail:{pfail}\r\ncluster_slots_fail:{fail}\r\ncluster_known_nodes:{}\r\ncluster_size:{}\r\ncluster_current_epoch:{}\r\ncluster_my_epoch:{}\r\n",
+            if self.state_ok { "ok" } else { "fail" },
+            self.assigned,
+            self.known_nodes(),
+            self.size,
+            self.current_epoch,
+            self.my_epoch()
+        );
+        for (dir, stats) in [
+            ("sent", &self.stats_sent),
+            ("received", &self.stats_received),
+        ] {
+            for t in MsgType::ALL {
+                let n = stats[t as usize];
+                if n > 0 {
+                    let _ = write!(s, "cluster_stats_messages_{}_{dir}:{n}\r\n", t.stats_name());
+                }
+            }
+            let _ = write!(
+                s,
+                "cluster_stats_messages_{dir}:{}\r\n",
+                stats.iter().sum::<u64>()
+            );
+        }
+        s.push_str("total_cluster_links_buffer_limit_exceeded:0\r\n");
+        s
+    }
+
+    /// The lowest slot this node serves, if any.
+    pub fn first_owned_slot(&self) -> Option<u16> {
+        let idx = *self.index.get(&self.myself)?;
+        self.slots.iter().position(|&o| o == idx).map(|s| s as u16)
     }
 
     /// Number of nodes this node knows, itself included (`cluster_known_nodes`).

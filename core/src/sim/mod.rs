@@ -21,11 +21,12 @@ pub use trace::{fingerprint, Names, TraceEvent};
 
 use crate::config::Config;
 use crate::id::NodeId;
-use crate::node::{Admin, AdminError, AdminReply, Input, Node, Output};
+use crate::node::{Admin, AdminError, AdminReply, ClientId, Input, Node, Output};
+use crate::resp::Value;
 use crate::time::Time;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::SocketAddr;
 
 /// Whether a simulated process is running.
@@ -78,8 +79,13 @@ pub struct Sim {
     /// Client writes applied every this many ms to each master (offsets grow).
     write_every: Option<u64>,
     next_write: Time,
+    write_seq: u64,
+    replies: VecDeque<(usize, ClientId, Value)>,
     stats: SimStats,
 }
+
+/// The client ID the simulator's own write load uses.
+const WRITE_LOAD_CLIENT: u64 = u64::MAX;
 
 /// Counters of a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -109,6 +115,8 @@ impl Sim {
             trace: Vec::new(),
             write_every: None,
             next_write: Time::ZERO,
+            write_seq: 0,
+            replies: VecDeque::new(),
             stats: SimStats::default(),
         }
     }
@@ -134,7 +142,7 @@ impl Sim {
         idx
     }
 
-    /// Applies client writes of `bytes` to every up master every `every_ms`.
+    /// Writes to every up master every `every_ms` (offsets grow, replicas copy).
     pub fn set_write_load(&mut self, every_ms: Option<u64>) {
         self.write_every = every_ms;
         self.next_write = self.now + every_ms.unwrap_or(0);
@@ -342,17 +350,57 @@ impl Sim {
         }
     }
 
+    /// The write load: `SET {tag}:w <n>` on each up master, into its first
+    /// slot, from a client of the simulator's own.
     fn apply_writes(&mut self) {
         let every = self.write_every.unwrap_or(1000);
         self.next_write = self.now + every;
+        self.write_seq += 1;
         for idx in 0..self.nodes.len() {
-            if self.nodes[idx].status == Status::Up && self.nodes[idx].node.is_master() {
-                let now = self.now;
-                // Paused writes (manual failover) are simply not applied.
-                let _ = self.nodes[idx].node.admin(now, Admin::Write { bytes: 64 });
-                self.drain(idx);
+            let n = &self.nodes[idx];
+            if n.status != Status::Up || !n.node.is_master() {
+                continue;
             }
+            let Some(slot) = n.node.first_owned_slot() else {
+                continue;
+            };
+            let key = format!("{{{}}}:w", crate::slot::tag_for_slot(slot));
+            let args = vec![
+                b"SET".to_vec(),
+                key.into_bytes(),
+                self.write_seq.to_string().into_bytes(),
+            ];
+            let now = self.now;
+            let client = ClientId(WRITE_LOAD_CLIENT);
+            self.nodes[idx]
+                .node
+                .handle(now, Input::Command { client, args });
+            self.drain(idx);
         }
+    }
+
+    /// Sends a command from `client` to node `idx` now; returns the reply if
+    /// it came at once (WAIT and paused writes reply later, see
+    /// [`take_replies`](Self::take_replies)).
+    pub fn command(&mut self, idx: usize, client: ClientId, args: Vec<Vec<u8>>) -> Option<Value> {
+        if self.nodes[idx].status != Status::Up {
+            return None;
+        }
+        let now = self.now;
+        self.nodes[idx]
+            .node
+            .handle(now, Input::Command { client, args });
+        self.drain(idx);
+        let pos = self
+            .replies
+            .iter()
+            .position(|(n, c, _)| *n == idx && *c == client)?;
+        self.replies.remove(pos).map(|(_, _, v)| v)
+    }
+
+    /// Replies that arrived later (WAIT, postponed writes), oldest first.
+    pub fn take_replies(&mut self) -> Vec<(usize, ClientId, Value)> {
+        self.replies.drain(..).collect()
     }
 
     fn pop_message(&mut self, key: (Time, u64)) {
@@ -400,6 +448,11 @@ impl Sim {
                 Output::Repl { addr, frame, .. } => {
                     let from = self.nodes[idx].node.id();
                     self.transmit(idx, addr, 32, Payload::Repl { from, frame });
+                }
+                Output::Reply { client, value } => {
+                    if client.0 != WRITE_LOAD_CLIENT {
+                        self.replies.push_back((idx, client, value));
+                    }
                 }
                 Output::Event(event) => {
                     self.stats.events += 1;

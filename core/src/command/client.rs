@@ -1,0 +1,67 @@
+//! Per-connection state the node keeps (`client` in Redis): protocol,
+//! one-shot ASKING, READONLY, authentication, and the MULTI queue.
+
+use crate::resp::Protocol;
+
+#[derive(Clone, Debug, Default)]
+pub struct ClientState {
+    pub proto: Protocol,
+    /// ASKING: one-shot, cleared after the next command (kept across MULTI).
+    pub asking: bool,
+    /// READONLY: reads may be served by a replica.
+    pub readonly: bool,
+    pub authenticated: bool,
+    pub name: Option<Vec<u8>>,
+    /// Commands queued since MULTI.
+    multi: Option<Vec<Vec<Vec<u8>>>>,
+    /// An error while queueing: EXEC must abort.
+    multi_error: bool,
+    /// Keys watched, with their version when WATCH ran.
+    pub watched: Vec<(Vec<u8>, u64)>,
+}
+
+impl ClientState {
+    /// A new connection; it must AUTH first when a password is required.
+    pub fn new(authenticated: bool) -> Self {
+        ClientState {
+            authenticated,
+            ..ClientState::default()
+        }
+    }
+
+    pub fn in_multi(&self) -> bool {
+        self.multi.is_some()
+    }
+
+    pub fn start_multi(&mut self) {
+        self.multi = Some(Vec::new());
+        self.multi_error = false;
+    }
+
+    pub fn queue(&mut self, args: Vec<Vec<u8>>) {
+        if let Some(q) = self.multi.as_mut() {
+            q.push(args);
+        }
+    }
+
+    /// `flagTransaction`: a command failed to queue.
+    pub fn flag_transaction_error(&mut self) {
+        if self.multi.is_some() {
+            self.multi_error = true;
+        }
+    }
+
+    /// `discardTransaction`: forget the queue and the watches.
+    pub fn discard_transaction(&mut self) {
+        self.multi = None;
+        self.multi_error = false;
+        self.watched.clear();
+    }
+
+    /// Ends MULTI, returning the queue and whether queueing failed.
+    pub fn take_queue(&mut self) -> (Vec<Vec<Vec<u8>>>, bool) {
+        let q = self.multi.take().unwrap_or_default();
+        let failed = std::mem::take(&mut self.multi_error);
+        (q, failed)
+    }
+}

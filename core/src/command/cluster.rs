@@ -1,0 +1,444 @@
+//! `CLUSTER <subcommand>` (cluster.c): argument parsing and reply formats,
+//! byte for byte where tools parse them; state changes go through
+//! [`Node::admin`] so the rules live in one place.
+
+use super::int_arg;
+use crate::id::NodeId;
+use crate::node::{Admin, AdminReply, FailoverMode, Node, NodeView, PeerView};
+use crate::resp::Value;
+use crate::slot::{key_slot, SlotSet, SLOTS};
+use crate::time::Time;
+use std::net::{IpAddr, SocketAddr};
+
+/// Argument counts per subcommand: exact (positive) or minimum (negative).
+const ARITY: &[(&str, i32)] = &[
+    ("addslots", -3),
+    ("addslotsrange", -4),
+    ("bumpepoch", 2),
+    ("count-failure-reports", 3),
+    ("countkeysinslot", 3),
+    ("delslots", -3),
+    ("delslotsrange", -4),
+    ("failover", -2),
+    ("forget", 3),
+    ("getkeysinslot", 4),
+    ("help", 2),
+    ("info", 2),
+    ("keyslot", 3),
+    ("links", 2),
+    ("meet", -4),
+    ("myid", 2),
+    ("nodes", 2),
+    ("replicas", 3),
+    ("replicate", 3),
+    ("reset", -2),
+    ("saveconfig", 2),
+    ("set-config-epoch", 3),
+    ("setslot", -4),
+    ("shards", 2),
+    ("slaves", 3),
+    ("slots", 2),
+];
+
+fn err(text: impl Into<String>) -> Value {
+    Value::err(text.into())
+}
+
+pub fn run(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+    let sub = String::from_utf8_lossy(&args[1]).to_lowercase();
+    let Some(&(_, arity)) = ARITY.iter().find(|(n, _)| *n == sub) else {
+        return err(format!(
+            "ERR unknown subcommand '{}'. Try CLUSTER HELP.",
+            String::from_utf8_lossy(&args[1])
+        ));
+    };
+    let argc = args.len() as i32;
+    if (arity > 0 && argc != arity) || (arity < 0 && argc < -arity) {
+        return err(format!(
+            "ERR wrong number of arguments for 'cluster|{sub}' command"
+        ));
+    }
+    match sub.as_str() {
+        "info" => Value::Verbatim(node.cluster_info(now)),
+        "nodes" => Value::Verbatim(node.view().cluster_nodes(0)),
+        "myid" => Value::bulk(node.id().as_str()),
+        "slots" => slots_reply(&node.view()),
+        "shards" => shards_reply(&node.view()),
+        "keyslot" => Value::Integer(key_slot(&args[2]) as i64),
+        "countkeysinslot" => match slot_arg(&args[2]) {
+            Some(s) => Value::Integer(node.keyspace().count_in_slot(now, s) as i64),
+            None => err("ERR Invalid slot"),
+        },
+        "getkeysinslot" => match (slot_arg(&args[2]), int_arg(&args[3])) {
+            (Some(s), Ok(n)) if n >= 0 => Value::Array(
+                node.keyspace()
+                    .keys_in_slot(now, s, n as usize)
+                    .into_iter()
+                    .map(Value::Bulk)
+                    .collect(),
+            ),
+            _ => err("ERR Invalid slot or number of keys"),
+        },
+        "addslots" | "delslots" => match slot_list(&args[2..]) {
+            Ok(set) => admin(
+                node,
+                now,
+                if sub == "addslots" {
+                    Admin::AddSlots(set)
+                } else {
+                    Admin::DelSlots(set)
+                },
+            ),
+            Err(e) => e,
+        },
+        "addslotsrange" | "delslotsrange" => match slot_ranges(&sub, &args[2..]) {
+            Ok(set) => admin(
+                node,
+                now,
+                if sub == "addslotsrange" {
+                    Admin::AddSlots(set)
+                } else {
+                    Admin::DelSlots(set)
+                },
+            ),
+            Err(e) => e,
+        },
+        "meet" => meet(node, now, args),
+        "forget" => with_id(&args[2], "ERR Unknown node", |id| {
+            admin(node, now, Admin::Forget(id))
+        }),
+        "replicate" => with_id(&args[2], "ERR Unknown node", |id| {
+            if node.keyspace().len(now) > 0 && node.is_master() {
+                return err(
+                    "ERR To set a master the node must be empty and without assigned slots.",
+                );
+            }
+            admin(node, now, Admin::Replicate(id))
+        }),
+        "replicas" | "slaves" => with_id(&args[2], "ERR Unknown node", |id| {
+            replicas(&node.view(), id)
+        }),
+        "failover" => {
+            let mode = match args.get(2).map(|a| a.to_ascii_lowercase()) {
+                None => FailoverMode::Default,
+                Some(o) if o == b"force" && args.len() == 3 => FailoverMode::Force,
+                Some(o) if o == b"takeover" && args.len() == 3 => FailoverMode::Takeover,
+                Some(_) => return super::syntax_error(),
+            };
+            admin(node, now, Admin::Failover(mode))
+        }
+        "setslot" => setslot(node, now, args),
+        "set-config-epoch" => match int_arg(&args[2]) {
+            Ok(e) if e >= 0 => admin(node, now, Admin::SetConfigEpoch(e as u64)),
+            Ok(e) => err(format!("ERR Invalid config epoch specified: {e}")),
+            Err(e) => e,
+        },
+        "bumpepoch" => admin(node, now, Admin::BumpEpoch),
+        "count-failure-reports" => with_id(&args[2], "ERR Unknown node", |id| {
+            match node.count_failure_reports(now, id) {
+                Some(n) => Value::Integer(n as i64),
+                None => err(format!("ERR Unknown node {id}")),
+            }
+        }),
+        "reset" => {
+            let hard = match args.get(2).map(|a| a.to_ascii_lowercase()) {
+                None => false,
+                Some(o) if o == b"soft" && args.len() == 3 => false,
+                Some(o) if o == b"hard" && args.len() == 3 => true,
+                Some(_) => return super::syntax_error(),
+            };
+            if node.is_master() && node.keyspace().len(now) > 0 {
+                return err("ERR CLUSTER RESET can't be called with master nodes containing keys");
+            }
+            node.keyspace_mut().clear();
+            admin(node, now, Admin::Reset { hard })
+        }
+        "saveconfig" => Value::ok(),
+        "links" => links(&node.view()),
+        _ => Value::Array(HELP.iter().map(|l| Value::Simple((*l).into())).collect()),
+    }
+}
+
+const HELP: &[&str] = &[
+    "CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "ADDSLOTS <slot> [<slot> ...]",
+    "ADDSLOTSRANGE <start slot> <end slot> [<start slot> <end slot> ...]",
+    "BUMPEPOCH",
+    "COUNT-FAILURE-REPORTS <node-id>",
+    "COUNTKEYSINSLOT <slot>",
+    "DELSLOTS <slot> [<slot> ...]",
+    "DELSLOTSRANGE <start slot> <end slot> [<start slot> <end slot> ...]",
+    "FAILOVER [FORCE|TAKEOVER]",
+    "FORGET <node-id>",
+    "GETKEYSINSLOT <slot> <count>",
+    "INFO",
+    "KEYSLOT <key>",
+    "LINKS",
+    "MEET <ip> <port> [<bus-port>]",
+    "MYID",
+    "NODES",
+    "REPLICATE <node-id>",
+    "RESET [HARD|SOFT]",
+    "SET-CONFIG-EPOCH <epoch>",
+    "SETSLOT <slot> (IMPORTING <node-id>|MIGRATING <node-id>|STABLE|NODE <node-id>)",
+    "REPLICAS <node-id>",
+    "SAVECONFIG",
+    "SHARDS",
+    "SLOTS",
+    "HELP",
+];
+
+fn admin(node: &mut Node, now: Time, action: Admin) -> Value {
+    match node.admin(now, action) {
+        Ok(AdminReply::Ok) => Value::ok(),
+        Ok(AdminReply::Bumped(e)) => Value::Simple(format!("BUMPED {e}")),
+        Ok(AdminReply::Still(e)) => Value::Simple(format!("STILL {e}")),
+        Err(e) => Value::err(e.0),
+    }
+}
+
+/// Parses a node ID argument; an unparsable one is simply unknown.
+fn with_id(arg: &[u8], unknown: &str, f: impl FnOnce(NodeId) -> Value) -> Value {
+    match std::str::from_utf8(arg).ok().and_then(NodeId::parse) {
+        Some(id) => f(id),
+        None => err(format!("{unknown} {}", String::from_utf8_lossy(arg))),
+    }
+}
+
+/// `getSlotOrReply`.
+fn slot_arg(arg: &[u8]) -> Option<u16> {
+    crate::resp::parse_i64(arg)
+        .filter(|s| (0..SLOTS as i64).contains(s))
+        .map(|s| s as u16)
+}
+
+fn slot_list(args: &[Vec<u8>]) -> Result<SlotSet, Value> {
+    let mut set = SlotSet::new();
+    for a in args {
+        let s = slot_arg(a).ok_or_else(|| err("ERR Invalid or out of range slot"))?;
+        if !set.insert(s) {
+            return Err(err(format!("ERR Slot {s} specified multiple times")));
+        }
+    }
+    Ok(set)
+}
+
+fn slot_ranges(sub: &str, args: &[Vec<u8>]) -> Result<SlotSet, Value> {
+    if !args.len().is_multiple_of(2) {
+        return Err(err(format!(
+            "ERR wrong number of arguments for 'cluster|{sub}' command"
+        )));
+    }
+    let mut set = SlotSet::new();
+    for pair in args.chunks(2) {
+        let a = slot_arg(&pair[0]).ok_or_else(|| err("ERR Invalid or out of range slot"))?;
+        let b = slot_arg(&pair[1]).ok_or_else(|| err("ERR Invalid or out of range slot"))?;
+        if a > b {
+            return Err(err(format!(
+                "ERR start slot number {a} is greater than end slot number {b}"
+            )));
+        }
+        for s in a..=b {
+            if !set.insert(s) {
+                return Err(err(format!("ERR Slot {s} specified multiple times")));
+            }
+        }
+    }
+    Ok(set)
+}
+
+/// `CLUSTER MEET ip port [cport]`.
+fn meet(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+    let ip_text = String::from_utf8_lossy(&args[2]).to_string();
+    let port_text = String::from_utf8_lossy(&args[3]).to_string();
+    let Some(port) = port_text.parse::<u16>().ok() else {
+        return err(format!("ERR Invalid base port specified: {port_text}"));
+    };
+    let cport = match args.get(4) {
+        None => port.checked_add(crate::config::consts::PORT_INCR),
+        Some(c) => String::from_utf8_lossy(c).parse::<u16>().ok(),
+    };
+    let Some(cport) = cport else {
+        return err(format!(
+            "ERR Invalid bus port specified: {}",
+            args.get(4)
+                .map_or(String::new(), |c| String::from_utf8_lossy(c).to_string())
+        ));
+    };
+    let Ok(ip) = ip_text.parse::<IpAddr>() else {
+        return err(format!(
+            "ERR Invalid node address specified: {ip_text}:{port_text}"
+        ));
+    };
+    admin(
+        node,
+        now,
+        Admin::Meet {
+            addr: SocketAddr::new(ip, cport),
+            port,
+        },
+    )
+}
+
+/// `CLUSTER SETSLOT <slot> IMPORTING|MIGRATING|NODE <id> | STABLE`.
+fn setslot(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+    if node.is_replica() {
+        return err("ERR Please use SETSLOT only with masters.");
+    }
+    let Some(slot) = slot_arg(&args[2]) else {
+        return err("ERR Invalid or out of range slot");
+    };
+    let action = args[3].to_ascii_lowercase();
+    let bad = || err("ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP");
+    match (action.as_slice(), args.len()) {
+        (b"stable", 4) => admin(node, now, Admin::SetSlotStable(slot)),
+        (b"migrating", 5) => with_id(&args[4], "ERR I don't know about node", |id| {
+            admin(node, now, Admin::SetSlotMigrating(slot, id))
+        }),
+        (b"importing", 5) => with_id(&args[4], "ERR I don't know about node", |id| {
+            admin(node, now, Admin::SetSlotImporting(slot, id))
+        }),
+        (b"node", 5) => with_id(&args[4], "ERR Unknown node", |id| {
+            let mine = node.slot_owner(slot) == Some(node.id());
+            if mine && id != node.id() && node.keyspace().count_in_slot(now, slot) > 0 {
+                return err(format!("ERR Can't assign hashslot {slot} to a different node while I still hold keys for this hash slot."));
+            }
+            admin(node, now, Admin::SetSlotNode(slot, id))
+        }),
+        _ => bad(),
+    }
+}
+
+/// One node as CLUSTER SLOTS lists it: `[ip, port, id, {}]`.
+fn slot_node(p: &PeerView) -> Value {
+    Value::Array(vec![
+        Value::bulk(p.ip.map(|i| i.to_string()).unwrap_or_default()),
+        Value::Integer(p.port as i64),
+        Value::bulk(p.id.as_str()),
+        Value::Map(Vec::new()),
+    ])
+}
+
+/// `CLUSTER SLOTS`: one entry per maximal run of slots with one owner.
+fn slots_reply(v: &NodeView) -> Value {
+    let mut runs: Vec<(u16, u16, NodeId)> = Vec::new();
+    for owner in v.nodes.iter().filter(|n| !n.slots.is_empty()) {
+        for (a, b) in owner.slots.ranges() {
+            runs.push((a, b, owner.id));
+        }
+    }
+    runs.sort();
+    Value::Array(
+        runs.into_iter()
+            .filter_map(|(a, b, id)| {
+                let master = v.node(id)?;
+                let mut entry = vec![
+                    Value::Integer(a as i64),
+                    Value::Integer(b as i64),
+                    slot_node(master),
+                ];
+                entry.extend(
+                    v.nodes
+                        .iter()
+                        .filter(|r| {
+                            r.master == Some(id)
+                                && !r.flags.has(crate::flags::NodeFlags::FAIL)
+                                && r.repl_offset > 0
+                        })
+                        .map(slot_node),
+                );
+                Some(Value::Array(entry))
+            })
+            .collect(),
+    )
+}
+
+/// `CLUSTER SHARDS`: one map per master and its replicas.
+fn shards_reply(v: &NodeView) -> Value {
+    let masters = v.nodes.iter().filter(|n| n.flags.is_master());
+    Value::Array(
+        masters
+            .map(|m| {
+                let slots = m
+                    .slots
+                    .ranges()
+                    .into_iter()
+                    .flat_map(|(a, b)| [Value::Integer(a as i64), Value::Integer(b as i64)])
+                    .collect();
+                let members = std::iter::once(m)
+                    .chain(v.nodes.iter().filter(|r| r.master == Some(m.id)))
+                    .map(shard_node)
+                    .collect();
+                Value::Map(vec![
+                    (Value::bulk("slots"), Value::Array(slots)),
+                    (Value::bulk("nodes"), Value::Array(members)),
+                ])
+            })
+            .collect(),
+    )
+}
+
+fn shard_node(p: &PeerView) -> Value {
+    let ip = p.ip.map(|i| i.to_string()).unwrap_or_default();
+    let role = if p.flags.is_master() {
+        "master"
+    } else {
+        "replica"
+    };
+    let health = if p.flags.has(crate::flags::NodeFlags::FAIL) {
+        "fail"
+    } else if p.flags.is_replica() && p.repl_offset == 0 {
+        "loading"
+    } else {
+        "online"
+    };
+    Value::Map(vec![
+        (Value::bulk("id"), Value::bulk(p.id.as_str())),
+        (Value::bulk("port"), Value::Integer(p.port as i64)),
+        (Value::bulk("ip"), Value::bulk(&ip)),
+        (Value::bulk("endpoint"), Value::bulk(&ip)),
+        (Value::bulk("role"), Value::bulk(role)),
+        (
+            Value::bulk("replication-offset"),
+            Value::Integer(p.repl_offset as i64),
+        ),
+        (Value::bulk("health"), Value::bulk(health)),
+    ])
+}
+
+/// `CLUSTER REPLICAS <id>`: the replicas' CLUSTER NODES lines.
+fn replicas(v: &NodeView, id: NodeId) -> Value {
+    let Some(master) = v.node(id) else {
+        return err(format!("ERR Unknown node {id}"));
+    };
+    if !master.flags.is_master() {
+        return err("ERR The specified node is not a master");
+    }
+    let text = v.cluster_nodes(0);
+    Value::Array(
+        text.lines()
+            .filter(|l| l.split(' ').nth(3) == Some(id.as_str()))
+            .map(Value::bulk)
+            .collect(),
+    )
+}
+
+/// `CLUSTER LINKS`: our outbound links (inbound ones are the peers' view).
+fn links(v: &NodeView) -> Value {
+    Value::Array(
+        v.nodes
+            .iter()
+            .filter(|p| p.id != v.id && p.link_connected)
+            .map(|p| {
+                Value::Map(vec![
+                    (Value::bulk("direction"), Value::bulk("to")),
+                    (Value::bulk("node"), Value::bulk(p.id.as_str())),
+                    (Value::bulk("create-time"), Value::Integer(0)),
+                    (Value::bulk("events"), Value::bulk("rw")),
+                    (Value::bulk("send-buffer-allocated"), Value::Integer(0)),
+                    (Value::bulk("send-buffer-used"), Value::Integer(0)),
+                ])
+            })
+            .collect(),
+    )
+}

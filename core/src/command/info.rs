@@ -1,0 +1,173 @@
+//! `INFO` text (sections as Redis prints them, `\r\n` line ends, which
+//! redis-cli's parser needs) and the CONFIG parameters a node exposes.
+
+use super::server::REDIS_VERSION;
+use crate::node::Node;
+use crate::resp::Value;
+use crate::time::Time;
+use std::fmt::Write;
+
+/// `INFO [section …]`: default sections, or the ones asked for.
+pub fn info(node: &mut Node, now: Time, args: &[Vec<u8>]) -> String {
+    let wanted: Vec<String> = args[1..]
+        .iter()
+        .map(|a| String::from_utf8_lossy(a).to_lowercase())
+        .collect();
+    let all = wanted.is_empty()
+        || wanted
+            .iter()
+            .any(|w| matches!(w.as_str(), "all" | "default" | "everything"));
+    let want = |s: &str| all || wanted.iter().any(|w| w == s);
+    let mut sections = Vec::new();
+    if want("server") {
+        sections.push(server(node, now));
+    }
+    if want("clients") {
+        sections.push(format!(
+            "# Clients\r\nconnected_clients:{}\r\nblocked_clients:0\r\n",
+            node.client_count()
+        ));
+    }
+    if want("replication") {
+        sections.push(replication(node));
+    }
+    if want("cluster") {
+        sections.push("# Cluster\r\ncluster_enabled:1\r\n".into());
+    }
+    if want("keyspace") {
+        let keys = node.keyspace().len(now);
+        let mut s = "# Keyspace\r\n".to_string();
+        if keys > 0 {
+            let _ = write!(
+                s,
+                "db0:keys={keys},expires={},avg_ttl=0\r\n",
+                node.keyspace().expiring(now)
+            );
+        }
+        sections.push(s);
+    }
+    sections.join("\r\n")
+}
+
+fn server(node: &Node, now: Time) -> String {
+    let port = node.view().myself().map_or(0, |m| m.port);
+    format!(
+        "# Server\r\nredis_version:{REDIS_VERSION}\r\nredis_mode:cluster\r\nos:clusterlab\r\narch_bits:64\r\nprocess_id:1\r\nrun_id:{}\r\ntcp_port:{port}\r\nuptime_in_seconds:{}\r\n",
+        node.id(),
+        now.ms() / 1000
+    )
+}
+
+fn replication(node: &Node) -> String {
+    let v = node.view();
+    let mut s = String::from("# Replication\r\n");
+    if node.is_master() {
+        let replicas: Vec<_> = v.nodes.iter().filter(|p| p.master == Some(v.id)).collect();
+        let _ = write!(s, "role:master\r\nconnected_slaves:{}\r\n", replicas.len());
+        for (i, r) in replicas.iter().enumerate() {
+            let ip = r.ip.map(|i| i.to_string()).unwrap_or_default();
+            let _ = write!(
+                s,
+                "slave{i}:ip={ip},port={},state=online,offset={},lag=0\r\n",
+                r.port, r.repl_offset
+            );
+        }
+        let _ = write!(s, "master_repl_offset:{}\r\n", v.repl_offset);
+    } else {
+        let master = node.master().and_then(|m| v.node(m));
+        let (host, port) = master.map_or((String::new(), 0), |m| {
+            (m.ip.map(|i| i.to_string()).unwrap_or_default(), m.port)
+        });
+        let up = master.is_some_and(|m| !m.flags.is_failing());
+        let _ = write!(
+            s,
+            "role:slave\r\nmaster_host:{host}\r\nmaster_port:{port}\r\nmaster_link_status:{}\r\nslave_repl_offset:{}\r\nslave_read_only:1\r\nconnected_slaves:0\r\nmaster_repl_offset:{}\r\n",
+            if up { "up" } else { "down" },
+            v.repl_offset,
+            v.repl_offset
+        );
+    }
+    s
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.into()
+}
+
+/// Every CONFIG parameter this node knows, with its current value.
+pub fn config_pairs(node: &Node) -> Vec<(&'static str, String)> {
+    let c = node.config();
+    vec![
+        ("appendonly", "no".into()),
+        (
+            "cluster-allow-reads-when-down",
+            yes_no(c.allow_reads_when_down),
+        ),
+        (
+            "cluster-allow-replica-migration",
+            yes_no(c.allow_replica_migration),
+        ),
+        ("cluster-enabled", "yes".into()),
+        ("cluster-migration-barrier", c.migration_barrier.to_string()),
+        ("cluster-node-timeout", c.node_timeout.to_string()),
+        ("cluster-replica-no-failover", yes_no(c.replica_no_failover)),
+        (
+            "cluster-replica-validity-factor",
+            c.replica_validity_factor.to_string(),
+        ),
+        (
+            "cluster-require-full-coverage",
+            yes_no(c.require_full_coverage),
+        ),
+        (
+            "repl-ping-replica-period",
+            c.repl_ping_replica_period.to_string(),
+        ),
+        ("requirepass", c.requirepass.clone().unwrap_or_default()),
+        ("save", String::new()),
+    ]
+}
+
+/// `CONFIG SET name value` for the settings that may change at run time.
+pub fn config_set(node: &mut Node, name: &[u8], value: &[u8]) -> Result<(), Value> {
+    let name_s = String::from_utf8_lossy(name).to_lowercase();
+    let value_s = String::from_utf8_lossy(value).to_string();
+    let invalid = |reason: &str| {
+        Value::err(format!(
+            "ERR CONFIG SET failed (possibly related to argument '{name_s}') - {reason}"
+        ))
+    };
+    let num = || {
+        value_s
+            .parse::<u64>()
+            .map_err(|_| invalid("argument couldn't be parsed into an integer"))
+    };
+    let flag = || match value_s.to_lowercase().as_str() {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err(invalid("argument must be 'yes' or 'no'")),
+    };
+    let c = node.config_mut();
+    match name_s.as_str() {
+        "cluster-node-timeout" => c.node_timeout = num()?.max(1),
+        "cluster-replica-validity-factor" | "cluster-slave-validity-factor" => {
+            c.replica_validity_factor = num()?
+        }
+        "cluster-migration-barrier" => c.migration_barrier = num()? as u32,
+        "cluster-require-full-coverage" => c.require_full_coverage = flag()?,
+        "cluster-allow-reads-when-down" => c.allow_reads_when_down = flag()?,
+        "cluster-allow-replica-migration" => c.allow_replica_migration = flag()?,
+        "cluster-replica-no-failover" | "cluster-slave-no-failover" => {
+            c.replica_no_failover = flag()?
+        }
+        "repl-ping-replica-period" => c.repl_ping_replica_period = num()?.max(1),
+        "requirepass" => c.requirepass = (!value_s.is_empty()).then_some(value_s.clone()),
+        "save" | "appendonly" => {}
+        _ => {
+            return Err(Value::err(format!(
+                "ERR Unknown option or number of arguments for CONFIG SET - '{name_s}'"
+            )))
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,227 @@
+//! Keyspace commands (db.c, expire.c): DEL, EXISTS, TYPE, EXPIRE, PEXPIRE,
+//! TTL, PTTL, PERSIST, KEYS, SCAN, DBSIZE, FLUSHALL.
+
+use super::{int_arg, syntax_error};
+use crate::node::Node;
+use crate::resp::Value;
+use crate::time::Time;
+
+pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<Value> {
+    let ks = node.keyspace_mut();
+    Some(match name {
+        "del" => {
+            let n = args[1..]
+                .iter()
+                .filter(|k| ks.remove(now, k).is_some())
+                .count();
+            Value::Integer(n as i64)
+        }
+        "exists" => {
+            let n = args[1..].iter().filter(|k| ks.exists(now, k)).count();
+            Value::Integer(n as i64)
+        }
+        "type" => Value::Simple(
+            ks.get(now, &args[1])
+                .map_or("none", |d| d.type_name())
+                .into(),
+        ),
+        "expire" => expire(node, now, args, 1000),
+        "pexpire" => expire(node, now, args, 1),
+        "ttl" | "pttl" => match ks.expire_at(now, &args[1]) {
+            None => Value::Integer(-2),
+            Some(None) => Value::Integer(-1),
+            Some(Some(at)) => {
+                let ms = at.since(now) as i64;
+                Value::Integer(if name == "ttl" { (ms + 500) / 1000 } else { ms })
+            }
+        },
+        "persist" => {
+            let had = matches!(ks.expire_at(now, &args[1]), Some(Some(_)));
+            if had {
+                ks.set_expire(now, &args[1], None);
+            }
+            Value::Integer(had as i64)
+        }
+        "keys" => Value::Array(
+            ks.keys(now)
+                .filter(|k| glob_match(&args[1], k))
+                .map(Value::bulk)
+                .collect(),
+        ),
+        "scan" => scan(node, now, args),
+        "dbsize" => Value::Integer(ks.len(now) as i64),
+        "flushall" => {
+            if args.len() > 2
+                || args.get(1).is_some_and(|a| {
+                    !a.eq_ignore_ascii_case(b"async") && !a.eq_ignore_ascii_case(b"sync")
+                })
+            {
+                return Some(syntax_error());
+            }
+            ks.clear();
+            Value::ok()
+        }
+        _ => return None,
+    })
+}
+
+/// `EXPIRE key seconds [NX|XX|GT|LT]` (unit 1000) and PEXPIRE (unit 1).
+fn expire(node: &mut Node, now: Time, args: &[Vec<u8>], unit: i64) -> Value {
+    let n = match int_arg(&args[2]) {
+        Ok(n) => n,
+        Err(e) => return e,
+    };
+    let (mut nx, mut xx, mut gt, mut lt) = (false, false, false, false);
+    for opt in &args[3..] {
+        match opt.to_ascii_uppercase().as_slice() {
+            b"NX" => nx = true,
+            b"XX" => xx = true,
+            b"GT" => gt = true,
+            b"LT" => lt = true,
+            _ => {
+                return Value::err(format!(
+                    "ERR Unsupported option {}",
+                    String::from_utf8_lossy(opt)
+                ))
+            }
+        }
+    }
+    if nx && (xx || gt || lt) {
+        return Value::err("ERR NX and XX, GT or LT options at the same time are not compatible");
+    }
+    if gt && lt {
+        return Value::err("ERR GT and LT options at the same time are not compatible");
+    }
+    let Some(ms) = n.checked_mul(unit) else {
+        return Value::err(format!(
+            "ERR invalid expire time in '{}' command",
+            if unit == 1 { "pexpire" } else { "expire" }
+        ));
+    };
+    let ks = node.keyspace_mut();
+    let Some(current) = ks.expire_at(now, &args[1]) else {
+        return Value::Integer(0);
+    };
+    let new_at = if ms <= 0 { now } else { now + ms as u64 };
+    // A missing TTL counts as infinite for GT/LT.
+    let skip = (nx && current.is_some())
+        || (xx && current.is_none())
+        || (gt && current.is_none_or(|c| new_at <= c))
+        || (lt && current.is_some_and(|c| new_at >= c));
+    if skip {
+        return Value::Integer(0);
+    }
+    if ms <= 0 {
+        ks.remove(now, &args[1]);
+    } else {
+        ks.set_expire(now, &args[1], Some(new_at));
+    }
+    Value::Integer(1)
+}
+
+/// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`.
+fn scan(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+    let Some(cursor) = std::str::from_utf8(&args[1])
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    else {
+        return Value::err("ERR invalid cursor");
+    };
+    let (mut pattern, mut count, mut kind) = (None, 10usize, None);
+    let mut i = 2;
+    while i < args.len() {
+        let Some(val) = args.get(i + 1) else {
+            return syntax_error();
+        };
+        match args[i].to_ascii_uppercase().as_slice() {
+            b"MATCH" => pattern = Some(val.clone()),
+            b"COUNT" => match int_arg(val) {
+                Ok(n) if n >= 1 => count = n as usize,
+                Ok(_) => return syntax_error(),
+                Err(e) => return e,
+            },
+            b"TYPE" => kind = Some(String::from_utf8_lossy(val).to_lowercase()),
+            _ => return syntax_error(),
+        }
+        i += 2;
+    }
+    let ks = node.keyspace_mut();
+    let (next, keys) = ks.scan(now, cursor, count);
+    let keys = keys
+        .into_iter()
+        .filter(|k| pattern.as_ref().is_none_or(|p| glob_match(p, k)))
+        .filter(|k| {
+            kind.as_ref()
+                .is_none_or(|t| ks.get(now, k).is_some_and(|d| d.type_name() == t))
+        })
+        .map(Value::Bulk)
+        .collect();
+    Value::Array(vec![Value::bulk(next.to_string()), Value::Array(keys)])
+}
+
+/// `stringmatchlen`: glob-style matching with `*`, `?`, `[...]`, `[^...]`,
+/// ranges and `\` escapes.
+pub fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
+    match pattern.first() {
+        None => text.is_empty(),
+        Some(b'*') => {
+            let rest = &pattern[1..];
+            (0..=text.len()).any(|i| glob_match(rest, &text[i..]))
+        }
+        Some(b'?') => !text.is_empty() && glob_match(&pattern[1..], &text[1..]),
+        Some(b'[') => {
+            let Some(&c) = text.first() else { return false };
+            let mut p = 1;
+            let negate = pattern.get(p) == Some(&b'^');
+            if negate {
+                p += 1;
+            }
+            let mut matched = false;
+            while p < pattern.len() && pattern[p] != b']' {
+                if pattern[p] == b'\\' && p + 1 < pattern.len() {
+                    matched |= pattern[p + 1] == c;
+                    p += 2;
+                } else if p + 2 < pattern.len() && pattern[p + 1] == b'-' && pattern[p + 2] != b']'
+                {
+                    let (lo, hi) = (
+                        pattern[p].min(pattern[p + 2]),
+                        pattern[p].max(pattern[p + 2]),
+                    );
+                    matched |= (lo..=hi).contains(&c);
+                    p += 3;
+                } else {
+                    matched |= pattern[p] == c;
+                    p += 1;
+                }
+            }
+            let rest = if p < pattern.len() {
+                &pattern[p + 1..]
+            } else {
+                &pattern[p..]
+            };
+            matched != negate && glob_match(rest, &text[1..])
+        }
+        Some(b'\\') if pattern.len() > 1 => {
+            text.first() == Some(&pattern[1]) && glob_match(&pattern[2..], &text[1..])
+        }
+        Some(&c) => text.first() == Some(&c) && glob_match(&pattern[1..], &text[1..]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    /// stringmatchlen semantics.
+    #[test]
+    fn glob() {
+        assert!(glob_match(b"*", b"anything"));
+        assert!(glob_match(b"user:*", b"user:1000"));
+        assert!(!glob_match(b"user:?", b"user:10"));
+        assert!(glob_match(b"h[ae]llo", b"hallo"));
+        assert!(!glob_match(b"h[^e]llo", b"hello"));
+        assert!(glob_match(b"h[a-c]llo", b"hbllo"));
+        assert!(glob_match(b"a\\*b", b"a*b"));
+        assert!(!glob_match(b"a\\*b", b"axb"));
+    }
+}

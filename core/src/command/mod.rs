@@ -1,0 +1,165 @@
+//! Client commands: looked up, checked, routed (MOVED/ASK/CROSSSLOT…) and
+//! executed against a node, in the order Redis's `processCommand` does it.
+//! Commands never touch a socket: they return a [`Value`] to send back.
+
+mod client;
+mod cluster;
+mod collections;
+mod info;
+mod keys;
+mod multi;
+mod routing;
+mod server;
+mod strings;
+pub mod table;
+
+pub use client::ClientState;
+
+use crate::node::{ClientId, Node};
+use crate::resp::Value;
+use crate::time::Time;
+use table::CommandSpec;
+
+/// What executing a command produced.
+pub enum Outcome {
+    Reply(Value),
+    /// The client waits (WAIT); the node replies later.
+    Blocked,
+}
+
+/// `-ERR wrong number of arguments for 'get' command`.
+pub fn arity_error(name: &str) -> Value {
+    Value::err(format!(
+        "ERR wrong number of arguments for '{name}' command"
+    ))
+}
+
+pub fn syntax_error() -> Value {
+    Value::err("ERR syntax error")
+}
+
+pub fn not_integer() -> Value {
+    Value::err("ERR value is not an integer or out of range")
+}
+
+pub fn wrong_type() -> Value {
+    Value::err("WRONGTYPE Operation against a key holding the wrong kind of value")
+}
+
+/// `-ERR unknown command 'foo', with args beginning with: 'a' 'b' `.
+fn unknown_command(args: &[Vec<u8>]) -> Value {
+    let name = String::from_utf8_lossy(&args[0]);
+    let mut begin = String::new();
+    for a in args.iter().skip(1) {
+        if begin.len() >= 128 {
+            break;
+        }
+        begin.push_str(&format!("'{}' ", String::from_utf8_lossy(a)));
+    }
+    Value::err(format!(
+        "ERR unknown command '{}', with args beginning with: {begin}",
+        name.chars().take(128).collect::<String>()
+    ))
+}
+
+/// Parses an integer argument the way `getLongLongFromObject` does.
+pub fn int_arg(arg: &[u8]) -> Result<i64, Value> {
+    crate::resp::parse_i64(arg).ok_or_else(not_integer)
+}
+
+/// Runs one command from `client` through the whole pipeline.
+pub fn execute(
+    node: &mut Node,
+    now: Time,
+    id: ClientId,
+    client: &mut ClientState,
+    args: Vec<Vec<u8>>,
+) -> Outcome {
+    if args.is_empty() {
+        return Outcome::Reply(Value::Null);
+    }
+    let Some(spec) = table::lookup(&args[0]) else {
+        client.flag_transaction_error();
+        return Outcome::Reply(unknown_command(&args));
+    };
+    if !spec.arity_ok(args.len()) {
+        client.flag_transaction_error();
+        return Outcome::Reply(arity_error(spec.name));
+    }
+    if node.requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
+        client.flag_transaction_error();
+        return Outcome::Reply(Value::err("NOAUTH Authentication required."));
+    }
+    if let Err(redirect) = routing::check(node, now, client, spec, &args) {
+        if spec.name == "exec" {
+            client.discard_transaction();
+        } else {
+            client.flag_transaction_error();
+        }
+        client.asking = false;
+        return Outcome::Reply(redirect);
+    }
+    if spec.has(table::flags::WRITE) && node.writes_paused(now) && !client.in_multi() {
+        node.postpone(id, args);
+        return Outcome::Blocked;
+    }
+    if client.in_multi() && !matches!(spec.name, "exec" | "discard" | "multi" | "watch") {
+        client.queue(args);
+        return Outcome::Reply(Value::Simple("QUEUED".into()));
+    }
+    let out = run(node, now, id, client, spec, &args);
+    if spec.name != "asking" {
+        client.asking = false;
+    }
+    out
+}
+
+/// Executes an already checked command (also used for EXEC's queue).
+fn run(
+    node: &mut Node,
+    now: Time,
+    id: ClientId,
+    client: &mut ClientState,
+    spec: &'static CommandSpec,
+    args: &[Vec<u8>],
+) -> Outcome {
+    let reply = match spec.name {
+        "multi" | "exec" | "discard" | "watch" | "unwatch" => {
+            return multi::run(node, now, id, client, spec, args)
+        }
+        "cluster" => cluster::run(node, now, args),
+        "wait" => return server::wait(node, now, id, args),
+        name => match server::run(node, now, id, client, name, args) {
+            Some(v) => v,
+            None => match keys::run(node, now, name, args) {
+                Some(v) => v,
+                None => match strings::run(node, now, name, args) {
+                    Some(v) => v,
+                    None => collections::run(node, now, name, args)
+                        .unwrap_or_else(|| unknown_command(args)),
+                },
+            },
+        },
+    };
+    if spec.has(table::flags::WRITE) && !reply.is_error() {
+        node.propagate(args);
+    }
+    Outcome::Reply(reply)
+}
+
+/// Applies a write command from the replication stream (a replica trusts
+/// its master: no routing, no auth, no reply).
+pub fn apply_replicated(node: &mut Node, now: Time, args: Vec<Vec<u8>>) {
+    let Some(spec) = table::lookup(args.first().map_or(&[][..], |a| a)) else {
+        return;
+    };
+    let mut master_client = ClientState::new(true);
+    let _ = run(
+        node,
+        now,
+        ClientId(u64::MAX),
+        &mut master_client,
+        spec,
+        &args,
+    );
+}

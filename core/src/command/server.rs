@@ -1,0 +1,301 @@
+//! Connection and server commands: PING, ECHO, INFO, COMMAND, HELLO, CLIENT,
+//! AUTH, SELECT, CONFIG, READONLY, READWRITE, ASKING, WAIT.
+
+use super::table::{self, CommandSpec, COMMANDS};
+use super::{int_arg, ClientState, Outcome};
+use crate::node::{ClientId, Node};
+use crate::resp::{Protocol, Value};
+use crate::time::Time;
+
+/// The Redis version this node answers as (the behaviour it copies).
+pub const REDIS_VERSION: &str = "7.0.15";
+
+pub fn run(
+    node: &mut Node,
+    now: Time,
+    id: ClientId,
+    client: &mut ClientState,
+    name: &str,
+    args: &[Vec<u8>],
+) -> Option<Value> {
+    Some(match name {
+        "ping" => match args.len() {
+            1 => Value::Simple("PONG".into()),
+            2 => Value::Bulk(args[1].clone()),
+            _ => super::arity_error("ping"),
+        },
+        "echo" => Value::Bulk(args[1].clone()),
+        "asking" => {
+            client.asking = true;
+            Value::ok()
+        }
+        "readonly" => {
+            client.readonly = true;
+            Value::ok()
+        }
+        "readwrite" => {
+            client.readonly = false;
+            Value::ok()
+        }
+        "select" => match int_arg(&args[1]) {
+            Ok(0) => Value::ok(),
+            Ok(_) => Value::err("ERR SELECT is not allowed in cluster mode"),
+            Err(_) => Value::err("ERR invalid DB index"),
+        },
+        "auth" => auth(node, client, &args[1..]),
+        "hello" => hello(node, id, client, args),
+        "client" => client_cmd(id, client, args),
+        "command" => command(args),
+        "config" => config(node, args),
+        "info" => Value::Verbatim(super::info::info(node, now, args)),
+        _ => return None,
+    })
+}
+
+/// `WAIT numreplicas timeout`.
+pub fn wait(node: &mut Node, now: Time, id: ClientId, args: &[Vec<u8>]) -> Outcome {
+    let (replicas, timeout) = match (int_arg(&args[1]), int_arg(&args[2])) {
+        (Ok(r), Ok(t)) => (r, t),
+        (Err(e), _) | (_, Err(e)) => return Outcome::Reply(e),
+    };
+    if timeout < 0 {
+        return Outcome::Reply(Value::err("ERR timeout is negative"));
+    }
+    match node.wait(now, id, replicas.max(0) as u64, timeout as u64) {
+        Some(v) => Outcome::Reply(v),
+        None => Outcome::Blocked,
+    }
+}
+
+fn auth(node: &Node, client: &mut ClientState, args: &[Vec<u8>]) -> Value {
+    let password = match args {
+        [pass] => pass,
+        [user, pass] if user.as_slice() == b"default" => pass,
+        [_, _] => {
+            return Value::err("WRONGPASS invalid username-password pair or user is disabled.")
+        }
+        _ => return super::syntax_error(),
+    };
+    match &node.config().requirepass {
+        None if args.len() == 1 => Value::err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"),
+        None => {
+            client.authenticated = true;
+            Value::ok()
+        }
+        Some(p) if p.as_bytes() == password.as_slice() => {
+            client.authenticated = true;
+            Value::ok()
+        }
+        Some(_) => Value::err("WRONGPASS invalid username-password pair or user is disabled."),
+    }
+}
+
+/// `HELLO [protover [AUTH user pass] [SETNAME name]]`.
+fn hello(node: &Node, id: ClientId, client: &mut ClientState, args: &[Vec<u8>]) -> Value {
+    let mut proto = client.proto;
+    if let Some(v) = args.get(1) {
+        match int_arg(v) {
+            Ok(2) => proto = Protocol::Resp2,
+            Ok(3) => proto = Protocol::Resp3,
+            Ok(_) => return Value::err("NOPROTO unsupported protocol version"),
+            Err(_) => return Value::err("ERR Protocol version is not an integer or out of range"),
+        }
+    }
+    let mut i = 2;
+    while i < args.len() {
+        match args[i].to_ascii_uppercase().as_slice() {
+            b"AUTH" if i + 2 < args.len() => {
+                let reply = auth(node, client, &args[i + 1..i + 3]);
+                if reply.is_error() {
+                    return reply;
+                }
+                i += 3;
+            }
+            b"SETNAME" if i + 1 < args.len() => {
+                client.name = Some(args[i + 1].clone());
+                i += 2;
+            }
+            _ => {
+                return Value::err(format!(
+                    "ERR Syntax error in HELLO option '{}'",
+                    String::from_utf8_lossy(&args[i])
+                ))
+            }
+        }
+    }
+    if !client.authenticated {
+        return Value::err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+    }
+    client.proto = proto;
+    let role = if node.is_master() {
+        "master"
+    } else {
+        "replica"
+    };
+    Value::Map(vec![
+        (Value::bulk("server"), Value::bulk("redis")),
+        (Value::bulk("version"), Value::bulk(REDIS_VERSION)),
+        (
+            Value::bulk("proto"),
+            Value::Integer(if proto == Protocol::Resp3 { 3 } else { 2 }),
+        ),
+        (Value::bulk("id"), Value::Integer(id.0 as i64)),
+        (Value::bulk("mode"), Value::bulk("cluster")),
+        (Value::bulk("role"), Value::bulk(role)),
+        (Value::bulk("modules"), Value::Array(Vec::new())),
+    ])
+}
+
+fn unknown_subcommand(sub: &[u8], cmd: &str) -> Value {
+    Value::err(format!(
+        "ERR unknown subcommand '{}'. Try {cmd} HELP.",
+        String::from_utf8_lossy(sub)
+    ))
+}
+
+fn client_cmd(id: ClientId, client: &mut ClientState, args: &[Vec<u8>]) -> Value {
+    let sub = args[1].to_ascii_lowercase();
+    match (sub.as_slice(), args.len()) {
+        (b"id", 2) => Value::Integer(id.0 as i64),
+        (b"getname", 2) => client.name.clone().map_or(Value::Null, Value::Bulk),
+        (b"setname", 3) => {
+            let name = &args[2];
+            if name.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
+                return Value::err(
+                    "ERR Client names cannot contain spaces, newlines or special characters.",
+                );
+            }
+            client.name = (!name.is_empty()).then(|| name.clone());
+            Value::ok()
+        }
+        (b"id" | b"getname" | b"setname", _) => Value::err(format!(
+            "ERR wrong number of arguments for 'client|{}' command",
+            String::from_utf8_lossy(&sub)
+        )),
+        _ => unknown_subcommand(&args[1], "CLIENT"),
+    }
+}
+
+/// One `COMMAND INFO` entry, in Redis 7's ten-field layout.
+fn command_info(c: &CommandSpec) -> Value {
+    let words = |w: Vec<&str>| Value::Set(w.into_iter().map(|s| Value::Simple(s.into())).collect());
+    Value::Array(vec![
+        Value::bulk(c.name),
+        Value::Integer(c.arity as i64),
+        words(c.flag_words()),
+        Value::Integer(c.first_key as i64),
+        Value::Integer(c.last_key as i64),
+        Value::Integer(c.step as i64),
+        words(c.acl.to_vec()),
+        Value::Set(Vec::new()),
+        Value::Array(Vec::new()),
+        Value::Array(Vec::new()),
+    ])
+}
+
+fn command(args: &[Vec<u8>]) -> Value {
+    let Some(sub) = args.get(1) else {
+        return Value::Array(COMMANDS.iter().map(command_info).collect());
+    };
+    match sub.to_ascii_lowercase().as_slice() {
+        b"count" => Value::Integer(COMMANDS.len() as i64),
+        b"info" => {
+            if args.len() == 2 {
+                return Value::Array(COMMANDS.iter().map(command_info).collect());
+            }
+            Value::Array(
+                args[2..]
+                    .iter()
+                    .map(|n| table::lookup(n).map_or(Value::Null, command_info))
+                    .collect(),
+            )
+        }
+        b"docs" => {
+            let specs: Vec<&CommandSpec> = if args.len() == 2 {
+                COMMANDS.iter().collect()
+            } else {
+                args[2..].iter().filter_map(|n| table::lookup(n)).collect()
+            };
+            Value::Map(
+                specs
+                    .into_iter()
+                    .map(|c| {
+                        let group = c
+                            .acl
+                            .iter()
+                            .find(|a| {
+                                !matches!(
+                                    **a,
+                                    "@fast" | "@slow" | "@read" | "@write" | "@dangerous"
+                                )
+                            })
+                            .map_or("generic", |a| a.trim_start_matches('@'));
+                        (
+                            Value::bulk(c.name),
+                            Value::Map(vec![
+                                (Value::bulk("summary"), Value::bulk("")),
+                                (Value::bulk("since"), Value::bulk("1.0.0")),
+                                (Value::bulk("group"), Value::bulk(group)),
+                            ]),
+                        )
+                    })
+                    .collect(),
+            )
+        }
+        b"getkeys" if args.len() >= 3 => {
+            let cmd_args = &args[2..];
+            match table::lookup(&cmd_args[0]) {
+                None => Value::err("ERR Invalid command specified"),
+                Some(c) if !c.arity_ok(cmd_args.len()) => {
+                    Value::err("ERR Invalid number of arguments specified for command")
+                }
+                Some(c) => {
+                    let keys = c.key_positions(cmd_args);
+                    if keys.is_empty() {
+                        Value::err("ERR The command has no key arguments")
+                    } else {
+                        Value::Array(
+                            keys.into_iter()
+                                .map(|i| Value::Bulk(cmd_args[i].clone()))
+                                .collect(),
+                        )
+                    }
+                }
+            }
+        }
+        _ => unknown_subcommand(sub, "COMMAND"),
+    }
+}
+
+/// `CONFIG GET pattern…` / `CONFIG SET name value…` for the cluster settings.
+fn config(node: &mut Node, args: &[Vec<u8>]) -> Value {
+    let sub = args[1].to_ascii_lowercase();
+    match sub.as_slice() {
+        b"get" if args.len() >= 3 => {
+            let all = super::info::config_pairs(node);
+            let mut out = Vec::new();
+            for (name, value) in all {
+                if args[2..]
+                    .iter()
+                    .any(|p| super::keys::glob_match(&p.to_ascii_lowercase(), name.as_bytes()))
+                {
+                    out.push((Value::bulk(name), Value::bulk(value)));
+                }
+            }
+            Value::Map(out)
+        }
+        b"set" if args.len() >= 4 && args.len().is_multiple_of(2) => {
+            for pair in args[2..].chunks(2) {
+                if let Err(e) = super::info::config_set(node, &pair[0], &pair[1]) {
+                    return e;
+                }
+            }
+            Value::ok()
+        }
+        b"get" | b"set" => Value::err(format!(
+            "ERR wrong number of arguments for 'config|{}' command",
+            String::from_utf8_lossy(&sub)
+        )),
+        _ => unknown_subcommand(&args[1], "CONFIG"),
+    }
+}

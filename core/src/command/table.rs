@@ -1,0 +1,641 @@
+//! The command table: names, arities, flags and key positions as in Redis 7's
+//! `commands.def`, used for arity checks, key extraction (routing), and the
+//! `COMMAND` reply that cluster clients rely on.
+
+/// Command flags (the subset that matters here), as `COMMAND` prints them.
+pub mod flags {
+    pub const WRITE: u16 = 1;
+    pub const READONLY: u16 = 2;
+    pub const DENYOOM: u16 = 4;
+    pub const ADMIN: u16 = 8;
+    pub const PUBSUB: u16 = 16;
+    pub const NOSCRIPT: u16 = 32;
+    pub const LOADING: u16 = 64;
+    pub const STALE: u16 = 128;
+    pub const FAST: u16 = 256;
+    pub const NO_AUTH: u16 = 512;
+    pub const MOVABLEKEYS: u16 = 1024;
+    pub const ASKING: u16 = 2048;
+    /// Not a Redis flag: allowed while subscribed in RESP2.
+    pub const SUBSCRIBE_OK: u16 = 4096;
+}
+
+/// One command's static description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandSpec {
+    pub name: &'static str,
+    /// Positive: exact argument count (with the name); negative: at least -arity.
+    pub arity: i32,
+    pub flags: u16,
+    pub first_key: i32,
+    pub last_key: i32,
+    pub step: i32,
+    /// ACL categories, as `COMMAND` lists them.
+    pub acl: &'static [&'static str],
+}
+
+impl CommandSpec {
+    pub fn has(&self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
+
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let argc = argc as i32;
+        if self.arity >= 0 {
+            argc == self.arity
+        } else {
+            argc >= -self.arity
+        }
+    }
+
+    /// Positions of key arguments in `args` (index 0 is the name).
+    pub fn key_positions(&self, args: &[Vec<u8>]) -> Vec<usize> {
+        if self.name == "migrate" {
+            return migrate_keys(args);
+        }
+        if self.first_key <= 0 {
+            return Vec::new();
+        }
+        let argc = args.len() as i32;
+        let last = if self.last_key < 0 {
+            argc + self.last_key
+        } else {
+            self.last_key.min(argc - 1)
+        };
+        (self.first_key..=last)
+            .step_by(self.step.max(1) as usize)
+            .map(|i| i as usize)
+            .collect()
+    }
+
+    /// The flag words `COMMAND` prints.
+    pub fn flag_words(&self) -> Vec<&'static str> {
+        use flags::*;
+        [
+            (WRITE, "write"),
+            (READONLY, "readonly"),
+            (DENYOOM, "denyoom"),
+            (ADMIN, "admin"),
+            (PUBSUB, "pubsub"),
+            (NOSCRIPT, "noscript"),
+            (LOADING, "loading"),
+            (STALE, "stale"),
+            (FAST, "fast"),
+            (NO_AUTH, "no_auth"),
+            (MOVABLEKEYS, "movablekeys"),
+            (ASKING, "asking"),
+        ]
+        .into_iter()
+        .filter(|(f, _)| self.has(*f))
+        .map(|(_, w)| w)
+        .collect()
+    }
+}
+
+/// `MIGRATE host port key|"" db timeout [COPY] [REPLACE] [AUTH pw] [AUTH2 u p] [KEYS k…]`.
+fn migrate_keys(args: &[Vec<u8>]) -> Vec<usize> {
+    if args.get(3).is_some_and(|k| !k.is_empty()) {
+        return vec![3];
+    }
+    match args.iter().position(|a| a.eq_ignore_ascii_case(b"keys")) {
+        Some(i) => (i + 1..args.len()).collect(),
+        None => Vec::new(),
+    }
+}
+
+macro_rules! cmd {
+    ($name:expr, $arity:expr, $flags:expr, $first:expr, $last:expr, $step:expr, [$($acl:expr),*]) => {
+        CommandSpec {
+            name: $name,
+            arity: $arity,
+            flags: $flags,
+            first_key: $first,
+            last_key: $last,
+            step: $step,
+            acl: &[$($acl),*],
+        }
+    };
+}
+
+use flags::*;
+
+/// Every command this node understands, sorted by name.
+pub static COMMANDS: &[CommandSpec] = &[
+    cmd!(
+        "append",
+        3,
+        WRITE | DENYOOM,
+        1,
+        1,
+        1,
+        ["@write", "@string", "@fast"]
+    ),
+    cmd!("asking", 1, FAST, 0, 0, 0, ["@connection", "@fast"]),
+    cmd!(
+        "auth",
+        -2,
+        NOSCRIPT | LOADING | STALE | FAST | NO_AUTH,
+        0,
+        0,
+        0,
+        ["@fast", "@connection"]
+    ),
+    cmd!(
+        "client",
+        -2,
+        NOSCRIPT | LOADING | STALE,
+        0,
+        0,
+        0,
+        ["@slow", "@connection"]
+    ),
+    cmd!("cluster", -2, 0, 0, 0, 0, ["@slow"]),
+    cmd!(
+        "command",
+        -1,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        ["@slow", "@connection"]
+    ),
+    cmd!(
+        "config",
+        -2,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        0,
+        0,
+        0,
+        ["@admin", "@slow", "@dangerous"]
+    ),
+    cmd!(
+        "dbsize",
+        1,
+        READONLY | FAST,
+        0,
+        0,
+        0,
+        ["@keyspace", "@read", "@fast"]
+    ),
+    cmd!(
+        "decr",
+        2,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@string", "@fast"]
+    ),
+    cmd!(
+        "decrby",
+        3,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@string", "@fast"]
+    ),
+    cmd!("del", -2, WRITE, 1, -1, 1, ["@keyspace", "@write", "@slow"]),
+    cmd!(
+        "discard",
+        1,
+        NOSCRIPT | LOADING | STALE | FAST,
+        0,
+        0,
+        0,
+        ["@fast", "@transaction"]
+    ),
+    cmd!("echo", 2, FAST, 0, 0, 0, ["@fast", "@connection"]),
+    cmd!(
+        "exec",
+        1,
+        NOSCRIPT | LOADING | STALE,
+        0,
+        0,
+        0,
+        ["@slow", "@transaction"]
+    ),
+    cmd!(
+        "exists",
+        -2,
+        READONLY | FAST,
+        1,
+        -1,
+        1,
+        ["@keyspace", "@read", "@fast"]
+    ),
+    cmd!(
+        "expire",
+        -3,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@keyspace", "@write", "@fast"]
+    ),
+    cmd!(
+        "flushall",
+        -1,
+        WRITE,
+        0,
+        0,
+        0,
+        ["@keyspace", "@write", "@slow", "@dangerous"]
+    ),
+    cmd!(
+        "get",
+        2,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        ["@read", "@string", "@fast"]
+    ),
+    cmd!(
+        "hello",
+        -1,
+        NOSCRIPT | LOADING | STALE | FAST | NO_AUTH,
+        0,
+        0,
+        0,
+        ["@fast", "@connection"]
+    ),
+    cmd!(
+        "hget",
+        3,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        ["@read", "@hash", "@fast"]
+    ),
+    cmd!(
+        "hset",
+        -4,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@hash", "@fast"]
+    ),
+    cmd!(
+        "incr",
+        2,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@string", "@fast"]
+    ),
+    cmd!(
+        "incrby",
+        3,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@string", "@fast"]
+    ),
+    cmd!(
+        "info",
+        -1,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        ["@slow", "@dangerous"]
+    ),
+    cmd!(
+        "keys",
+        2,
+        READONLY,
+        0,
+        0,
+        0,
+        ["@keyspace", "@read", "@slow", "@dangerous"]
+    ),
+    cmd!(
+        "lpop",
+        -2,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@list", "@fast"]
+    ),
+    cmd!(
+        "lpush",
+        -3,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@list", "@fast"]
+    ),
+    cmd!("lrange", 4, READONLY, 1, 1, 1, ["@read", "@list", "@slow"]),
+    cmd!(
+        "mget",
+        -2,
+        READONLY | FAST,
+        1,
+        -1,
+        1,
+        ["@read", "@string", "@fast"]
+    ),
+    cmd!(
+        "migrate",
+        -6,
+        WRITE | MOVABLEKEYS,
+        3,
+        3,
+        1,
+        ["@keyspace", "@write", "@slow", "@dangerous"]
+    ),
+    cmd!(
+        "mset",
+        -3,
+        WRITE | DENYOOM,
+        1,
+        -1,
+        2,
+        ["@write", "@string", "@slow"]
+    ),
+    cmd!(
+        "multi",
+        1,
+        NOSCRIPT | LOADING | STALE | FAST,
+        0,
+        0,
+        0,
+        ["@fast", "@transaction"]
+    ),
+    cmd!(
+        "persist",
+        2,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@keyspace", "@write", "@fast"]
+    ),
+    cmd!(
+        "pexpire",
+        -3,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@keyspace", "@write", "@fast"]
+    ),
+    cmd!(
+        "ping",
+        -1,
+        FAST | SUBSCRIBE_OK,
+        0,
+        0,
+        0,
+        ["@fast", "@connection"]
+    ),
+    cmd!(
+        "pttl",
+        2,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        ["@keyspace", "@read", "@fast"]
+    ),
+    cmd!(
+        "publish",
+        3,
+        PUBSUB | LOADING | STALE | FAST,
+        0,
+        0,
+        0,
+        ["@pubsub", "@fast"]
+    ),
+    cmd!(
+        "readonly",
+        1,
+        LOADING | STALE | FAST,
+        0,
+        0,
+        0,
+        ["@fast", "@connection"]
+    ),
+    cmd!(
+        "readwrite",
+        1,
+        LOADING | STALE | FAST,
+        0,
+        0,
+        0,
+        ["@fast", "@connection"]
+    ),
+    cmd!(
+        "restore-asking",
+        -4,
+        WRITE | DENYOOM | ASKING,
+        1,
+        1,
+        1,
+        ["@keyspace", "@write", "@slow", "@dangerous"]
+    ),
+    cmd!(
+        "rpop",
+        -2,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@list", "@fast"]
+    ),
+    cmd!(
+        "rpush",
+        -3,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@list", "@fast"]
+    ),
+    cmd!(
+        "sadd",
+        -3,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@set", "@fast"]
+    ),
+    cmd!(
+        "scan",
+        -2,
+        READONLY,
+        0,
+        0,
+        0,
+        ["@keyspace", "@read", "@slow"]
+    ),
+    cmd!(
+        "select",
+        2,
+        LOADING | STALE | FAST,
+        0,
+        0,
+        0,
+        ["@fast", "@connection"]
+    ),
+    cmd!(
+        "set",
+        -3,
+        WRITE | DENYOOM,
+        1,
+        1,
+        1,
+        ["@write", "@string", "@slow"]
+    ),
+    cmd!(
+        "spop",
+        -2,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@set", "@fast"]
+    ),
+    cmd!(
+        "spublish",
+        3,
+        PUBSUB | LOADING | STALE | FAST,
+        1,
+        1,
+        1,
+        ["@pubsub", "@fast"]
+    ),
+    cmd!(
+        "ssubscribe",
+        -2,
+        PUBSUB | NOSCRIPT | LOADING | STALE | SUBSCRIBE_OK,
+        1,
+        -1,
+        1,
+        ["@pubsub", "@slow"]
+    ),
+    cmd!(
+        "strlen",
+        2,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        ["@read", "@string", "@fast"]
+    ),
+    cmd!(
+        "subscribe",
+        -2,
+        PUBSUB | NOSCRIPT | LOADING | STALE | SUBSCRIBE_OK,
+        0,
+        0,
+        0,
+        ["@pubsub", "@slow"]
+    ),
+    cmd!(
+        "ttl",
+        2,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        ["@keyspace", "@read", "@fast"]
+    ),
+    cmd!(
+        "type",
+        2,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        ["@keyspace", "@read", "@fast"]
+    ),
+    cmd!(
+        "unwatch",
+        1,
+        NOSCRIPT | LOADING | STALE | FAST,
+        0,
+        0,
+        0,
+        ["@fast", "@transaction"]
+    ),
+    cmd!("wait", 3, 0, 0, 0, 0, ["@slow", "@connection"]),
+    cmd!(
+        "watch",
+        -2,
+        NOSCRIPT | LOADING | STALE | FAST,
+        1,
+        -1,
+        1,
+        ["@fast", "@transaction"]
+    ),
+    cmd!(
+        "zadd",
+        -4,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@sortedset", "@fast"]
+    ),
+    cmd!(
+        "zpopmin",
+        -2,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@sortedset", "@fast"]
+    ),
+];
+
+/// Looks a command up by name, case-insensitively.
+pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
+    let lower = name.to_ascii_lowercase();
+    COMMANDS
+        .binary_search_by(|c| c.name.as_bytes().cmp(&lower[..]))
+        .ok()
+        .map(|i| &COMMANDS[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_sorted_for_binary_search() {
+        for w in COMMANDS.windows(2) {
+            assert!(w[0].name < w[1].name, "{} before {}", w[0].name, w[1].name);
+        }
+        assert_eq!(lookup(b"GeT").map(|c| c.name), Some("get"));
+        assert!(lookup(b"nope").is_none());
+    }
+
+    /// Key positions from (first, last, step), as getKeysFromCommand does.
+    #[test]
+    fn key_positions() {
+        let a = |v: &[&str]| v.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>();
+        let mset = lookup(b"mset").unwrap();
+        assert_eq!(
+            mset.key_positions(&a(&["mset", "a", "1", "b", "2"])),
+            vec![1, 3]
+        );
+        let del = lookup(b"del").unwrap();
+        assert_eq!(del.key_positions(&a(&["del", "a", "b"])), vec![1, 2]);
+        let mig = lookup(b"migrate").unwrap();
+        let args = a(&["migrate", "h", "1", "", "0", "5", "KEYS", "x", "y"]);
+        assert_eq!(mig.key_positions(&args), vec![7, 8]);
+        assert!(lookup(b"ping")
+            .unwrap()
+            .key_positions(&a(&["ping"]))
+            .is_empty());
+    }
+}

@@ -1,0 +1,132 @@
+//! The client side of a node: command dispatch, per-client state, what the
+//! command layer may ask of the cluster state (slot routes), WATCH versions,
+//! and writes postponed while a manual failover pauses them.
+
+use super::{ClientId, Node, Output};
+use crate::command::{self, ClientState, Outcome};
+use crate::keyspace::Keyspace;
+use crate::resp::Protocol;
+use crate::time::Time;
+
+/// Where a slot stands from this node's point of view, for routing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotRoute {
+    /// `ip:port` of the owner, as MOVED prints it; `None` if unassigned.
+    pub owner: Option<String>,
+    /// I own it.
+    pub mine: bool,
+    /// `ip:port` of the MIGRATING destination, when I own it and migrate it.
+    pub migrating_to: Option<String>,
+    /// I am IMPORTING it.
+    pub importing: bool,
+    /// I am a replica and my master owns it (READONLY reads).
+    pub my_master_owns: bool,
+}
+
+impl Node {
+    pub(super) fn process_command(&mut self, now: Time, client: ClientId, args: Vec<Vec<u8>>) {
+        let mut state = self
+            .clients
+            .remove(&client)
+            .unwrap_or_else(|| ClientState::new(self.cfg.requirepass.is_none()));
+        let outcome = command::execute(self, now, client, &mut state, args);
+        self.clients.insert(client, state);
+        if let Outcome::Reply(value) = outcome {
+            self.out.push_back(Output::Reply { client, value });
+        }
+    }
+
+    pub(super) fn client_closed(&mut self, client: ClientId) {
+        self.clients.remove(&client);
+        self.forget_waiter(client);
+        self.postponed.retain(|(c, _)| *c != client);
+    }
+
+    /// The protocol a client negotiated (RESP2 until `HELLO 3`).
+    pub fn client_protocol(&self, client: ClientId) -> Protocol {
+        self.clients
+            .get(&client)
+            .map_or(Protocol::Resp2, |c| c.proto)
+    }
+
+    pub(crate) fn requires_auth(&self) -> bool {
+        self.cfg.requirepass.is_some()
+    }
+
+    pub(crate) fn keyspace_mut(&mut self) -> &mut Keyspace {
+        &mut self.keyspace
+    }
+
+    /// The data this node holds (read-only).
+    pub fn keyspace(&self) -> &Keyspace {
+        &self.keyspace
+    }
+
+    pub(crate) fn slot_route(&self, slot: u16) -> SlotRoute {
+        let owner = self.slot_owner_peer(slot);
+        let addr = |id| {
+            self.peer(id).map(|p| {
+                format!(
+                    "{}:{}",
+                    p.ip.map(|i| i.to_string()).unwrap_or_default(),
+                    p.port
+                )
+            })
+        };
+        let mine = owner.is_some_and(|p| p.id == self.myself);
+        SlotRoute {
+            owner: owner.and_then(|p| addr(p.id)),
+            mine,
+            migrating_to: self
+                .migrating
+                .get(&slot)
+                .filter(|_| mine)
+                .and_then(|id| addr(*id)),
+            importing: self.importing.contains_key(&slot),
+            my_master_owns: self.is_replica() && owner.is_some_and(|p| Some(p.id) == self.master()),
+        }
+    }
+
+    /// Version of a watched key (WATCH compares it at EXEC).
+    pub(crate) fn watch_version(&mut self, key: &[u8]) -> u64 {
+        *self.watch_versions.entry(key.to_vec()).or_insert(0)
+    }
+
+    /// `signalModifiedKey` for the keys of a write command.
+    pub(super) fn touch_watched(&mut self, args: &[Vec<u8>]) {
+        if self.watch_versions.is_empty() {
+            return;
+        }
+        let Some(spec) = command::table::lookup(&args[0]) else {
+            return;
+        };
+        let keys: Vec<Vec<u8>> = if spec.name == "flushall" {
+            self.watch_versions.keys().cloned().collect()
+        } else {
+            spec.key_positions(args)
+                .into_iter()
+                .map(|i| args[i].clone())
+                .collect()
+        };
+        for k in keys {
+            if let Some(v) = self.watch_versions.get_mut(&k) {
+                *v += 1;
+            }
+        }
+    }
+
+    /// A write arrived while a manual failover pauses writes: run it later.
+    pub(crate) fn postpone(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
+        self.postponed.push((client, args));
+    }
+
+    /// Runs postponed writes once the pause is over.
+    pub(super) fn run_postponed(&mut self, now: Time) {
+        if self.postponed.is_empty() || self.writes_paused(now) {
+            return;
+        }
+        for (client, args) in std::mem::take(&mut self.postponed) {
+            self.process_command(now, client, args);
+        }
+    }
+}
