@@ -152,7 +152,6 @@ fn the_pong_that_completes_a_handshake_counts_as_a_pong() {
 /// §10.1) — and 8-node heartbeats are 2568 bytes nearly always (a short one
 /// needs 9 draws to miss: 0.3 %, not 2.6 % as when the receiver is skipped).
 #[test]
-#[ignore = "node follows Redis 7.2+: gossip skips the receiver, so a node never hears about itself"]
 fn a_node_learns_its_own_pong_time_from_gossip_as_in_7_0() {
     let mut sim = cluster(4, 1, 5000, 45);
     sim.run_until(sim.now() + 10_000);
