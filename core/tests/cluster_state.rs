@@ -4,20 +4,25 @@
 mod common;
 
 use clusterlab_core::event::Event;
+use clusterlab_core::node::ClientId;
+use clusterlab_core::resp::Value;
+use clusterlab_core::sim::Sim;
 use common::{cluster, find, idx, run_for};
 
 const T: u64 = 2000;
 
 /// clusterUpdateState: a master that can reach fewer than `size/2+1`
 /// slot-serving masters (itself included) turns `cluster_state:fail` and
-/// refuses writes. Cut off alone, A flags its peers PFAIL between T and
-/// 1.5 T (+ a cron tick) — the half-timeout PING, then node_timeout — and
-/// its state fails then, and stays failed for as long as the partition lasts.
+/// refuses writes (`-CLUSTERDOWN The cluster is down`). Cut off alone, A
+/// flags its peers PFAIL between T and 1.5 T (+ a cron tick) — the
+/// half-timeout PING, then node_timeout — and its state fails then, and
+/// stays failed for as long as the partition lasts.
 #[test]
 fn a_master_cut_off_in_the_minority_stops_serving_within_node_timeout() {
     for seed in 31..39 {
         let mut sim = cluster(3, 1, T, seed);
         let a = idx(&sim, "A");
+        assert_eq!(set(&mut sim, a), Some(Value::Simple("OK".into())));
         let from = sim.trace().len();
         let cut = sim.now();
         sim.isolate(a);
@@ -42,7 +47,20 @@ fn a_master_cut_off_in_the_minority_stops_serving_within_node_timeout() {
             "seed {seed}: A stopped serving {after} ms after the cut"
         );
         assert!(!sim.node(a).state_ok());
+        assert_eq!(
+            set(&mut sim, a),
+            Some(Value::Error("CLUSTERDOWN The cluster is down".into())),
+            "seed {seed}: A refuses the write"
+        );
     }
+}
+
+/// `SET user:1000 v` (slot 1649, one of A's) sent to node `n`.
+fn set(sim: &mut Sim, n: usize) -> Option<Value> {
+    let args = ["SET", "user:1000", "v"]
+        .map(|a| a.as_bytes().to_vec())
+        .to_vec();
+    sim.command(n, ClientId(1), args)
 }
 
 /// clusterUpdateState's rejoin delay: a master that was in the minority
