@@ -38,7 +38,7 @@ pub fn check(
         return Err(Value::err(CROSSSLOT));
     }
     let is_write = spec.has(flags::WRITE);
-    let pubsub_shard = matches!(spec.name, "spublish" | "ssubscribe");
+    let pubsub_shard = matches!(spec.name, "spublish" | "ssubscribe" | "sunsubscribe");
 
     if !node.state_ok() {
         if pubsub_shard {

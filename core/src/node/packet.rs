@@ -97,8 +97,15 @@ impl Node {
                     self.receive_mfstart(now, s);
                 }
             }
-            // Pub/sub and modules carry no cluster state.
-            Body::Publish { .. } | Body::PublishShard { .. } | Body::Module { .. } => {}
+            Body::Publish { channel, message } | Body::PublishShard { channel, message } => {
+                // Redis ignores publications from nodes it does not know.
+                if sender.is_some() {
+                    let sharded = kind == MsgType::PublishShard;
+                    self.publish_local(channel, message, sharded);
+                }
+            }
+            // Modules carry no cluster state.
+            Body::Module { .. } => {}
         }
     }
 

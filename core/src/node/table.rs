@@ -138,11 +138,15 @@ impl Node {
         true
     }
 
-    /// `clusterDelSlot`: unbinds a slot (and closes its migration state).
+    /// `clusterDelSlot`: unbinds a slot; my shard's clients lose their
+    /// shard channels in it.
     pub(super) fn del_slot(&mut self, slot: u16) -> bool {
         let Some(idx) = self.slot_owner_idx(slot) else {
             return false;
         };
+        if let Some(old_owner) = self.peers[idx as usize].as_ref().map(|p| p.id) {
+            self.slot_leaves_shard(slot, old_owner);
+        }
         self.slots[slot as usize] = NO_OWNER;
         self.assigned -= 1;
         if let Some(p) = self.peers[idx as usize].as_mut() {
