@@ -219,7 +219,6 @@ fn master_and_replica_in_the_minority_nobody_is_promoted() {
 /// has an unbounded data age and cannot fail over automatically
 /// (clusterHandleSlaveFailover's data-age check) until it has synced once.
 #[test]
-#[ignore = "node bug: a restarted replica counts its data age from the restart (Replication::new(now)), not from 'never'"]
 fn restarted_replica_that_never_synced_cannot_fail_over() {
     let mut sim = cluster(3, 1, T, 26);
     let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));

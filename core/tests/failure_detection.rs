@@ -161,7 +161,6 @@ fn pfail_comes_between_one_and_one_and_a_half_node_timeouts() {
 /// tick and a round trip — "within ~3 ms of it being reachable again" on
 /// redis 7.0.15 (facts §5.4).
 #[test]
-#[ignore = "sim/node gap: a crash does not reset the peers' links, so a peer with an unanswered PING keeps it outstanding and only re-pings once the link-liveness rule recycles the link (seconds later)"]
 fn fail_is_cleared_as_soon_as_a_restarted_replica_answers() {
     let mut sim = cluster(3, 1, T, 14);
     let b1 = idx(&sim, "B1");

@@ -241,6 +241,13 @@ impl Node {
             Input::Repl { from, frame } => self.process_repl(now, from, frame),
             Input::Command { client, args } => self.process_command(now, client, args),
             Input::ClientClosed(client) => self.client_closed(client),
+            Input::LinkClosed { addr } => {
+                if let Some(id) = self.peer_by_addr(addr) {
+                    if let Some(p) = self.peer_mut(id) {
+                        p.link = None;
+                    }
+                }
+            }
             Input::Response { conn, value } => self.migrate_response(now, conn, value),
         }
         self.before_sleep(now);

@@ -264,6 +264,24 @@ impl Sim {
         self.held.retain(|(n, _, _)| *n != idx);
         self.reschedule(idx);
         self.connections_reset(idx);
+        // The kernel closes a killed process's sockets: its peers see their
+        // links to it break at once.
+        let addr = self.nodes[idx].bus_addr;
+        for peer in 0..self.nodes.len() {
+            if peer != idx {
+                self.link_closed(peer, addr);
+            }
+        }
+    }
+
+    /// Tells node `idx` that its outbound link to `addr` broke.
+    fn link_closed(&mut self, idx: usize, addr: SocketAddr) {
+        if self.nodes[idx].status != Status::Up {
+            return;
+        }
+        let now = self.now;
+        self.nodes[idx].node.handle(now, Input::LinkClosed { addr });
+        self.drain(idx);
     }
 
     /// Restarts a crashed or paused process: it keeps its nodes.conf.
@@ -326,8 +344,15 @@ impl Sim {
         self.partitions.cut_between(&[idx], &others);
     }
 
+    /// Removes every cut. Connections that timed out during the partition
+    /// come back as fresh ones: the nodes on either side reconnect.
     pub fn heal(&mut self) {
+        let cut: Vec<(usize, usize)> = self.partitions.pairs().collect();
         self.partitions.heal();
+        for (from, to) in cut {
+            let addr = self.nodes[to].bus_addr;
+            self.link_closed(from, addr);
+        }
     }
 
     /// From now on, loses each message with probability `p` (clamped to 0..=1).
@@ -495,6 +520,11 @@ impl Sim {
         match self.nodes[to].status {
             Status::Crashed => {
                 self.stats.dropped += 1;
+                // Connection refused: the sender's link breaks at once.
+                if matches!(m.payload, Payload::Bus { .. }) {
+                    let addr = self.nodes[to].bus_addr;
+                    self.link_closed(m.from, addr);
+                }
                 return;
             }
             Status::Paused => {
