@@ -65,12 +65,15 @@ pub fn run(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
         "slots" => slots_reply(&node.view()),
         "shards" => shards_reply(&node.view()),
         "keyslot" => Value::Integer(key_slot(&args[2]) as i64),
-        "countkeysinslot" => match slot_arg(&args[2]) {
-            Some(s) => Value::Integer(node.keyspace().count_in_slot(now, s) as i64),
-            None => err("ERR Invalid slot"),
+        // Not an integer at all is a different error from out of range.
+        "countkeysinslot" => match (int_arg(&args[2]), slot_arg(&args[2])) {
+            (Err(e), _) => e,
+            (_, Some(s)) => Value::Integer(node.keyspace().count_in_slot(now, s) as i64),
+            (_, None) => err("ERR Invalid slot"),
         },
-        "getkeysinslot" => match (slot_arg(&args[2]), int_arg(&args[3])) {
-            (Some(s), Ok(n)) if n >= 0 => Value::Array(
+        "getkeysinslot" => match (int_arg(&args[2]), int_arg(&args[3]), slot_arg(&args[2])) {
+            (Err(e), _, _) | (_, Err(e), _) => e,
+            (_, Ok(n), Some(s)) if n >= 0 => Value::Array(
                 node.keyspace()
                     .keys_in_slot(now, s, n as usize)
                     .into_iter()
@@ -299,6 +302,12 @@ fn setslot(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
             admin(node, now, Admin::SetSlotImporting(slot, id))
         }),
         (b"node", 5) => with_id(&args[4], "ERR Unknown node", |id| {
+            // Redis checks the target before the keys.
+            match node.view().nodes.iter().find(|p| p.id == id) {
+                None => return err(format!("ERR Unknown node {id}")),
+                Some(p) if p.flags.is_replica() => return err("ERR Target node is not a master"),
+                Some(_) => {}
+            }
             let mine = node.slot_owner(slot) == Some(node.id());
             if mine && id != node.id() && node.keyspace().count_in_slot(now, slot) > 0 {
                 return err(format!("ERR Can't assign hashslot {slot} to a different node while I still hold keys for this hash slot."));

@@ -96,7 +96,9 @@ pub fn execute(
         } else {
             client.flag_transaction_error();
         }
-        client.asking = false;
+        if !client.in_multi() {
+            client.asking = false;
+        }
         return Outcome::Reply(redirect);
     }
     if spec.has(table::flags::WRITE) && node.writes_paused(now) && !client.in_multi() {
@@ -108,7 +110,9 @@ pub fn execute(
         return Outcome::Reply(Value::Simple("QUEUED".into()));
     }
     let out = run(node, now, id, client, spec, &args);
-    if spec.name != "asking" {
+    // `resetClient`: ASKING is one-shot, but survives inside MULTI so the
+    // queued commands and EXEC still count as asked.
+    if spec.name != "asking" && !client.in_multi() {
         client.asking = false;
     }
     out
@@ -135,7 +139,7 @@ fn run(
                 Some(v) => v,
                 None => match strings::run(node, now, name, args) {
                     Some(v) => v,
-                    None => collections::run(node, now, name, args)
+                    None => collections::run(node, now, client.proto, name, args)
                         .unwrap_or_else(|| unknown_command(args)),
                 },
             },
