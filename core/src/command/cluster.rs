@@ -11,7 +11,7 @@ use crate::time::Time;
 use std::net::{IpAddr, SocketAddr};
 
 /// Argument counts per subcommand: exact (positive) or minimum (negative).
-const ARITY: &[(&str, i32)] = &[
+pub(super) const ARITY: &[(&str, i32)] = &[
     ("addslots", -3),
     ("addslotsrange", -4),
     ("bumpepoch", 2),

@@ -11,6 +11,7 @@ mod multi;
 mod routing;
 mod server;
 mod strings;
+mod subcommands;
 pub mod table;
 
 pub use client::ClientState;
@@ -46,19 +47,25 @@ pub fn wrong_type() -> Value {
     Value::err("WRONGTYPE Operation against a key holding the wrong kind of value")
 }
 
-/// `-ERR unknown command 'foo', with args beginning with: 'a' 'b' `.
+/// `-ERR unknown command 'foo', with args beginning with: 'a' 'b' `: the
+/// name cut at 128 bytes, arguments quoted while the list is under 128 bytes,
+/// each cut to what is left of those 128.
 fn unknown_command(args: &[Vec<u8>]) -> Value {
-    let name = String::from_utf8_lossy(&args[0]);
-    let mut begin = String::new();
+    let name = &args[0][..args[0].len().min(128)];
+    let mut begin: Vec<u8> = Vec::new();
     for a in args.iter().skip(1) {
         if begin.len() >= 128 {
             break;
         }
-        begin.push_str(&format!("'{}' ", String::from_utf8_lossy(a)));
+        let room = 128 - begin.len();
+        begin.push(b'\'');
+        begin.extend_from_slice(&a[..a.len().min(room)]);
+        begin.extend_from_slice(b"' ");
     }
     Value::err(format!(
-        "ERR unknown command '{}', with args beginning with: {begin}",
-        name.chars().take(128).collect::<String>()
+        "ERR unknown command '{}', with args beginning with: {}",
+        String::from_utf8_lossy(name),
+        String::from_utf8_lossy(&begin)
     ))
 }
 
@@ -85,6 +92,10 @@ pub fn execute(
     if !spec.arity_ok(args.len()) {
         client.flag_transaction_error();
         return Outcome::Reply(arity_error(spec.name));
+    }
+    if let Err(e) = subcommands::check(spec.name, &args) {
+        client.flag_transaction_error();
+        return Outcome::Reply(e);
     }
     if node.requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
         client.flag_transaction_error();
