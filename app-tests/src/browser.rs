@@ -1,0 +1,194 @@
+//! chromedriver as a child process, and a headless Chromium session through it that has the
+//! built app open.
+
+use std::env;
+use std::error::Error;
+use std::io::ErrorKind;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+use crate::{serve, Outcome};
+
+const SKIP_VAR: &str = "CLUSTERLAB_SKIP_BROWSER_TESTS";
+/// Long enough for the page to fetch and start its wasm on a loaded 2-core CI machine.
+const PATIENCE: Duration = Duration::from_secs(20);
+const POLL: Duration = Duration::from_millis(50);
+
+/// A headless Chromium showing the app. Call [`Browser::close`] at the end so Chromium exits
+/// with its session; chromedriver itself is killed on drop either way.
+pub struct Browser {
+    client: Client,
+    _driver: Driver,
+}
+
+impl Browser {
+    /// Opens the built app, or returns `None` (saying so) when `CLUSTERLAB_SKIP_BROWSER_TESTS=1`.
+    ///
+    /// # Panics
+    /// When the app is not built, chromedriver is missing, or the browser does not start.
+    pub async fn open_app() -> Option<Browser> {
+        if env::var(SKIP_VAR).is_ok_and(|v| v == "1") {
+            eprintln!("browser test skipped: {SKIP_VAR}=1");
+            return None;
+        }
+        let dist = dist_dir();
+        assert!(
+            dist.join("index.html").is_file(),
+            "no built app in {}: run `bash scripts/test.sh` (or `trunk build --release`), \
+             point CLUSTERLAB_DIST at a built dist folder, or set {SKIP_VAR}=1 to skip",
+            dist.display()
+        );
+        let url = serve::serve(dist).expect("cannot serve the dist folder on 127.0.0.1");
+        let driver = Driver::start();
+        let client = driver.session().await;
+        client
+            .goto(&url)
+            .await
+            .expect("the browser cannot open the app");
+        Some(Browser {
+            client,
+            _driver: driver,
+        })
+    }
+
+    /// Replaces the text of the input `data-testid=testid` with `text`, as typed keys.
+    pub async fn type_into(&self, testid: &str, text: &str) -> Outcome {
+        let input = self.wait_for(testid).await?;
+        input.clear().await?;
+        input.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Waits until the element `data-testid=testid` shows exactly `expected`.
+    pub async fn expect_text(&self, testid: &str, expected: &str) -> Outcome {
+        let element = self.wait_for(testid).await?;
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let seen = element.text().await?;
+            if seen == expected {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "[data-testid={testid}] shows {seen:?}, expected {expected:?}"
+                )
+                .into());
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    async fn wait_for(&self, testid: &str) -> Result<Element, Box<dyn Error>> {
+        let selector = format!("[data-testid=\"{testid}\"]");
+        let found = self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .every(POLL)
+            .for_element(Locator::Css(&selector))
+            .await;
+        found.map_err(|e| format!("no element {selector} on the page: {e}").into())
+    }
+
+    /// Ends the WebDriver session, which closes Chromium.
+    pub async fn close(self) {
+        if let Err(e) = self.client.close().await {
+            eprintln!("could not close the browser session: {e}");
+        }
+    }
+}
+
+/// The built app: `CLUSTERLAB_DIST`, else the workspace's `dist/` where trunk writes it.
+fn dist_dir() -> PathBuf {
+    env::var_os("CLUSTERLAB_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist"))
+}
+
+/// A running chromedriver, killed when dropped.
+struct Driver {
+    process: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let program = env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let port = free_port();
+        let spawned = Command::new(&program)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let process = match spawned {
+            Ok(process) => process,
+            Err(e) if e.kind() == ErrorKind::NotFound => panic!(
+                "`{program}` not found: install ChromeDriver (Debian: apt-get install chromium \
+                 chromium-driver), set CHROMEDRIVER to its path, or set {SKIP_VAR}=1 to skip"
+            ),
+            Err(e) => panic!("cannot start `{program}`: {e}"),
+        };
+        Driver {
+            process,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// A new headless session, retried while chromedriver is still starting up.
+    async fn session(&self) -> Client {
+        let mut options = json!({ "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--window-size=1024,768",
+        ]});
+        if let Some(binary) = chrome_binary() {
+            options["binary"] = json!(binary);
+        }
+        let capabilities = json!({ "goog:chromeOptions": options });
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        if let Some(map) = capabilities.as_object() {
+            builder.capabilities(map.clone());
+        }
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            match builder.connect(&self.url).await {
+                Ok(client) => return client,
+                Err(e) if Instant::now() > deadline => {
+                    panic!("no browser session from chromedriver at {}: {e}", self.url)
+                }
+                Err(_) => tokio::time::sleep(POLL).await,
+            }
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // Already gone is fine: there is nothing left to stop.
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+/// `CHROME_BIN`, else Debian's Chromium if present, else chromedriver's own search.
+fn chrome_binary() -> Option<String> {
+    env::var("CHROME_BIN").ok().or_else(|| {
+        let debian = "/usr/bin/chromium";
+        Path::new(debian).exists().then(|| debian.to_string())
+    })
+}
+
+/// A port that was free a moment ago (chromedriver needs a number, not a listener).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free port on 127.0.0.1")
+}

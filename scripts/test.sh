@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The project's test command (README; CI runs it through .ci/run). Installs missing build tools
+# (scripts/tools.sh), then runs every check in STEPS order and stops at the first failure.
+# `bash scripts/test.sh STEP...` runs only the named steps, e.g. `bash scripts/test.sh fmt clippy`.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+source scripts/tools.sh
+
+# Cheap and likely-to-fail checks first. To add a check, write step_NAME and list NAME here.
+STEPS=(fmt fetch clippy wasm_core test bench_build app_build page_renders browser_tests)
+
+step_fmt() { cargo fmt --all -- --check; }
+
+# --locked here makes the whole run fail if Cargo.lock is out of date with the manifests.
+step_fetch() { cargo fetch --locked; }
+
+step_clippy() {
+    cargo clippy --workspace --all-targets -- -D warnings
+    ensure_wasm_target
+    cargo clippy -p clusterlab-app --target wasm32-unknown-unknown -- -D warnings
+}
+
+# The core must build for the browser without IO: tokio (native node only) and getrandom (no
+# entropy source on wasm32-unknown-unknown; all randomness is seeded) must stay out of it.
+step_wasm_core() {
+    ensure_wasm_target
+    cargo build -p clusterlab-core --no-default-features --target wasm32-unknown-unknown
+    local forbidden
+    forbidden=$(cargo tree -p clusterlab-core --no-default-features \
+        --target wasm32-unknown-unknown -e normal --prefix none |
+        awk '$1 == "tokio" || $1 == "getrandom" { print $1 }' | sort -u | paste -sd ' ')
+    [[ -z $forbidden ]] || die "clusterlab-core without default features pulls in: $forbidden." \
+        "Find out why: cargo tree -p clusterlab-core --no-default-features" \
+        "--target wasm32-unknown-unknown -e normal -i CRATE"
+    say "no tokio, no getrandom in clusterlab-core for wasm32"
+}
+
+# Includes core's wasm determinism test, which builds for wasm32 and runs the result in Node.js.
+# The browser tests need the built app; they run in their own step below.
+step_test() {
+    ensure_wasm_target
+    cargo test --workspace --exclude clusterlab-app-tests
+}
+
+step_bench_build() { cargo bench --workspace --no-run; }
+
+step_app_build() {
+    ensure_web_tools
+    trunk build --release --offline
+    say "dist/: $(du -sh dist | cut -f1); wasm: $(du -h dist/*.wasm | cut -f1)"
+}
+
+# The built page, rendered by real headless Chromium, shows the slot of its default key.
+step_page_renders() {
+    ensure_browser
+    local port server tmp dom
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
+    tmp=$(mktemp -d)
+    python3 -m http.server "$port" --bind 127.0.0.1 --directory dist >"$tmp/server.log" 2>&1 &
+    server=$!
+    wait_for_port "$port" || {
+        kill "$server"
+        rm -rf "$tmp"
+        die "python3 -m http.server did not start: $(cat "$tmp/server.log")"
+    }
+    dom=$(timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic \
+        --no-first-run --disable-background-networking --disable-component-update \
+        --disable-sync --enable-logging=stderr --user-data-dir="$tmp/profile" \
+        --dump-dom --virtual-time-budget=5000 "http://127.0.0.1:$port/" 2>"$tmp/chromium.log") ||
+        true
+    kill "$server"
+    if ! grep -qE 'data-testid="key-slot"[^>]*>1649<' <<<"$dom"; then
+        printf '%s\n' "--- DOM (head) ---" "${dom:0:2000}" "--- chromium log (no dbus noise) ---"
+        grep -v dbus "$tmp/chromium.log" | tail -n 20
+        rm -rf "$tmp"
+        die "the page did not show slot 1649 for its default key user:1000"
+    fi
+    rm -rf "$tmp"
+    say "page rendered: key-slot shows 1649"
+}
+
+step_browser_tests() {
+    ensure_browser
+    CLUSTERLAB_DIST="$ROOT/dist" CHROME_BIN="$(command -v "$CHROME")" \
+        CHROMEDRIVER="$(command -v "$CHROMEDRIVER")" cargo test -p clusterlab-app-tests
+}
+
+wait_for_port() {
+    for _ in $(seq 100); do
+        (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return
+        sleep 0.1
+    done
+    return 1
+}
+
+if (($#)); then selected=("$@"); else selected=("${STEPS[@]}"); fi
+for name in "${selected[@]}"; do
+    declare -F "step_$name" >/dev/null || die "unknown step '$name' (steps: ${STEPS[*]})"
+done
+
+current=""
+report() {
+    local status=$?
+    local took="$((SECONDS / 60))m$((SECONDS % 60))s"
+    if ((status == 0)); then
+        printf '\ntest.sh: PASSED, %d steps (%s) in %s\n' "${#selected[@]}" "${selected[*]}" "$took"
+    else
+        printf '\ntest.sh: FAILED in step "%s" after %s\n' "$current" "$took" >&2
+    fi
+}
+trap report EXIT
+
+for name in "${selected[@]}"; do
+    current=$name
+    step_started=$SECONDS
+    printf '\n==> %s\n' "$name"
+    "step_$name"
+    printf '    (%ss)\n' "$((SECONDS - step_started))"
+done
