@@ -33,7 +33,8 @@ pub fn mask(nodes: &[NodeAddr], args: &[Vec<u8>], v: Value) -> Value {
             "id" => masked("client-id"),
             _ => val,
         }),
-        ("KEYS", _) | ("CLUSTER", "GETKEYSINSLOT") => sorted(v),
+        // Hash-table order / random picks.
+        ("KEYS" | "SPOP", _) | ("CLUSTER", "GETKEYSINSLOT") => sorted(v),
         ("SCAN", _) => match v {
             Value::Array(mut items) if items.len() == 2 => {
                 let keys = items.pop().expect("two items");
@@ -147,6 +148,10 @@ fn sorted(v: Value) -> Value {
         Value::Array(mut items) => {
             items.sort_by_key(|i| format!("{i:?}"));
             Value::Array(items)
+        }
+        Value::Set(mut items) => {
+            items.sort_by_key(|i| format!("{i:?}"));
+            Value::Set(items)
         }
         other => other,
     }
