@@ -63,7 +63,8 @@ fn substitute(nodes: &[NodeAddr], v: Value) -> Value {
                 &format!("{}:{}@{}", n.ip, n.port, n.cport),
                 &format!("${0}.ip:${0}.port@${0}.cport", n.letter),
             );
-            t = t.replace(
+            t = replace_addr(
+                &t,
                 &format!("{}:{}", n.ip, n.port),
                 &format!("${0}.ip:${0}.port", n.letter),
             );
@@ -93,6 +94,25 @@ fn substitute(nodes: &[NodeAddr], v: Value) -> Value {
         ),
         other => other,
     }
+}
+
+/// Replaces `ip:port` where the port is not just the start of a longer
+/// number (`127.0.0.1:70000` is not `127.0.0.1:7000`).
+fn replace_addr(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(from) {
+        let after = &rest[i + from.len()..];
+        out.push_str(&rest[..i]);
+        if after.starts_with(|c: char| c.is_ascii_digit()) {
+            out.push_str(from);
+        } else {
+            out.push_str(to);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Applies `f` to the text of a bulk or verbatim string.

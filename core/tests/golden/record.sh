@@ -26,6 +26,7 @@ stop() {
     rm -rf "$work"
 }
 trap stop EXIT
+trap "exit 130" INT TERM
 
 port_free() {
     python3 -c 'import socket,sys
