@@ -298,7 +298,7 @@ fn check_reply(v: &Value) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     /// Random command sequences from several clients on every node: each
     /// command gets a reply (WAIT and writes paused by a manual failover get

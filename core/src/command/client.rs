@@ -18,6 +18,8 @@ pub struct ClientState {
     multi_error: bool,
     /// Keys watched, with their version when WATCH ran.
     pub watched: Vec<(Vec<u8>, u64)>,
+    /// Pub/sub channels, patterns and shard channels.
+    pub subscriptions: super::pubsub::Subscriptions,
 }
 
 impl ClientState {

@@ -7,7 +7,9 @@ mod cluster;
 mod collections;
 mod info;
 mod keys;
+mod migrate;
 mod multi;
+mod pubsub;
 mod routing;
 mod server;
 mod strings;
@@ -15,6 +17,7 @@ mod subcommands;
 pub mod table;
 
 pub use client::ClientState;
+pub(crate) use keys::glob_match;
 
 use crate::node::{ClientId, Node};
 use crate::resp::Value;
@@ -24,7 +27,9 @@ use table::CommandSpec;
 /// What executing a command produced.
 pub enum Outcome {
     Reply(Value),
-    /// The client waits (WAIT); the node replies later.
+    /// Several replies (SUBSCRIBE confirms each channel).
+    Many(Vec<Value>),
+    /// The client waits (WAIT, MIGRATE); the node replies later.
     Blocked,
 }
 
@@ -112,6 +117,13 @@ pub fn execute(
         }
         return Outcome::Reply(redirect);
     }
+    if client.subscriptions.active()
+        && client.proto == crate::resp::Protocol::Resp2
+        && !spec.has(table::flags::SUBSCRIBE_OK)
+    {
+        client.flag_transaction_error();
+        return Outcome::Reply(Value::err(format!("ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", full_name(spec, &args))));
+    }
     if spec.has(table::flags::WRITE) && node.writes_paused(now) && !client.in_multi() {
         node.postpone(id, args);
         return Outcome::Blocked;
@@ -138,12 +150,19 @@ fn run(
     spec: &'static CommandSpec,
     args: &[Vec<u8>],
 ) -> Outcome {
+    if let Some(outcome) = pubsub::run(node, id, client, spec.name, args) {
+        return outcome;
+    }
     let reply = match spec.name {
         "multi" | "exec" | "discard" | "watch" | "unwatch" => {
             return multi::run(node, now, id, client, spec, args)
         }
         "cluster" => cluster::run(node, now, args),
         "wait" => return server::wait(node, now, id, args),
+        "migrate" => return migrate::migrate(node, now, id, args),
+        // RESTORE propagates itself, with an absolute TTL.
+        "restore" | "restore-asking" => return Outcome::Reply(migrate::restore(node, now, args)),
+        "dump" => migrate::dump(node, now, &args[1]),
         name => match server::run(node, now, id, client, name, args) {
             Some(v) => v,
             None => match keys::run(node, now, name, args) {
@@ -160,6 +179,24 @@ fn run(
         node.propagate(args);
     }
     Outcome::Reply(reply)
+}
+
+/// `c->cmd->fullname`: `cluster|info` for a container command's subcommand.
+fn full_name(spec: &CommandSpec, args: &[Vec<u8>]) -> String {
+    let container = matches!(
+        spec.name,
+        "client" | "cluster" | "command" | "config" | "pubsub"
+    );
+    match args.get(1) {
+        Some(sub) if container => {
+            format!(
+                "{}|{}",
+                spec.name,
+                String::from_utf8_lossy(sub).to_lowercase()
+            )
+        }
+        _ => spec.name.to_string(),
+    }
 }
 
 /// Applies a write command from the replication stream (a replica trusts

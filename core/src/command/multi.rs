@@ -73,6 +73,7 @@ fn exec(node: &mut Node, now: Time, id: ClientId, client: &mut ClientState) -> O
         };
         match super::run(node, now, id, client, spec, &args) {
             Outcome::Reply(v) => replies.push(v),
+            Outcome::Many(vs) => replies.extend(vs),
             // WAIT inside MULTI does not block (Redis replies at once).
             Outcome::Blocked => replies.push(Value::Integer(0)),
         }

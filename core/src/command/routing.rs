@@ -54,7 +54,7 @@ pub fn check(
     let is_write = commands.iter().any(|(c, _)| c.has(flags::WRITE));
     let pubsub_shard = commands
         .iter()
-        .any(|(c, _)| matches!(c.name, "spublish" | "ssubscribe"));
+        .any(|(c, _)| matches!(c.name, "spublish" | "ssubscribe" | "sunsubscribe"));
 
     if !node.state_ok() {
         if pubsub_shard {

@@ -19,6 +19,17 @@ pub fn run(
     args: &[Vec<u8>],
 ) -> Option<Value> {
     Some(match name {
+        // A RESP2 subscriber gets an array, as pub/sub replies are.
+        "ping"
+            if args.len() <= 2
+                && client.subscriptions.active()
+                && client.proto == Protocol::Resp2 =>
+        {
+            Value::Array(vec![
+                Value::bulk("pong"),
+                Value::bulk(args.get(1).map_or(&b""[..], |a| a)),
+            ])
+        }
         "ping" => match args.len() {
             1 => Value::Simple("PONG".into()),
             2 => Value::Bulk(args[1].clone()),

@@ -25,20 +25,32 @@ pub struct SlotRoute {
 
 impl Node {
     pub(super) fn process_command(&mut self, now: Time, client: ClientId, args: Vec<Vec<u8>>) {
+        // A MIGRATE in progress blocks the whole server in Redis.
+        if self.migrations.busy() {
+            self.postpone(client, args);
+            return;
+        }
         let mut state = self
             .clients
             .remove(&client)
             .unwrap_or_else(|| ClientState::new(self.cfg.requirepass.is_none()));
         let outcome = command::execute(self, now, client, &mut state, args);
         self.clients.insert(client, state);
-        if let Outcome::Reply(value) = outcome {
-            self.out.push_back(Output::Reply { client, value });
+        match outcome {
+            Outcome::Reply(value) => self.out.push_back(Output::Reply { client, value }),
+            Outcome::Many(values) => {
+                for value in values {
+                    self.out.push_back(Output::Reply { client, value });
+                }
+            }
+            Outcome::Blocked => {}
         }
     }
 
     pub(super) fn client_closed(&mut self, client: ClientId) {
         self.clients.remove(&client);
         self.forget_waiter(client);
+        self.forget_subscriber(client);
         self.postponed.retain(|(c, _)| *c != client);
     }
 
@@ -115,14 +127,15 @@ impl Node {
         }
     }
 
-    /// A write arrived while a manual failover pauses writes: run it later.
+    /// A write arrived while a manual failover pauses writes, or any command
+    /// while a MIGRATE is in progress: run it later, in arrival order.
     pub(crate) fn postpone(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
         self.postponed.push((client, args));
     }
 
-    /// Runs postponed writes once the pause is over.
+    /// Runs postponed commands once the pause or the MIGRATE is over.
     pub(super) fn run_postponed(&mut self, now: Time) {
-        if self.postponed.is_empty() || self.writes_paused(now) {
+        if self.postponed.is_empty() || self.writes_paused(now) || self.migrations.busy() {
             return;
         }
         for (client, args) in std::mem::take(&mut self.postponed) {

@@ -21,9 +21,11 @@ mod failure;
 mod gossip;
 pub mod io;
 mod manual;
+mod migrate;
 mod migration;
 mod packet;
 mod peer;
+mod pubsub;
 mod repl;
 mod state;
 mod table;
@@ -31,7 +33,9 @@ pub mod view;
 
 pub use admin::AdminReply;
 pub use clients::SlotRoute;
-pub use io::{Admin, AdminError, ClientId, FailoverMode, Input, Link, Output, ReplFrame};
+pub use io::{Admin, AdminError, ClientId, ConnId, FailoverMode, Input, Link, Output, ReplFrame};
+pub use migrate::MigratePlan;
+pub use pubsub::SubKind;
 pub use view::{ElectionView, NodeView, PeerView};
 
 use crate::config::{consts, Config};
@@ -94,8 +98,12 @@ pub struct Node {
     keyspace: crate::keyspace::Keyspace,
     clients: BTreeMap<ClientId, crate::command::ClientState>,
     watch_versions: BTreeMap<Vec<u8>, u64>,
-    /// Writes held back while a manual failover pauses them.
+    /// Commands held back while a manual failover pauses writes or a
+    /// MIGRATE waits for its target.
     postponed: Vec<(ClientId, Vec<Vec<u8>>)>,
+    migrations: migrate::Migrations,
+    /// Pub/sub subscribers on this node.
+    pubsub: pubsub::Channels,
     stats_sent: [u64; 11],
     stats_received: [u64; 11],
 }
@@ -157,6 +165,8 @@ impl Node {
             clients: BTreeMap::new(),
             watch_versions: BTreeMap::new(),
             postponed: Vec::new(),
+            migrations: migrate::Migrations::default(),
+            pubsub: pubsub::Channels::default(),
             stats_sent: [0; 11],
             stats_received: [0; 11],
         };
@@ -199,6 +209,8 @@ impl Node {
         node.clients.clear();
         node.watch_versions.clear();
         node.postponed.clear();
+        node.migrations = migrate::Migrations::default();
+        node.pubsub = pubsub::Channels::default();
         node.stats_sent = [0; 11];
         node.stats_received = [0; 11];
         node.myslots_cache = None;
@@ -217,6 +229,7 @@ impl Node {
     pub fn handle(&mut self, now: Time, input: Input) {
         match input {
             Input::Timeout => {
+                self.migrate_timeouts(now);
                 if now >= self.next_cron {
                     self.cron(now);
                     while self.next_cron <= now {
@@ -228,6 +241,7 @@ impl Node {
             Input::Repl { from, frame } => self.process_repl(now, from, frame),
             Input::Command { client, args } => self.process_command(now, client, args),
             Input::ClientClosed(client) => self.client_closed(client),
+            Input::Response { conn, value } => self.migrate_response(now, conn, value),
         }
         self.before_sleep(now);
     }
@@ -239,7 +253,8 @@ impl Node {
 
     /// When to call [`handle`](Self::handle) with [`Input::Timeout`] next.
     pub fn poll_timeout(&self) -> Option<Time> {
-        Some(self.next_cron)
+        let migrate = self.migrations.deadline().unwrap_or(self.next_cron);
+        Some(self.next_cron.min(migrate))
     }
 
     /// `clusterBeforeSleep`: work deferred until the end of this input.

@@ -138,11 +138,15 @@ impl Node {
         true
     }
 
-    /// `clusterDelSlot`: unbinds a slot (and closes its migration state).
+    /// `clusterDelSlot`: unbinds a slot; my shard's clients lose their
+    /// shard channels in it.
     pub(super) fn del_slot(&mut self, slot: u16) -> bool {
         let Some(idx) = self.slot_owner_idx(slot) else {
             return false;
         };
+        if let Some(old_owner) = self.peers[idx as usize].as_ref().map(|p| p.id) {
+            self.slot_leaves_shard(slot, old_owner);
+        }
         self.slots[slot as usize] = NO_OWNER;
         self.assigned -= 1;
         if let Some(p) = self.peers[idx as usize].as_mut() {
@@ -216,6 +220,7 @@ impl Node {
         if p.is_master() {
             return;
         }
+        let my_epoch_before = self.my_epoch();
         if let Some(old) = p.master {
             self.remove_replica(old, id);
             if id != self.myself {
@@ -232,6 +237,10 @@ impl Node {
         if id == self.myself {
             self.myslots_cache = None;
             self.emit(Event::Role { master: None });
+            // cluster_my_epoch was my master's; now it is mine.
+            if self.my_epoch() != my_epoch_before {
+                self.emit_epoch();
+            }
         }
         self.todo |= todo::UPDATE_STATE;
     }
@@ -256,6 +265,7 @@ impl Node {
             return;
         }
         let me = self.myself;
+        let my_epoch_before = self.my_epoch();
         if self.is_master() {
             self.migrating.clear();
             self.importing.clear();
@@ -267,6 +277,10 @@ impl Node {
         self.emit(Event::Role {
             master: Some(master),
         });
+        // cluster_my_epoch is now my new master's.
+        if self.my_epoch() != my_epoch_before {
+            self.emit_epoch();
+        }
         self.todo |= todo::UPDATE_STATE;
     }
 
