@@ -18,6 +18,7 @@ pub mod table;
 
 pub use client::ClientState;
 pub(crate) use keys::glob_match;
+pub use multi::{resume_exec, PendingExec};
 
 use crate::node::{ClientId, Node};
 use crate::resp::Value;

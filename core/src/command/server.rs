@@ -69,20 +69,35 @@ pub fn run(
 
 /// `WAIT numreplicas timeout`.
 pub fn wait(node: &mut Node, now: Time, id: ClientId, args: &[Vec<u8>]) -> Outcome {
-    let replicas = match int_arg(&args[1]) {
-        Ok(r) => r,
+    let (replicas, timeout) = match wait_args(args) {
+        Ok(v) => v,
         Err(e) => return Outcome::Reply(e),
     };
-    // getTimeoutFromObjectOrReply has its own wording.
-    let Ok(timeout) = int_arg(&args[2]) else {
-        return Outcome::Reply(Value::err("ERR timeout is not an integer or out of range"));
-    };
-    if timeout < 0 {
-        return Outcome::Reply(Value::err("ERR timeout is negative"));
-    }
-    match node.wait(now, id, replicas.max(0) as u64, timeout as u64) {
+    match node.wait(now, id, replicas, timeout) {
         Some(v) => Outcome::Reply(v),
         None => Outcome::Blocked,
+    }
+}
+
+/// `numreplicas` and `timeout` of WAIT, with Redis's checks and texts.
+fn wait_args(args: &[Vec<u8>]) -> Result<(u64, u64), Value> {
+    let replicas = int_arg(&args[1])?;
+    // getTimeoutFromObjectOrReply has its own wording.
+    let Ok(timeout) = int_arg(&args[2]) else {
+        return Err(Value::err("ERR timeout is not an integer or out of range"));
+    };
+    if timeout < 0 {
+        return Err(Value::err("ERR timeout is negative"));
+    }
+    Ok((replicas.max(0) as u64, timeout as u64))
+}
+
+/// `WAIT` queued in MULTI: the same checks, then the replicas that have
+/// acknowledged so far, without blocking.
+pub fn wait_in_multi(node: &Node, args: &[Vec<u8>]) -> Value {
+    match wait_args(args) {
+        Ok(_) => Value::Integer(node.acked_now() as i64),
+        Err(e) => e,
     }
 }
 

@@ -239,6 +239,11 @@ impl Node {
         None
     }
 
+    /// Replicas that acknowledged everything written so far (WAIT in MULTI).
+    pub(crate) fn acked_now(&self) -> u64 {
+        self.acked_replicas(self.repl.offset)
+    }
+
     fn acked_replicas(&self, offset: u64) -> u64 {
         self.me()
             .replicas
