@@ -66,7 +66,7 @@ pub struct Node {
     /// The node table (`clusterState.nodes`), a slab so `slots[]` can hold
     /// small indices; holes are reused.
     peers: Vec<Option<Peer>>,
-    index: BTreeMap<NodeId, u16>,
+    index: table::PeerIndex,
     /// Live slab indices, for uniform random picks (`dictGetRandomKey`).
     order: Vec<u16>,
     /// Slot → index of the owning node, or [`NO_OWNER`].
@@ -141,7 +141,7 @@ impl Node {
             rng,
             myself,
             peers: Vec::new(),
-            index: BTreeMap::new(),
+            index: table::PeerIndex::default(),
             order: Vec::new(),
             slots: vec![NO_OWNER; crate::slot::SLOTS as usize].into_boxed_slice(),
             assigned: 0,

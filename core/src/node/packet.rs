@@ -247,7 +247,7 @@ impl Node {
             Some(p) => p.master,
             None => None,
         };
-        let dirty = sender_master.is_some_and(|m| self.slots_of(m) != *h.myslots);
+        let dirty = sender_master.is_some_and(|m| !self.owns_exactly(m, &h.myslots));
         if dirty {
             if self.peer(sender).is_some_and(|p| p.is_master()) {
                 self.update_slots_config_with(now, sender, h.config_epoch, &h.myslots);

@@ -87,8 +87,10 @@ pub struct Sim {
     /// Node timers by (time, node index).
     timers: BTreeSet<(Time, usize)>,
     timer_of: Vec<Option<Time>>,
-    /// Last delivery time per directed pair, to keep links FIFO.
-    link_clock: BTreeMap<(usize, usize), Time>,
+    /// Last delivery time per directed pair, to keep links FIFO:
+    /// `link_clock[from][to]`, dense (in a formed cluster every pair talks,
+    /// and a map of a million pairs was slower and larger).
+    link_clock: Vec<Vec<Time>>,
     seq: u64,
     rng: ChaCha8Rng,
     net: NetConfig,
@@ -141,7 +143,7 @@ impl Sim {
             queue: BTreeMap::new(),
             timers: BTreeSet::new(),
             timer_of: Vec::new(),
-            link_clock: BTreeMap::new(),
+            link_clock: Vec::new(),
             seq: 0,
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6e65_7477_6f72_6b21),
             net,
@@ -183,6 +185,7 @@ impl Sim {
             backlog: Vec::new(),
         });
         self.timer_of.push(None);
+        self.link_clock.push(Vec::new());
         self.reschedule(idx);
         idx
     }
@@ -600,20 +603,22 @@ impl Sim {
         } else {
             1
         };
-        for _ in 0..copies {
+        // The last copy takes the payload itself: cloning a gossip message
+        // means a hundred entries and their strings.
+        let mut payload = Some(payload);
+        for copy in 1..=copies {
             let jitter = if self.net.jitter_ms > 0 {
                 self.rng.random_range(0..=self.net.jitter_ms)
             } else {
                 0
             };
             let earliest = self.now + self.net.min_latency_ms + jitter;
-            let last = self
-                .link_clock
-                .get(&(from, to))
-                .copied()
-                .unwrap_or(Time::ZERO);
-            let deliver_at = earliest.max(last);
-            self.link_clock.insert((from, to), deliver_at);
+            let clocks = &mut self.link_clock[from];
+            if clocks.len() <= to {
+                clocks.resize(self.nodes.len(), Time::ZERO);
+            }
+            let deliver_at = earliest.max(clocks[to]);
+            clocks[to] = deliver_at;
             self.seq += 1;
             self.stats.bytes += bytes as u64;
             self.queue.insert(
@@ -625,7 +630,11 @@ impl Sim {
                     sent_at: self.now,
                     deliver_at,
                     bytes,
-                    payload: payload.clone(),
+                    payload: if copy == copies {
+                        payload.take().expect("moved once, on the last copy")
+                    } else {
+                        payload.clone().expect("not moved yet")
+                    },
                 },
             );
         }
@@ -641,14 +650,19 @@ impl Sim {
     }
 
     fn reschedule(&mut self, idx: usize) {
+        let due = match self.nodes[idx].status {
+            Status::Up => self.nodes[idx].node.poll_timeout().map(|t| t.max(self.now)),
+            Status::Crashed | Status::Paused => None,
+        };
+        // Most messages leave the node's timer where it was: skip the
+        // remove and insert then (this runs after every event).
+        if due == self.timer_of[idx] {
+            return;
+        }
         if let Some(old) = self.timer_of[idx].take() {
             self.timers.remove(&(old, idx));
         }
-        if self.nodes[idx].status != Status::Up {
-            return;
-        }
-        if let Some(t) = self.nodes[idx].node.poll_timeout() {
-            let t = t.max(self.now);
+        if let Some(t) = due {
             self.timers.insert((t, idx));
             self.timer_of[idx] = Some(t);
         }
