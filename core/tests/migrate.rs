@@ -294,3 +294,41 @@ fn dump_and_restore_asking() {
         Value::Array(vec![Value::bulk("a"), Value::bulk("b")])
     );
 }
+
+/// MIGRATE inside MULTI: Redis runs it synchronously within EXEC, so EXEC's
+/// reply holds MIGRATE's `+OK` in place, then the later commands' replies
+/// (run after the key left) — one reply for the client, once the target
+/// answered.
+#[test]
+fn migrate_inside_multi_keeps_exec_in_one_reply() {
+    let mut sim = cluster();
+    assert_eq!(text(&cmd(&mut sim, "A", "SET user:1000 v")), "OK");
+    open_slot(&mut sim);
+    assert_eq!(text(&cmd(&mut sim, "A", "MULTI")), "OK");
+    assert_eq!(
+        text(&cmd(
+            &mut sim,
+            "A",
+            "MIGRATE 127.0.0.1 7001 user:1000 0 5000"
+        )),
+        "QUEUED"
+    );
+    assert_eq!(text(&cmd(&mut sim, "A", "GET user:1000")), "QUEUED");
+    assert!(
+        send(&mut sim, "A", 1, "EXEC").is_none(),
+        "EXEC waits for MIGRATE"
+    );
+    let t = sim.now() + 50;
+    sim.run_until(t);
+    let replies = sim.take_replies();
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    assert_eq!(
+        replies[0].2,
+        Value::Array(vec![Value::ok(), Value::Null]),
+        "EXEC's replies in order: the key left before GET ran"
+    );
+    assert_eq!(
+        text(&cmd(&mut sim, "A", "GET user:1000")),
+        "ASK 1649 127.0.0.1:7001"
+    );
+}

@@ -40,6 +40,11 @@ impl ClientState {
         self.multi_error = false;
     }
 
+    /// The commands queued since MULTI (EXEC routes on all their keys).
+    pub fn queued(&self) -> &[Vec<Vec<u8>>] {
+        self.multi.as_deref().unwrap_or_default()
+    }
+
     pub fn queue(&mut self, args: Vec<Vec<u8>>) {
         if let Some(q) = self.multi.as_mut() {
             q.push(args);

@@ -13,10 +13,12 @@ mod pubsub;
 mod routing;
 mod server;
 mod strings;
+mod subcommands;
 pub mod table;
 
 pub use client::ClientState;
 pub(crate) use keys::glob_match;
+pub use multi::{resume_exec, PendingExec};
 
 use crate::node::{ClientId, Node};
 use crate::resp::Value;
@@ -51,19 +53,25 @@ pub fn wrong_type() -> Value {
     Value::err("WRONGTYPE Operation against a key holding the wrong kind of value")
 }
 
-/// `-ERR unknown command 'foo', with args beginning with: 'a' 'b' `.
+/// `-ERR unknown command 'foo', with args beginning with: 'a' 'b' `: the
+/// name cut at 128 bytes, arguments quoted while the list is under 128 bytes,
+/// each cut to what is left of those 128.
 fn unknown_command(args: &[Vec<u8>]) -> Value {
-    let name = String::from_utf8_lossy(&args[0]);
-    let mut begin = String::new();
+    let name = &args[0][..args[0].len().min(128)];
+    let mut begin: Vec<u8> = Vec::new();
     for a in args.iter().skip(1) {
         if begin.len() >= 128 {
             break;
         }
-        begin.push_str(&format!("'{}' ", String::from_utf8_lossy(a)));
+        let room = 128 - begin.len();
+        begin.push(b'\'');
+        begin.extend_from_slice(&a[..a.len().min(room)]);
+        begin.extend_from_slice(b"' ");
     }
     Value::err(format!(
-        "ERR unknown command '{}', with args beginning with: {begin}",
-        name.chars().take(128).collect::<String>()
+        "ERR unknown command '{}', with args beginning with: {}",
+        String::from_utf8_lossy(name),
+        String::from_utf8_lossy(&begin)
     ))
 }
 
@@ -91,6 +99,10 @@ pub fn execute(
         client.flag_transaction_error();
         return Outcome::Reply(arity_error(spec.name));
     }
+    if let Err(e) = subcommands::check(spec.name, &args) {
+        client.flag_transaction_error();
+        return Outcome::Reply(e);
+    }
     if node.requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
         client.flag_transaction_error();
         return Outcome::Reply(Value::err("NOAUTH Authentication required."));
@@ -101,7 +113,9 @@ pub fn execute(
         } else {
             client.flag_transaction_error();
         }
-        client.asking = false;
+        if !client.in_multi() {
+            client.asking = false;
+        }
         return Outcome::Reply(redirect);
     }
     if client.subscriptions.active()
@@ -120,7 +134,9 @@ pub fn execute(
         return Outcome::Reply(Value::Simple("QUEUED".into()));
     }
     let out = run(node, now, id, client, spec, &args);
-    if spec.name != "asking" {
+    // `resetClient`: ASKING is one-shot, but survives inside MULTI so the
+    // queued commands and EXEC still count as asked.
+    if spec.name != "asking" && !client.in_multi() {
         client.asking = false;
     }
     out
@@ -154,7 +170,7 @@ fn run(
                 Some(v) => v,
                 None => match strings::run(node, now, name, args) {
                     Some(v) => v,
-                    None => collections::run(node, now, name, args)
+                    None => collections::run(node, now, client.proto, name, args)
                         .unwrap_or_else(|| unknown_command(args)),
                 },
             },

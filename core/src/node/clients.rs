@@ -30,10 +30,7 @@ impl Node {
             self.postpone(client, args);
             return;
         }
-        let mut state = self
-            .clients
-            .remove(&client)
-            .unwrap_or_else(|| ClientState::new(self.cfg.requirepass.is_none()));
+        let mut state = self.take_client(client);
         let outcome = command::execute(self, now, client, &mut state, args);
         self.clients.insert(client, state);
         match outcome {
@@ -47,7 +44,42 @@ impl Node {
         }
     }
 
+    /// Takes a client's state out (a new one if unknown); put it back with
+    /// [`put_client`](Self::put_client).
+    pub(crate) fn take_client(&mut self, client: ClientId) -> ClientState {
+        self.clients
+            .remove(&client)
+            .unwrap_or_else(|| ClientState::new(self.cfg.requirepass.is_none()))
+    }
+
+    pub(crate) fn put_client(&mut self, client: ClientId, state: ClientState) {
+        self.clients.insert(client, state);
+    }
+
+    pub(crate) fn reply(&mut self, client: ClientId, value: crate::resp::Value) {
+        self.out.push_back(Output::Reply { client, value });
+    }
+
+    /// An EXEC waits for a MIGRATE it ran.
+    pub(crate) fn hold_exec(&mut self, client: ClientId, pending: command::PendingExec) {
+        self.pending_exec.insert(client, pending);
+    }
+
+    /// Delivers a blocked command's reply, or resumes the EXEC that waited for it.
+    pub(super) fn finish_blocked(
+        &mut self,
+        now: Time,
+        client: ClientId,
+        value: crate::resp::Value,
+    ) {
+        match self.pending_exec.remove(&client) {
+            Some(pending) => command::resume_exec(self, now, client, pending, value),
+            None => self.reply(client, value),
+        }
+    }
+
     pub(super) fn client_closed(&mut self, client: ClientId) {
+        self.pending_exec.remove(&client);
         self.clients.remove(&client);
         self.forget_waiter(client);
         self.forget_subscriber(client);

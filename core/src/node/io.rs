@@ -44,6 +44,11 @@ pub enum Input {
     },
     /// A client went away: forget its state (MULTI, WATCH, subscriptions…).
     ClientClosed(ClientId),
+    /// Our outbound bus link to the node at bus address `addr` broke (the
+    /// peer's process died, refused the connection, or the link was reset):
+    /// Redis frees the link and reconnects on the next cron, keeping any
+    /// outstanding PING.
+    LinkClosed { addr: SocketAddr },
     /// A reply read on a connection this node opened to another node's
     /// client port (see [`Output::Request`]).
     Response { conn: ConnId, value: Value },

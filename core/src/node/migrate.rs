@@ -241,10 +241,7 @@ impl Node {
             }
             Value::ok()
         };
-        self.out.push_back(Output::Reply {
-            client: p.client,
-            value,
-        });
+        self.finish_blocked(now, p.client, value);
         self.run_postponed(now);
     }
 }

@@ -101,6 +101,8 @@ pub struct Node {
     /// Commands held back while a manual failover pauses writes or a
     /// MIGRATE waits for its target.
     postponed: Vec<(ClientId, Vec<Vec<u8>>)>,
+    /// Transactions waiting for a MIGRATE they ran.
+    pending_exec: BTreeMap<ClientId, crate::command::PendingExec>,
     migrations: migrate::Migrations,
     /// Pub/sub subscribers on this node.
     pubsub: pubsub::Channels,
@@ -165,6 +167,7 @@ impl Node {
             clients: BTreeMap::new(),
             watch_versions: BTreeMap::new(),
             postponed: Vec::new(),
+            pending_exec: BTreeMap::new(),
             migrations: migrate::Migrations::default(),
             pubsub: pubsub::Channels::default(),
             stats_sent: [0; 11],
@@ -209,6 +212,7 @@ impl Node {
         node.clients.clear();
         node.watch_versions.clear();
         node.postponed.clear();
+        node.pending_exec.clear();
         node.migrations = migrate::Migrations::default();
         node.pubsub = pubsub::Channels::default();
         node.stats_sent = [0; 11];
@@ -241,6 +245,13 @@ impl Node {
             Input::Repl { from, frame } => self.process_repl(now, from, frame),
             Input::Command { client, args } => self.process_command(now, client, args),
             Input::ClientClosed(client) => self.client_closed(client),
+            Input::LinkClosed { addr } => {
+                if let Some(id) = self.peer_by_addr(addr) {
+                    if let Some(p) = self.peer_mut(id) {
+                        p.link = None;
+                    }
+                }
+            }
             Input::Response { conn, value } => self.migrate_response(now, conn, value),
         }
         self.before_sleep(now);

@@ -52,9 +52,15 @@ impl Node {
                     }
                     self.send_pong_reply(from);
                 }
+                let mut link_node = link_node;
                 if let Some(ln) = link_node {
                     if !self.check_link_identity(now, ln, h) {
                         return;
+                    }
+                    // A completed handshake renamed the entry in place (Redis
+                    // renames link->node): this PONG answers the real node.
+                    if self.peer(ln).is_none() {
+                        link_node = Some(h.sender);
                     }
                 }
                 self.process_config(now, kind, sender, link_node, h);

@@ -290,6 +290,7 @@ impl Node {
         if p.is_master() {
             return;
         }
+        let my_epoch_before = self.my_epoch();
         if let Some(old) = p.master {
             self.remove_replica(old, id);
             if id != self.myself {
@@ -306,6 +307,10 @@ impl Node {
         if id == self.myself {
             self.myslots_cache = None;
             self.emit(Event::Role { master: None });
+            // cluster_my_epoch was my master's; now it is mine.
+            if self.my_epoch() != my_epoch_before {
+                self.emit_epoch();
+            }
         }
         self.todo |= todo::UPDATE_STATE;
     }
@@ -330,6 +335,7 @@ impl Node {
             return;
         }
         let me = self.myself;
+        let my_epoch_before = self.my_epoch();
         if self.is_master() {
             self.migrating.clear();
             self.importing.clear();
@@ -341,6 +347,10 @@ impl Node {
         self.emit(Event::Role {
             master: Some(master),
         });
+        // cluster_my_epoch is now my new master's.
+        if self.my_epoch() != my_epoch_before {
+            self.emit_epoch();
+        }
         self.todo |= todo::UPDATE_STATE;
     }
 

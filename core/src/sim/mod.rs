@@ -11,6 +11,8 @@
 //! other for MIGRATE (`conns`), and the ledger of acknowledged writes that
 //! failovers lose (`lost`).
 
+mod action;
+mod check;
 mod clients;
 mod conns;
 mod lost;
@@ -20,6 +22,8 @@ pub mod reshard;
 mod scenario;
 mod trace;
 
+pub use action::{Action, TimedAction};
+pub use check::Violation;
 pub use clients::{Workload, WorkloadStats};
 pub use conns::INTERNAL_CLIENTS;
 pub use lost::LostWrite;
@@ -63,7 +67,14 @@ pub struct SimNode {
     backlog: Vec<InFlight>,
 }
 
-/// The simulator. `Clone` is a snapshot for time travel.
+/// The simulator.
+///
+/// **Snapshots are clones.** A `Sim` owns everything a run depends on (nodes,
+/// timers, messages in flight, partitions, the network's random stream, the
+/// trace), so `sim.clone()` is a complete snapshot: running the clone with the
+/// same actions reproduces the original run event for event
+/// (`tests/snapshot.rs`). Going back in time is replaying from the nearest
+/// earlier snapshot.
 #[derive(Clone)]
 pub struct Sim {
     now: Time,
@@ -256,6 +267,24 @@ impl Sim {
         self.held.retain(|(n, _, _)| *n != idx);
         self.reschedule(idx);
         self.connections_reset(idx);
+        // The kernel closes a killed process's sockets: its peers see their
+        // links to it break at once.
+        let addr = self.nodes[idx].bus_addr;
+        for peer in 0..self.nodes.len() {
+            if peer != idx {
+                self.link_closed(peer, addr);
+            }
+        }
+    }
+
+    /// Tells node `idx` that its outbound link to `addr` broke.
+    fn link_closed(&mut self, idx: usize, addr: SocketAddr) {
+        if self.nodes[idx].status != Status::Up {
+            return;
+        }
+        let now = self.now;
+        self.nodes[idx].node.handle(now, Input::LinkClosed { addr });
+        self.drain(idx);
     }
 
     /// Restarts a crashed or paused process: it keeps its nodes.conf.
@@ -318,8 +347,20 @@ impl Sim {
         self.partitions.cut_between(&[idx], &others);
     }
 
+    /// Removes every cut. Connections that timed out during the partition
+    /// come back as fresh ones: the nodes on either side reconnect.
     pub fn heal(&mut self) {
+        let cut: Vec<(usize, usize)> = self.partitions.pairs().collect();
         self.partitions.heal();
+        for (from, to) in cut {
+            let addr = self.nodes[to].bus_addr;
+            self.link_closed(from, addr);
+        }
+    }
+
+    /// From now on, loses each message with probability `p` (clamped to 0..=1).
+    pub fn set_loss(&mut self, p: f64) {
+        self.net.loss = if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
     }
 
     /// Drops one in-flight message by its id; returns whether it existed.
@@ -482,6 +523,11 @@ impl Sim {
         match self.nodes[to].status {
             Status::Crashed => {
                 self.stats.dropped += 1;
+                // Connection refused: the sender's link breaks at once.
+                if matches!(m.payload, Payload::Bus { .. }) {
+                    let addr = self.nodes[to].bus_addr;
+                    self.link_closed(m.from, addr);
+                }
                 return;
             }
             Status::Paused => {
