@@ -15,6 +15,13 @@
 //! SIM_BENCH_NODES=6,100 cargo bench -p clusterlab-core --bench simulate
 //! ```
 //!
+//! At 1000 nodes expect tens of minutes and a peak of about 12 GB: forming
+//! takes minutes of simulated time (every node must hear each replica's own
+//! header before the scenario calls the cluster formed), and at one simulated
+//! instant about a million PINGs of a hundred gossip entries are in flight
+//! (every node's cron fires on the same millisecond and greets the hundreds
+//! of nodes it just learned of).
+//!
 //! Sizes are `masters × 2` nodes (one replica each). `SIM_BENCH_NODES` (or the
 //! arguments, `small` meaning 6) picks them; `SIM_BENCH_REPEAT` sets how many
 //! runs to keep the fastest of. The `fingerprint` column hashes
