@@ -239,6 +239,13 @@ fn flush(lesson: &mut Lesson, prose: &mut String) {
     }
 }
 
+fn steps_of(b: &Block) -> Vec<&Step> {
+    match &b.kind {
+        BlockKind::Scenario(s) | BlockKind::Solution(s) => s.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Whole-lesson rules: nodes named in steps exist, objectives come with a solution.
 fn check(lesson: &Lesson) -> Result<(), LineError> {
     let t = &lesson.meta.topology;
@@ -246,17 +253,16 @@ fn check(lesson: &Lesson) -> Result<(), LineError> {
     for r in 1..=t.replicas {
         names.extend((0..t.masters).map(|m| format!("{}{r}", master_name(m))));
     }
-    let mut added: Vec<String> = Vec::new();
+    // Objectives may name a node that a later step adds.
     for b in &lesson.blocks {
-        let steps: Vec<&Step> = match &b.kind {
-            BlockKind::Scenario(s) | BlockKind::Solution(s) => s.iter().collect(),
-            _ => Vec::new(),
-        };
-        for s in &steps {
+        for s in steps_of(b) {
             if let StepAction::AddNode(n) = &s.action {
-                added.push(n.clone());
+                names.push(n.clone());
             }
         }
+    }
+    for b in &lesson.blocks {
+        let steps = steps_of(b);
         let mut mentioned: Vec<(usize, &str)> = steps
             .iter()
             .flat_map(|s| s.nodes().into_iter().map(|n| (s.line, n)))
@@ -271,7 +277,7 @@ fn check(lesson: &Lesson) -> Result<(), LineError> {
             _ => {}
         }
         for (line, n) in mentioned {
-            if !names.iter().chain(&added).any(|k| k == n) {
+            if !names.iter().any(|k| k == n) {
                 return Err((
                     line,
                     format!(
