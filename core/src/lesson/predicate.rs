@@ -33,6 +33,8 @@ pub enum Predicate {
     /// `up A` / `down A`: the process is running / killed or paused.
     Up(String),
     Down(String),
+    /// `jobs done`: every reshard / rebalance / add-node job has finished.
+    JobsDone,
 }
 
 /// A comparison operator; `has` asks whether a word list holds a word.
@@ -120,6 +122,7 @@ impl Predicate {
             Some("promoted") => return one(&w).map(Predicate::Promoted),
             Some("up") => return one(&w).map(Predicate::Up),
             Some("down") => return one(&w).map(Predicate::Down),
+            Some("jobs") if w.len() == 2 && w[1] == "done" => return Ok(Predicate::JobsDone),
             Some("event") => {
                 // "event fail about A seen by B" reads better with "seen".
                 let rest: Vec<&str> = w[1..]
@@ -138,7 +141,7 @@ impl Predicate {
             .min_by_key(|(i, _, _)| *i);
         let Some((i, len, op)) = found else {
             return Err(format!(
-                "`{text}` is not a predicate: expected `TERM OP TERM` (==, !=, >=, <=, >, <, has), `promoted X`, `event KIND …`, `up X` or `down X`"
+                "`{text}` is not a predicate: expected `TERM OP TERM` (==, !=, >=, <=, >, <, has), `promoted X`, `event KIND …`, `up X`, `down X` or `jobs done`"
             ));
         };
         Ok(Predicate::Compare {
@@ -153,6 +156,7 @@ impl Predicate {
         match self {
             Predicate::Promoted(n) | Predicate::Up(n) | Predicate::Down(n) => vec![n],
             Predicate::Event(c) => call_nodes(c),
+            Predicate::JobsDone => Vec::new(),
             Predicate::Compare { left, right, .. } => [left, right]
                 .into_iter()
                 .flat_map(|t| match t {
@@ -187,6 +191,13 @@ impl Predicate {
             Predicate::Event(c) => {
                 let count = s.count_events(&c.args[0], c.about.as_deref(), c.by.as_deref())?;
                 (count > 0, format!("{} such events", count))
+            }
+            Predicate::JobsDone => {
+                let done = s.jobs_done();
+                (
+                    done,
+                    format!("jobs {}", if done { "done" } else { "running" }),
+                )
             }
             Predicate::Up(n) => {
                 let up = sim.status(index(sim, n)?) == crate::sim::Status::Up;

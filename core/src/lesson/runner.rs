@@ -261,6 +261,9 @@ impl Session {
     pub fn wait(&mut self, until: &Predicate, limit_ms: u64) -> Result<(), RunError> {
         let end = self.sim.now() + limit_ms;
         loop {
+            if let Some(why) = self.job_failure() {
+                return Err(RunError(why));
+            }
             let (ok, seen) = until.eval(self);
             if ok {
                 return Ok(());
@@ -274,6 +277,19 @@ impl Session {
             self.sim.run_until(next);
             self.observe();
         }
+    }
+
+    /// Forgets how the objectives stood and starts counting from now: the
+    /// player calls it when the learner's turn begins, after the lesson's own
+    /// scenario has played (which may pass through states that meet them).
+    /// `within` deadlines count from here.
+    pub fn start_objectives(&mut self) {
+        self.start = self.sim.now();
+        for t in &mut self.objectives {
+            t.met_at = None;
+            t.broken = false;
+        }
+        self.observe();
     }
 
     /// Evaluates every objective now and records the result (the app calls
@@ -331,6 +347,17 @@ impl Session {
 
     pub fn all_met(&self) -> bool {
         self.objectives().iter().all(|o| o.met)
+    }
+
+    /// The first job that failed, with redis-cli's last log line.
+    pub fn job_failure(&self) -> Option<String> {
+        self.jobs.iter().find_map(|&j| {
+            let job = self.sim.job(j);
+            match job.outcome() {
+                Some(Err(e)) => Some(format!("{:?} failed: {e}", job.task)),
+                _ => None,
+            }
+        })
     }
 
     /// Whether every job (reshard, add-node) has finished.
