@@ -231,3 +231,30 @@ fn a_complete_small_lesson_parses_into_slides_and_blocks() {
     assert_eq!(cmds[0].node, "B");
     assert_eq!(l.solution().unwrap()[0].say.as_deref(), Some("bye A"));
 }
+
+/// `within` fails for good once its deadline passes unmet; `always` fails
+/// for good once broken; plain objectives stay met once met.
+#[test]
+fn qualifiers_latch_and_break() {
+    let text = format!(
+        "{HEAD}```objective fast within=1s\ncheck: promoted A1\nwhy: too slow\n```\n```objective steady always\ncheck: up A\nwhy: A went down\n```\n```objective once\ncheck: down A\nwhy: A is up\n```\n```solution s\nkill A\nrestart A\n```\n"
+    );
+    let lesson = parse("q.md", &text).expect("valid");
+    let mut s = Session::start(&lesson).expect("builds");
+    s.start_objectives();
+    let met = |s: &Session| {
+        s.objectives()
+            .iter()
+            .map(|o| (o.met, o.failed))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(met(&s), [(false, false), (true, false), (false, false)]);
+    for step in lesson.solution().unwrap() {
+        s.play(step).expect("plays");
+    }
+    s.advance(30_000);
+    let status = s.objectives();
+    assert_eq!(met(&s), [(false, true), (false, true), (true, false)]);
+    assert_eq!(status[0].why_not.as_deref(), Some("too slow"));
+    assert!(status[0].observed.contains("A1"), "{}", status[0].observed);
+}

@@ -6,11 +6,13 @@
 //! step, asking it how the objectives stand. The same code runs in the web
 //! app (wasm) and in `tests/lessons.rs`, so what CI checks is what learners get.
 
+mod blocks;
 mod format;
 mod front;
 mod predicate;
 mod runner;
 mod step;
+mod terms;
 
 pub use format::{
     parse, Block, BlockKind, Expect, Lesson, Objective, Part, Qualifier, Quiz, RedisLine, Slide,

@@ -3,8 +3,9 @@
 //! lesson (it is `Clone`, so it snapshots like [`Sim`]).
 
 use super::format::{Lesson, Objective, Qualifier};
-use super::predicate::{index, Predicate};
+use super::predicate::Predicate;
 use super::step::{Step, StepAction};
+use super::terms::index;
 use crate::client::{ClientConfig, ClientEvent};
 use crate::node::ClientId;
 use crate::resp::Value;
