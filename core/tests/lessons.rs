@@ -2,7 +2,7 @@
 //! files carry the same blocks, and every lesson's solution, replayed with
 //! its seed, meets the objectives that the demonstrations alone do not.
 
-use clusterlab_core::lesson::{parse, BlockKind, Lesson, Session};
+use clusterlab_core::lesson::{parse, BlockKind, Lesson, Session, COURSE};
 use std::path::{Path, PathBuf};
 
 fn lesson_dirs() -> Vec<PathBuf> {
@@ -257,4 +257,32 @@ fn qualifiers_latch_and_break() {
     assert_eq!(met(&s), [(false, true), (false, true), (true, false)]);
     assert_eq!(status[0].why_not.as_deref(), Some("too slow"));
     assert!(status[0].observed.contains("A1"), "{}", status[0].observed);
+}
+
+/// The app plays the embedded course: it must be every folder, as on disk.
+#[test]
+fn the_embedded_course_is_every_lesson_folder() {
+    let dirs: Vec<String> = lesson_dirs()
+        .iter()
+        .map(|d| d.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let embedded: Vec<&str> = COURSE.iter().map(|c| c.dir).collect();
+    assert_eq!(
+        embedded, dirs,
+        "add the new folder to core/src/lesson/course.rs"
+    );
+    for c in COURSE {
+        let dir = lesson_dirs()
+            .into_iter()
+            .find(|d| d.ends_with(c.dir))
+            .unwrap();
+        assert_eq!(
+            c.text("en"),
+            std::fs::read_to_string(dir.join("lesson.md")).unwrap()
+        );
+        assert_eq!(
+            c.text("fr"),
+            std::fs::read_to_string(dir.join("lesson.fr.md")).unwrap()
+        );
+    }
 }

@@ -7,6 +7,7 @@
 //! app (wasm) and in `tests/lessons.rs`, so what CI checks is what learners get.
 
 mod blocks;
+mod course;
 mod format;
 mod front;
 mod predicate;
@@ -14,6 +15,7 @@ mod runner;
 mod step;
 mod terms;
 
+pub use course::{CourseFile, COURSE};
 pub use format::{
     parse, Block, BlockKind, Expect, Lesson, Objective, Part, Qualifier, Quiz, RedisLine, Slide,
 };
