@@ -9,7 +9,7 @@ use super::terms::index;
 use crate::client::{ClientConfig, ClientEvent};
 use crate::node::ClientId;
 use crate::resp::Value;
-use crate::sim::{Action, JobId, JobOptions, Sim, Task};
+use crate::sim::{Action, JobId, JobOptions, Sim, Status, Task};
 use crate::time::Time;
 use std::fmt;
 
@@ -118,6 +118,20 @@ impl Session {
     /// redirections followed) and returns redis-cli's text of the reply.
     pub fn command(&mut self, node: &str, args: &[String]) -> Result<String, RunError> {
         let idx = index(&self.sim, node).map_err(RunError)?;
+        let addr = self.sim.nodes()[idx].client_addr;
+        match self.sim.status(idx) {
+            Status::Up => {}
+            Status::Crashed => {
+                return Err(RunError(format!(
+                    "Could not connect to Redis at {addr}: Connection refused"
+                )))
+            }
+            Status::Paused => {
+                return Err(RunError(format!(
+                    "{node} is paused (SIGSTOP): no reply until it is resumed"
+                )))
+            }
+        }
         let bytes = args.iter().map(|a| a.as_bytes().to_vec()).collect();
         let reply = match self.sim.command(idx, CONSOLE, bytes) {
             Some(v) => v,
