@@ -2,7 +2,7 @@
 //! files carry the same blocks, and every lesson's solution, replayed with
 //! its seed, meets the objectives that the demonstrations alone do not.
 
-use clusterlab_core::lesson::{parse, BlockKind, Lesson, Session, COURSE};
+use clusterlab_core::lesson::{parse, BlockKind, Lesson, Predicate, Session, COURSE};
 use std::path::{Path, PathBuf};
 
 fn lesson_dirs() -> Vec<PathBuf> {
@@ -284,5 +284,38 @@ fn the_embedded_course_is_every_lesson_folder() {
             c.text("fr"),
             std::fs::read_to_string(dir.join("lesson.fr.md")).unwrap()
         );
+    }
+}
+
+/// The terms read what a freshly formed 3 × 1 cluster really looks like.
+#[test]
+fn predicates_read_the_cluster() {
+    let lesson = parse("p.md", HEAD).expect("valid");
+    let mut s = Session::start(&lesson).expect("builds");
+    s.command("B", &["SET".into(), "user:1000".into(), "x".into()])
+        .expect("B is up");
+    for text in [
+        "key_slot(user:1000) == 1649",
+        "key_slot({user:1000}:cart) == 1649",
+        "owner(1649) == A",
+        "owner(16383 by A1) == C",
+        "slots(A) == 5461",
+        "slots(B by C) == 5462",
+        "flags(A by B) has master",
+        "flags(A1) has replica",
+        "role(A1) == replica",
+        "master_of(A1) == A",
+        "cluster_state(B) == ok",
+        "known_nodes(A) == 6",
+        "replies(MOVED) == 1",
+        "keys(A) == 0",
+        "events(fail) == 0",
+        "fail_reports(A by B) == 0",
+        "lost_writes() == 0",
+        "up C",
+    ] {
+        let p = Predicate::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let (ok, seen) = p.eval(&s);
+        assert!(ok, "{text}: {seen}");
     }
 }
