@@ -411,6 +411,11 @@ impl Node {
         self.size
     }
 
+    /// How many keys it holds now (DBSIZE), for checkers and lessons.
+    pub fn key_count(&self, now: Time) -> usize {
+        self.keyspace.len(now)
+    }
+
     /// The replication offset this node announces.
     pub fn repl_offset(&self) -> u64 {
         self.repl.offset
