@@ -1,0 +1,142 @@
+//! The native node driven by the real redis-cli (Redis 7.0 tools):
+//! one node, a six-node cluster built by `redis-cli --cluster create`,
+//! redirections with `-c`, and a real failover after `kill -9`.
+#![cfg(feature = "net")]
+
+mod native;
+
+use native::{redis_cli, require_redis_tools, run_tool, wait_for, NodeProc};
+use std::process::Command;
+use std::time::Duration;
+
+#[test]
+fn one_node_answers_redis_cli() {
+    require_redis_tools();
+    let node = NodeProc::start(5000);
+    assert_eq!(node.cli(&["ping"]).trim(), "PONG");
+    assert!(node.cli(&["set", "a", "1"]).contains("CLUSTERDOWN"));
+    assert_eq!(node.cli(&["cluster", "addslotsrange", "0", "16383"]).trim(), "OK");
+    wait_for(Duration::from_secs(10), "cluster_state:ok", || {
+        node.cli(&["cluster", "info"]).contains("cluster_state:ok")
+    });
+    assert_eq!(node.cli(&["set", "a", "1"]).trim(), "OK");
+    assert_eq!(node.cli(&["get", "a"]).trim(), "1");
+    let nodes = node.cli(&["cluster", "nodes"]);
+    assert!(
+        nodes.contains(&format!("127.0.0.1:{}@{} myself,master - 0 ", node.port, node.port + 10000))
+            && nodes.trim_end().ends_with("connected 0-16383"),
+        "{nodes}"
+    );
+    // A protocol error gets Redis's reply, then the connection closes.
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", node.port)).unwrap();
+    use std::io::{Read, Write};
+    s.write_all(b"*1\r\n$x\r\n").unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    assert_eq!(reply, "-ERR Protocol error: invalid bulk length\r\n");
+}
+
+#[test]
+fn bad_arguments_name_the_argument_and_exit_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_clusterlab-node"))
+        .args(["--port", "seventy"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'port'"));
+}
+
+/// Six nodes joined by `redis-cli --cluster create … --cluster-replicas 1`.
+fn create_cluster(timeout_ms: u64) -> Vec<NodeProc> {
+    require_redis_tools();
+    let nodes: Vec<NodeProc> = (0..6).map(|_| NodeProc::start(timeout_ms)).collect();
+    let mut args = vec!["--cluster".to_string(), "create".to_string()];
+    args.extend(nodes.iter().map(NodeProc::addr));
+    args.extend(["--cluster-replicas", "1", "--cluster-yes"].map(String::from));
+    let out = redis_cli(&args, Duration::from_secs(60));
+    assert!(out.contains("[OK] All 16384 slots covered."), "{out}");
+    nodes
+}
+
+#[test]
+fn redis_cli_creates_a_cluster_checks_it_and_follows_moved() {
+    let nodes = create_cluster(5000);
+    let check = redis_cli(
+        &["--cluster".into(), "check".into(), nodes[0].addr()],
+        Duration::from_secs(20),
+    );
+    assert!(check.contains("[OK] All nodes agree about slots configuration."), "{check}");
+    assert!(check.contains("[OK] All 16384 slots covered."), "{check}");
+    wait_for(Duration::from_secs(10), "state ok everywhere", || {
+        nodes.iter().all(|n| n.cli(&["cluster", "info"]).contains("cluster_state:ok"))
+    });
+    // "foo" hashes to slot 12182 (the third master): -c must follow MOVED.
+    assert!(nodes[0].cli(&["set", "foo", "bar"]).starts_with("MOVED 12182 "));
+    assert_eq!(nodes[0].cli(&["-c", "set", "foo", "bar"]).trim(), "OK");
+    assert_eq!(nodes[0].cli(&["-c", "get", "foo"]).trim(), "bar");
+    let info = redis_cli(
+        &["--cluster".into(), "info".into(), nodes[1].addr()],
+        Duration::from_secs(20),
+    );
+    assert!(info.contains("1 keys in 3 masters."), "{info}");
+    let args = ["--cluster", "-p", &nodes[2].port.to_string(), "-t", "set,get", "-n", "1000", "-q"];
+    let bench = run_tool(
+        "redis-benchmark",
+        &args.map(String::from),
+        Duration::from_secs(60),
+    );
+    assert!(bench.contains("SET: ") && bench.contains("GET: "), "{bench}");
+    assert!(bench.contains("requests per second"), "{bench}");
+}
+
+#[test]
+fn a_killed_master_is_replaced_by_its_replica_and_rejoins_as_a_replica() {
+    let timeout_ms = 1000;
+    let mut nodes = create_cluster(timeout_ms);
+    let id = |n: &NodeProc| n.cli(&["cluster", "myid"]).trim().to_string();
+    let master_id = id(&nodes[0]);
+    // Wait until the replica has synced (a replica that never synced cannot fail over).
+    let replica = wait_for_replica(&nodes, &master_id);
+    wait_for(Duration::from_secs(10), "the replica's link to its master", || {
+        nodes[replica].info_field("master_link_status").as_deref() == Some("up")
+    });
+    nodes[0].cli(&["set", "{a}k", "v"]); // slot 15495 or wherever: ignore MOVED
+    nodes[0].kill();
+    let took = wait_for(Duration::from_secs(30), "the replica's promotion", || {
+        nodes[replica].info_field("role").as_deref() == Some("master")
+    });
+    eprintln!("promoted {took:?} after kill -9 (node timeout {timeout_ms} ms)");
+    assert!(took >= Duration::from_millis(timeout_ms), "too fast: {took:?}");
+    wait_for(Duration::from_secs(10), "the cluster to be ok again", || {
+        nodes[1].cli(&["cluster", "info"]).contains("cluster_state:ok")
+    });
+    // The old master restarts from its nodes.conf and rejoins as a replica.
+    nodes[0].spawn();
+    assert_eq!(id(&nodes[0]), master_id, "nodes.conf keeps the identity");
+    wait_for(Duration::from_secs(20), "the old master to become a replica", || {
+        nodes[0].info_field("role").as_deref() == Some("slave")
+    });
+    let check = redis_cli(
+        &["--cluster".into(), "check".into(), nodes[1].addr()],
+        Duration::from_secs(20),
+    );
+    assert!(check.contains("[OK] All 16384 slots covered."), "{check}");
+}
+
+/// The index of the node that replicates `master_id`, once known.
+fn wait_for_replica(nodes: &[NodeProc], master_id: &str) -> usize {
+    let mut found = None;
+    wait_for(Duration::from_secs(10), "a replica of the first master", || {
+        let text = nodes[1].cli(&["cluster", "nodes"]);
+        found = text.lines().find_map(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            (f.get(3) == Some(&master_id) && f[2].contains("slave")).then(|| f[1].to_string())
+        });
+        found.is_some()
+    });
+    let addr = found.expect("found");
+    nodes
+        .iter()
+        .position(|n| addr.starts_with(&n.addr()))
+        .expect("the replica is one of ours")
+}
