@@ -15,7 +15,10 @@ fn one_node_answers_redis_cli() {
     let node = NodeProc::start(5000);
     assert_eq!(node.cli(&["ping"]).trim(), "PONG");
     assert!(node.cli(&["set", "a", "1"]).contains("CLUSTERDOWN"));
-    assert_eq!(node.cli(&["cluster", "addslotsrange", "0", "16383"]).trim(), "OK");
+    assert_eq!(
+        node.cli(&["cluster", "addslotsrange", "0", "16383"]).trim(),
+        "OK"
+    );
     wait_for(Duration::from_secs(10), "cluster_state:ok", || {
         node.cli(&["cluster", "info"]).contains("cluster_state:ok")
     });
@@ -23,8 +26,11 @@ fn one_node_answers_redis_cli() {
     assert_eq!(node.cli(&["get", "a"]).trim(), "1");
     let nodes = node.cli(&["cluster", "nodes"]);
     assert!(
-        nodes.contains(&format!("127.0.0.1:{}@{} myself,master - 0 ", node.port, node.port + 10000))
-            && nodes.trim_end().ends_with("connected 0-16383"),
+        nodes.contains(&format!(
+            "127.0.0.1:{}@{} myself,master - 0 ",
+            node.port,
+            node.port + 10000
+        )) && nodes.trim_end().ends_with("connected 0-16383"),
         "{nodes}"
     );
     // A protocol error gets Redis's reply, then the connection closes.
@@ -65,13 +71,20 @@ fn redis_cli_creates_a_cluster_checks_it_and_follows_moved() {
         &["--cluster".into(), "check".into(), nodes[0].addr()],
         Duration::from_secs(20),
     );
-    assert!(check.contains("[OK] All nodes agree about slots configuration."), "{check}");
+    assert!(
+        check.contains("[OK] All nodes agree about slots configuration."),
+        "{check}"
+    );
     assert!(check.contains("[OK] All 16384 slots covered."), "{check}");
     wait_for(Duration::from_secs(10), "state ok everywhere", || {
-        nodes.iter().all(|n| n.cli(&["cluster", "info"]).contains("cluster_state:ok"))
+        nodes
+            .iter()
+            .all(|n| n.cli(&["cluster", "info"]).contains("cluster_state:ok"))
     });
     // "foo" hashes to slot 12182 (the third master): -c must follow MOVED.
-    assert!(nodes[0].cli(&["set", "foo", "bar"]).starts_with("MOVED 12182 "));
+    assert!(nodes[0]
+        .cli(&["set", "foo", "bar"])
+        .starts_with("MOVED 12182 "));
     assert_eq!(nodes[0].cli(&["-c", "set", "foo", "bar"]).trim(), "OK");
     assert_eq!(nodes[0].cli(&["-c", "get", "foo"]).trim(), "bar");
     let info = redis_cli(
@@ -79,13 +92,25 @@ fn redis_cli_creates_a_cluster_checks_it_and_follows_moved() {
         Duration::from_secs(20),
     );
     assert!(info.contains("1 keys in 3 masters."), "{info}");
-    let args = ["--cluster", "-p", &nodes[2].port.to_string(), "-t", "set,get", "-n", "1000", "-q"];
+    let args = [
+        "--cluster",
+        "-p",
+        &nodes[2].port.to_string(),
+        "-t",
+        "set,get",
+        "-n",
+        "1000",
+        "-q",
+    ];
     let bench = run_tool(
         "redis-benchmark",
         &args.map(String::from),
         Duration::from_secs(60),
     );
-    assert!(bench.contains("SET: ") && bench.contains("GET: "), "{bench}");
+    assert!(
+        bench.contains("SET: ") && bench.contains("GET: "),
+        "{bench}"
+    );
     assert!(bench.contains("requests per second"), "{bench}");
 }
 
@@ -97,25 +122,38 @@ fn a_killed_master_is_replaced_by_its_replica_and_rejoins_as_a_replica() {
     let master_id = id(&nodes[0]);
     // Wait until the replica has synced (a replica that never synced cannot fail over).
     let replica = wait_for_replica(&nodes, &master_id);
-    wait_for(Duration::from_secs(10), "the replica's link to its master", || {
-        nodes[replica].info_field("master_link_status").as_deref() == Some("up")
-    });
+    wait_for(
+        Duration::from_secs(10),
+        "the replica's link to its master",
+        || nodes[replica].info_field("master_link_status").as_deref() == Some("up"),
+    );
     nodes[0].cli(&["set", "{a}k", "v"]); // slot 15495 or wherever: ignore MOVED
     nodes[0].kill();
     let took = wait_for(Duration::from_secs(30), "the replica's promotion", || {
         nodes[replica].info_field("role").as_deref() == Some("master")
     });
     eprintln!("promoted {took:?} after kill -9 (node timeout {timeout_ms} ms)");
-    assert!(took >= Duration::from_millis(timeout_ms), "too fast: {took:?}");
-    wait_for(Duration::from_secs(10), "the cluster to be ok again", || {
-        nodes[1].cli(&["cluster", "info"]).contains("cluster_state:ok")
-    });
+    assert!(
+        took >= Duration::from_millis(timeout_ms),
+        "too fast: {took:?}"
+    );
+    wait_for(
+        Duration::from_secs(10),
+        "the cluster to be ok again",
+        || {
+            nodes[1]
+                .cli(&["cluster", "info"])
+                .contains("cluster_state:ok")
+        },
+    );
     // The old master restarts from its nodes.conf and rejoins as a replica.
     nodes[0].spawn();
     assert_eq!(id(&nodes[0]), master_id, "nodes.conf keeps the identity");
-    wait_for(Duration::from_secs(20), "the old master to become a replica", || {
-        nodes[0].info_field("role").as_deref() == Some("slave")
-    });
+    wait_for(
+        Duration::from_secs(20),
+        "the old master to become a replica",
+        || nodes[0].info_field("role").as_deref() == Some("slave"),
+    );
     let check = redis_cli(
         &["--cluster".into(), "check".into(), nodes[1].addr()],
         Duration::from_secs(20),
@@ -126,14 +164,18 @@ fn a_killed_master_is_replaced_by_its_replica_and_rejoins_as_a_replica() {
 /// The index of the node that replicates `master_id`, once known.
 fn wait_for_replica(nodes: &[NodeProc], master_id: &str) -> usize {
     let mut found = None;
-    wait_for(Duration::from_secs(10), "a replica of the first master", || {
-        let text = nodes[1].cli(&["cluster", "nodes"]);
-        found = text.lines().find_map(|l| {
-            let f: Vec<&str> = l.split(' ').collect();
-            (f.get(3) == Some(&master_id) && f[2].contains("slave")).then(|| f[1].to_string())
-        });
-        found.is_some()
-    });
+    wait_for(
+        Duration::from_secs(10),
+        "a replica of the first master",
+        || {
+            let text = nodes[1].cli(&["cluster", "nodes"]);
+            found = text.lines().find_map(|l| {
+                let f: Vec<&str> = l.split(' ').collect();
+                (f.get(3) == Some(&master_id) && f[2].contains("slave")).then(|| f[1].to_string())
+            });
+            found.is_some()
+        },
+    );
     let addr = found.expect("found");
     nodes
         .iter()

@@ -21,7 +21,11 @@ pub struct NodesConfError(pub String);
 
 impl std::fmt::Display for NodesConfError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Unrecoverable error: corrupted cluster config file: {}", self.0)
+        write!(
+            f,
+            "Unrecoverable error: corrupted cluster config file: {}",
+            self.0
+        )
     }
 }
 
@@ -84,7 +88,11 @@ impl Node {
                 lines.push(parse_line(raw)?);
             }
         }
-        let me = match lines.iter().filter(|l| l.flags.has(NodeFlags::MYSELF)).count() {
+        let me = match lines
+            .iter()
+            .filter(|l| l.flags.has(NodeFlags::MYSELF))
+            .count()
+        {
             1 => lines
                 .iter()
                 .find(|l| l.flags.has(NodeFlags::MYSELF))
@@ -169,7 +177,10 @@ fn parse_line(raw: &str) -> Result<Line, NodesConfError> {
     let addr = f[1].split(',').next().unwrap_or("");
     let (host, cport) = addr.rsplit_once('@').unwrap_or((addr, "0"));
     let (ip, port) = host.rsplit_once(':').unwrap_or(("", "0"));
-    let num = |t: &str| t.parse::<u16>().or_else(|_| bad(format!("bad port in '{addr}'")));
+    let num = |t: &str| {
+        t.parse::<u16>()
+            .or_else(|_| bad(format!("bad port in '{addr}'")))
+    };
     let mut flags = NodeFlags(0);
     for word in f[2].split(',') {
         flags.set(match word {
@@ -247,7 +258,10 @@ mod tests {
             .unwrap();
         node.admin(Time(1000), Admin::SetConfigEpoch(3)).unwrap();
         let text = node.to_nodes_conf();
-        assert!(text.ends_with("vars currentEpoch 3 lastVoteEpoch 0\n"), "{text}");
+        assert!(
+            text.ends_with("vars currentEpoch 3 lastVoteEpoch 0\n"),
+            "{text}"
+        );
         let back =
             Node::from_nodes_conf(Config::default(), &text, 7000, 17000, 2, Time(5000)).unwrap();
         assert_eq!(back.id(), node.id());

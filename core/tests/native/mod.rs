@@ -41,7 +41,8 @@ impl NodeProc {
     /// Starts a node with `--cluster-node-timeout timeout_ms` in a fresh directory.
     pub fn start(timeout_ms: u64) -> NodeProc {
         let port = free_port();
-        let dir = std::env::temp_dir().join(format!("clusterlab-test-{}-{port}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("clusterlab-test-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
         let mut node = NodeProc {
@@ -67,9 +68,11 @@ impl NodeProc {
             .spawn()
             .expect("clusterlab-node starts");
         self.child = Some(child);
-        wait_for(Duration::from_secs(10), &format!("node on port {} to listen", self.port), || {
-            TcpStream::connect(("127.0.0.1", self.port)).is_ok()
-        });
+        wait_for(
+            Duration::from_secs(10),
+            &format!("node on port {} to listen", self.port),
+            || TcpStream::connect(("127.0.0.1", self.port)).is_ok(),
+        );
     }
 
     /// `kill -9`.
@@ -110,14 +113,22 @@ impl Drop for NodeProc {
         if !std::thread::panicking() {
             let _ = std::fs::remove_dir_all(&self.dir);
         } else {
-            eprintln!("node {} log ({}):\n{}", self.port, self.dir.display(), self.log());
+            eprintln!(
+                "node {} log ({}):\n{}",
+                self.port,
+                self.dir.display(),
+                self.log()
+            );
         }
     }
 }
 
 /// Fails with a clear message when the real tools are missing.
 pub fn require_redis_tools() {
-    let ok = Command::new("redis-cli").arg("--version").output().is_ok_and(|o| o.status.success());
+    let ok = Command::new("redis-cli")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     assert!(ok, "these tests drive real nodes with redis-cli: install redis-tools (apt-get install redis-tools)");
 }
 
@@ -162,7 +173,10 @@ pub fn run_tool(tool: &str, args: &[String], limit: Duration) -> String {
 pub fn wait_for(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) -> Duration {
     let start = Instant::now();
     while !cond() {
-        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
+        assert!(
+            start.elapsed() < limit,
+            "timed out after {limit:?} waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     start.elapsed()

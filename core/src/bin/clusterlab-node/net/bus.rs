@@ -72,7 +72,9 @@ pub async fn read_frames(
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    eprintln!("clusterlab-node: malformed bus frame from {peer}: {e}; closing the link");
+                    eprintln!(
+                        "clusterlab-node: malformed bus frame from {peer}: {e}; closing the link"
+                    );
                     return;
                 }
             }
@@ -104,6 +106,9 @@ fn next_frame(buf: &[u8]) -> Result<Option<(Frame, usize)>, String> {
         let (from, frame) = repl_codec::decode(&buf[..len])?;
         Ok(Some((Frame::Repl(from, frame), len)))
     } else {
-        Err(format!("bad signature {:?}", String::from_utf8_lossy(&buf[..4])))
+        Err(format!(
+            "bad signature {:?}",
+            String::from_utf8_lossy(&buf[..4])
+        ))
     }
 }

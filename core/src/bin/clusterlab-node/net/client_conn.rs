@@ -40,13 +40,18 @@ async fn serve(id: ClientId, stream: TcpStream, inbox: UnboundedSender<Arrival>)
             match parse_request(&buf[start..], Limits::default()) {
                 Ok(Some(req)) => {
                     start += req.consumed;
-                    if !req.args.is_empty() && inbox.send(Arrival::Command { id, args: req.args }).is_err() {
+                    if !req.args.is_empty()
+                        && inbox.send(Arrival::Command { id, args: req.args }).is_err()
+                    {
                         return;
                     }
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    let _ = inbox.send(Arrival::ProtocolError { id, text: e.to_string() });
+                    let _ = inbox.send(Arrival::ProtocolError {
+                        id,
+                        text: e.to_string(),
+                    });
                     return;
                 }
             }

@@ -95,7 +95,9 @@ impl Settings {
                 self.port = u16::try_from(number(&raw)?)
                     .ok()
                     .filter(|p| *p > 0 && *p <= 55535)
-                    .ok_or(format!("'port' must be 1..55535 (bus = port + 10000), got '{raw}'"))?
+                    .ok_or(format!(
+                        "'port' must be 1..55535 (bus = port + 10000), got '{raw}'"
+                    ))?
             }
             // Redis binds every address listed; one is enough here.
             "bind" => {
@@ -120,14 +122,12 @@ impl Settings {
                 self.cluster.repl_ping_replica_period = number(&raw)?
             }
             "cluster-migration-barrier" => {
-                self.cluster.migration_barrier = u32::try_from(number(&raw)?)
-                    .map_err(|_| format!("'{key}' is too large"))?
+                self.cluster.migration_barrier =
+                    u32::try_from(number(&raw)?).map_err(|_| format!("'{key}' is too large"))?
             }
             "cluster-require-full-coverage" => self.cluster.require_full_coverage = yes_no()?,
             "cluster-allow-reads-when-down" => self.cluster.allow_reads_when_down = yes_no()?,
-            "cluster-allow-replica-migration" => {
-                self.cluster.allow_replica_migration = yes_no()?
-            }
+            "cluster-allow-replica-migration" => self.cluster.allow_replica_migration = yes_no()?,
             "cluster-replica-no-failover" | "cluster-slave-no-failover" => {
                 self.cluster.replica_no_failover = yes_no()?
             }

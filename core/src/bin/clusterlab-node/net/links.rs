@@ -48,11 +48,7 @@ async fn connect(addr: SocketAddr) -> Option<TcpStream> {
 /// Opens our outbound bus link to `addr`; what is queued on the returned
 /// writer goes out once connected. Replies arrive as `OutboundReply`; a
 /// failed connect or a closed link as `OutboundClosed`.
-pub fn open_bus_link(
-    addr: SocketAddr,
-    generation: u64,
-    inbox: UnboundedSender<Arrival>,
-) -> Writer {
+pub fn open_bus_link(addr: SocketAddr, generation: u64, inbox: UnboundedSender<Arrival>) -> Writer {
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         if let Some(stream) = connect(addr).await {

@@ -39,27 +39,56 @@ pub type Writer = mpsc::UnboundedSender<Write>;
 
 /// What connection tasks tell the owner.
 pub enum Arrival {
-    ClientOpened { id: ClientId, writer: Writer },
-    Command { id: ClientId, args: Vec<Vec<u8>> },
+    ClientOpened {
+        id: ClientId,
+        writer: Writer,
+    },
+    Command {
+        id: ClientId,
+        args: Vec<Vec<u8>>,
+    },
     /// A protocol error: reply `-ERR Protocol error: …` and close, like Redis.
-    ProtocolError { id: ClientId, text: String },
+    ProtocolError {
+        id: ClientId,
+        text: String,
+    },
     ClientClosed(ClientId),
     /// A peer connected to our bus port (the other end's outbound link).
-    InboundOpened { conn: u64, writer: Writer },
+    InboundOpened {
+        conn: u64,
+        writer: Writer,
+    },
     InboundBus {
         conn: u64,
         peer: IpAddr,
         msg: Box<Message>,
     },
-    InboundClosed { conn: u64 },
+    InboundClosed {
+        conn: u64,
+    },
     /// A message on our outbound link to `addr`: a reply to what we sent.
-    OutboundReply { addr: SocketAddr, msg: Box<Message> },
+    OutboundReply {
+        addr: SocketAddr,
+        msg: Box<Message>,
+    },
     /// Our outbound link `generation` to `addr` failed or closed.
-    OutboundClosed { addr: SocketAddr, generation: u64 },
-    Repl { from: NodeId, frame: ReplFrame },
+    OutboundClosed {
+        addr: SocketAddr,
+        generation: u64,
+    },
+    Repl {
+        from: NodeId,
+        frame: ReplFrame,
+    },
     /// A reply on a connection the node opened to another node's client port.
-    Response { conn: ConnId, value: Value },
-    ConnClosed { conn: ConnId, generation: u64 },
+    Response {
+        conn: ConnId,
+        value: Value,
+    },
+    ConnClosed {
+        conn: ConnId,
+        generation: u64,
+    },
     /// SIGINT or SIGTERM: save and exit.
     Shutdown,
 }

@@ -62,7 +62,8 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     loop {
         let now = owner.clock.now();
         let wake = owner.node.poll_timeout().map_or(now + 100, |t| t.max(now));
-        let sleep = tokio::time::sleep_until(Instant::now() + Duration::from_millis(wake.since(now)));
+        let sleep =
+            tokio::time::sleep_until(Instant::now() + Duration::from_millis(wake.since(now)));
         tokio::select! {
             arrival = rx.recv() => match arrival {
                 Some(Arrival::Shutdown) | None => break,
@@ -278,7 +279,8 @@ impl Owner {
                     let bytes = links::encode_command(args);
                     if !self.conns.contains_key(&conn) {
                         self.generation += 1;
-                        let w = links::open_client_conn(conn, to, self.generation, self.inbox.clone());
+                        let w =
+                            links::open_client_conn(conn, to, self.generation, self.inbox.clone());
                         self.conns.insert(conn, (self.generation, w));
                     }
                     if let Some((_, w)) = self.conns.get(&conn) {
@@ -318,7 +320,8 @@ impl Owner {
             return;
         }
         let tmp = self.conf_path.with_extension("conf.tmp");
-        let result = std::fs::write(&tmp, &text).and_then(|()| std::fs::rename(&tmp, &self.conf_path));
+        let result =
+            std::fs::write(&tmp, &text).and_then(|()| std::fs::rename(&tmp, &self.conf_path));
         match result {
             Ok(()) => self.saved_conf = text,
             Err(e) => eprintln!(
