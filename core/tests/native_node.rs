@@ -182,3 +182,51 @@ fn wait_for_replica(nodes: &[NodeProc], master_id: &str) -> usize {
         .position(|n| addr.starts_with(&n.addr()))
         .expect("the replica is one of ours")
 }
+
+#[test]
+fn a_redis_conf_file_configures_the_node() {
+    require_redis_tools();
+    let port = native::free_port();
+    let dir = std::env::temp_dir().join(format!("clusterlab-conf-{}-{port}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let conf = dir.join("redis.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "# a redis.conf\nport {port}\nbind 127.0.0.1\ncluster-enabled yes\n\
+             cluster-config-file my-nodes.conf\ncluster-node-timeout 3000\n\
+             requirepass secret\ndir {}\nappendonly no\n",
+            dir.display()
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clusterlab-node"))
+        .arg(&conf)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for(Duration::from_secs(10), "the node to listen", || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    let cli = |args: &[&str]| {
+        let mut all = vec!["-p".to_string(), port.to_string()];
+        all.extend(args.iter().map(|s| s.to_string()));
+        redis_cli(&all, Duration::from_secs(10))
+    };
+    assert!(cli(&["ping"]).starts_with("NOAUTH"), "requirepass applies");
+    assert_eq!(
+        cli(&["-a", "secret", "--no-auth-warning", "ping"]).trim(),
+        "PONG"
+    );
+    wait_for(Duration::from_secs(5), "my-nodes.conf", || {
+        dir.join("my-nodes.conf").exists()
+    });
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        log.contains("ignoring unsupported setting 'appendonly'"),
+        "{log}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
