@@ -230,3 +230,58 @@ fn a_redis_conf_file_configures_the_node() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn cluster_up_starts_a_local_cluster_and_cluster_down_stops_it() {
+    require_redis_tools();
+    let base = native::free_port_block(6);
+    let dir = std::env::temp_dir().join(format!("clusterlab-up-{}-{base}", std::process::id()));
+    let bin = env!("CARGO_BIN_EXE_clusterlab-node");
+    let dir_arg = dir.to_str().unwrap().to_string();
+    let base_arg = base.to_string();
+    let up = run_tool(
+        bin,
+        &[
+            "cluster",
+            "up",
+            "--base-port",
+            &base_arg,
+            "--dir",
+            &dir_arg,
+            "--cluster-node-timeout",
+            "2000",
+        ]
+        .map(String::from),
+        Duration::from_secs(60),
+    );
+    let down = || {
+        run_tool(
+            bin,
+            &["cluster", "down", "--dir", &dir_arg].map(String::from),
+            Duration::from_secs(30),
+        )
+    };
+    if !up.contains("cluster up: 6 nodes.") {
+        down();
+        panic!("{up}");
+    }
+    let check = redis_cli(
+        &[
+            "--cluster".into(),
+            "check".into(),
+            format!("127.0.0.1:{base}"),
+        ],
+        Duration::from_secs(20),
+    );
+    let stopped = down();
+    assert!(stopped.contains("stopped 6 nodes"), "{stopped}");
+    assert!(
+        check.contains("[OK] All 16384 slots covered.") && check.contains("1 slaves."),
+        "{check}"
+    );
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", base)).is_err(),
+        "still listening"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,5 +1,7 @@
 //! Helpers for tests that run real `clusterlab-node` processes on free
-//! 127.0.0.1 ports and drive them with the real redis-cli.
+//! 127.0.0.1 ports and drive them with the real redis-cli. Each test file
+//! uses a subset, hence the `dead_code` allowance.
+#![allow(dead_code)]
 
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
@@ -33,6 +35,22 @@ pub fn free_port() -> u16 {
             && TcpListener::bind(("127.0.0.1", p + 10_000)).is_ok()
         {
             return p;
+        }
+    }
+}
+
+/// `n` consecutive client ports whose bus ports are free too.
+pub fn free_port_block(n: u16) -> u16 {
+    loop {
+        let base = free_port();
+        let free = |p: u16| {
+            TcpListener::bind(("127.0.0.1", p)).is_ok()
+                && TcpListener::bind(("127.0.0.1", p + 10_000)).is_ok()
+        };
+        if (base..base + n).all(free) {
+            // Reserve them from later free_port() calls.
+            NEXT_PORT.fetch_add(n, Ordering::SeqCst);
+            return base;
         }
     }
 }

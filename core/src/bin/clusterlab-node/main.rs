@@ -2,6 +2,7 @@
 //! `--flags` it runs a real cluster node; `simulate` runs the deterministic
 //! simulator headless.
 
+mod local;
 mod net;
 mod simulate;
 
@@ -15,6 +16,8 @@ USAGE:
                     [--cluster-node-timeout 15000] [--cluster-config-file nodes.conf]
                     [--dir .] [--requirepass PASS]
                                           run a cluster node (bus on port + 10000)
+    clusterlab-node cluster up|down [OPTIONS]
+                                          start or stop a local cluster (see cluster --help)
     clusterlab-node simulate [OPTIONS]    run a simulated cluster (see simulate --help)
     clusterlab-node --help
 ";
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
     };
     match argv.first().map(String::as_str) {
         Some("simulate") => simulate::main(&argv[1..]),
+        Some("cluster") => local::main(&argv[1..]),
         Some("-h" | "--help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
