@@ -25,6 +25,8 @@ use clusterlab_core::resp::Value;
 use config_file::Settings;
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use tokio::sync::mpsc;
 
 /// What a connection's writer is asked to do.
@@ -42,6 +44,8 @@ pub enum Arrival {
     ClientOpened {
         id: ClientId,
         writer: Writer,
+        /// Shared with the connection task: picks its parser's limits.
+        authenticated: Arc<AtomicBool>,
     },
     Command {
         id: ClientId,

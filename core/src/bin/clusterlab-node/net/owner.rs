@@ -10,6 +10,8 @@ use clusterlab_core::time::Time;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc::{self, UnboundedSender};
@@ -41,7 +43,12 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         settings.bind
     );
     let (inbox, mut rx) = mpsc::unbounded_channel();
-    tokio::spawn(client_conn::accept(clients, inbox.clone()));
+    let policy = client_conn::Policy {
+        requires_auth: settings.cluster.requirepass.is_some(),
+        // Redis's protected mode: bound beyond loopback without a password.
+        protected: settings.cluster.requirepass.is_none() && !settings.bind.is_loopback(),
+    };
+    tokio::spawn(client_conn::accept(clients, inbox.clone(), policy));
     tokio::spawn(bus::accept(bus_listener, inbox.clone()));
     tokio::spawn(shutdown_signal(inbox.clone()));
     let mut owner = Owner {
@@ -159,7 +166,7 @@ struct Owner {
     conf_path: PathBuf,
     saved_conf: String,
     last_save_check: Time,
-    clients: HashMap<ClientId, Writer>,
+    clients: HashMap<ClientId, (Writer, Arc<AtomicBool>)>,
     /// Inbound bus connections, and which one each peer bus address last
     /// spoke on (where `Link::Reply` messages to it go).
     inbound: HashMap<u64, Writer>,
@@ -175,8 +182,12 @@ impl Owner {
     fn on_arrival(&mut self, arrival: Arrival) {
         let now = self.clock.now();
         let input = match arrival {
-            Arrival::ClientOpened { id, writer } => {
-                self.clients.insert(id, writer);
+            Arrival::ClientOpened {
+                id,
+                writer,
+                authenticated,
+            } => {
+                self.clients.insert(id, (writer, authenticated));
                 return;
             }
             Arrival::Command { id, args } if args[0].eq_ignore_ascii_case(b"quit") => {
@@ -184,7 +195,13 @@ impl Owner {
                 self.write_client(id, Write::Close);
                 return;
             }
-            Arrival::Command { id, args } => Input::Command { client: id, args },
+            Arrival::Command { id, args } => {
+                self.node.handle(now, Input::Command { client: id, args });
+                if let Some((_, flag)) = self.clients.get(&id) {
+                    flag.store(self.node.client_authenticated(id), Ordering::Relaxed);
+                }
+                return;
+            }
             Arrival::ProtocolError { id, text } => {
                 let reply = Value::err(format!("ERR {text}"));
                 let proto = self.node.client_protocol(id);
@@ -243,7 +260,7 @@ impl Owner {
     }
 
     fn write_client(&mut self, id: ClientId, w: Write) {
-        if let Some(writer) = self.clients.get(&id) {
+        if let Some((writer, _)) = self.clients.get(&id) {
             let _ = writer.send(w);
         }
     }
