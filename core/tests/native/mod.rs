@@ -81,6 +81,8 @@ impl NodeProc {
             .args(["--cluster-node-timeout", &self.timeout_ms.to_string()])
             .arg("--dir")
             .arg(&self.dir)
+            .arg("--trace")
+            .arg(self.dir.join("trace.jsonl"))
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -118,6 +120,11 @@ impl NodeProc {
         info.lines()
             .find_map(|l| l.strip_prefix(&format!("{field}:")))
             .map(|v| v.trim().to_string())
+    }
+
+    /// The `--trace` JSON lines written so far.
+    pub fn trace(&self) -> String {
+        std::fs::read_to_string(self.dir.join("trace.jsonl")).unwrap_or_default()
     }
 
     pub fn log(&self) -> String {

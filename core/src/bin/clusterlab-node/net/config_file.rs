@@ -14,6 +14,8 @@ pub struct Settings {
     pub config_file: PathBuf,
     pub dir: PathBuf,
     pub cluster: Config,
+    /// `--trace FILE`: the node's events as the simulator's JSON lines.
+    pub trace: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -24,6 +26,7 @@ impl Default for Settings {
             config_file: PathBuf::from("nodes.conf"),
             dir: PathBuf::from("."),
             cluster: Config::default(),
+            trace: None,
         }
     }
 }
@@ -113,6 +116,7 @@ impl Settings {
                 }
             }
             "cluster-config-file" => self.config_file = PathBuf::from(one()?),
+            "trace" => self.trace = Some(PathBuf::from(one()?)),
             "dir" => self.dir = PathBuf::from(one()?),
             "cluster-node-timeout" => self.cluster.node_timeout = number(&raw)?,
             "cluster-replica-validity-factor" | "cluster-slave-validity-factor" => {

@@ -17,6 +17,7 @@ pub mod config_file;
 mod links;
 mod owner;
 mod repl_codec;
+mod trace;
 
 use clusterlab_core::id::NodeId;
 use clusterlab_core::msg::Message;

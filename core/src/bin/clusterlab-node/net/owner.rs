@@ -2,7 +2,7 @@
 //! timeouts to the node and routes every output to a connection.
 
 use super::config_file::Settings;
-use super::{bus, client_conn, links, repl_codec, Arrival, Write, Writer};
+use super::{bus, client_conn, links, repl_codec, trace::Tracer, Arrival, Write, Writer};
 use clusterlab_core::config::consts::PORT_INCR;
 use clusterlab_core::node::{ClientId, ConnId, Input, Link, Node, Output};
 use clusterlab_core::resp::Value;
@@ -51,8 +51,10 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     tokio::spawn(client_conn::accept(clients, inbox.clone(), policy));
     tokio::spawn(bus::accept(bus_listener, inbox.clone()));
     tokio::spawn(shutdown_signal(inbox.clone()));
+    let tracer = Tracer::new(node.id(), settings.trace.as_deref())?;
     let mut owner = Owner {
         node,
+        tracer,
         clock,
         inbox,
         conf_path: settings.nodes_conf_path(),
@@ -161,6 +163,7 @@ impl Clock {
 
 struct Owner {
     node: Node,
+    tracer: Tracer,
     clock: Clock,
     inbox: UnboundedSender<Arrival>,
     conf_path: PathBuf,
@@ -309,9 +312,10 @@ impl Owner {
                         let _ = w.send(Write::Close);
                     }
                 }
-                Output::Event(event) => eprintln!("clusterlab-node: {event:?}"),
+                Output::Event(event) => self.tracer.event(self.clock.now(), event),
             }
         }
+        self.tracer.flush();
     }
 
     /// Writes on our outbound link to `addr`, opening it if needed.
