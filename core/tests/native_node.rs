@@ -285,3 +285,35 @@ fn cluster_up_starts_a_local_cluster_and_cluster_down_stops_it() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_redis_crates_cluster_client_writes_and_reads_10000_keys() {
+    use redis::Commands;
+    let nodes = create_cluster(5000);
+    wait_for(Duration::from_secs(10), "state ok everywhere", || {
+        nodes
+            .iter()
+            .all(|n| n.cli(&["cluster", "info"]).contains("cluster_state:ok"))
+    });
+    let urls: Vec<String> = nodes
+        .iter()
+        .map(|n| format!("redis://{}/", n.addr()))
+        .collect();
+    let client = redis::cluster::ClusterClient::new(urls).expect("client");
+    let mut conn = client
+        .get_connection()
+        .expect("the client reads CLUSTER SLOTS");
+    for i in 0..10_000 {
+        let _: () = conn.set(format!("key:{i}"), i).expect("SET");
+    }
+    for i in (0..10_000).step_by(7) {
+        let v: i64 = conn.get(format!("key:{i}")).expect("GET");
+        assert_eq!(v, i);
+    }
+    let total: i64 = nodes
+        .iter()
+        .filter(|n| n.info_field("role").as_deref() == Some("master"))
+        .map(|n| n.cli(&["dbsize"]).trim().parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(total, 10_000);
+}
