@@ -5,7 +5,7 @@
 
 mod native;
 
-use native::{redis_cli, require_redis_tools, run_tool, wait_for, NodeProc};
+use native::{redis_cli, replica_of, require_redis_tools, run_tool, wait_for, NodeProc};
 use std::process::Command;
 use std::time::Duration;
 
@@ -121,7 +121,7 @@ fn a_killed_master_is_replaced_by_its_replica_and_rejoins_as_a_replica() {
     let id = |n: &NodeProc| n.cli(&["cluster", "myid"]).trim().to_string();
     let master_id = id(&nodes[0]);
     // Wait until the replica has synced (a replica that never synced cannot fail over).
-    let replica = wait_for_replica(&nodes, &master_id);
+    let replica = replica_of(&nodes, &master_id);
     wait_for(
         Duration::from_secs(10),
         "the replica's link to its master",
@@ -159,28 +159,6 @@ fn a_killed_master_is_replaced_by_its_replica_and_rejoins_as_a_replica() {
         Duration::from_secs(20),
     );
     assert!(check.contains("[OK] All 16384 slots covered."), "{check}");
-}
-
-/// The index of the node that replicates `master_id`, once known.
-fn wait_for_replica(nodes: &[NodeProc], master_id: &str) -> usize {
-    let mut found = None;
-    wait_for(
-        Duration::from_secs(10),
-        "a replica of the first master",
-        || {
-            let text = nodes[1].cli(&["cluster", "nodes"]);
-            found = text.lines().find_map(|l| {
-                let f: Vec<&str> = l.split(' ').collect();
-                (f.get(3) == Some(&master_id) && f[2].contains("slave")).then(|| f[1].to_string())
-            });
-            found.is_some()
-        },
-    );
-    let addr = found.expect("found");
-    nodes
-        .iter()
-        .position(|n| addr.starts_with(&n.addr()))
-        .expect("the replica is one of ours")
 }
 
 #[test]

@@ -206,3 +206,25 @@ pub fn wait_for(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) -> 
     }
     start.elapsed()
 }
+
+/// The index of the node that replicates `master_id`, once known.
+pub fn replica_of(nodes: &[NodeProc], master_id: &str) -> usize {
+    let mut found = None;
+    wait_for(
+        Duration::from_secs(10),
+        "a replica of the first master",
+        || {
+            let text = nodes[1].cli(&["cluster", "nodes"]);
+            found = text.lines().find_map(|l| {
+                let f: Vec<&str> = l.split(' ').collect();
+                (f.get(3) == Some(&master_id) && f[2].contains("slave")).then(|| f[1].to_string())
+            });
+            found.is_some()
+        },
+    );
+    let addr = found.expect("found");
+    nodes
+        .iter()
+        .position(|n| addr.starts_with(&n.addr()))
+        .expect("the replica is one of ours")
+}
