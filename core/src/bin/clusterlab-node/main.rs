@@ -41,7 +41,8 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Some(arg) if arg.starts_with("--") || !arg.starts_with('-') && arg.contains('.') => {
+        // Flags, or a redis.conf file first, as redis-server takes them.
+        Some(arg) if arg.starts_with("--") || std::path::Path::new(arg).is_file() => {
             net::main(&argv)
         }
         Some(other) => {

@@ -112,3 +112,27 @@ fn next_frame(buf: &[u8]) -> Result<Option<(Frame, usize)>, String> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_told_apart_by_signature_and_bad_ones_refused() {
+        let id = NodeId::parse(&"b".repeat(40)).unwrap();
+        let repl = repl_codec::encode(id, &ReplFrame::GetAck, clusterlab_core::time::Time(0));
+        let mut two = repl.clone();
+        two.extend_from_slice(&repl);
+        match next_frame(&two) {
+            Ok(Some((Frame::Repl(from, ReplFrame::GetAck), used))) => {
+                assert_eq!((from, used), (id, repl.len()));
+            }
+            _ => panic!("a replication frame"),
+        }
+        assert!(matches!(next_frame(&repl[..5]), Ok(None)), "incomplete");
+        assert!(next_frame(b"HTTP/1.1 200").is_err(), "bad signature");
+        let mut short = SIGNATURE.to_vec();
+        short.extend_from_slice(&100u32.to_be_bytes());
+        assert!(next_frame(&short).is_err(), "totlen below the header size");
+    }
+}
