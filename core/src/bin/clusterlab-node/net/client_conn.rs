@@ -69,6 +69,9 @@ async fn serve(
             Ok(0) | Err(_) => break,
             Ok(_) => {}
         }
+        // Every complete request in the buffer goes to the owner at once.
+        let mut batch = Vec::new();
+        let mut error = None;
         loop {
             let limits = Limits {
                 unauthenticated: !authenticated.load(Ordering::Relaxed),
@@ -77,21 +80,23 @@ async fn serve(
             match parse_request(&buf[start..], limits) {
                 Ok(Some(req)) => {
                     start += req.consumed;
-                    if !req.args.is_empty()
-                        && inbox.send(Arrival::Command { id, args: req.args }).is_err()
-                    {
-                        return;
+                    if !req.args.is_empty() {
+                        batch.push(req.args);
                     }
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    let _ = inbox.send(Arrival::ProtocolError {
-                        id,
-                        text: e.to_string(),
-                    });
-                    return;
+                    error = Some(e.to_string());
+                    break;
                 }
             }
+        }
+        if !batch.is_empty() && inbox.send(Arrival::Commands { id, batch }).is_err() {
+            return;
+        }
+        if let Some(text) = error {
+            let _ = inbox.send(Arrival::ProtocolError { id, text });
+            return;
         }
         buf.drain(..start);
         start = 0;

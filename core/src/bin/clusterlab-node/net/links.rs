@@ -22,15 +22,32 @@ pub fn spawn_writer(write: OwnedWriteHalf) -> Writer {
     tx
 }
 
+/// Writes what is queued, coalescing everything already waiting into one
+/// write (pipelined replies would otherwise cost a syscall each).
 async fn write_loop(mut write: OwnedWriteHalf, mut rx: UnboundedReceiver<Write>) {
-    while let Some(item) = rx.recv().await {
-        match item {
-            Write::Bytes(bytes) => {
-                if write.write_all(&bytes).await.is_err() {
-                    return;
-                }
+    let mut buf = Vec::new();
+    while let Some(mut item) = rx.recv().await {
+        let mut close = false;
+        loop {
+            match item {
+                Write::Bytes(bytes) if buf.is_empty() => buf = bytes,
+                Write::Bytes(bytes) => buf.extend_from_slice(&bytes),
+                Write::Close => close = true,
             }
-            Write::Close => break,
+            if close || buf.len() >= 64 * 1024 {
+                break;
+            }
+            match rx.try_recv() {
+                Ok(next) => item = next,
+                Err(_) => break,
+            }
+        }
+        if write.write_all(&buf).await.is_err() {
+            return;
+        }
+        buf.clear();
+        if close {
+            break;
         }
     }
     let _ = write.shutdown().await;

@@ -48,9 +48,10 @@ pub enum Arrival {
         /// Shared with the connection task: picks its parser's limits.
         authenticated: Arc<AtomicBool>,
     },
-    Command {
+    /// The complete requests one read brought, in order.
+    Commands {
         id: ClientId,
-        args: Vec<Vec<u8>>,
+        batch: Vec<Vec<Vec<u8>>>,
     },
     /// A protocol error: reply `-ERR Protocol error: …` and close, like Redis.
     ProtocolError {

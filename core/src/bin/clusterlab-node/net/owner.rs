@@ -17,6 +17,9 @@ use tokio::net::TcpListener;
 use tokio::sync::mpsc::{self, UnboundedSender};
 use tokio::time::Instant;
 
+/// Arrivals handled before outputs are drained and timers checked.
+const BATCH: usize = 256;
+
 /// Binds both ports, loads or creates the node, and runs until a signal.
 pub async fn serve(settings: Settings) -> Result<(), String> {
     let bus_port = settings
@@ -68,16 +71,32 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         generation: 0,
     };
     owner.save_conf(true);
-    loop {
+    'run: loop {
         let now = owner.clock.now();
         let wake = owner.node.poll_timeout().map_or(now + 100, |t| t.max(now));
         let sleep =
             tokio::time::sleep_until(Instant::now() + Duration::from_millis(wake.since(now)));
         tokio::select! {
-            arrival = rx.recv() => match arrival {
-                Some(Arrival::Shutdown) | None => break,
-                Some(a) => owner.on_arrival(a),
-            },
+            arrival = rx.recv() => {
+                // Take what else has arrived too (a pipeline's commands), then
+                // drain the outputs once.
+                let mut next = arrival;
+                let mut taken = 0;
+                loop {
+                    match next {
+                        Some(Arrival::Shutdown) | None => break 'run,
+                        Some(a) => owner.on_arrival(a),
+                    }
+                    taken += 1;
+                    if taken == BATCH {
+                        break;
+                    }
+                    match rx.try_recv() {
+                        Ok(a) => next = Some(a),
+                        Err(_) => break,
+                    }
+                }
+            }
             () = sleep => {
                 let now = owner.clock.now();
                 owner.node.handle(now, Input::Timeout);
@@ -193,13 +212,16 @@ impl Owner {
                 self.clients.insert(id, (writer, authenticated));
                 return;
             }
-            Arrival::Command { id, args } if args[0].eq_ignore_ascii_case(b"quit") => {
-                self.write_client(id, Write::Bytes(b"+OK\r\n".to_vec()));
-                self.write_client(id, Write::Close);
-                return;
-            }
-            Arrival::Command { id, args } => {
-                self.node.handle(now, Input::Command { client: id, args });
+            Arrival::Commands { id, batch } => {
+                for args in batch {
+                    if args[0].eq_ignore_ascii_case(b"quit") {
+                        // Redis answers QUIT itself and closes after the reply.
+                        self.write_client(id, Write::Bytes(b"+OK\r\n".to_vec()));
+                        self.write_client(id, Write::Close);
+                        break;
+                    }
+                    self.node.handle(now, Input::Command { client: id, args });
+                }
                 if let Some((_, flag)) = self.clients.get(&id) {
                     flag.store(self.node.client_authenticated(id), Ordering::Relaxed);
                 }
