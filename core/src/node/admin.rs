@@ -239,8 +239,8 @@ impl Node {
         }
     }
 
-    /// `CLUSTER SETSLOT <slot> NODE <id>`. Keys are not modelled here yet, so
-    /// the "still hold keys" check cannot fire.
+    /// `CLUSTER SETSLOT <slot> NODE <id>` (the command layer refuses it
+    /// while I own the slot and still hold keys in it).
     fn setslot_node(&mut self, now: Time, slot: u16, id: NodeId) -> Result<AdminReply, AdminError> {
         self.setslot_checks_master()?;
         let Some(p) = self.peer(id) else {
