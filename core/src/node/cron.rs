@@ -64,11 +64,8 @@ impl Node {
         }
 
         // Per node: orphaned masters, link liveness, the half-timeout ping, PFAIL.
-        let mut orphaned_masters = 0u32;
-        let mut max_replicas = 0u32;
-        let mut this_replicas = 0u32;
+        let mut most_listed = 0usize;
         let i_am_replica = self.is_replica();
-        let my_master = self.master();
         for idx in self.order.clone() {
             let Some(p) = self.peer_at(idx) else { continue };
             let id = p.id;
@@ -76,14 +73,7 @@ impl Node {
                 continue;
             }
             if i_am_replica && p.is_master() && !p.failed() {
-                let ok = self.non_failing_replicas_of(p);
-                if ok == 0 && p.numslots > 0 && p.has(NodeFlags::MIGRATE_TO) {
-                    orphaned_masters += 1;
-                }
-                max_replicas = max_replicas.max(ok);
-                if my_master == Some(id) {
-                    this_replicas = ok;
-                }
+                most_listed = most_listed.max(p.replicas.len());
             }
 
             // A link that sent a PING long ago and heard nothing is dropped,
@@ -133,6 +123,16 @@ impl Node {
             }
         }
 
+        // Replica migration needs a master with two working replicas or more,
+        // so the working replicas of every master (a node lookup each, every
+        // 100 ms) are only counted when some master lists two. Nothing in the
+        // loop above changes what is counted: a replica marks no FAIL there.
+        let (orphaned_masters, max_replicas, this_replicas) = if most_listed >= 2 {
+            self.replica_counts()
+        } else {
+            (0, 0, 0)
+        };
+
         self.repl_cron(now);
         self.manual_failover_check_timeout(now);
         self.run_postponed(now);
@@ -153,6 +153,31 @@ impl Node {
             self.update_state(now);
         }
         self.blacklist.retain(|_, expire| *expire > now);
+    }
+
+    /// For a replica's cron: masters with slots left without a working
+    /// replica (and that had one), the most working replicas any master has,
+    /// and how many my master has.
+    fn replica_counts(&self) -> (u32, u32, u32) {
+        let (mut orphaned_masters, mut max_replicas, mut this_replicas) = (0, 0, 0);
+        let my_master = self.master();
+        for p in self.peers() {
+            if p.has(NodeFlags::MYSELF | NodeFlags::NOADDR | NodeFlags::HANDSHAKE)
+                || !p.is_master()
+                || p.failed()
+            {
+                continue;
+            }
+            let ok = self.non_failing_replicas_of(p);
+            if ok == 0 && p.numslots > 0 && p.has(NodeFlags::MIGRATE_TO) {
+                orphaned_masters += 1;
+            }
+            max_replicas = max_replicas.max(ok);
+            if my_master == Some(p.id) {
+                this_replicas = ok;
+            }
+        }
+        (orphaned_masters, max_replicas, this_replicas)
     }
 
     /// Creates the outbound link and greets the node: MEET if we were asked to

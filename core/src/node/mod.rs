@@ -393,9 +393,19 @@ impl Node {
     }
 
     /// The lowest slot this node serves, if any.
+    ///
+    /// The simulator's write load asks every master every 100 ms, and an
+    /// element-by-element scan of the 16384-entry table was 15% of a
+    /// simulation: find the 64-slot block first, with a branch-free compare
+    /// the compiler vectorizes, then the slot in it.
     pub fn first_owned_slot(&self) -> Option<u16> {
         let idx = *self.index.get(&self.myself)?;
-        self.slots.iter().position(|&o| o == idx).map(|s| s as u16)
+        let block = self
+            .slots
+            .chunks(64)
+            .position(|c| c.iter().fold(false, |hit, &o| hit | (o == idx)))?;
+        let first = block * 64 + self.slots[block * 64..].iter().position(|&o| o == idx)?;
+        Some(first as u16)
     }
 
     /// Number of nodes this node knows, itself included (`cluster_known_nodes`).
