@@ -61,7 +61,10 @@ pub fn App() -> Html {
     let hover = m.hover_slot.map(|slot| {
         let owner = picture.owner(slot);
         let keys = owner.map_or(0, |o| {
-            sim.nodes()[o].node.keyspace().count_in_slot(sim.now(), slot)
+            sim.nodes()[o]
+                .node
+                .keyspace()
+                .count_in_slot(sim.now(), slot)
         });
         (slot, owner, keys)
     });
@@ -99,6 +102,7 @@ pub fn App() -> Html {
                     playing={m.playing}
                     speed_log={m.speed_log}
                     now={sim.now().ms()}
+                    steps={cursor.steps}
                     lagging={m.lagging}
                     at_start={cursor.steps == 0 && cursor.applied == 0}
                 />

@@ -49,7 +49,9 @@ pub struct LiveFlight {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// An animation frame: `real_ms` of real time passed.
-    Tick { real_ms: f64 },
+    Tick {
+        real_ms: f64,
+    },
     Play,
     Pause,
     TogglePlay,
@@ -277,7 +279,8 @@ impl Model {
             }
             Action::OnSelected(fault) => {
                 let Some(i) = self.selected else {
-                    self.narration = "Select a node first (click it, or Tab to it and press Enter).".into();
+                    self.narration =
+                        "Select a node first (click it, or Tab to it and press Enter).".into();
                     return true;
                 };
                 let action = match (fault, self.status(i)) {

@@ -28,16 +28,14 @@ pub const NO_OWNER: u16 = u16::MAX;
 /// the inner ring, their replicas further out.
 pub fn layout(masters: usize, replicas: usize) -> Vec<(f64, f64)> {
     let total = masters * (1 + replicas);
-    let (cx, cy) = (VIEW_W / 2.0, VIEW_H / 2.0);
-    let r_in = if masters == 1 { 0.0 } else { 150.0 };
-    let r_out = if masters <= 12 { 270.0 } else { 290.0 };
-    let spoke = std::f64::consts::TAU / masters as f64;
-    (0..total)
+    let r_in = if masters == 1 { 0.0 } else { 0.55 };
+    let spoke = std::f64::consts::TAU / masters.max(1) as f64;
+    let wheel: Vec<(f64, f64)> = (0..total)
         .map(|idx| {
             let shard = shard_of(idx, masters);
             let base = -std::f64::consts::FRAC_PI_2 + spoke * shard as f64;
             if idx < masters {
-                (cx + r_in * base.cos(), cy + r_in * base.sin())
+                (r_in * base.cos(), r_in * base.sin())
             } else {
                 let rank = (idx - masters) / masters;
                 let spread = (spoke * 0.45).min(0.5);
@@ -47,9 +45,35 @@ pub fn layout(masters: usize, replicas: usize) -> Vec<(f64, f64)> {
                     spread * (rank as f64 / (replicas - 1) as f64 - 0.5)
                 };
                 let a = base + offset;
-                (cx + r_out * a.cos(), cy + r_out * a.sin())
+                (a.cos(), a.sin())
             }
         })
+        .collect();
+    fit(&wheel, node_radius(total))
+}
+
+/// Scales and centres points into the view, leaving room for labels around the nodes.
+fn fit(points: &[(f64, f64)], r: f64) -> Vec<(f64, f64)> {
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for &(x, y) in points {
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+        y0 = y0.min(y);
+        y1 = y1.max(y);
+    }
+    // Labels: a badge above each node, two lines of text below (only drawn when nodes are big).
+    let (pad_x, pad_top, pad_bottom) = if r >= 20.0 {
+        (r + 90.0, r + 50.0, r + 50.0)
+    } else {
+        (r + 10.0, r + 10.0, r + 10.0)
+    };
+    let (w, h) = ((x1 - x0).max(1e-9), (y1 - y0).max(1e-9));
+    let scale = ((VIEW_W - 2.0 * pad_x) / w).min((VIEW_H - pad_top - pad_bottom) / h);
+    let ox = (VIEW_W - w * scale) / 2.0 - x0 * scale;
+    let oy = pad_top + (VIEW_H - pad_top - pad_bottom - h * scale) / 2.0 - y0 * scale;
+    points
+        .iter()
+        .map(|&(x, y)| (ox + x * scale, oy + y * scale))
         .collect()
 }
 
@@ -180,6 +204,8 @@ pub struct NodeCard {
     pub x: f64,
     pub y: f64,
     pub r: f64,
+    /// Labels go above the node (outer nodes in the top half), else below.
+    pub label_above: bool,
     pub rgb: (u8, u8, u8),
     pub fill: String,
     pub ink: &'static str,
@@ -214,10 +240,7 @@ impl NodeCard {
         };
         let flag = match self.suspicion() {
             Suspicion::Fail => Some(format!("FAIL ({} of {})", self.fail_by, self.observers)),
-            Suspicion::Pfail => Some(format!(
-                "PFAIL ({} of {})",
-                self.pfail_by, self.observers
-            )),
+            Suspicion::Pfail => Some(format!("PFAIL ({} of {})", self.pfail_by, self.observers)),
             Suspicion::None => None,
         };
         match (status, flag) {
@@ -365,6 +388,7 @@ pub fn picture(sim: &Sim, masters: usize, replicas: usize) -> Picture {
             x: spots.get(i).map_or(VIEW_W / 2.0, |p| p.0),
             y: spots.get(i).map_or(VIEW_H / 2.0, |p| p.1),
             r,
+            label_above: i >= masters && spots.get(i).is_some_and(|p| p.1 < VIEW_H / 2.0 - 1.0),
             rgb: colour,
             fill: css(colour),
             ink: text_on(colour),
@@ -398,7 +422,13 @@ pub fn ranges_text(ranges: &[(u16, u16)], max: usize) -> String {
     let mut parts: Vec<String> = ranges
         .iter()
         .take(max)
-        .map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") })
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
         .collect();
     if ranges.len() > max {
         parts.push(format!("+{} more", ranges.len() - max));
@@ -757,10 +787,7 @@ pub fn beliefs(sim: &Sim, idx: usize, picture: &Picture) -> Option<Beliefs> {
                     differs.push(format!("{} is actually running", t.name));
                 }
                 if t.is_master && p.flags.is_master() && t.config_epoch != p.config_epoch {
-                    differs.push(format!(
-                        "its configEpoch is really {}",
-                        t.config_epoch
-                    ));
+                    differs.push(format!("its configEpoch is really {}", t.config_epoch));
                 }
             }
         }

@@ -75,7 +75,11 @@ fn Links(props: &LinksProps) -> Html {
                     continue;
                 }
                 let down = nodes[a].status == Status::Crashed || nodes[b].status == Status::Crashed;
-                lines.push(line(&nodes[a], &nodes[b], if down { "mesh down" } else { "mesh" }));
+                lines.push(line(
+                    &nodes[a],
+                    &nodes[b],
+                    if down { "mesh down" } else { "mesh" },
+                ));
             }
         }
     }
@@ -225,7 +229,7 @@ fn node_glyph(
     } else {
         let s = r * 1.7;
         html! { <rect class="body" x={(-s / 2.0).to_string()} y={(-s / 2.0).to_string()}
-            width={s.to_string()} height={s.to_string()} rx={(r * 0.3).to_string()} fill={n.fill.clone()} /> }
+        width={s.to_string()} height={s.to_string()} rx={(r * 0.3).to_string()} fill={n.fill.clone()} /> }
     };
     let ring = match suspicion {
         Suspicion::None => html! {},
@@ -240,13 +244,27 @@ fn node_glyph(
     };
     let badge = match suspicion {
         Suspicion::None => None,
-        Suspicion::Pfail => Some((format!("fail? {}/{}", n.pfail_by, n.observers), "badge pfail")),
+        Suspicion::Pfail => Some((
+            format!("fail? {}/{}", n.pfail_by, n.observers),
+            "badge pfail",
+        )),
         Suspicion::Fail => Some((format!("FAIL {}/{}", n.fail_by, n.observers), "badge fail")),
+    };
+    // Labels sit on the outer side: below the node, or above it for nodes at the top (then the
+    // badge and the status go below).
+    let (label_y1, label_y2, mark_y, badge_y) = if n.label_above {
+        (-r - 26.0, -r - 10.0, r + 22.0, r + 40.0)
+    } else {
+        (r + 20.0, r + 36.0, -r - 12.0, -r - 36.0)
     };
     let status_mark = match n.status {
         Status::Up => html! {},
-        Status::Crashed => html! { <text class="status-mark" y={(-r - 12.0).to_string()} text-anchor="middle">{ "✕ crashed" }</text> },
-        Status::Paused => html! { <text class="status-mark" y={(-r - 12.0).to_string()} text-anchor="middle">{ "⏸ paused" }</text> },
+        Status::Crashed => {
+            html! { <text class="status-mark" y={mark_y.to_string()} text-anchor="middle">{ "✕ crashed" }</text> }
+        }
+        Status::Paused => {
+            html! { <text class="status-mark" y={mark_y.to_string()} text-anchor="middle">{ "‖ paused" }</text> }
+        }
     };
     let role_line = if n.is_master {
         format!("master · e{}", n.config_epoch)
@@ -267,11 +285,11 @@ fn node_glyph(
             { ring }
             <text class="name" text-anchor="middle" dominant-baseline="central" fill={n.ink}>{ &n.name }</text>
             if !small {
-                <text class="role" y={(r + 20.0).to_string()} text-anchor="middle">{ role_line }</text>
-                <text class="slots" y={(r + 36.0).to_string()} text-anchor="middle">{ ranges_text(&n.slots, 2) }</text>
+                <text class="role" y={label_y1.to_string()} text-anchor="middle">{ role_line }</text>
+                <text class="slots" y={label_y2.to_string()} text-anchor="middle">{ ranges_text(&n.slots, 2) }</text>
             }
             if let Some((text, class)) = badge {
-                <g class={class} transform={format!("translate(0,{:.1})", -r - 30.0)}>
+                <g class={class} transform={format!("translate(0,{badge_y:.1})")}>
                     <rect x="-44" y="-11" width="88" height="22" rx="11" />
                     <text text-anchor="middle" dominant-baseline="central">{ text }</text>
                 </g>

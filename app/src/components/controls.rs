@@ -17,8 +17,19 @@ pub struct ControlsProps {
     pub speed_log: f64,
     /// Simulated ms.
     pub now: u64,
+    /// Simulator steps since the cluster formed.
+    pub steps: u64,
     pub lagging: bool,
     pub at_start: bool,
+}
+
+/// A 16 × 16 icon from one SVG path (fonts do not all have the media symbols).
+fn icon(path: &'static str) -> Html {
+    html! {
+        <svg class="icon" width="14" height="14" viewBox="0 0 16 16" aria-hidden="true">
+            <path d={path} fill="currentColor" />
+        </svg>
+    }
 }
 
 #[function_component]
@@ -39,19 +50,19 @@ pub fn Controls(props: &ControlsProps) -> Html {
             <div class="buttons">
                 <button data-testid="play" disabled={props.playing}
                     title="Play (Space)" onclick={dispatch_cb(&dispatch, Action::Play)}>
-                    <span aria-hidden="true">{ "▶ " }</span>{ "Play" }
+                    { icon("M4,2 L14,8 L4,14 z") }{ "Play" }
                 </button>
                 <button data-testid="pause" disabled={!props.playing}
                     title="Pause (Space)" onclick={dispatch_cb(&dispatch, Action::Pause)}>
-                    <span aria-hidden="true">{ "⏸ " }</span>{ "Pause" }
+                    { icon("M3,2 h4 v12 h-4 z M9,2 h4 v12 h-4 z") }{ "Pause" }
                 </button>
                 <button data-testid="step-back" disabled={props.at_start}
                     title="Step back one event (←)" onclick={dispatch_cb(&dispatch, Action::StepBack)}>
-                    <span aria-hidden="true">{ "⏮ " }</span>{ "Back" }
+                    { icon("M2,2 h2.5 v12 h-2.5 z M14,2 L5,8 L14,14 z") }{ "Back" }
                 </button>
                 <button data-testid="step"
                     title="Step to the next event (→)" onclick={dispatch_cb(&dispatch, Action::Step)}>
-                    { "Step" }<span aria-hidden="true">{ " ⏭" }</span>
+                    { "Step" }{ icon("M2,2 L11,8 L2,14 z M11.5,2 h2.5 v12 h-2.5 z") }
                 </button>
             </div>
             <label class="speed">
@@ -65,7 +76,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </label>
             <div class="clock">
                 <span>{ "Simulated time " }</span>
-                <output data-testid="sim-time">{ format_time(Time(props.now)) }</output>
+                <output data-testid="sim-time" data-steps={props.steps.to_string()}>{ format_time(Time(props.now)) }</output>
                 if props.lagging {
                     <span class="lagging" title="The simulator cannot keep up with this speed">{ " (running behind)" }</span>
                 }

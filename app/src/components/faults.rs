@@ -37,7 +37,9 @@ pub fn FaultsPanel(props: &FaultsProps) -> Html {
     };
     let p = &props.picture;
     let node_buttons = match props.selected.and_then(|i| p.nodes.get(i)) {
-        None => html! { <p class="hint">{ "Select a node (click it, or Tab to it and press Enter) to crash, restart, pause or isolate it." }</p> },
+        None => {
+            html! { <p class="hint">{ "Select a node (click it, or Tab to it and press Enter) to crash, restart, pause or isolate it." }</p> }
+        }
         Some(n) => {
             let i = n.idx;
             let act = |a: SimAction| dispatch_cb::<MouseEvent>(&dispatch, Action::Sim(a));

@@ -7,12 +7,18 @@ use crate::view_model::{msg_name, msg_style, Shape, LEGEND};
 fn icon(shape: Shape, colour: &'static str) -> Html {
     let body = match shape {
         Shape::Dot => html! { <circle cx="8" cy="8" r="5" fill={colour} /> },
-        Shape::Ring => html! { <circle cx="8" cy="8" r="5" fill="none" stroke={colour} stroke-width="2" /> },
+        Shape::Ring => {
+            html! { <circle cx="8" cy="8" r="5" fill="none" stroke={colour} stroke-width="2" /> }
+        }
         Shape::Diamond => html! { <path d="M8,2 L14,8 L8,14 L2,8 z" fill={colour} /> },
         Shape::Square => html! { <rect x="3" y="3" width="10" height="10" fill={colour} /> },
         Shape::Triangle => html! { <path d="M8,2 L14,13 L2,13 z" fill={colour} /> },
-        Shape::Star => html! { <path d="M8,1 L10,6 L15,6 L11,9.5 L12.5,15 L8,11.5 L3.5,15 L5,9.5 L1,6 L6,6 z" fill={colour} /> },
-        Shape::Check => html! { <path d="M2,8 L6,12 L14,3" fill="none" stroke={colour} stroke-width="2.5" /> },
+        Shape::Star => {
+            html! { <path d="M8,1 L10,6 L15,6 L11,9.5 L12.5,15 L8,11.5 L3.5,15 L5,9.5 L1,6 L6,6 z" fill={colour} /> }
+        }
+        Shape::Check => {
+            html! { <path d="M2,8 L6,12 L14,3" fill="none" stroke={colour} stroke-width="2.5" /> }
+        }
     };
     html! { <svg class="icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">{ body }</svg> }
 }

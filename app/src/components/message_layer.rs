@@ -26,7 +26,11 @@ pub fn MessageLayer(props: &MessageLayerProps) -> Html {
     {
         let canvas = canvas.clone();
         use_effect_with(
-            (props.glyphs.clone(), props.reduced_motion, props.radius.to_bits()),
+            (
+                props.glyphs.clone(),
+                props.reduced_motion,
+                props.radius.to_bits(),
+            ),
             move |(glyphs, reduced, radius)| {
                 if let Some(ctx) = context(&canvas) {
                     draw(&ctx, glyphs, *reduced, f64::from_bits(*radius));
@@ -64,7 +68,13 @@ fn draw(ctx: &CanvasRenderingContext2d, glyphs: &[Glyph], reduced: bool, radius:
             ctx.move_to(fx, fy);
             ctx.line_to(tx, ty);
             ctx.stroke();
-            shape(ctx, &style, tx - (tx - fx) * 0.08, ty - (ty - fy) * 0.08, size);
+            shape(
+                ctx,
+                &style,
+                tx - (tx - fx) * 0.08,
+                ty - (ty - fy) * 0.08,
+                size,
+            );
             ctx.set_global_alpha(1.0);
             continue;
         }

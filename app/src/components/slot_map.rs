@@ -26,9 +26,12 @@ pub fn SlotMap(props: &SlotMapProps) -> Html {
     let canvas = use_node_ref();
     {
         let canvas = canvas.clone();
-        use_effect_with((props.picture.clone(), props.marked), move |(picture, marked)| {
-            draw(&canvas, picture, *marked);
-        });
+        use_effect_with(
+            (props.picture.clone(), props.marked),
+            move |(picture, marked)| {
+                draw(&canvas, picture, *marked);
+            },
+        );
     }
     let pointer = {
         let dispatch = dispatch.clone();

@@ -78,7 +78,10 @@ pub fn use_shortcuts(dispatch: Dispatch, console_input: NodeRef) {
 /// Whether the focused element handles `key` itself: text fields and selects take every key,
 /// sliders their arrows, checkboxes and buttons Space and Enter.
 fn focused_control_uses(event: &KeyboardEvent, key: &str) -> bool {
-    let Some(target) = event.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) else {
+    let Some(target) = event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+    else {
         return false;
     };
     if target.is_content_editable() {

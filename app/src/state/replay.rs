@@ -279,8 +279,8 @@ impl Run {
             .iter()
             .rposition(|s| s.steps <= steps && s.applied <= applied)
             .unwrap_or(0);
-        let better = (self.snapshots[snap].steps, self.snapshots[snap].applied)
-            > (here.steps, here.applied);
+        let better =
+            (self.snapshots[snap].steps, self.snapshots[snap].applied) > (here.steps, here.applied);
         if behind || better {
             self.restore(snap);
         }
@@ -288,7 +288,10 @@ impl Run {
         self.run_quietly(|run| {
             loop {
                 while run.applied < applied
-                    && run.log.get(run.applied).is_some_and(|e| e.steps == run.steps)
+                    && run
+                        .log
+                        .get(run.applied)
+                        .is_some_and(|e| e.steps == run.steps)
                 {
                     run.apply_next_entry();
                 }
@@ -332,9 +335,7 @@ impl Run {
     // ---- internals ----
 
     fn next_entry_at_this_step(&self) -> Option<&Entry> {
-        self.log
-            .get(self.applied)
-            .filter(|e| e.steps == self.steps)
+        self.log.get(self.applied).filter(|e| e.steps == self.steps)
     }
 
     fn apply_next_entry(&mut self) -> Option<Value> {

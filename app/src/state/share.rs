@@ -173,7 +173,9 @@ impl Shared {
                 | SimAction::Restart(i)
                 | SimAction::Pause(i)
                 | SimAction::Resume(i) => bad_node(*i),
-                SimAction::Partition(group) => group.is_empty() || group.iter().any(|&i| bad_node(i)),
+                SimAction::Partition(group) => {
+                    group.is_empty() || group.iter().any(|&i| bad_node(i))
+                }
                 SimAction::Command { node, args, .. } => bad_node(*node) || args.is_empty(),
                 SimAction::Heal | SimAction::Drop(_) => false,
             };
@@ -199,7 +201,12 @@ impl Shared {
 fn parse_cursor(text: &str) -> Result<Cursor, String> {
     let bad = || format!("the time \"{text}\" is not STEPS.ACTIONS.MS");
     let mut parts = text.split('.');
-    let mut next = || parts.next().and_then(|p| p.parse::<u64>().ok()).ok_or_else(bad);
+    let mut next = || {
+        parts
+            .next()
+            .and_then(|p| p.parse::<u64>().ok())
+            .ok_or_else(bad)
+    };
     let steps = next()?;
     let applied = next()? as usize;
     let ms = next()?;

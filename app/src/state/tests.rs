@@ -40,7 +40,10 @@ fn starts_with_the_default_cluster_formed() {
 fn ticks_advance_by_real_time_times_speed_only_while_playing() {
     let mut m = model();
     let t0 = m.run.sim().now();
-    assert!(!m.apply(Action::Tick { real_ms: 16.0 }), "paused: nothing changes");
+    assert!(
+        !m.apply(Action::Tick { real_ms: 16.0 }),
+        "paused: nothing changes"
+    );
     assert_eq!(m.run.sim().now(), t0);
     m.apply(Action::Play);
     m.apply(Action::SetSpeed(1.0)); // 10×
@@ -135,9 +138,17 @@ fn acting_in_the_past_forks_the_run() {
     let t = m.run.sim().now();
     m.apply(Action::SeekTime(t.ms() - 3_000));
     assert_eq!(m.status(1), Status::Up);
-    assert_eq!(m.run.log().len(), 1, "the future is kept until a new action");
+    assert_eq!(
+        m.run.log().len(),
+        1,
+        "the future is kept until a new action"
+    );
     m.apply(Action::Sim(SimAction::Crash(2)));
-    assert_eq!(m.run.log().len(), 1, "the new action replaced the old future");
+    assert_eq!(
+        m.run.log().len(),
+        1,
+        "the new action replaced the old future"
+    );
     assert_eq!(m.run.log()[0].action, SimAction::Crash(2));
     assert_eq!(m.run.horizon().time, m.run.sim().now());
 }
@@ -169,7 +180,8 @@ fn scrubbing_back_and_forth_reproduces_the_run_exactly() {
     m.apply(Action::Sim(SimAction::Crash(0)));
     m.apply(Action::Skip(25_000));
     let end = m.run.sim().now();
-    let fingerprint = |m: &Model| clusterlab_core::sim::fingerprint(m.run.sim().trace(), m.run.sim());
+    let fingerprint =
+        |m: &Model| clusterlab_core::sim::fingerprint(m.run.sim().trace(), m.run.sim());
     let at_end = fingerprint(&m);
     m.apply(Action::SeekTime(end.ms() - 20_000));
     assert!(m.run.sim().trace().len() < m.run.sim().trace().len() + 1);
@@ -184,7 +196,13 @@ fn console_prints_moved_and_follows_it_with_dash_c() {
     let b = name_index(&m, "B");
     m.apply(Action::Console(ConsoleAction::SetTarget(b)));
     let out = console(&mut m, "GET user:1000");
-    assert_eq!(out, ["127.0.0.1:7001> GET user:1000", "(error) MOVED 1649 127.0.0.1:7000"]);
+    assert_eq!(
+        out,
+        [
+            "127.0.0.1:7001> GET user:1000",
+            "(error) MOVED 1649 127.0.0.1:7000"
+        ]
+    );
     m.apply(Action::Console(ConsoleAction::SetFollow(true)));
     let out = console(&mut m, "SET user:1000 hello");
     assert_eq!(
@@ -216,7 +234,10 @@ fn console_history_and_errors() {
     assert_eq!(m.console.draft, "CLUSTER KEYSLOT user:1000");
     m.apply(Action::Console(ConsoleAction::HistoryNext));
     assert_eq!(m.console.draft, "");
-    assert_eq!(console(&mut m, "GET \"unbalanced")[1], "Invalid argument(s)");
+    assert_eq!(
+        console(&mut m, "GET \"unbalanced")[1],
+        "Invalid argument(s)"
+    );
     assert_eq!(
         console(&mut m, "CLUSTER KEYSLOT {user1000}.following")[1],
         "(integer) 3443"
@@ -224,7 +245,10 @@ fn console_history_and_errors() {
     m.apply(Action::Sim(SimAction::Crash(0)));
     let out = console(&mut m, "PING");
     assert_eq!(out[0], "not connected> PING");
-    assert_eq!(out[1], "Could not connect to Redis at 127.0.0.1:7000: Connection refused");
+    assert_eq!(
+        out[1],
+        "Could not connect to Redis at 127.0.0.1:7000: Connection refused"
+    );
     let out = console(&mut m, "redis-cli -c -p 7002");
     assert_eq!(out.len(), 1);
     assert!(m.console.follow);
@@ -270,10 +294,17 @@ fn a_shared_link_reproduces_the_state() {
 
 #[test]
 fn a_bad_link_shows_the_default_scenario_with_a_message() {
-    for link in ["#v0&p=3x1", "#garbage", "#v1&p=3x1&s=1&c=10.2.9000&a=1.1.x0"] {
+    for link in [
+        "#v0&p=3x1",
+        "#garbage",
+        "#v1&p=3x1&s=1&c=10.2.9000&a=1.1.x0",
+    ] {
         let m = Model::from_link(link);
         let notice = m.notice.clone().expect("a notice");
-        assert!(notice.starts_with("This link could not be opened"), "{notice}");
+        assert!(
+            notice.starts_with("This link could not be opened"),
+            "{notice}"
+        );
         assert_eq!(m.picture.nodes.len(), 6);
     }
     let m = Model::from_link("#v1&p=3x1&s=1&c=0.1.5000&a=0.5000.x9");
@@ -317,7 +348,32 @@ fn reset_and_seed_rebuild_the_run() {
     assert_eq!(m.key, "{user1000}.following", "the key survives a reset");
     m.apply(Action::SetSeed(7));
     assert_eq!(m.run.scenario().seed, 7);
-    m.apply(Action::SetPreset(Preset { masters: 5, replicas: 1 }));
+    m.apply(Action::SetPreset(Preset {
+        masters: 5,
+        replicas: 1,
+    }));
     assert_eq!(m.picture.nodes.len(), 10);
     assert_eq!(m.run.scenario().seed, 7);
+}
+
+/// Prints links to interesting moments, for screenshots: `cargo test -p clusterlab-app
+/// print_links -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn print_links() {
+    let mut m = model();
+    m.apply(Action::Sim(SimAction::Crash(0)));
+    m.apply(Action::Skip(16_000));
+    println!("pfail: #{}", m.share_fragment());
+    m.apply(Action::Skip(2_500));
+    println!("fail: #{}", m.share_fragment());
+    m.apply(Action::Skip(10_000));
+    println!("promoted: #{}", m.share_fragment());
+    let b = name_index(&m, "B");
+    m.apply(Action::Console(ConsoleAction::SetTarget(b)));
+    m.apply(Action::Console(ConsoleAction::SetFollow(true)));
+    console(&mut m, "SET user:1000 x");
+    m.apply(Action::TogglePartitionMember(2));
+    m.apply(Action::CutPartition);
+    println!("partition: #{}", m.share_fragment());
 }

@@ -17,16 +17,23 @@ fn cluster() -> Sim {
 fn shards_sit_on_spokes_masters_inside() {
     let spots = layout(3, 1);
     assert_eq!(spots.len(), 6);
-    let centre = (VIEW_W / 2.0, VIEW_H / 2.0);
+    // The wheel's centre is the masters' centroid.
+    let centre = (
+        (spots[0].0 + spots[1].0 + spots[2].0) / 3.0,
+        (spots[0].1 + spots[1].1 + spots[2].1) / 3.0,
+    );
     let dist = |p: (f64, f64)| ((p.0 - centre.0).powi(2) + (p.1 - centre.1).powi(2)).sqrt();
     for m in 0..3 {
         let (master, replica) = (spots[m], spots[m + 3]);
         assert!(dist(master) < dist(replica), "replicas are outside");
         let angle = |p: (f64, f64)| (p.1 - centre.1).atan2(p.0 - centre.0);
-        assert!((angle(master) - angle(replica)).abs() < 1e-9, "on one spoke");
+        assert!(
+            (angle(master) - angle(replica)).abs() < 1e-9,
+            "on one spoke"
+        );
     }
-    // A is at the top.
-    assert!((spots[0].0 - centre.0).abs() < 1e-9 && spots[0].1 < centre.1);
+    // A is at the top, centred.
+    assert!((spots[0].0 - VIEW_W / 2.0).abs() < 1e-9 && spots[0].1 < spots[1].1);
     // Everything fits in the view, for big clusters too.
     for (m, r) in [(3, 2), (50, 1), (1, 0)] {
         for (x, y) in layout(m, r) {
@@ -55,7 +62,10 @@ fn picture_of_a_formed_cluster() {
     let p = picture(&sim, 3, 1);
     assert_eq!(p.nodes.len(), 6);
     let a = &p.nodes[0];
-    assert_eq!((a.name.as_str(), a.is_master, a.slots.clone()), ("A", true, vec![(0, 5460)]));
+    assert_eq!(
+        (a.name.as_str(), a.is_master, a.slots.clone()),
+        ("A", true, vec![(0, 5460)])
+    );
     assert_eq!(a.role_text(&p.nodes), "master");
     assert_eq!(p.nodes[3].role_text(&p.nodes), "replica of A");
     assert_eq!(a.state_text(), "ok");
@@ -65,7 +75,11 @@ fn picture_of_a_formed_cluster() {
     assert_eq!(p.owner(16383), Some(2));
     assert_eq!(
         p.ranges_by_owner(),
-        vec![(0, vec![(0, 5460)]), (1, vec![(5461, 10922)]), (2, vec![(10923, 16383)])]
+        vec![
+            (0, vec![(0, 5460)]),
+            (1, vec![(5461, 10922)]),
+            (2, vec![(10923, 16383)])
+        ]
     );
     assert_eq!(p.uncovered(), 0);
     assert_eq!((p.up_nodes, p.ok_nodes), (6, 6));
@@ -77,9 +91,10 @@ fn pfail_then_fail_are_counted_from_the_other_nodes_views() {
     sim.crash(0);
     let t = sim.now();
     sim.run_until_pred(t + 60_000, |s| {
-        s.nodes()[1].node.peer_flags().any(|(id, f)| {
-            id == s.node(0).id() && f.has(NodeFlags::PFAIL)
-        })
+        s.nodes()[1]
+            .node
+            .peer_flags()
+            .any(|(id, f)| id == s.node(0).id() && f.has(NodeFlags::PFAIL))
     });
     let p = picture(&sim, 3, 1);
     assert_eq!(p.nodes[0].suspicion(), Suspicion::Pfail);
@@ -128,14 +143,25 @@ fn slot_map_pixels_follow_owners_and_marks() {
 fn key_tracer_highlights_the_hash_tag() {
     let p = picture(&cluster(), 3, 1);
     let t = key_trace("user:1000", &p);
-    assert_eq!((t.slot, t.tagged, t.hashed.as_str()), (1649, false, "user:1000"));
+    assert_eq!(
+        (t.slot, t.tagged, t.hashed.as_str()),
+        (1649, false, "user:1000")
+    );
     assert!(t.bytes.iter().all(|b| b.hashed && !b.brace));
     assert_eq!(t.crc & 16383, 1649);
     assert_eq!(t.owner, Some(0));
 
     let t = key_trace("{user1000}.following", &p);
-    assert_eq!((t.slot, t.tagged, t.hashed.as_str()), (3443, true, "user1000"));
-    let hashed: String = t.bytes.iter().filter(|b| b.hashed).map(|b| b.text.as_str()).collect();
+    assert_eq!(
+        (t.slot, t.tagged, t.hashed.as_str()),
+        (3443, true, "user1000")
+    );
+    let hashed: String = t
+        .bytes
+        .iter()
+        .filter(|b| b.hashed)
+        .map(|b| b.text.as_str())
+        .collect();
     assert_eq!(hashed, "user1000");
     assert!(t.bytes[0].brace && t.bytes[9].brace && !t.bytes[10].brace);
 
@@ -151,7 +177,12 @@ fn messages_have_a_shape_and_a_label_per_type() {
     let styles: Vec<MsgStyle> = LEGEND.iter().map(|&k| msg_style(k)).collect();
     for (i, a) in styles.iter().enumerate() {
         for b in &styles[i + 1..] {
-            assert!(a.colour != b.colour, "{} and {} share a colour", a.label, b.label);
+            assert!(
+                a.colour != b.colour,
+                "{} and {} share a colour",
+                a.label,
+                b.label
+            );
         }
     }
     assert_eq!(msg_style(Some(MsgType::Fail)).shape, Shape::Square);
@@ -176,7 +207,10 @@ fn glyphs_move_from_sender_to_receiver() {
         deliver_at: Time(2),
         bytes: 2256,
     };
-    let live = |born| LiveFlight { flight: flight.clone(), born };
+    let live = |born| LiveFlight {
+        flight: flight.clone(),
+        born,
+    };
     let g = flight_glyphs(&[live(0.0), live(-1000.0)], 350.0, 700.0, &p);
     assert_eq!(g.len(), 1, "the old one has arrived");
     assert!((g[0].progress - 0.5).abs() < 1e-9);
@@ -243,7 +277,11 @@ fn narration_picks_the_state_changes() {
     let mut sim = cluster();
     sim.crash(0);
     sim.run_until(sim.now() + 40_000);
-    let lines: Vec<String> = sim.trace().iter().filter_map(|e| narrate(e, &sim)).collect();
+    let lines: Vec<String> = sim
+        .trace()
+        .iter()
+        .filter_map(|e| narrate(e, &sim))
+        .collect();
     assert!(lines.iter().any(|l| l.contains("flags A as PFAIL")));
     assert!(lines.iter().any(|l| l.contains("marks A as FAIL")));
     assert!(lines.iter().any(|l| l.contains("A1 wins the election")));
