@@ -8,7 +8,7 @@ use crate::components::{
     BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, FaultsPanel, Help, KeyTracer,
     Legend, ScenarioBar, SlotMap, TextTwin, Timeline,
 };
-use crate::hooks::{prefers_reduced_motion, use_animation_clock, use_shortcuts};
+use crate::hooks::{use_animation_clock, use_media_preferences, use_shortcuts};
 use crate::state::{Action, AppState, Model};
 use crate::view_model;
 
@@ -27,14 +27,7 @@ pub fn App() -> Html {
     let playing = state.model().playing;
     use_animation_clock(playing, dispatch.clone());
     use_shortcuts(dispatch.clone(), console_input.clone());
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| {
-            if prefers_reduced_motion() {
-                dispatch.dispatch(Action::SetReducedMotion(true));
-            }
-        });
-    }
+    use_media_preferences(dispatch.clone());
     let share = {
         let state = state.clone();
         Callback::from(move |_: ()| state.model().share_fragment())
@@ -116,7 +109,7 @@ pub fn App() -> Html {
                             reduced_motion={m.reduced_motion}
                         />
                         <p class="caption" aria-live="polite" data-testid="narration">{ m.narration.clone() }</p>
-                        <Legend />
+                        <Legend open={!m.compact} />
                         <SlotMap
                             picture={picture.clone()}
                             hover={hover}

@@ -18,7 +18,7 @@ use clusterlab_core::sim::{Scenario, Status};
 use clusterlab_core::Time;
 use yew::Reducible;
 
-use crate::view_model::{self, LogLine, Picture};
+use crate::view_model::{self, Layout, LogLine, Picture};
 use console::{Console, ConsoleAction};
 use replay::{Flight, Run, SimAction};
 use share::{Preset, Shared};
@@ -86,6 +86,8 @@ pub enum Action {
     ToggleHelp,
     CloseHelp,
     SetReducedMotion(bool),
+    /// The screen became narrow (or wide again).
+    SetCompact(bool),
     DismissNotice,
 }
 
@@ -119,6 +121,8 @@ pub struct Model {
     pub console: Rc<Console>,
     pub help_open: bool,
     pub reduced_motion: bool,
+    /// A narrow screen: bigger nodes without side labels, legend folded.
+    pub compact: bool,
     /// A message for the user (a bad shared link, a scenario that cannot be built).
     pub notice: Option<String>,
     /// What the cluster looks like now; rebuilt when the trace grows or after an action.
@@ -165,6 +169,7 @@ impl Model {
             console: Rc::new(Console::new(0)),
             help_open: false,
             reduced_motion: false,
+            compact: false,
             notice,
             picture: Rc::new(Picture::default()),
             log_lines: Rc::new(Vec::new()),
@@ -333,6 +338,14 @@ impl Model {
                 self.help_open = false;
             }
             Action::SetReducedMotion(on) => self.reduced_motion = on,
+            Action::SetCompact(on) => {
+                if self.compact == on {
+                    return false;
+                }
+                self.compact = on;
+                self.dirty = true;
+                self.refresh();
+            }
             Action::DismissNotice => self.notice = None,
         }
         true
@@ -347,6 +360,9 @@ impl Model {
         let mut fresh = Model::with(preset, seed);
         fresh.speed_log = self.speed_log;
         fresh.reduced_motion = self.reduced_motion;
+        fresh.compact = self.compact;
+        fresh.dirty = true;
+        fresh.refresh();
         fresh.key = std::mem::take(&mut self.key);
         fresh.playing = self.playing;
         let target = self.console.target;
@@ -437,11 +453,11 @@ impl Model {
             }
         }
         self.trace_seen = len;
-        self.picture = Rc::new(view_model::picture(
-            sim,
-            self.preset.masters,
-            self.preset.replicas,
-        ));
+        let layout = Layout {
+            compact: self.compact,
+            ..Layout::new(self.preset.masters, self.preset.replicas)
+        };
+        self.picture = Rc::new(view_model::picture(sim, layout));
         self.log_lines = Rc::new(view_model::log_lines(sim, LOG_LINES));
     }
 }

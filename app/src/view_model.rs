@@ -26,7 +26,60 @@ pub const NO_OWNER: u16 = u16::MAX;
 ///
 /// Each original shard (a master and its replicas) sits on one spoke of a wheel: masters on
 /// the inner ring, their replicas further out.
-pub fn layout(masters: usize, replicas: usize) -> Vec<(f64, f64)> {
+/// How the cluster is laid out: its shape, and whether the screen is narrow (`compact`:
+/// bigger nodes, no text labels beside them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    pub masters: usize,
+    pub replicas: usize,
+    pub compact: bool,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout::new(3, 1)
+    }
+}
+
+impl Layout {
+    pub fn new(masters: usize, replicas: usize) -> Layout {
+        Layout {
+            masters: masters.max(1),
+            replicas,
+            compact: false,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.masters * (1 + self.replicas)
+    }
+
+    /// Node glyph radius: smaller for big clusters, bigger on narrow screens.
+    pub fn radius(&self) -> f64 {
+        let total = self.total();
+        let r = if total <= 12 {
+            32.0
+        } else {
+            (32.0 * (12.0 / total as f64).sqrt()).max(8.0)
+        };
+        if self.compact {
+            r * 1.7
+        } else {
+            r
+        }
+    }
+
+    /// Whether role and slot labels are drawn beside the nodes.
+    pub fn labels(&self) -> bool {
+        !self.compact && self.total() <= 12
+    }
+
+    pub fn positions(&self) -> Vec<(f64, f64)> {
+        layout(self.masters, self.replicas, self.radius(), self.labels())
+    }
+}
+
+fn layout(masters: usize, replicas: usize, r: f64, labels: bool) -> Vec<(f64, f64)> {
     let total = masters * (1 + replicas);
     let r_in = if masters == 1 { 0.0 } else { 0.55 };
     let spoke = std::f64::consts::TAU / masters.max(1) as f64;
@@ -49,11 +102,11 @@ pub fn layout(masters: usize, replicas: usize) -> Vec<(f64, f64)> {
             }
         })
         .collect();
-    fit(&wheel, node_radius(total))
+    fit(&wheel, r, labels)
 }
 
 /// Scales and centres points into the view, leaving room for labels around the nodes.
-fn fit(points: &[(f64, f64)], r: f64) -> Vec<(f64, f64)> {
+fn fit(points: &[(f64, f64)], r: f64, labels: bool) -> Vec<(f64, f64)> {
     let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for &(x, y) in points {
         x0 = x0.min(x);
@@ -62,10 +115,10 @@ fn fit(points: &[(f64, f64)], r: f64) -> Vec<(f64, f64)> {
         y1 = y1.max(y);
     }
     // Labels: a badge above each node, two lines of text below (only drawn when nodes are big).
-    let (pad_x, pad_top, pad_bottom) = if r >= 20.0 {
+    let (pad_x, pad_top, pad_bottom) = if labels {
         (r + 90.0, r + 50.0, r + 50.0)
     } else {
-        (r + 10.0, r + 10.0, r + 10.0)
+        (r + 12.0, r + 40.0, r + 12.0)
     };
     let (w, h) = ((x1 - x0).max(1e-9), (y1 - y0).max(1e-9));
     let scale = ((VIEW_W - 2.0 * pad_x) / w).min((VIEW_H - pad_top - pad_bottom) / h);
@@ -75,15 +128,6 @@ fn fit(points: &[(f64, f64)], r: f64) -> Vec<(f64, f64)> {
         .iter()
         .map(|&(x, y)| (ox + x * scale, oy + y * scale))
         .collect()
-}
-
-/// Node glyph radius for a cluster of `total` nodes.
-pub fn node_radius(total: usize) -> f64 {
-    if total <= 12 {
-        32.0
-    } else {
-        (32.0 * (12.0 / total as f64).sqrt()).max(8.0)
-    }
 }
 
 /// The original shard of node `idx`: masters are 0..masters, replica `r` follows master
@@ -255,8 +299,7 @@ impl NodeCard {
 /// The whole cluster as drawn.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Picture {
-    pub masters: usize,
-    pub replicas: usize,
+    pub layout: Layout,
     pub nodes: Vec<NodeCard>,
     /// Owner of each slot: the master with the highest configEpoch that claims it (the rule
     /// Redis resolves conflicts with), or [`NO_OWNER`].
@@ -307,14 +350,14 @@ impl Picture {
     }
 }
 
-/// Builds the picture of `sim` (a cluster formed as `masters` × (1 + `replicas`)). Reads each node's own beliefs through cheap accessors,
+/// Builds the picture of `sim`, a cluster formed as `layout` says. Reads each node's own beliefs through cheap accessors,
 /// so it stays fast for large clusters.
-pub fn picture(sim: &Sim, masters: usize, replicas: usize) -> Picture {
+pub fn picture(sim: &Sim, layout: Layout) -> Picture {
     let nodes = sim.nodes();
     let total = nodes.len();
-    let masters = masters.max(1);
-    let spots = layout(masters, replicas);
-    let r = node_radius(total);
+    let masters = layout.masters;
+    let spots = layout.positions();
+    let r = layout.radius();
     let (mut pfail_by, mut fail_by) = (vec![0usize; total], vec![0usize; total]);
     let mut up = 0;
     let mut ok = 0;
@@ -402,8 +445,7 @@ pub fn picture(sim: &Sim, masters: usize, replicas: usize) -> Picture {
     cuts.sort_unstable();
     cuts.dedup();
     Picture {
-        masters,
-        replicas,
+        layout,
         nodes: cards,
         owners,
         migrating,

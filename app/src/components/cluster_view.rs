@@ -38,6 +38,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     html! {
         <div class="cluster-view">
             <svg viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="group"
+                class={classes!(p.layout.compact.then_some("compact"))}
                 aria-label="Cluster nodes" data-testid="cluster-view">
                 <title>{ "Cluster view" }</title>
                 <desc>{ summary }</desc>
@@ -161,7 +162,8 @@ struct NodeGlyphsProps {
 fn NodeGlyphs(props: &NodeGlyphsProps) -> Html {
     let dispatch = use_dispatch();
     let nodes = &props.picture.nodes;
-    let small = nodes.len() > 12;
+    let labels = props.picture.layout.labels();
+    let compact = props.picture.layout.compact;
     html! {
         <g class="nodes">
             { for nodes.iter().map(|n| {
@@ -180,7 +182,7 @@ fn NodeGlyphs(props: &NodeGlyphsProps) -> Html {
                         }
                     })
                 };
-                node_glyph(n, nodes, props.selected == Some(n.idx), small, select, on_key)
+                node_glyph(n, nodes, props.selected == Some(n.idx), (labels, compact), select, on_key)
             }) }
         </g>
     }
@@ -190,7 +192,7 @@ fn node_glyph(
     n: &NodeCard,
     nodes: &[NodeCard],
     selected: bool,
-    small: bool,
+    (labels, compact): (bool, bool),
     onclick: Callback<MouseEvent>,
     onkeydown: Callback<KeyboardEvent>,
 ) -> Html {
@@ -252,10 +254,10 @@ fn node_glyph(
     };
     // Labels sit on the outer side: below the node, or above it for nodes at the top (then the
     // badge and the status go below).
-    let (label_y1, label_y2, mark_y, badge_y) = if n.label_above {
-        (-r - 26.0, -r - 10.0, r + 22.0, r + 40.0)
-    } else {
-        (r + 20.0, r + 36.0, -r - 12.0, -r - 36.0)
+    let (label_y1, label_y2, mark_y, badge_y) = match (n.label_above, compact) {
+        (_, true) => (0.0, 0.0, r + 30.0, -r - 26.0),
+        (true, false) => (-r - 26.0, -r - 10.0, r + 22.0, r + 40.0),
+        (false, false) => (r + 20.0, r + 36.0, -r - 12.0, -r - 36.0),
     };
     let status_mark = match n.status {
         Status::Up => html! {},
@@ -284,12 +286,12 @@ fn node_glyph(
             { shape }
             { ring }
             <text class="name" text-anchor="middle" dominant-baseline="central" fill={n.ink}>{ &n.name }</text>
-            if !small {
+            if labels {
                 <text class="role" y={label_y1.to_string()} text-anchor="middle">{ role_line }</text>
                 <text class="slots" y={label_y2.to_string()} text-anchor="middle">{ ranges_text(&n.slots, 2) }</text>
             }
             if let Some((text, class)) = badge {
-                <g class={class} transform={format!("translate(0,{badge_y:.1})")}>
+                <g class={class} transform={format!("translate(0,{badge_y:.1}) scale({})", if compact { 1.7 } else { 1.0 })}>
                     <rect x="-44" y="-11" width="88" height="22" rx="11" />
                     <text text-anchor="middle" dominant-baseline="central">{ text }</text>
                 </g>

@@ -23,10 +23,16 @@ fn icon(shape: Shape, colour: &'static str) -> Html {
     html! { <svg class="icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">{ body }</svg> }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct LegendProps {
+    /// Unfolded at first (folded on narrow screens).
+    pub open: bool,
+}
+
 #[function_component]
-pub fn Legend() -> Html {
+pub fn Legend(props: &LegendProps) -> Html {
     html! {
-        <details class="legend" open=true>
+        <details class="legend" open={props.open}>
             <summary>{ "Legend" }</summary>
             <ul class="legend-messages" aria-label="Message types">
                 { for LEGEND.iter().map(|&kind| {

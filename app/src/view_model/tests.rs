@@ -4,6 +4,12 @@ use super::*;
 use crate::state::share::Preset;
 use clusterlab_core::sim::Scenario;
 
+const SIX: Layout = Layout {
+    masters: 3,
+    replicas: 1,
+    compact: false,
+};
+
 fn cluster() -> Sim {
     Scenario {
         write_every_ms: None,
@@ -15,7 +21,7 @@ fn cluster() -> Sim {
 
 #[test]
 fn shards_sit_on_spokes_masters_inside() {
-    let spots = layout(3, 1);
+    let spots = SIX.positions();
     assert_eq!(spots.len(), 6);
     // The wheel's centre is the masters' centroid.
     let centre = (
@@ -36,11 +42,17 @@ fn shards_sit_on_spokes_masters_inside() {
     assert!((spots[0].0 - VIEW_W / 2.0).abs() < 1e-9 && spots[0].1 < spots[1].1);
     // Everything fits in the view, for big clusters too.
     for (m, r) in [(3, 2), (50, 1), (1, 0)] {
-        for (x, y) in layout(m, r) {
-            assert!((0.0..=VIEW_W).contains(&x) && (0.0..=VIEW_H).contains(&y));
+        for compact in [false, true] {
+            let layout = Layout { compact, ..Layout::new(m, r) };
+            let rad = layout.radius();
+            for (x, y) in layout.positions() {
+                assert!((rad..=VIEW_W - rad).contains(&x) && (rad..=VIEW_H - rad).contains(&y));
+            }
         }
     }
-    assert!(node_radius(100) < node_radius(6));
+    assert!(Layout::new(50, 1).radius() < SIX.radius());
+    assert!(Layout { compact: true, ..SIX }.radius() > SIX.radius());
+    assert!(!Layout::new(50, 1).labels() && SIX.labels());
 }
 
 #[test]
@@ -59,7 +71,7 @@ fn shards_share_a_hue_and_replicas_are_lighter() {
 #[test]
 fn picture_of_a_formed_cluster() {
     let sim = cluster();
-    let p = picture(&sim, 3, 1);
+    let p = picture(&sim, SIX);
     assert_eq!(p.nodes.len(), 6);
     let a = &p.nodes[0];
     assert_eq!(
@@ -96,12 +108,12 @@ fn pfail_then_fail_are_counted_from_the_other_nodes_views() {
             .peer_flags()
             .any(|(id, f)| id == s.node(0).id() && f.has(NodeFlags::PFAIL))
     });
-    let p = picture(&sim, 3, 1);
+    let p = picture(&sim, SIX);
     assert_eq!(p.nodes[0].suspicion(), Suspicion::Pfail);
     assert!(p.nodes[0].state_text().starts_with("crashed, PFAIL ("));
     assert_eq!(p.nodes[0].observers, 5);
     sim.run_until(sim.now() + 20_000);
-    let p = picture(&sim, 3, 1);
+    let p = picture(&sim, SIX);
     assert_eq!(p.nodes[0].suspicion(), Suspicion::Fail);
     assert_eq!(p.nodes[0].state_text(), "crashed, FAIL (5 of 5)");
     // A1 won: its epoch is higher than A's, so it owns A's old slots.
@@ -120,7 +132,7 @@ fn ranges_as_text() {
 #[test]
 fn slot_map_pixels_follow_owners_and_marks() {
     let mut sim = cluster();
-    let p = picture(&sim, 3, 1);
+    let p = picture(&sim, SIX);
     let px = slot_map_pixels(&p, &[1649]);
     assert_eq!(px.len(), 16384 * 4);
     let at = |px: &[u8], s: usize| (px[s * 4], px[s * 4 + 1], px[s * 4 + 2]);
@@ -128,7 +140,7 @@ fn slot_map_pixels_follow_owners_and_marks() {
     assert_eq!(at(&px, 16383), p.nodes[2].rgb);
     assert_eq!(at(&px, 1649), (0, 0, 0));
     sim.crash(1);
-    let p = picture(&sim, 3, 1);
+    let p = picture(&sim, SIX);
     let px = slot_map_pixels(&p, &[]);
     // Slot 5461 is column 85 of row 21: an even square keeps the colour, an odd one darkens.
     assert_eq!(at(&px, 5461), p.nodes[1].rgb);
@@ -141,7 +153,7 @@ fn slot_map_pixels_follow_owners_and_marks() {
 
 #[test]
 fn key_tracer_highlights_the_hash_tag() {
-    let p = picture(&cluster(), 3, 1);
+    let p = picture(&cluster(), SIX);
     let t = key_trace("user:1000", &p);
     assert_eq!(
         (t.slot, t.tagged, t.hashed.as_str()),
@@ -197,7 +209,7 @@ fn messages_have_a_shape_and_a_label_per_type() {
 #[test]
 fn glyphs_move_from_sender_to_receiver() {
     let sim = cluster();
-    let p = picture(&sim, 3, 1);
+    let p = picture(&sim, SIX);
     let flight = Flight {
         id: 1,
         from: 0,
@@ -224,7 +236,7 @@ fn paused_glyphs_show_the_real_queue() {
     while sim.in_flight().next().is_none() {
         sim.step();
     }
-    let p = picture(&sim, 3, 1);
+    let p = picture(&sim, SIX);
     let g = queue_glyphs(&sim, &p);
     assert_eq!(g.len(), sim.in_flight().count());
     assert!(g.iter().all(|g| (0.0..=1.0).contains(&g.progress)));
@@ -235,7 +247,7 @@ fn paused_glyphs_show_the_real_queue() {
 #[test]
 fn beliefs_of_a_node_and_where_they_differ() {
     let mut sim = cluster();
-    let p = picture(&sim, 3, 1);
+    let p = picture(&sim, SIX);
     let b = beliefs(&sim, 1, &p).expect("B exists");
     assert_eq!(b.name, "B");
     assert_eq!(b.rows.len(), 6);
@@ -246,7 +258,7 @@ fn beliefs_of_a_node_and_where_they_differ() {
     assert!(b.cluster_nodes.contains("myself,master"));
 
     sim.crash(0);
-    let p = picture(&sim, 3, 1);
+    let p = picture(&sim, SIX);
     let b = beliefs(&sim, 1, &p).unwrap();
     let a = b.rows.iter().find(|r| r.name == "A").unwrap();
     assert_eq!(a.differs, ["A is crashed but not flagged yet"]);
@@ -257,7 +269,7 @@ fn beliefs_of_a_node_and_where_they_differ() {
     let mut saw_ledger = false;
     while sim.now() < t + 40_000 {
         sim.run_until(sim.now() + 50);
-        let p = picture(&sim, 3, 1);
+        let p = picture(&sim, SIX);
         let b = beliefs(&sim, 1, &p).unwrap();
         if let Some(l) = b.ledger.iter().find(|l| l.about == "A") {
             assert_eq!(l.needed, 2);
@@ -269,7 +281,7 @@ fn beliefs_of_a_node_and_where_they_differ() {
         }
     }
     assert!(saw_ledger && saw_election);
-    assert!(beliefs(&sim, 99, &picture(&sim, 3, 1)).is_none());
+    assert!(beliefs(&sim, 99, &picture(&sim, SIX)).is_none());
 }
 
 #[test]
