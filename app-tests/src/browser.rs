@@ -62,12 +62,20 @@ impl Browser {
 
     /// Opens the app afresh at `#fragment` (a shared link).
     pub async fn open_fragment(&self, fragment: &str) -> Outcome {
+        self.open(&format!("#{fragment}")).await
+    }
+
+    /// Opens the app afresh with `suffix` after its address (`?bench#v1&p=50x1&s=1`).
+    pub async fn open(&self, suffix: &str) -> Outcome {
         // A new fragment alone would not reload the page.
         self.client.goto("about:blank").await?;
-        self.client
-            .goto(&format!("{}#{fragment}", self.url))
-            .await?;
+        self.client.goto(&format!("{}{suffix}", self.url)).await?;
         Ok(())
+    }
+
+    /// Runs `script` in the page (a function body; `return` gives the result).
+    pub async fn eval(&self, script: &str) -> Result<serde_json::Value, Box<dyn Error>> {
+        Ok(self.client.execute(script, vec![]).await?)
     }
 
     /// Attribute `name` of `data-testid=testid` now.

@@ -8,7 +8,7 @@ use crate::components::{
     BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, FaultsPanel, Help, KeyTracer,
     Legend, ScenarioBar, SlotMap, TextTwin, Timeline,
 };
-use crate::hooks::{use_animation_clock, use_media_preferences, use_shortcuts};
+use crate::hooks::{bench, use_animation_clock, use_media_preferences, use_shortcuts};
 use crate::state::{Action, AppState, Model};
 use crate::view_model;
 
@@ -19,15 +19,47 @@ fn location_hash() -> String {
         .unwrap_or_default()
 }
 
+/// The page. It renders a first frame at once, then forms the cluster (a 100-node one takes
+/// seconds) and shows the playground.
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(|| AppState::new(Model::from_link(&location_hash())));
+    let ready = use_state(|| false);
+    {
+        let ready = ready.clone();
+        use_effect_with((), move |_| {
+            bench::first_render();
+            // Long enough for the browser to paint the message first.
+            let later = gloo_timers::callback::Timeout::new(30, move || ready.set(true));
+            move || drop(later)
+        });
+    }
+    if *ready {
+        html! { <Playground /> }
+    } else {
+        html! {
+            <div class="app loading">
+                <h1>{ "clusterlab" }</h1>
+                <p aria-live="polite">{ "Forming the cluster, like redis-cli --cluster create…" }</p>
+            </div>
+        }
+    }
+}
+
+#[function_component]
+fn Playground() -> Html {
+    let state = use_reducer(|| {
+        let mut model = Model::from_link(&location_hash());
+        model.frame_clock = Some(crate::hooks::now_ms);
+        AppState::new(model)
+    });
     let dispatch: Dispatch = state.dispatcher();
     let console_input = use_node_ref();
     let playing = state.model().playing;
     use_animation_clock(playing, dispatch.clone());
     use_shortcuts(dispatch.clone(), console_input.clone());
     use_media_preferences(dispatch.clone());
+    use_effect_with((), |_| bench::cluster_shown());
+    use_effect(bench::frame_done);
     let share = {
         let state = state.clone();
         Callback::from(move |_: ()| state.model().share_fragment())

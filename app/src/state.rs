@@ -32,6 +32,9 @@ pub const SPEED_STEP_LOG: f64 = 0.25;
 const MAX_FRAME_MS: f64 = 100.0;
 /// Simulator events per animation frame at most; past it playback falls behind (and says so).
 pub const STEPS_PER_FRAME: u64 = 6000;
+/// Real ms a frame may spend simulating (when the model has a clock): the rest of a 60 fps
+/// frame is left for drawing. Past it, playback falls behind rather than stutter.
+pub const FRAME_BUDGET_MS: f64 = 7.0;
 /// Messages kept for drawing at most (the newest win).
 const MAX_FLIGHTS: usize = 400;
 /// Event-log lines kept for display.
@@ -111,6 +114,9 @@ pub struct Model {
     pub lagging: bool,
     /// Simulated ms owed to the clock (sub-millisecond frames at slow speeds).
     owed_ms: f64,
+    /// A real-time clock in ms (`performance.now()` in the browser), to keep frames within
+    /// [`FRAME_BUDGET_MS`]. `None` (tests): only [`STEPS_PER_FRAME`] limits a frame.
+    pub frame_clock: Option<fn() -> f64>,
     /// Real ms of playback so far: the clock messages are animated against.
     pub anim_clock: f64,
     pub flights: Rc<Vec<LiveFlight>>,
@@ -160,6 +166,7 @@ impl Model {
             speed_log: 0.0,
             lagging: false,
             owed_ms: 0.0,
+            frame_clock: None,
             anim_clock: 0.0,
             flights: Rc::new(Vec::new()),
             selected: None,
@@ -194,7 +201,10 @@ impl Model {
                 }
                 match shared.validate(model.run.sim().nodes().len()) {
                     Ok(()) => {
-                        model.run.load(shared.entries, shared.cursor);
+                        let Some(cursor) = shared.cursor else {
+                            return model;
+                        };
+                        model.run.load(shared.entries, cursor);
                         model.playing = false;
                         model.after_jump();
                         model.narration = format!(
@@ -272,7 +282,7 @@ impl Model {
             }
             Action::Skip(ms) => {
                 let target = self.run.sim().now() + ms;
-                self.run.run_to(target, u64::MAX);
+                self.run.run_to(target, u64::MAX, &mut || false);
                 self.after_jump();
             }
             Action::Sim(action) => {
@@ -361,6 +371,7 @@ impl Model {
         fresh.speed_log = self.speed_log;
         fresh.reduced_motion = self.reduced_motion;
         fresh.compact = self.compact;
+        fresh.frame_clock = self.frame_clock;
         fresh.dirty = true;
         fresh.refresh();
         fresh.key = std::mem::take(&mut self.key);
@@ -383,7 +394,14 @@ impl Model {
         self.owed_ms -= whole;
         let start = self.run.sim().now();
         let target = start + whole as u64;
-        let reached = self.run.run_to(target, STEPS_PER_FRAME);
+        let reached = match self.frame_clock {
+            Some(clock) => {
+                let deadline = clock() + FRAME_BUDGET_MS;
+                self.run
+                    .run_to(target, STEPS_PER_FRAME, &mut || clock() > deadline)
+            }
+            None => self.run.run_to(target, STEPS_PER_FRAME, &mut || false),
+        };
         self.lagging = !reached;
         if !reached {
             self.owed_ms = 0.0;

@@ -24,9 +24,11 @@ pub fn use_animation_clock(playing: bool, dispatch: Dispatch) {
             let mut last = now_ms();
             let tick = Interval::new(FRAME_MS, move || {
                 let now = now_ms();
+                super::bench::tick_started();
                 dispatch.dispatch(Action::Tick {
                     real_ms: now - last,
                 });
+                super::bench::tick_dispatched();
                 last = now;
             });
             *handle.borrow_mut() = Some(tick);

@@ -30,7 +30,10 @@ pub fn use_media_preferences(dispatch: Dispatch) {
         }
         let listener = narrow.map(|m| {
             EventListener::new(&m, "change", move |event| {
-                if let Some(m) = event.target().and_then(|t| t.dyn_into::<MediaQueryList>().ok()) {
+                if let Some(m) = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<MediaQueryList>().ok())
+                {
                     dispatch.dispatch(Action::SetCompact(m.matches()));
                 }
             })

@@ -2,6 +2,7 @@
 //! the reduced-motion preference.
 
 mod animation_clock;
+pub mod bench;
 mod media;
 mod shortcuts;
 

@@ -224,9 +224,10 @@ impl Run {
         true
     }
 
-    /// Runs until simulated time `t` (or until `budget` steps were taken). Logged actions
-    /// are applied where they happened. Returns whether `t` was reached.
-    pub fn run_to(&mut self, t: Time, budget: u64) -> bool {
+    /// Runs until simulated time `t`, or until `budget` steps were taken, or until
+    /// `out_of_time` says so (asked every 8 steps). Logged actions are applied where
+    /// they happened. Returns whether `t` was reached.
+    pub fn run_to(&mut self, t: Time, budget: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
         let mut taken = 0u64;
         loop {
             while self.next_entry_at_this_step().is_some_and(|e| e.time <= t) {
@@ -234,7 +235,7 @@ impl Run {
             }
             match self.sim.next_event_time() {
                 Some(next) if next <= t => {
-                    if taken >= budget {
+                    if taken >= budget || (taken % 8 == 7 && out_of_time()) {
                         self.touch_horizon();
                         return false;
                     }
@@ -264,7 +265,7 @@ impl Run {
         }
         self.flights.clear();
         self.run_quietly(|run| {
-            run.run_to(t, u64::MAX);
+            run.run_to(t, u64::MAX, &mut || false);
         });
     }
 

@@ -79,7 +79,8 @@ impl Preset {
 pub struct Shared {
     pub preset: Preset,
     pub seed: u64,
-    pub cursor: Cursor,
+    /// Where to go; `None` (no `c=` part): the start, playing, like a fresh page.
+    pub cursor: Option<Cursor>,
     pub entries: Vec<Entry>,
 }
 
@@ -89,22 +90,17 @@ impl Shared {
         Shared {
             preset: model.preset.clone(),
             seed: run.scenario().seed,
-            cursor: run.cursor(),
+            cursor: Some(run.cursor()),
             entries: run.log()[..run.cursor().applied].to_vec(),
         }
     }
 
     /// The URL fragment, without `#`.
     pub fn to_fragment(&self) -> String {
-        let c = &self.cursor;
-        let mut out = format!(
-            "{VERSION}&p={}&s={}&c={}.{}.{}",
-            self.preset,
-            self.seed,
-            c.steps,
-            c.applied,
-            c.time.ms()
-        );
+        let mut out = format!("{VERSION}&p={}&s={}", self.preset, self.seed);
+        if let Some(c) = &self.cursor {
+            out.push_str(&format!("&c={}.{}.{}", c.steps, c.applied, c.time.ms()));
+        }
         if !self.entries.is_empty() {
             out.push_str("&a=");
             let parts: Vec<String> = self.entries.iter().map(encode_entry).collect();
@@ -157,7 +153,7 @@ impl Shared {
         Ok(Some(Shared {
             preset: preset.ok_or("it names no scenario")?,
             seed: seed.ok_or("it has no seed")?,
-            cursor: cursor.ok_or("it has no time")?,
+            cursor,
             entries,
         }))
     }
@@ -187,11 +183,14 @@ impl Shared {
             }
             last = (e.steps, e.time);
         }
-        let c = &self.cursor;
-        if c.applied != self.entries.len() {
+        let (steps, applied, time) = match &self.cursor {
+            Some(c) => (c.steps, c.applied, c.time),
+            None => (0, 0, Time::ZERO),
+        };
+        if applied != self.entries.len() {
             return Err("its time does not match its list of actions".into());
         }
-        if (c.steps, c.time) < last {
+        if (steps, time) < last {
             return Err("its time is before its last action".into());
         }
         Ok(())
@@ -315,11 +314,11 @@ mod tests {
         Shared {
             preset: Preset::default(),
             seed: 42,
-            cursor: Cursor {
+            cursor: Some(Cursor {
                 steps: 900,
                 applied: 4,
                 time: Time(31_000),
-            },
+            }),
             entries: vec![
                 Entry {
                     steps: 10,
@@ -360,6 +359,21 @@ mod tests {
     }
 
     #[test]
+    fn a_link_without_time_starts_at_the_beginning() {
+        let shared = Shared::parse("#v1&p=50x1&s=3").unwrap().unwrap();
+        assert_eq!(
+            shared.preset,
+            Preset {
+                masters: 50,
+                replicas: 1
+            }
+        );
+        assert_eq!((shared.seed, shared.cursor), (3, None));
+        assert_eq!(shared.validate(100), Ok(()));
+        assert_eq!(shared.to_fragment(), "v1&p=50x1&s=3");
+    }
+
+    #[test]
     fn no_fragment_is_no_link() {
         assert_eq!(Shared::parse(""), Ok(None));
         assert_eq!(Shared::parse("#"), Ok(None));
@@ -380,7 +394,7 @@ mod tests {
     fn validation_catches_impossible_logs() {
         let mut shared = sample();
         assert!(shared.validate(3).unwrap_err().contains("does not exist"));
-        shared.cursor.applied = 2;
+        shared.cursor.as_mut().unwrap().applied = 2;
         assert!(shared.validate(6).unwrap_err().contains("does not match"));
         let mut shared = sample();
         shared.entries.swap(0, 3);

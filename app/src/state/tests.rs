@@ -61,6 +61,27 @@ fn ticks_advance_by_real_time_times_speed_only_while_playing() {
 }
 
 #[test]
+fn a_frame_out_of_time_falls_behind_and_says_so() {
+    fn frozen_late() -> f64 {
+        thread_local!(static T: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) });
+        // Every call is 5 ms later: the 7 ms budget runs out after a few checks.
+        T.with(|t| {
+            t.set(t.get() + 5.0);
+            t.get()
+        })
+    }
+    let mut m = model();
+    m.frame_clock = Some(frozen_late);
+    m.apply(Action::Play);
+    m.apply(Action::SetSpeed(2.0));
+    let t0 = m.run.sim().now();
+    m.apply(Action::Tick { real_ms: 100.0 });
+    assert!(m.lagging);
+    assert!(m.run.sim().now() < t0 + 10_000);
+    assert!(m.run.sim().now() > t0);
+}
+
+#[test]
 fn speed_is_log_scale_and_clamped() {
     let mut m = model();
     assert!((m.speed() - 1.0).abs() < 1e-9);
@@ -376,4 +397,70 @@ fn print_links() {
     m.apply(Action::TogglePartitionMember(2));
     m.apply(Action::CutPartition);
     println!("partition: #{}", m.share_fragment());
+}
+
+/// Where the time goes at 100 nodes: `cargo test --release -p clusterlab-app profile_big --
+/// --ignored --nocapture`.
+#[test]
+#[ignore]
+fn profile_big() {
+    use std::time::Instant;
+    let t = Instant::now();
+    let mut m = Model::with(
+        Preset {
+            masters: 50,
+            replicas: 1,
+        },
+        1,
+    );
+    println!("build: {:?}", t.elapsed());
+    m.apply(Action::SetSpeed(1.0));
+    let trace0 = m.run.sim().trace().len();
+    let mut names = std::collections::BTreeMap::new();
+    let t = Instant::now();
+    let mut worst = std::time::Duration::ZERO;
+    for _ in 0..300 {
+        let f = Instant::now();
+        m.apply(Action::Tick { real_ms: 16.0 });
+        worst = worst.max(f.elapsed());
+    }
+    println!("300 ticks at 10x: {:?}, worst {worst:?}", t.elapsed());
+    for e in &m.run.sim().trace()[trace0..] {
+        *names.entry(e.event.name()).or_insert(0) += 1;
+    }
+    println!("events in 48 s: {names:?}");
+    let t = Instant::now();
+    for _ in 0..20 {
+        std::hint::black_box(view_model::picture(m.run.sim(), m.picture.layout));
+    }
+    println!("picture: {:?}", t.elapsed() / 20);
+    let t = Instant::now();
+    for _ in 0..20 {
+        std::hint::black_box(view_model::log_lines(m.run.sim(), 300));
+    }
+    println!("log lines: {:?}", t.elapsed() / 20);
+    let p = m.picture.clone();
+    let q = Rc::new((*p).clone());
+    let t = Instant::now();
+    for _ in 0..100 {
+        std::hint::black_box(p == q);
+    }
+    println!("picture eq: {:?}", t.elapsed() / 100);
+    let mut sim = m.run.sim().clone();
+    let t = Instant::now();
+    let end = sim.now() + 4_800;
+    let mut steps = 0;
+    while sim.next_event_time().is_some_and(|n| n <= end) {
+        sim.step();
+        steps += 1;
+    }
+    println!(
+        "plain sim, 4.8 s: {:?} ({steps} steps, queue {})",
+        t.elapsed(),
+        sim.in_flight().count()
+    );
+    let t = Instant::now();
+    let end = m.run.sim().now() + 4_800;
+    m.run.run_to(end, u64::MAX, &mut || false);
+    println!("run_to, 4.8 s: {:?}", t.elapsed());
 }

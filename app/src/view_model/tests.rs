@@ -43,7 +43,10 @@ fn shards_sit_on_spokes_masters_inside() {
     // Everything fits in the view, for big clusters too.
     for (m, r) in [(3, 2), (50, 1), (1, 0)] {
         for compact in [false, true] {
-            let layout = Layout { compact, ..Layout::new(m, r) };
+            let layout = Layout {
+                compact,
+                ..Layout::new(m, r)
+            };
             let rad = layout.radius();
             for (x, y) in layout.positions() {
                 assert!((rad..=VIEW_W - rad).contains(&x) && (rad..=VIEW_H - rad).contains(&y));
@@ -51,7 +54,14 @@ fn shards_sit_on_spokes_masters_inside() {
         }
     }
     assert!(Layout::new(50, 1).radius() < SIX.radius());
-    assert!(Layout { compact: true, ..SIX }.radius() > SIX.radius());
+    assert!(
+        Layout {
+            compact: true,
+            ..SIX
+        }
+        .radius()
+            > SIX.radius()
+    );
     assert!(!Layout::new(50, 1).labels() && SIX.labels());
 }
 
