@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::components::{
     BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, FaultsPanel, Help, KeyTracer,
-    Legend, ScenarioBar, SlotMap, TextTwin, Timeline,
+    Legend, ScenarioBar, SequenceDiagram, SlotMap, TextTwin, Timeline,
 };
 use crate::hooks::{bench, use_animation_clock, use_media_preferences, use_shortcuts};
 use crate::state::{Action, AppState, Model};
@@ -101,6 +101,12 @@ fn Playground() -> Html {
             .map(|f| (f.id, view_model::flight_text(f, sim)))
             .collect()
     });
+    let seq = Rc::new(view_model::sequence(
+        sim,
+        m.run.history().iter(),
+        view_model::sequence_window(m.speed()),
+        picture.nodes.len() <= 12,
+    ));
     let cursor = m.run.cursor();
     let prompt = m.console.prompt(&m.run);
 
@@ -147,6 +153,7 @@ fn Playground() -> Html {
                             hover={hover}
                             marked={trace.slot}
                         />
+                        <SequenceDiagram seq={seq} />
                         <Timeline
                             lines={m.log_lines.clone()}
                             start={m.run.start_time().ms()}

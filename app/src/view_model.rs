@@ -667,6 +667,104 @@ pub fn flight_text(m: &clusterlab_core::sim::InFlight, sim: &Sim) -> String {
     )
 }
 
+// ---------------------------------------------------------------- sequence diagram
+
+/// A message in the sequence diagram: x positions are fractions of the window (0 = its start,
+/// 1 = now); `to_x` is `None` while the message is still on the wire.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeqArrow {
+    pub from: usize,
+    pub to: usize,
+    pub from_x: f64,
+    pub to_x: Option<f64>,
+    pub kind: Option<MsgType>,
+}
+
+/// An event on a node's lane.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeqMark {
+    pub node: usize,
+    pub x: f64,
+    /// `fail?`, `FAIL`, `vote`, `master`…
+    pub label: &'static str,
+    pub colour: &'static str,
+}
+
+/// The sequence (Lamport) diagram of the last `window` ms: one lane per node, time to the
+/// right, one arrow per message and a mark per state change.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sequence {
+    pub lanes: Vec<String>,
+    pub start: Time,
+    pub end: Time,
+    pub arrows: Vec<SeqArrow>,
+    pub marks: Vec<SeqMark>,
+}
+
+/// Most arrows drawn (the newest), so a big cluster stays quick to draw.
+const MAX_ARROWS: usize = 4000;
+
+/// How much simulated time the sequence diagram shows at `speed`.
+pub fn sequence_window(speed: f64) -> u64 {
+    (3000.0 * speed.max(0.01).sqrt()).clamp(1000.0, 30_000.0) as u64
+}
+
+pub fn sequence<'a>(
+    sim: &Sim,
+    history: impl DoubleEndedIterator<Item = &'a Flight>,
+    window: u64,
+    replication: bool,
+) -> Sequence {
+    let end = sim.now();
+    let start = end - window;
+    let span = window.max(1) as f64;
+    let x = |t: Time| (t.since(start) as f64 / span).clamp(0.0, 1.0);
+    let mut arrows: Vec<SeqArrow> = history
+        .rev()
+        .take_while(|f| f.sent_at >= start || f.deliver_at >= start)
+        .filter(|f| replication || f.kind.is_some())
+        .take(MAX_ARROWS)
+        .map(|f| SeqArrow {
+            from: f.from,
+            to: f.to,
+            from_x: x(f.sent_at),
+            to_x: (f.deliver_at <= end).then(|| x(f.deliver_at)),
+            kind: f.kind,
+        })
+        .collect();
+    arrows.reverse();
+    let trace = sim.trace();
+    let first = trace.partition_point(|e| e.t < start);
+    let marks = trace[first..]
+        .iter()
+        .filter_map(|e| {
+            let (label, colour) = match &e.event {
+                Event::Pfail { .. } => ("fail?", "#EE7733"),
+                Event::Fail { .. } => ("FAIL", "#CC3311"),
+                Event::FailCleared { .. } => ("ok", "#117733"),
+                Event::VoteRequested { .. } => ("vote?", "#EE3377"),
+                Event::VoteGranted { .. } => ("vote", "#117733"),
+                Event::Promoted { .. } => ("master", "#0077BB"),
+                Event::Role { master: Some(_) } => ("replica", "#555555"),
+                _ => return None,
+            };
+            Some(SeqMark {
+                node: e.node,
+                x: x(e.t),
+                label,
+                colour,
+            })
+        })
+        .collect();
+    Sequence {
+        lanes: sim.nodes().iter().map(|n| n.name.clone()).collect(),
+        start,
+        end,
+        arrows,
+        marks,
+    }
+}
+
 // ---------------------------------------------------------------- key tracer
 
 /// One byte of a key in the tracer.

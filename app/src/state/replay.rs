@@ -19,6 +19,7 @@ use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::Value;
 use clusterlab_core::sim::{Payload, Scenario, ScenarioError, Sim};
 use clusterlab_core::Time;
+use std::collections::VecDeque;
 
 /// Something the user did to the simulation, recorded so that replaying reproduces it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,6 +98,11 @@ struct Snapshot {
     sim: Sim,
 }
 
+/// Messages are kept for the sequence diagram this long (simulated ms)…
+pub const HISTORY_MS: u64 = 40_000;
+/// …and at most this many.
+const MAX_HISTORY: usize = 20_000;
+
 /// More snapshots than this and every other one is dropped (memory stays bounded; replays
 /// get longer instead).
 const MAX_SNAPSHOTS: usize = 40;
@@ -115,6 +121,10 @@ pub struct Run {
     horizon: Cursor,
     /// Record flights and late replies while running (off while replaying a seek).
     recording: bool,
+    /// Messages sent from this time on go to `history` (always, except during the early part
+    /// of a long replay).
+    history_from: Time,
+    history: VecDeque<Flight>,
     last_msg_id: u64,
     flights: Vec<Flight>,
     replies: Vec<(usize, ClientId, Value)>,
@@ -145,6 +155,8 @@ impl Run {
             snap_every,
             horizon: start,
             recording: true,
+            history_from: Time::ZERO,
+            history: VecDeque::new(),
             last_msg_id: 0,
             flights: Vec::new(),
             replies: Vec::new(),
@@ -179,6 +191,11 @@ impl Run {
     /// When the run starts (the cluster is formed): the scrubber's beginning.
     pub fn start_time(&self) -> Time {
         self.snapshots[0].sim.now()
+    }
+
+    /// Messages sent in the last [`HISTORY_MS`], oldest first (the sequence diagram).
+    pub fn history(&self) -> &VecDeque<Flight> {
+        &self.history
     }
 
     /// Messages seen leaving their senders since the last call.
@@ -264,7 +281,7 @@ impl Run {
             self.restore(snap);
         }
         self.flights.clear();
-        self.run_quietly(|run| {
+        self.run_quietly(t - HISTORY_MS, |run| {
             run.run_to(t, u64::MAX, &mut || false);
         });
     }
@@ -286,7 +303,7 @@ impl Run {
             self.restore(snap);
         }
         self.flights.clear();
-        self.run_quietly(|run| {
+        self.run_quietly(Time::ZERO, |run| {
             loop {
                 while run.applied < applied
                     && run
@@ -419,21 +436,38 @@ impl Run {
 
     /// Messages on the wire with an id above the last seen are new (ids only grow).
     fn note_new_flights(&mut self) {
-        if !self.recording {
+        let now = self.sim.now();
+        if !self.recording && now < self.history_from {
             return;
         }
         let last = self.last_msg_id;
         for m in self.sim.in_flight() {
             if m.id > last {
-                self.flights.push(Flight::of(m));
+                let flight = Flight::of(m);
+                if self.recording {
+                    self.flights.push(flight.clone());
+                }
+                self.history.push_back(flight);
                 self.last_msg_id = self.last_msg_id.max(m.id);
             }
         }
+        while self
+            .history
+            .front()
+            .is_some_and(|f| f.sent_at + HISTORY_MS < now)
+            || self.history.len() > MAX_HISTORY
+        {
+            self.history.pop_front();
+        }
     }
 
-    fn run_quietly(&mut self, f: impl FnOnce(&mut Run)) {
+    /// Replays without collecting messages for the animation or late replies; the history
+    /// for the sequence diagram is collected from `history_from` on.
+    fn run_quietly(&mut self, history_from: Time, f: impl FnOnce(&mut Run)) {
         self.recording = false;
+        self.history_from = history_from;
         f(self);
+        self.history_from = Time::ZERO;
         self.recording = true;
         self.sim.take_replies();
         self.flights.clear();
@@ -446,6 +480,9 @@ impl Run {
         self.sim = s.sim.clone();
         self.steps = s.steps;
         self.applied = s.applied;
+        // The history belongs to the abandoned moment; what is on the wire now counts as new.
+        self.history.clear();
+        self.last_msg_id = 0;
     }
 
     /// Drops the recorded future when acting in the past.

@@ -212,6 +212,33 @@ fn scrubbing_back_and_forth_reproduces_the_run_exactly() {
 }
 
 #[test]
+fn the_message_history_follows_time_travel() {
+    let mut m = model();
+    m.apply(Action::Sim(SimAction::Crash(0)));
+    m.apply(Action::Skip(25_000));
+    let now = m.run.sim().now();
+    let history = m.run.history();
+    assert!(history.len() > 50);
+    assert!(history
+        .iter()
+        .all(|f| f.sent_at + replay::HISTORY_MS >= now));
+    // Back 5 s: the history is rebuilt by the replay and ends at the new now.
+    m.apply(Action::SeekTime(now.ms() - 5_000));
+    let now = m.run.sim().now();
+    let history = m.run.history();
+    assert!(history.len() > 20);
+    assert!(history.back().unwrap().sent_at <= now);
+    let seq = view_model::sequence(m.run.sim(), history.iter(), 10_000, true);
+    assert_eq!(seq.lanes.len(), 6);
+    assert!(!seq.arrows.is_empty());
+    assert!(seq.arrows.iter().all(|a| (0.0..=1.0).contains(&a.from_x)));
+    assert!(
+        seq.marks.iter().any(|mk| mk.label == "fail?" && mk.x > 0.0),
+        "the others flag A within the window"
+    );
+}
+
+#[test]
 fn console_prints_moved_and_follows_it_with_dash_c() {
     let mut m = model();
     let b = name_index(&m, "B");
