@@ -112,7 +112,7 @@ fn Playground() -> Html {
 
     html! {
         <ContextProvider<Dispatch> context={dispatch.clone()}>
-            <div class="app" data-ready="true">
+            <div class={classes!("app", m.reduced_motion.then_some("reduced-motion"))} data-ready="true">
                 <header class="topbar">
                     <h1>{ "clusterlab" }</h1>
                     <p class="tagline">{ "Redis Cluster, simulated in your browser: every node runs Redis's real rules." }</p>

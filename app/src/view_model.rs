@@ -220,6 +220,9 @@ pub enum Suspicion {
     Fail,
 }
 
+/// How long after its promotion a node is drawn as "just promoted" (simulated ms).
+pub const JUST_PROMOTED_MS: u64 = 10_000;
+
 /// One node as drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeCard {
@@ -245,6 +248,8 @@ pub struct NodeCard {
     pub state_ok: bool,
     /// Born a master (a replica that was promoted is `false` and now `is_master`).
     pub born_master: bool,
+    /// Won an election in the last [`JUST_PROMOTED_MS`] (drawn with a pulse and a label).
+    pub just_promoted: bool,
     pub x: f64,
     pub y: f64,
     pub r: f64,
@@ -383,6 +388,16 @@ pub fn picture(sim: &Sim, layout: Layout) -> Picture {
             }
         }
     }
+    let mut just_promoted = vec![false; total];
+    let trace = sim.trace();
+    let recent = trace.partition_point(|e| e.t < sim.now() - JUST_PROMOTED_MS);
+    for e in &trace[recent..] {
+        if let Event::Promoted { .. } = e.event {
+            if let Some(p) = just_promoted.get_mut(e.node) {
+                *p = true;
+            }
+        }
+    }
     let mut owners = vec![NO_OWNER; SLOTS as usize];
     let mut owner_epoch = vec![0u64; SLOTS as usize];
     let mut migrating = SlotSet::default();
@@ -428,6 +443,7 @@ pub fn picture(sim: &Sim, layout: Layout) -> Picture {
             observers: up - usize::from(n.status == Status::Up),
             state_ok: node.state_ok(),
             born_master: i < masters,
+            just_promoted: just_promoted[i] && node.is_master(),
             x: spots.get(i).map_or(VIEW_W / 2.0, |p| p.0),
             y: spots.get(i).map_or(VIEW_H / 2.0, |p| p.1),
             r,

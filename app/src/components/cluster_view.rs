@@ -225,6 +225,7 @@ fn node_glyph(
         flag_class,
         selected.then_some("selected"),
         (!n.born_master && n.is_master).then_some("promoted"),
+        n.just_promoted.then_some("just-promoted"),
     );
     let shape = if n.is_master {
         html! { <circle class="body" r={r.to_string()} fill={n.fill.clone()} /> }
@@ -283,6 +284,9 @@ fn node_glyph(
             if selected {
                 <circle class="selection" r={(r + 13.0).to_string()} />
             }
+            if n.just_promoted {
+                <circle class="pulse" r={(r + 4.0).to_string()} />
+            }
             { shape }
             { ring }
             <text class="name" text-anchor="middle" dominant-baseline="central" fill={n.ink}>{ &n.name }</text>
@@ -297,6 +301,9 @@ fn node_glyph(
                 </g>
             }
             { status_mark }
+            if n.just_promoted {
+                <text class="promoted-mark" y={mark_y.to_string()} text-anchor="middle">{ "★ promoted" }</text>
+            }
         </g>
     }
 }

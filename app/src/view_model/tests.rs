@@ -128,8 +128,21 @@ fn pfail_then_fail_are_counted_from_the_other_nodes_views() {
     assert_eq!(p.nodes[0].state_text(), "crashed, FAIL (5 of 5)");
     // A1 won: its epoch is higher than A's, so it owns A's old slots.
     assert!(p.nodes[3].is_master);
+    assert!(!p.nodes[3].born_master);
     assert_eq!(p.owner(100), Some(3));
     assert!(p.nodes[3].config_epoch > p.nodes[0].config_epoch);
+}
+
+#[test]
+fn a_promotion_is_news_for_a_while() {
+    let mut sim = cluster();
+    sim.crash(0);
+    let promoted = sim.run_until_pred(sim.now() + 60_000, |s| s.node(3).is_master());
+    assert!(promoted);
+    assert!(picture(&sim, SIX).nodes[3].just_promoted);
+    sim.run_until(sim.now() + JUST_PROMOTED_MS + 1);
+    let p = picture(&sim, SIX);
+    assert!(!p.nodes[3].just_promoted && p.nodes[3].is_master);
 }
 
 #[test]
