@@ -83,6 +83,11 @@ impl Browser {
         Ok(self.wait_for(testid).await?.attr(name).await?)
     }
 
+    /// Property `name` of `data-testid=testid` now (an input's live `value`).
+    pub async fn prop(&self, testid: &str, name: &str) -> Result<Option<String>, Box<dyn Error>> {
+        Ok(self.wait_for(testid).await?.prop(name).await?)
+    }
+
     /// The text of `data-testid=testid` now.
     pub async fn text(&self, testid: &str) -> Result<String, Box<dyn Error>> {
         Ok(self.wait_for(testid).await?.text().await?)

@@ -42,8 +42,33 @@ async fn failover(browser: &Browser) -> Outcome {
     browser
         .expect_text_containing("beliefs", "myself,master")
         .await?;
-    // Step back in time: A1 was a replica a moment before the promotion.
+    // Step back one event, then forward again: the same step.
+    let steps = browser
+        .attr("sim-time", "data-steps")
+        .await?
+        .unwrap_or_default();
     browser.click("step-back").await?;
-    browser.expect_text_containing("sim-time", " s").await?;
+    browser.click("step").await?;
+    browser
+        .expect_attr("sim-time", "data-steps", &steps)
+        .await?;
+    let time = browser.text("sim-time").await?;
+    // Share this moment; the link opens the same state in a fresh page.
+    browser.click("share").await?;
+    let url = browser
+        .prop("share-url", "value")
+        .await?
+        .ok_or("no share link")?;
+    let fragment = url.split_once('#').ok_or("the link has no fragment")?.1;
+    browser.expect_no_errors().await?;
+    browser.open_fragment(fragment).await?;
+    browser.expect_text("sim-time", &time).await?;
+    browser
+        .expect_attr("node-A1", "data-role", "master")
+        .await?;
+    browser
+        .expect_attr("node-A", "data-status", "crashed")
+        .await?;
+    browser.expect_attr("pause", "disabled", "true").await?;
     browser.expect_no_errors().await
 }

@@ -8,7 +8,9 @@ use crate::components::{
     BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, FaultsPanel, Help, KeyTracer,
     Legend, ScenarioBar, SequenceDiagram, SlotMap, TextTwin, Timeline,
 };
-use crate::hooks::{bench, use_animation_clock, use_media_preferences, use_shortcuts};
+use crate::hooks::{
+    bench, use_animation_clock, use_follow_links, use_media_preferences, use_shortcuts,
+};
 use crate::state::{Action, AppState, Model};
 use crate::view_model;
 
@@ -58,6 +60,7 @@ fn Playground() -> Html {
     use_animation_clock(playing, dispatch.clone());
     use_shortcuts(dispatch.clone(), console_input.clone());
     use_media_preferences(dispatch.clone());
+    use_follow_links();
     use_effect_with((), |_| bench::cluster_shown());
     use_effect(bench::frame_done);
     let share = {

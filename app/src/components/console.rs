@@ -8,7 +8,7 @@ use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::use_dispatch;
-use crate::state::console::{Console, ConsoleAction, LineKind};
+use crate::state::console::{Console, ConsoleAction, LineKind, PALETTE};
 use crate::state::Action;
 use crate::view_model::Picture;
 
@@ -19,17 +19,6 @@ pub struct ConsoleProps {
     pub picture: Rc<Picture>,
     pub input_ref: NodeRef,
 }
-
-/// Commands offered as buttons: each fills the prompt and runs.
-const PALETTE: [&str; 7] = [
-    "GET user:1000",
-    "SET user:1000 hello",
-    "CLUSTER KEYSLOT user:1000",
-    "CLUSTER INFO",
-    "CLUSTER NODES",
-    "CLUSTER SHARDS",
-    "INFO replication",
-];
 
 #[function_component]
 pub fn ConsolePanel(props: &ConsoleProps) -> Html {

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use super::use_dispatch;
 use crate::app::dispatch_cb;
+use crate::hooks::{clear_link, show_link};
 use crate::state::share::Preset;
 use crate::state::Action;
 
@@ -15,15 +16,6 @@ pub struct ScenarioBarProps {
     pub reduced_motion: bool,
     /// Computes the share fragment of the current state.
     pub share: Callback<(), String>,
-}
-
-/// Removes the fragment from the address bar (a new run is not the shared one any more).
-fn clear_link() {
-    if let Some(w) = web_sys::window() {
-        if let (Ok(history), Ok(path)) = (w.history(), w.location().pathname()) {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
-        }
-    }
 }
 
 #[function_component]
@@ -68,12 +60,7 @@ pub fn ScenarioBar(props: &ScenarioBarProps) -> Html {
         let share = props.share.clone();
         let link = link.clone();
         Callback::from(move |_| {
-            let fragment = share.emit(());
-            let Some(w) = web_sys::window() else {
-                return;
-            };
-            let _ = w.location().set_hash(&fragment);
-            link.set(w.location().href().ok());
+            link.set(show_link(&share.emit(())));
         })
     };
     let current = props.preset.to_string();

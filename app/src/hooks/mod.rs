@@ -3,10 +3,12 @@
 
 mod animation_clock;
 pub mod bench;
+mod link;
 mod media;
 mod shortcuts;
 
 pub use animation_clock::use_animation_clock;
+pub use link::{clear_link, show_link, use_follow_links};
 pub use media::use_media_preferences;
 pub use shortcuts::{use_shortcuts, SHORTCUTS};
 

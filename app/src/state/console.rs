@@ -13,6 +13,17 @@ pub const CONSOLE_CLIENT: u64 = 1;
 /// redis-cli follows redirections until it gets an answer; a simulated cluster that bounces a
 /// key back and forth forever would freeze the page, so stop after this many.
 const MAX_REDIRECTS: usize = 16;
+/// Commands offered as buttons under the prompt (phones make free typing hard): each fills
+/// the prompt and runs.
+pub const PALETTE: [&str; 7] = [
+    "GET user:1000",
+    "SET user:1000 hello",
+    "CLUSTER KEYSLOT user:1000",
+    "CLUSTER INFO",
+    "CLUSTER NODES",
+    "CLUSTER SHARDS",
+    "INFO replication",
+];
 /// Output lines kept.
 const MAX_LINES: usize = 500;
 

@@ -268,6 +268,18 @@ fn console_prints_moved_and_follows_it_with_dash_c() {
 }
 
 #[test]
+fn every_palette_command_is_known_to_the_nodes() {
+    let mut m = model();
+    for cmd in super::console::PALETTE {
+        let out = console(&mut m, cmd);
+        assert!(
+            !out[1].contains("unknown") && !out[1].starts_with("(error) ERR"),
+            "{cmd}: {out:?}"
+        );
+    }
+}
+
+#[test]
 fn console_history_and_errors() {
     let mut m = model();
     console(&mut m, "PING");
