@@ -83,6 +83,18 @@ impl Browser {
         Ok(self.wait_for(testid).await?.attr(name).await?)
     }
 
+    /// Resizes the browser window (CSS pixels, including the window frame in headed mode).
+    pub async fn resize(&self, width: u32, height: u32) -> Outcome {
+        self.client.set_window_size(width, height).await?;
+        Ok(())
+    }
+
+    /// Saves a PNG of what the window shows.
+    pub async fn screenshot(&self, path: &Path) -> Outcome {
+        std::fs::write(path, self.client.screenshot().await?)?;
+        Ok(())
+    }
+
     /// Property `name` of `data-testid=testid` now (an input's live `value`).
     pub async fn prop(&self, testid: &str, name: &str) -> Result<Option<String>, Box<dyn Error>> {
         Ok(self.wait_for(testid).await?.prop(name).await?)

@@ -81,7 +81,11 @@ impl Layout {
 
 fn layout(masters: usize, replicas: usize, r: f64, labels: bool) -> Vec<(f64, f64)> {
     let total = masters * (1 + replicas);
-    let r_in = if masters == 1 { 0.0 } else { 0.55 };
+    let r_in = match masters {
+        1 => 0.0,
+        2..=12 => 0.55,
+        _ => 0.75,
+    };
     let spoke = std::f64::consts::TAU / masters.max(1) as f64;
     let wheel: Vec<(f64, f64)> = (0..total)
         .map(|idx| {
@@ -868,6 +872,8 @@ pub struct LedgerRow {
     pub about: String,
     /// `fail?` or `fail` or `-`, as this node flags it.
     pub flag: String,
+    /// The ledger in one sentence: what this node concludes, or what it still waits for.
+    pub verdict: String,
     /// Reporter, report age and time left before it expires (ms).
     pub reports: Vec<(String, u64, u64)>,
     /// Masters counted for FAIL: live reports, plus this node itself when it is a master
@@ -976,8 +982,29 @@ pub fn beliefs(sim: &Sim, idx: usize, picture: &Picture) -> Option<Beliefs> {
             .collect();
         if p.id != view.id && (p.flags.is_failing() || !live.is_empty()) {
             let me_counts = me_master && p.flags.is_failing();
+            let count = live.len() as u32 + u32::from(me_counts);
+            let about = name_of(p.id);
+            let verdict = if p.flags.has(NodeFlags::FAIL) {
+                format!("{about} is FAIL for {}.", n.name)
+            } else if !p.flags.has(NodeFlags::PFAIL) {
+                format!(
+                    "{} has not flagged {about} fail? itself yet: it marks FAIL only then.",
+                    n.name
+                )
+            } else if count >= needed {
+                format!(
+                    "Majority reached: {} marks {about} FAIL at its next check.",
+                    n.name
+                )
+            } else {
+                format!(
+                    "{} more master report{} needed for FAIL.",
+                    needed - count,
+                    if needed - count == 1 { "" } else { "s" }
+                )
+            };
             ledger.push(LedgerRow {
-                about: name_of(p.id),
+                about,
                 flag: if p.flags.has(NodeFlags::FAIL) {
                     "fail".into()
                 } else if p.flags.has(NodeFlags::PFAIL) {
@@ -985,7 +1012,8 @@ pub fn beliefs(sim: &Sim, idx: usize, picture: &Picture) -> Option<Beliefs> {
                 } else {
                     "-".into()
                 },
-                count: live.len() as u32 + u32::from(me_counts),
+                verdict,
+                count,
                 reports: live,
                 needed,
             });

@@ -80,13 +80,15 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
                         html! {
                             <li>
                                 <div class="ledger-head">
-                                    <strong>{ &l.about }</strong>{ format!(" flagged {} · ", l.flag) }
+                                    <strong>{ &l.about }</strong>
+                                    { if l.flag == "-" { " not suspected here · ".to_string() } else { format!(" flagged {} · ", l.flag) } }
                                     <span class="meter-label">{ format!("{} of {} masters needed", l.count, l.needed) }</span>
                                 </div>
                                 <div class="meter" role="meter" aria-valuemin="0" aria-valuemax={l.needed.to_string()}
                                     aria-valuenow={l.count.to_string()} aria-label={format!("failure reports about {}", l.about)}>
                                     <div class="meter-fill" style={format!("width:{pct:.0}%")}></div>
                                 </div>
+                                <p class="verdict">{ &l.verdict }</p>
                                 if !l.reports.is_empty() {
                                     <ul class="reports">
                                         { for l.reports.iter().map(|(who, age, left)| html! {

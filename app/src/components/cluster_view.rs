@@ -289,7 +289,8 @@ fn node_glyph(
             }
             { shape }
             { ring }
-            <text class="name" text-anchor="middle" dominant-baseline="central" fill={n.ink}>{ &n.name }</text>
+            <text class="name" text-anchor="middle" dominant-baseline="central" fill={n.ink}
+                style={format!("font-size:{:.1}px", (r * 0.6).clamp(6.0, 34.0))}>{ &n.name }</text>
             if labels {
                 <text class="role" y={label_y1.to_string()} text-anchor="middle">{ role_line }</text>
                 <text class="slots" y={label_y2.to_string()} text-anchor="middle">{ ranges_text(&n.slots, 2) }</text>
