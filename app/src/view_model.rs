@@ -10,7 +10,7 @@ use clusterlab_core::sim::{Names, Sim, Status, TraceEvent};
 use clusterlab_core::slot::{crc16, hash_tag, SlotSet, SLOTS};
 use clusterlab_core::Time;
 
-use crate::state::replay::Flight;
+use crate::state::replay::{Flight, Traffic};
 use crate::state::LiveFlight;
 
 /// The cluster view's SVG coordinate space (`viewBox="0 0 VIEW_W VIEW_H"`).
@@ -564,21 +564,24 @@ pub enum Shape {
     Triangle,
     Star,
     Check,
+    /// A flat box: keys on the move.
+    Bar,
 }
 
 /// The legend, in the order it is shown.
-pub const LEGEND: [Option<MsgType>; 8] = [
-    Some(MsgType::Ping),
-    Some(MsgType::Pong),
-    Some(MsgType::Meet),
-    Some(MsgType::Fail),
-    Some(MsgType::Update),
-    Some(MsgType::FailoverAuthRequest),
-    Some(MsgType::FailoverAuthAck),
-    None,
+pub const LEGEND: [Traffic; 9] = [
+    Traffic::Bus(MsgType::Ping),
+    Traffic::Bus(MsgType::Pong),
+    Traffic::Bus(MsgType::Meet),
+    Traffic::Bus(MsgType::Fail),
+    Traffic::Bus(MsgType::Update),
+    Traffic::Bus(MsgType::FailoverAuthRequest),
+    Traffic::Bus(MsgType::FailoverAuthAck),
+    Traffic::Replication,
+    Traffic::Migration,
 ];
 
-pub fn msg_style(kind: Option<MsgType>) -> MsgStyle {
+pub fn msg_style(kind: Traffic) -> MsgStyle {
     let s = |colour, shape, label, loud| MsgStyle {
         colour,
         shape,
@@ -586,23 +589,27 @@ pub fn msg_style(kind: Option<MsgType>) -> MsgStyle {
         loud,
     };
     match kind {
-        Some(MsgType::Ping) => s("#0077BB", Shape::Dot, "PING", false),
-        Some(MsgType::Pong) => s("#33BBEE", Shape::Ring, "PONG", false),
-        Some(MsgType::Meet) => s("#009988", Shape::Diamond, "MEET", true),
-        Some(MsgType::Fail) => s("#CC3311", Shape::Square, "FAIL", true),
-        Some(MsgType::Update) => s("#EE7733", Shape::Triangle, "UPDATE", true),
-        Some(MsgType::FailoverAuthRequest) => s("#EE3377", Shape::Star, "AUTH_REQUEST", true),
-        Some(MsgType::FailoverAuthAck) => s("#117733", Shape::Check, "AUTH_ACK", true),
-        Some(_) => s("#777777", Shape::Dot, "other", false),
-        None => s("#999999", Shape::Dot, "replication", false),
+        Traffic::Bus(MsgType::Ping) => s("#0077BB", Shape::Dot, "PING", false),
+        Traffic::Bus(MsgType::Pong) => s("#33BBEE", Shape::Ring, "PONG", false),
+        Traffic::Bus(MsgType::Meet) => s("#009988", Shape::Diamond, "MEET", true),
+        Traffic::Bus(MsgType::Fail) => s("#CC3311", Shape::Square, "FAIL", true),
+        Traffic::Bus(MsgType::Update) => s("#EE7733", Shape::Triangle, "UPDATE", true),
+        Traffic::Bus(MsgType::FailoverAuthRequest) => {
+            s("#EE3377", Shape::Star, "AUTH_REQUEST", true)
+        }
+        Traffic::Bus(MsgType::FailoverAuthAck) => s("#117733", Shape::Check, "AUTH_ACK", true),
+        Traffic::Bus(_) => s("#777777", Shape::Dot, "other", false),
+        Traffic::Replication => s("#999999", Shape::Dot, "replication", false),
+        Traffic::Migration => s("#AA3377", Shape::Bar, "MIGRATE", true),
     }
 }
 
 /// The long name for the legend.
-pub fn msg_name(kind: Option<MsgType>) -> &'static str {
+pub fn msg_name(kind: Traffic) -> &'static str {
     match kind {
-        Some(k) => k.name(),
-        None => "replication stream",
+        Traffic::Bus(k) => k.name(),
+        Traffic::Replication => "replication stream",
+        Traffic::Migration => "key migration (MIGRATE)",
     }
 }
 
@@ -616,7 +623,7 @@ pub fn flight_duration(speed: f64) -> f64 {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Glyph {
     pub id: u64,
-    pub kind: Option<MsgType>,
+    pub kind: Traffic,
     pub from: (f64, f64),
     pub to: (f64, f64),
     /// 0 at the sender, 1 at the receiver.
@@ -654,7 +661,7 @@ pub fn queue_glyphs(sim: &Sim, picture: &Picture) -> Vec<Glyph> {
                 id: m.id,
                 from: m.from,
                 to: m.to,
-                kind: m.payload.kind(),
+                kind: Traffic::of(&m.payload),
                 sent_at: m.sent_at,
                 deliver_at: m.deliver_at,
                 bytes: m.bytes,
@@ -697,7 +704,7 @@ pub struct SeqArrow {
     pub to: usize,
     pub from_x: f64,
     pub to_x: Option<f64>,
-    pub kind: Option<MsgType>,
+    pub kind: Traffic,
 }
 
 /// An event on a node's lane.
@@ -742,7 +749,7 @@ pub fn sequence<'a>(
     let mut arrows: Vec<SeqArrow> = history
         .rev()
         .take_while(|f| f.sent_at >= start || f.deliver_at >= start)
-        .filter(|f| replication || f.kind.is_some())
+        .filter(|f| replication || f.kind != Traffic::Replication)
         .take(MAX_ARROWS)
         .map(|f| SeqArrow {
             from: f.from,

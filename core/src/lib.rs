@@ -5,12 +5,15 @@
 //! app) and inside the native node binary, so there is exactly one
 //! implementation of every rule. See `DESIGN.md` in the shared notes.
 
+pub mod client;
 pub mod command;
 pub mod config;
+pub mod dump;
 pub mod event;
 pub mod flags;
 pub mod id;
 pub mod keyspace;
+pub mod lesson;
 pub mod msg;
 pub mod node;
 pub mod resp;

@@ -163,6 +163,10 @@ fn shape(ctx: &CanvasRenderingContext2d, style: &MsgStyle, x: f64, y: f64, s: f6
             ctx.close_path();
             ctx.fill();
         }
+        Shape::Bar => {
+            ctx.rect(x - s * 1.2, y - s * 0.5, s * 2.4, s);
+            ctx.fill();
+        }
         Shape::Check => {
             ctx.set_line_width(3.0);
             ctx.move_to(x - s, y);

@@ -62,14 +62,34 @@ pub struct Cursor {
     pub time: Time,
 }
 
+/// What a message carries, as the views tell them apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Traffic {
+    /// A cluster bus message.
+    Bus(MsgType),
+    /// The master → replica stream.
+    Replication,
+    /// A connection one node opened to another to move keys (MIGRATE, RESTORE-ASKING).
+    Migration,
+}
+
+impl Traffic {
+    pub fn of(payload: &Payload) -> Traffic {
+        match payload {
+            Payload::Bus { msg, .. } => Traffic::Bus(msg.kind()),
+            Payload::Repl { .. } => Traffic::Replication,
+            _ => Traffic::Migration,
+        }
+    }
+}
+
 /// A message seen leaving its sender, for the animation layer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Flight {
     pub id: u64,
     pub from: usize,
     pub to: usize,
-    /// `None` for replication traffic (the master → replica stream).
-    pub kind: Option<MsgType>,
+    pub kind: Traffic,
     pub sent_at: Time,
     pub deliver_at: Time,
     pub bytes: usize,
@@ -81,10 +101,7 @@ impl Flight {
             id: m.id,
             from: m.from,
             to: m.to,
-            kind: match &m.payload {
-                Payload::Bus { msg, .. } => Some(msg.kind()),
-                Payload::Repl { .. } => None,
-            },
+            kind: Traffic::of(&m.payload),
             sent_at: m.sent_at,
             deliver_at: m.deliver_at,
             bytes: m.bytes,

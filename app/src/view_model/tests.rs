@@ -220,10 +220,10 @@ fn messages_have_a_shape_and_a_label_per_type() {
             );
         }
     }
-    assert_eq!(msg_style(Some(MsgType::Fail)).shape, Shape::Square);
-    assert!(msg_style(Some(MsgType::Fail)).loud);
-    assert!(!msg_style(Some(MsgType::Ping)).loud);
-    assert_eq!(msg_name(None), "replication stream");
+    assert_eq!(msg_style(Traffic::Bus(MsgType::Fail)).shape, Shape::Square);
+    assert!(msg_style(Traffic::Bus(MsgType::Fail)).loud);
+    assert!(!msg_style(Traffic::Bus(MsgType::Ping)).loud);
+    assert_eq!(msg_name(Traffic::Replication), "replication stream");
     assert!(flight_duration(0.1) > flight_duration(1.0));
     assert!(flight_duration(1.0) > flight_duration(100.0));
     assert!(flight_duration(100.0) >= 120.0);
@@ -237,7 +237,7 @@ fn glyphs_move_from_sender_to_receiver() {
         id: 1,
         from: 0,
         to: 1,
-        kind: Some(MsgType::Ping),
+        kind: Traffic::Bus(MsgType::Ping),
         sent_at: Time(0),
         deliver_at: Time(2),
         bytes: 2256,

@@ -18,6 +18,8 @@ pub struct ClientState {
     multi_error: bool,
     /// Keys watched, with their version when WATCH ran.
     pub watched: Vec<(Vec<u8>, u64)>,
+    /// Pub/sub channels, patterns and shard channels.
+    pub subscriptions: super::pubsub::Subscriptions,
 }
 
 impl ClientState {
@@ -36,6 +38,11 @@ impl ClientState {
     pub fn start_multi(&mut self) {
         self.multi = Some(Vec::new());
         self.multi_error = false;
+    }
+
+    /// The commands queued since MULTI (EXEC routes on all their keys).
+    pub fn queued(&self) -> &[Vec<Vec<u8>>] {
+        self.multi.as_deref().unwrap_or_default()
     }
 
     pub fn queue(&mut self, args: Vec<Vec<u8>>) {

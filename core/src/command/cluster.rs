@@ -11,7 +11,7 @@ use crate::time::Time;
 use std::net::{IpAddr, SocketAddr};
 
 /// Argument counts per subcommand: exact (positive) or minimum (negative).
-const ARITY: &[(&str, i32)] = &[
+pub(super) const ARITY: &[(&str, i32)] = &[
     ("addslots", -3),
     ("addslotsrange", -4),
     ("bumpepoch", 2),
@@ -20,6 +20,7 @@ const ARITY: &[(&str, i32)] = &[
     ("delslots", -3),
     ("delslotsrange", -4),
     ("failover", -2),
+    ("flushslots", 2),
     ("forget", 3),
     ("getkeysinslot", 4),
     ("help", 2),
@@ -65,12 +66,15 @@ pub fn run(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
         "slots" => slots_reply(&node.view()),
         "shards" => shards_reply(&node.view()),
         "keyslot" => Value::Integer(key_slot(&args[2]) as i64),
-        "countkeysinslot" => match slot_arg(&args[2]) {
-            Some(s) => Value::Integer(node.keyspace().count_in_slot(now, s) as i64),
-            None => err("ERR Invalid slot"),
+        // Not an integer at all is a different error from out of range.
+        "countkeysinslot" => match (int_arg(&args[2]), slot_arg(&args[2])) {
+            (Err(e), _) => e,
+            (_, Some(s)) => Value::Integer(node.keyspace().count_in_slot(now, s) as i64),
+            (_, None) => err("ERR Invalid slot"),
         },
-        "getkeysinslot" => match (slot_arg(&args[2]), int_arg(&args[3])) {
-            (Some(s), Ok(n)) if n >= 0 => Value::Array(
+        "getkeysinslot" => match (int_arg(&args[2]), int_arg(&args[3]), slot_arg(&args[2])) {
+            (Err(e), _, _) | (_, Err(e), _) => e,
+            (_, Ok(n), Some(s)) if n >= 0 => Value::Array(
                 node.keyspace()
                     .keys_in_slot(now, s, n as usize)
                     .into_iter()
@@ -108,7 +112,14 @@ pub fn run(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
             admin(node, now, Admin::Forget(id))
         }),
         "replicate" => with_id(&args[2], "ERR Unknown node", |id| {
-            if node.keyspace().len(now) > 0 && node.is_master() {
+            // Redis checks the target (known, not me, a master) before
+            // "empty and without slots", which includes "no keys".
+            let target_ok = node
+                .view()
+                .nodes
+                .iter()
+                .any(|p| p.id == id && p.id != node.id() && !p.flags.is_replica());
+            if target_ok && node.keyspace().len(now) > 0 && node.is_master() {
                 return err(
                     "ERR To set a master the node must be empty and without assigned slots.",
                 );
@@ -154,38 +165,79 @@ pub fn run(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
             admin(node, now, Admin::Reset { hard })
         }
         "saveconfig" => Value::ok(),
+        "flushslots" => {
+            if node.keyspace().len(now) > 0 {
+                return err("ERR DB must be empty to perform CLUSTER FLUSHSLOTS.");
+            }
+            let mine = node.view().nodes.into_iter().find(|p| p.id == node.id());
+            match mine.map(|p| p.slots) {
+                Some(slots) if !slots.is_empty() => admin(node, now, Admin::DelSlots(slots)),
+                _ => Value::ok(),
+            }
+        }
         "links" => links(&node.view()),
         _ => Value::Array(HELP.iter().map(|l| Value::Simple((*l).into())).collect()),
     }
 }
 
+/// `CLUSTER HELP`, word for word as Redis 7.0.15 prints it.
 const HELP: &[&str] = &[
     "CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "ADDSLOTS <slot> [<slot> ...]",
+    "    Assign slots to current node.",
     "ADDSLOTSRANGE <start slot> <end slot> [<start slot> <end slot> ...]",
+    "    Assign slots which are between <start-slot> and <end-slot> to current node.",
     "BUMPEPOCH",
+    "    Advance the cluster config epoch.",
     "COUNT-FAILURE-REPORTS <node-id>",
+    "    Return number of failure reports for <node-id>.",
     "COUNTKEYSINSLOT <slot>",
+    "    Return the number of keys in <slot>.",
     "DELSLOTS <slot> [<slot> ...]",
+    "    Delete slots information from current node.",
     "DELSLOTSRANGE <start slot> <end slot> [<start slot> <end slot> ...]",
+    "    Delete slots information which are between <start-slot> and <end-slot> from current node.",
     "FAILOVER [FORCE|TAKEOVER]",
+    "    Promote current replica node to being a master.",
     "FORGET <node-id>",
+    "    Remove a node from the cluster.",
     "GETKEYSINSLOT <slot> <count>",
+    "    Return key names stored by current node in a slot.",
+    "FLUSHSLOTS",
+    "    Delete current node own slots information.",
     "INFO",
+    "    Return information about the cluster.",
     "KEYSLOT <key>",
-    "LINKS",
+    "    Return the hash slot for <key>.",
     "MEET <ip> <port> [<bus-port>]",
+    "    Connect nodes into a working cluster.",
     "MYID",
+    "    Return the node id.",
     "NODES",
+    "    Return cluster configuration seen by node. Output format:",
+    "    <id> <ip:port> <flags> <master> <pings> <pongs> <epoch> <link> <slot> ...",
     "REPLICATE <node-id>",
+    "    Configure current node as replica to <node-id>.",
     "RESET [HARD|SOFT]",
+    "    Reset current node (default: soft).",
     "SET-CONFIG-EPOCH <epoch>",
+    "    Set config epoch of current node.",
     "SETSLOT <slot> (IMPORTING <node-id>|MIGRATING <node-id>|STABLE|NODE <node-id>)",
+    "    Set slot state.",
     "REPLICAS <node-id>",
+    "    Return <node-id> replicas.",
     "SAVECONFIG",
-    "SHARDS",
+    "    Force saving cluster configuration on disk.",
     "SLOTS",
+    "    Return information about slots range mappings. Each range is made of:",
+    "    start, end, master and replicas IP addresses, ports and ids",
+    "SHARDS",
+    "    Return information about slot range mappings and the nodes associated with them.",
+    "LINKS",
+    "    Return information about all network links between this node and its peers.",
+    "    Output format is an array where each array element is a map containing attributes of a link",
     "HELP",
+    "    Prints this help.",
 ];
 
 fn admin(node: &mut Node, now: Time, action: Admin) -> Value {
@@ -247,29 +299,39 @@ fn slot_ranges(sub: &str, args: &[Vec<u8>]) -> Result<SlotSet, Value> {
     Ok(set)
 }
 
-/// `CLUSTER MEET ip port [cport]`.
+/// `CLUSTER MEET ip port [cport]`: ports must be integers, then
+/// `clusterStartHandshake` refuses a bad IP or a port outside 1..=65535 as
+/// an invalid address.
 fn meet(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
-    let ip_text = String::from_utf8_lossy(&args[2]).to_string();
-    let port_text = String::from_utf8_lossy(&args[3]).to_string();
-    let Some(port) = port_text.parse::<u16>().ok() else {
-        return err(format!("ERR Invalid base port specified: {port_text}"));
+    let text = |a: &[u8]| String::from_utf8_lossy(a).into_owned();
+    let Ok(port) = int_arg(&args[3]) else {
+        return err(format!(
+            "ERR Invalid TCP base port specified: {}",
+            text(&args[3])
+        ));
     };
     let cport = match args.get(4) {
-        None => port.checked_add(crate::config::consts::PORT_INCR),
-        Some(c) => String::from_utf8_lossy(c).parse::<u16>().ok(),
+        None => port.saturating_add(i64::from(crate::config::consts::PORT_INCR)),
+        Some(c) => match int_arg(c) {
+            Ok(c) => c,
+            Err(_) => return err(format!("ERR Invalid TCP bus port specified: {}", text(c))),
+        },
     };
-    let Some(cport) = cport else {
+    let ip = text(&args[2]).parse::<IpAddr>();
+    let (Ok(ip), Ok(port), Ok(cport)) = (ip, u16::try_from(port), u16::try_from(cport)) else {
         return err(format!(
-            "ERR Invalid bus port specified: {}",
-            args.get(4)
-                .map_or(String::new(), |c| String::from_utf8_lossy(c).to_string())
+            "ERR Invalid node address specified: {}:{}",
+            text(&args[2]),
+            text(&args[3])
         ));
     };
-    let Ok(ip) = ip_text.parse::<IpAddr>() else {
+    if port == 0 || cport == 0 {
         return err(format!(
-            "ERR Invalid node address specified: {ip_text}:{port_text}"
+            "ERR Invalid node address specified: {}:{}",
+            text(&args[2]),
+            text(&args[3])
         ));
-    };
+    }
     admin(
         node,
         now,
@@ -299,6 +361,12 @@ fn setslot(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
             admin(node, now, Admin::SetSlotImporting(slot, id))
         }),
         (b"node", 5) => with_id(&args[4], "ERR Unknown node", |id| {
+            // Redis checks the target before the keys.
+            match node.view().nodes.iter().find(|p| p.id == id) {
+                None => return err(format!("ERR Unknown node {id}")),
+                Some(p) if p.flags.is_replica() => return err("ERR Target node is not a master"),
+                Some(_) => {}
+            }
             let mine = node.slot_owner(slot) == Some(node.id());
             if mine && id != node.id() && node.keyspace().count_in_slot(now, slot) > 0 {
                 return err(format!("ERR Can't assign hashslot {slot} to a different node while I still hold keys for this hash slot."));

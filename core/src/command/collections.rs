@@ -5,11 +5,19 @@
 use super::{int_arg, wrong_type};
 use crate::keyspace::{Data, Keyspace};
 use crate::node::Node;
-use crate::resp::Value;
+use crate::resp::{Protocol, Value};
 use crate::time::Time;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<Value> {
+/// `proto` matters where Redis shapes a reply by protocol (ZPOPMIN with a
+/// count nests member/score pairs in RESP3).
+pub fn run(
+    node: &mut Node,
+    now: Time,
+    proto: Protocol,
+    name: &str,
+    args: &[Vec<u8>],
+) -> Option<Value> {
     let ks = node.keyspace_mut();
     let key = &args[1];
     Some(match name {
@@ -96,37 +104,7 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
                 .count();
             Value::Integer(added as i64)
         }
-        "spop" => {
-            let set = match ks.get_mut(now, key) {
-                None => {
-                    return Some(if args.len() > 2 {
-                        Value::Array(Vec::new())
-                    } else {
-                        Value::Null
-                    })
-                }
-                Some(Data::Set(s)) => s,
-                Some(_) => return Some(wrong_type()),
-            };
-            // Deterministic: pops the smallest member (Redis picks at random).
-            let reply = match args.get(2) {
-                None => set.pop_first().map_or(Value::Null, Value::Bulk),
-                Some(c) => match int_arg(c) {
-                    Ok(n) if n >= 0 => Value::Array(
-                        (0..n)
-                            .map_while(|_| set.pop_first())
-                            .map(Value::Bulk)
-                            .collect(),
-                    ),
-                    Ok(_) => {
-                        return Some(Value::err("ERR value is out of range, must be positive"))
-                    }
-                    Err(e) => return Some(e),
-                },
-            };
-            ks.remove_if_empty(key);
-            reply
-        }
+        "spop" => spop(ks, now, args),
         "hset" => {
             if !args.len().is_multiple_of(2) {
                 return Some(super::arity_error("hset"));
@@ -149,36 +127,7 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
             Some(_) => wrong_type(),
         },
         "zadd" => zadd(ks, now, args),
-        "zpopmin" => {
-            let count = match args.get(2).map(|c| int_arg(c)) {
-                None => 1,
-                Some(Ok(n)) if n >= 0 => n as usize,
-                Some(Ok(_)) => {
-                    return Some(Value::err("ERR value is out of range, must be positive"))
-                }
-                Some(Err(e)) => return Some(e),
-            };
-            let z = match ks.get_mut(now, key) {
-                None => return Some(Value::Array(Vec::new())),
-                Some(Data::ZSet(z)) => z,
-                Some(_) => return Some(wrong_type()),
-            };
-            let mut out = Vec::new();
-            for _ in 0..count {
-                let Some((member, score)) = z
-                    .iter()
-                    .min_by(|a, b| a.1.total_cmp(b.1).then(a.0.cmp(b.0)))
-                    .map(|(m, s)| (m.clone(), *s))
-                else {
-                    break;
-                };
-                z.remove(&member);
-                out.push(Value::Bulk(member));
-                out.push(Value::Double(score));
-            }
-            ks.remove_if_empty(key);
-            Value::Array(out)
-        }
+        "zpopmin" => zpopmin(ks, now, proto, args),
         _ => return None,
     })
 }
@@ -196,52 +145,214 @@ fn entry<'a>(
     ks.get_mut(now, key)
 }
 
-/// `ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member …` (NX/XX/CH supported).
+/// `getPositiveLongFromObjectOrReply` as SPOP and ZPOPMIN use it: anything
+/// but a non-negative integer is "out of range, must be positive".
+fn positive_count(arg: &[u8], not_int: Value) -> Result<usize, Value> {
+    match int_arg(arg) {
+        Ok(n) if n >= 0 => Ok(n as usize),
+        Ok(_) => Err(Value::err("ERR value is out of range, must be positive")),
+        Err(_) => Err(not_int),
+    }
+}
+
+/// `SPOP key [count]`: the count is checked before the key; with a count
+/// the reply is a set (`~` in RESP3), even when empty.
+fn spop(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+    if args.len() > 3 {
+        return super::syntax_error();
+    }
+    let count = match args.get(2).map(|c| positive_count(c, super::not_integer())) {
+        None => None,
+        Some(Ok(n)) => Some(n),
+        Some(Err(e)) => return e,
+    };
+    let key = &args[1];
+    let set = match ks.get_mut(now, key) {
+        None if count.is_some() => return Value::Set(Vec::new()),
+        None => return Value::Null,
+        Some(Data::Set(s)) => s,
+        Some(_) => return wrong_type(),
+    };
+    // Deterministic: pops the smallest members (Redis picks at random).
+    let reply = match count {
+        None => set.pop_first().map_or(Value::Null, Value::Bulk),
+        Some(n) => Value::Set(
+            (0..n)
+                .map_while(|_| set.pop_first())
+                .map(Value::Bulk)
+                .collect(),
+        ),
+    };
+    ks.remove_if_empty(key);
+    reply
+}
+
+/// `ZPOPMIN key [count]`: a flat member, score… array, except that RESP3
+/// clients asking with a count get `[member, score]` pairs.
+fn zpopmin(ks: &mut Keyspace, now: Time, proto: Protocol, args: &[Vec<u8>]) -> Value {
+    if args.len() > 3 {
+        return super::syntax_error();
+    }
+    let out_of_range = || Value::err("ERR value is out of range, must be positive");
+    let count = match args.get(2).map(|c| positive_count(c, out_of_range())) {
+        None => 1,
+        Some(Ok(n)) => n,
+        Some(Err(e)) => return e,
+    };
+    let z = match ks.get_mut(now, &args[1]) {
+        None => return Value::Array(Vec::new()),
+        Some(Data::ZSet(z)) => z,
+        Some(_) => return wrong_type(),
+    };
+    let mut pairs = Vec::new();
+    for _ in 0..count {
+        let Some((member, score)) = z
+            .iter()
+            .min_by(|a, b| a.1.total_cmp(b.1).then(a.0.cmp(b.0)))
+            .map(|(m, s)| (m.clone(), *s))
+        else {
+            break;
+        };
+        z.remove(&member);
+        pairs.push([Value::Bulk(member), Value::Double(score)]);
+    }
+    ks.remove_if_empty(&args[1]);
+    if proto == Protocol::Resp3 && args.len() == 3 {
+        Value::Array(
+            pairs
+                .into_iter()
+                .map(|p| Value::Array(p.to_vec()))
+                .collect(),
+        )
+    } else {
+        Value::Array(pairs.into_iter().flatten().collect())
+    }
+}
+
+/// `ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member …`, with
+/// `zaddGenericCommand`'s checks in its order.
 fn zadd(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     let mut i = 2;
-    let (mut nx, mut xx, mut ch) = (false, false, false);
+    let (mut nx, mut xx, mut gt, mut lt, mut ch, mut incr) =
+        (false, false, false, false, false, false);
     while i < args.len() {
         match args[i].to_ascii_uppercase().as_slice() {
             b"NX" => nx = true,
             b"XX" => xx = true,
+            b"GT" => gt = true,
+            b"LT" => lt = true,
             b"CH" => ch = true,
+            b"INCR" => incr = true,
             _ => break,
         }
         i += 1;
-    }
-    if nx && xx {
-        return Value::err("ERR XX and NX options at the same time are not compatible");
     }
     let pairs = &args[i..];
     if pairs.is_empty() || !pairs.len().is_multiple_of(2) {
         return super::syntax_error();
     }
+    if nx && xx {
+        return Value::err("ERR XX and NX options at the same time are not compatible");
+    }
+    if ((gt || lt) && nx) || (gt && lt) {
+        return Value::err("ERR GT, LT, and/or NX options at the same time are not compatible");
+    }
+    if incr && pairs.len() > 2 {
+        return Value::err("ERR INCR option supports a single increment-element pair");
+    }
     let mut scored = Vec::new();
     for p in pairs.chunks(2) {
-        let score = std::str::from_utf8(&p[0])
-            .ok()
-            .and_then(|s| s.parse::<f64>().ok())
-            .filter(|f| !f.is_nan());
-        match score {
+        match parse_score(&p[0]) {
             Some(s) => scored.push((s, p[1].clone())),
             None => return Value::err("ERR value is not a valid float"),
         }
     }
-    let z = match entry(ks, now, &args[1], || Data::ZSet(BTreeMap::new())) {
-        Some(Data::ZSet(z)) => z,
-        _ => return wrong_type(),
+    let nothing = || if incr { Value::Null } else { Value::Integer(0) };
+    match ks.get(now, &args[1]) {
+        Some(Data::ZSet(_)) => {}
+        Some(_) => return wrong_type(),
+        None if xx => return nothing(),
+        None => {}
+    }
+    let Some(Data::ZSet(z)) = entry(ks, now, &args[1], || Data::ZSet(BTreeMap::new())) else {
+        return wrong_type();
     };
-    let mut changed = 0;
-    for (score, member) in scored {
-        let old = z.get(&member).copied();
-        if (nx && old.is_some()) || (xx && old.is_none()) {
-            continue;
+    let (mut added, mut updated, mut processed) = (0, 0, 0);
+    let mut last = 0.0;
+    for (mut score, member) in scored {
+        match z.get(&member).copied() {
+            Some(_) if nx => continue,
+            Some(cur) => {
+                if incr {
+                    score += cur;
+                    if score.is_nan() {
+                        return Value::err("ERR resulting score is not a number (NaN)");
+                    }
+                }
+                if (lt && score >= cur) || (gt && score <= cur) {
+                    continue;
+                }
+                if score != cur {
+                    z.insert(member, score);
+                    updated += 1;
+                }
+            }
+            None if xx => continue,
+            None => {
+                z.insert(member, score);
+                added += 1;
+            }
         }
-        if old.is_none() || (ch && old != Some(score)) {
-            changed += 1;
-        }
-        z.insert(member, score);
+        processed += 1;
+        last = score;
     }
     ks.remove_if_empty(&args[1]);
-    Value::Integer(changed)
+    match (incr, processed) {
+        (true, 0) => Value::Null,
+        (true, _) => Value::Double(last),
+        (false, _) => Value::Integer(if ch { added + updated } else { added }),
+    }
+}
+
+/// `getDoubleFromObject`: strtod's syntax, `inf` allowed, NaN refused.
+fn parse_score(arg: &[u8]) -> Option<f64> {
+    let s = std::str::from_utf8(arg).ok()?;
+    if s.is_empty() || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
+        return None;
+    }
+    s.parse::<f64>()
+        .ok()
+        .or_else(|| parse_hex_float(s))
+        .filter(|f| !f.is_nan())
+}
+
+/// strtod's hexadecimal form, `[+-]0x<hex>[.<hex>][p[+-]<dec>]` (`0x10` is 16).
+fn parse_hex_float(s: &str) -> Option<f64> {
+    let (neg, rest) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let rest = rest
+        .strip_prefix("0x")
+        .or_else(|| rest.strip_prefix("0X"))?;
+    let (mantissa, exp) = match rest.find(['p', 'P']) {
+        Some(i) => (&rest[..i], rest[i + 1..].parse::<i32>().ok()?),
+        None => (rest, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let mut value = 0f64;
+    for c in int.chars() {
+        value = value * 16.0 + f64::from(c.to_digit(16)?);
+    }
+    let mut scale = 1.0 / 16.0;
+    for c in frac.chars() {
+        value += f64::from(c.to_digit(16)?) * scale;
+        scale /= 16.0;
+    }
+    let value = value * 2f64.powi(exp);
+    Some(if neg { -value } else { value })
 }

@@ -31,8 +31,13 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
             None => Value::Integer(-2),
             Some(None) => Value::Integer(-1),
             Some(Some(at)) => {
-                let ms = at.since(now) as i64;
-                Value::Integer(if name == "ttl" { (ms + 500) / 1000 } else { ms })
+                let ms = at.since(now).min(i64::MAX as u64) as i64;
+                // (ms + 500) / 1000, without overflowing near i64::MAX.
+                Value::Integer(if name == "ttl" {
+                    ms / 1000 + (ms % 1000 + 500) / 1000
+                } else {
+                    ms
+                })
             }
         },
         "persist" => {
@@ -92,7 +97,13 @@ fn expire(node: &mut Node, now: Time, args: &[Vec<u8>], unit: i64) -> Value {
     if gt && lt {
         return Value::err("ERR GT and LT options at the same time are not compatible");
     }
-    let Some(ms) = n.checked_mul(unit) else {
+    // `expireGenericCommand`: overflow in the unit conversion or when
+    // adding the base time is an error (negative times just delete).
+    let base = i64::try_from(now.ms()).unwrap_or(i64::MAX);
+    let Some(ms) = n
+        .checked_mul(unit)
+        .filter(|ms| ms.checked_add(base).is_some())
+    else {
         return Value::err(format!(
             "ERR invalid expire time in '{}' command",
             if unit == 1 { "pexpire" } else { "expire" }

@@ -7,13 +7,18 @@ mod cluster;
 mod collections;
 mod info;
 mod keys;
+mod migrate;
 mod multi;
+mod pubsub;
 mod routing;
 mod server;
 mod strings;
+mod subcommands;
 pub mod table;
 
 pub use client::ClientState;
+pub(crate) use keys::glob_match;
+pub use multi::{resume_exec, PendingExec};
 
 use crate::node::{ClientId, Node};
 use crate::resp::Value;
@@ -23,7 +28,9 @@ use table::CommandSpec;
 /// What executing a command produced.
 pub enum Outcome {
     Reply(Value),
-    /// The client waits (WAIT); the node replies later.
+    /// Several replies (SUBSCRIBE confirms each channel).
+    Many(Vec<Value>),
+    /// The client waits (WAIT, MIGRATE); the node replies later.
     Blocked,
 }
 
@@ -46,19 +53,25 @@ pub fn wrong_type() -> Value {
     Value::err("WRONGTYPE Operation against a key holding the wrong kind of value")
 }
 
-/// `-ERR unknown command 'foo', with args beginning with: 'a' 'b' `.
+/// `-ERR unknown command 'foo', with args beginning with: 'a' 'b' `: the
+/// name cut at 128 bytes, arguments quoted while the list is under 128 bytes,
+/// each cut to what is left of those 128.
 fn unknown_command(args: &[Vec<u8>]) -> Value {
-    let name = String::from_utf8_lossy(&args[0]);
-    let mut begin = String::new();
+    let name = &args[0][..args[0].len().min(128)];
+    let mut begin: Vec<u8> = Vec::new();
     for a in args.iter().skip(1) {
         if begin.len() >= 128 {
             break;
         }
-        begin.push_str(&format!("'{}' ", String::from_utf8_lossy(a)));
+        let room = 128 - begin.len();
+        begin.push(b'\'');
+        begin.extend_from_slice(&a[..a.len().min(room)]);
+        begin.extend_from_slice(b"' ");
     }
     Value::err(format!(
-        "ERR unknown command '{}', with args beginning with: {begin}",
-        name.chars().take(128).collect::<String>()
+        "ERR unknown command '{}', with args beginning with: {}",
+        String::from_utf8_lossy(name),
+        String::from_utf8_lossy(&begin)
     ))
 }
 
@@ -86,6 +99,10 @@ pub fn execute(
         client.flag_transaction_error();
         return Outcome::Reply(arity_error(spec.name));
     }
+    if let Err(e) = subcommands::check(spec.name, &args) {
+        client.flag_transaction_error();
+        return Outcome::Reply(e);
+    }
     if node.requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
         client.flag_transaction_error();
         return Outcome::Reply(Value::err("NOAUTH Authentication required."));
@@ -96,8 +113,17 @@ pub fn execute(
         } else {
             client.flag_transaction_error();
         }
-        client.asking = false;
+        if !client.in_multi() {
+            client.asking = false;
+        }
         return Outcome::Reply(redirect);
+    }
+    if client.subscriptions.active()
+        && client.proto == crate::resp::Protocol::Resp2
+        && !spec.has(table::flags::SUBSCRIBE_OK)
+    {
+        client.flag_transaction_error();
+        return Outcome::Reply(Value::err(format!("ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", full_name(spec, &args))));
     }
     if spec.has(table::flags::WRITE) && node.writes_paused(now) && !client.in_multi() {
         node.postpone(id, args);
@@ -108,7 +134,9 @@ pub fn execute(
         return Outcome::Reply(Value::Simple("QUEUED".into()));
     }
     let out = run(node, now, id, client, spec, &args);
-    if spec.name != "asking" {
+    // `resetClient`: ASKING is one-shot, but survives inside MULTI so the
+    // queued commands and EXEC still count as asked.
+    if spec.name != "asking" && !client.in_multi() {
         client.asking = false;
     }
     out
@@ -123,19 +151,26 @@ fn run(
     spec: &'static CommandSpec,
     args: &[Vec<u8>],
 ) -> Outcome {
+    if let Some(outcome) = pubsub::run(node, id, client, spec.name, args) {
+        return outcome;
+    }
     let reply = match spec.name {
         "multi" | "exec" | "discard" | "watch" | "unwatch" => {
             return multi::run(node, now, id, client, spec, args)
         }
         "cluster" => cluster::run(node, now, args),
         "wait" => return server::wait(node, now, id, args),
+        "migrate" => return migrate::migrate(node, now, id, args),
+        // RESTORE propagates itself, with an absolute TTL.
+        "restore" | "restore-asking" => return Outcome::Reply(migrate::restore(node, now, args)),
+        "dump" => migrate::dump(node, now, &args[1]),
         name => match server::run(node, now, id, client, name, args) {
             Some(v) => v,
             None => match keys::run(node, now, name, args) {
                 Some(v) => v,
                 None => match strings::run(node, now, name, args) {
                     Some(v) => v,
-                    None => collections::run(node, now, name, args)
+                    None => collections::run(node, now, client.proto, name, args)
                         .unwrap_or_else(|| unknown_command(args)),
                 },
             },
@@ -145,6 +180,24 @@ fn run(
         node.propagate(args);
     }
     Outcome::Reply(reply)
+}
+
+/// `c->cmd->fullname`: `cluster|info` for a container command's subcommand.
+fn full_name(spec: &CommandSpec, args: &[Vec<u8>]) -> String {
+    let container = matches!(
+        spec.name,
+        "client" | "cluster" | "command" | "config" | "pubsub"
+    );
+    match args.get(1) {
+        Some(sub) if container => {
+            format!(
+                "{}|{}",
+                spec.name,
+                String::from_utf8_lossy(sub).to_lowercase()
+            )
+        }
+        _ => spec.name.to_string(),
+    }
 }
 
 /// Applies a write command from the replication stream (a replica trusts

@@ -7,6 +7,7 @@ use super::{ClientState, Outcome};
 use crate::node::{ClientId, Node};
 use crate::resp::Value;
 use crate::time::Time;
+use std::collections::VecDeque;
 
 pub fn run(
     node: &mut Node,
@@ -66,16 +67,66 @@ fn exec(node: &mut Node, now: Time, id: ClientId, client: &mut ClientState) -> O
     if touched {
         return Outcome::Reply(Value::NullArray);
     }
-    let mut replies = Vec::with_capacity(queue.len());
-    for args in queue {
+    let pending = PendingExec {
+        replies: Vec::with_capacity(queue.len()),
+        rest: queue.into(),
+    };
+    continue_exec(node, now, id, client, pending)
+}
+
+/// A transaction paused on a MIGRATE, which waits for its target: Redis
+/// blocks the whole server meanwhile, so EXEC's reply waits too.
+#[derive(Clone, Debug, Default)]
+pub struct PendingExec {
+    replies: Vec<Value>,
+    rest: VecDeque<Vec<Vec<u8>>>,
+}
+
+/// Runs the queued commands in order; a MIGRATE pauses the transaction
+/// until its reply arrives ([`resume_exec`]).
+fn continue_exec(
+    node: &mut Node,
+    now: Time,
+    id: ClientId,
+    client: &mut ClientState,
+    mut pending: PendingExec,
+) -> Outcome {
+    while let Some(args) = pending.rest.pop_front() {
         let Some(spec) = super::table::lookup(&args[0]) else {
             continue;
         };
+        if spec.name == "wait" {
+            // WAIT inside MULTI answers at once with the current count.
+            pending
+                .replies
+                .push(super::server::wait_in_multi(node, &args));
+            continue;
+        }
         match super::run(node, now, id, client, spec, &args) {
-            Outcome::Reply(v) => replies.push(v),
-            // WAIT inside MULTI does not block (Redis replies at once).
-            Outcome::Blocked => replies.push(Value::Integer(0)),
+            Outcome::Reply(v) => pending.replies.push(v),
+            Outcome::Many(vs) => pending.replies.extend(vs),
+            Outcome::Blocked => {
+                node.hold_exec(id, pending);
+                return Outcome::Blocked;
+            }
         }
     }
-    Outcome::Reply(Value::Array(replies))
+    Outcome::Reply(Value::Array(pending.replies))
+}
+
+/// The reply a paused transaction waited for has come: carry on with it.
+pub fn resume_exec(
+    node: &mut Node,
+    now: Time,
+    id: ClientId,
+    mut pending: PendingExec,
+    value: Value,
+) {
+    pending.replies.push(value);
+    let mut client = node.take_client(id);
+    let outcome = continue_exec(node, now, id, &mut client, pending);
+    node.put_client(id, client);
+    if let Outcome::Reply(value) = outcome {
+        node.reply(id, value);
+    }
 }

@@ -2,7 +2,7 @@
 //! elsewhere (MOVED, ASK), retry (TRYAGAIN), or give up (CROSSSLOT,
 //! CLUSTERDOWN)? Same checks, same order, same texts as Redis 7.0.
 
-use super::table::{flags, CommandSpec};
+use super::table::{self, flags, CommandSpec};
 use super::ClientState;
 use crate::node::Node;
 use crate::resp::Value;
@@ -23,22 +23,38 @@ pub fn check(
     spec: &CommandSpec,
     args: &[Vec<u8>],
 ) -> Result<(), Value> {
-    // EXEC is checked against every queued command's keys in Redis; here the
-    // queued commands were each checked when queued, which keeps one slot.
-    let keys = spec.key_positions(args);
+    // EXEC is routed on the keys of every queued command together (each was
+    // also routed when queued, but on its own): a transaction whose commands
+    // touch two slots gets CROSSSLOT at EXEC.
+    let queued;
+    let commands: Vec<(&CommandSpec, &[Vec<u8>])> = if spec.name == "exec" && client.in_multi() {
+        queued = client.queued();
+        queued
+            .iter()
+            .filter_map(|a| Some((table::lookup(a.first()?)?, a.as_slice())))
+            .collect()
+    } else {
+        vec![(spec, args)]
+    };
+    let keys: Vec<&[u8]> = commands
+        .iter()
+        .flat_map(|(c, a)| c.key_positions(a).into_iter().map(|i| a[i].as_slice()))
+        .collect();
     if keys.is_empty() {
         return Ok(());
     }
-    let first_slot = key_slot(&args[keys[0]]);
+    let first_slot = key_slot(keys[0]);
     let route = node.slot_route(first_slot);
     let Some(owner) = route.owner.clone() else {
         return Err(Value::err(DOWN_UNBOUND));
     };
-    if keys[1..].iter().any(|&k| key_slot(&args[k]) != first_slot) {
+    if keys[1..].iter().any(|k| key_slot(k) != first_slot) {
         return Err(Value::err(CROSSSLOT));
     }
-    let is_write = spec.has(flags::WRITE);
-    let pubsub_shard = matches!(spec.name, "spublish" | "ssubscribe");
+    let is_write = commands.iter().any(|(c, _)| c.has(flags::WRITE));
+    let pubsub_shard = commands
+        .iter()
+        .any(|(c, _)| matches!(c.name, "spublish" | "ssubscribe" | "sunsubscribe"));
 
     if !node.state_ok() {
         if pubsub_shard {
@@ -54,10 +70,10 @@ pub fn check(
     let mut distinct: Vec<&[u8]> = Vec::new();
     if (route.migrating_to.is_some() || route.importing) && !pubsub_shard {
         for &k in &keys {
-            if !distinct.contains(&args[k].as_slice()) {
-                distinct.push(&args[k]);
+            if !distinct.contains(&k) {
+                distinct.push(k);
             }
-            if node.keyspace_mut().exists(now, &args[k]) {
+            if node.keyspace_mut().exists(now, k) {
                 existing += 1;
             } else {
                 missing += 1;

@@ -19,6 +19,17 @@ pub fn run(
     args: &[Vec<u8>],
 ) -> Option<Value> {
     Some(match name {
+        // A RESP2 subscriber gets an array, as pub/sub replies are.
+        "ping"
+            if args.len() <= 2
+                && client.subscriptions.active()
+                && client.proto == Protocol::Resp2 =>
+        {
+            Value::Array(vec![
+                Value::bulk("pong"),
+                Value::bulk(args.get(1).map_or(&b""[..], |a| a)),
+            ])
+        }
         "ping" => match args.len() {
             1 => Value::Simple("PONG".into()),
             2 => Value::Bulk(args[1].clone()),
@@ -37,10 +48,14 @@ pub fn run(
             client.readonly = false;
             Value::ok()
         }
+        // getIntFromObjectOrReply, then the cluster-mode check.
         "select" => match int_arg(&args[1]) {
             Ok(0) => Value::ok(),
+            Ok(n) if i32::try_from(n).is_err() => Value::err(
+                "ERR value is out of range, value must between -2147483648 and 2147483647",
+            ),
             Ok(_) => Value::err("ERR SELECT is not allowed in cluster mode"),
-            Err(_) => Value::err("ERR invalid DB index"),
+            Err(e) => e,
         },
         "auth" => auth(node, client, &args[1..]),
         "hello" => hello(node, id, client, args),
@@ -54,16 +69,35 @@ pub fn run(
 
 /// `WAIT numreplicas timeout`.
 pub fn wait(node: &mut Node, now: Time, id: ClientId, args: &[Vec<u8>]) -> Outcome {
-    let (replicas, timeout) = match (int_arg(&args[1]), int_arg(&args[2])) {
-        (Ok(r), Ok(t)) => (r, t),
-        (Err(e), _) | (_, Err(e)) => return Outcome::Reply(e),
+    let (replicas, timeout) = match wait_args(args) {
+        Ok(v) => v,
+        Err(e) => return Outcome::Reply(e),
     };
-    if timeout < 0 {
-        return Outcome::Reply(Value::err("ERR timeout is negative"));
-    }
-    match node.wait(now, id, replicas.max(0) as u64, timeout as u64) {
+    match node.wait(now, id, replicas, timeout) {
         Some(v) => Outcome::Reply(v),
         None => Outcome::Blocked,
+    }
+}
+
+/// `numreplicas` and `timeout` of WAIT, with Redis's checks and texts.
+fn wait_args(args: &[Vec<u8>]) -> Result<(u64, u64), Value> {
+    let replicas = int_arg(&args[1])?;
+    // getTimeoutFromObjectOrReply has its own wording.
+    let Ok(timeout) = int_arg(&args[2]) else {
+        return Err(Value::err("ERR timeout is not an integer or out of range"));
+    };
+    if timeout < 0 {
+        return Err(Value::err("ERR timeout is negative"));
+    }
+    Ok((replicas.max(0) as u64, timeout as u64))
+}
+
+/// `WAIT` queued in MULTI: the same checks, then the replicas that have
+/// acknowledged so far, without blocking.
+pub fn wait_in_multi(node: &Node, args: &[Vec<u8>]) -> Value {
+    match wait_args(args) {
+        Ok(_) => Value::Integer(node.acked_now() as i64),
+        Err(e) => e,
     }
 }
 
@@ -242,7 +276,10 @@ fn command(args: &[Vec<u8>]) -> Value {
                     .collect(),
             )
         }
-        b"getkeys" if args.len() >= 3 => {
+        // `COMMAND GETKEYS` has arity -4 in Redis 7.0: a command and at
+        // least one argument.
+        b"getkeys" if args.len() < 4 => super::arity_error("command|getkeys"),
+        b"getkeys" => {
             let cmd_args = &args[2..];
             match table::lookup(&cmd_args[0]) {
                 None => Value::err("ERR Invalid command specified"),

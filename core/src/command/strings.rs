@@ -87,16 +87,10 @@ fn set(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
                     Ok(n) => n,
                     Err(e) => return e,
                 };
-                if n <= 0 {
-                    return Value::err("ERR invalid expire time in 'set' command");
+                match expire_ms(opt.as_slice(), n, now) {
+                    Some(at) => expire = Some(Time(at)),
+                    None => return Value::err("ERR invalid expire time in 'set' command"),
                 }
-                let n = n as u64;
-                expire = Some(match opt.as_slice() {
-                    b"EX" => now + n.saturating_mul(1000),
-                    b"PX" => now + n,
-                    b"EXAT" => Time(n.saturating_mul(1000)),
-                    _ => Time(n),
-                });
                 i += 1;
             }
             _ => return syntax_error(),
@@ -130,6 +124,24 @@ fn set(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     } else {
         Value::ok()
     }
+}
+
+/// `getExpireMillisecondsOrReply`: the absolute expiry in ms, or `None`
+/// for "invalid expire time" (not positive, or overflowing once converted
+/// to ms and, for EX/PX, added to the current time).
+fn expire_ms(unit: &[u8], n: i64, now: Time) -> Option<u64> {
+    if n <= 0 {
+        return None;
+    }
+    let seconds = matches!(unit, b"EX" | b"EXAT");
+    let ms = if seconds { n.checked_mul(1000)? } else { n };
+    let relative = matches!(unit, b"EX" | b"PX");
+    let at = if relative {
+        ms.checked_add(i64::try_from(now.ms()).ok()?)?
+    } else {
+        ms
+    };
+    u64::try_from(at).ok()
 }
 
 /// INCR and friends: the value must be a decimal 64-bit integer.

@@ -205,6 +205,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         0,
         ["@fast", "@transaction"]
     ),
+    cmd!(
+        "dump",
+        2,
+        READONLY,
+        1,
+        1,
+        1,
+        ["@keyspace", "@read", "@slow"]
+    ),
     cmd!("echo", 2, FAST, 0, 0, 0, ["@fast", "@connection"]),
     cmd!(
         "exec",
@@ -397,6 +406,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@fast", "@connection"]
     ),
     cmd!(
+        "psubscribe",
+        -2,
+        PUBSUB | NOSCRIPT | LOADING | STALE | SUBSCRIBE_OK,
+        0,
+        0,
+        0,
+        ["@pubsub", "@slow"]
+    ),
+    cmd!(
         "pttl",
         2,
         READONLY | FAST,
@@ -413,6 +431,16 @@ pub static COMMANDS: &[CommandSpec] = &[
         0,
         0,
         ["@pubsub", "@fast"]
+    ),
+    cmd!("pubsub", -2, 0, 0, 0, 0, ["@slow"]),
+    cmd!(
+        "punsubscribe",
+        -1,
+        PUBSUB | NOSCRIPT | LOADING | STALE | SUBSCRIBE_OK,
+        0,
+        0,
+        0,
+        ["@pubsub", "@slow"]
     ),
     cmd!(
         "readonly",
@@ -431,6 +459,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         0,
         0,
         ["@fast", "@connection"]
+    ),
+    cmd!(
+        "restore",
+        -4,
+        WRITE | DENYOOM,
+        1,
+        1,
+        1,
+        ["@keyspace", "@write", "@slow", "@dangerous"]
     ),
     cmd!(
         "restore-asking",
@@ -541,6 +578,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@pubsub", "@slow"]
     ),
     cmd!(
+        "sunsubscribe",
+        -1,
+        PUBSUB | NOSCRIPT | LOADING | STALE | SUBSCRIBE_OK,
+        1,
+        -1,
+        1,
+        ["@pubsub", "@slow"]
+    ),
+    cmd!(
         "ttl",
         2,
         READONLY | FAST,
@@ -557,6 +603,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         1,
         1,
         ["@keyspace", "@read", "@fast"]
+    ),
+    cmd!(
+        "unsubscribe",
+        -1,
+        PUBSUB | NOSCRIPT | LOADING | STALE | SUBSCRIBE_OK,
+        0,
+        0,
+        0,
+        ["@pubsub", "@slow"]
     ),
     cmd!(
         "unwatch",

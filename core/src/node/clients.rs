@@ -25,20 +25,64 @@ pub struct SlotRoute {
 
 impl Node {
     pub(super) fn process_command(&mut self, now: Time, client: ClientId, args: Vec<Vec<u8>>) {
-        let mut state = self
-            .clients
-            .remove(&client)
-            .unwrap_or_else(|| ClientState::new(self.cfg.requirepass.is_none()));
+        // A MIGRATE in progress blocks the whole server in Redis.
+        if self.migrations.busy() {
+            self.postpone(client, args);
+            return;
+        }
+        let mut state = self.take_client(client);
         let outcome = command::execute(self, now, client, &mut state, args);
         self.clients.insert(client, state);
-        if let Outcome::Reply(value) = outcome {
-            self.out.push_back(Output::Reply { client, value });
+        match outcome {
+            Outcome::Reply(value) => self.out.push_back(Output::Reply { client, value }),
+            Outcome::Many(values) => {
+                for value in values {
+                    self.out.push_back(Output::Reply { client, value });
+                }
+            }
+            Outcome::Blocked => {}
+        }
+    }
+
+    /// Takes a client's state out (a new one if unknown); put it back with
+    /// [`put_client`](Self::put_client).
+    pub(crate) fn take_client(&mut self, client: ClientId) -> ClientState {
+        self.clients
+            .remove(&client)
+            .unwrap_or_else(|| ClientState::new(self.cfg.requirepass.is_none()))
+    }
+
+    pub(crate) fn put_client(&mut self, client: ClientId, state: ClientState) {
+        self.clients.insert(client, state);
+    }
+
+    pub(crate) fn reply(&mut self, client: ClientId, value: crate::resp::Value) {
+        self.out.push_back(Output::Reply { client, value });
+    }
+
+    /// An EXEC waits for a MIGRATE it ran.
+    pub(crate) fn hold_exec(&mut self, client: ClientId, pending: command::PendingExec) {
+        self.pending_exec.insert(client, pending);
+    }
+
+    /// Delivers a blocked command's reply, or resumes the EXEC that waited for it.
+    pub(super) fn finish_blocked(
+        &mut self,
+        now: Time,
+        client: ClientId,
+        value: crate::resp::Value,
+    ) {
+        match self.pending_exec.remove(&client) {
+            Some(pending) => command::resume_exec(self, now, client, pending, value),
+            None => self.reply(client, value),
         }
     }
 
     pub(super) fn client_closed(&mut self, client: ClientId) {
+        self.pending_exec.remove(&client);
         self.clients.remove(&client);
         self.forget_waiter(client);
+        self.forget_subscriber(client);
         self.postponed.retain(|(c, _)| *c != client);
     }
 
@@ -115,14 +159,15 @@ impl Node {
         }
     }
 
-    /// A write arrived while a manual failover pauses writes: run it later.
+    /// A write arrived while a manual failover pauses writes, or any command
+    /// while a MIGRATE is in progress: run it later, in arrival order.
     pub(crate) fn postpone(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
         self.postponed.push((client, args));
     }
 
-    /// Runs postponed writes once the pause is over.
+    /// Runs postponed commands once the pause or the MIGRATE is over.
     pub(super) fn run_postponed(&mut self, now: Time) {
-        if self.postponed.is_empty() || self.writes_paused(now) {
+        if self.postponed.is_empty() || self.writes_paused(now) || self.migrations.busy() {
             return;
         }
         for (client, args) in std::mem::take(&mut self.postponed) {

@@ -17,8 +17,9 @@ impl Node {
 
         // Links and handshakes (clusterNodeCronHandleReconnect).
         self.stats_pfail_nodes = 0;
-        for id in self.peer_ids() {
-            let Some(p) = self.peer(id) else { continue };
+        for idx in self.order.clone() {
+            let Some(p) = self.peer_at(idx) else { continue };
+            let id = p.id;
             if id == self.myself || p.has(NodeFlags::NOADDR) {
                 continue;
             }
@@ -68,13 +69,14 @@ impl Node {
         let mut this_replicas = 0u32;
         let i_am_replica = self.is_replica();
         let my_master = self.master();
-        for id in self.peer_ids() {
-            let Some(p) = self.peer(id) else { continue };
+        for idx in self.order.clone() {
+            let Some(p) = self.peer_at(idx) else { continue };
+            let id = p.id;
             if p.has(NodeFlags::MYSELF | NodeFlags::NOADDR | NodeFlags::HANDSHAKE) {
                 continue;
             }
             if i_am_replica && p.is_master() && !p.failed() {
-                let ok = self.non_failing_replicas(id);
+                let ok = self.non_failing_replicas_of(p);
                 if ok == 0 && p.numslots > 0 && p.has(NodeFlags::MIGRATE_TO) {
                     orphaned_masters += 1;
                 }
@@ -86,17 +88,17 @@ impl Node {
 
             // A link that sent a PING long ago and heard nothing is dropped,
             // so the next cron reconnects (the outstanding ping is kept).
-            let p = self.peer(id).expect("still present");
+            let p = self.peer_at_mut(idx).expect("still present");
             if let (Some(link_time), Some(ping_sent)) = (p.link, p.ping_sent) {
                 if now.since(link_time) > node_timeout
                     && now.since(ping_sent) > node_timeout / 2
                     && now.since(p.data_received) > node_timeout / 2
                 {
-                    self.peer_mut(id).expect("present").link = None;
+                    p.link = None;
                 }
             }
 
-            let p = self.peer(id).expect("still present");
+            let p = self.peer_at(idx).expect("still present");
             if p.link.is_some()
                 && p.ping_sent.is_none()
                 && now.since(p.pong_received) > self.cfg.ping_interval()
@@ -119,7 +121,7 @@ impl Node {
             };
             let delay = now.since(ping_sent).min(now.since(p.data_received));
             if delay > node_timeout && !p.failing() {
-                self.peer_mut(id)
+                self.peer_at_mut(idx)
                     .expect("present")
                     .flags
                     .set(NodeFlags::PFAIL);

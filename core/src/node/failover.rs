@@ -122,8 +122,9 @@ impl Node {
 
         if self.election.count >= self.needed_quorum() {
             if self.me().config_epoch < self.election.epoch {
+                // Reported once I am a master (set_node_as_master): until
+                // then cluster_my_epoch is still my master's.
                 self.me_mut().config_epoch = self.election.epoch;
-                self.emit_epoch();
             }
             self.replace_my_master(now);
         } else {

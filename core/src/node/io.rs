@@ -44,7 +44,20 @@ pub enum Input {
     },
     /// A client went away: forget its state (MULTI, WATCH, subscriptions…).
     ClientClosed(ClientId),
+    /// Our outbound bus link to the node at bus address `addr` broke (the
+    /// peer's process died, refused the connection, or the link was reset):
+    /// Redis frees the link and reconnects on the next cron, keeping any
+    /// outstanding PING.
+    LinkClosed { addr: SocketAddr },
+    /// A reply read on a connection this node opened to another node's
+    /// client port (see [`Output::Request`]).
+    Response { conn: ConnId, value: Value },
 }
+
+/// A client connection this node opened itself, as a client of another
+/// node (MIGRATE's cached socket to the target), numbered by the node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ConnId(pub u64);
 
 /// A client connection, numbered by the host (`CLIENT ID`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -129,6 +142,18 @@ pub enum Output {
     },
     /// A reply to a client's command, in the client's protocol.
     Reply { client: ClientId, value: Value },
+    /// Write a command on connection `conn` to the client port at `to`,
+    /// opening it first if it is new. Replies come back as
+    /// [`Input::Response`], in order. MIGRATE uses it to send `SELECT` and
+    /// `RESTORE-ASKING` to the target exactly as Redis does, so the target
+    /// runs them as ordinary client commands.
+    Request {
+        conn: ConnId,
+        to: SocketAddr,
+        args: Vec<Vec<u8>>,
+    },
+    /// Close connection `conn` (an idle or failed MIGRATE socket).
+    Hangup(ConnId),
     /// Something happened.
     Event(Event),
 }

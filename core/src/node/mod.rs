@@ -21,9 +21,11 @@ mod failure;
 mod gossip;
 pub mod io;
 mod manual;
+mod migrate;
 mod migration;
 mod packet;
 mod peer;
+mod pubsub;
 mod repl;
 mod state;
 mod table;
@@ -31,7 +33,9 @@ pub mod view;
 
 pub use admin::AdminReply;
 pub use clients::SlotRoute;
-pub use io::{Admin, AdminError, ClientId, FailoverMode, Input, Link, Output, ReplFrame};
+pub use io::{Admin, AdminError, ClientId, ConnId, FailoverMode, Input, Link, Output, ReplFrame};
+pub use migrate::MigratePlan;
+pub use pubsub::SubKind;
 pub use view::{ElectionView, NodeView, PeerView};
 
 use crate::config::{consts, Config};
@@ -62,7 +66,7 @@ pub struct Node {
     /// The node table (`clusterState.nodes`), a slab so `slots[]` can hold
     /// small indices; holes are reused.
     peers: Vec<Option<Peer>>,
-    index: BTreeMap<NodeId, u16>,
+    index: table::PeerIndex,
     /// Live slab indices, for uniform random picks (`dictGetRandomKey`).
     order: Vec<u16>,
     /// Slot → index of the owning node, or [`NO_OWNER`].
@@ -94,8 +98,14 @@ pub struct Node {
     keyspace: crate::keyspace::Keyspace,
     clients: BTreeMap<ClientId, crate::command::ClientState>,
     watch_versions: BTreeMap<Vec<u8>, u64>,
-    /// Writes held back while a manual failover pauses them.
+    /// Commands held back while a manual failover pauses writes or a
+    /// MIGRATE waits for its target.
     postponed: Vec<(ClientId, Vec<Vec<u8>>)>,
+    /// Transactions waiting for a MIGRATE they ran.
+    pending_exec: BTreeMap<ClientId, crate::command::PendingExec>,
+    migrations: migrate::Migrations,
+    /// Pub/sub subscribers on this node.
+    pubsub: pubsub::Channels,
     stats_sent: [u64; 11],
     stats_received: [u64; 11],
 }
@@ -131,7 +141,7 @@ impl Node {
             rng,
             myself,
             peers: Vec::new(),
-            index: BTreeMap::new(),
+            index: table::PeerIndex::default(),
             order: Vec::new(),
             slots: vec![NO_OWNER; crate::slot::SLOTS as usize].into_boxed_slice(),
             assigned: 0,
@@ -157,6 +167,9 @@ impl Node {
             clients: BTreeMap::new(),
             watch_versions: BTreeMap::new(),
             postponed: Vec::new(),
+            pending_exec: BTreeMap::new(),
+            migrations: migrate::Migrations::default(),
+            pubsub: pubsub::Channels::default(),
             stats_sent: [0; 11],
             stats_received: [0; 11],
         };
@@ -199,6 +212,9 @@ impl Node {
         node.clients.clear();
         node.watch_versions.clear();
         node.postponed.clear();
+        node.pending_exec.clear();
+        node.migrations = migrate::Migrations::default();
+        node.pubsub = pubsub::Channels::default();
         node.stats_sent = [0; 11];
         node.stats_received = [0; 11];
         node.myslots_cache = None;
@@ -217,6 +233,7 @@ impl Node {
     pub fn handle(&mut self, now: Time, input: Input) {
         match input {
             Input::Timeout => {
+                self.migrate_timeouts(now);
                 if now >= self.next_cron {
                     self.cron(now);
                     while self.next_cron <= now {
@@ -228,6 +245,14 @@ impl Node {
             Input::Repl { from, frame } => self.process_repl(now, from, frame),
             Input::Command { client, args } => self.process_command(now, client, args),
             Input::ClientClosed(client) => self.client_closed(client),
+            Input::LinkClosed { addr } => {
+                if let Some(id) = self.peer_by_addr(addr) {
+                    if let Some(p) = self.peer_mut(id) {
+                        p.link = None;
+                    }
+                }
+            }
+            Input::Response { conn, value } => self.migrate_response(now, conn, value),
         }
         self.before_sleep(now);
     }
@@ -239,7 +264,8 @@ impl Node {
 
     /// When to call [`handle`](Self::handle) with [`Input::Timeout`] next.
     pub fn poll_timeout(&self) -> Option<Time> {
-        Some(self.next_cron)
+        let migrate = self.migrations.deadline().unwrap_or(self.next_cron);
+        Some(self.next_cron.min(migrate))
     }
 
     /// `clusterBeforeSleep`: work deferred until the end of this input.
@@ -383,6 +409,11 @@ impl Node {
     /// `cluster_size`: masters serving at least one slot.
     pub fn size(&self) -> u32 {
         self.size
+    }
+
+    /// How many keys it holds now (DBSIZE), for checkers and lessons.
+    pub fn key_count(&self, now: Time) -> usize {
+        self.keyspace.len(now)
     }
 
     /// The replication offset this node announces.

@@ -52,9 +52,15 @@ impl Node {
                     }
                     self.send_pong_reply(from);
                 }
+                let mut link_node = link_node;
                 if let Some(ln) = link_node {
                     if !self.check_link_identity(now, ln, h) {
                         return;
+                    }
+                    // A completed handshake renamed the entry in place (Redis
+                    // renames link->node): this PONG answers the real node.
+                    if self.peer(ln).is_none() {
+                        link_node = Some(h.sender);
                     }
                 }
                 self.process_config(now, kind, sender, link_node, h);
@@ -91,8 +97,15 @@ impl Node {
                     self.receive_mfstart(now, s);
                 }
             }
-            // Pub/sub and modules carry no cluster state.
-            Body::Publish { .. } | Body::PublishShard { .. } | Body::Module { .. } => {}
+            Body::Publish { channel, message } | Body::PublishShard { channel, message } => {
+                // Redis ignores publications from nodes it does not know.
+                if sender.is_some() {
+                    let sharded = kind == MsgType::PublishShard;
+                    self.publish_local(channel, message, sharded);
+                }
+            }
+            // Modules carry no cluster state.
+            Body::Module { .. } => {}
         }
     }
 
@@ -234,7 +247,7 @@ impl Node {
             Some(p) => p.master,
             None => None,
         };
-        let dirty = sender_master.is_some_and(|m| self.slots_of(m) != *h.myslots);
+        let dirty = sender_master.is_some_and(|m| !self.owns_exactly(m, &h.myslots));
         if dirty {
             if self.peer(sender).is_some_and(|p| p.is_master()) {
                 self.update_slots_config_with(now, sender, h.config_epoch, &h.myslots);

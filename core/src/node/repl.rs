@@ -28,8 +28,10 @@ struct Waiter {
 pub(super) struct Replication {
     /// master_repl_offset for a master; the processed offset for a replica.
     pub offset: u64,
-    /// Replica: last time the master sent anything (`master->lastinteraction`).
-    last_interaction: Time,
+    /// Replica: last time the master sent anything (`master->lastinteraction`);
+    /// `None` until the first sync — Redis's `repl_down_since = 0`, "down
+    /// since ever", so a replica that never synced cannot fail over.
+    last_interaction: Option<Time>,
     /// Master: when the next stream PING is due.
     next_ping: Time,
     /// Replica: got the snapshot from the current master.
@@ -45,7 +47,7 @@ impl Replication {
     pub fn new(now: Time) -> Self {
         Replication {
             offset: 0,
-            last_interaction: now,
+            last_interaction: None,
             next_ping: now,
             synced: false,
             next_replica_cron: now,
@@ -54,9 +56,11 @@ impl Replication {
         }
     }
 
-    /// A new master: resync with it.
+    /// A new master: resync with it. A link that was up went down now.
     pub fn set_master(&mut self, now: Time) {
-        self.last_interaction = now;
+        if self.last_interaction.is_some() {
+            self.last_interaction = Some(now);
+        }
         self.synced = false;
         self.next_replica_cron = now;
     }
@@ -64,7 +68,10 @@ impl Replication {
     /// Milliseconds since the master last sent data, at Redis's one-second
     /// resolution (`unixtime` arithmetic).
     pub fn data_age(&self, now: Time) -> u64 {
-        (now.ms() / 1000).saturating_sub(self.last_interaction.ms() / 1000) * 1000
+        match self.last_interaction {
+            Some(t) => (now.ms() / 1000).saturating_sub(t.ms() / 1000) * 1000,
+            None => u64::MAX,
+        }
     }
 }
 
@@ -182,7 +189,7 @@ impl Node {
                 if !self.is_replica() || self.master() != Some(from) {
                     return;
                 }
-                self.repl.last_interaction = now;
+                self.repl.last_interaction = Some(now);
                 match master_frame {
                     ReplFrame::Snapshot { offset, data } => {
                         self.keyspace = *data;
@@ -230,6 +237,11 @@ impl Node {
         });
         self.stream_to_replicas(ReplFrame::GetAck);
         None
+    }
+
+    /// Replicas that acknowledged everything written so far (WAIT in MULTI).
+    pub(crate) fn acked_now(&self) -> u64 {
+        self.acked_replicas(self.repl.offset)
     }
 
     fn acked_replicas(&self, offset: u64) -> u64 {

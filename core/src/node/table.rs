@@ -8,6 +8,49 @@ use crate::flags::NodeFlags;
 use crate::id::NodeId;
 use crate::slot::SlotSet;
 use crate::time::Time;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The node table's index, node ID → slab index: looked up several times per
+/// gossip entry and per peer in every cron, where a `BTreeMap` spends its time
+/// comparing 40-byte IDs. It is never iterated, so a hash map's order cannot
+/// reach any output.
+pub(super) type PeerIndex = HashMap<NodeId, u16, BuildHasherDefault<IdHasher>>;
+
+/// An FxHash-style hasher for node IDs: they are random hex, so mixing their
+/// bytes eight at a time is plenty. Deterministic (no random keys).
+#[derive(Clone, Copy, Default)]
+pub(super) struct IdHasher(u64);
+
+impl IdHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.mix(u64::from_le_bytes(w.try_into().expect("8 bytes")));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(last));
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // Fold the well-mixed high half into the low bits the table indexes by.
+        self.0 ^ (self.0 >> 32)
+    }
+}
 
 impl Node {
     pub(super) fn me(&self) -> &Peer {
@@ -30,6 +73,16 @@ impl Node {
         self.peers[idx as usize].as_mut()
     }
 
+    /// The entry at slab index `idx`: cron walks the table by index, since
+    /// looking every node up by ID every 100 ms dominated large clusters.
+    pub(super) fn peer_at(&self, idx: u16) -> Option<&Peer> {
+        self.peers[idx as usize].as_ref()
+    }
+
+    pub(super) fn peer_at_mut(&mut self, idx: u16) -> Option<&mut Peer> {
+        self.peers[idx as usize].as_mut()
+    }
+
     /// Every known node, in table order (deterministic).
     pub(super) fn peers(&self) -> impl Iterator<Item = &Peer> {
         self.order
@@ -44,14 +97,19 @@ impl Node {
 
     /// A uniformly random known node (`dictGetRandomKey`).
     pub(super) fn random_peer(&mut self) -> Option<NodeId> {
+        let idx = self.random_peer_idx()?;
+        self.peers[idx as usize].as_ref().map(|p| p.id)
+    }
+
+    /// [`random_peer`](Self::random_peer)'s slab index (the same draw).
+    pub(super) fn random_peer_idx(&mut self) -> Option<u16> {
         use rand::Rng;
         if self.order.is_empty() {
             return None;
         }
         // Sample a u32, never a usize: the draw must be the same on wasm32.
         let pick = self.rng.random_range(0..self.order.len() as u32);
-        let idx = self.order[pick as usize];
-        self.peers[idx as usize].as_ref().map(|p| p.id)
+        Some(self.order[pick as usize])
     }
 
     pub(super) fn add_peer(&mut self, peer: Peer) {
@@ -138,11 +196,15 @@ impl Node {
         true
     }
 
-    /// `clusterDelSlot`: unbinds a slot (and closes its migration state).
+    /// `clusterDelSlot`: unbinds a slot; my shard's clients lose their
+    /// shard channels in it.
     pub(super) fn del_slot(&mut self, slot: u16) -> bool {
         let Some(idx) = self.slot_owner_idx(slot) else {
             return false;
         };
+        if let Some(old_owner) = self.peers[idx as usize].as_ref().map(|p| p.id) {
+            self.slot_leaves_shard(slot, old_owner);
+        }
         self.slots[slot as usize] = NO_OWNER;
         self.assigned -= 1;
         if let Some(p) = self.peers[idx as usize].as_mut() {
@@ -178,6 +240,18 @@ impl Node {
         (0..crate::slot::SLOTS)
             .filter(|&s| self.slots[s as usize] == idx)
             .collect()
+    }
+
+    /// Whether `slots` is exactly the set bound to `id` (`slots_of(id) ==
+    /// *slots`) without building that set: the counts match and every slot
+    /// of `slots` is bound to `id`. PING/PONG processing asks this for every
+    /// message, and `slots_of` scans all 16384 slots.
+    pub(super) fn owns_exactly(&self, id: NodeId, slots: &SlotSet) -> bool {
+        let Some(&idx) = self.index.get(&id) else {
+            return slots.is_empty();
+        };
+        let numslots = self.peers[idx as usize].as_ref().map_or(0, |p| p.numslots);
+        numslots as usize == slots.len() && slots.iter().all(|s| self.slots[s as usize] == idx)
     }
 
     /// Rebinds `slots` to `owner` and reports it, one event per batch.
@@ -216,6 +290,7 @@ impl Node {
         if p.is_master() {
             return;
         }
+        let my_epoch_before = self.my_epoch();
         if let Some(old) = p.master {
             self.remove_replica(old, id);
             if id != self.myself {
@@ -232,6 +307,10 @@ impl Node {
         if id == self.myself {
             self.myslots_cache = None;
             self.emit(Event::Role { master: None });
+            // cluster_my_epoch was my master's; now it is mine.
+            if self.my_epoch() != my_epoch_before {
+                self.emit_epoch();
+            }
         }
         self.todo |= todo::UPDATE_STATE;
     }
@@ -256,6 +335,7 @@ impl Node {
             return;
         }
         let me = self.myself;
+        let my_epoch_before = self.my_epoch();
         if self.is_master() {
             self.migrating.clear();
             self.importing.clear();
@@ -267,17 +347,27 @@ impl Node {
         self.emit(Event::Role {
             master: Some(master),
         });
+        // cluster_my_epoch is now my new master's.
+        if self.my_epoch() != my_epoch_before {
+            self.emit_epoch();
+        }
         self.todo |= todo::UPDATE_STATE;
     }
 
     /// Replicas of `master` that are not FAIL (`clusterCountNonFailingSlaves`).
     pub(super) fn non_failing_replicas(&self, master: NodeId) -> u32 {
-        self.peer(master).map_or(0, |m| {
-            m.replicas
-                .iter()
-                .filter(|r| self.peer(**r).is_some_and(|p| !p.failed()))
-                .count() as u32
-        })
+        self.peer(master)
+            .map_or(0, |m| self.non_failing_replicas_of(m))
+    }
+
+    /// The same for a master entry already at hand (cron asks about every
+    /// master every 100 ms).
+    pub(super) fn non_failing_replicas_of(&self, master: &Peer) -> u32 {
+        master
+            .replicas
+            .iter()
+            .filter(|r| self.peer(**r).is_some_and(|p| !p.failed()))
+            .count() as u32
     }
 
     /// `clusterGetMaxEpoch`: the greatest configEpoch known, or currentEpoch.

@@ -37,7 +37,14 @@ fn parse_at(buf: &[u8], pos: usize, depth: usize) -> Result<Option<(Value, usize
     let Some(&kind) = buf.get(pos) else {
         return Ok(None);
     };
-    let Some(cr) = buf[pos..].iter().position(|&b| b == b'\r').map(|i| pos + i) else {
+    if !b"+-:_#,$=!*~>%".contains(&kind) {
+        return bad(format!("unknown type byte {:?}", kind as char));
+    }
+    let Some(cr) = buf[pos + 1..]
+        .iter()
+        .position(|&b| b == b'\r')
+        .map(|i| pos + 1 + i)
+    else {
         return Ok(None);
     };
     if cr + 1 >= buf.len() {
@@ -162,6 +169,8 @@ mod tests {
         assert!(parse_reply(b"?\r\n").is_err());
         assert!(parse_reply(b"$x\r\n").is_err());
         assert!(parse_reply(b"$1\r\nab\r\n").is_err());
+        assert!(parse_reply(b"\r\n").is_err());
+        assert!(parse_reply(b"\r").is_err());
         let deep = "*1\r\n".repeat(100);
         assert!(parse_reply(deep.as_bytes()).is_err());
     }

@@ -64,10 +64,20 @@ impl Value {
             out.extend_from_slice(text.as_bytes());
             out.extend_from_slice(b"\r\n");
         };
+        // `addReplyErrorFormat` maps CR and LF to spaces: a status or error
+        // line built from client input must not break the framing.
+        let safe_line = |out: &mut Vec<u8>, prefix: char, text: &str| {
+            out.push(prefix as u8);
+            out.extend(
+                text.bytes()
+                    .map(|b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
+            );
+            out.extend_from_slice(b"\r\n");
+        };
         let resp3 = proto == Protocol::Resp3;
         match self {
-            Value::Simple(s) => line(out, '+', s),
-            Value::Error(s) => line(out, '-', s),
+            Value::Simple(s) => safe_line(out, '+', s),
+            Value::Error(s) => safe_line(out, '-', s),
             Value::Integer(n) => line(out, ':', &n.to_string()),
             Value::Bulk(b) => {
                 line(out, '$', &b.len().to_string());
@@ -255,6 +265,21 @@ mod tests {
         assert_eq!(r2(&v), "$2\r\na\n\r\n");
         assert_eq!(r2(&Value::Double(1.5)), "$3\r\n1.5\r\n");
         assert_eq!(r3(&Value::Double(2.0)), ",2\r\n");
+    }
+
+    /// Error and status lines never contain CR or LF (they would end the
+    /// reply early): Redis turns them into spaces.
+    #[test]
+    fn newlines_in_lines_become_spaces() {
+        let e = Value::err("ERR unknown command 'a\r\nb'");
+        assert_eq!(
+            e.to_bytes(Protocol::Resp2),
+            b"-ERR unknown command 'a  b'\r\n"
+        );
+        assert_eq!(
+            Value::Simple("x\ny".into()).to_bytes(Protocol::Resp3),
+            b"+x y\r\n"
+        );
     }
 
     /// redis-cli's TTY formatting.

@@ -4,18 +4,37 @@
 //! The run is a pure function of (scenario, seed, actions): the next event is
 //! the earliest node timeout or message delivery, ties broken by a sequence
 //! number, and all randomness comes from seeded ChaCha8 streams.
+//!
+//! Besides the nodes it runs what talks to them: applications using the
+//! cluster-client model (`clients`), redis-cli-like jobs that reshard,
+//! rebalance or add a node (`reshard`), the connections nodes open to each
+//! other for MIGRATE (`conns`), and the ledger of acknowledged writes that
+//! failovers lose (`lost`).
 
+mod action;
+mod check;
+mod clients;
+mod conns;
+mod lost;
 mod net;
 mod probe;
+pub mod reshard;
 mod scenario;
 mod trace;
 
+pub use action::{Action, TimedAction};
+pub use check::Violation;
+pub use clients::{Workload, WorkloadStats};
+pub use conns::INTERNAL_CLIENTS;
+pub use lost::LostWrite;
 pub use net::{InFlight, NetConfig, Partitions, Payload};
 pub use probe::determinism_probe;
-pub use scenario::{Scenario, ScenarioError};
+pub use reshard::{Job, JobId, JobOptions, Task};
+pub use scenario::{master_name, Scenario, ScenarioError};
 pub use trace::{fingerprint, Names, TraceEvent};
 
 use crate::config::Config;
+use crate::event::Event;
 use crate::id::NodeId;
 use crate::node::{Admin, AdminError, AdminReply, ClientId, Input, Node, Output};
 use crate::resp::Value;
@@ -42,24 +61,36 @@ pub struct SimNode {
     pub node: Node,
     pub status: Status,
     pub bus_addr: SocketAddr,
+    /// Where clients (and MIGRATE) connect.
+    pub client_addr: SocketAddr,
     /// Messages that reached it while paused, delivered on resume.
     backlog: Vec<InFlight>,
 }
 
-/// The simulator. `Clone` is a snapshot for time travel.
+/// The simulator.
+///
+/// **Snapshots are clones.** A `Sim` owns everything a run depends on (nodes,
+/// timers, messages in flight, partitions, the network's random stream, the
+/// trace), so `sim.clone()` is a complete snapshot: running the clone with the
+/// same actions reproduces the original run event for event
+/// (`tests/snapshot.rs`). Going back in time is replaying from the nearest
+/// earlier snapshot.
 #[derive(Clone)]
 pub struct Sim {
     now: Time,
     nodes: Vec<SimNode>,
     by_addr: BTreeMap<SocketAddr, usize>,
+    by_client_addr: BTreeMap<SocketAddr, usize>,
     by_id: BTreeMap<NodeId, usize>,
     /// In-flight messages by (delivery time, sequence).
     queue: BTreeMap<(Time, u64), InFlight>,
     /// Node timers by (time, node index).
     timers: BTreeSet<(Time, usize)>,
     timer_of: Vec<Option<Time>>,
-    /// Last delivery time per directed pair, to keep links FIFO.
-    link_clock: BTreeMap<(usize, usize), Time>,
+    /// Last delivery time per directed pair, to keep links FIFO:
+    /// `link_clock[from][to]`, dense (in a formed cluster every pair talks,
+    /// and a map of a million pairs was slower and larger).
+    link_clock: Vec<Vec<Time>>,
     seq: u64,
     rng: ChaCha8Rng,
     net: NetConfig,
@@ -71,6 +102,21 @@ pub struct Sim {
     write_seq: u64,
     replies: VecDeque<(usize, ClientId, Value)>,
     stats: SimStats,
+    /// Node-to-node client connections (MIGRATE).
+    conns: conns::NodeConns,
+    /// Simulated applications using the cluster-client model.
+    clients: Vec<clients::SimClient>,
+    /// Replies to the clients above, handed over by `pump_clients`.
+    client_inbox: VecDeque<(ClientId, Value)>,
+    /// Commands waiting for a paused node (its socket buffers).
+    held: Vec<(usize, ClientId, Vec<Vec<u8>>)>,
+    /// redis-cli-like operations (reshard, rebalance, add-node).
+    jobs: Vec<Option<Job>>,
+    job_replies: BTreeMap<ClientId, VecDeque<Value>>,
+    /// Acknowledged writes, checked after each failover.
+    ledger: lost::Ledger,
+    /// The reply to the write load's last SET.
+    load_reply: Option<Value>,
 }
 
 /// The client ID the simulator's own write load uses.
@@ -92,11 +138,12 @@ impl Sim {
             now: Time::ZERO,
             nodes: Vec::new(),
             by_addr: BTreeMap::new(),
+            by_client_addr: BTreeMap::new(),
             by_id: BTreeMap::new(),
             queue: BTreeMap::new(),
             timers: BTreeSet::new(),
             timer_of: Vec::new(),
-            link_clock: BTreeMap::new(),
+            link_clock: Vec::new(),
             seq: 0,
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6e65_7477_6f72_6b21),
             net,
@@ -107,6 +154,14 @@ impl Sim {
             write_seq: 0,
             replies: VecDeque::new(),
             stats: SimStats::default(),
+            conns: conns::NodeConns::default(),
+            clients: Vec::new(),
+            client_inbox: VecDeque::new(),
+            held: Vec::new(),
+            jobs: Vec::new(),
+            job_replies: BTreeMap::new(),
+            ledger: lost::Ledger::default(),
+            load_reply: None,
         }
     }
 
@@ -117,16 +172,20 @@ impl Sim {
         let node = Node::new(cfg, SocketAddr::new(ip, port), cport, seed, self.now);
         let idx = self.nodes.len();
         let bus_addr = SocketAddr::new(ip, cport);
+        let client_addr = SocketAddr::new(ip, port);
         self.by_addr.insert(bus_addr, idx);
+        self.by_client_addr.insert(client_addr, idx);
         self.by_id.insert(node.id(), idx);
         self.nodes.push(SimNode {
             name: name.to_string(),
             node,
             status: Status::Up,
             bus_addr,
+            client_addr,
             backlog: Vec::new(),
         });
         self.timer_of.push(None);
+        self.link_clock.push(Vec::new());
         self.reschedule(idx);
         idx
     }
@@ -156,6 +215,11 @@ impl Sim {
     /// The index of the node named `name` (`A`, `B1`…).
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.name == name)
+    }
+
+    /// The index of the node whose client port is at `addr`.
+    pub fn index_of_client_addr(&self, addr: SocketAddr) -> Option<usize> {
+        self.by_client_addr.get(&addr).copied()
     }
 
     /// The index of the node with this ID.
@@ -200,7 +264,27 @@ impl Sim {
     pub fn crash(&mut self, idx: usize) {
         self.nodes[idx].status = Status::Crashed;
         self.nodes[idx].backlog.clear();
+        self.held.retain(|(n, _, _)| *n != idx);
         self.reschedule(idx);
+        self.connections_reset(idx);
+        // The kernel closes a killed process's sockets: its peers see their
+        // links to it break at once.
+        let addr = self.nodes[idx].bus_addr;
+        for peer in 0..self.nodes.len() {
+            if peer != idx {
+                self.link_closed(peer, addr);
+            }
+        }
+    }
+
+    /// Tells node `idx` that its outbound link to `addr` broke.
+    fn link_closed(&mut self, idx: usize, addr: SocketAddr) {
+        if self.nodes[idx].status != Status::Up {
+            return;
+        }
+        let now = self.now;
+        self.nodes[idx].node.handle(now, Input::LinkClosed { addr });
+        self.drain(idx);
     }
 
     /// Restarts a crashed or paused process: it keeps its nodes.conf.
@@ -234,6 +318,17 @@ impl Sim {
         let now = self.now;
         self.nodes[idx].node.handle(now, Input::Timeout);
         self.drain(idx);
+        let (held, rest) = std::mem::take(&mut self.held)
+            .into_iter()
+            .partition(|(n, _, _)| *n == idx);
+        self.held = rest;
+        for (_, client, args) in held {
+            self.nodes[idx]
+                .node
+                .handle(now, Input::Command { client, args });
+            self.drain(idx);
+        }
+        self.pump_clients();
     }
 
     /// Cuts the network between two groups, both ways.
@@ -252,8 +347,20 @@ impl Sim {
         self.partitions.cut_between(&[idx], &others);
     }
 
+    /// Removes every cut. Connections that timed out during the partition
+    /// come back as fresh ones: the nodes on either side reconnect.
     pub fn heal(&mut self) {
+        let cut: Vec<(usize, usize)> = self.partitions.pairs().collect();
         self.partitions.heal();
+        for (from, to) in cut {
+            let addr = self.nodes[to].bus_addr;
+            self.link_closed(from, addr);
+        }
+    }
+
+    /// From now on, loses each message with probability `p` (clamped to 0..=1).
+    pub fn set_loss(&mut self, p: f64) {
+        self.net.loss = if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
     }
 
     /// Drops one in-flight message by its id; returns whether it existed.
@@ -276,7 +383,8 @@ impl Sim {
         let msg = self.queue.keys().next().map(|(t, _)| *t);
         let timer = self.timers.iter().next().map(|(t, _)| *t);
         let write = self.write_every.map(|_| self.next_write);
-        [msg, timer, write].into_iter().flatten().min()
+        let drivers = self.drivers_due();
+        [msg, timer, write, drivers].into_iter().flatten().min()
     }
 
     /// Processes the next event (all that happen at its instant for one
@@ -288,6 +396,10 @@ impl Sim {
         self.now = self.now.max(t);
         if self.write_every.is_some() && self.next_write <= self.now {
             self.apply_writes();
+            return true;
+        }
+        if self.drivers_due().is_some_and(|d| d <= self.now) {
+            self.run_drivers();
             return true;
         }
         let first_msg = self.queue.keys().next().copied();
@@ -304,6 +416,7 @@ impl Sim {
             }
             (None, None) => return false,
         }
+        self.pump_clients();
         true
     }
 
@@ -356,16 +469,24 @@ impl Sim {
             ];
             let now = self.now;
             let client = ClientId(WRITE_LOAD_CLIENT);
-            self.nodes[idx]
-                .node
-                .handle(now, Input::Command { client, args });
+            self.nodes[idx].node.handle(
+                now,
+                Input::Command {
+                    client,
+                    args: args.clone(),
+                },
+            );
             self.drain(idx);
+            if self.load_reply.take() == Some(Value::ok()) {
+                self.ledger.record(&args[1], &args[2]);
+            }
         }
     }
 
     /// Sends a command from `client` to node `idx` now; returns the reply if
-    /// it came at once (WAIT and paused writes reply later, see
-    /// [`take_replies`](Self::take_replies)).
+    /// it came at once (WAIT, MIGRATE, commands waiting for a MIGRATE or a
+    /// paused write reply later, see [`take_replies`](Self::take_replies)).
+    /// Client numbers from [`INTERNAL_CLIENTS`] up are the simulator's own.
     pub fn command(&mut self, idx: usize, client: ClientId, args: Vec<Vec<u8>>) -> Option<Value> {
         if self.nodes[idx].status != Status::Up {
             return None;
@@ -402,6 +523,11 @@ impl Sim {
         match self.nodes[to].status {
             Status::Crashed => {
                 self.stats.dropped += 1;
+                // Connection refused: the sender's link breaks at once.
+                if matches!(m.payload, Payload::Bus { .. }) {
+                    let addr = self.nodes[to].bus_addr;
+                    self.link_closed(m.from, addr);
+                }
                 return;
             }
             Status::Paused => {
@@ -414,14 +540,19 @@ impl Sim {
         let input = match m.payload {
             Payload::Bus { from, link, msg } => Input::Bus { from, link, msg },
             Payload::Repl { from, frame } => Input::Repl { from, frame },
+            Payload::Command { client, args } => Input::Command { client, args },
+            Payload::Response { conn, value } => Input::Response { conn, value },
+            Payload::Hangup { client } => Input::ClientClosed(client),
         };
         let now = self.now;
         self.nodes[to].node.handle(now, input);
         self.drain(to);
     }
 
-    /// Collects a node's outputs: messages go on the wire, events to the trace.
+    /// Collects a node's outputs: messages go on the wire, events to the
+    /// trace, replies to whoever owns the client.
     fn drain(&mut self, idx: usize) {
+        let mut promoted = false;
         while let Some(out) = self.nodes[idx].node.poll_output() {
             match out {
                 Output::Send { to, link, msg } => {
@@ -433,12 +564,16 @@ impl Sim {
                     let from = self.nodes[idx].node.id();
                     self.transmit(idx, addr, 32, Payload::Repl { from, frame });
                 }
-                Output::Reply { client, value } => {
-                    if client.0 != WRITE_LOAD_CLIENT {
-                        self.replies.push_back((idx, client, value));
+                Output::Reply { client, value } => self.route_reply(idx, client, value),
+                Output::Request { conn, to, args } => self.node_request(idx, conn, to, args),
+                Output::Hangup(conn) => {
+                    if let Some((to, client)) = self.conns.close(idx, conn) {
+                        let to_addr = self.nodes[to].bus_addr;
+                        self.transmit(idx, to_addr, 0, Payload::Hangup { client });
                     }
                 }
                 Output::Event(event) => {
+                    promoted |= matches!(event, Event::Promoted { .. });
                     self.stats.events += 1;
                     self.trace.push(TraceEvent {
                         t: self.now,
@@ -449,6 +584,9 @@ impl Sim {
             }
         }
         self.reschedule(idx);
+        if promoted {
+            self.check_lost_writes(idx);
+        }
     }
 
     fn transmit(&mut self, from: usize, to_addr: SocketAddr, bytes: usize, payload: Payload) {
@@ -465,20 +603,22 @@ impl Sim {
         } else {
             1
         };
-        for _ in 0..copies {
+        // The last copy takes the payload itself: cloning a gossip message
+        // means a hundred entries and their strings.
+        let mut payload = Some(payload);
+        for copy in 1..=copies {
             let jitter = if self.net.jitter_ms > 0 {
                 self.rng.random_range(0..=self.net.jitter_ms)
             } else {
                 0
             };
             let earliest = self.now + self.net.min_latency_ms + jitter;
-            let last = self
-                .link_clock
-                .get(&(from, to))
-                .copied()
-                .unwrap_or(Time::ZERO);
-            let deliver_at = earliest.max(last);
-            self.link_clock.insert((from, to), deliver_at);
+            let clocks = &mut self.link_clock[from];
+            if clocks.len() <= to {
+                clocks.resize(self.nodes.len(), Time::ZERO);
+            }
+            let deliver_at = earliest.max(clocks[to]);
+            clocks[to] = deliver_at;
             self.seq += 1;
             self.stats.bytes += bytes as u64;
             self.queue.insert(
@@ -490,7 +630,11 @@ impl Sim {
                     sent_at: self.now,
                     deliver_at,
                     bytes,
-                    payload: payload.clone(),
+                    payload: if copy == copies {
+                        payload.take().expect("moved once, on the last copy")
+                    } else {
+                        payload.clone().expect("not moved yet")
+                    },
                 },
             );
         }
@@ -506,14 +650,19 @@ impl Sim {
     }
 
     fn reschedule(&mut self, idx: usize) {
+        let due = match self.nodes[idx].status {
+            Status::Up => self.nodes[idx].node.poll_timeout().map(|t| t.max(self.now)),
+            Status::Crashed | Status::Paused => None,
+        };
+        // Most messages leave the node's timer where it was: skip the
+        // remove and insert then (this runs after every event).
+        if due == self.timer_of[idx] {
+            return;
+        }
         if let Some(old) = self.timer_of[idx].take() {
             self.timers.remove(&(old, idx));
         }
-        if self.nodes[idx].status != Status::Up {
-            return;
-        }
-        if let Some(t) = self.nodes[idx].node.poll_timeout() {
-            let t = t.max(self.now);
+        if let Some(t) = due {
             self.timers.insert((t, idx));
             self.timer_of[idx] = Some(t);
         }

@@ -3,7 +3,8 @@
 
 use crate::id::NodeId;
 use crate::msg::{Message, MsgType};
-use crate::node::{Link, ReplFrame};
+use crate::node::{ClientId, ConnId, Link, ReplFrame};
+use crate::resp::Value;
 use crate::time::Time;
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -31,7 +32,8 @@ impl Default for NetConfig {
     }
 }
 
-/// What travels: a cluster bus message or a replication frame.
+/// What travels: a cluster bus message, a replication frame, or traffic on
+/// a client connection one node opened to another (MIGRATE's socket).
 #[derive(Clone, Debug)]
 pub enum Payload {
     Bus {
@@ -43,14 +45,28 @@ pub enum Payload {
         from: NodeId,
         frame: ReplFrame,
     },
+    /// A command written on that connection; the receiver sees a client.
+    Command {
+        client: ClientId,
+        args: Vec<Vec<u8>>,
+    },
+    /// Its reply, read back by the node that opened the connection.
+    Response {
+        conn: ConnId,
+        value: Value,
+    },
+    /// The opener closed the connection.
+    Hangup {
+        client: ClientId,
+    },
 }
 
 impl Payload {
-    /// The bus message type, `None` for replication traffic.
+    /// The bus message type, `None` for other traffic.
     pub fn kind(&self) -> Option<MsgType> {
         match self {
             Payload::Bus { msg, .. } => Some(msg.kind()),
-            Payload::Repl { .. } => None,
+            _ => None,
         }
     }
 
@@ -59,6 +75,17 @@ impl Payload {
         match self {
             Payload::Bus { msg, .. } => msg.kind().name(),
             Payload::Repl { .. } => "REPL",
+            Payload::Command { args, .. } => {
+                let name = args.first().map(|a| a.to_ascii_lowercase());
+                match name.as_deref() {
+                    Some(b"restore-asking") => "RESTORE-ASKING",
+                    Some(b"select") => "SELECT",
+                    Some(b"auth") => "AUTH",
+                    _ => "COMMAND",
+                }
+            }
+            Payload::Response { .. } => "REPLY",
+            Payload::Hangup { .. } => "CLOSE",
         }
     }
 }

@@ -1,0 +1,86 @@
+//! What the client model takes and gives: its settings, requests, the
+//! commands it wants sent, its events and counters.
+
+use super::Redirect;
+use crate::resp::Value;
+use std::net::SocketAddr;
+
+/// redis-py's knobs, with its defaults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientConfig {
+    /// Reload the whole slot map every this many MOVEDs (0: never).
+    pub reinitialize_steps: u32,
+    /// `RedisClusterRequestTTL`: attempts per command.
+    pub request_ttl: u32,
+    /// `cluster_error_retry_attempts`: retries after CLUSTERDOWN or an
+    /// unreachable node.
+    pub error_retry_attempts: u32,
+    pub tryagain_delay_ms: u64,
+    pub clusterdown_delay_ms: u64,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            reinitialize_steps: 5,
+            request_ttl: 16,
+            error_retry_attempts: 3,
+            tryagain_delay_ms: 50,
+            clusterdown_delay_ms: 250,
+        }
+    }
+}
+
+/// One command given to the client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RequestId(pub u64);
+
+/// "Write these arguments on your connection to `to`." The reply must come
+/// back through [`ClusterClient::handle_reply`] with the same `token`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transmit {
+    pub token: u64,
+    pub to: SocketAddr,
+    pub args: Vec<Vec<u8>>,
+}
+
+/// Failures that are the client's own (server errors are reply values).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientError {
+    /// Redirected or retried `request_ttl` times (`TTL exhausted.`).
+    TtlExhausted,
+    /// The slot has no known owner even after a reload.
+    SlotNotCovered(u16),
+    /// Keys in different slots (redis-py refuses before sending).
+    CrossSlot,
+    /// The node could not be reached, after the retries.
+    Unreachable(SocketAddr),
+    /// No startup node answered `CLUSTER SLOTS`.
+    NoReachableNode,
+}
+
+/// What happened, for the host (and the app's animation).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ClientEvent {
+    /// A server redirected request `id`.
+    Redirected { id: RequestId, redirect: Redirect },
+    /// Request `id` is over. `redirects` counts its MOVED and ASK replies.
+    Done {
+        id: RequestId,
+        reply: Result<Value, ClientError>,
+        redirects: u32,
+    },
+}
+
+/// Counters over the client's life.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientStats {
+    pub moved: u64,
+    pub ask: u64,
+    pub tryagain: u64,
+    pub clusterdown: u64,
+    pub unreachable: u64,
+    /// `CLUSTER SLOTS` reloads.
+    pub refreshes: u64,
+    pub completed: u64,
+}

@@ -1,0 +1,180 @@
+//! Moving keys between nodes (cluster.c): `MIGRATE` on the source, `RESTORE`
+//! and `RESTORE-ASKING` on the target, and `DUMP`, with Redis 7.0's argument
+//! checks, order of checks and texts. The transfer itself is in
+//! `node/migrate.rs`; the payload format in [`crate::dump`].
+
+use super::{int_arg, syntax_error, Outcome};
+use crate::dump;
+use crate::node::{ClientId, MigratePlan, Node};
+use crate::resp::Value;
+use crate::time::Time;
+use std::net::{IpAddr, SocketAddr};
+
+/// `MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE]
+/// [AUTH pw] [AUTH2 user pw] [KEYS k…]`.
+pub fn migrate(node: &mut Node, now: Time, client: ClientId, args: &[Vec<u8>]) -> Outcome {
+    match plan(node, now, args) {
+        Ok(plan) => {
+            node.start_migrate(now, client, plan);
+            Outcome::Blocked
+        }
+        Err(reply) => Outcome::Reply(reply),
+    }
+}
+
+fn plan(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Result<MigratePlan, Value> {
+    let (mut copy, mut replace) = (false, false);
+    let mut auth: Option<(Option<Vec<u8>>, Vec<u8>)> = None;
+    let mut keys: &[Vec<u8>] = &args[3..4];
+    let mut j = 6;
+    while j < args.len() {
+        let more = args.len() - 1 - j;
+        match args[j].to_ascii_lowercase().as_slice() {
+            b"copy" => copy = true,
+            b"replace" => replace = true,
+            b"auth" if more >= 1 => {
+                auth = Some((None, args[j + 1].clone()));
+                j += 1;
+            }
+            b"auth2" if more >= 2 => {
+                auth = Some((Some(args[j + 1].clone()), args[j + 2].clone()));
+                j += 2;
+            }
+            b"keys" => {
+                if !args[3].is_empty() {
+                    return Err(Value::err(
+                        "ERR When using MIGRATE KEYS option, the key argument must be set to the empty string",
+                    ));
+                }
+                keys = &args[j + 1..];
+                break;
+            }
+            _ => return Err(syntax_error()),
+        }
+        j += 1;
+    }
+    let timeout = int_arg(&args[5])?;
+    let dbid = int_arg(&args[4])?;
+    let timeout = if timeout <= 0 { 1000 } else { timeout as u64 };
+
+    // Keys that are here and not expired, with their remaining TTL.
+    let ks = node.keyspace_mut();
+    let mut found = Vec::new();
+    for key in keys {
+        let Some(data) = ks.get(now, key).cloned() else {
+            continue;
+        };
+        let ttl = match ks.expire_at(now, key).flatten() {
+            Some(at) => at.since(now).max(1),
+            None => 0,
+        };
+        found.push((key.clone(), ttl, dump::encode(&data)));
+    }
+    if found.is_empty() {
+        return Err(Value::Simple("NOKEY".into()));
+    }
+    let target = target_addr(&args[1], &args[2])
+        .ok_or_else(|| Value::err("IOERR error or timeout connecting to the client"))?;
+    Ok(MigratePlan {
+        target,
+        dbid,
+        timeout,
+        copy,
+        replace,
+        auth,
+        keys: found,
+    })
+}
+
+/// The target's client address; the port is read like `atoi`, and a host
+/// that is not an IP address cannot be connected to here.
+fn target_addr(host: &[u8], port: &[u8]) -> Option<SocketAddr> {
+    let ip: IpAddr = std::str::from_utf8(host).ok()?.parse().ok()?;
+    let digits: String = String::from_utf8_lossy(port)
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let port: u16 = digits.parse().ok().filter(|p| *p > 0)?;
+    Some(SocketAddr::new(ip, port))
+}
+
+/// `RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]`, and
+/// `RESTORE-ASKING` (the same command, flagged so an IMPORTING slot accepts
+/// it without a prior ASKING). Propagated with an absolute TTL and ABSTTL,
+/// as Redis rewrites it.
+pub fn restore(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+    let (mut replace, mut absttl) = (false, false);
+    let (mut idle, mut freq) = (false, false);
+    let mut j = 4;
+    while j < args.len() {
+        let more = args.len() - 1 - j;
+        match args[j].to_ascii_lowercase().as_slice() {
+            b"replace" => replace = true,
+            b"absttl" => absttl = true,
+            b"idletime" if more >= 1 && !freq => {
+                match int_arg(&args[j + 1]) {
+                    Ok(n) if n < 0 => {
+                        return Value::err("ERR Invalid IDLETIME value, must be >= 0")
+                    }
+                    Ok(_) => idle = true,
+                    Err(e) => return e,
+                }
+                j += 1;
+            }
+            b"freq" if more >= 1 && !idle => {
+                match int_arg(&args[j + 1]) {
+                    Ok(n) if !(0..=255).contains(&n) => {
+                        return Value::err("ERR Invalid FREQ value, must be >= 0 and <= 255")
+                    }
+                    Ok(_) => freq = true,
+                    Err(e) => return e,
+                }
+                j += 1;
+            }
+            _ => return syntax_error(),
+        }
+        j += 1;
+    }
+    let key = &args[1];
+    if !replace && node.keyspace_mut().exists(now, key) {
+        return Value::err("BUSYKEY Target key name already exists.");
+    }
+    let ttl = match int_arg(&args[2]) {
+        Ok(t) if t < 0 => return Value::err("ERR Invalid TTL value, must be >= 0"),
+        Ok(t) => t as u64,
+        Err(e) => return e,
+    };
+    let data = match dump::decode(&args[3]) {
+        Ok(d) => d,
+        Err(e) => return Value::err(e.message()),
+    };
+    let is_replica = node.is_replica();
+    let ks = node.keyspace_mut();
+    let deleted = replace && ks.remove(now, key).is_some();
+    let expire_at = (ttl > 0).then(|| if absttl { Time(ttl) } else { now + ttl });
+    // A replica keeps what its master sends (checkAlreadyExpired).
+    if expire_at.is_some_and(|at| at <= now) && !is_replica {
+        if deleted {
+            node.propagate(&[b"DEL".to_vec(), key.clone()]);
+        }
+        return Value::ok();
+    }
+    ks.set(key, data);
+    let mut propagated = args.to_vec();
+    if let Some(at) = expire_at {
+        ks.set_expire(now, key, Some(at));
+        if !absttl {
+            propagated[2] = at.ms().to_string().into_bytes();
+            propagated.push(b"ABSTTL".to_vec());
+        }
+    }
+    node.propagate(&propagated);
+    Value::ok()
+}
+
+/// `DUMP key`: the serialized value, or nil.
+pub fn dump(node: &mut Node, now: Time, key: &[u8]) -> Value {
+    node.keyspace_mut()
+        .get(now, key)
+        .map_or(Value::Null, |d| Value::Bulk(dump::encode(d)))
+}

@@ -1,0 +1,219 @@
+//! Pub/sub on a cluster node (pubsub.c and the cluster bus parts of
+//! cluster.c): who listens to what here, delivery to local subscribers, and
+//! the bus messages that carry a publication to other nodes.
+//!
+//! * `PUBLISH` reaches every node: a PUBLISH message is broadcast on the bus
+//!   and each node delivers to its own subscribers. The reply counts only
+//!   this node's receivers.
+//! * `SPUBLISH` stays in the channel's shard: PUBLISHSHARD goes to the
+//!   master serving the slot and its replicas (to a node with no link Redis
+//!   broadcasts instead, and so do we).
+//! * When a slot leaves a shard, that shard's nodes unsubscribe the clients
+//!   of its shard channels (`removeChannelsInSlot`), with a `sunsubscribe`
+//!   push.
+
+use super::{ClientId, Link, Node, Output};
+use crate::command::glob_match;
+use crate::id::NodeId;
+use crate::msg::Body;
+use crate::resp::Value;
+use crate::slot::key_slot;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The three kinds of subscription.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SubKind {
+    /// SUBSCRIBE
+    Channel,
+    /// PSUBSCRIBE
+    Pattern,
+    /// SSUBSCRIBE
+    Shard,
+}
+
+/// `server.pubsub_channels`, `pubsub_patterns`, `pubsubshard_channels`.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Channels {
+    channels: BTreeMap<Vec<u8>, BTreeSet<ClientId>>,
+    patterns: BTreeMap<Vec<u8>, BTreeSet<ClientId>>,
+    shard: BTreeMap<Vec<u8>, BTreeSet<ClientId>>,
+}
+
+impl Channels {
+    fn of(&mut self, kind: SubKind) -> &mut BTreeMap<Vec<u8>, BTreeSet<ClientId>> {
+        match kind {
+            SubKind::Channel => &mut self.channels,
+            SubKind::Pattern => &mut self.patterns,
+            SubKind::Shard => &mut self.shard,
+        }
+    }
+
+    fn view(&self, kind: SubKind) -> &BTreeMap<Vec<u8>, BTreeSet<ClientId>> {
+        match kind {
+            SubKind::Channel => &self.channels,
+            SubKind::Pattern => &self.patterns,
+            SubKind::Shard => &self.shard,
+        }
+    }
+}
+
+impl Node {
+    /// Records `client` as a subscriber; false if it already was.
+    pub(crate) fn subscribe(&mut self, client: ClientId, kind: SubKind, channel: &[u8]) -> bool {
+        self.pubsub
+            .of(kind)
+            .entry(channel.to_vec())
+            .or_default()
+            .insert(client)
+    }
+
+    /// Forgets one subscription; false if there was none.
+    pub(crate) fn unsubscribe(&mut self, client: ClientId, kind: SubKind, channel: &[u8]) -> bool {
+        let map = self.pubsub.of(kind);
+        let Some(subs) = map.get_mut(channel) else {
+            return false;
+        };
+        let removed = subs.remove(&client);
+        if subs.is_empty() {
+            map.remove(channel);
+        }
+        removed
+    }
+
+    /// Channels (or patterns) with at least one subscriber here.
+    pub(crate) fn active_channels(&self, kind: SubKind) -> impl Iterator<Item = &Vec<u8>> {
+        self.pubsub.view(kind).keys()
+    }
+
+    /// Local subscribers of `channel`.
+    pub(crate) fn subscribers(&self, kind: SubKind, channel: &[u8]) -> usize {
+        self.pubsub.view(kind).get(channel).map_or(0, |s| s.len())
+    }
+
+    /// `pubsubPublishMessage`: delivers to this node's subscribers and
+    /// returns how many received it.
+    pub(crate) fn publish_local(&mut self, channel: &[u8], message: &[u8], sharded: bool) -> usize {
+        let mut deliveries: Vec<(ClientId, Value)> = Vec::new();
+        let kind = if sharded {
+            SubKind::Shard
+        } else {
+            SubKind::Channel
+        };
+        let name = if sharded { "smessage" } else { "message" };
+        for &client in self.pubsub.view(kind).get(channel).into_iter().flatten() {
+            let msg = Value::Push(vec![
+                Value::bulk(name),
+                Value::bulk(channel),
+                Value::bulk(message),
+            ]);
+            deliveries.push((client, msg));
+        }
+        if !sharded {
+            for (pattern, clients) in &self.pubsub.patterns {
+                if !glob_match(pattern, channel) {
+                    continue;
+                }
+                for &client in clients {
+                    let msg = Value::Push(vec![
+                        Value::bulk("pmessage"),
+                        Value::bulk(pattern),
+                        Value::bulk(channel),
+                        Value::bulk(message),
+                    ]);
+                    deliveries.push((client, msg));
+                }
+            }
+        }
+        let receivers = deliveries.len();
+        for (client, value) in deliveries {
+            self.out.push_back(Output::Reply { client, value });
+        }
+        receivers
+    }
+
+    /// `clusterPropagatePublish`: PUBLISH to every node, PUBLISHSHARD to
+    /// the nodes serving my slots.
+    pub(crate) fn propagate_publish(&mut self, channel: &[u8], message: &[u8], sharded: bool) {
+        let (channel, message) = (channel.to_vec(), message.to_vec());
+        if !sharded {
+            self.broadcast(Body::Publish { channel, message });
+            return;
+        }
+        for id in self.my_shard() {
+            if id == self.myself {
+                continue;
+            }
+            let body = Body::PublishShard {
+                channel: channel.clone(),
+                message: message.clone(),
+            };
+            // clusterSendPublish with a NULL link broadcasts (Redis 7.0).
+            if self.peer(id).is_some_and(|p| p.link.is_some()) {
+                self.send(id, Link::Outbound, body);
+            } else {
+                self.broadcast(body);
+            }
+        }
+    }
+
+    /// `clusterGetNodesServingMySlots`: my master (or me) and its replicas.
+    fn my_shard(&self) -> Vec<NodeId> {
+        let primary = self
+            .master()
+            .filter(|_| self.is_replica())
+            .unwrap_or(self.myself);
+        self.shard_of(primary)
+    }
+
+    fn shard_of(&self, master: NodeId) -> Vec<NodeId> {
+        let mut nodes = vec![master];
+        if let Some(p) = self.peer(master) {
+            nodes.extend(p.replicas.iter().copied());
+        }
+        nodes
+    }
+
+    /// `clusterDelSlot`'s cleanup: the slot leaves `old_owner`; if I am in
+    /// its shard, my clients lose their shard channels in that slot.
+    pub(super) fn slot_leaves_shard(&mut self, slot: u16, old_owner: NodeId) {
+        if self.pubsub.shard.is_empty() || !self.shard_of(old_owner).contains(&self.myself) {
+            return;
+        }
+        let channels: Vec<Vec<u8>> = self
+            .pubsub
+            .shard
+            .keys()
+            .filter(|c| key_slot(c) == slot)
+            .cloned()
+            .collect();
+        for channel in channels {
+            let clients = self.pubsub.shard.remove(&channel).unwrap_or_default();
+            for client in clients {
+                let count = match self.clients.get_mut(&client) {
+                    Some(state) => {
+                        state.subscriptions.shard.remove(&channel);
+                        state.subscriptions.shard.len()
+                    }
+                    None => 0,
+                };
+                let value = Value::Push(vec![
+                    Value::bulk("sunsubscribe"),
+                    Value::bulk(&channel),
+                    Value::Integer(count as i64),
+                ]);
+                self.out.push_back(Output::Reply { client, value });
+            }
+        }
+    }
+
+    /// A client went away: drop its subscriptions.
+    pub(super) fn forget_subscriber(&mut self, client: ClientId) {
+        for kind in [SubKind::Channel, SubKind::Pattern, SubKind::Shard] {
+            let map = self.pubsub.of(kind);
+            map.retain(|_, subs| {
+                subs.remove(&client);
+                !subs.is_empty()
+            });
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Connections a node opens to another node's client port (MIGRATE's cached
+//! socket). The opener numbers them ([`ConnId`]); the receiver sees an
+//! ordinary client, numbered here. Commands and replies travel through the
+//! simulated network like every other message, so latency, partitions and
+//! crashes delay or cut a MIGRATE as they would a real socket.
+
+use super::Payload;
+use crate::node::{ClientId, ConnId};
+use crate::resp::{Protocol, Value};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+/// The client numbers the simulator gives its own connections, so replies
+/// find their way back. A test's own clients should stay below
+/// [`INTERNAL_CLIENTS`].
+pub const INTERNAL_CLIENTS: u64 = 1 << 60;
+/// Connections opened by the reshard jobs (redis-cli's).
+pub(super) const JOB_CLIENTS: u64 = INTERNAL_CLIENTS;
+/// Connections opened by cluster-client models.
+pub(super) const MODEL_CLIENTS: u64 = 1 << 61;
+/// Connections opened by nodes (MIGRATE).
+pub(super) const NODE_CLIENTS: u64 = 1 << 62;
+
+/// Who a client number belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Owner {
+    User,
+    Job,
+    Model,
+    Node,
+    WriteLoad,
+}
+
+pub(super) fn owner(client: ClientId) -> Owner {
+    match client.0 {
+        u64::MAX => Owner::WriteLoad,
+        c if c >= NODE_CLIENTS => Owner::Node,
+        c if c >= MODEL_CLIENTS => Owner::Model,
+        c if c >= JOB_CLIENTS => Owner::Job,
+        _ => Owner::User,
+    }
+}
+
+/// Node-to-node client connections, both ways.
+#[derive(Clone, Debug, Default)]
+pub(super) struct NodeConns {
+    next: u64,
+    by_conn: BTreeMap<(usize, ConnId), (usize, ClientId)>,
+    by_client: BTreeMap<ClientId, (usize, ConnId)>,
+}
+
+impl NodeConns {
+    /// The receiving client of `from`'s connection `conn` to `to`, opened
+    /// on first use.
+    pub fn open(&mut self, from: usize, conn: ConnId, to: usize) -> ClientId {
+        if let Some(&(_, client)) = self.by_conn.get(&(from, conn)) {
+            return client;
+        }
+        self.next += 1;
+        let client = ClientId(NODE_CLIENTS + self.next);
+        self.by_conn.insert((from, conn), (to, client));
+        self.by_client.insert(client, (from, conn));
+        client
+    }
+
+    /// Closes `from`'s connection `conn`: the receiver and its client.
+    pub fn close(&mut self, from: usize, conn: ConnId) -> Option<(usize, ClientId)> {
+        let (to, client) = self.by_conn.remove(&(from, conn))?;
+        self.by_client.remove(&client);
+        Some((to, client))
+    }
+
+    /// The opener of the connection a receiver knows as `client`.
+    pub fn opener(&self, client: ClientId) -> Option<(usize, ConnId)> {
+        self.by_client.get(&client).copied()
+    }
+
+    /// The connections `idx` opened (closed when it crashes).
+    pub fn opened_by(&self, idx: usize) -> Vec<ConnId> {
+        self.by_conn
+            .keys()
+            .filter(|(from, _)| *from == idx)
+            .map(|(_, c)| *c)
+            .collect()
+    }
+}
+
+impl super::Sim {
+    /// Hands a node's reply to whoever owns the client.
+    pub(super) fn route_reply(&mut self, idx: usize, client: ClientId, value: Value) {
+        match owner(client) {
+            Owner::WriteLoad => self.load_reply = Some(value),
+            Owner::User => self.replies.push_back((idx, client, value)),
+            Owner::Model => self.client_inbox.push_back((client, value)),
+            Owner::Job => self.job_reply(client, value),
+            Owner::Node => {
+                // The reply travels back to the node that opened the connection.
+                if let Some((from, conn)) = self.conns.opener(client) {
+                    let to = self.nodes[from].bus_addr;
+                    let bytes = value.to_bytes(Protocol::Resp2).len();
+                    self.transmit(idx, to, bytes, Payload::Response { conn, value });
+                }
+            }
+        }
+    }
+
+    /// Node `idx` writes `args` on its connection `conn` to the client port `to`.
+    pub(super) fn node_request(
+        &mut self,
+        idx: usize,
+        conn: ConnId,
+        to: SocketAddr,
+        args: Vec<Vec<u8>>,
+    ) {
+        let Some(&target) = self.by_client_addr.get(&to) else {
+            // Nobody listens there: the opener times out.
+            self.stats.dropped += 1;
+            return;
+        };
+        let client = self.conns.open(idx, conn, target);
+        let bytes = command_len(&args);
+        let to_bus = self.nodes[target].bus_addr;
+        self.transmit(idx, to_bus, bytes, Payload::Command { client, args });
+    }
+
+    /// Node `idx` died: its sockets close, and whoever waited on it learns.
+    pub(super) fn connections_reset(&mut self, idx: usize) {
+        for conn in self.conns.opened_by(idx) {
+            if let Some((to, client)) = self.conns.close(idx, conn) {
+                let to_bus = self.nodes[to].bus_addr;
+                self.transmit(idx, to_bus, 0, Payload::Hangup { client });
+            }
+        }
+        self.clients_lost_node(idx);
+        self.jobs_lost_node(idx);
+    }
+}
+
+/// Bytes of a command in RESP (`*n` and one bulk string per argument).
+fn command_len(args: &[Vec<u8>]) -> usize {
+    let bulks = args.iter().map(|a| Value::Bulk(a.clone())).collect();
+    Value::Array(bulks).to_bytes(Protocol::Resp2).len()
+}

@@ -1,0 +1,89 @@
+//! Helpers shared by the integration tests. Each test binary uses a subset,
+//! hence the `dead_code` allowance.
+#![allow(dead_code)]
+
+use clusterlab_core::event::Event;
+use clusterlab_core::sim::{Scenario, Sim, TimedAction, TraceEvent};
+use clusterlab_core::{Config, Time};
+
+/// A formed cluster of `masters` × (1 + `replicas`) nodes with the given
+/// node_timeout, like `redis-cli --cluster create` made it.
+pub fn cluster(masters: usize, replicas: usize, node_timeout: u64, seed: u64) -> Sim {
+    cluster_with(
+        masters,
+        replicas,
+        seed,
+        Config {
+            node_timeout,
+            ..Config::default()
+        },
+    )
+}
+
+pub fn cluster_with(masters: usize, replicas: usize, seed: u64, config: Config) -> Sim {
+    Scenario {
+        masters,
+        replicas,
+        config,
+        seed,
+        ..Scenario::default()
+    }
+    .build()
+    .expect("the scenario forms")
+}
+
+/// The index of the node named `name`.
+pub fn idx(sim: &Sim, name: &str) -> usize {
+    sim.index_of(name)
+        .unwrap_or_else(|| panic!("no node named {name}"))
+}
+
+/// Runs `ms` more simulated milliseconds.
+pub fn run_for(sim: &mut Sim, ms: u64) {
+    let t = sim.now() + ms;
+    sim.run_until(t);
+}
+
+/// Trace events emitted since `from` (an index into the trace).
+pub fn events_since(sim: &Sim, from: usize) -> &[TraceEvent] {
+    &sim.trace()[from..]
+}
+
+/// Events of node `node` since `from` that match `pred`.
+pub fn find<'a>(
+    sim: &'a Sim,
+    from: usize,
+    node: usize,
+    pred: impl Fn(&Event) -> bool + 'a,
+) -> impl Iterator<Item = &'a TraceEvent> + 'a {
+    sim.trace()[from..]
+        .iter()
+        .filter(move |e| e.node == node && pred(&e.event))
+}
+
+/// The whole trace as JSON lines.
+pub fn json_lines(sim: &Sim) -> Vec<String> {
+    sim.trace()
+        .iter()
+        .map(|e| e.to_json(sim).to_string())
+        .collect()
+}
+
+/// Applies `actions` (sorted by time) at their times, then runs to `end`.
+pub fn run_actions(sim: &mut Sim, actions: &[TimedAction], end: Time) {
+    for a in actions {
+        sim.run_until(a.t);
+        sim.apply(&a.action).expect("the action is accepted");
+    }
+    sim.run_until(end);
+}
+
+/// The last `n` trace lines, for failure messages.
+pub fn tail(sim: &Sim, n: usize) -> String {
+    let trace = sim.trace();
+    trace[trace.len().saturating_sub(n)..]
+        .iter()
+        .map(|e| e.to_text(sim))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
