@@ -19,6 +19,7 @@ fn icon(shape: Shape, colour: &'static str) -> Html {
         Shape::Check => {
             html! { <path d="M2,8 L6,12 L14,3" fill="none" stroke={colour} stroke-width="2.5" /> }
         }
+        Shape::Bar => html! { <rect x="1" y="5" width="14" height="6" rx="1" fill={colour} /> },
     };
     html! { <svg class="icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">{ body }</svg> }
 }

@@ -108,7 +108,11 @@ fn draw(canvas: &NodeRef, seq: &Sequence) {
     for a in &seq.arrows {
         let style = msg_style(a.kind);
         ctx.set_stroke_style_str(style.colour);
-        ctx.set_global_alpha(if a.kind == Traffic::Replication { 0.35 } else { 0.85 });
+        ctx.set_global_alpha(if a.kind == Traffic::Replication {
+            0.35
+        } else {
+            0.85
+        });
         ctx.set_line_width(if style.loud { 2.5 } else { 1.0 });
         let (x0, y0, y1) = (x(a.from_x), y(a.from), y(a.to));
         ctx.begin_path();
