@@ -60,6 +60,25 @@ async fn shoot(browser: &Browser) -> Outcome {
     browser.press("?").await?;
     browser.screenshot(&dir.join("5-help.png")).await?;
     browser.press("Escape").await?;
+    browser.resize(1400, 1000).await?;
+    browser.open("").await?;
+    browser
+        .expect_attr("node-C1", "data-role", "replica")
+        .await?;
+    browser.click("pause").await?;
+    browser
+        .enter_line("console-input", "SET user:1000 x")
+        .await?;
+    browser.click("add-node").await?;
+    for _ in 0..9 {
+        browser.click("skip-1000").await?;
+    }
+    browser.eval("window.scrollTo(0, 0); return true;").await?;
+    browser.screenshot(&dir.join("7-grow.png")).await?;
+    browser
+        .eval("document.querySelector('[data-testid=jobs]').scrollIntoView(); return true;")
+        .await?;
+    browser.screenshot(&dir.join("8-jobs.png")).await?;
     browser.resize(390, 850).await?;
     browser.eval("window.scrollTo(0, 0); return true;").await?;
     browser.screenshot(&dir.join("6-phone.png")).await?;

@@ -5,8 +5,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::{
-    BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, FaultsPanel, Help, KeyTracer,
-    Legend, ScenarioBar, SequenceDiagram, SlotMap, TextTwin, Timeline,
+    BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, FaultsPanel, GrowPanel, Help,
+    KeyTracer, Legend, ScenarioBar, SequenceDiagram, SlotMap, TextTwin, Timeline,
 };
 use crate::hooks::{
     bench, use_animation_clock, use_follow_links, use_media_preferences, use_shortcuts,
@@ -158,7 +158,8 @@ fn Playground() -> Html {
                         />
                         <SequenceDiagram seq={seq} />
                         <Timeline
-                            lines={m.log_lines.clone()}
+                            all={m.log_all.clone()}
+                            notable={m.log_key.clone()}
                             start={m.run.start_time().ms()}
                             end={m.run.horizon().time.ms()}
                             now={sim.now().ms()}
@@ -179,6 +180,7 @@ fn Playground() -> Html {
                             in_flight={in_flight}
                             playing={m.playing}
                         />
+                        <GrowPanel picture={picture.clone()} jobs={Rc::new(view_model::jobs(sim))} />
                         <BeliefsPanel beliefs={beliefs} picture={picture.clone()} />
                     </aside>
                 </main>

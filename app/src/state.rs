@@ -133,8 +133,12 @@ pub struct Model {
     pub notice: Option<String>,
     /// What the cluster looks like now; rebuilt when the trace grows or after an action.
     pub picture: Rc<Picture>,
-    /// The event log in words (newest last).
-    pub log_lines: Rc<Vec<LogLine>>,
+    /// The event log in words (newest last), all of it…
+    pub log_all: Rc<Vec<LogLine>>,
+    /// …and without the routine events.
+    pub log_key: Rc<Vec<LogLine>>,
+    /// The log lists belong to another moment (after a jump): rebuild them.
+    rebuild_log: bool,
     /// The latest state change, in a sentence, for the live region and the caption.
     pub narration: String,
     trace_seen: usize,
@@ -179,7 +183,9 @@ impl Model {
             compact: false,
             notice,
             picture: Rc::new(Picture::default()),
-            log_lines: Rc::new(Vec::new()),
+            log_all: Rc::new(Vec::new()),
+            log_key: Rc::new(Vec::new()),
+            rebuild_log: true,
             narration: String::new(),
             trace_seen: 0,
             dirty: true,
@@ -444,6 +450,7 @@ impl Model {
         self.run.take_replies();
         Rc::make_mut(&mut self.flights).clear();
         self.trace_seen = self.trace_seen.min(self.run.sim().trace().len());
+        self.rebuild_log = true;
         self.dirty = true;
         self.refresh();
     }
@@ -463,12 +470,21 @@ impl Model {
             return;
         }
         self.dirty = false;
-        if len > self.trace_seen {
-            for event in &sim.trace()[self.trace_seen..] {
-                if let Some(sentence) = view_model::narrate(event, sim) {
-                    self.narration = sentence;
-                }
+        let fresh = &sim.trace()[self.trace_seen.min(len)..];
+        for event in fresh {
+            if let Some(sentence) = view_model::narrate(event, sim) {
+                self.narration = sentence;
             }
+        }
+        if self.rebuild_log {
+            self.rebuild_log = false;
+            self.log_all = Rc::new(view_model::log_lines(sim, LOG_LINES, true));
+            self.log_key = Rc::new(view_model::log_lines(sim, LOG_LINES, false));
+        } else if !fresh.is_empty() {
+            let all = Rc::make_mut(&mut self.log_all);
+            view_model::extend_log(all, fresh, sim, LOG_LINES, true);
+            let key = Rc::make_mut(&mut self.log_key);
+            view_model::extend_log(key, fresh, sim, LOG_LINES, false);
         }
         self.trace_seen = len;
         let layout = Layout {
@@ -476,7 +492,6 @@ impl Model {
             ..Layout::new(self.preset.masters, self.preset.replicas)
         };
         self.picture = Rc::new(view_model::picture(sim, layout));
-        self.log_lines = Rc::new(view_model::log_lines(sim, LOG_LINES));
     }
 }
 

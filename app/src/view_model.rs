@@ -21,17 +21,18 @@ pub const NO_OWNER: u16 = u16::MAX;
 
 // ---------------------------------------------------------------- layout and colours
 
-/// Where node `idx` is drawn and how big. Nodes never move when roles change: a promoted
-/// replica stays where it was, so the eye can follow it.
+/// How the cluster is laid out: the shape it was formed with, nodes added since, and whether
+/// the screen is narrow (`compact`: bigger nodes, no text labels beside them).
 ///
 /// Each original shard (a master and its replicas) sits on one spoke of a wheel: masters on
-/// the inner ring, their replicas further out.
-/// How the cluster is laid out: its shape, and whether the screen is narrow (`compact`:
-/// bigger nodes, no text labels beside them).
+/// the inner ring, their replicas further out. Added nodes go in the middle. Nodes never move
+/// when roles change: a promoted replica stays where it was, so the eye can follow it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Layout {
     pub masters: usize,
     pub replicas: usize,
+    /// Nodes added after the cluster was formed (`redis-cli --cluster add-node`).
+    pub extra: usize,
     pub compact: bool,
 }
 
@@ -46,12 +47,37 @@ impl Layout {
         Layout {
             masters: masters.max(1),
             replicas,
+            extra: 0,
             compact: false,
         }
     }
 
-    pub fn total(&self) -> usize {
+    /// Nodes of the formed cluster, before any was added.
+    pub fn formed(&self) -> usize {
         self.masters * (1 + self.replicas)
+    }
+
+    pub fn total(&self) -> usize {
+        self.formed() + self.extra
+    }
+
+    /// The original shard of node `idx`: masters are 0..masters, replica `r` follows master
+    /// `r % masters` (the order `redis-cli --cluster create` assigns them in), and each added
+    /// node starts a shard of its own.
+    pub fn shard_of(&self, idx: usize) -> usize {
+        let formed = self.formed();
+        if idx < self.masters {
+            idx
+        } else if idx < formed {
+            (idx - self.masters) % self.masters
+        } else {
+            self.masters + (idx - formed)
+        }
+    }
+
+    /// Whether node `idx` was created as a replica.
+    pub fn born_replica(&self, idx: usize) -> bool {
+        (self.masters..self.formed()).contains(&idx)
     }
 
     /// Node glyph radius: smaller for big clusters, bigger on narrow screens.
@@ -74,39 +100,46 @@ impl Layout {
         !self.compact && self.total() <= 12
     }
 
+    /// Where each node is drawn, in the view's coordinates.
     pub fn positions(&self) -> Vec<(f64, f64)> {
-        layout(self.masters, self.replicas, self.radius(), self.labels())
-    }
-}
-
-fn layout(masters: usize, replicas: usize, r: f64, labels: bool) -> Vec<(f64, f64)> {
-    let total = masters * (1 + replicas);
-    let r_in = match masters {
-        1 => 0.0,
-        2..=12 => 0.55,
-        _ => 0.75,
-    };
-    let spoke = std::f64::consts::TAU / masters.max(1) as f64;
-    let wheel: Vec<(f64, f64)> = (0..total)
-        .map(|idx| {
-            let shard = shard_of(idx, masters);
-            let base = -std::f64::consts::FRAC_PI_2 + spoke * shard as f64;
-            if idx < masters {
-                (r_in * base.cos(), r_in * base.sin())
-            } else {
-                let rank = (idx - masters) / masters;
-                let spread = (spoke * 0.45).min(0.5);
-                let offset = if replicas <= 1 {
-                    0.0
+        let (masters, replicas) = (self.masters, self.replicas);
+        let r_in = match masters {
+            1 => 0.0,
+            2..=12 => 0.55,
+            _ => 0.75,
+        };
+        let spoke = std::f64::consts::TAU / masters as f64;
+        let mut wheel: Vec<(f64, f64)> = (0..self.formed())
+            .map(|idx| {
+                let base = -std::f64::consts::FRAC_PI_2 + spoke * self.shard_of(idx) as f64;
+                if idx < masters {
+                    (r_in * base.cos(), r_in * base.sin())
                 } else {
-                    spread * (rank as f64 / (replicas - 1) as f64 - 0.5)
-                };
-                let a = base + offset;
-                (a.cos(), a.sin())
-            }
-        })
-        .collect();
-    fit(&wheel, r, labels)
+                    let rank = (idx - masters) / masters;
+                    let spread = (spoke * 0.45).min(0.5);
+                    let offset = if replicas <= 1 {
+                        0.0
+                    } else {
+                        spread * (rank as f64 / (replicas - 1) as f64 - 0.5)
+                    };
+                    let a = base + offset;
+                    (a.cos(), a.sin())
+                }
+            })
+            .collect();
+        // Added nodes: the centre for one, a small ring for more (or around a lone master).
+        let ring = if self.extra == 1 && masters > 1 {
+            0.0
+        } else {
+            0.28
+        };
+        for k in 0..self.extra {
+            let a =
+                -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / self.extra as f64;
+            wheel.push((ring * a.cos(), ring * a.sin()));
+        }
+        fit(&wheel, self.radius(), self.labels())
+    }
 }
 
 /// Scales and centres points into the view, leaving room for labels around the nodes.
@@ -134,16 +167,6 @@ fn fit(points: &[(f64, f64)], r: f64, labels: bool) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// The original shard of node `idx`: masters are 0..masters, replica `r` follows master
-/// `r % masters` (the order `redis-cli --cluster create` assigns them in).
-pub fn shard_of(idx: usize, masters: usize) -> usize {
-    if idx < masters {
-        idx
-    } else {
-        (idx - masters) % masters.max(1)
-    }
-}
-
 /// Paul Tol's "bright" scheme (colour-blind safe), then evenly spaced hues for big clusters.
 const SHARD_COLOURS: [(u8, u8, u8); 6] = [
     (0x44, 0x77, 0xAA),
@@ -155,16 +178,16 @@ const SHARD_COLOURS: [(u8, u8, u8); 6] = [
 ];
 
 /// The colour of node `idx`: its shard's colour, lighter for nodes born as replicas.
-pub fn node_colour(idx: usize, masters: usize) -> (u8, u8, u8) {
-    let shard = shard_of(idx, masters);
+pub fn node_colour(idx: usize, layout: &Layout) -> (u8, u8, u8) {
+    let shard = layout.shard_of(idx);
     let base = match SHARD_COLOURS.get(shard) {
         Some(&c) => c,
         None => hsl_to_rgb((shard as f64 * 137.508) % 360.0, 0.55, 0.5),
     };
-    if idx < masters {
-        base
-    } else {
+    if layout.born_replica(idx) {
         mix(base, (255, 255, 255), 0.5)
+    } else {
+        base
     }
 }
 
@@ -364,7 +387,10 @@ impl Picture {
 pub fn picture(sim: &Sim, layout: Layout) -> Picture {
     let nodes = sim.nodes();
     let total = nodes.len();
-    let masters = layout.masters;
+    let layout = Layout {
+        extra: total.saturating_sub(layout.formed()),
+        ..layout
+    };
     let spots = layout.positions();
     let r = layout.radius();
     let (mut pfail_by, mut fail_by) = (vec![0usize; total], vec![0usize; total]);
@@ -430,7 +456,7 @@ pub fn picture(sim: &Sim, layout: Layout) -> Picture {
                 importing.insert(s);
             }
         }
-        let colour = node_colour(i, masters);
+        let colour = node_colour(i, &layout);
         cards.push(NodeCard {
             idx: i,
             name: n.name.clone(),
@@ -446,12 +472,13 @@ pub fn picture(sim: &Sim, layout: Layout) -> Picture {
             fail_by: fail_by[i],
             observers: up - usize::from(n.status == Status::Up),
             state_ok: node.state_ok(),
-            born_master: i < masters,
+            born_master: !layout.born_replica(i),
             just_promoted: just_promoted[i] && node.is_master(),
             x: spots.get(i).map_or(VIEW_W / 2.0, |p| p.0),
             y: spots.get(i).map_or(VIEW_H / 2.0, |p| p.1),
             r,
-            label_above: i >= masters && spots.get(i).is_some_and(|p| p.1 < VIEW_H / 2.0 - 1.0),
+            label_above: layout.born_replica(i)
+                && spots.get(i).is_some_and(|p| p.1 < VIEW_H / 2.0 - 1.0),
             rgb: colour,
             fill: css(colour),
             ink: text_on(colour),
@@ -1054,6 +1081,62 @@ pub fn beliefs(sim: &Sim, idx: usize, picture: &Picture) -> Option<Beliefs> {
     })
 }
 
+// ---------------------------------------------------------------- jobs
+
+/// A redis-cli operation (add-node, reshard) as shown in the Grow panel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobInfo {
+    /// `redis-cli --cluster add-node` + rebalance, or `reshard 100 slots A → D`.
+    pub title: String,
+    /// What it does now, in words.
+    pub doing: String,
+    pub slots_moved: usize,
+    pub keys_moved: usize,
+    /// redis-cli's last progress line.
+    pub last_line: Option<String>,
+    /// `None` while running; `Err` holds redis-cli's error.
+    pub outcome: Option<Result<(), String>>,
+}
+
+pub fn jobs(sim: &Sim) -> Vec<JobInfo> {
+    use clusterlab_core::sim::Task;
+    sim.jobs()
+        .map(|(_, job)| {
+            let title = match &job.task {
+                Task::AddNodeAndRebalance { name, port, .. } => {
+                    format!("add-node {name} (127.0.0.1:{port}), then rebalance")
+                }
+                Task::Reshard { from, to, slots } => format!(
+                    "reshard {slots} slots {} → {}",
+                    sim.node_name(*from),
+                    sim.node_name(*to)
+                ),
+                Task::Rebalance { .. } => "rebalance".into(),
+            };
+            let doing = match (job.step(), job.current()) {
+                ("done", _) => "done".into(),
+                (step, Some((slot, from, to))) => format!(
+                    "slot {slot} {} → {}: {step}",
+                    sim.node_name(from),
+                    sim.node_name(to)
+                ),
+                ("meet", None) => "CLUSTER MEET".into(),
+                ("wait-join", None) => "waiting until every node knows the new one".into(),
+                ("load", None) => "reading CLUSTER NODES from every node".into(),
+                (step, None) => step.into(),
+            };
+            JobInfo {
+                title,
+                doing,
+                slots_moved: job.slots_moved(),
+                keys_moved: job.keys_moved(),
+                last_line: job.log().last().cloned(),
+                outcome: job.outcome().cloned(),
+            }
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------- words
 
 /// One line of the event log.
@@ -1065,19 +1148,60 @@ pub struct LogLine {
     pub text: String,
 }
 
-/// The last `max` trace events as text lines (oldest first).
-pub fn log_lines(sim: &Sim, max: usize) -> Vec<LogLine> {
-    let trace = sim.trace();
-    let start = trace.len().saturating_sub(max);
-    trace[start..]
+/// Events that happen all the time and would drown the rest of the log.
+pub const ROUTINE: [&str; 4] = ["fail_report", "node_added", "meet", "slot_owner"];
+
+pub fn is_routine(event: &str) -> bool {
+    ROUTINE.contains(&event)
+}
+
+/// How far back [`log_lines`] looks for non-routine events.
+const LOG_SCAN: usize = 100_000;
+
+fn log_line(e: &TraceEvent, sim: &Sim) -> LogLine {
+    LogLine {
+        t: e.t,
+        node: e.node,
+        event: e.event.name(),
+        text: e.to_text(sim),
+    }
+}
+
+/// The last `max` trace events as text lines (oldest first); without the routine ones unless
+/// `routine`.
+pub fn log_lines(sim: &Sim, max: usize, routine: bool) -> Vec<LogLine> {
+    let mut lines: Vec<LogLine> = sim
+        .trace()
         .iter()
-        .map(|e| LogLine {
-            t: e.t,
-            node: e.node,
-            event: e.event.name(),
-            text: e.to_text(sim),
-        })
-        .collect()
+        .rev()
+        .take(LOG_SCAN)
+        .filter(|e| routine || !is_routine(e.event.name()))
+        .take(max)
+        .map(|e| log_line(e, sim))
+        .collect();
+    lines.reverse();
+    lines
+}
+
+/// Appends `events` (the newest part of the trace) to `lines`, keeping the last `max`.
+pub fn extend_log(
+    lines: &mut Vec<LogLine>,
+    events: &[TraceEvent],
+    sim: &Sim,
+    max: usize,
+    routine: bool,
+) {
+    let fresh: Vec<&TraceEvent> = events
+        .iter()
+        .rev()
+        .filter(|e| routine || !is_routine(e.event.name()))
+        .take(max)
+        .collect();
+    lines.extend(fresh.into_iter().rev().map(|e| log_line(e, sim)));
+    if lines.len() > max {
+        let extra = lines.len() - max;
+        lines.drain(..extra);
+    }
 }
 
 /// A sentence for the state changes worth announcing (not every PING): the live region and

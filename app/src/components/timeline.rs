@@ -13,15 +13,15 @@ use crate::view_model::{format_time, LogLine};
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
-    pub lines: Rc<Vec<LogLine>>,
+    /// Every recent event…
+    pub all: Rc<Vec<LogLine>>,
+    /// …and the recent ones that are not routine.
+    pub notable: Rc<Vec<LogLine>>,
     /// Simulated ms: where the run starts, how far it went, and where it is.
     pub start: u64,
     pub end: u64,
     pub now: u64,
 }
-
-/// Events that happen all the time and would drown the rest.
-const NOISY: [&str; 4] = ["fail_report", "node_added", "meet", "slot_owner"];
 
 #[function_component]
 pub fn Timeline(props: &TimelineProps) -> Html {
@@ -30,7 +30,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let list = use_node_ref();
     {
         let list = list.clone();
-        use_effect_with(props.lines.clone(), move |_| {
+        use_effect_with((props.all.clone(), *quiet), move |_| {
             if let Some(el) = list.cast::<HtmlElement>() {
                 el.set_scroll_top(el.scroll_height());
             }
@@ -49,10 +49,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let quiet = quiet.clone();
         Callback::from(move |_| quiet.set(!*quiet))
     };
-    let shown = props
-        .lines
-        .iter()
-        .filter(|l| !*quiet || !NOISY.contains(&l.event));
+    let shown = if *quiet { &props.notable } else { &props.all };
     html! {
         <section class="timeline" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{ "Timeline" }</h2>
@@ -71,7 +68,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <span>{ "Hide routine events (failure reports, gossip introductions, slot bindings)" }</span>
             </label>
             <ol class="event-log" ref={list} data-testid="event-log" tabindex="0" aria-label="Event log">
-                { for shown.map(|l| html! { <li class={l.event}>{ &l.text }</li> }) }
+                { for shown.iter().map(|l| html! { <li class={l.event}>{ &l.text }</li> }) }
             </ol>
         </section>
     }

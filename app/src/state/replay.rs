@@ -17,7 +17,9 @@
 use clusterlab_core::msg::MsgType;
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::Value;
-use clusterlab_core::sim::{Payload, Scenario, ScenarioError, Sim};
+use clusterlab_core::sim::{
+    master_name, JobOptions, Payload, Scenario, ScenarioError, Sim, Status, Task,
+};
 use clusterlab_core::Time;
 use std::collections::VecDeque;
 
@@ -43,6 +45,14 @@ pub enum SimAction {
         node: usize,
         client: u64,
         args: Vec<Vec<u8>>,
+    },
+    /// `redis-cli --cluster add-node` a new node, then rebalance slots onto it.
+    AddNode,
+    /// `redis-cli --cluster reshard`: move `slots` slots from one master to another.
+    Reshard {
+        from: usize,
+        to: usize,
+        slots: usize,
     },
 }
 
@@ -414,6 +424,26 @@ impl Run {
             }
             SimAction::Command { node, client, args } if node < n => {
                 sim.command(node, ClientId(client), args)
+            }
+            SimAction::AddNode => {
+                let entry =
+                    (0..n).find(|&i| sim.status(i) == Status::Up && sim.node(i).is_master());
+                if let Some(entry) = entry {
+                    let name = (self.scenario.masters..)
+                        .map(master_name)
+                        .find(|name| sim.index_of(name).is_none())
+                        .unwrap_or_default();
+                    let port = self.scenario.base_port + n as u16;
+                    let seed = self.scenario.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ n as u64;
+                    let task = Task::AddNodeAndRebalance { name, port, seed };
+                    sim.start_job(entry, task, JobOptions::default());
+                }
+                None
+            }
+            SimAction::Reshard { from, to, slots } if from < n && to < n => {
+                let task = Task::Reshard { from, to, slots };
+                sim.start_job(from, task, JobOptions::default());
+                None
             }
             _ => None,
         };

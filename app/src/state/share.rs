@@ -161,9 +161,10 @@ impl Shared {
     /// Checks the log against a cluster of `nodes` nodes: indices in range, entries in order,
     /// the cursor after every entry it applies.
     pub fn validate(&self, nodes: usize) -> Result<(), String> {
-        let bad_node = |i: usize| i >= nodes;
+        let mut nodes = nodes;
         let mut last = (0u64, Time::ZERO);
         for (n, e) in self.entries.iter().enumerate() {
+            let bad_node = |i: usize| i >= nodes;
             let bad = match &e.action {
                 SimAction::Crash(i)
                 | SimAction::Restart(i)
@@ -173,8 +174,15 @@ impl Shared {
                     group.is_empty() || group.iter().any(|&i| bad_node(i))
                 }
                 SimAction::Command { node, args, .. } => bad_node(*node) || args.is_empty(),
-                SimAction::Heal | SimAction::Drop(_) => false,
+                SimAction::Reshard { from, to, .. } => {
+                    from == to || bad_node(*from) || bad_node(*to)
+                }
+                SimAction::Heal | SimAction::Drop(_) | SimAction::AddNode => false,
             };
+            // An added node may be named by the actions after it.
+            if e.action == SimAction::AddNode {
+                nodes += 1;
+            }
             if bad {
                 return Err(format!("action {} names a node that does not exist", n + 1));
             }
@@ -227,6 +235,8 @@ fn encode_entry(e: &Entry) -> String {
             format!("i{}", ids.join("-"))
         }
         SimAction::Heal => "h".into(),
+        SimAction::AddNode => "n".into(),
+        SimAction::Reshard { from, to, slots } => format!("m{from}-{to}-{slots}"),
         SimAction::Drop(id) => format!("d{id}"),
         SimAction::Command { node, client, args } => {
             let args: Vec<String> = args.iter().map(|a| escape(a)).collect();
@@ -250,6 +260,18 @@ fn parse_entry(text: &str) -> Result<Entry, String> {
         "p" => SimAction::Pause(index()?),
         "u" => SimAction::Resume(index()?),
         "h" if rest.is_empty() => SimAction::Heal,
+        "n" if rest.is_empty() => SimAction::AddNode,
+        "m" => {
+            let mut n = rest
+                .split('-')
+                .map(|p| p.parse::<usize>().map_err(|_| bad()));
+            let (from, to, slots) = (
+                n.next().ok_or_else(bad)??,
+                n.next().ok_or_else(bad)??,
+                n.next().ok_or_else(bad)??,
+            );
+            SimAction::Reshard { from, to, slots }
+        }
         "d" => SimAction::Drop(rest.parse().map_err(|_| bad())?),
         "i" => SimAction::Partition(
             rest.split('-')
@@ -316,7 +338,7 @@ mod tests {
             seed: 42,
             cursor: Some(Cursor {
                 steps: 900,
-                applied: 4,
+                applied: 6,
                 time: Time(31_000),
             }),
             entries: vec![
@@ -344,6 +366,20 @@ mod tests {
                     time: Time(9_000),
                     action: SimAction::Heal,
                 },
+                Entry {
+                    steps: 31,
+                    time: Time(9_500),
+                    action: SimAction::AddNode,
+                },
+                Entry {
+                    steps: 32,
+                    time: Time(9_600),
+                    action: SimAction::Reshard {
+                        from: 0,
+                        to: 6,
+                        slots: 100,
+                    },
+                },
             ],
         }
     }
@@ -352,7 +388,8 @@ mod tests {
     fn a_link_round_trips() {
         let shared = sample();
         let text = shared.to_fragment();
-        assert!(text.starts_with("v1&p=3x1&s=42&c=900.4.31000&a=10.6000.x0,"));
+        assert!(text.starts_with("v1&p=3x1&s=42&c=900.6.31000&a=10.6000.x0,"));
+        assert!(text.ends_with(",31.9500.n,32.9600.m0-6-100"));
         assert!(text.contains("c2.1.SET_~7Buser~7D~3A1~20x_~00~FF"));
         assert_eq!(Shared::parse(&format!("#{text}")), Ok(Some(shared.clone())));
         assert_eq!(shared.validate(6), Ok(()));

@@ -190,7 +190,7 @@ fn crashing_a_master_gets_its_replica_promoted() {
     assert!(p.nodes[a].fail_by > 0, "the others flag A as FAIL");
     assert!(m.narration.contains(':'), "something was narrated");
     assert!(m
-        .log_lines
+        .log_key
         .iter()
         .any(|l| l.event == "promoted" && l.text.contains("A1")));
 }
@@ -385,6 +385,60 @@ fn partition_group_is_cut_off_then_healed() {
 }
 
 #[test]
+fn adding_a_node_meets_it_and_rebalances_slots_onto_it() {
+    let mut m = model();
+    console(&mut m, "SET user:1000 kept");
+    m.apply(Action::Sim(SimAction::AddNode));
+    assert_eq!(m.picture.nodes.len(), 7);
+    let d = &m.picture.nodes[6];
+    assert_eq!((d.name.as_str(), d.addr.as_str()), ("D", "127.0.0.1:7006"));
+    assert!(d.born_master);
+    m.apply(Action::Skip(120_000));
+    let jobs = view_model::jobs(m.run.sim());
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].outcome, Some(Ok(())), "{jobs:?}");
+    let d = &m.picture.nodes[6];
+    assert!(d.is_master);
+    assert!(
+        d.slot_count > 4000 && d.slot_count < 4200,
+        "{}",
+        d.slot_count
+    );
+    assert_eq!(m.picture.uncovered(), 0);
+    // The key moved with its slot if its slot moved; either way it is still there.
+    let owner = m.picture.owner(1649).unwrap();
+    let now = m.run.sim().now();
+    assert_eq!(
+        m.run.sim().nodes()[owner]
+            .node
+            .keyspace()
+            .count_in_slot(now, 1649),
+        1
+    );
+    // A link replays the growth.
+    let opened = Model::from_link(&m.share_fragment());
+    assert_eq!(opened.notice, None);
+    assert_eq!(opened.picture.nodes.len(), 7);
+    assert_eq!(opened.picture.owners, m.picture.owners);
+}
+
+#[test]
+fn resharding_moves_slots_between_masters() {
+    let mut m = model();
+    m.apply(Action::Sim(SimAction::Reshard {
+        from: 0,
+        to: 1,
+        slots: 50,
+    }));
+    m.apply(Action::Skip(30_000));
+    let jobs = view_model::jobs(m.run.sim());
+    assert_eq!(jobs[0].outcome, Some(Ok(())), "{jobs:?}");
+    assert_eq!(jobs[0].slots_moved, 50);
+    assert_eq!(m.picture.nodes[0].slot_count, 5461 - 50);
+    assert_eq!(m.picture.nodes[1].slot_count, 5462 + 50);
+}
+
+#[test]
 fn dropping_a_message_removes_it_from_the_wire() {
     let mut m = model();
     let id = loop {
@@ -475,7 +529,7 @@ fn profile_big() {
     println!("picture: {:?}", t.elapsed() / 20);
     let t = Instant::now();
     for _ in 0..20 {
-        std::hint::black_box(view_model::log_lines(m.run.sim(), 300));
+        std::hint::black_box(view_model::log_lines(m.run.sim(), 300, false));
     }
     println!("log lines: {:?}", t.elapsed() / 20);
     let p = m.picture.clone();

@@ -7,6 +7,7 @@ use clusterlab_core::sim::Scenario;
 const SIX: Layout = Layout {
     masters: 3,
     replicas: 1,
+    extra: 0,
     compact: false,
 };
 
@@ -67,13 +68,19 @@ fn shards_sit_on_spokes_masters_inside() {
 
 #[test]
 fn shards_share_a_hue_and_replicas_are_lighter() {
-    assert_eq!(shard_of(4, 3), 1);
-    assert_eq!(shard_of(7, 3), 1);
-    assert_eq!(css(node_colour(0, 3)), "#4477aa");
-    let (m, r) = (node_colour(1, 3), node_colour(4, 3));
+    let nine = Layout::new(3, 2);
+    assert_eq!(nine.shard_of(4), 1);
+    assert_eq!(nine.shard_of(7), 1);
+    let grown = Layout { extra: 2, ..SIX };
+    assert_eq!((grown.shard_of(6), grown.shard_of(7)), (3, 4));
+    assert!(!grown.born_replica(6) && grown.born_replica(5));
+    assert_eq!(css(node_colour(0, &SIX)), "#4477aa");
+    let (m, r) = (node_colour(1, &SIX), node_colour(4, &SIX));
     assert!(r.0 >= m.0 && r.1 >= m.1 && r.2 >= m.2);
-    // Past the named palette, colours still differ.
-    assert_ne!(node_colour(40, 50), node_colour(41, 50));
+    // An added node has its own colour; past the named palette, colours still differ.
+    assert_ne!(node_colour(6, &grown), node_colour(0, &grown));
+    let big = Layout::new(50, 1);
+    assert_ne!(node_colour(40, &big), node_colour(41, &big));
     assert_eq!(text_on((0xCC, 0xBB, 0x44)), "#000000");
     assert_eq!(text_on((0x22, 0x22, 0x22)), "#ffffff");
 }
@@ -328,9 +335,27 @@ fn narration_picks_the_state_changes() {
         .filter_map(|e| narrate(e, &sim))
         .count();
     assert_eq!(noisy, 0);
-    let log = log_lines(&sim, 5);
+    let log = log_lines(&sim, 5, true);
     assert_eq!(log.len(), 5);
     assert_eq!(log.last().unwrap().t, sim.trace().last().unwrap().t);
+    let key = log_lines(&sim, 1000, false);
+    assert!(key.iter().all(|l| !is_routine(l.event)));
+    assert!(key.iter().any(|l| l.event == "promoted"));
+    // Extending a log by the newest events matches building it at once.
+    let trace = sim.trace();
+    let cut = trace.len() - 40;
+    let mut grown: Vec<LogLine> = trace[..cut]
+        .iter()
+        .filter(|e| !is_routine(e.event.name()))
+        .map(|e| LogLine {
+            t: e.t,
+            node: e.node,
+            event: e.event.name(),
+            text: e.to_text(&sim),
+        })
+        .collect();
+    extend_log(&mut grown, &trace[cut..], &sim, 30, false);
+    assert_eq!(grown, log_lines(&sim, 30, false));
 }
 
 #[test]
