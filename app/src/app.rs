@@ -107,7 +107,7 @@ fn Playground() -> Html {
     let seq = Rc::new(view_model::sequence(
         sim,
         m.run.history().iter(),
-        view_model::sequence_window(m.speed()),
+        view_model::sequence_window(m.speed(), picture.nodes.len()),
         picture.nodes.len() <= 12,
     ));
     let cursor = m.run.cursor();

@@ -756,11 +756,18 @@ pub struct Sequence {
 }
 
 /// Most arrows drawn (the newest), so a big cluster stays quick to draw.
-const MAX_ARROWS: usize = 4000;
+const MAX_ARROWS: usize = 1500;
 
-/// How much simulated time the sequence diagram shows at `speed`.
-pub fn sequence_window(speed: f64) -> u64 {
-    (3000.0 * speed.max(0.01).sqrt()).clamp(1000.0, 30_000.0) as u64
+/// How much simulated time the sequence diagram shows at `speed` for `nodes` nodes: more when
+/// playing fast, less for big clusters (their gossip would be a solid block).
+pub fn sequence_window(speed: f64, nodes: usize) -> u64 {
+    let ms = (3000.0 * speed.max(0.01).sqrt()).clamp(1000.0, 30_000.0);
+    let ms = if nodes > 12 {
+        (ms / 3.0).max(500.0)
+    } else {
+        ms
+    };
+    ms as u64
 }
 
 pub fn sequence<'a>(

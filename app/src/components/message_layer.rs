@@ -3,6 +3,7 @@
 //! colour (see the legend). With reduced motion, messages are still arrows from sender to
 //! receiver, but they do not move.
 
+use std::collections::BTreeSet;
 use std::f64::consts::TAU;
 use std::rc::Rc;
 
@@ -10,7 +11,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::view_model::{msg_style, Glyph, MsgStyle, Shape, VIEW_H, VIEW_W};
+use crate::state::replay::Traffic;
+use crate::view_model::{msg_style, Glyph, Shape, VIEW_H, VIEW_W};
 
 #[derive(Properties, PartialEq)]
 pub struct MessageLayerProps {
@@ -56,49 +58,85 @@ fn context(canvas: &NodeRef) -> Option<CanvasRenderingContext2d> {
 fn draw(ctx: &CanvasRenderingContext2d, glyphs: &[Glyph], reduced: bool, radius: f64) {
     ctx.clear_rect(0.0, 0.0, VIEW_W, VIEW_H);
     let size = (radius * 0.28).clamp(3.0, 9.0);
-    for g in glyphs {
-        let style = msg_style(g.kind);
-        let (fx, fy, tx, ty) = trimmed(g, radius);
+    // One path per message type: a few canvas calls per message, not a dozen.
+    let kinds: BTreeSet<Traffic> = glyphs.iter().map(|g| g.kind).collect();
+    for kind in kinds {
+        let style = msg_style(kind);
+        let of_kind = || glyphs.iter().filter(move |g| g.kind == kind);
+        ctx.set_fill_style_str(style.colour);
+        ctx.set_stroke_style_str(style.colour);
         if reduced {
-            // A still arrow from sender to receiver, fading as the message gets older.
-            ctx.set_global_alpha(0.25 + 0.6 * (1.0 - g.progress.clamp(0.0, 1.0)));
-            ctx.set_stroke_style_str(style.colour);
-            ctx.set_line_width(if style.loud { 3.0 } else { 1.5 });
-            ctx.begin_path();
-            ctx.move_to(fx, fy);
-            ctx.line_to(tx, ty);
-            ctx.stroke();
-            shape(
-                ctx,
-                &style,
-                tx - (tx - fx) * 0.08,
-                ty - (ty - fy) * 0.08,
-                size,
-            );
+            // Still arrows from sender to receiver, fading as the message gets older.
+            for g in of_kind() {
+                let (fx, fy, tx, ty) = trimmed(g, radius);
+                ctx.set_global_alpha(0.25 + 0.6 * (1.0 - g.progress.clamp(0.0, 1.0)));
+                ctx.set_line_width(if style.loud { 3.0 } else { 1.5 });
+                ctx.begin_path();
+                ctx.move_to(fx, fy);
+                ctx.line_to(tx, ty);
+                ctx.stroke();
+                ctx.begin_path();
+                shape(
+                    ctx,
+                    style.shape,
+                    tx - (tx - fx) * 0.08,
+                    ty - (ty - fy) * 0.08,
+                    size,
+                );
+                paint(ctx, style.shape);
+            }
             ctx.set_global_alpha(1.0);
             continue;
         }
-        let p = g.progress.clamp(0.0, 1.0);
-        let (x, y) = (fx + (tx - fx) * p, fy + (ty - fy) * p);
+        // The replication stream flows all the time: smaller and fainter than the bus.
+        let s = match kind {
+            _ if style.loud => size * 1.6,
+            Traffic::Replication => size * 0.6,
+            _ => size,
+        };
+        if kind == Traffic::Replication {
+            ctx.set_global_alpha(0.55);
+        }
+        let at = |g: &Glyph| {
+            let (fx, fy, tx, ty) = trimmed(g, radius);
+            let p = g.progress.clamp(0.0, 1.0);
+            (fx, fy, fx + (tx - fx) * p, fy + (ty - fy) * p, p, tx, ty)
+        };
         if style.loud {
-            // A short trail behind the important ones.
+            // A short trail behind the important ones, and their name.
             ctx.set_global_alpha(0.35);
-            ctx.set_stroke_style_str(style.colour);
             ctx.set_line_width(2.0);
             ctx.begin_path();
-            let back = (p - 0.15).max(0.0);
-            ctx.move_to(fx + (tx - fx) * back, fy + (ty - fy) * back);
-            ctx.line_to(x, y);
+            for g in of_kind() {
+                let (fx, fy, x, y, p, tx, ty) = at(g);
+                let back = (p - 0.15).max(0.0);
+                ctx.move_to(fx + (tx - fx) * back, fy + (ty - fy) * back);
+                ctx.line_to(x, y);
+            }
             ctx.stroke();
             ctx.set_global_alpha(1.0);
-        }
-        let s = if style.loud { size * 1.6 } else { size };
-        shape(ctx, &style, x, y, s);
-        if style.loud {
             ctx.set_font("bold 13px system-ui, sans-serif");
-            ctx.set_fill_style_str(style.colour);
-            let _ = ctx.fill_text(style.label, x + s + 3.0, y - s - 2.0);
+            for g in of_kind() {
+                let (_, _, x, y, ..) = at(g);
+                let _ = ctx.fill_text(style.label, x + s + 3.0, y - s - 2.0);
+            }
         }
+        ctx.set_line_width(2.0);
+        ctx.begin_path();
+        for g in of_kind() {
+            let (_, _, x, y, ..) = at(g);
+            shape(ctx, style.shape, x, y, s);
+        }
+        paint(ctx, style.shape);
+        ctx.set_global_alpha(1.0);
+    }
+}
+
+/// Fills the path, or strokes it for the outline shapes.
+fn paint(ctx: &CanvasRenderingContext2d, shape: Shape) {
+    match shape {
+        Shape::Ring | Shape::Check => ctx.stroke(),
+        _ => ctx.fill(),
     }
 }
 
@@ -116,19 +154,12 @@ fn trimmed(g: &Glyph, radius: f64) -> (f64, f64, f64, f64) {
     )
 }
 
-fn shape(ctx: &CanvasRenderingContext2d, style: &MsgStyle, x: f64, y: f64, s: f64) {
-    ctx.set_fill_style_str(style.colour);
-    ctx.set_stroke_style_str(style.colour);
-    ctx.set_line_width(2.0);
-    ctx.begin_path();
-    match style.shape {
-        Shape::Dot => {
+/// Adds one message's shape to the current path.
+fn shape(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64, s: f64) {
+    match shape {
+        Shape::Dot | Shape::Ring => {
+            ctx.move_to(x + s * 0.8, y);
             let _ = ctx.arc(x, y, s * 0.8, 0.0, TAU);
-            ctx.fill();
-        }
-        Shape::Ring => {
-            let _ = ctx.arc(x, y, s * 0.8, 0.0, TAU);
-            ctx.stroke();
         }
         Shape::Diamond => {
             ctx.move_to(x, y - s);
@@ -136,18 +167,14 @@ fn shape(ctx: &CanvasRenderingContext2d, style: &MsgStyle, x: f64, y: f64, s: f6
             ctx.line_to(x, y + s);
             ctx.line_to(x - s, y);
             ctx.close_path();
-            ctx.fill();
         }
-        Shape::Square => {
-            ctx.rect(x - s * 0.8, y - s * 0.8, s * 1.6, s * 1.6);
-            ctx.fill();
-        }
+        Shape::Square => ctx.rect(x - s * 0.8, y - s * 0.8, s * 1.6, s * 1.6),
+        Shape::Bar => ctx.rect(x - s * 1.2, y - s * 0.5, s * 2.4, s),
         Shape::Triangle => {
             ctx.move_to(x, y - s);
             ctx.line_to(x + s, y + s * 0.8);
             ctx.line_to(x - s, y + s * 0.8);
             ctx.close_path();
-            ctx.fill();
         }
         Shape::Star => {
             for i in 0..10 {
@@ -161,18 +188,11 @@ fn shape(ctx: &CanvasRenderingContext2d, style: &MsgStyle, x: f64, y: f64, s: f6
                 }
             }
             ctx.close_path();
-            ctx.fill();
-        }
-        Shape::Bar => {
-            ctx.rect(x - s * 1.2, y - s * 0.5, s * 2.4, s);
-            ctx.fill();
         }
         Shape::Check => {
-            ctx.set_line_width(3.0);
             ctx.move_to(x - s, y);
             ctx.line_to(x - s * 0.3, y + s * 0.7);
             ctx.line_to(x + s, y - s * 0.8);
-            ctx.stroke();
         }
     }
 }

@@ -2,7 +2,7 @@
 //! over the last few seconds, and marks where nodes changed their minds. It ends at the
 //! current moment, so it follows the scrubber and step back.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -104,46 +104,53 @@ fn draw(canvas: &NodeRef, seq: &Sequence) {
         let _ = ctx.fill_text(&format!("{}s", t / 1000), x(f) - 6.0, height - 4.0);
         t += every;
     }
-    // Messages.
-    for a in &seq.arrows {
-        let style = msg_style(a.kind);
+    // Messages, one path per type (a few canvas calls per arrow, not a dozen).
+    let kinds: BTreeSet<Traffic> = seq.arrows.iter().map(|a| a.kind).collect();
+    let heads = lanes <= 12;
+    let head = (lane * 0.3).clamp(2.0, 5.0);
+    for kind in kinds {
+        let style = msg_style(kind);
         ctx.set_stroke_style_str(style.colour);
-        ctx.set_global_alpha(if a.kind == Traffic::Replication {
+        ctx.set_fill_style_str(style.colour);
+        ctx.set_global_alpha(if kind == Traffic::Replication {
             0.35
         } else {
             0.85
         });
         ctx.set_line_width(if style.loud { 2.5 } else { 1.0 });
-        let (x0, y0, y1) = (x(a.from_x), y(a.from), y(a.to));
+        let arrows = || seq.arrows.iter().filter(move |a| a.kind == kind);
         ctx.begin_path();
-        match a.to_x {
-            Some(tx) => {
-                let x1 = x(tx);
-                ctx.move_to(x0, y0);
-                ctx.line_to(x1, y1);
-                ctx.stroke();
-                // Arrow head.
-                let dir = if y1 >= y0 { -1.0 } else { 1.0 };
-                let head = (lane * 0.3).clamp(2.0, 5.0);
-                ctx.begin_path();
-                ctx.move_to(x1, y1);
-                ctx.line_to(x1 - head, y1 + dir * head * 1.4);
-                ctx.line_to(x1 + head, y1 + dir * head * 1.4);
-                ctx.close_path();
-                ctx.set_fill_style_str(style.colour);
-                ctx.fill();
-            }
-            None => {
-                // Still on the wire: half way to its receiver, ending in a hollow circle.
-                let (mx, my) = (x(1.0), (y0 + y1) / 2.0);
-                ctx.move_to(x0, y0);
-                ctx.line_to(mx, my);
-                ctx.stroke();
-                ctx.begin_path();
-                let _ = ctx.arc(mx, my, 3.0, 0.0, std::f64::consts::TAU);
-                ctx.stroke();
+        for a in arrows() {
+            let (x0, y0, y1) = (x(a.from_x), y(a.from), y(a.to));
+            ctx.move_to(x0, y0);
+            match a.to_x {
+                Some(tx) => ctx.line_to(x(tx), y1),
+                // Still on the wire: half way to its receiver (a dot marks the end).
+                None => ctx.line_to(x(1.0), (y0 + y1) / 2.0),
             }
         }
+        ctx.stroke();
+        ctx.begin_path();
+        for a in arrows() {
+            let (y0, y1) = (y(a.from), y(a.to));
+            match a.to_x {
+                Some(tx) if heads || style.loud => {
+                    let x1 = x(tx);
+                    let dir = if y1 >= y0 { -1.0 } else { 1.0 };
+                    ctx.move_to(x1, y1);
+                    ctx.line_to(x1 - head, y1 + dir * head * 1.4);
+                    ctx.line_to(x1 + head, y1 + dir * head * 1.4);
+                    ctx.close_path();
+                }
+                Some(_) => {}
+                None => {
+                    let (mx, my) = (x(1.0), (y0 + y1) / 2.0);
+                    ctx.move_to(mx + 3.0, my);
+                    let _ = ctx.arc(mx, my, 3.0, 0.0, std::f64::consts::TAU);
+                }
+            }
+        }
+        ctx.fill();
     }
     ctx.set_global_alpha(1.0);
     // State changes.

@@ -73,7 +73,7 @@ pub struct Cursor {
 }
 
 /// What a message carries, as the views tell them apart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Traffic {
     /// A cluster bus message.
     Bus(MsgType),
