@@ -211,6 +211,17 @@ impl Model {
                             return model;
                         };
                         model.run.load(shared.entries, cursor);
+                        let landed = share::checksum(model.run.sim());
+                        if shared.check.is_some_and(|k| k != landed) {
+                            let mut fresh = Model::new();
+                            fresh.notice = Some(
+                                "This link was made by another version of the simulator: \
+                                 replaying it does not lead to the same moment. Showing the \
+                                 default scenario."
+                                    .into(),
+                            );
+                            return fresh;
+                        }
                         model.playing = false;
                         model.after_jump();
                         model.narration = format!(

@@ -1,15 +1,16 @@
 //! Shared links: the scenario, the seed, the action log and the time cursor in the URL
 //! fragment, so opening the link replays to the exact same state.
 //!
-//! Format (version 1): `#v1&p=3x1&s=7&c=STEPS.APPLIED.MS&a=ENTRY,ENTRY…` where each entry is
+//! Format (version 1): `#v1&p=3x1&s=7&c=STEPS.APPLIED.MS&a=ENTRY,ENTRY…&k=CHECK` where each entry is
 //! `STEPS.MS.WHAT` and WHAT is `x3` (crash node 3), `r3` (restart), `p3` (pause), `u3`
 //! (resume), `i0-3` (cut nodes 0 and 3 off), `h` (heal), `d812` (drop message 812) or
 //! `c2.1.GET_user~3A1000` (command on node 2 from client 1; arguments separated by `_`, bytes
-//! outside `A-Z a-z 0-9 -` written `~HH`).
+//! outside `A-Z a-z 0-9 -` written `~HH`). `k` is a checksum of the trace at that moment: a
+//! link made by another version of the simulator replays to somewhere else, and says so.
 
 use std::fmt;
 
-use clusterlab_core::sim::Scenario;
+use clusterlab_core::sim::{fingerprint, Scenario, Sim};
 use clusterlab_core::Time;
 
 use super::replay::{Cursor, Entry, SimAction};
@@ -82,6 +83,14 @@ pub struct Shared {
     /// Where to go; `None` (no `c=` part): the start, playing, like a fresh page.
     pub cursor: Option<Cursor>,
     pub entries: Vec<Entry>,
+    /// [`checksum`] of the run at the cursor.
+    pub check: Option<u32>,
+}
+
+/// A short fingerprint of where a run stands: its trace and its clock.
+pub fn checksum(sim: &Sim) -> u32 {
+    let fp = fingerprint(sim.trace(), sim) ^ sim.now().ms().wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (fp ^ (fp >> 32)) as u32
 }
 
 impl Shared {
@@ -92,6 +101,7 @@ impl Shared {
             seed: run.scenario().seed,
             cursor: Some(run.cursor()),
             entries: run.log()[..run.cursor().applied].to_vec(),
+            check: Some(checksum(run.sim())),
         }
     }
 
@@ -105,6 +115,9 @@ impl Shared {
             out.push_str("&a=");
             let parts: Vec<String> = self.entries.iter().map(encode_entry).collect();
             out.push_str(&parts.join(","));
+        }
+        if let Some(k) = self.check {
+            out.push_str(&format!("&k={k:08x}"));
         }
         out
     }
@@ -127,6 +140,7 @@ impl Shared {
             _ => return Err("it is not a playground link".into()),
         }
         let (mut preset, mut seed, mut cursor, mut entries) = (None, None, None, Vec::new());
+        let mut check = None;
         for field in fields {
             let (key, value) = field
                 .split_once('=')
@@ -147,6 +161,12 @@ impl Shared {
                         .map(parse_entry)
                         .collect::<Result<Vec<_>, _>>()?
                 }
+                "k" => {
+                    check = Some(
+                        u32::from_str_radix(value, 16)
+                            .map_err(|_| format!("its checksum \"{value}\" is not hexadecimal"))?,
+                    )
+                }
                 other => return Err(format!("it has an unknown part \"{other}\"")),
             }
         }
@@ -155,6 +175,7 @@ impl Shared {
             seed: seed.ok_or("it has no seed")?,
             cursor,
             entries,
+            check,
         }))
     }
 
@@ -381,6 +402,7 @@ mod tests {
                     },
                 },
             ],
+            check: Some(0xdead_beef),
         }
     }
 
@@ -389,7 +411,7 @@ mod tests {
         let shared = sample();
         let text = shared.to_fragment();
         assert!(text.starts_with("v1&p=3x1&s=42&c=900.6.31000&a=10.6000.x0,"));
-        assert!(text.ends_with(",31.9500.n,32.9600.m0-6-100"));
+        assert!(text.ends_with(",31.9500.n,32.9600.m0-6-100&k=deadbeef"));
         assert!(text.contains("c2.1.SET_~7Buser~7D~3A1~20x_~00~FF"));
         assert_eq!(Shared::parse(&format!("#{text}")), Ok(Some(shared.clone())));
         assert_eq!(shared.validate(6), Ok(()));
@@ -405,7 +427,7 @@ mod tests {
                 replicas: 1
             }
         );
-        assert_eq!((shared.seed, shared.cursor), (3, None));
+        assert_eq!((shared.seed, shared.cursor, shared.check), (3, None, None));
         assert_eq!(shared.validate(100), Ok(()));
         assert_eq!(shared.to_fragment(), "v1&p=50x1&s=3");
     }

@@ -369,6 +369,18 @@ fn a_bad_link_shows_the_default_scenario_with_a_message() {
     }
     let m = Model::from_link("#v1&p=3x1&s=1&c=0.1.5000&a=0.5000.x9");
     assert!(m.notice.unwrap().contains("does not exist"));
+    // A link whose replay lands elsewhere (another simulator version) says so.
+    let mut m = model();
+    m.apply(Action::Skip(3_000));
+    let link = m.share_fragment();
+    let (head, k) = link.rsplit_once("&k=").unwrap();
+    assert_eq!(Model::from_link(&link).notice, None);
+    let wrong = format!("{head}&k={:08x}", u32::from_str_radix(k, 16).unwrap() ^ 1);
+    let m = Model::from_link(&wrong);
+    assert!(m
+        .notice
+        .unwrap()
+        .contains("another version of the simulator"));
 }
 
 #[test]
