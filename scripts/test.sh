@@ -51,7 +51,8 @@ step_app_build() {
     say "dist/: $(du -sh dist | cut -f1); wasm: $(du -h dist/*.wasm | cut -f1)"
 }
 
-# The built page, rendered by real headless Chromium, shows the slot of its default key.
+# The built page, rendered by real headless Chromium, runs the simulator: it shows the default
+# cluster's six nodes and the slot of its default key.
 step_page_renders() {
     ensure_browser
     local port server tmp dom
@@ -71,14 +72,20 @@ print(s.getsockname()[1])')
         --dump-dom --virtual-time-budget=5000 "http://127.0.0.1:$port/" 2>"$tmp/chromium.log") ||
         true
     kill "$server"
-    if ! grep -qE 'data-testid="key-slot"[^>]*>1649<' <<<"$dom"; then
+    local missing=()
+    grep -qE 'data-testid="key-slot"[^>]*>1649<' <<<"$dom" || missing+=("slot 1649 for user:1000")
+    for node in A B C A1 B1 C1; do
+        grep -q "data-testid=\"node-$node\"" <<<"$dom" || missing+=("node $node")
+    done
+    grep -q 'data-testid="slot-map"' <<<"$dom" || missing+=("the slot map")
+    if ((${#missing[@]})); then
         printf '%s\n' "--- DOM (head) ---" "${dom:0:2000}" "--- chromium log (no dbus noise) ---"
         grep -v dbus "$tmp/chromium.log" | tail -n 20
         rm -rf "$tmp"
-        die "the page did not show slot 1649 for its default key user:1000"
+        die "the rendered page lacks: ${missing[*]}"
     fi
     rm -rf "$tmp"
-    say "page rendered: key-slot shows 1649"
+    say "page rendered: nodes A B C A1 B1 C1, the slot map, key-slot 1649"
 }
 
 step_browser_tests() {

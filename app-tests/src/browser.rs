@@ -25,6 +25,7 @@ const POLL: Duration = Duration::from_millis(50);
 /// with its session; chromedriver itself is killed on drop either way.
 pub struct Browser {
     client: Client,
+    url: String,
     _driver: Driver,
 }
 
@@ -54,8 +55,54 @@ impl Browser {
             .expect("the browser cannot open the app");
         Some(Browser {
             client,
+            url,
             _driver: driver,
         })
+    }
+
+    /// Opens the app afresh at `#fragment` (a shared link).
+    pub async fn open_fragment(&self, fragment: &str) -> Outcome {
+        self.open(&format!("#{fragment}")).await
+    }
+
+    /// Opens the app afresh with `suffix` after its address (`?bench#v1&p=50x1&s=1`).
+    pub async fn open(&self, suffix: &str) -> Outcome {
+        // A new fragment alone would not reload the page.
+        self.client.goto("about:blank").await?;
+        self.client.goto(&format!("{}{suffix}", self.url)).await?;
+        Ok(())
+    }
+
+    /// Runs `script` in the page (a function body; `return` gives the result).
+    pub async fn eval(&self, script: &str) -> Result<serde_json::Value, Box<dyn Error>> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
+    /// Attribute `name` of `data-testid=testid` now.
+    pub async fn attr(&self, testid: &str, name: &str) -> Result<Option<String>, Box<dyn Error>> {
+        Ok(self.wait_for(testid).await?.attr(name).await?)
+    }
+
+    /// Resizes the browser window (CSS pixels, including the window frame in headed mode).
+    pub async fn resize(&self, width: u32, height: u32) -> Outcome {
+        self.client.set_window_size(width, height).await?;
+        Ok(())
+    }
+
+    /// Saves a PNG of what the window shows.
+    pub async fn screenshot(&self, path: &Path) -> Outcome {
+        std::fs::write(path, self.client.screenshot().await?)?;
+        Ok(())
+    }
+
+    /// Property `name` of `data-testid=testid` now (an input's live `value`).
+    pub async fn prop(&self, testid: &str, name: &str) -> Result<Option<String>, Box<dyn Error>> {
+        Ok(self.wait_for(testid).await?.prop(name).await?)
+    }
+
+    /// The text of `data-testid=testid` now.
+    pub async fn text(&self, testid: &str) -> Result<String, Box<dyn Error>> {
+        Ok(self.wait_for(testid).await?.text().await?)
     }
 
     /// Replaces the text of the input `data-testid=testid` with `text`, as typed keys.
@@ -68,20 +115,120 @@ impl Browser {
 
     /// Waits until the element `data-testid=testid` shows exactly `expected`.
     pub async fn expect_text(&self, testid: &str, expected: &str) -> Outcome {
+        self.expect_text_where(testid, &format!("{expected:?}"), |seen| seen == expected)
+            .await
+    }
+
+    /// Waits until the text of `data-testid=testid` contains `part`.
+    pub async fn expect_text_containing(&self, testid: &str, part: &str) -> Outcome {
+        self.expect_text_where(testid, &format!("text containing {part:?}"), |seen| {
+            seen.contains(part)
+        })
+        .await
+    }
+
+    async fn expect_text_where(
+        &self,
+        testid: &str,
+        wanted: &str,
+        ok: impl Fn(&str) -> bool,
+    ) -> Outcome {
         let element = self.wait_for(testid).await?;
         let deadline = Instant::now() + PATIENCE;
         loop {
             let seen = element.text().await?;
-            if seen == expected {
+            if ok(&seen) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(
+                    format!("[data-testid={testid}] shows {seen:?}, expected {wanted}").into(),
+                );
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits until attribute `name` of `data-testid=testid` is `expected`.
+    pub async fn expect_attr(&self, testid: &str, name: &str, expected: &str) -> Outcome {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            // Looked up again each time: the element may be re-created by a re-render. An
+            // input's `value` is its live property, not the attribute it started with.
+            let element = self.wait_for(testid).await?;
+            let seen = if name == "value" {
+                element.prop(name).await?
+            } else {
+                element.attr(name).await?
+            };
+            if seen.as_deref() == Some(expected) {
                 return Ok(());
             }
             if Instant::now() > deadline {
                 return Err(format!(
-                    "[data-testid={testid}] shows {seen:?}, expected {expected:?}"
+                    "[data-testid={testid}] has {name}={seen:?}, expected {expected:?}"
                 )
                 .into());
             }
             tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Clicks the element `data-testid=testid`, scrolled to the middle of the window first so
+    /// that the sticky playback bar cannot be in the way.
+    pub async fn click(&self, testid: &str) -> Outcome {
+        let element = self.wait_for(testid).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'center'});",
+                vec![serde_json::to_value(&element)?],
+            )
+            .await?;
+        element.click().await?;
+        Ok(())
+    }
+
+    /// Picks the option with `value` in the select `data-testid=testid`.
+    pub async fn select(&self, testid: &str, value: &str) -> Outcome {
+        self.wait_for(testid).await?.select_by_value(value).await?;
+        Ok(())
+    }
+
+    /// Types `line` into the input `data-testid=testid` and presses Enter.
+    pub async fn enter_line(&self, testid: &str, line: &str) -> Outcome {
+        let input = self.wait_for(testid).await?;
+        input.clear().await?;
+        input.send_keys(line).await?;
+        input
+            .send_keys(&char::from(fantoccini::key::Key::Enter).to_string())
+            .await?;
+        Ok(())
+    }
+
+    /// Presses a key on whatever has focus (the page's keyboard shortcuts).
+    pub async fn press(&self, key: &str) -> Outcome {
+        self.client
+            .execute(
+                "document.activeElement && document.activeElement.blur();                  window.dispatchEvent(new KeyboardEvent('keydown', {key: arguments[0], bubbles: true}));",
+                vec![json!(key)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Fails with every error the page logged (uncaught exceptions, rejected promises,
+    /// `console.error`, which is where a Rust panic is printed). `index.html` collects them.
+    pub async fn expect_no_errors(&self) -> Outcome {
+        let errors = self
+            .client
+            .execute(
+                "return window.__errors || ['index.html did not collect errors'];",
+                vec![],
+            )
+            .await?;
+        match errors.as_array() {
+            Some(list) if list.is_empty() => Ok(()),
+            _ => Err(format!("the page logged errors: {errors}").into()),
         }
     }
 

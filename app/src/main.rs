@@ -1,26 +1,16 @@
-//! The clusterlab web app. For now a single page that shows which hash slot a key lands in;
-//! the full playground (cluster view, lessons, console) grows from here.
+//! The clusterlab playground: the core's deterministic simulator running in the browser, with
+//! views that make Redis Cluster's mechanics visible and controls to poke at them.
+//!
+//! Layout: [`state`] is the model and its one reducer, [`view_model`] the pure functions from
+//! the simulation to what is drawn, [`components`] one component per concept, [`hooks`] the
+//! animation clock, keyboard shortcuts and browser preferences.
 
-mod key_info;
-mod key_slot;
-
-use key_slot::KeySlot;
-use yew::prelude::*;
-
-#[function_component]
-fn App() -> Html {
-    html! {
-        <main class="page">
-            <h1>{ "clusterlab" }</h1>
-            <p class="lede">
-                { "Redis Cluster splits every key into one of 16384 hash slots. \
-                   Type a key to see its slot." }
-            </p>
-            <KeySlot />
-        </main>
-    }
-}
+mod app;
+mod components;
+mod hooks;
+mod state;
+mod view_model;
 
 fn main() {
-    yew::Renderer::<App>::new().render();
+    yew::Renderer::<app::App>::new().render();
 }

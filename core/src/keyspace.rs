@@ -190,6 +190,21 @@ impl Keyspace {
             .map(|((_, k), _)| k.as_slice())
     }
 
+    /// Every live key with its value and expiry, in slot order (what a full
+    /// resync's snapshot carries).
+    pub fn entries(&self, now: Time) -> impl Iterator<Item = (&[u8], &Data, Option<Time>)> {
+        self.entries
+            .iter()
+            .filter(move |(_, e)| live(e, now))
+            .map(|((_, k), e)| (k.as_slice(), &e.data, e.expire_at))
+    }
+
+    /// Stores a key with its expiry, as a snapshot carries it.
+    pub fn insert(&mut self, key: &[u8], data: Data, expire_at: Option<Time>) {
+        self.entries
+            .insert(Self::slot_key(key), Entry { data, expire_at });
+    }
+
     /// Keys from position `cursor` (in slot order), for SCAN: up to `count`
     /// keys and the next cursor (0 when done).
     pub fn scan(&self, now: Time, cursor: u64, count: usize) -> (u64, Vec<Vec<u8>>) {

@@ -13,6 +13,7 @@ pub mod event;
 pub mod flags;
 pub mod id;
 pub mod keyspace;
+pub mod lesson;
 pub mod msg;
 pub mod node;
 pub mod resp;

@@ -239,8 +239,8 @@ impl Node {
         }
     }
 
-    /// `CLUSTER SETSLOT <slot> NODE <id>`. Keys are not modelled here yet, so
-    /// the "still hold keys" check cannot fire.
+    /// `CLUSTER SETSLOT <slot> NODE <id>` (the command layer refuses it
+    /// while I own the slot and still hold keys in it).
     fn setslot_node(&mut self, now: Time, slot: u16, id: NodeId) -> Result<AdminReply, AdminError> {
         self.setslot_checks_master()?;
         let Some(p) = self.peer(id) else {
@@ -250,7 +250,10 @@ impl Node {
             return err("ERR Target node is not a master");
         }
         let me = self.myself;
-        if self.slot_owner(slot) == Some(me) && id != me {
+        // Redis 7.0 clears MIGRATING whenever the slot is empty, even when
+        // this node already learned the new owner from the target's PONG (a
+        // reshard's SETSLOT NODE often reaches the source after that PONG).
+        if self.keyspace.count_in_slot(now, slot) == 0 {
             self.migrating.remove(&slot);
         }
         let was_importing = self.importing.contains_key(&slot);

@@ -93,6 +93,15 @@ impl Node {
             .map_or(Protocol::Resp2, |c| c.proto)
     }
 
+    /// Whether a client may run commands: AUTH done, or no password set.
+    /// Hosts use it to pick the request parser's limits (Redis is stricter
+    /// with clients that have not authenticated).
+    pub fn client_authenticated(&self, client: ClientId) -> bool {
+        self.clients
+            .get(&client)
+            .map_or(!self.requires_auth(), |c| c.authenticated)
+    }
+
     pub(crate) fn requires_auth(&self) -> bool {
         self.cfg.requirepass.is_some()
     }

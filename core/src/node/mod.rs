@@ -23,6 +23,7 @@ pub mod io;
 mod manual;
 mod migrate;
 mod migration;
+mod nodes_conf;
 mod packet;
 mod peer;
 mod pubsub;
@@ -35,6 +36,7 @@ pub use admin::AdminReply;
 pub use clients::SlotRoute;
 pub use io::{Admin, AdminError, ClientId, ConnId, FailoverMode, Input, Link, Output, ReplFrame};
 pub use migrate::MigratePlan;
+pub use nodes_conf::NodesConfError;
 pub use pubsub::SubKind;
 pub use view::{ElectionView, NodeView, PeerView};
 
@@ -419,6 +421,11 @@ impl Node {
     /// `cluster_size`: masters serving at least one slot.
     pub fn size(&self) -> u32 {
         self.size
+    }
+
+    /// How many keys it holds now (DBSIZE), for checkers and lessons.
+    pub fn key_count(&self, now: Time) -> usize {
+        self.keyspace.len(now)
     }
 
     /// The replication offset this node announces.

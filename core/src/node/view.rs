@@ -216,3 +216,27 @@ impl NodeView {
         out
     }
 }
+
+/// Cheap reads for UIs that redraw often (the web app): the parts of [`NodeView`]
+/// they need every frame, without copying the whole table.
+impl super::Node {
+    /// Each known node's ID and flags as this node sees them, myself included.
+    pub fn peer_flags(&self) -> impl Iterator<Item = (NodeId, NodeFlags)> + '_ {
+        self.peers().map(|p| (p.id, p.flags))
+    }
+
+    /// The slots this node believes it serves itself.
+    pub fn my_slots(&self) -> SlotSet {
+        self.slots_of(self.myself)
+    }
+
+    /// Open slots this node is MIGRATING: slot → destination.
+    pub fn migrating(&self) -> &BTreeMap<u16, NodeId> {
+        &self.migrating
+    }
+
+    /// Open slots this node is IMPORTING: slot → source.
+    pub fn importing(&self) -> &BTreeMap<u16, NodeId> {
+        &self.importing
+    }
+}

@@ -30,7 +30,7 @@ pub use lost::LostWrite;
 pub use net::{InFlight, NetConfig, Partitions, Payload};
 pub use probe::determinism_probe;
 pub use reshard::{Job, JobId, JobOptions, Task};
-pub use scenario::{Scenario, ScenarioError};
+pub use scenario::{master_name, Scenario, ScenarioError};
 pub use trace::{fingerprint, Names, TraceEvent};
 
 use crate::config::Config;

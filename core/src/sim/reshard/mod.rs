@@ -257,6 +257,14 @@ impl Sim {
         JobId(index)
     }
 
+    /// Every job started so far, running or finished.
+    pub fn jobs(&self) -> impl Iterator<Item = (JobId, &Job)> {
+        self.jobs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, j)| j.as_ref().map(|j| (JobId(i), j)))
+    }
+
     pub fn job(&self, id: JobId) -> &Job {
         self.jobs[id.0]
             .as_ref()

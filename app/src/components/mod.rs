@@ -1,0 +1,49 @@
+//! One component per concept. Components get the data they draw as props (so unchanged
+//! parts skip re-rendering) and send [`Action`](crate::state::Action)s through the
+//! [`Dispatch`] in context; they hold no logic of their own beyond turning view-model values
+//! into elements.
+
+mod beliefs;
+mod cluster_view;
+mod console;
+mod controls;
+mod faults;
+mod grow;
+mod help;
+mod key_tracer;
+mod legend;
+mod message_layer;
+mod scenario_bar;
+mod sequence;
+mod slot_map;
+mod text_twin;
+mod timeline;
+
+pub use beliefs::BeliefsPanel;
+pub use cluster_view::ClusterView;
+pub use console::ConsolePanel;
+pub use controls::Controls;
+pub use faults::FaultsPanel;
+pub use grow::GrowPanel;
+pub use help::Help;
+pub use key_tracer::KeyTracer;
+pub use legend::Legend;
+pub use scenario_bar::ScenarioBar;
+pub use sequence::SequenceDiagram;
+pub use slot_map::SlotMap;
+pub use text_twin::TextTwin;
+pub use timeline::Timeline;
+
+use yew::prelude::*;
+
+use crate::state::AppState;
+
+/// Sends actions to the one reducer. Stable for the app's lifetime, so it never causes a
+/// re-render by itself.
+pub type Dispatch = UseReducerDispatcher<AppState>;
+
+/// The dispatcher from context.
+#[hook]
+pub fn use_dispatch() -> Dispatch {
+    use_context::<Dispatch>().expect("the app provides a Dispatch context")
+}

@@ -1,0 +1,121 @@
+//! The slot map: all 16384 slots on a canvas, one pixel each (scaled up), coloured by owner.
+//! Hover or tap a slot, or type its number, to see its owner and how many keys it holds.
+
+use std::rc::Rc;
+
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement, ImageData};
+use yew::prelude::*;
+
+use super::use_dispatch;
+use crate::state::Action;
+use crate::view_model::{slot_at, slot_map_pixels, Picture, SLOT_COLS, SLOT_ROWS};
+
+#[derive(Properties, PartialEq)]
+pub struct SlotMapProps {
+    pub picture: Rc<Picture>,
+    /// The slot under the pointer: (slot, owner, keys in it on the owner).
+    pub hover: Option<(u16, Option<usize>, usize)>,
+    /// The traced key's slot, drawn black.
+    pub marked: u16,
+}
+
+#[function_component]
+pub fn SlotMap(props: &SlotMapProps) -> Html {
+    let dispatch = use_dispatch();
+    let canvas = use_node_ref();
+    {
+        let canvas = canvas.clone();
+        use_effect_with(
+            (props.picture.clone(), props.marked),
+            move |(picture, marked)| {
+                draw(&canvas, picture, *marked);
+            },
+        );
+    }
+    let pointer = {
+        let dispatch = dispatch.clone();
+        let canvas = canvas.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let rect = el.get_bounding_client_rect();
+            let fx = (e.client_x() as f64 - rect.left()) / rect.width().max(1.0);
+            let fy = (e.client_y() as f64 - rect.top()) / rect.height().max(1.0);
+            if let Some(slot) = slot_at(fx, fy) {
+                dispatch.dispatch(Action::HoverSlot(Some(slot)));
+            }
+        })
+    };
+    let on_slot = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let slot = input.value().parse::<u16>().ok().filter(|&s| s < 16384);
+            dispatch.dispatch(Action::HoverSlot(slot));
+        })
+    };
+    let p = &props.picture;
+    let info = match props.hover {
+        Some((slot, Some(owner), keys)) => {
+            let n = &p.nodes[owner];
+            let down = match n.status {
+                clusterlab_core::sim::Status::Up => "",
+                clusterlab_core::sim::Status::Crashed => " (crashed)",
+                clusterlab_core::sim::Status::Paused => " (paused)",
+            };
+            format!(
+                "Slot {slot}: served by {} ({}){down}, {keys} key{}",
+                n.name,
+                n.addr,
+                if keys == 1 { "" } else { "s" }
+            )
+        }
+        Some((slot, None, _)) => format!("Slot {slot}: not covered by any master"),
+        None => "Hover or tap a slot, or type its number.".into(),
+    };
+    let uncovered = p.uncovered();
+    html! {
+        <section class="slot-map" aria-labelledby="slot-map-title">
+            <h2 id="slot-map-title">{ "Slot map" }<small>{ " 16384 slots, 256 per row" }</small></h2>
+            <canvas ref={canvas} data-testid="slot-map" width={SLOT_COLS.to_string()} height={SLOT_ROWS.to_string()}
+                role="img" aria-label={format!("Slot map: {} owners, {uncovered} slots uncovered. The text view lists the ranges.", p.ranges_by_owner().len())}
+                onmousemove={pointer.clone()} onclick={pointer}
+                onmouseleave={let d = dispatch.clone(); Callback::from(move |_| d.dispatch(Action::HoverSlot(None)))} />
+            <div class="slot-tools">
+                <label>{ "Slot " }<input type="number" min="0" max="16383" class="slot-number"
+                    value={props.hover.map(|h| h.0.to_string()).unwrap_or_default()} oninput={on_slot} /></label>
+                <output data-testid="slot-info">{ info }</output>
+            </div>
+            <p class="slot-marks">
+                <span class="mark owner-down">{ "owner down" }</span>
+                <span class="mark uncovered">{ "uncovered" }</span>
+                <span class="mark migrating">{ "migrating / importing" }</span>
+                <span class="mark traced">{ "traced key" }</span>
+            </p>
+        </section>
+    }
+}
+
+fn draw(canvas: &NodeRef, picture: &Picture, marked: u16) {
+    let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+        return;
+    };
+    let Some(ctx) = el
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let pixels = slot_map_pixels(picture, &[marked]);
+    if let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(
+        Clamped(&pixels),
+        SLOT_COLS as u32,
+        SLOT_ROWS as u32,
+    ) {
+        let _ = ctx.put_image_data(&image, 0.0, 0.0);
+    }
+}

@@ -1,0 +1,22 @@
+//! Hooks that connect the model to the browser: the animation clock, keyboard shortcuts and
+//! the reduced-motion preference.
+
+mod animation_clock;
+pub mod bench;
+mod link;
+mod media;
+mod shortcuts;
+
+pub use animation_clock::use_animation_clock;
+pub use link::{clear_link, show_link, use_follow_links};
+pub use media::use_media_preferences;
+pub use shortcuts::{use_shortcuts, SHORTCUTS};
+
+use web_sys::window;
+
+/// Real time in ms (`performance.now()`), for frame durations.
+pub fn now_ms() -> f64 {
+    window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}

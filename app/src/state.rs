@@ -1,0 +1,557 @@
+//! The playground's state: the simulation run, the playback settings and everything the user
+//! has chosen, changed only by [`Action`]s through one reducer ([`Model::apply`]).
+//!
+//! The model is plain Rust with no browser types, so the reducer is tested natively. Yew sees
+//! it through [`AppState`], whose `reduce` mutates the model in place (cloning a whole
+//! simulation per frame would be wasteful) and returns a new `Rc` only when something changed,
+//! which is what makes Yew re-render.
+
+pub mod console;
+pub mod replay;
+pub mod share;
+
+use std::cell::{Ref, RefCell};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use clusterlab_core::sim::{Scenario, Status};
+use clusterlab_core::Time;
+use yew::Reducible;
+
+use crate::view_model::{self, Layout, LogLine, Picture};
+use console::{Console, ConsoleAction};
+use replay::{Flight, Run, SimAction};
+use share::{Preset, Shared};
+
+/// Slowest and fastest playback, as powers of ten of simulated time per real time.
+pub const SPEED_MIN_LOG: f64 = -1.0;
+pub const SPEED_MAX_LOG: f64 = 2.0;
+/// One press of `+` or `−` (a quarter decade: 1×, 1.8×, 3.2×, 5.6×, 10×…).
+pub const SPEED_STEP_LOG: f64 = 0.25;
+/// A frame never advances more than this much real time (a hidden tab does not jump ahead).
+const MAX_FRAME_MS: f64 = 100.0;
+/// Simulator events per animation frame at most; past it playback falls behind (and says so).
+pub const STEPS_PER_FRAME: u64 = 6000;
+/// Real ms a frame may spend simulating (when the model has a clock): the rest of a 60 fps
+/// frame is left for drawing. Past it, playback falls behind rather than stutter.
+pub const FRAME_BUDGET_MS: f64 = 7.0;
+/// Messages kept for drawing at most (the newest win).
+const MAX_FLIGHTS: usize = 400;
+/// Event-log lines kept for display.
+const LOG_LINES: usize = 300;
+
+/// A message being drawn: what it is and when (on the animation clock) it left.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveFlight {
+    pub flight: Flight,
+    /// Animation-clock ms when the message left its sender.
+    pub born: f64,
+}
+
+/// Everything the reducer can do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// An animation frame: `real_ms` of real time passed.
+    Tick {
+        real_ms: f64,
+    },
+    Play,
+    Pause,
+    TogglePlay,
+    /// Process the next event (pauses first).
+    Step,
+    /// Go back one event, by replaying from a snapshot.
+    StepBack,
+    /// Playback speed as log10 of simulated per real time.
+    SetSpeed(f64),
+    Faster,
+    Slower,
+    SetSeed(u64),
+    SetPreset(Preset),
+    /// Start again with the same scenario and seed.
+    Reset,
+    /// Jump to a simulated time (ms) within what was already run.
+    SeekTime(u64),
+    /// Run this many simulated ms forward at once.
+    Skip(u64),
+    /// A fault or command, recorded in the action log.
+    Sim(SimAction),
+    /// A fault on the selected node (keyboard shortcuts).
+    OnSelected(NodeFault),
+    Select(Option<usize>),
+    /// Put a node in or out of the group to cut off.
+    TogglePartitionMember(usize),
+    /// Cut the chosen group off from the rest.
+    CutPartition,
+    SetKey(String),
+    HoverSlot(Option<u16>),
+    Console(ConsoleAction),
+    ToggleHelp,
+    CloseHelp,
+    SetReducedMotion(bool),
+    /// The screen became narrow (or wide again).
+    SetCompact(bool),
+    DismissNotice,
+}
+
+/// Faults that apply to one node, for shortcuts that act on the selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeFault {
+    Crash,
+    Restart,
+    /// Pause a running node, resume a paused one.
+    TogglePause,
+    Isolate,
+}
+
+/// The whole playground state.
+pub struct Model {
+    pub run: Run,
+    pub preset: Preset,
+    pub playing: bool,
+    pub speed_log: f64,
+    /// The last frame could not reach its target time within [`STEPS_PER_FRAME`].
+    pub lagging: bool,
+    /// Simulated ms owed to the clock (sub-millisecond frames at slow speeds).
+    owed_ms: f64,
+    /// A real-time clock in ms (`performance.now()` in the browser), to keep frames within
+    /// [`FRAME_BUDGET_MS`]. `None` (tests): only [`STEPS_PER_FRAME`] limits a frame.
+    pub frame_clock: Option<fn() -> f64>,
+    /// Real ms of playback so far: the clock messages are animated against.
+    pub anim_clock: f64,
+    pub flights: Rc<Vec<LiveFlight>>,
+    pub selected: Option<usize>,
+    pub partition_group: BTreeSet<usize>,
+    pub key: String,
+    pub hover_slot: Option<u16>,
+    pub console: Rc<Console>,
+    pub help_open: bool,
+    pub reduced_motion: bool,
+    /// A narrow screen: bigger nodes without side labels, legend folded.
+    pub compact: bool,
+    /// A message for the user (a bad shared link, a scenario that cannot be built).
+    pub notice: Option<String>,
+    /// What the cluster looks like now; rebuilt when the trace grows or after an action.
+    pub picture: Rc<Picture>,
+    /// The event log in words (newest last), all of it…
+    pub log_all: Rc<Vec<LogLine>>,
+    /// …and without the routine events.
+    pub log_key: Rc<Vec<LogLine>>,
+    /// The log lists belong to another moment (after a jump): rebuild them.
+    rebuild_log: bool,
+    /// The latest state change, in a sentence, for the live region and the caption.
+    pub narration: String,
+    trace_seen: usize,
+    dirty: bool,
+}
+
+impl Model {
+    /// The default scenario (3 masters, 1 replica each, on ports 7000–7005), seed 1.
+    pub fn new() -> Model {
+        Model::with(Preset::default(), 1)
+    }
+
+    /// A fresh run of `preset` with `seed`, falling back to the default scenario (and saying
+    /// so) if it cannot be built.
+    pub fn with(preset: Preset, seed: u64) -> Model {
+        let (run, notice) = match Run::new(preset.scenario(seed)) {
+            Ok(run) => (run, None),
+            Err(e) => (
+                Run::new(Scenario::default()).expect("the default scenario forms"),
+                Some(format!(
+                    "The scenario {preset} could not be built ({e}); showing the default one."
+                )),
+            ),
+        };
+        let mut model = Model {
+            run,
+            preset,
+            playing: true,
+            speed_log: 0.0,
+            lagging: false,
+            owed_ms: 0.0,
+            frame_clock: None,
+            anim_clock: 0.0,
+            flights: Rc::new(Vec::new()),
+            selected: None,
+            partition_group: BTreeSet::new(),
+            key: "user:1000".into(),
+            hover_slot: None,
+            console: Rc::new(Console::new(0)),
+            help_open: false,
+            reduced_motion: false,
+            compact: false,
+            notice,
+            picture: Rc::new(Picture::default()),
+            log_all: Rc::new(Vec::new()),
+            log_key: Rc::new(Vec::new()),
+            rebuild_log: true,
+            narration: String::new(),
+            trace_seen: 0,
+            dirty: true,
+        };
+        model.trace_seen = model.run.sim().trace().len();
+        model.refresh();
+        model
+    }
+
+    /// The model a shared link describes, or the default one with a notice saying why the
+    /// link could not be used.
+    pub fn from_link(hash: &str) -> Model {
+        match Shared::parse(hash) {
+            Ok(None) => Model::new(),
+            Ok(Some(shared)) => {
+                let mut model = Model::with(shared.preset.clone(), shared.seed);
+                if model.notice.is_some() {
+                    return model;
+                }
+                match shared.validate(model.run.sim().nodes().len()) {
+                    Ok(()) => {
+                        let Some(cursor) = shared.cursor else {
+                            return model;
+                        };
+                        model.run.load(shared.entries, cursor);
+                        let landed = share::checksum(model.run.sim());
+                        if shared.check.is_some_and(|k| k != landed) {
+                            let mut fresh = Model::new();
+                            fresh.notice = Some(
+                                "This link was made by another version of the simulator: \
+                                 replaying it does not lead to the same moment. Showing the \
+                                 default scenario."
+                                    .into(),
+                            );
+                            return fresh;
+                        }
+                        model.playing = false;
+                        model.after_jump();
+                        model.narration = format!(
+                            "Opened a shared run: {} at {}.",
+                            model.preset,
+                            view_model::format_time(model.run.sim().now())
+                        );
+                    }
+                    Err(e) => {
+                        let mut fresh = Model::new();
+                        fresh.notice = Some(format!(
+                            "This link could not be opened: {e}. Showing the default scenario."
+                        ));
+                        return fresh;
+                    }
+                }
+                model
+            }
+            Err(e) => {
+                let mut model = Model::new();
+                model.notice = Some(format!(
+                    "This link could not be opened: {e}. Showing the default scenario."
+                ));
+                model
+            }
+        }
+    }
+
+    /// The link that reproduces this exact state.
+    pub fn share_fragment(&self) -> String {
+        Shared::of(self).to_fragment()
+    }
+
+    /// Playback speed: simulated ms per real ms.
+    pub fn speed(&self) -> f64 {
+        10f64.powf(self.speed_log)
+    }
+
+    /// Applies `action`; returns whether anything visible changed.
+    pub fn apply(&mut self, action: Action) -> bool {
+        match action {
+            Action::Tick { real_ms } => return self.tick(real_ms),
+            Action::Play => self.playing = true,
+            Action::Pause => self.playing = false,
+            Action::TogglePlay => self.playing = !self.playing,
+            Action::Step => {
+                self.playing = false;
+                self.run.step();
+                self.after_step();
+            }
+            Action::StepBack => {
+                self.playing = false;
+                self.run.step_back();
+                self.after_jump();
+            }
+            Action::SetSpeed(v) => self.speed_log = v.clamp(SPEED_MIN_LOG, SPEED_MAX_LOG),
+            Action::Faster => {
+                self.speed_log = (self.speed_log + SPEED_STEP_LOG).min(SPEED_MAX_LOG);
+            }
+            Action::Slower => {
+                self.speed_log = (self.speed_log - SPEED_STEP_LOG).max(SPEED_MIN_LOG);
+            }
+            Action::SetSeed(seed) => self.restart(self.preset.clone(), seed),
+            Action::SetPreset(preset) => {
+                let seed = self.run.scenario().seed;
+                self.restart(preset, seed);
+            }
+            Action::Reset => {
+                let seed = self.run.scenario().seed;
+                self.restart(self.preset.clone(), seed);
+            }
+            Action::SeekTime(ms) => {
+                self.run.seek_time(Time(ms));
+                self.after_jump();
+            }
+            Action::Skip(ms) => {
+                let target = self.run.sim().now() + ms;
+                self.run.run_to(target, u64::MAX, &mut || false);
+                self.after_jump();
+            }
+            Action::Sim(action) => {
+                if let SimAction::Partition(_) | SimAction::Heal = action {
+                    self.partition_group.clear();
+                }
+                self.run.act(action);
+                self.after_step();
+            }
+            Action::OnSelected(fault) => {
+                let Some(i) = self.selected else {
+                    self.narration =
+                        "Select a node first (click it, or Tab to it and press Enter).".into();
+                    return true;
+                };
+                let action = match (fault, self.status(i)) {
+                    (NodeFault::Crash, Status::Crashed) => return false,
+                    (NodeFault::Crash, _) => SimAction::Crash(i),
+                    (NodeFault::Restart, Status::Up) => return false,
+                    (NodeFault::Restart, _) => SimAction::Restart(i),
+                    (NodeFault::TogglePause, Status::Up) => SimAction::Pause(i),
+                    (NodeFault::TogglePause, Status::Paused) => SimAction::Resume(i),
+                    (NodeFault::TogglePause, Status::Crashed) => return false,
+                    (NodeFault::Isolate, _) => SimAction::Partition(vec![i]),
+                };
+                return self.apply(Action::Sim(action));
+            }
+            Action::Select(node) => {
+                self.selected = node.filter(|&i| i < self.run.sim().nodes().len());
+            }
+            Action::TogglePartitionMember(i) => {
+                if !self.partition_group.remove(&i) && i < self.run.sim().nodes().len() {
+                    self.partition_group.insert(i);
+                }
+            }
+            Action::CutPartition => {
+                let n = self.run.sim().nodes().len();
+                if self.partition_group.is_empty() || self.partition_group.len() >= n {
+                    return false;
+                }
+                let group = self.partition_group.iter().copied().collect();
+                return self.apply(Action::Sim(SimAction::Partition(group)));
+            }
+            Action::SetKey(key) => self.key = key,
+            Action::HoverSlot(slot) => {
+                if self.hover_slot == slot {
+                    return false;
+                }
+                self.hover_slot = slot;
+            }
+            Action::Console(action) => {
+                let console = Rc::make_mut(&mut self.console);
+                let ran = console.apply(action, &mut self.run);
+                if ran {
+                    self.after_step();
+                }
+            }
+            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::CloseHelp => {
+                if !self.help_open {
+                    return false;
+                }
+                self.help_open = false;
+            }
+            Action::SetReducedMotion(on) => self.reduced_motion = on,
+            Action::SetCompact(on) => {
+                if self.compact == on {
+                    return false;
+                }
+                self.compact = on;
+                self.dirty = true;
+                self.refresh();
+            }
+            Action::DismissNotice => self.notice = None,
+        }
+        true
+    }
+
+    /// Whether the node at `idx` is running.
+    pub fn status(&self, idx: usize) -> Status {
+        self.run.sim().status(idx)
+    }
+
+    fn restart(&mut self, preset: Preset, seed: u64) {
+        let mut fresh = Model::with(preset, seed);
+        fresh.speed_log = self.speed_log;
+        fresh.reduced_motion = self.reduced_motion;
+        fresh.compact = self.compact;
+        fresh.frame_clock = self.frame_clock;
+        fresh.dirty = true;
+        fresh.refresh();
+        fresh.key = std::mem::take(&mut self.key);
+        fresh.playing = self.playing;
+        let target = self.console.target;
+        if target < fresh.run.sim().nodes().len() {
+            Rc::make_mut(&mut fresh.console).set_target(target);
+        }
+        *self = fresh;
+    }
+
+    fn tick(&mut self, real_ms: f64) -> bool {
+        if !self.playing {
+            return false;
+        }
+        let real_ms = real_ms.clamp(0.0, MAX_FRAME_MS);
+        let speed = self.speed();
+        self.owed_ms += real_ms * speed;
+        let whole = self.owed_ms.floor();
+        self.owed_ms -= whole;
+        let start = self.run.sim().now();
+        let target = start + whole as u64;
+        let reached = match self.frame_clock {
+            Some(clock) => {
+                let deadline = clock() + FRAME_BUDGET_MS;
+                self.run
+                    .run_to(target, STEPS_PER_FRAME, &mut || clock() > deadline)
+            }
+            None => self.run.run_to(target, STEPS_PER_FRAME, &mut || false),
+        };
+        self.lagging = !reached;
+        if !reached {
+            self.owed_ms = 0.0;
+        }
+        self.anim_clock += real_ms;
+        let end = self.run.sim().now();
+        let flights = self.run.take_flights();
+        let clock = self.anim_clock;
+        let duration = view_model::flight_duration(speed);
+        let list = Rc::make_mut(&mut self.flights);
+        list.retain(|f| clock - f.born < duration);
+        for flight in flights {
+            // Spread the frame's messages over it by when they left.
+            let behind = end.since(flight.sent_at) as f64 / speed;
+            list.push(LiveFlight {
+                born: clock - behind.min(real_ms),
+                flight,
+            });
+        }
+        if list.len() > MAX_FLIGHTS {
+            let extra = list.len() - MAX_FLIGHTS;
+            list.drain(..extra);
+        }
+        self.collect_replies();
+        self.refresh();
+        true
+    }
+
+    /// After a step or an action: keep the animation state, update what changed.
+    fn after_step(&mut self) {
+        self.run.take_flights();
+        self.collect_replies();
+        self.dirty = true;
+        self.refresh();
+    }
+
+    /// After a jump in time: messages drawn so far belong to another moment.
+    fn after_jump(&mut self) {
+        self.run.take_flights();
+        self.run.take_replies();
+        Rc::make_mut(&mut self.flights).clear();
+        self.trace_seen = self.trace_seen.min(self.run.sim().trace().len());
+        self.rebuild_log = true;
+        self.dirty = true;
+        self.refresh();
+    }
+
+    fn collect_replies(&mut self) {
+        let replies = self.run.take_replies();
+        if !replies.is_empty() {
+            Rc::make_mut(&mut self.console).late_replies(replies);
+        }
+    }
+
+    /// Rebuilds the picture, the log and the narration when the trace grew or after an action.
+    fn refresh(&mut self) {
+        let sim = self.run.sim();
+        let len = sim.trace().len();
+        if !self.dirty && len == self.trace_seen {
+            return;
+        }
+        self.dirty = false;
+        let fresh = &sim.trace()[self.trace_seen.min(len)..];
+        for event in fresh {
+            if let Some(sentence) = view_model::narrate(event, sim) {
+                self.narration = sentence;
+            }
+        }
+        if self.rebuild_log {
+            self.rebuild_log = false;
+            self.log_all = Rc::new(view_model::log_lines(sim, LOG_LINES, true));
+            self.log_key = Rc::new(view_model::log_lines(sim, LOG_LINES, false));
+        } else if !fresh.is_empty() {
+            let all = Rc::make_mut(&mut self.log_all);
+            view_model::extend_log(all, fresh, sim, LOG_LINES, true);
+            let key = Rc::make_mut(&mut self.log_key);
+            view_model::extend_log(key, fresh, sim, LOG_LINES, false);
+        }
+        self.trace_seen = len;
+        let layout = Layout {
+            compact: self.compact,
+            ..Layout::new(self.preset.masters, self.preset.replicas)
+        };
+        self.picture = Rc::new(view_model::picture(sim, layout));
+    }
+}
+
+impl Default for Model {
+    fn default() -> Self {
+        Model::new()
+    }
+}
+
+/// The model as Yew holds it. `version` grows with every change, so equality is cheap.
+pub struct AppState {
+    model: Rc<RefCell<Model>>,
+    pub version: u64,
+}
+
+impl AppState {
+    pub fn new(model: Model) -> AppState {
+        AppState {
+            model: Rc::new(RefCell::new(model)),
+            version: 0,
+        }
+    }
+
+    pub fn model(&self) -> Ref<'_, Model> {
+        self.model.borrow()
+    }
+}
+
+impl PartialEq for AppState {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.model, &other.model) && self.version == other.version
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let changed = self.model.borrow_mut().apply(action);
+        if changed {
+            Rc::new(AppState {
+                model: self.model.clone(),
+                version: self.version + 1,
+            })
+        } else {
+            self
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,355 @@
+//! The console: a redis-cli connected to one simulated node, with its history and its `-c`
+//! mode that follows MOVED and ASK redirections the way redis-cli does.
+
+use clusterlab_core::node::ClientId;
+use clusterlab_core::resp::{split_args, Value};
+use clusterlab_core::sim::Status;
+
+use super::replay::{Run, SimAction};
+
+/// The console's client connection id on every node (one connection per node, like redis-cli
+/// reconnecting when it follows a redirection).
+pub const CONSOLE_CLIENT: u64 = 1;
+/// redis-cli follows redirections until it gets an answer; a simulated cluster that bounces a
+/// key back and forth forever would freeze the page, so stop after this many.
+const MAX_REDIRECTS: usize = 16;
+/// Commands offered as buttons under the prompt (phones make free typing hard): each fills
+/// the prompt and runs.
+pub const PALETTE: [&str; 7] = [
+    "GET user:1000",
+    "SET user:1000 hello",
+    "CLUSTER KEYSLOT user:1000",
+    "CLUSTER INFO",
+    "CLUSTER NODES",
+    "CLUSTER SHARDS",
+    "INFO replication",
+];
+/// Output lines kept.
+const MAX_LINES: usize = 500;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    /// The prompt and what was typed.
+    Input,
+    /// A reply, as redis-cli prints it.
+    Reply,
+    /// `-> Redirected to slot …` in `-c` mode.
+    Redirect,
+    /// A note from the playground itself (not something redis-cli prints).
+    Note,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub kind: LineKind,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConsoleAction {
+    /// Run the line being typed.
+    Submit,
+    SetDraft(String),
+    /// ↑: the previous line from history.
+    HistoryPrev,
+    /// ↓: the next line from history (or back to an empty prompt).
+    HistoryNext,
+    /// Connect to another node.
+    SetTarget(usize),
+    /// `-c`: follow MOVED/ASK.
+    SetFollow(bool),
+    Clear,
+}
+
+/// The console's state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Console {
+    /// The node the prompt is connected to.
+    pub target: usize,
+    /// redis-cli's `-c`.
+    pub follow: bool,
+    pub lines: Vec<Line>,
+    pub history: Vec<String>,
+    /// Position while browsing history with ↑/↓.
+    browse: Option<usize>,
+    /// The line being typed.
+    pub draft: String,
+    /// The nodes the last command visited, in order (drawn as hops on the cluster view).
+    pub hops: Vec<usize>,
+}
+
+impl Console {
+    pub fn new(target: usize) -> Console {
+        Console {
+            target,
+            follow: false,
+            lines: Vec::new(),
+            history: Vec::new(),
+            browse: None,
+            draft: String::new(),
+            hops: Vec::new(),
+        }
+    }
+
+    pub fn set_target(&mut self, target: usize) {
+        self.target = target;
+        self.hops.clear();
+    }
+
+    /// redis-cli's prompt for the node at `target` (`127.0.0.1:7000> `).
+    pub fn prompt(&self, run: &Run) -> String {
+        match address(run, self.target) {
+            Some(addr) if run.sim().status(self.target) != Status::Crashed => format!("{addr}> "),
+            _ => "not connected> ".into(),
+        }
+    }
+
+    /// Applies `action`; returns whether the simulation changed (a command ran).
+    pub fn apply(&mut self, action: ConsoleAction, run: &mut Run) -> bool {
+        match action {
+            ConsoleAction::Submit => {
+                let line = std::mem::take(&mut self.draft);
+                self.browse = None;
+                return self.submit(&line, run);
+            }
+            ConsoleAction::SetDraft(text) => {
+                self.draft = text;
+                self.browse = None;
+            }
+            ConsoleAction::HistoryPrev => {
+                if self.history.is_empty() {
+                    return false;
+                }
+                let i = match self.browse {
+                    Some(i) => i.saturating_sub(1),
+                    None => self.history.len() - 1,
+                };
+                self.browse = Some(i);
+                self.draft = self.history[i].clone();
+            }
+            ConsoleAction::HistoryNext => match self.browse {
+                Some(i) if i + 1 < self.history.len() => {
+                    self.browse = Some(i + 1);
+                    self.draft = self.history[i + 1].clone();
+                }
+                Some(_) => {
+                    self.browse = None;
+                    self.draft.clear();
+                }
+                None => return false,
+            },
+            ConsoleAction::SetTarget(i) => {
+                if i < run.sim().nodes().len() {
+                    self.set_target(i);
+                }
+            }
+            ConsoleAction::SetFollow(on) => self.follow = on,
+            ConsoleAction::Clear => self.lines.clear(),
+        }
+        false
+    }
+
+    /// Prints replies that arrived late (WAIT, writes held during a manual failover).
+    pub fn late_replies(&mut self, replies: Vec<(usize, ClientId, Value)>) {
+        for (_, client, value) in replies {
+            if client.0 == CONSOLE_CLIENT {
+                self.print(LineKind::Reply, value.to_cli_text());
+            }
+        }
+    }
+
+    fn submit(&mut self, line: &str, run: &mut Run) -> bool {
+        let prompt = self.prompt(run);
+        self.print(LineKind::Input, format!("{prompt}{line}"));
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            return false;
+        }
+        if self.history.last().map(String::as_str) != Some(trimmed) {
+            self.history.push(trimmed.to_string());
+        }
+        let Some(args) = split_args(trimmed.as_bytes()) else {
+            self.print(LineKind::Reply, "Invalid argument(s)".into());
+            return false;
+        };
+        let word = String::from_utf8_lossy(&args[0]).to_ascii_lowercase();
+        match word.as_str() {
+            "clear" => {
+                self.lines.clear();
+                return false;
+            }
+            "redis-cli" => {
+                self.redis_cli_flags(&args[1..], run);
+                return false;
+            }
+            "help" if args.len() == 1 => {
+                self.print(
+                    LineKind::Note,
+                    "Type Redis commands (GET, SET, CLUSTER NODES, CLUSTER INFO, CLUSTER SLOTS…). \
+                     Tick -c to follow MOVED/ASK like `redis-cli -c`; \
+                     `redis-cli -c -p 7001` also switches node and mode. ↑/↓: history."
+                        .into(),
+                );
+                return false;
+            }
+            _ => {}
+        }
+        self.send(args, run)
+    }
+
+    /// Sends a command, following redirections in `-c` mode.
+    fn send(&mut self, args: Vec<Vec<u8>>, run: &mut Run) -> bool {
+        self.hops = vec![self.target];
+        let mut asking = false;
+        let mut ran = false;
+        for _ in 0..=MAX_REDIRECTS {
+            let node = self.target;
+            let addr = address(run, node).unwrap_or_default();
+            match run.sim().status(node) {
+                Status::Crashed => {
+                    self.print(
+                        LineKind::Reply,
+                        format!("Could not connect to Redis at {addr}: Connection refused"),
+                    );
+                    return ran;
+                }
+                Status::Paused => {
+                    self.print(
+                        LineKind::Note,
+                        format!(
+                            "(no reply: {} at {addr} is paused, like a process stopped with \
+                             SIGSTOP; redis-cli would wait)",
+                            run.sim().nodes()[node].name
+                        ),
+                    );
+                    return ran;
+                }
+                Status::Up => {}
+            }
+            if asking {
+                run.act(SimAction::Command {
+                    node,
+                    client: CONSOLE_CLIENT,
+                    args: vec![b"ASKING".to_vec()],
+                });
+            }
+            let reply = run.act(SimAction::Command {
+                node,
+                client: CONSOLE_CLIENT,
+                args: args.clone(),
+            });
+            ran = true;
+            let Some(reply) = reply else {
+                self.print(
+                    LineKind::Note,
+                    "(waiting: the node will reply later, for example after WAIT)".into(),
+                );
+                return ran;
+            };
+            if self.follow {
+                if let Some((slot, to, ask)) = redirection(&reply) {
+                    let port = to.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
+                    let next = port.and_then(|p| node_by_port(run, p));
+                    if let Some(next) = next {
+                        self.print(
+                            LineKind::Redirect,
+                            format!("-> Redirected to slot [{slot}] located at {to}"),
+                        );
+                        self.target = next;
+                        self.hops.push(next);
+                        asking = ask;
+                        continue;
+                    }
+                }
+            }
+            self.print(LineKind::Reply, reply.to_cli_text());
+            return ran;
+        }
+        self.print(
+            LineKind::Note,
+            format!("(stopped after {MAX_REDIRECTS} redirections)"),
+        );
+        ran
+    }
+
+    /// `redis-cli [-c] [-p PORT] [-h HOST]`: switch mode and node.
+    fn redis_cli_flags(&mut self, args: &[Vec<u8>], run: &Run) {
+        let mut follow = false;
+        let mut target = self.target;
+        let mut i = 0;
+        while i < args.len() {
+            match args[i].as_slice() {
+                b"-c" => follow = true,
+                b"-p" => {
+                    let port = args.get(i + 1).and_then(|p| std::str::from_utf8(p).ok());
+                    match port
+                        .and_then(|p| p.parse::<u16>().ok())
+                        .and_then(|p| node_by_port(run, p))
+                    {
+                        Some(node) => target = node,
+                        None => {
+                            self.print(
+                                LineKind::Note,
+                                format!(
+                                    "No simulated node listens on port {}.",
+                                    port.unwrap_or("?")
+                                ),
+                            );
+                            return;
+                        }
+                    }
+                    i += 1;
+                }
+                b"-h" => i += 1,
+                other => {
+                    self.print(
+                        LineKind::Note,
+                        format!(
+                            "Unrecognized option or bad number of args for: '{}'",
+                            String::from_utf8_lossy(other)
+                        ),
+                    );
+                    return;
+                }
+            }
+            i += 1;
+        }
+        self.follow = follow;
+        self.set_target(target);
+    }
+
+    fn print(&mut self, kind: LineKind, text: String) {
+        self.lines.push(Line { kind, text });
+        if self.lines.len() > MAX_LINES {
+            let extra = self.lines.len() - MAX_LINES;
+            self.lines.drain(..extra);
+        }
+    }
+}
+
+/// `MOVED 1649 127.0.0.1:7000` or `ASK …`: (slot, address, is ASK).
+pub fn redirection(reply: &Value) -> Option<(u16, String, bool)> {
+    let Value::Error(text) = reply else {
+        return None;
+    };
+    let mut words = text.split(' ');
+    let ask = match words.next()? {
+        "MOVED" => false,
+        "ASK" => true,
+        _ => return None,
+    };
+    let slot = words.next()?.parse().ok()?;
+    let to = words.next()?.to_string();
+    Some((slot, to, ask))
+}
+
+/// `127.0.0.1:7000`: the client address of node `idx`.
+pub fn address(run: &Run, idx: usize) -> Option<String> {
+    let port = run.scenario().base_port as usize + idx;
+    (idx < run.sim().nodes().len()).then(|| format!("127.0.0.1:{port}"))
+}
+
+fn node_by_port(run: &Run, port: u16) -> Option<usize> {
+    let idx = (port as usize).checked_sub(run.scenario().base_port as usize)?;
+    (idx < run.sim().nodes().len()).then_some(idx)
+}

@@ -1,0 +1,179 @@
+//! The node's settings, from command-line flags and/or a redis.conf file,
+//! under redis.conf's own names so a real config file works unchanged.
+
+use clusterlab_core::config::Config;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+/// Everything the native node needs to start.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub port: u16,
+    pub bind: IpAddr,
+    /// `cluster-config-file`, relative to `dir` unless absolute.
+    pub config_file: PathBuf,
+    pub dir: PathBuf,
+    pub cluster: Config,
+    /// `--trace FILE`: the node's events as the simulator's JSON lines.
+    pub trace: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            port: 6379,
+            bind: IpAddr::from([127, 0, 0, 1]),
+            config_file: PathBuf::from("nodes.conf"),
+            dir: PathBuf::from("."),
+            cluster: Config::default(),
+            trace: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Where nodes.conf lives.
+    pub fn nodes_conf_path(&self) -> PathBuf {
+        self.dir.join(&self.config_file)
+    }
+
+    /// `[redis.conf] [--key value]…`: a file first (if any), then flags that
+    /// override it, as redis-server reads them. Errors name the argument.
+    pub fn from_args(argv: &[String]) -> Result<Settings, String> {
+        let mut s = Settings::default();
+        let mut rest = argv;
+        if let Some(file) = argv.first().filter(|a| !a.starts_with("--")) {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| format!("cannot read config file '{file}': {e}"))?;
+            for (n, line) in text.lines().enumerate() {
+                let words: Vec<&str> = line.split_whitespace().collect();
+                let Some((key, values)) = words.split_first() else {
+                    continue;
+                };
+                if key.starts_with('#') {
+                    continue;
+                }
+                s.set(key, values)
+                    .map_err(|e| format!("{file}:{}: {e}", n + 1))?;
+            }
+            rest = &argv[1..];
+        }
+        let mut i = 0;
+        while i < rest.len() {
+            let Some(key) = rest[i].strip_prefix("--") else {
+                return Err(format!("unexpected argument '{}'", rest[i]));
+            };
+            let values: Vec<&str> = rest[i + 1..]
+                .iter()
+                .take_while(|v| !v.starts_with("--"))
+                .map(String::as_str)
+                .collect();
+            s.set(key, &values)?;
+            i += 1 + values.len();
+        }
+        Ok(s)
+    }
+
+    /// One redis.conf directive. Unknown keys are warned about and skipped,
+    /// so a full redis.conf loads.
+    fn set(&mut self, key: &str, values: &[&str]) -> Result<(), String> {
+        let key = key.to_ascii_lowercase();
+        let one = || match values {
+            [v] => Ok(v.trim_matches('"')),
+            _ => Err(format!("'{key}' takes exactly one value")),
+        };
+        let number = |what: &str| -> Result<u64, String> {
+            one()?
+                .parse()
+                .map_err(|_| format!("'{key}' must be a number, got '{what}'"))
+        };
+        let yes_no = || match one()? {
+            "yes" => Ok(true),
+            "no" => Ok(false),
+            v => Err(format!("'{key}' must be yes or no, got '{v}'")),
+        };
+        let raw = values.join(" ");
+        match key.as_str() {
+            "port" => {
+                self.port = u16::try_from(number(&raw)?)
+                    .ok()
+                    .filter(|p| *p > 0 && *p <= 55535)
+                    .ok_or(format!(
+                        "'port' must be 1..55535 (bus = port + 10000), got '{raw}'"
+                    ))?
+            }
+            // Redis binds every address listed; one is enough here.
+            "bind" => {
+                let first = values.first().ok_or("'bind' needs an address")?;
+                self.bind = first
+                    .trim_start_matches('-')
+                    .parse()
+                    .map_err(|_| format!("'bind' must be an IP address, got '{first}'"))?;
+            }
+            "cluster-enabled" => {
+                if !yes_no()? {
+                    return Err("'cluster-enabled no' is not supported: clusterlab-node is always a cluster node".into());
+                }
+            }
+            "cluster-config-file" => self.config_file = PathBuf::from(one()?),
+            "trace" => self.trace = Some(PathBuf::from(one()?)),
+            "dir" => self.dir = PathBuf::from(one()?),
+            "cluster-node-timeout" => self.cluster.node_timeout = number(&raw)?,
+            "cluster-replica-validity-factor" | "cluster-slave-validity-factor" => {
+                self.cluster.replica_validity_factor = number(&raw)?
+            }
+            "repl-ping-replica-period" | "repl-ping-slave-period" => {
+                self.cluster.repl_ping_replica_period = number(&raw)?
+            }
+            "cluster-migration-barrier" => {
+                self.cluster.migration_barrier =
+                    u32::try_from(number(&raw)?).map_err(|_| format!("'{key}' is too large"))?
+            }
+            "cluster-require-full-coverage" => self.cluster.require_full_coverage = yes_no()?,
+            "cluster-allow-reads-when-down" => self.cluster.allow_reads_when_down = yes_no()?,
+            "cluster-allow-replica-migration" => self.cluster.allow_replica_migration = yes_no()?,
+            "cluster-replica-no-failover" | "cluster-slave-no-failover" => {
+                self.cluster.replica_no_failover = yes_no()?
+            }
+            "requirepass" => {
+                let pass = one()?;
+                self.cluster.requirepass = (!pass.is_empty()).then(|| pass.to_string());
+            }
+            _ => eprintln!("clusterlab-node: warning: ignoring unsupported setting '{key}'"),
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn flags_use_redis_conf_names() {
+        let s = Settings::from_args(&args(&[
+            "--port",
+            "7001",
+            "--cluster-node-timeout",
+            "900",
+            "--dir",
+            "/tmp/x",
+        ]))
+        .unwrap();
+        assert_eq!(s.port, 7001);
+        assert_eq!(s.cluster.node_timeout, 900);
+        assert_eq!(s.nodes_conf_path(), PathBuf::from("/tmp/x/nodes.conf"));
+    }
+
+    #[test]
+    fn a_bad_value_names_the_argument() {
+        let err = Settings::from_args(&args(&["--port", "seven"])).unwrap_err();
+        assert!(err.contains("'port'"), "{err}");
+        let err = Settings::from_args(&args(&["--port"])).unwrap_err();
+        assert!(err.contains("'port'"), "{err}");
+    }
+}

@@ -1,0 +1,128 @@
+//! The native node: a thin tokio shell around the core's
+//! [`Node`](clusterlab_core::node::Node).
+//!
+//! One task (the [owner]) owns the node. Connection tasks only turn bytes
+//! into inputs (RESP requests, bus frames, replication frames, replies on
+//! MIGRATE's sockets) and send them to the owner as [`Arrival`]s; the owner
+//! feeds them to `Node::handle`, sleeps until `Node::poll_timeout`, and
+//! hands every output to the writer of the connection it belongs to. No
+//! cluster rule lives here.
+//!
+//! Ports: clients on `port`, the cluster bus on `port + 10000`. The bus port
+//! also carries clusterlab-to-clusterlab replication frames ([repl_codec]).
+
+mod bus;
+mod client_conn;
+pub mod config_file;
+mod links;
+mod owner;
+mod repl_codec;
+mod trace;
+
+use clusterlab_core::id::NodeId;
+use clusterlab_core::msg::Message;
+use clusterlab_core::node::{ClientId, ConnId, ReplFrame};
+use clusterlab_core::resp::Value;
+use config_file::Settings;
+use std::net::{IpAddr, SocketAddr};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+/// What a connection's writer is asked to do.
+pub enum Write {
+    Bytes(Vec<u8>),
+    /// Flush what was queued, then close.
+    Close,
+}
+
+/// The sending side of a connection's writer task.
+pub type Writer = mpsc::UnboundedSender<Write>;
+
+/// What connection tasks tell the owner.
+pub enum Arrival {
+    ClientOpened {
+        id: ClientId,
+        writer: Writer,
+        /// Shared with the connection task: picks its parser's limits.
+        authenticated: Arc<AtomicBool>,
+    },
+    /// The complete requests one read brought, in order.
+    Commands {
+        id: ClientId,
+        batch: Vec<Vec<Vec<u8>>>,
+    },
+    /// A protocol error: reply `-ERR Protocol error: …` and close, like Redis.
+    ProtocolError {
+        id: ClientId,
+        text: String,
+    },
+    ClientClosed(ClientId),
+    /// A peer connected to our bus port (the other end's outbound link).
+    InboundOpened {
+        conn: u64,
+        writer: Writer,
+    },
+    InboundBus {
+        conn: u64,
+        peer: IpAddr,
+        msg: Box<Message>,
+    },
+    InboundClosed {
+        conn: u64,
+    },
+    /// A message on our outbound link to `addr`: a reply to what we sent.
+    OutboundReply {
+        addr: SocketAddr,
+        msg: Box<Message>,
+    },
+    /// Our outbound link `generation` to `addr` failed or closed.
+    OutboundClosed {
+        addr: SocketAddr,
+        generation: u64,
+    },
+    Repl {
+        from: NodeId,
+        frame: ReplFrame,
+    },
+    /// A reply on a connection the node opened to another node's client port.
+    Response {
+        conn: ConnId,
+        value: Value,
+    },
+    ConnClosed {
+        conn: ConnId,
+        generation: u64,
+    },
+    /// SIGINT or SIGTERM: save and exit.
+    Shutdown,
+}
+
+/// `clusterlab-node [redis.conf] [--port P] …`: runs a node until SIGINT/SIGTERM.
+pub fn main(argv: &[String]) -> ExitCode {
+    let settings = match Settings::from_args(argv) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("clusterlab-node: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("clusterlab-node: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(owner::serve(settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("clusterlab-node: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

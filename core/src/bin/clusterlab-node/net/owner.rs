@@ -1,0 +1,376 @@
+//! The owner task: the only place the [`Node`] lives. It feeds arrivals and
+//! timeouts to the node and routes every output to a connection.
+
+use super::config_file::Settings;
+use super::{bus, client_conn, links, repl_codec, trace::Tracer, Arrival, Write, Writer};
+use clusterlab_core::config::consts::PORT_INCR;
+use clusterlab_core::node::{ClientId, ConnId, Input, Link, Node, Output};
+use clusterlab_core::resp::Value;
+use clusterlab_core::time::Time;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc::{self, UnboundedSender};
+use tokio::time::Instant;
+
+/// Arrivals handled before outputs are drained and timers checked.
+const BATCH: usize = 256;
+
+/// Binds both ports, loads or creates the node, and runs until a signal.
+pub async fn serve(settings: Settings) -> Result<(), String> {
+    let bus_port = settings
+        .port
+        .checked_add(PORT_INCR)
+        .ok_or("port + 10000 is not a valid bus port")?;
+    let bind = |port| {
+        let addr = SocketAddr::new(settings.bind, port);
+        async move {
+            TcpListener::bind(addr)
+                .await
+                .map_err(|e| format!("cannot listen on {addr}: {e}"))
+        }
+    };
+    let clients = bind(settings.port).await?;
+    let bus_listener = bind(bus_port).await?;
+    let clock = Clock::default();
+    let node = load_or_create(&settings, bus_port, clock.now())?;
+    eprintln!(
+        "clusterlab-node: node {} ready, clients on {}:{}, cluster bus on {}:{bus_port}",
+        node.id(),
+        settings.bind,
+        settings.port,
+        settings.bind
+    );
+    let (inbox, mut rx) = mpsc::unbounded_channel();
+    let policy = client_conn::Policy {
+        requires_auth: settings.cluster.requirepass.is_some(),
+        // Redis's protected mode: bound beyond loopback without a password.
+        protected: settings.cluster.requirepass.is_none() && !settings.bind.is_loopback(),
+    };
+    tokio::spawn(client_conn::accept(clients, inbox.clone(), policy));
+    tokio::spawn(bus::accept(bus_listener, inbox.clone()));
+    tokio::spawn(shutdown_signal(inbox.clone()));
+    let tracer = Tracer::new(node.id(), settings.trace.as_deref())?;
+    let mut owner = Owner {
+        node,
+        tracer,
+        clock,
+        inbox,
+        conf_path: settings.nodes_conf_path(),
+        saved_conf: String::new(),
+        last_save_check: Time::ZERO,
+        clients: HashMap::new(),
+        inbound: HashMap::new(),
+        inbound_by_addr: HashMap::new(),
+        outbound: HashMap::new(),
+        conns: HashMap::new(),
+        generation: 0,
+    };
+    owner.save_conf(true);
+    'run: loop {
+        let now = owner.clock.now();
+        let wake = owner.node.poll_timeout().map_or(now + 100, |t| t.max(now));
+        let sleep =
+            tokio::time::sleep_until(Instant::now() + Duration::from_millis(wake.since(now)));
+        tokio::select! {
+            arrival = rx.recv() => {
+                // Take what else has arrived too (a pipeline's commands), then
+                // drain the outputs once.
+                let mut next = arrival;
+                let mut taken = 0;
+                loop {
+                    match next {
+                        Some(Arrival::Shutdown) | None => break 'run,
+                        Some(a) => owner.on_arrival(a),
+                    }
+                    taken += 1;
+                    if taken == BATCH {
+                        break;
+                    }
+                    match rx.try_recv() {
+                        Ok(a) => next = Some(a),
+                        Err(_) => break,
+                    }
+                }
+            }
+            () = sleep => {
+                let now = owner.clock.now();
+                owner.node.handle(now, Input::Timeout);
+            }
+        }
+        owner.drain();
+        owner.save_conf(false);
+    }
+    owner.save_conf(true);
+    eprintln!("clusterlab-node: saved {}, bye", owner.conf_path.display());
+    Ok(())
+}
+
+/// A restart reads nodes.conf (identity, epochs, slots); a first start creates a node.
+fn load_or_create(settings: &Settings, bus_port: u16, now: Time) -> Result<Node, String> {
+    let seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+        ^ u64::from(std::process::id()).rotate_left(32);
+    let path = settings.nodes_conf_path();
+    match std::fs::read_to_string(&path) {
+        Ok(text) if !text.trim().is_empty() => {
+            let node = Node::from_nodes_conf(
+                settings.cluster.clone(),
+                &text,
+                settings.port,
+                bus_port,
+                seed,
+                now,
+            )
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+            eprintln!("clusterlab-node: loaded {}", path.display());
+            Ok(node)
+        }
+        Ok(_) => Ok(fresh(settings, bus_port, seed, now)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(fresh(settings, bus_port, seed, now))
+        }
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+fn fresh(settings: &Settings, bus_port: u16, seed: u64, now: Time) -> Node {
+    // A wildcard bind still announces loopback until a peer tells us better.
+    let ip = if settings.bind.is_unspecified() {
+        std::net::IpAddr::from([127, 0, 0, 1])
+    } else {
+        settings.bind
+    };
+    let addr = SocketAddr::new(ip, settings.port);
+    Node::new(settings.cluster.clone(), addr, bus_port, seed, now)
+}
+
+async fn shutdown_signal(inbox: UnboundedSender<Arrival>) {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => return,
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+    let _ = inbox.send(Arrival::Shutdown);
+}
+
+/// Unix milliseconds, never going backwards (the node requires it), so
+/// `CLUSTER NODES` prints real timestamps.
+#[derive(Default)]
+struct Clock {
+    last: std::cell::Cell<Time>,
+}
+
+impl Clock {
+    fn now(&self) -> Time {
+        let ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let t = Time(ms).max(self.last.get());
+        self.last.set(t);
+        t
+    }
+}
+
+struct Owner {
+    node: Node,
+    tracer: Tracer,
+    clock: Clock,
+    inbox: UnboundedSender<Arrival>,
+    conf_path: PathBuf,
+    saved_conf: String,
+    last_save_check: Time,
+    clients: HashMap<ClientId, (Writer, Arc<AtomicBool>)>,
+    /// Inbound bus connections, and which one each peer bus address last
+    /// spoke on (where `Link::Reply` messages to it go).
+    inbound: HashMap<u64, Writer>,
+    inbound_by_addr: HashMap<SocketAddr, u64>,
+    /// Our outbound bus links by peer bus address, with their generation.
+    outbound: HashMap<SocketAddr, (u64, Writer)>,
+    /// MIGRATE's connections to other nodes' client ports.
+    conns: HashMap<ConnId, (u64, Writer)>,
+    generation: u64,
+}
+
+impl Owner {
+    fn on_arrival(&mut self, arrival: Arrival) {
+        let now = self.clock.now();
+        let input = match arrival {
+            Arrival::ClientOpened {
+                id,
+                writer,
+                authenticated,
+            } => {
+                self.clients.insert(id, (writer, authenticated));
+                return;
+            }
+            Arrival::Commands { id, batch } => {
+                for args in batch {
+                    if args[0].eq_ignore_ascii_case(b"quit") {
+                        // Redis answers QUIT itself and closes after the reply.
+                        self.write_client(id, Write::Bytes(b"+OK\r\n".to_vec()));
+                        self.write_client(id, Write::Close);
+                        break;
+                    }
+                    self.node.handle(now, Input::Command { client: id, args });
+                }
+                if let Some((_, flag)) = self.clients.get(&id) {
+                    flag.store(self.node.client_authenticated(id), Ordering::Relaxed);
+                }
+                return;
+            }
+            Arrival::ProtocolError { id, text } => {
+                let reply = Value::err(format!("ERR {text}"));
+                let proto = self.node.client_protocol(id);
+                self.write_client(id, Write::Bytes(reply.to_bytes(proto)));
+                self.write_client(id, Write::Close);
+                self.clients.remove(&id);
+                Input::ClientClosed(id)
+            }
+            Arrival::ClientClosed(id) => {
+                self.clients.remove(&id);
+                Input::ClientClosed(id)
+            }
+            Arrival::InboundOpened { conn, writer } => {
+                self.inbound.insert(conn, writer);
+                return;
+            }
+            Arrival::InboundBus { conn, peer, msg } => {
+                let from = SocketAddr::new(peer, msg.header.cport);
+                self.inbound_by_addr.insert(from, conn);
+                Input::Bus {
+                    from,
+                    link: Link::Outbound,
+                    msg,
+                }
+            }
+            Arrival::InboundClosed { conn } => {
+                self.inbound.remove(&conn);
+                self.inbound_by_addr.retain(|_, c| *c != conn);
+                return;
+            }
+            Arrival::OutboundReply { addr, msg } => Input::Bus {
+                from: addr,
+                link: Link::Reply,
+                msg,
+            },
+            Arrival::OutboundClosed { addr, generation } => {
+                match self.outbound.get(&addr) {
+                    Some((g, _)) if *g == generation => {
+                        self.outbound.remove(&addr);
+                    }
+                    _ => return,
+                }
+                Input::LinkClosed { addr }
+            }
+            Arrival::Repl { from, frame } => Input::Repl { from, frame },
+            Arrival::Response { conn, value } => Input::Response { conn, value },
+            Arrival::ConnClosed { conn, generation } => {
+                if self.conns.get(&conn).is_some_and(|(g, _)| *g == generation) {
+                    self.conns.remove(&conn);
+                }
+                return;
+            }
+            Arrival::Shutdown => return,
+        };
+        self.node.handle(now, input);
+    }
+
+    fn write_client(&mut self, id: ClientId, w: Write) {
+        if let Some((writer, _)) = self.clients.get(&id) {
+            let _ = writer.send(w);
+        }
+    }
+
+    /// Routes every pending output to its connection.
+    fn drain(&mut self) {
+        while let Some(out) = self.node.poll_output() {
+            match out {
+                Output::Send { to, link, msg } => {
+                    let bytes = msg.encode();
+                    match link {
+                        Link::Outbound => self.send_outbound(to, bytes),
+                        Link::Reply => {
+                            let writer = self
+                                .inbound_by_addr
+                                .get(&to)
+                                .and_then(|c| self.inbound.get(c));
+                            if let Some(w) = writer {
+                                let _ = w.send(Write::Bytes(bytes));
+                            }
+                        }
+                    }
+                }
+                Output::Repl { addr, frame, .. } => {
+                    let bytes = repl_codec::encode(self.node.id(), &frame, self.clock.now());
+                    self.send_outbound(addr, bytes);
+                }
+                Output::Reply { client, value } => {
+                    let proto = self.node.client_protocol(client);
+                    self.write_client(client, Write::Bytes(value.to_bytes(proto)));
+                }
+                Output::Request { conn, to, args } => {
+                    let bytes = links::encode_command(args);
+                    if !self.conns.contains_key(&conn) {
+                        self.generation += 1;
+                        let w =
+                            links::open_client_conn(conn, to, self.generation, self.inbox.clone());
+                        self.conns.insert(conn, (self.generation, w));
+                    }
+                    if let Some((_, w)) = self.conns.get(&conn) {
+                        let _ = w.send(Write::Bytes(bytes));
+                    }
+                }
+                Output::Hangup(conn) => {
+                    if let Some((_, w)) = self.conns.remove(&conn) {
+                        let _ = w.send(Write::Close);
+                    }
+                }
+                Output::Event(event) => self.tracer.event(self.clock.now(), event),
+            }
+        }
+        self.tracer.flush();
+    }
+
+    /// Writes on our outbound link to `addr`, opening it if needed.
+    fn send_outbound(&mut self, addr: SocketAddr, bytes: Vec<u8>) {
+        let (_, w) = self.outbound.entry(addr).or_insert_with(|| {
+            self.generation += 1;
+            let w = links::open_bus_link(addr, self.generation, self.inbox.clone());
+            (self.generation, w)
+        });
+        let _ = w.send(Write::Bytes(bytes));
+    }
+
+    /// Saves nodes.conf when the configuration changed (checked at most
+    /// every 100 ms, or now when `force`), atomically via a rename.
+    fn save_conf(&mut self, force: bool) {
+        let now = self.clock.now();
+        if !force && now.since(self.last_save_check) < 100 {
+            return;
+        }
+        self.last_save_check = now;
+        let text = self.node.to_nodes_conf();
+        if text == self.saved_conf {
+            return;
+        }
+        let tmp = self.conf_path.with_extension("conf.tmp");
+        let result =
+            std::fs::write(&tmp, &text).and_then(|()| std::fs::rename(&tmp, &self.conf_path));
+        match result {
+            Ok(()) => self.saved_conf = text,
+            Err(e) => eprintln!(
+                "clusterlab-node: cannot save {}: {e}",
+                self.conf_path.display()
+            ),
+        }
+    }
+}

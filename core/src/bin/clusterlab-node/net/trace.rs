@@ -1,0 +1,61 @@
+//! The node's events, logged as readable lines and, with `--trace FILE`,
+//! written as the simulator's JSON lines so a real run can be compared
+//! with a simulated one. Times are unix ms, so the traces of several
+//! processes merge by sorting; nodes are named by their short IDs.
+
+use clusterlab_core::event::Event;
+use clusterlab_core::id::NodeId;
+use clusterlab_core::sim::{Names, TraceEvent};
+use clusterlab_core::time::Time;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// Where events go.
+pub struct Tracer {
+    me: NodeId,
+    file: Option<BufWriter<File>>,
+}
+
+/// A native trace has one node (index 0, myself); others appear by ID.
+struct ShortIds(NodeId);
+
+impl Names for ShortIds {
+    fn node_name(&self, _idx: usize) -> String {
+        self.0.short().to_string()
+    }
+
+    fn id_name(&self, id: NodeId) -> String {
+        id.short().to_string()
+    }
+}
+
+impl Tracer {
+    pub fn new(me: NodeId, path: Option<&Path>) -> Result<Tracer, String> {
+        let file = path
+            .map(|p| {
+                File::create(p)
+                    .map(BufWriter::new)
+                    .map_err(|e| format!("cannot create trace file {}: {e}", p.display()))
+            })
+            .transpose()?;
+        Ok(Tracer { me, file })
+    }
+
+    /// Logs one event to stderr and to the trace file, if any.
+    pub fn event(&mut self, t: Time, event: Event) {
+        let names = ShortIds(self.me);
+        let te = TraceEvent { t, node: 0, event };
+        eprintln!("{}", te.to_text(&names).trim_end());
+        if let Some(f) = &mut self.file {
+            let _ = writeln!(f, "{}", te.to_json(&names));
+        }
+    }
+
+    /// Pushes buffered lines to the file (after each batch of outputs).
+    pub fn flush(&mut self) {
+        if let Some(f) = &mut self.file {
+            let _ = f.flush();
+        }
+    }
+}

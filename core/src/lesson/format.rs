@@ -1,0 +1,307 @@
+//! A lesson file: front matter, then markdown prose cut into slides at `## `
+//! headings, with fenced blocks (```` ```kind id option=value ````) that the
+//! app runs. Every block has an id so the English and French files can be
+//! checked to carry the same blocks.
+
+use super::blocks::parse_block;
+use super::front::{parse_meta, Meta};
+use super::predicate::Predicate;
+use super::step::{Step, StepAction};
+use super::{LessonError, LineError};
+use crate::sim::master_name;
+
+/// A parsed lesson.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lesson {
+    /// The name errors are reported under (the path, for files).
+    pub file: String,
+    pub meta: Meta,
+    pub slides: Vec<Slide>,
+    /// Every block, in file order; slides refer to them by index.
+    pub blocks: Vec<Block>,
+}
+
+/// One intro slide: a `## ` heading and what follows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slide {
+    pub title: String,
+    pub parts: Vec<Part>,
+}
+
+/// Markdown prose, or a block (an index into [`Lesson::blocks`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Part {
+    Text(String),
+    Block(usize),
+}
+
+/// A fenced block with its id and the line of its opening fence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub id: String,
+    pub line: usize,
+    pub kind: BlockKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum BlockKind {
+    /// Commands the learner runs with one click.
+    Redis(Vec<RedisLine>),
+    /// A narrated script the player steps through.
+    Scenario(Vec<Step>),
+    Objective(Objective),
+    /// A ladder, from a nudge to a near-solution.
+    Hint(Vec<String>),
+    /// The reference solution (replayed by the tests).
+    Solution(Vec<Step>),
+    Quiz(Quiz),
+}
+
+/// One command of a `redis` block and the reply it must get, if stated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RedisLine {
+    pub line: usize,
+    /// The node it is sent to (`A> …`, else the block's `node=`, else `A`).
+    pub node: String,
+    pub args: Vec<String>,
+    pub expect: Option<Expect>,
+}
+
+/// An expected reply, compared with redis-cli's text of it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expect {
+    /// `=> text`: the whole reply.
+    Exact(String),
+    /// `=>* text`: the reply starts with it.
+    Prefix(String),
+}
+
+impl Expect {
+    pub fn matches(&self, reply: &str) -> bool {
+        match self {
+            Expect::Exact(e) => reply.trim_end() == e,
+            Expect::Prefix(p) => reply.starts_with(p.as_str()),
+        }
+    }
+}
+
+/// When an objective counts as met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Qualifier {
+    /// It held at some observation (once met, stays met).
+    Eventually,
+    /// It held at every observation since the start.
+    Always,
+    /// It held at some observation within this many ms of the lesson's start.
+    Within(u64),
+}
+
+/// A goal: every `check` must hold together.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Objective {
+    pub checks: Vec<Predicate>,
+    pub qualifier: Qualifier,
+    /// What the learner reads while it is not met.
+    pub why_not: String,
+}
+
+/// A predict-then-reveal question.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quiz {
+    pub question: String,
+    /// Choices and whether each is right.
+    pub choices: Vec<(String, bool)>,
+    pub explain: String,
+}
+
+impl Lesson {
+    pub fn block(&self, id: &str) -> Option<&Block> {
+        self.blocks.iter().find(|b| b.id == id)
+    }
+
+    /// The objectives, with their block ids.
+    pub fn objectives(&self) -> impl Iterator<Item = (&str, &Objective)> {
+        self.blocks.iter().filter_map(|b| match &b.kind {
+            BlockKind::Objective(o) => Some((b.id.as_str(), o)),
+            _ => None,
+        })
+    }
+
+    pub fn solution(&self) -> Option<&[Step]> {
+        self.blocks.iter().find_map(|b| match &b.kind {
+            BlockKind::Solution(s) => Some(s.as_slice()),
+            _ => None,
+        })
+    }
+
+    /// The hint ladders, in file order.
+    pub fn hints(&self) -> impl Iterator<Item = &[String]> {
+        self.blocks.iter().filter_map(|b| match &b.kind {
+            BlockKind::Hint(h) => Some(h.as_slice()),
+            _ => None,
+        })
+    }
+
+    /// Block ids in file order (the EN/FR files must agree on them).
+    pub fn block_ids(&self) -> Vec<&str> {
+        self.blocks.iter().map(|b| b.id.as_str()).collect()
+    }
+}
+
+/// Parses a lesson's text; `file` names it in errors.
+pub fn parse(file: &str, text: &str) -> Result<Lesson, LessonError> {
+    parse_lines(file, text).map_err(|(line, message)| LessonError {
+        file: file.to_string(),
+        line,
+        message,
+    })
+}
+
+fn parse_lines(file: &str, text: &str) -> Result<Lesson, LineError> {
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.first().map(|l| l.trim()) != Some("---") {
+        return Err((1, "a lesson starts with `---` and its front matter".into()));
+    }
+    let end = lines[1..]
+        .iter()
+        .position(|l| l.trim() == "---")
+        .map(|i| i + 1)
+        .ok_or((1, "the front matter has no closing `---`".to_string()))?;
+    let meta = parse_meta(&lines[1..end], 2)?;
+    let mut lesson = Lesson {
+        file: file.into(),
+        meta,
+        slides: Vec::new(),
+        blocks: Vec::new(),
+    };
+    let mut prose = String::new();
+    let mut i = end + 1;
+    while i < lines.len() {
+        let line = lines[i];
+        if let Some(info) = line.trim_start().strip_prefix("```") {
+            let open = i + 1;
+            let close = lines[i + 1..]
+                .iter()
+                .position(|l| l.trim() == "```")
+                .map(|k| k + i + 1)
+                .ok_or((open, "this fence is never closed".to_string()))?;
+            let body: Vec<(usize, &str)> = (i + 1..close).map(|k| (k + 1, lines[k])).collect();
+            match parse_block(info.trim(), open, &body)? {
+                Some(block) => {
+                    flush(&mut lesson, &mut prose);
+                    if lesson.blocks.iter().any(|b| b.id == block.id) {
+                        return Err((open, format!("block id `{}` is used twice", block.id)));
+                    }
+                    lesson.blocks.push(block);
+                    let idx = lesson.blocks.len() - 1;
+                    current_slide(&mut lesson).parts.push(Part::Block(idx));
+                }
+                // An ordinary code block (```text, ```rust…) is prose.
+                None => (i..=close).for_each(|k| {
+                    prose.push_str(lines[k]);
+                    prose.push('\n');
+                }),
+            }
+            i = close + 1;
+            continue;
+        }
+        if let Some(title) = line.strip_prefix("## ") {
+            flush(&mut lesson, &mut prose);
+            lesson.slides.push(Slide {
+                title: title.trim().into(),
+                parts: Vec::new(),
+            });
+        } else {
+            prose.push_str(line);
+            prose.push('\n');
+        }
+        i += 1;
+    }
+    flush(&mut lesson, &mut prose);
+    check(&lesson)?;
+    Ok(lesson)
+}
+
+fn current_slide(lesson: &mut Lesson) -> &mut Slide {
+    if lesson.slides.is_empty() {
+        lesson.slides.push(Slide {
+            title: String::new(),
+            parts: Vec::new(),
+        });
+    }
+    lesson.slides.last_mut().expect("just pushed")
+}
+
+fn flush(lesson: &mut Lesson, prose: &mut String) {
+    let text = prose.trim().to_string();
+    prose.clear();
+    if !text.is_empty() {
+        current_slide(lesson).parts.push(Part::Text(text));
+    }
+}
+
+fn steps_of(b: &Block) -> Vec<&Step> {
+    match &b.kind {
+        BlockKind::Scenario(s) | BlockKind::Solution(s) => s.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whole-lesson rules: nodes named in steps exist, objectives come with a solution.
+fn check(lesson: &Lesson) -> Result<(), LineError> {
+    let t = &lesson.meta.topology;
+    let mut names: Vec<String> = (0..t.masters).map(master_name).collect();
+    for r in 1..=t.replicas {
+        names.extend((0..t.masters).map(|m| format!("{}{r}", master_name(m))));
+    }
+    // Objectives may name a node that a later step adds.
+    for b in &lesson.blocks {
+        for s in steps_of(b) {
+            if let StepAction::AddNode(n) = &s.action {
+                names.push(n.clone());
+            }
+        }
+    }
+    for b in &lesson.blocks {
+        let steps = steps_of(b);
+        let mut mentioned: Vec<(usize, &str)> = steps
+            .iter()
+            .flat_map(|s| s.nodes().into_iter().map(|n| (s.line, n)))
+            .collect();
+        match &b.kind {
+            BlockKind::Redis(cmds) => {
+                mentioned.extend(cmds.iter().map(|c| (c.line, c.node.as_str())))
+            }
+            BlockKind::Objective(o) => {
+                mentioned.extend(o.checks.iter().flat_map(|p| p.nodes()).map(|n| (b.line, n)))
+            }
+            _ => {}
+        }
+        for (line, n) in mentioned {
+            if !names.iter().any(|k| k == n) {
+                return Err((
+                    line,
+                    format!(
+                        "there is no node `{n}` in this lesson (nodes: {})",
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    let solutions = lesson
+        .blocks
+        .iter()
+        .filter(|b| matches!(b.kind, BlockKind::Solution(_)))
+        .count();
+    if solutions > 1 {
+        return Err((1, "a lesson has at most one `solution` block".into()));
+    }
+    if lesson.objectives().next().is_some() && solutions == 0 {
+        return Err((
+            1,
+            "a lesson with objectives needs a `solution` block".into(),
+        ));
+    }
+    Ok(())
+}

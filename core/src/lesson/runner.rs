@@ -1,0 +1,425 @@
+//! A lesson being played: the simulator in its start state, the replies the
+//! learner got, and how each objective stands. The app keeps one per open
+//! lesson (it is `Clone`, so it snapshots like [`Sim`]).
+
+use super::format::{Lesson, Objective, Qualifier};
+use super::predicate::Predicate;
+use super::step::{Step, StepAction};
+use super::terms::index;
+use crate::client::{ClientConfig, ClientEvent};
+use crate::node::ClientId;
+use crate::resp::Value;
+use crate::sim::{Action, JobId, JobOptions, Sim, Status, Task};
+use crate::time::Time;
+use std::fmt;
+
+/// The client number the lesson's console uses on every node.
+const CONSOLE: ClientId = ClientId(1);
+
+/// How often time-advancing steps stop to observe the objectives (ms): often
+/// enough to catch a transient state, rarely enough to stay cheap.
+const OBSERVE_EVERY: u64 = 100;
+
+/// A step that could not run, or a reply that was not the expected one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunError(pub String);
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Where an objective stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectiveStatus {
+    pub id: String,
+    pub met: bool,
+    /// It can no longer be met (an `always` that broke, a `within` too late).
+    pub failed: bool,
+    /// The author's "why not yet" while not met.
+    pub why_not: Option<String>,
+    /// What the first failing check observed (`owner(1649) is A`).
+    pub observed: String,
+}
+
+#[derive(Clone, Debug)]
+struct Tracked {
+    id: String,
+    objective: Objective,
+    met_at: Option<Time>,
+    broken: bool,
+    observed: String,
+}
+
+/// A running lesson.
+#[derive(Clone)]
+pub struct Session {
+    sim: Sim,
+    start: Time,
+    /// Where the trace stood at the start: events before (forming the
+    /// cluster) do not count for `events(…)`.
+    trace_start: usize,
+    /// redis-cli text of every reply the learner's commands got.
+    replies: Vec<String>,
+    /// The smart client, made on first use.
+    client: Option<usize>,
+    jobs: Vec<JobId>,
+    objectives: Vec<Tracked>,
+}
+
+impl Session {
+    /// Builds the lesson's start state.
+    pub fn start(lesson: &Lesson) -> Result<Session, RunError> {
+        let sim = lesson
+            .meta
+            .scenario()
+            .build()
+            .map_err(|e| RunError(format!("building the cluster: {e}")))?;
+        let mut s = Session {
+            start: sim.now(),
+            trace_start: sim.trace().len(),
+            sim,
+            replies: Vec::new(),
+            client: None,
+            jobs: Vec::new(),
+            objectives: lesson
+                .objectives()
+                .map(|(id, o)| Tracked {
+                    id: id.into(),
+                    objective: o.clone(),
+                    met_at: None,
+                    broken: false,
+                    observed: String::new(),
+                })
+                .collect(),
+        };
+        s.observe();
+        Ok(s)
+    }
+
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+
+    /// For the app's own controls; call [`observe`](Self::observe) after changing it.
+    pub fn sim_mut(&mut self) -> &mut Sim {
+        &mut self.sim
+    }
+
+    /// Simulated ms since the lesson started.
+    pub fn elapsed_ms(&self) -> u64 {
+        self.sim.now().since(self.start)
+    }
+
+    /// Sends a command straight to `node` (like `redis-cli -p PORT`, no
+    /// redirections followed) and returns redis-cli's text of the reply.
+    pub fn command(&mut self, node: &str, args: &[String]) -> Result<String, RunError> {
+        let idx = index(&self.sim, node).map_err(RunError)?;
+        let addr = self.sim.nodes()[idx].client_addr;
+        match self.sim.status(idx) {
+            Status::Up => {}
+            Status::Crashed => {
+                return Err(RunError(format!(
+                    "Could not connect to Redis at {addr}: Connection refused"
+                )))
+            }
+            Status::Paused => {
+                return Err(RunError(format!(
+                    "{node} is paused (SIGSTOP): no reply until it is resumed"
+                )))
+            }
+        }
+        let bytes = args.iter().map(|a| a.as_bytes().to_vec()).collect();
+        let reply = match self.sim.command(idx, CONSOLE, bytes) {
+            Some(v) => v,
+            None => self.wait_reply(idx)?,
+        };
+        let text = reply.to_cli_text();
+        self.replies.push(text.clone());
+        self.observe();
+        Ok(text)
+    }
+
+    /// A reply that comes later (WAIT, a paused node): run up to 10 s for it.
+    fn wait_reply(&mut self, idx: usize) -> Result<Value, RunError> {
+        let limit = self.sim.now() + 10_000;
+        let mut got = None;
+        while got.is_none() && self.sim.now() < limit {
+            let next = self.sim.now() + 10;
+            self.sim.run_until(next);
+            got = self
+                .sim
+                .take_replies()
+                .into_iter()
+                .find(|(n, c, _)| *n == idx && *c == CONSOLE)
+                .map(|r| r.2);
+        }
+        got.ok_or_else(|| {
+            RunError(format!(
+                "{} did not answer within 10 s",
+                self.sim.nodes()[idx].name
+            ))
+        })
+    }
+
+    /// Runs a command through the smart cluster client (follows MOVED/ASK).
+    pub fn client_command(&mut self, args: &[String]) -> Result<String, RunError> {
+        let c = match self.client {
+            Some(c) => c,
+            None => {
+                let seeds: Vec<usize> = (0..self.sim.nodes().len()).collect();
+                let c = self.sim.add_client(&seeds, ClientConfig::default());
+                self.client = Some(c);
+                c
+            }
+        };
+        let bytes = args.iter().map(|a| a.as_bytes().to_vec()).collect();
+        let limit = self.sim.now() + 30_000;
+        let text = match self.sim.client_run(c, bytes, limit) {
+            Some(ClientEvent::Done { reply: Ok(v), .. }) => v.to_cli_text(),
+            Some(ClientEvent::Done { reply: Err(e), .. }) => format!("(client error) {e:?}"),
+            _ => return Err(RunError("the client got no answer within 30 s".into())),
+        };
+        self.replies.push(text.clone());
+        self.observe();
+        Ok(text)
+    }
+
+    /// Plays one step; returns the reply text of a command step.
+    pub fn play(&mut self, step: &Step) -> Result<Option<String>, RunError> {
+        let node = |s: &Session, n: &str| index(&s.sim, n).map_err(RunError);
+        let action = match &step.action {
+            StepAction::Kill(n) => Action::Kill(node(self, n)?),
+            StepAction::Pause(n) => Action::Pause(node(self, n)?),
+            StepAction::Resume(n) => Action::Resume(node(self, n)?),
+            StepAction::Restart(n) => Action::Restart(node(self, n)?),
+            StepAction::Heal => Action::Heal,
+            StepAction::Partition(groups) => Action::Partition(
+                groups
+                    .iter()
+                    .map(|g| g.iter().map(|n| node(self, n)).collect())
+                    .collect::<Result<_, _>>()?,
+            ),
+            StepAction::Cut(a, b) => Action::Cut {
+                from: node(self, a)?,
+                to: node(self, b)?,
+            },
+            StepAction::Failover(n, mode) => Action::Failover {
+                node: node(self, n)?,
+                mode: *mode,
+            },
+            StepAction::Run(ms) => {
+                self.advance(*ms);
+                return Ok(None);
+            }
+            StepAction::Wait { until, limit_ms } => {
+                self.wait(until, *limit_ms)?;
+                return Ok(None);
+            }
+            StepAction::Command { node, args } => return self.command(node, args).map(Some),
+            StepAction::Client(args) => return self.client_command(args).map(Some),
+            StepAction::Reshard { from, to, slots } => {
+                let task = Task::Reshard {
+                    from: node(self, from)?,
+                    to: node(self, to)?,
+                    slots: *slots,
+                };
+                self.start_job(task);
+                return Ok(None);
+            }
+            StepAction::AddNode(name) => {
+                let n = self.sim.nodes().len();
+                let port = self.sim.nodes()[n - 1].client_addr.port() + 1;
+                let seed = self.sim.nodes().len() as u64 * 7919 + 1;
+                let task = Task::AddNodeAndRebalance {
+                    name: name.clone(),
+                    port,
+                    seed,
+                };
+                self.start_job(task);
+                return Ok(None);
+            }
+            StepAction::Rebalance => {
+                self.start_job(Task::Rebalance {
+                    use_empty_masters: true,
+                    threshold: 2.0,
+                });
+                return Ok(None);
+            }
+        };
+        self.sim
+            .apply(&action)
+            .map_err(|e| RunError(format!("line {}: {e}", step.line)))?;
+        self.observe();
+        Ok(None)
+    }
+
+    fn start_job(&mut self, task: Task) {
+        let id = self.sim.start_job(0, task, JobOptions::default());
+        self.jobs.push(id);
+    }
+
+    /// Lets `ms` of simulated time pass, observing the objectives on the way.
+    pub fn advance(&mut self, ms: u64) {
+        let end = self.sim.now() + ms;
+        while self.sim.now() < end {
+            let next = (self.sim.now() + OBSERVE_EVERY).min(end);
+            self.sim.run_until(next);
+            self.observe();
+        }
+    }
+
+    /// Runs until `until` holds; an error after `limit_ms`.
+    pub fn wait(&mut self, until: &Predicate, limit_ms: u64) -> Result<(), RunError> {
+        let end = self.sim.now() + limit_ms;
+        loop {
+            if let Some(why) = self.job_failure() {
+                return Err(RunError(why));
+            }
+            let (ok, seen) = until.eval(self);
+            if ok {
+                return Ok(());
+            }
+            if self.sim.now() >= end {
+                return Err(RunError(format!(
+                    "still waiting after {limit_ms} ms ({seen})"
+                )));
+            }
+            let next = (self.sim.now() + OBSERVE_EVERY).min(end);
+            self.sim.run_until(next);
+            self.observe();
+        }
+    }
+
+    /// Forgets how the objectives stood and starts counting from now: the
+    /// player calls it when the learner's turn begins, after the lesson's own
+    /// scenario has played (which may pass through states that meet them).
+    /// `within` deadlines count from here.
+    pub fn start_objectives(&mut self) {
+        self.start = self.sim.now();
+        for t in &mut self.objectives {
+            t.met_at = None;
+            t.broken = false;
+        }
+        self.observe();
+    }
+
+    /// Evaluates every objective now and records the result (the app calls
+    /// this after each tick of its own clock).
+    pub fn observe(&mut self) {
+        let now = self.sim.now();
+        let results: Vec<(bool, String)> = self
+            .objectives
+            .iter()
+            .map(|t| {
+                let mut observed = String::new();
+                for check in &t.objective.checks {
+                    let (ok, seen) = check.eval(self);
+                    if !ok {
+                        return (false, seen);
+                    }
+                    observed = seen;
+                }
+                (true, observed)
+            })
+            .collect();
+        let start = self.start;
+        for (t, (ok, seen)) in self.objectives.iter_mut().zip(results) {
+            t.observed = seen;
+            if ok && t.met_at.is_none() {
+                t.met_at = Some(now);
+            }
+            if !ok && t.objective.qualifier == Qualifier::Always {
+                t.broken = true;
+            }
+            if let Qualifier::Within(d) = t.objective.qualifier {
+                if t.met_at.is_none() && now.since(start) > d {
+                    t.broken = true;
+                }
+            }
+        }
+    }
+
+    /// Where every objective stands, in file order.
+    pub fn objectives(&self) -> Vec<ObjectiveStatus> {
+        self.objectives
+            .iter()
+            .map(|t| {
+                let met = !t.broken && t.met_at.is_some();
+                ObjectiveStatus {
+                    id: t.id.clone(),
+                    met,
+                    failed: t.broken,
+                    why_not: (!met).then(|| t.objective.why_not.clone()),
+                    observed: t.observed.clone(),
+                }
+            })
+            .collect()
+    }
+
+    pub fn all_met(&self) -> bool {
+        self.objectives().iter().all(|o| o.met)
+    }
+
+    /// The first job that failed, with redis-cli's last log line.
+    pub fn job_failure(&self) -> Option<String> {
+        self.jobs.iter().find_map(|&j| {
+            let job = self.sim.job(j);
+            match job.outcome() {
+                Some(Err(e)) => Some(format!("{:?} failed: {e}", job.task)),
+                _ => None,
+            }
+        })
+    }
+
+    /// Whether every job (reshard, add-node) has finished.
+    pub fn jobs_done(&self) -> bool {
+        self.jobs.iter().all(|&j| self.sim.job(j).is_done())
+    }
+
+    pub(super) fn count_events(
+        &self,
+        kind: &str,
+        about: Option<&str>,
+        by: Option<&str>,
+    ) -> Result<usize, String> {
+        let about = about
+            .map(|n| index(&self.sim, n).map(|i| self.sim.node(i).id()))
+            .transpose()?;
+        let by = by.map(|n| index(&self.sim, n)).transpose()?;
+        Ok(self.sim.trace()[self.trace_start..]
+            .iter()
+            .filter(|e| e.event.name() == kind)
+            .filter(|e| by.is_none_or(|b| e.node == b))
+            .filter(|e| about.is_none_or(|a| e.event.about() == Some(a)))
+            .count())
+    }
+
+    pub(super) fn count_replies(&self, prefix: &str) -> usize {
+        self.replies
+            .iter()
+            .filter(|r| r.strip_prefix("(error) ").unwrap_or(r).starts_with(prefix))
+            .count()
+    }
+
+    pub(super) fn client_stat(&self, what: &str) -> Result<u64, String> {
+        let Some(c) = self.client else { return Ok(0) };
+        let st = self.sim.cluster_client(c).stats();
+        Ok(match what {
+            "moved" => st.moved,
+            "ask" => st.ask,
+            "tryagain" => st.tryagain,
+            "clusterdown" => st.clusterdown,
+            "refreshes" => st.refreshes,
+            "completed" => st.completed,
+            _ => {
+                return Err(format!(
+                    "`client({what})`: moved, ask, tryagain, clusterdown, refreshes or completed"
+                ))
+            }
+        })
+    }
+}

@@ -1,0 +1,131 @@
+//! A mixed cluster: real redis-server 7.0 nodes and a clusterlab-node on the
+//! real cluster bus protocol. The real nodes must list it as connected,
+//! agree on slots with it, redirect to it, and mark it FAIL when it dies.
+#![cfg(feature = "net")]
+
+mod native;
+
+use native::{free_port, redis_cli, require_redis_tools, wait_for, NodeProc};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A real redis-server in cluster mode; killed on drop.
+struct RealRedis {
+    port: u16,
+    dir: std::path::PathBuf,
+    child: Child,
+}
+
+impl RealRedis {
+    fn start(timeout_ms: u64) -> RealRedis {
+        let port = free_port();
+        let dir =
+            std::env::temp_dir().join(format!("clusterlab-real-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--cluster-enabled", "yes"])
+            .args(["--cluster-node-timeout", &timeout_ms.to_string()])
+            .args(["--save", "", "--appendonly", "no", "--dir"])
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server is needed for mixed clusters: apt-get install redis-server");
+        wait_for(Duration::from_secs(10), "redis-server to listen", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        RealRedis { port, dir, child }
+    }
+
+    fn cli(&self, args: &[&str]) -> String {
+        let mut all = vec!["-p".to_string(), self.port.to_string()];
+        all.extend(args.iter().map(|s| s.to_string()));
+        redis_cli(&all, Duration::from_secs(10))
+    }
+}
+
+impl Drop for RealRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn a_clusterlab_node_joins_real_redis_nodes_over_the_real_bus() {
+    require_redis_tools();
+    let real = [RealRedis::start(2000), RealRedis::start(2000)];
+    let mut ours = NodeProc::start(2000);
+    let first = real[0].port.to_string();
+    assert_eq!(
+        real[1]
+            .cli(&["cluster", "meet", "127.0.0.1", &first])
+            .trim(),
+        "OK"
+    );
+    assert_eq!(
+        ours.cli(&["cluster", "meet", "127.0.0.1", &first]).trim(),
+        "OK"
+    );
+    let our_addr = format!("127.0.0.1:{}@{}", ours.port, ours.port + 10000);
+    wait_for(
+        Duration::from_secs(15),
+        "real nodes to list ours as connected",
+        || {
+            real.iter().all(|r| {
+                r.cli(&["cluster", "nodes"]).lines().any(|l| {
+                    l.contains(&our_addr) && l.contains(" master - ") && l.ends_with("connected")
+                })
+            })
+        },
+    );
+    real[0].cli(&["cluster", "addslotsrange", "0", "5460"]);
+    real[1].cli(&["cluster", "addslotsrange", "5461", "10922"]);
+    ours.cli(&["cluster", "addslotsrange", "10923", "16383"]);
+    wait_for(
+        Duration::from_secs(15),
+        "cluster_state:ok everywhere",
+        || {
+            real.iter()
+                .all(|r| r.cli(&["cluster", "info"]).contains("cluster_state:ok"))
+                && ours.cli(&["cluster", "info"]).contains("cluster_state:ok")
+        },
+    );
+    let check = redis_cli(
+        &[
+            "--cluster".into(),
+            "check".into(),
+            format!("127.0.0.1:{}", real[0].port),
+        ],
+        Duration::from_secs(20),
+    );
+    assert!(
+        check.contains("[OK] All nodes agree about slots configuration."),
+        "{check}"
+    );
+    assert!(check.contains("[OK] All 16384 slots covered."), "{check}");
+    // "foo" is in slot 12182, ours: a real node redirects there.
+    assert_eq!(real[0].cli(&["-c", "set", "foo", "bar"]).trim(), "OK");
+    assert_eq!(ours.cli(&["get", "foo"]).trim(), "bar");
+    ours.kill();
+    wait_for(
+        Duration::from_secs(20),
+        "real nodes to mark ours FAIL",
+        || {
+            real.iter().all(|r| {
+                r.cli(&["cluster", "nodes"])
+                    .lines()
+                    .any(|l| l.contains(&our_addr) && l.contains("master,fail "))
+            })
+        },
+    );
+    ours.spawn();
+    wait_for(
+        Duration::from_secs(20),
+        "the FAIL flag to clear on its return",
+        || {
+            real.iter()
+                .all(|r| r.cli(&["cluster", "info"]).contains("cluster_state:ok"))
+        },
+    );
+}
