@@ -1,37 +1,18 @@
 //! Client commands against a simulated cluster: replies, errors and
 //! redirections as Redis 7.0 gives them (facts §9, §10).
 
+mod common;
+
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::Value;
-use clusterlab_core::sim::{Scenario, Sim};
-use clusterlab_core::Config;
-
-fn cluster() -> Sim {
-    Scenario {
-        config: Config {
-            node_timeout: 5000,
-            ..Config::default()
-        },
-        write_every_ms: None,
-        ..Scenario::default()
-    }
-    .build()
-    .expect("cluster forms")
-}
+use clusterlab_core::sim::Sim;
+use common::{quiet_cluster as cluster, text};
 
 fn cmd(sim: &mut Sim, node: &str, line: &str) -> Value {
     let idx = sim.index_of(node).expect("node exists");
     let args = clusterlab_core::resp::split_args(line.as_bytes()).expect("valid line");
     sim.command(idx, ClientId(1), args)
         .expect("immediate reply")
-}
-
-fn text(v: &Value) -> String {
-    match v {
-        Value::Simple(s) | Value::Error(s) | Value::Verbatim(s) => s.clone(),
-        Value::Bulk(b) => String::from_utf8_lossy(b).into_owned(),
-        other => format!("{other:?}"),
-    }
 }
 
 /// getNodeByQuery: a key served elsewhere gets `-MOVED <slot> <ip>:<port>`.

@@ -2,23 +2,12 @@
 //! them (facts §9.3): the source sends `[SELECT] RESTORE-ASKING…` to the
 //! target over the network, then deletes what the target accepted.
 
+mod common;
+
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::{split_args, Value};
-use clusterlab_core::sim::{Scenario, Sim};
-use clusterlab_core::Config;
-
-fn cluster() -> Sim {
-    Scenario {
-        config: Config {
-            node_timeout: 5000,
-            ..Config::default()
-        },
-        write_every_ms: None,
-        ..Scenario::default()
-    }
-    .build()
-    .expect("cluster forms")
-}
+use clusterlab_core::sim::Sim;
+use common::{quiet_cluster as cluster, text};
 
 fn send(sim: &mut Sim, node: &str, client: u64, line: &str) -> Option<Value> {
     let idx = sim.index_of(node).expect("node exists");
@@ -31,14 +20,6 @@ fn send(sim: &mut Sim, node: &str, client: u64, line: &str) -> Option<Value> {
 
 fn cmd(sim: &mut Sim, node: &str, line: &str) -> Value {
     send(sim, node, 1, line).expect("immediate reply")
-}
-
-fn text(v: &Value) -> String {
-    match v {
-        Value::Simple(s) | Value::Error(s) | Value::Verbatim(s) => s.clone(),
-        Value::Bulk(b) => String::from_utf8_lossy(b).into_owned(),
-        other => format!("{other:?}"),
-    }
 }
 
 fn id(sim: &Sim, node: &str) -> String {

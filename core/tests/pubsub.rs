@@ -2,24 +2,13 @@
 //! node over the bus, SPUBLISH stays in the channel's shard, replies count
 //! only local receivers, and subscribers get pushes (arrays in RESP2).
 
+mod common;
+
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::{split_args, Protocol, Value};
-use clusterlab_core::sim::{JobOptions, Scenario, Sim, Task};
+use clusterlab_core::sim::{JobOptions, Sim, Task};
 use clusterlab_core::slot::tag_for_slot;
-use clusterlab_core::Config;
-
-fn cluster() -> Sim {
-    Scenario {
-        config: Config {
-            node_timeout: 5000,
-            ..Config::default()
-        },
-        write_every_ms: None,
-        ..Scenario::default()
-    }
-    .build()
-    .expect("cluster forms")
-}
+use common::quiet_cluster as cluster;
 
 fn cmd(sim: &mut Sim, node: &str, client: u64, line: &str) -> Option<Value> {
     let idx = sim.index_of(node).expect("node exists");

@@ -2,25 +2,15 @@
 //! reshard` / `rebalance` / `add-node` send them (facts §11), running in
 //! simulated time next to gossip and application traffic.
 
+mod common;
+
 use clusterlab_core::client::{ClientConfig, ClientEvent};
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::Value;
-use clusterlab_core::sim::{JobOptions, Scenario, Sim, Task, Workload};
+use clusterlab_core::sim::{JobOptions, Sim, Task, Workload};
 use clusterlab_core::slot::{key_slot, tag_for_slot};
-use clusterlab_core::{Config, Time};
-
-fn cluster() -> Sim {
-    Scenario {
-        config: Config {
-            node_timeout: 5000,
-            ..Config::default()
-        },
-        write_every_ms: None,
-        ..Scenario::default()
-    }
-    .build()
-    .expect("cluster forms")
-}
+use clusterlab_core::Time;
+use common::quiet_cluster as cluster;
 
 fn set_args(key: &str, value: &str) -> Vec<Vec<u8>> {
     vec![b"SET".to_vec(), key.into(), value.into()]

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use clusterlab_core::event::Event;
+use clusterlab_core::resp::Value;
 use clusterlab_core::sim::{Scenario, Sim, TimedAction, TraceEvent};
 use clusterlab_core::{Config, Time};
 
@@ -86,4 +87,28 @@ pub fn tail(sim: &Sim, n: usize) -> String {
         .map(|e| e.to_text(sim))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The default cluster (3 masters × 1 replica) with node_timeout 5000 and no
+/// background write load, so command tests see only their own keys.
+pub fn quiet_cluster() -> Sim {
+    Scenario {
+        config: Config {
+            node_timeout: 5000,
+            ..Config::default()
+        },
+        write_every_ms: None,
+        ..Scenario::default()
+    }
+    .build()
+    .expect("cluster forms")
+}
+
+/// A reply's text (status, error, bulk, verbatim), or its debug form.
+pub fn text(v: &Value) -> String {
+    match v {
+        Value::Simple(s) | Value::Error(s) | Value::Verbatim(s) => s.clone(),
+        Value::Bulk(b) => String::from_utf8_lossy(b).into_owned(),
+        other => format!("{other:?}"),
+    }
 }
