@@ -10,6 +10,7 @@ pub mod command;
 pub mod config;
 pub mod dump;
 pub mod event;
+pub mod experiment;
 pub mod flags;
 pub mod id;
 pub mod keyspace;
