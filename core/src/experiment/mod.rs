@@ -56,7 +56,15 @@ impl PlotKind {
         }
     }
 
-    /// The x values the plot is measured at, in the x axis's unit.
+    /// A plan value (masters, or node timeout in ms) in the x axis's unit.
+    fn x_of(self, x: u64) -> f64 {
+        match self {
+            PlotKind::Convergence => x as f64,
+            PlotKind::Failover => x as f64 / 1000.0,
+        }
+    }
+
+    /// The x values the plot is measured at, in the plan's unit.
     fn xs(self) -> &'static [u64] {
         match self {
             PlotKind::Convergence => CONVERGENCE_SIZES,
@@ -99,7 +107,7 @@ pub fn summarize(samples: &[f64]) -> Option<Summary> {
     let mut s = samples.to_vec();
     s.sort_by(f64::total_cmp);
     let mid = s.len() / 2;
-    let median = if s.len() % 2 == 0 {
+    let median = if s.len().is_multiple_of(2) {
         (s[mid - 1] + s[mid]) / 2.0
     } else {
         s[mid]
@@ -216,6 +224,12 @@ impl Run {
         &self.series
     }
 
+    /// Where points will be, in the x axis's unit: the axis spans them
+    /// before any is measured.
+    pub fn x_values(&self) -> Vec<f64> {
+        self.xs.iter().map(|&x| self.kind.x_of(x)).collect()
+    }
+
     pub fn errors(&self) -> &[String] {
         &self.errors
     }
@@ -239,10 +253,10 @@ impl Run {
         match self.kind {
             PlotKind::Convergence => {
                 let ms = convergence_sample(x as usize, seed)?;
-                self.series[0].add(x as f64, ms as f64 / 1000.0);
+                self.series[0].add(self.kind.x_of(x), ms as f64 / 1000.0);
             }
             PlotKind::Failover => {
-                let xs = x as f64 / 1000.0;
+                let xs = self.kind.x_of(x);
                 let f = failover_sample(x, seed)?;
                 self.series[0].add(xs, f.fail_ms as f64 / 1000.0);
                 self.series[1].add(xs, f.promoted_ms as f64 / 1000.0);
