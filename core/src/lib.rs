@@ -21,6 +21,7 @@ pub mod resp;
 pub mod sim;
 pub mod slot;
 pub mod time;
+pub mod trace_file;
 
 pub use config::Config;
 pub use event::Event;
