@@ -3,6 +3,7 @@
 //! turn these values into elements.
 
 pub mod plot;
+pub mod trace_compare;
 
 use clusterlab_core::event::Event;
 use clusterlab_core::flags::NodeFlags;

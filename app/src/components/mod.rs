@@ -19,6 +19,7 @@ mod sequence;
 mod slot_map;
 mod text_twin;
 mod timeline;
+mod trace_import;
 
 pub use beliefs::BeliefsPanel;
 pub use cluster_view::ClusterView;
@@ -35,6 +36,7 @@ pub use sequence::SequenceDiagram;
 pub use slot_map::SlotMap;
 pub use text_twin::TextTwin;
 pub use timeline::Timeline;
+pub use trace_import::TraceImport;
 
 use yew::prelude::*;
 
