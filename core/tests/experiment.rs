@@ -35,8 +35,8 @@ fn the_same_plan_gives_the_same_plot() {
 
 /// A master is flagged PFAIL only once a ping has gone unanswered for
 /// node_timeout, and pings go out at least every node_timeout/2; then the
-/// other masters agree (FAIL) and the replica waits 500 ms + random 0-500 ms
-/// + rank × 1 s before asking for votes. So promotion comes after
+/// other masters agree (FAIL) and the replica waits 500 ms, plus random
+/// 0-500 ms, plus rank × 1 s before asking for votes. So promotion comes after
 /// node_timeout, and not much later than 1.5 × node_timeout + a few seconds.
 #[test]
 fn failover_takes_node_timeout_plus_the_election() {

@@ -214,6 +214,11 @@ fn comparison_view(name: &str, c: &Comparison) -> Html {
                     </g>
                 }) }
             </svg>
+            <ul class="trace-key" aria-hidden="true">
+                { for [("kill", "kill"), ("pfail", "PFAIL"), ("fail", "FAIL"), ("election", "election, votes"), ("promoted", "promoted")]
+                    .into_iter()
+                    .map(|(class, label)| html! { <li class={class}><span class="swatch"></span>{ label }</li> }) }
+            </ul>
             <table data-testid="trace-moments">
                 <caption>{ "After the kill" }</caption>
                 <thead><tr>
