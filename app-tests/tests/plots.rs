@@ -21,12 +21,18 @@ async fn experiments_plot_their_points() {
 }
 
 async fn plot(browser: &Browser) -> Outcome {
+    let started = Instant::now();
     browser.click("convergence-plot-run").await?;
     // 9 cluster sizes × 5 seeds, computed a few runs per timer tick.
     wait_until(browser, "the convergence run to finish", || async {
         Ok(browser.text("convergence-plot-progress").await? == "done: 45 runs")
     })
     .await?;
+    // For the record (not a check: the machine may be loaded).
+    eprintln!(
+        "convergence plot computed in the page in {:?}",
+        started.elapsed()
+    );
     let points = count(
         browser,
         "[data-testid=convergence-plot-seconds] [data-testid=plot-point]",
@@ -35,18 +41,23 @@ async fn plot(browser: &Browser) -> Outcome {
     if points != 9 {
         return Err(format!("the convergence plot shows {points} points, expected 9 sizes").into());
     }
-    // Each point's tooltip says what it is; a bigger cluster takes longer to hear of a node.
+    // The table twin: a bigger cluster takes longer to hear of a new node.
     let by_size = column(browser, "convergence-plot-seconds-table", 1).await?;
     if by_size.len() != 9 || by_size.first() >= by_size.last() {
         return Err(format!("convergence medians by size: {by_size:?}").into());
     }
 
     browser.click("pick-timeout-plot").await?;
+    let started = Instant::now();
     browser.click("timeout-plot-run").await?;
     wait_until(browser, "the failover run to finish", || async {
         Ok(browser.text("timeout-plot-progress").await? == "done: 40 runs")
     })
     .await?;
+    eprintln!(
+        "failover plot computed in the page in {:?}",
+        started.elapsed()
+    );
     let points = count(
         browser,
         "[data-testid=timeout-plot-seconds] [data-testid=plot-point]",
