@@ -215,7 +215,7 @@ fn comparison_view(name: &str, c: &Comparison) -> Html {
                 }) }
             </svg>
             <ul class="trace-key" aria-hidden="true">
-                { for [("kill", "kill"), ("pfail", "PFAIL"), ("fail", "FAIL"), ("election", "election, votes"), ("promoted", "promoted")]
+                { for [("kill", "kill"), ("pfail", "PFAIL"), ("fail", "FAIL"), ("votes", "election, votes"), ("promoted", "promoted")]
                     .into_iter()
                     .map(|(class, label)| html! { <li class={class}><span class="swatch"></span>{ label }</li> }) }
             </ul>
