@@ -798,7 +798,11 @@ impl Course {
                     index,
                     order: l.meta.order,
                     title: l.meta.title.clone(),
-                    mark: self.progress.lessons.get(&l.meta.id).map(|m| m.done),
+                    mark: self
+                        .progress
+                        .lessons
+                        .contains_key(&l.meta.id)
+                        .then(|| self.progress.mark(&l.meta.id).done),
                     error: None,
                 },
                 Err(e) => PickerRow {
