@@ -136,7 +136,7 @@ fn Playground() -> Html {
         <div class="course-bar">
             <button data-testid="lessons-button" aria-expanded={m.course.picker_open.to_string()}
                 onclick={dispatch_cb(&dispatch, Action::Lesson(LessonAction::TogglePicker))}>
-                { "📖 " }{ lang.t(Msg::Lessons) }
+                { lang.t(Msg::Lessons) }
             </button>
             if m.course.player.is_some() {
                 <button data-testid="leave-lesson" onclick={dispatch_cb(&dispatch, Action::Lesson(LessonAction::Close))}>

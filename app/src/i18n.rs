@@ -160,6 +160,7 @@ messages! {
     RunBlock => "Run", "Exécuter";
     RunAgain => "Run again", "Exécuter à nouveau";
     Objectives => "Objectives", "Objectifs";
+    Objective => "Objective", "Objectif";
     ObjectiveMet => "met", "atteint";
     ObjectiveOpen => "not yet", "pas encore";
     ObjectiveFailed => "failed: go Back or start again", "échoué : revenez en arrière ou recommencez";

@@ -75,11 +75,11 @@ pub fn LessonPicker(props: &LessonPickerProps) -> Html {
                         <li class={classes!((props.open == Some(r.index)).then_some("current"))}>
                             <button class="lesson-link" data-testid={format!("open-lesson-{}", r.index + 1)}
                                 data-mark={label} aria-current={(props.open == Some(r.index)).then_some("page")}
+                                aria-label={format!("{}. {} ({label})", r.order, r.title)}
                                 onclick={lesson(LessonAction::Open { index: r.index, at: 0 })}>
                                 <span class="mark" aria-hidden="true">{ mark }</span>
                                 <span class="order">{ format!("{}.", r.order) }</span>
                                 <span class="title">{ r.title.clone() }</span>
-                                <span class="visually-hidden">{ format!(" ({label})") }</span>
                             </button>
                             if let Some(e) = &r.error {
                                 <p class="error">{ e.clone() }</p>

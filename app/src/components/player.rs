@@ -78,11 +78,6 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                     <h3 data-testid="slide-title">{ slide.title.clone() }</h3>
                 }
                 { for parts }
-                if let Some(said) = p.moment().narration.as_ref() {
-                    <p class={classes!("narration", said.failed.then_some("failed"))} data-testid="step-narration">
-                        <code>{ said.input.clone() }</code>{ " — " }{ said.output.clone() }
-                    </p>
-                }
             </article>
             if p.done() && !objectives.is_empty() {
                 <p class="all-met" role="status" data-testid="all-met">{ lang.t(Msg::AllMet) }</p>
@@ -166,7 +161,8 @@ fn scenario_block(p: &Player, b: usize, id: &str, count: usize, lang: Lang) -> H
                     ("pending", None)
                 };
                 html! {
-                    <li class={classes!("step", class)} aria-current={(class == "current").then_some("step")}>
+                    <li class={classes!("step", class)} aria-current={(class == "current").then_some("step")}
+                        data-testid={(class == "current").then_some("step-narration")}>
                         <code>{ p.step_text(&steps[i]) }</code>
                         if let Some(s) = said {
                             <span class={classes!("say", s.failed.then_some("failed"))}>{ s.output }</span>
@@ -197,7 +193,7 @@ fn objective(o: &ObjectiveRow, lang: Lang) -> Html {
         <div class={classes!("objective", class)} data-testid={format!("objective-{}", o.id)}
             data-met={o.met.to_string()} role="status">
             <p class="objective-status"><span aria-hidden="true">{ mark }{ " " }</span>
-                <strong>{ lang.t(Msg::Objectives) }{ " · " }{ status }</strong></p>
+                <strong>{ lang.t(Msg::Objective) }{ " · " }{ status }</strong></p>
             if let Some(why) = &o.why {
                 <p class="why" data-testid={format!("why-{}", o.id)}>{ fill(lang.t(Msg::WhyNot), &[why]) }</p>
             }
@@ -228,7 +224,7 @@ fn hints(p: &Player, lang: Lang, dispatch: &super::Dispatch) -> Html {
             </ol>
             if shown < all.len() {
                 <button data-testid="hint-next" onclick={send(dispatch, LessonAction::Hint)}>
-                    { "💡 " }{ label }{ format!(" ({}/{})", shown, all.len()) }
+                    { label }{ format!(" ({}/{})", shown, all.len()) }
                 </button>
             } else if !all.is_empty() {
                 <p class="hint-end">{ lang.t(Msg::NoMoreHints) }</p>

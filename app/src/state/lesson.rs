@@ -175,8 +175,10 @@ pub fn parse_link(fragment: &str) -> Option<(String, usize)> {
     dir.map(|d| (d, at))
 }
 
-pub fn link(index: usize, at: usize) -> String {
-    format!("lesson={}&at={at}", COURSE[index].dir)
+pub fn link(index: usize, at: usize) -> Option<String> {
+    COURSE
+        .get(index)
+        .map(|f| format!("lesson={}&at={at}", f.dir))
 }
 
 /// The name a step is allowed under (`kill`, `GET`, `CLUSTER NODES`), or `None` for letting
@@ -677,8 +679,8 @@ impl Course {
     /// The address fragment for the current lesson, or `None` in the playground.
     pub fn fragment(&self) -> Option<String> {
         match (&self.player, self.wanted) {
-            (Some(p), _) => Some(link(p.index, p.at)),
-            (None, Some((index, at))) => Some(link(index, at)),
+            (Some(p), _) => link(p.index, p.at),
+            (None, Some((index, at))) => link(index, at),
             (None, None) => None,
         }
     }

@@ -266,3 +266,16 @@ fn console_lines_read_as_commands_or_steps() {
     ));
     assert!(console_step("kill", "A").is_err());
 }
+
+#[test]
+fn a_lesson_that_cannot_open_says_why_and_keeps_its_address() {
+    let mut m = Model::new();
+    lesson(&mut m, LessonAction::Open { index: 99, at: 2 });
+    assert!(m.course.player.is_none());
+    let (text, bad) = m.course.message.clone().expect("a message");
+    assert!(bad && text.contains("no lesson 99"), "{text}");
+    // The address stays, so that the reload after the file is fixed reopens it.
+    assert_eq!(m.course.wanted, Some((99, 2)));
+    lesson(&mut m, LessonAction::Close);
+    assert_eq!(m.course.fragment(), None);
+}
