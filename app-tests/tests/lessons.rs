@@ -238,5 +238,11 @@ async fn persist(browser: &Browser) -> Outcome {
     browser
         .expect_attr("open-lesson-8", "data-mark", "terminée")
         .await?;
+    // The playground's own chrome is French too, and leaving the lesson forgets its address.
+    browser.click("leave-lesson").await?;
+    browser.expect_text("play", "Lecture").await?;
+    browser.expect_text("reset", "Réinitialiser").await?;
+    reload(browser).await?;
+    browser.expect_text("play", "Lecture").await?;
     browser.expect_no_errors().await
 }

@@ -7,6 +7,8 @@ use clusterlab_core::Time;
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::i18n::{use_lang, Msg};
+
 use super::use_dispatch;
 use crate::state::Action;
 use crate::view_model::{format_time, LogLine};
@@ -25,6 +27,7 @@ pub struct TimelineProps {
 
 #[function_component]
 pub fn Timeline(props: &TimelineProps) -> Html {
+    let lang = use_lang();
     let dispatch = use_dispatch();
     let quiet = use_state(|| true);
     let list = use_node_ref();
@@ -52,9 +55,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let shown = if *quiet { &props.notable } else { &props.all };
     html! {
         <section class="timeline" aria-labelledby="timeline-title">
-            <h2 id="timeline-title">{ "Timeline" }</h2>
+            <h2 id="timeline-title">{ lang.t(Msg::Timeline) }</h2>
             <label class="scrubber">
-                <span class="visually-hidden">{ "Go to simulated time" }</span>
+                <span class="visually-hidden">{ lang.t(Msg::GoToTime) }</span>
                 <input type="range" data-testid="scrubber" min={props.start.to_string()} max={props.end.max(props.start + 1).to_string()}
                     step="1" value={props.now.to_string()} onchange={on_seek}
                     aria-valuetext={format_time(Time(props.now))} />
@@ -65,9 +68,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             </label>
             <label class="check">
                 <input type="checkbox" checked={*quiet} onchange={on_quiet} />
-                <span>{ "Hide routine events (failure reports, gossip introductions, slot bindings)" }</span>
+                <span>{ lang.t(Msg::HideRoutine) }</span>
             </label>
-            <ol class="event-log" ref={list} data-testid="event-log" tabindex="0" aria-label="Event log">
+            <ol class="event-log" ref={list} data-testid="event-log" tabindex="0" aria-label={lang.t(Msg::EventLog)}>
                 { for shown.iter().map(|l| html! { <li class={l.event}>{ &l.text }</li> }) }
             </ol>
         </section>
