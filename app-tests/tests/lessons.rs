@@ -128,15 +128,15 @@ async fn play(browser: &Browser) -> Outcome {
     browser
         .expect_attr("node-A1", "data-role", "master")
         .await?;
-    browser.expect_text_containing("all-met", "Well done").await?;
+    browser
+        .expect_text_containing("all-met", "Well done")
+        .await?;
     // Back shows the slide before (A still alive); Forward returns to the learner's moment.
     browser.click("lesson-back").await?;
     browser
         .expect_text("slide-title", "Votes and epochs")
         .await?;
-    browser
-        .expect_attr("node-A", "data-status", "up")
-        .await?;
+    browser.expect_attr("node-A", "data-status", "up").await?;
     browser.click("lesson-forward").await?;
     browser
         .expect_attr("objective-promoted", "data-met", "true")
@@ -150,7 +150,9 @@ async fn play(browser: &Browser) -> Outcome {
         .expect_text("lesson-title", "Replica election and promotion")
         .await?;
     browser.expect_text("lesson-position", &position).await?;
-    browser.expect_text("slide-title", "Make A1 a master").await?;
+    browser
+        .expect_text("slide-title", "Make A1 a master")
+        .await?;
     // The solution, after a confirmation, meets the objectives again.
     browser.click("solution-ask").await?;
     browser.click("solution-cancel").await?;
@@ -170,10 +172,14 @@ async fn persist(browser: &Browser) -> Outcome {
         browser.click("lesson-forward").await?;
     }
     browser.click("hint-next").await?;
-    browser.expect_text_containing("hint-1", "node_timeout").await?;
+    browser
+        .expect_text_containing("hint-1", "node_timeout")
+        .await?;
     browser.click("solution-ask").await?;
     browser.click("solution-yes").await?;
-    browser.expect_text_containing("all-met", "Well done").await?;
+    browser
+        .expect_text_containing("all-met", "Well done")
+        .await?;
     browser.click("lessons-button").await?;
     browser
         .expect_attr("open-lesson-8", "data-mark", "done")

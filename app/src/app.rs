@@ -98,12 +98,19 @@ fn Playground() -> Html {
 
     let (lang, progress_version, fragment) = {
         let m = state.model();
-        (m.course.lang, m.course.progress_version, m.course.fragment())
+        (
+            m.course.lang,
+            m.course.progress_version,
+            m.course.fragment(),
+        )
     };
     {
         let state = state.clone();
         use_effect_with(progress_version, move |_| {
-            storage::save(storage::PROGRESS_KEY, &state.model().course.progress.to_json());
+            storage::save(
+                storage::PROGRESS_KEY,
+                &state.model().course.progress.to_json(),
+            );
         });
     }
     use_effect_with(lang, |lang| {

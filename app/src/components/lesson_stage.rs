@@ -34,7 +34,9 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
     let picture = p.picture.clone();
     let act = |line: String| {
         let d = dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(Action::Lesson(LessonAction::Act(line.clone()))))
+        Callback::from(move |_: MouseEvent| {
+            d.dispatch(Action::Lesson(LessonAction::Act(line.clone())))
+        })
     };
     let allowed = if p.lesson.meta.allow.is_empty() {
         lang.t(Msg::AllowedAll).to_string()
@@ -64,7 +66,10 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
     let hover = model.hover_slot.map(|slot| {
         let owner = picture.owner(slot);
         let keys = owner.map_or(0, |o| {
-            sim.nodes()[o].node.keyspace().count_in_slot(sim.now(), slot)
+            sim.nodes()[o]
+                .node
+                .keyspace()
+                .count_in_slot(sim.now(), slot)
         });
         (slot, owner, keys)
     });

@@ -9,7 +9,10 @@ use yew::prelude::*;
 pub enum MdBlock {
     Para(Vec<Inline>),
     Heading(Vec<Inline>),
-    List { ordered: bool, items: Vec<Vec<Inline>> },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Inline>>,
+    },
     Code(String),
     Quote(Vec<Inline>),
 }
@@ -196,14 +199,18 @@ mod tests {
 
     #[test]
     fn paragraphs_lists_fences_and_quotes() {
-        let md = "One\nline.\n\n- a\n  more\n- b\n\n1. x\n2. y\n\n```text\nraw *x*\n```\n> q1\n> q2";
+        let md =
+            "One\nline.\n\n- a\n  more\n- b\n\n1. x\n2. y\n\n```text\nraw *x*\n```\n> q1\n> q2";
         let b = blocks(md);
         assert_eq!(b[0], MdBlock::Para(vec![Inline::Text("One line.".into())]));
         assert_eq!(
             b[1],
             MdBlock::List {
                 ordered: false,
-                items: vec![vec![Inline::Text("a more".into())], vec![Inline::Text("b".into())]]
+                items: vec![
+                    vec![Inline::Text("a more".into())],
+                    vec![Inline::Text("b".into())]
+                ]
             }
         );
         assert!(matches!(&b[2], MdBlock::List { ordered: true, items } if items.len() == 2));

@@ -68,8 +68,15 @@ pub fn SlotMap(props: &SlotMapProps) -> Html {
                 clusterlab_core::sim::Status::Crashed => lang.t(Msg::Crashed),
                 clusterlab_core::sim::Status::Paused => lang.t(Msg::Paused),
             };
-            let template = lang.t(if keys == 1 { Msg::SlotServedOne } else { Msg::SlotServedMany });
-            fill(template, &[&slot.to_string(), &n.name, &n.addr, down, &keys.to_string()])
+            let template = lang.t(if keys == 1 {
+                Msg::SlotServedOne
+            } else {
+                Msg::SlotServedMany
+            });
+            fill(
+                template,
+                &[&slot.to_string(), &n.name, &n.addr, down, &keys.to_string()],
+            )
         }
         Some((slot, None, _)) => fill(lang.t(Msg::SlotUncovered), &[&slot.to_string()]),
         None => lang.t(Msg::SlotHover).into(),

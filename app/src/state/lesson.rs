@@ -12,7 +12,9 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use clusterlab_core::lesson::{parse, BlockKind, Lesson, Meta, Part, Session, Step, StepAction, COURSE};
+use clusterlab_core::lesson::{
+    parse, BlockKind, Lesson, Meta, Part, Session, Step, StepAction, COURSE,
+};
 use clusterlab_core::sim::Status;
 
 use super::progress::Progress;
@@ -227,8 +229,20 @@ pub fn refusal(meta: &Meta, step: &Step, lang: Lang) -> Option<String> {
 
 /// Step verbs the console understands besides Redis commands.
 const VERBS: &[&str] = &[
-    "kill", "pause", "resume", "restart", "partition", "cut", "heal", "failover", "run", "wait",
-    "client", "reshard", "add-node", "rebalance",
+    "kill",
+    "pause",
+    "resume",
+    "restart",
+    "partition",
+    "cut",
+    "heal",
+    "failover",
+    "run",
+    "wait",
+    "client",
+    "reshard",
+    "add-node",
+    "rebalance",
 ];
 
 /// A console line as a step: `B> GET k` and the lesson verbs (`kill A`) as written in
@@ -613,7 +627,11 @@ impl Player {
             ("pause", Msg::PauseNode, status != Status::Up),
             ("resume", Msg::Resume, status != Status::Paused),
             ("restart", Msg::Restart, status != Status::Crashed),
-            ("failover", Msg::Failover, !is_replica || status != Status::Up),
+            (
+                "failover",
+                Msg::Failover,
+                !is_replica || status != Status::Up,
+            ),
         ];
         acts.into_iter()
             .map(|(verb, label, moot)| {

@@ -128,7 +128,19 @@ mod tests {
         there.record("a", 2, true);
         there.record("b", 1, false);
         here.merge(&there);
-        assert_eq!(here.mark("a"), Mark { reached: 4, done: true });
-        assert_eq!(here.mark("b"), Mark { reached: 1, done: false });
+        assert_eq!(
+            here.mark("a"),
+            Mark {
+                reached: 4,
+                done: true
+            }
+        );
+        assert_eq!(
+            here.mark("b"),
+            Mark {
+                reached: 1,
+                done: false
+            }
+        );
     }
 }

@@ -42,10 +42,17 @@ fn every_lesson_opens_in_both_languages_and_walks_to_its_end_and_back() {
             assert!(!p.can_forward());
             for at in 0..=p.at {
                 if let Some(said) = p.moment_at(at).and_then(|m| m.narration.as_ref()) {
-                    assert!(!said.failed, "{}: a scenario step failed: {said:?}", file.dir);
+                    assert!(
+                        !said.failed,
+                        "{}: a scenario step failed: {said:?}",
+                        file.dir
+                    );
                 }
             }
-            assert!(!lesson(&mut m, LessonAction::Forward), "no position after the last");
+            assert!(
+                !lesson(&mut m, LessonAction::Forward),
+                "no position after the last"
+            );
             for _ in 1..n {
                 assert!(lesson(&mut m, LessonAction::Back));
             }
@@ -71,7 +78,10 @@ fn failover_objective_fails_then_is_met_by_the_learners_actions() {
         .as_deref()
         .is_some_and(|w| w.starts_with("A1 is still a replica")));
     lesson(&mut m, LessonAction::Act("kill A".into()));
-    assert_eq!(player(&m).moment().console.last().map(|s| s.failed), Some(false));
+    assert_eq!(
+        player(&m).moment().console.last().map(|s| s.failed),
+        Some(false)
+    );
     // node_timeout 3 s: FAIL then the election, well within 20 s.
     lesson(&mut m, LessonAction::Act("run 20s".into()));
     let rows = player(&m).objectives();
@@ -87,7 +97,11 @@ fn back_restores_the_cluster_and_forward_after_an_action_forks() {
     let start_time = player(&m).session().sim().now();
     assert!(lesson(&mut m, LessonAction::Forward));
     let p = player(&m);
-    assert_eq!(p.pos().step, Some((0, 0)), "the first step of the split-a-b scenario");
+    assert_eq!(
+        p.pos().step,
+        Some((0, 0)),
+        "the first step of the split-a-b scenario"
+    );
     let after_step = p.session().sim().now();
     assert!(lesson(&mut m, LessonAction::Back));
     assert_eq!(player(&m).session().sim().now(), start_time);
@@ -106,7 +120,12 @@ fn actions_outside_the_allow_list_are_refused_with_the_reason() {
     // Lesson 8 allows kill, pause, resume, restart, failover, CLUSTER NODES, CLUSTER INFO.
     let mut m = open("08-failover", Lang::En);
     lesson(&mut m, LessonAction::Console("SET k v".into()));
-    let said = player(&m).moment().console.last().cloned().expect("a reply");
+    let said = player(&m)
+        .moment()
+        .console
+        .last()
+        .cloned()
+        .expect("a reply");
     assert!(said.failed);
     assert!(
         said.output
@@ -115,10 +134,20 @@ fn actions_outside_the_allow_list_are_refused_with_the_reason() {
         said.output
     );
     lesson(&mut m, LessonAction::Console("partition A / B".into()));
-    let said = player(&m).moment().console.last().cloned().expect("a reply");
+    let said = player(&m)
+        .moment()
+        .console
+        .last()
+        .cloned()
+        .expect("a reply");
     assert!(said.output.contains("`partition`"), "{}", said.output);
     lesson(&mut m, LessonAction::Console("CLUSTER INFO".into()));
-    let said = player(&m).moment().console.last().cloned().expect("a reply");
+    let said = player(&m)
+        .moment()
+        .console
+        .last()
+        .cloned()
+        .expect("a reply");
     assert!(!said.failed);
     assert!(said.output.contains("cluster_state:ok"), "{}", said.output);
     // The buttons say so too.
@@ -128,7 +157,10 @@ fn actions_outside_the_allow_list_are_refused_with_the_reason() {
     // Lesson 2 allows only SET, GET and CLUSTER KEYSLOT: no node actions at all.
     let m2 = open("02-hash-slots", Lang::Fr);
     let acts = player(&m2).node_acts(0, Lang::Fr);
-    assert!(acts.iter().all(|a| a.refused.as_deref().is_some_and(|r| r.contains("ne fait pas partie"))));
+    assert!(acts.iter().all(|a| a
+        .refused
+        .as_deref()
+        .is_some_and(|r| r.contains("ne fait pas partie"))));
     assert!(!panels(&player(&m2).lesson.meta).actions);
 }
 
@@ -180,7 +212,11 @@ fn switching_language_keeps_the_place_and_translates_the_why() {
     m.apply(Action::SetLang(Lang::Fr));
     let p = player(&m);
     assert_eq!(p.at, 1);
-    assert_eq!(p.session().sim().now(), before, "the learner's cluster is kept");
+    assert_eq!(
+        p.session().sim().now(),
+        before,
+        "the learner's cluster is kept"
+    );
     let why = p.objectives()[0].why.clone().unwrap_or_default();
     assert!(!why.starts_with("A1 is still"), "{why}");
 }
@@ -191,7 +227,10 @@ fn links_name_the_lesson_and_position_and_reopen_there() {
         parse_link("#lesson=08-failover&at=3"),
         Some(("08-failover".into(), 3))
     );
-    assert_eq!(parse_link("lesson=08-failover"), Some(("08-failover".into(), 0)));
+    assert_eq!(
+        parse_link("lesson=08-failover"),
+        Some(("08-failover".into(), 0))
+    );
     assert_eq!(parse_link("v1&p=3x1&s=1"), None, "a playground share link");
     assert_eq!(parse_link("lesson=x&at=far"), None);
     let mut m = open("07-failure-detection", Lang::En);
@@ -220,7 +259,10 @@ fn a_bad_import_changes_nothing_and_says_why() {
     lesson(&mut m, LessonAction::Import("{\"not\": \"ours\"}".into()));
     let (text, bad) = m.course.message.clone().expect("a message");
     assert!(bad);
-    assert!(text.starts_with("This is not a clusterlab progress export"), "{text}");
+    assert!(
+        text.starts_with("This is not a clusterlab progress export"),
+        "{text}"
+    );
     assert_eq!(m.course.progress, before);
     let export = before.to_json();
     let mut fresh = Model::new();
@@ -258,7 +300,10 @@ fn console_lines_read_as_commands_or_steps() {
     );
     let to_c = console_step("C> CLUSTER INFO", "B").expect("addressed");
     assert!(matches!(to_c.action, StepAction::Command { ref node, .. } if node == "C"));
-    assert_eq!(console_step("kill A", "B").expect("a step").action, StepAction::Kill("A".into()));
+    assert_eq!(
+        console_step("kill A", "B").expect("a step").action,
+        StepAction::Kill("A".into())
+    );
     // WAIT is a Redis command when it does not read as a `wait PREDICATE` step.
     assert!(matches!(
         console_step("wait 1 100", "A").expect("WAIT").action,
