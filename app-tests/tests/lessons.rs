@@ -78,9 +78,12 @@ async fn play(browser: &Browser) -> Outcome {
         .expect_text_containing("reply-keyslot", "(integer) 1649")
         .await?;
 
-    // Lesson 7: Forward plays the scenario's steps, each with its narration.
+    // Lesson 7: Forward (here the → key) plays the scenario's steps, each with its narration.
     open_lesson(browser, 7).await?;
-    browser.click("lesson-forward").await?;
+    browser
+        .expect_text_containing("lesson-position", "Step 1 of")
+        .await?;
+    browser.press("ArrowRight").await?;
     browser
         .expect_text_containing("step-narration", "partition A / B")
         .await?;

@@ -409,6 +409,7 @@ impl Model {
         let lesson_action = match action {
             Action::Step => LessonAction::Forward,
             Action::StepBack => LessonAction::Back,
+            Action::Sim(SimAction::Heal) => LessonAction::Act("heal".into()),
             Action::Tick { .. }
             | Action::Play
             | Action::Pause

@@ -324,3 +324,27 @@ fn a_lesson_that_cannot_open_says_why_and_keeps_its_address() {
     lesson(&mut m, LessonAction::Close);
     assert_eq!(m.course.fragment(), None);
 }
+
+/// In a lesson the playground's keys drive the lesson: → and ← are Forward and Back, `x` kills
+/// the selected node of the lesson's cluster (within the allow list), and the playground's
+/// clock stays paused.
+#[test]
+fn shortcuts_drive_the_lesson_while_it_is_open() {
+    use crate::state::NodeFault;
+    let mut m = open("08-failover", Lang::En);
+    let playground_time = m.run.sim().now();
+    assert!(m.apply(Action::Step));
+    assert_eq!(player(&m).at, 1);
+    assert!(m.apply(Action::StepBack));
+    assert_eq!(player(&m).at, 0);
+    assert!(!m.apply(Action::Play), "the playground clock is not started");
+    assert!(!m.apply(Action::Tick { real_ms: 50.0 }));
+    assert_eq!(m.run.sim().now(), playground_time);
+    m.apply(Action::Select(Some(0)));
+    m.apply(Action::OnSelected(NodeFault::Crash));
+    assert_eq!(player(&m).session().sim().status(0), Status::Crashed);
+    // Lesson 8 does not allow partitions: `i` is refused, with the reason in the console.
+    m.apply(Action::OnSelected(NodeFault::Isolate));
+    let said = player(&m).moment().console.last().cloned().expect("a reply");
+    assert!(said.failed && said.output.contains("`partition`"), "{said:?}");
+}
