@@ -236,6 +236,8 @@ messages! {
     Ago => "{} ({} ago)", "{} (il y a {})";
     ClusterViewTitle => "Cluster view", "Vue du cluster";
     ClusterSummary => "{} nodes: {} running, {} report cluster_state:ok. {} slots uncovered.", "{} nœuds : {} en marche, {} signalent cluster_state:ok. {} slots non couverts.";
+    SelectFirst => "Select a node first (click it, or Tab to it and press Enter).",
+        "Sélectionnez d'abord un nœud (cliquez dessus, ou Tab puis Entrée).";
     // Keyboard shortcuts
     KeyPlay => "play or pause", "lecture ou pause";
     KeyStep => "step to the next event (in a lesson: Forward)", "aller à l'évènement suivant (dans une leçon : Suivant)";

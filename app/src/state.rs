@@ -324,8 +324,7 @@ impl Model {
             }
             Action::OnSelected(fault) => {
                 let Some(i) = self.selected else {
-                    self.narration =
-                        "Select a node first (click it, or Tab to it and press Enter).".into();
+                    self.narration = self.course.lang.t(crate::i18n::Msg::SelectFirst).into();
                     return true;
                 };
                 let action = match (fault, self.status(i)) {

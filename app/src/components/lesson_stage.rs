@@ -7,6 +7,7 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::markdown::Markdown;
 use super::{use_dispatch, BeliefsPanel, ClusterView, SlotMap, Timeline};
 use crate::i18n::{fill, use_lang, Msg};
 use crate::state::lesson::{panels, LessonAction, Said};
@@ -174,7 +175,7 @@ fn LessonConsole(props: &LessonConsoleProps) -> Html {
     html! {
         <section class="panel console lesson-console" aria-labelledby="lesson-console-title">
             <h2 id="lesson-console-title">{ lang.t(Msg::Console) }</h2>
-            <p class="hint">{ lang.t(Msg::ConsoleHelp) }</p>
+            <div class="hint"><Markdown text={AttrValue::from(lang.t(Msg::ConsoleHelp))} /></div>
             <pre class="console-output" data-testid="lesson-console-output" role="log" aria-live="polite" tabindex="0">
                 { for props.lines.iter().map(|l| html! {
                     <>

@@ -337,7 +337,10 @@ fn shortcuts_drive_the_lesson_while_it_is_open() {
     assert_eq!(player(&m).at, 1);
     assert!(m.apply(Action::StepBack));
     assert_eq!(player(&m).at, 0);
-    assert!(!m.apply(Action::Play), "the playground clock is not started");
+    assert!(
+        !m.apply(Action::Play),
+        "the playground clock is not started"
+    );
     assert!(!m.apply(Action::Tick { real_ms: 50.0 }));
     assert_eq!(m.run.sim().now(), playground_time);
     m.apply(Action::Select(Some(0)));
@@ -345,6 +348,14 @@ fn shortcuts_drive_the_lesson_while_it_is_open() {
     assert_eq!(player(&m).session().sim().status(0), Status::Crashed);
     // Lesson 8 does not allow partitions: `i` is refused, with the reason in the console.
     m.apply(Action::OnSelected(NodeFault::Isolate));
-    let said = player(&m).moment().console.last().cloned().expect("a reply");
-    assert!(said.failed && said.output.contains("`partition`"), "{said:?}");
+    let said = player(&m)
+        .moment()
+        .console
+        .last()
+        .cloned()
+        .expect("a reply");
+    assert!(
+        said.failed && said.output.contains("`partition`"),
+        "{said:?}"
+    );
 }
