@@ -388,7 +388,9 @@ impl Model {
             Action::DismissNotice => self.notice = None,
             Action::Lesson(action) => {
                 // The playground waits, paused, while a lesson runs its own simulator.
-                self.playing = false;
+                if matches!(action, LessonAction::Open { .. }) {
+                    self.playing = false;
+                }
                 if matches!(action, LessonAction::Open { .. } | LessonAction::Close) {
                     self.selected = None;
                 }

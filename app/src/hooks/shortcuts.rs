@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::components::Dispatch;
 use crate::i18n::Msg;
+use crate::state::lesson::LessonAction;
 use crate::state::{Action, NodeFault};
 
 /// The shortcuts, for the help sheet: key and what it does. In a lesson, → and ← are its
@@ -43,6 +44,7 @@ pub fn use_shortcuts(dispatch: Dispatch, console_input: NodeRef) {
                 let key = event.key();
                 if key == "Escape" {
                     dispatch.dispatch(Action::CloseHelp);
+                    dispatch.dispatch(Action::Lesson(LessonAction::ClosePicker));
                     return;
                 }
                 if focused_control_uses(event, &key) {

@@ -708,7 +708,12 @@ impl Course {
         let lang = self.lang;
         match action {
             LessonAction::TogglePicker => self.picker_open = !self.picker_open,
-            LessonAction::ClosePicker => self.picker_open = false,
+            LessonAction::ClosePicker => {
+                if !self.picker_open {
+                    return false;
+                }
+                self.picker_open = false;
+            }
             LessonAction::Open { index, at } => {
                 self.picker_open = false;
                 self.message = None;

@@ -359,3 +359,26 @@ fn shortcuts_drive_the_lesson_while_it_is_open() {
         "{said:?}"
     );
 }
+
+/// The course menu opens and closes over the playground without stopping it; opening a lesson
+/// pauses it (the lesson has its own simulator).
+#[test]
+fn the_menu_leaves_the_playground_running_and_a_lesson_pauses_it() {
+    let mut m = Model::new();
+    assert!(m.playing);
+    assert!(lesson(&mut m, LessonAction::TogglePicker));
+    assert!(m.course.picker_open && m.playing);
+    assert!(lesson(&mut m, LessonAction::ClosePicker));
+    assert!(
+        !lesson(&mut m, LessonAction::ClosePicker),
+        "already closed: nothing changes"
+    );
+    assert!(m.playing);
+    lesson(&mut m, LessonAction::Open { index: 0, at: 0 });
+    assert!(!m.playing);
+    let rows = m.course.rows();
+    assert_eq!(rows.len(), COURSE.len());
+    assert!(rows.iter().all(|r| r.error.is_none()));
+    assert_eq!(rows[0].mark, Some(false), "opened: started");
+    assert_eq!(rows[1].mark, None);
+}
