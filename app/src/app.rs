@@ -84,7 +84,11 @@ fn Playground() -> Html {
     });
     let dispatch: Dispatch = state.dispatcher();
     let console_input = use_node_ref();
-    let playing = state.model().playing;
+    let playing = {
+        let m = state.model();
+        // A lesson runs its own clock; the playground's is paused meanwhile.
+        m.playing || m.course.player.as_ref().is_some_and(|p| p.playing)
+    };
     use_animation_clock(playing, dispatch.clone());
     use_shortcuts(dispatch.clone(), console_input.clone());
     use_media_preferences(dispatch.clone());

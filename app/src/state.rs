@@ -411,10 +411,10 @@ impl Model {
             Action::Step => LessonAction::Forward,
             Action::StepBack => LessonAction::Back,
             Action::Sim(SimAction::Heal) => LessonAction::Act("heal".into()),
-            Action::Tick { .. }
-            | Action::Play
+            Action::Tick { real_ms } => LessonAction::Tick(*real_ms),
+            Action::TogglePlay => LessonAction::TogglePlay,
+            Action::Play
             | Action::Pause
-            | Action::TogglePlay
             | Action::SeekTime(_)
             | Action::Sim(_)
             | Action::CutPartition => return Some(false),

@@ -26,6 +26,23 @@ pub fn LessonPicker(props: &LessonPickerProps) -> Html {
     let dispatch = use_dispatch();
     let lang = use_lang();
     let import_text = use_node_ref();
+    // Keyboard users land in the list: on the open lesson, else the first one.
+    let list = use_node_ref();
+    {
+        let list = list.clone();
+        use_effect_with((), move |_| {
+            let el = list.cast::<web_sys::Element>();
+            let button = el.and_then(|l| {
+                l.query_selector(".current button")
+                    .ok()
+                    .flatten()
+                    .or_else(|| l.query_selector("button").ok().flatten())
+            });
+            if let Some(b) = button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = b.focus();
+            }
+        });
+    }
     let lesson = |a: LessonAction| {
         let d = dispatch.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(Action::Lesson(a.clone())))
@@ -64,7 +81,7 @@ pub fn LessonPicker(props: &LessonPickerProps) -> Html {
     html! {
         <section class="panel picker" role="dialog" aria-modal="false" aria-labelledby="picker-title" data-testid="picker">
             <h2 id="picker-title">{ lang.t(Msg::LessonsTitle) }</h2>
-            <ol class="course">
+            <ol class="course" ref={list}>
                 { for props.rows.iter().map(|r| {
                     let (mark, label) = match r.mark {
                         Some(true) => ("✓", lang.t(Msg::MarkDone)),

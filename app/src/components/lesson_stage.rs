@@ -80,6 +80,10 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                 <span data-testid="lesson-time">
                     { fill(lang.t(Msg::SimTime), &[&view_model::format_ms(p.session().elapsed_ms())]) }
                 </span>
+                <button data-testid="lesson-play" aria-pressed={p.playing.to_string()} title={lang.t(Msg::PlayTitle)}
+                    onclick={{ let d = dispatch.clone(); Callback::from(move |_: MouseEvent| d.dispatch(Action::Lesson(LessonAction::TogglePlay))) }}>
+                    { if p.playing { lang.t(Msg::Pause) } else { lang.t(Msg::Play) } }
+                </button>
                 <span>{ lang.t(Msg::TimePasses) }</span>
                 { for [("1s", "run-1s"), ("5s", "run-5s"), ("30s", "run-30s")].into_iter().map(|(d, id)| html! {
                     <button data-testid={id} onclick={act(format!("run {d}"))}>{ format!("+{d}") }</button>

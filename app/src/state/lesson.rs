@@ -25,6 +25,9 @@ use crate::view_model::{self, Layout, Picture};
 /// `core/tests/lessons.rs`): gossip and elections take seconds.
 const SOLUTION_SETTLE_MS: u64 = 60_000;
 
+/// Real ms one frame may advance a running lesson at most.
+const MAX_TICK_MS: f64 = 100.0;
+
 /// Everything the lesson side of the reducer does.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LessonAction {
@@ -47,6 +50,10 @@ pub enum LessonAction {
     SetTarget(String),
     /// A step from a button (`kill A`, `run 5s`): checked like a console line.
     Act(String),
+    /// Let simulated time run with the page's clock (or stop it).
+    TogglePlay,
+    /// An animation frame while running: `real_ms` of real time passed.
+    Tick(f64),
     /// Reveal the next rung of the hint ladder.
     Hint,
     AskSolution,
@@ -115,6 +122,8 @@ pub struct Player {
     /// The console's node.
     pub target: String,
     pub picture: Rc<Picture>,
+    /// Simulated time runs with the page's clock (1 simulated ms per real ms).
+    pub playing: bool,
     compact: bool,
     /// The language `lesson` was read in (its step line numbers are that file's).
     lang: Lang,
@@ -377,6 +386,7 @@ impl Player {
             quiz: BTreeMap::new(),
             target: "A".into(),
             picture: Rc::new(Picture::default()),
+            playing: false,
             compact,
             lang,
         };
@@ -750,15 +760,26 @@ impl Course {
                     return false;
                 };
                 match other {
+                    LessonAction::TogglePlay => p.playing = !p.playing,
+                    LessonAction::Tick(real_ms) => {
+                        if !p.playing {
+                            return false;
+                        }
+                        // A hidden tab's long frame does not jump ahead.
+                        let ms = real_ms.clamp(0.0, MAX_TICK_MS).round() as u64;
+                        p.fork().session.advance(ms);
+                    }
                     LessonAction::Forward => {
                         if !p.forward() {
                             return false;
                         }
+                        p.playing = false;
                     }
                     LessonAction::Back => {
                         if !p.back() {
                             return false;
                         }
+                        p.playing = false;
                     }
                     LessonAction::RunBlock(b) => p.run_block(b),
                     LessonAction::Console(line) => {

@@ -382,3 +382,22 @@ fn the_menu_leaves_the_playground_running_and_a_lesson_pauses_it() {
     assert_eq!(rows[0].mark, Some(false), "opened: started");
     assert_eq!(rows[1].mark, None);
 }
+
+/// Space runs the lesson's clock: frames advance its simulator by the real time that passed
+/// (capped per frame), and Forward stops it.
+#[test]
+fn a_running_lesson_advances_with_the_frames() {
+    let mut m = open("06-gossip-convergence", Lang::En);
+    let t0 = player(&m).session().elapsed_ms();
+    assert!(
+        !m.apply(Action::Tick { real_ms: 16.0 }),
+        "stopped: frames do nothing"
+    );
+    assert!(m.apply(Action::TogglePlay));
+    assert!(player(&m).playing);
+    m.apply(Action::Tick { real_ms: 16.0 });
+    m.apply(Action::Tick { real_ms: 5000.0 });
+    assert_eq!(player(&m).session().elapsed_ms(), t0 + 16 + 100);
+    m.apply(Action::Step);
+    assert!(!player(&m).playing);
+}
