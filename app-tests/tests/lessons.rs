@@ -78,6 +78,28 @@ async fn play(browser: &Browser) -> Outcome {
         .expect_text_containing("reply-keyslot", "(integer) 1649")
         .await?;
 
+    // Play runs the lesson's simulator with the page's clock, until Pause.
+    let before = browser.text("lesson-time").await?;
+    browser.click("lesson-play").await?;
+    browser
+        .expect_attr("lesson-play", "aria-pressed", "true")
+        .await?;
+    let mut moved = false;
+    for _ in 0..400 {
+        if browser.text("lesson-time").await? != before {
+            moved = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    if !moved {
+        return Err(format!("the lesson clock stayed at {before:?} while playing").into());
+    }
+    browser.click("lesson-play").await?;
+    browser
+        .expect_attr("lesson-play", "aria-pressed", "false")
+        .await?;
+
     // Lesson 7: Forward (here the → key) plays the scenario's steps, each with its narration.
     open_lesson(browser, 7).await?;
     browser
