@@ -165,7 +165,12 @@ fn scenario_block(p: &Player, b: usize, id: &str, count: usize, lang: Lang) -> H
                         data-testid={(class == "current").then_some("step-narration")}>
                         <code>{ p.step_text(&steps[i]) }</code>
                         if let Some(s) = said {
-                            <span class={classes!("say", s.failed.then_some("failed"))}>{ s.output }</span>
+                            if let (Some(say), false) = (&steps[i].say, s.failed) {
+                                <span class="say">{ say.clone() }</span>
+                            }
+                            if !s.output.is_empty() {
+                                <span class={classes!("say", "reply", s.failed.then_some("failed"))}>{ s.output }</span>
+                            }
                         } else if class == "pending" {
                             <span class="say pending">{ lang.t(Msg::ScenarioPending) }</span>
                         }
@@ -258,7 +263,19 @@ fn solution(p: &Player, lang: Lang, dispatch: &super::Dispatch) -> Html {
             html! {
                 <div class="solution shown" data-testid="solution">
                     <h4>{ lang.t(Msg::SolutionTitle) }</h4>
-                    <pre>{ said_lines(&m.solution) }</pre>
+                    <ol class="scenario-steps">
+                        { for m.solution.iter().zip(p.lesson.solution().unwrap_or_default()).map(|(s, step)| html! {
+                            <li class="step played">
+                                <code>{ s.input.clone() }</code>
+                                if let (Some(say), false) = (&step.say, s.failed) {
+                                    <span class="say">{ say.clone() }</span>
+                                }
+                                if !s.output.is_empty() {
+                                    <span class={classes!("say", "reply", s.failed.then_some("failed"))}>{ s.output.clone() }</span>
+                                }
+                            </li>
+                        }) }
+                    </ol>
                     if let Some(ms) = m.settled_ms {
                         <p>{ fill(lang.t(Msg::SolutionDone), &[&format!("{:.1}", ms as f64 / 1000.0)]) }</p>
                     }

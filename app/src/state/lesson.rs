@@ -90,9 +90,10 @@ pub struct Moment {
     /// Replies of the `redis` blocks run here, by block index.
     pub replies: BTreeMap<usize, Vec<Said>>,
     pub console: Vec<Said>,
-    /// What the step that led here said and answered, or why it could not run.
+    /// What the step that led here answered (a command's reply), or why it could not run.
+    /// Its narration is read from the lesson when shown, so it follows the language.
     pub narration: Option<Said>,
-    /// The solution's steps, once played.
+    /// The solution's steps and their replies, once played (in the solution's order).
     pub solution: Vec<Said>,
     pub settled_ms: Option<u64>,
 }
@@ -450,11 +451,7 @@ impl Player {
                     let said = match m.session.play(step) {
                         Ok(reply) => Said {
                             input: self.step_text(step),
-                            output: [step.say.clone(), reply]
-                                .into_iter()
-                                .flatten()
-                                .collect::<Vec<_>>()
-                                .join("\n"),
+                            output: reply.unwrap_or_default(),
                             failed: false,
                         },
                         Err(e) => Said {
@@ -566,11 +563,7 @@ impl Player {
             log.push(match m.session.play(step) {
                 Ok(reply) => Said {
                     input,
-                    output: [step.say.clone(), reply]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join("\n"),
+                    output: reply.unwrap_or_default(),
                     failed: false,
                 },
                 Err(e) => Said {
