@@ -153,6 +153,13 @@ async fn play(browser: &Browser) -> Outcome {
     browser
         .expect_attr("node-A1", "data-role", "master")
         .await?;
+    // The lesson's timeline logs the promotion; the caption tells the latest event in words.
+    browser
+        .expect_text_containing("event-log", "promoted")
+        .await?;
+    browser
+        .expect_text_containing("lesson-narration", " s: ")
+        .await?;
     browser
         .expect_text_containing("all-met", "Well done")
         .await?;

@@ -238,6 +238,27 @@ messages! {
     ClusterSummary => "{} nodes: {} running, {} report cluster_state:ok. {} slots uncovered.", "{} nœuds : {} en marche, {} signalent cluster_state:ok. {} slots non couverts.";
     SelectFirst => "Select a node first (click it, or Tab to it and press Enter).",
         "Sélectionnez d'abord un nœud (cliquez dessus, ou Tab puis Entrée).";
+    // Narration of cluster events (the caption under the cluster view)
+    NarratePfail => "{} flags {} as PFAIL (fail?): no PONG within node_timeout.",
+        "{} marque {} PFAIL (fail?) : pas de PONG dans le délai node_timeout.";
+    NarrateFail => "{} marks {} as FAIL: {} of {} needed masters agree, and tells everyone.",
+        "{} marque {} FAIL : {} maîtres sur les {} nécessaires sont d'accord, et le dit à tous.";
+    NarrateFailCleared => "{} clears the FAIL flag of {} ({}).", "{} retire le drapeau FAIL de {} ({}).";
+    NarrateFailoverStart => "{} schedules an election in {} ms (rank {}) to replace its master.",
+        "{} prévoit une élection dans {} ms (rang {}) pour remplacer son maître.";
+    NarrateFailoverBlocked => "{} cannot fail over: {}.", "{} ne peut pas faire de failover : {}.";
+    NarrateVoteRequested => "{} asks the masters for votes (FAILOVER_AUTH_REQUEST, epoch {}).",
+        "{} demande leurs votes aux maîtres (FAILOVER_AUTH_REQUEST, epoch {}).";
+    NarrateVoteGranted => "{} votes for {} in epoch {}.", "{} vote pour {} à l'epoch {}.";
+    NarratePromoted => "{} wins the election and becomes a master in place of {} (configEpoch {}).",
+        "{} gagne l'élection et devient maître à la place de {} (configEpoch {}).";
+    NarrateRole => "{} is now a replica of {}.", "{} est maintenant une réplique de {}.";
+    NarrateClusterState => "{} reports cluster_state:{}.", "{} signale cluster_state:{}.";
+    NarrateElectionExpired => "{}'s election for epoch {} timed out without a majority.",
+        "L'élection de {} pour l'epoch {} a expiré sans majorité.";
+    NarrateEpochCollision => "{} and {} had the same configEpoch; {} moves to {}.",
+        "{} et {} avaient le même configEpoch ; {} passe à {}.";
+    NarrateReplicaMigrated => "{} migrates to orphaned master {}.", "{} migre vers le maître orphelin {}.";
     // Keyboard shortcuts
     KeyPlay => "play or pause", "lecture ou pause";
     KeyStep => "step to the next event (in a lesson: Forward)", "aller à l'évènement suivant (dans une leçon : Suivant)";

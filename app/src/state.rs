@@ -554,7 +554,7 @@ impl Model {
         self.dirty = false;
         let fresh = &sim.trace()[self.trace_seen.min(len)..];
         for event in fresh {
-            if let Some(sentence) = view_model::narrate(event, sim) {
+            if let Some(sentence) = view_model::narrate(event, sim, self.course.lang) {
                 self.narration = sentence;
             }
         }

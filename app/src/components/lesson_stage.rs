@@ -16,6 +16,8 @@ use crate::view_model;
 
 /// Event-log lines kept for the lesson's timeline.
 const LOG_LINES: usize = 300;
+/// How far back the caption looks for an event worth a sentence.
+const NARRATION_SCAN: usize = 5_000;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonStageProps {
@@ -64,6 +66,13 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
         }
     };
     let heal_refused = !p.lesson.meta.allows("heal");
+    // The latest event worth a sentence (PFAIL, FAIL, votes, promotion…).
+    let narration = sim
+        .trace()
+        .iter()
+        .rev()
+        .take(NARRATION_SCAN)
+        .find_map(|e| view_model::narrate(e, sim, lang));
     let hover = model.hover_slot.map(|slot| {
         let owner = picture.owner(slot);
         let keys = owner.map_or(0, |o| {
@@ -92,6 +101,9 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
             if show.nodes {
                 <ClusterView picture={picture.clone()} glyphs={Rc::new(view_model::queue_glyphs(sim, &picture))}
                     selected={selected} hops={Vec::<usize>::new()} reduced_motion={model.reduced_motion} />
+            }
+            if let Some(sentence) = narration {
+                <p class="caption" aria-live="polite" data-testid="lesson-narration">{ sentence }</p>
             }
             if show.actions {
                 <section class="panel lesson-actions" aria-labelledby="lesson-actions-title">

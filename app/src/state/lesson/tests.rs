@@ -401,3 +401,22 @@ fn a_running_lesson_advances_with_the_frames() {
     m.apply(Action::Step);
     assert!(!player(&m).playing);
 }
+
+/// The caption's sentences follow the language: A1's promotion, in French.
+#[test]
+fn cluster_events_are_narrated_in_the_chosen_language() {
+    let mut m = open("08-failover", Lang::Fr);
+    lesson(&mut m, LessonAction::Act("kill A".into()));
+    lesson(&mut m, LessonAction::Act("run 20s".into()));
+    let sim = player(&m).session().sim();
+    let said: Vec<String> = sim
+        .trace()
+        .iter()
+        .filter_map(|e| crate::view_model::narrate(e, sim, Lang::Fr))
+        .collect();
+    assert!(
+        said.iter().any(|s| s
+            .ends_with("A1 gagne l'élection et devient maître à la place de A (configEpoch 7).")),
+        "{said:#?}"
+    );
+}
