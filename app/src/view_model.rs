@@ -1239,14 +1239,14 @@ pub fn narrate(e: &TraceEvent, sim: &Sim, lang: Lang) -> Option<String> {
         ),
         Event::FailCleared { about, reason } => say(
             Msg::NarrateFailCleared,
-            &[who, &name(*about), &reason.to_string()],
+            &[who, &name(*about), reason.as_ref()],
         ),
         Event::FailoverStart { delay_ms, rank, .. } => say(
             Msg::NarrateFailoverStart,
             &[who, &delay_ms.to_string(), &rank.to_string()],
         ),
         Event::FailoverBlocked { reason } => {
-            say(Msg::NarrateFailoverBlocked, &[who, &reason.to_string()])
+            say(Msg::NarrateFailoverBlocked, &[who, reason.as_ref()])
         }
         Event::VoteRequested { epoch } => {
             say(Msg::NarrateVoteRequested, &[who, &epoch.to_string()])
