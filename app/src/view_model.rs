@@ -1237,17 +1237,14 @@ pub fn narrate(e: &TraceEvent, sim: &Sim, lang: Lang) -> Option<String> {
                 &needed.to_string(),
             ],
         ),
-        Event::FailCleared { about, reason } => say(
-            Msg::NarrateFailCleared,
-            &[who, &name(*about), reason.as_ref()],
-        ),
+        Event::FailCleared { about, reason } => {
+            say(Msg::NarrateFailCleared, &[who, &name(*about), reason])
+        }
         Event::FailoverStart { delay_ms, rank, .. } => say(
             Msg::NarrateFailoverStart,
             &[who, &delay_ms.to_string(), &rank.to_string()],
         ),
-        Event::FailoverBlocked { reason } => {
-            say(Msg::NarrateFailoverBlocked, &[who, reason.as_ref()])
-        }
+        Event::FailoverBlocked { reason } => say(Msg::NarrateFailoverBlocked, &[who, reason]),
         Event::VoteRequested { epoch } => {
             say(Msg::NarrateVoteRequested, &[who, &epoch.to_string()])
         }
