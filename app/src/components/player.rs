@@ -239,7 +239,12 @@ fn hints(p: &Player, lang: Lang, dispatch: &super::Dispatch) -> Html {
 }
 
 fn solution(p: &Player, lang: Lang, dispatch: &super::Dispatch) -> Html {
-    match p.solution {
+    // Back to a moment before the solution played: offer it again.
+    let view = match p.solution {
+        SolutionView::Shown if p.moment().solution.is_empty() => SolutionView::Hidden,
+        v => v,
+    };
+    match view {
         SolutionView::Hidden => html! {
             <div class="solution">
                 <button data-testid="solution-ask" onclick={send(dispatch, LessonAction::AskSolution)}>
