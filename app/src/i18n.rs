@@ -297,6 +297,7 @@ messages! {
         "Il n'y a pas de leçon « {} » dans ce cours ; affichage du bac à sable.";
     // Lessons: player
     LessonOf => "Lesson {} of {}", "Leçon {} sur {}";
+    LessonNav => "Lesson navigation", "Navigation dans la leçon";
     Back => "Back", "Retour";
     Forward => "Forward", "Suivant";
     Position => "Step {} of {}", "Étape {} sur {}";

@@ -67,13 +67,14 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                 <p class="lesson-no">{ fill(lang.t(Msg::LessonOf), &[&p.lesson.meta.order.to_string(), &COURSE.len().to_string()]) }</p>
                 <h2 id="lesson-title" data-testid="lesson-title">{ p.lesson.meta.title.clone() }</h2>
                 if !objectives.is_empty() {
-                    <p class={classes!("objective-count", (met == objectives.len()).then_some("all-met"))} data-testid="objective-count">
+                    <p class={classes!("objective-count", (met == objectives.len()).then_some("all-met"))} data-testid="objective-count"
+                        role="status">
                         { format!("{} {met}/{}", lang.t(Msg::Objectives), objectives.len()) }
                     </p>
                 }
-                { nav(p, total, lang, &dispatch) }
+                { nav(p, total, lang, &dispatch, false) }
             </header>
-            <article class="slide" data-testid="slide" aria-live="polite">
+            <article class="slide" data-testid="slide">
                 if !slide.title.is_empty() {
                     <h3 data-testid="slide-title">{ slide.title.clone() }</h3>
                 }
@@ -82,21 +83,30 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
             if p.done() && !objectives.is_empty() {
                 <p class="all-met" role="status" data-testid="all-met">{ lang.t(Msg::AllMet) }</p>
             }
-            { nav(p, total, lang, &dispatch) }
+            { nav(p, total, lang, &dispatch, true) }
         </section>
     }
 }
 
-fn nav(p: &Player, total: usize, lang: Lang, dispatch: &super::Dispatch) -> Html {
+/// Back, where we are, Forward. Drawn above the slide and again below it (`bottom`), where
+/// the reader's eye ends; only the top one announces the position.
+fn nav(p: &Player, total: usize, lang: Lang, dispatch: &super::Dispatch, bottom: bool) -> Html {
+    let id = |name: &str| {
+        if bottom {
+            format!("{name}-bottom")
+        } else {
+            name.to_string()
+        }
+    };
     html! {
-        <nav class="player-nav" aria-label={lang.t(Msg::Position).replace("{}", "").trim().to_string()}>
-            <button data-testid="lesson-back" disabled={!p.can_back()} title="←"
+        <nav class="player-nav" aria-label={lang.t(Msg::LessonNav)}>
+            <button data-testid={id("lesson-back")} disabled={!p.can_back()} title="←"
                 onclick={send(dispatch, LessonAction::Back)}>{ "← " }{ lang.t(Msg::Back) }</button>
-            <span class="position" data-testid="lesson-position">
+            <span class="position" data-testid={id("lesson-position")} aria-live={(!bottom).then_some("polite")}>
                 { fill(lang.t(Msg::Position), &[&(p.at + 1).to_string(), &total.to_string()]) }
             </span>
             <progress max={total.to_string()} value={(p.at + 1).to_string()} aria-hidden="true"></progress>
-            <button data-testid="lesson-forward" class="primary" disabled={!p.can_forward()} title="→"
+            <button data-testid={id("lesson-forward")} class="primary" disabled={!p.can_forward()} title="→"
                 onclick={send(dispatch, LessonAction::Forward)}>{ lang.t(Msg::Forward) }{ " →" }</button>
         </nav>
     }
@@ -196,7 +206,7 @@ fn objective(o: &ObjectiveRow, lang: Lang) -> Html {
     };
     html! {
         <div class={classes!("objective", class)} data-testid={format!("objective-{}", o.id)}
-            data-met={o.met.to_string()} role="status">
+            data-met={o.met.to_string()}>
             <p class="objective-status"><span aria-hidden="true">{ mark }{ " " }</span>
                 <strong>{ lang.t(Msg::Objective) }{ " · " }{ status }</strong></p>
             if let Some(why) = &o.why {
