@@ -194,6 +194,15 @@ async fn play(browser: &Browser) -> Outcome {
     browser
         .expect_attr("objective-promoted", "data-met", "true")
         .await?;
+    // Lesson 7 was left at its second step: the menu offers to continue there.
+    browser.click("lessons-button").await?;
+    browser.click("continue-lesson-7").await?;
+    browser
+        .expect_text("lesson-title", "Failure detection: PFAIL, reports, FAIL")
+        .await?;
+    browser
+        .expect_text_containing("lesson-position", "Step 2 of")
+        .await?;
     browser.expect_no_errors().await
 }
 

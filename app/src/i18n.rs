@@ -280,6 +280,7 @@ messages! {
     MarkDone => "done", "terminée";
     MarkStarted => "started", "commencée";
     MarkNew => "not started", "pas commencée";
+    Continue => "Continue at step {}", "Reprendre à l'étape {}";
     Export => "Export progress", "Exporter la progression";
     ExportHelp => "Copy this text or download the file; import it on another computer or browser.",
         "Copiez ce texte ou téléchargez le fichier ; importez-le sur un autre ordinateur ou navigateur.";

@@ -6,7 +6,7 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::use_dispatch;
-use crate::i18n::{use_lang, Msg};
+use crate::i18n::{fill, use_lang, Msg};
 use crate::state::lesson::{LessonAction, PickerRow};
 use crate::state::Action;
 
@@ -98,6 +98,12 @@ pub fn LessonPicker(props: &LessonPickerProps) -> Html {
                                 <span class="order">{ format!("{}.", r.order) }</span>
                                 <span class="title">{ r.title.clone() }</span>
                             </button>
+                            if r.mark == Some(false) && r.reached > 0 {
+                                <button class="continue" data-testid={format!("continue-lesson-{}", r.index + 1)}
+                                    onclick={lesson(LessonAction::Open { index: r.index, at: r.reached })}>
+                                    { fill(lang.t(Msg::Continue), &[&(r.reached + 1).to_string()]) }
+                                </button>
+                            }
                             if let Some(e) = &r.error {
                                 <p class="error">{ e.clone() }</p>
                             }

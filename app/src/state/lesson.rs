@@ -842,6 +842,7 @@ impl Course {
                         .lessons
                         .contains_key(&l.meta.id)
                         .then(|| self.progress.mark(&l.meta.id).done),
+                    reached: self.progress.mark(&l.meta.id).reached,
                     error: None,
                 },
                 Err(e) => PickerRow {
@@ -849,6 +850,7 @@ impl Course {
                     order: index as u32 + 1,
                     title: file.dir.to_string(),
                     mark: None,
+                    reached: 0,
                     error: Some(e),
                 },
             })
@@ -864,6 +866,8 @@ pub struct PickerRow {
     pub title: String,
     /// `None`: not started; `Some(false)`: started; `Some(true)`: done.
     pub mark: Option<bool>,
+    /// The furthest position reached, where "Continue" reopens it.
+    pub reached: usize,
     pub error: Option<String>,
 }
 

@@ -381,6 +381,10 @@ fn the_menu_leaves_the_playground_running_and_a_lesson_pauses_it() {
     assert!(rows.iter().all(|r| r.error.is_none()));
     assert_eq!(rows[0].mark, Some(false), "opened: started");
     assert_eq!(rows[1].mark, None);
+    // The furthest position is kept for "Continue", even after going back.
+    lesson(&mut m, LessonAction::Forward);
+    lesson(&mut m, LessonAction::Back);
+    assert_eq!(m.course.rows()[0].reached, 1);
 }
 
 /// Space runs the lesson's clock: frames advance its simulator by the real time that passed
