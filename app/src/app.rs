@@ -59,13 +59,14 @@ fn Playground() -> Html {
     let state = use_reducer(|| {
         let hash = location_hash();
         let wanted = lesson::parse_link(&hash);
+        let lang = stored_lang();
         let mut model = if wanted.is_some() {
             Model::new()
         } else {
-            Model::from_link(&hash)
+            Model::from_link(&hash, lang)
         };
         model.frame_clock = Some(crate::hooks::now_ms);
-        model.course.lang = stored_lang();
+        model.course.lang = lang;
         if let Some(text) = storage::load(storage::PROGRESS_KEY) {
             // A damaged stored copy is ignored rather than blocking the page.
             model.course.progress = Progress::from_json(&text).unwrap_or_default();

@@ -259,6 +259,11 @@ messages! {
     NarrateEpochCollision => "{} and {} had the same configEpoch; {} moves to {}.",
         "{} et {} avaient le même configEpoch ; {} passe à {}.";
     NarrateReplicaMigrated => "{} migrates to orphaned master {}.", "{} migre vers le maître orphelin {}.";
+    LinkOtherVersion => "This link was made by another version of the simulator: replaying it does not lead to the same moment. Showing the default scenario.",
+        "Ce lien a été fait par une autre version du simulateur : le rejouer ne mène pas au même instant. Affichage du scénario par défaut.";
+    LinkBad => "This link could not be opened: {}. Showing the default scenario.",
+        "Ce lien n'a pas pu être ouvert : {}. Affichage du scénario par défaut.";
+    OpenedShared => "Opened a shared run: {} at {}.", "Exécution partagée ouverte : {} à {}.";
     // Keyboard shortcuts
     KeyPlay => "play or pause", "lecture ou pause";
     KeyStep => "step to the next event (in a lesson: Forward)", "aller à l'évènement suivant (dans une leçon : Suivant)";

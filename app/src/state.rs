@@ -20,7 +20,7 @@ use clusterlab_core::sim::{Scenario, Status};
 use clusterlab_core::Time;
 use yew::Reducible;
 
-use crate::i18n::Lang;
+use crate::i18n::{fill, Lang, Msg};
 use crate::view_model::{self, Layout, LogLine, Picture};
 use console::{Console, ConsoleAction};
 use lesson::{Course, LessonAction};
@@ -206,8 +206,9 @@ impl Model {
     }
 
     /// The model a shared link describes, or the default one with a notice saying why the
-    /// link could not be used.
-    pub fn from_link(hash: &str) -> Model {
+    /// link could not be used (in `lang`).
+    pub fn from_link(hash: &str, lang: Lang) -> Model {
+        let t = |msg: Msg| lang.t(msg);
         match Shared::parse(hash) {
             Ok(None) => Model::new(),
             Ok(Some(shared)) => {
@@ -224,27 +225,22 @@ impl Model {
                         let landed = share::checksum(model.run.sim());
                         if shared.check.is_some_and(|k| k != landed) {
                             let mut fresh = Model::new();
-                            fresh.notice = Some(
-                                "This link was made by another version of the simulator: \
-                                 replaying it does not lead to the same moment. Showing the \
-                                 default scenario."
-                                    .into(),
-                            );
+                            fresh.notice = Some(t(Msg::LinkOtherVersion).into());
                             return fresh;
                         }
                         model.playing = false;
                         model.after_jump();
-                        model.narration = format!(
-                            "Opened a shared run: {} at {}.",
-                            model.preset,
-                            view_model::format_time(model.run.sim().now())
+                        model.narration = fill(
+                            t(Msg::OpenedShared),
+                            &[
+                                &model.preset.to_string(),
+                                &view_model::format_time(model.run.sim().now()),
+                            ],
                         );
                     }
                     Err(e) => {
                         let mut fresh = Model::new();
-                        fresh.notice = Some(format!(
-                            "This link could not be opened: {e}. Showing the default scenario."
-                        ));
+                        fresh.notice = Some(fill(t(Msg::LinkBad), &[&e.to_string()]));
                         return fresh;
                     }
                 }
@@ -252,9 +248,7 @@ impl Model {
             }
             Err(e) => {
                 let mut model = Model::new();
-                model.notice = Some(format!(
-                    "This link could not be opened: {e}. Showing the default scenario."
-                ));
+                model.notice = Some(fill(t(Msg::LinkBad), &[&e.to_string()]));
                 model
             }
         }
@@ -324,7 +318,7 @@ impl Model {
             }
             Action::OnSelected(fault) => {
                 let Some(i) = self.selected else {
-                    self.narration = self.course.lang.t(crate::i18n::Msg::SelectFirst).into();
+                    self.narration = self.course.lang.t(Msg::SelectFirst).into();
                     return true;
                 };
                 let action = match (fault, self.status(i)) {
