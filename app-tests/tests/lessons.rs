@@ -30,12 +30,13 @@ async fn language_and_progress_survive_reloads_and_export_import() {
     }
 }
 
-/// Reloads the page and waits until the new one is ready (the old one carried a marker).
+/// Reloads the page and waits until the new one is ready (the old one carried a marker). A
+/// debug build's wasm can take long to start on a loaded machine: up to a minute.
 async fn reload(browser: &Browser) -> Outcome {
     browser
         .eval("window.__old_page = true; location.reload(); return true;")
         .await?;
-    for _ in 0..400 {
+    for _ in 0..1200 {
         let ready = browser
             .eval("return !window.__old_page && !!document.querySelector('[data-ready]');")
             .await;
