@@ -29,6 +29,25 @@ fn send(dispatch: &super::Dispatch, action: LessonAction) -> Callback<MouseEvent
 pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
     let dispatch = use_dispatch();
     let lang = use_lang();
+    let solution_next = props
+        .state
+        .model()
+        .course
+        .player
+        .as_ref()
+        .is_some_and(|p| p.solution == SolutionView::Playing);
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(solution_next, move |&next| {
+            // Long enough for the browser to paint "Playing the solution…" first.
+            let later = next.then(|| {
+                gloo_timers::callback::Timeout::new(30, move || {
+                    dispatch.dispatch(Action::Lesson(LessonAction::PlaySolution))
+                })
+            });
+            move || drop(later)
+        });
+    }
     let model = props.state.model();
     let Some(p) = model.course.player.as_ref() else {
         return html! {};
@@ -265,13 +284,16 @@ fn solution(p: &Player, lang: Lang, dispatch: &super::Dispatch) -> Html {
         SolutionView::Confirming => html! {
             <div class="solution confirm" role="alertdialog" aria-labelledby="solution-q" data-testid="solution-confirm">
                 <p id="solution-q">{ lang.t(Msg::SolutionConfirm) }</p>
-                <button data-testid="solution-yes" class="primary" onclick={send(dispatch, LessonAction::PlaySolution)}>
+                <button data-testid="solution-yes" class="primary" onclick={send(dispatch, LessonAction::StartSolution)}>
                     { lang.t(Msg::SolutionYes) }
                 </button>
                 <button data-testid="solution-cancel" onclick={send(dispatch, LessonAction::CancelSolution)}>
                     { lang.t(Msg::Cancel) }
                 </button>
             </div>
+        },
+        SolutionView::Playing => html! {
+            <p class="solution playing" role="status" data-testid="solution-playing">{ lang.t(Msg::SolutionPlaying) }</p>
         },
         SolutionView::Shown => {
             let m = p.moment();

@@ -58,6 +58,9 @@ pub enum LessonAction {
     Hint,
     AskSolution,
     CancelSolution,
+    /// "Yes": shows that the solution is playing; the page then sends `PlaySolution` (a
+    /// long solution blocks the page for a moment, so the message is painted first).
+    StartSolution,
     PlaySolution,
     Answer {
         block: usize,
@@ -103,6 +106,8 @@ pub enum SolutionView {
     Hidden,
     /// "Are you sure?" is showing.
     Confirming,
+    /// Confirmed; the solution plays next.
+    Playing,
     Shown,
 }
 
@@ -788,6 +793,7 @@ impl Course {
                     }
                     LessonAction::AskSolution => p.solution = SolutionView::Confirming,
                     LessonAction::CancelSolution => p.solution = SolutionView::Hidden,
+                    LessonAction::StartSolution => p.solution = SolutionView::Playing,
                     LessonAction::PlaySolution => {
                         p.solution = SolutionView::Shown;
                         p.play_solution();
