@@ -1,5 +1,10 @@
 //! The lesson player driven through the reducer, natively, with the real course and simulator.
 
+use clusterlab_core::lesson::StepAction;
+use clusterlab_core::sim::Status;
+
+use super::player::*;
+use super::rules::*;
 use super::*;
 use crate::state::{Action, Model};
 
