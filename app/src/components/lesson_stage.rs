@@ -151,7 +151,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
             if show.timeline {
                 <Timeline all={Rc::new(view_model::log_lines(sim, LOG_LINES, true))}
                     notable={Rc::new(view_model::log_lines(sim, LOG_LINES, false))}
-                    start={0} end={sim.now().ms()} now={sim.now().ms()} />
+                    start={0} end={sim.now().ms()} now={sim.now().ms()} seekable={false} />
             }
         </section>
     }

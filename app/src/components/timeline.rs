@@ -23,6 +23,9 @@ pub struct TimelineProps {
     pub start: u64,
     pub end: u64,
     pub now: u64,
+    /// Whether the scrubber is shown: a lesson travels with Back and Forward instead.
+    #[prop_or(true)]
+    pub seekable: bool,
 }
 
 #[function_component]
@@ -56,16 +59,18 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     html! {
         <section class="timeline" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{ lang.t(Msg::Timeline) }</h2>
-            <label class="scrubber">
-                <span class="visually-hidden">{ lang.t(Msg::GoToTime) }</span>
-                <input type="range" data-testid="scrubber" min={props.start.to_string()} max={props.end.max(props.start + 1).to_string()}
-                    step="1" value={props.now.to_string()} onchange={on_seek}
-                    aria-valuetext={format_time(Time(props.now))} />
-                <span class="range-ends">
-                    <span>{ format_time(Time(props.start)) }</span>
-                    <span>{ format_time(Time(props.end)) }</span>
-                </span>
-            </label>
+            if props.seekable {
+                <label class="scrubber">
+                    <span class="visually-hidden">{ lang.t(Msg::GoToTime) }</span>
+                    <input type="range" data-testid="scrubber" min={props.start.to_string()} max={props.end.max(props.start + 1).to_string()}
+                        step="1" value={props.now.to_string()} onchange={on_seek}
+                        aria-valuetext={format_time(Time(props.now))} />
+                    <span class="range-ends">
+                        <span>{ format_time(Time(props.start)) }</span>
+                        <span>{ format_time(Time(props.end)) }</span>
+                    </span>
+                </label>
+            }
             <label class="check">
                 <input type="checkbox" checked={*quiet} onchange={on_quiet} />
                 <span>{ lang.t(Msg::HideRoutine) }</span>
