@@ -12,12 +12,14 @@
 #
 #   bash scripts/bench-node.sh [--requests 200000] [--keys 1000000] [--out FILE]
 #                              [--only single|cluster|memory] [--no-build]
+#                              [--node PATH]   # another clusterlab-node build (before/after)
 #   bash scripts/bench-node.sh --parse FILE   # parse a saved `redis-benchmark --csv` output
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 REQUESTS=200000
+NODE=""
 KEYS=1000000
 OUT=target/bench-node.txt
 ONLY=""
@@ -44,6 +46,7 @@ while (($#)); do
     --out) OUT=$2 && shift 2 ;;
     --only) ONLY=$2 && shift 2 ;;
     --no-build) BUILD=0 && shift ;;
+    --node) NODE=$2 && BUILD=0 && shift 2 ;;
     --parse)
         parse_csv "$2" || die "$2 is not redis-benchmark --csv output"
         exit 0
@@ -58,7 +61,7 @@ done
 if ((BUILD)); then
     cargo build --release -q -p clusterlab-core --bin clusterlab-node
 fi
-NODE="$ROOT/target/release/clusterlab-node"
+NODE=${NODE:-$ROOT/target/release/clusterlab-node}
 [[ -x $NODE ]] || die "$NODE is missing (run without --no-build)"
 
 WORK=$(mktemp -d /tmp/bench-node.XXXXXX)
@@ -141,21 +144,35 @@ own_all_slots() {
     wait_until 10 "cluster_state:ok on $1" state_ok "$1"
 }
 
+# Nanoseconds on a CPU so far of every thread of the given processes (schedstat's first field).
+cpu_ns() {
+    cat "${@/#//proc/}"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%.0f", t }'
+}
+
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 RESULTS="$WORK/results"
 : >"$RESULTS"
-# bench LABEL SYSTEM ARGS...: runs redis-benchmark, records "LABEL TEST SYSTEM rps p99".
+# bench LABEL SYSTEM "PIDS" ARGS...: runs redis-benchmark once per command (so the servers' CPU
+# time is known per command), records "LABEL TEST SYSTEM rps p99 cpu_us_per_op". CPU time per
+# operation is the steadier number on a loaded machine: other processes lower ops/s, not it.
 bench() {
-    local label=$1 system=$2
-    shift 2
+    local label=$1 system=$2 pids=$3 test rps p99 t0 t1 cpu
+    shift 3
     local csv="$WORK/last.csv"
-    redis-benchmark -h 127.0.0.1 "$@" -t set,get -n "$REQUESTS" --csv >"$csv" 2>"$WORK/rb.err" ||
-        die "redis-benchmark $* failed: $(cat "$WORK/rb.err")"
-    parse_csv "$csv" | while read -r test rps p99; do
-        echo "$label $test $system $rps $p99" >>"$RESULTS"
+    for test in set get; do
+        # shellcheck disable=SC2086 # PIDS is a list
+        t0=$(cpu_ns $pids)
+        redis-benchmark -h 127.0.0.1 "$@" -t $test -n "$REQUESTS" --csv >"$csv" 2>"$WORK/rb.err" ||
+            die "redis-benchmark $* failed: $(cat "$WORK/rb.err")"
+        # shellcheck disable=SC2086
+        t1=$(cpu_ns $pids)
+        cpu=$(awk -v t=$((t1 - t0)) -v n="$REQUESTS" 'BEGIN { printf "%.2f", t / 1000 / n }')
+        read -r test rps p99 < <(parse_csv "$csv")
+        echo "$label $test $system $rps $p99 $cpu" >>"$RESULTS"
+        printf '  %-14s %-4s %-10s %10s ops/s  p99 %6s ms  cpu %5s us/op\n' "$label" "$test" \
+            "$system" "$rps" "$p99" "$cpu"
     done
-    printf '  %-22s %-10s %s\n' "$label" "$system" "$(parse_csv "$csv" | paste -sd ' ')"
 }
 
 run_single() {
@@ -168,8 +185,9 @@ run_single() {
     own_all_slots $((base + 1))
     # Alternating the two keeps a passing load on the box from favouring one side.
     for pipeline in 1 16; do
-        bench "single-P$pipeline" redis -p "$base" -P $pipeline
-        bench "single-P$pipeline" clusterlab -p $((base + 1)) -P $pipeline
+        bench "single-P$pipeline" redis "${PID_OF[$base]}" -p "$base" -P $pipeline
+        bench "single-P$pipeline" clusterlab "${PID_OF[$((base + 1))]}" -p $((base + 1)) \
+            -P $pipeline
     done
 }
 
@@ -187,9 +205,12 @@ run_cluster() {
     "$NODE" cluster up --masters 3 --replicas 0 --base-port "$cbase" \
         --dir "$WORK/clusterlab-cluster" >"$WORK/up.log" 2>&1 ||
         die "clusterlab-node cluster up failed: $(cat "$WORK/up.log")"
+    local rpids cpids
+    rpids="${PID_OF[$rbase]} ${PID_OF[$((rbase + 1))]} ${PID_OF[$((rbase + 2))]}"
+    cpids=$(cat "$WORK"/clusterlab-cluster/*/pid | paste -sd ' ')
     for pipeline in 1 16; do
-        bench "3masters-P$pipeline" redis --cluster -p "$rbase" -P $pipeline
-        bench "3masters-P$pipeline" clusterlab --cluster -p "$cbase" -P $pipeline
+        bench "3masters-P$pipeline" redis "$rpids" --cluster -p "$rbase" -P $pipeline
+        bench "3masters-P$pipeline" clusterlab "$cpids" --cluster -p "$cbase" -P $pipeline
     done
 }
 
@@ -245,14 +266,16 @@ report() {
         "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "redis-benchmark -n $REQUESTS -c 50 --csv; ops/s ratio = clusterlab / redis (goal >= 1.0)"
     if [[ -s $RESULTS ]]; then
-        printf '\n%-16s %-4s %12s %12s %7s %9s %9s\n' setup cmd "redis ops/s" "clab ops/s" ratio \
-            "redis p99" "clab p99"
-        awk '{ printf "%-16s %-4s %12.0f %12.0f %7.2f %7.3fms %7.3fms\n", $1, $2, $3, $4,
-                ($3 > 0 ? $4 / $3 : 0), $5, $6 }' <(
-            # Rows are "SETUP TEST SYSTEM rps p99"; redis's row comes first for each pair.
-            awk '$3 == "redis" { r[$1 " " $2] = $4 " " $5 }
+        printf '\n%-13s %-4s %11s %11s %6s %9s %9s %10s %9s %6s\n' setup cmd "redis ops/s" \
+            "clab ops/s" ratio "redis p99" "clab p99" "redis cpu" "clab cpu" ratio
+        awk '{ printf "%-13s %-4s %11.0f %11.0f %6.2f %7.3fms %7.3fms %6.2fus/op %5.2fus/op %6.2f\n",
+                $1, $2, $3, $4, ($3 > 0 ? $4 / $3 : 0), $5, $6, $7, $8, ($8 > 0 ? $7 / $8 : 0) }' <(
+            # Rows are "SETUP TEST SYSTEM rps p99 cpu"; redis's row comes first for each pair.
+            awk '$3 == "redis" { r[$1 " " $2] = $4 " " $5 " " $6 }
                  $3 == "clusterlab" { split(r[$1 " " $2], x, " ")
-                     print $1, $2, x[1], $4, x[2], $5 }' "$RESULTS")
+                     print $1, $2, x[1], $4, x[2], $5, x[3], $6 }' "$RESULTS")
+        echo "(cpu = server CPU time per request, all its processes; its ratio is redis/clusterlab," \
+            "so >= 1.0 means as cheap)"
     fi
     if [[ -s $MEMORY ]]; then
         printf '\nmemory for %d keys      RSS growth   bytes/key   used_memory\n' "$KEYS"

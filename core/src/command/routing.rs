@@ -45,7 +45,7 @@ pub fn check(
     }
     let first_slot = key_slot(keys[0]);
     let route = node.slot_route(first_slot);
-    let Some(owner) = route.owner.clone() else {
+    let Some(owner) = route.owner else {
         return Err(Value::err(DOWN_UNBOUND));
     };
     if keys[1..].iter().any(|k| key_slot(k) != first_slot) {
