@@ -207,7 +207,7 @@ run_cluster() {
         die "clusterlab-node cluster up failed: $(cat "$WORK/up.log")"
     local rpids cpids
     rpids="${PID_OF[$rbase]} ${PID_OF[$((rbase + 1))]} ${PID_OF[$((rbase + 2))]}"
-    cpids=$(cat "$WORK"/clusterlab-cluster/*/pid | paste -sd ' ')
+    cpids=$(for f in "$WORK"/clusterlab-cluster/*/pid; do echo "$(<"$f")"; done | paste -sd ' ')
     for pipeline in 1 16; do
         bench "3masters-P$pipeline" redis "$rpids" --cluster -p "$rbase" -P $pipeline
         bench "3masters-P$pipeline" clusterlab "$cpids" --cluster -p "$cbase" -P $pipeline
