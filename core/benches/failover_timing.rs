@@ -570,15 +570,8 @@ fn run_sim(timeout: u64, seed: u64, signal: Signal) -> Timing {
         }
     }
     // Survivors that never left `ok` have no event after the promotion.
-    if t.promoted.is_some() {
-        t.state_ok = Some(
-            state_ok
-                .values()
-                .copied()
-                .max()
-                .unwrap_or(0)
-                .max(t.promoted.unwrap()),
-        );
+    if let Some(promoted) = t.promoted {
+        t.state_ok = Some(state_ok.values().copied().max().unwrap_or(0).max(promoted));
     }
     t
 }

@@ -143,7 +143,10 @@ impl Node {
         };
         let mine = owner.is_some_and(|p| p.id == self.myself);
         SlotRoute {
-            owner: owner.and_then(|p| addr(p.id)),
+            owner: owner.map(|p| RouteAddr {
+                ip: p.ip,
+                port: p.port,
+            }),
             mine,
             migrating_to: self
                 .migrating

@@ -100,6 +100,7 @@ async fn serve(id: ClientId, stream: TcpStream, owner: Shared) {
 /// connection must close: QUIT, or a protocol error (replied to first).
 fn run_requests(id: ClientId, owner: &Shared, buf: &mut Vec<u8>, out: &mut Vec<u8>) -> bool {
     let mut owner = owner.borrow_mut();
+    let now = owner.now();
     let mut start = 0;
     let mut close = false;
     loop {
@@ -110,7 +111,7 @@ fn run_requests(id: ClientId, owner: &Shared, buf: &mut Vec<u8>, out: &mut Vec<u
         match parse_request(&buf[start..], limits) {
             Ok(Some(req)) => {
                 start += req.consumed;
-                if !req.args.is_empty() && owner.client_command(id, req.args, out) {
+                if !req.args.is_empty() && owner.client_command(now, id, req.args, out) {
                     close = true;
                     break;
                 }

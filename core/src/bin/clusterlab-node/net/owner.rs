@@ -281,16 +281,27 @@ impl Owner {
         self.node.client_authenticated(id)
     }
 
+    /// The node's clock, read once for all the commands of one read (as
+    /// Redis caches the time once per event loop iteration).
+    pub fn now(&self) -> Time {
+        self.clock.now()
+    }
+
     /// Runs one of the client's commands; its replies are collected by
     /// [`client_replies`](Self::client_replies). True for QUIT, which Redis
     /// answers itself before closing the connection.
-    pub fn client_command(&mut self, id: ClientId, args: Vec<Vec<u8>>, out: &mut Vec<u8>) -> bool {
+    pub fn client_command(
+        &mut self,
+        now: Time,
+        id: ClientId,
+        args: Vec<Vec<u8>>,
+        out: &mut Vec<u8>,
+    ) -> bool {
         if args[0].eq_ignore_ascii_case(b"quit") {
             self.client_replies(id, out);
             out.extend_from_slice(b"+OK\r\n");
             return true;
         }
-        let now = self.clock.now();
         self.node.handle(now, Input::Command { client: id, args });
         false
     }
