@@ -146,7 +146,10 @@ own_all_slots() {
 
 # Nanoseconds on a CPU so far of every thread of the given processes (schedstat's first field).
 cpu_ns() {
-    cat "${@/#//proc/}"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%.0f", t }'
+    local pid
+    for pid in "$@"; do
+        cat /proc/"$pid"/task/*/schedstat
+    done | awk '{ t += $1 } END { printf "%.0f", t }'
 }
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
