@@ -136,7 +136,7 @@ impl Node {
         self.repl_cron(now);
         self.manual_failover_check_timeout(now);
         self.run_postponed(now);
-        self.keyspace.expire_some(now, 20);
+        self.keyspace.active_expire_cycle(now, &mut self.rng);
         if self.is_replica() {
             self.handle_manual_failover(now);
             self.handle_replica_failover(now);

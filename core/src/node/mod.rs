@@ -33,7 +33,7 @@ mod table;
 pub mod view;
 
 pub use admin::AdminReply;
-pub use clients::SlotRoute;
+pub use clients::{RouteAddr, SlotRoute};
 pub use io::{Admin, AdminError, ClientId, ConnId, FailoverMode, Input, Link, Output, ReplFrame};
 pub use migrate::MigratePlan;
 pub use nodes_conf::NodesConfError;
