@@ -110,6 +110,9 @@ pub struct Node {
     pubsub: pubsub::Channels,
     stats_sent: [u64; 11],
     stats_received: [u64; 11],
+    /// Emptied gossip sections of processed messages, reused by the next
+    /// PINGs and PONGs this node builds (see [`gossip::GossipBuffers`]).
+    gossip_buffers: gossip::GossipBuffers,
 }
 
 /// Deferred work run after each input (`clusterBeforeSleep`).
@@ -174,6 +177,7 @@ impl Node {
             pubsub: pubsub::Channels::default(),
             stats_sent: [0; 11],
             stats_received: [0; 11],
+            gossip_buffers: gossip::GossipBuffers::default(),
         };
         node.add_peer(me);
         node

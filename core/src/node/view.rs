@@ -154,6 +154,7 @@ impl super::Node {
                 .myslots_cache
                 .as_ref()
                 .map_or(0, |_| size_of::<SlotSet>())
+            + self.gossip_buffers.bytes()
     }
 }
 
