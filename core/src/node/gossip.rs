@@ -166,7 +166,7 @@ impl Node {
             return;
         }
         let validity = self.cfg.fail_report_validity();
-        let Some(p) = self.peer_at_mut(idx) else {
+        let Some(p) = self.peer_at_mut_fresher(idx) else {
             return;
         };
         if p.ping_sent.is_some()
@@ -190,10 +190,11 @@ impl Node {
         }
         // Parse the IP only for a node we think is down: that is rare, and
         // parsing every entry's IP showed in profiles.
-        let Some(p) = self.peer_at_mut(idx).filter(|p| p.failing()) else {
+        if !self.peer_at(idx).is_some_and(|p| p.failing()) {
             return;
-        };
+        }
         let Some(ip) = gossip_ip(g) else { return };
+        let p = self.peer_at_mut(idx).expect("present");
         if p.ip != Some(ip) || p.port != g.port || p.cport != g.cport {
             p.ip = Some(ip);
             p.port = g.port;

@@ -15,6 +15,7 @@
 mod admin;
 mod clients;
 mod cron;
+mod cron_due;
 mod epochs;
 mod failover;
 mod failure;
@@ -113,6 +114,8 @@ pub struct Node {
     /// Emptied gossip sections of processed messages, reused by the next
     /// PINGs and PONGs this node builds (see [`gossip::GossipBuffers`]).
     gossip_buffers: gossip::GossipBuffers,
+    /// When cron next needs to look at each node of the table.
+    cron_due: cron_due::CronDue,
 }
 
 /// Deferred work run after each input (`clusterBeforeSleep`).
@@ -178,6 +181,7 @@ impl Node {
             stats_sent: [0; 11],
             stats_received: [0; 11],
             gossip_buffers: gossip::GossipBuffers::default(),
+            cron_due: cron_due::CronDue::default(),
         };
         node.add_peer(me);
         node
@@ -224,6 +228,7 @@ impl Node {
         node.stats_sent = [0; 11];
         node.stats_received = [0; 11];
         node.myslots_cache = None;
+        node.cron_due.touch_all();
         node
     }
 
@@ -333,7 +338,9 @@ impl Node {
             .map(|p| p.id)
     }
 
+    /// The configuration, to change (cron's plans depend on its timeouts).
     pub(crate) fn config_mut(&mut self) -> &mut Config {
+        self.cron_due.touch_all();
         &mut self.cfg
     }
 

@@ -155,6 +155,7 @@ impl super::Node {
                 .as_ref()
                 .map_or(0, |_| size_of::<SlotSet>())
             + self.gossip_buffers.bytes()
+            + self.cron_due.bytes()
     }
 }
 
