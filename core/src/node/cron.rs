@@ -7,6 +7,7 @@ use crate::flags::NodeFlags;
 use crate::id::NodeId;
 use crate::msg::MsgType;
 use crate::time::Time;
+use std::net::SocketAddr;
 
 impl Node {
     pub(super) fn cron(&mut self, now: Time) {
@@ -243,14 +244,34 @@ impl Node {
         (orphaned_masters, max_replicas, this_replicas)
     }
 
-    /// Creates the outbound link and greets the node: MEET if we were asked to
-    /// meet it, else PING (keeping an outstanding ping time, as Redis does).
+    /// Creates the outbound link (`clusterNodeCronHandleReconnect`). The
+    /// connect is asynchronous (a non-blocking connect on Linux answers
+    /// EINPROGRESS even when nobody listens), and the greeting waits for it
+    /// ([`link_up`](Self::link_up)); a refused connect frees the link and
+    /// the next cron tries again, so reconnecting to a dead node sends no
+    /// message. Until the answer the link counts as there: the rest of this
+    /// cron may ping on it, which is how a node with no outstanding PING to
+    /// a dead peer starts the failure-detection clock.
     fn connect(&mut self, now: Time, id: NodeId) {
         let Some(p) = self.peer_mut(id) else { return };
-        if p.bus_addr().is_none() {
+        let Some(addr) = p.bus_addr() else { return };
+        p.link = Some(now);
+        self.connecting.retain(|(a, _)| *a != addr);
+        self.connecting.push((addr, id));
+        self.out.push_back(super::Output::Connect { to: addr });
+    }
+
+    /// `clusterLinkConnectHandler`: the link is up, greet the node: MEET if
+    /// we were asked to meet it, else PING (keeping an outstanding ping
+    /// time, as Redis does).
+    pub(super) fn link_up(&mut self, now: Time, addr: SocketAddr) {
+        let Some(id) = self.link_node(addr) else {
+            return;
+        };
+        let Some(p) = self.peer(id) else { return };
+        if p.link.is_none() {
             return;
         }
-        p.link = Some(now);
         let old_ping = p.ping_sent;
         let kind = if p.has(NodeFlags::MEET) {
             MsgType::Meet
@@ -264,6 +285,18 @@ impl Node {
             }
             p.flags.clear(NodeFlags::MEET);
         }
+    }
+
+    /// The node our outbound link to `addr` belongs to: one being connected
+    /// if any (without walking the table), else the one at that address.
+    pub(super) fn link_node(&mut self, addr: SocketAddr) -> Option<NodeId> {
+        if let Some(pos) = self.connecting.iter().position(|(a, _)| *a == addr) {
+            let (_, id) = self.connecting.swap_remove(pos);
+            if self.peer(id).is_some_and(|p| p.bus_addr() == Some(addr)) {
+                return Some(id);
+            }
+        }
+        self.peer_by_addr(addr)
     }
 }
 

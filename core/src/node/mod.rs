@@ -116,6 +116,9 @@ pub struct Node {
     gossip_buffers: gossip::GossipBuffers,
     /// When cron next needs to look at each node of the table.
     cron_due: cron_due::CronDue,
+    /// Outbound links being connected, by bus address: the answer names
+    /// only the address, and finding a node by address walks the table.
+    connecting: Vec<(SocketAddr, NodeId)>,
 }
 
 /// Deferred work run after each input (`clusterBeforeSleep`).
@@ -182,6 +185,7 @@ impl Node {
             stats_received: [0; 11],
             gossip_buffers: gossip::GossipBuffers::default(),
             cron_due: cron_due::CronDue::default(),
+            connecting: Vec::new(),
         };
         node.add_peer(me);
         node
@@ -229,6 +233,7 @@ impl Node {
         node.stats_received = [0; 11];
         node.myslots_cache = None;
         node.cron_due.touch_all();
+        node.connecting.clear();
         node
     }
 
@@ -257,12 +262,13 @@ impl Node {
             Input::Command { client, args } => self.process_command(now, client, args),
             Input::ClientClosed(client) => self.client_closed(client),
             Input::LinkClosed { addr } => {
-                if let Some(id) = self.peer_by_addr(addr) {
+                if let Some(id) = self.link_node(addr) {
                     if let Some(p) = self.peer_mut(id) {
                         p.link = None;
                     }
                 }
             }
+            Input::LinkUp { addr } => self.link_up(now, addr),
             Input::Response { conn, value } => self.migrate_response(now, conn, value),
         }
         self.before_sleep(now);
