@@ -15,12 +15,14 @@
 //! SIM_BENCH_NODES=6,100 cargo bench -p clusterlab-core --bench simulate
 //! ```
 //!
-//! At 1000 nodes expect tens of minutes and a peak of about 12 GB: forming
-//! takes minutes of simulated time (every node must hear each replica's own
-//! header before the scenario calls the cluster formed), and at one simulated
-//! instant about a million PINGs of a hundred gossip entries are in flight
-//! (every node's cron fires on the same millisecond and greets the hundreds
-//! of nodes it just learned of).
+//! At 1000 nodes expect about 7 minutes of CPU to form the cluster, one more
+//! for the 60 s run, and a peak of about 14 GB (measured on the 2-core dev
+//! machine; wall time is several times that when the machine is busy):
+//! forming takes five simulated minutes (every node must hear each
+//! replica's own header before the scenario calls the cluster formed), and
+//! at one simulated instant about a million PINGs of a hundred gossip
+//! entries are in flight (every node's cron fires on the same millisecond
+//! and greets the hundreds of nodes it just learned of).
 //!
 //! Sizes are `masters × 2` nodes (one replica each). `SIM_BENCH_NODES` (or the
 //! arguments, `small` meaning 6) picks them; `SIM_BENCH_REPEAT` sets how many
@@ -283,9 +285,9 @@ fn print_table(rows: &[Row]) {
     for r in rows {
         let simulated = RUN_MS as f64 / 1000.0;
         let speedup = simulated / r.run_wall.as_secs_f64();
-        let cpu_speedup = r
-            .run_cpu
-            .map_or("n/a".into(), |c| format!("{:.1}×", simulated / c.as_secs_f64()));
+        let cpu_speedup = r.run_cpu.map_or("n/a".into(), |c| {
+            format!("{:.1}×", simulated / c.as_secs_f64())
+        });
         println!(
             "| {} | {:.3} s ({}; {:.1} s) | {:.3} s ({}) | {:.1}× ({}) | {} | {:.1} | {:.1} KB | {} | {} ({:.0}) | {} | {:016x} |",
             r.nodes,

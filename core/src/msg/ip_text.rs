@@ -113,7 +113,9 @@ mod tests {
                 assert_eq!(IpText::from_ip(ip).parse(), Some(ip));
             }
         }
-        let v6: IpAddr = "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff".parse().expect("valid");
+        let v6: IpAddr = "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"
+            .parse()
+            .expect("valid");
         assert_eq!(IpText::from_ip(v6).as_str(), v6.to_string());
     }
 

@@ -263,7 +263,12 @@ impl Owner {
                 msg,
             },
             Arrival::OutboundConnected { addr, generation } => {
-                if !self.outbound.get(&addr).is_some_and(|(g, _)| *g == generation) {
+                // A link replaced since: its connect is no news.
+                if self
+                    .outbound
+                    .get(&addr)
+                    .is_none_or(|(g, _)| *g != generation)
+                {
                     return;
                 }
                 Input::LinkUp { addr }
