@@ -61,6 +61,11 @@ pub enum Arrival {
         addr: SocketAddr,
         msg: Box<Message>,
     },
+    /// Our outbound link `generation` to `addr` is connected.
+    OutboundConnected {
+        addr: SocketAddr,
+        generation: u64,
+    },
     /// Our outbound link `generation` to `addr` failed or closed.
     OutboundClosed {
         addr: SocketAddr,

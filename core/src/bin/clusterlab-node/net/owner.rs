@@ -251,6 +251,17 @@ impl Owner {
                 link: Link::Reply,
                 msg,
             },
+            Arrival::OutboundConnected { addr, generation } => {
+                // A link replaced since: its connect is no news.
+                if self
+                    .outbound
+                    .get(&addr)
+                    .is_none_or(|(g, _)| *g != generation)
+                {
+                    return;
+                }
+                Input::LinkUp { addr }
+            }
             Arrival::OutboundClosed { addr, generation } => {
                 match self.outbound.get(&addr) {
                     Some((g, _)) if *g == generation => {
@@ -342,6 +353,7 @@ impl Owner {
     fn drain(&mut self, mut direct: Option<(ClientId, &mut Vec<u8>)>) {
         while let Some(out) = self.node.poll_output() {
             match out {
+                Output::Connect { to } => self.connect(to),
                 Output::Send { to, link, msg } => {
                     let bytes = msg.encode();
                     match link {
@@ -389,6 +401,22 @@ impl Owner {
             }
         }
         self.tracer.flush();
+    }
+
+    /// Opens our outbound link to `addr` for the node, which greets the peer
+    /// once it is up. A link already there (the replication stream opens
+    /// one too) is reported up as it is.
+    fn connect(&mut self, addr: SocketAddr) {
+        if let Some((generation, _)) = self.outbound.get(&addr) {
+            let generation = *generation;
+            let _ = self
+                .inbox
+                .send(Arrival::OutboundConnected { addr, generation });
+            return;
+        }
+        self.generation += 1;
+        let w = links::open_bus_link(addr, self.generation, self.inbox.clone());
+        self.outbound.insert(addr, (self.generation, w));
     }
 
     /// Writes on our outbound link to `addr`, opening it if needed.
