@@ -148,6 +148,48 @@ impl Drop for NodeProc {
     }
 }
 
+/// A real redis-server in cluster mode; killed on drop.
+pub struct RealRedis {
+    pub port: u16,
+    dir: PathBuf,
+    child: Child,
+}
+
+impl RealRedis {
+    pub fn start(timeout_ms: u64) -> RealRedis {
+        let port = free_port();
+        let dir =
+            std::env::temp_dir().join(format!("clusterlab-real-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--cluster-enabled", "yes"])
+            .args(["--cluster-node-timeout", &timeout_ms.to_string()])
+            .args(["--save", "", "--appendonly", "no", "--dir"])
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server is needed for mixed clusters: apt-get install redis-server");
+        wait_for(Duration::from_secs(10), "redis-server to listen", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        RealRedis { port, dir, child }
+    }
+
+    pub fn cli(&self, args: &[&str]) -> String {
+        let mut all = vec!["-p".to_string(), self.port.to_string()];
+        all.extend(args.iter().map(|s| s.to_string()));
+        redis_cli(&all, Duration::from_secs(10))
+    }
+}
+
+impl Drop for RealRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// Fails with a clear message when the real tools are missing.
 pub fn require_redis_tools() {
     let ok = Command::new("redis-cli")
