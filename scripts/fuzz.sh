@@ -25,6 +25,7 @@ for t in "${targets[@]}"; do
     extra=()
     case $t in
     bus_decode) seeds=("$ROOT/core/tests/captures") extra=(-max_len=8192) ;;
+    resp_decode) extra=(-dict=resp.dict) ;;
     command) extra=(-dict=command.dict) ;;
     esac
     mkdir -p "corpus/$t"
