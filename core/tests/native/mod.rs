@@ -16,6 +16,7 @@ pub struct NodeProc {
     pub dir: PathBuf,
     child: Option<Child>,
     timeout_ms: u64,
+    extra: Vec<String>,
 }
 
 static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
@@ -58,6 +59,11 @@ pub fn free_port_block(n: u16) -> u16 {
 impl NodeProc {
     /// Starts a node with `--cluster-node-timeout timeout_ms` in a fresh directory.
     pub fn start(timeout_ms: u64) -> NodeProc {
+        NodeProc::start_with(timeout_ms, &[])
+    }
+
+    /// Starts a node with extra `--setting value` flags.
+    pub fn start_with(timeout_ms: u64, extra: &[&str]) -> NodeProc {
         let port = free_port();
         let dir =
             std::env::temp_dir().join(format!("clusterlab-test-{}-{port}", std::process::id()));
@@ -68,6 +74,7 @@ impl NodeProc {
             dir,
             child: None,
             timeout_ms,
+            extra: extra.iter().map(|s| s.to_string()).collect(),
         };
         node.spawn();
         node
@@ -83,6 +90,7 @@ impl NodeProc {
             .arg(&self.dir)
             .arg("--trace")
             .arg(self.dir.join("trace.jsonl"))
+            .args(&self.extra)
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -157,6 +165,11 @@ pub struct RealRedis {
 
 impl RealRedis {
     pub fn start(timeout_ms: u64) -> RealRedis {
+        RealRedis::start_with(timeout_ms, &[])
+    }
+
+    /// Starts redis-server with extra `--setting value` flags.
+    pub fn start_with(timeout_ms: u64, extra: &[&str]) -> RealRedis {
         let port = free_port();
         let dir =
             std::env::temp_dir().join(format!("clusterlab-real-{}-{port}", std::process::id()));
@@ -166,6 +179,7 @@ impl RealRedis {
             .args(["--cluster-node-timeout", &timeout_ms.to_string()])
             .args(["--save", "", "--appendonly", "no", "--dir"])
             .arg(&dir)
+            .args(extra)
             .stdout(Stdio::null())
             .spawn()
             .expect("redis-server is needed for mixed clusters: apt-get install redis-server");

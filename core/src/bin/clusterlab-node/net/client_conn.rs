@@ -20,6 +20,10 @@ pub struct Policy {
     pub requires_auth: bool,
     /// Protected mode: only loopback clients may connect.
     pub protected: bool,
+    /// `proto-max-bulk-len`.
+    pub max_bulk_len: u64,
+    /// `client-query-buffer-limit`.
+    pub query_buffer_limit: usize,
 }
 
 /// Accepts clients forever, numbering them from 1 (`CLIENT ID`).
@@ -40,18 +44,23 @@ pub async fn accept(listener: TcpListener, inbox: UnboundedSender<Arrival>, poli
         let id = ClientId(next);
         next += 1;
         let authenticated = Arc::new(AtomicBool::new(!policy.requires_auth));
-        tokio::spawn(serve(id, stream, inbox.clone(), authenticated));
+        tokio::spawn(serve(id, stream, inbox.clone(), authenticated, policy));
     }
 }
 
-/// Reads one client's requests until it leaves or breaks the protocol.
+/// Reads one client's requests until it leaves, breaks the protocol, or
+/// sends more than `client-query-buffer-limit` without completing a request.
 /// `authenticated` (kept up to date by the owner) picks the parser's limits.
 async fn serve(
     id: ClientId,
     stream: TcpStream,
     inbox: UnboundedSender<Arrival>,
     authenticated: Arc<AtomicBool>,
+    policy: Policy,
 ) {
+    let peer = stream
+        .peer_addr()
+        .map_or_else(|_| "?".to_string(), |a| a.to_string());
     let (mut read, write) = stream.into_split();
     let writer = links::spawn_writer(write);
     let opened = Arrival::ClientOpened {
@@ -75,7 +84,7 @@ async fn serve(
         loop {
             let limits = Limits {
                 unauthenticated: !authenticated.load(Ordering::Relaxed),
-                ..Limits::default()
+                max_bulk_len: policy.max_bulk_len,
             };
             match parse_request(&buf[start..], limits) {
                 Ok(Some(req)) => {
@@ -100,6 +109,21 @@ async fn serve(
         }
         buf.drain(..start);
         start = 0;
+        // Redis checks its query buffer after each read, closes the client
+        // without a reply and logs it. Here the buffer holds the whole
+        // pending request, where Redis's holds its current argument.
+        if buf.len() > policy.query_buffer_limit {
+            let head = String::from_utf8_lossy(&buf[..buf.len().min(64)])
+                .escape_debug()
+                .to_string();
+            eprintln!(
+                "clusterlab-node: Closing client that reached max query buffer length: \
+                 id={} addr={peer} qbuf={} (qbuf initial bytes: \"{head}\")",
+                id.0,
+                buf.len()
+            );
+            break;
+        }
     }
     let _ = inbox.send(Arrival::ClientClosed(id));
 }

@@ -50,6 +50,9 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         requires_auth: settings.cluster.requirepass.is_some(),
         // Redis's protected mode: bound beyond loopback without a password.
         protected: settings.cluster.requirepass.is_none() && !settings.bind.is_loopback(),
+        max_bulk_len: settings.proto_max_bulk_len,
+        query_buffer_limit: usize::try_from(settings.client_query_buffer_limit)
+            .unwrap_or(usize::MAX),
     };
     tokio::spawn(client_conn::accept(clients, inbox.clone(), policy));
     tokio::spawn(bus::accept(bus_listener, inbox.clone()));
@@ -215,7 +218,9 @@ impl Owner {
             Arrival::Commands { id, batch } => {
                 for args in batch {
                     if args[0].eq_ignore_ascii_case(b"quit") {
-                        // Redis answers QUIT itself and closes after the reply.
+                        // Redis answers QUIT itself and closes after the reply,
+                        // which comes after the replies to what preceded it.
+                        self.drain();
                         self.write_client(id, Write::Bytes(b"+OK\r\n".to_vec()));
                         self.write_client(id, Write::Close);
                         break;
@@ -228,6 +233,8 @@ impl Owner {
                 return;
             }
             Arrival::ProtocolError { id, text } => {
+                // The requests before the bad one were answered first.
+                self.drain();
                 let reply = Value::err(format!("ERR {text}"));
                 let proto = self.node.client_protocol(id);
                 self.write_client(id, Write::Bytes(reply.to_bytes(proto)));
