@@ -8,7 +8,8 @@ cd "$ROOT"
 source scripts/tools.sh
 
 # Cheap and likely-to-fail checks first. To add a check, write step_NAME and list NAME here.
-STEPS=(fmt fetch bench_parse clippy wasm_core test bench_build app_build page_renders browser_tests)
+STEPS=(fmt fetch bench_parse clippy fuzz_check wasm_core test bench_build app_build page_renders
+    browser_tests)
 
 step_fmt() { cargo fmt --all -- --check; }
 
@@ -29,6 +30,13 @@ step_clippy() {
     cargo clippy --workspace --all-targets -- -D warnings
     ensure_wasm_target
     cargo clippy -p clusterlab-app --target wasm32-unknown-unknown -- -D warnings
+}
+
+# The fuzz targets (scripts/fuzz.sh runs them, with nightly) are a workspace of their own: here
+# they only have to be formatted, locked and lint-clean on the stable toolchain (~1 min).
+step_fuzz_check() {
+    cargo fmt --manifest-path fuzz/Cargo.toml -- --check
+    cargo clippy --manifest-path fuzz/Cargo.toml --locked -- -D warnings
 }
 
 # The core must build for the browser without IO: tokio (native node only) and getrandom (no

@@ -96,7 +96,7 @@ pub fn decode(payload: &[u8]) -> Result<Data, DumpError> {
     let data = match r.byte()? {
         TYPE_STRING => Data::Str(r.string()?),
         TYPE_LIST => {
-            let n = r.len()?;
+            let n = r.aggregate_len()?;
             Data::List(
                 (0..n)
                     .map(|_| r.string())
@@ -104,15 +104,20 @@ pub fn decode(payload: &[u8]) -> Result<Data, DumpError> {
             )
         }
         TYPE_SET => {
-            let n = r.len()?;
-            Data::Set(
-                (0..n)
-                    .map(|_| r.string())
-                    .collect::<Result<BTreeSet<_>, _>>()?,
-            )
+            let n = r.aggregate_len()?;
+            let mut set = BTreeSet::new();
+            for _ in 0..n {
+                // "Duplicate set members detected"
+                if !set.insert(r.string()?) {
+                    return Err(DumpError::BadFormat);
+                }
+            }
+            Data::Set(set)
         }
         TYPE_HASH => {
-            let n = r.len()?;
+            // Redis 7.0 loads a repeated field into a small hash's listpack
+            // as is (a corrupt hash); here the last value wins.
+            let n = r.aggregate_len()?;
             let mut h = BTreeMap::new();
             for _ in 0..n {
                 let f = r.string()?;
@@ -121,12 +126,16 @@ pub fn decode(payload: &[u8]) -> Result<Data, DumpError> {
             Data::Hash(h)
         }
         TYPE_ZSET_2 => {
-            let n = r.len()?;
+            let n = r.aggregate_len()?;
             let mut z = BTreeMap::new();
             for _ in 0..n {
                 let m = r.string()?;
                 let bytes: [u8; 8] = r.take(8)?.try_into().map_err(|_| DumpError::BadFormat)?;
-                z.insert(m, f64::from_le_bytes(bytes));
+                let score = f64::from_le_bytes(bytes);
+                // "Zset with NAN score detected", "Duplicate zset fields detected"
+                if score.is_nan() || z.insert(m, score).is_some() {
+                    return Err(DumpError::BadFormat);
+                }
             }
             Data::ZSet(z)
         }
@@ -201,6 +210,16 @@ impl Reader<'_> {
             return Err(DumpError::BadFormat);
         }
         Ok(n)
+    }
+
+    /// The element count of a list, set, hash or zset: Redis refuses an
+    /// empty one (`rdbLoadObject`'s `emptykey`), since no key holds an
+    /// empty collection.
+    fn aggregate_len(&mut self) -> Result<u64, DumpError> {
+        match self.len()? {
+            0 => Err(DumpError::BadFormat),
+            n => Ok(n),
+        }
     }
 
     /// `rdbGenericLoadStringObject`: raw, or an integer written in 1, 2 or 4
@@ -280,6 +299,49 @@ mod tests {
         for v in values {
             assert_eq!(decode(&encode(&v)), Ok(v));
         }
+    }
+
+    /// An RDB object body as a payload with a valid version and CRC.
+    fn payload(body: &[u8]) -> Vec<u8> {
+        let mut p = body.to_vec();
+        p.extend_from_slice(&RDB_VERSION.to_le_bytes());
+        let crc = crc64(&p);
+        p.extend_from_slice(&crc.to_le_bytes());
+        p
+    }
+
+    /// What redis-server 7.0.15's RESTORE answers `Bad data format` to:
+    /// empty collections, repeated set members and zset members, NaN scores.
+    /// (A zset score of inf is fine, and a repeated hash field is loaded.)
+    #[test]
+    fn refuses_what_redis_refuses() {
+        let nan = f64::NAN.to_le_bytes();
+        let one = 1f64.to_le_bytes();
+        let refused: [Vec<u8>; 7] = [
+            vec![TYPE_LIST, 0],
+            vec![TYPE_SET, 0],
+            vec![TYPE_HASH, 0],
+            vec![TYPE_ZSET_2, 0],
+            [&[TYPE_SET, 2, 1, b'x', 1, b'x'][..]].concat(),
+            [&[TYPE_ZSET_2, 2, 1, b'm'][..], &one, &[1, b'm'], &one].concat(),
+            [&[TYPE_ZSET_2, 1, 1, b'm'][..], &nan].concat(),
+        ];
+        for body in refused {
+            assert_eq!(
+                decode(&payload(&body)),
+                Err(DumpError::BadFormat),
+                "{body:?}"
+            );
+        }
+        let inf = [&[TYPE_ZSET_2, 1, 1, b'm'][..], &f64::INFINITY.to_le_bytes()].concat();
+        assert!(decode(&payload(&inf)).is_ok());
+        let dup_hash = [TYPE_HASH, 2, 1, b'f', 1, b'v', 1, b'f', 1, b'w'];
+        assert_eq!(
+            decode(&payload(&dup_hash)),
+            Ok(Data::Hash(
+                [(b"f".to_vec(), b"w".to_vec())].into_iter().collect()
+            ))
+        );
     }
 
     /// verifyDumpPayload: a flipped bit or a newer RDB version is refused.

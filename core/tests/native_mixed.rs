@@ -5,51 +5,8 @@
 
 mod native;
 
-use native::{free_port, redis_cli, require_redis_tools, wait_for, NodeProc};
-use std::process::{Child, Command, Stdio};
+use native::{redis_cli, require_redis_tools, wait_for, NodeProc, RealRedis};
 use std::time::Duration;
-
-/// A real redis-server in cluster mode; killed on drop.
-struct RealRedis {
-    port: u16,
-    dir: std::path::PathBuf,
-    child: Child,
-}
-
-impl RealRedis {
-    fn start(timeout_ms: u64) -> RealRedis {
-        let port = free_port();
-        let dir =
-            std::env::temp_dir().join(format!("clusterlab-real-{}-{port}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--cluster-enabled", "yes"])
-            .args(["--cluster-node-timeout", &timeout_ms.to_string()])
-            .args(["--save", "", "--appendonly", "no", "--dir"])
-            .arg(&dir)
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("redis-server is needed for mixed clusters: apt-get install redis-server");
-        wait_for(Duration::from_secs(10), "redis-server to listen", || {
-            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-        });
-        RealRedis { port, dir, child }
-    }
-
-    fn cli(&self, args: &[&str]) -> String {
-        let mut all = vec!["-p".to_string(), self.port.to_string()];
-        all.extend(args.iter().map(|s| s.to_string()));
-        redis_cli(&all, Duration::from_secs(10))
-    }
-}
-
-impl Drop for RealRedis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 #[test]
 fn a_clusterlab_node_joins_real_redis_nodes_over_the_real_bus() {

@@ -83,7 +83,15 @@ fn parse_at(buf: &[u8], pos: usize, depth: usize) -> Result<Option<(Value, usize
             if len < 0 {
                 return Ok(Some((Value::Null, next)));
             }
-            let end = next + len as usize;
+            // A length no buffer can hold is an error, not "incomplete"
+            // (hiredis: "Bulk string length out of range").
+            let Some(end) = usize::try_from(len)
+                .ok()
+                .and_then(|n| next.checked_add(n))
+                .filter(|end| end.checked_add(2).is_some())
+            else {
+                return bad(format!("bulk length {len} out of range"));
+            };
             if buf.len() < end + 2 {
                 return Ok(None);
             }
@@ -106,8 +114,16 @@ fn parse_at(buf: &[u8], pos: usize, depth: usize) -> Result<Option<(Value, usize
             if len < 0 {
                 return Ok(Some((Value::NullArray, next)));
             }
-            let items = if kind == b'%' { len * 2 } else { len };
-            let mut values = Vec::with_capacity((items as usize).min(1024));
+            // A map of n pairs is 2n values: refuse an n that doubles past
+            // i64 (hiredis: "Multi-bulk length out of range").
+            let Some(items) = (if kind == b'%' {
+                len.checked_mul(2)
+            } else {
+                Some(len)
+            }) else {
+                return bad(format!("aggregate length {len} out of range"));
+            };
+            let mut values = Vec::with_capacity(usize::try_from(items).unwrap_or(0).min(1024));
             let mut at = next;
             for _ in 0..items {
                 match parse_at(buf, at, depth + 1)? {

@@ -16,6 +16,7 @@ pub struct NodeProc {
     pub dir: PathBuf,
     child: Option<Child>,
     timeout_ms: u64,
+    extra: Vec<String>,
 }
 
 static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
@@ -58,6 +59,11 @@ pub fn free_port_block(n: u16) -> u16 {
 impl NodeProc {
     /// Starts a node with `--cluster-node-timeout timeout_ms` in a fresh directory.
     pub fn start(timeout_ms: u64) -> NodeProc {
+        NodeProc::start_with(timeout_ms, &[])
+    }
+
+    /// Starts a node with extra `--setting value` flags.
+    pub fn start_with(timeout_ms: u64, extra: &[&str]) -> NodeProc {
         let port = free_port();
         let dir =
             std::env::temp_dir().join(format!("clusterlab-test-{}-{port}", std::process::id()));
@@ -68,6 +74,7 @@ impl NodeProc {
             dir,
             child: None,
             timeout_ms,
+            extra: extra.iter().map(|s| s.to_string()).collect(),
         };
         node.spawn();
         node
@@ -83,6 +90,7 @@ impl NodeProc {
             .arg(&self.dir)
             .arg("--trace")
             .arg(self.dir.join("trace.jsonl"))
+            .args(&self.extra)
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -145,6 +153,54 @@ impl Drop for NodeProc {
                 self.log()
             );
         }
+    }
+}
+
+/// A real redis-server in cluster mode; killed on drop.
+pub struct RealRedis {
+    pub port: u16,
+    dir: PathBuf,
+    child: Child,
+}
+
+impl RealRedis {
+    pub fn start(timeout_ms: u64) -> RealRedis {
+        RealRedis::start_with(timeout_ms, &[])
+    }
+
+    /// Starts redis-server with extra `--setting value` flags.
+    pub fn start_with(timeout_ms: u64, extra: &[&str]) -> RealRedis {
+        let port = free_port();
+        let dir =
+            std::env::temp_dir().join(format!("clusterlab-real-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--cluster-enabled", "yes"])
+            .args(["--cluster-node-timeout", &timeout_ms.to_string()])
+            .args(["--save", "", "--appendonly", "no", "--dir"])
+            .arg(&dir)
+            .args(extra)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server is needed for mixed clusters: apt-get install redis-server");
+        wait_for(Duration::from_secs(10), "redis-server to listen", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        RealRedis { port, dir, child }
+    }
+
+    pub fn cli(&self, args: &[&str]) -> String {
+        let mut all = vec!["-p".to_string(), self.port.to_string()];
+        all.extend(args.iter().map(|s| s.to_string()));
+        redis_cli(&all, Duration::from_secs(10))
+    }
+}
+
+impl Drop for RealRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

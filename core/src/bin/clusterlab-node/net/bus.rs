@@ -53,8 +53,13 @@ pub async fn accept(listener: TcpListener, inbox: UnboundedSender<Arrival>) {
     }
 }
 
-/// Reads frames until the connection ends, `deliver` returns false, or a
-/// frame is malformed (logged: Redis frees the link the same way).
+/// Reads frames until the connection ends or `deliver` returns false.
+///
+/// As in Redis 7.0, a bad prefix (`clusterReadHandler`: signature not
+/// `RCmb`, `totlen` below the header) frees the link with a log line, since
+/// the stream can no longer be split into frames; a well-framed message
+/// whose content is invalid (`clusterIsValidPacket`: wrong length for its
+/// type, other version) is logged and ignored, and the link stays up.
 pub async fn read_frames(
     mut read: OwnedReadHalf,
     peer: String,
@@ -64,17 +69,19 @@ pub async fn read_frames(
     while matches!(read.read_buf(&mut buf).await, Ok(n) if n > 0) {
         loop {
             match next_frame(&buf) {
-                Ok(Some((frame, used))) => {
+                Ok(Next::Frame(frame, used)) => {
                     buf.drain(..used);
                     if !deliver(frame) {
                         return;
                     }
                 }
-                Ok(None) => break,
+                Ok(Next::Invalid(why, used)) => {
+                    buf.drain(..used);
+                    eprintln!("clusterlab-node: ignoring an invalid bus frame from {peer}: {why}");
+                }
+                Ok(Next::Incomplete) => break,
                 Err(e) => {
-                    eprintln!(
-                        "clusterlab-node: malformed bus frame from {peer}: {e}; closing the link"
-                    );
+                    eprintln!("clusterlab-node: {e} (from {peer}); closing the link");
                     return;
                 }
             }
@@ -82,35 +89,53 @@ pub async fn read_frames(
     }
 }
 
-/// The frame at the start of `buf`, with its length, once it is all there.
-fn next_frame(buf: &[u8]) -> Result<Option<(Frame, usize)>, String> {
+/// What the start of a read buffer holds.
+enum Next {
+    /// A whole frame, and how many bytes it used.
+    Frame(Frame, usize),
+    /// A whole bus frame (so many bytes) that does not decode, and why.
+    Invalid(String, usize),
+    /// Not a whole frame yet.
+    Incomplete,
+}
+
+/// The frame at the start of `buf` once it is all there; an error when the
+/// prefix itself is bad and the stream cannot be resynchronised.
+fn next_frame(buf: &[u8]) -> Result<Next, String> {
     if buf.len() < 4 {
-        return Ok(None);
+        return Ok(Next::Incomplete);
     }
     if buf[..4] == SIGNATURE {
-        let Some(len) = wire::frame_len(buf).map_err(|e| e.to_string())? else {
-            return Ok(None);
+        let Some(len) = wire::frame_len(buf).map_err(bad_prefix)? else {
+            return Ok(Next::Incomplete);
         };
         if buf.len() < len {
-            return Ok(None);
+            return Ok(Next::Incomplete);
         }
-        let msg = Message::decode(&buf[..len]).map_err(|e| e.to_string())?;
-        Ok(Some((Frame::Bus(Box::new(msg)), len)))
+        Ok(match Message::decode(&buf[..len]) {
+            Ok(msg) => Next::Frame(Frame::Bus(Box::new(msg)), len),
+            Err(e) => Next::Invalid(e.to_string(), len),
+        })
     } else if buf[..4] == repl_codec::SIGNATURE {
         let Some(len) = repl_codec::frame_len(buf)? else {
-            return Ok(None);
+            return Ok(Next::Incomplete);
         };
         if buf.len() < len {
-            return Ok(None);
+            return Ok(Next::Incomplete);
         }
         let (from, frame) = repl_codec::decode(&buf[..len])?;
-        Ok(Some((Frame::Repl(from, frame), len)))
+        Ok(Next::Frame(Frame::Repl(from, frame), len))
     } else {
-        Err(format!(
+        Err(bad_prefix(format!(
             "bad signature {:?}",
             String::from_utf8_lossy(&buf[..4])
-        ))
+        )))
     }
+}
+
+/// `clusterReadHandler`'s log line when it frees a link.
+fn bad_prefix(why: impl std::fmt::Display) -> String {
+    format!("Bad message length or signature received from Cluster bus: {why}")
 }
 
 #[cfg(test)]
@@ -124,15 +149,30 @@ mod tests {
         let mut two = repl.clone();
         two.extend_from_slice(&repl);
         match next_frame(&two) {
-            Ok(Some((Frame::Repl(from, ReplFrame::GetAck), used))) => {
+            Ok(Next::Frame(Frame::Repl(from, ReplFrame::GetAck), used)) => {
                 assert_eq!((from, used), (id, repl.len()));
             }
             _ => panic!("a replication frame"),
         }
-        assert!(matches!(next_frame(&repl[..5]), Ok(None)), "incomplete");
+        assert!(
+            matches!(next_frame(&repl[..5]), Ok(Next::Incomplete)),
+            "incomplete"
+        );
         assert!(next_frame(b"HTTP/1.1 200").is_err(), "bad signature");
         let mut short = SIGNATURE.to_vec();
         short.extend_from_slice(&100u32.to_be_bytes());
         assert!(next_frame(&short).is_err(), "totlen below the header size");
+        // Well framed (RCmb, totlen = its length) but version 2: skipped whole.
+        let mut framed = SIGNATURE.to_vec();
+        framed.extend_from_slice(&(wire::HEADER_LEN as u32).to_be_bytes());
+        framed.extend_from_slice(&2u16.to_be_bytes());
+        framed.resize(wire::HEADER_LEN, 0);
+        match next_frame(&framed) {
+            Ok(Next::Invalid(why, used)) => {
+                assert_eq!(used, wire::HEADER_LEN);
+                assert!(why.contains("version 2"), "{why}");
+            }
+            _ => panic!("a well-framed invalid frame is skipped, not fatal"),
+        }
     }
 }

@@ -27,6 +27,10 @@ const DENIED: &str = "-DENIED Redis is running in protected mode because protect
 pub struct Policy {
     /// Protected mode: only loopback clients may connect.
     pub protected: bool,
+    /// `proto-max-bulk-len`.
+    pub max_bulk_len: u64,
+    /// `client-query-buffer-limit`.
+    pub query_buffer_limit: usize,
 }
 
 /// Accepts clients forever, numbering them from 1 (`CLIENT ID`).
@@ -46,12 +50,16 @@ pub async fn accept(listener: TcpListener, owner: Shared, policy: Policy) {
         }
         let id = ClientId(next);
         next += 1;
-        tokio::task::spawn_local(serve(id, stream, owner.clone()));
+        tokio::task::spawn_local(serve(id, stream, owner.clone(), policy));
     }
 }
 
-/// Serves one client until it leaves, breaks the protocol or sends QUIT.
-async fn serve(id: ClientId, stream: TcpStream, owner: Shared) {
+/// Serves one client until it leaves, breaks the protocol, sends QUIT, or
+/// sends more than `client-query-buffer-limit` without completing a request.
+async fn serve(id: ClientId, stream: TcpStream, owner: Shared, policy: Policy) {
+    let peer = stream
+        .peer_addr()
+        .map_or_else(|_| "?".to_string(), |a| a.to_string());
     let (tx, mut rx) = mpsc::unbounded_channel();
     owner.borrow_mut().client_opened(id, tx);
     let (mut read, mut write) = stream.into_split();
@@ -74,7 +82,11 @@ async fn serve(id: ClientId, stream: TcpStream, owner: Shared) {
                     close = take(w, &mut out, &mut rx);
                 }
                 if !close {
-                    close = run_requests(id, &owner, &mut buf, &mut out);
+                    close = run_requests(id, &owner, &mut buf, &mut out, policy.max_bulk_len);
+                }
+                if !close && buf.len() > policy.query_buffer_limit {
+                    log_query_buffer_overflow(id, &peer, &buf);
+                    break;
                 }
             }
         }
@@ -98,7 +110,13 @@ async fn serve(id: ClientId, stream: TcpStream, owner: Shared) {
 /// replies to `out`. Each request is parsed with the limits of the client's
 /// state at that point (Redis is stricter before AUTH). True when the
 /// connection must close: QUIT, or a protocol error (replied to first).
-fn run_requests(id: ClientId, owner: &Shared, buf: &mut Vec<u8>, out: &mut Vec<u8>) -> bool {
+fn run_requests(
+    id: ClientId,
+    owner: &Shared,
+    buf: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+    max_bulk_len: u64,
+) -> bool {
     let mut owner = owner.borrow_mut();
     let now = owner.now();
     let mut start = 0;
@@ -106,7 +124,7 @@ fn run_requests(id: ClientId, owner: &Shared, buf: &mut Vec<u8>, out: &mut Vec<u
     loop {
         let limits = Limits {
             unauthenticated: !owner.client_authenticated(id),
-            ..Limits::default()
+            max_bulk_len,
         };
         match parse_request(&buf[start..], limits) {
             Ok(Some(req)) => {
@@ -141,4 +159,19 @@ fn take(first: Write, out: &mut Vec<u8>, rx: &mut UnboundedReceiver<Write>) -> b
         next = rx.try_recv().ok();
     }
     false
+}
+
+/// Redis checks its query buffer after each read, closes the client without
+/// a reply and logs it. Here the buffer holds the whole pending request,
+/// where Redis's holds its current argument.
+fn log_query_buffer_overflow(id: ClientId, peer: &str, buf: &[u8]) {
+    let head = String::from_utf8_lossy(&buf[..buf.len().min(64)])
+        .escape_debug()
+        .to_string();
+    eprintln!(
+        "clusterlab-node: Closing client that reached max query buffer length: \
+         id={} addr={peer} qbuf={} (qbuf initial bytes: \"{head}\")",
+        id.0,
+        buf.len()
+    );
 }

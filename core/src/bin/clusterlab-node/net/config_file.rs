@@ -2,6 +2,7 @@
 //! under redis.conf's own names so a real config file works unchanged.
 
 use clusterlab_core::config::Config;
+use clusterlab_core::resp::DEFAULT_MAX_BULK_LEN;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -16,7 +17,17 @@ pub struct Settings {
     pub cluster: Config,
     /// `--trace FILE`: the node's events as the simulator's JSON lines.
     pub trace: Option<PathBuf>,
+    /// `proto-max-bulk-len`: the longest bulk argument a client may send.
+    pub proto_max_bulk_len: u64,
+    /// `client-query-buffer-limit`: a client whose unparsed input grows past
+    /// this is closed.
+    pub client_query_buffer_limit: u64,
 }
+
+/// `client-query-buffer-limit`'s default: 1 GB.
+pub const DEFAULT_QUERY_BUFFER_LIMIT: u64 = 1 << 30;
+/// The smallest `proto-max-bulk-len` and `client-query-buffer-limit` Redis 7.0 accepts.
+const MIN_MEMORY_LIMIT: u64 = 1 << 20;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -27,6 +38,8 @@ impl Default for Settings {
             dir: PathBuf::from("."),
             cluster: Config::default(),
             trace: None,
+            proto_max_bulk_len: DEFAULT_MAX_BULK_LEN,
+            client_query_buffer_limit: DEFAULT_QUERY_BUFFER_LIMIT,
         }
     }
 }
@@ -135,6 +148,10 @@ impl Settings {
             "cluster-replica-no-failover" | "cluster-slave-no-failover" => {
                 self.cluster.replica_no_failover = yes_no()?
             }
+            "proto-max-bulk-len" => self.proto_max_bulk_len = memory_limit(&key, one()?)?,
+            "client-query-buffer-limit" => {
+                self.client_query_buffer_limit = memory_limit(&key, one()?)?
+            }
             "requirepass" => {
                 let pass = one()?;
                 self.cluster.requirepass = (!pass.is_empty()).then(|| pass.to_string());
@@ -143,6 +160,41 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// A memory size as redis.conf writes it (`memtoull`: `1048576`, `100k` =
+/// 100×1000, `100kb` = 100×1024, `m`/`mb`, `g`/`gb`), at least 1 MB as
+/// Redis requires of the query limits.
+fn memory_limit(key: &str, text: &str) -> Result<u64, String> {
+    let lower = text.to_ascii_lowercase();
+    let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit: u64 = match &lower[digits.len()..] {
+        "" | "b" => 1,
+        "k" => 1000,
+        "kb" => 1 << 10,
+        "m" => 1_000_000,
+        "mb" => 1 << 20,
+        "g" => 1_000_000_000,
+        "gb" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "'{key}' must be a memory size like 512mb, got '{text}'"
+            ))
+        }
+    };
+    let bytes = digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .filter(|n| *n <= i64::MAX as u64)
+        .ok_or_else(|| format!("'{key}' must be a memory size like 512mb, got '{text}'"))?;
+    if bytes < MIN_MEMORY_LIMIT {
+        return Err(format!(
+            "'{key}' must be between {MIN_MEMORY_LIMIT} and {} bytes, got '{text}'",
+            i64::MAX
+        ));
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -167,6 +219,27 @@ mod tests {
         assert_eq!(s.port, 7001);
         assert_eq!(s.cluster.node_timeout, 900);
         assert_eq!(s.nodes_conf_path(), PathBuf::from("/tmp/x/nodes.conf"));
+    }
+
+    /// redis.conf memory units; Redis refuses query limits under 1 MB.
+    #[test]
+    fn query_limits_take_memory_sizes() {
+        let s = Settings::from_args(&args(&[
+            "--proto-max-bulk-len",
+            "2mb",
+            "--client-query-buffer-limit",
+            "1500k",
+        ]))
+        .unwrap();
+        assert_eq!(s.proto_max_bulk_len, 2 << 20);
+        assert_eq!(s.client_query_buffer_limit, 1_500_000);
+        let d = Settings::default();
+        assert_eq!(d.proto_max_bulk_len, 512 << 20);
+        assert_eq!(d.client_query_buffer_limit, 1 << 30);
+        for bad in ["1kb", "lots", "9223372036854775807gb", "-1"] {
+            let err = Settings::from_args(&args(&["--proto-max-bulk-len", bad])).unwrap_err();
+            assert!(err.contains("'proto-max-bulk-len'"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -56,6 +56,9 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     let policy = client_conn::Policy {
         // Redis's protected mode: bound beyond loopback without a password.
         protected: settings.cluster.requirepass.is_none() && !settings.bind.is_loopback(),
+        max_bulk_len: settings.proto_max_bulk_len,
+        query_buffer_limit: usize::try_from(settings.client_query_buffer_limit)
+            .unwrap_or(usize::MAX),
     };
     tokio::spawn(bus::accept(bus_listener, inbox.clone()));
     tokio::spawn(shutdown_signal(inbox.clone()));
