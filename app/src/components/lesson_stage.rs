@@ -15,6 +15,7 @@ use crate::i18n::{fill, use_lang, Msg};
 use crate::state::lesson::{panels, LessonAction, Said};
 use crate::state::{Action, AppState};
 use crate::view_model;
+use crate::view_model::plot::plot_title;
 
 /// Event-log lines kept for the lesson's timeline.
 const LOG_LINES: usize = 300;
@@ -157,7 +158,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
             }
             { for p.lesson.meta.panels.iter().filter_map(|n| PlotKind::from_panel(n)).map(|kind| html! {
                 <section class="panel" data-testid={format!("lesson-plot-{}", kind.panel())}>
-                    <h2>{ kind.title() }</h2>
+                    <h2>{ plot_title(kind, lang) }</h2>
                     <PlotPanel {kind} autostart={true} />
                 </section>
             }) }
