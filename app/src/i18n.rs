@@ -327,7 +327,9 @@ messages! {
     SolutionYes => "Yes, play the solution", "Oui, jouer la solution";
     Cancel => "Cancel", "Annuler";
     SolutionTitle => "Solution", "Solution";
-    SolutionPlaying => "Playing the solution…", "La solution est jouée…";
+    SolutionProgress => "Playing the solution… step {} of {}, {} simulated",
+        "Lecture de la solution… étape {} sur {}, {} de temps simulé";
+    RunProgress => "Running {}… {} simulated", "Exécution de {}… {} de temps simulé";
     SolutionDone => "The solution played ({} s simulated).", "La solution a été jouée ({} s simulées).";
     ScenarioPending => "Press Forward to play this step.", "Appuyez sur Suivant pour jouer cette étape.";
     Right => "Right.", "Exact.";

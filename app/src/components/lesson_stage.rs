@@ -12,7 +12,7 @@ use clusterlab_core::experiment::PlotKind;
 use super::markdown::Markdown;
 use super::{use_dispatch, BeliefsPanel, ClusterView, PlotPanel, SlotMap, Timeline};
 use crate::i18n::{fill, use_lang, Msg};
-use crate::state::lesson::{panels, LessonAction, Said};
+use crate::state::lesson::{panels, LessonAction, Purpose, Said};
 use crate::state::{Action, AppState};
 use crate::view_model;
 use crate::view_model::plot::plot_title;
@@ -37,6 +37,19 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
     };
     let show = panels(&p.lesson.meta);
     let sim = p.session().sim();
+    // A long run is playing: what changes the cluster waits until it ends.
+    let busy = p.busy.is_some();
+    let busy_text = p
+        .busy
+        .as_ref()
+        .filter(|b| b.purpose != Purpose::Solution)
+        .map(|b| {
+            let what = b.current_input().unwrap_or_default();
+            fill(
+                lang.t(Msg::RunProgress),
+                &[what, &view_model::format_ms(b.played_ms(p.session()))],
+            )
+        });
     let picture = p.picture.clone();
     let act = |line: String| {
         let d = dispatch.clone();
@@ -60,7 +73,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                     { for acts.into_iter().map(|a| {
                         let title = a.refused.clone().unwrap_or_else(|| a.line.clone());
                         html! {
-                            <button data-testid={format!("lesson-{}", a.verb)} disabled={a.refused.is_some() || a.moot}
+                            <button data-testid={format!("lesson-{}", a.verb)} disabled={a.refused.is_some() || a.moot || busy}
                                 title={title} onclick={act(a.line.clone())}>{ lang.t(a.label) }</button>
                         }
                     }) }
@@ -92,14 +105,17 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                 <span data-testid="lesson-time">
                     { fill(lang.t(Msg::SimTime), &[&view_model::format_ms(p.session().elapsed_ms())]) }
                 </span>
-                <button data-testid="lesson-play" aria-pressed={p.playing.to_string()} title={lang.t(Msg::PlayTitle)}
+                <button data-testid="lesson-play" disabled={busy} aria-pressed={p.playing.to_string()} title={lang.t(Msg::PlayTitle)}
                     onclick={{ let d = dispatch.clone(); Callback::from(move |_: MouseEvent| d.dispatch(Action::Lesson(LessonAction::TogglePlay))) }}>
                     { if p.playing { lang.t(Msg::Pause) } else { lang.t(Msg::Play) } }
                 </button>
                 <span>{ lang.t(Msg::TimePasses) }</span>
                 { for [("1s", "run-1s"), ("5s", "run-5s"), ("30s", "run-30s")].into_iter().map(|(d, id)| html! {
-                    <button data-testid={id} onclick={act(format!("run {d}"))}>{ format!("+{d}") }</button>
+                    <button data-testid={id} disabled={busy} onclick={act(format!("run {d}"))}>{ format!("+{d}") }</button>
                 }) }
+                if let Some(text) = busy_text {
+                    <span class="busy" role="status" data-testid="lesson-busy">{ text }</span>
+                }
             </div>
             if show.nodes {
                 <ClusterView picture={picture.clone()} glyphs={Rc::new(view_model::queue_glyphs(sim, &picture))}
@@ -113,7 +129,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                     <h2 id="lesson-actions-title">{ lang.t(Msg::Actions) }</h2>
                     <p class="allowed" data-testid="allowed">{ allowed }</p>
                     { node_buttons }
-                    <button data-testid="lesson-heal" disabled={heal_refused || picture.cuts.is_empty()}
+                    <button data-testid="lesson-heal" disabled={heal_refused || picture.cuts.is_empty() || busy}
                         title={if heal_refused { lang.t(Msg::NotAllowedTitle) } else { "heal" }}
                         onclick={act("heal".into())}>{ lang.t(Msg::Heal) }</button>
                 </section>
