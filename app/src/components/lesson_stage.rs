@@ -174,7 +174,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
             }
             { for p.lesson.meta.panels.iter().filter_map(|n| PlotKind::from_panel(n)).map(|kind| html! {
                 <section class="panel" data-testid={format!("lesson-plot-{}", kind.panel())}>
-                    <h2>{ plot_title(kind, lang) }</h2>
+                    <h2 data-testid={format!("lesson-plot-title-{}", kind.panel())}>{ plot_title(kind, lang) }</h2>
                     <PlotPanel {kind} autostart={true} />
                 </section>
             }) }

@@ -205,7 +205,7 @@ pub fn ExperimentsPanel() -> Html {
     let lang = use_lang();
     html! {
         <section class="panel experiments" aria-labelledby="experiments-title">
-            <h2 id="experiments-title">{ lang.t(Msg::Experiments) }<small>{ lang.t(Msg::ExperimentsSub) }</small></h2>
+            <h2 id="experiments-title" data-testid="experiments-title">{ lang.t(Msg::Experiments) }<small>{ lang.t(Msg::ExperimentsSub) }</small></h2>
             <div class="plot-tabs" role="group" aria-label={lang.t(Msg::WhichExperiment)}>
                 { for PlotKind::ALL.into_iter().map(|k| {
                     let kind = kind.clone();

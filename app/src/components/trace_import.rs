@@ -117,7 +117,7 @@ pub fn TraceImport() -> Html {
 
     html! {
         <section class="panel trace-import" aria-labelledby="trace-import-title">
-            <h2 id="trace-import-title">{ lang.t(Msg::TraceTitle) }<small>{ lang.t(Msg::TraceSub) }</small></h2>
+            <h2 id="trace-import-title" data-testid="trace-import-title">{ lang.t(Msg::TraceTitle) }<small>{ lang.t(Msg::TraceSub) }</small></h2>
             <p class="plot-what">
                 { lang.t(Msg::TraceIntro) }<code>{ "--trace FILE" }</code>{ lang.t(Msg::TraceIntroEnd) }
             </p>

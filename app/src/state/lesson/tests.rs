@@ -455,8 +455,15 @@ fn a_long_solution_plays_in_slices_and_keeps_back_and_forward_consistent() {
     assert!(m.apply(Action::Lesson(LessonAction::StartSolution)));
     let p = player(&m);
     assert_eq!(p.solution, SolutionView::Playing);
-    let busy = p.busy.as_ref().expect("the solution is still playing after one slice");
-    assert_eq!((busy.step_no(), busy.total), (2, 2), "add-node played, the wait goes on");
+    let busy = p
+        .busy
+        .as_ref()
+        .expect("the solution is still playing after one slice");
+    assert_eq!(
+        (busy.step_no(), busy.total),
+        (2, 2),
+        "add-node played, the wait goes on"
+    );
     assert!(!p.can_back() && !p.can_forward());
     // What would change the cluster waits; Back does nothing.
     assert!(!m.apply(Action::Lesson(LessonAction::Back)));
@@ -467,16 +474,26 @@ fn a_long_solution_plays_in_slices_and_keeps_back_and_forward_consistent() {
     while let Some(b) = player(&m).busy.as_ref() {
         let now = b.played_ms(player(&m).session());
         assert!(now > played || slices == 1, "slice {slices} played no time");
-        assert!(now <= slices * long_run::SLICE_MS, "slice {slices}: {now} ms in one go");
+        assert!(
+            now <= slices * long_run::SLICE_MS,
+            "slice {slices}: {now} ms in one go"
+        );
         played = now;
         assert!(m.apply(Action::Lesson(LessonAction::Work)));
         slices += 1;
     }
-    assert!(slices > 4, "only {slices} slices: the solution ran in big pieces");
+    assert!(
+        slices > 4,
+        "only {slices} slices: the solution ran in big pieces"
+    );
     let p = player(&m);
     assert_eq!(p.solution, SolutionView::Shown);
     assert!(p.objectives().iter().all(|o| o.met), "{:?}", p.objectives());
-    assert!(p.moment().solution.iter().all(|s| !s.failed), "{:?}", p.moment().solution);
+    assert!(
+        p.moment().solution.iter().all(|s| !s.failed),
+        "{:?}",
+        p.moment().solution
+    );
     assert!(p.session().elapsed_ms() > t0);
     // Back returns to the position before, Forward to the kept moment with the solution.
     assert!(lesson(&mut m, LessonAction::Back));
@@ -502,5 +519,8 @@ fn thirty_seconds_pass_in_slices_and_then_say_done() {
     let p = player(&m);
     assert_eq!(p.session().elapsed_ms() - t0, 30_000);
     let said = p.moment().console.last().expect("a console line");
-    assert_eq!((said.input.as_str(), said.output.as_str()), ("run 30s", "fait"));
+    assert_eq!(
+        (said.input.as_str(), said.output.as_str()),
+        ("run 30s", "fait")
+    );
 }
