@@ -137,7 +137,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
             if show.console {
                 <LessonConsole lines={Rc::new(p.moment().console.clone())}
                     nodes={Rc::new(sim.nodes().iter().map(|n| n.name.clone()).collect::<Vec<_>>())}
-                    target={p.target.clone()} />
+                    target={p.target.clone()} {busy} />
             }
             if show.slots {
                 <SlotMap picture={picture.clone()} hover={hover} marked={u16::MAX} />
@@ -187,6 +187,8 @@ struct LessonConsoleProps {
     lines: Rc<Vec<Said>>,
     nodes: Rc<Vec<String>>,
     target: String,
+    /// A long run is playing: a line waits in the field until it ends.
+    busy: bool,
 }
 
 /// redis-cli to the lesson's nodes, plus the lesson's steps (`kill A`, `run 5s`).
@@ -196,9 +198,12 @@ fn LessonConsole(props: &LessonConsoleProps) -> Html {
     let lang = use_lang();
     let input = use_node_ref();
     let onsubmit = {
-        let (dispatch, input) = (dispatch.clone(), input.clone());
+        let (dispatch, input, busy) = (dispatch.clone(), input.clone(), props.busy);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if busy {
+                return;
+            }
             if let Some(field) = input.cast::<HtmlInputElement>() {
                 let line = field.value();
                 field.set_value("");
@@ -225,7 +230,7 @@ fn LessonConsole(props: &LessonConsoleProps) -> Html {
                     </>
                 }) }
             </pre>
-            <form class="console-input" {onsubmit}>
+            <form class="console-input" {onsubmit} aria-busy={props.busy.to_string()}>
                 <label>
                     <span class="visually-hidden">{ lang.t(Msg::ConsoleTarget) }</span>
                     <select data-testid="lesson-console-node" onchange={on_target} aria-label={lang.t(Msg::ConsoleTarget)}>
