@@ -162,7 +162,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                     <h2 id="lesson-jobs-title">{ lang.t(Msg::Jobs) }</h2>
                     <ul class="jobs" data-testid="lesson-jobs">
                         { for view_model::jobs(sim).into_iter().map(|j| html! {
-                            <li><strong>{ j.title }</strong>{ format!(" — {} · {} slots, {} keys", j.doing, j.slots_moved, j.keys_moved) }</li>
+                            <li><strong>{ j.title }</strong>{ " — " }{ fill(lang.t(Msg::JobMoved), &[&j.doing, &j.slots_moved.to_string(), &j.keys_moved.to_string()]) }</li>
                         }) }
                     </ul>
                 </section>
