@@ -149,6 +149,21 @@ impl Browser {
         }
     }
 
+    /// Waits until no element `data-testid=testid` is on the page (a progress line gone).
+    pub async fn expect_absent(&self, testid: &str) -> Outcome {
+        let deadline = Instant::now() + PATIENCE;
+        let script = format!("return !document.querySelector('[data-testid=\"{testid}\"]');");
+        loop {
+            if self.eval(&script).await? == serde_json::Value::Bool(true) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("[data-testid={testid}] is still on the page").into());
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
     /// Waits until attribute `name` of `data-testid=testid` is `expected`.
     pub async fn expect_attr(&self, testid: &str, name: &str, expected: &str) -> Outcome {
         let deadline = Instant::now() + PATIENCE;

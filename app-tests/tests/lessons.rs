@@ -164,6 +164,8 @@ async fn play(browser: &Browser) -> Outcome {
     browser
         .expect_text_containing("all-met", "Well done")
         .await?;
+    // "+30 s" plays in slices, with its progress; Back waits until the 30 s have passed.
+    browser.expect_absent("lesson-busy").await?;
     // Back shows the slide before (A still alive); Forward returns to the learner's moment.
     browser.click("lesson-back").await?;
     browser

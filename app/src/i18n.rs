@@ -327,7 +327,9 @@ messages! {
     SolutionYes => "Yes, play the solution", "Oui, jouer la solution";
     Cancel => "Cancel", "Annuler";
     SolutionTitle => "Solution", "Solution";
-    SolutionPlaying => "Playing the solution…", "La solution est jouée…";
+    SolutionProgress => "Playing the solution… step {} of {}, {} simulated",
+        "Lecture de la solution… étape {} sur {}, {} de temps simulé";
+    RunProgress => "Running {}… {} simulated", "Exécution de {}… {} de temps simulé";
     SolutionDone => "The solution played ({} s simulated).", "La solution a été jouée ({} s simulées).";
     ScenarioPending => "Press Forward to play this step.", "Appuyez sur Suivant pour jouer cette étape.";
     Right => "Right.", "Exact.";
@@ -358,6 +360,69 @@ messages! {
     NoMessages => "No message in flight.", "Aucun message en transit.";
     Jobs => "redis-cli jobs", "Tâches redis-cli";
     Done => "done", "fait";
+    // Plots (experiments computed in the page)
+    PlotConvergence => "Gossip convergence vs cluster size", "Convergence du gossip selon la taille du cluster";
+    PlotFailover => "Failover time vs cluster-node-timeout", "Durée du failover selon cluster-node-timeout";
+    XMasters => "masters", "maîtres";
+    XNodeTimeout => "cluster-node-timeout (s)", "cluster-node-timeout (en s)";
+    YSeconds => "seconds", "secondes";
+    YFlags => "flags per minute", "marquages par minute";
+    SeriesKnown => "every node knows the new node", "tous les nœuds connaissent le nouveau nœud";
+    SeriesFailAgreed => "FAIL agreed", "FAIL décidé";
+    SeriesPromoted => "replica promoted", "réplique promue";
+    SeriesNewOwner => "every node sees the new owner", "tous les nœuds voient le nouveau propriétaire";
+    SeriesFalsePfail => "false PFAIL flags", "faux marquages PFAIL";
+    SeriesFalseFail => "false FAIL flags", "faux marquages FAIL";
+    TimeoutGuide => "y = node timeout", "y = délai node timeout";
+    ChartTitle => "{}: {}", "{} : {}";
+    PointText => "{}: {} {}, median {}{} (min {}, max {}) over {} runs",
+        "{} : {} {}, médiane {}{} (min {}, max {}) sur {} exécutions";
+    PlotTable => "Table: median (min–max)", "Tableau : médiane (min–max)";
+    RunExperiment => "Run the experiment", "Lancer l'expérience";
+    RunExperimentAgain => "Run again", "Relancer";
+    RunsDoneLabel => "runs done", "exécutions terminées";
+    RunsProgress => "{} of {} runs", "{} exécutions sur {}";
+    RunsDone => "done: {} runs", "terminé : {} exécutions";
+    ExplainConvergence => "A new node is MEET'ed into one node of a formed cluster (no replicas, node timeout 15 s); the others learn of it only from gossip sections. Each point: the time until every node knows it, over 5 seeds (median, whisker from min to max). Each node pings about one peer a second, so seconds are roughly heartbeat rounds.",
+        "Un nouveau nœud est présenté par MEET à un nœud d'un cluster déjà formé (sans répliques, délai node timeout de 15 s) ; les autres ne l'apprennent que par les sections gossip. Chaque point : le temps qu'il faut pour que tous les nœuds le connaissent, sur 5 graines (médiane, moustache du min au max). Chaque nœud envoie un ping à environ un pair par seconde : une seconde correspond à peu près à un tour de heartbeat.";
+    ExplainFailover => "3 masters with a replica each. Top: master A is killed; the time until a majority agrees it FAILed, until A1 is promoted, and until every node maps A's slots to A1. Bottom: one minute of a healthy cluster on a network with up to 400 ms latency spikes and 1% loss: every PFAIL or FAIL flag raised there is false.",
+        "3 maîtres avec une réplique chacun. En haut : le maître A est arrêté ; le temps qu'il faut pour qu'une majorité le déclare FAIL, pour que A1 soit promue, puis pour que tous les nœuds attribuent les slots de A à A1. En bas : une minute d'un cluster sain sur un réseau avec des pics de latence jusqu'à 400 ms et 1 % de pertes : tout marquage PFAIL ou FAIL levé là est faux.";
+    Experiments => "Experiments", "Expériences";
+    ExperimentsSub => " many simulated runs, plotted", " de nombreuses exécutions simulées, en courbes";
+    WhichExperiment => "Which experiment", "Quelle expérience";
+    // Comparing a native trace with the simulator
+    TraceTitle => "Compare a real run", "Comparer avec une vraie exécution";
+    TraceSub => " a native --trace file next to the simulator", " un fichier --trace natif face au simulateur";
+    TraceIntro => "Import the JSON lines that clusterlab-node nodes write with ", "Importez les lignes JSON qu'écrivent les nœuds clusterlab-node lancés avec ";
+    TraceIntroEnd => " (merged, with the operator's kill line: see scripts/record-native-trace.sh). The simulator runs the same cluster, node timeout and kill, and both runs are lined up on the kill.",
+        " (fusionnées, avec la ligne kill de l'opérateur : voir scripts/record-native-trace.sh). Le simulateur exécute le même cluster, avec le même délai node timeout et le même kill, et les deux exécutions sont alignées sur le kill.";
+    TraceFile => "Trace file ", "Fichier de trace ";
+    TraceDrop => " or drop it here", " ou déposez-le ici";
+    TracePaste => "…or paste its lines", "…ou collez ses lignes";
+    TraceLines => "trace lines", "lignes de trace";
+    TracePasteGo => "Compare pasted lines", "Comparer les lignes collées";
+    PastedText => "pasted text", "texte collé";
+    TraceSeed => "Simulation seed ", "Graine de la simulation ";
+    TraceTooBig => "{}: larger than 20 MB, not a failover trace", "{} : plus de 20 Mo, ce n'est pas une trace de failover";
+    TraceUnreadable => "{}: the browser could not read the file as text", "{} : le navigateur n'a pas pu lire le fichier comme du texte";
+    TraceSummary => "{}: {} masters with {} replica(s) each, cluster-node-timeout {} ms; master {}{} killed{}. Simulated the same with seed {}.",
+        "{} : {} maîtres avec {} réplique(s) chacun, cluster-node-timeout {} ms ; maître {}{} arrêté{}. Même scénario simulé avec la graine {}.";
+    TraceKillEstimated => " (no kill line: placed node timeout before the first PFAIL)", " (pas de ligne kill : placé un délai node timeout avant le premier PFAIL)";
+    TraceTimeline => "Recorded and simulated failover, seconds after the kill", "Failover enregistré et simulé, en secondes après le kill";
+    KeyVotes => "election, votes", "élection, votes";
+    KeyPromoted => "promoted", "promue";
+    AfterKill => "After the kill", "Après le kill";
+    MomentCol => "moment", "moment";
+    Recorded => "recorded", "enregistré";
+    Simulated => "simulated", "simulé";
+    SimMinusRec => "simulated − recorded", "simulé − enregistré";
+    BothRunsEvents => "Events, both runs", "Évènements des deux exécutions";
+    MomentPfail => "first node flags it PFAIL", "premier nœud à le marquer PFAIL";
+    MomentFail => "FAIL agreed (first node)", "FAIL décidé (premier nœud)";
+    MomentFailAll => "every live node flags it FAIL", "tous les nœuds en marche le marquent FAIL";
+    MomentFailoverStart => "replica schedules its election", "la réplique planifie son élection";
+    MomentVoteRequested => "replica asks for votes", "la réplique demande des votes";
+    MomentPromoted => "replica promoted", "réplique promue";
 }
 
 #[cfg(test)]

@@ -12,9 +12,10 @@ use clusterlab_core::experiment::PlotKind;
 use super::markdown::Markdown;
 use super::{use_dispatch, BeliefsPanel, ClusterView, PlotPanel, SlotMap, Timeline};
 use crate::i18n::{fill, use_lang, Msg};
-use crate::state::lesson::{panels, LessonAction, Said};
+use crate::state::lesson::{panels, LessonAction, Purpose, Said};
 use crate::state::{Action, AppState};
 use crate::view_model;
+use crate::view_model::plot::plot_title;
 
 /// Event-log lines kept for the lesson's timeline.
 const LOG_LINES: usize = 300;
@@ -36,6 +37,19 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
     };
     let show = panels(&p.lesson.meta);
     let sim = p.session().sim();
+    // A long run is playing: what changes the cluster waits until it ends.
+    let busy = p.busy.is_some();
+    let busy_text = p
+        .busy
+        .as_ref()
+        .filter(|b| b.purpose != Purpose::Solution)
+        .map(|b| {
+            let what = b.current_input().unwrap_or_default();
+            fill(
+                lang.t(Msg::RunProgress),
+                &[what, &view_model::format_ms(b.played_ms(p.session()))],
+            )
+        });
     let picture = p.picture.clone();
     let act = |line: String| {
         let d = dispatch.clone();
@@ -59,7 +73,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                     { for acts.into_iter().map(|a| {
                         let title = a.refused.clone().unwrap_or_else(|| a.line.clone());
                         html! {
-                            <button data-testid={format!("lesson-{}", a.verb)} disabled={a.refused.is_some() || a.moot}
+                            <button data-testid={format!("lesson-{}", a.verb)} disabled={a.refused.is_some() || a.moot || busy}
                                 title={title} onclick={act(a.line.clone())}>{ lang.t(a.label) }</button>
                         }
                     }) }
@@ -91,14 +105,17 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                 <span data-testid="lesson-time">
                     { fill(lang.t(Msg::SimTime), &[&view_model::format_ms(p.session().elapsed_ms())]) }
                 </span>
-                <button data-testid="lesson-play" aria-pressed={p.playing.to_string()} title={lang.t(Msg::PlayTitle)}
+                <button data-testid="lesson-play" disabled={busy} aria-pressed={p.playing.to_string()} title={lang.t(Msg::PlayTitle)}
                     onclick={{ let d = dispatch.clone(); Callback::from(move |_: MouseEvent| d.dispatch(Action::Lesson(LessonAction::TogglePlay))) }}>
                     { if p.playing { lang.t(Msg::Pause) } else { lang.t(Msg::Play) } }
                 </button>
                 <span>{ lang.t(Msg::TimePasses) }</span>
                 { for [("1s", "run-1s"), ("5s", "run-5s"), ("30s", "run-30s")].into_iter().map(|(d, id)| html! {
-                    <button data-testid={id} onclick={act(format!("run {d}"))}>{ format!("+{d}") }</button>
+                    <button data-testid={id} disabled={busy} onclick={act(format!("run {d}"))}>{ format!("+{d}") }</button>
                 }) }
+                if let Some(text) = busy_text {
+                    <span class="busy" role="status" data-testid="lesson-busy">{ text }</span>
+                }
             </div>
             if show.nodes {
                 <ClusterView picture={picture.clone()} glyphs={Rc::new(view_model::queue_glyphs(sim, &picture))}
@@ -112,7 +129,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                     <h2 id="lesson-actions-title">{ lang.t(Msg::Actions) }</h2>
                     <p class="allowed" data-testid="allowed">{ allowed }</p>
                     { node_buttons }
-                    <button data-testid="lesson-heal" disabled={heal_refused || picture.cuts.is_empty()}
+                    <button data-testid="lesson-heal" disabled={heal_refused || picture.cuts.is_empty() || busy}
                         title={if heal_refused { lang.t(Msg::NotAllowedTitle) } else { "heal" }}
                         onclick={act("heal".into())}>{ lang.t(Msg::Heal) }</button>
                 </section>
@@ -120,7 +137,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
             if show.console {
                 <LessonConsole lines={Rc::new(p.moment().console.clone())}
                     nodes={Rc::new(sim.nodes().iter().map(|n| n.name.clone()).collect::<Vec<_>>())}
-                    target={p.target.clone()} />
+                    target={p.target.clone()} {busy} />
             }
             if show.slots {
                 <SlotMap picture={picture.clone()} hover={hover} marked={u16::MAX} />
@@ -145,7 +162,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                     <h2 id="lesson-jobs-title">{ lang.t(Msg::Jobs) }</h2>
                     <ul class="jobs" data-testid="lesson-jobs">
                         { for view_model::jobs(sim).into_iter().map(|j| html! {
-                            <li><strong>{ j.title }</strong>{ format!(" — {} · {} slots, {} keys", j.doing, j.slots_moved, j.keys_moved) }</li>
+                            <li><strong>{ j.title }</strong>{ " — " }{ fill(lang.t(Msg::JobMoved), &[&j.doing, &j.slots_moved.to_string(), &j.keys_moved.to_string()]) }</li>
                         }) }
                     </ul>
                 </section>
@@ -157,7 +174,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
             }
             { for p.lesson.meta.panels.iter().filter_map(|n| PlotKind::from_panel(n)).map(|kind| html! {
                 <section class="panel" data-testid={format!("lesson-plot-{}", kind.panel())}>
-                    <h2>{ kind.title() }</h2>
+                    <h2 data-testid={format!("lesson-plot-title-{}", kind.panel())}>{ plot_title(kind, lang) }</h2>
                     <PlotPanel {kind} autostart={true} />
                 </section>
             }) }
@@ -170,6 +187,8 @@ struct LessonConsoleProps {
     lines: Rc<Vec<Said>>,
     nodes: Rc<Vec<String>>,
     target: String,
+    /// A long run is playing: a line waits in the field until it ends.
+    busy: bool,
 }
 
 /// redis-cli to the lesson's nodes, plus the lesson's steps (`kill A`, `run 5s`).
@@ -179,9 +198,12 @@ fn LessonConsole(props: &LessonConsoleProps) -> Html {
     let lang = use_lang();
     let input = use_node_ref();
     let onsubmit = {
-        let (dispatch, input) = (dispatch.clone(), input.clone());
+        let (dispatch, input, busy) = (dispatch.clone(), input.clone(), props.busy);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if busy {
+                return;
+            }
             if let Some(field) = input.cast::<HtmlInputElement>() {
                 let line = field.value();
                 field.set_value("");
@@ -208,7 +230,7 @@ fn LessonConsole(props: &LessonConsoleProps) -> Html {
                     </>
                 }) }
             </pre>
-            <form class="console-input" {onsubmit}>
+            <form class="console-input" {onsubmit} aria-busy={props.busy.to_string()}>
                 <label>
                     <span class="visually-hidden">{ lang.t(Msg::ConsoleTarget) }</span>
                     <select data-testid="lesson-console-node" onchange={on_target} aria-label={lang.t(Msg::ConsoleTarget)}>

@@ -12,6 +12,7 @@ use super::use_dispatch;
 use crate::i18n::{fill, use_lang, Lang, Msg};
 use crate::state::lesson::{LessonAction, ObjectiveRow, Player, Said, SolutionView};
 use crate::state::{Action, AppState};
+use crate::view_model;
 use clusterlab_core::lesson::COURSE;
 
 #[derive(Properties, PartialEq)]
@@ -29,23 +30,24 @@ fn send(dispatch: &super::Dispatch, action: LessonAction) -> Callback<MouseEvent
 pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
     let dispatch = use_dispatch();
     let lang = use_lang();
-    let solution_next = props
+    // A long run (the solution, `run 30s`) plays a slice per task: the next slice is asked
+    // for once this one is drawn, so the page paints the progress and handles input between.
+    let slices = props
         .state
         .model()
         .course
         .player
         .as_ref()
-        .is_some_and(|p| p.solution == SolutionView::Playing);
+        .and_then(|p| p.busy.as_ref().map(|b| b.slices));
     {
         let dispatch = dispatch.clone();
-        use_effect_with(solution_next, move |&next| {
-            // Long enough for the browser to paint "Playing the solution…" first.
-            let later = next.then(|| {
-                gloo_timers::callback::Timeout::new(30, move || {
-                    dispatch.dispatch(Action::Lesson(LessonAction::PlaySolution))
+        use_effect_with(slices, move |slices| {
+            let next = slices.is_some().then(|| {
+                gloo_timers::callback::Timeout::new(0, move || {
+                    dispatch.dispatch(Action::Lesson(LessonAction::Work))
                 })
             });
-            move || drop(later)
+            move || drop(next)
         });
     }
     let model = props.state.model();
@@ -293,7 +295,13 @@ fn solution(p: &Player, lang: Lang, dispatch: &super::Dispatch) -> Html {
             </div>
         },
         SolutionView::Playing => html! {
-            <p class="solution playing" role="status" data-testid="solution-playing">{ lang.t(Msg::SolutionPlaying) }</p>
+            <p class="solution playing" role="status" data-testid="solution-playing">
+                { p.busy.as_ref().map(|b| fill(lang.t(Msg::SolutionProgress), &[
+                    &b.step_no().to_string(),
+                    &b.total.to_string(),
+                    &view_model::format_ms(b.played_ms(p.session())),
+                ])).unwrap_or_default() }
+            </p>
         },
         SolutionView::Shown => {
             let m = p.moment();

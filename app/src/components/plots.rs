@@ -14,7 +14,8 @@ use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
 use crate::hooks::now_ms;
-use crate::view_model::plot::{charts, Chart, HEIGHT, WIDTH};
+use crate::i18n::{fill, use_lang, Lang, Msg};
+use crate::view_model::plot::{charts, plot_title, Chart, HEIGHT, WIDTH};
 
 /// Real ms of simulation per tick before the page gets the thread back to draw and to listen.
 const CHUNK_MS: f64 = 40.0;
@@ -33,6 +34,7 @@ pub struct PlotPanelProps {
 #[function_component]
 pub fn PlotPanel(props: &PlotPanelProps) -> Html {
     let kind = props.kind;
+    let lang = use_lang();
     let run = use_mut_ref(|| None::<Run>);
     // Bumped to stop the computing loop: a new start, another kind, or the panel going away.
     let generation = use_mut_ref(|| Rc::new(Cell::new(0u32)));
@@ -62,18 +64,22 @@ pub fn PlotPanel(props: &PlotPanelProps) -> Html {
             <div class="plot-bar">
                 <button data-testid={format!("{slug}-run")} disabled={running}
                     onclick={start.reform(|_: MouseEvent| ())}>
-                    { if current.is_some() { "Run again" } else { "Run the experiment" } }
+                    { lang.t(if current.is_some() { Msg::RunExperimentAgain } else { Msg::RunExperiment }) }
                 </button>
                 if current.is_some() {
-                    <progress max={total.to_string()} value={done.to_string()} aria-label="runs done" />
+                    <progress max={total.to_string()} value={done.to_string()} aria-label={lang.t(Msg::RunsDoneLabel)} />
                     <span data-testid={format!("{slug}-progress")} aria-live="polite">
-                        { if running { format!("{done} of {total} runs") } else { format!("done: {total} runs") } }
+                        { if running {
+                            fill(lang.t(Msg::RunsProgress), &[&done.to_string(), &total.to_string()])
+                        } else {
+                            fill(lang.t(Msg::RunsDone), &[&total.to_string()])
+                        } }
                     </span>
                 }
             </div>
-            <p class="plot-what">{ explanation(kind) }</p>
+            <p class="plot-what">{ explanation(kind, lang) }</p>
             if let Some(r) = current.as_ref() {
-                { for charts(r).iter().map(|c| chart_view(kind, c)) }
+                { for charts(r, lang).iter().map(|c| chart_view(kind, c, lang)) }
                 { for r.errors().iter().map(|e| html! { <p class="plot-error" role="alert">{ e }</p> }) }
             }
         </div>
@@ -113,26 +119,19 @@ fn compute(
     });
 }
 
-fn explanation(kind: PlotKind) -> &'static str {
-    match kind {
-        PlotKind::Convergence => {
-            "A new node is MEET'ed into one node of a formed cluster (no replicas, node timeout 15 s); \
-             the others learn of it only from gossip sections. Each point: the time until every node \
-             knows it, over 5 seeds (median, whisker from min to max). Each node pings about one peer \
-             a second, so seconds are roughly heartbeat rounds."
-        }
-        PlotKind::Failover => {
-            "3 masters with a replica each. Top: master A is killed; the time until a majority \
-             agrees it FAILed, until A1 is promoted, and until every node maps A's slots to A1. \
-             Bottom: one minute of a healthy cluster on a network with up to 400 ms latency spikes \
-             and 1% loss: every PFAIL or FAIL flag raised there is false."
-        }
-    }
+fn explanation(kind: PlotKind, lang: Lang) -> &'static str {
+    lang.t(match kind {
+        PlotKind::Convergence => Msg::ExplainConvergence,
+        PlotKind::Failover => Msg::ExplainFailover,
+    })
 }
 
-fn chart_view(kind: PlotKind, c: &Chart) -> Html {
+fn chart_view(kind: PlotKind, c: &Chart, lang: Lang) -> Html {
     let slug = kind.panel();
-    let title = format!("{}: {}", kind.title(), c.y_label);
+    let title = fill(
+        lang.t(Msg::ChartTitle),
+        &[plot_title(kind, lang), c.y_label],
+    );
     html! {
         <figure class="chart" data-testid={format!("{slug}-{}", c.id)}>
             <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label={title.clone()}>
@@ -181,7 +180,7 @@ fn chart_view(kind: PlotKind, c: &Chart) -> Html {
                     }
                 </ul>
                 <details>
-                    <summary>{ "Table: median (min–max)" }</summary>
+                    <summary>{ lang.t(Msg::PlotTable) }</summary>
                     <table data-testid={format!("{slug}-{}-table", c.id)}>
                         <thead><tr>
                             <th scope="col">{ c.x_label }</th>
@@ -203,16 +202,17 @@ fn chart_view(kind: PlotKind, c: &Chart) -> Html {
 #[function_component]
 pub fn ExperimentsPanel() -> Html {
     let kind = use_state(|| PlotKind::Convergence);
+    let lang = use_lang();
     html! {
         <section class="panel experiments" aria-labelledby="experiments-title">
-            <h2 id="experiments-title">{ "Experiments" }<small>{ " many simulated runs, plotted" }</small></h2>
-            <div class="plot-tabs" role="group" aria-label="Which experiment">
+            <h2 id="experiments-title" data-testid="experiments-title">{ lang.t(Msg::Experiments) }<small>{ lang.t(Msg::ExperimentsSub) }</small></h2>
+            <div class="plot-tabs" role="group" aria-label={lang.t(Msg::WhichExperiment)}>
                 { for PlotKind::ALL.into_iter().map(|k| {
                     let kind = kind.clone();
                     let pressed = *kind == k;
                     html! {
                         <button aria-pressed={pressed.to_string()} data-testid={format!("pick-{}", k.panel())}
-                            onclick={Callback::from(move |_| kind.set(k))}>{ k.title() }</button>
+                            onclick={Callback::from(move |_| kind.set(k))}>{ plot_title(k, lang) }</button>
                     }
                 }) }
             </div>

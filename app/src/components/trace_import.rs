@@ -11,6 +11,7 @@ use web_sys::{DragEvent, File, HtmlInputElement, HtmlTextAreaElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::i18n::{fill, use_lang, Lang, Msg};
 use crate::view_model::trace_compare::{rows, seconds, timeline, HEIGHT, WIDTH};
 
 /// Bigger files are refused: a minute-long failover of a few nodes is tens of kilobytes.
@@ -25,6 +26,7 @@ struct Imported {
 
 #[function_component]
 pub fn TraceImport() -> Html {
+    let lang = use_lang();
     let imported = use_state(|| None::<Imported>);
     let outcome = use_state(|| None::<Result<Rc<Comparison>, Vec<String>>>);
     let seed = use_state(|| 1u64);
@@ -63,7 +65,7 @@ pub fn TraceImport() -> Html {
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                read_file(file, load.clone());
+                read_file(file, load.clone(), lang);
             }
         })
     };
@@ -77,7 +79,7 @@ pub fn TraceImport() -> Html {
                 .and_then(|d| d.files())
                 .and_then(|f| f.get(0))
             {
-                read_file(file, load.clone());
+                read_file(file, load.clone(), lang);
             }
         })
     };
@@ -96,7 +98,7 @@ pub fn TraceImport() -> Html {
         let (load, paste) = (load.clone(), paste.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(area) = paste.cast::<HtmlTextAreaElement>() {
-                load.emit(("pasted text".into(), Ok(area.value())));
+                load.emit((lang.t(Msg::PastedText).into(), Ok(area.value())));
             }
         })
     };
@@ -115,28 +117,26 @@ pub fn TraceImport() -> Html {
 
     html! {
         <section class="panel trace-import" aria-labelledby="trace-import-title">
-            <h2 id="trace-import-title">{ "Compare a real run" }<small>{ " a native --trace file next to the simulator" }</small></h2>
+            <h2 id="trace-import-title" data-testid="trace-import-title">{ lang.t(Msg::TraceTitle) }<small>{ lang.t(Msg::TraceSub) }</small></h2>
             <p class="plot-what">
-                { "Import the JSON lines that clusterlab-node nodes write with " }<code>{ "--trace FILE" }</code>
-                { " (merged, with the operator's kill line: see scripts/record-native-trace.sh). The simulator \
-                   runs the same cluster, node timeout and kill, and both runs are lined up on the kill." }
+                { lang.t(Msg::TraceIntro) }<code>{ "--trace FILE" }</code>{ lang.t(Msg::TraceIntroEnd) }
             </p>
             <div class={classes!("drop-zone", dragging.then_some("dragging"))} data-testid="trace-drop"
                 ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
-                <label>{ "Trace file " }
+                <label>{ lang.t(Msg::TraceFile) }
                     <input type="file" accept=".jsonl,.json,.txt,.log" data-testid="trace-file" onchange={on_file} />
                 </label>
-                <span>{ " or drop it here" }</span>
+                <span>{ lang.t(Msg::TraceDrop) }</span>
             </div>
             <details>
-                <summary data-testid="trace-paste-summary">{ "…or paste its lines" }</summary>
-                <textarea ref={paste} rows="4" data-testid="trace-paste" aria-label="trace lines"
+                <summary data-testid="trace-paste-summary">{ lang.t(Msg::TracePaste) }</summary>
+                <textarea ref={paste} rows="4" data-testid="trace-paste" aria-label={lang.t(Msg::TraceLines)}
                     placeholder={r#"{"t_ms":15012,"node":"B","event":"pfail","about":"A"}"#} />
-                <button data-testid="trace-paste-go" onclick={on_paste}>{ "Compare pasted lines" }</button>
+                <button data-testid="trace-paste-go" onclick={on_paste}>{ lang.t(Msg::TracePasteGo) }</button>
             </details>
-            <label>{ "Simulation seed " }
+            <label>{ lang.t(Msg::TraceSeed) }
                 <input type="number" min="0" value={seed.to_string()} onchange={on_seed}
-                    data-testid="trace-seed" aria-label="simulation seed" />
+                    data-testid="trace-seed" aria-label={lang.t(Msg::TraceSeed).trim()} />
             </label>
             { match &*outcome {
                 None => html! {},
@@ -145,20 +145,17 @@ pub fn TraceImport() -> Html {
                         { for errors.iter().map(|e| html! { <li>{ e }</li> }) }
                     </ul>
                 },
-                Some(Ok(c)) => comparison_view(imported.as_ref().map_or("", |i| i.name.as_str()), c),
+                Some(Ok(c)) => comparison_view(imported.as_ref().map_or("", |i| i.name.as_str()), c, lang),
             } }
         </section>
     }
 }
 
 /// Reads a picked or dropped file as text, then hands it to `load`.
-fn read_file(file: File, load: Callback<(String, Result<String, String>)>) {
+fn read_file(file: File, load: Callback<(String, Result<String, String>)>, lang: Lang) {
     let name = file.name();
     if file.size() > MAX_BYTES {
-        load.emit((
-            name.clone(),
-            Err(format!("{name}: larger than 20 MB, not a failover trace")),
-        ));
+        load.emit((name.clone(), Err(fill(lang.t(Msg::TraceTooBig), &[&name]))));
         return;
     }
     spawn_local(async move {
@@ -166,12 +163,12 @@ fn read_file(file: File, load: Callback<(String, Result<String, String>)>) {
             .await
             .ok()
             .and_then(|v| v.as_string())
-            .ok_or_else(|| format!("{name}: the browser could not read the file as text"));
+            .ok_or_else(|| fill(lang.t(Msg::TraceUnreadable), &[&name]));
         load.emit((name, text));
     });
 }
 
-fn comparison_view(name: &str, c: &Comparison) -> Html {
+fn comparison_view(name: &str, c: &Comparison, lang: Lang) -> Html {
     let t = &c.topology;
     let names = &t.names;
     let killed = &names[&t.killed];
@@ -180,20 +177,23 @@ fn comparison_view(name: &str, c: &Comparison) -> Html {
     } else {
         format!(" ({})", t.killed)
     };
-    let g = timeline(c);
+    let g = timeline(c, lang);
     html! {
         <div class="trace-compare">
             <p data-testid="trace-summary">
-                { format!(
-                    "{name}: {} masters with {} replica(s) each, cluster-node-timeout {} ms; master {killed}{id_note} killed{}. \
-                     Simulated the same with seed {}.",
-                    t.masters, t.replicas, t.node_timeout,
-                    if t.fault_estimated { " (no kill line: placed node timeout before the first PFAIL)" } else { "" },
-                    c.seed
-                ) }
+                { fill(lang.t(Msg::TraceSummary), &[
+                    name,
+                    &t.masters.to_string(),
+                    &t.replicas.to_string(),
+                    &t.node_timeout.to_string(),
+                    killed,
+                    &id_note,
+                    if t.fault_estimated { lang.t(Msg::TraceKillEstimated) } else { "" },
+                    &c.seed.to_string(),
+                ]) }
             </p>
             <svg class="trace-timeline" data-testid="trace-timeline" viewBox={format!("0 0 {WIDTH} {HEIGHT}")}
-                role="img" aria-label="Recorded and simulated failover, seconds after the kill">
+                role="img" aria-label={lang.t(Msg::TraceTimeline)}>
                 <line class="axis" x1={g.left.to_string()} y1={g.axis_y.to_string()} x2={g.right.to_string()} y2={g.axis_y.to_string()} />
                 { for g.ticks.iter().map(|(x, label)| html! {
                     <g class="tick">
@@ -202,7 +202,7 @@ fn comparison_view(name: &str, c: &Comparison) -> Html {
                     </g>
                 }) }
                 { for g.lanes.iter().map(|lane| html! {
-                    <g class="lane" data-testid={format!("trace-lane-{}", lane.label)}>
+                    <g class="lane" data-testid={format!("trace-lane-{}", lane.id)}>
                         <text x="4" y={(lane.y + 4.0).to_string()}>{ lane.label }</text>
                         <line class="lane-line" x1={g.left.to_string()} y1={lane.y.to_string()} x2={g.right.to_string()} y2={lane.y.to_string()} />
                         { for lane.marks.iter().map(|m| html! {
@@ -215,18 +215,18 @@ fn comparison_view(name: &str, c: &Comparison) -> Html {
                 }) }
             </svg>
             <ul class="trace-key" aria-hidden="true">
-                { for [("kill", "kill"), ("pfail", "PFAIL"), ("fail", "FAIL"), ("votes", "election, votes"), ("promoted", "promoted")]
+                { for [("kill", "kill"), ("pfail", "PFAIL"), ("fail", "FAIL"), ("votes", lang.t(Msg::KeyVotes)), ("promoted", lang.t(Msg::KeyPromoted))]
                     .into_iter()
                     .map(|(class, label)| html! { <li class={class}><span class="swatch"></span>{ label }</li> }) }
             </ul>
             <table data-testid="trace-moments">
-                <caption>{ "After the kill" }</caption>
+                <caption>{ lang.t(Msg::AfterKill) }</caption>
                 <thead><tr>
-                    <th scope="col">{ "moment" }</th><th scope="col">{ "recorded" }</th>
-                    <th scope="col">{ "simulated" }</th><th scope="col">{ "simulated − recorded" }</th>
+                    <th scope="col">{ lang.t(Msg::MomentCol) }</th><th scope="col">{ lang.t(Msg::Recorded) }</th>
+                    <th scope="col">{ lang.t(Msg::Simulated) }</th><th scope="col">{ lang.t(Msg::SimMinusRec) }</th>
                 </tr></thead>
                 <tbody>
-                    { for rows(c).into_iter().map(|r| html! {
+                    { for rows(c, lang).into_iter().map(|r| html! {
                         <tr>
                             <th scope="row">{ r.label }</th>
                             <td>{ r.recorded }</td><td>{ r.simulated }</td><td>{ r.difference }</td>
@@ -235,7 +235,7 @@ fn comparison_view(name: &str, c: &Comparison) -> Html {
                 </tbody>
             </table>
             <details>
-                <summary>{ "Events, both runs" }</summary>
+                <summary>{ lang.t(Msg::BothRunsEvents) }</summary>
                 <div class="trace-events">
                     { for g.lanes.iter().zip([&c.recorded_events, &c.simulated_events]).map(|(lane, events)| html! {
                         <ol aria-label={lane.label}>

@@ -9,9 +9,11 @@
 //! and forgets the moments after it (a fork, like the playground's timeline). The learner's
 //! turn (`Session::start_objectives`) starts once every scenario step has played.
 
+mod long_run;
 mod player;
 mod rules;
 
+pub use long_run::Purpose;
 pub use player::{ObjectiveRow, Player, Said, SolutionView};
 pub use rules::{index_of_dir, panels, parse_link};
 use rules::{link, load};
@@ -54,10 +56,10 @@ pub enum LessonAction {
     Hint,
     AskSolution,
     CancelSolution,
-    /// "Yes": shows that the solution is playing; the page then sends `PlaySolution` (a
-    /// long solution blocks the page for a moment, so the message is painted first).
+    /// "Yes": the solution starts playing, a slice at a time (see [`LongRun`]).
     StartSolution,
-    PlaySolution,
+    /// The next slice of a long run (the page sends it after drawing the last one).
+    Work,
     Answer {
         block: usize,
         choice: usize,
@@ -138,6 +140,17 @@ impl Course {
                 let Some(p) = self.player.as_mut() else {
                     return false;
                 };
+                // While a long run plays, only what cannot change the cluster goes through.
+                let harmless = matches!(
+                    other,
+                    LessonAction::Work
+                        | LessonAction::Hint
+                        | LessonAction::Answer { .. }
+                        | LessonAction::SetTarget(_)
+                );
+                if p.busy.is_some() && !harmless {
+                    return false;
+                }
                 match other {
                     LessonAction::TogglePlay => p.playing = !p.playing,
                     LessonAction::Tick(real_ms) => {
@@ -174,10 +187,12 @@ impl Course {
                     }
                     LessonAction::AskSolution => p.solution = SolutionView::Confirming,
                     LessonAction::CancelSolution => p.solution = SolutionView::Hidden,
-                    LessonAction::StartSolution => p.solution = SolutionView::Playing,
-                    LessonAction::PlaySolution => {
-                        p.solution = SolutionView::Shown;
-                        p.play_solution();
+                    LessonAction::StartSolution => p.play_solution(),
+                    LessonAction::Work => {
+                        if p.busy.is_none() {
+                            return false;
+                        }
+                        p.work();
                     }
                     LessonAction::Answer { block, choice } => {
                         p.quiz.insert(block, choice);

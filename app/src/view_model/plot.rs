@@ -4,6 +4,8 @@
 
 use clusterlab_core::experiment::{PlotKind, Run, Unit};
 
+use crate::i18n::{fill, Lang, Msg};
+
 /// The SVG's coordinate box.
 pub const WIDTH: f64 = 480.0;
 pub const HEIGHT: f64 = 260.0;
@@ -66,18 +68,49 @@ pub struct Chart {
     pub bottom: f64,
 }
 
-/// The charts of a run, one per unit its series use, in series order.
-pub fn charts(run: &Run) -> Vec<Chart> {
+/// A plot's title in `lang` (the core's `PlotKind::title` is the bench report's English).
+pub fn plot_title(kind: PlotKind, lang: Lang) -> &'static str {
+    lang.t(match kind {
+        PlotKind::Convergence => Msg::PlotConvergence,
+        PlotKind::Failover => Msg::PlotFailover,
+    })
+}
+
+fn x_label(kind: PlotKind, lang: Lang) -> &'static str {
+    lang.t(match kind {
+        PlotKind::Convergence => Msg::XMasters,
+        PlotKind::Failover => Msg::XNodeTimeout,
+    })
+}
+
+/// A series' name in `lang`. The core names its series in English (its bench report prints
+/// them); an unknown name, a series added to the core and not here, stays English, and the
+/// tests catch it.
+pub fn series_name(name: &'static str, lang: Lang) -> &'static str {
+    let msg = match name {
+        "every node knows the new node" => Msg::SeriesKnown,
+        "FAIL agreed" => Msg::SeriesFailAgreed,
+        "replica promoted" => Msg::SeriesPromoted,
+        "every node sees the new owner" => Msg::SeriesNewOwner,
+        "false PFAIL flags" => Msg::SeriesFalsePfail,
+        "false FAIL flags" => Msg::SeriesFalseFail,
+        _ => return name,
+    };
+    lang.t(msg)
+}
+
+/// The charts of a run, one per unit its series use, in series order, worded in `lang`.
+pub fn charts(run: &Run, lang: Lang) -> Vec<Chart> {
     let mut units: Vec<Unit> = Vec::new();
     for s in run.series() {
         if !units.contains(&s.unit) {
             units.push(s.unit);
         }
     }
-    units.into_iter().map(|u| chart(run, u)).collect()
+    units.into_iter().map(|u| chart(run, u, lang)).collect()
 }
 
-fn chart(run: &Run, unit: Unit) -> Chart {
+fn chart(run: &Run, unit: Unit, lang: Lang) -> Chart {
     let kind = run.kind();
     let xs = run.x_values();
     let x_max = xs.iter().copied().fold(1.0, f64::max);
@@ -133,15 +166,18 @@ fn chart(run: &Run, unit: Unit) -> Chart {
                         cy: sy(sum.median),
                         lo: sy(sum.min),
                         hi: sy(sum.max),
-                        text: format!(
-                            "{}: {} {}, median {}{unit_word} (min {}, max {}) over {} runs",
-                            s.name,
-                            number(p.x),
-                            kind.x_label(),
-                            number(sum.median),
-                            number(sum.min),
-                            number(sum.max),
-                            p.samples.len()
+                        text: fill(
+                            lang.t(Msg::PointText),
+                            &[
+                                series_name(s.name, lang),
+                                &number(p.x),
+                                x_label(kind, lang),
+                                &number(sum.median),
+                                unit_word,
+                                &number(sum.min),
+                                &number(sum.max),
+                                &p.samples.len().to_string(),
+                            ],
                         ),
                     })
                 })
@@ -152,7 +188,7 @@ fn chart(run: &Run, unit: Unit) -> Chart {
                 .collect::<Vec<_>>()
                 .join(" ");
             ChartSeries {
-                name: s.name,
+                name: series_name(s.name, lang),
                 slot: *slot,
                 marks,
                 line,
@@ -188,7 +224,7 @@ fn chart(run: &Run, unit: Unit) -> Chart {
                 sx(x_max),
                 sy(x_max)
             ),
-            "y = node timeout",
+            lang.t(Msg::TimeoutGuide),
         )
     });
     Chart {
@@ -196,10 +232,10 @@ fn chart(run: &Run, unit: Unit) -> Chart {
             Unit::Seconds => "seconds",
             Unit::Count => "count",
         },
-        x_label: kind.x_label(),
+        x_label: x_label(kind, lang),
         y_label: match unit {
-            Unit::Seconds => "seconds",
-            Unit::Count => "flags per minute",
+            Unit::Seconds => lang.t(Msg::YSeconds),
+            Unit::Count => lang.t(Msg::YFlags),
         },
         x_ticks,
         y_ticks,
@@ -245,6 +281,7 @@ fn number(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clusterlab_core::experiment::{CONVERGENCE_SIZES, FAILOVER_TIMEOUTS};
 
     #[test]
     fn steps_are_round() {
@@ -269,7 +306,7 @@ mod tests {
         let mut run = Run::with_plan(PlotKind::Convergence, vec![3, 12, 24], 1);
         run.step();
         run.step();
-        let charts = charts(&run);
+        let charts = charts(&run, Lang::En);
         assert_eq!(charts.len(), 1);
         let c = &charts[0];
         let marks = &c.series[0].marks;
@@ -295,12 +332,40 @@ mod tests {
     #[test]
     fn failover_runs_draw_two_charts_with_a_timeout_guide() {
         let run = Run::with_plan(PlotKind::Failover, vec![1000, 2000], 1);
-        let charts = charts(&run);
+        let charts = charts(&run, Lang::En);
         assert_eq!(
             charts.iter().map(|c| c.id).collect::<Vec<_>>(),
             vec!["seconds", "count"]
         );
         assert!(charts[0].guide.is_some() && charts[1].guide.is_none());
         assert_eq!(charts[0].series.len(), 3);
+    }
+
+    /// Every series the core measures has French words (a new core series must be added to
+    /// `series_name`), and the French charts carry no English label.
+    #[test]
+    fn every_series_and_label_is_french_in_french() {
+        for kind in PlotKind::ALL {
+            let run = Run::with_plan(kind, vec![], 1);
+            for s in run.series() {
+                assert_ne!(
+                    series_name(s.name, Lang::Fr),
+                    s.name,
+                    "{kind:?}: the series {:?} has no French name",
+                    s.name
+                );
+            }
+            let first = match kind {
+                PlotKind::Convergence => CONVERGENCE_SIZES[0],
+                PlotKind::Failover => FAILOVER_TIMEOUTS[0],
+            };
+            let mut run = Run::with_plan(kind, vec![first], 1);
+            run.step();
+            for c in charts(&run, Lang::Fr) {
+                assert_ne!(c.x_label, kind.x_label());
+                assert!(c.series[0].marks[0].text.contains("médiane"), "{c:?}");
+            }
+            assert_ne!(plot_title(kind, Lang::Fr), kind.title());
+        }
     }
 }

@@ -3,6 +3,8 @@
 
 use clusterlab_core::trace_file::{Comparison, KeyMoment};
 
+use crate::i18n::{Lang, Msg};
+
 pub const WIDTH: f64 = 520.0;
 pub const HEIGHT: f64 = 150.0;
 const LEFT: f64 = 80.0;
@@ -22,6 +24,9 @@ pub struct LaneMark {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lane {
+    /// `recorded` or `simulated`: stable, for test ids.
+    pub id: &'static str,
+    /// The lane's name in the page's language.
     pub label: &'static str,
     pub y: f64,
     pub marks: Vec<LaneMark>,
@@ -46,7 +51,7 @@ pub struct MomentRow {
     pub difference: String,
 }
 
-pub fn timeline(c: &Comparison) -> TimelineGeom {
+pub fn timeline(c: &Comparison, lang: Lang) -> TimelineGeom {
     let end = c
         .recorded_events
         .iter()
@@ -68,7 +73,8 @@ pub fn timeline(c: &Comparison) -> TimelineGeom {
             (sx((s * 1000.0) as i64), format!("{s}s"))
         })
         .collect();
-    let lane = |label, y, events: &[KeyMoment]| Lane {
+    let lane = |id, label, y, events: &[KeyMoment]| Lane {
+        id,
         label,
         y,
         marks: events
@@ -92,8 +98,18 @@ pub fn timeline(c: &Comparison) -> TimelineGeom {
     };
     TimelineGeom {
         lanes: vec![
-            lane("recorded", LANES[0], &c.recorded_events),
-            lane("simulated", LANES[1], &c.simulated_events),
+            lane(
+                "recorded",
+                lang.t(Msg::Recorded),
+                LANES[0],
+                &c.recorded_events,
+            ),
+            lane(
+                "simulated",
+                lang.t(Msg::Simulated),
+                LANES[1],
+                &c.simulated_events,
+            ),
         ],
         ticks,
         left,
@@ -102,12 +118,26 @@ pub fn timeline(c: &Comparison) -> TimelineGeom {
     }
 }
 
-pub fn rows(c: &Comparison) -> Vec<MomentRow> {
+/// A key moment's words (the core gives ids, see `KEY_MOMENTS`); an unknown id is shown as is.
+pub fn moment_label(id: &'static str, lang: Lang) -> &'static str {
+    let msg = match id {
+        "pfail" => Msg::MomentPfail,
+        "fail" => Msg::MomentFail,
+        "fail_all" => Msg::MomentFailAll,
+        "failover_start" => Msg::MomentFailoverStart,
+        "vote_requested" => Msg::MomentVoteRequested,
+        "promoted" => Msg::MomentPromoted,
+        _ => return id,
+    };
+    lang.t(msg)
+}
+
+pub fn rows(c: &Comparison, lang: Lang) -> Vec<MomentRow> {
     let show = |v: Option<i64>| v.map_or("—".to_string(), seconds);
     c.rows()
         .into_iter()
-        .map(|(label, r, s)| MomentRow {
-            label,
+        .map(|(id, r, s)| MomentRow {
+            label: moment_label(id, lang),
             recorded: show(r),
             simulated: show(s),
             difference: match (r, s) {
@@ -131,17 +161,17 @@ pub fn seconds(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clusterlab_core::trace_file::{compare, parse_trace};
+    use clusterlab_core::trace_file::{compare, parse_trace, KEY_MOMENTS};
 
     const NATIVE: &str = include_str!("../../../core/tests/fixtures/native-failover.jsonl");
 
     #[test]
     fn both_runs_are_drawn_on_one_axis_from_the_kill() {
         let c = compare(&parse_trace(NATIVE).unwrap(), 1).unwrap();
-        let g = timeline(&c);
+        let g = timeline(&c, Lang::En);
         assert_eq!(g.lanes.len(), 2);
         for lane in &g.lanes {
-            assert_eq!(lane.marks[0].event, "kill", "{}", lane.label);
+            assert_eq!(lane.marks[0].event, "kill", "{}", lane.id);
             assert_eq!(lane.marks[0].x, g.left);
             assert!(lane
                 .marks
@@ -150,11 +180,24 @@ mod tests {
             assert!(lane.marks.iter().any(|m| m.event == "promoted"));
         }
         assert_eq!(g.ticks[0].1, "0s");
-        let rows = rows(&c);
+        let rows = rows(&c, Lang::En);
         assert_eq!(rows[0].label, "first node flags it PFAIL");
         assert!(rows
             .iter()
             .all(|r| r.recorded.ends_with(" s") && r.simulated.ends_with(" s")));
+    }
+
+    /// Every key moment the core compares has words in both languages.
+    #[test]
+    fn every_key_moment_is_worded() {
+        for &id in KEY_MOMENTS {
+            assert_ne!(moment_label(id, Lang::En), id, "{id} has no English words");
+            assert_ne!(
+                moment_label(id, Lang::Fr),
+                moment_label(id, Lang::En),
+                "{id} has no French words"
+            );
+        }
     }
 
     #[test]

@@ -275,18 +275,36 @@ impl Session {
     /// Runs until `until` holds; an error after `limit_ms`.
     pub fn wait(&mut self, until: &Predicate, limit_ms: u64) -> Result<(), RunError> {
         let end = self.sim.now() + limit_ms;
+        while !self.wait_slice(until, end, limit_ms, u64::MAX)? {}
+        Ok(())
+    }
+
+    /// At most `slice_ms` of a [`wait`](Self::wait) that gives up at `end` (`limit_ms` after
+    /// it began): `true` once `until` holds, `false` when the slice is over first. The app
+    /// plays a long wait slice by slice so that the page keeps drawing and listening.
+    pub fn wait_slice(
+        &mut self,
+        until: &Predicate,
+        end: Time,
+        limit_ms: u64,
+        slice_ms: u64,
+    ) -> Result<bool, RunError> {
+        let stop = Time(self.sim.now().0.saturating_add(slice_ms));
         loop {
             if let Some(why) = self.job_failure() {
                 return Err(RunError(why));
             }
             let (ok, seen) = until.eval(self);
             if ok {
-                return Ok(());
+                return Ok(true);
             }
             if self.sim.now() >= end {
                 return Err(RunError(format!(
                     "still waiting after {limit_ms} ms ({seen})"
                 )));
+            }
+            if self.sim.now() >= stop {
+                return Ok(false);
             }
             let next = (self.sim.now() + OBSERVE_EVERY).min(end);
             self.sim.run_until(next);

@@ -8,14 +8,17 @@ use crate::config::Config;
 use crate::sim::{master_name, Scenario, Sim};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The moments compared, in the order a failover goes through them: id and words.
-pub const KEY_MOMENTS: &[(&str, &str)] = &[
-    ("pfail", "first node flags it PFAIL"),
-    ("fail", "FAIL agreed (first node)"),
-    ("fail_all", "every live node flags it FAIL"),
-    ("failover_start", "replica schedules its election"),
-    ("vote_requested", "replica asks for votes"),
-    ("promoted", "replica promoted"),
+/// The moments compared, in the order a failover goes through them: first node flags the
+/// master PFAIL, FAIL agreed (first node), every live node flags it FAIL, the replica schedules
+/// its election, asks for votes, is promoted. Ids, not words: the page words them in its
+/// language.
+pub const KEY_MOMENTS: &[&str] = &[
+    "pfail",
+    "fail",
+    "fail_all",
+    "failover_start",
+    "vote_requested",
+    "promoted",
 ];
 
 /// What the trace says about the cluster it came from.
@@ -360,13 +363,14 @@ pub fn compare(lines: &[TraceLine], seed: u64) -> Result<Comparison, String> {
 }
 
 impl Comparison {
-    /// Rows of the side-by-side table: label, recorded ms, simulated ms (after the fault).
+    /// Rows of the side-by-side table: moment id (of [`KEY_MOMENTS`]), recorded ms, simulated
+    /// ms (after the fault).
     pub fn rows(&self) -> Vec<(&'static str, Option<i64>, Option<i64>)> {
         KEY_MOMENTS
             .iter()
-            .map(|(id, label)| {
+            .map(|&id| {
                 (
-                    *label,
+                    id,
                     self.recorded.at.get(id).copied(),
                     self.simulated.at.get(id).copied(),
                 )

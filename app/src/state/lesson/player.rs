@@ -8,13 +8,10 @@ use std::rc::Rc;
 use clusterlab_core::lesson::{BlockKind, Lesson, Part, Session, Step, COURSE};
 use clusterlab_core::sim::Status;
 
+use super::long_run::{LongRun, Purpose};
 use super::rules::{console_step, refusal};
 use crate::i18n::{Lang, Msg};
 use crate::view_model::{self, Layout, Picture};
-
-/// Objectives get this much simulated time after the solution to be met (as in
-/// `core/tests/lessons.rs`): gossip and elections take seconds.
-const SOLUTION_SETTLE_MS: u64 = 60_000;
 
 /// A point of the lesson: a slide, or a scenario step on it (block index, step index).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,6 +73,9 @@ pub struct Player {
     pub picture: Rc<Picture>,
     /// Simulated time runs with the page's clock (1 simulated ms per real ms).
     pub playing: bool,
+    /// Steps being played on the current moment a slice at a time (the solution, a long
+    /// `run`); Back, Forward and other actions wait until it ends.
+    pub busy: Option<LongRun>,
     compact: bool,
     /// The language `lesson` was read in (its step line numbers are that file's).
     lang: Lang,
@@ -169,13 +169,16 @@ impl Player {
             target: "A".into(),
             picture: Rc::new(Picture::default()),
             playing: false,
+            busy: None,
             compact,
             lang,
         };
+        // Reopening at a position (a reload, a link) replays its steps at once.
         for _ in 0..at {
             if !player.forward() {
                 break;
             }
+            player.finish_now();
         }
         player.refresh();
         Ok(player)
@@ -199,11 +202,11 @@ impl Player {
     }
 
     pub fn can_back(&self) -> bool {
-        self.at > 0
+        self.at > 0 && self.busy.is_none()
     }
 
     pub fn can_forward(&self) -> bool {
-        self.at + 1 < self.positions.len()
+        self.at + 1 < self.positions.len() && self.busy.is_none()
     }
 
     /// Whether the learner's turn has started.
@@ -222,39 +225,84 @@ impl Player {
         self.fork().session.advance(ms);
     }
 
+    /// Starts playing `steps` on the current moment and plays the first slice (short steps
+    /// end there; the page asks for the rest with [`work`](Self::work)).
+    fn start_run(
+        &mut self,
+        purpose: Purpose,
+        steps: Vec<(Step, String)>,
+        settle: bool,
+        quiet: String,
+    ) {
+        let run = LongRun::new(purpose, steps, settle, quiet, self.session());
+        self.busy = Some(run);
+        self.work();
+    }
+
+    /// Plays the next slice of the long run, if any; when it ends its replies land where
+    /// they belong (narration, console, solution).
+    pub fn work(&mut self) {
+        let Some(run) = self.busy.as_mut() else {
+            return;
+        };
+        let m = &mut self.moments[self.at];
+        if !run.slice(&mut m.session) {
+            return;
+        }
+        let Some(mut run) = self.busy.take() else {
+            return;
+        };
+        match run.purpose {
+            Purpose::Solution => {
+                m.solution = run.said;
+                m.settled_ms = run.settled_ms;
+                self.solution = SolutionView::Shown;
+            }
+            Purpose::Scenario => {
+                m.narration = run.said.pop();
+                if self.at == self.turn {
+                    m.session.start_objectives();
+                }
+            }
+            Purpose::Console => m.console.append(&mut run.said),
+        }
+    }
+
+    /// Plays whatever is left of the long run in one go.
+    pub fn finish_now(&mut self) {
+        while self.busy.is_some() {
+            self.work();
+        }
+    }
+
     /// Moves to the next position; `false` at the end.
     pub fn forward(&mut self) -> bool {
         if !self.can_forward() {
             return false;
         }
         let next = self.at + 1;
-        if next >= self.moments.len() {
-            let mut m = self.moments[self.at].clone();
-            m.narration = None;
-            if let Some((b, i)) = self.positions[next].step {
-                if let BlockKind::Scenario(steps) = &self.lesson.blocks[b].kind {
-                    let step = &steps[i];
-                    let said = match m.session.play(step) {
-                        Ok(reply) => Said {
-                            input: self.step_text(step),
-                            output: reply.unwrap_or_default(),
-                            failed: false,
-                        },
-                        Err(e) => Said {
-                            input: self.step_text(step),
-                            output: e.to_string(),
-                            failed: true,
-                        },
-                    };
-                    m.narration = Some(said);
-                }
-            }
-            if next == self.turn {
-                m.session.start_objectives();
-            }
-            self.moments.push(m);
+        if next < self.moments.len() {
+            self.at = next;
+            return true;
         }
+        let mut m = self.moments[self.at].clone();
+        m.narration = None;
+        self.moments.push(m);
         self.at = next;
+        let step = self.positions[next]
+            .step
+            .and_then(|(b, i)| match &self.lesson.blocks[b].kind {
+                BlockKind::Scenario(steps) => steps.get(i).cloned(),
+                _ => None,
+            });
+        match step {
+            Some(step) => {
+                let text = self.step_text(&step);
+                self.start_run(Purpose::Scenario, vec![(step, text)], false, String::new());
+            }
+            None if next == self.turn => self.moments[next].session.start_objectives(),
+            None => {}
+        }
         true
     }
 
@@ -317,54 +365,33 @@ impl Player {
                     failed: true,
                 },
                 None => {
-                    let m = self.fork();
-                    match m.session.play(&step) {
-                        Ok(reply) => Said {
-                            input: line.trim().into(),
-                            output: reply.unwrap_or_else(|| lang.t(Msg::Done).into()),
-                            failed: false,
-                        },
-                        Err(e) => Said {
-                            input: line.trim().into(),
-                            output: e.to_string(),
-                            failed: true,
-                        },
-                    }
+                    self.fork();
+                    let steps = vec![(step, line.trim().to_string())];
+                    self.start_run(Purpose::Console, steps, false, lang.t(Msg::Done).into());
+                    return;
                 }
             },
         };
         self.fork().console.push(said);
     }
 
-    /// Plays the solution on the current moment, then lets up to a minute pass for the
-    /// objectives (elections and gossip take seconds).
+    /// Starts the solution on the current moment; once it has played, up to a minute of
+    /// simulated time passes for the objectives (elections and gossip take seconds).
     pub fn play_solution(&mut self) {
         let Some(steps) = self.lesson.solution().map(|s| s.to_vec()) else {
+            self.solution = SolutionView::Hidden;
             return;
         };
-        let texts: Vec<String> = steps.iter().map(|s| self.step_text(s)).collect();
-        let m = self.fork();
-        let mut log = Vec::new();
-        for (step, input) in steps.iter().zip(texts) {
-            log.push(match m.session.play(step) {
-                Ok(reply) => Said {
-                    input,
-                    output: reply.unwrap_or_default(),
-                    failed: false,
-                },
-                Err(e) => Said {
-                    input,
-                    output: e.to_string(),
-                    failed: true,
-                },
-            });
-        }
-        let start = m.session.elapsed_ms();
-        while !m.session.all_met() && m.session.elapsed_ms() - start < SOLUTION_SETTLE_MS {
-            m.session.advance(100);
-        }
-        m.settled_ms = Some(m.session.elapsed_ms() - start);
-        m.solution = log;
+        let steps = steps
+            .into_iter()
+            .map(|s| {
+                let text = self.step_text(&s);
+                (s, text)
+            })
+            .collect();
+        self.fork();
+        self.solution = SolutionView::Playing;
+        self.start_run(Purpose::Solution, steps, true, String::new());
     }
 
     /// The objectives now, with their "why not yet" from the lesson in its current language.

@@ -3,6 +3,7 @@
 use clusterlab_core::lesson::StepAction;
 use clusterlab_core::sim::Status;
 
+use super::long_run;
 use super::player::*;
 use super::rules::*;
 use super::*;
@@ -27,8 +28,17 @@ fn player(m: &Model) -> &Player {
     m.course.player.as_ref().expect("a lesson is open")
 }
 
+/// Applies `a`, then lets a long run it started play to its end, as the page does slice by
+/// slice.
 fn lesson(m: &mut Model, a: LessonAction) -> bool {
-    m.apply(Action::Lesson(a))
+    let changed = m.apply(Action::Lesson(a));
+    let mut slices = 0;
+    while m.course.player.as_ref().is_some_and(|p| p.busy.is_some()) {
+        assert!(m.apply(Action::Lesson(LessonAction::Work)));
+        slices += 1;
+        assert!(slices < 10_000, "a long run never ends");
+    }
+    changed
 }
 
 #[test]
@@ -202,7 +212,7 @@ fn hints_come_one_at_a_time_and_the_solution_meets_the_objectives() {
     for _ in 0..last {
         lesson(&mut m, LessonAction::Forward);
     }
-    lesson(&mut m, LessonAction::PlaySolution);
+    lesson(&mut m, LessonAction::StartSolution);
     let p = player(&m);
     assert!(p.objectives().iter().all(|o| o.met), "{:?}", p.objectives());
     assert_eq!(p.moment().solution[0].input, "kill A");
@@ -427,5 +437,90 @@ fn cluster_events_are_narrated_in_the_chosen_language() {
         said.iter().any(|s| s
             .ends_with("A1 gagne l'élection et devient maître à la place de A (configEpoch 7).")),
         "{said:#?}"
+    );
+}
+
+/// Lesson 10's solution (add-node D, then wait for the rebalance) is tens of simulated seconds:
+/// it plays a slice per `Work`, with its progress, while Back, Forward and actions wait; then
+/// it meets the objectives and Back and Forward travel as before.
+#[test]
+fn a_long_solution_plays_in_slices_and_keeps_back_and_forward_consistent() {
+    let mut m = open("10-adding-a-node", Lang::En);
+    let last = player(&m).positions.len() - 1;
+    for _ in 0..last {
+        lesson(&mut m, LessonAction::Forward);
+    }
+    let at = player(&m).at;
+    let t0 = player(&m).session().elapsed_ms();
+    assert!(m.apply(Action::Lesson(LessonAction::StartSolution)));
+    let p = player(&m);
+    assert_eq!(p.solution, SolutionView::Playing);
+    let busy = p
+        .busy
+        .as_ref()
+        .expect("the solution is still playing after one slice");
+    assert_eq!(
+        (busy.step_no(), busy.total),
+        (2, 2),
+        "add-node played, the wait goes on"
+    );
+    assert!(!p.can_back() && !p.can_forward());
+    // What would change the cluster waits; Back does nothing.
+    assert!(!m.apply(Action::Lesson(LessonAction::Back)));
+    assert!(!m.apply(Action::Lesson(LessonAction::Act("run 1s".into()))));
+    assert_eq!(player(&m).at, at);
+    let mut slices = 1;
+    let mut played = 0;
+    while let Some(b) = player(&m).busy.as_ref() {
+        let now = b.played_ms(player(&m).session());
+        assert!(now > played || slices == 1, "slice {slices} played no time");
+        assert!(
+            now <= slices * long_run::SLICE_MS,
+            "slice {slices}: {now} ms in one go"
+        );
+        played = now;
+        assert!(m.apply(Action::Lesson(LessonAction::Work)));
+        slices += 1;
+    }
+    assert!(
+        slices > 4,
+        "only {slices} slices: the solution ran in big pieces"
+    );
+    let p = player(&m);
+    assert_eq!(p.solution, SolutionView::Shown);
+    assert!(p.objectives().iter().all(|o| o.met), "{:?}", p.objectives());
+    assert!(
+        p.moment().solution.iter().all(|s| !s.failed),
+        "{:?}",
+        p.moment().solution
+    );
+    assert!(p.session().elapsed_ms() > t0);
+    // Back returns to the position before, Forward to the kept moment with the solution.
+    assert!(lesson(&mut m, LessonAction::Back));
+    assert!(player(&m).moment().solution.is_empty());
+    assert!(player(&m).session().elapsed_ms() <= t0);
+    assert!(lesson(&mut m, LessonAction::Forward));
+    assert_eq!(player(&m).at, at);
+    assert_eq!(player(&m).moment().solution.len(), 2);
+    assert!(player(&m).objectives().iter().all(|o| o.met));
+}
+
+/// "+30 s" lets exactly thirty simulated seconds pass, a slice at a time, and says `done` in
+/// the console once they have.
+#[test]
+fn thirty_seconds_pass_in_slices_and_then_say_done() {
+    let mut m = open("08-failover", Lang::Fr);
+    let t0 = player(&m).session().elapsed_ms();
+    let lines = player(&m).moment().console.len();
+    assert!(m.apply(Action::Lesson(LessonAction::Act("run 30s".into()))));
+    assert!(player(&m).busy.is_some());
+    assert_eq!(player(&m).moment().console.len(), lines);
+    assert!(lesson(&mut m, LessonAction::Work));
+    let p = player(&m);
+    assert_eq!(p.session().elapsed_ms() - t0, 30_000);
+    let said = p.moment().console.last().expect("a console line");
+    assert_eq!(
+        (said.input.as_str(), said.output.as_str()),
+        ("run 30s", "fait")
     );
 }
