@@ -16,6 +16,7 @@ pub mod keyspace;
 pub mod lesson;
 pub mod msg;
 pub mod node;
+pub mod rdb;
 pub mod resp;
 pub mod sim;
 pub mod slot;

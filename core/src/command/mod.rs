@@ -12,6 +12,8 @@ mod multi;
 mod pubsub;
 mod routing;
 mod server;
+
+pub use server::REDIS_VERSION;
 mod strings;
 mod subcommands;
 pub mod table;
