@@ -479,6 +479,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@keyspace", "@write", "@slow", "@dangerous"]
     ),
     cmd!(
+        "role",
+        1,
+        NOSCRIPT | LOADING | STALE | FAST,
+        0,
+        0,
+        0,
+        ["@admin", "@fast", "@dangerous"]
+    ),
+    cmd!(
         "rpop",
         -2,
         WRITE | FAST,

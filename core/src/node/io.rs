@@ -118,8 +118,9 @@ pub enum ReplFrame {
     Command { offset: u64, args: Vec<Vec<u8>> },
     /// Master → replica: the PING written every `repl-ping-replica-period`.
     Ping { offset: u64 },
-    /// Master → replica: `REPLCONF GETACK *` (sent for WAIT).
-    GetAck,
+    /// Master → replica: `REPLCONF GETACK *` (sent for WAIT); the stream
+    /// is at `offset` after it.
+    GetAck { offset: u64 },
     /// Replica → master: `REPLCONF ACK <offset>`.
     Ack { offset: u64 },
 }

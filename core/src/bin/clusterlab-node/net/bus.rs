@@ -120,11 +120,15 @@ mod tests {
     #[test]
     fn frames_are_told_apart_by_signature_and_bad_ones_refused() {
         let id = NodeId::parse(&"b".repeat(40)).unwrap();
-        let repl = repl_codec::encode(id, &ReplFrame::GetAck, clusterlab_core::time::Time(0));
+        let repl = repl_codec::encode(
+            id,
+            &ReplFrame::GetAck { offset: 3 },
+            clusterlab_core::time::Time(0),
+        );
         let mut two = repl.clone();
         two.extend_from_slice(&repl);
         match next_frame(&two) {
-            Ok(Some((Frame::Repl(from, ReplFrame::GetAck), used))) => {
+            Ok(Some((Frame::Repl(from, ReplFrame::GetAck { .. }), used))) => {
                 assert_eq!((from, used), (id, repl.len()));
             }
             _ => panic!("a replication frame"),

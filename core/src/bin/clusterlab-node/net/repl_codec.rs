@@ -46,7 +46,7 @@ pub fn encode(from: NodeId, frame: &ReplFrame, now: Time) -> Vec<u8> {
             }
         }
         ReplFrame::Ping { offset } => tagged(&mut out, PING, *offset),
-        ReplFrame::GetAck => out.push(GETACK),
+        ReplFrame::GetAck { offset } => tagged(&mut out, GETACK, *offset),
         ReplFrame::Ack { offset } => tagged(&mut out, ACK, *offset),
     }
     let len = out.len() as u32;
@@ -83,7 +83,7 @@ pub fn decode(frame: &[u8]) -> Result<(NodeId, ReplFrame), String> {
     let from = NodeId::from_wire(&id).ok_or("bad sender id")?;
     let tag = r.take(1)?[0];
     let frame = match tag {
-        GETACK => ReplFrame::GetAck,
+        GETACK => ReplFrame::GetAck { offset: r.u64()? },
         SYNC => ReplFrame::Sync { offset: r.u64()? },
         PING => ReplFrame::Ping { offset: r.u64()? },
         ACK => ReplFrame::Ack { offset: r.u64()? },
@@ -151,7 +151,7 @@ mod tests {
         ks.insert(b"l", Data::Str(b"w".to_vec()), None);
         for f in [
             ReplFrame::Sync { offset: 7 },
-            ReplFrame::GetAck,
+            ReplFrame::GetAck { offset: 9 },
             ReplFrame::Command {
                 offset: 3,
                 args: vec![b"set".to_vec(), b"k".to_vec(), Vec::new()],
