@@ -52,6 +52,12 @@ pub enum Input {
     /// A reply read on a connection this node opened to another node's
     /// client port (see [`Output::Request`]).
     Response { conn: ConnId, value: Value },
+    /// Connection `conn` (see [`Output::Request`]) could not be opened
+    /// (`connected: false`), or closed after it was.
+    ConnClosed { conn: ConnId, connected: bool },
+    /// The replication link to the master `from` broke (the master died or
+    /// refused the handshake): the replica resyncs (`repl_state = CONNECT`).
+    ReplLinkClosed { from: NodeId },
 }
 
 /// A client connection this node opened itself, as a client of another

@@ -360,6 +360,14 @@ impl Node {
         ])
     }
 
+    /// The link to the master broke: sync again on the next replica cron.
+    pub(super) fn repl_link_closed(&mut self, now: Time, from: NodeId) {
+        if self.is_replica() && self.master() == Some(from) {
+            self.repl.synced = false;
+            self.repl.next_replica_cron = now;
+        }
+    }
+
     /// A client went away: drop its WAIT.
     pub(super) fn forget_waiter(&mut self, client: ClientId) {
         self.repl.waiters.retain(|w| w.client != client);

@@ -1,22 +1,14 @@
 //! The cluster bus port: inbound links from peers, and the frame reader
 //! both directions share. Frames are Redis 7.0's bus messages (`RCmb`,
-//! the core's codec) or our replication frames (`RCrp`).
+//! the core's codec); replication runs on the client port ([`super::psync`]).
 
-use super::{links, repl_codec, Arrival};
-use clusterlab_core::id::NodeId;
+use super::{links, Arrival};
 use clusterlab_core::msg::wire::{self, SIGNATURE};
 use clusterlab_core::msg::Message;
-use clusterlab_core::node::ReplFrame;
 use tokio::io::AsyncReadExt;
 use tokio::net::tcp::OwnedReadHalf;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc::UnboundedSender;
-
-/// One frame read from a bus connection.
-pub enum Frame {
-    Bus(Box<Message>),
-    Repl(NodeId, ReplFrame),
-}
 
 /// Accepts peers' outbound links forever.
 pub async fn accept(listener: TcpListener, inbox: UnboundedSender<Arrival>) {
@@ -36,14 +28,11 @@ pub async fn accept(listener: TcpListener, inbox: UnboundedSender<Arrival>) {
                 return;
             }
             let sink = inbox.clone();
-            read_frames(read, peer.to_string(), move |frame| {
-                let arrival = match frame {
-                    Frame::Bus(msg) => Arrival::InboundBus {
-                        conn,
-                        peer: peer.ip(),
-                        msg,
-                    },
-                    Frame::Repl(from, frame) => Arrival::Repl { from, frame },
+            read_frames(read, peer.to_string(), move |msg| {
+                let arrival = Arrival::InboundBus {
+                    conn,
+                    peer: peer.ip(),
+                    msg,
                 };
                 sink.send(arrival).is_ok()
             })
@@ -58,7 +47,7 @@ pub async fn accept(listener: TcpListener, inbox: UnboundedSender<Arrival>) {
 pub async fn read_frames(
     mut read: OwnedReadHalf,
     peer: String,
-    mut deliver: impl FnMut(Frame) -> bool,
+    mut deliver: impl FnMut(Box<Message>) -> bool,
 ) {
     let mut buf: Vec<u8> = Vec::with_capacity(8192);
     while matches!(read.read_buf(&mut buf).await, Ok(n) if n > 0) {
@@ -82,35 +71,25 @@ pub async fn read_frames(
     }
 }
 
-/// The frame at the start of `buf`, with its length, once it is all there.
-fn next_frame(buf: &[u8]) -> Result<Option<(Frame, usize)>, String> {
+/// The message at the start of `buf`, with its length, once it is all there.
+fn next_frame(buf: &[u8]) -> Result<Option<(Box<Message>, usize)>, String> {
     if buf.len() < 4 {
         return Ok(None);
     }
-    if buf[..4] == SIGNATURE {
-        let Some(len) = wire::frame_len(buf).map_err(|e| e.to_string())? else {
-            return Ok(None);
-        };
-        if buf.len() < len {
-            return Ok(None);
-        }
-        let msg = Message::decode(&buf[..len]).map_err(|e| e.to_string())?;
-        Ok(Some((Frame::Bus(Box::new(msg)), len)))
-    } else if buf[..4] == repl_codec::SIGNATURE {
-        let Some(len) = repl_codec::frame_len(buf)? else {
-            return Ok(None);
-        };
-        if buf.len() < len {
-            return Ok(None);
-        }
-        let (from, frame) = repl_codec::decode(&buf[..len])?;
-        Ok(Some((Frame::Repl(from, frame), len)))
-    } else {
-        Err(format!(
+    if buf[..4] != SIGNATURE {
+        return Err(format!(
             "bad signature {:?}",
             String::from_utf8_lossy(&buf[..4])
-        ))
+        ));
     }
+    let Some(len) = wire::frame_len(buf).map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    if buf.len() < len {
+        return Ok(None);
+    }
+    let msg = Message::decode(&buf[..len]).map_err(|e| e.to_string())?;
+    Ok(Some((Box::new(msg), len)))
 }
 
 #[cfg(test)]
@@ -118,23 +97,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn frames_are_told_apart_by_signature_and_bad_ones_refused() {
-        let id = NodeId::parse(&"b".repeat(40)).unwrap();
-        let repl = repl_codec::encode(
-            id,
-            &ReplFrame::GetAck { offset: 3 },
-            clusterlab_core::time::Time(0),
-        );
-        let mut two = repl.clone();
-        two.extend_from_slice(&repl);
-        match next_frame(&two) {
-            Ok(Some((Frame::Repl(from, ReplFrame::GetAck { .. }), used))) => {
-                assert_eq!((from, used), (id, repl.len()));
-            }
-            _ => panic!("a replication frame"),
-        }
-        assert!(matches!(next_frame(&repl[..5]), Ok(None)), "incomplete");
+    fn bad_frames_are_refused() {
+        assert!(matches!(next_frame(b"RCmb"), Ok(None)), "incomplete");
         assert!(next_frame(b"HTTP/1.1 200").is_err(), "bad signature");
+        assert!(next_frame(b"RCrp\0\0\0\x40").is_err(), "not a bus message");
         let mut short = SIGNATURE.to_vec();
         short.extend_from_slice(&100u32.to_be_bytes());
         assert!(next_frame(&short).is_err(), "totlen below the header size");

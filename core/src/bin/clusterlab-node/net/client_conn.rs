@@ -40,7 +40,7 @@ pub async fn accept(listener: TcpListener, inbox: UnboundedSender<Arrival>, poli
         let id = ClientId(next);
         next += 1;
         let authenticated = Arc::new(AtomicBool::new(!policy.requires_auth));
-        tokio::spawn(serve(id, stream, inbox.clone(), authenticated));
+        tokio::spawn(serve(id, stream, peer, inbox.clone(), authenticated));
     }
 }
 
@@ -49,6 +49,7 @@ pub async fn accept(listener: TcpListener, inbox: UnboundedSender<Arrival>, poli
 async fn serve(
     id: ClientId,
     stream: TcpStream,
+    peer: std::net::SocketAddr,
     inbox: UnboundedSender<Arrival>,
     authenticated: Arc<AtomicBool>,
 ) {
@@ -56,6 +57,7 @@ async fn serve(
     let writer = links::spawn_writer(write);
     let opened = Arrival::ClientOpened {
         id,
+        peer,
         writer,
         authenticated: authenticated.clone(),
     };

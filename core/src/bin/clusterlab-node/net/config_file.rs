@@ -16,6 +16,8 @@ pub struct Settings {
     pub cluster: Config,
     /// `--trace FILE`: the node's events as the simulator's JSON lines.
     pub trace: Option<PathBuf>,
+    /// `masterauth`: the password this node sends its master's client port.
+    pub masterauth: Option<String>,
 }
 
 impl Default for Settings {
@@ -27,6 +29,7 @@ impl Default for Settings {
             dir: PathBuf::from("."),
             cluster: Config::default(),
             trace: None,
+            masterauth: None,
         }
     }
 }
@@ -138,6 +141,10 @@ impl Settings {
             "requirepass" => {
                 let pass = one()?;
                 self.cluster.requirepass = (!pass.is_empty()).then(|| pass.to_string());
+            }
+            "masterauth" => {
+                let pass = one()?;
+                self.masterauth = (!pass.is_empty()).then(|| pass.to_string());
             }
             _ => eprintln!("clusterlab-node: warning: ignoring unsupported setting '{key}'"),
         }

@@ -2,7 +2,8 @@
 //! timeouts to the node and routes every output to a connection.
 
 use super::config_file::Settings;
-use super::{bus, client_conn, links, repl_codec, trace::Tracer, Arrival, Write, Writer};
+use super::psync::{Intercepted, Psync};
+use super::{bus, client_conn, links, trace::Tracer, Arrival, Write, Writer};
 use clusterlab_core::config::consts::PORT_INCR;
 use clusterlab_core::node::{ClientId, ConnId, Input, Link, Node, Output};
 use clusterlab_core::resp::Value;
@@ -56,6 +57,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     tokio::spawn(shutdown_signal(inbox.clone()));
     let tracer = Tracer::new(node.id(), settings.trace.as_deref())?;
     let mut owner = Owner {
+        psync: Psync::new(inbox.clone(), settings.masterauth.clone()),
         node,
         tracer,
         clock,
@@ -182,6 +184,8 @@ impl Clock {
 
 struct Owner {
     node: Node,
+    /// Replication links, in Redis's protocol on client ports.
+    psync: Psync,
     tracer: Tracer,
     clock: Clock,
     inbox: UnboundedSender<Arrival>,
@@ -206,10 +210,12 @@ impl Owner {
         let input = match arrival {
             Arrival::ClientOpened {
                 id,
+                peer,
                 writer,
                 authenticated,
             } => {
                 self.clients.insert(id, (writer, authenticated));
+                self.psync.client_opened(id, peer);
                 return;
             }
             Arrival::Commands { id, batch } => {
@@ -219,6 +225,18 @@ impl Owner {
                         self.write_client(id, Write::Bytes(b"+OK\r\n".to_vec()));
                         self.write_client(id, Write::Close);
                         break;
+                    }
+                    if self.node.client_authenticated(id) {
+                        let intercepted = self.psync.intercept(&mut self.node, now, id, &args);
+                        match intercepted {
+                            Some(Intercepted::Reply(value)) => {
+                                let proto = self.node.client_protocol(id);
+                                self.write_client(id, Write::Bytes(value.to_bytes(proto)));
+                                continue;
+                            }
+                            Some(Intercepted::Silent) => continue,
+                            None => {}
+                        }
                     }
                     self.node.handle(now, Input::Command { client: id, args });
                 }
@@ -233,10 +251,12 @@ impl Owner {
                 self.write_client(id, Write::Bytes(reply.to_bytes(proto)));
                 self.write_client(id, Write::Close);
                 self.clients.remove(&id);
+                self.psync.client_closed(id);
                 Input::ClientClosed(id)
             }
             Arrival::ClientClosed(id) => {
                 self.clients.remove(&id);
+                self.psync.client_closed(id);
                 Input::ClientClosed(id)
             }
             Arrival::InboundOpened { conn, writer } => {
@@ -271,13 +291,26 @@ impl Owner {
                 }
                 Input::LinkClosed { addr }
             }
-            Arrival::Repl { from, frame } => Input::Repl { from, frame },
-            Arrival::Response { conn, value } => Input::Response { conn, value },
-            Arrival::ConnClosed { conn, generation } => {
-                if self.conns.get(&conn).is_some_and(|(g, _)| *g == generation) {
-                    self.conns.remove(&conn);
-                }
+            Arrival::ReplBytes { generation, bytes } => {
+                self.psync
+                    .master_bytes(&mut self.node, now, generation, &bytes);
                 return;
+            }
+            Arrival::ReplClosed { generation } => {
+                self.psync.master_closed(&mut self.node, now, generation);
+                return;
+            }
+            Arrival::Response { conn, value } => Input::Response { conn, value },
+            Arrival::ConnClosed {
+                conn,
+                generation,
+                connected,
+            } => {
+                if !self.conns.get(&conn).is_some_and(|(g, _)| *g == generation) {
+                    return;
+                }
+                self.conns.remove(&conn);
+                Input::ConnClosed { conn, connected }
             }
             Arrival::Shutdown => return,
         };
@@ -292,6 +325,9 @@ impl Owner {
 
     /// Routes every pending output to its connection.
     fn drain(&mut self) {
+        let now = self.clock.now();
+        self.psync.attach_waiting(&mut self.node, now);
+        self.psync.check_master(&self.node);
         while let Some(out) = self.node.poll_output() {
             match out {
                 Output::Send { to, link, msg } => {
@@ -309,9 +345,10 @@ impl Owner {
                         }
                     }
                 }
-                Output::Repl { addr, frame, .. } => {
-                    let bytes = repl_codec::encode(self.node.id(), &frame, self.clock.now());
-                    self.send_outbound(addr, bytes);
+                Output::Repl { to, frame, .. } => {
+                    if let Some((client, bytes)) = self.psync.route(&self.node, now, to, frame) {
+                        self.write_client(client, Write::Bytes(bytes));
+                    }
                 }
                 Output::Reply { client, value } => {
                     let proto = self.node.client_protocol(client);
