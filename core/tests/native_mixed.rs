@@ -1,10 +1,13 @@
-//! A mixed cluster: real redis-server 7.0 nodes and a clusterlab-node on the
-//! real cluster bus protocol. The real nodes must list it as connected,
-//! agree on slots with it, redirect to it, and mark it FAIL when it dies.
+//! A mixed cluster: real redis-server 7.0 nodes and clusterlab-nodes on the
+//! real cluster bus protocol. The real nodes must list ours as connected,
+//! agree on slots with it, redirect to it, and mark it FAIL when it dies;
+//! keys move both ways with MIGRATE (Redis's DUMP format); replication runs
+//! both ways over PSYNC, and a failover works across the mix.
 #![cfg(feature = "net")]
 
 mod native;
 
+use clusterlab_core::slot::key_slot;
 use native::{free_port, redis_cli, require_redis_tools, wait_for, NodeProc};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -41,14 +44,201 @@ impl RealRedis {
         all.extend(args.iter().map(|s| s.to_string()));
         redis_cli(&all, Duration::from_secs(10))
     }
+
+    /// `kill -9`.
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Drop for RealRedis {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Any node of the mixed cluster, real or ours.
+trait Member {
+    fn port(&self) -> u16;
+    fn run(&self, args: &[&str]) -> String;
+
+    fn id(&self) -> String {
+        self.run(&["cluster", "myid"]).trim().to_string()
+    }
+
+    fn info_field(&self, field: &str) -> Option<String> {
+        let info = self.run(&["info", "replication"]);
+        info.lines()
+            .find_map(|l| l.strip_prefix(&format!("{field}:")))
+            .map(|v| v.trim().to_string())
+    }
+
+    /// A connection of the redis crate (several commands on one link).
+    fn conn(&self) -> redis::Connection {
+        redis::Client::open(format!("redis://127.0.0.1:{}/", self.port()))
+            .unwrap()
+            .get_connection()
+            .unwrap()
+    }
+}
+
+impl Member for RealRedis {
+    fn port(&self) -> u16 {
+        self.port
+    }
+    fn run(&self, args: &[&str]) -> String {
+        self.cli(args)
+    }
+}
+
+impl Member for NodeProc {
+    fn port(&self) -> u16 {
+        self.port
+    }
+    fn run(&self, args: &[&str]) -> String {
+        self.cli(args)
+    }
+}
+
+/// Joins every member to the first one and waits until all of them list
+/// every other as connected.
+fn meet_all(members: &[&dyn Member]) {
+    let first = members[0].port().to_string();
+    for m in &members[1..] {
+        assert_eq!(
+            m.run(&["cluster", "meet", "127.0.0.1", &first]).trim(),
+            "OK"
+        );
+    }
+    wait_for(Duration::from_secs(20), "everyone to know everyone", || {
+        members.iter().all(|m| {
+            let nodes = m.run(&["cluster", "nodes"]);
+            nodes.lines().filter(|l| l.ends_with("connected")).count() == members.len()
+        })
+    });
+}
+
+fn wait_state_ok(members: &[&dyn Member]) {
+    wait_for(
+        Duration::from_secs(20),
+        "cluster_state:ok everywhere",
+        || {
+            members
+                .iter()
+                .all(|m| m.run(&["cluster", "info"]).contains("cluster_state:ok"))
+        },
+    );
+}
+
+/// `CLUSTER REPLICATE` run on `replica`, then waits for its link to be up.
+fn replicate(replica: &dyn Member, master: &dyn Member) {
+    let id = master.id();
+    wait_for(
+        Duration::from_secs(10),
+        "CLUSTER REPLICATE to be accepted",
+        || replica.run(&["cluster", "replicate", &id]).trim() == "OK",
+    );
+    wait_for(
+        Duration::from_secs(20),
+        "the replica's link to be up",
+        || replica.info_field("master_link_status").as_deref() == Some("up"),
+    );
+}
+
+/// A key's value as `DUMP` gives it, decoded: comparable between a real
+/// node (compact encodings) and ours (plain ones).
+fn content(conn: &mut redis::Connection, key: &str) -> String {
+    let payload: Option<Vec<u8>> = redis::cmd("DUMP").arg(key).query(conn).unwrap();
+    match payload {
+        Some(p) => format!("{:?}", clusterlab_core::dump::decode(&p)),
+        None => "none".into(),
+    }
+}
+
+/// Keys of every type under hash tag `tag`, in the encodings Redis 7.0
+/// picks for them: small (listpack, intset, integer strings, LZF-compressed
+/// long strings) and large (quicklist, hashtable, skiplist), and one TTL.
+fn write_every_type(conn: &mut redis::Connection, tag: &str) -> Vec<String> {
+    let k = |name: &str| format!("{{{tag}}}{name}");
+    let q = |conn: &mut redis::Connection, args: Vec<String>| {
+        let mut cmd = redis::cmd(&args[0]);
+        for a in &args[1..] {
+            cmd.arg(a);
+        }
+        let _: redis::Value = cmd.query(conn).unwrap();
+    };
+    let words = |n: usize, prefix: &str| (0..n).map(|i| format!("{prefix}{i}")).collect::<Vec<_>>();
+    let mut args = |cmd: &str, key: &str, rest: Vec<String>| {
+        let mut v = vec![cmd.to_string(), k(key)];
+        v.extend(rest);
+        q(conn, v);
+    };
+    args("SET", "str", vec!["a".repeat(100)]);
+    args("SET", "int", vec!["-12345".into()]);
+    args(
+        "SET",
+        "ttl",
+        vec!["soon".into(), "EX".into(), "1000".into()],
+    );
+    args(
+        "RPUSH",
+        "list",
+        vec!["a".into(), "bb".into(), "12".into(), "-5000".into()],
+    );
+    args("RPUSH", "biglist", words(300, "item-"));
+    args(
+        "HSET",
+        "hash",
+        vec!["f".into(), "v".into(), "n".into(), "12".into()],
+    );
+    let mut fields = Vec::new();
+    for w in words(200, "field-") {
+        fields.push(w.clone());
+        fields.push(format!("value of {w}"));
+    }
+    args("HSET", "bighash", fields);
+    args(
+        "ZADD",
+        "zset",
+        vec!["1.5".into(), "m".into(), "-2".into(), "n".into()],
+    );
+    let mut members = Vec::new();
+    for (i, w) in words(200, "member-").into_iter().enumerate() {
+        members.push(format!("{}.25", i));
+        members.push(w);
+    }
+    args("ZADD", "bigzset", members);
+    args(
+        "SADD",
+        "intset",
+        vec!["1".into(), "-3".into(), "70000".into()],
+    );
+    args("SADD", "set", vec!["x".into(), "y".into()]);
+    args("SADD", "bigset", words(600, "m-"));
+    [
+        "str", "int", "ttl", "list", "biglist", "hash", "bighash", "zset", "bigzset", "intset",
+        "set", "bigset",
+    ]
+    .iter()
+    .map(|n| k(n))
+    .collect()
+}
+
+/// A hash tag whose slot is in `range`.
+fn tag_in(range: std::ops::RangeInclusive<u16>) -> String {
+    (0..)
+        .map(|i| format!("t{i}"))
+        .find(|t| range.contains(&key_slot(t.as_bytes())))
+        .unwrap()
+}
+
+/// READONLY then the content of every key, on a replica.
+fn replica_contents(replica: &dyn Member, keys: &[String]) -> Vec<String> {
+    let mut conn = replica.conn();
+    let _: () = redis::cmd("READONLY").query(&mut conn).unwrap();
+    keys.iter().map(|k| content(&mut conn, k)).collect()
 }
 
 #[test]
@@ -127,5 +317,95 @@ fn a_clusterlab_node_joins_real_redis_nodes_over_the_real_bus() {
             real.iter()
                 .all(|r| r.cli(&["cluster", "info"]).contains("cluster_state:ok"))
         },
+    );
+}
+
+/// A real redis-server 7.0 becomes a replica of a clusterlab master by
+/// `CLUSTER REPLICATE`: it does the PSYNC handshake on our client port,
+/// loads our RDB (every type, TTLs kept), then applies the command stream;
+/// our ROLE and INFO list it, WAIT counts its ACKs, and both ends agree on
+/// the replication offset (SELECT, PING and GETACK counted alike).
+#[test]
+fn a_real_redis_replica_syncs_from_a_clusterlab_master_over_psync() {
+    require_redis_tools();
+    let ours = NodeProc::start(2000);
+    let real = RealRedis::start(2000);
+    meet_all(&[&ours, &real]);
+    ours.cli(&["cluster", "addslotsrange", "0", "16383"]);
+    wait_state_ok(&[&ours, &real]);
+    let mut conn = ours.conn();
+    let tag = tag_in(0..=16383);
+    // Written before the replica attaches: they travel in the RDB.
+    let mut keys = write_every_type(&mut conn, &tag);
+    let before: Vec<String> = keys.iter().map(|k| content(&mut conn, k)).collect();
+    assert!(before.iter().all(|c| c.starts_with("Ok(")), "{before:?}");
+    replicate(&real, &ours);
+    assert_eq!(replica_contents(&real, &keys), before, "keys from the RDB");
+    let mut replica_conn = real.conn();
+    let _: () = redis::cmd("READONLY").query(&mut replica_conn).unwrap();
+    let ttl: i64 = redis::cmd("PTTL")
+        .arg(format!("{{{tag}}}ttl"))
+        .query(&mut replica_conn)
+        .unwrap();
+    assert!(
+        ttl > 900_000 && ttl <= 1_000_000,
+        "the TTL travelled: {ttl}"
+    );
+
+    // Written after: they travel in the command stream.
+    let _: () = redis::cmd("SET")
+        .arg("{s}after")
+        .arg("v2")
+        .query(&mut conn)
+        .unwrap();
+    let _: i64 = redis::cmd("INCRBY")
+        .arg("{s}counter")
+        .arg(5)
+        .query(&mut conn)
+        .unwrap();
+    let _: i64 = redis::cmd("DEL")
+        .arg(format!("{{{tag}}}str"))
+        .query(&mut conn)
+        .unwrap();
+    let acked: i64 = redis::cmd("WAIT")
+        .arg(1)
+        .arg(5000)
+        .query(&mut conn)
+        .unwrap();
+    assert_eq!(acked, 1, "WAIT counts the real replica's REPLCONF ACK");
+    keys.extend(["{s}after".to_string(), "{s}counter".to_string()]);
+    let after: Vec<String> = keys.iter().map(|k| content(&mut conn, k)).collect();
+    assert_eq!(
+        replica_contents(&real, &keys),
+        after,
+        "keys from the stream"
+    );
+
+    // Both ends count the same bytes: the replica's offset reaches ours.
+    wait_for(Duration::from_secs(15), "equal replication offsets", || {
+        ours.info_field("master_repl_offset") == real.info_field("slave_repl_offset")
+    });
+    let info = ours.cli(&["info", "replication"]);
+    let line = format!("slave0:ip=127.0.0.1,port={},state=online,", real.port);
+    assert!(info.contains(&line), "{info}");
+    assert!(info.contains("connected_slaves:1"), "{info}");
+    let role: redis::Value = redis::cmd("ROLE").query(&mut conn).unwrap();
+    let redis::Value::Array(role) = role else {
+        panic!("ROLE is an array: {role:?}")
+    };
+    assert_eq!(role[0], redis::Value::BulkString(b"master".to_vec()));
+    assert!(matches!(role[1], redis::Value::Int(o) if o > 0), "{role:?}");
+    let redis::Value::Array(replicas) = &role[2] else {
+        panic!("replicas: {role:?}")
+    };
+    let port = redis::Value::BulkString(real.port.to_string().into_bytes());
+    assert!(
+        matches!(&replicas[..], [redis::Value::Array(r)] if r[1] == port),
+        "{role:?}"
+    );
+    let real_role = real.cli(&["role"]);
+    assert!(
+        real_role.starts_with(&format!("slave\n127.0.0.1\n{}\nconnected\n", ours.port)),
+        "{real_role}"
     );
 }
