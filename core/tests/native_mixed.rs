@@ -409,3 +409,102 @@ fn a_real_redis_replica_syncs_from_a_clusterlab_master_over_psync() {
         "{real_role}"
     );
 }
+
+/// Moves slot `slot` from `from` to `to` with MIGRATE … KEYS, as
+/// `redis-cli --cluster reshard` does: IMPORTING on the target, MIGRATING
+/// on the source, MIGRATE (the target runs RESTORE-ASKING with the
+/// source's DUMP payloads), then SETSLOT NODE on both.
+fn move_slot(slot: u16, from: &dyn Member, to: &dyn Member, keys: &[String]) {
+    let (from_id, to_id, slot) = (from.id(), to.id(), slot.to_string());
+    assert_eq!(
+        to.run(&["cluster", "setslot", &slot, "importing", &from_id])
+            .trim(),
+        "OK"
+    );
+    assert_eq!(
+        from.run(&["cluster", "setslot", &slot, "migrating", &to_id])
+            .trim(),
+        "OK"
+    );
+    let port = to.port().to_string();
+    let mut args = vec!["migrate", "127.0.0.1", &port, "", "0", "5000", "KEYS"];
+    args.extend(keys.iter().map(String::as_str));
+    assert_eq!(from.run(&args).trim(), "OK", "MIGRATE to {port}");
+    for node in [to, from] {
+        assert_eq!(
+            node.run(&["cluster", "setslot", &slot, "node", &to_id])
+                .trim(),
+            "OK"
+        );
+    }
+    assert_eq!(from.run(&["cluster", "countkeysinslot", &slot]).trim(), "0");
+}
+
+/// Keys of every type move from a real master to a clusterlab master and
+/// back with MIGRATE: each side's RESTORE accepts the other's DUMP payloads
+/// (Redis's compact encodings one way, our plain ones the other, RDB
+/// version 10 and CRC64 footer both ways), TTLs included. And a MIGRATE to
+/// a port nobody listens on fails the same way on both: Redis 7.0's
+/// blocking connect lets the refusal surface on the first write,
+/// `IOERR error or timeout writing to target instance` (and a host that
+/// does not resolve: `IOERR error or timeout connecting to the client`).
+#[test]
+fn keys_of_every_type_migrate_both_ways_between_real_and_clusterlab_masters() {
+    require_redis_tools();
+    let ours = NodeProc::start(2000);
+    let real = RealRedis::start(2000);
+    meet_all(&[&real, &ours]);
+    real.cli(&["cluster", "addslotsrange", "0", "8191"]);
+    ours.cli(&["cluster", "addslotsrange", "8192", "16383"]);
+    wait_state_ok(&[&real, &ours]);
+
+    let closed = free_port().to_string();
+    for (node, tag) in [
+        (&real as &dyn Member, tag_in(0..=8191)),
+        (&ours, tag_in(8192..=16383)),
+    ] {
+        let key = format!("{{{tag}}}k");
+        assert_eq!(node.run(&["set", &key, "v"]).trim(), "OK");
+        let reply = node.run(&["migrate", "127.0.0.1", &closed, &key, "0", "1000"]);
+        assert_eq!(
+            reply.trim(),
+            "IOERR error or timeout writing to target instance",
+            "MIGRATE to a closed port on {}",
+            node.port()
+        );
+        // A host that does not resolve fails in the connect itself.
+        let reply = node.run(&["migrate", "nosuch.invalid", "1", &key, "0", "1000"]);
+        assert_eq!(
+            reply.trim(),
+            "IOERR error or timeout connecting to the client"
+        );
+        assert_eq!(node.run(&["get", &key]).trim(), "v", "the key stays");
+    }
+
+    let tag = tag_in(0..=8191);
+    let slot = key_slot(tag.as_bytes());
+    let keys = write_every_type(&mut real.conn(), &tag);
+    let mut conn = real.conn();
+    let before: Vec<String> = keys.iter().map(|k| content(&mut conn, k)).collect();
+    assert!(before.iter().all(|c| c.starts_with("Ok(")), "{before:?}");
+
+    move_slot(slot, &real, &ours, &keys);
+    let mut conn = ours.conn();
+    let on_ours: Vec<String> = keys.iter().map(|k| content(&mut conn, k)).collect();
+    assert_eq!(on_ours, before, "real → clusterlab");
+    let ttl: i64 = redis::cmd("PTTL").arg(&keys[2]).query(&mut conn).unwrap();
+    assert!(
+        ttl > 900_000 && ttl <= 1_000_000,
+        "the TTL travelled: {ttl}"
+    );
+
+    move_slot(slot, &ours, &real, &keys);
+    let mut conn = real.conn();
+    let back: Vec<String> = keys.iter().map(|k| content(&mut conn, k)).collect();
+    assert_eq!(back, before, "clusterlab → real");
+    let ttl: i64 = redis::cmd("PTTL").arg(&keys[2]).query(&mut conn).unwrap();
+    assert!(
+        ttl > 900_000 && ttl <= 1_000_000,
+        "the TTL travelled back: {ttl}"
+    );
+}

@@ -155,9 +155,12 @@ impl Node {
     }
 
     /// A connection to a target failed to open or closed. A MIGRATE
-    /// waiting on it fails at once (`migrateGetSocket`'s connect error, or
-    /// the read error), and the cached socket is forgotten so the next
-    /// MIGRATE connects again.
+    /// waiting on it fails at once, and the cached socket is forgotten so
+    /// the next MIGRATE connects again. Redis 7.0's blocking connect counts
+    /// a refused or timed-out connect as connected (`connSocketBlockingConnect`
+    /// only waits for writability), so the failure shows on the first write:
+    /// `IOERR error or timeout writing to target instance` (checked against
+    /// redis-server 7.0.15). A link lost after connecting fails the read.
     pub(super) fn migrate_conn_closed(&mut self, now: Time, conn: ConnId, connected: bool) {
         let Some(addr) = self
             .migrations
@@ -180,7 +183,7 @@ impl Node {
         if connected {
             self.finish_migrate(now, true);
         } else if let Some(p) = self.migrations.pending.take() {
-            let error = Value::err("IOERR error or timeout connecting to the client");
+            let error = Value::err("IOERR error or timeout writing to target instance");
             self.finish_blocked(now, p.client, error);
             self.run_postponed(now);
         }
