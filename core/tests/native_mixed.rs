@@ -508,3 +508,75 @@ fn keys_of_every_type_migrate_both_ways_between_real_and_clusterlab_masters() {
         "the TTL travelled back: {ttl}"
     );
 }
+
+/// A clusterlab node becomes a replica of a real redis-server 7.0 master by
+/// `CLUSTER REPLICATE`: it connects to the master's client port, runs the
+/// replica's handshake, loads the master's RDB (Redis's compact encodings,
+/// LZF strings, TTLs), applies its command stream (SELECT, SET … PXAT,
+/// PEXPIREAT, GETACK), and acknowledges: the master's WAIT counts it, and
+/// both ends agree on the offset.
+#[test]
+fn a_clusterlab_replica_syncs_from_a_real_master_over_psync() {
+    require_redis_tools();
+    let real = RealRedis::start(2000);
+    let ours = NodeProc::start(2000);
+    meet_all(&[&real, &ours]);
+    real.cli(&["cluster", "addslotsrange", "0", "16383"]);
+    wait_state_ok(&[&real, &ours]);
+    let mut conn = real.conn();
+    let tag = tag_in(0..=16383);
+    let mut keys = write_every_type(&mut conn, &tag);
+    let before: Vec<String> = keys.iter().map(|k| content(&mut conn, k)).collect();
+    assert!(before.iter().all(|c| c.starts_with("Ok(")), "{before:?}");
+    replicate(&ours, &real);
+    assert_eq!(replica_contents(&ours, &keys), before, "keys from the RDB");
+
+    let _: () = redis::cmd("SET")
+        .arg("{s}after")
+        .arg("v2")
+        .arg("EX")
+        .arg(500)
+        .query(&mut conn)
+        .unwrap();
+    let _: i64 = redis::cmd("EXPIRE")
+        .arg(&keys[0])
+        .arg(700)
+        .query(&mut conn)
+        .unwrap();
+    let _: i64 = redis::cmd("DEL").arg(&keys[1]).query(&mut conn).unwrap();
+    let _: i64 = redis::cmd("RPUSH")
+        .arg(&keys[3])
+        .arg("pushed")
+        .query(&mut conn)
+        .unwrap();
+    let acked: i64 = redis::cmd("WAIT")
+        .arg(1)
+        .arg(5000)
+        .query(&mut conn)
+        .unwrap();
+    assert_eq!(acked, 1, "WAIT counts our REPLCONF ACK");
+    keys.push("{s}after".to_string());
+    let after: Vec<String> = keys.iter().map(|k| content(&mut conn, k)).collect();
+    assert_eq!(
+        replica_contents(&ours, &keys),
+        after,
+        "keys from the stream"
+    );
+    let mut replica = ours.conn();
+    let _: () = redis::cmd("READONLY").query(&mut replica).unwrap();
+    for (key, max) in [(keys[0].as_str(), 700_000), ("{s}after", 500_000)] {
+        let ttl: i64 = redis::cmd("PTTL").arg(key).query(&mut replica).unwrap();
+        assert!(ttl > max - 100_000 && ttl <= max, "{key}'s TTL: {ttl}");
+    }
+    wait_for(Duration::from_secs(15), "equal replication offsets", || {
+        real.info_field("master_repl_offset") == ours.info_field("slave_repl_offset")
+    });
+    let info = real.cli(&["info", "replication"]);
+    let line = format!("slave0:ip=127.0.0.1,port={},state=online,", ours.port);
+    assert!(info.contains(&line), "{info}");
+    let role = ours.cli(&["role"]);
+    assert!(
+        role.starts_with(&format!("slave\n127.0.0.1\n{}\nconnected\n", real.port)),
+        "{role}"
+    );
+}

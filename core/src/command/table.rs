@@ -243,6 +243,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@keyspace", "@write", "@fast"]
     ),
     cmd!(
+        "expireat",
+        -3,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@keyspace", "@write", "@fast"]
+    ),
+    cmd!(
         "flushall",
         -1,
         WRITE,
@@ -389,6 +398,15 @@ pub static COMMANDS: &[CommandSpec] = &[
     ),
     cmd!(
         "pexpire",
+        -3,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@keyspace", "@write", "@fast"]
+    ),
+    cmd!(
+        "pexpireat",
         -3,
         WRITE | FAST,
         1,
