@@ -580,3 +580,63 @@ fn a_clusterlab_replica_syncs_from_a_real_master_over_psync() {
         "{role}"
     );
 }
+
+/// Writes `n` keys under `tag` on `master` and waits until one replica
+/// acknowledged them (WAIT 1).
+fn write_acked(master: &dyn Member, tag: &str, n: usize) -> Vec<(String, String)> {
+    let mut conn = master.conn();
+    let pairs: Vec<(String, String)> = (0..n)
+        .map(|i| (format!("{{{tag}}}k{i}"), format!("v{i}")))
+        .collect();
+    for (k, v) in &pairs {
+        let _: () = redis::cmd("SET").arg(k).arg(v).query(&mut conn).unwrap();
+    }
+    let acked: i64 = redis::cmd("WAIT").arg(1).arg(5000).query(&mut conn).unwrap();
+    assert_eq!(acked, 1, "the replica of {} acknowledged", master.port());
+    pairs
+}
+
+/// Waits until `node` is a master, then checks it serves `pairs`.
+fn promoted_with(node: &dyn Member, pairs: &[(String, String)]) {
+    wait_for(Duration::from_secs(40), "the replica's promotion", || {
+        node.info_field("role").as_deref() == Some("master")
+    });
+    let mut conn = node.conn();
+    for (k, v) in pairs {
+        let got: Option<String> = redis::cmd("GET").arg(k).query(&mut conn).unwrap();
+        assert_eq!(got.as_deref(), Some(v.as_str()), "{k} on the promoted node");
+    }
+}
+
+/// Failover across the mix, both ways. Masters: two real nodes and one of
+/// ours; a real replica follows our master and one of ours follows a real
+/// master. `kill -9` our master: the real replica is elected by the real
+/// masters' votes and serves the keys. Then `kill -9` that real master: our
+/// replica is elected (votes from a real master and the real replica just
+/// promoted) and serves its keys.
+#[test]
+fn failover_works_across_real_and_clusterlab_nodes_both_ways() {
+    require_redis_tools();
+    let mut r1 = RealRedis::start(2000);
+    let r2 = RealRedis::start(2000);
+    let mut o1 = NodeProc::start(2000);
+    let real_replica = RealRedis::start(2000);
+    let our_replica = NodeProc::start(2000);
+    meet_all(&[&r1, &r2, &o1, &real_replica, &our_replica]);
+    r1.cli(&["cluster", "addslotsrange", "0", "5460"]);
+    r2.cli(&["cluster", "addslotsrange", "5461", "10922"]);
+    o1.cli(&["cluster", "addslotsrange", "10923", "16383"]);
+    replicate(&real_replica, &o1);
+    replicate(&our_replica, &r1);
+    wait_state_ok(&[&r1, &r2, &o1, &real_replica, &our_replica]);
+
+    let on_o1 = write_acked(&o1, &tag_in(10923..=16383), 50);
+    let on_r1 = write_acked(&r1, &tag_in(0..=5460), 50);
+    o1.kill();
+    promoted_with(&real_replica, &on_o1);
+    wait_state_ok(&[&r1, &r2, &real_replica, &our_replica]);
+
+    r1.kill();
+    promoted_with(&our_replica, &on_r1);
+    wait_state_ok(&[&r2, &real_replica, &our_replica]);
+}
