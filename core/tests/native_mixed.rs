@@ -591,7 +591,11 @@ fn write_acked(master: &dyn Member, tag: &str, n: usize) -> Vec<(String, String)
     for (k, v) in &pairs {
         let _: () = redis::cmd("SET").arg(k).arg(v).query(&mut conn).unwrap();
     }
-    let acked: i64 = redis::cmd("WAIT").arg(1).arg(5000).query(&mut conn).unwrap();
+    let acked: i64 = redis::cmd("WAIT")
+        .arg(1)
+        .arg(5000)
+        .query(&mut conn)
+        .unwrap();
     assert_eq!(acked, 1, "the replica of {} acknowledged", master.port());
     pairs
 }
