@@ -132,7 +132,7 @@ pub fn decode(bytes: &[u8]) -> Result<Loaded, RdbError> {
                 }
             }
             OPCODE_SELECTDB => {
-                let db = r.len().map_err(truncated)?;
+                let db = r.count().map_err(truncated)?;
                 if db != 0 {
                     return Err(RdbError(format!(
                         "DB {db} in the RDB: cluster mode has only DB 0"
@@ -140,8 +140,8 @@ pub fn decode(bytes: &[u8]) -> Result<Loaded, RdbError> {
                 }
             }
             OPCODE_RESIZEDB => {
-                r.len().map_err(truncated)?;
-                r.len().map_err(truncated)?;
+                r.count().map_err(truncated)?;
+                r.count().map_err(truncated)?;
             }
             OPCODE_EXPIRETIME_MS => {
                 let b: [u8; 8] = r.take(8).map_err(truncated)?.try_into().expect("8");
@@ -153,7 +153,7 @@ pub fn decode(bytes: &[u8]) -> Result<Loaded, RdbError> {
             }
             // LRU idle time / LFU counter: eviction hints we do not keep.
             OPCODE_IDLE => {
-                r.len().map_err(truncated)?;
+                r.count().map_err(truncated)?;
             }
             OPCODE_FREQ => {
                 r.byte().map_err(truncated)?;

@@ -72,7 +72,7 @@ pub fn read_object(kind: u8, r: &mut Reader) -> Result<Data, BadFormat> {
     Ok(match kind {
         TYPE_STRING => Data::Str(r.string()?),
         TYPE_LIST => {
-            let n = r.len()?;
+            let n = r.count()?;
             Data::List(
                 (0..n)
                     .map(|_| r.string())
@@ -80,7 +80,7 @@ pub fn read_object(kind: u8, r: &mut Reader) -> Result<Data, BadFormat> {
             )
         }
         TYPE_SET => {
-            let n = r.len()?;
+            let n = r.count()?;
             Data::Set(
                 (0..n)
                     .map(|_| r.string())
@@ -88,7 +88,7 @@ pub fn read_object(kind: u8, r: &mut Reader) -> Result<Data, BadFormat> {
             )
         }
         TYPE_HASH => {
-            let n = r.len()?;
+            let n = r.count()?;
             let mut h = BTreeMap::new();
             for _ in 0..n {
                 let f = r.string()?;
@@ -97,7 +97,7 @@ pub fn read_object(kind: u8, r: &mut Reader) -> Result<Data, BadFormat> {
             Data::Hash(h)
         }
         TYPE_ZSET | TYPE_ZSET_2 => {
-            let n = r.len()?;
+            let n = r.count()?;
             let mut z = BTreeMap::new();
             for _ in 0..n {
                 let m = r.string()?;
@@ -135,11 +135,11 @@ pub fn read_object(kind: u8, r: &mut Reader) -> Result<Data, BadFormat> {
             Data::ZSet(z)
         }
         TYPE_LIST_QUICKLIST_2 => {
-            let nodes = r.len()?;
+            let nodes = r.count()?;
             let mut list = VecDeque::new();
             for _ in 0..nodes {
                 // QUICKLIST_NODE_CONTAINER_PLAIN = 1, PACKED = 2.
-                match r.len()? {
+                match r.count()? {
                     1 => list.push_back(r.string()?),
                     2 => list.extend(compact::listpack(&r.string()?)?),
                     _ => return Err(BadFormat),
@@ -244,7 +244,7 @@ impl<'a> Reader<'a> {
 
     /// A count of elements; each takes at least one byte, so absurd counts
     /// are refused before anything is allocated.
-    pub fn len(&mut self) -> Result<u64, BadFormat> {
+    pub fn count(&mut self) -> Result<u64, BadFormat> {
         let n = self.len_or_encoding()?.map_err(|_| BadFormat)?;
         if n > self.0.len() as u64 {
             return Err(BadFormat);
@@ -271,7 +271,7 @@ impl<'a> Reader<'a> {
             }
             // RDB_ENC_LZF: compressed length, plain length, data.
             Err(3) => {
-                let clen = self.len()? as usize;
+                let clen = self.count()? as usize;
                 let len = self.len_or_encoding()?.map_err(|_| BadFormat)?;
                 // LZF expands at most ~32x per back reference: bound the claim.
                 if len > (clen as u64).saturating_mul(300).max(64) {

@@ -306,7 +306,7 @@ impl Owner {
                 generation,
                 connected,
             } => {
-                if !self.conns.get(&conn).is_some_and(|(g, _)| *g == generation) {
+                if self.conns.get(&conn).is_none_or(|(g, _)| *g != generation) {
                     return;
                 }
                 self.conns.remove(&conn);

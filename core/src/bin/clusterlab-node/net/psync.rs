@@ -128,7 +128,7 @@ impl Psync {
         id: ClientId,
         args: &[Vec<u8>],
     ) -> Intercepted {
-        if args.len() % 2 == 0 {
+        if args.len().is_multiple_of(2) {
             return Intercepted::Reply(Value::err("ERR syntax error"));
         }
         let mut j = 1;
