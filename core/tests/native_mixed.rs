@@ -30,6 +30,8 @@ impl RealRedis {
             .args(["--cluster-node-timeout", &timeout_ms.to_string()])
             .args(["--save", "", "--appendonly", "no", "--dir"])
             .arg(&dir)
+            .arg("--logfile")
+            .arg(dir.join("log"))
             .stdout(Stdio::null())
             .spawn()
             .expect("redis-server is needed for mixed clusters: apt-get install redis-server");
@@ -55,6 +57,10 @@ impl RealRedis {
 impl Drop for RealRedis {
     fn drop(&mut self) {
         self.kill();
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(self.dir.join("log")).unwrap_or_default();
+            eprintln!("redis-server {} log:\n{log}", self.port);
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -643,4 +649,48 @@ fn failover_works_across_real_and_clusterlab_nodes_both_ways() {
     r1.kill();
     promoted_with(&our_replica, &on_r1);
     wait_state_ok(&[&r2, &real_replica, &our_replica]);
+}
+
+/// `CLUSTER FAILOVER` (coordinated) across the mix, both ways: the master
+/// pauses writes and the replica takes over only once its replication
+/// offset equals the master's, so both ends must count the stream's bytes
+/// exactly alike. The demoted master then replicates its old replica: our
+/// node syncs from a real master, a real node from ours.
+#[test]
+fn manual_failover_works_across_real_and_clusterlab_nodes_both_ways() {
+    require_redis_tools();
+    let real = RealRedis::start(2000);
+    let ours = NodeProc::start(2000);
+    let real_replica = RealRedis::start(2000);
+    let our_replica = NodeProc::start(2000);
+    meet_all(&[&real, &ours, &real_replica, &our_replica]);
+    real.cli(&["cluster", "addslotsrange", "0", "8191"]);
+    ours.cli(&["cluster", "addslotsrange", "8192", "16383"]);
+    replicate(&real_replica, &ours);
+    replicate(&our_replica, &real);
+    wait_state_ok(&[&real, &ours, &real_replica, &our_replica]);
+    let on_ours = write_acked(&ours, &tag_in(8192..=16383), 20);
+    let on_real = write_acked(&real, &tag_in(0..=8191), 20);
+
+    for (replica, master, pairs) in [
+        (&real_replica as &dyn Member, &ours as &dyn Member, &on_ours),
+        (&our_replica, &real, &on_real),
+    ] {
+        assert_eq!(replica.run(&["cluster", "failover"]).trim(), "OK");
+        promoted_with(replica, pairs);
+        wait_for(Duration::from_secs(20), "the old master to follow", || {
+            master.info_field("role").as_deref() == Some("slave")
+                && master.info_field("master_link_status").as_deref() == Some("up")
+        });
+        let mut conn = master.conn();
+        let _: () = redis::cmd("READONLY").query(&mut conn).unwrap();
+        for (k, v) in pairs.iter() {
+            let got: Option<String> = redis::cmd("GET").arg(k).query(&mut conn).unwrap();
+            assert_eq!(
+                got.as_deref(),
+                Some(v.as_str()),
+                "{k} on the demoted master"
+            );
+        }
+    }
 }

@@ -49,8 +49,9 @@ struct Announce {
 
 struct Attached {
     client: ClientId,
-    /// The full resync went out: the stream may follow.
-    snapshot_sent: bool,
+    /// Where the stream written to it ends; `None` until the full resync
+    /// went out (what comes before is in the snapshot).
+    sent_offset: Option<u64>,
 }
 
 struct MasterLink {
@@ -236,7 +237,7 @@ impl Psync {
         for (replica, client) in attach {
             let attached = Attached {
                 client,
-                snapshot_sent: false,
+                sent_offset: None,
             };
             self.replicas.insert(replica, attached);
             node.handle(
@@ -271,11 +272,22 @@ impl Psync {
             }
             frame => {
                 let a = self.replicas.get_mut(&to)?;
-                if let ReplFrame::Snapshot { .. } = frame {
-                    a.snapshot_sent = true;
-                } else if !a.snapshot_sent {
-                    // Already in the snapshot it is about to get.
-                    return None;
+                match &frame {
+                    ReplFrame::Snapshot { offset, .. } => a.sent_offset = Some(*offset),
+                    ReplFrame::Command { offset, .. }
+                    | ReplFrame::Ping { offset }
+                    | ReplFrame::GetAck { offset } => {
+                        // Only bytes that advance the stream go out: the
+                        // core re-sends its offset as a Ping when a manual
+                        // failover starts, which on the wire is nothing
+                        // (Redis writes no PING at MFSTART, and a real
+                        // replica would count one).
+                        if a.sent_offset.is_none_or(|sent| *offset <= sent) {
+                            return None;
+                        }
+                        a.sent_offset = Some(*offset);
+                    }
+                    ReplFrame::Sync { .. } | ReplFrame::Ack { .. } => return None,
                 }
                 let replid = node.id().to_string();
                 Some((a.client, repl_wire::master_bytes(&frame, &replid, now)))
