@@ -109,13 +109,13 @@ fn expire(node: &mut Node, now: Time, args: &[Vec<u8>], name: &str, unit: i64) -
     let Some(when) = n.checked_mul(unit).and_then(|ms| ms.checked_add(base)) else {
         return Value::err(format!("ERR invalid expire time in '{name}' command"));
     };
-    // Milliseconds from now; zero or less means already expired.
-    let ms = when - now_ms;
+    // A time not after now means already expired (`checkAlreadyExpired`).
+    let expired = when <= now_ms;
     let ks = node.keyspace_mut();
     let Some(current) = ks.expire_at(now, &args[1]) else {
         return Value::Integer(0);
     };
-    let new_at = if ms <= 0 { now } else { now + ms as u64 };
+    let new_at = if expired { now } else { Time(when as u64) };
     // A missing TTL counts as infinite for GT/LT.
     let skip = (nx && current.is_some())
         || (xx && current.is_none())
@@ -124,7 +124,7 @@ fn expire(node: &mut Node, now: Time, args: &[Vec<u8>], name: &str, unit: i64) -
     if skip {
         return Value::Integer(0);
     }
-    if ms <= 0 {
+    if expired {
         ks.remove(now, &args[1]);
     } else {
         ks.set_expire(now, &args[1], Some(new_at));

@@ -234,6 +234,11 @@ impl Owner {
                                 self.write_client(id, Write::Bytes(value.to_bytes(proto)));
                                 continue;
                             }
+                            Some(Intercepted::Last(bytes)) => {
+                                self.write_client(id, Write::Bytes(bytes));
+                                self.write_client(id, Write::Close);
+                                break;
+                            }
                             Some(Intercepted::Silent) => continue,
                             None => {}
                         }

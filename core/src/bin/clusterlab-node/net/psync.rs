@@ -17,6 +17,7 @@
 use super::{links, Arrival, Write, Writer};
 use clusterlab_core::id::NodeId;
 use clusterlab_core::node::{ClientId, Input, Node, ReplFrame};
+use clusterlab_core::rdb::{self, file::ReplInfo};
 use clusterlab_core::repl_wire::{self, LinkEvent, ReplicaLink};
 use clusterlab_core::resp::Value;
 use clusterlab_core::time::Time;
@@ -45,6 +46,9 @@ struct Announce {
     ip: Option<IpAddr>,
     /// `REPLCONF listening-port`.
     port: Option<u16>,
+    /// `REPLCONF rdb-only 1`: wants the RDB and nothing after it
+    /// (`redis-cli --rdb`).
+    rdb_only: bool,
 }
 
 struct Attached {
@@ -65,6 +69,8 @@ struct MasterLink {
 pub enum Intercepted {
     /// Write this reply to the client.
     Reply(Value),
+    /// Write these bytes, then close the connection (an RDB-only sync).
+    Last(Vec<u8>),
     /// Nothing to reply (`REPLCONF ACK`, a PSYNC in progress).
     Silent,
 }
@@ -87,6 +93,7 @@ impl Psync {
             peer: peer.ip(),
             ip: None,
             port: None,
+            rdb_only: false,
         };
         self.announced.insert(id, announce);
     }
@@ -154,6 +161,14 @@ impl Psync {
                         a.ip = value.parse().ok();
                     }
                 }
+                b"rdb-only" => match value.as_str() {
+                    "0" | "1" => {
+                        if let Some(a) = self.announced.get_mut(&id) {
+                            a.rdb_only = value == "1";
+                        }
+                    }
+                    _ => return Intercepted::Reply(Value::err("ERR syntax error")),
+                },
                 // Capabilities: we send RDBs with a length and offer no
                 // partial resync, which every replica understands.
                 b"capa" => {}
@@ -198,6 +213,9 @@ impl Psync {
             return Intercepted::Reply(Value::err(
                 "NOMASTERLINK Can't SYNC while not connected with my master",
             ));
+        }
+        if self.announced.get(&id).is_some_and(|a| a.rdb_only) {
+            return Intercepted::Last(rdb_only_transfer(node, now, psync));
         }
         if self.announced.get(&id).is_none_or(|a| a.port.is_none()) {
             return Intercepted::Reply(Value::err(
@@ -370,4 +388,21 @@ impl Psync {
             node.handle(now, Input::ReplLinkClosed { from });
         }
     }
+}
+
+/// The snapshot for an RDB-only sync: `+FULLRESYNC` (PSYNC only; SYNC
+/// predates it) and the RDB bulk, after which Redis frees the client.
+fn rdb_only_transfer(node: &Node, now: Time, psync: bool) -> Vec<u8> {
+    let repl = ReplInfo {
+        replid: node.id().to_string(),
+        offset: node.repl_offset(),
+    };
+    let rdb = rdb::file::encode(node.keyspace(), now, &repl);
+    let mut out = Vec::new();
+    if psync {
+        out.extend(format!("+FULLRESYNC {} {}\r\n", repl.replid, repl.offset).into_bytes());
+    }
+    out.extend(format!("${}\r\n", rdb.len()).into_bytes());
+    out.extend(rdb);
+    out
 }
