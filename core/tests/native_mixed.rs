@@ -694,3 +694,79 @@ fn manual_failover_works_across_real_and_clusterlab_nodes_both_ways() {
         }
     }
 }
+
+/// `redis-cli --rdb` (REPLCONF rdb-only, SYNC) saves our node's dataset as
+/// an RDB file, and a real redis-server 7.0 loads that file at startup
+/// (`rdbLoad`: version, aux fields, CRC64) with every key intact.
+#[test]
+fn redis_cli_rdb_saves_our_dataset_and_a_real_redis_server_loads_it() {
+    require_redis_tools();
+    let ours = NodeProc::start(2000);
+    ours.cli(&["cluster", "addslotsrange", "0", "16383"]);
+    wait_state_ok(&[&ours]);
+    let mut conn = ours.conn();
+    let keys = write_every_type(&mut conn, &tag_in(0..=16383));
+    let ours_content: Vec<String> = keys.iter().map(|k| content(&mut conn, k)).collect();
+
+    let dir = std::env::temp_dir().join(format!(
+        "clusterlab-rdb-{}-{}",
+        std::process::id(),
+        ours.port
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("dump.rdb");
+    let out = redis_cli(
+        &[
+            "-p".into(),
+            ours.port.to_string(),
+            "--rdb".into(),
+            file.display().to_string(),
+        ],
+        Duration::from_secs(20),
+    );
+    assert!(out.contains("Transfer finished with success"), "{out}");
+
+    let port = free_port();
+    let mut child = Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .arg("--dir")
+        .arg(&dir)
+        .args(["--dbfilename", "dump.rdb"])
+        .arg("--logfile")
+        .arg(dir.join("log"))
+        .spawn()
+        .expect("redis-server");
+    wait_for(
+        Duration::from_secs(10),
+        "redis-server to load and listen",
+        || {
+            redis::Client::open(format!("redis://127.0.0.1:{port}/"))
+                .and_then(|c| c.get_connection())
+                .and_then(|mut c| redis::cmd("DBSIZE").query::<i64>(&mut c))
+                .is_ok()
+        },
+    );
+    let mut real = redis::Client::open(format!("redis://127.0.0.1:{port}/"))
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let loaded: Vec<String> = keys.iter().map(|k| content(&mut real, k)).collect();
+    let ttl: i64 = redis::cmd("PTTL").arg(&keys[2]).query(&mut real).unwrap();
+    let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(log.contains("DB loaded from disk"), "{log}");
+    assert_eq!(loaded, ours_content);
+    assert!(
+        ttl > 900_000 && ttl <= 1_000_000,
+        "the TTL was saved: {ttl}"
+    );
+}
