@@ -161,13 +161,23 @@ impl Psync {
                         a.ip = value.parse().ok();
                     }
                 }
-                b"rdb-only" => match value.as_str() {
-                    "0" | "1" => {
+                // getRangeLongFromObjectOrReply(…, 0, 1, …).
+                b"rdb-only" => match value.parse::<i64>() {
+                    Ok(flag @ 0..=1) => {
                         if let Some(a) = self.announced.get_mut(&id) {
-                            a.rdb_only = value == "1";
+                            a.rdb_only = flag == 1;
                         }
                     }
-                    _ => return Intercepted::Reply(Value::err("ERR syntax error")),
+                    Ok(_) => {
+                        return Intercepted::Reply(Value::err(
+                            "ERR value is out of range, value must between 0 and 1",
+                        ))
+                    }
+                    Err(_) => {
+                        return Intercepted::Reply(Value::err(
+                            "ERR value is not an integer or out of range",
+                        ))
+                    }
                 },
                 // Capabilities: we send RDBs with a length and offer no
                 // partial resync, which every replica understands.
@@ -405,4 +415,105 @@ fn rdb_only_transfer(node: &Node, now: Time, psync: bool) -> Vec<u8> {
     out.extend(format!("${}\r\n", rdb.len()).into_bytes());
     out.extend(rdb);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clusterlab_core::config::Config;
+
+    fn setup() -> (Psync, Node) {
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let node = Node::new(
+            Config::default(),
+            "127.0.0.1:7000".parse().unwrap(),
+            17000,
+            1,
+            Time(0),
+        );
+        let mut psync = Psync::new(tx, None);
+        psync.client_opened(ClientId(1), "127.0.0.1:50000".parse().unwrap());
+        (psync, node)
+    }
+
+    fn run(psync: &mut Psync, node: &mut Node, line: &str) -> Option<Intercepted> {
+        let args: Vec<Vec<u8>> = line.split(' ').map(|a| a.as_bytes().to_vec()).collect();
+        psync.intercept(node, Time(0), ClientId(1), &args)
+    }
+
+    fn error(i: Option<Intercepted>) -> String {
+        match i {
+            Some(Intercepted::Reply(Value::Error(e))) => e,
+            _ => panic!("an error reply"),
+        }
+    }
+
+    /// `replconfCommand`'s replies, as redis-server 7.0.15 gives them.
+    #[test]
+    fn replconf_replies_like_redis() {
+        let (mut p, mut n) = setup();
+        assert!(matches!(
+            run(&mut p, &mut n, "REPLCONF listening-port 7001 capa eof capa psync2"),
+            Some(Intercepted::Reply(Value::Simple(ok))) if ok == "OK"
+        ));
+        assert_eq!(
+            error(run(&mut p, &mut n, "REPLCONF foo bar")),
+            "ERR Unrecognized REPLCONF option: foo"
+        );
+        assert_eq!(
+            error(run(&mut p, &mut n, "REPLCONF listening-port")),
+            "ERR syntax error"
+        );
+        assert_eq!(
+            error(run(&mut p, &mut n, "REPLCONF listening-port abc")),
+            "ERR value is not an integer or out of range"
+        );
+        assert_eq!(
+            error(run(&mut p, &mut n, "REPLCONF rdb-only 2")),
+            "ERR value is out of range, value must between 0 and 1"
+        );
+        // An ACK from a client that is not a replica gets no reply.
+        assert!(matches!(
+            run(&mut p, &mut n, "REPLCONF ACK 5"),
+            Some(Intercepted::Silent)
+        ));
+        assert!(
+            run(&mut p, &mut n, "GET k").is_none(),
+            "other commands go to the node"
+        );
+        assert_eq!(
+            error(run(&mut p, &mut n, "PSYNC ?")),
+            "ERR wrong number of arguments for 'psync' command"
+        );
+    }
+
+    /// An RDB-only sync gets the RDB and the connection ends; a PSYNC from
+    /// an address that is no replica of ours waits for gossip to say so.
+    #[test]
+    fn rdb_only_sync_and_waiting_psync() {
+        let (mut p, mut n) = setup();
+        run(&mut p, &mut n, "REPLCONF rdb-only 1");
+        match run(&mut p, &mut n, "SYNC") {
+            Some(Intercepted::Last(bytes)) => {
+                let at = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+                assert!(bytes.starts_with(b"$"));
+                let loaded = rdb::file::decode(&bytes[at..]).unwrap();
+                assert_eq!(loaded.repl.unwrap().replid, n.id().to_string());
+            }
+            _ => panic!("the RDB, then close"),
+        }
+        match run(&mut p, &mut n, "PSYNC ? -1") {
+            Some(Intercepted::Last(bytes)) => assert!(bytes.starts_with(b"+FULLRESYNC ")),
+            _ => panic!("+FULLRESYNC and the RDB, then close"),
+        }
+        let (mut p, mut n) = setup();
+        run(&mut p, &mut n, "REPLCONF listening-port 7001");
+        assert!(matches!(
+            run(&mut p, &mut n, "PSYNC ? -1"),
+            Some(Intercepted::Silent)
+        ));
+        assert_eq!(p.waiting, vec![ClientId(1)]);
+        p.client_closed(ClientId(1));
+        assert!(p.waiting.is_empty());
+    }
 }
