@@ -188,6 +188,15 @@ impl Browser {
         Ok(())
     }
 
+    /// Picks the file at `path` in the file input `data-testid=testid`, as WebDriver uploads do
+    /// (the path typed into the input).
+    pub async fn upload(&self, testid: &str, path: &Path) -> Outcome {
+        let path = path.canonicalize()?;
+        let path = path.to_str().ok_or("the file's path is not UTF-8")?;
+        self.wait_for(testid).await?.send_keys(path).await?;
+        Ok(())
+    }
+
     /// Picks the option with `value` in the select `data-testid=testid`.
     pub async fn select(&self, testid: &str, value: &str) -> Outcome {
         self.wait_for(testid).await?.select_by_value(value).await?;

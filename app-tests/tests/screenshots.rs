@@ -82,5 +82,34 @@ async fn shoot(browser: &Browser) -> Outcome {
     browser.resize(390, 850).await?;
     browser.eval("window.scrollTo(0, 0); return true;").await?;
     browser.screenshot(&dir.join("6-phone.png")).await?;
+    browser.resize(1400, 1000).await?;
+    browser.click("convergence-plot-run").await?;
+    browser
+        .expect_text("convergence-plot-progress", "done: 45 runs")
+        .await?;
+    browser
+        .eval("document.querySelector('[data-testid=convergence-plot]').scrollIntoView(); return true;")
+        .await?;
+    browser
+        .screenshot(&dir.join("9-convergence-plot.png"))
+        .await?;
+    browser.click("pick-timeout-plot").await?;
+    browser.click("timeout-plot-run").await?;
+    browser
+        .expect_text("timeout-plot-progress", "done: 40 runs")
+        .await?;
+    browser
+        .eval("document.querySelector('[data-testid=timeout-plot]').scrollIntoView(); return true;")
+        .await?;
+    browser.screenshot(&dir.join("10-timeout-plot.png")).await?;
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../core/tests/fixtures/native-failover.jsonl");
+    browser.upload("trace-file", &fixture).await?;
+    browser
+        .eval(
+            "document.querySelector('[data-testid=trace-timeline]').scrollIntoView(); return true;",
+        )
+        .await?;
+    browser.screenshot(&dir.join("11-trace-import.png")).await?;
     browser.expect_no_errors().await
 }

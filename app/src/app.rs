@@ -5,8 +5,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::{
-    BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, FaultsPanel, GrowPanel, Help,
-    KeyTracer, Legend, ScenarioBar, SequenceDiagram, SlotMap, TextTwin, Timeline,
+    BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, ExperimentsPanel, FaultsPanel,
+    GrowPanel, Help, KeyTracer, Legend, ScenarioBar, SequenceDiagram, SlotMap, TextTwin, Timeline,
+    TraceImport,
 };
 use crate::hooks::{
     bench, use_animation_clock, use_follow_links, use_media_preferences, use_shortcuts,
@@ -182,6 +183,8 @@ fn Playground() -> Html {
                         />
                         <GrowPanel picture={picture.clone()} jobs={Rc::new(view_model::jobs(sim))} />
                         <BeliefsPanel beliefs={beliefs} picture={picture.clone()} />
+                        <ExperimentsPanel />
+                        <TraceImport />
                     </aside>
                 </main>
                 <TextTwin picture={picture} glyphs={glyphs.len()} />

@@ -2,6 +2,9 @@
 //! sentences. No Yew and no browser here, so all of it is unit-tested natively; components only
 //! turn these values into elements.
 
+pub mod plot;
+pub mod trace_compare;
+
 use clusterlab_core::event::Event;
 use clusterlab_core::flags::NodeFlags;
 use clusterlab_core::id::NodeId;

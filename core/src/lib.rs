@@ -10,6 +10,7 @@ pub mod command;
 pub mod config;
 pub mod dump;
 pub mod event;
+pub mod experiment;
 pub mod flags;
 pub mod id;
 pub mod keyspace;
@@ -22,6 +23,7 @@ pub mod resp;
 pub mod sim;
 pub mod slot;
 pub mod time;
+pub mod trace_file;
 
 pub use config::Config;
 pub use event::Event;

@@ -13,11 +13,13 @@ mod help;
 mod key_tracer;
 mod legend;
 mod message_layer;
+mod plots;
 mod scenario_bar;
 mod sequence;
 mod slot_map;
 mod text_twin;
 mod timeline;
+mod trace_import;
 
 pub use beliefs::BeliefsPanel;
 pub use cluster_view::ClusterView;
@@ -28,11 +30,13 @@ pub use grow::GrowPanel;
 pub use help::Help;
 pub use key_tracer::KeyTracer;
 pub use legend::Legend;
+pub use plots::ExperimentsPanel;
 pub use scenario_bar::ScenarioBar;
 pub use sequence::SequenceDiagram;
 pub use slot_map::SlotMap;
 pub use text_twin::TextTwin;
 pub use timeline::Timeline;
+pub use trace_import::TraceImport;
 
 use yew::prelude::*;
 

@@ -358,6 +358,19 @@ impl Sim {
         }
     }
 
+    /// From now on, the network behaves as `net` (messages in flight keep
+    /// their delivery times); probabilities are clamped to 0..=1.
+    pub fn set_net(&mut self, net: NetConfig) {
+        self.net = net;
+        self.set_loss(self.net.loss);
+        let dup = self.net.duplication;
+        self.net.duplication = if dup.is_nan() {
+            0.0
+        } else {
+            dup.clamp(0.0, 1.0)
+        };
+    }
+
     /// From now on, loses each message with probability `p` (clamped to 0..=1).
     pub fn set_loss(&mut self, p: f64) {
         self.net.loss = if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };

@@ -55,7 +55,8 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     tokio::spawn(client_conn::accept(clients, inbox.clone(), policy));
     tokio::spawn(bus::accept(bus_listener, inbox.clone()));
     tokio::spawn(shutdown_signal(inbox.clone()));
-    let tracer = Tracer::new(node.id(), settings.trace.as_deref())?;
+    let mut tracer = Tracer::new(node.id(), settings.trace.as_deref())?;
+    tracer.start(clock.now(), settings.port, settings.cluster.node_timeout);
     let mut owner = Owner {
         psync: Psync::new(inbox.clone(), settings.masterauth.clone()),
         node,

@@ -42,6 +42,19 @@ impl Tracer {
         Ok(Tracer { me, file })
     }
 
+    /// The file's first line, `{"t_ms":…,"node":"3f2a…","event":"start","port":7000,
+    /// "node_timeout":5000}`: what a reader needs to rebuild the cluster's shape (ports order
+    /// the nodes as `redis-cli --cluster create` does) and to simulate it with the same timeout.
+    pub fn start(&mut self, t: Time, port: u16, node_timeout: u64) {
+        if let Some(f) = &mut self.file {
+            let line = serde_json::json!({
+                "t_ms": t.ms(), "node": self.me.short(), "event": "start",
+                "port": port, "node_timeout": node_timeout,
+            });
+            let _ = writeln!(f, "{line}");
+        }
+    }
+
     /// Logs one event to stderr and to the trace file, if any.
     pub fn event(&mut self, t: Time, event: Event) {
         let names = ShortIds(self.me);

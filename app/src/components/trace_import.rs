@@ -1,0 +1,253 @@
+//! Compare a real run: import a trace that native nodes wrote with `--trace FILE` (a file
+//! input, drag and drop, or pasted text), read it with the core's strict reader, simulate the
+//! same cluster with the same node timeout and the same master killed, and show both runs on
+//! one time axis from the kill, with the key moments side by side.
+
+use std::rc::Rc;
+
+use clusterlab_core::trace_file::{compare, parse_trace, Comparison, TraceLine};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DragEvent, File, HtmlInputElement, HtmlTextAreaElement};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::view_model::trace_compare::{rows, seconds, timeline, HEIGHT, WIDTH};
+
+/// Bigger files are refused: a minute-long failover of a few nodes is tens of kilobytes.
+const MAX_BYTES: f64 = 20.0 * 1024.0 * 1024.0;
+
+/// What was imported last: its name and lines (kept to simulate again with another seed).
+#[derive(Clone, PartialEq)]
+struct Imported {
+    name: String,
+    lines: Rc<Vec<TraceLine>>,
+}
+
+#[function_component]
+pub fn TraceImport() -> Html {
+    let imported = use_state(|| None::<Imported>);
+    let outcome = use_state(|| None::<Result<Rc<Comparison>, Vec<String>>>);
+    let seed = use_state(|| 1u64);
+    let dragging = use_state(|| false);
+    let paste = use_node_ref();
+
+    let run = {
+        let (imported, outcome) = (imported.clone(), outcome.clone());
+        Callback::from(
+            move |(name, lines, seed): (String, Rc<Vec<TraceLine>>, u64)| {
+                outcome.set(Some(
+                    compare(&lines, seed)
+                        .map(Rc::new)
+                        .map_err(|e| vec![format!("{name}: {e}")]),
+                ));
+                imported.set(Some(Imported { name, lines }));
+            },
+        )
+    };
+    // A file's or the paste box's text, or why it could not be read.
+    let load = {
+        let (outcome, run, seed) = (outcome.clone(), run.clone(), seed.clone());
+        Callback::from(move |(name, text): (String, Result<String, String>)| {
+            let parsed = text.map_err(|e| vec![e]).and_then(|t| {
+                parse_trace(&t)
+                    .map_err(|errs| errs.iter().map(|e| format!("{name}: {e}")).collect())
+            });
+            match parsed {
+                Ok(lines) => run.emit((name, Rc::new(lines), *seed)),
+                Err(errors) => outcome.set(Some(Err(errors))),
+            }
+        })
+    };
+    let on_file = {
+        let load = load.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                read_file(file, load.clone());
+            }
+        })
+    };
+    let on_drop = {
+        let (load, dragging) = (load.clone(), dragging.clone());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            if let Some(file) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0))
+            {
+                read_file(file, load.clone());
+            }
+        })
+    };
+    let on_drag_over = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(true);
+        })
+    };
+    let on_drag_leave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let on_paste = {
+        let (load, paste) = (load.clone(), paste.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(area) = paste.cast::<HtmlTextAreaElement>() {
+                load.emit(("pasted text".into(), Ok(area.value())));
+            }
+        })
+    };
+    let on_seed = {
+        let (seed, imported, run) = (seed.clone(), imported.clone(), run.clone());
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(s) = input.value().parse::<u64>() {
+                seed.set(s);
+                if let Some(i) = (*imported).clone() {
+                    run.emit((i.name, i.lines, s));
+                }
+            }
+        })
+    };
+
+    html! {
+        <section class="panel trace-import" aria-labelledby="trace-import-title">
+            <h2 id="trace-import-title">{ "Compare a real run" }<small>{ " a native --trace file next to the simulator" }</small></h2>
+            <p class="plot-what">
+                { "Import the JSON lines that clusterlab-node nodes write with " }<code>{ "--trace FILE" }</code>
+                { " (merged, with the operator's kill line: see scripts/record-native-trace.sh). The simulator \
+                   runs the same cluster, node timeout and kill, and both runs are lined up on the kill." }
+            </p>
+            <div class={classes!("drop-zone", dragging.then_some("dragging"))} data-testid="trace-drop"
+                ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
+                <label>{ "Trace file " }
+                    <input type="file" accept=".jsonl,.json,.txt,.log" data-testid="trace-file" onchange={on_file} />
+                </label>
+                <span>{ " or drop it here" }</span>
+            </div>
+            <details>
+                <summary data-testid="trace-paste-summary">{ "…or paste its lines" }</summary>
+                <textarea ref={paste} rows="4" data-testid="trace-paste" aria-label="trace lines"
+                    placeholder={r#"{"t_ms":15012,"node":"B","event":"pfail","about":"A"}"#} />
+                <button data-testid="trace-paste-go" onclick={on_paste}>{ "Compare pasted lines" }</button>
+            </details>
+            <label>{ "Simulation seed " }
+                <input type="number" min="0" value={seed.to_string()} onchange={on_seed}
+                    data-testid="trace-seed" aria-label="simulation seed" />
+            </label>
+            { match &*outcome {
+                None => html! {},
+                Some(Err(errors)) => html! {
+                    <ul class="trace-error" role="alert" data-testid="trace-errors">
+                        { for errors.iter().map(|e| html! { <li>{ e }</li> }) }
+                    </ul>
+                },
+                Some(Ok(c)) => comparison_view(imported.as_ref().map_or("", |i| i.name.as_str()), c),
+            } }
+        </section>
+    }
+}
+
+/// Reads a picked or dropped file as text, then hands it to `load`.
+fn read_file(file: File, load: Callback<(String, Result<String, String>)>) {
+    let name = file.name();
+    if file.size() > MAX_BYTES {
+        load.emit((
+            name.clone(),
+            Err(format!("{name}: larger than 20 MB, not a failover trace")),
+        ));
+        return;
+    }
+    spawn_local(async move {
+        let text = JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .ok_or_else(|| format!("{name}: the browser could not read the file as text"));
+        load.emit((name, text));
+    });
+}
+
+fn comparison_view(name: &str, c: &Comparison) -> Html {
+    let t = &c.topology;
+    let names = &t.names;
+    let killed = &names[&t.killed];
+    let id_note = if &t.killed == killed {
+        String::new()
+    } else {
+        format!(" ({})", t.killed)
+    };
+    let g = timeline(c);
+    html! {
+        <div class="trace-compare">
+            <p data-testid="trace-summary">
+                { format!(
+                    "{name}: {} masters with {} replica(s) each, cluster-node-timeout {} ms; master {killed}{id_note} killed{}. \
+                     Simulated the same with seed {}.",
+                    t.masters, t.replicas, t.node_timeout,
+                    if t.fault_estimated { " (no kill line: placed node timeout before the first PFAIL)" } else { "" },
+                    c.seed
+                ) }
+            </p>
+            <svg class="trace-timeline" data-testid="trace-timeline" viewBox={format!("0 0 {WIDTH} {HEIGHT}")}
+                role="img" aria-label="Recorded and simulated failover, seconds after the kill">
+                <line class="axis" x1={g.left.to_string()} y1={g.axis_y.to_string()} x2={g.right.to_string()} y2={g.axis_y.to_string()} />
+                { for g.ticks.iter().map(|(x, label)| html! {
+                    <g class="tick">
+                        <line x1={x.to_string()} y1={(g.axis_y).to_string()} x2={x.to_string()} y2={(g.axis_y + 4.0).to_string()} />
+                        <text x={x.to_string()} y={(g.axis_y + 16.0).to_string()} text-anchor="middle">{ label }</text>
+                    </g>
+                }) }
+                { for g.lanes.iter().map(|lane| html! {
+                    <g class="lane" data-testid={format!("trace-lane-{}", lane.label)}>
+                        <text x="4" y={(lane.y + 4.0).to_string()}>{ lane.label }</text>
+                        <line class="lane-line" x1={g.left.to_string()} y1={lane.y.to_string()} x2={g.right.to_string()} y2={lane.y.to_string()} />
+                        { for lane.marks.iter().map(|m| html! {
+                            <g class={classes!("lane-mark", m.event.clone())} tabindex="0" aria-label={m.text.clone()}>
+                                <title>{ &m.text }</title>
+                                <line x1={m.x.to_string()} y1={(m.y - 10.0).to_string()} x2={m.x.to_string()} y2={(m.y + 10.0).to_string()} />
+                            </g>
+                        }) }
+                    </g>
+                }) }
+            </svg>
+            <ul class="trace-key" aria-hidden="true">
+                { for [("kill", "kill"), ("pfail", "PFAIL"), ("fail", "FAIL"), ("votes", "election, votes"), ("promoted", "promoted")]
+                    .into_iter()
+                    .map(|(class, label)| html! { <li class={class}><span class="swatch"></span>{ label }</li> }) }
+            </ul>
+            <table data-testid="trace-moments">
+                <caption>{ "After the kill" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "moment" }</th><th scope="col">{ "recorded" }</th>
+                    <th scope="col">{ "simulated" }</th><th scope="col">{ "simulated − recorded" }</th>
+                </tr></thead>
+                <tbody>
+                    { for rows(c).into_iter().map(|r| html! {
+                        <tr>
+                            <th scope="row">{ r.label }</th>
+                            <td>{ r.recorded }</td><td>{ r.simulated }</td><td>{ r.difference }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            <details>
+                <summary>{ "Events, both runs" }</summary>
+                <div class="trace-events">
+                    { for g.lanes.iter().zip([&c.recorded_events, &c.simulated_events]).map(|(lane, events)| html! {
+                        <ol aria-label={lane.label}>
+                            <li><strong>{ lane.label }</strong></li>
+                            { for events.iter().map(|m| html! {
+                                <li>{ format!("{:>9}  {} {}{}", seconds(m.t), m.node, m.event,
+                                    m.about.as_deref().map(|a| format!(" {a}")).unwrap_or_default()) }</li>
+                            }) }
+                        </ol>
+                    }) }
+                </div>
+            </details>
+        </div>
+    }
+}

@@ -1,0 +1,293 @@
+//! Experiments: many short simulated runs whose measurements make the
+//! course's plots (gossip convergence vs cluster size, failover time and false
+//! suspicions vs `cluster-node-timeout`).
+//!
+//! Every sample is a pure function of its x value and seed: the same plan
+//! gives the same plot natively, in tests and in the browser. A [`Run`] takes
+//! one sample per [`Run::step`] so a page can spread the work over many
+//! frames and draw the points as they come.
+
+mod convergence;
+mod failover;
+
+pub use convergence::{convergence_sample, CONVERGENCE_SIZES};
+pub use failover::{
+    failover_sample, false_suspicions, FailoverSample, Suspicions, FAILOVER_TIMEOUTS, NOISY_NET,
+};
+
+use crate::sim::ScenarioError;
+
+/// Which plot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PlotKind {
+    /// Time for a MEET'ed node to become known to every node, vs masters.
+    Convergence,
+    /// Failover time and false suspicions, vs `cluster-node-timeout`.
+    Failover,
+}
+
+impl PlotKind {
+    pub const ALL: [PlotKind; 2] = [PlotKind::Convergence, PlotKind::Failover];
+
+    /// The lesson front matter's `panels` name of this plot.
+    pub fn panel(self) -> &'static str {
+        match self {
+            PlotKind::Convergence => "convergence-plot",
+            PlotKind::Failover => "timeout-plot",
+        }
+    }
+
+    /// The plot a `panels` name asks for, if it names one.
+    pub fn from_panel(name: &str) -> Option<PlotKind> {
+        PlotKind::ALL.into_iter().find(|k| k.panel() == name)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PlotKind::Convergence => "Gossip convergence vs cluster size",
+            PlotKind::Failover => "Failover time vs cluster-node-timeout",
+        }
+    }
+
+    pub fn x_label(self) -> &'static str {
+        match self {
+            PlotKind::Convergence => "masters",
+            PlotKind::Failover => "cluster-node-timeout (s)",
+        }
+    }
+
+    /// A plan value (masters, or node timeout in ms) in the x axis's unit.
+    fn x_of(self, x: u64) -> f64 {
+        match self {
+            PlotKind::Convergence => x as f64,
+            PlotKind::Failover => x as f64 / 1000.0,
+        }
+    }
+
+    /// The x values the plot is measured at, in the plan's unit.
+    fn xs(self) -> &'static [u64] {
+        match self {
+            PlotKind::Convergence => CONVERGENCE_SIZES,
+            PlotKind::Failover => FAILOVER_TIMEOUTS,
+        }
+    }
+}
+
+/// What a series' y values count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Seconds,
+    /// Events in a fixed window (false suspicions per minute).
+    Count,
+}
+
+impl Unit {
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Seconds => "seconds",
+            Unit::Count => "per minute",
+        }
+    }
+}
+
+/// min, median and max of one point's samples.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Summary {
+    pub min: f64,
+    pub median: f64,
+    pub max: f64,
+}
+
+/// The summary of `samples`, `None` when there are none. The median of an
+/// even count is the mean of the two middle values.
+pub fn summarize(samples: &[f64]) -> Option<Summary> {
+    if samples.is_empty() {
+        return None;
+    }
+    let mut s = samples.to_vec();
+    s.sort_by(f64::total_cmp);
+    let mid = s.len() / 2;
+    let median = if s.len().is_multiple_of(2) {
+        (s[mid - 1] + s[mid]) / 2.0
+    } else {
+        s[mid]
+    };
+    Some(Summary {
+        min: s[0],
+        median,
+        max: s[s.len() - 1],
+    })
+}
+
+/// The samples measured at one x.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub samples: Vec<f64>,
+}
+
+impl Point {
+    pub fn summary(&self) -> Option<Summary> {
+        summarize(&self.samples)
+    }
+}
+
+/// One measured quantity across the x values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub name: &'static str,
+    pub unit: Unit,
+    pub points: Vec<Point>,
+}
+
+impl Series {
+    fn new(name: &'static str, unit: Unit) -> Series {
+        Series {
+            name,
+            unit,
+            points: Vec::new(),
+        }
+    }
+
+    /// Adds a sample at `x` (points stay in x order: samples come x by x).
+    fn add(&mut self, x: f64, y: f64) {
+        match self.points.last_mut() {
+            Some(p) if p.x == x => p.samples.push(y),
+            _ => self.points.push(Point {
+                x,
+                samples: vec![y],
+            }),
+        }
+    }
+}
+
+/// An experiment in progress: x values × seeds, one sample per step.
+#[derive(Clone, Debug)]
+pub struct Run {
+    kind: PlotKind,
+    xs: Vec<u64>,
+    seeds: u64,
+    next: usize,
+    series: Vec<Series>,
+    /// Samples that could not be measured, in words (never expected; shown).
+    errors: Vec<String>,
+}
+
+impl Run {
+    /// The plot's standard plan: its x values, `seeds` seeds each (1..=seeds).
+    pub fn new(kind: PlotKind, seeds: u64) -> Run {
+        Run::with_plan(kind, kind.xs().to_vec(), seeds)
+    }
+
+    /// A custom plan (tests use a smaller one).
+    pub fn with_plan(kind: PlotKind, xs: Vec<u64>, seeds: u64) -> Run {
+        let series = match kind {
+            PlotKind::Convergence => {
+                vec![Series::new("every node knows the new node", Unit::Seconds)]
+            }
+            PlotKind::Failover => vec![
+                Series::new("FAIL agreed", Unit::Seconds),
+                Series::new("replica promoted", Unit::Seconds),
+                Series::new("every node sees the new owner", Unit::Seconds),
+                Series::new("false PFAIL flags", Unit::Count),
+                Series::new("false FAIL flags", Unit::Count),
+            ],
+        };
+        Run {
+            kind,
+            xs,
+            seeds: seeds.max(1),
+            next: 0,
+            series,
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn kind(&self) -> PlotKind {
+        self.kind
+    }
+
+    /// Samples taken so far, and the total.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.total())
+    }
+
+    pub fn total(&self) -> usize {
+        self.xs.len() * self.seeds as usize
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.next >= self.total()
+    }
+
+    pub fn series(&self) -> &[Series] {
+        &self.series
+    }
+
+    /// Where points will be, in the x axis's unit: the axis spans them
+    /// before any is measured.
+    pub fn x_values(&self) -> Vec<f64> {
+        self.xs.iter().map(|&x| self.kind.x_of(x)).collect()
+    }
+
+    pub fn errors(&self) -> &[String] {
+        &self.errors
+    }
+
+    /// Takes the next sample; returns false once every sample is taken.
+    pub fn step(&mut self) -> bool {
+        if self.is_done() {
+            return false;
+        }
+        let job = self.next;
+        self.next += 1;
+        let x = self.xs[job / self.seeds as usize];
+        let seed = job as u64 % self.seeds + 1;
+        if let Err(e) = self.sample(x, seed) {
+            self.errors.push(format!("x={x} seed={seed}: {e}"));
+        }
+        true
+    }
+
+    fn sample(&mut self, x: u64, seed: u64) -> Result<(), ScenarioError> {
+        match self.kind {
+            PlotKind::Convergence => {
+                let ms = convergence_sample(x as usize, seed)?;
+                self.series[0].add(self.kind.x_of(x), ms as f64 / 1000.0);
+            }
+            PlotKind::Failover => {
+                let xs = self.kind.x_of(x);
+                let f = failover_sample(x, seed)?;
+                self.series[0].add(xs, f.fail_ms as f64 / 1000.0);
+                self.series[1].add(xs, f.promoted_ms as f64 / 1000.0);
+                self.series[2].add(xs, f.everyone_ms as f64 / 1000.0);
+                let s = false_suspicions(x, seed)?;
+                self.series[3].add(xs, s.pfail as f64);
+                self.series[4].add(xs, s.fail as f64);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_take_the_middle_and_the_ends() {
+        let s = summarize(&[3.0, 1.0, 2.0]).unwrap();
+        assert_eq!((s.min, s.median, s.max), (1.0, 2.0, 3.0));
+        let s = summarize(&[4.0, 1.0, 2.0, 3.0]).unwrap();
+        assert_eq!(s.median, 2.5);
+        assert_eq!(summarize(&[]), None);
+    }
+
+    #[test]
+    fn panel_names_round_trip() {
+        for k in PlotKind::ALL {
+            assert_eq!(PlotKind::from_panel(k.panel()), Some(k));
+        }
+        assert_eq!(PlotKind::from_panel("nodes"), None);
+    }
+}
