@@ -15,13 +15,14 @@
 //! bytes through the core's sans-IO codec ([`clusterlab_core::repl_wire`]).
 
 use super::{links, Arrival, Write, Writer};
+use clusterlab_core::command::table;
 use clusterlab_core::id::NodeId;
 use clusterlab_core::node::{ClientId, Input, Node, ReplFrame};
 use clusterlab_core::rdb::{self, file::ReplInfo};
 use clusterlab_core::repl_wire::{self, LinkEvent, ReplicaLink};
 use clusterlab_core::resp::Value;
 use clusterlab_core::time::Time;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -38,6 +39,9 @@ pub struct Psync {
     /// Our link to our master, when we are a replica.
     master: Option<MasterLink>,
     generation: u64,
+    /// Commands from a master's stream this node does not implement, each
+    /// logged once: the replica cannot apply them and diverges.
+    unknown: HashSet<String>,
 }
 
 struct Announce {
@@ -85,6 +89,7 @@ impl Psync {
             replicas: HashMap::new(),
             master: None,
             generation: 0,
+            unknown: HashSet::new(),
         }
     }
 
@@ -378,7 +383,17 @@ impl Psync {
                         LinkEvent::Send(b) => {
                             let _ = m.writer.send(Write::Bytes(b));
                         }
-                        LinkEvent::Frame(frame) => node.handle(now, Input::Repl { from, frame }),
+                        LinkEvent::Frame(frame) => {
+                            if let ReplFrame::Command { args, .. } = &frame {
+                                let name = String::from_utf8_lossy(&args[0]).to_ascii_lowercase();
+                                if table::lookup(&args[0]).is_none()
+                                    && self.unknown.insert(name.clone())
+                                {
+                                    eprintln!("clusterlab-node: replication from {from}: '{name}' is not implemented here, this replica cannot apply it and diverges from its master");
+                                }
+                            }
+                            node.handle(now, Input::Repl { from, frame });
+                        }
                     }
                 }
             }
