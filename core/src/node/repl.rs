@@ -1,7 +1,9 @@
 //! Replication (Redis's PSYNC stream), modelled as frames: a replica attaches
 //! and gets a snapshot (full resync), then every write command; offsets rank
 //! replicas in elections, the age of the last frame decides whether a replica
-//! may fail over, and ACKs answer WAIT.
+//! may fail over, and ACKs answer WAIT. Offsets count the stream's bytes as
+//! Redis does, so the native node can carry these frames in Redis's own
+//! protocol ([`crate::repl_wire`]) to and from real redis-server nodes.
 
 use super::{ClientId, Node, Output, ReplFrame};
 use crate::id::NodeId;

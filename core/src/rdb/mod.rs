@@ -1,6 +1,6 @@
 //! Redis's RDB serialization (`rdb.c`), shared by `DUMP`/`RESTORE` payloads
 //! ([`crate::dump`]) and the RDB file a master sends on a full resync
-//! ([`file`]).
+//! ([`mod@file`]).
 //!
 //! Writing uses the plain encodings (string, list, set, hash, zset with
 //! binary scores: types 0, 1, 2, 4, 5) which Redis 7.0 still loads; strings
