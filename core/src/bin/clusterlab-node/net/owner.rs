@@ -113,6 +113,13 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     Ok(())
 }
 
+/// `REPLCONF`, `PSYNC`, `SYNC`: the replication handshake ([`Psync`]).
+fn is_replication_command(name: &[u8]) -> bool {
+    [&b"replconf"[..], b"psync", b"sync"]
+        .iter()
+        .any(|c| name.eq_ignore_ascii_case(c))
+}
+
 /// A restart reads nodes.conf (identity, epochs, slots); a first start creates a node.
 fn load_or_create(settings: &Settings, bus_port: u16, now: Time) -> Result<Node, String> {
     let seed = SystemTime::now()
@@ -227,7 +234,7 @@ impl Owner {
                         self.write_client(id, Write::Close);
                         break;
                     }
-                    if self.node.client_authenticated(id) {
+                    if is_replication_command(&args[0]) && self.node.client_authenticated(id) {
                         let intercepted = self.psync.intercept(&mut self.node, now, id, &args);
                         match intercepted {
                             Some(Intercepted::Reply(value)) => {

@@ -126,11 +126,14 @@ impl Psync {
         id: ClientId,
         args: &[Vec<u8>],
     ) -> Option<Intercepted> {
-        let name = args[0].to_ascii_lowercase();
-        match name.as_slice() {
-            b"replconf" => Some(self.replconf(node, now, id, args)),
-            b"psync" | b"sync" => Some(self.sync(node, now, id, args)),
-            _ => None,
+        // Every command passes here: compare without allocating.
+        let name = args[0].as_slice();
+        if name.eq_ignore_ascii_case(b"replconf") {
+            Some(self.replconf(node, now, id, args))
+        } else if name.eq_ignore_ascii_case(b"psync") || name.eq_ignore_ascii_case(b"sync") {
+            Some(self.sync(node, now, id, args))
+        } else {
+            None
         }
     }
 
