@@ -21,6 +21,11 @@ struct RealRedis {
 
 impl RealRedis {
     fn start(timeout_ms: u64) -> RealRedis {
+        RealRedis::start_with(timeout_ms, &[])
+    }
+
+    /// `start`, with more flags (`--requirepass P`…).
+    fn start_with(timeout_ms: u64, extra: &[&str]) -> RealRedis {
         let port = free_port();
         let dir =
             std::env::temp_dir().join(format!("clusterlab-real-{}-{port}", std::process::id()));
@@ -32,6 +37,7 @@ impl RealRedis {
             .arg(&dir)
             .arg("--logfile")
             .arg(dir.join("log"))
+            .args(extra)
             .stdout(Stdio::null())
             .spawn()
             .expect("redis-server is needed for mixed clusters: apt-get install redis-server");
@@ -782,4 +788,52 @@ fn redis_cli_rdb_saves_our_dataset_and_a_real_redis_server_loads_it() {
         ttl > 900_000 && ttl <= 1_000_000,
         "the TTL was saved: {ttl}"
     );
+}
+
+/// With `requirepass` on both sides, our replica authenticates to a real
+/// master's client port with `masterauth` (PING gets -NOAUTH, then AUTH,
+/// as a real replica does) and syncs.
+#[test]
+fn a_clusterlab_replica_authenticates_to_a_real_master_with_masterauth() {
+    require_redis_tools();
+    let real = RealRedis::start_with(2000, &["--requirepass", "pw"]);
+    let ours = NodeProc::start_with(2000, &["--requirepass", "pw", "--masterauth", "pw"]);
+    let cli = |port: u16, args: &[&str]| {
+        let mut all: Vec<String> = ["-p", &port.to_string(), "--no-auth-warning", "-a", "pw"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        all.extend(args.iter().map(|s| s.to_string()));
+        redis_cli(&all, Duration::from_secs(10))
+    };
+    let real_port = real.port.to_string();
+    assert_eq!(
+        cli(ours.port, &["cluster", "meet", "127.0.0.1", &real_port]).trim(),
+        "OK"
+    );
+    cli(real.port, &["cluster", "addslotsrange", "0", "16383"]);
+    wait_for(Duration::from_secs(20), "cluster_state:ok on both", || {
+        [real.port, ours.port]
+            .iter()
+            .all(|p| cli(*p, &["cluster", "info"]).contains("cluster_state:ok"))
+    });
+    assert_eq!(cli(real.port, &["set", "k", "secret value"]).trim(), "OK");
+    let real_id = cli(real.port, &["cluster", "myid"]).trim().to_string();
+    wait_for(
+        Duration::from_secs(10),
+        "CLUSTER REPLICATE to be accepted",
+        || cli(ours.port, &["cluster", "replicate", &real_id]).trim() == "OK",
+    );
+    wait_for(
+        Duration::from_secs(20),
+        "the authenticated link to be up",
+        || cli(ours.port, &["info", "replication"]).contains("master_link_status:up"),
+    );
+    let mut conn = redis::Client::open(format!("redis://:pw@127.0.0.1:{}/", ours.port))
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let _: () = redis::cmd("READONLY").query(&mut conn).unwrap();
+    let got: Option<String> = redis::cmd("GET").arg("k").query(&mut conn).unwrap();
+    assert_eq!(got.as_deref(), Some("secret value"));
 }

@@ -16,6 +16,8 @@ pub struct NodeProc {
     pub dir: PathBuf,
     child: Option<Child>,
     timeout_ms: u64,
+    /// More flags for every (re)start.
+    extra: Vec<String>,
 }
 
 static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
@@ -58,6 +60,11 @@ pub fn free_port_block(n: u16) -> u16 {
 impl NodeProc {
     /// Starts a node with `--cluster-node-timeout timeout_ms` in a fresh directory.
     pub fn start(timeout_ms: u64) -> NodeProc {
+        NodeProc::start_with(timeout_ms, &[])
+    }
+
+    /// `start`, with more flags (`--requirepass P`…).
+    pub fn start_with(timeout_ms: u64, extra: &[&str]) -> NodeProc {
         let port = free_port();
         let dir =
             std::env::temp_dir().join(format!("clusterlab-test-{}-{port}", std::process::id()));
@@ -68,6 +75,7 @@ impl NodeProc {
             dir,
             child: None,
             timeout_ms,
+            extra: extra.iter().map(|s| s.to_string()).collect(),
         };
         node.spawn();
         node
@@ -79,6 +87,7 @@ impl NodeProc {
         let child = Command::new(env!("CARGO_BIN_EXE_clusterlab-node"))
             .args(["--port", &self.port.to_string()])
             .args(["--cluster-node-timeout", &self.timeout_ms.to_string()])
+            .args(&self.extra)
             .arg("--dir")
             .arg(&self.dir)
             .arg("--trace")
