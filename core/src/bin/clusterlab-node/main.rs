@@ -14,7 +14,7 @@ clusterlab-node: Redis Cluster (7.0) rules, simulated or for real.
 USAGE:
     clusterlab-node [redis.conf] [--port 7000] [--bind 127.0.0.1]
                     [--cluster-node-timeout 15000] [--cluster-config-file nodes.conf]
-                    [--dir .] [--requirepass PASS]
+                    [--dir .] [--requirepass PASS] [--masterauth PASS]
                                           run a cluster node (bus on port + 10000)
     clusterlab-node cluster up|down [OPTIONS]
                                           start or stop a local cluster (see cluster --help)
