@@ -224,7 +224,8 @@ impl Psync {
                 "ERR wrong number of arguments for '{name}' command"
             )));
         }
-        if self.replica_of_client(id).is_some() {
+        // Already attached or waiting: Redis ignores a second SYNC too.
+        if self.replica_of_client(id).is_some() || self.waiting.contains(&id) {
             return Intercepted::Silent;
         }
         if !node.is_master() {
