@@ -379,6 +379,20 @@ fn a_real_redis_replica_syncs_from_a_clusterlab_master_over_psync() {
         .arg(format!("{{{tag}}}str"))
         .query(&mut conn)
         .unwrap();
+    // SPOP picks members: replicas get SREM (or DEL) of what it took.
+    let set = |name: &str| format!("{{{tag}}}{name}");
+    let _: String = redis::cmd("SPOP").arg(set("set")).query(&mut conn).unwrap();
+    let popped: Vec<String> = redis::cmd("SPOP")
+        .arg(set("bigset"))
+        .arg(10)
+        .query(&mut conn)
+        .unwrap();
+    assert_eq!(popped.len(), 10);
+    let _: Vec<String> = redis::cmd("SPOP")
+        .arg(set("intset"))
+        .arg(5)
+        .query(&mut conn)
+        .unwrap();
     let acked: i64 = redis::cmd("WAIT")
         .arg(1)
         .arg(5000)

@@ -1,12 +1,14 @@
 //! The replication stream's bytes as Redis counts them (`master_repl_offset`):
 //! the `SELECT 0` Redis writes before the first command after a full resync,
 //! and the `REPLCONF GETACK *` that WAIT sends, advance the offset like any
-//! command, so a real replica and the master agree on offsets. And ROLE.
+//! command, so a real replica and the master agree on offsets. SPOP goes
+//! out as the SREM (or DEL) of what it popped. And ROLE.
 
 mod common;
 
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::Value;
+use clusterlab_core::sim::Sim;
 use common::{idx, quiet_cluster, run_for};
 
 fn args(line: &str) -> Vec<Vec<u8>> {
@@ -84,4 +86,38 @@ fn select_after_a_full_resync_and_getack_count_in_the_offset() {
     };
     assert_eq!(role[0], Value::bulk("slave"));
     assert_eq!(role[3], Value::bulk("connected"));
+}
+
+/// `spopCommand` rewrites itself for replicas: `SREM key member` for what
+/// it popped, `DEL key` when a count took the whole set.
+#[test]
+fn spop_reaches_replicas_as_srem_or_del() {
+    let mut sim = quiet_cluster();
+    let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
+    let client = ClientId(1);
+    let key = (0..)
+        .map(|i| format!("s{i}"))
+        .find(|k| sim.command(a, client, args(&format!("GET {k}"))) == Some(Value::Null))
+        .unwrap();
+    let start = sim.node(a).repl_offset();
+    sim.command(a, client, args(&format!("SADD {key} a b c d")));
+    sim.command(a, client, args(&format!("SPOP {key}")));
+    sim.command(a, client, args(&format!("SPOP {key} 2")));
+    let spent = sim.node(a).repl_offset() - start;
+    let expected = stream_len("SELECT 0")
+        + stream_len(&format!("SADD {key} a b c d"))
+        + stream_len(&format!("SREM {key} a"))
+        + stream_len(&format!("SREM {key} b c"));
+    assert_eq!(spent, expected, "SPOP propagated as SREM");
+    run_for(&mut sim, 1000);
+    let kind = |sim: &mut Sim, i: usize| sim.command(i, client, args(&format!("TYPE {key}")));
+    assert_eq!(kind(&mut sim, a), Some(Value::Simple("set".into())));
+    sim.command(a, client, args(&format!("SPOP {key} 5")));
+    assert_eq!(
+        sim.node(a).repl_offset() - start - spent,
+        stream_len(&format!("DEL {key}")),
+        "a count that empties the set propagates DEL"
+    );
+    run_for(&mut sim, 1000);
+    assert_eq!(sim.node(a1).repl_offset(), sim.node(a).repl_offset());
 }

@@ -578,6 +578,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@pubsub", "@fast"]
     ),
     cmd!(
+        "srem",
+        -3,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@set", "@fast"]
+    ),
+    cmd!(
         "ssubscribe",
         -2,
         PUBSUB | NOSCRIPT | LOADING | STALE | SUBSCRIBE_OK,
