@@ -8,12 +8,22 @@ cd "$ROOT"
 source scripts/tools.sh
 
 # Cheap and likely-to-fail checks first. To add a check, write step_NAME and list NAME here.
-STEPS=(fmt fetch clippy wasm_core test bench_build app_build page_renders browser_tests)
+STEPS=(fmt fetch bench_parse clippy wasm_core test bench_build app_build page_renders browser_tests)
 
 step_fmt() { cargo fmt --all -- --check; }
 
 # --locked here makes the whole run fail if Cargo.lock is out of date with the manifests.
 step_fetch() { cargo fetch --locked; }
+
+# scripts/bench-node.sh (not run here: minutes long) reads redis-benchmark 7's CSV; this
+# checks its parser on a recorded `redis-benchmark --cluster --csv` output (masters first).
+step_bench_parse() {
+    local got
+    got=$(bash scripts/bench-node.sh --parse scripts/testdata/redis-benchmark-cluster.csv)
+    [[ $got == $'SET 39603.96 3.351\nGET 39840.64 2.743' ]] ||
+        die "bench-node.sh parsed the recorded redis-benchmark output as: $got"
+    say "bench-node.sh reads redis-benchmark --csv (ops/s, p99)"
+}
 
 step_clippy() {
     cargo clippy --workspace --all-targets -- -D warnings

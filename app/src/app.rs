@@ -4,14 +4,20 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use web_sys::HtmlSelectElement;
+
 use crate::components::{
     BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, ExperimentsPanel, FaultsPanel,
-    GrowPanel, Help, KeyTracer, Legend, ScenarioBar, SequenceDiagram, SlotMap, TextTwin, Timeline,
-    TraceImport,
+    GrowPanel, Help, KeyTracer, Legend, LessonPicker, LessonPlayer, LessonStage, ScenarioBar,
+    SequenceDiagram, SlotMap, TextTwin, Timeline, TraceImport,
 };
 use crate::hooks::{
-    bench, use_animation_clock, use_follow_links, use_media_preferences, use_shortcuts,
+    bench, clear_link, replace_link, storage, use_animation_clock, use_follow_links,
+    use_media_preferences, use_shortcuts,
 };
+use crate::i18n::{fill, Lang, Msg};
+use crate::state::lesson::{self, LessonAction};
+use crate::state::progress::Progress;
 use crate::state::{Action, AppState, Model};
 use crate::view_model;
 
@@ -42,7 +48,7 @@ pub fn App() -> Html {
         html! {
             <div class="app loading">
                 <h1>{ "clusterlab" }</h1>
-                <p aria-live="polite">{ "Forming the cluster, like redis-cli --cluster create…" }</p>
+                <p aria-live="polite">{ stored_lang().t(Msg::Loading) }</p>
             </div>
         }
     }
@@ -51,13 +57,39 @@ pub fn App() -> Html {
 #[function_component]
 fn Playground() -> Html {
     let state = use_reducer(|| {
-        let mut model = Model::from_link(&location_hash());
+        let hash = location_hash();
+        let wanted = lesson::parse_link(&hash);
+        let lang = stored_lang();
+        let mut model = if wanted.is_some() {
+            Model::new()
+        } else {
+            Model::from_link(&hash, lang)
+        };
         model.frame_clock = Some(crate::hooks::now_ms);
+        model.course.lang = lang;
+        if let Some(text) = storage::load(storage::PROGRESS_KEY) {
+            // A damaged stored copy is ignored rather than blocking the page.
+            model.course.progress = Progress::from_json(&text).unwrap_or_default();
+        }
+        if let Some((dir, at)) = wanted {
+            match lesson::index_of_dir(&dir) {
+                Some(index) => {
+                    model.apply(Action::Lesson(LessonAction::Open { index, at }));
+                }
+                None => {
+                    model.notice = Some(fill(model.course.lang.t(Msg::NoSuchLesson), &[&dir]));
+                }
+            }
+        }
         AppState::new(model)
     });
     let dispatch: Dispatch = state.dispatcher();
     let console_input = use_node_ref();
-    let playing = state.model().playing;
+    let playing = {
+        let m = state.model();
+        // A lesson runs its own clock; the playground's is paused meanwhile.
+        m.playing || m.course.player.as_ref().is_some_and(|p| p.playing)
+    };
     use_animation_clock(playing, dispatch.clone());
     use_shortcuts(dispatch.clone(), console_input.clone());
     use_media_preferences(dispatch.clone());
@@ -69,7 +101,109 @@ fn Playground() -> Html {
         Callback::from(move |_: ()| state.model().share_fragment())
     };
 
+    let (lang, progress_version, fragment) = {
+        let m = state.model();
+        (
+            m.course.lang,
+            m.course.progress_version,
+            m.course.fragment(),
+        )
+    };
+    {
+        let state = state.clone();
+        use_effect_with(progress_version, move |_| {
+            storage::save(
+                storage::PROGRESS_KEY,
+                &state.model().course.progress.to_json(),
+            );
+        });
+    }
+    use_effect_with(lang, |lang| {
+        storage::save(storage::LANG_KEY, lang.code());
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+    });
+    use_effect_with(fragment, |fragment| match fragment {
+        Some(f) => replace_link(f),
+        // Leaving a lesson: its address goes (a playground share link is left alone).
+        None if lesson::parse_link(&location_hash()).is_some() => clear_link(),
+        None => {}
+    });
+    let on_lang = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(lang) = Lang::parse(&select.value()) {
+                dispatch.dispatch(Action::SetLang(lang));
+            }
+        })
+    };
+
     let m = state.model();
+    let course_bar = html! {
+        <div class="course-bar">
+            <button data-testid="lessons-button" aria-expanded={m.course.picker_open.to_string()}
+                onclick={dispatch_cb(&dispatch, Action::Lesson(LessonAction::TogglePicker))}>
+                { lang.t(Msg::Lessons) }
+            </button>
+            if m.course.player.is_some() {
+                <button data-testid="leave-lesson" onclick={dispatch_cb(&dispatch, Action::Lesson(LessonAction::Close))}>
+                    { lang.t(Msg::LeaveLesson) }
+                </button>
+            }
+            <label class="lang">
+                <span>{ lang.t(Msg::Language) }</span>
+                <select data-testid="lang-select" onchange={on_lang}>
+                    { for Lang::ALL.iter().map(|l| html! {
+                        <option value={l.code()} selected={*l == lang}>{ l.name() }</option>
+                    }) }
+                </select>
+            </label>
+        </div>
+    };
+    let picker = m.course.picker_open.then(|| {
+        html! {
+            <LessonPicker rows={m.course.rows()} open={m.course.player.as_ref().map(|p| p.index)}
+                export={m.course.progress.to_json()} message={m.course.message.clone()} />
+        }
+    });
+    let course_message = (!m.course.picker_open)
+        .then(|| m.course.message.clone())
+        .flatten()
+        .map(|(text, bad)| {
+            html! {
+                <div class={classes!("notice", bad.then_some("error"))} role="alert" data-testid="course-message">
+                    <p>{ text }</p>
+                </div>
+            }
+        });
+    if m.course.player.is_some() {
+        return html! {
+            <ContextProvider<Dispatch> context={dispatch.clone()}>
+            <ContextProvider<Lang> context={lang}>
+                <div class={classes!("app", "lesson-mode", m.reduced_motion.then_some("reduced-motion"))} data-ready="true">
+                    <header class="topbar">
+                        <h1>{ "clusterlab" }</h1>
+                        { course_bar }
+                    </header>
+                    { for picker }
+                    { for course_message }
+                    <main class="lesson-layout">
+                        <LessonPlayer state={state.clone()} />
+                        <LessonStage state={state.clone()} />
+                    </main>
+                    if m.help_open {
+                        <Help />
+                    }
+                </div>
+            </ContextProvider<Lang>>
+            </ContextProvider<Dispatch>>
+        };
+    }
     let sim = m.run.sim();
     let picture = m.picture.clone();
     let glyphs = Rc::new(if m.playing {
@@ -116,10 +250,12 @@ fn Playground() -> Html {
 
     html! {
         <ContextProvider<Dispatch> context={dispatch.clone()}>
+        <ContextProvider<Lang> context={lang}>
             <div class={classes!("app", m.reduced_motion.then_some("reduced-motion"))} data-ready="true">
                 <header class="topbar">
                     <h1>{ "clusterlab" }</h1>
-                    <p class="tagline">{ "Redis Cluster, simulated in your browser: every node runs Redis's real rules." }</p>
+                    <p class="tagline">{ lang.t(Msg::Tagline) }</p>
+                    { course_bar }
                     <ScenarioBar
                         preset={m.preset.clone()}
                         seed={m.run.scenario().seed}
@@ -127,10 +263,12 @@ fn Playground() -> Html {
                         share={share}
                     />
                 </header>
+                { for picker }
+                { for course_message }
                 if let Some(notice) = m.notice.clone() {
                     <div class="notice" role="alert" data-testid="notice">
                         <p>{ notice }</p>
-                        <button onclick={dispatch_cb(&dispatch, Action::DismissNotice)}>{ "Dismiss" }</button>
+                        <button onclick={dispatch_cb(&dispatch, Action::DismissNotice)}>{ lang.t(Msg::Dismiss) }</button>
                     </div>
                 }
                 <Controls
@@ -142,7 +280,7 @@ fn Playground() -> Html {
                     at_start={cursor.steps == 0 && cursor.applied == 0}
                 />
                 <main class="layout">
-                    <section class="stage" aria-label="Cluster">
+                    <section class="stage" aria-label={lang.t(Msg::ClusterRegion)}>
                         <ClusterView
                             picture={picture.clone()}
                             glyphs={glyphs.clone()}
@@ -192,8 +330,16 @@ fn Playground() -> Html {
                     <Help />
                 }
             </div>
+        </ContextProvider<Lang>>
         </ContextProvider<Dispatch>>
     }
+}
+
+/// The language chosen last time (English the first time).
+fn stored_lang() -> Lang {
+    storage::load(storage::LANG_KEY)
+        .and_then(|code| Lang::parse(&code))
+        .unwrap_or_default()
 }
 
 /// A click handler that dispatches a fixed action.

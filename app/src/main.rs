@@ -8,6 +8,7 @@
 mod app;
 mod components;
 mod hooks;
+mod i18n;
 mod state;
 mod view_model;
 

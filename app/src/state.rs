@@ -7,6 +7,8 @@
 //! which is what makes Yew re-render.
 
 pub mod console;
+pub mod lesson;
+pub mod progress;
 pub mod replay;
 pub mod share;
 
@@ -18,8 +20,10 @@ use clusterlab_core::sim::{Scenario, Status};
 use clusterlab_core::Time;
 use yew::Reducible;
 
+use crate::i18n::{fill, Lang, Msg};
 use crate::view_model::{self, Layout, LogLine, Picture};
 use console::{Console, ConsoleAction};
+use lesson::{Course, LessonAction};
 use replay::{Flight, Run, SimAction};
 use share::{Preset, Shared};
 
@@ -92,6 +96,9 @@ pub enum Action {
     /// The screen became narrow (or wide again).
     SetCompact(bool),
     DismissNotice,
+    /// The lesson player, the course picker and progress.
+    Lesson(LessonAction),
+    SetLang(Lang),
 }
 
 /// Faults that apply to one node, for shortcuts that act on the selection.
@@ -129,6 +136,8 @@ pub struct Model {
     pub reduced_motion: bool,
     /// A narrow screen: bigger nodes without side labels, legend folded.
     pub compact: bool,
+    /// The course: language, the open lesson (which then replaces the playground), progress.
+    pub course: Course,
     /// A message for the user (a bad shared link, a scenario that cannot be built).
     pub notice: Option<String>,
     /// What the cluster looks like now; rebuilt when the trace grows or after an action.
@@ -182,6 +191,7 @@ impl Model {
             reduced_motion: false,
             compact: false,
             notice,
+            course: Course::default(),
             picture: Rc::new(Picture::default()),
             log_all: Rc::new(Vec::new()),
             log_key: Rc::new(Vec::new()),
@@ -196,8 +206,9 @@ impl Model {
     }
 
     /// The model a shared link describes, or the default one with a notice saying why the
-    /// link could not be used.
-    pub fn from_link(hash: &str) -> Model {
+    /// link could not be used (in `lang`).
+    pub fn from_link(hash: &str, lang: Lang) -> Model {
+        let t = |msg: Msg| lang.t(msg);
         match Shared::parse(hash) {
             Ok(None) => Model::new(),
             Ok(Some(shared)) => {
@@ -214,27 +225,22 @@ impl Model {
                         let landed = share::checksum(model.run.sim());
                         if shared.check.is_some_and(|k| k != landed) {
                             let mut fresh = Model::new();
-                            fresh.notice = Some(
-                                "This link was made by another version of the simulator: \
-                                 replaying it does not lead to the same moment. Showing the \
-                                 default scenario."
-                                    .into(),
-                            );
+                            fresh.notice = Some(t(Msg::LinkOtherVersion).into());
                             return fresh;
                         }
                         model.playing = false;
                         model.after_jump();
-                        model.narration = format!(
-                            "Opened a shared run: {} at {}.",
-                            model.preset,
-                            view_model::format_time(model.run.sim().now())
+                        model.narration = fill(
+                            t(Msg::OpenedShared),
+                            &[
+                                &model.preset.to_string(),
+                                &view_model::format_time(model.run.sim().now()),
+                            ],
                         );
                     }
                     Err(e) => {
                         let mut fresh = Model::new();
-                        fresh.notice = Some(format!(
-                            "This link could not be opened: {e}. Showing the default scenario."
-                        ));
+                        fresh.notice = Some(fill(t(Msg::LinkBad), &[&e.to_string()]));
                         return fresh;
                     }
                 }
@@ -242,9 +248,7 @@ impl Model {
             }
             Err(e) => {
                 let mut model = Model::new();
-                model.notice = Some(format!(
-                    "This link could not be opened: {e}. Showing the default scenario."
-                ));
+                model.notice = Some(fill(t(Msg::LinkBad), &[&e.to_string()]));
                 model
             }
         }
@@ -262,6 +266,9 @@ impl Model {
 
     /// Applies `action`; returns whether anything visible changed.
     pub fn apply(&mut self, action: Action) -> bool {
+        if let Some(changed) = self.in_lesson(&action) {
+            return changed;
+        }
         match action {
             Action::Tick { real_ms } => return self.tick(real_ms),
             Action::Play => self.playing = true,
@@ -311,8 +318,7 @@ impl Model {
             }
             Action::OnSelected(fault) => {
                 let Some(i) = self.selected else {
-                    self.narration =
-                        "Select a node first (click it, or Tab to it and press Enter).".into();
+                    self.narration = self.course.lang.t(Msg::SelectFirst).into();
                     return true;
                 };
                 let action = match (fault, self.status(i)) {
@@ -374,8 +380,67 @@ impl Model {
                 self.refresh();
             }
             Action::DismissNotice => self.notice = None,
+            Action::Lesson(action) => {
+                // The playground waits, paused, while a lesson runs its own simulator.
+                if matches!(action, LessonAction::Open { .. }) {
+                    self.playing = false;
+                }
+                if matches!(action, LessonAction::Open { .. } | LessonAction::Close) {
+                    self.selected = None;
+                }
+                return self.course.apply(action, self.compact);
+            }
+            Action::SetLang(lang) => self.course.set_lang(lang, self.compact),
         }
         true
+    }
+
+    /// A playground action while a lesson is open: `Some(changed)` when the lesson took it
+    /// (arrows are Back and Forward, fault keys act on the lesson's cluster; the playground's
+    /// clock and timeline are ignored), `None` to apply it as usual.
+    fn in_lesson(&mut self, action: &Action) -> Option<bool> {
+        let player = self.course.player.as_ref()?;
+        let sim = player.session().sim();
+        let lesson_action = match action {
+            Action::Step => LessonAction::Forward,
+            Action::StepBack => LessonAction::Back,
+            Action::Sim(SimAction::Heal) => LessonAction::Act("heal".into()),
+            Action::Tick { real_ms } => LessonAction::Tick(*real_ms),
+            Action::TogglePlay => LessonAction::TogglePlay,
+            Action::Play
+            | Action::Pause
+            | Action::SeekTime(_)
+            | Action::Sim(_)
+            | Action::CutPartition => return Some(false),
+            Action::Skip(ms) => LessonAction::Act(format!("run {ms}ms")),
+            Action::OnSelected(fault) => {
+                let Some(node) = self.selected.and_then(|i| sim.nodes().get(i)) else {
+                    return Some(false);
+                };
+                let verb = match (fault, sim.status(self.selected?)) {
+                    (NodeFault::Crash, _) => "kill",
+                    (NodeFault::Restart, _) => "restart",
+                    (NodeFault::TogglePause, Status::Paused) => "resume",
+                    (NodeFault::TogglePause, _) => "pause",
+                    (NodeFault::Isolate, _) => "partition",
+                };
+                LessonAction::Act(format!("{verb} {}", node.name))
+            }
+            Action::Select(node) => {
+                let n = sim.nodes().len();
+                self.selected = node.filter(|&i| i < n);
+                return Some(true);
+            }
+            Action::SetCompact(on) => {
+                let on = *on;
+                if let Some(p) = self.course.player.as_mut() {
+                    p.set_compact(on);
+                }
+                return None;
+            }
+            _ => return None,
+        };
+        Some(self.apply(Action::Lesson(lesson_action)))
     }
 
     /// Whether the node at `idx` is running.
@@ -483,7 +548,7 @@ impl Model {
         self.dirty = false;
         let fresh = &sim.trace()[self.trace_seen.min(len)..];
         for event in fresh {
-            if let Some(sentence) = view_model::narrate(event, sim) {
+            if let Some(sentence) = view_model::narrate(event, sim, self.course.lang) {
                 self.narration = sentence;
             }
         }

@@ -13,6 +13,7 @@ use clusterlab_core::sim::{Names, Sim, Status, TraceEvent};
 use clusterlab_core::slot::{crc16, hash_tag, SlotSet, SLOTS};
 use clusterlab_core::Time;
 
+use crate::i18n::{fill, Lang, Msg};
 use crate::state::replay::{Flight, Traffic};
 use crate::state::LiveFlight;
 
@@ -1216,59 +1217,63 @@ pub fn extend_log(
 
 /// A sentence for the state changes worth announcing (not every PING): the live region and
 /// the caption under the cluster view.
-pub fn narrate(e: &TraceEvent, sim: &Sim) -> Option<String> {
+pub fn narrate(e: &TraceEvent, sim: &Sim, lang: Lang) -> Option<String> {
     let who = sim.node_name(e.node);
+    let who = who.as_str();
     let name = |id: NodeId| sim.id_name(id);
     let t = format_time(e.t);
+    let say = |msg: Msg, values: &[&str]| fill(lang.t(msg), values);
     let text = match &e.event {
-        Event::Pfail { about } => format!(
-            "{who} flags {} as PFAIL (fail?): no PONG within node_timeout.",
-            name(*about)
-        ),
+        Event::Pfail { about } => say(Msg::NarratePfail, &[who, &name(*about)]),
         Event::Fail {
             about,
             by_quorum: true,
             reports,
             needed,
             ..
-        } => format!(
-            "{who} marks {} as FAIL: {reports} of {needed} needed masters agree, and tells everyone.",
-            name(*about)
+        } => say(
+            Msg::NarrateFail,
+            &[
+                who,
+                &name(*about),
+                &reports.to_string(),
+                &needed.to_string(),
+            ],
         ),
         Event::FailCleared { about, reason } => {
-            format!("{who} clears the FAIL flag of {} ({reason}).", name(*about))
+            say(Msg::NarrateFailCleared, &[who, &name(*about), reason])
         }
-        Event::FailoverStart { delay_ms, rank, .. } => format!(
-            "{who} schedules an election in {delay_ms} ms (rank {rank}) to replace its master."
+        Event::FailoverStart { delay_ms, rank, .. } => say(
+            Msg::NarrateFailoverStart,
+            &[who, &delay_ms.to_string(), &rank.to_string()],
         ),
-        Event::FailoverBlocked { reason } => format!("{who} cannot fail over: {reason}."),
+        Event::FailoverBlocked { reason } => say(Msg::NarrateFailoverBlocked, &[who, reason]),
         Event::VoteRequested { epoch } => {
-            format!("{who} asks the masters for votes (FAILOVER_AUTH_REQUEST, epoch {epoch}).")
+            say(Msg::NarrateVoteRequested, &[who, &epoch.to_string()])
         }
-        Event::VoteGranted { about, epoch } => {
-            format!("{who} votes for {} in epoch {epoch}.", name(*about))
-        }
-        Event::Promoted { epoch, old_master } => format!(
-            "{who} wins the election and becomes a master in place of {} (configEpoch {epoch}).",
-            name(*old_master)
+        Event::VoteGranted { about, epoch } => say(
+            Msg::NarrateVoteGranted,
+            &[who, &name(*about), &epoch.to_string()],
+        ),
+        Event::Promoted { epoch, old_master } => say(
+            Msg::NarratePromoted,
+            &[who, &name(*old_master), &epoch.to_string()],
         ),
         Event::Role {
             master: Some(master),
-        } => format!("{who} is now a replica of {}.", name(*master)),
-        Event::ClusterState { ok } => format!(
-            "{who} reports cluster_state:{}.",
-            if *ok { "ok" } else { "fail" }
+        } => say(Msg::NarrateRole, &[who, &name(*master)]),
+        Event::ClusterState { ok } => say(
+            Msg::NarrateClusterState,
+            &[who, if *ok { "ok" } else { "fail" }],
         ),
         Event::ElectionExpired { epoch } => {
-            format!("{who}'s election for epoch {epoch} timed out without a majority.")
+            say(Msg::NarrateElectionExpired, &[who, &epoch.to_string()])
         }
-        Event::EpochCollision { with, new_epoch } => format!(
-            "{who} and {} had the same configEpoch; {who} moves to {new_epoch}.",
-            name(*with)
+        Event::EpochCollision { with, new_epoch } => say(
+            Msg::NarrateEpochCollision,
+            &[who, &name(*with), who, &new_epoch.to_string()],
         ),
-        Event::ReplicaMigrated { to } => {
-            format!("{who} migrates to orphaned master {}.", name(*to))
-        }
+        Event::ReplicaMigrated { to } => say(Msg::NarrateReplicaMigrated, &[who, &name(*to)]),
         _ => return None,
     };
     Some(format!("{t}: {text}"))

@@ -4,6 +4,7 @@
 
 use crate::slot::key_slot;
 use crate::time::Time;
+use rand::Rng;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Bound;
 
@@ -31,19 +32,68 @@ impl Data {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-struct Entry {
-    data: Data,
-    expire_at: Option<Time>,
+/// Keys as stored: the key's hash slot (2 bytes, big-endian) then the key,
+/// so byte order is (slot, key) order and one allocation holds both.
+type SlotKey = Box<[u8]>;
+
+/// `ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP`: keys with a TTL sampled per loop.
+const KEYS_PER_LOOP: usize = 20;
+/// `ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE`: loop again while more than this
+/// percentage of the sampled keys had expired.
+const ACCEPTABLE_STALE: usize = 10;
+/// Redis stops a slow cycle after 25 % of a cron period of CPU time; a
+/// sans-IO core has no clock within one input, so a number of loops (at
+/// most 5120 keys sampled per cron) stands in for that time limit.
+const MAX_LOOPS: usize = 256;
+
+/// One Redis database (cluster mode has only db 0). Like Redis, values and
+/// TTLs live apart: only keys with a TTL have an `expires` entry.
+#[derive(Clone, Debug, Default)]
+pub struct Keyspace {
+    entries: BTreeMap<SlotKey, Data>,
+    /// Expiry times, each with the key's place in `ttl_keys`.
+    expires: BTreeMap<SlotKey, (Time, usize)>,
+    /// The keys of `expires`, which active expiry samples at random.
+    ttl_keys: Vec<SlotKey>,
 }
 
-/// Keys ordered by (slot, name).
-type SlotKey = (u16, Vec<u8>);
+/// Same keys, values and TTLs (however the TTL sample pool is ordered).
+impl PartialEq for Keyspace {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+            && self.expires.len() == other.expires.len()
+            && self
+                .expires
+                .iter()
+                .zip(&other.expires)
+                .all(|((a, (ta, _)), (b, (tb, _)))| a == b && ta == tb)
+    }
+}
 
-/// One Redis database (cluster mode has only db 0).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Keyspace {
-    entries: BTreeMap<SlotKey, Entry>,
+/// Calls `f` with `key` in its stored form, on the stack for usual sizes
+/// (lookups run on every command and must not allocate).
+fn with_slot_key<R>(key: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+    let slot = key_slot(key).to_be_bytes();
+    let mut stack = [0u8; 64];
+    if key.len() + 2 <= stack.len() {
+        stack[..2].copy_from_slice(&slot);
+        stack[2..2 + key.len()].copy_from_slice(key);
+        f(&stack[..2 + key.len()])
+    } else {
+        f(&stored(key))
+    }
+}
+
+fn stored(key: &[u8]) -> SlotKey {
+    let mut v = Vec::with_capacity(2 + key.len());
+    v.extend_from_slice(&key_slot(key).to_be_bytes());
+    v.extend_from_slice(key);
+    v.into_boxed_slice()
+}
+
+/// The smallest stored key of `slot`.
+fn slot_start(slot: u16) -> SlotKey {
+    Box::new(slot.to_be_bytes())
 }
 
 impl Keyspace {
@@ -51,31 +101,63 @@ impl Keyspace {
         Self::default()
     }
 
-    fn slot_key(key: &[u8]) -> SlotKey {
-        (key_slot(key), key.to_vec())
+    fn expiry(&self, sk: &[u8]) -> Option<Time> {
+        self.expires.get(sk).map(|(t, _)| *t)
+    }
+
+    fn live(&self, sk: &[u8], now: Time) -> bool {
+        self.expiry(sk).is_none_or(|t| t > now)
+    }
+
+    /// Deletes the stored key `sk` and its TTL.
+    fn delete(&mut self, sk: &[u8]) -> Option<Data> {
+        let data = self.entries.remove(sk)?;
+        self.clear_expiry(sk);
+        Some(data)
+    }
+
+    fn set_expiry(&mut self, sk: &[u8], at: Time) {
+        match self.expires.get_mut(sk) {
+            Some((t, _)) => *t = at,
+            None => {
+                let key: SlotKey = sk.into();
+                self.expires.insert(key.clone(), (at, self.ttl_keys.len()));
+                self.ttl_keys.push(key);
+            }
+        }
+    }
+
+    fn clear_expiry(&mut self, sk: &[u8]) {
+        let Some((_, pos)) = self.expires.remove(sk) else {
+            return;
+        };
+        self.ttl_keys.swap_remove(pos);
+        if let Some(moved) = self.ttl_keys.get(pos) {
+            if let Some((_, p)) = self.expires.get_mut(moved) {
+                *p = pos;
+            }
+        }
     }
 
     /// Deletes `key` if its TTL has passed (lazy expiry, like `expireIfNeeded`).
-    fn expire_if_needed(&mut self, now: Time, sk: &SlotKey) {
-        if self
-            .entries
-            .get(sk)
-            .is_some_and(|e| e.expire_at.is_some_and(|t| t <= now))
-        {
-            self.entries.remove(sk);
+    fn expire_if_needed(&mut self, now: Time, sk: &[u8]) {
+        if self.expiry(sk).is_some_and(|t| t <= now) {
+            self.delete(sk);
         }
     }
 
     pub fn get(&mut self, now: Time, key: &[u8]) -> Option<&Data> {
-        let sk = Self::slot_key(key);
-        self.expire_if_needed(now, &sk);
-        self.entries.get(&sk).map(|e| &e.data)
+        with_slot_key(key, |sk| {
+            self.expire_if_needed(now, sk);
+            self.entries.get(sk)
+        })
     }
 
     pub fn get_mut(&mut self, now: Time, key: &[u8]) -> Option<&mut Data> {
-        let sk = Self::slot_key(key);
-        self.expire_if_needed(now, &sk);
-        self.entries.get_mut(&sk).map(|e| &mut e.data)
+        with_slot_key(key, |sk| {
+            self.expire_if_needed(now, sk);
+            self.entries.get_mut(sk)
+        })
     }
 
     pub fn exists(&mut self, now: Time, key: &[u8]) -> bool {
@@ -84,75 +166,85 @@ impl Keyspace {
 
     /// Sets a value, clearing any TTL (as `SET` does without KEEPTTL).
     pub fn set(&mut self, key: &[u8], data: Data) {
-        self.entries.insert(
-            Self::slot_key(key),
-            Entry {
-                data,
-                expire_at: None,
-            },
-        );
+        with_slot_key(key, |sk| {
+            self.clear_expiry(sk);
+            match self.entries.get_mut(sk) {
+                Some(v) => *v = data,
+                None => {
+                    self.entries.insert(sk.into(), data);
+                }
+            }
+        })
     }
 
     /// Replaces the value but keeps the TTL (in-place updates like APPEND).
     pub fn set_keep_ttl(&mut self, now: Time, key: &[u8], data: Data) {
-        let sk = Self::slot_key(key);
-        self.expire_if_needed(now, &sk);
-        let expire_at = self.entries.get(&sk).and_then(|e| e.expire_at);
-        self.entries.insert(sk, Entry { data, expire_at });
+        with_slot_key(key, |sk| {
+            self.expire_if_needed(now, sk);
+            match self.entries.get_mut(sk) {
+                Some(v) => *v = data,
+                None => {
+                    self.entries.insert(sk.into(), data);
+                }
+            }
+        })
     }
 
     pub fn remove(&mut self, now: Time, key: &[u8]) -> Option<Data> {
-        let sk = Self::slot_key(key);
-        self.expire_if_needed(now, &sk);
-        self.entries.remove(&sk).map(|e| e.data)
+        with_slot_key(key, |sk| {
+            self.expire_if_needed(now, sk);
+            self.delete(sk)
+        })
     }
 
     /// Removes a key whose container became empty (Redis deletes empty lists, sets…).
     pub fn remove_if_empty(&mut self, key: &[u8]) {
-        let sk = Self::slot_key(key);
-        let empty = self.entries.get(&sk).is_some_and(|e| match &e.data {
-            Data::List(l) => l.is_empty(),
-            Data::Set(s) => s.is_empty(),
-            Data::Hash(h) => h.is_empty(),
-            Data::ZSet(z) => z.is_empty(),
-            Data::Str(_) => false,
-        });
-        if empty {
-            self.entries.remove(&sk);
-        }
+        with_slot_key(key, |sk| {
+            let empty = self.entries.get(sk).is_some_and(|d| match d {
+                Data::List(l) => l.is_empty(),
+                Data::Set(s) => s.is_empty(),
+                Data::Hash(h) => h.is_empty(),
+                Data::ZSet(z) => z.is_empty(),
+                Data::Str(_) => false,
+            });
+            if empty {
+                self.delete(sk);
+            }
+        })
     }
 
     /// Absolute expiry time of `key`, if it exists and has one.
     pub fn expire_at(&mut self, now: Time, key: &[u8]) -> Option<Option<Time>> {
-        let sk = Self::slot_key(key);
-        self.expire_if_needed(now, &sk);
-        self.entries.get(&sk).map(|e| e.expire_at)
+        with_slot_key(key, |sk| {
+            self.expire_if_needed(now, sk);
+            self.entries.contains_key(sk).then(|| self.expiry(sk))
+        })
     }
 
     /// Sets or clears the expiry; returns false if the key does not exist.
     pub fn set_expire(&mut self, now: Time, key: &[u8], at: Option<Time>) -> bool {
-        let sk = Self::slot_key(key);
-        self.expire_if_needed(now, &sk);
-        match self.entries.get_mut(&sk) {
-            Some(e) => {
-                e.expire_at = at;
-                true
+        with_slot_key(key, |sk| {
+            self.expire_if_needed(now, sk);
+            if !self.entries.contains_key(sk) {
+                return false;
             }
-            None => false,
-        }
+            match at {
+                Some(t) => self.set_expiry(sk, t),
+                None => self.clear_expiry(sk),
+            }
+            true
+        })
     }
 
     /// Live keys (expired ones are not counted; they vanish on access or cron).
     pub fn len(&self, now: Time) -> usize {
-        self.entries.values().filter(|e| live(e, now)).count()
+        let expired = self.expires.values().filter(|(t, _)| *t <= now).count();
+        self.entries.len() - expired
     }
 
     /// Live keys with a TTL (INFO keyspace's `expires=`).
     pub fn expiring(&self, now: Time) -> usize {
-        self.entries
-            .values()
-            .filter(|e| live(e, now) && e.expire_at.is_some())
-            .count()
+        self.expires.values().filter(|(t, _)| *t > now).count()
     }
 
     pub fn is_empty(&self, now: Time) -> bool {
@@ -162,47 +254,53 @@ impl Keyspace {
     /// Keys in `slot`, in order (`CLUSTER GETKEYSINSLOT`).
     pub fn keys_in_slot(&self, now: Time, slot: u16, max: usize) -> Vec<Vec<u8>> {
         self.slot_range(slot)
-            .filter(|(_, e)| live(e, now))
+            .filter(|(k, _)| self.live(k, now))
             .take(max)
-            .map(|((_, k), _)| k.clone())
+            .map(|(k, _)| k[2..].to_vec())
             .collect()
     }
 
     /// `CLUSTER COUNTKEYSINSLOT`.
     pub fn count_in_slot(&self, now: Time, slot: u16) -> usize {
-        self.slot_range(slot).filter(|(_, e)| live(e, now)).count()
+        self.slot_range(slot)
+            .filter(|(k, _)| self.live(k, now))
+            .count()
     }
 
-    fn slot_range(&self, slot: u16) -> impl Iterator<Item = (&SlotKey, &Entry)> {
-        self.entries
-            .range((
-                Bound::Included((slot, Vec::new())),
-                Bound::Excluded((slot.saturating_add(1), Vec::new())),
-            ))
-            .filter(move |((s, _), _)| *s == slot)
+    fn slot_range(&self, slot: u16) -> impl Iterator<Item = (&SlotKey, &Data)> {
+        let range = match slot.checked_add(1) {
+            Some(next) => (
+                Bound::Included(slot_start(slot)),
+                Bound::Excluded(slot_start(next)),
+            ),
+            None => (Bound::Included(slot_start(slot)), Bound::Unbounded),
+        };
+        self.entries.range::<SlotKey, _>(range)
     }
 
     /// Every live key, in slot order.
     pub fn keys(&self, now: Time) -> impl Iterator<Item = &[u8]> {
         self.entries
-            .iter()
-            .filter(move |(_, e)| live(e, now))
-            .map(|((_, k), _)| k.as_slice())
+            .keys()
+            .filter(move |k| self.live(k, now))
+            .map(|k| &k[2..])
     }
 
     /// Every live key with its value and expiry, in slot order (what a full
     /// resync's snapshot carries).
     pub fn entries(&self, now: Time) -> impl Iterator<Item = (&[u8], &Data, Option<Time>)> {
-        self.entries
-            .iter()
-            .filter(move |(_, e)| live(e, now))
-            .map(|((_, k), e)| (k.as_slice(), &e.data, e.expire_at))
+        self.entries.iter().filter_map(move |(k, d)| {
+            let at = self.expiry(k);
+            at.is_none_or(|t| t > now).then_some((&k[2..], d, at))
+        })
     }
 
     /// Stores a key with its expiry, as a snapshot carries it.
     pub fn insert(&mut self, key: &[u8], data: Data, expire_at: Option<Time>) {
-        self.entries
-            .insert(Self::slot_key(key), Entry { data, expire_at });
+        self.set(key, data);
+        if let Some(at) = expire_at {
+            with_slot_key(key, |sk| self.set_expiry(sk, at));
+        }
     }
 
     /// Keys from position `cursor` (in slot order), for SCAN: up to `count`
@@ -210,11 +308,11 @@ impl Keyspace {
     pub fn scan(&self, now: Time, cursor: u64, count: usize) -> (u64, Vec<Vec<u8>>) {
         let keys: Vec<Vec<u8>> = self
             .entries
-            .iter()
+            .keys()
             .skip(cursor as usize)
             .take(count)
-            .filter(|(_, e)| live(e, now))
-            .map(|((_, k), _)| k.clone())
+            .filter(|k| self.live(k, now))
+            .map(|k| k[2..].to_vec())
             .collect();
         let next = cursor + count as u64;
         let done = next as usize >= self.entries.len();
@@ -225,37 +323,54 @@ impl Keyspace {
     pub fn clear_slot(&mut self, slot: u16) {
         let keys: Vec<SlotKey> = self.slot_range(slot).map(|(k, _)| k.clone()).collect();
         for k in keys {
-            self.entries.remove(&k);
+            self.delete(&k);
         }
     }
 
     /// `FLUSHALL`.
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.expires.clear();
+        self.ttl_keys.clear();
     }
 
-    /// Active expiry (a bounded sweep, like `activeExpireCycle`).
-    pub fn expire_some(&mut self, now: Time, max: usize) {
-        let dead: Vec<SlotKey> = self
-            .entries
-            .iter()
-            .filter(|(_, e)| !live(e, now))
-            .take(max)
-            .map(|(k, _)| k.clone())
-            .collect();
-        for k in dead {
-            self.entries.remove(&k);
+    /// Active expiry, as Redis 7.0's slow `activeExpireCycle` runs it from
+    /// the cron: sample up to 20 keys that have a TTL, delete the expired
+    /// ones, and go again while more than 10 % of the sample had expired.
+    /// Redis walks its expires hash table from a saved cursor, which visits
+    /// keys in hash order, unrelated to their names or ages; picks made with
+    /// the node's seeded `rng` stand for that order, so a simulation stays
+    /// reproducible. Returns how many keys it deleted.
+    pub fn active_expire_cycle(&mut self, now: Time, rng: &mut impl Rng) -> usize {
+        let mut deleted = 0;
+        for _ in 0..MAX_LOOPS {
+            if self.ttl_keys.is_empty() {
+                break;
+            }
+            let sampled = self.ttl_keys.len().min(KEYS_PER_LOOP);
+            let mut expired = 0;
+            for _ in 0..sampled {
+                let pick = rng.random_range(0..self.ttl_keys.len());
+                let sk = self.ttl_keys[pick].clone();
+                if self.expiry(&sk).is_some_and(|t| t <= now) {
+                    self.delete(&sk);
+                    expired += 1;
+                }
+            }
+            deleted += expired;
+            if expired * 100 / sampled <= ACCEPTABLE_STALE {
+                break;
+            }
         }
+        deleted
     }
-}
-
-fn live(e: &Entry, now: Time) -> bool {
-    e.expire_at.is_none_or(|t| t > now)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
 
     /// Expired keys are gone on access (expireIfNeeded).
     #[test]
@@ -280,6 +395,73 @@ mod tests {
         assert_eq!(ks.count_in_slot(Time(0), 12182), 1);
         ks.clear_slot(1649);
         assert_eq!(ks.len(Time(0)), 1);
+    }
+
+    fn with_ttls(n: usize, expired: usize) -> Keyspace {
+        let mut ks = Keyspace::new();
+        for i in 0..n {
+            let key = format!("k{i}");
+            ks.set(key.as_bytes(), Data::Str(vec![]));
+            let at = if i < expired { Time(50) } else { Time(1000) };
+            assert!(ks.set_expire(Time(0), key.as_bytes(), Some(at)));
+        }
+        for i in 0..n {
+            ks.set(format!("plain{i}").as_bytes(), Data::Str(vec![]));
+        }
+        ks
+    }
+
+    /// activeExpireCycle keeps sampling while more than 10 % of a sample of
+    /// 20 had expired: a keyspace whose TTL keys all expired is swept clean
+    /// in one cron, and keys without a TTL are never touched.
+    #[test]
+    fn active_expiry_repeats_while_many_expired() {
+        let mut ks = with_ttls(500, 500);
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        assert_eq!(ks.len(Time(100)), 500);
+        let mut deleted = 0;
+        // Random picks repeat, so the last few keys take a few more cycles.
+        for _ in 0..20 {
+            deleted += ks.active_expire_cycle(Time(100), &mut rng);
+        }
+        assert_eq!(deleted, 500);
+        assert_eq!(
+            ks.entries.len(),
+            500,
+            "only the keys without a TTL are left"
+        );
+        assert_eq!(ks.expiring(Time(100)), 0);
+        assert!(ks.ttl_keys.is_empty() && ks.expires.is_empty());
+    }
+
+    /// With few expired keys (here 1 of 1000 TTLs) a cycle stops after one
+    /// sample of 20: at most 20 keys are looked at, at most 1 deleted.
+    #[test]
+    fn active_expiry_stops_when_few_expired() {
+        let mut ks = with_ttls(1000, 1);
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let deleted = ks.active_expire_cycle(Time(100), &mut rng);
+        assert!(deleted <= 1);
+        assert_eq!(ks.len(Time(100)), 1999);
+        assert_eq!(ks.expiring(Time(100)), 999);
+    }
+
+    /// Deleting, overwriting (SET clears the TTL) and PERSIST keep the
+    /// sample pool in step with the expires index.
+    #[test]
+    fn ttl_index_follows_every_change() {
+        let mut ks = with_ttls(10, 0);
+        ks.remove(Time(0), b"k3");
+        ks.set(b"k4", Data::Str(b"v".to_vec()));
+        ks.set_expire(Time(0), b"k5", None);
+        ks.clear_slot(key_slot(b"k6"));
+        assert_eq!(ks.expiring(Time(0)), 6);
+        assert_eq!(ks.ttl_keys.len(), 6);
+        for (pos, k) in ks.ttl_keys.iter().enumerate() {
+            assert_eq!(ks.expires[k].1, pos, "pool position of {k:?}");
+        }
+        assert_eq!(ks.expire_at(Time(0), b"k4"), Some(None));
+        assert_eq!(ks.expire_at(Time(0), b"k7"), Some(Some(Time(1000))));
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub struct Time(pub u64);
 
 impl Time {
     pub const ZERO: Time = Time(0);
+    /// Never (a deadline nothing reaches).
+    pub const MAX: Time = Time(u64::MAX);
 
     pub fn ms(self) -> u64 {
         self.0

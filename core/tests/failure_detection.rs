@@ -8,6 +8,10 @@ use clusterlab_core::flags::NodeFlags;
 use common::{cluster, find, idx, run_for};
 
 const T: u64 = 2000;
+/// `clusterCron`'s period.
+const CRON_MS: u64 = 100;
+/// The scenario network's latency at most (1 ms + U[0, 2] ms).
+const MAX_LATENCY_MS: u64 = 3;
 
 /// markNodeAsFailingIfNeeded: FAIL needs `size/2+1` masters. Five masters,
 /// A and B cut off from C, D, E: the three on the majority side mark A and B
@@ -116,9 +120,12 @@ fn pfail_without_a_quorum_never_becomes_fail() {
 
 /// clusterCron: PFAIL comes when a PING is unanswered for node_timeout, and
 /// the half-timeout rule sends that PING at most node_timeout/2 after the
-/// last PONG, so a dead master is suspected between T and 1.5 T (+ one cron
-/// tick) after it dies (facts §12.1), then FAIL follows from the gossip
-/// (a node that hears FAIL first never flags PFAIL itself).
+/// last PONG, so a dead master is suspected between T and 1.5 T after it
+/// dies (facts §12.1; redis 7.0.15 measured 18.67 s at T = 15 s after a
+/// SIGKILL) — plus two cron ticks, as both the PING and the PFAIL check wait
+/// for a cron, and the few ms a PONG in flight at the kill still takes. The
+/// refused reconnects in between send nothing. Then FAIL follows from the
+/// gossip (a node that hears FAIL first never flags PFAIL itself).
 #[test]
 fn pfail_comes_between_one_and_one_and_a_half_node_timeouts() {
     for seed in 13..19 {
@@ -139,7 +146,7 @@ fn pfail_comes_between_one_and_one_and_a_half_node_timeouts() {
             {
                 let after = pfail.t.since(died);
                 assert!(
-                    (T..=T + T / 2 + 100).contains(&after),
+                    (T..=T + T / 2 + 2 * CRON_MS + MAX_LATENCY_MS).contains(&after),
                     "seed {seed}: {name} flagged A fail? {after} ms after it died"
                 );
             }

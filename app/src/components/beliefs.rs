@@ -5,6 +5,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::i18n::{fill, use_lang, Msg};
+
 use crate::view_model::{format_ms, Beliefs, Picture};
 
 #[derive(Properties, PartialEq)]
@@ -15,25 +17,26 @@ pub struct BeliefsProps {
 
 #[function_component]
 pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
+    let lang = use_lang();
     let Some(b) = props.beliefs.as_deref() else {
         return html! {
             <section class="panel beliefs" aria-labelledby="beliefs-title">
-                <h2 id="beliefs-title">{ "Node beliefs" }</h2>
-                <p class="hint">{ "Select a node to see the cluster as it sees it: every node has its own, sometimes wrong, picture." }</p>
+                <h2 id="beliefs-title">{ lang.t(Msg::BeliefsTitle) }</h2>
+                <p class="hint">{ lang.t(Msg::BeliefsHint) }</p>
             </section>
         };
     };
     let ms = |v: Option<u64>| v.map_or("-".to_string(), format_ms);
     html! {
         <section class="panel beliefs" aria-labelledby="beliefs-title" data-testid="beliefs">
-            <h2 id="beliefs-title">{ format!("What {} believes", b.name) }</h2>
+            <h2 id="beliefs-title">{ fill(lang.t(Msg::BeliefsOf), &[&b.name]) }</h2>
             <p class="epochs">
                 { format!("currentEpoch {} · configEpoch {} · lastVoteEpoch {} · cluster_state:{}",
                     b.current_epoch, b.my_epoch, b.last_vote_epoch, if b.state_ok { "ok" } else { "fail" }) }
             </p>
             <div class="table-wrap">
                 <table class="belief-table">
-                    <caption class="visually-hidden">{ format!("The node table of {}", b.name) }</caption>
+                    <caption class="visually-hidden">{ fill(lang.t(Msg::NodeTableOf), &[&b.name]) }</caption>
                     <thead><tr>
                         <th scope="col">{ "node" }</th><th scope="col">{ "flags" }</th>
                         <th scope="col">{ "master" }</th><th scope="col">{ "ping sent" }</th>
@@ -52,7 +55,7 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
                                     <td>{ ms(r.ping_wait) }</td>
                                     <td>{ ms(r.pong_age) }</td>
                                     <td>{ r.epoch }</td>
-                                    <td>{ if r.link { "connected" } else { "disconnected" } }</td>
+                                    <td>{ lang.t(if r.link { Msg::Connected } else { Msg::Disconnected }) }</td>
                                     <td>{ &r.slots }</td>
                                 </tr>
                                 if wrong {
@@ -65,14 +68,13 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
                 </table>
             </div>
             <details>
-                <summary>{ format!("CLUSTER NODES on {}", b.name) }</summary>
+                <summary>{ fill(lang.t(Msg::ClusterNodesOn), &[&b.name]) }</summary>
                 <pre class="cluster-nodes" data-testid="cluster-nodes">{ &b.cluster_nodes }</pre>
-                <p class="hint">{ "Ping and pong times are simulated ms here (Redis prints unix ms)." }</p>
+                <p class="hint">{ lang.t(Msg::PingTimes) }</p>
             </details>
-            <h3>{ "Failure reports" }</h3>
+            <h3>{ lang.t(Msg::FailureReports) }</h3>
             if b.ledger.is_empty() {
-                <p class="hint">{ format!("{} suspects nobody. A node is flagged fail? after no PONG for node_timeout ({}).",
-                    b.name, format_ms(b.node_timeout)) }</p>
+                <p class="hint">{ fill(lang.t(Msg::SuspectsNobody), &[&b.name, &format_ms(b.node_timeout)]) }</p>
             } else {
                 <ul class="ledger" data-testid="ledger">
                     { for b.ledger.iter().map(|l| {
@@ -81,18 +83,18 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
                             <li>
                                 <div class="ledger-head">
                                     <strong>{ &l.about }</strong>
-                                    { if l.flag == "-" { " not suspected here · ".to_string() } else { format!(" flagged {} · ", l.flag) } }
-                                    <span class="meter-label">{ format!("{} of {} masters needed", l.count, l.needed) }</span>
+                                    { if l.flag == "-" { lang.t(Msg::NotSuspected).to_string() } else { fill(lang.t(Msg::Flagged), &[&l.flag]) } }
+                                    <span class="meter-label">{ fill(lang.t(Msg::OfMastersNeeded), &[&l.count.to_string(), &l.needed.to_string()]) }</span>
                                 </div>
                                 <div class="meter" role="meter" aria-valuemin="0" aria-valuemax={l.needed.to_string()}
-                                    aria-valuenow={l.count.to_string()} aria-label={format!("failure reports about {}", l.about)}>
+                                    aria-valuenow={l.count.to_string()} aria-label={fill(lang.t(Msg::ReportsAbout), &[&l.about])}>
                                     <div class="meter-fill" style={format!("width:{pct:.0}%")}></div>
                                 </div>
                                 <p class="verdict">{ &l.verdict }</p>
                                 if !l.reports.is_empty() {
                                     <ul class="reports">
                                         { for l.reports.iter().map(|(who, age, left)| html! {
-                                            <li>{ format!("report from {who}, {} old, expires in {}", format_ms(*age), format_ms(*left)) }</li>
+                                            <li>{ fill(lang.t(Msg::ReportFrom), &[who, &format_ms(*age), &format_ms(*left)]) }</li>
                                         }) }
                                     </ul>
                                 }
@@ -101,22 +103,22 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
                     }) }
                 </ul>
             }
-            <h3>{ "Election" }</h3>
+            <h3>{ lang.t(Msg::Election) }</h3>
             { match &b.election {
-                None => html! { <p class="hint">{ "No election: only a replica whose master is FAIL runs one." }</p> },
+                None => html! { <p class="hint">{ lang.t(Msg::NoElection) }</p> },
                 Some(e) => html! {
                     <dl class="election" data-testid="election">
-                        <dt>{ "rank" }</dt><dd>{ e.rank }{ " (0 = most up-to-date replica, goes first)" }</dd>
-                        <dt>{ "vote request" }</dt><dd>{ if e.sent { "sent".to_string() } else { format!("in {}", format_ms(e.starts_in)) } }</dd>
+                        <dt>{ "rank" }</dt><dd>{ e.rank }{ lang.t(Msg::RankNote) }</dd>
+                        <dt>{ lang.t(Msg::VoteRequest) }</dt><dd>{ if e.sent { lang.t(Msg::Sent).to_string() } else { fill(lang.t(Msg::InTime), &[&format_ms(e.starts_in)]) } }</dd>
                         <dt>{ "epoch" }</dt><dd>{ e.epoch }</dd>
-                        <dt>{ "votes" }</dt><dd>{ format!("{} of {} needed", e.votes, e.needed) }</dd>
-                        if e.manual { <dt>{ "kind" }</dt><dd>{ "manual failover" }</dd> }
+                        <dt>{ "votes" }</dt><dd>{ fill(lang.t(Msg::OfNeeded), &[&e.votes.to_string(), &e.needed.to_string()]) }</dd>
+                        if e.manual { <dt>{ "kind" }</dt><dd>{ lang.t(Msg::ManualFailover) }</dd> }
                     </dl>
                 },
             } }
             if !b.votes.is_empty() {
-                <p class="votes">{ "Voted for a replica of: " }
-                    { b.votes.iter().map(|(who, ago)| format!("{who} ({} ago)", format_ms(*ago))).collect::<Vec<_>>().join(", ") }
+                <p class="votes">{ lang.t(Msg::VotedFor) }
+                    { b.votes.iter().map(|(who, ago)| fill(lang.t(Msg::Ago), &[who, &format_ms(*ago)])).collect::<Vec<_>>().join(", ") }
                 </p>
             }
         </section>

@@ -10,6 +10,8 @@ use clusterlab_core::sim::Status;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
+use crate::i18n::{fill, use_lang, Msg};
+
 use super::message_layer::MessageLayer;
 use super::use_dispatch;
 use crate::state::Action;
@@ -27,20 +29,23 @@ pub struct ClusterViewProps {
 
 #[function_component]
 pub fn ClusterView(props: &ClusterViewProps) -> Html {
+    let lang = use_lang();
     let p = &props.picture;
-    let summary = format!(
-        "{} nodes: {} running, {} report cluster_state:ok. {} slots uncovered.",
-        p.nodes.len(),
-        p.up_nodes,
-        p.ok_nodes,
-        p.uncovered()
+    let summary = fill(
+        lang.t(Msg::ClusterSummary),
+        &[
+            &p.nodes.len().to_string(),
+            &p.up_nodes.to_string(),
+            &p.ok_nodes.to_string(),
+            &p.uncovered().to_string(),
+        ],
     );
     html! {
         <div class="cluster-view">
             <svg viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="group"
                 class={classes!(p.layout.compact.then_some("compact"))}
                 aria-label="Cluster nodes" data-testid="cluster-view">
-                <title>{ "Cluster view" }</title>
+                <title>{ lang.t(Msg::ClusterViewTitle) }</title>
                 <desc>{ summary }</desc>
                 <defs>
                     <marker id="hop-arrow" viewBox="0 0 10 10" refX="9" refY="5"

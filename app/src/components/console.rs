@@ -7,6 +7,8 @@ use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
+use crate::i18n::{use_lang, Msg};
+
 use super::use_dispatch;
 use crate::state::console::{Console, ConsoleAction, LineKind, PALETTE};
 use crate::state::Action;
@@ -22,6 +24,7 @@ pub struct ConsoleProps {
 
 #[function_component]
 pub fn ConsolePanel(props: &ConsoleProps) -> Html {
+    let lang = use_lang();
     let dispatch = use_dispatch();
     let output = use_node_ref();
     {
@@ -72,10 +75,10 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
     let c = &props.console;
     html! {
         <section class="panel console" aria-labelledby="console-title">
-            <h2 id="console-title">{ "Console" }<small>{ " redis-cli to a simulated node" }</small></h2>
+            <h2 id="console-title">{ lang.t(Msg::Console) }<small>{ lang.t(Msg::ConsoleSub) }</small></h2>
             <div class="console-options">
                 <label>
-                    <span>{ "Connected to" }</span>
+                    <span>{ lang.t(Msg::ConnectedTo) }</span>
                     <select data-testid="console-node" onchange={on_target}>
                         { for props.picture.nodes.iter().map(|n| html! {
                             <option value={n.idx.to_string()} selected={n.idx == c.target}>
@@ -86,12 +89,12 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="console-follow" checked={c.follow} onchange={on_follow} />
-                    <span><code>{ "-c" }</code>{ " follow redirections" }</span>
+                    <span><code>{ "-c" }</code>{ lang.t(Msg::FollowRedirections) }</span>
                 </label>
-                <button onclick={let d = dispatch.clone(); Callback::from(move |_| d.dispatch(send(ConsoleAction::Clear)))}>{ "Clear" }</button>
+                <button onclick={let d = dispatch.clone(); Callback::from(move |_| d.dispatch(send(ConsoleAction::Clear)))}>{ lang.t(Msg::Clear) }</button>
             </div>
             <pre class="console-output" data-testid="console-output" ref={output}
-                role="log" aria-live="polite" aria-label="Console output" tabindex="0">
+                role="log" aria-live="polite" aria-label={lang.t(Msg::ConsoleOutput)} tabindex="0">
                 { for c.lines.iter().map(|l| {
                     let class = match l.kind {
                         LineKind::Input => "in",
@@ -108,7 +111,7 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
                     spellcheck="false" autocomplete="off" autocapitalize="off" enterkeyhint="send"
                     value={c.draft.clone()} {oninput} {onkeydown} />
             </div>
-            <div class="palette" role="group" aria-label="Common commands">
+            <div class="palette" role="group" aria-label={lang.t(Msg::CommonCommands)}>
                 { for PALETTE.iter().map(|&cmd| {
                     let d = dispatch.clone();
                     let run = Callback::from(move |_| {

@@ -4,6 +4,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::i18n::{use_lang, Msg};
+
 use super::use_dispatch;
 use crate::app::dispatch_cb;
 use crate::state::{Action, SPEED_MAX_LOG, SPEED_MIN_LOG};
@@ -34,6 +36,7 @@ fn icon(path: &'static str) -> Html {
 
 #[function_component]
 pub fn Controls(props: &ControlsProps) -> Html {
+    let lang = use_lang();
     let dispatch = use_dispatch();
     let on_speed = {
         let dispatch = dispatch.clone();
@@ -46,27 +49,27 @@ pub fn Controls(props: &ControlsProps) -> Html {
     };
     let speed = 10f64.powf(props.speed_log);
     html! {
-        <section class="controls" aria-label="Playback">
+        <section class="controls" aria-label={lang.t(Msg::Playback)}>
             <div class="buttons">
                 <button data-testid="play" disabled={props.playing}
-                    title="Play (Space)" onclick={dispatch_cb(&dispatch, Action::Play)}>
-                    { icon("M4,2 L14,8 L4,14 z") }{ "Play" }
+                    title={lang.t(Msg::PlayTitle)} onclick={dispatch_cb(&dispatch, Action::Play)}>
+                    { icon("M4,2 L14,8 L4,14 z") }{ lang.t(Msg::Play) }
                 </button>
                 <button data-testid="pause" disabled={!props.playing}
-                    title="Pause (Space)" onclick={dispatch_cb(&dispatch, Action::Pause)}>
-                    { icon("M3,2 h4 v12 h-4 z M9,2 h4 v12 h-4 z") }{ "Pause" }
+                    title={lang.t(Msg::PauseTitle)} onclick={dispatch_cb(&dispatch, Action::Pause)}>
+                    { icon("M3,2 h4 v12 h-4 z M9,2 h4 v12 h-4 z") }{ lang.t(Msg::Pause) }
                 </button>
                 <button data-testid="step-back" disabled={props.at_start}
-                    title="Step back one event (←)" onclick={dispatch_cb(&dispatch, Action::StepBack)}>
-                    { icon("M2,2 h2.5 v12 h-2.5 z M14,2 L5,8 L14,14 z") }{ "Back" }
+                    title={lang.t(Msg::StepBackTitle)} onclick={dispatch_cb(&dispatch, Action::StepBack)}>
+                    { icon("M2,2 h2.5 v12 h-2.5 z M14,2 L5,8 L14,14 z") }{ lang.t(Msg::StepBack) }
                 </button>
                 <button data-testid="step"
-                    title="Step to the next event (→)" onclick={dispatch_cb(&dispatch, Action::Step)}>
-                    { "Step" }{ icon("M2,2 L11,8 L2,14 z M11.5,2 h2.5 v12 h-2.5 z") }
+                    title={lang.t(Msg::StepFwdTitle)} onclick={dispatch_cb(&dispatch, Action::Step)}>
+                    { lang.t(Msg::StepFwd) }{ icon("M2,2 L11,8 L2,14 z M11.5,2 h2.5 v12 h-2.5 z") }
                 </button>
             </div>
             <label class="speed">
-                <span>{ "Speed" }</span>
+                <span>{ lang.t(Msg::Speed) }</span>
                 <input type="range" data-testid="speed"
                     min={SPEED_MIN_LOG.to_string()} max={SPEED_MAX_LOG.to_string()} step="0.05"
                     value={props.speed_log.to_string()}
@@ -75,14 +78,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <output>{ format_speed(speed) }</output>
             </label>
             <div class="clock">
-                <span>{ "Simulated time " }</span>
+                <span>{ lang.t(Msg::SimulatedTime) }</span>
                 <output data-testid="sim-time" data-steps={props.steps.to_string()}>{ format_time(Time(props.now)) }</output>
                 if props.lagging {
-                    <span class="lagging" title="The simulator cannot keep up with this speed">{ " (running behind)" }</span>
+                    <span class="lagging" title={lang.t(Msg::LaggingTitle)}>{ lang.t(Msg::RunningBehind) }</span>
                 }
             </div>
-            <div class="skips" role="group" aria-label="Jump ahead">
-                <span>{ "Jump ahead" }</span>
+            <div class="skips" role="group" aria-label={lang.t(Msg::JumpAhead)}>
+                <span>{ lang.t(Msg::JumpAhead) }</span>
                 { for [(1_000u64, "+1 s"), (10_000, "+10 s"), (30_000, "+30 s")].into_iter().map(|(ms, label)| html! {
                     <button data-testid={format!("skip-{ms}")} onclick={dispatch_cb(&dispatch, Action::Skip(ms))}>{ label }</button>
                 }) }

@@ -8,6 +8,8 @@ use clusterlab_core::sim::Status;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::i18n::{fill, use_lang, Msg};
+
 use super::use_dispatch;
 use crate::app::dispatch_cb;
 use crate::state::replay::SimAction;
@@ -27,6 +29,7 @@ pub struct FaultsProps {
 
 #[function_component]
 pub fn FaultsPanel(props: &FaultsProps) -> Html {
+    let lang = use_lang();
     let dispatch = use_dispatch();
     let on_select = {
         let dispatch = dispatch.clone();
@@ -38,25 +41,25 @@ pub fn FaultsPanel(props: &FaultsProps) -> Html {
     let p = &props.picture;
     let node_buttons = match props.selected.and_then(|i| p.nodes.get(i)) {
         None => {
-            html! { <p class="hint">{ "Select a node (click it, or Tab to it and press Enter) to crash, restart, pause or isolate it." }</p> }
+            html! { <p class="hint">{ lang.t(Msg::FaultsHint) }</p> }
         }
         Some(n) => {
             let i = n.idx;
             let act = |a: SimAction| dispatch_cb::<MouseEvent>(&dispatch, Action::Sim(a));
             html! {
-                <div class="buttons" role="group" aria-label={format!("Faults on {}", n.name)}>
+                <div class="buttons" role="group" aria-label={fill(lang.t(Msg::FaultsOn), &[&n.name])}>
                     <button data-testid="crash" disabled={n.status == Status::Crashed}
-                        title="kill -9 (x)" onclick={act(SimAction::Crash(i))}>{ format!("Crash {}", n.name) }</button>
+                        title="kill -9 (x)" onclick={act(SimAction::Crash(i))}>{ fill(lang.t(Msg::CrashNode), &[&n.name]) }</button>
                     <button data-testid="restart" disabled={n.status == Status::Up}
-                        title="start it again; it keeps its nodes.conf (r)" onclick={act(SimAction::Restart(i))}>{ "Restart" }</button>
+                        title={lang.t(Msg::RestartTitle)} onclick={act(SimAction::Restart(i))}>{ lang.t(Msg::RestartButton) }</button>
                     if n.status == Status::Paused {
-                        <button data-testid="resume" title="kill -CONT (z)" onclick={act(SimAction::Resume(i))}>{ "Resume" }</button>
+                        <button data-testid="resume" title="kill -CONT (z)" onclick={act(SimAction::Resume(i))}>{ lang.t(Msg::ResumeButton) }</button>
                     } else {
                         <button data-testid="pause-node" disabled={n.status != Status::Up}
-                            title="kill -STOP (z)" onclick={act(SimAction::Pause(i))}>{ "Pause" }</button>
+                            title="kill -STOP (z)" onclick={act(SimAction::Pause(i))}>{ lang.t(Msg::Pause) }</button>
                     }
-                    <button data-testid="isolate" title="cut it off from everyone (i)"
-                        onclick={act(SimAction::Partition(vec![i]))}>{ "Isolate" }</button>
+                    <button data-testid="isolate" title={lang.t(Msg::IsolateTitle)}
+                        onclick={act(SimAction::Partition(vec![i]))}>{ lang.t(Msg::Isolate) }</button>
                 </div>
             }
         }
@@ -64,7 +67,7 @@ pub fn FaultsPanel(props: &FaultsProps) -> Html {
     let drop_list = if props.playing {
         html! { <p class="hint">{ "Pause (or step) to see the messages on the wire and drop one." }</p> }
     } else if props.in_flight.is_empty() {
-        html! { <p class="hint">{ "No message on the wire right now: step (→) until one is sent." }</p> }
+        html! { <p class="hint">{ lang.t(Msg::NoWire) }</p> }
     } else {
         html! {
             <ul class="in-flight" data-testid="in-flight">
@@ -72,7 +75,7 @@ pub fn FaultsPanel(props: &FaultsProps) -> Html {
                     <li>
                         <span>{ text }</span>
                         <button onclick={dispatch_cb(&dispatch, Action::Sim(SimAction::Drop(*id)))}
-                            aria-label={format!("Drop {text}")}>{ "Drop" }</button>
+                            aria-label={fill(lang.t(Msg::DropLabel), &[text])}>{ lang.t(Msg::Drop) }</button>
                     </li>
                 }) }
             </ul>
@@ -80,11 +83,11 @@ pub fn FaultsPanel(props: &FaultsProps) -> Html {
     };
     html! {
         <section class="panel faults" aria-labelledby="faults-title">
-            <h2 id="faults-title">{ "Faults" }</h2>
+            <h2 id="faults-title">{ lang.t(Msg::Faults) }</h2>
             <label>
-                <span>{ "Node" }</span>
+                <span>{ lang.t(Msg::NodeLabel) }</span>
                 <select data-testid="node-select" onchange={on_select}>
-                    <option value="" selected={props.selected.is_none()}>{ "(none)" }</option>
+                    <option value="" selected={props.selected.is_none()}>{ lang.t(Msg::NoneChoice) }</option>
                     { for p.nodes.iter().map(|n| html! {
                         <option value={n.idx.to_string()} selected={props.selected == Some(n.idx)}>
                             { format!("{} — {}", n.name, n.state_text()) }
@@ -94,7 +97,7 @@ pub fn FaultsPanel(props: &FaultsProps) -> Html {
             </label>
             { node_buttons }
             <fieldset class="partition">
-                <legend>{ "Partition: cut these nodes off from the others" }</legend>
+                <legend>{ lang.t(Msg::PartitionLegend) }</legend>
                 <div class="members">
                     { for p.nodes.iter().map(|n| {
                         let toggle = dispatch_cb::<Event>(&dispatch, Action::TogglePartitionMember(n.idx));
@@ -107,11 +110,11 @@ pub fn FaultsPanel(props: &FaultsProps) -> Html {
                     }) }
                 </div>
                 <button data-testid="cut" disabled={props.group.is_empty() || props.group.len() >= p.nodes.len()}
-                    onclick={dispatch_cb(&dispatch, Action::CutPartition)}>{ "Cut" }</button>
+                    onclick={dispatch_cb(&dispatch, Action::CutPartition)}>{ lang.t(Msg::Cut) }</button>
                 <button data-testid="heal" disabled={p.cuts.is_empty()} title="h"
-                    onclick={dispatch_cb(&dispatch, Action::Sim(SimAction::Heal))}>{ "Heal all cuts" }</button>
+                    onclick={dispatch_cb(&dispatch, Action::Sim(SimAction::Heal))}>{ lang.t(Msg::HealAll) }</button>
             </fieldset>
-            <h3>{ "Messages on the wire" }</h3>
+            <h3>{ lang.t(Msg::Messages) }</h3>
             { drop_list }
         </section>
     }

@@ -7,6 +7,8 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::i18n::{fill, use_lang, Msg};
+
 use super::use_dispatch;
 use crate::app::dispatch_cb;
 use crate::state::replay::SimAction;
@@ -21,6 +23,7 @@ pub struct GrowProps {
 
 #[function_component]
 pub fn GrowPanel(props: &GrowProps) -> Html {
+    let lang = use_lang();
     let dispatch = use_dispatch();
     let masters: Vec<(usize, String)> = props
         .picture
@@ -68,34 +71,34 @@ pub fn GrowPanel(props: &GrowProps) -> Html {
     };
     html! {
         <section class="panel grow" aria-labelledby="grow-title">
-            <h2 id="grow-title">{ "Grow" }<small>{ " redis-cli --cluster, simulated" }</small></h2>
+            <h2 id="grow-title">{ lang.t(Msg::Grow) }<small>{ lang.t(Msg::GrowSub) }</small></h2>
             <button data-testid="add-node" onclick={dispatch_cb(&dispatch, Action::Sim(SimAction::AddNode))}>
-                { "Add a node (add-node, then rebalance)" }
+                { lang.t(Msg::AddNode) }
             </button>
             <div class="reshard" role="group" aria-label="Reshard">
-                <label>{ "Move " }
+                <label>{ lang.t(Msg::MoveSlots) }
                     <input type="number" min="1" max="16384" value={slots.to_string()} onchange={on_slots}
-                        aria-label="slots to move" />
+                        aria-label={lang.t(Msg::SlotsToMove)} />
                 </label>
-                <label>{ " slots from " }<select onchange={pick(from.clone())}>{ options(from_idx) }</select></label>
-                <label>{ " to " }<select onchange={pick(to.clone())}>{ options(to_idx) }</select></label>
+                <label>{ lang.t(Msg::SlotsFrom) }<select onchange={pick(from.clone())}>{ options(from_idx) }</select></label>
+                <label>{ lang.t(Msg::SlotsTo) }<select onchange={pick(to.clone())}>{ options(to_idx) }</select></label>
                 <button data-testid="reshard" disabled={reshard.is_none()}
                     onclick={let d = dispatch.clone(); Callback::from(move |_| if let Some(a) = reshard.clone() { d.dispatch(a) })}>
-                    { "Reshard" }
+                    { lang.t(Msg::Reshard) }
                 </button>
             </div>
             if !props.jobs.is_empty() {
                 <ol class="jobs" data-testid="jobs">
                     { for props.jobs.iter().map(|j| {
                         let state = match &j.outcome {
-                            None => "running".to_string(),
-                            Some(Ok(())) => "done".into(),
-                            Some(Err(e)) => format!("failed: {e}"),
+                            None => lang.t(Msg::Running).to_string(),
+                            Some(Ok(())) => lang.t(Msg::Done).into(),
+                            Some(Err(e)) => fill(lang.t(Msg::FailedWith), &[e]),
                         };
                         html! {
                             <li class={classes!(matches!(j.outcome, Some(Err(_))).then_some("failed"))}>
                                 <strong>{ &j.title }</strong>{ format!(" — {state}") }
-                                <div>{ format!("{} · {} slots, {} keys moved", j.doing, j.slots_moved, j.keys_moved) }</div>
+                                <div>{ fill(lang.t(Msg::JobMoved), &[&j.doing, &j.slots_moved.to_string(), &j.keys_moved.to_string()]) }</div>
                                 if let Some(line) = &j.last_line {
                                     <code class="job-line">{ line }</code>
                                 }

@@ -3,6 +3,8 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::i18n::{use_lang, Msg};
+
 use super::use_dispatch;
 use crate::app::dispatch_cb;
 use crate::hooks::SHORTCUTS;
@@ -10,6 +12,7 @@ use crate::state::Action;
 
 #[function_component]
 pub fn Help() -> Html {
+    let lang = use_lang();
     let dispatch = use_dispatch();
     // Focus moves into the dialog when it opens, and back where it was when it closes.
     let close = use_node_ref();
@@ -31,14 +34,14 @@ pub fn Help() -> Html {
     }
     html! {
         <div class="help" role="dialog" aria-modal="false" aria-labelledby="help-title" data-testid="help-dialog">
-            <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
-            <p>{ "Shortcuts are off while you type in a field." }</p>
+            <h2 id="help-title">{ lang.t(Msg::ShortcutsTitle) }</h2>
+            <p>{ lang.t(Msg::ShortcutsOff) }</p>
             <dl>
                 { for SHORTCUTS.iter().map(|(key, what)| html! {
-                    <><dt><kbd>{ *key }</kbd></dt><dd>{ *what }</dd></>
+                    <><dt><kbd>{ *key }</kbd></dt><dd>{ lang.t(*what) }</dd></>
                 }) }
             </dl>
-            <button ref={close} onclick={dispatch_cb(&dispatch, Action::CloseHelp)}>{ "Close (Esc)" }</button>
+            <button ref={close} onclick={dispatch_cb(&dispatch, Action::CloseHelp)}>{ lang.t(Msg::CloseEsc) }</button>
         </div>
     }
 }

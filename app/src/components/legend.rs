@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{use_lang, Msg};
+
 use crate::view_model::{msg_name, msg_style, Shape, LEGEND};
 
 fn icon(shape: Shape, colour: &'static str) -> Html {
@@ -32,23 +34,24 @@ pub struct LegendProps {
 
 #[function_component]
 pub fn Legend(props: &LegendProps) -> Html {
+    let lang = use_lang();
     html! {
         <details class="legend" open={props.open}>
-            <summary>{ "Legend" }</summary>
-            <ul class="legend-messages" aria-label="Message types">
+            <summary>{ lang.t(Msg::Legend) }</summary>
+            <ul class="legend-messages" aria-label={lang.t(Msg::MessageTypes)}>
                 { for LEGEND.iter().map(|&kind| {
                     let style = msg_style(kind);
                     html! { <li>{ icon(style.shape, style.colour) }{ msg_name(kind) }</li> }
                 }) }
             </ul>
-            <ul class="legend-nodes" aria-label="Node shapes and states">
-                <li><svg class="icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><circle cx="8" cy="8" r="6" class="legend-master" /></svg>{ "master" }</li>
-                <li><svg class="icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><rect x="2" y="2" width="12" height="12" rx="3" class="legend-master" /></svg>{ "replica" }</li>
-                <li><svg class="icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><circle cx="8" cy="8" r="6" class="legend-pfail" /></svg>{ "fail? (PFAIL): dashed ring" }</li>
-                <li><svg class="icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><g class="legend-fail"><circle cx="8" cy="8" r="6" /><path d="M4,4 L12,12 M4,12 L12,4" /></g></svg>{ "FAIL: thick ring and cross" }</li>
-                <li><span class="legend-cut" aria-hidden="true">{ "✂" }</span>{ "network cut" }</li>
+            <ul class="legend-nodes" aria-label={lang.t(Msg::NodeShapes)}>
+                <li><svg class="icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><circle cx="8" cy="8" r="6" class="legend-master" /></svg>{ lang.t(Msg::Master) }</li>
+                <li><svg class="icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><rect x="2" y="2" width="12" height="12" rx="3" class="legend-master" /></svg>{ lang.t(Msg::Replica) }</li>
+                <li><svg class="icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><circle cx="8" cy="8" r="6" class="legend-pfail" /></svg>{ lang.t(Msg::LegendPfail) }</li>
+                <li><svg class="icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><g class="legend-fail"><circle cx="8" cy="8" r="6" /><path d="M4,4 L12,12 M4,12 L12,4" /></g></svg>{ lang.t(Msg::LegendFail) }</li>
+                <li><span class="legend-cut" aria-hidden="true">{ "✂" }</span>{ lang.t(Msg::NetworkCut) }</li>
             </ul>
-            <p class="legend-note">{ "Messages are drawn slower than they travel: a simulated hop takes 1–3 ms." }</p>
+            <p class="legend-note">{ lang.t(Msg::LegendNote) }</p>
         </details>
     }
 }

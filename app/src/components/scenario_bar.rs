@@ -3,6 +3,8 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::i18n::{fill, use_lang, Msg};
+
 use super::use_dispatch;
 use crate::app::dispatch_cb;
 use crate::hooks::{clear_link, show_link};
@@ -20,6 +22,7 @@ pub struct ScenarioBarProps {
 
 #[function_component]
 pub fn ScenarioBar(props: &ScenarioBarProps) -> Html {
+    let lang = use_lang();
     let dispatch = use_dispatch();
     let link = use_state(|| None::<String>);
     let on_preset = {
@@ -67,32 +70,32 @@ pub fn ScenarioBar(props: &ScenarioBarProps) -> Html {
     html! {
         <div class="scenario">
             <label>
-                <span>{ "Cluster" }</span>
+                <span>{ lang.t(Msg::ClusterLabel) }</span>
                 <select data-testid="scenario" onchange={on_preset}>
                     { for Preset::MENU.iter().map(|&(m, r)| {
                         let value = format!("{m}x{r}");
-                        let label = format!("{m} masters × {r} replica{} ({} nodes)",
-                            if r == 1 { "" } else { "s" }, m * (1 + r));
+                        let template = lang.t(if r == 1 { Msg::PresetOne } else { Msg::PresetMany });
+                        let label = fill(template, &[&m.to_string(), &r.to_string(), &(m * (1 + r)).to_string()]);
                         let selected = value == current;
                         html! { <option {selected} value={value}>{ label }</option> }
                     }) }
                 </select>
             </label>
             <label>
-                <span>{ "Seed" }</span>
+                <span>{ lang.t(Msg::Seed) }</span>
                 <input data-testid="seed" type="number" min="0" inputmode="numeric"
                     value={props.seed.to_string()} onchange={on_seed} />
             </label>
-            <button data-testid="reset" onclick={on_reset}>{ "Reset" }</button>
+            <button data-testid="reset" onclick={on_reset}>{ lang.t(Msg::Reset) }</button>
             <label class="check">
                 <input type="checkbox" checked={props.reduced_motion} onchange={on_motion} />
-                <span>{ "Reduce motion" }</span>
+                <span>{ lang.t(Msg::ReducedMotion) }</span>
             </label>
-            <button data-testid="share" onclick={on_share}>{ "Share link" }</button>
-            <button data-testid="help" aria-label="Keyboard shortcuts (?)" onclick={dispatch_cb(&dispatch, Action::ToggleHelp)}>{ "?" }</button>
+            <button data-testid="share" onclick={on_share}>{ lang.t(Msg::Share) }</button>
+            <button data-testid="help" aria-label={lang.t(Msg::ShortcutsButton)} onclick={dispatch_cb(&dispatch, Action::ToggleHelp)}>{ "?" }</button>
             if let Some(url) = (*link).clone() {
                 <label class="share-url">
-                    <span>{ "Link to this exact moment" }</span>
+                    <span>{ lang.t(Msg::ShareLink) }</span>
                     <input data-testid="share-url" readonly=true value={url} />
                 </label>
             }

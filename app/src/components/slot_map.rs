@@ -7,6 +7,8 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement, ImageData};
 use yew::prelude::*;
 
+use crate::i18n::{fill, use_lang, Msg};
+
 use super::use_dispatch;
 use crate::state::Action;
 use crate::view_model::{slot_at, slot_map_pixels, Picture, SLOT_COLS, SLOT_ROWS};
@@ -22,6 +24,7 @@ pub struct SlotMapProps {
 
 #[function_component]
 pub fn SlotMap(props: &SlotMapProps) -> Html {
+    let lang = use_lang();
     let dispatch = use_dispatch();
     let canvas = use_node_ref();
     {
@@ -62,37 +65,40 @@ pub fn SlotMap(props: &SlotMapProps) -> Html {
             let n = &p.nodes[owner];
             let down = match n.status {
                 clusterlab_core::sim::Status::Up => "",
-                clusterlab_core::sim::Status::Crashed => " (crashed)",
-                clusterlab_core::sim::Status::Paused => " (paused)",
+                clusterlab_core::sim::Status::Crashed => lang.t(Msg::Crashed),
+                clusterlab_core::sim::Status::Paused => lang.t(Msg::Paused),
             };
-            format!(
-                "Slot {slot}: served by {} ({}){down}, {keys} key{}",
-                n.name,
-                n.addr,
-                if keys == 1 { "" } else { "s" }
+            let template = lang.t(if keys == 1 {
+                Msg::SlotServedOne
+            } else {
+                Msg::SlotServedMany
+            });
+            fill(
+                template,
+                &[&slot.to_string(), &n.name, &n.addr, down, &keys.to_string()],
             )
         }
-        Some((slot, None, _)) => format!("Slot {slot}: not covered by any master"),
-        None => "Hover or tap a slot, or type its number.".into(),
+        Some((slot, None, _)) => fill(lang.t(Msg::SlotUncovered), &[&slot.to_string()]),
+        None => lang.t(Msg::SlotHover).into(),
     };
     let uncovered = p.uncovered();
     html! {
         <section class="slot-map" aria-labelledby="slot-map-title">
-            <h2 id="slot-map-title">{ "Slot map" }<small>{ " 16384 slots, 256 per row" }</small></h2>
+            <h2 id="slot-map-title">{ lang.t(Msg::SlotMap) }<small>{ lang.t(Msg::SlotMapSub) }</small></h2>
             <canvas ref={canvas} data-testid="slot-map" width={SLOT_COLS.to_string()} height={SLOT_ROWS.to_string()}
-                role="img" aria-label={format!("Slot map: {} owners, {uncovered} slots uncovered. The text view lists the ranges.", p.ranges_by_owner().len())}
+                role="img" aria-label={fill(lang.t(Msg::SlotMapLabel), &[&p.ranges_by_owner().len().to_string(), &uncovered.to_string()])}
                 onmousemove={pointer.clone()} onclick={pointer}
                 onmouseleave={let d = dispatch.clone(); Callback::from(move |_| d.dispatch(Action::HoverSlot(None)))} />
             <div class="slot-tools">
-                <label>{ "Slot " }<input type="number" min="0" max="16383" class="slot-number"
+                <label>{ lang.t(Msg::SlotWord) }<input type="number" min="0" max="16383" class="slot-number"
                     value={props.hover.map(|h| h.0.to_string()).unwrap_or_default()} oninput={on_slot} /></label>
                 <output data-testid="slot-info">{ info }</output>
             </div>
             <p class="slot-marks">
-                <span class="mark owner-down">{ "owner down" }</span>
-                <span class="mark uncovered">{ "uncovered" }</span>
-                <span class="mark migrating">{ "migrating / importing" }</span>
-                <span class="mark traced">{ "traced key" }</span>
+                <span class="mark owner-down">{ lang.t(Msg::OwnerDown) }</span>
+                <span class="mark uncovered">{ lang.t(Msg::Uncovered) }</span>
+                <span class="mark migrating">{ lang.t(Msg::Migrating) }</span>
+                <span class="mark traced">{ lang.t(Msg::TracedKey) }</span>
             </p>
         </section>
     }

@@ -5,6 +5,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::i18n::{fill, use_lang, Msg};
+
 use crate::view_model::{ranges_text, Picture};
 
 #[derive(Properties, PartialEq)]
@@ -16,17 +18,18 @@ pub struct TextTwinProps {
 
 #[function_component]
 pub fn TextTwin(props: &TextTwinProps) -> Html {
+    let lang = use_lang();
     let p = &props.picture;
     html! {
         <details class="text-twin" data-testid="text-twin">
-            <summary>{ "Text view of the cluster" }</summary>
+            <summary>{ lang.t(Msg::TextView) }</summary>
             <table>
-                <caption>{ format!("{} nodes, {} running, {} with cluster_state:ok", p.nodes.len(), p.up_nodes, p.ok_nodes) }</caption>
+                <caption>{ fill(lang.t(Msg::TwinCaption), &[&p.nodes.len().to_string(), &p.up_nodes.to_string(), &p.ok_nodes.to_string()]) }</caption>
                 <thead><tr>
-                    <th scope="col">{ "node" }</th><th scope="col">{ "address" }</th>
-                    <th scope="col">{ "role" }</th><th scope="col">{ "configEpoch" }</th>
+                    <th scope="col">{ lang.t(Msg::NodeCol) }</th><th scope="col">{ lang.t(Msg::AddressCol) }</th>
+                    <th scope="col">{ lang.t(Msg::RoleCol) }</th><th scope="col">{ "configEpoch" }</th>
                     <th scope="col">{ "currentEpoch" }</th><th scope="col">{ "slots" }</th>
-                    <th scope="col">{ "state" }</th>
+                    <th scope="col">{ lang.t(Msg::StateCol) }</th>
                 </tr></thead>
                 <tbody>
                     { for p.nodes.iter().map(|n| html! {
@@ -42,19 +45,19 @@ pub fn TextTwin(props: &TextTwinProps) -> Html {
                     }) }
                 </tbody>
             </table>
-            <h3>{ "Slot ranges by owner" }</h3>
+            <h3>{ lang.t(Msg::RangesByOwner) }</h3>
             <ul>
                 { for p.ranges_by_owner().into_iter().map(|(o, ranges)| html! {
                     <li>{ format!("{}: {}", p.nodes[o].name, ranges_text(&ranges, 16)) }</li>
                 }) }
                 if p.uncovered() > 0 {
-                    <li>{ format!("{} slots not covered", p.uncovered()) }</li>
+                    <li>{ fill(lang.t(Msg::SlotsNotCovered), &[&p.uncovered().to_string()]) }</li>
                 }
             </ul>
             if !p.cuts.is_empty() {
-                <p>{ "Network cuts: " }{ p.cuts.iter().map(|&(a, b)| format!("{}–{}", p.nodes[a].name, p.nodes[b].name)).collect::<Vec<_>>().join(", ") }</p>
+                <p>{ lang.t(Msg::NetworkCuts) }{ p.cuts.iter().map(|&(a, b)| format!("{}–{}", p.nodes[a].name, p.nodes[b].name)).collect::<Vec<_>>().join(", ") }</p>
             }
-            <p>{ format!("{} messages drawn in flight.", props.glyphs) }</p>
+            <p>{ fill(lang.t(Msg::DrawnInFlight), &[&props.glyphs.to_string()]) }</p>
         </details>
     }
 }

@@ -7,6 +7,8 @@ use clusterlab_core::Time;
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::i18n::{use_lang, Msg};
+
 use super::use_dispatch;
 use crate::state::Action;
 use crate::view_model::{format_time, LogLine};
@@ -21,10 +23,14 @@ pub struct TimelineProps {
     pub start: u64,
     pub end: u64,
     pub now: u64,
+    /// Whether the scrubber is shown: a lesson travels with Back and Forward instead.
+    #[prop_or(true)]
+    pub seekable: bool,
 }
 
 #[function_component]
 pub fn Timeline(props: &TimelineProps) -> Html {
+    let lang = use_lang();
     let dispatch = use_dispatch();
     let quiet = use_state(|| true);
     let list = use_node_ref();
@@ -52,22 +58,24 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let shown = if *quiet { &props.notable } else { &props.all };
     html! {
         <section class="timeline" aria-labelledby="timeline-title">
-            <h2 id="timeline-title">{ "Timeline" }</h2>
-            <label class="scrubber">
-                <span class="visually-hidden">{ "Go to simulated time" }</span>
-                <input type="range" data-testid="scrubber" min={props.start.to_string()} max={props.end.max(props.start + 1).to_string()}
-                    step="1" value={props.now.to_string()} onchange={on_seek}
-                    aria-valuetext={format_time(Time(props.now))} />
-                <span class="range-ends">
-                    <span>{ format_time(Time(props.start)) }</span>
-                    <span>{ format_time(Time(props.end)) }</span>
-                </span>
-            </label>
+            <h2 id="timeline-title">{ lang.t(Msg::Timeline) }</h2>
+            if props.seekable {
+                <label class="scrubber">
+                    <span class="visually-hidden">{ lang.t(Msg::GoToTime) }</span>
+                    <input type="range" data-testid="scrubber" min={props.start.to_string()} max={props.end.max(props.start + 1).to_string()}
+                        step="1" value={props.now.to_string()} onchange={on_seek}
+                        aria-valuetext={format_time(Time(props.now))} />
+                    <span class="range-ends">
+                        <span>{ format_time(Time(props.start)) }</span>
+                        <span>{ format_time(Time(props.end)) }</span>
+                    </span>
+                </label>
+            }
             <label class="check">
                 <input type="checkbox" checked={*quiet} onchange={on_quiet} />
-                <span>{ "Hide routine events (failure reports, gossip introductions, slot bindings)" }</span>
+                <span>{ lang.t(Msg::HideRoutine) }</span>
             </label>
-            <ol class="event-log" ref={list} data-testid="event-log" tabindex="0" aria-label="Event log">
+            <ol class="event-log" ref={list} data-testid="event-log" tabindex="0" aria-label={lang.t(Msg::EventLog)}>
                 { for shown.iter().map(|l| html! { <li class={l.event}>{ &l.text }</li> }) }
             </ol>
         </section>

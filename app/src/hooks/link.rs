@@ -21,6 +21,20 @@ pub fn show_link(fragment: &str) -> Option<String> {
     location.href().ok()
 }
 
+/// Puts `fragment` in the address bar without a history entry (an open lesson's place, which
+/// changes at every step: the browser's Back button should not walk through them).
+pub fn replace_link(fragment: &str) {
+    OURS.with(|o| *o.borrow_mut() = fragment.to_string());
+    let Some(w) = window() else {
+        return;
+    };
+    if let (Ok(history), Ok(path)) = (w.history(), w.location().pathname()) {
+        let search = w.location().search().unwrap_or_default();
+        let url = format!("{path}{search}#{fragment}");
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// Removes the fragment (a new run is not the shared one any more), without reloading.
 pub fn clear_link() {
     OURS.with(|o| o.borrow_mut().clear());

@@ -6,9 +6,10 @@ pub mod bench;
 mod link;
 mod media;
 mod shortcuts;
+pub mod storage;
 
 pub use animation_clock::use_animation_clock;
-pub use link::{clear_link, show_link, use_follow_links};
+pub use link::{clear_link, replace_link, show_link, use_follow_links};
 pub use media::use_media_preferences;
 pub use shortcuts::{use_shortcuts, SHORTCUTS};
 

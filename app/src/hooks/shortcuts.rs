@@ -8,22 +8,25 @@ use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::components::Dispatch;
+use crate::i18n::Msg;
+use crate::state::lesson::LessonAction;
 use crate::state::{Action, NodeFault};
 
-/// The shortcuts, for the help sheet: key and what it does.
-pub const SHORTCUTS: [(&str, &str); 12] = [
-    ("Space", "play or pause"),
-    ("→", "step to the next event"),
-    ("←", "step back one event"),
-    ("+ / −", "faster / slower"),
-    ("Tab, Enter", "focus a node, select it"),
-    ("x", "crash the selected node"),
-    ("r", "restart the selected node"),
-    ("z", "pause or resume the selected node"),
-    ("i", "isolate the selected node"),
-    ("h", "heal every network cut"),
-    ("/", "go to the console"),
-    ("?", "show or hide this help"),
+/// The shortcuts, for the help sheet: key and what it does. In a lesson, → and ← are its
+/// Forward and Back, and the node keys act on the lesson's cluster (within its `allow` list).
+pub const SHORTCUTS: [(&str, Msg); 12] = [
+    ("Space", Msg::KeyPlay),
+    ("→", Msg::KeyStep),
+    ("←", Msg::KeyBack),
+    ("+ / −", Msg::KeySpeed),
+    ("Tab, Enter", Msg::KeySelect),
+    ("x", Msg::KeyCrash),
+    ("r", Msg::KeyRestart),
+    ("z", Msg::KeyPause),
+    ("i", Msg::KeyIsolate),
+    ("h", Msg::KeyHeal),
+    ("/", Msg::KeyConsole),
+    ("?", Msg::KeyHelp),
 ];
 
 /// Listens for shortcut keys on the window while the component is mounted.
@@ -41,6 +44,7 @@ pub fn use_shortcuts(dispatch: Dispatch, console_input: NodeRef) {
                 let key = event.key();
                 if key == "Escape" {
                     dispatch.dispatch(Action::CloseHelp);
+                    dispatch.dispatch(Action::Lesson(LessonAction::ClosePicker));
                     return;
                 }
                 if focused_control_uses(event, &key) {

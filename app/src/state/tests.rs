@@ -344,7 +344,7 @@ fn a_shared_link_reproduces_the_state() {
     }
     m.apply(Action::Skip(20_000));
     let link = m.share_fragment();
-    let opened = Model::from_link(&format!("#{link}"));
+    let opened = Model::from_link(&format!("#{link}"), Lang::En);
     assert_eq!(opened.notice, None);
     assert_eq!(opened.run.cursor(), m.run.cursor());
     let fp = |m: &Model| clusterlab_core::sim::fingerprint(m.run.sim().trace(), m.run.sim());
@@ -359,7 +359,7 @@ fn a_bad_link_shows_the_default_scenario_with_a_message() {
         "#garbage",
         "#v1&p=3x1&s=1&c=10.2.9000&a=1.1.x0",
     ] {
-        let m = Model::from_link(link);
+        let m = Model::from_link(link, Lang::En);
         let notice = m.notice.clone().expect("a notice");
         assert!(
             notice.starts_with("This link could not be opened"),
@@ -367,16 +367,16 @@ fn a_bad_link_shows_the_default_scenario_with_a_message() {
         );
         assert_eq!(m.picture.nodes.len(), 6);
     }
-    let m = Model::from_link("#v1&p=3x1&s=1&c=0.1.5000&a=0.5000.x9");
+    let m = Model::from_link("#v1&p=3x1&s=1&c=0.1.5000&a=0.5000.x9", Lang::En);
     assert!(m.notice.unwrap().contains("does not exist"));
     // A link whose replay lands elsewhere (another simulator version) says so.
     let mut m = model();
     m.apply(Action::Skip(3_000));
     let link = m.share_fragment();
     let (head, k) = link.rsplit_once("&k=").unwrap();
-    assert_eq!(Model::from_link(&link).notice, None);
+    assert_eq!(Model::from_link(&link, Lang::En).notice, None);
     let wrong = format!("{head}&k={:08x}", u32::from_str_radix(k, 16).unwrap() ^ 1);
-    let m = Model::from_link(&wrong);
+    let m = Model::from_link(&wrong, Lang::En);
     assert!(m
         .notice
         .unwrap()
@@ -428,7 +428,7 @@ fn adding_a_node_meets_it_and_rebalances_slots_onto_it() {
         1
     );
     // A link replays the growth.
-    let opened = Model::from_link(&m.share_fragment());
+    let opened = Model::from_link(&m.share_fragment(), Lang::En);
     assert_eq!(opened.notice, None);
     assert_eq!(opened.picture.nodes.len(), 7);
     assert_eq!(opened.picture.owners, m.picture.owners);

@@ -322,7 +322,7 @@ fn narration_picks_the_state_changes() {
     let lines: Vec<String> = sim
         .trace()
         .iter()
-        .filter_map(|e| narrate(e, &sim))
+        .filter_map(|e| narrate(e, &sim, crate::i18n::Lang::En))
         .collect();
     assert!(lines.iter().any(|l| l.contains("flags A as PFAIL")));
     assert!(lines.iter().any(|l| l.contains("marks A as FAIL")));
@@ -332,7 +332,7 @@ fn narration_picks_the_state_changes() {
         .trace()
         .iter()
         .filter(|e| e.event.name() == "fail_report")
-        .filter_map(|e| narrate(e, &sim))
+        .filter_map(|e| narrate(e, &sim, crate::i18n::Lang::En))
         .count();
     assert_eq!(noisy, 0);
     let log = log_lines(&sim, 5, true);

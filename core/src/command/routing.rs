@@ -27,14 +27,18 @@ pub fn check(
     // also routed when queued, but on its own): a transaction whose commands
     // touch two slots gets CROSSSLOT at EXEC.
     let queued;
-    let commands: Vec<(&CommandSpec, &[Vec<u8>])> = if spec.name == "exec" && client.in_multi() {
+    let exec: Vec<(&CommandSpec, &[Vec<u8>])>;
+    // The usual case, one command, without an allocation.
+    let single = [(spec, args)];
+    let commands: &[(&CommandSpec, &[Vec<u8>])] = if spec.name == "exec" && client.in_multi() {
         queued = client.queued();
-        queued
+        exec = queued
             .iter()
             .filter_map(|a| Some((table::lookup(a.first()?)?, a.as_slice())))
-            .collect()
+            .collect();
+        &exec
     } else {
-        vec![(spec, args)]
+        &single
     };
     let keys: Vec<&[u8]> = commands
         .iter()
@@ -45,7 +49,7 @@ pub fn check(
     }
     let first_slot = key_slot(keys[0]);
     let route = node.slot_route(first_slot);
-    let Some(owner) = route.owner.clone() else {
+    let Some(owner) = route.owner else {
         return Err(Value::err(DOWN_UNBOUND));
     };
     if keys[1..].iter().any(|k| key_slot(k) != first_slot) {

@@ -690,9 +690,10 @@ pub static COMMANDS: &[CommandSpec] = &[
 
 /// Looks a command up by name, case-insensitively.
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    let lower = name.to_ascii_lowercase();
+    // Compared lowercased byte by byte: no allocation on every command.
+    let lower = name.iter().map(u8::to_ascii_lowercase);
     COMMANDS
-        .binary_search_by(|c| c.name.as_bytes().cmp(&lower[..]))
+        .binary_search_by(|c| c.name.bytes().cmp(lower.clone()))
         .ok()
         .map(|i| &COMMANDS[i])
 }

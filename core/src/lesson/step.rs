@@ -119,6 +119,12 @@ impl Step {
         Ok(Step { line, action, say })
     }
 
+    /// Parses a step typed by hand (the app's lesson console): the same syntax as a
+    /// `scenario` line, without a file line to report.
+    pub fn from_line(text: &str) -> Result<Step, String> {
+        Step::parse(text, 0).map_err(|(_, m)| m)
+    }
+
     /// Names of the nodes it mentions, for checking against the topology.
     pub fn nodes(&self) -> Vec<&str> {
         match &self.action {

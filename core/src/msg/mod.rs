@@ -4,7 +4,10 @@
 //! simulated message has exactly the size of the real one and the native node
 //! can talk to real redis-server nodes.
 
+mod ip_text;
 pub mod wire;
+
+pub use ip_text::IpText;
 
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
@@ -132,7 +135,7 @@ pub struct GossipEntry {
     pub ping_sent: u32,
     /// Seconds.
     pub pong_received: u32,
-    pub ip: String,
+    pub ip: IpText,
     pub port: u16,
     pub cport: u16,
     pub flags: NodeFlags,

@@ -11,16 +11,34 @@ use crate::time::Time;
 /// Where a slot stands from this node's point of view, for routing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SlotRoute {
-    /// `ip:port` of the owner, as MOVED prints it; `None` if unassigned.
-    pub owner: Option<String>,
+    /// The owner's address, as MOVED prints it; `None` if unassigned.
+    pub owner: Option<RouteAddr>,
     /// I own it.
     pub mine: bool,
-    /// `ip:port` of the MIGRATING destination, when I own it and migrate it.
-    pub migrating_to: Option<String>,
+    /// The MIGRATING destination's address, when I own it and migrate it.
+    pub migrating_to: Option<RouteAddr>,
     /// I am IMPORTING it.
     pub importing: bool,
     /// I am a replica and my master owns it (READONLY reads).
     pub my_master_owns: bool,
+}
+
+/// A node's client address as redirections print it (`ip:port`, the ip
+/// empty while unknown). Only formatted when a redirection is sent, not
+/// for every routed command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RouteAddr {
+    ip: Option<std::net::IpAddr>,
+    port: u16,
+}
+
+impl std::fmt::Display for RouteAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(ip) = self.ip {
+            write!(f, "{ip}")?;
+        }
+        write!(f, ":{}", self.port)
+    }
 }
 
 impl Node {
@@ -118,17 +136,17 @@ impl Node {
     pub(crate) fn slot_route(&self, slot: u16) -> SlotRoute {
         let owner = self.slot_owner_peer(slot);
         let addr = |id| {
-            self.peer(id).map(|p| {
-                format!(
-                    "{}:{}",
-                    p.ip.map(|i| i.to_string()).unwrap_or_default(),
-                    p.port
-                )
+            self.peer(id).map(|p| RouteAddr {
+                ip: p.ip,
+                port: p.port,
             })
         };
         let mine = owner.is_some_and(|p| p.id == self.myself);
         SlotRoute {
-            owner: owner.and_then(|p| addr(p.id)),
+            owner: owner.map(|p| RouteAddr {
+                ip: p.ip,
+                port: p.port,
+            }),
             mine,
             migrating_to: self
                 .migrating

@@ -7,39 +7,23 @@ use crate::flags::NodeFlags;
 use crate::id::NodeId;
 use crate::msg::MsgType;
 use crate::time::Time;
+use std::net::SocketAddr;
 
 impl Node {
     pub(super) fn cron(&mut self, now: Time) {
         self.iteration += 1;
-        let node_timeout = self.cfg.node_timeout;
         let handshake_timeout = self.cfg.handshake_timeout();
         let mut update_state = false;
 
         // Links and handshakes (clusterNodeCronHandleReconnect).
         self.stats_pfail_nodes = 0;
         for idx in self.order.clone() {
-            let Some(p) = self.peer_at(idx) else { continue };
-            let id = p.id;
-            if id == self.myself || p.has(NodeFlags::NOADDR) {
+            let i = idx as usize;
+            if now < self.cron_due.links[i] {
+                self.stats_pfail_nodes += u32::from(self.cron_due.pfail[i]);
                 continue;
             }
-            let (pfail, handshake, ctime, linked) = (
-                p.has(NodeFlags::PFAIL),
-                p.in_handshake(),
-                p.ctime,
-                p.link.is_some(),
-            );
-            if pfail {
-                self.stats_pfail_nodes += 1;
-            }
-            if handshake && now.since(ctime) > handshake_timeout {
-                self.del_peer(id);
-                self.emit(Event::NodeRemoved { about: id });
-                continue;
-            }
-            if !linked {
-                self.connect(now, id);
-            }
+            self.cron_link(now, idx, handshake_timeout);
         }
 
         // Once a second, ping the node with the oldest PONG among 5 random ones.
@@ -64,62 +48,21 @@ impl Node {
         }
 
         // Per node: orphaned masters, link liveness, the half-timeout ping, PFAIL.
-        let mut most_listed = 0usize;
+        // A manual failover pings its replica every cron: no skipping then.
+        let mut most_listed = 0u32;
         let i_am_replica = self.is_replica();
+        let skip = self.manual.end.is_none();
         for idx in self.order.clone() {
-            let Some(p) = self.peer_at(idx) else { continue };
-            let id = p.id;
-            if p.has(NodeFlags::MYSELF | NodeFlags::NOADDR | NodeFlags::HANDSHAKE) {
-                continue;
-            }
-            if i_am_replica && p.is_master() && !p.failed() {
-                most_listed = most_listed.max(p.replicas.len());
-            }
-
-            // A link that sent a PING long ago and heard nothing is dropped,
-            // so the next cron reconnects (the outstanding ping is kept).
-            let p = self.peer_at_mut(idx).expect("still present");
-            if let (Some(link_time), Some(ping_sent)) = (p.link, p.ping_sent) {
-                if now.since(link_time) > node_timeout
-                    && now.since(ping_sent) > node_timeout / 2
-                    && now.since(p.data_received) > node_timeout / 2
-                {
-                    p.link = None;
+            let i = idx as usize;
+            if skip && now < self.cron_due.checks[i] {
+                if i_am_replica {
+                    most_listed = most_listed.max(self.cron_due.listed[i]);
                 }
-            }
-
-            let p = self.peer_at(idx).expect("still present");
-            if p.link.is_some()
-                && p.ping_sent.is_none()
-                && now.since(p.pong_received) > self.cfg.ping_interval()
-            {
-                self.send_ping(now, id, MsgType::Ping);
                 continue;
             }
-
-            if self.manual.end.is_some()
-                && self.is_master()
-                && self.manual.replica == Some(id)
-                && p.link.is_some()
-            {
-                self.send_ping(now, id, MsgType::Ping);
-                continue;
-            }
-
-            let Some(ping_sent) = p.ping_sent else {
-                continue;
-            };
-            let delay = now.since(ping_sent).min(now.since(p.data_received));
-            if delay > node_timeout && !p.failing() {
-                self.peer_at_mut(idx)
-                    .expect("present")
-                    .flags
-                    .set(NodeFlags::PFAIL);
-                self.emit(Event::Pfail { about: id });
-                update_state = true;
-                if self.is_master() && self.size == 1 {
-                    self.mark_failing_if_needed(now, id);
-                }
+            update_state |= self.cron_check(now, idx);
+            if i_am_replica {
+                most_listed = most_listed.max(self.cron_due.listed[i]);
             }
         }
 
@@ -136,7 +79,7 @@ impl Node {
         self.repl_cron(now);
         self.manual_failover_check_timeout(now);
         self.run_postponed(now);
-        self.keyspace.expire_some(now, 20);
+        self.keyspace.active_expire_cycle(now, &mut self.rng);
         if self.is_replica() {
             self.handle_manual_failover(now);
             self.handle_replica_failover(now);
@@ -153,6 +96,127 @@ impl Node {
             self.update_state(now);
         }
         self.blacklist.retain(|_, expire| *expire > now);
+    }
+
+    /// The reconnect loop's work on one node (`clusterNodeCronHandleReconnect`),
+    /// then when it is next due there.
+    fn cron_link(&mut self, now: Time, idx: u16, handshake_timeout: u64) {
+        let Some(p) = self.peer_at(idx) else { return };
+        let id = p.id;
+        if id == self.myself || p.has(NodeFlags::NOADDR) {
+            self.cron_due.links[idx as usize] = Time::MAX;
+            self.cron_due.pfail[idx as usize] = false;
+            return;
+        }
+        let (pfail, handshake, ctime, linked) = (
+            p.has(NodeFlags::PFAIL),
+            p.in_handshake(),
+            p.ctime,
+            p.link.is_some(),
+        );
+        if pfail {
+            self.stats_pfail_nodes += 1;
+        }
+        if handshake && now.since(ctime) > handshake_timeout {
+            self.del_peer(id);
+            self.emit(Event::NodeRemoved { about: id });
+            return;
+        }
+        if !linked {
+            self.connect(now, id);
+        }
+        let Some(p) = self.peer_at(idx) else { return };
+        // An unlinked node is due every cron; a handshake when it expires.
+        let due = if p.link.is_none() {
+            Time::ZERO
+        } else if p.in_handshake() {
+            p.ctime + handshake_timeout + 1
+        } else {
+            Time::MAX
+        };
+        let pfail = p.has(NodeFlags::PFAIL);
+        self.cron_due.links[idx as usize] = due;
+        self.cron_due.pfail[idx as usize] = pfail;
+    }
+
+    /// The per-node loop's work on one node (link liveness, the half-timeout
+    /// PING, PFAIL), then when it is next due there. Returns whether the
+    /// cluster state needs an update.
+    fn cron_check(&mut self, now: Time, idx: u16) -> bool {
+        let update_state = self.cron_check_rules(now, idx);
+        let node_timeout = self.cfg.node_timeout;
+        let ping_interval = self.cfg.ping_interval();
+        let (due, listed) = match self.peer_at(idx) {
+            Some(p) if !p.has(NodeFlags::MYSELF | NodeFlags::NOADDR | NodeFlags::HANDSHAKE) => {
+                let listed = if p.is_master() && !p.failed() {
+                    p.replicas.len() as u32
+                } else {
+                    0
+                };
+                (next_check(p, node_timeout, ping_interval), listed)
+            }
+            _ => (Time::MAX, 0),
+        };
+        self.cron_due.checks[idx as usize] = due;
+        self.cron_due.listed[idx as usize] = listed;
+        update_state
+    }
+
+    fn cron_check_rules(&mut self, now: Time, idx: u16) -> bool {
+        let node_timeout = self.cfg.node_timeout;
+        let Some(p) = self.peer_at(idx) else {
+            return false;
+        };
+        let id = p.id;
+        if p.has(NodeFlags::MYSELF | NodeFlags::NOADDR | NodeFlags::HANDSHAKE) {
+            return false;
+        }
+
+        // A link that sent a PING long ago and heard nothing is dropped,
+        // so the next cron reconnects (the outstanding ping is kept).
+        if let (Some(link_time), Some(ping_sent)) = (p.link, p.ping_sent) {
+            if now.since(link_time) > node_timeout
+                && now.since(ping_sent) > node_timeout / 2
+                && now.since(p.data_received) > node_timeout / 2
+            {
+                self.peer_at_mut(idx).expect("still present").link = None;
+            }
+        }
+
+        let p = self.peer_at(idx).expect("still present");
+        if p.link.is_some()
+            && p.ping_sent.is_none()
+            && now.since(p.pong_received) > self.cfg.ping_interval()
+        {
+            self.send_ping(now, id, MsgType::Ping);
+            return false;
+        }
+
+        if self.manual.end.is_some()
+            && self.is_master()
+            && self.manual.replica == Some(id)
+            && p.link.is_some()
+        {
+            self.send_ping(now, id, MsgType::Ping);
+            return false;
+        }
+
+        let Some(ping_sent) = p.ping_sent else {
+            return false;
+        };
+        let delay = now.since(ping_sent).min(now.since(p.data_received));
+        if delay > node_timeout && !p.failing() {
+            self.peer_at_mut(idx)
+                .expect("present")
+                .flags
+                .set(NodeFlags::PFAIL);
+            self.emit(Event::Pfail { about: id });
+            if self.is_master() && self.size == 1 {
+                self.mark_failing_if_needed(now, id);
+            }
+            return true;
+        }
+        false
     }
 
     /// For a replica's cron: masters with slots left without a working
@@ -180,14 +244,34 @@ impl Node {
         (orphaned_masters, max_replicas, this_replicas)
     }
 
-    /// Creates the outbound link and greets the node: MEET if we were asked to
-    /// meet it, else PING (keeping an outstanding ping time, as Redis does).
+    /// Creates the outbound link (`clusterNodeCronHandleReconnect`). The
+    /// connect is asynchronous (a non-blocking connect on Linux answers
+    /// EINPROGRESS even when nobody listens), and the greeting waits for it
+    /// ([`link_up`](Self::link_up)); a refused connect frees the link and
+    /// the next cron tries again, so reconnecting to a dead node sends no
+    /// message. Until the answer the link counts as there: the rest of this
+    /// cron may ping on it, which is how a node with no outstanding PING to
+    /// a dead peer starts the failure-detection clock.
     fn connect(&mut self, now: Time, id: NodeId) {
         let Some(p) = self.peer_mut(id) else { return };
-        if p.bus_addr().is_none() {
+        let Some(addr) = p.bus_addr() else { return };
+        p.link = Some(now);
+        self.connecting.retain(|(a, _)| *a != addr);
+        self.connecting.push((addr, id));
+        self.out.push_back(super::Output::Connect { to: addr });
+    }
+
+    /// `clusterLinkConnectHandler`: the link is up, greet the node: MEET if
+    /// we were asked to meet it, else PING (keeping an outstanding ping
+    /// time, as Redis does).
+    pub(super) fn link_up(&mut self, now: Time, addr: SocketAddr) {
+        let Some(id) = self.link_node(addr) else {
+            return;
+        };
+        let Some(p) = self.peer(id) else { return };
+        if p.link.is_none() {
             return;
         }
-        p.link = Some(now);
         let old_ping = p.ping_sent;
         let kind = if p.has(NodeFlags::MEET) {
             MsgType::Meet
@@ -202,4 +286,40 @@ impl Node {
             p.flags.clear(NodeFlags::MEET);
         }
     }
+
+    /// The node our outbound link to `addr` belongs to: one being connected
+    /// if any (without walking the table), else the one at that address.
+    pub(super) fn link_node(&mut self, addr: SocketAddr) -> Option<NodeId> {
+        if let Some(pos) = self.connecting.iter().position(|(a, _)| *a == addr) {
+            let (_, id) = self.connecting.swap_remove(pos);
+            if self.peer(id).is_some_and(|p| p.bus_addr() == Some(addr)) {
+                return Some(id);
+            }
+        }
+        self.peer_by_addr(addr)
+    }
+}
+
+/// The earliest time [`Node::cron_check_rules`] can act on `p` if its entry
+/// does not change: each rule fires once the time since some event exceeds a
+/// limit (`since(t) > limit` first holds at `t + limit + 1`).
+fn next_check(p: &super::peer::Peer, node_timeout: u64, ping_interval: u64) -> Time {
+    let mut due = Time::MAX;
+    match (p.link, p.ping_sent) {
+        // The dead link is dropped once all three limits are passed.
+        (Some(link_time), Some(ping_sent)) => {
+            let drop = (link_time + node_timeout)
+                .max(ping_sent + node_timeout / 2)
+                .max(p.data_received + node_timeout / 2);
+            due = due.min(drop + 1);
+        }
+        (Some(_), None) => due = due.min(p.pong_received + ping_interval + 1),
+        (None, _) => {}
+    }
+    if let Some(ping_sent) = p.ping_sent {
+        if !p.failing() {
+            due = due.min(ping_sent.max(p.data_received) + node_timeout + 1);
+        }
+    }
+    due
 }

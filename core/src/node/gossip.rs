@@ -5,7 +5,7 @@ use super::{peer::Peer, Link, Node};
 use crate::event::Event;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
-use crate::msg::{Body, Gossip, GossipEntry, MsgType};
+use crate::msg::{Body, Gossip, GossipEntry, IpText, MsgType};
 use crate::time::Time;
 use std::net::{IpAddr, SocketAddr};
 
@@ -58,12 +58,14 @@ impl Node {
         let total = self.known_nodes() as i64;
         let mut freshnodes = total - 2;
         let wanted = (total / 10).max(3).min(freshnodes.max(0));
-        let mut entries: Vec<GossipEntry> = Vec::with_capacity(wanted as usize);
+        let mut entries = self.gossip_buffers.take(wanted as usize);
         let mut iterations = wanted * 3;
         // Which slab entries are already in the section, as a bitmap: Redis
         // scans the section (`clusterNodeIsInGossipSection`), which is
         // quadratic in its size (100 entries at 1000 nodes).
-        let mut picked = vec![0u64; self.peers.len().div_ceil(64)];
+        let mut picked = std::mem::take(&mut self.gossip_buffers.picked);
+        picked.clear();
+        picked.resize(self.peers.len().div_ceil(64), 0);
         while freshnodes > 0 && (entries.len() as i64) < wanted && iterations > 0 {
             iterations -= 1;
             let Some(idx) = self.random_peer_idx() else {
@@ -93,6 +95,7 @@ impl Node {
             entries.push(gossip_entry(p));
             freshnodes -= 1;
         }
+        self.gossip_buffers.picked = picked;
         let mut pfail_wanted = self.stats_pfail_nodes;
         if pfail_wanted > 0 {
             for p in self.peers() {
@@ -163,7 +166,7 @@ impl Node {
             return;
         }
         let validity = self.cfg.fail_report_validity();
-        let Some(p) = self.peer_at_mut(idx) else {
+        let Some(p) = self.peer_at_mut_fresher(idx) else {
             return;
         };
         if p.ping_sent.is_some()
@@ -187,10 +190,11 @@ impl Node {
         }
         // Parse the IP only for a node we think is down: that is rare, and
         // parsing every entry's IP showed in profiles.
-        let Some(p) = self.peer_at_mut(idx).filter(|p| p.failing()) else {
+        if !self.peer_at(idx).is_some_and(|p| p.failing()) {
             return;
-        };
+        }
         let Some(ip) = gossip_ip(g) else { return };
+        let p = self.peer_at_mut(idx).expect("present");
         if p.ip != Some(ip) || p.port != g.port || p.cport != g.cport {
             p.ip = Some(ip);
             p.port = g.port;
@@ -201,12 +205,53 @@ impl Node {
     }
 }
 
+/// Buffers a node reuses to build gossip sections: every PING and PONG
+/// carries a tenth of the cluster (a hundred 100-byte entries at 1000
+/// nodes), and allocating and freeing those sections was a tenth of a
+/// large simulation. A node receives about as many sections as it sends,
+/// so the few it keeps are enough. Nothing observable depends on them.
+#[derive(Clone, Default)]
+pub(super) struct GossipBuffers {
+    spare: Vec<Vec<GossipEntry>>,
+    /// `build_gossip`'s bitmap of entries already in the section.
+    picked: Vec<u64>,
+}
+
+impl GossipBuffers {
+    /// How many emptied sections a node keeps.
+    const KEEP: usize = 4;
+
+    /// An empty section with room for `wanted` entries.
+    fn take(&mut self, wanted: usize) -> Vec<GossipEntry> {
+        let mut entries = self.spare.pop().unwrap_or_default();
+        entries.reserve(wanted);
+        entries
+    }
+
+    /// Keeps a received section's buffer (up to [`KEEP`](Self::KEEP)).
+    pub(super) fn recycle(&mut self, mut entries: Vec<GossipEntry>) {
+        if self.spare.len() < Self::KEEP && entries.capacity() > 0 {
+            entries.clear();
+            self.spare.push(entries);
+        }
+    }
+
+    /// What the kept buffers hold, for `state_bytes`.
+    pub(super) fn bytes(&self) -> usize {
+        self.spare
+            .iter()
+            .map(|v| v.capacity() * std::mem::size_of::<GossipEntry>())
+            .sum::<usize>()
+            + self.picked.capacity() * 8
+    }
+}
+
 fn gossip_entry(p: &Peer) -> GossipEntry {
     GossipEntry {
         node: p.id,
         ping_sent: (p.ping_sent.map_or(0, |t| t.ms()) / 1000) as u32,
         pong_received: (p.pong_received.ms() / 1000) as u32,
-        ip: p.ip.map(ip_text).unwrap_or_default(),
+        ip: p.ip.map(IpText::from_ip).unwrap_or_default(),
         port: p.port,
         cport: p.cport,
         flags: p.flags,
@@ -214,48 +259,6 @@ fn gossip_entry(p: &Peer) -> GossipEntry {
     }
 }
 
-/// `ip.to_string()`, with IPv4 written digit by digit into one allocation:
-/// every gossip entry carries its node's IP as text, and the formatting
-/// machinery was a fifth of a large simulation's instructions.
-fn ip_text(ip: IpAddr) -> String {
-    let IpAddr::V4(v4) = ip else {
-        return ip.to_string();
-    };
-    let mut text = String::with_capacity(15);
-    for (i, octet) in v4.octets().into_iter().enumerate() {
-        if i > 0 {
-            text.push('.');
-        }
-        if octet >= 100 {
-            text.push(char::from(b'0' + octet / 100));
-        }
-        if octet >= 10 {
-            text.push(char::from(b'0' + octet / 10 % 10));
-        }
-        text.push(char::from(b'0' + octet % 10));
-    }
-    text
-}
-
 fn gossip_ip(g: &GossipEntry) -> Option<IpAddr> {
-    g.ip.parse().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ip_text;
-    use std::net::IpAddr;
-
-    /// Same text as `Display`, for every octet value and for IPv6.
-    #[test]
-    fn ip_text_is_display() {
-        for o in 0..=255u8 {
-            for ip in [[o, 0, 10, 255], [127, o, 1, 99], [1, 2, o, o]] {
-                let ip = IpAddr::from(ip);
-                assert_eq!(ip_text(ip), ip.to_string());
-            }
-        }
-        let v6: IpAddr = "2001:db8::1".parse().expect("valid");
-        assert_eq!(ip_text(v6), v6.to_string());
-    }
+    g.ip.parse()
 }

@@ -49,6 +49,9 @@ pub enum Input {
     /// Redis frees the link and reconnects on the next cron, keeping any
     /// outstanding PING.
     LinkClosed { addr: SocketAddr },
+    /// The connection asked for by [`Output::Connect`] is established: the
+    /// node greets the peer on it (`clusterLinkConnectHandler`).
+    LinkUp { addr: SocketAddr },
     /// A reply read on a connection this node opened to another node's
     /// client port (see [`Output::Request`]).
     Response { conn: ConnId, value: Value },
@@ -134,6 +137,12 @@ pub enum ReplFrame {
 /// What a node asks its host to do, or tells it.
 #[derive(Clone, Debug)]
 pub enum Output {
+    /// Open our outbound bus link to the bus address `to` (a non-blocking
+    /// TCP connect). Answer with [`Input::LinkUp`] once connected, or
+    /// [`Input::LinkClosed`] if the connect fails (refused: nobody listens).
+    /// The node greets the peer only once the link is up, as Redis's
+    /// `clusterLinkConnectHandler` does.
+    Connect { to: SocketAddr },
     /// Send `msg` to the node whose bus address is `to`.
     Send {
         to: SocketAddr,

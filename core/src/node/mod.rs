@@ -15,6 +15,7 @@
 mod admin;
 mod clients;
 mod cron;
+mod cron_due;
 mod epochs;
 mod failover;
 mod failure;
@@ -33,7 +34,7 @@ mod table;
 pub mod view;
 
 pub use admin::AdminReply;
-pub use clients::SlotRoute;
+pub use clients::{RouteAddr, SlotRoute};
 pub use io::{Admin, AdminError, ClientId, ConnId, FailoverMode, Input, Link, Output, ReplFrame};
 pub use migrate::MigratePlan;
 pub use nodes_conf::NodesConfError;
@@ -110,6 +111,14 @@ pub struct Node {
     pubsub: pubsub::Channels,
     stats_sent: [u64; 11],
     stats_received: [u64; 11],
+    /// Emptied gossip sections of processed messages, reused by the next
+    /// PINGs and PONGs this node builds (see [`gossip::GossipBuffers`]).
+    gossip_buffers: gossip::GossipBuffers,
+    /// When cron next needs to look at each node of the table.
+    cron_due: cron_due::CronDue,
+    /// Outbound links being connected, by bus address: the answer names
+    /// only the address, and finding a node by address walks the table.
+    connecting: Vec<(SocketAddr, NodeId)>,
 }
 
 /// Deferred work run after each input (`clusterBeforeSleep`).
@@ -174,6 +183,9 @@ impl Node {
             pubsub: pubsub::Channels::default(),
             stats_sent: [0; 11],
             stats_received: [0; 11],
+            gossip_buffers: gossip::GossipBuffers::default(),
+            cron_due: cron_due::CronDue::default(),
+            connecting: Vec::new(),
         };
         node.add_peer(me);
         node
@@ -220,6 +232,8 @@ impl Node {
         node.stats_sent = [0; 11];
         node.stats_received = [0; 11];
         node.myslots_cache = None;
+        node.cron_due.touch_all();
+        node.connecting.clear();
         node
     }
 
@@ -248,12 +262,13 @@ impl Node {
             Input::Command { client, args } => self.process_command(now, client, args),
             Input::ClientClosed(client) => self.client_closed(client),
             Input::LinkClosed { addr } => {
-                if let Some(id) = self.peer_by_addr(addr) {
+                if let Some(id) = self.link_node(addr) {
                     if let Some(p) = self.peer_mut(id) {
                         p.link = None;
                     }
                 }
             }
+            Input::LinkUp { addr } => self.link_up(now, addr),
             Input::Response { conn, value } => self.migrate_response(now, conn, value),
             Input::ConnClosed { conn, connected } => self.migrate_conn_closed(now, conn, connected),
             Input::ReplLinkClosed { from } => self.repl_link_closed(now, from),
@@ -331,7 +346,9 @@ impl Node {
             .map(|p| p.id)
     }
 
+    /// The configuration, to change (cron's plans depend on its timeouts).
     pub(crate) fn config_mut(&mut self) -> &mut Config {
+        self.cron_due.touch_all();
         &mut self.cfg
     }
 

@@ -9,9 +9,8 @@ use crate::time::Time;
 use std::net::SocketAddr;
 
 impl Node {
-    // `Input::Bus` boxes the message because it is large on 64-bit targets; on wasm32 it is
-    // small enough that clippy would rather see it unboxed.
-    #[allow(clippy::boxed_local)]
+    /// Processes `msg`, then keeps its gossip section's buffer for the
+    /// messages this node sends next.
     pub(super) fn process_packet(
         &mut self,
         now: Time,
@@ -19,6 +18,13 @@ impl Node {
         link: Link,
         msg: Box<Message>,
     ) {
+        self.process_message(now, from, link, &msg);
+        if let Body::Ping(g) | Body::Pong(g) | Body::Meet(g) = msg.body {
+            self.gossip_buffers.recycle(g.entries);
+        }
+    }
+
+    fn process_message(&mut self, now: Time, from: SocketAddr, link: Link, msg: &Message) {
         let kind = msg.kind();
         self.count_received(kind);
         let h = &msg.header;

@@ -68,9 +68,11 @@ impl Node {
         self.peers[idx as usize].as_ref()
     }
 
+    /// The entry of `id`, to edit: cron looks at it again at its next run
+    /// (see [`CronDue`](super::cron_due::CronDue)).
     pub(super) fn peer_mut(&mut self, id: NodeId) -> Option<&mut Peer> {
         let idx = *self.index.get(&id)?;
-        self.peers[idx as usize].as_mut()
+        self.peer_at_mut(idx)
     }
 
     /// The entry at slab index `idx`: cron walks the table by index, since
@@ -79,7 +81,17 @@ impl Node {
         self.peers[idx as usize].as_ref()
     }
 
+    /// The entry at slab index `idx`, to edit: cron looks at it again at its
+    /// next run (see [`CronDue`](super::cron_due::CronDue)).
     pub(super) fn peer_at_mut(&mut self, idx: u16) -> Option<&mut Peer> {
+        self.cron_due.touch(idx);
+        self.peers[idx as usize].as_mut()
+    }
+
+    /// The entry at `idx`, only to record fresher liveness evidence (a later
+    /// `pong_received`): that can only postpone what cron does about the
+    /// node, so it does not need to look again before it planned to.
+    pub(super) fn peer_at_mut_fresher(&mut self, idx: u16) -> Option<&mut Peer> {
         self.peers[idx as usize].as_mut()
     }
 
@@ -126,6 +138,7 @@ impl Node {
         };
         self.index.insert(id, idx);
         self.order.push(idx);
+        self.cron_due.touch(idx);
     }
 
     /// `clusterDelNode`: unbinds its slots, closes open slots that name it,

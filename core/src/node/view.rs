@@ -154,6 +154,8 @@ impl super::Node {
                 .myslots_cache
                 .as_ref()
                 .map_or(0, |_| size_of::<SlotSet>())
+            + self.gossip_buffers.bytes()
+            + self.cron_due.bytes()
     }
 }
 

@@ -65,6 +65,9 @@ pub struct SimNode {
     pub client_addr: SocketAddr,
     /// Messages that reached it while paused, delivered on resume.
     backlog: Vec<InFlight>,
+    /// Outcomes of its connects that completed while it was paused (bus
+    /// address, whether the link is up), told on resume.
+    connect_backlog: Vec<(SocketAddr, bool)>,
 }
 
 /// The simulator.
@@ -84,6 +87,9 @@ pub struct Sim {
     by_id: BTreeMap<NodeId, usize>,
     /// In-flight messages by (delivery time, sequence).
     queue: BTreeMap<(Time, u64), InFlight>,
+    /// TCP connects under way, by (completion time, sequence): which node
+    /// connects to which bus address.
+    connects: BTreeMap<(Time, u64), (usize, SocketAddr)>,
     /// Node timers by (time, node index).
     timers: BTreeSet<(Time, usize)>,
     timer_of: Vec<Option<Time>>,
@@ -141,6 +147,7 @@ impl Sim {
             by_client_addr: BTreeMap::new(),
             by_id: BTreeMap::new(),
             queue: BTreeMap::new(),
+            connects: BTreeMap::new(),
             timers: BTreeSet::new(),
             timer_of: Vec::new(),
             link_clock: Vec::new(),
@@ -183,6 +190,7 @@ impl Sim {
             bus_addr,
             client_addr,
             backlog: Vec::new(),
+            connect_backlog: Vec::new(),
         });
         self.timer_of.push(None);
         self.link_clock.push(Vec::new());
@@ -264,6 +272,8 @@ impl Sim {
     pub fn crash(&mut self, idx: usize) {
         self.nodes[idx].status = Status::Crashed;
         self.nodes[idx].backlog.clear();
+        self.nodes[idx].connect_backlog.clear();
+        self.connects.retain(|_, (from, _)| *from != idx);
         self.held.retain(|(n, _, _)| *n != idx);
         self.reschedule(idx);
         self.connections_reset(idx);
@@ -294,6 +304,8 @@ impl Sim {
         n.node = n.node.restart(now);
         n.status = Status::Up;
         n.backlog.clear();
+        n.connect_backlog.clear();
+        self.connects.retain(|_, (from, _)| *from != idx);
         self.reschedule(idx);
     }
 
@@ -316,6 +328,15 @@ impl Sim {
             self.deliver(m);
         }
         let now = self.now;
+        for (addr, up) in std::mem::take(&mut self.nodes[idx].connect_backlog) {
+            let input = if up {
+                Input::LinkUp { addr }
+            } else {
+                Input::LinkClosed { addr }
+            };
+            self.nodes[idx].node.handle(now, input);
+            self.drain(idx);
+        }
         self.nodes[idx].node.handle(now, Input::Timeout);
         self.drain(idx);
         let (held, rest) = std::mem::take(&mut self.held)
@@ -394,10 +415,14 @@ impl Sim {
     /// When the next event happens, if any.
     pub fn next_event_time(&self) -> Option<Time> {
         let msg = self.queue.keys().next().map(|(t, _)| *t);
+        let connect = self.connects.keys().next().map(|(t, _)| *t);
         let timer = self.timers.iter().next().map(|(t, _)| *t);
         let write = self.write_every.map(|_| self.next_write);
         let drivers = self.drivers_due();
-        [msg, timer, write, drivers].into_iter().flatten().min()
+        [msg, connect, timer, write, drivers]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Processes the next event (all that happen at its instant for one
@@ -414,6 +439,16 @@ impl Sim {
         if self.drivers_due().is_some_and(|d| d <= self.now) {
             self.run_drivers();
             return true;
+        }
+        // Messages first, then connects, then timers, at one instant.
+        if let Some(&(ct, seq)) = self.connects.keys().next() {
+            let msg_first = self.queue.keys().next().is_some_and(|(mt, _)| *mt <= ct);
+            let timer_first = self.timers.iter().next().is_some_and(|(tt, _)| *tt < ct);
+            if !msg_first && !timer_first {
+                self.finish_connect((ct, seq));
+                self.pump_clients();
+                return true;
+            }
         }
         let first_msg = self.queue.keys().next().copied();
         let first_timer = self.timers.iter().next().copied();
@@ -568,6 +603,7 @@ impl Sim {
         let mut promoted = false;
         while let Some(out) = self.nodes[idx].node.poll_output() {
             match out {
+                Output::Connect { to } => self.start_connect(idx, to),
                 Output::Send { to, link, msg } => {
                     let from = self.nodes[idx].bus_addr;
                     let bytes = msg.encoded_len();
@@ -650,6 +686,46 @@ impl Sim {
                     },
                 },
             );
+        }
+    }
+
+    /// Node `from` connects to the bus address `to`: the answer (SYN-ACK, or
+    /// RST when nobody listens) is back after a round trip of the minimum
+    /// latency. The handshake carries no message and is not counted as one.
+    fn start_connect(&mut self, from: usize, to: SocketAddr) {
+        self.seq += 1;
+        let done = self.now + 2 * self.net.min_latency_ms;
+        self.connects.insert((done, self.seq), (from, to));
+    }
+
+    /// A connect's outcome: up if a process (even a stopped one: the kernel
+    /// accepts for it) listens at the address, refused if none does. A cut
+    /// network loses the SYN: the connect stays pending until the node gives
+    /// the link up or the network heals.
+    fn finish_connect(&mut self, key: (Time, u64)) {
+        let Some((from, addr)) = self.connects.remove(&key) else {
+            return;
+        };
+        let target = self.by_addr.get(&addr).copied();
+        if let Some(to) = target {
+            if self.partitions.blocks(from, to) || self.partitions.blocks(to, from) {
+                return;
+            }
+        }
+        let up = target.is_some_and(|to| self.nodes[to].status != Status::Crashed);
+        match self.nodes[from].status {
+            Status::Crashed => {}
+            Status::Paused => self.nodes[from].connect_backlog.push((addr, up)),
+            Status::Up => {
+                let input = if up {
+                    Input::LinkUp { addr }
+                } else {
+                    Input::LinkClosed { addr }
+                };
+                let now = self.now;
+                self.nodes[from].node.handle(now, input);
+                self.drain(from);
+            }
         }
     }
 

@@ -78,7 +78,7 @@ fn gossip_entry() -> impl Strategy<Value = GossipEntry> {
                 node,
                 ping_sent,
                 pong_received,
-                ip,
+                ip: ip.as_str().into(),
                 port,
                 cport,
                 flags: NodeFlags(flags),

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
-use crate::msg::{mflags, Body, Gossip, GossipEntry, Header, Message, MsgType, PingExt};
+use crate::msg::{mflags, Body, Gossip, GossipEntry, Header, IpText, Message, MsgType, PingExt};
 use crate::slot::{SlotSet, BITMAP_BYTES};
 use std::sync::Arc;
 
@@ -246,7 +246,7 @@ fn read_gossip_entry(r: &mut Reader) -> Result<GossipEntry, WireError> {
     let node = node_id(r.array()?, "gossip node")?;
     let ping_sent = r.u32()?;
     let pong_received = r.u32()?;
-    let ip = c_text(r.array::<IP_LEN>()?, "gossip ip")?.to_owned();
+    let ip = IpText::from(c_text(r.array::<IP_LEN>()?, "gossip ip")?);
     let port = r.u16()?;
     let cport = r.u16()?;
     let flags = NodeFlags(r.u16()?);

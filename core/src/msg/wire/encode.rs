@@ -148,7 +148,7 @@ fn put_gossip_entry(out: &mut Vec<u8>, e: &GossipEntry) {
     out.extend_from_slice(e.node.as_bytes());
     out.extend_from_slice(&e.ping_sent.to_be_bytes());
     out.extend_from_slice(&e.pong_received.to_be_bytes());
-    put_ip(out, &e.ip);
+    put_ip(out, e.ip.as_str());
     for v in [e.port, e.cport, e.flags.0, e.pport, 0] {
         out.extend_from_slice(&v.to_be_bytes());
     }

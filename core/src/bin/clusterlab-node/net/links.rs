@@ -64,14 +64,16 @@ async fn connect(addr: SocketAddr) -> Option<TcpStream> {
 }
 
 /// Opens our outbound bus link to `addr`; what is queued on the returned
-/// writer goes out once connected. Replies arrive as `OutboundReply`; a
-/// failed connect or a closed link as `OutboundClosed`.
+/// writer goes out once connected. The connect arrives as
+/// `OutboundConnected`, replies as `OutboundReply`; a failed connect or a
+/// closed link as `OutboundClosed`.
 pub fn open_bus_link(addr: SocketAddr, generation: u64, inbox: UnboundedSender<Arrival>) -> Writer {
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         if let Some(stream) = connect(addr).await {
             let (read, write) = stream.into_split();
             let writer = tokio::spawn(write_loop(write, rx));
+            let _ = inbox.send(Arrival::OutboundConnected { addr, generation });
             let sink = inbox.clone();
             bus::read_frames(read, addr.to_string(), move |msg| {
                 sink.send(Arrival::OutboundReply { addr, msg }).is_ok()

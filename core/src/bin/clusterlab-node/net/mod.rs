@@ -1,12 +1,15 @@
 //! The native node: a thin tokio shell around the core's
 //! [`Node`](clusterlab_core::node::Node).
 //!
-//! One task (the [owner]) owns the node. Connection tasks only turn bytes
-//! into inputs (RESP requests, bus frames, replication frames, replies on
-//! MIGRATE's sockets) and send them to the owner as [`Arrival`]s; the owner
-//! feeds them to `Node::handle`, sleeps until `Node::poll_timeout`, and
-//! hands every output to the writer of the connection it belongs to. No
-//! cluster rule lives here.
+//! Everything runs on one thread, like Redis's event loop. The [owner] holds
+//! the node. Client connections parse their requests and run them on the
+//! owner directly, writing each read's replies with one write (Redis's
+//! speed depends on that). Other connections only turn bytes into inputs
+//! (bus frames, replication frames, replies on MIGRATE's sockets) and send
+//! them to the owner's task as [`Arrival`]s; that task feeds them to
+//! `Node::handle`, sleeps until `Node::poll_timeout`, and hands every
+//! output to the writer of the connection it belongs to. No cluster rule
+//! lives here.
 //!
 //! Ports: clients on `port`, the cluster bus on `port + 10000`. Replication
 //! runs on the client port in Redis's own protocol ([psync]), so real
@@ -21,13 +24,11 @@ mod psync;
 mod trace;
 
 use clusterlab_core::msg::Message;
-use clusterlab_core::node::{ClientId, ConnId};
+use clusterlab_core::node::ConnId;
 use clusterlab_core::resp::Value;
 use config_file::Settings;
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 use tokio::sync::mpsc;
 
 /// What a connection's writer is asked to do.
@@ -40,26 +41,8 @@ pub enum Write {
 /// The sending side of a connection's writer task.
 pub type Writer = mpsc::UnboundedSender<Write>;
 
-/// What connection tasks tell the owner.
+/// What the node's other connection tasks tell the owner.
 pub enum Arrival {
-    ClientOpened {
-        id: ClientId,
-        peer: SocketAddr,
-        writer: Writer,
-        /// Shared with the connection task: picks its parser's limits.
-        authenticated: Arc<AtomicBool>,
-    },
-    /// The complete requests one read brought, in order.
-    Commands {
-        id: ClientId,
-        batch: Vec<Vec<Vec<u8>>>,
-    },
-    /// A protocol error: reply `-ERR Protocol error: …` and close, like Redis.
-    ProtocolError {
-        id: ClientId,
-        text: String,
-    },
-    ClientClosed(ClientId),
     /// A peer connected to our bus port (the other end's outbound link).
     InboundOpened {
         conn: u64,
@@ -77,6 +60,11 @@ pub enum Arrival {
     OutboundReply {
         addr: SocketAddr,
         msg: Box<Message>,
+    },
+    /// Our outbound link `generation` to `addr` is connected.
+    OutboundConnected {
+        addr: SocketAddr,
+        generation: u64,
     },
     /// Our outbound link `generation` to `addr` failed or closed.
     OutboundClosed {
@@ -126,7 +114,9 @@ pub fn main(argv: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(owner::serve(settings)) {
+    // The owner is shared by the tasks of this thread (no locks).
+    let local = tokio::task::LocalSet::new();
+    match runtime.block_on(local.run_until(owner::serve(settings))) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("clusterlab-node: {e}");

@@ -1,5 +1,7 @@
-//! The owner task: the only place the [`Node`] lives. It feeds arrivals and
-//! timeouts to the node and routes every output to a connection.
+//! The owner: the only place the [`Node`] lives, shared by the tasks of this
+//! one thread. Its task feeds bus arrivals and timeouts to the node; client
+//! connections run their commands on it directly ([`client_conn`]). Either
+//! way every output is routed to its connection.
 
 use super::config_file::Settings;
 use super::psync::{Intercepted, Psync};
@@ -8,18 +10,23 @@ use clusterlab_core::config::consts::PORT_INCR;
 use clusterlab_core::node::{ClientId, ConnId, Input, Link, Node, Output};
 use clusterlab_core::resp::Value;
 use clusterlab_core::time::Time;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc::{self, UnboundedSender};
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 /// Arrivals handled before outputs are drained and timers checked.
 const BATCH: usize = 256;
+
+/// The owner as the tasks of the node's thread share it. Nobody holds the
+/// borrow across an `.await`, so borrowing never fails.
+pub type Shared = Rc<RefCell<Owner>>;
 
 /// Binds both ports, loads or creates the node, and runs until a signal.
 pub async fn serve(settings: Settings) -> Result<(), String> {
@@ -48,18 +55,19 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     );
     let (inbox, mut rx) = mpsc::unbounded_channel();
     let policy = client_conn::Policy {
-        requires_auth: settings.cluster.requirepass.is_some(),
         // Redis's protected mode: bound beyond loopback without a password.
         protected: settings.cluster.requirepass.is_none() && !settings.bind.is_loopback(),
     };
-    tokio::spawn(client_conn::accept(clients, inbox.clone(), policy));
     tokio::spawn(bus::accept(bus_listener, inbox.clone()));
     tokio::spawn(shutdown_signal(inbox.clone()));
     let mut tracer = Tracer::new(node.id(), settings.trace.as_deref())?;
     tracer.start(clock.now(), settings.port, settings.cluster.node_timeout);
-    let mut owner = Owner {
+    let rearm = Rc::new(Notify::new());
+    let owner = Rc::new(RefCell::new(Owner {
         psync: Psync::new(inbox.clone(), settings.masterauth.clone()),
         node,
+        rearm: rearm.clone(),
+        armed: Time::ZERO,
         tracer,
         clock,
         inbox,
@@ -72,15 +80,22 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         outbound: HashMap::new(),
         conns: HashMap::new(),
         generation: 0,
-    };
-    owner.save_conf(true);
+    }));
+    owner.borrow_mut().save_conf(true);
+    tokio::task::spawn_local(client_conn::accept(clients, owner.clone(), policy));
     'run: loop {
-        let now = owner.clock.now();
-        let wake = owner.node.poll_timeout().map_or(now + 100, |t| t.max(now));
-        let sleep =
-            tokio::time::sleep_until(Instant::now() + Duration::from_millis(wake.since(now)));
+        let sleep = {
+            let mut owner = owner.borrow_mut();
+            let now = owner.clock.now();
+            let wake = owner.node.poll_timeout().map_or(now + 100, |t| t.max(now));
+            owner.armed = wake;
+            tokio::time::sleep_until(Instant::now() + Duration::from_millis(wake.since(now)))
+        };
         tokio::select! {
+            // A client's command moved the next deadline earlier.
+            () = rearm.notified() => continue,
             arrival = rx.recv() => {
+                let mut owner = owner.borrow_mut();
                 // Take what else has arrived too (a pipeline's commands), then
                 // drain the outputs once.
                 let mut next = arrival;
@@ -101,13 +116,16 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
                 }
             }
             () = sleep => {
+                let mut owner = owner.borrow_mut();
                 let now = owner.clock.now();
                 owner.node.handle(now, Input::Timeout);
             }
         }
-        owner.drain();
+        let mut owner = owner.borrow_mut();
+        owner.drain(None);
         owner.save_conf(false);
     }
+    let mut owner = owner.borrow_mut();
     owner.save_conf(true);
     eprintln!("clusterlab-node: saved {}, bye", owner.conf_path.display());
     Ok(())
@@ -190,17 +208,22 @@ impl Clock {
     }
 }
 
-struct Owner {
+pub struct Owner {
     node: Node,
     /// Replication links, in Redis's protocol on client ports.
     psync: Psync,
+    /// Wakes the owner's task when a client's command makes the node's next
+    /// deadline earlier than `armed`, the one its sleep was set for.
+    rearm: Rc<Notify>,
+    armed: Time,
     tracer: Tracer,
     clock: Clock,
     inbox: UnboundedSender<Arrival>,
     conf_path: PathBuf,
     saved_conf: String,
     last_save_check: Time,
-    clients: HashMap<ClientId, (Writer, Arc<AtomicBool>)>,
+    /// Where replies made outside a client's own commands go.
+    clients: HashMap<ClientId, Writer>,
     /// Inbound bus connections, and which one each peer bus address last
     /// spoke on (where `Link::Reply` messages to it go).
     inbound: HashMap<u64, Writer>,
@@ -216,62 +239,6 @@ impl Owner {
     fn on_arrival(&mut self, arrival: Arrival) {
         let now = self.clock.now();
         let input = match arrival {
-            Arrival::ClientOpened {
-                id,
-                peer,
-                writer,
-                authenticated,
-            } => {
-                self.clients.insert(id, (writer, authenticated));
-                self.psync.client_opened(id, peer);
-                return;
-            }
-            Arrival::Commands { id, batch } => {
-                for args in batch {
-                    if args[0].eq_ignore_ascii_case(b"quit") {
-                        // Redis answers QUIT itself and closes after the reply.
-                        self.write_client(id, Write::Bytes(b"+OK\r\n".to_vec()));
-                        self.write_client(id, Write::Close);
-                        break;
-                    }
-                    if is_replication_command(&args[0]) && self.node.client_authenticated(id) {
-                        let intercepted = self.psync.intercept(&mut self.node, now, id, &args);
-                        match intercepted {
-                            Some(Intercepted::Reply(value)) => {
-                                let proto = self.node.client_protocol(id);
-                                self.write_client(id, Write::Bytes(value.to_bytes(proto)));
-                                continue;
-                            }
-                            Some(Intercepted::Last(bytes)) => {
-                                self.write_client(id, Write::Bytes(bytes));
-                                self.write_client(id, Write::Close);
-                                break;
-                            }
-                            Some(Intercepted::Silent) => continue,
-                            None => {}
-                        }
-                    }
-                    self.node.handle(now, Input::Command { client: id, args });
-                }
-                if let Some((_, flag)) = self.clients.get(&id) {
-                    flag.store(self.node.client_authenticated(id), Ordering::Relaxed);
-                }
-                return;
-            }
-            Arrival::ProtocolError { id, text } => {
-                let reply = Value::err(format!("ERR {text}"));
-                let proto = self.node.client_protocol(id);
-                self.write_client(id, Write::Bytes(reply.to_bytes(proto)));
-                self.write_client(id, Write::Close);
-                self.clients.remove(&id);
-                self.psync.client_closed(id);
-                Input::ClientClosed(id)
-            }
-            Arrival::ClientClosed(id) => {
-                self.clients.remove(&id);
-                self.psync.client_closed(id);
-                Input::ClientClosed(id)
-            }
             Arrival::InboundOpened { conn, writer } => {
                 self.inbound.insert(conn, writer);
                 return;
@@ -295,6 +262,17 @@ impl Owner {
                 link: Link::Reply,
                 msg,
             },
+            Arrival::OutboundConnected { addr, generation } => {
+                // A link replaced since: its connect is no news.
+                if self
+                    .outbound
+                    .get(&addr)
+                    .is_none_or(|(g, _)| *g != generation)
+                {
+                    return;
+                }
+                Input::LinkUp { addr }
+            }
             Arrival::OutboundClosed { addr, generation } => {
                 match self.outbound.get(&addr) {
                     Some((g, _)) if *g == generation => {
@@ -330,19 +308,97 @@ impl Owner {
         self.node.handle(now, input);
     }
 
+    /// A client connected: replies not made by its own commands go to `writer`.
+    pub fn client_opened(&mut self, id: ClientId, peer: SocketAddr, writer: Writer) {
+        self.clients.insert(id, writer);
+        self.psync.client_opened(id, peer);
+    }
+
+    pub fn client_authenticated(&self, id: ClientId) -> bool {
+        self.node.client_authenticated(id)
+    }
+
+    /// The node's clock, read once for all the commands of one read (as
+    /// Redis caches the time once per event loop iteration).
+    pub fn now(&self) -> Time {
+        self.clock.now()
+    }
+
+    /// Runs one of the client's commands; its replies are collected by
+    /// [`client_replies`](Self::client_replies). True for QUIT, which Redis
+    /// answers itself before closing the connection.
+    pub fn client_command(
+        &mut self,
+        now: Time,
+        id: ClientId,
+        args: Vec<Vec<u8>>,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        if args[0].eq_ignore_ascii_case(b"quit") {
+            self.client_replies(id, out);
+            out.extend_from_slice(b"+OK\r\n");
+            return true;
+        }
+        if is_replication_command(&args[0]) && self.node.client_authenticated(id) {
+            match self.psync.intercept(&mut self.node, now, id, &args) {
+                Some(Intercepted::Reply(value)) => {
+                    self.client_replies(id, out);
+                    value.encode(self.node.client_protocol(id), out);
+                    return false;
+                }
+                Some(Intercepted::Last(bytes)) => {
+                    self.client_replies(id, out);
+                    out.extend_from_slice(&bytes);
+                    return true;
+                }
+                Some(Intercepted::Silent) => return false,
+                None => {}
+            }
+        }
+        self.node.handle(now, Input::Command { client: id, args });
+        false
+    }
+
+    /// A protocol error: Redis replies `-ERR Protocol error: …`, then closes.
+    pub fn client_protocol_error(&mut self, id: ClientId, text: &str, out: &mut Vec<u8>) {
+        self.client_replies(id, out);
+        let proto = self.node.client_protocol(id);
+        Value::err(format!("ERR {text}")).encode(proto, out);
+    }
+
+    /// After a client's commands: its replies go to `out`, every other output
+    /// to its connection, and the owner's task is woken if it must wake sooner.
+    pub fn client_replies(&mut self, id: ClientId, out: &mut Vec<u8>) {
+        self.drain(Some((id, out)));
+        self.save_conf(false);
+        if self.node.poll_timeout().is_some_and(|t| t < self.armed) {
+            self.rearm.notify_one();
+        }
+    }
+
+    pub fn client_closed(&mut self, id: ClientId) {
+        self.clients.remove(&id);
+        self.psync.client_closed(id);
+        let now = self.clock.now();
+        self.node.handle(now, Input::ClientClosed(id));
+        self.drain(None);
+    }
+
     fn write_client(&mut self, id: ClientId, w: Write) {
-        if let Some((writer, _)) = self.clients.get(&id) {
+        if let Some(writer) = self.clients.get(&id) {
             let _ = writer.send(w);
         }
     }
 
-    /// Routes every pending output to its connection.
-    fn drain(&mut self) {
+    /// Routes every pending output to its connection; with `direct`, that
+    /// client's replies are appended to its buffer instead.
+    fn drain(&mut self, mut direct: Option<(ClientId, &mut Vec<u8>)>) {
         let now = self.clock.now();
         self.psync.attach_waiting(&mut self.node, now);
         self.psync.check_master(&self.node);
         while let Some(out) = self.node.poll_output() {
             match out {
+                Output::Connect { to } => self.connect(to),
                 Output::Send { to, link, msg } => {
                     let bytes = msg.encode();
                     match link {
@@ -360,12 +416,18 @@ impl Owner {
                 }
                 Output::Repl { to, frame, .. } => {
                     if let Some((client, bytes)) = self.psync.route(&self.node, now, to, frame) {
-                        self.write_client(client, Write::Bytes(bytes));
+                        match &mut direct {
+                            Some((id, out)) if *id == client => out.extend_from_slice(&bytes),
+                            _ => self.write_client(client, Write::Bytes(bytes)),
+                        }
                     }
                 }
                 Output::Reply { client, value } => {
                     let proto = self.node.client_protocol(client);
-                    self.write_client(client, Write::Bytes(value.to_bytes(proto)));
+                    match &mut direct {
+                        Some((id, out)) if *id == client => value.encode(proto, out),
+                        _ => self.write_client(client, Write::Bytes(value.to_bytes(proto))),
+                    }
                 }
                 Output::Request { conn, to, args } => {
                     let bytes = links::encode_command(args);
@@ -388,6 +450,22 @@ impl Owner {
             }
         }
         self.tracer.flush();
+    }
+
+    /// Opens our outbound link to `addr` for the node, which greets the peer
+    /// once it is up. A link already there (a message to send opens one
+    /// too) is reported up as it is.
+    fn connect(&mut self, addr: SocketAddr) {
+        if let Some((generation, _)) = self.outbound.get(&addr) {
+            let generation = *generation;
+            let _ = self
+                .inbox
+                .send(Arrival::OutboundConnected { addr, generation });
+            return;
+        }
+        self.generation += 1;
+        let w = links::open_bus_link(addr, self.generation, self.inbox.clone());
+        self.outbound.insert(addr, (self.generation, w));
     }
 
     /// Writes on our outbound link to `addr`, opening it if needed.

@@ -1,0 +1,225 @@
+//! The cluster side of a lesson: the panels its front matter asks for (`panels`), drawn from
+//! the lesson's own simulator, the node actions its `allow` list permits (the others are
+//! disabled and say why), time buttons, and the lesson console.
+
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use clusterlab_core::experiment::PlotKind;
+
+use super::markdown::Markdown;
+use super::{use_dispatch, BeliefsPanel, ClusterView, PlotPanel, SlotMap, Timeline};
+use crate::i18n::{fill, use_lang, Msg};
+use crate::state::lesson::{panels, LessonAction, Said};
+use crate::state::{Action, AppState};
+use crate::view_model;
+
+/// Event-log lines kept for the lesson's timeline.
+const LOG_LINES: usize = 300;
+/// How far back the caption looks for an event worth a sentence.
+const NARRATION_SCAN: usize = 5_000;
+
+#[derive(Properties, PartialEq)]
+pub struct LessonStageProps {
+    pub state: UseReducerHandle<AppState>,
+}
+
+#[function_component]
+pub fn LessonStage(props: &LessonStageProps) -> Html {
+    let dispatch = use_dispatch();
+    let lang = use_lang();
+    let model = props.state.model();
+    let Some(p) = model.course.player.as_ref() else {
+        return html! {};
+    };
+    let show = panels(&p.lesson.meta);
+    let sim = p.session().sim();
+    let picture = p.picture.clone();
+    let act = |line: String| {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            d.dispatch(Action::Lesson(LessonAction::Act(line.clone())))
+        })
+    };
+    let allowed = if p.lesson.meta.allow.is_empty() {
+        lang.t(Msg::AllowedAll).to_string()
+    } else {
+        fill(lang.t(Msg::Allowed), &[&p.lesson.meta.allow.join(", ")])
+    };
+    let selected = model.selected.filter(|&i| i < sim.nodes().len());
+    let node_buttons = match selected {
+        None => html! { <p class="hint">{ lang.t(Msg::SelectNode) }</p> },
+        Some(i) => {
+            let acts = p.node_acts(i, lang);
+            html! {
+                <div class="node-actions" role="group" aria-label={fill(lang.t(Msg::OnNode), &[&sim.nodes()[i].name])}>
+                    <span>{ fill(lang.t(Msg::OnNode), &[&sim.nodes()[i].name]) }</span>
+                    { for acts.into_iter().map(|a| {
+                        let title = a.refused.clone().unwrap_or_else(|| a.line.clone());
+                        html! {
+                            <button data-testid={format!("lesson-{}", a.verb)} disabled={a.refused.is_some() || a.moot}
+                                title={title} onclick={act(a.line.clone())}>{ lang.t(a.label) }</button>
+                        }
+                    }) }
+                </div>
+            }
+        }
+    };
+    let heal_refused = !p.lesson.meta.allows("heal");
+    // The latest event worth a sentence (PFAIL, FAIL, votes, promotion…).
+    let narration = sim
+        .trace()
+        .iter()
+        .rev()
+        .take(NARRATION_SCAN)
+        .find_map(|e| view_model::narrate(e, sim, lang));
+    let hover = model.hover_slot.map(|slot| {
+        let owner = picture.owner(slot);
+        let keys = owner.map_or(0, |o| {
+            sim.nodes()[o]
+                .node
+                .keyspace()
+                .count_in_slot(sim.now(), slot)
+        });
+        (slot, owner, keys)
+    });
+    html! {
+        <section class="stage lesson-stage" aria-label={lang.t(Msg::ClusterRegion)}>
+            <div class="lesson-clock" role="group" aria-label={lang.t(Msg::TimePasses)}>
+                <span data-testid="lesson-time">
+                    { fill(lang.t(Msg::SimTime), &[&view_model::format_ms(p.session().elapsed_ms())]) }
+                </span>
+                <button data-testid="lesson-play" aria-pressed={p.playing.to_string()} title={lang.t(Msg::PlayTitle)}
+                    onclick={{ let d = dispatch.clone(); Callback::from(move |_: MouseEvent| d.dispatch(Action::Lesson(LessonAction::TogglePlay))) }}>
+                    { if p.playing { lang.t(Msg::Pause) } else { lang.t(Msg::Play) } }
+                </button>
+                <span>{ lang.t(Msg::TimePasses) }</span>
+                { for [("1s", "run-1s"), ("5s", "run-5s"), ("30s", "run-30s")].into_iter().map(|(d, id)| html! {
+                    <button data-testid={id} onclick={act(format!("run {d}"))}>{ format!("+{d}") }</button>
+                }) }
+            </div>
+            if show.nodes {
+                <ClusterView picture={picture.clone()} glyphs={Rc::new(view_model::queue_glyphs(sim, &picture))}
+                    selected={selected} hops={Vec::<usize>::new()} reduced_motion={model.reduced_motion} />
+            }
+            if let Some(sentence) = narration {
+                <p class="caption" aria-live="polite" data-testid="lesson-narration">{ sentence }</p>
+            }
+            if show.actions {
+                <section class="panel lesson-actions" aria-labelledby="lesson-actions-title">
+                    <h2 id="lesson-actions-title">{ lang.t(Msg::Actions) }</h2>
+                    <p class="allowed" data-testid="allowed">{ allowed }</p>
+                    { node_buttons }
+                    <button data-testid="lesson-heal" disabled={heal_refused || picture.cuts.is_empty()}
+                        title={if heal_refused { lang.t(Msg::NotAllowedTitle) } else { "heal" }}
+                        onclick={act("heal".into())}>{ lang.t(Msg::Heal) }</button>
+                </section>
+            }
+            if show.console {
+                <LessonConsole lines={Rc::new(p.moment().console.clone())}
+                    nodes={Rc::new(sim.nodes().iter().map(|n| n.name.clone()).collect::<Vec<_>>())}
+                    target={p.target.clone()} />
+            }
+            if show.slots {
+                <SlotMap picture={picture.clone()} hover={hover} marked={u16::MAX} />
+            }
+            if show.beliefs {
+                <BeliefsPanel beliefs={selected.and_then(|i| view_model::beliefs(sim, i, &picture)).map(Rc::new)}
+                    picture={picture.clone()} />
+            }
+            if show.messages {
+                <section class="panel" aria-labelledby="lesson-messages-title">
+                    <h2 id="lesson-messages-title">{ lang.t(Msg::Messages) }</h2>
+                    <ul class="flights" data-testid="lesson-messages">
+                        { for sim.in_flight().take(12).map(|f| html! { <li>{ view_model::flight_text(f, sim) }</li> }) }
+                    </ul>
+                    if sim.in_flight().next().is_none() {
+                        <p class="hint">{ lang.t(Msg::NoMessages) }</p>
+                    }
+                </section>
+            }
+            if show.jobs {
+                <section class="panel" aria-labelledby="lesson-jobs-title">
+                    <h2 id="lesson-jobs-title">{ lang.t(Msg::Jobs) }</h2>
+                    <ul class="jobs" data-testid="lesson-jobs">
+                        { for view_model::jobs(sim).into_iter().map(|j| html! {
+                            <li><strong>{ j.title }</strong>{ format!(" — {} · {} slots, {} keys", j.doing, j.slots_moved, j.keys_moved) }</li>
+                        }) }
+                    </ul>
+                </section>
+            }
+            if show.timeline {
+                <Timeline all={Rc::new(view_model::log_lines(sim, LOG_LINES, true))}
+                    notable={Rc::new(view_model::log_lines(sim, LOG_LINES, false))}
+                    start={0} end={sim.now().ms()} now={sim.now().ms()} seekable={false} />
+            }
+            { for p.lesson.meta.panels.iter().filter_map(|n| PlotKind::from_panel(n)).map(|kind| html! {
+                <section class="panel" data-testid={format!("lesson-plot-{}", kind.panel())}>
+                    <h2>{ kind.title() }</h2>
+                    <PlotPanel {kind} autostart={true} />
+                </section>
+            }) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LessonConsoleProps {
+    lines: Rc<Vec<Said>>,
+    nodes: Rc<Vec<String>>,
+    target: String,
+}
+
+/// redis-cli to the lesson's nodes, plus the lesson's steps (`kill A`, `run 5s`).
+#[function_component]
+fn LessonConsole(props: &LessonConsoleProps) -> Html {
+    let dispatch = use_dispatch();
+    let lang = use_lang();
+    let input = use_node_ref();
+    let onsubmit = {
+        let (dispatch, input) = (dispatch.clone(), input.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(field) = input.cast::<HtmlInputElement>() {
+                let line = field.value();
+                field.set_value("");
+                dispatch.dispatch(Action::Lesson(LessonAction::Console(line)));
+            }
+        })
+    };
+    let on_target = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            dispatch.dispatch(Action::Lesson(LessonAction::SetTarget(select.value())));
+        })
+    };
+    html! {
+        <section class="panel console lesson-console" aria-labelledby="lesson-console-title">
+            <h2 id="lesson-console-title">{ lang.t(Msg::Console) }</h2>
+            <div class="hint"><Markdown text={AttrValue::from(lang.t(Msg::ConsoleHelp))} /></div>
+            <pre class="console-output" data-testid="lesson-console-output" role="log" aria-live="polite" tabindex="0">
+                { for props.lines.iter().map(|l| html! {
+                    <>
+                        <div class="in">{ format!("> {}", l.input) }</div>
+                        <div class={if l.failed { "out failed" } else { "out" }}>{ l.output.clone() }</div>
+                    </>
+                }) }
+            </pre>
+            <form class="console-input" {onsubmit}>
+                <label>
+                    <span class="visually-hidden">{ lang.t(Msg::ConsoleTarget) }</span>
+                    <select data-testid="lesson-console-node" onchange={on_target} aria-label={lang.t(Msg::ConsoleTarget)}>
+                        { for props.nodes.iter().map(|n| html! {
+                            <option value={n.clone()} selected={*n == props.target}>{ format!("{n}>") }</option>
+                        }) }
+                    </select>
+                </label>
+                <input data-testid="lesson-console-input" type="text" ref={input} aria-label={lang.t(Msg::Console)}
+                    spellcheck="false" autocomplete="off" autocapitalize="off" enterkeyhint="send" />
+            </form>
+        </section>
+    }
+}

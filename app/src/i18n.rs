@@ -1,0 +1,402 @@
+//! The app's words in English and French. Every string of the page's chrome is a [`Msg`]; the
+//! `messages!` table gives each one both texts on one line, so a key cannot exist in one
+//! language only. `{}` marks where [`fill`] puts a value (in the same order in both languages).
+//!
+//! Components read the language from context ([`use_lang`]); the model keeps it for the
+//! reducer's own sentences (console refusals, import errors).
+
+use yew::prelude::*;
+
+/// A language of the interface (and of the lessons: `lesson.fr.md` when French).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    En,
+    Fr,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
+
+    /// `en` / `fr`: the lesson file suffix, the `lang` attribute and what is stored.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim() {
+            "en" => Some(Lang::En),
+            "fr" => Some(Lang::Fr),
+            _ => None,
+        }
+    }
+
+    /// The language's own name, for the switch.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Fr => "Français",
+        }
+    }
+
+    pub fn t(self, msg: Msg) -> &'static str {
+        msg.text(self)
+    }
+}
+
+/// Puts `values` into the `{}` of `template`, in order.
+pub fn fill(template: &str, values: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    let mut values = values.iter();
+    while let Some(i) = rest.find("{}") {
+        out.push_str(&rest[..i]);
+        out.push_str(values.next().copied().unwrap_or(""));
+        rest = &rest[i + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The language from context (English when none is provided).
+#[hook]
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+macro_rules! messages {
+    ($($key:ident => $en:literal, $fr:literal;)*) => {
+        /// One string of the interface.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            /// Every key, for the tests.
+            #[cfg(test)]
+            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match self {
+                    $(Msg::$key => match lang { Lang::En => $en, Lang::Fr => $fr },)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    // The page
+    Tagline => "Redis Cluster, simulated in your browser: every node runs Redis's real rules.",
+        "Redis Cluster simulé dans votre navigateur : chaque nœud applique les vraies règles de Redis.";
+    Loading => "Forming the cluster, like redis-cli --cluster create…",
+        "Formation du cluster, comme redis-cli --cluster create…";
+    Dismiss => "Dismiss", "Fermer";
+    Language => "Language", "Langue";
+    ClusterRegion => "Cluster", "Cluster";
+    // Playback
+    Playback => "Playback", "Lecture";
+    Play => "Play", "Lecture";
+    PlayTitle => "Play (Space)", "Lecture (Espace)";
+    Pause => "Pause", "Pause";
+    PauseTitle => "Pause (Space)", "Pause (Espace)";
+    StepBack => "Back", "Reculer";
+    StepBackTitle => "Step back one event (←)", "Reculer d'un évènement (←)";
+    StepFwd => "Step", "Avancer";
+    StepFwdTitle => "Step to the next event (→)", "Aller à l'évènement suivant (→)";
+    Speed => "Speed", "Vitesse";
+    // Scenario bar
+    Seed => "Seed", "Graine";
+    Reset => "Reset", "Réinitialiser";
+    ReducedMotion => "Reduce motion", "Réduire les animations";
+    Share => "Share link", "Partager le lien";
+    ShareLink => "Link to this exact moment", "Lien vers cet instant précis";
+    // Help
+    ShortcutsTitle => "Keyboard shortcuts", "Raccourcis clavier";
+    ShortcutsOff => "Shortcuts are off while you type in a field.",
+        "Les raccourcis sont désactivés pendant la saisie dans un champ.";
+    CloseEsc => "Close (Esc)", "Fermer (Échap)";
+    // Panels
+    BeliefsTitle => "Node beliefs", "Ce que croient les nœuds";
+    BeliefsHint => "Select a node to see the cluster as it sees it: every node has its own, sometimes wrong, picture.",
+        "Sélectionnez un nœud pour voir le cluster comme il le voit : chaque nœud a sa propre image, parfois fausse.";
+    BeliefsOf => "What {} believes", "Ce que croit {}";
+    // The playground's panels
+    SimulatedTime => "Simulated time ", "Temps simulé ";
+    LaggingTitle => "The simulator cannot keep up with this speed", "Le simulateur ne suit pas cette vitesse";
+    RunningBehind => " (running behind)", " (en retard)";
+    JumpAhead => "Jump ahead", "Avancer de";
+    ClusterLabel => "Cluster", "Cluster";
+    ShortcutsButton => "Keyboard shortcuts (?)", "Raccourcis clavier (?)";
+    PresetOne => "{} masters × {} replica ({} nodes)", "{} maîtres × {} réplique ({} nœuds)";
+    PresetMany => "{} masters × {} replicas ({} nodes)", "{} maîtres × {} répliques ({} nœuds)";
+    ConsoleSub => " redis-cli to a simulated node", " redis-cli vers un nœud simulé";
+    ConnectedTo => "Connected to", "Connecté à";
+    FollowRedirections => " follow redirections", " suivre les redirections";
+    Clear => "Clear", "Effacer";
+    ConsoleOutput => "Console output", "Sortie de la console";
+    CommonCommands => "Common commands", "Commandes courantes";
+    FaultsHint => "Select a node (click it, or Tab to it and press Enter) to crash, restart, pause or isolate it.", "Sélectionnez un nœud (cliquez dessus, ou Tab puis Entrée) pour l'arrêter, le redémarrer, le suspendre ou l'isoler.";
+    RestartTitle => "start it again; it keeps its nodes.conf (r)", "le relancer ; il garde son nodes.conf (r)";
+    RestartButton => "Restart", "Redémarrer";
+    ResumeButton => "Resume", "Reprendre";
+    IsolateTitle => "cut it off from everyone (i)", "le couper de tous les autres (i)";
+    Isolate => "Isolate", "Isoler";
+    NoWire => "No message on the wire right now: step (→) until one is sent.", "Aucun message en transit : avancez (→) jusqu'à ce qu'un message parte.";
+    Drop => "Drop", "Perdre";
+    Faults => "Faults", "Pannes";
+    NodeLabel => "Node", "Nœud";
+    NoneChoice => "(none)", "(aucun)";
+    PartitionLegend => "Partition: cut these nodes off from the others", "Partition : couper ces nœuds des autres";
+    Cut => "Cut", "Couper";
+    HealAll => "Heal all cuts", "Réparer toutes les coupures";
+    FaultsOn => "Faults on {}", "Pannes sur {}";
+    CrashNode => "Crash {}", "Arrêter {}";
+    DropLabel => "Drop {}", "Perdre {}";
+    Grow => "Grow", "Agrandir";
+    GrowSub => " redis-cli --cluster, simulated", " redis-cli --cluster, simulé";
+    AddNode => "Add a node (add-node, then rebalance)", "Ajouter un nœud (add-node, puis rebalance)";
+    MoveSlots => "Move ", "Déplacer ";
+    SlotsToMove => "slots to move", "slots à déplacer";
+    SlotsFrom => " slots from ", " slots de ";
+    SlotsTo => " to ", " vers ";
+    Reshard => "Reshard", "Resharder";
+    Running => "running", "en cours";
+    FailedWith => "failed: {}", "échec : {}";
+    JobMoved => "{} · {} slots, {} keys moved", "{} · {} slots, {} clés déplacés";
+    KeyTracer => "Key tracer", "Traceur de clé";
+    Key => "Key", "Clé";
+    Hashed => "Hashed: ", "Haché : ";
+    SlotWord => "Slot ", "Slot ";
+    OwnerTitle => "Owner (highest configEpoch claiming it)", "Propriétaire (le plus grand configEpoch qui le revendique)";
+    Nobody => "nobody", "personne";
+    SlotNotCovered => " (slot not covered)", " (slot non couvert)";
+    BytesTagged => "Bytes (only the hash tag is hashed)", "Octets (seul le hash tag est haché)";
+    BytesWhole => "Bytes (no hash tag: the whole key is hashed)", "Octets (pas de hash tag : toute la clé est hachée)";
+    AtAddr => " at {}", " sur {}";
+    Legend => "Legend", "Légende";
+    MessageTypes => "Message types", "Types de messages";
+    NodeShapes => "Node shapes and states", "Formes et états des nœuds";
+    Master => "master", "maître";
+    Replica => "replica", "réplique";
+    LegendPfail => "fail? (PFAIL): dashed ring", "fail? (PFAIL) : anneau en pointillés";
+    LegendFail => "FAIL: thick ring and cross", "FAIL : anneau épais et croix";
+    NetworkCut => "network cut", "coupure réseau";
+    LegendNote => "Messages are drawn slower than they travel: a simulated hop takes 1–3 ms.", "Les messages sont dessinés plus lentement qu'ils ne voyagent : un saut simulé prend 1 à 3 ms.";
+    SlotMap => "Slot map", "Carte des slots";
+    SlotMapSub => " 16384 slots, 256 per row", " 16384 slots, 256 par ligne";
+    OwnerDown => "owner down", "propriétaire arrêté";
+    Uncovered => "uncovered", "non couvert";
+    Migrating => "migrating / importing", "migrating / importing (en migration)";
+    TracedKey => "traced key", "clé tracée";
+    Crashed => " (crashed)", " (arrêté)";
+    Paused => " (paused)", " (suspendu)";
+    SlotServedOne => "Slot {}: served by {} ({}){}, {} key", "Slot {} : servi par {} ({}){}, {} clé";
+    SlotServedMany => "Slot {}: served by {} ({}){}, {} keys", "Slot {} : servi par {} ({}){}, {} clés";
+    SlotUncovered => "Slot {}: not covered by any master", "Slot {} : couvert par aucun maître";
+    SlotHover => "Hover or tap a slot, or type its number.", "Survolez ou touchez un slot, ou tapez son numéro.";
+    SlotMapLabel => "Slot map: {} owners, {} slots uncovered. The text view lists the ranges.", "Carte des slots : {} propriétaires, {} slots non couverts. La vue texte liste les plages.";
+    Timeline => "Timeline", "Chronologie";
+    GoToTime => "Go to simulated time", "Aller au temps simulé";
+    HideRoutine => "Hide routine events (failure reports, gossip introductions, slot bindings)", "Masquer les évènements de routine (rapports de panne, présentations par gossip, attributions de slots)";
+    EventLog => "Event log", "Journal des évènements";
+    TextView => "Text view of the cluster", "Vue texte du cluster";
+    NodeCol => "node", "nœud";
+    AddressCol => "address", "adresse";
+    RoleCol => "role", "rôle";
+    StateCol => "state", "état";
+    RangesByOwner => "Slot ranges by owner", "Plages de slots par propriétaire";
+    NetworkCuts => "Network cuts: ", "Coupures réseau : ";
+    TwinCaption => "{} nodes, {} running, {} with cluster_state:ok", "{} nœuds, {} en marche, {} avec cluster_state:ok";
+    SlotsNotCovered => "{} slots not covered", "{} slots non couverts";
+    DrawnInFlight => "{} messages drawn in flight.", "{} messages dessinés en transit.";
+    PingTimes => "Ping and pong times are simulated ms here (Redis prints unix ms).", "Les temps de ping et pong sont ici en ms simulées (Redis affiche des ms unix).";
+    FailureReports => "Failure reports", "Rapports de panne";
+    Election => "Election", "Élection";
+    NoElection => "No election: only a replica whose master is FAIL runs one.", "Pas d'élection : seule une réplique dont le maître est FAIL en lance une.";
+    RankNote => " (0 = most up-to-date replica, goes first)", " (0 = la réplique la plus à jour, qui passe en premier)";
+    VoteRequest => "vote request", "demande de vote";
+    ManualFailover => "manual failover", "failover manuel";
+    VotedFor => "Voted for a replica of: ", "A voté pour une réplique de : ";
+    NodeTableOf => "The node table of {}", "La table des nœuds de {}";
+    Connected => "connected", "connecté";
+    Disconnected => "disconnected", "déconnecté";
+    ClusterNodesOn => "CLUSTER NODES on {}", "CLUSTER NODES sur {}";
+    SuspectsNobody => "{} suspects nobody. A node is flagged fail? after no PONG for node_timeout ({}).", "{} ne soupçonne personne. Un nœud est marqué fail? après node_timeout sans PONG ({}).";
+    NotSuspected => " not suspected here · ", " pas soupçonné ici · ";
+    Flagged => " flagged {} · ", " marqué {} · ";
+    OfMastersNeeded => "{} of {} masters needed", "{} sur {} maîtres nécessaires";
+    ReportsAbout => "failure reports about {}", "rapports de panne sur {}";
+    ReportFrom => "report from {}, {} old, expires in {}", "rapport de {}, âgé de {}, expire dans {}";
+    Sent => "sent", "envoyée";
+    InTime => "in {}", "dans {}";
+    OfNeeded => "{} of {} needed", "{} sur {} nécessaires";
+    Ago => "{} ({} ago)", "{} (il y a {})";
+    ClusterViewTitle => "Cluster view", "Vue du cluster";
+    ClusterSummary => "{} nodes: {} running, {} report cluster_state:ok. {} slots uncovered.", "{} nœuds : {} en marche, {} signalent cluster_state:ok. {} slots non couverts.";
+    SelectFirst => "Select a node first (click it, or Tab to it and press Enter).",
+        "Sélectionnez d'abord un nœud (cliquez dessus, ou Tab puis Entrée).";
+    // Narration of cluster events (the caption under the cluster view)
+    NarratePfail => "{} flags {} as PFAIL (fail?): no PONG within node_timeout.",
+        "{} marque {} PFAIL (fail?) : pas de PONG dans le délai node_timeout.";
+    NarrateFail => "{} marks {} as FAIL: {} of {} needed masters agree, and tells everyone.",
+        "{} marque {} FAIL : {} maîtres sur les {} nécessaires sont d'accord, et le dit à tous.";
+    NarrateFailCleared => "{} clears the FAIL flag of {} ({}).", "{} retire le drapeau FAIL de {} ({}).";
+    NarrateFailoverStart => "{} schedules an election in {} ms (rank {}) to replace its master.",
+        "{} prévoit une élection dans {} ms (rang {}) pour remplacer son maître.";
+    NarrateFailoverBlocked => "{} cannot fail over: {}.", "{} ne peut pas faire de failover : {}.";
+    NarrateVoteRequested => "{} asks the masters for votes (FAILOVER_AUTH_REQUEST, epoch {}).",
+        "{} demande leurs votes aux maîtres (FAILOVER_AUTH_REQUEST, epoch {}).";
+    NarrateVoteGranted => "{} votes for {} in epoch {}.", "{} vote pour {} à l'epoch {}.";
+    NarratePromoted => "{} wins the election and becomes a master in place of {} (configEpoch {}).",
+        "{} gagne l'élection et devient maître à la place de {} (configEpoch {}).";
+    NarrateRole => "{} is now a replica of {}.", "{} est maintenant une réplique de {}.";
+    NarrateClusterState => "{} reports cluster_state:{}.", "{} signale cluster_state:{}.";
+    NarrateElectionExpired => "{}'s election for epoch {} timed out without a majority.",
+        "L'élection de {} pour l'epoch {} a expiré sans majorité.";
+    NarrateEpochCollision => "{} and {} had the same configEpoch; {} moves to {}.",
+        "{} et {} avaient le même configEpoch ; {} passe à {}.";
+    NarrateReplicaMigrated => "{} migrates to orphaned master {}.", "{} migre vers le maître orphelin {}.";
+    LinkOtherVersion => "This link was made by another version of the simulator: replaying it does not lead to the same moment. Showing the default scenario.",
+        "Ce lien a été fait par une autre version du simulateur : le rejouer ne mène pas au même instant. Affichage du scénario par défaut.";
+    LinkBad => "This link could not be opened: {}. Showing the default scenario.",
+        "Ce lien n'a pas pu être ouvert : {}. Affichage du scénario par défaut.";
+    OpenedShared => "Opened a shared run: {} at {}.", "Exécution partagée ouverte : {} à {}.";
+    // Keyboard shortcuts
+    KeyPlay => "play or pause", "lecture ou pause";
+    KeyStep => "step to the next event (in a lesson: Forward)", "aller à l'évènement suivant (dans une leçon : Suivant)";
+    KeyBack => "step back one event (in a lesson: Back)", "reculer d'un évènement (dans une leçon : Retour)";
+    KeySpeed => "faster / slower", "plus vite / plus lentement";
+    KeySelect => "focus a node, select it", "atteindre un nœud, le sélectionner";
+    KeyCrash => "crash the selected node", "arrêter le nœud sélectionné";
+    KeyRestart => "restart the selected node", "redémarrer le nœud sélectionné";
+    KeyPause => "pause or resume the selected node", "suspendre ou reprendre le nœud sélectionné";
+    KeyIsolate => "isolate the selected node", "isoler le nœud sélectionné";
+    KeyHeal => "heal every network cut", "réparer toutes les coupures réseau";
+    KeyConsole => "go to the console", "aller à la console";
+    KeyHelp => "show or hide this help", "afficher ou masquer cette aide";
+    // Lessons: picker
+    Lessons => "Lessons", "Leçons";
+    LessonsTitle => "The course", "Le cours";
+    LeaveLesson => "Leave the lesson", "Quitter la leçon";
+    Close => "Close", "Fermer";
+    MarkDone => "done", "terminée";
+    MarkStarted => "started", "commencée";
+    MarkNew => "not started", "pas commencée";
+    Continue => "Continue at step {}", "Reprendre à l'étape {}";
+    Export => "Export progress", "Exporter la progression";
+    ExportHelp => "Copy this text or download the file; import it on another computer or browser.",
+        "Copiez ce texte ou téléchargez le fichier ; importez-le sur un autre ordinateur ou navigateur.";
+    Download => "Download clusterlab-progress.json", "Télécharger clusterlab-progress.json";
+    Import => "Import progress", "Importer une progression";
+    ImportHelp => "Paste an exported progress text (or pick its file), then Import. What you already did is kept.",
+        "Collez un texte de progression exporté (ou choisissez son fichier), puis Importer. Ce que vous avez déjà fait est conservé.";
+    ImportButton => "Import", "Importer";
+    ImportFile => "Progress file", "Fichier de progression";
+    Imported => "Progress imported: {} lessons.", "Progression importée : {} leçons.";
+    ImportBad => "This is not a clusterlab progress export ({}). Nothing was changed.",
+        "Ce n'est pas un export de progression clusterlab ({}). Rien n'a été modifié.";
+    BadLesson => "This lesson file has an error: {}", "Ce fichier de leçon contient une erreur : {}";
+    NoSuchLesson => "There is no lesson “{}” in this course; showing the playground.",
+        "Il n'y a pas de leçon « {} » dans ce cours ; affichage du bac à sable.";
+    // Lessons: player
+    LessonOf => "Lesson {} of {}", "Leçon {} sur {}";
+    LessonNav => "Lesson navigation", "Navigation dans la leçon";
+    Back => "Back", "Retour";
+    Forward => "Forward", "Suivant";
+    Position => "Step {} of {}", "Étape {} sur {}";
+    RunBlock => "Run", "Exécuter";
+    RunAgain => "Run again", "Exécuter à nouveau";
+    Objectives => "Objectives", "Objectifs";
+    Objective => "Objective", "Objectif";
+    ObjectiveMet => "met", "atteint";
+    ObjectiveOpen => "not yet", "pas encore";
+    ObjectiveFailed => "failed: go Back or start again", "échoué : revenez en arrière ou recommencez";
+    WhyNot => "Why not yet: {}", "Pourquoi pas encore : {}";
+    Observed => "Now: {}", "Actuellement : {}";
+    AllMet => "Every objective is met. Well done!", "Tous les objectifs sont atteints. Bravo !";
+    NextHint => "Show a hint", "Afficher un indice";
+    MoreHint => "Another hint", "Un autre indice";
+    NoMoreHints => "No more hints: the solution is next.", "Plus d'indices : la solution est la suite.";
+    Hint => "Hint {} of {}", "Indice {} sur {}";
+    ShowSolution => "Show the solution", "Afficher la solution";
+    SolutionConfirm => "Show the solution? It plays these steps on your cluster; try the hints first.",
+        "Afficher la solution ? Elle joue ces étapes sur votre cluster ; essayez d'abord les indices.";
+    SolutionYes => "Yes, play the solution", "Oui, jouer la solution";
+    Cancel => "Cancel", "Annuler";
+    SolutionTitle => "Solution", "Solution";
+    SolutionPlaying => "Playing the solution…", "La solution est jouée…";
+    SolutionDone => "The solution played ({} s simulated).", "La solution a été jouée ({} s simulées).";
+    ScenarioPending => "Press Forward to play this step.", "Appuyez sur Suivant pour jouer cette étape.";
+    Right => "Right.", "Exact.";
+    Wrong => "Not quite.", "Pas tout à fait.";
+    // Lessons: the cluster side
+    Actions => "Actions", "Actions";
+    SelectNode => "Select a node (click it, or Tab to it and press Enter) to act on it.",
+        "Sélectionnez un nœud (cliquez dessus, ou Tab puis Entrée) pour agir dessus.";
+    OnNode => "On {}:", "Sur {} :";
+    Kill => "kill", "kill";
+    PauseNode => "pause", "pause";
+    Resume => "resume", "resume";
+    Restart => "restart", "restart";
+    Failover => "failover", "failover";
+    Heal => "heal", "heal";
+    TimePasses => "Let time pass:", "Laisser passer le temps :";
+    SimTime => "Simulated time: {}", "Temps simulé : {}";
+    Allowed => "This lesson allows: {}", "Cette leçon permet : {}";
+    AllowedAll => "This lesson allows every action and command.", "Cette leçon permet toutes les actions et commandes.";
+    NotAllowed => "(error) `{}` is not part of this lesson. Allowed: {}",
+        "(error) `{}` ne fait pas partie de cette leçon. Permis : {}";
+    NotAllowedTitle => "Not part of this lesson", "Ne fait pas partie de cette leçon";
+    Console => "Console", "Console";
+    ConsoleHelp => "Redis commands go to the chosen node (`B> GET k` picks another); steps like `kill A`, `run 5s`, `partition A / B,C` work too.",
+        "Les commandes Redis vont au nœud choisi (`B> GET k` en choisit un autre) ; les étapes comme `kill A`, `run 5s`, `partition A / B,C` marchent aussi.";
+    ConsoleTarget => "Send to", "Envoyer à";
+    Messages => "Messages on the wire", "Messages en transit";
+    NoMessages => "No message in flight.", "Aucun message en transit.";
+    Jobs => "redis-cli jobs", "Tâches redis-cli";
+    Done => "done", "fait";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key has a text in both languages, and both texts take the same values.
+    #[test]
+    fn every_key_has_both_languages_with_the_same_placeholders() {
+        for &msg in Msg::ALL {
+            let (en, fr) = (msg.text(Lang::En), msg.text(Lang::Fr));
+            assert!(!en.trim().is_empty(), "{msg:?} has no English text");
+            assert!(!fr.trim().is_empty(), "{msg:?} has no French text");
+            assert_eq!(
+                en.matches("{}").count(),
+                fr.matches("{}").count(),
+                "{msg:?}: the English and French texts take different numbers of values"
+            );
+        }
+    }
+
+    /// No French text was left in English by mistake (single words such as `kill`, the
+    /// redis-cli verbs, are the same on purpose).
+    #[test]
+    fn french_texts_are_translated() {
+        let same: Vec<Msg> = Msg::ALL
+            .iter()
+            .copied()
+            .filter(|m| m.text(Lang::En) == m.text(Lang::Fr))
+            .filter(|m| m.text(Lang::En).split_whitespace().count() > 1)
+            .collect();
+        assert!(same.is_empty(), "untranslated: {same:?}");
+    }
+
+    #[test]
+    fn fill_puts_values_in_order() {
+        assert_eq!(fill("Lesson {} of {}", &["3", "14"]), "Lesson 3 of 14");
+        assert_eq!(fill("no values", &["x"]), "no values");
+        assert_eq!(Lang::parse("fr"), Some(Lang::Fr));
+        assert_eq!(Lang::parse("de"), None);
+    }
+}

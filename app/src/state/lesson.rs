@@ -1,0 +1,262 @@
+//! The lesson player: a course lesson (`clusterlab_core::lesson`) played against its own
+//! simulator, with Back and Forward, the learner's console and actions, hints, the solution,
+//! and progress. Plain Rust like the rest of the model, so it is tested natively.
+//!
+//! A lesson is walked through **positions**: each slide, and within a slide each step of its
+//! `scenario` blocks. [`Player`] keeps one [`Moment`] (the `Session` and what was shown) per
+//! position reached; Forward either returns to a moment kept or plays the next step on a clone,
+//! Back returns to the previous moment. Anything the learner does changes the current moment
+//! and forgets the moments after it (a fork, like the playground's timeline). The learner's
+//! turn (`Session::start_objectives`) starts once every scenario step has played.
+
+mod player;
+mod rules;
+
+pub use player::{ObjectiveRow, Player, Said, SolutionView};
+pub use rules::{index_of_dir, panels, parse_link};
+use rules::{link, load};
+
+use clusterlab_core::lesson::COURSE;
+
+use super::progress::Progress;
+use crate::i18n::{fill, Lang, Msg};
+
+/// Real ms one frame may advance a running lesson at most.
+const MAX_TICK_MS: f64 = 100.0;
+
+/// Everything the lesson side of the reducer does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LessonAction {
+    TogglePicker,
+    ClosePicker,
+    /// Open lesson `index` of the course at position `at` (a reload reopens where it was).
+    Open {
+        index: usize,
+        at: usize,
+    },
+    /// Back to the free playground.
+    Close,
+    Forward,
+    Back,
+    /// Run every command of a `redis` block (by block index).
+    RunBlock(usize),
+    /// A console line: a Redis command for the chosen node, `B> …`, or a step (`kill A`).
+    Console(String),
+    /// The node console commands go to.
+    SetTarget(String),
+    /// A step from a button (`kill A`, `run 5s`): checked like a console line.
+    Act(String),
+    /// Let simulated time run with the page's clock (or stop it).
+    TogglePlay,
+    /// An animation frame while running: `real_ms` of real time passed.
+    Tick(f64),
+    /// Reveal the next rung of the hint ladder.
+    Hint,
+    AskSolution,
+    CancelSolution,
+    /// "Yes": shows that the solution is playing; the page then sends `PlaySolution` (a
+    /// long solution blocks the page for a moment, so the message is painted first).
+    StartSolution,
+    PlaySolution,
+    Answer {
+        block: usize,
+        choice: usize,
+    },
+    /// Merge an exported progress text.
+    Import(String),
+}
+
+/// The course side of the model: the language, the open lesson, progress and the picker.
+#[derive(Default)]
+pub struct Course {
+    pub lang: Lang,
+    pub player: Option<Player>,
+    pub progress: Progress,
+    /// Grows when `progress` changes, so the page knows to save it.
+    pub progress_version: u64,
+    pub picker_open: bool,
+    /// A message about the course (an import, a lesson file with an error).
+    pub message: Option<(String, bool)>,
+    /// The lesson a link or reload asked for, kept while its file does not parse so that the
+    /// next save (`trunk serve` reloads) opens it again.
+    pub wanted: Option<(usize, usize)>,
+}
+
+impl Course {
+    /// The address fragment for the current lesson, or `None` in the playground.
+    pub fn fragment(&self) -> Option<String> {
+        match (&self.player, self.wanted) {
+            (Some(p), _) => link(p.index, p.at),
+            (None, Some((index, at))) => link(index, at),
+            (None, None) => None,
+        }
+    }
+
+    /// Applies `action`; returns whether anything visible changed.
+    pub fn apply(&mut self, action: LessonAction, compact: bool) -> bool {
+        let lang = self.lang;
+        match action {
+            LessonAction::TogglePicker => self.picker_open = !self.picker_open,
+            LessonAction::ClosePicker => {
+                if !self.picker_open {
+                    return false;
+                }
+                self.picker_open = false;
+            }
+            LessonAction::Open { index, at } => {
+                self.picker_open = false;
+                self.message = None;
+                self.player = None;
+                self.wanted = Some((index, at));
+                match load(index, lang).and_then(|l| Player::open(index, l, lang, at, compact)) {
+                    Ok(p) => {
+                        self.wanted = None;
+                        self.player = Some(p);
+                    }
+                    Err(e) => self.message = Some((fill(lang.t(Msg::BadLesson), &[&e]), true)),
+                }
+            }
+            LessonAction::Close => {
+                self.player = None;
+                self.wanted = None;
+                self.message = None;
+            }
+            LessonAction::Import(text) => {
+                self.message = Some(match Progress::from_json(&text) {
+                    Ok(p) => {
+                        self.progress.merge(&p);
+                        self.progress_version += 1;
+                        (
+                            fill(lang.t(Msg::Imported), &[&p.lessons.len().to_string()]),
+                            false,
+                        )
+                    }
+                    Err(e) => (fill(lang.t(Msg::ImportBad), &[&e]), true),
+                });
+            }
+            other => {
+                let Some(p) = self.player.as_mut() else {
+                    return false;
+                };
+                match other {
+                    LessonAction::TogglePlay => p.playing = !p.playing,
+                    LessonAction::Tick(real_ms) => {
+                        if !p.playing {
+                            return false;
+                        }
+                        // A hidden tab's long frame does not jump ahead.
+                        let ms = real_ms.clamp(0.0, MAX_TICK_MS).round() as u64;
+                        p.advance(ms);
+                    }
+                    LessonAction::Forward => {
+                        if !p.forward() {
+                            return false;
+                        }
+                        p.playing = false;
+                    }
+                    LessonAction::Back => {
+                        if !p.back() {
+                            return false;
+                        }
+                        p.playing = false;
+                    }
+                    LessonAction::RunBlock(b) => p.run_block(b),
+                    LessonAction::Console(line) => {
+                        if line.trim().is_empty() {
+                            return false;
+                        }
+                        p.act(&line, lang);
+                    }
+                    LessonAction::Act(line) => p.act(&line, lang),
+                    LessonAction::SetTarget(t) => p.target = t,
+                    LessonAction::Hint => {
+                        p.hints_shown = (p.hints_shown + 1).min(p.hints().len());
+                    }
+                    LessonAction::AskSolution => p.solution = SolutionView::Confirming,
+                    LessonAction::CancelSolution => p.solution = SolutionView::Hidden,
+                    LessonAction::StartSolution => p.solution = SolutionView::Playing,
+                    LessonAction::PlaySolution => {
+                        p.solution = SolutionView::Shown;
+                        p.play_solution();
+                    }
+                    LessonAction::Answer { block, choice } => {
+                        p.quiz.insert(block, choice);
+                    }
+                    _ => return false,
+                }
+                p.refresh();
+            }
+        }
+        self.record();
+        true
+    }
+
+    /// Notes the open lesson's progress.
+    fn record(&mut self) {
+        if let Some(p) = &self.player {
+            let id = p.lesson.meta.id.clone();
+            if self.progress.record(&id, p.at, p.done()) {
+                self.progress_version += 1;
+            }
+        }
+    }
+
+    /// Switches language; an open lesson follows (same place, other file).
+    pub fn set_lang(&mut self, lang: Lang, compact: bool) {
+        self.lang = lang;
+        let Some(p) = self.player.as_mut() else {
+            return;
+        };
+        let (index, at) = (p.index, p.at);
+        let kept = load(index, lang).is_ok_and(|lesson| p.relabel(lesson, lang));
+        if !kept {
+            self.apply(LessonAction::Open { index, at }, compact);
+        }
+    }
+
+    /// The picker's rows: every lesson in order, its title in `lang` and its mark.
+    pub fn rows(&self) -> Vec<PickerRow> {
+        COURSE
+            .iter()
+            .enumerate()
+            .map(|(index, file)| match load(index, self.lang) {
+                Ok(l) => PickerRow {
+                    index,
+                    order: l.meta.order,
+                    title: l.meta.title.clone(),
+                    mark: self
+                        .progress
+                        .lessons
+                        .contains_key(&l.meta.id)
+                        .then(|| self.progress.mark(&l.meta.id).done),
+                    reached: self.progress.mark(&l.meta.id).reached,
+                    error: None,
+                },
+                Err(e) => PickerRow {
+                    index,
+                    order: index as u32 + 1,
+                    title: file.dir.to_string(),
+                    mark: None,
+                    reached: 0,
+                    error: Some(e),
+                },
+            })
+            .collect()
+    }
+}
+
+/// One lesson in the picker.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PickerRow {
+    pub index: usize,
+    pub order: u32,
+    pub title: String,
+    /// `None`: not started; `Some(false)`: started; `Some(true)`: done.
+    pub mark: Option<bool>,
+    /// The furthest position reached, where "Continue" reopens it.
+    pub reached: usize,
+    pub error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests;

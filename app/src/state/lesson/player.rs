@@ -1,0 +1,467 @@
+//! One open lesson: its positions (slides and scenario steps), the [`Moment`] kept for each,
+//! Back and Forward, and what the learner does at the current moment (commands, actions, the
+//! solution). How moments fork is told in `state/lesson.rs`.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use clusterlab_core::lesson::{BlockKind, Lesson, Part, Session, Step, COURSE};
+use clusterlab_core::sim::Status;
+
+use super::rules::{console_step, refusal};
+use crate::i18n::{Lang, Msg};
+use crate::view_model::{self, Layout, Picture};
+
+/// Objectives get this much simulated time after the solution to be met (as in
+/// `core/tests/lessons.rs`): gossip and elections take seconds.
+const SOLUTION_SETTLE_MS: u64 = 60_000;
+
+/// A point of the lesson: a slide, or a scenario step on it (block index, step index).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pos {
+    pub slide: usize,
+    pub step: Option<(usize, usize)>,
+}
+
+/// One exchange shown to the learner: what ran and what came back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Said {
+    pub input: String,
+    pub output: String,
+    /// An error or a refusal.
+    pub failed: bool,
+}
+
+/// The lesson as it stands at one position.
+#[derive(Clone)]
+pub struct Moment {
+    pub session: Session,
+    /// Replies of the `redis` blocks run here, by block index.
+    pub replies: BTreeMap<usize, Vec<Said>>,
+    pub console: Vec<Said>,
+    /// What the step that led here answered (a command's reply), or why it could not run.
+    /// Its narration is read from the lesson when shown, so it follows the language.
+    pub narration: Option<Said>,
+    /// The solution's steps and their replies, once played (in the solution's order).
+    pub solution: Vec<Said>,
+    pub settled_ms: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SolutionView {
+    Hidden,
+    /// "Are you sure?" is showing.
+    Confirming,
+    /// Confirmed; the solution plays next.
+    Playing,
+    Shown,
+}
+
+/// An open lesson.
+pub struct Player {
+    /// Index in [`COURSE`].
+    pub index: usize,
+    pub lesson: Rc<Lesson>,
+    pub positions: Vec<Pos>,
+    /// The position where the learner's turn starts.
+    pub turn: usize,
+    moments: Vec<Moment>,
+    pub at: usize,
+    pub hints_shown: usize,
+    pub solution: SolutionView,
+    /// Chosen answers, by quiz block index.
+    pub quiz: BTreeMap<usize, usize>,
+    /// The console's node.
+    pub target: String,
+    pub picture: Rc<Picture>,
+    /// Simulated time runs with the page's clock (1 simulated ms per real ms).
+    pub playing: bool,
+    compact: bool,
+    /// The language `lesson` was read in (its step line numbers are that file's).
+    lang: Lang,
+}
+
+/// The positions of a lesson, in order.
+pub fn positions(lesson: &Lesson) -> Vec<Pos> {
+    let mut out = Vec::new();
+    for (s, slide) in lesson.slides.iter().enumerate() {
+        out.push(Pos {
+            slide: s,
+            step: None,
+        });
+        for part in &slide.parts {
+            if let Part::Block(b) = part {
+                if let BlockKind::Scenario(steps) = &lesson.blocks[*b].kind {
+                    out.extend((0..steps.len()).map(|i| Pos {
+                        slide: s,
+                        step: Some((*b, i)),
+                    }));
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(Pos {
+            slide: 0,
+            step: None,
+        });
+    }
+    out
+}
+
+/// An objective as the player shows it (the "why not yet" in the lesson's current language).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectiveRow {
+    pub id: String,
+    pub met: bool,
+    pub failed: bool,
+    pub why: Option<String>,
+    pub observed: String,
+}
+
+/// A button for a node action: enabled, or why not.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeAct {
+    pub verb: &'static str,
+    pub label: Msg,
+    /// The step it plays (`kill A`).
+    pub line: String,
+    pub refused: Option<String>,
+    /// It makes no sense in the node's state (killing a dead node).
+    pub moot: bool,
+}
+
+impl Player {
+    /// Opens lesson `index` (parsed as `lesson`) and walks Forward to position `at`.
+    pub fn open(
+        index: usize,
+        lesson: Lesson,
+        lang: Lang,
+        at: usize,
+        compact: bool,
+    ) -> Result<Player, String> {
+        let mut session = Session::start(&lesson).map_err(|e| e.to_string())?;
+        let positions = positions(&lesson);
+        let turn = positions
+            .iter()
+            .rposition(|p| p.step.is_some())
+            .unwrap_or(0);
+        if turn == 0 {
+            session.start_objectives();
+        }
+        let mut player = Player {
+            index,
+            lesson: Rc::new(lesson),
+            positions,
+            turn,
+            moments: vec![Moment {
+                session,
+                replies: BTreeMap::new(),
+                console: Vec::new(),
+                narration: None,
+                solution: Vec::new(),
+                settled_ms: None,
+            }],
+            at: 0,
+            hints_shown: 0,
+            solution: SolutionView::Hidden,
+            quiz: BTreeMap::new(),
+            target: "A".into(),
+            picture: Rc::new(Picture::default()),
+            playing: false,
+            compact,
+            lang,
+        };
+        for _ in 0..at {
+            if !player.forward() {
+                break;
+            }
+        }
+        player.refresh();
+        Ok(player)
+    }
+
+    pub fn moment(&self) -> &Moment {
+        &self.moments[self.at]
+    }
+
+    /// The moment kept for an earlier position (the narration of steps already played).
+    pub fn moment_at(&self, at: usize) -> Option<&Moment> {
+        (at <= self.at).then(|| &self.moments[at])
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.moments[self.at].session
+    }
+
+    pub fn pos(&self) -> Pos {
+        self.positions[self.at]
+    }
+
+    pub fn can_back(&self) -> bool {
+        self.at > 0
+    }
+
+    pub fn can_forward(&self) -> bool {
+        self.at + 1 < self.positions.len()
+    }
+
+    /// Whether the learner's turn has started.
+    pub fn turn_started(&self) -> bool {
+        self.at >= self.turn
+    }
+
+    /// A change by the learner: the moments after this one no longer follow from it.
+    fn fork(&mut self) -> &mut Moment {
+        self.moments.truncate(self.at + 1);
+        &mut self.moments[self.at]
+    }
+
+    /// Lets `ms` of simulated time pass at the current moment (the lesson's clock).
+    pub fn advance(&mut self, ms: u64) {
+        self.fork().session.advance(ms);
+    }
+
+    /// Moves to the next position; `false` at the end.
+    pub fn forward(&mut self) -> bool {
+        if !self.can_forward() {
+            return false;
+        }
+        let next = self.at + 1;
+        if next >= self.moments.len() {
+            let mut m = self.moments[self.at].clone();
+            m.narration = None;
+            if let Some((b, i)) = self.positions[next].step {
+                if let BlockKind::Scenario(steps) = &self.lesson.blocks[b].kind {
+                    let step = &steps[i];
+                    let said = match m.session.play(step) {
+                        Ok(reply) => Said {
+                            input: self.step_text(step),
+                            output: reply.unwrap_or_default(),
+                            failed: false,
+                        },
+                        Err(e) => Said {
+                            input: self.step_text(step),
+                            output: e.to_string(),
+                            failed: true,
+                        },
+                    };
+                    m.narration = Some(said);
+                }
+            }
+            if next == self.turn {
+                m.session.start_objectives();
+            }
+            self.moments.push(m);
+        }
+        self.at = next;
+        true
+    }
+
+    pub fn back(&mut self) -> bool {
+        if self.at == 0 {
+            return false;
+        }
+        self.at -= 1;
+        true
+    }
+
+    /// The step's line as the lesson file writes it, without its narration.
+    pub fn step_text(&self, step: &Step) -> String {
+        let text = COURSE[self.index].text(self.lang.code());
+        text.lines()
+            .nth(step.line.saturating_sub(1))
+            .map(|l| l.split(" -- ").next().unwrap_or(l).trim().to_string())
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| format!("{:?}", step.action))
+    }
+
+    /// Runs a `redis` block's commands (the lesson's own, so never refused).
+    pub fn run_block(&mut self, block: usize) {
+        let BlockKind::Redis(lines) = &self.lesson.blocks[block].kind else {
+            return;
+        };
+        let lines = lines.clone();
+        let m = self.fork();
+        let mut out = Vec::new();
+        for l in &lines {
+            let input = format!("{}> {}", l.node, l.args.join(" "));
+            out.push(match m.session.command(&l.node, &l.args) {
+                Ok(reply) => Said {
+                    input,
+                    output: reply,
+                    failed: false,
+                },
+                Err(e) => Said {
+                    input,
+                    output: e.to_string(),
+                    failed: true,
+                },
+            });
+        }
+        m.replies.insert(block, out);
+    }
+
+    /// A console line or an action button: parsed, checked against `allow`, played.
+    pub fn act(&mut self, line: &str, lang: Lang) {
+        let said = match console_step(line, &self.target) {
+            Err(e) => Said {
+                input: line.trim().into(),
+                output: format!("(error) {e}"),
+                failed: true,
+            },
+            Ok(step) => match refusal(&self.lesson.meta, &step, lang) {
+                Some(why) => Said {
+                    input: line.trim().into(),
+                    output: why,
+                    failed: true,
+                },
+                None => {
+                    let m = self.fork();
+                    match m.session.play(&step) {
+                        Ok(reply) => Said {
+                            input: line.trim().into(),
+                            output: reply.unwrap_or_else(|| lang.t(Msg::Done).into()),
+                            failed: false,
+                        },
+                        Err(e) => Said {
+                            input: line.trim().into(),
+                            output: e.to_string(),
+                            failed: true,
+                        },
+                    }
+                }
+            },
+        };
+        self.fork().console.push(said);
+    }
+
+    /// Plays the solution on the current moment, then lets up to a minute pass for the
+    /// objectives (elections and gossip take seconds).
+    pub fn play_solution(&mut self) {
+        let Some(steps) = self.lesson.solution().map(|s| s.to_vec()) else {
+            return;
+        };
+        let texts: Vec<String> = steps.iter().map(|s| self.step_text(s)).collect();
+        let m = self.fork();
+        let mut log = Vec::new();
+        for (step, input) in steps.iter().zip(texts) {
+            log.push(match m.session.play(step) {
+                Ok(reply) => Said {
+                    input,
+                    output: reply.unwrap_or_default(),
+                    failed: false,
+                },
+                Err(e) => Said {
+                    input,
+                    output: e.to_string(),
+                    failed: true,
+                },
+            });
+        }
+        let start = m.session.elapsed_ms();
+        while !m.session.all_met() && m.session.elapsed_ms() - start < SOLUTION_SETTLE_MS {
+            m.session.advance(100);
+        }
+        m.settled_ms = Some(m.session.elapsed_ms() - start);
+        m.solution = log;
+    }
+
+    /// The objectives now, with their "why not yet" from the lesson in its current language.
+    pub fn objectives(&self) -> Vec<ObjectiveRow> {
+        self.session()
+            .objectives()
+            .into_iter()
+            .map(|o| {
+                let why = match self.lesson.block(&o.id).map(|b| &b.kind) {
+                    Some(BlockKind::Objective(obj)) => Some(obj.why_not.clone()),
+                    _ => o.why_not.clone(),
+                };
+                ObjectiveRow {
+                    met: o.met,
+                    failed: o.failed,
+                    why: if o.met { None } else { why },
+                    observed: o.observed,
+                    id: o.id,
+                }
+            })
+            .collect()
+    }
+
+    /// Every hint rung, in order (a lesson may have several ladders).
+    pub fn hints(&self) -> Vec<String> {
+        self.lesson.hints().flatten().cloned().collect()
+    }
+
+    /// Whether the lesson is finished: every objective met in the learner's turn, or (with
+    /// none) the last position reached.
+    pub fn done(&self) -> bool {
+        if self.lesson.objectives().next().is_some() {
+            self.turn_started() && self.session().all_met()
+        } else {
+            !self.can_forward()
+        }
+    }
+
+    /// The node-action buttons for node `idx`.
+    pub fn node_acts(&self, idx: usize, lang: Lang) -> Vec<NodeAct> {
+        let sim = self.session().sim();
+        let Some(node) = sim.nodes().get(idx) else {
+            return Vec::new();
+        };
+        let status = sim.status(idx);
+        let is_replica = !sim.node(idx).is_master();
+        let acts: [(&'static str, Msg, bool); 5] = [
+            ("kill", Msg::Kill, status == Status::Crashed),
+            ("pause", Msg::PauseNode, status != Status::Up),
+            ("resume", Msg::Resume, status != Status::Paused),
+            ("restart", Msg::Restart, status != Status::Crashed),
+            (
+                "failover",
+                Msg::Failover,
+                !is_replica || status != Status::Up,
+            ),
+        ];
+        acts.into_iter()
+            .map(|(verb, label, moot)| {
+                let line = format!("{verb} {}", node.name);
+                let refused = console_step(&line, &self.target)
+                    .ok()
+                    .and_then(|s| refusal(&self.lesson.meta, &s, lang));
+                NodeAct {
+                    verb,
+                    label,
+                    line,
+                    refused,
+                    moot,
+                }
+            })
+            .collect()
+    }
+
+    /// Swaps in the same lesson in another language, keeping where the learner is when the
+    /// two files have the same positions (they carry the same blocks; headings may differ).
+    pub(super) fn relabel(&mut self, lesson: Lesson, lang: Lang) -> bool {
+        if positions(&lesson) != self.positions {
+            return false;
+        }
+        self.lesson = Rc::new(lesson);
+        self.lang = lang;
+        true
+    }
+
+    /// Redraws the cluster picture from the current moment.
+    pub fn refresh(&mut self) {
+        let t = &self.lesson.meta.topology;
+        let layout = Layout {
+            compact: self.compact,
+            ..Layout::new(t.masters, t.replicas)
+        };
+        self.picture = Rc::new(view_model::picture(self.session().sim(), layout));
+    }
+
+    pub fn set_compact(&mut self, compact: bool) {
+        self.compact = compact;
+        self.refresh();
+    }
+}

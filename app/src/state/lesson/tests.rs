@@ -1,0 +1,431 @@
+//! The lesson player driven through the reducer, natively, with the real course and simulator.
+
+use clusterlab_core::lesson::StepAction;
+use clusterlab_core::sim::Status;
+
+use super::player::*;
+use super::rules::*;
+use super::*;
+use crate::state::{Action, Model};
+
+fn index(dir: &str) -> usize {
+    index_of_dir(dir).expect("the course has this lesson")
+}
+
+fn open(dir: &str, lang: Lang) -> Model {
+    let mut m = Model::new();
+    m.apply(Action::SetLang(lang));
+    assert!(m.apply(Action::Lesson(LessonAction::Open {
+        index: index(dir),
+        at: 0,
+    })));
+    assert!(m.course.message.is_none(), "{:?}", m.course.message);
+    m
+}
+
+fn player(m: &Model) -> &Player {
+    m.course.player.as_ref().expect("a lesson is open")
+}
+
+fn lesson(m: &mut Model, a: LessonAction) -> bool {
+    m.apply(Action::Lesson(a))
+}
+
+#[test]
+fn every_lesson_opens_in_both_languages_and_walks_to_its_end_and_back() {
+    for lang in Lang::ALL {
+        for (i, file) in COURSE.iter().enumerate() {
+            let mut m = Model::new();
+            m.apply(Action::SetLang(lang));
+            lesson(&mut m, LessonAction::Open { index: i, at: 0 });
+            let p = player(&m);
+            let n = p.positions.len();
+            for _ in 1..n {
+                assert!(lesson(&mut m, LessonAction::Forward), "{}", file.dir);
+            }
+            let p = player(&m);
+            assert!(!p.can_forward());
+            for at in 0..=p.at {
+                if let Some(said) = p.moment_at(at).and_then(|m| m.narration.as_ref()) {
+                    assert!(
+                        !said.failed,
+                        "{}: a scenario step failed: {said:?}",
+                        file.dir
+                    );
+                }
+            }
+            assert!(
+                !lesson(&mut m, LessonAction::Forward),
+                "no position after the last"
+            );
+            for _ in 1..n {
+                assert!(lesson(&mut m, LessonAction::Back));
+            }
+            assert_eq!(player(&m).at, 0);
+        }
+    }
+}
+
+/// Lesson 8: the objective is open with its "why not yet" until A is killed and A1 wins the
+/// election (Redis's failover: FAIL, then votes from a majority of masters).
+#[test]
+fn failover_objective_fails_then_is_met_by_the_learners_actions() {
+    let mut m = open("08-failover", Lang::En);
+    let n = player(&m).positions.len();
+    for _ in 1..n {
+        lesson(&mut m, LessonAction::Forward);
+    }
+    let rows = player(&m).objectives();
+    let promoted = rows.iter().find(|o| o.id == "promoted").expect("objective");
+    assert!(!promoted.met);
+    assert!(promoted
+        .why
+        .as_deref()
+        .is_some_and(|w| w.starts_with("A1 is still a replica")));
+    lesson(&mut m, LessonAction::Act("kill A".into()));
+    assert_eq!(
+        player(&m).moment().console.last().map(|s| s.failed),
+        Some(false)
+    );
+    // node_timeout 3 s: FAIL then the election, well within 20 s.
+    lesson(&mut m, LessonAction::Act("run 20s".into()));
+    let rows = player(&m).objectives();
+    assert!(rows.iter().all(|o| o.met), "{rows:?}");
+    assert!(player(&m).done());
+    let id = player(&m).lesson.meta.id.clone();
+    assert!(m.course.progress.mark(&id).done);
+}
+
+#[test]
+fn back_restores_the_cluster_and_forward_after_an_action_forks() {
+    let mut m = open("07-failure-detection", Lang::En);
+    let start_time = player(&m).session().sim().now();
+    assert!(lesson(&mut m, LessonAction::Forward));
+    let p = player(&m);
+    assert_eq!(
+        p.pos().step,
+        Some((0, 0)),
+        "the first step of the split-a-b scenario"
+    );
+    let after_step = p.session().sim().now();
+    assert!(lesson(&mut m, LessonAction::Back));
+    assert_eq!(player(&m).session().sim().now(), start_time);
+    // Forward again returns to the kept moment…
+    lesson(&mut m, LessonAction::Forward);
+    assert_eq!(player(&m).session().sim().now(), after_step);
+    // …unless the learner changed something: then the next step plays afresh.
+    lesson(&mut m, LessonAction::Back);
+    lesson(&mut m, LessonAction::Act("run 1s".into()));
+    lesson(&mut m, LessonAction::Forward);
+    assert!(player(&m).session().sim().now() > after_step);
+}
+
+#[test]
+fn actions_outside_the_allow_list_are_refused_with_the_reason() {
+    // Lesson 8 allows kill, pause, resume, restart, failover, CLUSTER NODES, CLUSTER INFO.
+    let mut m = open("08-failover", Lang::En);
+    lesson(&mut m, LessonAction::Console("SET k v".into()));
+    let said = player(&m)
+        .moment()
+        .console
+        .last()
+        .cloned()
+        .expect("a reply");
+    assert!(said.failed);
+    assert!(
+        said.output
+            .starts_with("(error) `SET` is not part of this lesson. Allowed: kill, pause"),
+        "{}",
+        said.output
+    );
+    lesson(&mut m, LessonAction::Console("partition A / B".into()));
+    let said = player(&m)
+        .moment()
+        .console
+        .last()
+        .cloned()
+        .expect("a reply");
+    assert!(said.output.contains("`partition`"), "{}", said.output);
+    lesson(&mut m, LessonAction::Console("CLUSTER INFO".into()));
+    let said = player(&m)
+        .moment()
+        .console
+        .last()
+        .cloned()
+        .expect("a reply");
+    assert!(!said.failed);
+    assert!(said.output.contains("cluster_state:ok"), "{}", said.output);
+    // The buttons say so too.
+    let acts = player(&m).node_acts(0, Lang::Fr);
+    let kill = acts.iter().find(|a| a.verb == "kill").expect("kill");
+    assert_eq!(kill.refused, None);
+    // Lesson 2 allows only SET, GET and CLUSTER KEYSLOT: no node actions at all.
+    let m2 = open("02-hash-slots", Lang::Fr);
+    let acts = player(&m2).node_acts(0, Lang::Fr);
+    assert!(acts.iter().all(|a| a
+        .refused
+        .as_deref()
+        .is_some_and(|r| r.contains("ne fait pas partie"))));
+    assert!(!panels(&player(&m2).lesson.meta).actions);
+}
+
+#[test]
+fn redis_blocks_run_with_a_click_and_show_redis_replies() {
+    let mut m = open("02-hash-slots", Lang::En);
+    let block = player(&m)
+        .lesson
+        .blocks
+        .iter()
+        .position(|b| b.id == "keyslot")
+        .expect("block");
+    lesson(&mut m, LessonAction::RunBlock(block));
+    let replies = &player(&m).moment().replies[&block];
+    assert!(replies
+        .iter()
+        .any(|s| s.input.ends_with("CLUSTER KEYSLOT user:1000") && s.output == "(integer) 1649"));
+}
+
+#[test]
+fn hints_come_one_at_a_time_and_the_solution_meets_the_objectives() {
+    let mut m = open("08-failover", Lang::Fr);
+    let n = player(&m).hints().len();
+    assert!(n >= 2);
+    for shown in 1..=n + 1 {
+        lesson(&mut m, LessonAction::Hint);
+        assert_eq!(player(&m).hints_shown, shown.min(n));
+    }
+    lesson(&mut m, LessonAction::AskSolution);
+    assert_eq!(player(&m).solution, SolutionView::Confirming);
+    lesson(&mut m, LessonAction::CancelSolution);
+    assert!(!player(&m).objectives().iter().all(|o| o.met));
+    let last = player(&m).positions.len() - 1;
+    for _ in 0..last {
+        lesson(&mut m, LessonAction::Forward);
+    }
+    lesson(&mut m, LessonAction::PlaySolution);
+    let p = player(&m);
+    assert!(p.objectives().iter().all(|o| o.met), "{:?}", p.objectives());
+    assert_eq!(p.moment().solution[0].input, "kill A");
+}
+
+#[test]
+fn switching_language_keeps_the_place_and_translates_the_why() {
+    let mut m = open("08-failover", Lang::En);
+    lesson(&mut m, LessonAction::Forward);
+    lesson(&mut m, LessonAction::Act("run 1s".into()));
+    let before = player(&m).session().sim().now();
+    m.apply(Action::SetLang(Lang::Fr));
+    let p = player(&m);
+    assert_eq!(p.at, 1);
+    assert_eq!(
+        p.session().sim().now(),
+        before,
+        "the learner's cluster is kept"
+    );
+    let why = p.objectives()[0].why.clone().unwrap_or_default();
+    assert!(!why.starts_with("A1 is still"), "{why}");
+}
+
+#[test]
+fn links_name_the_lesson_and_position_and_reopen_there() {
+    assert_eq!(
+        parse_link("#lesson=08-failover&at=3"),
+        Some(("08-failover".into(), 3))
+    );
+    assert_eq!(
+        parse_link("lesson=08-failover"),
+        Some(("08-failover".into(), 0))
+    );
+    assert_eq!(parse_link("v1&p=3x1&s=1"), None, "a playground share link");
+    assert_eq!(parse_link("lesson=x&at=far"), None);
+    let mut m = open("07-failure-detection", Lang::En);
+    lesson(&mut m, LessonAction::Forward);
+    lesson(&mut m, LessonAction::Forward);
+    let fragment = m.course.fragment().expect("a lesson is open");
+    assert_eq!(fragment, "lesson=07-failure-detection&at=2");
+    let (dir, at) = parse_link(&fragment).expect("reads back");
+    let mut again = Model::new();
+    again.apply(Action::Lesson(LessonAction::Open {
+        index: index(&dir),
+        at,
+    }));
+    assert_eq!(player(&again).at, 2);
+    assert_eq!(
+        player(&again).session().sim().now(),
+        player(&m).session().sim().now(),
+        "the same seed replays the same steps"
+    );
+}
+
+#[test]
+fn a_bad_import_changes_nothing_and_says_why() {
+    let mut m = open("08-failover", Lang::En);
+    let before = m.course.progress.clone();
+    lesson(&mut m, LessonAction::Import("{\"not\": \"ours\"}".into()));
+    let (text, bad) = m.course.message.clone().expect("a message");
+    assert!(bad);
+    assert!(
+        text.starts_with("This is not a clusterlab progress export"),
+        "{text}"
+    );
+    assert_eq!(m.course.progress, before);
+    let export = before.to_json();
+    let mut fresh = Model::new();
+    lesson(&mut fresh, LessonAction::Import(export));
+    assert_eq!(fresh.course.progress, before);
+    assert_eq!(fresh.course.message.map(|(_, bad)| bad), Some(false));
+}
+
+#[test]
+fn panels_follow_the_front_matter() {
+    let p = |dir: &str| {
+        let l = load(index(dir), Lang::En).expect("parses");
+        panels(&l.meta)
+    };
+    // panels: slots, console; allow: SET, GET, CLUSTER KEYSLOT.
+    let two = p("02-hash-slots");
+    assert!(two.slots && two.console && !two.beliefs && !two.timeline && !two.actions);
+    // panels: nodes, beliefs, election, timeline; allow: kill, … CLUSTER INFO.
+    let eight = p("08-failover");
+    assert!(eight.nodes && eight.beliefs && eight.timeline && eight.actions && !eight.slots);
+    // The sandbox allows everything and lists no panels: everything shows.
+    let sandbox = p("14-sandbox");
+    assert!(sandbox.slots && sandbox.beliefs && sandbox.actions && sandbox.console);
+}
+
+#[test]
+fn console_lines_read_as_commands_or_steps() {
+    let cmd = console_step("GET k", "B").expect("a command");
+    assert_eq!(
+        cmd.action,
+        StepAction::Command {
+            node: "B".into(),
+            args: vec!["GET".into(), "k".into()]
+        }
+    );
+    let to_c = console_step("C> CLUSTER INFO", "B").expect("addressed");
+    assert!(matches!(to_c.action, StepAction::Command { ref node, .. } if node == "C"));
+    assert_eq!(
+        console_step("kill A", "B").expect("a step").action,
+        StepAction::Kill("A".into())
+    );
+    // WAIT is a Redis command when it does not read as a `wait PREDICATE` step.
+    assert!(matches!(
+        console_step("wait 1 100", "A").expect("WAIT").action,
+        StepAction::Command { .. }
+    ));
+    assert!(console_step("kill", "A").is_err());
+}
+
+#[test]
+fn a_lesson_that_cannot_open_says_why_and_keeps_its_address() {
+    let mut m = Model::new();
+    lesson(&mut m, LessonAction::Open { index: 99, at: 2 });
+    assert!(m.course.player.is_none());
+    let (text, bad) = m.course.message.clone().expect("a message");
+    assert!(bad && text.contains("no lesson 99"), "{text}");
+    // The address stays, so that the reload after the file is fixed reopens it.
+    assert_eq!(m.course.wanted, Some((99, 2)));
+    lesson(&mut m, LessonAction::Close);
+    assert_eq!(m.course.fragment(), None);
+}
+
+/// In a lesson the playground's keys drive the lesson: → and ← are Forward and Back, `x` kills
+/// the selected node of the lesson's cluster (within the allow list), and the playground's
+/// clock stays paused.
+#[test]
+fn shortcuts_drive_the_lesson_while_it_is_open() {
+    use crate::state::NodeFault;
+    let mut m = open("08-failover", Lang::En);
+    let playground_time = m.run.sim().now();
+    assert!(m.apply(Action::Step));
+    assert_eq!(player(&m).at, 1);
+    assert!(m.apply(Action::StepBack));
+    assert_eq!(player(&m).at, 0);
+    assert!(
+        !m.apply(Action::Play),
+        "the playground clock is not started"
+    );
+    assert!(!m.apply(Action::Tick { real_ms: 50.0 }));
+    assert_eq!(m.run.sim().now(), playground_time);
+    m.apply(Action::Select(Some(0)));
+    m.apply(Action::OnSelected(NodeFault::Crash));
+    assert_eq!(player(&m).session().sim().status(0), Status::Crashed);
+    // Lesson 8 does not allow partitions: `i` is refused, with the reason in the console.
+    m.apply(Action::OnSelected(NodeFault::Isolate));
+    let said = player(&m)
+        .moment()
+        .console
+        .last()
+        .cloned()
+        .expect("a reply");
+    assert!(
+        said.failed && said.output.contains("`partition`"),
+        "{said:?}"
+    );
+}
+
+/// The course menu opens and closes over the playground without stopping it; opening a lesson
+/// pauses it (the lesson has its own simulator).
+#[test]
+fn the_menu_leaves_the_playground_running_and_a_lesson_pauses_it() {
+    let mut m = Model::new();
+    assert!(m.playing);
+    assert!(lesson(&mut m, LessonAction::TogglePicker));
+    assert!(m.course.picker_open && m.playing);
+    assert!(lesson(&mut m, LessonAction::ClosePicker));
+    assert!(
+        !lesson(&mut m, LessonAction::ClosePicker),
+        "already closed: nothing changes"
+    );
+    assert!(m.playing);
+    lesson(&mut m, LessonAction::Open { index: 0, at: 0 });
+    assert!(!m.playing);
+    let rows = m.course.rows();
+    assert_eq!(rows.len(), COURSE.len());
+    assert!(rows.iter().all(|r| r.error.is_none()));
+    assert_eq!(rows[0].mark, Some(false), "opened: started");
+    assert_eq!(rows[1].mark, None);
+    // The furthest position is kept for "Continue", even after going back.
+    lesson(&mut m, LessonAction::Forward);
+    lesson(&mut m, LessonAction::Back);
+    assert_eq!(m.course.rows()[0].reached, 1);
+}
+
+/// Space runs the lesson's clock: frames advance its simulator by the real time that passed
+/// (capped per frame), and Forward stops it.
+#[test]
+fn a_running_lesson_advances_with_the_frames() {
+    let mut m = open("06-gossip-convergence", Lang::En);
+    let t0 = player(&m).session().elapsed_ms();
+    assert!(
+        !m.apply(Action::Tick { real_ms: 16.0 }),
+        "stopped: frames do nothing"
+    );
+    assert!(m.apply(Action::TogglePlay));
+    assert!(player(&m).playing);
+    m.apply(Action::Tick { real_ms: 16.0 });
+    m.apply(Action::Tick { real_ms: 5000.0 });
+    assert_eq!(player(&m).session().elapsed_ms(), t0 + 16 + 100);
+    m.apply(Action::Step);
+    assert!(!player(&m).playing);
+}
+
+/// The caption's sentences follow the language: A1's promotion, in French.
+#[test]
+fn cluster_events_are_narrated_in_the_chosen_language() {
+    let mut m = open("08-failover", Lang::Fr);
+    lesson(&mut m, LessonAction::Act("kill A".into()));
+    lesson(&mut m, LessonAction::Act("run 20s".into()));
+    let sim = player(&m).session().sim();
+    let said: Vec<String> = sim
+        .trace()
+        .iter()
+        .filter_map(|e| crate::view_model::narrate(e, sim, Lang::Fr))
+        .collect();
+    assert!(
+        said.iter().any(|s| s
+            .ends_with("A1 gagne l'élection et devient maître à la place de A (configEpoch 7).")),
+        "{said:#?}"
+    );
+}
