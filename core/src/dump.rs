@@ -2,25 +2,16 @@
 //! payload`: RDB type byte, RDB-encoded value, 2-byte RDB version (LE),
 //! CRC64 (Jones, LE) of everything before it (`createDumpPayload`).
 //!
-//! Values are written in the plain RDB encodings (string, list, set, hash,
-//! zset with binary scores: types 0, 1, 2, 4, 5). Redis 7.0 itself writes
-//! compact encodings (listpack, quicklist, intset) but still loads the plain
-//! ones, so a real node accepts what we send (checked against redis-server
-//! 7.0.15). Reading accepts the plain encodings and integer-encoded strings;
-//! the compact encodings and LZF strings are refused as `Bad data format`
-//! until a real node needs to migrate keys to us.
+//! The value itself is [`crate::rdb`]'s: we write the plain encodings, which
+//! a real 7.0 node's RESTORE loads (checked against redis-server 7.0.15),
+//! and read both those and the compact ones 7.0 writes (listpack,
+//! quicklist, intset, LZF), so keys migrate both ways.
 
 use crate::keyspace::Data;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::rdb::{self, Reader};
 
 /// `RDB_VERSION` of Redis 7.0: payloads from newer versions are refused.
 pub const RDB_VERSION: u16 = 10;
-
-const TYPE_STRING: u8 = 0;
-const TYPE_LIST: u8 = 1;
-const TYPE_SET: u8 = 2;
-const TYPE_HASH: u8 = 4;
-const TYPE_ZSET_2: u8 = 5;
 
 /// Why `RESTORE` refuses a payload, with Redis's error texts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,38 +34,7 @@ impl DumpError {
 /// `createDumpPayload`.
 pub fn encode(data: &Data) -> Vec<u8> {
     let mut out = Vec::new();
-    match data {
-        Data::Str(s) => {
-            out.push(TYPE_STRING);
-            put_string(&mut out, s);
-        }
-        Data::List(items) => {
-            out.push(TYPE_LIST);
-            put_len(&mut out, items.len() as u64);
-            items.iter().for_each(|i| put_string(&mut out, i));
-        }
-        Data::Set(members) => {
-            out.push(TYPE_SET);
-            put_len(&mut out, members.len() as u64);
-            members.iter().for_each(|m| put_string(&mut out, m));
-        }
-        Data::Hash(fields) => {
-            out.push(TYPE_HASH);
-            put_len(&mut out, fields.len() as u64);
-            for (f, v) in fields {
-                put_string(&mut out, f);
-                put_string(&mut out, v);
-            }
-        }
-        Data::ZSet(members) => {
-            out.push(TYPE_ZSET_2);
-            put_len(&mut out, members.len() as u64);
-            for (m, score) in members {
-                put_string(&mut out, m);
-                out.extend_from_slice(&score.to_le_bytes());
-            }
-        }
-    }
+    rdb::write_object(&mut out, data);
     out.extend_from_slice(&RDB_VERSION.to_le_bytes());
     let crc = crc64(&out);
     out.extend_from_slice(&crc.to_le_bytes());
@@ -93,155 +53,14 @@ pub fn decode(payload: &[u8]) -> Result<Data, DumpError> {
         return Err(DumpError::VersionOrChecksum);
     }
     let mut r = Reader(&payload[..body_len]);
-    let data = match r.byte()? {
-        TYPE_STRING => Data::Str(r.string()?),
-        TYPE_LIST => {
-            let n = r.aggregate_len()?;
-            Data::List(
-                (0..n)
-                    .map(|_| r.string())
-                    .collect::<Result<VecDeque<_>, _>>()?,
-            )
-        }
-        TYPE_SET => {
-            let n = r.aggregate_len()?;
-            let mut set = BTreeSet::new();
-            for _ in 0..n {
-                // "Duplicate set members detected"
-                if !set.insert(r.string()?) {
-                    return Err(DumpError::BadFormat);
-                }
-            }
-            Data::Set(set)
-        }
-        TYPE_HASH => {
-            // Redis 7.0 loads a repeated field into a small hash's listpack
-            // as is (a corrupt hash); here the last value wins.
-            let n = r.aggregate_len()?;
-            let mut h = BTreeMap::new();
-            for _ in 0..n {
-                let f = r.string()?;
-                h.insert(f, r.string()?);
-            }
-            Data::Hash(h)
-        }
-        TYPE_ZSET_2 => {
-            let n = r.aggregate_len()?;
-            let mut z = BTreeMap::new();
-            for _ in 0..n {
-                let m = r.string()?;
-                let bytes: [u8; 8] = r.take(8)?.try_into().map_err(|_| DumpError::BadFormat)?;
-                let score = f64::from_le_bytes(bytes);
-                // "Zset with NAN score detected", "Duplicate zset fields detected"
-                if score.is_nan() || z.insert(m, score).is_some() {
-                    return Err(DumpError::BadFormat);
-                }
-            }
-            Data::ZSet(z)
-        }
-        _ => return Err(DumpError::BadFormat),
-    };
-    if !r.0.is_empty() {
+    let kind = r.byte().map_err(|_| DumpError::BadFormat)?;
+    let data = rdb::read_object(kind, &mut r).map_err(|_| DumpError::BadFormat)?;
+    // `rdbLoadObject`'s `emptykey`: no key holds an empty collection, and
+    // RESTORE refuses one (an RDB file's loader skips it instead).
+    if !r.0.is_empty() || data.is_empty_collection() {
         return Err(DumpError::BadFormat);
     }
     Ok(data)
-}
-
-/// `rdbSaveLen`: 6-bit, 14-bit, 32-bit or 64-bit big-endian lengths.
-fn put_len(out: &mut Vec<u8>, n: u64) {
-    if n < 1 << 6 {
-        out.push(n as u8);
-    } else if n < 1 << 14 {
-        out.extend_from_slice(&[0x40 | (n >> 8) as u8, n as u8]);
-    } else if n <= u32::MAX as u64 {
-        out.push(0x80);
-        out.extend_from_slice(&(n as u32).to_be_bytes());
-    } else {
-        out.push(0x81);
-        out.extend_from_slice(&n.to_be_bytes());
-    }
-}
-
-/// `rdbSaveRawString` without compression.
-fn put_string(out: &mut Vec<u8>, s: &[u8]) {
-    put_len(out, s.len() as u64);
-    out.extend_from_slice(s);
-}
-
-struct Reader<'a>(&'a [u8]);
-
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Result<&[u8], DumpError> {
-        if self.0.len() < n {
-            return Err(DumpError::BadFormat);
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Ok(head)
-    }
-
-    fn byte(&mut self) -> Result<u8, DumpError> {
-        Ok(self.take(1)?[0])
-    }
-
-    /// A length, or `Err(encoding)` for the special string encodings (0xC0…).
-    fn len_or_encoding(&mut self) -> Result<Result<u64, u8>, DumpError> {
-        let first = self.byte()?;
-        Ok(match first >> 6 {
-            0 => Ok((first & 0x3f) as u64),
-            1 => Ok((((first & 0x3f) as u64) << 8) | self.byte()? as u64),
-            2 if first == 0x80 => {
-                let b: [u8; 4] = self.take(4)?.try_into().expect("4 bytes");
-                Ok(u32::from_be_bytes(b) as u64)
-            }
-            2 if first == 0x81 => {
-                let b: [u8; 8] = self.take(8)?.try_into().expect("8 bytes");
-                Ok(u64::from_be_bytes(b))
-            }
-            2 => return Err(DumpError::BadFormat),
-            _ => Err(first & 0x3f),
-        })
-    }
-
-    fn len(&mut self) -> Result<u64, DumpError> {
-        let n = self.len_or_encoding()?.map_err(|_| DumpError::BadFormat)?;
-        // Every element takes at least one byte: refuse absurd counts early.
-        if n > self.0.len() as u64 {
-            return Err(DumpError::BadFormat);
-        }
-        Ok(n)
-    }
-
-    /// The element count of a list, set, hash or zset: Redis refuses an
-    /// empty one (`rdbLoadObject`'s `emptykey`), since no key holds an
-    /// empty collection.
-    fn aggregate_len(&mut self) -> Result<u64, DumpError> {
-        match self.len()? {
-            0 => Err(DumpError::BadFormat),
-            n => Ok(n),
-        }
-    }
-
-    /// `rdbGenericLoadStringObject`: raw, or an integer written in 1, 2 or 4
-    /// little-endian bytes (how Redis stores strings like "12345").
-    fn string(&mut self) -> Result<Vec<u8>, DumpError> {
-        match self.len_or_encoding()? {
-            Ok(n) => {
-                let n = usize::try_from(n).map_err(|_| DumpError::BadFormat)?;
-                Ok(self.take(n)?.to_vec())
-            }
-            Err(enc @ 0..=2) => {
-                let bytes = self.take(1 << enc)?;
-                let v = match bytes.len() {
-                    1 => bytes[0] as i8 as i64,
-                    2 => i16::from_le_bytes([bytes[0], bytes[1]]) as i64,
-                    _ => i32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as i64,
-                };
-                Ok(v.to_string().into_bytes())
-            }
-            Err(_) => Err(DumpError::BadFormat),
-        }
-    }
 }
 
 /// CRC-64/Jones as Redis computes it (`crc64.c`: reflected polynomial
@@ -265,6 +84,7 @@ pub fn crc64(data: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rdb::{TYPE_HASH, TYPE_LIST, TYPE_SET, TYPE_ZSET_2};
 
     /// crc64.c's own test vector.
     #[test]
@@ -285,6 +105,53 @@ mod tests {
     fn integer_encoded_string_from_redis() {
         let redis = b"\x00\xc1\x39\x30\x0a\x00\x9d\x94\xea\x27\x93\xfc\x08\xb9";
         assert_eq!(decode(redis), Ok(Data::Str(b"12345".to_vec())));
+    }
+
+    /// "12345" is written integer-encoded, as `rdbSaveRawString` does.
+    #[test]
+    fn integer_string_payload_matches_redis() {
+        let redis = b"\x00\xc1\x39\x30\x0a\x00\x9d\x94\xea\x27\x93\xfc\x08\xb9";
+        assert_eq!(encode(&Data::Str(b"12345".to_vec())), redis.to_vec());
+    }
+
+    /// `DUMP` payloads redis-server 7.0.15 produced, in the compact
+    /// encodings it writes for small values and long compressible strings.
+    #[test]
+    fn compact_payloads_from_redis_load() {
+        fn bytes<'a>(items: &'a [&'a str]) -> impl Iterator<Item = Vec<u8>> + 'a {
+            items.iter().map(|s| s.as_bytes().to_vec())
+        }
+        // RPUSH l a bb 12 -5000: quicklist 2 with one listpack node.
+        let list = b"\x12\x01\x02\x14\x14\x00\x00\x00\x04\x00\x81\x61\x02\x82\x62\x62\x03\x0c\x01\xf1\x78\xec\x03\xff\x0a\x00\x87\x1b\x3f\x57\x63\x1c\x01\x45";
+        assert_eq!(
+            decode(list),
+            Ok(Data::List(bytes(&["a", "bb", "12", "-5000"]).collect()))
+        );
+        // HSET h f v n 12: listpack.
+        let hash = b"\x10\x12\x12\x00\x00\x00\x04\x00\x81\x66\x02\x81\x76\x02\x81\x6e\x02\x0c\x01\xff\x0a\x00\x01\x36\x94\x81\xd3\x5b\x89\x74";
+        let h = [
+            (b"f".to_vec(), b"v".to_vec()),
+            (b"n".to_vec(), b"12".to_vec()),
+        ];
+        assert_eq!(decode(hash), Ok(Data::Hash(h.into_iter().collect())));
+        // ZADD z 1.5 m 2 n: listpack, scores as text or integers.
+        let zset = b"\x11\x14\x14\x00\x00\x00\x04\x00\x81\x6d\x02\x83\x31\x2e\x35\x04\x81\x6e\x02\x02\x01\xff\x0a\x00\xf1\xb0\x3a\x6d\x58\x5f\x69\x38";
+        let z = [(b"m".to_vec(), 1.5), (b"n".to_vec(), 2.0)];
+        assert_eq!(decode(zset), Ok(Data::ZSet(z.into_iter().collect())));
+        // SADD si 1 -3 70000: a 4-byte intset.
+        let intset = b"\x0b\x14\x04\x00\x00\x00\x03\x00\x00\x00\xfd\xff\xff\xff\x01\x00\x00\x00\x70\x11\x01\x00\x0a\x00\x7b\x8d\x4d\xdd\xaf\x22\x86\xd7";
+        assert_eq!(
+            decode(intset),
+            Ok(Data::Set(bytes(&["-3", "1", "70000"]).collect()))
+        );
+        // SADD ss a b: a plain set, byte for byte what we write.
+        let set = b"\x02\x02\x01\x61\x01\x62\x0a\x00\xfe\x64\x21\x25\xeb\x03\x3d\x0d";
+        let s = Data::Set(bytes(&["a", "b"]).collect());
+        assert_eq!(encode(&s), set.to_vec());
+        assert_eq!(decode(set), Ok(s));
+        // SET long <40 × a>: LZF-compressed.
+        let long = b"\x00\xc3\x09\x28\x01\x61\x61\xe0\x1b\x00\x01\x61\x61\x0a\x00\xcf\x09\x2f\xaa\xae\x25\x83\x1d";
+        assert_eq!(decode(long), Ok(Data::Str(vec![b'a'; 40])));
     }
 
     #[test]
@@ -350,7 +217,7 @@ mod tests {
         let mut p = encode(&Data::Str(b"v".to_vec()));
         p[2] ^= 1;
         assert_eq!(decode(&p), Err(DumpError::VersionOrChecksum));
-        let mut newer = vec![TYPE_STRING, 1, b'v'];
+        let mut newer = vec![rdb::TYPE_STRING, 1, b'v'];
         newer.extend_from_slice(&11u16.to_le_bytes());
         let crc = crc64(&newer);
         newer.extend_from_slice(&crc.to_le_bytes());

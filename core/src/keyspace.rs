@@ -30,6 +30,17 @@ impl Data {
             Data::ZSet(_) => "zset",
         }
     }
+
+    /// A list, set, hash or zset with no element: no key ever holds one.
+    pub fn is_empty_collection(&self) -> bool {
+        match self {
+            Data::Str(_) => false,
+            Data::List(l) => l.is_empty(),
+            Data::Set(s) => s.is_empty(),
+            Data::Hash(h) => h.is_empty(),
+            Data::ZSet(z) => z.is_empty(),
+        }
+    }
 }
 
 /// Keys as stored: the key's hash slot (2 bytes, big-endian) then the key,

@@ -17,6 +17,8 @@ pub mod keyspace;
 pub mod lesson;
 pub mod msg;
 pub mod node;
+pub mod rdb;
+pub mod repl_wire;
 pub mod resp;
 pub mod sim;
 pub mod slot;

@@ -162,6 +162,29 @@ fn timeout_is_an_ioerr() {
     assert_eq!(text(&cmd(&mut sim, "A", "GET user:1000")), "x");
 }
 
+/// A port nobody listens on refuses the connect; Redis 7.0's blocking
+/// connect only waits for writability, so the refusal shows on the first
+/// write (as redis-server 7.0.15 answers, see `native_mixed.rs`). A host
+/// that is not an address fails in the connect itself. The key stays.
+#[test]
+fn a_refused_connect_is_a_write_ioerr() {
+    let mut sim = cluster();
+    cmd(&mut sim, "A", "SET user:1000 x");
+    assert_eq!(
+        text(&cmd(&mut sim, "A", "MIGRATE 127.0.0.1 1 user:1000 0 1000")),
+        "IOERR error or timeout writing to target instance"
+    );
+    assert_eq!(
+        text(&cmd(
+            &mut sim,
+            "A",
+            "MIGRATE nosuch.invalid 1 user:1000 0 1000"
+        )),
+        "IOERR error or timeout connecting to the client"
+    );
+    assert_eq!(text(&cmd(&mut sim, "A", "GET user:1000")), "x");
+}
+
 /// Redis serves nobody while MIGRATE waits: another client's write waits
 /// and runs after the keys left (here it gets ASK, as it would in Redis).
 #[test]

@@ -46,7 +46,8 @@ fn add_node_rebalance_reshard_and_del_node_move_keys_and_slots() {
         "--cluster-yes",
     ]);
     assert!(out.contains("[OK] All 16384 slots covered."), "{out}");
-    wait_state_ok(seed);
+    // `-c` follows MOVED to every master: each must be ok, not only the seed.
+    nodes[..3].iter().for_each(wait_state_ok);
     for i in 0..100 {
         let (k, v) = (format!("key:{i}"), format!("value:{i}"));
         assert_eq!(seed.cli(&["-c", "set", &k, &v]).trim(), "OK");

@@ -105,6 +105,15 @@ pub fn run(
             Value::Integer(added as i64)
         }
         "spop" => spop(ks, now, args),
+        "srem" => {
+            let removed = match ks.get_mut(now, key) {
+                None => 0,
+                Some(Data::Set(set)) => args[2..].iter().filter(|m| set.remove(*m)).count(),
+                Some(_) => return Some(wrong_type()),
+            };
+            ks.remove_if_empty(key);
+            Value::Integer(removed as i64)
+        }
         "hset" => {
             if !args.len().is_multiple_of(2) {
                 return Some(super::arity_error("hset"));

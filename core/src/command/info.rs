@@ -29,7 +29,7 @@ pub fn info(node: &mut Node, now: Time, args: &[Vec<u8>]) -> String {
         ));
     }
     if want("replication") {
-        sections.push(replication(node));
+        sections.push(replication(node, now));
     }
     if want("cluster") {
         sections.push("# Cluster\r\ncluster_enabled:1\r\n".into());
@@ -58,18 +58,24 @@ fn server(node: &Node, now: Time) -> String {
     )
 }
 
-fn replication(node: &Node) -> String {
+fn replication(node: &Node, now: Time) -> String {
     let v = node.view();
     let mut s = String::from("# Replication\r\n");
     if node.is_master() {
+        // Replicas that attached and acknowledged are online; the others
+        // are still waiting for their full resync.
         let replicas: Vec<_> = v.nodes.iter().filter(|p| p.master == Some(v.id)).collect();
         let _ = write!(s, "role:master\r\nconnected_slaves:{}\r\n", replicas.len());
         for (i, r) in replicas.iter().enumerate() {
             let ip = r.ip.map(|i| i.to_string()).unwrap_or_default();
+            let (state, offset, lag) = match node.replica_ack(now, r.id) {
+                Some((offset, lag)) => ("online", offset, lag),
+                None => ("wait_bgsave", 0, 0),
+            };
             let _ = write!(
                 s,
-                "slave{i}:ip={ip},port={},state=online,offset={},lag=0\r\n",
-                r.port, r.repl_offset
+                "slave{i}:ip={ip},port={},state={state},offset={offset},lag={lag}\r\n",
+                r.port
             );
         }
         let _ = write!(s, "master_repl_offset:{}\r\n", v.repl_offset);
@@ -78,7 +84,7 @@ fn replication(node: &Node) -> String {
         let (host, port) = master.map_or((String::new(), 0), |m| {
             (m.ip.map(|i| i.to_string()).unwrap_or_default(), m.port)
         });
-        let up = master.is_some_and(|m| !m.flags.is_failing());
+        let up = node.master_link_up() && master.is_some_and(|m| !m.flags.is_failing());
         let _ = write!(
             s,
             "role:slave\r\nmaster_host:{host}\r\nmaster_port:{port}\r\nmaster_link_status:{}\r\nslave_repl_offset:{}\r\nslave_read_only:1\r\nconnected_slaves:0\r\nmaster_repl_offset:{}\r\n",

@@ -1,5 +1,5 @@
 //! Keyspace commands (db.c, expire.c): DEL, EXISTS, TYPE, EXPIRE, PEXPIRE,
-//! TTL, PTTL, PERSIST, KEYS, SCAN, DBSIZE, FLUSHALL.
+//! EXPIREAT, PEXPIREAT, TTL, PTTL, PERSIST, KEYS, SCAN, DBSIZE, FLUSHALL.
 
 use super::{int_arg, syntax_error};
 use crate::node::Node;
@@ -25,8 +25,10 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
                 .map_or("none", |d| d.type_name())
                 .into(),
         ),
-        "expire" => expire(node, now, args, 1000),
-        "pexpire" => expire(node, now, args, 1),
+        "expire" => expire(node, now, args, name, 1000),
+        "pexpire" => expire(node, now, args, name, 1),
+        "expireat" => expire(node, now, args, name, 1000),
+        "pexpireat" => expire(node, now, args, name, 1),
         "ttl" | "pttl" => match ks.expire_at(now, &args[1]) {
             None => Value::Integer(-2),
             Some(None) => Value::Integer(-1),
@@ -70,8 +72,11 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
     })
 }
 
-/// `EXPIRE key seconds [NX|XX|GT|LT]` (unit 1000) and PEXPIRE (unit 1).
-fn expire(node: &mut Node, now: Time, args: &[Vec<u8>], unit: i64) -> Value {
+/// `EXPIRE key seconds [NX|XX|GT|LT]` (unit 1000) and PEXPIRE (unit 1),
+/// relative to now; EXPIREAT and PEXPIREAT take a Unix time (how a 7.0
+/// master propagates every expire).
+fn expire(node: &mut Node, now: Time, args: &[Vec<u8>], name: &str, unit: i64) -> Value {
+    let absolute = name.ends_with("at");
     let n = match int_arg(&args[2]) {
         Ok(n) => n,
         Err(e) => return e,
@@ -99,21 +104,18 @@ fn expire(node: &mut Node, now: Time, args: &[Vec<u8>], unit: i64) -> Value {
     }
     // `expireGenericCommand`: overflow in the unit conversion or when
     // adding the base time is an error (negative times just delete).
-    let base = i64::try_from(now.ms()).unwrap_or(i64::MAX);
-    let Some(ms) = n
-        .checked_mul(unit)
-        .filter(|ms| ms.checked_add(base).is_some())
-    else {
-        return Value::err(format!(
-            "ERR invalid expire time in '{}' command",
-            if unit == 1 { "pexpire" } else { "expire" }
-        ));
+    let now_ms = i64::try_from(now.ms()).unwrap_or(i64::MAX);
+    let base = if absolute { 0 } else { now_ms };
+    let Some(when) = n.checked_mul(unit).and_then(|ms| ms.checked_add(base)) else {
+        return Value::err(format!("ERR invalid expire time in '{name}' command"));
     };
+    // A time not after now means already expired (`checkAlreadyExpired`).
+    let expired = when <= now_ms;
     let ks = node.keyspace_mut();
     let Some(current) = ks.expire_at(now, &args[1]) else {
         return Value::Integer(0);
     };
-    let new_at = if ms <= 0 { now } else { now + ms as u64 };
+    let new_at = if expired { now } else { Time(when as u64) };
     // A missing TTL counts as infinite for GT/LT.
     let skip = (nx && current.is_some())
         || (xx && current.is_none())
@@ -122,7 +124,7 @@ fn expire(node: &mut Node, now: Time, args: &[Vec<u8>], unit: i64) -> Value {
     if skip {
         return Value::Integer(0);
     }
-    if ms <= 0 {
+    if expired {
         ks.remove(now, &args[1]);
     } else {
         ks.set_expire(now, &args[1], Some(new_at));

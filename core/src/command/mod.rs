@@ -12,6 +12,8 @@ mod multi;
 mod pubsub;
 mod routing;
 mod server;
+
+pub use server::REDIS_VERSION;
 mod strings;
 mod subcommands;
 pub mod table;
@@ -176,10 +178,43 @@ fn run(
             },
         },
     };
-    if spec.has(table::flags::WRITE) && !reply.is_error() {
+    if spec.name == "spop" {
+        propagate_spop(node, now, args, &reply);
+    } else if spec.has(table::flags::WRITE) && !reply.is_error() {
         node.propagate(args);
     }
     Outcome::Reply(reply)
+}
+
+/// SPOP picks members, so replicas get what it removed (`spopCommand`'s
+/// rewrite): `SREM key member…`, or `DEL key` when a count took the whole
+/// set; nothing when nothing was popped.
+fn propagate_spop(node: &mut Node, now: Time, args: &[Vec<u8>], reply: &Value) {
+    let popped: Vec<Vec<u8>> = match reply {
+        Value::Bulk(m) => vec![m.clone()],
+        Value::Set(members) => members
+            .iter()
+            .filter_map(|m| match m {
+                Value::Bulk(b) => Some(b.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    if popped.is_empty() {
+        return;
+    }
+    let key = args[1].clone();
+    let whole = args.len() == 3 && !node.keyspace_mut().exists(now, &key);
+    let mut rewritten = if whole {
+        vec![b"DEL".to_vec(), key]
+    } else {
+        vec![b"SREM".to_vec(), key]
+    };
+    if !whole {
+        rewritten.extend(popped);
+    }
+    node.propagate(&rewritten);
 }
 
 /// `c->cmd->fullname`: `cluster|info` for a container command's subcommand.

@@ -63,6 +63,7 @@ pub fn run(
         "command" => command(args),
         "config" => config(node, args),
         "info" => Value::Verbatim(super::info::info(node, now, args)),
+        "role" => node.role(now),
         _ => return None,
     })
 }

@@ -243,6 +243,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@keyspace", "@write", "@fast"]
     ),
     cmd!(
+        "expireat",
+        -3,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@keyspace", "@write", "@fast"]
+    ),
+    cmd!(
         "flushall",
         -1,
         WRITE,
@@ -397,6 +406,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@keyspace", "@write", "@fast"]
     ),
     cmd!(
+        "pexpireat",
+        -3,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@keyspace", "@write", "@fast"]
+    ),
+    cmd!(
         "ping",
         -1,
         FAST | SUBSCRIBE_OK,
@@ -479,6 +497,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@keyspace", "@write", "@slow", "@dangerous"]
     ),
     cmd!(
+        "role",
+        1,
+        NOSCRIPT | LOADING | STALE | FAST,
+        0,
+        0,
+        0,
+        ["@admin", "@fast", "@dangerous"]
+    ),
+    cmd!(
         "rpop",
         -2,
         WRITE | FAST,
@@ -549,6 +576,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         1,
         1,
         ["@pubsub", "@fast"]
+    ),
+    cmd!(
+        "srem",
+        -3,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@set", "@fast"]
     ),
     cmd!(
         "ssubscribe",

@@ -55,6 +55,12 @@ pub enum Input {
     /// A reply read on a connection this node opened to another node's
     /// client port (see [`Output::Request`]).
     Response { conn: ConnId, value: Value },
+    /// Connection `conn` (see [`Output::Request`]) could not be opened
+    /// (`connected: false`), or closed after it was.
+    ConnClosed { conn: ConnId, connected: bool },
+    /// The replication link to the master `from` broke (the master died or
+    /// refused the handshake): the replica resyncs (`repl_state = CONNECT`).
+    ReplLinkClosed { from: NodeId },
 }
 
 /// A client connection this node opened itself, as a client of another
@@ -121,8 +127,9 @@ pub enum ReplFrame {
     Command { offset: u64, args: Vec<Vec<u8>> },
     /// Master → replica: the PING written every `repl-ping-replica-period`.
     Ping { offset: u64 },
-    /// Master → replica: `REPLCONF GETACK *` (sent for WAIT).
-    GetAck,
+    /// Master → replica: `REPLCONF GETACK *` (sent for WAIT); the stream
+    /// is at `offset` after it.
+    GetAck { offset: u64 },
     /// Replica → master: `REPLCONF ACK <offset>`.
     Ack { offset: u64 },
 }

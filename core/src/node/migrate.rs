@@ -154,6 +154,41 @@ impl Node {
         self.finish_migrate_if_done(now);
     }
 
+    /// A connection to a target failed to open or closed. A MIGRATE
+    /// waiting on it fails at once, and the cached socket is forgotten so
+    /// the next MIGRATE connects again. Redis 7.0's blocking connect counts
+    /// a refused or timed-out connect as connected (`connSocketBlockingConnect`
+    /// only waits for writability), so the failure shows on the first write:
+    /// `IOERR error or timeout writing to target instance` (checked against
+    /// redis-server 7.0.15). A link lost after connecting fails the read.
+    pub(super) fn migrate_conn_closed(&mut self, now: Time, conn: ConnId, connected: bool) {
+        let Some(addr) = self
+            .migrations
+            .sockets
+            .iter()
+            .find(|(_, s)| s.conn == conn)
+            .map(|(a, _)| *a)
+        else {
+            return;
+        };
+        self.migrations.sockets.remove(&addr);
+        let waiting = self
+            .migrations
+            .pending
+            .as_ref()
+            .is_some_and(|p| p.conn == conn);
+        if !waiting {
+            return;
+        }
+        if connected {
+            self.finish_migrate(now, true);
+        } else if let Some(p) = self.migrations.pending.take() {
+            let error = Value::err("IOERR error or timeout writing to target instance");
+            self.finish_blocked(now, p.client, error);
+            self.run_postponed(now);
+        }
+    }
+
     /// Timeouts: a MIGRATE whose read timed out, and idle cached sockets
     /// (`migrateCloseTimedoutSockets`).
     pub(super) fn migrate_timeouts(&mut self, now: Time) {

@@ -270,6 +270,8 @@ impl Node {
             }
             Input::LinkUp { addr } => self.link_up(now, addr),
             Input::Response { conn, value } => self.migrate_response(now, conn, value),
+            Input::ConnClosed { conn, connected } => self.migrate_conn_closed(now, conn, connected),
+            Input::ReplLinkClosed { from } => self.repl_link_closed(now, from),
         }
         self.before_sleep(now);
     }

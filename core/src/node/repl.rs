@@ -1,7 +1,9 @@
 //! Replication (Redis's PSYNC stream), modelled as frames: a replica attaches
 //! and gets a snapshot (full resync), then every write command; offsets rank
 //! replicas in elections, the age of the last frame decides whether a replica
-//! may fail over, and ACKs answer WAIT.
+//! may fail over, and ACKs answer WAIT. Offsets count the stream's bytes as
+//! Redis does, so the native node can carry these frames in Redis's own
+//! protocol ([`crate::repl_wire`]) to and from real redis-server nodes.
 
 use super::{ClientId, Node, Output, ReplFrame};
 use crate::id::NodeId;
@@ -12,6 +14,8 @@ use std::collections::BTreeMap;
 /// Size of the `PING` a master writes into the stream every
 /// `repl-ping-replica-period` (`*1\r\n$4\r\nPING\r\n`): it advances offsets.
 const REPL_PING_BYTES: u64 = 14;
+/// Size of `REPLCONF GETACK *` in the stream (`*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n`).
+const REPL_GETACK_BYTES: u64 = 37;
 /// Replicas retry attaching, and send `REPLCONF ACK`, once a second.
 const REPL_CRON_MS: u64 = 1000;
 
@@ -38,8 +42,11 @@ pub(super) struct Replication {
     synced: bool,
     /// Replica: next `Sync` / `Ack`.
     next_replica_cron: Time,
-    /// Master: last acknowledged offset of each replica.
-    acks: BTreeMap<NodeId, u64>,
+    /// Master: last acknowledged offset of each replica, and when it came.
+    acks: BTreeMap<NodeId, (u64, Time)>,
+    /// Master: a full resync happened since the last write, so the next
+    /// write is preceded by `SELECT 0` in the stream (`server.slaveseldb = -1`).
+    select_pending: bool,
     waiters: Vec<Waiter>,
 }
 
@@ -52,6 +59,7 @@ impl Replication {
             synced: false,
             next_replica_cron: now,
             acks: BTreeMap::new(),
+            select_pending: false,
             waiters: Vec::new(),
         }
     }
@@ -126,6 +134,15 @@ impl Node {
         if !self.is_master() {
             return;
         }
+        if std::mem::take(&mut self.repl.select_pending) {
+            let select = vec![b"SELECT".to_vec(), b"0".to_vec()];
+            self.repl.offset += stream_len(&select);
+            let frame = ReplFrame::Command {
+                offset: self.repl.offset,
+                args: select,
+            };
+            self.stream_to_replicas(frame);
+        }
         self.repl.offset += stream_len(args);
         let frame = ReplFrame::Command {
             offset: self.repl.offset,
@@ -172,6 +189,7 @@ impl Node {
                     offset: self.repl.offset,
                     data: Box::new(self.keyspace.clone()),
                 };
+                self.repl.select_pending = true;
                 self.out.push_back(Output::Repl {
                     to: from,
                     addr,
@@ -180,7 +198,7 @@ impl Node {
             }
             ReplFrame::Ack { offset } => {
                 if self.is_master() {
-                    self.repl.acks.insert(from, offset);
+                    self.repl.acks.insert(from, (offset, now));
                     self.release_waiters(now);
                 }
             }
@@ -201,9 +219,14 @@ impl Node {
                         self.repl.offset = offset;
                     }
                     ReplFrame::Ping { offset } if self.repl.synced => self.repl.offset = offset,
-                    ReplFrame::GetAck => {
-                        let offset = self.repl.offset;
-                        self.send_to_master(ReplFrame::Ack { offset });
+                    // The ACK reports what was processed before the GETACK;
+                    // the GETACK itself then counts (`replconfCommand`).
+                    ReplFrame::GetAck { offset } => {
+                        let acked = self.repl.offset;
+                        self.send_to_master(ReplFrame::Ack { offset: acked });
+                        if self.repl.synced {
+                            self.repl.offset = offset;
+                        }
                     }
                     _ => {}
                 }
@@ -235,7 +258,11 @@ impl Node {
             replicas,
             deadline: (timeout > 0).then(|| now + timeout),
         });
-        self.stream_to_replicas(ReplFrame::GetAck);
+        if !self.me().replicas.is_empty() {
+            self.repl.offset += REPL_GETACK_BYTES;
+            let offset = self.repl.offset;
+            self.stream_to_replicas(ReplFrame::GetAck { offset });
+        }
         None
     }
 
@@ -248,7 +275,7 @@ impl Node {
         self.me()
             .replicas
             .iter()
-            .filter(|r| self.repl.acks.get(r).is_some_and(|o| *o >= offset))
+            .filter(|r| self.repl.acks.get(r).is_some_and(|(o, _)| *o >= offset))
             .count() as u64
     }
 
@@ -279,6 +306,67 @@ impl Node {
             } else {
                 self.repl.waiters.push(w);
             }
+        }
+    }
+
+    /// The replica's last acknowledged offset and seconds since it came
+    /// (`repl_ack_off`, `repl_ack_time`), once it acknowledged anything.
+    pub(crate) fn replica_ack(&self, now: Time, replica: NodeId) -> Option<(u64, u64)> {
+        self.repl
+            .acks
+            .get(&replica)
+            .map(|(o, t)| (*o, now.since(*t) / 1000))
+    }
+
+    /// Replica: the link to the master is synced (`repl_state == REPL_STATE_CONNECTED`).
+    pub fn master_link_up(&self) -> bool {
+        self.is_replica() && self.repl.synced
+    }
+
+    /// `ROLE`: `master offset [[ip port offset]…]` with the replicas that
+    /// acknowledged the stream, or `slave ip port state offset`.
+    pub(crate) fn role(&self, now: Time) -> Value {
+        let v = self.view();
+        let ip = |p: &super::PeerView| p.ip.map(|i| i.to_string()).unwrap_or_default();
+        if self.is_master() {
+            let replicas = v
+                .nodes
+                .iter()
+                .filter(|p| p.master == Some(v.id))
+                .filter_map(|p| {
+                    let (offset, _) = self.replica_ack(now, p.id)?;
+                    Some(Value::Array(vec![
+                        Value::bulk(ip(p)),
+                        Value::bulk(p.port.to_string()),
+                        Value::bulk(offset.to_string()),
+                    ]))
+                })
+                .collect();
+            return Value::Array(vec![
+                Value::bulk("master"),
+                Value::Integer(self.repl.offset as i64),
+                Value::Array(replicas),
+            ]);
+        }
+        let master = self.master().and_then(|m| v.node(m));
+        Value::Array(vec![
+            Value::bulk("slave"),
+            Value::bulk(master.map(ip).unwrap_or_default()),
+            Value::Integer(master.map_or(0, |m| m.port as i64)),
+            Value::bulk(if self.repl.synced {
+                "connected"
+            } else {
+                "connect"
+            }),
+            Value::Integer(self.repl.offset as i64),
+        ])
+    }
+
+    /// The link to the master broke: sync again on the next replica cron.
+    pub(super) fn repl_link_closed(&mut self, now: Time, from: NodeId) {
+        if self.is_replica() && self.master() == Some(from) {
+            self.repl.synced = false;
+            self.repl.next_replica_cron = now;
         }
     }
 

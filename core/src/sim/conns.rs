@@ -5,7 +5,7 @@
 //! crashes delay or cut a MIGRATE as they would a real socket.
 
 use super::Payload;
-use crate::node::{ClientId, ConnId};
+use crate::node::{ClientId, ConnId, Input};
 use crate::resp::{Protocol, Value};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -113,8 +113,14 @@ impl super::Sim {
         args: Vec<Vec<u8>>,
     ) {
         let Some(&target) = self.by_client_addr.get(&to) else {
-            // Nobody listens there: the opener times out.
+            // Nobody listens there: the connect is refused at once.
             self.stats.dropped += 1;
+            let now = self.now;
+            let refused = Input::ConnClosed {
+                conn,
+                connected: false,
+            };
+            self.nodes[idx].node.handle(now, refused);
             return;
         };
         let client = self.conns.open(idx, conn, target);

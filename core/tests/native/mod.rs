@@ -16,6 +16,7 @@ pub struct NodeProc {
     pub dir: PathBuf,
     child: Option<Child>,
     timeout_ms: u64,
+    /// More flags for every (re)start.
     extra: Vec<String>,
 }
 
@@ -62,7 +63,7 @@ impl NodeProc {
         NodeProc::start_with(timeout_ms, &[])
     }
 
-    /// Starts a node with extra `--setting value` flags.
+    /// `start`, with more flags (`--requirepass P`…).
     pub fn start_with(timeout_ms: u64, extra: &[&str]) -> NodeProc {
         let port = free_port();
         let dir =
@@ -86,6 +87,7 @@ impl NodeProc {
         let child = Command::new(env!("CARGO_BIN_EXE_clusterlab-node"))
             .args(["--port", &self.port.to_string()])
             .args(["--cluster-node-timeout", &self.timeout_ms.to_string()])
+            .args(&self.extra)
             .arg("--dir")
             .arg(&self.dir)
             .arg("--trace")
@@ -179,6 +181,8 @@ impl RealRedis {
             .args(["--cluster-node-timeout", &timeout_ms.to_string()])
             .args(["--save", "", "--appendonly", "no", "--dir"])
             .arg(&dir)
+            .arg("--logfile")
+            .arg(dir.join("log"))
             .args(extra)
             .stdout(Stdio::null())
             .spawn()
@@ -194,12 +198,21 @@ impl RealRedis {
         all.extend(args.iter().map(|s| s.to_string()));
         redis_cli(&all, Duration::from_secs(10))
     }
+
+    /// `kill -9`.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Drop for RealRedis {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(self.dir.join("log")).unwrap_or_default();
+            eprintln!("redis-server {} log:\n{log}", self.port);
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

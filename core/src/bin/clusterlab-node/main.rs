@@ -14,8 +14,8 @@ clusterlab-node: Redis Cluster (7.0) rules, simulated or for real.
 USAGE:
     clusterlab-node [redis.conf] [--port 7000] [--bind 127.0.0.1]
                     [--cluster-node-timeout 15000] [--cluster-config-file nodes.conf]
-                    [--dir .] [--requirepass PASS] [--proto-max-bulk-len 512mb]
-                    [--client-query-buffer-limit 1gb]
+                    [--dir .] [--requirepass PASS] [--masterauth PASS]
+                    [--proto-max-bulk-len 512mb] [--client-query-buffer-limit 1gb]
                                           run a cluster node (bus on port + 10000)
     clusterlab-node cluster up|down [OPTIONS]
                                           start or stop a local cluster (see cluster --help)

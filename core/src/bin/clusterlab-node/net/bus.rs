@@ -1,22 +1,14 @@
 //! The cluster bus port: inbound links from peers, and the frame reader
 //! both directions share. Frames are Redis 7.0's bus messages (`RCmb`,
-//! the core's codec) or our replication frames (`RCrp`).
+//! the core's codec); replication runs on the client port ([`super::psync`]).
 
-use super::{links, repl_codec, Arrival};
-use clusterlab_core::id::NodeId;
+use super::{links, Arrival};
 use clusterlab_core::msg::wire::{self, SIGNATURE};
 use clusterlab_core::msg::Message;
-use clusterlab_core::node::ReplFrame;
 use tokio::io::AsyncReadExt;
 use tokio::net::tcp::OwnedReadHalf;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc::UnboundedSender;
-
-/// One frame read from a bus connection.
-pub enum Frame {
-    Bus(Box<Message>),
-    Repl(NodeId, ReplFrame),
-}
 
 /// Accepts peers' outbound links forever.
 pub async fn accept(listener: TcpListener, inbox: UnboundedSender<Arrival>) {
@@ -36,14 +28,11 @@ pub async fn accept(listener: TcpListener, inbox: UnboundedSender<Arrival>) {
                 return;
             }
             let sink = inbox.clone();
-            read_frames(read, peer.to_string(), move |frame| {
-                let arrival = match frame {
-                    Frame::Bus(msg) => Arrival::InboundBus {
-                        conn,
-                        peer: peer.ip(),
-                        msg,
-                    },
-                    Frame::Repl(from, frame) => Arrival::Repl { from, frame },
+            read_frames(read, peer.to_string(), move |msg| {
+                let arrival = Arrival::InboundBus {
+                    conn,
+                    peer: peer.ip(),
+                    msg,
                 };
                 sink.send(arrival).is_ok()
             })
@@ -63,7 +52,7 @@ pub async fn accept(listener: TcpListener, inbox: UnboundedSender<Arrival>) {
 pub async fn read_frames(
     mut read: OwnedReadHalf,
     peer: String,
-    mut deliver: impl FnMut(Frame) -> bool,
+    mut deliver: impl FnMut(Box<Message>) -> bool,
 ) {
     let mut buf: Vec<u8> = Vec::with_capacity(8192);
     while matches!(read.read_buf(&mut buf).await, Ok(n) if n > 0) {
@@ -91,8 +80,8 @@ pub async fn read_frames(
 
 /// What the start of a read buffer holds.
 enum Next {
-    /// A whole frame, and how many bytes it used.
-    Frame(Frame, usize),
+    /// A whole message, and how many bytes it used.
+    Frame(Box<Message>, usize),
     /// A whole bus frame (so many bytes) that does not decode, and why.
     Invalid(String, usize),
     /// Not a whole frame yet.
@@ -105,32 +94,22 @@ fn next_frame(buf: &[u8]) -> Result<Next, String> {
     if buf.len() < 4 {
         return Ok(Next::Incomplete);
     }
-    if buf[..4] == SIGNATURE {
-        let Some(len) = wire::frame_len(buf).map_err(bad_prefix)? else {
-            return Ok(Next::Incomplete);
-        };
-        if buf.len() < len {
-            return Ok(Next::Incomplete);
-        }
-        Ok(match Message::decode(&buf[..len]) {
-            Ok(msg) => Next::Frame(Frame::Bus(Box::new(msg)), len),
-            Err(e) => Next::Invalid(e.to_string(), len),
-        })
-    } else if buf[..4] == repl_codec::SIGNATURE {
-        let Some(len) = repl_codec::frame_len(buf)? else {
-            return Ok(Next::Incomplete);
-        };
-        if buf.len() < len {
-            return Ok(Next::Incomplete);
-        }
-        let (from, frame) = repl_codec::decode(&buf[..len])?;
-        Ok(Next::Frame(Frame::Repl(from, frame), len))
-    } else {
-        Err(bad_prefix(format!(
+    if buf[..4] != SIGNATURE {
+        return Err(bad_prefix(format!(
             "bad signature {:?}",
             String::from_utf8_lossy(&buf[..4])
-        )))
+        )));
     }
+    let Some(len) = wire::frame_len(buf).map_err(bad_prefix)? else {
+        return Ok(Next::Incomplete);
+    };
+    if buf.len() < len {
+        return Ok(Next::Incomplete);
+    }
+    Ok(match Message::decode(&buf[..len]) {
+        Ok(msg) => Next::Frame(Box::new(msg), len),
+        Err(e) => Next::Invalid(e.to_string(), len),
+    })
 }
 
 /// `clusterReadHandler`'s log line when it frees a link.
@@ -143,21 +122,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn frames_are_told_apart_by_signature_and_bad_ones_refused() {
-        let id = NodeId::parse(&"b".repeat(40)).unwrap();
-        let repl = repl_codec::encode(id, &ReplFrame::GetAck, clusterlab_core::time::Time(0));
-        let mut two = repl.clone();
-        two.extend_from_slice(&repl);
-        match next_frame(&two) {
-            Ok(Next::Frame(Frame::Repl(from, ReplFrame::GetAck), used)) => {
-                assert_eq!((from, used), (id, repl.len()));
-            }
-            _ => panic!("a replication frame"),
-        }
+    fn bad_frames_are_refused() {
         assert!(
-            matches!(next_frame(&repl[..5]), Ok(Next::Incomplete)),
+            matches!(next_frame(b"RCmb"), Ok(Next::Incomplete)),
             "incomplete"
         );
+        assert!(next_frame(b"RCrp\0\0\0\x40").is_err(), "not a bus message");
         assert!(next_frame(b"HTTP/1.1 200").is_err(), "bad signature");
         let mut short = SIGNATURE.to_vec();
         short.extend_from_slice(&100u32.to_be_bytes());

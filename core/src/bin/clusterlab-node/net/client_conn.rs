@@ -50,18 +50,21 @@ pub async fn accept(listener: TcpListener, owner: Shared, policy: Policy) {
         }
         let id = ClientId(next);
         next += 1;
-        tokio::task::spawn_local(serve(id, stream, owner.clone(), policy));
+        tokio::task::spawn_local(serve(id, stream, peer, owner.clone(), policy));
     }
 }
 
 /// Serves one client until it leaves, breaks the protocol, sends QUIT, or
 /// sends more than `client-query-buffer-limit` without completing a request.
-async fn serve(id: ClientId, stream: TcpStream, owner: Shared, policy: Policy) {
-    let peer = stream
-        .peer_addr()
-        .map_or_else(|_| "?".to_string(), |a| a.to_string());
+async fn serve(
+    id: ClientId,
+    stream: TcpStream,
+    peer: std::net::SocketAddr,
+    owner: Shared,
+    policy: Policy,
+) {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    owner.borrow_mut().client_opened(id, tx);
+    owner.borrow_mut().client_opened(id, peer, tx);
     let (mut read, mut write) = stream.into_split();
     let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
     let mut out: Vec<u8> = Vec::with_capacity(16 * 1024);
@@ -85,7 +88,7 @@ async fn serve(id: ClientId, stream: TcpStream, owner: Shared, policy: Policy) {
                     close = run_requests(id, &owner, &mut buf, &mut out, policy.max_bulk_len);
                 }
                 if !close && buf.len() > policy.query_buffer_limit {
-                    log_query_buffer_overflow(id, &peer, &buf);
+                    log_query_buffer_overflow(id, peer, &buf);
                     break;
                 }
             }
@@ -164,7 +167,7 @@ fn take(first: Write, out: &mut Vec<u8>, rx: &mut UnboundedReceiver<Write>) -> b
 /// Redis checks its query buffer after each read, closes the client without
 /// a reply and logs it. Here the buffer holds the whole pending request,
 /// where Redis's holds its current argument.
-fn log_query_buffer_overflow(id: ClientId, peer: &str, buf: &[u8]) {
+fn log_query_buffer_overflow(id: ClientId, peer: std::net::SocketAddr, buf: &[u8]) {
     let head = String::from_utf8_lossy(&buf[..buf.len().min(64)])
         .escape_debug()
         .to_string();

@@ -22,6 +22,8 @@ pub struct Settings {
     /// `client-query-buffer-limit`: a client whose unparsed input grows past
     /// this is closed.
     pub client_query_buffer_limit: u64,
+    /// `masterauth`: the password this node sends its master's client port.
+    pub masterauth: Option<String>,
 }
 
 /// `client-query-buffer-limit`'s default: 1 GB.
@@ -40,6 +42,7 @@ impl Default for Settings {
             trace: None,
             proto_max_bulk_len: DEFAULT_MAX_BULK_LEN,
             client_query_buffer_limit: DEFAULT_QUERY_BUFFER_LIMIT,
+            masterauth: None,
         }
     }
 }
@@ -155,6 +158,10 @@ impl Settings {
             "requirepass" => {
                 let pass = one()?;
                 self.cluster.requirepass = (!pass.is_empty()).then(|| pass.to_string());
+            }
+            "masterauth" => {
+                let pass = one()?;
+                self.masterauth = (!pass.is_empty()).then(|| pass.to_string());
             }
             _ => eprintln!("clusterlab-node: warning: ignoring unsupported setting '{key}'"),
         }

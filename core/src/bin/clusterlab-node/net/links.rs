@@ -1,6 +1,7 @@
 //! Connections the node opens itself: outbound bus links (one per peer bus
-//! address) and MIGRATE's client connections to other nodes; plus the
-//! writer task every connection uses.
+//! address), MIGRATE's client connections to other nodes, and the
+//! replication link to our master; plus the writer task every connection
+//! uses.
 
 use super::{bus, Arrival, Write, Writer};
 use clusterlab_core::node::ConnId;
@@ -74,12 +75,8 @@ pub fn open_bus_link(addr: SocketAddr, generation: u64, inbox: UnboundedSender<A
             let writer = tokio::spawn(write_loop(write, rx));
             let _ = inbox.send(Arrival::OutboundConnected { addr, generation });
             let sink = inbox.clone();
-            bus::read_frames(read, addr.to_string(), move |frame| {
-                let arrival = match frame {
-                    bus::Frame::Bus(msg) => Arrival::OutboundReply { addr, msg },
-                    bus::Frame::Repl(from, frame) => Arrival::Repl { from, frame },
-                };
-                sink.send(arrival).is_ok()
+            bus::read_frames(read, addr.to_string(), move |msg| {
+                sink.send(Arrival::OutboundReply { addr, msg }).is_ok()
             })
             .await;
             writer.abort();
@@ -99,7 +96,9 @@ pub fn open_client_conn(
 ) -> Writer {
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
+        let mut connected = false;
         if let Some(stream) = connect(to).await {
+            connected = true;
             let (mut read, write) = stream.into_split();
             let writer = tokio::spawn(write_loop(write, rx));
             let mut buf = Vec::with_capacity(4096);
@@ -122,7 +121,41 @@ pub fn open_client_conn(
             }
             writer.abort();
         }
-        let _ = inbox.send(Arrival::ConnClosed { conn, generation });
+        let _ = inbox.send(Arrival::ConnClosed {
+            conn,
+            generation,
+            connected,
+        });
+    });
+    tx
+}
+
+/// Opens the replication link to a master's client port: every read goes
+/// to the owner as `ReplBytes`, the end (or a failed connect) as `ReplClosed`.
+pub fn open_repl_link(to: SocketAddr, generation: u64, inbox: UnboundedSender<Arrival>) -> Writer {
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        if let Some(stream) = connect(to).await {
+            let (mut read, write) = stream.into_split();
+            let writer = tokio::spawn(write_loop(write, rx));
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                match read.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let bytes = buf[..n].to_vec();
+                        if inbox
+                            .send(Arrival::ReplBytes { generation, bytes })
+                            .is_err()
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+            writer.abort();
+        }
+        let _ = inbox.send(Arrival::ReplClosed { generation });
     });
     tx
 }

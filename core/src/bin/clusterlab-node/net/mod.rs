@@ -11,20 +11,20 @@
 //! output to the writer of the connection it belongs to. No cluster rule
 //! lives here.
 //!
-//! Ports: clients on `port`, the cluster bus on `port + 10000`. The bus port
-//! also carries clusterlab-to-clusterlab replication frames ([repl_codec]).
+//! Ports: clients on `port`, the cluster bus on `port + 10000`. Replication
+//! runs on the client port in Redis's own protocol ([psync]), so real
+//! redis-server nodes and clusterlab nodes replicate each other.
 
 mod bus;
 mod client_conn;
 pub mod config_file;
 mod links;
 mod owner;
-mod repl_codec;
+mod psync;
 mod trace;
 
-use clusterlab_core::id::NodeId;
 use clusterlab_core::msg::Message;
-use clusterlab_core::node::{ConnId, ReplFrame};
+use clusterlab_core::node::ConnId;
 use clusterlab_core::resp::Value;
 use config_file::Settings;
 use std::net::{IpAddr, SocketAddr};
@@ -71,9 +71,14 @@ pub enum Arrival {
         addr: SocketAddr,
         generation: u64,
     },
-    Repl {
-        from: NodeId,
-        frame: ReplFrame,
+    /// Bytes from our master on replication link `generation`.
+    ReplBytes {
+        generation: u64,
+        bytes: Vec<u8>,
+    },
+    /// Replication link `generation` closed or could not connect.
+    ReplClosed {
+        generation: u64,
     },
     /// A reply on a connection the node opened to another node's client port.
     Response {
@@ -83,6 +88,8 @@ pub enum Arrival {
     ConnClosed {
         conn: ConnId,
         generation: u64,
+        /// False when the connect itself failed.
+        connected: bool,
     },
     /// SIGINT or SIGTERM: save and exit.
     Shutdown,

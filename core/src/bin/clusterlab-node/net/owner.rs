@@ -4,7 +4,8 @@
 //! way every output is routed to its connection.
 
 use super::config_file::Settings;
-use super::{bus, client_conn, links, repl_codec, trace::Tracer, Arrival, Write, Writer};
+use super::psync::{Intercepted, Psync};
+use super::{bus, client_conn, links, trace::Tracer, Arrival, Write, Writer};
 use clusterlab_core::config::consts::PORT_INCR;
 use clusterlab_core::node::{ClientId, ConnId, Input, Link, Node, Output};
 use clusterlab_core::resp::Value;
@@ -66,6 +67,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     tracer.start(clock.now(), settings.port, settings.cluster.node_timeout);
     let rearm = Rc::new(Notify::new());
     let owner = Rc::new(RefCell::new(Owner {
+        psync: Psync::new(inbox.clone(), settings.masterauth.clone()),
         node,
         rearm: rearm.clone(),
         armed: Time::ZERO,
@@ -130,6 +132,13 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     owner.save_conf(true);
     eprintln!("clusterlab-node: saved {}, bye", owner.conf_path.display());
     Ok(())
+}
+
+/// `REPLCONF`, `PSYNC`, `SYNC`: the replication handshake ([`Psync`]).
+fn is_replication_command(name: &[u8]) -> bool {
+    [&b"replconf"[..], b"psync", b"sync"]
+        .iter()
+        .any(|c| name.eq_ignore_ascii_case(c))
 }
 
 /// A restart reads nodes.conf (identity, epochs, slots); a first start creates a node.
@@ -204,6 +213,8 @@ impl Clock {
 
 pub struct Owner {
     node: Node,
+    /// Replication links, in Redis's protocol on client ports.
+    psync: Psync,
     /// Wakes the owner's task when a client's command makes the node's next
     /// deadline earlier than `armed`, the one its sleep was set for.
     rearm: Rc<Notify>,
@@ -274,13 +285,26 @@ impl Owner {
                 }
                 Input::LinkClosed { addr }
             }
-            Arrival::Repl { from, frame } => Input::Repl { from, frame },
-            Arrival::Response { conn, value } => Input::Response { conn, value },
-            Arrival::ConnClosed { conn, generation } => {
-                if self.conns.get(&conn).is_some_and(|(g, _)| *g == generation) {
-                    self.conns.remove(&conn);
-                }
+            Arrival::ReplBytes { generation, bytes } => {
+                self.psync
+                    .master_bytes(&mut self.node, now, generation, &bytes);
                 return;
+            }
+            Arrival::ReplClosed { generation } => {
+                self.psync.master_closed(&mut self.node, now, generation);
+                return;
+            }
+            Arrival::Response { conn, value } => Input::Response { conn, value },
+            Arrival::ConnClosed {
+                conn,
+                generation,
+                connected,
+            } => {
+                if self.conns.get(&conn).is_none_or(|(g, _)| *g != generation) {
+                    return;
+                }
+                self.conns.remove(&conn);
+                Input::ConnClosed { conn, connected }
             }
             Arrival::Shutdown => return,
         };
@@ -288,8 +312,9 @@ impl Owner {
     }
 
     /// A client connected: replies not made by its own commands go to `writer`.
-    pub fn client_opened(&mut self, id: ClientId, writer: Writer) {
+    pub fn client_opened(&mut self, id: ClientId, peer: SocketAddr, writer: Writer) {
         self.clients.insert(id, writer);
+        self.psync.client_opened(id, peer);
     }
 
     pub fn client_authenticated(&self, id: ClientId) -> bool {
@@ -317,6 +342,22 @@ impl Owner {
             out.extend_from_slice(b"+OK\r\n");
             return true;
         }
+        if is_replication_command(&args[0]) && self.node.client_authenticated(id) {
+            match self.psync.intercept(&mut self.node, now, id, &args) {
+                Some(Intercepted::Reply(value)) => {
+                    self.client_replies(id, out);
+                    value.encode(self.node.client_protocol(id), out);
+                    return false;
+                }
+                Some(Intercepted::Last(bytes)) => {
+                    self.client_replies(id, out);
+                    out.extend_from_slice(&bytes);
+                    return true;
+                }
+                Some(Intercepted::Silent) => return false,
+                None => {}
+            }
+        }
         self.node.handle(now, Input::Command { client: id, args });
         false
     }
@@ -340,6 +381,7 @@ impl Owner {
 
     pub fn client_closed(&mut self, id: ClientId) {
         self.clients.remove(&id);
+        self.psync.client_closed(id);
         let now = self.clock.now();
         self.node.handle(now, Input::ClientClosed(id));
         self.drain(None);
@@ -354,6 +396,9 @@ impl Owner {
     /// Routes every pending output to its connection; with `direct`, that
     /// client's replies are appended to its buffer instead.
     fn drain(&mut self, mut direct: Option<(ClientId, &mut Vec<u8>)>) {
+        let now = self.clock.now();
+        self.psync.attach_waiting(&mut self.node, now);
+        self.psync.check_master(&self.node);
         while let Some(out) = self.node.poll_output() {
             match out {
                 Output::Connect { to } => self.connect(to),
@@ -372,9 +417,13 @@ impl Owner {
                         }
                     }
                 }
-                Output::Repl { addr, frame, .. } => {
-                    let bytes = repl_codec::encode(self.node.id(), &frame, self.clock.now());
-                    self.send_outbound(addr, bytes);
+                Output::Repl { to, frame, .. } => {
+                    if let Some((client, bytes)) = self.psync.route(&self.node, now, to, frame) {
+                        match &mut direct {
+                            Some((id, out)) if *id == client => out.extend_from_slice(&bytes),
+                            _ => self.write_client(client, Write::Bytes(bytes)),
+                        }
+                    }
                 }
                 Output::Reply { client, value } => {
                     let proto = self.node.client_protocol(client);
@@ -407,8 +456,8 @@ impl Owner {
     }
 
     /// Opens our outbound link to `addr` for the node, which greets the peer
-    /// once it is up. A link already there (the replication stream opens
-    /// one too) is reported up as it is.
+    /// once it is up. A link already there (a message to send opens one
+    /// too) is reported up as it is.
     fn connect(&mut self, addr: SocketAddr) {
         if let Some((generation, _)) = self.outbound.get(&addr) {
             let generation = *generation;
