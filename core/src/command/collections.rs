@@ -142,7 +142,7 @@ pub fn run(
 }
 
 /// The value at `key`, created with `make` if absent.
-fn entry<'a>(
+pub(super) fn entry<'a>(
     ks: &'a mut Keyspace,
     now: Time,
     key: &[u8],
@@ -324,7 +324,7 @@ fn zadd(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
 }
 
 /// `getDoubleFromObject`: strtod's syntax, `inf` allowed, NaN refused.
-fn parse_score(arg: &[u8]) -> Option<f64> {
+pub(super) fn parse_score(arg: &[u8]) -> Option<f64> {
     let s = std::str::from_utf8(arg).ok()?;
     if s.is_empty() || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
         return None;

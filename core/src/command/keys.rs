@@ -1,5 +1,6 @@
 //! Keyspace commands (db.c, expire.c): DEL, EXISTS, TYPE, EXPIRE, PEXPIRE,
-//! EXPIREAT, PEXPIREAT, TTL, PTTL, PERSIST, KEYS, SCAN, DBSIZE, FLUSHALL.
+//! EXPIREAT, PEXPIREAT, TTL, PTTL, PERSIST, KEYS, SCAN, DBSIZE, FLUSHALL,
+//! FLUSHDB, UNLINK, RENAME, RENAMENX.
 
 use super::{int_arg, syntax_error};
 use crate::node::Node;
@@ -9,7 +10,8 @@ use crate::time::Time;
 pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<Value> {
     let ks = node.keyspace_mut();
     Some(match name {
-        "del" => {
+        // UNLINK frees in the background in Redis; the keys go the same way.
+        "del" | "unlink" => {
             let n = args[1..]
                 .iter()
                 .filter(|k| ks.remove(now, k).is_some())
@@ -57,7 +59,8 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
         ),
         "scan" => scan(node, now, args),
         "dbsize" => Value::Integer(ks.len(now) as i64),
-        "flushall" => {
+        "rename" | "renamenx" => rename(node, now, args, name == "renamenx"),
+        "flushall" | "flushdb" => {
             if args.len() > 2
                 || args.get(1).is_some_and(|a| {
                     !a.eq_ignore_ascii_case(b"async") && !a.eq_ignore_ascii_case(b"sync")
@@ -130,6 +133,33 @@ fn expire(node: &mut Node, now: Time, args: &[Vec<u8>], name: &str, unit: i64) -
         ks.set_expire(now, &args[1], Some(new_at));
     }
     Value::Integer(1)
+}
+
+/// `RENAME key newkey` / `RENAMENX`: the value moves with its TTL; a
+/// missing source is "no such key" even when both names are the same.
+fn rename(node: &mut Node, now: Time, args: &[Vec<u8>], nx: bool) -> Value {
+    let ks = node.keyspace_mut();
+    let Some(ttl) = ks.expire_at(now, &args[1]) else {
+        return Value::err("ERR no such key");
+    };
+    if args[1] == args[2] {
+        return if nx { Value::Integer(0) } else { Value::ok() };
+    }
+    if ks.exists(now, &args[2]) {
+        if nx {
+            return Value::Integer(0);
+        }
+        ks.remove(now, &args[2]);
+    }
+    let Some(data) = ks.remove(now, &args[1]) else {
+        return Value::err("ERR no such key");
+    };
+    ks.insert(&args[2], data, ttl);
+    if nx {
+        Value::Integer(1)
+    } else {
+        Value::ok()
+    }
 }
 
 /// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`.

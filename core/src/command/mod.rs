@@ -5,13 +5,16 @@
 mod client;
 mod cluster;
 mod collections;
+mod hashes;
 mod info;
 mod keys;
+mod lists;
 mod migrate;
 mod multi;
 mod pubsub;
 mod routing;
 mod server;
+mod sets;
 
 pub use server::REDIS_VERSION;
 mod strings;
@@ -173,15 +176,26 @@ fn run(
                 None => match strings::run(node, now, name, args) {
                     Some(v) => v,
                     None => collections::run(node, now, client.proto, name, args)
+                        .or_else(|| hashes::run(node, now, name, args))
+                        .or_else(|| lists::run(node, now, name, args))
+                        .or_else(|| sets::run(node, now, name, args))
                         .unwrap_or_else(|| unknown_command(args)),
                 },
             },
         },
     };
-    if spec.name == "spop" {
-        propagate_spop(node, now, args, &reply);
-    } else if spec.has(table::flags::WRITE) && !reply.is_error() {
-        node.propagate(args);
+    match spec.name {
+        "spop" => propagate_spop(node, now, args, &reply),
+        // `getdelCommand` and `getsetCommand` rewrite themselves.
+        "getdel" if matches!(reply, Value::Bulk(_)) => {
+            node.propagate(&[b"DEL".to_vec(), args[1].clone()])
+        }
+        "getdel" => {}
+        "getset" if !reply.is_error() => {
+            node.propagate(&[b"SET".to_vec(), args[1].clone(), args[2].clone()])
+        }
+        _ if spec.has(table::flags::WRITE) && !reply.is_error() => node.propagate(args),
+        _ => {}
     }
     Outcome::Reply(reply)
 }

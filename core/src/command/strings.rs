@@ -1,5 +1,6 @@
 //! String commands (t_string.c): GET, SET and its options, MGET, MSET,
-//! INCR/DECR/INCRBY/DECRBY, APPEND, STRLEN.
+//! INCR/DECR/INCRBY/DECRBY, APPEND, STRLEN, SETNX, GETDEL, GETSET, MSETNX,
+//! SETRANGE.
 
 use super::{int_arg, syntax_error, wrong_type};
 use crate::keyspace::Data;
@@ -57,6 +58,45 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
             ks.set_keep_ttl(now, &args[1], Data::Str(value));
             Value::Integer(len)
         }
+        "setnx" => {
+            if ks.exists(now, &args[1]) {
+                Value::Integer(0)
+            } else {
+                ks.set(&args[1], Data::Str(args[2].clone()));
+                Value::Integer(1)
+            }
+        }
+        "getdel" => match ks.get(now, &args[1]) {
+            None => Value::Null,
+            Some(Data::Str(_)) => match ks.remove(now, &args[1]) {
+                Some(Data::Str(v)) => Value::Bulk(v),
+                _ => Value::Null,
+            },
+            Some(_) => wrong_type(),
+        },
+        // SET semantics (the TTL goes); a master propagates it as SET.
+        "getset" => {
+            let old = match ks.get(now, &args[1]) {
+                None => Value::Null,
+                Some(Data::Str(v)) => Value::Bulk(v.clone()),
+                Some(_) => return Some(wrong_type()),
+            };
+            ks.set(&args[1], Data::Str(args[2].clone()));
+            old
+        }
+        "msetnx" => {
+            if args.len().is_multiple_of(2) {
+                return Some(super::arity_error("msetnx"));
+            }
+            if args[1..].iter().step_by(2).any(|k| ks.exists(now, k)) {
+                return Some(Value::Integer(0));
+            }
+            for pair in args[1..].chunks(2) {
+                ks.set(&pair[0], Data::Str(pair[1].clone()));
+            }
+            Value::Integer(1)
+        }
+        "setrange" => setrange(node, now, args),
         "strlen" => match ks.get(now, &args[1]) {
             None => Value::Integer(0),
             Some(Data::Str(v)) => Value::Integer(v.len() as i64),
@@ -64,6 +104,39 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
         },
         _ => return None,
     })
+}
+
+/// `proto-max-bulk-len`'s default: the longest string SETRANGE may make.
+const MAX_STRING: u64 = 512 * 1024 * 1024;
+
+/// `SETRANGE key offset value`: zero-padded overwrite; the new length.
+/// Order as `setrangeCommand`: offset, then key, then size.
+fn setrange(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+    let offset = match int_arg(&args[2]) {
+        Ok(n) if n < 0 => return Value::err("ERR offset is out of range"),
+        Ok(n) => n as u64,
+        Err(e) => return e,
+    };
+    let value = &args[3];
+    let ks = node.keyspace_mut();
+    let mut current = match ks.get(now, &args[1]) {
+        None if value.is_empty() => return Value::Integer(0),
+        None => Vec::new(),
+        Some(Data::Str(v)) if value.is_empty() => return Value::Integer(v.len() as i64),
+        Some(Data::Str(v)) => v.clone(),
+        Some(_) => return wrong_type(),
+    };
+    if offset + value.len() as u64 > MAX_STRING {
+        return Value::err("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+    }
+    let end = offset as usize + value.len();
+    if current.len() < end {
+        current.resize(end, 0);
+    }
+    current[offset as usize..end].copy_from_slice(value);
+    let len = current.len() as i64;
+    ks.set_keep_ttl(now, &args[1], Data::Str(current));
+    Value::Integer(len)
 }
 
 /// `SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL]`.

@@ -261,6 +261,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@keyspace", "@write", "@slow", "@dangerous"]
     ),
     cmd!(
+        "flushdb",
+        -1,
+        WRITE,
+        0,
+        0,
+        0,
+        ["@keyspace", "@write", "@slow", "@dangerous"]
+    ),
+    cmd!(
         "get",
         2,
         READONLY | FAST,
@@ -268,6 +277,33 @@ pub static COMMANDS: &[CommandSpec] = &[
         1,
         1,
         ["@read", "@string", "@fast"]
+    ),
+    cmd!(
+        "getdel",
+        2,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@string", "@fast"]
+    ),
+    cmd!(
+        "getset",
+        3,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@string", "@fast"]
+    ),
+    cmd!(
+        "hdel",
+        -3,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@hash", "@fast"]
     ),
     cmd!(
         "hello",
@@ -279,7 +315,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@fast", "@connection"]
     ),
     cmd!(
-        "hget",
+        "hexists",
         3,
         READONLY | FAST,
         1,
@@ -288,8 +324,54 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@read", "@hash", "@fast"]
     ),
     cmd!(
+        "hget",
+        3,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        ["@read", "@hash", "@fast"]
+    ),
+    cmd!("hgetall", 2, READONLY, 1, 1, 1, ["@read", "@hash", "@slow"]),
+    cmd!(
+        "hincrby",
+        4,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@hash", "@fast"]
+    ),
+    cmd!(
+        "hlen",
+        2,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        ["@read", "@hash", "@fast"]
+    ),
+    cmd!(
+        "hmset",
+        -4,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@hash", "@fast"]
+    ),
+    cmd!(
         "hset",
         -4,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@hash", "@fast"]
+    ),
+    cmd!(
+        "hsetnx",
+        4,
         WRITE | DENYOOM | FAST,
         1,
         1,
@@ -332,6 +414,34 @@ pub static COMMANDS: &[CommandSpec] = &[
         0,
         ["@keyspace", "@read", "@slow", "@dangerous"]
     ),
+    cmd!("lindex", 3, READONLY, 1, 1, 1, ["@read", "@list", "@slow"]),
+    cmd!(
+        "linsert",
+        5,
+        WRITE | DENYOOM,
+        1,
+        1,
+        1,
+        ["@write", "@list", "@slow"]
+    ),
+    cmd!(
+        "llen",
+        2,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        ["@read", "@list", "@fast"]
+    ),
+    cmd!(
+        "lmove",
+        5,
+        WRITE | DENYOOM,
+        1,
+        2,
+        1,
+        ["@write", "@list", "@slow"]
+    ),
     cmd!(
         "lpop",
         -2,
@@ -350,7 +460,27 @@ pub static COMMANDS: &[CommandSpec] = &[
         1,
         ["@write", "@list", "@fast"]
     ),
+    cmd!(
+        "lpushx",
+        -3,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@list", "@fast"]
+    ),
     cmd!("lrange", 4, READONLY, 1, 1, 1, ["@read", "@list", "@slow"]),
+    cmd!("lrem", 4, WRITE, 1, 1, 1, ["@write", "@list", "@slow"]),
+    cmd!(
+        "lset",
+        4,
+        WRITE | DENYOOM,
+        1,
+        1,
+        1,
+        ["@write", "@list", "@slow"]
+    ),
+    cmd!("ltrim", 4, WRITE, 1, 1, 1, ["@write", "@list", "@slow"]),
     cmd!(
         "mget",
         -2,
@@ -371,6 +501,15 @@ pub static COMMANDS: &[CommandSpec] = &[
     ),
     cmd!(
         "mset",
+        -3,
+        WRITE | DENYOOM,
+        1,
+        -1,
+        2,
+        ["@write", "@string", "@slow"]
+    ),
+    cmd!(
+        "msetnx",
         -3,
         WRITE | DENYOOM,
         1,
@@ -479,6 +618,24 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@fast", "@connection"]
     ),
     cmd!(
+        "rename",
+        3,
+        WRITE,
+        1,
+        2,
+        1,
+        ["@keyspace", "@write", "@slow"]
+    ),
+    cmd!(
+        "renamenx",
+        3,
+        WRITE | FAST,
+        1,
+        2,
+        1,
+        ["@keyspace", "@write", "@fast"]
+    ),
+    cmd!(
         "restore",
         -4,
         WRITE | DENYOOM,
@@ -515,7 +672,25 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@write", "@list", "@fast"]
     ),
     cmd!(
+        "rpoplpush",
+        3,
+        WRITE | DENYOOM,
+        1,
+        2,
+        1,
+        ["@write", "@list", "@slow"]
+    ),
+    cmd!(
         "rpush",
+        -3,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@list", "@fast"]
+    ),
+    cmd!(
+        "rpushx",
         -3,
         WRITE | DENYOOM | FAST,
         1,
@@ -542,6 +717,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@keyspace", "@read", "@slow"]
     ),
     cmd!(
+        "scard",
+        2,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        ["@read", "@set", "@fast"]
+    ),
+    cmd!(
         "select",
         2,
         LOADING | STALE | FAST,
@@ -558,6 +742,42 @@ pub static COMMANDS: &[CommandSpec] = &[
         1,
         1,
         ["@write", "@string", "@slow"]
+    ),
+    cmd!(
+        "setnx",
+        3,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@string", "@fast"]
+    ),
+    cmd!(
+        "setrange",
+        4,
+        WRITE | DENYOOM,
+        1,
+        1,
+        1,
+        ["@write", "@string", "@slow"]
+    ),
+    cmd!(
+        "sismember",
+        3,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        ["@read", "@set", "@fast"]
+    ),
+    cmd!(
+        "smove",
+        4,
+        WRITE | FAST,
+        1,
+        2,
+        1,
+        ["@write", "@set", "@fast"]
     ),
     cmd!(
         "spop",
@@ -641,6 +861,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@keyspace", "@read", "@fast"]
     ),
     cmd!(
+        "unlink",
+        -2,
+        WRITE | FAST,
+        1,
+        -1,
+        1,
+        ["@keyspace", "@write", "@fast"]
+    ),
+    cmd!(
         "unsubscribe",
         -1,
         PUBSUB | NOSCRIPT | LOADING | STALE | SUBSCRIBE_OK,
@@ -678,6 +907,24 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@write", "@sortedset", "@fast"]
     ),
     cmd!(
+        "zcard",
+        2,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        ["@read", "@sortedset", "@fast"]
+    ),
+    cmd!(
+        "zincrby",
+        4,
+        WRITE | DENYOOM | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@sortedset", "@fast"]
+    ),
+    cmd!(
         "zpopmin",
         -2,
         WRITE | FAST,
@@ -685,6 +932,33 @@ pub static COMMANDS: &[CommandSpec] = &[
         1,
         1,
         ["@write", "@sortedset", "@fast"]
+    ),
+    cmd!(
+        "zrem",
+        -3,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@sortedset", "@fast"]
+    ),
+    cmd!(
+        "zremrangebyrank",
+        4,
+        WRITE,
+        1,
+        1,
+        1,
+        ["@write", "@sortedset", "@slow"]
+    ),
+    cmd!(
+        "zscore",
+        3,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        ["@read", "@sortedset", "@fast"]
     ),
 ];
 

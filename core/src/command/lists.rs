@@ -1,0 +1,233 @@
+//! List commands beyond push/pop/range (t_list.c): LLEN, LINDEX, LSET, LREM,
+//! LTRIM, LINSERT, LPUSHX, RPUSHX, RPOPLPUSH, LMOVE. A real master streams
+//! the writes among them verbatim.
+
+use super::collections::entry;
+use super::{int_arg, syntax_error, wrong_type};
+use crate::keyspace::{Data, Keyspace};
+use crate::node::Node;
+use crate::resp::Value;
+use crate::time::Time;
+use std::collections::VecDeque;
+
+/// Runs a list command, or `None` if `name` is not one of these.
+pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<Value> {
+    let ks = node.keyspace_mut();
+    let key = &args[1];
+    Some(match name {
+        "llen" => match ks.get(now, key) {
+            None => Value::Integer(0),
+            Some(Data::List(l)) => Value::Integer(l.len() as i64),
+            Some(_) => wrong_type(),
+        },
+        "lindex" => {
+            let l = match ks.get(now, key) {
+                None => return Some(Value::Null),
+                Some(Data::List(l)) => l,
+                Some(_) => return Some(wrong_type()),
+            };
+            match int_arg(&args[2]) {
+                Ok(i) => index(l.len(), i).map_or(Value::Null, |i| Value::Bulk(l[i].clone())),
+                Err(e) => e,
+            }
+        }
+        "lset" => {
+            // `lsetCommand`: the key (no such key / WRONGTYPE) before the index.
+            let l = match ks.get_mut(now, key) {
+                None => return Some(Value::err("ERR no such key")),
+                Some(Data::List(l)) => l,
+                Some(_) => return Some(wrong_type()),
+            };
+            match int_arg(&args[2]) {
+                Ok(i) => match index(l.len(), i) {
+                    Some(i) => {
+                        l[i] = args[3].clone();
+                        Value::ok()
+                    }
+                    None => Value::err("ERR index out of range"),
+                },
+                Err(e) => e,
+            }
+        }
+        "lrem" => lrem(ks, now, args),
+        "ltrim" => ltrim(ks, now, args),
+        "linsert" => linsert(ks, now, args),
+        "lpushx" | "rpushx" => match ks.get_mut(now, key) {
+            None => Value::Integer(0),
+            Some(Data::List(l)) => {
+                for v in &args[2..] {
+                    if name == "lpushx" {
+                        l.push_front(v.clone());
+                    } else {
+                        l.push_back(v.clone());
+                    }
+                }
+                Value::Integer(l.len() as i64)
+            }
+            Some(_) => wrong_type(),
+        },
+        "rpoplpush" => lmove(ks, now, &args[1], &args[2], End::Right, End::Left),
+        "lmove" => match (end(&args[3]), end(&args[4])) {
+            (Some(from), Some(to)) => lmove(ks, now, &args[1], &args[2], from, to),
+            _ => syntax_error(),
+        },
+        _ => return None,
+    })
+}
+
+/// A list end, as LMOVE's LEFT|RIGHT names it.
+#[derive(Clone, Copy, PartialEq)]
+enum End {
+    Left,
+    Right,
+}
+
+fn end(arg: &[u8]) -> Option<End> {
+    if arg.eq_ignore_ascii_case(b"left") {
+        Some(End::Left)
+    } else if arg.eq_ignore_ascii_case(b"right") {
+        Some(End::Right)
+    } else {
+        None
+    }
+}
+
+/// A Redis list index (negative counts from the tail) as a position.
+fn index(len: usize, i: i64) -> Option<usize> {
+    let i = if i < 0 { i.checked_add(len as i64)? } else { i };
+    (0..len as i64).contains(&i).then_some(i as usize)
+}
+
+/// `LREM key count element`: count > 0 removes from the head, < 0 from
+/// the tail, 0 all; the count is parsed before the key is looked at.
+fn lrem(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+    let count = match int_arg(&args[2]) {
+        Ok(n) => n,
+        Err(e) => return e,
+    };
+    let l = match ks.get_mut(now, &args[1]) {
+        None => return Value::Integer(0),
+        Some(Data::List(l)) => l,
+        Some(_) => return wrong_type(),
+    };
+    let limit = if count == 0 {
+        usize::MAX
+    } else {
+        count.unsigned_abs().try_into().unwrap_or(usize::MAX)
+    };
+    let mut removed = 0;
+    let mut kept = VecDeque::with_capacity(l.len());
+    let from_tail = count < 0;
+    let mut take = |v: Vec<u8>, kept: &mut VecDeque<Vec<u8>>| {
+        if removed < limit && v == args[3] {
+            removed += 1;
+        } else if from_tail {
+            kept.push_front(v);
+        } else {
+            kept.push_back(v);
+        }
+    };
+    if from_tail {
+        while let Some(v) = l.pop_back() {
+            take(v, &mut kept);
+        }
+    } else {
+        while let Some(v) = l.pop_front() {
+            take(v, &mut kept);
+        }
+    }
+    *l = kept;
+    ks.remove_if_empty(&args[1]);
+    Value::Integer(removed as i64)
+}
+
+/// `LTRIM key start stop` (`ltrimCommand`'s index arithmetic); an empty
+/// result deletes the key.
+fn ltrim(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+    let (start, stop) = match (int_arg(&args[2]), int_arg(&args[3])) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let l = match ks.get_mut(now, &args[1]) {
+        None => return Value::ok(),
+        Some(Data::List(l)) => l,
+        Some(_) => return wrong_type(),
+    };
+    let len = l.len() as i64;
+    let start = if start < 0 {
+        len.saturating_add(start)
+    } else {
+        start
+    }
+    .max(0);
+    let stop = if stop < 0 {
+        len.saturating_add(stop)
+    } else {
+        stop
+    };
+    if start > stop || start >= len {
+        l.clear();
+    } else {
+        l.truncate(stop.min(len - 1) as usize + 1);
+        l.drain(..start as usize);
+    }
+    ks.remove_if_empty(&args[1]);
+    Value::ok()
+}
+
+/// `LINSERT key BEFORE|AFTER pivot element`: the new length, -1 without
+/// the pivot, 0 without the key.
+fn linsert(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+    let after = if args[2].eq_ignore_ascii_case(b"after") {
+        true
+    } else if args[2].eq_ignore_ascii_case(b"before") {
+        false
+    } else {
+        return syntax_error();
+    };
+    let l = match ks.get_mut(now, &args[1]) {
+        None => return Value::Integer(0),
+        Some(Data::List(l)) => l,
+        Some(_) => return wrong_type(),
+    };
+    match l.iter().position(|v| *v == args[3]) {
+        Some(i) => {
+            l.insert(i + after as usize, args[4].clone());
+            Value::Integer(l.len() as i64)
+        }
+        None => Value::Integer(-1),
+    }
+}
+
+/// `lmoveGenericCommand`: a missing source answers nil before the
+/// destination's type is checked; the element moved is the reply.
+fn lmove(ks: &mut Keyspace, now: Time, src: &[u8], dst: &[u8], from: End, to: End) -> Value {
+    match ks.get(now, src) {
+        None => return Value::Null,
+        Some(Data::List(_)) => {}
+        Some(_) => return wrong_type(),
+    }
+    if matches!(ks.get(now, dst), Some(d) if !matches!(d, Data::List(_))) {
+        return wrong_type();
+    }
+    let Some(Data::List(l)) = ks.get_mut(now, src) else {
+        return Value::Null;
+    };
+    let Some(value) = (if from == End::Left {
+        l.pop_front()
+    } else {
+        l.pop_back()
+    }) else {
+        return Value::Null;
+    };
+    ks.remove_if_empty(src);
+    let Some(Data::List(d)) = entry(ks, now, dst, || Data::List(VecDeque::new())) else {
+        return wrong_type();
+    };
+    if to == End::Left {
+        d.push_front(value.clone());
+    } else {
+        d.push_back(value.clone());
+    }
+    Value::Bulk(value)
+}
