@@ -792,3 +792,89 @@ fn a_clusterlab_replica_authenticates_to_a_real_master_with_masterauth() {
     let got: Option<String> = redis::cmd("GET").arg("k").query(&mut conn).unwrap();
     assert_eq!(got.as_deref(), Some("secret value"));
 }
+
+/// What a real 7.0 master streams for everyday writes must leave our
+/// replica with the master's data: commands streamed verbatim (HDEL,
+/// HINCRBY, LSET, LREM, LTRIM, LINSERT, LMOVE, SMOVE, ZREM, ZINCRBY,
+/// RENAME, SETRANGE…) and the ones the master rewrites (GETDEL → DEL,
+/// GETSET → SET, INCRBYFLOAT → SET KEEPTTL, HINCRBYFLOAT → HSET,
+/// GETEX → PEXPIREAT / PERSIST, SETEX → SET PXAT).
+#[test]
+fn a_clusterlab_replica_applies_a_real_masters_write_commands() {
+    require_redis_tools();
+    let real = RealRedis::start(2000);
+    let ours = NodeProc::start(2000);
+    meet_all(&[&real, &ours]);
+    real.cli(&["cluster", "addslotsrange", "0", "16383"]);
+    wait_state_ok(&[&real, &ours]);
+    replicate(&ours, &real);
+    let tag = tag_in(0..=16383);
+    let mut conn = real.conn();
+    let script = "SET s hello|SETNX s x|SETNX s2 x|SETRANGE s 10 world|APPEND s !|GETSET s2 y\
+        |SET g gone|GETDEL g|MSETNX m1 1 m2 2|SET f 10.5|INCRBYFLOAT f 0.1|SETEX ex 900 v\
+        |SET gx v|GETEX gx PX 800000|SET p v EX 100|GETEX p PERSIST\
+        |HSET h f 1 g x n 0|HINCRBY h f 41|HSETNX h k 2|HMSET h a 1 b 2|HDEL h a g\
+        |HINCRBYFLOAT h n 1.25\
+        |RPUSH l a b c a b c a|LSET l 1 B|LREM l -2 a|LINSERT l BEFORE B z|LTRIM l 1 -2\
+        |LPUSHX l x y|RPUSHX l w|RPOPLPUSH l l2|LMOVE l l2 LEFT RIGHT|RPUSH l3 only|LTRIM l3 5 1\
+        |SADD set a b c d|SMOVE set set2 a|SREM set b|SPOP set\
+        |ZADD z 1 a 2 b 3 c 4 d 5 e|ZINCRBY z 2.5 a|ZREM z b|ZREMRANGEBYRANK z 0 0\
+        |SET r1 v|RENAME r1 r2|SET r3 w|RENAMENX r3 r2|RENAMENX r3 r4|SET u v|UNLINK u\
+        |PEXPIRE r4 600000|INCR i|INCRBY i 5|DECR i";
+    let mut keys: Vec<String> = Vec::new();
+    for line in script.split('|') {
+        let mut words = line.split_whitespace();
+        let name = words.next().unwrap();
+        let mut cmd = redis::cmd(name);
+        // Every argument that names a key gets the tag (all keys share a
+        // slot); the rest are values.
+        let args: Vec<&str> = words.collect();
+        let key_at = |i: usize| match name {
+            "MSETNX" => i % 2 == 0,
+            "RENAME" | "RENAMENX" | "RPOPLPUSH" | "LMOVE" | "SMOVE" => i < 2,
+            _ => i == 0,
+        };
+        for (i, a) in args.iter().enumerate() {
+            if key_at(i) {
+                let key = format!("{{{tag}}}{a}");
+                if !keys.contains(&key) {
+                    keys.push(key.clone());
+                }
+                cmd.arg(key);
+            } else {
+                cmd.arg(*a);
+            }
+        }
+        let reply: redis::RedisResult<redis::Value> = cmd.query(&mut conn);
+        assert!(reply.is_ok(), "{line} on the real master: {reply:?}");
+    }
+    let acked: i64 = redis::cmd("WAIT")
+        .arg(1)
+        .arg(5000)
+        .query(&mut conn)
+        .unwrap();
+    assert_eq!(acked, 1, "WAIT counts our REPLCONF ACK");
+    let master: Vec<String> = keys.iter().map(|k| content(&mut conn, k)).collect();
+    let live = master.iter().filter(|c| c.starts_with("Ok(")).count();
+    assert!(live >= 15, "most keys hold a value: {master:?}");
+    let replica = replica_contents(&ours, &keys);
+    for ((key, m), r) in keys.iter().zip(&master).zip(&replica) {
+        assert_eq!(r, m, "{key} on our replica vs the real master");
+    }
+    // TTLs: kept, set and removed as on the master.
+    let mut rconn = ours.conn();
+    let _: () = redis::cmd("READONLY").query(&mut rconn).unwrap();
+    for key in &keys {
+        let theirs: i64 = redis::cmd("PTTL").arg(key).query(&mut conn).unwrap();
+        let mine: i64 = redis::cmd("PTTL").arg(key).query(&mut rconn).unwrap();
+        assert_eq!(
+            theirs.signum(),
+            mine.signum(),
+            "{key}'s TTL: {theirs} vs {mine}"
+        );
+        assert!(
+            (theirs - mine).abs() < 60_000,
+            "{key}'s TTL: {theirs} vs {mine}"
+        );
+    }
+}
