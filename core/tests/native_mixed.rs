@@ -798,7 +798,8 @@ fn a_clusterlab_replica_authenticates_to_a_real_master_with_masterauth() {
 /// HINCRBY, LSET, LREM, LTRIM, LINSERT, LMOVE, SMOVE, ZREM, ZINCRBY,
 /// RENAME, SETRANGE…) and the ones the master rewrites (GETDEL → DEL,
 /// GETSET → SET, INCRBYFLOAT → SET KEEPTTL, HINCRBYFLOAT → HSET,
-/// GETEX → PEXPIREAT / PERSIST, SETEX → SET PXAT).
+/// GETEX → PEXPIREAT / PERSIST, SETEX → SET PXAT, BLPOP → LPOP, LMPOP →
+/// LPOP with a count, BZPOPMAX → ZPOPMAX, ZMPOP → ZPOPMIN, BLMOVE → LMOVE).
 #[test]
 fn a_clusterlab_replica_applies_a_real_masters_write_commands() {
     require_redis_tools();
@@ -820,7 +821,12 @@ fn a_clusterlab_replica_applies_a_real_masters_write_commands() {
         |SADD set a b c d|SMOVE set set2 a|SREM set b|SPOP set\
         |ZADD z 1 a 2 b 3 c 4 d 5 e|ZINCRBY z 2.5 a|ZREM z b|ZREMRANGEBYRANK z 0 0\
         |SET r1 v|RENAME r1 r2|SET r3 w|RENAMENX r3 r2|RENAMENX r3 r4|SET u v|UNLINK u\
-        |PEXPIRE r4 600000|INCR i|INCRBY i 5|DECR i";
+        |PEXPIRE r4 600000|INCR i|INCRBY i 5|DECR i\
+        |ZADD zz 1 a 2 b 3 c 0 x 0 y 0 z 9 q 8 p|ZPOPMAX zz|BZPOPMAX zz 1|ZMPOP 1 zz MIN COUNT 1\
+        |ZREMRANGEBYSCORE zz (1 2|ZREMRANGEBYLEX zz [y +\
+        |SADD t1 a b c|SADD t2 b c d|SINTERSTORE d1 t1 t2|SUNIONSTORE d2 t1 t2|SDIFFSTORE d3 t1 t2\
+        |COPY t1 c1|COPY z c2|SET c2 x|COPY h c2 REPLACE|SETBIT bits 9 1|SETBIT bits 30 1\
+        |RPUSH ml a b c d e|BLPOP ml 1|BRPOP ml 1|LMPOP 1 ml LEFT COUNT 2|BLMOVE l2 ml LEFT LEFT 1";
     let mut keys: Vec<String> = Vec::new();
     for line in script.split('|') {
         let mut words = line.split_whitespace();
@@ -831,7 +837,9 @@ fn a_clusterlab_replica_applies_a_real_masters_write_commands() {
         let args: Vec<&str> = words.collect();
         let key_at = |i: usize| match name {
             "MSETNX" => i % 2 == 0,
-            "RENAME" | "RENAMENX" | "RPOPLPUSH" | "LMOVE" | "SMOVE" => i < 2,
+            "RENAME" | "RENAMENX" | "RPOPLPUSH" | "LMOVE" | "BLMOVE" | "SMOVE" | "COPY" => i < 2,
+            "SINTERSTORE" | "SUNIONSTORE" | "SDIFFSTORE" => true,
+            "ZMPOP" | "LMPOP" => i == 1,
             _ => i == 0,
         };
         for (i, a) in args.iter().enumerate() {

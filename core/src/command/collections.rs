@@ -1,6 +1,6 @@
 //! Enough lists, sets, hashes and sorted sets for redis-benchmark's default
 //! tests: LPUSH, RPUSH, LPOP, RPOP, LRANGE, SADD, SPOP, HSET, HGET, ZADD,
-//! ZPOPMIN.
+//! ZPOPMIN (and ZPOPMAX).
 
 use super::{int_arg, wrong_type};
 use crate::keyspace::{Data, Keyspace};
@@ -136,7 +136,7 @@ pub fn run(
             Some(_) => wrong_type(),
         },
         "zadd" => zadd(ks, now, args),
-        "zpopmin" => zpopmin(ks, now, proto, args),
+        "zpopmin" | "zpopmax" => zpop(ks, now, proto, args, name == "zpopmax"),
         _ => return None,
     })
 }
@@ -196,9 +196,10 @@ fn spop(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     reply
 }
 
-/// `ZPOPMIN key [count]`: a flat member, score… array, except that RESP3
-/// clients asking with a count get `[member, score]` pairs.
-fn zpopmin(ks: &mut Keyspace, now: Time, proto: Protocol, args: &[Vec<u8>]) -> Value {
+/// `ZPOPMIN key [count]` (lowest scores first) and `ZPOPMAX` (highest
+/// first): a flat member, score… array, except that RESP3 clients asking
+/// with a count get `[member, score]` pairs.
+fn zpop(ks: &mut Keyspace, now: Time, proto: Protocol, args: &[Vec<u8>], max: bool) -> Value {
     if args.len() > 3 {
         return super::syntax_error();
     }
@@ -215,11 +216,14 @@ fn zpopmin(ks: &mut Keyspace, now: Time, proto: Protocol, args: &[Vec<u8>]) -> V
     };
     let mut pairs = Vec::new();
     for _ in 0..count {
-        let Some((member, score)) = z
-            .iter()
-            .min_by(|a, b| a.1.total_cmp(b.1).then(a.0.cmp(b.0)))
-            .map(|(m, s)| (m.clone(), *s))
-        else {
+        let order =
+            |a: &(&Vec<u8>, &f64), b: &(&Vec<u8>, &f64)| a.1.total_cmp(b.1).then(a.0.cmp(b.0));
+        let pick = if max {
+            z.iter().max_by(order)
+        } else {
+            z.iter().min_by(order)
+        };
+        let Some((member, score)) = pick.map(|(m, s)| (m.clone(), *s)) else {
             break;
         };
         z.remove(&member);

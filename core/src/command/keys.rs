@@ -1,6 +1,6 @@
 //! Keyspace commands (db.c, expire.c): DEL, EXISTS, TYPE, EXPIRE, PEXPIRE,
 //! EXPIREAT, PEXPIREAT, TTL, PTTL, PERSIST, KEYS, SCAN, DBSIZE, FLUSHALL,
-//! FLUSHDB, UNLINK, RENAME, RENAMENX.
+//! FLUSHDB, UNLINK, RENAME, RENAMENX, COPY.
 
 use super::{int_arg, syntax_error};
 use crate::node::Node;
@@ -59,6 +59,7 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
         ),
         "scan" => scan(node, now, args),
         "dbsize" => Value::Integer(ks.len(now) as i64),
+        "copy" => copy(node, now, args),
         "rename" | "renamenx" => rename(node, now, args, name == "renamenx"),
         "flushall" | "flushdb" => {
             if args.len() > 2
@@ -160,6 +161,53 @@ fn rename(node: &mut Node, now: Time, args: &[Vec<u8>], nx: bool) -> Value {
     } else {
         Value::ok()
     }
+}
+
+/// `COPY source destination [DB db] [REPLACE]` as `copyCommand` checks
+/// it in cluster mode: only db 0, not onto itself; the TTL is copied.
+fn copy(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+    let mut replace = false;
+    let mut i = 3;
+    while i < args.len() {
+        if args[i].eq_ignore_ascii_case(b"replace") {
+            replace = true;
+        } else if args[i].eq_ignore_ascii_case(b"db") && i + 1 < args.len() {
+            let db = match int_arg(&args[i + 1]) {
+                Ok(n) if i32::try_from(n).is_ok() => n,
+                Ok(_) | Err(_) => return super::not_integer(),
+            };
+            if !(0..16).contains(&db) {
+                return Value::err("ERR DB index is out of range");
+            }
+            if db != 0 {
+                return Value::err(
+                    "ERR Copying to another database is not allowed in cluster mode",
+                );
+            }
+            i += 1;
+        } else {
+            return syntax_error();
+        }
+        i += 1;
+    }
+    if args[1] == args[2] {
+        return Value::err("ERR source and destination objects are the same");
+    }
+    let ks = node.keyspace_mut();
+    let Some(ttl) = ks.expire_at(now, &args[1]) else {
+        return Value::Integer(0);
+    };
+    let Some(data) = ks.get(now, &args[1]).cloned() else {
+        return Value::Integer(0);
+    };
+    if ks.exists(now, &args[2]) {
+        if !replace {
+            return Value::Integer(0);
+        }
+        ks.remove(now, &args[2]);
+    }
+    ks.insert(&args[2], data, ttl);
+    Value::Integer(1)
 }
 
 /// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`.

@@ -1,6 +1,8 @@
 //! Set and sorted-set commands beyond SADD/SREM/SPOP and ZADD/ZPOPMIN
-//! (t_set.c, t_zset.c): SMOVE, SCARD, SISMEMBER, ZREM, ZINCRBY, ZSCORE,
-//! ZCARD, ZREMRANGEBYRANK. A real master streams the writes verbatim.
+//! (t_set.c, t_zset.c): SMOVE, SCARD, SISMEMBER, SINTERSTORE, SUNIONSTORE,
+//! SDIFFSTORE, ZREM, ZINCRBY, ZSCORE, ZCARD, ZREMRANGEBYRANK,
+//! ZREMRANGEBYSCORE, ZREMRANGEBYLEX. A real master streams the writes
+//! verbatim.
 
 use super::collections::{entry, parse_score};
 use super::{int_arg, wrong_type};
@@ -47,6 +49,15 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
             Some(_) => wrong_type(),
         },
         "zremrangebyrank" => zremrangebyrank(ks, now, args),
+        "zremrangebyscore" => match score_range(&args[2], &args[3]) {
+            Some((min, max)) => zremove(ks, now, key, |_, s| min.below(s) && max.above(s)),
+            None => Value::err("ERR min or max is not a float"),
+        },
+        "zremrangebylex" => match (lex_bound(&args[2]), lex_bound(&args[3])) {
+            (Some(min), Some(max)) => zremrangebylex(ks, now, key, &min, &max),
+            _ => Value::err("ERR min or max not valid string range item"),
+        },
+        "sinterstore" | "sunionstore" | "sdiffstore" => setop_store(ks, now, name, args),
         _ => return None,
     })
 }
@@ -138,4 +149,175 @@ fn zremrangebyrank(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     }
     ks.remove_if_empty(&args[1]);
     Value::Integer(doomed.len() as i64)
+}
+
+/// One end of a ZREMRANGEBYSCORE / ZREMRANGEBYLEX range (`-inf`/`+inf`
+/// are plain scores; `-`/`+` for members are [`LexBound`]'s).
+enum Bound<T> {
+    Inclusive(T),
+    Exclusive(T),
+}
+
+impl<T: PartialOrd> Bound<T> {
+    /// `x` is on the right side of this bound taken as a minimum.
+    fn below(&self, x: &T) -> bool {
+        match self {
+            Bound::Inclusive(b) => b <= x,
+            Bound::Exclusive(b) => b < x,
+        }
+    }
+
+    /// `x` is on the left side of this bound taken as a maximum.
+    fn above(&self, x: &T) -> bool {
+        match self {
+            Bound::Inclusive(b) => x <= b,
+            Bound::Exclusive(b) => x < b,
+        }
+    }
+}
+
+/// `zslParseRange`: `(` makes an end exclusive; `inf` is a float.
+fn score_range(min: &[u8], max: &[u8]) -> Option<(Bound<f64>, Bound<f64>)> {
+    let parse = |arg: &[u8]| match arg.strip_prefix(b"(") {
+        Some(rest) => parse_score(rest).map(Bound::Exclusive),
+        None => parse_score(arg).map(Bound::Inclusive),
+    };
+    Some((parse(min)?, parse(max)?))
+}
+
+/// `zslParseLexRangeItem`: `[x` inclusive, `(x` exclusive, `-` and `+`
+/// the ends. `-` as a maximum (or `+` as a minimum) matches nothing.
+fn lex_bound(arg: &[u8]) -> Option<LexBound> {
+    match arg.first()? {
+        b'+' if arg.len() == 1 => Some(LexBound::Max),
+        b'-' if arg.len() == 1 => Some(LexBound::Min),
+        b'[' => Some(LexBound::Item(Bound::Inclusive(arg[1..].to_vec()))),
+        b'(' => Some(LexBound::Item(Bound::Exclusive(arg[1..].to_vec()))),
+        _ => None,
+    }
+}
+
+enum LexBound {
+    Min,
+    Max,
+    Item(Bound<Vec<u8>>),
+}
+
+impl LexBound {
+    /// `zslIsInLexRange`'s first test: min above max, or equal with an
+    /// exclusive end, is an empty range.
+    fn empty_with(&self, max: &LexBound) -> bool {
+        fn item(b: &LexBound) -> (u8, Option<&Vec<u8>>, bool) {
+            match b {
+                LexBound::Min => (0, None, false),
+                LexBound::Max => (2, None, false),
+                LexBound::Item(Bound::Inclusive(v)) => (1, Some(v), false),
+                LexBound::Item(Bound::Exclusive(v)) => (1, Some(v), true),
+            }
+        }
+        let (a, b) = (item(self), item(max));
+        (a.0, &a.1) > (b.0, &b.1) || ((a.0, &a.1) == (b.0, &b.1) && (a.2 || b.2))
+    }
+
+    fn below(&self, m: &Vec<u8>) -> bool {
+        match self {
+            LexBound::Min => true,
+            LexBound::Max => false,
+            LexBound::Item(b) => b.below(m),
+        }
+    }
+
+    fn above(&self, m: &Vec<u8>) -> bool {
+        match self {
+            LexBound::Min => false,
+            LexBound::Max => true,
+            LexBound::Item(b) => b.above(m),
+        }
+    }
+}
+
+/// `ZREMRANGEBYLEX key min max`, meant for members of equal score: like
+/// `zzlDeleteRangeByLex`, nothing goes unless the first member (in score
+/// order) is at most `max` and the last at least `min`; then from the
+/// first member at least `min`, members go until one is above `max`.
+fn zremrangebylex(
+    ks: &mut Keyspace,
+    now: Time,
+    key: &[u8],
+    min: &LexBound,
+    max: &LexBound,
+) -> Value {
+    let z = match ks.get_mut(now, key) {
+        None => return Value::Integer(0),
+        Some(Data::ZSet(z)) => z,
+        Some(_) => return wrong_type(),
+    };
+    let mut ordered: Vec<(&Vec<u8>, f64)> = z.iter().map(|(m, s)| (m, *s)).collect();
+    ordered.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
+    let overlaps = ordered.first().is_some_and(|(m, _)| max.above(m))
+        && ordered.last().is_some_and(|(m, _)| min.below(m));
+    if !overlaps || min.empty_with(max) {
+        return Value::Integer(0);
+    }
+    let doomed: Vec<Vec<u8>> = ordered
+        .iter()
+        .skip_while(|(m, _)| !min.below(m))
+        .take_while(|(m, _)| max.above(m))
+        .map(|(m, _)| (*m).clone())
+        .collect();
+    for m in &doomed {
+        z.remove(m);
+    }
+    ks.remove_if_empty(key);
+    Value::Integer(doomed.len() as i64)
+}
+
+/// Removes the members `doomed` picks; the count removed.
+fn zremove(
+    ks: &mut Keyspace,
+    now: Time,
+    key: &[u8],
+    doomed: impl Fn(&Vec<u8>, &f64) -> bool,
+) -> Value {
+    let z = match ks.get_mut(now, key) {
+        None => return Value::Integer(0),
+        Some(Data::ZSet(z)) => z,
+        Some(_) => return wrong_type(),
+    };
+    let before = z.len();
+    z.retain(|m, s| !doomed(m, s));
+    let removed = before - z.len();
+    ks.remove_if_empty(key);
+    Value::Integer(removed as i64)
+}
+
+/// `SINTERSTORE`/`SUNIONSTORE`/`SDIFFSTORE destination key…`: every
+/// source's type is checked (a missing one is an empty set); the result
+/// replaces the destination (its TTL goes), or deletes it when empty.
+fn setop_store(ks: &mut Keyspace, now: Time, name: &str, args: &[Vec<u8>]) -> Value {
+    let mut sets: Vec<Option<BTreeSet<Vec<u8>>>> = Vec::new();
+    for key in &args[2..] {
+        match ks.get(now, key) {
+            None => sets.push(None),
+            Some(Data::Set(s)) => sets.push(Some(s.clone())),
+            Some(_) => return wrong_type(),
+        }
+    }
+    let mut sources = sets.into_iter();
+    let first = sources.next().flatten().unwrap_or_default();
+    let result = sources.fold(first, |acc, s| {
+        let s = s.unwrap_or_default();
+        match name {
+            "sinterstore" => acc.intersection(&s).cloned().collect(),
+            "sunionstore" => acc.union(&s).cloned().collect(),
+            _ => acc.difference(&s).cloned().collect(),
+        }
+    });
+    let card = result.len() as i64;
+    if result.is_empty() {
+        ks.remove(now, &args[1]);
+    } else {
+        ks.set(&args[1], Data::Set(result));
+    }
+    Value::Integer(card)
 }

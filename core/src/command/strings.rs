@@ -1,6 +1,6 @@
 //! String commands (t_string.c): GET, SET and its options, MGET, MSET,
 //! INCR/DECR/INCRBY/DECRBY, APPEND, STRLEN, SETNX, GETDEL, GETSET, MSETNX,
-//! SETRANGE.
+//! SETRANGE, SETBIT, GETBIT.
 
 use super::{int_arg, syntax_error, wrong_type};
 use crate::keyspace::Data;
@@ -97,6 +97,15 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
             Value::Integer(1)
         }
         "setrange" => setrange(node, now, args),
+        "setbit" => setbit(node, now, args),
+        "getbit" => match bit_offset(&args[2]) {
+            Ok(bit) => match ks.get(now, &args[1]) {
+                None => Value::Integer(0),
+                Some(Data::Str(v)) => Value::Integer(bit_at(v, bit) as i64),
+                Some(_) => wrong_type(),
+            },
+            Err(e) => e,
+        },
         "strlen" => match ks.get(now, &args[1]) {
             None => Value::Integer(0),
             Some(Data::Str(v)) => Value::Integer(v.len() as i64),
@@ -137,6 +146,54 @@ fn setrange(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     let len = current.len() as i64;
     ks.set_keep_ttl(now, &args[1], Data::Str(current));
     Value::Integer(len)
+}
+
+/// `getBitOffsetFromArgument`: a bit position inside the longest string.
+fn bit_offset(arg: &[u8]) -> Result<u64, Value> {
+    match crate::resp::parse_i64(arg) {
+        Some(n) if n >= 0 && (n as u64) < MAX_STRING * 8 => Ok(n as u64),
+        _ => Err(Value::err(
+            "ERR bit offset is not an integer or out of range",
+        )),
+    }
+}
+
+/// Bit `bit` of `v`, most significant bit of each byte first; 0 past the end.
+fn bit_at(v: &[u8], bit: u64) -> bool {
+    v.get((bit / 8) as usize)
+        .is_some_and(|b| b & (0x80 >> (bit % 8)) != 0)
+}
+
+/// `SETBIT key offset 0|1`: offset, then bit, then type; the string grows
+/// with zero bytes; the reply is the bit's old value.
+fn setbit(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+    let bit = match bit_offset(&args[2]) {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    let on = match crate::resp::parse_i64(&args[3]) {
+        Some(n @ (0 | 1)) => n == 1,
+        _ => return Value::err("ERR bit is not an integer or out of range"),
+    };
+    let ks = node.keyspace_mut();
+    let mut v = match ks.get(now, &args[1]) {
+        None => Vec::new(),
+        Some(Data::Str(v)) => v.clone(),
+        Some(_) => return wrong_type(),
+    };
+    let byte = (bit / 8) as usize;
+    if v.len() <= byte {
+        v.resize(byte + 1, 0);
+    }
+    let old = bit_at(&v, bit);
+    let mask = 0x80 >> (bit % 8);
+    if on {
+        v[byte] |= mask;
+    } else {
+        v[byte] &= !mask;
+    }
+    ks.set_keep_ttl(now, &args[1], Data::Str(v));
+    Value::Integer(old as i64)
 }
 
 /// `SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL]`.

@@ -124,7 +124,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!(
         "append",
         3,
-        WRITE | DENYOOM,
+        WRITE | DENYOOM | FAST,
         1,
         1,
         1,
@@ -167,6 +167,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         0,
         0,
         ["@admin", "@slow", "@dangerous"]
+    ),
+    cmd!(
+        "copy",
+        -3,
+        WRITE | DENYOOM,
+        1,
+        2,
+        1,
+        ["@keyspace", "@write", "@slow"]
     ),
     cmd!(
         "dbsize",
@@ -277,6 +286,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         1,
         1,
         ["@read", "@string", "@fast"]
+    ),
+    cmd!(
+        "getbit",
+        3,
+        READONLY | FAST,
+        1,
+        1,
+        1,
+        ["@read", "@bitmap", "@fast"]
     ),
     cmd!(
         "getdel",
@@ -726,6 +744,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@read", "@set", "@fast"]
     ),
     cmd!(
+        "sdiffstore",
+        -3,
+        WRITE | DENYOOM,
+        1,
+        -1,
+        1,
+        ["@write", "@set", "@slow"]
+    ),
+    cmd!(
         "select",
         2,
         LOADING | STALE | FAST,
@@ -744,6 +771,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@write", "@string", "@slow"]
     ),
     cmd!(
+        "setbit",
+        4,
+        WRITE | DENYOOM,
+        1,
+        1,
+        1,
+        ["@write", "@bitmap", "@slow"]
+    ),
+    cmd!(
         "setnx",
         3,
         WRITE | DENYOOM | FAST,
@@ -760,6 +796,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         1,
         1,
         ["@write", "@string", "@slow"]
+    ),
+    cmd!(
+        "sinterstore",
+        -3,
+        WRITE | DENYOOM,
+        1,
+        -1,
+        1,
+        ["@write", "@set", "@slow"]
     ),
     cmd!(
         "sismember",
@@ -832,6 +877,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         0,
         0,
         ["@pubsub", "@slow"]
+    ),
+    cmd!(
+        "sunionstore",
+        -3,
+        WRITE | DENYOOM,
+        1,
+        -1,
+        1,
+        ["@write", "@set", "@slow"]
     ),
     cmd!(
         "sunsubscribe",
@@ -925,6 +979,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@write", "@sortedset", "@fast"]
     ),
     cmd!(
+        "zpopmax",
+        -2,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@sortedset", "@fast"]
+    ),
+    cmd!(
         "zpopmin",
         -2,
         WRITE | FAST,
@@ -943,7 +1006,25 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@write", "@sortedset", "@fast"]
     ),
     cmd!(
+        "zremrangebylex",
+        4,
+        WRITE,
+        1,
+        1,
+        1,
+        ["@write", "@sortedset", "@slow"]
+    ),
+    cmd!(
         "zremrangebyrank",
+        4,
+        WRITE,
+        1,
+        1,
+        1,
+        ["@write", "@sortedset", "@slow"]
+    ),
+    cmd!(
+        "zremrangebyscore",
         4,
         WRITE,
         1,
