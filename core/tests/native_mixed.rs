@@ -836,7 +836,7 @@ fn a_clusterlab_replica_applies_a_real_masters_write_commands() {
         // slot); the rest are values.
         let args: Vec<&str> = words.collect();
         let key_at = |i: usize| match name {
-            "MSETNX" => i % 2 == 0,
+            "MSETNX" => i.is_multiple_of(2),
             "RENAME" | "RENAMENX" | "RPOPLPUSH" | "LMOVE" | "BLMOVE" | "SMOVE" | "COPY" => i < 2,
             "SINTERSTORE" | "SUNIONSTORE" | "SDIFFSTORE" => true,
             "ZMPOP" | "LMPOP" => i == 1,
