@@ -2,7 +2,8 @@
 //! the `SELECT 0` Redis writes before the first command after a full resync,
 //! and the `REPLCONF GETACK *` that WAIT sends, advance the offset like any
 //! command, so a real replica and the master agree on offsets. SPOP goes
-//! out as the SREM (or DEL) of what it popped. And ROLE.
+//! out as the SREM (or DEL) of what it popped; GETDEL, GETSET, SETEX and
+//! GETEX as their 7.0 rewrites. And ROLE.
 
 mod common;
 
@@ -120,4 +121,70 @@ fn spop_reaches_replicas_as_srem_or_del() {
     );
     run_for(&mut sim, 1000);
     assert_eq!(sim.node(a1).repl_offset(), sim.node(a).repl_offset());
+}
+
+/// Commands 7.0 rewrites for replicas, with absolute times: GETDEL → DEL,
+/// GETSET → SET, SETEX/PSETEX → SET … PXAT, GETEX → PEXPIREAT, PERSIST or
+/// (a time already past) DEL. The replica ends with the master's TTLs.
+#[test]
+fn rewritten_writes_reach_replicas_with_absolute_times() {
+    let mut sim = quiet_cluster();
+    let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
+    let client = ClientId(1);
+    let key = (0..)
+        .map(|i| format!("g{i}"))
+        .find(|k| sim.command(a, client, args(&format!("GET {k}"))) == Some(Value::Null))
+        .unwrap();
+    // The first command after the sync carries SELECT 0.
+    sim.command(a, client, args(&format!("SET {key} v")));
+    let now = sim.now().ms();
+    let mut expected = 0;
+    let start = sim.node(a).repl_offset();
+    let mut check = |sim: &mut Sim, line: String, streamed: String| {
+        let reply = sim.command(a, client, args(&line));
+        assert!(!matches!(reply, Some(Value::Error(_))), "{line}: {reply:?}");
+        expected += stream_len(&streamed);
+        assert_eq!(
+            sim.node(a).repl_offset() - start,
+            expected,
+            "{line} streamed as {streamed}"
+        );
+    };
+    check(&mut sim, format!("GETSET {key} w"), format!("SET {key} w"));
+    check(&mut sim, format!("GETDEL {key}"), format!("DEL {key}"));
+    let at = now + 100_000;
+    check(
+        &mut sim,
+        format!("SETEX {key} 100 x"),
+        format!("SET {key} x PXAT {at}"),
+    );
+    check(
+        &mut sim,
+        format!("GETEX {key} PERSIST"),
+        format!("PERSIST {key}"),
+    );
+    let at = now + 200_000;
+    check(
+        &mut sim,
+        format!("GETEX {key} PX 200000"),
+        format!("PEXPIREAT {key} {at}"),
+    );
+    run_for(&mut sim, 1000);
+    let pttl = |sim: &mut Sim, i: usize| {
+        sim.command(i, client, args("READONLY"));
+        sim.command(i, client, args(&format!("PTTL {key}")))
+    };
+    assert_eq!(pttl(&mut sim, a1), pttl(&mut sim, a), "the replica's TTL");
+    assert!(matches!(pttl(&mut sim, a), Some(Value::Integer(t)) if t > 150_000));
+    check(
+        &mut sim,
+        format!("GETEX {key} EXAT 1"),
+        format!("DEL {key}"),
+    );
+    run_for(&mut sim, 1000);
+    let exists = format!("EXISTS {key}");
+    assert_eq!(
+        sim.command(a1, client, args(&exists)),
+        Some(Value::Integer(0))
+    );
 }

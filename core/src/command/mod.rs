@@ -190,7 +190,8 @@ fn run(
         "getdel" if matches!(reply, Value::Bulk(_)) => {
             node.propagate(&[b"DEL".to_vec(), args[1].clone()])
         }
-        "getdel" => {}
+        // These propagate themselves, with absolute times.
+        "getdel" | "getex" | "setex" | "psetex" => {}
         "getset" if !reply.is_error() => {
             node.propagate(&[b"SET".to_vec(), args[1].clone(), args[2].clone()])
         }

@@ -1,6 +1,6 @@
 //! String commands (t_string.c): GET, SET and its options, MGET, MSET,
 //! INCR/DECR/INCRBY/DECRBY, APPEND, STRLEN, SETNX, GETDEL, GETSET, MSETNX,
-//! SETRANGE, SETBIT, GETBIT.
+//! SETRANGE, SETBIT, GETBIT, SETEX, PSETEX, GETEX.
 
 use super::{int_arg, syntax_error, wrong_type};
 use crate::keyspace::Data;
@@ -97,6 +97,8 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
             Value::Integer(1)
         }
         "setrange" => setrange(node, now, args),
+        "setex" | "psetex" => setex(node, now, name, args),
+        "getex" => getex(node, now, args),
         "setbit" => setbit(node, now, args),
         "getbit" => match bit_offset(&args[2]) {
             Ok(bit) => match ks.get(now, &args[1]) {
@@ -146,6 +148,80 @@ fn setrange(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     let len = current.len() as i64;
     ks.set_keep_ttl(now, &args[1], Data::Str(current));
     Value::Integer(len)
+}
+
+/// `SETEX key seconds value` / `PSETEX key ms value`: SET with a TTL,
+/// propagated as 7.0 does it, `SET key value PXAT <absolute ms>`.
+fn setex(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Value {
+    let n = match int_arg(&args[2]) {
+        Ok(n) => n,
+        Err(e) => return e,
+    };
+    let unit: &[u8] = if name == "setex" { b"EX" } else { b"PX" };
+    let Some(at) = expire_ms(unit, n, now) else {
+        return Value::err(format!("ERR invalid expire time in '{name}' command"));
+    };
+    let ks = node.keyspace_mut();
+    ks.set(&args[1], Data::Str(args[3].clone()));
+    ks.set_expire(now, &args[1], Some(Time(at)));
+    node.propagate(&[
+        b"SET".to_vec(),
+        args[1].clone(),
+        args[3].clone(),
+        b"PXAT".to_vec(),
+        at.to_string().into_bytes(),
+    ]);
+    Value::ok()
+}
+
+/// `GETEX key [EX s|PX ms|EXAT s|PXAT ms|PERSIST]`: options, then the key
+/// (nil / WRONGTYPE), then the expire time; propagated as `PEXPIREAT`,
+/// `PERSIST` (when a TTL went) or `DEL` (a time already past).
+fn getex(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+    let (mut persist, mut expire) = (false, None::<(Vec<u8>, &Vec<u8>)>);
+    let mut i = 2;
+    while i < args.len() {
+        let opt = args[i].to_ascii_uppercase();
+        match opt.as_slice() {
+            b"PERSIST" if expire.is_none() => persist = true,
+            b"EX" | b"PX" | b"EXAT" | b"PXAT" if expire.is_none() && !persist => {
+                let Some(n) = args.get(i + 1) else {
+                    return syntax_error();
+                };
+                expire = Some((opt, n));
+                i += 1;
+            }
+            _ => return syntax_error(),
+        }
+        i += 1;
+    }
+    let ks = node.keyspace_mut();
+    let value = match ks.get(now, &args[1]) {
+        None => return Value::Null,
+        Some(Data::Str(v)) => v.clone(),
+        Some(_) => return wrong_type(),
+    };
+    if let Some((unit, n)) = expire {
+        let n = match int_arg(n) {
+            Ok(n) => n,
+            Err(e) => return e,
+        };
+        let Some(at) = expire_ms(&unit, n, now) else {
+            return Value::err("ERR invalid expire time in 'getex' command");
+        };
+        if Time(at) <= now {
+            ks.remove(now, &args[1]);
+            node.propagate(&[b"DEL".to_vec(), args[1].clone()]);
+        } else {
+            ks.set_expire(now, &args[1], Some(Time(at)));
+            let at = at.to_string().into_bytes();
+            node.propagate(&[b"PEXPIREAT".to_vec(), args[1].clone(), at]);
+        }
+    } else if persist && matches!(ks.expire_at(now, &args[1]), Some(Some(_))) {
+        ks.set_expire(now, &args[1], None);
+        node.propagate(&[b"PERSIST".to_vec(), args[1].clone()]);
+    }
+    Value::Bulk(value)
 }
 
 /// `getBitOffsetFromArgument`: a bit position inside the longest string.

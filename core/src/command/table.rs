@@ -306,6 +306,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@write", "@string", "@fast"]
     ),
     cmd!(
+        "getex",
+        -2,
+        WRITE | FAST,
+        1,
+        1,
+        1,
+        ["@write", "@string", "@fast"]
+    ),
+    cmd!(
         "getset",
         3,
         WRITE | DENYOOM | FAST,
@@ -581,6 +590,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@fast", "@connection"]
     ),
     cmd!(
+        "psetex",
+        4,
+        WRITE | DENYOOM,
+        1,
+        1,
+        1,
+        ["@write", "@string", "@slow"]
+    ),
+    cmd!(
         "psubscribe",
         -2,
         PUBSUB | NOSCRIPT | LOADING | STALE | SUBSCRIBE_OK,
@@ -778,6 +796,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         1,
         1,
         ["@write", "@bitmap", "@slow"]
+    ),
+    cmd!(
+        "setex",
+        4,
+        WRITE | DENYOOM,
+        1,
+        1,
+        1,
+        ["@write", "@string", "@slow"]
     ),
     cmd!(
         "setnx",
