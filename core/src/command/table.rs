@@ -53,6 +53,9 @@ impl CommandSpec {
         if self.name == "migrate" {
             return migrate_keys(args);
         }
+        if matches!(self.name, "zunionstore" | "zinterstore") {
+            return zstore_keys(args);
+        }
         if self.first_key <= 0 {
             return Vec::new();
         }
@@ -101,6 +104,24 @@ fn migrate_keys(args: &[Vec<u8>]) -> Vec<usize> {
         Some(i) => (i + 1..args.len()).collect(),
         None => Vec::new(),
     }
+}
+
+/// `ZUNIONSTORE dest numkeys key…` (`zunionInterDiffStoreGetKeys`): the
+/// destination and `numkeys` sources, read with `atoi`; a count that does
+/// not fit the arguments means no keys (the command then fails itself).
+fn zstore_keys(args: &[Vec<u8>]) -> Vec<usize> {
+    let digits = args.get(2).map_or(&[][..], |a| a);
+    let neg = digits.first() == Some(&b'-');
+    let num = digits[neg as usize..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .fold(0usize, |n, c| {
+            n.saturating_mul(10).saturating_add((c - b'0') as usize)
+        });
+    if neg || num < 1 || num > args.len().saturating_sub(3) {
+        return Vec::new();
+    }
+    std::iter::once(1).chain(3..3 + num).collect()
 }
 
 macro_rules! cmd {
@@ -1006,6 +1027,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         ["@write", "@sortedset", "@fast"]
     ),
     cmd!(
+        "zinterstore",
+        -4,
+        WRITE | DENYOOM | MOVABLEKEYS,
+        1,
+        1,
+        1,
+        ["@write", "@sortedset", "@slow"]
+    ),
+    cmd!(
         "zpopmax",
         -2,
         WRITE | FAST,
@@ -1068,6 +1098,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         1,
         ["@read", "@sortedset", "@fast"]
     ),
+    cmd!(
+        "zunionstore",
+        -4,
+        WRITE | DENYOOM | MOVABLEKEYS,
+        1,
+        1,
+        1,
+        ["@write", "@sortedset", "@slow"]
+    ),
 ];
 
 /// Looks a command up by name, case-insensitively.
@@ -1107,6 +1146,17 @@ mod tests {
         let mig = lookup(b"migrate").unwrap();
         let args = a(&["migrate", "h", "1", "", "0", "5", "KEYS", "x", "y"]);
         assert_eq!(mig.key_positions(&args), vec![7, 8]);
+        // ZUNIONSTORE's keys come from numkeys (movablekeys); a count
+        // that does not fit gives none, as `zunionInterDiffStoreGetKeys`.
+        let zu = lookup(b"zunionstore").unwrap();
+        let args = a(&["zunionstore", "d", "2", "x", "y", "WEIGHTS", "1", "2"]);
+        assert_eq!(zu.key_positions(&args), vec![1, 3, 4]);
+        assert!(zu
+            .key_positions(&a(&["zunionstore", "d", "3", "x", "y"]))
+            .is_empty());
+        assert!(zu
+            .key_positions(&a(&["zunionstore", "d", "-1", "x"]))
+            .is_empty());
         assert!(lookup(b"ping")
             .unwrap()
             .key_positions(&a(&["ping"]))
