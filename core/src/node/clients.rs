@@ -171,7 +171,7 @@ impl Node {
         let Some(spec) = command::table::lookup(&args[0]) else {
             return;
         };
-        let keys: Vec<Vec<u8>> = if spec.name == "flushall" {
+        let keys: Vec<Vec<u8>> = if matches!(spec.name, "flushall" | "flushdb") {
             self.watch_versions.keys().cloned().collect()
         } else {
             spec.key_positions(args)
