@@ -826,7 +826,9 @@ fn a_clusterlab_replica_applies_a_real_masters_write_commands() {
         |ZREMRANGEBYSCORE zz (1 2|ZREMRANGEBYLEX zz [y +\
         |SADD t1 a b c|SADD t2 b c d|SINTERSTORE d1 t1 t2|SUNIONSTORE d2 t1 t2|SDIFFSTORE d3 t1 t2\
         |COPY t1 c1|COPY z c2|SET c2 x|COPY h c2 REPLACE|SETBIT bits 9 1|SETBIT bits 30 1\
-        |RPUSH ml a b c d e|BLPOP ml 1|BRPOP ml 1|LMPOP 1 ml LEFT COUNT 2|BLMOVE l2 ml LEFT LEFT 1";
+        |RPUSH ml a b c d e|BLPOP ml 1|BRPOP ml 1|LMPOP 1 ml LEFT COUNT 2|BLMOVE l2 ml LEFT LEFT 1\
+        |ZADD za 1 a 2 b|ZADD zb 5 b 6 c|ZUNIONSTORE zu 2 za zb WEIGHTS 2 1\
+        |ZINTERSTORE zi 2 za zb AGGREGATE MAX|SETEX se 500 v|PSETEX pse 400000 v|GETEX se PERSIST";
     let mut keys: Vec<String> = Vec::new();
     for line in script.split('|') {
         let mut words = line.split_whitespace();
@@ -840,6 +842,7 @@ fn a_clusterlab_replica_applies_a_real_masters_write_commands() {
             "RENAME" | "RENAMENX" | "RPOPLPUSH" | "LMOVE" | "BLMOVE" | "SMOVE" | "COPY" => i < 2,
             "SINTERSTORE" | "SUNIONSTORE" | "SDIFFSTORE" => true,
             "ZMPOP" | "LMPOP" => i == 1,
+            "ZUNIONSTORE" | "ZINTERSTORE" => i == 0 || i == 2 || i == 3,
             _ => i == 0,
         };
         for (i, a) in args.iter().enumerate() {
