@@ -47,7 +47,7 @@ pub fn check(
     if keys.is_empty() {
         return Ok(());
     }
-    let first_slot = key_slot(keys[0]);
+    let first_slot = node.keyspace_mut().slot_of(keys[0]);
     let route = node.slot_route(first_slot);
     let Some(owner) = route.owner else {
         return Err(Value::err(DOWN_UNBOUND));
