@@ -99,7 +99,10 @@ pub struct Node {
     myslots_cache: Option<Arc<SlotSet>>,
     out: VecDeque<Output>,
     keyspace: crate::keyspace::Keyspace,
-    clients: BTreeMap<ClientId, crate::command::ClientState>,
+    /// Boxed: a client's state leaves the map while its command runs (the
+    /// command needs the node too), and moving a pointer in and out of the
+    /// tree is cheaper than moving the whole state on every command.
+    clients: BTreeMap<ClientId, Box<crate::command::ClientState>>,
     watch_versions: BTreeMap<Vec<u8>, u64>,
     /// Commands held back while a manual failover pauses writes or a
     /// MIGRATE waits for its target.
