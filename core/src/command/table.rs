@@ -50,11 +50,24 @@ impl CommandSpec {
 
     /// Positions of key arguments in `args` (index 0 is the name).
     pub fn key_positions(&self, args: &[Vec<u8>]) -> Vec<usize> {
+        self.key_indices(args).collect()
+    }
+
+    /// [`key_positions`](Self::key_positions) without collecting them:
+    /// routing walks them on every command and must not allocate.
+    pub fn key_indices(
+        &self,
+        args: &[Vec<u8>],
+    ) -> std::iter::Chain<
+        std::iter::StepBy<std::ops::RangeInclusive<usize>>,
+        std::vec::IntoIter<usize>,
+    > {
+        let none = (1..=0).step_by(1);
         if self.name == "migrate" {
-            return migrate_keys(args);
+            return none.chain(migrate_keys(args));
         }
         if self.first_key <= 0 {
-            return Vec::new();
+            return none.chain(Vec::new());
         }
         let argc = args.len() as i32;
         let last = if self.last_key < 0 {
@@ -62,10 +75,12 @@ impl CommandSpec {
         } else {
             self.last_key.min(argc - 1)
         };
-        (self.first_key..=last)
+        if last < self.first_key {
+            return none.chain(Vec::new());
+        }
+        (self.first_key as usize..=last as usize)
             .step_by(self.step.max(1) as usize)
-            .map(|i| i as usize)
-            .collect()
+            .chain(Vec::new())
     }
 
     /// The flag words `COMMAND` prints.
