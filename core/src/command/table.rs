@@ -705,10 +705,16 @@ pub static COMMANDS: &[CommandSpec] = &[
 
 /// Looks a command up by name, case-insensitively.
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    // Compared lowercased byte by byte: no allocation on every command.
-    let lower = name.iter().map(u8::to_ascii_lowercase);
+    // Lowercased into a stack buffer (no allocation on every command); no
+    // command name is anywhere near that long.
+    let mut buf = [0u8; 32];
+    let lower = buf.get_mut(..name.len())?;
+    for (l, b) in lower.iter_mut().zip(name) {
+        *l = b.to_ascii_lowercase();
+    }
+    let lower = &*lower;
     COMMANDS
-        .binary_search_by(|c| c.name.bytes().cmp(lower.clone()))
+        .binary_search_by(|c| c.name.as_bytes().cmp(lower))
         .ok()
         .map(|i| &COMMANDS[i])
 }
@@ -724,6 +730,8 @@ mod tests {
         }
         assert_eq!(lookup(b"GeT").map(|c| c.name), Some("get"));
         assert!(lookup(b"nope").is_none());
+        assert!(COMMANDS.iter().all(|c| lookup(c.name.as_bytes()).is_some()));
+        assert!(lookup(&[b'a'; 40]).is_none());
     }
 
     /// Key positions from (first, last, step), as getKeysFromCommand does.
