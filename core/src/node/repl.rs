@@ -140,7 +140,9 @@ impl Node {
     /// A write command ran on this master: append it to the stream.
     pub(crate) fn propagate(&mut self, args: &[Vec<u8>]) {
         self.touch_watched(args);
-        if !self.is_master() {
+        let me = self.me();
+        let (master, no_replica) = (me.is_master(), me.replicas.is_empty());
+        if !master {
             return;
         }
         if std::mem::take(&mut self.repl.select_pending) {
@@ -155,7 +157,7 @@ impl Node {
         self.repl.offset += stream_len(args);
         // The offset moves either way; the frame (a copy of the arguments)
         // is only built when a replica will get it.
-        if self.me().replicas.is_empty() {
+        if no_replica {
             return;
         }
         let frame = ReplFrame::Command {
