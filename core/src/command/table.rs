@@ -62,25 +62,25 @@ impl CommandSpec {
         std::iter::StepBy<std::ops::RangeInclusive<usize>>,
         std::vec::IntoIter<usize>,
     > {
-        let none = (1..=0).step_by(1);
-        if self.name == "migrate" {
-            return none.chain(migrate_keys(args));
-        }
-        if self.first_key <= 0 {
-            return none.chain(Vec::new());
-        }
-        let argc = args.len() as i32;
-        let last = if self.last_key < 0 {
-            argc + self.last_key
+        // (first, last) = (1, 0): no positions from the range.
+        let (first, last, listed) = if self.name == "migrate" {
+            (1, 0, migrate_keys(args))
         } else {
-            self.last_key.min(argc - 1)
+            let argc = args.len() as i32;
+            let last = if self.last_key < 0 {
+                argc + self.last_key
+            } else {
+                self.last_key.min(argc - 1)
+            };
+            if self.first_key <= 0 || last < self.first_key {
+                (1, 0, Vec::new())
+            } else {
+                (self.first_key as usize, last as usize, Vec::new())
+            }
         };
-        if last < self.first_key {
-            return none.chain(Vec::new());
-        }
-        (self.first_key as usize..=last as usize)
+        (first..=last)
             .step_by(self.step.max(1) as usize)
-            .chain(Vec::new())
+            .chain(listed)
     }
 
     /// The flag words `COMMAND` prints.
