@@ -66,6 +66,7 @@ pub struct Keyspace {
     expires: BTreeMap<SlotKey, (Time, usize)>,
     /// The keys of `expires`, which active expiry samples at random.
     ttl_keys: Vec<SlotKey>,
+    slot_memo: SlotMemo,
 }
 
 /// Same keys, values and TTLs (however the TTL sample pool is ordered).
@@ -81,25 +82,46 @@ impl PartialEq for Keyspace {
     }
 }
 
-/// Calls `f` with `key` in its stored form, on the stack for usual sizes
-/// (lookups run on every command and must not allocate).
-fn with_slot_key<R>(key: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
-    let slot = key_slot(key).to_be_bytes();
+/// Calls `f` with `key` (of hash slot `slot`) in its stored form, on the
+/// stack for usual sizes (lookups run on every command and must not allocate).
+fn with_slot_key<R>(slot: u16, key: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+    let slot = slot.to_be_bytes();
     let mut stack = [0u8; 64];
     if key.len() + 2 <= stack.len() {
         stack[..2].copy_from_slice(&slot);
         stack[2..2 + key.len()].copy_from_slice(key);
         f(&stack[..2 + key.len()])
     } else {
-        f(&stored(key))
+        let mut long = Vec::with_capacity(2 + key.len());
+        long.extend_from_slice(&slot);
+        long.extend_from_slice(key);
+        f(&long)
     }
 }
 
-fn stored(key: &[u8]) -> SlotKey {
-    let mut v = Vec::with_capacity(2 + key.len());
-    v.extend_from_slice(&key_slot(key).to_be_bytes());
-    v.extend_from_slice(key);
-    v.into_boxed_slice()
+/// Longest key [`SlotMemo`] remembers.
+const MEMO_KEY: usize = 62;
+
+/// The last key whose hash slot the keyspace computed, and that slot. Routing
+/// hashes a command's key (`getNodeByQuery`) and the command's lookups that
+/// follow (SET reads then writes the same key) find the slot here instead of
+/// hashing the key again: one CRC16 per command, as Redis does.
+#[derive(Clone, Copy, Debug)]
+struct SlotMemo {
+    len: usize,
+    key: [u8; MEMO_KEY],
+    slot: u16,
+}
+
+/// The empty key, whose slot is 0 (CRC16 of nothing): a true memo.
+impl Default for SlotMemo {
+    fn default() -> Self {
+        SlotMemo {
+            len: 0,
+            key: [0; MEMO_KEY],
+            slot: 0,
+        }
+    }
 }
 
 /// The smallest stored key of `slot`.
@@ -110,6 +132,22 @@ fn slot_start(slot: u16) -> SlotKey {
 impl Keyspace {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// `key`'s hash slot ([`key_slot`]), computed once for a run of calls
+    /// with the same key.
+    pub fn slot_of(&mut self, key: &[u8]) -> u16 {
+        let memo = &self.slot_memo;
+        if key.len() == memo.len && key == &memo.key[..memo.len] {
+            return memo.slot;
+        }
+        let slot = key_slot(key);
+        if key.len() <= MEMO_KEY {
+            self.slot_memo.len = key.len();
+            self.slot_memo.key[..key.len()].copy_from_slice(key);
+            self.slot_memo.slot = slot;
+        }
+        slot
     }
 
     fn expiry(&self, sk: &[u8]) -> Option<Time> {
@@ -158,14 +196,14 @@ impl Keyspace {
     }
 
     pub fn get(&mut self, now: Time, key: &[u8]) -> Option<&Data> {
-        with_slot_key(key, |sk| {
+        with_slot_key(self.slot_of(key), key, |sk| {
             self.expire_if_needed(now, sk);
             self.entries.get(sk)
         })
     }
 
     pub fn get_mut(&mut self, now: Time, key: &[u8]) -> Option<&mut Data> {
-        with_slot_key(key, |sk| {
+        with_slot_key(self.slot_of(key), key, |sk| {
             self.expire_if_needed(now, sk);
             self.entries.get_mut(sk)
         })
@@ -177,7 +215,7 @@ impl Keyspace {
 
     /// Sets a value, clearing any TTL (as `SET` does without KEEPTTL).
     pub fn set(&mut self, key: &[u8], data: Data) {
-        with_slot_key(key, |sk| {
+        with_slot_key(self.slot_of(key), key, |sk| {
             self.clear_expiry(sk);
             match self.entries.get_mut(sk) {
                 Some(v) => *v = data,
@@ -190,7 +228,7 @@ impl Keyspace {
 
     /// Replaces the value but keeps the TTL (in-place updates like APPEND).
     pub fn set_keep_ttl(&mut self, now: Time, key: &[u8], data: Data) {
-        with_slot_key(key, |sk| {
+        with_slot_key(self.slot_of(key), key, |sk| {
             self.expire_if_needed(now, sk);
             match self.entries.get_mut(sk) {
                 Some(v) => *v = data,
@@ -202,7 +240,7 @@ impl Keyspace {
     }
 
     pub fn remove(&mut self, now: Time, key: &[u8]) -> Option<Data> {
-        with_slot_key(key, |sk| {
+        with_slot_key(self.slot_of(key), key, |sk| {
             self.expire_if_needed(now, sk);
             self.delete(sk)
         })
@@ -210,7 +248,7 @@ impl Keyspace {
 
     /// Removes a key whose container became empty (Redis deletes empty lists, sets…).
     pub fn remove_if_empty(&mut self, key: &[u8]) {
-        with_slot_key(key, |sk| {
+        with_slot_key(self.slot_of(key), key, |sk| {
             let empty = self.entries.get(sk).is_some_and(|d| match d {
                 Data::List(l) => l.is_empty(),
                 Data::Set(s) => s.is_empty(),
@@ -226,7 +264,7 @@ impl Keyspace {
 
     /// Absolute expiry time of `key`, if it exists and has one.
     pub fn expire_at(&mut self, now: Time, key: &[u8]) -> Option<Option<Time>> {
-        with_slot_key(key, |sk| {
+        with_slot_key(self.slot_of(key), key, |sk| {
             self.expire_if_needed(now, sk);
             self.entries.contains_key(sk).then(|| self.expiry(sk))
         })
@@ -234,7 +272,7 @@ impl Keyspace {
 
     /// Sets or clears the expiry; returns false if the key does not exist.
     pub fn set_expire(&mut self, now: Time, key: &[u8], at: Option<Time>) -> bool {
-        with_slot_key(key, |sk| {
+        with_slot_key(self.slot_of(key), key, |sk| {
             self.expire_if_needed(now, sk);
             if !self.entries.contains_key(sk) {
                 return false;
@@ -310,7 +348,7 @@ impl Keyspace {
     pub fn insert(&mut self, key: &[u8], data: Data, expire_at: Option<Time>) {
         self.set(key, data);
         if let Some(at) = expire_at {
-            with_slot_key(key, |sk| self.set_expiry(sk, at));
+            with_slot_key(self.slot_of(key), key, |sk| self.set_expiry(sk, at));
         }
     }
 

@@ -40,19 +40,19 @@ pub fn check(
     } else {
         &single
     };
-    let keys: Vec<&[u8]> = commands
+    // Walked again where needed rather than collected: no allocation.
+    let keys = commands
         .iter()
-        .flat_map(|(c, a)| c.key_positions(a).into_iter().map(|i| a[i].as_slice()))
-        .collect();
-    if keys.is_empty() {
+        .flat_map(|(c, a)| c.key_indices(a).map(move |i| a[i].as_slice()));
+    let Some(first_key) = keys.clone().next() else {
         return Ok(());
-    }
-    let first_slot = key_slot(keys[0]);
+    };
+    let first_slot = node.keyspace_mut().slot_of(first_key);
     let route = node.slot_route(first_slot);
     let Some(owner) = route.owner else {
         return Err(Value::err(DOWN_UNBOUND));
     };
-    if keys[1..].iter().any(|k| key_slot(k) != first_slot) {
+    if keys.clone().skip(1).any(|k| key_slot(k) != first_slot) {
         return Err(Value::err(CROSSSLOT));
     }
     let is_write = commands.iter().any(|(c, _)| c.has(flags::WRITE));
@@ -73,7 +73,7 @@ pub fn check(
     let (mut existing, mut missing) = (0usize, 0usize);
     let mut distinct: Vec<&[u8]> = Vec::new();
     if (route.migrating_to.is_some() || route.importing) && !pubsub_shard {
-        for &k in &keys {
+        for k in keys {
             if !distinct.contains(&k) {
                 distinct.push(k);
             }

@@ -304,17 +304,18 @@ fn set(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
         i += 1;
     }
     let ks = node.keyspace_mut();
-    let old = match ks.get(now, &args[1]) {
-        None => None,
-        Some(Data::Str(v)) => Some(v.clone()),
+    // The old value is copied only for GET's reply.
+    let (exists, old) = match ks.get(now, &args[1]) {
+        None => (false, None),
+        Some(Data::Str(v)) => (true, get.then(|| v.clone())),
         Some(_) if get => return wrong_type(),
-        Some(_) => Some(Vec::new()),
+        Some(_) => (true, None),
     };
     let reply_old = || match &old {
         Some(v) => Value::Bulk(v.clone()),
         None => Value::Null,
     };
-    if (nx && old.is_some()) || (xx && old.is_none()) {
+    if (nx && exists) || (xx && !exists) {
         return if get { reply_old() } else { Value::Null };
     }
     if keepttl {

@@ -50,25 +50,39 @@ impl CommandSpec {
 
     /// Positions of key arguments in `args` (index 0 is the name).
     pub fn key_positions(&self, args: &[Vec<u8>]) -> Vec<usize> {
-        if self.name == "migrate" {
-            return migrate_keys(args);
-        }
-        if matches!(self.name, "zunionstore" | "zinterstore") {
-            return zstore_keys(args);
-        }
-        if self.first_key <= 0 {
-            return Vec::new();
-        }
-        let argc = args.len() as i32;
-        let last = if self.last_key < 0 {
-            argc + self.last_key
+        self.key_indices(args).collect()
+    }
+
+    /// [`key_positions`](Self::key_positions) without collecting them:
+    /// routing walks them on every command and must not allocate.
+    pub fn key_indices(
+        &self,
+        args: &[Vec<u8>],
+    ) -> std::iter::Chain<
+        std::iter::StepBy<std::ops::RangeInclusive<usize>>,
+        std::vec::IntoIter<usize>,
+    > {
+        // (first, last) = (1, 0): no positions from the range.
+        let (first, last, listed) = if self.name == "migrate" {
+            (1, 0, migrate_keys(args))
+        } else if matches!(self.name, "zunionstore" | "zinterstore") {
+            (1, 0, zstore_keys(args))
         } else {
-            self.last_key.min(argc - 1)
+            let argc = args.len() as i32;
+            let last = if self.last_key < 0 {
+                argc + self.last_key
+            } else {
+                self.last_key.min(argc - 1)
+            };
+            if self.first_key <= 0 || last < self.first_key {
+                (1, 0, Vec::new())
+            } else {
+                (self.first_key as usize, last as usize, Vec::new())
+            }
         };
-        (self.first_key..=last)
+        (first..=last)
             .step_by(self.step.max(1) as usize)
-            .map(|i| i as usize)
-            .collect()
+            .chain(listed)
     }
 
     /// The flag words `COMMAND` prints.
@@ -1111,10 +1125,16 @@ pub static COMMANDS: &[CommandSpec] = &[
 
 /// Looks a command up by name, case-insensitively.
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    // Compared lowercased byte by byte: no allocation on every command.
-    let lower = name.iter().map(u8::to_ascii_lowercase);
+    // Lowercased into a stack buffer (no allocation on every command); no
+    // command name is anywhere near that long.
+    let mut buf = [0u8; 32];
+    let lower = buf.get_mut(..name.len())?;
+    for (l, b) in lower.iter_mut().zip(name) {
+        *l = b.to_ascii_lowercase();
+    }
+    let lower = &*lower;
     COMMANDS
-        .binary_search_by(|c| c.name.bytes().cmp(lower.clone()))
+        .binary_search_by(|c| c.name.as_bytes().cmp(lower))
         .ok()
         .map(|i| &COMMANDS[i])
 }
@@ -1130,6 +1150,8 @@ mod tests {
         }
         assert_eq!(lookup(b"GeT").map(|c| c.name), Some("get"));
         assert!(lookup(b"nope").is_none());
+        assert!(COMMANDS.iter().all(|c| lookup(c.name.as_bytes()).is_some()));
+        assert!(lookup(&[b'a'; 40]).is_none());
     }
 
     /// Key positions from (first, last, step), as getKeysFromCommand does.

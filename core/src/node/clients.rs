@@ -64,13 +64,13 @@ impl Node {
 
     /// Takes a client's state out (a new one if unknown); put it back with
     /// [`put_client`](Self::put_client).
-    pub(crate) fn take_client(&mut self, client: ClientId) -> ClientState {
+    pub(crate) fn take_client(&mut self, client: ClientId) -> Box<ClientState> {
         self.clients
             .remove(&client)
-            .unwrap_or_else(|| ClientState::new(self.cfg.requirepass.is_none()))
+            .unwrap_or_else(|| Box::new(ClientState::new(self.cfg.requirepass.is_none())))
     }
 
-    pub(crate) fn put_client(&mut self, client: ClientId, state: ClientState) {
+    pub(crate) fn put_client(&mut self, client: ClientId, state: Box<ClientState>) {
         self.clients.insert(client, state);
     }
 

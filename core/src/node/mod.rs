@@ -99,7 +99,10 @@ pub struct Node {
     myslots_cache: Option<Arc<SlotSet>>,
     out: VecDeque<Output>,
     keyspace: crate::keyspace::Keyspace,
-    clients: BTreeMap<ClientId, crate::command::ClientState>,
+    /// Boxed: a client's state leaves the map while its command runs (the
+    /// command needs the node too), and moving a pointer in and out is
+    /// cheaper than moving the whole state on every command.
+    clients: table::ClientMap,
     watch_versions: BTreeMap<Vec<u8>, u64>,
     /// Commands held back while a manual failover pauses writes or a
     /// MIGRATE waits for its target.
@@ -175,7 +178,7 @@ impl Node {
             myslots_cache: None,
             out: VecDeque::new(),
             keyspace: crate::keyspace::Keyspace::new(),
-            clients: BTreeMap::new(),
+            clients: table::ClientMap::default(),
             watch_versions: BTreeMap::new(),
             postponed: Vec::new(),
             pending_exec: BTreeMap::new(),

@@ -83,9 +83,18 @@ impl Replication {
     }
 }
 
+/// Decimal digits of `n` (the length prefixes of RESP).
+fn digits(mut n: usize) -> u64 {
+    let mut d = 1;
+    while n >= 10 {
+        n /= 10;
+        d += 1;
+    }
+    d
+}
+
 /// Bytes a command takes in the stream (RESP multibulk).
 fn stream_len(args: &[Vec<u8>]) -> u64 {
-    let digits = |n: usize| n.to_string().len() as u64;
     3 + digits(args.len())
         + args
             .iter()
@@ -131,7 +140,9 @@ impl Node {
     /// A write command ran on this master: append it to the stream.
     pub(crate) fn propagate(&mut self, args: &[Vec<u8>]) {
         self.touch_watched(args);
-        if !self.is_master() {
+        let me = self.me();
+        let (master, no_replica) = (me.is_master(), me.replicas.is_empty());
+        if !master {
             return;
         }
         if std::mem::take(&mut self.repl.select_pending) {
@@ -144,6 +155,11 @@ impl Node {
             self.stream_to_replicas(frame);
         }
         self.repl.offset += stream_len(args);
+        // The offset moves either way; the frame (a copy of the arguments)
+        // is only built when a replica will get it.
+        if no_replica {
+            return;
+        }
         let frame = ReplFrame::Command {
             offset: self.repl.offset,
             args: args.to_vec(),

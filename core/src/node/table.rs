@@ -17,8 +17,13 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// reach any output.
 pub(super) type PeerIndex = HashMap<NodeId, u16, BuildHasherDefault<IdHasher>>;
 
-/// An FxHash-style hasher for node IDs: they are random hex, so mixing their
-/// bytes eight at a time is plenty. Deterministic (no random keys).
+/// Client states by connection: one is taken out and put back on every
+/// command. Never iterated, so the hash order cannot reach any output.
+pub(super) type ClientMap =
+    HashMap<super::ClientId, Box<crate::command::ClientState>, BuildHasherDefault<IdHasher>>;
+
+/// An FxHash-style hasher for node IDs (random hex: mixing their bytes eight
+/// at a time is plenty) and client IDs (counters). Deterministic (no random keys).
 #[derive(Clone, Copy, Default)]
 pub(super) struct IdHasher(u64);
 
@@ -44,6 +49,10 @@ impl Hasher for IdHasher {
 
     fn write_usize(&mut self, n: usize) {
         self.mix(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
     }
 
     fn finish(&self) -> u64 {

@@ -83,16 +83,27 @@ fn find_cr(buf: &[u8], from: usize) -> Option<usize> {
 
 /// `string2ll`: a strict decimal integer (no spaces, no `+`, no leading zeros).
 pub fn parse_i64(text: &[u8]) -> Option<i64> {
-    let s = std::str::from_utf8(text).ok()?;
-    let digits = s.strip_prefix('-').unwrap_or(s);
-    if digits.is_empty()
-        || !digits.bytes().all(|b| b.is_ascii_digit())
-        || (digits.len() > 1 && digits.starts_with('0'))
-        || s == "-0"
-    {
+    // Byte by byte, as string2ll does: every bulk length of every request
+    // goes through here.
+    let (neg, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') || (neg && digits == b"0") {
         return None;
     }
-    s.parse().ok()
+    let mut v: u64 = 0;
+    for &b in digits {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    if neg {
+        0i64.checked_sub_unsigned(v)
+    } else {
+        i64::try_from(v).ok()
+    }
 }
 
 fn parse_multibulk(buf: &[u8], limits: Limits) -> Result<Option<Request>, ProtocolError> {
@@ -359,7 +370,23 @@ mod tests {
     fn strict_integers() {
         assert_eq!(parse_i64(b"12"), Some(12));
         assert_eq!(parse_i64(b"-3"), Some(-3));
-        for bad in [&b""[..], b"+1", b" 1", b"01", b"-0", b"1a", b"-"] {
+        assert_eq!(parse_i64(b"0"), Some(0));
+        assert_eq!(parse_i64(b"9223372036854775807"), Some(i64::MAX));
+        assert_eq!(parse_i64(b"-9223372036854775808"), Some(i64::MIN));
+        for bad in [
+            &b""[..],
+            b"+1",
+            b" 1",
+            b"01",
+            b"-0",
+            b"1a",
+            b"-",
+            b"--1",
+            b"-01",
+            b"9223372036854775808",
+            b"-9223372036854775809",
+            b"99999999999999999999",
+        ] {
             assert_eq!(parse_i64(bad), None, "{:?}", String::from_utf8_lossy(bad));
         }
     }
