@@ -76,20 +76,12 @@ pub fn run(
             };
             match ks.get(now, key) {
                 None => Value::Array(Vec::new()),
-                Some(Data::List(l)) => {
-                    let len = l.len() as i64;
-                    let norm = |i: i64| if i < 0 { (len + i).max(0) } else { i };
-                    let (s, e) = (norm(start), norm(stop).min(len - 1));
-                    if s > e || s >= len {
-                        Value::Array(Vec::new())
-                    } else {
-                        Value::Array(
-                            l.range(s as usize..=e as usize)
-                                .map(|v| Value::Bulk(v.clone()))
-                                .collect(),
-                        )
+                Some(Data::List(l)) => match rank_range(start, stop, l.len()) {
+                    None => Value::Array(Vec::new()),
+                    Some((s, e)) => {
+                        Value::Array(l.range(s..=e).map(|v| Value::Bulk(v.clone())).collect())
                     }
-                }
+                },
                 Some(_) => wrong_type(),
             }
         }
@@ -139,6 +131,19 @@ pub fn run(
         "zpopmin" | "zpopmax" => zpop(ks, now, proto, args, name == "zpopmax"),
         _ => return None,
     })
+}
+
+/// Redis's rank-range arithmetic (`listRangeGenericCommand`, `ltrimCommand`,
+/// `zremrangeGenericCommand`): negative ranks count from the end, start
+/// clamps to 0 and stop to the last rank; `None` when nothing is in range.
+pub(super) fn rank_range(start: i64, stop: i64, len: usize) -> Option<(usize, usize)> {
+    let len = len as i64;
+    let from_end = |i: i64| if i < 0 { len.saturating_add(i) } else { i };
+    let (start, stop) = (from_end(start).max(0), from_end(stop));
+    if start > stop || start >= len {
+        return None;
+    }
+    Some((start as usize, stop.min(len - 1) as usize))
 }
 
 /// The value at `key`, created with `make` if absent.
@@ -368,4 +373,24 @@ fn parse_hex_float(s: &str) -> Option<f64> {
     }
     let value = value * 2f64.powi(exp);
     Some(if neg { -value } else { value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rank_range;
+
+    /// `listRangeGenericCommand` clamps only the start to 0: a stop still
+    /// negative after counting from the end (`LRANGE k 0 -10` on three
+    /// elements) is an empty range, not element 0.
+    #[test]
+    fn rank_range_follows_redis_clamping() {
+        assert_eq!(rank_range(0, -1, 3), Some((0, 2)));
+        assert_eq!(rank_range(-100, 100, 3), Some((0, 2)));
+        assert_eq!(rank_range(0, -10, 3), None);
+        assert_eq!(rank_range(5, 10, 3), None);
+        assert_eq!(rank_range(2, 1, 3), None);
+        assert_eq!(rank_range(0, 0, 0), None);
+        assert_eq!(rank_range(i64::MIN, i64::MAX, 3), Some((0, 2)));
+        assert_eq!(rank_range(i64::MAX, i64::MIN, 3), None);
+    }
 }

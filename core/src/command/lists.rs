@@ -2,7 +2,7 @@
 //! LTRIM, LINSERT, LPUSHX, RPUSHX, RPOPLPUSH, LMOVE. A real master streams
 //! the writes among them verbatim.
 
-use super::collections::entry;
+use super::collections::{entry, rank_range};
 use super::{int_arg, syntax_error, wrong_type};
 use crate::keyspace::{Data, Keyspace};
 use crate::node::Node;
@@ -153,23 +153,12 @@ fn ltrim(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
         Some(Data::List(l)) => l,
         Some(_) => return wrong_type(),
     };
-    let len = l.len() as i64;
-    let start = if start < 0 {
-        len.saturating_add(start)
-    } else {
-        start
-    }
-    .max(0);
-    let stop = if stop < 0 {
-        len.saturating_add(stop)
-    } else {
-        stop
-    };
-    if start > stop || start >= len {
-        l.clear();
-    } else {
-        l.truncate(stop.min(len - 1) as usize + 1);
-        l.drain(..start as usize);
+    match rank_range(start, stop, l.len()) {
+        None => l.clear(),
+        Some((start, stop)) => {
+            l.truncate(stop + 1);
+            l.drain(..start);
+        }
     }
     ks.remove_if_empty(&args[1]);
     Value::ok()

@@ -4,7 +4,7 @@
 //! ZREMRANGEBYSCORE, ZREMRANGEBYLEX, ZUNIONSTORE, ZINTERSTORE. A real master streams the writes
 //! verbatim.
 
-use super::collections::{entry, parse_score};
+use super::collections::{entry, parse_score, rank_range};
 use super::{int_arg, wrong_type};
 use crate::keyspace::{Data, Keyspace};
 use crate::node::Node;
@@ -123,25 +123,12 @@ fn zremrangebyrank(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
         Some(Data::ZSet(z)) => z,
         Some(_) => return wrong_type(),
     };
-    let len = z.len() as i64;
-    let start = if start < 0 {
-        len.saturating_add(start)
-    } else {
-        start
-    }
-    .max(0);
-    let stop = if stop < 0 {
-        len.saturating_add(stop)
-    } else {
-        stop
-    };
-    if start > stop || start >= len {
+    let Some((start, stop)) = rank_range(start, stop, z.len()) else {
         return Value::Integer(0);
-    }
-    let stop = stop.min(len - 1);
+    };
     let mut ordered: Vec<(&Vec<u8>, f64)> = z.iter().map(|(m, s)| (m, *s)).collect();
     ordered.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
-    let doomed: Vec<Vec<u8>> = ordered[start as usize..=stop as usize]
+    let doomed: Vec<Vec<u8>> = ordered[start..=stop]
         .iter()
         .map(|(m, _)| (*m).clone())
         .collect();
