@@ -6,30 +6,16 @@
 mod native;
 
 use clusterlab_core::slot::key_slot;
-use native::{redis_cli, replica_of, require_redis_tools, wait_for, NodeProc};
+use native::{create_cluster, replica_of, wait_for, wait_state_ok};
 use std::time::Duration;
 
 #[test]
 fn writes_acknowledged_with_wait_1_survive_a_kill_9_failover() {
-    require_redis_tools();
-    let mut nodes: Vec<NodeProc> = (0..6).map(|_| NodeProc::start(1000)).collect();
-    let mut args = vec!["--cluster".to_string(), "create".to_string()];
-    args.extend(nodes.iter().map(NodeProc::addr));
-    args.extend(["--cluster-replicas", "1", "--cluster-yes"].map(String::from));
-    let out = redis_cli(&args, Duration::from_secs(60));
-    assert!(out.contains("[OK] All 16384 slots covered."), "{out}");
+    let mut nodes = create_cluster(1000);
     // redis-cli gives the first node slots 0-5460; find its replica.
     let master_id = nodes[0].cli(&["cluster", "myid"]).trim().to_string();
     let replica = replica_of(&nodes, &master_id);
-    wait_for(
-        Duration::from_secs(10),
-        "cluster_state:ok everywhere",
-        || {
-            nodes
-                .iter()
-                .all(|n| n.cli(&["cluster", "info"]).contains("cluster_state:ok"))
-        },
-    );
+    wait_state_ok(&nodes);
     wait_for(Duration::from_secs(10), "the replica's link", || {
         nodes[replica].info_field("master_link_status").as_deref() == Some("up")
     });

@@ -5,7 +5,10 @@
 
 mod native;
 
-use native::{redis_cli, replica_of, require_redis_tools, run_tool, wait_for, NodeProc};
+use native::{
+    create_cluster, redis_cli, replica_of, require_redis_tools, run_tool, wait_for, wait_state_ok,
+    NodeProc,
+};
 use std::process::Command;
 use std::time::Duration;
 
@@ -52,18 +55,6 @@ fn bad_arguments_name_the_argument_and_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("'port'"));
 }
 
-/// Six nodes joined by `redis-cli --cluster create … --cluster-replicas 1`.
-fn create_cluster(timeout_ms: u64) -> Vec<NodeProc> {
-    require_redis_tools();
-    let nodes: Vec<NodeProc> = (0..6).map(|_| NodeProc::start(timeout_ms)).collect();
-    let mut args = vec!["--cluster".to_string(), "create".to_string()];
-    args.extend(nodes.iter().map(NodeProc::addr));
-    args.extend(["--cluster-replicas", "1", "--cluster-yes"].map(String::from));
-    let out = redis_cli(&args, Duration::from_secs(60));
-    assert!(out.contains("[OK] All 16384 slots covered."), "{out}");
-    nodes
-}
-
 #[test]
 fn redis_cli_creates_a_cluster_checks_it_and_follows_moved() {
     let nodes = create_cluster(5000);
@@ -76,11 +67,7 @@ fn redis_cli_creates_a_cluster_checks_it_and_follows_moved() {
         "{check}"
     );
     assert!(check.contains("[OK] All 16384 slots covered."), "{check}");
-    wait_for(Duration::from_secs(10), "state ok everywhere", || {
-        nodes
-            .iter()
-            .all(|n| n.cli(&["cluster", "info"]).contains("cluster_state:ok"))
-    });
+    wait_state_ok(&nodes);
     // "foo" hashes to slot 12182 (the third master): -c must follow MOVED.
     assert!(nodes[0]
         .cli(&["set", "foo", "bar"])
@@ -268,11 +255,7 @@ fn cluster_up_starts_a_local_cluster_and_cluster_down_stops_it() {
 fn the_redis_crates_cluster_client_writes_and_reads_10000_keys() {
     use redis::Commands;
     let nodes = create_cluster(5000);
-    wait_for(Duration::from_secs(10), "state ok everywhere", || {
-        nodes
-            .iter()
-            .all(|n| n.cli(&["cluster", "info"]).contains("cluster_state:ok"))
-    });
+    wait_state_ok(&nodes);
     let urls: Vec<String> = nodes
         .iter()
         .map(|n| format!("redis://{}/", n.addr()))

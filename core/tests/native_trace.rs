@@ -8,31 +8,17 @@
 mod native;
 
 use clusterlab_core::trace_file::{compare, key_times, parse_trace, topology};
-use native::{redis_cli, replica_of, require_redis_tools, wait_for, NodeProc};
+use native::{create_cluster, replica_of, wait_for, wait_state_ok};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const NODE_TIMEOUT: u64 = 1000;
 
 #[test]
 fn a_native_failover_trace_reads_back_and_lines_up_with_the_simulator() {
-    require_redis_tools();
-    let mut nodes: Vec<NodeProc> = (0..6).map(|_| NodeProc::start(NODE_TIMEOUT)).collect();
-    let mut args = vec!["--cluster".to_string(), "create".to_string()];
-    args.extend(nodes.iter().map(NodeProc::addr));
-    args.extend(["--cluster-replicas", "1", "--cluster-yes"].map(String::from));
-    let out = redis_cli(&args, Duration::from_secs(60));
-    assert!(out.contains("[OK] All 16384 slots covered."), "{out}");
+    let mut nodes = create_cluster(NODE_TIMEOUT);
     let master_id = nodes[0].cli(&["cluster", "myid"]).trim().to_string();
     let replica = replica_of(&nodes, &master_id);
-    wait_for(
-        Duration::from_secs(10),
-        "cluster_state:ok everywhere",
-        || {
-            nodes
-                .iter()
-                .all(|n| n.cli(&["cluster", "info"]).contains("cluster_state:ok"))
-        },
-    );
+    wait_state_ok(&nodes);
     std::thread::sleep(Duration::from_millis(500));
     nodes[0].kill();
     let kill_ms = SystemTime::now()

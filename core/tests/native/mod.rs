@@ -276,6 +276,32 @@ pub fn wait_for(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) -> 
     start.elapsed()
 }
 
+/// Six nodes joined by `redis-cli --cluster create … --cluster-replicas 1`
+/// (the first node gets slots 0-5460).
+pub fn create_cluster(timeout_ms: u64) -> Vec<NodeProc> {
+    require_redis_tools();
+    let nodes: Vec<NodeProc> = (0..6).map(|_| NodeProc::start(timeout_ms)).collect();
+    let mut args = vec!["--cluster".to_string(), "create".to_string()];
+    args.extend(nodes.iter().map(NodeProc::addr));
+    args.extend(["--cluster-replicas", "1", "--cluster-yes"].map(String::from));
+    let out = redis_cli(&args, Duration::from_secs(60));
+    assert!(out.contains("[OK] All 16384 slots covered."), "{out}");
+    nodes
+}
+
+/// Waits until every node reports `cluster_state:ok`.
+pub fn wait_state_ok(nodes: &[NodeProc]) {
+    wait_for(
+        Duration::from_secs(10),
+        "cluster_state:ok everywhere",
+        || {
+            nodes
+                .iter()
+                .all(|n| n.cli(&["cluster", "info"]).contains("cluster_state:ok"))
+        },
+    );
+}
+
 /// The index of the node that replicates `master_id`, once known.
 pub fn replica_of(nodes: &[NodeProc], master_id: &str) -> usize {
     let mut found = None;
