@@ -194,6 +194,35 @@ fn replica_contents(replica: &dyn Member, keys: &[String]) -> Vec<String> {
     keys.iter().map(|k| content(&mut conn, k)).collect()
 }
 
+/// `master` and `other` meet; `master` takes every slot; both report
+/// `cluster_state:ok`.
+fn one_master_cluster(master: &dyn Member, other: &dyn Member) {
+    meet_all(&[master, other]);
+    master.run(&["cluster", "addslotsrange", "0", "16383"]);
+    wait_state_ok(&[master, other]);
+}
+
+/// Writes keys of every type on `master` before `replica` attaches, so they
+/// travel in the RDB, and checks the replica holds them after its sync.
+/// Returns the master's connection, the hash tag and the keys.
+fn synced_through_rdb(
+    master: &dyn Member,
+    replica: &dyn Member,
+) -> (redis::Connection, String, Vec<String>) {
+    let mut conn = master.conn();
+    let tag = tag_in(0..=16383);
+    let keys = write_every_type(&mut conn, &tag);
+    let before: Vec<String> = keys.iter().map(|k| content(&mut conn, k)).collect();
+    assert!(before.iter().all(|c| c.starts_with("Ok(")), "{before:?}");
+    replicate(replica, master);
+    assert_eq!(
+        replica_contents(replica, &keys),
+        before,
+        "keys from the RDB"
+    );
+    (conn, tag, keys)
+}
+
 #[test]
 fn a_clusterlab_node_joins_real_redis_nodes_over_the_real_bus() {
     require_redis_tools();
@@ -283,17 +312,8 @@ fn a_real_redis_replica_syncs_from_a_clusterlab_master_over_psync() {
     require_redis_tools();
     let ours = NodeProc::start(2000);
     let real = RealRedis::start(2000);
-    meet_all(&[&ours, &real]);
-    ours.cli(&["cluster", "addslotsrange", "0", "16383"]);
-    wait_state_ok(&[&ours, &real]);
-    let mut conn = ours.conn();
-    let tag = tag_in(0..=16383);
-    // Written before the replica attaches: they travel in the RDB.
-    let mut keys = write_every_type(&mut conn, &tag);
-    let before: Vec<String> = keys.iter().map(|k| content(&mut conn, k)).collect();
-    assert!(before.iter().all(|c| c.starts_with("Ok(")), "{before:?}");
-    replicate(&real, &ours);
-    assert_eq!(replica_contents(&real, &keys), before, "keys from the RDB");
+    one_master_cluster(&ours, &real);
+    let (mut conn, tag, mut keys) = synced_through_rdb(&ours, &real);
     let mut replica_conn = real.conn();
     let _: () = redis::cmd("READONLY").query(&mut replica_conn).unwrap();
     let ttl: i64 = redis::cmd("PTTL")
@@ -487,16 +507,8 @@ fn a_clusterlab_replica_syncs_from_a_real_master_over_psync() {
     require_redis_tools();
     let real = RealRedis::start(2000);
     let ours = NodeProc::start(2000);
-    meet_all(&[&real, &ours]);
-    real.cli(&["cluster", "addslotsrange", "0", "16383"]);
-    wait_state_ok(&[&real, &ours]);
-    let mut conn = real.conn();
-    let tag = tag_in(0..=16383);
-    let mut keys = write_every_type(&mut conn, &tag);
-    let before: Vec<String> = keys.iter().map(|k| content(&mut conn, k)).collect();
-    assert!(before.iter().all(|c| c.starts_with("Ok(")), "{before:?}");
-    replicate(&ours, &real);
-    assert_eq!(replica_contents(&ours, &keys), before, "keys from the RDB");
+    one_master_cluster(&real, &ours);
+    let (mut conn, _, mut keys) = synced_through_rdb(&real, &ours);
 
     let _: () = redis::cmd("SET")
         .arg("{s}after")
@@ -805,9 +817,7 @@ fn a_clusterlab_replica_applies_a_real_masters_write_commands() {
     require_redis_tools();
     let real = RealRedis::start(2000);
     let ours = NodeProc::start(2000);
-    meet_all(&[&real, &ours]);
-    real.cli(&["cluster", "addslotsrange", "0", "16383"]);
-    wait_state_ok(&[&real, &ours]);
+    one_master_cluster(&real, &ours);
     replicate(&ours, &real);
     let tag = tag_in(0..=16383);
     let mut conn = real.conn();
