@@ -221,16 +221,9 @@ fn Playground() -> Html {
         .and_then(|i| view_model::beliefs(sim, i, &picture))
         .map(Rc::new);
     let trace = Rc::new(view_model::key_trace(&m.key, &picture));
-    let hover = m.hover_slot.map(|slot| {
-        let owner = picture.owner(slot);
-        let keys = owner.map_or(0, |o| {
-            sim.nodes()[o]
-                .node
-                .keyspace()
-                .count_in_slot(sim.now(), slot)
-        });
-        (slot, owner, keys)
-    });
+    let hover = m
+        .hover_slot
+        .map(|slot| view_model::slot_hover(sim, &picture, slot));
     let in_flight: Rc<Vec<(u64, String)>> = Rc::new(if m.playing {
         Vec::new()
     } else {

@@ -386,6 +386,19 @@ impl Picture {
     }
 }
 
+/// What the slot map's hover line says about `slot`: the slot, its owner and
+/// how many keys the owner holds in it (`CLUSTER COUNTKEYSINSLOT`).
+pub fn slot_hover(sim: &Sim, picture: &Picture, slot: u16) -> (u16, Option<usize>, usize) {
+    let owner = picture.owner(slot);
+    let keys = owner.map_or(0, |o| {
+        sim.nodes()[o]
+            .node
+            .keyspace()
+            .count_in_slot(sim.now(), slot)
+    });
+    (slot, owner, keys)
+}
+
 /// Builds the picture of `sim`, a cluster formed as `layout` says. Reads each node's own beliefs through cheap accessors,
 /// so it stays fast for large clusters.
 pub fn picture(sim: &Sim, layout: Layout) -> Picture {

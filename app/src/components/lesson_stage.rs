@@ -89,16 +89,9 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
         .rev()
         .take(NARRATION_SCAN)
         .find_map(|e| view_model::narrate(e, sim, lang));
-    let hover = model.hover_slot.map(|slot| {
-        let owner = picture.owner(slot);
-        let keys = owner.map_or(0, |o| {
-            sim.nodes()[o]
-                .node
-                .keyspace()
-                .count_in_slot(sim.now(), slot)
-        });
-        (slot, owner, keys)
-    });
+    let hover = model
+        .hover_slot
+        .map(|slot| view_model::slot_hover(sim, &picture, slot));
     html! {
         <section class="stage lesson-stage" aria-label={lang.t(Msg::ClusterRegion)}>
             <div class="lesson-clock" role="group" aria-label={lang.t(Msg::TimePasses)}>
