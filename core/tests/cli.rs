@@ -27,18 +27,6 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).expect("UTF-8 errors")
 }
 
-const ACTIONS: [&str; 9] = [
-    "failover",
-    "kill",
-    "pause",
-    "resume",
-    "restart",
-    "partition",
-    "cut",
-    "heal",
-    "loss",
-];
-
 #[test]
 fn help_describes_the_flags_and_the_clock() {
     let o = simulate(&["--help"]);
@@ -282,7 +270,7 @@ fn the_cli_replays_the_library_run_from_printed_flags() {
         .filter(|l| {
             let v: Value = serde_json::from_str(l).unwrap();
             let event = v["event"].as_str().unwrap();
-            !ACTIONS.contains(&event) && event != "formed" && event != "summary"
+            !Action::NAMES.contains(&event) && event != "formed" && event != "summary"
         })
         .map(String::from)
         .collect();

@@ -43,6 +43,20 @@ pub struct TimedAction {
 }
 
 impl Action {
+    /// Every [`Action::name`]: the `event` names of the operator's lines in a
+    /// trace (the trace reader and the CLI tests accept exactly these).
+    pub const NAMES: [&'static str; 9] = [
+        "kill",
+        "pause",
+        "resume",
+        "restart",
+        "partition",
+        "cut",
+        "heal",
+        "loss",
+        "failover",
+    ];
+
     /// The `event` name of the trace line that records it.
     pub fn name(&self) -> &'static str {
         match self {
@@ -210,5 +224,32 @@ impl Sim {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Action;
+    use crate::node::FailoverMode;
+
+    /// `Action::NAMES` lists each variant's trace name once.
+    #[test]
+    fn names_lists_every_action_once() {
+        let all = [
+            Action::Kill(0),
+            Action::Pause(0),
+            Action::Resume(0),
+            Action::Restart(0),
+            Action::Partition(vec![vec![0], vec![1]]),
+            Action::Cut { from: 0, to: 1 },
+            Action::Heal,
+            Action::Loss(0.1),
+            Action::Failover {
+                node: 0,
+                mode: FailoverMode::Default,
+            },
+        ];
+        let names: Vec<&str> = all.iter().map(Action::name).collect();
+        assert_eq!(names, Action::NAMES);
     }
 }

@@ -10,25 +10,13 @@ pub use compare::{
     compare, key_times, topology, Comparison, KeyMoment, KeyTimes, Topology, KEY_MOMENTS,
 };
 
+use crate::sim::Action;
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// Lines a file may hold besides node events: the operator's actions as the simulator records
-/// them, the simulator's `formed` header and `summary` trailer, and a native node's `start`.
-const OTHER_LINES: &[&str] = &[
-    "kill",
-    "pause",
-    "resume",
-    "restart",
-    "partition",
-    "cut",
-    "heal",
-    "loss",
-    "failover",
-    "formed",
-    "summary",
-    "start",
-];
+/// Lines a file may hold besides node events and the operator's actions ([`Action::NAMES`]):
+/// the simulator's `formed` header and `summary` trailer, and a native node's `start`.
+const OTHER_LINES: &[&str] = &["formed", "summary", "start"];
 
 /// Every node event name (`Event::name`).
 const EVENTS: &[&str] = &[
@@ -158,7 +146,11 @@ fn parse_line(line: usize, raw: &str) -> Result<TraceLine, String> {
     };
     let node = text("node")?.ok_or("missing `node`")?;
     let event = text("event")?.ok_or("missing `event`")?;
-    if !EVENTS.contains(&event.as_str()) && !OTHER_LINES.contains(&event.as_str()) {
+    let event_str = event.as_str();
+    if !EVENTS.contains(&event_str)
+        && !Action::NAMES.contains(&event_str)
+        && !OTHER_LINES.contains(&event_str)
+    {
         return Err(format!("unknown event `{event}`"));
     }
     let about = text("about")?;
