@@ -701,16 +701,7 @@ pub fn queue_glyphs(sim: &Sim, picture: &Picture) -> Vec<Glyph> {
         .filter_map(|m| {
             let span = m.deliver_at.since(m.sent_at).max(1) as f64;
             let progress = now.since(m.sent_at) as f64 / span;
-            let flight = Flight {
-                id: m.id,
-                from: m.from,
-                to: m.to,
-                kind: Traffic::of(&m.payload),
-                sent_at: m.sent_at,
-                deliver_at: m.deliver_at,
-                bytes: m.bytes,
-            };
-            glyph(&flight, progress.clamp(0.0, 1.0), picture)
+            glyph(&Flight::of(m), progress.clamp(0.0, 1.0), picture)
         })
         .collect()
 }

@@ -5,11 +5,12 @@
 //! syntax errors, huge or negative numbers, binary — with one well-framed
 //! reply whose errors start with an uppercase code (`ERR`, `WRONGTYPE`, …).
 
+mod common;
+
 use clusterlab_core::command::table::COMMANDS;
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::{escape, parse_reply, parse_request, Limits, Protocol, Value};
-use clusterlab_core::sim::{Scenario, Sim};
-use clusterlab_core::Config;
+use clusterlab_core::sim::Sim;
 use proptest::prelude::*;
 use proptest::sample::select;
 use std::sync::OnceLock;
@@ -154,18 +155,7 @@ proptest! {
 /// A formed 3+3 cluster, built once and cloned per case.
 fn base() -> &'static Sim {
     static BASE: OnceLock<Sim> = OnceLock::new();
-    BASE.get_or_init(|| {
-        Scenario {
-            config: Config {
-                node_timeout: 5000,
-                ..Config::default()
-            },
-            write_every_ms: None,
-            ..Scenario::default()
-        }
-        .build()
-        .expect("cluster forms")
-    })
+    BASE.get_or_init(common::quiet_cluster)
 }
 
 /// Arguments Redis parsers trip on: keys here and elsewhere, edge numbers,

@@ -106,7 +106,7 @@ pub struct Flight {
 }
 
 impl Flight {
-    fn of(m: &clusterlab_core::sim::InFlight) -> Flight {
+    pub fn of(m: &clusterlab_core::sim::InFlight) -> Flight {
         Flight {
             id: m.id,
             from: m.from,
