@@ -22,8 +22,8 @@ pub(super) type PeerIndex = HashMap<NodeId, u16, BuildHasherDefault<IdHasher>>;
 pub(super) type ClientMap =
     HashMap<super::ClientId, Box<crate::command::ClientState>, BuildHasherDefault<IdHasher>>;
 
-/// An FxHash-style hasher for node IDs (random hex: mixing their bytes eight
-/// at a time is plenty) and client IDs (counters). Deterministic (no random keys).
+/// An FxHash-style hasher for node IDs (interned numbers) and client IDs
+/// (counters). Deterministic (no random keys).
 #[derive(Clone, Copy, Default)]
 pub(super) struct IdHasher(u64);
 
@@ -45,6 +45,10 @@ impl Hasher for IdHasher {
             last[..rest.len()].copy_from_slice(rest);
             self.mix(u64::from_le_bytes(last));
         }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.mix(n as u64);
     }
 
     fn write_usize(&mut self, n: usize) {
