@@ -16,14 +16,20 @@ impl Node {
         let mut update_state = false;
 
         // Links and handshakes (clusterNodeCronHandleReconnect).
-        self.stats_pfail_nodes = 0;
-        for idx in self.order.clone() {
-            let i = idx as usize;
-            if now < self.cron_due.links[i] {
-                self.stats_pfail_nodes += u32::from(self.cron_due.pfail[i]);
-                continue;
+        if now >= self.cron_due.links_from {
+            self.stats_pfail_nodes = 0;
+            let mut walk = self.cron_walk();
+            for &idx in &walk {
+                let i = idx as usize;
+                if now < self.cron_due.links[i] {
+                    self.stats_pfail_nodes += u32::from(self.cron_due.pfail[i]);
+                    continue;
+                }
+                self.cron_link(now, idx, handshake_timeout);
             }
-            self.cron_link(now, idx, handshake_timeout);
+            self.cron_due.links_from = self.earliest(|due, i| due.links[i]);
+            walk.clear();
+            self.cron_due.walk = walk;
         }
 
         // Once a second, ping the node with the oldest PONG among 5 random ones.
@@ -49,22 +55,27 @@ impl Node {
 
         // Per node: orphaned masters, link liveness, the half-timeout ping, PFAIL.
         // A manual failover pings its replica every cron: no skipping then.
-        let mut most_listed = 0u32;
-        let i_am_replica = self.is_replica();
         let skip = self.manual.end.is_none();
-        for idx in self.order.clone() {
-            let i = idx as usize;
-            if skip && now < self.cron_due.checks[i] {
-                if i_am_replica {
-                    most_listed = most_listed.max(self.cron_due.listed[i]);
+        if !skip || now >= self.cron_due.checks_from {
+            let mut walk = self.cron_walk();
+            for &idx in &walk {
+                if skip && now < self.cron_due.checks[idx as usize] {
+                    continue;
                 }
-                continue;
+                update_state |= self.cron_check(now, idx);
             }
-            update_state |= self.cron_check(now, idx);
-            if i_am_replica {
-                most_listed = most_listed.max(self.cron_due.listed[i]);
-            }
+            self.cron_due.checks_from = self.earliest(|due, i| due.checks[i]);
+            let listed = &self.cron_due.listed;
+            let most_listed = walk.iter().map(|&i| listed[i as usize]).max();
+            self.cron_due.most_listed = most_listed.unwrap_or(0);
+            walk.clear();
+            self.cron_due.walk = walk;
         }
+        let most_listed = if self.is_replica() {
+            self.cron_due.most_listed
+        } else {
+            0
+        };
 
         // Replica migration needs a master with two working replicas or more,
         // so the working replicas of every master (a node lookup each, every
@@ -96,6 +107,24 @@ impl Node {
             self.update_state(now);
         }
         self.blacklist.retain(|_, expire| *expire > now);
+    }
+
+    /// The earliest of `at` over the nodes in the table now (nodes added
+    /// while cron walked included).
+    fn earliest(&self, at: impl Fn(&super::cron_due::CronDue, usize) -> Time) -> Time {
+        let due = &self.cron_due;
+        self.order
+            .iter()
+            .map(|&i| at(due, i as usize))
+            .min()
+            .unwrap_or(Time::MAX)
+    }
+
+    /// The table order for a cron loop to walk, in the reused buffer.
+    fn cron_walk(&mut self) -> Vec<u16> {
+        let mut walk = std::mem::take(&mut self.cron_due.walk);
+        walk.extend_from_slice(&self.order);
+        walk
     }
 
     /// The reconnect loop's work on one node (`clusterNodeCronHandleReconnect`),

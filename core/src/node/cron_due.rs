@@ -11,7 +11,9 @@
 //! now; configuration changes and restarts mark every slot due. A skipped
 //! node is therefore exactly as cron last saw it, up to the clock — and the
 //! only edits that bypass the marking (a fresher `pong_received` from gossip)
-//! can only postpone what cron would do. Cron visits the due nodes in table
+//! can only postpone what cron would do. When no slot is due at all, cron
+//! skips a loop without walking it, keeping the totals the last walk found
+//! (PFAIL nodes, most replicas listed): nothing they count has changed. Cron visits the due nodes in table
 //! order, so the messages it sends and the random draws they make are the
 //! same as a full walk's.
 
@@ -30,6 +32,18 @@ pub(super) struct CronDue {
     /// Replicas listed by the node if it is a working master, else 0
     /// (a replica's cron looks for masters with two or more).
     pub listed: Vec<u32>,
+    /// No slot's `links` is earlier than this: until then cron skips the
+    /// reconnect loop without walking it (a thousand entries, ten times a
+    /// second, on each of a thousand simulated nodes). Lowered by every
+    /// touch; recomputed by each walk.
+    pub links_from: Time,
+    /// The same for `checks`.
+    pub checks_from: Time,
+    /// What the last walk of the per-node loop found: the most `listed`.
+    pub most_listed: u32,
+    /// The table order cron walks, reused between runs (cron may remove
+    /// nodes while it walks, so it walks a copy).
+    pub walk: Vec<u16>,
 }
 
 impl CronDue {
@@ -46,12 +60,21 @@ impl CronDue {
         }
         self.links[i] = Time::ZERO;
         self.checks[i] = Time::ZERO;
+        self.rewalk();
     }
 
     /// Marks every slot due now.
     pub fn touch_all(&mut self) {
         self.links.fill(Time::ZERO);
         self.checks.fill(Time::ZERO);
+        self.rewalk();
+    }
+
+    /// Makes the next cron walk both loops (a node left the table: the
+    /// loops' totals change without any slot being due).
+    pub fn rewalk(&mut self) {
+        self.links_from = Time::ZERO;
+        self.checks_from = Time::ZERO;
     }
 
     /// The memory it holds, for `state_bytes`.
@@ -60,5 +83,6 @@ impl CronDue {
             + self.checks.capacity() * std::mem::size_of::<Time>()
             + self.pfail.capacity()
             + self.listed.capacity() * std::mem::size_of::<u32>()
+            + self.walk.capacity() * std::mem::size_of::<u16>()
     }
 }

@@ -174,6 +174,7 @@ impl Node {
         self.peers[idx as usize] = None;
         self.index.remove(&id);
         self.order.retain(|&i| i != idx);
+        self.cron_due.rewalk();
         self.myslots_cache = None;
     }
 
