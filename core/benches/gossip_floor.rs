@@ -32,7 +32,9 @@ fn main() {
          ({RUN_SECS} simulated s), one thread"
     );
     println!();
-    println!("| record | table, all nodes | ns per entry access | 60 s run at best | speed-up at best |");
+    println!(
+        "| record | table, all nodes | ns per entry access | 60 s run at best | speed-up at best |"
+    );
     println!("|---:|---:|---:|---:|---:|");
     run::<1>(nodes, msgs, entries);
     run::<2>(nodes, msgs, entries);
@@ -57,9 +59,7 @@ fn env(name: &str, default: usize) -> usize {
 struct Record<const W: usize>([u64; W]);
 
 fn run<const W: usize>(nodes: usize, msgs: usize, entries: usize) {
-    let mut tables: Vec<Vec<Record<W>>> = (0..nodes)
-        .map(|_| vec![Record([0; W]); nodes])
-        .collect();
+    let mut tables: Vec<Vec<Record<W>>> = (0..nodes).map(|_| vec![Record([0; W]); nodes]).collect();
     let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
     let mut section: Vec<(u32, u64)> = Vec::with_capacity(entries);
     let start = Instant::now();

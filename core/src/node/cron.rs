@@ -17,6 +17,8 @@ impl Node {
 
         // Links and handshakes (clusterNodeCronHandleReconnect).
         if now >= self.cron_due.links_from {
+            // (Walking this loop also makes the next per-node loop find
+            // nodes it touched: `touch` lowers both.)
             self.stats_pfail_nodes = 0;
             let mut walk = self.cron_walk();
             for &idx in &walk {
@@ -55,33 +57,32 @@ impl Node {
 
         // Per node: orphaned masters, link liveness, the half-timeout ping, PFAIL.
         // A manual failover pings its replica every cron: no skipping then.
-        let skip = self.manual.end.is_none();
-        if !skip || now >= self.cron_due.checks_from {
-            let mut walk = self.cron_walk();
-            for &idx in &walk {
-                if skip && now < self.cron_due.checks[idx as usize] {
-                    continue;
-                }
+        let mut due = std::mem::take(&mut self.cron_due.walk);
+        if self.manual.end.is_none() {
+            self.cron_due.start_checks(now, &self.order, &mut due);
+            let mut k = 0;
+            while k < due.len() {
+                let idx = due[k];
+                update_state |= self.cron_check(now, idx);
+                k += 1;
+                self.cron_due.next_due(idx, &mut due, k);
+            }
+            self.cron_due.end_checks();
+        } else {
+            due.extend_from_slice(&self.order);
+            for &idx in &due {
                 update_state |= self.cron_check(now, idx);
             }
-            self.cron_due.checks_from = self.earliest(|due, i| due.checks[i]);
-            let listed = &self.cron_due.listed;
-            let most_listed = walk.iter().map(|&i| listed[i as usize]).max();
-            self.cron_due.most_listed = most_listed.unwrap_or(0);
-            walk.clear();
-            self.cron_due.walk = walk;
         }
-        let most_listed = if self.is_replica() {
-            self.cron_due.most_listed
-        } else {
-            0
-        };
+        due.clear();
+        self.cron_due.walk = due;
+        let some_lists_two = self.is_replica() && self.cron_due.some_lists_two();
 
         // Replica migration needs a master with two working replicas or more,
         // so the working replicas of every master (a node lookup each, every
         // 100 ms) are only counted when some master lists two. Nothing in the
         // loop above changes what is counted: a replica marks no FAIL there.
-        let (orphaned_masters, max_replicas, this_replicas) = if most_listed >= 2 {
+        let (orphaned_masters, max_replicas, this_replicas) = if some_lists_two {
             self.replica_counts()
         } else {
             (0, 0, 0)
@@ -186,8 +187,7 @@ impl Node {
             }
             _ => (Time::MAX, 0),
         };
-        self.cron_due.checks[idx as usize] = due;
-        self.cron_due.listed[idx as usize] = listed;
+        self.cron_due.checked(idx, due, listed);
         update_state
     }
 

@@ -144,7 +144,7 @@ impl Node {
         };
         self.index.insert(id, idx);
         self.order.push(idx);
-        self.cron_due.touch(idx);
+        self.cron_due.appended(idx, self.order.len() - 1);
     }
 
     /// `clusterDelNode`: unbinds its slots, closes open slots that name it,
@@ -174,7 +174,7 @@ impl Node {
         self.peers[idx as usize] = None;
         self.index.remove(&id);
         self.order.retain(|&i| i != idx);
-        self.cron_due.rewalk();
+        self.cron_due.removed(idx);
         self.myslots_cache = None;
     }
 
