@@ -204,15 +204,18 @@ fn node_memory(sim: &Sim) -> u64 {
     (total / sim.nodes().len()) as u64
 }
 
-/// Bytes the trace holds (a slot-ownership event boxes a 2 KB bitmap).
+/// Bytes the trace holds (a slot-ownership event points to a 2 KB bitmap,
+/// often shared with other events).
 fn trace_memory(sim: &Sim) -> u64 {
-    let boxed = sim
+    let bitmaps: std::collections::HashSet<*const SlotSet> = sim
         .trace()
         .iter()
-        .filter(|e| matches!(e.event, Event::SlotOwner { .. }))
-        .count()
-        * std::mem::size_of::<SlotSet>();
-    (std::mem::size_of_val(sim.trace()) + boxed) as u64
+        .filter_map(|e| match &e.event {
+            Event::SlotOwner { slots, .. } => Some(std::sync::Arc::as_ptr(slots)),
+            _ => None,
+        })
+        .collect();
+    (std::mem::size_of_val(sim.trace()) + bitmaps.len() * std::mem::size_of::<SlotSet>()) as u64
 }
 
 /// CPU time this thread has run so far (Linux's schedstat, in ns).

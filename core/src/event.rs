@@ -3,6 +3,7 @@
 
 use crate::id::NodeId;
 use crate::slot::SlotSet;
+use std::sync::Arc;
 
 /// Something a node did or concluded. The node that emits it is implied (the
 /// host knows whose `poll_output` returned it).
@@ -60,7 +61,7 @@ pub enum Event {
     /// currentEpoch or this node's configEpoch changed.
     Epoch { current: u64, config: u64 },
     /// Slots were bound to `owner` in this node's view.
-    SlotOwner { slots: Box<SlotSet>, owner: NodeId },
+    SlotOwner { slots: Arc<SlotSet>, owner: NodeId },
     /// This node's role changed (`master: None` means it is now a master).
     Role { master: Option<NodeId> },
     /// This node's `cluster_state` changed.

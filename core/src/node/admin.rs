@@ -6,6 +6,7 @@ use crate::event::Event;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
 use crate::time::Time;
+use std::sync::Arc;
 
 /// A successful admin action's reply, when it is more than `+OK`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,7 +44,7 @@ impl Node {
                 for s in slots.iter() {
                     self.importing.remove(&s);
                 }
-                self.bind_slots(me, &slots);
+                self.bind_slots(me, Arc::new(slots));
                 self.todo |= todo::UPDATE_STATE;
                 Ok(AdminReply::Ok)
             }
@@ -258,7 +259,7 @@ impl Node {
         }
         let was_importing = self.importing.contains_key(&slot);
         let had_slots = self.me().numslots > 0;
-        self.bind_slots(id, &crate::slot::SlotSet::range(slot, slot));
+        self.bind_slots(id, Arc::new(crate::slot::SlotSet::range(slot, slot)));
         if had_slots && self.me().numslots == 0 && id != me && self.cfg.allow_replica_migration {
             self.set_my_master(now, id);
         }

@@ -6,6 +6,7 @@ use crate::event::Event;
 use crate::id::NodeId;
 use crate::slot::SlotSet;
 use crate::time::Time;
+use std::sync::Arc;
 
 impl Node {
     pub(super) fn emit_epoch(&mut self) {
@@ -55,7 +56,7 @@ impl Node {
         now: Time,
         sender: NodeId,
         epoch: u64,
-        claimed: &SlotSet,
+        claimed: &Arc<SlotSet>,
     ) {
         if sender == self.myself {
             return;
@@ -85,7 +86,15 @@ impl Node {
         if won.is_empty() {
             return;
         }
-        self.bind_slots(sender, &won);
+        // Usually every claimed slot is won: the event then shares the
+        // message's bitmap (a thousand-node cluster forms with half a
+        // million of these events).
+        let won = if won.len() == claimed.len() {
+            claimed.clone()
+        } else {
+            Arc::new(won)
+        };
+        self.bind_slots(sender, won);
         self.todo |= todo::UPDATE_STATE;
 
         let cur_master_empty = cur_master
@@ -100,7 +109,13 @@ impl Node {
     }
 
     /// UPDATE: `node` owns `slots` at `epoch`; apply it if newer than what we know.
-    pub(super) fn receive_update(&mut self, now: Time, node: NodeId, epoch: u64, slots: &SlotSet) {
+    pub(super) fn receive_update(
+        &mut self,
+        now: Time,
+        node: NodeId,
+        epoch: u64,
+        slots: &Arc<SlotSet>,
+    ) {
         let Some(p) = self.peer(node) else { return };
         if p.config_epoch >= epoch {
             return;

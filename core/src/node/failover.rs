@@ -8,6 +8,7 @@ use crate::id::NodeId;
 use crate::msg::{mflags, Body, Header};
 use crate::time::Time;
 use rand::Rng;
+use std::sync::Arc;
 
 /// A replica's election state (`failover_auth_*` in `clusterState`).
 #[derive(Clone, Debug, Default)]
@@ -271,7 +272,7 @@ impl Node {
         self.set_node_as_master(me);
         // The replication offset carries on as this master's own.
         let slots = self.slots_of(old);
-        self.bind_slots(me, &slots);
+        self.bind_slots(me, Arc::new(slots));
         self.emit(Event::Promoted {
             epoch: self.me().config_epoch,
             old_master: old,

@@ -10,6 +10,7 @@ use crate::slot::SlotSet;
 use crate::time::Time;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 /// Client states by connection: one is taken out and put back on every
 /// command. Never iterated, so the hash order cannot reach any output.
@@ -275,16 +276,13 @@ impl Node {
     }
 
     /// Rebinds `slots` to `owner` and reports it, one event per batch.
-    pub(super) fn bind_slots(&mut self, owner: NodeId, slots: &SlotSet) {
+    pub(super) fn bind_slots(&mut self, owner: NodeId, slots: Arc<SlotSet>) {
         for s in slots.iter() {
             self.del_slot(s);
             self.add_slot(owner, s);
         }
         if !slots.is_empty() {
-            self.emit(Event::SlotOwner {
-                slots: Box::new(slots.clone()),
-                owner,
-            });
+            self.emit(Event::SlotOwner { slots, owner });
         }
     }
 
