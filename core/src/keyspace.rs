@@ -57,6 +57,25 @@ const ACCEPTABLE_STALE: usize = 10;
 /// most 5120 keys sampled per cron) stands in for that time limit.
 const MAX_LOOPS: usize = 256;
 
+/// What a key whose TTL has passed is to whoever looks it up: the cases of
+/// Redis 7.0's `expireIfNeeded`. Only a master deletes expired keys, and it
+/// tells its replicas with a `DEL`, so a replica whose clock runs ahead (or
+/// whose stream lags) never drops a key its master still serves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ExpiryMode {
+    /// A master: the key is deleted on access and the deletion noted, to
+    /// be propagated as `DEL` (`deleteExpiredKeyAndPropagate`).
+    #[default]
+    Delete,
+    /// A replica serving its clients (`server.masterhost` set), or a master
+    /// while writes are paused: the key reads as missing but stays.
+    Hide,
+    /// A replica applying its master's stream: nothing counts as expired
+    /// ("when replicating commands from the master, keys are never
+    /// considered expired"), so the stream finds what the master saw.
+    Ignore,
+}
+
 /// One Redis database (cluster mode has only db 0). Like Redis, values and
 /// TTLs live apart: only keys with a TTL have an `expires` entry.
 #[derive(Clone, Debug, Default)]
@@ -67,6 +86,10 @@ pub struct Keyspace {
     /// The keys of `expires`, which active expiry samples at random.
     ttl_keys: Vec<SlotKey>,
     slot_memo: SlotMemo,
+    mode: ExpiryMode,
+    /// Keys deleted because their TTL passed, whose `DEL` the node has not
+    /// propagated yet.
+    expired: Vec<Vec<u8>>,
 }
 
 /// Same keys, values and TTLs (however the TTL sample pool is ordered).
@@ -188,23 +211,59 @@ impl Keyspace {
         }
     }
 
-    /// Deletes `key` if its TTL has passed (lazy expiry, like `expireIfNeeded`).
-    fn expire_if_needed(&mut self, now: Time, sk: &[u8]) {
-        if self.expiry(sk).is_some_and(|t| t <= now) {
+    /// How lookups treat expired keys from now on.
+    pub fn set_mode(&mut self, mode: ExpiryMode) {
+        self.mode = mode;
+    }
+
+    /// The keys deleted by expiry since the last call, oldest first: each
+    /// is owed to the replicas as a `DEL`.
+    pub fn take_expired(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.expired)
+    }
+
+    /// Deletes the stored key `sk` because its TTL passed, noting it.
+    fn delete_expired(&mut self, sk: &[u8]) {
+        if self.delete(sk).is_some() {
+            self.expired.push(sk[2..].to_vec());
+        }
+    }
+
+    /// `expireIfNeeded`: whether `sk` counts as missing now; a master
+    /// deletes it there and then (lazy expiry).
+    fn expire_if_needed(&mut self, now: Time, sk: &[u8]) -> bool {
+        if self.mode == ExpiryMode::Ignore || !self.expiry(sk).is_some_and(|t| t <= now) {
+            return false;
+        }
+        if self.mode == ExpiryMode::Delete {
+            self.delete_expired(sk);
+        }
+        true
+    }
+
+    /// Before a write: an expired key is replaced for good. Only a master
+    /// (which notes the `DEL`) writes here in a cluster; a hidden key is
+    /// dropped silently, as a writable replica's `lookupKeyWrite` does.
+    fn expire_for_write(&mut self, now: Time, sk: &[u8]) {
+        if self.expire_if_needed(now, sk) {
             self.delete(sk);
         }
     }
 
     pub fn get(&mut self, now: Time, key: &[u8]) -> Option<&Data> {
         with_slot_key(self.slot_of(key), key, |sk| {
-            self.expire_if_needed(now, sk);
+            if self.expire_if_needed(now, sk) {
+                return None;
+            }
             self.entries.get(sk)
         })
     }
 
     pub fn get_mut(&mut self, now: Time, key: &[u8]) -> Option<&mut Data> {
         with_slot_key(self.slot_of(key), key, |sk| {
-            self.expire_if_needed(now, sk);
+            if self.expire_if_needed(now, sk) {
+                return None;
+            }
             self.entries.get_mut(sk)
         })
     }
@@ -229,7 +288,7 @@ impl Keyspace {
     /// Replaces the value but keeps the TTL (in-place updates like APPEND).
     pub fn set_keep_ttl(&mut self, now: Time, key: &[u8], data: Data) {
         with_slot_key(self.slot_of(key), key, |sk| {
-            self.expire_if_needed(now, sk);
+            self.expire_for_write(now, sk);
             match self.entries.get_mut(sk) {
                 Some(v) => *v = data,
                 None => {
@@ -241,7 +300,7 @@ impl Keyspace {
 
     pub fn remove(&mut self, now: Time, key: &[u8]) -> Option<Data> {
         with_slot_key(self.slot_of(key), key, |sk| {
-            self.expire_if_needed(now, sk);
+            self.expire_for_write(now, sk);
             self.delete(sk)
         })
     }
@@ -265,7 +324,9 @@ impl Keyspace {
     /// Absolute expiry time of `key`, if it exists and has one.
     pub fn expire_at(&mut self, now: Time, key: &[u8]) -> Option<Option<Time>> {
         with_slot_key(self.slot_of(key), key, |sk| {
-            self.expire_if_needed(now, sk);
+            if self.expire_if_needed(now, sk) {
+                return None;
+            }
             self.entries.contains_key(sk).then(|| self.expiry(sk))
         })
     }
@@ -273,7 +334,7 @@ impl Keyspace {
     /// Sets or clears the expiry; returns false if the key does not exist.
     pub fn set_expire(&mut self, now: Time, key: &[u8], at: Option<Time>) -> bool {
         with_slot_key(self.slot_of(key), key, |sk| {
-            self.expire_if_needed(now, sk);
+            self.expire_for_write(now, sk);
             if !self.entries.contains_key(sk) {
                 return false;
             }
@@ -381,6 +442,7 @@ impl Keyspace {
         self.entries.clear();
         self.expires.clear();
         self.ttl_keys.clear();
+        self.expired.clear();
     }
 
     /// Active expiry, as Redis 7.0's slow `activeExpireCycle` runs it from
@@ -389,7 +451,8 @@ impl Keyspace {
     /// Redis walks its expires hash table from a saved cursor, which visits
     /// keys in hash order, unrelated to their names or ages; picks made with
     /// the node's seeded `rng` stand for that order, so a simulation stays
-    /// reproducible. Returns how many keys it deleted.
+    /// reproducible. Returns how many keys it deleted; each is noted for a
+    /// `DEL` ([`Keyspace::take_expired`]). Only a master runs it.
     pub fn active_expire_cycle(&mut self, now: Time, rng: &mut impl Rng) -> usize {
         let mut deleted = 0;
         for _ in 0..MAX_LOOPS {
@@ -402,7 +465,7 @@ impl Keyspace {
                 let pick = rng.random_range(0..self.ttl_keys.len());
                 let sk = self.ttl_keys[pick].clone();
                 if self.expiry(&sk).is_some_and(|t| t <= now) {
-                    self.delete(&sk);
+                    self.delete_expired(&sk);
                     expired += 1;
                 }
             }

@@ -47,6 +47,9 @@ pub(super) struct Replication {
     /// Master: a full resync happened since the last write, so the next
     /// write is preceded by `SELECT 0` in the stream (`server.slaveseldb = -1`).
     select_pending: bool,
+    /// What the command running now propagates, held until it ends so it
+    /// goes out as one unit ([`Node::end_call`]); `None` outside a command.
+    batch: Option<Vec<Vec<Vec<u8>>>>,
     waiters: Vec<Waiter>,
 }
 
@@ -60,6 +63,7 @@ impl Replication {
             next_replica_cron: now,
             acks: BTreeMap::new(),
             select_pending: false,
+            batch: None,
             waiters: Vec::new(),
         }
     }
@@ -137,9 +141,66 @@ impl Node {
         self.stream_to_replicas(ReplFrame::Ping { offset });
     }
 
-    /// A write command ran on this master: append it to the stream.
+    /// A write command ran on this master: append it to the stream, after
+    /// the `DEL`s of keys found expired meanwhile (7.0 propagates a lazy
+    /// deletion when it happens, before the command that caused it).
     pub(crate) fn propagate(&mut self, args: &[Vec<u8>]) {
+        self.queue_expired();
         self.touch_watched(args);
+        match &mut self.repl.batch {
+            Some(ops) => ops.push(args.to_vec()),
+            None => self.stream_op(args),
+        }
+    }
+
+    /// The keys this master deleted because their TTL passed, each as
+    /// `DEL key` (`propagateDeletion`, `lazyfree-lazy-expire no`): replicas
+    /// never expire keys themselves, so this is how they lose them.
+    pub(crate) fn queue_expired(&mut self) {
+        for key in self.keyspace.take_expired() {
+            let del = [b"DEL".to_vec(), key];
+            self.touch_watched(&del);
+            match &mut self.repl.batch {
+                Some(ops) => ops.push(del.to_vec()),
+                None => self.stream_op(&del),
+            }
+        }
+    }
+
+    /// A command starts (`call()`): hold what it propagates. False when a
+    /// command is already running (EXEC's queued commands join its batch).
+    pub(crate) fn begin_call(&mut self) -> bool {
+        if self.repl.batch.is_some() {
+            return false;
+        }
+        self.repl.batch = Some(Vec::new());
+        true
+    }
+
+    /// The command that [`Node::begin_call`] opened ended
+    /// (`propagatePendingCommands`): its operations go out, wrapped in
+    /// `MULTI`/`EXEC` when there are several (a lazy `DEL` and the write
+    /// that found the key expired) unless `wrap` is false (EXEC, whose
+    /// queued commands this stream sends one by one).
+    pub(crate) fn end_call(&mut self, wrap: bool) {
+        self.queue_expired();
+        let Some(ops) = self.repl.batch.take() else {
+            return;
+        };
+        let wrap = wrap && ops.len() > 1;
+        if wrap {
+            self.stream_op(&[b"MULTI".to_vec()]);
+        }
+        for op in &ops {
+            self.stream_op(op);
+        }
+        if wrap {
+            self.stream_op(&[b"EXEC".to_vec()]);
+        }
+    }
+
+    /// Appends one command to the stream of this master.
+    fn stream_op(&mut self, args: &[Vec<u8>]) {
         let me = self.me();
         let (master, no_replica) = (me.is_master(), me.replicas.is_empty());
         if !master {
