@@ -346,6 +346,12 @@ impl Keyspace {
         })
     }
 
+    /// Whether `key` is stored, even past its TTL: a replica holds such a
+    /// key until its master's `DEL` comes.
+    pub fn holds(&self, key: &[u8]) -> bool {
+        with_slot_key(key_slot(key), key, |sk| self.entries.contains_key(sk))
+    }
+
     /// Live keys (expired ones are not counted; they vanish on access or cron).
     pub fn len(&self, now: Time) -> usize {
         let expired = self.expires.values().filter(|(t, _)| *t <= now).count();
@@ -493,6 +499,44 @@ mod tests {
         assert!(ks.exists(Time(99), b"k"));
         assert!(!ks.exists(Time(100), b"k"));
         assert_eq!(ks.len(Time(100)), 0);
+    }
+
+    /// 7.0's `expireIfNeeded`: a master deletes an expired key on access
+    /// and owes its replicas a DEL; a replica's clients see nil but the key
+    /// stays; the master's stream still finds it.
+    #[test]
+    fn expired_keys_are_deleted_only_by_a_master() {
+        let mut ks = Keyspace::new();
+        ks.set(b"k", Data::Str(b"v".to_vec()));
+        assert!(ks.set_expire(Time(0), b"k", Some(Time(100))));
+        ks.set_mode(ExpiryMode::Ignore);
+        assert!(ks.get(Time(150), b"k").is_some(), "the stream sees the key");
+        ks.set_mode(ExpiryMode::Hide);
+        assert!(ks.get(Time(150), b"k").is_none(), "a replica's read: nil");
+        assert_eq!(ks.expire_at(Time(150), b"k"), None);
+        assert!(ks.holds(b"k"), "but the replica keeps it");
+        assert!(ks.take_expired().is_empty(), "and owes no DEL");
+        ks.set_mode(ExpiryMode::Delete);
+        assert!(!ks.exists(Time(150), b"k"));
+        assert!(!ks.holds(b"k"), "a master deletes it on access");
+        assert_eq!(ks.take_expired(), vec![b"k".to_vec()], "one DEL owed");
+        assert!(ks.take_expired().is_empty());
+    }
+
+    /// Keys the active cycle deletes are owed as DELs too.
+    #[test]
+    fn active_expiry_notes_each_deleted_key() {
+        let mut ks = with_ttls(5, 5);
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut deleted = 0;
+        for _ in 0..20 {
+            deleted += ks.active_expire_cycle(Time(100), &mut rng);
+        }
+        let mut owed = ks.take_expired();
+        owed.sort();
+        assert_eq!(deleted, 5);
+        let expected: Vec<Vec<u8>> = (0..5).map(|i| format!("k{i}").into_bytes()).collect();
+        assert_eq!(owed, expected);
     }
 
     /// The slot index answers COUNTKEYSINSLOT / GETKEYSINSLOT.

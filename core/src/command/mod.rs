@@ -25,9 +25,9 @@ pub use client::ClientState;
 pub(crate) use keys::glob_match;
 pub use multi::{resume_exec, PendingExec};
 
+use crate::keyspace::ExpiryMode;
 use crate::node::{ClientId, Node};
 use crate::resp::Value;
-use crate::keyspace::ExpiryMode;
 use crate::time::Time;
 use table::CommandSpec;
 
@@ -219,6 +219,8 @@ fn execute_and_propagate(
         // These propagate themselves, with absolute times.
         "getdel" | "getex" | "setex" | "psetex" | "set" | "expire" | "pexpire" | "expireat"
         | "pexpireat" => {}
+        // Only a change reaches the stream (`server.dirty`).
+        "del" | "unlink" if reply == Value::Integer(0) => {}
         "getset" if !reply.is_error() => {
             node.propagate(&[b"SET".to_vec(), args[1].clone(), args[2].clone()])
         }
