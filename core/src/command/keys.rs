@@ -58,7 +58,7 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
                 .collect(),
         ),
         "scan" => scan(node, now, args),
-        "dbsize" => Value::Integer(ks.len(now) as i64),
+        "dbsize" => Value::Integer(ks.len() as i64),
         "copy" => copy(node, now, args),
         "rename" | "renamenx" => rename(node, now, args, name == "renamenx"),
         "flushall" | "flushdb" => {

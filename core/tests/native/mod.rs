@@ -3,6 +3,8 @@
 //! uses a subset, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod mixed;
+
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
