@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod mixed;
+pub mod stream;
 
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
