@@ -47,6 +47,11 @@ pub(super) struct Replication {
     /// Master: a full resync happened since the last write, so the next
     /// write is preceded by `SELECT 0` in the stream (`server.slaveseldb = -1`).
     select_pending: bool,
+    /// A replication backlog exists: made by the first full resync this
+    /// node served or received. Until then a write feeds no stream and
+    /// leaves `master_repl_offset` at 0 (7.0's `replicationFeedSlaves`
+    /// returns early with no backlog and no replica).
+    backlog: bool,
     /// What the command running now propagates, held until it ends so it
     /// goes out as one unit ([`Node::end_call`]); `None` outside a command.
     batch: Option<Vec<Vec<Vec<u8>>>>,
@@ -63,6 +68,7 @@ impl Replication {
             next_replica_cron: now,
             acks: BTreeMap::new(),
             select_pending: false,
+            backlog: false,
             batch: None,
             waiters: Vec::new(),
         }
@@ -203,7 +209,7 @@ impl Node {
     fn stream_op(&mut self, args: &[Vec<u8>]) {
         let me = self.me();
         let (master, no_replica) = (me.is_master(), me.replicas.is_empty());
-        if !master {
+        if !master || (no_replica && !self.repl.backlog) {
             return;
         }
         if std::mem::take(&mut self.repl.select_pending) {
@@ -267,6 +273,7 @@ impl Node {
                     data: Box::new(self.keyspace.clone()),
                 };
                 self.repl.select_pending = true;
+                self.repl.backlog = true;
                 self.out.push_back(Output::Repl {
                     to: from,
                     addr,
@@ -288,8 +295,11 @@ impl Node {
                 match master_frame {
                     ReplFrame::Snapshot { offset, data } => {
                         self.keyspace = *data;
+                        // The master's own notes of deleted keys stay there.
+                        self.keyspace.take_expired();
                         self.repl.offset = offset;
                         self.repl.synced = true;
+                        self.repl.backlog = true;
                     }
                     ReplFrame::Command { offset, args } if self.repl.synced => {
                         crate::command::apply_replicated(self, now, args);
