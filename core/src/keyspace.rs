@@ -232,7 +232,7 @@ impl Keyspace {
     /// `expireIfNeeded`: whether `sk` counts as missing now; a master
     /// deletes it there and then (lazy expiry).
     fn expire_if_needed(&mut self, now: Time, sk: &[u8]) -> bool {
-        if self.mode == ExpiryMode::Ignore || !self.expiry(sk).is_some_and(|t| t <= now) {
+        if self.mode == ExpiryMode::Ignore || self.expiry(sk).is_none_or(|t| t > now) {
             return false;
         }
         if self.mode == ExpiryMode::Delete {
