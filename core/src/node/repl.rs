@@ -153,9 +153,8 @@ impl Node {
     pub(crate) fn propagate(&mut self, args: &[Vec<u8>]) {
         self.queue_expired();
         self.touch_watched(args);
-        match &mut self.repl.batch {
-            Some(ops) => ops.push(args.to_vec()),
-            None => self.stream_op(args),
+        if self.feeds_stream() {
+            self.hold_or_stream(args.to_vec());
         }
     }
 
@@ -164,12 +163,26 @@ impl Node {
     /// never expire keys themselves, so this is how they lose them.
     pub(crate) fn queue_expired(&mut self) {
         for key in self.keyspace.take_expired() {
-            let del = [b"DEL".to_vec(), key];
+            let del = vec![b"DEL".to_vec(), key];
             self.touch_watched(&del);
-            match &mut self.repl.batch {
-                Some(ops) => ops.push(del.to_vec()),
-                None => self.stream_op(&del),
+            if self.feeds_stream() {
+                self.hold_or_stream(del);
             }
+        }
+    }
+
+    /// A master with a replica or a backlog: writes go into its stream
+    /// (7.0's `replicationFeedSlaves` returns early otherwise, so
+    /// `master_repl_offset` stays 0 on a master that never had a replica).
+    fn feeds_stream(&self) -> bool {
+        let me = self.me();
+        me.is_master() && (self.repl.backlog || !me.replicas.is_empty())
+    }
+
+    fn hold_or_stream(&mut self, args: Vec<Vec<u8>>) {
+        match &mut self.repl.batch {
+            Some(ops) => ops.push(args),
+            None => self.stream_op(args),
         }
     }
 
@@ -195,21 +208,19 @@ impl Node {
         };
         let wrap = wrap && ops.len() > 1;
         if wrap {
-            self.stream_op(&[b"MULTI".to_vec()]);
+            self.stream_op(vec![b"MULTI".to_vec()]);
         }
-        for op in &ops {
+        for op in ops {
             self.stream_op(op);
         }
         if wrap {
-            self.stream_op(&[b"EXEC".to_vec()]);
+            self.stream_op(vec![b"EXEC".to_vec()]);
         }
     }
 
     /// Appends one command to the stream of this master.
-    fn stream_op(&mut self, args: &[Vec<u8>]) {
-        let me = self.me();
-        let (master, no_replica) = (me.is_master(), me.replicas.is_empty());
-        if !master || (no_replica && !self.repl.backlog) {
+    fn stream_op(&mut self, args: Vec<Vec<u8>>) {
+        if !self.feeds_stream() {
             return;
         }
         if std::mem::take(&mut self.repl.select_pending) {
@@ -221,15 +232,14 @@ impl Node {
             };
             self.stream_to_replicas(frame);
         }
-        self.repl.offset += stream_len(args);
-        // The offset moves either way; the frame (a copy of the arguments)
-        // is only built when a replica will get it.
-        if no_replica {
+        self.repl.offset += stream_len(&args);
+        // With a backlog but no replica the offset still moves.
+        if self.me().replicas.is_empty() {
             return;
         }
         let frame = ReplFrame::Command {
             offset: self.repl.offset,
-            args: args.to_vec(),
+            args,
         };
         self.stream_to_replicas(frame);
     }
