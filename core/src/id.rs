@@ -3,14 +3,15 @@
 use rand::Rng;
 use std::fmt;
 
-mod names;
+/// Every node name this process has seen.
+static NAMES: crate::intern::Table<40> = crate::intern::Table::new();
 
 /// A node ID as Redis prints it: 40 lowercase hex characters (`clusterNode.name`).
 ///
 /// IDs are random (`getRandomHexChars`), drawn here from the node's seeded RNG
 /// so a seed always yields the same IDs. The value is the name's number in a
-/// process-wide table ([`names`]): comparing and hashing IDs is the inner loop
-/// of gossip, and a 4-byte number does both in one instruction.
+/// process-wide table ([`crate::intern`]): comparing and hashing IDs is the
+/// inner loop of gossip, and a 4-byte number does both in one instruction.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct NodeId(u32);
 
@@ -64,13 +65,13 @@ impl NodeId {
         Self::intern(bytes)
     }
 
-    /// The ID of `name`, `None` once [`names::CAPACITY`] names exist.
+    /// The ID of `name`, `None` once [`crate::intern::CAPACITY`] names exist.
     fn intern(name: &[u8; 40]) -> Option<Self> {
-        names::intern(name).map(NodeId)
+        NAMES.intern(name).map(NodeId)
     }
 
     pub fn as_bytes(&self) -> &'static [u8; 40] {
-        names::name(self.0)
+        NAMES.get(self.0)
     }
 
     pub fn is_null(&self) -> bool {
@@ -80,6 +81,13 @@ impl NodeId {
     pub fn as_str(&self) -> &'static str {
         // Only constructed from ASCII, see `from_wire` and `random`.
         std::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+
+    /// The name's number in this process's table: dense and small, so a
+    /// node can index its table by it, but different from one process to
+    /// another; nothing observable may depend on it.
+    pub(crate) fn number(self) -> u32 {
+        self.0
     }
 
     /// The first 8 characters, as logs and redis-cli abbreviate IDs.

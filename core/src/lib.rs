@@ -13,6 +13,7 @@ pub mod event;
 pub mod experiment;
 pub mod flags;
 pub mod id;
+mod intern;
 pub mod keyspace;
 pub mod lesson;
 pub mod msg;

@@ -2,54 +2,59 @@
 //! `NET_IP_STR_LEN` (46-byte) field, NUL-padded.
 
 use super::wire::IP_LEN;
+use crate::intern::Table;
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// An IP address as text, inline (`clusterMsgDataGossip.ip`).
+/// Every gossip IP text this process has seen: the text NUL-padded, its
+/// length in the last byte.
+static IPS: Table<IP_LEN> = Table::new();
+
+/// The longest text the wire field keeps (then a NUL).
+const MAX_LEN: usize = IP_LEN - 1;
+
+/// An IP address as text (`clusterMsgDataGossip.ip`), interned.
 ///
-/// Kept inline rather than in a `String` because every PING and PONG carries
-/// a tenth of the cluster in its gossip section (a hundred entries at 1000
-/// nodes): a heap string per entry made allocation a quarter of a large
-/// simulation's time. Holds at most 45 bytes, cut at a character boundary,
-/// exactly what the wire format keeps.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct IpText {
-    len: u8,
-    bytes: [u8; IP_LEN - 1],
-}
+/// Every PING and PONG carries a tenth of the cluster in its gossip section
+/// (a hundred entries at 1000 nodes), each with its IP: as a heap string it
+/// made allocation a quarter of a large simulation's time, and inline its
+/// 46 bytes were most of a section's size. Interned (see [`crate::intern`])
+/// it is a 4-byte number. Holds at most 45 bytes, cut at a character
+/// boundary, exactly what the wire format keeps.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct IpText(u32);
+
+/// The last IPv4 address [`IpText::from_ip`] converted and its number:
+/// gossip asks for the same few addresses over and over, and interning
+/// takes a lock. Starts at a value no conversion produces.
+static LAST_V4: AtomicU64 = AtomicU64::new(u64::MAX);
 
 impl IpText {
-    /// The text of `ip`, as `Display` writes it; IPv4 digit by digit, since
-    /// every gossip entry needs one and the formatting machinery was a fifth
-    /// of a large simulation's instructions.
+    /// The text of `ip`, as `Display` writes it.
     pub fn from_ip(ip: IpAddr) -> Self {
         let IpAddr::V4(v4) = ip else {
             return IpText::from(ip.to_string().as_str());
         };
-        let mut t = IpText::default();
-        for (i, octet) in v4.octets().into_iter().enumerate() {
-            if i > 0 {
-                t.push(b'.');
-            }
-            if octet >= 100 {
-                t.push(b'0' + octet / 100);
-            }
-            if octet >= 10 {
-                t.push(b'0' + octet / 10 % 10);
-            }
-            t.push(b'0' + octet % 10);
+        let bits = u32::from(v4) as u64;
+        let last = LAST_V4.load(Ordering::Relaxed);
+        if last >> 32 == bits && last as u32 != u32::MAX {
+            return IpText(last as u32);
         }
-        t
+        let text = IpText::from(format_v4(v4.octets()).as_str());
+        LAST_V4.store(bits << 32 | text.0 as u64, Ordering::Relaxed);
+        text
     }
 
-    fn push(&mut self, b: u8) {
-        self.bytes[self.len as usize] = b;
-        self.len += 1;
+    fn bytes(&self) -> &'static [u8; IP_LEN] {
+        IPS.get(self.0)
     }
 
-    pub fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &'static str {
+        let bytes = self.bytes();
+        let len = (bytes[MAX_LEN] as usize).min(MAX_LEN);
         // Only built from whole characters of a `&str`, see `From<&str>`.
-        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("")
+        std::str::from_utf8(&bytes[..len]).unwrap_or("")
     }
 
     /// The address it names, if it is one.
@@ -58,31 +63,45 @@ impl IpText {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.0 == 0
     }
 }
 
-impl Default for IpText {
-    fn default() -> Self {
-        IpText {
-            len: 0,
-            bytes: [0; IP_LEN - 1],
+/// Dotted-quad text without the formatting machinery (this runs once per
+/// distinct address now, but stays allocation-light).
+fn format_v4(octets: [u8; 4]) -> String {
+    let mut s = String::with_capacity(15);
+    for (i, octet) in octets.into_iter().enumerate() {
+        if i > 0 {
+            s.push('.');
         }
+        if octet >= 100 {
+            s.push((b'0' + octet / 100) as char);
+        }
+        if octet >= 10 {
+            s.push((b'0' + octet / 10 % 10) as char);
+        }
+        s.push((b'0' + octet % 10) as char);
     }
+    s
 }
 
 impl From<&str> for IpText {
     /// Keeps what fits the wire field (45 bytes and the NUL), cut at a
-    /// character boundary.
+    /// character boundary. Past the interning table's capacity (only a
+    /// flood of made-up addresses gets there) the text is empty: no address.
     fn from(text: &str) -> Self {
-        let mut n = text.len().min(IP_LEN - 1);
+        let mut n = text.len().min(MAX_LEN);
         while !text.is_char_boundary(n) {
             n -= 1;
         }
-        let mut t = IpText::default();
-        t.bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
-        t.len = n as u8;
-        t
+        if n == 0 {
+            return IpText::default();
+        }
+        let mut bytes = [0u8; IP_LEN];
+        bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+        bytes[MAX_LEN] = n as u8;
+        IPS.intern(&bytes).map(IpText).unwrap_or_default()
     }
 }
 

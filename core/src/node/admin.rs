@@ -191,7 +191,7 @@ impl Node {
         }
         let id = NodeId::random(&mut self.rng);
         let mut p = Peer::new(id, NodeFlags(NodeFlags::HANDSHAKE | NodeFlags::MEET), now);
-        p.ip = Some(addr.ip());
+        p.set_ip(Some(addr.ip()));
         p.port = port;
         p.cport = addr.port();
         self.add_peer(p);

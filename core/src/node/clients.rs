@@ -137,14 +137,14 @@ impl Node {
         let owner = self.slot_owner_peer(slot);
         let addr = |id| {
             self.peer(id).map(|p| RouteAddr {
-                ip: p.ip,
+                ip: p.ip(),
                 port: p.port,
             })
         };
         let mine = owner.is_some_and(|p| p.id == self.myself);
         SlotRoute {
             owner: owner.map(|p| RouteAddr {
-                ip: p.ip,
+                ip: p.ip(),
                 port: p.port,
             }),
             mine,

@@ -16,14 +16,22 @@ impl Node {
         let mut update_state = false;
 
         // Links and handshakes (clusterNodeCronHandleReconnect).
-        self.stats_pfail_nodes = 0;
-        for idx in self.order.clone() {
-            let i = idx as usize;
-            if now < self.cron_due.links[i] {
-                self.stats_pfail_nodes += u32::from(self.cron_due.pfail[i]);
-                continue;
+        if now >= self.cron_due.links_from {
+            // (Walking this loop also makes the next per-node loop find
+            // nodes it touched: `touch` lowers both.)
+            self.stats_pfail_nodes = 0;
+            let mut walk = self.cron_walk();
+            for &idx in &walk {
+                let i = idx as usize;
+                if now < self.cron_due.links[i] {
+                    self.stats_pfail_nodes += u32::from(self.cron_due.pfail[i]);
+                    continue;
+                }
+                self.cron_link(now, idx, handshake_timeout);
             }
-            self.cron_link(now, idx, handshake_timeout);
+            self.cron_due.links_from = self.earliest(|due, i| due.links[i]);
+            walk.clear();
+            self.cron_due.walk = walk;
         }
 
         // Once a second, ping the node with the oldest PONG among 5 random ones.
@@ -49,28 +57,32 @@ impl Node {
 
         // Per node: orphaned masters, link liveness, the half-timeout ping, PFAIL.
         // A manual failover pings its replica every cron: no skipping then.
-        let mut most_listed = 0u32;
-        let i_am_replica = self.is_replica();
-        let skip = self.manual.end.is_none();
-        for idx in self.order.clone() {
-            let i = idx as usize;
-            if skip && now < self.cron_due.checks[i] {
-                if i_am_replica {
-                    most_listed = most_listed.max(self.cron_due.listed[i]);
-                }
-                continue;
+        let mut due = std::mem::take(&mut self.cron_due.walk);
+        if self.manual.end.is_none() {
+            self.cron_due.start_checks(now, &self.order, &mut due);
+            let mut k = 0;
+            while k < due.len() {
+                let idx = due[k];
+                update_state |= self.cron_check(now, idx);
+                k += 1;
+                self.cron_due.next_due(idx, &mut due, k);
             }
-            update_state |= self.cron_check(now, idx);
-            if i_am_replica {
-                most_listed = most_listed.max(self.cron_due.listed[i]);
+            self.cron_due.end_checks();
+        } else {
+            due.extend_from_slice(&self.order);
+            for &idx in &due {
+                update_state |= self.cron_check(now, idx);
             }
         }
+        due.clear();
+        self.cron_due.walk = due;
+        let some_lists_two = self.is_replica() && self.cron_due.some_lists_two();
 
         // Replica migration needs a master with two working replicas or more,
         // so the working replicas of every master (a node lookup each, every
         // 100 ms) are only counted when some master lists two. Nothing in the
         // loop above changes what is counted: a replica marks no FAIL there.
-        let (orphaned_masters, max_replicas, this_replicas) = if most_listed >= 2 {
+        let (orphaned_masters, max_replicas, this_replicas) = if some_lists_two {
             self.replica_counts()
         } else {
             (0, 0, 0)
@@ -102,6 +114,24 @@ impl Node {
             self.update_state(now);
         }
         self.blacklist.retain(|_, expire| *expire > now);
+    }
+
+    /// The earliest of `at` over the nodes in the table now (nodes added
+    /// while cron walked included).
+    fn earliest(&self, at: impl Fn(&super::cron_due::CronDue, usize) -> Time) -> Time {
+        let due = &self.cron_due;
+        self.order
+            .iter()
+            .map(|&i| at(due, i as usize))
+            .min()
+            .unwrap_or(Time::MAX)
+    }
+
+    /// The table order for a cron loop to walk, in the reused buffer.
+    fn cron_walk(&mut self) -> Vec<u16> {
+        let mut walk = std::mem::take(&mut self.cron_due.walk);
+        walk.extend_from_slice(&self.order);
+        walk
     }
 
     /// The reconnect loop's work on one node (`clusterNodeCronHandleReconnect`),
@@ -163,8 +193,7 @@ impl Node {
             }
             _ => (Time::MAX, 0),
         };
-        self.cron_due.checks[idx as usize] = due;
-        self.cron_due.listed[idx as usize] = listed;
+        self.cron_due.checked(idx, due, listed);
         update_state
     }
 

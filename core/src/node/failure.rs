@@ -16,7 +16,7 @@ impl Node {
         let Some(p) = self.peer_mut(about) else {
             return;
         };
-        match p.fail_reports.iter_mut().find(|(r, _)| *r == reporter) {
+        match p.fail_reports.find_mut(reporter) {
             Some(report) => report.1 = now,
             None => {
                 p.fail_reports.push((reporter, now));

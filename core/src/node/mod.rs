@@ -27,6 +27,7 @@ mod migration;
 mod nodes_conf;
 mod packet;
 mod peer;
+mod peer_index;
 mod pubsub;
 mod repl;
 mod state;
@@ -69,7 +70,7 @@ pub struct Node {
     /// The node table (`clusterState.nodes`), a slab so `slots[]` can hold
     /// small indices; holes are reused.
     peers: Vec<Option<Peer>>,
-    index: table::PeerIndex,
+    index: peer_index::PeerIndex,
     /// Live slab indices, for uniform random picks (`dictGetRandomKey`).
     order: Vec<u16>,
     /// Slot → index of the owning node, or [`NO_OWNER`].
@@ -144,7 +145,7 @@ impl Node {
             NodeFlags(NodeFlags::MYSELF | NodeFlags::MASTER),
             now,
         );
-        me.ip = Some(addr.ip());
+        me.set_ip(Some(addr.ip()));
         me.port = addr.port();
         me.cport = cport;
         if cfg.replica_no_failover {
@@ -155,7 +156,7 @@ impl Node {
             rng,
             myself,
             peers: Vec::new(),
-            index: table::PeerIndex::default(),
+            index: peer_index::PeerIndex::default(),
             order: Vec::new(),
             slots: vec![NO_OWNER; crate::slot::SLOTS as usize].into_boxed_slice(),
             assigned: 0,
@@ -421,7 +422,11 @@ impl Node {
     /// simulation: find the 64-slot block first, with a branch-free compare
     /// the compiler vectorizes, then the slot in it.
     pub fn first_owned_slot(&self) -> Option<u16> {
-        let idx = *self.index.get(&self.myself)?;
+        // A master's header bitmap is its own slots, when built.
+        if let Some(mine) = self.myslots_cache.as_ref().filter(|_| self.is_master()) {
+            return mine.first();
+        }
+        let idx = self.index.get(&self.myself)?;
         let block = self
             .slots
             .chunks(64)

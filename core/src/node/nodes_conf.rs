@@ -107,7 +107,7 @@ impl Node {
         for l in &lines {
             if l.id != me.id {
                 let mut p = Peer::new(l.id, l.flags, now);
-                p.ip = l.ip;
+                p.set_ip(l.ip);
                 p.port = l.port;
                 p.cport = l.cport;
                 node.add_peer(p);

@@ -151,7 +151,7 @@ impl Node {
     fn accept_meet(&mut self, now: Time, from: SocketAddr, h: &Header) {
         let id = NodeId::random(&mut self.rng);
         let mut p = Peer::new(id, NodeFlags(NodeFlags::HANDSHAKE), now);
-        p.ip = h.myip.parse().ok().or(Some(from.ip()));
+        p.set_ip(h.myip.parse().ok().or(Some(from.ip())));
         p.port = h.port;
         p.cport = h.cport;
         self.add_peer(p);
@@ -180,7 +180,7 @@ impl Node {
         } else if ln.id != h.sender {
             let p = self.peer_mut(link_node).expect("present");
             p.flags.set(NodeFlags::NOADDR);
-            p.ip = None;
+            p.set_ip(None);
             p.port = 0;
             p.cport = 0;
             p.link = None;

@@ -2,28 +2,45 @@
 
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
+use crate::msg::IpText;
 use crate::time::Time;
 use std::net::{IpAddr, SocketAddr};
 
 /// One entry of the node table, myself included.
+///
+/// Laid out by hand (`repr(C)`, cache-line aligned) so that everything gossip
+/// reads about a node fits the entry's first 64-byte line: a message carries
+/// a hundred entries at 1000 nodes, each about a random node of a thousand,
+/// so building and reading sections is bound by cache misses, one per line
+/// touched. Hence the 2-byte slot count, the IP kept as text beside the
+/// address, and failure reports behind one pointer.
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub(crate) struct Peer {
+    // The first line: what gossip reads.
+    pub pong_received: Time,
+    /// The outstanding PING, if any.
+    pub ping_sent: Option<Time>,
+    /// Our outbound link, with its creation time; `None` when down.
+    pub link: Option<Time>,
+    /// Failure reports: which master said this node is failing, and when.
+    pub fail_reports: FailReports,
     pub id: NodeId,
+    /// [`ip`](Self::ip) as gossip writes it.
+    ip_text: IpText,
     pub flags: NodeFlags,
-    pub ip: Option<IpAddr>,
     pub port: u16,
     pub cport: u16,
+    /// How many slots our `slots[]` table binds to this node (at most 16384).
+    pub numslots: u16,
+    // The rest.
+    ip: Option<IpAddr>,
     /// When this entry was created (a handshake expires after `handshake_timeout`).
     pub ctime: Time,
     pub config_epoch: u64,
-    /// How many slots our `slots[]` table binds to this node.
-    pub numslots: u32,
     pub master: Option<NodeId>,
     /// Replicas of this node, as we know them (`clusterNode.slaves`).
     pub replicas: Vec<NodeId>,
-    /// The outstanding PING, if any.
-    pub ping_sent: Option<Time>,
-    pub pong_received: Time,
     /// Last time any packet came from it: liveness evidence besides PONGs.
     pub data_received: Time,
     pub fail_time: Option<Time>,
@@ -32,35 +49,49 @@ pub(crate) struct Peer {
     pub repl_offset: u64,
     /// Since when this master has had no working replica (replica migration).
     pub orphaned_time: Option<Time>,
-    /// Our outbound link, with its creation time; `None` when down.
-    pub link: Option<Time>,
-    /// Failure reports: which master said this node is failing, and when.
-    pub fail_reports: Vec<(NodeId, Time)>,
 }
+
+// The gossip fields must stay within the first line.
+const _: () = assert!(std::mem::offset_of!(Peer, ip) <= 64);
 
 impl Peer {
     pub fn new(id: NodeId, flags: NodeFlags, now: Time) -> Self {
         Peer {
+            pong_received: Time::ZERO,
+            ping_sent: None,
+            link: None,
+            fail_reports: FailReports::default(),
             id,
+            ip_text: IpText::default(),
             flags,
-            ip: None,
             port: 0,
             cport: 0,
+            numslots: 0,
+            ip: None,
             ctime: now,
             config_epoch: 0,
-            numslots: 0,
             master: None,
             replicas: Vec::new(),
-            ping_sent: None,
-            pong_received: Time::ZERO,
             data_received: Time::ZERO,
             fail_time: None,
             voted_time: None,
             repl_offset: 0,
             orphaned_time: None,
-            link: None,
-            fail_reports: Vec::new(),
         }
+    }
+
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.ip
+    }
+
+    /// The IP as gossip entries carry it (empty when unknown).
+    pub fn ip_text(&self) -> IpText {
+        self.ip_text
+    }
+
+    pub fn set_ip(&mut self, ip: Option<IpAddr>) {
+        self.ip = ip;
+        self.ip_text = ip.map(IpText::from_ip).unwrap_or_default();
     }
 
     pub fn has(&self, bit: u16) -> bool {
@@ -92,5 +123,62 @@ impl Peer {
     /// The bus address, once known.
     pub fn bus_addr(&self) -> Option<SocketAddr> {
         self.ip.map(|ip| SocketAddr::new(ip, self.cport))
+    }
+}
+
+/// A node's failure reports, behind one pointer: most nodes have none, and
+/// the entry's first cache line has no room for a `Vec`.
+/// (`Box<Vec>` on purpose: one pointer, null when empty, instead of a
+/// 24-byte `Vec` inline.)
+#[derive(Clone, Debug, Default)]
+#[allow(clippy::box_collection)]
+pub(crate) struct FailReports(Option<Box<Vec<(NodeId, Time)>>>);
+
+impl FailReports {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |v| v.len())
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, (NodeId, Time)> {
+        self.0.as_deref().map_or(&[][..], |v| v.as_slice()).iter()
+    }
+
+    /// The report from `reporter`, to refresh its time.
+    pub fn find_mut(&mut self, reporter: NodeId) -> Option<&mut (NodeId, Time)> {
+        self.0.as_mut()?.iter_mut().find(|(r, _)| *r == reporter)
+    }
+
+    pub fn push(&mut self, report: (NodeId, Time)) {
+        self.0.get_or_insert_with(Default::default).push(report);
+    }
+
+    /// Keeps the reports `keep` accepts; none left frees the list.
+    pub fn retain(&mut self, keep: impl FnMut(&(NodeId, Time)) -> bool) {
+        if let Some(v) = self.0.as_mut() {
+            v.retain(keep);
+            if v.is_empty() {
+                self.0 = None;
+            }
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.0 = None;
+    }
+
+    pub fn to_vec(&self) -> Vec<(NodeId, Time)> {
+        self.iter().copied().collect()
+    }
+
+    /// Heap bytes held, for `state_bytes`.
+    pub fn bytes(&self) -> usize {
+        self.0.as_ref().map_or(0, |v| {
+            std::mem::size_of::<Vec<(NodeId, Time)>>()
+                + v.capacity() * std::mem::size_of::<(NodeId, Time)>()
+        })
     }
 }

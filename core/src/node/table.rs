@@ -11,19 +11,12 @@ use crate::time::Time;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// The node table's index, node ID → slab index: looked up several times per
-/// gossip entry and per peer in every cron, where a `BTreeMap` spends its time
-/// comparing 40-byte IDs. It is never iterated, so a hash map's order cannot
-/// reach any output.
-pub(super) type PeerIndex = HashMap<NodeId, u16, BuildHasherDefault<IdHasher>>;
-
 /// Client states by connection: one is taken out and put back on every
 /// command. Never iterated, so the hash order cannot reach any output.
 pub(super) type ClientMap =
     HashMap<super::ClientId, Box<crate::command::ClientState>, BuildHasherDefault<IdHasher>>;
 
-/// An FxHash-style hasher for node IDs (interned numbers) and client IDs
-/// (counters). Deterministic (no random keys).
+/// An FxHash-style hasher for client IDs (counters). Deterministic (no random keys).
 #[derive(Clone, Copy, Default)]
 pub(super) struct IdHasher(u64);
 
@@ -77,14 +70,14 @@ impl Node {
     }
 
     pub(super) fn peer(&self, id: NodeId) -> Option<&Peer> {
-        let idx = *self.index.get(&id)?;
+        let idx = self.index.get(&id)?;
         self.peers[idx as usize].as_ref()
     }
 
     /// The entry of `id`, to edit: cron looks at it again at its next run
     /// (see [`CronDue`](super::cron_due::CronDue)).
     pub(super) fn peer_mut(&mut self, id: NodeId) -> Option<&mut Peer> {
-        let idx = *self.index.get(&id)?;
+        let idx = self.index.get(&id)?;
         self.peer_at_mut(idx)
     }
 
@@ -151,13 +144,13 @@ impl Node {
         };
         self.index.insert(id, idx);
         self.order.push(idx);
-        self.cron_due.touch(idx);
+        self.cron_due.appended(idx, self.order.len() - 1);
     }
 
     /// `clusterDelNode`: unbinds its slots, closes open slots that name it,
     /// drops its failure reports everywhere and detaches it from its master.
     pub(super) fn del_peer(&mut self, id: NodeId) {
-        let Some(&idx) = self.index.get(&id) else {
+        let Some(idx) = self.index.get(&id) else {
             return;
         };
         self.migrating.retain(|_, n| *n != id);
@@ -181,6 +174,7 @@ impl Node {
         self.peers[idx as usize] = None;
         self.index.remove(&id);
         self.order.retain(|&i| i != idx);
+        self.cron_due.removed(idx);
         self.myslots_cache = None;
     }
 
@@ -210,7 +204,7 @@ impl Node {
         if self.slot_owner_idx(slot).is_some() {
             return false;
         }
-        let Some(&idx) = self.index.get(&owner) else {
+        let Some(idx) = self.index.get(&owner) else {
             return false;
         };
         self.slots[slot as usize] = idx;
@@ -242,7 +236,7 @@ impl Node {
 
     /// `clusterDelNodeSlots`.
     pub(super) fn del_node_slots(&mut self, id: NodeId) {
-        let Some(&idx) = self.index.get(&id) else {
+        let Some(idx) = self.index.get(&id) else {
             return;
         };
         if self.peers[idx as usize].as_ref().map_or(0, |p| p.numslots) == 0 {
@@ -257,7 +251,7 @@ impl Node {
 
     /// The slots bound to `id` in our table.
     pub(super) fn slots_of(&self, id: NodeId) -> SlotSet {
-        let Some(&idx) = self.index.get(&id) else {
+        let Some(idx) = self.index.get(&id) else {
             return SlotSet::new();
         };
         if self.peers[idx as usize].as_ref().map_or(0, |p| p.numslots) == 0 {
@@ -273,7 +267,7 @@ impl Node {
     /// of `slots` is bound to `id`. PING/PONG processing asks this for every
     /// message, and `slots_of` scans all 16384 slots.
     pub(super) fn owns_exactly(&self, id: NodeId, slots: &SlotSet) -> bool {
-        let Some(&idx) = self.index.get(&id) else {
+        let Some(idx) = self.index.get(&id) else {
             return slots.is_empty();
         };
         let numslots = self.peers[idx as usize].as_ref().map_or(0, |p| p.numslots);

@@ -74,7 +74,7 @@ impl super::Node {
             .peers()
             .map(|p| PeerView {
                 id: p.id,
-                ip: p.ip,
+                ip: p.ip(),
                 port: p.port,
                 cport: p.cport,
                 flags: p.flags,
@@ -88,7 +88,7 @@ impl super::Node {
                 },
                 link_connected: p.link.is_some(),
                 slots: self.slots_of(p.id),
-                fail_reports: p.fail_reports.clone(),
+                fail_reports: p.fail_reports.to_vec(),
                 repl_offset: if p.id == self.myself {
                     self.repl.offset
                 } else {
@@ -138,13 +138,9 @@ impl super::Node {
         let table = self.peers.capacity() * size_of::<Option<Peer>>()
             + self
                 .peers()
-                .map(|p| {
-                    p.replicas.capacity() * size_of::<NodeId>()
-                        + p.fail_reports.capacity() * size_of::<(NodeId, Time)>()
-                })
+                .map(|p| p.replicas.capacity() * size_of::<NodeId>() + p.fail_reports.bytes())
                 .sum::<usize>();
-        // A hash table slot per entry (key, value) plus one control byte.
-        let index = self.index.capacity() * (size_of::<(NodeId, u16)>() + 1);
+        let index = self.index.bytes();
         size_of::<Self>()
             + table
             + index
