@@ -223,8 +223,11 @@ fn a_replica_keeps_an_expired_key_until_its_master_deletes_it() {
         master_pttl,
         "the same absolute expiry"
     );
+    let dbsize = |sim: &mut Sim| sim.command(a1, CLIENT, args("DBSIZE"));
+    let stored = dbsize(&mut sim);
     sim.pause(a);
     run_for(&mut sim, 1000);
+    assert_eq!(dbsize(&mut sim), stored, "DBSIZE still counts the key");
     assert_eq!(read(&mut sim, "GET"), Some(Value::Null));
     assert_eq!(read(&mut sim, "EXISTS"), Some(Value::Integer(0)));
     assert_eq!(read(&mut sim, "PTTL"), Some(Value::Integer(-2)));
@@ -250,5 +253,9 @@ fn a_replica_keeps_an_expired_key_until_its_master_deletes_it() {
         !sim.node(a1).keyspace().holds(key.as_bytes()),
         "the DEL reached the replica"
     );
+    let Some(Value::Integer(n)) = stored else {
+        panic!("DBSIZE: {stored:?}")
+    };
+    assert_eq!(dbsize(&mut sim), Some(Value::Integer(n - 1)));
     assert_eq!(sim.node(a1).repl_offset(), sim.node(a).repl_offset());
 }
