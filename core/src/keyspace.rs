@@ -57,6 +57,25 @@ const ACCEPTABLE_STALE: usize = 10;
 /// most 5120 keys sampled per cron) stands in for that time limit.
 const MAX_LOOPS: usize = 256;
 
+/// What a key whose TTL has passed is to whoever looks it up: the cases of
+/// Redis 7.0's `expireIfNeeded`. Only a master deletes expired keys, and it
+/// tells its replicas with a `DEL`, so a replica whose clock runs ahead (or
+/// whose stream lags) never drops a key its master still serves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ExpiryMode {
+    /// A master: the key is deleted on access and the deletion noted, to
+    /// be propagated as `DEL` (`deleteExpiredKeyAndPropagate`).
+    #[default]
+    Delete,
+    /// A replica serving its clients (`server.masterhost` set), or a master
+    /// while writes are paused: the key reads as missing but stays.
+    Hide,
+    /// A replica applying its master's stream: nothing counts as expired
+    /// ("when replicating commands from the master, keys are never
+    /// considered expired"), so the stream finds what the master saw.
+    Ignore,
+}
+
 /// One Redis database (cluster mode has only db 0). Like Redis, values and
 /// TTLs live apart: only keys with a TTL have an `expires` entry.
 #[derive(Clone, Debug, Default)]
@@ -67,6 +86,10 @@ pub struct Keyspace {
     /// The keys of `expires`, which active expiry samples at random.
     ttl_keys: Vec<SlotKey>,
     slot_memo: SlotMemo,
+    mode: ExpiryMode,
+    /// Keys deleted because their TTL passed, whose `DEL` the node has not
+    /// propagated yet.
+    expired: Vec<Vec<u8>>,
 }
 
 /// Same keys, values and TTLs (however the TTL sample pool is ordered).
@@ -188,23 +211,59 @@ impl Keyspace {
         }
     }
 
-    /// Deletes `key` if its TTL has passed (lazy expiry, like `expireIfNeeded`).
-    fn expire_if_needed(&mut self, now: Time, sk: &[u8]) {
-        if self.expiry(sk).is_some_and(|t| t <= now) {
+    /// How lookups treat expired keys from now on.
+    pub fn set_mode(&mut self, mode: ExpiryMode) {
+        self.mode = mode;
+    }
+
+    /// The keys deleted by expiry since the last call, oldest first: each
+    /// is owed to the replicas as a `DEL`.
+    pub fn take_expired(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.expired)
+    }
+
+    /// Deletes the stored key `sk` because its TTL passed, noting it.
+    fn delete_expired(&mut self, sk: &[u8]) {
+        if self.delete(sk).is_some() {
+            self.expired.push(sk[2..].to_vec());
+        }
+    }
+
+    /// `expireIfNeeded`: whether `sk` counts as missing now; a master
+    /// deletes it there and then (lazy expiry).
+    fn expire_if_needed(&mut self, now: Time, sk: &[u8]) -> bool {
+        if self.mode == ExpiryMode::Ignore || self.expiry(sk).is_none_or(|t| t > now) {
+            return false;
+        }
+        if self.mode == ExpiryMode::Delete {
+            self.delete_expired(sk);
+        }
+        true
+    }
+
+    /// Before a write: an expired key is replaced for good. Only a master
+    /// (which notes the `DEL`) writes here in a cluster; a hidden key is
+    /// dropped silently, as a writable replica's `lookupKeyWrite` does.
+    fn expire_for_write(&mut self, now: Time, sk: &[u8]) {
+        if self.expire_if_needed(now, sk) {
             self.delete(sk);
         }
     }
 
     pub fn get(&mut self, now: Time, key: &[u8]) -> Option<&Data> {
         with_slot_key(self.slot_of(key), key, |sk| {
-            self.expire_if_needed(now, sk);
+            if self.expire_if_needed(now, sk) {
+                return None;
+            }
             self.entries.get(sk)
         })
     }
 
     pub fn get_mut(&mut self, now: Time, key: &[u8]) -> Option<&mut Data> {
         with_slot_key(self.slot_of(key), key, |sk| {
-            self.expire_if_needed(now, sk);
+            if self.expire_if_needed(now, sk) {
+                return None;
+            }
             self.entries.get_mut(sk)
         })
     }
@@ -229,7 +288,7 @@ impl Keyspace {
     /// Replaces the value but keeps the TTL (in-place updates like APPEND).
     pub fn set_keep_ttl(&mut self, now: Time, key: &[u8], data: Data) {
         with_slot_key(self.slot_of(key), key, |sk| {
-            self.expire_if_needed(now, sk);
+            self.expire_for_write(now, sk);
             match self.entries.get_mut(sk) {
                 Some(v) => *v = data,
                 None => {
@@ -241,7 +300,7 @@ impl Keyspace {
 
     pub fn remove(&mut self, now: Time, key: &[u8]) -> Option<Data> {
         with_slot_key(self.slot_of(key), key, |sk| {
-            self.expire_if_needed(now, sk);
+            self.expire_for_write(now, sk);
             self.delete(sk)
         })
     }
@@ -265,7 +324,9 @@ impl Keyspace {
     /// Absolute expiry time of `key`, if it exists and has one.
     pub fn expire_at(&mut self, now: Time, key: &[u8]) -> Option<Option<Time>> {
         with_slot_key(self.slot_of(key), key, |sk| {
-            self.expire_if_needed(now, sk);
+            if self.expire_if_needed(now, sk) {
+                return None;
+            }
             self.entries.contains_key(sk).then(|| self.expiry(sk))
         })
     }
@@ -273,7 +334,7 @@ impl Keyspace {
     /// Sets or clears the expiry; returns false if the key does not exist.
     pub fn set_expire(&mut self, now: Time, key: &[u8], at: Option<Time>) -> bool {
         with_slot_key(self.slot_of(key), key, |sk| {
-            self.expire_if_needed(now, sk);
+            self.expire_for_write(now, sk);
             if !self.entries.contains_key(sk) {
                 return false;
             }
@@ -285,19 +346,26 @@ impl Keyspace {
         })
     }
 
-    /// Live keys (expired ones are not counted; they vanish on access or cron).
-    pub fn len(&self, now: Time) -> usize {
-        let expired = self.expires.values().filter(|(t, _)| *t <= now).count();
-        self.entries.len() - expired
+    /// Whether `key` is stored, even past its TTL: a replica holds such a
+    /// key until its master's `DEL` comes.
+    pub fn holds(&self, key: &[u8]) -> bool {
+        with_slot_key(key_slot(key), key, |sk| self.entries.contains_key(sk))
     }
 
-    /// Live keys with a TTL (INFO keyspace's `expires=`).
-    pub fn expiring(&self, now: Time) -> usize {
-        self.expires.values().filter(|(t, _)| *t > now).count()
+    /// Stored keys (DBSIZE, INFO keyspace's `keys=`): as Redis's
+    /// `dictSize`, this counts keys past their TTL that no one deleted yet,
+    /// which is how a replica's count shows it waits for its master's DEL.
+    pub fn len(&self) -> usize {
+        self.entries.len()
     }
 
-    pub fn is_empty(&self, now: Time) -> bool {
-        self.len(now) == 0
+    /// Stored keys with a TTL (INFO keyspace's `expires=`), expired or not.
+    pub fn expiring(&self) -> usize {
+        self.expires.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Keys in `slot`, in order (`CLUSTER GETKEYSINSLOT`).
@@ -381,6 +449,7 @@ impl Keyspace {
         self.entries.clear();
         self.expires.clear();
         self.ttl_keys.clear();
+        self.expired.clear();
     }
 
     /// Active expiry, as Redis 7.0's slow `activeExpireCycle` runs it from
@@ -389,7 +458,8 @@ impl Keyspace {
     /// Redis walks its expires hash table from a saved cursor, which visits
     /// keys in hash order, unrelated to their names or ages; picks made with
     /// the node's seeded `rng` stand for that order, so a simulation stays
-    /// reproducible. Returns how many keys it deleted.
+    /// reproducible. Returns how many keys it deleted; each is noted for a
+    /// `DEL` ([`Keyspace::take_expired`]). Only a master runs it.
     pub fn active_expire_cycle(&mut self, now: Time, rng: &mut impl Rng) -> usize {
         let mut deleted = 0;
         for _ in 0..MAX_LOOPS {
@@ -402,7 +472,7 @@ impl Keyspace {
                 let pick = rng.random_range(0..self.ttl_keys.len());
                 let sk = self.ttl_keys[pick].clone();
                 if self.expiry(&sk).is_some_and(|t| t <= now) {
-                    self.delete(&sk);
+                    self.delete_expired(&sk);
                     expired += 1;
                 }
             }
@@ -429,7 +499,45 @@ mod tests {
         assert!(ks.set_expire(Time(0), b"k", Some(Time(100))));
         assert!(ks.exists(Time(99), b"k"));
         assert!(!ks.exists(Time(100), b"k"));
-        assert_eq!(ks.len(Time(100)), 0);
+        assert_eq!(ks.len(), 0);
+    }
+
+    /// 7.0's `expireIfNeeded`: a master deletes an expired key on access
+    /// and owes its replicas a DEL; a replica's clients see nil but the key
+    /// stays; the master's stream still finds it.
+    #[test]
+    fn expired_keys_are_deleted_only_by_a_master() {
+        let mut ks = Keyspace::new();
+        ks.set(b"k", Data::Str(b"v".to_vec()));
+        assert!(ks.set_expire(Time(0), b"k", Some(Time(100))));
+        ks.set_mode(ExpiryMode::Ignore);
+        assert!(ks.get(Time(150), b"k").is_some(), "the stream sees the key");
+        ks.set_mode(ExpiryMode::Hide);
+        assert!(ks.get(Time(150), b"k").is_none(), "a replica's read: nil");
+        assert_eq!(ks.expire_at(Time(150), b"k"), None);
+        assert!(ks.holds(b"k"), "but the replica keeps it");
+        assert!(ks.take_expired().is_empty(), "and owes no DEL");
+        ks.set_mode(ExpiryMode::Delete);
+        assert!(!ks.exists(Time(150), b"k"));
+        assert!(!ks.holds(b"k"), "a master deletes it on access");
+        assert_eq!(ks.take_expired(), vec![b"k".to_vec()], "one DEL owed");
+        assert!(ks.take_expired().is_empty());
+    }
+
+    /// Keys the active cycle deletes are owed as DELs too.
+    #[test]
+    fn active_expiry_notes_each_deleted_key() {
+        let mut ks = with_ttls(5, 5);
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut deleted = 0;
+        for _ in 0..20 {
+            deleted += ks.active_expire_cycle(Time(100), &mut rng);
+        }
+        let mut owed = ks.take_expired();
+        owed.sort();
+        assert_eq!(deleted, 5);
+        let expected: Vec<Vec<u8>> = (0..5).map(|i| format!("k{i}").into_bytes()).collect();
+        assert_eq!(owed, expected);
     }
 
     /// The slot index answers COUNTKEYSINSLOT / GETKEYSINSLOT.
@@ -443,7 +551,7 @@ mod tests {
         assert_eq!(ks.keys_in_slot(Time(0), 1649, 2).len(), 2);
         assert_eq!(ks.count_in_slot(Time(0), 12182), 1);
         ks.clear_slot(1649);
-        assert_eq!(ks.len(Time(0)), 1);
+        assert_eq!(ks.len(), 1);
     }
 
     fn with_ttls(n: usize, expired: usize) -> Keyspace {
@@ -467,7 +575,7 @@ mod tests {
     fn active_expiry_repeats_while_many_expired() {
         let mut ks = with_ttls(500, 500);
         let mut rng = ChaCha8Rng::seed_from_u64(1);
-        assert_eq!(ks.len(Time(100)), 500);
+        assert_eq!(ks.len(), 1000, "DBSIZE counts expired keys until deleted");
         let mut deleted = 0;
         // Random picks repeat, so the last few keys take a few more cycles.
         for _ in 0..20 {
@@ -479,7 +587,7 @@ mod tests {
             500,
             "only the keys without a TTL are left"
         );
-        assert_eq!(ks.expiring(Time(100)), 0);
+        assert_eq!(ks.expiring(), 0);
         assert!(ks.ttl_keys.is_empty() && ks.expires.is_empty());
     }
 
@@ -491,8 +599,8 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let deleted = ks.active_expire_cycle(Time(100), &mut rng);
         assert!(deleted <= 1);
-        assert_eq!(ks.len(Time(100)), 1999);
-        assert_eq!(ks.expiring(Time(100)), 999);
+        assert_eq!(ks.len(), 2000 - deleted);
+        assert_eq!(ks.expiring(), 1000 - deleted);
     }
 
     /// Deleting, overwriting (SET clears the TTL) and PERSIST keep the
@@ -504,7 +612,7 @@ mod tests {
         ks.set(b"k4", Data::Str(b"v".to_vec()));
         ks.set_expire(Time(0), b"k5", None);
         ks.clear_slot(key_slot(b"k6"));
-        assert_eq!(ks.expiring(Time(0)), 6);
+        assert_eq!(ks.expiring(), 6);
         assert_eq!(ks.ttl_keys.len(), 6);
         for (pos, k) in ks.ttl_keys.iter().enumerate() {
             assert_eq!(ks.expires[k].1, pos, "pool position of {k:?}");

@@ -188,3 +188,25 @@ fn rewritten_writes_reach_replicas_with_absolute_times() {
         Some(Value::Integer(0))
     );
 }
+
+/// 7.0's `replicationFeedSlaves` returns early while a master has neither
+/// a replica nor a backlog: a master that never had a replica reports
+/// `master_repl_offset:0` however many writes it took (as a real 7.0.15
+/// does), and counts from its first replica's full resync on.
+#[test]
+fn a_master_that_never_had_a_replica_reports_offset_zero() {
+    let mut sim = common::cluster(3, 0, 5000, 1);
+    let a = idx(&sim, "A");
+    let client = ClientId(1);
+    let key = (0..)
+        .map(|i| format!("k{i}"))
+        .find(|k| sim.command(a, client, args(&format!("GET {k}"))) == Some(Value::Null))
+        .unwrap();
+    for i in 0..5 {
+        let reply = sim.command(a, client, args(&format!("SET {key} {i}")));
+        assert_eq!(reply, Some(Value::ok()));
+    }
+    assert_eq!(sim.node(a).repl_offset(), 0);
+    let info = common::text(&sim.command(a, client, args("INFO replication")).unwrap());
+    assert!(info.contains("master_repl_offset:0\r\n"), "{info}");
+}

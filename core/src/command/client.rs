@@ -20,6 +20,9 @@ pub struct ClientState {
     pub watched: Vec<(Vec<u8>, u64)>,
     /// Pub/sub channels, patterns and shard channels.
     pub subscriptions: super::pubsub::Subscriptions,
+    /// The replication link from this node's master (`server.master`):
+    /// its commands find every key as the master saw it, expired or not.
+    pub from_master: bool,
 }
 
 impl ClientState {

@@ -119,7 +119,7 @@ pub fn run(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
                 .nodes
                 .iter()
                 .any(|p| p.id == id && p.id != node.id() && !p.flags.is_replica());
-            if target_ok && node.keyspace().len(now) > 0 && node.is_master() {
+            if target_ok && !node.keyspace().is_empty() && node.is_master() {
                 return err(
                     "ERR To set a master the node must be empty and without assigned slots.",
                 );
@@ -158,7 +158,7 @@ pub fn run(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
                 Some(o) if o == b"hard" && args.len() == 3 => true,
                 Some(_) => return super::syntax_error(),
             };
-            if node.is_master() && node.keyspace().len(now) > 0 {
+            if node.is_master() && !node.keyspace().is_empty() {
                 return err("ERR CLUSTER RESET can't be called with master nodes containing keys");
             }
             node.keyspace_mut().clear();
@@ -166,7 +166,7 @@ pub fn run(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
         }
         "saveconfig" => Value::ok(),
         "flushslots" => {
-            if node.keyspace().len(now) > 0 {
+            if !node.keyspace().is_empty() {
                 return err("ERR DB must be empty to perform CLUSTER FLUSHSLOTS.");
             }
             let mine = node.view().nodes.into_iter().find(|p| p.id == node.id());

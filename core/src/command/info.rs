@@ -35,13 +35,13 @@ pub fn info(node: &mut Node, now: Time, args: &[Vec<u8>]) -> String {
         sections.push("# Cluster\r\ncluster_enabled:1\r\n".into());
     }
     if want("keyspace") {
-        let keys = node.keyspace().len(now);
+        let keys = node.keyspace().len();
         let mut s = "# Keyspace\r\n".to_string();
         if keys > 0 {
             let _ = write!(
                 s,
                 "db0:keys={keys},expires={},avg_ttl=0\r\n",
-                node.keyspace().expiring(now)
+                node.keyspace().expiring()
             );
         }
         sections.push(s);

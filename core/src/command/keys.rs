@@ -58,7 +58,7 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
                 .collect(),
         ),
         "scan" => scan(node, now, args),
-        "dbsize" => Value::Integer(ks.len(now) as i64),
+        "dbsize" => Value::Integer(ks.len() as i64),
         "copy" => copy(node, now, args),
         "rename" | "renamenx" => rename(node, now, args, name == "renamenx"),
         "flushall" | "flushdb" => {
@@ -77,8 +77,10 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
 }
 
 /// `EXPIRE key seconds [NX|XX|GT|LT]` (unit 1000) and PEXPIRE (unit 1),
-/// relative to now; EXPIREAT and PEXPIREAT take a Unix time (how a 7.0
-/// master propagates every expire).
+/// relative to now; EXPIREAT and PEXPIREAT take a Unix time. A 7.0 master
+/// propagates every change as `PEXPIREAT key <ms>` (PEXPIREAT itself as
+/// sent, options and all) so a lagging replica's TTL ends at the same
+/// instant, and a time already past as `DEL key`.
 fn expire(node: &mut Node, now: Time, args: &[Vec<u8>], name: &str, unit: i64) -> Value {
     let absolute = name.ends_with("at");
     let n = match int_arg(&args[2]) {
@@ -113,13 +115,18 @@ fn expire(node: &mut Node, now: Time, args: &[Vec<u8>], name: &str, unit: i64) -
     let Some(when) = n.checked_mul(unit).and_then(|ms| ms.checked_add(base)) else {
         return Value::err(format!("ERR invalid expire time in '{name}' command"));
     };
-    // A time not after now means already expired (`checkAlreadyExpired`).
-    let expired = when <= now_ms;
+    // A time not after now means already expired (`checkAlreadyExpired`),
+    // except on a replica, which keeps what its master sends.
+    let expired = when <= now_ms && !node.is_replica();
     let ks = node.keyspace_mut();
     let Some(current) = ks.expire_at(now, &args[1]) else {
         return Value::Integer(0);
     };
-    let new_at = if expired { now } else { Time(when as u64) };
+    let new_at = if expired {
+        now
+    } else {
+        Time(u64::try_from(when).unwrap_or(0))
+    };
     // A missing TTL counts as infinite for GT/LT.
     let skip = (nx && current.is_some())
         || (xx && current.is_none())
@@ -130,8 +137,15 @@ fn expire(node: &mut Node, now: Time, args: &[Vec<u8>], name: &str, unit: i64) -
     }
     if expired {
         ks.remove(now, &args[1]);
+        node.propagate(&[b"DEL".to_vec(), args[1].clone()]);
     } else {
         ks.set_expire(now, &args[1], Some(new_at));
+        if name == "pexpireat" {
+            node.propagate(args);
+        } else {
+            let at = when.to_string().into_bytes();
+            node.propagate(&[b"PEXPIREAT".to_vec(), args[1].clone(), at]);
+        }
     }
     Value::Integer(1)
 }

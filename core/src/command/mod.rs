@@ -25,6 +25,7 @@ pub use client::ClientState;
 pub(crate) use keys::glob_match;
 pub use multi::{resume_exec, PendingExec};
 
+use crate::keyspace::ExpiryMode;
 use crate::node::{ClientId, Node};
 use crate::resp::Value;
 use crate::time::Time;
@@ -159,6 +160,31 @@ fn run(
     if let Some(outcome) = pubsub::run(node, id, client, spec.name, args) {
         return outcome;
     }
+    let mode = if client.from_master {
+        ExpiryMode::Ignore
+    } else if node.is_replica() || node.writes_paused(now) {
+        ExpiryMode::Hide
+    } else {
+        ExpiryMode::Delete
+    };
+    node.keyspace_mut().set_mode(mode);
+    let outer = node.begin_call();
+    let outcome = execute_and_propagate(node, now, id, client, spec, args);
+    if outer {
+        node.end_call(spec.name != "exec");
+    }
+    outcome
+}
+
+/// Runs the command, then appends what it changed to the stream.
+fn execute_and_propagate(
+    node: &mut Node,
+    now: Time,
+    id: ClientId,
+    client: &mut ClientState,
+    spec: &'static CommandSpec,
+    args: &[Vec<u8>],
+) -> Outcome {
     let reply = match spec.name {
         "multi" | "exec" | "discard" | "watch" | "unwatch" => {
             return multi::run(node, now, id, client, spec, args)
@@ -191,7 +217,10 @@ fn run(
             node.propagate(&[b"DEL".to_vec(), args[1].clone()])
         }
         // These propagate themselves, with absolute times.
-        "getdel" | "getex" | "setex" | "psetex" => {}
+        "getdel" | "getex" | "setex" | "psetex" | "set" | "expire" | "pexpire" | "expireat"
+        | "pexpireat" => {}
+        // Only a change reaches the stream (`server.dirty`).
+        "del" | "unlink" if reply == Value::Integer(0) => {}
         "getset" if !reply.is_error() => {
             node.propagate(&[b"SET".to_vec(), args[1].clone(), args[2].clone()])
         }
@@ -257,6 +286,7 @@ pub fn apply_replicated(node: &mut Node, now: Time, args: Vec<Vec<u8>>) {
         return;
     };
     let mut master_client = ClientState::new(true);
+    master_client.from_master = true;
     let _ = run(
         node,
         now,

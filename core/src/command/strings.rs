@@ -195,6 +195,8 @@ fn getex(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
         }
         i += 1;
     }
+    // A replica keeps what its master sends (`checkAlreadyExpired`).
+    let may_delete = !node.is_replica();
     let ks = node.keyspace_mut();
     let value = match ks.get(now, &args[1]) {
         None => return Value::Null,
@@ -209,7 +211,7 @@ fn getex(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
         let Some(at) = expire_ms(&unit, n, now) else {
             return Value::err("ERR invalid expire time in 'getex' command");
         };
-        if Time(at) <= now {
+        if Time(at) <= now && may_delete {
             ks.remove(now, &args[1]);
             node.propagate(&[b"DEL".to_vec(), args[1].clone()]);
         } else {
@@ -326,10 +328,37 @@ fn set(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
             ks.set_expire(now, &args[1], expire);
         }
     }
+    propagate_set(node, args, expire, get);
     if get {
         reply_old()
     } else {
         Value::ok()
+    }
+}
+
+/// How 7.0's `setGenericCommand` propagates a SET that took place: with an
+/// expire (even one already past) as `SET key value PXAT <ms>`, whatever
+/// the other options, so a lagging replica's TTL ends at the same instant;
+/// otherwise as sent, minus GET (replicas send no reply).
+fn propagate_set(node: &mut Node, args: &[Vec<u8>], expire: Option<Time>, get: bool) {
+    if let Some(at) = expire {
+        node.propagate(&[
+            b"SET".to_vec(),
+            args[1].clone(),
+            args[2].clone(),
+            b"PXAT".to_vec(),
+            at.ms().to_string().into_bytes(),
+        ]);
+    } else if get {
+        let kept: Vec<Vec<u8>> = args
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| *i < 3 || !a.eq_ignore_ascii_case(b"GET"))
+            .map(|(_, a)| a.clone())
+            .collect();
+        node.propagate(&kept);
+    } else {
+        node.propagate(args);
     }
 }
 

@@ -148,7 +148,7 @@ pub(super) fn term_value(t: &Term, s: &Session) -> Result<Value, String> {
         "events" => Value::Int(s.count_events(arg, c.about.as_deref(), c.by.as_deref())? as i64),
         "replies" => Value::Int(s.count_replies(arg) as i64),
         "client" => Value::Int(s.client_stat(arg)? as i64),
-        "keys" => Value::Int(sim.node(node()?).key_count(sim.now()) as i64),
+        "keys" => Value::Int(sim.node(node()?).key_count() as i64),
         "lost_writes" => Value::Int(sim.lost_writes().len() as i64),
         "migrating" => Value::Int(sim.node(node()?).view().migrating.len() as i64),
         "importing" => Value::Int(sim.node(node()?).view().importing.len() as i64),

@@ -91,7 +91,13 @@ impl Node {
         self.repl_cron(now);
         self.manual_failover_check_timeout(now);
         self.run_postponed(now);
-        self.keyspace.active_expire_cycle(now, &mut self.rng);
+        // `databasesCron`: only a master expires keys (a replica waits for
+        // its DELs), and not while writes are paused (7.0's
+        // `checkClientPauseTimeoutAndReturnIfPaused`).
+        if self.is_master() && !self.writes_paused(now) {
+            self.keyspace.active_expire_cycle(now, &mut self.rng);
+            self.queue_expired();
+        }
         if self.is_replica() {
             self.handle_manual_failover(now);
             self.handle_replica_failover(now);

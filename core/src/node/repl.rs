@@ -47,6 +47,14 @@ pub(super) struct Replication {
     /// Master: a full resync happened since the last write, so the next
     /// write is preceded by `SELECT 0` in the stream (`server.slaveseldb = -1`).
     select_pending: bool,
+    /// A replication backlog exists: made by the first full resync this
+    /// node served or received. Until then a write feeds no stream and
+    /// leaves `master_repl_offset` at 0 (7.0's `replicationFeedSlaves`
+    /// returns early with no backlog and no replica).
+    backlog: bool,
+    /// What the command running now propagates, held until it ends so it
+    /// goes out as one unit ([`Node::end_call`]); `None` outside a command.
+    batch: Option<Vec<Vec<Vec<u8>>>>,
     waiters: Vec<Waiter>,
 }
 
@@ -60,6 +68,8 @@ impl Replication {
             next_replica_cron: now,
             acks: BTreeMap::new(),
             select_pending: false,
+            backlog: false,
+            batch: None,
             waiters: Vec::new(),
         }
     }
@@ -137,12 +147,80 @@ impl Node {
         self.stream_to_replicas(ReplFrame::Ping { offset });
     }
 
-    /// A write command ran on this master: append it to the stream.
+    /// A write command ran on this master: append it to the stream, after
+    /// the `DEL`s of keys found expired meanwhile (7.0 propagates a lazy
+    /// deletion when it happens, before the command that caused it).
     pub(crate) fn propagate(&mut self, args: &[Vec<u8>]) {
+        self.queue_expired();
         self.touch_watched(args);
+        if self.feeds_stream() {
+            self.hold_or_stream(args.to_vec());
+        }
+    }
+
+    /// The keys this master deleted because their TTL passed, each as
+    /// `DEL key` (`propagateDeletion`, `lazyfree-lazy-expire no`): replicas
+    /// never expire keys themselves, so this is how they lose them.
+    pub(crate) fn queue_expired(&mut self) {
+        for key in self.keyspace.take_expired() {
+            let del = vec![b"DEL".to_vec(), key];
+            self.touch_watched(&del);
+            if self.feeds_stream() {
+                self.hold_or_stream(del);
+            }
+        }
+    }
+
+    /// A master with a replica or a backlog: writes go into its stream
+    /// (7.0's `replicationFeedSlaves` returns early otherwise, so
+    /// `master_repl_offset` stays 0 on a master that never had a replica).
+    fn feeds_stream(&self) -> bool {
         let me = self.me();
-        let (master, no_replica) = (me.is_master(), me.replicas.is_empty());
-        if !master {
+        me.is_master() && (self.repl.backlog || !me.replicas.is_empty())
+    }
+
+    fn hold_or_stream(&mut self, args: Vec<Vec<u8>>) {
+        match &mut self.repl.batch {
+            Some(ops) => ops.push(args),
+            None => self.stream_op(args),
+        }
+    }
+
+    /// A command starts (`call()`): hold what it propagates. False when a
+    /// command is already running (EXEC's queued commands join its batch).
+    pub(crate) fn begin_call(&mut self) -> bool {
+        if self.repl.batch.is_some() {
+            return false;
+        }
+        self.repl.batch = Some(Vec::new());
+        true
+    }
+
+    /// The command that [`Node::begin_call`] opened ended
+    /// (`propagatePendingCommands`): its operations go out, wrapped in
+    /// `MULTI`/`EXEC` when there are several (a lazy `DEL` and the write
+    /// that found the key expired) unless `wrap` is false (EXEC, whose
+    /// queued commands this stream sends one by one).
+    pub(crate) fn end_call(&mut self, wrap: bool) {
+        self.queue_expired();
+        let Some(ops) = self.repl.batch.take() else {
+            return;
+        };
+        let wrap = wrap && ops.len() > 1;
+        if wrap {
+            self.stream_op(vec![b"MULTI".to_vec()]);
+        }
+        for op in ops {
+            self.stream_op(op);
+        }
+        if wrap {
+            self.stream_op(vec![b"EXEC".to_vec()]);
+        }
+    }
+
+    /// Appends one command to the stream of this master.
+    fn stream_op(&mut self, args: Vec<Vec<u8>>) {
+        if !self.feeds_stream() {
             return;
         }
         if std::mem::take(&mut self.repl.select_pending) {
@@ -154,15 +232,14 @@ impl Node {
             };
             self.stream_to_replicas(frame);
         }
-        self.repl.offset += stream_len(args);
-        // The offset moves either way; the frame (a copy of the arguments)
-        // is only built when a replica will get it.
-        if no_replica {
+        self.repl.offset += stream_len(&args);
+        // With a backlog but no replica the offset still moves.
+        if self.me().replicas.is_empty() {
             return;
         }
         let frame = ReplFrame::Command {
             offset: self.repl.offset,
-            args: args.to_vec(),
+            args,
         };
         self.stream_to_replicas(frame);
     }
@@ -206,6 +283,7 @@ impl Node {
                     data: Box::new(self.keyspace.clone()),
                 };
                 self.repl.select_pending = true;
+                self.repl.backlog = true;
                 self.out.push_back(Output::Repl {
                     to: from,
                     addr,
@@ -227,8 +305,11 @@ impl Node {
                 match master_frame {
                     ReplFrame::Snapshot { offset, data } => {
                         self.keyspace = *data;
+                        // The master's own notes of deleted keys stay there.
+                        self.keyspace.take_expired();
                         self.repl.offset = offset;
                         self.repl.synced = true;
+                        self.repl.backlog = true;
                     }
                     ReplFrame::Command { offset, args } if self.repl.synced => {
                         crate::command::apply_replicated(self, now, args);

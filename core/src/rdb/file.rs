@@ -256,7 +256,7 @@ mod tests {
                 "{key}"
             );
         }
-        assert_eq!(ks.len(now), 8);
+        assert_eq!(ks.len(), 8);
         let repl = loaded.repl.unwrap();
         assert_eq!(
             (repl.replid.as_str(), repl.offset),
@@ -277,6 +277,6 @@ mod tests {
             bytes[bytes.len() - 11..bytes.len() - 8],
             [0xc0, 0x00, OPCODE_EOF]
         );
-        assert!(decode(&bytes).unwrap().keyspace.is_empty(Time(0)));
+        assert!(decode(&bytes).unwrap().keyspace.is_empty());
     }
 }

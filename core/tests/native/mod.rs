@@ -3,6 +3,9 @@
 //! uses a subset, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod mixed;
+pub mod stream;
+
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
