@@ -1,0 +1,184 @@
+//! The two-thread simulator gives the sequential simulator's run, bit for
+//! bit: same trace, counters, node states, messages in flight (ids, times)
+//! and lost writes, through crashes, restarts, pauses, partitions both ways,
+//! loss, duplication, jitter and the write load.
+//!
+//! The parallel side runs every window of at least one node event on two
+//! threads (`set_parallel(Some(1))`), formation included, so clusters of a
+//! few dozen nodes exercise it thoroughly; the sequential side never does.
+
+use clusterlab_core::sim::{NetConfig, Scenario, Sim};
+use clusterlab_core::{Config, Time};
+
+/// Everything observable about a run, for comparison.
+fn snapshot(sim: &Sim) -> Vec<String> {
+    let mut lines: Vec<String> = sim
+        .trace()
+        .iter()
+        .map(|e| e.to_json(sim).to_string())
+        .collect();
+    lines.push(format!("now {:?} stats {:?}", sim.now(), sim.stats()));
+    for (i, n) in sim.nodes().iter().enumerate() {
+        lines.push(format!(
+            "node {i} {:?} offset {} timer {:?}\n{:?}",
+            n.status,
+            n.node.repl_offset(),
+            n.node.poll_timeout(),
+            n.node.view()
+        ));
+    }
+    for m in sim.in_flight() {
+        lines.push(format!(
+            "msg {} {}->{} sent {:?} at {:?} {} bytes {}",
+            m.id,
+            m.from,
+            m.to,
+            m.sent_at,
+            m.deliver_at,
+            m.bytes,
+            m.payload.label()
+        ));
+    }
+    lines.push(format!("lost {:?}", sim.lost_writes()));
+    lines
+}
+
+/// A fault at a time after formation.
+enum Fault {
+    Crash(usize),
+    Restart(usize),
+    Pause(usize),
+    Resume(usize),
+    /// Two groups cut both ways.
+    Split(Vec<usize>, Vec<usize>),
+    OneWay(usize, usize),
+    Heal,
+    Net(NetConfig),
+}
+
+fn apply(sim: &mut Sim, fault: &Fault) {
+    match fault {
+        Fault::Crash(n) => sim.crash(*n),
+        Fault::Restart(n) => sim.restart(*n),
+        Fault::Pause(n) => sim.pause(*n),
+        Fault::Resume(n) => sim.resume(*n),
+        Fault::Split(a, b) => sim.partition(a, b),
+        Fault::OneWay(from, to) => sim.partition_one_way(*from, *to),
+        Fault::Heal => sim.heal(),
+        Fault::Net(net) => sim.set_net(net.clone()),
+    }
+}
+
+/// Forms the cluster and runs `faults` (ms after formation) to `end_ms`,
+/// with windows of at least `parallel` events on two threads.
+fn run(scenario: &Scenario, faults: &[(u64, Fault)], end_ms: u64, parallel: Option<usize>) -> Sim {
+    let mut sim = scenario
+        .build_with(|s| s.set_parallel(parallel))
+        .unwrap_or_else(|e| panic!("seed {}: {e}", scenario.seed));
+    let t0 = sim.now();
+    for (at, fault) in faults {
+        sim.run_until(t0 + *at);
+        apply(&mut sim, fault);
+    }
+    sim.run_until(t0 + end_ms);
+    sim
+}
+
+/// Runs both ways and compares everything; then both go on sequentially
+/// for a while, which a diverged random stream or sequence counter shows.
+fn check_same(name: &str, scenario: &Scenario, faults: &[(u64, Fault)], end_ms: u64) {
+    let seed = scenario.seed;
+    let mut seq = run(scenario, faults, end_ms, None);
+    let mut par = run(scenario, faults, end_ms, Some(1));
+    assert_eq!(seq.parallel_windows(), 0);
+    assert!(
+        par.parallel_windows() > 1000,
+        "{name}, seed {seed}: only {} windows ran on two threads",
+        par.parallel_windows()
+    );
+    assert!(seq.trace().len() > 100, "{name}, seed {seed}: the run did things");
+    compare(name, seed, &seq, &par);
+    par.set_parallel(None);
+    let later = Time(seq.now().ms() + 2000);
+    seq.run_until(later);
+    par.run_until(later);
+    compare(name, seed, &seq, &par);
+}
+
+fn compare(name: &str, seed: u64, seq: &Sim, par: &Sim) {
+    let (a, b) = (snapshot(seq), snapshot(par));
+    if let Some(i) = (0..a.len().max(b.len())).find(|&i| a.get(i) != b.get(i)) {
+        panic!(
+            "{name}, seed {seed}: the parallel run differs at line {i}:\nsequential: {:?}\nparallel:   {:?}",
+            a.get(i),
+            b.get(i)
+        );
+    }
+}
+
+fn scenario(masters: usize, seed: u64, net: NetConfig) -> Scenario {
+    Scenario {
+        masters,
+        replicas: 1,
+        seed,
+        net,
+        config: Config {
+            node_timeout: 2000,
+            ..Config::default()
+        },
+        write_every_ms: Some(50),
+        ..Scenario::default()
+    }
+}
+
+/// A master and a replica die, the master comes back; a replica stops and
+/// resumes; a minority is cut off both ways, then one link one way.
+#[test]
+fn crashes_pauses_and_partitions_replay_exactly() {
+    for seed in [3, 11] {
+        let s = scenario(20, seed, NetConfig::default());
+        let faults = [
+            (500, Fault::Crash(0)),
+            (900, Fault::Crash(25)),
+            (1500, Fault::Pause(21)),
+            (3000, Fault::Resume(21)),
+            (4500, Fault::Restart(0)),
+            (5000, Fault::Split(vec![1, 2, 3, 21, 22], (4..20).collect())),
+            (8500, Fault::Heal),
+            (9000, Fault::OneWay(5, 6)),
+            (9500, Fault::OneWay(7, 3)),
+            (11_000, Fault::Heal),
+        ];
+        check_same("faults", &s, &faults, 13_000);
+    }
+}
+
+/// Lossy, duplicating, jittery networks, and a wider minimum latency (a
+/// window of several milliseconds), through two failovers.
+#[test]
+fn loss_duplication_and_jitter_replay_exactly() {
+    let noisy = NetConfig {
+        min_latency_ms: 1,
+        jitter_ms: 5,
+        loss: 0.02,
+        duplication: 0.05,
+    };
+    // Formed on a clean network (a lossy one may lose MEET handshakes).
+    let s = scenario(25, 5, NetConfig::default());
+    let slow = NetConfig {
+        min_latency_ms: 3,
+        jitter_ms: 4,
+        loss: 0.01,
+        duplication: 0.02,
+    };
+    let faults = [
+        (0, Fault::Net(noisy.clone())),
+        (300, Fault::Crash(2)),
+        (2000, Fault::Net(slow)),
+        (4000, Fault::Pause(30)),
+        (5000, Fault::Resume(30)),
+        (6000, Fault::Net(noisy)),
+        (6500, Fault::Crash(40)),
+    ];
+    check_same("noisy network", &s, &faults, 9000);
+}
