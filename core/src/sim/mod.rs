@@ -485,20 +485,9 @@ impl Sim {
     /// Busy windows run their nodes on two threads (see [`set_parallel`](Self::set_parallel));
     /// the result is the same as event by event.
     pub fn run_until(&mut self, t: Time) {
-        while let Some(next) = self.next_event_time().filter(|&next| next <= t) {
-            #[cfg(not(target_arch = "wasm32"))]
-            if let Some(min_events) = self.parallel {
-                if let Some(end) = self.window_end(next, t) {
-                    if self.events_before(end, min_events) >= min_events {
-                        self.run_window(end);
-                    } else {
-                        while self.next_event_time().is_some_and(|n| n < end) {
-                            self.step();
-                        }
-                    }
-                    continue;
-                }
-            }
+        #[cfg(not(target_arch = "wasm32"))]
+        self.run_windows(t, false);
+        while self.next_event_time().is_some_and(|next| next <= t) {
             self.step();
         }
         self.now = self.now.max(t);

@@ -33,7 +33,7 @@ use crate::node::{Input, Node, Output};
 use crate::time::Time;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::Mutex;
+use std::sync::OnceLock;
 
 /// Windows with fewer node events than this run sequentially: starting a
 /// thread costs more than it saves on a few events.
@@ -137,6 +137,35 @@ impl Sim {
         Some(end)
     }
 
+    /// Runs the events up to `limit` that [`Sim::run_until`] would, busy
+    /// windows on two threads, and returns with the next event after
+    /// `limit` (or none). The pool is entered at the first busy window
+    /// only, so small clusters never leave the caller's thread.
+    pub(super) fn run_windows(&mut self, limit: Time, on_pool: bool) {
+        let Some(min_events) = self.parallel else {
+            return;
+        };
+        while let Some(next) = self.next_event_time().filter(|&t| t <= limit) {
+            let Some(end) = self.window_end(next, limit) else {
+                self.step();
+                continue;
+            };
+            if self.events_before(end, min_events) < min_events {
+                while self.next_event_time().is_some_and(|t| t < end) {
+                    self.step();
+                }
+            } else if on_pool {
+                self.run_window(end);
+            } else {
+                // Without threads, run_until's own loop goes on.
+                if let Some(pool) = pool() {
+                    pool.install(|| self.run_windows(limit, true));
+                }
+                return;
+            }
+        }
+    }
+
     /// Node events (messages, connects, timers) before `end`, counted up
     /// to `cap`.
     pub(super) fn events_before(&self, end: Time, cap: usize) -> usize {
@@ -148,24 +177,32 @@ impl Sim {
 
     /// Runs every event before `end` (a window from [`Sim::window_end`]),
     /// the nodes on two threads.
-    pub(super) fn run_window(&mut self, end: Time) {
+    fn run_window(&mut self, end: Time) {
         let (works, mut records) = self.plan_window(end);
+        let idxs: Vec<usize> = works.iter().map(|w| w.idx).collect();
         let shared = Shared {
             end,
             client_addrs: &self.by_client_addr,
             ledger: &self.ledger,
         };
-        let mut tasks: Vec<(&mut Node, NodeWork)> = Vec::with_capacity(works.len());
+        let mut tasks: Vec<Task> = Vec::with_capacity(works.len());
         let mut works = works.into_iter().peekable();
         for (idx, n) in self.nodes.iter_mut().enumerate() {
             if let Some(w) = works.next_if(|w| w.idx == idx) {
-                tasks.push((&mut n.node, w));
+                tasks.push(Task {
+                    node: &mut n.node,
+                    work: Some(w),
+                    done: None,
+                });
             }
         }
-        let done = run_tasks(tasks, &shared);
-        let mut finished = Vec::with_capacity(done.len());
-        for (timer, recs) in done {
-            finished.push(timer);
+        // A few dozen pieces: enough for the two threads to even out.
+        let leaf = (tasks.len() / 32).max(1);
+        run_tasks(&mut tasks, &shared, leaf);
+        let mut finished = Vec::with_capacity(tasks.len());
+        for (t, idx) in tasks.into_iter().zip(idxs) {
+            let (timer, recs) = t.done.expect("every task ran");
+            finished.push((idx, timer));
             records.extend(recs);
         }
         records.sort_unstable_by_key(|r| r.order);
@@ -334,36 +371,42 @@ impl Sim {
     }
 }
 
-/// Runs the nodes' windows on this thread and one more, each taking the
-/// next node as it finishes one (a busy machine may leave the other thread
-/// waiting for its core: then this one does most of the work). Returns each
-/// node's timer after the window and its records.
-fn run_tasks(
-    tasks: Vec<(&mut Node, NodeWork)>,
-    shared: &Shared,
-) -> Vec<((usize, Option<Time>), Vec<Record>)> {
-    let queue = Mutex::new(tasks.into_iter());
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-            let Some((node, w)) = next else {
-                return done;
-            };
-            let idx = w.idx;
-            let (timer, recs) = run_node(node, w, shared);
-            done.push(((idx, timer), recs));
-        }
-    };
-    std::thread::scope(|s| {
-        let helper = s.spawn(work);
-        let mut done = work();
-        match helper.join() {
-            Ok(more) => done.extend(more),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-        done
+/// The simulator's two threads: the caller of [`Sim::run_until`] hands its
+/// run to the first (so windows need no hand-over between threads) and the
+/// second steals nodes from it. `None` if threads cannot be started.
+fn pool() -> Option<&'static rayon_core::ThreadPool> {
+    static POOL: OnceLock<Option<rayon_core::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon_core::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .thread_name(|i| format!("clusterlab-sim-{i}"))
+            .build()
+            .ok()
     })
+    .as_ref()
+}
+
+/// One node's share of the window and, once run, what it did.
+struct Task<'a> {
+    node: &'a mut Node,
+    work: Option<NodeWork>,
+    done: Option<(Option<Time>, Vec<Record>)>,
+}
+
+/// Runs the tasks on the pool: this thread splits them in halves and works
+/// through them while the other thread steals halves (if the machine is
+/// busy and the other thread gets no core, this one does everything).
+fn run_tasks(tasks: &mut [Task], shared: &Shared, leaf: usize) {
+    if tasks.len() <= leaf {
+        for t in tasks {
+            if let Some(w) = t.work.take() {
+                t.done = Some(run_node(t.node, w, shared));
+            }
+        }
+        return;
+    }
+    let (a, b) = tasks.split_at_mut(tasks.len() / 2);
+    rayon_core::join(|| run_tasks(a, shared, leaf), || run_tasks(b, shared, leaf));
 }
 
 /// Runs one node through its events of the window, in the sequential
