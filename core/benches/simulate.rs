@@ -35,7 +35,8 @@
 //! nodes on two threads (`Sim::set_parallel`); `SIM_BENCH_THREADS=1,2` runs
 //! both and checks that their fingerprints are equal. With two threads the
 //! thread's CPU time leaves out the helper's, so the `process cpu` column
-//! counts every thread of the process.
+//! counts every thread of the process. `SIM_BENCH_MIN_EVENTS` sets the
+//! smallest window that runs on two threads (`Sim::set_parallel`).
 
 use clusterlab_core::event::Event;
 use clusterlab_core::sim::{Scenario, Sim};
@@ -89,6 +90,12 @@ fn main() {
         }
     }
     print_table(&rows);
+}
+
+/// `SIM_BENCH_MIN_EVENTS`: the smallest window run on two threads
+/// (default: the simulator's).
+fn min_events() -> Option<usize> {
+    std::env::var("SIM_BENCH_MIN_EVENTS").ok()?.parse().ok()
 }
 
 /// The modes from `SIM_BENCH_THREADS`: 1 (sequential) and/or 2.
@@ -177,6 +184,8 @@ fn run(nodes: usize, threads: usize) -> Row {
         .build_with(|sim| {
             if threads == 1 {
                 sim.set_parallel(None);
+            } else if let Some(min) = min_events() {
+                sim.set_parallel(Some(min));
             }
         })
         .expect("the cluster forms");
@@ -350,7 +359,14 @@ fn print_table(rows: &[Row]) {
     for r in rows {
         let simulated = RUN_MS as f64 / 1000.0;
         let speedup = simulated / r.run_wall.as_secs_f64();
-        let cpu_speedup = r.run_cpu.map_or("n/a".into(), |c| {
+        // With two threads the run happens on the pool's threads: only the
+        // process's CPU time counts it.
+        let cpu = if r.threads == 1 {
+            r.run_cpu
+        } else {
+            r.run_process_cpu
+        };
+        let cpu_speedup = cpu.map_or("n/a".into(), |c| {
             format!("{:.1}×", simulated / c.as_secs_f64())
         });
         println!(
@@ -361,7 +377,7 @@ fn print_table(rows: &[Row]) {
             secs(r.form_cpu),
             r.form_sim.ms() as f64 / 1000.0,
             r.run_wall.as_secs_f64(),
-            secs(r.run_cpu),
+            secs(cpu),
             secs(r.run_process_cpu),
             speedup,
             cpu_speedup,
@@ -379,8 +395,9 @@ fn print_table(rows: &[Row]) {
     println!();
     println!(
         "speed-up: 60 simulated seconds over the run's wall time (over the main thread's CPU \
-         time in parentheses, which a busy machine disturbs less; with 2 threads compare \
-         process cpu, every thread's, to the wall time). 2-thread windows: time windows of \
+         time in parentheses, which a busy machine disturbs less; with 2 threads, the \
+         process's, every thread's: speed-up in wall time below it means the two threads \
+         overlapped). 2-thread windows: time windows of \
          the 60 s run whose nodes ran on two threads. msgs/MB: bus and replication \
          traffic of those 60 s (a refused connect sends nothing). state/node: each node's \
          own estimate of its cluster state. peak RSS: the whole process, formation included. \
