@@ -512,7 +512,8 @@ impl Sim {
     }
 
     /// Runs until `pred` holds (checked after each event) or `limit` passes.
-    /// Returns whether `pred` held.
+    /// Returns whether `pred` held. Always on the caller's thread: a window
+    /// run on two threads has no state between its events to check `pred` on.
     pub fn run_until_pred(&mut self, limit: Time, mut pred: impl FnMut(&Sim) -> bool) -> bool {
         loop {
             if pred(self) {

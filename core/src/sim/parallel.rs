@@ -1,30 +1,41 @@
 //! Running the nodes of one time window on two threads, with results bit for
-//! bit identical to the sequential event loop ([`Sim::step`]).
+//! bit identical to the sequential event loop ([`Sim::step`]): the same
+//! trace, counters, node states, messages in flight (ids and delivery times)
+//! and random stream (`tests/parallel_sim.rs`, and the `fingerprint` column
+//! of `benches/simulate.rs` with `SIM_BENCH_THREADS=1,2`).
 //!
 //! **Why it is exact.** Every message takes at least `net.min_latency_ms` to
 //! arrive and every connect twice that, so nothing a node does at time `t`
 //! reaches another node before `t + min_latency`. Within the window
 //! `[t0, t0 + min_latency)` each node's events are therefore fixed when the
-//! window starts (the messages and connect completions already queued for
-//! it, plus its own timer, which only its own events move), and a node's
-//! behaviour depends on nothing but its own state and those events. The
-//! sequential loop processes events in the order of ([`Order`]): time, then
-//! messages (by sequence number), connects (by sequence number), timers (by
-//! node index); every event it adds inside a window is a timer of the node
-//! that just ran, placed after that event. Restricted to one node, that
-//! order is the one [`run_node`] follows, so each node goes through exactly
-//! the same inputs at the same instants in both runs.
+//! window starts: the messages and connect completions already queued for
+//! it, plus its own timer, which only its own events move. Process status
+//! and partitions change only between `run_until` calls (operator actions),
+//! so how each queued event lands (delivered, dropped, held for a stopped
+//! process, or, for a message to a dead process, a `LinkClosed` for its
+//! sender) is decided up front by [`Sim::plan_window`], as `deliver` and
+//! `finish_connect` decide it. The sequential loop takes events in
+//! [`Order`]: time, then messages (by sequence number), connects (by
+//! sequence number), timers (by node index); the only events it adds inside
+//! a window are timers of the node that just ran, after that event.
+//! Restricted to one node, that order is the one [`run_node`] follows, so
+//! each node handles exactly the same inputs at the same instants.
 //!
 //! What the simulator does with the outputs is not node-local (the network's
 //! random stream, sequence numbers, link clocks, the trace, counters, the
 //! lost-write ledger), so the threads only collect each event's outputs in
-//! a [`Record`]; the main thread sorts the records into the sequential order
-//! and applies them exactly as `Sim::drain` would have, event by event.
+//! a [`Record`]; then one thread sorts the records into the sequential order
+//! and applies them exactly as `Sim::drain` would have, event by event. The
+//! two things `drain` does to the node itself happen on the node's thread at
+//! the same point: a refused MIGRATE connect is told at once, and after a
+//! promotion the values it holds for the ledger's keys are read (the keys
+//! only grow with the write load and clients, neither of which runs inside
+//! a window).
 //!
 //! A window runs this way only when nothing outside the nodes can act inside
-//! it ([`Sim::window_end`]): no write load tick, no cluster client (replies
-//! reach a client model and its next command reaches a node at once) and no
-//! redis-cli job. Otherwise, and for windows too small to be worth a thread,
+//! it ([`Sim::window_end`]): no write load tick, no cluster client (a reply
+//! reaches a client model and its next command reaches a node at once) and
+//! no redis-cli job. Otherwise, and for windows too small to be worth it,
 //! the sequential loop runs.
 
 use super::{conns, lost, InFlight, Payload, Sim, Status};
@@ -35,8 +46,9 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::OnceLock;
 
-/// Windows with fewer node events than this run sequentially: starting a
-/// thread costs more than it saves on a few events.
+/// Windows with fewer node events than this run sequentially: sorting and
+/// replaying records, and waking the other thread, cost more than a few
+/// events save.
 pub const DEFAULT_MIN_EVENTS: usize = 32;
 
 /// An event's place in the sequential order of [`Sim::step`].
@@ -65,7 +77,7 @@ enum Tally {
     Dropped,
 }
 
-/// An input for one node, planned by the main thread.
+/// An input for one node, planned before the threads start.
 struct Planned {
     order: Order,
     input: Input,
@@ -81,7 +93,7 @@ struct NodeWork {
     timer: Option<Time>,
 }
 
-/// What one event of the window did, applied by the main thread in order.
+/// What one event of the window did, applied in order once the threads are done.
 struct Record {
     order: Order,
     node: usize,
@@ -134,7 +146,8 @@ impl Sim {
             }
             end = end.min(self.next_write);
         }
-        Some(end)
+        // Only at the end of time (saturated) could the window be empty.
+        (end > t0).then_some(end)
     }
 
     /// Runs the events up to `limit` that [`Sim::run_until`] would, busy
