@@ -96,7 +96,10 @@ fn check_same(name: &str, scenario: &Scenario, faults: &[(u64, Fault)], end_ms: 
         "{name}, seed {seed}: only {} windows ran on two threads",
         par.parallel_windows()
     );
-    assert!(seq.trace().len() > 100, "{name}, seed {seed}: the run did things");
+    assert!(
+        seq.trace().len() > 100,
+        "{name}, seed {seed}: the run did things"
+    );
     compare(name, seed, &seq, &par);
     par.set_parallel(None);
     let later = Time(seq.now().ms() + 2000);

@@ -93,6 +93,38 @@ struct NodeWork {
     timer: Option<Time>,
 }
 
+/// The nodes' shares of a window being planned.
+struct Works {
+    /// Where each node's share is in `works` (`u32::MAX`: none yet).
+    slot: Vec<u32>,
+    works: Vec<NodeWork>,
+}
+
+impl Works {
+    /// Node `idx`'s share, started with its current timer if new.
+    fn of(&mut self, sim: &Sim, idx: usize) -> &mut NodeWork {
+        if self.slot[idx] == u32::MAX {
+            self.slot[idx] = self.works.len() as u32;
+            self.works.push(NodeWork {
+                idx,
+                events: Vec::new(),
+                timer: sim.timer_of[idx],
+            });
+        }
+        &mut self.works[self.slot[idx] as usize]
+    }
+}
+
+impl NodeWork {
+    fn add(&mut self, order: Order, input: Input, tally: Tally) {
+        self.events.push(Planned {
+            order,
+            input,
+            tally,
+        });
+    }
+}
+
 /// What one event of the window did, applied in order once the threads are done.
 struct Record {
     order: Order,
@@ -232,25 +264,11 @@ impl Sim {
     /// is, exactly as `deliver` and `finish_connect` would: an input for a
     /// node (in index order), or an effect on the simulator alone.
     fn plan_window(&mut self, end: Time) -> (Vec<NodeWork>, Vec<Record>) {
-        let mut slot: Vec<u32> = vec![u32::MAX; self.nodes.len()];
-        let mut works: Vec<NodeWork> = Vec::new();
-        let mut records = Vec::new();
-        let mut add = |sim: &Sim, idx: usize, order: Order, input: Input, tally: Tally| {
-            if slot[idx] == u32::MAX {
-                slot[idx] = works.len() as u32;
-                works.push(NodeWork {
-                    idx,
-                    events: Vec::new(),
-                    timer: sim.timer_of[idx],
-                });
-            }
-            let planned = Planned {
-                order,
-                input,
-                tally,
-            };
-            works[slot[idx] as usize].events.push(planned);
+        let mut works = Works {
+            slot: vec![u32::MAX; self.nodes.len()],
+            works: Vec::new(),
         };
+        let mut records = Vec::new();
         while let Some(entry) = self.queue.first_entry() {
             if entry.key().0 >= end {
                 break;
@@ -279,7 +297,7 @@ impl Sim {
                     if bus && self.nodes[from].status == Status::Up {
                         let addr = self.nodes[to].bus_addr;
                         let input = Input::LinkClosed { addr };
-                        add(self, from, order, input, Tally::Dropped);
+                        works.of(self, from).add(order, input, Tally::Dropped);
                     } else {
                         records.push(dropped(to));
                     }
@@ -289,7 +307,10 @@ impl Sim {
                     node: to,
                     effect: Effect::Backlog(Box::new(m)),
                 }),
-                Status::Up => add(self, to, order, m.payload.into_input(), Tally::Delivered),
+                Status::Up => {
+                    let input = m.payload.into_input();
+                    works.of(self, to).add(order, input, Tally::Delivered);
+                }
             }
         }
         while let Some(entry) = self.connects.first_entry() {
@@ -324,22 +345,15 @@ impl Sim {
                     } else {
                         Input::LinkClosed { addr }
                     };
-                    add(self, from, order, input, Tally::Nothing);
+                    works.of(self, from).add(order, input, Tally::Nothing);
                 }
             }
         }
-        drop(add);
         // Nodes whose only event is their timer.
         for &(_, idx) in self.timers.range(..(end, 0)) {
-            if slot[idx] == u32::MAX {
-                slot[idx] = works.len() as u32;
-                works.push(NodeWork {
-                    idx,
-                    events: Vec::new(),
-                    timer: self.timer_of[idx],
-                });
-            }
+            works.of(self, idx);
         }
+        let mut works = works.works;
         // Messages came by time then sequence, connects after them: each
         // node's list goes back into the sequential order.
         for w in &mut works {
@@ -487,7 +501,11 @@ fn run_node(node: &mut Node, w: NodeWork, shared: &Shared) -> (Option<Time>, Vec
 
 /// The ledger's keys the node now serves, each with the value it holds:
 /// what `Sim::check_lost_writes` reads.
-fn served_values(node: &mut Node, now: Time, ledger: &lost::Ledger) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
+fn served_values(
+    node: &mut Node,
+    now: Time,
+    ledger: &lost::Ledger,
+) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
     let me = node.id();
     let mut held = Vec::new();
     for key in ledger.keys() {
