@@ -7,6 +7,7 @@
 //! threads (`set_parallel(Some(1))`), formation included, so clusters of a
 //! few dozen nodes exercise it thoroughly; the sequential side never does.
 
+use clusterlab_core::node::ClientId;
 use clusterlab_core::sim::{NetConfig, Scenario, Sim};
 use clusterlab_core::{Config, Time};
 
@@ -40,6 +41,7 @@ fn snapshot(sim: &Sim) -> Vec<String> {
         ));
     }
     lines.push(format!("lost {:?}", sim.lost_writes()));
+    lines.push(format!("replies {:?}", sim.clone().take_replies()));
     lines
 }
 
@@ -54,6 +56,10 @@ enum Fault {
     OneWay(usize, usize),
     Heal,
     Net(NetConfig),
+    /// `MIGRATE` of the write load's key from one master to another's port,
+    /// or to a port nobody listens on: node-to-node connections whose
+    /// commands and replies cross the simulated network.
+    Migrate(usize, Option<usize>),
 }
 
 fn apply(sim: &mut Sim, fault: &Fault) {
@@ -66,6 +72,15 @@ fn apply(sim: &mut Sim, fault: &Fault) {
         Fault::OneWay(from, to) => sim.partition_one_way(*from, *to),
         Fault::Heal => sim.heal(),
         Fault::Net(net) => sim.set_net(net.clone()),
+        Fault::Migrate(from, to) => {
+            let slot = sim.node(*from).first_owned_slot().expect("a master");
+            let key = format!("{{{}}}:w", clusterlab_core::slot::tag_for_slot(slot));
+            let port = to.map_or(1, |to| sim.nodes()[to].client_addr.port());
+            let args = ["MIGRATE", "127.0.0.1", &port.to_string(), "", "0", "5000"];
+            let mut args: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
+            args.extend([b"KEYS".to_vec(), key.into_bytes()]);
+            sim.command(*from, ClientId(7), args);
+        }
     }
 }
 
@@ -135,7 +150,8 @@ fn scenario(masters: usize, seed: u64, net: NetConfig) -> Scenario {
 }
 
 /// A master and a replica die, the master comes back; a replica stops and
-/// resumes; a minority is cut off both ways, then one link one way.
+/// resumes; a minority is cut off both ways, then one link one way; keys
+/// migrate between masters (and to nowhere).
 #[test]
 fn crashes_pauses_and_partitions_replay_exactly() {
     for seed in [3, 11] {
@@ -148,6 +164,8 @@ fn crashes_pauses_and_partitions_replay_exactly() {
             (4500, Fault::Restart(0)),
             (5000, Fault::Split(vec![1, 2, 3, 21, 22], (4..20).collect())),
             (8500, Fault::Heal),
+            (6000, Fault::Migrate(8, Some(9))),
+            (6000, Fault::Migrate(10, None)),
             (9000, Fault::OneWay(5, 6)),
             (9500, Fault::OneWay(7, 3)),
             (11_000, Fault::Heal),
