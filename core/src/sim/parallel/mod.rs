@@ -103,7 +103,12 @@ struct Handled {
     tally: Tally,
     /// The node's ID when it drained (replication frames carry it).
     id: NodeId,
-    outputs: Vec<Output>,
+    /// Which of the window's nodes ran it (its place in `run_all`'s answer).
+    task: u32,
+    /// How many outputs it had: the next ones in its node's list (one list
+    /// per node and window, not per event: fewer allocations, which cost
+    /// more when another thread frees them).
+    outputs: u32,
     /// After a promotion: for each key of the ledger the node now serves,
     /// the value it holds (read right after the event, as the sequential
     /// loop reads it).
@@ -187,13 +192,15 @@ impl Sim {
         };
         let done = threads::run_all(&mut self.nodes, works, &shared);
         let mut finished = Vec::with_capacity(done.len());
-        for (idx, timer, recs) in done {
-            finished.push((idx, timer));
-            records.extend(recs);
+        let mut outputs = Vec::with_capacity(done.len());
+        for d in done {
+            finished.push((d.idx, d.timer));
+            records.extend(d.records);
+            outputs.push(d.outputs.into_iter());
         }
         records.sort_unstable_by_key(|r| r.order);
         for r in records {
-            self.apply_record(r);
+            self.apply_record(r, &mut outputs);
         }
         for (idx, due) in finished {
             self.set_timer(idx, due);
@@ -201,8 +208,9 @@ impl Sim {
         self.parallel_windows += 1;
     }
 
-    /// Applies one event's record as the sequential loop would have.
-    fn apply_record(&mut self, r: Record) {
+    /// Applies one event's record as the sequential loop would have;
+    /// `outputs` holds each task's outputs, in its events' order.
+    fn apply_record(&mut self, r: Record, outputs: &mut [std::vec::IntoIter<Output>]) {
         self.now = self.now.max(r.order.at);
         let idx = r.node;
         let h = match r.effect {
@@ -225,7 +233,8 @@ impl Sim {
             Tally::Delivered => self.stats.delivered += 1,
             Tally::Dropped => self.stats.dropped += 1,
         }
-        for out in h.outputs {
+        let outs = outputs[h.task as usize].by_ref().take(h.outputs as usize);
+        for out in outs {
             // A refused MIGRATE connect was told to the node on its thread.
             let _told = self.apply_output(idx, h.id, out);
         }

@@ -23,29 +23,38 @@ pub(super) fn pool() -> Option<&'static rayon_core::ThreadPool> {
     .as_ref()
 }
 
-/// One node's share of the window and, once run, what it did.
-struct Task<'a> {
-    idx: usize,
-    node: &'a mut Node,
-    work: Option<NodeWork>,
-    done: Option<(Option<Time>, Vec<Record>)>,
+/// What one node did in the window.
+pub(super) struct NodeDone {
+    pub(super) idx: usize,
+    /// Its timer afterwards.
+    pub(super) timer: Option<Time>,
+    pub(super) records: Vec<Record>,
+    /// Every event's outputs, one after the other.
+    pub(super) outputs: Vec<Output>,
 }
 
-/// Runs each node's share of the window on the pool; returns, in node
-/// order, each node's index, its timer afterwards and its records.
+/// One node's share of the window and, once run, what it did.
+struct Task<'a> {
+    node: &'a mut Node,
+    work: Option<(u32, NodeWork)>,
+    done: Option<NodeDone>,
+}
+
+/// Runs each node's share of the window (`works`, in node order) on the
+/// pool; returns what each did, in the same order.
 pub(super) fn run_all(
     nodes: &mut [SimNode],
     works: Vec<NodeWork>,
     shared: &Shared,
-) -> Vec<(usize, Option<Time>, Vec<Record>)> {
+) -> Vec<NodeDone> {
     let mut tasks: Vec<Task> = Vec::with_capacity(works.len());
     let mut works = works.into_iter().peekable();
     for (idx, n) in nodes.iter_mut().enumerate() {
         if let Some(w) = works.next_if(|w| w.idx == idx) {
+            let task = tasks.len() as u32;
             tasks.push(Task {
-                idx,
                 node: &mut n.node,
-                work: Some(w),
+                work: Some((task, w)),
                 done: None,
             });
         }
@@ -55,10 +64,7 @@ pub(super) fn run_all(
     run_tasks(&mut tasks, shared, leaf);
     tasks
         .into_iter()
-        .map(|t| {
-            let (timer, recs) = t.done.expect("every task ran");
-            (t.idx, timer, recs)
-        })
+        .map(|t| t.done.expect("every task ran"))
         .collect()
 }
 
@@ -68,8 +74,8 @@ pub(super) fn run_all(
 fn run_tasks(tasks: &mut [Task], shared: &Shared, leaf: usize) {
     if tasks.len() <= leaf {
         for t in tasks {
-            if let Some(w) = t.work.take() {
-                t.done = Some(run_node(t.node, w, shared));
+            if let Some((task, w)) = t.work.take() {
+                t.done = Some(run_node(t.node, task, w, shared));
             }
         }
         return;
@@ -78,12 +84,12 @@ fn run_tasks(tasks: &mut [Task], shared: &Shared, leaf: usize) {
     rayon_core::join(|| run_tasks(a, shared, leaf), || run_tasks(b, shared, leaf));
 }
 
-/// Runs one node through its events of the window, in the sequential
-/// order, its own timer included; returns its timer afterwards and what
-/// each event did.
-fn run_node(node: &mut Node, w: NodeWork, shared: &Shared) -> (Option<Time>, Vec<Record>) {
+/// Runs one node (the window's `task`-th) through its events of the
+/// window, in the sequential order, its own timer included.
+fn run_node(node: &mut Node, task: u32, w: NodeWork, shared: &Shared) -> NodeDone {
     let mut timer = w.timer;
     let mut records = Vec::with_capacity(w.events.len() + 1);
+    let mut outputs = Vec::new();
     let mut events = w.events.into_iter().peekable();
     let mut nth = 0;
     loop {
@@ -109,7 +115,7 @@ fn run_node(node: &mut Node, w: NodeWork, shared: &Shared) -> (Option<Time>, Vec
         let now = order.at;
         node.handle(now, input);
         let id = node.id();
-        let mut outputs = Vec::new();
+        let before = outputs.len();
         let mut promoted = false;
         while let Some(out) = node.poll_output() {
             promoted |= crate::sim::is_promotion(&out);
@@ -133,12 +139,18 @@ fn run_node(node: &mut Node, w: NodeWork, shared: &Shared) -> (Option<Time>, Vec
             effect: Effect::Handled(Handled {
                 tally,
                 id,
-                outputs,
+                task,
+                outputs: (outputs.len() - before) as u32,
                 lost_check,
             }),
         });
     }
-    (timer, records)
+    NodeDone {
+        idx: w.idx,
+        timer,
+        records,
+        outputs,
+    }
 }
 
 /// The ledger's keys the node now serves, each with the value it holds:
