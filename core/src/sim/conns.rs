@@ -104,29 +104,26 @@ impl super::Sim {
         }
     }
 
-    /// Node `idx` writes `args` on its connection `conn` to the client port `to`.
+    /// Node `idx` writes `args` on its connection `conn` to the client port
+    /// `to`. Returns the input to hand the node at once when nobody listens
+    /// there (the connect is refused): the caller feeds it while still
+    /// draining the node, so its outputs follow in the same drain.
     pub(super) fn node_request(
         &mut self,
         idx: usize,
         conn: ConnId,
         to: SocketAddr,
         args: Vec<Vec<u8>>,
-    ) {
+    ) -> Option<Input> {
         let Some(&target) = self.by_client_addr.get(&to) else {
-            // Nobody listens there: the connect is refused at once.
             self.stats.dropped += 1;
-            let now = self.now;
-            let refused = Input::ConnClosed {
-                conn,
-                connected: false,
-            };
-            self.nodes[idx].node.handle(now, refused);
-            return;
+            return Some(refused(conn));
         };
         let client = self.conns.open(idx, conn, target);
         let bytes = command_len(&args);
         let to_bus = self.nodes[target].bus_addr;
         self.transmit(idx, to_bus, bytes, Payload::Command { client, args });
+        None
     }
 
     /// Node `idx` died: its sockets close, and whoever waited on it learns.
@@ -139,6 +136,14 @@ impl super::Sim {
         }
         self.clients_lost_node(idx);
         self.jobs_lost_node(idx);
+    }
+}
+
+/// What a node hears when its connect to a client port is refused.
+pub(super) fn refused(conn: ConnId) -> Input {
+    Input::ConnClosed {
+        conn,
+        connected: false,
     }
 }
 

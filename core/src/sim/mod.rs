@@ -17,6 +17,8 @@ mod clients;
 mod conns;
 mod lost;
 mod net;
+#[cfg(not(target_arch = "wasm32"))]
+mod parallel;
 mod probe;
 pub mod reshard;
 mod scenario;
@@ -123,6 +125,11 @@ pub struct Sim {
     ledger: lost::Ledger,
     /// The reply to the write load's last SET.
     load_reply: Option<Value>,
+    /// Windows of at least this many node events run on two threads
+    /// (`parallel`); `None`: everything runs on the caller's thread.
+    parallel: Option<usize>,
+    /// Windows that ran on two threads so far.
+    parallel_windows: u64,
 }
 
 /// The client ID the simulator's own write load uses.
@@ -169,6 +176,11 @@ impl Sim {
             job_replies: BTreeMap::new(),
             ledger: lost::Ledger::default(),
             load_reply: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            parallel: Some(parallel::DEFAULT_MIN_EVENTS),
+            #[cfg(target_arch = "wasm32")]
+            parallel: None,
+            parallel_windows: 0,
         }
     }
 
@@ -469,15 +481,39 @@ impl Sim {
     }
 
     /// Runs every event up to and including time `t`, then sets the clock to `t`.
+    ///
+    /// Busy windows run their nodes on two threads (see [`set_parallel`](Self::set_parallel));
+    /// the result is the same as event by event.
     pub fn run_until(&mut self, t: Time) {
+        #[cfg(not(target_arch = "wasm32"))]
+        self.run_windows(t, false);
         while self.next_event_time().is_some_and(|next| next <= t) {
             self.step();
         }
         self.now = self.now.max(t);
     }
 
+    /// Lets [`run_until`](Self::run_until) run the nodes of a time window on
+    /// two threads when the window holds at least `min_events` node events
+    /// (`None`: never). Within the network's minimum latency no node can
+    /// affect another, so this changes nothing but the speed: the trace,
+    /// counters, node states and messages in flight are those of the
+    /// sequential run. The default is on for native builds (windows of 32
+    /// events or more) and off on wasm32, which has no threads.
+    pub fn set_parallel(&mut self, min_events: Option<usize>) {
+        if cfg!(not(target_arch = "wasm32")) {
+            self.parallel = min_events.map(|n| n.max(1));
+        }
+    }
+
+    /// How many windows ran on two threads so far.
+    pub fn parallel_windows(&self) -> u64 {
+        self.parallel_windows
+    }
+
     /// Runs until `pred` holds (checked after each event) or `limit` passes.
-    /// Returns whether `pred` held.
+    /// Returns whether `pred` held. Always on the caller's thread: a window
+    /// run on two threads has no state between its events to check `pred` on.
     pub fn run_until_pred(&mut self, limit: Time, mut pred: impl FnMut(&Sim) -> bool) -> bool {
         loop {
             if pred(self) {
@@ -585,15 +621,8 @@ impl Sim {
             Status::Up => {}
         }
         self.stats.delivered += 1;
-        let input = match m.payload {
-            Payload::Bus { from, link, msg } => Input::Bus { from, link, msg },
-            Payload::Repl { from, frame } => Input::Repl { from, frame },
-            Payload::Command { client, args } => Input::Command { client, args },
-            Payload::Response { conn, value } => Input::Response { conn, value },
-            Payload::Hangup { client } => Input::ClientClosed(client),
-        };
         let now = self.now;
-        self.nodes[to].node.handle(now, input);
+        self.nodes[to].node.handle(now, m.payload.into_input());
         self.drain(to);
     }
 
@@ -602,40 +631,50 @@ impl Sim {
     fn drain(&mut self, idx: usize) {
         let mut promoted = false;
         while let Some(out) = self.nodes[idx].node.poll_output() {
-            match out {
-                Output::Connect { to } => self.start_connect(idx, to),
-                Output::Send { to, link, msg } => {
-                    let from = self.nodes[idx].bus_addr;
-                    let bytes = msg.encoded_len();
-                    self.transmit(idx, to, bytes, Payload::Bus { from, link, msg });
-                }
-                Output::Repl { addr, frame, .. } => {
-                    let from = self.nodes[idx].node.id();
-                    self.transmit(idx, addr, 32, Payload::Repl { from, frame });
-                }
-                Output::Reply { client, value } => self.route_reply(idx, client, value),
-                Output::Request { conn, to, args } => self.node_request(idx, conn, to, args),
-                Output::Hangup(conn) => {
-                    if let Some((to, client)) = self.conns.close(idx, conn) {
-                        let to_addr = self.nodes[to].bus_addr;
-                        self.transmit(idx, to_addr, 0, Payload::Hangup { client });
-                    }
-                }
-                Output::Event(event) => {
-                    promoted |= matches!(event, Event::Promoted { .. });
-                    self.stats.events += 1;
-                    self.trace.push(TraceEvent {
-                        t: self.now,
-                        node: idx,
-                        event,
-                    });
-                }
+            promoted |= is_promotion(&out);
+            let id = self.nodes[idx].node.id();
+            if let Some(refused) = self.apply_output(idx, id, out) {
+                let now = self.now;
+                self.nodes[idx].node.handle(now, refused);
             }
         }
         self.reschedule(idx);
         if promoted {
             self.check_lost_writes(idx);
         }
+    }
+
+    /// Applies one output of node `idx` (whose ID is `id`) now. Returns the
+    /// input the node must hear at once, if any (a refused MIGRATE connect).
+    fn apply_output(&mut self, idx: usize, id: NodeId, out: Output) -> Option<Input> {
+        match out {
+            Output::Connect { to } => self.start_connect(idx, to),
+            Output::Send { to, link, msg } => {
+                let from = self.nodes[idx].bus_addr;
+                let bytes = msg.encoded_len();
+                self.transmit(idx, to, bytes, Payload::Bus { from, link, msg });
+            }
+            Output::Repl { addr, frame, .. } => {
+                self.transmit(idx, addr, 32, Payload::Repl { from: id, frame });
+            }
+            Output::Reply { client, value } => self.route_reply(idx, client, value),
+            Output::Request { conn, to, args } => return self.node_request(idx, conn, to, args),
+            Output::Hangup(conn) => {
+                if let Some((to, client)) = self.conns.close(idx, conn) {
+                    let to_addr = self.nodes[to].bus_addr;
+                    self.transmit(idx, to_addr, 0, Payload::Hangup { client });
+                }
+            }
+            Output::Event(event) => {
+                self.stats.events += 1;
+                self.trace.push(TraceEvent {
+                    t: self.now,
+                    node: idx,
+                    event,
+                });
+            }
+        }
+        None
     }
 
     fn transmit(&mut self, from: usize, to_addr: SocketAddr, bytes: usize, payload: Payload) {
@@ -743,6 +782,11 @@ impl Sim {
             Status::Up => self.nodes[idx].node.poll_timeout().map(|t| t.max(self.now)),
             Status::Crashed | Status::Paused => None,
         };
+        self.set_timer(idx, due);
+    }
+
+    /// Sets node `idx`'s timer to `due`.
+    fn set_timer(&mut self, idx: usize, due: Option<Time>) {
         // Most messages leave the node's timer where it was: skip the
         // remove and insert then (this runs after every event).
         if due == self.timer_of[idx] {
@@ -756,6 +800,11 @@ impl Sim {
             self.timer_of[idx] = Some(t);
         }
     }
+}
+
+/// A replica's promotion: the lost-write ledger is checked after it.
+fn is_promotion(out: &Output) -> bool {
+    matches!(out, Output::Event(Event::Promoted { .. }))
 }
 
 impl Names for Sim {

@@ -3,7 +3,7 @@
 
 use crate::id::NodeId;
 use crate::msg::{Message, MsgType};
-use crate::node::{ClientId, ConnId, Link, ReplFrame};
+use crate::node::{ClientId, ConnId, Input, Link, ReplFrame};
 use crate::resp::Value;
 use crate::time::Time;
 use std::collections::BTreeSet;
@@ -67,6 +67,17 @@ impl Payload {
         match self {
             Payload::Bus { msg, .. } => Some(msg.kind()),
             _ => None,
+        }
+    }
+
+    /// What the receiving node hears.
+    pub(super) fn into_input(self) -> Input {
+        match self {
+            Payload::Bus { from, link, msg } => Input::Bus { from, link, msg },
+            Payload::Repl { from, frame } => Input::Repl { from, frame },
+            Payload::Command { client, args } => Input::Command { client, args },
+            Payload::Response { conn, value } => Input::Response { conn, value },
+            Payload::Hangup { client } => Input::ClientClosed(client),
         }
     }
 

@@ -137,8 +137,16 @@ impl Scenario {
     /// node, wait until everyone knows everyone, then REPLICATE, and wait
     /// until every node reports `cluster_state:ok` and sees every replica.
     pub fn build(&self) -> Result<Sim, ScenarioError> {
+        self.build_with(|_| {})
+    }
+
+    /// [`build`](Self::build), with `setup` applied to the simulator before
+    /// the nodes start (e.g. [`Sim::set_parallel`], so formation runs that
+    /// way too).
+    pub fn build_with(&self, setup: impl FnOnce(&mut Sim)) -> Result<Sim, ScenarioError> {
         self.validate()?;
         let mut sim = Sim::new(self.seed, self.net.clone());
+        setup(&mut sim);
         let names = self.names();
         for (i, name) in names.iter().enumerate() {
             let port = self.base_port + i as u16;
