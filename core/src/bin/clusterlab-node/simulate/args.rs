@@ -21,6 +21,9 @@ CLUSTER:
     --duration MS          stop the clock at this time (default 60000)
     --loss P[@T]           lose each message with probability P (0 to 1) from time T,
                            or from the end of formation without @T
+    --threads 1|2          run the busy instants of large clusters on two threads
+                           (default 2); the output is the same either way, one
+                           thread uses less memory and less CPU on a busy machine
 
 FAULTS (repeatable; NODE is a name such as A or B1):
     --kill NODE@T          kill -9 the process
@@ -88,6 +91,8 @@ pub struct SimulateArgs {
     pub actions: Vec<(String, TimedAction)>,
     /// `--loss P` without a time: applied when formation ends.
     pub loss_after_formation: Option<f64>,
+    /// `--threads 1` turns the simulator's two-thread windows off.
+    pub two_threads: bool,
 }
 
 /// What `parse` found: a run, or a request for help.
@@ -122,6 +127,7 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
     let mut node_timeout = None;
     let mut seed = None;
     let mut duration = None;
+    let mut threads = None;
     let mut json = false;
     let mut raw_actions = Vec::new();
     let mut it = args.iter();
@@ -144,6 +150,7 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
             "--node-timeout" => set_once(&mut node_timeout, flag, number(flag, &value()?)?)?,
             "--seed" => set_once(&mut seed, flag, number(flag, &value()?)?)?,
             "--duration" => set_once(&mut duration, flag, number(flag, &value()?)?)?,
+            "--threads" => set_once(&mut threads, flag, number(flag, &value()?)?)?,
             _ => match ACTION_FLAGS.iter().find(|f| **f == flag) {
                 Some(f) => raw_actions.push(RawAction {
                     flag: f,
@@ -170,6 +177,11 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
     };
     scenario.validate().map_err(|e| ArgError(e.0))?;
     let duration = Time(duration.unwrap_or(60_000));
+    let two_threads = match threads {
+        None | Some(2) => true,
+        Some(1) => false,
+        Some(n) => return fail(format!("--threads {n}: 1 or 2")),
+    };
     let names = scenario.names();
 
     let mut actions = Vec::new();
@@ -263,6 +275,7 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
         json,
         actions,
         loss_after_formation,
+        two_threads,
     }))
 }
 
@@ -399,6 +412,14 @@ mod tests {
         run(line).expect_err("should be refused").0
     }
 
+    /// Two threads by default; `--threads 1` keeps the run on one.
+    #[test]
+    fn threads() {
+        assert!(run("").unwrap().two_threads);
+        assert!(run("--threads 2").unwrap().two_threads);
+        assert!(!run("--threads 1").unwrap().two_threads);
+    }
+
     #[test]
     fn defaults_and_values() {
         let a = run("").unwrap();
@@ -479,6 +500,7 @@ mod tests {
             error("simulate"),
             "unexpected argument 'simulate' (see --help)"
         );
+        assert_eq!(error("--threads 3"), "--threads 3: 1 or 2");
         assert_eq!(error("--seed"), "--seed needs a value (see --help)");
         assert_eq!(error("--seed 1 --seed 2"), "--seed is given twice");
         assert_eq!(

@@ -29,7 +29,11 @@ fn bad_arguments(e: &ArgError) -> ExitCode {
 }
 
 fn run(a: SimulateArgs) -> ExitCode {
-    let mut sim = match a.scenario.build() {
+    let mut sim = match a.scenario.build_with(|sim| {
+        if !a.two_threads {
+            sim.set_parallel(None);
+        }
+    }) {
         Ok(sim) => sim,
         Err(e) => {
             eprintln!("clusterlab-node simulate: {e}");
