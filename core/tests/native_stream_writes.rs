@@ -88,6 +88,12 @@ const SCRIPT: &[&str] = &[
     "RPOP {t}none",
     "PERSIST {t}s",
     "RENAMENX {t}s {t}a",
+    "RENAME {t}s {t}s",
+    // SETRANGE with an empty value (the line ends with a space).
+    "SETRANGE {t}s 0 ",
+    "SETRANGE {t}none 0 ",
+    "ZPOPMIN {t}none",
+    "ZPOPMAX {t}none 2",
     "SET {t}mark 7",
     // Writes that changed something, or count as if they did: streamed.
     "SETNX {t}g 1",
@@ -100,6 +106,7 @@ const SCRIPT: &[&str] = &[
     "HSET {t}h g w",
     "HINCRBY {t}h n 0",
     "LSET {t}l 0 b",
+    "ZPOPMIN {t}z",
     "SET {t}mark 8",
 ];
 

@@ -220,7 +220,7 @@ fn execute_and_propagate(
         "getdel" | "getex" | "setex" | "psetex" | "set" | "expire" | "pexpire" | "expireat"
         | "pexpireat" => {}
         // Only a change reaches the stream (`server.dirty`).
-        name if changed_nothing(name, &reply) => {}
+        name if changed_nothing(name, args, &reply) => {}
         "getset" if !reply.is_error() => {
             node.propagate(&[b"SET".to_vec(), args[1].clone(), args[2].clone()])
         }
@@ -230,11 +230,11 @@ fn execute_and_propagate(
     Outcome::Reply(reply)
 }
 
-/// The reply says this write changed nothing, so 7.0 left `server.dirty`
-/// as it was and streams nothing (each checked against 7.0.15 in
-/// `native_stream_writes.rs`). Writes that always count a change, such as
-/// `INCRBY k 0` or an `HSET` of the same value, are not here.
-fn changed_nothing(name: &str, reply: &Value) -> bool {
+/// The reply (or the arguments) say this write changed nothing, so 7.0
+/// left `server.dirty` as it was and streams nothing (each checked against
+/// 7.0.15 in `native_stream_writes.rs`). Writes that always count a change,
+/// such as `INCRBY k 0` or an `HSET` of the same value, are not here.
+fn changed_nothing(name: &str, args: &[Vec<u8>], reply: &Value) -> bool {
     match name {
         "del" | "unlink" | "setnx" | "msetnx" | "hsetnx" | "hdel" | "sadd" | "srem" | "smove"
         | "zrem" | "zremrangebyscore" | "zremrangebyrank" | "zremrangebylex" | "lrem"
@@ -242,6 +242,12 @@ fn changed_nothing(name: &str, reply: &Value) -> bool {
         // -1: no pivot; 0: no list.
         "linsert" => matches!(reply, Value::Integer(0 | -1)),
         "lpop" | "rpop" => matches!(reply, Value::Null | Value::NullArray),
+        // No key: an empty array.
+        "zpopmin" | "zpopmax" => matches!(reply, Value::Array(v) if v.is_empty()),
+        // `setrangeCommand` returns early for an empty value.
+        "setrange" => args[3].is_empty(),
+        // `renameGenericCommand`: a key renamed to itself stays as it is.
+        "rename" => !reply.is_error() && args[1] == args[2],
         _ => false,
     }
 }
