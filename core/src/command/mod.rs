@@ -171,7 +171,7 @@ fn run(
     let outer = node.begin_call();
     let outcome = execute_and_propagate(node, now, id, client, spec, args);
     if outer {
-        node.end_call(spec.name != "exec");
+        node.end_call();
     }
     outcome
 }
@@ -220,7 +220,7 @@ fn execute_and_propagate(
         "getdel" | "getex" | "setex" | "psetex" | "set" | "expire" | "pexpire" | "expireat"
         | "pexpireat" => {}
         // Only a change reaches the stream (`server.dirty`).
-        "del" | "unlink" if reply == Value::Integer(0) => {}
+        name if changed_nothing(name, args, &reply) => {}
         "getset" if !reply.is_error() => {
             node.propagate(&[b"SET".to_vec(), args[1].clone(), args[2].clone()])
         }
@@ -228,6 +228,28 @@ fn execute_and_propagate(
         _ => {}
     }
     Outcome::Reply(reply)
+}
+
+/// The reply (or the arguments) say this write changed nothing, so 7.0
+/// left `server.dirty` as it was and streams nothing (each checked against
+/// 7.0.15 in `native_stream_writes.rs`). Writes that always count a change,
+/// such as `INCRBY k 0` or an `HSET` of the same value, are not here.
+fn changed_nothing(name: &str, args: &[Vec<u8>], reply: &Value) -> bool {
+    match name {
+        "del" | "unlink" | "setnx" | "msetnx" | "hsetnx" | "hdel" | "sadd" | "srem" | "smove"
+        | "zrem" | "zremrangebyscore" | "zremrangebyrank" | "zremrangebylex" | "lrem"
+        | "lpushx" | "rpushx" | "persist" | "renamenx" => *reply == Value::Integer(0),
+        // -1: no pivot; 0: no list.
+        "linsert" => matches!(reply, Value::Integer(0 | -1)),
+        "lpop" | "rpop" => matches!(reply, Value::Null | Value::NullArray),
+        // No key: an empty array.
+        "zpopmin" | "zpopmax" => matches!(reply, Value::Array(v) if v.is_empty()),
+        // `setrangeCommand` returns early for an empty value.
+        "setrange" => args[3].is_empty(),
+        // `renameGenericCommand`: a key renamed to itself stays as it is.
+        "rename" => !reply.is_error() && args[1] == args[2],
+        _ => false,
+    }
 }
 
 /// SPOP picks members, so replicas get what it removed (`spopCommand`'s
@@ -279,20 +301,17 @@ fn full_name(spec: &CommandSpec, args: &[Vec<u8>]) -> String {
     }
 }
 
-/// Applies a write command from the replication stream (a replica trusts
-/// its master: no routing, no auth, no reply).
-pub fn apply_replicated(node: &mut Node, now: Time, args: Vec<Vec<u8>>) {
+/// Applies a command from the replication stream with the master link's
+/// client (a replica trusts its master: no routing, no auth, no reply).
+/// Inside a streamed `MULTI` the commands queue, so the replica applies a
+/// transaction whole at `EXEC`, as `processCommand` does for any client.
+pub fn apply_replicated(node: &mut Node, now: Time, master: &mut ClientState, args: Vec<Vec<u8>>) {
     let Some(spec) = table::lookup(args.first().map_or(&[][..], |a| a)) else {
         return;
     };
-    let mut master_client = ClientState::new(true);
-    master_client.from_master = true;
-    let _ = run(
-        node,
-        now,
-        ClientId(u64::MAX),
-        &mut master_client,
-        spec,
-        &args,
-    );
+    if master.in_multi() && !matches!(spec.name, "exec" | "discard" | "multi" | "watch") {
+        master.queue(args);
+        return;
+    }
+    let _ = run(node, now, ClientId(u64::MAX), master, spec, &args);
 }

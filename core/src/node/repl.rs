@@ -6,6 +6,7 @@
 //! protocol ([`crate::repl_wire`]) to and from real redis-server nodes.
 
 use super::{ClientId, Node, Output, ReplFrame};
+use crate::command::ClientState;
 use crate::id::NodeId;
 use crate::resp::Value;
 use crate::time::Time;
@@ -55,6 +56,10 @@ pub(super) struct Replication {
     /// What the command running now propagates, held until it ends so it
     /// goes out as one unit ([`Node::end_call`]); `None` outside a command.
     batch: Option<Vec<Vec<Vec<u8>>>>,
+    /// Replica: the client that applies the master's stream
+    /// (`server.master`). It lives as long as the link, so a streamed
+    /// `MULTI` queues what follows and `EXEC` applies it all at once.
+    master_client: ClientState,
     waiters: Vec<Waiter>,
 }
 
@@ -70,6 +75,7 @@ impl Replication {
             select_pending: false,
             backlog: false,
             batch: None,
+            master_client: master_link_client(),
             waiters: Vec::new(),
         }
     }
@@ -81,6 +87,7 @@ impl Replication {
         }
         self.synced = false;
         self.next_replica_cron = now;
+        self.master_client = master_link_client();
     }
 
     /// Milliseconds since the master last sent data, at Redis's one-second
@@ -91,6 +98,14 @@ impl Replication {
             None => u64::MAX,
         }
     }
+}
+
+/// A fresh master link's client: trusted, and finding keys as the master
+/// saw them.
+fn master_link_client() -> ClientState {
+    let mut client = ClientState::new(true);
+    client.from_master = true;
+    client
 }
 
 /// Decimal digits of `n` (the length prefixes of RESP).
@@ -198,15 +213,16 @@ impl Node {
 
     /// The command that [`Node::begin_call`] opened ended
     /// (`propagatePendingCommands`): its operations go out, wrapped in
-    /// `MULTI`/`EXEC` when there are several (a lazy `DEL` and the write
-    /// that found the key expired) unless `wrap` is false (EXEC, whose
-    /// queued commands this stream sends one by one).
-    pub(crate) fn end_call(&mut self, wrap: bool) {
+    /// `MULTI`/`EXEC` when there are several — a lazy `DEL` and the write
+    /// that found the key expired, or the writes of an EXEC'd transaction.
+    /// One operation goes out alone, as 7.0.15 does: a single command is
+    /// atomic already, so a transaction with one write streams just it.
+    pub(crate) fn end_call(&mut self) {
         self.queue_expired();
         let Some(ops) = self.repl.batch.take() else {
             return;
         };
-        let wrap = wrap && ops.len() > 1;
+        let wrap = ops.len() > 1;
         if wrap {
             self.stream_op(vec![b"MULTI".to_vec()]);
         }
@@ -310,9 +326,13 @@ impl Node {
                         self.repl.offset = offset;
                         self.repl.synced = true;
                         self.repl.backlog = true;
+                        // A transaction cut by the resync is dropped.
+                        self.repl.master_client = master_link_client();
                     }
                     ReplFrame::Command { offset, args } if self.repl.synced => {
-                        crate::command::apply_replicated(self, now, args);
+                        let mut client = std::mem::take(&mut self.repl.master_client);
+                        crate::command::apply_replicated(self, now, &mut client, args);
+                        self.repl.master_client = client;
                         self.repl.offset = offset;
                     }
                     ReplFrame::Ping { offset } if self.repl.synced => self.repl.offset = offset,
