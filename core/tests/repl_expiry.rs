@@ -8,10 +8,10 @@
 
 mod common;
 
-use clusterlab_core::node::{ClientId, ReplFrame};
+use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::Value;
-use clusterlab_core::sim::{Payload, Sim};
-use common::{idx, quiet_cluster, run_for};
+use clusterlab_core::sim::Sim;
+use common::{idx, in_flight_stream, quiet_cluster, run_for};
 
 const CLIENT: ClientId = ClientId(1);
 
@@ -29,21 +29,10 @@ impl Stream {
     /// The commands `from` streamed since the last call (still in flight:
     /// the sim is not run between a command and this call).
     fn take(&mut self, sim: &Sim) -> Vec<String> {
-        let mut sent: Vec<(u64, String)> = sim
-            .in_flight()
-            .filter(|m| m.from == self.from && m.id > self.seen)
-            .filter_map(|m| match &m.payload {
-                Payload::Repl {
-                    frame: ReplFrame::Command { args, .. },
-                    ..
-                } => {
-                    let words: Vec<_> = args.iter().map(|a| String::from_utf8_lossy(a)).collect();
-                    Some((m.id, words.join(" ")))
-                }
-                _ => None,
-            })
+        let sent: Vec<(u64, String)> = in_flight_stream(sim, self.from)
+            .into_iter()
+            .filter(|(id, _)| *id > self.seen)
             .collect();
-        sent.sort();
         if let Some((id, _)) = sent.last() {
             self.seen = *id;
         }

@@ -7,37 +7,16 @@
 
 mod common;
 
-use clusterlab_core::node::{ClientId, ReplFrame};
+use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::Value;
-use clusterlab_core::sim::{Payload, Sim};
-use common::{idx, quiet_cluster, run_for};
+use clusterlab_core::sim::Sim;
+use common::{idx, in_flight_stream, quiet_cluster, run_for};
 
 const CLIENT: ClientId = ClientId(1);
 const READER: ClientId = ClientId(2);
 
 fn args(line: &str) -> Vec<Vec<u8>> {
     line.split(' ').map(|a| a.as_bytes().to_vec()).collect()
-}
-
-/// The commands `from` streamed that are still in flight, with their
-/// message ids, oldest first.
-fn in_flight_stream(sim: &Sim, from: usize) -> Vec<(u64, String)> {
-    let mut sent: Vec<(u64, String)> = sim
-        .in_flight()
-        .filter(|m| m.from == from)
-        .filter_map(|m| match &m.payload {
-            Payload::Repl {
-                frame: ReplFrame::Command { args, .. },
-                ..
-            } => {
-                let words: Vec<_> = args.iter().map(|a| String::from_utf8_lossy(a)).collect();
-                Some((m.id, words.join(" ")))
-            }
-            _ => None,
-        })
-        .collect();
-    sent.sort();
-    sent
 }
 
 /// `key` as replica `node` serves it to a READONLY client.

@@ -112,3 +112,27 @@ pub fn text(v: &Value) -> String {
         other => format!("{other:?}"),
     }
 }
+
+/// The commands node `from` streamed to its replicas that are still in
+/// flight, one line each (words joined by spaces), with their message ids,
+/// oldest first.
+pub fn in_flight_stream(sim: &Sim, from: usize) -> Vec<(u64, String)> {
+    use clusterlab_core::node::ReplFrame;
+    use clusterlab_core::sim::Payload;
+    let mut sent: Vec<(u64, String)> = sim
+        .in_flight()
+        .filter(|m| m.from == from)
+        .filter_map(|m| match &m.payload {
+            Payload::Repl {
+                frame: ReplFrame::Command { args, .. },
+                ..
+            } => {
+                let words: Vec<_> = args.iter().map(|a| String::from_utf8_lossy(a)).collect();
+                Some((m.id, words.join(" ")))
+            }
+            _ => None,
+        })
+        .collect();
+    sent.sort();
+    sent
+}
