@@ -41,7 +41,7 @@ impl IpText {
         if last >> 32 == bits && last as u32 != u32::MAX {
             return IpText(last as u32);
         }
-        let text = IpText::from(format_v4(v4.octets()).as_str());
+        let text = IpText::from(v4.to_string().as_str());
         LAST_V4.store(bits << 32 | text.0 as u64, Ordering::Relaxed);
         text
     }
@@ -65,25 +65,6 @@ impl IpText {
     pub fn is_empty(&self) -> bool {
         self.0 == 0
     }
-}
-
-/// Dotted-quad text without the formatting machinery (this runs once per
-/// distinct address now, but stays allocation-light).
-fn format_v4(octets: [u8; 4]) -> String {
-    let mut s = String::with_capacity(15);
-    for (i, octet) in octets.into_iter().enumerate() {
-        if i > 0 {
-            s.push('.');
-        }
-        if octet >= 100 {
-            s.push((b'0' + octet / 100) as char);
-        }
-        if octet >= 10 {
-            s.push((b'0' + octet / 10 % 10) as char);
-        }
-        s.push((b'0' + octet % 10) as char);
-    }
-    s
 }
 
 impl From<&str> for IpText {
