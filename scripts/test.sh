@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The project's test command (README; CI runs it through .ci/run). Installs missing build tools
-# (scripts/tools.sh), then runs every check in STEPS order and stops at the first failure.
+# The project's test command (README; CI runs it through .ci/run). Installs what is missing
+# (scripts/tools.sh: Rust tools from crates.io, wasm-opt from npm, Chromium and Redis from
+# Debian), then runs every check in STEPS order and stops at the first failure.
 # `bash scripts/test.sh STEP...` runs only the named steps, e.g. `bash scripts/test.sh fmt clippy`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -8,8 +9,16 @@ cd "$ROOT"
 source scripts/tools.sh
 
 # Cheap and likely-to-fail checks first. To add a check, write step_NAME and list NAME here.
-STEPS=(fmt fetch bench_parse clippy fuzz_check wasm_core test bench_build app_build page_renders
-    browser_tests)
+STEPS=(system_packages fmt fetch bench_parse clippy fuzz_check wasm_core test bench_build app_build
+    page_renders browser_tests)
+
+# First, so that a machine without them (and without root to install them) stops in seconds
+# with the apt-get command to run, not after the builds; the steps that use them check again.
+step_system_packages() {
+    ensure_redis
+    ensure_browser
+    say "redis-server $(tool_version redis-server), $CHROME and $CHROMEDRIVER are installed"
+}
 
 step_fmt() { cargo fmt --all -- --check; }
 
@@ -54,10 +63,12 @@ step_wasm_core() {
     say "no tokio, no getrandom in clusterlab-core for wasm32"
 }
 
-# Includes core's wasm determinism test, which builds for wasm32 and runs the result in Node.js.
+# Includes core's wasm determinism test, which builds for wasm32 and runs the result in Node.js,
+# and the native tests, which run redis-server and redis-cli next to clusterlab nodes.
 # The browser tests need the built app; they run in their own step below.
 step_test() {
     ensure_wasm_target
+    ensure_redis
     cargo test --workspace --exclude clusterlab-app-tests
 }
 

@@ -82,19 +82,40 @@ ensure_web_tools() {
     cargo fetch --quiet
 }
 
-# Headless Chromium and ChromeDriver, from Debian's packages when we may install them.
+# Debian packages the checks need and cannot get from cargo or npm: PACKAGE... are installed
+# with apt-get when we are root (or have password-less sudo); otherwise this stops and prints
+# the exact command to run, so a fresh machine fails with what to do rather than mid-test.
+apt_install() {
+    local sudo=()
+    [[ $(id -u) == 0 ]] || sudo=(sudo -n)
+    if command -v apt-get >/dev/null && "${sudo[@]}" true 2>/dev/null; then
+        say "installing Debian's $*"
+        "${sudo[@]}" apt-get update -qq
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+        return
+    fi
+    command -v apt-get >/dev/null &&
+        die "missing Debian packages; as root run: apt-get update && apt-get install -y $*"
+    die "missing: $* (not a Debian machine: install them with your package manager)"
+}
+
+# Headless Chromium and ChromeDriver, for the app's browser tests.
 have_browser() { command -v "$CHROME" >/dev/null && command -v "$CHROMEDRIVER" >/dev/null; }
 
 ensure_browser() {
     have_browser && return
-    local sudo=()
-    [[ $(id -u) == 0 ]] || sudo=(sudo -n)
-    if command -v apt-get >/dev/null && "${sudo[@]}" true 2>/dev/null; then
-        say "installing Debian's chromium and chromium-driver"
-        "${sudo[@]}" apt-get update -qq
-        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-            apt-get install -y -qq chromium chromium-driver
-    fi
-    have_browser || die "need $CHROME and $CHROMEDRIVER (Debian: apt-get install chromium" \
-        "chromium-driver; elsewhere set CHROME_BIN and CHROMEDRIVER)"
+    command -v apt-get >/dev/null || die "need $CHROME and $CHROMEDRIVER (set CHROME_BIN and" \
+        "CHROMEDRIVER, or install chromium and chromedriver)"
+    apt_install chromium chromium-driver
+    have_browser || die "apt-get installed chromium but $CHROME or $CHROMEDRIVER is not on PATH"
+}
+
+# Redis 7 itself: the native tests run mixed clusters with redis-server and drive clusterlab
+# nodes with redis-cli --cluster, as a user would (Debian 12's redis is 7.0.15, the reference).
+have_redis() { command -v redis-server >/dev/null && command -v redis-cli >/dev/null; }
+
+ensure_redis() {
+    have_redis && return
+    apt_install redis-server redis-tools
+    have_redis || die "apt-get installed redis-server and redis-tools but they are not on PATH"
 }
