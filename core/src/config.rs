@@ -1,4 +1,4 @@
-//! Node settings, named like redis.conf, with Redis 7's defaults (facts §14).
+//! Node settings, named like redis.conf, with Redis 7's defaults (docs/redis-behaviour.md §14).
 
 /// Cluster settings of one node. Field names follow redis.conf keys.
 #[derive(Clone, Debug, PartialEq, Eq)]

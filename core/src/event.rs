@@ -77,7 +77,7 @@ pub enum Event {
 }
 
 impl Event {
-    /// The `event` field of the JSON trace schema (DESIGN.md).
+    /// The `event` field of the JSON trace schema (docs/architecture.md "Trace format").
     pub fn name(&self) -> &'static str {
         match self {
             Event::Meet { .. } => "meet",

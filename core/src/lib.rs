@@ -3,7 +3,14 @@
 //!
 //! The same [`node::Node`] runs inside the simulator (tests, lessons, CLI, web
 //! app) and inside the native node binary, so there is exactly one
-//! implementation of every rule. See `DESIGN.md` in the shared notes.
+//! implementation of every rule; Redis 7.0.15 is the reference for each of them.
+//!
+//! Start with the [`tutorial`]: two nodes driven by hand through the sans-IO
+//! contract (`handle`, `poll_output`, `poll_timeout`). The repository's `docs/`
+//! holds the rest: `docs/README.md` (a map: where each Redis concept lives),
+//! `docs/architecture.md` (modules, the contract, the simulator, the native
+//! node, the trace format) and `docs/redis-behaviour.md` (what Redis 7.0 does,
+//! each fact tied to its place in Redis's source; tests cite its sections).
 
 pub mod client;
 pub mod command;
@@ -25,6 +32,7 @@ pub mod sim;
 pub mod slot;
 pub mod time;
 pub mod trace_file;
+pub mod tutorial;
 
 pub use config::Config;
 pub use event::Event;

@@ -287,7 +287,7 @@ mod tests {
         assert_eq!(crc16(b"123456789"), 0x31C3);
     }
 
-    /// Slots observed with `CLUSTER KEYSLOT` on redis-server 7.0.15 (facts §1).
+    /// Slots observed with `CLUSTER KEYSLOT` on redis-server 7.0.15 (docs/redis-behaviour.md §1).
     #[test]
     fn key_slot_matches_redis_cluster_keyslot() {
         let cases: &[(&[u8], u16)] = &[

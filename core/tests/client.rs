@@ -1,5 +1,5 @@
 //! The cluster client model against scripted replies (what redis-py's
-//! `RedisCluster` does on each error, facts §11.3), and against a simulated
+//! `RedisCluster` does on each error, docs/redis-behaviour.md §11.3), and against a simulated
 //! cluster during a failover.
 
 use clusterlab_core::client::{

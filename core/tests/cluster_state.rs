@@ -1,4 +1,4 @@
-//! `cluster_state` (facts §8, clusterUpdateState): when a node stops
+//! `cluster_state` (docs/redis-behaviour.md §8, clusterUpdateState): when a node stops
 //! accepting queries, and when it starts again.
 
 mod common;
@@ -100,7 +100,7 @@ fn a_master_back_from_the_minority_waits_the_rejoin_delay() {
 /// With cluster-require-full-coverage (the default), a slot bound to a FAIL
 /// master makes every node report `cluster_state:fail`; PFAIL alone does
 /// not. Between FAIL and the promotion every node is down for clients
-/// (facts §8: observed window 0.7–1.0 s), then ok again.
+/// (docs/redis-behaviour.md §8: observed window 0.7–1.0 s), then ok again.
 #[test]
 fn a_fail_master_breaks_coverage_until_its_replica_takes_over() {
     let mut sim = cluster(3, 1, T, 33);

@@ -1,5 +1,5 @@
 //! Client commands against a simulated cluster: replies, errors and
-//! redirections as Redis 7.0 gives them (facts §9, §10).
+//! redirections as Redis 7.0 gives them (docs/redis-behaviour.md §9, §10).
 
 mod common;
 
@@ -42,7 +42,7 @@ fn crossslot_for_keys_in_different_slots() {
     );
 }
 
-/// Arity is checked before routing (facts §9.2 transcript).
+/// Arity is checked before routing (docs/redis-behaviour.md §9.2 transcript).
 #[test]
 fn arity_error_comes_before_routing() {
     let mut sim = cluster();

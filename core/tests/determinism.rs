@@ -1,4 +1,4 @@
-//! Same seed ⇒ same run (DESIGN.md: the simulation is a pure function of
+//! Same seed ⇒ same run (docs/architecture.md: the simulation is a pure function of
 //! scenario, seed and actions); a different seed ⇒ a different cluster.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Config epochs (facts §7): collisions, and the checkers that watch them.
+//! Config epochs (docs/redis-behaviour.md §7): collisions, and the checkers that watch them.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! Automatic replica failover (facts §6): who may start an election, who
+//! Automatic replica failover (docs/redis-behaviour.md §6): who may start an election, who
 //! wins, and what the old master does when it comes back.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Failure detection (facts §5): PFAIL is a local opinion, FAIL needs the
+//! Failure detection (docs/redis-behaviour.md §5): PFAIL is a local opinion, FAIL needs the
 //! reports of a majority of the slot-serving masters.
 
 mod common;
@@ -121,7 +121,7 @@ fn pfail_without_a_quorum_never_becomes_fail() {
 /// clusterCron: PFAIL comes when a PING is unanswered for node_timeout, and
 /// the half-timeout rule sends that PING at most node_timeout/2 after the
 /// last PONG, so a dead master is suspected between T and 1.5 T after it
-/// dies (facts §12.1; redis 7.0.15 measured 18.67 s at T = 15 s after a
+/// dies (docs/redis-behaviour.md §12.1; redis 7.0.15 measured 18.67 s at T = 15 s after a
 /// SIGKILL) — plus two cron ticks, as both the PING and the PFAIL check wait
 /// for a cron, and the few ms a PONG in flight at the kill still takes. The
 /// refused reconnects in between send nothing. Then FAIL follows from the
@@ -166,7 +166,7 @@ fn pfail_comes_between_one_and_one_and_a_half_node_timeouts() {
 /// TCP connections, peers reconnect every 100 ms (refused while it is down),
 /// so the restarted node is pinged, answers, and is cleared within a cron
 /// tick and a round trip — "within ~3 ms of it being reachable again" on
-/// redis 7.0.15 (facts §5.4).
+/// redis 7.0.15 (docs/redis-behaviour.md §5.4).
 #[test]
 fn fail_is_cleared_as_soon_as_a_restarted_replica_answers() {
     let mut sim = cluster(3, 1, T, 14);

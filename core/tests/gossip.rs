@@ -1,8 +1,8 @@
-//! Heartbeats and gossip (facts §3, §4): how often nodes ping, how big the
+//! Heartbeats and gossip (docs/redis-behaviour.md §3, §4): how often nodes ping, how big the
 //! messages are, and the handshake.
 //!
 //! Sizes come from `Message::encoded_len`, the size of the Redis 7.0 frame
-//! the wire codec writes (facts §4.3); they were measured on redis 7.0.15.
+//! the wire codec writes (docs/redis-behaviour.md §4.3); they were measured on redis 7.0.15.
 
 mod common;
 
@@ -69,7 +69,7 @@ fn ping_size_follows_the_number_of_known_nodes() {
 /// Every PFAIL node is appended to every PING and PONG (so failure reports
 /// spread fast): one suspected node makes heartbeats 104 bytes bigger. The
 /// other messages have fixed sizes: FAIL 2296, FAILOVER_AUTH_REQUEST and
-/// ACK 2256 (header only), UPDATE 4352 (facts §4.3).
+/// ACK 2256 (header only), UPDATE 4352 (docs/redis-behaviour.md §4.3).
 #[test]
 fn failure_messages_have_redis_sizes() {
     let mut sim = cluster(4, 1, 2000, 42);
@@ -148,7 +148,7 @@ fn the_pong_that_completes_a_handshake_counts_as_a_pong() {
 /// section (7.2 added `this == link->node`), and 7.0's
 /// clusterProcessGossipSection applies an entry about myself like any other,
 /// so a 7.0.15 node's own `pong_received` is a whole second learned from
-/// gossip — the `…000` on the `myself` line of CLUSTER NODES (facts §4.4,
+/// gossip — the `…000` on the `myself` line of CLUSTER NODES (docs/redis-behaviour.md §4.4,
 /// §10.1) — and 8-node heartbeats are 2568 bytes nearly always (a short one
 /// needs 9 draws to miss: 0.3 %, not 2.6 % as when the receiver is skipped).
 #[test]

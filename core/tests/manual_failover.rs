@@ -1,4 +1,4 @@
-//! `CLUSTER FAILOVER [FORCE|TAKEOVER]` (facts §6.6).
+//! `CLUSTER FAILOVER [FORCE|TAKEOVER]` (docs/redis-behaviour.md §6.6).
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! MIGRATE between simulated nodes and RESTORE-ASKING, as Redis 7.0 does
-//! them (facts §9.3): the source sends `[SELECT] RESTORE-ASKING…` to the
+//! them (docs/redis-behaviour.md §9.3): the source sends `[SELECT] RESTORE-ASKING…` to the
 //! target over the network, then deletes what the target accepted.
 
 mod common;
@@ -208,7 +208,7 @@ fn other_clients_wait_for_the_migrate() {
 }
 
 /// The first MIGRATE on a new socket SELECTs the db, the next ones reuse
-/// the cached socket without SELECT (as in the reshard capture, facts §11).
+/// the cached socket without SELECT (as in the reshard capture, docs/redis-behaviour.md §11).
 #[test]
 fn cached_socket_selects_once() {
     let mut sim = cluster();

@@ -1,4 +1,4 @@
-//! Replica migration (facts §6.7, clusterHandleSlaveMigration).
+//! Replica migration (docs/redis-behaviour.md §6.7, clusterHandleSlaveMigration).
 
 mod common;
 

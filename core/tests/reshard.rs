@@ -1,5 +1,5 @@
 //! Resharding built only from client commands, as `redis-cli --cluster
-//! reshard` / `rebalance` / `add-node` send them (facts §11), running in
+//! reshard` / `rebalance` / `add-node` send them (docs/redis-behaviour.md §11), running in
 //! simulated time next to gossip and application traffic.
 
 mod common;
@@ -118,7 +118,7 @@ fn reshard_moves_slots_keys_and_ownership() {
     assert_readable(&mut sim, client, &keys);
 }
 
-/// Mid-migration (facts §9.2 transcript): on the source, a key already
+/// Mid-migration (docs/redis-behaviour.md §9.2 transcript): on the source, a key already
 /// moved gets `-ASK <slot> <target>`, a key not moved yet is served; the
 /// cluster client follows the ASK (ASKING + command on the target).
 #[test]

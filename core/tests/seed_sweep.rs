@@ -232,7 +232,7 @@ fn env_u64(name: &str) -> Option<u64> {
 
 /// Random fault schedules never break an every-instant rule, and once every
 /// fault is repaired the cluster converges to one healthy configuration
-/// (facts §5–§8: failure detection, failover, epochs, cluster state).
+/// (docs/redis-behaviour.md §5–§8: failure detection, failover, epochs, cluster state).
 #[test]
 fn random_fault_schedules_keep_the_rules_and_converge() {
     if let Some(seed) = env_u64("CLUSTERLAB_SEED") {

@@ -49,7 +49,7 @@ fn simulated_messages_are_real_frames() {
 /// clusterSendPing: wanted = max(3, N/10) entries (at most N-2), drawn in at
 /// most 3 × wanted random picks, so with 8 nodes nearly every healthy
 /// heartbeat is 2256 + 3 × 104 = 2568 bytes, as measured on redis-server
-/// 7.0.15 (facts §4.3); rarely the picks find only 2 distinct nodes.
+/// 7.0.15 (docs/redis-behaviour.md §4.3); rarely the picks find only 2 distinct nodes.
 #[test]
 fn heartbeats_among_eight_nodes_are_2568_bytes() {
     let mut sim = Scenario {

@@ -1,5 +1,5 @@
 //! A cluster-aware client, sans IO, behaving like redis-py's `RedisCluster`
-//! (facts §11.3) so that redirections, retries and refreshes happen where a
+//! (docs/redis-behaviour.md §11.3) so that redirections, retries and refreshes happen where a
 //! real application would see them.
 //!
 //! * The slot map comes from `CLUSTER SLOTS`, asked of the startup nodes in

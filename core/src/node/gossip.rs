@@ -74,8 +74,8 @@ impl Node {
             };
             let p = self.peer_at(idx).expect("random_peer returns known nodes");
             let id = p.id;
-            // Redis 7.0 skips only myself here, not the receiver (checked
-            // against cluster.c; our facts digest says otherwise).
+            // Redis 7.0 skips only myself here, not the receiver (7.4 does):
+            // docs/redis-behaviour.md §4.4.
             if id == self.myself {
                 continue;
             }

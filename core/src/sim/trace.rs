@@ -1,5 +1,5 @@
 //! The typed trace of a run, with its one-line text form and JSON lines
-//! (`{"t_ms":15012,"node":"B","event":"pfail","about":"A"}`, DESIGN.md).
+//! (`{"t_ms":15012,"node":"B","event":"pfail","about":"A"}`, docs/architecture.md "Trace format").
 
 use crate::event::Event;
 use crate::id::NodeId;

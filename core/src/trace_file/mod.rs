@@ -1,4 +1,4 @@
-//! Reading a JSON-lines trace back (DESIGN.md "Trace JSON lines"): what `--trace FILE` of a
+//! Reading a JSON-lines trace back (docs/architecture.md "Trace format"): what `--trace FILE` of a
 //! native node writes, what `clusterlab-node simulate --json` prints, and what the app exports.
 //! The reader is strict, so a file that is not a trace says which line is wrong and why rather
 //! than giving a silently wrong comparison: each line must be a JSON object with a

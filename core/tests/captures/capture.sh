@@ -7,7 +7,7 @@
 #   node1..3 masters with slots 0-5460 / 5461-10922 / 10923-16383,
 #   node2 announces a hostname (so its PINGs carry the HOSTNAME extension),
 #   node4 replicates node3, node5 node1 (5 nodes: every heartbeat carries
-#   min(3, 5 - 2) = 3 gossip entries, the 2568-byte frames of facts §4.3).
+#   min(3, 5 - 2) = 3 gossip entries, the 2568-byte frames of docs/redis-behaviour.md §4.3).
 #   MEET from node1 → PUBLISH on node1 → SPUBLISH on node3 (PUBLISHSHARD to
 #   node4) → SIGSTOP node3 (FAIL, FAILOVER_AUTH_REQUEST/ACK, node4 promoted)
 #   → SIGCONT node3 (it still claims its slots: UPDATE) → manual failover

@@ -1,4 +1,4 @@
-//! Sizes, byte offsets and round trips against Redis 7.0's layout (facts §4).
+//! Sizes, byte offsets and round trips against Redis 7.0's layout (docs/redis-behaviour.md §4).
 
 use crate::samples::*;
 use clusterlab_core::flags::NodeFlags;
@@ -17,7 +17,7 @@ fn ping_with_three_gossip_entries_is_2568_bytes() {
     assert_eq!(m.encode().len(), 2568);
 }
 
-/// `clusterIsValidPacket`'s expected length per type (facts §4.3).
+/// The expected length per type that `clusterProcessPacket` checks (docs/redis-behaviour.md §4.3).
 #[test]
 fn every_type_has_redis_size() {
     let size = |body| msg(body).encode().len();
@@ -75,7 +75,7 @@ fn every_type_round_trips() {
 
 // ---- offsets ---------------------------------------------------------------
 
-/// The header offsets `cluster.h` asserts (facts §4.2), all big-endian.
+/// The header offsets `cluster.h` asserts (docs/redis-behaviour.md §4.2), all big-endian.
 #[test]
 fn header_fields_sit_at_redis_offsets() {
     let mut h = header();
@@ -135,7 +135,7 @@ fn master_slaveof_and_unannounced_ip_are_zero() {
     assert!(b[2128..2214].iter().all(|&x| x == 0));
 }
 
-/// `clusterSetGossipEntry`'s layout (facts §4.3).
+/// `clusterSetGossipEntry`'s layout (docs/redis-behaviour.md §4.3).
 #[test]
 fn gossip_entry_fields_sit_at_redis_offsets() {
     let mut e = entry('b');

@@ -5,7 +5,7 @@
 //! `core/tests/captures` holds frames from redis-server 7.0.15 that decode
 //! and re-encode byte for byte.
 //!
-//! Layout (all integers big-endian, see the facts notes §4): a fixed
+//! Layout (all integers big-endian, see docs/redis-behaviour.md §4): a fixed
 //! [`HEADER_LEN`]-byte header, then the type's payload. `totlen` is
 //! `sizeof(clusterMsg) - sizeof(union clusterMsgData)` plus what the type
 //! really carries, never the size of the union.

@@ -3,7 +3,7 @@
 //! time, in simulated time: gossip, failures and application traffic
 //! interleave with them, and ASK redirections show up mid-migration.
 //!
-//! The sequence is redis-cli 7.0's (facts §11): load `CLUSTER NODES` from
+//! The sequence is redis-cli 7.0's (docs/redis-behaviour.md §11): load `CLUSTER NODES` from
 //! the entry node then from every node it lists, check that they agree and
 //! cover every slot, plan, then for each slot
 //! `CLUSTER SETSLOT s IMPORTING <src>` on the target,
