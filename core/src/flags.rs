@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-/// `CLUSTER_NODE_*` flag bits (docs/redis-behaviour.md §2.2). The wire `flags` field carries them as-is.
+/// `CLUSTER_NODE_*` flag bits (docs/redis-behaviour.md §2.2). The wire `flags` field carries
+/// them as-is.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct NodeFlags(pub u16);
 
