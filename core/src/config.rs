@@ -50,16 +50,27 @@ pub mod consts {
     pub const RANDOM_PING_EVERY: u64 = 10;
     /// Random entries sampled for the once-a-second ping.
     pub const RANDOM_PING_SAMPLES: usize = 5;
+    /// Failure reports stay valid for this many node timeouts.
     pub const FAIL_REPORT_VALIDITY_MULT: u64 = 2;
+    /// A master's FAIL is undone on its return after this many node timeouts.
     pub const FAIL_UNDO_TIME_MULT: u64 = 2;
+    /// How long a manual failover may take, ms.
     pub const MF_TIMEOUT: u64 = 5000;
+    /// A manual failover pauses the master's writes for this many `MF_TIMEOUT`s.
     pub const MF_PAUSE_MULT: u64 = 2;
+    /// How long a master must stay orphaned before a replica migrates to it, ms.
     pub const SLAVE_MIGRATION_DELAY: u64 = 5000;
+    /// How long `CLUSTER FORGET` keeps a node from being re-added by gossip, ms.
     pub const BLACKLIST_TTL_MS: u64 = 60_000;
+    /// A master restarting with state FAIL waits this long before accepting writes, ms.
     pub const WRITABLE_DELAY: u64 = 2000;
+    /// Lower bound of the rejoin delay after being in the minority, ms.
     pub const MIN_REJOIN_DELAY: u64 = 500;
+    /// Upper bound of the rejoin delay after being in the minority, ms.
     pub const MAX_REJOIN_DELAY: u64 = 5000;
+    /// The bus port is the client port plus this.
     pub const PORT_INCR: u16 = 10_000;
+    /// The cluster bus protocol version every header carries.
     pub const PROTO_VER: u16 = 1;
 }
 

@@ -23,6 +23,7 @@ pub enum DumpError {
 }
 
 impl DumpError {
+    /// Redis's error text for this refusal.
     pub fn message(self) -> &'static str {
         match self {
             DumpError::VersionOrChecksum => "ERR DUMP payload version or checksum are wrong",

@@ -10,70 +10,163 @@ use std::sync::Arc;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// A MEET was sent to an address (CLUSTER MEET); `about` is the handshake ID.
-    Meet { about: NodeId },
+    Meet {
+        /// The handshake entry's random ID, until the peer answers with its own.
+        about: NodeId,
+    },
     /// A node became known: a handshake completed, or gossip introduced it.
-    NodeAdded { about: NodeId },
+    NodeAdded {
+        /// The node now in the table.
+        about: NodeId,
+    },
     /// A node was removed (handshake timed out, CLUSTER FORGET, forgotten-node).
-    NodeRemoved { about: NodeId },
+    NodeRemoved {
+        /// The node gone from the table.
+        about: NodeId,
+    },
     /// `about` did not answer a PING within node_timeout: flagged `fail?`.
-    Pfail { about: NodeId },
+    Pfail {
+        /// The suspected node.
+        about: NodeId,
+    },
     /// `about` is no longer suspected (it answered).
-    PfailCleared { about: NodeId },
+    PfailCleared {
+        /// The node that answered.
+        about: NodeId,
+    },
     /// `about` flagged FAIL. `by_quorum` is true when this node counted the
     /// majority itself (then `reports` of `needed` are known), false when a FAIL
     /// message from `from` forced it.
     Fail {
+        /// The node flagged FAIL.
         about: NodeId,
+        /// This node counted the majority itself (else a FAIL message forced it).
         by_quorum: bool,
+        /// Failure reports counted, this node included if it is a master.
         reports: u32,
+        /// The majority needed: `size / 2 + 1`.
         needed: u32,
+        /// The sender of the FAIL message that forced it.
         from: Option<NodeId>,
     },
     /// A failure report about `about` from master `reporter` was added or refreshed.
-    FailReport { about: NodeId, reporter: NodeId },
+    FailReport {
+        /// The suspected node.
+        about: NodeId,
+        /// The master whose gossip flagged it.
+        reporter: NodeId,
+    },
     /// FAIL cleared, with Redis's log reason.
-    FailCleared { about: NodeId, reason: &'static str },
+    FailCleared {
+        /// The node no longer failed.
+        about: NodeId,
+        /// Redis's log text for why.
+        reason: &'static str,
+    },
     /// A replica scheduled its election (`Start of election delayed for …`).
     FailoverStart {
+        /// How long the replica waits before asking for votes, ms.
         delay_ms: u64,
+        /// Replicas of the same master with a greater replication offset.
         rank: u32,
+        /// This replica's replication offset.
         offset: u64,
+        /// A manual failover (no delay, FORCEACK).
         manual: bool,
     },
     /// A replica can't fail over (Redis logs the same reasons).
-    FailoverBlocked { reason: &'static str },
+    FailoverBlocked {
+        /// Redis's log text for why not.
+        reason: &'static str,
+    },
     /// A replica bumped currentEpoch and asked the masters for votes.
-    VoteRequested { epoch: u64 },
+    VoteRequested {
+        /// The election's epoch (the new currentEpoch).
+        epoch: u64,
+    },
     /// This master voted for replica `about` in `epoch`.
-    VoteGranted { about: NodeId, epoch: u64 },
+    VoteGranted {
+        /// The replica voted for.
+        about: NodeId,
+        /// The epoch of the vote (one vote per epoch).
+        epoch: u64,
+    },
     /// This master refused to vote for `about`, with Redis's log reason.
-    VoteDenied { about: NodeId, reason: &'static str },
+    VoteDenied {
+        /// The replica refused.
+        about: NodeId,
+        /// Redis's log text for the refusal.
+        reason: &'static str,
+    },
     /// This replica received a vote from master `from`.
     VoteReceived {
+        /// The master that voted.
         from: NodeId,
+        /// Votes received so far in this election.
         votes: u32,
+        /// The majority needed: `size / 2 + 1`.
         needed: u32,
     },
     /// The election of `epoch` timed out without a majority.
-    ElectionExpired { epoch: u64 },
+    ElectionExpired {
+        /// The election that expired.
+        epoch: u64,
+    },
     /// This replica won and took over its master's slots.
-    Promoted { epoch: u64, old_master: NodeId },
+    Promoted {
+        /// The new master's configEpoch (the election's epoch).
+        epoch: u64,
+        /// The master it replaced.
+        old_master: NodeId,
+    },
     /// currentEpoch or this node's configEpoch changed.
-    Epoch { current: u64, config: u64 },
+    Epoch {
+        /// This node's currentEpoch.
+        current: u64,
+        /// This node's configEpoch (its master's for a replica).
+        config: u64,
+    },
     /// Slots were bound to `owner` in this node's view.
-    SlotOwner { slots: Arc<SlotSet>, owner: NodeId },
+    SlotOwner {
+        /// The slots rebound.
+        slots: Arc<SlotSet>,
+        /// Their new owner.
+        owner: NodeId,
+    },
     /// This node's role changed (`master: None` means it is now a master).
-    Role { master: Option<NodeId> },
+    Role {
+        /// The master now replicated, or `None` for a master.
+        master: Option<NodeId>,
+    },
     /// This node's `cluster_state` changed.
-    ClusterState { ok: bool },
+    ClusterState {
+        /// `cluster_state:ok`, else `fail`.
+        ok: bool,
+    },
     /// An UPDATE was sent to `to` about `about`'s newer configuration.
-    UpdateSent { to: NodeId, about: NodeId },
+    UpdateSent {
+        /// The node with the stale claim.
+        to: NodeId,
+        /// The node whose newer configuration it carries.
+        about: NodeId,
+    },
     /// configEpoch collision with `with`, resolved by bumping mine.
-    EpochCollision { with: NodeId, new_epoch: u64 },
+    EpochCollision {
+        /// The master with the same configEpoch.
+        with: NodeId,
+        /// The configEpoch this node took.
+        new_epoch: u64,
+    },
     /// This replica migrated to an orphaned master.
-    ReplicaMigrated { to: NodeId },
+    ReplicaMigrated {
+        /// The orphaned master it now replicates.
+        to: NodeId,
+    },
     /// Manual failover (CLUSTER FAILOVER) state changes.
-    ManualFailover { what: &'static str },
+    ManualFailover {
+        /// Redis's log text for the step.
+        what: &'static str,
+    },
 }
 
 impl Event {

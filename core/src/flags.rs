@@ -8,34 +8,50 @@ use std::fmt;
 pub struct NodeFlags(pub u16);
 
 impl NodeFlags {
+    /// A master (`master` in CLUSTER NODES).
     pub const MASTER: u16 = 1;
+    /// A replica (`slave`).
     pub const SLAVE: u16 = 2;
+    /// Suspected failing by this node (`fail?`).
     pub const PFAIL: u16 = 4;
+    /// Failing, agreed by a majority of masters (`fail`).
     pub const FAIL: u16 = 8;
+    /// This node (`myself`).
     pub const MYSELF: u16 = 16;
+    /// A MEET'ed node not yet answered under its real ID (`handshake`).
     pub const HANDSHAKE: u16 = 32;
+    /// Its address is unknown (`noaddr`).
     pub const NOADDR: u16 = 64;
+    /// Send MEET rather than PING on the next connect (not printed).
     pub const MEET: u16 = 128;
+    /// A master that has or had replicas: a target of replica migration (not printed).
     pub const MIGRATE_TO: u16 = 256;
+    /// `cluster-replica-no-failover yes` on that replica (`nofailover`).
     pub const NOFAILOVER: u16 = 512;
+    /// The peer reads ping extensions (not printed).
     pub const EXTENSIONS_SUPPORTED: u16 = 1024;
 
+    /// Whether any of the `bit`s is set.
     pub fn has(self, bit: u16) -> bool {
         self.0 & bit != 0
     }
 
+    /// Sets the `bit`s.
     pub fn set(&mut self, bit: u16) {
         self.0 |= bit;
     }
 
+    /// Clears the `bit`s.
     pub fn clear(&mut self, bit: u16) {
         self.0 &= !bit;
     }
 
+    /// Whether the MASTER flag is set.
     pub fn is_master(self) -> bool {
         self.has(Self::MASTER)
     }
 
+    /// Whether the SLAVE flag is set.
     pub fn is_replica(self) -> bool {
         self.has(Self::SLAVE)
     }

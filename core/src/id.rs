@@ -70,14 +70,17 @@ impl NodeId {
         NAMES.intern(name).map(NodeId)
     }
 
+    /// The 40 bytes of the name, as on the wire.
     pub fn as_bytes(&self) -> &'static [u8; 40] {
         NAMES.get(self.0)
     }
 
+    /// Whether this is [`NodeId::NULL`] (a master's empty `slaveof`).
     pub fn is_null(&self) -> bool {
         self.0 == 0
     }
 
+    /// The name as text.
     pub fn as_str(&self) -> &'static str {
         // Only constructed from ASCII, see `from_wire` and `random`.
         std::str::from_utf8(self.as_bytes()).unwrap_or("")

@@ -12,6 +12,8 @@
 //! node, the trace format) and `docs/redis-behaviour.md` (what Redis 7.0 does,
 //! each fact tied to its place in Redis's source; tests cite its sections).
 
+#![warn(missing_docs)]
+
 pub mod client;
 pub mod command;
 pub mod config;

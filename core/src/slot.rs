@@ -90,6 +90,7 @@ impl SlotSet {
         set
     }
 
+    /// Whether `slot` is in the set.
     pub fn contains(&self, slot: u16) -> bool {
         slot < SLOTS && self.bits[slot as usize / 64] & (1 << (slot % 64)) != 0
     }
@@ -112,20 +113,24 @@ impl SlotSet {
         true
     }
 
+    /// Adds every slot of `first..=last`.
     pub fn insert_range(&mut self, first: u16, last: u16) {
         for slot in first..=last.min(SLOTS - 1) {
             self.insert(slot);
         }
     }
 
+    /// Number of slots in the set.
     pub fn len(&self) -> usize {
         self.bits.iter().map(|w| w.count_ones() as usize).sum()
     }
 
+    /// Whether the set is empty.
     pub fn is_empty(&self) -> bool {
         self.bits.iter().all(|&w| w == 0)
     }
 
+    /// Whether all 16384 slots are in the set.
     pub fn is_full(&self) -> bool {
         self.bits.iter().all(|&w| w == u64::MAX)
     }
@@ -162,18 +167,21 @@ impl SlotSet {
         out
     }
 
+    /// Adds every slot of `other`.
     pub fn union_with(&mut self, other: &SlotSet) {
         for (a, b) in self.bits.iter_mut().zip(other.bits.iter()) {
             *a |= *b;
         }
     }
 
+    /// Removes every slot of `other`.
     pub fn difference_with(&mut self, other: &SlotSet) {
         for (a, b) in self.bits.iter_mut().zip(other.bits.iter()) {
             *a &= !*b;
         }
     }
 
+    /// Whether the sets share a slot.
     pub fn intersects(&self, other: &SlotSet) -> bool {
         self.bits
             .iter()

@@ -10,10 +10,12 @@ use std::ops::{Add, Sub};
 pub struct Time(pub u64);
 
 impl Time {
+    /// The start of the run.
     pub const ZERO: Time = Time(0);
     /// Never (a deadline nothing reaches).
     pub const MAX: Time = Time(u64::MAX);
 
+    /// Milliseconds since the start.
     pub fn ms(self) -> u64 {
         self.0
     }

@@ -107,6 +107,7 @@ impl ClusterClient {
         }
     }
 
+    /// Counters of what the client has seen so far (redirections, retries, refreshes).
     pub fn stats(&self) -> &ClientStats {
         &self.stats
     }
@@ -141,10 +142,12 @@ impl ClusterClient {
         id
     }
 
+    /// The next command to write on a connection, if any: the host sends it and answers with `handle_reply`.
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
         self.out.pop_front()
     }
 
+    /// The next thing that happened (a redirection, a finished request), if any.
     pub fn poll_event(&mut self) -> Option<ClientEvent> {
         self.events.pop_front()
     }
@@ -160,6 +163,7 @@ impl ClusterClient {
             .min()
     }
 
+    /// Wakes the requests sleeping until `now` (TRYAGAIN and CLUSTERDOWN back-offs).
     pub fn handle_timeout(&mut self, now: Time) {
         let due: Vec<(RequestId, bool)> = self
             .requests

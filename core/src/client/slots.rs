@@ -20,10 +20,12 @@ impl Default for SlotMap {
 }
 
 impl SlotMap {
+    /// The address of the node the client believes serves `slot`.
     pub fn get(&self, slot: u16) -> Option<SocketAddr> {
         self.owners.get(slot as usize).copied().flatten()
     }
 
+    /// Records that `slot` is served at `addr` (after a MOVED).
     pub fn set(&mut self, slot: u16, addr: SocketAddr) {
         if let Some(o) = self.owners.get_mut(slot as usize) {
             *o = Some(addr);
@@ -97,8 +99,11 @@ pub enum RedirectKind {
 /// A parsed `-MOVED <slot> <host>:<port>` or `-ASK …`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Redirect {
+    /// MOVED or ASK.
     pub kind: RedirectKind,
+    /// The slot the server named.
     pub slot: u16,
+    /// The node to ask instead (its client address).
     pub to: SocketAddr,
 }
 

@@ -15,7 +15,9 @@ pub struct ClientConfig {
     /// `cluster_error_retry_attempts`: retries after CLUSTERDOWN or an
     /// unreachable node.
     pub error_retry_attempts: u32,
+    /// Sleep before retrying after `-TRYAGAIN` (redis-py: 50 ms).
     pub tryagain_delay_ms: u64,
+    /// Sleep before reloading the slot map after `-CLUSTERDOWN` (redis-py: 250 ms).
     pub clusterdown_delay_ms: u64,
 }
 
@@ -39,8 +41,11 @@ pub struct RequestId(pub u64);
 /// back through [`ClusterClient::handle_reply`] with the same `token`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Transmit {
+    /// Echoed back with the reply, to match it to the request.
     pub token: u64,
+    /// The client address of the node to send it to.
     pub to: SocketAddr,
+    /// The command's arguments, name first.
     pub args: Vec<Vec<u8>>,
 }
 
@@ -63,11 +68,19 @@ pub enum ClientError {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClientEvent {
     /// A server redirected request `id`.
-    Redirected { id: RequestId, redirect: Redirect },
+    Redirected {
+        /// The request.
+        id: RequestId,
+        /// Where the server sent it.
+        redirect: Redirect,
+    },
     /// Request `id` is over. `redirects` counts its MOVED and ASK replies.
     Done {
+        /// The request.
         id: RequestId,
+        /// Its final reply (a server error is a reply), or the client's own failure.
         reply: Result<Value, ClientError>,
+        /// How many MOVED and ASK replies it followed.
         redirects: u32,
     },
 }
@@ -75,12 +88,18 @@ pub enum ClientEvent {
 /// Counters over the client's life.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClientStats {
+    /// `-MOVED` replies followed.
     pub moved: u64,
+    /// `-ASK` replies followed.
     pub ask: u64,
+    /// `-TRYAGAIN` replies (each one a back-off).
     pub tryagain: u64,
+    /// `-CLUSTERDOWN` replies (each one a back-off and a reload).
     pub clusterdown: u64,
+    /// Connections that could not be made.
     pub unreachable: u64,
     /// `CLUSTER SLOTS` reloads.
     pub refreshes: u64,
+    /// Requests finished (with a reply or an error).
     pub completed: u64,
 }

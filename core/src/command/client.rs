@@ -3,14 +3,18 @@
 
 use crate::resp::Protocol;
 
+/// What the node remembers about one client connection between its commands.
 #[derive(Clone, Debug, Default)]
 pub struct ClientState {
+    /// RESP2 or RESP3 (HELLO switches it).
     pub proto: Protocol,
     /// ASKING: one-shot, cleared after the next command (kept across MULTI).
     pub asking: bool,
     /// READONLY: reads may be served by a replica.
     pub readonly: bool,
+    /// AUTH succeeded (or no password is required).
     pub authenticated: bool,
+    /// The name given by `CLIENT SETNAME`.
     pub name: Option<Vec<u8>>,
     /// Commands queued since MULTI.
     multi: Option<Vec<Vec<Vec<u8>>>>,
@@ -34,10 +38,12 @@ impl ClientState {
         }
     }
 
+    /// Whether MULTI started a transaction that EXEC or DISCARD has not ended.
     pub fn in_multi(&self) -> bool {
         self.multi.is_some()
     }
 
+    /// MULTI: starts queueing commands.
     pub fn start_multi(&mut self) {
         self.multi = Some(Vec::new());
         self.multi_error = false;
@@ -48,6 +54,7 @@ impl ClientState {
         self.multi.as_deref().unwrap_or_default()
     }
 
+    /// Queues one command of the transaction.
     pub fn queue(&mut self, args: Vec<Vec<u8>>) {
         if let Some(q) = self.multi.as_mut() {
             q.push(args);

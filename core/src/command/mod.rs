@@ -33,6 +33,7 @@ use table::CommandSpec;
 
 /// What executing a command produced.
 pub enum Outcome {
+    /// One reply.
     Reply(Value),
     /// Several replies (SUBSCRIBE confirms each channel).
     Many(Vec<Value>),
@@ -47,14 +48,17 @@ pub fn arity_error(name: &str) -> Value {
     ))
 }
 
+/// `-ERR syntax error`.
 pub fn syntax_error() -> Value {
     Value::err("ERR syntax error")
 }
 
+/// `-ERR value is not an integer or out of range`.
 pub fn not_integer() -> Value {
     Value::err("ERR value is not an integer or out of range")
 }
 
+/// `-WRONGTYPE Operation against a key holding the wrong kind of value`.
 pub fn wrong_type() -> Value {
     Value::err("WRONGTYPE Operation against a key holding the wrong kind of value")
 }

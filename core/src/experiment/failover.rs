@@ -103,10 +103,13 @@ pub fn failover_sample(node_timeout: u64, seed: u64) -> Result<FailoverSample, S
 /// [`NOISY_NET`]: every PFAIL (and every FAIL) raised there is false.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Suspicions {
+    /// PFAIL flags raised about live nodes.
     pub pfail: u64,
+    /// FAIL flags raised about live nodes.
     pub fail: u64,
 }
 
+/// Counts the false suspicions of one minute on a noisy network, for one node timeout and seed.
 pub fn false_suspicions(node_timeout: u64, seed: u64) -> Result<Suspicions, ScenarioError> {
     // Formed on a quiet network (as an operator would), then the noise starts.
     let mut sim = scenario(node_timeout, seed, NetConfig::default()).build()?;

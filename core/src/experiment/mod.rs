@@ -27,6 +27,7 @@ pub enum PlotKind {
 }
 
 impl PlotKind {
+    /// Every plot, in the order the page shows them.
     pub const ALL: [PlotKind; 2] = [PlotKind::Convergence, PlotKind::Failover];
 
     /// The lesson front matter's `panels` name of this plot.
@@ -42,6 +43,7 @@ impl PlotKind {
         PlotKind::ALL.into_iter().find(|k| k.panel() == name)
     }
 
+    /// The plot's title.
     pub fn title(self) -> &'static str {
         match self {
             PlotKind::Convergence => "Gossip convergence vs cluster size",
@@ -49,6 +51,7 @@ impl PlotKind {
         }
     }
 
+    /// The x axis's label.
     pub fn x_label(self) -> &'static str {
         match self {
             PlotKind::Convergence => "masters",
@@ -76,12 +79,14 @@ impl PlotKind {
 /// What a series' y values count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
+    /// A duration, in seconds.
     Seconds,
     /// Events in a fixed window (false suspicions per minute).
     Count,
 }
 
 impl Unit {
+    /// The y axis's label for this unit.
     pub fn label(self) -> &'static str {
         match self {
             Unit::Seconds => "seconds",
@@ -93,8 +98,11 @@ impl Unit {
 /// min, median and max of one point's samples.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Summary {
+    /// Smallest sample.
     pub min: f64,
+    /// Median sample.
     pub median: f64,
+    /// Largest sample.
     pub max: f64,
 }
 
@@ -122,11 +130,14 @@ pub fn summarize(samples: &[f64]) -> Option<Summary> {
 /// The samples measured at one x.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Point {
+    /// Where on the x axis, in its unit.
     pub x: f64,
+    /// One value per seed that produced one.
     pub samples: Vec<f64>,
 }
 
 impl Point {
+    /// min, median and max of the samples, `None` before any.
     pub fn summary(&self) -> Option<Summary> {
         summarize(&self.samples)
     }
@@ -135,8 +146,11 @@ impl Point {
 /// One measured quantity across the x values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
+    /// The legend's name for it.
     pub name: &'static str,
+    /// What its y values count.
     pub unit: Unit,
+    /// One point per x value, in order.
     pub points: Vec<Point>,
 }
 
@@ -203,6 +217,7 @@ impl Run {
         }
     }
 
+    /// Which plot this run measures.
     pub fn kind(&self) -> PlotKind {
         self.kind
     }
@@ -212,14 +227,17 @@ impl Run {
         (self.next, self.total())
     }
 
+    /// Samples the whole run takes (x values × seeds).
     pub fn total(&self) -> usize {
         self.xs.len() * self.seeds as usize
     }
 
+    /// Whether every sample is taken.
     pub fn is_done(&self) -> bool {
         self.next >= self.total()
     }
 
+    /// The series measured so far.
     pub fn series(&self) -> &[Series] {
         &self.series
     }
@@ -230,6 +248,7 @@ impl Run {
         self.xs.iter().map(|&x| self.kind.x_of(x)).collect()
     }
 
+    /// Samples that failed, as text (a scenario that did not form…).
     pub fn errors(&self) -> &[String] {
         &self.errors
     }

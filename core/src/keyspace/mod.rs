@@ -14,9 +14,13 @@ pub use expiry::ExpiryMode;
 /// A stored value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Data {
+    /// A string (`SET`).
     Str(Vec<u8>),
+    /// A list (`LPUSH`, `RPUSH`).
     List(VecDeque<Vec<u8>>),
+    /// A set (`SADD`).
     Set(BTreeSet<Vec<u8>>),
+    /// A hash (`HSET`).
     Hash(BTreeMap<Vec<u8>, Vec<u8>>),
     /// Members with scores; ordered views are built on demand.
     ZSet(BTreeMap<Vec<u8>, f64>),
@@ -127,6 +131,7 @@ fn slot_start(slot: u16) -> SlotKey {
 }
 
 impl Keyspace {
+    /// An empty database.
     pub fn new() -> Self {
         Self::default()
     }
@@ -185,6 +190,7 @@ impl Keyspace {
         }
     }
 
+    /// The value of `key`, unless it is missing or expired at `now`.
     pub fn get(&mut self, now: Time, key: &[u8]) -> Option<&Data> {
         with_slot_key(self.slot_of(key), key, |sk| {
             if self.expire_if_needed(now, sk) {
@@ -194,6 +200,7 @@ impl Keyspace {
         })
     }
 
+    /// The value of `key` to change in place, unless it is missing or expired at `now`.
     pub fn get_mut(&mut self, now: Time, key: &[u8]) -> Option<&mut Data> {
         with_slot_key(self.slot_of(key), key, |sk| {
             if self.expire_if_needed(now, sk) {
@@ -203,6 +210,7 @@ impl Keyspace {
         })
     }
 
+    /// Whether `key` holds a live value at `now`.
     pub fn exists(&mut self, now: Time, key: &[u8]) -> bool {
         self.get(now, key).is_some()
     }
@@ -233,6 +241,7 @@ impl Keyspace {
         })
     }
 
+    /// Deletes `key`, returning its value if it was live at `now`.
     pub fn remove(&mut self, now: Time, key: &[u8]) -> Option<Data> {
         with_slot_key(self.slot_of(key), key, |sk| {
             self.expire_for_write(now, sk);
@@ -299,6 +308,7 @@ impl Keyspace {
         self.expires.len()
     }
 
+    /// Whether no key is stored.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -8,7 +8,9 @@
 pub struct CourseFile {
     /// `01-why-shard`: also the name to report errors under.
     pub dir: &'static str,
+    /// The English lesson text (`lesson.md`).
     pub en: &'static str,
+    /// The French lesson text (`lesson.fr.md`).
     pub fr: &'static str,
 }
 

@@ -15,7 +15,9 @@ use crate::sim::master_name;
 pub struct Lesson {
     /// The name errors are reported under (the path, for files).
     pub file: String,
+    /// The front matter.
     pub meta: Meta,
+    /// The intro slides, in order.
     pub slides: Vec<Slide>,
     /// Every block, in file order; slides refer to them by index.
     pub blocks: Vec<Block>,
@@ -24,46 +26,59 @@ pub struct Lesson {
 /// One intro slide: a `## ` heading and what follows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Slide {
+    /// The slide's heading.
     pub title: String,
+    /// Its prose and blocks, in order.
     pub parts: Vec<Part>,
 }
 
 /// Markdown prose, or a block (an index into [`Lesson::blocks`]).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Part {
+    /// Markdown prose.
     Text(String),
+    /// A block, by its index in [`Lesson::blocks`].
     Block(usize),
 }
 
 /// A fenced block with its id and the line of its opening fence.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Block {
+    /// The block's id (`{#id}` on its fence), unique in the lesson.
     pub id: String,
+    /// Line of its opening fence, for errors.
     pub line: usize,
+    /// What the block holds.
     pub kind: BlockKind,
 }
 
+/// What a fenced block holds, by its fence's language.
 #[derive(Clone, Debug, PartialEq)]
 pub enum BlockKind {
     /// Commands the learner runs with one click.
     Redis(Vec<RedisLine>),
     /// A narrated script the player steps through.
     Scenario(Vec<Step>),
+    /// A goal the player checks as the simulation runs.
     Objective(Objective),
     /// A ladder, from a nudge to a near-solution.
     Hint(Vec<String>),
     /// The reference solution (replayed by the tests).
     Solution(Vec<Step>),
+    /// A question to answer before the reveal.
     Quiz(Quiz),
 }
 
 /// One command of a `redis` block and the reply it must get, if stated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RedisLine {
+    /// Line in the file, for errors.
     pub line: usize,
     /// The node it is sent to (`A> …`, else the block's `node=`, else `A`).
     pub node: String,
+    /// The command's arguments, name first.
     pub args: Vec<String>,
+    /// The reply it must get, if the author stated one.
     pub expect: Option<Expect>,
 }
 
@@ -77,6 +92,7 @@ pub enum Expect {
 }
 
 impl Expect {
+    /// Whether redis-cli's text of a reply matches.
     pub fn matches(&self, reply: &str) -> bool {
         match self {
             Expect::Exact(e) => reply.trim_end() == e,
@@ -99,7 +115,9 @@ pub enum Qualifier {
 /// A goal: every `check` must hold together.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Objective {
+    /// Predicates that must hold at the same observation.
     pub checks: Vec<Predicate>,
+    /// When it counts as met.
     pub qualifier: Qualifier,
     /// What the learner reads while it is not met.
     pub why_not: String,
@@ -108,13 +126,16 @@ pub struct Objective {
 /// A predict-then-reveal question.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Quiz {
+    /// The question.
     pub question: String,
     /// Choices and whether each is right.
     pub choices: Vec<(String, bool)>,
+    /// Shown after the answer: why the right choice is right.
     pub explain: String,
 }
 
 impl Lesson {
+    /// The block with this id.
     pub fn block(&self, id: &str) -> Option<&Block> {
         self.blocks.iter().find(|b| b.id == id)
     }
@@ -127,6 +148,7 @@ impl Lesson {
         })
     }
 
+    /// The steps of the `solution` block, if the lesson has one.
     pub fn solution(&self) -> Option<&[Step]> {
         self.blocks.iter().find_map(|b| match &b.kind {
             BlockKind::Solution(s) => Some(s.as_slice()),

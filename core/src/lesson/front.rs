@@ -10,6 +10,7 @@ use crate::sim::Scenario;
 /// The cluster a lesson starts from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Topology {
+    /// Number of masters.
     pub masters: usize,
     /// Replicas per master.
     pub replicas: usize,
@@ -20,11 +21,15 @@ pub struct Topology {
 pub struct Meta {
     /// Stable slug: progress is stored under it.
     pub id: String,
+    /// The lesson's title.
     pub title: String,
     /// Position in the course.
     pub order: u32,
+    /// The simulator's seed: every run of the lesson starts the same.
     pub seed: u64,
+    /// The cluster it starts from.
     pub topology: Topology,
+    /// Node settings (cluster-node-timeout…).
     pub config: Config,
     /// The simulator's background writes (`SET {tag}:w n` on every master),
     /// every this many ms; `None` when the lesson does not ask for them.

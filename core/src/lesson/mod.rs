@@ -29,9 +29,11 @@ use std::fmt;
 /// What is wrong with a lesson file, and where: `lessons/03/lesson.md:12: …`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LessonError {
+    /// The file it was read from.
     pub file: String,
     /// 1-based line in the file.
     pub line: usize,
+    /// What is wrong.
     pub message: String,
 }
 

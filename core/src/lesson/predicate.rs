@@ -18,9 +18,13 @@ use super::terms::{index, term_value};
 /// A condition over the simulation.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Predicate {
+    /// `left op right`, e.g. `state(A) == ok`.
     Compare {
+        /// The left-hand term.
         left: Term,
+        /// The comparison.
         op: Op,
+        /// The right-hand term.
         right: Term,
     },
     /// `promoted A1`.
@@ -29,6 +33,7 @@ pub enum Predicate {
     Event(Call),
     /// `up A` / `down A`: the process is running / killed or paused.
     Up(String),
+    /// The process is killed or paused.
     Down(String),
     /// `jobs done`: every reshard / rebalance / add-node job has finished.
     JobsDone,
@@ -65,7 +70,9 @@ pub struct Call {
 /// What a term evaluates to.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
+    /// A number.
     Int(i64),
+    /// A word or words.
     Text(String),
 }
 

@@ -35,7 +35,9 @@ impl std::error::Error for RunError {}
 /// Where an objective stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObjectiveStatus {
+    /// The objective's block id.
     pub id: String,
+    /// It is met now.
     pub met: bool,
     /// It can no longer be met (an `always` that broke, a `within` too late).
     pub failed: bool,
@@ -100,6 +102,7 @@ impl Session {
         Ok(s)
     }
 
+    /// The simulation the lesson runs on.
     pub fn sim(&self) -> &Sim {
         &self.sim
     }
@@ -378,6 +381,7 @@ impl Session {
             .collect()
     }
 
+    /// Whether every objective is met.
     pub fn all_met(&self) -> bool {
         self.objectives().iter().all(|o| o.met)
     }

@@ -8,7 +8,9 @@ use crate::node::FailoverMode;
 /// One scripted step and the line it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
+    /// Line in the file, for errors.
     pub line: usize,
+    /// What the step does.
     pub action: StepAction,
     /// Narration the player shows with the step (the text after ` -- `).
     pub say: Option<String>,
@@ -18,34 +20,47 @@ pub struct Step {
 /// (a node added by `add-node` does not exist before).
 #[derive(Clone, Debug, PartialEq)]
 pub enum StepAction {
+    /// `kill A`: the process dies (`kill -9`).
     Kill(String),
+    /// `pause A`: the process stops (`SIGSTOP`).
     Pause(String),
+    /// `resume A`: a paused process continues.
     Resume(String),
+    /// `restart A`: a killed process starts again from its nodes.conf.
     Restart(String),
     /// Groups cut from each other; one group is cut from everyone else.
     Partition(Vec<Vec<String>>),
     /// A one-way cut `from>to`.
     Cut(String, String),
+    /// Remove every partition and cut.
     Heal,
+    /// `failover A1 [force|takeover]`: CLUSTER FAILOVER on a replica.
     Failover(String, FailoverMode),
     /// Let simulated time pass (ms).
     Run(u64),
     /// Run until the predicate holds, or fail after `limit_ms`.
     Wait {
+        /// The condition to wait for.
         until: Predicate,
+        /// Give up after this many simulated ms.
         limit_ms: u64,
     },
     /// `A> SET k v`: a command sent straight to node A, like `redis-cli -p 7000`.
     Command {
+        /// The node it is sent to.
         node: String,
+        /// The command's arguments, name first.
         args: Vec<String>,
     },
     /// `client GET k`: the smart cluster client (follows MOVED/ASK, caches slots).
     Client(Vec<String>),
     /// `redis-cli --cluster reshard` moving `slots` slots.
     Reshard {
+        /// The source master.
         from: String,
+        /// The destination master.
         to: String,
+        /// How many slots to move.
         slots: usize,
     },
     /// `redis-cli --cluster add-node` of a new empty master, then a rebalance.

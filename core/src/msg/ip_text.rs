@@ -50,6 +50,7 @@ impl IpText {
         IPS.get(self.0)
     }
 
+    /// The address as text (empty when not announced).
     pub fn as_str(&self) -> &'static str {
         let bytes = self.bytes();
         let len = (bytes[MAX_LEN] as usize).min(MAX_LEN);
@@ -62,6 +63,7 @@ impl IpText {
         self.as_str().parse().ok()
     }
 
+    /// Whether no address is given (the empty text).
     pub fn is_empty(&self) -> bool {
         self.0 == 0
     }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 /// A successful admin action's reply, when it is more than `+OK`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AdminReply {
+    /// `+OK`.
     Ok,
     /// `CLUSTER BUMPEPOCH`: `BUMPED <epoch>`.
     Bumped(u64),

@@ -31,15 +31,25 @@ pub enum Input {
     /// A bus message arrived from the peer whose bus address is `from`.
     /// `link` is the link it was *sent* on.
     Bus {
+        /// The sender's bus address.
         from: SocketAddr,
+        /// The link it travelled on.
         link: Link,
+        /// The message.
         msg: Box<Message>,
     },
     /// A replication stream frame from the master at `from`.
-    Repl { from: NodeId, frame: ReplFrame },
+    Repl {
+        /// The master that sent it.
+        from: NodeId,
+        /// The frame.
+        frame: ReplFrame,
+    },
     /// A client sent a command (already split into arguments by RESP).
     Command {
+        /// Which client.
         client: ClientId,
+        /// The command's arguments, name first.
         args: Vec<Vec<u8>>,
     },
     /// A client went away: forget its state (MULTI, WATCH, subscriptions…).
@@ -48,19 +58,38 @@ pub enum Input {
     /// peer's process died, refused the connection, or the link was reset):
     /// Redis frees the link and reconnects on the next cron, keeping any
     /// outstanding PING.
-    LinkClosed { addr: SocketAddr },
+    LinkClosed {
+        /// The peer's bus address.
+        addr: SocketAddr,
+    },
     /// The connection asked for by [`Output::Connect`] is established: the
     /// node greets the peer on it (`clusterLinkConnectHandler`).
-    LinkUp { addr: SocketAddr },
+    LinkUp {
+        /// The peer's bus address.
+        addr: SocketAddr,
+    },
     /// A reply read on a connection this node opened to another node's
     /// client port (see [`Output::Request`]).
-    Response { conn: ConnId, value: Value },
+    Response {
+        /// The connection.
+        conn: ConnId,
+        /// The reply read.
+        value: Value,
+    },
     /// Connection `conn` (see [`Output::Request`]) could not be opened
     /// (`connected: false`), or closed after it was.
-    ConnClosed { conn: ConnId, connected: bool },
+    ConnClosed {
+        /// The connection.
+        conn: ConnId,
+        /// It was open before it closed.
+        connected: bool,
+    },
     /// The replication link to the master `from` broke (the master died or
     /// refused the handshake): the replica resyncs (`repl_state = CONNECT`).
-    ReplLinkClosed { from: NodeId },
+    ReplLinkClosed {
+        /// The master.
+        from: NodeId,
+    },
 }
 
 /// A client connection this node opened itself, as a client of another
@@ -76,7 +105,12 @@ pub struct ClientId(pub u64);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Admin {
     /// `CLUSTER MEET ip port [cport]`: `addr` is the peer's bus address.
-    Meet { addr: SocketAddr, port: u16 },
+    Meet {
+        /// The peer's bus address.
+        addr: SocketAddr,
+        /// The peer's client port.
+        port: u16,
+    },
     /// `CLUSTER ADDSLOTS`.
     AddSlots(SlotSet),
     /// `CLUSTER DELSLOTS`.
@@ -92,7 +126,10 @@ pub enum Admin {
     /// `CLUSTER FORGET <id>`.
     Forget(NodeId),
     /// `CLUSTER RESET [SOFT|HARD]` (the caller checked the keys).
-    Reset { hard: bool },
+    Reset {
+        /// HARD: also a new node ID and epochs back to 0.
+        hard: bool,
+    },
     /// `CLUSTER SETSLOT <slot> MIGRATING <id>`.
     SetSlotMigrating(u16, NodeId),
     /// `CLUSTER SETSLOT <slot> IMPORTING <id>`.
@@ -120,18 +157,40 @@ pub enum FailoverMode {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReplFrame {
     /// Replica → master: attach (PSYNC); `offset` is what it has.
-    Sync { offset: u64 },
+    Sync {
+        /// The replica's replication offset.
+        offset: u64,
+    },
     /// Master → replica: the whole dataset at `offset` (a full resync).
-    Snapshot { offset: u64, data: Box<Keyspace> },
+    Snapshot {
+        /// The stream's offset at the snapshot.
+        offset: u64,
+        /// The whole dataset.
+        data: Box<Keyspace>,
+    },
     /// Master → replica: one write command; the stream is now at `offset`.
-    Command { offset: u64, args: Vec<Vec<u8>> },
+    Command {
+        /// The stream's offset after it.
+        offset: u64,
+        /// The command's arguments, name first.
+        args: Vec<Vec<u8>>,
+    },
     /// Master → replica: the PING written every `repl-ping-replica-period`.
-    Ping { offset: u64 },
+    Ping {
+        /// The stream's offset after it.
+        offset: u64,
+    },
     /// Master → replica: `REPLCONF GETACK *` (sent for WAIT); the stream
     /// is at `offset` after it.
-    GetAck { offset: u64 },
+    GetAck {
+        /// The stream's offset after it.
+        offset: u64,
+    },
     /// Replica → master: `REPLCONF ACK <offset>`.
-    Ack { offset: u64 },
+    Ack {
+        /// The offset the replica has processed.
+        offset: u64,
+    },
 }
 
 /// What a node asks its host to do, or tells it.
@@ -142,30 +201,47 @@ pub enum Output {
     /// [`Input::LinkClosed`] if the connect fails (refused: nobody listens).
     /// The node greets the peer only once the link is up, as Redis's
     /// `clusterLinkConnectHandler` does.
-    Connect { to: SocketAddr },
+    Connect {
+        /// The peer's bus address.
+        to: SocketAddr,
+    },
     /// Send `msg` to the node whose bus address is `to`.
     Send {
+        /// The peer's bus address.
         to: SocketAddr,
+        /// The link to send it on.
         link: Link,
+        /// The message.
         msg: Box<Message>,
     },
     /// Send a replication frame to node `to` (a replica, or a replica's
     /// master) whose bus address is `addr`.
     Repl {
+        /// The node it is for.
         to: NodeId,
+        /// That node's bus address.
         addr: SocketAddr,
+        /// The frame.
         frame: ReplFrame,
     },
     /// A reply to a client's command, in the client's protocol.
-    Reply { client: ClientId, value: Value },
+    Reply {
+        /// Which client.
+        client: ClientId,
+        /// The reply.
+        value: Value,
+    },
     /// Write a command on connection `conn` to the client port at `to`,
     /// opening it first if it is new. Replies come back as
     /// [`Input::Response`], in order. MIGRATE uses it to send `SELECT` and
     /// `RESTORE-ASKING` to the target exactly as Redis does, so the target
     /// runs them as ordinary client commands.
     Request {
+        /// The connection (new ones are opened first).
         conn: ConnId,
+        /// The client address it goes to.
         to: SocketAddr,
+        /// The command's arguments, name first.
         args: Vec<Vec<u8>>,
     },
     /// Close connection `conn` (an idle or failed MIGRATE socket).

@@ -58,11 +58,15 @@ struct Pending {
 /// What MIGRATE sends, once the command layer has looked the keys up.
 #[derive(Clone, Debug)]
 pub struct MigratePlan {
+    /// The target's client address.
     pub target: SocketAddr,
+    /// The target database (`destination-db`).
     pub dbid: i64,
     /// ms; already defaulted to 1000 when ≤ 0.
     pub timeout: u64,
+    /// COPY: keep the keys here.
     pub copy: bool,
+    /// REPLACE: overwrite keys the target has.
     pub replace: bool,
     /// `AUTH pw` or `AUTH2 user pw`.
     pub auth: Option<(Option<Vec<u8>>, Vec<u8>)>,

@@ -241,10 +241,12 @@ impl Node {
         node
     }
 
+    /// This node's ID.
     pub fn id(&self) -> NodeId {
         self.myself
     }
 
+    /// Its settings.
     pub fn config(&self) -> &Config {
         &self.cfg
     }
@@ -311,10 +313,12 @@ impl Node {
         self.out.push_back(Output::Event(event));
     }
 
+    /// Whether this node is a master.
     pub fn is_master(&self) -> bool {
         self.me().is_master()
     }
 
+    /// Whether this node is a replica.
     pub fn is_replica(&self) -> bool {
         self.me().is_replica()
     }
@@ -324,6 +328,7 @@ impl Node {
         self.me().master
     }
 
+    /// This node's currentEpoch.
     pub fn current_epoch(&self) -> u64 {
         self.current_epoch
     }
@@ -337,6 +342,7 @@ impl Node {
         }
     }
 
+    /// `cluster_state:ok` in this node's view.
     pub fn state_ok(&self) -> bool {
         self.state_ok
     }

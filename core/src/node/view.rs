@@ -11,10 +11,13 @@ use std::net::IpAddr;
 /// One node's whole view of the cluster at one instant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeView {
+    /// The node whose view this is.
     pub id: NodeId,
+    /// Its currentEpoch.
     pub current_epoch: u64,
     /// My configEpoch (a replica reports its master's, as Redis does).
     pub my_epoch: u64,
+    /// The epoch of its last vote (`lastVoteEpoch`).
     pub last_vote_epoch: u64,
     /// `cluster_state:ok`.
     pub state_ok: bool,
@@ -35,15 +38,23 @@ pub struct NodeView {
 /// What a node knows about one node (a `clusterNode` entry).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PeerView {
+    /// The node's ID.
     pub id: NodeId,
+    /// Its IP, if known.
     pub ip: Option<IpAddr>,
+    /// Its client port.
     pub port: u16,
+    /// Its bus port.
     pub cport: u16,
+    /// Its flags as this node sees them.
     pub flags: NodeFlags,
+    /// Its master, if it is a replica.
     pub master: Option<NodeId>,
     /// Time of the outstanding PING, if any.
     pub ping_sent: Option<Time>,
+    /// Time of its last PONG (or gossip news of one).
     pub pong_received: Time,
+    /// Its configEpoch (its master's for a replica).
     pub config_epoch: u64,
     /// Our outbound link to it is up (`connected` in CLUSTER NODES).
     pub link_connected: bool,
@@ -51,6 +62,7 @@ pub struct PeerView {
     pub slots: SlotSet,
     /// Failure reports about this node: reporter and time.
     pub fail_reports: Vec<(NodeId, Time)>,
+    /// Its replication offset, from its last header.
     pub repl_offset: u64,
 }
 
@@ -59,11 +71,17 @@ pub struct PeerView {
 pub struct ElectionView {
     /// When the vote request is (or was) sent.
     pub auth_time: Time,
+    /// This replica's rank (replicas with a greater offset).
     pub rank: u32,
+    /// The vote request went out.
     pub sent: bool,
+    /// The election's epoch.
     pub epoch: u64,
+    /// Votes received.
     pub votes: u32,
+    /// Votes needed: `size / 2 + 1`.
     pub needed: u32,
+    /// A manual failover's election.
     pub manual: bool,
 }
 
@@ -156,10 +174,12 @@ impl super::Node {
 }
 
 impl NodeView {
+    /// The viewing node's own entry.
     pub fn myself(&self) -> Option<&PeerView> {
         self.nodes.iter().find(|n| n.id == self.id)
     }
 
+    /// The entry for `id`.
     pub fn node(&self, id: NodeId) -> Option<&PeerView> {
         self.nodes.iter().find(|n| n.id == id)
     }

@@ -24,7 +24,9 @@ const OPCODE_EOF: u8 = 255;
 /// (`rdbPopulateSaveInfo`): which stream, and at which offset, it starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplInfo {
+    /// The replication ID of the stream.
     pub replid: String,
+    /// The stream offset the RDB corresponds to.
     pub offset: u64,
 }
 
@@ -87,7 +89,9 @@ pub fn encode(keyspace: &Keyspace, now: Time, repl: &ReplInfo) -> Vec<u8> {
 /// A loaded RDB: the keys of db 0 and the replication aux fields, if any.
 #[derive(Debug)]
 pub struct Loaded {
+    /// The keys of database 0.
     pub keyspace: Keyspace,
+    /// The replication aux fields, when the RDB has them.
     pub repl: Option<ReplInfo>,
 }
 

@@ -16,15 +16,25 @@ pub mod file;
 use crate::keyspace::Data;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+/// A string.
 pub const TYPE_STRING: u8 = 0;
+/// A plain linked list (pre-3.2 encoding, still loaded).
 pub const TYPE_LIST: u8 = 1;
+/// A plain set.
 pub const TYPE_SET: u8 = 2;
+/// A sorted set with text scores.
 pub const TYPE_ZSET: u8 = 3;
+/// A plain hash.
 pub const TYPE_HASH: u8 = 4;
+/// A sorted set with binary scores.
 pub const TYPE_ZSET_2: u8 = 5;
+/// A set of integers (intset).
 pub const TYPE_SET_INTSET: u8 = 11;
+/// A small hash as a listpack.
 pub const TYPE_HASH_LISTPACK: u8 = 16;
+/// A small sorted set as a listpack.
 pub const TYPE_ZSET_LISTPACK: u8 = 17;
+/// A list as a quicklist of listpacks (7.0).
 pub const TYPE_LIST_QUICKLIST_2: u8 = 18;
 
 /// `rdbLoadObject` refused the bytes (`Bad data format` on RESTORE).
@@ -218,6 +228,7 @@ pub fn put_string(out: &mut Vec<u8>, s: &[u8]) {
 pub struct Reader<'a>(pub &'a [u8]);
 
 impl<'a> Reader<'a> {
+    /// The next `n` bytes, or `BadFormat` if there are fewer.
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], BadFormat> {
         if self.0.len() < n {
             return Err(BadFormat);
@@ -227,6 +238,7 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
+    /// The next byte, or `BadFormat` at the end.
     pub fn byte(&mut self) -> Result<u8, BadFormat> {
         Ok(self.take(1)?[0])
     }

@@ -57,7 +57,9 @@ fn perr<T>(text: impl Into<String>) -> Result<T, ProtocolError> {
 /// One parsed request: its arguments and how many bytes it used.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
+    /// The arguments, name first.
     pub args: Vec<Vec<u8>>,
+    /// How many bytes of the buffer the request used.
     pub consumed: usize,
 }
 

@@ -6,8 +6,10 @@ use std::fmt::Write;
 /// Protocol version a client negotiated (`HELLO 3` switches to RESP3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Protocol {
+    /// RESP2, every connection's start.
     #[default]
     Resp2,
+    /// RESP3, after `HELLO 3`.
     Resp3,
 }
 
@@ -19,12 +21,15 @@ pub enum Value {
     Simple(String),
     /// `-ERR …` (the text includes the error code).
     Error(String),
+    /// `:42`
     Integer(i64),
+    /// `$3\r\nfoo` (binary-safe).
     Bulk(Vec<u8>),
     /// `$-1` in RESP2, `_` in RESP3.
     Null,
     /// `*-1` in RESP2, `_` in RESP3.
     NullArray,
+    /// `*2 …`
     Array(Vec<Value>),
     /// RESP3 map; a flat array of key, value… in RESP2.
     Map(Vec<(Value, Value)>),
@@ -41,18 +46,22 @@ pub enum Value {
 }
 
 impl Value {
+    /// `+OK`.
     pub fn ok() -> Value {
         Value::Simple("OK".into())
     }
 
+    /// An error reply; `text` starts with its code (`ERR`, `MOVED`…).
     pub fn err(text: impl Into<String>) -> Value {
         Value::Error(text.into())
     }
 
+    /// A bulk string.
     pub fn bulk(bytes: impl AsRef<[u8]>) -> Value {
         Value::Bulk(bytes.as_ref().to_vec())
     }
 
+    /// Whether this is an error reply.
     pub fn is_error(&self) -> bool {
         matches!(self, Value::Error(_))
     }
@@ -136,6 +145,7 @@ impl Value {
         }
     }
 
+    /// The reply's bytes in protocol `proto`.
     pub fn to_bytes(&self, proto: Protocol) -> Vec<u8> {
         let mut out = Vec::new();
         self.encode(proto, &mut out);

@@ -26,19 +26,31 @@ pub enum Action {
     /// cut from all the other nodes. Nodes in no group keep all their links.
     Partition(Vec<Vec<usize>>),
     /// Cut `from → to` only (a one-way partition).
-    Cut { from: usize, to: usize },
+    Cut {
+        /// The sending node (sim index).
+        from: usize,
+        /// The node it can no longer reach.
+        to: usize,
+    },
     /// Remove every partition and cut.
     Heal,
     /// From now on lose each message with this probability.
     Loss(f64),
     /// `CLUSTER FAILOVER [FORCE|TAKEOVER]` sent to a replica.
-    Failover { node: usize, mode: FailoverMode },
+    Failover {
+        /// The replica (sim index).
+        node: usize,
+        /// Default, FORCE or TAKEOVER.
+        mode: FailoverMode,
+    },
 }
 
 /// An action and the simulated time it happens at.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimedAction {
+    /// When it happens (simulated ms).
     pub t: Time,
+    /// What happens.
     pub action: Action,
 }
 

@@ -23,13 +23,16 @@ const PUMP_ROUNDS: usize = 10_000;
 /// time (a single-connection application), cycling over `keys`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Workload {
+    /// One write every this many simulated ms.
     pub every_ms: u64,
+    /// The keys written, in turn.
     pub keys: Vec<Vec<u8>>,
 }
 
 /// How a workload fared.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WorkloadStats {
+    /// Writes started.
     pub sent: u64,
     /// `+OK` replies: writes the application believes are stored.
     pub acked: u64,
@@ -124,6 +127,7 @@ impl Sim {
         });
     }
 
+    /// How client `c`'s workload fared, if it has one.
     pub fn workload_stats(&self, c: usize) -> Option<&WorkloadStats> {
         self.clients[c].workload.as_ref().map(|w| &w.stats)
     }

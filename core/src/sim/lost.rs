@@ -22,7 +22,9 @@ pub struct LostWrite {
     pub t: Time,
     /// The promoted node (sim index).
     pub node: usize,
+    /// The key written.
     pub key: Vec<u8>,
+    /// The value the application was told is stored.
     pub value: Vec<u8>,
 }
 

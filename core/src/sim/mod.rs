@@ -49,6 +49,7 @@ use std::net::SocketAddr;
 /// Whether a simulated process is running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
+    /// Running.
     Up,
     /// Killed (`kill -9`): inputs are lost until restart.
     Crashed,
@@ -59,9 +60,13 @@ pub enum Status {
 /// One simulated process.
 #[derive(Clone)]
 pub struct SimNode {
+    /// Its friendly name (`A`, `B1`…).
     pub name: String,
+    /// The node's state machine.
     pub node: Node,
+    /// Running, crashed or paused.
     pub status: Status,
+    /// Where its cluster bus listens.
     pub bus_addr: SocketAddr,
     /// Where clients (and MIGRATE) connect.
     pub client_addr: SocketAddr,
@@ -138,9 +143,13 @@ const WRITE_LOAD_CLIENT: u64 = u64::MAX;
 /// Counters of a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SimStats {
+    /// Messages delivered.
     pub delivered: u64,
+    /// Messages lost (loss draws, partitions, dead receivers).
     pub dropped: u64,
+    /// Bytes sent on the wire.
     pub bytes: u64,
+    /// Node events emitted.
     pub events: u64,
 }
 
@@ -216,18 +225,22 @@ impl Sim {
         self.next_write = self.now + every_ms.unwrap_or(0);
     }
 
+    /// The simulated clock.
     pub fn now(&self) -> Time {
         self.now
     }
 
+    /// Every simulated process, by index.
     pub fn nodes(&self) -> &[SimNode] {
         &self.nodes
     }
 
+    /// The state machine of node `idx`.
     pub fn node(&self, idx: usize) -> &Node {
         &self.nodes[idx].node
     }
 
+    /// Whether node `idx` is running, crashed or paused.
     pub fn status(&self, idx: usize) -> Status {
         self.nodes[idx].status
     }
@@ -247,14 +260,17 @@ impl Sim {
         self.by_id.get(&id).copied()
     }
 
+    /// Every event so far, in order.
     pub fn trace(&self) -> &[TraceEvent] {
         &self.trace
     }
 
+    /// Counters of the run.
     pub fn stats(&self) -> &SimStats {
         &self.stats
     }
 
+    /// The partitions and cuts in force.
     pub fn partitions(&self) -> &Partitions {
         &self.partitions
     }

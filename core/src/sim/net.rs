@@ -13,7 +13,9 @@ use std::net::SocketAddr;
 /// message, never reordering messages on one link (TCP keeps order).
 #[derive(Clone, Debug, PartialEq)]
 pub struct NetConfig {
+    /// Smallest one-way latency, ms (also the parallel windows' width).
     pub min_latency_ms: u64,
+    /// Extra latency drawn uniformly in `0..=jitter_ms`.
     pub jitter_ms: u64,
     /// Probability that a message is lost (0.0 ..= 1.0).
     pub loss: f64,
@@ -36,27 +38,39 @@ impl Default for NetConfig {
 /// a client connection one node opened to another (MIGRATE's socket).
 #[derive(Clone, Debug)]
 pub enum Payload {
+    /// A cluster bus message.
     Bus {
+        /// The sender's bus address.
         from: SocketAddr,
+        /// The link it travels on.
         link: Link,
+        /// The message.
         msg: Box<Message>,
     },
+    /// A replication frame.
     Repl {
+        /// The sending node.
         from: NodeId,
+        /// The frame.
         frame: ReplFrame,
     },
     /// A command written on that connection; the receiver sees a client.
     Command {
+        /// The receiver's client for that connection.
         client: ClientId,
+        /// The command's arguments, name first.
         args: Vec<Vec<u8>>,
     },
     /// Its reply, read back by the node that opened the connection.
     Response {
+        /// The opener's connection.
         conn: ConnId,
+        /// The reply.
         value: Value,
     },
     /// The opener closed the connection.
     Hangup {
+        /// The receiver's client for that connection.
         client: ClientId,
     },
 }
@@ -106,12 +120,17 @@ impl Payload {
 pub struct InFlight {
     /// Unique per run, so one message can be dropped by hand.
     pub id: u64,
+    /// Sending node (sim index).
     pub from: usize,
+    /// Receiving node (sim index).
     pub to: usize,
+    /// When it left.
     pub sent_at: Time,
+    /// When it arrives.
     pub deliver_at: Time,
     /// Size in bytes on the wire (Redis's real frame size for bus messages).
     pub bytes: usize,
+    /// What it carries.
     pub payload: Payload,
 }
 
@@ -122,6 +141,7 @@ pub struct Partitions {
 }
 
 impl Partitions {
+    /// Whether `from → to` is cut.
     pub fn blocks(&self, from: usize, to: usize) -> bool {
         self.blocked.contains(&(from, to))
     }
@@ -143,10 +163,12 @@ impl Partitions {
         }
     }
 
+    /// Removes every cut.
     pub fn heal(&mut self) {
         self.blocked.clear();
     }
 
+    /// Whether nothing is cut.
     pub fn is_empty(&self) -> bool {
         self.blocked.is_empty()
     }

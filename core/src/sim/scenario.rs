@@ -13,11 +13,15 @@ use std::net::{IpAddr, SocketAddr};
 /// What to simulate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
+    /// Number of masters.
     pub masters: usize,
     /// Replicas per master.
     pub replicas: usize,
+    /// Every node's settings.
     pub config: Config,
+    /// The run's seed: node IDs, draws, network.
     pub seed: u64,
+    /// The network's latency, loss and duplication.
     pub net: NetConfig,
     /// Client port of the first node; bus ports are +10000.
     pub base_port: u16,

@@ -9,15 +9,19 @@ use serde_json::{json, Map, Value};
 /// One event from one node at one instant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TraceEvent {
+    /// When (simulated ms).
     pub t: Time,
     /// Index of the node that emitted it.
     pub node: usize,
+    /// What happened.
     pub event: Event,
 }
 
 /// Turns node IDs into friendly names (`A`, `B1`…), falling back to a short ID.
 pub trait Names {
+    /// The name of node `idx`.
     fn node_name(&self, idx: usize) -> String;
+    /// The name of the node with ID `id`.
     fn id_name(&self, id: NodeId) -> String;
 }
 

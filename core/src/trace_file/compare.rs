@@ -24,9 +24,11 @@ pub const KEY_MOMENTS: &[&str] = &[
 /// What the trace says about the cluster it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Topology {
+    /// Number of masters.
     pub masters: usize,
     /// Replicas per master.
     pub replicas: usize,
+    /// `cluster-node-timeout` of the run, ms.
     pub node_timeout: u64,
     /// The killed master, in the trace's own naming (a short ID for native traces).
     pub killed: String,
@@ -42,6 +44,7 @@ pub struct Topology {
 /// When each key moment happened, ms after the fault (`None`: it did not happen).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct KeyTimes {
+    /// Key moment name → ms after the fault.
     pub at: BTreeMap<&'static str, i64>,
 }
 
@@ -52,18 +55,26 @@ pub struct KeyMoment {
     pub t: i64,
     /// The simulator's names, on both sides.
     pub node: String,
+    /// The event's name.
     pub event: String,
+    /// The node it is about, if any.
     pub about: Option<String>,
 }
 
 /// The recorded run and the simulated one, side by side.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
+    /// The cluster both runs have.
     pub topology: Topology,
+    /// The simulator's seed.
     pub seed: u64,
+    /// Key moments of the recorded run.
     pub recorded: KeyTimes,
+    /// Key moments of the simulated run.
     pub simulated: KeyTimes,
+    /// The recorded run's timeline.
     pub recorded_events: Vec<KeyMoment>,
+    /// The simulated run's timeline.
     pub simulated_events: Vec<KeyMoment>,
 }
 

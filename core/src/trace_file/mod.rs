@@ -54,9 +54,13 @@ const MAX_ERRORS: usize = 10;
 pub struct TraceLine {
     /// 1-based line number in the file.
     pub line: usize,
+    /// Its time, ms.
     pub t_ms: u64,
+    /// The node that emitted it.
     pub node: String,
+    /// The event's name.
     pub event: String,
+    /// The node it is about, if any.
     pub about: Option<String>,
     /// The whole object, for the event-specific fields.
     pub fields: Map<String, Value>,
@@ -77,7 +81,9 @@ impl TraceLine {
 /// A line that is not a trace line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineError {
+    /// 1-based line number in the file.
     pub line: usize,
+    /// What is wrong with it.
     pub message: String,
 }
 

@@ -269,7 +269,11 @@ impl SingleNode {
                     Output::Connect { to } if self.alive_at(to).is_some() => {
                         self.node.handle(self.now, Input::LinkUp { addr: to });
                     }
-                    Output::Send { to, link, msg } if link == Link::Outbound => {
+                    Output::Send {
+                        to,
+                        link: Link::Outbound,
+                        msg,
+                    } => {
                         let Some(fake) = self.alive_at(to) else {
                             continue;
                         };

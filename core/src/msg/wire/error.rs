@@ -8,7 +8,10 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WireError {
     /// Fewer than the 8 prefix bytes (`sig` + `totlen`).
-    Truncated { len: usize },
+    Truncated {
+        /// Bytes available.
+        len: usize,
+    },
     /// `sig` is not `RCmb`.
     BadSignature([u8; 4]),
     /// `totlen` below the 2256-byte header: `clusterReadHandler` drops the link.
@@ -16,39 +19,81 @@ pub enum WireError {
     /// `totlen` above [`super::MAX_FRAME_LEN`]: refused before allocating.
     TotlenTooLarge(u32),
     /// The buffer is not exactly `totlen` bytes long.
-    TotlenMismatch { totlen: u32, len: usize },
+    TotlenMismatch {
+        /// Length the header declares.
+        totlen: u32,
+        /// Length of the buffer.
+        len: usize,
+    },
     /// `ver` is not `CLUSTER_PROTO_VER` (1).
     BadVersion(u16),
     /// `type` is not one of Redis 7.0's eleven message types.
     UnknownType(u16),
     /// `totlen` is not the exact length the type (and its counts) implies,
-    /// the check `clusterIsValidPacket` makes.
+    /// the check `clusterProcessPacket` makes.
     WrongLength {
+        /// The message type.
         kind: MsgType,
+        /// Length the header declares.
         totlen: u32,
+        /// Length the type and its counts imply.
         expected: u64,
     },
     /// A non-gossip message with a non-zero `count` (Redis always sends 0).
-    StrayCount { kind: MsgType, count: u16 },
+    StrayCount {
+        /// The message type.
+        kind: MsgType,
+        /// The gossip count it carries.
+        count: u16,
+    },
     /// A non-gossip message with a non-zero `extensions` count.
-    StrayExtensions { kind: MsgType, extensions: u16 },
+    StrayExtensions {
+        /// The message type.
+        kind: MsgType,
+        /// The extension count it carries.
+        extensions: u16,
+    },
     /// `extensions` is non-zero but `mflags[0]` lacks `EXT_DATA`: Redis would
     /// then read extensions it never validated.
-    ExtensionsWithoutFlag { extensions: u16 },
+    ExtensionsWithoutFlag {
+        /// The extension count it carries.
+        extensions: u16,
+    },
     /// A 40-byte node name that is not `[a-z0-9]{40}` (or all zero where a
     /// missing name is allowed).
-    BadNodeId { field: &'static str },
+    BadNodeId {
+        /// Which field.
+        field: &'static str,
+    },
     /// A text field without its terminating NUL.
-    Unterminated { field: &'static str },
+    Unterminated {
+        /// Which field.
+        field: &'static str,
+    },
     /// A text field that is not UTF-8.
-    NotUtf8 { field: &'static str },
+    NotUtf8 {
+        /// Which field.
+        field: &'static str,
+    },
     /// `state` is neither 0 (ok) nor 1 (fail).
     BadState(u8),
     /// Ping extension `index` has a length below its 8-byte header, not a
     /// multiple of 8, or running past the frame.
-    BadExtensionLength { index: u16, len: u32 },
+    BadExtensionLength {
+        /// Position of the extension (0-based).
+        index: u16,
+        /// The length it declares.
+        len: u32,
+    },
     /// A known extension type whose payload has the wrong size.
-    BadExtensionPayload { index: u16, kind: u16, len: u32 },
+    BadExtensionPayload {
+        /// Position of the extension (0-based).
+        index: u16,
+        /// Its type.
+        kind: u16,
+        /// The length it declares.
+        len: u32,
+    },
 }
 
 impl fmt::Display for WireError {

@@ -63,9 +63,13 @@ pub const MAX_FRAME_LEN: usize = 16 << 20;
 /// Ping extension types (`clusterMsgPingtypes`). 7.0.15 sends only
 /// HOSTNAME; the others are 7.2's and are understood so newer peers decode.
 pub mod ext_type {
+    /// The sender's hostname.
     pub const HOSTNAME: u16 = 0;
+    /// The sender's human-readable node name.
     pub const HUMAN_NODENAME: u16 = 1;
+    /// A node every receiver must forget.
     pub const FORGOTTEN_NODE: u16 = 2;
+    /// The sender's shard ID.
     pub const SHARDID: u16 = 3;
 }
 

@@ -6,9 +6,11 @@ use std::net::SocketAddr;
 /// One line of `CLUSTER NODES`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeLine {
+    /// The node's ID.
     pub id: String,
     /// The client address (`ip:port` before `@cport`).
     pub addr: Option<SocketAddr>,
+    /// Its flags (`myself`, `master`, `fail?`…).
     pub flags: Vec<String>,
     /// Slots this line claims (ranges and single slots; brackets skipped).
     pub slots: Vec<u16>,
@@ -19,6 +21,7 @@ pub struct NodeLine {
 }
 
 impl NodeLine {
+    /// Whether the line has flag `flag`.
     pub fn has(&self, flag: &str) -> bool {
         self.flags.iter().any(|f| f == flag)
     }

@@ -41,20 +41,32 @@ pub enum Task {
     /// `--cluster reshard --cluster-from <from> --cluster-to <to>
     /// --cluster-slots <slots> --cluster-yes` (sim node indices).
     Reshard {
+        /// Source master (sim index).
         from: usize,
+        /// Destination master (sim index).
         to: usize,
+        /// How many slots to move.
         slots: usize,
     },
     /// `--cluster rebalance [--cluster-use-empty-masters]
     /// [--cluster-threshold t]`.
     Rebalance {
+        /// `--cluster-use-empty-masters`: give slots to masters that have none.
         use_empty_masters: bool,
+        /// `--cluster-threshold`: skip moves below this imbalance, percent.
         threshold: f32,
     },
     /// Start a node process named `name` on `port`, `--cluster add-node`
     /// it (CLUSTER MEET the entry node), wait until every node knows it and
     /// agrees on the slots, then rebalance with `--cluster-use-empty-masters`.
-    AddNodeAndRebalance { name: String, port: u16, seed: u64 },
+    AddNodeAndRebalance {
+        /// Friendly name of the new node.
+        name: String,
+        /// Its client port.
+        port: u16,
+        /// Its RNG seed.
+        seed: u64,
+    },
 }
 
 /// redis-cli's options, with its defaults.
@@ -126,7 +138,9 @@ enum Phase {
 /// A running (or finished) redis-cli operation.
 #[derive(Clone, Debug)]
 pub struct Job {
+    /// What it does.
     pub task: Task,
+    /// With which redis-cli options.
     pub opts: JobOptions,
     index: usize,
     entry: usize,
@@ -153,6 +167,7 @@ impl Job {
         self.outcome.as_ref()
     }
 
+    /// Whether it has finished, well or not.
     pub fn is_done(&self) -> bool {
         self.outcome.is_some()
     }
@@ -178,10 +193,12 @@ impl Job {
         }
     }
 
+    /// Slots moved so far.
     pub fn slots_moved(&self) -> usize {
         self.slots_moved
     }
 
+    /// Keys moved so far.
     pub fn keys_moved(&self) -> usize {
         self.keys_moved
     }
@@ -265,6 +282,7 @@ impl Sim {
             .filter_map(|(i, j)| j.as_ref().map(|j| (JobId(i), j)))
     }
 
+    /// Job `id` (started or finished).
     pub fn job(&self, id: JobId) -> &Job {
         self.jobs[id.0]
             .as_ref()
