@@ -10,7 +10,7 @@ static NAMES: crate::intern::Table<40> = crate::intern::Table::new();
 ///
 /// IDs are random (`getRandomHexChars`), drawn here from the node's seeded RNG
 /// so a seed always yields the same IDs. The value is the name's number in a
-/// process-wide table ([`crate::intern`]): comparing and hashing IDs is the
+/// process-wide table (`crate::intern`): comparing and hashing IDs is the
 /// inner loop of gossip, and a 4-byte number does both in one instruction.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct NodeId(u32);

@@ -37,8 +37,8 @@ impl Default for ClientConfig {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RequestId(pub u64);
 
-/// "Write these arguments on your connection to `to`." The reply must come
-/// back through [`ClusterClient::handle_reply`] with the same `token`.
+/// "Write these arguments on your connection to `to`." The reply must come back through
+/// [`ClusterClient::handle_reply`](super::ClusterClient::handle_reply) with the same `token`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Transmit {
     /// Echoed back with the reply, to match it to the request.

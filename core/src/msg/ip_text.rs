@@ -19,7 +19,7 @@ const MAX_LEN: usize = IP_LEN - 1;
 /// Every PING and PONG carries a tenth of the cluster in its gossip section
 /// (a hundred entries at 1000 nodes), each with its IP: as a heap string it
 /// made allocation a quarter of a large simulation's time, and inline its
-/// 46 bytes were most of a section's size. Interned (see [`crate::intern`])
+/// 46 bytes were most of a section's size. Interned (see `crate::intern`)
 /// it is a 4-byte number. Holds at most 45 bytes, cut at a character
 /// boundary, exactly what the wire format keeps.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
