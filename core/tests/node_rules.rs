@@ -46,7 +46,7 @@ fn four_masters() -> Cast {
 /// `clusterCron`: a node we PINGed that stays silent for more than node_timeout
 /// (counted from the PING, or from the last data it sent if later) gets PFAIL, on the
 /// first cron after that; nodes that answer do not. A PONG on our link clears it
-/// (`clusterProcessPacket`, "PFAIL cleared" when the node answers).
+/// (`clusterProcessPacket`, "PFAIL cleared" when the node answers). §3, §5.1.
 #[test]
 fn pfail_after_node_timeout_without_pong() {
     let Cast { mut h, a, b, c } = four_masters();
@@ -96,7 +96,7 @@ fn pfail_after_node_timeout_without_pong() {
 /// flagging a node PFAIL adds (or refreshes) a failure report from that master; a
 /// replica's gossip adds none; the master's later gossip showing the node healthy
 /// removes it (`clusterNodeDelFailureReport`). `clusterNodeCleanupFailureReports`
-/// drops a report older than 2 × node_timeout.
+/// drops a report older than 2 × node_timeout. §4.4, §5.2.
 #[test]
 fn failure_report_from_master_gossip_recorded_and_expires() {
     let Cast { mut h, a, b, c } = four_masters();
@@ -138,7 +138,7 @@ fn failure_report_from_master_gossip_recorded_and_expires() {
 
 /// `markNodeAsFailingIfNeeded`: a node this master holds PFAIL becomes FAIL once the
 /// failure reports plus itself (it is a master) reach a majority of the slot-serving
-/// masters, and the FAIL is broadcast to every node (`clusterSendFail`).
+/// masters, and the FAIL is broadcast to every node (`clusterSendFail`). §5.3.
 #[test]
 fn fail_by_majority_of_masters_then_broadcast() {
     let Cast { mut h, a, b, c } = four_masters();
@@ -180,7 +180,7 @@ fn fail_by_majority_of_masters_then_broadcast() {
 
 /// `clusterProcessPacket`, FAIL message: a FAIL from a known node forces the flag
 /// without any quorum check (the sender counted); one from an unknown sender is
-/// ignored.
+/// ignored. §4.5, §5.4.
 #[test]
 fn fail_message_from_peer_forces_fail() {
     let Cast { mut h, a, b, c } = four_masters();
@@ -208,7 +208,7 @@ fn fail_message_from_peer_forces_fail() {
 /// `clusterSendFailoverAuthIfNeeded`: a master votes once per epoch
 /// (`lastVoteEpoch`), and not twice for replicas of the same master within
 /// 2 × node_timeout (`voted_time`), whatever the epoch; a request from an older
-/// epoch is refused.
+/// epoch is refused. §6.4.
 #[test]
 fn vote_once_per_epoch_and_per_master_within_two_node_timeouts() {
     let Cast { mut h, a, b, .. } = four_masters();
@@ -263,7 +263,7 @@ fn vote_once_per_epoch_and_per_master_within_two_node_timeouts() {
 }
 
 /// `clusterProcessPacket`: a sender's currentEpoch greater than ours becomes ours;
-/// a smaller one changes nothing (and so does its configEpoch for our view of it).
+/// a smaller one changes nothing. §4.5, §7.
 #[test]
 fn current_epoch_adopted_from_a_higher_sender() {
     let Cast {
@@ -288,7 +288,7 @@ fn current_epoch_adopted_from_a_higher_sender() {
 
 /// `clusterHandleConfigEpochCollision`: two masters with the same configEpoch; the one
 /// with the lexicographically smaller node ID takes currentEpoch + 1 as its new
-/// configEpoch, the other keeps its own.
+/// configEpoch, the other keeps its own. §7.
 #[test]
 fn config_epoch_collision_resolved_by_the_smaller_id() {
     for (fill, m_bumps) in [('z', true), ('0', false)] {
@@ -331,7 +331,7 @@ fn config_epoch_collision_resolved_by_the_smaller_id() {
 /// `clusterProcessPacket`, UPDATE + `clusterUpdateSlotsConfigWith`: an UPDATE with a
 /// newer configEpoch than we know for its node rebinds the slots it lists to that
 /// node; one that is not newer is ignored; a master that loses all its slots this
-/// way becomes a replica of the winner.
+/// way becomes a replica of the winner. §4.5, §7.
 #[test]
 fn update_message_rebinds_slots() {
     let Cast { mut h, a, b, c } = four_masters();
