@@ -103,6 +103,8 @@ const FUNCS: &[(&str, usize, &str)] = &[
     ("client", 1, ""),
     ("lost_writes", 0, ""),
     ("keys", 1, ""),
+    ("served", 1, "by"),
+    ("multi_key", 0, "by"),
     ("migrating", 1, ""),
     ("importing", 1, ""),
 ];

@@ -5,7 +5,7 @@
 use super::format::{Lesson, Objective, Qualifier};
 use super::predicate::Predicate;
 use super::step::{Step, StepAction};
-use super::terms::index;
+use super::terms::{index, Served};
 use crate::client::{ClientConfig, ClientEvent};
 use crate::node::ClientId;
 use crate::resp::Value;
@@ -70,6 +70,8 @@ pub struct Session {
     client: Option<usize>,
     jobs: Vec<JobId>,
     objectives: Vec<Tracked>,
+    /// The learner's commands that a node answered itself, since their turn began.
+    served: Vec<Served>,
 }
 
 impl Session {
@@ -87,6 +89,7 @@ impl Session {
             replies: Vec::new(),
             client: None,
             jobs: Vec::new(),
+            served: Vec::new(),
             objectives: lesson
                 .objectives()
                 .map(|(id, o)| Tracked {
@@ -141,6 +144,9 @@ impl Session {
             None => self.wait_reply(idx)?,
         };
         let text = reply.to_cli_text();
+        if !text.starts_with("(error)") {
+            self.served.push(Served::new(idx, args));
+        }
         self.replies.push(text.clone());
         self.observe();
         Ok(text)
@@ -321,6 +327,7 @@ impl Session {
     /// `within` deadlines count from here.
     pub fn start_objectives(&mut self) {
         self.start = self.sim.now();
+        self.served.clear();
         for t in &mut self.objectives {
             t.met_at = None;
             t.broken = false;
@@ -418,6 +425,10 @@ impl Session {
             .filter(|e| by.is_none_or(|b| e.node == b))
             .filter(|e| about.is_none_or(|a| e.event.about() == Some(a)))
             .count())
+    }
+
+    pub(super) fn served(&self) -> &[Served] {
+        &self.served
     }
 
     pub(super) fn count_replies(&self, prefix: &str) -> usize {

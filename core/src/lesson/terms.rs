@@ -9,6 +9,48 @@ use crate::id::NodeId;
 use crate::node::view::NodeView;
 use crate::sim::Sim;
 
+/// A command the learner sent straight to a node that answered it without an
+/// error (no MOVED, CROSSSLOT…): `served(GET by B1)` proves a replica served a
+/// read, `multi_key()` that one command touched several keys of one slot.
+#[derive(Clone, Debug)]
+pub(super) struct Served {
+    node: usize,
+    name: String,
+    /// Distinct key arguments, per the command table's key positions.
+    keys: usize,
+}
+
+impl Served {
+    pub(super) fn new(node: usize, args: &[String]) -> Served {
+        let bytes: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
+        let name = args
+            .first()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        let keys = crate::command::table::lookup(name.as_bytes()).map_or(0, |spec| {
+            let distinct: std::collections::BTreeSet<&[u8]> = spec
+                .key_indices(&bytes)
+                .filter_map(|i| bytes.get(i).map(Vec::as_slice))
+                .collect();
+            distinct.len()
+        });
+        Served { node, name, keys }
+    }
+}
+
+/// How many served commands match: `by` the node they were sent to, `pick` the rest.
+fn count_served(
+    s: &Session,
+    by: &Option<String>,
+    pick: impl Fn(&Served) -> bool,
+) -> Result<i64, String> {
+    let node = by.as_deref().map(|b| index(s.sim(), b)).transpose()?;
+    Ok(s.served()
+        .iter()
+        .filter(|x| node.is_none_or(|n| x.node == n) && pick(x))
+        .count() as i64)
+}
+
 pub(super) fn index(sim: &Sim, name: &str) -> Result<usize, String> {
     sim.index_of(name).ok_or(format!("there is no node {name}"))
 }
@@ -149,6 +191,10 @@ pub(super) fn term_value(t: &Term, s: &Session) -> Result<Value, String> {
         "replies" => Value::Int(s.count_replies(arg) as i64),
         "client" => Value::Int(s.client_stat(arg)? as i64),
         "keys" => Value::Int(sim.node(node()?).key_count() as i64),
+        "served" => Value::Int(count_served(s, &c.by, |x| {
+            x.name.eq_ignore_ascii_case(arg)
+        })?),
+        "multi_key" => Value::Int(count_served(s, &c.by, |x| x.keys >= 2)?),
         "lost_writes" => Value::Int(sim.lost_writes().len() as i64),
         "migrating" => Value::Int(sim.node(node()?).view().migrating.len() as i64),
         "importing" => Value::Int(sim.node(node()?).view().importing.len() as i64),
