@@ -7,6 +7,7 @@
 //! app (wasm) and in `tests/lessons.rs`, so what CI checks is what learners get.
 
 mod blocks;
+mod cli;
 mod course;
 mod format;
 mod front;
@@ -15,6 +16,7 @@ mod runner;
 mod step;
 mod terms;
 
+pub use cli::CLI_COMMANDS;
 pub use course::{CourseFile, COURSE};
 pub use format::{
     parse, Block, BlockKind, Expect, Lesson, Objective, Part, Qualifier, Quiz, RedisLine, Slide,

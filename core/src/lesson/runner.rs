@@ -124,6 +124,11 @@ impl Session {
     /// redirections followed) and returns redis-cli's text of the reply.
     pub fn command(&mut self, node: &str, args: &[String]) -> Result<String, RunError> {
         let idx = index(&self.sim, node).map_err(RunError)?;
+        if super::cli::is_cli(args) {
+            let text = super::cli::run(&self.sim, idx, &args[1..]).map_err(RunError)?;
+            self.replies.push(text.clone());
+            return Ok(text);
+        }
         let addr = self.sim.nodes()[idx].client_addr;
         match self.sim.status(idx) {
             Status::Up => {}

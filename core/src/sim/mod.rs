@@ -13,6 +13,7 @@
 
 mod action;
 mod check;
+mod cli_report;
 mod clients;
 mod conns;
 mod lost;
@@ -26,6 +27,7 @@ mod trace;
 
 pub use action::{Action, TimedAction};
 pub use check::Violation;
+pub use cli_report::CliReport;
 pub use clients::{Workload, WorkloadStats};
 pub use conns::INTERNAL_CLIENTS;
 pub use lost::LostWrite;
