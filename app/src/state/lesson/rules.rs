@@ -58,6 +58,7 @@ pub fn action_name(step: &Step) -> Option<String> {
         StepAction::Failover(..) => "failover".into(),
         StepAction::Reshard { .. } => "reshard".into(),
         StepAction::AddNode(_) => "add-node".into(),
+        StepAction::AddReplica { .. } => "add-replica".into(),
         StepAction::Rebalance => "rebalance".into(),
     })
 }

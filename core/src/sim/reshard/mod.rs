@@ -55,6 +55,17 @@ pub enum Task {
     /// it (CLUSTER MEET the entry node), wait until every node knows it and
     /// agrees on the slots, then rebalance with `--cluster-use-empty-masters`.
     AddNodeAndRebalance { name: String, port: u16, seed: u64 },
+    /// `--cluster add-node <new> <entry> --cluster-slave --cluster-master-id
+    /// <id of master>`: start a node process named `name` on `port`, CLUSTER
+    /// MEET the entry node, wait until every node knows it, then send it
+    /// `CLUSTER REPLICATE <master id>` (redis-cli 7.0's
+    /// `clusterManagerCommandAddNode`); no slot moves.
+    AddReplica {
+        name: String,
+        port: u16,
+        seed: u64,
+        master: usize,
+    },
 }
 
 /// redis-cli's options, with its defaults.
@@ -120,6 +131,11 @@ enum Phase {
     SetNode {
         targets: VecDeque<usize>,
     },
+    /// `CLUSTER REPLICATE <master id>` sent to the new node.
+    Replicate {
+        new: usize,
+        master_id: String,
+    },
     Finished,
 }
 
@@ -174,6 +190,7 @@ impl Job {
             Phase::GetKeys => "getkeysinslot",
             Phase::Migrate { .. } => "migrate",
             Phase::SetNode { .. } => "setslot-node",
+            Phase::Replicate { .. } => "replicate",
             Phase::Finished => "done",
         }
     }
@@ -229,7 +246,11 @@ impl Sim {
         let index = self.jobs.len();
         let mut phase = Phase::Load { pending: None };
         let mut new_node = None;
-        if let Task::AddNodeAndRebalance { name, port, seed } = &task {
+        if let Task::AddNodeAndRebalance { name, port, seed }
+        | Task::AddReplica {
+            name, port, seed, ..
+        } = &task
+        {
             let cfg = self.nodes[entry].node.config().clone();
             let new = self.add_node(name, *port, cfg, *seed);
             new_node = Some(new);
