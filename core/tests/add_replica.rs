@@ -103,3 +103,22 @@ fn naming_a_replica_as_master_fails_like_redis_cli() {
         "{log:?}"
     );
 }
+
+/// The lesson step `add-replica E of D` names the new node and its master; a
+/// malformed line says what it expects instead of guessing.
+#[test]
+fn the_add_replica_step_reads_new_of_master_and_says_how_when_wrong() {
+    use clusterlab_core::lesson::{Step, StepAction};
+    let step = Step::from_line("add-replica E of D -- E follows D").expect("parses");
+    assert_eq!(
+        step.action,
+        StepAction::AddReplica {
+            name: "E".into(),
+            master: "D".into()
+        }
+    );
+    for bad in ["add-replica E D", "add-replica E", "add-replica E of"] {
+        let err = Step::from_line(bad).expect_err(bad);
+        assert!(err.contains("add-replica E of D"), "{bad}: {err}");
+    }
+}

@@ -101,6 +101,7 @@ const VERBS: &[&str] = &[
     "client",
     "reshard",
     "add-node",
+    "add-replica",
     "rebalance",
 ];
 
