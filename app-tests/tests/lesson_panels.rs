@@ -143,9 +143,12 @@ async fn long_solution(browser: &Browser) -> Outcome {
     .await?;
     browser.click("solution-ask").await?;
     browser.click("solution-yes").await?;
-    // The progress shows while the rebalance runs, and Back waits for it.
+    // The progress shows while the add-replica job runs, and Back waits for it.
     browser
-        .expect_text_containing("solution-playing", "Playing the solution… step 2 of 2")
+        .expect_text_containing("solution-playing", "Playing the solution… step ")
+        .await?;
+    browser
+        .expect_text_containing("solution-playing", " of 16")
         .await?;
     browser
         .expect_attr("lesson-back", "disabled", "true")
@@ -165,7 +168,7 @@ async fn long_solution(browser: &Browser) -> Outcome {
         .expect_text_containing("all-met", "Well done")
         .await?;
     browser
-        .expect_text_containing("solution", "add-node D")
+        .expect_text_containing("solution", "add-replica E of D")
         .await?;
     if browser.attr("lesson-back", "disabled").await?.as_deref() == Some("true") {
         return Err("Back stayed disabled after the solution played".into());

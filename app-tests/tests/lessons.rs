@@ -114,19 +114,23 @@ async fn play(browser: &Browser) -> Outcome {
         .expect_text_containing("step-narration", "A and B cannot talk")
         .await?;
 
-    // Lesson 8: the objective is open, with its why-not-yet, until A1 is promoted.
+    // Lesson 8: past the narrated failover of B (7 steps) and two slides, the automatic-failover
+    // objective is open, with its why-not-yet, until A fails and A1 is elected.
     open_lesson(browser, 8).await?;
-    for _ in 0..2 {
+    for _ in 0..11 {
         browser.click("lesson-forward").await?;
     }
     browser
-        .expect_text("slide-title", "Make A1 a master")
+        .expect_text("slide-title", "Your turn: a real failure")
         .await?;
     browser
-        .expect_attr("objective-promoted", "data-met", "false")
+        .expect_attr("objective-auto-a", "data-met", "false")
         .await?;
     browser
-        .expect_text_containing("why-promoted", "A1 is still a replica")
+        .expect_text_containing(
+            "why-auto-a",
+            "A1 has not been elected after a real failure of A",
+        )
         .await?;
     // The lesson allows kill, pause, resume, restart, failover and CLUSTER NODES / INFO only.
     browser
@@ -149,10 +153,18 @@ async fn play(browser: &Browser) -> Outcome {
         .await?;
     browser.click("run-30s").await?;
     browser
-        .expect_attr("objective-promoted", "data-met", "true")
+        .expect_attr("objective-auto-a", "data-met", "true")
         .await?;
     browser
         .expect_attr("node-A1", "data-role", "master")
+        .await?;
+    // The lesson is done once C1 has also taken over from a healthy C (CLUSTER FAILOVER).
+    browser
+        .enter_line("lesson-console-input", "failover C1")
+        .await?;
+    browser.click("run-30s").await?;
+    browser
+        .expect_attr("objective-manual-c", "data-met", "true")
         .await?;
     // The lesson's timeline logs the promotion; the caption tells the latest event in words.
     browser
@@ -169,12 +181,12 @@ async fn play(browser: &Browser) -> Outcome {
     // Back shows the slide before (A still alive); Forward returns to the learner's moment.
     browser.click("lesson-back").await?;
     browser
-        .expect_text("slide-title", "Votes and epochs")
+        .expect_text("slide-title", "Can every replica run?")
         .await?;
     browser.expect_attr("node-A", "data-status", "up").await?;
     browser.click("lesson-forward").await?;
     browser
-        .expect_attr("objective-promoted", "data-met", "true")
+        .expect_attr("objective-auto-a", "data-met", "true")
         .await?;
 
     // A reload (what `trunk serve` does when a lesson file is saved) reopens the lesson at
@@ -186,7 +198,7 @@ async fn play(browser: &Browser) -> Outcome {
         .await?;
     browser.expect_text("lesson-position", &position).await?;
     browser
-        .expect_text("slide-title", "Make A1 a master")
+        .expect_text("slide-title", "Your turn: a real failure")
         .await?;
     // The solution, after a confirmation, meets the objectives again.
     browser.click("solution-ask").await?;
@@ -195,7 +207,7 @@ async fn play(browser: &Browser) -> Outcome {
     browser.click("solution-yes").await?;
     browser.expect_text_containing("solution", "kill A").await?;
     browser
-        .expect_attr("objective-promoted", "data-met", "true")
+        .expect_attr("objective-auto-a", "data-met", "true")
         .await?;
     // Lesson 7 was left at its second step: the menu offers to continue there.
     browser.click("lessons-button").await?;
@@ -217,7 +229,10 @@ async fn persist(browser: &Browser) -> Outcome {
     browser
         .expect_text_containing("lesson-position", "Step 2 of")
         .await?;
-    browser.click("lesson-forward").await?;
+    // On to the learner's turn, past B's failover: the solution needs a majority of masters up.
+    for _ in 0..10 {
+        browser.click("lesson-forward").await?;
+    }
     browser.click("hint-next").await?;
     browser
         .expect_text_containing("hint-1", "node_timeout")

@@ -1127,6 +1127,12 @@ pub fn jobs(sim: &Sim) -> Vec<JobInfo> {
                     sim.node_name(*to)
                 ),
                 Task::Rebalance { .. } => "rebalance".into(),
+                Task::AddReplica {
+                    name, port, master, ..
+                } => format!(
+                    "add-node {name} (127.0.0.1:{port}) --cluster-slave of {}",
+                    sim.node_name(*master)
+                ),
             };
             let doing = match (job.step(), job.current()) {
                 ("done", _) => "done".into(),

@@ -51,4 +51,5 @@ pub const COURSE: &[CourseFile] = &[
     lesson!("12-cluster-limits"),
     lesson!("13-operations"),
     lesson!("14-sandbox"),
+    lesson!("15-replica-migration"),
 ];

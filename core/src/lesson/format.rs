@@ -279,7 +279,7 @@ fn check(lesson: &Lesson) -> Result<(), LineError> {
     // Objectives may name a node that a later step adds.
     for b in &lesson.blocks {
         for s in steps_of(b) {
-            if let StepAction::AddNode(n) = &s.action {
+            if let StepAction::AddNode(n) | StepAction::AddReplica { name: n, .. } = &s.action {
                 names.push(n.clone());
             }
         }

@@ -256,6 +256,20 @@ impl Session {
                 self.start_job(task);
                 return Ok(None);
             }
+            StepAction::AddReplica { name, master } => {
+                let master = node(self, master)?;
+                let n = self.sim.nodes().len();
+                let port = self.sim.nodes()[n - 1].client_addr.port() + 1;
+                let seed = n as u64 * 7919 + 1;
+                let task = Task::AddReplica {
+                    name: name.clone(),
+                    port,
+                    seed,
+                    master,
+                };
+                self.start_job(task);
+                return Ok(None);
+            }
             StepAction::Rebalance => {
                 self.start_job(Task::Rebalance {
                     use_empty_masters: true,

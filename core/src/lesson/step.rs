@@ -65,6 +65,12 @@ pub enum StepAction {
     },
     /// `redis-cli --cluster add-node` of a new empty master, then a rebalance.
     AddNode(String),
+    /// `add-replica E of D`: `redis-cli --cluster add-node … --cluster-slave
+    /// --cluster-master-id <D's id>` of a new node E.
+    AddReplica {
+        name: String,
+        master: String,
+    },
     /// `redis-cli --cluster rebalance --cluster-use-empty-masters`.
     Rebalance,
 }
@@ -148,7 +154,8 @@ impl Step {
             | StepAction::Resume(n)
             | StepAction::Restart(n)
             | StepAction::Failover(n, _)
-            | StepAction::Command { node: n, .. } => vec![n],
+            | StepAction::Command { node: n, .. }
+            | StepAction::AddReplica { master: n, .. } => vec![n],
             StepAction::Partition(groups) => groups.iter().flatten().map(String::as_str).collect(),
             StepAction::Cut(a, b) | StepAction::Reshard { from: a, to: b, .. } => vec![a, b],
             StepAction::Wait { until, .. } => until.nodes(),
@@ -254,9 +261,16 @@ fn parse_action(body: &str) -> Result<StepAction, String> {
             _ => return Err("`reshard` wants `FROM -> TO COUNT`, e.g. `reshard A -> D 100`".into()),
         },
         "add-node" => StepAction::AddNode(one_node(rest, verb)?),
+        "add-replica" => match rest {
+            [name, of, master] if of == "of" => StepAction::AddReplica {
+                name: name.clone(),
+                master: master.clone(),
+            },
+            _ => return Err("`add-replica` wants `NEW of MASTER`, e.g. `add-replica E of D`".into()),
+        },
         _ => {
             return Err(format!(
-                "unknown step `{body}` (kill, pause, resume, restart, partition, cut, heal, failover, run, wait, client, reshard, add-node, rebalance, or `A> COMMAND`)"
+                "unknown step `{body}` (kill, pause, resume, restart, partition, cut, heal, failover, run, wait, client, reshard, add-node, add-replica, rebalance, or `A> COMMAND`)"
             ))
         }
     })

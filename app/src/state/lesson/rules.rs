@@ -58,6 +58,7 @@ pub fn action_name(step: &Step) -> Option<String> {
         StepAction::Failover(..) => "failover".into(),
         StepAction::Reshard { .. } => "reshard".into(),
         StepAction::AddNode(_) => "add-node".into(),
+        StepAction::AddReplica { .. } => "add-replica".into(),
         StepAction::Rebalance => "rebalance".into(),
     })
 }
@@ -100,6 +101,7 @@ const VERBS: &[&str] = &[
     "client",
     "reshard",
     "add-node",
+    "add-replica",
     "rebalance",
 ];
 

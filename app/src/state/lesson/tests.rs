@@ -76,8 +76,9 @@ fn every_lesson_opens_in_both_languages_and_walks_to_its_end_and_back() {
     }
 }
 
-/// Lesson 8: the objective is open with its "why not yet" until A is killed and A1 wins the
-/// election (Redis's failover: FAIL, then votes from a majority of masters).
+/// Lesson 8: the automatic-failover objective is open with its "why not yet" until A is killed
+/// and A1 wins the election (Redis's failover: FAIL, then votes from a majority of masters);
+/// the lesson is done only once C1 has also taken over by a manual failover (CLUSTER FAILOVER).
 #[test]
 fn failover_objective_fails_then_is_met_by_the_learners_actions() {
     let mut m = open("08-failover", Lang::En);
@@ -86,12 +87,12 @@ fn failover_objective_fails_then_is_met_by_the_learners_actions() {
         lesson(&mut m, LessonAction::Forward);
     }
     let rows = player(&m).objectives();
-    let promoted = rows.iter().find(|o| o.id == "promoted").expect("objective");
-    assert!(!promoted.met);
-    assert!(promoted
+    let auto = rows.iter().find(|o| o.id == "auto-a").expect("objective");
+    assert!(!auto.met);
+    assert!(auto
         .why
         .as_deref()
-        .is_some_and(|w| w.starts_with("A1 is still a replica")));
+        .is_some_and(|w| w.starts_with("A1 has not been elected after a real failure of A")));
     lesson(&mut m, LessonAction::Act("kill A".into()));
     assert_eq!(
         player(&m).moment().console.last().map(|s| s.failed),
@@ -99,6 +100,13 @@ fn failover_objective_fails_then_is_met_by_the_learners_actions() {
     );
     // node_timeout 3 s: FAIL then the election, well within 20 s.
     lesson(&mut m, LessonAction::Act("run 20s".into()));
+    let rows = player(&m).objectives();
+    let met = |id: &str| rows.iter().any(|o| o.id == id && o.met);
+    assert!(met("auto-a") && met("epoch"), "{rows:?}");
+    assert!(!met("manual-c"), "{rows:?}");
+    assert!(!player(&m).done());
+    lesson(&mut m, LessonAction::Act("failover C1".into()));
+    lesson(&mut m, LessonAction::Act("run 10s".into()));
     let rows = player(&m).objectives();
     assert!(rows.iter().all(|o| o.met), "{rows:?}");
     assert!(player(&m).done());
@@ -440,9 +448,9 @@ fn cluster_events_are_narrated_in_the_chosen_language() {
     );
 }
 
-/// Lesson 10's solution (add-node D, then wait for the rebalance) is tens of simulated seconds:
-/// it plays a slice per `Work`, with its progress, while Back, Forward and actions wait; then
-/// it meets the objectives and Back and Forward travel as before.
+/// Lesson 10's solution ends with seconds of simulated time (the add-replica job, then gossip
+/// spreading E's role): it plays a slice per `Work`, with its progress, while Back, Forward and
+/// actions wait; then it meets the objectives and Back and Forward travel as before.
 #[test]
 fn a_long_solution_plays_in_slices_and_keeps_back_and_forward_consistent() {
     let mut m = open("10-adding-a-node", Lang::En);
@@ -461,8 +469,8 @@ fn a_long_solution_plays_in_slices_and_keeps_back_and_forward_consistent() {
         .expect("the solution is still playing after one slice");
     assert_eq!(
         (busy.step_no(), busy.total),
-        (2, 2),
-        "add-node played, the wait goes on"
+        (15, 16),
+        "the slot move and add-replica played, the wait for the job goes on"
     );
     assert!(!p.can_back() && !p.can_forward());
     // What would change the cluster waits; Back does nothing.
@@ -474,8 +482,10 @@ fn a_long_solution_plays_in_slices_and_keeps_back_and_forward_consistent() {
     while let Some(b) = player(&m).busy.as_ref() {
         let now = b.played_ms(player(&m).session());
         assert!(now > played || slices == 1, "slice {slices} played no time");
+        // A wait observes every 100 ms from wherever the commands before it left the
+        // clock (MIGRATE takes a few ms), so a slice may end up to one observation late.
         assert!(
-            now <= slices * long_run::SLICE_MS,
+            now <= slices * long_run::SLICE_MS + 100,
             "slice {slices}: {now} ms in one go"
         );
         played = now;
@@ -501,7 +511,7 @@ fn a_long_solution_plays_in_slices_and_keeps_back_and_forward_consistent() {
     assert!(player(&m).session().elapsed_ms() <= t0);
     assert!(lesson(&mut m, LessonAction::Forward));
     assert_eq!(player(&m).at, at);
-    assert_eq!(player(&m).moment().solution.len(), 2);
+    assert_eq!(player(&m).moment().solution.len(), 16);
     assert!(player(&m).objectives().iter().all(|o| o.met));
 }
 

@@ -67,6 +67,21 @@ pub enum Task {
         /// Its RNG seed.
         seed: u64,
     },
+    /// `--cluster add-node <new> <entry> --cluster-slave --cluster-master-id
+    /// <id of master>`: start a node process named `name` on `port`, CLUSTER
+    /// MEET the entry node, wait until every node knows it, then send it
+    /// `CLUSTER REPLICATE <master id>` (redis-cli 7.0's
+    /// `clusterManagerCommandAddNode`); no slot moves.
+    AddReplica {
+        /// Friendly name of the new node.
+        name: String,
+        /// Its client port.
+        port: u16,
+        /// Its RNG seed.
+        seed: u64,
+        /// Index of the master it replicates.
+        master: usize,
+    },
 }
 
 /// redis-cli's options, with its defaults.
@@ -132,6 +147,11 @@ enum Phase {
     SetNode {
         targets: VecDeque<usize>,
     },
+    /// `CLUSTER REPLICATE <master id>` sent to the new node.
+    Replicate {
+        new: usize,
+        master_id: String,
+    },
     Finished,
 }
 
@@ -189,6 +209,7 @@ impl Job {
             Phase::GetKeys => "getkeysinslot",
             Phase::Migrate { .. } => "migrate",
             Phase::SetNode { .. } => "setslot-node",
+            Phase::Replicate { .. } => "replicate",
             Phase::Finished => "done",
         }
     }
@@ -246,7 +267,11 @@ impl Sim {
         let index = self.jobs.len();
         let mut phase = Phase::Load { pending: None };
         let mut new_node = None;
-        if let Task::AddNodeAndRebalance { name, port, seed } = &task {
+        if let Task::AddNodeAndRebalance { name, port, seed }
+        | Task::AddReplica {
+            name, port, seed, ..
+        } = &task
+        {
             let cfg = self.nodes[entry].node.config().clone();
             let new = self.add_node(name, *port, cfg, *seed);
             new_node = Some(new);

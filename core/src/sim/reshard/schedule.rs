@@ -58,6 +58,8 @@ impl Sim {
                 threshold,
             } => self.plan_rebalance(job, use_empty_masters, threshold),
             Task::AddNodeAndRebalance { .. } => self.plan_rebalance(job, true, 2.0),
+            // Configured as a replica once joined: it never loads or plans.
+            Task::AddReplica { .. } => {}
         }
         job.phase = Phase::NextSlot;
     }

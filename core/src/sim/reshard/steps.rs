@@ -1,6 +1,6 @@
 //! One command at a time: what each phase sends, and what its reply means.
 
-use super::{args, load, text, Job, Phase};
+use super::{args, load, text, Job, Phase, Task};
 use crate::resp::Value;
 use crate::sim::{Sim, Status};
 use std::collections::VecDeque;
@@ -76,6 +76,10 @@ impl Sim {
                 let cmd = args(&[b"CLUSTER", b"SETSLOT", s.as_bytes(), b"NODE", id.as_bytes()]);
                 self.job_send(job, node, cmd);
             }
+            Phase::Replicate { new, master_id } => {
+                let cmd = args(&[b"CLUSTER", b"REPLICATE", master_id.as_bytes()]);
+                self.job_send(job, new, cmd);
+            }
             Phase::Finished => {}
         }
     }
@@ -121,7 +125,18 @@ impl Sim {
                     let agree = signatures.windows(2).all(|w| w[0] == w[1]);
                     if joined && agree && new_id.is_some() {
                         job.log.push(">>> New node joined the cluster".into());
-                        job.phase = Phase::Load { pending: None };
+                        job.phase = match job.task {
+                            Task::AddReplica { master, .. } => {
+                                let a = self.nodes[master].client_addr;
+                                job.log
+                                    .push(format!(">>> Configure node as replica of {a}."));
+                                Phase::Replicate {
+                                    new,
+                                    master_id: self.nodes[master].node.id().to_string(),
+                                }
+                            }
+                            _ => Phase::Load { pending: None },
+                        };
                         return;
                     }
                     // redis-cli sleeps a second between checks.
@@ -244,6 +259,13 @@ impl Sim {
                     job.phase = Phase::SetNode { targets };
                 }
             }
+            Phase::Replicate { .. } => match error {
+                Some(e) => job.fail(format!("[ERR] CLUSTER REPLICATE on {addr}: {e}")),
+                None => {
+                    job.log.push("[OK] New node added correctly.".into());
+                    job.outcome = Some(Ok(()));
+                }
+            },
         }
     }
 
