@@ -113,7 +113,7 @@ fn addslotsrange_or_delslotsrange(c: &mut Call, sub: &str) -> Value {
     let args = c.args;
     let now = c.now;
     let node = &mut *c.node;
-    match slot_ranges(&sub, &args[2..]) {
+    match slot_ranges(sub, &args[2..]) {
         Ok(set) => admin(
             node,
             now,
@@ -175,7 +175,6 @@ pub fn failover(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let node = &mut *c.node;
-
     let mode = match args.get(2).map(|a| a.to_ascii_lowercase()) {
         None => FailoverMode::Default,
         Some(o) if o == b"force" && args.len() == 3 => FailoverMode::Force,
@@ -225,7 +224,6 @@ pub fn reset(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let node = &mut *c.node;
-
     let hard = match args.get(2).map(|a| a.to_ascii_lowercase()) {
         None => false,
         Some(o) if o == b"soft" && args.len() == 3 => false,
@@ -246,7 +244,6 @@ pub fn saveconfig(_: &mut Call) -> Value {
 pub fn flushslots(c: &mut Call) -> Value {
     let now = c.now;
     let node = &mut *c.node;
-
     if !node.keyspace().is_empty() {
         return err("ERR DB must be empty to perform CLUSTER FLUSHSLOTS.");
     }

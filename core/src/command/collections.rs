@@ -24,7 +24,6 @@ fn lpush_or_rpush(c: &mut Call, name: &str) -> Value {
     let now = c.now;
     let ks = c.node.keyspace_mut();
     let key = &args[1];
-
     let list = match entry(ks, now, key, || Data::List(VecDeque::new())) {
         Some(Data::List(l)) => l,
         _ => return wrong_type(),
@@ -52,7 +51,6 @@ fn lpop_or_rpop(c: &mut Call, name: &str) -> Value {
     let now = c.now;
     let ks = c.node.keyspace_mut();
     let key = &args[1];
-
     let count = match args.get(2).map(|c| int_arg(c)) {
         None => None,
         Some(Ok(n)) if n >= 0 => Some(n as usize),
@@ -90,7 +88,6 @@ pub fn lrange(c: &mut Call) -> Value {
     let now = c.now;
     let ks = c.node.keyspace_mut();
     let key = &args[1];
-
     let (start, stop) = match (int_arg(&args[2]), int_arg(&args[3])) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return e,
@@ -110,7 +107,6 @@ pub fn sadd(c: &mut Call) -> Value {
     let now = c.now;
     let ks = c.node.keyspace_mut();
     let key = &args[1];
-
     let set = match entry(ks, now, key, || Data::Set(BTreeSet::new())) {
         Some(Data::Set(s)) => s,
         _ => return wrong_type(),
@@ -164,7 +160,6 @@ pub fn srem(c: &mut Call) -> Value {
     let now = c.now;
     let ks = c.node.keyspace_mut();
     let key = &args[1];
-
     let removed = match ks.get_mut(now, key) {
         None => 0,
         Some(Data::Set(set)) => args[2..].iter().filter(|m| set.remove(*m)).count(),
@@ -179,7 +174,6 @@ pub fn hset(c: &mut Call) -> Value {
     let now = c.now;
     let ks = c.node.keyspace_mut();
     let key = &args[1];
-
     if !args.len().is_multiple_of(2) {
         return super::arity_error("hset");
     }

@@ -16,7 +16,6 @@ pub fn hdel(c: &mut Call) -> Value {
     let now = c.now;
     let ks = c.node.keyspace_mut();
     let key = &args[1];
-
     let removed = match ks.get_mut(now, key) {
         None => 0,
         Some(Data::Hash(h)) => args[2..].iter().filter(|f| h.remove(*f).is_some()).count(),
@@ -38,7 +37,6 @@ pub fn hsetnx(c: &mut Call) -> Value {
     let now = c.now;
     let ks = c.node.keyspace_mut();
     let key = &args[1];
-
     let Some(Data::Hash(h)) = hash_or_create(ks, now, key) else {
         return wrong_type();
     };
@@ -55,7 +53,6 @@ pub fn hmset(c: &mut Call) -> Value {
     let now = c.now;
     let ks = c.node.keyspace_mut();
     let key = &args[1];
-
     // `hsetCommand` checks the pairs before the type.
     if !args.len().is_multiple_of(2) {
         return super::arity_error("hmset");

@@ -13,7 +13,6 @@ pub fn del(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let ks = c.node.keyspace_mut();
-
     let n = args[1..]
         .iter()
         .filter(|k| ks.remove(now, k).is_some())
@@ -25,7 +24,6 @@ pub fn exists(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let ks = c.node.keyspace_mut();
-
     let n = args[1..].iter().filter(|k| ks.exists(now, k)).count();
     Value::Integer(n as i64)
 }
@@ -45,32 +43,28 @@ pub fn expire(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let node = &mut *c.node;
-    let name = "expire";
-    expire_generic(node, now, args, name, 1000)
+    expire_generic(node, now, args, "expire", 1000)
 }
 
 pub fn pexpire(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let node = &mut *c.node;
-    let name = "pexpire";
-    expire_generic(node, now, args, name, 1)
+    expire_generic(node, now, args, "pexpire", 1)
 }
 
 pub fn expireat(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let node = &mut *c.node;
-    let name = "expireat";
-    expire_generic(node, now, args, name, 1000)
+    expire_generic(node, now, args, "expireat", 1000)
 }
 
 pub fn pexpireat(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let node = &mut *c.node;
-    let name = "pexpireat";
-    expire_generic(node, now, args, name, 1)
+    expire_generic(node, now, args, "pexpireat", 1)
 }
 
 pub fn ttl(c: &mut Call) -> Value {
@@ -104,7 +98,6 @@ pub fn persist(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let ks = c.node.keyspace_mut();
-
     let had = matches!(ks.expire_at(now, &args[1]), Some(Some(_)));
     if had {
         ks.set_expire(now, &args[1], None);
@@ -162,7 +155,6 @@ fn rename_or_renamenx(c: &mut Call, name: &str) -> Value {
 pub fn flushall(c: &mut Call) -> Value {
     let args = c.args;
     let ks = c.node.keyspace_mut();
-
     if args.len() > 2
         || args
             .get(1)

@@ -28,7 +28,6 @@ pub fn lindex(c: &mut Call) -> Value {
     let now = c.now;
     let ks = c.node.keyspace_mut();
     let key = &args[1];
-
     let l = match ks.get(now, key) {
         None => return Value::Null,
         Some(Data::List(l)) => l,
@@ -45,7 +44,6 @@ pub fn lset(c: &mut Call) -> Value {
     let now = c.now;
     let ks = c.node.keyspace_mut();
     let key = &args[1];
-
     // `lsetCommand`: the key (no such key / WRONGTYPE) before the index.
     let l = match ks.get_mut(now, key) {
         None => return Value::err("ERR no such key"),

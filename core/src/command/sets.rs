@@ -49,7 +49,6 @@ pub fn zrem(c: &mut Call) -> Value {
     let now = c.now;
     let ks = c.node.keyspace_mut();
     let key = &args[1];
-
     let removed = match ks.get_mut(now, key) {
         None => 0,
         Some(Data::ZSet(z)) => args[2..].iter().filter(|m| z.remove(*m).is_some()).count(),

@@ -45,7 +45,6 @@ pub fn mget(c: &mut Call) -> Value {
 pub fn mset(c: &mut Call) -> Value {
     let args = c.args;
     let ks = c.node.keyspace_mut();
-
     if args.len().is_multiple_of(2) {
         return super::arity_error("mset");
     }
@@ -94,7 +93,6 @@ pub fn append(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let ks = c.node.keyspace_mut();
-
     let mut value = match ks.get(now, &args[1]) {
         None => Vec::new(),
         Some(Data::Str(v)) => v.clone(),
@@ -110,7 +108,6 @@ pub fn setnx(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let ks = c.node.keyspace_mut();
-
     if ks.exists(now, &args[1]) {
         Value::Integer(0)
     } else {
@@ -142,7 +139,6 @@ pub fn getset(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let ks = c.node.keyspace_mut();
-
     let old = match ks.get(now, &args[1]) {
         None => Value::Null,
         Some(Data::Str(v)) => Value::Bulk(v.clone()),
@@ -158,7 +154,6 @@ pub fn msetnx(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let ks = c.node.keyspace_mut();
-
     if args.len().is_multiple_of(2) {
         return super::arity_error("msetnx");
     }

@@ -110,6 +110,9 @@ impl Propagate {
     }
 }
 
+/// Finds a command's movable keys in its arguments (`getkeys_proc`).
+pub type KeyFinder = fn(&[Vec<u8>]) -> Vec<usize>;
+
 /// Where a command's keys are: `first`, `last` (negative: from the end)
 /// and `step`, as `COMMAND` prints them; `find` for movable keys, which
 /// only the arguments tell (`getkeys_proc`).
@@ -118,7 +121,7 @@ pub struct Keys {
     pub first: i32,
     pub last: i32,
     pub step: i32,
-    pub find: Option<fn(&[Vec<u8>]) -> Vec<usize>>,
+    pub find: Option<KeyFinder>,
 }
 
 /// One command's static description, and how to run it.
