@@ -1,5 +1,7 @@
 //! Client commands: looked up, checked, routed (MOVED/ASK/CROSSSLOT…) and
 //! executed against a node, in the order Redis's `processCommand` does it.
+//! The [`table`] says everything per command (arity, flags, keys, handler,
+//! propagation); this file is the one pipeline every command goes through.
 //! Commands never touch a socket: they return a [`Value`] to send back.
 
 mod call;
@@ -105,7 +107,9 @@ pub fn execute(
         return Outcome::Reply(unknown_command(&args));
     };
     // `processCommand`: a container's subcommand is looked up, then the
-    // arity of whichever entry runs is checked.
+    // arity of whichever entry runs is checked. The checks after this one
+    // (auth, routing, subscribed clients, MULTI) read the container's
+    // flags, which are the ones `COMMAND` shows.
     let entry = match spec.resolve(&args) {
         Ok(entry) => entry,
         Err(e) => {
