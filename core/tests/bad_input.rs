@@ -7,7 +7,7 @@
 
 mod common;
 
-use clusterlab_core::command::table::COMMANDS;
+use clusterlab_core::command::table;
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::{escape, parse_reply, parse_request, Limits, Protocol, Value};
 use clusterlab_core::sim::Sim;
@@ -191,7 +191,7 @@ fn arg() -> impl Strategy<Value = Vec<u8>> {
 /// sometimes anything at all.
 fn command_line() -> impl Strategy<Value = Vec<Vec<u8>>> {
     let shaped = (
-        select(COMMANDS.to_vec()),
+        select(table::commands().to_vec()),
         0usize..4,
         prop::collection::vec(arg(), 8),
         prop::collection::vec(select(vec!["{b}k", "{b}l", "{b}s", "{b}h", "{b}z"]), 8),

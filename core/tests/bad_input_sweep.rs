@@ -6,7 +6,7 @@
 //! (bad_input.rs) rarely line such pairs up; a sweep does. Nothing may panic,
 //! and every reply must frame as one reply with a coded error.
 
-use clusterlab_core::command::table::COMMANDS;
+use clusterlab_core::command::table;
 use clusterlab_core::node::{Admin, ClientId, Input, Node, Output};
 use clusterlab_core::resp::{parse_reply, split_args, Protocol, Value};
 use clusterlab_core::{Config, SlotSet, Time};
@@ -189,7 +189,7 @@ fn variants(name: &str, arity: i32) -> Vec<Vec<String>> {
             .collect(),
         None => {
             // Minimal arguments: "1" everywhere, keys where the table says.
-            let spec = COMMANDS.iter().find(|c| c.name == name).expect("spec");
+            let spec = table::lookup(name.as_bytes()).expect("spec");
             let mut argv: Vec<Vec<u8>> = vec![name.as_bytes().to_vec()];
             argv.resize(arity.unsigned_abs().max(1) as usize, b"1".to_vec());
             for i in spec.key_positions(&argv) {
@@ -234,13 +234,13 @@ fn variants(name: &str, arity: i32) -> Vec<Vec<String>> {
 #[test]
 fn edge_values_in_every_position() {
     let line = |s: &str| split_args(s.as_bytes()).expect("line");
-    for spec in COMMANDS {
+    for spec in table::commands() {
         // Blocking or connection-ending commands are covered elsewhere.
         if matches!(spec.name, "wait" | "subscribe" | "ssubscribe") {
             continue;
         }
         let all = variants(spec.name, spec.arity);
-        let seeds: &[&str] = if spec.first_key > 0 {
+        let seeds: &[&str] = if spec.keys.first > 0 {
             SEEDS
         } else {
             &SEEDS[..1]

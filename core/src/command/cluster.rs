@@ -3,6 +3,7 @@
 //! [`Node::admin`] so the rules live in one place.
 
 use super::int_arg;
+use super::Call;
 use crate::id::NodeId;
 use crate::node::{Admin, AdminReply, FailoverMode, Node, NodeView, PeerView};
 use crate::resp::Value;
@@ -10,174 +11,256 @@ use crate::slot::{key_slot, SlotSet, SLOTS};
 use crate::time::Time;
 use std::net::{IpAddr, SocketAddr};
 
-/// Argument counts per subcommand: exact (positive) or minimum (negative).
-pub(super) const ARITY: &[(&str, i32)] = &[
-    ("addslots", -3),
-    ("addslotsrange", -4),
-    ("bumpepoch", 2),
-    ("count-failure-reports", 3),
-    ("countkeysinslot", 3),
-    ("delslots", -3),
-    ("delslotsrange", -4),
-    ("failover", -2),
-    ("flushslots", 2),
-    ("forget", 3),
-    ("getkeysinslot", 4),
-    ("help", 2),
-    ("info", 2),
-    ("keyslot", 3),
-    ("links", 2),
-    ("meet", -4),
-    ("myid", 2),
-    ("nodes", 2),
-    ("replicas", 3),
-    ("replicate", 3),
-    ("reset", -2),
-    ("saveconfig", 2),
-    ("set-config-epoch", 3),
-    ("setslot", -4),
-    ("shards", 2),
-    ("slaves", 3),
-    ("slots", 2),
-];
-
 fn err(text: impl Into<String>) -> Value {
     Value::err(text.into())
 }
 
-pub fn run(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
-    let sub = String::from_utf8_lossy(&args[1]).to_lowercase();
-    let Some(&(_, arity)) = ARITY.iter().find(|(n, _)| *n == sub) else {
-        return err(format!(
-            "ERR unknown subcommand '{}'. Try CLUSTER HELP.",
-            String::from_utf8_lossy(&args[1])
-        ));
+pub fn info(c: &mut Call) -> Value {
+    let now = c.now;
+    let node = &mut *c.node;
+    Value::Verbatim(node.cluster_info(now))
+}
+
+pub fn nodes(c: &mut Call) -> Value {
+    let node = &mut *c.node;
+    Value::Verbatim(node.view().cluster_nodes(0))
+}
+
+pub fn myid(c: &mut Call) -> Value {
+    let node = &mut *c.node;
+    Value::bulk(node.id().as_str())
+}
+
+pub fn slots(c: &mut Call) -> Value {
+    let node = &mut *c.node;
+    slots_reply(&node.view())
+}
+
+pub fn shards(c: &mut Call) -> Value {
+    let node = &mut *c.node;
+    shards_reply(&node.view())
+}
+
+pub fn keyslot(c: &mut Call) -> Value {
+    let args = c.args;
+    Value::Integer(key_slot(&args[2]) as i64)
+}
+
+/// Not an integer at all is a different error from out of range.
+pub fn countkeysinslot(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    match (int_arg(&args[2]), slot_arg(&args[2])) {
+        (Err(e), _) => e,
+        (_, Some(s)) => Value::Integer(node.keyspace().count_in_slot(now, s) as i64),
+        (_, None) => err("ERR Invalid slot"),
+    }
+}
+
+pub fn getkeysinslot(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    match (int_arg(&args[2]), int_arg(&args[3]), slot_arg(&args[2])) {
+        (Err(e), _, _) | (_, Err(e), _) => e,
+        (_, Ok(n), Some(s)) if n >= 0 => Value::Array(
+            node.keyspace()
+                .keys_in_slot(now, s, n as usize)
+                .into_iter()
+                .map(Value::Bulk)
+                .collect(),
+        ),
+        _ => err("ERR Invalid slot or number of keys"),
+    }
+}
+
+pub fn addslots(c: &mut Call) -> Value {
+    addslots_or_delslots(c, "addslots")
+}
+
+pub fn delslots(c: &mut Call) -> Value {
+    addslots_or_delslots(c, "delslots")
+}
+
+fn addslots_or_delslots(c: &mut Call, sub: &str) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    match slot_list(&args[2..]) {
+        Ok(set) => admin(
+            node,
+            now,
+            if sub == "addslots" {
+                Admin::AddSlots(set)
+            } else {
+                Admin::DelSlots(set)
+            },
+        ),
+        Err(e) => e,
+    }
+}
+
+pub fn addslotsrange(c: &mut Call) -> Value {
+    addslotsrange_or_delslotsrange(c, "addslotsrange")
+}
+
+pub fn delslotsrange(c: &mut Call) -> Value {
+    addslotsrange_or_delslotsrange(c, "delslotsrange")
+}
+
+fn addslotsrange_or_delslotsrange(c: &mut Call, sub: &str) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    match slot_ranges(sub, &args[2..]) {
+        Ok(set) => admin(
+            node,
+            now,
+            if sub == "addslotsrange" {
+                Admin::AddSlots(set)
+            } else {
+                Admin::DelSlots(set)
+            },
+        ),
+        Err(e) => e,
+    }
+}
+
+pub fn meet(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    meet_node(node, now, args)
+}
+
+pub fn forget(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    with_id(&args[2], "ERR Unknown node", |id| {
+        admin(node, now, Admin::Forget(id))
+    })
+}
+
+pub fn replicate(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    with_id(&args[2], "ERR Unknown node", |id| {
+        // Redis checks the target (known, not me, a master) before
+        // "empty and without slots", which includes "no keys".
+        let target_ok = node
+            .view()
+            .nodes
+            .iter()
+            .any(|p| p.id == id && p.id != node.id() && !p.flags.is_replica());
+        if target_ok && !node.keyspace().is_empty() && node.is_master() {
+            return err("ERR To set a master the node must be empty and without assigned slots.");
+        }
+        admin(node, now, Admin::Replicate(id))
+    })
+}
+
+/// CLUSTER REPLICAS and its old name SLAVES.
+pub fn replicas(c: &mut Call) -> Value {
+    let args = c.args;
+    let node = &mut *c.node;
+    with_id(&args[2], "ERR Unknown node", |id| {
+        replicas_reply(&node.view(), id)
+    })
+}
+
+pub fn failover(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    let mode = match args.get(2).map(|a| a.to_ascii_lowercase()) {
+        None => FailoverMode::Default,
+        Some(o) if o == b"force" && args.len() == 3 => FailoverMode::Force,
+        Some(o) if o == b"takeover" && args.len() == 3 => FailoverMode::Takeover,
+        Some(_) => return super::syntax_error(),
     };
-    let argc = args.len() as i32;
-    if (arity > 0 && argc != arity) || (arity < 0 && argc < -arity) {
-        return err(format!(
-            "ERR wrong number of arguments for 'cluster|{sub}' command"
-        ));
+    admin(node, now, Admin::Failover(mode))
+}
+
+pub fn setslot(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    set_slot(node, now, args)
+}
+
+pub fn set_config_epoch(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    match int_arg(&args[2]) {
+        Ok(e) if e >= 0 => admin(node, now, Admin::SetConfigEpoch(e as u64)),
+        Ok(e) => err(format!("ERR Invalid config epoch specified: {e}")),
+        Err(e) => e,
     }
-    match sub.as_str() {
-        "info" => Value::Verbatim(node.cluster_info(now)),
-        "nodes" => Value::Verbatim(node.view().cluster_nodes(0)),
-        "myid" => Value::bulk(node.id().as_str()),
-        "slots" => slots_reply(&node.view()),
-        "shards" => shards_reply(&node.view()),
-        "keyslot" => Value::Integer(key_slot(&args[2]) as i64),
-        // Not an integer at all is a different error from out of range.
-        "countkeysinslot" => match (int_arg(&args[2]), slot_arg(&args[2])) {
-            (Err(e), _) => e,
-            (_, Some(s)) => Value::Integer(node.keyspace().count_in_slot(now, s) as i64),
-            (_, None) => err("ERR Invalid slot"),
-        },
-        "getkeysinslot" => match (int_arg(&args[2]), int_arg(&args[3]), slot_arg(&args[2])) {
-            (Err(e), _, _) | (_, Err(e), _) => e,
-            (_, Ok(n), Some(s)) if n >= 0 => Value::Array(
-                node.keyspace()
-                    .keys_in_slot(now, s, n as usize)
-                    .into_iter()
-                    .map(Value::Bulk)
-                    .collect(),
-            ),
-            _ => err("ERR Invalid slot or number of keys"),
-        },
-        "addslots" | "delslots" => match slot_list(&args[2..]) {
-            Ok(set) => admin(
-                node,
-                now,
-                if sub == "addslots" {
-                    Admin::AddSlots(set)
-                } else {
-                    Admin::DelSlots(set)
-                },
-            ),
-            Err(e) => e,
-        },
-        "addslotsrange" | "delslotsrange" => match slot_ranges(&sub, &args[2..]) {
-            Ok(set) => admin(
-                node,
-                now,
-                if sub == "addslotsrange" {
-                    Admin::AddSlots(set)
-                } else {
-                    Admin::DelSlots(set)
-                },
-            ),
-            Err(e) => e,
-        },
-        "meet" => meet(node, now, args),
-        "forget" => with_id(&args[2], "ERR Unknown node", |id| {
-            admin(node, now, Admin::Forget(id))
-        }),
-        "replicate" => with_id(&args[2], "ERR Unknown node", |id| {
-            // Redis checks the target (known, not me, a master) before
-            // "empty and without slots", which includes "no keys".
-            let target_ok = node
-                .view()
-                .nodes
-                .iter()
-                .any(|p| p.id == id && p.id != node.id() && !p.flags.is_replica());
-            if target_ok && !node.keyspace().is_empty() && node.is_master() {
-                return err(
-                    "ERR To set a master the node must be empty and without assigned slots.",
-                );
-            }
-            admin(node, now, Admin::Replicate(id))
-        }),
-        "replicas" | "slaves" => with_id(&args[2], "ERR Unknown node", |id| {
-            replicas(&node.view(), id)
-        }),
-        "failover" => {
-            let mode = match args.get(2).map(|a| a.to_ascii_lowercase()) {
-                None => FailoverMode::Default,
-                Some(o) if o == b"force" && args.len() == 3 => FailoverMode::Force,
-                Some(o) if o == b"takeover" && args.len() == 3 => FailoverMode::Takeover,
-                Some(_) => return super::syntax_error(),
-            };
-            admin(node, now, Admin::Failover(mode))
+}
+
+pub fn bumpepoch(c: &mut Call) -> Value {
+    let now = c.now;
+    let node = &mut *c.node;
+    admin(node, now, Admin::BumpEpoch)
+}
+
+pub fn count_failure_reports(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    with_id(&args[2], "ERR Unknown node", |id| {
+        match node.count_failure_reports(now, id) {
+            Some(n) => Value::Integer(n as i64),
+            None => err(format!("ERR Unknown node {id}")),
         }
-        "setslot" => setslot(node, now, args),
-        "set-config-epoch" => match int_arg(&args[2]) {
-            Ok(e) if e >= 0 => admin(node, now, Admin::SetConfigEpoch(e as u64)),
-            Ok(e) => err(format!("ERR Invalid config epoch specified: {e}")),
-            Err(e) => e,
-        },
-        "bumpepoch" => admin(node, now, Admin::BumpEpoch),
-        "count-failure-reports" => with_id(&args[2], "ERR Unknown node", |id| {
-            match node.count_failure_reports(now, id) {
-                Some(n) => Value::Integer(n as i64),
-                None => err(format!("ERR Unknown node {id}")),
-            }
-        }),
-        "reset" => {
-            let hard = match args.get(2).map(|a| a.to_ascii_lowercase()) {
-                None => false,
-                Some(o) if o == b"soft" && args.len() == 3 => false,
-                Some(o) if o == b"hard" && args.len() == 3 => true,
-                Some(_) => return super::syntax_error(),
-            };
-            if node.is_master() && !node.keyspace().is_empty() {
-                return err("ERR CLUSTER RESET can't be called with master nodes containing keys");
-            }
-            node.keyspace_mut().clear();
-            admin(node, now, Admin::Reset { hard })
-        }
-        "saveconfig" => Value::ok(),
-        "flushslots" => {
-            if !node.keyspace().is_empty() {
-                return err("ERR DB must be empty to perform CLUSTER FLUSHSLOTS.");
-            }
-            let mine = node.view().nodes.into_iter().find(|p| p.id == node.id());
-            match mine.map(|p| p.slots) {
-                Some(slots) if !slots.is_empty() => admin(node, now, Admin::DelSlots(slots)),
-                _ => Value::ok(),
-            }
-        }
-        "links" => links(&node.view()),
-        _ => Value::Array(HELP.iter().map(|l| Value::Simple((*l).into())).collect()),
+    })
+}
+
+pub fn reset(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    let hard = match args.get(2).map(|a| a.to_ascii_lowercase()) {
+        None => false,
+        Some(o) if o == b"soft" && args.len() == 3 => false,
+        Some(o) if o == b"hard" && args.len() == 3 => true,
+        Some(_) => return super::syntax_error(),
+    };
+    if node.is_master() && !node.keyspace().is_empty() {
+        return err("ERR CLUSTER RESET can't be called with master nodes containing keys");
     }
+    node.keyspace_mut().clear();
+    admin(node, now, Admin::Reset { hard })
+}
+
+pub fn saveconfig(_: &mut Call) -> Value {
+    Value::ok()
+}
+
+pub fn flushslots(c: &mut Call) -> Value {
+    let now = c.now;
+    let node = &mut *c.node;
+    if !node.keyspace().is_empty() {
+        return err("ERR DB must be empty to perform CLUSTER FLUSHSLOTS.");
+    }
+    let mine = node.view().nodes.into_iter().find(|p| p.id == node.id());
+    match mine.map(|p| p.slots) {
+        Some(slots) if !slots.is_empty() => admin(node, now, Admin::DelSlots(slots)),
+        _ => Value::ok(),
+    }
+}
+
+pub fn links(c: &mut Call) -> Value {
+    let node = &mut *c.node;
+    links_reply(&node.view())
+}
+
+pub fn help(_: &mut Call) -> Value {
+    Value::Array(HELP.iter().map(|l| Value::Simple((*l).into())).collect())
 }
 
 /// `CLUSTER HELP`, word for word as Redis 7.0.15 prints it.
@@ -302,7 +385,7 @@ fn slot_ranges(sub: &str, args: &[Vec<u8>]) -> Result<SlotSet, Value> {
 /// `CLUSTER MEET ip port [cport]`: ports must be integers, then
 /// `clusterStartHandshake` refuses a bad IP or a port outside 1..=65535 as
 /// an invalid address.
-fn meet(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+fn meet_node(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     let text = |a: &[u8]| String::from_utf8_lossy(a).into_owned();
     let Ok(port) = int_arg(&args[3]) else {
         return err(format!(
@@ -343,7 +426,7 @@ fn meet(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
 }
 
 /// `CLUSTER SETSLOT <slot> IMPORTING|MIGRATING|NODE <id> | STABLE`.
-fn setslot(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+fn set_slot(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     if node.is_replica() {
         return err("ERR Please use SETSLOT only with masters.");
     }
@@ -475,7 +558,7 @@ fn shard_node(p: &PeerView) -> Value {
 }
 
 /// `CLUSTER REPLICAS <id>`: the replicas' CLUSTER NODES lines.
-fn replicas(v: &NodeView, id: NodeId) -> Value {
+fn replicas_reply(v: &NodeView, id: NodeId) -> Value {
     let Some(master) = v.node(id) else {
         return err(format!("ERR Unknown node {id}"));
     };
@@ -492,7 +575,7 @@ fn replicas(v: &NodeView, id: NodeId) -> Value {
 }
 
 /// `CLUSTER LINKS`: our outbound links (inbound ones are the peers' view).
-fn links(v: &NodeView) -> Value {
+fn links_reply(v: &NodeView) -> Value {
     Value::Array(
         v.nodes
             .iter()

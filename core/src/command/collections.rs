@@ -2,135 +2,227 @@
 //! tests: LPUSH, RPUSH, LPOP, RPOP, LRANGE, SADD, SPOP, HSET, HGET, ZADD,
 //! ZPOPMIN (and ZPOPMAX).
 
+use super::Call;
 use super::{int_arg, wrong_type};
 use crate::keyspace::{Data, Keyspace};
 use crate::node::Node;
+
 use crate::resp::{Protocol, Value};
 use crate::time::Time;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-/// `proto` matters where Redis shapes a reply by protocol (ZPOPMIN with a
-/// count nests member/score pairs in RESP3).
-pub fn run(
-    node: &mut Node,
-    now: Time,
-    proto: Protocol,
-    name: &str,
-    args: &[Vec<u8>],
-) -> Option<Value> {
-    let ks = node.keyspace_mut();
+pub fn lpush(c: &mut Call) -> Value {
+    lpush_or_rpush(c, "lpush")
+}
+
+pub fn rpush(c: &mut Call) -> Value {
+    lpush_or_rpush(c, "rpush")
+}
+
+fn lpush_or_rpush(c: &mut Call, name: &str) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
     let key = &args[1];
-    Some(match name {
-        "lpush" | "rpush" => {
-            let list = match entry(ks, now, key, || Data::List(VecDeque::new())) {
-                Some(Data::List(l)) => l,
-                _ => return Some(wrong_type()),
-            };
-            for v in &args[2..] {
-                if name == "lpush" {
-                    list.push_front(v.clone());
-                } else {
-                    list.push_back(v.clone());
-                }
-            }
-            Value::Integer(list.len() as i64)
+    let list = match entry(ks, now, key, || Data::List(VecDeque::new())) {
+        Some(Data::List(l)) => l,
+        _ => return wrong_type(),
+    };
+    for v in &args[2..] {
+        if name == "lpush" {
+            list.push_front(v.clone());
+        } else {
+            list.push_back(v.clone());
         }
-        "lpop" | "rpop" => {
-            let count = match args.get(2).map(|c| int_arg(c)) {
-                None => None,
-                Some(Ok(n)) if n >= 0 => Some(n as usize),
-                Some(Ok(_)) => {
-                    return Some(Value::err("ERR value is out of range, must be positive"))
-                }
-                Some(Err(e)) => return Some(e),
-            };
-            let list = match ks.get_mut(now, key) {
-                None => {
-                    return Some(if count.is_some() {
-                        Value::NullArray
-                    } else {
-                        Value::Null
-                    })
-                }
-                Some(Data::List(l)) => l,
-                Some(_) => return Some(wrong_type()),
-            };
-            let mut pop = || {
-                if name == "lpop" {
-                    list.pop_front()
-                } else {
-                    list.pop_back()
-                }
-            };
-            let reply = match count {
-                None => pop().map_or(Value::Null, Value::Bulk),
-                Some(n) => Value::Array((0..n).map_while(|_| pop()).map(Value::Bulk).collect()),
-            };
-            ks.remove_if_empty(key);
-            reply
-        }
-        "lrange" => {
-            let (start, stop) = match (int_arg(&args[2]), int_arg(&args[3])) {
-                (Ok(a), Ok(b)) => (a, b),
-                (Err(e), _) | (_, Err(e)) => return Some(e),
-            };
-            match ks.get(now, key) {
-                None => Value::Array(Vec::new()),
-                Some(Data::List(l)) => match rank_range(start, stop, l.len()) {
-                    None => Value::Array(Vec::new()),
-                    Some((s, e)) => {
-                        Value::Array(l.range(s..=e).map(|v| Value::Bulk(v.clone())).collect())
-                    }
-                },
-                Some(_) => wrong_type(),
+    }
+    Value::Integer(list.len() as i64)
+}
+
+pub fn lpop(c: &mut Call) -> Value {
+    lpop_or_rpop(c, "lpop")
+}
+
+pub fn rpop(c: &mut Call) -> Value {
+    lpop_or_rpop(c, "rpop")
+}
+
+fn lpop_or_rpop(c: &mut Call, name: &str) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    let count = match args.get(2).map(|c| int_arg(c)) {
+        None => None,
+        Some(Ok(n)) if n >= 0 => Some(n as usize),
+        Some(Ok(_)) => return Value::err("ERR value is out of range, must be positive"),
+        Some(Err(e)) => return e,
+    };
+    let list = match ks.get_mut(now, key) {
+        None => {
+            return if count.is_some() {
+                Value::NullArray
+            } else {
+                Value::Null
             }
         }
-        "sadd" => {
-            let set = match entry(ks, now, key, || Data::Set(BTreeSet::new())) {
-                Some(Data::Set(s)) => s,
-                _ => return Some(wrong_type()),
-            };
-            let added = args[2..]
-                .iter()
-                .filter(|m| set.insert((*m).clone()))
-                .count();
-            Value::Integer(added as i64)
+        Some(Data::List(l)) => l,
+        Some(_) => return wrong_type(),
+    };
+    let mut pop = || {
+        if name == "lpop" {
+            list.pop_front()
+        } else {
+            list.pop_back()
         }
-        "spop" => spop(ks, now, args),
-        "srem" => {
-            let removed = match ks.get_mut(now, key) {
-                None => 0,
-                Some(Data::Set(set)) => args[2..].iter().filter(|m| set.remove(*m)).count(),
-                Some(_) => return Some(wrong_type()),
-            };
-            ks.remove_if_empty(key);
-            Value::Integer(removed as i64)
-        }
-        "hset" => {
-            if !args.len().is_multiple_of(2) {
-                return Some(super::arity_error("hset"));
-            }
-            let hash = match entry(ks, now, key, || Data::Hash(BTreeMap::new())) {
-                Some(Data::Hash(h)) => h,
-                _ => return Some(wrong_type()),
-            };
-            let added = args[2..]
-                .chunks(2)
-                .filter(|p| hash.insert(p[0].clone(), p[1].clone()).is_none())
-                .count();
-            Value::Integer(added as i64)
-        }
-        "hget" => match ks.get(now, key) {
-            None => Value::Null,
-            Some(Data::Hash(h)) => h
-                .get(&args[2])
-                .map_or(Value::Null, |v| Value::Bulk(v.clone())),
-            Some(_) => wrong_type(),
+    };
+    let reply = match count {
+        None => pop().map_or(Value::Null, Value::Bulk),
+        Some(n) => Value::Array((0..n).map_while(|_| pop()).map(Value::Bulk).collect()),
+    };
+    ks.remove_if_empty(key);
+    reply
+}
+
+pub fn lrange(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    let (start, stop) = match (int_arg(&args[2]), int_arg(&args[3])) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    match ks.get(now, key) {
+        None => Value::Array(Vec::new()),
+        Some(Data::List(l)) => match rank_range(start, stop, l.len()) {
+            None => Value::Array(Vec::new()),
+            Some((s, e)) => Value::Array(l.range(s..=e).map(|v| Value::Bulk(v.clone())).collect()),
         },
-        "zadd" => zadd(ks, now, args),
-        "zpopmin" | "zpopmax" => zpop(ks, now, proto, args, name == "zpopmax"),
-        _ => return None,
-    })
+        Some(_) => wrong_type(),
+    }
+}
+
+pub fn sadd(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    let set = match entry(ks, now, key, || Data::Set(BTreeSet::new())) {
+        Some(Data::Set(s)) => s,
+        _ => return wrong_type(),
+    };
+    let added = args[2..]
+        .iter()
+        .filter(|m| set.insert((*m).clone()))
+        .count();
+    Value::Integer(added as i64)
+}
+
+pub fn spop(c: &mut Call) -> Value {
+    let reply = spop_generic(c.node.keyspace_mut(), c.now, c.args);
+    propagate_spop(c.node, c.now, c.args, &reply);
+    reply
+}
+
+/// SPOP picks members, so replicas get what it removed (`spopCommand`'s
+/// rewrite): `SREM key member…`, or `DEL key` when a count took the whole
+/// set; nothing when nothing was popped.
+fn propagate_spop(node: &mut Node, now: Time, args: &[Vec<u8>], reply: &Value) {
+    let popped: Vec<Vec<u8>> = match reply {
+        Value::Bulk(m) => vec![m.clone()],
+        Value::Set(members) => members
+            .iter()
+            .filter_map(|m| match m {
+                Value::Bulk(b) => Some(b.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    if popped.is_empty() {
+        return;
+    }
+    let key = args[1].clone();
+    let whole = args.len() == 3 && !node.keyspace_mut().exists(now, &key);
+    let mut rewritten = if whole {
+        vec![b"DEL".to_vec(), key]
+    } else {
+        vec![b"SREM".to_vec(), key]
+    };
+    if !whole {
+        rewritten.extend(popped);
+    }
+    node.propagate(&rewritten);
+}
+
+pub fn srem(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    let removed = match ks.get_mut(now, key) {
+        None => 0,
+        Some(Data::Set(set)) => args[2..].iter().filter(|m| set.remove(*m)).count(),
+        Some(_) => return wrong_type(),
+    };
+    ks.remove_if_empty(key);
+    Value::Integer(removed as i64)
+}
+
+pub fn hset(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    if !args.len().is_multiple_of(2) {
+        return super::arity_error("hset");
+    }
+    let hash = match entry(ks, now, key, || Data::Hash(BTreeMap::new())) {
+        Some(Data::Hash(h)) => h,
+        _ => return wrong_type(),
+    };
+    let added = args[2..]
+        .chunks(2)
+        .filter(|p| hash.insert(p[0].clone(), p[1].clone()).is_none())
+        .count();
+    Value::Integer(added as i64)
+}
+
+pub fn hget(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    match ks.get(now, key) {
+        None => Value::Null,
+        Some(Data::Hash(h)) => h
+            .get(&args[2])
+            .map_or(Value::Null, |v| Value::Bulk(v.clone())),
+        Some(_) => wrong_type(),
+    }
+}
+
+pub fn zadd(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    zadd_generic(ks, now, args)
+}
+
+pub fn zpopmin(c: &mut Call) -> Value {
+    zpopmin_or_zpopmax(c, "zpopmin")
+}
+
+pub fn zpopmax(c: &mut Call) -> Value {
+    zpopmin_or_zpopmax(c, "zpopmax")
+}
+
+fn zpopmin_or_zpopmax(c: &mut Call, name: &str) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let proto = c.client.proto;
+    zpop(ks, now, proto, args, name == "zpopmax")
 }
 
 /// Redis's rank-range arithmetic (`listRangeGenericCommand`, `ltrimCommand`,
@@ -171,7 +263,7 @@ fn positive_count(arg: &[u8], not_int: Value) -> Result<usize, Value> {
 
 /// `SPOP key [count]`: the count is checked before the key; with a count
 /// the reply is a set (`~` in RESP3), even when empty.
-fn spop(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+fn spop_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     if args.len() > 3 {
         return super::syntax_error();
     }
@@ -249,7 +341,7 @@ fn zpop(ks: &mut Keyspace, now: Time, proto: Protocol, args: &[Vec<u8>], max: bo
 
 /// `ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member …`, with
 /// `zaddGenericCommand`'s checks in its order.
-fn zadd(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+fn zadd_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     let mut i = 2;
     let (mut nx, mut xx, mut gt, mut lt, mut ch, mut incr) =
         (false, false, false, false, false, false);

@@ -3,74 +3,108 @@
 //! HMSET verbatim, so a replica needs them to stay in step.
 
 use super::collections::entry;
+use super::Call;
 use super::{int_arg, wrong_type};
 use crate::keyspace::{Data, Keyspace};
-use crate::node::Node;
+
 use crate::resp::Value;
 use crate::time::Time;
 use std::collections::BTreeMap;
 
-/// Runs a hash command, or `None` if `name` is not one of these.
-pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<Value> {
-    let ks = node.keyspace_mut();
+pub fn hdel(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
     let key = &args[1];
-    Some(match name {
-        "hdel" => {
-            let removed = match ks.get_mut(now, key) {
-                None => 0,
-                Some(Data::Hash(h)) => args[2..].iter().filter(|f| h.remove(*f).is_some()).count(),
-                Some(_) => return Some(wrong_type()),
-            };
-            ks.remove_if_empty(key);
-            Value::Integer(removed as i64)
-        }
-        "hincrby" => hincrby(ks, now, args),
-        "hsetnx" => {
-            let Some(Data::Hash(h)) = hash_or_create(ks, now, key) else {
-                return Some(wrong_type());
-            };
-            if h.contains_key(&args[2]) {
-                Value::Integer(0)
-            } else {
-                h.insert(args[2].clone(), args[3].clone());
-                Value::Integer(1)
-            }
-        }
-        "hmset" => {
-            // `hsetCommand` checks the pairs before the type.
-            if !args.len().is_multiple_of(2) {
-                return Some(super::arity_error("hmset"));
-            }
-            let Some(Data::Hash(h)) = hash_or_create(ks, now, key) else {
-                return Some(wrong_type());
-            };
-            for p in args[2..].chunks(2) {
-                h.insert(p[0].clone(), p[1].clone());
-            }
-            Value::ok()
-        }
-        "hlen" => match ks.get(now, key) {
-            None => Value::Integer(0),
-            Some(Data::Hash(h)) => Value::Integer(h.len() as i64),
-            Some(_) => wrong_type(),
-        },
-        "hexists" => match ks.get(now, key) {
-            None => Value::Integer(0),
-            Some(Data::Hash(h)) => Value::Integer(h.contains_key(&args[2]) as i64),
-            Some(_) => wrong_type(),
-        },
-        // A map in RESP3, a flat field, value… array in RESP2.
-        "hgetall" => match ks.get(now, key) {
-            None => Value::Map(Vec::new()),
-            Some(Data::Hash(h)) => Value::Map(
-                h.iter()
-                    .map(|(f, v)| (Value::Bulk(f.clone()), Value::Bulk(v.clone())))
-                    .collect(),
-            ),
-            Some(_) => wrong_type(),
-        },
-        _ => return None,
-    })
+    let removed = match ks.get_mut(now, key) {
+        None => 0,
+        Some(Data::Hash(h)) => args[2..].iter().filter(|f| h.remove(*f).is_some()).count(),
+        Some(_) => return wrong_type(),
+    };
+    ks.remove_if_empty(key);
+    Value::Integer(removed as i64)
+}
+
+pub fn hincrby(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    hincrby_generic(ks, now, args)
+}
+
+pub fn hsetnx(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    let Some(Data::Hash(h)) = hash_or_create(ks, now, key) else {
+        return wrong_type();
+    };
+    if h.contains_key(&args[2]) {
+        Value::Integer(0)
+    } else {
+        h.insert(args[2].clone(), args[3].clone());
+        Value::Integer(1)
+    }
+}
+
+pub fn hmset(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    // `hsetCommand` checks the pairs before the type.
+    if !args.len().is_multiple_of(2) {
+        return super::arity_error("hmset");
+    }
+    let Some(Data::Hash(h)) = hash_or_create(ks, now, key) else {
+        return wrong_type();
+    };
+    for p in args[2..].chunks(2) {
+        h.insert(p[0].clone(), p[1].clone());
+    }
+    Value::ok()
+}
+
+pub fn hlen(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    match ks.get(now, key) {
+        None => Value::Integer(0),
+        Some(Data::Hash(h)) => Value::Integer(h.len() as i64),
+        Some(_) => wrong_type(),
+    }
+}
+
+pub fn hexists(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    match ks.get(now, key) {
+        None => Value::Integer(0),
+        Some(Data::Hash(h)) => Value::Integer(h.contains_key(&args[2]) as i64),
+        Some(_) => wrong_type(),
+    }
+}
+
+/// A map in RESP3, a flat field, value… array in RESP2.
+pub fn hgetall(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    match ks.get(now, key) {
+        None => Value::Map(Vec::new()),
+        Some(Data::Hash(h)) => Value::Map(
+            h.iter()
+                .map(|(f, v)| (Value::Bulk(f.clone()), Value::Bulk(v.clone())))
+                .collect(),
+        ),
+        Some(_) => wrong_type(),
+    }
 }
 
 /// `hashTypeLookupWriteOrCreate`: the hash at `key`, created if absent;
@@ -85,7 +119,7 @@ fn hash_or_create<'a>(ks: &'a mut Keyspace, now: Time, key: &[u8]) -> Option<&'a
 
 /// `HINCRBY key field increment`: the increment is parsed first, then the
 /// type, then the stored value ("hash value is not an integer").
-fn hincrby(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+fn hincrby_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     let by = match int_arg(&args[3]) {
         Ok(n) => n,
         Err(e) => return e,

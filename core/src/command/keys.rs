@@ -2,78 +2,168 @@
 //! EXPIREAT, PEXPIREAT, TTL, PTTL, PERSIST, KEYS, SCAN, DBSIZE, FLUSHALL,
 //! FLUSHDB, UNLINK, RENAME, RENAMENX, COPY.
 
+use super::Call;
 use super::{int_arg, syntax_error};
 use crate::node::Node;
 use crate::resp::Value;
 use crate::time::Time;
 
-pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<Value> {
-    let ks = node.keyspace_mut();
-    Some(match name {
-        // UNLINK frees in the background in Redis; the keys go the same way.
-        "del" | "unlink" => {
-            let n = args[1..]
-                .iter()
-                .filter(|k| ks.remove(now, k).is_some())
-                .count();
-            Value::Integer(n as i64)
+/// UNLINK frees in the background in Redis; the keys go the same way.
+pub fn del(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let n = args[1..]
+        .iter()
+        .filter(|k| ks.remove(now, k).is_some())
+        .count();
+    Value::Integer(n as i64)
+}
+
+pub fn exists(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let n = args[1..].iter().filter(|k| ks.exists(now, k)).count();
+    Value::Integer(n as i64)
+}
+
+pub fn type_of(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    Value::Simple(
+        ks.get(now, &args[1])
+            .map_or("none", |d| d.type_name())
+            .into(),
+    )
+}
+
+pub fn expire(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    expire_generic(node, now, args, "expire", 1000)
+}
+
+pub fn pexpire(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    expire_generic(node, now, args, "pexpire", 1)
+}
+
+pub fn expireat(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    expire_generic(node, now, args, "expireat", 1000)
+}
+
+pub fn pexpireat(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    expire_generic(node, now, args, "pexpireat", 1)
+}
+
+pub fn ttl(c: &mut Call) -> Value {
+    ttl_or_pttl(c, "ttl")
+}
+
+pub fn pttl(c: &mut Call) -> Value {
+    ttl_or_pttl(c, "pttl")
+}
+
+fn ttl_or_pttl(c: &mut Call, name: &str) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    match ks.expire_at(now, &args[1]) {
+        None => Value::Integer(-2),
+        Some(None) => Value::Integer(-1),
+        Some(Some(at)) => {
+            let ms = at.since(now).min(i64::MAX as u64) as i64;
+            // (ms + 500) / 1000, without overflowing near i64::MAX.
+            Value::Integer(if name == "ttl" {
+                ms / 1000 + (ms % 1000 + 500) / 1000
+            } else {
+                ms
+            })
         }
-        "exists" => {
-            let n = args[1..].iter().filter(|k| ks.exists(now, k)).count();
-            Value::Integer(n as i64)
-        }
-        "type" => Value::Simple(
-            ks.get(now, &args[1])
-                .map_or("none", |d| d.type_name())
-                .into(),
-        ),
-        "expire" => expire(node, now, args, name, 1000),
-        "pexpire" => expire(node, now, args, name, 1),
-        "expireat" => expire(node, now, args, name, 1000),
-        "pexpireat" => expire(node, now, args, name, 1),
-        "ttl" | "pttl" => match ks.expire_at(now, &args[1]) {
-            None => Value::Integer(-2),
-            Some(None) => Value::Integer(-1),
-            Some(Some(at)) => {
-                let ms = at.since(now).min(i64::MAX as u64) as i64;
-                // (ms + 500) / 1000, without overflowing near i64::MAX.
-                Value::Integer(if name == "ttl" {
-                    ms / 1000 + (ms % 1000 + 500) / 1000
-                } else {
-                    ms
-                })
-            }
-        },
-        "persist" => {
-            let had = matches!(ks.expire_at(now, &args[1]), Some(Some(_)));
-            if had {
-                ks.set_expire(now, &args[1], None);
-            }
-            Value::Integer(had as i64)
-        }
-        "keys" => Value::Array(
-            ks.keys(now)
-                .filter(|k| glob_match(&args[1], k))
-                .map(Value::bulk)
-                .collect(),
-        ),
-        "scan" => scan(node, now, args),
-        "dbsize" => Value::Integer(ks.len() as i64),
-        "copy" => copy(node, now, args),
-        "rename" | "renamenx" => rename(node, now, args, name == "renamenx"),
-        "flushall" | "flushdb" => {
-            if args.len() > 2
-                || args.get(1).is_some_and(|a| {
-                    !a.eq_ignore_ascii_case(b"async") && !a.eq_ignore_ascii_case(b"sync")
-                })
-            {
-                return Some(syntax_error());
-            }
-            ks.clear();
-            Value::ok()
-        }
-        _ => return None,
-    })
+    }
+}
+
+pub fn persist(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let had = matches!(ks.expire_at(now, &args[1]), Some(Some(_)));
+    if had {
+        ks.set_expire(now, &args[1], None);
+    }
+    Value::Integer(had as i64)
+}
+
+pub fn keys(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    Value::Array(
+        ks.keys(now)
+            .filter(|k| glob_match(&args[1], k))
+            .map(Value::bulk)
+            .collect(),
+    )
+}
+
+pub fn scan(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    scan_generic(node, now, args)
+}
+
+pub fn dbsize(c: &mut Call) -> Value {
+    let ks = c.node.keyspace_mut();
+    Value::Integer(ks.len() as i64)
+}
+
+pub fn copy(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    copy_generic(node, now, args)
+}
+
+pub fn rename(c: &mut Call) -> Value {
+    rename_or_renamenx(c, "rename")
+}
+
+pub fn renamenx(c: &mut Call) -> Value {
+    rename_or_renamenx(c, "renamenx")
+}
+
+fn rename_or_renamenx(c: &mut Call, name: &str) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    rename_generic(node, now, args, name == "renamenx")
+}
+
+/// FLUSHALL and FLUSHDB: one database in cluster mode.
+pub fn flushall(c: &mut Call) -> Value {
+    let args = c.args;
+    let ks = c.node.keyspace_mut();
+    if args.len() > 2
+        || args
+            .get(1)
+            .is_some_and(|a| !a.eq_ignore_ascii_case(b"async") && !a.eq_ignore_ascii_case(b"sync"))
+    {
+        return syntax_error();
+    }
+    ks.clear();
+    Value::ok()
 }
 
 /// `EXPIRE key seconds [NX|XX|GT|LT]` (unit 1000) and PEXPIRE (unit 1),
@@ -81,7 +171,7 @@ pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<V
 /// propagates every change as `PEXPIREAT key <ms>` (PEXPIREAT itself as
 /// sent, options and all) so a lagging replica's TTL ends at the same
 /// instant, and a time already past as `DEL key`.
-fn expire(node: &mut Node, now: Time, args: &[Vec<u8>], name: &str, unit: i64) -> Value {
+fn expire_generic(node: &mut Node, now: Time, args: &[Vec<u8>], name: &str, unit: i64) -> Value {
     let absolute = name.ends_with("at");
     let n = match int_arg(&args[2]) {
         Ok(n) => n,
@@ -152,7 +242,7 @@ fn expire(node: &mut Node, now: Time, args: &[Vec<u8>], name: &str, unit: i64) -
 
 /// `RENAME key newkey` / `RENAMENX`: the value moves with its TTL; a
 /// missing source is "no such key" even when both names are the same.
-fn rename(node: &mut Node, now: Time, args: &[Vec<u8>], nx: bool) -> Value {
+fn rename_generic(node: &mut Node, now: Time, args: &[Vec<u8>], nx: bool) -> Value {
     let ks = node.keyspace_mut();
     let Some(ttl) = ks.expire_at(now, &args[1]) else {
         return Value::err("ERR no such key");
@@ -179,7 +269,7 @@ fn rename(node: &mut Node, now: Time, args: &[Vec<u8>], nx: bool) -> Value {
 
 /// `COPY source destination [DB db] [REPLACE]` as `copyCommand` checks
 /// it in cluster mode: only db 0, not onto itself; the TTL is copied.
-fn copy(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+fn copy_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     let mut replace = false;
     let mut i = 3;
     while i < args.len() {
@@ -225,7 +315,7 @@ fn copy(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
 }
 
 /// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`.
-fn scan(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+fn scan_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     let Some(cursor) = std::str::from_utf8(&args[1])
         .ok()
         .and_then(|s| s.parse::<u64>().ok())

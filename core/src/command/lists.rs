@@ -3,76 +3,130 @@
 //! the writes among them verbatim.
 
 use super::collections::{entry, rank_range};
+use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
 use crate::keyspace::{Data, Keyspace};
-use crate::node::Node;
+
 use crate::resp::Value;
 use crate::time::Time;
 use std::collections::VecDeque;
 
-/// Runs a list command, or `None` if `name` is not one of these.
-pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<Value> {
-    let ks = node.keyspace_mut();
+pub fn llen(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
     let key = &args[1];
-    Some(match name {
-        "llen" => match ks.get(now, key) {
-            None => Value::Integer(0),
-            Some(Data::List(l)) => Value::Integer(l.len() as i64),
-            Some(_) => wrong_type(),
+    match ks.get(now, key) {
+        None => Value::Integer(0),
+        Some(Data::List(l)) => Value::Integer(l.len() as i64),
+        Some(_) => wrong_type(),
+    }
+}
+
+pub fn lindex(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    let l = match ks.get(now, key) {
+        None => return Value::Null,
+        Some(Data::List(l)) => l,
+        Some(_) => return wrong_type(),
+    };
+    match int_arg(&args[2]) {
+        Ok(i) => index(l.len(), i).map_or(Value::Null, |i| Value::Bulk(l[i].clone())),
+        Err(e) => e,
+    }
+}
+
+pub fn lset(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    // `lsetCommand`: the key (no such key / WRONGTYPE) before the index.
+    let l = match ks.get_mut(now, key) {
+        None => return Value::err("ERR no such key"),
+        Some(Data::List(l)) => l,
+        Some(_) => return wrong_type(),
+    };
+    match int_arg(&args[2]) {
+        Ok(i) => match index(l.len(), i) {
+            Some(i) => {
+                l[i] = args[3].clone();
+                Value::ok()
+            }
+            None => Value::err("ERR index out of range"),
         },
-        "lindex" => {
-            let l = match ks.get(now, key) {
-                None => return Some(Value::Null),
-                Some(Data::List(l)) => l,
-                Some(_) => return Some(wrong_type()),
-            };
-            match int_arg(&args[2]) {
-                Ok(i) => index(l.len(), i).map_or(Value::Null, |i| Value::Bulk(l[i].clone())),
-                Err(e) => e,
-            }
-        }
-        "lset" => {
-            // `lsetCommand`: the key (no such key / WRONGTYPE) before the index.
-            let l = match ks.get_mut(now, key) {
-                None => return Some(Value::err("ERR no such key")),
-                Some(Data::List(l)) => l,
-                Some(_) => return Some(wrong_type()),
-            };
-            match int_arg(&args[2]) {
-                Ok(i) => match index(l.len(), i) {
-                    Some(i) => {
-                        l[i] = args[3].clone();
-                        Value::ok()
-                    }
-                    None => Value::err("ERR index out of range"),
-                },
-                Err(e) => e,
-            }
-        }
-        "lrem" => lrem(ks, now, args),
-        "ltrim" => ltrim(ks, now, args),
-        "linsert" => linsert(ks, now, args),
-        "lpushx" | "rpushx" => match ks.get_mut(now, key) {
-            None => Value::Integer(0),
-            Some(Data::List(l)) => {
-                for v in &args[2..] {
-                    if name == "lpushx" {
-                        l.push_front(v.clone());
-                    } else {
-                        l.push_back(v.clone());
-                    }
+        Err(e) => e,
+    }
+}
+
+pub fn lrem(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    lrem_generic(ks, now, args)
+}
+
+pub fn ltrim(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    ltrim_generic(ks, now, args)
+}
+
+pub fn linsert(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    linsert_generic(ks, now, args)
+}
+
+pub fn lpushx(c: &mut Call) -> Value {
+    lpushx_or_rpushx(c, "lpushx")
+}
+
+pub fn rpushx(c: &mut Call) -> Value {
+    lpushx_or_rpushx(c, "rpushx")
+}
+
+fn lpushx_or_rpushx(c: &mut Call, name: &str) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    match ks.get_mut(now, key) {
+        None => Value::Integer(0),
+        Some(Data::List(l)) => {
+            for v in &args[2..] {
+                if name == "lpushx" {
+                    l.push_front(v.clone());
+                } else {
+                    l.push_back(v.clone());
                 }
-                Value::Integer(l.len() as i64)
             }
-            Some(_) => wrong_type(),
-        },
-        "rpoplpush" => lmove(ks, now, &args[1], &args[2], End::Right, End::Left),
-        "lmove" => match (end(&args[3]), end(&args[4])) {
-            (Some(from), Some(to)) => lmove(ks, now, &args[1], &args[2], from, to),
-            _ => syntax_error(),
-        },
-        _ => return None,
-    })
+            Value::Integer(l.len() as i64)
+        }
+        Some(_) => wrong_type(),
+    }
+}
+
+pub fn rpoplpush(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    lmove_generic(ks, now, &args[1], &args[2], End::Right, End::Left)
+}
+
+pub fn lmove(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    match (end(&args[3]), end(&args[4])) {
+        (Some(from), Some(to)) => lmove_generic(ks, now, &args[1], &args[2], from, to),
+        _ => syntax_error(),
+    }
 }
 
 /// A list end, as LMOVE's LEFT|RIGHT names it.
@@ -100,7 +154,7 @@ fn index(len: usize, i: i64) -> Option<usize> {
 
 /// `LREM key count element`: count > 0 removes from the head, < 0 from
 /// the tail, 0 all; the count is parsed before the key is looked at.
-fn lrem(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+fn lrem_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     let count = match int_arg(&args[2]) {
         Ok(n) => n,
         Err(e) => return e,
@@ -143,7 +197,7 @@ fn lrem(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
 
 /// `LTRIM key start stop` (`ltrimCommand`'s index arithmetic); an empty
 /// result deletes the key.
-fn ltrim(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+fn ltrim_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     let (start, stop) = match (int_arg(&args[2]), int_arg(&args[3])) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return e,
@@ -166,7 +220,7 @@ fn ltrim(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
 
 /// `LINSERT key BEFORE|AFTER pivot element`: the new length, -1 without
 /// the pivot, 0 without the key.
-fn linsert(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+fn linsert_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     let after = if args[2].eq_ignore_ascii_case(b"after") {
         true
     } else if args[2].eq_ignore_ascii_case(b"before") {
@@ -190,7 +244,14 @@ fn linsert(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
 
 /// `lmoveGenericCommand`: a missing source answers nil before the
 /// destination's type is checked; the element moved is the reply.
-fn lmove(ks: &mut Keyspace, now: Time, src: &[u8], dst: &[u8], from: End, to: End) -> Value {
+fn lmove_generic(
+    ks: &mut Keyspace,
+    now: Time,
+    src: &[u8],
+    dst: &[u8],
+    from: End,
+    to: End,
+) -> Value {
     match ks.get(now, src) {
         None => return Value::Null,
         Some(Data::List(_)) => {}

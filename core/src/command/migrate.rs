@@ -3,19 +3,19 @@
 //! checks, order of checks and texts. The transfer itself is in
 //! `node/migrate.rs`; the payload format in [`crate::dump`].
 
-use super::{int_arg, syntax_error, Outcome};
+use super::{int_arg, syntax_error, Call, Outcome};
 use crate::dump;
-use crate::node::{ClientId, MigratePlan, Node};
+use crate::node::{MigratePlan, Node};
 use crate::resp::Value;
 use crate::time::Time;
 use std::net::{IpAddr, SocketAddr};
 
 /// `MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE]
 /// [AUTH pw] [AUTH2 user pw] [KEYS k…]`.
-pub fn migrate(node: &mut Node, now: Time, client: ClientId, args: &[Vec<u8>]) -> Outcome {
-    match plan(node, now, args) {
+pub fn migrate(c: &mut Call) -> Outcome {
+    match plan(c.node, c.now, c.args) {
         Ok(plan) => {
-            node.start_migrate(now, client, plan);
+            c.node.start_migrate(c.now, c.id, plan);
             Outcome::Blocked
         }
         Err(reply) => Outcome::Reply(reply),
@@ -102,7 +102,8 @@ fn target_addr(host: &[u8], port: &[u8]) -> Option<SocketAddr> {
 /// `RESTORE-ASKING` (the same command, flagged so an IMPORTING slot accepts
 /// it without a prior ASKING). Propagated with an absolute TTL and ABSTTL,
 /// as Redis rewrites it.
-pub fn restore(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+pub fn restore(c: &mut Call) -> Value {
+    let (node, now, args) = (&mut *c.node, c.now, c.args);
     let (mut replace, mut absttl) = (false, false);
     let (mut idle, mut freq) = (false, false);
     let mut j = 4;
@@ -173,8 +174,9 @@ pub fn restore(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
 }
 
 /// `DUMP key`: the serialized value, or nil.
-pub fn dump(node: &mut Node, now: Time, key: &[u8]) -> Value {
-    node.keyspace_mut()
-        .get(now, key)
+pub fn dump(c: &mut Call) -> Value {
+    c.node
+        .keyspace_mut()
+        .get(c.now, &c.args[1])
         .map_or(Value::Null, |d| Value::Bulk(dump::encode(d)))
 }

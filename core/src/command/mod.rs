@@ -1,7 +1,10 @@
 //! Client commands: looked up, checked, routed (MOVED/ASK/CROSSSLOT…) and
 //! executed against a node, in the order Redis's `processCommand` does it.
+//! The [`table`] says everything per command (arity, flags, keys, handler,
+//! propagation); this file is the one pipeline every command goes through.
 //! Commands never touch a socket: they return a [`Value`] to send back.
 
+mod call;
 mod client;
 mod cluster;
 mod collections;
@@ -12,24 +15,26 @@ mod lists;
 mod migrate;
 mod multi;
 mod pubsub;
+mod refusal;
 mod routing;
 mod server;
 mod sets;
 
 pub use server::REDIS_VERSION;
 mod strings;
-mod subcommands;
 pub mod table;
 
+pub use call::Call;
 pub use client::ClientState;
 pub(crate) use keys::glob_match;
 pub use multi::{resume_exec, PendingExec};
+pub use refusal::Refusal;
 
 use crate::keyspace::ExpiryMode;
 use crate::node::{ClientId, Node};
 use crate::resp::Value;
 use crate::time::Time;
-use table::CommandSpec;
+use table::{CommandSpec, Run};
 
 /// What executing a command produced.
 pub enum Outcome {
@@ -105,13 +110,20 @@ pub fn execute(
         client.flag_transaction_error();
         return Outcome::Reply(unknown_command(&args));
     };
-    if !spec.arity_ok(args.len()) {
+    // `processCommand`: a container's subcommand is looked up, then the
+    // arity of whichever entry runs is checked. The checks after this one
+    // (auth, routing, subscribed clients, MULTI) read the container's
+    // flags, which are the ones `COMMAND` shows.
+    let entry = match spec.resolve(&args) {
+        Ok(entry) => entry,
+        Err(e) => {
+            client.flag_transaction_error();
+            return Outcome::Reply(e);
+        }
+    };
+    if !entry.arity_ok(args.len()) {
         client.flag_transaction_error();
-        return Outcome::Reply(arity_error(spec.name));
-    }
-    if let Err(e) = subcommands::check(spec.name, &args) {
-        client.flag_transaction_error();
-        return Outcome::Reply(e);
+        return Outcome::Reply(arity_error(&full_name(spec, entry)));
     }
     if node.requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
         client.flag_transaction_error();
@@ -126,14 +138,14 @@ pub fn execute(
         if !client.in_multi() {
             client.asking = false;
         }
-        return Outcome::Reply(redirect);
+        return Outcome::Reply(redirect.reply());
     }
     if client.subscriptions.active()
         && client.proto == crate::resp::Protocol::Resp2
         && !spec.has(table::flags::SUBSCRIBE_OK)
     {
         client.flag_transaction_error();
-        return Outcome::Reply(Value::err(format!("ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", full_name(spec, &args))));
+        return Outcome::Reply(Value::err(format!("ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", full_name(spec, entry))));
     }
     if spec.has(table::flags::WRITE) && node.writes_paused(now) && !client.in_multi() {
         node.postpone(id, args);
@@ -152,7 +164,8 @@ pub fn execute(
     out
 }
 
-/// Executes an already checked command (also used for EXEC's queue).
+/// Executes an already checked command (also used for EXEC's queue):
+/// `call()`, with the handler and the propagation rule of its table entry.
 fn run(
     node: &mut Node,
     now: Time,
@@ -161,147 +174,53 @@ fn run(
     spec: &'static CommandSpec,
     args: &[Vec<u8>],
 ) -> Outcome {
-    if let Some(outcome) = pubsub::run(node, id, client, spec.name, args) {
-        return outcome;
+    let entry = match spec.resolve(args) {
+        Ok(entry) => entry,
+        Err(e) => return Outcome::Reply(e),
+    };
+    let mut call = Call {
+        node,
+        now,
+        id,
+        client,
+        args,
+    };
+    if let Run::Session(handler) = entry.run {
+        return handler(&mut call);
     }
-    let mode = if client.from_master {
+    let mode = if call.client.from_master {
         ExpiryMode::Ignore
-    } else if node.is_replica() || node.writes_paused(now) {
+    } else if call.node.is_replica() || call.node.writes_paused(now) {
         ExpiryMode::Hide
     } else {
         ExpiryMode::Delete
     };
-    node.keyspace_mut().set_mode(mode);
-    let outer = node.begin_call();
-    let outcome = execute_and_propagate(node, now, id, client, spec, args);
+    call.node.keyspace_mut().set_mode(mode);
+    let outer = call.node.begin_call();
+    let outcome = match entry.run {
+        Run::Reply(handler) => {
+            let reply = handler(&mut call);
+            if entry.propagate.as_sent(args, &reply) {
+                call.node.propagate(args);
+            }
+            Outcome::Reply(reply)
+        }
+        Run::Outcome(handler) | Run::Session(handler) => handler(&mut call),
+        // Arity made a container's subcommand resolve above.
+        Run::Container => Outcome::Reply(arity_error(spec.name)),
+    };
     if outer {
-        node.end_call();
+        call.node.end_call();
     }
     outcome
 }
 
-/// Runs the command, then appends what it changed to the stream.
-fn execute_and_propagate(
-    node: &mut Node,
-    now: Time,
-    id: ClientId,
-    client: &mut ClientState,
-    spec: &'static CommandSpec,
-    args: &[Vec<u8>],
-) -> Outcome {
-    let reply = match spec.name {
-        "multi" | "exec" | "discard" | "watch" | "unwatch" => {
-            return multi::run(node, now, id, client, spec, args)
-        }
-        "cluster" => cluster::run(node, now, args),
-        "wait" => return server::wait(node, now, id, args),
-        "migrate" => return migrate::migrate(node, now, id, args),
-        // RESTORE propagates itself, with an absolute TTL.
-        "restore" | "restore-asking" => return Outcome::Reply(migrate::restore(node, now, args)),
-        "dump" => migrate::dump(node, now, &args[1]),
-        name => match server::run(node, now, id, client, name, args) {
-            Some(v) => v,
-            None => match keys::run(node, now, name, args) {
-                Some(v) => v,
-                None => match strings::run(node, now, name, args) {
-                    Some(v) => v,
-                    None => collections::run(node, now, client.proto, name, args)
-                        .or_else(|| hashes::run(node, now, name, args))
-                        .or_else(|| lists::run(node, now, name, args))
-                        .or_else(|| sets::run(node, now, name, args))
-                        .unwrap_or_else(|| unknown_command(args)),
-                },
-            },
-        },
-    };
-    match spec.name {
-        "spop" => propagate_spop(node, now, args, &reply),
-        // `getdelCommand` and `getsetCommand` rewrite themselves.
-        "getdel" if matches!(reply, Value::Bulk(_)) => {
-            node.propagate(&[b"DEL".to_vec(), args[1].clone()])
-        }
-        // These propagate themselves, with absolute times.
-        "getdel" | "getex" | "setex" | "psetex" | "set" | "expire" | "pexpire" | "expireat"
-        | "pexpireat" => {}
-        // Only a change reaches the stream (`server.dirty`).
-        name if changed_nothing(name, args, &reply) => {}
-        "getset" if !reply.is_error() => {
-            node.propagate(&[b"SET".to_vec(), args[1].clone(), args[2].clone()])
-        }
-        _ if spec.has(table::flags::WRITE) && !reply.is_error() => node.propagate(args),
-        _ => {}
-    }
-    Outcome::Reply(reply)
-}
-
-/// The reply (or the arguments) say this write changed nothing, so 7.0
-/// left `server.dirty` as it was and streams nothing (each checked against
-/// 7.0.15 in `native_stream_writes.rs`). Writes that always count a change,
-/// such as `INCRBY k 0` or an `HSET` of the same value, are not here.
-fn changed_nothing(name: &str, args: &[Vec<u8>], reply: &Value) -> bool {
-    match name {
-        "del" | "unlink" | "setnx" | "msetnx" | "hsetnx" | "hdel" | "sadd" | "srem" | "smove"
-        | "zrem" | "zremrangebyscore" | "zremrangebyrank" | "zremrangebylex" | "lrem"
-        | "lpushx" | "rpushx" | "persist" | "renamenx" => *reply == Value::Integer(0),
-        // -1: no pivot; 0: no list.
-        "linsert" => matches!(reply, Value::Integer(0 | -1)),
-        "lpop" | "rpop" => matches!(reply, Value::Null | Value::NullArray),
-        // No key: an empty array.
-        "zpopmin" | "zpopmax" => matches!(reply, Value::Array(v) if v.is_empty()),
-        // `setrangeCommand` returns early for an empty value.
-        "setrange" => args[3].is_empty(),
-        // `renameGenericCommand`: a key renamed to itself stays as it is.
-        "rename" => !reply.is_error() && args[1] == args[2],
-        _ => false,
-    }
-}
-
-/// SPOP picks members, so replicas get what it removed (`spopCommand`'s
-/// rewrite): `SREM key member…`, or `DEL key` when a count took the whole
-/// set; nothing when nothing was popped.
-fn propagate_spop(node: &mut Node, now: Time, args: &[Vec<u8>], reply: &Value) {
-    let popped: Vec<Vec<u8>> = match reply {
-        Value::Bulk(m) => vec![m.clone()],
-        Value::Set(members) => members
-            .iter()
-            .filter_map(|m| match m {
-                Value::Bulk(b) => Some(b.clone()),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    if popped.is_empty() {
-        return;
-    }
-    let key = args[1].clone();
-    let whole = args.len() == 3 && !node.keyspace_mut().exists(now, &key);
-    let mut rewritten = if whole {
-        vec![b"DEL".to_vec(), key]
+/// `c->cmd->fullname`: `cluster|info` for a container's subcommand.
+fn full_name(spec: &CommandSpec, entry: &CommandSpec) -> String {
+    if std::ptr::eq(spec, entry) {
+        spec.name.to_string()
     } else {
-        vec![b"SREM".to_vec(), key]
-    };
-    if !whole {
-        rewritten.extend(popped);
-    }
-    node.propagate(&rewritten);
-}
-
-/// `c->cmd->fullname`: `cluster|info` for a container command's subcommand.
-fn full_name(spec: &CommandSpec, args: &[Vec<u8>]) -> String {
-    let container = matches!(
-        spec.name,
-        "client" | "cluster" | "command" | "config" | "pubsub"
-    );
-    match args.get(1) {
-        Some(sub) if container => {
-            format!(
-                "{}|{}",
-                spec.name,
-                String::from_utf8_lossy(sub).to_lowercase()
-            )
-        }
-        _ => spec.name.to_string(),
+        format!("{}|{}", spec.name, entry.name)
     }
 }
 

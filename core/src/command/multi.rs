@@ -2,57 +2,48 @@
 //! cluster every queued key command was routed when queued, so a transaction
 //! only ever touches this node's slots (CROSSSLOT otherwise).
 
-use super::table::CommandSpec;
-use super::{ClientState, Outcome};
+use super::{Call, ClientState, Outcome};
 use crate::node::{ClientId, Node};
 use crate::resp::Value;
 use crate::time::Time;
 use std::collections::VecDeque;
 
-pub fn run(
-    node: &mut Node,
-    now: Time,
-    id: ClientId,
-    client: &mut ClientState,
-    spec: &CommandSpec,
-    args: &[Vec<u8>],
-) -> Outcome {
-    Outcome::Reply(match spec.name {
-        "multi" => {
-            if client.in_multi() {
-                return Outcome::Reply(Value::err("ERR MULTI calls can not be nested"));
-            }
-            client.start_multi();
-            Value::ok()
-        }
-        "discard" => {
-            if !client.in_multi() {
-                return Outcome::Reply(Value::err("ERR DISCARD without MULTI"));
-            }
-            client.discard_transaction();
-            Value::ok()
-        }
-        "watch" => {
-            if client.in_multi() {
-                return Outcome::Reply(Value::err("ERR WATCH inside MULTI is not allowed"));
-            }
-            for key in &args[1..] {
-                if !client.watched.iter().any(|(k, _)| k == key) {
-                    let version = node.watch_version(key);
-                    client.watched.push((key.clone(), version));
-                }
-            }
-            Value::ok()
-        }
-        "unwatch" => {
-            client.watched.clear();
-            Value::ok()
-        }
-        _ => return exec(node, now, id, client),
-    })
+pub fn multi(c: &mut Call) -> Outcome {
+    if c.client.in_multi() {
+        return Outcome::Reply(Value::err("ERR MULTI calls can not be nested"));
+    }
+    c.client.start_multi();
+    Outcome::Reply(Value::ok())
 }
 
-fn exec(node: &mut Node, now: Time, id: ClientId, client: &mut ClientState) -> Outcome {
+pub fn discard(c: &mut Call) -> Outcome {
+    if !c.client.in_multi() {
+        return Outcome::Reply(Value::err("ERR DISCARD without MULTI"));
+    }
+    c.client.discard_transaction();
+    Outcome::Reply(Value::ok())
+}
+
+pub fn watch(c: &mut Call) -> Outcome {
+    if c.client.in_multi() {
+        return Outcome::Reply(Value::err("ERR WATCH inside MULTI is not allowed"));
+    }
+    for key in &c.args[1..] {
+        if !c.client.watched.iter().any(|(k, _)| k == key) {
+            let version = c.node.watch_version(key);
+            c.client.watched.push((key.clone(), version));
+        }
+    }
+    Outcome::Reply(Value::ok())
+}
+
+pub fn unwatch(c: &mut Call) -> Outcome {
+    c.client.watched.clear();
+    Outcome::Reply(Value::ok())
+}
+
+pub fn exec(c: &mut Call) -> Outcome {
+    let (node, now, id, client) = (&mut *c.node, c.now, c.id, &mut *c.client);
     if !client.in_multi() {
         return Outcome::Reply(Value::err("ERR EXEC without MULTI"));
     }

@@ -5,8 +5,8 @@
 //! channel's shard (`node/pubsub.rs`); both reply with the number of
 //! receivers on *this* node.
 
-use super::{arity_error, ClientState, Outcome};
-use crate::node::{ClientId, Node, SubKind};
+use super::{Call, Outcome};
+use crate::node::SubKind;
 use crate::resp::Value;
 use std::collections::BTreeSet;
 
@@ -53,109 +53,140 @@ fn confirmation(what: &str, channel: Option<&[u8]>, count: usize) -> Value {
     ])
 }
 
-pub fn run(
-    node: &mut Node,
-    id: ClientId,
-    client: &mut ClientState,
-    name: &str,
-    args: &[Vec<u8>],
-) -> Option<Outcome> {
-    let (kind, subscribe) = match name {
-        "subscribe" => (SubKind::Channel, true),
-        "psubscribe" => (SubKind::Pattern, true),
-        "ssubscribe" => (SubKind::Shard, true),
-        "unsubscribe" => (SubKind::Channel, false),
-        "punsubscribe" => (SubKind::Pattern, false),
-        "sunsubscribe" => (SubKind::Shard, false),
-        "publish" | "spublish" => {
-            let sharded = name == "spublish";
-            let receivers = node.publish_local(&args[1], &args[2], sharded);
-            node.propagate_publish(&args[1], &args[2], sharded);
-            return Some(Outcome::Reply(Value::Integer(receivers as i64)));
-        }
-        "pubsub" => return Some(Outcome::Reply(pubsub(node, args))),
-        _ => return None,
-    };
-    let what = name;
+pub fn subscribe(c: &mut Call) -> Outcome {
+    subscribe_to(c, SubKind::Channel, "subscribe")
+}
+
+pub fn psubscribe(c: &mut Call) -> Outcome {
+    subscribe_to(c, SubKind::Pattern, "psubscribe")
+}
+
+pub fn ssubscribe(c: &mut Call) -> Outcome {
+    subscribe_to(c, SubKind::Shard, "ssubscribe")
+}
+
+pub fn unsubscribe(c: &mut Call) -> Outcome {
+    unsubscribe_from(c, SubKind::Channel, "unsubscribe")
+}
+
+pub fn punsubscribe(c: &mut Call) -> Outcome {
+    unsubscribe_from(c, SubKind::Pattern, "punsubscribe")
+}
+
+pub fn sunsubscribe(c: &mut Call) -> Outcome {
+    unsubscribe_from(c, SubKind::Shard, "sunsubscribe")
+}
+
+pub fn publish(c: &mut Call) -> Outcome {
+    publish_to(c, false)
+}
+
+pub fn spublish(c: &mut Call) -> Outcome {
+    publish_to(c, true)
+}
+
+fn publish_to(c: &mut Call, sharded: bool) -> Outcome {
+    let args = c.args;
+    let receivers = c.node.publish_local(&args[1], &args[2], sharded);
+    c.node.propagate_publish(&args[1], &args[2], sharded);
+    Outcome::Reply(Value::Integer(receivers as i64))
+}
+
+/// One confirmation per channel, each with the count after it.
+fn subscribe_to(c: &mut Call, kind: SubKind, what: &str) -> Outcome {
     let mut replies = Vec::new();
-    if subscribe {
-        for channel in &args[1..] {
-            if client.subscriptions.of(kind).insert(channel.clone()) {
-                node.subscribe(id, kind, channel);
-            }
-            let count = client.subscriptions.count(kind);
-            replies.push(confirmation(what, Some(channel), count));
+    for channel in &c.args[1..] {
+        if c.client.subscriptions.of(kind).insert(channel.clone()) {
+            c.node.subscribe(c.id, kind, channel);
         }
-        return Some(Outcome::Many(replies));
+        let count = c.client.subscriptions.count(kind);
+        replies.push(confirmation(what, Some(channel), count));
     }
-    // Without arguments: every subscription of that kind, or a nil channel.
-    let channels: Vec<Vec<u8>> = if args.len() > 1 {
-        args[1..].to_vec()
+    Outcome::Many(replies)
+}
+
+/// Without arguments: every subscription of that kind, or a nil channel.
+fn unsubscribe_from(c: &mut Call, kind: SubKind, what: &str) -> Outcome {
+    let mut replies = Vec::new();
+    let channels: Vec<Vec<u8>> = if c.args.len() > 1 {
+        c.args[1..].to_vec()
     } else {
-        client.subscriptions.of(kind).iter().cloned().collect()
+        c.client.subscriptions.of(kind).iter().cloned().collect()
     };
     for channel in &channels {
-        if client.subscriptions.of(kind).remove(channel) {
-            node.unsubscribe(id, kind, channel);
+        if c.client.subscriptions.of(kind).remove(channel) {
+            c.node.unsubscribe(c.id, kind, channel);
         }
-        let count = client.subscriptions.count(kind);
+        let count = c.client.subscriptions.count(kind);
         replies.push(confirmation(what, Some(channel), count));
     }
     if channels.is_empty() {
-        let count = client.subscriptions.count(kind);
+        let count = c.client.subscriptions.count(kind);
         replies.push(confirmation(what, None, count));
     }
-    Some(Outcome::Many(replies))
+    Outcome::Many(replies)
 }
 
-/// `PUBSUB CHANNELS|NUMSUB|NUMPAT|SHARDCHANNELS|SHARDNUMSUB|HELP`.
-fn pubsub(node: &Node, args: &[Vec<u8>]) -> Value {
-    let sub = String::from_utf8_lossy(&args[1]).to_lowercase();
-    let argc = args.len();
-    match sub.as_str() {
-        "channels" | "shardchannels" if argc > 3 => {
-            return Value::err(format!(
-                "ERR unknown subcommand or wrong number of arguments for '{}'. Try PUBSUB HELP.",
-                String::from_utf8_lossy(&args[1])
-            ))
-        }
-        "numpat" | "help" if argc != 2 => return arity_error(&format!("pubsub|{sub}")),
-        "channels" | "shardchannels" | "numsub" | "shardnumsub" | "numpat" | "help" => {}
-        _ => {
-            return Value::err(format!(
-                "ERR unknown subcommand '{}'. Try PUBSUB HELP.",
-                String::from_utf8_lossy(&args[1])
-            ))
-        }
+/// `PUBSUB CHANNELS [pattern]` (`pubsubCommand` checks the pattern count
+/// itself, with its own text).
+pub fn channels(c: &mut Call) -> Outcome {
+    channels_of(c, SubKind::Channel)
+}
+
+pub fn shardchannels(c: &mut Call) -> Outcome {
+    channels_of(c, SubKind::Shard)
+}
+
+fn channels_of(c: &mut Call, kind: SubKind) -> Outcome {
+    let args = c.args;
+    if args.len() > 3 {
+        return Outcome::Reply(Value::err(format!(
+            "ERR unknown subcommand or wrong number of arguments for '{}'. Try PUBSUB HELP.",
+            String::from_utf8_lossy(&args[1])
+        )));
     }
-    let kind = if sub.starts_with("shard") {
-        SubKind::Shard
-    } else {
-        SubKind::Channel
-    };
-    match sub.as_str() {
-        "channels" | "shardchannels" => Value::Array(
-            node.active_channels(kind)
-                .filter(|c| args.get(2).is_none_or(|p| super::glob_match(p, c)))
-                .map(Value::bulk)
-                .collect(),
-        ),
-        "numsub" | "shardnumsub" => Value::Array(
-            args[2..]
-                .iter()
-                .flat_map(|c| {
-                    let n = node.subscribers(kind, c) as i64;
-                    [Value::bulk(c), Value::Integer(n)]
-                })
-                .collect(),
-        ),
-        "numpat" => Value::Integer(node.active_channels(SubKind::Pattern).count() as i64),
-        _ => Value::Array(
-            HELP.iter()
-                .map(|l| Value::Simple((*l).to_string()))
-                .collect(),
-        ),
-    }
+    Outcome::Reply(Value::Array(
+        c.node
+            .active_channels(kind)
+            .filter(|ch| args.get(2).is_none_or(|p| super::glob_match(p, ch)))
+            .map(Value::bulk)
+            .collect(),
+    ))
+}
+
+/// `PUBSUB NUMSUB [channel…]`.
+pub fn numsub(c: &mut Call) -> Outcome {
+    numsub_of(c, SubKind::Channel)
+}
+
+pub fn shardnumsub(c: &mut Call) -> Outcome {
+    numsub_of(c, SubKind::Shard)
+}
+
+fn numsub_of(c: &mut Call, kind: SubKind) -> Outcome {
+    Outcome::Reply(Value::Array(
+        c.args[2..]
+            .iter()
+            .flat_map(|ch| {
+                let n = c.node.subscribers(kind, ch) as i64;
+                [Value::bulk(ch), Value::Integer(n)]
+            })
+            .collect(),
+    ))
+}
+
+pub fn numpat(c: &mut Call) -> Outcome {
+    Outcome::Reply(Value::Integer(
+        c.node.active_channels(SubKind::Pattern).count() as i64,
+    ))
+}
+
+pub fn help(_: &mut Call) -> Outcome {
+    Outcome::Reply(Value::Array(
+        HELP.iter()
+            .map(|l| Value::Simple((*l).to_string()))
+            .collect(),
+    ))
 }
 
 const HELP: &[&str] = &[

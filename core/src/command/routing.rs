@@ -2,27 +2,21 @@
 //! elsewhere (MOVED, ASK), retry (TRYAGAIN), or give up (CROSSSLOT,
 //! CLUSTERDOWN)? Same checks, same order, same texts as Redis 7.0.
 
+use super::refusal::Refusal;
 use super::table::{self, flags, CommandSpec};
 use super::ClientState;
 use crate::node::Node;
-use crate::resp::Value;
 use crate::slot::key_slot;
 use crate::time::Time;
 
-pub const CROSSSLOT: &str = "CROSSSLOT Keys in request don't hash to the same slot";
-pub const TRYAGAIN: &str = "TRYAGAIN Multiple keys request during rehashing of slot";
-pub const DOWN_UNBOUND: &str = "CLUSTERDOWN Hash slot not served";
-pub const DOWN_STATE: &str = "CLUSTERDOWN The cluster is down";
-pub const DOWN_RO_STATE: &str = "CLUSTERDOWN The cluster is down and only accepts read commands";
-
-/// `Ok(())` to serve locally, or the error reply that redirects the client.
+/// `Ok(())` to serve locally, or why the client must go elsewhere.
 pub fn check(
     node: &mut Node,
     now: Time,
     client: &ClientState,
     spec: &CommandSpec,
     args: &[Vec<u8>],
-) -> Result<(), Value> {
+) -> Result<(), Refusal> {
     // EXEC is routed on the keys of every queued command together (each was
     // also routed when queued, but on its own): a transaction whose commands
     // touch two slots gets CROSSSLOT at EXEC.
@@ -50,10 +44,10 @@ pub fn check(
     let first_slot = node.keyspace_mut().slot_of(first_key);
     let route = node.slot_route(first_slot);
     let Some(owner) = route.owner else {
-        return Err(Value::err(DOWN_UNBOUND));
+        return Err(Refusal::Unbound);
     };
     if keys.clone().skip(1).any(|k| key_slot(k) != first_slot) {
-        return Err(Value::err(CROSSSLOT));
+        return Err(Refusal::CrossSlot);
     }
     let is_write = commands.iter().any(|(c, _)| c.has(flags::WRITE));
     let pubsub_shard = commands
@@ -64,9 +58,9 @@ pub fn check(
         if pubsub_shard {
             // cluster-allow-pubsubshard-when-down (default yes).
         } else if !node.config().allow_reads_when_down {
-            return Err(Value::err(DOWN_STATE));
+            return Err(Refusal::Down);
         } else if is_write {
-            return Err(Value::err(DOWN_RO_STATE));
+            return Err(Refusal::DownReadOnly);
         }
     }
 
@@ -92,16 +86,19 @@ pub fn check(
         if let Some(target) = &route.migrating_to {
             if missing > 0 {
                 if existing > 0 {
-                    return Err(Value::err(TRYAGAIN));
+                    return Err(Refusal::TryAgain);
                 }
-                return Err(Value::err(format!("ASK {first_slot} {target}")));
+                return Err(Refusal::Ask {
+                    slot: first_slot,
+                    to: *target,
+                });
             }
         }
         return Ok(());
     }
     if route.importing && (client.asking || spec.has(flags::ASKING)) {
         if distinct.len() > 1 && missing > 0 {
-            return Err(Value::err(TRYAGAIN));
+            return Err(Refusal::TryAgain);
         }
         return Ok(());
     }
@@ -109,5 +106,8 @@ pub fn check(
     if readonly_ok && route.my_master_owns {
         return Ok(());
     }
-    Err(Value::err(format!("MOVED {first_slot} {owner}")))
+    Err(Refusal::Moved {
+        slot: first_slot,
+        to: owner,
+    })
 }

@@ -1,80 +1,80 @@
 //! Connection and server commands: PING, ECHO, INFO, COMMAND, HELLO, CLIENT,
 //! AUTH, SELECT, CONFIG, READONLY, READWRITE, ASKING, WAIT.
 
-use super::table::{self, CommandSpec, COMMANDS};
-use super::{int_arg, ClientState, Outcome};
-use crate::node::{ClientId, Node};
+use super::{int_arg, Call, ClientState, Outcome};
+use crate::node::Node;
 use crate::resp::{Protocol, Value};
-use crate::time::Time;
 
 /// The Redis version this node answers as (the behaviour it copies).
 pub const REDIS_VERSION: &str = "7.0.15";
 
-pub fn run(
-    node: &mut Node,
-    now: Time,
-    id: ClientId,
-    client: &mut ClientState,
-    name: &str,
-    args: &[Vec<u8>],
-) -> Option<Value> {
-    Some(match name {
-        // A RESP2 subscriber gets an array, as pub/sub replies are.
-        "ping"
-            if args.len() <= 2
-                && client.subscriptions.active()
-                && client.proto == Protocol::Resp2 =>
-        {
-            Value::Array(vec![
-                Value::bulk("pong"),
-                Value::bulk(args.get(1).map_or(&b""[..], |a| a)),
-            ])
+/// `PING [message]`: a RESP2 subscriber gets an array, as pub/sub
+/// replies are.
+pub fn ping(c: &mut Call) -> Value {
+    let args = c.args;
+    if args.len() <= 2 && c.client.subscriptions.active() && c.client.proto == Protocol::Resp2 {
+        return Value::Array(vec![
+            Value::bulk("pong"),
+            Value::bulk(args.get(1).map_or(&b""[..], |a| a)),
+        ]);
+    }
+    match args.len() {
+        1 => Value::Simple("PONG".into()),
+        2 => Value::Bulk(args[1].clone()),
+        _ => super::arity_error("ping"),
+    }
+}
+
+pub fn echo(c: &mut Call) -> Value {
+    Value::Bulk(c.args[1].clone())
+}
+
+pub fn asking(c: &mut Call) -> Value {
+    c.client.asking = true;
+    Value::ok()
+}
+
+pub fn readonly(c: &mut Call) -> Value {
+    c.client.readonly = true;
+    Value::ok()
+}
+
+pub fn readwrite(c: &mut Call) -> Value {
+    c.client.readonly = false;
+    Value::ok()
+}
+
+/// getIntFromObjectOrReply, then the cluster-mode check.
+pub fn select(c: &mut Call) -> Value {
+    match int_arg(&c.args[1]) {
+        Ok(0) => Value::ok(),
+        Ok(n) if i32::try_from(n).is_err() => {
+            Value::err("ERR value is out of range, value must between -2147483648 and 2147483647")
         }
-        "ping" => match args.len() {
-            1 => Value::Simple("PONG".into()),
-            2 => Value::Bulk(args[1].clone()),
-            _ => super::arity_error("ping"),
-        },
-        "echo" => Value::Bulk(args[1].clone()),
-        "asking" => {
-            client.asking = true;
-            Value::ok()
-        }
-        "readonly" => {
-            client.readonly = true;
-            Value::ok()
-        }
-        "readwrite" => {
-            client.readonly = false;
-            Value::ok()
-        }
-        // getIntFromObjectOrReply, then the cluster-mode check.
-        "select" => match int_arg(&args[1]) {
-            Ok(0) => Value::ok(),
-            Ok(n) if i32::try_from(n).is_err() => Value::err(
-                "ERR value is out of range, value must between -2147483648 and 2147483647",
-            ),
-            Ok(_) => Value::err("ERR SELECT is not allowed in cluster mode"),
-            Err(e) => e,
-        },
-        "auth" => auth(node, client, &args[1..]),
-        "hello" => hello(node, id, client, args),
-        "client" => client_cmd(id, client, args),
-        "command" => command(args),
-        "config" => config(node, args),
-        "info" => Value::Verbatim(super::info::info(node, now, args)),
-        "role" => node.role(now),
-        _ => return None,
-    })
+        Ok(_) => Value::err("ERR SELECT is not allowed in cluster mode"),
+        Err(e) => e,
+    }
+}
+
+pub fn auth(c: &mut Call) -> Value {
+    auth_with(c.node, c.client, &c.args[1..])
+}
+
+pub fn info(c: &mut Call) -> Value {
+    Value::Verbatim(super::info::info(c.node, c.now, c.args))
+}
+
+pub fn role(c: &mut Call) -> Value {
+    c.node.role(c.now)
 }
 
 /// `WAIT numreplicas timeout`.
-pub fn wait(node: &mut Node, now: Time, id: ClientId, args: &[Vec<u8>]) -> Outcome {
-    let (replicas, timeout) = match wait_args(args) {
+pub fn wait(c: &mut Call) -> Outcome {
+    let (replicas, timeout) = match wait_args(c.args) {
         Ok(v) => v,
         Err(e) => return Outcome::Reply(e),
     };
-    match node.wait(now, id, replicas, timeout) {
+    match c.node.wait(c.now, c.id, replicas, timeout) {
         Some(v) => Outcome::Reply(v),
         None => Outcome::Blocked,
     }
@@ -102,7 +102,7 @@ pub fn wait_in_multi(node: &Node, args: &[Vec<u8>]) -> Value {
     }
 }
 
-fn auth(node: &Node, client: &mut ClientState, args: &[Vec<u8>]) -> Value {
+fn auth_with(node: &Node, client: &mut ClientState, args: &[Vec<u8>]) -> Value {
     let password = match args {
         [pass] => pass,
         [user, pass] if user.as_slice() == b"default" => pass,
@@ -126,7 +126,8 @@ fn auth(node: &Node, client: &mut ClientState, args: &[Vec<u8>]) -> Value {
 }
 
 /// `HELLO [protover [AUTH user pass] [SETNAME name]]`.
-fn hello(node: &Node, id: ClientId, client: &mut ClientState, args: &[Vec<u8>]) -> Value {
+pub fn hello(c: &mut Call) -> Value {
+    let (node, id, client, args) = (&*c.node, c.id, &mut *c.client, c.args);
     let mut proto = client.proto;
     if let Some(v) = args.get(1) {
         match int_arg(v) {
@@ -140,7 +141,7 @@ fn hello(node: &Node, id: ClientId, client: &mut ClientState, args: &[Vec<u8>]) 
     while i < args.len() {
         match args[i].to_ascii_uppercase().as_slice() {
             b"AUTH" if i + 2 < args.len() => {
-                let reply = auth(node, client, &args[i + 1..i + 3]);
+                let reply = auth_with(node, client, &args[i + 1..i + 3]);
                 if reply.is_error() {
                     return reply;
                 }
@@ -181,159 +182,168 @@ fn hello(node: &Node, id: ClientId, client: &mut ClientState, args: &[Vec<u8>]) 
     ])
 }
 
-fn unknown_subcommand(sub: &[u8], cmd: &str) -> Value {
-    Value::err(format!(
-        "ERR unknown subcommand '{}'. Try {cmd} HELP.",
-        String::from_utf8_lossy(sub)
-    ))
-}
+/// CLIENT's subcommands.
+pub mod client {
+    use super::super::Call;
+    use crate::resp::Value;
 
-fn client_cmd(id: ClientId, client: &mut ClientState, args: &[Vec<u8>]) -> Value {
-    let sub = args[1].to_ascii_lowercase();
-    match (sub.as_slice(), args.len()) {
-        (b"id", 2) => Value::Integer(id.0 as i64),
-        (b"getname", 2) => client.name.clone().map_or(Value::Null, Value::Bulk),
-        (b"setname", 3) => {
-            let name = &args[2];
-            if name.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
-                return Value::err(
-                    "ERR Client names cannot contain spaces, newlines or special characters.",
-                );
-            }
-            client.name = (!name.is_empty()).then(|| name.clone());
-            Value::ok()
+    pub fn id(c: &mut Call) -> Value {
+        Value::Integer(c.id.0 as i64)
+    }
+
+    pub fn getname(c: &mut Call) -> Value {
+        c.client.name.clone().map_or(Value::Null, Value::Bulk)
+    }
+
+    pub fn setname(c: &mut Call) -> Value {
+        let name = &c.args[2];
+        if name.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
+            return Value::err(
+                "ERR Client names cannot contain spaces, newlines or special characters.",
+            );
         }
-        (b"id" | b"getname" | b"setname", _) => Value::err(format!(
-            "ERR wrong number of arguments for 'client|{}' command",
-            String::from_utf8_lossy(&sub)
-        )),
-        _ => unknown_subcommand(&args[1], "CLIENT"),
+        c.client.name = (!name.is_empty()).then(|| name.clone());
+        Value::ok()
     }
 }
 
-/// One `COMMAND INFO` entry, in Redis 7's ten-field layout.
-fn command_info(c: &CommandSpec) -> Value {
-    let words = |w: Vec<&str>| Value::Set(w.into_iter().map(|s| Value::Simple(s.into())).collect());
-    Value::Array(vec![
-        Value::bulk(c.name),
-        Value::Integer(c.arity as i64),
-        words(c.flag_words()),
-        Value::Integer(c.first_key as i64),
-        Value::Integer(c.last_key as i64),
-        Value::Integer(c.step as i64),
-        words(c.acl.to_vec()),
-        Value::Set(Vec::new()),
-        Value::Array(Vec::new()),
-        Value::Array(Vec::new()),
-    ])
+/// `COMMAND` alone: every command.
+pub fn command(_: &mut Call) -> Value {
+    command::all()
 }
 
-fn command(args: &[Vec<u8>]) -> Value {
-    let Some(sub) = args.get(1) else {
-        return Value::Array(COMMANDS.iter().map(command_info).collect());
-    };
-    match sub.to_ascii_lowercase().as_slice() {
-        b"count" => Value::Integer(COMMANDS.len() as i64),
-        b"info" => {
-            if args.len() == 2 {
-                return Value::Array(COMMANDS.iter().map(command_info).collect());
+/// COMMAND's subcommands.
+pub mod command {
+    use super::super::table::{self, CommandSpec};
+    use super::super::Call;
+    use crate::resp::Value;
+
+    /// One `COMMAND INFO` entry, in Redis 7's ten-field layout.
+    fn info_of(c: &CommandSpec) -> Value {
+        let words =
+            |w: Vec<&str>| Value::Set(w.into_iter().map(|s| Value::Simple(s.into())).collect());
+        Value::Array(vec![
+            Value::bulk(c.name),
+            Value::Integer(c.arity as i64),
+            words(c.flag_words()),
+            Value::Integer(c.keys.first as i64),
+            Value::Integer(c.keys.last as i64),
+            Value::Integer(c.keys.step as i64),
+            words(c.acl.to_vec()),
+            Value::Set(Vec::new()),
+            Value::Array(Vec::new()),
+            Value::Array(Vec::new()),
+        ])
+    }
+
+    pub(super) fn all() -> Value {
+        Value::Array(table::commands().iter().map(|c| info_of(c)).collect())
+    }
+
+    pub fn count(_: &mut Call) -> Value {
+        Value::Integer(table::commands().len() as i64)
+    }
+
+    pub fn info(c: &mut Call) -> Value {
+        if c.args.len() == 2 {
+            return all();
+        }
+        Value::Array(
+            c.args[2..]
+                .iter()
+                .map(|n| table::lookup(n).map_or(Value::Null, info_of))
+                .collect(),
+        )
+    }
+
+    pub fn docs(c: &mut Call) -> Value {
+        let specs: Vec<&CommandSpec> = if c.args.len() == 2 {
+            table::commands().to_vec()
+        } else {
+            c.args[2..]
+                .iter()
+                .filter_map(|n| table::lookup(n))
+                .collect()
+        };
+        Value::Map(
+            specs
+                .into_iter()
+                .map(|c| {
+                    let group = c
+                        .acl
+                        .iter()
+                        .find(|a| {
+                            !matches!(**a, "@fast" | "@slow" | "@read" | "@write" | "@dangerous")
+                        })
+                        .map_or("generic", |a| a.trim_start_matches('@'));
+                    (
+                        Value::bulk(c.name),
+                        Value::Map(vec![
+                            (Value::bulk("summary"), Value::bulk("")),
+                            (Value::bulk("since"), Value::bulk("1.0.0")),
+                            (Value::bulk("group"), Value::bulk(group)),
+                        ]),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// `COMMAND GETKEYS cmd arg…` (arity -4 in Redis 7.0: a command and at
+    /// least one argument).
+    pub fn getkeys(c: &mut Call) -> Value {
+        let cmd_args = &c.args[2..];
+        match table::lookup(&cmd_args[0]) {
+            None => Value::err("ERR Invalid command specified"),
+            Some(c) if !c.arity_ok(cmd_args.len()) => {
+                Value::err("ERR Invalid number of arguments specified for command")
             }
-            Value::Array(
-                args[2..]
-                    .iter()
-                    .map(|n| table::lookup(n).map_or(Value::Null, command_info))
-                    .collect(),
-            )
-        }
-        b"docs" => {
-            let specs: Vec<&CommandSpec> = if args.len() == 2 {
-                COMMANDS.iter().collect()
-            } else {
-                args[2..].iter().filter_map(|n| table::lookup(n)).collect()
-            };
-            Value::Map(
-                specs
-                    .into_iter()
-                    .map(|c| {
-                        let group = c
-                            .acl
-                            .iter()
-                            .find(|a| {
-                                !matches!(
-                                    **a,
-                                    "@fast" | "@slow" | "@read" | "@write" | "@dangerous"
-                                )
-                            })
-                            .map_or("generic", |a| a.trim_start_matches('@'));
-                        (
-                            Value::bulk(c.name),
-                            Value::Map(vec![
-                                (Value::bulk("summary"), Value::bulk("")),
-                                (Value::bulk("since"), Value::bulk("1.0.0")),
-                                (Value::bulk("group"), Value::bulk(group)),
-                            ]),
-                        )
-                    })
-                    .collect(),
-            )
-        }
-        // `COMMAND GETKEYS` has arity -4 in Redis 7.0: a command and at
-        // least one argument.
-        b"getkeys" if args.len() < 4 => super::arity_error("command|getkeys"),
-        b"getkeys" => {
-            let cmd_args = &args[2..];
-            match table::lookup(&cmd_args[0]) {
-                None => Value::err("ERR Invalid command specified"),
-                Some(c) if !c.arity_ok(cmd_args.len()) => {
-                    Value::err("ERR Invalid number of arguments specified for command")
-                }
-                Some(c) => {
-                    let keys = c.key_positions(cmd_args);
-                    if keys.is_empty() {
-                        Value::err("ERR The command has no key arguments")
-                    } else {
-                        Value::Array(
-                            keys.into_iter()
-                                .map(|i| Value::Bulk(cmd_args[i].clone()))
-                                .collect(),
-                        )
-                    }
+            Some(c) => {
+                let keys = c.key_positions(cmd_args);
+                if keys.is_empty() {
+                    Value::err("ERR The command has no key arguments")
+                } else {
+                    Value::Array(
+                        keys.into_iter()
+                            .map(|i| Value::Bulk(cmd_args[i].clone()))
+                            .collect(),
+                    )
                 }
             }
         }
-        _ => unknown_subcommand(sub, "COMMAND"),
     }
 }
 
-/// `CONFIG GET pattern…` / `CONFIG SET name value…` for the cluster settings.
-fn config(node: &mut Node, args: &[Vec<u8>]) -> Value {
-    let sub = args[1].to_ascii_lowercase();
-    match sub.as_slice() {
-        b"get" if args.len() >= 3 => {
-            let all = super::info::config_pairs(node);
-            let mut out = Vec::new();
-            for (name, value) in all {
-                if args[2..]
-                    .iter()
-                    .any(|p| super::keys::glob_match(&p.to_ascii_lowercase(), name.as_bytes()))
-                {
-                    out.push((Value::bulk(name), Value::bulk(value)));
-                }
+/// CONFIG's subcommands, for the cluster settings.
+pub mod config {
+    use super::super::Call;
+    use crate::resp::Value;
+
+    /// `CONFIG GET pattern…`.
+    pub fn get(c: &mut Call) -> Value {
+        let all = super::super::info::config_pairs(c.node);
+        let mut out = Vec::new();
+        for (name, value) in all {
+            if c.args[2..]
+                .iter()
+                .any(|p| super::super::keys::glob_match(&p.to_ascii_lowercase(), name.as_bytes()))
+            {
+                out.push((Value::bulk(name), Value::bulk(value)));
             }
-            Value::Map(out)
         }
-        b"set" if args.len() >= 4 && args.len().is_multiple_of(2) => {
-            for pair in args[2..].chunks(2) {
-                if let Err(e) = super::info::config_set(node, &pair[0], &pair[1]) {
-                    return e;
-                }
+        Value::Map(out)
+    }
+
+    /// `CONFIG SET name value…`: pairs, checked and applied in order.
+    pub fn set(c: &mut Call) -> Value {
+        if !c.args.len().is_multiple_of(2) {
+            return Value::err("ERR wrong number of arguments for 'config|set' command");
+        }
+        for pair in c.args[2..].chunks(2) {
+            if let Err(e) = super::super::info::config_set(c.node, &pair[0], &pair[1]) {
+                return e;
             }
-            Value::ok()
         }
-        b"get" | b"set" => Value::err(format!(
-            "ERR wrong number of arguments for 'config|{}' command",
-            String::from_utf8_lossy(&sub)
-        )),
-        _ => unknown_subcommand(&args[1], "CONFIG"),
+        Value::ok()
     }
 }

@@ -5,67 +5,156 @@
 //! verbatim.
 
 use super::collections::{entry, parse_score, rank_range};
+use super::Call;
 use super::{int_arg, wrong_type};
 use crate::keyspace::{Data, Keyspace};
-use crate::node::Node;
+
 use crate::resp::Value;
 use crate::time::Time;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Runs a set or sorted-set command, or `None` if `name` is not one of these.
-pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<Value> {
-    let ks = node.keyspace_mut();
+pub fn smove(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    smove_generic(ks, now, args)
+}
+
+pub fn scard(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
     let key = &args[1];
-    Some(match name {
-        "smove" => smove(ks, now, args),
-        "scard" => match ks.get(now, key) {
-            None => Value::Integer(0),
-            Some(Data::Set(s)) => Value::Integer(s.len() as i64),
-            Some(_) => wrong_type(),
-        },
-        "sismember" => match ks.get(now, key) {
-            None => Value::Integer(0),
-            Some(Data::Set(s)) => Value::Integer(s.contains(&args[2]) as i64),
-            Some(_) => wrong_type(),
-        },
-        "zrem" => {
-            let removed = match ks.get_mut(now, key) {
-                None => 0,
-                Some(Data::ZSet(z)) => args[2..].iter().filter(|m| z.remove(*m).is_some()).count(),
-                Some(_) => return Some(wrong_type()),
-            };
-            ks.remove_if_empty(key);
-            Value::Integer(removed as i64)
-        }
-        "zincrby" => zincrby(ks, now, args),
-        "zscore" => match ks.get(now, key) {
-            None => Value::Null,
-            Some(Data::ZSet(z)) => z.get(&args[2]).map_or(Value::Null, |s| Value::Double(*s)),
-            Some(_) => wrong_type(),
-        },
-        "zcard" => match ks.get(now, key) {
-            None => Value::Integer(0),
-            Some(Data::ZSet(z)) => Value::Integer(z.len() as i64),
-            Some(_) => wrong_type(),
-        },
-        "zremrangebyrank" => zremrangebyrank(ks, now, args),
-        "zremrangebyscore" => match score_range(&args[2], &args[3]) {
-            Some((min, max)) => zremove(ks, now, key, |_, s| min.below(s) && max.above(s)),
-            None => Value::err("ERR min or max is not a float"),
-        },
-        "zremrangebylex" => match (lex_bound(&args[2]), lex_bound(&args[3])) {
-            (Some(min), Some(max)) => zremrangebylex(ks, now, key, &min, &max),
-            _ => Value::err("ERR min or max not valid string range item"),
-        },
-        "sinterstore" | "sunionstore" | "sdiffstore" => setop_store(ks, now, name, args),
-        "zunionstore" | "zinterstore" => zstore(ks, now, name, args),
-        _ => return None,
-    })
+    match ks.get(now, key) {
+        None => Value::Integer(0),
+        Some(Data::Set(s)) => Value::Integer(s.len() as i64),
+        Some(_) => wrong_type(),
+    }
+}
+
+pub fn sismember(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    match ks.get(now, key) {
+        None => Value::Integer(0),
+        Some(Data::Set(s)) => Value::Integer(s.contains(&args[2]) as i64),
+        Some(_) => wrong_type(),
+    }
+}
+
+pub fn zrem(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    let removed = match ks.get_mut(now, key) {
+        None => 0,
+        Some(Data::ZSet(z)) => args[2..].iter().filter(|m| z.remove(*m).is_some()).count(),
+        Some(_) => return wrong_type(),
+    };
+    ks.remove_if_empty(key);
+    Value::Integer(removed as i64)
+}
+
+pub fn zincrby(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    zincrby_generic(ks, now, args)
+}
+
+pub fn zscore(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    match ks.get(now, key) {
+        None => Value::Null,
+        Some(Data::ZSet(z)) => z.get(&args[2]).map_or(Value::Null, |s| Value::Double(*s)),
+        Some(_) => wrong_type(),
+    }
+}
+
+pub fn zcard(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    match ks.get(now, key) {
+        None => Value::Integer(0),
+        Some(Data::ZSet(z)) => Value::Integer(z.len() as i64),
+        Some(_) => wrong_type(),
+    }
+}
+
+pub fn zremrangebyrank(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    zremrangebyrank_generic(ks, now, args)
+}
+
+pub fn zremrangebyscore(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    match score_range(&args[2], &args[3]) {
+        Some((min, max)) => zremove(ks, now, key, |_, s| min.below(s) && max.above(s)),
+        None => Value::err("ERR min or max is not a float"),
+    }
+}
+
+pub fn zremrangebylex(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let key = &args[1];
+    match (lex_bound(&args[2]), lex_bound(&args[3])) {
+        (Some(min), Some(max)) => zremrangebylex_generic(ks, now, key, &min, &max),
+        _ => Value::err("ERR min or max not valid string range item"),
+    }
+}
+
+pub fn sinterstore(c: &mut Call) -> Value {
+    sinterstore_or_sunionstore_or_sdiffstore(c, "sinterstore")
+}
+
+pub fn sunionstore(c: &mut Call) -> Value {
+    sinterstore_or_sunionstore_or_sdiffstore(c, "sunionstore")
+}
+
+pub fn sdiffstore(c: &mut Call) -> Value {
+    sinterstore_or_sunionstore_or_sdiffstore(c, "sdiffstore")
+}
+
+fn sinterstore_or_sunionstore_or_sdiffstore(c: &mut Call, name: &str) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    setop_store(ks, now, name, args)
+}
+
+pub fn zunionstore(c: &mut Call) -> Value {
+    zunionstore_or_zinterstore(c, "zunionstore")
+}
+
+pub fn zinterstore(c: &mut Call) -> Value {
+    zunionstore_or_zinterstore(c, "zinterstore")
+}
+
+fn zunionstore_or_zinterstore(c: &mut Call, name: &str) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    zstore(ks, now, name, args)
 }
 
 /// `SMOVE source destination member`: both types are checked before
 /// anything moves; moving within one set answers whether it is a member.
-fn smove(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+fn smove_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     let (src, dst, member) = (&args[1], &args[2], &args[3]);
     let src_is_set = match ks.get(now, src) {
         None => false,
@@ -95,7 +184,7 @@ fn smove(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
 }
 
 /// `ZINCRBY key increment member`: ZADD INCR's reply and errors.
-fn zincrby(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+fn zincrby_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     let Some(by) = parse_score(&args[2]) else {
         return Value::err("ERR value is not a valid float");
     };
@@ -113,7 +202,7 @@ fn zincrby(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
 
 /// `ZREMRANGEBYRANK key start stop`: ranks in (score, member) order,
 /// negative from the end, as `zremrangeGenericCommand` clamps them.
-fn zremrangebyrank(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+fn zremrangebyrank_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     let (start, stop) = match (int_arg(&args[2]), int_arg(&args[3])) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return e,
@@ -228,7 +317,7 @@ impl LexBound {
 /// `zzlDeleteRangeByLex`, nothing goes unless the first member (in score
 /// order) is at most `max` and the last at least `min`; then from the
 /// first member at least `min`, members go until one is above `max`.
-fn zremrangebylex(
+fn zremrangebylex_generic(
     ks: &mut Keyspace,
     now: Time,
     key: &[u8],

@@ -2,119 +2,229 @@
 //! INCR/DECR/INCRBY/DECRBY, APPEND, STRLEN, SETNX, GETDEL, GETSET, MSETNX,
 //! SETRANGE, SETBIT, GETBIT, SETEX, PSETEX, GETEX.
 
+use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
 use crate::keyspace::Data;
 use crate::node::Node;
 use crate::resp::Value;
 use crate::time::Time;
 
-/// Runs a string command, or `None` if `name` is not one.
-pub fn run(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Option<Value> {
-    let ks = node.keyspace_mut();
-    Some(match name {
-        "get" => match ks.get(now, &args[1]) {
-            None => Value::Null,
-            Some(Data::Str(v)) => Value::Bulk(v.clone()),
-            Some(_) => wrong_type(),
-        },
-        "set" => set(node, now, args),
-        "mget" => Value::Array(
-            args[1..]
-                .iter()
-                .map(|k| match ks.get(now, k) {
-                    Some(Data::Str(v)) => Value::Bulk(v.clone()),
-                    _ => Value::Null,
-                })
-                .collect(),
-        ),
-        "mset" => {
-            if args.len().is_multiple_of(2) {
-                return Some(super::arity_error("mset"));
-            }
-            for pair in args[1..].chunks(2) {
-                ks.set(&pair[0], Data::Str(pair[1].clone()));
-            }
-            Value::ok()
-        }
-        "incr" => incr_by(node, now, &args[1], 1),
-        "decr" => incr_by(node, now, &args[1], -1),
-        "incrby" => match int_arg(&args[2]) {
-            Ok(n) => incr_by(node, now, &args[1], n),
-            Err(e) => e,
-        },
-        "decrby" => match int_arg(&args[2]) {
-            Ok(n) if n != i64::MIN => incr_by(node, now, &args[1], -n),
-            Ok(_) => Value::err("ERR decrement would overflow"),
-            Err(e) => e,
-        },
-        "append" => {
-            let mut value = match ks.get(now, &args[1]) {
-                None => Vec::new(),
-                Some(Data::Str(v)) => v.clone(),
-                Some(_) => return Some(wrong_type()),
-            };
-            value.extend_from_slice(&args[2]);
-            let len = value.len() as i64;
-            ks.set_keep_ttl(now, &args[1], Data::Str(value));
-            Value::Integer(len)
-        }
-        "setnx" => {
-            if ks.exists(now, &args[1]) {
-                Value::Integer(0)
-            } else {
-                ks.set(&args[1], Data::Str(args[2].clone()));
-                Value::Integer(1)
-            }
-        }
-        "getdel" => match ks.get(now, &args[1]) {
-            None => Value::Null,
-            Some(Data::Str(_)) => match ks.remove(now, &args[1]) {
-                Some(Data::Str(v)) => Value::Bulk(v),
-                _ => Value::Null,
-            },
-            Some(_) => wrong_type(),
-        },
-        // SET semantics (the TTL goes); a master propagates it as SET.
-        "getset" => {
-            let old = match ks.get(now, &args[1]) {
-                None => Value::Null,
+pub fn get(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    match ks.get(now, &args[1]) {
+        None => Value::Null,
+        Some(Data::Str(v)) => Value::Bulk(v.clone()),
+        Some(_) => wrong_type(),
+    }
+}
+
+pub fn set(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    set_generic(node, now, args)
+}
+
+pub fn mget(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    Value::Array(
+        args[1..]
+            .iter()
+            .map(|k| match ks.get(now, k) {
                 Some(Data::Str(v)) => Value::Bulk(v.clone()),
-                Some(_) => return Some(wrong_type()),
-            };
-            ks.set(&args[1], Data::Str(args[2].clone()));
-            old
-        }
-        "msetnx" => {
-            if args.len().is_multiple_of(2) {
-                return Some(super::arity_error("msetnx"));
-            }
-            if args[1..].iter().step_by(2).any(|k| ks.exists(now, k)) {
-                return Some(Value::Integer(0));
-            }
-            for pair in args[1..].chunks(2) {
-                ks.set(&pair[0], Data::Str(pair[1].clone()));
-            }
-            Value::Integer(1)
-        }
-        "setrange" => setrange(node, now, args),
-        "setex" | "psetex" => setex(node, now, name, args),
-        "getex" => getex(node, now, args),
-        "setbit" => setbit(node, now, args),
-        "getbit" => match bit_offset(&args[2]) {
-            Ok(bit) => match ks.get(now, &args[1]) {
-                None => Value::Integer(0),
-                Some(Data::Str(v)) => Value::Integer(bit_at(v, bit) as i64),
-                Some(_) => wrong_type(),
-            },
-            Err(e) => e,
+                _ => Value::Null,
+            })
+            .collect(),
+    )
+}
+
+pub fn mset(c: &mut Call) -> Value {
+    let args = c.args;
+    let ks = c.node.keyspace_mut();
+    if args.len().is_multiple_of(2) {
+        return super::arity_error("mset");
+    }
+    for pair in args[1..].chunks(2) {
+        ks.set(&pair[0], Data::Str(pair[1].clone()));
+    }
+    Value::ok()
+}
+
+pub fn incr(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    incr_by(node, now, &args[1], 1)
+}
+
+pub fn decr(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    incr_by(node, now, &args[1], -1)
+}
+
+pub fn incrby(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    match int_arg(&args[2]) {
+        Ok(n) => incr_by(node, now, &args[1], n),
+        Err(e) => e,
+    }
+}
+
+pub fn decrby(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    match int_arg(&args[2]) {
+        Ok(n) if n != i64::MIN => incr_by(node, now, &args[1], -n),
+        Ok(_) => Value::err("ERR decrement would overflow"),
+        Err(e) => e,
+    }
+}
+
+pub fn append(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let mut value = match ks.get(now, &args[1]) {
+        None => Vec::new(),
+        Some(Data::Str(v)) => v.clone(),
+        Some(_) => return wrong_type(),
+    };
+    value.extend_from_slice(&args[2]);
+    let len = value.len() as i64;
+    ks.set_keep_ttl(now, &args[1], Data::Str(value));
+    Value::Integer(len)
+}
+
+pub fn setnx(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    if ks.exists(now, &args[1]) {
+        Value::Integer(0)
+    } else {
+        ks.set(&args[1], Data::Str(args[2].clone()));
+        Value::Integer(1)
+    }
+}
+
+/// `getdelCommand` streams itself as `DEL key` when it deleted one.
+pub fn getdel(c: &mut Call) -> Value {
+    let (args, now) = (c.args, c.now);
+    let ks = c.node.keyspace_mut();
+    let reply = match ks.get(now, &args[1]) {
+        None => Value::Null,
+        Some(Data::Str(_)) => match ks.remove(now, &args[1]) {
+            Some(Data::Str(v)) => Value::Bulk(v),
+            _ => Value::Null,
         },
-        "strlen" => match ks.get(now, &args[1]) {
+        Some(_) => wrong_type(),
+    };
+    if matches!(reply, Value::Bulk(_)) {
+        c.node.propagate(&[b"DEL".to_vec(), args[1].clone()]);
+    }
+    reply
+}
+
+/// SET semantics (the TTL goes); `getsetCommand` streams itself as SET.
+pub fn getset(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    let old = match ks.get(now, &args[1]) {
+        None => Value::Null,
+        Some(Data::Str(v)) => Value::Bulk(v.clone()),
+        Some(_) => return wrong_type(),
+    };
+    ks.set(&args[1], Data::Str(args[2].clone()));
+    c.node
+        .propagate(&[b"SET".to_vec(), args[1].clone(), args[2].clone()]);
+    old
+}
+
+pub fn msetnx(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    if args.len().is_multiple_of(2) {
+        return super::arity_error("msetnx");
+    }
+    if args[1..].iter().step_by(2).any(|k| ks.exists(now, k)) {
+        return Value::Integer(0);
+    }
+    for pair in args[1..].chunks(2) {
+        ks.set(&pair[0], Data::Str(pair[1].clone()));
+    }
+    Value::Integer(1)
+}
+
+pub fn setrange(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    setrange_generic(node, now, args)
+}
+
+pub fn setex(c: &mut Call) -> Value {
+    setex_or_psetex(c, "setex")
+}
+
+pub fn psetex(c: &mut Call) -> Value {
+    setex_or_psetex(c, "psetex")
+}
+
+fn setex_or_psetex(c: &mut Call, name: &str) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    setex_generic(node, now, name, args)
+}
+
+pub fn getex(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    getex_generic(node, now, args)
+}
+
+pub fn setbit(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let node = &mut *c.node;
+    setbit_generic(node, now, args)
+}
+
+pub fn getbit(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    match bit_offset(&args[2]) {
+        Ok(bit) => match ks.get(now, &args[1]) {
             None => Value::Integer(0),
-            Some(Data::Str(v)) => Value::Integer(v.len() as i64),
+            Some(Data::Str(v)) => Value::Integer(bit_at(v, bit) as i64),
             Some(_) => wrong_type(),
         },
-        _ => return None,
-    })
+        Err(e) => e,
+    }
+}
+
+pub fn strlen(c: &mut Call) -> Value {
+    let args = c.args;
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    match ks.get(now, &args[1]) {
+        None => Value::Integer(0),
+        Some(Data::Str(v)) => Value::Integer(v.len() as i64),
+        Some(_) => wrong_type(),
+    }
 }
 
 /// `proto-max-bulk-len`'s default: the longest string SETRANGE may make.
@@ -122,7 +232,7 @@ const MAX_STRING: u64 = 512 * 1024 * 1024;
 
 /// `SETRANGE key offset value`: zero-padded overwrite; the new length.
 /// Order as `setrangeCommand`: offset, then key, then size.
-fn setrange(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+fn setrange_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     let offset = match int_arg(&args[2]) {
         Ok(n) if n < 0 => return Value::err("ERR offset is out of range"),
         Ok(n) => n as u64,
@@ -152,7 +262,7 @@ fn setrange(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
 
 /// `SETEX key seconds value` / `PSETEX key ms value`: SET with a TTL,
 /// propagated as 7.0 does it, `SET key value PXAT <absolute ms>`.
-fn setex(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Value {
+fn setex_generic(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Value {
     let n = match int_arg(&args[2]) {
         Ok(n) => n,
         Err(e) => return e,
@@ -177,7 +287,7 @@ fn setex(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Value {
 /// `GETEX key [EX s|PX ms|EXAT s|PXAT ms|PERSIST]`: options, then the key
 /// (nil / WRONGTYPE), then the expire time; propagated as `PEXPIREAT`,
 /// `PERSIST` (when a TTL went) or `DEL` (a time already past).
-fn getex(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+fn getex_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     let (mut persist, mut expire) = (false, None::<(Vec<u8>, &Vec<u8>)>);
     let mut i = 2;
     while i < args.len() {
@@ -244,7 +354,7 @@ fn bit_at(v: &[u8], bit: u64) -> bool {
 
 /// `SETBIT key offset 0|1`: offset, then bit, then type; the string grows
 /// with zero bytes; the reply is the bit's old value.
-fn setbit(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+fn setbit_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     let bit = match bit_offset(&args[2]) {
         Ok(b) => b,
         Err(e) => return e,
@@ -275,7 +385,7 @@ fn setbit(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
 }
 
 /// `SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL]`.
-fn set(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+fn set_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     let (mut nx, mut xx, mut get, mut keepttl) = (false, false, false, false);
     let mut expire: Option<Time> = None;
     let mut i = 3;

@@ -1,0 +1,29 @@
+//! Connection commands (networking.c, server.c), CLIENT's subcommands included.
+//! One line per command: name, arity, flags, keys (first, last, step),
+//! ACL categories, handler, propagation.
+
+use super::flags::*;
+use super::Run::*;
+use super::{command, subcommand, CommandSpec};
+use crate::command::server;
+
+#[rustfmt::skip]
+pub(super) const COMMANDS: &[CommandSpec] = &[
+    command!("asking", 1, FAST, (0, 0, 0), ["@connection", "@fast"], Reply(server::asking), No),
+    command!("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH, (0, 0, 0), ["@fast", "@connection"], Reply(server::auth), No),
+    command!("client", -2, NOSCRIPT | LOADING | STALE, (0, 0, 0), ["@slow", "@connection"], Container, No, CLIENT_SUBCOMMANDS),
+    command!("echo", 2, FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::echo), No),
+    command!("hello", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH, (0, 0, 0), ["@fast", "@connection"], Reply(server::hello), No),
+    command!("ping", -1, FAST | SUBSCRIBE_OK, (0, 0, 0), ["@fast", "@connection"], Reply(server::ping), No),
+    command!("readonly", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::readonly), No),
+    command!("readwrite", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::readwrite), No),
+    command!("select", 2, LOADING | STALE | FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::select), No),
+];
+
+/// CLIENT's subcommands, sorted by name.
+#[rustfmt::skip]
+const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
+    subcommand!("getname", 2, Reply(server::client::getname)),
+    subcommand!("id", 2, Reply(server::client::id)),
+    subcommand!("setname", 3, Reply(server::client::setname)),
+];

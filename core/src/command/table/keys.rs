@@ -1,0 +1,36 @@
+//! Keyspace commands (db.c, expire.c) and the key transfers of cluster.c (DUMP, RESTORE, MIGRATE).
+//! One line per command: name, arity, flags, keys (first, last, step),
+//! ACL categories, handler, propagation.
+
+use super::flags::*;
+use super::migrate_keys;
+use super::Run::*;
+use super::{command, CommandSpec};
+use crate::command::{keys, migrate};
+
+#[rustfmt::skip]
+pub(super) const COMMANDS: &[CommandSpec] = &[
+    command!("copy", -3, WRITE | DENYOOM, (1, 2, 1), ["@keyspace", "@write", "@slow"], Reply(keys::copy), AsIs),
+    command!("dbsize", 1, READONLY | FAST, (0, 0, 0), ["@keyspace", "@read", "@fast"], Reply(keys::dbsize), No),
+    command!("del", -2, WRITE, (1, -1, 1), ["@keyspace", "@write", "@slow"], Reply(keys::del), UnlessZero),
+    command!("dump", 2, READONLY, (1, 1, 1), ["@keyspace", "@read", "@slow"], Reply(migrate::dump), No),
+    command!("exists", -2, READONLY | FAST, (1, -1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::exists), No),
+    command!("expire", -3, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::expire), Itself),
+    command!("expireat", -3, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::expireat), Itself),
+    command!("flushall", -1, WRITE, (0, 0, 0), ["@keyspace", "@write", "@slow", "@dangerous"], Reply(keys::flushall), AsIs),
+    command!("flushdb", -1, WRITE, (0, 0, 0), ["@keyspace", "@write", "@slow", "@dangerous"], Reply(keys::flushall), AsIs),
+    command!("keys", 2, READONLY, (0, 0, 0), ["@keyspace", "@read", "@slow", "@dangerous"], Reply(keys::keys), No),
+    command!("migrate", -6, WRITE | MOVABLEKEYS, (3, 3, 1, migrate_keys), ["@keyspace", "@write", "@slow", "@dangerous"], Outcome(migrate::migrate), Itself),
+    command!("persist", 2, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::persist), UnlessZero),
+    command!("pexpire", -3, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::pexpire), Itself),
+    command!("pexpireat", -3, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::pexpireat), Itself),
+    command!("pttl", 2, READONLY | FAST, (1, 1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::pttl), No),
+    command!("rename", 3, WRITE, (1, 2, 1), ["@keyspace", "@write", "@slow"], Reply(keys::rename), UnlessSameKey),
+    command!("renamenx", 3, WRITE | FAST, (1, 2, 1), ["@keyspace", "@write", "@fast"], Reply(keys::renamenx), UnlessZero),
+    command!("restore", -4, WRITE | DENYOOM, (1, 1, 1), ["@keyspace", "@write", "@slow", "@dangerous"], Reply(migrate::restore), Itself),
+    command!("restore-asking", -4, WRITE | DENYOOM | ASKING, (1, 1, 1), ["@keyspace", "@write", "@slow", "@dangerous"], Reply(migrate::restore), Itself),
+    command!("scan", -2, READONLY, (0, 0, 0), ["@keyspace", "@read", "@slow"], Reply(keys::scan), No),
+    command!("ttl", 2, READONLY | FAST, (1, 1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::ttl), No),
+    command!("type", 2, READONLY | FAST, (1, 1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::type_of), No),
+    command!("unlink", -2, WRITE | FAST, (1, -1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::del), UnlessZero),
+];

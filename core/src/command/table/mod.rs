@@ -1,0 +1,506 @@
+//! The command table, which is also the dispatcher (Redis 7's
+//! `commands.def` + `processCommand`/`call`): each entry gives a command's
+//! arity, flags, key positions, ACL categories, the function that runs it
+//! and how its effect reaches the replication stream. Containers (CLUSTER,
+//! CLIENT, COMMAND, CONFIG, PUBSUB) hold their subcommands as entries too,
+//! so a subcommand is looked up and its arity checked once, before routing.
+//!
+//! The entries live one file per family (`strings.rs`, `lists.rs`…), one
+//! line per command: adding a command is one line there plus its handler.
+
+mod cluster;
+mod connection;
+mod hashes;
+mod keys;
+mod lists;
+mod pubsub;
+mod server;
+mod sets;
+mod sorted_sets;
+mod strings;
+mod transactions;
+
+use super::call::Call;
+use super::Outcome;
+use crate::resp::Value;
+use std::sync::OnceLock;
+
+/// Command flags (the subset that matters here), as `COMMAND` prints them.
+pub mod flags {
+    pub const WRITE: u16 = 1;
+    pub const READONLY: u16 = 2;
+    pub const DENYOOM: u16 = 4;
+    pub const ADMIN: u16 = 8;
+    pub const PUBSUB: u16 = 16;
+    pub const NOSCRIPT: u16 = 32;
+    pub const LOADING: u16 = 64;
+    pub const STALE: u16 = 128;
+    pub const FAST: u16 = 256;
+    pub const NO_AUTH: u16 = 512;
+    pub const MOVABLEKEYS: u16 = 1024;
+    pub const ASKING: u16 = 2048;
+    /// Not a Redis flag: allowed while subscribed in RESP2.
+    pub const SUBSCRIBE_OK: u16 = 4096;
+}
+
+/// How a command runs.
+#[derive(Clone, Copy)]
+pub enum Run {
+    /// One reply, inside `call()`: the keyspace's expiry mode is set and
+    /// what the command streams is held, so a lazy `DEL` and the write that
+    /// found the key expired go out together; then [`Propagate`] applies.
+    Reply(fn(&mut Call) -> Value),
+    /// Inside `call()` too, but the reply may come later or be several
+    /// (EXEC, WAIT, MIGRATE): these stream what they do themselves.
+    Outcome(fn(&mut Call) -> Outcome),
+    /// Pub/sub: touches the client's subscriptions and the bus, never a key,
+    /// so it runs outside `call()`'s keyspace bracket (no expiry mode set,
+    /// nothing held for the stream).
+    Session(fn(&mut Call) -> Outcome),
+    /// A container that is never run itself (Redis's NULL `proc`): its
+    /// arity demands a subcommand, which is looked up instead.
+    Container,
+}
+
+/// How a command's effect reaches replicas, as 7.0.15 streams it (each
+/// case checked against a real master in `native_stream_writes.rs`).
+/// Redis streams a command when it moved `server.dirty`; the `Unless…`
+/// cases are the writes whose reply (or arguments) show they did not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Propagate {
+    /// Not a write: nothing is streamed.
+    No,
+    /// As sent, unless it failed (`INCRBY k 0` and an `HSET` of the same
+    /// value still count as changes).
+    AsIs,
+    /// As sent, unless it replied `:0` (nothing added, removed or set).
+    UnlessZero,
+    /// LINSERT: `:0` (no list) or `:-1` (no pivot) changed nothing.
+    UnlessNoPivot,
+    /// LPOP/RPOP: a nil reply popped nothing.
+    UnlessNil,
+    /// ZPOPMIN/ZPOPMAX: an empty array popped nothing.
+    UnlessEmptyReply,
+    /// SETRANGE: `setrangeCommand` returns early for an empty value.
+    UnlessEmptyValue,
+    /// RENAME: `renameGenericCommand` leaves a key renamed to itself alone.
+    UnlessSameKey,
+    /// The handler streams a rewrite itself: absolute times for the TTL
+    /// commands, `SET` for GETSET, `DEL` for GETDEL, `SREM`/`DEL` for SPOP,
+    /// `RESTORE … ABSTTL`, MIGRATE's `DEL`.
+    Itself,
+}
+
+impl Propagate {
+    /// Whether `args`, which replied `reply`, goes to the stream as sent.
+    pub fn as_sent(self, args: &[Vec<u8>], reply: &Value) -> bool {
+        if reply.is_error() {
+            return false;
+        }
+        match self {
+            Propagate::No | Propagate::Itself => false,
+            Propagate::AsIs => true,
+            Propagate::UnlessZero => *reply != Value::Integer(0),
+            Propagate::UnlessNoPivot => !matches!(reply, Value::Integer(0 | -1)),
+            Propagate::UnlessNil => !matches!(reply, Value::Null | Value::NullArray),
+            Propagate::UnlessEmptyReply => !matches!(reply, Value::Array(v) if v.is_empty()),
+            Propagate::UnlessEmptyValue => !args[3].is_empty(),
+            Propagate::UnlessSameKey => args[1] != args[2],
+        }
+    }
+}
+
+/// Finds a command's movable keys in its arguments (`getkeys_proc`).
+pub type KeyFinder = fn(&[Vec<u8>]) -> Vec<usize>;
+
+/// Where a command's keys are: `first`, `last` (negative: from the end)
+/// and `step`, as `COMMAND` prints them; `find` for movable keys, which
+/// only the arguments tell (`getkeys_proc`).
+#[derive(Clone, Copy)]
+pub struct Keys {
+    pub first: i32,
+    pub last: i32,
+    pub step: i32,
+    pub find: Option<KeyFinder>,
+}
+
+/// One command's static description, and how to run it.
+#[derive(Clone, Copy)]
+pub struct CommandSpec {
+    pub name: &'static str,
+    /// Positive: exact argument count (with the name); negative: at least -arity.
+    pub arity: i32,
+    pub flags: u16,
+    pub keys: Keys,
+    /// ACL categories, as `COMMAND` lists them.
+    pub acl: &'static [&'static str],
+    pub run: Run,
+    pub propagate: Propagate,
+    /// A container's subcommands, sorted by name (flags, keys and ACL
+    /// categories are the container's, which `COMMAND` shows).
+    pub subcommands: &'static [CommandSpec],
+}
+
+impl std::fmt::Debug for CommandSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl CommandSpec {
+    pub fn has(&self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
+
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let argc = argc as i32;
+        if self.arity >= 0 {
+            argc == self.arity
+        } else {
+            argc >= -self.arity
+        }
+    }
+
+    /// The entry that runs `args`: this one, or the subcommand `args[1]`
+    /// names for a container (`COMMAND` alone is the container itself).
+    /// `Err` is `commandCheckExistence`'s reply for an unknown subcommand.
+    pub fn resolve(&'static self, args: &[Vec<u8>]) -> Result<&'static CommandSpec, Value> {
+        let Some(sub) = args.get(1).filter(|_| !self.subcommands.is_empty()) else {
+            return Ok(self);
+        };
+        find(self.subcommands, sub).ok_or_else(|| {
+            Value::err(format!(
+                "ERR unknown subcommand '{}'. Try {} HELP.",
+                String::from_utf8_lossy(&sub[..sub.len().min(128)]),
+                String::from_utf8_lossy(&args[0]).to_uppercase()
+            ))
+        })
+    }
+
+    /// Positions of key arguments in `args` (index 0 is the name).
+    pub fn key_positions(&self, args: &[Vec<u8>]) -> Vec<usize> {
+        self.key_indices(args).collect()
+    }
+
+    /// [`key_positions`](Self::key_positions) without collecting them:
+    /// routing walks them on every command and must not allocate (only
+    /// movable keys, found by a function, do).
+    pub fn key_indices(
+        &self,
+        args: &[Vec<u8>],
+    ) -> std::iter::Chain<
+        std::iter::StepBy<std::ops::RangeInclusive<usize>>,
+        std::vec::IntoIter<usize>,
+    > {
+        let k = &self.keys;
+        // (first, last) = (1, 0): no positions from the range.
+        let (first, last, listed) = if let Some(find) = k.find {
+            (1, 0, find(args))
+        } else {
+            let argc = args.len() as i32;
+            let last = if k.last < 0 {
+                argc + k.last
+            } else {
+                k.last.min(argc - 1)
+            };
+            if k.first <= 0 || last < k.first {
+                (1, 0, Vec::new())
+            } else {
+                (k.first as usize, last as usize, Vec::new())
+            }
+        };
+        (first..=last).step_by(k.step.max(1) as usize).chain(listed)
+    }
+
+    /// The flag words `COMMAND` prints.
+    pub fn flag_words(&self) -> Vec<&'static str> {
+        use flags::*;
+        [
+            (WRITE, "write"),
+            (READONLY, "readonly"),
+            (DENYOOM, "denyoom"),
+            (ADMIN, "admin"),
+            (PUBSUB, "pubsub"),
+            (NOSCRIPT, "noscript"),
+            (LOADING, "loading"),
+            (STALE, "stale"),
+            (FAST, "fast"),
+            (NO_AUTH, "no_auth"),
+            (MOVABLEKEYS, "movablekeys"),
+            (ASKING, "asking"),
+        ]
+        .into_iter()
+        .filter(|(f, _)| self.has(*f))
+        .map(|(_, w)| w)
+        .collect()
+    }
+}
+
+/// `MIGRATE host port key|"" db timeout [COPY] [REPLACE] [AUTH pw] [AUTH2 u p] [KEYS k…]`.
+fn migrate_keys(args: &[Vec<u8>]) -> Vec<usize> {
+    if args.get(3).is_some_and(|k| !k.is_empty()) {
+        return vec![3];
+    }
+    match args.iter().position(|a| a.eq_ignore_ascii_case(b"keys")) {
+        Some(i) => (i + 1..args.len()).collect(),
+        None => Vec::new(),
+    }
+}
+
+/// `ZUNIONSTORE dest numkeys key…` (`zunionInterDiffStoreGetKeys`): the
+/// destination and `numkeys` sources, read with `atoi`; a count that does
+/// not fit the arguments means no keys (the command then fails itself).
+fn zstore_keys(args: &[Vec<u8>]) -> Vec<usize> {
+    let digits = args.get(2).map_or(&[][..], |a| a);
+    let neg = digits.first() == Some(&b'-');
+    let num = digits[neg as usize..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .fold(0usize, |n, c| {
+            n.saturating_mul(10).saturating_add((c - b'0') as usize)
+        });
+    if neg || num < 1 || num > args.len().saturating_sub(3) {
+        return Vec::new();
+    }
+    std::iter::once(1).chain(3..3 + num).collect()
+}
+
+/// One table line: name, arity, flags, key positions `(first, last, step)`
+/// (plus the function that finds movable keys), ACL categories, handler,
+/// propagation, and for a container its subcommand table.
+macro_rules! command {
+    ($name:literal, $arity:literal, $flags:expr, ($first:literal, $last:literal, $step:literal $(, $find:path)?),
+     [$($acl:literal),*], $run:expr, $propagate:ident $(, $subs:expr)?) => {
+        $crate::command::table::CommandSpec {
+            name: $name,
+            arity: $arity,
+            flags: $flags,
+            keys: $crate::command::table::Keys {
+                first: $first,
+                last: $last,
+                step: $step,
+                find: command!(@find $($find)?),
+            },
+            acl: &[$($acl),*],
+            run: $run,
+            propagate: $crate::command::table::Propagate::$propagate,
+            subcommands: command!(@subs $($subs)?),
+        }
+    };
+    (@find) => { None };
+    (@find $find:path) => { Some($find) };
+    (@subs) => { &[] };
+    (@subs $subs:expr) => { $subs };
+}
+
+/// A subcommand line: name, arity (the container's name included), handler.
+macro_rules! subcommand {
+    ($name:literal, $arity:literal, $run:expr) => {
+        $crate::command::table::CommandSpec {
+            name: $name,
+            arity: $arity,
+            flags: 0,
+            keys: $crate::command::table::Keys {
+                first: 0,
+                last: 0,
+                step: 0,
+                find: None,
+            },
+            acl: &[],
+            run: $run,
+            propagate: $crate::command::table::Propagate::No,
+            subcommands: &[],
+        }
+    };
+}
+use {command, subcommand};
+
+/// Every family's table (each sorted by name).
+const FAMILIES: &[&[CommandSpec]] = &[
+    cluster::COMMANDS,
+    connection::COMMANDS,
+    hashes::COMMANDS,
+    keys::COMMANDS,
+    lists::COMMANDS,
+    pubsub::COMMANDS,
+    server::COMMANDS,
+    sets::COMMANDS,
+    sorted_sets::COMMANDS,
+    strings::COMMANDS,
+    transactions::COMMANDS,
+];
+
+/// Every command this node understands, sorted by name (the order
+/// `COMMAND` lists them in), merged from the families once.
+pub fn commands() -> &'static [&'static CommandSpec] {
+    static ALL: OnceLock<Vec<&'static CommandSpec>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all: Vec<&'static CommandSpec> = FAMILIES.iter().flat_map(|f| f.iter()).collect();
+        all.sort_by_key(|c| c.name);
+        all
+    })
+}
+
+/// Looks a command up by name, case-insensitively, without allocating.
+pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
+    let all = commands();
+    let lower = Lower::of(name)?;
+    all.binary_search_by(|c| c.name.as_bytes().cmp(lower.bytes()))
+        .ok()
+        .map(|i| all[i])
+}
+
+/// A subcommand of `table` (sorted by name), case-insensitively.
+fn find(table: &'static [CommandSpec], name: &[u8]) -> Option<&'static CommandSpec> {
+    let lower = Lower::of(name)?;
+    table
+        .binary_search_by(|c| c.name.as_bytes().cmp(lower.bytes()))
+        .ok()
+        .map(|i| &table[i])
+}
+
+/// A name lowercased into a stack buffer (no allocation on every command);
+/// no command name is anywhere near that long, so a longer one is unknown.
+struct Lower {
+    buf: [u8; 32],
+    len: usize,
+}
+
+impl Lower {
+    fn of(name: &[u8]) -> Option<Lower> {
+        let mut buf = [0u8; 32];
+        buf.get_mut(..name.len())?
+            .iter_mut()
+            .zip(name)
+            .for_each(|(l, b)| *l = b.to_ascii_lowercase());
+        Some(Lower {
+            buf,
+            len: name.len(),
+        })
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Binary search needs each table sorted, and a name must be in one
+    /// family only.
+    #[test]
+    fn tables_are_sorted_and_names_unique() {
+        for family in FAMILIES {
+            for w in family.windows(2) {
+                assert!(w[0].name < w[1].name, "{} before {}", w[0].name, w[1].name);
+            }
+            for c in family.iter() {
+                for w in c.subcommands.windows(2) {
+                    assert!(
+                        w[0].name < w[1].name,
+                        "{}: {} before {}",
+                        c.name,
+                        w[0].name,
+                        w[1].name
+                    );
+                }
+            }
+        }
+        let all = commands();
+        assert_eq!(all.len(), FAMILIES.iter().map(|f| f.len()).sum::<usize>());
+        for w in all.windows(2) {
+            assert!(w[0].name < w[1].name, "{} twice", w[0].name);
+        }
+        assert_eq!(lookup(b"GeT").map(|c| c.name), Some("get"));
+        assert!(lookup(b"nope").is_none());
+        assert!(all.iter().all(|c| lookup(c.name.as_bytes()).is_some()));
+        assert!(lookup(&[b'a'; 40]).is_none());
+    }
+
+    /// Redis streams exactly its write commands (`CMD_WRITE`); what runs
+    /// outside `call()` or replies later streams nothing through the table.
+    #[test]
+    fn propagation_follows_the_write_flag() {
+        for c in commands() {
+            let write = c.has(flags::WRITE);
+            assert_eq!(write, c.propagate != Propagate::No, "{}", c.name);
+            if !matches!(c.run, Run::Reply(_)) {
+                assert!(
+                    matches!(c.propagate, Propagate::No | Propagate::Itself),
+                    "{}",
+                    c.name
+                );
+            }
+            assert_eq!(
+                c.keys.find.is_some(),
+                c.has(flags::MOVABLEKEYS),
+                "{}",
+                c.name
+            );
+            assert_eq!(
+                matches!(c.run, Run::Container),
+                c.arity == -2 && !c.subcommands.is_empty() && c.name != "command",
+                "{}",
+                c.name
+            );
+        }
+    }
+
+    /// `CLUSTER info` and `cluster INFO` find the same entry; an unknown
+    /// subcommand gets `commandCheckExistence`'s text.
+    #[test]
+    fn subcommands_resolve_case_insensitively() {
+        let a = |v: &[&str]| v.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>();
+        let cluster = lookup(b"cluster").unwrap();
+        assert_eq!(
+            cluster.resolve(&a(&["CLUSTER", "InFo"])).unwrap().name,
+            "info"
+        );
+        assert_eq!(
+            cluster.resolve(&a(&["cluster", "nope"])).unwrap_err(),
+            Value::err("ERR unknown subcommand 'nope'. Try CLUSTER HELP.")
+        );
+        let command = lookup(b"command").unwrap();
+        assert!(std::ptr::eq(
+            command.resolve(&a(&["command"])).unwrap(),
+            command
+        ));
+        assert!(std::ptr::eq(
+            lookup(b"get").unwrap().resolve(&a(&["get", "k"])).unwrap(),
+            lookup(b"get").unwrap()
+        ));
+    }
+
+    /// Key positions from (first, last, step), as getKeysFromCommand does.
+    #[test]
+    fn key_positions() {
+        let a = |v: &[&str]| v.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>();
+        let mset = lookup(b"mset").unwrap();
+        assert_eq!(
+            mset.key_positions(&a(&["mset", "a", "1", "b", "2"])),
+            vec![1, 3]
+        );
+        let del = lookup(b"del").unwrap();
+        assert_eq!(del.key_positions(&a(&["del", "a", "b"])), vec![1, 2]);
+        let mig = lookup(b"migrate").unwrap();
+        let args = a(&["migrate", "h", "1", "", "0", "5", "KEYS", "x", "y"]);
+        assert_eq!(mig.key_positions(&args), vec![7, 8]);
+        // ZUNIONSTORE's keys come from numkeys (movablekeys); a count
+        // that does not fit gives none, as `zunionInterDiffStoreGetKeys`.
+        let zu = lookup(b"zunionstore").unwrap();
+        let args = a(&["zunionstore", "d", "2", "x", "y", "WEIGHTS", "1", "2"]);
+        assert_eq!(zu.key_positions(&args), vec![1, 3, 4]);
+        assert!(zu
+            .key_positions(&a(&["zunionstore", "d", "3", "x", "y"]))
+            .is_empty());
+        assert!(zu
+            .key_positions(&a(&["zunionstore", "d", "-1", "x"]))
+            .is_empty());
+        assert!(lookup(b"ping")
+            .unwrap()
+            .key_positions(&a(&["ping"]))
+            .is_empty());
+    }
+}

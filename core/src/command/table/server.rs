@@ -1,0 +1,33 @@
+//! Server commands (server.c, config.c, replication.c), COMMAND's and CONFIG's subcommands included.
+//! One line per command: name, arity, flags, keys (first, last, step),
+//! ACL categories, handler, propagation.
+
+use super::flags::*;
+use super::Run::*;
+use super::{command, subcommand, CommandSpec};
+use crate::command::server;
+
+#[rustfmt::skip]
+pub(super) const COMMANDS: &[CommandSpec] = &[
+    command!("command", -1, LOADING | STALE, (0, 0, 0), ["@slow", "@connection"], Reply(server::command), No, COMMAND_SUBCOMMANDS),
+    command!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Container, No, CONFIG_SUBCOMMANDS),
+    command!("info", -1, LOADING | STALE, (0, 0, 0), ["@slow", "@dangerous"], Reply(server::info), No),
+    command!("role", 1, NOSCRIPT | LOADING | STALE | FAST, (0, 0, 0), ["@admin", "@fast", "@dangerous"], Reply(server::role), No),
+    command!("wait", 3, 0, (0, 0, 0), ["@slow", "@connection"], Outcome(server::wait), No),
+];
+
+/// COMMAND's subcommands, sorted by name.
+#[rustfmt::skip]
+const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
+    subcommand!("count", 2, Reply(server::command::count)),
+    subcommand!("docs", -2, Reply(server::command::docs)),
+    subcommand!("getkeys", -4, Reply(server::command::getkeys)),
+    subcommand!("info", -2, Reply(server::command::info)),
+];
+
+/// CONFIG's subcommands, sorted by name.
+#[rustfmt::skip]
+const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
+    subcommand!("get", -3, Reply(server::config::get)),
+    subcommand!("set", -4, Reply(server::config::set)),
+];
