@@ -5,6 +5,7 @@
 mod client;
 mod cluster;
 mod collections;
+mod config;
 mod hashes;
 mod info;
 mod keys;

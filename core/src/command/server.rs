@@ -61,7 +61,7 @@ pub fn run(
         "hello" => hello(node, id, client, args),
         "client" => client_cmd(id, client, args),
         "command" => command(args),
-        "config" => config(node, args),
+        "config" => super::config::config(node, args),
         "info" => Value::Verbatim(super::info::info(node, now, args)),
         "role" => node.role(now),
         _ => return None,
@@ -181,7 +181,7 @@ fn hello(node: &Node, id: ClientId, client: &mut ClientState, args: &[Vec<u8>]) 
     ])
 }
 
-fn unknown_subcommand(sub: &[u8], cmd: &str) -> Value {
+pub(super) fn unknown_subcommand(sub: &[u8], cmd: &str) -> Value {
     Value::err(format!(
         "ERR unknown subcommand '{}'. Try {cmd} HELP.",
         String::from_utf8_lossy(sub)
@@ -302,38 +302,5 @@ fn command(args: &[Vec<u8>]) -> Value {
             }
         }
         _ => unknown_subcommand(sub, "COMMAND"),
-    }
-}
-
-/// `CONFIG GET pattern…` / `CONFIG SET name value…` for the cluster settings.
-fn config(node: &mut Node, args: &[Vec<u8>]) -> Value {
-    let sub = args[1].to_ascii_lowercase();
-    match sub.as_slice() {
-        b"get" if args.len() >= 3 => {
-            let all = super::info::config_pairs(node);
-            let mut out = Vec::new();
-            for (name, value) in all {
-                if args[2..]
-                    .iter()
-                    .any(|p| super::keys::glob_match(&p.to_ascii_lowercase(), name.as_bytes()))
-                {
-                    out.push((Value::bulk(name), Value::bulk(value)));
-                }
-            }
-            Value::Map(out)
-        }
-        b"set" if args.len() >= 4 && args.len().is_multiple_of(2) => {
-            for pair in args[2..].chunks(2) {
-                if let Err(e) = super::info::config_set(node, &pair[0], &pair[1]) {
-                    return e;
-                }
-            }
-            Value::ok()
-        }
-        b"get" | b"set" => Value::err(format!(
-            "ERR wrong number of arguments for 'config|{}' command",
-            String::from_utf8_lossy(&sub)
-        )),
-        _ => unknown_subcommand(&args[1], "CONFIG"),
     }
 }
