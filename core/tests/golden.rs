@@ -35,13 +35,18 @@ const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
 
 const TRANSCRIPT: &str = include_str!("golden/transcript.txt");
 
-/// The simulated cluster: same shape and node timeout as the recorded one.
+/// The simulated cluster: same shape and settings as the recorded one
+/// (record.sh starts redis-server with `--cluster-node-timeout 5000 --save ''`).
 fn cluster() -> Sim {
+    let mut config = Config {
+        node_timeout: 5000,
+        ..Config::default()
+    };
+    config
+        .set_param("save", "")
+        .expect("save takes an empty schedule");
     SimScenario {
-        config: Config {
-            node_timeout: 5000,
-            ..Config::default()
-        },
+        config,
         write_every_ms: None,
         ..SimScenario::default()
     }

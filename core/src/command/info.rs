@@ -3,7 +3,6 @@
 
 use super::server::REDIS_VERSION;
 use crate::node::Node;
-use crate::resp::Value;
 use crate::time::Time;
 use std::fmt::Write;
 
@@ -94,86 +93,4 @@ fn replication(node: &Node, now: Time) -> String {
         );
     }
     s
-}
-
-fn yes_no(b: bool) -> String {
-    if b { "yes" } else { "no" }.into()
-}
-
-/// Every CONFIG parameter this node knows, with its current value.
-pub fn config_pairs(node: &Node) -> Vec<(&'static str, String)> {
-    let c = node.config();
-    vec![
-        ("appendonly", "no".into()),
-        (
-            "cluster-allow-reads-when-down",
-            yes_no(c.allow_reads_when_down),
-        ),
-        (
-            "cluster-allow-replica-migration",
-            yes_no(c.allow_replica_migration),
-        ),
-        ("cluster-enabled", "yes".into()),
-        ("cluster-migration-barrier", c.migration_barrier.to_string()),
-        ("cluster-node-timeout", c.node_timeout.to_string()),
-        ("cluster-replica-no-failover", yes_no(c.replica_no_failover)),
-        (
-            "cluster-replica-validity-factor",
-            c.replica_validity_factor.to_string(),
-        ),
-        (
-            "cluster-require-full-coverage",
-            yes_no(c.require_full_coverage),
-        ),
-        (
-            "repl-ping-replica-period",
-            c.repl_ping_replica_period.to_string(),
-        ),
-        ("requirepass", c.requirepass.clone().unwrap_or_default()),
-        ("save", String::new()),
-    ]
-}
-
-/// `CONFIG SET name value` for the settings that may change at run time.
-pub fn config_set(node: &mut Node, name: &[u8], value: &[u8]) -> Result<(), Value> {
-    let name_s = String::from_utf8_lossy(name).to_lowercase();
-    let value_s = String::from_utf8_lossy(value).to_string();
-    let invalid = |reason: &str| {
-        Value::err(format!(
-            "ERR CONFIG SET failed (possibly related to argument '{name_s}') - {reason}"
-        ))
-    };
-    let num = || {
-        value_s
-            .parse::<u64>()
-            .map_err(|_| invalid("argument couldn't be parsed into an integer"))
-    };
-    let flag = || match value_s.to_lowercase().as_str() {
-        "yes" => Ok(true),
-        "no" => Ok(false),
-        _ => Err(invalid("argument must be 'yes' or 'no'")),
-    };
-    let c = node.config_mut();
-    match name_s.as_str() {
-        "cluster-node-timeout" => c.node_timeout = num()?.max(1),
-        "cluster-replica-validity-factor" | "cluster-slave-validity-factor" => {
-            c.replica_validity_factor = num()?
-        }
-        "cluster-migration-barrier" => c.migration_barrier = num()? as u32,
-        "cluster-require-full-coverage" => c.require_full_coverage = flag()?,
-        "cluster-allow-reads-when-down" => c.allow_reads_when_down = flag()?,
-        "cluster-allow-replica-migration" => c.allow_replica_migration = flag()?,
-        "cluster-replica-no-failover" | "cluster-slave-no-failover" => {
-            c.replica_no_failover = flag()?
-        }
-        "repl-ping-replica-period" => c.repl_ping_replica_period = num()?.max(1),
-        "requirepass" => c.requirepass = (!value_s.is_empty()).then_some(value_s.clone()),
-        "save" | "appendonly" => {}
-        _ => {
-            return Err(Value::err(format!(
-                "ERR Unknown option or number of arguments for CONFIG SET - '{name_s}'"
-            )))
-        }
-    }
-    Ok(())
 }

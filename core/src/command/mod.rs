@@ -8,6 +8,7 @@ mod call;
 mod client;
 mod cluster;
 mod collections;
+mod config;
 mod hashes;
 mod info;
 mod keys;

@@ -7,12 +7,23 @@ use crate::node::RouteAddr;
 use crate::resp::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A refusal to serve a command on this node, typed until it is encoded.
 pub enum Refusal {
     /// `-MOVED slot ip:port`: the slot is served elsewhere.
-    Moved { slot: u16, to: RouteAddr },
+    Moved {
+        /// The hash slot.
+        slot: u16,
+        /// The address of the node that serves it.
+        to: RouteAddr,
+    },
     /// `-ASK slot ip:port`: this command's keys already left for the
     /// importing node.
-    Ask { slot: u16, to: RouteAddr },
+    Ask {
+        /// The hash slot.
+        slot: u16,
+        /// The importing node.
+        to: RouteAddr,
+    },
     /// Some keys of a multi-key command moved during a migration.
     TryAgain,
     /// The keys hash to different slots.

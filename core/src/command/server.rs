@@ -313,37 +313,3 @@ pub mod command {
         }
     }
 }
-
-/// CONFIG's subcommands, for the cluster settings.
-pub mod config {
-    use super::super::Call;
-    use crate::resp::Value;
-
-    /// `CONFIG GET pattern…`.
-    pub fn get(c: &mut Call) -> Value {
-        let all = super::super::info::config_pairs(c.node);
-        let mut out = Vec::new();
-        for (name, value) in all {
-            if c.args[2..]
-                .iter()
-                .any(|p| super::super::keys::glob_match(&p.to_ascii_lowercase(), name.as_bytes()))
-            {
-                out.push((Value::bulk(name), Value::bulk(value)));
-            }
-        }
-        Value::Map(out)
-    }
-
-    /// `CONFIG SET name value…`: pairs, checked and applied in order.
-    pub fn set(c: &mut Call) -> Value {
-        if !c.args.len().is_multiple_of(2) {
-            return Value::err("ERR wrong number of arguments for 'config|set' command");
-        }
-        for pair in c.args[2..].chunks(2) {
-            if let Err(e) = super::super::info::config_set(c.node, &pair[0], &pair[1]) {
-                return e;
-            }
-        }
-        Value::ok()
-    }
-}

@@ -68,7 +68,9 @@ pub enum StepAction {
     /// `add-replica E of D`: `redis-cli --cluster add-node … --cluster-slave
     /// --cluster-master-id <D's id>` of a new node E.
     AddReplica {
+        /// The new node.
         name: String,
+        /// The master it replicates.
         master: String,
     },
     /// `redis-cli --cluster rebalance --cluster-use-empty-masters`.

@@ -27,17 +27,29 @@ use std::sync::OnceLock;
 
 /// Command flags (the subset that matters here), as `COMMAND` prints them.
 pub mod flags {
+    /// `write`: changes data; refused on replicas and streamed to them.
     pub const WRITE: u16 = 1;
+    /// `readonly`: only reads data (a READONLY replica may serve it).
     pub const READONLY: u16 = 2;
+    /// `denyoom`: refused when out of memory.
     pub const DENYOOM: u16 = 4;
+    /// `admin`: an administrative command.
     pub const ADMIN: u16 = 8;
+    /// `pubsub`: a pub/sub command.
     pub const PUBSUB: u16 = 16;
+    /// `noscript`: not allowed in scripts.
     pub const NOSCRIPT: u16 = 32;
+    /// `loading`: allowed while the dataset loads.
     pub const LOADING: u16 = 64;
+    /// `stale`: allowed on a replica with a broken link to its master.
     pub const STALE: u16 = 128;
+    /// `fast`: constant or logarithmic time.
     pub const FAST: u16 = 256;
+    /// `no_auth`: allowed before AUTH.
     pub const NO_AUTH: u16 = 512;
+    /// `movablekeys`: key positions depend on the arguments (COMMAND GETKEYS finds them).
     pub const MOVABLEKEYS: u16 = 1024;
+    /// `asking`: accepted on an importing slot without ASKING (RESTORE-ASKING).
     pub const ASKING: u16 = 2048;
     /// Not a Redis flag: allowed while subscribed in RESP2.
     pub const SUBSCRIBE_OK: u16 = 4096;
@@ -118,23 +130,32 @@ pub type KeyFinder = fn(&[Vec<u8>]) -> Vec<usize>;
 /// only the arguments tell (`getkeys_proc`).
 #[derive(Clone, Copy)]
 pub struct Keys {
+    /// Position of the first key argument (0: no keys).
     pub first: i32,
+    /// Position of the last key argument (negative: counted from the end).
     pub last: i32,
+    /// Distance between key arguments (2 for MSET's key/value pairs).
     pub step: i32,
+    /// The function that finds movable keys, if the positions depend on the arguments.
     pub find: Option<KeyFinder>,
 }
 
 /// One command's static description, and how to run it.
 #[derive(Clone, Copy)]
 pub struct CommandSpec {
+    /// Lowercase command name, as `COMMAND` prints it.
     pub name: &'static str,
     /// Positive: exact argument count (with the name); negative: at least -arity.
     pub arity: i32,
+    /// [`flags`] bits.
     pub flags: u16,
+    /// Where its keys are.
     pub keys: Keys,
     /// ACL categories, as `COMMAND` lists them.
     pub acl: &'static [&'static str],
+    /// What runs it.
     pub run: Run,
+    /// How its effect reaches replicas.
     pub propagate: Propagate,
     /// A container's subcommands, sorted by name (flags, keys and ACL
     /// categories are the container's, which `COMMAND` shows).
@@ -148,10 +169,12 @@ impl std::fmt::Debug for CommandSpec {
 }
 
 impl CommandSpec {
+    /// Whether the command has `flag` (a [`flags`] bit).
     pub fn has(&self, flag: u16) -> bool {
         self.flags & flag != 0
     }
 
+    /// Whether `argc` arguments (the name included) satisfy the arity.
     pub fn arity_ok(&self, argc: usize) -> bool {
         let argc = argc as i32;
         if self.arity >= 0 {

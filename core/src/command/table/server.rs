@@ -5,7 +5,7 @@
 use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
-use crate::command::server;
+use crate::command::{config, server};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
@@ -28,6 +28,6 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
 /// CONFIG's subcommands, sorted by name.
 #[rustfmt::skip]
 const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
-    subcommand!("get", -3, Reply(server::config::get)),
-    subcommand!("set", -4, Reply(server::config::set)),
+    subcommand!("get", -3, Reply(config::get)),
+    subcommand!("set", -4, Reply(config::set)),
 ];

@@ -2,6 +2,7 @@
 //! both directions share. Frames are Redis 7.0's bus messages (`RCmb`,
 //! the core's codec); replication runs on the client port ([`super::psync`]).
 
+use super::log::log;
 use super::{links, Arrival};
 use clusterlab_core::msg::wire::{self, SIGNATURE};
 use clusterlab_core::msg::Message;
@@ -66,11 +67,11 @@ pub async fn read_frames(
                 }
                 Ok(Next::Invalid(why, used)) => {
                     buf.drain(..used);
-                    eprintln!("clusterlab-node: ignoring an invalid bus frame from {peer}: {why}");
+                    log!("clusterlab-node: ignoring an invalid bus frame from {peer}: {why}");
                 }
                 Ok(Next::Incomplete) => break,
                 Err(e) => {
-                    eprintln!("clusterlab-node: {e} (from {peer}); closing the link");
+                    log!("clusterlab-node: {e} (from {peer}); closing the link");
                     return;
                 }
             }

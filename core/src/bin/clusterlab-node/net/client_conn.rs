@@ -7,6 +7,7 @@
 //! another task per command. Replies made while handling something else
 //! (a WAIT that ends, a published message) reach it through its channel.
 
+use super::log::log;
 use super::owner::Shared;
 use super::{links, Write};
 use clusterlab_core::node::ClientId;
@@ -171,7 +172,7 @@ fn log_query_buffer_overflow(id: ClientId, peer: std::net::SocketAddr, buf: &[u8
     let head = String::from_utf8_lossy(&buf[..buf.len().min(64)])
         .escape_debug()
         .to_string();
-    eprintln!(
+    log!(
         "clusterlab-node: Closing client that reached max query buffer length: \
          id={} addr={peer} qbuf={} (qbuf initial bytes: \"{head}\")",
         id.0,

@@ -1,6 +1,7 @@
 //! The node's settings, from command-line flags and/or a redis.conf file,
 //! under redis.conf's own names so a real config file works unchanged.
 
+use clusterlab_core::config::params::find;
 use clusterlab_core::config::Config;
 use clusterlab_core::resp::DEFAULT_MAX_BULK_LEN;
 use std::net::IpAddr;
@@ -87,6 +88,10 @@ impl Settings {
             s.set(key, &values)?;
             i += 1 + values.len();
         }
+        // Redis chdirs into `dir`, so CONFIG GET dir is the absolute path.
+        let dir = std::fs::canonicalize(&s.dir).unwrap_or_else(|_| s.dir.clone());
+        let param = find(b"dir").expect("dir is in the table");
+        s.cluster.set_one(param, &dir.to_string_lossy())?;
         Ok(s)
     }
 
@@ -163,7 +168,17 @@ impl Settings {
                 let pass = one()?;
                 self.masterauth = (!pass.is_empty()).then(|| pass.to_string());
             }
-            _ => eprintln!("clusterlab-node: warning: ignoring unsupported setting '{key}'"),
+            // Every other parameter of Redis 7.0's table: validated as CONFIG
+            // SET validates it, then reported by CONFIG GET.
+            _ => match find(key.as_bytes()) {
+                Some(p) => {
+                    let words: Vec<&str> = values.iter().map(|v| v.trim_matches('"')).collect();
+                    self.cluster
+                        .set_one(p, &words.join(" "))
+                        .map_err(|e| format!("'{key}': {e}"))?
+                }
+                None => eprintln!("clusterlab-node: warning: ignoring unsupported setting '{key}'"),
+            },
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! replication link to our master; plus the writer task every connection
 //! uses.
 
+use super::log::log;
 use super::{bus, Arrival, Write, Writer};
 use clusterlab_core::node::ConnId;
 use clusterlab_core::resp::{parse_reply, Value};
@@ -113,7 +114,7 @@ pub fn open_client_conn(
                         }
                         Ok(None) => break,
                         Err(e) => {
-                            eprintln!("clusterlab-node: bad reply from {to}: {}", e.0);
+                            log!("clusterlab-node: bad reply from {to}: {}", e.0);
                             break 'read;
                         }
                     }

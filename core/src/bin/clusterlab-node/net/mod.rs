@@ -19,6 +19,9 @@ mod bus;
 mod client_conn;
 pub mod config_file;
 mod links;
+pub mod log;
+use clusterlab_core::config::params::find;
+use log::log;
 mod owner;
 mod psync;
 mod trace;
@@ -100,17 +103,26 @@ pub fn main(argv: &[String]) -> ExitCode {
     let settings = match Settings::from_args(argv) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("clusterlab-node: {e}");
+            log!("clusterlab-node: {e}");
             return ExitCode::from(2);
         }
     };
+    let logfile = settings
+        .cluster
+        .param_value(find(b"logfile").expect("logfile is in the table"));
+    if !logfile.is_empty() {
+        if let Err(e) = log::open(&settings.dir.join(&logfile)) {
+            eprintln!("clusterlab-node: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("clusterlab-node: cannot start the runtime: {e}");
+            log!("clusterlab-node: cannot start the runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -119,7 +131,7 @@ pub fn main(argv: &[String]) -> ExitCode {
     match runtime.block_on(local.run_until(owner::serve(settings))) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("clusterlab-node: {e}");
+            log!("clusterlab-node: {e}");
             ExitCode::FAILURE
         }
     }

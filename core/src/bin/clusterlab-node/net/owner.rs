@@ -4,6 +4,7 @@
 //! way every output is routed to its connection.
 
 use super::config_file::Settings;
+use super::log::log;
 use super::psync::{Intercepted, Psync};
 use super::{bus, client_conn, links, trace::Tracer, Arrival, Write, Writer};
 use clusterlab_core::config::consts::PORT_INCR;
@@ -46,7 +47,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     let bus_listener = bind(bus_port).await?;
     let clock = Clock::default();
     let node = load_or_create(&settings, bus_port, clock.now())?;
-    eprintln!(
+    log!(
         "clusterlab-node: node {} ready, clients on {}:{}, cluster bus on {}:{bus_port}",
         node.id(),
         settings.bind,
@@ -130,7 +131,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     }
     let mut owner = owner.borrow_mut();
     owner.save_conf(true);
-    eprintln!("clusterlab-node: saved {}, bye", owner.conf_path.display());
+    log!("clusterlab-node: saved {}, bye", owner.conf_path.display());
     Ok(())
 }
 
@@ -159,7 +160,7 @@ fn load_or_create(settings: &Settings, bus_port: u16, now: Time) -> Result<Node,
                 now,
             )
             .map_err(|e| format!("{}: {e}", path.display()))?;
-            eprintln!("clusterlab-node: loaded {}", path.display());
+            log!("clusterlab-node: loaded {}", path.display());
             Ok(node)
         }
         Ok(_) => Ok(fresh(settings, bus_port, seed, now)),
@@ -498,7 +499,7 @@ impl Owner {
             std::fs::write(&tmp, &text).and_then(|()| std::fs::rename(&tmp, &self.conf_path));
         match result {
             Ok(()) => self.saved_conf = text,
-            Err(e) => eprintln!(
+            Err(e) => log!(
                 "clusterlab-node: cannot save {}: {e}",
                 self.conf_path.display()
             ),

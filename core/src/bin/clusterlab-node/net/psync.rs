@@ -14,6 +14,7 @@
 //! core's replication; this only maps connections to node IDs and moves
 //! bytes through the core's sans-IO codec ([`clusterlab_core::repl_wire`]).
 
+use super::log::log;
 use super::{links, Arrival, Write, Writer};
 use clusterlab_core::command::table;
 use clusterlab_core::id::NodeId;
@@ -393,7 +394,7 @@ impl Psync {
                                 if table::lookup(&args[0]).is_none()
                                     && self.unknown.insert(name.clone())
                                 {
-                                    eprintln!("clusterlab-node: replication from {from}: '{name}' is not implemented here, this replica cannot apply it and diverges from its master");
+                                    log!("clusterlab-node: replication from {from}: '{name}' is not implemented here, this replica cannot apply it and diverges from its master");
                                 }
                             }
                             node.handle(now, Input::Repl { from, frame });
@@ -402,7 +403,7 @@ impl Psync {
                 }
             }
             Err(e) => {
-                eprintln!("clusterlab-node: replication from {from}: {e}");
+                log!("clusterlab-node: replication from {from}: {e}");
                 self.close_master();
                 node.handle(now, Input::ReplLinkClosed { from });
             }

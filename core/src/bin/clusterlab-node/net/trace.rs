@@ -3,6 +3,7 @@
 //! with a simulated one. Times are unix ms, so the traces of several
 //! processes merge by sorting; nodes are named by their short IDs.
 
+use super::log::log;
 use clusterlab_core::event::Event;
 use clusterlab_core::id::NodeId;
 use clusterlab_core::sim::{Names, TraceEvent};
@@ -59,7 +60,7 @@ impl Tracer {
     pub fn event(&mut self, t: Time, event: Event) {
         let names = ShortIds(self.me);
         let te = TraceEvent { t, node: 0, event };
-        eprintln!("{}", te.to_text(&names).trim_end());
+        log!("{}", te.to_text(&names).trim_end());
         if let Some(f) = &mut self.file {
             let _ = writeln!(f, "{}", te.to_json(&names));
         }

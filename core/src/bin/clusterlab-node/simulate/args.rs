@@ -98,7 +98,7 @@ pub struct SimulateArgs {
 /// What `parse` found: a run, or a request for help.
 #[derive(Debug)]
 pub enum Command {
-    Run(SimulateArgs),
+    Run(Box<SimulateArgs>),
     Help,
 }
 
@@ -269,14 +269,14 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
     }
     actions.sort_by_key(|(_, a)| a.t);
     check_process_states(&actions, &names)?;
-    Ok(Command::Run(SimulateArgs {
+    Ok(Command::Run(Box::new(SimulateArgs {
         scenario,
         duration,
         json,
         actions,
         loss_after_formation,
         two_threads,
-    }))
+    })))
 }
 
 fn set_once(slot: &mut Option<u64>, flag: &str, v: u64) -> Result<(), ArgError> {
@@ -403,7 +403,7 @@ mod tests {
     fn run(line: &str) -> Result<SimulateArgs, ArgError> {
         let args: Vec<String> = line.split_whitespace().map(String::from).collect();
         match parse(&args)? {
-            Command::Run(a) => Ok(a),
+            Command::Run(a) => Ok(*a),
             Command::Help => panic!("unexpected help"),
         }
     }

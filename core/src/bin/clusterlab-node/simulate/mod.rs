@@ -18,7 +18,7 @@ pub fn main(argv: &[String]) -> ExitCode {
             print!("{}", args::HELP);
             ExitCode::SUCCESS
         }
-        Ok(Command::Run(a)) => run(a),
+        Ok(Command::Run(a)) => run(*a),
         Err(e) => bad_arguments(&e),
     }
 }

@@ -1,4 +1,8 @@
-//! Node settings, named like redis.conf, with Redis 7's defaults (docs/redis-behaviour.md §14).
+//! Node settings, named like redis.conf, with Redis 7's defaults (docs/redis-behaviour.md §14),
+//! and Redis 7.0's whole parameter table for CONFIG GET / SET.
+
+pub mod params;
+pub mod values;
 
 /// Cluster settings of one node. Field names follow redis.conf keys.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +27,9 @@ pub struct Config {
     pub ping_interval: u64,
     /// `requirepass`: clients must AUTH first when set.
     pub requirepass: Option<String>,
+    /// Every other parameter of Redis's table that was set away from its
+    /// default: accepted and reported, without effect (`values::ACTING`).
+    pub stored: values::Stored,
 }
 
 impl Default for Config {
@@ -38,6 +45,7 @@ impl Default for Config {
             replica_no_failover: false,
             ping_interval: 0,
             requirepass: None,
+            stored: values::Stored::default(),
         }
     }
 }

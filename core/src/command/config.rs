@@ -1,0 +1,61 @@
+//! CONFIG GET / SET (`configGetCommand`, `configSetCommand`) over Redis
+//! 7.0's parameter table: the parsing and the values live in
+//! [`crate::config`]; this is the command's shape.
+
+use super::keys::glob_match;
+use super::Call;
+use crate::config::params::{find, flag, PARAMS};
+use crate::config::Config;
+use crate::resp::Value;
+use std::collections::BTreeMap;
+
+/// `CONFIG GET pattern…`.
+pub fn get(c: &mut Call) -> Value {
+    Value::Map(
+        params_matching(c.node.config(), &c.args[2..])
+            .into_iter()
+            .map(|(name, value)| (Value::bulk(name), Value::bulk(value)))
+            .collect(),
+    )
+}
+
+/// `CONFIG SET name value…`: all or nothing (`configSetCommand`).
+pub fn set(c: &mut Call) -> Value {
+    if !c.args.len().is_multiple_of(2) {
+        return Value::err("ERR syntax error");
+    }
+    let pairs: Vec<(&[u8], &[u8])> = c.args[2..]
+        .chunks(2)
+        .map(|p| (p[0].as_slice(), p[1].as_slice()))
+        .collect();
+    match c.node.config_mut().set_params(&pairs) {
+        Ok(()) => Value::ok(),
+        Err(e) => Value::err(e),
+    }
+}
+
+/// `CONFIG GET pattern…`: (name, value) pairs. An exact name (no `*?[`) finds
+/// hidden parameters and aliases and is echoed as typed; a pattern matches
+/// names and aliases case-insensitively, never hidden ones.
+fn params_matching(cfg: &Config, patterns: &[Vec<u8>]) -> Vec<(String, String)> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for pat in patterns {
+        if !pat.iter().any(|b| matches!(b, b'*' | b'?' | b'[')) {
+            if let Some(p) = find(pat) {
+                let asked = String::from_utf8_lossy(pat).into_owned();
+                out.entry(asked).or_insert_with(|| cfg.param_value(p));
+            }
+            continue;
+        }
+        let pat = pat.to_ascii_lowercase();
+        for p in PARAMS.iter().filter(|p| !p.has(flag::HIDDEN)) {
+            for name in std::iter::once(p.name).chain(p.alias) {
+                if glob_match(&pat, name.as_bytes()) {
+                    out.entry(name.to_string())
+                        .or_insert_with(|| cfg.param_value(p));
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
+}
