@@ -1,9 +1,53 @@
 //! The course in `../lessons/`: every file parses, the English and French
 //! files carry the same blocks, and every lesson's solution, replayed with
 //! its seed, meets the objectives that the demonstrations alone do not.
+//! The teaching rules of `lessons/README.md` (shortcuts that must fail,
+//! narration, predictions, hint ladders, recap, French typography, chapter
+//! coverage) are checked in `lessons/*.rs`, each against the real course and
+//! against a small bad lesson, so that no check can pass vacuously.
+
+#[path = "lessons/coverage.rs"]
+mod coverage;
+#[path = "lessons/french.rs"]
+mod french;
+#[path = "lessons/shortcuts.rs"]
+mod shortcuts;
+#[path = "lessons/teaching.rs"]
+mod teaching;
 
 use clusterlab_core::lesson::{parse, BlockKind, Lesson, Predicate, Session, COURSE};
 use std::path::{Path, PathBuf};
+
+/// The repository's root (the lesson files are reported relative to it).
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Every lesson file of the course: its name as reported, its text and the
+/// parsed lesson, English then French for each folder.
+fn course_files() -> Vec<(String, String, Lesson)> {
+    lesson_dirs()
+        .iter()
+        .flat_map(|d| [d.join("lesson.md"), d.join("lesson.fr.md")])
+        .map(|path| {
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let lesson = load(&path);
+            (lesson.file.clone(), text, lesson)
+        })
+        .collect()
+}
+
+/// Fails with every problem found at once (one per line), so a lesson writer
+/// sees the whole list instead of fixing one file per test run.
+fn report(what: &str, problems: Vec<String>) {
+    assert!(
+        problems.is_empty(),
+        "{what}: {} problem(s)\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
 
 fn lesson_dirs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../lessons");
@@ -56,7 +100,8 @@ fn every_lesson_parses_in_both_languages_with_the_same_blocks() {
                     .map(|l| (&l.node, &l.args, &l.expect))
                     .eq(y.iter().map(|l| (&l.node, &l.args, &l.expect))),
                 (BlockKind::Scenario(x), BlockKind::Scenario(y))
-                | (BlockKind::Solution(x), BlockKind::Solution(y)) => {
+                | (BlockKind::Solution(x), BlockKind::Solution(y))
+                | (BlockKind::Shortcut(x), BlockKind::Shortcut(y)) => {
                     x.iter().map(|s| &s.action).eq(y.iter().map(|s| &s.action))
                 }
                 (BlockKind::Objective(x), BlockKind::Objective(y)) => {
@@ -81,12 +126,11 @@ fn every_lesson_parses_in_both_languages_with_the_same_blocks() {
 }
 
 /// Plays the demonstrations (redis and scenario blocks, in file order),
-/// checking stated replies; that is the learner's start state, where at least
-/// one objective must be open; then the solution must meet them all.
-fn replay(lesson: &Lesson) {
+/// checking stated replies, and starts the objectives: the learner's start
+/// state. `None` for a lesson without objectives (after the same checks).
+fn start_state(lesson: &Lesson) -> Option<Session> {
     let name = &lesson.file;
     let mut s = Session::start(lesson).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let has_objectives = lesson.objectives().next().is_some();
     for b in &lesson.blocks {
         match &b.kind {
             BlockKind::Redis(lines) => {
@@ -112,11 +156,30 @@ fn replay(lesson: &Lesson) {
             _ => {}
         }
     }
-    if !has_objectives {
-        return;
-    }
+    lesson.objectives().next()?;
     // The learner's start state: the lesson's own scenario has played.
     s.start_objectives();
+    Some(s)
+}
+
+/// Lets up to a minute of simulated time pass (gossip, elections) until
+/// every objective is met or one has failed for good.
+fn settle(s: &mut Session) {
+    for _ in 0..600 {
+        if s.all_met() || s.objectives().iter().any(|o| o.failed) {
+            break;
+        }
+        s.advance(100);
+    }
+}
+
+/// The start state must leave an objective open; then the solution must meet
+/// them all.
+fn replay(lesson: &Lesson) {
+    let name = &lesson.file;
+    let Some(mut s) = start_state(lesson) else {
+        return;
+    };
     assert!(
         !s.all_met(),
         "{name}: the start state already meets every objective: {:?}",
@@ -126,13 +189,7 @@ fn replay(lesson: &Lesson) {
         s.play(st)
             .unwrap_or_else(|e| panic!("{name}:{}: {e}", st.line));
     }
-    // Objectives that take time (gossip, elections) get up to a minute.
-    for _ in 0..600 {
-        if s.all_met() || s.objectives().iter().any(|o| o.failed) {
-            break;
-        }
-        s.advance(100);
-    }
+    settle(&mut s);
     assert!(
         s.all_met(),
         "{name}: the solution does not meet the objectives: {:#?}",

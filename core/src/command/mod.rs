@@ -31,6 +31,21 @@ use crate::resp::Value;
 use crate::time::Time;
 use table::CommandSpec;
 
+/// Whether this node implements a command named by words: `GET`, `CLUSTER
+/// FAILOVER` (a container's subcommand must be one it implements; any other
+/// command takes no second word). For lessons' `allow` lists, which must only
+/// offer what exists.
+pub fn implements(words: &[&str]) -> bool {
+    match words {
+        [name] => table::lookup(name.as_bytes()).is_some(),
+        [name, sub] => {
+            table::lookup(name.as_bytes()).is_some()
+                && subcommands::implements(name, sub).unwrap_or(false)
+        }
+        _ => false,
+    }
+}
+
 /// What executing a command produced.
 pub enum Outcome {
     Reply(Value),

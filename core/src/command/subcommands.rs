@@ -12,6 +12,22 @@ const CLIENT: &[(&str, i32)] = &[("getname", 2), ("id", 2), ("setname", 3)];
 const COMMAND: &[(&str, i32)] = &[("count", 2), ("docs", -2), ("getkeys", -4), ("info", -2)];
 const CONFIG: &[(&str, i32)] = &[("get", -3), ("set", -4)];
 
+/// Whether `name sub` is a subcommand this node implements (`cluster
+/// failover`), or `name` is not a container and so takes no subcommand name.
+/// Lessons ask it so that `allow: CLUSTER FOO` cannot offer a command that
+/// only answers `ERR unknown subcommand`.
+pub fn implements(name: &str, sub: &str) -> Option<bool> {
+    let table = match name.to_ascii_lowercase().as_str() {
+        "cluster" => cluster::ARITY,
+        "client" => CLIENT,
+        "command" => COMMAND,
+        "config" => CONFIG,
+        _ => return None,
+    };
+    let sub = sub.to_ascii_lowercase();
+    Some(table.iter().any(|(n, _)| *n == sub))
+}
+
 /// `commandCheckExistence` + `commandCheckArity` for a container's
 /// subcommand; `Ok` for commands that are not containers.
 pub fn check(name: &str, args: &[Vec<u8>]) -> Result<(), Value> {
