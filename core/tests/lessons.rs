@@ -376,3 +376,56 @@ fn predicates_read_the_cluster() {
         assert!(ok, "{text}: {seen}");
     }
 }
+
+/// The format additions of issue 11: `shortcut` blocks parse like a solution,
+/// narration has a "before" and an "after" part, a quiz gates the scenario
+/// that follows it, and a quiz of node names is a node pick.
+#[test]
+fn shortcuts_two_part_narration_and_gating_parse() {
+    let text = format!(
+        "{HEAD}```quiz who\nWho flags A first?\n- B\n+ C\n> C.\n```\n```scenario first\nkill A -- A is about to stop. >> A is gone.\nrun 1s -- Time passes.\n```\n```quiz how\nHow?\n+ by gossip\n```\n```scenario second\nrestart A -- A comes back >>\n```\n```scenario third\nheal -- >> healed\n```\n```objective o\ncheck: up A\nwhy: A is down\n```\n```solution s\nrestart A\n```\n```shortcut nothing\n# Doing nothing leaves A down.\nrun 1s\n```\n"
+    );
+    let l = parse("new.md", &text).expect("valid");
+    let BlockKind::Scenario(steps) = &l.block("first").unwrap().kind else {
+        panic!("a scenario")
+    };
+    assert_eq!(steps[0].say.as_deref(), Some("A is about to stop."));
+    assert_eq!(steps[0].after.as_deref(), Some("A is gone."));
+    assert_eq!(
+        (steps[1].say.as_deref(), steps[1].after.as_deref()),
+        (Some("Time passes."), None)
+    );
+    let BlockKind::Scenario(second) = &l.block("second").unwrap().kind else {
+        panic!("a scenario")
+    };
+    assert_eq!(second[0].after, None, "an empty part is no part");
+    let BlockKind::Scenario(third) = &l.block("third").unwrap().kind else {
+        panic!("a scenario")
+    };
+    assert_eq!(
+        (third[0].say.as_deref(), third[0].after.as_deref()),
+        (None, Some("healed"))
+    );
+    let shortcuts: Vec<_> = l.shortcuts().map(|(id, s)| (id, s.len())).collect();
+    assert_eq!(shortcuts, [("nothing", 1)]);
+    let index = |id: &str| l.blocks.iter().position(|b| b.id == id).unwrap();
+    assert_eq!(l.gate(index("first")), Some(index("who")));
+    assert_eq!(l.gate(index("second")), Some(index("how")));
+    assert_eq!(l.gate(index("third")), None, "no quiz since `second`");
+    assert_eq!(l.gate(index("who")), None, "only scenarios are gated");
+    let BlockKind::Quiz(who) = &l.block("who").unwrap().kind else {
+        panic!("a quiz")
+    };
+    assert_eq!(who.node_choice(&l.nodes(), "C"), Some(1));
+    assert_eq!(who.node_choice(&l.nodes(), "A"), None);
+    let BlockKind::Quiz(how) = &l.block("how").unwrap().kind else {
+        panic!("a quiz")
+    };
+    assert_eq!(how.node_choice(&l.nodes(), "B"), None, "not a node pick");
+    assert!(
+        error_of(&format!("{HEAD}```shortcut x\n# only a comment\n```\n"))
+            .starts_with("bad.md:7: a `shortcut` block needs at least one step")
+    );
+    assert!(error_of(&format!("{HEAD}```shortcut x\nkill Q\n```\n"))
+        .starts_with("bad.md:8: there is no node `Q`"));
+}

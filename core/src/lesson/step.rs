@@ -134,13 +134,18 @@ pub(super) fn words(text: &str) -> Result<Vec<String>, String> {
 /// an empty part counts as absent.
 pub(super) fn split_say(text: &str) -> (&str, Option<String>, Option<String>) {
     let part = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    match text.split_once(" -- ") {
-        Some((a, say)) => match say.split_once(" >> ") {
-            Some((before, after)) => (a.trim(), part(before), part(after)),
-            None => (a.trim(), part(say), None),
-        },
-        None => (text.trim(), None, None),
-    }
+    let Some((step, say)) = text.split_once(" -- ") else {
+        return (text.trim(), None, None);
+    };
+    let say = say.trim();
+    let (before, after) = if let Some(after) = say.strip_prefix(">>") {
+        ("", after)
+    } else if let Some(before) = say.strip_suffix(">>") {
+        (before, "")
+    } else {
+        say.split_once(" >> ").unwrap_or((say, ""))
+    };
+    (step.trim(), part(before), part(after))
 }
 
 impl Step {
