@@ -386,10 +386,11 @@ impl Player {
             .enumerate()
             .map(|(i, step)| {
                 let at = self.positions.iter().position(|q| q.step == Some((b, i)));
+                // While a prediction gates the step, even what is about to happen stays unsaid.
                 let state = match at {
                     Some(at) if at == self.at => StepState::Current,
                     Some(at) if at < self.at => StepState::Played,
-                    Some(at) if at == self.at + 1 => StepState::Next,
+                    Some(at) if at == self.at + 1 && self.locked_by().is_none() => StepState::Next,
                     _ => StepState::Pending,
                 };
                 let moment = at.and_then(|at| self.moment_at(at));

@@ -590,6 +590,12 @@ fn scenario_steps_are_narrated_before_and_after_with_the_time() {
         .position(|b| b.id == "s")
         .unwrap();
     let quiz = player(&m).locked_by().expect("gated");
+    let steps = player(&m).scenario_steps(b);
+    assert_eq!(
+        steps[0].state,
+        StepState::Pending,
+        "nothing said before the prediction"
+    );
     lesson(
         &mut m,
         LessonAction::Answer {
