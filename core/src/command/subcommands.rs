@@ -12,9 +12,8 @@ const CLIENT: &[(&str, i32)] = &[("getname", 2), ("id", 2), ("setname", 3)];
 const COMMAND: &[(&str, i32)] = &[("count", 2), ("docs", -2), ("getkeys", -4), ("info", -2)];
 const CONFIG: &[(&str, i32)] = &[("get", -3), ("set", -4)];
 
-/// Whether `name sub` is a subcommand this node implements (`cluster
-/// failover`), or `name` is not a container and so takes no subcommand name.
-/// Lessons ask it so that `allow: CLUSTER FOO` cannot offer a command that
+/// Whether `sub` is a subcommand of container `name` this node implements
+/// (`cluster failover`); `None` when `name` is not a container. Lessons ask it so that `allow: CLUSTER FOO` cannot offer a command that
 /// only answers `ERR unknown subcommand`.
 pub fn implements(name: &str, sub: &str) -> Option<bool> {
     let table = match name.to_ascii_lowercase().as_str() {

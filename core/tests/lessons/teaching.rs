@@ -269,6 +269,29 @@ fn recap_last(l: &Lesson, text: &str) -> Vec<String> {
     }
 }
 
+/// A shortcut opens with a `#` comment saying why it must not pass, so a
+/// reader (and the lead reviewing a failure) knows what concept it skips.
+fn shortcuts_say_why(l: &Lesson, text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    l.blocks
+        .iter()
+        .filter(|b| matches!(b.kind, BlockKind::Shortcut(_)))
+        .filter(|b| {
+            !lines
+                .iter()
+                .skip(b.line)
+                .find(|t| !t.trim().is_empty())
+                .is_some_and(|t| t.trim_start().starts_with('#'))
+        })
+        .map(|b| {
+            format!(
+                "{}:{}: shortcut `{}` needs a first `# ` line saying why it must not pass",
+                l.file, b.line, b.id
+            )
+        })
+        .collect()
+}
+
 /// Every check of this file on one lesson file.
 fn teaching_problems(l: &Lesson, text: &str) -> Vec<String> {
     [
@@ -278,6 +301,7 @@ fn teaching_problems(l: &Lesson, text: &str) -> Vec<String> {
         why_gives_nothing_away(l),
         allowed_things_exist(l, text),
         recap_last(l, text),
+        shortcuts_say_why(l, text),
     ]
     .concat()
 }
@@ -416,6 +440,21 @@ fn an_allowed_command_the_node_does_not_implement_is_reported() {
         p[2].starts_with("bad.md:6: `allow` names `explode`"),
         "{}",
         p[2]
+    );
+}
+
+#[test]
+fn a_shortcut_without_its_reason_is_reported() {
+    let good = GOOD.replace(
+        "## Key takeaways",
+        "```shortcut wrong\n# Killing B promotes B1, not A1.\nkill B\n```\n## Key takeaways",
+    );
+    let (l, text) = lesson(&good);
+    assert_eq!(shortcuts_say_why(&l, &text), Vec::<String>::new());
+    let (l, text) = lesson(&good.replace("# Killing B promotes B1, not A1.\n", ""));
+    assert_eq!(
+        shortcuts_say_why(&l, &text),
+        ["bad.md:31: shortcut `wrong` needs a first `# ` line saying why it must not pass"]
     );
 }
 

@@ -423,7 +423,9 @@ impl Player {
     /// (one whose choices are node names); `false` when there is none.
     pub fn pick_node(&mut self, name: &str) -> bool {
         let nodes = self.lesson.nodes();
-        let slide = &self.lesson.slides[self.pos().slide.min(self.lesson.slides.len() - 1)];
+        let Some(slide) = self.lesson.slides.get(self.pos().slide) else {
+            return false;
+        };
         let pick = slide.parts.iter().find_map(|part| match part {
             Part::Block(b) if !self.quiz.contains_key(b) => match &self.lesson.blocks[*b].kind {
                 BlockKind::Quiz(q) => q.node_choice(&nodes, name).map(|c| (*b, c)),
