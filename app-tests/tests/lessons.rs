@@ -101,17 +101,19 @@ async fn play(browser: &Browser) -> Outcome {
         .expect_attr("lesson-play", "aria-pressed", "false")
         .await?;
 
-    // Lesson 7: Forward (here the → key) plays the scenario's steps, each with its narration.
+    // Lesson 7: Forward (here the → key) plays the scenario's steps, each with its narration;
+    // the raw step line shows only once "show steps" is pressed.
     open_lesson(browser, 7).await?;
     browser
         .expect_text_containing("lesson-position", "Step 1 of")
         .await?;
     browser.press("ArrowRight").await?;
     browser
-        .expect_text_containing("step-narration", "partition A / B")
-        .await?;
-    browser
         .expect_text_containing("step-narration", "A and B cannot talk")
+        .await?;
+    browser.click("steps-toggle-split-a-b").await?;
+    browser
+        .expect_text_containing("step-narration", "partition A / B")
         .await?;
 
     // Lesson 8: past the narrated failover of B (7 steps) and two slides, the automatic-failover

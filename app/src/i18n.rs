@@ -423,6 +423,13 @@ messages! {
     MomentFailoverStart => "replica schedules its election", "la réplique planifie son élection";
     MomentVoteRequested => "replica asks for votes", "la réplique demande des votes";
     MomentPromoted => "replica promoted", "réplique promue";
+    ShowSteps => "Show steps", "Afficher les étapes";
+    HideSteps => "Hide steps", "Masquer les étapes";
+    StepAt => "at {}: {}", "à {} : {}";
+    StepNext => "Next: {}", "Ensuite : {}";
+    QuizGate => "Answer the question first: commit to a prediction, then watch what really happens.",
+        "Répondez d’abord à la question : engagez-vous sur une prédiction, puis regardez ce qui se passe vraiment.";
+    PickNodeTip => "Answer by clicking the node in the cluster view, or below.", "Répondez en cliquant sur le nœud dans la vue du cluster, ou ci-dessous.";
 }
 
 #[cfg(test)]

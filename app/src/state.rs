@@ -429,6 +429,11 @@ impl Model {
             Action::Select(node) => {
                 let n = sim.nodes().len();
                 self.selected = node.filter(|&i| i < n);
+                // In a lesson, clicking a node may be the answer to a "which node…?" quiz.
+                if let Some(name) = self.selected.map(|i| sim.nodes()[i].name.clone()) {
+                    let compact = self.compact;
+                    self.course.apply(LessonAction::PickNode(name), compact);
+                }
                 return Some(true);
             }
             Action::SetCompact(on) => {

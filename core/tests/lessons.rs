@@ -1,9 +1,53 @@
 //! The course in `../lessons/`: every file parses, the English and French
 //! files carry the same blocks, and every lesson's solution, replayed with
 //! its seed, meets the objectives that the demonstrations alone do not.
+//! The teaching rules of `lessons/README.md` (shortcuts that must fail,
+//! narration, predictions, hint ladders, recap, French typography, chapter
+//! coverage) are checked in `lessons/*.rs`, each against the real course and
+//! against a small bad lesson, so that no check can pass vacuously.
+
+#[path = "lessons/coverage.rs"]
+mod coverage;
+#[path = "lessons/french.rs"]
+mod french;
+#[path = "lessons/shortcuts.rs"]
+mod shortcuts;
+#[path = "lessons/teaching.rs"]
+mod teaching;
 
 use clusterlab_core::lesson::{parse, BlockKind, Lesson, Predicate, Session, COURSE};
 use std::path::{Path, PathBuf};
+
+/// The repository's root (the lesson files are reported relative to it).
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Every lesson file of the course: its name as reported, its text and the
+/// parsed lesson, English then French for each folder.
+fn course_files() -> Vec<(String, String, Lesson)> {
+    lesson_dirs()
+        .iter()
+        .flat_map(|d| [d.join("lesson.md"), d.join("lesson.fr.md")])
+        .map(|path| {
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let lesson = load(&path);
+            (lesson.file.clone(), text, lesson)
+        })
+        .collect()
+}
+
+/// Fails with every problem found at once (one per line), so a lesson writer
+/// sees the whole list instead of fixing one file per test run.
+fn report(what: &str, problems: Vec<String>) {
+    assert!(
+        problems.is_empty(),
+        "{what}: {} problem(s)\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
 
 fn lesson_dirs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../lessons");
@@ -56,7 +100,8 @@ fn every_lesson_parses_in_both_languages_with_the_same_blocks() {
                     .map(|l| (&l.node, &l.args, &l.expect))
                     .eq(y.iter().map(|l| (&l.node, &l.args, &l.expect))),
                 (BlockKind::Scenario(x), BlockKind::Scenario(y))
-                | (BlockKind::Solution(x), BlockKind::Solution(y)) => {
+                | (BlockKind::Solution(x), BlockKind::Solution(y))
+                | (BlockKind::Shortcut(x), BlockKind::Shortcut(y)) => {
                     x.iter().map(|s| &s.action).eq(y.iter().map(|s| &s.action))
                 }
                 (BlockKind::Objective(x), BlockKind::Objective(y)) => {
@@ -81,12 +126,11 @@ fn every_lesson_parses_in_both_languages_with_the_same_blocks() {
 }
 
 /// Plays the demonstrations (redis and scenario blocks, in file order),
-/// checking stated replies; that is the learner's start state, where at least
-/// one objective must be open; then the solution must meet them all.
-fn replay(lesson: &Lesson) {
+/// checking stated replies, and starts the objectives: the learner's start
+/// state. `None` for a lesson without objectives (after the same checks).
+fn start_state(lesson: &Lesson) -> Option<Session> {
     let name = &lesson.file;
     let mut s = Session::start(lesson).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let has_objectives = lesson.objectives().next().is_some();
     for b in &lesson.blocks {
         match &b.kind {
             BlockKind::Redis(lines) => {
@@ -112,11 +156,30 @@ fn replay(lesson: &Lesson) {
             _ => {}
         }
     }
-    if !has_objectives {
-        return;
-    }
+    lesson.objectives().next()?;
     // The learner's start state: the lesson's own scenario has played.
     s.start_objectives();
+    Some(s)
+}
+
+/// Lets up to a minute of simulated time pass (gossip, elections) until
+/// every objective is met or one has failed for good.
+fn settle(s: &mut Session) {
+    for _ in 0..600 {
+        if s.all_met() || s.objectives().iter().any(|o| o.failed) {
+            break;
+        }
+        s.advance(100);
+    }
+}
+
+/// The start state must leave an objective open; then the solution must meet
+/// them all.
+fn replay(lesson: &Lesson) {
+    let name = &lesson.file;
+    let Some(mut s) = start_state(lesson) else {
+        return;
+    };
     assert!(
         !s.all_met(),
         "{name}: the start state already meets every objective: {:?}",
@@ -126,13 +189,7 @@ fn replay(lesson: &Lesson) {
         s.play(st)
             .unwrap_or_else(|e| panic!("{name}:{}: {e}", st.line));
     }
-    // Objectives that take time (gossip, elections) get up to a minute.
-    for _ in 0..600 {
-        if s.all_met() || s.objectives().iter().any(|o| o.failed) {
-            break;
-        }
-        s.advance(100);
-    }
+    settle(&mut s);
     assert!(
         s.all_met(),
         "{name}: the solution does not meet the objectives: {:#?}",
@@ -318,4 +375,57 @@ fn predicates_read_the_cluster() {
         let (ok, seen) = p.eval(&s);
         assert!(ok, "{text}: {seen}");
     }
+}
+
+/// The format additions of issue 11: `shortcut` blocks parse like a solution,
+/// narration has a "before" and an "after" part, a quiz gates the scenario
+/// that follows it, and a quiz of node names is a node pick.
+#[test]
+fn shortcuts_two_part_narration_and_gating_parse() {
+    let text = format!(
+        "{HEAD}```quiz who\nWho flags A first?\n- B\n+ C\n> C.\n```\n```scenario first\nkill A -- A is about to stop. >> A is gone.\nrun 1s -- Time passes.\n```\n```quiz how\nHow?\n+ by gossip\n```\n```scenario second\nrestart A -- A comes back >>\n```\n```scenario third\nheal -- >> healed\n```\n```objective o\ncheck: up A\nwhy: A is down\n```\n```solution s\nrestart A\n```\n```shortcut nothing\n# Doing nothing leaves A down.\nrun 1s\n```\n"
+    );
+    let l = parse("new.md", &text).expect("valid");
+    let BlockKind::Scenario(steps) = &l.block("first").unwrap().kind else {
+        panic!("a scenario")
+    };
+    assert_eq!(steps[0].say.as_deref(), Some("A is about to stop."));
+    assert_eq!(steps[0].after.as_deref(), Some("A is gone."));
+    assert_eq!(
+        (steps[1].say.as_deref(), steps[1].after.as_deref()),
+        (Some("Time passes."), None)
+    );
+    let BlockKind::Scenario(second) = &l.block("second").unwrap().kind else {
+        panic!("a scenario")
+    };
+    assert_eq!(second[0].after, None, "an empty part is no part");
+    let BlockKind::Scenario(third) = &l.block("third").unwrap().kind else {
+        panic!("a scenario")
+    };
+    assert_eq!(
+        (third[0].say.as_deref(), third[0].after.as_deref()),
+        (None, Some("healed"))
+    );
+    let shortcuts: Vec<_> = l.shortcuts().map(|(id, s)| (id, s.len())).collect();
+    assert_eq!(shortcuts, [("nothing", 1)]);
+    let index = |id: &str| l.blocks.iter().position(|b| b.id == id).unwrap();
+    assert_eq!(l.gate(index("first")), Some(index("who")));
+    assert_eq!(l.gate(index("second")), Some(index("how")));
+    assert_eq!(l.gate(index("third")), None, "no quiz since `second`");
+    assert_eq!(l.gate(index("who")), None, "only scenarios are gated");
+    let BlockKind::Quiz(who) = &l.block("who").unwrap().kind else {
+        panic!("a quiz")
+    };
+    assert_eq!(who.node_choice(&l.nodes(), "C"), Some(1));
+    assert_eq!(who.node_choice(&l.nodes(), "A"), None);
+    let BlockKind::Quiz(how) = &l.block("how").unwrap().kind else {
+        panic!("a quiz")
+    };
+    assert_eq!(how.node_choice(&l.nodes(), "B"), None, "not a node pick");
+    assert!(
+        error_of(&format!("{HEAD}```shortcut x\n# only a comment\n```\n"))
+            .starts_with("bad.md:7: a `shortcut` block needs at least one step")
+    );
+    assert!(error_of(&format!("{HEAD}```shortcut x\nkill Q\n```\n"))
+        .starts_with("bad.md:8: there is no node `Q`"));
 }

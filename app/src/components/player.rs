@@ -10,7 +10,9 @@ use yew::prelude::*;
 use super::markdown::Markdown;
 use super::use_dispatch;
 use crate::i18n::{fill, use_lang, Lang, Msg};
-use crate::state::lesson::{LessonAction, ObjectiveRow, Player, Said, SolutionView};
+use crate::state::lesson::{
+    LessonAction, ObjectiveRow, Player, Said, SolutionView, StepLine, StepState,
+};
 use crate::state::{Action, AppState};
 use crate::view_model;
 use clusterlab_core::lesson::COURSE;
@@ -66,7 +68,7 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
             let block = &p.lesson.blocks[*b];
             match &block.kind {
                 BlockKind::Redis(lines) => redis_block(p, *b, &block.id, lines, lang, &dispatch),
-                BlockKind::Scenario(steps) => scenario_block(p, *b, &block.id, steps.len(), lang),
+                BlockKind::Scenario(_) => scenario_block(p, *b, &block.id, lang, &dispatch),
                 BlockKind::Objective(_) => objectives
                     .iter()
                     .find(|o| o.id == block.id)
@@ -78,6 +80,8 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
                 }
                 BlockKind::Hint(_) => html! {},
                 BlockKind::Solution(_) => solution(p, lang, &dispatch),
+                // Shortcuts prove the objectives check the concept; learners never see them.
+                BlockKind::Shortcut(_) => html! {},
                 BlockKind::Quiz(q) => quiz(p, *b, &block.id, q, lang, &dispatch),
             }
         }
@@ -128,7 +132,13 @@ fn nav(p: &Player, total: usize, lang: Lang, dispatch: &super::Dispatch, bottom:
             </span>
             <progress max={total.to_string()} value={(p.at + 1).to_string()} aria-hidden="true"></progress>
             <button data-testid={id("lesson-forward")} class="primary" disabled={!p.can_forward()} title="→"
+                aria-describedby={p.locked_by().map(|_| id("lesson-locked"))}
                 onclick={send(dispatch, LessonAction::Forward)}>{ lang.t(Msg::Forward) }{ " →" }</button>
+            if p.locked_by().is_some() {
+                <p class="locked" role="status" id={id("lesson-locked")} data-testid={id("lesson-locked")}>
+                    { lang.t(Msg::QuizGate) }
+                </p>
+            }
         </nav>
     }
 }
@@ -175,40 +185,59 @@ fn redis_block(
     }
 }
 
-fn scenario_block(p: &Player, b: usize, id: &str, count: usize, lang: Lang) -> Html {
-    let position_of = |i: usize| p.positions.iter().position(|q| q.step == Some((b, i)));
-    let BlockKind::Scenario(steps) = &p.lesson.blocks[b].kind else {
-        return html! {};
+fn scenario_block(p: &Player, b: usize, id: &str, lang: Lang, dispatch: &super::Dispatch) -> Html {
+    let toggle = if p.show_steps {
+        lang.t(Msg::HideSteps)
+    } else {
+        lang.t(Msg::ShowSteps)
     };
     html! {
-        <ol class="scenario-steps" data-testid={format!("scenario-{id}")}>
-            { for (0..count).map(|i| {
-                let at = position_of(i).unwrap_or(usize::MAX);
-                let (class, said) = if at == p.at {
-                    ("current", p.moment().narration.clone())
-                } else if at < p.at {
-                    ("played", p.moment_at(at).and_then(|m| m.narration.clone()))
-                } else {
-                    ("pending", None)
-                };
-                html! {
-                    <li class={classes!("step", class)} aria-current={(class == "current").then_some("step")}
-                        data-testid={(class == "current").then_some("step-narration")}>
-                        <code>{ p.step_text(&steps[i]) }</code>
-                        if let Some(s) = said {
-                            if let (Some(say), false) = (&steps[i].say, s.failed) {
-                                <span class="say">{ say.clone() }</span>
-                            }
-                            if !s.output.is_empty() {
-                                <span class={classes!("say", "reply", s.failed.then_some("failed"))}>{ s.output }</span>
-                            }
-                        } else if class == "pending" {
-                            <span class="say pending">{ lang.t(Msg::ScenarioPending) }</span>
-                        }
-                    </li>
-                }
-            }) }
-        </ol>
+        <div class="scenario" data-testid={format!("scenario-{id}")}>
+            <ol class="scenario-steps">
+                { for p.scenario_steps(b).into_iter().map(|s| step_line(p, s, lang)) }
+            </ol>
+            <button class="steps-toggle" data-testid={format!("steps-toggle-{id}")} aria-pressed={p.show_steps.to_string()}
+                onclick={send(dispatch, LessonAction::ToggleSteps)}>{ toggle }</button>
+        </div>
+    }
+}
+
+fn step_line(p: &Player, s: StepLine, lang: Lang) -> Html {
+    let class = match s.state {
+        StepState::Played => "played",
+        StepState::Current => "current",
+        StepState::Next | StepState::Pending => "pending",
+    };
+    let current = s.state == StepState::Current;
+    let reply = s
+        .reply
+        .as_ref()
+        .filter(|r| r.failed || !r.output.is_empty());
+    html! {
+        <li class={classes!("step", class)} aria-current={current.then_some("step")}
+            data-testid={current.then_some("step-narration")}>
+            if p.show_steps {
+                <code>{ s.line.clone() }</code>
+            }
+            if let Some(happened) = &s.happened {
+                <span class="say">{ match s.at_ms {
+                    Some(ms) => fill(lang.t(Msg::StepAt), &[&view_model::format_ms(ms), happened]),
+                    None => happened.clone(),
+                } }</span>
+            }
+            if let Some(r) = reply {
+                <span class={classes!("say", "reply", r.failed.then_some("failed"))}>{ r.output.clone() }</span>
+            }
+            { match (s.state, &s.upcoming) {
+                (StepState::Next, Some(upcoming)) => html! {
+                    <span class="say upcoming" data-testid="step-upcoming">{ fill(lang.t(Msg::StepNext), &[upcoming]) }</span>
+                },
+                (StepState::Next | StepState::Pending, _) => html! {
+                    <span class="say pending">{ lang.t(Msg::ScenarioPending) }</span>
+                },
+                _ => html! {},
+            } }
+        </li>
     }
 }
 
@@ -332,9 +361,13 @@ fn solution(p: &Player, lang: Lang, dispatch: &super::Dispatch) -> Html {
 
 fn quiz(p: &Player, b: usize, id: &str, q: &Quiz, lang: Lang, dispatch: &super::Dispatch) -> Html {
     let chosen = p.quiz.get(&b).copied();
+    let node_pick = p.is_node_pick(q);
     html! {
         <fieldset class="quiz" data-testid={format!("quiz-{id}")}>
             <legend><Markdown text={AttrValue::from(q.question.clone())} /></legend>
+            if node_pick && chosen.is_none() {
+                <p class="quiz-tip">{ lang.t(Msg::PickNodeTip) }</p>
+            }
             { for q.choices.iter().enumerate().map(|(i, (text, right))| {
                 let class = match chosen {
                     Some(c) if c == i && *right => "right",

@@ -14,7 +14,7 @@ mod player;
 mod rules;
 
 pub use long_run::Purpose;
-pub use player::{ObjectiveRow, Player, Said, SolutionView};
+pub use player::{ObjectiveRow, Player, Said, SolutionView, StepLine, StepState};
 pub use rules::{index_of_dir, panels, parse_link};
 use rules::{link, load};
 
@@ -64,6 +64,10 @@ pub enum LessonAction {
         block: usize,
         choice: usize,
     },
+    /// A click on a node in the cluster view: answers a node-pick quiz on the slide.
+    PickNode(String),
+    /// Show or hide the raw step lines next to the scenario's narration.
+    ToggleSteps,
     /// Merge an exported progress text.
     Import(String),
 }
@@ -146,6 +150,8 @@ impl Course {
                     LessonAction::Work
                         | LessonAction::Hint
                         | LessonAction::Answer { .. }
+                        | LessonAction::PickNode(_)
+                        | LessonAction::ToggleSteps
                         | LessonAction::SetTarget(_)
                 );
                 if p.busy.is_some() && !harmless {
@@ -197,6 +203,12 @@ impl Course {
                     LessonAction::Answer { block, choice } => {
                         p.quiz.insert(block, choice);
                     }
+                    LessonAction::PickNode(name) => {
+                        if !p.pick_node(&name) {
+                            return false;
+                        }
+                    }
+                    LessonAction::ToggleSteps => p.show_steps = !p.show_steps,
                     _ => return false,
                 }
                 p.refresh();

@@ -37,6 +37,19 @@ use crate::resp::Value;
 use crate::time::Time;
 use table::{CommandSpec, Run};
 
+/// Whether this node implements a command named by words: `GET`, `CLUSTER
+/// FAILOVER` (a container's subcommand must be one it implements; any other
+/// command takes no second word). For lessons' `allow` lists, which must only
+/// offer what exists.
+pub fn implements(words: &[&str]) -> bool {
+    match words {
+        [name] => table::lookup(name.as_bytes()).is_some(),
+        [name, sub] => table::lookup(name.as_bytes())
+            .is_some_and(|spec| !spec.subcommands.is_empty() && spec.resolve(&[name.as_bytes().to_vec(), sub.as_bytes().to_vec()]).is_ok()),
+        _ => false,
+    }
+}
+
 /// What executing a command produced.
 pub enum Outcome {
     /// One reply.

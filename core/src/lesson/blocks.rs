@@ -17,7 +17,15 @@ pub(super) fn parse_block(
     let Some((kind, rest)) = w.split_first() else {
         return Ok(None);
     };
-    let kinds = ["redis", "scenario", "objective", "hint", "solution", "quiz"];
+    let kinds = [
+        "redis",
+        "scenario",
+        "objective",
+        "hint",
+        "solution",
+        "shortcut",
+        "quiz",
+    ];
     if !kinds.contains(&kind.as_str()) {
         return Ok(None);
     }
@@ -55,15 +63,18 @@ pub(super) fn parse_block(
     let lines = body.iter().filter(|(_, l)| !l.trim().is_empty());
     let kind = match kind.as_str() {
         "redis" => BlockKind::Redis(parse_redis(opt("node").unwrap_or("A"), body)?),
-        "scenario" | "solution" => {
+        "scenario" | "solution" | "shortcut" => {
             let steps = lines
                 .filter(|(_, l)| !l.trim_start().starts_with('#'))
                 .map(|&(n, l)| Step::parse(l, n))
                 .collect::<Result<Vec<_>, _>>()?;
-            if kind == "scenario" {
-                BlockKind::Scenario(steps)
-            } else {
-                BlockKind::Solution(steps)
+            if steps.is_empty() {
+                return Err((line, format!("a `{kind}` block needs at least one step")));
+            }
+            match kind.as_str() {
+                "scenario" => BlockKind::Scenario(steps),
+                "solution" => BlockKind::Solution(steps),
+                _ => BlockKind::Shortcut(steps),
             }
         }
         "objective" => {

@@ -65,6 +65,10 @@ pub enum BlockKind {
     Hint(Vec<String>),
     /// The reference solution (replayed by the tests).
     Solution(Vec<Step>),
+    /// A wrong way to the objectives (the wrong fault, the wrong order, the
+    /// concept skipped) that must not meet them all: the tests replay it, the
+    /// app never shows it. It proves the objectives check the concept.
+    Shortcut(Vec<Step>),
     /// A question to answer before the reveal.
     Quiz(Quiz),
 }
@@ -134,6 +138,18 @@ pub struct Quiz {
     pub explain: String,
 }
 
+impl Quiz {
+    /// The choice that names node `node`, when every choice is a node of
+    /// `nodes` (a node pick: the app lets the learner click the node itself).
+    pub fn node_choice(&self, nodes: &[String], node: &str) -> Option<usize> {
+        let is_node = |c: &str| nodes.iter().any(|n| n == c.trim());
+        if !self.choices.iter().all(|(c, _)| is_node(c)) {
+            return None;
+        }
+        self.choices.iter().position(|(c, _)| c.trim() == node)
+    }
+}
+
 impl Lesson {
     /// The block with this id.
     pub fn block(&self, id: &str) -> Option<&Block> {
@@ -154,6 +170,54 @@ impl Lesson {
             BlockKind::Solution(s) => Some(s.as_slice()),
             _ => None,
         })
+    }
+
+    /// The shortcut blocks (id, steps), in file order.
+    pub fn shortcuts(&self) -> impl Iterator<Item = (&str, &[Step])> {
+        self.blocks.iter().filter_map(|b| match &b.kind {
+            BlockKind::Shortcut(s) => Some((b.id.as_str(), s.as_slice())),
+            _ => None,
+        })
+    }
+
+    /// The quiz (block index) that gates scenario block `scenario`: the last
+    /// quiz after the previous scenario (or the lesson's start) and before it.
+    /// The learner commits to a prediction before the mechanism plays, so the
+    /// app keeps the scenario locked until that quiz is answered.
+    pub fn gate(&self, scenario: usize) -> Option<usize> {
+        if !matches!(
+            self.blocks.get(scenario).map(|b| &b.kind),
+            Some(BlockKind::Scenario(_))
+        ) {
+            return None;
+        }
+        self.blocks[..scenario]
+            .iter()
+            .enumerate()
+            .rev()
+            .take_while(|(_, b)| !matches!(b.kind, BlockKind::Scenario(_)))
+            .find(|(_, b)| matches!(b.kind, BlockKind::Quiz(_)))
+            .map(|(i, _)| i)
+    }
+
+    /// Every node name the lesson may use: its topology's (`A`, `B`…, `A1`…)
+    /// and the nodes its steps add.
+    pub fn nodes(&self) -> Vec<String> {
+        let t = &self.meta.topology;
+        let mut names: Vec<String> = (0..t.masters).map(master_name).collect();
+        for r in 1..=t.replicas {
+            names.extend((0..t.masters).map(|m| format!("{}{r}", master_name(m))));
+        }
+        for b in &self.blocks {
+            for s in steps_of(b) {
+                if let StepAction::AddNode(n) | StepAction::AddReplica { name: n, .. } = &s.action {
+                    if !names.contains(n) {
+                        names.push(n.clone());
+                    }
+                }
+            }
+        }
+        names
     }
 
     /// The hint ladders, in file order.
@@ -264,26 +328,19 @@ fn flush(lesson: &mut Lesson, prose: &mut String) {
 
 fn steps_of(b: &Block) -> Vec<&Step> {
     match &b.kind {
-        BlockKind::Scenario(s) | BlockKind::Solution(s) => s.iter().collect(),
+        BlockKind::Scenario(s) | BlockKind::Solution(s) | BlockKind::Shortcut(s) => {
+            s.iter().collect()
+        }
         _ => Vec::new(),
     }
 }
 
 /// Whole-lesson rules: nodes named in steps exist, objectives come with a solution.
+/// (Teaching rules — shortcuts, narration, hint rungs — are the course tests'
+/// job: a draft lesson must still open in the app.)
 fn check(lesson: &Lesson) -> Result<(), LineError> {
-    let t = &lesson.meta.topology;
-    let mut names: Vec<String> = (0..t.masters).map(master_name).collect();
-    for r in 1..=t.replicas {
-        names.extend((0..t.masters).map(|m| format!("{}{r}", master_name(m))));
-    }
     // Objectives may name a node that a later step adds.
-    for b in &lesson.blocks {
-        for s in steps_of(b) {
-            if let StepAction::AddNode(n) | StepAction::AddReplica { name: n, .. } = &s.action {
-                names.push(n.clone());
-            }
-        }
-    }
+    let names = lesson.nodes();
     for b in &lesson.blocks {
         let steps = steps_of(b);
         let mut mentioned: Vec<(usize, &str)> = steps

@@ -24,7 +24,7 @@ pub use format::{
 pub use front::{Meta, Topology};
 pub use predicate::{Predicate, Value as PredValue};
 pub use runner::{ObjectiveStatus, RunError, Session};
-pub use step::{Step, StepAction};
+pub use step::{Step, StepAction, VERBS};
 
 use std::fmt;
 

@@ -1,5 +1,7 @@
-//! One line of a `scenario` or `solution` block: an action, a redis-cli-like
-//! command, a wait on the simulation, each with optional narration after ` -- `.
+//! One line of a `scenario`, `solution` or `shortcut` block: an action, a
+//! redis-cli-like command, a wait on the simulation, each with optional
+//! narration after ` -- ` — in two parts, `BEFORE >> AFTER`, so the player can
+//! say what is about to happen before the step and what happened after it.
 
 use super::predicate::Predicate;
 use super::LineError;
@@ -12,8 +14,14 @@ pub struct Step {
     pub line: usize,
     /// What the step does.
     pub action: StepAction,
-    /// Narration the player shows with the step (the text after ` -- `).
+    /// Narration: the text after ` -- `, up to ` >> ` if there is one. With a
+    /// second part it is "what is about to happen", shown before the step runs;
+    /// alone (as in solutions) it is shown with the step.
     pub say: Option<String>,
+    /// "What happened": the narration after ` >> `, shown once the step ran
+    /// (the app prefixes the simulated time). Scenario steps must have it
+    /// (`tests/lessons`), so a learner reads sentences, not step syntax.
+    pub after: Option<String>,
 }
 
 /// What a step does. Nodes are friendly names, resolved when the step runs
@@ -77,6 +85,26 @@ pub enum StepAction {
     Rebalance,
 }
 
+/// The step verbs (the first word of a step that is not `NODE> COMMAND`), which
+/// a lesson's `allow` may name besides Redis commands.
+pub const VERBS: &[&str] = &[
+    "kill",
+    "pause",
+    "resume",
+    "restart",
+    "partition",
+    "cut",
+    "heal",
+    "failover",
+    "run",
+    "wait",
+    "client",
+    "reshard",
+    "add-node",
+    "add-replica",
+    "rebalance",
+];
+
 /// `500ms`, `20s`, or plain milliseconds.
 pub(super) fn parse_duration(text: &str) -> Result<u64, String> {
     let bad = || format!("expected a duration like 500ms or 20s, found `{text}`");
@@ -126,20 +154,35 @@ pub(super) fn words(text: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// Splits `text -- narration`.
-pub(super) fn split_say(text: &str) -> (&str, Option<String>) {
-    match text.split_once(" -- ") {
-        Some((a, say)) => (a.trim(), Some(say.trim().to_string())),
-        None => (text.trim(), None),
-    }
+/// Splits `text -- before >> after` into the step and its narration parts;
+/// an empty part counts as absent.
+pub(super) fn split_say(text: &str) -> (&str, Option<String>, Option<String>) {
+    let part = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let Some((step, say)) = text.split_once(" -- ") else {
+        return (text.trim(), None, None);
+    };
+    let say = say.trim();
+    let (before, after) = if let Some(after) = say.strip_prefix(">>") {
+        ("", after)
+    } else if let Some(before) = say.strip_suffix(">>") {
+        (before, "")
+    } else {
+        say.split_once(" >> ").unwrap_or((say, ""))
+    };
+    (step.trim(), part(before), part(after))
 }
 
 impl Step {
     /// Parses one non-empty step line.
     pub(super) fn parse(text: &str, line: usize) -> Result<Step, LineError> {
-        let (body, say) = split_say(text);
+        let (body, say, after) = split_say(text);
         let action = parse_action(body).map_err(|m| (line, m))?;
-        Ok(Step { line, action, say })
+        Ok(Step {
+            line,
+            action,
+            say,
+            after,
+        })
     }
 
     /// Parses a step typed by hand (the app's lesson console): the same syntax as a
@@ -260,7 +303,9 @@ fn parse_action(body: &str) -> Result<StepAction, String> {
                     .parse()
                     .map_err(|_| format!("`reshard`: `{n}` is not a slot count"))?,
             },
-            _ => return Err("`reshard` wants `FROM -> TO COUNT`, e.g. `reshard A -> D 100`".into()),
+            _ => {
+                return Err("`reshard` wants `FROM -> TO COUNT`, e.g. `reshard A -> D 100`".into())
+            }
         },
         "add-node" => StepAction::AddNode(one_node(rest, verb)?),
         "add-replica" => match rest {
@@ -272,7 +317,8 @@ fn parse_action(body: &str) -> Result<StepAction, String> {
         },
         _ => {
             return Err(format!(
-                "unknown step `{body}` (kill, pause, resume, restart, partition, cut, heal, failover, run, wait, client, reshard, add-node, add-replica, rebalance, or `A> COMMAND`)"
+                "unknown step `{body}` ({}, or `A> COMMAND`)",
+                VERBS.join(", ")
             ))
         }
     })

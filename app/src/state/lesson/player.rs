@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use clusterlab_core::lesson::{BlockKind, Lesson, Part, Session, Step, COURSE};
+use clusterlab_core::lesson::{BlockKind, Lesson, Part, Quiz, Session, Step, COURSE};
 use clusterlab_core::sim::Status;
 
 use super::long_run::{LongRun, Purpose};
@@ -42,6 +42,9 @@ pub struct Moment {
     /// The solution's steps and their replies, once played (in the solution's order).
     pub solution: Vec<Said>,
     pub settled_ms: Option<u64>,
+    /// Lesson time (simulated ms) when the scenario step that led here finished: the "at
+    /// 12.4 s" of its "what happened" sentence.
+    pub played_ms: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +71,9 @@ pub struct Player {
     pub solution: SolutionView,
     /// Chosen answers, by quiz block index.
     pub quiz: BTreeMap<usize, usize>,
+    /// The raw step lines (`kill A`, `wait … within 10s`) are shown next to the narration:
+    /// they are the authors' language, hidden unless asked for.
+    pub show_steps: bool,
     /// The console's node.
     pub target: String,
     pub picture: Rc<Picture>,
@@ -107,6 +113,33 @@ pub fn positions(lesson: &Lesson) -> Vec<Pos> {
         });
     }
     out
+}
+
+/// Where a scenario step stands from the current position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepState {
+    Played,
+    /// The step that led to the current position.
+    Current,
+    /// The step Forward plays next: its "about to happen" sentence shows.
+    Next,
+    Pending,
+}
+
+/// A scenario step as the player shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepLine {
+    pub state: StepState,
+    /// The step as the lesson file writes it (shown on request).
+    pub line: String,
+    /// What is about to happen (a two-part narration's first part).
+    pub upcoming: Option<String>,
+    /// What happened, once the step ran.
+    pub happened: Option<String>,
+    /// Lesson time when it finished.
+    pub at_ms: Option<u64>,
+    /// What the step answered, or why it could not run.
+    pub reply: Option<Said>,
 }
 
 /// An objective as the player shows it (the "why not yet" in the lesson's current language).
@@ -161,11 +194,13 @@ impl Player {
                 narration: None,
                 solution: Vec::new(),
                 settled_ms: None,
+                played_ms: None,
             }],
             at: 0,
             hints_shown: 0,
             solution: SolutionView::Hidden,
             quiz: BTreeMap::new(),
+            show_steps: false,
             target: "A".into(),
             picture: Rc::new(Picture::default()),
             playing: false,
@@ -173,9 +208,10 @@ impl Player {
             compact,
             lang,
         };
-        // Reopening at a position (a reload, a link) replays its steps at once.
+        // Reopening at a position (a reload, a link) replays its steps at once; the learner
+        // passed any prediction on the way there before, so quizzes do not stop the replay.
         for _ in 0..at {
-            if !player.forward() {
+            if !player.step_forward() {
                 break;
             }
             player.finish_now();
@@ -206,7 +242,15 @@ impl Player {
     }
 
     pub fn can_forward(&self) -> bool {
-        self.at + 1 < self.positions.len() && self.busy.is_none()
+        self.at + 1 < self.positions.len() && self.busy.is_none() && self.locked_by().is_none()
+    }
+
+    /// The quiz (block index) that must be answered before Forward plays the next position:
+    /// a scenario's first step waits for the prediction that gates it (`Lesson::gate`).
+    pub fn locked_by(&self) -> Option<usize> {
+        let (b, i) = self.positions.get(self.at + 1)?.step?;
+        let quiz = self.lesson.gate(b).filter(|_| i == 0)?;
+        (!self.quiz.contains_key(&quiz)).then_some(quiz)
     }
 
     /// Whether the learner's turn has started.
@@ -260,6 +304,7 @@ impl Player {
             }
             Purpose::Scenario => {
                 m.narration = run.said.pop();
+                m.played_ms = Some(m.session.elapsed_ms());
                 if self.at == self.turn {
                     m.session.start_objectives();
                 }
@@ -275,18 +320,24 @@ impl Player {
         }
     }
 
-    /// Moves to the next position; `false` at the end.
+    /// Moves to the next position; `false` at the end, or while a quiz gates it.
     pub fn forward(&mut self) -> bool {
-        if !self.can_forward() {
+        self.can_forward() && self.step_forward()
+    }
+
+    /// Moves to the next position, gated or not.
+    fn step_forward(&mut self) -> bool {
+        let next = self.at + 1;
+        if next >= self.positions.len() || self.busy.is_some() {
             return false;
         }
-        let next = self.at + 1;
         if next < self.moments.len() {
             self.at = next;
             return true;
         }
         let mut m = self.moments[self.at].clone();
         m.narration = None;
+        m.played_ms = None;
         self.moments.push(m);
         self.at = next;
         let step = self.positions[next]
@@ -322,6 +373,73 @@ impl Player {
             .map(|l| l.split(" -- ").next().unwrap_or(l).trim().to_string())
             .filter(|l| !l.is_empty())
             .unwrap_or_else(|| format!("{:?}", step.action))
+    }
+
+    /// The steps of scenario block `b` as the learner reads them: sentences before and after
+    /// each step, the raw line only for "show steps".
+    pub fn scenario_steps(&self, b: usize) -> Vec<StepLine> {
+        let BlockKind::Scenario(steps) = &self.lesson.blocks[b].kind else {
+            return Vec::new();
+        };
+        steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let at = self.positions.iter().position(|q| q.step == Some((b, i)));
+                // While a prediction gates the step, even what is about to happen stays unsaid.
+                let state = match at {
+                    Some(at) if at == self.at => StepState::Current,
+                    Some(at) if at < self.at => StepState::Played,
+                    Some(at) if at == self.at + 1 && self.locked_by().is_none() => StepState::Next,
+                    _ => StepState::Pending,
+                };
+                let moment = at.and_then(|at| self.moment_at(at));
+                let reply = moment.and_then(|m| m.narration.clone());
+                let ran = reply.as_ref().is_some_and(|r| !r.failed);
+                StepLine {
+                    state,
+                    line: self.step_text(step),
+                    // A one-part narration (`-- A stops`) is said with the step, once it ran.
+                    upcoming: step.after.as_ref().and(step.say.clone()),
+                    happened: ran
+                        .then(|| step.after.clone().or(step.say.clone()))
+                        .flatten(),
+                    at_ms: moment.and_then(|m| m.played_ms),
+                    reply,
+                }
+            })
+            .collect()
+    }
+
+    /// Whether the learner may answer `quiz` by clicking a node (its choices are node names).
+    pub fn is_node_pick(&self, quiz: &Quiz) -> bool {
+        let nodes = self.lesson.nodes();
+        quiz.choices
+            .first()
+            .is_some_and(|(c, _)| quiz.node_choice(&nodes, c).is_some())
+    }
+
+    /// A click on node `name` answers the current slide's first unanswered node-pick quiz
+    /// (one whose choices are node names); `false` when there is none.
+    pub fn pick_node(&mut self, name: &str) -> bool {
+        let nodes = self.lesson.nodes();
+        let Some(slide) = self.lesson.slides.get(self.pos().slide) else {
+            return false;
+        };
+        let pick = slide.parts.iter().find_map(|part| match part {
+            Part::Block(b) if !self.quiz.contains_key(b) => match &self.lesson.blocks[*b].kind {
+                BlockKind::Quiz(q) => q.node_choice(&nodes, name).map(|c| (*b, c)),
+                _ => None,
+            },
+            _ => None,
+        });
+        match pick {
+            Some((b, c)) => {
+                self.quiz.insert(b, c);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Runs a `redis` block's commands (the lesson's own, so never refused).

@@ -51,6 +51,16 @@ fn every_lesson_opens_in_both_languages_and_walks_to_its_end_and_back() {
             let p = player(&m);
             let n = p.positions.len();
             for _ in 1..n {
+                // A prediction gates its scenario: answer it, then Forward plays on.
+                if let Some(quiz) = player(&m).locked_by() {
+                    lesson(
+                        &mut m,
+                        LessonAction::Answer {
+                            block: quiz,
+                            choice: 0,
+                        },
+                    );
+                }
                 assert!(lesson(&mut m, LessonAction::Forward), "{}", file.dir);
             }
             let p = player(&m);
@@ -533,4 +543,100 @@ fn thirty_seconds_pass_in_slices_and_then_say_done() {
         (said.input.as_str(), said.output.as_str()),
         ("run 30s", "fait")
     );
+}
+
+/// A lesson of the new format: a node-pick quiz before a scenario narrated in two parts.
+const PREDICT: &str = "---\nid: t\ntitle: T\norder: 1\nseed: 5\nconfig: node-timeout=2000\n---\n## Predict\n```quiz who\nWhich node will A1 replace?\n- B\n+ A\n> A1 replicates A.\n```\n```scenario s\nkill A -- A is about to stop answering. >> A is gone; nobody has noticed yet.\nwait promoted A1 within 30s -- A1 will run for election. >> A1 won the votes.\n```\n## Recap\nDone.\n";
+
+fn open_text(text: &str) -> Model {
+    let lesson = clusterlab_core::lesson::parse("t.md", text).expect("valid");
+    let mut m = Model::new();
+    m.course.player = Some(Player::open(0, lesson, Lang::En, 0, false).expect("opens"));
+    m
+}
+
+/// Predict, then see: the scenario stays locked until its quiz is answered, here by
+/// clicking a node of the cluster view; only a node that is a choice answers it.
+#[test]
+fn a_scenario_stays_locked_until_its_prediction_is_answered_by_a_click() {
+    let mut m = open_text(PREDICT);
+    let quiz = player(&m).lesson.blocks.iter().position(|b| b.id == "who");
+    assert_eq!(player(&m).locked_by(), quiz);
+    assert!(!player(&m).can_forward());
+    assert!(!lesson(&mut m, LessonAction::Forward));
+    assert_eq!(player(&m).at, 0);
+    let node = |m: &Model, name: &str| {
+        player(m)
+            .session()
+            .sim()
+            .nodes()
+            .iter()
+            .position(|n| n.name == name)
+    };
+    let c = node(&m, "C");
+    m.apply(Action::Select(c));
+    assert!(player(&m).quiz.is_empty(), "C is not a choice of the quiz");
+    let a = node(&m, "A");
+    m.apply(Action::Select(a));
+    assert_eq!(
+        player(&m).quiz.get(&quiz.unwrap()),
+        Some(&1),
+        "the click chose `+ A`"
+    );
+    assert_eq!(player(&m).locked_by(), None);
+    assert!(lesson(&mut m, LessonAction::Forward));
+    assert_eq!(player(&m).at, 1);
+}
+
+/// The narration says what is about to happen before a step and what happened after it,
+/// with the lesson time; the raw step lines show only on request.
+#[test]
+fn scenario_steps_are_narrated_before_and_after_with_the_time() {
+    let mut m = open_text(PREDICT);
+    let b = player(&m)
+        .lesson
+        .blocks
+        .iter()
+        .position(|b| b.id == "s")
+        .unwrap();
+    let quiz = player(&m).locked_by().expect("gated");
+    let steps = player(&m).scenario_steps(b);
+    assert_eq!(
+        steps[0].state,
+        StepState::Pending,
+        "nothing said before the prediction"
+    );
+    lesson(
+        &mut m,
+        LessonAction::Answer {
+            block: quiz,
+            choice: 0,
+        },
+    );
+    let steps = player(&m).scenario_steps(b);
+    assert_eq!(steps[0].state, StepState::Next);
+    assert_eq!(
+        steps[0].upcoming.as_deref(),
+        Some("A is about to stop answering.")
+    );
+    assert_eq!(steps[0].happened, None);
+    assert_eq!(steps[1].state, StepState::Pending);
+    lesson(&mut m, LessonAction::Forward);
+    lesson(&mut m, LessonAction::Forward);
+    let steps = player(&m).scenario_steps(b);
+    assert_eq!(steps[0].state, StepState::Played);
+    assert_eq!(
+        steps[0].happened.as_deref(),
+        Some("A is gone; nobody has noticed yet.")
+    );
+    assert_eq!(steps[0].at_ms, Some(0), "kill takes no simulated time");
+    assert_eq!(steps[1].state, StepState::Current);
+    assert_eq!(steps[1].happened.as_deref(), Some("A1 won the votes."));
+    // Redis: a replica waits for FAIL (node timeout 2 s, then gossip) and 500 ms + random
+    // before its election, so the promotion comes seconds after the kill.
+    let at = steps[1].at_ms.expect("played");
+    assert!((2_000..30_000).contains(&at), "{at} ms");
+    assert!(!player(&m).show_steps);
+    lesson(&mut m, LessonAction::ToggleSteps);
+    assert!(player(&m).show_steps);
 }
