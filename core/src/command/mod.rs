@@ -44,8 +44,12 @@ use table::{CommandSpec, Run};
 pub fn implements(words: &[&str]) -> bool {
     match words {
         [name] => table::lookup(name.as_bytes()).is_some(),
-        [name, sub] => table::lookup(name.as_bytes())
-            .is_some_and(|spec| !spec.subcommands.is_empty() && spec.resolve(&[name.as_bytes().to_vec(), sub.as_bytes().to_vec()]).is_ok()),
+        [name, sub] => table::lookup(name.as_bytes()).is_some_and(|spec| {
+            !spec.subcommands.is_empty()
+                && spec
+                    .resolve(&[name.as_bytes().to_vec(), sub.as_bytes().to_vec()])
+                    .is_ok()
+        }),
         _ => false,
     }
 }

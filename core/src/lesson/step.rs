@@ -313,7 +313,9 @@ fn parse_action(body: &str) -> Result<StepAction, String> {
                 name: name.clone(),
                 master: master.clone(),
             },
-            _ => return Err("`add-replica` wants `NEW of MASTER`, e.g. `add-replica E of D`".into()),
+            _ => {
+                return Err("`add-replica` wants `NEW of MASTER`, e.g. `add-replica E of D`".into())
+            }
         },
         _ => {
             return Err(format!(
