@@ -3,7 +3,13 @@
 
 use crate::id::NodeId;
 use crate::slot::SlotSet;
+use crate::time::Time;
 use std::sync::Arc;
+
+/// The failure reports a quorum FAIL counted: each reporting master and when
+/// its report was last refreshed. Shared (one pointer in the event) because
+/// FAIL is rare and the trace of a 1000-node run must stay small.
+pub type Reporters = Arc<Vec<(NodeId, Time)>>;
 
 /// Something a node did or concluded. The node that emits it is implied (the
 /// host knows whose `poll_output` returned it).
@@ -16,36 +22,54 @@ pub enum Event {
     /// A node was removed (handshake timed out, CLUSTER FORGET, forgotten-node).
     NodeRemoved { about: NodeId },
     /// `about` did not answer a PING within node_timeout: flagged `fail?`.
-    Pfail { about: NodeId },
+    /// The deciding numbers (`clusterCron`): when the unanswered PING went
+    /// out, how long `about` had been silent (the smaller of the PING's age
+    /// and the time since any data came from it), and node_timeout then.
+    Pfail {
+        about: NodeId,
+        ping_sent: Time,
+        silent_ms: u32,
+        timeout_ms: u32,
+    },
     /// `about` is no longer suspected (it answered).
     PfailCleared { about: NodeId },
     /// `about` flagged FAIL. `by_quorum` is true when this node counted the
     /// majority itself (then `reports` of `needed` are known), false when a FAIL
-    /// message from `from` forced it.
+    /// message from `from` forced it. `reporters` are the other masters'
+    /// reports it counted (`reports` also counts myself when I am a master).
     Fail {
         about: NodeId,
         by_quorum: bool,
         reports: u32,
         needed: u32,
         from: Option<NodeId>,
+        reporters: Option<Reporters>,
     },
     /// A failure report about `about` from master `reporter` was added or refreshed.
     FailReport { about: NodeId, reporter: NodeId },
     /// FAIL cleared, with Redis's log reason.
     FailCleared { about: NodeId, reason: &'static str },
-    /// A replica scheduled its election (`Start of election delayed for …`).
+    /// A replica scheduled its election (`Start of election delayed for …`):
+    /// `delay_ms` = 500 fixed + `random_ms` + `rank` × 1000 (0 when manual),
+    /// to replace `master`.
     FailoverStart {
         delay_ms: u64,
         rank: u32,
         offset: u64,
         manual: bool,
+        random_ms: u32,
+        master: NodeId,
     },
     /// A replica can't fail over (Redis logs the same reasons).
     FailoverBlocked { reason: &'static str },
     /// A replica bumped currentEpoch and asked the masters for votes.
     VoteRequested { epoch: u64 },
-    /// This master voted for replica `about` in `epoch`.
-    VoteGranted { about: NodeId, epoch: u64 },
+    /// This master voted for replica `about` in `epoch`, to replace `master`.
+    VoteGranted {
+        about: NodeId,
+        epoch: u64,
+        master: NodeId,
+    },
     /// This master refused to vote for `about`, with Redis's log reason.
     VoteDenied { about: NodeId, reason: &'static str },
     /// This replica received a vote from master `from`.
@@ -64,12 +88,26 @@ pub enum Event {
     SlotOwner { slots: Arc<SlotSet>, owner: NodeId },
     /// This node's role changed (`master: None` means it is now a master).
     Role { master: Option<NodeId> },
-    /// This node's `cluster_state` changed.
-    ClusterState { ok: bool },
+    /// This node's `cluster_state` changed, with what `clusterUpdateState`
+    /// counted: `reachable` of `masters` slot-serving masters not flagged
+    /// failing; with full coverage required, `unassigned` slots and a FAIL
+    /// master still owning slots (`failed_owner`).
+    ClusterState {
+        ok: bool,
+        reachable: u32,
+        masters: u32,
+        unassigned: u16,
+        failed_owner: Option<NodeId>,
+    },
     /// An UPDATE was sent to `to` about `about`'s newer configuration.
     UpdateSent { to: NodeId, about: NodeId },
-    /// configEpoch collision with `with`, resolved by bumping mine.
-    EpochCollision { with: NodeId, new_epoch: u64 },
+    /// configEpoch collision with `with` (both had `collided`), resolved by
+    /// bumping mine.
+    EpochCollision {
+        with: NodeId,
+        new_epoch: u64,
+        collided: u64,
+    },
     /// This replica migrated to an orphaned master.
     ReplicaMigrated { to: NodeId },
     /// Manual failover (CLUSTER FAILOVER) state changes.
@@ -113,7 +151,7 @@ impl Event {
             Event::Meet { about }
             | Event::NodeAdded { about }
             | Event::NodeRemoved { about }
-            | Event::Pfail { about }
+            | Event::Pfail { about, .. }
             | Event::PfailCleared { about }
             | Event::Fail { about, .. }
             | Event::FailReport { about, .. }
