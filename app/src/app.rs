@@ -112,6 +112,18 @@ fn Playground() -> Html {
             m.course.fragment(),
         )
     };
+    // Resolving an explanation's causes scans the trace (a big one on a 1000-node run): once
+    // per selection and language, not on every frame. A selection that left the trace (a jump
+    // back) shows nothing.
+    let explanation = {
+        let m = state.model();
+        let sim = m.run.sim();
+        let live = m.explained.filter(|at| at.resolve(sim).is_some());
+        use_memo((live, lang), |(at, lang)| {
+            at.and_then(|at| view_model::explain::explanation(sim, at, *lang))
+                .map(Rc::new)
+        })
+    };
     {
         let state = state.clone();
         use_effect_with(progress_version, move |_| {
@@ -228,10 +240,6 @@ fn Playground() -> Html {
             .map(|i| view_model::explain::node_events(sim, i, NODE_EVENTS))
             .unwrap_or_default(),
     );
-    let explanation = m
-        .explained
-        .and_then(|at| view_model::explain::explanation(sim, at, lang))
-        .map(Rc::new);
     let trace = Rc::new(view_model::key_trace(&m.key, &picture));
     let hover = m
         .hover_slot
@@ -309,7 +317,7 @@ fn Playground() -> Html {
                             now={sim.now().ms()}
                             explained={m.explained.map(|at| at.index)}
                         />
-                        <ExplainPanel explanation={explanation} />
+                        <ExplainPanel explanation={(*explanation).clone()} />
                     </section>
                     <aside class="side">
                         <KeyTracer key_text={m.key.clone()} trace={trace} picture={picture.clone()} />

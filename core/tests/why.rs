@@ -136,6 +136,17 @@ fn a_quorum_fail_lists_enough_reporters_and_links_to_them() {
             .causes
             .iter()
             .all(|c| matches!(c, Cause::Event(i) if *i < fail)));
+        // Each report links to the moment this node received it (clusterProcessGossipSection).
+        for (c, (reporter, _)) in why.causes[1..].iter().zip(&reports) {
+            let Cause::Event(i) = *c else { unreachable!() };
+            let got = &sim.trace()[i];
+            assert_eq!(got.node, e.node, "seed {seed}");
+            assert!(
+                matches!(got.event, Event::FailReport { reporter: r, .. } if r == *reporter),
+                "seed {seed}: {:?}",
+                got.event
+            );
+        }
     }
 }
 

@@ -7,6 +7,8 @@
 //! facts in the learner's language and turns the causes into links, so a
 //! learner can walk from a promotion back to the `kill` that started it all.
 
+use std::collections::HashMap;
+
 use super::{Action, TimedAction, TraceEvent};
 use crate::event::Event;
 use crate::id::NodeId;
@@ -176,13 +178,10 @@ pub fn explain(
                 needed: *needed,
                 myself: *reports as usize > reporters.len(),
             });
+            let received = reports_received(trace, index, *about, reporters);
             let mut causes = vec![own];
-            causes.extend(reporters.iter().map(|&(reporter, _)| {
-                find(&|x| {
-                    x.node == me
-                        && matches!(&x.event, Event::FailReport { about: a, reporter: r } if a == about && *r == reporter)
-                })
-                .or_else(|| suspicion_of(node_of(reporter), *about))
+            causes.extend(reporters.iter().zip(received).map(|(&(reporter, _), got)| {
+                got.or_else(|| suspicion_of(node_of(reporter), *about))
             }));
             Why {
                 rule: "markNodeAsFailingIfNeeded",
@@ -439,6 +438,44 @@ fn promoted(trace: &[TraceEvent], index: usize, epoch: u64) -> Why {
         facts,
         causes,
     }
+}
+
+/// For each reporter, the latest `fail_report` entry of this node (`trace[index].node`)
+/// about `about` from it: one pass back, however many masters reported (a 1000-node FAIL
+/// counts hundreds).
+fn reports_received(
+    trace: &[TraceEvent],
+    index: usize,
+    about: NodeId,
+    reporters: &[(NodeId, Time)],
+) -> Vec<Option<usize>> {
+    let me = trace[index].node;
+    let slot: HashMap<NodeId, usize> = reporters
+        .iter()
+        .enumerate()
+        .map(|(k, (r, _))| (*r, k))
+        .collect();
+    let mut found = vec![None; reporters.len()];
+    let mut missing = reporters.len();
+    for i in (index.saturating_sub(SCAN)..index).rev() {
+        if missing == 0 {
+            break;
+        }
+        let e = &trace[i];
+        let Event::FailReport { about: a, reporter } = &e.event else {
+            continue;
+        };
+        if e.node != me || *a != about {
+            continue;
+        }
+        if let Some(&k) = slot.get(reporter) {
+            if found[k].is_none() {
+                found[k] = Some(i);
+                missing -= 1;
+            }
+        }
+    }
+    found
 }
 
 /// The latest entry before `index` that matches, within [`SCAN`] entries.
