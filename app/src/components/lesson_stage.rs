@@ -90,6 +90,11 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
         .rev()
         .take(NARRATION_SCAN)
         .find_map(|e| view_model::narrate(e, sim, lang));
+    // A lesson's cluster is small: resolving the explanation on each render is cheap.
+    let explanation = model
+        .explained
+        .and_then(|at| view_model::explain::explanation(sim, at, lang))
+        .map(Rc::new);
     let hover = model
         .hover_slot
         .map(|slot| view_model::slot_hover(sim, &picture, slot));
@@ -167,7 +172,10 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                     notable={Rc::new(view_model::log_lines(sim, LOG_LINES, false))}
                     start={0} end={sim.now().ms()} now={sim.now().ms()} seekable={false}
                     explained={model.explained.map(|at| at.index)} />
-                <ExplainPanel explanation={model.explained.and_then(|at| view_model::explain::explanation(sim, at, lang)).map(Rc::new)} />
+            }
+            // Opened from the log or from a node's recent events (the beliefs panel).
+            if show.timeline || explanation.is_some() {
+                <ExplainPanel {explanation} />
             }
             { for p.lesson.meta.panels.iter().filter_map(|n| PlotKind::from_panel(n)).map(|kind| html! {
                 <section class="panel" data-testid={format!("lesson-plot-{}", kind.panel())}>
