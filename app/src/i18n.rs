@@ -458,13 +458,13 @@ messages! {
     WhyFaultLoss => "{}: {} of the messages lost",
         "{} : {} des messages perdus";
     WhyPingUnanswered => "{} sent a PING at {} that {} has not answered, and heard nothing from it for {}: more than node_timeout ({}), so it flags it PFAIL.",
-        "{} a envoyé à {} un PING auquel {} n'a pas répondu, et n'en a rien reçu depuis {} : plus que node_timeout ({}), il le marque donc PFAIL.";
+        "{} a envoyé, à {}, un PING auquel {} n'a pas répondu, et n'en a rien reçu depuis {} : plus que node_timeout ({}), il le marque donc PFAIL.";
     WhyOwnPfail => "{} itself has flagged {} PFAIL since {}.",
         "{} a lui-même marqué {} PFAIL depuis {}.";
     WhyReport => "Failure report from master {}, last refreshed at {}.",
         "Signalement de panne du maître {}, renouvelé pour la dernière fois à {}.";
     WhyQuorum => "{} masters agree; {} needed (a majority of the slot-serving masters). {} is a replica: it does not count itself.",
-        "{} maîtres sont d'accord ; il en faut {} (la majorité des maîtres qui servent des slots). {} est une réplique : il ne se compte pas.";
+        "{} maîtres sont d'accord ; il en faut {} (la majorité des maîtres qui servent des slots). {} est une réplique : elle ne se compte pas.";
     WhyQuorumWithMe => "{} masters agree, itself included; {} needed (a majority of the slot-serving masters). {} is a master: its own PFAIL counts.",
         "{} maîtres sont d'accord, lui compris ; il en faut {} (la majorité des maîtres qui servent des slots). {} est un maître : son propre PFAIL compte.";
     WhyFailMessage => "A FAIL message from {} forced the flag: the sender had counted the majority, so nothing is counted here.",
