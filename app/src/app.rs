@@ -7,9 +7,9 @@ use yew::prelude::*;
 use web_sys::HtmlSelectElement;
 
 use crate::components::{
-    BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, ExperimentsPanel, FaultsPanel,
-    GrowPanel, Help, KeyTracer, Legend, LessonPicker, LessonPlayer, LessonStage, ScenarioBar,
-    SequenceDiagram, SlotMap, TextTwin, Timeline, TraceImport,
+    BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, ExperimentsPanel, ExplainPanel,
+    FaultsPanel, GrowPanel, Help, KeyTracer, Legend, LessonPicker, LessonPlayer, LessonStage,
+    ScenarioBar, SequenceDiagram, SlotMap, TextTwin, Timeline, TraceImport,
 };
 use crate::hooks::{
     bench, clear_link, replace_link, storage, use_animation_clock, use_follow_links,
@@ -20,6 +20,9 @@ use crate::state::lesson::{self, LessonAction};
 use crate::state::progress::Progress;
 use crate::state::{Action, AppState, Model};
 use crate::view_model;
+
+/// How many of the selected node's latest events the node view lists.
+pub const NODE_EVENTS: usize = 8;
 
 /// The URL fragment the page was opened with (a shared link), without `#`.
 fn location_hash() -> String {
@@ -108,6 +111,18 @@ fn Playground() -> Html {
             m.course.progress_version,
             m.course.fragment(),
         )
+    };
+    // Resolving an explanation's causes scans the trace (a big one on a 1000-node run): once
+    // per selection and language, not on every frame. A selection that left the trace (a jump
+    // back) shows nothing.
+    let explanation = {
+        let m = state.model();
+        let sim = m.run.sim();
+        let live = m.explained.filter(|at| at.resolve(sim).is_some());
+        use_memo((live, lang), |(at, lang)| {
+            at.and_then(|at| view_model::explain::explanation(sim, at, *lang))
+                .map(Rc::new)
+        })
     };
     {
         let state = state.clone();
@@ -220,6 +235,11 @@ fn Playground() -> Html {
         .selected
         .and_then(|i| view_model::beliefs(sim, i, &picture))
         .map(Rc::new);
+    let node_events = Rc::new(
+        m.selected
+            .map(|i| view_model::explain::node_events(sim, i, NODE_EVENTS))
+            .unwrap_or_default(),
+    );
     let trace = Rc::new(view_model::key_trace(&m.key, &picture));
     let hover = m
         .hover_slot
@@ -295,7 +315,9 @@ fn Playground() -> Html {
                             start={m.run.start_time().ms()}
                             end={m.run.horizon().time.ms()}
                             now={sim.now().ms()}
+                            explained={m.explained.map(|at| at.index)}
                         />
+                        <ExplainPanel explanation={(*explanation).clone()} />
                     </section>
                     <aside class="side">
                         <KeyTracer key_text={m.key.clone()} trace={trace} picture={picture.clone()} />
@@ -313,7 +335,7 @@ fn Playground() -> Html {
                             playing={m.playing}
                         />
                         <GrowPanel picture={picture.clone()} jobs={Rc::new(view_model::jobs(sim))} />
-                        <BeliefsPanel beliefs={beliefs} picture={picture.clone()} />
+                        <BeliefsPanel beliefs={beliefs} picture={picture.clone()} events={node_events} />
                         <ExperimentsPanel />
                         <TraceImport />
                     </aside>

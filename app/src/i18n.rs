@@ -430,6 +430,78 @@ messages! {
     QuizGate => "Answer the question first: commit to a prediction, then watch what really happens.",
         "Répondez d’abord à la question : engagez-vous sur une prédiction, puis regardez ce qui se passe vraiment.";
     PickNodeTip => "Answer by clicking the node in the cluster view, or below.", "Répondez en cliquant sur le nœud dans la vue du cluster, ou ci-dessous.";
+    WhyTitle => "Why did it happen?",
+        "Pourquoi ?";
+    WhyHint => "Select an event in the event log, the sequence diagram or a node's recent events to see the Redis rule behind it, the numbers that decided it and what caused it.",
+        "Sélectionnez un évènement dans le journal, le diagramme de séquence ou les derniers évènements d'un nœud pour voir la règle de Redis qui l'a produit, les nombres qui l'ont décidé et ce qui l'a causé.";
+    WhyExplain => "Why? Explain this event",
+        "Pourquoi ? Expliquer cet évènement";
+    WhyRule => "Redis rule, in cluster.c:",
+        "Règle de Redis, dans cluster.c :";
+    WhyNoRule => "No rule of its own: an epoch changes as a side effect of the event before it.",
+        "Pas de règle propre : un epoch change par effet de bord de l'évènement précédent.";
+    WhyCauses => "Caused by",
+        "Causé par";
+    WhyNoCause => "No earlier event of this run is recorded as its cause.",
+        "Aucun évènement antérieur de cette exécution n'est enregistré comme sa cause.";
+    WhyFollow => "Explain this earlier event",
+        "Expliquer cet évènement antérieur";
+    WhyRootFault => "The fault at the root: {}",
+        "La panne à l'origine : {}";
+    WhyClose => "Close",
+        "Fermer";
+    WhyRecent => "Recent events of {} (select one to see why)",
+        "Derniers évènements de {} (sélectionnez-en un pour voir pourquoi)";
+    WhyMarks => "State changes in view (select one to see why)",
+        "Changements d'état visibles (sélectionnez-en un pour voir pourquoi)";
+    WhyFaultKill => "{}: {} was killed (kill -9)",
+        "{} : {} a été tué (kill -9)";
+    WhyFaultPause => "{}: {} was paused (kill -STOP)",
+        "{} : {} a été suspendu (kill -STOP)";
+    WhyFaultPartition => "{}: network partition {}",
+        "{} : partition réseau {}";
+    WhyFaultCut => "{}: one-way cut {} → {}",
+        "{} : coupure à sens unique {} → {}";
+    WhyFaultLoss => "{}: {} of the messages lost",
+        "{} : {} des messages perdus";
+    WhyPingUnanswered => "{} sent a PING at {} that {} has not answered, and heard nothing from it for {}: more than node_timeout ({}), so it flags it PFAIL.",
+        "{} a envoyé, à {}, un PING auquel {} n'a pas répondu, et n'en a rien reçu depuis {} : plus que node_timeout ({}), il le marque donc PFAIL.";
+    WhyOwnPfail => "{} itself has flagged {} PFAIL since {}.",
+        "{} a lui-même marqué {} PFAIL depuis {}.";
+    WhyReport => "Failure report from master {}, last refreshed at {}.",
+        "Signalement de panne du maître {}, renouvelé pour la dernière fois à {}.";
+    WhyQuorum => "{} masters agree; {} needed (a majority of the slot-serving masters). {} is a replica: it does not count itself.",
+        "{} maîtres sont d'accord ; il en faut {} (la majorité des maîtres qui servent des slots). {} est une réplique : elle ne se compte pas.";
+    WhyQuorumWithMe => "{} masters agree, itself included; {} needed (a majority of the slot-serving masters). {} is a master: its own PFAIL counts.",
+        "{} maîtres sont d'accord, lui compris ; il en faut {} (la majorité des maîtres qui servent des slots). {} est un maître : son propre PFAIL compte.";
+    WhyFailMessage => "A FAIL message from {} forced the flag: the sender had counted the majority, so nothing is counted here.",
+        "Un message FAIL de {} a imposé le drapeau : l'émetteur avait compté la majorité, rien n'est recompté ici.";
+    WhyGossiped => "Master {} flagged {} as failing in the gossip section of a message it sent here.",
+        "Le maître {} a signalé {} comme défaillant dans la section gossip d'un message envoyé ici.";
+    WhyElectionDelay => "{} waited {} = {} fixed + {} random + {} × {} for rank {} (replicas with a larger replication offset rank first; its offset was {}).",
+        "{} a attendu {} = {} fixes + {} aléatoires + {} × {} pour le rang {} (les répliques à l'offset de réplication plus grand passent d'abord ; son offset était {}).";
+    WhyManualStart => "Manual failover (CLUSTER FAILOVER): the election starts at once, rank 0, no delay.",
+        "Basculement manuel (CLUSTER FAILOVER) : l'élection démarre aussitôt, rang 0, sans délai.";
+    WhyEpoch => "Election epoch: {}.",
+        "Epoch de l'élection : {}.";
+    WhyMasterFailing => "{}, the master to replace, is flagged FAIL in {}'s view.",
+        "{}, le maître à remplacer, est marqué FAIL du point de vue de {}.";
+    WhyVotes => "{} votes of the {} needed (a majority of the slot-serving masters).",
+        "{} votes sur les {} nécessaires (la majorité des maîtres qui servent des slots).";
+    WhyRedisSays => "Redis logs: “{}”",
+        "Redis écrit dans son journal : « {} »";
+    WhyReachable => "{} of {} slot-serving masters reachable (majority: {}).",
+        "{} maîtres sur {} qui servent des slots sont joignables (majorité : {}).";
+    WhyUnassigned => "{} slots have no owner.",
+        "{} slots n'ont pas de propriétaire.";
+    WhyFailedOwner => "{} is FAIL and still owns slots (cluster-require-full-coverage yes).",
+        "{} est FAIL et possède encore des slots (cluster-require-full-coverage yes).";
+    WhyStateOk => "So cluster_state is ok.",
+        "Donc cluster_state vaut ok.";
+    WhyStateFail => "So cluster_state is fail: this node refuses queries with CLUSTERDOWN.",
+        "Donc cluster_state vaut fail : ce nœud refuse les requêtes avec CLUSTERDOWN.";
+    WhyCollision => "{} and {} both had configEpoch {}; {} has the smaller node ID, so it takes the new epoch {}.",
+        "{} et {} avaient tous deux le configEpoch {} ; {} a le plus petit ID de nœud, il prend donc le nouvel epoch {}.";
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ use clusterlab_core::Time;
 use yew::Reducible;
 
 use crate::i18n::{fill, Lang, Msg};
+use crate::view_model::explain::EventRef;
 use crate::view_model::{self, Layout, LogLine, Picture};
 use console::{Console, ConsoleAction};
 use lesson::{Course, LessonAction};
@@ -83,6 +84,8 @@ pub enum Action {
     /// A fault on the selected node (keyboard shortcuts).
     OnSelected(NodeFault),
     Select(Option<usize>),
+    /// Open (or close) the "why?" panel on one trace entry.
+    Explain(Option<EventRef>),
     /// Put a node in or out of the group to cut off.
     TogglePartitionMember(usize),
     /// Cut the chosen group off from the rest.
@@ -128,6 +131,8 @@ pub struct Model {
     pub anim_clock: f64,
     pub flights: Rc<Vec<LiveFlight>>,
     pub selected: Option<usize>,
+    /// The trace entry the "why?" panel explains (of the lesson's run while a lesson is open).
+    pub explained: Option<EventRef>,
     pub partition_group: BTreeSet<usize>,
     pub key: String,
     pub hover_slot: Option<u16>,
@@ -183,6 +188,7 @@ impl Model {
             anim_clock: 0.0,
             flights: Rc::new(Vec::new()),
             selected: None,
+            explained: None,
             partition_group: BTreeSet::new(),
             key: "user:1000".into(),
             hover_slot: None,
@@ -349,6 +355,7 @@ impl Model {
                 let group = self.partition_group.iter().copied().collect();
                 return self.apply(Action::Sim(SimAction::Partition(group)));
             }
+            Action::Explain(at) => self.explained = at,
             Action::SetKey(key) => self.key = key,
             Action::HoverSlot(slot) => {
                 if self.hover_slot == slot {
@@ -387,6 +394,7 @@ impl Model {
                 }
                 if matches!(action, LessonAction::Open { .. } | LessonAction::Close) {
                     self.selected = None;
+                    self.explained = None;
                 }
                 return self.course.apply(action, self.compact);
             }

@@ -2,6 +2,7 @@
 //! sentences. No Yew and no browser here, so all of it is unit-tested natively; components only
 //! turn these values into elements.
 
+pub mod explain;
 pub mod plot;
 pub mod trace_compare;
 
@@ -745,6 +746,9 @@ pub struct SeqArrow {
 /// An event on a node's lane.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SeqMark {
+    /// The trace entry it marks, to explain it.
+    pub index: usize,
+    pub t: Time,
     pub node: usize,
     pub x: f64,
     /// `fail?`, `FAIL`, `vote`, `master`…
@@ -806,7 +810,8 @@ pub fn sequence<'a>(
     let first = trace.partition_point(|e| e.t < start);
     let marks = trace[first..]
         .iter()
-        .filter_map(|e| {
+        .enumerate()
+        .filter_map(|(i, e)| {
             let (label, colour) = match &e.event {
                 Event::Pfail { .. } => ("fail?", "#EE7733"),
                 Event::Fail { .. } => ("FAIL", "#CC3311"),
@@ -818,6 +823,8 @@ pub fn sequence<'a>(
                 _ => return None,
             };
             Some(SeqMark {
+                index: first + i,
+                t: e.t,
                 node: e.node,
                 x: x(e.t),
                 label,
@@ -1163,6 +1170,8 @@ pub fn jobs(sim: &Sim) -> Vec<JobInfo> {
 /// One line of the event log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogLine {
+    /// The entry's index in the trace, to explain it ([`explain::EventRef`]).
+    pub index: usize,
     pub t: Time,
     pub node: usize,
     pub event: &'static str,
@@ -1179,8 +1188,9 @@ pub fn is_routine(event: &str) -> bool {
 /// How far back [`log_lines`] looks for non-routine events.
 const LOG_SCAN: usize = 100_000;
 
-fn log_line(e: &TraceEvent, sim: &Sim) -> LogLine {
+fn log_line(index: usize, e: &TraceEvent, sim: &Sim) -> LogLine {
     LogLine {
+        index,
         t: e.t,
         node: e.node,
         event: e.event.name(),
@@ -1194,11 +1204,12 @@ pub fn log_lines(sim: &Sim, max: usize, routine: bool) -> Vec<LogLine> {
     let mut lines: Vec<LogLine> = sim
         .trace()
         .iter()
+        .enumerate()
         .rev()
         .take(LOG_SCAN)
-        .filter(|e| routine || !is_routine(e.event.name()))
+        .filter(|(_, e)| routine || !is_routine(e.event.name()))
         .take(max)
-        .map(|e| log_line(e, sim))
+        .map(|(i, e)| log_line(i, e, sim))
         .collect();
     lines.reverse();
     lines
@@ -1212,13 +1223,21 @@ pub fn extend_log(
     max: usize,
     routine: bool,
 ) {
-    let fresh: Vec<&TraceEvent> = events
+    // `events` ends the trace, so its first entry's index follows from the lengths.
+    let base = sim.trace().len().saturating_sub(events.len());
+    let fresh: Vec<(usize, &TraceEvent)> = events
         .iter()
+        .enumerate()
         .rev()
-        .filter(|e| routine || !is_routine(e.event.name()))
+        .filter(|(_, e)| routine || !is_routine(e.event.name()))
         .take(max)
         .collect();
-    lines.extend(fresh.into_iter().rev().map(|e| log_line(e, sim)));
+    lines.extend(
+        fresh
+            .into_iter()
+            .rev()
+            .map(|(i, e)| log_line(base + i, e, sim)),
+    );
     if lines.len() > max {
         let extra = lines.len() - max;
         lines.drain(..extra);
@@ -1234,7 +1253,7 @@ pub fn narrate(e: &TraceEvent, sim: &Sim, lang: Lang) -> Option<String> {
     let t = format_time(e.t);
     let say = |msg: Msg, values: &[&str]| fill(lang.t(msg), values);
     let text = match &e.event {
-        Event::Pfail { about } => say(Msg::NarratePfail, &[who, &name(*about)]),
+        Event::Pfail { about, .. } => say(Msg::NarratePfail, &[who, &name(*about)]),
         Event::Fail {
             about,
             by_quorum: true,
@@ -1261,7 +1280,7 @@ pub fn narrate(e: &TraceEvent, sim: &Sim, lang: Lang) -> Option<String> {
         Event::VoteRequested { epoch } => {
             say(Msg::NarrateVoteRequested, &[who, &epoch.to_string()])
         }
-        Event::VoteGranted { about, epoch } => say(
+        Event::VoteGranted { about, epoch, .. } => say(
             Msg::NarrateVoteGranted,
             &[who, &name(*about), &epoch.to_string()],
         ),
@@ -1272,14 +1291,16 @@ pub fn narrate(e: &TraceEvent, sim: &Sim, lang: Lang) -> Option<String> {
         Event::Role {
             master: Some(master),
         } => say(Msg::NarrateRole, &[who, &name(*master)]),
-        Event::ClusterState { ok } => say(
+        Event::ClusterState { ok, .. } => say(
             Msg::NarrateClusterState,
             &[who, if *ok { "ok" } else { "fail" }],
         ),
         Event::ElectionExpired { epoch } => {
             say(Msg::NarrateElectionExpired, &[who, &epoch.to_string()])
         }
-        Event::EpochCollision { with, new_epoch } => say(
+        Event::EpochCollision {
+            with, new_epoch, ..
+        } => say(
             Msg::NarrateEpochCollision,
             &[who, &name(*with), who, &new_epoch.to_string()],
         ),

@@ -3,13 +3,19 @@
 
 use crate::id::NodeId;
 use crate::slot::SlotSet;
+use crate::time::Time;
 use std::sync::Arc;
+
+/// The failure reports a quorum FAIL counted: each reporting master and when
+/// its report was last refreshed. Shared (one pointer in the event) because
+/// FAIL is rare and the trace of a 1000-node run must stay small.
+pub type Reporters = Arc<Vec<(NodeId, Time)>>;
 
 /// Something a node did or concluded. The node that emits it is implied (the
 /// host knows whose `poll_output` returned it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    /// A MEET was sent to an address (CLUSTER MEET); `about` is the handshake ID.
+    /// A MEET was sent to an address (CLUSTER MEET).
     Meet {
         /// The handshake entry's random ID, until the peer answers with its own.
         about: NodeId,
@@ -24,19 +30,26 @@ pub enum Event {
         /// The node gone from the table.
         about: NodeId,
     },
-    /// `about` did not answer a PING within node_timeout: flagged `fail?`.
+    /// `about` did not answer a PING within node_timeout: flagged `fail?`,
+    /// with the deciding numbers (`clusterCron`).
     Pfail {
         /// The suspected node.
         about: NodeId,
+        /// When the unanswered PING went out.
+        ping_sent: Time,
+        /// How long `about` had been silent: the smaller of the PING's age
+        /// and the time since any data came from it, ms.
+        silent_ms: u32,
+        /// node_timeout then, ms.
+        timeout_ms: u32,
     },
     /// `about` is no longer suspected (it answered).
     PfailCleared {
         /// The node that answered.
         about: NodeId,
     },
-    /// `about` flagged FAIL. `by_quorum` is true when this node counted the
-    /// majority itself (then `reports` of `needed` are known), false when a FAIL
-    /// message from `from` forced it.
+    /// `about` flagged FAIL, by this node's own count of a majority or
+    /// forced by a FAIL message.
     Fail {
         /// The node flagged FAIL.
         about: NodeId,
@@ -48,6 +61,8 @@ pub enum Event {
         needed: u32,
         /// The sender of the FAIL message that forced it.
         from: Option<NodeId>,
+        /// The other masters' reports it counted, with their refresh times.
+        reporters: Option<Reporters>,
     },
     /// A failure report about `about` from master `reporter` was added or refreshed.
     FailReport {
@@ -63,7 +78,8 @@ pub enum Event {
         /// Redis's log text for why.
         reason: &'static str,
     },
-    /// A replica scheduled its election (`Start of election delayed for …`).
+    /// A replica scheduled its election (`Start of election delayed for …`):
+    /// `delay_ms` = 500 fixed + `random_ms` + `rank` × 1000 (0 when manual).
     FailoverStart {
         /// How long the replica waits before asking for votes, ms.
         delay_ms: u64,
@@ -71,8 +87,12 @@ pub enum Event {
         rank: u32,
         /// This replica's replication offset.
         offset: u64,
-        /// A manual failover (no delay, FORCEACK).
+        /// A manual failover (no delay).
         manual: bool,
+        /// The random part of the delay, ms.
+        random_ms: u32,
+        /// The master it would replace.
+        master: NodeId,
     },
     /// A replica can't fail over (Redis logs the same reasons).
     FailoverBlocked {
@@ -84,12 +104,14 @@ pub enum Event {
         /// The election's epoch (the new currentEpoch).
         epoch: u64,
     },
-    /// This master voted for replica `about` in `epoch`.
+    /// This master voted for replica `about` in `epoch`, to replace `master`.
     VoteGranted {
         /// The replica voted for.
         about: NodeId,
         /// The epoch of the vote (one vote per epoch).
         epoch: u64,
+        /// The failed master the replica replaces.
+        master: NodeId,
     },
     /// This master refused to vote for `about`, with Redis's log reason.
     VoteDenied {
@@ -114,48 +136,59 @@ pub enum Event {
     },
     /// This replica won and took over its master's slots.
     Promoted {
-        /// The new master's configEpoch (the election's epoch).
+        /// The epoch it won (its new configEpoch).
         epoch: u64,
         /// The master it replaced.
         old_master: NodeId,
     },
     /// currentEpoch or this node's configEpoch changed.
     Epoch {
-        /// This node's currentEpoch.
+        /// The new currentEpoch.
         current: u64,
-        /// This node's configEpoch (its master's for a replica).
+        /// This node's configEpoch.
         config: u64,
     },
     /// Slots were bound to `owner` in this node's view.
     SlotOwner {
-        /// The slots rebound.
+        /// The slots.
         slots: Arc<SlotSet>,
         /// Their new owner.
         owner: NodeId,
     },
-    /// This node's role changed (`master: None` means it is now a master).
+    /// This node's role changed.
     Role {
-        /// The master now replicated, or `None` for a master.
+        /// Its master (`None`: it is now a master).
         master: Option<NodeId>,
     },
-    /// This node's `cluster_state` changed.
+    /// This node's `cluster_state` changed, with what `clusterUpdateState`
+    /// counted.
     ClusterState {
-        /// `cluster_state:ok`, else `fail`.
+        /// `cluster_state:ok`.
         ok: bool,
+        /// Slot-serving masters not flagged failing.
+        reachable: u32,
+        /// Slot-serving masters.
+        masters: u32,
+        /// Unassigned slots (with full coverage required).
+        unassigned: u16,
+        /// A FAIL master still owning slots (with full coverage required).
+        failed_owner: Option<NodeId>,
     },
     /// An UPDATE was sent to `to` about `about`'s newer configuration.
     UpdateSent {
         /// The node with the stale claim.
         to: NodeId,
-        /// The node whose newer configuration it carries.
+        /// The node whose configuration is newer.
         about: NodeId,
     },
     /// configEpoch collision with `with`, resolved by bumping mine.
     EpochCollision {
-        /// The master with the same configEpoch.
+        /// The other node.
         with: NodeId,
-        /// The configEpoch this node took.
+        /// My new configEpoch.
         new_epoch: u64,
+        /// The configEpoch both had.
+        collided: u64,
     },
     /// This replica migrated to an orphaned master.
     ReplicaMigrated {
@@ -170,7 +203,7 @@ pub enum Event {
 }
 
 impl Event {
-    /// The `event` field of the JSON trace schema (docs/architecture.md "Trace format").
+    /// The `event` field of the JSON trace schema (DESIGN.md).
     pub fn name(&self) -> &'static str {
         match self {
             Event::Meet { .. } => "meet",
@@ -206,7 +239,7 @@ impl Event {
             Event::Meet { about }
             | Event::NodeAdded { about }
             | Event::NodeRemoved { about }
-            | Event::Pfail { about }
+            | Event::Pfail { about, .. }
             | Event::PfailCleared { about }
             | Event::Fail { about, .. }
             | Event::FailReport { about, .. }

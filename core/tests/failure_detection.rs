@@ -78,8 +78,12 @@ fn pfail_without_a_quorum_never_becomes_fail() {
 
     for suspecting in [a, b] {
         assert!(
-            find(&sim, from, suspecting, |ev| *ev
-                == Event::Pfail { about: e_id })
+            find(
+                &sim,
+                from,
+                suspecting,
+                |ev| matches!(ev, Event::Pfail { about, .. } if *about == e_id)
+            )
             .count()
                 > 0,
             "A and B suspect E"
@@ -139,9 +143,12 @@ fn pfail_comes_between_one_and_one_and_a_half_node_timeouts() {
         for observer in (0..sim.nodes().len()).filter(|&i| i != a) {
             let name = &sim.nodes()[observer].name;
             // A node may hear the FAIL broadcast before its own PING times out.
-            if let Some(pfail) = find(&sim, from, observer, |ev| {
-                *ev == Event::Pfail { about: a_id }
-            })
+            if let Some(pfail) = find(
+                &sim,
+                from,
+                observer,
+                |ev| matches!(ev, Event::Pfail { about, .. } if *about == a_id),
+            )
             .next()
             {
                 let after = pfail.t.since(died);

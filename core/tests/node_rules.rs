@@ -66,7 +66,7 @@ fn pfail_after_node_timeout_without_pong() {
         .filter(|(_, e)| matches!(e, Event::Pfail { .. }))
         .collect();
     assert_eq!(pfails.len(), 1, "only silent C is suspected: {pfails:?}");
-    let (at, Event::Pfail { about }) = pfails[0].clone() else {
+    let (at, Event::Pfail { about, .. }) = pfails[0].clone() else {
         unreachable!()
     };
     assert_eq!(about, c.id);
@@ -158,14 +158,15 @@ fn fail_by_majority_of_masters_then_broadcast() {
     h.deliver(&b, pfail_c());
     let flags = h.flags(c.id);
     assert!(flags.has(NodeFlags::FAIL) && !flags.has(NodeFlags::PFAIL));
-    assert!(h.events().iter().any(|(_, e)| *e
-        == Event::Fail {
-            about: c.id,
+    assert!(h.events().iter().any(|(_, e)| matches!(e,
+        Event::Fail {
+            about,
             by_quorum: true,
             reports: 3,
             needed: 3,
             from: None,
-        }));
+            ..
+        } if *about == c.id)));
     let fails = h.sent(MsgType::Fail);
     for f in [&a, &b] {
         assert!(
@@ -198,6 +199,7 @@ fn fail_message_from_peer_forces_fail() {
             reports: 0,
             needed: 0,
             from: Some(a.id),
+            reporters: None,
         }));
     assert!(
         h.sent(MsgType::Fail).is_empty(),
@@ -228,7 +230,7 @@ fn vote_once_per_epoch_and_per_master_within_two_node_timeouts() {
         let acked = h.sent(MsgType::FailoverAuthAck);
         assert!(acked.iter().all(|(_, to, _)| *to == who.bus_addr()));
         let verdict = h.events().into_iter().find_map(|(_, e)| match e {
-            Event::VoteGranted { about, epoch } if about == who.id => Some(Ok(epoch)),
+            Event::VoteGranted { about, epoch, .. } if about == who.id => Some(Ok(epoch)),
             Event::VoteDenied { about, reason } if about == who.id => Some(Err(reason)),
             _ => None,
         });
@@ -316,7 +318,8 @@ fn config_epoch_collision_resolved_by_the_smaller_id() {
                 collisions,
                 vec![Event::EpochCollision {
                     with: other.id,
-                    new_epoch: 6
+                    new_epoch: 6,
+                    collided: 5,
                 }],
                 "M's ID is smaller: it moves, once"
             );

@@ -7,17 +7,25 @@ use yew::prelude::*;
 
 use crate::i18n::{fill, use_lang, Msg};
 
-use crate::view_model::{format_ms, Beliefs, Picture};
+use crate::state::Action;
+use crate::view_model::explain::EventRef;
+use crate::view_model::{format_ms, Beliefs, LogLine, Picture};
+
+use super::use_dispatch;
 
 #[derive(Properties, PartialEq)]
 pub struct BeliefsProps {
     pub beliefs: Option<Rc<Beliefs>>,
     pub picture: Rc<Picture>,
+    /// The node's latest decisions, each a link to why it made it.
+    #[prop_or_default]
+    pub events: Rc<Vec<LogLine>>,
 }
 
 #[function_component]
 pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
     let lang = use_lang();
+    let dispatch = use_dispatch();
     let Some(b) = props.beliefs.as_deref() else {
         return html! {
             <section class="panel beliefs" aria-labelledby="beliefs-title">
@@ -116,6 +124,19 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
                     </dl>
                 },
             } }
+            if !props.events.is_empty() {
+                <h3>{ fill(lang.t(Msg::WhyRecent), &[&b.name]) }</h3>
+                <ul class="node-events" data-testid="node-events">
+                    { for props.events.iter().map(|l| {
+                        let at = EventRef { index: l.index, t: l.t, node: l.node };
+                        let dispatch = dispatch.clone();
+                        let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Explain(Some(at))));
+                        html! {
+                            <li class={l.event}><button class="log-event" data-testid="node-event" title={lang.t(Msg::WhyExplain)} {onclick}>{ &l.text }</button></li>
+                        }
+                    }) }
+                </ul>
+            }
             if !b.votes.is_empty() {
                 <p class="votes">{ lang.t(Msg::VotedFor) }
                     { b.votes.iter().map(|(who, ago)| fill(lang.t(Msg::Ago), &[who, &format_ms(*ago)])).collect::<Vec<_>>().join(", ") }

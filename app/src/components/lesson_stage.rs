@@ -10,7 +10,8 @@ use yew::prelude::*;
 use clusterlab_core::experiment::PlotKind;
 
 use super::markdown::Markdown;
-use super::{use_dispatch, BeliefsPanel, ClusterView, PlotPanel, SlotMap, Timeline};
+use super::{use_dispatch, BeliefsPanel, ClusterView, ExplainPanel, PlotPanel, SlotMap, Timeline};
+use crate::app::NODE_EVENTS;
 use crate::i18n::{fill, use_lang, Msg};
 use crate::state::lesson::{panels, LessonAction, Purpose, Said};
 use crate::state::{Action, AppState};
@@ -89,6 +90,11 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
         .rev()
         .take(NARRATION_SCAN)
         .find_map(|e| view_model::narrate(e, sim, lang));
+    // A lesson's cluster is small: resolving the explanation on each render is cheap.
+    let explanation = model
+        .explained
+        .and_then(|at| view_model::explain::explanation(sim, at, lang))
+        .map(Rc::new);
     let hover = model
         .hover_slot
         .map(|slot| view_model::slot_hover(sim, &picture, slot));
@@ -137,7 +143,8 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
             }
             if show.beliefs {
                 <BeliefsPanel beliefs={selected.and_then(|i| view_model::beliefs(sim, i, &picture)).map(Rc::new)}
-                    picture={picture.clone()} />
+                    picture={picture.clone()}
+                    events={Rc::new(selected.map(|i| view_model::explain::node_events(sim, i, NODE_EVENTS)).unwrap_or_default())} />
             }
             if show.messages {
                 <section class="panel" aria-labelledby="lesson-messages-title">
@@ -163,7 +170,12 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
             if show.timeline {
                 <Timeline all={Rc::new(view_model::log_lines(sim, LOG_LINES, true))}
                     notable={Rc::new(view_model::log_lines(sim, LOG_LINES, false))}
-                    start={0} end={sim.now().ms()} now={sim.now().ms()} seekable={false} />
+                    start={0} end={sim.now().ms()} now={sim.now().ms()} seekable={false}
+                    explained={model.explained.map(|at| at.index)} />
+            }
+            // Opened from the log or from a node's recent events (the beliefs panel).
+            if show.timeline || explanation.is_some() {
+                <ExplainPanel {explanation} />
             }
             { for p.lesson.meta.panels.iter().filter_map(|n| PlotKind::from_panel(n)).map(|kind| html! {
                 <section class="panel" data-testid={format!("lesson-plot-{}", kind.panel())}>

@@ -9,8 +9,13 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
+use crate::i18n::{use_lang, Msg};
 use crate::state::replay::Traffic;
-use crate::view_model::{format_ms, msg_style, Sequence};
+use crate::state::Action;
+use crate::view_model::explain::EventRef;
+use crate::view_model::{format_ms, format_time, msg_style, SeqMark, Sequence};
+
+use super::use_dispatch;
 
 #[derive(Properties, PartialEq)]
 pub struct SequenceProps {
@@ -20,6 +25,10 @@ pub struct SequenceProps {
 const WIDTH: f64 = 1000.0;
 const GUTTER: f64 = 44.0;
 const AXIS: f64 = 18.0;
+/// How close (canvas px) a click must land to a mark to select it.
+const HIT: f64 = 10.0;
+/// State changes listed under the diagram as buttons (the newest).
+const LISTED_MARKS: usize = 8;
 
 fn lane_height(lanes: usize) -> f64 {
     if lanes <= 12 {
@@ -48,14 +57,74 @@ pub fn SequenceDiagram(props: &SequenceProps) -> Html {
         .collect::<Vec<_>>()
         .join(", ");
     let window = seq.end.since(seq.start);
+    let lang = use_lang();
+    let dispatch = use_dispatch();
+    let explain = |m: &SeqMark| {
+        let dispatch = dispatch.clone();
+        let at = EventRef {
+            index: m.index,
+            t: m.t,
+            node: m.node,
+        };
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Explain(Some(at))))
+    };
+    let on_canvas = {
+        let (dispatch, canvas, seq) = (dispatch.clone(), canvas.clone(), seq.clone());
+        Callback::from(move |e: MouseEvent| {
+            let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let scale = WIDTH / f64::from(el.client_width().max(1));
+            let (cx, cy) = (
+                f64::from(e.offset_x()) * scale,
+                f64::from(e.offset_y()) * scale,
+            );
+            if let Some(m) = mark_at(&seq, cx, cy) {
+                let at = EventRef {
+                    index: m.index,
+                    t: m.t,
+                    node: m.node,
+                };
+                dispatch.dispatch(Action::Explain(Some(at)));
+            }
+        })
+    };
+    let listed = &seq.marks[seq.marks.len().saturating_sub(LISTED_MARKS)..];
     html! {
         <section class="sequence" aria-labelledby="sequence-title">
             <h2 id="sequence-title">{ "Messages" }<small>{ format!(" the last {} of simulated time, by node", format_ms(window)) }</small></h2>
             <canvas ref={canvas} data-testid="sequence" width={WIDTH.to_string()} height={height.to_string()}
                 style={format!("aspect-ratio: {WIDTH} / {height}")}
-                role="img" aria-label={format!("Sequence diagram: {}.", if summary.is_empty() { "no messages".to_string() } else { summary })} />
+                role="img" aria-label={format!("Sequence diagram: {}.", if summary.is_empty() { "no messages".to_string() } else { summary })}
+                onclick={on_canvas} />
+            if !listed.is_empty() {
+                <div class="seq-marks" role="group" aria-label={lang.t(Msg::WhyMarks)}>
+                    <span class="hint">{ lang.t(Msg::WhyMarks) }</span>
+                    { for listed.iter().map(|m| html! {
+                        <button data-testid="seq-mark" data-label={m.label} style={format!("border-color: {}", m.colour)}
+                            title={lang.t(Msg::WhyExplain)} onclick={explain(m)}>
+                            { format!("{} {} {}", format_time(m.t), seq.lanes.get(m.node).map_or("?", String::as_str), m.label) }
+                        </button>
+                    }) }
+                </div>
+            }
         </section>
     }
+}
+
+/// The mark nearest to canvas point (`cx`, `cy`), if one is within [`HIT`] px.
+fn mark_at(seq: &Sequence, cx: f64, cy: f64) -> Option<&SeqMark> {
+    let lane = lane_height(seq.lanes.len());
+    let plot = WIDTH - GUTTER - 8.0;
+    seq.marks
+        .iter()
+        .map(|m| {
+            let (mx, my) = (GUTTER + m.x * plot, 4.0 + lane * (m.node as f64 + 0.5));
+            (m, (mx - cx).hypot(my - cy))
+        })
+        .filter(|(_, d)| *d <= HIT)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(m, _)| m)
 }
 
 fn draw(canvas: &NodeRef, seq: &Sequence) {

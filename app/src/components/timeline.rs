@@ -11,6 +11,7 @@ use crate::i18n::{use_lang, Msg};
 
 use super::use_dispatch;
 use crate::state::Action;
+use crate::view_model::explain::EventRef;
 use crate::view_model::{format_time, LogLine};
 
 #[derive(Properties, PartialEq)]
@@ -26,6 +27,9 @@ pub struct TimelineProps {
     /// Whether the scrubber is shown: a lesson travels with Back and Forward instead.
     #[prop_or(true)]
     pub seekable: bool,
+    /// The trace entry the "why?" panel explains, highlighted here.
+    #[prop_or_default]
+    pub explained: Option<usize>,
 }
 
 #[function_component]
@@ -76,7 +80,20 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <span>{ lang.t(Msg::HideRoutine) }</span>
             </label>
             <ol class="event-log" ref={list} data-testid="event-log" tabindex="0" aria-label={lang.t(Msg::EventLog)}>
-                { for shown.iter().map(|l| html! { <li class={l.event}>{ &l.text }</li> }) }
+                { for shown.iter().map(|l| {
+                    let at = EventRef { index: l.index, t: l.t, node: l.node };
+                    let onclick = {
+                        let dispatch = dispatch.clone();
+                        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Explain(Some(at))))
+                    };
+                    let current = props.explained == Some(l.index);
+                    html! {
+                        <li class={classes!(l.event, current.then_some("explained"))}>
+                            <button class="log-event" data-testid="log-event" data-event={l.event}
+                                aria-pressed={current.to_string()} title={lang.t(Msg::WhyExplain)} {onclick}>{ &l.text }</button>
+                        </li>
+                    }
+                }) }
             </ol>
         </section>
     }

@@ -346,8 +346,10 @@ fn narration_picks_the_state_changes() {
     let cut = trace.len() - 40;
     let mut grown: Vec<LogLine> = trace[..cut]
         .iter()
-        .filter(|e| !is_routine(e.event.name()))
-        .map(|e| LogLine {
+        .enumerate()
+        .filter(|(_, e)| !is_routine(e.event.name()))
+        .map(|(index, e)| LogLine {
+            index,
             t: e.t,
             node: e.node,
             event: e.event.name(),

@@ -92,7 +92,7 @@ pub fn failover_sample(node_timeout: u64, seed: u64) -> Result<FailoverSample, S
             .ok_or_else(|| ScenarioError("an expected event is missing".into()))
     };
     Ok(FailoverSample {
-        pfail_ms: first(&|e| matches!(e, Event::Pfail { about } if *about == a_id))?,
+        pfail_ms: first(&|e| matches!(e, Event::Pfail { about, .. } if *about == a_id))?,
         fail_ms: first(&|e| matches!(e, Event::Fail { about, .. } if *about == a_id))?,
         promoted_ms: first(&|e| matches!(e, Event::Promoted { .. }))?,
         everyone_ms,

@@ -245,7 +245,12 @@ impl Node {
                 .expect("present")
                 .flags
                 .set(NodeFlags::PFAIL);
-            self.emit(Event::Pfail { about: id });
+            self.emit(Event::Pfail {
+                about: id,
+                ping_sent,
+                silent_ms: delay.min(u32::MAX as u64) as u32,
+                timeout_ms: node_timeout.min(u32::MAX as u64) as u32,
+            });
             if self.is_master() && self.size == 1 {
                 self.mark_failing_if_needed(now, id);
             }

@@ -24,11 +24,13 @@ impl Node {
         if sender <= self.myself {
             return;
         }
+        let collided = self.me().config_epoch;
         self.current_epoch += 1;
         self.me_mut().config_epoch = self.current_epoch;
         self.emit(Event::EpochCollision {
             with: sender,
             new_epoch: self.current_epoch,
+            collided,
         });
         self.emit_epoch();
     }

@@ -57,6 +57,11 @@ impl Node {
             .is_none_or(|t| now.ms() as i64 - t.ms() as i64 > auth_retry as i64);
         if expired {
             let jitter = self.rng.random_range(0..500u64);
+            let random_ms = if self.manual.end.is_some() {
+                0
+            } else {
+                jitter as u32
+            };
             let rank = self.replica_rank();
             let mut at = now + 500 + jitter + rank as u64 * 1000;
             let mut rank = rank;
@@ -78,6 +83,8 @@ impl Node {
                 rank,
                 offset: self.repl.offset,
                 manual: self.manual.end.is_some(),
+                random_ms,
+                master: master_id,
             });
             // Let sibling replicas learn my offset so their ranks are right.
             self.broadcast_pong(true);
@@ -243,6 +250,7 @@ impl Node {
         self.emit(Event::VoteGranted {
             about: requester,
             epoch: self.current_epoch,
+            master: master_id,
         });
         self.send(requester, Link::Outbound, Body::FailoverAuthAck);
     }

@@ -9,6 +9,7 @@ use crate::flags::NodeFlags;
 use crate::id::NodeId;
 use crate::msg::Body;
 use crate::time::Time;
+use std::sync::Arc;
 
 impl Node {
     /// `clusterNodeAddFailureReport`: one report per reporting master, refreshed.
@@ -62,12 +63,14 @@ impl Node {
         p.flags.clear(NodeFlags::PFAIL);
         p.flags.set(NodeFlags::FAIL);
         p.fail_time = Some(now);
+        let reporters = Arc::new(p.fail_reports.iter().copied().collect());
         self.emit(Event::Fail {
             about,
             by_quorum: true,
             reports: failures,
             needed,
             from: None,
+            reporters: Some(reporters),
         });
         self.broadcast(Body::Fail(about));
         self.todo |= todo::UPDATE_STATE;
@@ -90,6 +93,7 @@ impl Node {
             reports: 0,
             needed: 0,
             from: Some(sender),
+            reporters: None,
         });
         self.todo |= todo::UPDATE_STATE;
     }

@@ -18,9 +18,14 @@ impl Node {
             return;
         }
         let mut ok = true;
+        let (mut unassigned, mut failed_owner) = (0, None);
         if self.cfg.require_full_coverage {
-            let owner_failed = self.peers().any(|p| p.numslots > 0 && p.failed());
-            if self.assigned < SLOTS as u32 || owner_failed {
+            failed_owner = self
+                .peers()
+                .find(|p| p.numslots > 0 && p.failed())
+                .map(|p| p.id);
+            unassigned = (SLOTS as u32).saturating_sub(self.assigned) as u16;
+            if unassigned > 0 || failed_owner.is_some() {
                 ok = false;
             }
         }
@@ -51,7 +56,13 @@ impl Node {
                 return;
             }
             self.state_ok = ok;
-            self.emit(Event::ClusterState { ok });
+            self.emit(Event::ClusterState {
+                ok,
+                reachable,
+                masters: size,
+                unassigned,
+                failed_owner,
+            });
         }
     }
 }

@@ -24,6 +24,7 @@ mod probe;
 pub mod reshard;
 mod scenario;
 mod trace;
+mod why;
 
 pub use action::{Action, TimedAction};
 pub use check::Violation;
@@ -36,6 +37,7 @@ pub use probe::determinism_probe;
 pub use reshard::{Job, JobId, JobOptions, Task};
 pub use scenario::{master_name, Scenario, ScenarioError};
 pub use trace::{fingerprint, Names, TraceEvent};
+pub use why::{explain, Cause, Fact, Why, ELECTION_FIXED_MS, ELECTION_PER_RANK_MS};
 
 use crate::config::Config;
 use crate::event::Event;
@@ -111,6 +113,9 @@ pub struct Sim {
     net: NetConfig,
     partitions: Partitions,
     trace: Vec<TraceEvent>,
+    /// The faults applied so far (kill, pause, cuts, loss), which explain
+    /// why a node stopped answering ([`Sim::why`]); not part of the trace.
+    faults: Vec<TimedAction>,
     /// Client writes applied every this many ms to each master (offsets grow).
     write_every: Option<u64>,
     next_write: Time,
@@ -174,6 +179,7 @@ impl Sim {
             net,
             partitions: Partitions::default(),
             trace: Vec::new(),
+            faults: Vec::new(),
             write_every: None,
             next_write: Time::ZERO,
             write_seq: 0,
@@ -267,6 +273,24 @@ impl Sim {
         &self.trace
     }
 
+    /// The faults applied so far, oldest first: the roots of [`Sim::why`]'s
+    /// causal chains.
+    pub fn faults(&self) -> &[TimedAction] {
+        &self.faults
+    }
+
+    /// Why trace entry `index` happened: its rule, numbers and causes.
+    pub fn why(&self, index: usize) -> Option<Why> {
+        explain(&self.trace, index, &self.faults, &|id| self.index_of_id(id))
+    }
+
+    fn record_fault(&mut self, action: Action) {
+        self.faults.push(TimedAction {
+            t: self.now,
+            action,
+        });
+    }
+
     /// Counters of the run.
     pub fn stats(&self) -> &SimStats {
         &self.stats
@@ -300,6 +324,7 @@ impl Sim {
 
     /// `kill -9`: the process stops; messages to it are lost.
     pub fn crash(&mut self, idx: usize) {
+        self.record_fault(Action::Kill(idx));
         self.nodes[idx].status = Status::Crashed;
         self.nodes[idx].backlog.clear();
         self.nodes[idx].connect_backlog.clear();
@@ -342,6 +367,7 @@ impl Sim {
     /// `kill -STOP`.
     pub fn pause(&mut self, idx: usize) {
         if self.nodes[idx].status == Status::Up {
+            self.record_fault(Action::Pause(idx));
             self.nodes[idx].status = Status::Paused;
             self.reschedule(idx);
         }
@@ -384,17 +410,20 @@ impl Sim {
 
     /// Cuts the network between two groups, both ways.
     pub fn partition(&mut self, a: &[usize], b: &[usize]) {
+        self.record_fault(Action::Partition(vec![a.to_vec(), b.to_vec()]));
         self.partitions.cut_between(a, b);
     }
 
     /// Cuts `from → to` only.
     pub fn partition_one_way(&mut self, from: usize, to: usize) {
+        self.record_fault(Action::Cut { from, to });
         self.partitions.cut_one_way(from, to);
     }
 
     /// Cuts `idx` from everyone.
     pub fn isolate(&mut self, idx: usize) {
         let others: Vec<usize> = (0..self.nodes.len()).filter(|&i| i != idx).collect();
+        self.record_fault(Action::Partition(vec![vec![idx], others.clone()]));
         self.partitions.cut_between(&[idx], &others);
     }
 
@@ -425,6 +454,9 @@ impl Sim {
     /// From now on, loses each message with probability `p` (clamped to 0..=1).
     pub fn set_loss(&mut self, p: f64) {
         self.net.loss = if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
+        if self.net.loss > 0.0 {
+            self.record_fault(Action::Loss(self.net.loss));
+        }
     }
 
     /// Drops one in-flight message by its id; returns whether it existed.

@@ -95,6 +95,7 @@ fn details(event: &Event, names: &impl Names) -> Vec<(&'static str, Value)> {
             rank,
             offset,
             manual,
+            ..
         } => vec![
             ("delay_ms", json!(delay_ms)),
             ("rank", json!(rank)),
@@ -122,7 +123,7 @@ fn details(event: &Event, names: &impl Names) -> Vec<(&'static str, Value)> {
                 "master"
             }),
         )],
-        Event::ClusterState { ok } => vec![("state", json!(if *ok { "ok" } else { "fail" }))],
+        Event::ClusterState { ok, .. } => vec![("state", json!(if *ok { "ok" } else { "fail" }))],
         Event::UpdateSent { to, .. } => vec![("to", json!(names.id_name(*to)))],
         Event::EpochCollision { new_epoch, .. } => vec![("new_epoch", json!(new_epoch))],
         Event::ManualFailover { what } => vec![("what", json!(what))],

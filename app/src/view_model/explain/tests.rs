@@ -1,0 +1,120 @@
+//! The "why?" panel's words, from a real failover of the default playground cluster.
+
+use super::*;
+use crate::state::share::Preset;
+use clusterlab_core::event::Event;
+use clusterlab_core::sim::Scenario;
+
+/// The default playground (3 masters, 1 replica each) with A killed and 40 s run.
+fn failed_over() -> Sim {
+    let mut sim = Scenario {
+        write_every_ms: None,
+        ..Preset::default().scenario(1)
+    }
+    .build()
+    .expect("the default cluster forms");
+    sim.crash(0);
+    sim.run_until(sim.now() + 40_000);
+    sim
+}
+
+fn at(sim: &Sim, pred: impl Fn(&Event) -> bool) -> EventRef {
+    let (i, e) = sim
+        .trace()
+        .iter()
+        .enumerate()
+        .find(|(_, e)| pred(&e.event))
+        .expect("the event is in the trace");
+    EventRef::of(i, e)
+}
+
+/// The election delay reads as its parts (`… = 500 fixed + … random + 0 × 1000 for rank 0`)
+/// and links back to the FAIL that started it.
+#[test]
+fn failover_start_shows_the_delay_parts_and_links_to_the_fail() {
+    let sim = failed_over();
+    let start = at(&sim, |e| matches!(e, Event::FailoverStart { .. }));
+    let x = explanation(&sim, start, Lang::En).expect("explained");
+    assert_eq!(x.rule, Some("clusterHandleSlaveFailover"));
+    let Event::FailoverStart {
+        delay_ms,
+        random_ms,
+        rank,
+        ..
+    } = sim.trace()[start.index].event
+    else {
+        unreachable!()
+    };
+    let parts = format!(
+        "waited {delay_ms} ms = 500 fixed + {random_ms} random + {rank} × 1000 for rank {rank}"
+    );
+    assert!(
+        x.facts.iter().any(|f| f.contains(&parts)),
+        "{parts:?} not in {:?}",
+        x.facts
+    );
+    let fail = x.causes[0].target.expect("the FAIL is a link");
+    assert!(matches!(sim.trace()[fail.index].event, Event::Fail { .. }));
+    // Following the link explains the FAIL: its quorum, then its own causes.
+    let y = explanation(&sim, fail, Lang::En).expect("the cause is explained");
+    assert!(y.rule.is_some() && !y.causes.is_empty(), "{y:?}");
+}
+
+/// A PFAIL's chain ends at the fault, which is named, not linked.
+#[test]
+fn pfail_names_the_kill_as_its_root() {
+    let sim = failed_over();
+    let pfail = at(&sim, |e| matches!(e, Event::Pfail { .. }));
+    let x = explanation(&sim, pfail, Lang::En).expect("explained");
+    assert_eq!(x.rule, Some("clusterCron"));
+    assert!(
+        x.facts[0].contains("more than node_timeout (15000 ms)"),
+        "{:?}",
+        x.facts
+    );
+    assert_eq!(x.causes.len(), 1);
+    assert_eq!(x.causes[0].target, None);
+    assert!(x.causes[0].text.contains("A was killed"), "{:?}", x.causes);
+}
+
+/// French: a decimal comma and a no-break space before units, a narrow no-break space
+/// before the colon; no English sentence left.
+#[test]
+fn french_follows_french_typography() {
+    let sim = failed_over();
+    let pfail = at(&sim, |e| matches!(e, Event::Pfail { .. }));
+    let x = explanation(&sim, pfail, Lang::Fr).expect("explained");
+    let fact = &x.facts[0];
+    assert!(fact.contains("15000\u{a0}ms"), "{fact:?}");
+    assert!(fact.contains("\u{202f}:"), "{fact:?}");
+    assert!(!fact.contains(" :") && !fact.contains(" ms"), "{fact:?}");
+    assert!(x.causes[0].text.contains("a été tué"), "{:?}", x.causes);
+}
+
+/// A reference whose entry is gone (after a jump back) explains nothing.
+#[test]
+fn a_stale_reference_is_dropped() {
+    let sim = failed_over();
+    let mut pfail = at(&sim, |e| matches!(e, Event::Pfail { .. }));
+    pfail.t = pfail.t + 1;
+    assert_eq!(explanation(&sim, pfail, Lang::En), None);
+    let past_end = EventRef {
+        index: sim.trace().len(),
+        ..pfail
+    };
+    assert_eq!(explanation(&sim, past_end, Lang::En), None);
+}
+
+/// The node view lists the node's own latest decisions, oldest first, with their indices.
+#[test]
+fn node_events_are_the_nodes_own_latest() {
+    let sim = failed_over();
+    let b = sim.index_of("B").expect("B exists");
+    let lines = node_events(&sim, b, 5);
+    assert!(!lines.is_empty() && lines.len() <= 5);
+    assert!(lines.windows(2).all(|w| w[0].index < w[1].index));
+    for l in &lines {
+        assert_eq!(sim.trace()[l.index].node, b);
+        assert!(!is_routine(l.event));
+    }
+}
