@@ -2,8 +2,12 @@
 //! sentences. No Yew and no browser here, so all of it is unit-tested natively; components only
 //! turn these values into elements.
 
+pub mod client_cache;
+pub mod objective;
 pub mod plot;
+pub mod rewind;
 pub mod trace_compare;
+pub mod wire;
 
 use clusterlab_core::event::Event;
 use clusterlab_core::flags::NodeFlags;
@@ -735,11 +739,15 @@ pub fn flight_text(m: &clusterlab_core::sim::InFlight, sim: &Sim) -> String {
 /// 1 = now); `to_x` is `None` while the message is still on the wire.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SeqArrow {
+    /// The message's id in the simulator.
+    pub id: u64,
     pub from: usize,
     pub to: usize,
     pub from_x: f64,
     pub to_x: Option<f64>,
     pub kind: Traffic,
+    pub sent_at: Time,
+    pub deliver_at: Time,
 }
 
 /// An event on a node's lane.
@@ -747,6 +755,8 @@ pub struct SeqArrow {
 pub struct SeqMark {
     pub node: usize,
     pub x: f64,
+    /// Its event's index in the simulator's trace.
+    pub event: usize,
     /// `fail?`, `FAIL`, `vote`, `master`…
     pub label: &'static str,
     pub colour: &'static str,
@@ -794,11 +804,14 @@ pub fn sequence<'a>(
         .filter(|f| replication || f.kind != Traffic::Replication)
         .take(MAX_ARROWS)
         .map(|f| SeqArrow {
+            id: f.id,
             from: f.from,
             to: f.to,
             from_x: x(f.sent_at),
             to_x: (f.deliver_at <= end).then(|| x(f.deliver_at)),
             kind: f.kind,
+            sent_at: f.sent_at,
+            deliver_at: f.deliver_at,
         })
         .collect();
     arrows.reverse();
@@ -806,7 +819,8 @@ pub fn sequence<'a>(
     let first = trace.partition_point(|e| e.t < start);
     let marks = trace[first..]
         .iter()
-        .filter_map(|e| {
+        .enumerate()
+        .filter_map(|(i, e)| {
             let (label, colour) = match &e.event {
                 Event::Pfail { .. } => ("fail?", "#EE7733"),
                 Event::Fail { .. } => ("FAIL", "#CC3311"),
@@ -820,6 +834,7 @@ pub fn sequence<'a>(
             Some(SeqMark {
                 node: e.node,
                 x: x(e.t),
+                event: first + i,
                 label,
                 colour,
             })
@@ -1280,12 +1295,12 @@ pub fn narrate(e: &TraceEvent, sim: &Sim, lang: Lang) -> Option<String> {
         Event::ReplicaMigrated { to } => say(Msg::NarrateReplicaMigrated, &[who, &name(*to)]),
         _ => return None,
     };
-    Some(format!("{t}: {text}"))
+    Some(fill(lang.t(Msg::AtTime), &[&t, &text]))
 }
 
-/// Simulated time as `12.345 s`.
+/// Simulated time as `12.345 s` (a no-break space: a number never leaves its unit).
 pub fn format_time(t: Time) -> String {
-    format!("{}.{:03} s", t.ms() / 1000, t.ms() % 1000)
+    format!("{}.{:03}\u{a0}s", t.ms() / 1000, t.ms() % 1000)
 }
 
 /// Playback speed as `0.10×`, `1.0×`, `18×`.
@@ -1299,12 +1314,12 @@ pub fn format_speed(speed: f64) -> String {
     }
 }
 
-/// A duration in ms as `850 ms` or `12.4 s`.
+/// A duration in ms as `850 ms` or `12.4 s` (a no-break space, as in [`format_time`]).
 pub fn format_ms(ms: u64) -> String {
     if ms < 1000 {
-        format!("{ms} ms")
+        format!("{ms}\u{a0}ms")
     } else {
-        format!("{:.1} s", ms as f64 / 1000.0)
+        format!("{:.1}\u{a0}s", ms as f64 / 1000.0)
     }
 }
 

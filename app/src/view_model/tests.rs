@@ -360,11 +360,11 @@ fn narration_picks_the_state_changes() {
 
 #[test]
 fn formats() {
-    assert_eq!(format_time(Time(12_345)), "12.345 s");
-    assert_eq!(format_time(Time(5)), "0.005 s");
+    assert_eq!(format_time(Time(12_345)), "12.345\u{a0}s");
+    assert_eq!(format_time(Time(5)), "0.005\u{a0}s");
     assert_eq!(format_speed(0.1), "0.10×");
     assert_eq!(format_speed(1.0), "1.0×");
     assert_eq!(format_speed(56.2), "56×");
-    assert_eq!(format_ms(850), "850 ms");
-    assert_eq!(format_ms(12_400), "12.4 s");
+    assert_eq!(format_ms(850), "850\u{a0}ms");
+    assert_eq!(format_ms(12_400), "12.4\u{a0}s");
 }

@@ -37,6 +37,8 @@ pub struct Sent {
     pub to: usize,
     pub sent_at: Time,
     pub deliver_at: Time,
+    /// Size on the wire (Redis's real frame size for bus messages).
+    pub bytes: usize,
     pub kind: SentKind,
 }
 
@@ -66,6 +68,7 @@ impl WireLog {
             to: m.to,
             sent_at: m.sent_at,
             deliver_at: m.deliver_at,
+            bytes: m.bytes,
             kind: SentKind::of(&m.payload),
         });
         let oldest = Time(m.sent_at.0.saturating_sub(self.keep_ms));
