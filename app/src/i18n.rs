@@ -192,6 +192,8 @@ messages! {
     Migrating => "migrating / importing", "migrating / importing (en migration)";
     TracedKey => "traced key", "clé tracée";
     Crashed => " (crashed)", " (arrêté)";
+    MarkCrashed => "✕ crashed", "✕ arrêté";
+    MarkPaused => "‖ paused", "‖ suspendu";
     Paused => " (paused)", " (suspendu)";
     SlotServedOne => "Slot {}: served by {} ({}){}, {} key", "Slot {}\u{202f}: servi par {} ({}){}, {} clé";
     SlotServedMany => "Slot {}: served by {} ({}){}, {} keys", "Slot {}\u{202f}: servi par {} ({}){}, {} clés";

@@ -23,9 +23,13 @@ pub struct TimelineProps {
     pub start: u64,
     pub end: u64,
     pub now: u64,
-    /// Whether the scrubber is shown: a lesson travels with Back and Forward instead.
+    /// Whether the scrubber is shown.
     #[prop_or(true)]
     pub seekable: bool,
+    /// Where a scrub goes: a lesson shows its past itself (`view_model::rewind`); without
+    /// it, the playground's run seeks.
+    #[prop_or_default]
+    pub on_seek: Option<Callback<u64>>,
 }
 
 #[function_component]
@@ -44,10 +48,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     }
     let on_seek = {
         let dispatch = dispatch.clone();
+        let to = props.on_seek.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Ok(ms) = input.value().parse::<u64>() {
-                dispatch.dispatch(Action::SeekTime(ms));
+                match &to {
+                    Some(to) => to.emit(ms),
+                    None => dispatch.dispatch(Action::SeekTime(ms)),
+                }
             }
         })
     };

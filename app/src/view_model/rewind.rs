@@ -104,13 +104,6 @@ impl Rewind {
         let shown = sim.now();
         Some(Rewound { sim, shown })
     }
-
-    /// The earliest time the copies reach, given the earliest kept moment.
-    pub fn start(&self, earlier: Option<&Sim>) -> Option<Time> {
-        earlier
-            .or(self.copies.first().map(|c| &c.sim))
-            .map(Sim::now)
-    }
 }
 
 #[cfg(test)]
@@ -156,7 +149,8 @@ mod tests {
         // Before every copy: nothing; another position starts afresh.
         assert!(rewind.view([], t0 - 1).is_none());
         rewind.note(4, s.sim(), 1, false);
-        assert_eq!(rewind.start(None), Some(s.sim().now()));
+        assert_eq!(rewind.copies.len(), 1);
+        assert!(rewind.view([], t0 + 4_000).is_none());
     }
 
     /// Many copies are thinned, never past the cap, and the first copy stays.
@@ -170,6 +164,6 @@ mod tests {
             rewind.note(0, s.sim(), i / 10, false);
             assert!(rewind.copies.len() <= MAX_COPIES);
         }
-        assert_eq!(rewind.start(None), Some(t0 + EVERY_MS));
+        assert_eq!(rewind.copies[0].sim.now(), t0 + EVERY_MS);
     }
 }

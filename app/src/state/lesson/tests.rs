@@ -301,6 +301,9 @@ fn panels_follow_the_front_matter() {
     // The sandbox allows everything and lists no panels: everything shows.
     let sandbox = p("14-sandbox");
     assert!(sandbox.slots && sandbox.beliefs && sandbox.actions && sandbox.console);
+    // panels: slots, client, console: the client's cache panel besides the console.
+    let nine = p("09-clients-moved");
+    assert!(nine.client && nine.console && !nine.sequence && !nine.keys);
 }
 
 #[test]
