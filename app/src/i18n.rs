@@ -471,6 +471,29 @@ messages! {
     SeenNone => "none", "aucun";
     SeenDisputed => "disputed (the nodes disagree)", "contesté (les nœuds ne sont pas d'accord)";
     SeenNoNode => "there is no node {}", "il n'y a pas (encore) de nœud {}";
+    // The lesson engine's errors (clusterlab_core::lesson), English as the core words them:
+    // `view_model::errors` recognises them and gives the French.
+    ErrDuration => "expected a duration like 500ms or 20s, found `{}`", "une durée comme 500ms ou 20s était attendue, trouvé `{}`";
+    ErrQuote => "unclosed double quote", "guillemet double non fermé";
+    ErrOneNode => "`{}` takes one node name, e.g. `{}`", "`{}` prend un nom de nœud, par exemple `{}`";
+    ErrNeedsCommand => "`{}>` needs a command", "`{}>` attend une commande";
+    ErrEmptyStep => "empty step", "étape vide";
+    ErrEmptyLine => "empty line", "ligne vide";
+    ErrPartition => "`partition` wants groups like `A,A1 / B,C`", "`partition` attend des groupes comme `A,A1 / B,C`";
+    ErrCut => "`cut` wants `from>to`, e.g. `cut A>B`", "`cut` attend `de>vers`, par exemple `cut A>B`";
+    ErrFailoverMode => "`failover`: unknown mode `{}` (force, takeover)", "`failover`\u{202f}: mode inconnu `{}` (force, takeover)";
+    ErrFailoverWants => "`failover` wants a replica, e.g. `failover A1 force`", "`failover` attend une réplique, par exemple `failover A1 force`";
+    ErrRun => "`run` wants a duration, e.g. `run 20s`", "`run` attend une durée, par exemple `run 20s`";
+    ErrWithin => "`within` wants one duration", "`within` attend une seule durée";
+    ErrSlotCount => "`reshard`: `{}` is not a slot count", "`reshard`\u{202f}: `{}` n'est pas un nombre de slots";
+    ErrReshard => "`reshard` wants `FROM -> TO COUNT`, e.g. `reshard A -> D 100`", "`reshard` attend `DE -> VERS NOMBRE`, par exemple `reshard A -> D 100`";
+    ErrUnknownStep => "unknown step `{}` (kill, pause, resume, restart, partition, cut, heal, failover, run, wait, client, reshard, add-node, rebalance, or `A> COMMAND`)",
+        "étape inconnue `{}` (`kill`, `pause`, `resume`, `restart`, `partition`, `cut`, `heal`, `failover`, `run`, `wait`, `client`, `reshard`, `add-node`, `rebalance` ou `A> COMMANDE`)";
+    ErrNoNode => "there is no node {}", "il n'y a pas de nœud {}";
+    ErrPaused => "{} is paused (SIGSTOP): no reply until it is resumed", "{} est suspendu (SIGSTOP)\u{202f}: pas de réponse avant sa reprise";
+    ErrNoAnswer => "{} did not answer within 10 s", "{} n'a pas répondu en 10\u{a0}s";
+    ErrClientNoAnswer => "the client got no answer within 30 s", "le client n'a pas eu de réponse en 30\u{a0}s";
+    ErrStillWaiting => "still waiting after {} ms ({})", "toujours en attente après {}\u{a0}ms ({})";
 }
 
 #[cfg(test)]

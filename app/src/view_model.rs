@@ -3,6 +3,7 @@
 //! turn these values into elements.
 
 pub mod client_cache;
+pub mod errors;
 pub mod objective;
 pub mod plot;
 pub mod rewind;

@@ -20,6 +20,7 @@ use crate::state::lesson::{panels, LessonAction, Player, Purpose, Said};
 use crate::state::{Action, AppState};
 use crate::view_model;
 use crate::view_model::client_cache::client_cache;
+use crate::view_model::errors::error_text;
 use crate::view_model::plot::plot_title;
 use crate::view_model::rewind::{Rewind, Rewound};
 use crate::view_model::wire::{lesson_sequence, lesson_window, seq_stops};
@@ -343,7 +344,9 @@ fn LessonConsole(props: &LessonConsoleProps) -> Html {
                 { for props.lines.iter().map(|l| html! {
                     <>
                         <div class="in">{ format!("> {}", l.input) }</div>
-                        <div class={if l.failed { "out failed" } else { "out" }}>{ l.output.clone() }</div>
+                        <div class={if l.failed { "out failed" } else { "out" }}>
+                            { if l.failed { error_text(&l.output, lang) } else { l.output.clone() } }
+                        </div>
                     </>
                 }) }
             </pre>
