@@ -494,6 +494,26 @@ messages! {
     ErrNoAnswer => "{} did not answer within 10 s", "{} n'a pas répondu en 10\u{a0}s";
     ErrClientNoAnswer => "the client got no answer within 30 s", "le client n'a pas eu de réponse en 30\u{a0}s";
     ErrStillWaiting => "still waiting after {} ms ({})", "toujours en attente après {}\u{a0}ms ({})";
+    // A --trace file's errors (clusterlab_core::trace_file), recognised the same way.
+    FileError => "{}: {}", "{}\u{202f}: {}";
+    ErrTraceLine => "line {}: {}", "ligne {}\u{202f}: {}";
+    ErrNotJson => "not JSON ({})", "pas du JSON ({})";
+    ErrTms => "`t_ms` must be a non-negative integer, found {}", "`t_ms` doit être un entier positif ou nul, trouvé {}";
+    ErrMissingField => "missing `{}`", "`{}` manque";
+    ErrNotString => "`{}` must be a non-empty string, found {}", "`{}` doit être une chaîne non vide, trouvé {}";
+    ErrUnknownEvent => "unknown event `{}`", "évènement inconnu `{}`";
+    ErrNoLines => "the file holds no trace lines", "le fichier ne contient aucune ligne de trace";
+    ErrTimeouts => "the nodes ran with different node timeouts: {} ms", "les nœuds tournaient avec des délais node timeout différents\u{202f}: {}\u{a0}ms";
+    ErrNoTimeout => "the trace does not say the node timeout (no `formed` or `start` line)", "la trace ne donne pas le délai node timeout (pas de ligne `formed` ni `start`)";
+    ErrNoKill => "the trace has no `kill` line and no node was flagged FAIL: no failover to compare", "la trace n'a pas de ligne `kill` et aucun nœud n'a été marqué FAIL\u{202f}: aucun basculement à comparer";
+    ErrFailNoPfail => "{} was flagged FAIL without a PFAIL first", "{} a été marqué FAIL sans PFAIL auparavant";
+    ErrFormedNo => "`formed` has no `{}`", "`formed` n'a pas de `{}`";
+    ErrKilledNotIn => "the killed node {} is not in a {} cluster", "le nœud arrêté {} n'est pas dans un cluster {}";
+    ErrKilledNoStart => "the killed node {} has no `start` line", "le nœud arrêté {} n'a pas de ligne `start`";
+    ErrStartNoPort => "`start` has no `port`", "`start` n'a pas de `port`";
+    ErrOrphanReplicas => "some replicas replicate a node that has no `start` line", "des répliques répliquent un nœud qui n'a pas de ligne `start`";
+    ErrUneven => "masters have different numbers of replicas ({}); the simulator builds even clusters", "les maîtres ont des nombres de répliques différents ({})\u{202f}; le simulateur ne construit que des clusters réguliers";
+    ErrNoSimNode => "no node {} in the simulation", "pas de nœud {} dans la simulation";
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use crate::i18n::{fill, Lang, Msg};
 
-const CORE_ERRORS: [Msg; 20] = [
+const CORE_ERRORS: [Msg; 38] = [
     Msg::ErrDuration,
     Msg::ErrQuote,
     Msg::ErrOneNode,
@@ -27,6 +27,24 @@ const CORE_ERRORS: [Msg; 20] = [
     Msg::ErrNoAnswer,
     Msg::ErrClientNoAnswer,
     Msg::ErrStillWaiting,
+    Msg::ErrTraceLine,
+    Msg::ErrNotJson,
+    Msg::ErrTms,
+    Msg::ErrMissingField,
+    Msg::ErrNotString,
+    Msg::ErrUnknownEvent,
+    Msg::ErrNoLines,
+    Msg::ErrTimeouts,
+    Msg::ErrNoTimeout,
+    Msg::ErrNoKill,
+    Msg::ErrFailNoPfail,
+    Msg::ErrFormedNo,
+    Msg::ErrKilledNotIn,
+    Msg::ErrKilledNoStart,
+    Msg::ErrStartNoPort,
+    Msg::ErrOrphanReplicas,
+    Msg::ErrUneven,
+    Msg::ErrNoSimNode,
 ];
 
 /// The values of `text` in the `{}` of `template`, when `text` reads as it.
@@ -103,6 +121,30 @@ mod tests {
         }
         let redis = "(error) MOVED 1649 127.0.0.1:7000";
         assert_eq!(error_text(redis, Lang::Fr), redis);
+    }
+
+    /// A --trace file's errors, made by the core's parser and comparison.
+    #[test]
+    fn trace_file_errors_read_in_french() {
+        use clusterlab_core::trace_file::parse_trace;
+        let errors =
+            parse_trace("{\"t_ms\": 5, \"node\": \"n1\", \"event\": \"teleport\"}\nnot json\n")
+                .unwrap_err();
+        let french: Vec<String> = errors
+            .iter()
+            .map(|e| error_text(&e.to_string(), Lang::Fr))
+            .collect();
+        assert_eq!(french[0], "ligne 1\u{202f}: évènement inconnu `teleport`");
+        assert!(
+            french[1].starts_with("ligne 2\u{202f}: pas du JSON ("),
+            "{}",
+            french[1]
+        );
+        let empty = parse_trace("").unwrap_err();
+        assert_eq!(
+            error_text(&empty[0].to_string(), Lang::Fr),
+            "ligne 1\u{202f}: le fichier ne contient aucune ligne de trace"
+        );
     }
 
     #[test]
