@@ -360,6 +360,7 @@ messages! {
     ConsoleTarget => "Send to", "Envoyer à";
     Messages => "Messages on the wire", "Messages en transit";
     NoMessages => "No message in flight.", "Aucun message en transit.";
+    FlightText => "{} {} → {}, arrives at {}", "{} {} → {}, arrive à {}";
     Jobs => "redis-cli jobs", "Tâches redis-cli";
     Done => "done", "fait";
     // Plots (experiments computed in the page)

@@ -724,13 +724,15 @@ fn glyph(f: &Flight, progress: f64, picture: &Picture) -> Option<Glyph> {
 }
 
 /// An in-flight message in words (the drop list, the text twin).
-pub fn flight_text(m: &clusterlab_core::sim::InFlight, sim: &Sim) -> String {
-    format!(
-        "{} {} → {}, arrives at {}",
-        m.payload.label(),
-        sim.node_name(m.from),
-        sim.node_name(m.to),
-        format_time(m.deliver_at)
+pub fn flight_text(m: &clusterlab_core::sim::InFlight, sim: &Sim, lang: Lang) -> String {
+    fill(
+        lang.t(Msg::FlightText),
+        &[
+            m.payload.label(),
+            &sim.node_name(m.from),
+            &sim.node_name(m.to),
+            &format_time(m.deliver_at),
+        ],
     )
 }
 

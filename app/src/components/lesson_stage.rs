@@ -225,7 +225,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                 <section class="panel" aria-labelledby="lesson-messages-title">
                     <h2 id="lesson-messages-title">{ lang.t(Msg::Messages) }</h2>
                     <ul class="flights" data-testid="lesson-messages">
-                        { for sim.in_flight().take(12).map(|f| html! { <li>{ view_model::flight_text(f, sim) }</li> }) }
+                        { for sim.in_flight().take(12).map(|f| html! { <li>{ view_model::flight_text(f, sim, lang) }</li> }) }
                     </ul>
                     if sim.in_flight().next().is_none() {
                         <p class="hint">{ lang.t(Msg::NoMessages) }</p>

@@ -271,7 +271,8 @@ fn paused_glyphs_show_the_real_queue() {
     assert_eq!(g.len(), sim.in_flight().count());
     assert!(g.iter().all(|g| (0.0..=1.0).contains(&g.progress)));
     let first = sim.in_flight().next().expect("a message");
-    assert!(flight_text(first, &sim).contains(" → "));
+    assert!(flight_text(first, &sim, Lang::En).contains(", arrives at "));
+    assert!(flight_text(first, &sim, Lang::Fr).contains(", arrive à "));
 }
 
 #[test]
