@@ -181,6 +181,10 @@ messages! {
     NodeShapes => "Node shapes and states", "Formes et états des nœuds";
     Master => "master", "maître";
     Replica => "replica", "réplique";
+    ReplicaOf => "replica of {}", "réplique de {}";
+    StateCrashed => "crashed", "arrêté";
+    StatePaused => "paused", "suspendu";
+    StateFlag => "{} ({} of {})", "{} ({} sur {})";
     LegendPfail => "fail? (PFAIL): dashed ring", "fail? (PFAIL)\u{202f}: anneau en pointillés";
     LegendFail => "FAIL: thick ring and cross", "FAIL\u{202f}: anneau épais et croix";
     NetworkCut => "network cut", "coupure réseau";

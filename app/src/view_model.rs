@@ -308,24 +308,30 @@ impl NodeCard {
     }
 
     /// `master`, `replica of A`, as words.
-    pub fn role_text(&self, nodes: &[NodeCard]) -> String {
+    pub fn role_text(&self, nodes: &[NodeCard], lang: Lang) -> String {
         match (self.is_master, self.master) {
-            (true, _) => "master".into(),
-            (false, Some(m)) => format!("replica of {}", nodes[m].name),
-            (false, None) => "replica".into(),
+            (true, _) => lang.t(Msg::Master).into(),
+            (false, Some(m)) => fill(lang.t(Msg::ReplicaOf), &[&nodes[m].name]),
+            (false, None) => lang.t(Msg::Replica).into(),
         }
     }
 
     /// One line for the state, in words (`crashed`, `paused`, `FAIL (4 of 5)`…).
-    pub fn state_text(&self) -> String {
+    pub fn state_text(&self, lang: Lang) -> String {
         let status = match self.status {
             Status::Up => None,
-            Status::Crashed => Some("crashed"),
-            Status::Paused => Some("paused"),
+            Status::Crashed => Some(lang.t(Msg::StateCrashed)),
+            Status::Paused => Some(lang.t(Msg::StatePaused)),
+        };
+        let flagged = |flag: &str, by: usize| {
+            fill(
+                lang.t(Msg::StateFlag),
+                &[flag, &by.to_string(), &self.observers.to_string()],
+            )
         };
         let flag = match self.suspicion() {
-            Suspicion::Fail => Some(format!("FAIL ({} of {})", self.fail_by, self.observers)),
-            Suspicion::Pfail => Some(format!("PFAIL ({} of {})", self.pfail_by, self.observers)),
+            Suspicion::Fail => Some(flagged("FAIL", self.fail_by)),
+            Suspicion::Pfail => Some(flagged("PFAIL", self.pfail_by)),
             Suspicion::None => None,
         };
         match (status, flag) {

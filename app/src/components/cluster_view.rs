@@ -203,7 +203,7 @@ fn node_glyph(
     onkeydown: Callback<KeyboardEvent>,
     lang: Lang,
 ) -> Html {
-    let role = n.role_text(nodes);
+    let role = n.role_text(nodes, lang);
     let suspicion = n.suspicion();
     let (flag, flag_class) = match suspicion {
         Suspicion::None => ("none", ""),
@@ -222,7 +222,7 @@ fn node_glyph(
         role,
         n.config_epoch,
         ranges_text(&n.slots, 4),
-        n.state_text()
+        n.state_text(lang)
     );
     let r = n.r;
     let class = classes!(

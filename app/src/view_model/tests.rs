@@ -95,9 +95,10 @@ fn picture_of_a_formed_cluster() {
         (a.name.as_str(), a.is_master, a.slots.clone()),
         ("A", true, vec![(0, 5460)])
     );
-    assert_eq!(a.role_text(&p.nodes), "master");
-    assert_eq!(p.nodes[3].role_text(&p.nodes), "replica of A");
-    assert_eq!(a.state_text(), "ok");
+    assert_eq!(a.role_text(&p.nodes, Lang::En), "master");
+    assert_eq!(p.nodes[3].role_text(&p.nodes, Lang::En), "replica of A");
+    assert_eq!(p.nodes[3].role_text(&p.nodes, Lang::Fr), "réplique de A");
+    assert_eq!(a.state_text(Lang::En), "ok");
     assert_eq!(a.observers, 5);
     assert_eq!(p.owner(0), Some(0));
     assert_eq!(p.owner(5461), Some(1));
@@ -127,12 +128,15 @@ fn pfail_then_fail_are_counted_from_the_other_nodes_views() {
     });
     let p = picture(&sim, SIX);
     assert_eq!(p.nodes[0].suspicion(), Suspicion::Pfail);
-    assert!(p.nodes[0].state_text().starts_with("crashed, PFAIL ("));
+    assert!(p.nodes[0]
+        .state_text(Lang::En)
+        .starts_with("crashed, PFAIL ("));
     assert_eq!(p.nodes[0].observers, 5);
     sim.run_until(sim.now() + 20_000);
     let p = picture(&sim, SIX);
     assert_eq!(p.nodes[0].suspicion(), Suspicion::Fail);
-    assert_eq!(p.nodes[0].state_text(), "crashed, FAIL (5 of 5)");
+    assert_eq!(p.nodes[0].state_text(Lang::En), "crashed, FAIL (5 of 5)");
+    assert_eq!(p.nodes[0].state_text(Lang::Fr), "arrêté, FAIL (5 sur 5)");
     // A1 won: its epoch is higher than A's, so it owns A's old slots.
     assert!(p.nodes[3].is_master);
     assert!(!p.nodes[3].born_master);
