@@ -483,7 +483,6 @@ messages! {
     ErrOneNode => "`{}` takes one node name, e.g. `{}`", "`{}` prend un nom de nœud, par exemple `{}`";
     ErrNeedsCommand => "`{}>` needs a command", "`{}>` attend une commande";
     ErrEmptyStep => "empty step", "étape vide";
-    ErrEmptyLine => "empty line", "ligne vide";
     ErrPartition => "`partition` wants groups like `A,A1 / B,C`", "`partition` attend des groupes comme `A,A1 / B,C`";
     ErrCut => "`cut` wants `from>to`, e.g. `cut A>B`", "`cut` attend `de>vers`, par exemple `cut A>B`";
     ErrFailoverMode => "`failover`: unknown mode `{}` (force, takeover)", "`failover`\u{202f}: mode inconnu `{}` (force, takeover)";

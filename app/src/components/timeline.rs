@@ -23,9 +23,6 @@ pub struct TimelineProps {
     pub start: u64,
     pub end: u64,
     pub now: u64,
-    /// Whether the scrubber is shown.
-    #[prop_or(true)]
-    pub seekable: bool,
     /// Where a scrub goes: a lesson shows its past itself (`view_model::rewind`); without
     /// it, the playground's run seeks.
     #[prop_or_default]
@@ -67,18 +64,16 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     html! {
         <section class="timeline" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{ lang.t(Msg::Timeline) }</h2>
-            if props.seekable {
-                <label class="scrubber">
-                    <span class="visually-hidden">{ lang.t(Msg::GoToTime) }</span>
-                    <input type="range" data-testid="scrubber" min={props.start.to_string()} max={props.end.max(props.start + 1).to_string()}
-                        step="1" value={props.now.to_string()} onchange={on_seek}
-                        aria-valuetext={format_time(Time(props.now))} />
-                    <span class="range-ends">
-                        <span>{ format_time(Time(props.start)) }</span>
-                        <span>{ format_time(Time(props.end)) }</span>
-                    </span>
-                </label>
-            }
+            <label class="scrubber">
+                <span class="visually-hidden">{ lang.t(Msg::GoToTime) }</span>
+                <input type="range" data-testid="scrubber" min={props.start.to_string()} max={props.end.max(props.start + 1).to_string()}
+                    step="1" value={props.now.to_string()} onchange={on_seek}
+                    aria-valuetext={format_time(Time(props.now))} />
+                <span class="range-ends">
+                    <span>{ format_time(Time(props.start)) }</span>
+                    <span>{ format_time(Time(props.end)) }</span>
+                </span>
+            </label>
             <label class="check">
                 <input type="checkbox" checked={*quiet} onchange={on_quiet} />
                 <span>{ lang.t(Msg::HideRoutine) }</span>

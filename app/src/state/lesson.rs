@@ -15,7 +15,7 @@ mod rules;
 
 pub use long_run::Purpose;
 pub use player::{ObjectiveRow, Player, Said, SolutionView};
-pub use rules::{console_step, index_of_dir, panels, parse_link};
+pub use rules::{index_of_dir, panels, parse_link};
 use rules::{link, load};
 
 use clusterlab_core::lesson::COURSE;

@@ -6,13 +6,12 @@
 
 use crate::i18n::{fill, Lang, Msg};
 
-const CORE_ERRORS: [Msg; 38] = [
+const CORE_ERRORS: [Msg; 37] = [
     Msg::ErrDuration,
     Msg::ErrQuote,
     Msg::ErrOneNode,
     Msg::ErrNeedsCommand,
     Msg::ErrEmptyStep,
-    Msg::ErrEmptyLine,
     Msg::ErrPartition,
     Msg::ErrCut,
     Msg::ErrFailoverMode,
@@ -89,7 +88,6 @@ pub fn error_text(text: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::lesson::console_step;
     use clusterlab_core::lesson::{parse, Session, Step};
 
     const LESSON: &str = "---\nid: t\ntitle: T\norder: 1\nseed: 4\n---\n\n## One\n\nText.\n";
@@ -103,15 +101,15 @@ mod tests {
             .expect("pause");
         let paused = s.command("B", &["GET".into(), "k".into()]).unwrap_err().0;
         let no_node = s.command("Z", &["GET".into(), "k".into()]).unwrap_err().0;
-        let step = |line: &str| console_step(line, "A").unwrap_err();
+        let step = |line: &str| Step::from_line(line).unwrap_err();
         let cases = [
             (paused, "B est suspendu (SIGSTOP)\u{202f}: pas de réponse avant sa reprise"),
             (no_node, "il n'y a pas de nœud Z"),
-            (Step::from_line("frobnicate A").unwrap_err(), "étape inconnue `frobnicate A` (`kill`, `pause`, `resume`, `restart`, `partition`, `cut`, `heal`, `failover`, `run`, `wait`, `client`, `reshard`, `add-node`, `rebalance` ou `A> COMMANDE`)"),
+            (step("frobnicate A"), "étape inconnue `frobnicate A` (`kill`, `pause`, `resume`, `restart`, `partition`, `cut`, `heal`, `failover`, `run`, `wait`, `client`, `reshard`, `add-node`, `rebalance` ou `A> COMMANDE`)"),
             (step("run"), "`run` attend une durée, par exemple `run 20s`"),
             (step("run 5x"), "une durée comme 500ms ou 20s était attendue, trouvé `5x`"),
             (step("kill"), "`kill` prend un nom de nœud, par exemple `kill A`"),
-            (step(""), "ligne vide"),
+            (step("failover A1 sideways"), "`failover`\u{202f}: mode inconnu `sideways` (force, takeover)"),
         ];
         for (english, french) in cases {
             assert_eq!(error_text(&english, Lang::Fr), french, "{english}");
