@@ -32,10 +32,15 @@ async fn tools(browser: &Browser) -> Outcome {
     browser
         .expect_text("client-stale", "Every cached slot points at its owner.")
         .await?;
-    // A dies; with node timeout 5 s, A1 is promoted within the 30 s that pass.
-    browser.enter_line("lesson-console-input", "kill A").await?;
-    browser.click("run-30s").await?;
+    // A second later A dies; with node timeout 5 s, A1 is promoted within the 10 s that pass (and all of it
+    // stays within the diagram's last 20 s).
+    browser.click("run-1s").await?;
     browser.expect_absent("lesson-busy").await?;
+    browser.enter_line("lesson-console-input", "kill A").await?;
+    for _ in 0..2 {
+        browser.click("run-5s").await?;
+        browser.expect_absent("lesson-busy").await?;
+    }
     // The client still sends A's 5461 slots to A: stale until a MOVED or a reload.
     browser
         .expect_text(
@@ -58,11 +63,12 @@ async fn tools(browser: &Browser) -> Outcome {
     }
     browser.click("seq-prev").await?;
     browser.expect_text("seq-selected", &first).await?;
-    // Scrubbing back to the lesson's first seconds: A is up again there, then back to now.
+    // Scrubbing back to the lesson's start, a second before the kill: A is up there; then
+    // back to now.
     browser
         .eval(
             "const s = document.querySelector('[data-testid=scrubber]');
-             s.value = String(Number(s.min) + 2000);
+             s.value = s.min;
              s.dispatchEvent(new Event('change', {bubbles: true}));
              return true;",
         )

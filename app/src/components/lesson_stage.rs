@@ -95,9 +95,13 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
         let end = present.now().ms();
         Callback::from(move |ms: u64| asked.set((ms < end).then_some((here, ms))))
     };
-    let start = p
-        .moment_at(0)
-        .map_or(present.now(), |m| m.session.sim().now());
+    // The scrubber starts at the first kept moment, or (on a lesson's first position) at the
+    // first copy taken there.
+    let start = match p.at {
+        0 => rewind.borrow().first(),
+        _ => p.moment_at(0).map(|m| m.session.sim().now()),
+    }
+    .unwrap_or(present.now());
     // A long run is playing: what changes the cluster waits until it ends.
     let busy = p.busy.is_some();
     let busy_text = p

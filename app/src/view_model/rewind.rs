@@ -88,6 +88,12 @@ impl Rewind {
         self.copies = kept;
     }
 
+    /// When the first copy of this position was taken: with no earlier kept moment, the
+    /// scrubber starts there.
+    pub fn first(&self) -> Option<Time> {
+        self.copies.first().map(|c| c.sim.now())
+    }
+
     /// The cluster at time `t`, from the latest copy at or before it: the player's kept
     /// moments `earlier` (oldest first, always followed by their position's step only), then
     /// this position's copies. `None` before the first copy.
@@ -164,6 +170,6 @@ mod tests {
             rewind.note(0, s.sim(), i / 10, false);
             assert!(rewind.copies.len() <= MAX_COPIES);
         }
-        assert_eq!(rewind.copies[0].sim.now(), t0 + EVERY_MS);
+        assert_eq!(rewind.first(), Some(t0 + EVERY_MS));
     }
 }
