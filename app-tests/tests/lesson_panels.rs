@@ -97,14 +97,14 @@ async fn plots_and_french(browser: &Browser) -> Outcome {
     browser
         .expect_text(
             "lesson-plot-title-timeout-plot",
-            "Durée du failover selon cluster-node-timeout",
+            "Durée du basculement selon cluster-node-timeout",
         )
         .await?;
     wait_until(
         browser,
         "const s = document.querySelector('[data-testid=lesson-plot-timeout-plot]');
          return !!s && s.textContent.includes('réplique promue')
-             && s.textContent.includes('Tableau : médiane');",
+             && s.textContent.includes('Tableau\u{202f}: médiane');",
         "the French series names and table in lesson 13's plot",
     )
     .await?;
@@ -118,7 +118,7 @@ async fn plots_and_french(browser: &Browser) -> Outcome {
         .expect_text_containing("experiments-title", "Expériences")
         .await?;
     browser
-        .expect_text_containing("pick-timeout-plot", "Durée du failover")
+        .expect_text_containing("pick-timeout-plot", "Durée du basculement")
         .await?;
     browser.expect_no_errors().await
 }

@@ -249,7 +249,7 @@ fn Playground() -> Html {
     } else {
         sim.in_flight()
             .take(12)
-            .map(|f| (f.id, view_model::flight_text(f, sim)))
+            .map(|f| (f.id, view_model::flight_text(f, sim, lang)))
             .collect()
     });
     let seq = Rc::new(view_model::sequence(

@@ -90,7 +90,7 @@ macro_rules! messages {
 messages! {
     // The page
     Tagline => "Redis Cluster, simulated in your browser: every node runs Redis's real rules.",
-        "Redis Cluster simulé dans votre navigateur : chaque nœud applique les vraies règles de Redis.";
+        "Redis Cluster simulé dans votre navigateur\u{202f}: chaque nœud applique les vraies règles de Redis.";
     Loading => "Forming the cluster, like redis-cli --cluster create…",
         "Formation du cluster, comme redis-cli --cluster create…";
     Dismiss => "Dismiss", "Fermer";
@@ -121,7 +121,7 @@ messages! {
     // Panels
     BeliefsTitle => "Node beliefs", "Ce que croient les nœuds";
     BeliefsHint => "Select a node to see the cluster as it sees it: every node has its own, sometimes wrong, picture.",
-        "Sélectionnez un nœud pour voir le cluster comme il le voit : chaque nœud a sa propre image, parfois fausse.";
+        "Sélectionnez un nœud pour voir le cluster comme il le voit\u{202f}: chaque nœud a sa propre image, parfois fausse.";
     BeliefsOf => "What {} believes", "Ce que croit {}";
     // The playground's panels
     SimulatedTime => "Simulated time ", "Temps simulé ";
@@ -139,17 +139,17 @@ messages! {
     ConsoleOutput => "Console output", "Sortie de la console";
     CommonCommands => "Common commands", "Commandes courantes";
     FaultsHint => "Select a node (click it, or Tab to it and press Enter) to crash, restart, pause or isolate it.", "Sélectionnez un nœud (cliquez dessus, ou Tab puis Entrée) pour l'arrêter, le redémarrer, le suspendre ou l'isoler.";
-    RestartTitle => "start it again; it keeps its nodes.conf (r)", "le relancer ; il garde son nodes.conf (r)";
+    RestartTitle => "start it again; it keeps its nodes.conf (r)", "le relancer\u{202f}; il garde son nodes.conf (r)";
     RestartButton => "Restart", "Redémarrer";
     ResumeButton => "Resume", "Reprendre";
     IsolateTitle => "cut it off from everyone (i)", "le couper de tous les autres (i)";
     Isolate => "Isolate", "Isoler";
-    NoWire => "No message on the wire right now: step (→) until one is sent.", "Aucun message en transit : avancez (→) jusqu'à ce qu'un message parte.";
+    NoWire => "No message on the wire right now: step (→) until one is sent.", "Aucun message en transit\u{202f}: avancez (→) jusqu'à ce qu'un message parte.";
     Drop => "Drop", "Perdre";
     Faults => "Faults", "Pannes";
     NodeLabel => "Node", "Nœud";
     NoneChoice => "(none)", "(aucun)";
-    PartitionLegend => "Partition: cut these nodes off from the others", "Partition : couper ces nœuds des autres";
+    PartitionLegend => "Partition: cut these nodes off from the others", "Partition\u{202f}: couper ces nœuds des autres";
     Cut => "Cut", "Couper";
     HealAll => "Heal all cuts", "Réparer toutes les coupures";
     FaultsOn => "Faults on {}", "Pannes sur {}";
@@ -164,27 +164,31 @@ messages! {
     SlotsTo => " to ", " vers ";
     Reshard => "Reshard", "Resharder";
     Running => "running", "en cours";
-    FailedWith => "failed: {}", "échec : {}";
+    FailedWith => "failed: {}", "échec\u{202f}: {}";
     JobMoved => "{} · {} slots, {} keys moved", "{} · {} slots, {} clés déplacés";
     KeyTracer => "Key tracer", "Traceur de clé";
     Key => "Key", "Clé";
-    Hashed => "Hashed: ", "Haché : ";
+    Hashed => "Hashed: ", "Haché\u{202f}: ";
     SlotWord => "Slot ", "Slot ";
     OwnerTitle => "Owner (highest configEpoch claiming it)", "Propriétaire (le plus grand configEpoch qui le revendique)";
     Nobody => "nobody", "personne";
     SlotNotCovered => " (slot not covered)", " (slot non couvert)";
     BytesTagged => "Bytes (only the hash tag is hashed)", "Octets (seul le hash tag est haché)";
-    BytesWhole => "Bytes (no hash tag: the whole key is hashed)", "Octets (pas de hash tag : toute la clé est hachée)";
+    BytesWhole => "Bytes (no hash tag: the whole key is hashed)", "Octets (pas de hash tag\u{202f}: toute la clé est hachée)";
     AtAddr => " at {}", " sur {}";
     Legend => "Legend", "Légende";
     MessageTypes => "Message types", "Types de messages";
     NodeShapes => "Node shapes and states", "Formes et états des nœuds";
     Master => "master", "maître";
     Replica => "replica", "réplique";
-    LegendPfail => "fail? (PFAIL): dashed ring", "fail? (PFAIL) : anneau en pointillés";
-    LegendFail => "FAIL: thick ring and cross", "FAIL : anneau épais et croix";
+    ReplicaOf => "replica of {}", "réplique de {}";
+    StateCrashed => "crashed", "arrêté";
+    StatePaused => "paused", "suspendu";
+    StateFlag => "{} ({} of {})", "{} ({} sur {})";
+    LegendPfail => "fail? (PFAIL): dashed ring", "fail? (PFAIL)\u{202f}: anneau en pointillés";
+    LegendFail => "FAIL: thick ring and cross", "FAIL\u{202f}: anneau épais et croix";
     NetworkCut => "network cut", "coupure réseau";
-    LegendNote => "Messages are drawn slower than they travel: a simulated hop takes 1–3 ms.", "Les messages sont dessinés plus lentement qu'ils ne voyagent : un saut simulé prend 1 à 3 ms.";
+    LegendNote => "Messages are drawn slower than they travel: a simulated hop takes 1–3 ms.", "Les messages sont dessinés plus lentement qu'ils ne voyagent\u{202f}: un saut simulé prend 1 à 3\u{a0}ms.";
     SlotMap => "Slot map", "Carte des slots";
     SlotMapSub => " 16384 slots, 256 per row", " 16384 slots, 256 par ligne";
     OwnerDown => "owner down", "propriétaire arrêté";
@@ -192,12 +196,14 @@ messages! {
     Migrating => "migrating / importing", "migrating / importing (en migration)";
     TracedKey => "traced key", "clé tracée";
     Crashed => " (crashed)", " (arrêté)";
+    MarkCrashed => "✕ crashed", "✕ arrêté";
+    MarkPaused => "‖ paused", "‖ suspendu";
     Paused => " (paused)", " (suspendu)";
-    SlotServedOne => "Slot {}: served by {} ({}){}, {} key", "Slot {} : servi par {} ({}){}, {} clé";
-    SlotServedMany => "Slot {}: served by {} ({}){}, {} keys", "Slot {} : servi par {} ({}){}, {} clés";
-    SlotUncovered => "Slot {}: not covered by any master", "Slot {} : couvert par aucun maître";
+    SlotServedOne => "Slot {}: served by {} ({}){}, {} key", "Slot {}\u{202f}: servi par {} ({}){}, {} clé";
+    SlotServedMany => "Slot {}: served by {} ({}){}, {} keys", "Slot {}\u{202f}: servi par {} ({}){}, {} clés";
+    SlotUncovered => "Slot {}: not covered by any master", "Slot {}\u{202f}: couvert par aucun maître";
     SlotHover => "Hover or tap a slot, or type its number.", "Survolez ou touchez un slot, ou tapez son numéro.";
-    SlotMapLabel => "Slot map: {} owners, {} slots uncovered. The text view lists the ranges.", "Carte des slots : {} propriétaires, {} slots non couverts. La vue texte liste les plages.";
+    SlotMapLabel => "Slot map: {} owners, {} slots uncovered. The text view lists the ranges.", "Carte des slots\u{202f}: {} propriétaires, {} slots non couverts. La vue texte liste les plages.";
     Timeline => "Timeline", "Chronologie";
     GoToTime => "Go to simulated time", "Aller au temps simulé";
     HideRoutine => "Hide routine events (failure reports, gossip introductions, slot bindings)", "Masquer les évènements de routine (rapports de panne, présentations par gossip, attributions de slots)";
@@ -208,18 +214,18 @@ messages! {
     RoleCol => "role", "rôle";
     StateCol => "state", "état";
     RangesByOwner => "Slot ranges by owner", "Plages de slots par propriétaire";
-    NetworkCuts => "Network cuts: ", "Coupures réseau : ";
+    NetworkCuts => "Network cuts: ", "Coupures réseau\u{202f}: ";
     TwinCaption => "{} nodes, {} running, {} with cluster_state:ok", "{} nœuds, {} en marche, {} avec cluster_state:ok";
     SlotsNotCovered => "{} slots not covered", "{} slots non couverts";
     DrawnInFlight => "{} messages drawn in flight.", "{} messages dessinés en transit.";
     PingTimes => "Ping and pong times are simulated ms here (Redis prints unix ms).", "Les temps de ping et pong sont ici en ms simulées (Redis affiche des ms unix).";
     FailureReports => "Failure reports", "Rapports de panne";
     Election => "Election", "Élection";
-    NoElection => "No election: only a replica whose master is FAIL runs one.", "Pas d'élection : seule une réplique dont le maître est FAIL en lance une.";
+    NoElection => "No election: only a replica whose master is FAIL runs one.", "Pas d'élection\u{202f}: seule une réplique dont le maître est FAIL en lance une.";
     RankNote => " (0 = most up-to-date replica, goes first)", " (0 = la réplique la plus à jour, qui passe en premier)";
     VoteRequest => "vote request", "demande de vote";
-    ManualFailover => "manual failover", "failover manuel";
-    VotedFor => "Voted for a replica of: ", "A voté pour une réplique de : ";
+    ManualFailover => "manual failover", "basculement manuel";
+    VotedFor => "Voted for a replica of: ", "A voté pour une réplique de\u{202f}: ";
     NodeTableOf => "The node table of {}", "La table des nœuds de {}";
     Connected => "connected", "connecté";
     Disconnected => "disconnected", "déconnecté";
@@ -235,18 +241,18 @@ messages! {
     OfNeeded => "{} of {} needed", "{} sur {} nécessaires";
     Ago => "{} ({} ago)", "{} (il y a {})";
     ClusterViewTitle => "Cluster view", "Vue du cluster";
-    ClusterSummary => "{} nodes: {} running, {} report cluster_state:ok. {} slots uncovered.", "{} nœuds : {} en marche, {} signalent cluster_state:ok. {} slots non couverts.";
+    ClusterSummary => "{} nodes: {} running, {} report cluster_state:ok. {} slots uncovered.", "{} nœuds\u{202f}: {} en marche, {} signalent cluster_state:ok. {} slots non couverts.";
     SelectFirst => "Select a node first (click it, or Tab to it and press Enter).",
         "Sélectionnez d'abord un nœud (cliquez dessus, ou Tab puis Entrée).";
     // Narration of cluster events (the caption under the cluster view)
     NarratePfail => "{} flags {} as PFAIL (fail?): no PONG within node_timeout.",
-        "{} marque {} PFAIL (fail?) : pas de PONG dans le délai node_timeout.";
+        "{} marque {} PFAIL (fail?)\u{202f}: pas de PONG dans le délai node_timeout.";
     NarrateFail => "{} marks {} as FAIL: {} of {} needed masters agree, and tells everyone.",
-        "{} marque {} FAIL : {} maîtres sur les {} nécessaires sont d'accord, et le dit à tous.";
+        "{} marque {} FAIL\u{202f}: {} maîtres sur les {} nécessaires sont d'accord, et le dit à tous.";
     NarrateFailCleared => "{} clears the FAIL flag of {} ({}).", "{} retire le drapeau FAIL de {} ({}).";
     NarrateFailoverStart => "{} schedules an election in {} ms (rank {}) to replace its master.",
-        "{} prévoit une élection dans {} ms (rang {}) pour remplacer son maître.";
-    NarrateFailoverBlocked => "{} cannot fail over: {}.", "{} ne peut pas faire de failover : {}.";
+        "{} prévoit une élection dans {}\u{a0}ms (rang {}) pour remplacer son maître.";
+    NarrateFailoverBlocked => "{} cannot fail over: {}.", "{} ne peut pas lancer de basculement\u{202f}: {}.";
     NarrateVoteRequested => "{} asks the masters for votes (FAILOVER_AUTH_REQUEST, epoch {}).",
         "{} demande leurs votes aux maîtres (FAILOVER_AUTH_REQUEST, epoch {}).";
     NarrateVoteGranted => "{} votes for {} in epoch {}.", "{} vote pour {} à l'epoch {}.";
@@ -257,17 +263,17 @@ messages! {
     NarrateElectionExpired => "{}'s election for epoch {} timed out without a majority.",
         "L'élection de {} pour l'epoch {} a expiré sans majorité.";
     NarrateEpochCollision => "{} and {} had the same configEpoch; {} moves to {}.",
-        "{} et {} avaient le même configEpoch ; {} passe à {}.";
+        "{} et {} avaient le même configEpoch\u{202f}; {} passe à {}.";
     NarrateReplicaMigrated => "{} migrates to orphaned master {}.", "{} migre vers le maître orphelin {}.";
     LinkOtherVersion => "This link was made by another version of the simulator: replaying it does not lead to the same moment. Showing the default scenario.",
-        "Ce lien a été fait par une autre version du simulateur : le rejouer ne mène pas au même instant. Affichage du scénario par défaut.";
+        "Ce lien a été fait par une autre version du simulateur\u{202f}: le rejouer ne mène pas au même instant. Affichage du scénario par défaut.";
     LinkBad => "This link could not be opened: {}. Showing the default scenario.",
-        "Ce lien n'a pas pu être ouvert : {}. Affichage du scénario par défaut.";
-    OpenedShared => "Opened a shared run: {} at {}.", "Exécution partagée ouverte : {} à {}.";
+        "Ce lien n'a pas pu être ouvert\u{202f}: {}. Affichage du scénario par défaut.";
+    OpenedShared => "Opened a shared run: {} at {}.", "Exécution partagée ouverte\u{202f}: {} à {}.";
     // Keyboard shortcuts
     KeyPlay => "play or pause", "lecture ou pause";
-    KeyStep => "step to the next event (in a lesson: Forward)", "aller à l'évènement suivant (dans une leçon : Suivant)";
-    KeyBack => "step back one event (in a lesson: Back)", "reculer d'un évènement (dans une leçon : Retour)";
+    KeyStep => "step to the next event (in a lesson: Forward)", "aller à l'évènement suivant (dans une leçon\u{202f}: Suivant)";
+    KeyBack => "step back one event (in a lesson: Back)", "reculer d'un évènement (dans une leçon\u{202f}: Retour)";
     KeySpeed => "faster / slower", "plus vite / plus lentement";
     KeySelect => "focus a node, select it", "atteindre un nœud, le sélectionner";
     KeyCrash => "crash the selected node", "arrêter le nœud sélectionné";
@@ -288,19 +294,19 @@ messages! {
     Continue => "Continue at step {}", "Reprendre à l'étape {}";
     Export => "Export progress", "Exporter la progression";
     ExportHelp => "Copy this text or download the file; import it on another computer or browser.",
-        "Copiez ce texte ou téléchargez le fichier ; importez-le sur un autre ordinateur ou navigateur.";
+        "Copiez ce texte ou téléchargez le fichier\u{202f}; importez-le sur un autre ordinateur ou navigateur.";
     Download => "Download clusterlab-progress.json", "Télécharger clusterlab-progress.json";
     Import => "Import progress", "Importer une progression";
     ImportHelp => "Paste an exported progress text (or pick its file), then Import. What you already did is kept.",
         "Collez un texte de progression exporté (ou choisissez son fichier), puis Importer. Ce que vous avez déjà fait est conservé.";
     ImportButton => "Import", "Importer";
     ImportFile => "Progress file", "Fichier de progression";
-    Imported => "Progress imported: {} lessons.", "Progression importée : {} leçons.";
+    Imported => "Progress imported: {} lessons.", "Progression importée\u{202f}: {} leçons.";
     ImportBad => "This is not a clusterlab progress export ({}). Nothing was changed.",
         "Ce n'est pas un export de progression clusterlab ({}). Rien n'a été modifié.";
-    BadLesson => "This lesson file has an error: {}", "Ce fichier de leçon contient une erreur : {}";
+    BadLesson => "This lesson file has an error: {}", "Ce fichier de leçon contient une erreur\u{202f}: {}";
     NoSuchLesson => "There is no lesson “{}” in this course; showing the playground.",
-        "Il n'y a pas de leçon « {} » dans ce cours ; affichage du bac à sable.";
+        "Il n'y a pas de leçon «\u{202f}{}\u{202f}» dans ce cours\u{202f}; affichage du bac à sable.";
     // Lessons: player
     LessonOf => "Lesson {} of {}", "Leçon {} sur {}";
     LessonNav => "Lesson navigation", "Navigation dans la leçon";
@@ -313,24 +319,24 @@ messages! {
     Objective => "Objective", "Objectif";
     ObjectiveMet => "met", "atteint";
     ObjectiveOpen => "not yet", "pas encore";
-    ObjectiveFailed => "failed: go Back or start again", "échoué : revenez en arrière ou recommencez";
-    WhyNot => "Why not yet: {}", "Pourquoi pas encore : {}";
-    Observed => "Now: {}", "Actuellement : {}";
-    AllMet => "Every objective is met. Well done!", "Tous les objectifs sont atteints. Bravo !";
+    ObjectiveFailed => "failed: go Back or start again", "échoué\u{202f}: revenez en arrière ou recommencez";
+    WhyNot => "Why not yet: {}", "Pourquoi pas encore\u{202f}: {}";
+    Observed => "Now: {}", "Actuellement\u{202f}: {}";
+    AllMet => "Every objective is met. Well done!", "Tous les objectifs sont atteints. Bravo\u{202f}!";
     NextHint => "Show a hint", "Afficher un indice";
     MoreHint => "Another hint", "Un autre indice";
-    NoMoreHints => "No more hints: the solution is next.", "Plus d'indices : la solution est la suite.";
+    NoMoreHints => "No more hints: the solution is next.", "Plus d'indices\u{202f}: la solution est la suite.";
     Hint => "Hint {} of {}", "Indice {} sur {}";
     ShowSolution => "Show the solution", "Afficher la solution";
     SolutionConfirm => "Show the solution? It plays these steps on your cluster; try the hints first.",
-        "Afficher la solution ? Elle joue ces étapes sur votre cluster ; essayez d'abord les indices.";
+        "Afficher la solution\u{202f}? Elle joue ces étapes sur votre cluster\u{202f}; essayez d'abord les indices.";
     SolutionYes => "Yes, play the solution", "Oui, jouer la solution";
     Cancel => "Cancel", "Annuler";
     SolutionTitle => "Solution", "Solution";
     SolutionProgress => "Playing the solution… step {} of {}, {} simulated",
         "Lecture de la solution… étape {} sur {}, {} de temps simulé";
     RunProgress => "Running {}… {} simulated", "Exécution de {}… {} de temps simulé";
-    SolutionDone => "The solution played ({} s simulated).", "La solution a été jouée ({} s simulées).";
+    SolutionDone => "The solution played ({} s simulated).", "La solution a été jouée ({}\u{a0}s simulées).";
     ScenarioPending => "Press Forward to play this step.", "Appuyez sur Suivant pour jouer cette étape.";
     Right => "Right.", "Exact.";
     Wrong => "Not quite.", "Pas tout à fait.";
@@ -338,31 +344,32 @@ messages! {
     Actions => "Actions", "Actions";
     SelectNode => "Select a node (click it, or Tab to it and press Enter) to act on it.",
         "Sélectionnez un nœud (cliquez dessus, ou Tab puis Entrée) pour agir dessus.";
-    OnNode => "On {}:", "Sur {} :";
+    OnNode => "On {}:", "Sur {}\u{202f}:";
     Kill => "kill", "kill";
     PauseNode => "pause", "pause";
     Resume => "resume", "resume";
     Restart => "restart", "restart";
     Failover => "failover", "failover";
     Heal => "heal", "heal";
-    TimePasses => "Let time pass:", "Laisser passer le temps :";
-    SimTime => "Simulated time: {}", "Temps simulé : {}";
-    Allowed => "This lesson allows: {}", "Cette leçon permet : {}";
+    TimePasses => "Let time pass:", "Laisser passer le temps\u{202f}:";
+    SimTime => "Simulated time: {}", "Temps simulé\u{202f}: {}";
+    Allowed => "This lesson allows: {}", "Cette leçon permet\u{202f}: {}";
     AllowedAll => "This lesson allows every action and command.", "Cette leçon permet toutes les actions et commandes.";
     NotAllowed => "(error) `{}` is not part of this lesson. Allowed: {}",
-        "(error) `{}` ne fait pas partie de cette leçon. Permis : {}";
+        "(error) `{}` ne fait pas partie de cette leçon. Permis\u{202f}: {}";
     NotAllowedTitle => "Not part of this lesson", "Ne fait pas partie de cette leçon";
     Console => "Console", "Console";
     ConsoleHelp => "Redis commands go to the chosen node (`B> GET k` picks another); steps like `kill A`, `run 5s`, `partition A / B,C` work too.",
-        "Les commandes Redis vont au nœud choisi (`B> GET k` en choisit un autre) ; les étapes comme `kill A`, `run 5s`, `partition A / B,C` marchent aussi.";
+        "Les commandes Redis vont au nœud choisi (`B> GET k` en choisit un autre)\u{202f}; les étapes comme `kill A`, `run 5s`, `partition A / B,C` marchent aussi.";
     ConsoleTarget => "Send to", "Envoyer à";
     Messages => "Messages on the wire", "Messages en transit";
     NoMessages => "No message in flight.", "Aucun message en transit.";
+    FlightText => "{} {} → {}, arrives at {}", "{} {} → {}, arrive à {}";
     Jobs => "redis-cli jobs", "Tâches redis-cli";
     Done => "done", "fait";
     // Plots (experiments computed in the page)
     PlotConvergence => "Gossip convergence vs cluster size", "Convergence du gossip selon la taille du cluster";
-    PlotFailover => "Failover time vs cluster-node-timeout", "Durée du failover selon cluster-node-timeout";
+    PlotFailover => "Failover time vs cluster-node-timeout", "Durée du basculement selon cluster-node-timeout";
     XMasters => "masters", "maîtres";
     XNodeTimeout => "cluster-node-timeout (s)", "cluster-node-timeout (en s)";
     YSeconds => "seconds", "secondes";
@@ -374,19 +381,19 @@ messages! {
     SeriesFalsePfail => "false PFAIL flags", "faux marquages PFAIL";
     SeriesFalseFail => "false FAIL flags", "faux marquages FAIL";
     TimeoutGuide => "y = node timeout", "y = délai node timeout";
-    ChartTitle => "{}: {}", "{} : {}";
+    ChartTitle => "{}: {}", "{}\u{202f}: {}";
     PointText => "{}: {} {}, median {}{} (min {}, max {}) over {} runs",
-        "{} : {} {}, médiane {}{} (min {}, max {}) sur {} exécutions";
-    PlotTable => "Table: median (min–max)", "Tableau : médiane (min–max)";
+        "{}\u{202f}: {} {}, médiane {}{} (min {}, max {}) sur {} exécutions";
+    PlotTable => "Table: median (min–max)", "Tableau\u{202f}: médiane (min–max)";
     RunExperiment => "Run the experiment", "Lancer l'expérience";
     RunExperimentAgain => "Run again", "Relancer";
     RunsDoneLabel => "runs done", "exécutions terminées";
     RunsProgress => "{} of {} runs", "{} exécutions sur {}";
-    RunsDone => "done: {} runs", "terminé : {} exécutions";
+    RunsDone => "done: {} runs", "terminé\u{202f}: {} exécutions";
     ExplainConvergence => "A new node is MEET'ed into one node of a formed cluster (no replicas, node timeout 15 s); the others learn of it only from gossip sections. Each point: the time until every node knows it, over 5 seeds (median, whisker from min to max). Each node pings about one peer a second, so seconds are roughly heartbeat rounds.",
-        "Un nouveau nœud est présenté par MEET à un nœud d'un cluster déjà formé (sans répliques, délai node timeout de 15 s) ; les autres ne l'apprennent que par les sections gossip. Chaque point : le temps qu'il faut pour que tous les nœuds le connaissent, sur 5 graines (médiane, moustache du min au max). Chaque nœud envoie un ping à environ un pair par seconde : une seconde correspond à peu près à un tour de heartbeat.";
+        "Un nouveau nœud est présenté par MEET à un nœud d'un cluster déjà formé (sans répliques, délai node timeout de 15\u{a0}s)\u{202f}; les autres ne l'apprennent que par les sections gossip. Chaque point\u{202f}: le temps qu'il faut pour que tous les nœuds le connaissent, sur 5 graines (médiane, moustache du min au max). Chaque nœud envoie un ping à environ un pair par seconde\u{202f}: une seconde correspond à peu près à un tour de battements de cœur.";
     ExplainFailover => "3 masters with a replica each. Top: master A is killed; the time until a majority agrees it FAILed, until A1 is promoted, and until every node maps A's slots to A1. Bottom: one minute of a healthy cluster on a network with up to 400 ms latency spikes and 1% loss: every PFAIL or FAIL flag raised there is false.",
-        "3 maîtres avec une réplique chacun. En haut : le maître A est arrêté ; le temps qu'il faut pour qu'une majorité le déclare FAIL, pour que A1 soit promue, puis pour que tous les nœuds attribuent les slots de A à A1. En bas : une minute d'un cluster sain sur un réseau avec des pics de latence jusqu'à 400 ms et 1 % de pertes : tout marquage PFAIL ou FAIL levé là est faux.";
+        "3 maîtres avec une réplique chacun. En haut\u{202f}: le maître A est arrêté\u{202f}; le temps qu'il faut pour qu'une majorité le déclare FAIL, pour que A1 soit promue, puis pour que tous les nœuds attribuent les slots de A à A1. En bas\u{202f}: une minute d'un cluster sain sur un réseau avec des pics de latence jusqu'à 400\u{a0}ms et 1\u{a0}% de pertes\u{202f}: tout marquage PFAIL ou FAIL levé là est faux.";
     Experiments => "Experiments", "Expériences";
     ExperimentsSub => " many simulated runs, plotted", " de nombreuses exécutions simulées, en courbes";
     WhichExperiment => "Which experiment", "Quelle expérience";
@@ -395,7 +402,7 @@ messages! {
     TraceSub => " a native --trace file next to the simulator", " un fichier --trace natif face au simulateur";
     TraceIntro => "Import the JSON lines that clusterlab-node nodes write with ", "Importez les lignes JSON qu'écrivent les nœuds clusterlab-node lancés avec ";
     TraceIntroEnd => " (merged, with the operator's kill line: see scripts/record-native-trace.sh). The simulator runs the same cluster, node timeout and kill, and both runs are lined up on the kill.",
-        " (fusionnées, avec la ligne kill de l'opérateur : voir scripts/record-native-trace.sh). Le simulateur exécute le même cluster, avec le même délai node timeout et le même kill, et les deux exécutions sont alignées sur le kill.";
+        " (fusionnées, avec la ligne kill de l'opérateur\u{202f}: voir scripts/record-native-trace.sh). Le simulateur exécute le même cluster, avec le même délai node timeout et le même kill, et les deux exécutions sont alignées sur le kill.";
     TraceFile => "Trace file ", "Fichier de trace ";
     TraceDrop => " or drop it here", " ou déposez-le ici";
     TracePaste => "…or paste its lines", "…ou collez ses lignes";
@@ -403,12 +410,12 @@ messages! {
     TracePasteGo => "Compare pasted lines", "Comparer les lignes collées";
     PastedText => "pasted text", "texte collé";
     TraceSeed => "Simulation seed ", "Graine de la simulation ";
-    TraceTooBig => "{}: larger than 20 MB, not a failover trace", "{} : plus de 20 Mo, ce n'est pas une trace de failover";
-    TraceUnreadable => "{}: the browser could not read the file as text", "{} : le navigateur n'a pas pu lire le fichier comme du texte";
+    TraceTooBig => "{}: larger than 20 MB, not a failover trace", "{}\u{202f}: plus de 20\u{a0}Mo, ce n'est pas une trace de basculement";
+    TraceUnreadable => "{}: the browser could not read the file as text", "{}\u{202f}: le navigateur n'a pas pu lire le fichier comme du texte";
     TraceSummary => "{}: {} masters with {} replica(s) each, cluster-node-timeout {} ms; master {}{} killed{}. Simulated the same with seed {}.",
-        "{} : {} maîtres avec {} réplique(s) chacun, cluster-node-timeout {} ms ; maître {}{} arrêté{}. Même scénario simulé avec la graine {}.";
-    TraceKillEstimated => " (no kill line: placed node timeout before the first PFAIL)", " (pas de ligne kill : placé un délai node timeout avant le premier PFAIL)";
-    TraceTimeline => "Recorded and simulated failover, seconds after the kill", "Failover enregistré et simulé, en secondes après le kill";
+        "{}\u{202f}: {} maîtres avec {} réplique(s) chacun, cluster-node-timeout {}\u{a0}ms\u{202f}; maître {}{} arrêté{}. Même scénario simulé avec la graine {}.";
+    TraceKillEstimated => " (no kill line: placed node timeout before the first PFAIL)", " (pas de ligne kill\u{202f}: placé un délai node timeout avant le premier PFAIL)";
+    TraceTimeline => "Recorded and simulated failover, seconds after the kill", "Basculement enregistré et simulé, en secondes après le kill";
     KeyVotes => "election, votes", "élection, votes";
     KeyPromoted => "promoted", "promue";
     AfterKill => "After the kill", "Après le kill";
@@ -502,6 +509,94 @@ messages! {
         "Donc cluster_state vaut fail : ce nœud refuse les requêtes avec CLUSTERDOWN.";
     WhyCollision => "{} and {} both had configEpoch {}; {} has the smaller node ID, so it takes the new epoch {}.",
         "{} et {} avaient tous deux le configEpoch {} ; {} a le plus petit ID de nœud, il prend donc le nouvel epoch {}.";
+    // A lesson's sequence diagram, stepped event by event
+    SequenceTitle => "Messages", "Messages";
+    SequenceSub => " the last {} of simulated time, by node", " les {} de temps simulé les plus récents, par nœud";
+    SequenceLabel => "Sequence diagram: {}.", "Diagramme de séquence\u{202f}: {}.";
+    SequenceEmpty => "no messages", "aucun message";
+    SeqPrev => "Previous event", "Évènement précédent";
+    SeqNext => "Next event", "Évènement suivant";
+    SeqHelp => "Step through the state changes and the messages that carry a decision; the selected one is circled.",
+        "Parcourez les changements d'état et les messages porteurs d'une décision\u{202f}; celui qui est sélectionné est entouré.";
+    SeqStopOf => "Event {} of {}", "Évènement {} sur {}";
+    SeqMessage => "{} from {} to {}: sent at {}, delivered at {}", "{} de {} à {}\u{202f}: envoyé à {}, reçu à {}";
+    SeqMessageFlying => "{} from {} to {}: sent at {}, still on the wire", "{} de {} à {}\u{202f}: envoyé à {}, encore en transit";
+    AtTime => "{}: {}", "{}\u{202f}: {}";
+    NarrateFailHeard => "{} marks {} as FAIL: {} told it so (a FAIL message).",
+        "{} marque {} FAIL\u{202f}: {} le lui a annoncé (un message FAIL).";
+    NarrateFailFlag => "{} marks {} as FAIL.", "{} marque {} FAIL.";
+    // A lesson's client panel
+    ClientTitle => "Client slot cache", "Cache des slots du client";
+    ClientSub => " what a redis-py-like client believes, next to the cluster", " ce que croit un client du type redis-py, face au cluster";
+    ClientNone => "No client yet: a `client` step (`client SET k v`) makes one, and it loads the slot map with CLUSTER SLOTS.",
+        "Pas encore de client\u{202f}: une étape `client` (`client SET k v`) en crée un, qui charge la carte des slots avec CLUSTER SLOTS.";
+    ClientCounters => "{} MOVED, {} ASK, {} slot map loads (CLUSTER SLOTS), {} commands done",
+        "{} MOVED, {} ASK, {} chargements de la carte (CLUSTER SLOTS), {} commandes terminées";
+    ClientStale => "{} slots are stale: a command there is redirected with MOVED.",
+        "{} slots périmés\u{202f}: une commande sur l'un d'eux est redirigée par MOVED.";
+    ClientFresh => "Every cached slot points at its owner.", "Chaque slot en cache pointe vers son propriétaire.";
+    ColSlots => "slots", "slots";
+    ColClient => "client believes", "le client croit";
+    ColCluster => "owner now", "propriétaire actuel";
+    Unknown => "unknown", "inconnu";
+    MoreRanges => "… and {} more ranges", "… et {} autres plages";
+    // Scrubbing a lesson's timeline
+    ViewingPast => "Showing the cluster at {} (the lesson is at {}).", "Affichage du cluster à {} (la leçon est à {}).";
+    BackToNow => "Back to now", "Revenir au présent";
+    // What an objective's check sees now
+    SeenPromotedYes => "{} promoted: yes", "{} promu\u{202f}: oui";
+    SeenPromotedNo => "{} promoted: not yet", "{} promu\u{202f}: pas encore";
+    SeenEvents => "{} such events", "{} évènements de ce type";
+    SeenJobsDone => "jobs done", "tâches terminées";
+    SeenJobsRunning => "jobs running", "tâches en cours";
+    SeenUp => "{} is up", "{} est en marche";
+    SeenDown => "{} is down", "{} est arrêté";
+    SeenValue => "{} is {}", "{} vaut {}";
+    SeenNone => "none", "aucun";
+    SeenDisputed => "disputed (the nodes disagree)", "contesté (les nœuds ne sont pas d'accord)";
+    SeenNoNode => "there is no node {}", "il n'y a pas (encore) de nœud {}";
+    // The lesson engine's errors (clusterlab_core::lesson), English as the core words them:
+    // `view_model::errors` recognises them and gives the French.
+    ErrDuration => "expected a duration like 500ms or 20s, found `{}`", "une durée comme 500ms ou 20s était attendue, trouvé `{}`";
+    ErrQuote => "unclosed double quote", "guillemet double non fermé";
+    ErrOneNode => "`{}` takes one node name, e.g. `{}`", "`{}` prend un nom de nœud, par exemple `{}`";
+    ErrNeedsCommand => "`{}>` needs a command", "`{}>` attend une commande";
+    ErrEmptyStep => "empty step", "étape vide";
+    ErrPartition => "`partition` wants groups like `A,A1 / B,C`", "`partition` attend des groupes comme `A,A1 / B,C`";
+    ErrCut => "`cut` wants `from>to`, e.g. `cut A>B`", "`cut` attend `de>vers`, par exemple `cut A>B`";
+    ErrFailoverMode => "`failover`: unknown mode `{}` (force, takeover)", "`failover`\u{202f}: mode inconnu `{}` (force, takeover)";
+    ErrFailoverWants => "`failover` wants a replica, e.g. `failover A1 force`", "`failover` attend une réplique, par exemple `failover A1 force`";
+    ErrRun => "`run` wants a duration, e.g. `run 20s`", "`run` attend une durée, par exemple `run 20s`";
+    ErrWithin => "`within` wants one duration", "`within` attend une seule durée";
+    ErrSlotCount => "`reshard`: `{}` is not a slot count", "`reshard`\u{202f}: `{}` n'est pas un nombre de slots";
+    ErrReshard => "`reshard` wants `FROM -> TO COUNT`, e.g. `reshard A -> D 100`", "`reshard` attend `DE -> VERS NOMBRE`, par exemple `reshard A -> D 100`";
+    ErrUnknownStep => "unknown step `{}` (kill, pause, resume, restart, partition, cut, heal, failover, run, wait, client, reshard, add-node, add-replica, rebalance, or `A> COMMAND`)",
+        "étape inconnue `{}` (`kill`, `pause`, `resume`, `restart`, `partition`, `cut`, `heal`, `failover`, `run`, `wait`, `client`, `reshard`, `add-node`, `add-replica`, `rebalance` ou `A> COMMANDE`)";
+    ErrNoNode => "there is no node {}", "il n'y a pas de nœud {}";
+    ErrPaused => "{} is paused (SIGSTOP): no reply until it is resumed", "{} est suspendu (SIGSTOP)\u{202f}: pas de réponse avant sa reprise";
+    ErrNoAnswer => "{} did not answer within 10 s", "{} n'a pas répondu en 10\u{a0}s";
+    ErrClientNoAnswer => "the client got no answer within 30 s", "le client n'a pas eu de réponse en 30\u{a0}s";
+    ErrStillWaiting => "still waiting after {} ms ({})", "toujours en attente après {}\u{a0}ms ({})";
+    // A --trace file's errors (clusterlab_core::trace_file), recognised the same way.
+    FileError => "{}: {}", "{}\u{202f}: {}";
+    ErrTraceLine => "line {}: {}", "ligne {}\u{202f}: {}";
+    ErrNotJson => "not JSON ({})", "pas du JSON ({})";
+    ErrTms => "`t_ms` must be a non-negative integer, found {}", "`t_ms` doit être un entier positif ou nul, trouvé {}";
+    ErrMissingField => "missing `{}`", "`{}` manque";
+    ErrNotString => "`{}` must be a non-empty string, found {}", "`{}` doit être une chaîne non vide, trouvé {}";
+    ErrUnknownEvent => "unknown event `{}`", "évènement inconnu `{}`";
+    ErrNoLines => "the file holds no trace lines", "le fichier ne contient aucune ligne de trace";
+    ErrTimeouts => "the nodes ran with different node timeouts: {} ms", "les nœuds tournaient avec des délais node timeout différents\u{202f}: {}\u{a0}ms";
+    ErrNoTimeout => "the trace does not say the node timeout (no `formed` or `start` line)", "la trace ne donne pas le délai node timeout (pas de ligne `formed` ni `start`)";
+    ErrNoKill => "the trace has no `kill` line and no node was flagged FAIL: no failover to compare", "la trace n'a pas de ligne `kill` et aucun nœud n'a été marqué FAIL\u{202f}: aucun basculement à comparer";
+    ErrFailNoPfail => "{} was flagged FAIL without a PFAIL first", "{} a été marqué FAIL sans PFAIL auparavant";
+    ErrFormedNo => "`formed` has no `{}`", "`formed` n'a pas de `{}`";
+    ErrKilledNotIn => "the killed node {} is not in a {} cluster", "le nœud arrêté {} n'est pas dans un cluster {}";
+    ErrKilledNoStart => "the killed node {} has no `start` line", "le nœud arrêté {} n'a pas de ligne `start`";
+    ErrStartNoPort => "`start` has no `port`", "`start` n'a pas de `port`";
+    ErrOrphanReplicas => "some replicas replicate a node that has no `start` line", "des répliques répliquent un nœud qui n'a pas de ligne `start`";
+    ErrUneven => "masters have different numbers of replicas ({}); the simulator builds even clusters", "les maîtres ont des nombres de répliques différents ({})\u{202f}; le simulateur ne construit que des clusters réguliers";
+    ErrNoSimNode => "no node {} in the simulation", "pas de nœud {} dans la simulation";
 }
 
 #[cfg(test)]
@@ -534,6 +629,147 @@ mod tests {
             .filter(|m| m.text(Lang::En).split_whitespace().count() > 1)
             .collect();
         assert!(same.is_empty(), "untranslated: {same:?}");
+    }
+
+    /// The course's glossary, shared with the lessons' tests.
+    const GLOSSARY: &str = include_str!("../../lessons/glossary.tsv");
+
+    /// The step verbs are buttons named after what the console accepts (`failover A1`): they
+    /// stay as the command is typed, like a code span in a lesson.
+    const COMMAND_NAMES: [Msg; 6] = [
+        Msg::Kill,
+        Msg::PauseNode,
+        Msg::Resume,
+        Msg::Restart,
+        Msg::Failover,
+        Msg::Heal,
+    ];
+
+    /// A French text without its code spans (`…`): commands and Redis's words stay English.
+    /// The prose of a UI text: without code spans, and without words in
+    /// capitals, which are Redis's command and message names (`CLUSTER
+    /// FAILOVER`, `PING`), code even when not marked as such.
+    fn prose(text: &str) -> String {
+        text.split('`')
+            .step_by(2)
+            .flat_map(str::split_whitespace)
+            .filter(|w| {
+                let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+                letters.len() < 2 || !letters.iter().all(|c| c.is_uppercase())
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Whether `word` (one or more words) occurs in `text` as whole words, ignoring case.
+    fn has_word(text: &str, word: &str) -> bool {
+        let (text, word) = (text.to_lowercase(), word.to_lowercase());
+        text.match_indices(&word).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + word.len()..].chars().next();
+            // `FAILOVER_AUTH_REQUEST` is a name, not the word.
+            let word_char = |c: char| c.is_alphanumeric() || c == '_';
+            !before.is_some_and(word_char) && !after.is_some_and(word_char)
+        })
+    }
+
+    /// French typography: a narrow no-break space (U+202F) before `:` `;` `?` `!` and inside
+    /// « », a no-break space between a number and its unit (`15 s`, `500 ms`).
+    fn typography_faults(text: &str) -> Vec<String> {
+        let mut faults = Vec::new();
+        let chars: Vec<char> = text.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1).copied();
+            if ":;?!".contains(c) && prev == Some(' ') {
+                faults.push(format!("plain space before `{c}`"));
+            }
+            if c == '«' && next != Some('\u{202f}') {
+                faults.push("« without a narrow no-break space after it".into());
+            }
+            if c == '»' && prev != Some('\u{202f}') {
+                faults.push("» without a narrow no-break space before it".into());
+            }
+        }
+        for unit in [" s ", " s.", " s)", " ms", " Mo", " %"] {
+            let spaced = text.match_indices(unit).any(|(i, _)| {
+                let before = text[..i].chars().next_back();
+                before.is_some_and(|b| b.is_ascii_digit()) || text[..i].ends_with("{}")
+            });
+            if spaced {
+                faults.push(format!(
+                    "a plain space between a number and `{}`",
+                    unit.trim()
+                ));
+            }
+        }
+        faults
+    }
+
+    #[test]
+    fn french_texts_follow_french_typography() {
+        let bad: Vec<String> = Msg::ALL
+            .iter()
+            .flat_map(|&m| {
+                typography_faults(m.text(Lang::Fr))
+                    .into_iter()
+                    .map(move |f| format!("{m:?}: {f}"))
+            })
+            .collect();
+        assert!(bad.is_empty(), "{bad:#?}");
+        // The check itself catches each fault.
+        for wrong in [
+            "Objectif : fait",
+            "« mot »",
+            "dans 15 s.",
+            "500 ms",
+            "Bravo !",
+        ] {
+            assert!(!typography_faults(wrong).is_empty(), "{wrong}");
+        }
+        assert!(typography_faults("Bravo\u{202f}! «\u{202f}mot\u{202f}» en 15\u{a0}s.").is_empty());
+    }
+
+    /// The French UI uses the course's glossary (`lessons/glossary.tsv`): no word of its
+    /// `avoid` column outside code spans and the command-named buttons.
+    #[test]
+    fn french_texts_use_the_glossary() {
+        let avoided: Vec<(&str, &str)> = GLOSSARY
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .skip(1)
+            .filter_map(|l| {
+                let cols: Vec<&str> = l.split('\t').collect();
+                Some((cols.get(1).copied()?, cols.get(2).copied()?))
+            })
+            .flat_map(|(french, avoid)| {
+                avoid
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                    .map(move |w| (w, french))
+            })
+            .collect();
+        assert!(avoided.len() > 10, "the glossary was not read: {avoided:?}");
+        let bad: Vec<String> = Msg::ALL
+            .iter()
+            .filter(|m| !COMMAND_NAMES.contains(m))
+            .flat_map(|&m| {
+                let text = prose(m.text(Lang::Fr));
+                avoided
+                    .iter()
+                    .filter(move |(w, _)| has_word(&text, w))
+                    .map(move |(w, fr)| format!("{m:?}: « {w} » (glossary: « {fr} »)"))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert!(bad.is_empty(), "{bad:#?}");
+        assert!(has_word("un Failover manuel", "failover"));
+        assert!(!has_word(
+            &prose("`failover A1` puis basculement"),
+            "failover"
+        ));
+        assert!(!has_word("FAILOVER_AUTH_REQUEST", "failover"));
     }
 
     #[test]

@@ -2,9 +2,14 @@
 //! sentences. No Yew and no browser here, so all of it is unit-tested natively; components only
 //! turn these values into elements.
 
+pub mod client_cache;
+pub mod errors;
 pub mod explain;
+pub mod objective;
 pub mod plot;
+pub mod rewind;
 pub mod trace_compare;
+pub mod wire;
 
 use clusterlab_core::event::Event;
 use clusterlab_core::flags::NodeFlags;
@@ -304,24 +309,30 @@ impl NodeCard {
     }
 
     /// `master`, `replica of A`, as words.
-    pub fn role_text(&self, nodes: &[NodeCard]) -> String {
+    pub fn role_text(&self, nodes: &[NodeCard], lang: Lang) -> String {
         match (self.is_master, self.master) {
-            (true, _) => "master".into(),
-            (false, Some(m)) => format!("replica of {}", nodes[m].name),
-            (false, None) => "replica".into(),
+            (true, _) => lang.t(Msg::Master).into(),
+            (false, Some(m)) => fill(lang.t(Msg::ReplicaOf), &[&nodes[m].name]),
+            (false, None) => lang.t(Msg::Replica).into(),
         }
     }
 
     /// One line for the state, in words (`crashed`, `paused`, `FAIL (4 of 5)`…).
-    pub fn state_text(&self) -> String {
+    pub fn state_text(&self, lang: Lang) -> String {
         let status = match self.status {
             Status::Up => None,
-            Status::Crashed => Some("crashed"),
-            Status::Paused => Some("paused"),
+            Status::Crashed => Some(lang.t(Msg::StateCrashed)),
+            Status::Paused => Some(lang.t(Msg::StatePaused)),
+        };
+        let flagged = |flag: &str, by: usize| {
+            fill(
+                lang.t(Msg::StateFlag),
+                &[flag, &by.to_string(), &self.observers.to_string()],
+            )
         };
         let flag = match self.suspicion() {
-            Suspicion::Fail => Some(format!("FAIL ({} of {})", self.fail_by, self.observers)),
-            Suspicion::Pfail => Some(format!("PFAIL ({} of {})", self.pfail_by, self.observers)),
+            Suspicion::Fail => Some(flagged("FAIL", self.fail_by)),
+            Suspicion::Pfail => Some(flagged("PFAIL", self.pfail_by)),
             Suspicion::None => None,
         };
         match (status, flag) {
@@ -720,13 +731,15 @@ fn glyph(f: &Flight, progress: f64, picture: &Picture) -> Option<Glyph> {
 }
 
 /// An in-flight message in words (the drop list, the text twin).
-pub fn flight_text(m: &clusterlab_core::sim::InFlight, sim: &Sim) -> String {
-    format!(
-        "{} {} → {}, arrives at {}",
-        m.payload.label(),
-        sim.node_name(m.from),
-        sim.node_name(m.to),
-        format_time(m.deliver_at)
+pub fn flight_text(m: &clusterlab_core::sim::InFlight, sim: &Sim, lang: Lang) -> String {
+    fill(
+        lang.t(Msg::FlightText),
+        &[
+            m.payload.label(),
+            &sim.node_name(m.from),
+            &sim.node_name(m.to),
+            &format_time(m.deliver_at),
+        ],
     )
 }
 
@@ -736,11 +749,15 @@ pub fn flight_text(m: &clusterlab_core::sim::InFlight, sim: &Sim) -> String {
 /// 1 = now); `to_x` is `None` while the message is still on the wire.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SeqArrow {
+    /// The message's id in the simulator.
+    pub id: u64,
     pub from: usize,
     pub to: usize,
     pub from_x: f64,
     pub to_x: Option<f64>,
     pub kind: Traffic,
+    pub sent_at: Time,
+    pub deliver_at: Time,
 }
 
 /// An event on a node's lane.
@@ -751,6 +768,8 @@ pub struct SeqMark {
     pub t: Time,
     pub node: usize,
     pub x: f64,
+    /// Its event's index in the simulator's trace.
+    pub event: usize,
     /// `fail?`, `FAIL`, `vote`, `master`…
     pub label: &'static str,
     pub colour: &'static str,
@@ -798,11 +817,14 @@ pub fn sequence<'a>(
         .filter(|f| replication || f.kind != Traffic::Replication)
         .take(MAX_ARROWS)
         .map(|f| SeqArrow {
+            id: f.id,
             from: f.from,
             to: f.to,
             from_x: x(f.sent_at),
             to_x: (f.deliver_at <= end).then(|| x(f.deliver_at)),
             kind: f.kind,
+            sent_at: f.sent_at,
+            deliver_at: f.deliver_at,
         })
         .collect();
     arrows.reverse();
@@ -827,6 +849,7 @@ pub fn sequence<'a>(
                 t: e.t,
                 node: e.node,
                 x: x(e.t),
+                event: first + i,
                 label,
                 colour,
             })
@@ -1307,12 +1330,12 @@ pub fn narrate(e: &TraceEvent, sim: &Sim, lang: Lang) -> Option<String> {
         Event::ReplicaMigrated { to } => say(Msg::NarrateReplicaMigrated, &[who, &name(*to)]),
         _ => return None,
     };
-    Some(format!("{t}: {text}"))
+    Some(fill(lang.t(Msg::AtTime), &[&t, &text]))
 }
 
-/// Simulated time as `12.345 s`.
+/// Simulated time as `12.345 s` (a no-break space: a number never leaves its unit).
 pub fn format_time(t: Time) -> String {
-    format!("{}.{:03} s", t.ms() / 1000, t.ms() % 1000)
+    format!("{}.{:03}\u{a0}s", t.ms() / 1000, t.ms() % 1000)
 }
 
 /// Playback speed as `0.10×`, `1.0×`, `18×`.
@@ -1326,12 +1349,12 @@ pub fn format_speed(speed: f64) -> String {
     }
 }
 
-/// A duration in ms as `850 ms` or `12.4 s`.
+/// A duration in ms as `850 ms` or `12.4 s` (a no-break space, as in [`format_time`]).
 pub fn format_ms(ms: u64) -> String {
     if ms < 1000 {
-        format!("{ms} ms")
+        format!("{ms}\u{a0}ms")
     } else {
-        format!("{:.1} s", ms as f64 / 1000.0)
+        format!("{:.1}\u{a0}s", ms as f64 / 1000.0)
     }
 }
 

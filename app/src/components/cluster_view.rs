@@ -10,7 +10,7 @@ use clusterlab_core::sim::Status;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-use crate::i18n::{fill, use_lang, Msg};
+use crate::i18n::{fill, use_lang, Lang, Msg};
 
 use super::message_layer::MessageLayer;
 use super::use_dispatch;
@@ -166,6 +166,7 @@ struct NodeGlyphsProps {
 #[function_component]
 fn NodeGlyphs(props: &NodeGlyphsProps) -> Html {
     let dispatch = use_dispatch();
+    let lang = use_lang();
     let nodes = &props.picture.nodes;
     let labels = props.picture.layout.labels();
     let compact = props.picture.layout.compact;
@@ -187,7 +188,7 @@ fn NodeGlyphs(props: &NodeGlyphsProps) -> Html {
                         }
                     })
                 };
-                node_glyph(n, nodes, props.selected == Some(n.idx), (labels, compact), select, on_key)
+                node_glyph(n, nodes, props.selected == Some(n.idx), (labels, compact), select, on_key, lang)
             }) }
         </g>
     }
@@ -200,8 +201,9 @@ fn node_glyph(
     (labels, compact): (bool, bool),
     onclick: Callback<MouseEvent>,
     onkeydown: Callback<KeyboardEvent>,
+    lang: Lang,
 ) -> Html {
-    let role = n.role_text(nodes);
+    let role = n.role_text(nodes, lang);
     let suspicion = n.suspicion();
     let (flag, flag_class) = match suspicion {
         Suspicion::None => ("none", ""),
@@ -220,7 +222,7 @@ fn node_glyph(
         role,
         n.config_epoch,
         ranges_text(&n.slots, 4),
-        n.state_text()
+        n.state_text(lang)
     );
     let r = n.r;
     let class = classes!(
@@ -268,10 +270,10 @@ fn node_glyph(
     let status_mark = match n.status {
         Status::Up => html! {},
         Status::Crashed => {
-            html! { <text class="status-mark" y={mark_y.to_string()} text-anchor="middle">{ "✕ crashed" }</text> }
+            html! { <text class="status-mark" y={mark_y.to_string()} text-anchor="middle">{ lang.t(Msg::MarkCrashed) }</text> }
         }
         Status::Paused => {
-            html! { <text class="status-mark" y={mark_y.to_string()} text-anchor="middle">{ "‖ paused" }</text> }
+            html! { <text class="status-mark" y={mark_y.to_string()} text-anchor="middle">{ lang.t(Msg::MarkPaused) }</text> }
         }
     };
     let role_line = if n.is_master {

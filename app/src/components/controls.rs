@@ -86,7 +86,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </div>
             <div class="skips" role="group" aria-label={lang.t(Msg::JumpAhead)}>
                 <span>{ lang.t(Msg::JumpAhead) }</span>
-                { for [(1_000u64, "+1 s"), (10_000, "+10 s"), (30_000, "+30 s")].into_iter().map(|(ms, label)| html! {
+                { for [(1_000u64, "+1\u{a0}s"), (10_000, "+10\u{a0}s"), (30_000, "+30\u{a0}s")].into_iter().map(|(ms, label)| html! {
                     <button data-testid={format!("skip-{ms}")} onclick={dispatch_cb(&dispatch, Action::Skip(ms))}>{ label }</button>
                 }) }
             </div>

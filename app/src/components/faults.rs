@@ -90,7 +90,7 @@ pub fn FaultsPanel(props: &FaultsProps) -> Html {
                     <option value="" selected={props.selected.is_none()}>{ lang.t(Msg::NoneChoice) }</option>
                     { for p.nodes.iter().map(|n| html! {
                         <option value={n.idx.to_string()} selected={props.selected == Some(n.idx)}>
-                            { format!("{} — {}", n.name, n.state_text()) }
+                            { format!("{} — {}", n.name, n.state_text(lang)) }
                         </option>
                     }) }
                 </select>

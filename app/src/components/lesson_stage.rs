@@ -1,6 +1,7 @@
 //! The cluster side of a lesson: the panels its front matter asks for (`panels`), drawn from
 //! the lesson's own simulator, the node actions its `allow` list permits (the others are
-//! disabled and say why), time buttons, and the lesson console.
+//! disabled and say why), time buttons, and the lesson console. Scrubbing the timeline shows
+//! every panel at an earlier time (`view_model::rewind`) until the learner acts or returns.
 
 use std::rc::Rc;
 
@@ -10,13 +11,23 @@ use yew::prelude::*;
 use clusterlab_core::experiment::PlotKind;
 
 use super::markdown::Markdown;
-use super::{use_dispatch, BeliefsPanel, ClusterView, ExplainPanel, PlotPanel, SlotMap, Timeline};
+use super::{
+    use_dispatch, BeliefsPanel, ClientPanel, ClusterView, ExplainPanel, KeyTracer,
+    LessonSequence, PlotPanel, SlotMap, Timeline,
+};
 use crate::app::NODE_EVENTS;
 use crate::i18n::{fill, use_lang, Msg};
-use crate::state::lesson::{panels, LessonAction, Purpose, Said};
+use crate::state::lesson::{panels, LessonAction, Player, Purpose, Said};
 use crate::state::{Action, AppState};
 use crate::view_model;
+use crate::view_model::client_cache::client_cache;
+use crate::view_model::errors::error_text;
 use crate::view_model::plot::plot_title;
+use crate::view_model::rewind::{Rewind, Rewound};
+use crate::view_model::wire::{lesson_sequence, lesson_window, seq_stops};
+use crate::view_model::{Layout, Picture};
+use clusterlab_core::sim::Sim;
+use clusterlab_core::Time;
 
 /// Event-log lines kept for the lesson's timeline.
 const LOG_LINES: usize = 300;
@@ -28,16 +39,70 @@ pub struct LessonStageProps {
     pub state: UseReducerHandle<AppState>,
 }
 
+/// Names what the learner has done at a position: a scrub is forgotten when it changes.
+type Present = (usize, usize);
+
+/// The earlier moment the learner scrubbed to, with the time asked for.
+#[derive(Clone)]
+struct Past {
+    key: Present,
+    asked: u64,
+    view: Rc<Rewound>,
+    picture: Rc<Picture>,
+}
+
 #[function_component]
 pub fn LessonStage(props: &LessonStageProps) -> Html {
     let dispatch = use_dispatch();
     let lang = use_lang();
+    let rewind = use_mut_ref(Rewind::default);
+    // The time the learner scrubbed to, and the cluster rebuilt for it.
+    let asked = use_state(|| None::<(Present, u64)>);
+    let shown_past = use_mut_ref(|| None::<Past>);
     let model = props.state.model();
     let Some(p) = model.course.player.as_ref() else {
         return html! {};
     };
     let show = panels(&p.lesson.meta);
-    let sim = p.session().sim();
+    let present = p.session().sim();
+    let here: Present = (p.at, actions_done(p));
+    let solving = p
+        .busy
+        .as_ref()
+        .is_some_and(|b| b.purpose == Purpose::Solution);
+    rewind.borrow_mut().note(p.at, present, here.1, solving);
+    // A scrub lasts until the learner moves or acts.
+    let past_view = (*asked)
+        .filter(|(key, _)| *key == here)
+        .and_then(|(key, ms)| {
+            let mut kept = shown_past.borrow_mut();
+            if kept.as_ref().is_none_or(|v| v.key != key || v.asked != ms) {
+                let earlier = (0..p.at)
+                    .filter_map(|i| p.moment_at(i))
+                    .map(|m| m.session.sim());
+                *kept = scrub(
+                    &rewind.borrow(),
+                    earlier,
+                    ms,
+                    key,
+                    layout_of(p, model.compact),
+                );
+            }
+            kept.clone()
+        });
+    let sim = past_view.as_ref().map_or(present, |v| &v.view.sim);
+    let on_seek = {
+        let asked = asked.clone();
+        let end = present.now().ms();
+        Callback::from(move |ms: u64| asked.set((ms < end).then_some((here, ms))))
+    };
+    // The scrubber starts at the first kept moment, or (on a lesson's first position) at the
+    // first copy taken there.
+    let start = match p.at {
+        0 => rewind.borrow().first(),
+        _ => p.moment_at(0).map(|m| m.session.sim().now()),
+    }
+    .unwrap_or(present.now());
     // A long run is playing: what changes the cluster waits until it ends.
     let busy = p.busy.is_some();
     let busy_text = p
@@ -51,7 +116,9 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                 &[what, &view_model::format_ms(b.played_ms(p.session()))],
             )
         });
-    let picture = p.picture.clone();
+    let picture = past_view
+        .as_ref()
+        .map_or_else(|| p.picture.clone(), |v| v.picture.clone());
     let act = |line: String| {
         let d = dispatch.clone();
         Callback::from(move |_: MouseEvent| {
@@ -95,9 +162,27 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
         .explained
         .and_then(|at| view_model::explain::explanation(sim, at, lang))
         .map(Rc::new);
+    let seq = Rc::new(if show.sequence {
+        lesson_sequence(sim, lesson_window(sim.nodes().len()))
+    } else {
+        view_model::Sequence::default()
+    });
+    let stops = Rc::new(seq_stops(&seq, sim, lang));
     let hover = model
         .hover_slot
         .map(|slot| view_model::slot_hover(sim, &picture, slot));
+    let banner = past_view.as_ref().map(|v| {
+        let back = {
+            let asked = asked.clone();
+            Callback::from(move |_: MouseEvent| asked.set(None))
+        };
+        html! {
+            <div class="notice past" role="status" data-testid="lesson-past">
+                <p>{ fill(lang.t(Msg::ViewingPast), &[&view_model::format_time(v.view.shown), &view_model::format_time(present.now())]) }</p>
+                <button data-testid="lesson-now" onclick={back}>{ lang.t(Msg::BackToNow) }</button>
+            </div>
+        }
+    });
     html! {
         <section class="stage lesson-stage" aria-label={lang.t(Msg::ClusterRegion)}>
             <div class="lesson-clock" role="group" aria-label={lang.t(Msg::TimePasses)}>
@@ -116,6 +201,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                     <span class="busy" role="status" data-testid="lesson-busy">{ text }</span>
                 }
             </div>
+            { for banner }
             if show.nodes {
                 <ClusterView picture={picture.clone()} glyphs={Rc::new(view_model::queue_glyphs(sim, &picture))}
                     selected={selected} hops={Vec::<usize>::new()} reduced_motion={model.reduced_motion} />
@@ -150,7 +236,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                 <section class="panel" aria-labelledby="lesson-messages-title">
                     <h2 id="lesson-messages-title">{ lang.t(Msg::Messages) }</h2>
                     <ul class="flights" data-testid="lesson-messages">
-                        { for sim.in_flight().take(12).map(|f| html! { <li>{ view_model::flight_text(f, sim) }</li> }) }
+                        { for sim.in_flight().take(12).map(|f| html! { <li>{ view_model::flight_text(f, sim, lang) }</li> }) }
                     </ul>
                     if sim.in_flight().next().is_none() {
                         <p class="hint">{ lang.t(Msg::NoMessages) }</p>
@@ -167,10 +253,19 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                     </ul>
                 </section>
             }
+            if show.sequence {
+                <LessonSequence seq={seq.clone()} stops={stops} />
+            }
+            if show.keys {
+                <KeyTracer key_text={model.key.clone()} trace={Rc::new(view_model::key_trace(&model.key, &picture))} picture={picture.clone()} />
+            }
+            if show.client {
+                <ClientPanel cache={p.session().client().filter(|&c| c < sim.client_count()).map(|c| Rc::new(client_cache(sim, c, &picture)))} />
+            }
             if show.timeline {
                 <Timeline all={Rc::new(view_model::log_lines(sim, LOG_LINES, true))}
                     notable={Rc::new(view_model::log_lines(sim, LOG_LINES, false))}
-                    start={0} end={sim.now().ms()} now={sim.now().ms()} seekable={false}
+                    start={start.ms()} end={present.now().ms()} now={past_view.as_ref().map_or(present.now().ms(), |v| v.asked)} on_seek={on_seek}
                     explained={model.explained.map(|at| at.index)} />
             }
             // Opened from the log or from a node's recent events (the beliefs panel).
@@ -185,6 +280,40 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
             }) }
         </section>
     }
+}
+
+/// What the learner has done at the current position: the console's lines, the `redis`
+/// blocks run and the solution's steps.
+fn actions_done(p: &Player) -> usize {
+    let m = p.moment();
+    m.console.len() + m.replies.values().map(Vec::len).sum::<usize>() + m.solution.len()
+}
+
+/// How the lesson's cluster is laid out (as the player draws it).
+fn layout_of(p: &Player, compact: bool) -> Layout {
+    let t = &p.lesson.meta.topology;
+    Layout {
+        compact,
+        ..Layout::new(t.masters, t.replicas)
+    }
+}
+
+/// The cluster at `ms`, rebuilt from the kept moments `earlier` and the rewind's copies.
+fn scrub<'a>(
+    rewind: &Rewind,
+    earlier: impl IntoIterator<Item = &'a Sim>,
+    ms: u64,
+    key: Present,
+    layout: Layout,
+) -> Option<Past> {
+    let view = rewind.view(earlier, Time(ms))?;
+    let picture = Rc::new(view_model::picture(&view.sim, layout));
+    Some(Past {
+        key,
+        asked: ms,
+        view: Rc::new(view),
+        picture,
+    })
 }
 
 #[derive(Properties, PartialEq)]
@@ -231,7 +360,9 @@ fn LessonConsole(props: &LessonConsoleProps) -> Html {
                 { for props.lines.iter().map(|l| html! {
                     <>
                         <div class="in">{ format!("> {}", l.input) }</div>
-                        <div class={if l.failed { "out failed" } else { "out" }}>{ l.output.clone() }</div>
+                        <div class={if l.failed { "out failed" } else { "out" }}>
+                            { if l.failed { error_text(&l.output, lang) } else { l.output.clone() } }
+                        </div>
                     </>
                 }) }
             </pre>

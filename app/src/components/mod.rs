@@ -4,6 +4,7 @@
 //! into elements.
 
 mod beliefs;
+mod client_panel;
 mod cluster_view;
 mod console;
 mod controls;
@@ -14,6 +15,7 @@ mod help;
 mod key_tracer;
 mod legend;
 mod lesson_picker;
+mod lesson_sequence;
 mod lesson_stage;
 mod markdown;
 mod message_layer;
@@ -27,6 +29,7 @@ mod timeline;
 mod trace_import;
 
 pub use beliefs::BeliefsPanel;
+pub use client_panel::ClientPanel;
 pub use cluster_view::ClusterView;
 pub use console::ConsolePanel;
 pub use controls::Controls;
@@ -37,6 +40,7 @@ pub use help::Help;
 pub use key_tracer::KeyTracer;
 pub use legend::Legend;
 pub use lesson_picker::LessonPicker;
+pub use lesson_sequence::LessonSequence;
 pub use lesson_stage::LessonStage;
 pub use player::LessonPlayer;
 pub use plots::{ExperimentsPanel, PlotPanel};

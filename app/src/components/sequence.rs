@@ -9,10 +9,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::i18n::{use_lang, Msg};
+use crate::i18n::{fill, use_lang, Msg};
 use crate::state::replay::Traffic;
 use crate::state::Action;
 use crate::view_model::explain::EventRef;
+use crate::view_model::wire::SeqPick;
 use crate::view_model::{format_ms, format_time, msg_style, SeqMark, Sequence};
 
 use super::use_dispatch;
@@ -20,6 +21,9 @@ use super::use_dispatch;
 #[derive(Properties, PartialEq)]
 pub struct SequenceProps {
     pub seq: Rc<Sequence>,
+    /// The event or message a lesson's stepper selected: circled.
+    #[prop_or_default]
+    pub selected: Option<SeqPick>,
 }
 
 const WIDTH: f64 = 1000.0;
@@ -41,11 +45,15 @@ fn lane_height(lanes: usize) -> f64 {
 #[function_component]
 pub fn SequenceDiagram(props: &SequenceProps) -> Html {
     let canvas = use_node_ref();
+    let lang = use_lang();
     let seq = &props.seq;
     let height = lane_height(seq.lanes.len()) * seq.lanes.len() as f64 + AXIS + 6.0;
     {
         let canvas = canvas.clone();
-        use_effect_with(props.seq.clone(), move |seq| draw(&canvas, seq));
+        use_effect_with(
+            (props.seq.clone(), props.selected),
+            move |(seq, selected)| draw(&canvas, seq, *selected),
+        );
     }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for a in &seq.arrows {
@@ -57,7 +65,6 @@ pub fn SequenceDiagram(props: &SequenceProps) -> Html {
         .collect::<Vec<_>>()
         .join(", ");
     let window = seq.end.since(seq.start);
-    let lang = use_lang();
     let dispatch = use_dispatch();
     let explain = |m: &SeqMark| {
         let dispatch = dispatch.clone();
@@ -92,10 +99,10 @@ pub fn SequenceDiagram(props: &SequenceProps) -> Html {
     let listed = &seq.marks[seq.marks.len().saturating_sub(LISTED_MARKS)..];
     html! {
         <section class="sequence" aria-labelledby="sequence-title">
-            <h2 id="sequence-title">{ "Messages" }<small>{ format!(" the last {} of simulated time, by node", format_ms(window)) }</small></h2>
+            <h2 id="sequence-title">{ lang.t(Msg::SequenceTitle) }<small>{ fill(lang.t(Msg::SequenceSub), &[&format_ms(window)]) }</small></h2>
             <canvas ref={canvas} data-testid="sequence" width={WIDTH.to_string()} height={height.to_string()}
                 style={format!("aspect-ratio: {WIDTH} / {height}")}
-                role="img" aria-label={format!("Sequence diagram: {}.", if summary.is_empty() { "no messages".to_string() } else { summary })}
+                role="img" aria-label={fill(lang.t(Msg::SequenceLabel), &[if summary.is_empty() { lang.t(Msg::SequenceEmpty) } else { &summary }])}
                 onclick={on_canvas} />
             if !listed.is_empty() {
                 <div class="seq-marks" role="group" aria-label={lang.t(Msg::WhyMarks)}>
@@ -127,7 +134,7 @@ fn mark_at(seq: &Sequence, cx: f64, cy: f64) -> Option<&SeqMark> {
         .map(|(m, _)| m)
 }
 
-fn draw(canvas: &NodeRef, seq: &Sequence) {
+fn draw(canvas: &NodeRef, seq: &Sequence, selected: Option<SeqPick>) {
     let Some(ctx) = canvas
         .cast::<HtmlCanvasElement>()
         .and_then(|c| c.get_context("2d").ok().flatten())
@@ -233,5 +240,35 @@ fn draw(canvas: &NodeRef, seq: &Sequence) {
         if lane >= 14.0 {
             let _ = ctx.fill_text(m.label, mx + 5.0, my - 4.0);
         }
+    }
+    // The stepper's selection: a ring around the mark, or the message drawn bold and ringed
+    // at its sender.
+    let ring = |cx: f64, cy: f64| {
+        ctx.begin_path();
+        let _ = ctx.arc(cx, cy, 9.0, 0.0, std::f64::consts::TAU);
+        ctx.stroke();
+    };
+    ctx.set_stroke_style_str("#E6A100");
+    ctx.set_line_width(3.0);
+    match selected {
+        Some(SeqPick::Event(e)) => {
+            for m in seq.marks.iter().filter(|m| m.event == e) {
+                ring(x(m.x), y(m.node));
+            }
+        }
+        Some(SeqPick::Message(id)) => {
+            for a in seq.arrows.iter().filter(|a| a.id == id) {
+                let (x0, y0, y1) = (x(a.from_x), y(a.from), y(a.to));
+                ctx.begin_path();
+                ctx.move_to(x0, y0);
+                match a.to_x {
+                    Some(tx) => ctx.line_to(x(tx), y1),
+                    None => ctx.line_to(x(1.0), (y0 + y1) / 2.0),
+                }
+                ctx.stroke();
+                ring(x0, y0);
+            }
+        }
+        None => {}
     }
 }

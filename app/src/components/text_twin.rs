@@ -36,11 +36,11 @@ pub fn TextTwin(props: &TextTwinProps) -> Html {
                         <tr data-testid={format!("twin-{}", n.name)}>
                             <th scope="row">{ &n.name }</th>
                             <td>{ &n.addr }</td>
-                            <td>{ n.role_text(&p.nodes) }</td>
+                            <td>{ n.role_text(&p.nodes, lang) }</td>
                             <td>{ n.config_epoch }</td>
                             <td>{ n.current_epoch }</td>
                             <td>{ ranges_text(&n.slots, 8) }</td>
-                            <td>{ n.state_text() }</td>
+                            <td>{ n.state_text(lang) }</td>
                         </tr>
                     }) }
                 </tbody>

@@ -24,12 +24,13 @@ pub struct TimelineProps {
     pub start: u64,
     pub end: u64,
     pub now: u64,
-    /// Whether the scrubber is shown: a lesson travels with Back and Forward instead.
-    #[prop_or(true)]
-    pub seekable: bool,
     /// The trace entry the "why?" panel explains, highlighted here.
     #[prop_or_default]
     pub explained: Option<usize>,
+    /// Where a scrub goes: a lesson shows its past itself (`view_model::rewind`); without
+    /// it, the playground's run seeks.
+    #[prop_or_default]
+    pub on_seek: Option<Callback<u64>>,
 }
 
 #[function_component]
@@ -48,10 +49,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     }
     let on_seek = {
         let dispatch = dispatch.clone();
+        let to = props.on_seek.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Ok(ms) = input.value().parse::<u64>() {
-                dispatch.dispatch(Action::SeekTime(ms));
+                match &to {
+                    Some(to) => to.emit(ms),
+                    None => dispatch.dispatch(Action::SeekTime(ms)),
+                }
             }
         })
     };
@@ -63,18 +68,16 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     html! {
         <section class="timeline" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{ lang.t(Msg::Timeline) }</h2>
-            if props.seekable {
-                <label class="scrubber">
-                    <span class="visually-hidden">{ lang.t(Msg::GoToTime) }</span>
-                    <input type="range" data-testid="scrubber" min={props.start.to_string()} max={props.end.max(props.start + 1).to_string()}
-                        step="1" value={props.now.to_string()} onchange={on_seek}
-                        aria-valuetext={format_time(Time(props.now))} />
-                    <span class="range-ends">
-                        <span>{ format_time(Time(props.start)) }</span>
-                        <span>{ format_time(Time(props.end)) }</span>
-                    </span>
-                </label>
-            }
+            <label class="scrubber">
+                <span class="visually-hidden">{ lang.t(Msg::GoToTime) }</span>
+                <input type="range" data-testid="scrubber" min={props.start.to_string()} max={props.end.max(props.start + 1).to_string()}
+                    step="1" value={props.now.to_string()} onchange={on_seek}
+                    aria-valuetext={format_time(Time(props.now))} />
+                <span class="range-ends">
+                    <span>{ format_time(Time(props.start)) }</span>
+                    <span>{ format_time(Time(props.end)) }</span>
+                </span>
+            </label>
             <label class="check">
                 <input type="checkbox" checked={*quiet} onchange={on_quiet} />
                 <span>{ lang.t(Msg::HideRoutine) }</span>

@@ -12,6 +12,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::i18n::{fill, use_lang, Lang, Msg};
+use crate::view_model::errors::error_text;
 use crate::view_model::trace_compare::{rows, seconds, timeline, HEIGHT, WIDTH};
 
 /// Bigger files are refused: a minute-long failover of a few nodes is tens of kilobytes.
@@ -22,6 +23,11 @@ const MAX_BYTES: f64 = 20.0 * 1024.0 * 1024.0;
 struct Imported {
     name: String,
     lines: Rc<Vec<TraceLine>>,
+}
+
+/// An error about file `name`, in the learner's language (the core words it in English).
+fn file_error(name: &str, error: &str, lang: Lang) -> String {
+    fill(lang.t(Msg::FileError), &[name, &error_text(error, lang)])
 }
 
 #[function_component]
@@ -40,7 +46,7 @@ pub fn TraceImport() -> Html {
                 outcome.set(Some(
                     compare(&lines, seed)
                         .map(Rc::new)
-                        .map_err(|e| vec![format!("{name}: {e}")]),
+                        .map_err(|e| vec![file_error(&name, &e, lang)]),
                 ));
                 imported.set(Some(Imported { name, lines }));
             },
@@ -51,8 +57,11 @@ pub fn TraceImport() -> Html {
         let (outcome, run, seed) = (outcome.clone(), run.clone(), seed.clone());
         Callback::from(move |(name, text): (String, Result<String, String>)| {
             let parsed = text.map_err(|e| vec![e]).and_then(|t| {
-                parse_trace(&t)
-                    .map_err(|errs| errs.iter().map(|e| format!("{name}: {e}")).collect())
+                parse_trace(&t).map_err(|errs| {
+                    errs.iter()
+                        .map(|e| file_error(&name, &e.to_string(), lang))
+                        .collect()
+                })
             });
             match parsed {
                 Ok(lines) => run.emit((name, Rc::new(lines), *seed)),

@@ -95,9 +95,10 @@ fn picture_of_a_formed_cluster() {
         (a.name.as_str(), a.is_master, a.slots.clone()),
         ("A", true, vec![(0, 5460)])
     );
-    assert_eq!(a.role_text(&p.nodes), "master");
-    assert_eq!(p.nodes[3].role_text(&p.nodes), "replica of A");
-    assert_eq!(a.state_text(), "ok");
+    assert_eq!(a.role_text(&p.nodes, Lang::En), "master");
+    assert_eq!(p.nodes[3].role_text(&p.nodes, Lang::En), "replica of A");
+    assert_eq!(p.nodes[3].role_text(&p.nodes, Lang::Fr), "réplique de A");
+    assert_eq!(a.state_text(Lang::En), "ok");
     assert_eq!(a.observers, 5);
     assert_eq!(p.owner(0), Some(0));
     assert_eq!(p.owner(5461), Some(1));
@@ -127,12 +128,15 @@ fn pfail_then_fail_are_counted_from_the_other_nodes_views() {
     });
     let p = picture(&sim, SIX);
     assert_eq!(p.nodes[0].suspicion(), Suspicion::Pfail);
-    assert!(p.nodes[0].state_text().starts_with("crashed, PFAIL ("));
+    assert!(p.nodes[0]
+        .state_text(Lang::En)
+        .starts_with("crashed, PFAIL ("));
     assert_eq!(p.nodes[0].observers, 5);
     sim.run_until(sim.now() + 20_000);
     let p = picture(&sim, SIX);
     assert_eq!(p.nodes[0].suspicion(), Suspicion::Fail);
-    assert_eq!(p.nodes[0].state_text(), "crashed, FAIL (5 of 5)");
+    assert_eq!(p.nodes[0].state_text(Lang::En), "crashed, FAIL (5 of 5)");
+    assert_eq!(p.nodes[0].state_text(Lang::Fr), "arrêté, FAIL (5 sur 5)");
     // A1 won: its epoch is higher than A's, so it owns A's old slots.
     assert!(p.nodes[3].is_master);
     assert!(!p.nodes[3].born_master);
@@ -271,7 +275,8 @@ fn paused_glyphs_show_the_real_queue() {
     assert_eq!(g.len(), sim.in_flight().count());
     assert!(g.iter().all(|g| (0.0..=1.0).contains(&g.progress)));
     let first = sim.in_flight().next().expect("a message");
-    assert!(flight_text(first, &sim).contains(" → "));
+    assert!(flight_text(first, &sim, Lang::En).contains(", arrives at "));
+    assert!(flight_text(first, &sim, Lang::Fr).contains(", arrive à "));
 }
 
 #[test]
@@ -362,11 +367,11 @@ fn narration_picks_the_state_changes() {
 
 #[test]
 fn formats() {
-    assert_eq!(format_time(Time(12_345)), "12.345 s");
-    assert_eq!(format_time(Time(5)), "0.005 s");
+    assert_eq!(format_time(Time(12_345)), "12.345\u{a0}s");
+    assert_eq!(format_time(Time(5)), "0.005\u{a0}s");
     assert_eq!(format_speed(0.1), "0.10×");
     assert_eq!(format_speed(1.0), "1.0×");
     assert_eq!(format_speed(56.2), "56×");
-    assert_eq!(format_ms(850), "850 ms");
-    assert_eq!(format_ms(12_400), "12.4 s");
+    assert_eq!(format_ms(850), "850\u{a0}ms");
+    assert_eq!(format_ms(12_400), "12.4\u{a0}s");
 }

@@ -22,8 +22,8 @@ pub use format::{
     parse, Block, BlockKind, Expect, Lesson, Objective, Part, Qualifier, Quiz, RedisLine, Slide,
 };
 pub use front::{Meta, Topology};
-pub use predicate::{Predicate, Value as PredValue};
-pub use runner::{ObjectiveStatus, RunError, Session};
+pub use predicate::{Predicate, Seen, Value as PredValue};
+pub use runner::{ObjectiveStatus, RunError, Session, WIRE_KEPT_MS};
 pub use step::{Step, StepAction, VERBS};
 
 use std::fmt;

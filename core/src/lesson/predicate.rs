@@ -14,6 +14,7 @@
 use super::runner::Session;
 use super::step::words;
 use super::terms::{index, term_value};
+use std::fmt;
 
 /// A condition over the simulation.
 #[derive(Clone, Debug, PartialEq)]
@@ -173,52 +174,102 @@ impl Predicate {
         }
     }
 
-    /// Whether it holds, and the observed value in words (for "why not yet").
-    pub fn eval(&self, s: &Session) -> (bool, String) {
+    /// Whether it holds, and what it observed (for "why not yet").
+    pub fn eval(&self, s: &Session) -> (bool, Seen) {
         match self.try_eval(s) {
             Ok(r) => r,
-            Err(e) => (false, e),
+            Err(e) => (false, Seen::Unreadable(e)),
         }
     }
 
-    fn try_eval(&self, s: &Session) -> Result<(bool, String), String> {
+    fn try_eval(&self, s: &Session) -> Result<(bool, Seen), String> {
         let sim = s.sim();
         Ok(match self {
             Predicate::Promoted(n) => {
                 let count = s.count_events("promoted", None, Some(n))?;
                 (
                     count > 0,
-                    format!(
-                        "{n} promoted: {}",
-                        if count > 0 { "yes" } else { "not yet" }
-                    ),
+                    Seen::Promoted {
+                        node: n.clone(),
+                        yes: count > 0,
+                    },
                 )
             }
             Predicate::Event(c) => {
                 let count = s.count_events(&c.args[0], c.about.as_deref(), c.by.as_deref())?;
-                (count > 0, format!("{} such events", count))
+                (count > 0, Seen::Events(count))
             }
             Predicate::JobsDone => {
                 let done = s.jobs_done();
+                (done, Seen::Jobs { done })
+            }
+            Predicate::Up(n) | Predicate::Down(n) => {
+                let up = sim.status(index(sim, n)?) == crate::sim::Status::Up;
+                let wanted = matches!(self, Predicate::Up(_));
                 (
-                    done,
-                    format!("jobs {}", if done { "done" } else { "running" }),
+                    up == wanted,
+                    Seen::Running {
+                        node: n.clone(),
+                        up,
+                    },
                 )
-            }
-            Predicate::Up(n) => {
-                let up = sim.status(index(sim, n)?) == crate::sim::Status::Up;
-                (up, format!("{n} is {}", if up { "up" } else { "down" }))
-            }
-            Predicate::Down(n) => {
-                let up = sim.status(index(sim, n)?) == crate::sim::Status::Up;
-                (!up, format!("{n} is {}", if up { "up" } else { "down" }))
             }
             Predicate::Compare { left, op, right } => {
                 let l = term_value(left, s)?;
                 let r = term_value(right, s)?;
-                (compare(&l, *op, &r), format!("{} is {l}", term_text(left)))
+                (
+                    compare(&l, *op, &r),
+                    Seen::Value {
+                        term: term_text(left),
+                        value: l.to_string(),
+                    },
+                )
             }
         })
+    }
+}
+
+/// What a check saw, as data rather than a sentence, so that the app can say it in the
+/// learner's language; `Display` gives the English the tests and the CLI print.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Seen {
+    /// Not evaluated yet.
+    #[default]
+    Nothing,
+    /// `promoted A1`: whether A1 has been promoted since the lesson started.
+    Promoted { node: String, yes: bool },
+    /// `event …`: how many such events the trace holds.
+    Events(usize),
+    /// `jobs done`.
+    Jobs { done: bool },
+    /// `up A` / `down A`: whether the process runs.
+    Running { node: String, up: bool },
+    /// A comparison: its left term as written (`owner(1649)`) and that term's value, one of
+    /// Redis's own words (`master`, `fail`), a node name, a number, `none` or `disputed`.
+    Value { term: String, value: String },
+    /// The check could not be read (it names a node that is not there yet).
+    Unreadable(String),
+}
+
+impl fmt::Display for Seen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Seen::Nothing => Ok(()),
+            Seen::Promoted { node, yes } => {
+                write!(
+                    f,
+                    "{node} promoted: {}",
+                    if *yes { "yes" } else { "not yet" }
+                )
+            }
+            Seen::Events(n) => write!(f, "{n} such events"),
+            Seen::Jobs { done } => write!(f, "jobs {}", if *done { "done" } else { "running" }),
+            Seen::Running { node, up } => {
+                write!(f, "{node} is {}", if *up { "up" } else { "down" })
+            }
+            Seen::Value { term, value } => write!(f, "{term} is {value}"),
+            Seen::Unreadable(why) => f.write_str(why),
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! lesson (it is `Clone`, so it snapshots like [`Sim`]).
 
 use super::format::{Lesson, Objective, Qualifier};
-use super::predicate::Predicate;
+use super::predicate::{Predicate, Seen};
 use super::step::{Step, StepAction};
 use super::terms::{index, Served};
 use crate::client::{ClientConfig, ClientEvent};
@@ -19,6 +19,10 @@ const CONSOLE: ClientId = ClientId(1);
 /// How often time-advancing steps stop to observe the objectives (ms): often
 /// enough to catch a transient state, rarely enough to stay cheap.
 const OBSERVE_EVERY: u64 = 100;
+
+/// How long the messages sent stay readable (`Sim::sent_messages`): the app's sequence
+/// diagram of a lesson shows up to this much of the past.
+pub const WIRE_KEPT_MS: u64 = 30_000;
 
 /// A step that could not run, or a reply that was not the expected one.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,8 +47,10 @@ pub struct ObjectiveStatus {
     pub failed: bool,
     /// The author's "why not yet" while not met.
     pub why_not: Option<String>,
-    /// What the first failing check observed (`owner(1649) is A`).
+    /// What the first failing check observed (`owner(1649) is A`), in English…
     pub observed: String,
+    /// …and as data, for the app to say in the learner's language.
+    pub seen: Seen,
 }
 
 #[derive(Clone, Debug)]
@@ -53,7 +59,7 @@ struct Tracked {
     objective: Objective,
     met_at: Option<Time>,
     broken: bool,
-    observed: String,
+    observed: Seen,
 }
 
 /// A running lesson.
@@ -77,11 +83,12 @@ pub struct Session {
 impl Session {
     /// Builds the lesson's start state.
     pub fn start(lesson: &Lesson) -> Result<Session, RunError> {
-        let sim = lesson
+        let mut sim = lesson
             .meta
             .scenario()
             .build()
             .map_err(|e| RunError(format!("building the cluster: {e}")))?;
+        sim.record_wire(Some(WIRE_KEPT_MS));
         let mut s = Session {
             start: sim.now(),
             trace_start: sim.trace().len(),
@@ -97,7 +104,7 @@ impl Session {
                     objective: o.clone(),
                     met_at: None,
                     broken: false,
-                    observed: String::new(),
+                    observed: Seen::Nothing,
                 })
                 .collect(),
         };
@@ -113,6 +120,12 @@ impl Session {
     /// For the app's own controls; call [`observe`](Self::observe) after changing it.
     pub fn sim_mut(&mut self) -> &mut Sim {
         &mut self.sim
+    }
+
+    /// The smart client's number in the simulator (`Sim::cluster_client`), once a `client`
+    /// step made it: the app shows its slot cache next to the cluster's map.
+    pub fn client(&self) -> Option<usize> {
+        self.client
     }
 
     /// Simulated ms since the lesson started.
@@ -358,11 +371,11 @@ impl Session {
     /// this after each tick of its own clock).
     pub fn observe(&mut self) {
         let now = self.sim.now();
-        let results: Vec<(bool, String)> = self
+        let results: Vec<(bool, Seen)> = self
             .objectives
             .iter()
             .map(|t| {
-                let mut observed = String::new();
+                let mut observed = Seen::Nothing;
                 for check in &t.objective.checks {
                     let (ok, seen) = check.eval(self);
                     if !ok {
@@ -401,7 +414,8 @@ impl Session {
                     met,
                     failed: t.broken,
                     why_not: (!met).then(|| t.objective.why_not.clone()),
-                    observed: t.observed.clone(),
+                    observed: t.observed.to_string(),
+                    seen: t.observed.clone(),
                 }
             })
             .collect()

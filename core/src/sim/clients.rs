@@ -111,6 +111,11 @@ impl Sim {
         std::mem::take(&mut self.clients[c].events)
     }
 
+    /// How many applications were added: a copy of the simulator taken earlier has fewer.
+    pub fn client_count(&self) -> usize {
+        self.clients.len()
+    }
+
     /// Client `c`'s model (slot map, counters).
     pub fn cluster_client(&self, c: usize) -> &ClusterClient {
         &self.clients[c].model

@@ -25,6 +25,7 @@ pub mod reshard;
 mod scenario;
 mod trace;
 mod why;
+mod wire_log;
 
 pub use action::{Action, TimedAction};
 pub use check::Violation;
@@ -38,6 +39,7 @@ pub use reshard::{Job, JobId, JobOptions, Task};
 pub use scenario::{master_name, Scenario, ScenarioError};
 pub use trace::{fingerprint, Names, TraceEvent};
 pub use why::{explain, Cause, Fact, Why, ELECTION_FIXED_MS, ELECTION_PER_RANK_MS};
+pub use wire_log::{Sent, SentKind};
 
 use crate::config::Config;
 use crate::event::Event;
@@ -142,6 +144,8 @@ pub struct Sim {
     parallel: Option<usize>,
     /// Windows that ran on two threads so far.
     parallel_windows: u64,
+    /// Messages sent lately, when a view asked for them ([`Sim::record_wire`]).
+    wire_log: Option<wire_log::WireLog>,
 }
 
 /// The client ID the simulator's own write load uses.
@@ -198,7 +202,20 @@ impl Sim {
             #[cfg(target_arch = "wasm32")]
             parallel: None,
             parallel_windows: 0,
+            wire_log: None,
         }
+    }
+
+    /// Keeps every message sent from now on for `keep_ms` of simulated time (`None` stops
+    /// and forgets): a view that only sees the simulator between long runs (a lesson's
+    /// sequence diagram) reads them back with [`sent_messages`](Self::sent_messages).
+    pub fn record_wire(&mut self, keep_ms: Option<u64>) {
+        self.wire_log = keep_ms.map(wire_log::WireLog::new);
+    }
+
+    /// The messages recorded since [`record_wire`](Self::record_wire), oldest first.
+    pub fn sent_messages(&self) -> impl DoubleEndedIterator<Item = &Sent> {
+        self.wire_log.iter().flat_map(|l| l.sent().iter())
     }
 
     /// Starts a node process named `name` listening on 127.0.0.1:`port`.
@@ -759,22 +776,23 @@ impl Sim {
             clocks[to] = deliver_at;
             self.seq += 1;
             self.stats.bytes += bytes as u64;
-            self.queue.insert(
-                (deliver_at, self.seq),
-                InFlight {
-                    id: self.seq,
-                    from,
-                    to,
-                    sent_at: self.now,
-                    deliver_at,
-                    bytes,
-                    payload: if copy == copies {
-                        payload.take().expect("moved once, on the last copy")
-                    } else {
-                        payload.clone().expect("not moved yet")
-                    },
+            let m = InFlight {
+                id: self.seq,
+                from,
+                to,
+                sent_at: self.now,
+                deliver_at,
+                bytes,
+                payload: if copy == copies {
+                    payload.take().expect("moved once, on the last copy")
+                } else {
+                    payload.clone().expect("not moved yet")
                 },
-            );
+            };
+            if let Some(log) = &mut self.wire_log {
+                log.record(&m);
+            }
+            self.queue.insert((deliver_at, self.seq), m);
         }
     }
 

@@ -526,7 +526,7 @@ impl Player {
                     met: o.met,
                     failed: o.failed,
                     why: if o.met { None } else { why },
-                    observed: o.observed,
+                    observed: view_model::objective::seen_text(&o.seen, self.lang),
                     id: o.id,
                 }
             })

@@ -148,6 +148,12 @@ pub struct Panels {
     pub console: bool,
     /// Node actions: whenever the lesson allows one.
     pub actions: bool,
+    /// The sequence diagram with its event stepper (`sequence`).
+    pub sequence: bool,
+    /// The key tracer: bytes → hash tag → CRC16 → slot → owner (`key-tracer`).
+    pub keys: bool,
+    /// The smart client's slot cache next to the real owners (`client`).
+    pub client: bool,
 }
 
 pub fn panels(meta: &Meta) -> Panels {
@@ -175,5 +181,8 @@ pub fn panels(meta: &Meta) -> Panels {
         jobs: has(&["jobs"]),
         console: has(&["console", "client"]) || commands || verbs,
         actions,
+        sequence: has(&["sequence"]),
+        keys: has(&["key-tracer"]),
+        client: has(&["client"]),
     }
 }

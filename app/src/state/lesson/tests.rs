@@ -41,6 +41,21 @@ fn lesson(m: &mut Model, a: LessonAction) -> bool {
     changed
 }
 
+/// Forward, answering first (with the first choice) the prediction that gates it, as a
+/// learner must.
+fn forward(m: &mut Model) -> bool {
+    if let Some(quiz) = player(m).locked_by() {
+        lesson(
+            m,
+            LessonAction::Answer {
+                block: quiz,
+                choice: 0,
+            },
+        );
+    }
+    lesson(m, LessonAction::Forward)
+}
+
 #[test]
 fn every_lesson_opens_in_both_languages_and_walks_to_its_end_and_back() {
     for lang in Lang::ALL {
@@ -94,7 +109,7 @@ fn failover_objective_fails_then_is_met_by_the_learners_actions() {
     let mut m = open("08-failover", Lang::En);
     let n = player(&m).positions.len();
     for _ in 1..n {
-        lesson(&mut m, LessonAction::Forward);
+        forward(&mut m);
     }
     let rows = player(&m).objectives();
     let auto = rows.iter().find(|o| o.id == "auto-a").expect("objective");
@@ -128,23 +143,23 @@ fn failover_objective_fails_then_is_met_by_the_learners_actions() {
 fn back_restores_the_cluster_and_forward_after_an_action_forks() {
     let mut m = open("07-failure-detection", Lang::En);
     let start_time = player(&m).session().sim().now();
-    assert!(lesson(&mut m, LessonAction::Forward));
+    assert!(forward(&mut m));
     let p = player(&m);
     assert_eq!(
         p.pos().step,
-        Some((0, 0)),
-        "the first step of the split-a-b scenario"
+        Some((1, 0)),
+        "the first step of the split-a-b scenario (block 1, after its prediction)"
     );
     let after_step = p.session().sim().now();
     assert!(lesson(&mut m, LessonAction::Back));
     assert_eq!(player(&m).session().sim().now(), start_time);
     // Forward again returns to the kept moment…
-    lesson(&mut m, LessonAction::Forward);
+    forward(&mut m);
     assert_eq!(player(&m).session().sim().now(), after_step);
     // …unless the learner changed something: then the next step plays afresh.
     lesson(&mut m, LessonAction::Back);
     lesson(&mut m, LessonAction::Act("run 1s".into()));
-    lesson(&mut m, LessonAction::Forward);
+    forward(&mut m);
     assert!(player(&m).session().sim().now() > after_step);
 }
 
@@ -267,8 +282,8 @@ fn links_name_the_lesson_and_position_and_reopen_there() {
     assert_eq!(parse_link("v1&p=3x1&s=1"), None, "a playground share link");
     assert_eq!(parse_link("lesson=x&at=far"), None);
     let mut m = open("07-failure-detection", Lang::En);
-    lesson(&mut m, LessonAction::Forward);
-    lesson(&mut m, LessonAction::Forward);
+    forward(&mut m);
+    forward(&mut m);
     let fragment = m.course.fragment().expect("a lesson is open");
     assert_eq!(fragment, "lesson=07-failure-detection&at=2");
     let (dir, at) = parse_link(&fragment).expect("reads back");
@@ -319,6 +334,9 @@ fn panels_follow_the_front_matter() {
     // The sandbox allows everything and lists no panels: everything shows.
     let sandbox = p("14-sandbox");
     assert!(sandbox.slots && sandbox.beliefs && sandbox.actions && sandbox.console);
+    // panels: slots, client, console: the client's cache panel besides the console.
+    let nine = p("09-clients-moved");
+    assert!(nine.client && nine.console && !nine.sequence && !nine.keys);
 }
 
 #[test]
@@ -466,7 +484,7 @@ fn a_long_solution_plays_in_slices_and_keeps_back_and_forward_consistent() {
     let mut m = open("10-adding-a-node", Lang::En);
     let last = player(&m).positions.len() - 1;
     for _ in 0..last {
-        lesson(&mut m, LessonAction::Forward);
+        forward(&mut m);
     }
     let at = player(&m).at;
     let t0 = player(&m).session().elapsed_ms();
@@ -519,7 +537,7 @@ fn a_long_solution_plays_in_slices_and_keeps_back_and_forward_consistent() {
     assert!(lesson(&mut m, LessonAction::Back));
     assert!(player(&m).moment().solution.is_empty());
     assert!(player(&m).session().elapsed_ms() <= t0);
-    assert!(lesson(&mut m, LessonAction::Forward));
+    assert!(forward(&mut m));
     assert_eq!(player(&m).at, at);
     assert_eq!(player(&m).moment().solution.len(), 16);
     assert!(player(&m).objectives().iter().all(|o| o.met));

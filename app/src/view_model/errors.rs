@@ -1,0 +1,155 @@
+//! The lesson engine's error texts in the learner's language. The core words its errors in
+//! English (the CLI, the lesson tests and authors read them); each one the learner can meet
+//! is an `Err…` message of `i18n.rs` whose English text is the core's wording with `{}` for
+//! what varies, so the app recognises it and fills the French. Redis's own error replies and
+//! redis-cli's texts (`Could not connect to Redis at …`) stay as Redis prints them.
+
+use crate::i18n::{fill, Lang, Msg};
+
+const CORE_ERRORS: [Msg; 37] = [
+    Msg::ErrDuration,
+    Msg::ErrQuote,
+    Msg::ErrOneNode,
+    Msg::ErrNeedsCommand,
+    Msg::ErrEmptyStep,
+    Msg::ErrPartition,
+    Msg::ErrCut,
+    Msg::ErrFailoverMode,
+    Msg::ErrFailoverWants,
+    Msg::ErrRun,
+    Msg::ErrWithin,
+    Msg::ErrSlotCount,
+    Msg::ErrReshard,
+    Msg::ErrUnknownStep,
+    Msg::ErrNoNode,
+    Msg::ErrPaused,
+    Msg::ErrNoAnswer,
+    Msg::ErrClientNoAnswer,
+    Msg::ErrStillWaiting,
+    Msg::ErrTraceLine,
+    Msg::ErrNotJson,
+    Msg::ErrTms,
+    Msg::ErrMissingField,
+    Msg::ErrNotString,
+    Msg::ErrUnknownEvent,
+    Msg::ErrNoLines,
+    Msg::ErrTimeouts,
+    Msg::ErrNoTimeout,
+    Msg::ErrNoKill,
+    Msg::ErrFailNoPfail,
+    Msg::ErrFormedNo,
+    Msg::ErrKilledNotIn,
+    Msg::ErrKilledNoStart,
+    Msg::ErrStartNoPort,
+    Msg::ErrOrphanReplicas,
+    Msg::ErrUneven,
+    Msg::ErrNoSimNode,
+];
+
+/// The values of `text` in the `{}` of `template`, when `text` reads as it.
+fn values<'a>(text: &'a str, template: &str) -> Option<Vec<&'a str>> {
+    let parts: Vec<&str> = template.split("{}").collect();
+    let mut rest = text.strip_prefix(parts[0])?;
+    let mut out = Vec::new();
+    for (i, part) in parts.iter().enumerate().skip(1) {
+        let end = if i + 1 == parts.len() {
+            rest.len()
+                .checked_sub(part.len())
+                .filter(|&e| rest[e..] == **part)?
+        } else {
+            rest.find(part)?
+        };
+        out.push(&rest[..end]);
+        rest = &rest[end + part.len()..];
+    }
+    rest.is_empty().then_some(out)
+}
+
+/// `text` (a console line's error, `(error) ` prefix or not) in `lang`.
+pub fn error_text(text: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    let (prefix, body) = match text.strip_prefix("(error) ") {
+        Some(body) => ("(error) ", body),
+        None => ("", text),
+    };
+    for msg in CORE_ERRORS {
+        if let Some(vals) = values(body, msg.text(Lang::En)) {
+            // What was still awaited is itself an observation in English.
+            let vals: Vec<String> = vals.iter().map(|v| error_text(v, lang)).collect();
+            let vals: Vec<&str> = vals.iter().map(String::as_str).collect();
+            return format!("{prefix}{}", fill(msg.text(lang), &vals));
+        }
+    }
+    text.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clusterlab_core::lesson::{parse, Session, Step};
+
+    const LESSON: &str = "---\nid: t\ntitle: T\norder: 1\nseed: 4\n---\n\n## One\n\nText.\n";
+
+    /// Errors made by the core itself (so a change of its wording fails here) read in French,
+    /// and Redis's own texts are left alone.
+    #[test]
+    fn the_engines_errors_read_in_french() {
+        let mut s = Session::start(&parse("t.md", LESSON).expect("parses")).expect("starts");
+        s.play(&Step::from_line("pause B").expect("step"))
+            .expect("pause");
+        let paused = s.command("B", &["GET".into(), "k".into()]).unwrap_err().0;
+        let no_node = s.command("Z", &["GET".into(), "k".into()]).unwrap_err().0;
+        let step = |line: &str| Step::from_line(line).unwrap_err();
+        let cases = [
+            (paused, "B est suspendu (SIGSTOP)\u{202f}: pas de réponse avant sa reprise"),
+            (no_node, "il n'y a pas de nœud Z"),
+            (step("frobnicate A"), "étape inconnue `frobnicate A` (`kill`, `pause`, `resume`, `restart`, `partition`, `cut`, `heal`, `failover`, `run`, `wait`, `client`, `reshard`, `add-node`, `add-replica`, `rebalance` ou `A> COMMANDE`)"),
+            (step("run"), "`run` attend une durée, par exemple `run 20s`"),
+            (step("run 5x"), "une durée comme 500ms ou 20s était attendue, trouvé `5x`"),
+            (step("kill"), "`kill` prend un nom de nœud, par exemple `kill A`"),
+            (step("failover A1 sideways"), "`failover`\u{202f}: mode inconnu `sideways` (force, takeover)"),
+        ];
+        for (english, french) in cases {
+            assert_eq!(error_text(&english, Lang::Fr), french, "{english}");
+            assert_eq!(error_text(&english, Lang::En), english);
+            let shown = format!("(error) {english}");
+            assert_eq!(error_text(&shown, Lang::Fr), format!("(error) {french}"));
+        }
+        let redis = "(error) MOVED 1649 127.0.0.1:7000";
+        assert_eq!(error_text(redis, Lang::Fr), redis);
+    }
+
+    /// A --trace file's errors, made by the core's parser and comparison.
+    #[test]
+    fn trace_file_errors_read_in_french() {
+        use clusterlab_core::trace_file::parse_trace;
+        let errors =
+            parse_trace("{\"t_ms\": 5, \"node\": \"n1\", \"event\": \"teleport\"}\nnot json\n")
+                .unwrap_err();
+        let french: Vec<String> = errors
+            .iter()
+            .map(|e| error_text(&e.to_string(), Lang::Fr))
+            .collect();
+        assert_eq!(french[0], "ligne 1\u{202f}: évènement inconnu `teleport`");
+        assert!(
+            french[1].starts_with("ligne 2\u{202f}: pas du JSON ("),
+            "{}",
+            french[1]
+        );
+        let empty = parse_trace("").unwrap_err();
+        assert_eq!(
+            error_text(&empty[0].to_string(), Lang::Fr),
+            "ligne 1\u{202f}: le fichier ne contient aucune ligne de trace"
+        );
+    }
+
+    #[test]
+    fn values_are_read_between_the_fixed_parts() {
+        assert_eq!(values("a 1 b 2", "a {} b {}"), Some(vec!["1", "2"]));
+        assert_eq!(values("a 1 c", "a {} b"), None);
+        assert_eq!(values("exact", "exact"), Some(vec![]));
+        assert_eq!(values("exact!", "exact"), None);
+    }
+}
