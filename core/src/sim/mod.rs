@@ -16,7 +16,7 @@ mod check;
 mod clients;
 mod conns;
 mod lost;
-mod net;
+mod network;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
 mod probe;
@@ -29,7 +29,7 @@ pub use check::Violation;
 pub use clients::{Workload, WorkloadStats};
 pub use conns::INTERNAL_CLIENTS;
 pub use lost::LostWrite;
-pub use net::{InFlight, NetConfig, Partitions, Payload};
+pub use network::{InFlight, NetConfig, Partitions, Payload};
 pub use probe::determinism_probe;
 pub use reshard::{Job, JobId, JobOptions, Task};
 pub use scenario::{master_name, Scenario, ScenarioError};
@@ -41,8 +41,7 @@ use crate::id::NodeId;
 use crate::node::{Admin, AdminError, AdminReply, ClientId, Input, Node, Output};
 use crate::resp::Value;
 use crate::time::Time;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use network::{Arrival, Network};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::SocketAddr;
 
@@ -84,25 +83,14 @@ pub struct SimNode {
 pub struct Sim {
     now: Time,
     nodes: Vec<SimNode>,
-    by_addr: BTreeMap<SocketAddr, usize>,
     by_client_addr: BTreeMap<SocketAddr, usize>,
     by_id: BTreeMap<NodeId, usize>,
-    /// In-flight messages by (delivery time, sequence).
-    queue: BTreeMap<(Time, u64), InFlight>,
-    /// TCP connects under way, by (completion time, sequence): which node
-    /// connects to which bus address.
-    connects: BTreeMap<(Time, u64), (usize, SocketAddr)>,
+    /// Messages in flight, connects, link clocks, partitions, and the
+    /// random stream of loss, duplication and jitter.
+    network: Network,
     /// Node timers by (time, node index).
     timers: BTreeSet<(Time, usize)>,
     timer_of: Vec<Option<Time>>,
-    /// Last delivery time per directed pair, to keep links FIFO:
-    /// `link_clock[from][to]`, dense (in a formed cluster every pair talks,
-    /// and a map of a million pairs was slower and larger).
-    link_clock: Vec<Vec<Time>>,
-    seq: u64,
-    rng: ChaCha8Rng,
-    net: NetConfig,
-    partitions: Partitions,
     trace: Vec<TraceEvent>,
     /// Client writes applied every this many ms to each master (offsets grow).
     write_every: Option<u64>,
@@ -150,18 +138,11 @@ impl Sim {
         Sim {
             now: Time::ZERO,
             nodes: Vec::new(),
-            by_addr: BTreeMap::new(),
             by_client_addr: BTreeMap::new(),
             by_id: BTreeMap::new(),
-            queue: BTreeMap::new(),
-            connects: BTreeMap::new(),
+            network: Network::new(seed, net),
             timers: BTreeSet::new(),
             timer_of: Vec::new(),
-            link_clock: Vec::new(),
-            seq: 0,
-            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6e65_7477_6f72_6b21),
-            net,
-            partitions: Partitions::default(),
             trace: Vec::new(),
             write_every: None,
             next_write: Time::ZERO,
@@ -192,7 +173,7 @@ impl Sim {
         let idx = self.nodes.len();
         let bus_addr = SocketAddr::new(ip, cport);
         let client_addr = SocketAddr::new(ip, port);
-        self.by_addr.insert(bus_addr, idx);
+        self.network.attach(idx, bus_addr);
         self.by_client_addr.insert(client_addr, idx);
         self.by_id.insert(node.id(), idx);
         self.nodes.push(SimNode {
@@ -205,7 +186,6 @@ impl Sim {
             connect_backlog: Vec::new(),
         });
         self.timer_of.push(None);
-        self.link_clock.push(Vec::new());
         self.reschedule(idx);
         idx
     }
@@ -256,12 +236,12 @@ impl Sim {
     }
 
     pub fn partitions(&self) -> &Partitions {
-        &self.partitions
+        self.network.partitions()
     }
 
     /// Messages currently on the wire, earliest delivery first.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        self.queue.values()
+        self.network.in_flight()
     }
 
     /// Runs an operator action on node `idx` now.
@@ -285,7 +265,7 @@ impl Sim {
         self.nodes[idx].status = Status::Crashed;
         self.nodes[idx].backlog.clear();
         self.nodes[idx].connect_backlog.clear();
-        self.connects.retain(|_, (from, _)| *from != idx);
+        self.network.forget_connects_of(idx);
         self.held.retain(|(n, _, _)| *n != idx);
         self.reschedule(idx);
         self.connections_reset(idx);
@@ -317,7 +297,7 @@ impl Sim {
         n.status = Status::Up;
         n.backlog.clear();
         n.connect_backlog.clear();
-        self.connects.retain(|_, (from, _)| *from != idx);
+        self.network.forget_connects_of(idx);
         self.reschedule(idx);
     }
 
@@ -366,25 +346,26 @@ impl Sim {
 
     /// Cuts the network between two groups, both ways.
     pub fn partition(&mut self, a: &[usize], b: &[usize]) {
-        self.partitions.cut_between(a, b);
+        self.network.partitions_mut().cut_between(a, b);
     }
 
     /// Cuts `from → to` only.
     pub fn partition_one_way(&mut self, from: usize, to: usize) {
-        self.partitions.cut_one_way(from, to);
+        self.network.partitions_mut().cut_one_way(from, to);
     }
 
     /// Cuts `idx` from everyone.
     pub fn isolate(&mut self, idx: usize) {
         let others: Vec<usize> = (0..self.nodes.len()).filter(|&i| i != idx).collect();
-        self.partitions.cut_between(&[idx], &others);
+        self.network.partitions_mut().cut_between(&[idx], &others);
     }
 
     /// Removes every cut. Connections that timed out during the partition
     /// come back as fresh ones: the nodes on either side reconnect.
     pub fn heal(&mut self) {
-        let cut: Vec<(usize, usize)> = self.partitions.pairs().collect();
-        self.partitions.heal();
+        let partitions = self.network.partitions_mut();
+        let cut: Vec<(usize, usize)> = partitions.pairs().collect();
+        partitions.heal();
         for (from, to) in cut {
             let addr = self.nodes[to].bus_addr;
             self.link_closed(from, addr);
@@ -394,40 +375,27 @@ impl Sim {
     /// From now on, the network behaves as `net` (messages in flight keep
     /// their delivery times); probabilities are clamped to 0..=1.
     pub fn set_net(&mut self, net: NetConfig) {
-        self.net = net;
-        self.set_loss(self.net.loss);
-        let dup = self.net.duplication;
-        self.net.duplication = if dup.is_nan() {
-            0.0
-        } else {
-            dup.clamp(0.0, 1.0)
-        };
+        self.network.set_config(net);
     }
 
     /// From now on, loses each message with probability `p` (clamped to 0..=1).
     pub fn set_loss(&mut self, p: f64) {
-        self.net.loss = if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
+        self.network.set_loss(p);
     }
 
     /// Drops one in-flight message by its id; returns whether it existed.
     pub fn drop_message(&mut self, id: u64) -> bool {
-        let key = self.queue.iter().find(|(_, m)| m.id == id).map(|(k, _)| *k);
-        match key {
-            Some(k) => {
-                self.queue.remove(&k);
-                self.stats.dropped += 1;
-                true
-            }
-            None => false,
-        }
+        let dropped = self.network.drop_message(id);
+        self.stats.dropped += u64::from(dropped);
+        dropped
     }
 
     // ---- running ----
 
     /// When the next event happens, if any.
     pub fn next_event_time(&self) -> Option<Time> {
-        let msg = self.queue.keys().next().map(|(t, _)| *t);
-        let connect = self.connects.keys().next().map(|(t, _)| *t);
+        let msg = self.network.next_message().map(|(t, _)| t);
+        let connect = self.network.next_connect().map(|(t, _)| t);
         let timer = self.timers.iter().next().map(|(t, _)| *t);
         let write = self.write_every.map(|_| self.next_write);
         let drivers = self.drivers_due();
@@ -453,8 +421,8 @@ impl Sim {
             return true;
         }
         // Messages first, then connects, then timers, at one instant.
-        if let Some(&(ct, seq)) = self.connects.keys().next() {
-            let msg_first = self.queue.keys().next().is_some_and(|(mt, _)| *mt <= ct);
+        if let Some((ct, seq)) = self.network.next_connect() {
+            let msg_first = self.network.next_message().is_some_and(|(mt, _)| mt <= ct);
             let timer_first = self.timers.iter().next().is_some_and(|(tt, _)| *tt < ct);
             if !msg_first && !timer_first {
                 self.finish_connect((ct, seq));
@@ -462,7 +430,7 @@ impl Sim {
                 return true;
             }
         }
-        let first_msg = self.queue.keys().next().copied();
+        let first_msg = self.network.next_message();
         let first_timer = self.timers.iter().next().copied();
         match (first_msg, first_timer) {
             (Some((mt, seq)), Some((tt, _))) if mt <= tt => self.pop_message((mt, seq)),
@@ -592,15 +560,15 @@ impl Sim {
         self.replies.drain(..).collect()
     }
 
-    fn pop_message(&mut self, key: (Time, u64)) {
-        if let Some(m) = self.queue.remove(&key) {
+    fn pop_message(&mut self, key: Arrival) {
+        if let Some(m) = self.network.take_message(key) {
             self.deliver(m);
         }
     }
 
     fn deliver(&mut self, m: InFlight) {
         let to = m.to;
-        if self.partitions.blocks(m.from, to) {
+        if self.network.blocks(m.from, to) {
             self.stats.dropped += 1;
             return;
         }
@@ -648,7 +616,7 @@ impl Sim {
     /// input the node must hear at once, if any (a refused MIGRATE connect).
     fn apply_output(&mut self, idx: usize, id: NodeId, out: Output) -> Option<Input> {
         match out {
-            Output::Connect { to } => self.start_connect(idx, to),
+            Output::Connect { to } => self.network.start_connect(self.now, idx, to),
             Output::Send { to, link, msg } => {
                 let from = self.nodes[idx].bus_addr;
                 let bytes = msg.encoded_len();
@@ -677,77 +645,28 @@ impl Sim {
         None
     }
 
+    /// Puts a message of node `from` on the wire, counting it.
     fn transmit(&mut self, from: usize, to_addr: SocketAddr, bytes: usize, payload: Payload) {
-        let Some(&to) = self.by_addr.get(&to_addr) else {
-            self.stats.dropped += 1;
-            return;
-        };
-        if self.partitions.blocks(from, to) || self.chance(self.net.loss) {
-            self.stats.dropped += 1;
-            return;
+        match self
+            .network
+            .transmit(self.now, from, to_addr, bytes, payload)
+        {
+            0 => self.stats.dropped += 1,
+            copies => self.stats.bytes += copies * bytes as u64,
         }
-        let copies = if self.chance(self.net.duplication) {
-            2
-        } else {
-            1
-        };
-        // The last copy takes the payload itself: cloning a gossip message
-        // means a hundred entries and their strings.
-        let mut payload = Some(payload);
-        for copy in 1..=copies {
-            let jitter = if self.net.jitter_ms > 0 {
-                self.rng.random_range(0..=self.net.jitter_ms)
-            } else {
-                0
-            };
-            let earliest = self.now + self.net.min_latency_ms + jitter;
-            let clocks = &mut self.link_clock[from];
-            if clocks.len() <= to {
-                clocks.resize(self.nodes.len(), Time::ZERO);
-            }
-            let deliver_at = earliest.max(clocks[to]);
-            clocks[to] = deliver_at;
-            self.seq += 1;
-            self.stats.bytes += bytes as u64;
-            self.queue.insert(
-                (deliver_at, self.seq),
-                InFlight {
-                    id: self.seq,
-                    from,
-                    to,
-                    sent_at: self.now,
-                    deliver_at,
-                    bytes,
-                    payload: if copy == copies {
-                        payload.take().expect("moved once, on the last copy")
-                    } else {
-                        payload.clone().expect("not moved yet")
-                    },
-                },
-            );
-        }
-    }
-
-    /// Node `from` connects to the bus address `to`: the answer (SYN-ACK, or
-    /// RST when nobody listens) is back after a round trip of the minimum
-    /// latency. The handshake carries no message and is not counted as one.
-    fn start_connect(&mut self, from: usize, to: SocketAddr) {
-        self.seq += 1;
-        let done = self.now + 2 * self.net.min_latency_ms;
-        self.connects.insert((done, self.seq), (from, to));
     }
 
     /// A connect's outcome: up if a process (even a stopped one: the kernel
     /// accepts for it) listens at the address, refused if none does. A cut
     /// network loses the SYN: the connect stays pending until the node gives
     /// the link up or the network heals.
-    fn finish_connect(&mut self, key: (Time, u64)) {
-        let Some((from, addr)) = self.connects.remove(&key) else {
+    fn finish_connect(&mut self, key: Arrival) {
+        let Some((from, addr)) = self.network.take_connect(key) else {
             return;
         };
-        let target = self.by_addr.get(&addr).copied();
+        let target = self.network.listener(addr);
         if let Some(to) = target {
-            if self.partitions.blocks(from, to) || self.partitions.blocks(to, from) {
+            if self.network.blocks(from, to) || self.network.blocks(to, from) {
                 return;
             }
         }
@@ -766,15 +685,6 @@ impl Sim {
                 self.drain(from);
             }
         }
-    }
-
-    /// A biased coin from the network's own stream (no draw when p is 0).
-    fn chance(&mut self, p: f64) -> bool {
-        if p <= 0.0 {
-            return false;
-        }
-        let draw = (self.rng.random::<u64>() >> 11) as f64 / (1u64 << 53) as f64;
-        draw < p
     }
 
     fn reschedule(&mut self, idx: usize) {

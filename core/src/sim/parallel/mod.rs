@@ -128,7 +128,7 @@ impl Sim {
     /// sequentially: a zero latency (no lookahead), clients or jobs that
     /// can act at any instant, or a write load tick due now.
     pub(super) fn window_end(&self, t0: Time, limit: Time) -> Option<Time> {
-        let lookahead = self.net.min_latency_ms;
+        let lookahead = self.network.config().min_latency_ms;
         if lookahead == 0 || !self.clients.is_empty() || self.jobs.iter().any(Option::is_some) {
             return None;
         }
@@ -175,10 +175,8 @@ impl Sim {
     /// Node events (messages, connects, timers) before `end`, counted up
     /// to `cap`.
     pub(super) fn events_before(&self, end: Time, cap: usize) -> usize {
-        let msgs = self.queue.range(..(end, 0)).take(cap).count();
-        let connects = self.connects.range(..(end, 0)).take(cap).count();
         let timers = self.timers.range(..(end, 0)).take(cap).count();
-        msgs + connects + timers
+        self.network.arrivals_before(end, cap) + timers
     }
 
     /// Runs every event before `end` (a window from [`Sim::window_end`]),
