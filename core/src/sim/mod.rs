@@ -5,33 +5,37 @@
 //! the earliest node timeout or message delivery, ties broken by a sequence
 //! number, and all randomness comes from seeded ChaCha8 streams.
 //!
-//! Besides the nodes it runs what talks to them: applications using the
-//! cluster-client model (`clients`), redis-cli-like jobs that reshard,
-//! rebalance or add a node (`reshard`), the connections nodes open to each
-//! other for MIGRATE (`conns`), and the ledger of acknowledged writes that
-//! failovers lose (`lost`).
+//! `Sim` is the scheduler: it holds the nodes and their timers, and two
+//! parts it asks for their next event:
+//! - the network (`network`): messages in flight, connects, link clocks,
+//!   partitions, and the random draws of loss, duplication and jitter;
+//! - the drivers (`drivers`): what talks to the nodes from outside, the
+//!   write load, applications using the cluster-client model, redis-cli-like
+//!   jobs that reshard, rebalance or add a node, and the ledger of
+//!   acknowledged writes that failovers lose.
+//!
+//! The connections nodes open to each other for MIGRATE (`conns`) travel
+//! on the network; running busy windows on two threads is `parallel`.
 
 mod action;
 mod check;
-mod clients;
 mod conns;
-mod lost;
+mod drivers;
 mod network;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
 mod probe;
-pub mod reshard;
 mod scenario;
 mod trace;
 
 pub use action::{Action, TimedAction};
 pub use check::Violation;
-pub use clients::{Workload, WorkloadStats};
 pub use conns::INTERNAL_CLIENTS;
-pub use lost::LostWrite;
+pub use drivers::reshard;
+pub use drivers::reshard::{Job, JobId, JobOptions, Task};
+pub use drivers::{LostWrite, Workload, WorkloadStats};
 pub use network::{InFlight, NetConfig, Partitions, Payload};
 pub use probe::determinism_probe;
-pub use reshard::{Job, JobId, JobOptions, Task};
 pub use scenario::{master_name, Scenario, ScenarioError};
 pub use trace::{fingerprint, Names, TraceEvent};
 
@@ -41,6 +45,7 @@ use crate::id::NodeId;
 use crate::node::{Admin, AdminError, AdminReply, ClientId, Input, Node, Output};
 use crate::resp::Value;
 use crate::time::Time;
+use drivers::Drivers;
 use network::{Arrival, Network};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::SocketAddr;
@@ -92,36 +97,19 @@ pub struct Sim {
     timers: BTreeSet<(Time, usize)>,
     timer_of: Vec<Option<Time>>,
     trace: Vec<TraceEvent>,
-    /// Client writes applied every this many ms to each master (offsets grow).
-    write_every: Option<u64>,
-    next_write: Time,
-    write_seq: u64,
+    /// What drives the cluster from outside: the write load, cluster
+    /// clients, redis-cli jobs, and the ledger of acknowledged writes.
+    drivers: Drivers,
     replies: VecDeque<(usize, ClientId, Value)>,
     stats: SimStats,
     /// Node-to-node client connections (MIGRATE).
     conns: conns::NodeConns,
-    /// Simulated applications using the cluster-client model.
-    clients: Vec<clients::SimClient>,
-    /// Replies to the clients above, handed over by `pump_clients`.
-    client_inbox: VecDeque<(ClientId, Value)>,
-    /// Commands waiting for a paused node (its socket buffers).
-    held: Vec<(usize, ClientId, Vec<Vec<u8>>)>,
-    /// redis-cli-like operations (reshard, rebalance, add-node).
-    jobs: Vec<Option<Job>>,
-    job_replies: BTreeMap<ClientId, VecDeque<Value>>,
-    /// Acknowledged writes, checked after each failover.
-    ledger: lost::Ledger,
-    /// The reply to the write load's last SET.
-    load_reply: Option<Value>,
     /// Windows of at least this many node events run on two threads
     /// (`parallel`); `None`: everything runs on the caller's thread.
     parallel: Option<usize>,
     /// Windows that ran on two threads so far.
     parallel_windows: u64,
 }
-
-/// The client ID the simulator's own write load uses.
-const WRITE_LOAD_CLIENT: u64 = u64::MAX;
 
 /// Counters of a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -144,19 +132,10 @@ impl Sim {
             timers: BTreeSet::new(),
             timer_of: Vec::new(),
             trace: Vec::new(),
-            write_every: None,
-            next_write: Time::ZERO,
-            write_seq: 0,
+            drivers: Drivers::default(),
             replies: VecDeque::new(),
             stats: SimStats::default(),
             conns: conns::NodeConns::default(),
-            clients: Vec::new(),
-            client_inbox: VecDeque::new(),
-            held: Vec::new(),
-            jobs: Vec::new(),
-            job_replies: BTreeMap::new(),
-            ledger: lost::Ledger::default(),
-            load_reply: None,
             #[cfg(not(target_arch = "wasm32"))]
             parallel: Some(parallel::DEFAULT_MIN_EVENTS),
             #[cfg(target_arch = "wasm32")]
@@ -188,12 +167,6 @@ impl Sim {
         self.timer_of.push(None);
         self.reschedule(idx);
         idx
-    }
-
-    /// Writes to every up master every `every_ms` (offsets grow, replicas copy).
-    pub fn set_write_load(&mut self, every_ms: Option<u64>) {
-        self.write_every = every_ms;
-        self.next_write = self.now + every_ms.unwrap_or(0);
     }
 
     pub fn now(&self) -> Time {
@@ -266,7 +239,7 @@ impl Sim {
         self.nodes[idx].backlog.clear();
         self.nodes[idx].connect_backlog.clear();
         self.network.forget_connects_of(idx);
-        self.held.retain(|(n, _, _)| *n != idx);
+        self.drivers.held.retain(|(n, _, _)| *n != idx);
         self.reschedule(idx);
         self.connections_reset(idx);
         // The kernel closes a killed process's sockets: its peers see their
@@ -331,10 +304,10 @@ impl Sim {
         }
         self.nodes[idx].node.handle(now, Input::Timeout);
         self.drain(idx);
-        let (held, rest) = std::mem::take(&mut self.held)
+        let (held, rest) = std::mem::take(&mut self.drivers.held)
             .into_iter()
             .partition(|(n, _, _)| *n == idx);
-        self.held = rest;
+        self.drivers.held = rest;
         for (_, client, args) in held {
             self.nodes[idx]
                 .node
@@ -397,7 +370,7 @@ impl Sim {
         let msg = self.network.next_message().map(|(t, _)| t);
         let connect = self.network.next_connect().map(|(t, _)| t);
         let timer = self.timers.iter().next().map(|(t, _)| *t);
-        let write = self.write_every.map(|_| self.next_write);
+        let write = self.drivers.load.due();
         let drivers = self.drivers_due();
         [msg, connect, timer, write, drivers]
             .into_iter()
@@ -412,7 +385,7 @@ impl Sim {
             return false;
         };
         self.now = self.now.max(t);
-        if self.write_every.is_some() && self.next_write <= self.now {
+        if self.drivers.load.every.is_some() && self.drivers.load.next <= self.now {
             self.apply_writes();
             return true;
         }
@@ -495,42 +468,6 @@ impl Sim {
                     self.now = self.now.max(limit);
                     return pred(self);
                 }
-            }
-        }
-    }
-
-    /// The write load: `SET {tag}:w <n>` on each up master, into its first
-    /// slot, from a client of the simulator's own.
-    fn apply_writes(&mut self) {
-        let every = self.write_every.unwrap_or(1000);
-        self.next_write = self.now + every;
-        self.write_seq += 1;
-        for idx in 0..self.nodes.len() {
-            let n = &self.nodes[idx];
-            if n.status != Status::Up || !n.node.is_master() {
-                continue;
-            }
-            let Some(slot) = n.node.first_owned_slot() else {
-                continue;
-            };
-            let key = format!("{{{}}}:w", crate::slot::tag_for_slot(slot));
-            let args = vec![
-                b"SET".to_vec(),
-                key.into_bytes(),
-                self.write_seq.to_string().into_bytes(),
-            ];
-            let now = self.now;
-            let client = ClientId(WRITE_LOAD_CLIENT);
-            self.nodes[idx].node.handle(
-                now,
-                Input::Command {
-                    client,
-                    args: args.clone(),
-                },
-            );
-            self.drain(idx);
-            if self.load_reply.take() == Some(Value::ok()) {
-                self.ledger.record(&args[1], &args[2]);
             }
         }
     }
