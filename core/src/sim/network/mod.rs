@@ -73,6 +73,9 @@ impl Network {
         self.listeners.get(&addr).copied()
     }
 
+    /// (Read by `parallel` only, which wasm32 builds lack, as are the
+    /// window methods below.)
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn config(&self) -> &NetConfig {
         &self.config
     }
@@ -124,6 +127,7 @@ impl Network {
     }
 
     /// Takes the next message off the wire if it arrives before `end`.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn take_message_before(&mut self, end: Time) -> Option<(Arrival, InFlight)> {
         let entry = self.queue.first_entry()?;
         (entry.key().0 < end).then(|| entry.remove_entry())
@@ -135,12 +139,14 @@ impl Network {
     }
 
     /// Takes the next connect if it completes before `end`.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn take_connect_before(&mut self, end: Time) -> Option<(Arrival, (usize, SocketAddr))> {
         let entry = self.connects.first_entry()?;
         (entry.key().0 < end).then(|| entry.remove_entry())
     }
 
     /// Messages and connects arriving before `end`, each counted up to `cap`.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn arrivals_before(&self, end: Time, cap: usize) -> usize {
         let msgs = self.queue.range(..(end, 0)).take(cap).count();
         let connects = self.connects.range(..(end, 0)).take(cap).count();
