@@ -34,7 +34,7 @@ pub use conns::INTERNAL_CLIENTS;
 pub use drivers::reshard;
 pub use drivers::reshard::{Job, JobId, JobOptions, Task};
 pub use drivers::{LostWrite, Workload, WorkloadStats};
-pub use network::{InFlight, NetConfig, Partitions, Payload};
+pub use network::{InFlight, NetConfig, Partitions, Payload, PPM};
 pub use probe::determinism_probe;
 pub use scenario::{master_name, Scenario, ScenarioError};
 pub use trace::{fingerprint, Names, TraceEvent};
@@ -346,12 +346,13 @@ impl Sim {
     }
 
     /// From now on, the network behaves as `net` (messages in flight keep
-    /// their delivery times); probabilities are clamped to 0..=1.
+    /// their delivery times); ratios above a million parts mean all.
     pub fn set_net(&mut self, net: NetConfig) {
         self.network.set_config(net);
     }
 
-    /// From now on, loses each message with probability `p` (clamped to 0..=1).
+    /// From now on, loses each message with probability `p` (clamped to
+    /// 0..=1, rounded to parts per million).
     pub fn set_loss(&mut self, p: f64) {
         self.network.set_loss(p);
     }

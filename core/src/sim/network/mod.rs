@@ -11,7 +11,7 @@ mod config;
 mod partitions;
 mod wire;
 
-pub use config::NetConfig;
+pub use config::{NetConfig, PPM};
 pub use partitions::Partitions;
 pub use wire::{InFlight, Payload};
 
@@ -81,16 +81,18 @@ impl Network {
     }
 
     /// From now on, the network behaves as `config` (messages in flight
-    /// keep their delivery times); probabilities are clamped to 0..=1.
+    /// keep their delivery times); ratios above one million are all.
     pub fn set_config(&mut self, config: NetConfig) {
         self.config = config;
-        self.set_loss(self.config.loss);
-        self.config.duplication = probability(self.config.duplication);
+        self.config.loss_ppm = self.config.loss_ppm.min(PPM);
+        self.config.duplication_ppm = self.config.duplication_ppm.min(PPM);
     }
 
-    /// From now on, loses each message with probability `p` (clamped to 0..=1).
+    /// From now on, loses each message with probability `p` (clamped to
+    /// 0..=1, NaN as 0), kept in parts per million.
     pub fn set_loss(&mut self, p: f64) {
-        self.config.loss = probability(p);
+        let p = if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
+        self.config.loss_ppm = (p * f64::from(PPM)).round() as u32;
     }
 
     pub fn partitions(&self) -> &Partitions {
@@ -175,10 +177,10 @@ impl Network {
         let Some(to) = self.listener(to_addr) else {
             return 0;
         };
-        if self.partitions.blocks(from, to) || self.chance(self.config.loss) {
+        if self.partitions.blocks(from, to) || self.chance(self.config.loss_ppm) {
             return 0;
         }
-        let copies = if self.chance(self.config.duplication) {
+        let copies = if self.chance(self.config.duplication_ppm) {
             2
         } else {
             1
@@ -237,21 +239,9 @@ impl Network {
         self.connects.retain(|_, (from, _)| *from != idx);
     }
 
-    /// A biased coin from the network's own stream (no draw when p is 0).
-    fn chance(&mut self, p: f64) -> bool {
-        if p <= 0.0 {
-            return false;
-        }
-        let draw = (self.rng.random::<u64>() >> 11) as f64 / (1u64 << 53) as f64;
-        draw < p
-    }
-}
-
-/// `p` as a probability: clamped to 0..=1, NaN as 0.
-fn probability(p: f64) -> f64 {
-    if p.is_nan() {
-        0.0
-    } else {
-        p.clamp(0.0, 1.0)
+    /// A biased coin from the network's own stream: true `ppm` times in a
+    /// million (no draw when `ppm` is 0).
+    fn chance(&mut self, ppm: u32) -> bool {
+        ppm > 0 && self.rng.random_range(0..PPM) < ppm
     }
 }
