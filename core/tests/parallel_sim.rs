@@ -181,16 +181,16 @@ fn loss_duplication_and_jitter_replay_exactly() {
     let noisy = NetConfig {
         min_latency_ms: 1,
         jitter_ms: 5,
-        loss: 0.02,
-        duplication: 0.05,
+        loss_ppm: 20_000,
+        duplication_ppm: 50_000,
     };
     // Formed on a clean network (a lossy one may lose MEET handshakes).
     let s = scenario(25, 5, NetConfig::default());
     let slow = NetConfig {
         min_latency_ms: 3,
         jitter_ms: 4,
-        loss: 0.01,
-        duplication: 0.02,
+        loss_ppm: 10_000,
+        duplication_ppm: 20_000,
     };
     let faults = [
         (0, Fault::Net(noisy.clone())),

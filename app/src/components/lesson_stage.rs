@@ -12,8 +12,8 @@ use clusterlab_core::experiment::PlotKind;
 
 use super::markdown::Markdown;
 use super::{
-    use_dispatch, BeliefsPanel, ClientPanel, ClusterView, ExplainPanel, KeyTracer,
-    LessonSequence, PlotPanel, SlotMap, Timeline,
+    use_dispatch, BeliefsPanel, ClientPanel, ClusterView, ExplainPanel, KeyTracer, LessonSequence,
+    PlotPanel, SlotMap, Timeline,
 };
 use crate::app::NODE_EVENTS;
 use crate::i18n::{fill, use_lang, Msg};

@@ -15,8 +15,8 @@ pub const FAILOVER_TIMEOUTS: &[u64] = &[500, 1000, 2000, 3000, 5000, 8000, 11_00
 pub const NOISY_NET: NetConfig = NetConfig {
     min_latency_ms: 1,
     jitter_ms: 400,
-    loss: 0.01,
-    duplication: 0.0,
+    loss_ppm: 10_000,
+    duplication_ppm: 0,
 };
 
 /// How long the no-fault run watches for false suspicions.

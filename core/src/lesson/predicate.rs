@@ -237,16 +237,34 @@ pub enum Seen {
     #[default]
     Nothing,
     /// `promoted A1`: whether A1 has been promoted since the lesson started.
-    Promoted { node: String, yes: bool },
+    Promoted {
+        /// The replica.
+        node: String,
+        /// Whether it was promoted.
+        yes: bool,
+    },
     /// `event …`: how many such events the trace holds.
     Events(usize),
     /// `jobs done`.
-    Jobs { done: bool },
+    Jobs {
+        /// Whether every job has finished.
+        done: bool,
+    },
     /// `up A` / `down A`: whether the process runs.
-    Running { node: String, up: bool },
+    Running {
+        /// The node.
+        node: String,
+        /// Whether its process runs.
+        up: bool,
+    },
     /// A comparison: its left term as written (`owner(1649)`) and that term's value, one of
     /// Redis's own words (`master`, `fail`), a node name, a number, `none` or `disputed`.
-    Value { term: String, value: String },
+    Value {
+        /// The term as written.
+        term: String,
+        /// Its value.
+        value: String,
+    },
     /// The check could not be read (it names a node that is not there yet).
     Unreadable(String),
 }

@@ -1,5 +1,6 @@
-//! `clusterCron`: every 100 ms, links, pings, PFAIL, and the replica's duties.
+//! `clusterCron`: every 100 ms, links, pings, PFAIL (rule in `pfail.rs`), the replica's duties.
 
+use super::cron_due::next_check;
 use super::Node;
 use crate::config::consts;
 use crate::event::Event;
@@ -60,6 +61,9 @@ impl Node {
         let mut due = std::mem::take(&mut self.cron_due.walk);
         if self.manual.end.is_none() {
             self.cron_due.start_checks(now, &self.order, &mut due);
+            if cfg!(debug_assertions) {
+                self.assert_skips_agree(now, &due);
+            }
             let mut k = 0;
             while k < due.len() {
                 let idx = due[k];
@@ -236,11 +240,10 @@ impl Node {
             return false;
         }
 
-        let Some(ping_sent) = p.ping_sent else {
-            return false;
-        };
-        let delay = now.since(ping_sent).min(now.since(p.data_received));
-        if delay > node_timeout && !p.failing() {
+        if super::pfail::timed_out(p, now, node_timeout) {
+            // The numbers that decided it, for the event's explanation.
+            let ping_sent = p.ping_sent.expect("an outstanding PING: timed_out holds");
+            let delay = now.since(ping_sent).min(now.since(p.data_received));
             self.peer_at_mut(idx)
                 .expect("present")
                 .flags
@@ -338,28 +341,4 @@ impl Node {
         }
         self.peer_by_addr(addr)
     }
-}
-
-/// The earliest time [`Node::cron_check_rules`] can act on `p` if its entry
-/// does not change: each rule fires once the time since some event exceeds a
-/// limit (`since(t) > limit` first holds at `t + limit + 1`).
-fn next_check(p: &super::peer::Peer, node_timeout: u64, ping_interval: u64) -> Time {
-    let mut due = Time::MAX;
-    match (p.link, p.ping_sent) {
-        // The dead link is dropped once all three limits are passed.
-        (Some(link_time), Some(ping_sent)) => {
-            let drop = (link_time + node_timeout)
-                .max(ping_sent + node_timeout / 2)
-                .max(p.data_received + node_timeout / 2);
-            due = due.min(drop + 1);
-        }
-        (Some(_), None) => due = due.min(p.pong_received + ping_interval + 1),
-        (None, _) => {}
-    }
-    if let Some(ping_sent) = p.ping_sent {
-        if !p.failing() {
-            due = due.min(ping_sent.max(p.data_received) + node_timeout + 1);
-        }
-    }
-    due
 }

@@ -18,7 +18,14 @@
 //! meanwhile, exactly as a walk would. Cron visits the due nodes in table
 //! order, so the messages it sends and the random draws they make are the
 //! same as a full walk's.
+//!
+//! Debug builds check this at every run (`Node::assert_skips_agree`): each
+//! node skipped is one a full walk would find nothing to do on. The PFAIL
+//! timing the skips rely on is the rule's own (`pfail::deadline`).
 
+use super::peer::Peer;
+use super::{pfail, Node};
+use crate::flags::NodeFlags;
 use crate::time::Time;
 
 /// Table slots per block of [`CronDue::checks_from`].
@@ -209,5 +216,57 @@ impl CronDue {
             + self.checks_from.capacity() * std::mem::size_of::<Time>()
             + self.pos.capacity() * std::mem::size_of::<u32>()
             + (self.walk.capacity() + self.touched.capacity()) * std::mem::size_of::<u16>()
+    }
+}
+
+/// The earliest time `Node::cron_check_rules` (cron.rs) can act on `p` if its
+/// entry does not change: each rule fires once the time since some event
+/// exceeds a limit (`since(t) > limit` first holds at `t + limit + 1`).
+pub(super) fn next_check(p: &Peer, node_timeout: u64, ping_interval: u64) -> Time {
+    let mut due = Time::MAX;
+    match (p.link, p.ping_sent) {
+        // The dead link is dropped once all three limits are passed.
+        (Some(link_time), Some(ping_sent)) => {
+            let drop = (link_time + node_timeout)
+                .max(ping_sent + node_timeout / 2)
+                .max(p.data_received + node_timeout / 2);
+            due = due.min(drop + 1);
+        }
+        (Some(_), None) => due = due.min(p.pong_received + ping_interval + 1),
+        (None, _) => {}
+    }
+    if let Some(pfail) = pfail::deadline(p, node_timeout) {
+        due = due.min(pfail);
+    }
+    due
+}
+
+impl Node {
+    /// Debug builds: the per-node loop's fast path agrees with a full walk
+    /// of the table. Every node it skips at `now` (those not in `due`) is
+    /// one on which `clusterCron`'s per-node rules would do nothing: its
+    /// entry, as it is now, is not due. A skip that is wrong would delay a
+    /// PING or a PFAIL, silently changing the simulation.
+    pub(super) fn assert_skips_agree(&self, now: Time, due: &[u16]) {
+        let node_timeout = self.cfg.node_timeout;
+        let ping_interval = self.cfg.ping_interval();
+        let mut visited = vec![false; self.peers.len()];
+        for &idx in due {
+            visited[idx as usize] = true;
+        }
+        for &idx in &self.order {
+            let Some(p) = self.peer_at(idx) else { continue };
+            if visited[idx as usize]
+                || p.has(NodeFlags::MYSELF | NodeFlags::NOADDR | NodeFlags::HANDSHAKE)
+            {
+                continue;
+            }
+            let fresh = next_check(p, node_timeout, ping_interval);
+            debug_assert!(
+                fresh > now,
+                "cron skipped {} at {now}: a full walk finds it due at {fresh}",
+                p.id
+            );
+        }
     }
 }

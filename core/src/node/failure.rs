@@ -1,6 +1,7 @@
-//! Failure detection: failure reports, PFAIL → FAIL by a majority of masters,
-//! FAIL broadcast, and clearing FAIL (`markNodeAsFailingIfNeeded`,
-//! `clearNodeFailureIfNeeded`).
+//! From suspicion to agreement: failure reports, PFAIL → FAIL by a majority
+//! of masters, FAIL broadcast, and clearing FAIL (`markNodeAsFailingIfNeeded`,
+//! `clearNodeFailureIfNeeded`). PFAIL itself, the suspicion one node forms
+//! alone, and when cron sets it, is in `pfail.rs`.
 
 use super::{todo, Node};
 use crate::config::consts;

@@ -28,6 +28,7 @@ mod nodes_conf;
 mod packet;
 mod peer;
 mod peer_index;
+mod pfail;
 mod pubsub;
 mod repl;
 mod state;

@@ -33,7 +33,7 @@ pub(super) enum Owner {
 
 pub(super) fn owner(client: ClientId) -> Owner {
     match client.0 {
-        u64::MAX => Owner::WriteLoad,
+        super::drivers::WRITE_LOAD_CLIENT => Owner::WriteLoad,
         c if c >= NODE_CLIENTS => Owner::Node,
         c if c >= MODEL_CLIENTS => Owner::Model,
         c if c >= JOB_CLIENTS => Owner::Job,
@@ -89,9 +89,9 @@ impl super::Sim {
     /// Hands a node's reply to whoever owns the client.
     pub(super) fn route_reply(&mut self, idx: usize, client: ClientId, value: Value) {
         match owner(client) {
-            Owner::WriteLoad => self.load_reply = Some(value),
+            Owner::WriteLoad => self.drivers.load.reply = Some(value),
             Owner::User => self.replies.push_back((idx, client, value)),
-            Owner::Model => self.client_inbox.push_back((client, value)),
+            Owner::Model => self.drivers.client_inbox.push_back((client, value)),
             Owner::Job => self.job_reply(client, value),
             Owner::Node => {
                 // The reply travels back to the node that opened the connection.

@@ -5,23 +5,27 @@
 //! the earliest node timeout or message delivery, ties broken by a sequence
 //! number, and all randomness comes from seeded ChaCha8 streams.
 //!
-//! Besides the nodes it runs what talks to them: applications using the
-//! cluster-client model (`clients`), redis-cli-like jobs that reshard,
-//! rebalance or add a node (`reshard`), the connections nodes open to each
-//! other for MIGRATE (`conns`), and the ledger of acknowledged writes that
-//! failovers lose (`lost`).
+//! `Sim` is the scheduler: it holds the nodes and their timers, and two
+//! parts it asks for their next event:
+//! - the network (`network`): messages in flight, connects, link clocks,
+//!   partitions, and the random draws of loss, duplication and jitter;
+//! - the drivers (`drivers`): what talks to the nodes from outside, the
+//!   write load, applications using the cluster-client model, redis-cli-like
+//!   jobs that reshard, rebalance or add a node, and the ledger of
+//!   acknowledged writes that failovers lose.
+//!
+//! The connections nodes open to each other for MIGRATE (`conns`) travel
+//! on the network; running busy windows on two threads is `parallel`.
 
 mod action;
 mod check;
 mod cli_report;
-mod clients;
 mod conns;
-mod lost;
-mod net;
+mod drivers;
+mod network;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
 mod probe;
-pub mod reshard;
 mod scenario;
 mod trace;
 mod why;
@@ -30,12 +34,12 @@ mod wire_log;
 pub use action::{Action, TimedAction};
 pub use check::Violation;
 pub use cli_report::CliReport;
-pub use clients::{Workload, WorkloadStats};
 pub use conns::INTERNAL_CLIENTS;
-pub use lost::LostWrite;
-pub use net::{InFlight, NetConfig, Partitions, Payload};
+pub use drivers::reshard;
+pub use drivers::reshard::{Job, JobId, JobOptions, Task};
+pub use drivers::{LostWrite, Workload, WorkloadStats};
+pub use network::{InFlight, NetConfig, Partitions, Payload, PPM};
 pub use probe::determinism_probe;
-pub use reshard::{Job, JobId, JobOptions, Task};
 pub use scenario::{master_name, Scenario, ScenarioError};
 pub use trace::{fingerprint, Names, TraceEvent};
 pub use why::{explain, Cause, Fact, Why, ELECTION_FIXED_MS, ELECTION_PER_RANK_MS};
@@ -47,8 +51,8 @@ use crate::id::NodeId;
 use crate::node::{Admin, AdminError, AdminReply, ClientId, Input, Node, Output};
 use crate::resp::Value;
 use crate::time::Time;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use drivers::Drivers;
+use network::{Arrival, Network};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::SocketAddr;
 
@@ -95,50 +99,25 @@ pub struct SimNode {
 pub struct Sim {
     now: Time,
     nodes: Vec<SimNode>,
-    by_addr: BTreeMap<SocketAddr, usize>,
     by_client_addr: BTreeMap<SocketAddr, usize>,
     by_id: BTreeMap<NodeId, usize>,
-    /// In-flight messages by (delivery time, sequence).
-    queue: BTreeMap<(Time, u64), InFlight>,
-    /// TCP connects under way, by (completion time, sequence): which node
-    /// connects to which bus address.
-    connects: BTreeMap<(Time, u64), (usize, SocketAddr)>,
+    /// Messages in flight, connects, link clocks, partitions, and the
+    /// random stream of loss, duplication and jitter.
+    network: Network,
     /// Node timers by (time, node index).
     timers: BTreeSet<(Time, usize)>,
     timer_of: Vec<Option<Time>>,
-    /// Last delivery time per directed pair, to keep links FIFO:
-    /// `link_clock[from][to]`, dense (in a formed cluster every pair talks,
-    /// and a map of a million pairs was slower and larger).
-    link_clock: Vec<Vec<Time>>,
-    seq: u64,
-    rng: ChaCha8Rng,
-    net: NetConfig,
-    partitions: Partitions,
     trace: Vec<TraceEvent>,
     /// The faults applied so far (kill, pause, cuts, loss), which explain
     /// why a node stopped answering ([`Sim::why`]); not part of the trace.
     faults: Vec<TimedAction>,
-    /// Client writes applied every this many ms to each master (offsets grow).
-    write_every: Option<u64>,
-    next_write: Time,
-    write_seq: u64,
+    /// What drives the cluster from outside: the write load, cluster
+    /// clients, redis-cli jobs, and the ledger of acknowledged writes.
+    drivers: Drivers,
     replies: VecDeque<(usize, ClientId, Value)>,
     stats: SimStats,
     /// Node-to-node client connections (MIGRATE).
     conns: conns::NodeConns,
-    /// Simulated applications using the cluster-client model.
-    clients: Vec<clients::SimClient>,
-    /// Replies to the clients above, handed over by `pump_clients`.
-    client_inbox: VecDeque<(ClientId, Value)>,
-    /// Commands waiting for a paused node (its socket buffers).
-    held: Vec<(usize, ClientId, Vec<Vec<u8>>)>,
-    /// redis-cli-like operations (reshard, rebalance, add-node).
-    jobs: Vec<Option<Job>>,
-    job_replies: BTreeMap<ClientId, VecDeque<Value>>,
-    /// Acknowledged writes, checked after each failover.
-    ledger: lost::Ledger,
-    /// The reply to the write load's last SET.
-    load_reply: Option<Value>,
     /// Windows of at least this many node events run on two threads
     /// (`parallel`); `None`: everything runs on the caller's thread.
     parallel: Option<usize>,
@@ -147,9 +126,6 @@ pub struct Sim {
     /// Messages sent lately, when a view asked for them ([`Sim::record_wire`]).
     wire_log: Option<wire_log::WireLog>,
 }
-
-/// The client ID the simulator's own write load uses.
-const WRITE_LOAD_CLIENT: u64 = u64::MAX;
 
 /// Counters of a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -170,33 +146,17 @@ impl Sim {
         Sim {
             now: Time::ZERO,
             nodes: Vec::new(),
-            by_addr: BTreeMap::new(),
             by_client_addr: BTreeMap::new(),
             by_id: BTreeMap::new(),
-            queue: BTreeMap::new(),
-            connects: BTreeMap::new(),
+            network: Network::new(seed, net),
             timers: BTreeSet::new(),
             timer_of: Vec::new(),
-            link_clock: Vec::new(),
-            seq: 0,
-            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6e65_7477_6f72_6b21),
-            net,
-            partitions: Partitions::default(),
             trace: Vec::new(),
             faults: Vec::new(),
-            write_every: None,
-            next_write: Time::ZERO,
-            write_seq: 0,
+            drivers: Drivers::default(),
             replies: VecDeque::new(),
             stats: SimStats::default(),
             conns: conns::NodeConns::default(),
-            clients: Vec::new(),
-            client_inbox: VecDeque::new(),
-            held: Vec::new(),
-            jobs: Vec::new(),
-            job_replies: BTreeMap::new(),
-            ledger: lost::Ledger::default(),
-            load_reply: None,
             #[cfg(not(target_arch = "wasm32"))]
             parallel: Some(parallel::DEFAULT_MIN_EVENTS),
             #[cfg(target_arch = "wasm32")]
@@ -226,7 +186,7 @@ impl Sim {
         let idx = self.nodes.len();
         let bus_addr = SocketAddr::new(ip, cport);
         let client_addr = SocketAddr::new(ip, port);
-        self.by_addr.insert(bus_addr, idx);
+        self.network.attach(idx, bus_addr);
         self.by_client_addr.insert(client_addr, idx);
         self.by_id.insert(node.id(), idx);
         self.nodes.push(SimNode {
@@ -239,15 +199,8 @@ impl Sim {
             connect_backlog: Vec::new(),
         });
         self.timer_of.push(None);
-        self.link_clock.push(Vec::new());
         self.reschedule(idx);
         idx
-    }
-
-    /// Writes to every up master every `every_ms` (offsets grow, replicas copy).
-    pub fn set_write_load(&mut self, every_ms: Option<u64>) {
-        self.write_every = every_ms;
-        self.next_write = self.now + every_ms.unwrap_or(0);
     }
 
     /// The simulated clock.
@@ -315,12 +268,12 @@ impl Sim {
 
     /// The partitions and cuts in force.
     pub fn partitions(&self) -> &Partitions {
-        &self.partitions
+        self.network.partitions()
     }
 
     /// Messages currently on the wire, earliest delivery first.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        self.queue.values()
+        self.network.in_flight()
     }
 
     /// Runs an operator action on node `idx` now.
@@ -345,8 +298,8 @@ impl Sim {
         self.nodes[idx].status = Status::Crashed;
         self.nodes[idx].backlog.clear();
         self.nodes[idx].connect_backlog.clear();
-        self.connects.retain(|_, (from, _)| *from != idx);
-        self.held.retain(|(n, _, _)| *n != idx);
+        self.network.forget_connects_of(idx);
+        self.drivers.held.retain(|(n, _, _)| *n != idx);
         self.reschedule(idx);
         self.connections_reset(idx);
         // The kernel closes a killed process's sockets: its peers see their
@@ -377,7 +330,7 @@ impl Sim {
         n.status = Status::Up;
         n.backlog.clear();
         n.connect_backlog.clear();
-        self.connects.retain(|_, (from, _)| *from != idx);
+        self.network.forget_connects_of(idx);
         self.reschedule(idx);
     }
 
@@ -412,10 +365,10 @@ impl Sim {
         }
         self.nodes[idx].node.handle(now, Input::Timeout);
         self.drain(idx);
-        let (held, rest) = std::mem::take(&mut self.held)
+        let (held, rest) = std::mem::take(&mut self.drivers.held)
             .into_iter()
             .partition(|(n, _, _)| *n == idx);
-        self.held = rest;
+        self.drivers.held = rest;
         for (_, client, args) in held {
             self.nodes[idx]
                 .node
@@ -428,27 +381,28 @@ impl Sim {
     /// Cuts the network between two groups, both ways.
     pub fn partition(&mut self, a: &[usize], b: &[usize]) {
         self.record_fault(Action::Partition(vec![a.to_vec(), b.to_vec()]));
-        self.partitions.cut_between(a, b);
+        self.network.partitions_mut().cut_between(a, b);
     }
 
     /// Cuts `from → to` only.
     pub fn partition_one_way(&mut self, from: usize, to: usize) {
         self.record_fault(Action::Cut { from, to });
-        self.partitions.cut_one_way(from, to);
+        self.network.partitions_mut().cut_one_way(from, to);
     }
 
     /// Cuts `idx` from everyone.
     pub fn isolate(&mut self, idx: usize) {
         let others: Vec<usize> = (0..self.nodes.len()).filter(|&i| i != idx).collect();
         self.record_fault(Action::Partition(vec![vec![idx], others.clone()]));
-        self.partitions.cut_between(&[idx], &others);
+        self.network.partitions_mut().cut_between(&[idx], &others);
     }
 
     /// Removes every cut. Connections that timed out during the partition
     /// come back as fresh ones: the nodes on either side reconnect.
     pub fn heal(&mut self) {
-        let cut: Vec<(usize, usize)> = self.partitions.pairs().collect();
-        self.partitions.heal();
+        let partitions = self.network.partitions_mut();
+        let cut: Vec<(usize, usize)> = partitions.pairs().collect();
+        partitions.heal();
         for (from, to) in cut {
             let addr = self.nodes[to].bus_addr;
             self.link_closed(from, addr);
@@ -456,47 +410,36 @@ impl Sim {
     }
 
     /// From now on, the network behaves as `net` (messages in flight keep
-    /// their delivery times); probabilities are clamped to 0..=1.
+    /// their delivery times); ratios above a million parts mean all.
     pub fn set_net(&mut self, net: NetConfig) {
-        self.net = net;
-        self.set_loss(self.net.loss);
-        let dup = self.net.duplication;
-        self.net.duplication = if dup.is_nan() {
-            0.0
-        } else {
-            dup.clamp(0.0, 1.0)
-        };
+        self.network.set_config(net);
     }
 
-    /// From now on, loses each message with probability `p` (clamped to 0..=1).
+    /// From now on, loses each message with probability `p` (clamped to
+    /// 0..=1, rounded to parts per million).
     pub fn set_loss(&mut self, p: f64) {
-        self.net.loss = if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
-        if self.net.loss > 0.0 {
-            self.record_fault(Action::Loss(self.net.loss));
+        let p = if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
+        self.network.set_loss(p);
+        if p > 0.0 {
+            self.record_fault(Action::Loss(p));
         }
     }
 
     /// Drops one in-flight message by its id; returns whether it existed.
     pub fn drop_message(&mut self, id: u64) -> bool {
-        let key = self.queue.iter().find(|(_, m)| m.id == id).map(|(k, _)| *k);
-        match key {
-            Some(k) => {
-                self.queue.remove(&k);
-                self.stats.dropped += 1;
-                true
-            }
-            None => false,
-        }
+        let dropped = self.network.drop_message(id);
+        self.stats.dropped += u64::from(dropped);
+        dropped
     }
 
     // ---- running ----
 
     /// When the next event happens, if any.
     pub fn next_event_time(&self) -> Option<Time> {
-        let msg = self.queue.keys().next().map(|(t, _)| *t);
-        let connect = self.connects.keys().next().map(|(t, _)| *t);
+        let msg = self.network.next_message().map(|(t, _)| t);
+        let connect = self.network.next_connect().map(|(t, _)| t);
         let timer = self.timers.iter().next().map(|(t, _)| *t);
-        let write = self.write_every.map(|_| self.next_write);
+        let write = self.drivers.load.due();
         let drivers = self.drivers_due();
         [msg, connect, timer, write, drivers]
             .into_iter()
@@ -511,7 +454,7 @@ impl Sim {
             return false;
         };
         self.now = self.now.max(t);
-        if self.write_every.is_some() && self.next_write <= self.now {
+        if self.drivers.load.every.is_some() && self.drivers.load.next <= self.now {
             self.apply_writes();
             return true;
         }
@@ -520,8 +463,8 @@ impl Sim {
             return true;
         }
         // Messages first, then connects, then timers, at one instant.
-        if let Some(&(ct, seq)) = self.connects.keys().next() {
-            let msg_first = self.queue.keys().next().is_some_and(|(mt, _)| *mt <= ct);
+        if let Some((ct, seq)) = self.network.next_connect() {
+            let msg_first = self.network.next_message().is_some_and(|(mt, _)| mt <= ct);
             let timer_first = self.timers.iter().next().is_some_and(|(tt, _)| *tt < ct);
             if !msg_first && !timer_first {
                 self.finish_connect((ct, seq));
@@ -529,7 +472,7 @@ impl Sim {
                 return true;
             }
         }
-        let first_msg = self.queue.keys().next().copied();
+        let first_msg = self.network.next_message();
         let first_timer = self.timers.iter().next().copied();
         match (first_msg, first_timer) {
             (Some((mt, seq)), Some((tt, _))) if mt <= tt => self.pop_message((mt, seq)),
@@ -598,42 +541,6 @@ impl Sim {
         }
     }
 
-    /// The write load: `SET {tag}:w <n>` on each up master, into its first
-    /// slot, from a client of the simulator's own.
-    fn apply_writes(&mut self) {
-        let every = self.write_every.unwrap_or(1000);
-        self.next_write = self.now + every;
-        self.write_seq += 1;
-        for idx in 0..self.nodes.len() {
-            let n = &self.nodes[idx];
-            if n.status != Status::Up || !n.node.is_master() {
-                continue;
-            }
-            let Some(slot) = n.node.first_owned_slot() else {
-                continue;
-            };
-            let key = format!("{{{}}}:w", crate::slot::tag_for_slot(slot));
-            let args = vec![
-                b"SET".to_vec(),
-                key.into_bytes(),
-                self.write_seq.to_string().into_bytes(),
-            ];
-            let now = self.now;
-            let client = ClientId(WRITE_LOAD_CLIENT);
-            self.nodes[idx].node.handle(
-                now,
-                Input::Command {
-                    client,
-                    args: args.clone(),
-                },
-            );
-            self.drain(idx);
-            if self.load_reply.take() == Some(Value::ok()) {
-                self.ledger.record(&args[1], &args[2]);
-            }
-        }
-    }
-
     /// Sends a command from `client` to node `idx` now; returns the reply if
     /// it came at once (WAIT, MIGRATE, commands waiting for a MIGRATE or a
     /// paused write reply later, see [`take_replies`](Self::take_replies)).
@@ -659,15 +566,15 @@ impl Sim {
         self.replies.drain(..).collect()
     }
 
-    fn pop_message(&mut self, key: (Time, u64)) {
-        if let Some(m) = self.queue.remove(&key) {
+    fn pop_message(&mut self, key: Arrival) {
+        if let Some(m) = self.network.take_message(key) {
             self.deliver(m);
         }
     }
 
     fn deliver(&mut self, m: InFlight) {
         let to = m.to;
-        if self.partitions.blocks(m.from, to) {
+        if self.network.blocks(m.from, to) {
             self.stats.dropped += 1;
             return;
         }
@@ -715,7 +622,7 @@ impl Sim {
     /// input the node must hear at once, if any (a refused MIGRATE connect).
     fn apply_output(&mut self, idx: usize, id: NodeId, out: Output) -> Option<Input> {
         match out {
-            Output::Connect { to } => self.start_connect(idx, to),
+            Output::Connect { to } => self.network.start_connect(self.now, idx, to),
             Output::Send { to, link, msg } => {
                 let from = self.nodes[idx].bus_addr;
                 let bytes = msg.encoded_len();
@@ -744,78 +651,34 @@ impl Sim {
         None
     }
 
+    /// Puts a message of node `from` on the wire, counting it.
     fn transmit(&mut self, from: usize, to_addr: SocketAddr, bytes: usize, payload: Payload) {
-        let Some(&to) = self.by_addr.get(&to_addr) else {
-            self.stats.dropped += 1;
-            return;
-        };
-        if self.partitions.blocks(from, to) || self.chance(self.net.loss) {
-            self.stats.dropped += 1;
-            return;
-        }
-        let copies = if self.chance(self.net.duplication) {
-            2
-        } else {
-            1
-        };
-        // The last copy takes the payload itself: cloning a gossip message
-        // means a hundred entries and their strings.
-        let mut payload = Some(payload);
-        for copy in 1..=copies {
-            let jitter = if self.net.jitter_ms > 0 {
-                self.rng.random_range(0..=self.net.jitter_ms)
-            } else {
-                0
-            };
-            let earliest = self.now + self.net.min_latency_ms + jitter;
-            let clocks = &mut self.link_clock[from];
-            if clocks.len() <= to {
-                clocks.resize(self.nodes.len(), Time::ZERO);
+        let log = &mut self.wire_log;
+        let sent = |m: &InFlight| {
+            if let Some(log) = log {
+                log.record(m);
             }
-            let deliver_at = earliest.max(clocks[to]);
-            clocks[to] = deliver_at;
-            self.seq += 1;
-            self.stats.bytes += bytes as u64;
-            let m = InFlight {
-                id: self.seq,
-                from,
-                to,
-                sent_at: self.now,
-                deliver_at,
-                bytes,
-                payload: if copy == copies {
-                    payload.take().expect("moved once, on the last copy")
-                } else {
-                    payload.clone().expect("not moved yet")
-                },
-            };
-            if let Some(log) = &mut self.wire_log {
-                log.record(&m);
-            }
-            self.queue.insert((deliver_at, self.seq), m);
+        };
+        match self
+            .network
+            .transmit(self.now, from, to_addr, bytes, payload, sent)
+        {
+            0 => self.stats.dropped += 1,
+            copies => self.stats.bytes += copies * bytes as u64,
         }
-    }
-
-    /// Node `from` connects to the bus address `to`: the answer (SYN-ACK, or
-    /// RST when nobody listens) is back after a round trip of the minimum
-    /// latency. The handshake carries no message and is not counted as one.
-    fn start_connect(&mut self, from: usize, to: SocketAddr) {
-        self.seq += 1;
-        let done = self.now + 2 * self.net.min_latency_ms;
-        self.connects.insert((done, self.seq), (from, to));
     }
 
     /// A connect's outcome: up if a process (even a stopped one: the kernel
     /// accepts for it) listens at the address, refused if none does. A cut
     /// network loses the SYN: the connect stays pending until the node gives
     /// the link up or the network heals.
-    fn finish_connect(&mut self, key: (Time, u64)) {
-        let Some((from, addr)) = self.connects.remove(&key) else {
+    fn finish_connect(&mut self, key: Arrival) {
+        let Some((from, addr)) = self.network.take_connect(key) else {
             return;
         };
-        let target = self.by_addr.get(&addr).copied();
+        let target = self.network.listener(addr);
         if let Some(to) = target {
-            if self.partitions.blocks(from, to) || self.partitions.blocks(to, from) {
+            if self.network.blocks(from, to) || self.network.blocks(to, from) {
                 return;
             }
         }
@@ -834,15 +697,6 @@ impl Sim {
                 self.drain(from);
             }
         }
-    }
-
-    /// A biased coin from the network's own stream (no draw when p is 0).
-    fn chance(&mut self, p: f64) -> bool {
-        if p <= 0.0 {
-            return false;
-        }
-        let draw = (self.rng.random::<u64>() >> 11) as f64 / (1u64 << 53) as f64;
-        draw < p
     }
 
     fn reschedule(&mut self, idx: usize) {

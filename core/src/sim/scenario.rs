@@ -1,7 +1,7 @@
 //! Scenarios: a cluster shape, settings and a seed, formed the way
 //! `redis-cli --cluster create` forms a real one.
 
-use super::{NetConfig, Sim};
+use super::{NetConfig, Sim, PPM};
 use crate::config::Config;
 use crate::flags::NodeFlags;
 use crate::node::Admin;
@@ -117,9 +117,9 @@ impl Scenario {
         if self.config.node_timeout == 0 {
             return Err(ScenarioError("--node-timeout must be positive".into()));
         }
-        if !(0.0..=1.0).contains(&self.net.loss) || !(0.0..=1.0).contains(&self.net.duplication) {
+        if self.net.loss_ppm > PPM || self.net.duplication_ppm > PPM {
             return Err(ScenarioError(
-                "loss and duplication are probabilities (0..1)".into(),
+                "loss and duplication are parts per million (0..=1000000)".into(),
             ));
         }
         Ok(())

@@ -3,7 +3,7 @@
 //! by whole seconds, so it cannot watch the queue message by message the way the
 //! playground's step loop does.
 
-use super::net::{InFlight, Payload};
+use super::network::{InFlight, Payload};
 use crate::msg::MsgType;
 use crate::time::Time;
 use std::collections::VecDeque;
@@ -20,6 +20,7 @@ pub enum SentKind {
 }
 
 impl SentKind {
+    /// The kind of what `payload` carries.
     pub fn of(payload: &Payload) -> SentKind {
         match payload {
             Payload::Bus { msg, .. } => SentKind::Bus(msg.kind()),
@@ -32,13 +33,19 @@ impl SentKind {
 /// One message put on the wire (delivered, still in flight, or lost to a crash later).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sent {
+    /// The message's id in the run.
     pub id: u64,
+    /// The sending node's index.
     pub from: usize,
+    /// The receiving node's index.
     pub to: usize,
+    /// When it was sent.
     pub sent_at: Time,
+    /// When it arrives (or would have).
     pub deliver_at: Time,
     /// Size on the wire (Redis's real frame size for bus messages).
     pub bytes: usize,
+    /// What it carried.
     pub kind: SentKind,
 }
 

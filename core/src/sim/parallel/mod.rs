@@ -42,7 +42,7 @@
 mod plan;
 mod threads;
 
-use super::{lost, InFlight, Sim};
+use super::{drivers, InFlight, Sim};
 use crate::id::NodeId;
 use crate::node::Output;
 use crate::time::Time;
@@ -119,7 +119,7 @@ struct Handled {
 struct Shared<'a> {
     end: Time,
     client_addrs: &'a BTreeMap<SocketAddr, usize>,
-    ledger: &'a lost::Ledger,
+    ledger: &'a drivers::Ledger,
 }
 
 impl Sim {
@@ -128,16 +128,19 @@ impl Sim {
     /// sequentially: a zero latency (no lookahead), clients or jobs that
     /// can act at any instant, or a write load tick due now.
     pub(super) fn window_end(&self, t0: Time, limit: Time) -> Option<Time> {
-        let lookahead = self.net.min_latency_ms;
-        if lookahead == 0 || !self.clients.is_empty() || self.jobs.iter().any(Option::is_some) {
+        let lookahead = self.network.config().min_latency_ms;
+        if lookahead == 0
+            || !self.drivers.clients.is_empty()
+            || self.drivers.jobs.iter().any(Option::is_some)
+        {
             return None;
         }
         let mut end = (t0 + lookahead).min(limit + 1);
-        if self.write_every.is_some() {
-            if self.next_write <= t0 {
+        if self.drivers.load.every.is_some() {
+            if self.drivers.load.next <= t0 {
                 return None;
             }
-            end = end.min(self.next_write);
+            end = end.min(self.drivers.load.next);
         }
         // Only at the end of time (saturated) could the window be empty.
         (end > t0).then_some(end)
@@ -175,10 +178,8 @@ impl Sim {
     /// Node events (messages, connects, timers) before `end`, counted up
     /// to `cap`.
     pub(super) fn events_before(&self, end: Time, cap: usize) -> usize {
-        let msgs = self.queue.range(..(end, 0)).take(cap).count();
-        let connects = self.connects.range(..(end, 0)).take(cap).count();
         let timers = self.timers.range(..(end, 0)).take(cap).count();
-        msgs + connects + timers
+        self.network.arrivals_before(end, cap) + timers
     }
 
     /// Runs every event before `end` (a window from [`Sim::window_end`]),
@@ -188,7 +189,7 @@ impl Sim {
         let shared = Shared {
             end,
             client_addrs: &self.by_client_addr,
-            ledger: &self.ledger,
+            ledger: &self.drivers.ledger,
         };
         let done = threads::run_all(&mut self.nodes, works, &shared);
         let mut finished = Vec::with_capacity(done.len());
@@ -240,7 +241,7 @@ impl Sim {
         }
         let now = self.now;
         for (key, held) in h.lost_check {
-            self.ledger.check(now, idx, &key, held.as_deref());
+            self.drivers.ledger.check(now, idx, &key, held.as_deref());
         }
     }
 }

@@ -64,11 +64,7 @@ impl Sim {
             works: Vec::new(),
         };
         let mut records = Vec::new();
-        while let Some(entry) = self.queue.first_entry() {
-            if entry.key().0 >= end {
-                break;
-            }
-            let ((at, seq), m) = entry.remove_entry();
+        while let Some(((at, seq), m)) = self.network.take_message_before(end) {
             let order = Order {
                 at,
                 class: MESSAGE,
@@ -81,7 +77,7 @@ impl Sim {
                 node,
                 effect: Effect::Dropped,
             };
-            if self.partitions.blocks(from, to) {
+            if self.network.blocks(from, to) {
                 records.push(dropped(to));
                 continue;
             }
@@ -108,21 +104,16 @@ impl Sim {
                 }
             }
         }
-        while let Some(entry) = self.connects.first_entry() {
-            if entry.key().0 >= end {
-                break;
-            }
-            let ((at, seq), (from, addr)) = entry.remove_entry();
+        while let Some(((at, seq), (from, addr))) = self.network.take_connect_before(end) {
             let order = Order {
                 at,
                 class: CONNECT,
                 key: seq,
                 nth: 0,
             };
-            let target = self.by_addr.get(&addr).copied();
-            let cut = target.is_some_and(|to| {
-                self.partitions.blocks(from, to) || self.partitions.blocks(to, from)
-            });
+            let target = self.network.listener(addr);
+            let cut = target
+                .is_some_and(|to| self.network.blocks(from, to) || self.network.blocks(to, from));
             if cut {
                 continue;
             }

@@ -4,7 +4,7 @@
 use super::plan::NodeWork;
 use super::{Effect, Handled, Order, Record, Shared, Tally, TIMER};
 use crate::node::{Input, Node, Output};
-use crate::sim::{conns, lost, SimNode};
+use crate::sim::{conns, drivers, SimNode};
 use crate::time::Time;
 use std::sync::OnceLock;
 
@@ -158,7 +158,7 @@ fn run_node(node: &mut Node, task: u32, w: NodeWork, shared: &Shared) -> NodeDon
 fn served_values(
     node: &mut Node,
     now: Time,
-    ledger: &lost::Ledger,
+    ledger: &drivers::Ledger,
 ) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
     let me = node.id();
     let mut held = Vec::new();

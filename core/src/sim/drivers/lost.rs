@@ -29,7 +29,7 @@ pub struct LostWrite {
 }
 
 #[derive(Clone, Debug, Default)]
-pub(super) struct Ledger {
+pub(in crate::sim) struct Ledger {
     acked: BTreeMap<Vec<u8>, VecDeque<Vec<u8>>>,
     lost: Vec<LostWrite>,
 }
@@ -80,13 +80,13 @@ impl Ledger {
     }
 }
 
-impl super::Sim {
+impl crate::sim::Sim {
     /// Node `idx` was just promoted: which acknowledged writes did it miss?
-    pub(super) fn check_lost_writes(&mut self, idx: usize) {
+    pub(in crate::sim) fn check_lost_writes(&mut self, idx: usize) {
         let now = self.now;
         let node = &mut self.nodes[idx].node;
         let me = node.id();
-        for key in self.ledger.keys() {
+        for key in self.drivers.ledger.keys() {
             if node.slot_owner(crate::slot::key_slot(&key)) != Some(me) {
                 continue;
             }
@@ -94,7 +94,7 @@ impl super::Sim {
                 Some(crate::keyspace::Data::Str(v)) => Some(v.clone()),
                 _ => None,
             };
-            self.ledger.check(now, idx, &key, held.as_deref());
+            self.drivers.ledger.check(now, idx, &key, held.as_deref());
         }
     }
 
@@ -102,7 +102,7 @@ impl super::Sim {
     /// were found: `SET`s from the write load and from the cluster clients
     /// (workloads and [`client_call`](Self::client_call)).
     pub fn lost_writes(&self) -> &[LostWrite] {
-        self.ledger.lost()
+        self.drivers.ledger.lost()
     }
 }
 

@@ -1,38 +1,12 @@
-//! The simulated network: latency, jitter, loss, duplication, partitions, and
-//! the messages in flight.
+//! What travels on the simulated network: the payloads and the messages in
+//! flight (which the app animates).
 
 use crate::id::NodeId;
 use crate::msg::{Message, MsgType};
 use crate::node::{ClientId, ConnId, Input, Link, ReplFrame};
 use crate::resp::Value;
 use crate::time::Time;
-use std::collections::BTreeSet;
 use std::net::SocketAddr;
-
-/// How the network behaves. Latency is `min_latency_ms + U[0, jitter_ms]` per
-/// message, never reordering messages on one link (TCP keeps order).
-#[derive(Clone, Debug, PartialEq)]
-pub struct NetConfig {
-    /// Smallest one-way latency, ms (also the parallel windows' width).
-    pub min_latency_ms: u64,
-    /// Extra latency drawn uniformly in `0..=jitter_ms`.
-    pub jitter_ms: u64,
-    /// Probability that a message is lost (0.0 ..= 1.0).
-    pub loss: f64,
-    /// Probability that a message is delivered twice.
-    pub duplication: f64,
-}
-
-impl Default for NetConfig {
-    fn default() -> Self {
-        NetConfig {
-            min_latency_ms: 1,
-            jitter_ms: 2,
-            loss: 0.0,
-            duplication: 0.0,
-        }
-    }
-}
 
 /// What travels: a cluster bus message, a replication frame, or traffic on
 /// a client connection one node opened to another (MIGRATE's socket).
@@ -85,7 +59,7 @@ impl Payload {
     }
 
     /// What the receiving node hears.
-    pub(super) fn into_input(self) -> Input {
+    pub(in crate::sim) fn into_input(self) -> Input {
         match self {
             Payload::Bus { from, link, msg } => Input::Bus { from, link, msg },
             Payload::Repl { from, frame } => Input::Repl { from, frame },
@@ -120,11 +94,11 @@ impl Payload {
 pub struct InFlight {
     /// Unique per run, so one message can be dropped by hand.
     pub id: u64,
-    /// Sending node (sim index).
+    /// The sending node's index.
     pub from: usize,
-    /// Receiving node (sim index).
+    /// The receiving node's index.
     pub to: usize,
-    /// When it left.
+    /// When it was sent.
     pub sent_at: Time,
     /// When it arrives.
     pub deliver_at: Time,
@@ -132,49 +106,4 @@ pub struct InFlight {
     pub bytes: usize,
     /// What it carries.
     pub payload: Payload,
-}
-
-/// Which directed pairs cannot talk.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Partitions {
-    blocked: BTreeSet<(usize, usize)>,
-}
-
-impl Partitions {
-    /// Whether `from → to` is cut.
-    pub fn blocks(&self, from: usize, to: usize) -> bool {
-        self.blocked.contains(&(from, to))
-    }
-
-    /// Cuts `from → to` only (a one-way partition).
-    pub fn cut_one_way(&mut self, from: usize, to: usize) {
-        if from != to {
-            self.blocked.insert((from, to));
-        }
-    }
-
-    /// Cuts both directions between every node of `a` and every node of `b`.
-    pub fn cut_between(&mut self, a: &[usize], b: &[usize]) {
-        for &x in a {
-            for &y in b {
-                self.cut_one_way(x, y);
-                self.cut_one_way(y, x);
-            }
-        }
-    }
-
-    /// Removes every cut.
-    pub fn heal(&mut self) {
-        self.blocked.clear();
-    }
-
-    /// Whether nothing is cut.
-    pub fn is_empty(&self) -> bool {
-        self.blocked.is_empty()
-    }
-
-    /// The cut directed pairs.
-    pub fn pairs(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.blocked.iter().copied()
-    }
 }

@@ -22,10 +22,10 @@ pub mod plan;
 mod schedule;
 mod steps;
 
-use super::conns::JOB_CLIENTS;
-use super::{Sim, Status};
 use crate::node::{ClientId, Input};
 use crate::resp::Value;
+use crate::sim::conns::JOB_CLIENTS;
+use crate::sim::{Sim, Status};
 use crate::time::Time;
 use load::NodeLine;
 use std::collections::{BTreeSet, VecDeque};
@@ -264,7 +264,7 @@ fn args(parts: &[&[u8]]) -> Vec<Vec<u8>> {
 impl Sim {
     /// Starts a redis-cli operation against node `entry`.
     pub fn start_job(&mut self, entry: usize, task: Task, opts: JobOptions) -> JobId {
-        let index = self.jobs.len();
+        let index = self.drivers.jobs.len();
         let mut phase = Phase::Load { pending: None };
         let mut new_node = None;
         if let Task::AddNodeAndRebalance { name, port, seed }
@@ -277,7 +277,7 @@ impl Sim {
             new_node = Some(new);
             phase = Phase::Meet { new };
         }
-        self.jobs.push(Some(Job {
+        self.drivers.jobs.push(Some(Job {
             task,
             opts,
             index,
@@ -301,7 +301,8 @@ impl Sim {
 
     /// Every job started so far, running or finished.
     pub fn jobs(&self) -> impl Iterator<Item = (JobId, &Job)> {
-        self.jobs
+        self.drivers
+            .jobs
             .iter()
             .enumerate()
             .filter_map(|(i, j)| j.as_ref().map(|j| (JobId(i), j)))
@@ -309,7 +310,7 @@ impl Sim {
 
     /// Job `id` (started or finished).
     pub fn job(&self, id: JobId) -> &Job {
-        self.jobs[id.0]
+        self.drivers.jobs[id.0]
             .as_ref()
             .expect("jobs are only taken while they run")
     }
@@ -319,36 +320,45 @@ impl Sim {
         self.run_until_pred(limit, |s| s.job(id).is_done())
     }
 
-    pub(super) fn jobs_due(&self) -> Option<Time> {
-        self.jobs.iter().flatten().filter_map(|j| j.next_at).min()
+    pub(in crate::sim) fn jobs_due(&self) -> Option<Time> {
+        self.drivers
+            .jobs
+            .iter()
+            .flatten()
+            .filter_map(|j| j.next_at)
+            .min()
     }
 
-    pub(super) fn run_jobs(&mut self) {
+    pub(in crate::sim) fn run_jobs(&mut self) {
         let now = self.now;
-        for i in 0..self.jobs.len() {
-            let due = self.jobs[i]
+        for i in 0..self.drivers.jobs.len() {
+            let due = self.drivers.jobs[i]
                 .as_ref()
                 .and_then(|j| j.next_at)
                 .is_some_and(|t| t <= now);
             if !due {
                 continue;
             }
-            let mut job = self.jobs[i].take().expect("present");
+            let mut job = self.drivers.jobs[i].take().expect("present");
             job.next_at = None;
             self.advance(&mut job);
             if job.outcome.is_none() && job.next_at.is_none() && job.waiting.is_none() {
                 job.next_at = Some(now + job.opts.think_ms);
             }
-            self.jobs[i] = Some(job);
+            self.drivers.jobs[i] = Some(job);
         }
     }
 
     /// A reply for a job: wake it up.
-    pub(super) fn job_reply(&mut self, client: ClientId, value: Value) {
-        self.job_replies.entry(client).or_default().push_back(value);
+    pub(in crate::sim) fn job_reply(&mut self, client: ClientId, value: Value) {
+        self.drivers
+            .job_replies
+            .entry(client)
+            .or_default()
+            .push_back(value);
         let job = ((client.0 - JOB_CLIENTS) >> 20) as usize;
         let now = self.now;
-        if let Some(Some(j)) = self.jobs.get_mut(job) {
+        if let Some(Some(j)) = self.drivers.jobs.get_mut(job) {
             if j.waiting.is_some() && j.next_at.is_none() {
                 j.next_at = Some(now + j.opts.think_ms);
             }
@@ -356,9 +366,9 @@ impl Sim {
     }
 
     /// Node `idx` crashed: jobs waiting on it find out on their next step.
-    pub(super) fn jobs_lost_node(&mut self, idx: usize) {
+    pub(in crate::sim) fn jobs_lost_node(&mut self, idx: usize) {
         let now = self.now;
-        for j in self.jobs.iter_mut().flatten() {
+        for j in self.drivers.jobs.iter_mut().flatten() {
             if j.waiting == Some(idx) {
                 j.next_at = Some(now);
             }
@@ -376,7 +386,7 @@ impl Sim {
                     .handle(now, Input::Command { client, args });
                 self.drain(node);
             }
-            Status::Paused => self.held.push((node, client, args)),
+            Status::Paused => self.drivers.held.push((node, client, args)),
             Status::Crashed => {}
         }
         job.next_at = Some(self.now + job.opts.think_ms);
@@ -390,6 +400,7 @@ impl Sim {
         if let Some(node) = job.waiting {
             let client = job_client(job.index, node);
             let reply = self
+                .drivers
                 .job_replies
                 .get_mut(&client)
                 .and_then(|q| q.pop_front());

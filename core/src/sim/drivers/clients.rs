@@ -7,11 +7,11 @@
 //! bus network); a paused node holds them until it resumes, a crashed one
 //! refuses the connection.
 
-use super::conns::MODEL_CLIENTS;
-use super::{Sim, Status};
 use crate::client::{ClientConfig, ClientEvent, ClusterClient, RequestId, Transmit};
 use crate::node::{ClientId, Input};
 use crate::resp::Value;
+use crate::sim::conns::MODEL_CLIENTS;
+use crate::sim::{Sim, Status};
 use crate::time::Time;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -52,7 +52,7 @@ struct Running {
 }
 
 #[derive(Clone, Debug)]
-pub(super) struct SimClient {
+pub(in crate::sim) struct SimClient {
     model: ClusterClient,
     /// Tokens waiting for a reply on each connection, in order.
     waiting: BTreeMap<ClientId, VecDeque<u64>>,
@@ -79,19 +79,19 @@ impl Sim {
     /// A new application whose client starts from the nodes `seeds`.
     pub fn add_client(&mut self, seeds: &[usize], cfg: ClientConfig) -> usize {
         let startup = seeds.iter().map(|&i| self.nodes[i].client_addr).collect();
-        self.clients.push(SimClient {
+        self.drivers.clients.push(SimClient {
             model: ClusterClient::new(startup, cfg),
             waiting: BTreeMap::new(),
             sets: BTreeMap::new(),
             events: Vec::new(),
             workload: None,
         });
-        self.clients.len() - 1
+        self.drivers.clients.len() - 1
     }
 
     /// Client `c` runs a command; follow it with [`client_events`](Self::client_events).
     pub fn client_call(&mut self, c: usize, args: Vec<Vec<u8>>) -> RequestId {
-        let id = self.clients[c].model.call(args.clone());
+        let id = self.drivers.clients[c].model.call(args.clone());
         self.track_set(c, id, &args);
         self.pump_clients();
         id
@@ -101,29 +101,29 @@ impl Sim {
     pub fn client_run(&mut self, c: usize, args: Vec<Vec<u8>>, limit: Time) -> Option<ClientEvent> {
         let id = self.client_call(c, args);
         let done = |e: &ClientEvent| matches!(e, ClientEvent::Done { id: d, .. } if *d == id);
-        self.run_until_pred(limit, |s| s.clients[c].events.iter().any(done));
-        let pos = self.clients[c].events.iter().position(done)?;
-        Some(self.clients[c].events.remove(pos))
+        self.run_until_pred(limit, |s| s.drivers.clients[c].events.iter().any(done));
+        let pos = self.drivers.clients[c].events.iter().position(done)?;
+        Some(self.drivers.clients[c].events.remove(pos))
     }
 
     /// What happened to client `c`'s requests since the last call.
     pub fn client_events(&mut self, c: usize) -> Vec<ClientEvent> {
-        std::mem::take(&mut self.clients[c].events)
+        std::mem::take(&mut self.drivers.clients[c].events)
     }
 
     /// How many applications were added: a copy of the simulator taken earlier has fewer.
     pub fn client_count(&self) -> usize {
-        self.clients.len()
+        self.drivers.clients.len()
     }
 
     /// Client `c`'s model (slot map, counters).
     pub fn cluster_client(&self, c: usize) -> &ClusterClient {
-        &self.clients[c].model
+        &self.drivers.clients[c].model
     }
 
     /// Client `c` starts writing `SET key <n>` every `every_ms`.
     pub fn start_workload(&mut self, c: usize, spec: Workload) {
-        self.clients[c].workload = Some(Running {
+        self.drivers.clients[c].workload = Some(Running {
             next_at: self.now + spec.every_ms,
             spec,
             seq: 0,
@@ -134,20 +134,20 @@ impl Sim {
 
     /// How client `c`'s workload fared, if it has one.
     pub fn workload_stats(&self, c: usize) -> Option<&WorkloadStats> {
-        self.clients[c].workload.as_ref().map(|w| &w.stats)
+        self.drivers.clients[c].workload.as_ref().map(|w| &w.stats)
     }
 
     fn track_set(&mut self, c: usize, id: RequestId, args: &[Vec<u8>]) {
         if args.len() == 3 && args[0].eq_ignore_ascii_case(b"set") {
-            self.clients[c]
+            self.drivers.clients[c]
                 .sets
                 .insert(id, (args[1].clone(), args[2].clone()));
         }
     }
 
     /// The earliest client timer, workload tick or job step.
-    pub(super) fn drivers_due(&self) -> Option<Time> {
-        let clients = self.clients.iter().flat_map(|c| {
+    pub(in crate::sim) fn drivers_due(&self) -> Option<Time> {
+        let clients = self.drivers.clients.iter().flat_map(|c| {
             let tick = c.workload.as_ref().map(|w| w.next_at);
             [c.model.poll_timeout(), tick]
         });
@@ -155,15 +155,15 @@ impl Sim {
     }
 
     /// Runs every driver that is due now.
-    pub(super) fn run_drivers(&mut self) {
+    pub(in crate::sim) fn run_drivers(&mut self) {
         let now = self.now;
-        for c in 0..self.clients.len() {
-            if self.clients[c]
+        for c in 0..self.drivers.clients.len() {
+            if self.drivers.clients[c]
                 .model
                 .poll_timeout()
                 .is_some_and(|t| t <= now)
             {
-                self.clients[c].model.handle_timeout(now);
+                self.drivers.clients[c].model.handle_timeout(now);
             }
             self.workload_tick(c);
         }
@@ -173,7 +173,7 @@ impl Sim {
 
     fn workload_tick(&mut self, c: usize) {
         let now = self.now;
-        let Some(w) = self.clients[c].workload.as_mut() else {
+        let Some(w) = self.drivers.clients[c].workload.as_mut() else {
             return;
         };
         if w.next_at > now {
@@ -188,8 +188,8 @@ impl Sim {
         w.stats.sent += 1;
         let key = w.spec.keys[(w.seq as usize - 1) % w.spec.keys.len()].clone();
         let args = vec![b"SET".to_vec(), key, w.seq.to_string().into_bytes()];
-        let id = self.clients[c].model.call(args.clone());
-        if let Some(w) = self.clients[c].workload.as_mut() {
+        let id = self.drivers.clients[c].model.call(args.clone());
+        if let Some(w) = self.drivers.clients[c].workload.as_mut() {
             w.in_flight = Some(id);
         }
         self.track_set(c, id, &args);
@@ -197,27 +197,29 @@ impl Sim {
 
     /// Moves replies to the client models and their commands to the nodes
     /// until nothing is left to move.
-    pub(super) fn pump_clients(&mut self) {
+    pub(in crate::sim) fn pump_clients(&mut self) {
         for _ in 0..PUMP_ROUNDS {
             let mut moved = false;
-            while let Some((conn, value)) = self.client_inbox.pop_front() {
+            while let Some((conn, value)) = self.drivers.client_inbox.pop_front() {
                 moved = true;
                 let (c, _) = conn_owner(conn);
-                let token = self.clients[c]
+                let token = self.drivers.clients[c]
                     .waiting
                     .get_mut(&conn)
                     .and_then(|q| q.pop_front());
                 if let Some(token) = token {
                     let now = self.now;
-                    self.clients[c].model.handle_reply(now, token, value);
+                    self.drivers.clients[c]
+                        .model
+                        .handle_reply(now, token, value);
                 }
             }
-            for c in 0..self.clients.len() {
-                while let Some(t) = self.clients[c].model.poll_transmit() {
+            for c in 0..self.drivers.clients.len() {
+                while let Some(t) = self.drivers.clients[c].model.poll_transmit() {
                     moved = true;
                     self.client_send(c, t);
                 }
-                while let Some(event) = self.clients[c].model.poll_event() {
+                while let Some(event) = self.drivers.clients[c].model.poll_event() {
                     self.client_event(c, event);
                 }
             }
@@ -230,17 +232,17 @@ impl Sim {
     fn client_send(&mut self, c: usize, t: Transmit) {
         let node = self.by_client_addr.get(&t.to).copied();
         let Some(node) = node.filter(|&n| self.nodes[n].status != Status::Crashed) else {
-            self.clients[c].model.handle_unreachable(t.token);
+            self.drivers.clients[c].model.handle_unreachable(t.token);
             return;
         };
         let conn = conn_id(c, node);
-        self.clients[c]
+        self.drivers.clients[c]
             .waiting
             .entry(conn)
             .or_default()
             .push_back(t.token);
         if self.nodes[node].status == Status::Paused {
-            self.held.push((node, conn, t.args));
+            self.drivers.held.push((node, conn, t.args));
             return;
         }
         let now = self.now;
@@ -253,11 +255,11 @@ impl Sim {
     }
 
     fn client_event(&mut self, c: usize, event: ClientEvent) {
-        let client = &mut self.clients[c];
+        let client = &mut self.drivers.clients[c];
         if let ClientEvent::Done { id, reply, .. } = &event {
             if let Some((key, value)) = client.sets.remove(id) {
                 if reply.as_ref() == Ok(&Value::ok()) {
-                    self.ledger.record(&key, &value);
+                    self.drivers.ledger.record(&key, &value);
                 }
             }
             if let Some(w) = client
@@ -286,15 +288,19 @@ impl Sim {
     }
 
     /// Node `idx` crashed: commands waiting on it fail like a reset socket.
-    pub(super) fn clients_lost_node(&mut self, idx: usize) {
-        for c in 0..self.clients.len() {
+    pub(in crate::sim) fn clients_lost_node(&mut self, idx: usize) {
+        for c in 0..self.drivers.clients.len() {
             let conn = conn_id(c, idx);
-            let tokens = self.clients[c].waiting.remove(&conn).unwrap_or_default();
+            let tokens = self.drivers.clients[c]
+                .waiting
+                .remove(&conn)
+                .unwrap_or_default();
             for token in tokens {
-                self.clients[c].model.handle_unreachable(token);
+                self.drivers.clients[c].model.handle_unreachable(token);
             }
         }
-        self.client_inbox
+        self.drivers
+            .client_inbox
             .retain(|(conn, _)| conn_owner(*conn).1 != idx);
         self.pump_clients();
     }
