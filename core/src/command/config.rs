@@ -34,6 +34,13 @@ pub fn set(c: &mut Call) -> Value {
     }
 }
 
+/// `CONFIG REWRITE` where no host intercepts it: a simulated node, or a
+/// native one started without a config file, has no file to rewrite. (The
+/// native node rewrites its file with [`crate::config::rewrite`].)
+pub fn rewrite(_: &mut Call) -> Value {
+    Value::err("ERR The server is running without a config file")
+}
+
 /// `CONFIG GET pattern…`: (name, value) pairs. An exact name (no `*?[`) finds
 /// hidden parameters and aliases and is echoed as typed; a pattern matches
 /// names and aliases case-insensitively, never hidden ones.

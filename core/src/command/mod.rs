@@ -9,6 +9,7 @@ mod client;
 mod cluster;
 mod collections;
 mod config;
+mod debug;
 mod hashes;
 mod info;
 mod keys;
@@ -142,6 +143,14 @@ pub fn execute(
     if !entry.arity_ok(args.len()) {
         client.flag_transaction_error();
         return Outcome::Reply(arity_error(&full_name(spec, entry)));
+    }
+    if spec.has(table::flags::PROTECTED) && !node.config().debug_command_allowed() {
+        client.flag_transaction_error();
+        return Outcome::Reply(Value::err(
+            "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", \
+             you can run it from a local connection, otherwise you need to set this option in the \
+             configuration file, and then restart the server.",
+        ));
     }
     if node.requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
         client.flag_transaction_error();

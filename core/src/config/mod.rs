@@ -2,6 +2,7 @@
 //! and Redis 7.0's whole parameter table for CONFIG GET / SET.
 
 pub mod params;
+pub mod rewrite;
 pub mod values;
 
 /// Cluster settings of one node. Field names follow redis.conf keys.

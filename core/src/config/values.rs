@@ -113,6 +113,13 @@ impl Config {
         Ok(())
     }
 
+    /// `enable-debug-command yes` or `local` (every client of a clusterlab
+    /// node is local or simulated): `allowProtectedAction` for DEBUG.
+    pub fn debug_command_allowed(&self) -> bool {
+        let p = find(b"enable-debug-command").expect("in the table");
+        self.param_value(p) != "no"
+    }
+
     /// `enable-protected-configs yes` (or `local`: every client of a
     /// clusterlab node is local or simulated).
     fn protected_configs_allowed(&self) -> bool {

@@ -120,6 +120,12 @@ impl Node {
             .map_or(!self.requires_auth(), |c| c.authenticated)
     }
 
+    /// Whether a client is inside MULTI (its commands are queued, so a host
+    /// that serves one itself must leave it to the node).
+    pub fn client_in_multi(&self, client: ClientId) -> bool {
+        self.clients.get(&client).is_some_and(|c| c.in_multi())
+    }
+
     pub(crate) fn requires_auth(&self) -> bool {
         self.cfg.requirepass.is_some()
     }

@@ -16,6 +16,7 @@ mod admin;
 mod clients;
 mod cron;
 mod cron_due;
+pub mod debug;
 mod epochs;
 mod failover;
 mod failure;
@@ -101,6 +102,8 @@ pub struct Node {
     myslots_cache: Option<Arc<SlotSet>>,
     out: VecDeque<Output>,
     keyspace: crate::keyspace::Keyspace,
+    /// DEBUG's switches (packet drop filter, active expiry).
+    debug: debug::DebugSwitches,
     /// Boxed: a client's state leaves the map while its command runs (the
     /// command needs the node too), and moving a pointer in and out is
     /// cheaper than moving the whole state on every command.
@@ -180,6 +183,7 @@ impl Node {
             myslots_cache: None,
             out: VecDeque::new(),
             keyspace: crate::keyspace::Keyspace::new(),
+            debug: debug::DebugSwitches::default(),
             clients: table::ClientMap::default(),
             watch_versions: BTreeMap::new(),
             postponed: Vec::new(),
@@ -228,6 +232,7 @@ impl Node {
         node.todo = 0;
         node.out.clear();
         node.keyspace = crate::keyspace::Keyspace::new();
+        node.debug = debug::DebugSwitches::default();
         node.clients.clear();
         node.watch_versions.clear();
         node.postponed.clear();

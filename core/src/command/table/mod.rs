@@ -53,6 +53,9 @@ pub mod flags {
     pub const ASKING: u16 = 2048;
     /// Not a Redis flag: allowed while subscribed in RESP2.
     pub const SUBSCRIBE_OK: u16 = 4096;
+    /// `protected` (not printed by COMMAND): refused unless its
+    /// `enable-*-command` setting allows it (DEBUG).
+    pub const PROTECTED: u16 = 8192;
 }
 
 /// How a command runs.

@@ -25,6 +25,8 @@ pub struct Settings {
     pub client_query_buffer_limit: u64,
     /// `masterauth`: the password this node sends its master's client port.
     pub masterauth: Option<String>,
+    /// The redis.conf it was started with, absolute: CONFIG REWRITE's file.
+    pub conf_file: Option<PathBuf>,
 }
 
 /// `client-query-buffer-limit`'s default: 1 GB.
@@ -44,6 +46,7 @@ impl Default for Settings {
             proto_max_bulk_len: DEFAULT_MAX_BULK_LEN,
             client_query_buffer_limit: DEFAULT_QUERY_BUFFER_LIMIT,
             masterauth: None,
+            conf_file: None,
         }
     }
 }
@@ -74,6 +77,7 @@ impl Settings {
                     .map_err(|e| format!("{file}:{}: {e}", n + 1))?;
             }
             rest = &argv[1..];
+            s.conf_file = Some(std::fs::canonicalize(file).unwrap_or_else(|_| PathBuf::from(file)));
         }
         let mut i = 0;
         while i < rest.len() {
@@ -114,6 +118,16 @@ impl Settings {
             v => Err(format!("'{key}' must be yes or no, got '{v}'")),
         };
         let raw = values.join(" ");
+        // Every parameter of Redis's table is validated as CONFIG SET would
+        // and recorded, so CONFIG GET and CONFIG REWRITE see the file's value;
+        // the ones the native shell itself uses are read below too.
+        let param = find(key.as_bytes());
+        if let Some(p) = param {
+            let words: Vec<&str> = values.iter().map(|v| v.trim_matches('"')).collect();
+            self.cluster
+                .set_one(p, &words.join(" "))
+                .map_err(|e| format!("'{key}': {e}"))?;
+        }
         match key.as_str() {
             "port" => {
                 self.port = u16::try_from(number(&raw)?)
@@ -168,17 +182,8 @@ impl Settings {
                 let pass = one()?;
                 self.masterauth = (!pass.is_empty()).then(|| pass.to_string());
             }
-            // Every other parameter of Redis 7.0's table: validated as CONFIG
-            // SET validates it, then reported by CONFIG GET.
-            _ => match find(key.as_bytes()) {
-                Some(p) => {
-                    let words: Vec<&str> = values.iter().map(|v| v.trim_matches('"')).collect();
-                    self.cluster
-                        .set_one(p, &words.join(" "))
-                        .map_err(|e| format!("'{key}': {e}"))?
-                }
-                None => eprintln!("clusterlab-node: warning: ignoring unsupported setting '{key}'"),
-            },
+            _ if param.is_some() => {}
+            _ => eprintln!("clusterlab-node: warning: ignoring unsupported setting '{key}'"),
         }
         Ok(())
     }

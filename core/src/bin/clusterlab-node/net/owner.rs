@@ -8,6 +8,7 @@ use super::log::log;
 use super::psync::{Intercepted, Psync};
 use super::{bus, client_conn, links, trace::Tracer, Arrival, Write, Writer};
 use clusterlab_core::config::consts::PORT_INCR;
+use clusterlab_core::config::rewrite::rewrite;
 use clusterlab_core::node::{ClientId, ConnId, Input, Link, Node, Output};
 use clusterlab_core::resp::Value;
 use clusterlab_core::time::Time;
@@ -76,6 +77,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         clock,
         inbox,
         conf_path: settings.nodes_conf_path(),
+        conf_file: settings.conf_file.clone(),
         saved_conf: String::new(),
         last_save_check: Time::ZERO,
         clients: HashMap::new(),
@@ -225,6 +227,9 @@ pub struct Owner {
     inbox: UnboundedSender<Arrival>,
     conf_path: PathBuf,
     saved_conf: String,
+    /// The redis.conf CONFIG REWRITE rewrites (none: the node answers that
+    /// it runs without one).
+    conf_file: Option<PathBuf>,
     last_save_check: Time,
     /// Where replies made outside a client's own commands go.
     clients: HashMap<ClientId, Writer>,
@@ -343,6 +348,11 @@ impl Owner {
             out.extend_from_slice(b"+OK\r\n");
             return true;
         }
+        if let Some(reply) = self.config_rewrite(id, &args) {
+            self.client_replies(id, out);
+            reply.encode(self.node.client_protocol(id), out);
+            return false;
+        }
         if is_replication_command(&args[0]) && self.node.client_authenticated(id) {
             match self.psync.intercept(&mut self.node, now, id, &args) {
                 Some(Intercepted::Reply(value)) => {
@@ -361,6 +371,38 @@ impl Owner {
         }
         self.node.handle(now, Input::Command { client: id, args });
         false
+    }
+
+    /// `CONFIG REWRITE` on a node started with a config file: the file is
+    /// read again, rewritten by the core's rules and replaced (a temporary
+    /// file renamed over it, as `rewriteConfigOverwriteFile`). None leaves
+    /// the command to the node (no file, not authenticated, inside MULTI).
+    fn config_rewrite(&mut self, id: ClientId, args: &[Vec<u8>]) -> Option<Value> {
+        let is_rewrite = args.len() == 2
+            && args[0].eq_ignore_ascii_case(b"config")
+            && args[1].eq_ignore_ascii_case(b"rewrite");
+        let path = self.conf_file.as_ref()?;
+        if !is_rewrite || !self.node.client_authenticated(id) || self.node.client_in_multi(id) {
+            return None;
+        }
+        let old = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Some(Value::err(format!("ERR Rewriting config file: {e}"))),
+        };
+        let new = rewrite(&old, self.node.config());
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        let written = std::fs::write(&tmp, new).and_then(|()| std::fs::rename(&tmp, path));
+        Some(match written {
+            Ok(()) => {
+                log!("CONFIG REWRITE executed with success.");
+                Value::ok()
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Value::err(format!("ERR Rewriting config file: {e}"))
+            }
+        })
     }
 
     /// A protocol error: Redis replies `-ERR Protocol error: …`, then closes.

@@ -1,0 +1,110 @@
+//! DEBUG (`debugCommand` in debug.c): the subcommands a clusterlab node
+//! models — the ones Redis's own test suite and operators lean on. DEBUG is
+//! a protected command: refused unless `enable-debug-command` allows it
+//! (`execute` checks that before anything else).
+
+use super::{int_arg, Call};
+use crate::keyspace::Data;
+use crate::resp::Value;
+
+/// `DEBUG HELP`, in debug.c's words, for the subcommands modelled here.
+const HELP: &[&str] = &[
+    "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+    "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
+    "POPULATE <count> [<prefix>] [<size>]",
+    "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+    "    it is used instead of the 'key' prefix. These are not propagated to",
+    "    replicas. Cluster slots are not respected so keys not belonging to the",
+    "    current node can be created in cluster mode.",
+    "SET-ACTIVE-EXPIRE <0|1>",
+    "    Setting it to 0 disables expiring keys in background when they are not",
+    "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+    "    default.",
+    "HELP",
+    "    Prints this help.",
+];
+
+/// `DEBUG <subcommand> …`.
+pub fn debug(c: &mut Call) -> Value {
+    let args = c.args;
+    let sub = args[1].to_ascii_lowercase();
+    match (sub.as_slice(), args.len()) {
+        (b"help", 2) => Value::Array(HELP.iter().map(|l| Value::Simple((*l).into())).collect()),
+        (b"drop-cluster-packet-filter", 3) => match int_arg(&args[2]) {
+            Ok(t) => {
+                c.node.debug_switches_mut().drop_packet_filter = t;
+                Value::ok()
+            }
+            Err(e) => e,
+        },
+        // `atoi`: anything that does not start with a non-zero number is 0.
+        (b"set-active-expire", 3) => {
+            c.node.debug_switches_mut().active_expire = atoi(&args[2]) != 0;
+            Value::ok()
+        }
+        (b"populate", 3..=5) => populate(c),
+        _ => Value::err(format!(
+            "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
+            String::from_utf8_lossy(&args[1])
+        )),
+    }
+}
+
+/// `DEBUG POPULATE count [prefix] [size]`: `prefix:N` = `value:N` (cut or
+/// zero-padded to `size`), skipping keys that exist; written straight into
+/// the keyspace, whatever the slot, and never streamed to replicas.
+fn populate(c: &mut Call) -> Value {
+    let args = c.args;
+    let positive = |a: &[u8]| match int_arg(a) {
+        Ok(n) if n >= 0 => Ok(n as u64),
+        Ok(_) => Err(Value::err("ERR value is out of range, must be positive")),
+        Err(e) => Err(e),
+    };
+    let count = match positive(&args[2]) {
+        Ok(n) => n,
+        Err(e) => return e,
+    };
+    let size = match args.get(4).map(|a| positive(a)).transpose() {
+        Ok(s) => s.unwrap_or(0) as usize,
+        Err(e) => return e,
+    };
+    let prefix = args.get(3).map_or(&b"key"[..], |p| p.as_slice());
+    let now = c.now;
+    let ks = c.node.keyspace_mut();
+    for j in 0..count {
+        let mut key = prefix.to_vec();
+        key.extend_from_slice(format!(":{j}").as_bytes());
+        if ks.get(now, &key).is_some() {
+            continue;
+        }
+        let mut value = format!("value:{j}").into_bytes();
+        if size > 0 {
+            value.resize(size, 0);
+        }
+        ks.set(&key, Data::Str(value));
+    }
+    Value::ok()
+}
+
+/// C's `atoi`: optional spaces and sign, then digits; 0 when none.
+fn atoi(a: &[u8]) -> i64 {
+    let s = String::from_utf8_lossy(a);
+    let t = s.trim_start();
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let n: i64 = digits
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .fold(0i64, |acc, d| {
+            acc.wrapping_mul(10).wrapping_add(i64::from(d - b'0'))
+        });
+    if neg {
+        -n
+    } else {
+        n
+    }
+}
