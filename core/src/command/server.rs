@@ -313,3 +313,14 @@ pub mod command {
         }
     }
 }
+
+/// `TIME`: the node's clock as Unix seconds and microseconds, both as
+/// bulk strings (the clock has millisecond steps, so the microseconds end
+/// in 000).
+pub fn time(c: &mut Call) -> Value {
+    let ms = c.now.ms();
+    Value::Array(vec![
+        Value::bulk((ms / 1000).to_string()),
+        Value::bulk((ms % 1000 * 1000).to_string()),
+    ])
+}
