@@ -51,6 +51,11 @@ impl Limits {
         }
     }
 
+    /// Whether `n` integers fit an intset (`set-max-intset-entries`).
+    pub fn intset_fits(&self, n: usize) -> bool {
+        n as u64 <= self.set_intset_entries
+    }
+
     /// Whether Redis would keep `d` in a compact encoding (listpack,
     /// intset), which SCAN returns whole.
     pub fn compact(&self, d: &Data) -> bool {

@@ -4,21 +4,40 @@
 
 use super::{int_arg, wrong_type, Call};
 use crate::keyspace::{Data, Keyspace};
-use crate::resp::Value;
+use super::object::Limits;
+use crate::resp::{parse_i64, Value};
 use crate::time::Time;
 use std::collections::BTreeSet;
 
-/// The members of a set reply.
-fn members<'a>(it: impl Iterator<Item = &'a Vec<u8>>) -> Value {
-    Value::Set(it.map(|m| Value::Bulk(m.clone())).collect())
+/// The members of a set reply, in the order Redis walks them: an intset
+/// (all integers, few enough) is sorted by value; a hash table's order is
+/// its own, and any order stands for it.
+fn members<'a>(limits: Limits, it: impl Iterator<Item = &'a Vec<u8>>) -> Value {
+    Value::Set(
+        in_walk_order(limits, it.cloned().collect())
+            .into_iter()
+            .map(Value::Bulk)
+            .collect(),
+    )
+}
+
+/// `members` sorted as an intset keeps them, when Redis would hold them in one.
+fn in_walk_order(limits: Limits, mut members: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    let ints: Option<Vec<i64>> = members.iter().map(|m| parse_i64(m)).collect();
+    if let Some(mut ints) = ints.filter(|i| limits.intset_fits(i.len())) {
+        ints.sort_unstable();
+        members = ints.into_iter().map(|i| i.to_string().into_bytes()).collect();
+    }
+    members
 }
 
 /// `SMEMBERS key` (`sinterGenericCommand` on one key): an empty set for a
 /// missing key.
 pub fn smembers(c: &mut Call) -> Value {
+    let limits = Limits::of(c.node.config());
     match c.node.keyspace_mut().get(c.now, &c.args[1]) {
         None => Value::Set(Vec::new()),
-        Some(Data::Set(s)) => members(s.iter()),
+        Some(Data::Set(s)) => members(limits, s.iter()),
         Some(_) => wrong_type(),
     }
 }
@@ -61,21 +80,27 @@ fn intersection(sets: Vec<Option<BTreeSet<Vec<u8>>>>) -> BTreeSet<Vec<u8>> {
 }
 
 pub fn sinter(c: &mut Call) -> Value {
+    let limits = Limits::of(c.node.config());
     match sources(c.node.keyspace_mut(), c.now, &c.args[1..]) {
-        Ok(sets) => members(intersection(sets).iter()),
+        Ok(sets) => members(limits, intersection(sets).iter()),
         Err(e) => e,
     }
 }
 
 pub fn sunion(c: &mut Call) -> Value {
+    let limits = Limits::of(c.node.config());
     match sources(c.node.keyspace_mut(), c.now, &c.args[1..]) {
-        Ok(sets) => members(sets.into_iter().flatten().flatten().collect::<BTreeSet<_>>().iter()),
+        Ok(sets) => members(
+            limits,
+            sets.into_iter().flatten().flatten().collect::<BTreeSet<_>>().iter(),
+        ),
         Err(e) => e,
     }
 }
 
 /// `SDIFF first other…`: the first set without the members of the others.
 pub fn sdiff(c: &mut Call) -> Value {
+    let limits = Limits::of(c.node.config());
     match sources(c.node.keyspace_mut(), c.now, &c.args[1..]) {
         Ok(sets) => {
             let mut rest = sets.into_iter();
@@ -83,7 +108,7 @@ pub fn sdiff(c: &mut Call) -> Value {
             for s in rest.flatten() {
                 diff.retain(|m| !s.contains(m));
             }
-            members(diff.iter())
+            members(limits, diff.iter())
         }
         Err(e) => e,
     }
@@ -138,10 +163,11 @@ pub fn srandmember(c: &mut Call) -> Value {
         Some(Ok(n)) => Some(n),
         Some(Err(e)) => return e,
     };
+    let limits = Limits::of(c.node.config());
     let set: Vec<Vec<u8>> = match c.node.keyspace_mut().get(c.now, &args[1]) {
         None if count.is_some() => return Value::Array(Vec::new()),
         None => return Value::Null,
-        Some(Data::Set(s)) => s.iter().cloned().collect(),
+        Some(Data::Set(s)) => in_walk_order(limits, s.iter().cloned().collect()),
         Some(_) => return wrong_type(),
     };
     let rng = c.node.rng_mut();
@@ -159,12 +185,15 @@ pub fn sscan(c: &mut Call) -> Value {
     let Some(cursor) = super::element_scan::cursor(&c.args[2]) else {
         return Value::err("ERR invalid cursor");
     };
-    let limits = super::object::Limits::of(c.node.config());
+    let limits = Limits::of(c.node.config());
     match c.node.keyspace_mut().get(c.now, &c.args[1]) {
         None => super::element_scan::empty(),
         Some(d @ Data::Set(s)) => {
             let compact = limits.compact(d);
-            let items: Vec<Vec<Vec<u8>>> = s.iter().map(|m| vec![m.clone()]).collect();
+            let items: Vec<Vec<Vec<u8>>> = in_walk_order(limits, s.iter().cloned().collect())
+                .into_iter()
+                .map(|m| vec![m])
+                .collect();
             super::element_scan::scan(c.args, cursor, &items, compact)
         }
         Some(_) => wrong_type(),
