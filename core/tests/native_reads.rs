@@ -40,7 +40,8 @@ struct Raw {
 impl Raw {
     fn open(port: u16) -> Raw {
         let sock = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-        sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
         Raw {
             sock,
             buf: Vec::new(),
@@ -71,7 +72,13 @@ impl Raw {
 /// `line` split on spaces; `''` is the empty argument.
 fn words(line: &str) -> Vec<Vec<u8>> {
     line.split(' ')
-        .map(|w| if w == "''" { Vec::new() } else { w.as_bytes().to_vec() })
+        .map(|w| {
+            if w == "''" {
+                Vec::new()
+            } else {
+                w.as_bytes().to_vec()
+            }
+        })
         .collect()
 }
 
@@ -338,8 +345,14 @@ const KEYSPACE: &[(&str, Same)] = &[
     ("SET {t}neg -1", Bytes),
     ("SET {t}zero 01", Bytes),
     ("SET {t}long 12345678901234567890", Bytes),
-    ("SET {t}e44 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Bytes),
-    ("SET {t}e45 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Bytes),
+    (
+        "SET {t}e44 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        Bytes,
+    ),
+    (
+        "SET {t}e45 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        Bytes,
+    ),
     // Which key is random; that there is one shows in the reply's type.
     ("RANDOMKEY", Kind),
     ("OBJECT ENCODING {t}i", Bytes),
@@ -360,7 +373,10 @@ const KEYSPACE: &[(&str, Same)] = &[
     ("OBJECT ENCODING {t}s", Bytes),
     ("HSET {t}h f v", Bytes),
     ("OBJECT ENCODING {t}h", Bytes),
-    ("HSET {t}h2 f aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Bytes),
+    (
+        "HSET {t}h2 f aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        Bytes,
+    ),
     ("OBJECT ENCODING {t}h2", Bytes),
     ("ZADD {t}z 1 a", Bytes),
     ("OBJECT ENCODING {t}z", Bytes),
@@ -440,7 +456,10 @@ fn new_commands_route_their_keys_as_redis_7_0_15() {
     for line in ["OBJECT ENCODING a", "HKEYS a", "SINTERCARD 1 a", "LPOS a x"] {
         let r = real.cli(&line.split(' ').collect::<Vec<_>>());
         let o = ours.cli(&line.split(' ').collect::<Vec<_>>());
-        assert!(r.starts_with("CLUSTERDOWN") || r.starts_with("MOVED"), "{line}: {r}");
+        assert!(
+            r.starts_with("CLUSTERDOWN") || r.starts_with("MOVED"),
+            "{line}: {r}"
+        );
         assert_eq!(
             r.split(' ').next(),
             o.split(' ').next(),
@@ -459,13 +478,57 @@ fn incrbyfloat_computes_and_prints_as_redis_on_x86_64() {
     own_all_slots(&real);
     own_all_slots(&ours);
     let mut values: Vec<String> = [
-        "0.1", "10.5", "-0.1", "3.0e3", "1e-5", "5.0e-20", "1.1", "0.3", "1e17", "1e18",
-        "123456789.123456789", "-5", "1e300", "1.7976931348623157e308", "1e4000", "-1e4000",
-        "1e-4000", "3.3e-4940", "0.00000000000000000049", "0.000000000000000000051", "2.5e-18",
-        "7.5e-18", "0x1p-60", "0x1.8p1", "0X1P+4", "inf", "-inf", "Infinity", "nan", "abc", "1e",
-        "+1.5", ".5", "5.", "1E+2", "1e-2", " 1", "1 ", "", "0", "-0", "99999999999999999999999",
-        "9223372036854775807", "1.0000000000000000001", "0.1e1", "1.18973149535723176502e+4932",
-        "1.2e4932", "4e-4951", "1e-4951", "3.814697265625e-6", "-3.814697265625e-6",
+        "0.1",
+        "10.5",
+        "-0.1",
+        "3.0e3",
+        "1e-5",
+        "5.0e-20",
+        "1.1",
+        "0.3",
+        "1e17",
+        "1e18",
+        "123456789.123456789",
+        "-5",
+        "1e300",
+        "1.7976931348623157e308",
+        "1e4000",
+        "-1e4000",
+        "1e-4000",
+        "3.3e-4940",
+        "0.00000000000000000049",
+        "0.000000000000000000051",
+        "2.5e-18",
+        "7.5e-18",
+        "0x1p-60",
+        "0x1.8p1",
+        "0X1P+4",
+        "inf",
+        "-inf",
+        "Infinity",
+        "nan",
+        "abc",
+        "1e",
+        "+1.5",
+        ".5",
+        "5.",
+        "1E+2",
+        "1e-2",
+        " 1",
+        "1 ",
+        "",
+        "0",
+        "-0",
+        "99999999999999999999999",
+        "9223372036854775807",
+        "1.0000000000000000001",
+        "0.1e1",
+        "1.18973149535723176502e+4932",
+        "1.2e4932",
+        "4e-4951",
+        "1e-4951",
+        "3.814697265625e-6",
+        "-3.814697265625e-6",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -473,7 +536,9 @@ fn incrbyfloat_computes_and_prints_as_redis_on_x86_64() {
     // A fixed pseudo-random sweep (an LCG: the same values every run).
     let mut x: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = || {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         x >> 33
     };
     for _ in 0..150 {
@@ -489,10 +554,22 @@ fn incrbyfloat_computes_and_prints_as_redis_on_x86_64() {
         let by = &values[(i * 7 + 3) % n];
         let mut lines = vec![vec![b"DEL".to_vec(), b"k".to_vec()]];
         if !start.is_empty() {
-            lines.push(vec![b"SET".to_vec(), b"k".to_vec(), start.as_bytes().to_vec()]);
+            lines.push(vec![
+                b"SET".to_vec(),
+                b"k".to_vec(),
+                start.as_bytes().to_vec(),
+            ]);
         }
-        lines.push(vec![b"INCRBYFLOAT".to_vec(), b"k".to_vec(), by.as_bytes().to_vec()]);
-        lines.push(vec![b"INCRBYFLOAT".to_vec(), b"k".to_vec(), b"0.1".to_vec()]);
+        lines.push(vec![
+            b"INCRBYFLOAT".to_vec(),
+            b"k".to_vec(),
+            by.as_bytes().to_vec(),
+        ]);
+        lines.push(vec![
+            b"INCRBYFLOAT".to_vec(),
+            b"k".to_vec(),
+            b"0.1".to_vec(),
+        ]);
         lines.push(vec![b"GET".to_vec(), b"k".to_vec()]);
         for args in lines {
             let (rb, _) = r.call(&args);

@@ -400,24 +400,6 @@ pub fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::glob_match;
-
-    /// stringmatchlen semantics.
-    #[test]
-    fn glob() {
-        assert!(glob_match(b"*", b"anything"));
-        assert!(glob_match(b"user:*", b"user:1000"));
-        assert!(!glob_match(b"user:?", b"user:10"));
-        assert!(glob_match(b"h[ae]llo", b"hallo"));
-        assert!(!glob_match(b"h[^e]llo", b"hello"));
-        assert!(glob_match(b"h[a-c]llo", b"hbllo"));
-        assert!(glob_match(b"a\\*b", b"a*b"));
-        assert!(!glob_match(b"a\\*b", b"axb"));
-    }
-}
-
 /// `TOUCH key…`: how many of the keys exist (each lookup also expires a
 /// key whose TTL passed, as `lookupKeyRead` does).
 pub fn touch(c: &mut Call) -> Value {
@@ -440,4 +422,22 @@ pub fn randomkey(c: &mut Call) -> Value {
         .keys(c.now)
         .nth(pick)
         .map_or(Value::Null, Value::bulk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    /// stringmatchlen semantics.
+    #[test]
+    fn glob() {
+        assert!(glob_match(b"*", b"anything"));
+        assert!(glob_match(b"user:*", b"user:1000"));
+        assert!(!glob_match(b"user:?", b"user:10"));
+        assert!(glob_match(b"h[ae]llo", b"hallo"));
+        assert!(!glob_match(b"h[^e]llo", b"hello"));
+        assert!(glob_match(b"h[a-c]llo", b"hbllo"));
+        assert!(glob_match(b"a\\*b", b"a*b"));
+        assert!(!glob_match(b"a\\*b", b"axb"));
+    }
 }

@@ -64,7 +64,11 @@ impl Big {
     fn any_below(&self, i: i64) -> bool {
         let full = (i.max(0) / 32) as usize;
         self.0.iter().take(full).any(|&l| l != 0)
-            || (i % 32 != 0 && self.0.get(full).is_some_and(|l| l & ((1 << (i % 32)) - 1) != 0))
+            || (i % 32 != 0
+                && self
+                    .0
+                    .get(full)
+                    .is_some_and(|l| l & ((1 << (i % 32)) - 1) != 0))
     }
 
     /// The bits from `i` up, as a u128 (they fit: the caller asks for at most 128).
@@ -186,7 +190,11 @@ impl Big {
 fn round(neg: bool, n: &Big, k: i64, sticky: bool) -> LongDouble {
     let bits = n.bits();
     if bits == 0 {
-        return LongDouble::Finite { neg, mant: 0, exp: MIN_EXP };
+        return LongDouble::Finite {
+            neg,
+            mant: 0,
+            exp: MIN_EXP,
+        };
     }
     let exp = (k + bits - 64).max(MIN_EXP);
     if exp + 64 > MAX_BITS + 1 {
@@ -278,7 +286,11 @@ impl LongDouble {
             exp10 += if eneg { -e } else { e };
         }
         if digits.is_zero() {
-            return Ok(LongDouble::Finite { neg, mant: 0, exp: MIN_EXP });
+            return Ok(LongDouble::Finite {
+                neg,
+                mant: 0,
+                exp: MIN_EXP,
+            });
         }
         // Far outside the range: overflow or underflow, both refused.
         let magnitude = digits.to_decimal().len() as i64 + exp10;
@@ -323,7 +335,18 @@ impl LongDouble {
         match (self, other) {
             (Inf(a), Inf(b)) if a != b => None,
             (Inf(a), _) | (_, Inf(a)) => Some(Inf(a)),
-            (Finite { neg: na, mant: ma, exp: ea }, Finite { neg: nb, mant: mb, exp: eb }) => {
+            (
+                Finite {
+                    neg: na,
+                    mant: ma,
+                    exp: ea,
+                },
+                Finite {
+                    neg: nb,
+                    mant: mb,
+                    exp: eb,
+                },
+            ) => {
                 let low = ea.min(eb);
                 let a = Big::from_u128(ma as u128).shl(ea - low);
                 let b = Big::from_u128(mb as u128).shl(eb - low);
@@ -333,7 +356,11 @@ impl LongDouble {
                 Some(match a.cmp(&b) {
                     Ordering::Less => round(nb, &b.sub(&a), low, false),
                     // x - x is +0 in round-to-nearest.
-                    Ordering::Equal => Finite { neg: false, mant: 0, exp: MIN_EXP },
+                    Ordering::Equal => Finite {
+                        neg: false,
+                        mant: 0,
+                        exp: MIN_EXP,
+                    },
                     Ordering::Greater => round(na, &a.sub(&b), low, false),
                 })
             }
@@ -463,7 +490,9 @@ mod tests {
     /// `string2ld` refusals.
     #[test]
     fn refuses_what_strtold_refuses() {
-        for bad in ["", " 1", "1 ", "abc", "1e", "nan", ".", "1e99999", "1e-99999", "0x", "0x1p"] {
+        for bad in [
+            "", " 1", "1 ", "abc", "1e", "nan", ".", "1e99999", "1e-99999", "0x", "0x1p",
+        ] {
             assert!(LongDouble::parse(bad.as_bytes()).is_err(), "{bad:?}");
         }
         assert_eq!(LongDouble::parse(b"inf"), Ok(LongDouble::Inf(false)));

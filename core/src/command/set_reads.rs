@@ -2,9 +2,9 @@
 //! SINTERCARD, SRANDMEMBER, SSCAN. Whole sets go out as RESP3 sets (`~`),
 //! arrays in RESP2, as `addReplySetLen` does.
 
+use super::object::Limits;
 use super::{int_arg, wrong_type, Call};
 use crate::keyspace::{Data, Keyspace};
-use super::object::Limits;
 use crate::resp::{parse_i64, Value};
 use crate::time::Time;
 use std::collections::BTreeSet;
@@ -26,7 +26,10 @@ fn in_walk_order(limits: Limits, mut members: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     let ints: Option<Vec<i64>> = members.iter().map(|m| parse_i64(m)).collect();
     if let Some(mut ints) = ints.filter(|i| limits.intset_fits(i.len())) {
         ints.sort_unstable();
-        members = ints.into_iter().map(|i| i.to_string().into_bytes()).collect();
+        members = ints
+            .into_iter()
+            .map(|i| i.to_string().into_bytes())
+            .collect();
     }
     members
 }
@@ -58,7 +61,11 @@ pub fn smismember(c: &mut Call) -> Value {
 }
 
 /// The sets at `keys`, every type checked first (a missing key is `None`).
-fn sources(ks: &mut Keyspace, now: Time, keys: &[Vec<u8>]) -> Result<Vec<Option<BTreeSet<Vec<u8>>>>, Value> {
+fn sources(
+    ks: &mut Keyspace,
+    now: Time,
+    keys: &[Vec<u8>],
+) -> Result<Vec<Option<BTreeSet<Vec<u8>>>>, Value> {
     keys.iter()
         .map(|k| match ks.get(now, k) {
             None => Ok(None),
@@ -92,7 +99,11 @@ pub fn sunion(c: &mut Call) -> Value {
     match sources(c.node.keyspace_mut(), c.now, &c.args[1..]) {
         Ok(sets) => members(
             limits,
-            sets.into_iter().flatten().flatten().collect::<BTreeSet<_>>().iter(),
+            sets.into_iter()
+                .flatten()
+                .flatten()
+                .collect::<BTreeSet<_>>()
+                .iter(),
         ),
         Err(e) => e,
     }
@@ -175,7 +186,12 @@ pub fn srandmember(c: &mut Call) -> Value {
         return Value::Bulk(set[super::random_picks::one(rng, set.len())].clone());
     };
     match super::random_picks::indices(rng, set.len(), count) {
-        Some(picked) => Value::Array(picked.into_iter().map(|i| Value::Bulk(set[i].clone())).collect()),
+        Some(picked) => Value::Array(
+            picked
+                .into_iter()
+                .map(|i| Value::Bulk(set[i].clone()))
+                .collect(),
+        ),
         None => super::random_picks::too_many(),
     }
 }

@@ -526,7 +526,11 @@ pub fn getrange(c: &mut Call) -> Value {
     if start < 0 && end < 0 && start > end {
         return Value::bulk("");
     }
-    let start = if start < 0 { (len + start).max(0) } else { start };
+    let start = if start < 0 {
+        (len + start).max(0)
+    } else {
+        start
+    };
     let end = if end < 0 { (len + end).max(0) } else { end };
     let end = end.min(len - 1);
     if start > end || len == 0 {

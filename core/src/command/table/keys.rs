@@ -21,7 +21,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("flushdb", -1, WRITE, (0, 0, 0), ["@keyspace", "@write", "@slow", "@dangerous"], Reply(keys::flushall), AsIs),
     command!("keys", 2, READONLY, (0, 0, 0), ["@keyspace", "@read", "@slow", "@dangerous"], Reply(keys::keys), No),
     command!("migrate", -6, WRITE | MOVABLEKEYS, (3, 3, 1, migrate_keys), ["@keyspace", "@write", "@slow", "@dangerous"], Outcome(migrate::migrate), Itself),
-    command!("object", -2, 0, (0, 0, 0, object_keys), ["@slow"], Container, No, OBJECT_SUBCOMMANDS),
+    command!("object", -2, 0, (0, 0, 0), ["@slow"], Container, No, OBJECT_SUBCOMMANDS),
     command!("persist", 2, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::persist), UnlessZero),
     command!("pexpire", -3, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::pexpire), Itself),
     command!("pexpireat", -3, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::pexpireat), Itself),
@@ -38,19 +38,11 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("unlink", -2, WRITE | FAST, (1, -1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::del), UnlessZero),
 ];
 
-/// OBJECT's subcommands, sorted by name.
+/// OBJECT's subcommands, sorted by name: ENCODING and REFCOUNT carry the
+/// key spec (the key is the third argument), which routing follows.
 #[rustfmt::skip]
 const OBJECT_SUBCOMMANDS: &[CommandSpec] = &[
-    subcommand!("encoding", 3, Reply(object::encoding)),
+    command!("encoding", 3, READONLY, (2, 2, 1), ["@keyspace", "@read", "@slow"], Reply(object::encoding), No),
     subcommand!("help", 2, Reply(object::help)),
-    subcommand!("refcount", 3, Reply(object::refcount)),
+    command!("refcount", 3, READONLY, (2, 2, 1), ["@keyspace", "@read", "@slow"], Reply(object::refcount), No),
 ];
-
-/// `OBJECT ENCODING|REFCOUNT key`: the key is the third argument (the
-/// subcommands' key spec); HELP has none.
-fn object_keys(args: &[Vec<u8>]) -> Vec<usize> {
-    match args.get(1) {
-        Some(sub) if args.len() == 3 && !sub.eq_ignore_ascii_case(b"help") => vec![2],
-        _ => Vec::new(),
-    }
-}
