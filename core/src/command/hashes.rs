@@ -1,5 +1,6 @@
 //! Hash commands beyond HSET/HGET (t_hash.c): HDEL, HINCRBY, HSETNX, HMSET,
-//! HLEN, HEXISTS, HGETALL. A real master streams HDEL, HINCRBY, HSETNX and
+//! HLEN, HEXISTS, HGETALL, HMGET, HKEYS, HVALS, HSTRLEN, HRANDFIELD, HSCAN.
+//! A real master streams HDEL, HINCRBY, HSETNX and
 //! HMSET verbatim, so a replica needs them to stay in step.
 
 use super::collections::entry;

@@ -1,6 +1,6 @@
 //! Keyspace commands (db.c, expire.c): DEL, EXISTS, TYPE, EXPIRE, PEXPIRE,
 //! EXPIREAT, PEXPIREAT, TTL, PTTL, PERSIST, KEYS, SCAN, DBSIZE, FLUSHALL,
-//! FLUSHDB, UNLINK, RENAME, RENAMENX, COPY.
+//! FLUSHDB, UNLINK, RENAME, RENAMENX, COPY, TOUCH, RANDOMKEY.
 
 use super::Call;
 use super::{int_arg, syntax_error};

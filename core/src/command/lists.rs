@@ -1,5 +1,5 @@
 //! List commands beyond push/pop/range (t_list.c): LLEN, LINDEX, LSET, LREM,
-//! LTRIM, LINSERT, LPUSHX, RPUSHX, RPOPLPUSH, LMOVE. A real master streams
+//! LTRIM, LINSERT, LPUSHX, RPUSHX, RPOPLPUSH, LMOVE, LPOS. A real master streams
 //! the writes among them verbatim.
 
 use super::collections::{entry, rank_range};

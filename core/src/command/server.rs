@@ -1,5 +1,5 @@
 //! Connection and server commands: PING, ECHO, INFO, COMMAND, HELLO, CLIENT,
-//! AUTH, SELECT, CONFIG, READONLY, READWRITE, ASKING, WAIT.
+//! AUTH, SELECT, CONFIG, READONLY, READWRITE, ASKING, WAIT, TIME.
 
 use super::{int_arg, Call, ClientState, Outcome};
 use crate::node::Node;

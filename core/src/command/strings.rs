@@ -1,6 +1,7 @@
 //! String commands (t_string.c): GET, SET and its options, MGET, MSET,
 //! INCR/DECR/INCRBY/DECRBY, APPEND, STRLEN, SETNX, GETDEL, GETSET, MSETNX,
-//! SETRANGE, SETBIT, GETBIT, SETEX, PSETEX, GETEX.
+//! SETRANGE, SETBIT, GETBIT, SETEX, PSETEX, GETEX, GETRANGE (and SUBSTR),
+//! INCRBYFLOAT.
 
 use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
