@@ -29,8 +29,33 @@ const EDGES: &[&str] = &[
 ];
 
 const WORDS: &[&str] = &[
-    "", "NX", "XX", "GT", "LT", "CH", "INCR", "EX", "PX", "EXAT", "PXAT", "KEEPTTL", "GET",
-    "COUNT", "MATCH", "TYPE", "KEYS", "REPLACE", "ASYNC",
+    "",
+    "NX",
+    "XX",
+    "GT",
+    "LT",
+    "CH",
+    "INCR",
+    "EX",
+    "PX",
+    "EXAT",
+    "PXAT",
+    "KEEPTTL",
+    "GET",
+    "COUNT",
+    "MATCH",
+    "TYPE",
+    "KEYS",
+    "REPLACE",
+    "ASYNC",
+    "WITHVALUES",
+    "LIMIT",
+    "RANK",
+    "MAXLEN",
+    "IDX",
+    "LEN",
+    "MINMATCHLEN",
+    "WITHMATCHLEN",
 ];
 
 /// Subcommands to sweep for container commands (their first argument).
@@ -68,6 +93,7 @@ const SUBCOMMANDS: &[(&str, &[&str])] = &[
     ("client", &["ID", "GETNAME", "SETNAME"]),
     ("command", &["COUNT", "INFO", "DOCS", "GETKEYS"]),
     ("config", &["GET", "SET"]),
+    ("object", &["ENCODING", "REFCOUNT", "HELP"]),
 ];
 
 /// Reads run after each write that succeeded.

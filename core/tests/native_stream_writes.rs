@@ -108,6 +108,15 @@ const SCRIPT: &[&str] = &[
     "LSET {t}l 0 b",
     "ZPOPMIN {t}z",
     "SET {t}mark 8",
+    // INCRBYFLOAT goes out as `SET key <value> KEEPTTL` (the value as
+    // printed); a refused one (not a float, NaN or infinity) not at all.
+    "INCRBYFLOAT {t}fl 10.5",
+    "INCRBYFLOAT {t}fl 0.1",
+    "INCRBYFLOAT {t}fl -5e-3",
+    "INCRBYFLOAT {t}fl abc",
+    "INCRBYFLOAT {t}fl inf",
+    "INCRBYFLOAT {t}l 1",
+    "SET {t}mark 9",
 ];
 
 /// Runs `line` on `conn`: its reply, printed (errors included).

@@ -1,5 +1,6 @@
 //! Hash commands beyond HSET/HGET (t_hash.c): HDEL, HINCRBY, HSETNX, HMSET,
-//! HLEN, HEXISTS, HGETALL. A real master streams HDEL, HINCRBY, HSETNX and
+//! HLEN, HEXISTS, HGETALL, HMGET, HKEYS, HVALS, HSTRLEN, HRANDFIELD, HSCAN.
+//! A real master streams HDEL, HINCRBY, HSETNX and
 //! HMSET verbatim, so a replica needs them to stay in step.
 
 use super::collections::entry;
@@ -144,4 +145,136 @@ fn hincrby_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     };
     h.insert(args[2].clone(), new.to_string().into_bytes());
     Value::Integer(new)
+}
+
+/// `HMGET key field…`: a nil for each missing field (all nils for a
+/// missing key).
+pub fn hmget(c: &mut Call) -> Value {
+    let args = c.args;
+    let ks = c.node.keyspace_mut();
+    let h = match ks.get(c.now, &args[1]) {
+        None => None,
+        Some(Data::Hash(h)) => Some(h),
+        Some(_) => return wrong_type(),
+    };
+    Value::Array(
+        args[2..]
+            .iter()
+            .map(|f| {
+                h.and_then(|h| h.get(f))
+                    .map_or(Value::Null, |v| Value::Bulk(v.clone()))
+            })
+            .collect(),
+    )
+}
+
+pub fn hkeys(c: &mut Call) -> Value {
+    hkeys_or_hvals(c, true)
+}
+
+pub fn hvals(c: &mut Call) -> Value {
+    hkeys_or_hvals(c, false)
+}
+
+/// `genericHgetallCommand` for one side: an empty array for a missing key.
+fn hkeys_or_hvals(c: &mut Call, keys: bool) -> Value {
+    match c.node.keyspace_mut().get(c.now, &c.args[1]) {
+        None => Value::Array(Vec::new()),
+        Some(Data::Hash(h)) => Value::Array(
+            h.iter()
+                .map(|(f, v)| Value::Bulk(if keys { f.clone() } else { v.clone() }))
+                .collect(),
+        ),
+        Some(_) => wrong_type(),
+    }
+}
+
+/// `HSTRLEN key field`: 0 for a missing field or key.
+pub fn hstrlen(c: &mut Call) -> Value {
+    match c.node.keyspace_mut().get(c.now, &c.args[1]) {
+        None => Value::Integer(0),
+        Some(Data::Hash(h)) => Value::Integer(h.get(&c.args[2]).map_or(0, |v| v.len() as i64)),
+        Some(_) => wrong_type(),
+    }
+}
+
+/// `HRANDFIELD key [count [WITHVALUES]]` in `hrandfieldCommand`'s order:
+/// the count (within ±LONG_MAX, ±LONG_MAX/2 with values), the option,
+/// then the key. A negative count may repeat fields; a positive one
+/// returns distinct fields, at most the whole hash. With values, RESP3
+/// nests each pair, RESP2 flattens them.
+pub fn hrandfield(c: &mut Call) -> Value {
+    let args = c.args;
+    let count = match args.get(2).map(|a| random_count(a)) {
+        None => None,
+        Some(Ok(n)) => Some(n),
+        Some(Err(e)) => return e,
+    };
+    let withvalues = match args.len() {
+        0..=3 => false,
+        4 if args[3].eq_ignore_ascii_case(b"withvalues") => true,
+        _ => return super::syntax_error(),
+    };
+    if withvalues && count.is_some_and(|n| n.unsigned_abs() > (i64::MAX / 2) as u64) {
+        return Value::err("ERR value is out of range");
+    }
+    let pairs: Vec<(Vec<u8>, Vec<u8>)> = match c.node.keyspace_mut().get(c.now, &args[1]) {
+        None if count.is_some() => return Value::Array(Vec::new()),
+        None => return Value::Null,
+        Some(Data::Hash(h)) => h.iter().map(|(f, v)| (f.clone(), v.clone())).collect(),
+        Some(_) => return wrong_type(),
+    };
+    let rng = c.node.rng_mut();
+    let Some(count) = count else {
+        let i = super::random_picks::one(rng, pairs.len());
+        return Value::Bulk(pairs[i].0.clone());
+    };
+    let Some(picked) = super::random_picks::indices(rng, pairs.len(), count) else {
+        return super::random_picks::too_many();
+    };
+    let resp3 = c.client.proto == crate::resp::Protocol::Resp3;
+    let mut out = Vec::with_capacity(picked.len() * (1 + withvalues as usize));
+    for i in picked {
+        let (f, v) = &pairs[i];
+        match (withvalues, resp3) {
+            (false, _) => out.push(Value::Bulk(f.clone())),
+            (true, true) => out.push(Value::Array(vec![
+                Value::Bulk(f.clone()),
+                Value::Bulk(v.clone()),
+            ])),
+            (true, false) => {
+                out.push(Value::Bulk(f.clone()));
+                out.push(Value::Bulk(v.clone()));
+            }
+        }
+    }
+    Value::Array(out)
+}
+
+/// A random-pick count: `getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)`.
+pub(super) fn random_count(arg: &[u8]) -> Result<i64, Value> {
+    match int_arg(arg)? {
+        i64::MIN => Err(Value::err(
+            "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+        )),
+        n => Ok(n),
+    }
+}
+
+/// `HSCAN key cursor [MATCH pattern] [COUNT count]`: field, value pairs.
+pub fn hscan(c: &mut Call) -> Value {
+    let Some(cursor) = super::element_scan::cursor(&c.args[2]) else {
+        return Value::err("ERR invalid cursor");
+    };
+    let limits = super::object::Limits::of(c.node.config());
+    match c.node.keyspace_mut().get(c.now, &c.args[1]) {
+        None => super::element_scan::empty(),
+        Some(d @ Data::Hash(h)) => {
+            let compact = limits.compact(d);
+            let items: Vec<Vec<Vec<u8>>> =
+                h.iter().map(|(f, v)| vec![f.clone(), v.clone()]).collect();
+            super::element_scan::scan(c.args, cursor, &items, compact)
+        }
+        Some(_) => wrong_type(),
+    }
 }

@@ -1,6 +1,6 @@
 //! Keyspace commands (db.c, expire.c): DEL, EXISTS, TYPE, EXPIRE, PEXPIRE,
 //! EXPIREAT, PEXPIREAT, TTL, PTTL, PERSIST, KEYS, SCAN, DBSIZE, FLUSHALL,
-//! FLUSHDB, UNLINK, RENAME, RENAMENX, COPY.
+//! FLUSHDB, UNLINK, RENAME, RENAMENX, COPY, TOUCH, RANDOMKEY.
 
 use super::Call;
 use super::{int_arg, syntax_error};
@@ -316,10 +316,7 @@ fn copy_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
 
 /// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`.
 fn scan_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
-    let Some(cursor) = std::str::from_utf8(&args[1])
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-    else {
+    let Some(cursor) = super::element_scan::cursor(&args[1]) else {
         return Value::err("ERR invalid cursor");
     };
     let (mut pattern, mut count, mut kind) = (None, 10usize, None);
@@ -401,6 +398,30 @@ pub fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
         }
         Some(&c) => text.first() == Some(&c) && glob_match(&pattern[1..], &text[1..]),
     }
+}
+
+/// `TOUCH key…`: how many of the keys exist (each lookup also expires a
+/// key whose TTL passed, as `lookupKeyRead` does).
+pub fn touch(c: &mut Call) -> Value {
+    let ks = c.node.keyspace_mut();
+    let n = c.args[1..].iter().filter(|k| ks.exists(c.now, k)).count();
+    Value::Integer(n as i64)
+}
+
+/// `RANDOMKEY`: a live key picked with the node's seeded generator, nil
+/// when there is none.
+pub fn randomkey(c: &mut Call) -> Value {
+    use rand::Rng;
+    let live = c.node.keyspace_mut().keys(c.now).count();
+    if live == 0 {
+        return Value::Null;
+    }
+    let pick = c.node.rng_mut().random_range(0..live);
+    c.node
+        .keyspace_mut()
+        .keys(c.now)
+        .nth(pick)
+        .map_or(Value::Null, Value::bulk)
 }
 
 #[cfg(test)]

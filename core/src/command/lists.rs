@@ -1,5 +1,5 @@
 //! List commands beyond push/pop/range (t_list.c): LLEN, LINDEX, LSET, LREM,
-//! LTRIM, LINSERT, LPUSHX, RPUSHX, RPOPLPUSH, LMOVE. A real master streams
+//! LTRIM, LINSERT, LPUSHX, RPUSHX, RPOPLPUSH, LMOVE, LPOS. A real master streams
 //! the writes among them verbatim.
 
 use super::collections::{entry, rank_range};
@@ -280,4 +280,87 @@ fn lmove_generic(
         d.push_back(value.clone());
     }
     Value::Bulk(value)
+}
+
+/// `LPOS key element [RANK rank] [COUNT num] [MAXLEN len]`
+/// (`lposCommand`): options first, then the key. A negative rank searches
+/// from the tail; COUNT 0 means every match; MAXLEN bounds the elements
+/// compared. Without COUNT the reply is one index or nil.
+pub fn lpos(c: &mut Call) -> Value {
+    let args = c.args;
+    let (mut rank, mut count, mut maxlen): (i64, Option<i64>, i64) = (1, None, 0);
+    let mut j = 3;
+    while j < args.len() {
+        let opt = &args[j];
+        let Some(value) = args.get(j + 1) else {
+            return syntax_error();
+        };
+        // COUNT and MAXLEN use `getPositiveLongFromObjectOrReply` with a
+        // message, which also answers a text that is not a number.
+        let positive = |what: &str| match int_arg(value) {
+            Ok(n) if n >= 0 => Ok(n),
+            _ => Err(Value::err(format!("ERR {what} can't be negative"))),
+        };
+        if opt.eq_ignore_ascii_case(b"rank") {
+            rank = match int_arg(value) {
+                Ok(0) => return Value::err("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"),
+                Ok(n) => n,
+                Err(e) => return e,
+            };
+        } else if opt.eq_ignore_ascii_case(b"count") {
+            match positive("COUNT") {
+                Ok(n) => count = Some(n),
+                Err(e) => return e,
+            }
+        } else if opt.eq_ignore_ascii_case(b"maxlen") {
+            match positive("MAXLEN") {
+                Ok(n) => maxlen = n,
+                Err(e) => return e,
+            }
+        } else {
+            return syntax_error();
+        }
+        j += 2;
+    }
+    // `rank = -rank` in C: LONG_MIN stays itself.
+    let from_tail = rank < 0;
+    if from_tail {
+        rank = rank.wrapping_neg();
+    }
+    let l = match c.node.keyspace_mut().get(c.now, &args[1]) {
+        None if count.is_some() => return Value::Array(Vec::new()),
+        None => return Value::Null,
+        Some(Data::List(l)) => l,
+        Some(_) => return wrong_type(),
+    };
+    let len = l.len() as i64;
+    let order: Box<dyn Iterator<Item = &Vec<u8>>> = if from_tail {
+        Box::new(l.iter().rev())
+    } else {
+        Box::new(l.iter())
+    };
+    let (mut matches, mut found) = (0i64, Vec::new());
+    for (index, e) in order.enumerate() {
+        let index = index as i64;
+        if maxlen != 0 && index >= maxlen {
+            break;
+        }
+        if e != &args[2] {
+            continue;
+        }
+        matches += 1;
+        if matches < rank {
+            continue;
+        }
+        found.push(if from_tail { len - index - 1 } else { index });
+        match count {
+            None => break,
+            Some(n) if n != 0 && matches.wrapping_sub(rank).wrapping_add(1) >= n => break,
+            _ => {}
+        }
+    }
+    match count {
+        Some(_) => Value::Array(found.into_iter().map(Value::Integer).collect()),
+        None => found.first().map_or(Value::Null, |&i| Value::Integer(i)),
+    }
 }

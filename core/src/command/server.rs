@@ -1,5 +1,5 @@
 //! Connection and server commands: PING, ECHO, INFO, COMMAND, HELLO, CLIENT,
-//! AUTH, SELECT, CONFIG, READONLY, READWRITE, ASKING, WAIT.
+//! AUTH, SELECT, CONFIG, READONLY, READWRITE, ASKING, WAIT, TIME.
 
 use super::{int_arg, Call, ClientState, Outcome};
 use crate::node::Node;
@@ -293,23 +293,37 @@ pub mod command {
     /// least one argument).
     pub fn getkeys(c: &mut Call) -> Value {
         let cmd_args = &c.args[2..];
-        match table::lookup(&cmd_args[0]) {
-            None => Value::err("ERR Invalid command specified"),
-            Some(c) if !c.arity_ok(cmd_args.len()) => {
-                Value::err("ERR Invalid number of arguments specified for command")
-            }
-            Some(c) => {
-                let keys = c.key_positions(cmd_args);
-                if keys.is_empty() {
-                    Value::err("ERR The command has no key arguments")
-                } else {
-                    Value::Array(
-                        keys.into_iter()
-                            .map(|i| Value::Bulk(cmd_args[i].clone()))
-                            .collect(),
-                    )
-                }
-            }
+        // `getKeysSubcommandImpl`'s order: the command (a container's
+        // subcommand), whether it has keys at all, its arity, then the
+        // keys these arguments give (none: the arguments are wrong).
+        let Some(entry) = table::lookup(&cmd_args[0]).and_then(|c| c.resolve(cmd_args).ok()) else {
+            return Value::err("ERR Invalid command specified");
+        };
+        if entry.keys.first <= 0 && entry.keys.find.is_none() {
+            return Value::err("ERR The command has no key arguments");
         }
+        if !entry.arity_ok(cmd_args.len()) {
+            return Value::err("ERR Invalid number of arguments specified for command");
+        }
+        let keys = entry.key_positions(cmd_args);
+        if keys.is_empty() {
+            return Value::err("ERR Invalid arguments specified for command");
+        }
+        Value::Array(
+            keys.into_iter()
+                .map(|i| Value::Bulk(cmd_args[i].clone()))
+                .collect(),
+        )
     }
+}
+
+/// `TIME`: the node's clock as Unix seconds and microseconds, both as
+/// bulk strings (the clock has millisecond steps, so the microseconds end
+/// in 000).
+pub fn time(c: &mut Call) -> Value {
+    let ms = c.now.ms();
+    Value::Array(vec![
+        Value::bulk((ms / 1000).to_string()),
+        Value::bulk((ms % 1000 * 1000).to_string()),
+    ])
 }

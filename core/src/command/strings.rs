@@ -1,6 +1,7 @@
 //! String commands (t_string.c): GET, SET and its options, MGET, MSET,
 //! INCR/DECR/INCRBY/DECRBY, APPEND, STRLEN, SETNX, GETDEL, GETSET, MSETNX,
-//! SETRANGE, SETBIT, GETBIT, SETEX, PSETEX, GETEX.
+//! SETRANGE, SETBIT, GETBIT, SETEX, PSETEX, GETEX, GETRANGE (and SUBSTR),
+//! INCRBYFLOAT.
 
 use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
@@ -506,4 +507,66 @@ fn incr_by(node: &mut Node, now: Time, key: &[u8], by: i64) -> Value {
     };
     ks.set_keep_ttl(now, key, Data::Str(new.to_string().into_bytes()));
     Value::Integer(new)
+}
+
+/// `GETRANGE key start end` (and SUBSTR): both ends parsed before the
+/// key; negative ends count from the end; an empty bulk when the range is
+/// empty or the key missing.
+pub fn getrange(c: &mut Call) -> Value {
+    let args = c.args;
+    let (start, end) = match (int_arg(&args[2]), int_arg(&args[3])) {
+        (Ok(s), Ok(e)) => (s, e),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let s = match c.node.keyspace_mut().get(c.now, &args[1]) {
+        None => return Value::bulk(""),
+        Some(Data::Str(s)) => s,
+        Some(_) => return wrong_type(),
+    };
+    let len = s.len() as i64;
+    if start < 0 && end < 0 && start > end {
+        return Value::bulk("");
+    }
+    let start = if start < 0 {
+        (len + start).max(0)
+    } else {
+        start
+    };
+    let end = if end < 0 { (len + end).max(0) } else { end };
+    let end = end.min(len - 1);
+    if start > end || len == 0 {
+        return Value::bulk("");
+    }
+    Value::Bulk(s[start as usize..=end as usize].to_vec())
+}
+
+/// `INCRBYFLOAT key increment`: the type, the stored value, then the
+/// increment are checked; the sum is computed in x87 long double and
+/// printed `%.17Lf` without trailing zeros, and replicas get `SET key
+/// <value> KEEPTTL` so they store the very same text.
+pub fn incrbyfloat(c: &mut Call) -> Value {
+    use super::long_double::LongDouble;
+    let args = c.args;
+    let ks = c.node.keyspace_mut();
+    let current = match ks.get(c.now, &args[1]) {
+        None => Ok(LongDouble::parse(b"0").unwrap_or(LongDouble::Inf(false))),
+        Some(Data::Str(s)) => LongDouble::parse(s),
+        Some(_) => return wrong_type(),
+    };
+    let (Ok(current), Ok(incr)) = (current, LongDouble::parse(&args[2])) else {
+        return Value::err("ERR value is not a valid float");
+    };
+    let sum = match current.add(incr) {
+        Some(v) if v.is_finite() => v,
+        _ => return Value::err("ERR increment would produce NaN or Infinity"),
+    };
+    let text = sum.to_human().into_bytes();
+    ks.set_keep_ttl(c.now, &args[1], Data::Str(text.clone()));
+    c.node.propagate(&[
+        b"SET".to_vec(),
+        args[1].clone(),
+        text.clone(),
+        b"KEEPTTL".to_vec(),
+    ]);
+    Value::Bulk(text)
 }

@@ -376,7 +376,7 @@ impl Keyspace {
             .filter(|k| self.live(k, now))
             .map(|k| k[2..].to_vec())
             .collect();
-        let next = cursor + count as u64;
+        let next = cursor.saturating_add(count as u64);
         let done = next as usize >= self.entries.len();
         (if done { 0 } else { next }, keys)
     }

@@ -257,6 +257,13 @@ impl Node {
         &self.cfg
     }
 
+    /// The node's seeded generator, for the commands that pick at random
+    /// (HRANDFIELD, SRANDMEMBER, RANDOMKEY): seeded, so a simulation
+    /// replays the same picks.
+    pub(crate) fn rng_mut(&mut self) -> &mut ChaCha8Rng {
+        &mut self.rng
+    }
+
     /// Feeds one input. Time must not go backwards.
     pub fn handle(&mut self, now: Time, input: Input) {
         match input {

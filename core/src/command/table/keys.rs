@@ -5,8 +5,8 @@
 use super::flags::*;
 use super::migrate_keys;
 use super::Run::*;
-use super::{command, CommandSpec};
-use crate::command::{keys, migrate};
+use super::{command, subcommand, CommandSpec};
+use crate::command::{keys, migrate, object};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
@@ -21,16 +21,28 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("flushdb", -1, WRITE, (0, 0, 0), ["@keyspace", "@write", "@slow", "@dangerous"], Reply(keys::flushall), AsIs),
     command!("keys", 2, READONLY, (0, 0, 0), ["@keyspace", "@read", "@slow", "@dangerous"], Reply(keys::keys), No),
     command!("migrate", -6, WRITE | MOVABLEKEYS, (3, 3, 1, migrate_keys), ["@keyspace", "@write", "@slow", "@dangerous"], Outcome(migrate::migrate), Itself),
+    command!("object", -2, 0, (0, 0, 0), ["@slow"], Container, No, OBJECT_SUBCOMMANDS),
     command!("persist", 2, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::persist), UnlessZero),
     command!("pexpire", -3, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::pexpire), Itself),
     command!("pexpireat", -3, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::pexpireat), Itself),
     command!("pttl", 2, READONLY | FAST, (1, 1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::pttl), No),
+    command!("randomkey", 1, READONLY, (0, 0, 0), ["@keyspace", "@read", "@slow"], Reply(keys::randomkey), No),
     command!("rename", 3, WRITE, (1, 2, 1), ["@keyspace", "@write", "@slow"], Reply(keys::rename), UnlessSameKey),
     command!("renamenx", 3, WRITE | FAST, (1, 2, 1), ["@keyspace", "@write", "@fast"], Reply(keys::renamenx), UnlessZero),
     command!("restore", -4, WRITE | DENYOOM, (1, 1, 1), ["@keyspace", "@write", "@slow", "@dangerous"], Reply(migrate::restore), Itself),
     command!("restore-asking", -4, WRITE | DENYOOM | ASKING, (1, 1, 1), ["@keyspace", "@write", "@slow", "@dangerous"], Reply(migrate::restore), Itself),
     command!("scan", -2, READONLY, (0, 0, 0), ["@keyspace", "@read", "@slow"], Reply(keys::scan), No),
+    command!("touch", -2, READONLY | FAST, (1, -1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::touch), No),
     command!("ttl", 2, READONLY | FAST, (1, 1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::ttl), No),
     command!("type", 2, READONLY | FAST, (1, 1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::type_of), No),
     command!("unlink", -2, WRITE | FAST, (1, -1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::del), UnlessZero),
+];
+
+/// OBJECT's subcommands, sorted by name: ENCODING and REFCOUNT carry the
+/// key spec (the key is the third argument), which routing follows.
+#[rustfmt::skip]
+const OBJECT_SUBCOMMANDS: &[CommandSpec] = &[
+    command!("encoding", 3, READONLY, (2, 2, 1), ["@keyspace", "@read", "@slow"], Reply(object::encoding), No),
+    subcommand!("help", 2, Reply(object::help)),
+    command!("refcount", 3, READONLY, (2, 2, 1), ["@keyspace", "@read", "@slow"], Reply(object::refcount), No),
 ];

@@ -14,6 +14,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("llen", 2, READONLY | FAST, (1, 1, 1), ["@read", "@list", "@fast"], Reply(lists::llen), No),
     command!("lmove", 5, WRITE | DENYOOM, (1, 2, 1), ["@write", "@list", "@slow"], Reply(lists::lmove), AsIs),
     command!("lpop", -2, WRITE | FAST, (1, 1, 1), ["@write", "@list", "@fast"], Reply(collections::lpop), UnlessNil),
+    command!("lpos", -3, READONLY, (1, 1, 1), ["@read", "@list", "@slow"], Reply(lists::lpos), No),
     command!("lpush", -3, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@list", "@fast"], Reply(collections::lpush), AsIs),
     command!("lpushx", -3, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@list", "@fast"], Reply(lists::lpushx), UnlessZero),
     command!("lrange", 4, READONLY, (1, 1, 1), ["@read", "@list", "@slow"], Reply(collections::lrange), No),

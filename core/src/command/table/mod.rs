@@ -218,6 +218,15 @@ impl CommandSpec {
         std::iter::StepBy<std::ops::RangeInclusive<usize>>,
         std::vec::IntoIter<usize>,
     > {
+        // A container's keys are its subcommand's (OBJECT ENCODING key),
+        // as Redis routes on `c->cmd`, the subcommand.
+        if let Some(sub) = args
+            .get(1)
+            .filter(|_| !self.subcommands.is_empty())
+            .and_then(|name| find(self.subcommands, name))
+        {
+            return sub.key_indices(args);
+        }
         let k = &self.keys;
         // (first, last) = (1, 0): no positions from the range.
         let (first, last, listed) = if let Some(find) = k.find {
@@ -527,6 +536,22 @@ mod tests {
         assert!(lookup(b"ping")
             .unwrap()
             .key_positions(&a(&["ping"]))
+            .is_empty());
+        // OBJECT ENCODING's key is its subcommand's (routing follows it);
+        // SINTERCARD's come from numkeys.
+        let object = lookup(b"object").unwrap();
+        assert_eq!(
+            object.key_positions(&a(&["object", "ENCODING", "k"])),
+            vec![2]
+        );
+        assert!(object.key_positions(&a(&["object", "help"])).is_empty());
+        let card = lookup(b"sintercard").unwrap();
+        assert_eq!(
+            card.key_positions(&a(&["sintercard", "2", "x", "y", "LIMIT", "1"])),
+            vec![2, 3]
+        );
+        assert!(card
+            .key_positions(&a(&["sintercard", "3", "x", "y"]))
             .is_empty());
     }
 }

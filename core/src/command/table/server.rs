@@ -14,6 +14,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(debug::debug), No),
     command!("info", -1, LOADING | STALE, (0, 0, 0), ["@slow", "@dangerous"], Reply(server::info), No),
     command!("role", 1, NOSCRIPT | LOADING | STALE | FAST, (0, 0, 0), ["@admin", "@fast", "@dangerous"], Reply(server::role), No),
+    command!("time", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast"], Reply(server::time), No),
     command!("wait", 3, 0, (0, 0, 0), ["@slow", "@connection"], Outcome(server::wait), No),
 ];
 

@@ -5,7 +5,7 @@
 use super::flags::*;
 use super::Run::*;
 use super::{command, CommandSpec};
-use crate::command::strings;
+use crate::command::{lcs, strings};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
@@ -16,9 +16,12 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("getbit", 3, READONLY | FAST, (1, 1, 1), ["@read", "@bitmap", "@fast"], Reply(strings::getbit), No),
     command!("getdel", 2, WRITE | FAST, (1, 1, 1), ["@write", "@string", "@fast"], Reply(strings::getdel), Itself),
     command!("getex", -2, WRITE | FAST, (1, 1, 1), ["@write", "@string", "@fast"], Reply(strings::getex), Itself),
+    command!("getrange", 4, READONLY, (1, 1, 1), ["@read", "@string", "@slow"], Reply(strings::getrange), No),
     command!("getset", 3, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@string", "@fast"], Reply(strings::getset), Itself),
     command!("incr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@string", "@fast"], Reply(strings::incr), AsIs),
     command!("incrby", 3, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@string", "@fast"], Reply(strings::incrby), AsIs),
+    command!("incrbyfloat", 3, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@string", "@fast"], Reply(strings::incrbyfloat), Itself),
+    command!("lcs", -3, READONLY, (1, 2, 1), ["@read", "@string", "@slow"], Reply(lcs::lcs), No),
     command!("mget", -2, READONLY | FAST, (1, -1, 1), ["@read", "@string", "@fast"], Reply(strings::mget), No),
     command!("mset", -3, WRITE | DENYOOM, (1, -1, 2), ["@write", "@string", "@slow"], Reply(strings::mset), AsIs),
     command!("msetnx", -3, WRITE | DENYOOM, (1, -1, 2), ["@write", "@string", "@slow"], Reply(strings::msetnx), UnlessZero),
@@ -29,4 +32,5 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("setnx", 3, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@string", "@fast"], Reply(strings::setnx), UnlessZero),
     command!("setrange", 4, WRITE | DENYOOM, (1, 1, 1), ["@write", "@string", "@slow"], Reply(strings::setrange), UnlessEmptyValue),
     command!("strlen", 2, READONLY | FAST, (1, 1, 1), ["@read", "@string", "@fast"], Reply(strings::strlen), No),
+    command!("substr", 4, READONLY, (1, 1, 1), ["@read", "@string", "@slow"], Reply(strings::getrange), No),
 ];

@@ -1,0 +1,145 @@
+//! OBJECT ENCODING / REFCOUNT / HELP (object.c), and the encodings Redis
+//! 7.0 would pick for a value, which HSCAN and SSCAN also follow (a
+//! compact encoding is scanned whole).
+//!
+//! The node stores every value one way; the encoding reported is the one
+//! redis-server picks for the same contents under the same
+//! `*-max-*` settings. Two cases differ from a real server, whose
+//! conversions are one-way: a hash or set that grew past a limit and then
+//! shrank stays `hashtable` there, and a string built by APPEND, SETRANGE
+//! or SETBIT stays `raw` there.
+
+use super::Call;
+use crate::config::{params, Config};
+use crate::keyspace::Data;
+use crate::resp::{parse_i64, Value};
+
+/// `OBJ_SHARED_REFCOUNT`: the refcount of Redis's shared integers.
+const SHARED_REFCOUNT: i64 = i32::MAX as i64;
+/// `OBJ_SHARED_INTEGERS`: integers below this are shared objects.
+const SHARED_INTEGERS: i64 = 10_000;
+/// `OBJ_ENCODING_EMBSTR_SIZE_LIMIT`.
+const EMBSTR_SIZE_LIMIT: usize = 44;
+
+/// The encoding thresholds, read from the settings once per command.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    hash_entries: u64,
+    hash_value: u64,
+    set_intset_entries: u64,
+    zset_entries: u64,
+    zset_value: u64,
+}
+
+impl Limits {
+    /// The current `hash-max-listpack-*`, `set-max-intset-entries` and
+    /// `zset-max-listpack-*` values.
+    pub fn of(cfg: &Config) -> Limits {
+        let get = |name: &str| {
+            params::find(name.as_bytes())
+                .map(|p| cfg.param_value(p))
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        Limits {
+            hash_entries: get("hash-max-listpack-entries"),
+            hash_value: get("hash-max-listpack-value"),
+            // `setTypeAdd` caps the setting at 1G entries.
+            set_intset_entries: get("set-max-intset-entries").min(1 << 30),
+            zset_entries: get("zset-max-listpack-entries"),
+            zset_value: get("zset-max-listpack-value"),
+        }
+    }
+
+    /// Whether `n` integers fit an intset (`set-max-intset-entries`).
+    pub fn intset_fits(&self, n: usize) -> bool {
+        n as u64 <= self.set_intset_entries
+    }
+
+    /// Whether Redis would keep `d` in a compact encoding (listpack,
+    /// intset), which SCAN returns whole.
+    pub fn compact(&self, d: &Data) -> bool {
+        matches!(self.encoding(d), "listpack" | "intset")
+    }
+
+    /// `strEncoding(o->encoding)` for `d`. Lists are always quicklists in
+    /// 7.0; small hashes and sorted sets are listpacks, integer sets
+    /// intsets.
+    pub fn encoding(&self, d: &Data) -> &'static str {
+        let short = |v: &[u8], max: u64| v.len() as u64 <= max;
+        match d {
+            Data::Str(s) if s.len() <= 20 && parse_i64(s).is_some() => "int",
+            Data::Str(s) if s.len() <= EMBSTR_SIZE_LIMIT => "embstr",
+            Data::Str(_) => "raw",
+            Data::List(_) => "quicklist",
+            Data::Set(s)
+                if s.len() as u64 <= self.set_intset_entries
+                    && s.iter().all(|m| parse_i64(m).is_some()) =>
+            {
+                "intset"
+            }
+            Data::Set(_) => "hashtable",
+            Data::Hash(h)
+                if h.len() as u64 <= self.hash_entries
+                    && h.iter()
+                        .all(|(f, v)| short(f, self.hash_value) && short(v, self.hash_value)) =>
+            {
+                "listpack"
+            }
+            Data::Hash(_) => "hashtable",
+            Data::ZSet(z)
+                if z.len() as u64 <= self.zset_entries
+                    && z.keys().all(|m| short(m, self.zset_value)) =>
+            {
+                "listpack"
+            }
+            Data::ZSet(_) => "skiplist",
+        }
+    }
+}
+
+/// `OBJECT ENCODING key`: nil for a missing key.
+pub fn encoding(c: &mut Call) -> Value {
+    let limits = Limits::of(c.node.config());
+    match c.node.keyspace_mut().get(c.now, &c.args[2]) {
+        None => Value::Null,
+        Some(d) => Value::bulk(limits.encoding(d)),
+    }
+}
+
+/// `OBJECT REFCOUNT key`: Redis shares the integers 0..9999 (refcount
+/// INT_MAX); every other value has one reference.
+pub fn refcount(c: &mut Call) -> Value {
+    match c.node.keyspace_mut().get(c.now, &c.args[2]) {
+        None => Value::Null,
+        Some(Data::Str(s)) => match parse_i64(s) {
+            Some(n) if s.len() <= 20 && (0..SHARED_INTEGERS).contains(&n) => {
+                Value::Integer(SHARED_REFCOUNT)
+            }
+            _ => Value::Integer(1),
+        },
+        Some(_) => Value::Integer(1),
+    }
+}
+
+/// `OBJECT HELP`, `addReplyHelp`'s layout and object.c's text.
+pub fn help(_: &mut Call) -> Value {
+    const LINES: &[&str] = &[
+        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "ENCODING <key>",
+        "    Return the kind of internal representation used in order to store the value",
+        "    associated with a <key>.",
+        "FREQ <key>",
+        "    Return the access frequency index of the <key>. The returned integer is",
+        "    proportional to the logarithm of the recent access frequency of the key.",
+        "IDLETIME <key>",
+        "    Return the idle time of the <key>, that is the approximated number of",
+        "    seconds elapsed since the last access to the key.",
+        "REFCOUNT <key>",
+        "    Return the number of references of the value associated with the specified",
+        "    <key>.",
+        "HELP",
+        "    Prints this help.",
+    ];
+    Value::Array(LINES.iter().map(|l| Value::Simple((*l).into())).collect())
+}
