@@ -94,6 +94,9 @@ const SCRIPT: &[&str] = &[
     "SETRANGE {t}none 0 ",
     "ZPOPMIN {t}none",
     "ZPOPMAX {t}none 2",
+    // ZRANGESTORE of nothing into no key: `server.dirty` unchanged.
+    "ZRANGESTORE {t}zd {t}none 0 -1",
+    "ZRANGESTORE {t}zd {t}z 5 10",
     "SET {t}mark 7",
     // Writes that changed something, or count as if they did: streamed.
     "SETNX {t}g 1",
@@ -106,6 +109,9 @@ const SCRIPT: &[&str] = &[
     "HSET {t}h g w",
     "HINCRBY {t}h n 0",
     "LSET {t}l 0 b",
+    // ZRANGESTORE that stores, then one that deletes its destination.
+    "ZRANGESTORE {t}zd {t}z 0 -1",
+    "ZRANGESTORE {t}zd {t}none 0 -1",
     "ZPOPMIN {t}z",
     "SET {t}mark 8",
 ];

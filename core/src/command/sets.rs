@@ -230,14 +230,14 @@ fn zremrangebyrank_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Va
 
 /// One end of a ZREMRANGEBYSCORE / ZREMRANGEBYLEX range (`-inf`/`+inf`
 /// are plain scores; `-`/`+` for members are [`LexBound`]'s).
-enum Bound<T> {
+pub(super) enum Bound<T> {
     Inclusive(T),
     Exclusive(T),
 }
 
 impl<T: PartialOrd> Bound<T> {
     /// `x` is on the right side of this bound taken as a minimum.
-    fn below(&self, x: &T) -> bool {
+    pub(super) fn below(&self, x: &T) -> bool {
         match self {
             Bound::Inclusive(b) => b <= x,
             Bound::Exclusive(b) => b < x,
@@ -245,7 +245,7 @@ impl<T: PartialOrd> Bound<T> {
     }
 
     /// `x` is on the left side of this bound taken as a maximum.
-    fn above(&self, x: &T) -> bool {
+    pub(super) fn above(&self, x: &T) -> bool {
         match self {
             Bound::Inclusive(b) => x <= b,
             Bound::Exclusive(b) => x < b,
@@ -254,7 +254,7 @@ impl<T: PartialOrd> Bound<T> {
 }
 
 /// `zslParseRange`: `(` makes an end exclusive; `inf` is a float.
-fn score_range(min: &[u8], max: &[u8]) -> Option<(Bound<f64>, Bound<f64>)> {
+pub(super) fn score_range(min: &[u8], max: &[u8]) -> Option<(Bound<f64>, Bound<f64>)> {
     let parse = |arg: &[u8]| match arg.strip_prefix(b"(") {
         Some(rest) => parse_score(rest).map(Bound::Exclusive),
         None => parse_score(arg).map(Bound::Inclusive),
@@ -264,7 +264,7 @@ fn score_range(min: &[u8], max: &[u8]) -> Option<(Bound<f64>, Bound<f64>)> {
 
 /// `zslParseLexRangeItem`: `[x` inclusive, `(x` exclusive, `-` and `+`
 /// the ends. `-` as a maximum (or `+` as a minimum) matches nothing.
-fn lex_bound(arg: &[u8]) -> Option<LexBound> {
+pub(super) fn lex_bound(arg: &[u8]) -> Option<LexBound> {
     match arg.first()? {
         b'+' if arg.len() == 1 => Some(LexBound::Max),
         b'-' if arg.len() == 1 => Some(LexBound::Min),
@@ -274,7 +274,7 @@ fn lex_bound(arg: &[u8]) -> Option<LexBound> {
     }
 }
 
-enum LexBound {
+pub(super) enum LexBound {
     Min,
     Max,
     Item(Bound<Vec<u8>>),
@@ -283,7 +283,7 @@ enum LexBound {
 impl LexBound {
     /// `zslIsInLexRange`'s first test: min above max, or equal with an
     /// exclusive end, is an empty range.
-    fn empty_with(&self, max: &LexBound) -> bool {
+    pub(super) fn empty_with(&self, max: &LexBound) -> bool {
         fn item(b: &LexBound) -> (u8, Option<&Vec<u8>>, bool) {
             match b {
                 LexBound::Min => (0, None, false),
@@ -296,7 +296,7 @@ impl LexBound {
         (a.0, &a.1) > (b.0, &b.1) || ((a.0, &a.1) == (b.0, &b.1) && (a.2 || b.2))
     }
 
-    fn below(&self, m: &Vec<u8>) -> bool {
+    pub(super) fn below(&self, m: &Vec<u8>) -> bool {
         match self {
             LexBound::Min => true,
             LexBound::Max => false,
@@ -304,7 +304,7 @@ impl LexBound {
         }
     }
 
-    fn above(&self, m: &Vec<u8>) -> bool {
+    pub(super) fn above(&self, m: &Vec<u8>) -> bool {
         match self {
             LexBound::Min => false,
             LexBound::Max => true,

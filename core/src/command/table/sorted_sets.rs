@@ -6,20 +6,32 @@ use super::flags::*;
 use super::zstore_keys;
 use super::Run::*;
 use super::{command, CommandSpec};
-use crate::command::{collections, sets};
+use crate::command::{collections, sets, zsets};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("zadd", -4, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@sortedset", "@fast"], Reply(collections::zadd), AsIs),
     command!("zcard", 2, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(sets::zcard), No),
+    command!("zcount", 4, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(zsets::zcount), No),
     command!("zincrby", 4, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@sortedset", "@fast"], Reply(sets::zincrby), AsIs),
     command!("zinterstore", -4, WRITE | DENYOOM | MOVABLEKEYS, (1, 1, 1, zstore_keys), ["@write", "@sortedset", "@slow"], Reply(sets::zinterstore), AsIs),
+    command!("zlexcount", 4, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(zsets::zlexcount), No),
+    command!("zmscore", -3, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(zsets::zmscore), No),
     command!("zpopmax", -2, WRITE | FAST, (1, 1, 1), ["@write", "@sortedset", "@fast"], Reply(collections::zpopmax), UnlessEmptyReply),
     command!("zpopmin", -2, WRITE | FAST, (1, 1, 1), ["@write", "@sortedset", "@fast"], Reply(collections::zpopmin), UnlessEmptyReply),
+    command!("zrange", -4, READONLY, (1, 1, 1), ["@read", "@sortedset", "@slow"], Reply(zsets::zrange), No),
+    command!("zrangebylex", -4, READONLY, (1, 1, 1), ["@read", "@sortedset", "@slow"], Reply(zsets::zrangebylex), No),
+    command!("zrangebyscore", -4, READONLY, (1, 1, 1), ["@read", "@sortedset", "@slow"], Reply(zsets::zrangebyscore), No),
+    command!("zrangestore", -5, WRITE | DENYOOM, (1, 2, 1), ["@write", "@sortedset", "@slow"], Reply(zsets::zrangestore), Itself),
+    command!("zrank", 3, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(zsets::zrank), No),
     command!("zrem", -3, WRITE | FAST, (1, 1, 1), ["@write", "@sortedset", "@fast"], Reply(sets::zrem), UnlessZero),
     command!("zremrangebylex", 4, WRITE, (1, 1, 1), ["@write", "@sortedset", "@slow"], Reply(sets::zremrangebylex), UnlessZero),
     command!("zremrangebyrank", 4, WRITE, (1, 1, 1), ["@write", "@sortedset", "@slow"], Reply(sets::zremrangebyrank), UnlessZero),
     command!("zremrangebyscore", 4, WRITE, (1, 1, 1), ["@write", "@sortedset", "@slow"], Reply(sets::zremrangebyscore), UnlessZero),
+    command!("zrevrange", -4, READONLY, (1, 1, 1), ["@read", "@sortedset", "@slow"], Reply(zsets::zrevrange), No),
+    command!("zrevrangebylex", -4, READONLY, (1, 1, 1), ["@read", "@sortedset", "@slow"], Reply(zsets::zrevrangebylex), No),
+    command!("zrevrangebyscore", -4, READONLY, (1, 1, 1), ["@read", "@sortedset", "@slow"], Reply(zsets::zrevrangebyscore), No),
+    command!("zrevrank", 3, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(zsets::zrevrank), No),
     command!("zscore", 3, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(sets::zscore), No),
     command!("zunionstore", -4, WRITE | DENYOOM | MOVABLEKEYS, (1, 1, 1, zstore_keys), ["@write", "@sortedset", "@slow"], Reply(sets::zunionstore), AsIs),
 ];
