@@ -97,6 +97,9 @@ const SCRIPT: &[&str] = &[
     // ZRANGESTORE of nothing into no key: `server.dirty` unchanged.
     "ZRANGESTORE {t}zd {t}none 0 -1",
     "ZRANGESTORE {t}zd {t}z 5 10",
+    "ZUNIONSTORE {t}zd 1 {t}none",
+    "ZINTERSTORE {t}zd 2 {t}z {t}none",
+    "ZDIFFSTORE {t}zd 2 {t}z {t}z",
     "SET {t}mark 7",
     // Writes that changed something, or count as if they did: streamed.
     "SETNX {t}g 1",
@@ -112,6 +115,9 @@ const SCRIPT: &[&str] = &[
     // ZRANGESTORE that stores, then one that deletes its destination.
     "ZRANGESTORE {t}zd {t}z 0 -1",
     "ZRANGESTORE {t}zd {t}none 0 -1",
+    "ZUNIONSTORE {t}zd 1 {t}z",
+    "ZDIFFSTORE {t}zd 2 {t}z {t}z",
+    "ZINTERSTORE {t}zd 1 {t}z",
     "ZPOPMIN {t}z",
     "SET {t}mark 8",
 ];

@@ -153,6 +153,67 @@ const READS: &[&str] = &[
     "ZINCRBY {t}odd 0.2 y",
 ];
 
+/// ZUNION, ZINTER, ZDIFF, ZINTERCARD and the STORE forms
+/// (`zunionInterDiffGenericCommand`).
+const ALGEBRA: &[&str] = &[
+    "ZADD {t}a 1 x 2 y 3 z",
+    "ZADD {t}b 10 y 20 z 30 w",
+    "SADD {t}s y w v",
+    "ZADD {t}inf +inf p -inf q",
+    "ZADD {t}inf2 -inf p +inf q",
+    "ZUNION 2 {t}a {t}b",
+    "ZUNION 2 {t}a {t}b WITHSCORES",
+    "ZUNION 3 {t}a {t}b {t}s WITHSCORES WEIGHTS 1 2 3 AGGREGATE MAX",
+    "ZUNION 2 {t}a {t}b AGGREGATE min WITHSCORES",
+    "ZUNION 2 {t}a {t}none WITHSCORES WEIGHTS 2.5 1",
+    "ZUNION 2 {t}inf {t}inf2 WITHSCORES",
+    "ZUNION 1 {t}inf WITHSCORES WEIGHTS 0",
+    "ZINTER 2 {t}a {t}b WITHSCORES",
+    "ZINTER 3 {t}a {t}b {t}s WITHSCORES",
+    "ZINTER 2 {t}a {t}a WITHSCORES WEIGHTS 1 -1",
+    "ZINTER 2 {t}a {t}none",
+    "ZINTER 2 {t}inf {t}inf2 WITHSCORES",
+    "ZDIFF 2 {t}a {t}b",
+    "ZDIFF 2 {t}b {t}s WITHSCORES",
+    "ZDIFF 1 {t}none",
+    "ZDIFF 2 {t}a {t}b WEIGHTS 1 1",
+    "ZDIFF 2 {t}a {t}b AGGREGATE MAX",
+    "ZINTERCARD 2 {t}a {t}b",
+    "ZINTERCARD 2 {t}a {t}b LIMIT 1",
+    "ZINTERCARD 2 {t}a {t}b LIMIT 0",
+    "ZINTERCARD 3 {t}a {t}b {t}s",
+    "ZINTERCARD 2 {t}a {t}b LIMIT -1",
+    "ZINTERCARD 2 {t}a {t}b LIMIT x",
+    "ZINTERCARD 2 {t}a {t}b WITHSCORES",
+    "ZINTERCARD 2 {t}a {t}b WEIGHTS 1 2",
+    "ZINTERCARD 0 {t}a",
+    "ZUNION 0 {t}a",
+    "ZUNION -1 {t}a",
+    "ZUNION x {t}a",
+    "ZUNION 3 {t}a {t}b",
+    "ZUNION 2 {t}a {t}str",
+    "ZUNION 2 {t}a {t}b WEIGHTS 1",
+    "ZUNION 2 {t}a {t}b WEIGHTS 1 x",
+    "ZUNION 2 {t}a {t}b AGGREGATE avg",
+    "ZUNION 2 {t}a {t}b NOPE",
+    "ZDIFF 0 {t}a",
+    "ZUNIONSTORE {t}d 2 {t}a {t}b WEIGHTS 2 3",
+    "ZRANGE {t}d 0 -1 WITHSCORES",
+    "ZUNIONSTORE {t}d 2 {t}a {t}b WITHSCORES",
+    "ZINTERSTORE {t}d 2 {t}a {t}s AGGREGATE MAX",
+    "ZRANGE {t}d 0 -1 WITHSCORES",
+    "ZINTERSTORE {t}d 2 {t}a {t}none",
+    "EXISTS {t}d",
+    "ZDIFFSTORE {t}d 2 {t}b {t}a",
+    "ZRANGE {t}d 0 -1 WITHSCORES",
+    "ZDIFFSTORE {t}d 2 {t}b {t}a WITHSCORES",
+    "ZDIFFSTORE {t}d 0 {t}a",
+    "ZDIFFSTORE {t}d 1 {t}str",
+    "ZDIFFSTORE {t}str 1 {t}a",
+    "TYPE {t}str",
+    "SET {t}str v",
+];
+
 /// One raw connection: commands out as RESP arrays, replies back as the
 /// exact bytes the server wrote.
 struct Raw {
@@ -226,5 +287,6 @@ fn zrange_forms_reply_as_redis_7_0_15() {
         compare(&mut o, &mut r, tag, SETUP);
         compare(&mut o, &mut r, tag, RANGES);
         compare(&mut o, &mut r, tag, READS);
+        compare(&mut o, &mut r, tag, ALGEBRA);
     }
 }

@@ -24,6 +24,7 @@ mod sets;
 pub use server::REDIS_VERSION;
 mod strings;
 pub mod table;
+mod zsetops;
 mod zsets;
 
 pub use call::Call;

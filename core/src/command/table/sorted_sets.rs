@@ -3,18 +3,22 @@
 //! ACL categories, handler, propagation.
 
 use super::flags::*;
-use super::zstore_keys;
 use super::Run::*;
 use super::{command, CommandSpec};
-use crate::command::{collections, sets, zsets};
+use super::{numkeys_keys, zstore_keys};
+use crate::command::{collections, sets, zsetops, zsets};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("zadd", -4, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@sortedset", "@fast"], Reply(collections::zadd), AsIs),
     command!("zcard", 2, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(sets::zcard), No),
     command!("zcount", 4, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(zsets::zcount), No),
+    command!("zdiff", -3, READONLY | MOVABLEKEYS, (0, 0, 0, numkeys_keys), ["@read", "@sortedset", "@slow"], Reply(zsetops::zdiff), No),
+    command!("zdiffstore", -4, WRITE | DENYOOM | MOVABLEKEYS, (1, 1, 1, zstore_keys), ["@write", "@sortedset", "@slow"], Reply(zsetops::zdiffstore), Itself),
     command!("zincrby", 4, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@sortedset", "@fast"], Reply(sets::zincrby), AsIs),
-    command!("zinterstore", -4, WRITE | DENYOOM | MOVABLEKEYS, (1, 1, 1, zstore_keys), ["@write", "@sortedset", "@slow"], Reply(sets::zinterstore), AsIs),
+    command!("zinter", -3, READONLY | MOVABLEKEYS, (0, 0, 0, numkeys_keys), ["@read", "@sortedset", "@slow"], Reply(zsetops::zinter), No),
+    command!("zintercard", -3, READONLY | MOVABLEKEYS, (0, 0, 0, numkeys_keys), ["@read", "@sortedset", "@slow"], Reply(zsetops::zintercard), No),
+    command!("zinterstore", -4, WRITE | DENYOOM | MOVABLEKEYS, (1, 1, 1, zstore_keys), ["@write", "@sortedset", "@slow"], Reply(zsetops::zinterstore), Itself),
     command!("zlexcount", 4, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(zsets::zlexcount), No),
     command!("zmscore", -3, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(zsets::zmscore), No),
     command!("zpopmax", -2, WRITE | FAST, (1, 1, 1), ["@write", "@sortedset", "@fast"], Reply(collections::zpopmax), UnlessEmptyReply),
@@ -33,5 +37,6 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("zrevrangebyscore", -4, READONLY, (1, 1, 1), ["@read", "@sortedset", "@slow"], Reply(zsets::zrevrangebyscore), No),
     command!("zrevrank", 3, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(zsets::zrevrank), No),
     command!("zscore", 3, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(sets::zscore), No),
-    command!("zunionstore", -4, WRITE | DENYOOM | MOVABLEKEYS, (1, 1, 1, zstore_keys), ["@write", "@sortedset", "@slow"], Reply(sets::zunionstore), AsIs),
+    command!("zunion", -3, READONLY | MOVABLEKEYS, (0, 0, 0, numkeys_keys), ["@read", "@sortedset", "@slow"], Reply(zsetops::zunion), No),
+    command!("zunionstore", -4, WRITE | DENYOOM | MOVABLEKEYS, (1, 1, 1, zstore_keys), ["@write", "@sortedset", "@slow"], Reply(zsetops::zunionstore), Itself),
 ];
