@@ -100,6 +100,7 @@ const SCRIPT: &[&str] = &[
     "ZUNIONSTORE {t}zd 1 {t}none",
     "ZINTERSTORE {t}zd 2 {t}z {t}none",
     "ZDIFFSTORE {t}zd 2 {t}z {t}z",
+    "ZMPOP 1 {t}none MIN",
     "SET {t}mark 7",
     // Writes that changed something, or count as if they did: streamed.
     "SETNX {t}g 1",
@@ -118,6 +119,10 @@ const SCRIPT: &[&str] = &[
     "ZUNIONSTORE {t}zd 1 {t}z",
     "ZDIFFSTORE {t}zd 2 {t}z {t}z",
     "ZINTERSTORE {t}zd 1 {t}z",
+    // ZMPOP goes out as ZPOPMIN/ZPOPMAX with the count it popped.
+    "ZADD {t}zm 1 a 2 b 3 c",
+    "ZMPOP 2 {t}none {t}zm MAX COUNT 2",
+    "ZMPOP 1 {t}zm MIN COUNT 5",
     "ZPOPMIN {t}z",
     "SET {t}mark 8",
 ];

@@ -214,6 +214,87 @@ const ALGEBRA: &[&str] = &[
     "SET {t}str v",
 ];
 
+/// ZMPOP, ZSCAN and the deterministic cases of ZRANDMEMBER.
+const PICKS: &[&str] = &[
+    "ZADD {t}p1 1 a 2 b 3 c",
+    "ZADD {t}p2 5 x",
+    "ZMPOP 2 {t}none {t}p1 MIN",
+    "ZMPOP 2 {t}none {t}p1 MAX COUNT 1",
+    "ZMPOP 1 {t}p1 min COUNT 5",
+    "EXISTS {t}p1",
+    "ZMPOP 2 {t}p1 {t}none MIN",
+    "ZMPOP 2 {t}p1 {t}str MIN",
+    "ZMPOP 2 {t}str {t}p2 MIN",
+    "ZMPOP 0 {t}p2 MIN",
+    "ZMPOP -1 {t}p2 MIN",
+    "ZMPOP x {t}p2 MIN",
+    "ZMPOP 2 {t}p2 MIN",
+    "ZMPOP 1 {t}p2 LEFT",
+    "ZMPOP 1 {t}p2 MIN COUNT 0",
+    "ZMPOP 1 {t}p2 MIN COUNT x",
+    "ZMPOP 1 {t}p2 MIN COUNT",
+    "ZMPOP 1 {t}p2 MIN COUNT 1 COUNT 1",
+    "ZMPOP 1 {t}p2 MIN EXTRA",
+    "ZMPOP 1 {t}p2",
+    "ZMPOP 1 {t}p2 MAX COUNT 3",
+    "ZRANDMEMBER {t}none",
+    "ZRANDMEMBER {t}none 5",
+    "ZRANDMEMBER {t}none 5 WITHSCORES",
+    "ZRANDMEMBER {t}str",
+    "ZRANDMEMBER {t}str 1",
+    "ZRANDMEMBER {t}z 0",
+    "ZRANDMEMBER {t}z 7",
+    "ZRANDMEMBER {t}z 100 WITHSCORES",
+    "ZRANDMEMBER {t}odd 100 WITHSCORES",
+    "ZADD {t}one 2.5 only",
+    "ZRANDMEMBER {t}one",
+    "ZRANDMEMBER {t}one 1 WITHSCORES",
+    "ZRANDMEMBER {t}one -3",
+    "ZRANDMEMBER {t}one -2 WITHSCORES",
+    "ZRANDMEMBER {t}z x",
+    "ZRANDMEMBER {t}z 1 WITHSCORE",
+    "ZRANDMEMBER {t}z 1 WITHSCORES x",
+    "ZRANDMEMBER {t}z -9223372036854775808",
+    "ZRANDMEMBER {t}z 9223372036854775807 WITHSCORES",
+    "ZRANDMEMBER {t}z -4611686018427387904 WITHSCORES",
+    "ZRANDMEMBER {t}none 9223372036854775807 WITHSCORES",
+    "ZADD {t}sc 1e17 big 2.5 f -0 zero 7 i 1.1 x -inf lo 3e100 huge",
+    "ZSCAN {t}sc 0",
+    "ZSCAN {t}sc 0 MATCH *i* COUNT 1",
+    "ZSCAN {t}sc 0 match * count 100",
+    "ZSCAN {t}sc 0 COUNT 0",
+    "ZSCAN {t}sc 0 COUNT x",
+    "ZSCAN {t}sc 0 MATCH",
+    "ZSCAN {t}sc 0 TYPE zset",
+    "ZSCAN {t}sc x",
+    "ZSCAN {t}sc -1",
+    "ZSCAN {t}sc +7",
+    "ZSCAN {t}sc -",
+    "ZSCAN {t}sc 18446744073709551616",
+    "ZSCAN {t}sc 18446744073709551615",
+    "ZSCAN {t}none 0",
+    "ZSCAN {t}none 0 COUNT 0",
+    "ZSCAN {t}none x",
+    "ZSCAN {t}str 0",
+    "ZSCAN {t}str 0 COUNT 0",
+];
+
+/// Keys in different slots: every multi-key form is refused with CROSSSLOT
+/// before it runs (its keys come from the key specs, or from numkeys for
+/// the movable-key commands).
+const CROSS_SLOT: &[&str] = &[
+    "ZRANGESTORE a{t} b 0 -1",
+    "ZUNION 2 a b",
+    "ZINTER 2 a b WITHSCORES",
+    "ZDIFF 2 a b",
+    "ZINTERCARD 2 a b",
+    "ZDIFFSTORE a 1 b",
+    "ZUNIONSTORE a 2 a{t} b{t}",
+    "ZMPOP 2 a b MIN",
+    "ZUNION 1 a{t} b",
+    "ZMPOP 1 a{t} MIN",
+];
+
 /// One raw connection: commands out as RESP arrays, replies back as the
 /// exact bytes the server wrote.
 struct Raw {
@@ -288,5 +369,37 @@ fn zrange_forms_reply_as_redis_7_0_15() {
         compare(&mut o, &mut r, tag, RANGES);
         compare(&mut o, &mut r, tag, READS);
         compare(&mut o, &mut r, tag, ALGEBRA);
+        compare(&mut o, &mut r, tag, PICKS);
+        compare(&mut o, &mut r, tag, CROSS_SLOT);
+    }
+}
+
+/// ZRANDMEMBER's random cases, which only properties can check: a
+/// positive count gives distinct members of the set, a negative one
+/// exactly that many members of the set, possibly repeated.
+#[test]
+fn zrandmember_picks_members_of_the_set() {
+    let (ours, _real) = servers();
+    let mut o = Raw::connect(ours.port);
+    o.send("ZADD r 1 a 2 b 3 c 4 d 5 e");
+    let members = |reply: &str| -> Vec<String> {
+        reply
+            .lines()
+            .filter(|l| !l.starts_with(['*', '$']))
+            .map(str::to_string)
+            .collect()
+    };
+    for _ in 0..20 {
+        let distinct = members(&o.send("ZRANDMEMBER r 3"));
+        assert_eq!(distinct.len(), 3, "{distinct:?}");
+        let mut sorted = distinct.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted, distinct, "distinct, in the set's order");
+        let repeated = members(&o.send("ZRANDMEMBER r -8"));
+        assert_eq!(repeated.len(), 8);
+        assert!(repeated.iter().all(|m| "abcde".contains(m.as_str())));
+        let one = members(&o.send("ZRANDMEMBER r"));
+        assert!(one.len() == 1 && "abcde".contains(one[0].as_str()));
     }
 }

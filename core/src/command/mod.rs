@@ -24,6 +24,7 @@ mod sets;
 pub use server::REDIS_VERSION;
 mod strings;
 pub mod table;
+mod zpick;
 mod zsetops;
 mod zsets;
 

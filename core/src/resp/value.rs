@@ -166,7 +166,7 @@ impl Value {
 /// `addReplyDouble`'s text in 7.0: `printf("%.17g")` (17 significant
 /// digits, so `1.1` is `1.1000000000000001`), with `inf`/`-inf` spelled
 /// out and `nan` for completeness.
-fn format_double(d: f64) -> String {
+pub(crate) fn format_double(d: f64) -> String {
     if d.is_infinite() {
         return if d > 0.0 { "inf".into() } else { "-inf".into() };
     }

@@ -6,7 +6,7 @@ use super::flags::*;
 use super::Run::*;
 use super::{command, CommandSpec};
 use super::{numkeys_keys, zstore_keys};
-use crate::command::{collections, sets, zsetops, zsets};
+use crate::command::{collections, sets, zpick, zsetops, zsets};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
@@ -20,9 +20,11 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("zintercard", -3, READONLY | MOVABLEKEYS, (0, 0, 0, numkeys_keys), ["@read", "@sortedset", "@slow"], Reply(zsetops::zintercard), No),
     command!("zinterstore", -4, WRITE | DENYOOM | MOVABLEKEYS, (1, 1, 1, zstore_keys), ["@write", "@sortedset", "@slow"], Reply(zsetops::zinterstore), Itself),
     command!("zlexcount", 4, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(zsets::zlexcount), No),
+    command!("zmpop", -4, WRITE | MOVABLEKEYS, (0, 0, 0, numkeys_keys), ["@write", "@sortedset", "@slow"], Reply(zpick::zmpop), Itself),
     command!("zmscore", -3, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(zsets::zmscore), No),
     command!("zpopmax", -2, WRITE | FAST, (1, 1, 1), ["@write", "@sortedset", "@fast"], Reply(collections::zpopmax), UnlessEmptyReply),
     command!("zpopmin", -2, WRITE | FAST, (1, 1, 1), ["@write", "@sortedset", "@fast"], Reply(collections::zpopmin), UnlessEmptyReply),
+    command!("zrandmember", -2, READONLY, (1, 1, 1), ["@read", "@sortedset", "@slow"], Reply(zpick::zrandmember), No),
     command!("zrange", -4, READONLY, (1, 1, 1), ["@read", "@sortedset", "@slow"], Reply(zsets::zrange), No),
     command!("zrangebylex", -4, READONLY, (1, 1, 1), ["@read", "@sortedset", "@slow"], Reply(zsets::zrangebylex), No),
     command!("zrangebyscore", -4, READONLY, (1, 1, 1), ["@read", "@sortedset", "@slow"], Reply(zsets::zrangebyscore), No),
@@ -36,6 +38,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("zrevrangebylex", -4, READONLY, (1, 1, 1), ["@read", "@sortedset", "@slow"], Reply(zsets::zrevrangebylex), No),
     command!("zrevrangebyscore", -4, READONLY, (1, 1, 1), ["@read", "@sortedset", "@slow"], Reply(zsets::zrevrangebyscore), No),
     command!("zrevrank", 3, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(zsets::zrevrank), No),
+    command!("zscan", -3, READONLY, (1, 1, 1), ["@read", "@sortedset", "@slow"], Reply(zpick::zscan), No),
     command!("zscore", 3, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(sets::zscore), No),
     command!("zunion", -3, READONLY | MOVABLEKEYS, (0, 0, 0, numkeys_keys), ["@read", "@sortedset", "@slow"], Reply(zsetops::zunion), No),
     command!("zunionstore", -4, WRITE | DENYOOM | MOVABLEKEYS, (1, 1, 1, zstore_keys), ["@write", "@sortedset", "@slow"], Reply(zsetops::zunionstore), Itself),
