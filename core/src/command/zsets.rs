@@ -15,12 +15,18 @@ use std::collections::BTreeMap;
 
 /// A sorted set's members in Redis's order: by score, then by member
 /// bytes (`zslInsert`'s order). Scores compare with `<`, so `-0` equals 0.
-pub(super) fn ordered(z: &BTreeMap<Vec<u8>, f64>) -> Vec<(&Vec<u8>, f64)> {
+pub(super) fn ordered(z: &BTreeMap<Vec<u8>, f64>) -> Vec<Entry<'_>> {
     let mut v: Vec<(&Vec<u8>, f64)> = z.iter().map(|(m, s)| (m, *s)).collect();
     // Stable sort over the map's member order: equal scores stay by member.
     v.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
     v
 }
+
+/// A member and its score, borrowed from the set.
+type Entry<'a> = (&'a Vec<u8>, f64);
+
+/// Members and scores, owned (a selection, a reply, a stored result).
+pub(super) type Scored = Vec<(Vec<u8>, f64)>;
 
 /// What a range selects by.
 #[derive(Clone, Copy, PartialEq)]
@@ -138,42 +144,35 @@ fn score_range_empty(min: &Bound<f64>, max: &Bound<f64>) -> bool {
 /// take members while they are in range, at most `limit` (negative: no
 /// limit; a negative offset walks off the end). For a member range that
 /// only matters when scores differ, where Redis's answer is "undefined".
-fn select<'a>(o: &[(&'a Vec<u8>, f64)], req: &Request) -> Vec<(&'a Vec<u8>, f64)> {
+fn select<'a>(o: &[Entry<'a>], req: &Request) -> Vec<Entry<'a>> {
     let len = o.len();
     let at = |i: usize| if req.rev { len - 1 - i } else { i };
-    let (first, in_range): (Option<usize>, Box<dyn Fn(&(&Vec<u8>, f64)) -> bool>) = match &req.range
-    {
+    let first = match &req.range {
         Range::Rank(start, stop) => {
             return match super::collections::rank_range(*start, *stop, len) {
                 None => Vec::new(),
                 Some((s, e)) => (s..=e).map(|i| o[at(i)]).collect(),
             };
         }
-        Range::Score(min, max) => {
-            let empty = score_range_empty(min, max);
-            let ok = move |e: &(&Vec<u8>, f64)| min.below(&e.1) && max.above(&e.1);
-            let first = if empty {
-                None
-            } else if req.rev {
+        Range::Score(min, max) if !score_range_empty(min, max) => {
+            if req.rev {
                 (0..len).find(|&i| max.above(&o[at(i)].1))
             } else {
                 (0..len).find(|&i| min.below(&o[at(i)].1))
-            };
-            (first, Box::new(ok))
+            }
         }
-        Range::Lex(min, max) => {
-            let overlaps = o.first().is_some_and(|(m, _)| max.above(m))
-                && o.last().is_some_and(|(m, _)| min.below(m));
-            let ok = move |e: &(&Vec<u8>, f64)| min.below(e.0) && max.above(e.0);
-            let first = if !overlaps || min.empty_with(max) {
-                None
-            } else if req.rev {
+        Range::Lex(min, max)
+            if !min.empty_with(max)
+                && o.first().is_some_and(|(m, _)| max.above(m))
+                && o.last().is_some_and(|(m, _)| min.below(m)) =>
+        {
+            if req.rev {
                 (0..len).find(|&i| max.above(o[at(i)].0))
             } else {
                 (0..len).find(|&i| min.below(o[at(i)].0))
-            };
-            (first, Box::new(ok))
+            }
         }
+        Range::Score(..) | Range::Lex(..) => None,
     };
     let Some(first) = first else {
         return Vec::new();
@@ -184,12 +183,24 @@ fn select<'a>(o: &[(&'a Vec<u8>, f64)], req: &Request) -> Vec<(&'a Vec<u8>, f64)
     let start = first.saturating_add(req.offset as usize);
     let mut out = Vec::new();
     for i in start..len {
-        if out.len() as i64 == req.limit || !in_range(&o[at(i)]) {
+        if out.len() as i64 == req.limit || !req.range.contains(&o[at(i)]) {
             break;
         }
         out.push(o[at(i)]);
     }
     out
+}
+
+impl Range {
+    /// Whether a member is inside a score or member range (`zslValueGteMin`
+    /// and `zslValueLteMax`, or their lex forms).
+    fn contains(&self, e: &Entry) -> bool {
+        match self {
+            Range::Rank(..) => true,
+            Range::Score(min, max) => min.below(&e.1) && max.above(&e.1),
+            Range::Lex(min, max) => min.below(e.0) && max.above(e.0),
+        }
+    }
 }
 
 /// Members (with scores if asked) as ZRANGE replies them: a flat array
@@ -224,7 +235,7 @@ fn run_range(
     store: bool,
     by: Option<By>,
     rev: Option<bool>,
-) -> Result<(Request, Option<Vec<(Vec<u8>, f64)>>), Value> {
+) -> Result<(Request, Option<Scored>), Value> {
     let req = parse(args, at, store, by, rev)?;
     let items = match ks.get(now, &args[at]) {
         None => None,
