@@ -400,6 +400,9 @@ fn zrandmember_picks_members_of_the_set() {
         assert_eq!(repeated.len(), 8);
         assert!(repeated.iter().all(|m| "abcde".contains(m.as_str())));
         let one = members(&o.send("ZRANDMEMBER r"));
+        assert!(o
+            .send("ZRANDMEMBER r -9223372036854775807")
+            .starts_with("-ERR count above"));
         assert!(one.len() == 1 && "abcde".contains(one[0].as_str()));
     }
 }

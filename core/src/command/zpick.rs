@@ -96,6 +96,12 @@ pub fn zmpop(c: &mut Call) -> Value {
     Value::Array(vec![Value::Bulk(key.clone()), Value::Array(pairs)])
 }
 
+/// Redis answers a negative ZRANDMEMBER count of any size, member by
+/// member, until the client's output limit (none by default) or memory
+/// runs out; this node (and the browser tab running it) refuses a reply
+/// that large instead of crashing.
+const MAX_REPEATED_PICKS: usize = 10_000_000;
+
 /// `ZRANDMEMBER key [count [WITHSCORES]]` (`zrandmemberCommand`): without
 /// a count one member or nil; a positive count gives distinct members (the
 /// whole set, highest first, when it asks for as many), a negative one may
@@ -143,6 +149,11 @@ pub fn zrandmember(c: &mut Call) -> Value {
         Some(_) => return wrong_type(),
     };
     let (count, unique) = (l.unsigned_abs() as usize, l >= 0);
+    if !unique && count > MAX_REPEATED_PICKS {
+        return Value::err(format!(
+            "ERR count above {MAX_REPEATED_PICKS} refused: redis-server would build that reply until it runs out of memory"
+        ));
+    }
     let rng = node.rng_mut();
     let items = if count == 0 {
         Vec::new()
