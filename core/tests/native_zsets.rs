@@ -277,6 +277,9 @@ const PICKS: &[&str] = &[
     "ZSCAN {t}none x",
     "ZSCAN {t}str 0",
     "ZSCAN {t}str 0 COUNT 0",
+    // Past zset-max-listpack-value the set is a hash table: scores as %.17g.
+    "ZADD {t}long 1e17 0123456789012345678901234567890123456789012345678901234567890123456789",
+    "ZSCAN {t}long 0",
 ];
 
 /// Keys in different slots: every multi-key form is refused with CROSSSLOT

@@ -188,21 +188,32 @@ pub fn zrandmember(c: &mut Call) -> Value {
 /// first, then the key, then the options (a missing key answers the empty
 /// scan whatever they are). Like Redis for a listpack-encoded set, the
 /// whole set comes in one call with cursor 0, members in order, each score
-/// as the listpack holds it (`d2string`: integers without exponent).
+/// as the listpack holds it (`d2string`: integers without exponent). A
+/// set past the listpack limits is a hash table that Redis scans in pages
+/// in hash order (not reproducible): it comes in one call here too, each
+/// score as `%.17g` (`ld2string`).
 pub fn zscan(c: &mut Call) -> Value {
     let (now, args) = (c.now, c.args);
     if !scan_cursor_ok(&args[2]) {
         return Value::err("ERR invalid cursor");
     }
     let empty = || Value::Array(vec![Value::bulk("0"), Value::Array(Vec::new())]);
-    let pairs: Vec<(Vec<u8>, f64)> = match c.node.keyspace_mut().get(now, &args[1]) {
-        None => return empty(),
-        Some(Data::ZSet(z)) => ordered(z)
-            .into_iter()
-            .map(|(m, s)| (m.clone(), s))
-            .collect(),
-        Some(_) => return wrong_type(),
-    };
+    let (max_entries, max_value) = (
+        listpack_limit(c, b"zset-max-listpack-entries"),
+        listpack_limit(c, b"zset-max-listpack-value"),
+    );
+    let (pairs, listpack): (Vec<(Vec<u8>, f64)>, bool) =
+        match c.node.keyspace_mut().get(now, &args[1]) {
+            None => return empty(),
+            Some(Data::ZSet(z)) => (
+                ordered(z)
+                    .into_iter()
+                    .map(|(m, s)| (m.clone(), s))
+                    .collect(),
+                z.len() as u64 <= max_entries && z.keys().all(|m| m.len() as u64 <= max_value),
+            ),
+            Some(_) => return wrong_type(),
+        };
     let mut pattern = None;
     let mut i = 3;
     while i < args.len() {
@@ -223,7 +234,14 @@ pub fn zscan(c: &mut Call) -> Value {
     let items = pairs
         .into_iter()
         .filter(|(m, _)| pattern.is_none_or(|p| glob_match(p, m)))
-        .flat_map(|(m, s)| [Value::Bulk(m), Value::bulk(listpack_score(s))])
+        .flat_map(|(m, s)| {
+            let score = if listpack {
+                listpack_score(s)
+            } else {
+                format_double(s)
+            };
+            [Value::Bulk(m), Value::bulk(score)]
+        })
         .collect();
     Value::Array(vec![Value::bulk("0"), Value::Array(items)])
 }
@@ -243,6 +261,13 @@ fn scan_cursor_ok(arg: &[u8]) -> bool {
     !digits.is_empty()
         && digits.iter().all(u8::is_ascii_digit)
         && std::str::from_utf8(digits).is_ok_and(|d| d.parse::<u64>().is_ok())
+}
+
+/// A `zset-max-listpack-*` setting, as CONFIG SET left it.
+fn listpack_limit(c: &mut Call, name: &[u8]) -> u64 {
+    crate::config::params::find(name)
+        .and_then(|p| c.node.config().param_value(p).parse().ok())
+        .unwrap_or(0)
 }
 
 /// `d2string`, how a listpack stores a score: an integral value that fits
