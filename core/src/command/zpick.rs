@@ -2,7 +2,7 @@
 //! ZMPOP (pops from the first non-empty key), ZRANDMEMBER and ZSCAN.
 
 use super::keys::glob_match;
-use super::zsets::{members_reply, ordered};
+use super::zsets::{members_reply, ordered, Scored};
 use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
 use crate::keyspace::Data;
@@ -69,7 +69,7 @@ pub fn zmpop(c: &mut Call) -> Value {
     let Some(Data::ZSet(z)) = ks.get_mut(now, key) else {
         return wrong_type();
     };
-    let picked: Vec<(Vec<u8>, f64)> = {
+    let picked: Scored = {
         let o = ordered(z);
         let n = count.min(o.len());
         let it: Box<dyn Iterator<Item = &(&Vec<u8>, f64)>> = if max {
@@ -140,7 +140,7 @@ pub fn zrandmember(c: &mut Call) -> Value {
         return Value::err("ERR value is out of range");
     }
     let node = &mut *c.node;
-    let all: Vec<(Vec<u8>, f64)> = match node.keyspace_mut().get(now, &args[1]) {
+    let all: Scored = match node.keyspace_mut().get(now, &args[1]) {
         None => return Value::Array(Vec::new()),
         Some(Data::ZSet(z)) => ordered(z)
             .into_iter()
@@ -202,18 +202,17 @@ pub fn zscan(c: &mut Call) -> Value {
         listpack_limit(c, b"zset-max-listpack-entries"),
         listpack_limit(c, b"zset-max-listpack-value"),
     );
-    let (pairs, listpack): (Vec<(Vec<u8>, f64)>, bool) =
-        match c.node.keyspace_mut().get(now, &args[1]) {
-            None => return empty(),
-            Some(Data::ZSet(z)) => (
-                ordered(z)
-                    .into_iter()
-                    .map(|(m, s)| (m.clone(), s))
-                    .collect(),
-                z.len() as u64 <= max_entries && z.keys().all(|m| m.len() as u64 <= max_value),
-            ),
-            Some(_) => return wrong_type(),
-        };
+    let (pairs, listpack): (Scored, bool) = match c.node.keyspace_mut().get(now, &args[1]) {
+        None => return empty(),
+        Some(Data::ZSet(z)) => (
+            ordered(z)
+                .into_iter()
+                .map(|(m, s)| (m.clone(), s))
+                .collect(),
+            z.len() as u64 <= max_entries && z.keys().all(|m| m.len() as u64 <= max_value),
+        ),
+        Some(_) => return wrong_type(),
+    };
     let mut pattern = None;
     let mut i = 3;
     while i < args.len() {

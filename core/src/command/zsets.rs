@@ -205,11 +205,7 @@ impl Range {
 
 /// Members (with scores if asked) as ZRANGE replies them: a flat array
 /// in RESP2, `[member, score]` pairs in RESP3.
-pub(super) fn members_reply(
-    items: Vec<(Vec<u8>, f64)>,
-    withscores: bool,
-    proto: Protocol,
-) -> Value {
+pub(super) fn members_reply(items: Scored, withscores: bool, proto: Protocol) -> Value {
     Value::Array(if !withscores {
         items.into_iter().map(|(m, _)| Value::Bulk(m)).collect()
     } else if proto == Protocol::Resp3 {
