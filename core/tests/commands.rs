@@ -105,3 +105,50 @@ fn multi_exec() {
         "EXECABORT Transaction discarded because of previous errors."
     );
 }
+
+/// Sorted-set reads route by their keys like any command: ZRANGESTORE by
+/// its key specs (destination and source), ZUNION/ZMPOP by `numkeys`
+/// (movable keys) — MOVED to the owner, CROSSSLOT across slots, served
+/// when every key is local.
+#[test]
+fn sorted_set_commands_route_by_their_keys() {
+    let mut sim = cluster();
+    // user:1000 → slot 1649, served by A on port 7000.
+    for line in [
+        "ZRANGE user:1000 0 -1",
+        "ZUNION 1 user:1000",
+        "ZMPOP 1 user:1000 MIN",
+        "ZRANGESTORE {user:1000}d user:1000 0 -1",
+    ] {
+        assert_eq!(
+            text(&cmd(&mut sim, "B", line)),
+            "MOVED 1649 127.0.0.1:7000",
+            "{line}"
+        );
+    }
+    for line in [
+        "ZRANGESTORE a user:1000 0 -1",
+        "ZUNION 2 user:1000 b",
+        "ZINTERCARD 2 user:1000 b",
+        "ZMPOP 2 user:1000 b MAX",
+    ] {
+        assert_eq!(
+            text(&cmd(&mut sim, "A", line)),
+            "CROSSSLOT Keys in request don't hash to the same slot",
+            "{line}"
+        );
+    }
+    let zadd = cmd(&mut sim, "A", "ZADD user:1000 1 a 2 b");
+    assert_eq!(zadd, Value::Integer(2));
+    let stored = cmd(&mut sim, "A", "ZRANGESTORE {user:1000}d user:1000 1 -1");
+    assert_eq!(stored, Value::Integer(1));
+    assert_eq!(
+        cmd(&mut sim, "A", "ZUNION 2 user:1000 {user:1000}d WITHSCORES"),
+        Value::Array(vec![
+            Value::bulk("a"),
+            Value::Double(1.0),
+            Value::bulk("b"),
+            Value::Double(4.0),
+        ])
+    );
+}

@@ -94,6 +94,13 @@ const SCRIPT: &[&str] = &[
     "SETRANGE {t}none 0 ",
     "ZPOPMIN {t}none",
     "ZPOPMAX {t}none 2",
+    // ZRANGESTORE of nothing into no key: `server.dirty` unchanged.
+    "ZRANGESTORE {t}zd {t}none 0 -1",
+    "ZRANGESTORE {t}zd {t}z 5 10",
+    "ZUNIONSTORE {t}zd 1 {t}none",
+    "ZINTERSTORE {t}zd 2 {t}z {t}none",
+    "ZDIFFSTORE {t}zd 2 {t}z {t}z",
+    "ZMPOP 1 {t}none MIN",
     "SET {t}mark 7",
     // Writes that changed something, or count as if they did: streamed.
     "SETNX {t}g 1",
@@ -106,6 +113,16 @@ const SCRIPT: &[&str] = &[
     "HSET {t}h g w",
     "HINCRBY {t}h n 0",
     "LSET {t}l 0 b",
+    // ZRANGESTORE that stores, then one that deletes its destination.
+    "ZRANGESTORE {t}zd {t}z 0 -1",
+    "ZRANGESTORE {t}zd {t}none 0 -1",
+    "ZUNIONSTORE {t}zd 1 {t}z",
+    "ZDIFFSTORE {t}zd 2 {t}z {t}z",
+    "ZINTERSTORE {t}zd 1 {t}z",
+    // ZMPOP goes out as ZPOPMIN/ZPOPMAX with the count it popped.
+    "ZADD {t}zm 1 a 2 b 3 c",
+    "ZMPOP 2 {t}none {t}zm MAX COUNT 2",
+    "ZMPOP 1 {t}zm MIN COUNT 5",
     "ZPOPMIN {t}z",
     "SET {t}mark 8",
     // INCRBYFLOAT goes out as `SET key <value> KEEPTTL` (the value as

@@ -31,6 +31,9 @@ mod sets;
 pub use server::REDIS_VERSION;
 mod strings;
 pub mod table;
+mod zpick;
+mod zsetops;
+mod zsets;
 
 pub use call::Call;
 pub use client::ClientState;

@@ -1,7 +1,7 @@
 //! Set and sorted-set commands beyond SADD/SREM/SPOP and ZADD/ZPOPMIN
 //! (t_set.c, t_zset.c): SMOVE, SCARD, SISMEMBER, SINTERSTORE, SUNIONSTORE,
 //! SDIFFSTORE, ZREM, ZINCRBY, ZSCORE, ZCARD, ZREMRANGEBYRANK,
-//! ZREMRANGEBYSCORE, ZREMRANGEBYLEX, ZUNIONSTORE, ZINTERSTORE. A real master streams the writes
+//! ZREMRANGEBYSCORE, ZREMRANGEBYLEX. A real master streams the writes
 //! verbatim.
 
 use super::collections::{entry, parse_score, rank_range};
@@ -137,21 +137,6 @@ fn sinterstore_or_sunionstore_or_sdiffstore(c: &mut Call, name: &str) -> Value {
     setop_store(ks, now, name, args)
 }
 
-pub fn zunionstore(c: &mut Call) -> Value {
-    zunionstore_or_zinterstore(c, "zunionstore")
-}
-
-pub fn zinterstore(c: &mut Call) -> Value {
-    zunionstore_or_zinterstore(c, "zinterstore")
-}
-
-fn zunionstore_or_zinterstore(c: &mut Call, name: &str) -> Value {
-    let args = c.args;
-    let now = c.now;
-    let ks = c.node.keyspace_mut();
-    zstore(ks, now, name, args)
-}
-
 /// `SMOVE source destination member`: both types are checked before
 /// anything moves; moving within one set answers whether it is a member.
 fn smove_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
@@ -230,14 +215,14 @@ fn zremrangebyrank_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Va
 
 /// One end of a ZREMRANGEBYSCORE / ZREMRANGEBYLEX range (`-inf`/`+inf`
 /// are plain scores; `-`/`+` for members are [`LexBound`]'s).
-enum Bound<T> {
+pub(super) enum Bound<T> {
     Inclusive(T),
     Exclusive(T),
 }
 
 impl<T: PartialOrd> Bound<T> {
     /// `x` is on the right side of this bound taken as a minimum.
-    fn below(&self, x: &T) -> bool {
+    pub(super) fn below(&self, x: &T) -> bool {
         match self {
             Bound::Inclusive(b) => b <= x,
             Bound::Exclusive(b) => b < x,
@@ -245,7 +230,7 @@ impl<T: PartialOrd> Bound<T> {
     }
 
     /// `x` is on the left side of this bound taken as a maximum.
-    fn above(&self, x: &T) -> bool {
+    pub(super) fn above(&self, x: &T) -> bool {
         match self {
             Bound::Inclusive(b) => x <= b,
             Bound::Exclusive(b) => x < b,
@@ -254,7 +239,7 @@ impl<T: PartialOrd> Bound<T> {
 }
 
 /// `zslParseRange`: `(` makes an end exclusive; `inf` is a float.
-fn score_range(min: &[u8], max: &[u8]) -> Option<(Bound<f64>, Bound<f64>)> {
+pub(super) fn score_range(min: &[u8], max: &[u8]) -> Option<(Bound<f64>, Bound<f64>)> {
     let parse = |arg: &[u8]| match arg.strip_prefix(b"(") {
         Some(rest) => parse_score(rest).map(Bound::Exclusive),
         None => parse_score(arg).map(Bound::Inclusive),
@@ -264,7 +249,7 @@ fn score_range(min: &[u8], max: &[u8]) -> Option<(Bound<f64>, Bound<f64>)> {
 
 /// `zslParseLexRangeItem`: `[x` inclusive, `(x` exclusive, `-` and `+`
 /// the ends. `-` as a maximum (or `+` as a minimum) matches nothing.
-fn lex_bound(arg: &[u8]) -> Option<LexBound> {
+pub(super) fn lex_bound(arg: &[u8]) -> Option<LexBound> {
     match arg.first()? {
         b'+' if arg.len() == 1 => Some(LexBound::Max),
         b'-' if arg.len() == 1 => Some(LexBound::Min),
@@ -274,7 +259,7 @@ fn lex_bound(arg: &[u8]) -> Option<LexBound> {
     }
 }
 
-enum LexBound {
+pub(super) enum LexBound {
     Min,
     Max,
     Item(Bound<Vec<u8>>),
@@ -283,7 +268,7 @@ enum LexBound {
 impl LexBound {
     /// `zslIsInLexRange`'s first test: min above max, or equal with an
     /// exclusive end, is an empty range.
-    fn empty_with(&self, max: &LexBound) -> bool {
+    pub(super) fn empty_with(&self, max: &LexBound) -> bool {
         fn item(b: &LexBound) -> (u8, Option<&Vec<u8>>, bool) {
             match b {
                 LexBound::Min => (0, None, false),
@@ -296,7 +281,7 @@ impl LexBound {
         (a.0, &a.1) > (b.0, &b.1) || ((a.0, &a.1) == (b.0, &b.1) && (a.2 || b.2))
     }
 
-    fn below(&self, m: &Vec<u8>) -> bool {
+    pub(super) fn below(&self, m: &Vec<u8>) -> bool {
         match self {
             LexBound::Min => true,
             LexBound::Max => false,
@@ -304,7 +289,7 @@ impl LexBound {
         }
     }
 
-    fn above(&self, m: &Vec<u8>) -> bool {
+    pub(super) fn above(&self, m: &Vec<u8>) -> bool {
         match self {
             LexBound::Min => false,
             LexBound::Max => true,
@@ -395,117 +380,6 @@ fn setop_store(ks: &mut Keyspace, now: Time, name: &str, args: &[Vec<u8>]) -> Va
         ks.remove(now, &args[1]);
     } else {
         ks.set(&args[1], Data::Set(result));
-    }
-    Value::Integer(card)
-}
-
-/// `ZUNIONSTORE|ZINTERSTORE dest numkeys key… [WEIGHTS w…] [AGGREGATE
-/// SUM|MIN|MAX]` in `zunionInterDiffGenericCommand`'s order: numkeys, the
-/// sources' types (sets count with score 1), then the options. A NaN from
-/// `inf * 0` or `inf + -inf` becomes 0, as Redis does.
-fn zstore(ks: &mut Keyspace, now: Time, name: &str, args: &[Vec<u8>]) -> Value {
-    let num = match int_arg(&args[2]) {
-        Ok(n) => n,
-        Err(e) => return e,
-    };
-    if num < 1 {
-        return Value::err(format!(
-            "ERR at least 1 input key is needed for '{name}' command"
-        ));
-    }
-    if num > (args.len() - 3) as i64 {
-        return super::syntax_error();
-    }
-    let num = num as usize;
-    let mut sources: Vec<BTreeMap<Vec<u8>, f64>> = Vec::with_capacity(num);
-    for key in &args[3..3 + num] {
-        sources.push(match ks.get(now, key) {
-            None => BTreeMap::new(),
-            Some(Data::ZSet(z)) => z.clone(),
-            Some(Data::Set(s)) => s.iter().map(|m| (m.clone(), 1.0)).collect(),
-            Some(_) => return wrong_type(),
-        });
-    }
-    let mut weights = vec![1.0; num];
-    let mut kind = "sum";
-    let mut j = 3 + num;
-    while j < args.len() {
-        let remaining = args.len() - j;
-        if remaining > num && args[j].eq_ignore_ascii_case(b"weights") {
-            for (i, w) in args[j + 1..=j + num].iter().enumerate() {
-                match parse_score(w) {
-                    Some(w) => weights[i] = w,
-                    None => return Value::err("ERR weight value is not a float"),
-                }
-            }
-            j += 1 + num;
-        } else if remaining >= 2 && args[j].eq_ignore_ascii_case(b"aggregate") {
-            kind = match args[j + 1].to_ascii_lowercase().as_slice() {
-                b"sum" => "sum",
-                b"min" => "min",
-                b"max" => "max",
-                _ => return super::syntax_error(),
-            };
-            j += 2;
-        } else {
-            return super::syntax_error();
-        }
-    }
-    let aggregate: fn(f64, f64) -> f64 = match kind {
-        "min" => f64::min,
-        "max" => f64::max,
-        _ => |a, b| a + b,
-    };
-    let weigh = |score: f64, w: f64| {
-        let s = score * w;
-        if s.is_nan() {
-            0.0
-        } else {
-            s
-        }
-    };
-    let combine = |acc: f64, s: f64| {
-        let r = aggregate(acc, s);
-        if r.is_nan() {
-            0.0
-        } else {
-            r
-        }
-    };
-    let mut result: BTreeMap<Vec<u8>, f64> = BTreeMap::new();
-    if name == "zunionstore" {
-        for (src, w) in sources.iter().zip(&weights) {
-            for (m, s) in src {
-                let s = weigh(*s, *w);
-                result
-                    .entry(m.clone())
-                    .and_modify(|acc| *acc = combine(*acc, s))
-                    .or_insert(s);
-            }
-        }
-    } else {
-        for (m, s) in &sources[0] {
-            let mut acc = weigh(*s, weights[0]);
-            let mut everywhere = true;
-            for (src, w) in sources.iter().zip(&weights).skip(1) {
-                match src.get(m) {
-                    Some(s) => acc = combine(acc, weigh(*s, *w)),
-                    None => {
-                        everywhere = false;
-                        break;
-                    }
-                }
-            }
-            if everywhere {
-                result.insert(m.clone(), acc);
-            }
-        }
-    }
-    let card = result.len() as i64;
-    if result.is_empty() {
-        ks.remove(now, &args[1]);
-    } else {
-        ks.set(&args[1], Data::ZSet(result));
     }
     Value::Integer(card)
 }

@@ -137,6 +137,12 @@ mod todo {
 }
 
 impl Node {
+    /// The node's seeded generator, for commands that pick at random
+    /// (ZRANDMEMBER): a simulated run stays reproducible from its seed.
+    pub(crate) fn rng_mut(&mut self) -> &mut ChaCha8Rng {
+        &mut self.rng
+    }
+
     /// A fresh node, alone in its cluster, as after `redis-server --cluster-enabled yes`.
     ///
     /// `addr` is its client address; the bus listens on `cport`. The node ID and

@@ -11,4 +11,5 @@ pub use request::{
     parse_i64, parse_request, split_args, Limits, ProtocolError, Request, DEFAULT_MAX_BULK_LEN,
     INLINE_MAX_SIZE,
 };
+pub(crate) use value::format_double;
 pub use value::{escape, Protocol, Value};

@@ -163,19 +163,35 @@ impl Value {
     }
 }
 
-/// `%.17g`-like formatting Redis uses for doubles, with `inf`/`-inf`/`nan`.
-fn format_double(d: f64) -> String {
+/// `addReplyDouble`'s text in 7.0: `printf("%.17g")` (17 significant
+/// digits, so `1.1` is `1.1000000000000001`), with `inf`/`-inf` spelled
+/// out and `nan` for completeness.
+pub(crate) fn format_double(d: f64) -> String {
     if d.is_infinite() {
         return if d > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if d.is_nan() {
         return "nan".into();
     }
-    let mut s = format!("{d}");
-    if s.ends_with(".0") {
-        s.truncate(s.len() - 2);
+    // `{:.16e}` rounds to 17 significant digits as printf does; %g then
+    // picks fixed or exponent notation by the exponent and drops
+    // trailing zeros.
+    let sci = format!("{d:.16e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let trim = |s: &str| -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    if (-4..17).contains(&exp) {
+        trim(&format!("{d:.prec$}", prec = (16 - exp) as usize))
+    } else {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{}e{sign}{:02}", trim(mantissa), exp.abs())
     }
-    s
 }
 
 fn cli_format(v: &Value, prefix: &str, out: &mut String) {
@@ -275,6 +291,22 @@ mod tests {
         assert_eq!(r2(&v), "$2\r\na\n\r\n");
         assert_eq!(r2(&Value::Double(1.5)), "$3\r\n1.5\r\n");
         assert_eq!(r3(&Value::Double(2.0)), ",2\r\n");
+        // 7.0's `%.17g`, as redis-server 7.0.15 prints these scores.
+        for (d, text) in [
+            (1.1, "1.1000000000000001"),
+            (0.1, "0.10000000000000001"),
+            (-0.0, "-0"),
+            (1e100, "1e+100"),
+            (3e100, "2.9999999999999999e+100"),
+            (1e-5, "1.0000000000000001e-05"),
+            (0.0001, "0.0001"),
+            (1e16, "10000000000000000"),
+            (1e17, "1e+17"),
+            (123456789.125, "123456789.125"),
+            (f64::NEG_INFINITY, "-inf"),
+        ] {
+            assert_eq!(format_double(d), text, "{d}");
+        }
     }
 
     /// Error and status lines never contain CR or LF (they would end the

@@ -286,7 +286,25 @@ fn migrate_keys(args: &[Vec<u8>]) -> Vec<usize> {
 /// destination and `numkeys` sources, read with `atoi`; a count that does
 /// not fit the arguments means no keys (the command then fails itself).
 fn zstore_keys(args: &[Vec<u8>]) -> Vec<usize> {
-    let digits = args.get(2).map_or(&[][..], |a| a);
+    match atoi_count(args, 2, 3) {
+        Some(num) => std::iter::once(1).chain(3..3 + num).collect(),
+        None => Vec::new(),
+    }
+}
+
+/// `ZUNION numkeys key…`, also ZINTER, ZDIFF, ZINTERCARD and ZMPOP
+/// (`zunionInterDiffGetKeys`, `zmpopGetKeys`): `numkeys` keys after the count.
+fn numkeys_keys(args: &[Vec<u8>]) -> Vec<usize> {
+    match atoi_count(args, 1, 2) {
+        Some(num) => (2..2 + num).collect(),
+        None => Vec::new(),
+    }
+}
+
+/// `genericGetKeys`' count: `atoi(args[at])`, kept only when at least 1
+/// and no more than the arguments from `first` on.
+fn atoi_count(args: &[Vec<u8>], at: usize, first: usize) -> Option<usize> {
+    let digits = args.get(at).map_or(&[][..], |a| a);
     let neg = digits.first() == Some(&b'-');
     let num = digits[neg as usize..]
         .iter()
@@ -294,10 +312,7 @@ fn zstore_keys(args: &[Vec<u8>]) -> Vec<usize> {
         .fold(0usize, |n, c| {
             n.saturating_mul(10).saturating_add((c - b'0') as usize)
         });
-    if neg || num < 1 || num > args.len().saturating_sub(3) {
-        return Vec::new();
-    }
-    std::iter::once(1).chain(3..3 + num).collect()
+    (!neg && num >= 1 && num <= args.len().saturating_sub(first)).then_some(num)
 }
 
 /// One table line: name, arity, flags, key positions `(first, last, step)`
@@ -532,6 +547,12 @@ mod tests {
             .is_empty());
         assert!(zu
             .key_positions(&a(&["zunionstore", "d", "-1", "x"]))
+            .is_empty());
+        let zi = lookup(b"zintercard").unwrap();
+        let args = a(&["zintercard", "2", "x", "y", "LIMIT", "1"]);
+        assert_eq!(zi.key_positions(&args), vec![2, 3]);
+        assert!(zi
+            .key_positions(&a(&["zintercard", "3", "x", "y"]))
             .is_empty());
         assert!(lookup(b"ping")
             .unwrap()
