@@ -137,12 +137,6 @@ mod todo {
 }
 
 impl Node {
-    /// The node's seeded generator, for commands that pick at random
-    /// (ZRANDMEMBER): a simulated run stays reproducible from its seed.
-    pub(crate) fn rng_mut(&mut self) -> &mut ChaCha8Rng {
-        &mut self.rng
-    }
-
     /// A fresh node, alone in its cluster, as after `redis-server --cluster-enabled yes`.
     ///
     /// `addr` is its client address; the bus listens on `cport`. The node ID and
@@ -264,7 +258,7 @@ impl Node {
     }
 
     /// The node's seeded generator, for the commands that pick at random
-    /// (HRANDFIELD, SRANDMEMBER, RANDOMKEY): seeded, so a simulation
+    /// (HRANDFIELD, SRANDMEMBER, RANDOMKEY, ZRANDMEMBER): seeded, so a simulation
     /// replays the same picks.
     pub(crate) fn rng_mut(&mut self) -> &mut ChaCha8Rng {
         &mut self.rng
