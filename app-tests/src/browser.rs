@@ -203,6 +203,27 @@ impl Browser {
         Ok(())
     }
 
+    /// Clicks the first element matching the CSS `selector`, waiting for one to be rendered:
+    /// for elements that share a test id (the event log's lines), picked by another attribute.
+    pub async fn click_first(&self, selector: &str) -> Outcome {
+        let script = "const el = document.querySelector(arguments[0]);
+             if (!el) return false;
+             el.scrollIntoView({block: 'center'});
+             el.click();
+             return true;";
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let clicked = self.client.execute(script, vec![json!(selector)]).await?;
+            if clicked == serde_json::Value::Bool(true) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("nothing matches {selector} to click").into());
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
     /// Picks the file at `path` in the file input `data-testid=testid`, as WebDriver uploads do
     /// (the path typed into the input).
     pub async fn upload(&self, testid: &str, path: &Path) -> Outcome {

@@ -3,8 +3,6 @@
 //! back to the PFAIL (clusterCron) whose root is the kill, then explain the promotion from the
 //! node view, and read it in French.
 
-use std::time::{Duration, Instant};
-
 use clusterlab_app_tests::{Browser, Outcome};
 
 #[tokio::test]
@@ -17,25 +15,6 @@ async fn a_fail_is_explained_and_its_causes_lead_back_to_the_kill() {
     if let Err(e) = outcome {
         panic!("{e}");
     }
-}
-
-/// Clicks the first element matching `selector`, waiting for it to be rendered.
-async fn click_css(browser: &Browser, selector: &str) -> Outcome {
-    let script = format!(
-        "const el = document.querySelector({selector:?});
-         if (!el) return false;
-         el.scrollIntoView({{block: 'center'}});
-         el.click();
-         return true;"
-    );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if browser.eval(&script).await?.as_bool() == Some(true) {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Err(format!("nothing matches {selector} to click").into())
 }
 
 async fn explain(browser: &Browser) -> Outcome {
@@ -52,7 +31,9 @@ async fn explain(browser: &Browser) -> Outcome {
         .await?;
 
     // The first FAIL in the log is counted by a majority of masters.
-    click_css(browser, r#"[data-testid="log-event"][data-event="fail"]"#).await?;
+    browser
+        .click_first(r#"[data-testid="log-event"][data-event="fail"]"#)
+        .await?;
     browser
         .expect_text_containing("explain-rule", "markNodeAsFailingIfNeeded")
         .await?;
@@ -76,7 +57,9 @@ async fn explain(browser: &Browser) -> Outcome {
 
     // The node view lists A1's decisions; its promotion follows from the votes.
     browser.click("node-A1").await?;
-    click_css(browser, r#"[data-testid="node-events"] .promoted button"#).await?;
+    browser
+        .click_first(r#"[data-testid="node-events"] .promoted button"#)
+        .await?;
     browser
         .expect_text_containing("explain-rule", "clusterHandleSlaveFailover")
         .await?;
