@@ -128,7 +128,8 @@ async fn long_solution(browser: &Browser) -> Outcome {
     browser
         .expect_text_containing("lesson-position", "Step 1 of")
         .await?;
-    // Walk to the learner's turn (the last position), each step played before the next.
+    // Walk to the learner's turn (the last position), each step played before the next,
+    // answering the predictions on the way.
     wait_until(
         browser,
         "const at = () => document.querySelector('[data-testid=lesson-position]').textContent
@@ -136,6 +137,13 @@ async fn long_solution(browser: &Browser) -> Outcome {
          const [, k, n] = at();
          if (document.querySelector('[data-testid=lesson-busy]')) return false;
          if (k === n) return true;
+         // A prediction gates each scenario: answer it (first choice), as a learner must.
+         if (document.querySelector('[data-testid=lesson-locked]')) {
+             const q = document.querySelector('button[data-testid^="quiz
+            - "]:not([disabled])');
+             if (q) q.click();
+             return false;
+         }
          document.querySelector('[data-testid=lesson-forward]').click();
          return false;",
         "Forward to reach the learner's turn",

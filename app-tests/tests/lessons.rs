@@ -48,6 +48,38 @@ async fn reload(browser: &Browser) -> Outcome {
     Err("the page did not come back after a reload".into())
 }
 
+/// Answers, with its first choice, the prediction that locks Forward, if one does: a
+/// learner commits to a prediction before the scenario plays.
+async fn answer_lock(browser: &Browser) -> Outcome {
+    browser
+        .eval(
+            "if (document.querySelector('[data-testid=\"lesson-locked\"]')) { \
+             const q = document.querySelector('button[data-testid^=\"quiz-\"]:not([disabled])'); \
+             if (q) q.click(); } return true;",
+        )
+        .await?;
+    browser.expect_absent("lesson-locked").await
+}
+
+/// Forward until the slide titled `title` shows, answering the predictions on the way.
+async fn forward_to(browser: &Browser, title: &str) -> Outcome {
+    for _ in 0..40 {
+        if browser.text("slide-title").await.is_ok_and(|t| t == title) {
+            return Ok(());
+        }
+        answer_lock(browser).await?;
+        let at = browser.text("lesson-position").await?;
+        browser.click("lesson-forward").await?;
+        for _ in 0..400 {
+            if browser.text("lesson-position").await? != at {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+    }
+    Err(format!("Forward never reached the slide {title:?}").into())
+}
+
 async fn open_lesson(browser: &Browser, number: usize) -> Outcome {
     browser.click("lessons-button").await?;
     browser.click(&format!("open-lesson-{number}")).await
@@ -107,9 +139,14 @@ async fn play(browser: &Browser) -> Outcome {
     browser
         .expect_text_containing("lesson-position", "Step 1 of")
         .await?;
+    // The prediction gates the scenario: answered, Forward plays its first step.
+    answer_lock(browser).await?;
     browser.press("ArrowRight").await?;
     browser
-        .expect_text_containing("step-narration", "A and B cannot talk")
+        .expect_text_containing(
+            "step-narration",
+            "The link between A and B is cut both ways",
+        )
         .await?;
     browser.click("steps-toggle-split-a-b").await?;
     browser
@@ -119,12 +156,7 @@ async fn play(browser: &Browser) -> Outcome {
     // Lesson 8: past the narrated failover of B (7 steps) and two slides, the automatic-failover
     // objective is open, with its why-not-yet, until A fails and A1 is elected.
     open_lesson(browser, 8).await?;
-    for _ in 0..11 {
-        browser.click("lesson-forward").await?;
-    }
-    browser
-        .expect_text("slide-title", "Your turn: a real failure")
-        .await?;
+    forward_to(browser, "Your turn: a real failure").await?;
     browser
         .expect_attr("objective-auto-a", "data-met", "false")
         .await?;
@@ -226,15 +258,15 @@ async fn play(browser: &Browser) -> Outcome {
 async fn persist(browser: &Browser) -> Outcome {
     // Finish lesson 8 with the solution: its progress mark becomes "done".
     open_lesson(browser, 8).await?;
-    // The Forward under the slide works like the one above it.
+    // The Forward under the slide works like the one above it (once the prediction that
+    // gates B's failover is answered).
+    answer_lock(browser).await?;
     browser.click("lesson-forward-bottom").await?;
     browser
         .expect_text_containing("lesson-position", "Step 2 of")
         .await?;
     // On to the learner's turn, past B's failover: the solution needs a majority of masters up.
-    for _ in 0..10 {
-        browser.click("lesson-forward").await?;
-    }
+    forward_to(browser, "Your turn: a real failure").await?;
     browser.click("hint-next").await?;
     browser
         .expect_text_containing("hint-1", "node_timeout")

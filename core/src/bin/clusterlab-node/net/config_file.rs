@@ -183,6 +183,10 @@ impl Settings {
                 self.masterauth = (!pass.is_empty()).then(|| pass.to_string());
             }
             _ if param.is_some() => {}
+            // ACL users (`user default on nopass ~* &* +@all`, which CONFIG
+            // REWRITE writes): only the default user exists here, so the
+            // line is accepted without effect.
+            "user" => {}
             _ => eprintln!("clusterlab-node: warning: ignoring unsupported setting '{key}'"),
         }
         Ok(())
@@ -267,6 +271,16 @@ mod tests {
             let err = Settings::from_args(&args(&["--proto-max-bulk-len", bad])).unwrap_err();
             assert!(err.contains("'proto-max-bulk-len'"), "{bad}: {err}");
         }
+    }
+
+    /// A file CONFIG REWRITE wrote loads again: its `user` line (ACL, only
+    /// the default user here) is accepted without a warning, as Redis does.
+    #[test]
+    fn a_rewritten_file_loads_again() {
+        let s = Settings::from_args(&args(&[
+            "--user", "default", "on", "nopass", "~*", "&*", "+@all",
+        ]));
+        assert!(s.is_ok());
     }
 
     #[test]
