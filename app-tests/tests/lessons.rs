@@ -61,6 +61,17 @@ async fn answer_lock(browser: &Browser) -> Outcome {
     browser.expect_absent("lesson-locked").await
 }
 
+/// Waits for the prediction that locks Forward in the lesson just opened, then answers it.
+async fn answer_prediction(browser: &Browser) -> Outcome {
+    browser
+        .expect_text_containing("lesson-locked", "Answer the question first")
+        .await?;
+    browser
+        .click_first("button[data-testid^='quiz-']:not([disabled])")
+        .await?;
+    browser.expect_absent("lesson-locked").await
+}
+
 /// Forward until the slide titled `title` shows, answering the predictions on the way.
 async fn forward_to(browser: &Browser, title: &str) -> Outcome {
     for _ in 0..40 {
@@ -140,7 +151,7 @@ async fn play(browser: &Browser) -> Outcome {
         .expect_text_containing("lesson-position", "Step 1 of")
         .await?;
     // The prediction gates the scenario: answered, Forward plays its first step.
-    answer_lock(browser).await?;
+    answer_prediction(browser).await?;
     browser.press("ArrowRight").await?;
     browser
         .expect_text_containing(
@@ -193,10 +204,15 @@ async fn play(browser: &Browser) -> Outcome {
         .expect_attr("node-A1", "data-role", "master")
         .await?;
     // The lesson is done once C1 has also taken over from a healthy C (CLUSTER FAILOVER).
+    // The console takes a line once the 30 s have played.
+    browser.expect_absent("lesson-busy").await?;
     browser
         .enter_line("lesson-console-input", "failover C1")
         .await?;
     browser.click("run-30s").await?;
+    browser.expect_absent("lesson-busy").await?;
+    // Its objective is on the next slide.
+    forward_to(browser, "A planned handover: CLUSTER FAILOVER").await?;
     browser
         .expect_attr("objective-manual-c", "data-met", "true")
         .await?;
@@ -212,7 +228,12 @@ async fn play(browser: &Browser) -> Outcome {
         .await?;
     // "+30 s" plays in slices, with its progress; Back waits until the 30 s have passed.
     browser.expect_absent("lesson-busy").await?;
-    // Back shows the slide before (A still alive); Forward returns to the learner's moment.
+    // Back shows the slides before (A still alive two slides back); Forward returns to the
+    // learner's moment.
+    browser.click("lesson-back").await?;
+    browser
+        .expect_text("slide-title", "Your turn: a real failure")
+        .await?;
     browser.click("lesson-back").await?;
     browser
         .expect_text("slide-title", "Can every replica run?")
@@ -234,14 +255,18 @@ async fn play(browser: &Browser) -> Outcome {
     browser
         .expect_text("slide-title", "Your turn: a real failure")
         .await?;
-    // The solution, after a confirmation, meets the objectives again.
+    // The solution (on the next slide), after a confirmation, meets the objectives again.
+    forward_to(browser, "A planned handover: CLUSTER FAILOVER").await?;
     browser.click("solution-ask").await?;
     browser.click("solution-cancel").await?;
     browser.click("solution-ask").await?;
     browser.click("solution-yes").await?;
     browser.expect_text_containing("solution", "kill A").await?;
     browser
-        .expect_attr("objective-auto-a", "data-met", "true")
+        .expect_attr("objective-manual-c", "data-met", "true")
+        .await?;
+    browser
+        .expect_text_containing("all-met", "Well done")
         .await?;
     // Lesson 7 was left at its second step: the menu offers to continue there.
     browser.click("lessons-button").await?;
@@ -258,9 +283,7 @@ async fn play(browser: &Browser) -> Outcome {
 async fn persist(browser: &Browser) -> Outcome {
     // Finish lesson 8 with the solution: its progress mark becomes "done".
     open_lesson(browser, 8).await?;
-    // The Forward under the slide works like the one above it (once the prediction that
-    // gates B's failover is answered).
-    answer_lock(browser).await?;
+    // The Forward under the slide works like the one above it.
     browser.click("lesson-forward-bottom").await?;
     browser
         .expect_text_containing("lesson-position", "Step 2 of")
@@ -271,6 +294,8 @@ async fn persist(browser: &Browser) -> Outcome {
     browser
         .expect_text_containing("hint-1", "node_timeout")
         .await?;
+    // The solution is offered on the last exercise's slide.
+    forward_to(browser, "A planned handover: CLUSTER FAILOVER").await?;
     browser.click("solution-ask").await?;
     browser.click("solution-yes").await?;
     browser

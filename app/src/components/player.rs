@@ -139,6 +139,11 @@ fn nav(p: &Player, total: usize, lang: Lang, dispatch: &super::Dispatch, bottom:
                     { lang.t(Msg::QuizGate) }
                 </p>
             }
+            // The prediction may sit on an earlier slide: it is asked here too (once, above
+            // the slide), so the learner never has to go back to answer it.
+            if !bottom {
+                { gate_here(p, lang, dispatch) }
+            }
         </nav>
     }
 }
@@ -356,6 +361,24 @@ fn solution(p: &Player, lang: Lang, dispatch: &super::Dispatch) -> Html {
                 </div>
             }
         }
+    }
+}
+
+/// The quiz that locks Forward, when the current slide does not show it.
+fn gate_here(p: &Player, lang: Lang, dispatch: &super::Dispatch) -> Html {
+    let Some(b) = p.locked_by() else {
+        return html! {};
+    };
+    let pos = p.pos();
+    let on_slide = p.lesson.slides.get(pos.slide).is_some_and(|slide| {
+        slide
+            .parts
+            .iter()
+            .any(|part| matches!(part, clusterlab_core::lesson::Part::Block(i) if *i == b))
+    });
+    match &p.lesson.blocks[b].kind {
+        BlockKind::Quiz(q) if !on_slide => quiz(p, b, &p.lesson.blocks[b].id, q, lang, dispatch),
+        _ => html! {},
     }
 }
 
