@@ -249,10 +249,10 @@ messages! {
         "{} marque {} PFAIL (fail?)\u{202f}: pas de PONG dans le délai node_timeout.";
     NarrateFail => "{} marks {} as FAIL: {} of {} needed masters agree, and tells everyone.",
         "{} marque {} FAIL\u{202f}: {} maîtres sur les {} nécessaires sont d'accord, et le dit à tous.";
-    NarrateFailCleared => "{} clears the FAIL flag of {} ({}).", "{} retire le drapeau FAIL de {} ({}).";
+    NarrateFailCleared => "{} clears the FAIL flag of {}: “{}”", "{} retire le drapeau FAIL de {}\u{202f}: «\u{202f}{}\u{202f}»";
     NarrateFailoverStart => "{} schedules an election in {} ms (rank {}) to replace its master.",
         "{} prévoit une élection dans {}\u{a0}ms (rang {}) pour remplacer son maître.";
-    NarrateFailoverBlocked => "{} cannot fail over: {}.", "{} ne peut pas lancer de basculement\u{202f}: {}.";
+    NarrateFailoverBlocked => "{} cannot fail over: “{}”", "{} ne peut pas lancer de basculement\u{202f}: «\u{202f}{}\u{202f}»";
     NarrateVoteRequested => "{} asks the masters for votes (FAILOVER_AUTH_REQUEST, epoch {}).",
         "{} demande leurs votes aux maîtres (FAILOVER_AUTH_REQUEST, epoch {}).";
     NarrateVoteGranted => "{} votes for {} in epoch {}.", "{} vote pour {} à l'epoch {}.";
@@ -525,6 +525,20 @@ messages! {
     NarrateFailHeard => "{} marks {} as FAIL: {} told it so (a FAIL message).",
         "{} marque {} FAIL\u{202f}: {} le lui a annoncé (un message FAIL).";
     NarrateFailFlag => "{} marks {} as FAIL.", "{} marque {} FAIL.";
+    // The event log: every other trace entry as a sentence (Redis's own log texts quoted)
+    LogMeet => "{} sends a MEET to {}.", "{} envoie un MEET à {}.";
+    LogNodeAdded => "{} adds {} to its table of nodes.", "{} ajoute {} à sa table des nœuds.";
+    LogNodeRemoved => "{} forgets {}.", "{} oublie {}.";
+    LogPfailCleared => "{} hears from {} again and clears its PFAIL flag.",
+        "{} a de nouveau des nouvelles de {} et retire son drapeau PFAIL.";
+    LogFailReport => "{} notes that {} reports {} as failing.", "{} note que {} signale {} en panne.";
+    LogVoteDenied => "{} refuses its vote to {}: “{}”", "{} refuse son vote à {}\u{202f}: «\u{202f}{}\u{202f}»";
+    LogVoteReceived => "{} gets the vote of {} ({} of {} needed).", "{} reçoit le vote de {} ({} sur {} nécessaires).";
+    LogEpoch => "{} now has currentEpoch {} and configEpoch {}.", "{} a maintenant currentEpoch {} et configEpoch {}.";
+    LogSlotOwner => "{} learns that {} serves slots {}.", "{} apprend que {} sert les slots {}.";
+    LogRoleMaster => "{} is now a master.", "{} est maintenant un maître.";
+    LogUpdateSent => "{} sends an UPDATE about {} to {}.", "{} envoie un UPDATE sur {} à {}.";
+    LogManualFailover => "{} (manual failover): “{}”", "{} (basculement manuel)\u{202f}: «\u{202f}{}\u{202f}»";
     // A lesson's client panel
     ClientTitle => "Client slot cache", "Cache des slots du client";
     ClientSub => " what a redis-py-like client believes, next to the cluster", " ce que croit un client du type redis-py, face au cluster";
