@@ -48,7 +48,7 @@ async fn import(browser: &Browser) -> Outcome {
             .unwrap_or_default();
         if !marks
             .first()
-            .is_some_and(|m| m.starts_with("0.000 s: A kill"))
+            .is_some_and(|m| m.starts_with("0.000\u{a0}s: A kill"))
         {
             return Err(format!("{lane} lane does not start with the kill: {marks:?}").into());
         }

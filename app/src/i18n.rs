@@ -595,6 +595,21 @@ messages! {
     FileError => "{}: {}", "{}\u{202f}: {}";
     ErrTraceLine => "line {}: {}", "ligne {}\u{202f}: {}";
     ErrNotJson => "not JSON ({})", "pas du JSON ({})";
+    // serde_json's syntax errors inside "not JSON (…)": the English is serde's own wording
+    JsonExpectedValue => "expected value", "une valeur était attendue";
+    JsonExpectedIdent => "expected ident", "mot inconnu (true, false ou null attendu)";
+    JsonExpected => "expected {} or {}", "{} ou {} attendu";
+    JsonExpectedOne => "expected {}", "{} attendu";
+    JsonEofValue => "EOF while parsing a value", "le texte s'arrête au milieu d'une valeur";
+    JsonEofObject => "EOF while parsing an object", "le texte s'arrête au milieu d'un objet";
+    JsonEofString => "EOF while parsing a string", "le texte s'arrête au milieu d'une chaîne";
+    JsonEofList => "EOF while parsing a list", "le texte s'arrête au milieu d'une liste";
+    JsonTrailing => "trailing characters", "caractères en trop après la valeur";
+    JsonKeyString => "key must be a string", "une clé doit être une chaîne";
+    JsonNumber => "invalid number", "nombre invalide";
+    JsonEscape => "invalid escape", "séquence d'échappement invalide";
+    JsonSyntax => "invalid JSON", "syntaxe JSON invalide";
+    JsonColumn => "{} at column {}", "{}, colonne {}";
     ErrTms => "`t_ms` must be a non-negative integer, found {}", "`t_ms` doit être un entier positif ou nul, trouvé {}";
     ErrMissingField => "missing `{}`", "`{}` manque";
     ErrNotString => "`{}` must be a non-empty string, found {}", "`{}` doit être une chaîne non vide, trouvé {}";

@@ -318,6 +318,12 @@ impl NodeCard {
         }
     }
 
+    /// The short line under the node: its role and configEpoch (`master · e3`,
+    /// `maître · e3`); `e` stays as is, "epoch" being the French word too.
+    pub fn role_line(&self, nodes: &[NodeCard], lang: Lang) -> String {
+        format!("{} · e{}", self.role_text(nodes, lang), self.config_epoch)
+    }
+
     /// One line for the state, in words (`crashed`, `paused`, `FAIL (4 of 5)`…).
     pub fn state_text(&self, lang: Lang) -> String {
         let status = match self.status {

@@ -98,6 +98,15 @@ fn picture_of_a_formed_cluster() {
     assert_eq!(a.role_text(&p.nodes, Lang::En), "master");
     assert_eq!(p.nodes[3].role_text(&p.nodes, Lang::En), "replica of A");
     assert_eq!(p.nodes[3].role_text(&p.nodes, Lang::Fr), "réplique de A");
+    // The line under each node (role and configEpoch) reads in the learner's language too.
+    let e = a.config_epoch;
+    assert_eq!(a.role_line(&p.nodes, Lang::En), format!("master · e{e}"));
+    assert_eq!(a.role_line(&p.nodes, Lang::Fr), format!("maître · e{e}"));
+    let e3 = p.nodes[3].config_epoch;
+    assert_eq!(
+        p.nodes[3].role_line(&p.nodes, Lang::Fr),
+        format!("réplique de A · e{e3}")
+    );
     assert_eq!(a.state_text(Lang::En), "ok");
     assert_eq!(a.observers, 5);
     assert_eq!(p.owner(0), Some(0));
