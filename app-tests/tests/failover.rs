@@ -35,7 +35,7 @@ async fn failover(browser: &Browser) -> Outcome {
     browser.expect_attr("node-A", "data-flag", "fail").await?;
     browser.expect_text("key-owner", "A1").await?;
     browser
-        .expect_text_containing("event-log", "promoted")
+        .expect_text_containing("event-log", "wins the election")
         .await?;
     // A's own beliefs are frozen; A1's say it is a master now.
     browser.click("node-A1").await?;

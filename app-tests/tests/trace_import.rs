@@ -48,7 +48,7 @@ async fn import(browser: &Browser) -> Outcome {
             .unwrap_or_default();
         if !marks
             .first()
-            .is_some_and(|m| m.starts_with("0.000 s: A kill"))
+            .is_some_and(|m| m.starts_with("0.000\u{a0}s: A kill"))
         {
             return Err(format!("{lane} lane does not start with the kill: {marks:?}").into());
         }
@@ -80,7 +80,7 @@ async fn import(browser: &Browser) -> Outcome {
     }
     let pfail: Vec<f64> = rows[0].as_array().unwrap()[1..3]
         .iter()
-        .filter_map(|c| c.as_str()?.trim_end_matches(" s").parse().ok())
+        .filter_map(|c| c.as_str()?.trim_end_matches("\u{a0}s").parse().ok())
         .collect();
     if pfail.len() != 2 || pfail.iter().any(|s| *s < 2.0) {
         return Err(format!("first PFAIL before node_timeout: {pfail:?}").into());

@@ -237,7 +237,7 @@ fn Playground() -> Html {
         .map(Rc::new);
     let node_events = Rc::new(
         m.selected
-            .map(|i| view_model::explain::node_events(sim, i, NODE_EVENTS))
+            .map(|i| view_model::explain::node_events(sim, i, NODE_EVENTS, lang))
             .unwrap_or_default(),
     );
     let trace = Rc::new(view_model::key_trace(&m.key, &picture));

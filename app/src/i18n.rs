@@ -249,10 +249,10 @@ messages! {
         "{} marque {} PFAIL (fail?)\u{202f}: pas de PONG dans le délai node_timeout.";
     NarrateFail => "{} marks {} as FAIL: {} of {} needed masters agree, and tells everyone.",
         "{} marque {} FAIL\u{202f}: {} maîtres sur les {} nécessaires sont d'accord, et le dit à tous.";
-    NarrateFailCleared => "{} clears the FAIL flag of {} ({}).", "{} retire le drapeau FAIL de {} ({}).";
+    NarrateFailCleared => "{} clears the FAIL flag of {}: “{}”", "{} retire le drapeau FAIL de {}\u{202f}: «\u{202f}{}\u{202f}»";
     NarrateFailoverStart => "{} schedules an election in {} ms (rank {}) to replace its master.",
         "{} prévoit une élection dans {}\u{a0}ms (rang {}) pour remplacer son maître.";
-    NarrateFailoverBlocked => "{} cannot fail over: {}.", "{} ne peut pas lancer de basculement\u{202f}: {}.";
+    NarrateFailoverBlocked => "{} cannot fail over: “{}”", "{} ne peut pas lancer de basculement\u{202f}: «\u{202f}{}\u{202f}»";
     NarrateVoteRequested => "{} asks the masters for votes (FAILOVER_AUTH_REQUEST, epoch {}).",
         "{} demande leurs votes aux maîtres (FAILOVER_AUTH_REQUEST, epoch {}).";
     NarrateVoteGranted => "{} votes for {} in epoch {}.", "{} vote pour {} à l'epoch {}.";
@@ -525,6 +525,20 @@ messages! {
     NarrateFailHeard => "{} marks {} as FAIL: {} told it so (a FAIL message).",
         "{} marque {} FAIL\u{202f}: {} le lui a annoncé (un message FAIL).";
     NarrateFailFlag => "{} marks {} as FAIL.", "{} marque {} FAIL.";
+    // The event log: every other trace entry as a sentence (Redis's own log texts quoted)
+    LogMeet => "{} sends a MEET to {}.", "{} envoie un MEET à {}.";
+    LogNodeAdded => "{} adds {} to its table of nodes.", "{} ajoute {} à sa table des nœuds.";
+    LogNodeRemoved => "{} forgets {}.", "{} oublie {}.";
+    LogPfailCleared => "{} hears from {} again and clears its PFAIL flag.",
+        "{} a de nouveau des nouvelles de {} et retire son drapeau PFAIL.";
+    LogFailReport => "{} notes that {} reports {} as failing.", "{} note que {} signale {} en panne.";
+    LogVoteDenied => "{} refuses its vote to {}: “{}”", "{} refuse son vote à {}\u{202f}: «\u{202f}{}\u{202f}»";
+    LogVoteReceived => "{} gets the vote of {} ({} of {} needed).", "{} reçoit le vote de {} ({} sur {} nécessaires).";
+    LogEpoch => "{} now has currentEpoch {} and configEpoch {}.", "{} a maintenant currentEpoch {} et configEpoch {}.";
+    LogSlotOwner => "{} learns that {} serves slots {}.", "{} apprend que {} sert les slots {}.";
+    LogRoleMaster => "{} is now a master.", "{} est maintenant un maître.";
+    LogUpdateSent => "{} sends an UPDATE about {} to {}.", "{} envoie un UPDATE sur {} à {}.";
+    LogManualFailover => "{} (manual failover): “{}”", "{} (basculement manuel)\u{202f}: «\u{202f}{}\u{202f}»";
     // A lesson's client panel
     ClientTitle => "Client slot cache", "Cache des slots du client";
     ClientSub => " what a redis-py-like client believes, next to the cluster", " ce que croit un client du type redis-py, face au cluster";
@@ -581,6 +595,21 @@ messages! {
     FileError => "{}: {}", "{}\u{202f}: {}";
     ErrTraceLine => "line {}: {}", "ligne {}\u{202f}: {}";
     ErrNotJson => "not JSON ({})", "pas du JSON ({})";
+    // serde_json's syntax errors inside "not JSON (…)": the English is serde's own wording
+    JsonExpectedValue => "expected value", "une valeur était attendue";
+    JsonExpectedIdent => "expected ident", "mot inconnu (true, false ou null attendu)";
+    JsonExpected => "expected {} or {}", "{} ou {} attendu";
+    JsonExpectedOne => "expected {}", "{} attendu";
+    JsonEofValue => "EOF while parsing a value", "le texte s'arrête au milieu d'une valeur";
+    JsonEofObject => "EOF while parsing an object", "le texte s'arrête au milieu d'un objet";
+    JsonEofString => "EOF while parsing a string", "le texte s'arrête au milieu d'une chaîne";
+    JsonEofList => "EOF while parsing a list", "le texte s'arrête au milieu d'une liste";
+    JsonTrailing => "trailing characters", "caractères en trop après la valeur";
+    JsonKeyString => "key must be a string", "une clé doit être une chaîne";
+    JsonNumber => "invalid number", "nombre invalide";
+    JsonEscape => "invalid escape", "séquence d'échappement invalide";
+    JsonSyntax => "invalid JSON", "syntaxe JSON invalide";
+    JsonColumn => "{} at column {}", "{}, colonne {}";
     ErrTms => "`t_ms` must be a non-negative integer, found {}", "`t_ms` doit être un entier positif ou nul, trouvé {}";
     ErrMissingField => "missing `{}`", "`{}` manque";
     ErrNotString => "`{}` must be a non-empty string, found {}", "`{}` doit être une chaîne non vide, trouvé {}";

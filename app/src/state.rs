@@ -240,7 +240,7 @@ impl Model {
                             t(Msg::OpenedShared),
                             &[
                                 &model.preset.to_string(),
-                                &view_model::format_time(model.run.sim().now()),
+                                &view_model::format_time(model.run.sim().now(), lang),
                             ],
                         );
                     }
@@ -398,7 +398,13 @@ impl Model {
                 }
                 return self.course.apply(action, self.compact);
             }
-            Action::SetLang(lang) => self.course.set_lang(lang, self.compact),
+            Action::SetLang(lang) => {
+                // The log lines are sentences in the old language: write them again.
+                self.rebuild_log = true;
+                self.dirty = true;
+                self.course.set_lang(lang, self.compact);
+                self.refresh();
+            }
         }
         true
     }
@@ -567,13 +573,23 @@ impl Model {
         }
         if self.rebuild_log {
             self.rebuild_log = false;
-            self.log_all = Rc::new(view_model::log_lines(sim, LOG_LINES, true));
-            self.log_key = Rc::new(view_model::log_lines(sim, LOG_LINES, false));
+            self.log_all = Rc::new(view_model::log_lines(
+                sim,
+                LOG_LINES,
+                true,
+                self.course.lang,
+            ));
+            self.log_key = Rc::new(view_model::log_lines(
+                sim,
+                LOG_LINES,
+                false,
+                self.course.lang,
+            ));
         } else if !fresh.is_empty() {
             let all = Rc::make_mut(&mut self.log_all);
-            view_model::extend_log(all, fresh, sim, LOG_LINES, true);
+            view_model::extend_log(all, fresh, sim, LOG_LINES, true, self.course.lang);
             let key = Rc::make_mut(&mut self.log_key);
-            view_model::extend_log(key, fresh, sim, LOG_LINES, false);
+            view_model::extend_log(key, fresh, sim, LOG_LINES, false, self.course.lang);
         }
         self.trace_seen = len;
         let layout = Layout {

@@ -4,6 +4,7 @@
 
 pub mod client_cache;
 pub mod errors;
+pub mod event_line;
 pub mod explain;
 pub mod objective;
 pub mod plot;
@@ -315,6 +316,12 @@ impl NodeCard {
             (false, Some(m)) => fill(lang.t(Msg::ReplicaOf), &[&nodes[m].name]),
             (false, None) => lang.t(Msg::Replica).into(),
         }
+    }
+
+    /// The short line under the node: its role and configEpoch (`master · e3`,
+    /// `maître · e3`); `e` stays as is, "epoch" being the French word too.
+    pub fn role_line(&self, nodes: &[NodeCard], lang: Lang) -> String {
+        format!("{} · e{}", self.role_text(nodes, lang), self.config_epoch)
     }
 
     /// One line for the state, in words (`crashed`, `paused`, `FAIL (4 of 5)`…).
@@ -738,7 +745,7 @@ pub fn flight_text(m: &clusterlab_core::sim::InFlight, sim: &Sim, lang: Lang) ->
             m.payload.label(),
             &sim.node_name(m.from),
             &sim.node_name(m.to),
-            &format_time(m.deliver_at),
+            &format_time(m.deliver_at, lang),
         ],
     )
 }
@@ -1211,19 +1218,19 @@ pub fn is_routine(event: &str) -> bool {
 /// How far back [`log_lines`] looks for non-routine events.
 const LOG_SCAN: usize = 100_000;
 
-fn log_line(index: usize, e: &TraceEvent, sim: &Sim) -> LogLine {
+fn log_line(index: usize, e: &TraceEvent, sim: &Sim, lang: Lang) -> LogLine {
     LogLine {
         index,
         t: e.t,
         node: e.node,
         event: e.event.name(),
-        text: e.to_text(sim),
+        text: event_line::event_sentence(e, sim, lang),
     }
 }
 
 /// The last `max` trace events as text lines (oldest first); without the routine ones unless
-/// `routine`.
-pub fn log_lines(sim: &Sim, max: usize, routine: bool) -> Vec<LogLine> {
+/// `routine`; in `lang`.
+pub fn log_lines(sim: &Sim, max: usize, routine: bool, lang: Lang) -> Vec<LogLine> {
     let mut lines: Vec<LogLine> = sim
         .trace()
         .iter()
@@ -1232,7 +1239,7 @@ pub fn log_lines(sim: &Sim, max: usize, routine: bool) -> Vec<LogLine> {
         .take(LOG_SCAN)
         .filter(|(_, e)| routine || !is_routine(e.event.name()))
         .take(max)
-        .map(|(i, e)| log_line(i, e, sim))
+        .map(|(i, e)| log_line(i, e, sim, lang))
         .collect();
     lines.reverse();
     lines
@@ -1245,6 +1252,7 @@ pub fn extend_log(
     sim: &Sim,
     max: usize,
     routine: bool,
+    lang: Lang,
 ) {
     // `events` ends the trace, so its first entry's index follows from the lengths.
     let base = sim.trace().len().saturating_sub(events.len());
@@ -1259,7 +1267,7 @@ pub fn extend_log(
         fresh
             .into_iter()
             .rev()
-            .map(|(i, e)| log_line(base + i, e, sim)),
+            .map(|(i, e)| log_line(base + i, e, sim, lang)),
     );
     if lines.len() > max {
         let extra = lines.len() - max;
@@ -1273,7 +1281,7 @@ pub fn narrate(e: &TraceEvent, sim: &Sim, lang: Lang) -> Option<String> {
     let who = sim.node_name(e.node);
     let who = who.as_str();
     let name = |id: NodeId| sim.id_name(id);
-    let t = format_time(e.t);
+    let t = format_time(e.t, lang);
     let say = |msg: Msg, values: &[&str]| fill(lang.t(msg), values);
     let text = match &e.event {
         Event::Pfail { about, .. } => say(Msg::NarratePfail, &[who, &name(*about)]),
@@ -1333,9 +1341,19 @@ pub fn narrate(e: &TraceEvent, sim: &Sim, lang: Lang) -> Option<String> {
     Some(fill(lang.t(Msg::AtTime), &[&t, &text]))
 }
 
-/// Simulated time as `12.345 s` (a no-break space: a number never leaves its unit).
-pub fn format_time(t: Time) -> String {
-    format!("{}.{:03}\u{a0}s", t.ms() / 1000, t.ms() % 1000)
+/// Simulated time as `12.345 s` (`12,345 s` in French: a decimal comma), with a no-break
+/// space because a number never leaves its unit.
+pub fn format_time(t: Time, lang: Lang) -> String {
+    let number = format!("{}.{:03}", t.ms() / 1000, t.ms() % 1000);
+    format!("{}\u{a0}s", decimal(&number, lang))
+}
+
+/// A decimal number written the way `lang` writes it (French uses a comma).
+pub fn decimal(number: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => number.to_string(),
+        Lang::Fr => number.replace('.', ","),
+    }
 }
 
 /// Playback speed as `0.10×`, `1.0×`, `18×`.
@@ -1349,12 +1367,14 @@ pub fn format_speed(speed: f64) -> String {
     }
 }
 
-/// A duration in ms as `850 ms` or `12.4 s` (a no-break space, as in [`format_time`]).
-pub fn format_ms(ms: u64) -> String {
+/// A duration in ms as `850 ms` or `12.4 s` (`12,4 s` in French; a no-break space, as in
+/// [`format_time`]).
+pub fn format_ms(ms: u64, lang: Lang) -> String {
     if ms < 1000 {
         format!("{ms}\u{a0}ms")
     } else {
-        format!("{:.1}\u{a0}s", ms as f64 / 1000.0)
+        let number = format!("{:.1}", ms as f64 / 1000.0);
+        format!("{}\u{a0}s", decimal(&number, lang))
     }
 }
 

@@ -34,7 +34,7 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
             </section>
         };
     };
-    let ms = |v: Option<u64>| v.map_or("-".to_string(), format_ms);
+    let ms = |v: Option<u64>| v.map_or("-".to_string(), |v| format_ms(v, lang));
     html! {
         <section class="panel beliefs" aria-labelledby="beliefs-title" data-testid="beliefs">
             <h2 id="beliefs-title">{ fill(lang.t(Msg::BeliefsOf), &[&b.name]) }</h2>
@@ -82,7 +82,7 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
             </details>
             <h3>{ lang.t(Msg::FailureReports) }</h3>
             if b.ledger.is_empty() {
-                <p class="hint">{ fill(lang.t(Msg::SuspectsNobody), &[&b.name, &format_ms(b.node_timeout)]) }</p>
+                <p class="hint">{ fill(lang.t(Msg::SuspectsNobody), &[&b.name, &format_ms(b.node_timeout, lang)]) }</p>
             } else {
                 <ul class="ledger" data-testid="ledger">
                     { for b.ledger.iter().map(|l| {
@@ -102,7 +102,7 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
                                 if !l.reports.is_empty() {
                                     <ul class="reports">
                                         { for l.reports.iter().map(|(who, age, left)| html! {
-                                            <li>{ fill(lang.t(Msg::ReportFrom), &[who, &format_ms(*age), &format_ms(*left)]) }</li>
+                                            <li>{ fill(lang.t(Msg::ReportFrom), &[who, &format_ms(*age, lang), &format_ms(*left, lang)]) }</li>
                                         }) }
                                     </ul>
                                 }
@@ -117,7 +117,7 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
                 Some(e) => html! {
                     <dl class="election" data-testid="election">
                         <dt>{ "rank" }</dt><dd>{ e.rank }{ lang.t(Msg::RankNote) }</dd>
-                        <dt>{ lang.t(Msg::VoteRequest) }</dt><dd>{ if e.sent { lang.t(Msg::Sent).to_string() } else { fill(lang.t(Msg::InTime), &[&format_ms(e.starts_in)]) } }</dd>
+                        <dt>{ lang.t(Msg::VoteRequest) }</dt><dd>{ if e.sent { lang.t(Msg::Sent).to_string() } else { fill(lang.t(Msg::InTime), &[&format_ms(e.starts_in, lang)]) } }</dd>
                         <dt>{ "epoch" }</dt><dd>{ e.epoch }</dd>
                         <dt>{ "votes" }</dt><dd>{ fill(lang.t(Msg::OfNeeded), &[&e.votes.to_string(), &e.needed.to_string()]) }</dd>
                         if e.manual { <dt>{ "kind" }</dt><dd>{ lang.t(Msg::ManualFailover) }</dd> }
@@ -139,7 +139,7 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
             }
             if !b.votes.is_empty() {
                 <p class="votes">{ lang.t(Msg::VotedFor) }
-                    { b.votes.iter().map(|(who, ago)| fill(lang.t(Msg::Ago), &[who, &format_ms(*ago)])).collect::<Vec<_>>().join(", ") }
+                    { b.votes.iter().map(|(who, ago)| fill(lang.t(Msg::Ago), &[who, &format_ms(*ago, lang)])).collect::<Vec<_>>().join(", ") }
                 </p>
             }
         </section>

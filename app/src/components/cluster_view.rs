@@ -276,11 +276,7 @@ fn node_glyph(
             html! { <text class="status-mark" y={mark_y.to_string()} text-anchor="middle">{ lang.t(Msg::MarkPaused) }</text> }
         }
     };
-    let role_line = if n.is_master {
-        format!("master · e{}", n.config_epoch)
-    } else {
-        format!("{} · e{}", role, n.config_epoch)
-    };
+    let role_line = n.role_line(nodes, lang);
     html! {
         <g class={class} transform={format!("translate({:.1},{:.1})", n.x, n.y)}
             data-testid={format!("node-{}", n.name)} data-role={if n.is_master { "master" } else { "replica" }}

@@ -79,7 +79,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </label>
             <div class="clock">
                 <span>{ lang.t(Msg::SimulatedTime) }</span>
-                <output data-testid="sim-time" data-steps={props.steps.to_string()}>{ format_time(Time(props.now)) }</output>
+                <output data-testid="sim-time" data-steps={props.steps.to_string()}>{ format_time(Time(props.now), lang) }</output>
                 if props.lagging {
                     <span class="lagging" title={lang.t(Msg::LaggingTitle)}>{ lang.t(Msg::RunningBehind) }</span>
                 }

@@ -113,7 +113,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
             let what = b.current_input().unwrap_or_default();
             fill(
                 lang.t(Msg::RunProgress),
-                &[what, &view_model::format_ms(b.played_ms(p.session()))],
+                &[what, &view_model::format_ms(b.played_ms(p.session()), lang)],
             )
         });
     let picture = past_view
@@ -178,7 +178,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
         };
         html! {
             <div class="notice past" role="status" data-testid="lesson-past">
-                <p>{ fill(lang.t(Msg::ViewingPast), &[&view_model::format_time(v.view.shown), &view_model::format_time(present.now())]) }</p>
+                <p>{ fill(lang.t(Msg::ViewingPast), &[&view_model::format_time(v.view.shown, lang), &view_model::format_time(present.now(), lang)]) }</p>
                 <button data-testid="lesson-now" onclick={back}>{ lang.t(Msg::BackToNow) }</button>
             </div>
         }
@@ -187,7 +187,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
         <section class="stage lesson-stage" aria-label={lang.t(Msg::ClusterRegion)}>
             <div class="lesson-clock" role="group" aria-label={lang.t(Msg::TimePasses)}>
                 <span data-testid="lesson-time">
-                    { fill(lang.t(Msg::SimTime), &[&view_model::format_ms(p.session().elapsed_ms())]) }
+                    { fill(lang.t(Msg::SimTime), &[&view_model::format_ms(p.session().elapsed_ms(), lang)]) }
                 </span>
                 <button data-testid="lesson-play" disabled={busy} aria-pressed={p.playing.to_string()} title={lang.t(Msg::PlayTitle)}
                     onclick={{ let d = dispatch.clone(); Callback::from(move |_: MouseEvent| d.dispatch(Action::Lesson(LessonAction::TogglePlay))) }}>
@@ -230,7 +230,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
             if show.beliefs {
                 <BeliefsPanel beliefs={selected.and_then(|i| view_model::beliefs(sim, i, &picture)).map(Rc::new)}
                     picture={picture.clone()}
-                    events={Rc::new(selected.map(|i| view_model::explain::node_events(sim, i, NODE_EVENTS)).unwrap_or_default())} />
+                    events={Rc::new(selected.map(|i| view_model::explain::node_events(sim, i, NODE_EVENTS, lang)).unwrap_or_default())} />
             }
             if show.messages {
                 <section class="panel" aria-labelledby="lesson-messages-title">
@@ -263,8 +263,8 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                 <ClientPanel cache={p.session().client().filter(|&c| c < sim.client_count()).map(|c| Rc::new(client_cache(sim, c, &picture)))} />
             }
             if show.timeline {
-                <Timeline all={Rc::new(view_model::log_lines(sim, LOG_LINES, true))}
-                    notable={Rc::new(view_model::log_lines(sim, LOG_LINES, false))}
+                <Timeline all={Rc::new(view_model::log_lines(sim, LOG_LINES, true, lang))}
+                    notable={Rc::new(view_model::log_lines(sim, LOG_LINES, false, lang))}
                     start={start.ms()} end={present.now().ms()} now={past_view.as_ref().map_or(present.now().ms(), |v| v.asked)} on_seek={on_seek}
                     explained={model.explained.map(|at| at.index)} />
             }

@@ -226,7 +226,7 @@ fn step_line(p: &Player, s: StepLine, lang: Lang) -> Html {
             }
             if let Some(happened) = &s.happened {
                 <span class="say">{ match s.at_ms {
-                    Some(ms) => fill(lang.t(Msg::StepAt), &[&view_model::format_ms(ms), happened]),
+                    Some(ms) => fill(lang.t(Msg::StepAt), &[&view_model::format_ms(ms, lang), happened]),
                     None => happened.clone(),
                 } }</span>
             }
@@ -333,7 +333,7 @@ fn solution(p: &Player, lang: Lang, dispatch: &super::Dispatch) -> Html {
                 { p.busy.as_ref().map(|b| fill(lang.t(Msg::SolutionProgress), &[
                     &b.step_no().to_string(),
                     &b.total.to_string(),
-                    &view_model::format_ms(b.played_ms(p.session())),
+                    &view_model::format_ms(b.played_ms(p.session()), lang),
                 ])).unwrap_or_default() }
             </p>
         },

@@ -99,7 +99,7 @@ pub fn SequenceDiagram(props: &SequenceProps) -> Html {
     let listed = &seq.marks[seq.marks.len().saturating_sub(LISTED_MARKS)..];
     html! {
         <section class="sequence" aria-labelledby="sequence-title">
-            <h2 id="sequence-title">{ lang.t(Msg::SequenceTitle) }<small>{ fill(lang.t(Msg::SequenceSub), &[&format_ms(window)]) }</small></h2>
+            <h2 id="sequence-title">{ lang.t(Msg::SequenceTitle) }<small>{ fill(lang.t(Msg::SequenceSub), &[&format_ms(window, lang)]) }</small></h2>
             <canvas ref={canvas} data-testid="sequence" width={WIDTH.to_string()} height={height.to_string()}
                 style={format!("aspect-ratio: {WIDTH} / {height}")}
                 role="img" aria-label={fill(lang.t(Msg::SequenceLabel), &[if summary.is_empty() { lang.t(Msg::SequenceEmpty) } else { &summary }])}
@@ -110,7 +110,7 @@ pub fn SequenceDiagram(props: &SequenceProps) -> Html {
                     { for listed.iter().map(|m| html! {
                         <button data-testid="seq-mark" data-label={m.label} style={format!("border-color: {}", m.colour)}
                             title={lang.t(Msg::WhyExplain)} onclick={explain(m)}>
-                            { format!("{} {} {}", format_time(m.t), seq.lanes.get(m.node).map_or("?", String::as_str), m.label) }
+                            { format!("{} {} {}", format_time(m.t, lang), seq.lanes.get(m.node).map_or("?", String::as_str), m.label) }
                         </button>
                     }) }
                 </div>

@@ -72,10 +72,10 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <span class="visually-hidden">{ lang.t(Msg::GoToTime) }</span>
                 <input type="range" data-testid="scrubber" min={props.start.to_string()} max={props.end.max(props.start + 1).to_string()}
                     step="1" value={props.now.to_string()} onchange={on_seek}
-                    aria-valuetext={format_time(Time(props.now))} />
+                    aria-valuetext={format_time(Time(props.now), lang)} />
                 <span class="range-ends">
-                    <span>{ format_time(Time(props.start)) }</span>
-                    <span>{ format_time(Time(props.end)) }</span>
+                    <span>{ format_time(Time(props.start), lang) }</span>
+                    <span>{ format_time(Time(props.end), lang) }</span>
                 </span>
             </label>
             <label class="check">

@@ -250,7 +250,7 @@ fn comparison_view(name: &str, c: &Comparison, lang: Lang) -> Html {
                         <ol aria-label={lane.label}>
                             <li><strong>{ lane.label }</strong></li>
                             { for events.iter().map(|m| html! {
-                                <li>{ format!("{:>9}  {} {}{}", seconds(m.t), m.node, m.event,
+                                <li>{ format!("{:>9}  {} {}{}", seconds(m.t, lang), m.node, m.event,
                                     m.about.as_deref().map(|a| format!(" {a}")).unwrap_or_default()) }</li>
                             }) }
                         </ol>

@@ -541,7 +541,12 @@ fn profile_big() {
     println!("picture: {:?}", t.elapsed() / 20);
     let t = Instant::now();
     for _ in 0..20 {
-        std::hint::black_box(view_model::log_lines(m.run.sim(), 300, false));
+        std::hint::black_box(view_model::log_lines(
+            m.run.sim(),
+            300,
+            false,
+            m.course.lang,
+        ));
     }
     println!("log lines: {:?}", t.elapsed() / 20);
     let p = m.picture.clone();

@@ -46,6 +46,40 @@ const CORE_ERRORS: [Msg; 37] = [
     Msg::ErrNoSimNode,
 ];
 
+/// serde_json's syntax errors, most specific first (`expected value` before `expected {}`).
+const JSON_ERRORS: [Msg; 12] = [
+    Msg::JsonExpectedValue,
+    Msg::JsonExpectedIdent,
+    Msg::JsonExpected,
+    Msg::JsonExpectedOne,
+    Msg::JsonEofValue,
+    Msg::JsonEofObject,
+    Msg::JsonEofString,
+    Msg::JsonEofList,
+    Msg::JsonTrailing,
+    Msg::JsonKeyString,
+    Msg::JsonNumber,
+    Msg::JsonEscape,
+];
+
+/// serde_json's error (`expected value at line 1 column 3`) in `lang`: its known wordings
+/// translated, any other one said generically so no English is left. A trace has one JSON
+/// value a line, so the column is what locates the mistake.
+fn json_error(detail: &str, lang: Lang) -> String {
+    let (what, column) = match detail.rsplit_once(" at line ") {
+        Some((what, at)) => (what, at.split_once(" column ").map(|(_, c)| c)),
+        None => (detail, None),
+    };
+    let what = JSON_ERRORS
+        .iter()
+        .find_map(|msg| values(what, msg.text(Lang::En)).map(|v| fill(msg.text(lang), &v)))
+        .unwrap_or_else(|| lang.t(Msg::JsonSyntax).to_string());
+    match column {
+        Some(column) => fill(lang.t(Msg::JsonColumn), &[&what, column]),
+        None => what,
+    }
+}
+
 /// The values of `text` in the `{}` of `template`, when `text` reads as it.
 fn values<'a>(text: &'a str, template: &str) -> Option<Vec<&'a str>> {
     let parts: Vec<&str> = template.split("{}").collect();
@@ -76,8 +110,15 @@ pub fn error_text(text: &str, lang: Lang) -> String {
     };
     for msg in CORE_ERRORS {
         if let Some(vals) = values(body, msg.text(Lang::En)) {
-            // What was still awaited is itself an observation in English.
-            let vals: Vec<String> = vals.iter().map(|v| error_text(v, lang)).collect();
+            // What was still awaited is itself an observation in English; serde's words
+            // are not the core's.
+            let vals: Vec<String> = vals
+                .iter()
+                .map(|v| match msg {
+                    Msg::ErrNotJson => json_error(v, lang),
+                    _ => error_text(v, lang),
+                })
+                .collect();
             let vals: Vec<&str> = vals.iter().map(String::as_str).collect();
             return format!("{prefix}{}", fill(msg.text(lang), &vals));
         }
@@ -121,6 +162,33 @@ mod tests {
         assert_eq!(error_text(redis, Lang::Fr), redis);
     }
 
+    /// serde_json's own words (a JSON line that does not parse) are translated too, and an
+    /// unknown wording is said generically rather than left in English.
+    #[test]
+    fn serde_errors_read_in_french() {
+        let serde = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+        let fr = |text: &str| error_text(&format!("not JSON ({})", serde(text)), Lang::Fr);
+        assert_eq!(
+            fr(""),
+            "pas du JSON (le texte s'arrête au milieu d'une valeur, colonne 0)"
+        );
+        assert_eq!(fr("{\"a\" 1}"), "pas du JSON (`:` attendu, colonne 6)");
+        assert_eq!(
+            fr("1 2"),
+            "pas du JSON (caractères en trop après la valeur, colonne 3)"
+        );
+        assert_eq!(
+            fr("{\"a\": 1 2}"),
+            "pas du JSON (`,` ou `}` attendu, colonne 9)"
+        );
+        assert_eq!(
+            json_error("recursion limit exceeded", Lang::Fr),
+            "syntaxe JSON invalide"
+        );
+        let english = format!("not JSON ({})", serde("{"));
+        assert_eq!(error_text(&english, Lang::En), english);
+    }
+
     /// A --trace file's errors, made by the core's parser and comparison.
     #[test]
     fn trace_file_errors_read_in_french() {
@@ -133,10 +201,9 @@ mod tests {
             .map(|e| error_text(&e.to_string(), Lang::Fr))
             .collect();
         assert_eq!(french[0], "ligne 1\u{202f}: évènement inconnu `teleport`");
-        assert!(
-            french[1].starts_with("ligne 2\u{202f}: pas du JSON ("),
-            "{}",
-            french[1]
+        assert_eq!(
+            french[1],
+            "ligne 2\u{202f}: pas du JSON (mot inconnu (true, false ou null attendu), colonne 2)"
         );
         let empty = parse_trace("").unwrap_err();
         assert_eq!(

@@ -6,7 +6,8 @@ use clusterlab_core::id::NodeId;
 use clusterlab_core::sim::{Action, Cause, Fact, Names, Sim, TraceEvent};
 use clusterlab_core::Time;
 
-use super::{is_routine, log_line, narrate, LogLine};
+use super::event_line::event_sentence;
+use super::{is_routine, log_line, LogLine};
 use crate::i18n::{fill, Lang, Msg};
 
 /// Which trace entry the learner asked about. The time and node guard against a stale
@@ -81,8 +82,8 @@ pub fn explanation(sim: &Sim, at: EventRef, lang: Lang) -> Option<Explanation> {
 }
 
 /// The newest `max` non-routine entries of one node, oldest first: its recent decisions, for
-/// the node view.
-pub fn node_events(sim: &Sim, node: usize, max: usize) -> Vec<LogLine> {
+/// the node view (in `lang`).
+pub fn node_events(sim: &Sim, node: usize, max: usize, lang: Lang) -> Vec<LogLine> {
     let trace = sim.trace();
     let mut lines: Vec<LogLine> = trace
         .iter()
@@ -91,15 +92,15 @@ pub fn node_events(sim: &Sim, node: usize, max: usize) -> Vec<LogLine> {
         .take(super::LOG_SCAN)
         .filter(|(_, e)| e.node == node && !is_routine(e.event.name()))
         .take(max)
-        .map(|(i, e)| log_line(i, e, sim))
+        .map(|(i, e)| log_line(i, e, sim, lang))
         .collect();
     lines.reverse();
     lines
 }
 
-/// A sentence for the event when there is one, else its log line.
+/// The event as a sentence in `lang`.
 fn event_text(e: &TraceEvent, sim: &Sim, lang: Lang) -> String {
-    narrate(e, sim, lang).unwrap_or_else(|| e.to_text(sim).trim().to_string())
+    event_sentence(e, sim, lang)
 }
 
 fn cause_link(cause: Cause, sim: &Sim, lang: Lang) -> Option<CauseLink> {

@@ -98,6 +98,15 @@ fn picture_of_a_formed_cluster() {
     assert_eq!(a.role_text(&p.nodes, Lang::En), "master");
     assert_eq!(p.nodes[3].role_text(&p.nodes, Lang::En), "replica of A");
     assert_eq!(p.nodes[3].role_text(&p.nodes, Lang::Fr), "réplique de A");
+    // The line under each node (role and configEpoch) reads in the learner's language too.
+    let e = a.config_epoch;
+    assert_eq!(a.role_line(&p.nodes, Lang::En), format!("master · e{e}"));
+    assert_eq!(a.role_line(&p.nodes, Lang::Fr), format!("maître · e{e}"));
+    let e3 = p.nodes[3].config_epoch;
+    assert_eq!(
+        p.nodes[3].role_line(&p.nodes, Lang::Fr),
+        format!("réplique de A · e{e3}")
+    );
     assert_eq!(a.state_text(Lang::En), "ok");
     assert_eq!(a.observers, 5);
     assert_eq!(p.owner(0), Some(0));
@@ -340,10 +349,10 @@ fn narration_picks_the_state_changes() {
         .filter_map(|e| narrate(e, &sim, crate::i18n::Lang::En))
         .count();
     assert_eq!(noisy, 0);
-    let log = log_lines(&sim, 5, true);
+    let log = log_lines(&sim, 5, true, crate::i18n::Lang::En);
     assert_eq!(log.len(), 5);
     assert_eq!(log.last().unwrap().t, sim.trace().last().unwrap().t);
-    let key = log_lines(&sim, 1000, false);
+    let key = log_lines(&sim, 1000, false, crate::i18n::Lang::En);
     assert!(key.iter().all(|l| !is_routine(l.event)));
     assert!(key.iter().any(|l| l.event == "promoted"));
     // Extending a log by the newest events matches building it at once.
@@ -358,20 +367,33 @@ fn narration_picks_the_state_changes() {
             t: e.t,
             node: e.node,
             event: e.event.name(),
-            text: e.to_text(&sim),
+            text: event_line::event_sentence(e, &sim, crate::i18n::Lang::Fr),
         })
         .collect();
-    extend_log(&mut grown, &trace[cut..], &sim, 30, false);
-    assert_eq!(grown, log_lines(&sim, 30, false));
+    extend_log(
+        &mut grown,
+        &trace[cut..],
+        &sim,
+        30,
+        false,
+        crate::i18n::Lang::Fr,
+    );
+    assert_eq!(grown, log_lines(&sim, 30, false, crate::i18n::Lang::Fr));
 }
 
+/// Times and durations keep their unit on the same line (a no-break space); French writes
+/// the decimal point as a comma.
 #[test]
 fn formats() {
-    assert_eq!(format_time(Time(12_345)), "12.345\u{a0}s");
-    assert_eq!(format_time(Time(5)), "0.005\u{a0}s");
+    use crate::i18n::Lang::{En, Fr};
+    assert_eq!(format_time(Time(12_345), En), "12.345\u{a0}s");
+    assert_eq!(format_time(Time(5), En), "0.005\u{a0}s");
+    assert_eq!(format_time(Time(12_345), Fr), "12,345\u{a0}s");
+    assert_eq!(format_ms(12_400, Fr), "12,4\u{a0}s");
+    assert_eq!(format_ms(850, Fr), "850\u{a0}ms");
     assert_eq!(format_speed(0.1), "0.10×");
     assert_eq!(format_speed(1.0), "1.0×");
     assert_eq!(format_speed(56.2), "56×");
-    assert_eq!(format_ms(850), "850\u{a0}ms");
-    assert_eq!(format_ms(12_400), "12.4\u{a0}s");
+    assert_eq!(format_ms(850, En), "850\u{a0}ms");
+    assert_eq!(format_ms(12_400, En), "12.4\u{a0}s");
 }

@@ -3,6 +3,7 @@
 
 use clusterlab_core::trace_file::{Comparison, KeyMoment};
 
+use super::decimal;
 use crate::i18n::{Lang, Msg};
 
 pub const WIDTH: f64 = 520.0;
@@ -70,9 +71,16 @@ pub fn timeline(c: &Comparison, lang: Lang) -> TimelineGeom {
     let ticks = (0..=n)
         .map(|i| {
             let s = i as f64 * step_s;
-            (sx((s * 1000.0) as i64), format!("{s}s"))
+            (
+                sx((s * 1000.0) as i64),
+                format!("{}\u{a0}s", decimal(&s.to_string(), lang)),
+            )
         })
         .collect();
+    let colon = match lang {
+        Lang::En => ":",
+        Lang::Fr => "\u{202f}:",
+    };
     let lane = |id, label, y, events: &[KeyMoment]| Lane {
         id,
         label,
@@ -84,8 +92,9 @@ pub fn timeline(c: &Comparison, lang: Lang) -> TimelineGeom {
                 y,
                 event: m.event.split(' ').next().unwrap_or_default().to_string(),
                 text: format!(
-                    "{}: {} {}{}",
-                    seconds(m.t),
+                    "{}{} {} {}{}",
+                    seconds(m.t, lang),
+                    colon,
                     m.node,
                     m.event,
                     m.about
@@ -133,7 +142,7 @@ pub fn moment_label(id: &'static str, lang: Lang) -> &'static str {
 }
 
 pub fn rows(c: &Comparison, lang: Lang) -> Vec<MomentRow> {
-    let show = |v: Option<i64>| v.map_or("—".to_string(), seconds);
+    let show = |v: Option<i64>| v.map_or("—".to_string(), |ms| seconds(ms, lang));
     c.rows()
         .into_iter()
         .map(|(id, r, s)| MomentRow {
@@ -143,7 +152,11 @@ pub fn rows(c: &Comparison, lang: Lang) -> Vec<MomentRow> {
             difference: match (r, s) {
                 (Some(r), Some(s)) => {
                     let d = s - r;
-                    format!("{}{}", if d >= 0 { "+" } else { "−" }, seconds(d.abs()))
+                    format!(
+                        "{}{}",
+                        if d >= 0 { "+" } else { "−" },
+                        seconds(d.abs(), lang)
+                    )
                 }
                 _ => "—".into(),
             },
@@ -151,11 +164,12 @@ pub fn rows(c: &Comparison, lang: Lang) -> Vec<MomentRow> {
         .collect()
 }
 
-/// `2.136 s`.
-pub fn seconds(ms: i64) -> String {
+/// `2.136 s` (`2,136 s` in French), a no-break space before the unit.
+pub fn seconds(ms: i64, lang: Lang) -> String {
     let sign = if ms < 0 { "-" } else { "" };
     let ms = ms.abs();
-    format!("{sign}{}.{:03} s", ms / 1000, ms % 1000)
+    let number = format!("{}.{:03}", ms / 1000, ms % 1000);
+    format!("{sign}{}\u{a0}s", decimal(&number, lang))
 }
 
 #[cfg(test)]
@@ -179,12 +193,12 @@ mod tests {
                 .all(|m| g.left <= m.x && m.x <= g.right + 1e-9));
             assert!(lane.marks.iter().any(|m| m.event == "promoted"));
         }
-        assert_eq!(g.ticks[0].1, "0s");
+        assert_eq!(g.ticks[0].1, "0\u{a0}s");
         let rows = rows(&c, Lang::En);
         assert_eq!(rows[0].label, "first node flags it PFAIL");
         assert!(rows
             .iter()
-            .all(|r| r.recorded.ends_with(" s") && r.simulated.ends_with(" s")));
+            .all(|r| r.recorded.ends_with("\u{a0}s") && r.simulated.ends_with("\u{a0}s")));
     }
 
     /// Every key moment the core compares has words in both languages.
@@ -200,10 +214,30 @@ mod tests {
         }
     }
 
+    /// Seconds keep their unit on the line; French writes a decimal comma.
     #[test]
     fn seconds_read_naturally() {
-        assert_eq!(seconds(2136), "2.136 s");
-        assert_eq!(seconds(45), "0.045 s");
-        assert_eq!(seconds(-1500), "-1.500 s");
+        assert_eq!(seconds(2136, Lang::En), "2.136\u{a0}s");
+        assert_eq!(seconds(45, Lang::En), "0.045\u{a0}s");
+        assert_eq!(seconds(-1500, Lang::En), "-1.500\u{a0}s");
+        assert_eq!(seconds(2136, Lang::Fr), "2,136\u{a0}s");
+        assert_eq!(seconds(-1500, Lang::Fr), "-1,500\u{a0}s");
+    }
+
+    /// The lanes' ticks and mark texts follow the language (decimal comma, narrow no-break
+    /// space before the colon in French).
+    #[test]
+    fn french_timeline_writes_french_numbers() {
+        let c = compare(&parse_trace(NATIVE).unwrap(), 1).unwrap();
+        let g = timeline(&c, Lang::Fr);
+        assert!(
+            g.ticks.iter().all(|(_, t)| !t.contains('.')),
+            "{:?}",
+            g.ticks
+        );
+        let first = &g.lanes[0].marks[0].text;
+        assert!(first.starts_with("0,000\u{a0}s\u{202f}: "), "{first}");
+        let en = timeline(&c, Lang::En);
+        assert!(en.lanes[0].marks[0].text.starts_with("0.000\u{a0}s: "));
     }
 }

@@ -120,7 +120,7 @@ fn event_text(event: &Event, t: Time, node: usize, sim: &Sim, lang: Lang) -> Str
         }
         other => format!("{who} {}", other.name()),
     };
-    fill(lang.t(Msg::AtTime), &[&format_time(t), &text])
+    fill(lang.t(Msg::AtTime), &[&format_time(t, lang), &text])
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -139,11 +139,11 @@ fn message_text(
         sim.node_name(from),
         sim.node_name(to),
     );
-    let sent = format_time(sent);
+    let sent = format_time(sent, lang);
     if delivered <= now {
         fill(
             lang.t(Msg::SeqMessage),
-            &[label, &from, &to, &sent, &format_time(delivered)],
+            &[label, &from, &to, &sent, &format_time(delivered, lang)],
         )
     } else {
         fill(lang.t(Msg::SeqMessageFlying), &[label, &from, &to, &sent])

@@ -110,7 +110,7 @@ fn a_stale_reference_is_dropped() {
 fn node_events_are_the_nodes_own_latest() {
     let sim = failed_over();
     let b = sim.index_of("B").expect("B exists");
-    let lines = node_events(&sim, b, 5);
+    let lines = node_events(&sim, b, 5, Lang::En);
     assert!(!lines.is_empty() && lines.len() <= 5);
     assert!(lines.windows(2).all(|w| w[0].index < w[1].index));
     for l in &lines {
