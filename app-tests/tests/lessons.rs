@@ -218,7 +218,7 @@ async fn play(browser: &Browser) -> Outcome {
         .await?;
     // The lesson's timeline logs the promotion; the caption tells the latest event in words.
     browser
-        .expect_text_containing("event-log", "promoted")
+        .expect_text_containing("event-log", "wins the election")
         .await?;
     browser
         .expect_text_containing("lesson-narration", " s: ")
