@@ -2,7 +2,7 @@
 //! reopens a lesson, which actions its `allow` list permits (and the refusal), how a console
 //! line reads as a step, and which panels its `panels` list shows.
 
-use clusterlab_core::lesson::{parse, Lesson, Meta, Step, StepAction, COURSE};
+use clusterlab_core::lesson::{parse, Lesson, Meta, Step, StepAction, COURSE, VERBS};
 
 use crate::i18n::{fill, Lang, Msg};
 
@@ -85,25 +85,6 @@ pub fn refusal(meta: &Meta, step: &Step, lang: Lang) -> Option<String> {
         &[&shown, &meta.allow.join(", ")],
     ))
 }
-
-/// Step verbs the console understands besides Redis commands.
-const VERBS: &[&str] = &[
-    "kill",
-    "pause",
-    "resume",
-    "restart",
-    "partition",
-    "cut",
-    "heal",
-    "failover",
-    "run",
-    "wait",
-    "client",
-    "reshard",
-    "add-node",
-    "add-replica",
-    "rebalance",
-];
 
 /// A console line as a step: `B> GET k` and the lesson verbs (`kill A`) as written in
 /// scenarios, anything else a Redis command for `target`. `wait` and `client` are also Redis
