@@ -134,7 +134,7 @@ fn the_lesson_console_runs_redis_cli() {
         "Could not connect to Redis at 127.0.0.1:7999: Connection refused\n"
     );
     let err = s
-        .command("B", &args("redis-cli --cluster fix"))
+        .command("B", &args("redis-cli --cluster reshard"))
         .unwrap_err();
     assert!(
         err.0.contains("`redis-cli --cluster check [host:port]`"),

@@ -1,12 +1,27 @@
-//! `redis-cli --cluster check|info [host:port]` typed in a lesson: the
+//! `redis-cli --cluster check|info|fix [host:port]` typed in a lesson: the
 //! console's target node is the entry node unless an address is given, as
-//! when an operator runs redis-cli against one node of the cluster.
+//! when an operator runs redis-cli against one node of the cluster. `fix`
+//! runs to its end before the console prints, as the real one holds the
+//! terminal until it is done.
 
 use crate::sim::{CliReport, Sim};
 
 /// The redis-cli commands a lesson may `allow`, besides step verbs and the
 /// nodes' own commands.
-pub const CLI_COMMANDS: &[&str] = &["redis-cli --cluster check", "redis-cli --cluster info"];
+pub const CLI_COMMANDS: &[&str] = &[
+    "redis-cli --cluster check",
+    "redis-cli --cluster info",
+    "redis-cli --cluster fix",
+];
+
+/// The option that lets `fix` reassign the slots of masters it cannot reach.
+const WITH_UNREACHABLE: &str = "--cluster-fix-with-unreachable-masters";
+
+/// Which redis-cli cluster command the console runs.
+enum Cli {
+    Report(CliReport),
+    Fix { with_unreachable: bool },
+}
 
 /// Whether a console command is a redis-cli invocation rather than a command
 /// for the node.
@@ -16,10 +31,10 @@ pub(super) fn is_cli(args: &[String]) -> bool {
 
 /// Runs `redis-cli ARGS…` (without the program name) with `target` as the
 /// default entry node, and returns what redis-cli prints.
-pub(super) fn run(sim: &Sim, target: usize, args: &[String]) -> Result<String, String> {
+pub(super) fn run(sim: &mut Sim, target: usize, args: &[String]) -> Result<String, String> {
     let usage = || {
         format!(
-            "this console's redis-cli runs {} (other redis-cli work is a lesson step: reshard, rebalance, add-node)",
+            "this console's redis-cli runs {} (fix also takes {WITH_UNREACHABLE}; other redis-cli work is a lesson step: reshard, rebalance, add-node)",
             CLI_COMMANDS
                 .iter()
                 .map(|c| format!("`{c} [host:port]`"))
@@ -27,11 +42,31 @@ pub(super) fn run(sim: &Sim, target: usize, args: &[String]) -> Result<String, S
                 .join(" and ")
         )
     };
-    let report = match args {
-        [c, sub, ..] if c == "--cluster" && sub.eq_ignore_ascii_case("check") => CliReport::Check,
-        [c, sub, ..] if c == "--cluster" && sub.eq_ignore_ascii_case("info") => CliReport::Info,
+    let mut with_unreachable = false;
+    let args: Vec<String> = args
+        .iter()
+        .filter(|a| {
+            let flag = a.as_str() == WITH_UNREACHABLE;
+            with_unreachable |= flag;
+            !flag
+        })
+        .cloned()
+        .collect();
+    let cli = match args.as_slice() {
+        [c, sub, ..] if c == "--cluster" && sub.eq_ignore_ascii_case("check") => {
+            Cli::Report(CliReport::Check)
+        }
+        [c, sub, ..] if c == "--cluster" && sub.eq_ignore_ascii_case("info") => {
+            Cli::Report(CliReport::Info)
+        }
+        [c, sub, ..] if c == "--cluster" && sub.eq_ignore_ascii_case("fix") => {
+            Cli::Fix { with_unreachable }
+        }
         _ => return Err(usage()),
     };
+    if with_unreachable && !matches!(cli, Cli::Fix { .. }) {
+        return Err(usage());
+    }
     let entry = match &args[2..] {
         [] => target,
         [addr] => match addr.parse() {
@@ -51,5 +86,8 @@ pub(super) fn run(sim: &Sim, target: usize, args: &[String]) -> Result<String, S
         },
         _ => return Err(usage()),
     };
-    Ok(sim.cluster_report(entry, report))
+    Ok(match cli {
+        Cli::Report(report) => sim.cluster_report(entry, report),
+        Cli::Fix { with_unreachable } => sim.cluster_fix(entry, with_unreachable),
+    })
 }

@@ -108,6 +108,7 @@ const FUNCS: &[(&str, usize, &str)] = &[
     ("multi_key", 0, "by"),
     ("migrating", 1, ""),
     ("importing", 1, ""),
+    ("owner_keys", 1, ""),
 ];
 
 const OPS: &[(&str, Op)] = &[

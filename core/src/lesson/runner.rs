@@ -138,8 +138,9 @@ impl Session {
     pub fn command(&mut self, node: &str, args: &[String]) -> Result<String, RunError> {
         let idx = index(&self.sim, node).map_err(RunError)?;
         if super::cli::is_cli(args) {
-            let text = super::cli::run(&self.sim, idx, &args[1..]).map_err(RunError)?;
+            let text = super::cli::run(&mut self.sim, idx, &args[1..]).map_err(RunError)?;
             self.replies.push(text.clone());
+            self.observe();
             return Ok(text);
         }
         let addr = self.sim.nodes()[idx].client_addr;

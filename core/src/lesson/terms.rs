@@ -198,6 +198,24 @@ pub(super) fn term_value(t: &Term, s: &Session) -> Result<Value, String> {
         "lost_writes" => Value::Int(sim.lost_writes().len() as i64),
         "migrating" => Value::Int(sim.node(node()?).view().migrating.len() as i64),
         "importing" => Value::Int(sim.node(node()?).view().importing.len() as i64),
+        "owner_keys" => {
+            // The keys a client can reach: those on the node every up node
+            // names as the slot's owner; keys stranded elsewhere do not count.
+            let slot: u16 = arg
+                .parse()
+                .ok()
+                .filter(|s| *s < 16384)
+                .ok_or(format!("`{arg}` is not a slot"))?;
+            let owners: Vec<Option<NodeId>> =
+                up_views(sim).iter().map(|v| v.slot_owner(slot)).collect();
+            let agreed = owners.split_first().and_then(|(o, rest)| {
+                rest.iter().all(|x| x == o).then_some(*o).flatten()
+            });
+            let held = agreed.and_then(|o| sim.index_of_id(o)).map_or(0, |i| {
+                sim.node(i).keyspace().count_in_slot(sim.now(), slot)
+            });
+            Value::Int(held as i64)
+        }
         other => return Err(format!("unknown function `{other}`")),
     })
 }

@@ -154,6 +154,7 @@ impl Node {
 
     /// `clusterReset`: forget every other node and every slot; a replica
     /// becomes an empty master; HARD also takes a new ID and zero epochs.
+    /// The ban list of CLUSTER FORGET stays: Redis 7.0 does not clear it.
     fn reset(&mut self, now: Time, hard: bool) {
         if self.is_replica() {
             let me = self.myself;
@@ -161,6 +162,7 @@ impl Node {
         }
         self.migrating.clear();
         self.importing.clear();
+        self.reset_manual_failover();
         let me = self.myself;
         self.del_node_slots(me);
         for id in self.peer_ids() {
@@ -177,7 +179,6 @@ impl Node {
             self.rename_peer(me, new_id);
             self.myself = new_id;
         }
-        self.blacklist.clear();
         self.todo |= todo::UPDATE_STATE;
         let _ = now;
     }

@@ -28,21 +28,23 @@ pub enum CliReport {
 }
 
 /// A node as redis-cli's `clusterManagerNode` holds it after loading.
-struct Loaded {
-    name: String,
-    ip: String,
-    port: u16,
+pub(super) struct Loaded {
+    pub(super) name: String,
+    pub(super) ip: String,
+    pub(super) port: u16,
     /// Index in the simulator, once connected.
-    idx: usize,
-    slave: bool,
+    pub(super) idx: usize,
+    pub(super) slave: bool,
     /// `CLUSTER_MANAGER_FLAG_NOADDR | DISCONNECT | FAIL`, from the entry's line.
     unusable: bool,
     replicate: Option<String>,
     /// The node's own flags, without `myself` (`clusterManagerNodeFlagString`).
     flags: Vec<String>,
-    slots: Vec<bool>,
-    migrating: Vec<String>,
-    importing: Vec<String>,
+    pub(super) slots: Vec<bool>,
+    /// `(slot, other node's ID)` of each `[slot->-id]`, in line order.
+    pub(super) migrating: Vec<(String, String)>,
+    /// `(slot, other node's ID)` of each `[slot-<-id]`, in line order.
+    pub(super) importing: Vec<(String, String)>,
     replicas: usize,
 }
 
@@ -95,10 +97,10 @@ impl Loaded {
     fn apply_slots(&mut self, tokens: &[&str]) {
         for t in tokens {
             if let Some(open) = t.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
-                if let Some((slot, _)) = open.split_once("->-") {
-                    self.migrating.push(slot.to_string());
-                } else if let Some((slot, _)) = open.split_once("-<-") {
-                    self.importing.push(slot.to_string());
+                if let Some((slot, id)) = open.split_once("->-") {
+                    self.migrating.push((slot.to_string(), id.to_string()));
+                } else if let Some((slot, id)) = open.split_once("-<-") {
+                    self.importing.push((slot.to_string(), id.to_string()));
                 }
                 continue;
             }
@@ -111,35 +113,41 @@ impl Loaded {
         }
     }
 
-    fn slot_count(&self) -> usize {
+    pub(super) fn slot_count(&self) -> usize {
         self.slots.iter().filter(|s| **s).count()
     }
 
     /// `clusterManagerNodeSlotsString`: `[0-5460],[10923]`.
     fn slots_string(&self) -> String {
-        let mut out = String::new();
-        let mut s = 0;
-        while s < SLOTS {
-            if !self.slots[s] {
-                s += 1;
-                continue;
-            }
-            let start = s;
-            while s + 1 < SLOTS && self.slots[s + 1] {
-                s += 1;
-            }
-            if !out.is_empty() {
-                out.push(',');
-            }
-            if start == s {
-                let _ = write!(out, "[{start}]");
-            } else {
-                let _ = write!(out, "[{start}-{s}]");
-            }
+        slots_string(&self.slots)
+    }
+}
+
+/// `clusterManagerNodeSlotsString` of a slot bitmap: `[0-5460],[10923]`
+/// (redis-cli also prints `--cluster fix`'s lists of slots this way).
+pub(super) fn slots_string(slots: &[bool]) -> String {
+    let mut out = String::new();
+    let mut s = 0;
+    while s < slots.len() {
+        if !slots[s] {
+            s += 1;
+            continue;
+        }
+        let start = s;
+        while s + 1 < slots.len() && slots[s + 1] {
             s += 1;
         }
-        out
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if start == s {
+            let _ = write!(out, "[{start}]");
+        } else {
+            let _ = write!(out, "[{start}-{s}]");
+        }
+        s += 1;
     }
+    out
 }
 
 /// `clusterManagerGetConfigSignature`: every line that lists slots, as
@@ -177,9 +185,24 @@ impl Sim {
     /// stops there and says so.
     pub fn cluster_report(&self, entry: usize, report: CliReport) -> String {
         let mut out = String::new();
-        let Some(nodes_text) = self.cli_connect(entry, &mut out) else {
+        let Some(load) = self.cli_load(entry, &mut out) else {
             return out;
         };
+        self.cli_show_info(&load.nodes, &mut out);
+        if report == CliReport::Check {
+            self.cli_check_config(&load.nodes, &mut out);
+            self.cli_open_slots(&load.nodes, &mut out);
+            cli_coverage(&load.nodes, &mut out);
+        }
+        out
+    }
+
+    /// `clusterManagerLoadInfoFromNode`: the entry node, then every node it
+    /// lists, as redis-cli loads them; `None` when redis-cli stops (the entry
+    /// refuses the connection, or a paused node blocks it).
+    pub(super) fn cli_load(&self, entry: usize, out: &mut String) -> Option<CliLoad> {
+        let nodes_text = self.cli_connect(entry, out)?;
+        let mut unreachable_masters = 0;
         let mut loaded = Vec::new();
         let mut friends = Vec::new();
         for line in nodes_text.lines() {
@@ -210,12 +233,14 @@ impl Sim {
                     "Could not connect to Redis at {}:{}: Connection refused",
                     f.ip, f.port
                 );
+                unreachable_masters += usize::from(!f.slave);
                 continue;
             };
-            let Some(text) = self.cli_connect(idx, &mut out) else {
+            let Some(text) = self.cli_connect(idx, out) else {
                 if self.status(idx) == Status::Paused {
-                    return out;
+                    return None;
                 }
+                unreachable_masters += usize::from(!f.slave);
                 continue;
             };
             let own = text
@@ -227,7 +252,9 @@ impl Sim {
                 f.apply_slots(fields.get(8..).unwrap_or_default());
             }
             f.idx = idx;
-            if !f.unusable {
+            if f.unusable {
+                unreachable_masters += usize::from(!f.slave);
+            } else {
                 loaded.push(f);
             }
         }
@@ -246,11 +273,10 @@ impl Sim {
                 }
             }
         }
-        self.cli_show_info(&loaded, &mut out);
-        if report == CliReport::Check {
-            self.cli_check(&loaded, &mut out);
-        }
-        out
+        Some(CliLoad {
+            nodes: loaded,
+            unreachable_masters,
+        })
     }
 
     /// Connects like redis-cli and returns the node's `CLUSTER NODES`.
@@ -276,7 +302,7 @@ impl Sim {
     }
 
     /// `clusterManagerShowClusterInfo`.
-    fn cli_show_info(&self, loaded: &[Loaded], out: &mut String) {
+    pub(super) fn cli_show_info(&self, loaded: &[Loaded], out: &mut String) {
         let (mut masters, mut keys) = (0, 0);
         for m in loaded.iter().filter(|n| !n.slave) {
             let replicas = loaded
@@ -303,8 +329,9 @@ impl Sim {
         );
     }
 
-    /// `clusterManagerCheckCluster` without `--cluster-search-multiple-owners`.
-    fn cli_check(&self, loaded: &[Loaded], out: &mut String) {
+    /// `clusterManagerCheckCluster` (without `--cluster-search-multiple-owners`),
+    /// up to the open slots: the nodes, then whether they agree.
+    pub(super) fn cli_check_config(&self, loaded: &[Loaded], out: &mut String) {
         let Some(first) = loaded.first() else { return };
         let _ = writeln!(
             out,
@@ -339,6 +366,12 @@ impl Sim {
         } else {
             out.push_str("[ERR] Nodes don't agree about configuration!\n");
         }
+    }
+
+    /// The open-slot part of `clusterManagerCheckCluster`: a warning per node
+    /// with slots MIGRATING or IMPORTING, then the list of open slots, which
+    /// it returns (sorted: redis-cli lists them from a hash table).
+    pub(super) fn cli_open_slots(&self, loaded: &[Loaded], out: &mut String) -> Vec<u16> {
         out.push_str(">>> Check for open slots...\n");
         let mut open: Vec<u16> = Vec::new();
         for n in loaded {
@@ -351,9 +384,13 @@ impl Sim {
                     "[WARNING] Node {}:{} has slots in {state} state {}.",
                     n.ip,
                     n.port,
-                    slots.join(",")
+                    slots
+                        .iter()
+                        .map(|(s, _)| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")
                 );
-                open.extend(slots.iter().filter_map(|s| s.parse::<u16>().ok()));
+                open.extend(slots.iter().filter_map(|(s, _)| s.parse::<u16>().ok()));
             }
         }
         if !open.is_empty() {
@@ -367,15 +404,29 @@ impl Sim {
                 list.join(",")
             );
         }
-        out.push_str(">>> Check slots coverage...\n");
-        let covered = (0..SLOTS)
-            .filter(|&s| loaded.iter().any(|n| n.slots[s]))
-            .count();
-        if covered == SLOTS {
-            let _ = writeln!(out, "[OK] All {SLOTS} slots covered.");
-        } else {
-            // clusterManagerOnError adds a newline to a message that has one.
-            let _ = writeln!(out, "[ERR] Not all {SLOTS} slots are covered by nodes.\n");
-        }
+        open
     }
+}
+
+/// What redis-cli loaded: the nodes it could use, and how many masters it
+/// could not (`cluster_manager.unreachable_masters`, which makes `fix` stop).
+pub(super) struct CliLoad {
+    pub(super) nodes: Vec<Loaded>,
+    pub(super) unreachable_masters: usize,
+}
+
+/// The coverage part of `clusterManagerCheckCluster`; returns which slots
+/// the loaded nodes cover.
+pub(super) fn cli_coverage(loaded: &[Loaded], out: &mut String) -> Vec<bool> {
+    out.push_str(">>> Check slots coverage...\n");
+    let covered: Vec<bool> = (0..SLOTS)
+        .map(|s| loaded.iter().any(|n| n.slots[s]))
+        .collect();
+    if covered.iter().all(|c| *c) {
+        let _ = writeln!(out, "[OK] All {SLOTS} slots covered.");
+    } else {
+        // clusterManagerOnError adds a newline to a message that has one.
+        let _ = writeln!(out, "[ERR] Not all {SLOTS} slots are covered by nodes.\n");
+    }
+    covered
 }

@@ -19,6 +19,7 @@
 
 mod action;
 mod check;
+mod cli_fix;
 mod cli_report;
 mod conns;
 mod drivers;
