@@ -233,7 +233,7 @@ fn Playground() -> Html {
     });
     let beliefs = m
         .selected
-        .and_then(|i| view_model::beliefs(sim, i, &picture))
+        .and_then(|i| view_model::beliefs(sim, i, &picture, lang))
         .map(Rc::new);
     let node_events = Rc::new(
         m.selected

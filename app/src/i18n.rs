@@ -568,6 +568,10 @@ messages! {
     SeenValue => "{} is {}", "{} vaut {}";
     SeenNone => "none", "aucun";
     SeenDisputed => "disputed (the nodes disagree)", "contesté (les nœuds ne sont pas d'accord)";
+    SeenMaster => "master", "maître";
+    SeenReplica => "replica", "réplique";
+    SeenProcessDown => "down", "arrêté";
+    SeenUnknown => "unknown", "inconnu";
     SeenNoNode => "there is no node {}", "il n'y a pas (encore) de nœud {}";
     // The lesson engine's errors (clusterlab_core::lesson), English as the core words them:
     // `view_model::errors` recognises them and gives the French.
@@ -626,6 +630,42 @@ messages! {
     ErrOrphanReplicas => "some replicas replicate a node that has no `start` line", "des répliques répliquent un nœud qui n'a pas de ligne `start`";
     ErrUneven => "masters have different numbers of replicas ({}); the simulator builds even clusters", "les maîtres ont des nombres de répliques différents ({})\u{202f}; le simulateur ne construit que des clusters réguliers";
     ErrNoSimNode => "no node {} in the simulation", "pas de nœud {} dans la simulation";
+    // The beliefs panel's node table (CLUSTER NODES fields, named in the reader's language)
+    ColFlags => "flags", "drapeaux";
+    ColMaster => "master", "maître";
+    ColPingSent => "ping sent", "ping envoyé";
+    ColPongAge => "pong age", "âge du pong";
+    ColEpoch => "epoch", "epoch";
+    ColLink => "link", "lien";
+    ColSlots => "slots", "slots";
+    DiffersFromTruth => "≠ truth: {}", "≠ réalité\u{202f}: {}";
+    Rank => "rank", "rang";
+    PauseToDrop => "Pause (or step) to see the messages on the wire and drop one.",
+        "Mettez en pause (ou avancez pas à pas) pour voir les messages en transit et en supprimer un.";
+    // Where a node's belief differs from the truth, and its FAIL verdict
+    DiffReallyMaster => "{} is really a master", "{} est en réalité un maître";
+    DiffReallyReplica => "{} is really a replica", "{} est en réalité une réplique";
+    DiffCrashedUnflagged => "{} is crashed but not flagged yet", "{} est arrêté mais pas encore marqué";
+    DiffPausedUnflagged => "{} is paused but not flagged yet", "{} est suspendu mais pas encore marqué";
+    DiffRunning => "{} is actually running", "{} tourne en réalité";
+    DiffEpoch => "its configEpoch is really {}", "son configEpoch est en réalité {}";
+    DiffSlots => "{} really serves {}", "{} sert en réalité {}";
+    VerdictFail => "{} is FAIL for {}.", "{} est FAIL pour {}.";
+    VerdictNoPfail => "{} has not flagged {} fail? itself yet: it marks FAIL only then.",
+        "{} n'a pas encore marqué lui-même {} fail?\u{202f}: il ne marque FAIL qu'ensuite.";
+    VerdictMajority => "Majority reached: {} marks {} FAIL at its next check.",
+        "Majorité atteinte\u{202f}: {} marque {} FAIL à sa prochaine vérification.";
+    VerdictOneMore => "1 more master report needed for FAIL.", "Encore 1 rapport de maître nécessaire pour FAIL.";
+    VerdictMore => "{} more master reports needed for FAIL.", "Encore {} rapports de maîtres nécessaires pour FAIL.";
+    // Trace comparison: a lane mark's event, after the node's name
+    TraceKill => "is killed", "est arrêté (kill -9)";
+    TraceKillEstimated => "is killed (time estimated)", "est arrêté (heure estimée)";
+    TracePfail => "flags {} PFAIL", "marque {} PFAIL";
+    TraceFail => "flags {} FAIL", "marque {} FAIL";
+    TraceFailoverStart => "schedules its election", "planifie son élection";
+    TraceVoteRequested => "asks for votes", "demande des votes";
+    TraceVoteGranted => "votes for {}", "vote pour {}";
+    TracePromoted => "is promoted", "est promu";
 }
 
 #[cfg(test)]

@@ -998,7 +998,7 @@ pub struct Beliefs {
     pub node_timeout: u64,
 }
 
-pub fn beliefs(sim: &Sim, idx: usize, picture: &Picture) -> Option<Beliefs> {
+pub fn beliefs(sim: &Sim, idx: usize, picture: &Picture, lang: Lang) -> Option<Beliefs> {
     let n = sim.nodes().get(idx)?;
     let view = n.node.view();
     let now = sim.now();
@@ -1014,39 +1014,35 @@ pub fn beliefs(sim: &Sim, idx: usize, picture: &Picture) -> Option<Beliefs> {
         if let Some(t) = truth {
             if p.id != view.id {
                 if t.is_master != p.flags.is_master() {
-                    differs.push(format!(
-                        "{} is really a {}",
-                        t.name,
-                        if t.is_master { "master" } else { "replica" }
-                    ));
+                    let msg = if t.is_master {
+                        Msg::DiffReallyMaster
+                    } else {
+                        Msg::DiffReallyReplica
+                    };
+                    differs.push(fill(lang.t(msg), &[&t.name]));
                 }
                 if t.status != Status::Up && !p.flags.is_failing() {
-                    differs.push(format!(
-                        "{} is {} but not flagged yet",
-                        t.name,
-                        if t.status == Status::Crashed {
-                            "crashed"
-                        } else {
-                            "paused"
-                        }
-                    ));
+                    let msg = if t.status == Status::Crashed {
+                        Msg::DiffCrashedUnflagged
+                    } else {
+                        Msg::DiffPausedUnflagged
+                    };
+                    differs.push(fill(lang.t(msg), &[&t.name]));
                 }
                 if t.status == Status::Up && p.flags.is_failing() {
-                    differs.push(format!("{} is actually running", t.name));
+                    differs.push(fill(lang.t(Msg::DiffRunning), &[&t.name]));
                 }
                 if t.is_master && p.flags.is_master() && t.config_epoch != p.config_epoch {
-                    differs.push(format!("its configEpoch is really {}", t.config_epoch));
+                    let epoch = t.config_epoch.to_string();
+                    differs.push(fill(lang.t(Msg::DiffEpoch), &[&epoch]));
                 }
             }
         }
         let slots = p.slots.ranges();
         if let Some(t) = truth {
             if p.id != view.id && t.is_master && p.flags.is_master() && t.slots != slots {
-                differs.push(format!(
-                    "{} really serves {}",
-                    t.name,
-                    ranges_text(&t.slots, 3)
-                ));
+                let serves = ranges_text(&t.slots, 3);
+                differs.push(fill(lang.t(Msg::DiffSlots), &[&t.name, &serves]));
             }
         }
         rows.push(BeliefRow {
@@ -1071,23 +1067,15 @@ pub fn beliefs(sim: &Sim, idx: usize, picture: &Picture) -> Option<Beliefs> {
             let count = live.len() as u32 + u32::from(me_counts);
             let about = name_of(p.id);
             let verdict = if p.flags.has(NodeFlags::FAIL) {
-                format!("{about} is FAIL for {}.", n.name)
+                fill(lang.t(Msg::VerdictFail), &[&about, &n.name])
             } else if !p.flags.has(NodeFlags::PFAIL) {
-                format!(
-                    "{} has not flagged {about} fail? itself yet: it marks FAIL only then.",
-                    n.name
-                )
+                fill(lang.t(Msg::VerdictNoPfail), &[&n.name, &about])
             } else if count >= needed {
-                format!(
-                    "Majority reached: {} marks {about} FAIL at its next check.",
-                    n.name
-                )
+                fill(lang.t(Msg::VerdictMajority), &[&n.name, &about])
+            } else if needed - count == 1 {
+                lang.t(Msg::VerdictOneMore).to_string()
             } else {
-                format!(
-                    "{} more master report{} needed for FAIL.",
-                    needed - count,
-                    if needed - count == 1 { "" } else { "s" }
-                )
+                fill(lang.t(Msg::VerdictMore), &[&(needed - count).to_string()])
             };
             ledger.push(LedgerRow {
                 about,

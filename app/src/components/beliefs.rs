@@ -46,10 +46,9 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
                 <table class="belief-table">
                     <caption class="visually-hidden">{ fill(lang.t(Msg::NodeTableOf), &[&b.name]) }</caption>
                     <thead><tr>
-                        <th scope="col">{ "node" }</th><th scope="col">{ "flags" }</th>
-                        <th scope="col">{ "master" }</th><th scope="col">{ "ping sent" }</th>
-                        <th scope="col">{ "pong age" }</th><th scope="col">{ "epoch" }</th>
-                        <th scope="col">{ "link" }</th><th scope="col">{ "slots" }</th>
+                        { for [Msg::NodeCol, Msg::ColFlags, Msg::ColMaster, Msg::ColPingSent,
+                               Msg::ColPongAge, Msg::ColEpoch, Msg::ColLink, Msg::ColSlots]
+                            .map(|m| html! { <th scope="col">{ lang.t(m) }</th> }) }
                     </tr></thead>
                     <tbody>
                         { for b.rows.iter().map(|r| {
@@ -67,7 +66,7 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
                                     <td>{ &r.slots }</td>
                                 </tr>
                                 if wrong {
-                                    <tr class="differs-note"><td colspan="8">{ format!("≠ truth: {}", r.differs.join("; ")) }</td></tr>
+                                    <tr class="differs-note"><td colspan="8">{ fill(lang.t(Msg::DiffersFromTruth), &[&r.differs.join("; ")]) }</td></tr>
                                 }
                                 </>
                             }
@@ -116,7 +115,7 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
                 None => html! { <p class="hint">{ lang.t(Msg::NoElection) }</p> },
                 Some(e) => html! {
                     <dl class="election" data-testid="election">
-                        <dt>{ "rank" }</dt><dd>{ e.rank }{ lang.t(Msg::RankNote) }</dd>
+                        <dt>{ lang.t(Msg::Rank) }</dt><dd>{ e.rank }{ lang.t(Msg::RankNote) }</dd>
                         <dt>{ lang.t(Msg::VoteRequest) }</dt><dd>{ if e.sent { lang.t(Msg::Sent).to_string() } else { fill(lang.t(Msg::InTime), &[&format_ms(e.starts_in, lang)]) } }</dd>
                         <dt>{ "epoch" }</dt><dd>{ e.epoch }</dd>
                         <dt>{ "votes" }</dt><dd>{ fill(lang.t(Msg::OfNeeded), &[&e.votes.to_string(), &e.needed.to_string()]) }</dd>

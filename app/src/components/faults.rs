@@ -65,7 +65,7 @@ pub fn FaultsPanel(props: &FaultsProps) -> Html {
         }
     };
     let drop_list = if props.playing {
-        html! { <p class="hint">{ "Pause (or step) to see the messages on the wire and drop one." }</p> }
+        html! { <p class="hint">{ lang.t(Msg::PauseToDrop) }</p> }
     } else if props.in_flight.is_empty() {
         html! { <p class="hint">{ lang.t(Msg::NoWire) }</p> }
     } else {

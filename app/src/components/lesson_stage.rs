@@ -228,7 +228,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                 <SlotMap picture={picture.clone()} hover={hover} marked={u16::MAX} />
             }
             if show.beliefs {
-                <BeliefsPanel beliefs={selected.and_then(|i| view_model::beliefs(sim, i, &picture)).map(Rc::new)}
+                <BeliefsPanel beliefs={selected.and_then(|i| view_model::beliefs(sim, i, &picture, lang)).map(Rc::new)}
                     picture={picture.clone()}
                     events={Rc::new(selected.map(|i| view_model::explain::node_events(sim, i, NODE_EVENTS, lang)).unwrap_or_default())} />
             }

@@ -17,14 +17,22 @@ pub fn seen_text(seen: &Seen, lang: Lang) -> String {
         Seen::Running { node, up: true } => say(Msg::SeenUp, &[node]),
         Seen::Running { node, up: false } => say(Msg::SeenDown, &[node]),
         Seen::Value { term, value } => {
-            // The terms' two words of their own; the rest are Redis's words, node names
-            // and numbers, the same in both languages.
-            let value = match value.as_str() {
-                "none" => lang.t(Msg::SeenNone),
-                "disputed" => lang.t(Msg::SeenDisputed),
-                v => v,
+            // The terms' words of their own (`none`, `disputed`, a role, `down`, `unknown`),
+            // also inside a list of flags; the rest are Redis's words (`pfail`, `ok`), node
+            // names and numbers, the same in both languages.
+            let word = |w: &str| -> String {
+                match w {
+                    "none" => lang.t(Msg::SeenNone).into(),
+                    "disputed" => lang.t(Msg::SeenDisputed).into(),
+                    "master" => lang.t(Msg::SeenMaster).into(),
+                    "replica" => lang.t(Msg::SeenReplica).into(),
+                    "down" => lang.t(Msg::SeenProcessDown).into(),
+                    "unknown" => lang.t(Msg::SeenUnknown).into(),
+                    w => w.into(),
+                }
             };
-            say(Msg::SeenValue, &[term, value])
+            let value: Vec<String> = value.split(' ').map(word).collect();
+            say(Msg::SeenValue, &[term, &value.join(" ")])
         }
         // A check naming a node that an `add-node` has not made yet.
         Seen::Unreadable(why) => match why.strip_prefix("there is no node ") {
@@ -59,6 +67,9 @@ mod tests {
             ("up A", "A est arrêté"),
             ("down B", "B est en marche"),
             ("owner(1649) == A1", "owner(1649) vaut A"),
+            ("role(A1) == master", "role(A1) vaut réplique"),
+            ("flags(A) has fail", "flags(A) vaut maître"),
+            ("cluster_state(A) == ok", "cluster_state(A) vaut arrêté"),
             ("master_of(D) == A", "il n'y a pas (encore) de nœud D"),
         ];
         for (check, french) in cases {

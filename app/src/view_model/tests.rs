@@ -292,7 +292,7 @@ fn paused_glyphs_show_the_real_queue() {
 fn beliefs_of_a_node_and_where_they_differ() {
     let mut sim = cluster();
     let p = picture(&sim, SIX);
-    let b = beliefs(&sim, 1, &p).expect("B exists");
+    let b = beliefs(&sim, 1, &p, Lang::En).expect("B exists");
     assert_eq!(b.name, "B");
     assert_eq!(b.rows.len(), 6);
     assert!(b.rows.iter().all(|r| r.differs.is_empty()));
@@ -303,9 +303,13 @@ fn beliefs_of_a_node_and_where_they_differ() {
 
     sim.crash(0);
     let p = picture(&sim, SIX);
-    let b = beliefs(&sim, 1, &p).unwrap();
+    let b = beliefs(&sim, 1, &p, Lang::En).unwrap();
     let a = b.rows.iter().find(|r| r.name == "A").unwrap();
     assert_eq!(a.differs, ["A is crashed but not flagged yet"]);
+    // No English on a French screen: the same difference, said in French.
+    let fr = beliefs(&sim, 1, &p, Lang::Fr).unwrap();
+    let a = fr.rows.iter().find(|r| r.name == "A").unwrap();
+    assert_eq!(a.differs, ["A est arrêté mais pas encore marqué"]);
 
     // Later: B has a ledger about A, and A1 runs an election.
     let t = sim.now();
@@ -314,18 +318,21 @@ fn beliefs_of_a_node_and_where_they_differ() {
     while sim.now() < t + 40_000 {
         sim.run_until(sim.now() + 50);
         let p = picture(&sim, SIX);
-        let b = beliefs(&sim, 1, &p).unwrap();
+        let b = beliefs(&sim, 1, &p, Lang::En).unwrap();
         if let Some(l) = b.ledger.iter().find(|l| l.about == "A") {
             assert_eq!(l.needed, 2);
             saw_ledger = true;
+            let fr = beliefs(&sim, 1, &p, Lang::Fr).unwrap();
+            let v = &fr.ledger.iter().find(|l| l.about == "A").unwrap().verdict;
+            assert!(!v.contains("master") && !v.contains(" for "), "English verdict: {v}");
         }
-        if let Some(e) = beliefs(&sim, 3, &p).unwrap().election {
+        if let Some(e) = beliefs(&sim, 3, &p, Lang::En).unwrap().election {
             assert_eq!(e.needed, 2);
             saw_election = true;
         }
     }
     assert!(saw_ledger && saw_election);
-    assert!(beliefs(&sim, 99, &picture(&sim, SIX)).is_none());
+    assert!(beliefs(&sim, 99, &picture(&sim, SIX), Lang::En).is_none());
 }
 
 #[test]

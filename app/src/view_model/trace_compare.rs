@@ -4,7 +4,7 @@
 use clusterlab_core::trace_file::{Comparison, KeyMoment};
 
 use super::decimal;
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{fill, Lang, Msg};
 
 pub const WIDTH: f64 = 520.0;
 pub const HEIGHT: f64 = 150.0;
@@ -92,15 +92,11 @@ pub fn timeline(c: &Comparison, lang: Lang) -> TimelineGeom {
                 y,
                 event: m.event.split(' ').next().unwrap_or_default().to_string(),
                 text: format!(
-                    "{}{} {} {}{}",
+                    "{}{} {} {}",
                     seconds(m.t, lang),
                     colon,
                     m.node,
-                    m.event,
-                    m.about
-                        .as_deref()
-                        .map(|a| format!(" {a}"))
-                        .unwrap_or_default()
+                    event_words(&m.event, m.about.as_deref(), lang)
                 ),
             })
             .collect(),
@@ -124,6 +120,34 @@ pub fn timeline(c: &Comparison, lang: Lang) -> TimelineGeom {
         left,
         right,
         axis_y: AXIS_Y,
+    }
+}
+
+/// What a lane mark says after the node's name: the core gives trace event names (`pfail`,
+/// `vote_granted`), which a French screen must not show raw. An unknown name is shown as is,
+/// followed by the node it is about.
+fn event_words(event: &str, about: Option<&str>, lang: Lang) -> String {
+    let msg = match event {
+        "kill" => Msg::TraceKill,
+        "kill (estimated)" => Msg::TraceKillEstimated,
+        "pfail" => Msg::TracePfail,
+        "fail" => Msg::TraceFail,
+        "failover_start" => Msg::TraceFailoverStart,
+        "vote_requested" => Msg::TraceVoteRequested,
+        "vote_granted" => Msg::TraceVoteGranted,
+        "promoted" => Msg::TracePromoted,
+        other => {
+            return match about {
+                Some(a) => format!("{other} {a}"),
+                None => other.to_string(),
+            }
+        }
+    };
+    let template = lang.t(msg);
+    match about {
+        Some(a) if template.contains("{}") => fill(template, &[a]),
+        Some(a) => format!("{template} ({a})"),
+        None => fill(template, &["?"]),
     }
 }
 
@@ -239,5 +263,22 @@ mod tests {
         assert!(first.starts_with("0,000\u{a0}s\u{202f}: "), "{first}");
         let en = timeline(&c, Lang::En);
         assert!(en.lanes[0].marks[0].text.starts_with("0.000\u{a0}s: "));
+    }
+
+    /// No English on a French screen: a French lane mark says the event in French, never the
+    /// trace's event name (`pfail`, `vote_granted`…).
+    #[test]
+    fn french_marks_say_the_event_in_french() {
+        let c = compare(&parse_trace(NATIVE).unwrap(), 1).unwrap();
+        let g = timeline(&c, Lang::Fr);
+        let names = ["pfail", "failover_start", "vote_requested", "vote_granted", "promoted"];
+        let marks: Vec<&String> = g.lanes.iter().flat_map(|l| &l.marks).map(|m| &m.text).collect();
+        assert!(marks.iter().any(|t| t.contains("marque") && t.contains("PFAIL")), "{marks:?}");
+        assert!(marks.iter().any(|t| t.ends_with("est promu")), "{marks:?}");
+        for t in &marks {
+            assert!(!names.iter().any(|n| t.contains(n)), "English event name in {t}");
+        }
+        let en = timeline(&c, Lang::En);
+        assert!(en.lanes.iter().flat_map(|l| &l.marks).any(|m| m.text.ends_with("is promoted")));
     }
 }
