@@ -637,7 +637,6 @@ messages! {
     ColPongAge => "pong age", "âge du pong";
     ColEpoch => "epoch", "epoch";
     ColLink => "link", "lien";
-    ColSlots => "slots", "slots";
     DiffersFromTruth => "≠ truth: {}", "≠ réalité\u{202f}: {}";
     Rank => "rank", "rang";
     PauseToDrop => "Pause (or step) to see the messages on the wire and drop one.",
@@ -659,13 +658,14 @@ messages! {
     VerdictMore => "{} more master reports needed for FAIL.", "Encore {} rapports de maîtres nécessaires pour FAIL.";
     // Trace comparison: a lane mark's event, after the node's name
     TraceKill => "is killed", "est arrêté (kill -9)";
-    TraceKillEstimated => "is killed (time estimated)", "est arrêté (heure estimée)";
+    TraceKillGuessed => "is killed (time estimated)", "est arrêté (heure estimée)";
     TracePfail => "flags {} PFAIL", "marque {} PFAIL";
     TraceFail => "flags {} FAIL", "marque {} FAIL";
     TraceFailoverStart => "schedules its election", "planifie son élection";
     TraceVoteRequested => "asks for votes", "demande des votes";
     TraceVoteGranted => "votes for {}", "vote pour {}";
-    TracePromoted => "is promoted", "est promu";
+    TracePromoted => "is promoted in place of {}", "est promu à la place de {}";
+    TracePromotedAlone => "is promoted", "est promu";
 }
 
 #[cfg(test)]

@@ -49,10 +49,25 @@ fn interrupted_reshard(seed: u64, moved: usize) -> Sim {
     send(&mut sim, a, &["SET", "{user:1000}:cart", "3"]);
     send(&mut sim, a, &["SET", "{user:1000}:orders", "12"]);
     send(&mut sim, a, &["SET", "{user:1000}:wishlist", "1"]);
-    send(&mut sim, b, &["CLUSTER", "SETSLOT", "1649", "IMPORTING", &ida]);
-    send(&mut sim, a, &["CLUSTER", "SETSLOT", "1649", "MIGRATING", &idb]);
-    for key in ["{user:1000}:cart", "{user:1000}:orders"].iter().take(moved) {
-        send(&mut sim, a, &["MIGRATE", "127.0.0.1", "7001", key, "0", "5000"]);
+    send(
+        &mut sim,
+        b,
+        &["CLUSTER", "SETSLOT", "1649", "IMPORTING", &ida],
+    );
+    send(
+        &mut sim,
+        a,
+        &["CLUSTER", "SETSLOT", "1649", "MIGRATING", &idb],
+    );
+    for key in ["{user:1000}:cart", "{user:1000}:orders"]
+        .iter()
+        .take(moved)
+    {
+        send(
+            &mut sim,
+            a,
+            &["MIGRATE", "127.0.0.1", "7001", key, "0", "5000"],
+        );
         await_reply(&mut sim);
     }
     sim
@@ -86,14 +101,14 @@ fn fix_finishes_an_interrupted_reshard_case_1() {
     assert!(out.contains(">>> Performing Cluster Check (using node 127.0.0.1:7002)\n"));
     assert_eq!(count(&mut sim, b), "(integer) 3");
     assert_eq!(count(&mut sim, a), "(integer) 0");
-    assert_eq!(
-        send(&mut sim, b, &["GET", "{user:1000}:orders"]),
-        "\"12\""
-    );
+    assert_eq!(send(&mut sim, b, &["GET", "{user:1000}:orders"]), "\"12\"");
     run_for(&mut sim, 2 * T);
     let check = sim.cluster_report(a, CliReport::Check);
     assert!(!check.contains("[WARNING]"), "{check}");
-    assert!(check.contains("[OK] All nodes agree about slots configuration.\n"), "{check}");
+    assert!(
+        check.contains("[OK] All nodes agree about slots configuration.\n"),
+        "{check}"
+    );
     nothing_open(&sim);
 }
 
@@ -122,7 +137,10 @@ fn fix_after_some_keys_moved_picks_an_owner_then_case_2() {
     assert_eq!(count(&mut sim, a), "(integer) 0");
     run_for(&mut sim, 2 * T);
     let check = sim.cluster_report(a, CliReport::Check);
-    assert!(check.contains("[OK] All nodes agree about slots configuration.\n"), "{check}");
+    assert!(
+        check.contains("[OK] All nodes agree about slots configuration.\n"),
+        "{check}"
+    );
     assert!(check.contains("127.0.0.1:7001 ("), "{check}");
     nothing_open(&sim);
 }
@@ -135,7 +153,11 @@ fn fix_closes_a_lone_importing_slot_case_2() {
     let mut sim = cluster(3, 1, T, 22);
     let (b, c) = (idx(&sim, "B"), idx(&sim, "C"));
     let ida = id(&sim, "A");
-    send(&mut sim, b, &["CLUSTER", "SETSLOT", "1649", "IMPORTING", &ida]);
+    send(
+        &mut sim,
+        b,
+        &["CLUSTER", "SETSLOT", "1649", "IMPORTING", &ida],
+    );
     let out = sim.cluster_fix(c, false);
     let expected = ">>> Fixing open slot 1649\n\
         Set as importing in: 127.0.0.1:7001\n\
@@ -154,7 +176,11 @@ fn fix_closes_a_lone_migrating_slot_case_4() {
     let (a, c) = (idx(&sim, "A"), idx(&sim, "C"));
     let idb = id(&sim, "B");
     send(&mut sim, a, &["SET", "{user:1000}:cart", "3"]);
-    send(&mut sim, a, &["CLUSTER", "SETSLOT", "1649", "MIGRATING", &idb]);
+    send(
+        &mut sim,
+        a,
+        &["CLUSTER", "SETSLOT", "1649", "MIGRATING", &idb],
+    );
     let out = sim.cluster_fix(c, false);
     assert!(
         out.contains(
@@ -202,4 +228,40 @@ fn fix_covers_a_lost_shard_only_when_told() {
         check.contains("[OK] All nodes agree about slots configuration.\n"),
         "{check}"
     );
+}
+
+/// The lesson console runs `fix` to its end (time passes, as redis-cli holds
+/// the terminal), and takes `--cluster-fix-with-unreachable-masters` for
+/// `fix` only.
+#[test]
+fn the_lesson_console_runs_fix() {
+    use clusterlab_core::lesson::{parse, Session};
+    let lesson = parse("t.md", "---\nid: t\ntitle: T\norder: 1\nseed: 4\n---\n").unwrap();
+    let mut s = Session::start(&lesson).unwrap();
+    let args = |line: &str| line.split(' ').map(String::from).collect::<Vec<_>>();
+    let ida = s.sim().node(idx(s.sim(), "A")).id().to_string();
+    s.command("B", &args(&format!("CLUSTER SETSLOT 1649 IMPORTING {ida}")))
+        .unwrap();
+    let out = s.command("C", &args("redis-cli --cluster fix")).unwrap();
+    assert!(
+        out.contains(">>> Case 2: Moving all the 1649 slot keys to its owner 127.0.0.1:7000\n"),
+        "{out}"
+    );
+    let out = s
+        .command(
+            "C",
+            &args("redis-cli --cluster fix 127.0.0.1:7001 --cluster-fix-with-unreachable-masters"),
+        )
+        .unwrap();
+    assert!(
+        out.contains("(using node 127.0.0.1:7001)") && !out.contains("Fixing"),
+        "{out}"
+    );
+    let err = s
+        .command(
+            "C",
+            &args("redis-cli --cluster check --cluster-fix-with-unreachable-masters"),
+        )
+        .unwrap_err();
+    assert!(err.0.contains("fix also takes"), "{err}");
 }

@@ -324,7 +324,10 @@ fn beliefs_of_a_node_and_where_they_differ() {
             saw_ledger = true;
             let fr = beliefs(&sim, 1, &p, Lang::Fr).unwrap();
             let v = &fr.ledger.iter().find(|l| l.about == "A").unwrap().verdict;
-            assert!(!v.contains("master") && !v.contains(" for "), "English verdict: {v}");
+            assert!(
+                !v.contains("master") && !v.contains(" for "),
+                "English verdict: {v}"
+            );
         }
         if let Some(e) = beliefs(&sim, 3, &p, Lang::En).unwrap().election {
             assert_eq!(e.needed, 2);

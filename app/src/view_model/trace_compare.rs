@@ -129,12 +129,13 @@ pub fn timeline(c: &Comparison, lang: Lang) -> TimelineGeom {
 fn event_words(event: &str, about: Option<&str>, lang: Lang) -> String {
     let msg = match event {
         "kill" => Msg::TraceKill,
-        "kill (estimated)" => Msg::TraceKillEstimated,
+        "kill (estimated)" => Msg::TraceKillGuessed,
         "pfail" => Msg::TracePfail,
         "fail" => Msg::TraceFail,
         "failover_start" => Msg::TraceFailoverStart,
         "vote_requested" => Msg::TraceVoteRequested,
         "vote_granted" => Msg::TraceVoteGranted,
+        "promoted" if about.is_none() => Msg::TracePromotedAlone,
         "promoted" => Msg::TracePromoted,
         other => {
             return match about {
@@ -271,14 +272,42 @@ mod tests {
     fn french_marks_say_the_event_in_french() {
         let c = compare(&parse_trace(NATIVE).unwrap(), 1).unwrap();
         let g = timeline(&c, Lang::Fr);
-        let names = ["pfail", "failover_start", "vote_requested", "vote_granted", "promoted"];
-        let marks: Vec<&String> = g.lanes.iter().flat_map(|l| &l.marks).map(|m| &m.text).collect();
-        assert!(marks.iter().any(|t| t.contains("marque") && t.contains("PFAIL")), "{marks:?}");
-        assert!(marks.iter().any(|t| t.ends_with("est promu")), "{marks:?}");
+        let names = [
+            "pfail",
+            "failover_start",
+            "vote_requested",
+            "vote_granted",
+            "promoted",
+        ];
+        let marks: Vec<&String> = g
+            .lanes
+            .iter()
+            .flat_map(|l| &l.marks)
+            .map(|m| &m.text)
+            .collect();
+        assert!(
+            marks
+                .iter()
+                .any(|t| t.contains("marque") && t.contains("PFAIL")),
+            "{marks:?}"
+        );
+        assert!(
+            marks
+                .iter()
+                .any(|t| t.ends_with("A1 est promu à la place de A")),
+            "{marks:?}"
+        );
         for t in &marks {
-            assert!(!names.iter().any(|n| t.contains(n)), "English event name in {t}");
+            assert!(
+                !names.iter().any(|n| t.contains(n)),
+                "English event name in {t}"
+            );
         }
         let en = timeline(&c, Lang::En);
-        assert!(en.lanes.iter().flat_map(|l| &l.marks).any(|m| m.text.ends_with("is promoted")));
+        assert!(en
+            .lanes
+            .iter()
+            .flat_map(|l| &l.marks)
+            .any(|m| m.text.ends_with("A1 is promoted in place of A")));
     }
 }

@@ -208,12 +208,12 @@ pub(super) fn term_value(t: &Term, s: &Session) -> Result<Value, String> {
                 .ok_or(format!("`{arg}` is not a slot"))?;
             let owners: Vec<Option<NodeId>> =
                 up_views(sim).iter().map(|v| v.slot_owner(slot)).collect();
-            let agreed = owners.split_first().and_then(|(o, rest)| {
-                rest.iter().all(|x| x == o).then_some(*o).flatten()
-            });
-            let held = agreed.and_then(|o| sim.index_of_id(o)).map_or(0, |i| {
-                sim.node(i).keyspace().count_in_slot(sim.now(), slot)
-            });
+            let agreed = owners
+                .split_first()
+                .and_then(|(o, rest)| rest.iter().all(|x| x == o).then_some(*o).flatten());
+            let held = agreed
+                .and_then(|o| sim.index_of_id(o))
+                .map_or(0, |i| sim.node(i).keyspace().count_in_slot(sim.now(), slot));
             Value::Int(held as i64)
         }
         other => return Err(format!("unknown function `{other}`")),

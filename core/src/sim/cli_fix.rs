@@ -41,7 +41,10 @@ fn reply_error(n: &Loaded, e: &str, out: &mut String) {
 
 /// `ip:port` of the nodes, comma-separated, as the fix's lists print them.
 fn addrs(nodes: &[&Loaded]) -> String {
-    let list: Vec<String> = nodes.iter().map(|n| format!("{}:{}", n.ip, n.port)).collect();
+    let list: Vec<String> = nodes
+        .iter()
+        .map(|n| format!("{}:{}", n.ip, n.port))
+        .collect();
     list.join(",")
 }
 
@@ -58,10 +61,13 @@ impl Sim {
         self.cli_show_info(&load.nodes, &mut out);
         self.cli_check_config(&load.nodes, &mut out);
         let open = self.cli_open_slots(&load.nodes, &mut out);
-        let unreachable = (load.unreachable_masters > 0 && !with_unreachable)
-            .then_some(load.unreachable_masters);
+        let unreachable =
+            (load.unreachable_masters > 0 && !with_unreachable).then_some(load.unreachable_masters);
         for slot in open {
-            if self.fix_open_slot(&mut load, slot, unreachable, &mut out).is_err() {
+            if self
+                .fix_open_slot(&mut load, slot, unreachable, &mut out)
+                .is_err()
+            {
                 // The check goes on to the coverage after a failed fix,
                 // unless redis-cli exited.
                 if unreachable.is_some() {
@@ -105,12 +111,7 @@ impl Sim {
 
     /// A command whose error redis-cli prints and stops on
     /// (`clusterManagerCheckRedisReply` with no error out-parameter).
-    fn cli_checked(
-        &mut self,
-        n: &Loaded,
-        args: &[&str],
-        out: &mut String,
-    ) -> Result<Value, Stop> {
+    fn cli_checked(&mut self, n: &Loaded, args: &[&str], out: &mut String) -> Result<Value, Stop> {
         match self.cli_call(n.idx, args) {
             Some(Value::Error(e)) => {
                 reply_error(n, &e, out);
@@ -196,7 +197,11 @@ impl Sim {
                 importing.push(i);
             } else if Some(i) != owner && self.count_keys(&load.nodes[i], slot, out)? > 0 {
                 let n = &load.nodes[i];
-                let _ = writeln!(out, "*** Found keys about slot {slot} in node {}:{}!", n.ip, n.port);
+                let _ = writeln!(
+                    out,
+                    "*** Found keys about slot {slot} in node {}:{}!",
+                    n.ip, n.port
+                );
                 importing.push(i);
             }
         }
@@ -210,7 +215,9 @@ impl Sim {
         let owner = match owner.take() {
             Some(o) => o,
             None => {
-                out.push_str(">>> No single clear owner for the slot, selecting an owner by # of keys...\n");
+                out.push_str(
+                    ">>> No single clear owner for the slot, selecting an owner by # of keys...\n",
+                );
                 let all: Vec<usize> = (0..load.nodes.len()).collect();
                 let Some(o) = self.most_keys(load, &all, slot, out)? else {
                     out.push_str("[ERR] Can't select a slot owner. Impossible to fix.\n");
@@ -281,7 +288,11 @@ impl Sim {
                 }
                 if close {
                     let n = &load.nodes[migrating[0]];
-                    let _ = writeln!(out, ">>> Case 4: Closing slot {slot} on {}:{}", n.ip, n.port);
+                    let _ = writeln!(
+                        out,
+                        ">>> Case 4: Closing slot {slot} on {}:{}",
+                        n.ip, n.port
+                    );
                     self.cli_checked(n, &["CLUSTER", "SETSLOT", &s, "STABLE"], out)?;
                 } else {
                     self.unhandled(load, &migrating, &importing, owner, out);
@@ -457,13 +468,19 @@ impl Sim {
             self.cli_checked(b, &["CLUSTER", "SETSLOT", &s, "node", &b.name], out)?;
             // The source may have just become a replica (its last slot left).
             match self.cli_call(a.idx, &["CLUSTER", "SETSLOT", &s, "node", &b.name]) {
-                Some(Value::Error(e)) if !e.starts_with("ERR Please use SETSLOT only with masters.") => {
+                Some(Value::Error(e))
+                    if !e.starts_with("ERR Please use SETSLOT only with masters.") =>
+                {
                     reply_error(a, &e, out);
                     return Err(Stop);
                 }
                 _ => {}
             }
-            for n in load.nodes.iter().filter(|n| !n.slave && n.idx != a.idx && n.idx != b.idx) {
+            for n in load
+                .nodes
+                .iter()
+                .filter(|n| !n.slave && n.idx != a.idx && n.idx != b.idx)
+            {
                 self.cli_checked(n, &["CLUSTER", "SETSLOT", &s, "node", &b.name], out)?;
             }
         }
@@ -503,7 +520,11 @@ impl Sim {
             uncovered.push((slot, with_keys));
         }
         let group = |n: fn(usize) -> bool| -> Vec<(u16, Vec<usize>)> {
-            uncovered.iter().filter(|(_, k)| n(k.len())).cloned().collect()
+            uncovered
+                .iter()
+                .filter(|(_, k)| n(k.len()))
+                .cloned()
+                .collect()
         };
         let (none, single, multi) = (group(|k| k == 0), group(|k| k == 1), group(|k| k > 1));
         let print_list = |l: &[(u16, Vec<usize>)], out: &mut String| {
@@ -516,7 +537,9 @@ impl Sim {
         if !none.is_empty() {
             out.push_str("The following uncovered slots have no keys across the cluster:\n");
             print_list(&none, out);
-            out.push_str("Fix these slots by covering with a random node? (type 'yes' to accept): yes\n");
+            out.push_str(
+                "Fix these slots by covering with a random node? (type 'yes' to accept): yes\n",
+            );
             for (slot, _) in &none {
                 // redis-cli draws with srand(time(NULL)); the simulated clock's
                 // seconds stand for the time, so no seeded draw is consumed.
@@ -530,7 +553,9 @@ impl Sim {
         if !single.is_empty() {
             out.push_str("The following uncovered slots have keys in just one node:\n");
             print_list(&single, out);
-            out.push_str("Fix these slots by covering with those nodes? (type 'yes' to accept): yes\n");
+            out.push_str(
+                "Fix these slots by covering with those nodes? (type 'yes' to accept): yes\n",
+            );
             for (slot, nodes) in &single {
                 let n = &load.nodes[nodes[0]];
                 let _ = writeln!(out, ">>> Covering slot {slot} with {}:{}", n.ip, n.port);
@@ -541,13 +566,19 @@ impl Sim {
         if !multi.is_empty() {
             out.push_str("The following uncovered slots have keys in multiple nodes:\n");
             print_list(&multi, out);
-            out.push_str("Fix these slots by moving keys into a single node? (type 'yes' to accept): yes\n");
+            out.push_str(
+                "Fix these slots by moving keys into a single node? (type 'yes' to accept): yes\n",
+            );
             for (slot, nodes) in &multi {
                 let Some(target) = self.most_keys(load, nodes, *slot, out)? else {
                     return Err(Stop);
                 };
                 let t = &load.nodes[target];
-                let _ = writeln!(out, ">>> Covering slot {slot} moving keys to {}:{}", t.ip, t.port);
+                let _ = writeln!(
+                    out,
+                    ">>> Covering slot {slot} moving keys to {}:{}",
+                    t.ip, t.port
+                );
                 self.set_slot_owner(&load.nodes[target], *slot, true, out)?;
                 load.nodes[target].slots[*slot as usize] = true;
                 let (s, tid) = (slot.to_string(), load.nodes[target].name.clone());
