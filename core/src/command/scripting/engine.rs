@@ -30,42 +30,48 @@ const HOOK_EVERY: u32 = 10_000;
 /// messages read `user_script:1: …`.
 const USER_CHUNK: &str = "@user_script";
 
+/// The chunk name of a library's code (FUNCTION LOAD).
+const LIBRARY_CHUNK: &str = "@user_function";
+
 /// Our own Lua glue; its frames are skipped when an error's line is found.
 const GLUE_CHUNK: &str = "@__redis__";
 
-/// The Lua half of the API: what must raise a *table* as the error object
-/// (mlua's Rust callbacks can only raise userdata) and the sandbox, which
-/// plain Lua 5.1 lacks (Redis patches its Lua with read-only tables).
+/// The Lua half of the API: `pcall` giving Redis's error text, and the
+/// sandbox, which plain Lua 5.1 lacks (Redis patches its Lua with read-only
+/// tables): globals and library tables refuse writes, unknown globals are
+/// an error, and so are unknown fields of `redis` while a library loads.
 const GLUE: &str = r#"
-local rawcall, rawpcall, G = ...
-local error, type, select, setmetatable, tostring = error, type, select, setmetatable, tostring
-redis.call = function(...)
-  local r, failed = rawcall(...)
-  if failed then error(r, 0) end
-  return r
-end
-redis.pcall = function(...) return (rawcall(...)) end
+local rawpcall, errmsg, G, strict = ...
+local error, type, setmetatable, tostring, rawget = error, type, setmetatable, tostring, rawget
 local function fix(ok, ...)
   if ok then return true, ... end
   local e = ...
   if type(e) == 'table' and type(e.err) == 'string' then return false, e.err end
+  if type(e) == 'userdata' then return false, errmsg(e) end
   return false, ...
 end
 pcall = function(...) return fix(rawpcall(...)) end
 local function readonly() error('Attempt to modify a readonly table', 2) end
-local function protect(t)
-  return setmetatable({}, {__index = t, __newindex = readonly, __metatable = false})
+local function missing(_, k)
+  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+end
+local function protect(t, strict_index)
+  return setmetatable({}, {
+    __index = function(_, k)
+      local v = rawget(t, k)
+      if v == nil and strict_index then
+        error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+      end
+      return v
+    end,
+    __newindex = readonly,
+    __metatable = false,
+  })
 end
 for _, name in ipairs({'string', 'math', 'table', 'redis', 'coroutine'}) do
-  rawset(G, name, protect(rawget(G, name)))
+  if rawget(G, name) then rawset(G, name, protect(rawget(G, name), strict and name == 'redis')) end
 end
-setmetatable(G, {
-  __index = function(_, k)
-    error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
-  end,
-  __newindex = readonly,
-  __metatable = false,
-})
+setmetatable(G, {__index = missing, __newindex = readonly, __metatable = false})
 "#;
 
 /// What one run is: EVAL's body, or a library and the function to call.
@@ -251,7 +257,7 @@ fn version_num() -> i64 {
 /// An error raised by a Rust callback; the glue and the error handler turn
 /// it into Redis's `{err=…}` table.
 fn raise(_lua: &Lua, msg: &str) -> mlua::Error {
-    mlua::Error::runtime(format!("ERR {msg}"))
+    mlua::Error::external(ScriptError(format!("ERR {msg}")))
 }
 
 fn number_of(v: &mlua::Value) -> Option<f64> {
@@ -397,7 +403,7 @@ fn lua_to_reply(v: &mlua::Value, resp3: bool, depth: usize) -> Value {
 fn table_to_reply(t: &Table, resp3: bool, depth: usize) -> Value {
     let field = |name: &str| t.raw_get::<mlua::Value>(name).unwrap_or(mlua::Value::Nil);
     if let mlua::Value::String(e) = field("err") {
-        return Value::Error(error_text(&format!("-{}", e.to_string_lossy())));
+        return Value::Error(e.to_string_lossy().to_string());
     }
     if let mlua::Value::String(ok) = field("ok") {
         return Value::Simple(ok.to_string_lossy().to_string());
@@ -518,25 +524,41 @@ fn run_inner(script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
         )?;
     }
     let host = std::cell::RefCell::new(host);
+    let call_host = |lua: &Lua, args: MultiValue| -> mlua::Result<(mlua::Value, bool)> {
+        let argv = match call_args(&args) {
+            Ok(argv) => argv,
+            Err(msg) => {
+                let t = lua.create_table()?;
+                t.set("err", format!("ERR {msg}"))?;
+                return Ok((mlua::Value::Table(t), true));
+            }
+        };
+        let resp3 = lua.named_registry_value::<i64>("resp").unwrap_or(2) == 3;
+        // `redis.set_repl`: REPL_REPLICA (2) is the bit replicas read.
+        let repl = lua.named_registry_value::<i64>("repl").unwrap_or(3);
+        let reply = host.borrow_mut().call(argv, resp3, repl & 2 != 0);
+        let failed = reply.is_error();
+        Ok((reply_to_lua(lua, &reply, resp3)?, failed))
+    };
     lua.scope(|scope| {
         let g = lua.globals();
         let redis = redis_table(&lua)?;
-        let rawcall = scope.create_function_mut(|lua, args: MultiValue| {
-            let argv = match call_args(&args) {
-                Ok(argv) => argv,
-                Err(msg) => {
-                    let t = lua.create_table()?;
-                    t.set("err", format!("ERR {msg}"))?;
-                    return Ok((mlua::Value::Table(t), true));
-                }
-            };
-            let resp3 = lua.named_registry_value::<i64>("resp").unwrap_or(2) == 3;
-            // `redis.set_repl`: REPL_REPLICA (2) is the bit replicas read.
-            let repl = lua.named_registry_value::<i64>("repl").unwrap_or(3);
-            let reply = host.borrow_mut().call(argv, resp3, repl & 2 != 0);
-            let failed = reply.is_error();
-            Ok((reply_to_lua(lua, &reply, resp3)?, failed))
+        let call = scope.create_function_mut(|lua, args: MultiValue| {
+            let (value, failed) = call_host(lua, args)?;
+            if failed {
+                let text = match &value {
+                    mlua::Value::Table(t) => t.raw_get::<String>("err").unwrap_or_default(),
+                    _ => String::new(),
+                };
+                return Err(mlua::Error::external(ScriptError(text)));
+            }
+            Ok(value)
         })?;
+        let pcall = scope.create_function_mut(|lua, args: MultiValue| {
+            Ok(call_host(lua, args)?.0)
+        })?;
+        redis.raw_set("call", call)?;
+        redis.raw_set("pcall", pcall)?;
         g.raw_set("redis", redis)?;
         let functions = lua.create_table()?;
         if script.function.is_some() {
@@ -549,7 +571,7 @@ fn run_inner(script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
         let rawpcall: mlua::Function = g.raw_get("pcall")?;
         lua.load(GLUE)
             .set_name(GLUE_CHUNK)
-            .call::<()>((rawcall, rawpcall, g.clone()))?;
+            .call::<()>((rawpcall, error_message(&lua)?, g.clone(), false))?;
         let body = match lua.load(script.code).set_name(USER_CHUNK).into_function() {
             Ok(f) => f,
             Err(e) => {
@@ -620,15 +642,11 @@ fn error_handler(lua: &Lua) -> mlua::Result<mlua::Function> {
         let t = match err {
             mlua::Value::Table(t) => t,
             other => {
-                let text = match &other {
-                    mlua::Value::String(s) => s.to_string_lossy().to_string(),
-                    mlua::Value::Error(e) => callback_message(e),
-                    v => format!("{v:?}"),
-                };
                 let t = lua.create_table()?;
-                let text = match text.strip_prefix("ERR ") {
-                    Some(_) => text,
-                    None => format!("ERR {text}"),
+                let text = match &other {
+                    mlua::Value::String(s) => format!("ERR {}", s.to_string_lossy()),
+                    mlua::Value::Error(e) => coded_message(e),
+                    v => format!("ERR {v:?}"),
                 };
                 t.set("err", text)?;
                 t
@@ -657,13 +675,63 @@ fn error_handler(lua: &Lua) -> mlua::Result<mlua::Function> {
     })
 }
 
-/// The message of an error raised by a Rust callback (mlua wraps it).
+/// An error reply raised by `redis.call` (or a Rust helper): mlua's
+/// callbacks raise userdata, not tables, so the text travels in this and
+/// the error handler builds Redis's `{err=…}` table from it.
+#[derive(Debug)]
+struct ScriptError(String);
+
+impl std::fmt::Display for ScriptError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ScriptError {}
+
+/// The message of an error raised by a Rust callback (mlua wraps it),
+/// without mlua's traceback.
 fn callback_message(e: &mlua::Error) -> String {
     match e {
         mlua::Error::CallbackError { cause, .. } => callback_message(cause),
-        mlua::Error::RuntimeError(msg) => msg.clone(),
+        mlua::Error::ExternalError(inner) => match inner.downcast_ref::<ScriptError>() {
+            Some(ScriptError(text)) => text.clone(),
+            None => inner.to_string(),
+        },
+        mlua::Error::RuntimeError(msg) => msg
+            .split("\nstack traceback:")
+            .next()
+            .unwrap_or(msg)
+            .to_string(),
         other => other.to_string(),
     }
+}
+
+/// An error's reply text: a [`ScriptError`] carries its code already,
+/// anything else gets `ERR` (as `__redis__err__handler` adds it).
+fn coded_message(e: &mlua::Error) -> String {
+    fn script_error(e: &mlua::Error) -> bool {
+        match e {
+            mlua::Error::CallbackError { cause, .. } => script_error(cause),
+            mlua::Error::ExternalError(inner) => inner.downcast_ref::<ScriptError>().is_some(),
+            _ => false,
+        }
+    }
+    if script_error(e) {
+        callback_message(e)
+    } else {
+        format!("ERR {}", callback_message(e))
+    }
+}
+
+/// For the glue's `pcall`: the text of an error raised from Rust.
+fn error_message(lua: &Lua) -> mlua::Result<mlua::Function> {
+    lua.create_function(|_, err: mlua::Value| {
+        Ok(match err {
+            mlua::Value::Error(e) => coded_message(&e),
+            other => format!("{other:?}"),
+        })
+    })
 }
 
 fn strings(lua: &Lua, items: &[Vec<u8>]) -> mlua::Result<Table> {
@@ -724,26 +792,31 @@ pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
         let redis = redis_table(&lua)?;
         let sink = found.clone();
         let register = lua.create_function(move |_, args: MultiValue| {
-            let reg = registration(&args).map_err(mlua::Error::runtime)?;
+            let reg = registration(&args)
+                .map_err(|m| mlua::Error::external(ScriptError(format!("ERR {m}"))))?;
             let mut list = sink.borrow_mut();
             if list.iter().any(|r| r.name == reg.name) {
-                return Err(mlua::Error::runtime(format!(
-                    "Function {} already exists",
-                    reg.name
+                return Err(mlua::Error::external(ScriptError(
+                    "ERR Function already exists in the library".into(),
                 )));
             }
             list.push(reg);
             Ok(())
         })?;
         redis.raw_set("register_function", register)?;
-        lua.globals().raw_set("redis", redis)?;
-        let body = match lua.load(code).set_name(USER_CHUNK).into_function() {
+        let g = lua.globals();
+        g.raw_set("redis", redis)?;
+        let rawpcall: mlua::Function = g.raw_get("pcall")?;
+        lua.load(GLUE)
+            .set_name(GLUE_CHUNK)
+            .call::<()>((rawpcall, error_message(&lua)?, g, true))?;
+        let body = match lua.load(code).set_name(LIBRARY_CHUNK).into_function() {
             Ok(f) => f,
             Err(e) => return Ok(Err(format!("Error compiling function: {}", syntax_message(&e)))),
         };
         match body.call::<()>(()) {
             Ok(()) => Ok(Ok(())),
-            Err(e) => Ok(Err(format!("Error registering functions: {}", callback_message(&e)))),
+            Err(e) => Ok(Err(format!("Error registering functions: {}", coded_message(&e)))),
         }
     })();
     match result {
@@ -821,11 +894,9 @@ fn registration(args: &MultiValue) -> Result<Registered, String> {
 
 /// `functionsVerifyName`: letters, digits and underscores.
 fn checked_name(name: &str) -> Result<String, String> {
-    if name.is_empty() {
-        return Err("Function names can only contain letters, numbers, or underscores(_) and must be at least one character long".into());
-    }
-    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return Err("Function names can only contain letters, numbers, or underscores(_) and must be at least one character long".into());
+    // 7.0.15 words a bad function name as a bad library name.
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err("Library names can only contain letters, numbers, or underscores(_) and must be at least one character long".into());
     }
     Ok(name.to_string())
 }

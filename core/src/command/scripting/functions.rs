@@ -224,7 +224,13 @@ pub fn function_list(c: &mut Call) -> Value {
                         ),
                         (
                             Value::bulk("flags"),
-                            Value::Set(f.flags.names().into_iter().map(Value::bulk).collect()),
+                            Value::Set(
+                                f.flags
+                                    .names()
+                                    .into_iter()
+                                    .map(|n| Value::Simple(n.into()))
+                                    .collect(),
+                            ),
                         ),
                     ])
                 })
@@ -260,7 +266,7 @@ pub fn function_help(_c: &mut Call) -> Value {
             "    * Functions list",
             "    * Library code (if WITHCODE is given)",
             "    It also possible to get only function that matches a pattern using LIBRARYNAME argument.",
-            "FUNCTION STATS",
+            "STATS",
             "    Return information about the current function running:",
             "    * Function name",
             "    * Command used to run the function",

@@ -107,6 +107,8 @@ pub fn script_help(_c: &mut Call) -> Value {
     help(
         "SCRIPT",
         &[
+            "DEBUG (YES|SYNC|NO)",
+            "    Set the debug mode for subsequent scripts executed.",
             "EXISTS <sha1> [<sha1> ...]",
             "    Return information about the existence of the scripts in the script cache.",
             "FLUSH [ASYNC|SYNC]",
@@ -130,7 +132,7 @@ pub(crate) fn help(name: &str, lines: &[&str]) -> Value {
     ))];
     out.extend(lines.iter().map(|l| Value::Simple((*l).to_string())));
     out.push(Value::Simple("HELP".into()));
-    out.push(Value::Simple("    Print this help.".into()));
+    out.push(Value::Simple("    Prints this help.".into()));
     Value::Array(out)
 }
 
