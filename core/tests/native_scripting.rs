@@ -204,7 +204,9 @@ fn scripts_reply_as_redis_7_0_15() {
             r.send(&["HELLO", "3"]);
         }
         for line in SCRIPTS {
-            let line = line.replace("{t}", tag).replace("{u}", &format!("{{u{tag}}}"));
+            let line = line
+                .replace("{t}", tag)
+                .replace("{u}", &format!("{{u{tag}}}"));
             let words: Vec<&str> = line.split('|').collect();
             let (mine, theirs) = (o.send(&words), r.send(&words));
             if mine != theirs {

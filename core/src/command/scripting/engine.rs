@@ -41,11 +41,12 @@ const GLUE_CHUNK: &str = "@__redis__";
 /// tables): globals and library tables refuse writes, unknown globals are
 /// an error, and so are unknown fields of `redis` while a library loads.
 const GLUE: &str = r#"
-local rawpcall, errmsg, G, strict = ...
+local rawpcall, errmsg, G, strict, killed = ...
 local error, type, setmetatable, tostring, rawget = error, type, setmetatable, tostring, rawget
 local function fix(ok, ...)
   if ok then return true, ... end
   local e = ...
+  if killed() then error(e, 0) end
   if type(e) == 'table' and type(e.err) == 'string' then return false, e.err end
   if type(e) == 'userdata' then return false, errmsg(e) end
   return false, ...
@@ -164,7 +165,11 @@ fn redis_table(lua: &Lua) -> mlua::Result<Table> {
             match args.front() {
                 Some(mlua::Value::String(s)) if args.len() == 1 => {
                     let s = s.to_string_lossy();
-                    let raw = if s.starts_with('-') { s.to_string() } else { format!("-{s}") };
+                    let raw = if s.starts_with('-') {
+                        s.to_string()
+                    } else {
+                        format!("-{s}")
+                    };
                     t.set("err", error_text(&raw))?;
                 }
                 _ => t.set("err", "ERR wrong number or type of arguments")?,
@@ -187,9 +192,7 @@ fn redis_table(lua: &Lua) -> mlua::Result<Table> {
                 mlua::Value::Integer(n) => *n,
                 mlua::Value::String(s) => match s.to_str().ok().and_then(|s| s.parse().ok()) {
                     Some(n) => n,
-                    None => {
-                        return Err(raise(lua, "First argument must be a number (log level)."))
-                    }
+                    None => return Err(raise(lua, "First argument must be a number (log level).")),
                 },
                 _ => return Err(raise(lua, "First argument must be a number (log level).")),
             };
@@ -234,10 +237,7 @@ fn redis_table(lua: &Lua) -> mlua::Result<Table> {
     )?;
     // 7.0 keeps `replicate_commands` as a no-op answering true: effects
     // replication is the only mode left.
-    redis.set(
-        "replicate_commands",
-        lua.create_function(|_, ()| Ok(true))?,
-    )?;
+    redis.set("replicate_commands", lua.create_function(|_, ()| Ok(true))?)?;
     Ok(redis)
 }
 
@@ -328,7 +328,10 @@ fn reply_to_lua(lua: &Lua, v: &Value, resp3: bool) -> mlua::Result<mlua::Value> 
     Ok(match v {
         Value::Simple(s) => table(vec![("ok", mlua::Value::String(lua.create_string(s)?))])?,
         Value::Error(s) => table(vec![
-            ("err", mlua::Value::String(lua.create_string(error_text(&format!("-{s}")))?)),
+            (
+                "err",
+                mlua::Value::String(lua.create_string(error_text(&format!("-{s}")))?),
+            ),
             ("ignore_error_stats_update", mlua::Value::Boolean(true)),
         ])?,
         Value::Integer(n) => mlua::Value::Number(*n as f64),
@@ -359,9 +362,7 @@ fn reply_to_lua(lua: &Lua, v: &Value, resp3: bool) -> mlua::Result<mlua::Value> 
             array_to_lua(lua, &flat, resp3)?
         }
         Value::Double(d) if resp3 => table(vec![("double", mlua::Value::Number(*d))])?,
-        Value::Double(d) => mlua::Value::String(
-            lua.create_string(crate::resp::format_double(*d))?,
-        ),
+        Value::Double(d) => mlua::Value::String(lua.create_string(crate::resp::format_double(*d))?),
         Value::Boolean(b) if resp3 => mlua::Value::Boolean(*b),
         Value::Boolean(b) => mlua::Value::Number(if *b { 1.0 } else { 0.0 }),
         Value::Verbatim(text) if resp3 => {
@@ -554,9 +555,8 @@ fn run_inner(script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
             }
             Ok(value)
         })?;
-        let pcall = scope.create_function_mut(|lua, args: MultiValue| {
-            Ok(call_host(lua, args)?.0)
-        })?;
+        let pcall =
+            scope.create_function_mut(|lua, args: MultiValue| Ok(call_host(lua, args)?.0))?;
         redis.raw_set("call", call)?;
         redis.raw_set("pcall", pcall)?;
         g.raw_set("redis", redis)?;
@@ -568,10 +568,18 @@ fn run_inner(script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
             g.raw_set("ARGV", strings(&lua, script.args)?)?;
         }
         let xpcall: mlua::Function = g.raw_get("xpcall")?;
+        // A stopped script's `pcall` passes the error on, as Redis's hook
+        // keeps raising it on every line.
+        let flag = timed_out.clone();
+        let stopped = lua.create_function(move |_, ()| Ok(flag.get()))?;
         let rawpcall: mlua::Function = g.raw_get("pcall")?;
-        lua.load(GLUE)
-            .set_name(GLUE_CHUNK)
-            .call::<()>((rawpcall, error_message(&lua)?, g.clone(), false))?;
+        lua.load(GLUE).set_name(GLUE_CHUNK).call::<()>((
+            rawpcall,
+            error_message(&lua)?,
+            g.clone(),
+            false,
+            stopped,
+        ))?;
         let body = match lua.load(script.code).set_name(USER_CHUNK).into_function() {
             Ok(f) => f,
             Err(e) => {
@@ -589,7 +597,9 @@ fn run_inner(script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
                     Ok(f) => {
                         let keys = strings(&lua, script.keys)?;
                         let args = strings(&lua, script.args)?;
-                        lua.create_function(move |_, ()| f.call::<MultiValue>((keys.clone(), args.clone())))?
+                        lua.create_function(move |_, ()| {
+                            f.call::<MultiValue>((keys.clone(), args.clone()))
+                        })?
                     }
                     Err(_) => return Ok(Ended::Reply(Value::err("ERR Function not found"))),
                 }
@@ -615,7 +625,9 @@ fn run_inner(script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
 /// happened (` script: <name>, on @user_script:1.`).
 fn failure(err: &mlua::Value, name: &str) -> Value {
     let mlua::Value::Table(t) = err else {
-        return Value::err(format!("ERR Error running script {name}, execution failure"));
+        return Value::err(format!(
+            "ERR Error running script {name}, execution failure"
+        ));
     };
     let msg: String = t
         .raw_get::<mlua::Value>("err")
@@ -756,10 +768,18 @@ fn install_register(lua: &Lua, functions: &Table) -> mlua::Result<()> {
                 let callback: Option<mlua::Function> = t.raw_get("callback").ok();
                 match (name, callback) {
                     (Some(n), Some(f)) => (n, f),
-                    _ => return Err(mlua::Error::runtime("ERR wrong arguments to redis.register_function")),
+                    _ => {
+                        return Err(mlua::Error::runtime(
+                            "ERR wrong arguments to redis.register_function",
+                        ))
+                    }
                 }
             }
-            _ => return Err(mlua::Error::runtime("ERR wrong number of arguments to redis.register_function")),
+            _ => {
+                return Err(mlua::Error::runtime(
+                    "ERR wrong number of arguments to redis.register_function",
+                ))
+            }
         };
         functions.raw_set(name, callback)?;
         Ok(())
@@ -776,19 +796,16 @@ pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
     let found = Rc::new(std::cell::RefCell::new(Vec::<Registered>::new()));
     let result = (|| -> mlua::Result<Result<(), String>> {
         strip_globals(&lua)?;
-        lua.set_hook(
-            HookTriggers::new().every_nth_instruction(HOOK_EVERY),
-            {
-                let used = Cell::new(0u64);
-                move |_, _| {
-                    used.set(used.get() + u64::from(HOOK_EVERY));
-                    if used.get() > 500 * INSTRUCTIONS_PER_MS {
-                        return Err(mlua::Error::runtime("FUNCTION LOAD timeout"));
-                    }
-                    Ok(VmState::Continue)
+        lua.set_hook(HookTriggers::new().every_nth_instruction(HOOK_EVERY), {
+            let used = Cell::new(0u64);
+            move |_, _| {
+                used.set(used.get() + u64::from(HOOK_EVERY));
+                if used.get() > 500 * INSTRUCTIONS_PER_MS {
+                    return Err(mlua::Error::runtime("FUNCTION LOAD timeout"));
                 }
-            },
-        )?;
+                Ok(VmState::Continue)
+            }
+        })?;
         let redis = redis_table(&lua)?;
         let sink = found.clone();
         let register = lua.create_function(move |_, args: MultiValue| {
@@ -807,16 +824,28 @@ pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
         let g = lua.globals();
         g.raw_set("redis", redis)?;
         let rawpcall: mlua::Function = g.raw_get("pcall")?;
-        lua.load(GLUE)
-            .set_name(GLUE_CHUNK)
-            .call::<()>((rawpcall, error_message(&lua)?, g, true))?;
+        lua.load(GLUE).set_name(GLUE_CHUNK).call::<()>((
+            rawpcall,
+            error_message(&lua)?,
+            g,
+            true,
+            lua.create_function(|_, ()| Ok(false))?,
+        ))?;
         let body = match lua.load(code).set_name(LIBRARY_CHUNK).into_function() {
             Ok(f) => f,
-            Err(e) => return Ok(Err(format!("Error compiling function: {}", syntax_message(&e)))),
+            Err(e) => {
+                return Ok(Err(format!(
+                    "Error compiling function: {}",
+                    syntax_message(&e)
+                )))
+            }
         };
         match body.call::<()>(()) {
             Ok(()) => Ok(Ok(())),
-            Err(e) => Ok(Err(format!("Error registering functions: {}", coded_message(&e)))),
+            Err(e) => Ok(Err(format!(
+                "Error registering functions: {}",
+                coded_message(&e)
+            ))),
         }
     })();
     match result {
@@ -847,10 +876,13 @@ fn registration(args: &MultiValue) -> Result<Registered, String> {
             let mut has_callback = false;
             for pair in t.pairs::<mlua::Value, mlua::Value>() {
                 let (k, v) = pair.map_err(|e| e.to_string())?;
-                let key = match &k {
-                    mlua::Value::String(s) => s.to_string_lossy().to_string(),
-                    _ => return fail("named argument key given to redis.register_function is not a string"),
-                };
+                let key =
+                    match &k {
+                        mlua::Value::String(s) => s.to_string_lossy().to_string(),
+                        _ => return fail(
+                            "named argument key given to redis.register_function is not a string",
+                        ),
+                    };
                 match (key.as_str(), v) {
                     ("function_name", mlua::Value::String(s)) => {
                         reg.name = checked_name(&s.to_string_lossy())?

@@ -25,9 +25,7 @@ fn library_name(code: &[u8]) -> Result<String, String> {
         match part.strip_prefix("name=") {
             Some(n) if name.is_none() => name = Some(n.to_string()),
             Some(_) => {
-                return Err(
-                    "Invalid metadata value, name argument was given multiple times".into(),
-                )
+                return Err("Invalid metadata value, name argument was given multiple times".into())
             }
             None => return Err(format!("Invalid metadata value given: {part}")),
         }

@@ -119,7 +119,10 @@ impl NodeHost<'_> {
                 match self.slot {
                     None => self.slot = Some(slot),
                     Some(s) if s != slot => {
-                        return Err("ERR Script attempted to access keys that do not hash to the same slot".into())
+                        return Err(
+                            "ERR Script attempted to access keys that do not hash to the same slot"
+                                .into(),
+                        )
                     }
                     Some(_) => {}
                 }

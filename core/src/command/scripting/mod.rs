@@ -88,7 +88,9 @@ pub fn script_exists(c: &mut Call) -> Value {
 pub fn script_flush(c: &mut Call) -> Value {
     match c.args.get(2) {
         None => {}
-        Some(a) if c.args.len() == 3 && (a.eq_ignore_ascii_case(b"sync") || a.eq_ignore_ascii_case(b"async")) => {}
+        Some(a)
+            if c.args.len() == 3
+                && (a.eq_ignore_ascii_case(b"sync") || a.eq_ignore_ascii_case(b"async")) => {}
         Some(_) => return Value::err("ERR SCRIPT FLUSH only support SYNC|ASYNC option"),
     }
     c.node.scripts_mut().scripts.clear();
@@ -137,6 +139,6 @@ pub(crate) fn help(name: &str, lines: &[&str]) -> Value {
 }
 
 pub use functions::{
-    fcall, fcall_ro, function_delete, function_flush, function_help, function_kill,
-    function_list, function_load, function_stats,
+    fcall, fcall_ro, function_delete, function_flush, function_help, function_kill, function_list,
+    function_load, function_stats,
 };

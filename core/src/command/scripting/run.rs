@@ -94,7 +94,9 @@ pub fn start(
         }
         if !flags.no_writes {
             if c.node.is_replica() && !c.client.from_master {
-                return Value::err("READONLY Can not run script with write flag on readonly replica");
+                return Value::err(
+                    "READONLY Can not run script with write flag on readonly replica",
+                );
             }
             if ro {
                 return Value::err(
