@@ -2,6 +2,7 @@
 //! `#!lua name=<lib>`, whose functions FCALL calls by name.
 
 use super::run;
+#[cfg(feature = "lua")]
 use super::shebang::ScriptFlags;
 use super::store::{Function, Library};
 use crate::command::Call;
