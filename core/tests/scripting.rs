@@ -231,3 +231,65 @@ fn no_cluster_flag_is_refused() {
         expected
     );
 }
+
+/// Bad input: any bytes as a script body, a library, or a script's
+/// arguments get a reply (Redis's error text when they are not Lua), never
+/// a panic.
+#[test]
+fn arbitrary_scripts_get_a_reply() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let sim = std::cell::RefCell::new(quiet_cluster());
+    let mut runner = TestRunner::new(Config {
+        cases: 64,
+        ..Config::default()
+    });
+    let pieces = prop::collection::vec(
+        prop::sample::select(vec![
+            "return ",
+            "redis.call(",
+            "redis.pcall(",
+            "'get'",
+            "'set'",
+            ",",
+            ")",
+            "KEYS[1]",
+            "ARGV[1]",
+            "{",
+            "}",
+            "err=",
+            "ok=",
+            "1.5",
+            "nil",
+            "false",
+            "#!lua",
+            "\n",
+            "flags=no-writes",
+            "name=l",
+            "redis.register_function(",
+            "function() end",
+            "x",
+            "=",
+            "'b'",
+            "..",
+            "local t = {} t[1] = t return t",
+        ]),
+        0..12,
+    );
+    runner
+        .run(&pieces, |words| {
+            let body = words.concat();
+            for command in [
+                vec!["EVAL", body.as_str(), "1", "b", "a1"],
+                vec!["FUNCTION", "LOAD", "REPLACE", body.as_str()],
+            ] {
+                let reply = cmd(&mut sim.borrow_mut(), "A", CLIENT, &command);
+                prop_assert!(
+                    !matches!(reply, Value::Null) || command[0] == "EVAL",
+                    "{command:?} → {reply:?}"
+                );
+            }
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+}

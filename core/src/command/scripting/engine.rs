@@ -387,7 +387,9 @@ fn array_to_lua(lua: &Lua, items: &[Value], resp3: bool) -> mlua::Result<mlua::V
 /// truncated to integers, `false` → nil, `true` → 1 (RESP2), tables with
 /// `err`/`ok`/`double`/`map`/`set` fields, arrays cut at the first nil.
 fn lua_to_reply(v: &mlua::Value, resp3: bool, depth: usize) -> Value {
-    if depth > 1000 {
+    // Redis nests until its Lua C stack (about 8000 levels) runs out; a
+    // shallower limit keeps the Rust stack small on any thread.
+    if depth > 200 {
         return Value::err("ERR reached lua stack limit");
     }
     match v {
