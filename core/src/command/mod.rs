@@ -24,6 +24,7 @@ mod pubsub;
 mod random_picks;
 mod refusal;
 mod routing;
+mod scripting;
 mod server;
 mod set_reads;
 mod sets;
@@ -40,6 +41,7 @@ pub use client::ClientState;
 pub(crate) use keys::glob_match;
 pub use multi::{resume_exec, PendingExec};
 pub use refusal::Refusal;
+pub(crate) use scripting::Store as ScriptStore;
 
 use crate::keyspace::ExpiryMode;
 use crate::node::{ClientId, Node};

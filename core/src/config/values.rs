@@ -113,6 +113,13 @@ impl Config {
         Ok(())
     }
 
+    /// `busy-reply-threshold` (alias `lua-time-limit`) in milliseconds:
+    /// the script time after which a script is stopped (0: never).
+    pub fn busy_reply_threshold_ms(&self) -> u64 {
+        let p = find(b"busy-reply-threshold").expect("in the table");
+        self.param_value(p).parse().unwrap_or(5000)
+    }
+
     /// `enable-debug-command yes` or `local` (every client of a clusterlab
     /// node is local or simulated): `allowProtectedAction` for DEBUG.
     pub fn debug_command_allowed(&self) -> bool {

@@ -127,6 +127,8 @@ pub struct Node {
     /// Outbound links being connected, by bus address: the answer names
     /// only the address, and finding a node by address walks the table.
     connecting: Vec<(SocketAddr, NodeId)>,
+    /// EVAL's script cache and FUNCTION's libraries.
+    scripts: crate::command::ScriptStore,
 }
 
 /// Deferred work run after each input (`clusterBeforeSleep`).
@@ -195,6 +197,7 @@ impl Node {
             gossip_buffers: gossip::GossipBuffers::default(),
             cron_due: cron_due::CronDue::default(),
             connecting: Vec::new(),
+            scripts: crate::command::ScriptStore::default(),
         };
         node.add_peer(me);
         node
@@ -250,6 +253,11 @@ impl Node {
     /// This node's ID.
     pub fn id(&self) -> NodeId {
         self.myself
+    }
+
+    /// EVAL's scripts and FUNCTION's libraries on this node.
+    pub(crate) fn scripts_mut(&mut self) -> &mut crate::command::ScriptStore {
+        &mut self.scripts
     }
 
     /// Its settings.

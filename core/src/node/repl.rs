@@ -201,6 +201,21 @@ impl Node {
         }
     }
 
+    /// How many operations the running command holds for the stream, so a
+    /// script's `redis.set_repl(redis.REPL_NONE)` can drop what follows.
+    #[cfg(feature = "lua")]
+    pub(crate) fn held_ops(&self) -> usize {
+        self.repl.batch.as_ref().map_or(0, Vec::len)
+    }
+
+    /// Drops the operations held since [`Node::held_ops`] said `from`.
+    #[cfg(feature = "lua")]
+    pub(crate) fn drop_held_ops(&mut self, from: usize) {
+        if let Some(ops) = &mut self.repl.batch {
+            ops.truncate(from);
+        }
+    }
+
     /// A command starts (`call()`): hold what it propagates. False when a
     /// command is already running (EXEC's queued commands join its batch).
     pub(crate) fn begin_call(&mut self) -> bool {

@@ -1,0 +1,133 @@
+//! `scriptCall` (script.c): what `redis.call` does with a command before and
+//! after running it through the node — lookup, arity, `noscript`, the
+//! write checks, the cluster checks — with Redis's texts for each refusal.
+
+use super::super::refusal::Refusal;
+use super::super::table::{self, flags};
+use super::super::{ClientState, Outcome};
+use crate::node::{ClientId, Node};
+use crate::resp::{Protocol, Value};
+use crate::slot::key_slot;
+use crate::time::Time;
+
+/// What the engine needs from the server: run one command for the script.
+pub trait Host {
+    /// Runs `args` as the script's client (RESP3 after `redis.setresp(3)`,
+    /// its writes streamed unless `redis.set_repl` said otherwise) and
+    /// returns the reply; a refusal is an error reply (`ERR …`).
+    fn call(&mut self, args: Vec<Vec<u8>>, resp3: bool, replicate: bool) -> Value;
+}
+
+/// The script's run on a node (`scriptRunCtx`).
+pub struct NodeHost<'a> {
+    /// The node the script runs on.
+    pub node: &'a mut Node,
+    /// The time of the EVAL/FCALL (scripts see one time throughout).
+    pub now: Time,
+    /// The calling client.
+    pub id: ClientId,
+    /// The caller's READONLY/ASKING/master-link state, copied to the
+    /// script's client for routing (`scriptVerifyClusterState`).
+    pub caller: ClientState,
+    /// EVAL_RO/FCALL_RO or a `no-writes` script.
+    pub read_only: bool,
+    /// Compatibility mode or `allow-cross-slot-keys`.
+    pub allow_cross_slot: bool,
+    /// The slot the script is bound to (its declared keys' slot, or the
+    /// first key it touched).
+    pub slot: Option<u16>,
+    /// A write ran (`SCRIPT_WRITE_DIRTY`): later refusals must not depend
+    /// on the server's state, and SCRIPT KILL is refused.
+    pub wrote: bool,
+}
+
+impl Host for NodeHost<'_> {
+    fn call(&mut self, args: Vec<Vec<u8>>, resp3: bool, replicate: bool) -> Value {
+        match self.check(&args) {
+            Ok(spec) => {
+                let mut client = ClientState::new(true);
+                client.proto = if resp3 {
+                    Protocol::Resp3
+                } else {
+                    Protocol::Resp2
+                };
+                client.readonly = self.caller.readonly;
+                client.asking = self.caller.asking;
+                client.from_master = self.caller.from_master;
+                let held = self.node.held_ops();
+                let out = super::super::run(self.node, self.now, self.id, &mut client, spec, &args);
+                if !replicate {
+                    self.node.drop_held_ops(held);
+                }
+                match out {
+                    Outcome::Reply(v) => v,
+                    Outcome::Many(vs) => Value::Array(vs),
+                    // A script cannot wait: Redis runs blocking commands
+                    // as non-blocking inside scripts.
+                    Outcome::Blocked => Value::NullArray,
+                }
+            }
+            Err(msg) => Value::err(msg),
+        }
+    }
+}
+
+impl NodeHost<'_> {
+    /// The checks of `scriptCall`, in its order.
+    fn check(&mut self, args: &[Vec<u8>]) -> Result<&'static table::CommandSpec, String> {
+        let unknown = || "ERR Unknown Redis command called from script".to_string();
+        let spec = table::lookup(&args[0]).ok_or_else(unknown)?;
+        let entry = spec.resolve(args).map_err(|_| unknown())?;
+        if !entry.arity_ok(args.len()) {
+            return Err("ERR Wrong number of args calling Redis command from script".into());
+        }
+        if spec.has(flags::NOSCRIPT) {
+            return Err("ERR This Redis command is not allowed from script".into());
+        }
+        let write = spec.has(flags::WRITE);
+        if self.read_only && write {
+            return Err("ERR Write commands are not allowed from read-only scripts.".into());
+        }
+        if write && !self.wrote && self.node.is_replica() && !self.caller.from_master {
+            return Err("READONLY You can't write against a read only replica.".into());
+        }
+        if write {
+            self.wrote = true;
+        }
+        if self.caller.from_master {
+            return Ok(spec);
+        }
+        let mut client = ClientState::new(true);
+        client.readonly = self.caller.readonly;
+        client.asking = self.caller.asking;
+        if let Err(refusal) = super::super::routing::check(self.node, self.now, &client, spec, args)
+        {
+            return Err(match refusal {
+                Refusal::Down => {
+                    "ERR Script attempted to execute a command while the cluster is down"
+                }
+                Refusal::DownReadOnly => {
+                    "ERR Script attempted to execute a write command while the cluster is down and readonly"
+                }
+                _ => "ERR Script attempted to access a non local key in a cluster node",
+            }
+            .into());
+        }
+        if let Some(i) = spec.key_indices(args).next() {
+            let slot = key_slot(&args[i]);
+            if !self.allow_cross_slot {
+                match self.slot {
+                    None => self.slot = Some(slot),
+                    Some(s) if s != slot => {
+                        return Err(
+                            "ERR Script attempted to access keys that do not hash to the same slot"
+                                .into(),
+                        )
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        Ok(spec)
+    }
+}
