@@ -27,6 +27,7 @@ mod routing;
 mod server;
 mod set_reads;
 mod sets;
+mod streams;
 
 pub use server::REDIS_VERSION;
 mod strings;

@@ -10,7 +10,7 @@ pub mod id;
 pub mod listpack;
 mod rax;
 
-pub use group::{Consumer, Group, Nack};
+pub use group::{Consumer, Group, Nack, INVALID_ENTRIES_READ};
 pub use id::StreamId;
 
 use std::collections::BTreeMap;
@@ -209,6 +209,12 @@ impl Stream {
     /// The live entry with this ID.
     pub fn get(&self, id: StreamId) -> Option<&Entry> {
         self.range(id, id).next()
+    }
+
+    /// The first entry's ID, tombstones included (`streamGetEdgeID` not
+    /// skipping them): what a `MINID ~` trim is streamed as.
+    pub fn first_in_nodes(&self) -> Option<StreamId> {
+        self.nodes.values().next()?.entries.first().map(|e| e.id)
     }
 
     /// `streamLastValidID`: the last live entry's ID.
