@@ -42,7 +42,7 @@ const XGROUP_SUBCOMMANDS: &[CommandSpec] = &[
 #[rustfmt::skip]
 const XINFO_SUBCOMMANDS: &[CommandSpec] = &[
     command!("consumers", 4, READONLY, (2, 2, 1), ["@read", "@stream", "@slow"], Reply(info::xinfo_consumers), No),
-    subcommand!("help", 2, Reply(info::xinfo_help)),
     command!("groups", 3, READONLY, (2, 2, 1), ["@read", "@stream", "@slow"], Reply(info::xinfo_groups), No),
+    subcommand!("help", 2, Reply(info::xinfo_help)),
     command!("stream", -3, READONLY, (2, 2, 1), ["@read", "@stream", "@slow"], Reply(info::xinfo_stream), No),
 ];
