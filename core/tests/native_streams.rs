@@ -8,7 +8,8 @@
 mod native;
 
 use clusterlab_core::resp::parse_reply;
-use native::mixed::{wait_state_ok, Member};
+use native::mixed::{one_master_cluster, replicate, tag_in, wait_state_ok, Member};
+use native::stream::{Monitor, RawReplica};
 use native::{require_redis_tools, NodeProc, RealRedis};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -335,4 +336,103 @@ fn stream_commands_reply_as_redis_7_0_15() {
         compare(&mut o, &mut r, tag, NODES, d);
     }
     assert!(diffs.is_empty(), "{} replies differ from redis-server 7.0.15:\n{}", diffs.len(), diffs.join("\n"));
+}
+
+/// Writes whose streamed form 7.0.15 rewrites or drops: XADD with the ID
+/// it generated and `~` made exact, no-op writes left out, XREADGROUP as
+/// XCLAIMs (or XGROUP CREATECONSUMER + SETID with NOACK), XCLAIM and
+/// XAUTOCLAIM as XCLAIMs (deleted entries too), XCLAIM LASTID alone as
+/// XGROUP SETID. Each case ends with `SET {t}mark n`.
+const WRITES: &[&str] = &[
+    "XADD {t}s 1-0 a 1",
+    "XADD {t}s 1-* a 2",
+    "XADD {t}s MAXLEN ~ 1 2-0 a 3",
+    "XADD {t}s MINID ~ 0 2-* a 4",
+    "XADD {t}none NOMKSTREAM 3-0 a 1",
+    "XADD {t}s 1-0 a 1",
+    "SET {t}mark 1",
+    "XTRIM {t}s MAXLEN 5",
+    "XTRIM {t}s MAXLEN 3",
+    "XTRIM {t}s MAXLEN ~ 0",
+    "XDEL {t}s 9-9",
+    "SET {t}mark 2",
+    "XGROUP CREATE {t}g grp 0 MKSTREAM",
+    "XGROUP CREATE {t}g grp 0",
+    "XADD {t}g 1-0 a 1",
+    "XADD {t}g 2-0 b 2",
+    "XADD {t}g 3-0 c 3",
+    "XREADGROUP GROUP grp alice STREAMS {t}g >",
+    "XREADGROUP GROUP grp bob NOACK STREAMS {t}g >",
+    "SET {t}mark 3",
+    "XGROUP CREATE {t}g grp2 0",
+    "XREADGROUP GROUP grp2 carol NOACK COUNT 2 STREAMS {t}g >",
+    "XREADGROUP GROUP grp alice STREAMS {t}g 0",
+    "SET {t}mark 4",
+    "XACK {t}g grp 1-0",
+    "XACK {t}g grp 1-0",
+    "XCLAIM {t}g grp bob 0 2-0",
+    "XDEL {t}g 3-0",
+    "XAUTOCLAIM {t}g grp dave 0 0",
+    "XCLAIM {t}g grp erin 0 9-0 LASTID 5-0",
+    "SET {t}mark 5",
+    "XGROUP SETID {t}g grp 0",
+    "XGROUP CREATECONSUMER {t}g grp zed",
+    "XGROUP CREATECONSUMER {t}g grp zed",
+    "XGROUP DELCONSUMER {t}g grp zed",
+    "XGROUP DELCONSUMER {t}g grp zed",
+    "XGROUP DESTROY {t}g grp2",
+    "XGROUP DESTROY {t}g grp2",
+    "XSETID {t}g 10-0",
+    "SET {t}mark 6",
+];
+
+/// The streamed commands without SELECT and PING, with XCLAIM's `TIME`
+/// value (each master's clock) blanked.
+fn commands(stream: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    stream
+        .into_iter()
+        .filter(|c| !matches!(c[0].to_ascii_uppercase().as_str(), "SELECT" | "PING"))
+        .map(|mut c| {
+            if let Some(i) = c.iter().position(|w| w == "TIME") {
+                if let Some(t) = c.get_mut(i + 1) {
+                    *t = "<ms>".into();
+                }
+            }
+            c
+        })
+        .collect()
+}
+
+/// Our master streams stream writes as a real 7.0.15 master does, and a
+/// real replica fed by ours ends with the same streams, groups and PELs.
+#[test]
+fn stream_writes_propagate_as_a_real_7_0_master() {
+    require_redis_tools();
+    let ours = NodeProc::start(2000);
+    let real_replica = RealRedis::start(2000);
+    one_master_cluster(&ours, &real_replica);
+    replicate(&real_replica, &ours);
+    let real = RealRedis::start(2000);
+    real.run(&["cluster", "addslotsrange", "0", "16383"]);
+    wait_state_ok(&[&real]);
+
+    let tag = format!("{{{}}}", tag_in(0..=16383));
+    let mut monitor = Monitor::start(real_replica.port, ours.port);
+    let mut raw = RawReplica::attach(real.port);
+    let (mut o, mut r) = (Raw::connect(ours.port), Raw::connect(real.port));
+    let mut diffs = Vec::new();
+    compare(&mut o, &mut r, &tag, WRITES, &mut diffs);
+    compare(&mut o, &mut r, &tag, &["SET {t}end x"], &mut diffs);
+    assert!(diffs.is_empty(), "replies differ:\n{}", diffs.join("\n"));
+    let end = format!("{tag}end");
+    let (ours_stream, real_stream) = (commands(monitor.until(&end)), commands(raw.until(&end)));
+    assert_eq!(ours_stream, real_stream, "our master's stream vs 7.0.15's");
+    let mut replica = Raw::connect(real_replica.port);
+    replica.send("READONLY");
+    for key in ["s", "g"] {
+        for cmd in ["XRANGE {k} - +", "XINFO GROUPS {k}", "XPENDING {k} grp"] {
+            let line = cmd.replace("{k}", &format!("{tag}{key}"));
+            assert_eq!(replica.send(&line), o.send(&line), "{line} on the replica");
+        }
+    }
 }
