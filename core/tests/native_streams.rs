@@ -330,12 +330,19 @@ fn stream_commands_reply_as_redis_7_0_15() {
         for script in [ADD, RANGES, READS, GROUPS, SETID] {
             compare(&mut o, &mut r, tag, script, d);
         }
-        let fill: Vec<String> = (1..=300).map(|ms| format!("XADD {{t}}n {ms}-0 f {ms}")).collect();
+        let fill: Vec<String> = (1..=300)
+            .map(|ms| format!("XADD {{t}}n {ms}-0 f {ms}"))
+            .collect();
         let fill: Vec<&str> = fill.iter().map(String::as_str).collect();
         compare(&mut o, &mut r, tag, &fill, d);
         compare(&mut o, &mut r, tag, NODES, d);
     }
-    assert!(diffs.is_empty(), "{} replies differ from redis-server 7.0.15:\n{}", diffs.len(), diffs.join("\n"));
+    assert!(
+        diffs.is_empty(),
+        "{} replies differ from redis-server 7.0.15:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
 }
 
 /// Writes whose streamed form 7.0.15 rewrites or drops: XADD with the ID

@@ -19,7 +19,8 @@ const K: &str = "{user:1000}s";
 fn cmd_as(sim: &mut Sim, node: &str, client: u64, line: &str) -> Value {
     let i = sim.index_of(node).expect("node exists");
     let args = clusterlab_core::resp::split_args(line.as_bytes()).expect("valid line");
-    sim.command(i, ClientId(client), args).expect("immediate reply")
+    sim.command(i, ClientId(client), args)
+        .expect("immediate reply")
 }
 
 fn cmd(sim: &mut Sim, node: &str, line: &str) -> Value {
@@ -48,13 +49,28 @@ fn replica_of_a(sim: &Sim) -> String {
 fn auto_ids_come_from_the_node_clock() {
     let mut sim = quiet_cluster();
     let now = sim.now().ms();
-    assert_eq!(text(&cmd(&mut sim, "A", &format!("XADD {K} * a 1"))), format!("{now}-0"));
-    assert_eq!(text(&cmd(&mut sim, "A", &format!("XADD {K} * a 2"))), format!("{now}-1"));
-    assert_eq!(text(&cmd(&mut sim, "A", &format!("XADD {K} {now}-* a 3"))), format!("{now}-2"));
+    assert_eq!(
+        text(&cmd(&mut sim, "A", &format!("XADD {K} * a 1"))),
+        format!("{now}-0")
+    );
+    assert_eq!(
+        text(&cmd(&mut sim, "A", &format!("XADD {K} * a 2"))),
+        format!("{now}-1")
+    );
+    assert_eq!(
+        text(&cmd(&mut sim, "A", &format!("XADD {K} {now}-* a 3"))),
+        format!("{now}-2")
+    );
     common::run_for(&mut sim, 5);
-    assert_eq!(text(&cmd(&mut sim, "A", &format!("XADD {K} * a 4"))), format!("{}-0", now + 5));
+    assert_eq!(
+        text(&cmd(&mut sim, "A", &format!("XADD {K} * a 4"))),
+        format!("{}-0", now + 5)
+    );
     assert_eq!(text(&cmd(&mut sim, "A", &format!("TYPE {K}"))), "stream");
-    assert_eq!(text(&cmd(&mut sim, "A", &format!("OBJECT ENCODING {K}"))), "stream");
+    assert_eq!(
+        text(&cmd(&mut sim, "A", &format!("OBJECT ENCODING {K}"))),
+        "stream"
+    );
 }
 
 /// XPENDING's idle, XINFO CONSUMERS' idle and XCLAIM/XAUTOCLAIM's
@@ -65,28 +81,46 @@ fn idle_times_follow_the_simulated_clock() {
     cmd(&mut sim, "A", &format!("XGROUP CREATE {K} g $ MKSTREAM"));
     cmd(&mut sim, "A", &format!("XADD {K} 1-0 a 1"));
     cmd(&mut sim, "A", &format!("XADD {K} 2-0 a 2"));
-    cmd(&mut sim, "A", &format!("XREADGROUP GROUP g alice STREAMS {K} >"));
+    cmd(
+        &mut sim,
+        "A",
+        &format!("XREADGROUP GROUP g alice STREAMS {K} >"),
+    );
     common::run_for(&mut sim, 1500);
     let pending = cmd(&mut sim, "A", &format!("XPENDING {K} g - + 10"));
-    let Value::Array(rows) = pending else { panic!("{pending:?}") };
+    let Value::Array(rows) = pending else {
+        panic!("{pending:?}")
+    };
     assert_eq!(rows.len(), 2);
     for row in &rows {
-        let Value::Array(f) = row else { panic!("{row:?}") };
+        let Value::Array(f) = row else {
+            panic!("{row:?}")
+        };
         assert_eq!(text(&f[1]), "alice");
         assert_eq!(int(&f[2]), 1500, "idle ms");
         assert_eq!(int(&f[3]), 1, "delivery count");
     }
     let consumers = cmd(&mut sim, "A", &format!("XINFO CONSUMERS {K} g"));
-    let Value::Array(cs) = consumers else { panic!("{consumers:?}") };
-    let Value::Map(fields) = &cs[0] else { panic!("{cs:?}") };
+    let Value::Array(cs) = consumers else {
+        panic!("{consumers:?}")
+    };
+    let Value::Map(fields) = &cs[0] else {
+        panic!("{cs:?}")
+    };
     assert_eq!(fields[2], (Value::bulk("idle"), Value::Integer(1500)));
     // Not idle long enough: nothing claimed; then claimed and counted.
     let none = cmd(&mut sim, "A", &format!("XCLAIM {K} g bob 2000 1-0 JUSTID"));
     assert_eq!(none, Value::Array(vec![]));
     let got = cmd(&mut sim, "A", &format!("XCLAIM {K} g bob 1000 1-0"));
-    let Value::Array(got) = got else { panic!("{got:?}") };
+    let Value::Array(got) = got else {
+        panic!("{got:?}")
+    };
     assert_eq!(got.len(), 1);
-    let auto = cmd(&mut sim, "A", &format!("XAUTOCLAIM {K} g carol 1000 0 JUSTID"));
+    let auto = cmd(
+        &mut sim,
+        "A",
+        &format!("XAUTOCLAIM {K} g carol 1000 0 JUSTID"),
+    );
     assert_eq!(
         auto,
         Value::Array(vec![
@@ -96,7 +130,9 @@ fn idle_times_follow_the_simulated_clock() {
         ])
     );
     let idle_min = cmd(&mut sim, "A", &format!("XPENDING {K} g IDLE 1 - + 10"));
-    let Value::Array(rows) = idle_min else { panic!("{idle_min:?}") };
+    let Value::Array(rows) = idle_min else {
+        panic!("{idle_min:?}")
+    };
     assert!(rows.is_empty(), "both entries were just delivered again");
 }
 
@@ -141,7 +177,13 @@ fn replicas_follow_groups_as_the_master_streams_them() {
     }
     common::run_for(&mut sim, 300);
     assert_eq!(text(&cmd_as(&mut sim, &replica, 9, "READONLY")), "OK");
-    for q in ["XPENDING {K} g - + 10", "XPENDING {K} g", "XRANGE {K} - +", "XLEN {K}", "XINFO GROUPS {K}"] {
+    for q in [
+        "XPENDING {K} g - + 10",
+        "XPENDING {K} g",
+        "XRANGE {K} - +",
+        "XLEN {K}",
+        "XINFO GROUPS {K}",
+    ] {
         let q = q.replace("{K}", K);
         let on_master = cmd(&mut sim, "A", &q);
         let mut on_replica = cmd_as(&mut sim, &replica, 9, &q);
@@ -152,7 +194,10 @@ fn replicas_follow_groups_as_the_master_streams_them() {
             // too, when it cannot estimate it) where its master counts.
             on_replica = with_master_counters(on_replica, &on_master);
         }
-        assert_eq!(on_replica, on_master, "{q}: the replica differs from its master");
+        assert_eq!(
+            on_replica, on_master,
+            "{q}: the replica differs from its master"
+        );
     }
 }
 
@@ -206,11 +251,17 @@ fn a_full_resync_carries_streams_whole() {
     };
     let job = sim.start_job(0, task, JobOptions::default());
     let limit = Time(sim.now().ms() + 60_000);
-    assert!(sim.run_job(job, limit), "seed {seed}: add-node did not finish");
+    assert!(
+        sim.run_job(job, limit),
+        "seed {seed}: add-node did not finish"
+    );
     let e = sim.job(job).new_node().expect("a new node");
     let e_name = sim.nodes()[e].name.clone();
     assert!(
-        sim.run_until_pred(Time(sim.now().ms() + 30_000), |s| s.node(e).master().is_some()
+        sim.run_until_pred(Time(sim.now().ms() + 30_000), |s| s
+            .node(e)
+            .master()
+            .is_some()
             && s.node(e).keyspace().holds(K.as_bytes())),
         "seed {seed}: the new replica never loaded the stream"
     );
@@ -247,7 +298,10 @@ fn routing_follows_stream_key_specs() {
     let replica = replica_of_a(&sim);
     assert_eq!(text(&cmd_as(&mut sim, &replica, 9, "READONLY")), "OK");
     let served = cmd_as(&mut sim, &replica, 9, &format!("XREAD STREAMS {K} 0"));
-    assert!(matches!(served, Value::Array(ref v) if v.len() == 1), "{served:?}");
+    assert!(
+        matches!(served, Value::Array(ref v) if v.len() == 1),
+        "{served:?}"
+    );
     for write in [
         format!("XGROUP CREATE {K} g 0"),
         format!("XREADGROUP GROUP g c STREAMS {K} >"),
@@ -269,19 +323,33 @@ fn block_serves_data_at_once_and_refuses_to_wait() {
     let mut sim = quiet_cluster();
     cmd(&mut sim, "A", &format!("XADD {K} 1-0 a 1"));
     let served = cmd(&mut sim, "A", &format!("XREAD BLOCK 100 STREAMS {K} 0"));
-    assert!(matches!(served, Value::Array(ref v) if v.len() == 1), "{served:?}");
+    assert!(
+        matches!(served, Value::Array(ref v) if v.len() == 1),
+        "{served:?}"
+    );
     assert_eq!(
         text(&cmd(&mut sim, "A", &format!("XREAD BLOCK 0 STREAMS {K} $"))),
         "ERR clusterlab: XREAD BLOCK is not wired yet"
     );
     cmd(&mut sim, "A", &format!("XGROUP CREATE {K} g $"));
     assert_eq!(
-        text(&cmd(&mut sim, "A", &format!("XREADGROUP GROUP g c BLOCK 10 STREAMS {K} >"))),
+        text(&cmd(
+            &mut sim,
+            "A",
+            &format!("XREADGROUP GROUP g c BLOCK 10 STREAMS {K} >")
+        )),
         "ERR clusterlab: XREADGROUP BLOCK is not wired yet"
     );
     assert_eq!(
-        text(&cmd(&mut sim, "A", &format!("XREAD BLOCK -1 STREAMS {K} $"))),
+        text(&cmd(
+            &mut sim,
+            "A",
+            &format!("XREAD BLOCK -1 STREAMS {K} $")
+        )),
         "ERR timeout is negative"
     );
-    assert_eq!(cmd(&mut sim, "A", &format!("XREAD STREAMS {K} $")), Value::NullArray);
+    assert_eq!(
+        cmd(&mut sim, "A", &format!("XREAD STREAMS {K} $")),
+        Value::NullArray
+    );
 }

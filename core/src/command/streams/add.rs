@@ -126,7 +126,11 @@ fn parse_trim_args(c: &Call, xadd: bool) -> Result<TrimArgs, Value> {
         // At most 100 nodes' worth per call, so a trim never runs long.
         let (_, entries) = node_limits(c);
         let limit = entries.saturating_mul(100);
-        t.limit = if limit <= 0 { 10_000 } else { limit.min(1_000_000) } as u64;
+        t.limit = if limit <= 0 {
+            10_000
+        } else {
+            limit.min(1_000_000)
+        } as u64;
     } else {
         t.limit = 0;
     }
@@ -188,7 +192,13 @@ pub fn xadd(c: &mut Call) -> Value {
         .chunks(2)
         .map(|p| (p[0].clone(), p[1].clone()))
         .collect();
-    let id = match s.append(fields, explicit, now.ms(), max_bytes, max_entries.max(0) as u64) {
+    let id = match s.append(
+        fields,
+        explicit,
+        now.ms(),
+        max_bytes,
+        max_entries.max(0) as u64,
+    ) {
         Ok(id) => id,
         Err(AppendError::NotGreater) => {
             return Value::err(
@@ -244,7 +254,11 @@ pub fn xtrim(c: &mut Call) -> Value {
 /// highest deleted ID is remembered (it makes group lags unknowable).
 pub fn xdel(c: &mut Call) -> Value {
     let args = c.args;
-    let ids = match args[2..].iter().map(|a| strict_id(a)).collect::<Result<Vec<_>, _>>() {
+    let ids = match args[2..]
+        .iter()
+        .map(|a| strict_id(a))
+        .collect::<Result<Vec<_>, _>>()
+    {
         Ok(ids) => ids,
         Err(e) => return e,
     };

@@ -6,7 +6,7 @@
 use super::read::{setid_op, xclaim_op};
 use super::{entry_reply, id_reply, interval_id, lookup, no_group, strict_id};
 use crate::command::{int_arg, syntax_error, Call};
-use crate::keyspace::stream::{Consumer, Group, Nack, Stream, StreamId};
+use crate::keyspace::stream::{Group, Nack, Stream, StreamId};
 use crate::resp::Value;
 
 /// Milliseconds since `t` on the node's clock (negative if `t` is ahead).
@@ -41,7 +41,8 @@ pub fn xpending(c: &mut Call) -> Value {
             Ok(n) => n.max(0) as usize,
             Err(e) => return e,
         };
-        let bounds = interval_id(&args[at], true).and_then(|s| Ok((s, interval_id(&args[at + 1], false)?)));
+        let bounds =
+            interval_id(&args[at], true).and_then(|s| Ok((s, interval_id(&args[at + 1], false)?)));
         let (start, end) = match bounds {
             Ok(b) => b,
             Err(e) => return e,
@@ -117,10 +118,7 @@ fn summary(g: &Group) -> Value {
 
 /// `streamLookupConsumer` (seen now) or `streamCreateConsumer`.
 fn touch_consumer(g: &mut Group, name: &[u8], now: u64) {
-    g.consumers
-        .entry(name.to_vec())
-        .or_insert_with(Consumer::default)
-        .seen_time = now;
+    g.consumers.entry(name.to_vec()).or_default().seen_time = now;
 }
 
 /// An integer option of XCLAIM, with its own error text.
@@ -144,7 +142,10 @@ pub fn xclaim(c: &mut Call) -> Value {
     };
     let mut ids = Vec::new();
     let mut j = 5;
-    while let Some(id) = args.get(j).and_then(|a| crate::keyspace::stream::id::parse_strict(a)) {
+    while let Some(id) = args
+        .get(j)
+        .and_then(|a| crate::keyspace::stream::id::parse_strict(a))
+    {
         ids.push((j, id));
         j += 1;
     }

@@ -3,8 +3,8 @@
 
 use super::{help, lookup, no_group_for_key, strict_id, subcommand_syntax};
 use crate::command::{int_arg, wrong_type, Call};
-use crate::keyspace::stream::INVALID_ENTRIES_READ;
 use crate::keyspace::stream::id::{parse_id, ParsedId};
+use crate::keyspace::stream::INVALID_ENTRIES_READ;
 use crate::keyspace::stream::{Consumer, Group, StreamId};
 use crate::keyspace::Data;
 use crate::resp::Value;
@@ -92,7 +92,9 @@ pub fn xgroup(c: &mut Call) -> Value {
     }
     let argc = args.len();
     match sub {
-        Sub::Create if (5..=8).contains(&argc) => create(c, mkstream && exists.is_none(), entries_read),
+        Sub::Create if (5..=8).contains(&argc) => {
+            create(c, mkstream && exists.is_none(), entries_read)
+        }
         Sub::SetId if argc == 5 || argc == 7 => setid(c, entries_read),
         Sub::Destroy if argc == 4 => {
             let removed = with_stream(c, |s| s.groups.remove(name).is_some()).unwrap_or(false);
@@ -169,7 +171,8 @@ fn create(c: &mut Call, make: bool, entries_read: i64) -> Value {
     if s.groups.contains_key(&args[3]) {
         return Value::err("BUSYGROUP Consumer Group name already exists");
     }
-    s.groups.insert(args[3].clone(), Group::new(id, entries_read));
+    s.groups
+        .insert(args[3].clone(), Group::new(id, entries_read));
     Value::ok()
 }
 
@@ -207,7 +210,11 @@ pub fn xack(c: &mut Call) -> Value {
     let Some(g) = s.groups.get_mut(&args[2]) else {
         return Value::Integer(0);
     };
-    let ids = match args[3..].iter().map(|a| strict_id(a)).collect::<Result<Vec<_>, _>>() {
+    let ids = match args[3..]
+        .iter()
+        .map(|a| strict_id(a))
+        .collect::<Result<Vec<_>, _>>()
+    {
         Ok(ids) => ids,
         Err(e) => return e,
     };

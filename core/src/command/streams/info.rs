@@ -117,7 +117,11 @@ pub fn xinfo_stream(c: &mut Call) -> Value {
                 Err(e) => return e,
             };
         }
-        full = Some(if count == 0 { usize::MAX } else { count as usize });
+        full = Some(if count == 0 {
+            usize::MAX
+        } else {
+            count as usize
+        });
     }
     let s = match stream(c) {
         Ok(s) => s,
@@ -136,12 +140,25 @@ pub fn xinfo_stream(c: &mut Call) -> Value {
     match full {
         None => {
             m.push(field("groups", Value::Integer(s.groups.len() as i64)));
-            m.push(field("first-entry", all().next().map_or(Value::Null, entry_reply)));
-            m.push(field("last-entry", all().next_back().map_or(Value::Null, entry_reply)));
+            m.push(field(
+                "first-entry",
+                all().next().map_or(Value::Null, entry_reply),
+            ));
+            m.push(field(
+                "last-entry",
+                all().next_back().map_or(Value::Null, entry_reply),
+            ));
         }
         Some(count) => {
-            m.push(field("entries", Value::Array(all().take(count).map(entry_reply).collect())));
-            let groups = s.groups.iter().map(|(n, g)| full_group(s, n, g, count)).collect();
+            m.push(field(
+                "entries",
+                Value::Array(all().take(count).map(entry_reply).collect()),
+            ));
+            let groups = s
+                .groups
+                .iter()
+                .map(|(n, g)| full_group(s, n, g, count))
+                .collect();
             m.push(field("groups", Value::Array(groups)));
         }
     }

@@ -28,7 +28,11 @@ fn range_count(args: &[Vec<u8>]) -> Result<Option<u64>, Value> {
 /// then COUNT, then the key; `COUNT 0` is a nil array.
 fn range(c: &mut Call, rev: bool) -> Value {
     let args = c.args;
-    let (start_arg, end_arg) = if rev { (&args[3], &args[2]) } else { (&args[2], &args[3]) };
+    let (start_arg, end_arg) = if rev {
+        (&args[3], &args[2])
+    } else {
+        (&args[2], &args[3])
+    };
     let bounds = interval_id(start_arg, true).and_then(|s| Ok((s, interval_id(end_arg, false)?)));
     let (start, end) = match bounds {
         Ok(b) => b,
@@ -49,7 +53,11 @@ fn range(c: &mut Call, rev: bool) -> Value {
         None => usize::MAX,
     };
     let entries: Vec<Value> = if rev {
-        s.range(start, end).rev().take(take).map(entry_reply).collect()
+        s.range(start, end)
+            .rev()
+            .take(take)
+            .map(entry_reply)
+            .collect()
     } else {
         s.range(start, end).take(take).map(entry_reply).collect()
     };
@@ -104,11 +112,7 @@ fn parse_read(args: &[Vec<u8>], group_cmd: bool) -> Result<ReadArgs, Value> {
             match int_arg(&args[i]) {
                 Ok(t) if t < 0 => return Err(Value::err("ERR timeout is negative")),
                 Ok(_) => r.block = true,
-                Err(_) => {
-                    return Err(Value::err(
-                        "ERR timeout is not an integer or out of range",
-                    ))
-                }
+                Err(_) => return Err(Value::err("ERR timeout is not an integer or out of range")),
             }
         } else if o.eq_ignore_ascii_case(b"count") && more > 0 {
             i += 1;
@@ -116,7 +120,7 @@ fn parse_read(args: &[Vec<u8>], group_cmd: bool) -> Result<ReadArgs, Value> {
         } else if o.eq_ignore_ascii_case(b"streams") && more > 0 {
             r.streams_at = i + 1;
             let n = args.len() - r.streams_at;
-            if n % 2 != 0 {
+            if !n.is_multiple_of(2) {
                 return Err(Value::err("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."));
             }
             r.keys = n / 2;
@@ -195,8 +199,15 @@ fn read(c: &mut Call, group_cmd: bool) -> Value {
             None => match s.last_valid_id() {
                 Some(top) if top > gt => {
                     let start = gt.incr().unwrap_or(StreamId::MIN);
-                    let take = if r.count == 0 { usize::MAX } else { r.count as usize };
-                    s.range(start, StreamId::MAX).take(take).map(entry_reply).collect()
+                    let take = if r.count == 0 {
+                        usize::MAX
+                    } else {
+                        r.count as usize
+                    };
+                    s.range(start, StreamId::MAX)
+                        .take(take)
+                        .map(entry_reply)
+                        .collect()
                 }
                 _ => continue,
             },
@@ -206,7 +217,9 @@ fn read(c: &mut Call, group_cmd: bool) -> Value {
                 let from = if history {
                     Some(gt)
                 } else {
-                    s.last_valid_id().filter(|top| *top > g.last_id).map(|_| g.last_id)
+                    s.last_valid_id()
+                        .filter(|top| *top > g.last_id)
+                        .map(|_| g.last_id)
                 };
                 let reply = from.map(|from| {
                     let start = from.incr().unwrap_or(StreamId::MIN);
@@ -302,7 +315,11 @@ impl GroupRead<'_> {
         let owned: Vec<StreamId> = g.consumers[self.consumer]
             .pel
             .range(start..)
-            .take(if self.count == 0 { usize::MAX } else { self.count as usize })
+            .take(if self.count == 0 {
+                usize::MAX
+            } else {
+                self.count as usize
+            })
             .copied()
             .collect();
         owned
@@ -323,7 +340,13 @@ impl GroupRead<'_> {
     /// `streamReplyWithRange` with a group: entries after `start`, moving
     /// the group's last ID and read counter, each put in the PEL (unless
     /// NOACK) and streamed as an XCLAIM into `sent`.
-    fn new_entries(&self, s: &Stream, g: &mut Group, start: StreamId, sent: &mut Vec<Vec<Vec<u8>>>) -> Vec<Value> {
+    fn new_entries(
+        &self,
+        s: &Stream,
+        g: &mut Group,
+        start: StreamId,
+        sent: &mut Vec<Vec<Vec<u8>>>,
+    ) -> Vec<Value> {
         if self.consumer(g) && self.noack {
             sent.push(vec![
                 b"XGROUP".to_vec(),
@@ -333,7 +356,11 @@ impl GroupRead<'_> {
                 self.consumer.to_vec(),
             ]);
         }
-        let take = if self.count == 0 { usize::MAX } else { self.count as usize };
+        let take = if self.count == 0 {
+            usize::MAX
+        } else {
+            self.count as usize
+        };
         let mut out = Vec::new();
         let mut moved = false;
         for e in s.range(start, StreamId::MAX).take(take) {

@@ -328,7 +328,7 @@ fn xread_keys(args: &[Vec<u8>]) -> Vec<usize> {
             i += 1;
         } else if a.eq_ignore_ascii_case(b"streams") {
             let num = args.len() - i - 1;
-            if num == 0 || num % 2 != 0 {
+            if num == 0 || !num.is_multiple_of(2) {
                 return Vec::new();
             }
             return (i + 1..i + 1 + num / 2).collect();

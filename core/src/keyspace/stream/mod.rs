@@ -51,7 +51,11 @@ impl Node {
 
     fn same_fields(&self, fields: &[(Vec<u8>, Vec<u8>)]) -> bool {
         self.master_fields.len() == fields.len()
-            && self.master_fields.iter().zip(fields).all(|(m, (f, _))| m == f)
+            && self
+                .master_fields
+                .iter()
+                .zip(fields)
+                .all(|(m, (f, _))| m == f)
     }
 }
 
@@ -165,7 +169,11 @@ impl Stream {
             };
             self.nodes.insert(id, node);
         }
-        let (master, node) = self.nodes.iter_mut().next_back().expect("a node was just ensured");
+        let (master, node) = self
+            .nodes
+            .iter_mut()
+            .next_back()
+            .expect("a node was just ensured");
         node.body += entry_size(*master, id, node.same_fields(&fields), &fields);
         node.live += 1;
         node.entries.push(Entry {
@@ -219,7 +227,9 @@ impl Stream {
 
     /// `streamLastValidID`: the last live entry's ID.
     pub fn last_valid_id(&self) -> Option<StreamId> {
-        self.range(StreamId::MIN, StreamId::MAX).next_back().map(|e| e.id)
+        self.range(StreamId::MIN, StreamId::MAX)
+            .next_back()
+            .map(|e| e.id)
     }
 
     /// `streamDeleteItem` plus XDEL's bookkeeping: true if a live entry
@@ -327,7 +337,9 @@ impl Stream {
 
     /// Each node's master ID with its listpack (`lp`'s bytes), for the RDB.
     pub fn listpacks(&self) -> impl Iterator<Item = (StreamId, Vec<u8>)> + '_ {
-        self.nodes.iter().map(|(master, n)| (*master, node_listpack(*master, n)))
+        self.nodes
+            .iter()
+            .map(|(master, n)| (*master, node_listpack(*master, n)))
     }
 
     /// Rebuilds a stream from an RDB's nodes (master ID and listpack
@@ -376,7 +388,8 @@ fn node_listpack(master: StreamId, n: &Node) -> Vec<u8> {
     w.int(0);
     for e in &n.entries {
         let same = n.same_fields(&e.fields);
-        let flags = if same { FLAG_SAMEFIELDS } else { 0 } | if e.deleted { FLAG_DELETED } else { 0 };
+        let flags =
+            if same { FLAG_SAMEFIELDS } else { 0 } | if e.deleted { FLAG_DELETED } else { 0 };
         w.int(flags);
         w.int(e.id.ms.wrapping_sub(master.ms) as i64);
         w.int(e.id.seq.wrapping_sub(master.seq) as i64);
@@ -408,7 +421,10 @@ fn parse_node(master: StreamId, items: &[Vec<u8>]) -> Option<Node> {
         return None;
     }
     let mut node = Node {
-        body: master_fields.iter().map(|f| listpack::str_size(f)).sum::<usize>()
+        body: master_fields
+            .iter()
+            .map(|f| listpack::str_size(f))
+            .sum::<usize>()
             + listpack::int_size(0),
         master_fields,
         entries: Vec::new(),
@@ -447,7 +463,11 @@ fn parse_node(master: StreamId, items: &[Vec<u8>]) -> Option<Node> {
             seen_live += 1;
         }
         node.body += entry_size(master, id, node.same_fields(&fields), &fields);
-        node.entries.push(Entry { id, fields, deleted });
+        node.entries.push(Entry {
+            id,
+            fields,
+            deleted,
+        });
     }
     (seen_live == live && seen_deleted == deleted && live > 0).then_some(node)
 }

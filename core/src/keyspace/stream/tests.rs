@@ -43,8 +43,14 @@ fn ids_must_grow() {
     let mut s = Stream::new();
     assert_eq!(add(&mut s, 5), StreamId::new(5, 0));
     let f = || vec![(b"a".to_vec(), b"b".to_vec())];
-    assert_eq!(s.append(f(), Some((5, Some(0))), 0, 4096, 100), Err(AppendError::NotGreater));
-    assert_eq!(s.append(f(), Some((5, None)), 0, 4096, 100), Ok(StreamId::new(5, 1)));
+    assert_eq!(
+        s.append(f(), Some((5, Some(0))), 0, 4096, 100),
+        Err(AppendError::NotGreater)
+    );
+    assert_eq!(
+        s.append(f(), Some((5, None)), 0, 4096, 100),
+        Ok(StreamId::new(5, 1))
+    );
     assert_eq!(s.append(f(), None, 3, 4096, 100), Ok(StreamId::new(5, 2)));
     assert_eq!(s.append(f(), None, 9, 4096, 100), Ok(StreamId::new(9, 0)));
 }
@@ -71,7 +77,10 @@ fn listpacks_round_trip() {
     for ms in 1..=120 {
         add(&mut s, ms);
     }
-    let other = vec![(b"x".to_vec(), b"y".to_vec()), (b"n".to_vec(), b"-7".to_vec())];
+    let other = vec![
+        (b"x".to_vec(), b"y".to_vec()),
+        (b"n".to_vec(), b"-7".to_vec()),
+    ];
     s.append(other, None, 500, 4096, 100).unwrap();
     s.delete(StreamId::new(3, 0));
     let nodes = s
