@@ -240,7 +240,7 @@ pub fn xclaim(c: &mut Call) -> Value {
         if retry >= 0 {
             nack.delivery_count = retry as u64;
         } else if !justid {
-            nack.delivery_count += 1;
+            nack.delivery_count = nack.delivery_count.wrapping_add(1);
         }
         out.push(claimed_reply(s, id, justid));
         sent.push(xclaim_op(key, group, &args[j], &g, id));
@@ -338,7 +338,7 @@ pub fn xautoclaim(c: &mut Call) -> Value {
         let nack = g.pel.get_mut(&id).expect("pending");
         nack.delivery_time = now;
         if !justid {
-            nack.delivery_count += 1;
+            nack.delivery_count = nack.delivery_count.wrapping_add(1);
         }
         claimed.push(claimed_reply(s, id, justid));
         count -= 1;

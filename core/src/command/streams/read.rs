@@ -328,7 +328,7 @@ impl GroupRead<'_> {
                 Some(e) => {
                     if let Some(n) = g.pel.get_mut(&id) {
                         n.delivery_time = self.now;
-                        n.delivery_count += 1;
+                        n.delivery_count = n.delivery_count.wrapping_add(1);
                     }
                     entry_reply(e)
                 }

@@ -107,10 +107,12 @@ impl Stream {
             return INVALID_ENTRIES_READ;
         }
         if self.max_deleted == StreamId::MIN || self.max_deleted < self.first_id {
+            // Counters loaded from an RDB may be anything: wrap as C does.
+            let before_first = added.wrapping_sub(self.length as i64);
             if id < self.first_id {
-                return added - self.length as i64;
+                return before_first;
             } else if id == self.first_id {
-                return added - self.length as i64 + 1;
+                return before_first.wrapping_add(1);
             }
         }
         INVALID_ENTRIES_READ
@@ -123,11 +125,11 @@ impl Stream {
             return Some(0);
         }
         if g.entries_read != INVALID_ENTRIES_READ && !self.has_tombstones_from(g.last_id) {
-            return Some(self.entries_added as i64 - g.entries_read);
+            return Some((self.entries_added as i64).wrapping_sub(g.entries_read));
         }
         match self.entries_read_at(g.last_id) {
             INVALID_ENTRIES_READ => None,
-            read => Some(self.entries_added as i64 - read),
+            read => Some((self.entries_added as i64).wrapping_sub(read)),
         }
     }
 
@@ -135,7 +137,7 @@ impl Stream {
     /// as `streamReplyWithRange` moves it.
     pub fn advance_group(&self, g: &mut Group, id: StreamId) {
         if g.entries_read != INVALID_ENTRIES_READ && !self.has_tombstones_from(id) {
-            g.entries_read += 1;
+            g.entries_read = g.entries_read.wrapping_add(1);
         } else if self.entries_added != 0 {
             g.entries_read = self.entries_read_at(id);
         }
