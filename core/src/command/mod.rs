@@ -28,6 +28,7 @@ mod scripting;
 mod server;
 mod set_reads;
 mod sets;
+mod streams;
 
 pub use server::REDIS_VERSION;
 mod strings;

@@ -94,6 +94,7 @@ impl Limits {
                 "listpack"
             }
             Data::ZSet(_) => "skiplist",
+            Data::Stream(_) => "stream",
         }
     }
 }

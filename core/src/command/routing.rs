@@ -49,7 +49,7 @@ pub fn check(
     if keys.clone().skip(1).any(|k| key_slot(k) != first_slot) {
         return Err(Refusal::CrossSlot);
     }
-    let is_write = commands.iter().any(|(c, _)| c.has(flags::WRITE));
+    let is_write = commands.iter().any(|(c, a)| c.writes(a));
     let pubsub_shard = commands
         .iter()
         .any(|(c, _)| matches!(c.name, "spublish" | "ssubscribe" | "sunsubscribe"));

@@ -8,8 +8,10 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Bound;
 
 mod expiry;
+pub mod stream;
 
 pub use expiry::ExpiryMode;
+pub use stream::Stream;
 
 /// A stored value.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +26,8 @@ pub enum Data {
     Hash(BTreeMap<Vec<u8>, Vec<u8>>),
     /// Members with scores; ordered views are built on demand.
     ZSet(BTreeMap<Vec<u8>, f64>),
+    /// A stream (`XADD`), boxed: it is much larger than the other values.
+    Stream(Box<Stream>),
 }
 
 impl Data {
@@ -35,13 +39,15 @@ impl Data {
             Data::Set(_) => "set",
             Data::Hash(_) => "hash",
             Data::ZSet(_) => "zset",
+            Data::Stream(_) => "stream",
         }
     }
 
-    /// A list, set, hash or zset with no element: no key ever holds one.
+    /// A list, set, hash or zset with no element: no key ever holds one
+    /// (a stream may be empty).
     pub fn is_empty_collection(&self) -> bool {
         match self {
-            Data::Str(_) => false,
+            Data::Str(_) | Data::Stream(_) => false,
             Data::List(l) => l.is_empty(),
             Data::Set(s) => s.is_empty(),
             Data::Hash(h) => h.is_empty(),
@@ -257,7 +263,7 @@ impl Keyspace {
                 Data::Set(s) => s.is_empty(),
                 Data::Hash(h) => h.is_empty(),
                 Data::ZSet(z) => z.is_empty(),
-                Data::Str(_) => false,
+                Data::Str(_) | Data::Stream(_) => false,
             });
             if empty {
                 self.delete(sk);

@@ -176,7 +176,7 @@ pub fn decode(bytes: &[u8]) -> Result<Loaded, RdbError> {
                 let key = r.string().map_err(truncated)?;
                 let data = read_object(kind, &mut r).map_err(|_| {
                     RdbError(format!(
-                        "cannot load key '{}' of RDB type {kind} (modules and streams are not supported)",
+                        "cannot load key '{}' of RDB type {kind} (an unknown type or a module value)",
                         String::from_utf8_lossy(&key)
                     ))
                 })?;

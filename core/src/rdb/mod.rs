@@ -8,10 +8,12 @@
 //! and nothing is LZF-compressed (Redis loads uncompressed strings too).
 //! Reading also accepts what 7.0 itself writes for small or compressed
 //! values: LZF strings, intsets, listpacks (hash, zset) and quicklist 2
-//! (list), see [`compact`].
+//! (list), see [`compact`]. Streams are read and written as 7.0 does
+//! ([`mod@stream`]).
 
 pub mod compact;
 pub mod file;
+pub mod stream;
 
 use crate::keyspace::Data;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -66,6 +68,7 @@ pub fn write_object(out: &mut Vec<u8>, data: &Data) {
                 put_string(out, v);
             }
         }
+        Data::Stream(s) => stream::write(out, s),
         Data::ZSet(members) => {
             out.push(TYPE_ZSET_2);
             put_len(out, members.len() as u64);
@@ -165,6 +168,7 @@ pub fn read_object(kind: u8, r: &mut Reader) -> Result<Data, BadFormat> {
             }
             Data::List(list)
         }
+        stream::TYPE_STREAM_LISTPACKS_2 => Data::Stream(Box::new(stream::read(r)?)),
         _ => return Err(BadFormat),
     })
 }
@@ -260,6 +264,11 @@ impl<'a> Reader<'a> {
             2 => return Err(BadFormat),
             _ => Err(first & 0x3f),
         })
+    }
+
+    /// `rdbLoadLen`: a length or counter, any value.
+    pub fn length(&mut self) -> Result<u64, BadFormat> {
+        self.len_or_encoding()?.map_err(|_| BadFormat)
     }
 
     /// A count of elements; each takes at least one byte, so absurd counts

@@ -18,6 +18,7 @@ mod scripting;
 mod server;
 mod sets;
 mod sorted_sets;
+mod streams;
 mod strings;
 mod transactions;
 
@@ -178,6 +179,17 @@ impl CommandSpec {
         self.flags & flag != 0
     }
 
+    /// Whether running `args` writes: the command's flag, or a
+    /// container's subcommand's (XGROUP CREATE), which Redis routes on.
+    pub fn writes(&self, args: &[Vec<u8>]) -> bool {
+        self.has(flags::WRITE)
+            || args
+                .get(1)
+                .filter(|_| !self.subcommands.is_empty())
+                .and_then(|name| find(self.subcommands, name))
+                .is_some_and(|sub| sub.has(flags::WRITE))
+    }
+
     /// Whether `argc` arguments (the name included) satisfy the arity.
     pub fn arity_ok(&self, argc: usize) -> bool {
         let argc = argc as i32;
@@ -302,6 +314,32 @@ fn numkeys_keys(args: &[Vec<u8>]) -> Vec<usize> {
     }
 }
 
+/// `XREAD … STREAMS key… id…` and XREADGROUP (`xreadGetKeys`): the first
+/// half of what follows STREAMS, once the options before it read right;
+/// anything else (an odd count, no STREAMS) has no keys.
+fn xread_keys(args: &[Vec<u8>]) -> Vec<usize> {
+    let mut i = 1;
+    while i < args.len() {
+        let a = &args[i];
+        if a.eq_ignore_ascii_case(b"block") || a.eq_ignore_ascii_case(b"count") {
+            i += 2;
+        } else if a.eq_ignore_ascii_case(b"group") {
+            i += 3;
+        } else if a.eq_ignore_ascii_case(b"noack") {
+            i += 1;
+        } else if a.eq_ignore_ascii_case(b"streams") {
+            let num = args.len() - i - 1;
+            if num == 0 || !num.is_multiple_of(2) {
+                return Vec::new();
+            }
+            return (i + 1..i + 1 + num / 2).collect();
+        } else {
+            break;
+        }
+    }
+    Vec::new()
+}
+
 /// `genericGetKeys`' count: `atoi(args[at])`, kept only when at least 1
 /// and no more than the arguments from `first` on.
 fn atoi_count(args: &[Vec<u8>], at: usize, first: usize) -> Option<usize> {
@@ -378,6 +416,7 @@ const FAMILIES: &[&[CommandSpec]] = &[
     server::COMMANDS,
     sets::COMMANDS,
     sorted_sets::COMMANDS,
+    streams::COMMANDS,
     strings::COMMANDS,
     transactions::COMMANDS,
 ];
