@@ -368,3 +368,27 @@ fn wait_is_a_blocked_client() {
     // Unblocked at once: the replica has not answered this WAIT's GETACK.
     assert_eq!(later(&mut sim), vec![(2, Value::Integer(0))]);
 }
+
+/// `disconnectAllBlockedClients`: when a failover turns the master into
+/// a replica, every client blocked on it gets the UNBLOCKED error (the
+/// new master never saw its command).
+#[test]
+fn a_failover_unblocks_the_old_masters_clients() {
+    use clusterlab_core::node::FailoverMode;
+    let mut sim = quiet_cluster();
+    let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
+    on_a(&mut sim, 2, &format!("BLPOP {Q} 0"));
+    on_a(&mut sim, 3, "WAIT 5 0");
+    sim.admin(a1, Admin::Failover(FailoverMode::Default))
+        .expect("manual failover starts");
+    run_for(&mut sim, 3000);
+    assert!(sim.node(a).is_replica(), "A was demoted");
+    let unblocked = Value::err(
+        "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)",
+    );
+    assert_eq!(
+        later(&mut sim),
+        vec![(2, unblocked.clone()), (3, unblocked)]
+    );
+    assert_eq!(sim.node(a).blocked_clients(), 0);
+}

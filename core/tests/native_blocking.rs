@@ -271,3 +271,76 @@ fn blocking_commands_reply_as_redis_7_0_15() {
         });
     }
 }
+
+/// What 7.0.15 streams for blocking commands, run now or served later:
+/// the pop it did (`LPOP key`, `RPOP key n`, `LMOVE … LEFT RIGHT`,
+/// `RPOPLPUSH`, `ZPOPMIN key`, `ZPOPMAX key n`), after the push that fed
+/// a blocked client. Our master's stream (seen by a real replica's
+/// MONITOR) must equal a real master's (read by a raw PSYNC replica).
+#[test]
+fn served_pops_stream_as_a_real_7_0_master() {
+    use native::mixed::{one_master_cluster, replicate, tag_in};
+    use native::stream::{Monitor, RawReplica};
+    require_redis_tools();
+    let ours = NodeProc::start(2000);
+    let real_replica = RealRedis::start(2000);
+    one_master_cluster(&ours, &real_replica);
+    replicate(&real_replica, &ours);
+    let real = RealRedis::start(2000);
+    real.run(&["cluster", "addslotsrange", "0", "16383"]);
+    wait_state_ok(&[&real]);
+    let tag = format!("{{{}}}", tag_in(0..=16383));
+    let t = |s: &str| s.replace("{t}", &tag);
+    let mut monitor = Monitor::start(real_replica.port, ours.port);
+    let mut raw = RawReplica::attach(real.port);
+    let mut replies = Vec::new();
+    for port in [ours.port, real.port] {
+        let mut side = Side::open(port, false);
+        let mut got = Vec::new();
+        // Immediate forms.
+        for line in [
+            "RPUSH {t}l a b c d e",
+            "BLPOP {t}l 1",
+            "BRPOP {t}none {t}l 1",
+            "BLMPOP 1 1 {t}l RIGHT COUNT 9",
+            "RPUSH {t}l a b",
+            "BLMOVE {t}l {t}d left right 1",
+            "BRPOPLPUSH {t}l {t}d 1",
+            "ZADD {t}z 1 a 2 b 3 c",
+            "BZPOPMIN {t}z 1",
+            "BZMPOP 1 1 {t}z MAX COUNT 5",
+            "LMPOP 1 {t}d LEFT COUNT 1",
+        ] {
+            got.push(side.pusher.send(&t(line)));
+        }
+        // Served forms.
+        side.b1.write(&[&t("BLMOVE {t}q {t}d RIGHT LEFT 0")]);
+        side.b2.write(&[&t("BLMPOP 0 1 {t}q LEFT COUNT 2")]);
+        std::thread::sleep(Duration::from_millis(100));
+        got.push(side.pusher.send(&t("RPUSH {t}q a b c d")));
+        got.push(side.b1.read());
+        got.push(side.b2.read());
+        side.b1.write(&[&t("BRPOPLPUSH {t}q2 {t}d 0")]);
+        side.b2.write(&[&t("BZPOPMAX {t}z2 0")]);
+        std::thread::sleep(Duration::from_millis(100));
+        got.push(side.pusher.send(&t("LPUSH {t}q2 x")));
+        got.push(side.pusher.send(&t("ZADD {t}z2 1 a 2 b")));
+        got.push(side.b1.read());
+        got.push(side.b2.read());
+        got.push(side.pusher.send(&t("SET {t}end x")));
+        replies.push(got);
+    }
+    assert_eq!(
+        replies[0], replies[1],
+        "replies (ours, then redis-server 7.0.15)"
+    );
+    let end = format!("{tag}end");
+    let strip = |s: Vec<Vec<String>>| -> Vec<Vec<String>> {
+        s.into_iter()
+            .filter(|c| !matches!(c[0].to_ascii_uppercase().as_str(), "SELECT" | "PING"))
+            .collect()
+    };
+    let ours_stream = strip(monitor.until(&end));
+    let real_stream = strip(raw.until(&end));
+    assert_eq!(ours_stream, real_stream, "our master's stream vs 7.0.15's");
+}
