@@ -92,7 +92,7 @@ fn blpop_on_a_non_empty_list_answers_at_once_and_streams_lpop() {
 }
 
 /// A served client's pop reaches the replicas after the push that fed it,
-/// as the pop Redis did (`LPOP`, `LMOVE … LEFT RIGHT`, `ZPOPMIN key n`),
+/// as the pop Redis did (`LPOP`, `LMOVE … left right`, `ZPOPMIN key n`),
 /// never as the blocking command.
 #[test]
 fn served_pops_are_streamed_after_the_push() {
@@ -132,7 +132,7 @@ fn served_pops_are_streamed_after_the_push() {
             format!("RPUSH {Q} a"),
             format!("LPOP {Q}"),
             format!("RPUSH {Q2} b"),
-            format!("LMOVE {Q2} {Q} LEFT RIGHT"),
+            format!("LMOVE {Q2} {Q} left right"),
             "ZADD {user:1000}z 1 m 2 n".to_string(),
             "ZPOPMAX {user:1000}z 2".to_string(),
         ]

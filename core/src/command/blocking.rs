@@ -159,10 +159,12 @@ fn block(c: &mut Call, keys: Vec<Vec<u8>>, timeout: Option<u64>, wait: KeyWait) 
     Outcome::Blocked
 }
 
+/// `getStringObjectFromListPosition`: Redis's shared `left`/`right`
+/// strings, lowercase, as a served BLMOVE streams them.
 fn end_name(end: End) -> &'static [u8] {
     match end {
-        End::Left => b"LEFT",
-        End::Right => b"RIGHT",
+        End::Left => b"left",
+        End::Right => b"right",
     }
 }
 
