@@ -424,11 +424,11 @@ fn blocking_move(
 /// `numkeys key… WHERE [COUNT n]` from `at` (`lmpopGenericCommand` and
 /// `zmpopGenericCommand`'s parser): the keys, the `where` word (parsed by
 /// `end`) and COUNT (1 by default).
-fn mpop_args<'a, W>(
-    args: &'a [Vec<u8>],
+fn mpop_args<W>(
+    args: &[Vec<u8>],
     at: usize,
     end: impl Fn(&[u8]) -> Option<W>,
-) -> Result<(&'a [Vec<u8>], W, usize), Value> {
+) -> Result<(&[Vec<u8>], W, usize), Value> {
     let numkeys = match super::int_arg(&args[at]) {
         Ok(n) if n >= 1 => n as u64,
         _ => return Err(Value::err("ERR numkeys should be greater than 0")),
