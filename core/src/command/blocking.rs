@@ -550,3 +550,32 @@ pub fn bzmpop(c: &mut Call) -> Outcome {
         Err(e) => Outcome::Reply(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `getTimeoutFromObjectOrReply` on x86-64: `(long long)
+    /// ceill(t * 1000.0)` with an 80-bit product, checked against
+    /// redis-server 7.0.15 (`BLPOP k 1e-400` blocks 1 ms, `-0.0001` is
+    /// forever, `1e17` and `inf` are negative).
+    #[test]
+    fn timeouts_round_as_redis_long_double() {
+        let ms = |t: &str| timeout_arg(t.as_bytes());
+        assert_eq!(ms("0.1"), Ok(Some(100)));
+        assert_eq!(ms("0.0011"), Ok(Some(2)));
+        assert_eq!(ms("1.5"), Ok(Some(1500)));
+        assert_eq!(ms("1e-400"), Ok(Some(1)));
+        assert_eq!(ms("-0.0001"), Ok(None));
+        assert_eq!(ms("0"), Ok(None));
+        assert_eq!(ms("0x10"), Ok(Some(16000)));
+        let negative = Err(Value::err("ERR timeout is negative"));
+        assert_eq!(ms("-1"), negative);
+        assert_eq!(ms("1e17"), negative);
+        assert_eq!(ms("inf"), negative);
+        assert_eq!(
+            ms("1x"),
+            Err(Value::err("ERR timeout is not a float or out of range"))
+        );
+    }
+}
