@@ -392,3 +392,25 @@ fn a_failover_unblocks_the_old_masters_clients() {
     );
     assert_eq!(sim.node(a).blocked_clients(), 0);
 }
+
+/// `clusterRedirectBlockedClientIfNeeded` when nobody serves the slot
+/// (and the cluster stays up without full coverage): `-CLUSTERDOWN Hash
+/// slot not served`; clients blocked on other slots stay blocked.
+#[test]
+fn blocked_clients_get_clusterdown_when_the_slot_is_unserved() {
+    use clusterlab_core::SlotSet;
+    let mut sim = quiet_cluster();
+    let a = idx(&sim, "A");
+    on_a(&mut sim, 1, "CONFIG SET cluster-require-full-coverage no");
+    on_a(&mut sim, 2, &format!("BLPOP {Q} 0"));
+    let other = format!("{{{}}}k", clusterlab_core::slot::tag_for_slot(100));
+    assert_eq!(on_a(&mut sim, 3, &format!("BLPOP {other} 0")), None);
+    sim.admin(a, Admin::DelSlots(SlotSet::range(1649, 1649)))
+        .expect("delslots");
+    run_for(&mut sim, 200);
+    assert_eq!(
+        later(&mut sim),
+        vec![(2, Value::err("CLUSTERDOWN Hash slot not served"))]
+    );
+    assert_eq!(sim.node(a).blocked_clients(), 1);
+}
