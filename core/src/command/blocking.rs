@@ -17,7 +17,11 @@ use crate::time::Time;
 
 /// What a client blocked on keys waits to do when one of them is ready
 /// (Redis's `bpop` fields). A new kind of blocking read (XREAD BLOCK)
-/// is one more variant and one more arm in [`KeyWait::serve`].
+/// is one more variant and one more arm in [`KeyWait::serve`]: its
+/// handler calls [`Node::block_on_keys`] with the keys, the deadline and
+/// its variant; any write streamed for a waited key (an XADD to an
+/// existing stream included) marks the key ready, and `serve` answering
+/// `None` (no entry past the client's ID yet) leaves the client blocked.
 #[derive(Clone, Debug)]
 pub enum KeyWait {
     /// BLPOP/BRPOP (`count: None`, one element) or BLMPOP (`Some(n)`).
