@@ -331,10 +331,13 @@ proptest! {
             match reply {
                 Some(v) => check_reply(&v)?,
                 None => {
-                    // WAIT with no timeout (0) or one longer than we wait.
-                    let blocks_forever = argv[0].eq_ignore_ascii_case(b"wait")
+                    // WAIT with no timeout (0) or one longer than we wait;
+                    // a blocking pop whose keys stay empty (its timeout may
+                    // be hours away).
+                    let blocks_forever = (argv[0].eq_ignore_ascii_case(b"wait")
                         && argv.get(2).and_then(|t| std::str::from_utf8(t).ok()?.parse::<u64>().ok())
-                            .is_some_and(|t| t == 0 || t >= 120_000);
+                            .is_some_and(|t| t == 0 || t >= 120_000))
+                        || table::lookup(&argv[0]).is_some_and(|s| s.has(table::flags::BLOCKING));
                     prop_assert!(blocks_forever, "no reply to {argv:?}");
                     generation[node][conn as usize] += 1;
                 }

@@ -163,6 +163,20 @@ impl Solo {
                 }
             }
         }
+        if reply.is_none() {
+            // A blocking command blocked the client: release it with
+            // CLIENT UNBLOCK (from another client) so it takes commands again.
+            let unblock = vec![b"CLIENT".to_vec(), b"UNBLOCK".to_vec(), b"1".to_vec()];
+            let other = ClientId(2);
+            self.node.handle(
+                self.now,
+                Input::Command {
+                    client: other,
+                    args: unblock,
+                },
+            );
+            while self.node.poll_output().is_some() {}
+        }
         reply
     }
 }

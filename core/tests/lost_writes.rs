@@ -41,7 +41,9 @@ fn wait_one(sim: &mut Sim, idx: usize, timeout_ms: u64) -> Value {
     if let Some(v) = sim.command(idx, ClientId(5), wait) {
         return v;
     }
-    let t = sim.now() + timeout_ms;
+    // Redis times a blocked client out once the clock is past its
+    // deadline (`timeout < now`): the first millisecond after it.
+    let t = sim.now() + timeout_ms + 1;
     sim.run_until(t);
     sim.take_replies().pop().expect("WAIT replied").2
 }

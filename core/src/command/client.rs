@@ -27,6 +27,9 @@ pub struct ClientState {
     /// The replication link from this node's master (`server.master`):
     /// its commands find every key as the master saw it, expired or not.
     pub from_master: bool,
+    /// EXEC is running this client's queue: a blocking command must not
+    /// block there (Redis's `CLIENT_DENY_BLOCKING`), it answers as timed out.
+    pub in_exec: bool,
 }
 
 impl ClientState {

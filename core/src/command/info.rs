@@ -23,8 +23,9 @@ pub fn info(node: &mut Node, now: Time, args: &[Vec<u8>]) -> String {
     }
     if want("clients") {
         sections.push(format!(
-            "# Clients\r\nconnected_clients:{}\r\nblocked_clients:0\r\n",
-            node.client_count()
+            "# Clients\r\nconnected_clients:{}\r\nblocked_clients:{}\r\n",
+            node.client_count(),
+            node.blocked_clients()
         ));
     }
     if want("replication") {

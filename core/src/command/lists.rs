@@ -123,26 +123,32 @@ pub fn lmove(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let ks = c.node.keyspace_mut();
-    match (end(&args[3]), end(&args[4])) {
+    match (End::parse(&args[3]), End::parse(&args[4])) {
         (Some(from), Some(to)) => lmove_generic(ks, now, &args[1], &args[2], from, to),
         _ => syntax_error(),
     }
 }
 
-/// A list end, as LMOVE's LEFT|RIGHT names it.
-#[derive(Clone, Copy, PartialEq)]
-enum End {
+/// A list end, as LMOVE's LEFT|RIGHT names it (a blocked BLMOVE keeps
+/// its two ends until it is served).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// The head (LPUSH/LPOP's end).
     Left,
+    /// The tail.
     Right,
 }
 
-fn end(arg: &[u8]) -> Option<End> {
-    if arg.eq_ignore_ascii_case(b"left") {
-        Some(End::Left)
-    } else if arg.eq_ignore_ascii_case(b"right") {
-        Some(End::Right)
-    } else {
-        None
+impl End {
+    /// `getListPositionFromObjectOrReply`: LEFT or RIGHT, any case.
+    pub fn parse(arg: &[u8]) -> Option<End> {
+        if arg.eq_ignore_ascii_case(b"left") {
+            Some(End::Left)
+        } else if arg.eq_ignore_ascii_case(b"right") {
+            Some(End::Right)
+        } else {
+            None
+        }
     }
 }
 
@@ -244,7 +250,7 @@ fn linsert_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
 
 /// `lmoveGenericCommand`: a missing source answers nil before the
 /// destination's type is checked; the element moved is the reply.
-fn lmove_generic(
+pub(super) fn lmove_generic(
     ks: &mut Keyspace,
     now: Time,
     src: &[u8],

@@ -4,6 +4,7 @@
 //! propagation); this file is the one pipeline every command goes through.
 //! Commands never touch a socket: they return a [`Value`] to send back.
 
+mod blocking;
 mod call;
 mod client;
 mod cluster;
@@ -37,6 +38,7 @@ mod zpick;
 mod zsetops;
 mod zsets;
 
+pub(crate) use blocking::KeyWait;
 pub use call::Call;
 pub use client::ClientState;
 pub(crate) use keys::glob_match;

@@ -93,7 +93,10 @@ fn continue_exec(
                 .push(super::server::wait_in_multi(node, &args));
             continue;
         }
-        match super::run(node, now, id, client, spec, &args) {
+        client.in_exec = true;
+        let outcome = super::run(node, now, id, client, spec, &args);
+        client.in_exec = false;
+        match outcome {
             Outcome::Reply(v) => pending.replies.push(v),
             Outcome::Many(vs) => pending.replies.extend(vs),
             Outcome::Blocked => {

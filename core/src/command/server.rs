@@ -205,6 +205,32 @@ pub mod client {
         c.client.name = (!name.is_empty()).then(|| name.clone());
         Value::ok()
     }
+
+    /// `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: the reason is checked before
+    /// the id; `:1` if that client was blocked (it gets its timeout reply
+    /// or the UNBLOCKED error), `:0` otherwise.
+    pub fn unblock(c: &mut Call) -> Value {
+        let args = c.args;
+        if args.len() > 4 {
+            return Value::err(format!(
+                "ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
+                String::from_utf8_lossy(&args[1])
+            ));
+        }
+        let error = match args.get(3) {
+            None => false,
+            Some(r) if r.eq_ignore_ascii_case(b"timeout") => false,
+            Some(r) if r.eq_ignore_ascii_case(b"error") => true,
+            Some(_) => return Value::err("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"),
+        };
+        let id = match super::super::int_arg(&args[2]) {
+            Ok(id) => id,
+            Err(e) => return e,
+        };
+        let unblocked = u64::try_from(id)
+            .is_ok_and(|id| c.node.client_unblock(crate::node::ClientId(id), error));
+        Value::Integer(unblocked as i64)
+    }
 }
 
 /// `COMMAND` alone: every command.

@@ -43,6 +43,11 @@ impl std::fmt::Display for RouteAddr {
 
 impl Node {
     pub(super) fn process_command(&mut self, now: Time, client: ClientId, args: Vec<Vec<u8>>) {
+        // Redis reads nothing more from a blocked client.
+        if self.is_blocked(client) {
+            self.hold_command(client, args);
+            return;
+        }
         // A MIGRATE in progress blocks the whole server in Redis.
         if self.migrations.busy() {
             self.postpone(client, args);
@@ -99,7 +104,7 @@ impl Node {
     pub(super) fn client_closed(&mut self, client: ClientId) {
         self.pending_exec.remove(&client);
         self.clients.remove(&client);
-        self.forget_waiter(client);
+        self.forget_blocked(client);
         self.forget_subscriber(client);
         self.postponed.retain(|(c, _)| *c != client);
     }

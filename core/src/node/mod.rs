@@ -13,6 +13,7 @@
 //! `migration` (replica migration), `admin` (CLUSTER commands), `repl`.
 
 mod admin;
+mod blocked;
 mod clients;
 mod cron;
 mod cron_due;
@@ -117,6 +118,8 @@ pub struct Node {
     migrations: migrate::Migrations,
     /// Pub/sub subscribers on this node.
     pubsub: pubsub::Channels,
+    /// Clients blocked in BLPOP & co or WAIT.
+    blocked: blocked::BlockedClients,
     stats_sent: [u64; 11],
     stats_received: [u64; 11],
     /// Emptied gossip sections of processed messages, reused by the next
@@ -192,6 +195,7 @@ impl Node {
             pending_exec: BTreeMap::new(),
             migrations: migrate::Migrations::default(),
             pubsub: pubsub::Channels::default(),
+            blocked: blocked::BlockedClients::default(),
             stats_sent: [0; 11],
             stats_received: [0; 11],
             gossip_buffers: gossip::GossipBuffers::default(),
@@ -242,6 +246,7 @@ impl Node {
         node.pending_exec.clear();
         node.migrations = migrate::Migrations::default();
         node.pubsub = pubsub::Channels::default();
+        node.blocked = blocked::BlockedClients::default();
         node.stats_sent = [0; 11];
         node.stats_received = [0; 11];
         node.myslots_cache = None;
@@ -277,8 +282,10 @@ impl Node {
         match input {
             Input::Timeout => {
                 self.migrate_timeouts(now);
+                self.expire_blocked(now);
                 if now >= self.next_cron {
                     self.cron(now);
+                    self.redirect_blocked();
                     while self.next_cron <= now {
                         self.next_cron = self.next_cron + consts::CRON_PERIOD_MS;
                     }
@@ -300,6 +307,7 @@ impl Node {
             Input::ConnClosed { conn, connected } => self.migrate_conn_closed(now, conn, connected),
             Input::ReplLinkClosed { from } => self.repl_link_closed(now, from),
         }
+        self.after_command(now);
         self.before_sleep(now);
     }
 
@@ -311,7 +319,8 @@ impl Node {
     /// When to call [`handle`](Self::handle) with [`Input::Timeout`] next.
     pub fn poll_timeout(&self) -> Option<Time> {
         let migrate = self.migrations.deadline().unwrap_or(self.next_cron);
-        Some(self.next_cron.min(migrate))
+        let blocked = self.blocked_deadline().unwrap_or(self.next_cron);
+        Some(self.next_cron.min(migrate).min(blocked))
     }
 
     /// `clusterBeforeSleep`: work deferred until the end of this input.

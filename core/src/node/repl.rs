@@ -20,15 +20,6 @@ const REPL_GETACK_BYTES: u64 = 37;
 /// Replicas retry attaching, and send `REPLCONF ACK`, once a second.
 const REPL_CRON_MS: u64 = 1000;
 
-/// A client blocked in `WAIT numreplicas timeout`.
-#[derive(Clone, Debug)]
-struct Waiter {
-    client: ClientId,
-    offset: u64,
-    replicas: u64,
-    deadline: Option<Time>,
-}
-
 #[derive(Clone, Debug)]
 pub(super) struct Replication {
     /// master_repl_offset for a master; the processed offset for a replica.
@@ -60,7 +51,6 @@ pub(super) struct Replication {
     /// (`server.master`). It lives as long as the link, so a streamed
     /// `MULTI` queues what follows and `EXEC` applies it all at once.
     master_client: ClientState,
-    waiters: Vec<Waiter>,
 }
 
 impl Replication {
@@ -76,7 +66,6 @@ impl Replication {
             backlog: false,
             batch: None,
             master_client: master_link_client(),
-            waiters: Vec::new(),
         }
     }
 
@@ -130,7 +119,6 @@ fn stream_len(args: &[Vec<u8>]) -> u64 {
 impl Node {
     /// Every cron: the master's stream PING, the replica's attach and ACK.
     pub(super) fn repl_cron(&mut self, now: Time) {
-        self.expire_waiters(now);
         if self.is_replica() {
             if now < self.repl.next_replica_cron {
                 return;
@@ -168,6 +156,7 @@ impl Node {
     pub(crate) fn propagate(&mut self, args: &[Vec<u8>]) {
         self.queue_expired();
         self.touch_watched(args);
+        self.signal_ready(args);
         if self.feeds_stream() {
             self.hold_or_stream(args.to_vec());
         }
@@ -324,7 +313,7 @@ impl Node {
             ReplFrame::Ack { offset } => {
                 if self.is_master() {
                     self.repl.acks.insert(from, (offset, now));
-                    self.release_waiters(now);
+                    self.release_replica_waiters();
                 }
             }
             master_frame => {
@@ -384,12 +373,13 @@ impl Node {
         if acked >= replicas {
             return Some(Value::Integer(acked as i64));
         }
-        self.repl.waiters.push(Waiter {
+        // `timeout` ms from now; 0 waits forever.
+        self.block_on_replicas(
             client,
             offset,
             replicas,
-            deadline: (timeout > 0).then(|| now + timeout),
-        });
+            (timeout > 0).then(|| now + timeout),
+        );
         if !self.me().replicas.is_empty() {
             self.repl.offset += REPL_GETACK_BYTES;
             let offset = self.repl.offset;
@@ -403,42 +393,12 @@ impl Node {
         self.acked_replicas(self.repl.offset)
     }
 
-    fn acked_replicas(&self, offset: u64) -> u64 {
+    pub(super) fn acked_replicas(&self, offset: u64) -> u64 {
         self.me()
             .replicas
             .iter()
             .filter(|r| self.repl.acks.get(r).is_some_and(|(o, _)| *o >= offset))
             .count() as u64
-    }
-
-    fn release_waiters(&mut self, _now: Time) {
-        let waiters = std::mem::take(&mut self.repl.waiters);
-        for w in waiters {
-            let acked = self.acked_replicas(w.offset);
-            if acked >= w.replicas {
-                self.out.push_back(Output::Reply {
-                    client: w.client,
-                    value: Value::Integer(acked as i64),
-                });
-            } else {
-                self.repl.waiters.push(w);
-            }
-        }
-    }
-
-    fn expire_waiters(&mut self, now: Time) {
-        let waiters = std::mem::take(&mut self.repl.waiters);
-        for w in waiters {
-            if w.deadline.is_some_and(|d| now >= d) {
-                let acked = self.acked_replicas(w.offset);
-                self.out.push_back(Output::Reply {
-                    client: w.client,
-                    value: Value::Integer(acked as i64),
-                });
-            } else {
-                self.repl.waiters.push(w);
-            }
-        }
     }
 
     /// The replica's last acknowledged offset and seconds since it came
@@ -500,10 +460,5 @@ impl Node {
             self.repl.synced = false;
             self.repl.next_replica_cron = now;
         }
-    }
-
-    /// A client went away: drop its WAIT.
-    pub(super) fn forget_waiter(&mut self, client: ClientId) {
-        self.repl.waiters.retain(|w| w.client != client);
     }
 }

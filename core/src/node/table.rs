@@ -361,6 +361,7 @@ impl Node {
         self.set_node_as_replica_of(me, master);
         self.myslots_cache = None;
         self.repl.set_master(now);
+        self.unblock_all_blocked();
         self.reset_manual_failover();
         self.emit(Event::Role {
             master: Some(master),

@@ -26,4 +26,5 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("getname", 2, Reply(server::client::getname)),
     subcommand!("id", 2, Reply(server::client::id)),
     subcommand!("setname", 3, Reply(server::client::setname)),
+    subcommand!("unblock", -3, Reply(server::client::unblock)),
 ];

@@ -58,6 +58,9 @@ pub mod flags {
     /// `protected` (not printed by COMMAND): refused unless its
     /// `enable-*-command` setting allows it (DEBUG).
     pub const PROTECTED: u16 = 8192;
+    /// `blocking`: may block the client (BLPOP, WAIT's kin); Redis
+    /// refuses such commands to a client that may not block.
+    pub const BLOCKING: u16 = 16384;
 }
 
 /// How a command runs.
@@ -270,6 +273,7 @@ impl CommandSpec {
             (ADMIN, "admin"),
             (PUBSUB, "pubsub"),
             (NOSCRIPT, "noscript"),
+            (BLOCKING, "blocking"),
             (LOADING, "loading"),
             (STALE, "stale"),
             (FAST, "fast"),
@@ -338,6 +342,15 @@ fn xread_keys(args: &[Vec<u8>]) -> Vec<usize> {
         }
     }
     Vec::new()
+}
+
+/// `BLMPOP timeout numkeys key…` and BZMPOP (`blmpopGetKeys`,
+/// `bzmpopGetKeys`): `numkeys` keys after the timeout and the count.
+fn blmpop_keys(args: &[Vec<u8>]) -> Vec<usize> {
+    match atoi_count(args, 2, 3) {
+        Some(num) => (3..3 + num).collect(),
+        None => Vec::new(),
+    }
 }
 
 /// `genericGetKeys`' count: `atoi(args[at])`, kept only when at least 1

@@ -15,7 +15,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("info", -1, LOADING | STALE, (0, 0, 0), ["@slow", "@dangerous"], Reply(server::info), No),
     command!("role", 1, NOSCRIPT | LOADING | STALE | FAST, (0, 0, 0), ["@admin", "@fast", "@dangerous"], Reply(server::role), No),
     command!("time", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast"], Reply(server::time), No),
-    command!("wait", 3, 0, (0, 0, 0), ["@slow", "@connection"], Outcome(server::wait), No),
+    command!("wait", 3, NOSCRIPT, (0, 0, 0), ["@slow", "@connection"], Outcome(server::wait), No),
 ];
 
 /// COMMAND's subcommands, sorted by name.

@@ -1,0 +1,356 @@
+//! Clients blocked in a command (blocked.c, timeout.c): on keys (BLPOP,
+//! BLMOVE, BZPOPMIN… — and any future blocking read: XREAD BLOCK is one
+//! more [`KeyWait`] variant) or on replicas (WAIT). One table for both, as
+//! Redis has one `CLIENT_BLOCKED` flag: both time out through
+//! [`Node::poll_timeout`], both count in INFO's `blocked_clients`, both
+//! answer CLIENT UNBLOCK, both are unblocked when the node becomes a
+//! replica. What a blocked client sends meanwhile is held and run once it
+//! is unblocked, as Redis stops reading a blocked client's input.
+//!
+//! Serving follows `handleClientsBlockedOnKeys`: a write that may have
+//! created a key someone waits for marks it ready (`signalKeyAsReady`, here
+//! when the write is propagated); after the command (or the whole EXEC) the
+//! ready keys are served in the order they became ready, each key's clients
+//! first blocked first served, until the key is gone. Each client served
+//! streams its own pop as one unit, after the command that fed it.
+
+use super::{ClientId, Node};
+use crate::command::KeyWait;
+use crate::resp::Value;
+use crate::time::Time;
+use std::collections::{BTreeMap, VecDeque};
+
+/// What a blocked client waits for.
+#[derive(Clone, Debug)]
+enum BlockedOn {
+    /// Data on one of `keys` (`BLOCKED_LIST`, `BLOCKED_ZSET`).
+    Keys { keys: Vec<Vec<u8>>, wait: KeyWait },
+    /// `replicas` replicas acknowledging `offset` (`BLOCKED_WAIT`).
+    Replicas { offset: u64, replicas: u64 },
+}
+
+#[derive(Clone, Debug)]
+struct Blocked {
+    on: BlockedOn,
+    /// `bpop.timeout`: unblocked once the time is past it; `None` forever.
+    deadline: Option<Time>,
+}
+
+/// The node's blocked clients (`server.blocked_clients`,
+/// `db->blocking_keys`, `server.ready_keys`).
+#[derive(Clone, Debug, Default)]
+pub(super) struct BlockedClients {
+    clients: BTreeMap<ClientId, Blocked>,
+    /// Each key's blocked clients, first blocked first.
+    by_key: BTreeMap<Vec<u8>, VecDeque<ClientId>>,
+    /// Keys a write may have made servable, in the order it happened.
+    ready: VecDeque<Vec<u8>>,
+    /// Commands sent by clients while blocked, to run once unblocked.
+    held: BTreeMap<ClientId, VecDeque<Vec<Vec<u8>>>>,
+    /// Clients unblocked whose held commands have not run yet
+    /// (`server.unblocked_clients`).
+    unblocked: VecDeque<ClientId>,
+    /// [`Node::after_command`] is running (it runs held commands, which
+    /// must not start it again).
+    draining: bool,
+}
+
+impl Node {
+    /// `blockForKeys`: `client` waits for one of `keys` (each once, in the
+    /// order given) until `deadline`. The reply comes from
+    /// [`KeyWait::serve`] when a key is ready, a nil array at the deadline,
+    /// or a redirection if the slot leaves this node.
+    pub(crate) fn block_on_keys(
+        &mut self,
+        client: ClientId,
+        keys: Vec<Vec<u8>>,
+        deadline: Option<Time>,
+        wait: KeyWait,
+    ) {
+        let mut unique: Vec<Vec<u8>> = Vec::with_capacity(keys.len());
+        for key in keys {
+            if !unique.contains(&key) {
+                self.blocked
+                    .by_key
+                    .entry(key.clone())
+                    .or_default()
+                    .push_back(client);
+                unique.push(key);
+            }
+        }
+        let on = BlockedOn::Keys { keys: unique, wait };
+        self.blocked
+            .clients
+            .insert(client, Blocked { on, deadline });
+    }
+
+    /// WAIT blocks `client` until `replicas` replicas acknowledged `offset`.
+    pub(super) fn block_on_replicas(
+        &mut self,
+        client: ClientId,
+        offset: u64,
+        replicas: u64,
+        deadline: Option<Time>,
+    ) {
+        let on = BlockedOn::Replicas { offset, replicas };
+        self.blocked
+            .clients
+            .insert(client, Blocked { on, deadline });
+    }
+
+    /// Whether `client` waits in a blocking command.
+    pub(super) fn is_blocked(&self, client: ClientId) -> bool {
+        self.blocked.clients.contains_key(&client)
+    }
+
+    /// A command from a blocked client waits for its unblocking.
+    pub(super) fn hold_command(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
+        self.blocked.held.entry(client).or_default().push_back(args);
+    }
+
+    /// INFO's `blocked_clients`.
+    pub fn blocked_clients(&self) -> usize {
+        self.blocked.clients.len()
+    }
+
+    /// The earliest time a blocked client times out: the first
+    /// millisecond past its deadline (`timeout < now`).
+    pub(super) fn blocked_deadline(&self) -> Option<Time> {
+        self.blocked
+            .clients
+            .values()
+            .filter_map(|b| b.deadline)
+            .min()
+            .map(|t| t + 1)
+    }
+
+    /// `unblockClient`: forgets what `client` waited for and queues its
+    /// held commands to run.
+    fn unblock(&mut self, client: ClientId) -> Option<BlockedOn> {
+        let blocked = self.blocked.clients.remove(&client)?;
+        if let BlockedOn::Keys { keys, .. } = &blocked.on {
+            for key in keys {
+                if let Some(q) = self.blocked.by_key.get_mut(key) {
+                    q.retain(|c| *c != client);
+                    if q.is_empty() {
+                        self.blocked.by_key.remove(key);
+                    }
+                }
+            }
+        }
+        self.blocked.unblocked.push_back(client);
+        Some(blocked.on)
+    }
+
+    /// A client left: it waits for nothing any more.
+    pub(super) fn forget_blocked(&mut self, client: ClientId) {
+        self.unblock(client);
+        self.blocked.held.remove(&client);
+        self.blocked.unblocked.retain(|c| *c != client);
+    }
+
+    /// `signalKeyAsReady` for the keys of a write that went to the stream:
+    /// those someone is blocked on are served after the command.
+    pub(super) fn signal_ready(&mut self, args: &[Vec<u8>]) {
+        if self.blocked.by_key.is_empty() {
+            return;
+        }
+        let Some(spec) = args.first().and_then(|n| crate::command::table::lookup(n)) else {
+            return;
+        };
+        for i in spec.key_positions(args) {
+            let key = &args[i];
+            if self.blocked.by_key.contains_key(key) && !self.blocked.ready.contains(key) {
+                self.blocked.ready.push_back(key.clone());
+            }
+        }
+    }
+
+    /// After each input (`handleClientsBlockedOnKeys`, then
+    /// `processUnblockedClients`): serves the ready keys, then runs what
+    /// unblocked clients sent while blocked, serving again after each
+    /// command.
+    pub(super) fn after_command(&mut self, now: Time) {
+        if self.blocked.draining
+            || (self.blocked.ready.is_empty() && self.blocked.unblocked.is_empty())
+        {
+            return;
+        }
+        self.blocked.draining = true;
+        loop {
+            if let Some(key) = self.blocked.ready.pop_front() {
+                self.serve_key(now, &key);
+                continue;
+            }
+            let Some(client) = self.blocked.unblocked.pop_front() else {
+                break;
+            };
+            while !self.is_blocked(client) {
+                let Some(args) = self
+                    .blocked
+                    .held
+                    .get_mut(&client)
+                    .and_then(|q| q.pop_front())
+                else {
+                    break;
+                };
+                self.process_command(now, client, args);
+                while let Some(key) = self.blocked.ready.pop_front() {
+                    self.serve_key(now, &key);
+                }
+            }
+            if self.blocked.held.get(&client).is_some_and(|q| q.is_empty()) {
+                self.blocked.held.remove(&client);
+            }
+        }
+        self.blocked.draining = false;
+    }
+
+    /// Serves `key`'s blocked clients in the order they blocked, while the
+    /// key holds what they wait for (`serveClientsBlockedOnListKey`…).
+    fn serve_key(&mut self, now: Time, key: &[u8]) {
+        if !self.is_master() {
+            return;
+        }
+        let Some(waiting) = self.blocked.by_key.get(key) else {
+            return;
+        };
+        for client in waiting.iter().copied().collect::<Vec<_>>() {
+            let Some(Blocked {
+                on: BlockedOn::Keys { wait, .. },
+                ..
+            }) = self.blocked.clients.get(&client)
+            else {
+                continue;
+            };
+            let wait = wait.clone();
+            let outer = self.begin_call();
+            let reply = wait.serve(self, now, key);
+            if outer {
+                self.end_call();
+            }
+            if let Some(reply) = reply {
+                self.unblock(client);
+                self.reply(client, reply);
+            }
+            if !self.keyspace.holds(key) {
+                break;
+            }
+        }
+    }
+
+    /// `replyToBlockedClientTimedOut` for every client past its deadline
+    /// (`handleBlockedClientsTimeout`): a nil array for keys, the
+    /// acknowledged count for WAIT.
+    pub(super) fn expire_blocked(&mut self, now: Time) {
+        let due: Vec<ClientId> = self
+            .blocked
+            .clients
+            .iter()
+            .filter(|(_, b)| b.deadline.is_some_and(|d| d < now))
+            .map(|(c, _)| *c)
+            .collect();
+        for client in due {
+            self.time_out(client);
+        }
+    }
+
+    fn time_out(&mut self, client: ClientId) {
+        let reply = match self.unblock(client) {
+            Some(BlockedOn::Keys { .. }) => Value::NullArray,
+            Some(BlockedOn::Replicas { offset, .. }) => {
+                Value::Integer(self.acked_replicas(offset) as i64)
+            }
+            None => return,
+        };
+        self.reply(client, reply);
+    }
+
+    /// Every WAIT whose replicas have now acknowledged enough is answered
+    /// (`processClientsWaitingReplicas`).
+    pub(super) fn release_replica_waiters(&mut self) {
+        let waiting: Vec<(ClientId, u64, u64)> = self
+            .blocked
+            .clients
+            .iter()
+            .filter_map(|(c, b)| match b.on {
+                BlockedOn::Replicas { offset, replicas } => Some((*c, offset, replicas)),
+                BlockedOn::Keys { .. } => None,
+            })
+            .collect();
+        for (client, offset, replicas) in waiting {
+            let acked = self.acked_replicas(offset);
+            if acked >= replicas {
+                self.unblock(client);
+                self.reply(client, Value::Integer(acked as i64));
+            }
+        }
+    }
+
+    /// `clusterRedirectBlockedClientIfNeeded`, from the clients cron: a
+    /// client blocked on keys whose slot this node no longer serves (a
+    /// reshard moved it, nobody owns it) is answered with the redirection,
+    /// and every one of them with CLUSTERDOWN while the cluster is down.
+    pub(super) fn redirect_blocked(&mut self) {
+        let mut answers = Vec::new();
+        for (client, b) in &self.blocked.clients {
+            let BlockedOn::Keys { keys, .. } = &b.on else {
+                continue;
+            };
+            if !self.state_ok {
+                answers.push((*client, Value::err("CLUSTERDOWN The cluster is down")));
+                continue;
+            }
+            let Some(key) = keys.first() else { continue };
+            let slot = crate::slot::key_slot(key);
+            let route = self.slot_route(slot);
+            if route.mine || route.importing {
+                continue;
+            }
+            let reply = match route.owner {
+                None => Value::err("CLUSTERDOWN Hash slot not served"),
+                Some(addr) => Value::err(format!("MOVED {slot} {addr}")),
+            };
+            answers.push((*client, reply));
+        }
+        for (client, reply) in answers {
+            self.unblock(client);
+            self.reply(client, reply);
+        }
+    }
+
+    /// `disconnectAllBlockedClients`: this master became a replica, so
+    /// what its clients wait for will not happen here. Redis also closes
+    /// those connections; their held commands are dropped here instead.
+    pub(super) fn unblock_all_blocked(&mut self) {
+        let clients: Vec<ClientId> = self.blocked.clients.keys().copied().collect();
+        for client in clients {
+            self.unblock(client);
+            self.blocked.held.remove(&client);
+            self.reply(
+                client,
+                Value::err(
+                    "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)",
+                ),
+            );
+        }
+    }
+
+    /// `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: the timeout's reply, or the
+    /// UNBLOCKED error. False if `target` is not blocked.
+    pub(crate) fn client_unblock(&mut self, target: ClientId, error: bool) -> bool {
+        if !self.is_blocked(target) {
+            return false;
+        }
+        if error {
+            self.unblock(target);
+            self.reply(
+                target,
+                Value::err("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
+            );
+        } else {
+            self.time_out(target);
+        }
+        true
+    }
+}
