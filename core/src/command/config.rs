@@ -34,6 +34,14 @@ pub fn set(c: &mut Call) -> Value {
     }
 }
 
+/// `CONFIG RESETSTAT` (`resetServerStats`, `resetCommandTableStats`,
+/// `resetErrorTableStats`): every INFO counter, commandstat and errorstat
+/// back to 0.
+pub fn resetstat(c: &mut Call) -> Value {
+    c.node.stats_mut().reset();
+    Value::ok()
+}
+
 /// `CONFIG REWRITE` where no host intercepts it: a simulated node, or a
 /// native one started without a config file, has no file to rewrite. (The
 /// native node rewrites its file with [`crate::config::rewrite`].)

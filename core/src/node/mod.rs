@@ -13,6 +13,7 @@
 //! `migration` (replica migration), `admin` (CLUSTER commands), `repl`.
 
 mod admin;
+mod client_admin;
 mod clients;
 mod cron;
 mod cron_due;
@@ -33,6 +34,7 @@ mod pfail;
 mod pubsub;
 mod repl;
 mod state;
+pub mod stats;
 mod table;
 pub mod view;
 
@@ -127,6 +129,13 @@ pub struct Node {
     /// Outbound links being connected, by bus address: the answer names
     /// only the address, and finding a node by address walks the table.
     connecting: Vec<(SocketAddr, NodeId)>,
+    /// What INFO reports and CONFIG RESETSTAT resets.
+    stats: stats::Stats,
+    /// The host's microsecond clock for command durations (`ustime()`),
+    /// if it has one: the simulator has none, so its durations are 0.
+    micros: Option<fn() -> u64>,
+    /// `CLIENT PAUSE` in effect, if any.
+    client_pause: Option<client_admin::ClientPause>,
 }
 
 /// Deferred work run after each input (`clusterBeforeSleep`).
@@ -195,6 +204,9 @@ impl Node {
             gossip_buffers: gossip::GossipBuffers::default(),
             cron_due: cron_due::CronDue::default(),
             connecting: Vec::new(),
+            stats: stats::Stats::default(),
+            micros: None,
+            client_pause: None,
         };
         node.add_peer(me);
         node
@@ -244,6 +256,8 @@ impl Node {
         node.myslots_cache = None;
         node.cron_due.touch_all();
         node.connecting.clear();
+        node.stats = stats::Stats::default();
+        node.client_pause = None;
         node
     }
 
@@ -270,6 +284,7 @@ impl Node {
             Input::Timeout => {
                 self.migrate_timeouts(now);
                 if now >= self.next_cron {
+                    self.stats.sample(now);
                     self.cron(now);
                     while self.next_cron <= now {
                         self.next_cron = self.next_cron + consts::CRON_PERIOD_MS;
@@ -481,7 +496,7 @@ impl Node {
 
     /// True while a manual failover pauses client writes on this master.
     pub fn writes_paused(&self, now: Time) -> bool {
-        self.manual.paused_until.is_some_and(|t| now < t)
+        self.manual.paused_until.is_some_and(|t| now < t) || self.client_paused(now)
     }
 
     /// Quorum of masters for FAIL and for elections: `size / 2 + 1`.

@@ -487,6 +487,11 @@ impl Node {
         }
     }
 
+    /// Clients blocked in WAIT.
+    pub(super) fn waiting_clients(&self) -> usize {
+        self.repl.waiters.len()
+    }
+
     /// A client went away: drop its WAIT.
     pub(super) fn forget_waiter(&mut self, client: ClientId) {
         self.repl.waiters.retain(|w| w.client != client);

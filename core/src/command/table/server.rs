@@ -5,7 +5,7 @@
 use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
-use crate::command::{config, debug, server};
+use crate::command::{config, debug, memory, server};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
@@ -13,6 +13,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Container, No, CONFIG_SUBCOMMANDS),
     command!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(debug::debug), No),
     command!("info", -1, LOADING | STALE, (0, 0, 0), ["@slow", "@dangerous"], Reply(server::info), No),
+    command!("memory", -2, 0, (0, 0, 0), ["@slow"], Container, No, MEMORY_SUBCOMMANDS),
     command!("role", 1, NOSCRIPT | LOADING | STALE | FAST, (0, 0, 0), ["@admin", "@fast", "@dangerous"], Reply(server::role), No),
     command!("time", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast"], Reply(server::time), No),
     command!("wait", 3, 0, (0, 0, 0), ["@slow", "@connection"], Outcome(server::wait), No),
@@ -31,6 +32,15 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
 #[rustfmt::skip]
 const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("get", -3, Reply(config::get)),
+    subcommand!("resetstat", 2, Reply(config::resetstat)),
     subcommand!("rewrite", 2, Reply(config::rewrite)),
     subcommand!("set", -4, Reply(config::set)),
+];
+
+/// MEMORY's subcommands, sorted by name.
+#[rustfmt::skip]
+const MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
+    subcommand!("doctor", 2, Reply(memory::doctor)),
+    subcommand!("help", 2, Reply(memory::help)),
+    command!("usage", -3, READONLY, (2, 2, 1), ["@read", "@slow"], Reply(memory::usage), No),
 ];

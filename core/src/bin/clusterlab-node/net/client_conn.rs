@@ -65,7 +65,8 @@ async fn serve(
     policy: Policy,
 ) {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    owner.borrow_mut().client_opened(id, peer, tx);
+    let local = stream.local_addr().unwrap_or(peer);
+    owner.borrow_mut().client_opened(id, peer, local, tx);
     let (mut read, mut write) = stream.into_split();
     let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
     let mut out: Vec<u8> = Vec::with_capacity(16 * 1024);
