@@ -29,7 +29,10 @@ pub fn set(c: &mut Call) -> Value {
         .map(|p| (p[0].as_slice(), p[1].as_slice()))
         .collect();
     match c.node.config_mut().set_params(&pairs) {
-        Ok(()) => Value::ok(),
+        Ok(()) => {
+            c.node.refresh_thresholds();
+            Value::ok()
+        }
         Err(e) => Value::err(e),
     }
 }

@@ -11,6 +11,7 @@ mod cluster;
 mod collections;
 mod config;
 mod debug;
+mod digest;
 mod element_scan;
 mod hashes;
 mod info;
@@ -20,6 +21,7 @@ mod lists;
 mod long_double;
 mod memory;
 mod migrate;
+mod monitors;
 mod multi;
 mod object;
 mod pubsub;
@@ -246,7 +248,7 @@ fn run(
     let started = call.node.micros_now();
     if let Run::Session(handler) = entry.run {
         let outcome = handler(&mut call);
-        counted(call.node, spec, entry, started, &outcome);
+        counted(&mut call, spec, entry, started, &outcome);
         return outcome;
     }
     let mode = if call.client.from_master {
@@ -277,20 +279,33 @@ fn run(
         call.node.end_call();
     }
     call.node.keyspace_mut().count_reads(false);
-    counted(call.node, spec, entry, started, &outcome);
+    counted(&mut call, spec, entry, started, &outcome);
     outcome
 }
 
 /// `call()`'s bookkeeping after a command ran: its calls, duration and
 /// failure in INFO's commandstats, its error reply in errorstats.
 fn counted(
-    node: &mut Node,
+    call: &mut Call,
     spec: &'static CommandSpec,
     entry: &CommandSpec,
     started: u64,
     outcome: &Outcome,
 ) {
-    let usec = node.micros_now().saturating_sub(started);
+    let node = &mut *call.node;
+    let usec = node.micros_now().saturating_sub(started) + node.take_frozen_usec();
+    // EXEC is `skip_slowlog` (its commands are logged one by one); a
+    // blocked command is logged when it is unblocked, which WAIT's
+    // bookkeeping does not model.
+    if spec.name != "exec" && !matches!(outcome, Outcome::Blocked) {
+        node.record_duration(
+            call.now,
+            spec.has(table::flags::FAST),
+            usec,
+            call.args,
+            call.client,
+        );
+    }
     let error = match outcome {
         Outcome::Reply(Value::Error(e)) => Some(e.as_str()),
         Outcome::Many(values) => values.iter().find_map(|v| match v {

@@ -58,6 +58,7 @@ impl Node {
         if state.reply == ReplyMode::SkipNext {
             state.reply = ReplyMode::Skip;
         }
+        let mark = self.out.len();
         let outcome = command::execute(self, now, client, &mut state, args);
         let silent = state.reply != ReplyMode::On;
         if state.reply == ReplyMode::Skip {
@@ -77,6 +78,9 @@ impl Node {
         }
         if close {
             self.kill_client(client);
+        }
+        if self.frozen.is_some() {
+            self.hold_sleeper_reply(mark);
         }
     }
 

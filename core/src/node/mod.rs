@@ -21,6 +21,7 @@ pub mod debug;
 mod epochs;
 mod failover;
 mod failure;
+mod freeze;
 mod gossip;
 pub mod io;
 mod manual;
@@ -33,6 +34,7 @@ mod peer_index;
 mod pfail;
 mod pubsub;
 mod repl;
+pub mod slowlog;
 mod state;
 pub mod stats;
 mod table;
@@ -136,6 +138,12 @@ pub struct Node {
     micros: Option<fn() -> u64>,
     /// `CLIENT PAUSE` in effect, if any.
     client_pause: Option<client_admin::ClientPause>,
+    /// SLOWLOG and LATENCY.
+    monitors: slowlog::Monitors,
+    /// Asleep in DEBUG SLEEP, with what arrived meanwhile.
+    frozen: Option<freeze::Frozen>,
+    /// The sleep DEBUG SLEEP just took, for its command's duration (µs).
+    frozen_usec: u64,
 }
 
 /// Deferred work run after each input (`clusterBeforeSleep`).
@@ -207,7 +215,11 @@ impl Node {
             stats: stats::Stats::default(),
             micros: None,
             client_pause: None,
+            monitors: slowlog::Monitors::default(),
+            frozen: None,
+            frozen_usec: 0,
         };
+        node.refresh_thresholds();
         node.add_peer(me);
         node
     }
@@ -258,6 +270,8 @@ impl Node {
         node.connecting.clear();
         node.stats = stats::Stats::default();
         node.client_pause = None;
+        node.frozen = None;
+        node.monitors.forget();
         node
     }
 
@@ -280,6 +294,9 @@ impl Node {
 
     /// Feeds one input. Time must not go backwards.
     pub fn handle(&mut self, now: Time, input: Input) {
+        if self.frozen.is_some() && self.frozen_input(now, &input) {
+            return;
+        }
         match input {
             Input::Timeout => {
                 self.migrate_timeouts(now);
@@ -317,6 +334,9 @@ impl Node {
 
     /// When to call [`handle`](Self::handle) with [`Input::Timeout`] next.
     pub fn poll_timeout(&self) -> Option<Time> {
+        if let Some(until) = self.frozen_until() {
+            return Some(until);
+        }
         let migrate = self.migrations.deadline().unwrap_or(self.next_cron);
         Some(self.next_cron.min(migrate))
     }

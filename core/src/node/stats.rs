@@ -188,6 +188,71 @@ impl super::Node {
         self.started
     }
 
+    /// Reads the SLOWLOG and LATENCY thresholds from the settings (at
+    /// start and after CONFIG SET, not on every command).
+    pub(crate) fn refresh_thresholds(&mut self) {
+        let cfg = &self.cfg;
+        let num = |name: &str| cfg.param_str(name).parse::<i64>().unwrap_or(0);
+        self.monitors.thresholds = super::slowlog::Thresholds {
+            slower_than: num("slowlog-log-slower-than"),
+            max_len: num("slowlog-max-len").max(0) as usize,
+            latency_ms: num("latency-monitor-threshold").max(0) as u64,
+        };
+    }
+
+    /// The slow log and latency events.
+    pub fn monitors(&self) -> &super::slowlog::Monitors {
+        &self.monitors
+    }
+
+    /// The slow log and latency events, for SLOWLOG and LATENCY.
+    pub(crate) fn monitors_mut(&mut self) -> &mut super::slowlog::Monitors {
+        &mut self.monitors
+    }
+
+    /// `call()`'s latency sample and slow log entry for a command that
+    /// took `usec`. Passwords are not logged (`redactClientCommandArgument`).
+    pub(crate) fn record_duration(
+        &mut self,
+        now: Time,
+        fast: bool,
+        usec: u64,
+        args: &[Vec<u8>],
+        client: &crate::command::ClientState,
+    ) {
+        let event = if fast { "fast-command" } else { "command" };
+        self.monitors.add_latency(now, event, usec / 1000);
+        if self.monitors.thresholds.slower_than < 0
+            || (usec as i64) < self.monitors.thresholds.slower_than
+        {
+            self.monitors
+                .slow
+                .truncate(self.monitors.thresholds.max_len);
+            return;
+        }
+        let redacted: Vec<Vec<u8>>;
+        let args = if args[0].eq_ignore_ascii_case(b"auth") {
+            redacted = std::iter::once(args[0].clone())
+                .chain(args[1..].iter().map(|_| b"(redacted)".to_vec()))
+                .collect();
+            &redacted
+        } else if args[0].eq_ignore_ascii_case(b"hello") {
+            let mut v = args.to_vec();
+            if let Some(i) = v.iter().position(|a| a.eq_ignore_ascii_case(b"auth")) {
+                for a in v.iter_mut().skip(i + 1).take(2) {
+                    *a = b"(redacted)".to_vec();
+                }
+            }
+            redacted = v;
+            &redacted
+        } else {
+            args
+        };
+        let peer = client.addr.map(|(p, _)| p.to_string()).unwrap_or_default();
+        let name = client.name.as_deref().unwrap_or_default();
+        self.monitors.push_slow(now, usec, args, peer, name);
+    }
+
     /// A command ran: its counters, its error reply if any, and the
     /// lookups it counted.
     pub(crate) fn count_call(&mut self, name: &str, usec: u64, error: Option<&str>) {
