@@ -138,6 +138,12 @@ fn hits_misses_commandstats_and_errorstats() {
         field(&info, "cmdstat_config|resetstat").as_deref(),
         Some("calls=1,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0")
     );
+    // Every call is recorded in its latency histogram (1 ns at least:
+    // simulated commands take no time).
+    assert_eq!(
+        field(&info, "latency_percentiles_usec_get").as_deref(),
+        Some("p50=0.001,p99=0.001,p99.9=0.001")
+    );
     // CONFIG RESETSTAT empties all of it.
     cmd(&mut sim, "A", 1, "CONFIG RESETSTAT");
     let info = cmd(&mut sim, "A", 1, "INFO everything");
@@ -145,6 +151,7 @@ fn hits_misses_commandstats_and_errorstats() {
     assert_eq!(field(&info, "total_error_replies").as_deref(), Some("0"));
     assert_eq!(field(&info, "errorstat_MOVED"), None);
     assert_eq!(field(&info, "cmdstat_get"), None);
+    assert_eq!(field(&info, "latency_percentiles_usec_get"), None);
 }
 
 /// CLIENT LIST: one line per client with 7.0.15's fields in order;

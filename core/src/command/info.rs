@@ -91,7 +91,7 @@ pub fn info(node: &mut Node, now: Time, args: &[Vec<u8>]) -> String {
     });
     add(w.has("commandstats"), &mut || commandstats(node));
     add(w.has("errorstats"), &mut || errorstats(node));
-    add(w.has("latencystats"), &mut || "# Latencystats\r\n".into());
+    add(w.has("latencystats"), &mut || latencystats(node));
     add(w.has("cluster"), &mut || {
         "# Cluster\r\ncluster_enabled:1\r\n".into()
     });
@@ -283,6 +283,28 @@ fn commandstats(node: &Node) -> String {
             s,
             "cmdstat_{name}:calls={},usec={},usec_per_call={per_call:.2},rejected_calls={},failed_calls={}\r\n",
             c.calls, c.usec, c.rejected, c.failed
+        );
+    }
+    s
+}
+
+/// `latency_percentiles_usec_<cmd>:p50=…,p99=…,p99.9=…` per command that
+/// ran while `latency-tracking` was on (`fillPercentileDistributionLatencies`).
+fn latencystats(node: &Node) -> String {
+    let mut s = String::from("# Latencystats\r\n");
+    let stats = node.stats();
+    let Some(percentiles) = &stats.tracking else {
+        return s;
+    };
+    for (name, c) in stats.by_command().filter(|(_, c)| !c.latency.is_empty()) {
+        let values: Vec<String> = percentiles
+            .iter()
+            .map(|p| format!("p{p}={:.3}", c.latency.at_percentile(*p) as f64 / 1000.0))
+            .collect();
+        let _ = write!(
+            s,
+            "latency_percentiles_usec_{name}:{}\r\n",
+            values.join(",")
         );
     }
     s

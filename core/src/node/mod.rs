@@ -23,6 +23,7 @@ mod failover;
 mod failure;
 mod freeze;
 mod gossip;
+mod histogram;
 pub mod io;
 mod manual;
 mod migrate;
@@ -268,7 +269,7 @@ impl Node {
         node.myslots_cache = None;
         node.cron_due.touch_all();
         node.connecting.clear();
-        node.stats = stats::Stats::default();
+        node.stats.reset();
         node.client_pause = None;
         node.frozen = None;
         node.monitors.forget();

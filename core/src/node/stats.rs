@@ -14,7 +14,7 @@ const SAMPLES: usize = 16;
 const ERROR_CODES_MAX: usize = 128;
 
 /// One command's counters (`struct redisCommand`'s stat fields).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CommandStat {
     /// Times `call()` ran it.
     pub calls: u64,
@@ -24,6 +24,8 @@ pub struct CommandStat {
     pub rejected: u64,
     /// Ran and replied an error.
     pub failed: u64,
+    /// Its durations, while `latency-tracking` is on.
+    pub latency: super::histogram::Histogram,
 }
 
 /// A rate averaged over the last samples (`trackInstantaneousMetric`).
@@ -77,13 +79,19 @@ pub struct Stats {
     ops: Rate,
     input: Rate,
     output: Rate,
+    /// `latency-tracking` and `latency-tracking-info-percentiles`
+    /// (settings: CONFIG RESETSTAT keeps them).
+    pub tracking: Option<Vec<f64>>,
 }
 
 impl Stats {
     /// `resetServerStats` + `resetCommandTableStats` + `resetErrorTableStats`
     /// (CONFIG RESETSTAT): every counter back to 0.
     pub fn reset(&mut self) {
-        *self = Stats::default();
+        *self = Stats {
+            tracking: self.tracking.take(),
+            ..Stats::default()
+        };
     }
 
     /// The counters of a command, created on first use.
@@ -105,6 +113,11 @@ impl Stats {
         s.calls += 1;
         s.usec += usec;
         s.failed += u64::from(failed);
+        if self.tracking.is_some() {
+            if let Some(s) = self.commands_by_name.get_mut(name) {
+                s.latency.record(usec.saturating_mul(1000));
+            }
+        }
     }
 
     /// A command was refused before running (`rejectCommand`).
@@ -198,6 +211,12 @@ impl super::Node {
             max_len: num("slowlog-max-len").max(0) as usize,
             latency_ms: num("latency-monitor-threshold").max(0) as u64,
         };
+        self.stats.tracking = (cfg.param_str("latency-tracking") == "yes").then(|| {
+            cfg.param_str("latency-tracking-info-percentiles")
+                .split_whitespace()
+                .filter_map(|p| p.parse().ok())
+                .collect()
+        });
     }
 
     /// The slow log and latency events.
