@@ -167,9 +167,9 @@ fn info_line(out: &mut String, id: ClientId, c: &ClientState, now: Time, running
         .unwrap_or_default();
     let s = &c.subscriptions;
     let tot_mem = CLIENT_STRUCT + REPLY_BUFFER + running + queued;
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "id={} addr={} laddr={} fd=-1 name={name} age={} idle={} flags={flags} db=0 sub={} psub={} ssub={} multi={multi} qbuf=0 qbuf-free=0 argv-mem={running} multi-mem={queued} rbs={REPLY_BUFFER} rbp=0 obl=0 oll=0 omem=0 tot-mem={tot_mem} events=r cmd={cmd} user=default redir=-1 resp={}\n",
+        "id={} addr={} laddr={} fd=-1 name={name} age={} idle={} flags={flags} db=0 sub={} psub={} ssub={} multi={multi} qbuf=0 qbuf-free=0 argv-mem={running} multi-mem={queued} rbs={REPLY_BUFFER} rbp=0 obl=0 oll=0 omem=0 tot-mem={tot_mem} events=r cmd={cmd} user=default redir=-1 resp={}",
         id.0,
         peer(c),
         local(c),

@@ -201,8 +201,8 @@ fn stats(node: &Node) -> String {
         s.hits,
         s.misses,
         s.error_replies,
-        s.commands,
-        s.commands,
+        s.reads,
+        s.writes,
     )
 }
 

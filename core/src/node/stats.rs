@@ -72,6 +72,10 @@ pub struct Stats {
     pub net_input: u64,
     /// `total_net_output_bytes` as the host reports them.
     pub net_output: u64,
+    /// `total_reads_processed`: socket reads the host reported.
+    pub reads: u64,
+    /// `total_writes_processed`: socket writes the host reported.
+    pub writes: u64,
     /// Per command, by full name (`cluster|info`).
     commands_by_name: BTreeMap<String, CommandStat>,
     /// `errorstat_<CODE>:count=N`.
@@ -189,6 +193,19 @@ impl super::Node {
     /// one; the simulator does not (its commands take no time).
     pub fn set_micros(&mut self, clock: fn() -> u64) {
         self.micros = Some(clock);
+    }
+
+    /// A client socket read of `bytes` (the host counts, as Redis's
+    /// `readQueryFromClient` does): INFO's net input and reads.
+    pub fn count_read(&mut self, bytes: u64) {
+        self.stats.net_input += bytes;
+        self.stats.reads += 1;
+    }
+
+    /// A client socket write of `bytes` (`writeToClient`).
+    pub fn count_write(&mut self, bytes: u64) {
+        self.stats.net_output += bytes;
+        self.stats.writes += 1;
     }
 
     /// The host's microsecond clock now, 0 without one.

@@ -339,6 +339,16 @@ impl Owner {
         self.psync.client_opened(id, peer);
     }
 
+    /// A client socket read (INFO's `total_net_input_bytes`, reads).
+    pub fn count_read(&mut self, bytes: usize) {
+        self.node.count_read(bytes as u64);
+    }
+
+    /// A client socket write (INFO's `total_net_output_bytes`, writes).
+    pub fn count_write(&mut self, bytes: usize) {
+        self.node.count_write(bytes as u64);
+    }
+
     pub fn client_authenticated(&self, id: ClientId) -> bool {
         self.node.client_authenticated(id)
     }
