@@ -2,6 +2,8 @@
 //! one-shot ASKING, READONLY, authentication, and the MULTI queue.
 
 use crate::resp::Protocol;
+use crate::time::Time;
+use std::net::SocketAddr;
 
 /// What the node remembers about one client connection between its commands.
 #[derive(Clone, Debug, Default)]
@@ -30,6 +32,37 @@ pub struct ClientState {
     /// EXEC is running this client's queue: a blocking command must not
     /// block there (Redis's `CLIENT_DENY_BLOCKING`), it answers as timed out.
     pub in_exec: bool,
+    /// Where the connection comes from and arrives at (`addr=`, `laddr=`
+    /// in CLIENT LIST), when the host told the node.
+    pub addr: Option<(SocketAddr, SocketAddr)>,
+    /// When it connected (`age=`).
+    pub created: Time,
+    /// When it last sent a command (`idle=`).
+    pub last_interaction: Time,
+    /// The last command looked up, with its subcommand (`cmd=`).
+    pub last_cmd: Option<(&'static str, Option<&'static str>)>,
+    /// `CLIENT NO-EVICT on` (the `e` flag; no eviction is modelled).
+    pub no_evict: bool,
+    /// `CLIENT REPLY ON|OFF|SKIP`.
+    pub reply: ReplyMode,
+    /// CLIENT KILL killed this very client: closed once replied
+    /// (`CLIENT_CLOSE_AFTER_REPLY`).
+    pub close_after_reply: bool,
+}
+
+/// Whether the node sends a client its replies (`CLIENT REPLY`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReplyMode {
+    /// Every reply is sent.
+    #[default]
+    On,
+    /// None is sent until `CLIENT REPLY ON` (`CLIENT_REPLY_OFF`).
+    Off,
+    /// `CLIENT REPLY SKIP` ran: its own reply and the next command's are
+    /// dropped (`CLIENT_REPLY_SKIP_NEXT`, then `CLIENT_REPLY_SKIP`).
+    SkipNext,
+    /// The reply of the command now running is dropped.
+    Skip,
 }
 
 impl ClientState {

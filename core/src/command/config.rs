@@ -29,9 +29,20 @@ pub fn set(c: &mut Call) -> Value {
         .map(|p| (p[0].as_slice(), p[1].as_slice()))
         .collect();
     match c.node.config_mut().set_params(&pairs) {
-        Ok(()) => Value::ok(),
+        Ok(()) => {
+            c.node.refresh_thresholds();
+            Value::ok()
+        }
         Err(e) => Value::err(e),
     }
+}
+
+/// `CONFIG RESETSTAT` (`resetServerStats`, `resetCommandTableStats`,
+/// `resetErrorTableStats`): every INFO counter, commandstat and errorstat
+/// back to 0.
+pub fn resetstat(c: &mut Call) -> Value {
+    c.node.stats_mut().reset();
+    Value::ok()
 }
 
 /// `CONFIG REWRITE` where no host intercepts it: a simulated node, or a

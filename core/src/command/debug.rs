@@ -3,13 +3,17 @@
 //! a protected command: refused unless `enable-debug-command` allows it
 //! (`execute` checks that before anything else).
 
-use super::{int_arg, Call};
+use super::{digest, int_arg, Call};
 use crate::keyspace::Data;
 use crate::resp::Value;
 
 /// `DEBUG HELP`, in debug.c's words, for the subcommands modelled here.
 const HELP: &[&str] = &[
     "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "DIGEST",
+    "    Output a hex signature representing the current DB content.",
+    "DIGEST-VALUE <key> [<key> ...]",
+    "    Output a hex signature of the values of all the specified keys.",
     "DROP-CLUSTER-PACKET-FILTER <packet-type>",
     "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
     "POPULATE <count> [<prefix>] [<size>]",
@@ -21,6 +25,8 @@ const HELP: &[&str] = &[
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
     "    default.",
+    "SLEEP <seconds>",
+    "    Stop the server for <seconds>. Decimals allowed.",
     "HELP",
     "    Prints this help.",
 ];
@@ -44,6 +50,37 @@ pub fn debug(c: &mut Call) -> Value {
             Value::ok()
         }
         (b"populate", 3..=5) => populate(c),
+        (b"sleep", 3) => {
+            // `strtod` then `dtime*1000000` truncated to µs; the node
+            // sleeps in whole milliseconds.
+            let usec = (strtod(&args[2]) * 1_000_000.0) as i64;
+            c.node.freeze(c.now, (usec.max(0) as u64).div_ceil(1000));
+            Value::ok()
+        }
+        (b"digest", 2) => {
+            let now = c.now;
+            let ks = c.node.keyspace();
+            let d = digest::dataset_digest(ks.entries(now).map(|(k, d, t)| (k, d, t.is_some())));
+            Value::Simple(digest::hex(&d))
+        }
+        (b"digest-value", _) => {
+            let now = c.now;
+            let ks = c.node.keyspace();
+            Value::Array(
+                args[2..]
+                    .iter()
+                    .map(|key| {
+                        let mut d = [0u8; 20];
+                        if let Some((_, data, ttl)) =
+                            ks.entries(now).find(|(k, _, _)| *k == key.as_slice())
+                        {
+                            digest::value_digest(&mut d, data, ttl.is_some());
+                        }
+                        Value::Simple(digest::hex(&d))
+                    })
+                    .collect(),
+            )
+        }
         _ => Value::err(format!(
             "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
             String::from_utf8_lossy(&args[1])
@@ -85,6 +122,33 @@ fn populate(c: &mut Call) -> Value {
         ks.set(&key, Data::Str(value));
     }
     Value::ok()
+}
+
+/// C's `strtod` on an argument: the longest leading decimal number
+/// (after spaces), 0 when there is none.
+fn strtod(a: &[u8]) -> f64 {
+    let s = String::from_utf8_lossy(a);
+    let t = s.trim_start();
+    // A number is short: longer text cannot make it longer (and must not
+    // cost a parse per byte).
+    let t = &t[..t.len().min(64)];
+    let b = t.as_bytes();
+    let mut end = 0;
+    let mut best = 0.0;
+    while end < b.len() {
+        end += 1;
+        if !t.is_char_boundary(end) {
+            continue;
+        }
+        if let Ok(v) = t[..end].parse::<f64>() {
+            if v.is_finite()
+                && !t[..end].contains(|ch: char| ch.is_ascii_alphabetic() && ch != 'e' && ch != 'E')
+            {
+                best = v;
+            }
+        }
+    }
+    best
 }
 
 /// C's `atoi`: optional spaces and sign, then digits; 0 when none.

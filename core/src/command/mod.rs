@@ -7,10 +7,12 @@
 mod blocking;
 mod call;
 mod client;
+mod client_admin;
 mod cluster;
 mod collections;
 mod config;
 mod debug;
+mod digest;
 mod element_scan;
 mod hashes;
 mod info;
@@ -18,7 +20,9 @@ mod keys;
 mod lcs;
 mod lists;
 mod long_double;
+mod memory;
 mod migrate;
+mod monitors;
 mod multi;
 mod object;
 mod pubsub;
@@ -40,7 +44,7 @@ mod zsets;
 
 pub(crate) use blocking::KeyWait;
 pub use call::Call;
-pub use client::ClientState;
+pub use client::{ClientState, ReplyMode};
 pub(crate) use keys::glob_match;
 pub use multi::{resume_exec, PendingExec};
 pub use refusal::Refusal;
@@ -139,9 +143,11 @@ pub fn execute(
     if args.is_empty() {
         return Outcome::Reply(Value::Null);
     }
+    client.last_interaction = now;
     let Some(spec) = table::lookup(&args[0]) else {
         client.flag_transaction_error();
-        return Outcome::Reply(unknown_command(&args));
+        client.last_cmd = None;
+        return reject(node, None, unknown_command(&args));
     };
     // `processCommand`: a container's subcommand is looked up, then the
     // arity of whichever entry runs is checked. The checks after this one
@@ -151,16 +157,23 @@ pub fn execute(
         Ok(entry) => entry,
         Err(e) => {
             client.flag_transaction_error();
-            return Outcome::Reply(e);
+            client.last_cmd = None;
+            return reject(node, None, e);
         }
     };
+    client.last_cmd = Some((
+        spec.name,
+        (!std::ptr::eq(spec, entry)).then_some(entry.name),
+    ));
+    let name = full_name(spec, entry);
     if !entry.arity_ok(args.len()) {
         client.flag_transaction_error();
-        return Outcome::Reply(arity_error(&full_name(spec, entry)));
+        let e = arity_error(&name);
+        return reject(node, Some(&*name), e);
     }
     if spec.has(table::flags::PROTECTED) && !node.config().debug_command_allowed() {
         client.flag_transaction_error();
-        return Outcome::Reply(Value::err(
+        return reject(node, Some(&*name), Value::err(
             "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", \
              you can run it from a local connection, otherwise you need to set this option in the \
              configuration file, and then restart the server.",
@@ -168,7 +181,11 @@ pub fn execute(
     }
     if node.requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
         client.flag_transaction_error();
-        return Outcome::Reply(Value::err("NOAUTH Authentication required."));
+        return reject(
+            node,
+            Some(&*name),
+            Value::err("NOAUTH Authentication required."),
+        );
     }
     if let Err(redirect) = routing::check(node, now, client, spec, &args) {
         if spec.name == "exec" {
@@ -179,20 +196,27 @@ pub fn execute(
         if !client.in_multi() {
             client.asking = false;
         }
-        return Outcome::Reply(redirect.reply());
+        return reject(node, Some(&*name), redirect.reply());
     }
     if client.subscriptions.active()
         && client.proto == crate::resp::Protocol::Resp2
         && !spec.has(table::flags::SUBSCRIBE_OK)
     {
         client.flag_transaction_error();
-        return Outcome::Reply(Value::err(format!("ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", full_name(spec, entry))));
+        let e = Value::err(format!("ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
+        return reject(node, Some(&*name), e);
+    }
+    // `CLIENT PAUSE … ALL`: every command waits (the master's stream does
+    // not come this way, and replicas are never paused).
+    if node.all_paused(now) {
+        node.postpone(id, args);
+        return Outcome::Blocked;
     }
     if spec.has(table::flags::WRITE) && node.writes_paused(now) && !client.in_multi() {
         node.postpone(id, args);
         return Outcome::Blocked;
     }
-    if client.in_multi() && !matches!(spec.name, "exec" | "discard" | "multi" | "watch") {
+    if client.in_multi() && !matches!(spec.name, "exec" | "discard" | "multi" | "watch" | "reset") {
         client.queue(args);
         return Outcome::Reply(Value::Simple("QUEUED".into()));
     }
@@ -226,8 +250,11 @@ fn run(
         client,
         args,
     };
+    let started = call.node.micros_now();
     if let Run::Session(handler) = entry.run {
-        return handler(&mut call);
+        let outcome = handler(&mut call);
+        counted(&mut call, spec, entry, started, &outcome);
+        return outcome;
     }
     let mode = if call.client.from_master {
         ExpiryMode::Ignore
@@ -237,6 +264,9 @@ fn run(
         ExpiryMode::Delete
     };
     call.node.keyspace_mut().set_mode(mode);
+    call.node
+        .keyspace_mut()
+        .count_reads(spec.has(table::flags::READONLY));
     let outer = call.node.begin_call();
     let outcome = match entry.run {
         Run::Reply(handler) => {
@@ -253,15 +283,68 @@ fn run(
     if outer {
         call.node.end_call();
     }
+    call.node.keyspace_mut().count_reads(false);
+    counted(&mut call, spec, entry, started, &outcome);
     outcome
 }
 
-/// `c->cmd->fullname`: `cluster|info` for a container's subcommand.
-fn full_name(spec: &CommandSpec, entry: &CommandSpec) -> String {
+/// `call()`'s bookkeeping after a command ran: its calls, duration and
+/// failure in INFO's commandstats, its error reply in errorstats.
+fn counted(
+    call: &mut Call,
+    spec: &'static CommandSpec,
+    entry: &CommandSpec,
+    started: u64,
+    outcome: &Outcome,
+) {
+    let node = &mut *call.node;
+    let usec = node.micros_now().saturating_sub(started) + node.take_frozen_usec();
+    // EXEC is `skip_slowlog` (its commands are logged one by one); a
+    // blocked command is logged when it is unblocked, which WAIT's
+    // bookkeeping does not model.
+    if spec.name != "exec" && !matches!(outcome, Outcome::Blocked) {
+        node.record_duration(
+            call.now,
+            spec.has(table::flags::FAST),
+            usec,
+            call.args,
+            call.client,
+        );
+    }
+    let error = match outcome {
+        Outcome::Reply(Value::Error(e)) => Some(e.as_str()),
+        Outcome::Many(values) => values.iter().find_map(|v| match v {
+            Value::Error(e) => Some(e.as_str()),
+            _ => None,
+        }),
+        _ => None,
+    };
     if std::ptr::eq(spec, entry) {
-        spec.name.to_string()
+        node.count_call(spec.name, usec, error);
     } else {
-        format!("{}|{}", spec.name, entry.name)
+        node.count_call(&full_name(spec, entry), usec, error);
+    }
+}
+
+/// `rejectCommand`: a command refused before it ran. Its error counts in
+/// errorstats and, when the command was found, in its `rejected_calls`.
+fn reject(node: &mut Node, name: Option<&str>, e: Value) -> Outcome {
+    let stats = node.stats_mut();
+    if let Some(name) = name {
+        stats.rejected(name);
+    }
+    if let Value::Error(text) = &e {
+        stats.error(text);
+    }
+    Outcome::Reply(e)
+}
+
+/// `c->cmd->fullname`: `cluster|info` for a container's subcommand.
+fn full_name(spec: &'static CommandSpec, entry: &CommandSpec) -> std::borrow::Cow<'static, str> {
+    if std::ptr::eq(spec, entry) {
+        spec.name.into()
+    } else {
+        format!("{}|{}", spec.name, entry.name).into()
     }
 }
 

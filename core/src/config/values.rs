@@ -43,6 +43,12 @@ impl Config {
         }
     }
 
+    /// A parameter's value as CONFIG GET prints it, by name (empty for
+    /// a name that is not in the table).
+    pub fn param_str(&self, name: &str) -> String {
+        super::params::find(name.as_bytes()).map_or_else(String::new, |p| self.param_value(p))
+    }
+
     /// `CONFIG SET name value [name value …]`, all or nothing, with the error
     /// line Redis answers (`ERR …`) when one is refused.
     pub fn set_params(&mut self, pairs: &[(&[u8], &[u8])]) -> Result<(), String> {

@@ -50,6 +50,7 @@ impl Keyspace {
     /// Deletes the stored key `sk` because its TTL passed, noting it.
     pub(super) fn delete_expired(&mut self, sk: &[u8]) {
         if self.delete(sk).is_some() {
+            self.counts.expired += 1;
             self.expired.push(sk[2..].to_vec());
         }
     }

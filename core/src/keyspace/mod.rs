@@ -74,6 +74,23 @@ pub struct Keyspace {
     /// Keys deleted because their TTL passed, whose `DEL` the node has not
     /// propagated yet.
     expired: Vec<Vec<u8>>,
+    /// Read lookups counted for INFO (`keyspace_hits`/`misses`, `expired_keys`).
+    counts: Counts,
+}
+
+/// What INFO counts of the lookups: Redis counts hits and misses only for
+/// lookups made to read (`lookupKeyRead`), so the node turns counting on
+/// around read-only commands ([`Keyspace::count_reads`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Whether lookups count now.
+    counting: bool,
+    /// Lookups that found a live key.
+    pub hits: u64,
+    /// Lookups that did not.
+    pub misses: u64,
+    /// Keys deleted because their TTL passed (`expired_keys`).
+    pub expired: u64,
 }
 
 /// Same keys, values and TTLs (however the TTL sample pool is ordered).
@@ -200,19 +217,61 @@ impl Keyspace {
     pub fn get(&mut self, now: Time, key: &[u8]) -> Option<&Data> {
         with_slot_key(self.slot_of(key), key, |sk| {
             if self.expire_if_needed(now, sk) {
+                self.count_lookup(false);
                 return None;
             }
-            self.entries.get(sk)
+            let found = self.entries.get(sk);
+            if self.counts.counting {
+                if found.is_some() {
+                    self.counts.hits += 1;
+                } else {
+                    self.counts.misses += 1;
+                }
+            }
+            found
         })
+    }
+
+    fn count_lookup(&mut self, hit: bool) {
+        if self.counts.counting {
+            if hit {
+                self.counts.hits += 1;
+            } else {
+                self.counts.misses += 1;
+            }
+        }
+    }
+
+    /// Turns hit/miss counting on (around a read-only command) or off.
+    pub fn count_reads(&mut self, on: bool) {
+        self.counts.counting = on;
+    }
+
+    /// Takes the counts gathered since the last call (the node adds them
+    /// to its statistics, which outlive a keyspace replaced by a resync).
+    pub fn take_counts(&mut self) -> Counts {
+        let counting = self.counts.counting;
+        let taken = std::mem::take(&mut self.counts);
+        self.counts.counting = counting;
+        taken
     }
 
     /// The value of `key` to change in place, unless it is missing or expired at `now`.
     pub fn get_mut(&mut self, now: Time, key: &[u8]) -> Option<&mut Data> {
         with_slot_key(self.slot_of(key), key, |sk| {
             if self.expire_if_needed(now, sk) {
+                self.count_lookup(false);
                 return None;
             }
-            self.entries.get_mut(sk)
+            let found = self.entries.get_mut(sk);
+            if self.counts.counting {
+                if found.is_some() {
+                    self.counts.hits += 1;
+                } else {
+                    self.counts.misses += 1;
+                }
+            }
+            found
         })
     }
 

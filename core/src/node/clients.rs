@@ -3,7 +3,7 @@
 //! and writes postponed while a manual failover pauses them.
 
 use super::{ClientId, Node, Output};
-use crate::command::{self, ClientState, Outcome};
+use crate::command::{self, ClientState, Outcome, ReplyMode};
 use crate::keyspace::Keyspace;
 use crate::resp::Protocol;
 use crate::time::Time;
@@ -53,10 +53,26 @@ impl Node {
             self.postpone(client, args);
             return;
         }
+        if !self.knows_client(client) {
+            let state = self.take_client(client);
+            self.put_client(client, state);
+            self.opened(now, client);
+        }
         let mut state = self.take_client(client);
+        // `CLIENT REPLY SKIP` drops the reply of the command after it.
+        if state.reply == ReplyMode::SkipNext {
+            state.reply = ReplyMode::Skip;
+        }
+        let mark = self.out.len();
         let outcome = command::execute(self, now, client, &mut state, args);
+        let silent = state.reply != ReplyMode::On;
+        if state.reply == ReplyMode::Skip {
+            state.reply = ReplyMode::On;
+        }
+        let close = std::mem::take(&mut state.close_after_reply);
         self.clients.insert(client, state);
         match outcome {
+            _ if silent => {}
             Outcome::Reply(value) => self.out.push_back(Output::Reply { client, value }),
             Outcome::Many(values) => {
                 for value in values {
@@ -64,6 +80,12 @@ impl Node {
                 }
             }
             Outcome::Blocked => {}
+        }
+        if close {
+            self.kill_client(client);
+        }
+        if self.frozen.is_some() {
+            self.hold_sleeper_reply(mark);
         }
     }
 
@@ -80,6 +102,13 @@ impl Node {
     }
 
     pub(crate) fn reply(&mut self, client: ClientId, value: crate::resp::Value) {
+        if self
+            .clients
+            .get(&client)
+            .is_some_and(|c| c.reply == ReplyMode::Off)
+        {
+            return;
+        }
         self.out.push_back(Output::Reply { client, value });
     }
 

@@ -246,6 +246,12 @@ pub enum Output {
     },
     /// Close connection `conn` (an idle or failed MIGRATE socket).
     Hangup(ConnId),
+    /// Close a client's connection once what was sent to it is written
+    /// (CLIENT KILL): the node has already forgotten the client.
+    Close {
+        /// Which client.
+        client: ClientId,
+    },
     /// Something happened.
     Event(Event),
 }

@@ -14,6 +14,7 @@
 
 mod admin;
 mod blocked;
+mod client_admin;
 mod clients;
 mod cron;
 mod cron_due;
@@ -21,7 +22,9 @@ pub mod debug;
 mod epochs;
 mod failover;
 mod failure;
+mod freeze;
 mod gossip;
+mod histogram;
 pub mod io;
 mod manual;
 mod migrate;
@@ -33,7 +36,9 @@ mod peer_index;
 mod pfail;
 mod pubsub;
 mod repl;
+pub mod slowlog;
 mod state;
+pub mod stats;
 mod table;
 pub mod view;
 
@@ -132,6 +137,19 @@ pub struct Node {
     connecting: Vec<(SocketAddr, NodeId)>,
     /// EVAL's script cache and FUNCTION's libraries.
     scripts: crate::command::ScriptStore,
+    /// What INFO reports and CONFIG RESETSTAT resets.
+    stats: stats::Stats,
+    /// The host's microsecond clock for command durations (`ustime()`),
+    /// if it has one: the simulator has none, so its durations are 0.
+    micros: Option<fn() -> u64>,
+    /// `CLIENT PAUSE` in effect, if any.
+    client_pause: Option<client_admin::ClientPause>,
+    /// SLOWLOG and LATENCY.
+    monitors: slowlog::Monitors,
+    /// Asleep in DEBUG SLEEP, with what arrived meanwhile.
+    frozen: Option<freeze::Frozen>,
+    /// The sleep DEBUG SLEEP just took, for its command's duration (µs).
+    frozen_usec: u64,
 }
 
 /// Deferred work run after each input (`clusterBeforeSleep`).
@@ -202,7 +220,14 @@ impl Node {
             cron_due: cron_due::CronDue::default(),
             connecting: Vec::new(),
             scripts: crate::command::ScriptStore::default(),
+            stats: stats::Stats::default(),
+            micros: None,
+            client_pause: None,
+            monitors: slowlog::Monitors::default(),
+            frozen: None,
+            frozen_usec: 0,
         };
+        node.refresh_thresholds();
         node.add_peer(me);
         node
     }
@@ -252,6 +277,10 @@ impl Node {
         node.myslots_cache = None;
         node.cron_due.touch_all();
         node.connecting.clear();
+        node.stats.reset();
+        node.client_pause = None;
+        node.frozen = None;
+        node.monitors.forget();
         node
     }
 
@@ -279,11 +308,15 @@ impl Node {
 
     /// Feeds one input. Time must not go backwards.
     pub fn handle(&mut self, now: Time, input: Input) {
+        if self.frozen.is_some() && self.frozen_input(now, &input) {
+            return;
+        }
         match input {
             Input::Timeout => {
                 self.migrate_timeouts(now);
                 self.expire_blocked(now);
                 if now >= self.next_cron {
+                    self.stats.sample(now);
                     self.cron(now);
                     self.redirect_blocked();
                     while self.next_cron <= now {
@@ -318,6 +351,9 @@ impl Node {
 
     /// When to call [`handle`](Self::handle) with [`Input::Timeout`] next.
     pub fn poll_timeout(&self) -> Option<Time> {
+        if let Some(until) = self.frozen_until() {
+            return Some(until);
+        }
         let migrate = self.migrations.deadline().unwrap_or(self.next_cron);
         let blocked = self.blocked_deadline().unwrap_or(self.next_cron);
         Some(self.next_cron.min(migrate).min(blocked))
@@ -498,7 +534,7 @@ impl Node {
 
     /// True while a manual failover pauses client writes on this master.
     pub fn writes_paused(&self, now: Time) -> bool {
-        self.manual.paused_until.is_some_and(|t| now < t)
+        self.manual.paused_until.is_some_and(|t| now < t) || self.client_paused(now)
     }
 
     /// Quorum of masters for FAIL and for elections: `size / 2 + 1`.

@@ -206,6 +206,13 @@ impl Node {
         }
     }
 
+    /// INFO's `pubsub_channels`, `pubsub_patterns`, `pubsubshard_channels`:
+    /// channels, patterns and shard channels with a subscriber.
+    pub fn pubsub_counts(&self) -> (usize, usize, usize) {
+        let p = &self.pubsub;
+        (p.channels.len(), p.patterns.len(), p.shard.len())
+    }
+
     /// A client went away: drop its subscriptions.
     pub(super) fn forget_subscriber(&mut self, client: ClientId) {
         for kind in [SubKind::Channel, SubKind::Pattern, SubKind::Shard] {

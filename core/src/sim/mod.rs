@@ -640,6 +640,9 @@ impl Sim {
                     self.transmit(idx, to_addr, 0, Payload::Hangup { client });
                 }
             }
+            // CLIENT KILL: the node forgot the client already; a simulated
+            // client keeps no connection, its next command opens a new one.
+            Output::Close { .. } => {}
             Output::Event(event) => {
                 self.stats.events += 1;
                 self.trace.push(TraceEvent {

@@ -5,7 +5,7 @@
 use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
-use crate::command::server;
+use crate::command::{client_admin, server};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
@@ -17,6 +17,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("ping", -1, FAST | SUBSCRIBE_OK, (0, 0, 0), ["@fast", "@connection"], Reply(server::ping), No),
     command!("readonly", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::readonly), No),
     command!("readwrite", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::readwrite), No),
+    command!("reset", 1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | SUBSCRIBE_OK, (0, 0, 0), ["@fast", "@connection"], Reply(client_admin::reset), No),
     command!("select", 2, LOADING | STALE | FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::select), No),
 ];
 
@@ -24,7 +25,15 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
 #[rustfmt::skip]
 const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("getname", 2, Reply(server::client::getname)),
+    subcommand!("help", 2, Reply(client_admin::help)),
     subcommand!("id", 2, Reply(server::client::id)),
+    subcommand!("info", 2, Reply(client_admin::info)),
+    subcommand!("kill", -3, Reply(client_admin::kill)),
+    subcommand!("list", -2, Reply(client_admin::list)),
+    subcommand!("no-evict", 3, Reply(client_admin::no_evict)),
+    subcommand!("pause", -3, Reply(client_admin::pause)),
+    subcommand!("reply", 3, Reply(client_admin::reply)),
     subcommand!("setname", 3, Reply(server::client::setname)),
     subcommand!("unblock", -3, Reply(server::client::unblock)),
+    subcommand!("unpause", 2, Reply(client_admin::unpause)),
 ];

@@ -5,7 +5,7 @@
 use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
-use crate::command::{config, debug, server};
+use crate::command::{config, debug, memory, monitors, server};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
@@ -13,7 +13,10 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Container, No, CONFIG_SUBCOMMANDS),
     command!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(debug::debug), No),
     command!("info", -1, LOADING | STALE, (0, 0, 0), ["@slow", "@dangerous"], Reply(server::info), No),
+    command!("latency", -2, 0, (0, 0, 0), ["@slow"], Container, No, LATENCY_SUBCOMMANDS),
+    command!("memory", -2, 0, (0, 0, 0), ["@slow"], Container, No, MEMORY_SUBCOMMANDS),
     command!("role", 1, NOSCRIPT | LOADING | STALE | FAST, (0, 0, 0), ["@admin", "@fast", "@dangerous"], Reply(server::role), No),
+    command!("slowlog", -2, 0, (0, 0, 0), ["@slow"], Container, No, SLOWLOG_SUBCOMMANDS),
     command!("time", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast"], Reply(server::time), No),
     command!("wait", 3, NOSCRIPT, (0, 0, 0), ["@slow", "@connection"], Outcome(server::wait), No),
 ];
@@ -31,6 +34,34 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
 #[rustfmt::skip]
 const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("get", -3, Reply(config::get)),
+    subcommand!("resetstat", 2, Reply(config::resetstat)),
     subcommand!("rewrite", 2, Reply(config::rewrite)),
     subcommand!("set", -4, Reply(config::set)),
+];
+
+/// MEMORY's subcommands, sorted by name.
+#[rustfmt::skip]
+const MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
+    subcommand!("doctor", 2, Reply(memory::doctor)),
+    subcommand!("help", 2, Reply(memory::help)),
+    command!("usage", -3, READONLY, (2, 2, 1), ["@read", "@slow"], Reply(memory::usage), No),
+];
+
+/// LATENCY's subcommands, sorted by name.
+#[rustfmt::skip]
+const LATENCY_SUBCOMMANDS: &[CommandSpec] = &[
+    subcommand!("doctor", 2, Reply(monitors::latency_doctor)),
+    subcommand!("help", 2, Reply(monitors::latency_help)),
+    subcommand!("history", 3, Reply(monitors::latency_history)),
+    subcommand!("latest", 2, Reply(monitors::latency_latest)),
+    subcommand!("reset", -2, Reply(monitors::latency_reset)),
+];
+
+/// SLOWLOG's subcommands, sorted by name.
+#[rustfmt::skip]
+const SLOWLOG_SUBCOMMANDS: &[CommandSpec] = &[
+    subcommand!("get", -2, Reply(monitors::slowlog_get)),
+    subcommand!("help", 2, Reply(monitors::slowlog_help)),
+    subcommand!("len", 2, Reply(monitors::slowlog_len)),
+    subcommand!("reset", 2, Reply(monitors::slowlog_reset)),
 ];

@@ -65,7 +65,8 @@ async fn serve(
     policy: Policy,
 ) {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    owner.borrow_mut().client_opened(id, peer, tx);
+    let local = stream.local_addr().unwrap_or(peer);
+    owner.borrow_mut().client_opened(id, peer, local, tx);
     let (mut read, mut write) = stream.into_split();
     let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
     let mut out: Vec<u8> = Vec::with_capacity(16 * 1024);
@@ -77,9 +78,11 @@ async fn serve(
                 None => break,
             },
             read = read.read_buf(&mut buf) => {
-                if !matches!(read, Ok(n) if n > 0) {
-                    break;
-                }
+                let n = match read {
+                    Ok(n) if n > 0 => n,
+                    _ => break,
+                };
+                owner.borrow_mut().count_read(n);
                 // What was queued for this client was made before these
                 // commands ran: it goes out first.
                 if let Ok(w) = rx.try_recv() {
@@ -98,6 +101,7 @@ async fn serve(
             if write.write_all(&out).await.is_err() {
                 break;
             }
+            owner.borrow_mut().count_write(out.len());
             out.clear();
             if out.capacity() > KEEP_OUT_BUFFER {
                 out = Vec::with_capacity(16 * 1024);

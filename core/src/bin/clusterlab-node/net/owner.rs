@@ -47,7 +47,8 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     let clients = bind(settings.port).await?;
     let bus_listener = bind(bus_port).await?;
     let clock = Clock::default();
-    let node = load_or_create(&settings, bus_port, clock.now())?;
+    let mut node = load_or_create(&settings, bus_port, clock.now())?;
+    node.set_micros(micros);
     log!(
         "clusterlab-node: node {} ready, clients on {}:{}, cluster bus on {}:{bus_port}",
         node.id(),
@@ -196,6 +197,13 @@ async fn shutdown_signal(inbox: UnboundedSender<Arrival>) {
     let _ = inbox.send(Arrival::Shutdown);
 }
 
+/// Microseconds on a monotonic clock, for command durations (INFO's
+/// commandstats, SLOWLOG, LATENCY), as Redis times `call()`.
+fn micros() -> u64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_micros() as u64
+}
+
 /// Unix milliseconds, never going backwards (the node requires it), so
 /// `CLUSTER NODES` prints real timestamps.
 #[derive(Default)]
@@ -318,9 +326,27 @@ impl Owner {
     }
 
     /// A client connected: replies not made by its own commands go to `writer`.
-    pub fn client_opened(&mut self, id: ClientId, peer: SocketAddr, writer: Writer) {
+    pub fn client_opened(
+        &mut self,
+        id: ClientId,
+        peer: SocketAddr,
+        local: SocketAddr,
+        writer: Writer,
+    ) {
         self.clients.insert(id, writer);
+        let now = self.clock.now();
+        self.node.client_opened(now, id, peer, local);
         self.psync.client_opened(id, peer);
+    }
+
+    /// A client socket read (INFO's `total_net_input_bytes`, reads).
+    pub fn count_read(&mut self, bytes: usize) {
+        self.node.count_read(bytes as u64);
+    }
+
+    /// A client socket write (INFO's `total_net_output_bytes`, writes).
+    pub fn count_write(&mut self, bytes: usize) {
+        self.node.count_write(bytes as u64);
     }
 
     pub fn client_authenticated(&self, id: ClientId) -> bool {
@@ -492,6 +518,9 @@ impl Owner {
                         let _ = w.send(Write::Close);
                     }
                 }
+                // CLIENT KILL: the connection closes once what is queued
+                // for it (this read's replies included) is written.
+                Output::Close { client } => self.write_client(client, Write::Close),
                 Output::Event(event) => self.tracer.event(self.clock.now(), event),
             }
         }
