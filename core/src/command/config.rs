@@ -29,7 +29,11 @@ pub fn set(c: &mut Call) -> Value {
         .map(|p| (p[0].as_slice(), p[1].as_slice()))
         .collect();
     match c.node.config_mut().set_params(&pairs) {
-        Ok(()) => Value::ok(),
+        Ok(()) => {
+            // The apply callbacks (`updateClusterFlags`, ...) of config.c.
+            c.node.update_myself_flags();
+            Value::ok()
+        }
         Err(e) => Value::err(e),
     }
 }

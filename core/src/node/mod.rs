@@ -25,6 +25,7 @@ pub mod io;
 mod manual;
 mod migrate;
 mod migration;
+mod myself;
 mod nodes_conf;
 mod packet;
 mod peer;
@@ -152,6 +153,7 @@ impl Node {
         me.set_ip(Some(addr.ip()));
         me.port = addr.port();
         me.cport = cport;
+        // `clusterInit`'s `clusterUpdateMyselfFlags`, before any input.
         if cfg.replica_no_failover {
             me.flags.set(NodeFlags::NOFAILOVER);
         }

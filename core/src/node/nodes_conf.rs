@@ -140,6 +140,9 @@ impl Node {
         let (current, last_vote) = epochs.unwrap_or((0, 0));
         node.current_epoch = current.max(node.max_epoch());
         node.last_vote_epoch = last_vote;
+        // `clusterInit` runs after `clusterLoadConfig`: the setting, not the
+        // file, decides myself's `nofailover`.
+        node.update_myself_flags();
         Ok(node.restart(now))
     }
 }
