@@ -13,6 +13,7 @@ use std::net::SocketAddr;
 impl Node {
     pub(super) fn cron(&mut self, now: Time) {
         self.iteration += 1;
+        self.update_myself_hostname();
         let handshake_timeout = self.cfg.handshake_timeout();
         let mut update_state = false;
 

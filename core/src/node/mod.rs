@@ -153,7 +153,9 @@ impl Node {
         me.set_ip(Some(addr.ip()));
         me.port = addr.port();
         me.cport = cport;
-        // `clusterInit`'s `clusterUpdateMyselfFlags`, before any input.
+        // `clusterInit`'s `clusterUpdateMyselfHostname` and
+        // `clusterUpdateMyselfFlags`, before any input.
+        me.hostname = cfg.announce_hostname.clone();
         if cfg.replica_no_failover {
             me.flags.set(NodeFlags::NOFAILOVER);
         }

@@ -4,6 +4,8 @@
 
 use super::{todo, Node};
 use crate::flags::NodeFlags;
+use crate::id::NodeId;
+use crate::msg::{Gossip, PingExt};
 
 impl Node {
     /// `clusterUpdateMyselfFlags`: the `nofailover` flag follows
@@ -25,5 +27,47 @@ impl Node {
             me.flags.clear(NodeFlags::NOFAILOVER);
         }
         self.todo |= todo::UPDATE_STATE;
+    }
+
+    /// `clusterUpdateMyselfHostname`: myself's hostname follows
+    /// `cluster-announce-hostname`. Redis calls it first thing in every
+    /// `clusterCron` (and in `clusterInit`), so a CONFIG SET reaches the
+    /// next PING within 100 ms rather than at once.
+    pub(super) fn update_myself_hostname(&mut self) {
+        if self.me().hostname != self.cfg.announce_hostname {
+            let name = self.cfg.announce_hostname.clone();
+            self.me_mut().hostname = name;
+        }
+    }
+
+    /// The ping extensions myself adds after a gossip section
+    /// (`clusterSendPing`): 7.0 has only the hostname, sent when set.
+    pub(super) fn my_ping_extensions(&self) -> Vec<PingExt> {
+        let name = &self.me().hostname;
+        if name.is_empty() {
+            Vec::new()
+        } else {
+            vec![PingExt::Hostname(name.clone())]
+        }
+    }
+
+    /// `clusterProcessPingExtensions`: the sender's hostname is the last
+    /// hostname extension; none means it announces none, so a name it
+    /// dropped is forgotten. 7.0 ignores the other types (7.2's).
+    pub(super) fn process_ping_extensions(&mut self, sender: NodeId, gossip: &Gossip) {
+        let name = gossip
+            .extensions
+            .iter()
+            .filter_map(|e| match e {
+                PingExt::Hostname(h) => Some(h.as_str()),
+                _ => None,
+            })
+            .next_back()
+            .unwrap_or("");
+        if let Some(p) = self.peer_mut(sender) {
+            if p.hostname != name {
+                p.hostname = name.to_string();
+            }
+        }
     }
 }

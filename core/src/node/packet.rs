@@ -76,6 +76,7 @@ impl Node {
                 self.process_config(now, kind, sender, link_node, h);
                 if let Some(s) = sender {
                     self.process_gossip(now, Some(s), from, g);
+                    self.process_ping_extensions(s, g);
                 }
             }
             Body::Fail(failing) => {

@@ -49,6 +49,9 @@ pub(crate) struct Peer {
     pub repl_offset: u64,
     /// Since when this master has had no working replica (replica migration).
     pub orphaned_time: Option<Time>,
+    /// Its `cluster-announce-hostname`, from its last PING/PONG/MEET (empty:
+    /// none), for clients told to reach nodes by name.
+    pub hostname: String,
 }
 
 // The gossip fields must stay within the first line.
@@ -77,6 +80,7 @@ impl Peer {
             voted_time: None,
             repl_offset: 0,
             orphaned_time: None,
+            hostname: String::new(),
         }
     }
 
