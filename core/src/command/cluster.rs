@@ -257,7 +257,7 @@ pub fn flushslots(c: &mut Call) -> Value {
 
 pub fn links(c: &mut Call) -> Value {
     let node = &mut *c.node;
-    links_reply(&node.view())
+    links_reply(node)
 }
 
 pub fn help(_: &mut Call) -> Value {
@@ -608,20 +608,28 @@ fn replicas_reply(v: &NodeView, id: NodeId) -> Value {
     )
 }
 
-/// `CLUSTER LINKS`: our outbound links (inbound ones are the peers' view).
-fn links_reply(v: &NodeView) -> Value {
+/// `CLUSTER LINKS` (`addReplyClusterLinksDescription`): per node, our link
+/// to it (`to`) and its link to us (`from`), each with its creation time,
+/// events and send buffer.
+fn links_reply(node: &Node) -> Value {
     Value::Array(
-        v.nodes
-            .iter()
-            .filter(|p| p.id != v.id && p.link_connected)
-            .map(|p| {
+        node.links()
+            .into_iter()
+            .map(|l| {
+                let dir = if l.inbound { "from" } else { "to" };
                 Value::Map(vec![
-                    (Value::bulk("direction"), Value::bulk("to")),
-                    (Value::bulk("node"), Value::bulk(p.id.as_str())),
-                    (Value::bulk("create-time"), Value::Integer(0)),
-                    (Value::bulk("events"), Value::bulk("rw")),
-                    (Value::bulk("send-buffer-allocated"), Value::Integer(0)),
-                    (Value::bulk("send-buffer-used"), Value::Integer(0)),
+                    (Value::bulk("direction"), Value::bulk(dir)),
+                    (Value::bulk("node"), Value::bulk(l.node.as_str())),
+                    (Value::bulk("create-time"), Value::Integer(l.created.ms() as i64)),
+                    (Value::bulk("events"), Value::bulk(l.events())),
+                    (
+                        Value::bulk("send-buffer-allocated"),
+                        Value::Integer(l.buffer.allocated as i64),
+                    ),
+                    (
+                        Value::bulk("send-buffer-used"),
+                        Value::Integer(l.buffer.used as i64),
+                    ),
                 ])
             })
             .collect(),

@@ -17,6 +17,9 @@ impl Node {
         let handshake_timeout = self.cfg.handshake_timeout();
         let mut update_state = false;
 
+        // Oversized send buffers first: a freed link is reconnected below.
+        self.free_links_over_limit();
+
         // Links and handshakes (clusterNodeCronHandleReconnect).
         if now >= self.cron_due.links_from {
             // (Walking this loop also makes the next per-node loop find

@@ -22,6 +22,7 @@ mod failover;
 mod failure;
 mod gossip;
 pub mod io;
+mod links;
 mod manual;
 mod migrate;
 mod migration;
@@ -39,6 +40,7 @@ pub mod view;
 
 pub use admin::AdminReply;
 pub use clients::{RouteAddr, SlotRoute};
+pub use links::{LinkView, SendBuffer};
 pub use io::{Admin, AdminError, ClientId, ConnId, FailoverMode, Input, Link, Output, ReplFrame};
 pub use migrate::MigratePlan;
 pub use nodes_conf::NodesConfError;
@@ -128,6 +130,11 @@ pub struct Node {
     /// Outbound links being connected, by bus address: the answer names
     /// only the address, and finding a node by address walks the table.
     connecting: Vec<(SocketAddr, NodeId)>,
+    /// A reported send buffer is over `cluster-link-sendbuf-limit`: the
+    /// next cron frees links.
+    links_over_limit: bool,
+    /// `total_cluster_links_buffer_limit_exceeded`.
+    stats_links_buffer_limit_exceeded: u64,
 }
 
 /// Deferred work run after each input (`clusterBeforeSleep`).
@@ -199,6 +206,8 @@ impl Node {
             gossip_buffers: gossip::GossipBuffers::default(),
             cron_due: cron_due::CronDue::default(),
             connecting: Vec::new(),
+            links_over_limit: false,
+            stats_links_buffer_limit_exceeded: 0,
         };
         node.add_peer(me);
         node
@@ -211,6 +220,9 @@ impl Node {
         let mut node = self.clone();
         for peer in node.peers.iter_mut().flatten() {
             peer.link = None;
+            peer.inbound_link = None;
+            peer.out_buffer = SendBuffer::default();
+            peer.inbound_buffer = SendBuffer::default();
             peer.ping_sent = None;
             peer.pong_received = if peer.pong_received > Time::ZERO {
                 now
@@ -292,6 +304,7 @@ impl Node {
                 }
             }
             Input::LinkUp { addr } => self.link_up(now, addr),
+            Input::InboundLinkClosed { addr } => self.inbound_link_closed(addr),
             Input::Response { conn, value } => self.migrate_response(now, conn, value),
             Input::ConnClosed { conn, connected } => self.migrate_conn_closed(now, conn, connected),
             Input::ReplLinkClosed { from } => self.repl_link_closed(now, from),
@@ -434,7 +447,11 @@ impl Node {
                 stats.iter().sum::<u64>()
             );
         }
-        s.push_str("total_cluster_links_buffer_limit_exceeded:0\r\n");
+        let _ = write!(
+            s,
+            "total_cluster_links_buffer_limit_exceeded:{}\r\n",
+            self.stats_links_buffer_limit_exceeded
+        );
         s
     }
 
