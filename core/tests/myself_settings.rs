@@ -118,8 +118,10 @@ fn bulk(v: &Value) -> String {
     }
 }
 
-/// `cluster-announce-hostname` reaches myself's entry in the next
-/// `clusterCron` (`clusterUpdateMyselfHostname`), and from then on every
+/// `cluster-announce-hostname` reaches myself's entry at once (config.c's
+/// `updateClusterHostname` runs `clusterUpdateMyselfHostname`: CLUSTER SLOTS
+/// on that node differs from its peers' until they hear it, which
+/// 27-endpoints.tcl waits on), and from then on every
 /// PING carries it as the hostname ping extension (`writeHostnamePingExt`);
 /// set back to "" (`EMPTY_STRING_IS_NULL`), PINGs carry no extension.
 #[test]
@@ -129,6 +131,7 @@ fn announce_hostname_goes_out_in_the_hostname_ping_extension() {
         h.command(&["CONFIG", "SET", "cluster-announce-hostname", "host-0.com"]),
         ok()
     );
+    assert_eq!(h.peer(h.id()).unwrap().hostname, "host-0.com");
     let pings = pings_during(&mut h, NT);
     assert!(!pings.is_empty(), "no PING within a node timeout");
     for m in &pings {

@@ -30,8 +30,10 @@ pub fn set(c: &mut Call) -> Value {
         .collect();
     match c.node.config_mut().set_params(&pairs) {
         Ok(()) => {
-            // The apply callbacks (`updateClusterFlags`, ...) of config.c.
+            // The apply callbacks of config.c (`updateClusterFlags`,
+            // `updateClusterHostname`).
             c.node.update_myself_flags();
+            c.node.update_myself_hostname();
             Value::ok()
         }
         Err(e) => Value::err(e),

@@ -30,10 +30,10 @@ impl Node {
     }
 
     /// `clusterUpdateMyselfHostname`: myself's hostname follows
-    /// `cluster-announce-hostname`. Redis calls it first thing in every
-    /// `clusterCron` (and in `clusterInit`), so a CONFIG SET reaches the
-    /// next PING within 100 ms rather than at once.
-    pub(super) fn update_myself_hostname(&mut self) {
+    /// `cluster-announce-hostname`. Redis calls it as the setting's CONFIG
+    /// SET apply callback (`updateClusterHostname`), in `clusterInit`, and
+    /// first thing in every `clusterCron`; the next PING carries it.
+    pub(crate) fn update_myself_hostname(&mut self) {
         if self.me().hostname != self.cfg.announce_hostname {
             let name = self.cfg.announce_hostname.clone();
             self.me_mut().hostname = name;
