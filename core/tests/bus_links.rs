@@ -35,7 +35,9 @@ fn links(h: &mut SingleNode) -> Vec<Row> {
     entries
         .iter()
         .map(|e| {
-            let Value::Map(f) = e else { panic!("a link is a map") };
+            let Value::Map(f) = e else {
+                panic!("a link is a map")
+            };
             let names: Vec<String> = f.iter().map(|(k, _)| text(k)).collect();
             assert_eq!(
                 names,
@@ -100,12 +102,8 @@ fn each_peer_has_a_link_to_it_and_a_link_from_it() {
     assert_eq!(again.iter().find(|r| r.0 == "from").unwrap().2, created);
 
     // The peer's link closing removes only that one.
-    h.node.handle(
-        h.now,
-        Input::InboundLinkClosed {
-            addr: a.bus_addr(),
-        },
-    );
+    h.node
+        .handle(h.now, Input::InboundLinkClosed { addr: a.bus_addr() });
     let rows = links(&mut h);
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0].0, "to");
@@ -122,7 +120,10 @@ fn send_buffer_over_the_limit_frees_the_link_and_counts_it() {
         h.command(&["CONFIG", "SET", "cluster-link-sendbuf-limit", "262144"]),
         Value::ok()
     );
-    assert_eq!(info_field(&mut h, "total_cluster_links_buffer_limit_exceeded"), "0");
+    assert_eq!(
+        info_field(&mut h, "total_cluster_links_buffer_limit_exceeded"),
+        "0"
+    );
     let old_to = links(&mut h).into_iter().find(|r| r.0 == "to").unwrap();
 
     // Under the limit: listed, not freed.
@@ -130,10 +131,14 @@ fn send_buffer_over_the_limit_frees_the_link_and_counts_it() {
         allocated: 131_072,
         used: 100_000,
     };
-    h.node.report_send_buffer(a.bus_addr(), Link::Outbound, small);
+    h.node
+        .report_send_buffer(a.bus_addr(), Link::Outbound, small);
     h.advance_to(h.now + 300);
     let to = links(&mut h).into_iter().find(|r| r.0 == "to").unwrap();
-    assert_eq!((to.2, to.3.as_str(), to.4, to.5), (old_to.2, "rw", 131_072, 100_000));
+    assert_eq!(
+        (to.2, to.3.as_str(), to.4, to.5),
+        (old_to.2, "rw", 131_072, 100_000)
+    );
 
     // Over it: freed by the next cron, which also reconnects.
     h.alive.remove(&a.id);
@@ -149,7 +154,9 @@ fn send_buffer_over_the_limit_frees_the_link_and_counts_it() {
     let outs = h.drain();
     let drop_at = outs
         .iter()
-        .position(|o| matches!(o, Output::DropLink { to, link: Link::Outbound } if *to == a.bus_addr()))
+        .position(
+            |o| matches!(o, Output::DropLink { to, link: Link::Outbound } if *to == a.bus_addr()),
+        )
         .expect("the link is freed");
     assert!(
         outs[drop_at..]
@@ -157,14 +164,20 @@ fn send_buffer_over_the_limit_frees_the_link_and_counts_it() {
             .any(|o| matches!(o, Output::Connect { to } if *to == a.bus_addr())),
         "no reconnect in the same cron: {outs:?}"
     );
-    assert_eq!(info_field(&mut h, "total_cluster_links_buffer_limit_exceeded"), "1");
+    assert_eq!(
+        info_field(&mut h, "total_cluster_links_buffer_limit_exceeded"),
+        "1"
+    );
     // The reconnect made a new link at once (`createClusterLink`), younger
     // than the freed one, with an empty buffer.
     let new_to = links(&mut h).into_iter().find(|r| r.0 == "to").unwrap();
     assert!(new_to.2 > old_to.2, "{new_to:?} vs {old_to:?}");
     assert_eq!((new_to.4, new_to.5), (0, 0));
     // The peer's own link to us is untouched.
-    let from: Vec<_> = links(&mut h).into_iter().filter(|r| r.0 == "from").collect();
+    let from: Vec<_> = links(&mut h)
+        .into_iter()
+        .filter(|r| r.0 == "from")
+        .collect();
     assert_eq!(from.len(), 1);
 }
 
@@ -176,8 +189,12 @@ fn no_limit_frees_nothing() {
         allocated: 1 << 40,
         used: 1 << 40,
     };
-    h.node.report_send_buffer(a.bus_addr(), Link::Outbound, huge);
+    h.node
+        .report_send_buffer(a.bus_addr(), Link::Outbound, huge);
     h.advance_to(h.now + 500);
-    assert_eq!(info_field(&mut h, "total_cluster_links_buffer_limit_exceeded"), "0");
+    assert_eq!(
+        info_field(&mut h, "total_cluster_links_buffer_limit_exceeded"),
+        "0"
+    );
     assert_eq!(links(&mut h).iter().filter(|r| r.0 == "to").count(), 1);
 }

@@ -29,7 +29,10 @@ fn pings_during(h: &mut SingleNode, ms: u64) -> Vec<Message> {
     h.clear_outputs();
     let until = h.now + ms;
     h.advance_to(until);
-    h.sent(MsgType::Ping).into_iter().map(|(_, _, m)| m).collect()
+    h.sent(MsgType::Ping)
+        .into_iter()
+        .map(|(_, _, m)| m)
+        .collect()
 }
 
 fn ok() -> Value {
@@ -167,7 +170,10 @@ fn peer_hostname_is_learned_from_pings_and_cleared_without_the_extension() {
     let Value::Verbatim(nodes) = h.command(&["CLUSTER", "NODES"]) else {
         panic!("CLUSTER NODES is verbatim text")
     };
-    let line = nodes.lines().find(|l| l.starts_with(a.id.as_str())).unwrap();
+    let line = nodes
+        .lines()
+        .find(|l| l.starts_with(a.id.as_str()))
+        .unwrap();
     assert!(line.contains(":7001@17001,them.com master"), "{line}");
     h.deliver(&a, ping_with_hostname(None));
     assert_eq!(h.peer(a.id).unwrap().hostname, "");
@@ -197,8 +203,12 @@ fn preferred_endpoint_type_drives_cluster_slots_and_moved() {
         let Value::Array(runs) = h.command(&["CLUSTER", "SLOTS"]) else {
             panic!("CLUSTER SLOTS is an array")
         };
-        let Value::Array(run) = &runs[i] else { panic!() };
-        let Value::Array(node) = &run[2] else { panic!() };
+        let Value::Array(run) = &runs[i] else {
+            panic!()
+        };
+        let Value::Array(node) = &run[2] else {
+            panic!()
+        };
         node.clone()
     };
 
@@ -211,10 +221,18 @@ fn preferred_endpoint_type_drives_cluster_slots_and_moved() {
     );
     assert_eq!(entry(&mut h, 2)[3], Value::Map(Vec::new()));
     let slot_a = key_slot(to_a.as_bytes());
-    assert_eq!(moved(&mut h, &to_a), format!("MOVED {slot_a} 127.0.0.1:7001"));
+    assert_eq!(
+        moved(&mut h, &to_a),
+        format!("MOVED {slot_a} 127.0.0.1:7001")
+    );
 
     // hostname
-    h.command(&["CONFIG", "SET", "cluster-preferred-endpoint-type", "hostname"]);
+    h.command(&[
+        "CONFIG",
+        "SET",
+        "cluster-preferred-endpoint-type",
+        "hostname",
+    ]);
     let n = entry(&mut h, 1);
     assert_eq!(bulk(&n[0]), "them.com");
     assert_eq!(
@@ -222,7 +240,10 @@ fn preferred_endpoint_type_drives_cluster_slots_and_moved() {
         Value::Map(vec![(Value::bulk("ip"), Value::bulk("127.0.0.1"))])
     );
     assert_eq!(bulk(&entry(&mut h, 2)[0]), "?");
-    assert_eq!(moved(&mut h, &to_a), format!("MOVED {slot_a} them.com:7001"));
+    assert_eq!(
+        moved(&mut h, &to_a),
+        format!("MOVED {slot_a} them.com:7001")
+    );
     let slot_b = key_slot(to_b.as_bytes());
     assert_eq!(moved(&mut h, &to_b), format!("MOVED {slot_b} ?:7002"));
 
@@ -252,17 +273,30 @@ fn preferred_endpoint_type_drives_cluster_slots_and_moved() {
 fn cluster_shards_lists_endpoint_and_hostname() {
     let (mut h, a) = two_masters();
     h.deliver(&a, ping_with_hostname(Some("them.com")));
-    h.command(&["CONFIG", "SET", "cluster-preferred-endpoint-type", "hostname"]);
+    h.command(&[
+        "CONFIG",
+        "SET",
+        "cluster-preferred-endpoint-type",
+        "hostname",
+    ]);
     let Value::Array(shards) = h.command(&["CLUSTER", "SHARDS"]) else {
         panic!("CLUSTER SHARDS is an array")
     };
     let mut seen = Vec::new();
     for shard in &shards {
         let Value::Map(fields) = shard else { panic!() };
-        let Value::Array(nodes) = &fields[1].1 else { panic!() };
-        let Value::Map(node) = &nodes[0] else { panic!() };
+        let Value::Array(nodes) = &fields[1].1 else {
+            panic!()
+        };
+        let Value::Map(node) = &nodes[0] else {
+            panic!()
+        };
         let keys: Vec<String> = node.iter().map(|(k, _)| bulk(k)).collect();
-        let field = |name: &str| node.iter().find(|(k, _)| bulk(k) == name).map(|(_, v)| bulk(v));
+        let field = |name: &str| {
+            node.iter()
+                .find(|(k, _)| bulk(k) == name)
+                .map(|(_, v)| bulk(v))
+        };
         seen.push((field("id").unwrap(), field("endpoint").unwrap(), keys));
     }
     seen.sort();
@@ -273,7 +307,16 @@ fn cluster_shards_lists_endpoint_and_hostname() {
     assert_eq!(theirs.1, "them.com");
     assert_eq!(
         theirs.2,
-        ["id", "port", "ip", "endpoint", "hostname", "role", "replication-offset", "health"]
+        [
+            "id",
+            "port",
+            "ip",
+            "endpoint",
+            "hostname",
+            "role",
+            "replication-offset",
+            "health"
+        ]
     );
 }
 

@@ -620,7 +620,10 @@ fn links_reply(node: &Node) -> Value {
                 Value::Map(vec![
                     (Value::bulk("direction"), Value::bulk(dir)),
                     (Value::bulk("node"), Value::bulk(l.node.as_str())),
-                    (Value::bulk("create-time"), Value::Integer(l.created.ms() as i64)),
+                    (
+                        Value::bulk("create-time"),
+                        Value::Integer(l.created.ms() as i64),
+                    ),
                     (Value::bulk("events"), Value::bulk(l.events())),
                     (
                         Value::bulk("send-buffer-allocated"),

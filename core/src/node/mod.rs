@@ -40,8 +40,8 @@ pub mod view;
 
 pub use admin::AdminReply;
 pub use clients::{RouteAddr, SlotRoute};
-pub use links::{LinkView, SendBuffer};
 pub use io::{Admin, AdminError, ClientId, ConnId, FailoverMode, Input, Link, Output, ReplFrame};
+pub use links::{LinkView, SendBuffer};
 pub use migrate::MigratePlan;
 pub use nodes_conf::NodesConfError;
 pub use pubsub::SubKind;

@@ -6,10 +6,10 @@
 use super::log::log;
 use super::sendbuf::Gauge;
 use super::{bus, Arrival, Write, Writer};
-use std::sync::Arc;
 use clusterlab_core::node::ConnId;
 use clusterlab_core::resp::{parse_reply, Value};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::OwnedWriteHalf;

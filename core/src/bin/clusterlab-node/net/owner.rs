@@ -273,7 +273,8 @@ impl Owner {
                         // A newer link from the same node replaces the older
                         // (`setClusterNodeToInboundClusterLink` frees it).
                         self.drop_inbound(old);
-                        self.node.handle(now, Input::InboundLinkClosed { addr: from });
+                        self.node
+                            .handle(now, Input::InboundLinkClosed { addr: from });
                     }
                 }
                 Input::Bus {
@@ -577,7 +578,8 @@ impl Owner {
     /// `cluster-link-sendbuf-limit` and while CLUSTER LINKS may list them.
     fn report_send_buffers(&mut self) {
         for (addr, g) in &self.gauges_out {
-            self.node.report_send_buffer(*addr, Link::Outbound, g.read());
+            self.node
+                .report_send_buffer(*addr, Link::Outbound, g.read());
         }
         for (addr, conn) in &self.inbound_by_addr {
             if let Some(g) = self.gauges_in.get(conn) {
