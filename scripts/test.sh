@@ -9,8 +9,8 @@ cd "$ROOT"
 source scripts/tools.sh
 
 # Cheap and likely-to-fail checks first. To add a check, write step_NAME and list NAME here.
-STEPS=(system_packages fmt fetch bench_parse clippy fuzz_check wasm_core test bench_build app_build
-    page_renders browser_tests)
+STEPS=(system_packages fmt fetch bench_parse clippy fuzz_check wasm_core test redis_suite bench_build
+    app_build page_renders browser_tests)
 
 # First, so that a machine without them (and without root to install them) stops in seconds
 # with the apt-get command to run, not after the builds; the steps that use them check again.
@@ -71,6 +71,15 @@ step_test() {
     ensure_redis
     cargo test --workspace --exclude clusterlab-app-tests
 }
+
+# Redis 7.0.15's own tests/cluster files, unmodified, against clusterlab-node
+# (scripts/redis-suite.sh; needs tcl and Debian's redis source package, which it fetches).
+# These pass three runs in a row on the 2-core machine; the others (README, issue 14) do not
+# yet. About 5 minutes; the full suite is `bash scripts/redis-suite.sh`.
+REDIS_SUITE_FILES=(01-faildet 02-failover 07-replica-migration 08-update-msg 09-pubsub
+    11-manual-takeover 13-no-failover-option 19-cluster-nodes-slots 23-multiple-slot-operations
+    24-links 25-pubsubshard-slot-migration 26-pubsubshard 27-endpoints 29-slot-migration-response)
+step_redis_suite() { bash scripts/redis-suite.sh --timeout 300 "${REDIS_SUITE_FILES[@]}"; }
 
 step_bench_build() { cargo bench --workspace --no-run; }
 

@@ -4,6 +4,7 @@
 
 use super::int_arg;
 use super::Call;
+use crate::config::EndpointType;
 use crate::id::NodeId;
 use crate::node::{Admin, AdminReply, FailoverMode, Node, NodeView, PeerView};
 use crate::resp::Value;
@@ -33,12 +34,12 @@ pub fn myid(c: &mut Call) -> Value {
 
 pub fn slots(c: &mut Call) -> Value {
     let node = &mut *c.node;
-    slots_reply(&node.view())
+    slots_reply(&node.view(), node.config().preferred_endpoint)
 }
 
 pub fn shards(c: &mut Call) -> Value {
     let node = &mut *c.node;
-    shards_reply(&node.view())
+    shards_reply(&node.view(), node.config().preferred_endpoint)
 }
 
 pub fn keyslot(c: &mut Call) -> Value {
@@ -256,7 +257,7 @@ pub fn flushslots(c: &mut Call) -> Value {
 
 pub fn links(c: &mut Call) -> Value {
     let node = &mut *c.node;
-    links_reply(&node.view())
+    links_reply(node)
 }
 
 pub fn help(_: &mut Call) -> Value {
@@ -460,18 +461,36 @@ fn set_slot(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     }
 }
 
-/// One node as CLUSTER SLOTS lists it: `[ip, port, id, {}]`.
-fn slot_node(p: &PeerView) -> Value {
+/// One node as CLUSTER SLOTS lists it (`addNodeToNodeReply`): `[endpoint,
+/// port, id, {the other known endpoints}]`, the endpoint the preferred
+/// type's (`?` for a node without hostname, null for `unknown-endpoint`),
+/// and the map the IP unless that is the endpoint, the hostname when set
+/// unless that is the endpoint.
+fn slot_node(p: &PeerView, endpoint: EndpointType) -> Value {
+    let ip = || Value::bulk(p.ip.map(|i| i.to_string()).unwrap_or_default());
+    let preferred = match endpoint {
+        EndpointType::Ip => ip(),
+        EndpointType::Hostname if p.hostname.is_empty() => Value::bulk("?"),
+        EndpointType::Hostname => Value::bulk(&p.hostname),
+        EndpointType::UnknownEndpoint => Value::Null,
+    };
+    let mut others = Vec::new();
+    if endpoint != EndpointType::Ip {
+        others.push((Value::bulk("ip"), ip()));
+    }
+    if endpoint != EndpointType::Hostname && !p.hostname.is_empty() {
+        others.push((Value::bulk("hostname"), Value::bulk(&p.hostname)));
+    }
     Value::Array(vec![
-        Value::bulk(p.ip.map(|i| i.to_string()).unwrap_or_default()),
+        preferred,
         Value::Integer(p.port as i64),
         Value::bulk(p.id.as_str()),
-        Value::Map(Vec::new()),
+        Value::Map(others),
     ])
 }
 
 /// `CLUSTER SLOTS`: one entry per maximal run of slots with one owner.
-fn slots_reply(v: &NodeView) -> Value {
+fn slots_reply(v: &NodeView, endpoint: EndpointType) -> Value {
     let mut runs: Vec<(u16, u16, NodeId)> = Vec::new();
     for owner in v.nodes.iter().filter(|n| !n.slots.is_empty()) {
         for (a, b) in owner.slots.ranges() {
@@ -486,7 +505,7 @@ fn slots_reply(v: &NodeView) -> Value {
                 let mut entry = vec![
                     Value::Integer(a as i64),
                     Value::Integer(b as i64),
-                    slot_node(master),
+                    slot_node(master, endpoint),
                 ];
                 entry.extend(
                     v.nodes
@@ -496,7 +515,7 @@ fn slots_reply(v: &NodeView) -> Value {
                                 && !r.flags.has(crate::flags::NodeFlags::FAIL)
                                 && r.repl_offset > 0
                         })
-                        .map(slot_node),
+                        .map(|r| slot_node(r, endpoint)),
                 );
                 Some(Value::Array(entry))
             })
@@ -505,7 +524,7 @@ fn slots_reply(v: &NodeView) -> Value {
 }
 
 /// `CLUSTER SHARDS`: one map per master and its replicas.
-fn shards_reply(v: &NodeView) -> Value {
+fn shards_reply(v: &NodeView, endpoint: EndpointType) -> Value {
     let masters = v.nodes.iter().filter(|n| n.flags.is_master());
     Value::Array(
         masters
@@ -518,7 +537,7 @@ fn shards_reply(v: &NodeView) -> Value {
                     .collect();
                 let members = std::iter::once(m)
                     .chain(v.nodes.iter().filter(|r| r.master == Some(m.id)))
-                    .map(shard_node)
+                    .map(|n| shard_node(n, endpoint))
                     .collect();
                 Value::Map(vec![
                     (Value::bulk("slots"), Value::Array(slots)),
@@ -529,8 +548,17 @@ fn shards_reply(v: &NodeView) -> Value {
     )
 }
 
-fn shard_node(p: &PeerView) -> Value {
+/// One node of a CLUSTER SHARDS entry (`addNodeDetailsToShardReply`): the
+/// endpoint is `getPreferredEndpoint`'s (`?` without hostname, empty for
+/// `unknown-endpoint`), and `hostname` is listed whenever set.
+fn shard_node(p: &PeerView, endpoint: EndpointType) -> Value {
     let ip = p.ip.map(|i| i.to_string()).unwrap_or_default();
+    let preferred = match endpoint {
+        EndpointType::Ip => ip.as_str(),
+        EndpointType::Hostname if p.hostname.is_empty() => "?",
+        EndpointType::Hostname => p.hostname.as_str(),
+        EndpointType::UnknownEndpoint => "",
+    };
     let role = if p.flags.is_master() {
         "master"
     } else {
@@ -543,18 +571,24 @@ fn shard_node(p: &PeerView) -> Value {
     } else {
         "online"
     };
-    Value::Map(vec![
+    let mut fields = vec![
         (Value::bulk("id"), Value::bulk(p.id.as_str())),
         (Value::bulk("port"), Value::Integer(p.port as i64)),
         (Value::bulk("ip"), Value::bulk(&ip)),
-        (Value::bulk("endpoint"), Value::bulk(&ip)),
+        (Value::bulk("endpoint"), Value::bulk(preferred)),
+    ];
+    if !p.hostname.is_empty() {
+        fields.push((Value::bulk("hostname"), Value::bulk(&p.hostname)));
+    }
+    fields.extend([
         (Value::bulk("role"), Value::bulk(role)),
         (
             Value::bulk("replication-offset"),
             Value::Integer(p.repl_offset as i64),
         ),
         (Value::bulk("health"), Value::bulk(health)),
-    ])
+    ]);
+    Value::Map(fields)
 }
 
 /// `CLUSTER REPLICAS <id>`: the replicas' CLUSTER NODES lines.
@@ -574,20 +608,31 @@ fn replicas_reply(v: &NodeView, id: NodeId) -> Value {
     )
 }
 
-/// `CLUSTER LINKS`: our outbound links (inbound ones are the peers' view).
-fn links_reply(v: &NodeView) -> Value {
+/// `CLUSTER LINKS` (`addReplyClusterLinksDescription`): per node, our link
+/// to it (`to`) and its link to us (`from`), each with its creation time,
+/// events and send buffer.
+fn links_reply(node: &Node) -> Value {
     Value::Array(
-        v.nodes
-            .iter()
-            .filter(|p| p.id != v.id && p.link_connected)
-            .map(|p| {
+        node.links()
+            .into_iter()
+            .map(|l| {
+                let dir = if l.inbound { "from" } else { "to" };
                 Value::Map(vec![
-                    (Value::bulk("direction"), Value::bulk("to")),
-                    (Value::bulk("node"), Value::bulk(p.id.as_str())),
-                    (Value::bulk("create-time"), Value::Integer(0)),
-                    (Value::bulk("events"), Value::bulk("rw")),
-                    (Value::bulk("send-buffer-allocated"), Value::Integer(0)),
-                    (Value::bulk("send-buffer-used"), Value::Integer(0)),
+                    (Value::bulk("direction"), Value::bulk(dir)),
+                    (Value::bulk("node"), Value::bulk(l.node.as_str())),
+                    (
+                        Value::bulk("create-time"),
+                        Value::Integer(l.created.ms() as i64),
+                    ),
+                    (Value::bulk("events"), Value::bulk(l.events())),
+                    (
+                        Value::bulk("send-buffer-allocated"),
+                        Value::Integer(l.buffer.allocated as i64),
+                    ),
+                    (
+                        Value::bulk("send-buffer-used"),
+                        Value::Integer(l.buffer.used as i64),
+                    ),
                 ])
             })
             .collect(),

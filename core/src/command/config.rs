@@ -31,6 +31,10 @@ pub fn set(c: &mut Call) -> Value {
     match c.node.config_mut().set_params(&pairs) {
         Ok(()) => {
             c.node.refresh_thresholds();
+            // The apply callbacks of config.c (`updateClusterFlags`,
+            // `updateClusterHostname`).
+            c.node.update_myself_flags();
+            c.node.update_myself_hostname();
             Value::ok()
         }
         Err(e) => Value::err(e),

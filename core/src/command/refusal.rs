@@ -6,7 +6,7 @@
 use crate::node::RouteAddr;
 use crate::resp::Value;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 /// A refusal to serve a command on this node, typed until it is encoded.
 pub enum Refusal {
     /// `-MOVED slot ip:port`: the slot is served elsewhere.

@@ -90,7 +90,7 @@ pub fn check(
                 }
                 return Err(Refusal::Ask {
                     slot: first_slot,
-                    to: *target,
+                    to: target.clone(),
                 });
             }
         }

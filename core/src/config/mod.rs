@@ -28,6 +28,16 @@ pub struct Config {
     pub ping_interval: u64,
     /// `requirepass`: clients must AUTH first when set.
     pub requirepass: Option<String>,
+    /// `cluster-announce-hostname`: myself's hostname, which PING, PONG and
+    /// MEET carry in a ping extension so clients can be sent to a name
+    /// rather than an IP; empty means none (Redis's `EMPTY_STRING_IS_NULL`).
+    pub announce_hostname: String,
+    /// `cluster-preferred-endpoint-type`: what CLUSTER SLOTS, SHARDS and
+    /// MOVED/ASK name a node by.
+    pub preferred_endpoint: EndpointType,
+    /// `cluster-link-sendbuf-limit`, bytes (0: none): a bus link whose send
+    /// buffer grows past it is freed, so one stuck peer cannot eat memory.
+    pub link_sendbuf_limit: u64,
     /// Every other parameter of Redis's table that was set away from its
     /// default: accepted and reported, without effect (`values::ACTING`).
     pub stored: values::Stored,
@@ -46,7 +56,32 @@ impl Default for Config {
             replica_no_failover: false,
             ping_interval: 0,
             requirepass: None,
+            announce_hostname: String::new(),
+            preferred_endpoint: EndpointType::Ip,
+            link_sendbuf_limit: 0,
             stored: values::Stored::default(),
+        }
+    }
+}
+
+/// `cluster-preferred-endpoint-type` (`CLUSTER_ENDPOINT_TYPE_*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndpointType {
+    /// `ip`: the node's IP address (the default).
+    Ip,
+    /// `hostname`: its announced hostname, `?` when it has none.
+    Hostname,
+    /// `unknown-endpoint`: none; clients reuse the address they connected to.
+    UnknownEndpoint,
+}
+
+impl EndpointType {
+    /// The setting's word, as CONFIG GET prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            EndpointType::Ip => "ip",
+            EndpointType::Hostname => "hostname",
+            EndpointType::UnknownEndpoint => "unknown-endpoint",
         }
     }
 }

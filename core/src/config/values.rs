@@ -9,7 +9,7 @@
 //! [`ACTING`] lists the first kind.
 
 use super::params::{find, flag, Check, Kind, Param, Unit};
-use super::Config;
+use super::{Config, EndpointType};
 use std::collections::BTreeMap;
 
 /// The parameters a clusterlab node obeys; every other one is stored only.
@@ -145,10 +145,13 @@ impl Config {
         Some(match name {
             "cluster-allow-reads-when-down" => yes_no(self.allow_reads_when_down),
             "cluster-allow-replica-migration" => yes_no(self.allow_replica_migration),
+            "cluster-announce-hostname" => self.announce_hostname.clone(),
             // A clusterlab node is always a cluster node.
             "cluster-enabled" => yes_no(true),
             "cluster-migration-barrier" => self.migration_barrier.to_string(),
+            "cluster-link-sendbuf-limit" => self.link_sendbuf_limit.to_string(),
             "cluster-node-timeout" => self.node_timeout.to_string(),
+            "cluster-preferred-endpoint-type" => self.preferred_endpoint.name().to_string(),
             "cluster-replica-no-failover" => yes_no(self.replica_no_failover),
             "cluster-replica-validity-factor" => self.replica_validity_factor.to_string(),
             "cluster-require-full-coverage" => yes_no(self.require_full_coverage),
@@ -166,13 +169,22 @@ impl Config {
         match name {
             "cluster-allow-reads-when-down" => self.allow_reads_when_down = yes,
             "cluster-allow-replica-migration" => self.allow_replica_migration = yes,
+            "cluster-announce-hostname" => self.announce_hostname = v.to_string(),
             "cluster-enabled" => {}
+            "cluster-link-sendbuf-limit" => self.link_sendbuf_limit = num(),
             "cluster-migration-barrier" => {
                 self.migration_barrier = u32::try_from(num()).unwrap_or(u32::MAX)
             }
             // Redis accepts 0 and then divides by it nowhere that matters to
             // us; the node's timers need at least 1 ms.
             "cluster-node-timeout" => self.node_timeout = num().max(1),
+            "cluster-preferred-endpoint-type" => {
+                self.preferred_endpoint = match v {
+                    "hostname" => EndpointType::Hostname,
+                    "unknown-endpoint" => EndpointType::UnknownEndpoint,
+                    _ => EndpointType::Ip,
+                }
+            }
             "cluster-replica-no-failover" => self.replica_no_failover = yes,
             "cluster-replica-validity-factor" => self.replica_validity_factor = num(),
             "cluster-require-full-coverage" => self.require_full_coverage = yes,

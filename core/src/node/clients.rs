@@ -4,6 +4,7 @@
 
 use super::{ClientId, Node, Output};
 use crate::command::{self, ClientState, Outcome, ReplyMode};
+use crate::config::EndpointType;
 use crate::keyspace::Keyspace;
 use crate::resp::Protocol;
 use crate::time::Time;
@@ -23,19 +24,34 @@ pub struct SlotRoute {
     pub my_master_owns: bool,
 }
 
-/// A node's client address as redirections print it (`ip:port`, the ip
-/// empty while unknown). Only formatted when a redirection is sent, not
+/// A node's client address as redirections print it: `endpoint:port`,
+/// the endpoint chosen by `cluster-preferred-endpoint-type`
+/// (`getPreferredEndpoint`). Only formatted when a redirection is sent, not
 /// for every routed command.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RouteAddr {
-    ip: Option<std::net::IpAddr>,
+    host: RouteHost,
     port: u16,
+}
+
+/// The endpoint part of a [`RouteAddr`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum RouteHost {
+    /// `ip`: the IP, empty while unknown.
+    Ip(Option<std::net::IpAddr>),
+    /// `hostname`: the announced name, `?` when the node has none.
+    Name(String),
+    /// `unknown-endpoint`: empty, the client keeps the address it used.
+    Unknown,
 }
 
 impl std::fmt::Display for RouteAddr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if let Some(ip) = self.ip {
-            write!(f, "{ip}")?;
+        match &self.host {
+            RouteHost::Ip(Some(ip)) => write!(f, "{ip}")?,
+            RouteHost::Name(name) if name.is_empty() => f.write_str("?")?,
+            RouteHost::Name(name) => f.write_str(name)?,
+            RouteHost::Ip(None) | RouteHost::Unknown => {}
         }
         write!(f, ":{}", self.port)
     }
@@ -175,18 +191,10 @@ impl Node {
 
     pub(crate) fn slot_route(&self, slot: u16) -> SlotRoute {
         let owner = self.slot_owner_peer(slot);
-        let addr = |id| {
-            self.peer(id).map(|p| RouteAddr {
-                ip: p.ip(),
-                port: p.port,
-            })
-        };
+        let addr = |id| self.peer(id).map(|p| self.route_addr(p));
         let mine = owner.is_some_and(|p| p.id == self.myself);
         SlotRoute {
-            owner: owner.map(|p| RouteAddr {
-                ip: p.ip(),
-                port: p.port,
-            }),
+            owner: owner.map(|p| self.route_addr(p)),
             mine,
             migrating_to: self
                 .migrating
@@ -196,6 +204,16 @@ impl Node {
             importing: self.importing.contains_key(&slot),
             my_master_owns: self.is_replica() && owner.is_some_and(|p| Some(p.id) == self.master()),
         }
+    }
+
+    /// Where a redirection sends clients to reach `p`.
+    fn route_addr(&self, p: &super::peer::Peer) -> RouteAddr {
+        let host = match self.cfg.preferred_endpoint {
+            EndpointType::Ip => RouteHost::Ip(p.ip()),
+            EndpointType::Hostname => RouteHost::Name(p.hostname.clone()),
+            EndpointType::UnknownEndpoint => RouteHost::Unknown,
+        };
+        RouteAddr { host, port: p.port }
     }
 
     /// Version of a watched key (WATCH compares it at EXEC).

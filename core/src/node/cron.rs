@@ -13,8 +13,12 @@ use std::net::SocketAddr;
 impl Node {
     pub(super) fn cron(&mut self, now: Time) {
         self.iteration += 1;
+        self.update_myself_hostname();
         let handshake_timeout = self.cfg.handshake_timeout();
         let mut update_state = false;
+
+        // Oversized send buffers first: a freed link is reconnected below.
+        self.free_links_over_limit();
 
         // Links and handshakes (clusterNodeCronHandleReconnect).
         if now >= self.cron_due.links_from {

@@ -112,7 +112,7 @@ impl Node {
         }
         Gossip {
             entries,
-            extensions: Vec::new(),
+            extensions: self.my_ping_extensions(),
         }
     }
 

@@ -62,6 +62,12 @@ pub enum Input {
         /// The peer's bus address.
         addr: SocketAddr,
     },
+    /// The link the node at bus address `addr` opened to us closed (or a
+    /// newer link from it replaced it): CLUSTER LINKS stops listing it.
+    InboundLinkClosed {
+        /// The peer's bus address.
+        addr: SocketAddr,
+    },
     /// The connection asked for by [`Output::Connect`] is established: the
     /// node greets the peer on it (`clusterLinkConnectHandler`).
     LinkUp {
@@ -251,6 +257,15 @@ pub enum Output {
     Close {
         /// Which client.
         client: ClientId,
+    },
+    /// Close a bus link whose send buffer passed `cluster-link-sendbuf-limit`:
+    /// `Link::Outbound` is ours to the node at bus address `to` (the node
+    /// reconnects on its own), `Link::Reply` the one that node opened to us.
+    DropLink {
+        /// The peer's bus address.
+        to: SocketAddr,
+        /// Which of the two links.
+        link: Link,
     },
     /// Something happened.
     Event(Event),

@@ -26,9 +26,11 @@ mod freeze;
 mod gossip;
 mod histogram;
 pub mod io;
+mod links;
 mod manual;
 mod migrate;
 mod migration;
+mod myself;
 mod nodes_conf;
 mod packet;
 mod peer;
@@ -45,6 +47,7 @@ pub mod view;
 pub use admin::AdminReply;
 pub use clients::{RouteAddr, SlotRoute};
 pub use io::{Admin, AdminError, ClientId, ConnId, FailoverMode, Input, Link, Output, ReplFrame};
+pub use links::{LinkView, SendBuffer};
 pub use migrate::MigratePlan;
 pub use nodes_conf::NodesConfError;
 pub use pubsub::SubKind;
@@ -150,6 +153,11 @@ pub struct Node {
     frozen: Option<freeze::Frozen>,
     /// The sleep DEBUG SLEEP just took, for its command's duration (µs).
     frozen_usec: u64,
+    /// A reported send buffer is over `cluster-link-sendbuf-limit`: the
+    /// next cron frees links.
+    links_over_limit: bool,
+    /// `total_cluster_links_buffer_limit_exceeded`.
+    stats_links_buffer_limit_exceeded: u64,
 }
 
 /// Deferred work run after each input (`clusterBeforeSleep`).
@@ -175,6 +183,9 @@ impl Node {
         me.set_ip(Some(addr.ip()));
         me.port = addr.port();
         me.cport = cport;
+        // `clusterInit`'s `clusterUpdateMyselfHostname` and
+        // `clusterUpdateMyselfFlags`, before any input.
+        me.hostname = cfg.announce_hostname.clone();
         if cfg.replica_no_failover {
             me.flags.set(NodeFlags::NOFAILOVER);
         }
@@ -226,6 +237,8 @@ impl Node {
             monitors: slowlog::Monitors::default(),
             frozen: None,
             frozen_usec: 0,
+            links_over_limit: false,
+            stats_links_buffer_limit_exceeded: 0,
         };
         node.refresh_thresholds();
         node.add_peer(me);
@@ -239,6 +252,9 @@ impl Node {
         let mut node = self.clone();
         for peer in node.peers.iter_mut().flatten() {
             peer.link = None;
+            peer.inbound_link = None;
+            peer.out_buffer = SendBuffer::default();
+            peer.inbound_buffer = SendBuffer::default();
             peer.ping_sent = None;
             peer.pong_received = if peer.pong_received > Time::ZERO {
                 now
@@ -336,6 +352,7 @@ impl Node {
                 }
             }
             Input::LinkUp { addr } => self.link_up(now, addr),
+            Input::InboundLinkClosed { addr } => self.inbound_link_closed(addr),
             Input::Response { conn, value } => self.migrate_response(now, conn, value),
             Input::ConnClosed { conn, connected } => self.migrate_conn_closed(now, conn, connected),
             Input::ReplLinkClosed { from } => self.repl_link_closed(now, from),
@@ -483,7 +500,11 @@ impl Node {
                 stats.iter().sum::<u64>()
             );
         }
-        s.push_str("total_cluster_links_buffer_limit_exceeded:0\r\n");
+        let _ = write!(
+            s,
+            "total_cluster_links_buffer_limit_exceeded:{}\r\n",
+            self.stats_links_buffer_limit_exceeded
+        );
         s
     }
 

@@ -41,6 +41,8 @@ struct Line {
     ip: Option<IpAddr>,
     port: u16,
     cport: u16,
+    /// After the comma of `ip:port@cport,hostname` (7.0 saves it).
+    hostname: String,
     flags: NodeFlags,
     master: Option<NodeId>,
     config_epoch: u64,
@@ -110,6 +112,7 @@ impl Node {
                 p.set_ip(l.ip);
                 p.port = l.port;
                 p.cport = l.cport;
+                p.hostname = l.hostname.clone();
                 node.add_peer(p);
             }
         }
@@ -140,6 +143,10 @@ impl Node {
         let (current, last_vote) = epochs.unwrap_or((0, 0));
         node.current_epoch = current.max(node.max_epoch());
         node.last_vote_epoch = last_vote;
+        // `clusterInit` runs after `clusterLoadConfig`: the setting, not the
+        // file, decides myself's `nofailover`.
+        node.update_myself_flags();
+        node.update_myself_hostname();
         Ok(node.restart(now))
     }
 }
@@ -174,7 +181,7 @@ fn parse_line(raw: &str) -> Result<Line, NodesConfError> {
     }
     let id = parse_id(f[0])?;
     // ip:port@cport[,hostname]
-    let addr = f[1].split(',').next().unwrap_or("");
+    let (addr, hostname) = f[1].split_once(',').unwrap_or((f[1], ""));
     let (host, cport) = addr.rsplit_once('@').unwrap_or((addr, "0"));
     let (ip, port) = host.rsplit_once(':').unwrap_or(("", "0"));
     let num = |t: &str| {
@@ -208,6 +215,7 @@ fn parse_line(raw: &str) -> Result<Line, NodesConfError> {
         ip: ip.parse().ok(),
         port: num(port)?,
         cport: num(cport)?,
+        hostname: hostname.to_string(),
         flags,
         master,
         config_epoch,

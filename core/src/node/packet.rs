@@ -47,6 +47,9 @@ impl Node {
             if let Some(p) = self.peer_mut(s) {
                 p.data_received = now;
             }
+            if link == Link::Outbound {
+                self.note_inbound_link(now, s);
+            }
         }
         let known = sender.filter(|s| !self.peer(*s).is_some_and(|p| p.in_handshake()));
         if let Some(s) = known {
@@ -76,6 +79,7 @@ impl Node {
                 self.process_config(now, kind, sender, link_node, h);
                 if let Some(s) = sender {
                     self.process_gossip(now, Some(s), from, g);
+                    self.process_ping_extensions(s, g);
                 }
             }
             Body::Fail(failing) => {

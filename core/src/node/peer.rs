@@ -49,6 +49,16 @@ pub(crate) struct Peer {
     pub repl_offset: u64,
     /// Since when this master has had no working replica (replica migration).
     pub orphaned_time: Option<Time>,
+    /// Its `cluster-announce-hostname`, from its last PING/PONG/MEET (empty:
+    /// none), for clients told to reach nodes by name.
+    pub hostname: String,
+    /// The link this node opened to us, with the time it was tied to the
+    /// node (`clusterNode.inbound_link`); `None` when there is none.
+    pub inbound_link: Option<Time>,
+    /// Our outbound link's send buffer, as the host last reported it.
+    pub out_buffer: super::links::SendBuffer,
+    /// The inbound link's send buffer (PONGs go back on it).
+    pub inbound_buffer: super::links::SendBuffer,
 }
 
 // The gossip fields must stay within the first line.
@@ -77,6 +87,10 @@ impl Peer {
             voted_time: None,
             repl_offset: 0,
             orphaned_time: None,
+            hostname: String::new(),
+            inbound_link: None,
+            out_buffer: Default::default(),
+            inbound_buffer: Default::default(),
         }
     }
 

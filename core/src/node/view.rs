@@ -64,6 +64,8 @@ pub struct PeerView {
     pub fail_reports: Vec<(NodeId, Time)>,
     /// Its replication offset, from its last header.
     pub repl_offset: u64,
+    /// Its announced hostname (empty: none).
+    pub hostname: String,
 }
 
 /// A replica's election state (`failover_auth_*` in `clusterState`).
@@ -112,6 +114,7 @@ impl super::Node {
                 } else {
                     p.repl_offset
                 },
+                hostname: p.hostname.clone(),
             })
             .collect();
         nodes.sort_by_key(|n| n.id);
@@ -213,10 +216,15 @@ impl NodeView {
             } else {
                 "disconnected"
             };
+            // `clusterGenNodeDescription`: `ip:port@cport[,hostname]`.
+            let _ = write!(out, "{} {}:{}@{}", n.id, ip, n.port, n.cport);
+            if !n.hostname.is_empty() {
+                let _ = write!(out, ",{}", n.hostname);
+            }
             let _ = write!(
                 out,
-                "{} {}:{}@{} {} {} {} {} {} {}",
-                n.id, ip, n.port, n.cport, n.flags, master, ping, pong, n.config_epoch, link
+                " {} {} {} {} {} {}",
+                n.flags, master, ping, pong, n.config_epoch, link
             );
             if !n.slots.is_empty() {
                 let _ = write!(out, " {}", n.slots);

@@ -304,11 +304,12 @@ impl Sim {
         self.reschedule(idx);
         self.connections_reset(idx);
         // The kernel closes a killed process's sockets: its peers see their
-        // links to it break at once.
+        // links to it, and its links to them, break at once.
         let addr = self.nodes[idx].bus_addr;
         for peer in 0..self.nodes.len() {
             if peer != idx {
                 self.link_closed(peer, addr);
+                self.inbound_link_closed(peer, addr);
             }
         }
     }
@@ -320,6 +321,18 @@ impl Sim {
         }
         let now = self.now;
         self.nodes[idx].node.handle(now, Input::LinkClosed { addr });
+        self.drain(idx);
+    }
+
+    /// Tells node `idx` that the link the node at `addr` opened to it broke.
+    fn inbound_link_closed(&mut self, idx: usize, addr: SocketAddr) {
+        if self.nodes[idx].status != Status::Up {
+            return;
+        }
+        let now = self.now;
+        self.nodes[idx]
+            .node
+            .handle(now, Input::InboundLinkClosed { addr });
         self.drain(idx);
     }
 
@@ -643,6 +656,10 @@ impl Sim {
             // CLIENT KILL: the node forgot the client already; a simulated
             // client keeps no connection, its next command opens a new one.
             Output::Close { .. } => {}
+            // The simulated network queues nothing at a sender (a message
+            // is in flight or lost), so no send buffer ever passes the limit
+            // and nothing asks for this.
+            Output::DropLink { .. } => {}
             Output::Event(event) => {
                 self.stats.events += 1;
                 self.trace.push(TraceEvent {

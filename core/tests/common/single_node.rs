@@ -16,7 +16,8 @@
 use clusterlab_core::event::Event;
 use clusterlab_core::flags::NodeFlags;
 use clusterlab_core::msg::{Body, Gossip, GossipEntry, Header, IpText, Message, MsgType};
-use clusterlab_core::node::{Admin, Input, Link, Node, Output, PeerView};
+use clusterlab_core::node::{Admin, ClientId, Input, Link, Node, Output, PeerView};
+use clusterlab_core::resp::Value;
 use clusterlab_core::{Config, NodeId, SlotSet, Time};
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -336,6 +337,21 @@ impl SingleNode {
                 _ => None,
             })
             .collect()
+    }
+
+    /// Runs one client command at the current time and returns its reply
+    /// (client 1; the reply must come at once).
+    pub fn command(&mut self, args: &[&str]) -> Value {
+        let client = ClientId(1);
+        let args = args.iter().map(|a| a.as_bytes().to_vec()).collect();
+        self.node.handle(self.now, Input::Command { client, args });
+        self.drain()
+            .into_iter()
+            .find_map(|o| match o {
+                Output::Reply { client: c, value } if c == client => Some(value),
+                _ => None,
+            })
+            .expect("the command answered at once")
     }
 
     /// What the node believes about `id`.

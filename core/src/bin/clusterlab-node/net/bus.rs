@@ -3,6 +3,7 @@
 //! the core's codec); replication runs on the client port ([`super::psync`]).
 
 use super::log::log;
+use super::sendbuf::Gauge;
 use super::{links, Arrival};
 use clusterlab_core::msg::wire::{self, SIGNATURE};
 use clusterlab_core::msg::Message;
@@ -24,20 +25,29 @@ pub async fn accept(listener: TcpListener, inbox: UnboundedSender<Arrival>) {
         let inbox = inbox.clone();
         tokio::spawn(async move {
             let (read, write) = stream.into_split();
-            let writer = links::spawn_writer(write);
-            if inbox.send(Arrival::InboundOpened { conn, writer }).is_err() {
+            let gauge = std::sync::Arc::new(Gauge::new());
+            let writer = links::spawn_bus_writer(write, gauge.clone());
+            let opened = Arrival::InboundOpened {
+                conn,
+                writer,
+                gauge: gauge.clone(),
+            };
+            if inbox.send(opened).is_err() {
                 return;
             }
             let sink = inbox.clone();
-            read_frames(read, peer.to_string(), move |msg| {
+            let reading = read_frames(read, peer.to_string(), move |msg| {
                 let arrival = Arrival::InboundBus {
                     conn,
                     peer: peer.ip(),
                     msg,
                 };
                 sink.send(arrival).is_ok()
-            })
-            .await;
+            });
+            tokio::select! {
+                () = reading => {}
+                () = gauge.killed() => {}
+            }
             let _ = inbox.send(Arrival::InboundClosed { conn });
         });
     }

@@ -4,10 +4,12 @@
 //! uses.
 
 use super::log::log;
+use super::sendbuf::Gauge;
 use super::{bus, Arrival, Write, Writer};
 use clusterlab_core::node::ConnId;
 use clusterlab_core::resp::{parse_reply, Value};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::OwnedWriteHalf;
@@ -20,17 +22,37 @@ const CONNECT_TIMEOUT: Duration = Duration::from_millis(1000);
 /// Starts a task that writes what it is given, in order, until `Close`.
 pub fn spawn_writer(write: OwnedWriteHalf) -> Writer {
     let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(write_loop(write, rx));
+    tokio::spawn(write_loop(write, rx, None));
+    tx
+}
+
+/// [`spawn_writer`] for a bus link: `gauge` measures what waits to be
+/// written, and killing it stops the writer.
+pub fn spawn_bus_writer(write: OwnedWriteHalf, gauge: Arc<Gauge>) -> Writer {
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        tokio::select! {
+            () = write_loop(write, rx, Some(gauge.clone())) => {}
+            () = gauge.killed() => {}
+        }
+    });
     tx
 }
 
 /// Writes what is queued, coalescing everything already waiting into one
 /// write (pipelined replies would otherwise cost a syscall each).
-async fn write_loop(mut write: OwnedWriteHalf, mut rx: UnboundedReceiver<Write>) {
+async fn write_loop(
+    mut write: OwnedWriteHalf,
+    mut rx: UnboundedReceiver<Write>,
+    gauge: Option<Arc<Gauge>>,
+) {
     let mut buf = Vec::new();
     while let Some(mut item) = rx.recv().await {
         let mut close = false;
         loop {
+            if let (Some(g), Write::Bytes(bytes)) = (&gauge, &item) {
+                g.take(bytes.len());
+            }
             match item {
                 Write::Bytes(bytes) if buf.is_empty() => buf = bytes,
                 Write::Bytes(bytes) => buf.extend_from_slice(&bytes),
@@ -44,10 +66,16 @@ async fn write_loop(mut write: OwnedWriteHalf, mut rx: UnboundedReceiver<Write>)
                 Err(_) => break,
             }
         }
+        if let Some(g) = &gauge {
+            g.writing(buf.len(), buf.capacity());
+        }
         if write.write_all(&buf).await.is_err() {
             return;
         }
         buf.clear();
+        if let Some(g) = &gauge {
+            g.writing(0, 0);
+        }
         if close {
             break;
         }
@@ -68,18 +96,26 @@ async fn connect(addr: SocketAddr) -> Option<TcpStream> {
 /// writer goes out once connected. The connect arrives as
 /// `OutboundConnected`, replies as `OutboundReply`; a failed connect or a
 /// closed link as `OutboundClosed`.
-pub fn open_bus_link(addr: SocketAddr, generation: u64, inbox: UnboundedSender<Arrival>) -> Writer {
+pub fn open_bus_link(
+    addr: SocketAddr,
+    generation: u64,
+    inbox: UnboundedSender<Arrival>,
+    gauge: Arc<Gauge>,
+) -> Writer {
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         if let Some(stream) = connect(addr).await {
             let (read, write) = stream.into_split();
-            let writer = tokio::spawn(write_loop(write, rx));
+            let writer = tokio::spawn(write_loop(write, rx, Some(gauge.clone())));
             let _ = inbox.send(Arrival::OutboundConnected { addr, generation });
             let sink = inbox.clone();
-            bus::read_frames(read, addr.to_string(), move |msg| {
+            let reading = bus::read_frames(read, addr.to_string(), move |msg| {
                 sink.send(Arrival::OutboundReply { addr, msg }).is_ok()
-            })
-            .await;
+            });
+            tokio::select! {
+                () = reading => {}
+                () = gauge.killed() => {}
+            }
             writer.abort();
         }
         let _ = inbox.send(Arrival::OutboundClosed { addr, generation });
@@ -101,7 +137,7 @@ pub fn open_client_conn(
         if let Some(stream) = connect(to).await {
             connected = true;
             let (mut read, write) = stream.into_split();
-            let writer = tokio::spawn(write_loop(write, rx));
+            let writer = tokio::spawn(write_loop(write, rx, None));
             let mut buf = Vec::with_capacity(4096);
             'read: while matches!(read.read_buf(&mut buf).await, Ok(n) if n > 0) {
                 loop {
@@ -138,7 +174,7 @@ pub fn open_repl_link(to: SocketAddr, generation: u64, inbox: UnboundedSender<Ar
     tokio::spawn(async move {
         if let Some(stream) = connect(to).await {
             let (mut read, write) = stream.into_split();
-            let writer = tokio::spawn(write_loop(write, rx));
+            let writer = tokio::spawn(write_loop(write, rx, None));
             let mut buf = vec![0u8; 64 * 1024];
             loop {
                 match read.read(&mut buf).await {

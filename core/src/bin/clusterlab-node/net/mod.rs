@@ -24,6 +24,7 @@ use clusterlab_core::config::params::find;
 use log::log;
 mod owner;
 mod psync;
+mod sendbuf;
 mod trace;
 
 use clusterlab_core::msg::Message;
@@ -50,6 +51,7 @@ pub enum Arrival {
     InboundOpened {
         conn: u64,
         writer: Writer,
+        gauge: std::sync::Arc<sendbuf::Gauge>,
     },
     InboundBus {
         conn: u64,

@@ -6,6 +6,7 @@
 use super::config_file::Settings;
 use super::log::log;
 use super::psync::{Intercepted, Psync};
+use super::sendbuf::Gauge;
 use super::{bus, client_conn, links, trace::Tracer, Arrival, Write, Writer};
 use clusterlab_core::config::consts::PORT_INCR;
 use clusterlab_core::config::rewrite::rewrite;
@@ -17,6 +18,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc::{self, UnboundedSender};
@@ -85,6 +87,8 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         inbound: HashMap::new(),
         inbound_by_addr: HashMap::new(),
         outbound: HashMap::new(),
+        gauges_in: HashMap::new(),
+        gauges_out: HashMap::new(),
         conns: HashMap::new(),
         generation: 0,
     }));
@@ -125,6 +129,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
             () = sleep => {
                 let mut owner = owner.borrow_mut();
                 let now = owner.clock.now();
+                owner.report_send_buffers();
                 owner.node.handle(now, Input::Timeout);
             }
         }
@@ -247,6 +252,10 @@ pub struct Owner {
     inbound_by_addr: HashMap<SocketAddr, u64>,
     /// Our outbound bus links by peer bus address, with their generation.
     outbound: HashMap<SocketAddr, (u64, Writer)>,
+    /// The send buffers of inbound links (by connection) and of outbound
+    /// ones (by peer bus address).
+    gauges_in: HashMap<u64, Arc<Gauge>>,
+    gauges_out: HashMap<SocketAddr, Arc<Gauge>>,
     /// MIGRATE's connections to other nodes' client ports.
     conns: HashMap<ConnId, (u64, Writer)>,
     generation: u64,
@@ -256,13 +265,26 @@ impl Owner {
     fn on_arrival(&mut self, arrival: Arrival) {
         let now = self.clock.now();
         let input = match arrival {
-            Arrival::InboundOpened { conn, writer } => {
+            Arrival::InboundOpened {
+                conn,
+                writer,
+                gauge,
+            } => {
                 self.inbound.insert(conn, writer);
+                self.gauges_in.insert(conn, gauge);
                 return;
             }
             Arrival::InboundBus { conn, peer, msg } => {
                 let from = SocketAddr::new(peer, msg.header.cport);
-                self.inbound_by_addr.insert(from, conn);
+                if let Some(old) = self.inbound_by_addr.insert(from, conn) {
+                    if old != conn {
+                        // A newer link from the same node replaces the older
+                        // (`setClusterNodeToInboundClusterLink` frees it).
+                        self.drop_inbound(old);
+                        self.node
+                            .handle(now, Input::InboundLinkClosed { addr: from });
+                    }
+                }
                 Input::Bus {
                     from,
                     link: Link::Outbound,
@@ -271,8 +293,15 @@ impl Owner {
             }
             Arrival::InboundClosed { conn } => {
                 self.inbound.remove(&conn);
-                self.inbound_by_addr.retain(|_, c| *c != conn);
-                return;
+                self.gauges_in.remove(&conn);
+                let addr = self
+                    .inbound_by_addr
+                    .iter()
+                    .find(|(_, c)| **c == conn)
+                    .map(|(a, _)| *a);
+                let Some(addr) = addr else { return };
+                self.inbound_by_addr.remove(&addr);
+                Input::InboundLinkClosed { addr }
             }
             Arrival::OutboundReply { addr, msg } => Input::Bus {
                 from: addr,
@@ -294,6 +323,7 @@ impl Owner {
                 match self.outbound.get(&addr) {
                     Some((g, _)) if *g == generation => {
                         self.outbound.remove(&addr);
+                        self.gauges_out.remove(&addr);
                     }
                     _ => return,
                 }
@@ -476,11 +506,13 @@ impl Owner {
                     match link {
                         Link::Outbound => self.send_outbound(to, bytes),
                         Link::Reply => {
-                            let writer = self
-                                .inbound_by_addr
-                                .get(&to)
-                                .and_then(|c| self.inbound.get(c));
-                            if let Some(w) = writer {
+                            let Some(conn) = self.inbound_by_addr.get(&to) else {
+                                continue;
+                            };
+                            if let Some(w) = self.inbound.get(conn) {
+                                if let Some(g) = self.gauges_in.get(conn) {
+                                    g.queue(bytes.len());
+                                }
                                 let _ = w.send(Write::Bytes(bytes));
                             }
                         }
@@ -521,6 +553,19 @@ impl Owner {
                 // CLIENT KILL: the connection closes once what is queued
                 // for it (this read's replies included) is written.
                 Output::Close { client } => self.write_client(client, Write::Close),
+                Output::DropLink { to, link } => match link {
+                    Link::Outbound => {
+                        self.outbound.remove(&to);
+                        if let Some(g) = self.gauges_out.remove(&to) {
+                            g.kill();
+                        }
+                    }
+                    Link::Reply => {
+                        if let Some(conn) = self.inbound_by_addr.remove(&to) {
+                            self.drop_inbound(conn);
+                        }
+                    }
+                },
                 Output::Event(event) => self.tracer.event(self.clock.now(), event),
             }
         }
@@ -538,19 +583,52 @@ impl Owner {
                 .send(Arrival::OutboundConnected { addr, generation });
             return;
         }
-        self.generation += 1;
-        let w = links::open_bus_link(addr, self.generation, self.inbox.clone());
+        let w = self.open_bus_link(addr);
         self.outbound.insert(addr, (self.generation, w));
+    }
+
+    /// Starts our outbound link to `addr` (a new generation) with its gauge.
+    fn open_bus_link(&mut self, addr: SocketAddr) -> Writer {
+        self.generation += 1;
+        let gauge = Arc::new(Gauge::new());
+        self.gauges_out.insert(addr, gauge.clone());
+        links::open_bus_link(addr, self.generation, self.inbox.clone(), gauge)
+    }
+
+    /// Frees inbound connection `conn`: its tasks stop and its socket closes.
+    fn drop_inbound(&mut self, conn: u64) {
+        self.inbound.remove(&conn);
+        if let Some(g) = self.gauges_in.remove(&conn) {
+            g.kill();
+        }
+    }
+
+    /// Tells the node every bus link's send buffer, before its cron applies
+    /// `cluster-link-sendbuf-limit` and while CLUSTER LINKS may list them.
+    fn report_send_buffers(&mut self) {
+        for (addr, g) in &self.gauges_out {
+            self.node
+                .report_send_buffer(*addr, Link::Outbound, g.read());
+        }
+        for (addr, conn) in &self.inbound_by_addr {
+            if let Some(g) = self.gauges_in.get(conn) {
+                self.node.report_send_buffer(*addr, Link::Reply, g.read());
+            }
+        }
     }
 
     /// Writes on our outbound link to `addr`, opening it if needed.
     fn send_outbound(&mut self, addr: SocketAddr, bytes: Vec<u8>) {
-        let (_, w) = self.outbound.entry(addr).or_insert_with(|| {
-            self.generation += 1;
-            let w = links::open_bus_link(addr, self.generation, self.inbox.clone());
-            (self.generation, w)
-        });
-        let _ = w.send(Write::Bytes(bytes));
+        if !self.outbound.contains_key(&addr) {
+            let w = self.open_bus_link(addr);
+            self.outbound.insert(addr, (self.generation, w));
+        }
+        if let Some(g) = self.gauges_out.get(&addr) {
+            g.queue(bytes.len());
+        }
+        if let Some((_, w)) = self.outbound.get(&addr) {
+            let _ = w.send(Write::Bytes(bytes));
+        }
     }
 
     /// Saves nodes.conf when the configuration changed (checked at most

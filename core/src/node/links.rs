@@ -1,0 +1,163 @@
+//! The two bus links a node keeps with each peer, as CLUSTER LINKS shows them
+//! (Redis 7.0's `clusterNode.link` and `inbound_link`), and the
+//! `cluster-link-sendbuf-limit` rule that frees a link whose send buffer
+//! grew past the limit (`clusterNodeCronFreeLinkOnBufferLimitReached`).
+//!
+//! The node does no IO, so the host reports each link's send buffer
+//! ([`Node::report_send_buffer`]); the rule, the counter and the reply are
+//! here, the same for the native node and the simulator.
+
+use super::{Link, Node, Output};
+use crate::id::NodeId;
+use crate::time::Time;
+use std::net::SocketAddr;
+
+/// A bus link's send buffer (`sdsalloc` and `sdslen` of `link->sndbuf`),
+/// as the host measures it: bytes queued but not yet written, and the
+/// memory holding them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SendBuffer {
+    /// Bytes of memory the buffer holds (`send-buffer-allocated`).
+    pub allocated: u64,
+    /// Bytes waiting to be written (`send-buffer-used`).
+    pub used: u64,
+}
+
+/// One link of CLUSTER LINKS (`addReplyClusterLinkDescription`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkView {
+    /// `to` for our outbound link, `from` for the peer's link to us.
+    pub inbound: bool,
+    /// The peer at the other end.
+    pub node: NodeId,
+    /// When the link was created (ms of the host's clock: unix ms natively).
+    pub created: Time,
+    /// Its send buffer, as last reported by the host.
+    pub buffer: SendBuffer,
+}
+
+impl LinkView {
+    /// `events`: a link always has its read handler; the write handler is
+    /// installed while something waits to be written.
+    pub fn events(&self) -> &'static str {
+        if self.buffer.used > 0 {
+            "rw"
+        } else {
+            "r"
+        }
+    }
+}
+
+impl Node {
+    /// `setClusterNodeToInboundClusterLink`: a message from a known node on
+    /// a link it opened to us (our inbound link) ties that link to it; the
+    /// first such message dates the link.
+    pub(super) fn note_inbound_link(&mut self, now: Time, sender: NodeId) {
+        if let Some(p) = self.peer_mut(sender) {
+            if p.inbound_link.is_none() {
+                p.inbound_link = Some(now);
+                p.inbound_buffer = SendBuffer::default();
+            }
+        }
+    }
+
+    /// The host closed the link the node at bus address `addr` had opened
+    /// to us (the peer went away, or a newer link from it replaced this
+    /// one, as `setClusterNodeToInboundClusterLink` frees the older).
+    pub(super) fn inbound_link_closed(&mut self, addr: SocketAddr) {
+        if let Some(id) = self.peer_by_addr(addr) {
+            if let Some(p) = self.peer_mut(id) {
+                p.inbound_link = None;
+                p.inbound_buffer = SendBuffer::default();
+            }
+        }
+    }
+
+    /// The host's measure of the send buffer of a bus link to or from the
+    /// node at bus address `addr`: `Link::Outbound` for ours, `Link::Reply`
+    /// for the one it opened to us. The next cron applies
+    /// `cluster-link-sendbuf-limit` to it.
+    pub fn report_send_buffer(&mut self, addr: SocketAddr, link: Link, buffer: SendBuffer) {
+        let Some(id) = self.peer_by_addr(addr) else {
+            return;
+        };
+        let limit = self.cfg.link_sendbuf_limit;
+        if let Some(p) = self.peer_mut(id) {
+            match link {
+                Link::Outbound if p.link.is_some() => p.out_buffer = buffer,
+                Link::Reply if p.inbound_link.is_some() => p.inbound_buffer = buffer,
+                _ => return,
+            }
+            if limit > 0 && buffer.allocated > limit {
+                self.links_over_limit = true;
+            }
+        }
+    }
+
+    /// `clusterNodeCronFreeLinkOnBufferLimitReached`, for every node: a
+    /// link whose buffer holds more than `cluster-link-sendbuf-limit` is
+    /// freed and counted (`total_cluster_links_buffer_limit_exceeded`); the
+    /// same cron reconnects an outbound one, a peer reopens its own.
+    pub(super) fn free_links_over_limit(&mut self) {
+        if !std::mem::take(&mut self.links_over_limit) {
+            return;
+        }
+        let limit = self.cfg.link_sendbuf_limit;
+        if limit == 0 {
+            return;
+        }
+        let mut freed = Vec::new();
+        for p in self.peers.iter_mut().flatten() {
+            let Some(addr) = p.bus_addr() else { continue };
+            if p.link.is_some() && p.out_buffer.allocated > limit {
+                p.link = None;
+                p.out_buffer = SendBuffer::default();
+                freed.push((addr, Link::Outbound));
+            }
+            if p.inbound_link.is_some() && p.inbound_buffer.allocated > limit {
+                p.inbound_link = None;
+                p.inbound_buffer = SendBuffer::default();
+                freed.push((addr, Link::Reply));
+            }
+        }
+        if freed.is_empty() {
+            return;
+        }
+        self.stats_links_buffer_limit_exceeded += freed.len() as u64;
+        for (to, link) in freed {
+            self.out.push_back(Output::DropLink { to, link });
+        }
+        // The reconnect loop must look at the nodes just unlinked.
+        self.cron_due.touch_all();
+    }
+
+    /// Every link, outbound then inbound per node, in table order
+    /// (`addReplyClusterLinksDescription`).
+    pub fn links(&self) -> Vec<LinkView> {
+        let mut out = Vec::new();
+        for p in self.peers().filter(|p| p.id != self.myself) {
+            if let Some(created) = p.link {
+                out.push(LinkView {
+                    inbound: false,
+                    node: p.id,
+                    created,
+                    buffer: p.out_buffer,
+                });
+            }
+            if let Some(created) = p.inbound_link {
+                out.push(LinkView {
+                    inbound: true,
+                    node: p.id,
+                    created,
+                    buffer: p.inbound_buffer,
+                });
+            }
+        }
+        out
+    }
+
+    /// `total_cluster_links_buffer_limit_exceeded` of CLUSTER INFO.
+    pub fn links_buffer_limit_exceeded(&self) -> u64 {
+        self.stats_links_buffer_limit_exceeded
+    }
+}
