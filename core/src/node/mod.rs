@@ -41,6 +41,7 @@ pub use clients::{RouteAddr, SlotRoute};
 pub use io::{Admin, AdminError, ClientId, ConnId, FailoverMode, Input, Link, Output, ReplFrame};
 pub use migrate::MigratePlan;
 pub use nodes_conf::NodesConfError;
+pub(crate) use nodes_conf::{ClusterConf, ConfLine};
 pub use pubsub::SubKind;
 pub use view::{ElectionView, NodeView, PeerView};
 
