@@ -40,7 +40,7 @@ pub use drivers::reshard;
 pub use drivers::reshard::{Job, JobId, JobOptions, Task};
 pub use drivers::{LostWrite, Workload, WorkloadStats};
 pub use network::{InFlight, NetConfig, Partitions, Payload, PPM};
-pub use probe::determinism_probe;
+pub use probe::{determinism_probe, formed_probe};
 pub use scenario::{master_name, Formation, Scenario, ScenarioError, MEET_UP_TO};
 pub use trace::{fingerprint, Names, TraceEvent};
 pub use why::{explain, Cause, Fact, Why, ELECTION_FIXED_MS, ELECTION_PER_RANK_MS};
