@@ -1,9 +1,12 @@
 //! Simulation benchmark: how fast the deterministic simulator runs a cluster.
 //!
-//! For each size it forms the cluster the way `redis-cli --cluster create`
-//! does (timed separately), then kills master `A` and simulates 60 more
-//! seconds (the timed part), and prints one table row: wall times, the
-//! simulated/real speed-up, traffic, and memory per node.
+//! For each size it forms the cluster (timed separately), then kills master
+//! `A` and simulates 60 more seconds (the timed part), and prints one table
+//! row: wall times, the simulated/real speed-up, traffic, and memory per
+//! node. Clusters up to `MEET_UP_TO` (100) nodes form the way
+//! `redis-cli --cluster create` does (MEET), larger ones start formed, as
+//! after a restart from their nodes.conf files (`Formation::BySize`);
+//! `SIM_BENCH_FORMATION=meet|formed|by-size` chooses.
 //!
 //! Criterion's repeated sampling would take hours at 1000 nodes, so this is a
 //! plain `harness = false` binary that runs each scenario once (the small
@@ -15,14 +18,11 @@
 //! SIM_BENCH_NODES=6,100 cargo bench -p clusterlab-core --bench simulate
 //! ```
 //!
-//! At 1000 nodes expect about 7 minutes of CPU to form the cluster, one more
-//! for the 60 s run, and a peak of about 14 GB (measured on the 2-core dev
-//! machine; wall time is several times that when the machine is busy):
-//! forming takes five simulated minutes (every node must hear each
-//! replica's own header before the scenario calls the cluster formed), and
-//! at one simulated instant about a million PINGs of a hundred gossip
-//! entries are in flight (every node's cron fires on the same millisecond
-//! and greets the hundreds of nodes it just learned of).
+//! Forming 1000 nodes by MEET (`SIM_BENCH_FORMATION=meet`) takes minutes
+//! of CPU: every node's cron fires on the same millisecond and greets the
+//! hundreds of nodes it just learned of, a million PINGs of a hundred
+//! gossip entries in flight at one simulated instant. The formed start
+//! loads them in a fraction of a second (`benches/formed_start.rs`).
 //!
 //! Sizes are `masters × 2` nodes (one replica each). `SIM_BENCH_NODES` (or the
 //! arguments, `small` meaning 6) picks them; `SIM_BENCH_REPEAT` sets how many
@@ -41,7 +41,7 @@
 //! unless set otherwise): see `rerun_with_one_arena`.
 
 use clusterlab_core::event::Event;
-use clusterlab_core::sim::{Scenario, Sim};
+use clusterlab_core::sim::{Formation, Scenario, Sim};
 use clusterlab_core::slot::SlotSet;
 use clusterlab_core::time::Time;
 use std::fmt::Write as _;
@@ -121,6 +121,18 @@ fn min_events() -> Option<usize> {
     std::env::var("SIM_BENCH_MIN_EVENTS").ok()?.parse().ok()
 }
 
+/// `SIM_BENCH_FORMATION`: how each cluster forms (default: by size).
+fn formation() -> Formation {
+    std::env::var("SIM_BENCH_FORMATION").map_or(Formation::BySize, |w| {
+        Formation::parse(&w).unwrap_or_else(|| {
+            panic!(
+                "SIM_BENCH_FORMATION takes {}: {w}",
+                Formation::NAMES.join(", ")
+            )
+        })
+    })
+}
+
 /// The modes from `SIM_BENCH_THREADS`: 1 (sequential) and/or 2.
 fn threads_modes() -> Vec<usize> {
     let modes: Vec<usize> = std::env::var("SIM_BENCH_THREADS")
@@ -170,6 +182,8 @@ fn sizes() -> Vec<usize> {
 struct Row {
     nodes: usize,
     threads: usize,
+    /// Started formed (not by MEET).
+    formed: bool,
     form_wall: Duration,
     form_cpu: Option<Duration>,
     form_sim: Time,
@@ -199,6 +213,7 @@ fn run(nodes: usize, threads: usize) -> Row {
     let scenario = Scenario {
         masters: nodes / 2,
         replicas: 1,
+        formation: formation(),
         ..Scenario::default()
     };
     let cpu_start = cpu_time();
@@ -265,6 +280,7 @@ fn run(nodes: usize, threads: usize) -> Row {
     Row {
         nodes,
         threads,
+        formed: scenario.resolved_formation() == Formation::Formed,
         form_wall,
         form_cpu,
         form_sim,
@@ -379,9 +395,9 @@ fn secs(d: Option<Duration>) -> String {
 
 fn print_table(rows: &[Row]) {
     println!(
-        "| nodes | threads | formation wall (cpu; sim) | 60 s run wall (cpu) | process cpu | speed-up wall (cpu) | 2-thread windows | msgs delivered | MB sent | state/node | peak RSS | trace events (MB) | failover | fingerprint |"
+        "| nodes | threads | formation | formation wall (cpu; sim) | 60 s run wall (cpu) | process cpu | speed-up wall (cpu) | 2-thread windows | msgs delivered | MB sent | state/node | peak RSS | trace events (MB) | failover | fingerprint |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    println!("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for r in rows {
         let simulated = RUN_MS as f64 / 1000.0;
         let speedup = simulated / r.run_wall.as_secs_f64();
@@ -396,9 +412,10 @@ fn print_table(rows: &[Row]) {
             format!("{:.1}×", simulated / c.as_secs_f64())
         });
         println!(
-            "| {} | {} | {:.3} s ({}; {:.1} s) | {:.3} s ({}) | {} | {:.1}× ({}) | {} | {} | {:.1} | {:.1} KB | {} | {} ({:.0}) | {} | {:016x} |",
+            "| {} | {} | {} | {:.3} s ({}; {:.1} s) | {:.3} s ({}) | {} | {:.1}× ({}) | {} | {} | {:.1} | {:.1} KB | {} | {} ({:.0}) | {} | {:016x} |",
             r.nodes,
             r.threads,
+            if r.formed { "formed" } else { "meet" },
             r.form_wall.as_secs_f64(),
             secs(r.form_cpu),
             r.form_sim.ms() as f64 / 1000.0,

@@ -50,6 +50,7 @@ pub use io::{Admin, AdminError, ClientId, ConnId, FailoverMode, Input, Link, Out
 pub use links::{LinkView, SendBuffer};
 pub use migrate::MigratePlan;
 pub use nodes_conf::NodesConfError;
+pub(crate) use nodes_conf::{ClusterConf, ConfLine};
 pub use pubsub::SubKind;
 pub use view::{ElectionView, NodeView, PeerView};
 

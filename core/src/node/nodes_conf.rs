@@ -35,20 +35,35 @@ fn bad<T>(what: impl Into<String>) -> Result<T, NodesConfError> {
     Err(NodesConfError(what.into()))
 }
 
-/// One parsed node line.
-struct Line {
-    id: NodeId,
-    ip: Option<IpAddr>,
-    port: u16,
-    cport: u16,
+/// One node's line of a nodes.conf, parsed: what `clusterLoadConfig` reads
+/// about a node. A formed start ([`crate::sim::Scenario`]) builds these
+/// directly instead of writing and parsing a thousand texts.
+#[derive(Clone, Debug)]
+pub(crate) struct ConfLine {
+    pub id: NodeId,
+    pub ip: Option<IpAddr>,
+    pub port: u16,
+    pub cport: u16,
     /// After the comma of `ip:port@cport,hostname` (7.0 saves it).
-    hostname: String,
-    flags: NodeFlags,
-    master: Option<NodeId>,
-    config_epoch: u64,
-    slots: Vec<(u16, u16)>,
-    migrating: Vec<(u16, NodeId)>,
-    importing: Vec<(u16, NodeId)>,
+    pub hostname: String,
+    pub flags: NodeFlags,
+    pub master: Option<NodeId>,
+    /// The node's own configEpoch (a file holds its master's for a replica).
+    pub config_epoch: u64,
+    pub slots: Vec<(u16, u16)>,
+    pub migrating: Vec<(u16, NodeId)>,
+    pub importing: Vec<(u16, NodeId)>,
+}
+
+/// A whole nodes.conf, parsed, whichever line is myself: every node of a
+/// cluster saved the same lines, so one value loads them all.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ClusterConf {
+    pub lines: Vec<ConfLine>,
+    /// `vars currentEpoch`.
+    pub current_epoch: u64,
+    /// `vars lastVoteEpoch`.
+    pub last_vote_epoch: u64,
 }
 
 impl Node {
@@ -81,34 +96,49 @@ impl Node {
         seed: u64,
         now: Time,
     ) -> Result<Node, NodesConfError> {
-        let mut lines = Vec::new();
-        let mut epochs = None;
+        let mut conf = ClusterConf::default();
         for raw in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
             if let Some(vars) = raw.strip_prefix("vars ") {
-                epochs = Some(parse_vars(vars)?);
+                (conf.current_epoch, conf.last_vote_epoch) = parse_vars(vars)?;
             } else {
-                lines.push(parse_line(raw)?);
+                conf.lines.push(parse_line(raw)?);
             }
         }
-        let me = match lines
-            .iter()
-            .filter(|l| l.flags.has(NodeFlags::MYSELF))
-            .count()
-        {
-            1 => lines
-                .iter()
-                .find(|l| l.flags.has(NodeFlags::MYSELF))
-                .expect("counted"),
-            n => return bad(format!("{n} lines flagged myself")),
+        let mut myself = conf.lines.iter().filter(|l| l.flags.has(NodeFlags::MYSELF));
+        let me = match (myself.next(), myself.next()) {
+            (Some(me), None) => me.id,
+            (None, _) => return bad("0 lines flagged myself"),
+            (Some(_), Some(_)) => {
+                let n = 2 + myself.count();
+                return bad(format!("{n} lines flagged myself"));
+            }
         };
-        let ip = me.ip.unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        Node::load_conf(cfg, &conf, me, port, cport, seed, now)
+    }
+
+    /// The node whose ID is `me` started from `conf` (`clusterLoadConfig`,
+    /// then as [`Node::restart`] leaves a node). `me`'s line is myself, the
+    /// others are peers, whatever their `myself` flags say.
+    pub(crate) fn load_conf(
+        cfg: Config,
+        conf: &ClusterConf,
+        me: NodeId,
+        port: u16,
+        cport: u16,
+        seed: u64,
+        now: Time,
+    ) -> Result<Node, NodesConfError> {
+        let Some(my_line) = conf.lines.iter().find(|l| l.id == me) else {
+            return bad(format!("no line for myself ({me})"));
+        };
+        let ip = my_line.ip.unwrap_or(IpAddr::from([127, 0, 0, 1]));
         let mut node = Node::new(cfg, SocketAddr::new(ip, port), cport, seed, now);
         let fresh = node.myself;
-        node.rename_peer(fresh, me.id);
-        node.myself = me.id;
-        for l in &lines {
-            if l.id != me.id {
-                let mut p = Peer::new(l.id, l.flags, now);
+        node.rename_peer(fresh, me);
+        node.myself = me;
+        for l in &conf.lines {
+            if l.id != me {
+                let mut p = Peer::new(l.id, NodeFlags(l.flags.0 & !NodeFlags::MYSELF), now);
                 p.set_ip(l.ip);
                 p.port = l.port;
                 p.cport = l.cport;
@@ -116,12 +146,14 @@ impl Node {
                 node.add_peer(p);
             }
         }
-        for l in &lines {
+        for l in &conf.lines {
             let p = node.peer_mut(l.id).expect("just added");
             p.config_epoch = l.config_epoch;
-            if l.id == me.id {
+            if l.id == me {
                 // Myself keeps the ports the host gives it.
-                p.flags = NodeFlags(l.flags.0 & !(NodeFlags::PFAIL | NodeFlags::FAIL));
+                p.flags = NodeFlags(
+                    (l.flags.0 | NodeFlags::MYSELF) & !(NodeFlags::PFAIL | NodeFlags::FAIL),
+                );
             }
             if let Some(m) = l.master {
                 if node.peer(m).is_none() {
@@ -136,13 +168,10 @@ impl Node {
                 }
             }
         }
-        for l in lines.iter().filter(|l| l.id == me.id) {
-            node.migrating.extend(l.migrating.iter().copied());
-            node.importing.extend(l.importing.iter().copied());
-        }
-        let (current, last_vote) = epochs.unwrap_or((0, 0));
-        node.current_epoch = current.max(node.max_epoch());
-        node.last_vote_epoch = last_vote;
+        node.migrating.extend(my_line.migrating.iter().copied());
+        node.importing.extend(my_line.importing.iter().copied());
+        node.current_epoch = conf.current_epoch.max(node.max_epoch());
+        node.last_vote_epoch = conf.last_vote_epoch;
         // `clusterInit` runs after `clusterLoadConfig`: the setting, not the
         // file, decides myself's `nofailover`.
         node.update_myself_flags();
@@ -174,7 +203,7 @@ fn parse_id(text: &str) -> Result<NodeId, NodesConfError> {
     NodeId::parse(text).map_or_else(|| bad(format!("bad node id '{text}'")), Ok)
 }
 
-fn parse_line(raw: &str) -> Result<Line, NodesConfError> {
+fn parse_line(raw: &str) -> Result<ConfLine, NodesConfError> {
     let f: Vec<&str> = raw.split(' ').collect();
     if f.len() < 8 {
         return bad(format!("short line '{raw}'"));
@@ -210,7 +239,7 @@ fn parse_line(raw: &str) -> Result<Line, NodesConfError> {
     let config_epoch = f[6]
         .parse()
         .or_else(|_| bad(format!("bad config epoch '{}'", f[6])))?;
-    let mut line = Line {
+    let mut line = ConfLine {
         id,
         ip: ip.parse().ok(),
         port: num(port)?,
@@ -230,7 +259,7 @@ fn parse_line(raw: &str) -> Result<Line, NodesConfError> {
 }
 
 /// `a-b`, `a`, `[s->-id]` (migrating) or `[s-<-id]` (importing).
-fn parse_slot_token(tok: &str, line: &mut Line) -> Result<(), NodesConfError> {
+fn parse_slot_token(tok: &str, line: &mut ConfLine) -> Result<(), NodesConfError> {
     let slot = |t: &str| {
         t.parse::<u16>()
             .ok()

@@ -133,7 +133,15 @@ impl Node {
 
     pub(super) fn add_peer(&mut self, peer: Peer) {
         let id = peer.id;
-        let idx = match self.peers.iter().position(|p| p.is_none()) {
+        // Every slab entry is live when `order` lists them all: no hole to
+        // look for (loading a thousand-node nodes.conf would walk the
+        // table for each line).
+        let hole = if self.order.len() == self.peers.len() {
+            None
+        } else {
+            self.peers.iter().position(|p| p.is_none())
+        };
+        let idx = match hole {
             Some(hole) => {
                 self.peers[hole] = Some(peer);
                 hole as u16

@@ -23,6 +23,7 @@ mod cli_fix;
 mod cli_report;
 mod conns;
 mod drivers;
+mod formed;
 mod network;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
@@ -40,8 +41,8 @@ pub use drivers::reshard;
 pub use drivers::reshard::{Job, JobId, JobOptions, Task};
 pub use drivers::{LostWrite, Workload, WorkloadStats};
 pub use network::{InFlight, NetConfig, Partitions, Payload, PPM};
-pub use probe::determinism_probe;
-pub use scenario::{master_name, Scenario, ScenarioError};
+pub use probe::{determinism_probe, formed_probe};
+pub use scenario::{master_name, Formation, Scenario, ScenarioError, MEET_UP_TO};
 pub use trace::{fingerprint, Names, TraceEvent};
 pub use why::{explain, Cause, Fact, Why, ELECTION_FIXED_MS, ELECTION_PER_RANK_MS};
 pub use wire_log::{Sent, SentKind};
@@ -184,6 +185,14 @@ impl Sim {
         let ip = std::net::IpAddr::from([127, 0, 0, 1]);
         let cport = port.wrapping_add(crate::config::consts::PORT_INCR);
         let node = Node::new(cfg, SocketAddr::new(ip, port), cport, seed, self.now);
+        self.add_process(name, port, node)
+    }
+
+    /// Starts a process named `name` on 127.0.0.1:`port` (bus +10000) running
+    /// `node`, a state machine its host built, e.g. from a nodes.conf.
+    pub(crate) fn add_process(&mut self, name: &str, port: u16, node: Node) -> usize {
+        let ip = std::net::IpAddr::from([127, 0, 0, 1]);
+        let cport = port.wrapping_add(crate::config::consts::PORT_INCR);
         let idx = self.nodes.len();
         let bus_addr = SocketAddr::new(ip, cport);
         let client_addr = SocketAddr::new(ip, port);

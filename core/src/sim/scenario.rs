@@ -1,5 +1,6 @@
 //! Scenarios: a cluster shape, settings and a seed, formed the way
-//! `redis-cli --cluster create` forms a real one.
+//! `redis-cli --cluster create` forms a real one, or started already formed
+//! (`formed.rs`) when the cluster is too big to watch form.
 
 use super::{NetConfig, Sim, PPM};
 use crate::config::Config;
@@ -27,7 +28,47 @@ pub struct Scenario {
     pub base_port: u16,
     /// Client writes to every master every this many ms (`None`: no load).
     pub write_every_ms: Option<u64>,
+    /// How the cluster comes to be formed before the run.
+    pub formation: Formation,
 }
+
+/// How [`Scenario::build`] forms the cluster.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Formation {
+    /// [`Meet`](Self::Meet) up to [`MEET_UP_TO`] nodes, [`Formed`](Self::Formed) above.
+    #[default]
+    BySize,
+    /// As `redis-cli --cluster create`: ADDSLOTS, SET-CONFIG-EPOCH, MEET,
+    /// gossip until everyone knows everyone, REPLICATE. What the formation
+    /// lessons show; its cost grows as N² (minutes of CPU at 1000 nodes).
+    Meet,
+    /// As a cluster restarted from its nodes.conf files: every node loads
+    /// the configuration MEET formation ends with and starts with its links
+    /// down (a fraction of a second at 1000 nodes).
+    Formed,
+}
+
+impl Formation {
+    /// The words the CLI takes (`--formation`), in order.
+    pub const NAMES: [&'static str; 3] = ["by-size", "meet", "formed"];
+
+    /// The formation named `name` (one of [`NAMES`](Self::NAMES)).
+    pub fn parse(name: &str) -> Option<Formation> {
+        match name {
+            "by-size" => Some(Formation::BySize),
+            "meet" => Some(Formation::Meet),
+            "formed" => Some(Formation::Formed),
+            _ => None,
+        }
+    }
+}
+
+/// The largest cluster [`Formation::BySize`] forms by MEET: the page animates
+/// clusters up to 100 nodes and every lesson and test cluster is smaller,
+/// so they keep watching (and fingerprinting) a MEET formation; above it,
+/// MEET would keep a user waiting many seconds for something they did not
+/// ask to watch.
+pub const MEET_UP_TO: usize = 100;
 
 impl Default for Scenario {
     fn default() -> Self {
@@ -39,6 +80,7 @@ impl Default for Scenario {
             net: NetConfig::default(),
             base_port: 7000,
             write_every_ms: Some(100),
+            formation: Formation::BySize,
         }
     }
 }
@@ -69,7 +111,7 @@ pub fn master_name(i: usize) -> String {
 
 /// A per-node seed from the scenario seed and the node index (SplitMix64),
 /// so nodes draw independent but reproducible streams.
-fn node_seed(seed: u64, idx: usize) -> u64 {
+pub(super) fn node_seed(seed: u64, idx: usize) -> u64 {
     let mut z = seed.wrapping_add((idx as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -136,10 +178,28 @@ impl Scenario {
         names
     }
 
-    /// Starts the processes and forms the cluster like `redis-cli --cluster
-    /// create`: ADDSLOTS on masters, SET-CONFIG-EPOCH 1..N, MEET the first
-    /// node, wait until everyone knows everyone, then REPLICATE, and wait
-    /// until every node reports `cluster_state:ok` and sees every replica.
+    /// Total number of nodes.
+    pub fn nodes(&self) -> usize {
+        self.masters * (1 + self.replicas)
+    }
+
+    /// The formation [`build`](Self::build) uses: [`Formation::BySize`] resolved.
+    pub fn resolved_formation(&self) -> Formation {
+        match self.formation {
+            Formation::BySize if self.nodes() > MEET_UP_TO => Formation::Formed,
+            Formation::BySize => Formation::Meet,
+            f => f,
+        }
+    }
+
+    /// Starts the processes and forms the cluster (see [`Formation`]), then
+    /// runs until every node reports `cluster_state:ok` and sees every replica.
+    ///
+    /// By MEET, like `redis-cli --cluster create`: ADDSLOTS on masters,
+    /// SET-CONFIG-EPOCH 1..N, MEET the first node, wait until everyone knows
+    /// everyone, then REPLICATE. Formed: every node loads the nodes.conf
+    /// that formation ends with, and the cluster runs from there as after a
+    /// restart of every process.
     pub fn build(&self) -> Result<Sim, ScenarioError> {
         self.build_with(|_| {})
     }
@@ -148,54 +208,9 @@ impl Scenario {
     /// the nodes start (e.g. [`Sim::set_parallel`], so formation runs that
     /// way too).
     pub fn build_with(&self, setup: impl FnOnce(&mut Sim)) -> Result<Sim, ScenarioError> {
-        self.validate()?;
-        let mut sim = Sim::new(self.seed, self.net.clone());
-        setup(&mut sim);
-        let names = self.names();
-        for (i, name) in names.iter().enumerate() {
-            let port = self.base_port + i as u16;
-            sim.add_node(name, port, self.config.clone(), node_seed(self.seed, i));
-        }
-        let admin = |sim: &mut Sim, idx: usize, action: Admin| {
-            sim.admin(idx, action)
-                .map_err(|e| ScenarioError(format!("forming the cluster: {e}")))
-        };
-        for (i, slots) in slot_split(self.masters).into_iter().enumerate() {
-            admin(&mut sim, i, Admin::AddSlots(slots))?;
-        }
-        for i in 0..names.len() {
-            admin(&mut sim, i, Admin::SetConfigEpoch(i as u64 + 1))?;
-        }
-        let ip = IpAddr::from([127, 0, 0, 1]);
-        let first = SocketAddr::new(ip, sim.nodes()[0].bus_addr.port());
-        for i in 1..names.len() {
-            admin(
-                &mut sim,
-                i,
-                Admin::Meet {
-                    addr: first,
-                    port: self.base_port,
-                },
-            )?;
-        }
-        let total = names.len();
+        let mut sim = self.start_with(setup)?;
         let limit = Time(600_000);
-        let joined = run_checking(&mut sim, limit, |s| {
-            s.nodes().iter().all(|n| {
-                n.node.known_nodes() == total
-                    && n.node.known_flags().all(|f| !f.has(NodeFlags::HANDSHAKE))
-            })
-        });
-        if !joined {
-            return Err(ScenarioError(format!(
-                "the {total} nodes did not all meet within {limit}"
-            )));
-        }
-        for r in self.masters..total {
-            let master = (r - self.masters) % self.masters;
-            let id = sim.node(master).id();
-            admin(&mut sim, r, Admin::Replicate(id))?;
-        }
+        let total = self.nodes();
         let formed = run_checking(&mut sim, limit, |s| {
             s.nodes().iter().all(|n| {
                 n.node.state_ok()
@@ -210,6 +225,72 @@ impl Scenario {
         }
         sim.set_write_load(self.write_every_ms);
         Ok(sim)
+    }
+
+    /// The simulator at the instant the cluster is configured, before
+    /// [`build`](Self::build) waits for `cluster_state:ok`. By MEET, that is
+    /// once every REPLICATE was sent; formed, at time 0, with every node
+    /// loaded and no link connected yet.
+    pub fn start_with(&self, setup: impl FnOnce(&mut Sim)) -> Result<Sim, ScenarioError> {
+        self.validate()?;
+        let mut sim = Sim::new(self.seed, self.net.clone());
+        setup(&mut sim);
+        if self.resolved_formation() == Formation::Formed {
+            super::formed::start_formed(self, &mut sim)?;
+        } else {
+            self.meet(&mut sim)?;
+        }
+        Ok(sim)
+    }
+
+    /// Forms the cluster by MEET, up to the REPLICATEs.
+    fn meet(&self, sim: &mut Sim) -> Result<(), ScenarioError> {
+        let names = self.names();
+        for (i, name) in names.iter().enumerate() {
+            let port = self.base_port + i as u16;
+            sim.add_node(name, port, self.config.clone(), node_seed(self.seed, i));
+        }
+        let admin = |sim: &mut Sim, idx: usize, action: Admin| {
+            sim.admin(idx, action)
+                .map_err(|e| ScenarioError(format!("forming the cluster: {e}")))
+        };
+        for (i, slots) in slot_split(self.masters).into_iter().enumerate() {
+            admin(sim, i, Admin::AddSlots(slots))?;
+        }
+        for i in 0..names.len() {
+            admin(sim, i, Admin::SetConfigEpoch(i as u64 + 1))?;
+        }
+        let ip = IpAddr::from([127, 0, 0, 1]);
+        let first = SocketAddr::new(ip, sim.nodes()[0].bus_addr.port());
+        for i in 1..names.len() {
+            admin(
+                sim,
+                i,
+                Admin::Meet {
+                    addr: first,
+                    port: self.base_port,
+                },
+            )?;
+        }
+        let total = names.len();
+        let limit = Time(600_000);
+        let joined = run_checking(sim, limit, |s| {
+            s.nodes().iter().all(|n| {
+                n.node.known_nodes() == total
+                    && n.node.known_flags().all(|f| !f.has(NodeFlags::HANDSHAKE))
+            })
+        });
+        if !joined {
+            return Err(ScenarioError(format!(
+                "the {total} nodes did not all meet within {limit}"
+            )));
+        }
+        for r in self.masters..total {
+            let master = (r - self.masters) % self.masters;
+            let id = sim.node(master).id();
+            admin(sim, r, Admin::Replicate(id))?;
+        }
+        Ok(())
     }
 }
 

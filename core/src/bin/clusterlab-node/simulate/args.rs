@@ -2,7 +2,7 @@
 //! that name the bad argument and its value.
 
 use clusterlab_core::node::FailoverMode;
-use clusterlab_core::sim::{Action, Scenario, TimedAction};
+use clusterlab_core::sim::{Action, Formation, Scenario, TimedAction};
 use clusterlab_core::{Config, Time};
 use std::fmt;
 
@@ -21,6 +21,12 @@ CLUSTER:
     --duration MS          stop the clock at this time (default 60000)
     --loss P[@T]           lose each message with probability P (0 to 1) from time T,
                            or from the end of formation without @T
+    --formation by-size|meet|formed
+                           how the cluster forms before the run: by MEET, as
+                           redis-cli --cluster create does; formed, every node
+                           loading the nodes.conf that formation ends with and
+                           starting as after a restart; by-size (default): MEET
+                           up to 100 nodes, formed above
     --threads 1|2          run the busy instants of large clusters on two threads
                            (default 2); the output is the same either way, one
                            thread uses less memory and less CPU on a busy machine
@@ -52,8 +58,9 @@ TIME:
     Every time is in milliseconds on the simulated clock, which starts at 0 when
     the processes start. The cluster is formed first, the way
     redis-cli --cluster create does it (about 1 to 6 s, depending on
-    --node-timeout); the first line says when formation ended, and actions
-    scheduled before that are refused. Event times use the same clock.
+    --node-timeout), or started formed (about 2 s: masters wait 2 s after a
+    restart before declaring the cluster ok); the first line says when
+    formation ended, and actions scheduled before that are refused. Event times use the same clock.
 
 OUTPUT LINES:
     One line when formation ended, one per node event (pfail, fail, failover_start,
@@ -128,6 +135,7 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
     let mut seed = None;
     let mut duration = None;
     let mut threads = None;
+    let mut formation = None;
     let mut json = false;
     let mut raw_actions = Vec::new();
     let mut it = args.iter();
@@ -151,6 +159,16 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
             "--seed" => set_once(&mut seed, flag, number(flag, &value()?)?)?,
             "--duration" => set_once(&mut duration, flag, number(flag, &value()?)?)?,
             "--threads" => set_once(&mut threads, flag, number(flag, &value()?)?)?,
+            "--formation" => {
+                let word = value()?;
+                let Some(f) = Formation::parse(&word) else {
+                    return fail(format!(
+                        "--formation {word}: one of {}",
+                        Formation::NAMES.join(", ")
+                    ));
+                };
+                set_once(&mut formation, flag, f)?;
+            }
             _ => match ACTION_FLAGS.iter().find(|f| **f == flag) {
                 Some(f) => raw_actions.push(RawAction {
                     flag: f,
@@ -173,6 +191,7 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
             ..Config::default()
         },
         seed: seed.unwrap_or(defaults.seed),
+        formation: formation.unwrap_or(defaults.formation),
         ..defaults
     };
     scenario.validate().map_err(|e| ArgError(e.0))?;
@@ -279,7 +298,7 @@ pub fn parse(args: &[String]) -> Result<Command, ArgError> {
     })))
 }
 
-fn set_once(slot: &mut Option<u64>, flag: &str, v: u64) -> Result<(), ArgError> {
+fn set_once<T>(slot: &mut Option<T>, flag: &str, v: T) -> Result<(), ArgError> {
     if slot.replace(v).is_some() {
         return fail(format!("{flag} is given twice"));
     }

@@ -1,0 +1,100 @@
+//! The formed start: a cluster that starts already formed, as one restarted
+//! from its nodes.conf files starts (`clusterLoadConfig`, then `clusterCron`).
+//!
+//! Every node loads the configuration `redis-cli --cluster create` leaves
+//! behind: every node knows every other, slots split as
+//! [`slot_split`] splits them, configEpochs 1..N in index order, currentEpoch
+//! N, each replica attached to its master. Links are not connected yet:
+//! from the first cron tick every node connects to every other and PINGs
+//! it, and masters wait `CLUSTER_WRITABLE_DELAY` before declaring the
+//! cluster ok, exactly as after a restart. Forming a 1000-node cluster by
+//! MEET costs minutes of CPU; loading it costs a fraction of a second.
+
+use super::scenario::{node_seed, slot_split};
+use super::{Scenario, ScenarioError, Sim};
+use crate::flags::NodeFlags;
+use crate::id::NodeId;
+use crate::node::{ClusterConf, ConfLine, Node};
+use std::net::{IpAddr, SocketAddr};
+
+/// The nodes.conf every node of `scenario`'s cluster holds once formed by
+/// `redis-cli --cluster create` (whose line is myself aside), for nodes
+/// whose IDs are `ids` in index order.
+fn formed_conf(scenario: &Scenario, ids: &[NodeId]) -> ClusterConf {
+    let ip = IpAddr::from([127, 0, 0, 1]);
+    let mut slots = slot_split(scenario.masters).into_iter();
+    // Each node tells the others its `cluster-replica-no-failover` in its
+    // header flags; every node here shares one config.
+    let nofailover = if scenario.config.replica_no_failover {
+        NodeFlags::NOFAILOVER
+    } else {
+        0
+    };
+    let lines = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| {
+            let port = scenario.base_port + i as u16;
+            let master =
+                (i >= scenario.masters).then(|| ids[(i - scenario.masters) % scenario.masters]);
+            let role = if master.is_some() {
+                NodeFlags::SLAVE
+            } else {
+                NodeFlags::MASTER
+            };
+            ConfLine {
+                id,
+                ip: Some(ip),
+                port,
+                cport: port.wrapping_add(crate::config::consts::PORT_INCR),
+                hostname: String::new(),
+                flags: NodeFlags(role | nofailover),
+                master,
+                // SET-CONFIG-EPOCH i+1 on every node, replicas included.
+                config_epoch: i as u64 + 1,
+                slots: slots.next().map(|s| s.ranges()).unwrap_or_default(),
+                migrating: Vec::new(),
+                importing: Vec::new(),
+            }
+        })
+        .collect();
+    ClusterConf {
+        lines,
+        current_epoch: ids.len() as u64,
+        last_vote_epoch: 0,
+    }
+}
+
+/// Starts `scenario`'s processes in `sim`, each loading the formed
+/// cluster's nodes.conf. Node `i` draws its ID from the same seed as in a
+/// MEET formation, so both starts name the same nodes.
+pub(super) fn start_formed(scenario: &Scenario, sim: &mut Sim) -> Result<(), ScenarioError> {
+    let names = scenario.names();
+    let ip = IpAddr::from([127, 0, 0, 1]);
+    let now = sim.now();
+    let port_of = |i: usize| scenario.base_port + i as u16;
+    let cport_of = |i: usize| port_of(i).wrapping_add(crate::config::consts::PORT_INCR);
+    let ids: Vec<NodeId> = (0..names.len())
+        .map(|i| {
+            let addr = SocketAddr::new(ip, port_of(i));
+            let seed = node_seed(scenario.seed, i);
+            Node::new(scenario.config.clone(), addr, cport_of(i), seed, now).id()
+        })
+        .collect();
+    let conf = formed_conf(scenario, &ids);
+    for (i, name) in names.iter().enumerate() {
+        let seed = node_seed(scenario.seed, i);
+        let node = Node::load_conf(
+            scenario.config.clone(),
+            &conf,
+            ids[i],
+            port_of(i),
+            cport_of(i),
+            seed,
+            now,
+        )
+        .map_err(|e| ScenarioError(format!("loading the formed cluster: {e}")))?;
+        sim.add_process(name, port_of(i), node);
+    }
+    Ok(())
+}

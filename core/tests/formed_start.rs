@@ -1,0 +1,158 @@
+//! The formed start ([`Formation::Formed`]) against a MEET formation: a
+//! cluster that starts from the nodes.conf files `redis-cli --cluster
+//! create` leaves behind (Redis 7.0's `clusterLoadConfig`, then
+//! `clusterCron` as after a restart) must, once converged, hold the same
+//! beliefs as the cluster formed by MEET: same peer tables up to timings
+//! (IDs, addresses, flags, masters, slots, epochs, connected links), same
+//! slot map, same configEpoch per node and currentEpoch, same flags,
+//! `cluster_state:ok` everywhere.
+//!
+//! A failure prints the seed and the two command lines that replay the runs.
+
+use clusterlab_core::node::NodeView;
+use clusterlab_core::sim::{Formation, Scenario, Sim};
+use clusterlab_core::time::Time;
+use clusterlab_core::Config;
+
+/// Simulated time both clusters run after `build` returns, so the
+/// restarted links and the first replication exchanges settle.
+const SETTLE_MS: u64 = 5_000;
+
+/// A node's view with what depends on timing blanked: PING/PONG times,
+/// replication offsets (the stream's PINGs count with time) and the age of
+/// anything.
+fn timeless(mut v: NodeView) -> NodeView {
+    v.repl_offset = 0;
+    for p in &mut v.nodes {
+        p.ping_sent = None;
+        p.pong_received = Time::ZERO;
+        p.repl_offset = 0;
+    }
+    v
+}
+
+fn settled(scenario: &Scenario) -> Sim {
+    let mut sim = scenario.build().unwrap_or_else(|e| {
+        panic!(
+            "{:?} formation, seed {}: {e}",
+            scenario.formation, scenario.seed
+        )
+    });
+    let end = sim.now() + SETTLE_MS;
+    sim.run_until(end);
+    sim
+}
+
+fn replay(s: &Scenario, formation: &str) -> String {
+    format!(
+        "clusterlab-node simulate --masters {} --replicas {} --seed {} --node-timeout {} --formation {formation}",
+        s.masters, s.replicas, s.seed, s.config.node_timeout
+    )
+}
+
+fn assert_same_cluster(masters: usize, replicas: usize, seed: u64, config: Config) {
+    let meet = Scenario {
+        masters,
+        replicas,
+        seed,
+        config,
+        formation: Formation::Meet,
+        ..Scenario::default()
+    };
+    let formed = Scenario {
+        formation: Formation::Formed,
+        ..meet.clone()
+    };
+    let (a, b) = (settled(&meet), settled(&formed));
+    let context = format!(
+        "seed {seed}, {masters} masters × {replicas} replicas; replay with\n  {}\n  {}",
+        replay(&meet, "meet"),
+        replay(&formed, "formed")
+    );
+    assert_eq!(a.nodes().len(), b.nodes().len(), "{context}");
+    for (x, y) in a.nodes().iter().zip(b.nodes()) {
+        assert_eq!(x.name, y.name, "{context}");
+        let (vx, vy) = (x.node.view(), y.node.view());
+        assert!(vx.state_ok && vy.state_ok, "{}: not ok; {context}", x.name);
+        assert_eq!(
+            x.node.my_epoch(),
+            y.node.my_epoch(),
+            "{}: configEpoch; {context}",
+            x.name
+        );
+        assert_eq!(
+            vx.current_epoch, vy.current_epoch,
+            "{}: currentEpoch; {context}",
+            x.name
+        );
+        for slot in [0, 5460, 5461, 10922, 10923, 16383] {
+            assert_eq!(
+                x.node.slot_owner(slot),
+                y.node.slot_owner(slot),
+                "{}: owner of slot {slot}; {context}",
+                x.name
+            );
+        }
+        assert_eq!(timeless(vx), timeless(vy), "{}: view; {context}", x.name);
+    }
+}
+
+#[test]
+fn a_formed_start_converges_to_the_meet_formed_cluster() {
+    for seed in 1..=3 {
+        assert_same_cluster(3, 1, seed, Config::default());
+    }
+}
+
+#[test]
+fn a_formed_start_matches_meet_with_two_replicas_per_master() {
+    assert_same_cluster(4, 2, 11, Config::default());
+}
+
+#[test]
+fn a_formed_start_matches_meet_on_a_cluster_learned_by_gossip() {
+    // 20 nodes: most learn each other from gossip sections, not MEET.
+    assert_same_cluster(10, 1, 5, Config::default());
+}
+
+#[test]
+fn a_formed_start_keeps_the_nofailover_flag_replicas_announce() {
+    // cluster-replica-no-failover: each node sets NOFAILOVER on itself and
+    // the others learn it from its header flags.
+    let config = Config {
+        replica_no_failover: true,
+        ..Config::default()
+    };
+    assert_same_cluster(3, 1, 2, config);
+}
+
+#[test]
+fn a_formed_start_begins_as_after_a_restart() {
+    // clusterLoadConfig then the first clusterCron: every node known, slots
+    // and epochs assigned, no link connected yet, state not ok before
+    // CLUSTER_WRITABLE_DELAY has passed for masters.
+    let scenario = Scenario {
+        masters: 3,
+        replicas: 1,
+        formation: Formation::Formed,
+        ..Scenario::default()
+    };
+    let sim = scenario.start_with(|_| {}).expect("every node loads");
+    assert_eq!(sim.now(), Time::ZERO);
+    for n in sim.nodes() {
+        let v = n.node.view();
+        assert_eq!(v.nodes.len(), 6, "{}", n.name);
+        assert_eq!(v.current_epoch, 6, "{}", n.name);
+        assert!(!v.state_ok, "{}", n.name);
+        assert!(v.nodes.iter().all(|p| !p.link_connected), "{}", n.name);
+        let served: usize = v.nodes.iter().map(|p| p.slots.len()).sum();
+        assert_eq!(served, 16384, "{}", n.name);
+    }
+    let mut sim = sim;
+    // The first cron tick (100 ms) connects every link and PINGs.
+    sim.run_until(Time(150));
+    assert!(
+        sim.stats().delivered >= 6 * 5,
+        "PINGs flow from the first tick"
+    );
+}
