@@ -6,6 +6,7 @@
 //! unordered ones (keys, set members, hash fields) *xored*, so the
 //! iteration order of either server does not matter.
 
+use crate::keyspace::stream::StreamId;
 use crate::keyspace::Data;
 use crate::resp::format_double;
 
@@ -94,6 +95,7 @@ pub fn value_digest(digest: &mut [u8; 20], data: &Data, expires: bool) {
         Data::Set(_) => 2,
         Data::ZSet(_) => 3,
         Data::Hash(_) => 4,
+        Data::Stream(_) => 6,
     };
     mix(digest, &kind.to_be_bytes());
     match data {
@@ -104,6 +106,17 @@ pub fn value_digest(digest: &mut [u8; 20], data: &Data, expires: bool) {
             .iter()
             .for_each(|(m, s)| xor_pair(digest, m, format_double(*s).as_bytes())),
         Data::Hash(h) => h.iter().for_each(|(f, v)| xor_pair(digest, f, v)),
+        // Each entry's `ms.seq` ID, then its fields and values, in order
+        // (7.0 does not mix in consumer groups).
+        Data::Stream(st) => {
+            for e in st.range(StreamId::MIN, StreamId::MAX) {
+                mix(digest, format!("{}.{}", e.id.ms, e.id.seq).as_bytes());
+                for (f, v) in &e.fields {
+                    mix(digest, f);
+                    mix(digest, v);
+                }
+            }
+        }
     }
     if expires {
         xor(digest, b"!!expire!!");

@@ -172,8 +172,23 @@ pub fn value_size(limits: &Limits, d: &Data) -> usize {
                     .map(|m| DICT_ENTRY + sds(m.len()) + ZSKIPLIST_NODE + 16)
                     .sum::<usize>()
         }
+        // The stream struct and its radix tree, then each node's listpack
+        // at its allocation size (consumer groups are not counted).
+        Data::Stream(st) => {
+            ROBJ + size_class(STREAM)
+                + st.rax_nodes() * RAX_NODE
+                + st.listpacks()
+                    .map(|(_, lp)| size_class(lp.len()))
+                    .sum::<usize>()
+        }
     }
 }
+
+/// `sizeof(stream)` plus its `rax` header, 64-bit.
+const STREAM: usize = 96;
+
+/// One radix-tree node holding a 16-byte stream ID key and its child pointer.
+const RAX_NODE: usize = 40;
 
 /// `MEMORY USAGE`'s estimate for one key: its entry, its name, its value.
 pub fn key_usage(limits: &Limits, key: &[u8], d: &Data) -> usize {
