@@ -48,11 +48,14 @@ async fn import(browser: &Browser) -> Outcome {
             .unwrap_or_default();
         if !marks
             .first()
-            .is_some_and(|m| m.starts_with("0.000\u{a0}s: A kill"))
+            .is_some_and(|m| m.starts_with("0.000\u{a0}s: A is killed"))
         {
             return Err(format!("{lane} lane does not start with the kill: {marks:?}").into());
         }
-        if !marks.iter().any(|m| m.contains("A1 promoted A")) {
+        if !marks
+            .iter()
+            .any(|m| m.contains("A1 is promoted in place of A"))
+        {
             return Err(format!("{lane} lane has no promotion of A1: {marks:?}").into());
         }
     }
