@@ -88,3 +88,38 @@ fn a_replica_raises_the_events_of_the_stream_it_applies() {
         .collect();
     assert_eq!(events, vec!["rpush", "expire", "del"]);
 }
+
+/// RESTORE (`restoreCommand`): `new` from `dbAdd`, then `restore`; with
+/// REPLACE the old value goes silently first (so `new` again); a TTL
+/// already past deletes the replaced key (`del`) and creates nothing —
+/// the sequence redis-server 7.0.15 publishes for the same three calls.
+#[test]
+fn restore_raises_new_then_restore() {
+    let mut sim = quiet_cluster();
+    subscribe_everywhere(&mut sim, &["A"]);
+    on(&mut sim, "A", 1, "CONFIG SET notify-keyspace-events KEAn");
+    on(&mut sim, "A", 1, &format!("SET {K} v"));
+    let Some(Value::Bulk(payload)) = on(&mut sim, "A", 1, &format!("DUMP {K}")) else {
+        panic!("DUMP answers a payload");
+    };
+    messages(&mut sim);
+    let a = idx(&sim, "A");
+    let k2 = "{user:1000}k2";
+    for extra in [&[][..], &["REPLACE"], &["REPLACE", "ABSTTL"]] {
+        let ttl: &[u8] = if extra.len() == 2 { b"1" } else { b"0" };
+        let mut args = vec![
+            b"RESTORE".to_vec(),
+            k2.as_bytes().to_vec(),
+            ttl.to_vec(),
+            payload.clone(),
+        ];
+        args.extend(extra.iter().map(|w| w.as_bytes().to_vec()));
+        assert_eq!(sim.command(a, ClientId(1), args), Some(Value::ok()));
+    }
+    let events: Vec<String> = messages(&mut sim)
+        .into_iter()
+        .filter(|(_, ch, _)| ch.starts_with("__keyspace"))
+        .map(|(_, _, e)| e)
+        .collect();
+    assert_eq!(events, vec!["new", "restore", "new", "restore", "del"]);
+}

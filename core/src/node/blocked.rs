@@ -1,6 +1,6 @@
 //! Clients blocked in a command (blocked.c, timeout.c): on keys (BLPOP,
-//! BLMOVE, BZPOPMIN… — and any future blocking read: XREAD BLOCK is one
-//! more [`KeyWait`] variant) or on replicas (WAIT). One table for both, as
+//! BLMOVE, BZPOPMIN…, XREAD/XREADGROUP BLOCK: each a [`KeyWait`]) or on
+//! replicas (WAIT). One table for both, as
 //! Redis has one `CLIENT_BLOCKED` flag: both time out through
 //! [`Node::poll_timeout`], both count in INFO's `blocked_clients`, both
 //! answer CLIENT UNBLOCK, both are unblocked when the node becomes a
@@ -8,11 +8,14 @@
 //! is unblocked, as Redis stops reading a blocked client's input.
 //!
 //! Serving follows `handleClientsBlockedOnKeys`: a write that may have
-//! created a key someone waits for marks it ready (`signalKeyAsReady`, here
-//! when the write is propagated); after the command (or the whole EXEC) the
-//! ready keys are served in the order they became ready, each key's clients
-//! first blocked first served, until the key is gone. Each client served
-//! streams its own pop as one unit, after the command that fed it.
+//! created a key someone waits for marks it ready (`signalKeyAsReady`,
+//! here when the write is propagated; for stream readers, when the
+//! keyspace notes one of Redis's stream signals, `keyspace/signal.rs`);
+//! after the command (or the whole EXEC) the ready keys are served in the
+//! order they became ready, each key's clients first blocked first served
+//! (once a list is emptied the others find nothing and keep waiting; a
+//! group reader whose stream is gone is answered UNBLOCKED). Each client
+//! served streams its own pop as one unit, after the command that fed it.
 
 use super::{ClientId, Node};
 use crate::command::KeyWait;
