@@ -63,13 +63,13 @@ impl Raw {
     }
 
     /// Every message a subscriber received up to the reply of a PING
-    /// sent now (in subscribed RESP2, `["pong", ""]`).
+    /// sent now (in subscribed RESP2 `["pong", ""]`, in RESP3 `+PONG`).
     fn drain_messages(&mut self) -> Vec<String> {
         self.write("PING");
         let mut out = Vec::new();
         loop {
             let m = self.read();
-            if m.contains("pong") {
+            if m.to_ascii_lowercase().contains("pong") {
                 return out;
             }
             out.push(m);
@@ -97,10 +97,18 @@ struct Side {
 
 impl Side {
     fn open(port: u16, classes: &str) -> Side {
+        Side::open_with(port, classes, false)
+    }
+
+    /// With a RESP3 subscriber, whose messages are pushes (`>`).
+    fn open_with(port: u16, classes: &str, resp3: bool) -> Side {
         let mut cmd = Raw::connect(port);
         let set = cmd.send(&format!("CONFIG SET notify-keyspace-events {classes}"));
         assert_eq!(set, "+OK\r\n");
         let mut sub = Raw::connect(port);
+        if resp3 {
+            sub.send("HELLO 3");
+        }
         sub.send("PSUBSCRIBE __key*@0__:*");
         Side { cmd, sub }
     }
@@ -326,6 +334,11 @@ fn keyspace_events_match_redis_7_0_15() {
     let mut r = Side::open(real.port, "El");
     let only_lists = ["SET {n}q v", "RPUSH {n}q2 a", "DEL {n}q {n}q2"];
     assert_eq!(compare_events(&mut o, &mut r, &only_lists), 1);
+    // A RESP3 subscriber gets the same as pushes.
+    let mut o = Side::open_with(ours.port, "KEA", true);
+    let mut r = Side::open_with(real.port, "KEA", true);
+    let pushes = compare_events(&mut o, &mut r, &["RPUSH {n}p a", "LPOP {n}p"]);
+    assert_eq!(pushes, 6);
 }
 
 /// CONFIG GET echoes `keyspaceEventsFlagsToString` of what was set, and
