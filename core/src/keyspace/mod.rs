@@ -227,9 +227,17 @@ impl Keyspace {
                 self.count_lookup(false, sk);
                 return None;
             }
-            let hit = self.entries.contains_key(sk);
-            self.count_lookup(hit, sk);
-            self.entries.get(sk)
+            let found = self.entries.get(sk);
+            if self.counts.counting {
+                if found.is_some() {
+                    self.counts.hits += 1;
+                } else {
+                    self.counts.misses += 1;
+                    self.notes
+                        .record(notify::class::KEY_MISS, "keymiss", &sk[2..]);
+                }
+            }
+            found
         })
     }
 
@@ -267,9 +275,17 @@ impl Keyspace {
                 self.count_lookup(false, sk);
                 return None;
             }
-            let hit = self.entries.contains_key(sk);
-            self.count_lookup(hit, sk);
-            self.entries.get_mut(sk)
+            let found = self.entries.get_mut(sk);
+            if self.counts.counting {
+                if found.is_some() {
+                    self.counts.hits += 1;
+                } else {
+                    self.counts.misses += 1;
+                    self.notes
+                        .record(notify::class::KEY_MISS, "keymiss", &sk[2..]);
+                }
+            }
+            found
         })
     }
 

@@ -127,6 +127,20 @@ pub(super) struct Notes {
     events: Vec<KeyEvent>,
 }
 
+impl Notes {
+    /// Records the event if its class is on, and either channel kind
+    /// (`K` or `E`) is.
+    pub(super) fn record(&mut self, class: u32, event: &'static str, key: &[u8]) {
+        let flags = self.flags;
+        if flags & class != 0 && flags & (class::KEYSPACE | class::KEYEVENT) != 0 {
+            self.events.push(KeyEvent {
+                event,
+                key: key.to_vec(),
+            });
+        }
+    }
+}
+
 impl Keyspace {
     /// `notify-keyspace-events` as bits: from now on only events of these
     /// classes are recorded.
@@ -137,13 +151,7 @@ impl Keyspace {
     /// `notifyKeyspaceEvent(class, event, key)`: records the event if its
     /// class is on, and either channel kind (`K` or `E`) is.
     pub fn notify(&mut self, class: u32, event: &'static str, key: &[u8]) {
-        let flags = self.notes.flags;
-        if flags & class != 0 && flags & (class::KEYSPACE | class::KEYEVENT) != 0 {
-            self.notes.events.push(KeyEvent {
-                event,
-                key: key.to_vec(),
-            });
-        }
+        self.notes.record(class, event, key);
     }
 
     /// Whether events of `class` are recorded (to skip work that only
