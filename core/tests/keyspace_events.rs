@@ -123,3 +123,45 @@ fn restore_raises_new_then_restore() {
         .collect();
     assert_eq!(events, vec!["new", "restore", "new", "restore", "del"]);
 }
+
+/// MIGRATE (`migrateCommand`): the source raises `del` for each key it
+/// moved once the target accepted it; the target, running
+/// RESTORE-ASKING, raises `restore` first (and `new` before it with `n`).
+#[test]
+fn migrate_raises_del_on_the_source_and_restore_on_the_target() {
+    let mut sim = quiet_cluster();
+    let (a, b) = (idx(&sim, "A"), idx(&sim, "B"));
+    let (a_id, b_id) = (sim.node(a).id(), sim.node(b).id());
+    on(&mut sim, "A", 1, &format!("SET {K} v"));
+    subscribe_everywhere(&mut sim, &["A", "B"]);
+    on(
+        &mut sim,
+        "B",
+        1,
+        &format!("CLUSTER SETSLOT 1649 IMPORTING {a_id}"),
+    );
+    on(
+        &mut sim,
+        "A",
+        1,
+        &format!("CLUSTER SETSLOT 1649 MIGRATING {b_id}"),
+    );
+    messages(&mut sim);
+    assert_eq!(
+        on(
+            &mut sim,
+            "A",
+            1,
+            &format!("MIGRATE 127.0.0.1 7001 {K} 0 5000")
+        ),
+        None
+    );
+    run_for(&mut sim, 50);
+    let events: Vec<(String, String)> = messages(&mut sim)
+        .into_iter()
+        .filter(|(_, ch, _)| ch.starts_with("__keyspace"))
+        .map(|(n, _, e)| (n, e))
+        .collect();
+    let pair = |n: &str, e: &str| (n.to_string(), e.to_string());
+    assert_eq!(events, vec![pair("B", "restore"), pair("A", "del")]);
+}
