@@ -170,16 +170,17 @@ fn random_sets_store_redis_bytes() {
     }
 }
 
-/// A sparse header (encoding 1, cache 0) followed by `body`.
+/// A sparse header (encoding 1, cache marked invalid, so PFCOUNT reads
+/// the registers) followed by `body`.
 fn sparse_with(body: &[u8]) -> Vec<u8> {
-    let mut v = b"HYLL\x01\0\0\0\0\0\0\0\0\0\0\0".to_vec();
+    let mut v = b"HYLL\x01\0\0\0\0\0\0\0\0\0\0\x80".to_vec();
     v.extend_from_slice(body);
     v
 }
 
-/// A dense value whose registers bytes are all `fill`.
+/// A dense value (cache marked invalid) whose register bytes are all `fill`.
 fn dense_with(fill: u8, len: usize) -> Vec<u8> {
-    let mut v = b"HYLL\0\0\0\0\0\0\0\0\0\0\0\0".to_vec();
+    let mut v = b"HYLL\0\0\0\0\0\0\0\0\0\0\0\x80".to_vec();
     v.resize(len, fill);
     v
 }
@@ -214,10 +215,15 @@ fn errors_corrupt_values_and_pfdebug_reply_as_redis() {
             ("denseshort", dense_with(0, 100)),
             ("enc2", b"HYLL\x02\0\0\0\0\0\0\0\0\0\0\0\x7f\xff".to_vec()),
             ("magic", b"HYLX\x01\0\0\0\0\0\0\0\0\0\0\0\x7f\xff".to_vec()),
-            // A valid cache of 12345 on an empty sparse value.
+            // A valid cache of 12345 on an empty sparse value, and a valid
+            // cache of 0 on a corrupt one: PFCOUNT answers the cache.
             (
                 "cached",
                 b"HYLL\x01\0\0\0\x39\x30\0\0\0\0\0\0\x7f\xff".to_vec(),
+            ),
+            (
+                "cachedshort",
+                b"HYLL\x01\0\0\0\0\0\0\0\0\0\0\0\x40\x63".to_vec(),
             ),
         ];
         for (name, value) in &crafted {
@@ -395,5 +401,47 @@ fn migrate_moves_hlls_both_ways() {
         assert_eq!(r.line(&to_ours), b"+OK\r\n");
         assert_eq!(o.line(&format!("GET {key}")), value);
         assert_eq!(o.line(&format!("PFCOUNT {key}")), count);
+    }
+}
+
+/// A clusterlab replica of a real 7.0 master applies what the master
+/// streams for HyperLogLogs (PFADD, PFCOUNT's cache write, PFMERGE,
+/// PFDEBUG's conversions) and ends with the master's bytes.
+#[test]
+fn a_clusterlab_replica_applies_a_real_masters_hll_writes() {
+    require_redis_tools();
+    let real = RealRedis::start(2000);
+    let ours = NodeProc::start(2000);
+    one_master_cluster(&real, &ours);
+    replicate(&ours, &real);
+    let tag = format!("{{{}}}", tag_in(0..=16383));
+    let mut master = Raw::connect(real.port);
+    let mut rng = ChaCha8Rng::seed_from_u64(99);
+    for (key, n) in [("a", 30), ("b", 3000), ("c", 1)] {
+        let mut args = vec![b"PFADD".to_vec(), format!("{tag}{key}").into_bytes()];
+        args.extend((0..n).map(|_| element(&mut rng)));
+        master.send(&args);
+    }
+    for line in [
+        "PFCOUNT {t}a",
+        "PFMERGE {t}m {t}a {t}c",
+        "PFCOUNT {t}m",
+        "PFDEBUG TODENSE {t}c",
+        "PFADD {t}a one more",
+        "PFMERGE {t}d {t}b {t}a",
+        "SET {t}end x",
+    ] {
+        master.line(&line.replace("{t}", &tag));
+    }
+    let mut replica = Raw::connect(ours.port);
+    replica.line("READONLY");
+    native::wait_for(
+        std::time::Duration::from_secs(10),
+        "the replica to apply the stream",
+        || replica.line(&format!("EXISTS {tag}end")) == b":1\r\n",
+    );
+    for key in ["a", "b", "c", "m", "d"] {
+        let get = format!("GET {tag}{key}");
+        assert_eq!(replica.line(&get), master.line(&get), "{get}");
     }
 }
