@@ -295,6 +295,21 @@ fn errors_corrupt_values_and_pfdebug_reply_as_redis() {
         for line in &script {
             same(&mut o, &mut r, &words(line));
         }
+        // PFCOUNT is `may_replicate`: read-only scripts may not call it
+        // (`scriptVerifyWriteCommandAllow`), others may.
+        for (eval, body) in [
+            (
+                "EVAL",
+                "#!lua flags=no-writes\nreturn redis.call('pfcount', KEYS[1])",
+            ),
+            ("EVAL_RO", "return redis.call('pfcount', KEYS[1])"),
+            ("EVAL", "return redis.call('pfcount', KEYS[1])"),
+        ] {
+            let args = [eval, body, "1"].map(|a| a.as_bytes().to_vec());
+            let mut args = args.to_vec();
+            args.push(k("p"));
+            same(&mut o, &mut r, &args);
+        }
     }
 }
 
