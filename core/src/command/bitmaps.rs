@@ -258,7 +258,7 @@ fn first_bit(v: &[u8], r: &BitRange, bit: bool) -> Option<u64> {
     let mut pos = r.first;
     while pos <= r.last {
         let byte = v[(pos / 8) as usize];
-        if pos % 8 == 0 && pos + 7 <= r.last && byte == skip {
+        if pos.is_multiple_of(8) && pos + 7 <= r.last && byte == skip {
             pos += 8;
             continue;
         }

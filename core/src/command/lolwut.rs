@@ -36,6 +36,11 @@ pub fn lolwut(c: &mut Call) -> Value {
     }
 }
 
+/// lolwut.c's √2, to its ten decimals (not `SQRT_2`: the squares must
+/// round as Redis's do).
+#[allow(clippy::approx_constant)]
+const LWSQRT2: f64 = 1.4142135623;
+
 /// C's `rand()`: 0 to `RAND_MAX` (2³¹ − 1).
 fn rand(rng: &mut ChaCha8Rng) -> i32 {
     rng.random_range(0..=i32::MAX)
@@ -120,7 +125,7 @@ impl Canvas {
     /// `lwDrawSquare`: the square inscribed in a circle, rotated by `angle`
     /// (`float` and `double` mixed as the C mixes them).
     fn square(&mut self, x: i32, y: i32, size: f32, angle: f32, color: u8) {
-        let size = ((size as f64 / 1.4142135623) as f32 as f64).round() as f32;
+        let size = ((size as f64 / LWSQRT2) as f32 as f64).round() as f32;
         let mut k = (std::f64::consts::PI / 4.0 + angle as f64) as f32;
         let mut px = [0i32; 4];
         let mut py = [0i32; 4];
