@@ -182,6 +182,13 @@ fn arg() -> impl Strategy<Value = Vec<u8>> {
             "7000", "3", "@id0", "@id1", "@id3", "BLOCK", "STREAMS", "GROUP", "NOACK", "$",
             ">", "notify-keyspace-events", "KEA", "AKEnm",
         ]),
+        // BITCOUNT/BITPOS units, BITOP operations, BITFIELD's words and
+        // types (`#` offsets), LOLWUT's and MODULE's words.
+        2 => words(vec![
+            "BIT", "BYTE", "AND", "OR", "XOR", "NOT", "INCRBY", "OVERFLOW", "WRAP", "SAT",
+            "FAIL", "u8", "i8", "u63", "i64", "u64", "i1", "#3", "#-1", "VERSION", "5", "6",
+            "LIST", "LOAD", "LOADEX", "UNLOAD",
+        ]),
         1 => "[0-9a-f]{40}".prop_map(String::into_bytes),
         2 => prop::collection::vec(any::<u8>(), 0..12),
     ]

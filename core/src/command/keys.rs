@@ -1,6 +1,7 @@
 //! Keyspace commands (db.c, expire.c): DEL, EXISTS, TYPE, EXPIRE, PEXPIRE,
 //! EXPIREAT, PEXPIREAT, TTL, PTTL, PERSIST, KEYS, SCAN, DBSIZE, FLUSHALL,
-//! FLUSHDB, UNLINK, RENAME, RENAMENX, COPY, TOUCH, RANDOMKEY.
+//! FLUSHDB, UNLINK, RENAME, RENAMENX, COPY, TOUCH, RANDOMKEY, EXPIRETIME,
+//! PEXPIRETIME.
 
 use super::Call;
 use super::{int_arg, syntax_error};
@@ -95,6 +96,29 @@ fn ttl_or_pttl(c: &mut Call, name: &str) -> Value {
                 ms
             })
         }
+    }
+}
+
+/// `EXPIRETIME key` (7.0): the absolute Unix time, in seconds (rounded
+/// as TTL rounds, `(ms + 500) / 1000`), at which the key expires; -1
+/// without a TTL, -2 for no key (`ttlGenericCommand` with `output_abs`).
+pub fn expiretime(c: &mut Call) -> Value {
+    match c.node.keyspace_mut().expire_at(c.now, &c.args[1]) {
+        None => Value::Integer(-2),
+        Some(None) => Value::Integer(-1),
+        Some(Some(at)) => {
+            let ms = at.ms().min(i64::MAX as u64) as i64;
+            Value::Integer(ms / 1000 + (ms % 1000 + 500) / 1000)
+        }
+    }
+}
+
+/// `PEXPIRETIME key` (7.0): EXPIRETIME in milliseconds.
+pub fn pexpiretime(c: &mut Call) -> Value {
+    match c.node.keyspace_mut().expire_at(c.now, &c.args[1]) {
+        None => Value::Integer(-2),
+        Some(None) => Value::Integer(-1),
+        Some(Some(at)) => Value::Integer(at.ms().min(i64::MAX as u64) as i64),
     }
 }
 

@@ -4,6 +4,8 @@
 //! propagation); this file is the one pipeline every command goes through.
 //! Commands never touch a socket: they return a [`Value`] to send back.
 
+mod bitfield;
+mod bitmaps;
 pub(crate) mod blocking;
 mod call;
 mod client;
@@ -20,9 +22,11 @@ mod info;
 mod keys;
 mod lcs;
 mod lists;
+mod lolwut;
 mod long_double;
 mod memory;
 mod migrate;
+mod modules;
 mod monitors;
 mod multi;
 mod object;
@@ -34,6 +38,7 @@ mod scripting;
 mod server;
 mod set_reads;
 mod sets;
+mod standalone_only;
 mod streams;
 
 pub use server::REDIS_VERSION;
@@ -172,13 +177,21 @@ pub fn execute(
         let e = arity_error(&name);
         return reject(node, Some(&*name), e);
     }
-    if spec.has(table::flags::PROTECTED) && !node.config().debug_command_allowed() {
+    // A protected command (DEBUG, MODULE LOAD…: the flag is the entry's,
+    // a subcommand's for a container) needs its `enable-*-command`.
+    if entry.has(table::flags::PROTECTED) && !node.config().protected_command_allowed(spec.name) {
         client.flag_transaction_error();
-        return reject(node, Some(&*name), Value::err(
-            "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", \
+        let upper = spec.name.to_uppercase();
+        return reject(
+            node,
+            Some(&*name),
+            Value::err(format!(
+            "ERR {upper} command not allowed. If the enable-{}-command option is set to \"local\", \
              you can run it from a local connection, otherwise you need to set this option in the \
              configuration file, and then restart the server.",
-        ));
+            spec.name
+        )),
+        );
     }
     if node.requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
         client.flag_transaction_error();
@@ -220,7 +233,12 @@ pub fn execute(
         node.postpone(id, args);
         return Outcome::Blocked;
     }
-    if client.in_multi() && !matches!(spec.name, "exec" | "discard" | "multi" | "watch" | "reset") {
+    if client.in_multi()
+        && !matches!(
+            spec.name,
+            "exec" | "discard" | "multi" | "watch" | "reset" | "quit"
+        )
+    {
         client.queue(args);
         return Outcome::Reply(Value::Simple("QUEUED".into()));
     }

@@ -1,6 +1,6 @@
 //! String commands (t_string.c): GET, SET and its options, MGET, MSET,
 //! INCR/DECR/INCRBY/DECRBY, APPEND, STRLEN, SETNX, GETDEL, GETSET, MSETNX,
-//! SETRANGE, SETBIT, GETBIT, SETEX, PSETEX, GETEX, GETRANGE (and SUBSTR),
+//! SETRANGE, SETEX, PSETEX, GETEX, GETRANGE (and SUBSTR),
 //! INCRBYFLOAT.
 
 use super::Call;
@@ -205,27 +205,6 @@ pub fn getex(c: &mut Call) -> Value {
     getex_generic(node, now, args)
 }
 
-pub fn setbit(c: &mut Call) -> Value {
-    let args = c.args;
-    let now = c.now;
-    let node = &mut *c.node;
-    setbit_generic(node, now, args)
-}
-
-pub fn getbit(c: &mut Call) -> Value {
-    let args = c.args;
-    let now = c.now;
-    let ks = c.node.keyspace_mut();
-    match bit_offset(&args[2]) {
-        Ok(bit) => match ks.get(now, &args[1]) {
-            None => Value::Integer(0),
-            Some(Data::Str(v)) => Value::Integer(bit_at(v, bit) as i64),
-            Some(_) => wrong_type(),
-        },
-        Err(e) => e,
-    }
-}
-
 pub fn strlen(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
@@ -350,55 +329,6 @@ fn getex_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
         node.propagate(&[b"PERSIST".to_vec(), args[1].clone()]);
     }
     Value::Bulk(value)
-}
-
-/// `getBitOffsetFromArgument`: a bit position inside the longest string.
-fn bit_offset(arg: &[u8]) -> Result<u64, Value> {
-    match crate::resp::parse_i64(arg) {
-        Some(n) if n >= 0 && (n as u64) < MAX_STRING * 8 => Ok(n as u64),
-        _ => Err(Value::err(
-            "ERR bit offset is not an integer or out of range",
-        )),
-    }
-}
-
-/// Bit `bit` of `v`, most significant bit of each byte first; 0 past the end.
-fn bit_at(v: &[u8], bit: u64) -> bool {
-    v.get((bit / 8) as usize)
-        .is_some_and(|b| b & (0x80 >> (bit % 8)) != 0)
-}
-
-/// `SETBIT key offset 0|1`: offset, then bit, then type; the string grows
-/// with zero bytes; the reply is the bit's old value.
-fn setbit_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
-    let bit = match bit_offset(&args[2]) {
-        Ok(b) => b,
-        Err(e) => return e,
-    };
-    let on = match crate::resp::parse_i64(&args[3]) {
-        Some(n @ (0 | 1)) => n == 1,
-        _ => return Value::err("ERR bit is not an integer or out of range"),
-    };
-    let ks = node.keyspace_mut();
-    let mut v = match ks.get(now, &args[1]) {
-        None => Vec::new(),
-        Some(Data::Str(v)) => v.clone(),
-        Some(_) => return wrong_type(),
-    };
-    let byte = (bit / 8) as usize;
-    if v.len() <= byte {
-        v.resize(byte + 1, 0);
-    }
-    let old = bit_at(&v, bit);
-    let mask = 0x80 >> (bit % 8);
-    if on {
-        v[byte] |= mask;
-    } else {
-        v[byte] &= !mask;
-    }
-    ks.set_keep_ttl(now, &args[1], Data::Str(v));
-    ks.notify(class::STRING, "setbit", &args[1]);
-    Value::Integer(old as i64)
 }
 
 /// `SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL]`.

@@ -140,11 +140,12 @@ impl Config {
         self.param_value(p).parse().unwrap_or(3000)
     }
 
-    /// `enable-debug-command yes` or `local` (every client of a clusterlab
-    /// node is local or simulated): `allowProtectedAction` for DEBUG.
-    pub fn debug_command_allowed(&self) -> bool {
-        let p = find(b"enable-debug-command").expect("in the table");
-        self.param_value(p) != "no"
+    /// `enable-debug-command` (for `debug`) or `enable-module-command`
+    /// (for `module`) is `yes` or `local` (every client of a clusterlab
+    /// node is local or simulated): `allowProtectedAction`.
+    pub fn protected_command_allowed(&self, command: &str) -> bool {
+        let name = format!("enable-{command}-command");
+        find(name.as_bytes()).is_some_and(|p| self.param_value(p) != "no")
     }
 
     /// `enable-protected-configs yes` (or `local`: every client of a

@@ -134,7 +134,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
             }
         }
         let mut owner = owner.borrow_mut();
-        owner.drain(None);
+        let _ = owner.drain(None);
         owner.save_conf(false);
     }
     let mut owner = owner.borrow_mut();
@@ -390,8 +390,9 @@ impl Owner {
     }
 
     /// Runs one of the client's commands; its replies are collected by
-    /// [`client_replies`](Self::client_replies). True for QUIT, which Redis
-    /// answers itself before closing the connection.
+    /// [`client_replies`](Self::client_replies). True when the connection
+    /// must close after its replies (QUIT, CLIENT KILL of itself): Redis
+    /// reads no further command from it (`CLIENT_CLOSE_AFTER_REPLY`).
     pub fn client_command(
         &mut self,
         now: Time,
@@ -399,11 +400,6 @@ impl Owner {
         args: Vec<Vec<u8>>,
         out: &mut Vec<u8>,
     ) -> bool {
-        if args[0].eq_ignore_ascii_case(b"quit") {
-            self.client_replies(id, out);
-            out.extend_from_slice(b"+OK\r\n");
-            return true;
-        }
         if let Some(reply) = self.config_rewrite(id, &args) {
             self.client_replies(id, out);
             reply.encode(self.node.client_protocol(id), out);
@@ -425,8 +421,10 @@ impl Owner {
                 None => {}
             }
         }
+        let may_close =
+            args[0].eq_ignore_ascii_case(b"quit") || args[0].eq_ignore_ascii_case(b"client");
         self.node.handle(now, Input::Command { client: id, args });
-        false
+        may_close && self.client_replies(id, out)
     }
 
     /// `CONFIG REWRITE` on a node started with a config file: the file is
@@ -470,12 +468,14 @@ impl Owner {
 
     /// After a client's commands: its replies go to `out`, every other output
     /// to its connection, and the owner's task is woken if it must wake sooner.
-    pub fn client_replies(&mut self, id: ClientId, out: &mut Vec<u8>) {
-        self.drain(Some((id, out)));
+    /// True when the node closed that client.
+    pub fn client_replies(&mut self, id: ClientId, out: &mut Vec<u8>) -> bool {
+        let closed = self.drain(Some((id, out)));
         self.save_conf(false);
         if self.node.poll_timeout().is_some_and(|t| t < self.armed) {
             self.rearm.notify_one();
         }
+        closed
     }
 
     pub fn client_closed(&mut self, id: ClientId) {
@@ -483,7 +483,7 @@ impl Owner {
         self.psync.client_closed(id);
         let now = self.clock.now();
         self.node.handle(now, Input::ClientClosed(id));
-        self.drain(None);
+        let _ = self.drain(None);
     }
 
     fn write_client(&mut self, id: ClientId, w: Write) {
@@ -493,8 +493,10 @@ impl Owner {
     }
 
     /// Routes every pending output to its connection; with `direct`, that
-    /// client's replies are appended to its buffer instead.
-    fn drain(&mut self, mut direct: Option<(ClientId, &mut Vec<u8>)>) {
+    /// client's replies are appended to its buffer instead, and the result
+    /// says whether the node closed it.
+    fn drain(&mut self, mut direct: Option<(ClientId, &mut Vec<u8>)>) -> bool {
+        let mut direct_closed = false;
         let now = self.clock.now();
         self.psync.attach_waiting(&mut self.node, now);
         self.psync.check_master(&self.node);
@@ -552,7 +554,10 @@ impl Owner {
                 }
                 // CLIENT KILL: the connection closes once what is queued
                 // for it (this read's replies included) is written.
-                Output::Close { client } => self.write_client(client, Write::Close),
+                Output::Close { client } => {
+                    direct_closed |= matches!(&direct, Some((id, _)) if *id == client);
+                    self.write_client(client, Write::Close);
+                }
                 Output::DropLink { to, link } => match link {
                     Link::Outbound => {
                         self.outbound.remove(&to);
@@ -570,6 +575,7 @@ impl Owner {
             }
         }
         self.tracer.flush();
+        direct_closed
     }
 
     /// Opens our outbound link to `addr` for the node, which greets the peer
