@@ -14,6 +14,8 @@ mod config;
 mod debug;
 mod digest;
 mod element_scan;
+mod geo;
+mod geohash;
 mod hashes;
 mod info;
 mod keys;
@@ -33,6 +35,7 @@ mod scripting;
 mod server;
 mod set_reads;
 mod sets;
+mod sort;
 mod streams;
 
 pub use server::REDIS_VERSION;
