@@ -180,6 +180,12 @@ fn arg() -> impl Strategy<Value = Vec<u8>> {
             "GETNAME", "GETKEYS", "DOCS", "SET", "cluster-node-timeout", "*", "127.0.0.1",
             "7000", "3", "@id0", "@id1", "@id3",
         ]),
+        // GEO*'s and SORT's option words (geo.c `georadiusGeneric`, sort.c).
+        2 => words(vec![
+            "WITHDIST", "WITHCOORD", "WITHHASH", "ANY", "ASC", "DESC", "STORE", "STOREDIST",
+            "FROMMEMBER", "FROMLONLAT", "BYRADIUS", "BYBOX", "km", "m", "mi", "ft", "180",
+            "85.05112878", "-85.06", "ALPHA", "LIMIT", "BY", "nosort",
+        ]),
         1 => "[0-9a-f]{40}".prop_map(String::into_bytes),
         2 => prop::collection::vec(any::<u8>(), 0..12),
     ]

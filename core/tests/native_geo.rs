@@ -232,7 +232,7 @@ fn random_script(seed: u64) -> Vec<String> {
         let member = format!("m{}_{}", rng.next() % 10, rng.next() % 40);
         let mut opts = String::new();
         for (word, p) in [("WITHDIST", 2), ("WITHCOORD", 3), ("WITHHASH", 4)] {
-            if rng.next() % p == 0 {
+            if rng.next().is_multiple_of(p) {
                 opts.push(' ');
                 opts.push_str(word);
             }
@@ -242,9 +242,9 @@ fn random_script(seed: u64) -> Vec<String> {
             1 => opts.push_str(" DESC"),
             _ => {}
         }
-        if rng.next() % 3 == 0 {
+        if rng.next().is_multiple_of(3) {
             opts.push_str(&format!(" COUNT {}", 1 + rng.next() % 20));
-            if rng.next() % 3 == 0 {
+            if rng.next().is_multiple_of(3) {
                 opts.push_str(" ANY");
             }
         }
