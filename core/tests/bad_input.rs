@@ -189,6 +189,12 @@ fn arg() -> impl Strategy<Value = Vec<u8>> {
             "FAIL", "u8", "i8", "u63", "i64", "u64", "i1", "#3", "#-1", "VERSION", "5", "6",
             "LIST", "LOAD", "LOADEX", "UNLOAD",
         ]),
+        // GEO*'s and SORT's option words (geo.c `georadiusGeneric`, sort.c).
+        2 => words(vec![
+            "WITHDIST", "WITHCOORD", "WITHHASH", "ANY", "ASC", "DESC", "STORE", "STOREDIST",
+            "FROMMEMBER", "FROMLONLAT", "BYRADIUS", "BYBOX", "km", "m", "mi", "ft", "180",
+            "85.05112878", "-85.06", "ALPHA", "LIMIT", "BY", "nosort",
+        ]),
         1 => "[0-9a-f]{40}".prop_map(String::into_bytes),
         2 => prop::collection::vec(any::<u8>(), 0..12),
     ]

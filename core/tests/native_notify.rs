@@ -270,6 +270,15 @@ const ZSETS: &[&str] = &[
     "ZPOPMAX {n}z2 10",
     "BZPOPMIN {n}z4 1",
     "BZMPOP 1 1 {n}z4 MIN",
+    "GEOADD {n}g 13.36 38.11 Palermo 15.08 37.50 Catania",
+    "GEOADD {n}g 13.36 38.11 Palermo",
+    "GEOSEARCHSTORE {n}g2 {n}g FROMLONLAT 15 37 BYRADIUS 200 km",
+    "GEOSEARCHSTORE {n}g2 {n}g FROMLONLAT 0 0 BYRADIUS 1 km",
+    "GEORADIUS {n}g 15 37 200 km STORE {n}g3",
+    "GEORADIUS {n}none 15 37 200 km STORE {n}g3",
+    "RPUSH {n}sl 3 1 2",
+    "SORT {n}sl STORE {n}sl2",
+    "SORT {n}none STORE {n}sl2",
 ];
 
 /// Streams (`t_stream.c`): XADD and its trim, groups and consumers

@@ -16,6 +16,8 @@ mod config;
 mod debug;
 mod digest;
 mod element_scan;
+mod geo;
+mod geohash;
 mod hashes;
 mod hyperloglog;
 mod info;
@@ -38,6 +40,7 @@ mod scripting;
 mod server;
 mod set_reads;
 mod sets;
+mod sort;
 mod standalone_only;
 mod streams;
 

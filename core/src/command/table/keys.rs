@@ -3,10 +3,10 @@
 //! ACL categories, handler, propagation.
 
 use super::flags::*;
-use super::migrate_keys;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
-use crate::command::{keys, migrate, object, standalone_only};
+use super::{migrate_keys, sort_keys, sort_ro_keys};
+use crate::command::{keys, migrate, object, sort, standalone_only};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
@@ -35,6 +35,8 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("restore", -4, WRITE | DENYOOM, (1, 1, 1), ["@keyspace", "@write", "@slow", "@dangerous"], Reply(migrate::restore), Itself),
     command!("restore-asking", -4, WRITE | DENYOOM | ASKING, (1, 1, 1), ["@keyspace", "@write", "@slow", "@dangerous"], Reply(migrate::restore), Itself),
     command!("scan", -2, READONLY, (0, 0, 0), ["@keyspace", "@read", "@slow"], Reply(keys::scan), No),
+    command!("sort", -2, WRITE | DENYOOM | MOVABLEKEYS, (1, 1, 1, sort_keys), ["@write", "@set", "@sortedset", "@list", "@slow", "@dangerous"], Reply(sort::sort), Itself),
+    command!("sort_ro", -2, READONLY | MOVABLEKEYS, (1, 1, 1, sort_ro_keys), ["@read", "@set", "@sortedset", "@list", "@slow", "@dangerous"], Reply(sort::sort_ro), No),
     command!("touch", -2, READONLY | FAST, (1, -1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::touch), No),
     command!("ttl", 2, READONLY | FAST, (1, 1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::ttl), No),
     command!("type", 2, READONLY | FAST, (1, 1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::type_of), No),

@@ -11,6 +11,7 @@
 mod bitmaps;
 mod cluster;
 mod connection;
+mod geo;
 mod hashes;
 mod hyperloglog;
 mod keys;
@@ -368,6 +369,49 @@ fn blmpop_keys(args: &[Vec<u8>]) -> Vec<usize> {
     }
 }
 
+/// `GEORADIUS key … [STORE key] [STOREDIST key]` and GEORADIUSBYMEMBER
+/// (`georadiusGetKeys`): the source, and the last STORE/STOREDIST key
+/// from the fifth argument on.
+fn georadius_keys(args: &[Vec<u8>]) -> Vec<usize> {
+    let mut stored = None;
+    let mut i = 5;
+    while i < args.len() {
+        let a = &args[i];
+        if (a.eq_ignore_ascii_case(b"store") || a.eq_ignore_ascii_case(b"storedist"))
+            && i + 1 < args.len()
+        {
+            stored = Some(i + 1);
+            i += 1;
+        }
+        i += 1;
+    }
+    std::iter::once(1).chain(stored).collect()
+}
+
+/// `SORT key … [STORE key]` (`sortGetKeys`): the key, and the last STORE's
+/// key, found skipping LIMIT's two arguments and GET's and BY's one.
+fn sort_keys(args: &[Vec<u8>]) -> Vec<usize> {
+    let mut stored = None;
+    let mut i = 2;
+    while i < args.len() {
+        let a = &args[i];
+        if a.eq_ignore_ascii_case(b"limit") {
+            i += 2;
+        } else if a.eq_ignore_ascii_case(b"get") || a.eq_ignore_ascii_case(b"by") {
+            i += 1;
+        } else if a.eq_ignore_ascii_case(b"store") && i + 1 < args.len() {
+            stored = Some(i + 1);
+        }
+        i += 1;
+    }
+    std::iter::once(1).chain(stored).collect()
+}
+
+/// `SORT_RO key …` (`sortROGetKeys`): the key only.
+fn sort_ro_keys(_: &[Vec<u8>]) -> Vec<usize> {
+    vec![1]
+}
+
 /// `genericGetKeys`' count: `atoi(args[at])`, kept only when at least 1
 /// and no more than the arguments from `first` on.
 fn atoi_count(args: &[Vec<u8>], at: usize, first: usize) -> Option<usize> {
@@ -437,6 +481,7 @@ const FAMILIES: &[&[CommandSpec]] = &[
     bitmaps::COMMANDS,
     cluster::COMMANDS,
     connection::COMMANDS,
+    geo::COMMANDS,
     hashes::COMMANDS,
     hyperloglog::COMMANDS,
     keys::COMMANDS,
