@@ -25,6 +25,7 @@ mod migrate;
 mod monitors;
 mod multi;
 mod object;
+mod persist;
 mod pubsub;
 mod random_picks;
 mod refusal;
@@ -215,6 +216,12 @@ pub fn execute(
     if spec.has(table::flags::WRITE) && node.writes_paused(now) && !client.in_multi() {
         node.postpone(id, args);
         return Outcome::Blocked;
+    }
+    // `processCommand`: a `no_multi` command is refused inside MULTI.
+    if client.in_multi() && spec.has(table::flags::NO_MULTI) {
+        client.flag_transaction_error();
+        let e = Value::err("ERR Command not allowed inside a transaction");
+        return reject(node, Some(&*name), e);
     }
     if client.in_multi() && !matches!(spec.name, "exec" | "discard" | "multi" | "watch" | "reset") {
         client.queue(args);

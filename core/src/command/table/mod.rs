@@ -61,6 +61,8 @@ pub mod flags {
     /// `blocking`: may block the client (BLPOP, WAIT's kin); Redis
     /// refuses such commands to a client that may not block.
     pub const BLOCKING: u16 = 16384;
+    /// `no_multi`: refused inside MULTI (SAVE, SHUTDOWN).
+    pub const NO_MULTI: u16 = 32768;
 }
 
 /// How a command runs.
@@ -278,6 +280,7 @@ impl CommandSpec {
             (STALE, "stale"),
             (FAST, "fast"),
             (NO_AUTH, "no_auth"),
+            (NO_MULTI, "no_multi"),
             (MOVABLEKEYS, "movablekeys"),
             (ASKING, "asking"),
         ]

@@ -5,17 +5,22 @@
 use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
-use crate::command::{config, debug, memory, monitors, server};
+use crate::command::{config, debug, memory, monitors, persist, server};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
+    command!("bgrewriteaof", 1, ADMIN | NOSCRIPT, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(persist::bgrewriteaof), No),
+    command!("bgsave", -1, ADMIN | NOSCRIPT, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(persist::bgsave), No),
     command!("command", -1, LOADING | STALE, (0, 0, 0), ["@slow", "@connection"], Reply(server::command), No, COMMAND_SUBCOMMANDS),
     command!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Container, No, CONFIG_SUBCOMMANDS),
-    command!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(debug::debug), No),
+    command!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(debug::debug_command), No),
     command!("info", -1, LOADING | STALE, (0, 0, 0), ["@slow", "@dangerous"], Reply(server::info), No),
+    command!("lastsave", 1, LOADING | STALE | FAST, (0, 0, 0), ["@admin", "@fast", "@dangerous"], Reply(persist::lastsave), No),
     command!("latency", -2, 0, (0, 0, 0), ["@slow"], Container, No, LATENCY_SUBCOMMANDS),
     command!("memory", -2, 0, (0, 0, 0), ["@slow"], Container, No, MEMORY_SUBCOMMANDS),
     command!("role", 1, NOSCRIPT | LOADING | STALE | FAST, (0, 0, 0), ["@admin", "@fast", "@dangerous"], Reply(server::role), No),
+    command!("save", 1, ADMIN | NOSCRIPT | NO_MULTI, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(persist::save), No),
+    command!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(persist::shutdown), No),
     command!("slowlog", -2, 0, (0, 0, 0), ["@slow"], Container, No, SLOWLOG_SUBCOMMANDS),
     command!("time", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast"], Reply(server::time), No),
     command!("wait", 3, NOSCRIPT, (0, 0, 0), ["@slow", "@connection"], Outcome(server::wait), No),
