@@ -166,7 +166,7 @@ impl Manifest {
                 return Err("The AOF manifest file contains too long line".into());
             }
             let words: Vec<&str> = raw.split_ascii_whitespace().collect();
-            if words.len() < 6 || words.len() % 2 != 0 {
+            if words.len() < 6 || !words.len().is_multiple_of(2) {
                 return Err(INVALID.into());
             }
             let (mut name, mut seq, mut kind) = (None, 0u64, None);

@@ -173,6 +173,10 @@ pub struct ShutdownFlags {
     pub force: bool,
 }
 
+/// How the host gives the node a file under `dir` at start (`None`: no
+/// such file).
+pub type ReadFile<'a> = &'a mut dyn FnMut(&str) -> Result<Option<Vec<u8>>, String>;
+
 /// Unix seconds of a node time.
 fn secs(now: Time) -> u64 {
     now.ms() / 1000
@@ -694,11 +698,7 @@ impl Node {
     /// with `appendonly yes` the AOF its manifest names (base, then every
     /// incremental file), else `dbfilename`. `read` gives a file's bytes
     /// under `dir` (`None`: no such file). Returns what Redis logs.
-    pub fn load_data(
-        &mut self,
-        now: Time,
-        read: &mut dyn FnMut(&str) -> Result<Option<Vec<u8>>, String>,
-    ) -> Result<String, String> {
+    pub fn load_data(&mut self, now: Time, read: ReadFile) -> Result<String, String> {
         self.persist.loading = true;
         let result = if self.param("appendonly") == "yes" {
             self.load_aof(now, read)
@@ -714,11 +714,7 @@ impl Node {
         Ok(said)
     }
 
-    fn load_rdb(
-        &mut self,
-        now: Time,
-        read: &mut dyn FnMut(&str) -> Result<Option<Vec<u8>>, String>,
-    ) -> Result<String, String> {
+    fn load_rdb(&mut self, now: Time, read: ReadFile) -> Result<String, String> {
         let name = self.param("dbfilename");
         let Some(bytes) = read(&name)? else {
             return Ok(String::new());
@@ -738,11 +734,7 @@ impl Node {
         ))
     }
 
-    fn load_aof(
-        &mut self,
-        now: Time,
-        read: &mut dyn FnMut(&str) -> Result<Option<Vec<u8>>, String>,
-    ) -> Result<String, String> {
+    fn load_aof(&mut self, now: Time, read: ReadFile) -> Result<String, String> {
         let fname = self.param("appendfilename");
         let Some(text) = read(&self.aof_name(&aof::manifest_name(&fname)))? else {
             return Ok(String::new());
