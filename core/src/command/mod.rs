@@ -32,6 +32,7 @@ mod modules;
 mod monitors;
 mod multi;
 mod object;
+mod persist;
 mod pubsub;
 mod random_picks;
 mod refusal;
@@ -235,6 +236,12 @@ pub fn execute(
     if may_write && node.writes_paused(now) && !client.in_multi() {
         node.postpone(id, args);
         return Outcome::Blocked;
+    }
+    // `processCommand`: a `no_multi` command is refused inside MULTI.
+    if client.in_multi() && spec.has(table::flags::NO_MULTI) {
+        client.flag_transaction_error();
+        let e = Value::err("ERR Command not allowed inside a transaction");
+        return reject(node, Some(&*name), e);
     }
     if client.in_multi()
         && !matches!(

@@ -457,6 +457,31 @@ impl Keyspace {
         self.notify(notify::class::NEW, "new", key);
     }
 
+    /// Every stored key with its value and expiry, in slot order, those
+    /// whose TTL passed but that nothing deleted yet included: what
+    /// `rdbSaveDb` writes.
+    pub fn stored(&self) -> impl Iterator<Item = (&[u8], &Data, Option<Time>)> {
+        self.entries
+            .iter()
+            .map(|(k, d)| (&k[2..], d, self.expiry(k)))
+    }
+
+    /// Deletes the keys whose TTL passed by `now`, silently (no `DEL` to
+    /// propagate, no `expired_keys`): a master loading an RDB skips them
+    /// (`rdbLoadRio`). Returns how many there were.
+    pub fn drop_expired(&mut self, now: Time) -> usize {
+        let gone: Vec<SlotKey> = self
+            .expires
+            .iter()
+            .filter(|(_, (t, _))| *t < now)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in &gone {
+            self.delete(k);
+        }
+        gone.len()
+    }
+
     /// Stores a key with its expiry, as a snapshot carries it.
     pub fn insert(&mut self, key: &[u8], data: Data, expire_at: Option<Time>) {
         with_slot_key(self.slot_of(key), key, |sk| {

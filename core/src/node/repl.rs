@@ -79,6 +79,11 @@ impl Replication {
         self.master_client = master_link_client();
     }
 
+    /// A replication backlog exists (the node is part of a replication chain).
+    pub fn backlog_exists(&self) -> bool {
+        self.backlog
+    }
+
     /// Milliseconds since the master last sent data, at Redis's one-second
     /// resolution (`unixtime` arithmetic).
     pub fn data_age(&self, now: Time) -> u64 {
@@ -157,9 +162,8 @@ impl Node {
         self.queue_expired();
         self.touch_watched(args);
         self.signal_ready(args);
-        if self.feeds_stream() {
-            self.hold_or_stream(args.to_vec());
-        }
+        self.count_change();
+        self.hold_or_stream(args.to_vec());
     }
 
     /// The keys this master deleted because their TTL passed, each as
@@ -169,9 +173,7 @@ impl Node {
         for key in self.keyspace.take_expired() {
             let del = vec![b"DEL".to_vec(), key];
             self.touch_watched(&del);
-            if self.feeds_stream() {
-                self.hold_or_stream(del);
-            }
+            self.hold_or_stream(del);
         }
     }
 
@@ -239,8 +241,10 @@ impl Node {
     }
 
     /// Appends one command to the stream of this master.
+    /// The AOF gets it too (`propagateNow` feeds both alike), on any role.
     fn stream_op(&mut self, args: Vec<Vec<u8>>) {
-        if !self.feeds_stream() {
+        self.feed_aof(&args);
+        if !self.feeds_stream() || self.loading_data() {
             return;
         }
         if std::mem::take(&mut self.repl.select_pending) {

@@ -73,6 +73,8 @@ pub mod flags {
     /// read command that may still stream a change (PFCOUNT's cache), so
     /// CLIENT PAUSE WRITE holds it and read-only scripts may not call it.
     pub const MAY_REPLICATE: u32 = 1 << 17;
+    /// `no_multi`: refused inside MULTI (SAVE, SHUTDOWN).
+    pub const NO_MULTI: u32 = 1 << 18;
 }
 
 /// How a command runs.
@@ -294,6 +296,7 @@ impl CommandSpec {
             (FAST, "fast"),
             (NO_AUTH, "no_auth"),
             (NO_ASYNC_LOADING, "no_async_loading"),
+            (NO_MULTI, "no_multi"),
             (MOVABLEKEYS, "movablekeys"),
             (ALLOW_BUSY, "allow_busy"),
         ]

@@ -18,6 +18,7 @@
 mod bus;
 mod client_conn;
 pub mod config_file;
+mod disk;
 mod links;
 pub mod log;
 use clusterlab_core::config::params::find;
@@ -98,6 +99,11 @@ pub enum Arrival {
     },
     /// SIGINT or SIGTERM: save and exit.
     Shutdown,
+    /// A background disk job (BGSAVE, an AOF rewrite) finished.
+    DiskDone {
+        job: u64,
+        result: Result<(), String>,
+    },
 }
 
 /// `clusterlab-node [redis.conf] [--port P] …`: runs a node until SIGINT/SIGTERM.

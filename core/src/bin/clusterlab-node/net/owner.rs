@@ -7,10 +7,10 @@ use super::config_file::Settings;
 use super::log::log;
 use super::psync::{Intercepted, Psync};
 use super::sendbuf::Gauge;
-use super::{bus, client_conn, links, trace::Tracer, Arrival, Write, Writer};
+use super::{bus, client_conn, disk, links, trace::Tracer, Arrival, Write, Writer};
 use clusterlab_core::config::consts::PORT_INCR;
 use clusterlab_core::config::rewrite::rewrite;
-use clusterlab_core::node::{ClientId, ConnId, Input, Link, Node, Output};
+use clusterlab_core::node::{ClientId, ConnId, DiskJob, Input, Link, Node, Output, ShutdownFlags};
 use clusterlab_core::resp::Value;
 use clusterlab_core::time::Time;
 use std::cell::RefCell;
@@ -51,6 +51,13 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     let clock = Clock::default();
     let mut node = load_or_create(&settings, bus_port, clock.now())?;
     node.set_micros(micros);
+    node.set_process_id(std::process::id());
+    // `loadDataFromDisk`: the AOF or the RDB, before serving anyone.
+    let dir = PathBuf::from(node.config().param_str("dir"));
+    let loaded = node.load_data(clock.now(), &mut |name| disk::read(&dir, name))?;
+    if !loaded.is_empty() {
+        log!("clusterlab-node: {loaded}");
+    }
     log!(
         "clusterlab-node: node {} ready, clients on {}:{}, cluster bus on {}:{bus_port}",
         node.id(),
@@ -95,6 +102,9 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     owner.borrow_mut().save_conf(true);
     tokio::task::spawn_local(client_conn::accept(clients, owner.clone(), policy));
     'run: loop {
+        if owner.borrow().node.has_exited() {
+            break;
+        }
         let sleep = {
             let mut owner = owner.borrow_mut();
             let now = owner.clock.now();
@@ -113,7 +123,13 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
                 let mut taken = 0;
                 loop {
                     match next {
-                        Some(Arrival::Shutdown) | None => break 'run,
+                        None => break 'run,
+                        // `prepareForShutdown` as the signal handler asks:
+                        // the node exits once its final save is written.
+                        Some(Arrival::Shutdown) => {
+                            let now = owner.clock.now();
+                            owner.node.shutdown(now, None, ShutdownFlags::default());
+                        }
                         Some(a) => owner.on_arrival(a),
                     }
                     taken += 1;
@@ -136,6 +152,9 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         let mut owner = owner.borrow_mut();
         let _ = owner.drain(None);
         owner.save_conf(false);
+        if owner.node.has_exited() {
+            break;
+        }
     }
     let mut owner = owner.borrow_mut();
     owner.save_conf(true);
@@ -350,6 +369,7 @@ impl Owner {
                 self.conns.remove(&conn);
                 Input::ConnClosed { conn, connected }
             }
+            Arrival::DiskDone { job, result } => Input::DiskDone { job, result },
             Arrival::Shutdown => return,
         };
         self.node.handle(now, input);
@@ -472,7 +492,7 @@ impl Owner {
     pub fn client_replies(&mut self, id: ClientId, out: &mut Vec<u8>) -> bool {
         let closed = self.drain(Some((id, out)));
         self.save_conf(false);
-        if self.node.poll_timeout().is_some_and(|t| t < self.armed) {
+        if self.node.has_exited() || self.node.poll_timeout().is_some_and(|t| t < self.armed) {
             self.rearm.notify_one();
         }
         closed
@@ -571,11 +591,46 @@ impl Owner {
                         }
                     }
                 },
+                Output::Disk(job) => self.disk_job(job),
+                // The owner's loop sees `has_exited` and stops.
+                Output::Exit => {}
                 Output::Event(event) => self.tracer.event(self.clock.now(), event),
             }
         }
         self.tracer.flush();
         direct_closed
+    }
+
+    /// Runs a disk job: a background one (Redis's forked child) on its own
+    /// thread, answered through the inbox; the others here and now, as
+    /// Redis blocks in the syscalls, answered before anything else.
+    fn disk_job(&mut self, job: DiskJob) {
+        let dir = PathBuf::from(self.node.config().param_str("dir"));
+        if job.background {
+            let inbox = self.inbox.clone();
+            std::thread::spawn(move || {
+                let result = disk::run(&dir, &job.ops);
+                let _ = inbox.send(Arrival::DiskDone {
+                    job: job.id,
+                    result,
+                });
+            });
+            return;
+        }
+        let result = disk::run(&dir, &job.ops);
+        if let Err(e) = &result {
+            log!("clusterlab-node: disk: {e}");
+        }
+        if job.id != 0 {
+            let now = self.clock.now();
+            self.node.handle(
+                now,
+                Input::DiskDone {
+                    job: job.id,
+                    result,
+                },
+            );
+        }
     }
 
     /// Opens our outbound link to `addr` for the node, which greets the peer
