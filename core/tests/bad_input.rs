@@ -10,7 +10,7 @@ mod common;
 use clusterlab_core::command::table;
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::{escape, parse_reply, parse_request, Limits, Protocol, Value};
-use clusterlab_core::sim::Sim;
+use clusterlab_core::sim::{Sim, Status};
 use proptest::prelude::*;
 use proptest::sample::select;
 use std::sync::OnceLock;
@@ -364,6 +364,12 @@ proptest! {
             };
             match reply {
                 Some(v) => check_reply(&v)?,
+                None if argv[0].eq_ignore_ascii_case(b"shutdown") => {
+                    // SHUTDOWN ends the process without a reply (Redis
+                    // closes the connection); an operator starts it again.
+                    prop_assert!(sim.status(node) != Status::Up, "{argv:?} answered nothing but the node runs");
+                    sim.restart(node);
+                }
                 None => {
                     // WAIT with no timeout (0) or one longer than we wait;
                     // a blocking pop whose keys stay empty (its timeout may
