@@ -4,6 +4,7 @@
 
 use super::Call;
 use super::{int_arg, wrong_type};
+use crate::keyspace::notify::class;
 use crate::keyspace::{Data, Keyspace};
 use crate::node::Node;
 
@@ -35,7 +36,13 @@ fn lpush_or_rpush(c: &mut Call, name: &str) -> Value {
             list.push_back(v.clone());
         }
     }
-    Value::Integer(list.len() as i64)
+    let len = list.len() as i64;
+    ks.notify(
+        class::LIST,
+        if name == "lpush" { "lpush" } else { "rpush" },
+        key,
+    );
+    Value::Integer(len)
 }
 
 pub fn lpop(c: &mut Call) -> Value {
@@ -77,8 +84,15 @@ fn lpop_or_rpop(c: &mut Call, name: &str) -> Value {
     };
     let reply = match count {
         None => pop().map_or(Value::Null, Value::Bulk),
+        // `LPOP key 0`: an empty array, no event.
+        Some(0) => return Value::Array(Vec::new()),
         Some(n) => Value::Array((0..n).map_while(|_| pop()).map(Value::Bulk).collect()),
     };
+    ks.notify(
+        class::LIST,
+        if name == "lpop" { "lpop" } else { "rpop" },
+        key,
+    );
     ks.remove_if_empty(key);
     reply
 }
@@ -115,6 +129,9 @@ pub fn sadd(c: &mut Call) -> Value {
         .iter()
         .filter(|m| set.insert((*m).clone()))
         .count();
+    if added > 0 {
+        ks.notify(class::SET, "sadd", key);
+    }
     Value::Integer(added as i64)
 }
 
@@ -165,6 +182,9 @@ pub fn srem(c: &mut Call) -> Value {
         Some(Data::Set(set)) => args[2..].iter().filter(|m| set.remove(*m)).count(),
         Some(_) => return wrong_type(),
     };
+    if removed > 0 {
+        ks.notify(class::SET, "srem", key);
+    }
     ks.remove_if_empty(key);
     Value::Integer(removed as i64)
 }
@@ -185,6 +205,7 @@ pub fn hset(c: &mut Call) -> Value {
         .chunks(2)
         .filter(|p| hash.insert(p[0].clone(), p[1].clone()).is_none())
         .count();
+    ks.notify(class::HASH, "hset", key);
     Value::Integer(added as i64)
 }
 
@@ -279,6 +300,9 @@ fn spop_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
         Some(Data::Set(s)) => s,
         Some(_) => return wrong_type(),
     };
+    if count == Some(0) {
+        return Value::Set(Vec::new());
+    }
     // Deterministic: pops the smallest members (Redis picks at random).
     let reply = match count {
         None => set.pop_first().map_or(Value::Null, Value::Bulk),
@@ -289,6 +313,7 @@ fn spop_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
                 .collect(),
         ),
     };
+    ks.notify(class::SET, "spop", key);
     ks.remove_if_empty(key);
     reply
 }
@@ -325,6 +350,13 @@ fn zpop(ks: &mut Keyspace, now: Time, proto: Protocol, args: &[Vec<u8>], max: bo
         };
         z.remove(&member);
         pairs.push([Value::Bulk(member), Value::Double(score)]);
+    }
+    if !pairs.is_empty() {
+        ks.notify(
+            class::ZSET,
+            if max { "zpopmax" } else { "zpopmin" },
+            &args[1],
+        );
     }
     ks.remove_if_empty(&args[1]);
     if proto == Protocol::Resp3 && args.len() == 3 {
@@ -415,6 +447,9 @@ fn zadd_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
         }
         processed += 1;
         last = score;
+    }
+    if added + updated > 0 {
+        ks.notify(class::ZSET, if incr { "zincr" } else { "zadd" }, &args[1]);
     }
     ks.remove_if_empty(&args[1]);
     match (incr, processed) {

@@ -6,6 +6,7 @@
 use super::collections::entry;
 use super::Call;
 use super::{int_arg, wrong_type};
+use crate::keyspace::notify::class;
 use crate::keyspace::{Data, Keyspace};
 
 use crate::resp::Value;
@@ -22,6 +23,9 @@ pub fn hdel(c: &mut Call) -> Value {
         Some(Data::Hash(h)) => args[2..].iter().filter(|f| h.remove(*f).is_some()).count(),
         Some(_) => return wrong_type(),
     };
+    if removed > 0 {
+        ks.notify(class::HASH, "hdel", key);
+    }
     ks.remove_if_empty(key);
     Value::Integer(removed as i64)
 }
@@ -45,6 +49,7 @@ pub fn hsetnx(c: &mut Call) -> Value {
         Value::Integer(0)
     } else {
         h.insert(args[2].clone(), args[3].clone());
+        ks.notify(class::HASH, "hset", key);
         Value::Integer(1)
     }
 }
@@ -64,6 +69,7 @@ pub fn hmset(c: &mut Call) -> Value {
     for p in args[2..].chunks(2) {
         h.insert(p[0].clone(), p[1].clone());
     }
+    ks.notify(class::HASH, "hset", key);
     Value::ok()
 }
 
@@ -144,6 +150,7 @@ fn hincrby_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
         return Value::err("ERR increment or decrement would overflow");
     };
     h.insert(args[2].clone(), new.to_string().into_bytes());
+    ks.notify(class::HASH, "hincrby", &args[1]);
     Value::Integer(new)
 }
 

@@ -4,7 +4,7 @@
 //! propagation); this file is the one pipeline every command goes through.
 //! Commands never touch a socket: they return a [`Value`] to send back.
 
-mod blocking;
+pub(crate) mod blocking;
 mod call;
 mod client;
 mod client_admin;
@@ -284,6 +284,7 @@ fn run(
         call.node.end_call();
     }
     call.node.keyspace_mut().count_reads(false);
+    call.node.publish_key_events();
     counted(&mut call, spec, entry, started, &outcome);
     outcome
 }

@@ -38,6 +38,9 @@ pub struct Config {
     /// `cluster-link-sendbuf-limit`, bytes (0: none): a bus link whose send
     /// buffer grows past it is freed, so one stuck peer cannot eat memory.
     pub link_sendbuf_limit: u64,
+    /// `notify-keyspace-events` as class bits (`keyspace::notify::class`):
+    /// which keyspace events the node publishes to its subscribers.
+    pub notify_keyspace_events: u32,
     /// Every other parameter of Redis's table that was set away from its
     /// default: accepted and reported, without effect (`values::ACTING`).
     pub stored: values::Stored,
@@ -59,6 +62,7 @@ impl Default for Config {
             announce_hostname: String::new(),
             preferred_endpoint: EndpointType::Ip,
             link_sendbuf_limit: 0,
+            notify_keyspace_events: 0,
             stored: values::Stored::default(),
         }
     }

@@ -10,6 +10,7 @@
 
 use super::params::{find, flag, Check, Kind, Param, Unit};
 use super::{Config, EndpointType};
+use crate::keyspace::notify::{parse_flags, print_flags};
 use std::collections::BTreeMap;
 
 /// The parameters a clusterlab node obeys; every other one is stored only.
@@ -22,6 +23,7 @@ pub const ACTING: &[&str] = &[
     "cluster-replica-no-failover",
     "cluster-replica-validity-factor",
     "cluster-require-full-coverage",
+    "notify-keyspace-events",
     "repl-ping-replica-period",
     "requirepass",
 ];
@@ -109,6 +111,11 @@ impl Config {
                 .clamp(1, 500)
                 .to_string();
         }
+        // Its bits, not its echo: `A` prints without the `n` it may carry.
+        if p.name == "notify-keyspace-events" {
+            self.notify_keyspace_events = parse_flags(value).unwrap_or_default();
+            return Ok(());
+        }
         if !self.set_acting(p.name, &canonical) {
             if canonical == p.default {
                 self.stored.0.remove(p.name);
@@ -155,6 +162,7 @@ impl Config {
             "cluster-replica-no-failover" => yes_no(self.replica_no_failover),
             "cluster-replica-validity-factor" => self.replica_validity_factor.to_string(),
             "cluster-require-full-coverage" => yes_no(self.require_full_coverage),
+            "notify-keyspace-events" => print_flags(self.notify_keyspace_events),
             "repl-ping-replica-period" => self.repl_ping_replica_period.to_string(),
             "requirepass" => self.requirepass.clone().unwrap_or_default(),
             _ => return None,
@@ -526,28 +534,9 @@ const BUFFER_ERR: &str =
 
 /// `keyspaceEventsStringToFlags` then `keyspaceEventsFlagsToString`.
 fn notify_flags(value: &str) -> Result<String, String> {
-    // The classes `A` stands for, in the order Redis prints them.
-    const ALL: &str = "g$lshzxetd";
-    let mut set: Vec<char> = Vec::new();
-    for c in value.chars() {
-        match c {
-            'A' => set.extend(ALL.chars()),
-            'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 'K' | 'E' | 't' | 'm' | 'd' | 'n' => {
-                set.push(c)
-            }
-            _ => return Err("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into()),
-        }
-    }
-    let has = |c: char| set.contains(&c);
-    let mut out = String::new();
-    // With every class of `A` set, Redis prints `A` and drops `n`.
-    if ALL.chars().all(has) {
-        out.push('A');
-    } else {
-        out.extend("g$lshzxetdn".chars().filter(|&c| has(c)));
-    }
-    out.extend("KEm".chars().filter(|&c| has(c)));
-    Ok(out)
+    parse_flags(value)
+        .map(print_flags)
+        .ok_or_else(|| "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into())
 }
 
 /// `latency-tracking-info-percentiles`: doubles in [0, 100], printed as `%f`

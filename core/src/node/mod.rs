@@ -32,6 +32,7 @@ mod migrate;
 mod migration;
 mod myself;
 mod nodes_conf;
+mod notify;
 mod packet;
 mod peer;
 mod peer_index;
@@ -298,6 +299,7 @@ impl Node {
         node.client_pause = None;
         node.frozen = None;
         node.monitors.forget();
+        node.apply_notify_flags();
         node
     }
 
@@ -359,6 +361,7 @@ impl Node {
             Input::ReplLinkClosed { from } => self.repl_link_closed(now, from),
         }
         self.after_command(now);
+        self.publish_key_events();
         self.before_sleep(now);
     }
 

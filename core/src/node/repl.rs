@@ -327,6 +327,7 @@ impl Node {
                         self.keyspace = *data;
                         // The master's own notes of deleted keys stay there.
                         self.keyspace.take_expired();
+                        self.apply_notify_flags();
                         self.repl.offset = offset;
                         self.repl.synced = true;
                         self.repl.backlog = true;

@@ -1,9 +1,9 @@
 //! Streams on a simulated cluster: IDs and idle times from the node's
 //! (simulated) clock, consumer groups reaching replicas the way a 7.0
 //! master streams them, streams in a full resync's RDB, routing by the
-//! key specs (XREAD's keys follow STREAMS), and BLOCK while blocked
-//! clients are not wired. Byte-for-byte replies against redis-server
-//! 7.0.15 are in `native/streams.rs`.
+//! key specs (XREAD's keys follow STREAMS), and BLOCK served at once
+//! when data is there (blocking itself: `stream_block.rs`). Byte-for-byte
+//! replies against redis-server 7.0.15 are in `native/streams.rs`.
 
 use crate::common;
 use clusterlab_core::node::ClientId;
@@ -314,30 +314,16 @@ fn routing_follows_stream_key_specs() {
     }
 }
 
-/// BLOCK is parsed in full and served at once when there is data; when
-/// the client would have to wait, clusterlab says plainly that blocked
-/// clients are not wired yet instead of pretending.
+/// BLOCK is parsed in full (`getTimeoutFromObjectOrReply` in ms) and
+/// served at once when there is data (`xreadCommand`'s synchronous path).
 #[test]
-fn block_serves_data_at_once_and_refuses_to_wait() {
+fn block_serves_data_at_once() {
     let mut sim = quiet_cluster();
     cmd(&mut sim, "A", &format!("XADD {K} 1-0 a 1"));
     let served = cmd(&mut sim, "A", &format!("XREAD BLOCK 100 STREAMS {K} 0"));
     assert!(
         matches!(served, Value::Array(ref v) if v.len() == 1),
         "{served:?}"
-    );
-    assert_eq!(
-        text(&cmd(&mut sim, "A", &format!("XREAD BLOCK 0 STREAMS {K} $"))),
-        "ERR clusterlab: XREAD BLOCK is not wired yet"
-    );
-    cmd(&mut sim, "A", &format!("XGROUP CREATE {K} g $"));
-    assert_eq!(
-        text(&cmd(
-            &mut sim,
-            "A",
-            &format!("XREADGROUP GROUP g c BLOCK 10 STREAMS {K} >")
-        )),
-        "ERR clusterlab: XREADGROUP BLOCK is not wired yet"
     );
     assert_eq!(
         text(&cmd(

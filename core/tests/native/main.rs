@@ -19,6 +19,7 @@ mod introspection;
 mod limits;
 mod mixed_clusters;
 mod node;
+mod notify;
 mod reads;
 mod resharding;
 mod scripting;

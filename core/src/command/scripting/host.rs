@@ -54,6 +54,7 @@ impl Host for NodeHost<'_> {
                 client.readonly = self.caller.readonly;
                 client.asking = self.caller.asking;
                 client.from_master = self.caller.from_master;
+                client.in_script = true;
                 let held = self.node.held_ops();
                 let out = super::super::run(self.node, self.now, self.id, &mut client, spec, &args);
                 if !replicate {
