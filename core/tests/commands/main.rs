@@ -1,9 +1,10 @@
 //! Client commands on a simulated cluster, as Redis 7.0.15 answers them:
 //! replies, errors and redirections, bad input of every kind, blocking,
-//! pub/sub, scripting, streams, MIGRATE, introspection, what a master
-//! streams to its replicas, and the golden transcripts recorded from a real
-//! cluster. One test binary for the area, so that the core is linked once
-//! for all of it: `cargo test -p clusterlab-core --test commands [MODULE::]`.
+//! pub/sub and keyspace notifications, scripting, streams, MIGRATE,
+//! introspection, what a master streams to its replicas, and the golden
+//! transcripts recorded from a real cluster. One test binary for the area,
+//! so that the core is linked once for all of it:
+//! `cargo test -p clusterlab-core --test commands [MODULE::]`.
 
 #[path = "../common/mod.rs"]
 mod common;
