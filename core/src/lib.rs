@@ -21,6 +21,7 @@ pub mod dump;
 pub mod event;
 pub mod experiment;
 pub mod flags;
+pub mod hll;
 pub mod id;
 mod intern;
 pub mod keyspace;

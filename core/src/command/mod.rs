@@ -15,6 +15,7 @@ mod debug;
 mod digest;
 mod element_scan;
 mod hashes;
+mod hyperloglog;
 mod info;
 mod keys;
 mod lcs;
@@ -212,7 +213,10 @@ pub fn execute(
         node.postpone(id, args);
         return Outcome::Blocked;
     }
-    if spec.has(table::flags::WRITE) && node.writes_paused(now) && !client.in_multi() {
+    // `CLIENT PAUSE WRITE` (and a manual failover's pause) holds writes and
+    // the commands that may stream one (`is_may_replicate_command`).
+    let may_write = spec.has(table::flags::WRITE) || spec.has(table::flags::MAY_REPLICATE);
+    if may_write && node.writes_paused(now) && !client.in_multi() {
         node.postpone(id, args);
         return Outcome::Blocked;
     }

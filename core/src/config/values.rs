@@ -133,6 +133,13 @@ impl Config {
         self.param_value(p).parse().unwrap_or(5000)
     }
 
+    /// `hll-sparse-max-bytes`: the largest sparse HyperLogLog, in bytes
+    /// (a value growing past it turns dense).
+    pub fn hll_sparse_max_bytes(&self) -> u64 {
+        let p = find(b"hll-sparse-max-bytes").expect("in the table");
+        self.param_value(p).parse().unwrap_or(3000)
+    }
+
     /// `enable-debug-command yes` or `local` (every client of a clusterlab
     /// node is local or simulated): `allowProtectedAction` for DEBUG.
     pub fn debug_command_allowed(&self) -> bool {

@@ -179,7 +179,7 @@ fn base() -> &'static Sim {
 fn arg() -> impl Strategy<Value = Vec<u8>> {
     let words = |w: Vec<&'static str>| select(w).prop_map(|a| a.as_bytes().to_vec());
     prop_oneof![
-        3 => words(vec!["{b}k", "{b}l", "{b}s", "{b}h", "{b}z", "user:1000", "a", "foo", ""]),
+        3 => words(vec!["{b}k", "{b}l", "{b}s", "{b}h", "{b}z", "{b}p", "user:1000", "a", "foo", ""]),
         3 => words(vec![
             "0", "1", "-1", "2", "10", "100", "16383", "16384", "9223372036854775807",
             "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
@@ -194,6 +194,7 @@ fn arg() -> impl Strategy<Value = Vec<u8>> {
             "REPLICATE", "FORGET", "RESET", "FAILOVER", "BUMPEPOCH", "SET-CONFIG-EPOCH",
             "COUNT-FAILURE-REPORTS", "LINKS", "MYID", "REPLICAS", "SLAVES", "HELP", "ID",
             "GETNAME", "GETKEYS", "DOCS", "SET", "cluster-node-timeout", "*", "127.0.0.1",
+            "GETREG", "DECODE", "ENCODING", "TODENSE", "hll-sparse-max-bytes",
             "7000", "3", "@id0", "@id1", "@id3", "BLOCK", "STREAMS", "GROUP", "NOACK", "$",
             ">", "notify-keyspace-events", "KEA", "AKEnm",
         ]),
@@ -207,11 +208,21 @@ fn arg() -> impl Strategy<Value = Vec<u8>> {
 /// its key positions, so that the argument parsers themselves get exercised;
 /// sometimes anything at all.
 fn command_line() -> impl Strategy<Value = Vec<Vec<u8>>> {
+    // PFSELFTEST takes no argument to parse and runs 10 million additions
+    // (seconds in a test build): it is left to native/hyperloglog.rs.
+    let fuzzed: Vec<_> = table::commands()
+        .iter()
+        .copied()
+        .filter(|c| c.name != "pfselftest")
+        .collect();
     let shaped = (
-        select(table::commands().to_vec()),
+        select(fuzzed),
         0usize..4,
         prop::collection::vec(arg(), 8),
-        prop::collection::vec(select(vec!["{b}k", "{b}l", "{b}s", "{b}h", "{b}z"]), 8),
+        prop::collection::vec(
+            select(vec!["{b}k", "{b}l", "{b}s", "{b}h", "{b}z", "{b}p"]),
+            8,
+        ),
     )
         .prop_map(|(spec, extra, pool, keys)| {
             let base = spec.arity.unsigned_abs() as usize;

@@ -15,6 +15,7 @@ mod bus_links;
 mod config;
 mod expiry;
 mod failover;
+mod hyperloglog;
 mod introspection;
 mod limits;
 mod mixed_clusters;

@@ -86,7 +86,9 @@ impl NodeHost<'_> {
             return Err("ERR This Redis command is not allowed from script".into());
         }
         let write = spec.has(flags::WRITE);
-        if self.read_only && write {
+        // `scriptVerifyWriteCommandAllow` counts may-replicate commands
+        // (PFCOUNT) as writes for read-only scripts only.
+        if self.read_only && (write || spec.has(flags::MAY_REPLICATE)) {
             return Err("ERR Write commands are not allowed from read-only scripts.".into());
         }
         if write && !self.wrote && self.node.is_replica() && !self.caller.from_master {

@@ -11,6 +11,7 @@
 mod cluster;
 mod connection;
 mod hashes;
+mod hyperloglog;
 mod keys;
 mod lists;
 mod pubsub;
@@ -61,6 +62,10 @@ pub mod flags {
     /// `blocking`: may block the client (BLPOP, WAIT's kin); Redis
     /// refuses such commands to a client that may not block.
     pub const BLOCKING: u16 = 16384;
+    /// `may_replicate` (not printed by COMMAND: "hidden on purpose"): a
+    /// read command that may still stream a change (PFCOUNT's cache), so
+    /// CLIENT PAUSE WRITE holds it and read-only scripts may not call it.
+    pub const MAY_REPLICATE: u16 = 32768;
 }
 
 /// How a command runs.
@@ -422,6 +427,7 @@ const FAMILIES: &[&[CommandSpec]] = &[
     cluster::COMMANDS,
     connection::COMMANDS,
     hashes::COMMANDS,
+    hyperloglog::COMMANDS,
     keys::COMMANDS,
     lists::COMMANDS,
     pubsub::COMMANDS,
@@ -523,12 +529,13 @@ mod tests {
         assert!(lookup(&[b'a'; 40]).is_none());
     }
 
-    /// Redis streams exactly its write commands (`CMD_WRITE`); what runs
-    /// outside `call()` or replies later streams nothing through the table.
+    /// Redis streams exactly its write commands (`CMD_WRITE`) and the
+    /// `may_replicate` ones; what runs outside `call()` or replies later
+    /// streams nothing through the table.
     #[test]
     fn propagation_follows_the_write_flag() {
         for c in commands() {
-            let write = c.has(flags::WRITE);
+            let write = c.has(flags::WRITE) || c.has(flags::MAY_REPLICATE);
             assert_eq!(write, c.propagate != Propagate::No, "{}", c.name);
             if !matches!(c.run, Run::Reply(_)) {
                 assert!(
