@@ -1,6 +1,6 @@
 //! The encodings against each other and against `hyperloglog.c`'s rules
 //! (byte-for-byte comparisons with redis-server are in
-//! `core/tests/native_hyperloglog.rs`).
+//! `core/tests/native/hyperloglog.rs`).
 
 use super::*;
 use proptest::prelude::*;
