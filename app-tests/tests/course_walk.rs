@@ -61,15 +61,19 @@ async fn position(browser: &Browser) -> Result<(usize, usize), Box<dyn Error>> {
     }
 }
 
-/// Answers the prediction that locks Forward, if one does, with its first choice.
+/// Answers, each with its first choice, the quizzes on the slide not answered yet (answered
+/// ones show their verdict) while a prediction locks Forward: the gate is the last of them.
 async fn answer_lock(browser: &Browser) -> Outcome {
-    if present(browser, "lesson-locked").await? {
+    for _ in 0..5 {
+        if !present(browser, "lesson-locked").await? {
+            return Ok(());
+        }
         browser
-            .click_first("button[data-testid^='quiz-']:not([disabled])")
+            .click_first("fieldset.quiz:not(:has(.quiz-verdict)) button.choice")
             .await?;
-        browser.expect_absent("lesson-locked").await?;
+        tokio::time::sleep(POLL).await;
     }
-    Ok(())
+    browser.expect_absent("lesson-locked").await
 }
 
 /// Waits until Forward can be pressed (a wait step may still be playing), presses it, and
