@@ -225,6 +225,7 @@ messages! {
     RankNote => " (0 = most up-to-date replica, goes first)", " (0 = la réplique la plus à jour, qui passe en premier)";
     VoteRequest => "vote request", "demande de vote";
     ManualFailover => "manual failover", "basculement manuel";
+    ElectionKind => "kind", "type";
     VotedFor => "Voted for a replica of: ", "A voté pour une réplique de\u{202f}: ";
     NodeTableOf => "The node table of {}", "La table des nœuds de {}";
     Connected => "connected", "connecté";
