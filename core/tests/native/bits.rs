@@ -7,6 +7,7 @@
 use crate::common::native;
 
 use clusterlab_core::resp::parse_reply;
+use native::compare::{assert_no_differences, compare, pair, Raw};
 use native::mixed::{one_master_cluster, replicate, tag_in, wait_state_ok, Member};
 use native::stream::{Monitor, RawReplica};
 use native::{require_redis_tools, NodeProc, RealRedis};
@@ -268,90 +269,31 @@ const SERVER: &[&str] = &[
     "REPLICAOF a",
 ];
 
-/// One raw connection: commands out as RESP arrays, replies back as the
-/// exact bytes the server wrote.
-struct Raw {
-    stream: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Raw {
-    fn connect(port: u16) -> Raw {
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream
-            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-            .unwrap();
-        Raw {
-            stream,
-            buf: Vec::new(),
-        }
-    }
-
-    fn send(&mut self, line: &str) -> String {
-        let words: Vec<&str> = line.split(' ').collect();
-        let mut out = format!("*{}\r\n", words.len()).into_bytes();
-        for w in &words {
-            out.extend_from_slice(format!("${}\r\n{w}\r\n", w.len()).as_bytes());
-        }
-        self.stream.write_all(&out).unwrap();
-        loop {
-            if let Some((_, n)) = parse_reply(&self.buf).expect("a well-formed reply") {
-                let reply = String::from_utf8_lossy(&self.buf[..n]).into_owned();
-                self.buf.drain(..n);
-                return reply;
-            }
-            let mut chunk = [0u8; 4096];
-            let n = self.stream.read(&mut chunk).expect("a reply in time");
-            assert!(n > 0, "connection closed during {line}");
-            self.buf.extend_from_slice(&chunk[..n]);
-        }
-    }
-}
-
-/// Runs `script` on both servers and requires the same bytes.
-fn compare(ours: &mut Raw, real: &mut Raw, tag: &str, script: &[&str]) {
-    for line in script {
-        let line = line.replace("{t}", tag);
-        let (o, r) = (ours.send(&line), real.send(&line));
-        assert_eq!(o, r, "{line} (ours, then redis-server 7.0.15)");
-    }
-}
-
-fn servers() -> (NodeProc, RealRedis) {
-    require_redis_tools();
-    let ours = NodeProc::start(2000);
-    let real = RealRedis::start(2000);
-    for m in [&ours as &dyn Member, &real] {
-        m.run(&["cluster", "addslotsrange", "0", "16383"]);
-    }
-    wait_state_ok(&[&ours, &real]);
-    (ours, real)
-}
-
 #[test]
 fn bit_hash_ttl_and_server_commands_reply_as_redis_7_0_15() {
-    let (ours, real) = servers();
+    let (ours, real) = pair(2000, &[]);
+    let mut diffs = Vec::new();
     for (tag, resp3) in [("{r2}", false), ("{r3}", true)] {
-        let (mut o, mut r) = (Raw::connect(ours.port), Raw::connect(real.port));
-        if resp3 {
-            o.send("HELLO 3");
-            r.send("HELLO 3");
-        }
-        compare(&mut o, &mut r, tag, COUNT_AND_POS);
-        compare(&mut o, &mut r, tag, BITOP);
-        compare(&mut o, &mut r, tag, BITFIELD);
-        compare(&mut o, &mut r, tag, HASH_AND_TTL);
-        compare(&mut o, &mut r, tag, SERVER);
+        let (mut o, mut r) = (
+            Raw::connect(ours.port, resp3),
+            Raw::connect(real.port, resp3),
+        );
+        compare(&mut o, &mut r, tag, COUNT_AND_POS, &mut diffs);
+        compare(&mut o, &mut r, tag, BITOP, &mut diffs);
+        compare(&mut o, &mut r, tag, BITFIELD, &mut diffs);
+        compare(&mut o, &mut r, tag, HASH_AND_TTL, &mut diffs);
+        compare(&mut o, &mut r, tag, SERVER, &mut diffs);
     }
+    assert_no_differences(&diffs);
 }
 
 /// COMMAND INFO's name, arity, flags, key range and ACL categories (the
 /// first seven fields) for each new command.
 #[test]
 fn command_info_matches_redis_7_0_15() {
-    let (ours, real) = servers();
+    let (ours, real) = pair(2000, &[]);
     let info = |port: u16, name: &str| {
-        let mut conn = Raw::connect(port);
+        let mut conn = Raw::connect(port, false);
         let reply = conn.send(&format!("COMMAND INFO {name}"));
         let (value, _) = parse_reply(reply.as_bytes()).unwrap().unwrap();
         let clusterlab_core::resp::Value::Array(outer) = value else {
@@ -390,7 +332,7 @@ fn command_info_matches_redis_7_0_15() {
 /// runs; QUIT is not queued in MULTI and is allowed while subscribed.
 #[test]
 fn quit_replies_ok_then_closes() {
-    let (ours, real) = servers();
+    let (ours, real) = pair(2000, &[]);
     let session = |port: u16, bytes: &[u8]| {
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
         s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
@@ -413,7 +355,7 @@ fn quit_replies_ok_then_closes() {
         assert_eq!(tail(&o), tail(&r), "{}", String::from_utf8_lossy(bytes));
         assert!(o.ends_with("+OK\r\n"), "{o}");
     }
-    let mut conn = Raw::connect(ours.port);
+    let mut conn = Raw::connect(ours.port, false);
     assert_eq!(conn.send("EXISTS {q}a"), ":0\r\n", "the transaction died");
 }
 
