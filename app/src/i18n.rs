@@ -138,6 +138,7 @@ messages! {
     Clear => "Clear", "Effacer";
     ConsoleOutput => "Console output", "Sortie de la console";
     CommonCommands => "Common commands", "Commandes courantes";
+    ArgumentsToType => "Arguments still to type", "Arguments restant à taper";
     FaultsHint => "Select a node (click it, or Tab to it and press Enter) to crash, restart, pause or isolate it.", "Sélectionnez un nœud (cliquez dessus, ou Tab puis Entrée) pour l'arrêter, le redémarrer, le suspendre ou l'isoler.";
     RestartTitle => "start it again; it keeps its nodes.conf (r)", "le relancer\u{202f}; il garde son nodes.conf (r)";
     RestartButton => "Restart", "Redémarrer";

@@ -16,6 +16,7 @@ mod config;
 mod debug;
 mod digest;
 mod docs;
+pub use docs::cli;
 mod element_scan;
 mod geo;
 mod geohash;

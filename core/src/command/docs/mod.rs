@@ -7,8 +7,11 @@
 //!
 //! `reply.rs` turns an entry into the replies, `keys.rs` walks the key
 //! specifications as `getKeysUsingKeySpecs` does (COMMAND GETKEYS and
-//! GETKEYSANDFLAGS).
+//! GETKEYSANDFLAGS), `cli.rs` builds what redis-cli prints from the same
+//! entries (usage lines, `help`, the hint while typing) for the app's
+//! console.
 
+pub mod cli;
 pub mod keys;
 pub mod reply;
 
