@@ -9,7 +9,7 @@ use crate::common::native;
 use clusterlab_core::resp::parse_reply;
 use native::compare::{assert_no_differences, compare, pair, Raw};
 use native::mixed::{one_master_cluster, replicate, tag_in, wait_state_ok, Member};
-use native::stream::{Monitor, RawReplica};
+use native::stream::{run, without_framing, Monitor, RawReplica};
 use native::{require_redis_tools, NodeProc, RealRedis};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -390,18 +390,6 @@ const STREAMED: &[&str] = &[
     "SET {t}mark 4",
 ];
 
-/// Runs `line` on `conn`: its reply, printed (errors included).
-fn run(conn: &mut redis::Connection, line: &str, tag: &str) -> String {
-    let line = line.replace("{t}", tag);
-    let mut words = line.split(' ');
-    let mut cmd = redis::cmd(words.next().unwrap());
-    for w in words {
-        cmd.arg(w);
-    }
-    let reply: redis::RedisResult<redis::Value> = cmd.query(conn);
-    format!("{reply:?}")
-}
-
 #[test]
 fn bit_writes_stream_as_a_real_7_0_master() {
     require_redis_tools();
@@ -425,10 +413,8 @@ fn bit_writes_stream_as_a_real_7_0_master() {
     run(&mut ours_conn, "SET {t}end x", &tag);
     run(&mut real_conn, "SET {t}end x", &tag);
     let end = format!("{tag}end");
-    let framing =
-        |c: &Vec<String>| !matches!(c[0].to_ascii_uppercase().as_str(), "SELECT" | "PING");
-    let ours_stream: Vec<_> = monitor.until(&end).into_iter().filter(framing).collect();
-    let real_stream: Vec<_> = raw.until(&end).into_iter().filter(framing).collect();
+    let ours_stream = without_framing(monitor.until(&end));
+    let real_stream = without_framing(raw.until(&end));
     assert_eq!(ours_stream, real_stream, "our master's stream vs 7.0.15's");
     assert!(
         ours_stream

@@ -8,7 +8,7 @@
 use crate::common::native;
 
 use native::mixed::{one_master_cluster, replicate, tag_in, wait_state_ok, Member};
-use native::stream::{Monitor, RawReplica};
+use native::stream::{run, without_framing, Monitor, RawReplica};
 use native::{require_redis_tools, NodeProc, RealRedis};
 
 const SCRIPT: &[&str] = &[
@@ -37,26 +37,6 @@ const SCRIPT: &[&str] = &[
     "SET {t}mark 3",
 ];
 
-/// Runs `line` on `conn`: its reply, printed (errors included).
-fn run(conn: &mut redis::Connection, line: &str, tag: &str) -> String {
-    let line = line.replace("{t}", tag);
-    let mut words = line.split(' ');
-    let mut cmd = redis::cmd(words.next().unwrap());
-    for w in words {
-        cmd.arg(w);
-    }
-    let reply: redis::RedisResult<redis::Value> = cmd.query(conn);
-    format!("{reply:?}")
-}
-
-/// The streamed commands without SELECT and PING (the stream's framing).
-fn commands(stream: Vec<Vec<String>>) -> Vec<Vec<String>> {
-    stream
-        .into_iter()
-        .filter(|c| !matches!(c[0].to_ascii_uppercase().as_str(), "SELECT" | "PING"))
-        .collect()
-}
-
 #[test]
 fn geo_and_sort_writes_stream_as_a_real_7_0_master() {
     require_redis_tools();
@@ -80,7 +60,7 @@ fn geo_and_sort_writes_stream_as_a_real_7_0_master() {
     run(&mut ours_conn, "SET {t}end x", &tag);
     run(&mut real_conn, "SET {t}end x", &tag);
     let end = format!("{tag}end");
-    let ours_stream = commands(monitor.until(&end));
-    let real_stream = commands(raw.until(&end));
+    let ours_stream = without_framing(monitor.until(&end));
+    let real_stream = without_framing(raw.until(&end));
     assert_eq!(ours_stream, real_stream, "our master's stream vs 7.0.15's");
 }

@@ -7,7 +7,7 @@
 use crate::common::native;
 use native::compare::own_every_slot;
 use native::mixed::{one_master_cluster, replicate, tag_in, Member};
-use native::stream::{without_framing, Monitor, RawReplica};
+use native::stream::{run, without_framing, Monitor, RawReplica};
 use native::{require_redis_tools, NodeProc, RealRedis};
 
 /// Commands for both masters (`{t}` is the hash tag). Each case ends with
@@ -134,18 +134,6 @@ const SCRIPT: &[&str] = &[
     "INCRBYFLOAT {t}l 1",
     "SET {t}mark 9",
 ];
-
-/// Runs `line` on `conn`: its reply, printed (errors included).
-fn run(conn: &mut redis::Connection, line: &str, tag: &str) -> String {
-    let line = line.replace("{t}", tag);
-    let mut words = line.split(' ');
-    let mut cmd = redis::cmd(words.next().unwrap());
-    for w in words {
-        cmd.arg(w);
-    }
-    let reply: redis::RedisResult<redis::Value> = cmd.query(conn);
-    format!("{reply:?}")
-}
 
 #[test]
 fn transactions_and_noop_writes_stream_as_a_real_7_0_master() {

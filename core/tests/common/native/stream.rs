@@ -147,6 +147,19 @@ impl Monitor {
     }
 }
 
+/// Runs `line` on `conn`, `{t}` replaced by `tag`: its reply, printed
+/// (errors included), to compare with another server's.
+pub fn run(conn: &mut redis::Connection, line: &str, tag: &str) -> String {
+    let line = line.replace("{t}", tag);
+    let mut words = line.split(' ');
+    let mut cmd = redis::cmd(words.next().unwrap());
+    for w in words {
+        cmd.arg(w);
+    }
+    let reply: redis::RedisResult<redis::Value> = cmd.query(conn);
+    format!("{reply:?}")
+}
+
 /// A stream's commands without SELECT and PING: its framing (which database
 /// the commands apply to, keepalives), which differs with when each master
 /// wrote it.
