@@ -8,9 +8,8 @@ use crate::common::native;
 
 use clusterlab_core::resp::parse_reply;
 use native::compare::{assert_no_differences, compare, pair, Raw};
-use native::mixed::{one_master_cluster, replicate, tag_in, wait_state_ok, Member};
-use native::stream::{run, without_framing, Monitor, RawReplica};
-use native::{require_redis_tools, NodeProc, RealRedis};
+use native::mixed::Member;
+use native::stream::{run, without_framing, Streams};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
@@ -392,18 +391,14 @@ const STREAMED: &[&str] = &[
 
 #[test]
 fn bit_writes_stream_as_a_real_7_0_master() {
-    require_redis_tools();
-    let ours = NodeProc::start(2000);
-    let real_replica = RealRedis::start(2000);
-    one_master_cluster(&ours, &real_replica);
-    replicate(&real_replica, &ours);
-    let real = RealRedis::start(2000);
-    real.run(&["cluster", "addslotsrange", "0", "16383"]);
-    wait_state_ok(&[&real]);
-
-    let tag = format!("{{{}}}", tag_in(0..=16383));
-    let mut monitor = Monitor::start(real_replica.port, ours.port);
-    let mut raw = RawReplica::attach(real.port);
+    let Streams {
+        ours,
+        real_replica,
+        real,
+        tag,
+        mut monitor,
+        mut raw,
+    } = Streams::start();
     let (mut ours_conn, mut real_conn) = (ours.conn(), real.conn());
     for line in STREAMED {
         let o = run(&mut ours_conn, line, &tag);

@@ -7,9 +7,8 @@
 
 use crate::common::native;
 
-use native::mixed::{one_master_cluster, replicate, tag_in, wait_state_ok, Member};
-use native::stream::{run, without_framing, Monitor, RawReplica};
-use native::{require_redis_tools, NodeProc, RealRedis};
+use native::mixed::Member;
+use native::stream::{run, without_framing, Streams};
 
 const SCRIPT: &[&str] = &[
     "GEOADD {t}g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania",
@@ -39,18 +38,14 @@ const SCRIPT: &[&str] = &[
 
 #[test]
 fn geo_and_sort_writes_stream_as_a_real_7_0_master() {
-    require_redis_tools();
-    let ours = NodeProc::start(2000);
-    let real_replica = RealRedis::start(2000);
-    one_master_cluster(&ours, &real_replica);
-    replicate(&real_replica, &ours);
-    let real = RealRedis::start(2000);
-    real.run(&["cluster", "addslotsrange", "0", "16383"]);
-    wait_state_ok(&[&real]);
-
-    let tag = format!("{{{}}}", tag_in(0..=16383));
-    let mut monitor = Monitor::start(real_replica.port, ours.port);
-    let mut raw = RawReplica::attach(real.port);
+    let Streams {
+        ours,
+        real_replica: _replica,
+        real,
+        tag,
+        mut monitor,
+        mut raw,
+    } = Streams::start();
     let (mut ours_conn, mut real_conn) = (ours.conn(), real.conn());
     for line in SCRIPT {
         let ours_reply = run(&mut ours_conn, line, &tag);
