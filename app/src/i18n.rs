@@ -383,6 +383,21 @@ messages! {
     SeriesFalsePfail => "false PFAIL flags", "faux marquages PFAIL";
     SeriesFalseFail => "false FAIL flags", "faux marquages FAIL";
     TimeoutGuide => "y = node timeout", "y = délai node timeout";
+    PlotBusCost => "Bus traffic vs cluster size", "Trafic du bus selon la taille du cluster";
+    XNodes => "nodes", "nœuds";
+    YPerSecond => "messages per second", "messages par seconde";
+    YKilobytes => "kB per second", "ko par seconde";
+    YMegabytes => "MB per second", "Mo par seconde";
+    SeriesBusPerNode => "bus traffic sent per node", "trafic du bus envoyé par nœud";
+    SeriesBusTotal => "bus traffic, whole cluster", "trafic du bus, cluster entier";
+    SeriesPingsPerNode => "PINGs + PONGs sent per node", "PING + PONG envoyés par nœud";
+    SeriesFailEverywhere => "every node flags the dead master FAIL", "tous les nœuds marquent le maître mort FAIL";
+    GuideBusFloor => "Redis's rules, floor: one PING a second", "règles de Redis, plancher\u{202f}: un PING par seconde";
+    GuideBusCeiling => "Redis's rules, ceiling: every peer each node timeout / 2 ({} s)",
+        "règles de Redis, plafond\u{202f}: chaque pair toutes les node timeout / 2 ({}\u{a0}s)";
+    GuidePingFloor => "floor: 1 PING + 1 PONG a second", "plancher\u{202f}: 1 PING + 1 PONG par seconde";
+    GuidePingCeiling => "ceiling: every peer each node timeout / 2 ({} s)",
+        "plafond\u{202f}: chaque pair toutes les node timeout / 2 ({}\u{a0}s)";
     ChartTitle => "{}: {}", "{}\u{202f}: {}";
     PointText => "{}: {} {}, median {}{} (min {}, max {}) over {} runs",
         "{}\u{202f}: {} {}, médiane {}{} (min {}, max {}) sur {} exécutions";
@@ -396,6 +411,8 @@ messages! {
         "Un nouveau nœud est présenté par MEET à un nœud d'un cluster déjà formé (sans répliques, délai node timeout de 15\u{a0}s)\u{202f}; les autres ne l'apprennent que par les sections gossip. Chaque point\u{202f}: le temps qu'il faut pour que tous les nœuds le connaissent, sur 5 graines (médiane, moustache du min au max). Chaque nœud envoie un ping à environ un pair par seconde\u{202f}: une seconde correspond à peu près à un tour de battements de cœur.";
     ExplainFailover => "3 masters with a replica each. Top: master A is killed; the time until a majority agrees it FAILed, until A1 is promoted, and until every node maps A's slots to A1. Bottom: one minute of a healthy cluster on a network with up to 400 ms latency spikes and 1% loss: every PFAIL or FAIL flag raised there is false.",
         "3 maîtres avec une réplique chacun. En haut\u{202f}: le maître A est arrêté\u{202f}; le temps qu'il faut pour qu'une majorité le déclare FAIL, pour que A1 soit promue, puis pour que tous les nœuds attribuent les slots de A à A1. En bas\u{202f}: une minute d'un cluster sain sur un réseau avec des pics de latence jusqu'à 400\u{a0}ms et 1\u{a0}% de pertes\u{202f}: tout marquage PFAIL ou FAIL levé là est faux.";
+    ExplainBusCost => "Clusters of 6 to 500 nodes (half masters, one replica each, node timeout 15 s), started formed. Over one node timeout of a healthy cluster: the bus bytes and the PINGs + PONGs each node sends. Then a master is killed: the time until every other node flags it FAIL. Every message carries a 2256-byte header (2048 bytes of it the slot bitmap) and max(3, N/10) gossip entries of 104 bytes; each node PINGs one random peer a second, plus any peer it has not heard from for half the node timeout. The dashed lines are those rules: the floor (one PING a second) and the ceiling (every peer each node timeout / 2). 3 seeds per size (median, whisker from min to max); the big clusters take minutes. 1000 nodes need more memory than a page has (their start holds a million PINGs in flight): measured natively, each node sends about 3.2 MB/s, the cluster 3.2 GB/s.",
+        "Des clusters de 6 à 500 nœuds (moitié de maîtres, une réplique chacun, délai node timeout de 15\u{a0}s), démarrés déjà formés. Pendant un délai node timeout d'un cluster sain\u{202f}: les octets du bus et les PING + PONG que chaque nœud envoie. Puis un maître est arrêté\u{202f}: le temps qu'il faut pour que tous les autres nœuds le marquent FAIL. Chaque message porte un en-tête de 2256\u{a0}octets (dont 2048 pour la table des slots) et max(3, N/10) entrées gossip de 104\u{a0}octets\u{202f}; chaque nœud envoie un PING à un pair tiré au hasard chaque seconde, plus à tout pair dont il n'a pas eu de nouvelles depuis la moitié du délai node timeout. Les lignes en tirets sont ces règles\u{202f}: le plancher (un PING par seconde) et le plafond (chaque pair toutes les node timeout / 2). 3 graines par taille (médiane, moustache du min au max)\u{202f}; les grands clusters prennent quelques minutes. 1000 nœuds demandent plus de mémoire qu'une page n'en a (leur démarrage met un million de PING en vol)\u{202f}: mesuré en natif, chaque nœud envoie environ 3,2\u{a0}Mo/s, le cluster 3,2\u{a0}Go/s.";
     Experiments => "Experiments", "Expériences";
     ExperimentsSub => " many simulated runs, plotted", " de nombreuses exécutions simulées, en courbes";
     WhichExperiment => "Which experiment", "Quelle expérience";

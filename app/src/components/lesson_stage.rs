@@ -275,7 +275,8 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
             { for p.lesson.meta.panels.iter().filter_map(|n| PlotKind::from_panel(n)).map(|kind| html! {
                 <section class="panel" data-testid={format!("lesson-plot-{}", kind.panel())}>
                     <h2 data-testid={format!("lesson-plot-title-{}", kind.panel())}>{ plot_title(kind, lang) }</h2>
-                    <PlotPanel {kind} autostart={true} />
+                    // The bus-cost plot runs for minutes: the learner predicts, then starts it.
+                    <PlotPanel {kind} autostart={kind != PlotKind::BusCost} />
                 </section>
             }) }
         </section>
