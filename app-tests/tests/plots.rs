@@ -134,3 +134,56 @@ where
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+/// The bus-cost plot (issue 15's "limit, measured live"): started by a click, it measures the
+/// small clusters first, slice by slice, and draws Redis's ping rules beside the points. On the
+/// random rule's floor a 6-node cluster's node sends one PING and one PONG a second; a
+/// 12-node node sends more bytes than a 6-node one (bigger gossip sections, more PINGs).
+#[tokio::test]
+async fn bus_cost_plot_measures_small_clusters_beside_the_rules() {
+    let Some(browser) = Browser::open_app().await else {
+        return;
+    };
+    let outcome = bus_cost(&browser).await;
+    browser.close().await;
+    if let Err(e) = outcome {
+        panic!("{e}");
+    }
+}
+
+async fn bus_cost(browser: &Browser) -> Outcome {
+    browser.click("pick-bus-cost-plot").await?;
+    browser.click("bus-cost-plot-run").await?;
+    // 8 sizes (6 to 500) × 3 seeds; the first two sizes are enough here.
+    wait_until(browser, "the 6- and 12-node bus-cost samples", || async {
+        let text = browser.text("bus-cost-plot-progress").await?;
+        let done: u64 = text
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        Ok(done >= 6)
+    })
+    .await?;
+    let per_node = column(browser, "bus-cost-plot-node-traffic-table", 1).await?;
+    let rate = column(browser, "bus-cost-plot-rate-table", 1).await?;
+    if !(per_node[0] > 0.0 && per_node[0] < per_node[1]) {
+        return Err(format!("bytes per node should grow from 6 to 12 nodes: {per_node:?}").into());
+    }
+    if (rate[0] - 2.0).abs() > 0.3 {
+        return Err(format!("6 nodes: one PING and one PONG a second expected: {rate:?}").into());
+    }
+    let guides = count(
+        browser,
+        "[data-testid=bus-cost-plot-node-traffic] polyline.guide",
+    )
+    .await?;
+    if guides != 2 {
+        return Err(
+            format!("the node-traffic chart should draw floor and ceiling: {guides}").into(),
+        );
+    }
+    // Another plot stops the run: its panel replaces this one.
+    browser.click("pick-convergence-plot").await?;
+    browser.expect_no_errors().await
+}
