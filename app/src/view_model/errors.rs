@@ -99,6 +99,18 @@ fn values<'a>(text: &'a str, template: &str) -> Option<Vec<&'a str>> {
     rest.is_empty().then_some(out)
 }
 
+/// A reply as a console prints it (`to_cli_text`), with the page's own refusal of scripting
+/// in `lang`: its build has no Lua engine, and that error is the page's, not Redis's. Every
+/// other reply stays as Redis wrote it.
+pub fn reply_text(text: &str, lang: Lang) -> String {
+    match text.strip_prefix("(error) ") {
+        Some(body) if body == Msg::NoLua.text(Lang::En) => {
+            format!("(error) {}", lang.t(Msg::NoLua))
+        }
+        _ => text.to_string(),
+    }
+}
+
 /// `text` (a console line's error, `(error) ` prefix or not) in `lang`.
 pub fn error_text(text: &str, lang: Lang) -> String {
     if lang == Lang::En {
@@ -210,6 +222,25 @@ mod tests {
             error_text(&empty[0].to_string(), Lang::Fr),
             "ligne 1\u{202f}: le fichier ne contient aucune ligne de trace"
         );
+    }
+
+    /// The page's refusal of scripting (its build has no Lua engine) is the page's own text:
+    /// French on a French page. Redis's error replies stay as Redis writes them.
+    #[test]
+    fn the_pages_scripting_refusal_reads_in_french() {
+        let refusal = format!("(error) {}", Msg::NoLua.text(Lang::En));
+        let fr = reply_text(&refusal, Lang::Fr);
+        assert!(
+            fr.starts_with("(error) ERR les scripts ne sont pas disponibles"),
+            "{fr}"
+        );
+        assert!(
+            crate::i18n::french::typography_faults(&fr).is_empty(),
+            "{fr}"
+        );
+        assert_eq!(reply_text(&refusal, Lang::En), refusal);
+        let redis = "(error) ERR unknown command 'FOO', with args beginning with: ";
+        assert_eq!(reply_text(redis, Lang::Fr), redis);
     }
 
     #[test]
