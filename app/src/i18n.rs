@@ -659,6 +659,10 @@ messages! {
     ErrStartNoPort => "`start` has no `port`", "`start` n'a pas de `port`";
     ErrOrphanReplicas => "some replicas replicate a node that has no `start` line", "des répliques répliquent un nœud qui n'a pas de ligne `start`";
     ErrUneven => "masters have different numbers of replicas ({}); the simulator builds even clusters", "les maîtres ont des nombres de répliques différents ({})\u{202f}; le simulateur ne construit que des clusters réguliers";
+    ErrCliUsage => "this console's redis-cli runs {} (fix also takes {}; other redis-cli work is a lesson step: reshard, rebalance, add-node)",
+        "le redis-cli de cette console lance {} (fix accepte aussi {}\u{202f}; le reste du travail de redis-cli est une étape de leçon\u{202f}: reshard, rebalance, add-node)";
+    ErrCliAddr => "[ERR] Invalid arguments: `{}` is not host:port, e.g. 127.0.0.1:7000",
+        "[ERR] Arguments invalides\u{202f}: `{}` n'est pas de la forme hôte:port, par exemple 127.0.0.1:7000";
     ErrNoSimNode => "no node {} in the simulation", "pas de nœud {} dans la simulation";
     // The beliefs panel's node table (CLUSTER NODES fields, named in the reader's language)
     ColFlags => "flags", "drapeaux";

@@ -6,7 +6,7 @@
 
 use crate::i18n::{fill, Lang, Msg};
 
-const CORE_ERRORS: [Msg; 37] = [
+const CORE_ERRORS: [Msg; 39] = [
     Msg::ErrDuration,
     Msg::ErrQuote,
     Msg::ErrOneNode,
@@ -44,6 +44,8 @@ const CORE_ERRORS: [Msg; 37] = [
     Msg::ErrOrphanReplicas,
     Msg::ErrUneven,
     Msg::ErrNoSimNode,
+    Msg::ErrCliUsage,
+    Msg::ErrCliAddr,
 ];
 
 /// serde_json's syntax errors, most specific first (`expected value` before `expected {}`).
@@ -154,6 +156,12 @@ mod tests {
             .expect("pause");
         let paused = s.command("B", &["GET".into(), "k".into()]).unwrap_err().0;
         let no_node = s.command("Z", &["GET".into(), "k".into()]).unwrap_err().0;
+        let mut cli = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            s.command("A", &args).unwrap_err().0
+        };
+        let cli_usage = cli(&["redis-cli", "--cluster", "create"]);
+        let cli_addr = cli(&["redis-cli", "--cluster", "check", "nowhere"]);
         let step = |line: &str| Step::from_line(line).unwrap_err();
         let cases = [
             (paused, "B est suspendu (SIGSTOP)\u{202f}: pas de réponse avant sa reprise"),
@@ -163,6 +171,8 @@ mod tests {
             (step("run 5x"), "une durée comme 500ms ou 20s était attendue, trouvé `5x`"),
             (step("kill"), "`kill` prend un nom de nœud, par exemple `kill A`"),
             (step("failover A1 sideways"), "`failover`\u{202f}: mode inconnu `sideways` (force, takeover)"),
+            (cli_usage, "le redis-cli de cette console lance `redis-cli --cluster check [host:port]`, `redis-cli --cluster info [host:port]`, `redis-cli --cluster fix [host:port]` (fix accepte aussi --cluster-fix-with-unreachable-masters\u{202f}; le reste du travail de redis-cli est une étape de leçon\u{202f}: reshard, rebalance, add-node)"),
+            (cli_addr, "[ERR] Arguments invalides\u{202f}: `nowhere` n'est pas de la forme hôte:port, par exemple 127.0.0.1:7000"),
         ];
         for (english, french) in cases {
             assert_eq!(error_text(&english, Lang::Fr), french, "{english}");
