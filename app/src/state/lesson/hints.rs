@@ -399,7 +399,10 @@ mod tests {
             help(&m, &["kill"], Lang::Fr),
             ("Étape de leçon\u{202f}: `kill NŒUD`".into(), false)
         );
-        assert_eq!(help(&m, &["heal"], Lang::En).1, true);
+        assert!(
+            help(&m, &["heal"], Lang::En).1,
+            "heal is not allowed in lesson 08"
+        );
         let (text, refused) = help(&m, &["nosuch"], Lang::Fr);
         assert!(
             refused && text.starts_with("Pas d'aide pour «\u{202f}nosuch\u{202f}»"),
