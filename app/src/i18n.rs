@@ -139,6 +139,34 @@ messages! {
     ConsoleOutput => "Console output", "Sortie de la console";
     CommonCommands => "Common commands", "Commandes courantes";
     ArgumentsToType => "Arguments still to type", "Arguments restant à taper";
+    // The consoles' own notes (redis-cli's and Redis's texts stay as they print them)
+    ConsoleHelpNote => "Type Redis commands (GET, SET, CLUSTER NODES, CLUSTER INFO, CLUSTER SLOTS…). HELP <command> shows its syntax (HELP ZRANGE, HELP CLUSTER SETSLOT), HELP @<group> lists a group (HELP @cluster); the line under the prompt hints the arguments still to type. Tick -c to follow MOVED/ASK like `redis-cli -c`; `redis-cli -c -p 7001` also switches node and mode. ↑/↓: history.",
+        "Tapez des commandes Redis (GET, SET, CLUSTER NODES, CLUSTER INFO, CLUSTER SLOTS…). HELP <commande> montre sa syntaxe (HELP ZRANGE, HELP CLUSTER SETSLOT), HELP @<groupe> liste un groupe (HELP @cluster)\u{202f}; la ligne sous l'invite indique les arguments restant à taper. Cochez -c pour suivre MOVED/ASK comme `redis-cli -c`\u{202f}; `redis-cli -c -p 7001` change aussi de nœud et de mode. ↑/↓\u{202f}: historique.";
+    NotePaused => "(no reply: {} at {} is paused, like a process stopped with SIGSTOP; redis-cli would wait)",
+        "(pas de réponse\u{202f}: {} à {} est suspendu, comme un processus arrêté par SIGSTOP\u{202f}; redis-cli attendrait)";
+    NoteWaiting => "(waiting: the node will reply later, for example after WAIT)",
+        "(en attente\u{202f}: le nœud répondra plus tard, par exemple après WAIT)";
+    NoteRedirects => "(stopped after {} redirections)", "(arrêt après {} redirections)";
+    NoteNoPort => "No simulated node listens on port {}.", "Aucun nœud simulé n'écoute sur le port {}.";
+    NoHelp => "No help for '{}': Redis 7.0 has no such command or group (try HELP ZRANGE, HELP CLUSTER SETSLOT or HELP @cluster).",
+        "Pas d'aide pour «\u{202f}{}\u{202f}»\u{202f}: Redis 7.0 n'a ni commande ni groupe de ce nom (essayez HELP ZRANGE, HELP CLUSTER SETSLOT ou HELP @cluster).";
+    NoLua => "ERR scripting is not available in this page: its build has no Lua engine (run clusterlab-node for EVAL and FUNCTION)",
+        "ERR les scripts ne sont pas disponibles dans cette page\u{202f}: elle est construite sans moteur Lua (lancez clusterlab-node pour EVAL et FUNCTION)";
+    LessonHelp => "Redis commands go to the chosen node; HELP <command> shows the syntax of one this lesson allows (HELP GET, HELP CLUSTER), HELP @<group> lists them by group (HELP @cluster), HELP <step> a lesson step (HELP kill); the line under the prompt hints the arguments still to type.",
+        "Les commandes Redis vont au nœud choisi\u{202f}; HELP <commande> montre la syntaxe d'une commande que cette leçon permet (HELP GET, HELP CLUSTER), HELP @<groupe> les liste par groupe (HELP @cluster), HELP <étape> une étape de leçon (HELP kill)\u{202f}; la ligne sous l'invite indique les arguments restant à taper.";
+    StepHelp => "Lesson step: `{}`", "Étape de leçon\u{202f}: `{}`";
+    HintRefused => "{}: not part of this lesson", "{}\u{202f}: ne fait pas partie de cette leçon";
+    // What a lesson step takes after its verb (the console's hint and HELP)
+    UsageNode => "NODE", "NŒUD";
+    UsagePartition => "NODE,NODE… / NODE,NODE…", "NŒUD,NŒUD… / NŒUD,NŒUD…";
+    UsageCut => "FROM>TO", "DE>VERS";
+    UsageFailover => "REPLICA [force|takeover]", "RÉPLIQUE [force|takeover]";
+    UsageRun => "DURATION", "DURÉE";
+    UsageWait => "CONDITION [within DURATION]", "CONDITION [within DURÉE]";
+    UsageClient => "COMMAND [ARG …]", "COMMANDE [ARG …]";
+    UsageReshard => "FROM -> TO COUNT", "DE -> VERS NOMBRE";
+    UsageAddNode => "NAME", "NOM";
+    UsageAddReplica => "NEW of MASTER", "NOUVEAU of MAÎTRE";
     FaultsHint => "Select a node (click it, or Tab to it and press Enter) to crash, restart, pause or isolate it.", "Sélectionnez un nœud (cliquez dessus, ou Tab puis Entrée) pour l'arrêter, le redémarrer, le suspendre ou l'isoler.";
     RestartTitle => "start it again; it keeps its nodes.conf (r)", "le relancer\u{202f}; il garde son nodes.conf (r)";
     RestartButton => "Restart", "Redémarrer";
@@ -361,8 +389,8 @@ messages! {
         "(error) `{}` ne fait pas partie de cette leçon. Permis\u{202f}: {}";
     NotAllowedTitle => "Not part of this lesson", "Ne fait pas partie de cette leçon";
     Console => "Console", "Console";
-    ConsoleHelp => "Redis commands go to the chosen node (`B> GET k` picks another); steps like `kill A`, `run 5s`, `partition A / B,C` work too.",
-        "Les commandes Redis vont au nœud choisi (`B> GET k` en choisit un autre)\u{202f}; les étapes comme `kill A`, `run 5s`, `partition A / B,C` marchent aussi.";
+    ConsoleHelp => "Redis commands go to the chosen node (`B> GET k` picks another); steps like `kill A`, `run 5s`, `partition A / B,C` work too; `HELP` says what this lesson allows.",
+        "Les commandes Redis vont au nœud choisi (`B> GET k` en choisit un autre)\u{202f}; les étapes comme `kill A`, `run 5s`, `partition A / B,C` marchent aussi\u{202f}; `HELP` dit ce que cette leçon permet.";
     ConsoleTarget => "Send to", "Envoyer à";
     Messages => "Messages on the wire", "Messages en transit";
     NoMessages => "No message in flight.", "Aucun message en transit.";
@@ -648,6 +676,10 @@ messages! {
     ErrStartNoPort => "`start` has no `port`", "`start` n'a pas de `port`";
     ErrOrphanReplicas => "some replicas replicate a node that has no `start` line", "des répliques répliquent un nœud qui n'a pas de ligne `start`";
     ErrUneven => "masters have different numbers of replicas ({}); the simulator builds even clusters", "les maîtres ont des nombres de répliques différents ({})\u{202f}; le simulateur ne construit que des clusters réguliers";
+    ErrCliUsage => "this console's redis-cli runs {} (fix also takes {}; other redis-cli work is a lesson step: reshard, rebalance, add-node)",
+        "le redis-cli de cette console lance {} (fix accepte aussi {}\u{202f}; le reste du travail de redis-cli est une étape de leçon\u{202f}: reshard, rebalance, add-node)";
+    ErrCliAddr => "[ERR] Invalid arguments: `{}` is not host:port, e.g. 127.0.0.1:7000",
+        "[ERR] Arguments invalides\u{202f}: `{}` n'est pas de la forme hôte:port, par exemple 127.0.0.1:7000";
     ErrNoSimNode => "no node {} in the simulation", "pas de nœud {} dans la simulation";
     // The beliefs panel's node table (CLUSTER NODES fields, named in the reader's language)
     ColFlags => "flags", "drapeaux";
@@ -687,8 +719,47 @@ messages! {
     TracePromotedAlone => "is promoted", "est promu";
 }
 
+/// The French checks shared by the tests of every module that writes French (the UI strings
+/// here, the consoles' notes and hints, the views' sentences).
+#[cfg(test)]
+pub mod french {
+    /// French typography: a narrow no-break space (U+202F) before `:` `;` `?` `!` and inside
+    /// « », a no-break space between a number and its unit (`15 s`, `500 ms`).
+    pub fn typography_faults(text: &str) -> Vec<String> {
+        let mut faults = Vec::new();
+        let chars: Vec<char> = text.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1).copied();
+            if ":;?!".contains(c) && prev == Some(' ') {
+                faults.push(format!("plain space before `{c}`"));
+            }
+            if c == '«' && next != Some('\u{202f}') {
+                faults.push("« without a narrow no-break space after it".into());
+            }
+            if c == '»' && prev != Some('\u{202f}') {
+                faults.push("» without a narrow no-break space before it".into());
+            }
+        }
+        for unit in [" s ", " s.", " s)", " ms", " Mo", " %"] {
+            let spaced = text.match_indices(unit).any(|(i, _)| {
+                let before = text[..i].chars().next_back();
+                before.is_some_and(|b| b.is_ascii_digit()) || text[..i].ends_with("{}")
+            });
+            if spaced {
+                faults.push(format!(
+                    "a plain space between a number and `{}`",
+                    unit.trim()
+                ));
+            }
+        }
+        faults
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::french::typography_faults;
     use super::*;
 
     /// Every key has a text in both languages, and both texts take the same values.
@@ -759,39 +830,6 @@ mod tests {
             let word_char = |c: char| c.is_alphanumeric() || c == '_';
             !before.is_some_and(word_char) && !after.is_some_and(word_char)
         })
-    }
-
-    /// French typography: a narrow no-break space (U+202F) before `:` `;` `?` `!` and inside
-    /// « », a no-break space between a number and its unit (`15 s`, `500 ms`).
-    fn typography_faults(text: &str) -> Vec<String> {
-        let mut faults = Vec::new();
-        let chars: Vec<char> = text.chars().collect();
-        for (i, &c) in chars.iter().enumerate() {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1).copied();
-            if ":;?!".contains(c) && prev == Some(' ') {
-                faults.push(format!("plain space before `{c}`"));
-            }
-            if c == '«' && next != Some('\u{202f}') {
-                faults.push("« without a narrow no-break space after it".into());
-            }
-            if c == '»' && prev != Some('\u{202f}') {
-                faults.push("» without a narrow no-break space before it".into());
-            }
-        }
-        for unit in [" s ", " s.", " s)", " ms", " Mo", " %"] {
-            let spaced = text.match_indices(unit).any(|(i, _)| {
-                let before = text[..i].chars().next_back();
-                before.is_some_and(|b| b.is_ascii_digit()) || text[..i].ends_with("{}")
-            });
-            if spaced {
-                faults.push(format!(
-                    "a plain space between a number and `{}`",
-                    unit.trim()
-                ));
-            }
-        }
-        faults
     }
 
     #[test]
