@@ -5,7 +5,7 @@
 //! master hides it from CLUSTER SLOTS (`isReplicaAvailable`) and CLUSTER
 //! SHARDS calls it `loading` — what Redis's tests/cluster 22-replica-in-sync
 //! and 28-cluster-shards check. A `CONFIG SET key-load-delay 0` served
-//! during the load speeds up the rest of it.
+//! during the load speeds up the rest of it. docs/redis-behaviour.md §21.
 
 use crate::common;
 use clusterlab_core::config::Config;
