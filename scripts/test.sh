@@ -80,10 +80,10 @@ step_test() {
 # full suite is `bash scripts/redis-suite.sh`.
 REDIS_SUITE_FILES=(00-base 01-faildet 02-failover 03-failover-loop 04-resharding
     07-replica-migration 08-update-msg 09-pubsub 10-manual-failover 11-manual-takeover
-    12-replica-migration-2
-    12.1-replica-migration-3 13-no-failover-option 14-consistency-check 15-cluster-slots
-    16-transactions-on-replica 18-info 19-cluster-nodes-slots 23-multiple-slot-operations 24-links
-    25-pubsubshard-slot-migration 26-pubsubshard 27-endpoints 29-slot-migration-response)
+    12-replica-migration-2 12.1-replica-migration-3 13-no-failover-option 14-consistency-check
+    15-cluster-slots 16-transactions-on-replica 18-info 19-cluster-nodes-slots
+    23-multiple-slot-operations 24-links 25-pubsubshard-slot-migration 26-pubsubshard
+    27-endpoints 29-slot-migration-response)
 step_redis_suite() { bash scripts/redis-suite.sh --timeout 300 "${REDIS_SUITE_FILES[@]}"; }
 
 step_bench_build() { cargo bench --workspace --no-run; }
