@@ -226,6 +226,13 @@ pub fn execute(
         let e = Value::err(format!("ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
         return reject(node, Some(&*name), e);
     }
+    // Loading a full resync's RDB: only commands flagged `loading` run
+    // (`is_denyloading_command`; EXEC when all it queued are).
+    if node.loading_rdb() && denied_while_loading(spec, client) {
+        client.flag_transaction_error();
+        let e = Value::err("LOADING Redis is loading the dataset in memory");
+        return reject(node, Some(&*name), e);
+    }
     // `CLIENT PAUSE … ALL`: every command waits (the master's stream does
     // not come this way, and replicas are never paused).
     if node.all_paused(now) {
@@ -261,6 +268,19 @@ pub fn execute(
         client.asking = false;
     }
     out
+}
+
+/// `is_denyloading_command`: the command lacks the `loading` flag, or it
+/// is EXEC and one of the commands it queued does.
+fn denied_while_loading(spec: &CommandSpec, client: &ClientState) -> bool {
+    let lacks = |s: &CommandSpec| !s.has(table::flags::LOADING);
+    lacks(spec)
+        || (spec.name == "exec"
+            && client
+                .queued()
+                .iter()
+                .filter_map(|args| table::lookup(&args[0]))
+                .any(lacks))
 }
 
 /// Executes an already checked command (also used for EXEC's queue):

@@ -27,6 +27,7 @@ mod gossip;
 mod histogram;
 pub mod io;
 mod links;
+mod loading;
 mod manual;
 mod migrate;
 mod migration;
@@ -158,6 +159,8 @@ pub struct Node {
     monitors: slowlog::Monitors,
     /// Asleep in DEBUG SLEEP, with what arrived meanwhile.
     frozen: Option<freeze::Frozen>,
+    /// A full resync's RDB being loaded slowly (`key-load-delay`).
+    loading: Option<Box<loading::Loading>>,
     /// The sleep DEBUG SLEEP just took, for its command's duration (µs).
     frozen_usec: u64,
     /// A reported send buffer is over `cluster-link-sendbuf-limit`: the
@@ -245,6 +248,7 @@ impl Node {
             client_pause: None,
             monitors: slowlog::Monitors::default(),
             frozen: None,
+            loading: None,
             frozen_usec: 0,
             links_over_limit: false,
             stats_links_buffer_limit_exceeded: 0,
@@ -306,6 +310,7 @@ impl Node {
         node.stats.reset();
         node.client_pause = None;
         node.frozen = None;
+        node.loading = None;
         node.monitors.forget();
         node.apply_notify_flags();
         node.persist = node.persist.restarted(now);
@@ -339,6 +344,17 @@ impl Node {
         if self.frozen.is_some() && self.frozen_input(now, &input) {
             return;
         }
+        if self.loading.is_some() && self.loading_input(now, &input) {
+            return;
+        }
+        self.dispatch(now, input);
+        self.after_command(now);
+        self.publish_key_events();
+        self.before_sleep(now);
+    }
+
+    /// Runs one input (`handle` without the end-of-loop work).
+    fn dispatch(&mut self, now: Time, input: Input) {
         match input {
             Input::Timeout => {
                 self.migrate_timeouts(now);
@@ -371,9 +387,6 @@ impl Node {
             Input::ReplLinkClosed { from } => self.repl_link_closed(now, from),
             Input::DiskDone { job, result } => self.disk_done(now, job, result),
         }
-        self.after_command(now);
-        self.publish_key_events();
-        self.before_sleep(now);
     }
 
     /// The next thing to do: a message to send, a replication frame, or an event.
@@ -385,6 +398,9 @@ impl Node {
     pub fn poll_timeout(&self) -> Option<Time> {
         if let Some(until) = self.frozen_until() {
             return Some(until);
+        }
+        if let Some(at) = self.loading_deadline() {
+            return Some(at);
         }
         let migrate = self.migrations.deadline().unwrap_or(self.next_cron);
         let blocked = self.blocked_deadline().unwrap_or(self.next_cron);
@@ -565,9 +581,15 @@ impl Node {
         self.keyspace.len()
     }
 
-    /// The replication offset this node announces.
+    /// The replication offset this node announces: a replica loading a
+    /// full resync's RDB has none (`replicationGetSlaveOffset` with no
+    /// master client and no cached one).
     pub fn repl_offset(&self) -> u64 {
-        self.repl.offset
+        if self.loading_rdb() {
+            0
+        } else {
+            self.repl.offset
+        }
     }
 
     /// True while a manual failover pauses client writes on this master.
@@ -599,7 +621,7 @@ impl Node {
             port,
             current_epoch: self.current_epoch,
             config_epoch,
-            offset: self.repl.offset,
+            offset: self.repl_offset(),
             sender: self.myself,
             myslots: self.myslots_of(master_id),
             replicaof,

@@ -8,6 +8,7 @@
 use super::{ClientId, Node, Output, ReplFrame};
 use crate::command::ClientState;
 use crate::id::NodeId;
+use crate::keyspace::Keyspace;
 use crate::resp::Value;
 use crate::time::Time;
 use std::collections::BTreeMap;
@@ -328,17 +329,16 @@ impl Node {
                 self.repl.last_interaction = Some(now);
                 match master_frame {
                     ReplFrame::Snapshot { offset, data } => {
-                        self.keyspace = *data;
-                        // The master's own notes of deleted keys stay there.
-                        self.keyspace.take_expired();
-                        self.apply_notify_flags();
-                        // Readers blocked here keep waiting on the new data.
-                        self.watch_stream_keys();
-                        self.repl.offset = offset;
-                        self.repl.synced = true;
-                        self.repl.backlog = true;
-                        // A transaction cut by the resync is dropped.
-                        self.repl.master_client = master_link_client();
+                        // The RDB as the master sends it: its size paces
+                        // a slowed load's event windows.
+                        let repl = crate::rdb::file::ReplInfo {
+                            replid: from.to_string(),
+                            offset,
+                        };
+                        let bytes = crate::rdb::file::encode(&data, now, &repl).len() as u64;
+                        if let Some(data) = self.start_loading(now, data, offset, bytes) {
+                            self.full_sync_loaded(data, offset);
+                        }
                     }
                     ReplFrame::Command { offset, args } if self.repl.synced => {
                         let mut client = std::mem::take(&mut self.repl.master_client);
@@ -361,6 +361,22 @@ impl Node {
                 self.todo |= super::todo::HANDLE_MANUALFAILOVER;
             }
         }
+    }
+
+    /// The full resync's RDB is loaded (`readSyncBulkPayload` after
+    /// `rdbLoad`): the dataset replaces ours and the stream flows.
+    pub(super) fn full_sync_loaded(&mut self, data: Box<Keyspace>, offset: u64) {
+        self.keyspace = *data;
+        // The master's own notes of deleted keys stay there.
+        self.keyspace.take_expired();
+        self.apply_notify_flags();
+        // Readers blocked here keep waiting on the new data.
+        self.watch_stream_keys();
+        self.repl.offset = offset;
+        self.repl.synced = true;
+        self.repl.backlog = true;
+        // A transaction cut by the resync is dropped.
+        self.repl.master_client = master_link_client();
     }
 
     /// `WAIT numreplicas timeout`: replies now if enough replicas already

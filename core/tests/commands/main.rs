@@ -23,6 +23,7 @@ mod persistence;
 mod pubsub;
 mod reads;
 mod repl_expiry;
+mod repl_loading;
 mod repl_stream;
 mod repl_transaction;
 mod scripting;
