@@ -31,6 +31,7 @@ mod long_double;
 mod memory;
 mod migrate;
 mod modules;
+pub(crate) mod monitor_feed;
 mod monitors;
 mod multi;
 mod object;
@@ -49,6 +50,7 @@ mod streams;
 
 pub use server::REDIS_VERSION;
 mod strings;
+pub(crate) mod tracking;
 pub mod table;
 mod zpick;
 mod zsetops;
@@ -58,6 +60,7 @@ pub(crate) use blocking::KeyWait;
 pub use call::Call;
 pub use client::{ClientState, ReplyMode};
 pub(crate) use keys::glob_match;
+pub(crate) use monitor_feed::redacted;
 pub use multi::{resume_exec, PendingExec};
 pub use refusal::Refusal;
 pub(crate) use scripting::Store as ScriptStore;
@@ -218,12 +221,21 @@ pub fn execute(
         }
         return reject(node, Some(&*name), redirect.reply());
     }
+    // `processCommand`: the tracking table kept under
+    // `tracking-table-max-keys` before each command.
+    node.limit_tracking_keys(Some(crate::node::Current { id, state: client }));
     if client.subscriptions.active()
         && client.proto == crate::resp::Protocol::Resp2
         && !spec.has(table::flags::SUBSCRIBE_OK)
     {
         client.flag_transaction_error();
         let e = Value::err(format!("ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
+        return reject(node, Some(&*name), e);
+    }
+    // `processCommand`: a monitor is a replica to Redis (`CLIENT_SLAVE`),
+    // kept away from the keyspace (EXEC by what it queued).
+    if client.monitor && monitor_feed::touches_keyspace(spec, entry, client) {
+        let e = Value::err("ERR Replica can't interact with the keyspace");
         return reject(node, Some(&*name), e);
     }
     // `CLIENT PAUSE … ALL`: every command waits (the master's stream does
@@ -288,6 +300,8 @@ fn run(
     if let Run::Session(handler) = entry.run {
         let outcome = handler(&mut call);
         counted(&mut call, spec, entry, started, &outcome);
+        fed(&mut call, spec, entry);
+        tracked(&mut call, spec, entry);
         return outcome;
     }
     let mode = if call.client.from_master {
@@ -320,7 +334,52 @@ fn run(
     call.node.keyspace_mut().count_reads(false);
     call.node.publish_key_events();
     counted(&mut call, spec, entry, started, &outcome);
+    fed(&mut call, spec, entry);
+    tracked(&mut call, spec, entry);
     outcome
+}
+
+/// Client-side caching after a command (`call()`): the keys it modified
+/// invalidated (those of a script's commands when its EVAL or FCALL
+/// returns), and a tracking client's reads remembered (a script's, by
+/// the host as they run).
+fn tracked(call: &mut Call, spec: &'static CommandSpec, entry: &CommandSpec) {
+    if call.client.in_script {
+        return;
+    }
+    let script = matches!(
+        spec.name,
+        "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
+    );
+    let cur = crate::node::Current {
+        id: call.id,
+        state: call.client,
+    };
+    call.node.invalidate_modified(Some(cur), script);
+    let Some(t) = call.client.tracking.as_deref() else {
+        return;
+    };
+    // The `_RO` script commands are read-only but remember nothing of
+    // their own; shard channels are not keys to cache.
+    if t.bcast
+        || script
+        || spec.has(table::flags::PUBSUB)
+        || !monitor_feed::has_any(spec, entry, table::flags::READONLY, &["readonly"])
+    {
+        return;
+    }
+    let keys = spec.key_indices(call.args).map(|i| call.args[i].as_slice());
+    call.node.remember_keys(call.id, t, keys);
+}
+
+/// `call()` feeds the command to monitors once it ran (its redacted
+/// arguments hidden), unless it is `admin` or `skip_monitor`.
+fn fed(call: &mut Call, spec: &'static CommandSpec, entry: &CommandSpec) {
+    if call.node.has_monitors() && monitor_feed::shown(spec, entry) {
+        call.node
+            .feed_monitors(call.now, call.id, call.client, call.args);
+    }
+    call.client.redact.clear();
 }
 
 /// `call()`'s bookkeeping after a command ran: its calls, duration and

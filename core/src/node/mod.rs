@@ -30,6 +30,7 @@ mod links;
 mod manual;
 mod migrate;
 mod migration;
+mod monitor_feed;
 mod myself;
 mod nodes_conf;
 mod notify;
@@ -44,6 +45,7 @@ pub mod slowlog;
 mod state;
 pub mod stats;
 mod table;
+mod tracking;
 pub mod view;
 
 pub use admin::AdminReply;
@@ -57,6 +59,7 @@ pub use migrate::MigratePlan;
 pub use nodes_conf::NodesConfError;
 pub(crate) use nodes_conf::{ClusterConf, ConfLine};
 pub use persist::ShutdownFlags;
+pub(crate) use tracking::Current;
 pub use pubsub::SubKind;
 pub use view::{ElectionView, NodeView, PeerView};
 
@@ -133,6 +136,13 @@ pub struct Node {
     migrations: migrate::Migrations,
     /// Pub/sub subscribers on this node.
     pubsub: pubsub::Channels,
+    /// MONITOR's clients, in the order they asked (`server.monitors`).
+    monitor_clients: Vec<ClientId>,
+    /// Messages for the client whose command runs, sent after its reply
+    /// (true: a push, which CLIENT REPLY OFF does not stop).
+    after_reply: Vec<(ClientId, crate::resp::Value, bool)>,
+    /// Client-side caching's tables.
+    tracking: tracking::TrackingTable,
     /// Clients blocked in BLPOP & co or WAIT.
     blocked: blocked::BlockedClients,
     stats_sent: [u64; 11],
@@ -233,6 +243,9 @@ impl Node {
             pending_exec: BTreeMap::new(),
             migrations: migrate::Migrations::default(),
             pubsub: pubsub::Channels::default(),
+            monitor_clients: Vec::new(),
+            after_reply: Vec::new(),
+            tracking: tracking::TrackingTable::default(),
             blocked: blocked::BlockedClients::default(),
             stats_sent: [0; 11],
             stats_received: [0; 11],
@@ -297,6 +310,9 @@ impl Node {
         node.pending_exec.clear();
         node.migrations = migrate::Migrations::default();
         node.pubsub = pubsub::Channels::default();
+        node.monitor_clients.clear();
+        node.after_reply.clear();
+        node.tracking = tracking::TrackingTable::default();
         node.blocked = blocked::BlockedClients::default();
         node.stats_sent = [0; 11];
         node.stats_received = [0; 11];
@@ -346,6 +362,8 @@ impl Node {
                 if now >= self.next_cron {
                     self.stats.sample(now);
                     self.cron(now);
+                    // `serverCron`'s `trackingLimitUsedSlots`.
+                    self.limit_tracking_keys(None);
                     self.persist_cron(now);
                     self.redirect_blocked();
                     while self.next_cron <= now {
@@ -372,7 +390,10 @@ impl Node {
             Input::DiskDone { job, result } => self.disk_done(now, job, result),
         }
         self.after_command(now);
+        self.invalidate_modified(None, false);
         self.publish_key_events();
+        self.flush_after_reply();
+        self.broadcast_invalidations();
         self.before_sleep(now);
     }
 
