@@ -28,7 +28,10 @@ pub fn set(c: &mut Call) -> Value {
     // parameter named, even when the command then fails.
     for i in (2..c.args.len()).step_by(2) {
         let name = c.args[i].to_ascii_lowercase();
-        if matches!(name.as_slice(), b"masteruser" | b"masterauth" | b"requirepass") {
+        if matches!(
+            name.as_slice(),
+            b"masteruser" | b"masterauth" | b"requirepass"
+        ) {
             c.client.redact.push(i + 1);
         }
     }

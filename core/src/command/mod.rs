@@ -50,8 +50,8 @@ mod streams;
 
 pub use server::REDIS_VERSION;
 mod strings;
-pub(crate) mod tracking;
 pub mod table;
+pub(crate) mod tracking;
 mod zpick;
 mod zsetops;
 mod zsets;

@@ -42,7 +42,11 @@ pub fn shown(spec: &'static CommandSpec, entry: &CommandSpec) -> bool {
 /// Whether a monitor's command would read or write keys
 /// (`is_read_command || is_write_command || is_may_replicate_command`),
 /// for EXEC those of the commands it queued.
-pub fn touches_keyspace(spec: &'static CommandSpec, entry: &CommandSpec, client: &ClientState) -> bool {
+pub fn touches_keyspace(
+    spec: &'static CommandSpec,
+    entry: &CommandSpec,
+    client: &ClientState,
+) -> bool {
     let bits = flags::READONLY | flags::WRITE | flags::MAY_REPLICATE;
     let words = ["readonly", "write", "may_replicate"];
     if spec.name == "exec" {
@@ -149,9 +153,16 @@ mod tests {
     #[test]
     fn a_line_has_time_client_and_arguments() {
         let mut c = ClientState::default();
-        c.addr = Some(("127.0.0.1:5000".parse().unwrap(), "127.0.0.1:7000".parse().unwrap()));
+        c.addr = Some((
+            "127.0.0.1:5000".parse().unwrap(),
+            "127.0.0.1:7000".parse().unwrap(),
+        ));
         c.redact = vec![1];
-        let v = line(Time(1_700_000_000_042), &c, &[b"auth".to_vec(), b"pw".to_vec()]);
+        let v = line(
+            Time(1_700_000_000_042),
+            &c,
+            &[b"auth".to_vec(), b"pw".to_vec()],
+        );
         assert_eq!(
             v,
             Value::Simple(r#"1700000000.042000 [0 127.0.0.1:5000] "auth" "(redacted)""#.into())

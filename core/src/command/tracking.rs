@@ -153,6 +153,7 @@ pub fn tracking(c: &mut Call) -> Value {
 /// prefixes already registered stay), BCAST registers the prefixes (the
 /// empty one when none is given).
 fn enable(c: &mut Call, o: Options) {
+    let was_on = c.client.tracking.is_some();
     let mut t = c.client.tracking.take().map(|b| *b).unwrap_or_default();
     t.redirect = o.redirect;
     t.bcast = o.bcast;
@@ -171,7 +172,7 @@ fn enable(c: &mut Call, o: Options) {
             t.prefixes.insert(p);
         }
     }
-    c.node.tracking_enabled(c.client.tracking.is_none());
+    c.node.tracking_enabled(!was_on);
     c.client.tracking = Some(Box::new(t));
 }
 

@@ -59,8 +59,8 @@ pub use migrate::MigratePlan;
 pub use nodes_conf::NodesConfError;
 pub(crate) use nodes_conf::{ClusterConf, ConfLine};
 pub use persist::ShutdownFlags;
-pub(crate) use tracking::Current;
 pub use pubsub::SubKind;
+pub(crate) use tracking::Current;
 pub use view::{ElectionView, NodeView, PeerView};
 
 use crate::config::{consts, Config};

@@ -57,11 +57,13 @@ enum Payload {
 }
 
 impl Payload {
-    fn value(&self) -> Value {
+    /// The value; a flush's null is written in the tracking client's
+    /// protocol (`shared.null[c->resp]`), even to a redirect client.
+    fn value(&self, tracker: Protocol) -> Value {
         match self {
             Payload::Key(k) => Value::Array(vec![Value::bulk(k)]),
             Payload::Keys(keys) => Value::Array(keys.iter().map(Value::bulk).collect()),
-            Payload::All => Value::Null,
+            Payload::All => Value::NullAs(tracker),
         }
     }
 }
@@ -170,7 +172,13 @@ impl Node {
             return;
         }
         for key in keys {
-            if self.tracking.keys.entry(key.to_vec()).or_default().insert(id) {
+            if self
+                .tracking
+                .keys
+                .entry(key.to_vec())
+                .or_default()
+                .insert(id)
+            {
                 self.tracking.items += 1;
             }
         }
@@ -270,12 +278,12 @@ impl Node {
             }
         };
         let v = if proto == Protocol::Resp3 {
-            Value::Push(vec![Value::bulk("invalidate"), payload.value()])
+            Value::Push(vec![Value::bulk("invalidate"), payload.value(tproto)])
         } else if redirect != 0 && pubsub {
             Value::Push(vec![
                 Value::bulk("message"),
                 Value::bulk("__redis__:invalidate"),
-                payload.value(),
+                payload.value(tproto),
             ])
         } else {
             return;
