@@ -184,7 +184,7 @@ pub fn execute(
     if !entry.arity_ok(args.len()) {
         client.flag_transaction_error();
         let e = arity_error(&name);
-        return reject(node, Some(&*name), e);
+        return refuse(node, now, id, client, &args, &name, e);
     }
     // A protected command (DEBUG, MODULE LOAD…: the flag is the entry's,
     // a subcommand's for a container) needs its `enable-*-command`.
@@ -204,11 +204,8 @@ pub fn execute(
     }
     if node.requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
         client.flag_transaction_error();
-        return reject(
-            node,
-            Some(&*name),
-            Value::err("NOAUTH Authentication required."),
-        );
+        let e = Value::err("NOAUTH Authentication required.");
+        return refuse(node, now, id, client, &args, &name, e);
     }
     if let Err(redirect) = routing::check(node, now, client, spec, &args) {
         if spec.name == "exec" {
@@ -230,13 +227,14 @@ pub fn execute(
     {
         client.flag_transaction_error();
         let e = Value::err(format!("ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
-        return reject(node, Some(&*name), e);
+        return refuse(node, now, id, client, &args, &name, e);
     }
     // `processCommand`: a monitor is a replica to Redis (`CLIENT_SLAVE`),
     // kept away from the keyspace (EXEC by what it queued).
     if client.monitor && monitor_feed::touches_keyspace(spec, entry, client) {
+        client.flag_transaction_error();
         let e = Value::err("ERR Replica can't interact with the keyspace");
-        return reject(node, Some(&*name), e);
+        return refuse(node, now, id, client, &args, &name, e);
     }
     // `CLIENT PAUSE … ALL`: every command waits (the master's stream does
     // not come this way, and replicas are never paused).
@@ -418,6 +416,35 @@ fn counted(
     } else {
         node.count_call(&full_name(spec, entry), usec, error);
     }
+}
+
+/// `rejectCommand` for a command found: EXEC refused this way aborts the
+/// transaction (`execCommandAbort`: `EXECABORT Transaction discarded
+/// because of: <why>`, the reason without the `ERR` its reply would have
+/// had, and EXEC fed to monitors, closing the MULTI they saw).
+fn refuse(
+    node: &mut Node,
+    now: Time,
+    id: ClientId,
+    client: &mut ClientState,
+    args: &[Vec<u8>],
+    name: &str,
+    e: Value,
+) -> Outcome {
+    if name != "exec" {
+        return reject(node, Some(name), e);
+    }
+    client.discard_transaction();
+    let text = match &e {
+        Value::Error(t) => t.strip_prefix("ERR ").unwrap_or(t),
+        _ => "",
+    };
+    let e = Value::err(format!(
+        "EXECABORT Transaction discarded because of: {text}"
+    ));
+    let out = reject(node, Some(name), e);
+    node.feed_monitors(now, id, client, args);
+    out
 }
 
 /// `rejectCommand`: a command refused before it ran. Its error counts in

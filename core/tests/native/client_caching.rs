@@ -11,11 +11,13 @@ use native::clients::compare_clients;
 use native::compare::{assert_no_differences, own_every_slot, pair};
 use native::RealRedis;
 
-fn compare(script: &[&str]) {
+/// Compares; our transcript, joined.
+fn compare(script: &[&str]) -> String {
     let (ours, real) = pair(2000, &[]);
     let mut diffs = Vec::new();
-    compare_clients(ours.port, real.port, script, &mut diffs);
+    let got = compare_clients(ours.port, real.port, script, &mut diffs).join("\n");
     assert_no_differences(&diffs);
+    got
 }
 
 /// The default mode in RESP3: a key read is invalidated once, on its next
@@ -25,7 +27,7 @@ fn compare(script: &[&str]) {
 /// TRACKINGINFO/GETREDIR/INFO along the way.
 #[test]
 fn default_mode_invalidates_keys_read_as_redis_7_0_15() {
-    compare(&[
+    let got = compare(&[
         "open a 3",
         "open b 2",
         "a: CLIENT TRACKINGINFO",
@@ -75,13 +77,23 @@ fn default_mode_invalidates_keys_read_as_redis_7_0_15() {
         "a: CLIENT GETREDIR",
         "a: INFO",
     ]);
+    assert!(
+        got.contains("a got >2\r\n$10\r\ninvalidate\r\n*1\r\n$4\r\n{t}k\r\n"),
+        "{got}"
+    );
+    assert!(
+        got.contains("a got >2\r\n$10\r\ninvalidate\r\n_\r\n"),
+        "{got}"
+    );
+    assert!(got.contains("tracking_clients:1 "), "{got}");
 }
 
 /// NOLOOP, OPTIN and OPTOUT with CLIENT CACHING (for the next command or
-/// transaction only; any CLIENT subcommand keeps it).
+/// transaction only; any CLIENT subcommand keeps it). The harness's PINGs
+/// would count as that next command: none follow CACHING (`&`).
 #[test]
 fn noloop_optin_and_optout_as_redis_7_0_15() {
-    compare(&[
+    let got = compare(&[
         "open a 3",
         "open b 3",
         "a: CLIENT TRACKING on NOLOOP",
@@ -95,19 +107,19 @@ fn noloop_optin_and_optout_as_redis_7_0_15() {
         "a: CLIENT TRACKING on OPTIN",
         "a: GET {t}k",
         "b: SET {t}k 4",
-        "a: CLIENT CACHING yes",
-        "a: CLIENT TRACKINGINFO",
+        "a: CLIENT CACHING yes &",
+        "a: CLIENT TRACKINGINFO &",
         "a: GET {t}k",
         "b: SET {t}k 5",
-        "a: CLIENT CACHING yes",
+        "a: CLIENT CACHING yes &",
         "a: ECHO x",
         "a: GET {t}k",
         "b: SET {t}k 6",
-        "a: CLIENT CACHING yes",
-        "a: CLIENT ID",
+        "a: CLIENT CACHING yes &",
+        "a: CLIENT ID &",
         "a: GET {t}k",
         "b: SET {t}k 7",
-        "a: CLIENT CACHING yes",
+        "a: CLIENT CACHING yes &",
         "a: MULTI",
         "a: GET {t}k",
         "a: GET {t}j",
@@ -117,14 +129,19 @@ fn noloop_optin_and_optout_as_redis_7_0_15() {
         "a: CLIENT TRACKING off",
         "a: CLIENT TRACKING on OPTOUT",
         "a: GET {t}k",
-        "a: CLIENT CACHING no",
-        "a: CLIENT TRACKINGINFO",
+        "a: CLIENT CACHING no &",
+        "a: CLIENT TRACKINGINFO &",
         "a: GET {t}j",
         "b: MSET {t}k 8 {t}j 9",
-        "a: CLIENT CACHING yes",
+        "a: CLIENT CACHING yes &",
         "b: CLIENT TRACKING on OPTIN NOLOOP",
         "b: CLIENT TRACKINGINFO",
     ]);
+    assert!(
+        got.contains("a got >2\r\n$10\r\ninvalidate\r\n*1\r\n$4\r\n{t}k\r\n"),
+        "{got}"
+    );
+    assert!(got.contains("caching-yes"), "{got}");
 }
 
 /// BCAST: every key under a prefix, batched per prefix in key order, the
@@ -132,7 +149,7 @@ fn noloop_optin_and_optout_as_redis_7_0_15() {
 /// overlaps refused, CLIENT LIST's `B` flag, INFO's prefix count.
 #[test]
 fn bcast_prefixes_as_redis_7_0_15() {
-    compare(&[
+    let got = compare(&[
         "open a 3",
         "open b 3",
         "open c 3",
@@ -161,6 +178,13 @@ fn bcast_prefixes_as_redis_7_0_15() {
         "a: INFO",
         "b: SET {t}user:6 x",
     ]);
+    assert!(
+        got.contains(
+            "a got >2\r\n$10\r\ninvalidate\r\n*2\r\n$9\r\n{t}user:0\r\n$9\r\n{t}user:2\r\n"
+        ),
+        "{got}"
+    );
+    assert!(got.contains("flags=tB"), "{got}");
 }
 
 /// REDIRECT: RESP2 readers get their invalidations as `message`s on
@@ -170,7 +194,7 @@ fn bcast_prefixes_as_redis_7_0_15() {
 /// `tracking-redir-broken` push).
 #[test]
 fn redirection_as_redis_7_0_15() {
-    compare(&[
+    let got = compare(&[
         "open r 2",
         "open s 3",
         "open a 2",
@@ -209,13 +233,24 @@ fn redirection_as_redis_7_0_15() {
         "a: GET {t}k",
         "a: SET {t}k 5",
     ]);
+    assert!(
+        got.contains(
+            "r got *3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$4\r\n{t}k\r\n"
+        ),
+        "{got}"
+    );
+    assert!(
+        got.contains("c got >2\r\n$21\r\ntracking-redir-broken\r\n:<r>\r\n"),
+        "{got}"
+    );
+    assert!(got.contains("flags=tR redir=<r>"), "{got}");
 }
 
 /// Every refusal of CLIENT TRACKING and CLIENT CACHING, worded as 7.0.15
 /// words it, and RESET turning tracking off.
 #[test]
 fn tracking_errors_as_redis_7_0_15() {
-    compare(&[
+    let got = compare(&[
         "open a 3",
         "a: CLIENT CACHING yes",
         "a: CLIENT TRACKING maybe",
@@ -244,6 +279,10 @@ fn tracking_errors_as_redis_7_0_15() {
         "a: CLIENT TRACKINGINFO",
         "a: INFO",
     ]);
+    assert!(
+        got.contains("overlaps with another provided prefix"),
+        "{got}"
+    );
 }
 
 /// `tracking-table-max-keys`: over the limit, before the next command,

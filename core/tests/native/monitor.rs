@@ -12,20 +12,23 @@ use crate::common::native;
 use native::clients::compare_clients;
 use native::compare::{assert_no_differences, pair};
 
-fn compare(script: &[&str]) {
+/// Compares; our transcript, joined.
+fn compare(script: &[&str]) -> String {
     let (ours, real) = pair(2000, &["--enable-debug-command", "yes"]);
     let mut diffs = Vec::new();
-    compare_clients(ours.port, real.port, script, &mut diffs);
+    let got = compare_clients(ours.port, real.port, script, &mut diffs);
     assert_no_differences(&diffs);
+    got.join("\n")
 }
 
 /// What is fed, in order, and how: plain commands, quoting, commands that
 /// fail when running (fed) or are refused before (not fed), admin ones
 /// (not fed), redacted passwords (AUTH, HELLO AUTH, MIGRATE AUTH/AUTH2),
-/// transactions, scripts and functions.
+/// transactions (an EXEC refused before running aborts it: EXECABORT, and
+/// `exec` fed), scripts and functions.
 #[test]
 fn monitor_feeds_commands_as_redis_7_0_15() {
-    compare(&[
+    let got = compare(&[
         "open m 2",
         "open n 3",
         "open b 2",
@@ -61,6 +64,11 @@ fn monitor_feeds_commands_as_redis_7_0_15() {
         "b: EXEC",
         "b: MULTI",
         "b: DISCARD",
+        "b: EXEC x",
+        "b: MULTI",
+        "b: SET {t}k 2",
+        "b: EXEC x",
+        "b: EXEC",
         "b: EVAL return(redis.call('set',KEYS[1],'x')) 1 {t}k",
         "b: EVALSHA 0000000000000000000000000000000000000000 0",
         "b: FUNCTION FLUSH",
@@ -68,6 +76,16 @@ fn monitor_feeds_commands_as_redis_7_0_15() {
         "b: PING",
         "b: ECHO hi",
     ]);
+    // Some of what both servers agreed on, to know the lines were there.
+    for line in [
+        r#"m got +T [0 <b>] "SET" "{t}k" "v""#,
+        r#"n got +T [0 <b>] "SET" "{t}k" "v""#,
+        r#"m got +T [0 <b>] "AUTH" "(redacted)" "(redacted)""#,
+        r#"m got +T [0 lua] "set" "{t}k" "x""#,
+        r#"m got +T [0 <b>] "EXEC" "x""#,
+    ] {
+        assert!(got.contains(line), "{line} in:\n{got}");
+    }
 }
 
 /// A monitor's own life: its commands are fed to it after their replies,
@@ -75,7 +93,7 @@ fn monitor_feeds_commands_as_redis_7_0_15() {
 /// LIST shows `O`, MONITOR queued in MULTI fails at EXEC, RESET ends it.
 #[test]
 fn a_monitor_as_redis_7_0_15() {
-    compare(&[
+    let got = compare(&[
         "open m 2",
         "open b 2",
         "m: MONITOR",
@@ -95,4 +113,6 @@ fn a_monitor_as_redis_7_0_15() {
         "b: SET {t}k w",
         "m: GET {t}k",
     ]);
+    assert!(got.contains(r#"m got +T [0 <m>] "PING""#), "{got}");
+    assert!(got.contains("m: CLIENT INFO -> flags=O redir=-1"), "{got}");
 }

@@ -9,9 +9,10 @@
 //! * `a: WORDS…`: a command on `a`, words split on spaces, `{id:r}`
 //!   replaced by `r`'s CLIENT ID. Its reply is recorded, then everything
 //!   else every connection received up to the reply of a PING (not sent
-//!   to a connection inside MULTI, nor to a monitor: what it got so far
-//!   is read up to its last line instead). A monitor's MONITOR is not
-//!   waited for: it has no reply.
+//!   to a connection inside MULTI; a monitor's lines are read up to the
+//!   one of an `ECHO __sync__` the harness sends then, which is left out).
+//!   A monitor's MONITOR is not waited for: it has no reply. A command
+//!   ending in ` &` is not followed by the PINGs.
 //!
 //! Client IDs differ between servers: the recorded text names them
 //! `<r>`. `INFO` replies keep only their `tracking_` lines, CLIENT INFO
@@ -29,6 +30,9 @@ pub struct Clients {
     ids: BTreeMap<String, i64>,
     /// Every connection's local port.
     ports: BTreeMap<String, u16>,
+    /// A connection of the harness's own, whose `ECHO __sync__` tells the
+    /// monitors' readers where to stop.
+    sync: Option<Raw>,
 }
 
 struct Conn {
@@ -45,6 +49,7 @@ impl Clients {
             conns: BTreeMap::new(),
             ids: BTreeMap::new(),
             ports: BTreeMap::new(),
+            sync: None,
         }
     }
 
@@ -79,6 +84,12 @@ impl Clients {
             std::thread::sleep(Duration::from_millis(ms.parse().unwrap()));
         } else {
             let (name, cmd) = line.split_once(": ").expect("NAME: COMMAND");
+            // `&` at the end: no PINGs after (CLIENT CACHING holds for the
+            // next command only).
+            let (cmd, then_drain) = match cmd.strip_suffix(" &") {
+                Some(cmd) => (cmd, false),
+                None => (cmd, true),
+            };
             let mut cmd = cmd.to_string();
             for (n, id) in &self.ids {
                 cmd = cmd.replace(&format!("{{id:{n}}}"), &id.to_string());
@@ -102,7 +113,9 @@ impl Clients {
             }
             let reply = self.shown(&upper, words.get(1), reply);
             out.push(format!("{line} -> {reply}"));
-            self.drain(out);
+            if then_drain {
+                self.drain(out);
+            }
         }
     }
 
@@ -160,16 +173,34 @@ impl Clients {
 
     /// What each connection received besides its replies.
     fn drain(&mut self, out: &mut Vec<String>) {
-        let names: Vec<String> = self.conns.keys().cloned().collect();
-        for name in names {
+        // Connections first (their PINGs are fed to the monitors), then
+        // the monitors, up to the sync line sent after those PINGs.
+        let mut names: Vec<(bool, String)> = self
+            .conns
+            .iter()
+            .map(|(n, c)| (c.monitor, n.clone()))
+            .collect();
+        names.sort();
+        let mut synced = false;
+        for (monitor, name) in names {
+            if monitor && !synced {
+                let port = self.port;
+                let sync = self.sync.get_or_insert_with(|| Raw::connect(port, false));
+                assert_eq!(sync.send("ECHO __sync__"), "$8\r\n__sync__\r\n");
+                synced = true;
+            }
             let conn = self.conns.get_mut(&name).unwrap();
             if conn.in_multi {
                 continue;
             }
             let mut got = Vec::new();
             if conn.monitor {
-                while conn.raw.has_reply_within(150) {
-                    got.push(conn.raw.read());
+                loop {
+                    let m = conn.raw.read();
+                    if m.contains("\"__sync__\"") {
+                        break;
+                    }
+                    got.push(m);
                 }
             } else {
                 conn.raw.write(&["PING"]);
@@ -189,8 +220,14 @@ impl Clients {
     }
 }
 
-/// Runs `script` on both sides and lists where the transcripts differ.
-pub fn compare_clients(ours: u16, real: u16, script: &[&str], diffs: &mut Vec<String>) {
+/// Runs `script` on both sides and lists where the transcripts differ;
+/// our transcript.
+pub fn compare_clients(
+    ours: u16,
+    real: u16,
+    script: &[&str],
+    diffs: &mut Vec<String>,
+) -> Vec<String> {
     let o = Clients::new(ours).run(script);
     let r = Clients::new(real).run(script);
     if o != r {
@@ -202,4 +239,5 @@ pub fn compare_clients(ours: u16, real: u16, script: &[&str], diffs: &mut Vec<St
             }
         }
     }
+    o
 }
