@@ -50,6 +50,15 @@ pub struct ClientState {
     /// CLIENT KILL killed this very client: closed once replied
     /// (`CLIENT_CLOSE_AFTER_REPLY`).
     pub close_after_reply: bool,
+    /// MONITOR ran (`CLIENT_MONITOR`): the node feeds it every command it
+    /// runs, and refuses it the keyspace.
+    pub monitor: bool,
+    /// Arguments of the command running now that MONITOR and SLOWLOG show
+    /// as `(redacted)` (`redactClientCommandArgument`: the handlers of
+    /// AUTH, HELLO, MIGRATE and CONFIG SET name them).
+    pub redact: Vec<usize>,
+    /// CLIENT TRACKING's state, while on (`CLIENT_TRACKING`).
+    pub tracking: Option<Box<super::tracking::Tracking>>,
 }
 
 /// Whether the node sends a client its replies (`CLIENT REPLY`).

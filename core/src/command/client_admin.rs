@@ -128,6 +128,9 @@ fn local(c: &ClientState) -> String {
 /// is this client's (its `argv-mem`).
 fn info_line(out: &mut String, id: ClientId, c: &ClientState, now: Time, running: usize) {
     let mut flags = String::new();
+    if c.monitor {
+        flags.push('O');
+    }
     if c.from_master {
         flags.push('M');
     }
@@ -136,6 +139,15 @@ fn info_line(out: &mut String, id: ClientId, c: &ClientState, now: Time, running
     }
     if c.in_multi() {
         flags.push('x');
+    }
+    if let Some(t) = c.tracking.as_deref() {
+        flags.push('t');
+        if t.broken_redir {
+            flags.push('R');
+        }
+        if t.bcast {
+            flags.push('B');
+        }
     }
     if c.close_after_reply {
         flags.push('c');
@@ -169,7 +181,7 @@ fn info_line(out: &mut String, id: ClientId, c: &ClientState, now: Time, running
     let tot_mem = CLIENT_STRUCT + REPLY_BUFFER + running + queued;
     let _ = writeln!(
         out,
-        "id={} addr={} laddr={} fd=-1 name={name} age={} idle={} flags={flags} db=0 sub={} psub={} ssub={} multi={multi} qbuf=0 qbuf-free=0 argv-mem={running} multi-mem={queued} rbs={REPLY_BUFFER} rbp=0 obl=0 oll=0 omem=0 tot-mem={tot_mem} events=r cmd={cmd} user=default redir=-1 resp={}",
+        "id={} addr={} laddr={} fd=-1 name={name} age={} idle={} flags={flags} db=0 sub={} psub={} ssub={} multi={multi} qbuf=0 qbuf-free=0 argv-mem={running} multi-mem={queued} rbs={REPLY_BUFFER} rbp=0 obl=0 oll=0 omem=0 tot-mem={tot_mem} events=r cmd={cmd} user=default redir={} resp={}",
         id.0,
         peer(c),
         local(c),
@@ -178,6 +190,7 @@ fn info_line(out: &mut String, id: ClientId, c: &ClientState, now: Time, running
         s.channels.len(),
         s.patterns.len(),
         s.shard.len(),
+        super::tracking::redirect(c),
         if c.proto == Protocol::Resp3 { 3 } else { 2 },
     );
 }
@@ -396,10 +409,16 @@ pub fn reply(c: &mut Call) -> Value {
     Value::ok()
 }
 
-/// `RESET` (`clearClientConnectionState`): out of MULTI, WATCH and
-/// pub/sub, back to RESP2, READWRITE, no name, replies on, and
-/// unauthenticated when a password is required.
+/// `RESET` (`clearClientConnectionState`): no longer a monitor nor
+/// tracking, out of
+/// MULTI, WATCH and pub/sub, back to RESP2, READWRITE, no name, replies
+/// on, and unauthenticated when a password is required.
 pub fn reset(c: &mut Call) -> Value {
+    if c.client.monitor {
+        c.client.monitor = false;
+        c.node.remove_monitor(c.id);
+    }
+    c.node.disable_tracking(c.id, c.client);
     c.client.discard_transaction();
     c.node.forget_client_subscriptions(c.id, c.client);
     c.client.proto = Protocol::Resp2;

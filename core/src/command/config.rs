@@ -24,6 +24,17 @@ pub fn set(c: &mut Call) -> Value {
     if !c.args.len().is_multiple_of(2) {
         return Value::err("ERR syntax error");
     }
+    // `configSetCommand` hides the values of every SENSITIVE_CONFIG
+    // parameter named, even when the command then fails.
+    for i in (2..c.args.len()).step_by(2) {
+        let name = c.args[i].to_ascii_lowercase();
+        if matches!(
+            name.as_slice(),
+            b"masteruser" | b"masterauth" | b"requirepass"
+        ) {
+            c.client.redact.push(i + 1);
+        }
+    }
     let pairs: Vec<(&[u8], &[u8])> = c.args[2..]
         .chunks(2)
         .map(|p| (p[0].as_slice(), p[1].as_slice()))

@@ -57,6 +57,13 @@ pub fn select(c: &mut Call) -> Value {
 }
 
 pub fn auth(c: &mut Call) -> Value {
+    // `authCommand` hides the password (and the user) once the form is
+    // known to be right.
+    match c.args.len() {
+        2 => c.client.redact.push(1),
+        3 => c.client.redact.extend([1, 2]),
+        _ => {}
+    }
     auth_with(c.node, c.client, &c.args[1..])
 }
 
@@ -141,6 +148,7 @@ pub fn hello(c: &mut Call) -> Value {
     while i < args.len() {
         match args[i].to_ascii_uppercase().as_slice() {
             b"AUTH" if i + 2 < args.len() => {
+                client.redact.extend([i + 1, i + 2]);
                 let reply = auth_with(node, client, &args[i + 1..i + 3]);
                 if reply.is_error() {
                     return reply;

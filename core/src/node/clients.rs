@@ -86,6 +86,13 @@ impl Node {
             state.reply = ReplyMode::On;
         }
         let close = std::mem::take(&mut state.close_after_reply);
+        // `resetClient`: CLIENT CACHING holds for the next command or
+        // transaction only (any CLIENT subcommand keeps it).
+        if !state.in_multi() && state.last_cmd.is_none_or(|(name, _)| name != "client") {
+            if let Some(t) = state.tracking.as_deref_mut() {
+                t.caching = false;
+            }
+        }
         self.clients.insert(client, state);
         match outcome {
             _ if silent => {}
@@ -97,6 +104,7 @@ impl Node {
             }
             Outcome::Blocked => {}
         }
+        self.flush_after_reply();
         if close {
             self.kill_client(client);
         }
@@ -148,9 +156,12 @@ impl Node {
 
     pub(super) fn client_closed(&mut self, client: ClientId) {
         self.pending_exec.remove(&client);
-        self.clients.remove(&client);
+        if let Some(mut state) = self.clients.remove(&client) {
+            self.disable_tracking(client, &mut state);
+        }
         self.forget_blocked(client);
         self.forget_subscriber(client);
+        self.remove_monitor(client);
         self.postponed.retain(|(c, _)| *c != client);
     }
 

@@ -192,8 +192,7 @@ impl Node {
             .unwrap_or_default();
         for input in held {
             self.dispatch(now, input);
-            self.after_command(now);
-            self.publish_key_events();
+            self.end_of_input(now);
         }
     }
 

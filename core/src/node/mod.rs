@@ -31,6 +31,7 @@ mod loading;
 mod manual;
 mod migrate;
 mod migration;
+mod monitor_feed;
 mod myself;
 mod nodes_conf;
 mod notify;
@@ -45,6 +46,7 @@ pub mod slowlog;
 mod state;
 pub mod stats;
 mod table;
+mod tracking;
 pub mod view;
 
 pub use admin::AdminReply;
@@ -59,6 +61,7 @@ pub use nodes_conf::NodesConfError;
 pub(crate) use nodes_conf::{ClusterConf, ConfLine};
 pub use persist::ShutdownFlags;
 pub use pubsub::SubKind;
+pub(crate) use tracking::Current;
 pub use view::{ElectionView, NodeView, PeerView};
 
 use crate::config::{consts, Config};
@@ -134,6 +137,13 @@ pub struct Node {
     migrations: migrate::Migrations,
     /// Pub/sub subscribers on this node.
     pubsub: pubsub::Channels,
+    /// MONITOR's clients, in the order they asked (`server.monitors`).
+    monitor_clients: Vec<ClientId>,
+    /// Messages for the client whose command runs, sent after its reply
+    /// (true: a push, which CLIENT REPLY OFF does not stop).
+    after_reply: Vec<(ClientId, crate::resp::Value, bool)>,
+    /// Client-side caching's tables.
+    tracking: tracking::TrackingTable,
     /// Clients blocked in BLPOP & co or WAIT.
     blocked: blocked::BlockedClients,
     stats_sent: [u64; 11],
@@ -236,6 +246,9 @@ impl Node {
             pending_exec: BTreeMap::new(),
             migrations: migrate::Migrations::default(),
             pubsub: pubsub::Channels::default(),
+            monitor_clients: Vec::new(),
+            after_reply: Vec::new(),
+            tracking: tracking::TrackingTable::default(),
             blocked: blocked::BlockedClients::default(),
             stats_sent: [0; 11],
             stats_received: [0; 11],
@@ -301,6 +314,9 @@ impl Node {
         node.pending_exec.clear();
         node.migrations = migrate::Migrations::default();
         node.pubsub = pubsub::Channels::default();
+        node.monitor_clients.clear();
+        node.after_reply.clear();
+        node.tracking = tracking::TrackingTable::default();
         node.blocked = blocked::BlockedClients::default();
         node.stats_sent = [0; 11];
         node.stats_received = [0; 11];
@@ -348,9 +364,19 @@ impl Node {
             return;
         }
         self.dispatch(now, input);
-        self.after_command(now);
-        self.publish_key_events();
+        self.end_of_input(now);
         self.before_sleep(now);
+    }
+
+    /// What follows every input's processing (and each input a load serves
+    /// while it runs): blocked clients served, tracking invalidations,
+    /// keyspace events, MONITOR lines after their replies, BCAST batches.
+    fn end_of_input(&mut self, now: Time) {
+        self.after_command(now);
+        self.invalidate_modified(None, false);
+        self.publish_key_events();
+        self.flush_after_reply();
+        self.broadcast_invalidations();
     }
 
     /// Runs one input (`handle` without the end-of-loop work).
@@ -362,6 +388,8 @@ impl Node {
                 if now >= self.next_cron {
                     self.stats.sample(now);
                     self.cron(now);
+                    // `serverCron`'s `trackingLimitUsedSlots`.
+                    self.limit_tracking_keys(None);
                     self.persist_cron(now);
                     self.redirect_blocked();
                     while self.next_cron <= now {

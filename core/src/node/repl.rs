@@ -370,6 +370,10 @@ impl Node {
         // The master's own notes of deleted keys stay there.
         self.keyspace.take_expired();
         self.apply_notify_flags();
+        // `emptyData`'s `signalFlushedDb`: tracking clients drop their caches.
+        self.keyspace.take_modified();
+        self.keyspace.note_modified_keys(self.tracking_on());
+        self.tracking_flushed(None);
         // Readers blocked here keep waiting on the new data.
         self.watch_stream_keys();
         self.repl.offset = offset;

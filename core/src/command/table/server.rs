@@ -7,7 +7,8 @@ use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
 use crate::command::{
-    config, debug, lolwut, memory, modules, monitors, persist, server, standalone_only,
+    config, debug, lolwut, memory, modules, monitor_feed, monitors, persist, server,
+    standalone_only,
 };
 
 #[rustfmt::skip]
@@ -24,6 +25,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("lolwut", -1, READONLY | FAST, (0, 0, 0), ["@read", "@fast"], Reply(lolwut::lolwut), No),
     command!("memory", -2, 0, (0, 0, 0), ["@slow"], Container, No, MEMORY_SUBCOMMANDS),
     command!("module", -2, 0, (0, 0, 0), ["@slow"], Container, No, MODULE_SUBCOMMANDS),
+    command!("monitor", 1, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(monitor_feed::monitor), No),
     command!("replicaof", 3, ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(standalone_only::replicaof), No),
     command!("role", 1, NOSCRIPT | LOADING | STALE | FAST, (0, 0, 0), ["@admin", "@fast", "@dangerous"], Reply(server::role), No),
     command!("save", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(persist::save), No),
