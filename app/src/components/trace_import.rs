@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use clusterlab_core::sim::Names;
 use clusterlab_core::trace_file::{compare, parse_trace, Comparison, TraceLine};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DragEvent, File, HtmlInputElement, HtmlTextAreaElement};
@@ -212,7 +213,7 @@ fn events_view(run: &ImportedRun, explained: UseStateHandle<Option<EventRef>>, l
                         Callback::from(move |_: MouseEvent| explained.set(Some(at)))
                     };
                     html! {
-                        <li class={classes!(l.event, current.then_some("explained"))} data-testid="trace-event" data-event={l.event}>
+                        <li class={classes!(l.event, current.then_some("explained"))} data-testid="trace-event" data-event={l.event} data-node={run.node_name(l.node)}>
                             <span>{ &l.text }</span>{ " " }
                             <button class="link" data-testid="trace-event-why" aria-pressed={current.to_string()}
                                 title={lang.t(Msg::WhyExplain)} {onclick}>{ lang.t(Msg::WhyButton) }</button>
