@@ -462,6 +462,11 @@ messages! {
     TraceSummary => "{}: {} masters with {} replica(s) each, cluster-node-timeout {} ms; master {}{} killed{}. Simulated the same with seed {}.",
         "{}\u{202f}: {} maîtres avec {} réplique(s) chacun, cluster-node-timeout {}\u{a0}ms\u{202f}; maître {}{} arrêté{}. Même scénario simulé avec la graine {}.";
     TraceKillEstimated => " (no kill line: placed node timeout before the first PFAIL)", " (pas de ligne kill\u{202f}: placé un délai node timeout avant le premier PFAIL)";
+    TraceEventsTitle => "Why did each event happen?", "Pourquoi chaque évènement\u{202f}?";
+    TraceEventsHint => "The imported run's events (routine ones left out), worded as the playground's log. Why? shows the Redis rule behind one, the numbers that decided it and its causes, linked within this file. A trace written before events carried those numbers is explained without them; times count from the file's first line.",
+        "Les évènements de l'exécution importée (sans les routiniers), dits comme dans le journal du bac à sable. Pourquoi\u{202f}? montre la règle de Redis derrière l'un d'eux, les nombres qui l'ont décidé et ses causes, liées dans ce fichier. Une trace écrite avant que les évènements portent ces nombres est expliquée sans eux\u{202f}; les heures comptent depuis la première ligne du fichier.";
+    TraceEventsError => "{}: its events cannot be explained: {}", "{}\u{202f}: ses évènements ne peuvent pas être expliqués\u{202f}: {}";
+    WhyButton => "Why?", "Pourquoi\u{202f}?";
     TraceTimeline => "Recorded and simulated failover, seconds after the kill", "Basculement enregistré et simulé, en secondes après le kill";
     KeyVotes => "election, votes", "élection, votes";
     KeyPromoted => "promoted", "promue";
