@@ -167,6 +167,8 @@ pub struct Node {
     stats_links_buffer_limit_exceeded: u64,
     /// RDB and AOF: what is saved when, and what is being saved.
     persist: persist::Persistence,
+    /// Users and the ACL log (per node: never propagated, as in Redis).
+    acl: crate::acl::Acl,
 }
 
 /// Deferred work run after each input (`clusterBeforeSleep`).
@@ -249,7 +251,12 @@ impl Node {
             links_over_limit: false,
             stats_links_buffer_limit_exceeded: 0,
             persist: persist::Persistence::new(now),
+            acl: crate::acl::Acl::new(),
         };
+        // `requirepass` is the default user's password (`updateRequirePass`).
+        let pass = node.cfg.requirepass.clone();
+        node.acl
+            .set_default_password(pass.as_deref().map(str::as_bytes));
         node.refresh_thresholds();
         node.add_peer(me);
         node
@@ -309,6 +316,11 @@ impl Node {
         node.monitors.forget();
         node.apply_notify_flags();
         node.persist = node.persist.restarted(now);
+        // Users live in memory (an ACL file is loaded again by the host).
+        node.acl = crate::acl::Acl::new();
+        let pass = node.cfg.requirepass.clone();
+        node.acl
+            .set_default_password(pass.as_deref().map(str::as_bytes));
         node
     }
 

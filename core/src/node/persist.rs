@@ -69,6 +69,8 @@ enum Waiter {
     },
     /// Nothing: a rewrite's renames and manifest, a start's files.
     Nobody,
+    /// ACL SAVE: `+OK` or its error.
+    AclSave(ClientId),
 }
 
 /// `aof_state`.
@@ -639,7 +641,7 @@ impl Node {
             return;
         }
         // A blocking `rdbSave` that succeeded resets the counters.
-        if result.is_ok() && !matches!(waiter, Waiter::Nobody) {
+        if result.is_ok() && !matches!(waiter, Waiter::Nobody | Waiter::AclSave(_)) {
             self.persist.dirty = 0;
             self.persist.lastsave = secs(now);
             self.persist.lastbgsave_ok = true;
@@ -689,6 +691,13 @@ impl Node {
                 }
             }
             Waiter::Nobody => {}
+            Waiter::AclSave(client) => {
+                let reply = match result {
+                    Ok(()) => Value::ok(),
+                    Err(_) => Value::err("ERR There was an error trying to save the ACLs. Please check the server logs for more information"),
+                };
+                self.finish_blocked(now, client, reply);
+            }
         }
     }
 
@@ -846,5 +855,25 @@ impl Node {
             ));
         }
         s
+    }
+}
+
+impl Node {
+    /// `ACLSaveToFile`: `<aclfile>.tmp-<pid>-<ms>` written, then renamed
+    /// over the file; the client's reply waits for the job.
+    pub(crate) fn acl_save(&mut self, now: Time, client: ClientId, file: &str, bytes: Vec<u8>) {
+        let tmp = format!("{file}.tmp-{}-{}", self.persist.pid, now.ms());
+        let job = self.new_job(Waiter::AclSave(client));
+        let ops = vec![
+            DiskOp::Write {
+                name: tmp.clone(),
+                bytes,
+            },
+            DiskOp::Rename {
+                from: tmp,
+                to: file.to_string(),
+            },
+        ];
+        self.disk(job, false, ops);
     }
 }

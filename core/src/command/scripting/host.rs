@@ -85,6 +85,17 @@ impl NodeHost<'_> {
         if spec.has(flags::NOSCRIPT) {
             return Err("ERR This Redis command is not allowed from script".into());
         }
+        // `scriptVerifyACL`: the caller's user must be allowed the command.
+        if let Err(denial) = super::super::acl::check(self.node, &self.caller, entry, args) {
+            let context = crate::acl::log::Context::Lua;
+            super::super::acl::log_denial(
+                self.node, self.now, self.id, &self.caller, args, denial, context, None,
+            );
+            return Err(format!(
+                "ERR The user executing the script {}",
+                denial.0.message()
+            ));
+        }
         let write = spec.has(flags::WRITE);
         // `scriptVerifyWriteCommandAllow` counts may-replicate commands
         // (PFCOUNT) as writes for read-only scripts only.
