@@ -46,7 +46,9 @@ impl Denied {
     pub fn message(self) -> &'static str {
         match self {
             Denied::Command => "can't run this command or subcommand",
-            Denied::Key(_) => "can't access at least one of the keys mentioned in the command arguments",
+            Denied::Key(_) => {
+                "can't access at least one of the keys mentioned in the command arguments"
+            }
             Denied::Channel(_) => "can't publish to the channel mentioned in the command",
             Denied::Auth => "lacking the permissions for the command",
         }
@@ -96,7 +98,12 @@ fn channels(cmd: &AclCommand, argc: usize) -> Vec<(usize, bool)> {
 }
 
 /// `ACLSelectorCheckCmd`.
-fn check_selector(s: &Selector, id: usize, cmd: &AclCommand, args: &[Vec<u8>]) -> Result<(), Denied> {
+fn check_selector(
+    s: &Selector,
+    id: usize,
+    cmd: &AclCommand,
+    args: &[Vec<u8>],
+) -> Result<(), Denied> {
     if !s.allcommands && !cmd.no_auth && !s.bit(id) {
         let idx = if cmd.parent.is_some() { 2 } else { 1 };
         let first = s.firstargs_of(id);

@@ -113,7 +113,10 @@ pub fn commands() -> &'static Commands {
                 });
             }
         }
-        assert!(all.len() < COMMAND_BITS - 1, "command IDs overflow the bitmap");
+        assert!(
+            all.len() < COMMAND_BITS - 1,
+            "command IDs overflow the bitmap"
+        );
         Commands { all, by_entry }
     })
 }

@@ -20,14 +20,21 @@ pub fn save_text(acl: &Acl) -> Vec<u8> {
 
 fn trim(s: &[u8], set: &[u8]) -> Vec<u8> {
     let start = s.iter().position(|c| !set.contains(c)).unwrap_or(s.len());
-    let end = s.iter().rposition(|c| !set.contains(c)).map_or(start, |e| e + 1);
+    let end = s
+        .iter()
+        .rposition(|c| !set.contains(c))
+        .map_or(start, |e| e + 1);
     s[start..end.max(start)].to_vec()
 }
 
 /// `ACLLoadFromFile` on the file's bytes (`filename` as configured, for
 /// the messages): the users it defines (a default user added when it has
 /// none), or the error line ACL LOAD answers.
-pub fn load(text: &[u8], filename: &str, allchannels: bool) -> Result<BTreeMap<Vec<u8>, User>, String> {
+pub fn load(
+    text: &[u8],
+    filename: &str,
+    allchannels: bool,
+) -> Result<BTreeMap<Vec<u8>, User>, String> {
     let mut users: BTreeMap<Vec<u8>, User> = BTreeMap::new();
     let mut errors = String::new();
     for (i, raw) in text.split(|&b| b == b'\n').enumerate() {

@@ -112,7 +112,10 @@ impl Log {
                         field("object", Value::Bulk(e.object.clone())),
                         field("username", Value::Bulk(e.username.clone())),
                         field("age-seconds", Value::Double(age)),
-                        field("client-info", Value::Bulk(e.client_info.clone().into_bytes())),
+                        field(
+                            "client-info",
+                            Value::Bulk(e.client_info.clone().into_bytes()),
+                        ),
                     ])
                 })
                 .collect(),

@@ -4,7 +4,9 @@
 //! `ACLSetUserStringError` words.
 
 use super::commands::{category, commands};
-use super::user::{hash_password, has_spaces, valid_hash, KeyPattern, Selector, User, ALL, READ, WRITE};
+use super::user::{
+    has_spaces, hash_password, valid_hash, KeyPattern, Selector, User, ALL, READ, WRITE,
+};
 
 /// Why a rule was refused (the `errno` `ACLSetUser` sets).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,7 +120,9 @@ pub fn set_selector(s: &mut Selector, op: &[u8]) -> Result<(), RuleError> {
     } else if at(0) == b'+' && at(1) != b'@' {
         allow_command(s, &op[1..])?;
     } else if at(0) == b'-' && at(1) != b'@' {
-        let id = commands().lookup(&op[1..]).ok_or(RuleError::UnknownCommand)?;
+        let id = commands()
+            .lookup(&op[1..])
+            .ok_or(RuleError::UnknownCommand)?;
         s.change_perm(id, false);
     } else if (at(0) == b'+' || at(0) == b'-') && at(1) == b'@' {
         let bit = category(&op[2..]).ok_or(RuleError::UnknownCommand)?;

@@ -46,7 +46,8 @@ pub(crate) fn check(
     crate::acl::check::check(u, id, args).map_err(|d| (d, fullname))
 }
 
-/// `addACLLogEntry`: `object` is the command's full name for a command,
+/// `addACLLogEntry` (`denial`: why, the command's full name, where):
+/// `object` is the command's full name for a command,
 /// the argument for a key or channel; `username` defaults to the client's.
 pub(crate) fn log_denial(
     node: &mut Node,
@@ -54,11 +55,10 @@ pub(crate) fn log_denial(
     id: ClientId,
     client: &ClientState,
     args: &[Vec<u8>],
-    denial: (Denied, &str),
-    context: Context,
+    denial: (Denied, &str, Context),
     username: Option<&[u8]>,
 ) {
-    let (reason, fullname) = denial;
+    let (reason, fullname, context) = denial;
     let object = match reason {
         Denied::Command => fullname.as_bytes().to_vec(),
         Denied::Key(i) | Denied::Channel(i) => args.get(i).cloned().unwrap_or_default(),
@@ -130,7 +130,8 @@ pub(crate) fn authenticate(
     } else {
         Context::Toplevel
     };
-    log_denial(node, now, id, client, args, (Denied::Auth, ""), context, Some(name));
+    let denial = (Denied::Auth, "", context);
+    log_denial(node, now, id, client, args, denial, Some(name));
     false
 }
 
@@ -185,7 +186,11 @@ fn kill_pubsub_if_needed(c: &mut Call, new: &user::User, old: &user::User) {
     if new.selectors.iter().any(|s| s.allchannels) {
         return;
     }
-    let upcoming: Vec<Vec<u8>> = new.selectors.iter().flat_map(|s| s.channels.clone()).collect();
+    let upcoming: Vec<Vec<u8>> = new
+        .selectors
+        .iter()
+        .flat_map(|s| s.channels.clone())
+        .collect();
     let superset = !old.selectors.iter().any(|s| s.allchannels)
         && old
             .selectors
@@ -199,9 +204,19 @@ fn kill_pubsub_if_needed(c: &mut Call, new: &user::User, old: &user::User) {
     let violates = |s: &ClientState| {
         s.user == old.name
             && s.subscriptions.active()
-            && (s.subscriptions.patterns.iter().any(|p| !channel_allowed(&upcoming, p, true))
-                || s.subscriptions.channels.iter().any(|ch| !channel_allowed(&upcoming, ch, false))
-                || s.subscriptions.shard.iter().any(|ch| !channel_allowed(&upcoming, ch, false)))
+            && (s
+                .subscriptions
+                .patterns
+                .iter()
+                .any(|p| !channel_allowed(&upcoming, p, true))
+                || s.subscriptions
+                    .channels
+                    .iter()
+                    .any(|ch| !channel_allowed(&upcoming, ch, false))
+                || s.subscriptions
+                    .shard
+                    .iter()
+                    .any(|ch| !channel_allowed(&upcoming, ch, false)))
     };
     let victims: Vec<ClientId> = c
         .node
@@ -265,7 +280,13 @@ pub fn getuser(c: &mut Call) -> Value {
 
 /// `ACL USERS`.
 pub fn users(c: &mut Call) -> Value {
-    Value::Array(c.node.acl().users().map(|u| Value::Bulk(u.name.clone())).collect())
+    Value::Array(
+        c.node
+            .acl()
+            .users()
+            .map(|u| Value::Bulk(u.name.clone()))
+            .collect(),
+    )
 }
 
 /// `ACL LIST`.
@@ -347,16 +368,25 @@ pub fn dryrun(c: &mut Call) -> Value {
     };
     let fullname = &all.all[id].fullname;
     if !entry.arity_ok(args.len()) {
-        return Value::err(format!("ERR wrong number of arguments for '{fullname}' command"));
+        return Value::err(format!(
+            "ERR wrong number of arguments for '{fullname}' command"
+        ));
     }
     match crate::acl::check::check(u, id, args) {
         Ok(()) => Value::ok(),
         Err(Denied::Key(i)) => Value::Bulk(
-            format!("This user has no permissions to access the '{}' key", text(&args[i])).into_bytes(),
+            format!(
+                "This user has no permissions to access the '{}' key",
+                text(&args[i])
+            )
+            .into_bytes(),
         ),
         Err(Denied::Channel(i)) => Value::Bulk(
-            format!("This user has no permissions to access the '{}' channel", text(&args[i]))
-                .into_bytes(),
+            format!(
+                "This user has no permissions to access the '{}' channel",
+                text(&args[i])
+            )
+            .into_bytes(),
         ),
         Err(_) => Value::Bulk(
             format!("This user has no permissions to run the '{fullname}' command").into_bytes(),
@@ -364,7 +394,7 @@ pub fn dryrun(c: &mut Call) -> Value {
     }
 }
 
-/// ACL SAVE (and Redis's ACL LOAD) without `aclfile`.
+/// ACL SAVE and ACL LOAD without `aclfile`.
 fn no_aclfile() -> Value {
     Value::err("ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.")
 }
@@ -381,38 +411,48 @@ pub fn save(c: &mut Call) -> super::Outcome {
     super::Outcome::Blocked
 }
 
+/// `ACL LOAD`: `aclfile` read by the host, then applied all or nothing.
+pub fn load(c: &mut Call) -> super::Outcome {
+    let file = c.node.config().param_str("aclfile");
+    if file.is_empty() {
+        return super::Outcome::Reply(no_aclfile());
+    }
+    c.node.acl_load(c.id, &file);
+    super::Outcome::Blocked
+}
+
 /// `ACL HELP`.
 pub fn help(_: &mut Call) -> Value {
     const LINES: &[&str] = &[
-            "ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-            "CAT [<category>]",
-            "    List all commands that belong to <category>, or all command categories",
-            "    when no category is specified.",
-            "DELUSER <username> [<username> ...]",
-            "    Delete a list of users.",
-            "DRYRUN <username> <command> [<arg> ...]",
-            "    Returns whether the user can execute the given command without executing the command.",
-            "GETUSER <username>",
-            "    Get the user's details.",
-            "GENPASS [<bits>]",
-            "    Generate a secure 256-bit user password. The optional `bits` argument can",
-            "    be used to specify a different size.",
-            "LIST",
-            "    Show users details in config file format.",
-            "LOAD",
-            "    Reload users from the ACL file.",
-            "LOG [<count> | RESET]",
-            "    Show the ACL log entries.",
-            "SAVE",
-            "    Save the current config to the ACL file.",
-            "SETUSER <username> <attribute> [<attribute> ...]",
-            "    Create or modify a user with the specified attributes.",
-            "USERS",
-            "    List all the registered usernames.",
-            "WHOAMI",
-            "    Return the current connection username.",
-            "HELP",
-            "    Prints this help.",
+        "ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "CAT [<category>]",
+        "    List all commands that belong to <category>, or all command categories",
+        "    when no category is specified.",
+        "DELUSER <username> [<username> ...]",
+        "    Delete a list of users.",
+        "DRYRUN <username> <command> [<arg> ...]",
+        "    Returns whether the user can execute the given command without executing the command.",
+        "GETUSER <username>",
+        "    Get the user's details.",
+        "GENPASS [<bits>]",
+        "    Generate a secure 256-bit user password. The optional `bits` argument can",
+        "    be used to specify a different size.",
+        "LIST",
+        "    Show users details in config file format.",
+        "LOAD",
+        "    Reload users from the ACL file.",
+        "LOG [<count> | RESET]",
+        "    Show the ACL log entries.",
+        "SAVE",
+        "    Save the current config to the ACL file.",
+        "SETUSER <username> <attribute> [<attribute> ...]",
+        "    Create or modify a user with the specified attributes.",
+        "USERS",
+        "    List all the registered usernames.",
+        "WHOAMI",
+        "    Return the current connection username.",
+        "HELP",
+        "    Prints this help.",
     ];
     Value::Array(LINES.iter().map(|l| Value::Simple((*l).into())).collect())
 }

@@ -222,7 +222,15 @@ pub fn execute(
         } else {
             crate::acl::log::Context::Toplevel
         };
-        acl::log_denial(node, now, id, client, &args, denial, context, None);
+        acl::log_denial(
+            node,
+            now,
+            id,
+            client,
+            &args,
+            (denial.0, denial.1, context),
+            None,
+        );
         client.flag_transaction_error();
         let e = acl::noperm(denial.0, denial.1);
         return reject(node, Some(&*name), e);

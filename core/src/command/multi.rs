@@ -100,7 +100,8 @@ fn continue_exec(
             .and_then(|entry| super::acl::check(node, client, entry, &args).err())
         {
             let context = crate::acl::log::Context::Multi;
-            super::acl::log_denial(node, now, id, client, &args, denial, context, None);
+            let logged = (denial.0, denial.1, context);
+            super::acl::log_denial(node, now, id, client, &args, logged, None);
             pending.replies.push(super::acl::exec_noperm(denial.0));
             continue;
         }

@@ -12,6 +12,7 @@
 //! `epochs` (configEpoch rules and UPDATE), `state` (cluster_state),
 //! `migration` (replica migration), `admin` (CLUSTER commands), `repl`.
 
+mod acl_file;
 mod admin;
 mod blocked;
 mod client_admin;
@@ -382,6 +383,7 @@ impl Node {
             Input::ConnClosed { conn, connected } => self.migrate_conn_closed(now, conn, connected),
             Input::ReplLinkClosed { from } => self.repl_link_closed(now, from),
             Input::DiskDone { job, result } => self.disk_done(now, job, result),
+            Input::DiskRead { job, result } => self.disk_read(now, job, result),
         }
         self.after_command(now);
         self.publish_key_events();

@@ -88,8 +88,15 @@ impl NodeHost<'_> {
         // `scriptVerifyACL`: the caller's user must be allowed the command.
         if let Err(denial) = super::super::acl::check(self.node, &self.caller, entry, args) {
             let context = crate::acl::log::Context::Lua;
+            let logged = (denial.0, denial.1, context);
             super::super::acl::log_denial(
-                self.node, self.now, self.id, &self.caller, args, denial, context, None,
+                self.node,
+                self.now,
+                self.id,
+                &self.caller,
+                args,
+                logged,
+                None,
             );
             return Err(format!(
                 "ERR The user executing the script {}",

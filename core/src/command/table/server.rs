@@ -48,7 +48,7 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("list", -2, Reply(server::command::list)),
 ];
 
-/// ACL's subcommands, sorted by name (no LOAD: see docs/redis-behaviour.md).
+/// ACL's subcommands, sorted by name.
 #[rustfmt::skip]
 const ACL_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("cat", -2, Reply(acl::cat)),
@@ -58,6 +58,7 @@ const ACL_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("getuser", 3, Reply(acl::getuser)),
     subcommand!("help", 2, Reply(acl::help)),
     subcommand!("list", 2, Reply(acl::list)),
+    subcommand!("load", 2, Outcome(acl::load)),
     subcommand!("log", -2, Reply(acl::log)),
     subcommand!("save", 2, Outcome(acl::save)),
     subcommand!("setuser", -3, Reply(acl::setuser)),
