@@ -43,7 +43,11 @@ fn users_are_per_node_and_checked_before_routing() {
         "WRONGPASS invalid username-password pair or user is disabled."
     );
     assert_eq!(cmd(&mut sim, "A", 2, "AUTH u pw"), "OK");
-    assert_eq!(cmd(&mut sim, "A", 2, "ACL WHOAMI"), "u");
+    // A subcommand is denied by its full name.
+    assert_eq!(
+        cmd(&mut sim, "A", 2, "ACL WHOAMI"),
+        "NOPERM this user has no permissions to run the 'acl|whoami' command"
+    );
     // Any key but a*: NOPERM, wherever its slot is served.
     for key in ["b", "zz", "{x}y"] {
         assert_eq!(
@@ -59,11 +63,19 @@ fn users_are_per_node_and_checked_before_routing() {
     let Value::Array(entries) = log else {
         panic!("{log:?}")
     };
-    let fields = format!("{:?}", entries[0]);
-    assert!(
-        fields.contains("\"set\"") && fields.contains("\"command\"") && fields.contains("\"u\""),
-        "{fields}"
-    );
+    let Value::Map(fields) = &entries[0] else {
+        panic!("{entries:?}")
+    };
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(f, _)| text(f) == k)
+            .map(|(_, v)| text(v))
+    };
+    assert_eq!(get("reason").as_deref(), Some("command"));
+    assert_eq!(get("object").as_deref(), Some("set"));
+    assert_eq!(get("username").as_deref(), Some("u"));
+    assert_eq!(get("context").as_deref(), Some("toplevel"));
     // DRYRUN agrees with what ran.
     assert_eq!(cmd(&mut sim, "A", 1, "ACL DRYRUN u get a1"), "OK");
     assert_eq!(
