@@ -108,7 +108,15 @@ impl Acl {
             return true;
         }
         let hashed = user::hash_password(password);
-        u.passwords.iter().any(|p| *p == hashed)
+        // `time_independent_strcmp`: every byte compared, whatever differs.
+        let same = |p: &String| {
+            p.len() == hashed.len()
+                && p.bytes()
+                    .zip(hashed.bytes())
+                    .fold(0, |d, (a, b)| d | (a ^ b))
+                    == 0
+        };
+        u.passwords.iter().any(same)
     }
 
     /// `ACLUpdateDefaultUserPassword` (`requirepass`): the default user's
