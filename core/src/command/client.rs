@@ -16,6 +16,10 @@ pub struct ClientState {
     pub readonly: bool,
     /// AUTH succeeded (or no password is required).
     pub authenticated: bool,
+    /// The ACL user it runs as (`c->user`): `default` until AUTH or HELLO
+    /// names another. Empty for the node's own clients (the master link),
+    /// which, as Redis's user-less clients, may run anything.
+    pub user: Vec<u8>,
     /// The name given by `CLIENT SETNAME`.
     pub name: Option<Vec<u8>>,
     /// Commands queued since MULTI.
@@ -81,6 +85,7 @@ impl ClientState {
     pub fn new(authenticated: bool) -> Self {
         ClientState {
             authenticated,
+            user: b"default".to_vec(),
             ..ClientState::default()
         }
     }

@@ -39,8 +39,17 @@ pub fn set(c: &mut Call) -> Value {
         .chunks(2)
         .map(|p| (p[0].as_slice(), p[1].as_slice()))
         .collect();
+    let old_pass = c.node.config().requirepass.clone();
     match c.node.config_mut().set_params(&pairs) {
         Ok(()) => {
+            // `updateRequirePass`, when the value changed: the default
+            // user's passwords become it (or `nopass` for "").
+            let pass = c.node.config().requirepass.clone();
+            if pass != old_pass {
+                c.node
+                    .acl_mut()
+                    .set_default_password(pass.as_deref().map(str::as_bytes));
+            }
             c.node.refresh_thresholds();
             // The apply callbacks of config.c (`updateClusterFlags`,
             // `updateClusterHostname`).

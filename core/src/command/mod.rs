@@ -4,6 +4,7 @@
 //! propagation); this file is the one pipeline every command goes through.
 //! Commands never touch a socket: they return a [`Value`] to send back.
 
+pub(crate) mod acl;
 mod bitfield;
 mod bitmaps;
 pub(crate) mod blocking;
@@ -15,7 +16,7 @@ mod collections;
 mod config;
 mod debug;
 mod digest;
-mod docs;
+pub(crate) mod docs;
 pub use docs::cli;
 mod element_scan;
 mod geo;
@@ -207,6 +208,33 @@ pub fn execute(
         let e = Value::err("NOAUTH Authentication required.");
         return refuse(node, now, id, client, &args, &name, e);
     }
+    // `processCommand`: a `no_multi` command is refused inside MULTI.
+    if client.in_multi() && spec.has(table::flags::NO_MULTI) {
+        client.flag_transaction_error();
+        let e = Value::err("ERR Command not allowed inside a transaction");
+        return reject(node, Some(&*name), e);
+    }
+    // `ACLCheckAllPerm`: the user may run this command on these keys and
+    // channels (denials are logged, queued ones in the `multi` context).
+    if let Err(denial) = acl::check(node, client, entry, &args) {
+        let context = if client.in_multi() {
+            crate::acl::log::Context::Multi
+        } else {
+            crate::acl::log::Context::Toplevel
+        };
+        acl::log_denial(
+            node,
+            now,
+            id,
+            client,
+            &args,
+            (denial.0, denial.1, context),
+            None,
+        );
+        client.flag_transaction_error();
+        let e = acl::noperm(denial.0, denial.1);
+        return reject(node, Some(&*name), e);
+    }
     if let Err(redirect) = routing::check(node, now, client, spec, &args) {
         if spec.name == "exec" {
             client.discard_transaction();
@@ -255,12 +283,6 @@ pub fn execute(
     if may_write && node.writes_paused(now) && !client.in_multi() {
         node.postpone(id, args);
         return Outcome::Blocked;
-    }
-    // `processCommand`: a `no_multi` command is refused inside MULTI.
-    if client.in_multi() && spec.has(table::flags::NO_MULTI) {
-        client.flag_transaction_error();
-        let e = Value::err("ERR Command not allowed inside a transaction");
-        return reject(node, Some(&*name), e);
     }
     if client.in_multi()
         && !matches!(

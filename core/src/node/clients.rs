@@ -118,7 +118,7 @@ impl Node {
     pub(crate) fn take_client(&mut self, client: ClientId) -> Box<ClientState> {
         self.clients
             .remove(&client)
-            .unwrap_or_else(|| Box::new(ClientState::new(self.cfg.requirepass.is_none())))
+            .unwrap_or_else(|| Box::new(ClientState::new(!self.requires_auth())))
     }
 
     pub(crate) fn put_client(&mut self, client: ClientId, state: Box<ClientState>) {
@@ -187,8 +187,28 @@ impl Node {
         self.clients.get(&client).is_some_and(|c| c.in_multi())
     }
 
+    /// `authRequired`'s server half: the default user has a password or
+    /// is off.
     pub(crate) fn requires_auth(&self) -> bool {
-        self.cfg.requirepass.is_some()
+        self.acl.auth_required()
+    }
+
+    /// The users and the ACL log.
+    pub(crate) fn acl(&self) -> &crate::acl::Acl {
+        &self.acl
+    }
+
+    /// `getRandomHexChars` (ACL GENPASS), from the node's random source.
+    pub(crate) fn random_hex(&mut self, chars: usize) -> String {
+        use rand::Rng;
+        (0..chars)
+            .map(|_| char::from(b"0123456789abcdef"[self.rng.random_range(0..16usize)]))
+            .collect()
+    }
+
+    /// The users and the ACL log, to change.
+    pub(crate) fn acl_mut(&mut self) -> &mut crate::acl::Acl {
+        &mut self.acl
     }
 
     pub(crate) fn keyspace_mut(&mut self) -> &mut Keyspace {

@@ -12,6 +12,7 @@
 //! `epochs` (configEpoch rules and UPDATE), `state` (cluster_state),
 //! `migration` (replica migration), `admin` (CLUSTER commands), `repl`.
 
+mod acl_file;
 mod admin;
 mod blocked;
 mod client_admin;
@@ -180,6 +181,8 @@ pub struct Node {
     stats_links_buffer_limit_exceeded: u64,
     /// RDB and AOF: what is saved when, and what is being saved.
     persist: persist::Persistence,
+    /// Users and the ACL log (per node: never propagated, as in Redis).
+    acl: crate::acl::Acl,
 }
 
 /// Deferred work run after each input (`clusterBeforeSleep`).
@@ -266,7 +269,12 @@ impl Node {
             links_over_limit: false,
             stats_links_buffer_limit_exceeded: 0,
             persist: persist::Persistence::new(now),
+            acl: crate::acl::Acl::new(),
         };
+        // `requirepass` is the default user's password (`updateRequirePass`).
+        let pass = node.cfg.requirepass.clone();
+        node.acl
+            .set_default_password(pass.as_deref().map(str::as_bytes));
         node.refresh_thresholds();
         node.add_peer(me);
         node
@@ -330,6 +338,11 @@ impl Node {
         node.monitors.forget();
         node.apply_notify_flags();
         node.persist = node.persist.restarted(now);
+        // Users live in memory (an ACL file is loaded again by the host).
+        node.acl = crate::acl::Acl::new();
+        let pass = node.cfg.requirepass.clone();
+        node.acl
+            .set_default_password(pass.as_deref().map(str::as_bytes));
         node
     }
 
@@ -414,6 +427,7 @@ impl Node {
             Input::ConnClosed { conn, connected } => self.migrate_conn_closed(now, conn, connected),
             Input::ReplLinkClosed { from } => self.repl_link_closed(now, from),
             Input::DiskDone { job, result } => self.disk_done(now, job, result),
+            Input::DiskRead { job, result } => self.disk_read(now, job, result),
         }
     }
 

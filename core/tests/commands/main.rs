@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod acl;
 mod bad_input;
 mod bad_input_sweep;
 mod blocking;

@@ -10,6 +10,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod acl;
 mod bits;
 mod blocking;
 mod bus_links;

@@ -105,6 +105,24 @@ impl NodeHost<'_> {
         if spec.has(flags::NOSCRIPT) {
             return Err("ERR This Redis command is not allowed from script".into());
         }
+        // `scriptVerifyACL`: the caller's user must be allowed the command.
+        if let Err(denial) = super::super::acl::check(self.node, &self.caller, entry, args) {
+            let context = crate::acl::log::Context::Lua;
+            let logged = (denial.0, denial.1, context);
+            super::super::acl::log_denial(
+                self.node,
+                self.now,
+                self.id,
+                &self.caller,
+                args,
+                logged,
+                None,
+            );
+            return Err(format!(
+                "ERR The user executing the script {}",
+                denial.0.message()
+            ));
+        }
         let write = spec.has(flags::WRITE);
         // `scriptVerifyWriteCommandAllow` counts may-replicate commands
         // (PFCOUNT) as writes for read-only scripts only.

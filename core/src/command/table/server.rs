@@ -7,12 +7,13 @@ use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
 use crate::command::{
-    config, debug, lolwut, memory, modules, monitor_feed, monitors, persist, server,
+    acl, config, debug, lolwut, memory, modules, monitor_feed, monitors, persist, server,
     standalone_only,
 };
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
+    command!("acl", -2, NOSCRIPT | LOADING | STALE, (0, 0, 0), ["@slow"], Container, No, ACL_SUBCOMMANDS),
     command!("bgrewriteaof", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(persist::bgrewriteaof), No),
     command!("bgsave", -1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(persist::bgsave), No),
     command!("command", -1, LOADING | STALE, (0, 0, 0), ["@slow", "@connection"], Reply(server::command), No, COMMAND_SUBCOMMANDS),
@@ -47,6 +48,24 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("help", 2, Reply(server::command::help)),
     subcommand!("info", -2, Reply(server::command::info)),
     subcommand!("list", -2, Reply(server::command::list)),
+];
+
+/// ACL's subcommands, sorted by name.
+#[rustfmt::skip]
+const ACL_SUBCOMMANDS: &[CommandSpec] = &[
+    subcommand!("cat", -2, Reply(acl::cat)),
+    subcommand!("deluser", -3, Reply(acl::deluser)),
+    subcommand!("dryrun", -4, Reply(acl::dryrun)),
+    subcommand!("genpass", -2, Reply(acl::genpass)),
+    subcommand!("getuser", 3, Reply(acl::getuser)),
+    subcommand!("help", 2, Reply(acl::help)),
+    subcommand!("list", 2, Reply(acl::list)),
+    subcommand!("load", 2, Outcome(acl::load)),
+    subcommand!("log", -2, Reply(acl::log)),
+    subcommand!("save", 2, Outcome(acl::save)),
+    subcommand!("setuser", -3, Reply(acl::setuser)),
+    subcommand!("users", 2, Reply(acl::users)),
+    subcommand!("whoami", 2, Reply(acl::whoami)),
 ];
 
 /// CONFIG's subcommands, sorted by name.
