@@ -646,6 +646,14 @@ messages! {
     ErrPaused => "{} is paused (SIGSTOP): no reply until it is resumed", "{} est suspendu (SIGSTOP)\u{202f}: pas de réponse avant sa reprise";
     ErrNoAnswer => "{} did not answer within 10 s", "{} n'a pas répondu en 10\u{a0}s";
     ErrClientNoAnswer => "the client got no answer within 30 s", "le client n'a pas eu de réponse en 30\u{a0}s";
+    ClientErrorPrefix => "(client error)", "(erreur du client)";
+    ErrClientTtl => "TTL exhausted: redirected or retried too many times",
+        "TTL épuisé\u{202f}: redirigé ou réessayé trop de fois";
+    ErrClientSlot => "slot {} is not covered by the cluster", "le slot {} n'est couvert par aucun nœud du cluster";
+    ErrClientCrossSlot => "keys in request don't hash to the same slot",
+        "les clés de la requête ne tombent pas dans le même slot";
+    ErrClientUnreachable => "could not connect to {}", "connexion impossible à {}";
+    ErrClientNoNode => "no startup node answered CLUSTER SLOTS", "aucun nœud de départ n'a répondu à CLUSTER SLOTS";
     ErrStillWaiting => "still waiting after {} ms ({})", "toujours en attente après {}\u{a0}ms ({})";
     // A --trace file's errors (clusterlab_core::trace_file), recognised the same way.
     FileError => "{}: {}", "{}\u{202f}: {}";

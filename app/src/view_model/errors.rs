@@ -6,7 +6,7 @@
 
 use crate::i18n::{fill, Lang, Msg};
 
-const CORE_ERRORS: [Msg; 39] = [
+const CORE_ERRORS: [Msg; 44] = [
     Msg::ErrDuration,
     Msg::ErrQuote,
     Msg::ErrOneNode,
@@ -46,6 +46,11 @@ const CORE_ERRORS: [Msg; 39] = [
     Msg::ErrNoSimNode,
     Msg::ErrCliUsage,
     Msg::ErrCliAddr,
+    Msg::ErrClientTtl,
+    Msg::ErrClientSlot,
+    Msg::ErrClientCrossSlot,
+    Msg::ErrClientUnreachable,
+    Msg::ErrClientNoNode,
 ];
 
 /// serde_json's syntax errors, most specific first (`expected value` before `expected {}`).
@@ -102,9 +107,19 @@ fn values<'a>(text: &'a str, template: &str) -> Option<Vec<&'a str>> {
 }
 
 /// A reply as a console prints it (`to_cli_text`), with the page's own refusal of scripting
-/// in `lang`: its build has no Lua engine, and that error is the page's, not Redis's. Every
-/// other reply stays as Redis wrote it.
+/// in `lang` (its build has no Lua engine, and that error is the page's, not Redis's) and
+/// the simulated cluster client's failures (`(client error) …`, the lesson's `client` step).
+/// Every other reply stays as Redis wrote it.
 pub fn reply_text(text: &str, lang: Lang) -> String {
+    let client_prefix = format!("{} ", Msg::ClientErrorPrefix.text(Lang::En));
+    if let Some(body) = text.strip_prefix(client_prefix.as_str()) {
+        // The simulated cluster client's own failure: its words, not Redis's.
+        return format!(
+            "{} {}",
+            lang.t(Msg::ClientErrorPrefix),
+            error_text(body, lang)
+        );
+    }
     match text.strip_prefix("(error) ") {
         Some(body) if body == Msg::NoLua.text(Lang::En) => {
             format!("(error) {}", lang.t(Msg::NoLua))
@@ -146,6 +161,44 @@ mod tests {
     use clusterlab_core::lesson::{parse, Session, Step};
 
     const LESSON: &str = "---\nid: t\ntitle: T\norder: 1\nseed: 4\n---\n\n## One\n\nText.\n";
+
+    /// The simulated cluster client's failures (a lesson's `client` step prints them) read in
+    /// French, each variant's core wording recognised (a new wording fails here).
+    #[test]
+    fn the_clients_failures_read_in_french() {
+        use clusterlab_core::client::ClientError;
+        let addr = "127.0.0.1:7000".parse().expect("address");
+        let cases = [
+            (
+                ClientError::TtlExhausted,
+                "TTL épuisé\u{202f}: redirigé ou réessayé trop de fois",
+            ),
+            (
+                ClientError::SlotNotCovered(1649),
+                "le slot 1649 n'est couvert par aucun nœud du cluster",
+            ),
+            (
+                ClientError::CrossSlot,
+                "les clés de la requête ne tombent pas dans le même slot",
+            ),
+            (
+                ClientError::Unreachable(addr),
+                "connexion impossible à 127.0.0.1:7000",
+            ),
+            (
+                ClientError::NoReachableNode,
+                "aucun nœud de départ n'a répondu à CLUSTER SLOTS",
+            ),
+        ];
+        for (e, fr) in cases {
+            let line = format!("(client error) {e}");
+            assert_eq!(
+                reply_text(&line, Lang::Fr),
+                format!("(erreur du client) {fr}")
+            );
+            assert_eq!(reply_text(&line, Lang::En), line);
+        }
+    }
 
     /// Errors made by the core itself (so a change of its wording fails here) read in French,
     /// and Redis's own texts are left alone.
