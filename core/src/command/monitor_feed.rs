@@ -112,29 +112,11 @@ pub fn line(now: Time, client: &ClientState, args: &[Vec<u8>]) -> Value {
         if j > 0 {
             s.push(' ');
         }
-        repr(&mut s, a);
+        s.push('"');
+        s.push_str(&crate::resp::escape(a));
+        s.push('"');
     }
     Value::Simple(s)
-}
-
-/// `sdscatrepr`: a quoted string with `\\`, `\"`, `\n`, `\r`, `\t`, `\a`,
-/// `\b` escaped, printable ASCII as is, any other byte as `\xhh`.
-pub fn repr(s: &mut String, bytes: &[u8]) {
-    s.push('"');
-    for &b in bytes {
-        match b {
-            b'\\' => s.push_str("\\\\"),
-            b'"' => s.push_str("\\\""),
-            b'\n' => s.push_str("\\n"),
-            b'\r' => s.push_str("\\r"),
-            b'\t' => s.push_str("\\t"),
-            7 => s.push_str("\\a"),
-            8 => s.push_str("\\b"),
-            0x20..=0x7e => s.push(b as char),
-            _ => s.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    s.push('"');
 }
 
 #[cfg(test)]
@@ -144,9 +126,12 @@ mod tests {
     /// `sdscatrepr`'s escapes, as redis-cli prints MONITOR's quoted args.
     #[test]
     fn arguments_are_quoted_as_sdscatrepr_does() {
-        let mut s = String::new();
-        repr(&mut s, b"a\"b\\c\n\r\t\x07\x08\x00\xff z");
-        assert_eq!(s, r#""a\"b\\c\n\r\t\a\b\x00\xff z""#);
+        let c = ClientState::default();
+        let Value::Simple(s) = line(Time(0), &c, &[b"a\"b\\c\n\r\t\x07\x08\x00\xff z".to_vec()])
+        else {
+            panic!("a status line");
+        };
+        assert!(s.ends_with(r#" "a\"b\\c\n\r\t\a\b\x00\xff z""#), "{s}");
     }
 
     /// The time is `%ld.%06ld`, then `[db addr]`, then the arguments.
