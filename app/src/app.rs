@@ -7,9 +7,9 @@ use yew::prelude::*;
 use web_sys::HtmlSelectElement;
 
 use crate::components::{
-    BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, ExperimentsPanel, ExplainPanel,
-    FaultsPanel, GrowPanel, Help, KeyTracer, Legend, LessonPicker, LessonPlayer, LessonStage,
-    ScenarioBar, SequenceDiagram, SlotMap, TextTwin, Timeline, TraceImport,
+    dispatch_cb, BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, ExperimentsPanel,
+    ExplainPanel, FaultsPanel, GrowPanel, Help, KeyTracer, Legend, LessonPicker, LessonPlayer,
+    LessonStage, ScenarioBar, SequenceDiagram, SlotMap, TextTwin, Timeline, TraceImport,
 };
 use crate::hooks::{
     bench, clear_link, replace_link, storage, use_animation_clock, use_follow_links,
@@ -20,9 +20,7 @@ use crate::state::lesson::{self, LessonAction};
 use crate::state::progress::Progress;
 use crate::state::{Action, AppState, Model};
 use crate::view_model;
-
-/// How many of the selected node's latest events the node view lists.
-pub const NODE_EVENTS: usize = 8;
+use crate::view_model::explain::NODE_EVENTS;
 
 /// The URL fragment the page was opened with (a shared link), without `#`.
 fn location_hash() -> String {
@@ -355,10 +353,4 @@ fn stored_lang() -> Lang {
     storage::load(storage::LANG_KEY)
         .and_then(|code| Lang::parse(&code))
         .unwrap_or_default()
-}
-
-/// A click handler that dispatches a fixed action.
-pub fn dispatch_cb<E>(dispatch: &Dispatch, action: Action) -> Callback<E> {
-    let dispatch = dispatch.clone();
-    Callback::from(move |_| dispatch.dispatch(action.clone()))
 }

@@ -18,14 +18,14 @@ use std::rc::Rc;
 
 use clusterlab_core::sim::{Scenario, Status};
 use clusterlab_core::Time;
-use yew::Reducible;
+use yew::{Reducible, UseReducerDispatcher};
 
 use crate::i18n::{fill, Lang, Msg};
 use crate::view_model::explain::EventRef;
-use crate::view_model::{self, Layout, LogLine, Picture};
+use crate::view_model::{self, Layout, LiveFlight, LogLine, Picture};
 use console::{Console, ConsoleAction};
 use lesson::{Course, LessonAction};
-use replay::{Flight, Run, SimAction};
+use replay::{Run, SimAction};
 use share::{Preset, Shared};
 
 /// Slowest and fastest playback, as powers of ten of simulated time per real time.
@@ -44,14 +44,6 @@ pub const FRAME_BUDGET_MS: f64 = 7.0;
 const MAX_FLIGHTS: usize = 400;
 /// Event-log lines kept for display.
 const LOG_LINES: usize = 300;
-
-/// A message being drawn: what it is and when (on the animation clock) it left.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LiveFlight {
-    pub flight: Flight,
-    /// Animation-clock ms when the message left its sender.
-    pub born: f64,
-}
 
 /// Everything the reducer can do.
 #[derive(Clone, Debug, PartialEq)]
@@ -605,6 +597,10 @@ impl Default for Model {
         Model::new()
     }
 }
+
+/// Sends actions to the one reducer. Stable for the app's lifetime, so it never causes a
+/// re-render by itself.
+pub type Dispatch = UseReducerDispatcher<AppState>;
 
 /// The model as Yew holds it. `version` grows with every change, so equality is cheap.
 pub struct AppState {

@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::i18n::{use_lang, Msg};
 
 use super::use_dispatch;
-use crate::app::dispatch_cb;
+use crate::components::dispatch_cb;
 use crate::state::{Action, SPEED_MAX_LOG, SPEED_MIN_LOG};
 use crate::view_model::{format_speed, format_time};
 use clusterlab_core::Time;

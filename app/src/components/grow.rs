@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::i18n::{fill, use_lang, Msg};
 
 use super::use_dispatch;
-use crate::app::dispatch_cb;
+use crate::components::dispatch_cb;
 use crate::state::replay::SimAction;
 use crate::state::Action;
 use crate::view_model::{JobInfo, Picture};

@@ -6,7 +6,7 @@ use yew::prelude::*;
 use crate::i18n::{use_lang, Msg};
 
 use super::use_dispatch;
-use crate::app::dispatch_cb;
+use crate::components::dispatch_cb;
 use crate::hooks::SHORTCUTS;
 use crate::state::Action;
 

@@ -16,13 +16,13 @@ use super::{
     use_dispatch, BeliefsPanel, ClientPanel, ClusterView, ExplainPanel, KeyTracer, LessonSequence,
     PlotPanel, SlotMap, Timeline,
 };
-use crate::app::NODE_EVENTS;
 use crate::i18n::{fill, use_lang, Msg};
 use crate::state::lesson::{hints, panels, LessonAction, Player, Purpose, Said};
 use crate::state::{Action, AppState};
 use crate::view_model;
 use crate::view_model::client_cache::client_cache;
 use crate::view_model::errors::{error_text, reply_text};
+use crate::view_model::explain::NODE_EVENTS;
 use crate::view_model::plot::plot_title;
 use crate::view_model::rewind::{Rewind, Rewound};
 use crate::view_model::wire::{lesson_sequence, lesson_window, seq_stops};

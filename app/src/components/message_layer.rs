@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::state::replay::Traffic;
+use crate::view_model::Traffic;
 use crate::view_model::{msg_style, Glyph, Shape, VIEW_H, VIEW_W};
 
 #[derive(Properties, PartialEq)]

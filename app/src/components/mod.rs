@@ -53,14 +53,17 @@ pub use trace_import::TraceImport;
 
 use yew::prelude::*;
 
-use crate::state::AppState;
-
-/// Sends actions to the one reducer. Stable for the app's lifetime, so it never causes a
-/// re-render by itself.
-pub type Dispatch = UseReducerDispatcher<AppState>;
+use crate::state::Action;
+pub use crate::state::Dispatch;
 
 /// The dispatcher from context.
 #[hook]
 pub fn use_dispatch() -> Dispatch {
     use_context::<Dispatch>().expect("the app provides a Dispatch context")
+}
+
+/// A click handler that dispatches a fixed action.
+pub fn dispatch_cb<E>(dispatch: &Dispatch, action: Action) -> Callback<E> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |_| dispatch.dispatch(action.clone()))
 }

@@ -10,10 +10,10 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use crate::i18n::{fill, use_lang, Msg};
-use crate::state::replay::Traffic;
 use crate::state::Action;
 use crate::view_model::explain::EventRef;
 use crate::view_model::wire::SeqPick;
+use crate::view_model::Traffic;
 use crate::view_model::{format_ms, format_time, msg_style, SeqMark, Sequence};
 
 use super::use_dispatch;

@@ -9,8 +9,8 @@ use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 use super::now_ms;
-use crate::components::Dispatch;
 use crate::state::Action;
+use crate::state::Dispatch;
 
 /// About 60 frames per second.
 const FRAME_MS: u32 = 16;

@@ -6,8 +6,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{window, MediaQueryList};
 use yew::prelude::*;
 
-use crate::components::Dispatch;
 use crate::state::Action;
+use crate::state::Dispatch;
 
 /// Below this width the page stacks its panels and draws the cluster for small screens.
 const NARROW: &str = "(max-width: 600px)";

@@ -7,9 +7,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::components::Dispatch;
 use crate::i18n::Msg;
 use crate::state::lesson::LessonAction;
+use crate::state::Dispatch;
 use crate::state::{Action, NodeFault};
 
 /// The shortcuts, for the help sheet: key and what it does. In a lesson, → and ← are its

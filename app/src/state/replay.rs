@@ -14,14 +14,13 @@
 //! actions. A new action while in the past forks the run and drops that future (as RaftScope's
 //! "fork" does).
 
-use clusterlab_core::msg::MsgType;
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::Value;
-use clusterlab_core::sim::{
-    master_name, JobOptions, Payload, Scenario, ScenarioError, Sim, Status, Task,
-};
+use clusterlab_core::sim::{master_name, JobOptions, Scenario, ScenarioError, Sim, Status, Task};
 use clusterlab_core::Time;
 use std::collections::VecDeque;
+
+use crate::view_model::Flight;
 
 /// Something the user did to the simulation, recorded so that replaying reproduces it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,53 +69,6 @@ pub struct Cursor {
     pub steps: u64,
     pub applied: usize,
     pub time: Time,
-}
-
-/// What a message carries, as the views tell them apart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Traffic {
-    /// A cluster bus message.
-    Bus(MsgType),
-    /// The master → replica stream.
-    Replication,
-    /// A connection one node opened to another to move keys (MIGRATE, RESTORE-ASKING).
-    Migration,
-}
-
-impl Traffic {
-    pub fn of(payload: &Payload) -> Traffic {
-        match payload {
-            Payload::Bus { msg, .. } => Traffic::Bus(msg.kind()),
-            Payload::Repl { .. } => Traffic::Replication,
-            _ => Traffic::Migration,
-        }
-    }
-}
-
-/// A message seen leaving its sender, for the animation layer.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Flight {
-    pub id: u64,
-    pub from: usize,
-    pub to: usize,
-    pub kind: Traffic,
-    pub sent_at: Time,
-    pub deliver_at: Time,
-    pub bytes: usize,
-}
-
-impl Flight {
-    pub fn of(m: &clusterlab_core::sim::InFlight) -> Flight {
-        Flight {
-            id: m.id,
-            from: m.from,
-            to: m.to,
-            kind: Traffic::of(&m.payload),
-            sent_at: m.sent_at,
-            deliver_at: m.deliver_at,
-            bytes: m.bytes,
-        }
-    }
 }
 
 struct Snapshot {

@@ -110,7 +110,8 @@ fn messages_are_recorded_for_the_animation_while_playing() {
     assert!(m
         .flights
         .iter()
-        .any(|f| f.flight.kind == replay::Traffic::Bus(clusterlab_core::msg::MsgType::Ping)));
+        .any(|f| f.flight.kind
+            == crate::view_model::Traffic::Bus(clusterlab_core::msg::MsgType::Ping)));
 }
 
 #[test]

@@ -8,8 +8,9 @@ use clusterlab_core::sim::{Action, Cause, Fact, Sim, TraceEvent};
 use clusterlab_core::Time;
 
 use super::event_line::event_sentence;
+use super::event_log::{log_line, LOG_SCAN};
 use super::source::EventSource;
-use super::{is_routine, log_line, LogLine};
+use super::{is_routine, LogLine};
 use crate::i18n::{fill, Lang, Msg};
 
 /// Which trace entry the learner asked about. The time and node guard against a stale
@@ -87,6 +88,9 @@ pub fn explanation<S: EventSource + ?Sized>(
     })
 }
 
+/// How many of the selected node's latest events the node view lists.
+pub const NODE_EVENTS: usize = 8;
+
 /// The newest `max` non-routine entries of one node, oldest first: its recent decisions, for
 /// the node view (in `lang`).
 pub fn node_events(sim: &Sim, node: usize, max: usize, lang: Lang) -> Vec<LogLine> {
@@ -95,7 +99,7 @@ pub fn node_events(sim: &Sim, node: usize, max: usize, lang: Lang) -> Vec<LogLin
         .iter()
         .enumerate()
         .rev()
-        .take(super::LOG_SCAN)
+        .take(LOG_SCAN)
         .filter(|(_, e)| e.node == node && !is_routine(e.event.name()))
         .take(max)
         .map(|(i, e)| log_line(i, e, sim, lang))

@@ -1,8 +1,11 @@
 //! View-model tests: the pure functions from the simulation to what is drawn.
 
 use super::*;
-use crate::state::share::Preset;
-use clusterlab_core::sim::Scenario;
+use crate::i18n::Lang;
+use clusterlab_core::flags::NodeFlags;
+use clusterlab_core::msg::MsgType;
+use clusterlab_core::sim::{Scenario, Sim};
+use clusterlab_core::Time;
 
 const SIX: Layout = Layout {
     masters: 3,
@@ -11,13 +14,23 @@ const SIX: Layout = Layout {
     compact: false,
 };
 
+/// The default playground (3 masters, 1 replica each, seed 1) without its write load.
 fn cluster() -> Sim {
     Scenario {
         write_every_ms: None,
-        ..Preset::default().scenario(1)
+        ..Scenario::default()
     }
     .build()
     .expect("the default cluster forms")
+}
+
+/// The default playground with A killed and 40 s run: PFAIL, failure reports, FAIL, the
+/// election and the promotion of A1 are all in the trace (the log, "why?" and import tests).
+pub(crate) fn failed_over() -> Sim {
+    let mut sim = cluster();
+    sim.crash(0);
+    sim.run_until(sim.now() + 40_000);
+    sim
 }
 
 #[test]

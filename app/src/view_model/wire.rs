@@ -7,8 +7,8 @@ use clusterlab_core::sim::{Names, Sent, SentKind, Sim};
 use clusterlab_core::Time;
 
 use super::{format_time, msg_style, narrate, sequence, Sequence};
+use super::{Flight, Traffic};
 use crate::i18n::{fill, Lang, Msg};
-use crate::state::replay::{Flight, Traffic};
 
 /// How much of the past a lesson's diagram shows: a failure detection and election fit in it
 /// at the lessons' timeouts, and it stays within what the session keeps

@@ -1,22 +1,8 @@
 //! The event log in words, from a real failover of the default playground cluster.
 
 use super::*;
-use crate::state::share::Preset;
-use clusterlab_core::sim::{Names, Scenario, Sim};
-
-/// The default playground (3 masters, 1 replica each) with A killed and 40 s run: PFAIL,
-/// failure reports, FAIL, the election and the promotion of A1 are all in the trace.
-fn failed_over() -> Sim {
-    let mut sim = Scenario {
-        write_every_ms: None,
-        ..Preset::default().scenario(1)
-    }
-    .build()
-    .expect("the default cluster forms");
-    sim.crash(0);
-    sim.run_until(sim.now() + 40_000);
-    sim
-}
+use crate::view_model::tests::failed_over;
+use clusterlab_core::sim::{Names, Sim};
 
 fn first(sim: &Sim, name: &str) -> TraceEvent {
     sim.trace()

@@ -1,22 +1,8 @@
 //! The "why?" panel's words, from a real failover of the default playground cluster.
 
 use super::*;
-use crate::state::share::Preset;
+use crate::view_model::tests::failed_over;
 use clusterlab_core::event::Event;
-use clusterlab_core::sim::Scenario;
-
-/// The default playground (3 masters, 1 replica each) with A killed and 40 s run.
-fn failed_over() -> Sim {
-    let mut sim = Scenario {
-        write_every_ms: None,
-        ..Preset::default().scenario(1)
-    }
-    .build()
-    .expect("the default cluster forms");
-    sim.crash(0);
-    sim.run_until(sim.now() + 40_000);
-    sim
-}
 
 fn at(sim: &Sim, pred: impl Fn(&Event) -> bool) -> EventRef {
     let (i, e) = sim

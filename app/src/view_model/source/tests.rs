@@ -4,11 +4,10 @@
 
 use super::*;
 use crate::i18n::Lang;
-use crate::state::share::Preset;
 use crate::view_model::explain::{explanation, EventRef};
 use crate::view_model::log_lines;
+use crate::view_model::tests::failed_over;
 use clusterlab_core::event::Event;
-use clusterlab_core::sim::Scenario;
 use clusterlab_core::trace_file::parse_trace;
 
 /// The fields events gained for `why` (core/tests/sim/trace_json.rs): an older trace has none.
@@ -25,19 +24,6 @@ const WHY_FIELDS: [&str; 11] = [
     "failed_owner",
     "collided",
 ];
-
-/// The default playground (3 masters, 1 replica each) with A killed and 40 s run.
-fn failed_over() -> Sim {
-    let mut sim = Scenario {
-        write_every_ms: None,
-        ..Preset::default().scenario(1)
-    }
-    .build()
-    .expect("the default cluster forms");
-    sim.crash(0);
-    sim.run_until(sim.now() + 40_000);
-    sim
-}
 
 /// The run as the app exports it: faults and events as JSON lines in time order, after a
 /// line at time 0 (the run's start), without `drop` fields.

@@ -1,0 +1,196 @@
+//! What one node believes about the others (its `CLUSTER NODES` view) and where the others
+//! disagree, its failure-report ledger and its election.
+
+use clusterlab_core::flags::NodeFlags;
+use clusterlab_core::id::NodeId;
+use clusterlab_core::sim::{Names, Sim, Status};
+use clusterlab_core::Time;
+
+use super::cluster_view::{ranges_text, Picture};
+use crate::i18n::{fill, Lang, Msg};
+
+/// One row of a node's own view of the cluster, and where it differs from the truth.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BeliefRow {
+    pub name: String,
+    pub flags: String,
+    pub master: String,
+    /// ms since the PING it is still waiting a PONG for.
+    pub ping_wait: Option<u64>,
+    /// ms since the last PONG (None: never).
+    pub pong_age: Option<u64>,
+    pub epoch: u64,
+    pub link: bool,
+    pub slots: String,
+    /// Where this belief differs from the truth, in words.
+    pub differs: Vec<String>,
+}
+
+/// A failure report ledger row: what one node knows about another that it suspects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LedgerRow {
+    pub about: String,
+    /// `fail?` or `fail` or `-`, as this node flags it.
+    pub flag: String,
+    /// The ledger in one sentence: what this node concludes, or what it still waits for.
+    pub verdict: String,
+    /// Reporter, report age and time left before it expires (ms).
+    pub reports: Vec<(String, u64, u64)>,
+    /// Masters counted for FAIL: live reports, plus this node itself when it is a master
+    /// that flags the node PFAIL.
+    pub count: u32,
+    pub needed: u32,
+}
+
+/// A replica's election as words and numbers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElectionInfo {
+    pub rank: u32,
+    /// ms until the vote request goes out (0 once sent).
+    pub starts_in: u64,
+    pub sent: bool,
+    pub epoch: u64,
+    pub votes: u32,
+    pub needed: u32,
+    pub manual: bool,
+}
+
+/// What the selected node believes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Beliefs {
+    pub name: String,
+    pub current_epoch: u64,
+    pub my_epoch: u64,
+    pub last_vote_epoch: u64,
+    pub state_ok: bool,
+    pub rows: Vec<BeliefRow>,
+    pub cluster_nodes: String,
+    pub ledger: Vec<LedgerRow>,
+    pub election: Option<ElectionInfo>,
+    /// Masters this node voted for a replica of, and how long ago.
+    pub votes: Vec<(String, u64)>,
+    pub node_timeout: u64,
+}
+
+pub fn beliefs(sim: &Sim, idx: usize, picture: &Picture, lang: Lang) -> Option<Beliefs> {
+    let n = sim.nodes().get(idx)?;
+    let view = n.node.view();
+    let now = sim.now();
+    let name_of = |id: NodeId| sim.id_name(id);
+    let me_master = n.node.is_master();
+    let needed = n.node.size() / 2 + 1;
+    let validity = n.node.config().fail_report_validity();
+    let mut rows = Vec::new();
+    let mut ledger = Vec::new();
+    for p in &view.nodes {
+        let truth = sim.index_of_id(p.id).and_then(|j| picture.nodes.get(j));
+        let mut differs = Vec::new();
+        if let Some(t) = truth {
+            if p.id != view.id {
+                if t.is_master != p.flags.is_master() {
+                    let msg = if t.is_master {
+                        Msg::DiffReallyMaster
+                    } else {
+                        Msg::DiffReallyReplica
+                    };
+                    differs.push(fill(lang.t(msg), &[&t.name]));
+                }
+                if t.status != Status::Up && !p.flags.is_failing() {
+                    let msg = if t.status == Status::Crashed {
+                        Msg::DiffCrashedUnflagged
+                    } else {
+                        Msg::DiffPausedUnflagged
+                    };
+                    differs.push(fill(lang.t(msg), &[&t.name]));
+                }
+                if t.status == Status::Up && p.flags.is_failing() {
+                    differs.push(fill(lang.t(Msg::DiffRunning), &[&t.name]));
+                }
+                if t.is_master && p.flags.is_master() && t.config_epoch != p.config_epoch {
+                    let epoch = t.config_epoch.to_string();
+                    differs.push(fill(lang.t(Msg::DiffEpoch), &[&epoch]));
+                }
+            }
+        }
+        let slots = p.slots.ranges();
+        if let Some(t) = truth {
+            if p.id != view.id && t.is_master && p.flags.is_master() && t.slots != slots {
+                let serves = ranges_text(&t.slots, 3);
+                differs.push(fill(lang.t(Msg::DiffSlots), &[&t.name, &serves]));
+            }
+        }
+        rows.push(BeliefRow {
+            name: name_of(p.id),
+            flags: p.flags.to_string(),
+            master: p.master.map(name_of).unwrap_or_else(|| "-".into()),
+            ping_wait: p.ping_sent.map(|t| now.since(t)),
+            pong_age: (p.pong_received != Time::ZERO).then(|| now.since(p.pong_received)),
+            epoch: p.config_epoch,
+            link: p.link_connected || p.id == view.id,
+            slots: ranges_text(&slots, 3),
+            differs,
+        });
+        let live: Vec<(String, u64, u64)> = p
+            .fail_reports
+            .iter()
+            .filter(|(_, t)| now.since(*t) <= validity)
+            .map(|(who, t)| (name_of(*who), now.since(*t), validity - now.since(*t)))
+            .collect();
+        if p.id != view.id && (p.flags.is_failing() || !live.is_empty()) {
+            let me_counts = me_master && p.flags.is_failing();
+            let count = live.len() as u32 + u32::from(me_counts);
+            let about = name_of(p.id);
+            let verdict = if p.flags.has(NodeFlags::FAIL) {
+                fill(lang.t(Msg::VerdictFail), &[&about, &n.name])
+            } else if !p.flags.has(NodeFlags::PFAIL) {
+                fill(lang.t(Msg::VerdictNoPfail), &[&n.name, &about])
+            } else if count >= needed {
+                fill(lang.t(Msg::VerdictMajority), &[&n.name, &about])
+            } else if needed - count == 1 {
+                lang.t(Msg::VerdictOneMore).to_string()
+            } else {
+                fill(lang.t(Msg::VerdictMore), &[&(needed - count).to_string()])
+            };
+            ledger.push(LedgerRow {
+                about,
+                flag: if p.flags.has(NodeFlags::FAIL) {
+                    "fail".into()
+                } else if p.flags.has(NodeFlags::PFAIL) {
+                    "fail?".into()
+                } else {
+                    "-".into()
+                },
+                verdict,
+                count,
+                reports: live,
+                needed,
+            });
+        }
+    }
+    let election = view.election.as_ref().map(|e| ElectionInfo {
+        rank: e.rank,
+        starts_in: e.auth_time.since(now),
+        sent: e.sent,
+        epoch: e.epoch,
+        votes: e.votes,
+        needed: e.needed,
+        manual: e.manual,
+    });
+    Some(Beliefs {
+        name: n.name.clone(),
+        current_epoch: view.current_epoch,
+        my_epoch: view.my_epoch,
+        last_vote_epoch: view.last_vote_epoch,
+        state_ok: view.state_ok,
+        rows,
+        cluster_nodes: view.cluster_nodes(0),
+        ledger,
+        election,
+        votes: view
+            .voted_time
+            .iter()
+            .map(|(id, t)| (name_of(*id), now.since(*t)))
+            .collect(),
+        node_timeout: n.node.config().node_timeout,
+    })
+}
