@@ -52,7 +52,9 @@ async fn console(browser: &Browser) -> Outcome {
 }
 
 /// `HELP ZRANGE` prints redis-cli's usage line from Redis's COMMAND DOCS, and typing a
-/// command shows the hint of the arguments still to type, shrinking as words are typed.
+/// command shows the hint of the arguments still to type, shrinking as words are typed. The
+/// console's own notes printed before a switch to French read in French after it, while
+/// redis-cli's help stays as redis-cli prints it.
 #[tokio::test]
 async fn console_help_and_hints() {
     let Some(browser) = Browser::open_app().await else {
@@ -88,6 +90,21 @@ async fn help_and_hints(browser: &Browser) -> Outcome {
             "console-hint",
             "[BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]",
         )
+        .await?;
+    browser.enter_line("console-input", "HELP NOSUCH").await?;
+    browser
+        .expect_text_containing("console-output", "No help for 'NOSUCH'")
+        .await?;
+    browser.select("lang-select", "fr").await?;
+    browser
+        .expect_text_containing("console-output", "Pas d'aide pour «\u{202f}NOSUCH\u{202f}»")
+        .await?;
+    browser
+        .expect_text_containing("console-output", "summary: Return a range of members")
+        .await?;
+    browser.select("lang-select", "en").await?;
+    browser
+        .expect_text_containing("console-output", "No help for 'NOSUCH'")
         .await?;
     browser.expect_no_errors().await
 }

@@ -61,6 +61,30 @@ pub fn fill(template: &str, values: &[&str]) -> String {
     out
 }
 
+/// A sentence of the page kept as what it says rather than in words: a message and the
+/// values for its `{}`. A console line or a lesson console's answer stored this way is written
+/// when shown, so it follows the page when the learner switches language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub msg: Msg,
+    pub values: Vec<String>,
+}
+
+impl Note {
+    pub fn new(msg: Msg, values: &[&str]) -> Note {
+        Note {
+            msg,
+            values: values.iter().map(|v| v.to_string()).collect(),
+        }
+    }
+
+    /// The note in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let values: Vec<&str> = self.values.iter().map(String::as_str).collect();
+        fill(lang.t(self.msg), &values)
+    }
+}
+
 /// The language from context (English when none is provided).
 #[hook]
 pub fn use_lang() -> Lang {

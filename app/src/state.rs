@@ -357,7 +357,7 @@ impl Model {
             }
             Action::Console(action) => {
                 let console = Rc::make_mut(&mut self.console);
-                let ran = console.apply(action, &mut self.run, self.course.lang);
+                let ran = console.apply(action, &mut self.run);
                 if ran {
                     self.after_step();
                 }

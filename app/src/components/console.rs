@@ -102,7 +102,7 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
                         LineKind::Redirect => "redirect",
                         LineKind::Note => "note",
                     };
-                    html! { <div class={class}>{ &l.text }</div> }
+                    html! { <div class={class}>{ l.text(lang) }</div> }
                 }) }
             </pre>
             <div class="console-input">

@@ -16,8 +16,8 @@ use super::{
     use_dispatch, BeliefsPanel, ClientPanel, ClusterView, ExplainPanel, KeyTracer, LessonSequence,
     PlotPanel, SlotMap, Timeline,
 };
-use crate::i18n::{fill, use_lang, Msg};
-use crate::state::lesson::{hints, panels, LessonAction, Player, Purpose, Said};
+use crate::i18n::{fill, use_lang, Lang, Msg};
+use crate::state::lesson::{hints, panels, LessonAction, Output, Player, Purpose, Said};
 use crate::state::{Action, AppState};
 use crate::view_model;
 use crate::view_model::client_cache::client_cache;
@@ -318,6 +318,16 @@ fn scrub<'a>(
     })
 }
 
+/// A lesson console's answer in `lang`: the page's own words (refusals, help, `done`) and the
+/// engine's errors it knows in the learner's language, Redis's replies as printed.
+fn console_text(said: &Said, meta: &Meta, lang: Lang) -> String {
+    match &said.output {
+        Output::Text(text) if said.failed => error_text(text, lang),
+        Output::Text(text) => reply_text(text, lang),
+        Output::Note(_) | Output::Help(_) => said.text(meta, lang),
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct LessonConsoleProps {
     lines: Rc<Vec<Said>>,
@@ -376,7 +386,7 @@ fn LessonConsole(props: &LessonConsoleProps) -> Html {
                     <>
                         <div class="in">{ format!("> {}", l.input) }</div>
                         <div class={if l.failed { "out failed" } else { "out" }}>
-                            { if l.failed { error_text(&l.output, lang) } else { reply_text(&l.output, lang) } }
+                            { console_text(l, &props.meta, lang) }
                         </div>
                     </>
                 }) }

@@ -4,7 +4,7 @@
 //! [`Player`](crate::state::lesson::Player) in the model; every button sends a
 //! [`LessonAction`].
 
-use clusterlab_core::lesson::{BlockKind, Part, Quiz, RedisLine};
+use clusterlab_core::lesson::{BlockKind, Meta, Part, Quiz, RedisLine};
 use yew::prelude::*;
 
 use super::markdown::Markdown;
@@ -148,13 +148,13 @@ fn nav(p: &Player, total: usize, lang: Lang, dispatch: &super::Dispatch, bottom:
     }
 }
 
-fn said_lines(said: &[Said]) -> Html {
+fn said_lines(said: &[Said], meta: &Meta, lang: Lang) -> Html {
     said.iter()
         .map(|s| {
             html! {
                 <>
                     <span class="cmd">{ format!("{}\n", s.input) }</span>
-                    <span class={classes!("reply", s.failed.then_some("failed"))}>{ format!("{}\n", s.output) }</span>
+                    <span class={classes!("reply", s.failed.then_some("failed"))}>{ format!("{}\n", s.text(meta, lang)) }</span>
                 </>
             }
         })
@@ -184,7 +184,7 @@ fn redis_block(
                 { "▶ " }{ label }
             </button>
             if let Some(replies) = replies {
-                <pre class="replies" data-testid={format!("reply-{id}")} aria-live="polite">{ said_lines(replies) }</pre>
+                <pre class="replies" data-testid={format!("reply-{id}")} aria-live="polite">{ said_lines(replies, &p.lesson.meta, lang) }</pre>
             }
         </div>
     }
@@ -231,7 +231,7 @@ fn step_line(p: &Player, s: StepLine, lang: Lang) -> Html {
                 } }</span>
             }
             if let Some(r) = reply {
-                <span class={classes!("say", "reply", r.failed.then_some("failed"))}>{ r.output.clone() }</span>
+                <span class={classes!("say", "reply", r.failed.then_some("failed"))}>{ r.text(&p.lesson.meta, lang) }</span>
             }
             { match (s.state, &s.upcoming) {
                 (StepState::Next, Some(upcoming)) => html! {
@@ -350,7 +350,7 @@ fn solution(p: &Player, lang: Lang, dispatch: &super::Dispatch) -> Html {
                                     <span class="say">{ say.clone() }</span>
                                 }
                                 if !s.output.is_empty() {
-                                    <span class={classes!("say", "reply", s.failed.then_some("failed"))}>{ s.output.clone() }</span>
+                                    <span class={classes!("say", "reply", s.failed.then_some("failed"))}>{ s.text(&p.lesson.meta, lang) }</span>
                                 }
                             </li>
                         }) }

@@ -7,7 +7,7 @@ use clusterlab_core::resp::{split_args, Value};
 use clusterlab_core::sim::Status;
 
 use super::replay::{Run, SimAction};
-use crate::i18n::{fill, Lang, Msg};
+use crate::i18n::{Lang, Msg, Note};
 use crate::view_model::errors::reply_text;
 
 /// The console's client connection id on every node (one connection per node, like redis-cli
@@ -46,7 +46,33 @@ pub enum LineKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
     pub kind: LineKind,
-    pub text: String,
+    pub text: Text,
+}
+
+/// What a console line says, kept so that the page's own words are written when shown, in the
+/// language of that moment (a learner who switches language sees the notes printed before in
+/// the new one); Redis's and redis-cli's words stay as they were printed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Text {
+    /// Printed as it is: the prompt and what was typed, redis-cli's own messages, `HELP`'s
+    /// COMMAND DOCS, a redirection.
+    Verbatim(String),
+    /// A reply as redis-cli prints it, shown through [`reply_text`]: Redis's words stay, the
+    /// page's own refusal of scripting follows the language.
+    Reply(String),
+    /// The playground's own note (`HELP`, a paused node, a port nobody listens on…).
+    Note(Note),
+}
+
+impl Line {
+    /// The line as shown in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match &self.text {
+            Text::Verbatim(text) => text.clone(),
+            Text::Reply(text) => reply_text(text, lang),
+            Text::Note(note) => note.text(lang),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,15 +138,14 @@ impl Console {
         }
     }
 
-    /// Applies `action`; returns whether the simulation changed (a command ran). The
-    /// console's own notes are written in `lang`.
-    pub fn apply(&mut self, action: ConsoleAction, run: &mut Run, lang: Lang) -> bool {
+    /// Applies `action`; returns whether the simulation changed (a command ran).
+    pub fn apply(&mut self, action: ConsoleAction, run: &mut Run) -> bool {
         match action {
             ConsoleAction::Submit => {
                 let line = std::mem::take(&mut self.draft);
                 self.hint = None;
                 self.browse = None;
-                return self.submit(&line, run, lang);
+                return self.submit(&line, run);
             }
             ConsoleAction::SetDraft(text) => {
                 self.set_draft(text);
@@ -171,14 +196,14 @@ impl Console {
     pub fn late_replies(&mut self, replies: Vec<(usize, ClientId, Value)>) {
         for (_, client, value) in replies {
             if client.0 == CONSOLE_CLIENT {
-                self.print(LineKind::Reply, value.to_cli_text());
+                self.print(LineKind::Reply, Text::Verbatim(value.to_cli_text()));
             }
         }
     }
 
-    fn submit(&mut self, line: &str, run: &mut Run, lang: Lang) -> bool {
+    fn submit(&mut self, line: &str, run: &mut Run) -> bool {
         let prompt = self.prompt(run);
-        self.print(LineKind::Input, format!("{prompt}{line}"));
+        self.print(LineKind::Input, Text::Verbatim(format!("{prompt}{line}")));
         let trimmed = line.trim();
         if trimmed.is_empty() {
             return false;
@@ -187,7 +212,10 @@ impl Console {
             self.history.push(trimmed.to_string());
         }
         let Some(args) = split_args(trimmed.as_bytes()) else {
-            self.print(LineKind::Reply, "Invalid argument(s)".into());
+            self.print(
+                LineKind::Reply,
+                Text::Verbatim("Invalid argument(s)".into()),
+            );
             return false;
         };
         let word = String::from_utf8_lossy(&args[0]).to_ascii_lowercase();
@@ -197,24 +225,24 @@ impl Console {
                 return false;
             }
             "redis-cli" => {
-                self.redis_cli_flags(&args[1..], run, lang);
+                self.redis_cli_flags(&args[1..], run);
                 return false;
             }
             "help" if args.len() == 1 => {
-                self.print(LineKind::Note, lang.t(Msg::ConsoleHelpNote).into());
+                self.print(LineKind::Note, note(Msg::ConsoleHelpNote, &[]));
                 return false;
             }
             "help" => {
-                self.help(&args[1..], lang);
+                self.help(&args[1..]);
                 return false;
             }
             _ => {}
         }
-        self.send(args, run, lang)
+        self.send(args, run)
     }
 
     /// Sends a command, following redirections in `-c` mode.
-    fn send(&mut self, args: Vec<Vec<u8>>, run: &mut Run, lang: Lang) -> bool {
+    fn send(&mut self, args: Vec<Vec<u8>>, run: &mut Run) -> bool {
         self.hops = vec![self.target];
         let mut asking = false;
         let mut ran = false;
@@ -225,16 +253,15 @@ impl Console {
                 Status::Crashed => {
                     self.print(
                         LineKind::Reply,
-                        format!("Could not connect to Redis at {addr}: Connection refused"),
+                        Text::Verbatim(format!(
+                            "Could not connect to Redis at {addr}: Connection refused"
+                        )),
                     );
                     return ran;
                 }
                 Status::Paused => {
                     let name = &run.sim().nodes()[node].name;
-                    self.print(
-                        LineKind::Note,
-                        fill(lang.t(Msg::NotePaused), &[name, &addr]),
-                    );
+                    self.print(LineKind::Note, note(Msg::NotePaused, &[name, &addr]));
                     return ran;
                 }
                 Status::Up => {}
@@ -253,7 +280,7 @@ impl Console {
             });
             ran = true;
             let Some(reply) = reply else {
-                self.print(LineKind::Note, lang.t(Msg::NoteWaiting).into());
+                self.print(LineKind::Note, note(Msg::NoteWaiting, &[]));
                 return ran;
             };
             if self.follow {
@@ -263,7 +290,9 @@ impl Console {
                     if let Some(next) = next {
                         self.print(
                             LineKind::Redirect,
-                            format!("-> Redirected to slot [{slot}] located at {to}"),
+                            Text::Verbatim(format!(
+                                "-> Redirected to slot [{slot}] located at {to}"
+                            )),
                         );
                         self.target = next;
                         self.hops.push(next);
@@ -272,37 +301,34 @@ impl Console {
                     }
                 }
             }
-            self.print(LineKind::Reply, reply_text(&reply.to_cli_text(), lang));
+            self.print(LineKind::Reply, Text::Reply(reply.to_cli_text()));
             return ran;
         }
         self.print(
             LineKind::Note,
-            fill(lang.t(Msg::NoteRedirects), &[&MAX_REDIRECTS.to_string()]),
+            note(Msg::NoteRedirects, &[&MAX_REDIRECTS.to_string()]),
         );
         ran
     }
 
     /// `help NAME…`, answered by the console itself like redis-cli does, from Redis 7.0's
     /// COMMAND DOCS: the usage line, summary, since and group.
-    fn help(&mut self, args: &[Vec<u8>], lang: Lang) {
+    fn help(&mut self, args: &[Vec<u8>]) {
         let words: Vec<String> = args
             .iter()
             .map(|w| String::from_utf8_lossy(w).into_owned())
             .collect();
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         if cli::help(&words).is_empty() {
-            self.print(
-                LineKind::Note,
-                fill(lang.t(Msg::NoHelp), &[&words.join(" ")]),
-            );
+            self.print(LineKind::Note, note(Msg::NoHelp, &[&words.join(" ")]));
         } else {
             let text = cli::help_text(&words);
-            self.print(LineKind::Reply, text.trim_end().to_string());
+            self.print(LineKind::Reply, Text::Verbatim(text.trim_end().to_string()));
         }
     }
 
     /// `redis-cli [-c] [-p PORT] [-h HOST]`: switch mode and node.
-    fn redis_cli_flags(&mut self, args: &[Vec<u8>], run: &Run, lang: Lang) {
+    fn redis_cli_flags(&mut self, args: &[Vec<u8>], run: &Run) {
         let mut follow = false;
         let mut target = self.target;
         let mut i = 0;
@@ -319,7 +345,7 @@ impl Console {
                         None => {
                             self.print(
                                 LineKind::Note,
-                                fill(lang.t(Msg::NoteNoPort), &[port.unwrap_or("?")]),
+                                note(Msg::NoteNoPort, &[port.unwrap_or("?")]),
                             );
                             return;
                         }
@@ -330,10 +356,10 @@ impl Console {
                 other => {
                     self.print(
                         LineKind::Note,
-                        format!(
+                        Text::Verbatim(format!(
                             "Unrecognized option or bad number of args for: '{}'",
                             String::from_utf8_lossy(other)
-                        ),
+                        )),
                     );
                     return;
                 }
@@ -344,13 +370,18 @@ impl Console {
         self.set_target(target);
     }
 
-    fn print(&mut self, kind: LineKind, text: String) {
+    fn print(&mut self, kind: LineKind, text: Text) {
         self.lines.push(Line { kind, text });
         if self.lines.len() > MAX_LINES {
             let extra = self.lines.len() - MAX_LINES;
             self.lines.drain(..extra);
         }
     }
+}
+
+/// The playground's own note `msg` with `values`.
+fn note(msg: Msg, values: &[&str]) -> Text {
+    Text::Note(Note::new(msg, values))
 }
 
 /// `MOVED 1649 127.0.0.1:7000` or `ASK …`: (slot, address, is ASK).

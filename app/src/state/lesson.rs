@@ -15,7 +15,7 @@ mod player;
 mod rules;
 
 pub use long_run::Purpose;
-pub use player::{ObjectiveRow, Player, Said, SolutionView, StepLine, StepState};
+pub use player::{ObjectiveRow, Output, Player, Said, SolutionView, StepLine, StepState};
 pub use rules::{index_of_dir, panels, parse_link};
 use rules::{link, load};
 
@@ -185,9 +185,9 @@ impl Course {
                         if line.trim().is_empty() {
                             return false;
                         }
-                        p.act(&line, lang);
+                        p.act(&line);
                     }
-                    LessonAction::Act(line) => p.act(&line, lang),
+                    LessonAction::Act(line) => p.act(&line),
                     LessonAction::SetTarget(t) => p.target = t,
                     LessonAction::Hint => {
                         p.hints_shown = (p.hints_shown + 1).min(p.hints().len());

@@ -20,7 +20,7 @@ fn console(m: &mut Model, line: &str) -> Vec<String> {
     m.apply(Action::Console(ConsoleAction::Submit));
     m.console.lines[before..]
         .iter()
-        .map(|l| l.text.clone())
+        .map(|l| l.text(m.course.lang))
         .collect()
 }
 
@@ -310,7 +310,9 @@ fn console_help_and_hints() {
 
 /// The console's own notes (HELP, a paused node, a port nobody listens on, an unknown HELP)
 /// are French on a French page, with French typography; what redis-cli and Redis print
-/// (`-> Redirected…`, `MOVED`, redis-cli's help texts) stays as they print it.
+/// (`-> Redirected…`, `MOVED`, redis-cli's help texts) stays as they print it. Switching the
+/// page's language writes the notes already printed again in the new language (they are kept
+/// as messages, not words), while Redis's replies stay as printed.
 #[test]
 fn console_notes_follow_the_language() {
     use crate::i18n::french::typography_faults;
@@ -349,24 +351,52 @@ fn console_notes_follow_the_language() {
             || eval[1].starts_with("(error) ERR les scripts ne sont pas disponibles"),
         "{eval:?}"
     );
-    let notes: Vec<&str> = m
-        .console
-        .lines
-        .iter()
-        .filter(|l| l.kind == LineKind::Note)
-        .map(|l| l.text.as_str())
-        .collect();
-    assert_eq!(notes.len(), 4, "{notes:?}");
-    for note in notes {
+    let shown = |m: &Model| -> Vec<String> {
+        let lang = m.course.lang;
+        m.console.lines.iter().map(|l| l.text(lang)).collect()
+    };
+    let notes = |m: &Model| -> Vec<String> {
+        let lang = m.course.lang;
+        m.console
+            .lines
+            .iter()
+            .filter(|l| l.kind == LineKind::Note)
+            .map(|l| l.text(lang))
+            .collect()
+    };
+    let french = notes(&m);
+    assert_eq!(french.len(), 4, "{french:?}");
+    for note in &french {
         assert!(
             typography_faults(note).is_empty(),
             "{note}: {:?}",
             typography_faults(note)
         );
     }
-    // The same notes in English.
+    let before = shown(&m);
+    // The notes printed in French now read in English; everything else is as printed.
     m.apply(Action::SetLang(crate::i18n::Lang::En));
-    assert!(console(&mut m, "HELP NOSUCH")[1].starts_with("No help for 'NOSUCH': Redis 7.0"));
+    let english = notes(&m);
+    assert!(english[0].starts_with("Type Redis commands"), "{english:?}");
+    assert!(english[1].starts_with("No help for 'NOSUCH': Redis 7.0"));
+    assert_eq!(english[2], "No simulated node listens on port 9999.");
+    assert!(english[3].starts_with("(no reply: B at 127.0.0.1:7001 is paused"));
+    let after = shown(&m);
+    assert_eq!(before.len(), after.len());
+    for (fr, en) in before.iter().zip(&after) {
+        let is_note = french.contains(fr);
+        let is_page_refusal = fr.starts_with("(error) ERR les scripts");
+        assert_eq!(is_note || is_page_refusal, fr != en, "{fr} / {en}");
+    }
+    if eval[1] != "(integer) 1" {
+        assert!(after.contains(&format!(
+            "(error) {}",
+            Msg::NoLua.text(crate::i18n::Lang::En)
+        )));
+    }
+    // And back: the same lines in French again.
+    m.apply(Action::SetLang(crate::i18n::Lang::Fr));
+    assert_eq!(shown(&m), before);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use clusterlab_core::lesson::{Predicate, Session, Step, StepAction};
 use clusterlab_core::time::Time;
 
-use super::player::Said;
+use super::player::{Output, Said};
 
 /// Simulated ms one slice plays at most (a few tens of real ms in the browser).
 pub const SLICE_MS: u64 = 500;
@@ -55,7 +55,7 @@ pub struct LongRun {
     /// Let the objectives settle once every step has played.
     settle: bool,
     /// What a step that answers nothing says (`done` in the console, nothing elsewhere).
-    quiet: String,
+    quiet: Output,
     /// The replies so far, one per step played.
     pub said: Vec<Said>,
     /// How many steps there are.
@@ -73,7 +73,7 @@ impl LongRun {
         purpose: Purpose,
         steps: Vec<(Step, String)>,
         settle: bool,
-        quiet: String,
+        quiet: Output,
         session: &Session,
     ) -> LongRun {
         LongRun {
@@ -203,12 +203,12 @@ impl LongRun {
         self.said.push(match result {
             Ok(reply) => Said {
                 input,
-                output: reply.unwrap_or_else(|| self.quiet.clone()),
+                output: reply.map_or_else(|| self.quiet.clone(), Output::Text),
                 failed: false,
             },
             Err(output) => Said {
                 input,
-                output,
+                output: Output::Text(output),
                 failed: true,
             },
         });

@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use clusterlab_core::lesson::{BlockKind, Lesson, Part, Quiz, Session, Step, COURSE};
+use clusterlab_core::lesson::{BlockKind, Lesson, Meta, Part, Quiz, Session, Step, COURSE};
 use clusterlab_core::resp::split_args;
 use clusterlab_core::sim::Status;
 
 use super::hints;
 use super::long_run::{LongRun, Purpose};
 use super::rules::{console_step, refusal};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{Lang, Msg, Note};
 use crate::view_model::{self, Layout, Picture};
 
 /// A point of the lesson: a slide, or a scenario step on it (block index, step index).
@@ -26,9 +26,43 @@ pub struct Pos {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Said {
     pub input: String,
-    pub output: String,
+    pub output: Output,
     /// An error or a refusal.
     pub failed: bool,
+}
+
+/// What came back, kept so that the page's own words are written when shown, in the language
+/// of that moment (a learner who switches language sees earlier answers in the new one).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// What the simulated cluster answered, or the engine's error, as printed (the page's own
+    /// errors among them are translated when shown: `view_model::errors`).
+    Text(String),
+    /// The page's own answer: a refusal, `done` for a step that prints nothing.
+    Note(Note),
+    /// `help WORD…`, answered from the lesson's `allow` list when shown ([`hints::help`]).
+    Help(Vec<String>),
+}
+
+impl Output {
+    /// Nothing to show (a scenario step or a solution step without a reply).
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Output::Text(text) if text.is_empty())
+    }
+}
+
+impl Said {
+    /// The answer in `lang`; `meta` is the lesson's (its `allow` list answers `help`).
+    pub fn text(&self, meta: &Meta, lang: Lang) -> String {
+        match &self.output {
+            Output::Text(text) => text.clone(),
+            Output::Note(note) => note.text(lang),
+            Output::Help(words) => {
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                hints::help(meta, &words, lang).0
+            }
+        }
+    }
 }
 
 /// The lesson as it stands at one position.
@@ -278,7 +312,7 @@ impl Player {
         purpose: Purpose,
         steps: Vec<(Step, String)>,
         settle: bool,
-        quiet: String,
+        quiet: Output,
     ) {
         let run = LongRun::new(purpose, steps, settle, quiet, self.session());
         self.busy = Some(run);
@@ -351,7 +385,12 @@ impl Player {
         match step {
             Some(step) => {
                 let text = self.step_text(&step);
-                self.start_run(Purpose::Scenario, vec![(step, text)], false, String::new());
+                self.start_run(
+                    Purpose::Scenario,
+                    vec![(step, text)],
+                    false,
+                    Output::Text(String::new()),
+                );
             }
             None if next == self.turn => self.moments[next].session.start_objectives(),
             None => {}
@@ -457,12 +496,12 @@ impl Player {
             out.push(match m.session.command(&l.node, &l.args) {
                 Ok(reply) => Said {
                     input,
-                    output: reply,
+                    output: Output::Text(reply),
                     failed: false,
                 },
                 Err(e) => Said {
                     input,
-                    output: e.to_string(),
+                    output: Output::Text(e.to_string()),
                     failed: true,
                 },
             });
@@ -471,14 +510,16 @@ impl Player {
     }
 
     /// A console line or an action button: parsed, checked against `allow`, played.
-    pub fn act(&mut self, line: &str, lang: Lang) {
+    pub fn act(&mut self, line: &str) {
         if let Some(words) = help_words(line) {
-            let words: Vec<&str> = words.iter().map(String::as_str).collect();
-            let (output, failed) = hints::help(&self.lesson.meta, &words, lang);
+            let strs: Vec<&str> = words.iter().map(String::as_str).collect();
+            // Whether help is refused does not depend on the language; its text is written
+            // when shown.
+            let (_, failed) = hints::help(&self.lesson.meta, &strs, Lang::En);
             let input = line.trim().into();
             self.fork().console.push(Said {
                 input,
-                output,
+                output: Output::Help(words),
                 failed,
             });
             return;
@@ -486,19 +527,20 @@ impl Player {
         let said = match console_step(line, &self.target) {
             Err(e) => Said {
                 input: line.trim().into(),
-                output: format!("(error) {e}"),
+                output: Output::Text(format!("(error) {e}")),
                 failed: true,
             },
-            Ok(step) => match refusal(&self.lesson.meta, &step, lang) {
+            Ok(step) => match refusal(&self.lesson.meta, &step) {
                 Some(why) => Said {
                     input: line.trim().into(),
-                    output: why,
+                    output: Output::Note(why),
                     failed: true,
                 },
                 None => {
                     self.fork();
                     let steps = vec![(step, line.trim().to_string())];
-                    self.start_run(Purpose::Console, steps, false, lang.t(Msg::Done).into());
+                    let done = Output::Note(Note::new(Msg::Done, &[]));
+                    self.start_run(Purpose::Console, steps, false, done);
                     return;
                 }
             },
@@ -522,7 +564,7 @@ impl Player {
             .collect();
         self.fork();
         self.solution = SolutionView::Playing;
-        self.start_run(Purpose::Solution, steps, true, String::new());
+        self.start_run(Purpose::Solution, steps, true, Output::Text(String::new()));
     }
 
     /// The objectives now, with their "why not yet" from the lesson in its current language.
@@ -585,7 +627,8 @@ impl Player {
                 let line = format!("{verb} {}", node.name);
                 let refused = console_step(&line, &self.target)
                     .ok()
-                    .and_then(|s| refusal(&self.lesson.meta, &s, lang));
+                    .and_then(|s| refusal(&self.lesson.meta, &s))
+                    .map(|why| why.text(lang));
                 NodeAct {
                     verb,
                     label,

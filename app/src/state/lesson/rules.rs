@@ -4,7 +4,7 @@
 
 use clusterlab_core::lesson::{parse, Lesson, Meta, Step, StepAction, COURSE, VERBS};
 
-use crate::i18n::{fill, Lang, Msg};
+use crate::i18n::{Lang, Msg, Note};
 
 /// Parses lesson `index` of the course in `lang`.
 pub fn load(index: usize, lang: Lang) -> Result<Lesson, String> {
@@ -63,8 +63,8 @@ pub fn action_name(step: &Step) -> Option<String> {
     })
 }
 
-/// Why the lesson refuses `step` (its front-matter `allow` list), in `lang`; `None` if allowed.
-pub fn refusal(meta: &Meta, step: &Step, lang: Lang) -> Option<String> {
+/// Why the lesson refuses `step` (its front-matter `allow` list); `None` if allowed.
+pub fn refusal(meta: &Meta, step: &Step) -> Option<Note> {
     let name = action_name(step)?;
     if meta.allows(&name) {
         return None;
@@ -80,8 +80,8 @@ pub fn refusal(meta: &Meta, step: &Step, lang: Lang) -> Option<String> {
         }
         _ => name,
     };
-    Some(fill(
-        lang.t(Msg::NotAllowed),
+    Some(Note::new(
+        Msg::NotAllowed,
         &[&shown, &meta.allow.join(", ")],
     ))
 }

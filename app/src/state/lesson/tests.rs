@@ -28,6 +28,11 @@ fn player(m: &Model) -> &Player {
     m.course.player.as_ref().expect("a lesson is open")
 }
 
+/// An answer as the page shows it now (in the page's language).
+fn shown(m: &Model, said: &Said) -> String {
+    said.text(&player(m).lesson.meta, m.course.lang)
+}
+
 /// Applies `a`, then lets a long run it started play to its end, as the page does slice by
 /// slice.
 fn lesson(m: &mut Model, a: LessonAction) -> bool {
@@ -175,11 +180,10 @@ fn actions_outside_the_allow_list_are_refused_with_the_reason() {
         .cloned()
         .expect("a reply");
     assert!(said.failed);
+    let text = shown(&m, &said);
     assert!(
-        said.output
-            .starts_with("(error) `SET` is not part of this lesson. Allowed: kill, pause"),
-        "{}",
-        said.output
+        text.starts_with("(error) `SET` is not part of this lesson. Allowed: kill, pause"),
+        "{text}"
     );
     lesson(&mut m, LessonAction::Console("partition A / B".into()));
     let said = player(&m)
@@ -188,7 +192,7 @@ fn actions_outside_the_allow_list_are_refused_with_the_reason() {
         .last()
         .cloned()
         .expect("a reply");
-    assert!(said.output.contains("`partition`"), "{}", said.output);
+    assert!(shown(&m, &said).contains("`partition`"), "{said:?}");
     lesson(&mut m, LessonAction::Console("CLUSTER INFO".into()));
     let said = player(&m)
         .moment()
@@ -197,7 +201,7 @@ fn actions_outside_the_allow_list_are_refused_with_the_reason() {
         .cloned()
         .expect("a reply");
     assert!(!said.failed);
-    assert!(said.output.contains("cluster_state:ok"), "{}", said.output);
+    assert!(shown(&m, &said).contains("cluster_state:ok"), "{said:?}");
     // The buttons say so too.
     let acts = player(&m).node_acts(0, Lang::Fr);
     let kill = acts.iter().find(|a| a.verb == "kill").expect("kill");
@@ -210,6 +214,60 @@ fn actions_outside_the_allow_list_are_refused_with_the_reason() {
         .as_deref()
         .is_some_and(|r| r.contains("ne fait pas partie"))));
     assert!(!panels(&player(&m2).lesson.meta).actions);
+}
+
+/// The lesson console's own answers (a refusal, `help`, `help STEP`, `done`) are kept as what
+/// they say, so switching the page's language writes them again in the new one; Redis's
+/// replies stay as printed.
+#[test]
+fn lesson_console_answers_follow_the_language() {
+    let mut m = open("08-failover", Lang::En);
+    for line in [
+        "SET k v",
+        "help",
+        "help kill",
+        "help NOSUCH",
+        "run 1s",
+        "CLUSTER INFO",
+    ] {
+        lesson(&mut m, LessonAction::Console(line.into()));
+    }
+    let texts = |m: &Model| -> Vec<String> {
+        player(m)
+            .moment()
+            .console
+            .iter()
+            .map(|s| shown(m, s))
+            .collect()
+    };
+    let en = texts(&m);
+    assert_eq!(en.len(), 6, "{en:?}");
+    assert!(
+        en[0].starts_with("(error) `SET` is not part of this lesson"),
+        "{en:?}"
+    );
+    assert!(en[1].starts_with("Redis commands go to the chosen node"));
+    assert_eq!(en[2], "Lesson step: `kill NODE`");
+    assert!(en[3].starts_with("No help for 'NOSUCH'"));
+    assert_eq!(en[4], "done");
+    m.apply(Action::SetLang(Lang::Fr));
+    let fr = texts(&m);
+    assert!(
+        fr[0].starts_with("(error) `SET` ne fait pas partie de cette leçon"),
+        "{fr:?}"
+    );
+    assert!(fr[1].starts_with("Les commandes Redis vont au nœud choisi"));
+    assert_eq!(fr[2], "Étape de leçon\u{202f}: `kill NŒUD`");
+    assert!(fr[3].starts_with("Pas d'aide pour"));
+    assert_eq!(fr[4], "fait");
+    assert_eq!(fr[5], en[5], "Redis's reply stays as printed");
+    assert!(fr[5].contains("cluster_state:ok"));
+    for text in &fr[..5] {
+        assert!(
+            crate::i18n::french::typography_faults(text).is_empty(),
+            "{text}"
+        );
+    }
 }
 
 #[test]
@@ -225,7 +283,8 @@ fn redis_blocks_run_with_a_click_and_show_redis_replies() {
     let replies = &player(&m).moment().replies[&block];
     assert!(replies
         .iter()
-        .any(|s| s.input.ends_with("CLUSTER KEYSLOT user:1000") && s.output == "(integer) 1649"));
+        .any(|s| s.input.ends_with("CLUSTER KEYSLOT user:1000")
+            && s.output == Output::Text("(integer) 1649".into())));
 }
 
 #[test]
@@ -406,7 +465,7 @@ fn shortcuts_drive_the_lesson_while_it_is_open() {
         .cloned()
         .expect("a reply");
     assert!(
-        said.failed && said.output.contains("`partition`"),
+        said.failed && shown(&m, &said).contains("`partition`"),
         "{said:?}"
     );
 }
@@ -558,7 +617,7 @@ fn thirty_seconds_pass_in_slices_and_then_say_done() {
     assert_eq!(p.session().elapsed_ms() - t0, 30_000);
     let said = p.moment().console.last().expect("a console line");
     assert_eq!(
-        (said.input.as_str(), said.output.as_str()),
+        (said.input.as_str(), shown(&m, said).as_str()),
         ("run 30s", "fait")
     );
 }
