@@ -180,6 +180,8 @@ messages! {
         "Les commandes Redis vont au nœud choisi\u{202f}; HELP <commande> montre la syntaxe d'une commande que cette leçon permet (HELP GET, HELP CLUSTER), HELP @<groupe> les liste par groupe (HELP @cluster), HELP <étape> une étape de leçon (HELP kill)\u{202f}; la ligne sous l'invite indique les arguments restant à taper.";
     StepHelp => "Lesson step: `{}`", "Étape de leçon\u{202f}: `{}`";
     HintRefused => "{}: not part of this lesson", "{}\u{202f}: ne fait pas partie de cette leçon";
+    HintWaitStep => "lesson step: wait {} (Redis's WAIT is not part of this lesson)",
+        "étape de leçon\u{202f}: wait {} (le WAIT de Redis ne fait pas partie de cette leçon)";
     // What a lesson step takes after its verb (the console's hint and HELP)
     UsageNode => "NODE", "NŒUD";
     UsagePartition => "NODE,NODE… / NODE,NODE…", "NŒUD,NŒUD… / NŒUD,NŒUD…";

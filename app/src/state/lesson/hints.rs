@@ -82,12 +82,20 @@ pub fn hint(meta: &Meta, line: &str, lang: Lang) -> Option<String> {
     let first = words.first()?.clone();
     let refused = |name: &str| Some(fill(lang.t(Msg::HintRefused), &[name]));
     let verb = first.to_ascii_lowercase();
-    // `client ARG…` is always the step (the smart client); `wait` is also Redis's WAIT, which
-    // the hint shows when the lesson allows it.
-    let as_step = VERBS.contains(&verb.as_str()) && (verb != "wait" || !meta.allows("WAIT"));
+    // `wait` is both Redis's WAIT and the lesson step that waits for a condition (`wait
+    // promoted A1 within 30s`). Where the lesson allows WAIT, the hint is Redis's (below).
+    // Where it does not, the line can only be the step: the hint names it as the lesson's
+    // step, whole (its condition is several words, so it does not shrink as they are typed),
+    // and says that Redis's WAIT is not part of the lesson, so that a learner who meant WAIT
+    // does not take the step's arguments for Redis's.
+    if verb == "wait" && !meta.allows("WAIT") {
+        return Some(fill(lang.t(Msg::HintWaitStep), &[verb_usage(&verb, lang)?]));
+    }
+    // `client ARG…` is always the step (the smart client).
+    let as_step = VERBS.contains(&verb.as_str()) && verb != "wait";
     if as_step {
-        // Letting time pass (`run`, `wait`) is always allowed.
-        if !matches!(verb.as_str(), "run" | "wait") && !meta.allows(&verb) {
+        // Letting time pass (`run`) is always allowed.
+        if verb != "run" && !meta.allows(&verb) {
             return refused(&verb);
         }
         return rest_of(verb_usage(&verb, lang)?, words.len() - 1);
@@ -169,17 +177,28 @@ pub fn help(meta: &Meta, words: &[&str], lang: Lang) -> (String, bool) {
             Some(_) if !meta.allows(&verb) && !matches!(verb.as_str(), "run" | "wait") => {
                 (refusal(meta, &verb, lang), true)
             }
-            Some(usage) => (
-                fill(
-                    lang.t(Msg::StepHelp),
-                    &[format!("{verb} {usage}").trim_end()],
-                ),
-                false,
-            ),
+            Some(usage) => (step_help(&verb, usage, lang), false),
             None => (fill(lang.t(Msg::NoHelp), &[&named]), true),
         };
     }
-    (refusal(meta, &named.to_ascii_uppercase(), lang), true)
+    let refused = refusal(meta, &named.to_ascii_uppercase(), lang);
+    match verb_usage(&verb, lang) {
+        // `help wait` where Redis's WAIT is refused: the refusal, then the lesson step of the
+        // same name, which is always allowed (as the hint says).
+        Some(usage) if verb == "wait" && words.len() == 1 => (
+            format!("{refused}\n{}", step_help(&verb, usage, lang)),
+            true,
+        ),
+        _ => (refused, true),
+    }
+}
+
+/// `Lesson step: `kill NODE``: a step's usage, as `help STEP` prints it.
+fn step_help(verb: &str, usage: &str, lang: Lang) -> String {
+    fill(
+        lang.t(Msg::StepHelp),
+        &[format!("{verb} {usage}").trim_end()],
+    )
 }
 
 /// The lesson's refusal of `name`, as the console prints it.
@@ -243,6 +262,19 @@ mod tests {
             Some("[force|takeover]")
         );
         assert_eq!(h("run ", Lang::Fr).as_deref(), Some("DURÉE"));
+        // `wait` is Redis's WAIT, which lesson 08 refuses, and the lesson's step: the hint
+        // names the step as the lesson's and says WAIT is not part of it, whatever is typed.
+        for line in ["wait", "WAIT ", "wait 1 0", "wait promoted A1 within 30s"] {
+            assert_eq!(
+                h(line, Lang::En).as_deref(),
+                Some("lesson step: wait CONDITION [within DURATION] (Redis's WAIT is not part of this lesson)"),
+                "{line}"
+            );
+        }
+        assert_eq!(
+            h("wait ", Lang::Fr).as_deref(),
+            Some("étape de leçon\u{202f}: wait CONDITION [within DURÉE] (le WAIT de Redis ne fait pas partie de cette leçon)")
+        );
         assert_eq!(
             h("partition A", Lang::En).as_deref(),
             Some("partition: not part of this lesson")
@@ -308,8 +340,15 @@ mod tests {
                     let refused = got
                         .as_deref()
                         .is_some_and(|g| g.ends_with("not part of this lesson"));
-                    // WAIT typed without the lesson allowing it reads as the `wait` step.
-                    if VERBS.contains(&h.name.to_ascii_lowercase().as_str()) {
+                    // WAIT typed without the lesson allowing it is hinted as the `wait` step,
+                    // saying that Redis's WAIT is not part of the lesson.
+                    if h.name == "WAIT" && !m.allows("WAIT") {
+                        let got = got.unwrap_or_default();
+                        assert!(
+                            got.starts_with("lesson step: wait ")
+                                && got.ends_with("(Redis's WAIT is not part of this lesson)"),
+                            "{dir}: {got}"
+                        );
                         continue;
                     }
                     let container = h.params.is_empty() && !h.name.contains(' ');
@@ -350,15 +389,17 @@ mod tests {
                 "partition A",
                 "redis-cli ",
                 "CONFIG ",
+                "wait ",
             ];
             let hints = lines.iter().filter_map(|l| hint(&m, l, Lang::Fr));
-            let helps: [&[&str]; 6] = [
+            let helps: [&[&str]; 7] = [
                 &[],
                 &["GET"],
                 &["nosuch"],
                 &["kill"],
                 &["partition"],
                 &["@cluster"],
+                &["wait"],
             ];
             let helps = helps.iter().map(|w| help(&m, w, Lang::Fr).0);
             for text in hints.chain(helps) {
@@ -406,6 +447,22 @@ mod tests {
         let (text, refused) = help(&m, &["nosuch"], Lang::Fr);
         assert!(
             refused && text.starts_with("Pas d'aide pour «\u{202f}nosuch\u{202f}»"),
+            "{text}"
+        );
+        // `help wait`: Redis's WAIT is refused, the lesson step of that name is not.
+        let (text, refused) = help(&m, &["wait"], Lang::En);
+        assert!(refused);
+        assert_eq!(
+            text.lines().collect::<Vec<_>>(),
+            [
+                "(error) `WAIT` is not part of this lesson. Allowed: kill, pause, resume, restart, failover, CLUSTER NODES, CLUSTER INFO",
+                "Lesson step: `wait CONDITION [within DURATION]`",
+            ]
+        );
+        // Lesson 11 allows WAIT: its help is Redis's.
+        let (text, refused) = help(&meta("11-consistency"), &["wait"], Lang::En);
+        assert!(
+            !refused && text.trim_start().starts_with("WAIT numreplicas timeout"),
             "{text}"
         );
         let (text, refused) = help(&m, &[], Lang::En);
