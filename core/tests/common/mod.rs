@@ -7,6 +7,7 @@
 #[cfg(feature = "net")]
 pub mod native;
 pub mod single_node;
+pub mod trace_export;
 
 use clusterlab_core::event::Event;
 use clusterlab_core::resp::Value;

@@ -9,43 +9,10 @@ use crate::common;
 use clusterlab_core::event::Event;
 use clusterlab_core::sim::{Names, Sim, Why};
 use clusterlab_core::trace_file::{parse_trace, Recorded};
+use common::trace_export::{export, WHY_FIELDS};
 use common::{cluster, idx, run_for};
 
 const T: u64 = 2000;
-
-/// The fields events gained for `why`: an older trace has none of them.
-const WHY_FIELDS: [&str; 11] = [
-    "ping_sent_ms",
-    "silent_ms",
-    "timeout_ms",
-    "reporters",
-    "random_ms",
-    "master",
-    "reachable",
-    "masters",
-    "unassigned",
-    "failed_owner",
-    "collided",
-];
-
-/// The run's JSON lines as an export writes them: its faults and its events, in time order
-/// (a fault before the events of the same instant, which it causes).
-fn export(sim: &Sim) -> String {
-    let mut lines: Vec<(u64, u8, usize, String)> = sim
-        .faults()
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.t.ms(), 0, i, f.to_json(sim).to_string()))
-        .collect();
-    lines.extend(
-        sim.trace()
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.t.ms(), 1, i, e.to_json(sim).to_string())),
-    );
-    lines.sort();
-    lines.into_iter().map(|l| l.3 + "\n").collect()
-}
 
 /// An explanation with its node IDs written as names, to compare runs whose IDs differ.
 fn named(why: Option<Why>, ids: &[(String, String)]) -> String {
@@ -83,7 +50,7 @@ fn run(seed: u64) -> Sim {
 fn an_exported_run_explains_every_event_as_the_live_run() {
     for seed in 1..=3 {
         let sim = run(seed);
-        let text = export(&sim);
+        let text = export(&sim, &[]);
         let lines = parse_trace(&text).expect("the export parses");
         let rec = Recorded::read(&lines).expect("the export reads back");
         assert_eq!(rec.events.len(), sim.trace().len(), "seed {seed}");
@@ -134,17 +101,7 @@ fn an_exported_run_explains_every_event_as_the_live_run() {
 fn an_older_trace_without_the_why_fields_still_reads() {
     let seed = 2;
     let sim = run(seed);
-    let old: String = export(&sim)
-        .lines()
-        .map(|l| {
-            let mut v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
-            let m = v.as_object_mut().expect("an object");
-            for f in WHY_FIELDS {
-                m.remove(f);
-            }
-            v.to_string() + "\n"
-        })
-        .collect();
+    let old = export(&sim, &WHY_FIELDS);
     let rec = Recorded::read(&parse_trace(&old).expect("parses")).expect("reads back");
     assert_eq!(rec.events.len(), sim.trace().len());
     let mut whole = 0;

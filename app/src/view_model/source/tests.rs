@@ -10,45 +10,15 @@ use crate::view_model::tests::failed_over;
 use clusterlab_core::event::Event;
 use clusterlab_core::trace_file::parse_trace;
 
-/// The fields events gained for `why` (core/tests/sim/trace_json.rs): an older trace has none.
-const WHY_FIELDS: [&str; 11] = [
-    "ping_sent_ms",
-    "silent_ms",
-    "timeout_ms",
-    "reporters",
-    "random_ms",
-    "master",
-    "reachable",
-    "masters",
-    "unassigned",
-    "failed_owner",
-    "collided",
-];
+/// The export the core's trace tests use (one builder for both: WHY_FIELDS, `export`).
+#[path = "../../../../core/tests/common/trace_export.rs"]
+mod trace_export;
 
-/// The run as the app exports it: faults and events as JSON lines in time order, after a
-/// line at time 0 (the run's start), without `drop` fields.
-fn export(sim: &Sim, drop: &[&str]) -> String {
-    let mut lines: Vec<(u64, u8, usize, String)> = Vec::new();
-    let strip = |mut v: serde_json::Value| {
-        let m = v.as_object_mut().expect("an object");
-        for f in drop {
-            m.remove(*f);
-        }
-        v.to_string()
-    };
-    for (i, f) in Sim::faults(sim).iter().enumerate() {
-        lines.push((f.t.ms(), 0, i, strip(f.to_json(sim))));
-    }
-    for (i, e) in Sim::trace(sim).iter().enumerate() {
-        lines.push((e.t.ms(), 1, i, strip(e.to_json(sim))));
-    }
-    lines.sort();
-    let mut text = String::from("{\"t_ms\":0,\"node\":\"A\",\"event\":\"formed\"}\n");
-    for l in lines {
-        text += &l.3;
-        text.push('\n');
-    }
-    text
+/// The run as the app exports it: a line at time 0 (the run's start, which an imported file
+/// counts its times from), then its faults and events without the `without` fields.
+fn export(sim: &Sim, without: &[&str]) -> String {
+    let start = "{\"t_ms\":0,\"node\":\"A\",\"event\":\"formed\"}\n";
+    format!("{start}{}", trace_export::export(sim, without))
 }
 
 fn imported(text: &str) -> ImportedRun {
@@ -114,7 +84,7 @@ fn an_exported_run_is_explained_as_the_live_one() {
 #[test]
 fn an_older_trace_is_explained_without_numbers() {
     let sim = failed_over();
-    let run = imported(&export(&sim, &WHY_FIELDS));
+    let run = imported(&export(&sim, &trace_export::WHY_FIELDS));
     for lang in [Lang::En, Lang::Fr] {
         assert_eq!(
             log_lines(&run, 500, false, lang),
