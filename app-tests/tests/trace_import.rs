@@ -118,23 +118,25 @@ async fn import(browser: &Browser) -> Outcome {
     browser.expect_no_errors().await
 }
 
-/// The imported events' "Why?": 0470063d's FAIL by quorum (markNodeAsFailingIfNeeded) links
-/// back to its own PFAIL (clusterCron), rooted in the kill. The fixture predates the `why`
-/// fields: no numbers are shown rather than made-up ones.
+/// The imported events' "Why?": A1's FAIL by quorum (markNodeAsFailingIfNeeded) links back to
+/// its own PFAIL (clusterCron), rooted in the kill. The fixture predates the `why` fields: no
+/// numbers are shown rather than made-up ones. Its nodes, which a native node names by short
+/// IDs, read as the simulator names them (A = 4559aecf, the killed master; A1 = 0470063d, its
+/// replica), with the key to the IDs above the list.
 async fn explain_imported(browser: &Browser) -> Outcome {
     browser
-        .expect_text_containing("trace-events", "175a653d flags 4559aecf as PFAIL")
+        .expect_text_containing("trace-events", "B flags A as PFAIL")
+        .await?;
+    browser
+        .expect_text_containing("trace-names", "A = 4559aecf, B = 175a653d")
         .await?;
     browser
         .click_first(
-            r#"[data-testid="trace-event"][data-event="fail"][data-node="0470063d"] [data-testid="trace-event-why"]"#,
+            r#"[data-testid="trace-event"][data-event="fail"][data-node="A1"] [data-testid="trace-event-why"]"#,
         )
         .await?;
     browser
-        .expect_text_containing(
-            "explain-event",
-            "0470063d marks 4559aecf as FAIL: 2 of 2 needed",
-        )
+        .expect_text_containing("explain-event", "A1 marks A as FAIL: 2 of 2 needed")
         .await?;
     browser
         .expect_text_containing("explain-rule", "markNodeAsFailingIfNeeded")
@@ -145,18 +147,18 @@ async fn explain_imported(browser: &Browser) -> Outcome {
         .expect_text_containing("explain-rule", "clusterCron")
         .await?;
     browser
-        .expect_text_containing("explain-event", "0470063d flags 4559aecf as PFAIL")
+        .expect_text_containing("explain-event", "A1 flags A as PFAIL")
         .await?;
     browser
-        .expect_text_containing("explain-fault", "4559aecf was killed")
+        .expect_text_containing("explain-fault", "A was killed")
         .await?;
     // The list and the panel in French.
     browser.select("lang-select", "fr").await?;
     browser
-        .expect_text_containing("trace-events", "175a653d marque 4559aecf PFAIL")
+        .expect_text_containing("trace-events", "B marque A PFAIL")
         .await?;
     browser
-        .expect_text_containing("explain-fault", "4559aecf a été tué")
+        .expect_text_containing("explain-fault", "A a été tué")
         .await?;
     browser.select("lang-select", "en").await?;
     browser.click("explain-close").await?;

@@ -491,6 +491,8 @@ messages! {
     TraceEventsTitle => "Why did each event happen?", "Pourquoi chaque évènement\u{202f}?";
     TraceEventsHint => "The imported run's events (routine ones left out), worded as the playground's log. Why? shows the Redis rule behind one, the numbers that decided it and its causes, linked within this file. A trace written before events carried those numbers is explained without them; times count from the file's first line.",
         "Les évènements de l'exécution importée (sans les routiniers), dits comme dans le journal du bac à sable. Pourquoi\u{202f}? montre la règle de Redis derrière l'un d'eux, les nombres qui l'ont décidé et ses causes, liées dans ce fichier. Une trace écrite avant que les évènements portent ces nombres est expliquée sans eux\u{202f}; les heures comptent depuis la première ligne du fichier.";
+    TraceNames => "Nodes are named as the simulator names them: masters A, B, C… in port order, each master's replicas A1, A2…; in the file: {}.",
+        "Les nœuds sont nommés comme le simulateur les nomme\u{202f}: maîtres A, B, C… dans l'ordre des ports, répliques de chaque maître A1, A2…\u{202f}; dans le fichier\u{202f}: {}.";
     TraceEventsError => "{}: its events cannot be explained: {}", "{}\u{202f}: ses évènements ne peuvent pas être expliqués\u{202f}: {}";
     WhyButton => "Why?", "Pourquoi\u{202f}?";
     TraceTimeline => "Recorded and simulated failover, seconds after the kill", "Basculement enregistré et simulé, en secondes après le kill";

@@ -200,10 +200,20 @@ fn events_view(run: &ImportedRun, explained: UseStateHandle<Option<EventRef>>, l
         let explained = explained.clone();
         Callback::from(move |at: Option<EventRef>| explained.set(at))
     };
+    // The key from the names shown back to the file's own (a native node's short IDs).
+    let renamed = run
+        .renamed()
+        .iter()
+        .map(|(shown, file)| format!("{shown} = {file}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     html! {
         <div class="trace-why" data-testid="trace-why">
             <h3>{ lang.t(Msg::TraceEventsTitle) }</h3>
             <p class="hint">{ lang.t(Msg::TraceEventsHint) }</p>
+            if !renamed.is_empty() {
+                <p class="hint" data-testid="trace-names">{ fill(lang.t(Msg::TraceNames), &[&renamed]) }</p>
+            }
             <ol class="event-log" data-testid="trace-events" tabindex="0" aria-label={lang.t(Msg::TraceEventsTitle)}>
                 { for log_lines(run, MAX_EVENTS, false, lang).into_iter().map(|l| {
                     let at = EventRef { index: l.index, t: l.t, node: l.node };

@@ -4,7 +4,9 @@
 
 use clusterlab_core::id::NodeId;
 use clusterlab_core::sim::{Names, Sim, TimedAction, TraceEvent, Why};
-use clusterlab_core::trace_file::{Recorded, TraceLine};
+use std::collections::BTreeMap;
+
+use clusterlab_core::trace_file::{short_names, Recorded, TraceLine};
 use clusterlab_core::Time;
 
 /// A run's events, faults and explanations, with its nodes' names.
@@ -35,11 +37,16 @@ impl EventSource for Sim {
 
 /// An imported trace file, read back into events. A native node writes wall-clock times
 /// (milliseconds since 1970): they are shown from the file's first line, as the simulation's
-/// are from its start.
+/// are from its start. A native node also names itself by its short node ID: its nodes are
+/// shown by the simulator's names instead (`A`, `B1`, as the comparison and the playground
+/// say them; the core's `short_names` says how they are chosen), in the event list, the
+/// "Why?" text and its cause links alike, since all of them ask [`Names`].
 #[derive(Debug)]
 pub struct ImportedRun {
     pub recorded: Recorded,
     origin: u64,
+    /// The file's node name → the name shown; empty when the file's names are kept.
+    shown_names: BTreeMap<String, String>,
 }
 
 impl ImportedRun {
@@ -48,16 +55,35 @@ impl ImportedRun {
         Ok(ImportedRun {
             recorded: Recorded::read(lines)?,
             origin: lines.iter().map(|l| l.t_ms).min().unwrap_or(0),
+            shown_names: short_names(lines).unwrap_or_default(),
         })
+    }
+
+    /// The name shown for the node the file calls `name`.
+    fn shown_name(&self, name: String) -> String {
+        self.shown_names.get(&name).cloned().unwrap_or(name)
+    }
+
+    /// The nodes renamed, as (shown name, the file's name), in the order of the shown names:
+    /// the key from `A` back to the short IDs a native node writes. Empty when the file's
+    /// names are kept.
+    pub fn renamed(&self) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = self
+            .shown_names
+            .iter()
+            .map(|(file, shown)| (shown.clone(), file.clone()))
+            .collect();
+        pairs.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
+        pairs
     }
 }
 
 impl Names for ImportedRun {
     fn node_name(&self, idx: usize) -> String {
-        self.recorded.node_name(idx)
+        self.shown_name(self.recorded.node_name(idx))
     }
     fn id_name(&self, id: NodeId) -> String {
-        self.recorded.id_name(id)
+        self.shown_name(self.recorded.id_name(id))
     }
 }
 

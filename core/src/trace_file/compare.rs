@@ -161,6 +161,21 @@ pub fn topology(lines: &[TraceLine]) -> Result<Topology, String> {
         .values()
         .filter(|n| n.chars().all(|c| c.is_ascii_uppercase()))
         .count();
+    let per: BTreeSet<usize> = (0..masters)
+        .map(|i| {
+            let master = master_name(i);
+            names
+                .values()
+                .filter(|n| n.len() > master.len() && n.starts_with(&master))
+                .filter(|n| n[master.len()..].chars().all(|c| c.is_ascii_digit()))
+                .count()
+        })
+        .collect();
+    if per.len() > 1 {
+        return Err(format!(
+            "masters have different numbers of replicas ({per:?}); the simulator builds even clusters"
+        ));
+    }
     let replicas = (names.len() - masters) / masters.max(1);
     if !names.contains_key(&killed) {
         return Err(format!("the killed node {killed} has no `start` line"));
@@ -231,16 +246,33 @@ fn native_names(
     if names.len() != by_port.len() {
         return Err("some replicas replicate a node that has no `start` line".into());
     }
-    let per: BTreeSet<usize> = masters
-        .iter()
-        .map(|m| master_of.values().filter(|v| *v == m).count())
-        .collect();
-    if per.len() > 1 {
-        return Err(format!(
-            "masters have different numbers of replicas ({per:?}); the simulator builds even clusters"
-        ));
-    }
     Ok(names)
+}
+
+/// The simulator's names for the nodes of a native trace (trace name → `A`, `B1`…), for a
+/// learner reading its events: a native node writes its short node ID (`4559aecf`), forty hex
+/// characters in all, which say nothing about the node's role and are hard to tell apart,
+/// while the simulated runs and the comparison say `A`, `B`, `A1`. So a native trace's nodes
+/// are named as the comparison names them ([`topology`]): masters `A`, `B`, `C`… in port
+/// order (the order `redis-cli --cluster create` gives them slots, so `A` holds slot 0),
+/// each master's replicas `A1`, `A2`… in port order, by the roles they had before the fault.
+/// A trace the comparison cannot use (no failover, uneven shards) is named the same way, by
+/// the roles before its first `kill` or PFAIL, or at its end. `None`: the trace already uses
+/// the simulator's names (a `formed` line), or cannot be named (no `start` lines, or a
+/// replica of a node without one); its own names are kept.
+pub fn short_names(lines: &[TraceLine]) -> Option<BTreeMap<String, String>> {
+    if lines.iter().any(|l| l.event == "formed") {
+        return None;
+    }
+    if let Ok(t) = topology(lines) {
+        return Some(t.names);
+    }
+    let starts: Vec<&TraceLine> = lines.iter().filter(|l| l.event == "start").collect();
+    let fault_ms = lines
+        .iter()
+        .find(|l| l.event == "kill" || l.event == "pfail")
+        .map_or(u64::MAX, |l| l.t_ms);
+    native_names(lines, &starts, fault_ms).ok()
 }
 
 /// The key moments of the failover of `killed` (the trace's naming), ms after `fault_ms`.

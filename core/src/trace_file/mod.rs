@@ -8,7 +8,8 @@ mod compare;
 mod recorded;
 
 pub use compare::{
-    compare, key_times, topology, Comparison, KeyMoment, KeyTimes, Topology, KEY_MOMENTS,
+    compare, key_times, short_names, topology, Comparison, KeyMoment, KeyTimes, Topology,
+    KEY_MOMENTS,
 };
 pub use recorded::Recorded;
 

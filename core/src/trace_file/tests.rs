@@ -152,6 +152,55 @@ fn a_simulated_trace_imports_too() {
     assert!(c.simulated.at.contains_key("promoted"));
 }
 
+/// A native trace's nodes get the simulator's names for the learner (`short_names`): those of
+/// the comparison when it can be made (A killed, B and C, replicas after their master), the
+/// same rule (masters in port order, replicas by their role) for a trace without a failover or
+/// with uneven shards, and none for a trace that already uses the simulator's names.
+#[test]
+fn native_traces_get_the_simulators_names() {
+    let lines = parse_trace(NATIVE).unwrap();
+    let names = short_names(&lines).expect("named");
+    assert_eq!(names, topology(&lines).unwrap().names);
+    let pairs: Vec<(&str, &str)> = names
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("0470063d", "A1"),
+            ("175a653d", "B"),
+            ("4559aecf", "A"),
+            ("5bf98b05", "C"),
+            ("70667847", "C1"),
+            ("a0355ebf", "B1"),
+        ]
+    );
+    // No failover to compare, and B's replica left out (uneven): named by the same rule.
+    let text: String = NATIVE
+        .lines()
+        .filter(|l| !l.contains("\"kill\"") && !l.contains("\"fail\"") && !l.contains("a0355ebf"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let lines = parse_trace(&text).unwrap();
+    assert!(topology(&lines).is_err());
+    let names = short_names(&lines).expect("named");
+    assert_eq!(names.len(), 5);
+    assert_eq!(
+        (names["4559aecf"].as_str(), names["0470063d"].as_str()),
+        ("A", "A1")
+    );
+    assert_eq!(
+        (names["175a653d"].as_str(), names["70667847"].as_str()),
+        ("B", "C1")
+    );
+    // A simulated trace keeps its names; a file without `start` lines cannot be named.
+    let sim = "{\"t_ms\":0,\"node\":\"-\",\"event\":\"formed\",\"masters\":3,\"replicas\":1,\"node_timeout\":1500}";
+    assert_eq!(short_names(&parse_trace(sim).unwrap()), None);
+    let bare = "{\"t_ms\":1,\"node\":\"ab\",\"event\":\"pfail\",\"about\":\"cd\"}";
+    assert_eq!(short_names(&parse_trace(bare).unwrap()), None);
+}
+
 #[test]
 fn a_trace_without_a_failover_says_so() {
     let lines = parse_trace(

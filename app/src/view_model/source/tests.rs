@@ -106,24 +106,54 @@ fn an_older_trace_is_explained_without_numbers() {
 }
 
 /// The native fixture (wall-clock times, short IDs as names, no `why` fields): times count
-/// from the file's first line, the PFAIL is explained by clusterCron with the kill as its root.
+/// from the file's first line, the PFAIL is explained by clusterCron with the kill as its root,
+/// and the nodes are named as the simulator names them (A, B, C by port, replicas A1… after
+/// their master) in the list, the explanation and its causes alike: no short ID is left.
 #[test]
 fn a_native_trace_counts_time_from_its_first_line() {
     let run = imported(include_str!(
         "../../../../core/tests/fixtures/native-failover.jsonl"
     ));
+    assert_eq!(
+        run.renamed(),
+        [
+            ("A", "4559aecf"),
+            ("B", "175a653d"),
+            ("C", "5bf98b05"),
+            ("A1", "0470063d"),
+            ("B1", "a0355ebf"),
+            ("C1", "70667847"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    let ids = [
+        "4559aecf", "175a653d", "5bf98b05", "0470063d", "a0355ebf", "70667847",
+    ];
+    for lang in [Lang::En, Lang::Fr] {
+        for line in log_lines(&run, 500, true, lang) {
+            assert!(
+                !ids.iter().any(|id| line.text.contains(id)),
+                "{}",
+                line.text
+            );
+            let at = EventRef::of(line.index, &run.trace()[line.index]);
+            let x = explanation(&run, at, lang).expect("explained");
+            let text = format!("{} {:?} {:?}", x.title, x.facts, x.causes);
+            assert!(!ids.iter().any(|id| text.contains(id)), "{text}");
+        }
+    }
     let pfail = first(&run, |e| matches!(e, Event::Pfail { .. }));
     // 1795688051429 − 1795688044122 (the first `start` line).
     for (lang, title, kill) in [
         (
             Lang::En,
-            "7.307\u{a0}s: 175a653d flags 4559aecf as PFAIL",
-            "5.171 s: 4559aecf was killed",
+            "7.307\u{a0}s: B flags A as PFAIL",
+            "5.171 s: A was killed",
         ),
         (
             Lang::Fr,
-            "7,307\u{a0}s\u{202f}: 175a653d marque 4559aecf PFAIL",
-            "5,171\u{a0}s\u{202f}: 4559aecf a été tué",
+            "7,307\u{a0}s\u{202f}: B marque A PFAIL",
+            "5,171\u{a0}s\u{202f}: A a été tué",
         ),
     ] {
         let x = explanation(&run, pfail, lang).expect("explained");
