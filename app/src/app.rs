@@ -9,11 +9,11 @@ use web_sys::HtmlSelectElement;
 use crate::components::{
     BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, ExperimentsPanel, ExplainPanel,
     FaultsPanel, GrowPanel, Help, KeyTracer, Legend, LessonPicker, LessonPlayer, LessonStage,
-    ScenarioBar, SequenceDiagram, SlotMap, TextTwin, Timeline, TraceImport,
+    ScenarioBar, SequenceDiagram, SlotMap, TextTwin, TextsLine, Timeline, TraceImport,
 };
 use crate::hooks::{
-    bench, clear_link, replace_link, storage, use_animation_clock, use_follow_links,
-    use_media_preferences, use_shortcuts,
+    bench, clear_link, fetch_lesson_texts, replace_link, storage, use_animation_clock,
+    use_follow_links, use_media_preferences, use_shortcuts,
 };
 use crate::i18n::{fill, Lang, Msg};
 use crate::state::lesson::{self, LessonAction};
@@ -98,6 +98,15 @@ fn Playground() -> Html {
     use_media_preferences(dispatch.clone());
     use_follow_links();
     use_effect_with((), |_| bench::cluster_shown());
+    {
+        // The lesson texts come on demand: when the picker or a lesson link first needs them.
+        let dispatch = dispatch.clone();
+        use_effect_with(state.model().course.wants_texts(), move |wants| {
+            if *wants {
+                fetch_lesson_texts(dispatch);
+            }
+        });
+    }
     use_effect(bench::frame_done);
     let share = {
         let state = state.clone();
@@ -182,7 +191,8 @@ fn Playground() -> Html {
     };
     let picker = m.course.picker_open.then(|| {
         html! {
-            <LessonPicker rows={m.course.rows()} open={m.course.player.as_ref().map(|p| p.index)}
+            <LessonPicker rows={m.course.rows()} loading={m.course.texts_line()}
+                open={m.course.player.as_ref().map(|p| p.index)}
                 export={m.course.progress.to_json()} message={m.course.message.clone()} />
         }
     });
@@ -196,6 +206,11 @@ fn Playground() -> Html {
                 </div>
             }
         });
+    // A lesson link waiting for the lesson texts: their progress line.
+    let texts_line = (!m.course.picker_open && m.course.wanted.is_some())
+        .then(|| m.course.texts_line())
+        .flatten()
+        .map(|line| html! { <TextsLine line={line} /> });
     if m.course.player.is_some() {
         return html! {
             <ContextProvider<Dispatch> context={dispatch.clone()}>
@@ -278,6 +293,7 @@ fn Playground() -> Html {
                 </header>
                 { for picker }
                 { for course_message }
+                { for texts_line }
                 if let Some(notice) = m.notice.clone() {
                     <div class="notice" role="alert" data-testid="notice">
                         <p>{ notice }</p>
