@@ -174,7 +174,7 @@ fn Playground() -> Html {
                 onclick={dispatch_cb(&dispatch, Action::Lesson(LessonAction::TogglePicker))}>
                 { lang.t(Msg::Lessons) }
             </button>
-            if m.course.player.is_some() {
+            if m.course.player.is_some() || m.course.waiting_for_texts() {
                 <button data-testid="leave-lesson" onclick={dispatch_cb(&dispatch, Action::Lesson(LessonAction::Close))}>
                     { lang.t(Msg::LeaveLesson) }
                 </button>
@@ -206,12 +206,15 @@ fn Playground() -> Html {
                 </div>
             }
         });
-    // A lesson link waiting for the lesson texts: their progress line.
-    let texts_line = (!m.course.picker_open && m.course.wanted.is_some())
+    // A lesson link waiting for the lesson texts: the lesson's layout, with their progress line
+    // where the lesson will be (so the page goes from it to the lesson without a playground).
+    // (The picker, when open, shows the line itself.)
+    let waiting = m.course.waiting_for_texts();
+    let texts_line = (waiting && !m.course.picker_open)
         .then(|| m.course.texts_line())
         .flatten()
         .map(|line| html! { <TextsLine line={line} /> });
-    if m.course.player.is_some() {
+    if m.course.player.is_some() || waiting {
         return html! {
             <ContextProvider<Dispatch> context={dispatch.clone()}>
             <ContextProvider<Lang> context={lang}>
@@ -223,8 +226,12 @@ fn Playground() -> Html {
                     { for picker }
                     { for course_message }
                     <main class="lesson-layout">
-                        <LessonPlayer state={state.clone()} />
-                        <LessonStage state={state.clone()} />
+                        if m.course.player.is_some() {
+                            <LessonPlayer state={state.clone()} />
+                            <LessonStage state={state.clone()} />
+                        } else {
+                            { for texts_line }
+                        }
                     </main>
                     if m.help_open {
                         <Help />
@@ -293,7 +300,6 @@ fn Playground() -> Html {
                 </header>
                 { for picker }
                 { for course_message }
-                { for texts_line }
                 if let Some(notice) = m.notice.clone() {
                     <div class="notice" role="alert" data-testid="notice">
                         <p>{ notice }</p>

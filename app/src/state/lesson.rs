@@ -130,6 +130,11 @@ impl Course {
             && !texts::ready()
     }
 
+    /// Whether a lesson was asked for (a link, a reload) and waits for the texts.
+    pub fn waiting_for_texts(&self) -> bool {
+        self.player.is_none() && self.wanted.is_some() && !texts::ready()
+    }
+
     /// The progress line while the lesson texts load (`Loading lesson texts… 40 %`), or why
     /// they did not; `None` once they are here.
     pub fn texts_line(&self) -> Option<(String, bool)> {
@@ -164,9 +169,12 @@ impl Course {
             LessonAction::TextsLoaded(Err(e)) => self.texts_fetch = TextsFetch::Failed(e),
             LessonAction::TextsLoaded(Ok(())) => {
                 self.texts_fetch = TextsFetch::Idle;
-                // The lesson a link asked for while they loaded opens now.
+                // The lesson a link asked for while they loaded opens now, behind the picker
+                // if the visitor opened it meanwhile.
                 if let (None, Some((index, at))) = (&self.player, self.wanted) {
-                    return self.apply(LessonAction::Open { index, at }, compact);
+                    let picker_open = self.picker_open;
+                    self.apply(LessonAction::Open { index, at }, compact);
+                    self.picker_open = picker_open;
                 }
             }
             LessonAction::ClosePicker => {

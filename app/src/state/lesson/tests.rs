@@ -708,6 +708,10 @@ fn a_lesson_link_waits_for_the_fetched_texts_then_opens() {
     texts::install(kept);
     m.apply(Action::Lesson(LessonAction::TextsLoaded(Ok(()))));
     assert_eq!(m.course.texts_line(), None);
+    assert!(
+        m.course.picker_open,
+        "the picker opened meanwhile stays open"
+    );
     let p = player(&m);
     assert_eq!((p.index, p.at), (failover, 2));
     assert_eq!(m.course.rows().len(), COURSE_DIRS.len());
