@@ -49,7 +49,8 @@ while read -r name; do
     [[ -f dist/$name ]] && first+=("dist/$name")
 done < <(grep -oE '(href|src)="[^"]+"' dist/index.html | sed -E 's/^(href|src)="\/?//; s/"$//' | sort -u)
 echo "size (gzip -9 per file):"
-row "first load: ${first[*]#dist/}" "${first[@]}"
+echo "  first load: ${first[*]#dist/}"
+row "first load (page, CSS, JS, wasm)" "${first[@]}"
 first_gz=$last_gz
 row "  of which the wasm" dist/*_bg.wasm
 echo "  loaded on demand:"
