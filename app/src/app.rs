@@ -9,11 +9,11 @@ use web_sys::HtmlSelectElement;
 use crate::components::{
     dispatch_cb, BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, ExperimentsPanel,
     ExplainPanel, FaultsPanel, GrowPanel, Help, KeyTracer, Legend, LessonPicker, LessonPlayer,
-    LessonStage, ScenarioBar, SequenceDiagram, SlotMap, TextTwin, Timeline, TraceImport,
+    LessonStage, ScenarioBar, SequenceDiagram, SlotMap, TextTwin, TextsLine, Timeline, TraceImport,
 };
 use crate::hooks::{
-    bench, clear_link, replace_link, storage, use_animation_clock, use_follow_links,
-    use_media_preferences, use_shortcuts,
+    bench, clear_link, fetch_lesson_texts, replace_link, storage, use_animation_clock,
+    use_follow_links, use_media_preferences, use_shortcuts,
 };
 use crate::i18n::{fill, Lang, Msg};
 use crate::state::lesson::{self, LessonAction};
@@ -96,6 +96,15 @@ fn Playground() -> Html {
     use_media_preferences(dispatch.clone());
     use_follow_links();
     use_effect_with((), |_| bench::cluster_shown());
+    {
+        // The lesson texts come on demand: when the picker or a lesson link first needs them.
+        let dispatch = dispatch.clone();
+        use_effect_with(state.model().course.wants_texts(), move |wants| {
+            if *wants {
+                fetch_lesson_texts(dispatch);
+            }
+        });
+    }
     use_effect(bench::frame_done);
     let share = {
         let state = state.clone();
@@ -163,7 +172,7 @@ fn Playground() -> Html {
                 onclick={dispatch_cb(&dispatch, Action::Lesson(LessonAction::TogglePicker))}>
                 { lang.t(Msg::Lessons) }
             </button>
-            if m.course.player.is_some() {
+            if m.course.player.is_some() || m.course.waiting_for_texts() {
                 <button data-testid="leave-lesson" onclick={dispatch_cb(&dispatch, Action::Lesson(LessonAction::Close))}>
                     { lang.t(Msg::LeaveLesson) }
                 </button>
@@ -180,7 +189,8 @@ fn Playground() -> Html {
     };
     let picker = m.course.picker_open.then(|| {
         html! {
-            <LessonPicker rows={m.course.rows()} open={m.course.player.as_ref().map(|p| p.index)}
+            <LessonPicker rows={m.course.rows()} loading={m.course.texts_line()}
+                open={m.course.player.as_ref().map(|p| p.index)}
                 export={m.course.progress.to_json()} message={m.course.message.clone()} />
         }
     });
@@ -194,7 +204,15 @@ fn Playground() -> Html {
                 </div>
             }
         });
-    if m.course.player.is_some() {
+    // A lesson link waiting for the lesson texts: the lesson's layout, with their progress line
+    // where the lesson will be (so the page goes from it to the lesson without a playground).
+    // (The picker, when open, shows the line itself.)
+    let waiting = m.course.waiting_for_texts();
+    let texts_line = (waiting && !m.course.picker_open)
+        .then(|| m.course.texts_line())
+        .flatten()
+        .map(|line| html! { <TextsLine line={line} /> });
+    if m.course.player.is_some() || waiting {
         return html! {
             <ContextProvider<Dispatch> context={dispatch.clone()}>
             <ContextProvider<Lang> context={lang}>
@@ -206,8 +224,12 @@ fn Playground() -> Html {
                     { for picker }
                     { for course_message }
                     <main class="lesson-layout">
-                        <LessonPlayer state={state.clone()} />
-                        <LessonStage state={state.clone()} />
+                        if m.course.player.is_some() {
+                            <LessonPlayer state={state.clone()} />
+                            <LessonStage state={state.clone()} />
+                        } else {
+                            { for texts_line }
+                        }
                     </main>
                     if m.help_open {
                         <Help />

@@ -363,6 +363,9 @@ messages! {
     BadLesson => "This lesson file has an error: {}", "Ce fichier de leçon contient une erreur\u{202f}: {}";
     NoSuchLesson => "There is no lesson “{}” in this course; showing the playground.",
         "Il n'y a pas de leçon «\u{202f}{}\u{202f}» dans ce cours\u{202f}; affichage du bac à sable.";
+    LoadingLessonTexts => "Loading lesson texts… {} %", "Chargement des textes des leçons… {}\u{202f}%";
+    LessonTextsFailed => "The lesson texts could not be loaded ({}). Open Lessons again to retry.",
+        "Les textes des leçons n'ont pas pu être chargés ({}). Rouvrez Leçons pour réessayer.";
     // Lessons: player
     LessonOf => "Lesson {} of {}", "Leçon {} sur {}";
     LessonNav => "Lesson navigation", "Navigation dans la leçon";

@@ -13,6 +13,8 @@ use crate::state::Action;
 #[derive(Properties, PartialEq)]
 pub struct LessonPickerProps {
     pub rows: Vec<PickerRow>,
+    /// The lesson texts' progress line while they load (text, is an error); `rows` is empty.
+    pub loading: Option<(String, bool)>,
     /// The lesson open now, if any.
     pub open: Option<usize>,
     /// The progress export text.
@@ -30,7 +32,8 @@ pub fn LessonPicker(props: &LessonPickerProps) -> Html {
     let list = use_node_ref();
     {
         let list = list.clone();
-        use_effect_with((), move |_| {
+        // Once the rows are there (the lesson texts load on first opening).
+        use_effect_with(props.rows.is_empty(), move |_| {
             let el = list.cast::<web_sys::Element>();
             let button = el.and_then(|l| {
                 l.query_selector(".current button")
@@ -81,6 +84,9 @@ pub fn LessonPicker(props: &LessonPickerProps) -> Html {
     html! {
         <section class="panel picker" role="dialog" aria-modal="false" aria-labelledby="picker-title" data-testid="picker">
             <h2 id="picker-title">{ lang.t(Msg::LessonsTitle) }</h2>
+            if let Some(line) = props.loading.clone() {
+                <TextsLine line={line} />
+            }
             <ol class="course" ref={list}>
                 { for props.rows.iter().map(|r| {
                     let (mark, label) = match r.mark {
@@ -132,5 +138,21 @@ pub fn LessonPicker(props: &LessonPickerProps) -> Html {
             }
             <button data-testid="picker-close" onclick={lesson(LessonAction::ClosePicker)}>{ lang.t(Msg::Close) }</button>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TextsLineProps {
+    /// The line, and whether it says the fetch failed.
+    pub line: (String, bool),
+}
+
+/// The lesson texts' progress line (`Loading lesson texts… 40 %`), or why they did not load.
+#[function_component]
+pub fn TextsLine(props: &TextsLineProps) -> Html {
+    let (text, bad) = props.line.clone();
+    html! {
+        <p class={classes!("texts-line", bad.then_some("error"))} role="status" aria-live="polite"
+            data-testid="lesson-texts-loading">{ text }</p>
     }
 }

@@ -39,7 +39,7 @@ pub use grow::GrowPanel;
 pub use help::Help;
 pub use key_tracer::KeyTracer;
 pub use legend::Legend;
-pub use lesson_picker::LessonPicker;
+pub use lesson_picker::{LessonPicker, TextsLine};
 pub use lesson_sequence::LessonSequence;
 pub use lesson_stage::LessonStage;
 pub use player::LessonPlayer;

@@ -15,7 +15,7 @@ use crate::state::lesson::{
 };
 use crate::state::{Action, AppState};
 use crate::view_model;
-use clusterlab_core::lesson::COURSE;
+use clusterlab_core::lesson::COURSE_DIRS;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPlayerProps {
@@ -89,7 +89,7 @@ pub fn LessonPlayer(props: &LessonPlayerProps) -> Html {
     html! {
         <section class="panel player" aria-labelledby="lesson-title" data-testid="player" lang={lang.code()}>
             <header class="player-head">
-                <p class="lesson-no">{ fill(lang.t(Msg::LessonOf), &[&p.lesson.meta.order.to_string(), &COURSE.len().to_string()]) }</p>
+                <p class="lesson-no">{ fill(lang.t(Msg::LessonOf), &[&p.lesson.meta.order.to_string(), &COURSE_DIRS.len().to_string()]) }</p>
                 <h2 id="lesson-title" data-testid="lesson-title">{ p.lesson.meta.title.clone() }</h2>
                 if !objectives.is_empty() {
                     <p class={classes!("objective-count", (met == objectives.len()).then_some("all-met"))} data-testid="objective-count"

@@ -3,12 +3,14 @@
 
 mod animation_clock;
 pub mod bench;
+mod lesson_texts;
 mod link;
 mod media;
 mod shortcuts;
 pub mod storage;
 
 pub use animation_clock::use_animation_clock;
+pub use lesson_texts::fetch_lesson_texts;
 pub use link::{clear_link, replace_link, show_link, use_follow_links};
 pub use media::use_media_preferences;
 pub use shortcuts::{use_shortcuts, SHORTCUTS};

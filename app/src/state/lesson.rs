@@ -13,13 +13,14 @@ pub mod hints;
 mod long_run;
 mod player;
 mod rules;
+pub mod texts;
 
 pub use long_run::Purpose;
 pub use player::{ObjectiveRow, Output, Player, Said, SolutionView, StepLine, StepState};
 pub use rules::{index_of_dir, panels, parse_link};
 use rules::{link, load};
 
-use clusterlab_core::lesson::COURSE;
+use clusterlab_core::lesson::COURSE_DIRS;
 
 use super::progress::Progress;
 use crate::i18n::{fill, Lang, Msg};
@@ -71,6 +72,27 @@ pub enum LessonAction {
     ToggleSteps,
     /// Merge an exported progress text.
     Import(String),
+    /// The lesson texts' fetch: `done` of `total` files are here.
+    TextsProgress {
+        done: usize,
+        total: usize,
+    },
+    /// The fetch ended: the texts are installed ([`texts::install`]), or why not.
+    TextsLoaded(Result<(), String>),
+}
+
+/// Where the lesson texts' fetch stands (the texts themselves are in [`texts`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum TextsFetch {
+    /// Not asked for yet.
+    #[default]
+    Idle,
+    Fetching {
+        done: usize,
+        total: usize,
+    },
+    /// The last try failed (opening the picker again retries).
+    Failed(String),
 }
 
 /// The course side of the model: the language, the open lesson, progress and the picker.
@@ -85,8 +107,9 @@ pub struct Course {
     /// A message about the course (an import, a lesson file with an error).
     pub message: Option<(String, bool)>,
     /// The lesson a link or reload asked for, kept while its file does not parse so that the
-    /// next save (`trunk serve` reloads) opens it again.
+    /// next save (`trunk serve` reloads) opens it again, or while the texts load.
     pub wanted: Option<(usize, usize)>,
+    pub texts_fetch: TextsFetch,
 }
 
 impl Course {
@@ -99,11 +122,61 @@ impl Course {
         }
     }
 
+    /// Whether the page should fetch the lesson texts now: someone asked for the picker or a
+    /// lesson, they are not here, and no fetch is running or has just failed.
+    pub fn wants_texts(&self) -> bool {
+        (self.picker_open || self.wanted.is_some())
+            && self.texts_fetch == TextsFetch::Idle
+            && !texts::ready()
+    }
+
+    /// Whether a lesson was asked for (a link, a reload) and waits for the texts.
+    pub fn waiting_for_texts(&self) -> bool {
+        self.player.is_none() && self.wanted.is_some() && !texts::ready()
+    }
+
+    /// The progress line while the lesson texts load (`Loading lesson texts… 40 %`), or why
+    /// they did not; `None` once they are here.
+    pub fn texts_line(&self) -> Option<(String, bool)> {
+        if texts::ready() {
+            return None;
+        }
+        Some(match &self.texts_fetch {
+            TextsFetch::Failed(e) => (fill(self.lang.t(Msg::LessonTextsFailed), &[e]), true),
+            TextsFetch::Idle => (fill(self.lang.t(Msg::LoadingLessonTexts), &["0"]), false),
+            TextsFetch::Fetching { done, total } => {
+                let percent = (100 * done).checked_div(*total).unwrap_or(0);
+                let shown = percent.to_string();
+                (fill(self.lang.t(Msg::LoadingLessonTexts), &[&shown]), false)
+            }
+        })
+    }
+
     /// Applies `action`; returns whether anything visible changed.
     pub fn apply(&mut self, action: LessonAction, compact: bool) -> bool {
         let lang = self.lang;
         match action {
-            LessonAction::TogglePicker => self.picker_open = !self.picker_open,
+            LessonAction::TogglePicker => {
+                self.picker_open = !self.picker_open;
+                // Opening the picker after a failed fetch tries again.
+                if self.picker_open && matches!(self.texts_fetch, TextsFetch::Failed(_)) {
+                    self.texts_fetch = TextsFetch::Idle;
+                }
+            }
+            LessonAction::TextsProgress { done, total } => {
+                self.texts_fetch = TextsFetch::Fetching { done, total };
+            }
+            LessonAction::TextsLoaded(Err(e)) => self.texts_fetch = TextsFetch::Failed(e),
+            LessonAction::TextsLoaded(Ok(())) => {
+                self.texts_fetch = TextsFetch::Idle;
+                // The lesson a link asked for while they loaded opens now, behind the picker
+                // if the visitor opened it meanwhile.
+                if let (None, Some((index, at))) = (&self.player, self.wanted) {
+                    let picker_open = self.picker_open;
+                    self.apply(LessonAction::Open { index, at }, compact);
+                    self.picker_open = picker_open;
+                }
+            }
             LessonAction::ClosePicker => {
                 if !self.picker_open {
                     return false;
@@ -115,6 +188,10 @@ impl Course {
                 self.message = None;
                 self.player = None;
                 self.wanted = Some((index, at));
+                if !texts::ready() {
+                    // Opened when they arrive (`TextsLoaded`); the page shows the progress line.
+                    return true;
+                }
                 match load(index, lang).and_then(|l| Player::open(index, l, lang, at, compact)) {
                     Ok(p) => {
                         self.wanted = None;
@@ -243,11 +320,15 @@ impl Course {
     }
 
     /// The picker's rows: every lesson in order, its title in `lang` and its mark.
+    /// Empty until the texts are loaded (the picker shows [`Course::texts_line`] meanwhile).
     pub fn rows(&self) -> Vec<PickerRow> {
-        COURSE
+        if !texts::ready() {
+            return Vec::new();
+        }
+        COURSE_DIRS
             .iter()
             .enumerate()
-            .map(|(index, file)| match load(index, self.lang) {
+            .map(|(index, dir)| match load(index, self.lang) {
                 Ok(l) => PickerRow {
                     index,
                     order: l.meta.order,
@@ -263,7 +344,7 @@ impl Course {
                 Err(e) => PickerRow {
                     index,
                     order: index as u32 + 1,
-                    title: file.dir.to_string(),
+                    title: dir.to_string(),
                     mark: None,
                     reached: 0,
                     error: Some(e),

@@ -17,6 +17,8 @@ mod step;
 mod terms;
 
 pub use cli::CLI_COMMANDS;
+pub use course::COURSE_DIRS;
+#[cfg(feature = "course")]
 pub use course::{CourseFile, COURSE};
 pub use format::{
     parse, Block, BlockKind, Expect, Lesson, Objective, Part, Qualifier, Quiz, RedisLine, Slide,

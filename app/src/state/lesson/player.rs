@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use clusterlab_core::lesson::{BlockKind, Lesson, Meta, Part, Quiz, Session, Step, COURSE};
+use clusterlab_core::lesson::{BlockKind, Lesson, Meta, Part, Quiz, Session, Step};
 use clusterlab_core::resp::split_args;
 use clusterlab_core::sim::Status;
 
@@ -95,7 +95,7 @@ pub enum SolutionView {
 
 /// An open lesson.
 pub struct Player {
-    /// Index in [`COURSE`].
+    /// Index in the course (`COURSE_DIRS`).
     pub index: usize,
     pub lesson: Rc<Lesson>,
     pub positions: Vec<Pos>,
@@ -408,12 +408,15 @@ impl Player {
 
     /// The step's line as the lesson file writes it, without its narration.
     pub fn step_text(&self, step: &Step) -> String {
-        let text = COURSE[self.index].text(self.lang.code());
-        text.lines()
-            .nth(step.line.saturating_sub(1))
-            .map(|l| l.split(" -- ").next().unwrap_or(l).trim().to_string())
-            .filter(|l| !l.is_empty())
-            .unwrap_or_else(|| format!("{:?}", step.action))
+        // A player exists only once the texts are loaded, and they stay.
+        super::texts::with_text(self.index, self.lang, |text| {
+            text.lines()
+                .nth(step.line.saturating_sub(1))
+                .map(|l| l.split(" -- ").next().unwrap_or(l).trim().to_string())
+        })
+        .flatten()
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| format!("{:?}", step.action))
     }
 
     /// The steps of scenario block `b` as the learner reads them: sentences before and after

@@ -2,21 +2,26 @@
 //! reopens a lesson, which actions its `allow` list permits (and the refusal), how a console
 //! line reads as a step, and which panels its `panels` list shows.
 
-use clusterlab_core::lesson::{parse, Lesson, Meta, Step, StepAction, COURSE, VERBS};
+use clusterlab_core::lesson::{parse, Lesson, Meta, Step, StepAction, COURSE_DIRS, VERBS};
+
+use super::texts;
 
 use crate::i18n::{Lang, Msg, Note};
 
-/// Parses lesson `index` of the course in `lang`.
+/// Parses lesson `index` of the course in `lang` (its texts must be loaded: [`texts::ready`]).
 pub fn load(index: usize, lang: Lang) -> Result<Lesson, String> {
-    let file = COURSE
+    let dir = COURSE_DIRS
         .get(index)
         .ok_or_else(|| format!("no lesson {index}"))?;
-    parse(file.dir, file.text(lang.code())).map_err(|e| e.to_string())
+    texts::with_text(index, lang, |text| {
+        parse(dir, text).map_err(|e| e.to_string())
+    })
+    .ok_or_else(|| format!("{dir}: the lesson texts are not loaded"))?
 }
 
 /// The course folder a link names (`08-failover`), as an index.
 pub fn index_of_dir(dir: &str) -> Option<usize> {
-    COURSE.iter().position(|f| f.dir == dir)
+    COURSE_DIRS.iter().position(|d| *d == dir)
 }
 
 /// `lesson=08-failover&at=3` → (`08-failover`, 3): the address of an open lesson, which a page
@@ -36,9 +41,9 @@ pub fn parse_link(fragment: &str) -> Option<(String, usize)> {
 }
 
 pub fn link(index: usize, at: usize) -> Option<String> {
-    COURSE
+    COURSE_DIRS
         .get(index)
-        .map(|f| format!("lesson={}&at={at}", f.dir))
+        .map(|d| format!("lesson={d}&at={at}"))
 }
 
 /// The name a step is allowed under (`kill`, `GET`, `CLUSTER NODES`), or `None` for letting

@@ -1,6 +1,6 @@
 //! The lesson player driven through the reducer, natively, with the real course and simulator.
 
-use clusterlab_core::lesson::StepAction;
+use clusterlab_core::lesson::{StepAction, COURSE};
 use clusterlab_core::sim::Status;
 
 use super::long_run;
@@ -716,4 +716,62 @@ fn scenario_steps_are_narrated_before_and_after_with_the_time() {
     assert!(!player(&m).show_steps);
     lesson(&mut m, LessonAction::ToggleSteps);
     assert!(player(&m).show_steps);
+}
+
+/// The page carries no lesson text: a lesson link waits, with its progress line, for the
+/// fetched texts, and opens where it asked once they are installed; a failed fetch says why
+/// and opening the picker again retries.
+#[test]
+fn a_lesson_link_waits_for_the_fetched_texts_then_opens() {
+    let kept: Vec<texts::LessonText> = clusterlab_core::lesson::COURSE
+        .iter()
+        .map(|f| texts::LessonText {
+            en: f.en.to_string(),
+            fr: f.fr.to_string(),
+        })
+        .collect();
+    texts::forget();
+    let mut m = Model::new();
+    let failover = index("08-failover");
+    assert!(m.apply(Action::Lesson(LessonAction::Open {
+        index: failover,
+        at: 2,
+    })));
+    assert!(m.course.player.is_none());
+    assert!(m.course.wants_texts(), "a lesson link asks for the texts");
+    assert_eq!(
+        m.course.fragment().as_deref(),
+        Some("lesson=08-failover&at=2")
+    );
+    m.apply(Action::Lesson(LessonAction::TextsProgress {
+        done: 12,
+        total: 30,
+    }));
+    assert!(!m.course.wants_texts(), "one fetch at a time");
+    assert_eq!(
+        m.course.texts_line(),
+        Some(("Loading lesson texts… 40 %".to_string(), false))
+    );
+    m.apply(Action::Lesson(LessonAction::TextsLoaded(Err(
+        "lessons/08-failover/lesson.md: HTTP 404".into(),
+    ))));
+    let (line, bad) = m
+        .course
+        .texts_line()
+        .expect("a line while the texts are missing");
+    assert!(bad && line.contains("HTTP 404"), "{line}");
+    assert!(m.course.rows().is_empty());
+    m.apply(Action::Lesson(LessonAction::TogglePicker));
+    assert!(m.course.wants_texts(), "opening the picker retries");
+
+    texts::install(kept);
+    m.apply(Action::Lesson(LessonAction::TextsLoaded(Ok(()))));
+    assert_eq!(m.course.texts_line(), None);
+    assert!(
+        m.course.picker_open,
+        "the picker opened meanwhile stays open"
+    );
+    let p = player(&m);
+    assert_eq!((p.index, p.at), (failover, 2));
+    assert_eq!(m.course.rows().len(), COURSE_DIRS.len());
 }
