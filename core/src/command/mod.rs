@@ -28,6 +28,7 @@ mod object;
 mod pubsub;
 mod random_picks;
 mod refusal;
+mod replication;
 mod routing;
 mod scripting;
 mod server;
@@ -187,6 +188,11 @@ pub fn execute(
             Value::err("NOAUTH Authentication required."),
         );
     }
+    if client.in_multi() && spec.has(table::flags::NO_MULTI) {
+        client.flag_transaction_error();
+        let e = Value::err("ERR Command not allowed inside a transaction");
+        return reject(node, Some(&*name), e);
+    }
     if let Err(redirect) = routing::check(node, now, client, spec, &args) {
         if spec.name == "exec" {
             client.discard_transaction();
@@ -208,7 +214,7 @@ pub fn execute(
     }
     // `CLIENT PAUSE … ALL`: every command waits (the master's stream does
     // not come this way, and replicas are never paused).
-    if node.all_paused(now) {
+    if node.all_paused(now) && !client.replica {
         node.postpone(id, args);
         return Outcome::Blocked;
     }

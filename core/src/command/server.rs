@@ -65,7 +65,7 @@ pub fn info(c: &mut Call) -> Value {
 }
 
 pub fn role(c: &mut Call) -> Value {
-    c.node.role(c.now)
+    c.node.role()
 }
 
 /// `WAIT numreplicas timeout`.

@@ -5,7 +5,7 @@
 //! crashes delay or cut a MIGRATE as they would a real socket.
 
 use super::Payload;
-use crate::node::{ClientId, ConnId, Input};
+use crate::node::{ClientId, ConnId, Input, ReplFrame};
 use crate::resp::{Protocol, Value};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -75,6 +75,16 @@ impl NodeConns {
         self.by_client.get(&client).copied()
     }
 
+    /// The connections opened to `idx`, with their openers (they end when
+    /// it dies).
+    pub fn opened_to(&self, idx: usize) -> Vec<(usize, ConnId)> {
+        self.by_conn
+            .iter()
+            .filter(|(_, (to, _))| *to == idx)
+            .map(|(key, _)| *key)
+            .collect()
+    }
+
     /// The connections `idx` opened (closed when it crashes).
     pub fn opened_by(&self, idx: usize) -> Vec<ConnId> {
         self.by_conn
@@ -126,6 +136,48 @@ impl super::Sim {
         None
     }
 
+    /// Node `idx` (a replica's master) writes a replication frame to its
+    /// client, the link a replica opened.
+    pub(super) fn repl_frame(&mut self, idx: usize, client: ClientId, frame: ReplFrame) {
+        if let Some((from, conn)) = self.conns.opener(client) {
+            let to = self.nodes[from].bus_addr;
+            self.transmit(idx, to, 32, Payload::Repl { conn, frame });
+        }
+    }
+
+    /// Node `idx` opens its replication link `conn` to the client port
+    /// `to`: up at once if a live process listens there, refused if none
+    /// does; a cut network loses the connect, which the replica's
+    /// `repl-timeout` ends. Returns the input to hand the node at once.
+    pub(super) fn repl_connect(
+        &mut self,
+        idx: usize,
+        conn: ConnId,
+        to: SocketAddr,
+    ) -> Option<Input> {
+        let Some(&target) = self.by_client_addr.get(&to) else {
+            return Some(refused(conn));
+        };
+        if self.network.blocks(idx, target) || self.network.blocks(target, idx) {
+            return None;
+        }
+        if self.nodes[target].status == super::Status::Crashed {
+            return Some(refused(conn));
+        }
+        self.conns.open(idx, conn, target);
+        Some(Input::ReplLinkUp { conn })
+    }
+
+    /// Node `idx` closed its client `client` (CLIENT KILL): if another
+    /// node opened that connection, it ends there too.
+    pub(super) fn close_node_conn(&mut self, idx: usize, client: ClientId) {
+        if let Some((from, conn)) = self.conns.opener(client) {
+            self.conns.close(from, conn);
+            let to = self.nodes[from].bus_addr;
+            self.transmit(idx, to, 0, Payload::Closed { conn });
+        }
+    }
+
     /// Node `idx` died: its sockets close, and whoever waited on it learns.
     pub(super) fn connections_reset(&mut self, idx: usize) {
         for conn in self.conns.opened_by(idx) {
@@ -133,6 +185,16 @@ impl super::Sim {
                 let to_bus = self.nodes[to].bus_addr;
                 self.transmit(idx, to_bus, 0, Payload::Hangup { client });
             }
+        }
+        // A replica's link to a dead master breaks at once (MIGRATE's
+        // socket waits for its own timeout, as modelled before).
+        for (from, conn) in self.conns.opened_to(idx) {
+            if !crate::node::is_repl_conn(conn) {
+                continue;
+            }
+            self.conns.close(from, conn);
+            let to_bus = self.nodes[from].bus_addr;
+            self.transmit(idx, to_bus, 0, Payload::Closed { conn });
         }
         self.clients_lost_node(idx);
         self.jobs_lost_node(idx);

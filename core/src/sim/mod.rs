@@ -629,8 +629,7 @@ impl Sim {
         let mut promoted = false;
         while let Some(out) = self.nodes[idx].node.poll_output() {
             promoted |= is_promotion(&out);
-            let id = self.nodes[idx].node.id();
-            if let Some(refused) = self.apply_output(idx, id, out) {
+            if let Some(refused) = self.apply_output(idx, out) {
                 let now = self.now;
                 self.nodes[idx].node.handle(now, refused);
             }
@@ -641,9 +640,9 @@ impl Sim {
         }
     }
 
-    /// Applies one output of node `idx` (whose ID is `id`) now. Returns the
+    /// Applies one output of node `idx` now. Returns the
     /// input the node must hear at once, if any (a refused MIGRATE connect).
-    fn apply_output(&mut self, idx: usize, id: NodeId, out: Output) -> Option<Input> {
+    fn apply_output(&mut self, idx: usize, out: Output) -> Option<Input> {
         match out {
             Output::Connect { to } => self.network.start_connect(self.now, idx, to),
             Output::Send { to, link, msg } => {
@@ -651,9 +650,8 @@ impl Sim {
                 let bytes = msg.encoded_len();
                 self.transmit(idx, to, bytes, Payload::Bus { from, link, msg });
             }
-            Output::Repl { addr, frame, .. } => {
-                self.transmit(idx, addr, 32, Payload::Repl { from: id, frame });
-            }
+            Output::Repl { client, frame } => self.repl_frame(idx, client, frame),
+            Output::ReplConnect { conn, to } => return self.repl_connect(idx, conn, to),
             Output::Reply { client, value } => self.route_reply(idx, client, value),
             Output::Request { conn, to, args } => return self.node_request(idx, conn, to, args),
             Output::Hangup(conn) => {
@@ -662,9 +660,11 @@ impl Sim {
                     self.transmit(idx, to_addr, 0, Payload::Hangup { client });
                 }
             }
-            // CLIENT KILL: the node forgot the client already; a simulated
-            // client keeps no connection, its next command opens a new one.
-            Output::Close { .. } => {}
+            // CLIENT KILL: the node forgot the client already. A node's
+            // connection (a replica's link) ends for its opener; a
+            // simulated client keeps no connection, its next command opens
+            // a new one.
+            Output::Close { client } => self.close_node_conn(idx, client),
             // The simulated network queues nothing at a sender (a message
             // is in flight or lost), so no send buffer ever passes the limit
             // and nothing asks for this.

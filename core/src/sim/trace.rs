@@ -127,6 +127,7 @@ fn details(event: &Event, names: &impl Names) -> Vec<(&'static str, Value)> {
         Event::UpdateSent { to, .. } => vec![("to", json!(names.id_name(*to)))],
         Event::EpochCollision { new_epoch, .. } => vec![("new_epoch", json!(new_epoch))],
         Event::ManualFailover { what } => vec![("what", json!(what))],
+        Event::Replication { what } => vec![("what", json!(what))],
         Event::Meet { .. }
         | Event::NodeAdded { .. }
         | Event::NodeRemoved { .. }

@@ -30,37 +30,44 @@ use std::sync::OnceLock;
 /// Command flags (the subset that matters here), as `COMMAND` prints them.
 pub mod flags {
     /// `write`: changes data; refused on replicas and streamed to them.
-    pub const WRITE: u16 = 1;
+    pub const WRITE: u32 = 1;
     /// `readonly`: only reads data (a READONLY replica may serve it).
-    pub const READONLY: u16 = 2;
+    pub const READONLY: u32 = 2;
     /// `denyoom`: refused when out of memory.
-    pub const DENYOOM: u16 = 4;
+    pub const DENYOOM: u32 = 4;
     /// `admin`: an administrative command.
-    pub const ADMIN: u16 = 8;
+    pub const ADMIN: u32 = 8;
     /// `pubsub`: a pub/sub command.
-    pub const PUBSUB: u16 = 16;
+    pub const PUBSUB: u32 = 16;
     /// `noscript`: not allowed in scripts.
-    pub const NOSCRIPT: u16 = 32;
+    pub const NOSCRIPT: u32 = 32;
     /// `loading`: allowed while the dataset loads.
-    pub const LOADING: u16 = 64;
+    pub const LOADING: u32 = 64;
     /// `stale`: allowed on a replica with a broken link to its master.
-    pub const STALE: u16 = 128;
+    pub const STALE: u32 = 128;
     /// `fast`: constant or logarithmic time.
-    pub const FAST: u16 = 256;
+    pub const FAST: u32 = 256;
     /// `no_auth`: allowed before AUTH.
-    pub const NO_AUTH: u16 = 512;
+    pub const NO_AUTH: u32 = 512;
     /// `movablekeys`: key positions depend on the arguments (COMMAND GETKEYS finds them).
-    pub const MOVABLEKEYS: u16 = 1024;
+    pub const MOVABLEKEYS: u32 = 1024;
     /// `asking`: accepted on an importing slot without ASKING (RESTORE-ASKING).
-    pub const ASKING: u16 = 2048;
+    pub const ASKING: u32 = 2048;
     /// Not a Redis flag: allowed while subscribed in RESP2.
-    pub const SUBSCRIBE_OK: u16 = 4096;
+    pub const SUBSCRIBE_OK: u32 = 4096;
     /// `protected` (not printed by COMMAND): refused unless its
     /// `enable-*-command` setting allows it (DEBUG).
-    pub const PROTECTED: u16 = 8192;
+    pub const PROTECTED: u32 = 8192;
     /// `blocking`: may block the client (BLPOP, WAIT's kin); Redis
     /// refuses such commands to a client that may not block.
-    pub const BLOCKING: u16 = 16384;
+    pub const BLOCKING: u32 = 16384;
+    /// `no_async_loading`: refused while an RDB loads asynchronously.
+    pub const NO_ASYNC_LOADING: u32 = 1 << 15;
+    /// `no_multi`: refused inside MULTI ("Command not allowed inside a
+    /// transaction").
+    pub const NO_MULTI: u32 = 1 << 16;
+    /// `allow_busy`: allowed while a script or module keeps the server busy.
+    pub const ALLOW_BUSY: u32 = 1 << 17;
 }
 
 /// How a command runs.
@@ -156,7 +163,7 @@ pub struct CommandSpec {
     /// Positive: exact argument count (with the name); negative: at least -arity.
     pub arity: i32,
     /// [`flags`] bits.
-    pub flags: u16,
+    pub flags: u32,
     /// Where its keys are.
     pub keys: Keys,
     /// ACL categories, as `COMMAND` lists them.
@@ -178,7 +185,7 @@ impl std::fmt::Debug for CommandSpec {
 
 impl CommandSpec {
     /// Whether the command has `flag` (a [`flags`] bit).
-    pub fn has(&self, flag: u16) -> bool {
+    pub fn has(&self, flag: u32) -> bool {
         self.flags & flag != 0
     }
 
@@ -278,8 +285,11 @@ impl CommandSpec {
             (STALE, "stale"),
             (FAST, "fast"),
             (NO_AUTH, "no_auth"),
+            (NO_ASYNC_LOADING, "no_async_loading"),
+            (NO_MULTI, "no_multi"),
             (MOVABLEKEYS, "movablekeys"),
             (ASKING, "asking"),
+            (ALLOW_BUSY, "allow_busy"),
         ]
         .into_iter()
         .filter(|(f, _)| self.has(*f))

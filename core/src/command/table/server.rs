@@ -5,7 +5,7 @@
 use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
-use crate::command::{config, debug, memory, monitors, server};
+use crate::command::{config, debug, memory, monitors, replication, server};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
@@ -15,8 +15,11 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("info", -1, LOADING | STALE, (0, 0, 0), ["@slow", "@dangerous"], Reply(server::info), No),
     command!("latency", -2, 0, (0, 0, 0), ["@slow"], Container, No, LATENCY_SUBCOMMANDS),
     command!("memory", -2, 0, (0, 0, 0), ["@slow"], Container, No, MEMORY_SUBCOMMANDS),
+    command!("psync", -3, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(replication::sync), No),
+    command!("replconf", -1, ADMIN | NOSCRIPT | LOADING | STALE | ALLOW_BUSY, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(replication::replconf), No),
     command!("role", 1, NOSCRIPT | LOADING | STALE | FAST, (0, 0, 0), ["@admin", "@fast", "@dangerous"], Reply(server::role), No),
     command!("slowlog", -2, 0, (0, 0, 0), ["@slow"], Container, No, SLOWLOG_SUBCOMMANDS),
+    command!("sync", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(replication::sync), No),
     command!("time", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast"], Reply(server::time), No),
     command!("wait", 3, NOSCRIPT, (0, 0, 0), ["@slow", "@connection"], Outcome(server::wait), No),
 ];

@@ -43,7 +43,6 @@ mod plan;
 mod threads;
 
 use super::{drivers, InFlight, Sim};
-use crate::id::NodeId;
 use crate::node::Output;
 use crate::time::Time;
 use std::collections::BTreeMap;
@@ -101,8 +100,6 @@ enum Effect {
 
 struct Handled {
     tally: Tally,
-    /// The node's ID when it drained (replication frames carry it).
-    id: NodeId,
     /// Which of the window's nodes ran it (its place in `run_all`'s answer).
     task: u32,
     /// How many outputs it had: the next ones in its node's list (one list
@@ -237,7 +234,7 @@ impl Sim {
         let outs = outputs[h.task as usize].by_ref().take(h.outputs as usize);
         for out in outs {
             // A refused MIGRATE connect was told to the node on its thread.
-            let _told = self.apply_output(idx, h.id, out);
+            let _told = self.apply_output(idx, out);
         }
         let now = self.now;
         for (key, held) in h.lost_check {

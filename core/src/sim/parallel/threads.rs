@@ -114,7 +114,6 @@ fn run_node(node: &mut Node, task: u32, w: NodeWork, shared: &Shared) -> NodeDon
         };
         let now = order.at;
         node.handle(now, input);
-        let id = node.id();
         let before = outputs.len();
         let mut promoted = false;
         while let Some(out) = node.poll_output() {
@@ -138,7 +137,6 @@ fn run_node(node: &mut Node, task: u32, w: NodeWork, shared: &Shared) -> NodeDon
             node: w.idx,
             effect: Effect::Handled(Handled {
                 tally,
-                id,
                 task,
                 outputs: (outputs.len() - before) as u32,
                 lost_check,

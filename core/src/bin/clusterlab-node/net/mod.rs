@@ -23,7 +23,7 @@ pub mod log;
 use clusterlab_core::config::params::find;
 use log::log;
 mod owner;
-mod psync;
+mod repl_links;
 mod sendbuf;
 mod trace;
 
@@ -81,9 +81,14 @@ pub enum Arrival {
         generation: u64,
         bytes: Vec<u8>,
     },
-    /// Replication link `generation` closed or could not connect.
+    /// Replication link `generation` connected.
+    ReplUp {
+        generation: u64,
+    },
+    /// Replication link `generation` closed (`connected`) or could not connect.
     ReplClosed {
         generation: u64,
+        connected: bool,
     },
     /// A reply on a connection the node opened to another node's client port.
     Response {

@@ -5,12 +5,13 @@
 
 use super::config_file::Settings;
 use super::log::log;
-use super::psync::{Intercepted, Psync};
+use super::repl_links::ReplLinks;
 use super::sendbuf::Gauge;
 use super::{bus, client_conn, links, trace::Tracer, Arrival, Write, Writer};
 use clusterlab_core::config::consts::PORT_INCR;
 use clusterlab_core::config::rewrite::rewrite;
-use clusterlab_core::node::{ClientId, ConnId, Input, Link, Node, Output};
+use clusterlab_core::node::{is_repl_conn, ClientId, ConnId, Input, Link, Node, Output};
+use clusterlab_core::repl_wire;
 use clusterlab_core::resp::Value;
 use clusterlab_core::time::Time;
 use std::cell::RefCell;
@@ -72,7 +73,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     tracer.start(clock.now(), settings.port, settings.cluster.node_timeout);
     let rearm = Rc::new(Notify::new());
     let owner = Rc::new(RefCell::new(Owner {
-        psync: Psync::new(inbox.clone(), settings.masterauth.clone()),
+        repl_links: ReplLinks::default(),
         node,
         rearm: rearm.clone(),
         armed: Time::ZERO,
@@ -141,13 +142,6 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     owner.save_conf(true);
     log!("clusterlab-node: saved {}, bye", owner.conf_path.display());
     Ok(())
-}
-
-/// `REPLCONF`, `PSYNC`, `SYNC`: the replication handshake ([`Psync`]).
-fn is_replication_command(name: &[u8]) -> bool {
-    [&b"replconf"[..], b"psync", b"sync"]
-        .iter()
-        .any(|c| name.eq_ignore_ascii_case(c))
 }
 
 /// A restart reads nodes.conf (identity, epochs, slots); a first start creates a node.
@@ -229,8 +223,8 @@ impl Clock {
 
 pub struct Owner {
     node: Node,
-    /// Replication links, in Redis's protocol on client ports.
-    psync: Psync,
+    /// This replica's links to its master's client port.
+    repl_links: ReplLinks,
     /// Wakes the owner's task when a client's command makes the node's next
     /// deadline earlier than `armed`, the one its sleep was set for.
     rearm: Rc<Notify>,
@@ -329,14 +323,26 @@ impl Owner {
                 }
                 Input::LinkClosed { addr }
             }
+            Arrival::ReplUp { generation } => {
+                let Some(input) = self.repl_links.up(generation) else {
+                    return;
+                };
+                input
+            }
             Arrival::ReplBytes { generation, bytes } => {
-                self.psync
-                    .master_bytes(&mut self.node, now, generation, &bytes);
+                for input in self.repl_links.bytes(generation, &bytes) {
+                    self.node.handle(now, input);
+                }
                 return;
             }
-            Arrival::ReplClosed { generation } => {
-                self.psync.master_closed(&mut self.node, now, generation);
-                return;
+            Arrival::ReplClosed {
+                generation,
+                connected,
+            } => {
+                let Some(input) = self.repl_links.closed(generation, connected) else {
+                    return;
+                };
+                input
             }
             Arrival::Response { conn, value } => Input::Response { conn, value },
             Arrival::ConnClosed {
@@ -366,7 +372,6 @@ impl Owner {
         self.clients.insert(id, writer);
         let now = self.clock.now();
         self.node.client_opened(now, id, peer, local);
-        self.psync.client_opened(id, peer);
     }
 
     /// A client socket read (INFO's `total_net_input_bytes`, reads).
@@ -408,22 +413,6 @@ impl Owner {
             self.client_replies(id, out);
             reply.encode(self.node.client_protocol(id), out);
             return false;
-        }
-        if is_replication_command(&args[0]) && self.node.client_authenticated(id) {
-            match self.psync.intercept(&mut self.node, now, id, &args) {
-                Some(Intercepted::Reply(value)) => {
-                    self.client_replies(id, out);
-                    value.encode(self.node.client_protocol(id), out);
-                    return false;
-                }
-                Some(Intercepted::Last(bytes)) => {
-                    self.client_replies(id, out);
-                    out.extend_from_slice(&bytes);
-                    return true;
-                }
-                Some(Intercepted::Silent) => return false,
-                None => {}
-            }
         }
         self.node.handle(now, Input::Command { client: id, args });
         false
@@ -480,7 +469,6 @@ impl Owner {
 
     pub fn client_closed(&mut self, id: ClientId) {
         self.clients.remove(&id);
-        self.psync.client_closed(id);
         let now = self.clock.now();
         self.node.handle(now, Input::ClientClosed(id));
         self.drain(None);
@@ -496,8 +484,6 @@ impl Owner {
     /// client's replies are appended to its buffer instead.
     fn drain(&mut self, mut direct: Option<(ClientId, &mut Vec<u8>)>) {
         let now = self.clock.now();
-        self.psync.attach_waiting(&mut self.node, now);
-        self.psync.check_master(&self.node);
         while let Some(out) = self.node.poll_output() {
             match out {
                 Output::Connect { to } => self.connect(to),
@@ -518,14 +504,22 @@ impl Owner {
                         }
                     }
                 }
-                Output::Repl { to, frame, .. } => {
-                    if let Some((client, bytes)) = self.psync.route(&self.node, now, to, frame) {
-                        match &mut direct {
-                            Some((id, out)) if *id == client => out.extend_from_slice(&bytes),
-                            _ => self.write_client(client, Write::Bytes(bytes)),
-                        }
+                Output::Repl { client, frame } => {
+                    let bytes = repl_wire::master_bytes(&frame, self.node.repl_replid(), now);
+                    match &mut direct {
+                        Some((id, out)) if *id == client => out.extend_from_slice(&bytes),
+                        _ => self.write_client(client, Write::Bytes(bytes)),
                     }
                 }
+                Output::ReplConnect { conn, to } => {
+                    self.generation += 1;
+                    let inbox = self.inbox.clone();
+                    self.repl_links.open(conn, to, self.generation, inbox);
+                }
+                Output::Request { conn, args, .. } if is_repl_conn(conn) => {
+                    self.repl_links.write(conn, links::encode_command(args));
+                }
+                Output::Hangup(conn) if is_repl_conn(conn) => self.repl_links.close(conn),
                 Output::Reply { client, value } => {
                     let proto = self.node.client_protocol(client);
                     match &mut direct {
