@@ -107,10 +107,12 @@ impl Node {
                 b"ip-address" if value.len() < 256 => {
                     client.repl_conf.ip = Some(text.into_owned());
                 }
-                b"ip-address" => return Some(Value::err(format!(
+                b"ip-address" => {
+                    return Some(Value::err(format!(
                     "ERR REPLCONF ip-address provided by replica instance is too long: {} bytes",
                     value.len()
-                ))),
+                )))
+                }
                 b"capa" => {
                     if value.eq_ignore_ascii_case(b"eof") {
                         client.repl_conf.capa_eof = true;

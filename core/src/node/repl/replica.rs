@@ -477,13 +477,12 @@ impl Node {
         let secs = |t: Time| (now.ms() / 1000).saturating_sub(t.ms() / 1000) * 1000;
         match link.state {
             State::Connect | State::None => {}
-            State::Connected => {
-                if link.last_io.is_some_and(|t| secs(t) > timeout) {
-                    self.repl_event("MASTER timeout: no data nor PING received...".into());
-                    self.master_disconnected(now);
-                    return;
-                }
+            State::Connected if link.last_io.is_some_and(|t| secs(t) > timeout) => {
+                self.repl_event("MASTER timeout: no data nor PING received...".into());
+                self.master_disconnected(now);
+                return;
             }
+            State::Connected => {}
             State::Transfer if secs(link.lastio) > timeout => {
                 return self.handshake_failed(
                     "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.".into(),
