@@ -14,6 +14,7 @@
 
 #![warn(missing_docs)]
 
+pub mod aof;
 pub mod client;
 pub mod command;
 pub mod config;
@@ -21,6 +22,7 @@ pub mod dump;
 pub mod event;
 pub mod experiment;
 pub mod flags;
+pub mod hll;
 pub mod id;
 mod intern;
 pub mod keyspace;

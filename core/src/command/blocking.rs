@@ -8,20 +8,20 @@
 
 use super::lists::{lmove_generic, End};
 use super::long_double::LongDouble;
+use super::streams::read::StreamWait;
 use super::zsets::{ordered, Scored};
 use super::{syntax_error, wrong_type, Call, Outcome};
+use crate::keyspace::notify::class;
 use crate::keyspace::{Data, ExpiryMode};
 use crate::node::Node;
 use crate::resp::Value;
 use crate::time::Time;
 
 /// What a client blocked on keys waits to do when one of them is ready
-/// (Redis's `bpop` fields). A new kind of blocking read (XREAD BLOCK)
-/// is one more variant and one more arm in [`KeyWait::serve`]: its
-/// handler calls [`Node::block_on_keys`] with the keys, the deadline and
-/// its variant; any write streamed for a waited key (an XADD to an
-/// existing stream included) marks the key ready, and `serve` answering
-/// `None` (no entry past the client's ID yet) leaves the client blocked.
+/// (Redis's `bpop` fields). A list or zset waiter's key is ready after
+/// any write streamed for it; a stream reader's after Redis's stream
+/// signals (`keyspace/signal.rs`). `serve` answering `None` (no element,
+/// no entry past the reader's ID yet) leaves the client blocked.
 #[derive(Clone, Debug)]
 pub enum KeyWait {
     /// BLPOP/BRPOP (`count: None`, one element) or BLMPOP (`Some(n)`).
@@ -49,6 +49,8 @@ pub enum KeyWait {
         /// BZMPOP's COUNT.
         count: Option<usize>,
     },
+    /// XREAD BLOCK or XREADGROUP BLOCK (`BLOCKED_STREAM`).
+    Stream(Box<StreamWait>),
 }
 
 impl KeyWait {
@@ -58,6 +60,9 @@ impl KeyWait {
     /// this client's type, it stays blocked.
     pub(crate) fn serve(&self, node: &mut Node, now: Time, key: &[u8]) -> Option<Value> {
         node.keyspace_mut().set_mode(ExpiryMode::Delete);
+        if let KeyWait::Stream(wait) = self {
+            return wait.serve(node, now, key);
+        }
         let kind = match node.keyspace_mut().get(now, key)? {
             Data::List(_) => 0,
             Data::ZSet(_) => 1,
@@ -89,6 +94,11 @@ impl KeyWait {
             }
             _ => None,
         }
+    }
+
+    /// A stream reader (its key is ready on stream signals only).
+    pub(crate) fn is_stream(&self) -> bool {
+        matches!(self, KeyWait::Stream(_))
     }
 }
 
@@ -150,14 +160,20 @@ fn ceil_millis(t: LongDouble) -> Option<i64> {
     i64::try_from(ceil).ok()
 }
 
-/// Redis's `CLIENT_DENY_BLOCKING` (inside MULTI) and the master's link: a
-/// blocking command that would block answers as if it timed out.
-fn may_block(c: &Call) -> bool {
-    !c.client.in_exec && !c.client.from_master
+/// Redis's `CLIENT_DENY_BLOCKING` (inside MULTI or a script) and the
+/// master's link: a blocking command that would block answers as if it
+/// timed out.
+pub(crate) fn may_block(c: &Call) -> bool {
+    !c.client.in_exec && !c.client.from_master && !c.client.in_script
 }
 
 /// Blocks the caller on `keys` until `timeout` (ms, `None` forever).
-fn block(c: &mut Call, keys: Vec<Vec<u8>>, timeout: Option<u64>, wait: KeyWait) -> Outcome {
+pub(crate) fn block(
+    c: &mut Call,
+    keys: Vec<Vec<u8>>,
+    timeout: Option<u64>,
+    wait: KeyWait,
+) -> Outcome {
     let deadline = timeout.map(|ms| c.now + ms);
     c.node.block_on_keys(c.id, keys, deadline, wait);
     Outcome::Blocked
@@ -216,6 +232,7 @@ fn pop_list(
             End::Right => l.pop_back(),
         })
         .collect();
+    ks.notify(class::LIST, from.pop_event(), key);
     ks.remove_if_empty(key);
     Some((len, popped))
 }
@@ -272,6 +289,7 @@ fn pop_zset(node: &mut Node, now: Time, key: &[u8], max: bool, n: usize) -> Opti
     for (m, _) in &picked {
         z.remove(m);
     }
+    ks.notify(class::ZSET, if max { "zpopmax" } else { "zpopmin" }, key);
     ks.remove_if_empty(key);
     Some(picked)
 }

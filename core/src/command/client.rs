@@ -32,6 +32,8 @@ pub struct ClientState {
     /// EXEC is running this client's queue: a blocking command must not
     /// block there (Redis's `CLIENT_DENY_BLOCKING`), it answers as timed out.
     pub in_exec: bool,
+    /// A script's client (`CLIENT_SCRIPT`, which denies blocking too).
+    pub in_script: bool,
     /// Where the connection comes from and arrives at (`addr=`, `laddr=`
     /// in CLIENT LIST), when the host told the node.
     pub addr: Option<(SocketAddr, SocketAddr)>,

@@ -4,6 +4,7 @@
 
 use super::Call;
 use super::{int_arg, wrong_type};
+use crate::keyspace::notify::class;
 use crate::keyspace::{Data, Keyspace};
 use crate::node::Node;
 
@@ -35,7 +36,13 @@ fn lpush_or_rpush(c: &mut Call, name: &str) -> Value {
             list.push_back(v.clone());
         }
     }
-    Value::Integer(list.len() as i64)
+    let len = list.len() as i64;
+    ks.notify(
+        class::LIST,
+        if name == "lpush" { "lpush" } else { "rpush" },
+        key,
+    );
+    Value::Integer(len)
 }
 
 pub fn lpop(c: &mut Call) -> Value {
@@ -77,8 +84,15 @@ fn lpop_or_rpop(c: &mut Call, name: &str) -> Value {
     };
     let reply = match count {
         None => pop().map_or(Value::Null, Value::Bulk),
+        // `LPOP key 0`: an empty array, no event.
+        Some(0) => return Value::Array(Vec::new()),
         Some(n) => Value::Array((0..n).map_while(|_| pop()).map(Value::Bulk).collect()),
     };
+    ks.notify(
+        class::LIST,
+        if name == "lpop" { "lpop" } else { "rpop" },
+        key,
+    );
     ks.remove_if_empty(key);
     reply
 }
@@ -115,6 +129,9 @@ pub fn sadd(c: &mut Call) -> Value {
         .iter()
         .filter(|m| set.insert((*m).clone()))
         .count();
+    if added > 0 {
+        ks.notify(class::SET, "sadd", key);
+    }
     Value::Integer(added as i64)
 }
 
@@ -165,6 +182,9 @@ pub fn srem(c: &mut Call) -> Value {
         Some(Data::Set(set)) => args[2..].iter().filter(|m| set.remove(*m)).count(),
         Some(_) => return wrong_type(),
     };
+    if removed > 0 {
+        ks.notify(class::SET, "srem", key);
+    }
     ks.remove_if_empty(key);
     Value::Integer(removed as i64)
 }
@@ -185,6 +205,7 @@ pub fn hset(c: &mut Call) -> Value {
         .chunks(2)
         .filter(|p| hash.insert(p[0].clone(), p[1].clone()).is_none())
         .count();
+    ks.notify(class::HASH, "hset", key);
     Value::Integer(added as i64)
 }
 
@@ -202,11 +223,15 @@ pub fn hget(c: &mut Call) -> Value {
     }
 }
 
+/// ZADD streams as sent only when it added or changed a score
+/// (`zaddGenericCommand`'s `server.dirty += added + updated`).
 pub fn zadd(c: &mut Call) -> Value {
     let args = c.args;
-    let now = c.now;
-    let ks = c.node.keyspace_mut();
-    zadd_generic(ks, now, args)
+    let (reply, changed) = zadd_generic(c.node.keyspace_mut(), c.now, args);
+    if changed {
+        c.node.propagate(args);
+    }
+    reply
 }
 
 pub fn zpopmin(c: &mut Call) -> Value {
@@ -279,6 +304,9 @@ fn spop_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
         Some(Data::Set(s)) => s,
         Some(_) => return wrong_type(),
     };
+    if count == Some(0) {
+        return Value::Set(Vec::new());
+    }
     // Deterministic: pops the smallest members (Redis picks at random).
     let reply = match count {
         None => set.pop_first().map_or(Value::Null, Value::Bulk),
@@ -289,6 +317,7 @@ fn spop_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
                 .collect(),
         ),
     };
+    ks.notify(class::SET, "spop", key);
     ks.remove_if_empty(key);
     reply
 }
@@ -326,6 +355,13 @@ fn zpop(ks: &mut Keyspace, now: Time, proto: Protocol, args: &[Vec<u8>], max: bo
         z.remove(&member);
         pairs.push([Value::Bulk(member), Value::Double(score)]);
     }
+    if !pairs.is_empty() {
+        ks.notify(
+            class::ZSET,
+            if max { "zpopmax" } else { "zpopmin" },
+            &args[1],
+        );
+    }
     ks.remove_if_empty(&args[1]);
     if proto == Protocol::Resp3 && args.len() == 3 {
         Value::Array(
@@ -340,8 +376,9 @@ fn zpop(ks: &mut Keyspace, now: Time, proto: Protocol, args: &[Vec<u8>], max: bo
 }
 
 /// `ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member …`, with
-/// `zaddGenericCommand`'s checks in its order.
-fn zadd_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+/// `zaddGenericCommand`'s checks in its order; also whether a member was
+/// added or its score changed.
+pub(super) fn zadd_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> (Value, bool) {
     let mut i = 2;
     let (mut nx, mut xx, mut gt, mut lt, mut ch, mut incr) =
         (false, false, false, false, false, false);
@@ -359,33 +396,42 @@ fn zadd_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     }
     let pairs = &args[i..];
     if pairs.is_empty() || !pairs.len().is_multiple_of(2) {
-        return super::syntax_error();
+        return (super::syntax_error(), false);
     }
     if nx && xx {
-        return Value::err("ERR XX and NX options at the same time are not compatible");
+        return (
+            Value::err("ERR XX and NX options at the same time are not compatible"),
+            false,
+        );
     }
     if ((gt || lt) && nx) || (gt && lt) {
-        return Value::err("ERR GT, LT, and/or NX options at the same time are not compatible");
+        return (
+            Value::err("ERR GT, LT, and/or NX options at the same time are not compatible"),
+            false,
+        );
     }
     if incr && pairs.len() > 2 {
-        return Value::err("ERR INCR option supports a single increment-element pair");
+        return (
+            Value::err("ERR INCR option supports a single increment-element pair"),
+            false,
+        );
     }
     let mut scored = Vec::new();
     for p in pairs.chunks(2) {
         match parse_score(&p[0]) {
             Some(s) => scored.push((s, p[1].clone())),
-            None => return Value::err("ERR value is not a valid float"),
+            None => return (Value::err("ERR value is not a valid float"), false),
         }
     }
     let nothing = || if incr { Value::Null } else { Value::Integer(0) };
     match ks.get(now, &args[1]) {
         Some(Data::ZSet(_)) => {}
-        Some(_) => return wrong_type(),
-        None if xx => return nothing(),
+        Some(_) => return (wrong_type(), false),
+        None if xx => return (nothing(), false),
         None => {}
     }
     let Some(Data::ZSet(z)) = entry(ks, now, &args[1], || Data::ZSet(BTreeMap::new())) else {
-        return wrong_type();
+        return (wrong_type(), false);
     };
     let (mut added, mut updated, mut processed) = (0, 0, 0);
     let mut last = 0.0;
@@ -396,7 +442,10 @@ fn zadd_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
                 if incr {
                     score += cur;
                     if score.is_nan() {
-                        return Value::err("ERR resulting score is not a number (NaN)");
+                        return (
+                            Value::err("ERR resulting score is not a number (NaN)"),
+                            false,
+                        );
                     }
                 }
                 if (lt && score >= cur) || (gt && score <= cur) {
@@ -416,12 +465,16 @@ fn zadd_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
         processed += 1;
         last = score;
     }
+    if added + updated > 0 {
+        ks.notify(class::ZSET, if incr { "zincr" } else { "zadd" }, &args[1]);
+    }
     ks.remove_if_empty(&args[1]);
-    match (incr, processed) {
+    let reply = match (incr, processed) {
         (true, 0) => Value::Null,
         (true, _) => Value::Double(last),
         (false, _) => Value::Integer(if ch { added + updated } else { added }),
-    }
+    };
+    (reply, added + updated > 0)
 }
 
 /// `getDoubleFromObject`: strtod's syntax, `inf` allowed, NaN refused.

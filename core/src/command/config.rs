@@ -35,6 +35,8 @@ pub fn set(c: &mut Call) -> Value {
             // `updateClusterHostname`).
             c.node.update_myself_flags();
             c.node.update_myself_hostname();
+            // `updateAppendonly`: AOF turned on or off.
+            c.node.appendonly_changed(c.now, c.client.in_exec);
             Value::ok()
         }
         Err(e) => Value::err(e),

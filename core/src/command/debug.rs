@@ -3,7 +3,7 @@
 //! a protected command: refused unless `enable-debug-command` allows it
 //! (`execute` checks that before anything else).
 
-use super::{digest, int_arg, Call};
+use super::{digest, int_arg, Call, Outcome};
 use crate::keyspace::Data;
 use crate::resp::Value;
 
@@ -21,6 +21,14 @@ const HELP: &[&str] = &[
     "    it is used instead of the 'key' prefix. These are not propagated to",
     "    replicas. Cluster slots are not respected so keys not belonging to the",
     "    current node can be created in cluster mode.",
+    "RELOAD [option ...]",
+    "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+    "    * MERGE: conflicting keys will be loaded from RDB.",
+    "    * NOFLUSH: the existing database will not be removed before load, but",
+    "      conflicting keys will generate an exception and kill the server.",
+    "    Examples:",
+    "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+    "      the database.",
     "SET-ACTIVE-EXPIRE <0|1>",
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -31,8 +39,36 @@ const HELP: &[&str] = &[
     "    Prints this help.",
 ];
 
-/// `DEBUG <subcommand> …`.
-pub fn debug(c: &mut Call) -> Value {
+/// `DEBUG <subcommand> …`: RELOAD answers once its save is written.
+pub fn debug_command(c: &mut Call) -> Outcome {
+    if c.args[1].eq_ignore_ascii_case(b"reload") {
+        return reload(c);
+    }
+    Outcome::Reply(debug(c))
+}
+
+/// `DEBUG RELOAD [MERGE] [NOFLUSH]`: save the RDB, then load it back.
+/// NOSAVE (load whatever file is on disk) is not modelled: the node reads
+/// its files only when it starts.
+fn reload(c: &mut Call) -> Outcome {
+    let mut flush = true;
+    for opt in &c.args[2..] {
+        match opt.to_ascii_lowercase().as_slice() {
+            b"merge" => {}
+            b"noflush" => flush = false,
+            _ => {
+                return Outcome::Reply(Value::err(
+                    "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
+                ))
+            }
+        }
+    }
+    c.node.debug_reload(c.now, c.id, flush);
+    Outcome::Blocked
+}
+
+/// `DEBUG <subcommand> …` other than RELOAD.
+fn debug(c: &mut Call) -> Value {
     let args = c.args;
     let sub = args[1].to_ascii_lowercase();
     match (sub.as_slice(), args.len()) {

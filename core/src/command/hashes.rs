@@ -1,11 +1,12 @@
 //! Hash commands beyond HSET/HGET (t_hash.c): HDEL, HINCRBY, HSETNX, HMSET,
-//! HLEN, HEXISTS, HGETALL, HMGET, HKEYS, HVALS, HSTRLEN, HRANDFIELD, HSCAN.
+//! HINCRBYFLOAT, HLEN, HEXISTS, HGETALL, HMGET, HKEYS, HVALS, HSTRLEN, HRANDFIELD, HSCAN.
 //! A real master streams HDEL, HINCRBY, HSETNX and
 //! HMSET verbatim, so a replica needs them to stay in step.
 
 use super::collections::entry;
 use super::Call;
 use super::{int_arg, wrong_type};
+use crate::keyspace::notify::class;
 use crate::keyspace::{Data, Keyspace};
 
 use crate::resp::Value;
@@ -22,6 +23,9 @@ pub fn hdel(c: &mut Call) -> Value {
         Some(Data::Hash(h)) => args[2..].iter().filter(|f| h.remove(*f).is_some()).count(),
         Some(_) => return wrong_type(),
     };
+    if removed > 0 {
+        ks.notify(class::HASH, "hdel", key);
+    }
     ks.remove_if_empty(key);
     Value::Integer(removed as i64)
 }
@@ -45,6 +49,7 @@ pub fn hsetnx(c: &mut Call) -> Value {
         Value::Integer(0)
     } else {
         h.insert(args[2].clone(), args[3].clone());
+        ks.notify(class::HASH, "hset", key);
         Value::Integer(1)
     }
 }
@@ -64,6 +69,7 @@ pub fn hmset(c: &mut Call) -> Value {
     for p in args[2..].chunks(2) {
         h.insert(p[0].clone(), p[1].clone());
     }
+    ks.notify(class::HASH, "hset", key);
     Value::ok()
 }
 
@@ -144,7 +150,55 @@ fn hincrby_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
         return Value::err("ERR increment or decrement would overflow");
     };
     h.insert(args[2].clone(), new.to_string().into_bytes());
+    ks.notify(class::HASH, "hincrby", &args[1]);
     Value::Integer(new)
+}
+
+/// `HINCRBYFLOAT key field increment`: the increment (a finite long
+/// double), then the type, then the stored value ("hash value is not a
+/// float"); the sum is printed as INCRBYFLOAT prints it and the command is
+/// streamed as `HSET key field <sum>`, so replicas store the same text.
+pub fn hincrbyfloat(c: &mut Call) -> Value {
+    use super::long_double::LongDouble;
+    let args = c.args;
+    let Ok(incr) = LongDouble::parse(&args[3]) else {
+        return Value::err("ERR value is not a valid float");
+    };
+    if !incr.is_finite() {
+        return Value::err("ERR value is NaN or Infinity");
+    }
+    let ks = c.node.keyspace_mut();
+    let Some(Data::Hash(h)) = hash_or_create(ks, c.now, &args[1]) else {
+        return wrong_type();
+    };
+    let current = match h.get(&args[2]) {
+        None => Ok(LongDouble::Finite {
+            neg: false,
+            mant: 0,
+            exp: 0,
+        }),
+        Some(v) => LongDouble::parse(v),
+    };
+    let Ok(current) = current else {
+        return Value::err("ERR hash value is not a float");
+    };
+    let sum = match current.add(incr) {
+        Some(v) if v.is_finite() => v,
+        _ => {
+            ks.remove_if_empty(&args[1]);
+            return Value::err("ERR increment would produce NaN or Infinity");
+        }
+    };
+    let text = sum.to_human().into_bytes();
+    h.insert(args[2].clone(), text.clone());
+    ks.notify(class::HASH, "hincrbyfloat", &args[1]);
+    c.node.propagate(&[
+        b"HSET".to_vec(),
+        args[1].clone(),
+        args[2].clone(),
+        text.clone(),
+    ]);
+    Value::Bulk(text)
 }
 
 /// `HMGET key field…`: a nil for each missing field (all nils for a

@@ -82,7 +82,7 @@ pub fn info(node: &mut Node, now: Time, args: &[Vec<u8>]) -> String {
     add(w.has("server"), &mut || server(node, now));
     add(w.has("clients"), &mut || clients(node));
     add(w.has("memory"), &mut || memory_section(node, now));
-    add(w.has("persistence"), &mut || persistence(node));
+    add(w.has("persistence"), &mut || node.persistence_info(now));
     add(w.has("stats"), &mut || stats(node));
     add(w.has("replication"), &mut || replication(node, now));
     add(w.has("cpu"), &mut cpu);
@@ -176,13 +176,6 @@ fn memory_section(node: &Node, now: Time) -> String {
         human(used),
         human(max),
         node.config().param_str("maxmemory-policy"),
-    )
-}
-
-fn persistence(node: &Node) -> String {
-    format!(
-        "# Persistence\r\nloading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\ncurrent_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\nrdb_changes_since_last_save:0\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\nrdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\nrdb_saves:0\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:0\r\nrdb_last_load_keys_loaded:0\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\naof_rewrites_consecutive_failures:0\r\naof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
-        node.started_at().ms() / 1000
     )
 }
 

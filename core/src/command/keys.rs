@@ -1,9 +1,11 @@
 //! Keyspace commands (db.c, expire.c): DEL, EXISTS, TYPE, EXPIRE, PEXPIRE,
 //! EXPIREAT, PEXPIREAT, TTL, PTTL, PERSIST, KEYS, SCAN, DBSIZE, FLUSHALL,
-//! FLUSHDB, UNLINK, RENAME, RENAMENX, COPY, TOUCH, RANDOMKEY.
+//! FLUSHDB, UNLINK, RENAME, RENAMENX, COPY, TOUCH, RANDOMKEY, EXPIRETIME,
+//! PEXPIRETIME.
 
 use super::Call;
 use super::{int_arg, syntax_error};
+use crate::keyspace::notify::class;
 use crate::node::Node;
 use crate::resp::Value;
 use crate::time::Time;
@@ -13,10 +15,13 @@ pub fn del(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let ks = c.node.keyspace_mut();
-    let n = args[1..]
-        .iter()
-        .filter(|k| ks.remove(now, k).is_some())
-        .count();
+    let mut n = 0;
+    for k in &args[1..] {
+        if ks.remove(now, k).is_some() {
+            ks.notify(class::GENERIC, "del", k);
+            n += 1;
+        }
+    }
     Value::Integer(n as i64)
 }
 
@@ -94,6 +99,29 @@ fn ttl_or_pttl(c: &mut Call, name: &str) -> Value {
     }
 }
 
+/// `EXPIRETIME key` (7.0): the absolute Unix time, in seconds (rounded
+/// as TTL rounds, `(ms + 500) / 1000`), at which the key expires; -1
+/// without a TTL, -2 for no key (`ttlGenericCommand` with `output_abs`).
+pub fn expiretime(c: &mut Call) -> Value {
+    match c.node.keyspace_mut().expire_at(c.now, &c.args[1]) {
+        None => Value::Integer(-2),
+        Some(None) => Value::Integer(-1),
+        Some(Some(at)) => {
+            let ms = at.ms().min(i64::MAX as u64) as i64;
+            Value::Integer(ms / 1000 + (ms % 1000 + 500) / 1000)
+        }
+    }
+}
+
+/// `PEXPIRETIME key` (7.0): EXPIRETIME in milliseconds.
+pub fn pexpiretime(c: &mut Call) -> Value {
+    match c.node.keyspace_mut().expire_at(c.now, &c.args[1]) {
+        None => Value::Integer(-2),
+        Some(None) => Value::Integer(-1),
+        Some(Some(at)) => Value::Integer(at.ms().min(i64::MAX as u64) as i64),
+    }
+}
+
 pub fn persist(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
@@ -101,6 +129,7 @@ pub fn persist(c: &mut Call) -> Value {
     let had = matches!(ks.expire_at(now, &args[1]), Some(Some(_)));
     if had {
         ks.set_expire(now, &args[1], None);
+        ks.notify(class::GENERIC, "persist", &args[1]);
     }
     Value::Integer(had as i64)
 }
@@ -227,9 +256,11 @@ fn expire_generic(node: &mut Node, now: Time, args: &[Vec<u8>], name: &str, unit
     }
     if expired {
         ks.remove(now, &args[1]);
+        ks.notify(class::GENERIC, "del", &args[1]);
         node.propagate(&[b"DEL".to_vec(), args[1].clone()]);
     } else {
         ks.set_expire(now, &args[1], Some(new_at));
+        ks.notify(class::GENERIC, "expire", &args[1]);
         if name == "pexpireat" {
             node.propagate(args);
         } else {
@@ -259,7 +290,9 @@ fn rename_generic(node: &mut Node, now: Time, args: &[Vec<u8>], nx: bool) -> Val
     let Some(data) = ks.remove(now, &args[1]) else {
         return Value::err("ERR no such key");
     };
-    ks.insert(&args[2], data, ttl);
+    ks.add(&args[2], data, ttl);
+    ks.notify(class::GENERIC, "rename_from", &args[1]);
+    ks.notify(class::GENERIC, "rename_to", &args[2]);
     if nx {
         Value::Integer(1)
     } else {
@@ -310,7 +343,8 @@ fn copy_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
         }
         ks.remove(now, &args[2]);
     }
-    ks.insert(&args[2], data, ttl);
+    ks.add(&args[2], data, ttl);
+    ks.notify(class::GENERIC, "copy_to", &args[2]);
     Value::Integer(1)
 }
 

@@ -5,6 +5,7 @@
 use super::collections::{entry, rank_range};
 use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
+use crate::keyspace::notify::class;
 use crate::keyspace::{Data, Keyspace};
 
 use crate::resp::Value;
@@ -54,6 +55,7 @@ pub fn lset(c: &mut Call) -> Value {
         Ok(i) => match index(l.len(), i) {
             Some(i) => {
                 l[i] = args[3].clone();
+                ks.notify(class::LIST, "lset", key);
                 Value::ok()
             }
             None => Value::err("ERR index out of range"),
@@ -106,7 +108,10 @@ fn lpushx_or_rpushx(c: &mut Call, name: &str) -> Value {
                     l.push_back(v.clone());
                 }
             }
-            Value::Integer(l.len() as i64)
+            let len = l.len() as i64;
+            let event = if name == "lpushx" { "lpush" } else { "rpush" };
+            ks.notify(class::LIST, event, key);
+            Value::Integer(len)
         }
         Some(_) => wrong_type(),
     }
@@ -148,6 +153,23 @@ impl End {
             Some(End::Right)
         } else {
             None
+        }
+    }
+
+    /// The event a pop from this end raises (`listElementsRemoved`).
+    pub fn pop_event(self) -> &'static str {
+        match self {
+            End::Left => "lpop",
+            End::Right => "rpop",
+        }
+    }
+
+    /// The event a push to this end raises (`pushGenericCommand`,
+    /// `lmoveHandlePush`).
+    pub fn push_event(self) -> &'static str {
+        match self {
+            End::Left => "lpush",
+            End::Right => "rpush",
         }
     }
 }
@@ -197,6 +219,9 @@ fn lrem_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
         }
     }
     *l = kept;
+    if removed > 0 {
+        ks.notify(class::LIST, "lrem", &args[1]);
+    }
     ks.remove_if_empty(&args[1]);
     Value::Integer(removed as i64)
 }
@@ -220,6 +245,7 @@ fn ltrim_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
             l.drain(..start);
         }
     }
+    ks.notify(class::LIST, "ltrim", &args[1]);
     ks.remove_if_empty(&args[1]);
     Value::ok()
 }
@@ -242,7 +268,9 @@ fn linsert_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     match l.iter().position(|v| *v == args[3]) {
         Some(i) => {
             l.insert(i + after as usize, args[4].clone());
-            Value::Integer(l.len() as i64)
+            let len = l.len() as i64;
+            ks.notify(class::LIST, "linsert", &args[1]);
+            Value::Integer(len)
         }
         None => Value::Integer(-1),
     }
@@ -276,7 +304,8 @@ pub(super) fn lmove_generic(
     }) else {
         return Value::Null;
     };
-    ks.remove_if_empty(src);
+    // `lmoveHandlePush` first (the source, emptied, is still there: a
+    // rotation pushes back onto it), then the pop's event and deletion.
     let Some(Data::List(d)) = entry(ks, now, dst, || Data::List(VecDeque::new())) else {
         return wrong_type();
     };
@@ -285,6 +314,9 @@ pub(super) fn lmove_generic(
     } else {
         d.push_back(value.clone());
     }
+    ks.notify(class::LIST, to.push_event(), dst);
+    ks.notify(class::LIST, from.pop_event(), src);
+    ks.remove_if_empty(src);
     Value::Bulk(value)
 }
 

@@ -228,6 +228,24 @@ fn round(neg: bool, n: &Big, k: i64, sticky: bool) -> LongDouble {
 pub struct NotAFloat;
 
 impl LongDouble {
+    /// A `double` widened to `long double` (exact), as `addReplyHumanLongDouble`
+    /// receives GEOPOS's coordinates.
+    pub fn from_f64(d: f64) -> LongDouble {
+        if d.is_infinite() {
+            return LongDouble::Inf(d < 0.0);
+        }
+        let bits = d.to_bits();
+        let neg = bits >> 63 == 1;
+        let field = ((bits >> 52) & 0x7ff) as i64;
+        let fraction = bits & ((1 << 52) - 1);
+        let (mant, exp) = if field == 0 {
+            (fraction, -1074)
+        } else {
+            (fraction | (1 << 52), field - 1075)
+        };
+        LongDouble::Finite { neg, mant, exp }
+    }
+
     /// `string2ld`: the whole text must be one number for `strtold` (no
     /// leading space, no trailing byte), not NaN, and neither overflowing
     /// nor underflowing to zero; decimal or hexadecimal (`0x1.8p3`).

@@ -5,6 +5,7 @@
 
 use super::{int_arg, syntax_error, Call, Outcome};
 use crate::dump;
+use crate::keyspace::notify::class;
 use crate::node::{MigratePlan, Node};
 use crate::resp::Value;
 use crate::time::Time;
@@ -156,6 +157,7 @@ pub fn restore(c: &mut Call) -> Value {
     // A replica keeps what its master sends (checkAlreadyExpired).
     if expire_at.is_some_and(|at| at <= now) && !is_replica {
         if deleted {
+            ks.notify(class::GENERIC, "del", key);
             node.propagate(&[b"DEL".to_vec(), key.clone()]);
         }
         return Value::ok();
@@ -169,6 +171,7 @@ pub fn restore(c: &mut Call) -> Value {
             propagated.push(b"ABSTTL".to_vec());
         }
     }
+    ks.notify(class::GENERIC, "restore", key);
     node.propagate(&propagated);
     Value::ok()
 }

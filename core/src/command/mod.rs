@@ -4,7 +4,9 @@
 //! propagation); this file is the one pipeline every command goes through.
 //! Commands never touch a socket: they return a [`Value`] to send back.
 
-mod blocking;
+mod bitfield;
+mod bitmaps;
+pub(crate) mod blocking;
 mod call;
 mod client;
 mod client_admin;
@@ -14,17 +16,23 @@ mod config;
 mod debug;
 mod digest;
 mod element_scan;
+mod geo;
+mod geohash;
 mod hashes;
+mod hyperloglog;
 mod info;
 mod keys;
 mod lcs;
 mod lists;
+mod lolwut;
 mod long_double;
 mod memory;
 mod migrate;
+mod modules;
 mod monitors;
 mod multi;
 mod object;
+mod persist;
 mod pubsub;
 mod random_picks;
 mod refusal;
@@ -34,6 +42,8 @@ mod scripting;
 mod server;
 mod set_reads;
 mod sets;
+mod sort;
+mod standalone_only;
 mod streams;
 
 pub use server::REDIS_VERSION;
@@ -172,13 +182,21 @@ pub fn execute(
         let e = arity_error(&name);
         return reject(node, Some(&*name), e);
     }
-    if spec.has(table::flags::PROTECTED) && !node.config().debug_command_allowed() {
+    // A protected command (DEBUG, MODULE LOAD…: the flag is the entry's,
+    // a subcommand's for a container) needs its `enable-*-command`.
+    if entry.has(table::flags::PROTECTED) && !node.config().protected_command_allowed(spec.name) {
         client.flag_transaction_error();
-        return reject(node, Some(&*name), Value::err(
-            "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", \
+        let upper = spec.name.to_uppercase();
+        return reject(
+            node,
+            Some(&*name),
+            Value::err(format!(
+            "ERR {upper} command not allowed. If the enable-{}-command option is set to \"local\", \
              you can run it from a local connection, otherwise you need to set this option in the \
              configuration file, and then restart the server.",
-        ));
+            spec.name
+        )),
+        );
     }
     if node.requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
         client.flag_transaction_error();
@@ -218,11 +236,25 @@ pub fn execute(
         node.postpone(id, args);
         return Outcome::Blocked;
     }
-    if spec.has(table::flags::WRITE) && node.writes_paused(now) && !client.in_multi() {
+    // `CLIENT PAUSE WRITE` (and a manual failover's pause) holds writes and
+    // the commands that may stream one (`is_may_replicate_command`).
+    let may_write = spec.has(table::flags::WRITE) || spec.has(table::flags::MAY_REPLICATE);
+    if may_write && node.writes_paused(now) && !client.in_multi() {
         node.postpone(id, args);
         return Outcome::Blocked;
     }
-    if client.in_multi() && !matches!(spec.name, "exec" | "discard" | "multi" | "watch" | "reset") {
+    // `processCommand`: a `no_multi` command is refused inside MULTI.
+    if client.in_multi() && spec.has(table::flags::NO_MULTI) {
+        client.flag_transaction_error();
+        let e = Value::err("ERR Command not allowed inside a transaction");
+        return reject(node, Some(&*name), e);
+    }
+    if client.in_multi()
+        && !matches!(
+            spec.name,
+            "exec" | "discard" | "multi" | "watch" | "reset" | "quit"
+        )
+    {
         client.queue(args);
         return Outcome::Reply(Value::Simple("QUEUED".into()));
     }
@@ -290,6 +322,7 @@ fn run(
         call.node.end_call();
     }
     call.node.keyspace_mut().count_reads(false);
+    call.node.publish_key_events();
     counted(&mut call, spec, entry, started, &outcome);
     outcome
 }

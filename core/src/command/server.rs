@@ -233,6 +233,14 @@ pub mod client {
     }
 }
 
+/// `QUIT` (networking.c `quitCommand`): `+OK`, then the connection closes
+/// once the reply is written (`CLIENT_CLOSE_AFTER_REPLY`). It is never
+/// queued by MULTI and is allowed before AUTH and while subscribed.
+pub fn quit(c: &mut Call) -> Value {
+    c.client.close_after_reply = true;
+    Value::ok()
+}
+
 /// `COMMAND` alone: every command.
 pub fn command(_: &mut Call) -> Value {
     command::all()

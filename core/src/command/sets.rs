@@ -7,6 +7,7 @@
 use super::collections::{entry, parse_score, rank_range};
 use super::Call;
 use super::{int_arg, wrong_type};
+use crate::keyspace::notify::class;
 use crate::keyspace::{Data, Keyspace};
 
 use crate::resp::Value;
@@ -54,6 +55,9 @@ pub fn zrem(c: &mut Call) -> Value {
         Some(Data::ZSet(z)) => args[2..].iter().filter(|m| z.remove(*m).is_some()).count(),
         Some(_) => return wrong_type(),
     };
+    if removed > 0 {
+        ks.notify(class::ZSET, "zrem", key);
+    }
     ks.remove_if_empty(key);
     Value::Integer(removed as i64)
 }
@@ -161,9 +165,12 @@ fn smove_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
     if !s.remove(member) {
         return Value::Integer(0);
     }
+    ks.notify(class::SET, "srem", src);
     ks.remove_if_empty(src);
     if let Some(Data::Set(d)) = entry(ks, now, dst, || Data::Set(BTreeSet::new())) {
-        d.insert(member.clone());
+        if d.insert(member.clone()) {
+            ks.notify(class::SET, "sadd", dst);
+        }
     }
     Value::Integer(1)
 }
@@ -182,6 +189,7 @@ fn zincrby_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
         return Value::err("ERR resulting score is not a number (NaN)");
     }
     z.insert(args[3].clone(), score);
+    ks.notify(class::ZSET, "zincr", &args[1]);
     Value::Double(score)
 }
 
@@ -209,6 +217,7 @@ fn zremrangebyrank_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Va
     for m in &doomed {
         z.remove(m);
     }
+    ks.notify(class::ZSET, "zremrangebyrank", &args[1]);
     ks.remove_if_empty(&args[1]);
     Value::Integer(doomed.len() as i64)
 }
@@ -330,6 +339,9 @@ fn zremrangebylex_generic(
     for m in &doomed {
         z.remove(m);
     }
+    if !doomed.is_empty() {
+        ks.notify(class::ZSET, "zremrangebylex", key);
+    }
     ks.remove_if_empty(key);
     Value::Integer(doomed.len() as i64)
 }
@@ -349,6 +361,9 @@ fn zremove(
     let before = z.len();
     z.retain(|m, s| !doomed(m, s));
     let removed = before - z.len();
+    if removed > 0 {
+        ks.notify(class::ZSET, "zremrangebyscore", key);
+    }
     ks.remove_if_empty(key);
     Value::Integer(removed as i64)
 }
@@ -377,9 +392,17 @@ fn setop_store(ks: &mut Keyspace, now: Time, name: &str, args: &[Vec<u8>]) -> Va
     });
     let card = result.len() as i64;
     if result.is_empty() {
-        ks.remove(now, &args[1]);
+        if ks.remove(now, &args[1]).is_some() {
+            ks.notify(class::GENERIC, "del", &args[1]);
+        }
     } else {
         ks.set(&args[1], Data::Set(result));
+        let event = match name {
+            "sinterstore" => "sinterstore",
+            "sunionstore" => "sunionstore",
+            _ => "sdiffstore",
+        };
+        ks.notify(class::SET, event, &args[1]);
     }
     Value::Integer(card)
 }

@@ -1,10 +1,11 @@
 //! String commands (t_string.c): GET, SET and its options, MGET, MSET,
 //! INCR/DECR/INCRBY/DECRBY, APPEND, STRLEN, SETNX, GETDEL, GETSET, MSETNX,
-//! SETRANGE, SETBIT, GETBIT, SETEX, PSETEX, GETEX, GETRANGE (and SUBSTR),
+//! SETRANGE, SETEX, PSETEX, GETEX, GETRANGE (and SUBSTR),
 //! INCRBYFLOAT.
 
 use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
+use crate::keyspace::notify::class;
 use crate::keyspace::Data;
 use crate::node::Node;
 use crate::resp::Value;
@@ -51,6 +52,7 @@ pub fn mset(c: &mut Call) -> Value {
     }
     for pair in args[1..].chunks(2) {
         ks.set(&pair[0], Data::Str(pair[1].clone()));
+        ks.notify(class::STRING, "set", &pair[0]);
     }
     Value::ok()
 }
@@ -102,6 +104,7 @@ pub fn append(c: &mut Call) -> Value {
     value.extend_from_slice(&args[2]);
     let len = value.len() as i64;
     ks.set_keep_ttl(now, &args[1], Data::Str(value));
+    ks.notify(class::STRING, "append", &args[1]);
     Value::Integer(len)
 }
 
@@ -113,6 +116,7 @@ pub fn setnx(c: &mut Call) -> Value {
         Value::Integer(0)
     } else {
         ks.set(&args[1], Data::Str(args[2].clone()));
+        ks.notify(class::STRING, "set", &args[1]);
         Value::Integer(1)
     }
 }
@@ -124,7 +128,10 @@ pub fn getdel(c: &mut Call) -> Value {
     let reply = match ks.get(now, &args[1]) {
         None => Value::Null,
         Some(Data::Str(_)) => match ks.remove(now, &args[1]) {
-            Some(Data::Str(v)) => Value::Bulk(v),
+            Some(Data::Str(v)) => {
+                ks.notify(class::GENERIC, "del", &args[1]);
+                Value::Bulk(v)
+            }
             _ => Value::Null,
         },
         Some(_) => wrong_type(),
@@ -146,6 +153,7 @@ pub fn getset(c: &mut Call) -> Value {
         Some(_) => return wrong_type(),
     };
     ks.set(&args[1], Data::Str(args[2].clone()));
+    ks.notify(class::STRING, "set", &args[1]);
     c.node
         .propagate(&[b"SET".to_vec(), args[1].clone(), args[2].clone()]);
     old
@@ -163,6 +171,7 @@ pub fn msetnx(c: &mut Call) -> Value {
     }
     for pair in args[1..].chunks(2) {
         ks.set(&pair[0], Data::Str(pair[1].clone()));
+        ks.notify(class::STRING, "set", &pair[0]);
     }
     Value::Integer(1)
 }
@@ -194,27 +203,6 @@ pub fn getex(c: &mut Call) -> Value {
     let now = c.now;
     let node = &mut *c.node;
     getex_generic(node, now, args)
-}
-
-pub fn setbit(c: &mut Call) -> Value {
-    let args = c.args;
-    let now = c.now;
-    let node = &mut *c.node;
-    setbit_generic(node, now, args)
-}
-
-pub fn getbit(c: &mut Call) -> Value {
-    let args = c.args;
-    let now = c.now;
-    let ks = c.node.keyspace_mut();
-    match bit_offset(&args[2]) {
-        Ok(bit) => match ks.get(now, &args[1]) {
-            None => Value::Integer(0),
-            Some(Data::Str(v)) => Value::Integer(bit_at(v, bit) as i64),
-            Some(_) => wrong_type(),
-        },
-        Err(e) => e,
-    }
 }
 
 pub fn strlen(c: &mut Call) -> Value {
@@ -258,6 +246,7 @@ fn setrange_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     current[offset as usize..end].copy_from_slice(value);
     let len = current.len() as i64;
     ks.set_keep_ttl(now, &args[1], Data::Str(current));
+    ks.notify(class::STRING, "setrange", &args[1]);
     Value::Integer(len)
 }
 
@@ -274,7 +263,9 @@ fn setex_generic(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Va
     };
     let ks = node.keyspace_mut();
     ks.set(&args[1], Data::Str(args[3].clone()));
+    ks.notify(class::STRING, "set", &args[1]);
     ks.set_expire(now, &args[1], Some(Time(at)));
+    ks.notify(class::GENERIC, "expire", &args[1]);
     node.propagate(&[
         b"SET".to_vec(),
         args[1].clone(),
@@ -324,65 +315,20 @@ fn getex_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
         };
         if Time(at) <= now && may_delete {
             ks.remove(now, &args[1]);
+            ks.notify(class::GENERIC, "del", &args[1]);
             node.propagate(&[b"DEL".to_vec(), args[1].clone()]);
         } else {
             ks.set_expire(now, &args[1], Some(Time(at)));
+            ks.notify(class::GENERIC, "expire", &args[1]);
             let at = at.to_string().into_bytes();
             node.propagate(&[b"PEXPIREAT".to_vec(), args[1].clone(), at]);
         }
     } else if persist && matches!(ks.expire_at(now, &args[1]), Some(Some(_))) {
         ks.set_expire(now, &args[1], None);
+        ks.notify(class::GENERIC, "persist", &args[1]);
         node.propagate(&[b"PERSIST".to_vec(), args[1].clone()]);
     }
     Value::Bulk(value)
-}
-
-/// `getBitOffsetFromArgument`: a bit position inside the longest string.
-fn bit_offset(arg: &[u8]) -> Result<u64, Value> {
-    match crate::resp::parse_i64(arg) {
-        Some(n) if n >= 0 && (n as u64) < MAX_STRING * 8 => Ok(n as u64),
-        _ => Err(Value::err(
-            "ERR bit offset is not an integer or out of range",
-        )),
-    }
-}
-
-/// Bit `bit` of `v`, most significant bit of each byte first; 0 past the end.
-fn bit_at(v: &[u8], bit: u64) -> bool {
-    v.get((bit / 8) as usize)
-        .is_some_and(|b| b & (0x80 >> (bit % 8)) != 0)
-}
-
-/// `SETBIT key offset 0|1`: offset, then bit, then type; the string grows
-/// with zero bytes; the reply is the bit's old value.
-fn setbit_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
-    let bit = match bit_offset(&args[2]) {
-        Ok(b) => b,
-        Err(e) => return e,
-    };
-    let on = match crate::resp::parse_i64(&args[3]) {
-        Some(n @ (0 | 1)) => n == 1,
-        _ => return Value::err("ERR bit is not an integer or out of range"),
-    };
-    let ks = node.keyspace_mut();
-    let mut v = match ks.get(now, &args[1]) {
-        None => Vec::new(),
-        Some(Data::Str(v)) => v.clone(),
-        Some(_) => return wrong_type(),
-    };
-    let byte = (bit / 8) as usize;
-    if v.len() <= byte {
-        v.resize(byte + 1, 0);
-    }
-    let old = bit_at(&v, bit);
-    let mask = 0x80 >> (bit % 8);
-    if on {
-        v[byte] |= mask;
-    } else {
-        v[byte] &= !mask;
-    }
-    ks.set_keep_ttl(now, &args[1], Data::Str(v));
-    Value::Integer(old as i64)
 }
 
 /// `SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL]`.
@@ -435,9 +381,11 @@ fn set_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
         ks.set_keep_ttl(now, &args[1], Data::Str(args[2].clone()));
     } else {
         ks.set(&args[1], Data::Str(args[2].clone()));
-        if expire.is_some() {
-            ks.set_expire(now, &args[1], expire);
-        }
+    }
+    ks.notify(class::STRING, "set", &args[1]);
+    if expire.is_some() {
+        ks.set_expire(now, &args[1], expire);
+        ks.notify(class::GENERIC, "expire", &args[1]);
     }
     propagate_set(node, args, expire, get);
     if get {
@@ -506,6 +454,7 @@ fn incr_by(node: &mut Node, now: Time, key: &[u8], by: i64) -> Value {
         return Value::err("ERR increment or decrement would overflow");
     };
     ks.set_keep_ttl(now, key, Data::Str(new.to_string().into_bytes()));
+    ks.notify(class::STRING, "incrby", key);
     Value::Integer(new)
 }
 
@@ -562,6 +511,7 @@ pub fn incrbyfloat(c: &mut Call) -> Value {
     };
     let text = sum.to_human().into_bytes();
     ks.set_keep_ttl(c.now, &args[1], Data::Str(text.clone()));
+    ks.notify(class::STRING, "incrbyfloat", &args[1]);
     c.node.propagate(&[
         b"SET".to_vec(),
         args[1].clone(),

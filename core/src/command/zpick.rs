@@ -5,6 +5,7 @@ use super::keys::glob_match;
 use super::zsets::{members_reply, ordered, Scored};
 use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
+use crate::keyspace::notify::class;
 use crate::keyspace::Data;
 use crate::resp::{format_double, Value};
 use rand::Rng;
@@ -82,6 +83,7 @@ pub fn zmpop(c: &mut Call) -> Value {
     for (m, _) in &picked {
         z.remove(m);
     }
+    ks.notify(class::ZSET, if max { "zpopmax" } else { "zpopmin" }, key);
     ks.remove_if_empty(key);
     let pop = if max { "ZPOPMAX" } else { "ZPOPMIN" };
     c.node.propagate(&[

@@ -202,7 +202,12 @@ fn generic(c: &mut Call, name: &str, numkeys_at: usize, op: Op, out: Output) -> 
         }
         Output::Store(dst) => {
             let count = result.len() as i64;
-            if store_or_delete(ks, now, dst, result) {
+            let event = match op {
+                Op::Union => "zunionstore",
+                Op::Inter => "zinterstore",
+                Op::Diff => "zdiffstore",
+            };
+            if store_or_delete(ks, now, dst, result, event) {
                 c.node.propagate(args);
             }
             Value::Integer(count)

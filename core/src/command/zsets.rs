@@ -8,6 +8,7 @@
 use super::sets::{lex_bound, score_range, Bound, LexBound};
 use super::Call;
 use super::{int_arg, wrong_type};
+use crate::keyspace::notify::class;
 use crate::keyspace::{Data, Keyspace};
 use crate::resp::{Protocol, Value};
 use crate::time::Time;
@@ -298,25 +299,38 @@ pub fn zrangestore(c: &mut Call) -> Value {
         Err(e) => return e,
     };
     let count = items.len() as i64;
-    let changed = store_or_delete(ks, now, &args[1], items.into_iter().collect());
+    let changed = store_or_delete(
+        ks,
+        now,
+        &args[1],
+        items.into_iter().collect(),
+        "zrangestore",
+    );
     if changed {
         c.node.propagate(args);
     }
     Value::Integer(count)
 }
 
-/// Stores `result` at `dst` (replacing any value and its TTL), or deletes
-/// `dst` when it is empty: whether the keyspace changed.
+/// Stores `result` at `dst` (replacing any value and its TTL) and raises
+/// `event`, or deletes `dst` when it is empty (raising `del` if it was
+/// there): whether the keyspace changed.
 pub(super) fn store_or_delete(
     ks: &mut Keyspace,
     now: Time,
     dst: &[u8],
     result: BTreeMap<Vec<u8>, f64>,
+    event: &'static str,
 ) -> bool {
     if result.is_empty() {
-        ks.remove(now, dst).is_some()
+        let deleted = ks.remove(now, dst).is_some();
+        if deleted {
+            ks.notify(class::GENERIC, "del", dst);
+        }
+        deleted
     } else {
         ks.set(dst, Data::ZSet(result));
+        ks.notify(class::ZSET, event, dst);
         true
     }
 }

@@ -40,6 +40,9 @@ pub struct Config {
     pub link_sendbuf_limit: u64,
     /// The replication settings the handshake obeys (`repl-*`, `masterauth`).
     pub repl: ReplSettings,
+    /// `notify-keyspace-events` as class bits (`keyspace::notify::class`):
+    /// which keyspace events the node publishes to its subscribers.
+    pub notify_keyspace_events: u32,
     /// Every other parameter of Redis's table that was set away from its
     /// default: accepted and reported, without effect (`values::ACTING`).
     pub stored: values::Stored,
@@ -62,6 +65,7 @@ impl Default for Config {
             preferred_endpoint: EndpointType::Ip,
             link_sendbuf_limit: 0,
             repl: ReplSettings::default(),
+            notify_keyspace_events: 0,
             stored: values::Stored::default(),
         }
     }

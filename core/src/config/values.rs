@@ -10,6 +10,7 @@
 
 use super::params::{find, flag, Check, Kind, Param, Unit};
 use super::{Config, EndpointType};
+use crate::keyspace::notify::{parse_flags, print_flags};
 use std::collections::BTreeMap;
 
 /// The parameters a clusterlab node obeys; every other one is stored only.
@@ -23,6 +24,7 @@ pub const ACTING: &[&str] = &[
     "cluster-replica-validity-factor",
     "cluster-require-full-coverage",
     "masterauth",
+    "notify-keyspace-events",
     "repl-backlog-size",
     "repl-diskless-sync",
     "repl-diskless-sync-delay",
@@ -115,6 +117,11 @@ impl Config {
                 .clamp(1, 500)
                 .to_string();
         }
+        // Its bits, not its echo: `A` prints without the `n` it may carry.
+        if p.name == "notify-keyspace-events" {
+            self.notify_keyspace_events = parse_flags(value).unwrap_or_default();
+            return Ok(());
+        }
         if !self.set_acting(p.name, &canonical) {
             if canonical == p.default {
                 self.stored.0.remove(p.name);
@@ -132,11 +139,19 @@ impl Config {
         self.param_value(p).parse().unwrap_or(5000)
     }
 
-    /// `enable-debug-command yes` or `local` (every client of a clusterlab
-    /// node is local or simulated): `allowProtectedAction` for DEBUG.
-    pub fn debug_command_allowed(&self) -> bool {
-        let p = find(b"enable-debug-command").expect("in the table");
-        self.param_value(p) != "no"
+    /// `hll-sparse-max-bytes`: the largest sparse HyperLogLog, in bytes
+    /// (a value growing past it turns dense).
+    pub fn hll_sparse_max_bytes(&self) -> u64 {
+        let p = find(b"hll-sparse-max-bytes").expect("in the table");
+        self.param_value(p).parse().unwrap_or(3000)
+    }
+
+    /// `enable-debug-command` (for `debug`) or `enable-module-command`
+    /// (for `module`) is `yes` or `local` (every client of a clusterlab
+    /// node is local or simulated): `allowProtectedAction`.
+    pub fn protected_command_allowed(&self, command: &str) -> bool {
+        let name = format!("enable-{command}-command");
+        find(name.as_bytes()).is_some_and(|p| self.param_value(p) != "no")
     }
 
     /// `enable-protected-configs yes` (or `local`: every client of a
@@ -162,6 +177,7 @@ impl Config {
             "cluster-replica-validity-factor" => self.replica_validity_factor.to_string(),
             "cluster-require-full-coverage" => yes_no(self.require_full_coverage),
             "masterauth" => self.repl.masterauth.clone().unwrap_or_default(),
+            "notify-keyspace-events" => print_flags(self.notify_keyspace_events),
             "repl-backlog-size" => self.repl.backlog_size.to_string(),
             "repl-diskless-sync" => yes_no(self.repl.diskless_sync),
             "repl-diskless-sync-delay" => self.repl.diskless_sync_delay.to_string(),
@@ -544,28 +560,9 @@ const BUFFER_ERR: &str =
 
 /// `keyspaceEventsStringToFlags` then `keyspaceEventsFlagsToString`.
 fn notify_flags(value: &str) -> Result<String, String> {
-    // The classes `A` stands for, in the order Redis prints them.
-    const ALL: &str = "g$lshzxetd";
-    let mut set: Vec<char> = Vec::new();
-    for c in value.chars() {
-        match c {
-            'A' => set.extend(ALL.chars()),
-            'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 'K' | 'E' | 't' | 'm' | 'd' | 'n' => {
-                set.push(c)
-            }
-            _ => return Err("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into()),
-        }
-    }
-    let has = |c: char| set.contains(&c);
-    let mut out = String::new();
-    // With every class of `A` set, Redis prints `A` and drops `n`.
-    if ALL.chars().all(has) {
-        out.push('A');
-    } else {
-        out.extend("g$lshzxetdn".chars().filter(|&c| has(c)));
-    }
-    out.extend("KEm".chars().filter(|&c| has(c)));
-    Ok(out)
+    parse_flags(value)
+        .map(print_flags)
+        .ok_or_else(|| "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into())
 }
 
 /// `latency-tracking-info-percentiles`: doubles in [0, 100], printed as `%f`

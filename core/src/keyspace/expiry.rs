@@ -47,11 +47,13 @@ impl Keyspace {
         std::mem::take(&mut self.expired)
     }
 
-    /// Deletes the stored key `sk` because its TTL passed, noting it.
+    /// Deletes the stored key `sk` because its TTL passed, noting it and
+    /// raising `expired` (`deleteExpiredKeyAndPropagate`).
     pub(super) fn delete_expired(&mut self, sk: &[u8]) {
         if self.delete(sk).is_some() {
             self.counts.expired += 1;
             self.expired.push(sk[2..].to_vec());
+            self.notify(super::notify::class::EXPIRED, "expired", &sk[2..]);
         }
     }
 

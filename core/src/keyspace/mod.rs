@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Bound;
 
 mod expiry;
+pub mod notify;
+mod signal;
 pub mod stream;
 
 pub use expiry::ExpiryMode;
@@ -76,6 +78,10 @@ pub struct Keyspace {
     expired: Vec<Vec<u8>>,
     /// Read lookups counted for INFO (`keyspace_hits`/`misses`, `expired_keys`).
     counts: Counts,
+    /// Keyspace events raised, for the node to publish.
+    notes: notify::Notes,
+    /// Keys whose blocked stream readers must look again.
+    signals: signal::StreamSignals,
 }
 
 /// What INFO counts of the lookups: Redis counts hits and misses only for
@@ -187,6 +193,7 @@ impl Keyspace {
     fn delete(&mut self, sk: &[u8]) -> Option<Data> {
         let data = self.entries.remove(sk)?;
         self.clear_expiry(sk);
+        self.key_changed(&sk[2..], Some(&data));
         Some(data)
     }
 
@@ -217,7 +224,7 @@ impl Keyspace {
     pub fn get(&mut self, now: Time, key: &[u8]) -> Option<&Data> {
         with_slot_key(self.slot_of(key), key, |sk| {
             if self.expire_if_needed(now, sk) {
-                self.count_lookup(false);
+                self.count_lookup(false, sk);
                 return None;
             }
             let found = self.entries.get(sk);
@@ -226,18 +233,23 @@ impl Keyspace {
                     self.counts.hits += 1;
                 } else {
                     self.counts.misses += 1;
+                    self.notes
+                        .record(notify::class::KEY_MISS, "keymiss", &sk[2..]);
                 }
             }
             found
         })
     }
 
-    fn count_lookup(&mut self, hit: bool) {
+    /// `lookupKey`'s bookkeeping for a read (see [`Keyspace::count_reads`]):
+    /// a hit or a miss for INFO, and a miss raises `keymiss`.
+    fn count_lookup(&mut self, hit: bool, sk: &[u8]) {
         if self.counts.counting {
             if hit {
                 self.counts.hits += 1;
             } else {
                 self.counts.misses += 1;
+                self.notify(notify::class::KEY_MISS, "keymiss", &sk[2..]);
             }
         }
     }
@@ -260,7 +272,7 @@ impl Keyspace {
     pub fn get_mut(&mut self, now: Time, key: &[u8]) -> Option<&mut Data> {
         with_slot_key(self.slot_of(key), key, |sk| {
             if self.expire_if_needed(now, sk) {
-                self.count_lookup(false);
+                self.count_lookup(false, sk);
                 return None;
             }
             let found = self.entries.get_mut(sk);
@@ -269,6 +281,8 @@ impl Keyspace {
                     self.counts.hits += 1;
                 } else {
                     self.counts.misses += 1;
+                    self.notes
+                        .record(notify::class::KEY_MISS, "keymiss", &sk[2..]);
                 }
             }
             found
@@ -281,28 +295,37 @@ impl Keyspace {
     }
 
     /// Sets a value, clearing any TTL (as `SET` does without KEEPTTL).
+    /// A key it creates raises `new` (`dbAdd`).
     pub fn set(&mut self, key: &[u8], data: Data) {
         with_slot_key(self.slot_of(key), key, |sk| {
             self.clear_expiry(sk);
-            match self.entries.get_mut(sk) {
-                Some(v) => *v = data,
-                None => {
-                    self.entries.insert(sk.into(), data);
+            self.put(sk, data, true);
+        })
+    }
+
+    /// Stores `data` at `sk`, in place of what is there; a new key raises
+    /// `new` when `announce` (`dbAdd`; a snapshot's keys do not).
+    fn put(&mut self, sk: &[u8], data: Data, announce: bool) {
+        match self.entries.get_mut(sk) {
+            Some(v) => {
+                let old = std::mem::replace(v, data);
+                self.key_changed(&sk[2..], Some(&old));
+            }
+            None => {
+                self.entries.insert(sk.into(), data);
+                if announce {
+                    self.key_changed(&sk[2..], None);
+                    self.notify(notify::class::NEW, "new", &sk[2..]);
                 }
             }
-        })
+        }
     }
 
     /// Replaces the value but keeps the TTL (in-place updates like APPEND).
     pub fn set_keep_ttl(&mut self, now: Time, key: &[u8], data: Data) {
         with_slot_key(self.slot_of(key), key, |sk| {
             self.expire_for_write(now, sk);
-            match self.entries.get_mut(sk) {
-                Some(v) => *v = data,
-                None => {
-                    self.entries.insert(sk.into(), data);
-                }
-            }
+            self.put(sk, data, true);
         })
     }
 
@@ -314,8 +337,10 @@ impl Keyspace {
         })
     }
 
-    /// Removes a key whose container became empty (Redis deletes empty lists, sets…).
-    pub fn remove_if_empty(&mut self, key: &[u8]) {
+    /// Removes a key whose container became empty (Redis deletes empty
+    /// lists, sets…), raising `del` as each of those call sites does after
+    /// its own event; true if it did.
+    pub fn remove_if_empty(&mut self, key: &[u8]) -> bool {
         with_slot_key(self.slot_of(key), key, |sk| {
             let empty = self.entries.get(sk).is_some_and(|d| match d {
                 Data::List(l) => l.is_empty(),
@@ -326,7 +351,9 @@ impl Keyspace {
             });
             if empty {
                 self.delete(sk);
+                self.notify(notify::class::GENERIC, "del", key);
             }
+            empty
         })
     }
 
@@ -422,12 +449,48 @@ impl Keyspace {
         })
     }
 
+    /// `dbAdd` then `setExpire`: a key RENAME, COPY or RESTORE creates,
+    /// with its TTL; it raises `new`.
+    pub fn add(&mut self, key: &[u8], data: Data, expire_at: Option<Time>) {
+        self.insert(key, data, expire_at);
+        self.key_changed(key, None);
+        self.notify(notify::class::NEW, "new", key);
+    }
+
+    /// Every stored key with its value and expiry, in slot order, those
+    /// whose TTL passed but that nothing deleted yet included: what
+    /// `rdbSaveDb` writes.
+    pub fn stored(&self) -> impl Iterator<Item = (&[u8], &Data, Option<Time>)> {
+        self.entries
+            .iter()
+            .map(|(k, d)| (&k[2..], d, self.expiry(k)))
+    }
+
+    /// Deletes the keys whose TTL passed by `now`, silently (no `DEL` to
+    /// propagate, no `expired_keys`): a master loading an RDB skips them
+    /// (`rdbLoadRio`). Returns how many there were.
+    pub fn drop_expired(&mut self, now: Time) -> usize {
+        let gone: Vec<SlotKey> = self
+            .expires
+            .iter()
+            .filter(|(_, (t, _))| *t < now)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in &gone {
+            self.delete(k);
+        }
+        gone.len()
+    }
+
     /// Stores a key with its expiry, as a snapshot carries it.
     pub fn insert(&mut self, key: &[u8], data: Data, expire_at: Option<Time>) {
-        self.set(key, data);
-        if let Some(at) = expire_at {
-            with_slot_key(self.slot_of(key), key, |sk| self.set_expiry(sk, at));
-        }
+        with_slot_key(self.slot_of(key), key, |sk| {
+            self.clear_expiry(sk);
+            self.put(sk, data, false);
+            if let Some(at) = expire_at {
+                self.set_expiry(sk, at);
+            }
+        })
     }
 
     /// Keys from position `cursor` (in slot order), for SCAN: up to `count`
@@ -456,6 +519,15 @@ impl Keyspace {
 
     /// `FLUSHALL`.
     pub fn clear(&mut self) {
+        if self.watching_streams() {
+            let streams = self
+                .entries
+                .iter()
+                .filter(|(_, d)| matches!(d, Data::Stream(_)))
+                .map(|(k, _)| k[2..].to_vec())
+                .collect();
+            self.flushed_streams(streams);
+        }
         self.entries.clear();
         self.expires.clear();
         self.ttl_keys.clear();

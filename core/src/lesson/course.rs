@@ -1,7 +1,7 @@
 //! The course, embedded at compile time so the web app reads no files.
 //! `include_str!` makes cargo rebuild when a lesson file changes, and
 //! `trunk serve` watches `lessons/`, so saving a lesson reloads the page.
-//! A new lesson folder must be added here too (`tests/lessons.rs` checks).
+//! A new lesson folder must be added here too (`tests/lessons/main.rs` checks).
 
 /// One lesson's folder name and texts.
 #[derive(Clone, Copy, Debug)]

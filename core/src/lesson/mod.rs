@@ -4,7 +4,7 @@
 //! The engine is pure (no IO, no clock): the host reads the file, calls
 //! [`parse`], then drives a [`Session`] — which owns the simulator — step by
 //! step, asking it how the objectives stand. The same code runs in the web
-//! app (wasm) and in `tests/lessons.rs`, so what CI checks is what learners get.
+//! app (wasm) and in `tests/lessons/main.rs`, so what CI checks is what learners get.
 
 mod blocks;
 mod cli;

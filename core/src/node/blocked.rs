@@ -1,6 +1,6 @@
 //! Clients blocked in a command (blocked.c, timeout.c): on keys (BLPOP,
-//! BLMOVE, BZPOPMIN… — and any future blocking read: XREAD BLOCK is one
-//! more [`KeyWait`] variant) or on replicas (WAIT). One table for both, as
+//! BLMOVE, BZPOPMIN…, XREAD/XREADGROUP BLOCK: each a [`KeyWait`]) or on
+//! replicas (WAIT). One table for both, as
 //! Redis has one `CLIENT_BLOCKED` flag: both time out through
 //! [`Node::poll_timeout`], both count in INFO's `blocked_clients`, both
 //! answer CLIENT UNBLOCK, both are unblocked when the node becomes a
@@ -8,11 +8,14 @@
 //! is unblocked, as Redis stops reading a blocked client's input.
 //!
 //! Serving follows `handleClientsBlockedOnKeys`: a write that may have
-//! created a key someone waits for marks it ready (`signalKeyAsReady`, here
-//! when the write is propagated); after the command (or the whole EXEC) the
-//! ready keys are served in the order they became ready, each key's clients
-//! first blocked first served, until the key is gone. Each client served
-//! streams its own pop as one unit, after the command that fed it.
+//! created a key someone waits for marks it ready (`signalKeyAsReady`,
+//! here when the write is propagated; for stream readers, when the
+//! keyspace notes one of Redis's stream signals, `keyspace/signal.rs`);
+//! after the command (or the whole EXEC) the ready keys are served in the
+//! order they became ready, each key's clients first blocked first served
+//! (once a list is emptied the others find nothing and keep waiting; a
+//! group reader whose stream is gone is answered UNBLOCKED). Each client
+//! served streams its own pop as one unit, after the command that fed it.
 
 use super::{ClientId, Node};
 use crate::command::KeyWait;
@@ -78,10 +81,31 @@ impl Node {
                 unique.push(key);
             }
         }
+        let stream = wait.is_stream();
         let on = BlockedOn::Keys { keys: unique, wait };
         self.blocked
             .clients
             .insert(client, Blocked { on, deadline });
+        if stream {
+            self.watch_stream_keys();
+        }
+    }
+
+    /// Tells the keyspace which keys stream readers wait on, so it notes
+    /// Redis's stream signals for them.
+    fn watch_stream_keys(&mut self) {
+        let keys = self
+            .blocked
+            .clients
+            .values()
+            .filter_map(|b| match &b.on {
+                BlockedOn::Keys { keys, wait } if wait.is_stream() => Some(keys),
+                _ => None,
+            })
+            .flatten()
+            .cloned()
+            .collect();
+        self.keyspace.watch_streams(keys);
     }
 
     /// WAIT blocks `client` until `replicas` replicas acknowledged `offset`.
@@ -128,7 +152,7 @@ impl Node {
     /// held commands to run.
     fn unblock(&mut self, client: ClientId) -> Option<BlockedOn> {
         let blocked = self.blocked.clients.remove(&client)?;
-        if let BlockedOn::Keys { keys, .. } = &blocked.on {
+        if let BlockedOn::Keys { keys, wait } = &blocked.on {
             for key in keys {
                 if let Some(q) = self.blocked.by_key.get_mut(key) {
                     q.retain(|c| *c != client);
@@ -136,6 +160,9 @@ impl Node {
                         self.blocked.by_key.remove(key);
                     }
                 }
+            }
+            if wait.is_stream() {
+                self.watch_stream_keys();
             }
         }
         self.blocked.unblocked.push_back(client);
@@ -150,7 +177,8 @@ impl Node {
     }
 
     /// `signalKeyAsReady` for the keys of a write that went to the stream:
-    /// those someone is blocked on are served after the command.
+    /// those a list or zset pop is blocked on are served after the
+    /// command (stream readers wait for the keyspace's stream signals).
     pub(super) fn signal_ready(&mut self, args: &[Vec<u8>]) {
         if self.blocked.by_key.is_empty() {
             return;
@@ -160,8 +188,22 @@ impl Node {
         };
         for i in spec.key_positions(args) {
             let key = &args[i];
-            if self.blocked.by_key.contains_key(key) && !self.blocked.ready.contains(key) {
+            let pops = self.blocked.by_key.get(key).is_some_and(|q| {
+                q.iter().any(|c| {
+                    matches!(self.blocked.clients.get(c), Some(Blocked { on: BlockedOn::Keys { wait, .. }, .. }) if !wait.is_stream())
+                })
+            });
+            if pops && !self.blocked.ready.contains(key) {
                 self.blocked.ready.push_back(key.clone());
+            }
+        }
+    }
+
+    /// Moves the keyspace's stream signals to the ready keys.
+    fn take_stream_signals(&mut self) {
+        for key in self.keyspace.take_stream_signals() {
+            if !self.blocked.ready.contains(&key) {
+                self.blocked.ready.push_back(key);
             }
         }
     }
@@ -171,13 +213,16 @@ impl Node {
     /// unblocked clients sent while blocked, serving again after each
     /// command.
     pub(super) fn after_command(&mut self, now: Time) {
-        if self.blocked.draining
-            || (self.blocked.ready.is_empty() && self.blocked.unblocked.is_empty())
-        {
+        if self.blocked.draining {
+            return;
+        }
+        self.take_stream_signals();
+        if self.blocked.ready.is_empty() && self.blocked.unblocked.is_empty() {
             return;
         }
         self.blocked.draining = true;
         loop {
+            self.take_stream_signals();
             if let Some(key) = self.blocked.ready.pop_front() {
                 self.serve_key(now, &key);
                 continue;
@@ -195,8 +240,10 @@ impl Node {
                     break;
                 };
                 self.process_command(now, client, args);
+                self.take_stream_signals();
                 while let Some(key) = self.blocked.ready.pop_front() {
                     self.serve_key(now, &key);
+                    self.take_stream_signals();
                 }
             }
             if self.blocked.held.get(&client).is_some_and(|q| q.is_empty()) {
@@ -232,9 +279,6 @@ impl Node {
             if let Some(reply) = reply {
                 self.unblock(client);
                 self.reply(client, reply);
-            }
-            if !self.keyspace.holds(key) {
-                break;
             }
         }
     }

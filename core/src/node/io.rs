@@ -99,6 +99,70 @@ pub enum Input {
         /// It was open before it closed.
         connected: bool,
     },
+    /// The host finished disk job `job` (see [`Output::Disk`]): `Ok`, or
+    /// the first error met (`strerror`-like text).
+    DiskDone {
+        /// The job's number.
+        job: u64,
+        /// Whether every operation succeeded.
+        result: Result<(), String>,
+    },
+}
+
+/// One file operation of a [`DiskJob`], on a name relative to the
+/// node's `dir` (Redis chdirs there).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiskOp {
+    /// Create (or truncate) `name` with `bytes`, and fsync it: the temp
+    /// file of a save or a rewrite.
+    Write {
+        /// The file.
+        name: String,
+        /// Its whole content.
+        bytes: Vec<u8>,
+    },
+    /// Append `bytes` to `name`, creating it (`O_APPEND|O_CREAT`); with
+    /// `fsync`, sync it too (`appendfsync always`, or a shutdown's flush).
+    Append {
+        /// The file.
+        name: String,
+        /// What to append (may be empty: the file is just created).
+        bytes: Vec<u8>,
+        /// Call fsync after the write.
+        fsync: bool,
+    },
+    /// `rename(from, to)`: how every save replaces its file atomically.
+    Rename {
+        /// The temp file.
+        from: String,
+        /// The final name.
+        to: String,
+    },
+    /// Delete `name` (missing is fine).
+    Remove {
+        /// The file.
+        name: String,
+    },
+    /// Create directory `name` if missing (`dirCreateIfMissing`).
+    MakeDir {
+        /// The directory.
+        name: String,
+    },
+}
+
+/// File operations the host performs in order, stopping at the first
+/// failure. A `background` job is a forked child's work in Redis (BGSAVE,
+/// BGREWRITEAOF): the host may run it off its event loop; the others block
+/// the node, as the syscalls block Redis. A job with a number is answered
+/// by [`Input::DiskDone`]; number 0 wants no answer (AOF appends).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiskJob {
+    /// The job's number, or 0.
+    pub id: u64,
+    /// Run off the event loop.
+    pub background: bool,
+    /// The operations.
+    pub ops: Vec<DiskOp>,
 }
 
 /// A client connection this node opened itself, as a client of another
@@ -271,6 +335,12 @@ pub enum Output {
         /// Which of the two links.
         link: Link,
     },
+    /// Perform file operations under the node's `dir` (RDB saves, the
+    /// append-only files).
+    Disk(DiskJob),
+    /// The node shut down (SHUTDOWN, or a signal's shutdown that
+    /// succeeded): the process exits.
+    Exit,
     /// Something happened.
     Event(Event),
 }

@@ -12,6 +12,7 @@
 //! (Bus and replication traffic keep flowing, which Redis would also stall.)
 
 use super::{ClientId, ConnId, Node, Output};
+use crate::keyspace::notify::class;
 use crate::resp::Value;
 use crate::time::Time;
 use std::collections::BTreeMap;
@@ -255,7 +256,9 @@ impl Node {
                     target_error.get_or_insert(e);
                 }
                 None if !p.copy => {
-                    self.keyspace.remove(now, key);
+                    if self.keyspace.remove(now, key).is_some() {
+                        self.keyspace.notify(class::GENERIC, "del", key);
+                    }
                     deleted.push(key.clone());
                 }
                 None => {}

@@ -32,9 +32,11 @@ mod migrate;
 mod migration;
 mod myself;
 mod nodes_conf;
+mod notify;
 mod packet;
 mod peer;
 mod peer_index;
+mod persist;
 mod pfail;
 mod pubsub;
 mod repl;
@@ -46,11 +48,15 @@ pub mod view;
 
 pub use admin::AdminReply;
 pub use clients::{RouteAddr, SlotRoute};
-pub use io::{Admin, AdminError, ClientId, ConnId, FailoverMode, Input, Link, Output, ReplFrame};
+pub use io::{
+    Admin, AdminError, ClientId, ConnId, DiskJob, DiskOp, FailoverMode, Input, Link, Output,
+    ReplFrame,
+};
 pub use links::{LinkView, SendBuffer};
 pub use migrate::MigratePlan;
 pub use nodes_conf::NodesConfError;
 pub(crate) use nodes_conf::{ClusterConf, ConfLine};
+pub use persist::ShutdownFlags;
 pub use pubsub::SubKind;
 pub(crate) use repl::SlaveState;
 pub use repl::{ReplConf, SyncStats};
@@ -161,6 +167,8 @@ pub struct Node {
     links_over_limit: bool,
     /// `total_cluster_links_buffer_limit_exceeded`.
     stats_links_buffer_limit_exceeded: u64,
+    /// RDB and AOF: what is saved when, and what is being saved.
+    persist: persist::Persistence,
 }
 
 /// Whether `conn` is a replica's link to its master (rather than a
@@ -259,6 +267,7 @@ impl Node {
             frozen_usec: 0,
             links_over_limit: false,
             stats_links_buffer_limit_exceeded: 0,
+            persist: persist::Persistence::new(now),
         };
         node.refresh_thresholds();
         node.add_peer(me);
@@ -317,6 +326,8 @@ impl Node {
         node.client_pause = None;
         node.frozen = None;
         node.monitors.forget();
+        node.apply_notify_flags();
+        node.persist = node.persist.restarted(now);
         node
     }
 
@@ -354,6 +365,7 @@ impl Node {
                 if now >= self.next_cron {
                     self.stats.sample(now);
                     self.cron(now);
+                    self.persist_cron(now);
                     self.redirect_blocked();
                     while self.next_cron <= now {
                         self.next_cron = self.next_cron + consts::CRON_PERIOD_MS;
@@ -382,8 +394,10 @@ impl Node {
                 self.repl_conn_closed(now, conn)
             }
             Input::ConnClosed { conn, connected } => self.migrate_conn_closed(now, conn, connected),
+            Input::DiskDone { job, result } => self.disk_done(now, job, result),
         }
         self.after_command(now);
+        self.publish_key_events();
         self.before_sleep(now);
     }
 
@@ -402,8 +416,10 @@ impl Node {
         Some(self.next_cron.min(migrate).min(blocked))
     }
 
-    /// `clusterBeforeSleep`: work deferred until the end of this input.
+    /// `clusterBeforeSleep`: work deferred until the end of this input;
+    /// and, as Redis's `beforeSleep` does, the AOF buffer written.
     fn before_sleep(&mut self, now: Time) {
+        self.flush_aof(false);
         if self.todo & todo::HANDLE_MANUALFAILOVER != 0 && self.is_replica() {
             self.todo &= !todo::HANDLE_MANUALFAILOVER;
             self.handle_manual_failover(now);

@@ -218,9 +218,11 @@ impl super::Node {
         self.started
     }
 
-    /// Reads the SLOWLOG and LATENCY thresholds from the settings (at
-    /// start and after CONFIG SET, not on every command).
+    /// Reads the SLOWLOG and LATENCY thresholds and the keyspace events
+    /// to publish from the settings (at start and after CONFIG SET, not on
+    /// every command).
     pub(crate) fn refresh_thresholds(&mut self) {
+        self.apply_notify_flags();
         let cfg = &self.cfg;
         let num = |name: &str| cfg.param_str(name).parse::<i64>().unwrap_or(0);
         self.monitors.thresholds = super::slowlog::Thresholds {

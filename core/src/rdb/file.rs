@@ -40,9 +40,25 @@ impl std::fmt::Display for RdbError {
     }
 }
 
-/// `rdbSaveRio` of db 0 with the aux fields of `rdbSaveInfoAuxFields`.
-/// `used-mem` is 0: this node does not measure its memory.
+/// `rdbSaveRio` of db 0 with the aux fields of `rdbSaveInfoAuxFields`, as
+/// a master writes it for a replica's full resync.
 pub fn encode(keyspace: &Keyspace, now: Time, repl: &ReplInfo) -> Vec<u8> {
+    encode_with(keyspace, now, Some(repl), false)
+}
+
+/// `rdbSaveRio` for every use: `repl` is `rdbPopulateSaveInfo`'s answer
+/// (`None`: a master outside any replication chain writes no replication
+/// fields), `aof_base` marks an AOF's RDB preamble (`aof-base 1`). Every
+/// stored key is written, those whose TTL passed but that nothing deleted
+/// yet included, as `rdbSaveDb` walks the whole dict (a master skips them
+/// when it loads the file, a replica keeps them). `used-mem` is 0: this node
+/// does not measure its memory.
+pub fn encode_with(
+    keyspace: &Keyspace,
+    now: Time,
+    repl: Option<&ReplInfo>,
+    aof_base: bool,
+) -> Vec<u8> {
     let mut out = format!("REDIS{RDB_VERSION:04}").into_bytes();
     let aux = |out: &mut Vec<u8>, key: &str, value: &str| {
         out.push(OPCODE_AUX);
@@ -53,11 +69,13 @@ pub fn encode(keyspace: &Keyspace, now: Time, repl: &ReplInfo) -> Vec<u8> {
     aux(&mut out, "redis-bits", "64");
     aux(&mut out, "ctime", &(now.ms() / 1000).to_string());
     aux(&mut out, "used-mem", "0");
-    aux(&mut out, "repl-stream-db", "0");
-    aux(&mut out, "repl-id", &repl.replid);
-    aux(&mut out, "repl-offset", &repl.offset.to_string());
-    aux(&mut out, "aof-base", "0");
-    let entries: Vec<(&[u8], &Data, Option<Time>)> = keyspace.entries(now).collect();
+    if let Some(repl) = repl {
+        aux(&mut out, "repl-stream-db", "0");
+        aux(&mut out, "repl-id", &repl.replid);
+        aux(&mut out, "repl-offset", &repl.offset.to_string());
+    }
+    aux(&mut out, "aof-base", if aof_base { "1" } else { "0" });
+    let entries: Vec<(&[u8], &Data, Option<Time>)> = keyspace.stored().collect();
     if !entries.is_empty() {
         out.push(OPCODE_SELECTDB);
         put_len(&mut out, 0);

@@ -4,8 +4,10 @@
 //!
 //! Writing uses the plain encodings (string, list, set, hash, zset with
 //! binary scores: types 0, 1, 2, 4, 5) which Redis 7.0 still loads; strings
-//! that are integers are stored integer-encoded as `rdbSaveRawString` does,
-//! and nothing is LZF-compressed (Redis loads uncompressed strings too).
+//! are saved as `rdbSaveRawString` saves them: integer-encoded when they
+//! are integers, LZF-compressed ([`lzf`]) above 20 bytes when that saves
+//! at least 4 (`rdbcompression yes`, the default; the setting is stored
+//! without effect), so a string's DUMP is redis-server's byte for byte.
 //! Reading also accepts what 7.0 itself writes for small or compressed
 //! values: LZF strings, intsets, listpacks (hash, zset) and quicklist 2
 //! (list), see [`compact`]. Streams are read and written as 7.0 does
@@ -13,6 +15,7 @@
 
 pub mod compact;
 pub mod file;
+pub mod lzf;
 pub mod stream;
 
 use crate::keyspace::Data;
@@ -198,9 +201,10 @@ pub fn put_len(out: &mut Vec<u8>, n: u64) {
     }
 }
 
-/// `rdbSaveRawString` without compression: a string that is the canonical
-/// text of an integer fitting 32 bits is stored in 1, 2 or 4 bytes
-/// (`rdbTryIntegerEncoding`), anything else as length + bytes.
+/// `rdbSaveRawString`: a string that is the canonical text of an integer
+/// fitting 32 bits is stored in 1, 2 or 4 bytes (`rdbTryIntegerEncoding`),
+/// one over 20 bytes that LZF shrinks by 4 or more as `RDB_ENC_LZF`
+/// (`rdbSaveLzfStringObject`), anything else as length + bytes.
 pub fn put_string(out: &mut Vec<u8>, s: &[u8]) {
     if s.len() <= 11 {
         let canonical = std::str::from_utf8(s)
@@ -222,6 +226,16 @@ pub fn put_string(out: &mut Vec<u8>, s: &[u8]) {
                 out.extend_from_slice(&w.to_le_bytes());
                 return;
             }
+        }
+    }
+    if s.len() > 20 {
+        if let Some(packed) = lzf::compress(s, s.len() - 4) {
+            // (RDB_ENCVAL << 6) | RDB_ENC_LZF, then both lengths.
+            out.push(0xc3);
+            put_len(out, packed.len() as u64);
+            put_len(out, s.len() as u64);
+            out.extend_from_slice(&packed);
+            return;
         }
     }
     put_len(out, s.len() as u64);

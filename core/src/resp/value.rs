@@ -37,6 +37,9 @@ pub enum Value {
     Set(Vec<Value>),
     /// RESP3 double; a bulk string in RESP2.
     Double(f64),
+    /// A RESP3 double whose text is already written (`addReplyHumanLongDouble`:
+    /// GEOPOS's coordinates, `%.17Lf` trimmed); a bulk string in RESP2.
+    DoubleText(String),
     /// RESP3 boolean; `:1`/`:0` in RESP2.
     Boolean(bool),
     /// RESP3 verbatim string (`txt`); a bulk string in RESP2.
@@ -133,6 +136,8 @@ impl Value {
                     Value::Bulk(text.into_bytes()).encode(proto, out);
                 }
             }
+            Value::DoubleText(text) if resp3 => line(out, ',', text),
+            Value::DoubleText(text) => Value::Bulk(text.as_bytes().to_vec()).encode(proto, out),
             Value::Boolean(b) if resp3 => line(out, '#', if *b { "t" } else { "f" }),
             Value::Boolean(b) => line(out, ':', if *b { "1" } else { "0" }),
             Value::Verbatim(text) if resp3 => {
@@ -207,6 +212,9 @@ fn cli_format(v: &Value, prefix: &str, out: &mut String) {
         }
         Value::Double(d) => {
             let _ = writeln!(out, "(double) {}", format_double(*d));
+        }
+        Value::DoubleText(t) => {
+            let _ = writeln!(out, "(double) {t}");
         }
         Value::Boolean(b) => {
             let _ = writeln!(out, "{}", if *b { "(true)" } else { "(false)" });

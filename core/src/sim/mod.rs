@@ -22,6 +22,7 @@ mod check;
 mod cli_fix;
 mod cli_report;
 mod conns;
+mod disk;
 mod drivers;
 mod formed;
 mod network;
@@ -37,6 +38,7 @@ pub use action::{Action, TimedAction};
 pub use check::Violation;
 pub use cli_report::CliReport;
 pub use conns::INTERNAL_CLIENTS;
+pub use disk::Disk;
 pub use drivers::reshard;
 pub use drivers::reshard::{Job, JobId, JobOptions, Task};
 pub use drivers::{LostWrite, Workload, WorkloadStats};
@@ -87,6 +89,8 @@ pub struct SimNode {
     /// Outcomes of its connects that completed while it was paused (bus
     /// address, whether the link is up), told on resume.
     connect_backlog: Vec<(SocketAddr, bool)>,
+    /// Its files (RDB, AOF), which survive a kill.
+    pub disk: Disk,
 }
 
 /// The simulator.
@@ -207,6 +211,7 @@ impl Sim {
             client_addr,
             backlog: Vec::new(),
             connect_backlog: Vec::new(),
+            disk: Disk::default(),
         });
         self.timer_of.push(None);
         self.reschedule(idx);
@@ -305,6 +310,12 @@ impl Sim {
     /// `kill -9`: the process stops; messages to it are lost.
     pub fn crash(&mut self, idx: usize) {
         self.record_fault(Action::Kill(idx));
+        self.go_down(idx);
+    }
+
+    /// The process is gone (killed, or exited after SHUTDOWN): its
+    /// sockets close and it hears nothing until restarted.
+    fn go_down(&mut self, idx: usize) {
         self.nodes[idx].status = Status::Crashed;
         self.nodes[idx].backlog.clear();
         self.nodes[idx].connect_backlog.clear();
@@ -346,10 +357,17 @@ impl Sim {
     }
 
     /// Restarts a crashed or paused process: it keeps its nodes.conf.
+    /// Like Redis at start, it loads its data from its disk: the AOF with
+    /// `appendonly yes`, else its last RDB save.
     pub fn restart(&mut self, idx: usize) {
         let now = self.now;
         let n = &mut self.nodes[idx];
         n.node = n.node.restart(now);
+        let disk = &n.disk;
+        // A simulated disk holds only what the node wrote, so it loads.
+        let _ = n
+            .node
+            .load_data(now, &mut |name| Ok(disk.read(name).map(<[u8]>::to_vec)));
         n.status = Status::Up;
         n.backlog.clear();
         n.connect_backlog.clear();
@@ -638,6 +656,15 @@ impl Sim {
         if promoted {
             self.check_lost_writes(idx);
         }
+        self.shut_down_if_exited(idx);
+    }
+
+    /// A node that ran SHUTDOWN exits: its process goes down as if killed
+    /// (what it had to save is on its disk already).
+    fn shut_down_if_exited(&mut self, idx: usize) {
+        if self.nodes[idx].status == Status::Up && self.nodes[idx].node.has_exited() {
+            self.go_down(idx);
+        }
     }
 
     /// Applies one output of node `idx` now. Returns the
@@ -669,6 +696,10 @@ impl Sim {
             // is in flight or lost), so no send buffer ever passes the limit
             // and nothing asks for this.
             Output::DropLink { .. } => {}
+            Output::Disk(job) => return self.nodes[idx].disk.run(job),
+            // The node stops answering; the drain's caller takes the
+            // process down (`shut_down`).
+            Output::Exit => {}
             Output::Event(event) => {
                 self.stats.events += 1;
                 self.trace.push(TraceEvent {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Captures real Redis Cluster bus frames from redis-server 7.0 into this
 # directory, so the wire codec is checked against what Redis really sends
-# (core/tests/wire_captures.rs) without needing redis-server at test time.
+# (core/tests/wire/captures.rs) without needing redis-server at test time.
 #
 # Scenario (5 nodes on 127.0.0.1, client ports 30001-30005, bus +10000):
 #   node1..3 masters with slots 0-5460 / 5461-10922 / 10923-16383,

@@ -1,6 +1,12 @@
-//! Helpers shared by the integration tests. Each test binary uses a subset,
+//! Helpers shared by the integration tests: simulated clusters here, one node
+//! fed crafted messages in [`single_node`], real processes in [`native`].
+//! Each test binary's `main.rs` includes this module and uses a subset,
 //! hence the `dead_code` allowance.
 #![allow(dead_code)]
+
+#[cfg(feature = "net")]
+pub mod native;
+pub mod single_node;
 
 use clusterlab_core::event::Event;
 use clusterlab_core::resp::Value;

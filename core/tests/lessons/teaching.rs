@@ -428,13 +428,13 @@ fn a_why_that_gives_the_command_away_is_reported() {
 fn an_allowed_command_the_node_does_not_implement_is_reported() {
     let text = format!(
         "{}{GOOD}",
-        HEAD.replace("GET\n", "GET, SORT, CLUSTER FROB, explode\n")
+        HEAD.replace("GET\n", "GET, ACL, CLUSTER FROB, explode\n")
     );
     let l = parse("bad.md", &text).expect("valid");
     let p = allowed_things_exist(&l, &text);
     assert_eq!(p.len(), 3, "{p:#?}");
     assert!(
-        p[0].starts_with("bad.md:6: `allow` names `SORT`"),
+        p[0].starts_with("bad.md:6: `allow` names `ACL`"),
         "{}",
         p[0]
     );

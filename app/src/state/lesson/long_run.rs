@@ -15,7 +15,7 @@ use super::player::Said;
 pub const SLICE_MS: u64 = 500;
 
 /// Objectives get this much simulated time after the solution to be met (as in
-/// `core/tests/lessons.rs`): gossip and elections take seconds.
+/// `core/tests/lessons/main.rs`): gossip and elections take seconds.
 pub const SOLUTION_SETTLE_MS: u64 = 60_000;
 
 /// Where a long run's replies go when it ends.

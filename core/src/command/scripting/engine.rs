@@ -363,6 +363,12 @@ fn reply_to_lua(lua: &Lua, v: &Value, resp3: bool) -> mlua::Result<mlua::Value> 
         }
         Value::Double(d) if resp3 => table(vec![("double", mlua::Value::Number(*d))])?,
         Value::Double(d) => mlua::Value::String(lua.create_string(crate::resp::format_double(*d))?),
+        // The RESP3 parser reads the double's text with strtod.
+        Value::DoubleText(t) if resp3 => table(vec![(
+            "double",
+            mlua::Value::Number(t.parse().unwrap_or(0.0)),
+        )])?,
+        Value::DoubleText(t) => mlua::Value::String(lua.create_string(t)?),
         Value::Boolean(b) if resp3 => mlua::Value::Boolean(*b),
         Value::Boolean(b) => mlua::Value::Number(if *b { 1.0 } else { 0.0 }),
         Value::Verbatim(text) if resp3 => {

@@ -54,6 +54,7 @@ impl Host for NodeHost<'_> {
                 client.readonly = self.caller.readonly;
                 client.asking = self.caller.asking;
                 client.from_master = self.caller.from_master;
+                client.in_script = true;
                 let held = self.node.held_ops();
                 let out = super::super::run(self.node, self.now, self.id, &mut client, spec, &args);
                 if !replicate {
@@ -85,7 +86,9 @@ impl NodeHost<'_> {
             return Err("ERR This Redis command is not allowed from script".into());
         }
         let write = spec.has(flags::WRITE);
-        if self.read_only && write {
+        // `scriptVerifyWriteCommandAllow` counts may-replicate commands
+        // (PFCOUNT) as writes for read-only scripts only.
+        if self.read_only && (write || spec.has(flags::MAY_REPLICATE)) {
             return Err("ERR Write commands are not allowed from read-only scripts.".into());
         }
         if write && !self.wrote && self.node.is_replica() && !self.caller.from_master {

@@ -6,6 +6,7 @@
 use super::{invalid_id, lookup, rewritten, strict_id};
 use crate::command::{arity_error, int_arg, not_integer, syntax_error, wrong_type, Call};
 use crate::config::params;
+use crate::keyspace::notify::class;
 use crate::keyspace::stream::id::{parse_id, ParsedId};
 use crate::keyspace::stream::{AppendError, Stream, StreamId, Trim};
 use crate::keyspace::Data;
@@ -208,8 +209,9 @@ pub fn xadd(c: &mut Call) -> Value {
         Err(AppendError::TooLarge) => return Value::err("ERR Elements are too large to be stored"),
     };
     let mut sent = args.to_vec();
+    let mut trimmed = 0;
     if let Some(trim) = t.trim {
-        s.trim(trim, t.approx, t.limit);
+        trimmed = s.trim(trim, t.approx, t.limit);
         if t.approx {
             sent[t.value_at - 1] = b"=".to_vec();
             sent[t.value_at] = trimmed_to(s, trim);
@@ -217,6 +219,11 @@ pub fn xadd(c: &mut Call) -> Value {
     }
     if !matches!(parsed, Some(ParsedId::Full(_))) {
         sent[id_at] = id.to_bytes();
+    }
+    ks.notify(class::STREAM, "xadd", &args[1]);
+    ks.signal_stream(&args[1]);
+    if trimmed > 0 {
+        ks.notify(class::STREAM, "xtrim", &args[1]);
     }
     c.node.propagate(&sent);
     Value::Bulk(id.to_bytes())
@@ -245,6 +252,9 @@ pub fn xtrim(c: &mut Call) -> Value {
         } else {
             args.to_vec()
         };
+        c.node
+            .keyspace_mut()
+            .notify(class::STREAM, "xtrim", &args[1]);
         c.node.propagate(&sent);
     }
     Value::Integer(deleted as i64)
@@ -277,6 +287,11 @@ pub fn xdel(c: &mut Call) -> Value {
     }
     if deleted > 0 && (first || s.is_empty()) {
         s.refresh_first_id();
+    }
+    if deleted > 0 {
+        c.node
+            .keyspace_mut()
+            .notify(class::STREAM, "xdel", &args[1]);
     }
     Value::Integer(deleted)
 }
@@ -348,5 +363,8 @@ pub fn xsetid(c: &mut Call) -> Value {
     if max_deleted != StreamId::MIN {
         s.max_deleted = max_deleted;
     }
+    c.node
+        .keyspace_mut()
+        .notify(class::STREAM, "xsetid", &args[1]);
     Value::ok()
 }

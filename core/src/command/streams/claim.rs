@@ -6,6 +6,7 @@
 use super::read::{setid_op, xclaim_op};
 use super::{entry_reply, id_reply, interval_id, lookup, no_group, strict_id};
 use crate::command::{int_arg, syntax_error, Call};
+use crate::keyspace::notify::class;
 use crate::keyspace::stream::{Group, Nack, Stream, StreamId};
 use crate::resp::Value;
 
@@ -116,9 +117,21 @@ fn summary(g: &Group) -> Value {
     ])
 }
 
-/// `streamLookupConsumer` (seen now) or `streamCreateConsumer`.
-fn touch_consumer(g: &mut Group, name: &[u8], now: u64) {
+/// `streamLookupConsumer` (seen now) or `streamCreateConsumer`: true if
+/// it was created (which raises `xgroup-createconsumer`).
+fn touch_consumer(g: &mut Group, name: &[u8], now: u64) -> bool {
+    let created = !g.consumers.contains_key(name);
     g.consumers.entry(name.to_vec()).or_default().seen_time = now;
+    created
+}
+
+/// `xgroup-createconsumer` on `key` if a claim created its consumer.
+fn notify_created(c: &mut Call, key: &[u8], created: bool) {
+    if created {
+        c.node
+            .keyspace_mut()
+            .notify(class::STREAM, "xgroup-createconsumer", key);
+    }
 }
 
 /// An integer option of XCLAIM, with its own error text.
@@ -203,6 +216,7 @@ pub fn xclaim(c: &mut Call) -> Value {
     }
     let mut sent = Vec::new();
     let mut out = Vec::new();
+    let mut created = false;
     for (j, id) in ids {
         let known = g.pel.contains_key(&id);
         if s.get(id).is_none() {
@@ -230,7 +244,7 @@ pub fn xclaim(c: &mut Call) -> Value {
         if !fresh && min_idle != 0 && idle(now, g.pel[&id].delivery_time) < min_idle {
             continue;
         }
-        touch_consumer(&mut g, name, now);
+        created |= touch_consumer(&mut g, name, now);
         if fresh {
             g.pel.get_mut(&id).expect("just inserted").consumer = name.to_vec();
         }
@@ -250,6 +264,7 @@ pub fn xclaim(c: &mut Call) -> Value {
         sent.push(setid_op(key, group, &g));
     }
     s.groups.insert(group.clone(), g);
+    notify_created(c, key, created);
     for op in sent {
         c.node.propagate(&op);
     }
@@ -316,6 +331,7 @@ pub fn xautoclaim(c: &mut Call) -> Value {
         .collect();
     let (mut sent, mut claimed, mut deleted) = (Vec::new(), Vec::new(), Vec::new());
     let mut next = 0;
+    let mut created = false;
     while attempts > 0 {
         attempts -= 1;
         if count == 0 || next >= candidates.len() {
@@ -333,7 +349,7 @@ pub fn xautoclaim(c: &mut Call) -> Value {
         if min_idle != 0 && idle(now, g.pel[&id].delivery_time) < min_idle {
             continue;
         }
-        touch_consumer(&mut g, name, now);
+        created |= touch_consumer(&mut g, name, now);
         g.reassign(id, name);
         let nack = g.pel.get_mut(&id).expect("pending");
         nack.delivery_time = now;
@@ -346,6 +362,7 @@ pub fn xautoclaim(c: &mut Call) -> Value {
     }
     let resume = candidates.get(next).copied().unwrap_or(StreamId::MIN);
     s.groups.insert(group.clone(), g);
+    notify_created(c, key, created);
     for op in sent {
         c.node.propagate(&op);
     }

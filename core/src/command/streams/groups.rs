@@ -3,6 +3,7 @@
 
 use super::{help, lookup, no_group_for_key, strict_id, subcommand_syntax};
 use crate::command::{int_arg, wrong_type, Call};
+use crate::keyspace::notify::class;
 use crate::keyspace::stream::id::{parse_id, ParsedId};
 use crate::keyspace::stream::INVALID_ENTRIES_READ;
 use crate::keyspace::stream::{Consumer, Group, StreamId};
@@ -98,6 +99,10 @@ pub fn xgroup(c: &mut Call) -> Value {
         Sub::SetId if argc == 5 || argc == 7 => setid(c, entries_read),
         Sub::Destroy if argc == 4 => {
             let removed = with_stream(c, |s| s.groups.remove(name).is_some()).unwrap_or(false);
+            if removed {
+                notify(c, "xgroup-destroy");
+                c.node.keyspace_mut().signal_stream(key);
+            }
             Value::Integer(removed as i64)
         }
         Sub::CreateConsumer if argc == 5 => {
@@ -116,7 +121,11 @@ pub fn xgroup(c: &mut Call) -> Value {
                 g.consumers.insert(args[4].clone(), consumer);
                 true
             });
-            Value::Integer(created.unwrap_or(false) as i64)
+            let created = created.unwrap_or(false);
+            if created {
+                notify(c, "xgroup-createconsumer");
+            }
+            Value::Integer(created as i64)
         }
         Sub::DelConsumer if argc == 5 => {
             let gone = with_stream(c, |s| {
@@ -129,12 +138,20 @@ pub fn xgroup(c: &mut Call) -> Value {
             })
             .flatten();
             if gone.is_some() {
+                notify(c, "xgroup-delconsumer");
                 c.node.propagate(args);
             }
             Value::Integer(gone.unwrap_or(0) as i64)
         }
         _ => subcommand_syntax(c),
     }
+}
+
+/// Raises a group event on the stream at `args[2]`.
+fn notify(c: &mut Call, event: &'static str) {
+    c.node
+        .keyspace_mut()
+        .notify(class::STREAM, event, &c.args[2]);
 }
 
 /// Runs `f` on the stream at `args[2]` (which the caller saw exists).
@@ -173,6 +190,7 @@ fn create(c: &mut Call, make: bool, entries_read: i64) -> Value {
     }
     s.groups
         .insert(args[3].clone(), Group::new(id, entries_read));
+    notify(c, "xgroup-create");
     Value::ok()
 }
 
@@ -195,6 +213,7 @@ fn setid(c: &mut Call, entries_read: i64) -> Value {
             g.entries_read = entries_read;
         }
     });
+    notify(c, "xgroup-setid");
     Value::ok()
 }
 

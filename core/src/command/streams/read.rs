@@ -5,9 +5,13 @@
 //! CREATECONSUMER` for a consumer a NOACK read created.
 
 use super::{entry_reply, id_reply, interval_id, lookup, no_group, stream_mut, strict_id};
-use crate::command::{int_arg, syntax_error, Call};
+use crate::command::blocking::{block, may_block};
+use crate::command::{int_arg, syntax_error, Call, KeyWait, Outcome};
+use crate::keyspace::notify::class;
 use crate::keyspace::stream::{Consumer, Group, Nack, Stream, StreamId};
+use crate::node::Node;
 use crate::resp::{Protocol, Value};
+use crate::time::Time;
 
 /// `COUNT n` of the range commands: negative means 0, which replies nil.
 fn range_count(args: &[Vec<u8>]) -> Result<Option<u64>, Value> {
@@ -75,18 +79,23 @@ pub fn xrevrange(c: &mut Call) -> Value {
 }
 
 /// `XREAD [COUNT n] [BLOCK ms] STREAMS key… id…`.
-pub fn xread(c: &mut Call) -> Value {
+pub fn xread(c: &mut Call) -> Outcome {
     read(c, false)
 }
 
 /// `XREADGROUP GROUP g consumer [COUNT n] [BLOCK ms] [NOACK] STREAMS key… id…`.
-pub fn xreadgroup(c: &mut Call) -> Value {
+pub fn xreadgroup(c: &mut Call) -> Outcome {
     read(c, true)
 }
 
+/// `XREAD_BLOCKED_DEFAULT_COUNT`: a blocked read without COUNT is served
+/// at most this many entries.
+const BLOCKED_DEFAULT_COUNT: u64 = 1000;
+
 /// What `xreadCommand` parsed.
 struct ReadArgs {
-    block: bool,
+    /// BLOCK's timeout: `None` without BLOCK, `Some(None)` forever.
+    block: Option<Option<u64>>,
     count: u64,
     streams_at: usize,
     keys: usize,
@@ -94,9 +103,10 @@ struct ReadArgs {
     noack: bool,
 }
 
-fn parse_read(args: &[Vec<u8>], group_cmd: bool) -> Result<ReadArgs, Value> {
+fn parse_read(c: &Call, group_cmd: bool) -> Result<ReadArgs, Value> {
+    let args = c.args;
     let mut r = ReadArgs {
-        block: false,
+        block: None,
         count: 0,
         streams_at: 0,
         keys: 0,
@@ -108,12 +118,20 @@ fn parse_read(args: &[Vec<u8>], group_cmd: bool) -> Result<ReadArgs, Value> {
         let more = args.len() - i - 1;
         let o = &args[i];
         if o.eq_ignore_ascii_case(b"block") && more > 0 {
-            i += 1;
-            match int_arg(&args[i]) {
-                Ok(t) if t < 0 => return Err(Value::err("ERR timeout is negative")),
-                Ok(_) => r.block = true,
-                Err(_) => return Err(Value::err("ERR timeout is not an integer or out of range")),
+            if c.client.in_script {
+                return Err(Value::err(format!(
+                    "ERR {} command is not allowed with BLOCK option from scripts",
+                    String::from_utf8_lossy(&args[0])
+                )));
             }
+            i += 1;
+            // `getTimeoutFromObjectOrReply(…, UNIT_MILLISECONDS)`.
+            r.block = match int_arg(&args[i]) {
+                Ok(t) if t < 0 => return Err(Value::err("ERR timeout is negative")),
+                Ok(0) => Some(None),
+                Ok(t) => Some(Some(t as u64)),
+                Err(_) => return Err(Value::err("ERR timeout is not an integer or out of range")),
+            };
         } else if o.eq_ignore_ascii_case(b"count") && more > 0 {
             i += 1;
             r.count = int_arg(&args[i])?.max(0) as u64;
@@ -156,59 +174,50 @@ fn parse_read(args: &[Vec<u8>], group_cmd: bool) -> Result<ReadArgs, Value> {
 
 /// `xreadCommand`: every key and ID is checked first, then each stream
 /// with something after its ID answers. Nothing to answer: a nil array,
-/// or with BLOCK the wait for new entries (not wired yet in clusterlab).
-fn read(c: &mut Call, group_cmd: bool) -> Value {
-    let args = c.args;
-    let r = match parse_read(args, group_cmd) {
+/// or with BLOCK the wait for new entries (`blockForKeys`), `$` already
+/// resolved to each stream's last ID.
+fn read(c: &mut Call, group_cmd: bool) -> Outcome {
+    let r = match parse_read(c, group_cmd) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return Outcome::Reply(e),
     };
+    let args = c.args;
     let keys = &args[r.streams_at..r.streams_at + r.keys];
     let mut ids = Vec::with_capacity(r.keys);
     for (key, arg) in keys.iter().zip(&args[r.streams_at + r.keys..]) {
         let s = match lookup(c, key) {
             Ok(s) => s,
-            Err(e) => return e,
+            Err(e) => return Outcome::Reply(e),
         };
         if let Some((group, _)) = &r.group {
             if !s.as_ref().is_some_and(|s| s.groups.contains_key(group)) {
-                return no_group(key, group, " in XREADGROUP with GROUP option");
+                return Outcome::Reply(no_group(key, group, " in XREADGROUP with GROUP option"));
             }
         }
         let id = match arg.as_slice() {
-            b"$" if group_cmd => return Value::err("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set."),
+            b"$" if group_cmd => return Outcome::Reply(Value::err("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.")),
             b"$" => s.map_or(StreamId::MIN, |s| s.last_id),
-            b">" if !group_cmd => return Value::err("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option."),
+            b">" if !group_cmd => return Outcome::Reply(Value::err("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.")),
             b">" => StreamId::MAX,
             _ => match strict_id(arg) {
                 Ok(id) => id,
-                Err(e) => return e,
+                Err(e) => return Outcome::Reply(e),
             },
         };
         ids.push(id);
     }
     let mut served = Vec::new();
-    for (key, gt) in keys.iter().zip(ids) {
+    for (key, gt) in keys.iter().zip(ids.iter().copied()) {
         let now = c.now;
         let node = &mut *c.node;
         let Ok(Some(s)) = stream_mut(node.keyspace_mut(), now, key) else {
             continue;
         };
         let mut sent = Vec::new();
+        let mut created = false;
         let entries = match &r.group {
             None => match s.last_valid_id() {
-                Some(top) if top > gt => {
-                    let start = gt.incr().unwrap_or(StreamId::MIN);
-                    let take = if r.count == 0 {
-                        usize::MAX
-                    } else {
-                        r.count as usize
-                    };
-                    s.range(start, StreamId::MAX)
-                        .take(take)
-                        .map(entry_reply)
-                        .collect()
-                }
+                Some(top) if top > gt => plain_entries(s, gt, r.count),
                 _ => continue,
             },
             Some((group, consumer)) => {
@@ -232,9 +241,9 @@ fn read(c: &mut Call, group_cmd: bool) -> Value {
                         now: now.ms(),
                     };
                     if history {
-                        read.history(s, &mut g, start)
+                        read.history(s, &mut g, start, &mut created)
                     } else {
-                        read.new_entries(s, &mut g, start, &mut sent)
+                        read.new_entries(s, &mut g, start, &mut sent, &mut created)
                     }
                 });
                 s.groups.insert(group.clone(), g);
@@ -244,21 +253,66 @@ fn read(c: &mut Call, group_cmd: bool) -> Value {
                 }
             }
         };
-        for op in sent {
-            node.propagate(&op);
-        }
+        finish_group_read(node, key, created, sent);
         served.push((key.clone(), entries));
     }
-    if served.is_empty() {
-        if r.block {
-            return Value::err(format!(
-                "ERR clusterlab: {} BLOCK is not wired yet",
-                if group_cmd { "XREADGROUP" } else { "XREAD" }
-            ));
-        }
-        return Value::NullArray;
+    if !served.is_empty() {
+        return Outcome::Reply(streams_reply(served, c.client.proto == Protocol::Resp3));
     }
-    if c.client.proto == Protocol::Resp3 {
+    let Some(timeout) = r.block else {
+        return Outcome::Reply(Value::NullArray);
+    };
+    if !may_block(c) {
+        return Outcome::Reply(Value::NullArray);
+    }
+    let wait = StreamWait {
+        ids: keys.iter().cloned().zip(ids).collect(),
+        count: if r.count == 0 {
+            BLOCKED_DEFAULT_COUNT
+        } else {
+            r.count
+        },
+        group: r.group.map(|(group, consumer)| GroupWait {
+            group,
+            consumer,
+            noack: r.noack,
+        }),
+        resp3: c.client.proto == Protocol::Resp3,
+    };
+    block(c, keys.to_vec(), timeout, KeyWait::Stream(Box::new(wait)))
+}
+
+/// Entries after `gt`, at most `count` (0: all).
+fn plain_entries(s: &Stream, gt: StreamId, count: u64) -> Vec<Value> {
+    let Some(start) = gt.incr() else {
+        return Vec::new();
+    };
+    let take = if count == 0 {
+        usize::MAX
+    } else {
+        count as usize
+    };
+    s.range(start, StreamId::MAX)
+        .take(take)
+        .map(entry_reply)
+        .collect()
+}
+
+/// After a group read: `xgroup-createconsumer` if it created its consumer,
+/// then what it streams (XCLAIMs, SETID, CREATECONSUMER).
+fn finish_group_read(node: &mut Node, key: &[u8], created: bool, sent: Vec<Vec<Vec<u8>>>) {
+    if created {
+        node.keyspace_mut()
+            .notify(class::STREAM, "xgroup-createconsumer", key);
+    }
+    for op in sent {
+        node.propagate(&op);
+    }
+}
+
+/// XREAD's reply: `[[key, entries]…]`, a map in RESP3.
+fn streams_reply(served: Vec<(Vec<u8>, Vec<Value>)>, resp3: bool) -> Value {
+    if resp3 {
         Value::Map(
             served
                 .into_iter()
@@ -272,6 +326,73 @@ fn read(c: &mut Call, group_cmd: bool) -> Value {
                 .map(|(k, e)| Value::Array(vec![Value::Bulk(k), Value::Array(e)]))
                 .collect(),
         )
+    }
+}
+
+/// A blocked XREAD/XREADGROUP (`bpop` with `BLOCKED_STREAM`).
+#[derive(Clone, Debug)]
+pub struct StreamWait {
+    /// Each key with the ID its entries must follow (`$` resolved).
+    ids: Vec<(Vec<u8>, StreamId)>,
+    /// `bpop.xread_count`: COUNT, or 1000.
+    count: u64,
+    /// XREADGROUP's group and consumer (always reading `>`).
+    group: Option<GroupWait>,
+    /// The reader speaks RESP3 (a map reply).
+    resp3: bool,
+}
+
+#[derive(Clone, Debug)]
+struct GroupWait {
+    group: Vec<u8>,
+    consumer: Vec<u8>,
+    noack: bool,
+}
+
+impl StreamWait {
+    /// `serveClientsBlockedOnStreamKey`, and `unblockDeletedStreamReadgroupClients`
+    /// for a key that is gone or no longer a stream: the reply for `key`,
+    /// or `None` while nothing follows the reader's ID (a group reader
+    /// reads past its group's last ID, whatever other readers took).
+    pub(crate) fn serve(&self, node: &mut Node, now: Time, key: &[u8]) -> Option<Value> {
+        let s = match stream_mut(node.keyspace_mut(), now, key) {
+            Ok(Some(s)) => s,
+            _ if self.group.is_some() => {
+                return Some(Value::err("UNBLOCKED the stream key no longer exists"))
+            }
+            _ => return None,
+        };
+        let Some(gw) = &self.group else {
+            let gt = self.ids.iter().find(|(k, _)| k == key)?.1;
+            if s.last_id <= gt {
+                return None;
+            }
+            let entries = plain_entries(s, gt, self.count);
+            return Some(streams_reply(vec![(key.to_vec(), entries)], self.resp3));
+        };
+        let Some(mut g) = s.groups.remove(&gw.group) else {
+            return Some(Value::err(
+                "NOGROUP the consumer group this client was blocked on no longer exists",
+            ));
+        };
+        if s.last_id <= g.last_id {
+            s.groups.insert(gw.group.clone(), g);
+            return None;
+        }
+        let start = g.last_id.incr().unwrap_or(StreamId::MIN);
+        let read = GroupRead {
+            key,
+            group: &gw.group,
+            consumer: &gw.consumer,
+            count: self.count,
+            noack: gw.noack,
+            now: now.ms(),
+        };
+        let (mut sent, mut created) = (Vec::new(), false);
+        let entries = read.new_entries(s, &mut g, start, &mut sent, &mut created);
+        s.groups.insert(gw.group.clone(), g);
+        finish_group_read(node, key, created, sent);
+        Some(streams_reply(vec![(key.to_vec(), entries)], self.resp3))
     }
 }
 
@@ -310,8 +431,14 @@ impl GroupRead<'_> {
     /// `streamReplyWithRangeFromConsumerPEL`: the consumer's own pending
     /// entries from `start` (an entry deleted since is `[id, nil]`), each
     /// delivered once more.
-    fn history(&self, s: &Stream, g: &mut Group, start: StreamId) -> Vec<Value> {
-        self.consumer(g);
+    fn history(
+        &self,
+        s: &Stream,
+        g: &mut Group,
+        start: StreamId,
+        created: &mut bool,
+    ) -> Vec<Value> {
+        *created = self.consumer(g);
         let owned: Vec<StreamId> = g.consumers[self.consumer]
             .pel
             .range(start..)
@@ -346,8 +473,10 @@ impl GroupRead<'_> {
         g: &mut Group,
         start: StreamId,
         sent: &mut Vec<Vec<Vec<u8>>>,
+        created: &mut bool,
     ) -> Vec<Value> {
-        if self.consumer(g) && self.noack {
+        *created = self.consumer(g);
+        if *created && self.noack {
             sent.push(vec![
                 b"XGROUP".to_vec(),
                 b"CREATECONSUMER".to_vec(),

@@ -15,6 +15,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("echo", 2, FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::echo), No),
     command!("hello", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH, (0, 0, 0), ["@fast", "@connection"], Reply(server::hello), No),
     command!("ping", -1, FAST | SUBSCRIBE_OK, (0, 0, 0), ["@fast", "@connection"], Reply(server::ping), No),
+    command!("quit", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY | SUBSCRIBE_OK, (0, 0, 0), ["@fast", "@connection"], Reply(server::quit), No),
     command!("readonly", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::readonly), No),
     command!("readwrite", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::readwrite), No),
     command!("reset", 1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | SUBSCRIBE_OK, (0, 0, 0), ["@fast", "@connection"], Reply(client_admin::reset), No),

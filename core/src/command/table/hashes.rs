@@ -14,6 +14,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("hget", 3, READONLY | FAST, (1, 1, 1), ["@read", "@hash", "@fast"], Reply(collections::hget), No),
     command!("hgetall", 2, READONLY, (1, 1, 1), ["@read", "@hash", "@slow"], Reply(hashes::hgetall), No),
     command!("hincrby", 4, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@hash", "@fast"], Reply(hashes::hincrby), AsIs),
+    command!("hincrbyfloat", 4, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@hash", "@fast"], Reply(hashes::hincrbyfloat), Itself),
     command!("hkeys", 2, READONLY, (1, 1, 1), ["@read", "@hash", "@slow"], Reply(hashes::hkeys), No),
     command!("hlen", 2, READONLY | FAST, (1, 1, 1), ["@read", "@hash", "@fast"], Reply(hashes::hlen), No),
     command!("hmget", -3, READONLY | FAST, (1, 1, 1), ["@read", "@hash", "@fast"], Reply(hashes::hmget), No),

@@ -3,10 +3,10 @@
 //! ACL categories, handler, propagation.
 
 use super::flags::*;
-use super::migrate_keys;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
-use crate::command::{keys, migrate, object};
+use super::{migrate_keys, sort_keys, sort_ro_keys};
+use crate::command::{keys, migrate, object, sort, standalone_only};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
@@ -17,14 +17,17 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("exists", -2, READONLY | FAST, (1, -1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::exists), No),
     command!("expire", -3, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::expire), Itself),
     command!("expireat", -3, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::expireat), Itself),
+    command!("expiretime", 2, READONLY | FAST, (1, 1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::expiretime), No),
     command!("flushall", -1, WRITE, (0, 0, 0), ["@keyspace", "@write", "@slow", "@dangerous"], Reply(keys::flushall), AsIs),
     command!("flushdb", -1, WRITE, (0, 0, 0), ["@keyspace", "@write", "@slow", "@dangerous"], Reply(keys::flushall), AsIs),
     command!("keys", 2, READONLY, (0, 0, 0), ["@keyspace", "@read", "@slow", "@dangerous"], Reply(keys::keys), No),
     command!("migrate", -6, WRITE | MOVABLEKEYS, (3, 3, 1, migrate_keys), ["@keyspace", "@write", "@slow", "@dangerous"], Outcome(migrate::migrate), Itself),
+    command!("move", 3, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(standalone_only::move_key), Itself),
     command!("object", -2, 0, (0, 0, 0), ["@slow"], Container, No, OBJECT_SUBCOMMANDS),
     command!("persist", 2, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::persist), UnlessZero),
     command!("pexpire", -3, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::pexpire), Itself),
     command!("pexpireat", -3, WRITE | FAST, (1, 1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::pexpireat), Itself),
+    command!("pexpiretime", 2, READONLY | FAST, (1, 1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::pexpiretime), No),
     command!("pttl", 2, READONLY | FAST, (1, 1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::pttl), No),
     command!("randomkey", 1, READONLY, (0, 0, 0), ["@keyspace", "@read", "@slow"], Reply(keys::randomkey), No),
     command!("rename", 3, WRITE, (1, 2, 1), ["@keyspace", "@write", "@slow"], Reply(keys::rename), UnlessSameKey),
@@ -32,6 +35,8 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("restore", -4, WRITE | DENYOOM, (1, 1, 1), ["@keyspace", "@write", "@slow", "@dangerous"], Reply(migrate::restore), Itself),
     command!("restore-asking", -4, WRITE | DENYOOM | ASKING, (1, 1, 1), ["@keyspace", "@write", "@slow", "@dangerous"], Reply(migrate::restore), Itself),
     command!("scan", -2, READONLY, (0, 0, 0), ["@keyspace", "@read", "@slow"], Reply(keys::scan), No),
+    command!("sort", -2, WRITE | DENYOOM | MOVABLEKEYS, (1, 1, 1, sort_keys), ["@write", "@set", "@sortedset", "@list", "@slow", "@dangerous"], Reply(sort::sort), Itself),
+    command!("sort_ro", -2, READONLY | MOVABLEKEYS, (1, 1, 1, sort_ro_keys), ["@read", "@set", "@sortedset", "@list", "@slow", "@dangerous"], Reply(sort::sort_ro), No),
     command!("touch", -2, READONLY | FAST, (1, -1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::touch), No),
     command!("ttl", 2, READONLY | FAST, (1, 1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::ttl), No),
     command!("type", 2, READONLY | FAST, (1, 1, 1), ["@keyspace", "@read", "@fast"], Reply(keys::type_of), No),

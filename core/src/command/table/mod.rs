@@ -8,9 +8,12 @@
 //! The entries live one file per family (`strings.rs`, `lists.rs`…), one
 //! line per command: adding a command is one line there plus its handler.
 
+mod bitmaps;
 mod cluster;
 mod connection;
+mod geo;
 mod hashes;
+mod hyperloglog;
 mod keys;
 mod lists;
 mod pubsub;
@@ -61,13 +64,17 @@ pub mod flags {
     /// `blocking`: may block the client (BLPOP, WAIT's kin); Redis
     /// refuses such commands to a client that may not block.
     pub const BLOCKING: u32 = 16384;
-    /// `no_async_loading`: refused while an RDB loads asynchronously.
+    /// `no_async_loading`: refused while a replica loads its master's
+    /// data asynchronously (REPLICAOF, MODULE LOAD).
     pub const NO_ASYNC_LOADING: u32 = 1 << 15;
-    /// `no_multi`: refused inside MULTI ("Command not allowed inside a
-    /// transaction").
-    pub const NO_MULTI: u32 = 1 << 16;
-    /// `allow_busy`: allowed while a script or module keeps the server busy.
-    pub const ALLOW_BUSY: u32 = 1 << 17;
+    /// `allow_busy`: allowed while a script or function runs too long (QUIT).
+    pub const ALLOW_BUSY: u32 = 1 << 16;
+    /// `may_replicate` (not printed by COMMAND: "hidden on purpose"): a
+    /// read command that may still stream a change (PFCOUNT's cache), so
+    /// CLIENT PAUSE WRITE holds it and read-only scripts may not call it.
+    pub const MAY_REPLICATE: u32 = 1 << 17;
+    /// `no_multi`: refused inside MULTI (SAVE, SHUTDOWN).
+    pub const NO_MULTI: u32 = 1 << 18;
 }
 
 /// How a command runs.
@@ -114,7 +121,9 @@ pub enum Propagate {
     UnlessSameKey,
     /// The handler streams a rewrite itself: absolute times for the TTL
     /// commands, `SET` for GETSET, `DEL` for GETDEL, `SREM`/`DEL` for SPOP,
-    /// `RESTORE … ABSTTL`, MIGRATE's `DEL`.
+    /// `HSET` for HINCRBYFLOAT, `RESTORE … ABSTTL`, MIGRATE's `DEL`; or
+    /// the command as sent when only the handler knows it changed
+    /// something (SETBIT, BITFIELD, BITOP).
     Itself,
 }
 
@@ -270,7 +279,7 @@ impl CommandSpec {
         (first..=last).step_by(k.step.max(1) as usize).chain(listed)
     }
 
-    /// The flag words `COMMAND` prints.
+    /// The flag words `COMMAND` prints, in `addReplyFlagsForCommand`'s order.
     pub fn flag_words(&self) -> Vec<&'static str> {
         use flags::*;
         [
@@ -283,12 +292,12 @@ impl CommandSpec {
             (BLOCKING, "blocking"),
             (LOADING, "loading"),
             (STALE, "stale"),
+            (ASKING, "asking"),
             (FAST, "fast"),
             (NO_AUTH, "no_auth"),
             (NO_ASYNC_LOADING, "no_async_loading"),
             (NO_MULTI, "no_multi"),
             (MOVABLEKEYS, "movablekeys"),
-            (ASKING, "asking"),
             (ALLOW_BUSY, "allow_busy"),
         ]
         .into_iter()
@@ -363,6 +372,49 @@ fn blmpop_keys(args: &[Vec<u8>]) -> Vec<usize> {
     }
 }
 
+/// `GEORADIUS key … [STORE key] [STOREDIST key]` and GEORADIUSBYMEMBER
+/// (`georadiusGetKeys`): the source, and the last STORE/STOREDIST key
+/// from the fifth argument on.
+fn georadius_keys(args: &[Vec<u8>]) -> Vec<usize> {
+    let mut stored = None;
+    let mut i = 5;
+    while i < args.len() {
+        let a = &args[i];
+        if (a.eq_ignore_ascii_case(b"store") || a.eq_ignore_ascii_case(b"storedist"))
+            && i + 1 < args.len()
+        {
+            stored = Some(i + 1);
+            i += 1;
+        }
+        i += 1;
+    }
+    std::iter::once(1).chain(stored).collect()
+}
+
+/// `SORT key … [STORE key]` (`sortGetKeys`): the key, and the last STORE's
+/// key, found skipping LIMIT's two arguments and GET's and BY's one.
+fn sort_keys(args: &[Vec<u8>]) -> Vec<usize> {
+    let mut stored = None;
+    let mut i = 2;
+    while i < args.len() {
+        let a = &args[i];
+        if a.eq_ignore_ascii_case(b"limit") {
+            i += 2;
+        } else if a.eq_ignore_ascii_case(b"get") || a.eq_ignore_ascii_case(b"by") {
+            i += 1;
+        } else if a.eq_ignore_ascii_case(b"store") && i + 1 < args.len() {
+            stored = Some(i + 1);
+        }
+        i += 1;
+    }
+    std::iter::once(1).chain(stored).collect()
+}
+
+/// `SORT_RO key …` (`sortROGetKeys`): the key only.
+fn sort_ro_keys(_: &[Vec<u8>]) -> Vec<usize> {
+    vec![1]
+}
+
 /// `genericGetKeys`' count: `atoi(args[at])`, kept only when at least 1
 /// and no more than the arguments from `first` on.
 fn atoi_count(args: &[Vec<u8>], at: usize, first: usize) -> Option<usize> {
@@ -429,9 +481,12 @@ use {command, subcommand};
 
 /// Every family's table (each sorted by name).
 const FAMILIES: &[&[CommandSpec]] = &[
+    bitmaps::COMMANDS,
     cluster::COMMANDS,
     connection::COMMANDS,
+    geo::COMMANDS,
     hashes::COMMANDS,
+    hyperloglog::COMMANDS,
     keys::COMMANDS,
     lists::COMMANDS,
     pubsub::COMMANDS,
@@ -533,12 +588,13 @@ mod tests {
         assert!(lookup(&[b'a'; 40]).is_none());
     }
 
-    /// Redis streams exactly its write commands (`CMD_WRITE`); what runs
-    /// outside `call()` or replies later streams nothing through the table.
+    /// Redis streams exactly its write commands (`CMD_WRITE`) and the
+    /// `may_replicate` ones; what runs outside `call()` or replies later
+    /// streams nothing through the table.
     #[test]
     fn propagation_follows_the_write_flag() {
         for c in commands() {
-            let write = c.has(flags::WRITE);
+            let write = c.has(flags::WRITE) || c.has(flags::MAY_REPLICATE);
             assert_eq!(write, c.propagate != Propagate::No, "{}", c.name);
             if !matches!(c.run, Run::Reply(_)) {
                 assert!(

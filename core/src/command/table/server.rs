@@ -1,24 +1,38 @@
-//! Server commands (server.c, config.c, replication.c), COMMAND's and CONFIG's subcommands included.
+//! Server commands (server.c, config.c, replication.c, module.c, lolwut.c), the
+//! subcommands of COMMAND, CONFIG, MODULE… included.
 //! One line per command: name, arity, flags, keys (first, last, step),
 //! ACL categories, handler, propagation.
 
 use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
-use crate::command::{config, debug, memory, monitors, replication, server};
+use crate::command::{
+    config, debug, lolwut, memory, modules, monitors, persist, replication, server, standalone_only,
+};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
+    command!("bgrewriteaof", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(persist::bgrewriteaof), No),
+    command!("bgsave", -1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(persist::bgsave), No),
     command!("command", -1, LOADING | STALE, (0, 0, 0), ["@slow", "@connection"], Reply(server::command), No, COMMAND_SUBCOMMANDS),
     command!("config", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Container, No, CONFIG_SUBCOMMANDS),
-    command!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(debug::debug), No),
+    command!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(debug::debug_command), No),
+    command!("failover", -1, ADMIN | NOSCRIPT | STALE, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(standalone_only::failover), No),
     command!("info", -1, LOADING | STALE, (0, 0, 0), ["@slow", "@dangerous"], Reply(server::info), No),
+    command!("lastsave", 1, LOADING | STALE | FAST, (0, 0, 0), ["@admin", "@fast", "@dangerous"], Reply(persist::lastsave), No),
     command!("latency", -2, 0, (0, 0, 0), ["@slow"], Container, No, LATENCY_SUBCOMMANDS),
+    command!("lolwut", -1, READONLY | FAST, (0, 0, 0), ["@read", "@fast"], Reply(lolwut::lolwut), No),
     command!("memory", -2, 0, (0, 0, 0), ["@slow"], Container, No, MEMORY_SUBCOMMANDS),
+    command!("module", -2, 0, (0, 0, 0), ["@slow"], Container, No, MODULE_SUBCOMMANDS),
     command!("psync", -3, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(replication::sync), No),
     command!("replconf", -1, ADMIN | NOSCRIPT | LOADING | STALE | ALLOW_BUSY, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(replication::replconf), No),
+    command!("replicaof", 3, ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(standalone_only::replicaof), No),
     command!("role", 1, NOSCRIPT | LOADING | STALE | FAST, (0, 0, 0), ["@admin", "@fast", "@dangerous"], Reply(server::role), No),
+    command!("save", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(persist::save), No),
+    command!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(persist::shutdown), No),
+    command!("slaveof", 3, ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(standalone_only::replicaof), No),
     command!("slowlog", -2, 0, (0, 0, 0), ["@slow"], Container, No, SLOWLOG_SUBCOMMANDS),
+    command!("swapdb", 3, WRITE | FAST, (0, 0, 0), ["@keyspace", "@write", "@fast", "@dangerous"], Reply(standalone_only::swapdb), Itself),
     command!("sync", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(replication::sync), No),
     command!("time", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast"], Reply(server::time), No),
     command!("wait", 3, NOSCRIPT, (0, 0, 0), ["@slow", "@connection"], Outcome(server::wait), No),
@@ -40,6 +54,17 @@ const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("resetstat", 2, Reply(config::resetstat)),
     subcommand!("rewrite", 2, Reply(config::rewrite)),
     subcommand!("set", -4, Reply(config::set)),
+];
+
+/// MODULE's subcommands, sorted by name: LOAD, LOADEX and UNLOAD are
+/// protected (`enable-module-command`).
+#[rustfmt::skip]
+const MODULE_SUBCOMMANDS: &[CommandSpec] = &[
+    subcommand!("help", 2, Reply(modules::help)),
+    subcommand!("list", 2, Reply(modules::list)),
+    command!("load", -3, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | PROTECTED, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(modules::load), No),
+    command!("loadex", -3, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | PROTECTED, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(modules::load), No),
+    command!("unload", 3, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | PROTECTED, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(modules::unload), No),
 ];
 
 /// MEMORY's subcommands, sorted by name.

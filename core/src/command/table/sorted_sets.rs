@@ -13,7 +13,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("bzmpop", -5, WRITE | BLOCKING | MOVABLEKEYS, (0, 0, 0, blmpop_keys), ["@write", "@sortedset", "@slow", "@blocking"], Outcome(blocking::bzmpop), Itself),
     command!("bzpopmax", -3, WRITE | NOSCRIPT | BLOCKING | FAST, (1, -2, 1), ["@write", "@sortedset", "@fast", "@blocking"], Outcome(blocking::bzpopmax), Itself),
     command!("bzpopmin", -3, WRITE | NOSCRIPT | BLOCKING | FAST, (1, -2, 1), ["@write", "@sortedset", "@fast", "@blocking"], Outcome(blocking::bzpopmin), Itself),
-    command!("zadd", -4, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@sortedset", "@fast"], Reply(collections::zadd), AsIs),
+    command!("zadd", -4, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@sortedset", "@fast"], Reply(collections::zadd), Itself),
     command!("zcard", 2, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(sets::zcard), No),
     command!("zcount", 4, READONLY | FAST, (1, 1, 1), ["@read", "@sortedset", "@fast"], Reply(zsets::zcount), No),
     command!("zdiff", -3, READONLY | MOVABLEKEYS, (0, 0, 0, numkeys_keys), ["@read", "@sortedset", "@slow"], Reply(zsetops::zdiff), No),

@@ -1,4 +1,4 @@
-//! String and bitmap commands (t_string.c, bitops.c).
+//! String commands (t_string.c, and LCS).
 //! One line per command: name, arity, flags, keys (first, last, step),
 //! ACL categories, handler, propagation.
 
@@ -13,7 +13,6 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("decr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@string", "@fast"], Reply(strings::decr), AsIs),
     command!("decrby", 3, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@string", "@fast"], Reply(strings::decrby), AsIs),
     command!("get", 2, READONLY | FAST, (1, 1, 1), ["@read", "@string", "@fast"], Reply(strings::get), No),
-    command!("getbit", 3, READONLY | FAST, (1, 1, 1), ["@read", "@bitmap", "@fast"], Reply(strings::getbit), No),
     command!("getdel", 2, WRITE | FAST, (1, 1, 1), ["@write", "@string", "@fast"], Reply(strings::getdel), Itself),
     command!("getex", -2, WRITE | FAST, (1, 1, 1), ["@write", "@string", "@fast"], Reply(strings::getex), Itself),
     command!("getrange", 4, READONLY, (1, 1, 1), ["@read", "@string", "@slow"], Reply(strings::getrange), No),
@@ -27,7 +26,6 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("msetnx", -3, WRITE | DENYOOM, (1, -1, 2), ["@write", "@string", "@slow"], Reply(strings::msetnx), UnlessZero),
     command!("psetex", 4, WRITE | DENYOOM, (1, 1, 1), ["@write", "@string", "@slow"], Reply(strings::psetex), Itself),
     command!("set", -3, WRITE | DENYOOM, (1, 1, 1), ["@write", "@string", "@slow"], Reply(strings::set), Itself),
-    command!("setbit", 4, WRITE | DENYOOM, (1, 1, 1), ["@write", "@bitmap", "@slow"], Reply(strings::setbit), AsIs),
     command!("setex", 4, WRITE | DENYOOM, (1, 1, 1), ["@write", "@string", "@slow"], Reply(strings::setex), Itself),
     command!("setnx", 3, WRITE | DENYOOM | FAST, (1, 1, 1), ["@write", "@string", "@fast"], Reply(strings::setnx), UnlessZero),
     command!("setrange", 4, WRITE | DENYOOM, (1, 1, 1), ["@write", "@string", "@slow"], Reply(strings::setrange), UnlessEmptyValue),

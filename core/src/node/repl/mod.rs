@@ -114,6 +114,11 @@ impl Replication {
         r
     }
 
+    /// A replication backlog exists (the node is part of a replication chain).
+    pub fn backlog_exists(&self) -> bool {
+        self.backlog.is_some()
+    }
+
     /// `changeReplicationId`: a new random 40-character ID.
     fn change_replid(&mut self) {
         self.ids_made = self.ids_made.wrapping_add(1);
@@ -208,9 +213,8 @@ impl Node {
         self.queue_expired();
         self.touch_watched(args);
         self.signal_ready(args);
-        if self.feeds_stream() {
-            self.hold_or_stream(args.to_vec());
-        }
+        self.count_change();
+        self.hold_or_stream(args.to_vec());
     }
 
     /// The keys this master deleted because their TTL passed, each as
@@ -220,9 +224,7 @@ impl Node {
         for key in self.keyspace.take_expired() {
             let del = vec![b"DEL".to_vec(), key];
             self.touch_watched(&del);
-            if self.feeds_stream() {
-                self.hold_or_stream(del);
-            }
+            self.hold_or_stream(del);
         }
     }
 
@@ -289,8 +291,10 @@ impl Node {
     }
 
     /// Appends one command to the stream of this master.
+    /// The AOF gets it too (`propagateNow` feeds both alike), on any role.
     fn stream_op(&mut self, args: Vec<Vec<u8>>) {
-        if !self.feeds_stream() {
+        self.feed_aof(&args);
+        if !self.feeds_stream() || self.loading_data() {
             return;
         }
         if std::mem::take(&mut self.repl.select_pending) {

@@ -369,6 +369,7 @@ impl Node {
                 self.keyspace = *data;
                 // The master's own notes of deleted keys stay there.
                 self.keyspace.take_expired();
+                self.apply_notify_flags();
                 self.repl.replid = replid;
                 self.repl.replid2 = None;
                 self.repl.offset = offset;

@@ -233,12 +233,14 @@ impl Sim {
         }
         let outs = outputs[h.task as usize].by_ref().take(h.outputs as usize);
         for out in outs {
-            // A refused MIGRATE connect was told to the node on its thread.
+            // A refused MIGRATE connect, or a disk job's answer, was told
+            // to the node on its thread.
             let _told = self.apply_output(idx, out);
         }
         let now = self.now;
         for (key, held) in h.lost_check {
             self.drivers.ledger.check(now, idx, &key, held.as_deref());
         }
+        self.shut_down_if_exited(idx);
     }
 }

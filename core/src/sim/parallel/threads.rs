@@ -123,6 +123,14 @@ fn run_node(node: &mut Node, task: u32, w: NodeWork, shared: &Shared) -> NodeDon
                     node.handle(now, conns::refused(*conn));
                 }
             }
+            // A simulated disk answers every job at once and never fails:
+            // the answer is told here, the files are written when the
+            // record is applied (`Disk::run`).
+            if let Output::Disk(job) = &out {
+                if let Some(done) = crate::sim::disk::done(job.id) {
+                    node.handle(now, done);
+                }
+            }
             outputs.push(out);
         }
         timer = node.poll_timeout().map(|t| t.max(now));

@@ -12,12 +12,13 @@
 //! lives here.
 //!
 //! Ports: clients on `port`, the cluster bus on `port + 10000`. Replication
-//! runs on the client port in Redis's own protocol ([psync]), so real
+//! runs on the client port in Redis's own protocol ([repl_links]), so real
 //! redis-server nodes and clusterlab nodes replicate each other.
 
 mod bus;
 mod client_conn;
 pub mod config_file;
+mod disk;
 mod links;
 pub mod log;
 use clusterlab_core::config::params::find;
@@ -103,6 +104,11 @@ pub enum Arrival {
     },
     /// SIGINT or SIGTERM: save and exit.
     Shutdown,
+    /// A background disk job (BGSAVE, an AOF rewrite) finished.
+    DiskDone {
+        job: u64,
+        result: Result<(), String>,
+    },
 }
 
 /// `clusterlab-node [redis.conf] [--port P] …`: runs a node until SIGINT/SIGTERM.

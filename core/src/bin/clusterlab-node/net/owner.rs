@@ -7,10 +7,12 @@ use super::config_file::Settings;
 use super::log::log;
 use super::repl_links::ReplLinks;
 use super::sendbuf::Gauge;
-use super::{bus, client_conn, links, trace::Tracer, Arrival, Write, Writer};
+use super::{bus, client_conn, disk, links, trace::Tracer, Arrival, Write, Writer};
 use clusterlab_core::config::consts::PORT_INCR;
 use clusterlab_core::config::rewrite::rewrite;
-use clusterlab_core::node::{is_repl_conn, ClientId, ConnId, Input, Link, Node, Output};
+use clusterlab_core::node::{
+    is_repl_conn, ClientId, ConnId, DiskJob, Input, Link, Node, Output, ShutdownFlags,
+};
 use clusterlab_core::repl_wire;
 use clusterlab_core::resp::Value;
 use clusterlab_core::time::Time;
@@ -52,6 +54,13 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     let clock = Clock::default();
     let mut node = load_or_create(&settings, bus_port, clock.now())?;
     node.set_micros(micros);
+    node.set_process_id(std::process::id());
+    // `loadDataFromDisk`: the AOF or the RDB, before serving anyone.
+    let dir = PathBuf::from(node.config().param_str("dir"));
+    let loaded = node.load_data(clock.now(), &mut |name| disk::read(&dir, name))?;
+    if !loaded.is_empty() {
+        log!("clusterlab-node: {loaded}");
+    }
     log!(
         "clusterlab-node: node {} ready, clients on {}:{}, cluster bus on {}:{bus_port}",
         node.id(),
@@ -96,6 +105,9 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     owner.borrow_mut().save_conf(true);
     tokio::task::spawn_local(client_conn::accept(clients, owner.clone(), policy));
     'run: loop {
+        if owner.borrow().node.has_exited() {
+            break;
+        }
         let sleep = {
             let mut owner = owner.borrow_mut();
             let now = owner.clock.now();
@@ -114,7 +126,13 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
                 let mut taken = 0;
                 loop {
                     match next {
-                        Some(Arrival::Shutdown) | None => break 'run,
+                        None => break 'run,
+                        // `prepareForShutdown` as the signal handler asks:
+                        // the node exits once its final save is written.
+                        Some(Arrival::Shutdown) => {
+                            let now = owner.clock.now();
+                            owner.node.shutdown(now, None, ShutdownFlags::default());
+                        }
                         Some(a) => owner.on_arrival(a),
                     }
                     taken += 1;
@@ -135,8 +153,11 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
             }
         }
         let mut owner = owner.borrow_mut();
-        owner.drain(None);
+        let _ = owner.drain(None);
         owner.save_conf(false);
+        if owner.node.has_exited() {
+            break;
+        }
     }
     let mut owner = owner.borrow_mut();
     owner.save_conf(true);
@@ -356,6 +377,7 @@ impl Owner {
                 self.conns.remove(&conn);
                 Input::ConnClosed { conn, connected }
             }
+            Arrival::DiskDone { job, result } => Input::DiskDone { job, result },
             Arrival::Shutdown => return,
         };
         self.node.handle(now, input);
@@ -395,8 +417,9 @@ impl Owner {
     }
 
     /// Runs one of the client's commands; its replies are collected by
-    /// [`client_replies`](Self::client_replies). True for QUIT, which Redis
-    /// answers itself before closing the connection.
+    /// [`client_replies`](Self::client_replies). True when the connection
+    /// must close after its replies (QUIT, CLIENT KILL of itself): Redis
+    /// reads no further command from it (`CLIENT_CLOSE_AFTER_REPLY`).
     pub fn client_command(
         &mut self,
         now: Time,
@@ -404,18 +427,15 @@ impl Owner {
         args: Vec<Vec<u8>>,
         out: &mut Vec<u8>,
     ) -> bool {
-        if args[0].eq_ignore_ascii_case(b"quit") {
-            self.client_replies(id, out);
-            out.extend_from_slice(b"+OK\r\n");
-            return true;
-        }
         if let Some(reply) = self.config_rewrite(id, &args) {
             self.client_replies(id, out);
             reply.encode(self.node.client_protocol(id), out);
             return false;
         }
+        let may_close =
+            args[0].eq_ignore_ascii_case(b"quit") || args[0].eq_ignore_ascii_case(b"client");
         self.node.handle(now, Input::Command { client: id, args });
-        false
+        may_close && self.client_replies(id, out)
     }
 
     /// `CONFIG REWRITE` on a node started with a config file: the file is
@@ -459,19 +479,21 @@ impl Owner {
 
     /// After a client's commands: its replies go to `out`, every other output
     /// to its connection, and the owner's task is woken if it must wake sooner.
-    pub fn client_replies(&mut self, id: ClientId, out: &mut Vec<u8>) {
-        self.drain(Some((id, out)));
+    /// True when the node closed that client.
+    pub fn client_replies(&mut self, id: ClientId, out: &mut Vec<u8>) -> bool {
+        let closed = self.drain(Some((id, out)));
         self.save_conf(false);
-        if self.node.poll_timeout().is_some_and(|t| t < self.armed) {
+        if self.node.has_exited() || self.node.poll_timeout().is_some_and(|t| t < self.armed) {
             self.rearm.notify_one();
         }
+        closed
     }
 
     pub fn client_closed(&mut self, id: ClientId) {
         self.clients.remove(&id);
         let now = self.clock.now();
         self.node.handle(now, Input::ClientClosed(id));
-        self.drain(None);
+        let _ = self.drain(None);
     }
 
     fn write_client(&mut self, id: ClientId, w: Write) {
@@ -481,8 +503,10 @@ impl Owner {
     }
 
     /// Routes every pending output to its connection; with `direct`, that
-    /// client's replies are appended to its buffer instead.
-    fn drain(&mut self, mut direct: Option<(ClientId, &mut Vec<u8>)>) {
+    /// client's replies are appended to its buffer instead, and the result
+    /// says whether the node closed it.
+    fn drain(&mut self, mut direct: Option<(ClientId, &mut Vec<u8>)>) -> bool {
+        let mut direct_closed = false;
         let now = self.clock.now();
         while let Some(out) = self.node.poll_output() {
             match out {
@@ -546,7 +570,10 @@ impl Owner {
                 }
                 // CLIENT KILL: the connection closes once what is queued
                 // for it (this read's replies included) is written.
-                Output::Close { client } => self.write_client(client, Write::Close),
+                Output::Close { client } => {
+                    direct_closed |= matches!(&direct, Some((id, _)) if *id == client);
+                    self.write_client(client, Write::Close);
+                }
                 Output::DropLink { to, link } => match link {
                     Link::Outbound => {
                         self.outbound.remove(&to);
@@ -560,10 +587,46 @@ impl Owner {
                         }
                     }
                 },
+                Output::Disk(job) => self.disk_job(job),
+                // The owner's loop sees `has_exited` and stops.
+                Output::Exit => {}
                 Output::Event(event) => self.tracer.event(self.clock.now(), event),
             }
         }
         self.tracer.flush();
+        direct_closed
+    }
+
+    /// Runs a disk job: a background one (Redis's forked child) on its own
+    /// thread, answered through the inbox; the others here and now, as
+    /// Redis blocks in the syscalls, answered before anything else.
+    fn disk_job(&mut self, job: DiskJob) {
+        let dir = PathBuf::from(self.node.config().param_str("dir"));
+        if job.background {
+            let inbox = self.inbox.clone();
+            std::thread::spawn(move || {
+                let result = disk::run(&dir, &job.ops);
+                let _ = inbox.send(Arrival::DiskDone {
+                    job: job.id,
+                    result,
+                });
+            });
+            return;
+        }
+        let result = disk::run(&dir, &job.ops);
+        if let Err(e) = &result {
+            log!("clusterlab-node: disk: {e}");
+        }
+        if job.id != 0 {
+            let now = self.clock.now();
+            self.node.handle(
+                now,
+                Input::DiskDone {
+                    job: job.id,
+                    result,
+                },
+            );
+        }
     }
 
     /// Opens our outbound link to `addr` for the node, which greets the peer

@@ -1,0 +1,173 @@
+//! Comparing a clusterlab-node with a real redis-server 7.0.15 reply for
+//! reply: raw connections that send RESP arrays and return the exact bytes
+//! each server wrote, the pair of servers such tests start (each alone in
+//! its cluster with every slot), and scripts run on both.
+
+use super::mixed::{wait_state_ok, Member};
+use super::{require_redis_tools, NodeProc, RealRedis};
+use clusterlab_core::resp::{parse_reply, Value};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+/// How long a reply may take before the test fails.
+const REPLY_WITHIN: Duration = Duration::from_secs(10);
+
+/// One raw connection: commands out as RESP arrays, replies back as the
+/// exact bytes the server wrote.
+pub struct Raw {
+    stream: TcpStream,
+    buf: Vec<u8>,
+    /// The last command written, for failure messages.
+    last: String,
+}
+
+impl Raw {
+    /// A connection to 127.0.0.1:`port`, switched to RESP3 (`HELLO 3`)
+    /// when `resp3`.
+    pub fn connect(port: u16, resp3: bool) -> Raw {
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream.set_read_timeout(Some(REPLY_WITHIN)).unwrap();
+        let mut raw = Raw {
+            stream,
+            buf: Vec::new(),
+            last: String::new(),
+        };
+        if resp3 {
+            raw.send("HELLO 3");
+        }
+        raw
+    }
+
+    /// Writes the commands, each a line of words split on spaces, in one
+    /// write (pipelined), without reading.
+    pub fn write(&mut self, lines: &[&str]) {
+        let mut out = Vec::new();
+        for line in lines {
+            let words: Vec<&str> = line.split(' ').collect();
+            out.extend(multibulk(&words));
+        }
+        self.last = lines.join(" | ");
+        self.stream.write_all(&out).unwrap();
+    }
+
+    /// The next reply's bytes and its parsed value.
+    pub fn read_reply(&mut self) -> (Vec<u8>, Value) {
+        loop {
+            if let Some((v, n)) = parse_reply(&self.buf).expect("a well-formed reply") {
+                return (self.buf.drain(..n).collect(), v);
+            }
+            let mut chunk = [0u8; 65536];
+            let n = self
+                .stream
+                .read(&mut chunk)
+                .unwrap_or_else(|e| panic!("no reply in {REPLY_WITHIN:?} to {}: {e}", self.last));
+            assert!(n > 0, "connection closed during {}", self.last);
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    /// The next reply's bytes, as text.
+    pub fn read(&mut self) -> String {
+        String::from_utf8_lossy(&self.read_reply().0).into_owned()
+    }
+
+    /// `line` (words split on spaces) sent; its reply's bytes, as text.
+    pub fn send(&mut self, line: &str) -> String {
+        self.send_args(&line.split(' ').collect::<Vec<_>>())
+    }
+
+    /// A command given as its arguments; its reply's bytes, as text.
+    pub fn send_args<A: AsRef<[u8]>>(&mut self, args: &[A]) -> String {
+        String::from_utf8_lossy(&self.call(args).0).into_owned()
+    }
+
+    /// A command given as its arguments (any bytes, empty ones too); its
+    /// reply's bytes and parsed value.
+    pub fn call<A: AsRef<[u8]>>(&mut self, args: &[A]) -> (Vec<u8>, Value) {
+        self.last = args
+            .iter()
+            .map(|a| String::from_utf8_lossy(a.as_ref()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.stream.write_all(&multibulk(args)).unwrap();
+        self.read_reply()
+    }
+
+    /// Whether a reply is waiting within `ms` (a blocked client has none).
+    pub fn has_reply_within(&mut self, ms: u64) -> bool {
+        self.stream
+            .set_read_timeout(Some(Duration::from_millis(ms)))
+            .unwrap();
+        let mut chunk = [0u8; 4096];
+        let got = match self.stream.read(&mut chunk) {
+            Ok(n) => {
+                self.buf.extend_from_slice(&chunk[..n]);
+                n > 0
+            }
+            Err(_) => false,
+        };
+        self.stream.set_read_timeout(Some(REPLY_WITHIN)).unwrap();
+        got || !self.buf.is_empty()
+    }
+}
+
+/// A command as a RESP array of bulk strings.
+fn multibulk<A: AsRef<[u8]>>(args: &[A]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        let a = a.as_ref();
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// `node` takes every slot (`CLUSTER ADDSLOTSRANGE 0 16383`) and serves them.
+pub fn own_every_slot(node: &dyn Member) {
+    let reply = node.run(&["cluster", "addslotsrange", "0", "16383"]);
+    assert_eq!(reply.trim(), "OK", "port {}", node.port());
+    wait_state_ok(&[node]);
+}
+
+/// A clusterlab-node and a real redis-server started with the same
+/// `--cluster-node-timeout` and `extra` flags, each alone in its cluster
+/// with every slot, so that any key is served by both.
+pub fn pair(timeout_ms: u64, extra: &[&str]) -> (NodeProc, RealRedis) {
+    require_redis_tools();
+    let ours = NodeProc::start_with(timeout_ms, extra);
+    let real = RealRedis::start_with(timeout_ms, extra);
+    own_every_slot(&ours);
+    own_every_slot(&real);
+    (ours, real)
+}
+
+/// Runs `script` on both connections, `{t}` in each line replaced by `tag`
+/// (a hash tag, so that every key of a script is in one slot), and adds
+/// every line whose replies differ to `diffs`.
+pub fn compare(
+    ours: &mut Raw,
+    real: &mut Raw,
+    tag: &str,
+    script: &[&str],
+    diffs: &mut Vec<String>,
+) {
+    for line in script {
+        let line = line.replace("{t}", tag);
+        let (o, r) = (ours.send(&line), real.send(&line));
+        if o != r {
+            diffs.push(format!("{line}\n  ours: {o:?}\n  real: {r:?}"));
+        }
+    }
+}
+
+/// Fails listing every difference [`compare`] found.
+pub fn assert_no_differences(diffs: &[String]) {
+    assert!(
+        diffs.is_empty(),
+        "{} replies differ from redis-server 7.0.15:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+}

@@ -1,0 +1,34 @@
+//! Real processes: `clusterlab-node` on 127.0.0.1 driven by the real
+//! redis-cli, and compared live with a real redis-server 7.0.15 (replies
+//! byte for byte, replication streams, mixed clusters on the real bus).
+//! The helpers are in `common/native/`. One test binary for the area, so
+//! that the core is linked once for all of it:
+//! `cargo test -p clusterlab-core --test native [MODULE::]`.
+// The node binary exists only with the `net` feature.
+#![cfg(feature = "net")]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod bits;
+mod blocking;
+mod bus_links;
+mod config;
+mod expiry;
+mod failover;
+mod geo;
+mod geo_stream;
+mod hyperloglog;
+mod introspection;
+mod limits;
+mod mixed_clusters;
+mod node;
+mod notify;
+mod persistence;
+mod reads;
+mod resharding;
+mod scripting;
+mod stream_writes;
+mod streams;
+mod trace;
+mod zsets;

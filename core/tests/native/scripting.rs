@@ -1,0 +1,169 @@
+//! Scripting against redis-server 7.0.15, byte for byte: the same EVAL,
+//! SCRIPT, FUNCTION and FCALL commands go to a real node and to a
+//! clusterlab-node (each owning every slot), in RESP2 and after `HELLO 3`,
+//! and every reply must be the same bytes — Lua ↔ RESP conversions, error
+//! texts with their `script: <sha>, on @user_script:N.` tails, shebang and
+//! cluster refusals included.
+
+use crate::common::native;
+use native::compare::{assert_no_differences, pair, Raw};
+
+/// One command per entry, its words separated by `|` (scripts hold spaces).
+const SCRIPTS: &[&str] = &[
+    // Lua → RESP: numbers truncated, false → nil, arrays cut at nil.
+    "EVAL|return 3.99|0",
+    "EVAL|return -3.99|0",
+    "EVAL|return {1,2,3.5,'x',false,nil,5}|0",
+    "EVAL|return {ok='fine'}|0",
+    "EVAL|return {err='My Error'}|0",
+    "EVAL|return true|0",
+    "EVAL|return false|0",
+    "EVAL|return nil|0",
+    "EVAL|return {1,{2,{3}},{err='x'}}|0",
+    "EVAL|return redis.error_reply('MY err')|0",
+    "EVAL|return redis.error_reply('err')|0",
+    "EVAL|return redis.status_reply('FINE')|0",
+    "EVAL|return {KEYS[1],KEYS[2],ARGV[1],ARGV[2]}|2|{t}a|{t}b|x|y",
+    "EVAL|return #ARGV|0|1|2|3",
+    "EVAL|return tostring(1e15)..' '..tostring(0.1)..' '..tostring(10/3)|0",
+    // RESP → Lua, and back.
+    "SET|{t}s|hello",
+    "RPUSH|{t}l|a|b|c",
+    "HSET|{t}h|f|v",
+    "EVAL|return redis.call('get',KEYS[1])|1|{t}s",
+    "EVAL|return redis.call('get',KEYS[1])|1|{t}none",
+    "EVAL|return redis.call('lrange',KEYS[1],0,-1)|1|{t}l",
+    "EVAL|return redis.call('set',KEYS[1],'v')|1|{t}s2",
+    "EVAL|return redis.call('incr',KEYS[1])|1|{t}n",
+    "EVAL|return redis.call('incrbyfloat',KEYS[1],'1.5')|1|{t}f",
+    "EVAL|return type(redis.call('get',KEYS[1]))|1|{t}none",
+    "EVAL|return redis.call('hgetall',KEYS[1])|1|{t}h",
+    "EVAL|redis.setresp(3) return redis.call('hgetall',KEYS[1])|1|{t}h",
+    "EVAL|redis.setresp(3) return type(redis.call('get',KEYS[1]))|1|{t}none",
+    "EVAL|return redis.call('incr',KEYS[1])|1|{t}s",
+    "EVAL|return redis.pcall('incr',KEYS[1])|1|{t}s",
+    "EVAL|return redis.call('set',KEYS[1],1.5)|1|{t}num",
+    "EVAL|return redis.call('get',KEYS[1])|1|{t}num",
+    "EVAL|return redis.call('set',KEYS[1],{})|1|{t}num",
+    "EVAL|return redis.call()|0",
+    "EVAL|return redis.sha1hex('')|0",
+    "EVAL|return redis.sha1hex('abc')|0",
+    // Errors, with where they happened.
+    "EVAL|return redis.call('nosuch')|0",
+    "EVAL|return redis.call('get')|0",
+    "EVAL|return redis.pcall('nosuch')|0",
+    "EVAL|return redis.call('eval','return 1','0')|0",
+    "EVAL|return x|0",
+    "EVAL|a=5|0",
+    "EVAL|error('boom')|0",
+    "EVAL|\n\nerror('line three')|0",
+    "EVAL|error({err='MY err'})|0",
+    "EVAL|syntax error here|0",
+    "EVAL|return os|0",
+    "EVAL|return io|0",
+    "EVAL|redis.call = nil|0",
+    "EVAL|string.x = 1|0",
+    "EVAL|local ok, e = pcall(function() redis.call('nosuch') end) return e|0",
+    "EVAL|local ok, e = pcall(function() error('x') end) return e|0",
+    "EVAL|return 1|-1",
+    "EVAL|return 1|3|a",
+    "EVAL|return 1|x",
+    "EVAL|redis.setresp(4)|0",
+    "EVAL|redis.log(redis.LOG_WARNING, 'hi') return 1|0",
+    "EVAL|redis.log(9, 'hi')|0",
+    "EVAL|return redis.REPL_ALL + redis.REPL_NONE|0",
+    // Shebangs.
+    "EVAL|#!lua\nreturn redis.call('set',KEYS[1],'v')|1|{t}a",
+    "EVAL|#!lua flags=no-writes\nreturn redis.call('set',KEYS[1],'v')|1|{t}a",
+    "EVAL|#!lua flags=no-writes\nreturn redis.call('get',KEYS[1])|1|{t}s",
+    "EVAL|#!lua flags=bogus\nreturn 1|0",
+    "EVAL|#!lua name=x\nreturn 1|0",
+    "EVAL|#!foo\nreturn 1|0",
+    "EVAL|#!lua|0",
+    "EVAL|#!lua flags=no-cluster\nreturn 1|0",
+    "EVAL_RO|return redis.call('set',KEYS[1],'v')|1|{t}a",
+    "EVAL_RO|#!lua\nreturn 1|0",
+    "EVAL_RO|return redis.call('get',KEYS[1])|1|{t}s",
+    // Cluster: compat mode may cross slots; a shebang may not.
+    "EVAL|redis.call('set','{t}a','v') return redis.call('set','{u}b','v')|0",
+    "EVAL|#!lua\nredis.call('set','{t}a','v') return redis.call('set','{u}b','v')|0",
+    "EVAL|#!lua\nreturn redis.call('set','{u}b','v')|1|{t}a",
+    "EVAL|#!lua flags=allow-cross-slot-keys\nredis.call('set','{t}a','v') return redis.call('set','{u}b','v')|0",
+    "EVAL|return redis.call('mset','{t}a','1','{u}b','2')|0",
+    // The script cache.
+    "SCRIPT|LOAD|return 'cached'",
+    "EVALSHA|0e2b4a8e4ff5bb2a4a4bdf1f4a3a9e0c6e4f2b7e|0",
+    "EVALSHA|e0e1f9fabfc9d4800c877a703b823ac0578ff8db|0",
+    "SCRIPT|EXISTS|e0e1f9fabfc9d4800c877a703b823ac0578ff8db|ffffffffffffffffffffffffffffffffffffffff",
+    "SCRIPT|LOAD|syntax error",
+    "SCRIPT|KILL",
+    "SCRIPT|FLUSH|BOGUS",
+    "SCRIPT|FLUSH",
+    "EVALSHA|e0e1f9fabfc9d4800c877a703b823ac0578ff8db|0",
+    "SCRIPT|HELP",
+    // Functions.
+    "FUNCTION|FLUSH",
+    "FUNCTION|LOAD|#!lua name=mylib\nredis.register_function('myfunc', function(keys, args) return {keys[1], args[1]} end)",
+    "FUNCTION|LOAD|#!lua name=mylib\nredis.register_function('myfunc', function(keys, args) return 1 end)",
+    "FUNCTION|LOAD|REPLACE|#!lua name=mylib\nredis.register_function('myfunc', function(keys, args) return {keys[1], args[1]} end)",
+    "FUNCTION|LOAD|#!lua name=ro\nredis.register_function{function_name='get_ro', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}, description='reads'}",
+    "FUNCTION|LOAD|#!lua name=other\nredis.register_function('myfunc', function() return 1 end)",
+    "FUNCTION|LOAD|return 1",
+    "FUNCTION|LOAD|#!lua\nreturn 1",
+    "FUNCTION|LOAD|#!lua name=empty\nlocal x = 1",
+    "FUNCTION|LOAD|#!lua name=bad\nredis.call('ping')",
+    "FUNCTION|LOAD|#!lua name=bad\nsyntax error",
+    "FUNCTION|LOAD|#!lua name=bad\nredis.register_function('bad name', function() end)",
+    "FUNCTION|LOAD|#!js name=bad\nx",
+    "FCALL|myfunc|1|{t}k|arg",
+    "FCALL|nosuch|0",
+    "FCALL|myfunc|x",
+    "FCALL|myfunc|5",
+    "FCALL|get_ro|1|{t}s",
+    "FCALL_RO|get_ro|1|{t}s",
+    "FCALL_RO|myfunc|0",
+    // One library per listing: Redis lists them in its dict's order.
+    "FUNCTION|LIST|LIBRARYNAME|r*",
+    "FUNCTION|LIST|WITHCODE|LIBRARYNAME|my*",
+    "FUNCTION|LIST|LIBRARYNAME",
+    "FUNCTION|LIST|BOGUS",
+    "FUNCTION|STATS",
+    "FUNCTION|HELP",
+    "FUNCTION|LOAD|#!lua name=dup\nredis.register_function('f1', function() end) redis.register_function('f1', function() end)",
+    "EVAL|return redis.nosuch|0",
+    "EVAL|local t = {} for i = 1, 3 do t[i] = i * 1.5 end return t|0",
+    "EVAL|return redis.call('ping')|0",
+    "EVAL|return redis.pcall('get', KEYS[1], 'x')|1|{t}s",
+    "FUNCTION|KILL",
+    "FUNCTION|DELETE|nosuch",
+    "FUNCTION|DELETE|ro",
+    "FUNCTION|FLUSH|BOGUS",
+    "FUNCTION|FLUSH|SYNC",
+    "FUNCTION|LIST",
+];
+
+/// Every script of [`SCRIPTS`], in RESP2 then RESP3, same bytes from both.
+#[test]
+fn scripts_reply_as_redis_7_0_15() {
+    let (ours, real) = pair(2000, &[]);
+    let mut failures = Vec::new();
+    for (tag, resp3) in [("{r2}", false), ("{r3}", true)] {
+        let (mut o, mut r) = (
+            Raw::connect(ours.port, resp3),
+            Raw::connect(real.port, resp3),
+        );
+        for line in SCRIPTS {
+            let line = line
+                .replace("{t}", tag)
+                .replace("{u}", &format!("{{u{tag}}}"));
+            let words: Vec<&str> = line.split('|').collect();
+            let (mine, theirs) = (o.send_args(&words), r.send_args(&words));
+            if mine != theirs {
+                failures.push(format!(
+                    "{line:?} (resp3 {resp3})\n  ours: {mine:?}\n  real: {theirs:?}"
+                ));
+            }
+        }
+    }
+    assert_no_differences(&failures);
+}
