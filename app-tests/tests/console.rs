@@ -50,3 +50,44 @@ async fn console(browser: &Browser) -> Outcome {
         .await?;
     browser.expect_no_errors().await
 }
+
+/// `HELP ZRANGE` prints redis-cli's usage line from Redis's COMMAND DOCS, and typing a
+/// command shows the hint of the arguments still to type, shrinking as words are typed.
+#[tokio::test]
+async fn console_help_and_hints() {
+    let Some(browser) = Browser::open_app().await else {
+        return;
+    };
+    let outcome = help_and_hints(&browser).await;
+    browser.close().await;
+    if let Err(e) = outcome {
+        panic!("{e}");
+    }
+}
+
+async fn help_and_hints(browser: &Browser) -> Outcome {
+    browser.enter_line("console-input", "HELP ZRANGE").await?;
+    browser
+        .expect_text_containing(
+            "console-output",
+            "ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]\n  \
+             summary: Return a range of members in a sorted set\n  since: 1.2.0\n  \
+             group: sorted-set",
+        )
+        .await?;
+    browser.type_into("console-input", "ZRANGE k ").await?;
+    browser
+        .expect_text(
+            "console-hint",
+            "start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]",
+        )
+        .await?;
+    browser.type_into("console-input", "ZRANGE k 0 -1 ").await?;
+    browser
+        .expect_text(
+            "console-hint",
+            "[BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]",
+        )
+        .await?;
+    browser.expect_no_errors().await
+}

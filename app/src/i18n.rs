@@ -138,6 +138,7 @@ messages! {
     Clear => "Clear", "Effacer";
     ConsoleOutput => "Console output", "Sortie de la console";
     CommonCommands => "Common commands", "Commandes courantes";
+    ArgumentsToType => "Arguments still to type", "Arguments restant à taper";
     FaultsHint => "Select a node (click it, or Tab to it and press Enter) to crash, restart, pause or isolate it.", "Sélectionnez un nœud (cliquez dessus, ou Tab puis Entrée) pour l'arrêter, le redémarrer, le suspendre ou l'isoler.";
     RestartTitle => "start it again; it keeps its nodes.conf (r)", "le relancer\u{202f}; il garde son nodes.conf (r)";
     RestartButton => "Restart", "Redémarrer";
@@ -225,6 +226,7 @@ messages! {
     RankNote => " (0 = most up-to-date replica, goes first)", " (0 = la réplique la plus à jour, qui passe en premier)";
     VoteRequest => "vote request", "demande de vote";
     ManualFailover => "manual failover", "basculement manuel";
+    ElectionKind => "kind", "type";
     VotedFor => "Voted for a replica of: ", "A voté pour une réplique de\u{202f}: ";
     NodeTableOf => "The node table of {}", "La table des nœuds de {}";
     Connected => "connected", "connecté";

@@ -119,7 +119,7 @@ pub fn BeliefsPanel(props: &BeliefsProps) -> Html {
                         <dt>{ lang.t(Msg::VoteRequest) }</dt><dd>{ if e.sent { lang.t(Msg::Sent).to_string() } else { fill(lang.t(Msg::InTime), &[&format_ms(e.starts_in, lang)]) } }</dd>
                         <dt>{ "epoch" }</dt><dd>{ e.epoch }</dd>
                         <dt>{ "votes" }</dt><dd>{ fill(lang.t(Msg::OfNeeded), &[&e.votes.to_string(), &e.needed.to_string()]) }</dd>
-                        if e.manual { <dt>{ "kind" }</dt><dd>{ lang.t(Msg::ManualFailover) }</dd> }
+                        if e.manual { <dt>{ lang.t(Msg::ElectionKind) }</dt><dd>{ lang.t(Msg::ManualFailover) }</dd> }
                     </dl>
                 },
             } }

@@ -111,6 +111,11 @@ pub fn ConsolePanel(props: &ConsoleProps) -> Html {
                     spellcheck="false" autocomplete="off" autocapitalize="off" enterkeyhint="send"
                     value={c.draft.clone()} {oninput} {onkeydown} />
             </div>
+            if let Some(hint) = &c.hint {
+                <div class="console-hint" data-testid="console-hint" title={lang.t(Msg::ArgumentsToType)}>
+                    <code>{ hint }</code>
+                </div>
+            }
             <div class="palette" role="group" aria-label={lang.t(Msg::CommonCommands)}>
                 { for PALETTE.iter().map(|&cmd| {
                     let d = dispatch.clone();

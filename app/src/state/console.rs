@@ -1,6 +1,7 @@
 //! The console: a redis-cli connected to one simulated node, with its history and its `-c`
 //! mode that follows MOVED and ASK redirections the way redis-cli does.
 
+use clusterlab_core::command::cli;
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::{split_args, Value};
 use clusterlab_core::sim::Status;
@@ -74,6 +75,9 @@ pub struct Console {
     browse: Option<usize>,
     /// The line being typed.
     pub draft: String,
+    /// redis-cli's hint for the draft: the arguments still to type, from the command's
+    /// COMMAND DOCS (`None`: not a command, or nothing left to type).
+    pub hint: Option<String>,
     /// The nodes the last command visited, in order (drawn as hops on the cluster view).
     pub hops: Vec<usize>,
 }
@@ -87,6 +91,7 @@ impl Console {
             history: Vec::new(),
             browse: None,
             draft: String::new(),
+            hint: None,
             hops: Vec::new(),
         }
     }
@@ -109,11 +114,12 @@ impl Console {
         match action {
             ConsoleAction::Submit => {
                 let line = std::mem::take(&mut self.draft);
+                self.hint = None;
                 self.browse = None;
                 return self.submit(&line, run);
             }
             ConsoleAction::SetDraft(text) => {
-                self.draft = text;
+                self.set_draft(text);
                 self.browse = None;
             }
             ConsoleAction::HistoryPrev => {
@@ -125,16 +131,16 @@ impl Console {
                     None => self.history.len() - 1,
                 };
                 self.browse = Some(i);
-                self.draft = self.history[i].clone();
+                self.set_draft(self.history[i].clone());
             }
             ConsoleAction::HistoryNext => match self.browse {
                 Some(i) if i + 1 < self.history.len() => {
                     self.browse = Some(i + 1);
-                    self.draft = self.history[i + 1].clone();
+                    self.set_draft(self.history[i + 1].clone());
                 }
                 Some(_) => {
                     self.browse = None;
-                    self.draft.clear();
+                    self.set_draft(String::new());
                 }
                 None => return false,
             },
@@ -147,6 +153,14 @@ impl Console {
             ConsoleAction::Clear => self.lines.clear(),
         }
         false
+    }
+
+    /// Sets the line being typed and its hint (redis-cli's `hintsCallback`).
+    fn set_draft(&mut self, text: String) {
+        self.hint = cli::hint(&text)
+            .map(|h| h.trim_start().to_string())
+            .filter(|h| !h.is_empty());
+        self.draft = text;
     }
 
     /// Prints replies that arrived late (WAIT, writes held during a manual failover).
@@ -186,10 +200,17 @@ impl Console {
                 self.print(
                     LineKind::Note,
                     "Type Redis commands (GET, SET, CLUSTER NODES, CLUSTER INFO, CLUSTER SLOTS…). \
+                     HELP <command> shows its syntax (HELP ZRANGE, HELP CLUSTER SETSLOT), \
+                     HELP @<group> lists a group (HELP @cluster); the line under the prompt \
+                     hints the arguments still to type. \
                      Tick -c to follow MOVED/ASK like `redis-cli -c`; \
                      `redis-cli -c -p 7001` also switches node and mode. ↑/↓: history."
                         .into(),
                 );
+                return false;
+            }
+            "help" => {
+                self.help(&args[1..]);
                 return false;
             }
             _ => {}
@@ -270,6 +291,29 @@ impl Console {
             format!("(stopped after {MAX_REDIRECTS} redirections)"),
         );
         ran
+    }
+
+    /// `help NAME…`, answered by the console itself like redis-cli does, from Redis 7.0's
+    /// COMMAND DOCS: the usage line, summary, since and group.
+    fn help(&mut self, args: &[Vec<u8>]) {
+        let words: Vec<String> = args
+            .iter()
+            .map(|w| String::from_utf8_lossy(w).into_owned())
+            .collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        if cli::help(&words).is_empty() {
+            self.print(
+                LineKind::Note,
+                format!(
+                    "No help for '{}': Redis 7.0 has no such command or group \
+                     (try HELP ZRANGE, HELP CLUSTER SETSLOT or HELP @cluster).",
+                    words.join(" ")
+                ),
+            );
+        } else {
+            let text = cli::help_text(&words);
+            self.print(LineKind::Reply, text.trim_end().to_string());
+        }
     }
 
     /// `redis-cli [-c] [-p PORT] [-h HOST]`: switch mode and node.

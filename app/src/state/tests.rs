@@ -279,6 +279,34 @@ fn every_palette_command_is_known_to_the_nodes() {
     }
 }
 
+/// `HELP ZRANGE` prints redis-cli's help from COMMAND DOCS without sending anything; the
+/// draft carries redis-cli's hint of the arguments still to type.
+#[test]
+fn console_help_and_hints() {
+    let mut m = model();
+    let out = console(&mut m, "help zrange");
+    assert_eq!(
+        out[1],
+        "\n  ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]\n  \
+         summary: Return a range of members in a sorted set\n  since: 1.2.0\n  group: sorted-set"
+    );
+    assert!(console(&mut m, "HELP CLUSTER SETSLOT")[1]
+        .contains("CLUSTER SETSLOT slot IMPORTING node-id|MIGRATING node-id|NODE node-id|STABLE"));
+    assert!(console(&mut m, "HELP NOSUCH")[1].starts_with("No help for 'NOSUCH'"));
+    assert!(console(&mut m, "HELP")[1].contains("HELP <command>"));
+    m.apply(Action::Console(ConsoleAction::SetDraft("ZRANGE k ".into())));
+    assert_eq!(
+        m.console.hint.as_deref(),
+        Some("start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]")
+    );
+    m.apply(Action::Console(ConsoleAction::SetDraft("GET k".into())));
+    assert_eq!(m.console.hint, None, "nothing left to type");
+    m.apply(Action::Console(ConsoleAction::SetDraft("GET".into())));
+    assert_eq!(m.console.hint.as_deref(), Some("key"));
+    m.apply(Action::Console(ConsoleAction::Submit));
+    assert_eq!(m.console.hint, None);
+}
+
 #[test]
 fn console_history_and_errors() {
     let mut m = model();

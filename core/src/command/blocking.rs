@@ -54,6 +54,15 @@ pub enum KeyWait {
 }
 
 impl KeyWait {
+    /// Whether the blocked command is a write (every pop and XREADGROUP):
+    /// only XREAD may wait on a READONLY replica for its master's slots.
+    pub(crate) fn is_write(&self) -> bool {
+        match self {
+            KeyWait::Stream(wait) => wait.is_group(),
+            _ => true,
+        }
+    }
+
     /// Serves the client from `key` if the key holds the type it waits for
     /// (`serveClientsBlockedOnListKey` and its zset twin skip clients of
     /// the other type): its reply, with the pop streamed. `None`: not

@@ -15,6 +15,8 @@ mod collections;
 mod config;
 mod debug;
 mod digest;
+mod docs;
+pub use docs::cli;
 mod element_scan;
 mod geo;
 mod geohash;
@@ -341,7 +343,7 @@ fn counted(
     // EXEC is `skip_slowlog` (its commands are logged one by one); a
     // blocked command is logged when it is unblocked, which WAIT's
     // bookkeeping does not model.
-    if spec.name != "exec" && !matches!(outcome, Outcome::Blocked) {
+    if !spec.has(table::flags::SKIP_SLOWLOG) && !matches!(outcome, Outcome::Blocked) {
         node.record_duration(
             call.now,
             spec.has(table::flags::FAST),

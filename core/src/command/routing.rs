@@ -49,7 +49,9 @@ pub fn check(
     if keys.clone().skip(1).any(|k| key_slot(k) != first_slot) {
         return Err(Refusal::CrossSlot);
     }
-    let is_write = commands.iter().any(|(c, a)| c.writes(a));
+    let is_write = commands.iter().any(|(c, a)| {
+        super::scripting::declared_write(node, c.name, a).unwrap_or_else(|| c.writes(a))
+    });
     let pubsub_shard = commands
         .iter()
         .any(|(c, _)| matches!(c.name, "spublish" | "ssubscribe" | "sunsubscribe"));

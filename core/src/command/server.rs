@@ -246,38 +246,30 @@ pub fn command(_: &mut Call) -> Value {
     command::all()
 }
 
-/// COMMAND's subcommands.
+/// COMMAND's subcommands: the table says which commands exist, Redis's
+/// own documentation (`super::docs`) what COMMAND DOCS and INFO say of them.
 pub mod command {
-    use super::super::table::{self, CommandSpec};
+    use super::super::docs::{keys, reply};
+    use super::super::table::{self, flags, CommandSpec};
     use super::super::Call;
+    use crate::command::keys::glob_match;
     use crate::resp::Value;
 
-    /// One `COMMAND INFO` entry, in Redis 7's ten-field layout.
-    fn info_of(c: &CommandSpec) -> Value {
-        let words =
-            |w: Vec<&str>| Value::Set(w.into_iter().map(|s| Value::Simple(s.into())).collect());
-        Value::Array(vec![
-            Value::bulk(c.name),
-            Value::Integer(c.arity as i64),
-            words(c.flag_words()),
-            Value::Integer(c.keys.first as i64),
-            Value::Integer(c.keys.last as i64),
-            Value::Integer(c.keys.step as i64),
-            words(c.acl.to_vec()),
-            Value::Set(Vec::new()),
-            Value::Array(Vec::new()),
-            Value::Array(Vec::new()),
-        ])
-    }
-
     pub(super) fn all() -> Value {
-        Value::Array(table::commands().iter().map(|c| info_of(c)).collect())
+        Value::Array(
+            table::commands()
+                .iter()
+                .map(|c| reply::info(None, c))
+                .collect(),
+        )
     }
 
     pub fn count(_: &mut Call) -> Value {
         Value::Integer(table::commands().len() as i64)
     }
 
+    /// `COMMAND INFO [name…]`: a null for a name that is no command
+    /// (`config|get` names a subcommand).
     pub fn info(c: &mut Call) -> Value {
         if c.args.len() == 2 {
             return all();
@@ -285,69 +277,157 @@ pub mod command {
         Value::Array(
             c.args[2..]
                 .iter()
-                .map(|n| table::lookup(n).map_or(Value::Null, info_of))
+                .map(|n| {
+                    table::lookup_full(n).map_or(Value::Null, |(cont, cmd)| reply::info(cont, cmd))
+                })
                 .collect(),
         )
     }
 
+    /// `COMMAND DOCS [name…]`: a map of the names found, the others skipped.
     pub fn docs(c: &mut Call) -> Value {
-        let specs: Vec<&CommandSpec> = if c.args.len() == 2 {
-            table::commands().to_vec()
+        let found: Vec<_> = if c.args.len() == 2 {
+            table::commands().iter().map(|c| (None, *c)).collect()
         } else {
             c.args[2..]
                 .iter()
-                .filter_map(|n| table::lookup(n))
+                .filter_map(|n| table::lookup_full(n))
                 .collect()
         };
         Value::Map(
-            specs
+            found
                 .into_iter()
-                .map(|c| {
-                    let group = c
-                        .acl
-                        .iter()
-                        .find(|a| {
-                            !matches!(**a, "@fast" | "@slow" | "@read" | "@write" | "@dangerous")
-                        })
-                        .map_or("generic", |a| a.trim_start_matches('@'));
+                .map(|(cont, cmd)| {
                     (
-                        Value::bulk(c.name),
-                        Value::Map(vec![
-                            (Value::bulk("summary"), Value::bulk("")),
-                            (Value::bulk("since"), Value::bulk("1.0.0")),
-                            (Value::bulk("group"), Value::bulk(group)),
-                        ]),
+                        Value::bulk(reply::fullname(cont, cmd)),
+                        reply::docs(cont, cmd),
                     )
                 })
                 .collect(),
         )
     }
 
+    /// `COMMAND LIST [FILTERBY MODULE name|ACLCAT cat|PATTERN pattern]`
+    /// (`commandListCommand`): every command, each container followed by
+    /// its subcommands, filtered. No module is loaded, so a MODULE filter
+    /// matches nothing; an unknown category matches nothing either.
+    pub fn list(c: &mut Call) -> Value {
+        let args = &c.args[2..];
+        let filter = match args {
+            [] => None,
+            [by, kind, arg] if by.eq_ignore_ascii_case(b"filterby") => {
+                if !(kind.eq_ignore_ascii_case(b"module")
+                    || kind.eq_ignore_ascii_case(b"aclcat")
+                    || kind.eq_ignore_ascii_case(b"pattern"))
+                {
+                    return super::super::syntax_error();
+                }
+                Some((kind.to_ascii_lowercase(), arg.to_ascii_lowercase()))
+            }
+            _ => return super::super::syntax_error(),
+        };
+        let keep = |cont: Option<&CommandSpec>, cmd: &CommandSpec| match &filter {
+            None => true,
+            Some((kind, arg)) => match kind.as_slice() {
+                b"aclcat" => reply::acl_categories(cont, cmd)
+                    .iter()
+                    .any(|cat| cat.as_bytes()[1..] == arg[..]),
+                b"pattern" => glob_match(arg, reply::fullname(cont, cmd).as_bytes()),
+                _ => false,
+            },
+        };
+        let mut names = Vec::new();
+        for cmd in table::commands() {
+            if keep(None, cmd) {
+                names.push(Value::bulk(cmd.name));
+            }
+            for sub in cmd.subcommands {
+                if keep(Some(cmd), sub) {
+                    names.push(Value::bulk(reply::fullname(Some(cmd), sub)));
+                }
+            }
+        }
+        Value::Array(names)
+    }
+
     /// `COMMAND GETKEYS cmd arg…` (arity -4 in Redis 7.0: a command and at
     /// least one argument).
     pub fn getkeys(c: &mut Call) -> Value {
-        let cmd_args = &c.args[2..];
-        // `getKeysSubcommandImpl`'s order: the command (a container's
-        // subcommand), whether it has keys at all, its arity, then the
-        // keys these arguments give (none: the arguments are wrong).
-        let Some(entry) = table::lookup(&cmd_args[0]).and_then(|c| c.resolve(cmd_args).ok()) else {
+        keys_reply(c.args, false)
+    }
+
+    /// `COMMAND GETKEYSANDFLAGS cmd arg…`: each key with its flags.
+    pub fn getkeysandflags(c: &mut Call) -> Value {
+        keys_reply(c.args, true)
+    }
+
+    /// `getKeysSubcommandImpl`'s order: the command (a container's
+    /// subcommand), whether it has keys at all, its arity, then the keys
+    /// these arguments give (none: the arguments are wrong, unless the
+    /// command may have none).
+    fn keys_reply(args: &[Vec<u8>], with_flags: bool) -> Value {
+        let cmd_args = &args[2..];
+        let Some(base) = table::lookup(&cmd_args[0]) else {
             return Value::err("ERR Invalid command specified");
         };
-        if entry.keys.first <= 0 && entry.keys.find.is_none() {
+        let Ok(cmd) = base.resolve(cmd_args) else {
+            return Value::err("ERR Invalid command specified");
+        };
+        let container = (!std::ptr::eq(base, cmd)).then_some(base);
+        if !keys::has_keys(container, cmd) {
             return Value::err("ERR The command has no key arguments");
         }
-        if !entry.arity_ok(cmd_args.len()) {
+        if !cmd.arity_ok(cmd_args.len()) {
             return Value::err("ERR Invalid number of arguments specified for command");
         }
-        let keys = entry.key_positions(cmd_args);
-        if keys.is_empty() {
+        let found = keys::keys_and_flags(container, cmd, cmd_args);
+        if found.is_empty() && !cmd.has(flags::NO_MANDATORY_KEYS) {
             return Value::err("ERR Invalid arguments specified for command");
         }
         Value::Array(
-            keys.into_iter()
-                .map(|i| Value::Bulk(cmd_args[i].clone()))
+            found
+                .into_iter()
+                .map(|(i, words)| {
+                    let key = Value::Bulk(cmd_args[i].clone());
+                    if !with_flags {
+                        return key;
+                    }
+                    let words = words.split(' ').filter(|w| !w.is_empty());
+                    Value::Array(vec![
+                        key,
+                        Value::Set(words.map(|w| Value::Simple(w.into())).collect()),
+                    ])
+                })
                 .collect(),
         )
+    }
+
+    /// `COMMAND HELP` (`commandHelpCommand`, in `addReplyHelp`'s frame).
+    pub fn help(_: &mut Call) -> Value {
+        const LINES: &[&str] = &[
+            "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "(no subcommand)",
+            "    Return details about all Redis commands.",
+            "COUNT",
+            "    Return the total number of commands in this Redis server.",
+            "LIST",
+            "    Return a list of all commands in this Redis server.",
+            "INFO [<command-name> ...]",
+            "    Return details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "DOCS [<command-name> ...]",
+            "    Return documentation details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "GETKEYS <full-command>",
+            "    Return the keys from a full Redis command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Return the keys and the access flags from a full Redis command.",
+            "HELP",
+            "    Prints this help.",
+        ];
+        Value::Array(LINES.iter().map(|l| Value::Simple((*l).into())).collect())
     }
 }
 

@@ -93,7 +93,7 @@ impl Node {
 
     /// Tells the keyspace which keys stream readers wait on, so it notes
     /// Redis's stream signals for them.
-    fn watch_stream_keys(&mut self) {
+    pub(super) fn watch_stream_keys(&mut self) {
         let keys = self
             .blocked
             .clients
@@ -256,9 +256,9 @@ impl Node {
     /// Serves `key`'s blocked clients in the order they blocked, while the
     /// key holds what they wait for (`serveClientsBlockedOnListKey`…).
     fn serve_key(&mut self, now: Time, key: &[u8]) {
-        if !self.is_master() {
-            return;
-        }
+        // A replica serves only readers (a READONLY client's XREAD): its
+        // writers were unblocked when it became a replica.
+        let master = self.is_master();
         let Some(waiting) = self.blocked.by_key.get(key) else {
             return;
         };
@@ -270,6 +270,9 @@ impl Node {
             else {
                 continue;
             };
+            if !master && wait.is_write() {
+                continue;
+            }
             let wait = wait.clone();
             let outer = self.begin_call();
             let reply = wait.serve(self, now, key);
@@ -334,11 +337,13 @@ impl Node {
     /// `clusterRedirectBlockedClientIfNeeded`, from the clients cron: a
     /// client blocked on keys whose slot this node no longer serves (a
     /// reshard moved it, nobody owns it) is answered with the redirection,
-    /// and every one of them with CLUSTERDOWN while the cluster is down.
+    /// and every one of them with CLUSTERDOWN while the cluster is down. A
+    /// READONLY client of a replica blocked in a read (XREAD) on its
+    /// master's slot stays: the replica serves it when the entry arrives.
     pub(super) fn redirect_blocked(&mut self) {
         let mut answers = Vec::new();
         for (client, b) in &self.blocked.clients {
-            let BlockedOn::Keys { keys, .. } = &b.on else {
+            let BlockedOn::Keys { keys, wait } = &b.on else {
                 continue;
             };
             if !self.state_ok {
@@ -348,7 +353,11 @@ impl Node {
             let Some(key) = keys.first() else { continue };
             let slot = crate::slot::key_slot(key);
             let route = self.slot_route(slot);
-            if route.mine || route.importing {
+            let readonly = self.clients.get(client).is_some_and(|c| c.readonly);
+            if route.mine
+                || route.importing
+                || (readonly && !wait.is_write() && route.my_master_owns)
+            {
                 continue;
             }
             let reply = match route.owner {

@@ -326,9 +326,10 @@ pub enum Output {
         /// Which client.
         client: ClientId,
     },
-    /// Close a bus link whose send buffer passed `cluster-link-sendbuf-limit`:
-    /// `Link::Outbound` is ours to the node at bus address `to` (the node
-    /// reconnects on its own), `Link::Reply` the one that node opened to us.
+    /// Close a bus link the node freed (its send buffer passed
+    /// `cluster-link-sendbuf-limit`, or the node it leads to was deleted):
+    /// `Link::Outbound` is ours to the node at bus address `to`, `Link::Reply`
+    /// the one that node opened to us. The peer sees its end break.
     DropLink {
         /// The peer's bus address.
         to: SocketAddr,

@@ -2,7 +2,7 @@
 //! rule is built from (`clusterAddNode`, `clusterDelNode`, `clusterAddSlot`,
 //! `clusterSetNodeAsMaster`, `clusterSetMaster`, …).
 
-use super::{peer::Peer, todo, Node, NO_OWNER};
+use super::{peer::Peer, todo, Link, Node, Output, NO_OWNER};
 use crate::event::Event;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
@@ -158,7 +158,22 @@ impl Node {
 
     /// `clusterDelNode`: unbinds its slots, closes open slots that name it,
     /// drops its failure reports everywhere and detaches it from its master.
+    /// `freeClusterNode` frees both of its links, which closes their sockets:
+    /// the peer at the other end sees them break (after a `CLUSTER RESET`,
+    /// its link to the reset node is gone until its cron reconnects).
     pub(super) fn del_peer(&mut self, id: NodeId) {
+        let Some(p) = self.peer(id) else {
+            return;
+        };
+        if let Some(to) = p.bus_addr() {
+            let open = [
+                (p.link.is_some(), Link::Outbound),
+                (p.inbound_link.is_some(), Link::Reply),
+            ];
+            for (_, link) in open.into_iter().filter(|(open, _)| *open) {
+                self.out.push_back(Output::DropLink { to, link });
+            }
+        }
         let Some(idx) = self.index.get(&id) else {
             return;
         };

@@ -52,7 +52,7 @@ pub use wire_log::{Sent, SentKind};
 use crate::config::Config;
 use crate::event::Event;
 use crate::id::NodeId;
-use crate::node::{Admin, AdminError, AdminReply, ClientId, Input, Node, Output};
+use crate::node::{Admin, AdminError, AdminReply, ClientId, Input, Link, Node, Output};
 use crate::resp::Value;
 use crate::time::Time;
 use drivers::Drivers;
@@ -692,10 +692,19 @@ impl Sim {
             // simulated client keeps no connection, its next command opens
             // a new one.
             Output::Close { client } => self.close_node_conn(idx, client),
-            // The simulated network queues nothing at a sender (a message
-            // is in flight or lost), so no send buffer ever passes the limit
-            // and nothing asks for this.
-            Output::DropLink { .. } => {}
+            // A freed link closes its socket: the node at the other end sees
+            // its side break at once (our outbound link is its inbound one).
+            // (The simulated network queues nothing at a sender, so the send
+            // buffer limit never asks for this: a deleted node does.)
+            Output::DropLink { to, link } => {
+                if let Some(peer) = self.network.listener(to).filter(|&p| p != idx) {
+                    let addr = self.nodes[idx].bus_addr;
+                    match link {
+                        Link::Outbound => self.inbound_link_closed(peer, addr),
+                        Link::Reply => self.link_closed(peer, addr),
+                    }
+                }
+            }
             Output::Disk(job) => return self.nodes[idx].disk.run(job),
             // The node stops answering; the drain's caller takes the
             // process down (`shut_down`).

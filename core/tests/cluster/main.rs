@@ -20,3 +20,4 @@ mod manual_failover;
 mod myself_settings;
 mod node_rules;
 mod replica_migration;
+mod reset_rejoin;

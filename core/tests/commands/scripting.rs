@@ -137,8 +137,12 @@ fn script_writes_stream_as_commands_in_multi_exec() {
 }
 
 /// A replica serves read scripts to a READONLY client but refuses their
-/// writes (`scriptVerifyWriteCommandAllow`), and refuses a script that
-/// declares it writes before running it (`scriptPrepareForRun`).
+/// writes (`scriptVerifyWriteCommandAllow`). A script whose shebang
+/// declares it writes is a write command for routing (`getCommandFlags`),
+/// so its declared key of the master's slot is MOVED there — Redis's
+/// tests/cluster 16-transactions-on-replica, "reply MOVED when eval from
+/// replica for update"; with no key to route it is refused before it runs
+/// (`scriptPrepareForRun`).
 #[test]
 fn replicas_refuse_script_writes() {
     let mut sim = quiet_cluster();
@@ -178,6 +182,16 @@ fn replicas_refuse_script_writes() {
         ],
     ));
     assert_eq!(ro, "v");
+    let write = "#!lua\nreturn redis.call('del',KEYS[1])";
+    let moved = text(&cmd(&mut sim, "A1", CLIENT, &["EVAL", write, "1", "b"]));
+    assert!(moved.starts_with("MOVED 3300 "), "{moved}");
+    let sha = text(&cmd(&mut sim, "A1", CLIENT, &["SCRIPT", "LOAD", write]));
+    let moved = text(&cmd(&mut sim, "A1", CLIENT, &["EVALSHA", &sha, "1", "b"]));
+    assert!(moved.starts_with("MOVED 3300 "), "{moved}");
+    assert_eq!(
+        text(&cmd(&mut sim, "A1", CLIENT, &["EVAL", write, "0"])),
+        "READONLY Can not run script with write flag on readonly replica"
+    );
 }
 
 /// The script time limit (busy-reply-threshold, counted in VM instructions

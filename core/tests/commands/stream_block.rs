@@ -234,3 +234,39 @@ fn counted_unblocked_and_moved_like_other_blocked_clients() {
     );
     assert_eq!(sim.node(a).blocked_clients(), 0);
 }
+
+/// A READONLY client of a replica may block in XREAD on its master's
+/// slot: the clients cron leaves it blocked (`clusterRedirectBlockedClientIfNeeded`
+/// skips a read-only command of a READONLY client when myself's master
+/// owns the slot) and the replica serves it when the master's XADD
+/// reaches it — Redis's tests/cluster 16-transactions-on-replica,
+/// "read-only blocking operations from replica". Without READONLY the
+/// replica redirects at once.
+#[test]
+fn a_readonly_replica_client_blocked_in_xread_is_served_by_replication() {
+    let mut sim = quiet_cluster();
+    let a1 = idx(&sim, "A1");
+    let on_a1 = |sim: &mut Sim, c: u64, line: &str| {
+        let args = clusterlab_core::resp::split_args(line.as_bytes()).expect("valid line");
+        sim.command(a1, ClientId(c), args)
+    };
+    assert_eq!(
+        on_a1(&mut sim, 6, &format!("XREAD BLOCK 0 STREAMS {X} 0")),
+        Some(Value::err("MOVED 1649 127.0.0.1:7000"))
+    );
+    assert_eq!(on_a1(&mut sim, 5, "READONLY"), Some(Value::ok()));
+    assert_eq!(
+        on_a1(&mut sim, 5, &format!("XREAD BLOCK 0 STREAMS {X} 0")),
+        None
+    );
+    run_for(&mut sim, 1000);
+    assert_eq!(later(&mut sim), vec![]);
+    assert_eq!(sim.node(a1).blocked_clients(), 1);
+    on_a(&mut sim, 1, &format!("XADD {X} 1-0 foo bar"));
+    run_for(&mut sim, 1000);
+    let replies: Vec<(u64, Value)> = later(&mut sim)
+        .into_iter()
+        .filter(|(c, _)| *c == 5)
+        .collect();
+    assert_eq!(replies, vec![(5, read_reply(X, &[("1-0", "foo", "bar")]))]);
+}

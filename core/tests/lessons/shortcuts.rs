@@ -14,7 +14,7 @@ const MIN_SHORTCUTS: usize = 2;
 fn shortcut_problems(lesson: &Lesson) -> Vec<String> {
     let name = &lesson.file;
     let seed = lesson.meta.seed;
-    let Some(start) = start_state(lesson) else {
+    let Some(start) = start_state(lesson, true) else {
         return Vec::new();
     };
     let mut problems = Vec::new();

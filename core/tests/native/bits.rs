@@ -7,9 +7,9 @@
 use crate::common::native;
 
 use clusterlab_core::resp::parse_reply;
-use native::mixed::{one_master_cluster, replicate, tag_in, wait_state_ok, Member};
-use native::stream::{Monitor, RawReplica};
-use native::{require_redis_tools, NodeProc, RealRedis};
+use native::compare::{assert_no_differences, compare, pair, Raw};
+use native::mixed::Member;
+use native::stream::{run, without_framing, Streams};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
@@ -268,90 +268,31 @@ const SERVER: &[&str] = &[
     "REPLICAOF a",
 ];
 
-/// One raw connection: commands out as RESP arrays, replies back as the
-/// exact bytes the server wrote.
-struct Raw {
-    stream: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Raw {
-    fn connect(port: u16) -> Raw {
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream
-            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-            .unwrap();
-        Raw {
-            stream,
-            buf: Vec::new(),
-        }
-    }
-
-    fn send(&mut self, line: &str) -> String {
-        let words: Vec<&str> = line.split(' ').collect();
-        let mut out = format!("*{}\r\n", words.len()).into_bytes();
-        for w in &words {
-            out.extend_from_slice(format!("${}\r\n{w}\r\n", w.len()).as_bytes());
-        }
-        self.stream.write_all(&out).unwrap();
-        loop {
-            if let Some((_, n)) = parse_reply(&self.buf).expect("a well-formed reply") {
-                let reply = String::from_utf8_lossy(&self.buf[..n]).into_owned();
-                self.buf.drain(..n);
-                return reply;
-            }
-            let mut chunk = [0u8; 4096];
-            let n = self.stream.read(&mut chunk).expect("a reply in time");
-            assert!(n > 0, "connection closed during {line}");
-            self.buf.extend_from_slice(&chunk[..n]);
-        }
-    }
-}
-
-/// Runs `script` on both servers and requires the same bytes.
-fn compare(ours: &mut Raw, real: &mut Raw, tag: &str, script: &[&str]) {
-    for line in script {
-        let line = line.replace("{t}", tag);
-        let (o, r) = (ours.send(&line), real.send(&line));
-        assert_eq!(o, r, "{line} (ours, then redis-server 7.0.15)");
-    }
-}
-
-fn servers() -> (NodeProc, RealRedis) {
-    require_redis_tools();
-    let ours = NodeProc::start(2000);
-    let real = RealRedis::start(2000);
-    for m in [&ours as &dyn Member, &real] {
-        m.run(&["cluster", "addslotsrange", "0", "16383"]);
-    }
-    wait_state_ok(&[&ours, &real]);
-    (ours, real)
-}
-
 #[test]
 fn bit_hash_ttl_and_server_commands_reply_as_redis_7_0_15() {
-    let (ours, real) = servers();
+    let (ours, real) = pair(2000, &[]);
+    let mut diffs = Vec::new();
     for (tag, resp3) in [("{r2}", false), ("{r3}", true)] {
-        let (mut o, mut r) = (Raw::connect(ours.port), Raw::connect(real.port));
-        if resp3 {
-            o.send("HELLO 3");
-            r.send("HELLO 3");
-        }
-        compare(&mut o, &mut r, tag, COUNT_AND_POS);
-        compare(&mut o, &mut r, tag, BITOP);
-        compare(&mut o, &mut r, tag, BITFIELD);
-        compare(&mut o, &mut r, tag, HASH_AND_TTL);
-        compare(&mut o, &mut r, tag, SERVER);
+        let (mut o, mut r) = (
+            Raw::connect(ours.port, resp3),
+            Raw::connect(real.port, resp3),
+        );
+        compare(&mut o, &mut r, tag, COUNT_AND_POS, &mut diffs);
+        compare(&mut o, &mut r, tag, BITOP, &mut diffs);
+        compare(&mut o, &mut r, tag, BITFIELD, &mut diffs);
+        compare(&mut o, &mut r, tag, HASH_AND_TTL, &mut diffs);
+        compare(&mut o, &mut r, tag, SERVER, &mut diffs);
     }
+    assert_no_differences(&diffs);
 }
 
 /// COMMAND INFO's name, arity, flags, key range and ACL categories (the
 /// first seven fields) for each new command.
 #[test]
 fn command_info_matches_redis_7_0_15() {
-    let (ours, real) = servers();
+    let (ours, real) = pair(2000, &[]);
     let info = |port: u16, name: &str| {
-        let mut conn = Raw::connect(port);
+        let mut conn = Raw::connect(port, false);
         let reply = conn.send(&format!("COMMAND INFO {name}"));
         let (value, _) = parse_reply(reply.as_bytes()).unwrap().unwrap();
         let clusterlab_core::resp::Value::Array(outer) = value else {
@@ -390,7 +331,7 @@ fn command_info_matches_redis_7_0_15() {
 /// runs; QUIT is not queued in MULTI and is allowed while subscribed.
 #[test]
 fn quit_replies_ok_then_closes() {
-    let (ours, real) = servers();
+    let (ours, real) = pair(2000, &[]);
     let session = |port: u16, bytes: &[u8]| {
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
         s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
@@ -413,7 +354,7 @@ fn quit_replies_ok_then_closes() {
         assert_eq!(tail(&o), tail(&r), "{}", String::from_utf8_lossy(bytes));
         assert!(o.ends_with("+OK\r\n"), "{o}");
     }
-    let mut conn = Raw::connect(ours.port);
+    let mut conn = Raw::connect(ours.port, false);
     assert_eq!(conn.send("EXISTS {q}a"), ":0\r\n", "the transaction died");
 }
 
@@ -448,32 +389,16 @@ const STREAMED: &[&str] = &[
     "SET {t}mark 4",
 ];
 
-/// Runs `line` on `conn`: its reply, printed (errors included).
-fn run(conn: &mut redis::Connection, line: &str, tag: &str) -> String {
-    let line = line.replace("{t}", tag);
-    let mut words = line.split(' ');
-    let mut cmd = redis::cmd(words.next().unwrap());
-    for w in words {
-        cmd.arg(w);
-    }
-    let reply: redis::RedisResult<redis::Value> = cmd.query(conn);
-    format!("{reply:?}")
-}
-
 #[test]
 fn bit_writes_stream_as_a_real_7_0_master() {
-    require_redis_tools();
-    let ours = NodeProc::start(2000);
-    let real_replica = RealRedis::start(2000);
-    one_master_cluster(&ours, &real_replica);
-    replicate(&real_replica, &ours);
-    let real = RealRedis::start(2000);
-    real.run(&["cluster", "addslotsrange", "0", "16383"]);
-    wait_state_ok(&[&real]);
-
-    let tag = format!("{{{}}}", tag_in(0..=16383));
-    let mut monitor = Monitor::start(real_replica.port, ours.port);
-    let mut raw = RawReplica::attach(real.port);
+    let Streams {
+        ours,
+        real_replica,
+        real,
+        tag,
+        mut monitor,
+        mut raw,
+    } = Streams::start();
     let (mut ours_conn, mut real_conn) = (ours.conn(), real.conn());
     for line in STREAMED {
         let o = run(&mut ours_conn, line, &tag);
@@ -483,10 +408,8 @@ fn bit_writes_stream_as_a_real_7_0_master() {
     run(&mut ours_conn, "SET {t}end x", &tag);
     run(&mut real_conn, "SET {t}end x", &tag);
     let end = format!("{tag}end");
-    let framing =
-        |c: &Vec<String>| !matches!(c[0].to_ascii_uppercase().as_str(), "SELECT" | "PING");
-    let ours_stream: Vec<_> = monitor.until(&end).into_iter().filter(framing).collect();
-    let real_stream: Vec<_> = raw.until(&end).into_iter().filter(framing).collect();
+    let ours_stream = without_framing(monitor.until(&end));
+    let real_stream = without_framing(raw.until(&end));
     assert_eq!(ours_stream, real_stream, "our master's stream vs 7.0.15's");
     assert!(
         ours_stream

@@ -6,10 +6,8 @@
 //! same bytes (nil array vs nil, RESP3 doubles, error texts).
 
 use crate::common::native;
-use native::compare::{own_every_slot, pair, Raw};
-use native::mixed::{one_master_cluster, replicate, tag_in};
-use native::stream::{without_framing, Monitor, RawReplica};
-use native::{require_redis_tools, NodeProc, RealRedis};
+use native::compare::{pair, Raw};
+use native::stream::{without_framing, Streams};
 use std::time::Duration;
 
 /// One server's side of the comparison: a pushing client and two that block.
@@ -190,17 +188,15 @@ fn blocking_commands_reply_as_redis_7_0_15() {
 /// MONITOR) must equal a real master's (read by a raw PSYNC replica).
 #[test]
 fn served_pops_stream_as_a_real_7_0_master() {
-    require_redis_tools();
-    let ours = NodeProc::start(2000);
-    let real_replica = RealRedis::start(2000);
-    one_master_cluster(&ours, &real_replica);
-    replicate(&real_replica, &ours);
-    let real = RealRedis::start(2000);
-    own_every_slot(&real);
-    let tag = format!("{{{}}}", tag_in(0..=16383));
+    let Streams {
+        ours,
+        real_replica: _replica,
+        real,
+        tag,
+        mut monitor,
+        mut raw,
+    } = Streams::start();
     let t = |s: &str| s.replace("{t}", &tag);
-    let mut monitor = Monitor::start(real_replica.port, ours.port);
-    let mut raw = RawReplica::attach(real.port);
     let mut replies = Vec::new();
     for port in [ours.port, real.port] {
         let mut side = Side::open(port, false);

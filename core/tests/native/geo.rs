@@ -8,11 +8,7 @@
 
 use crate::common::native;
 
-use clusterlab_core::resp::parse_reply;
-use native::mixed::{wait_state_ok, Member};
-use native::{require_redis_tools, NodeProc, RealRedis};
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use native::compare::{assert_no_differences, compare, pair, Raw};
 
 /// GEOADD, GEODIST, GEOHASH, GEOPOS and the search forms' options and
 /// errors, in `georadiusGeneric`'s order.
@@ -275,98 +271,40 @@ fn random_script(seed: u64) -> Vec<String> {
     lines
 }
 
-/// One raw connection: commands out as RESP arrays, replies back as the
-/// exact bytes the server wrote.
-struct Raw {
-    stream: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Raw {
-    fn connect(port: u16) -> Raw {
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream
-            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-            .unwrap();
-        Raw {
-            stream,
-            buf: Vec::new(),
-        }
-    }
-
-    fn send(&mut self, line: &str) -> String {
-        let words: Vec<&str> = line.split(' ').collect();
-        let mut out = format!("*{}\r\n", words.len()).into_bytes();
-        for w in &words {
-            out.extend_from_slice(format!("${}\r\n{w}\r\n", w.len()).as_bytes());
-        }
-        self.stream.write_all(&out).unwrap();
-        loop {
-            if let Some((_, n)) = parse_reply(&self.buf).expect("a well-formed reply") {
-                let reply = String::from_utf8_lossy(&self.buf[..n]).into_owned();
-                self.buf.drain(..n);
-                return reply;
-            }
-            let mut chunk = [0u8; 4096];
-            let n = self.stream.read(&mut chunk).expect("a reply in time");
-            assert!(n > 0, "connection closed during {line}");
-            self.buf.extend_from_slice(&chunk[..n]);
-        }
-    }
-}
-
-/// Runs `script` on both servers in `proto` and requires the same bytes.
-fn compare(ours: &mut Raw, real: &mut Raw, tag: &str, script: &[&str]) {
-    for line in script {
-        let line = line.replace("{t}", tag);
-        let (o, r) = (ours.send(&line), real.send(&line));
-        assert_eq!(o, r, "{line} (ours, then redis-server 7.0.15)");
-    }
-}
-
-fn servers() -> (NodeProc, RealRedis) {
-    require_redis_tools();
-    let ours = NodeProc::start(2000);
-    let real = RealRedis::start(2000);
-    for m in [&ours as &dyn Member, &real] {
-        m.run(&["cluster", "addslotsrange", "0", "16383"]);
-    }
-    wait_state_ok(&[&ours, &real]);
-    (ours, real)
-}
-
 /// Every geo command, its options and errors, then SORT, in RESP2 and RESP3.
 #[test]
 fn geo_and_sort_reply_as_redis_7_0_15() {
-    let (ours, real) = servers();
+    let (ours, real) = pair(2000, &[]);
+    let mut diffs = Vec::new();
     for (tag, resp3) in [("{r2}", false), ("{r3}", true)] {
-        let (mut o, mut r) = (Raw::connect(ours.port), Raw::connect(real.port));
-        if resp3 {
-            o.send("HELLO 3");
-            r.send("HELLO 3");
-        }
-        compare(&mut o, &mut r, tag, GEO);
-        compare(&mut o, &mut r, tag, SORT);
-        compare(&mut o, &mut r, tag, CROSS_SLOT);
+        let (mut o, mut r) = (
+            Raw::connect(ours.port, resp3),
+            Raw::connect(real.port, resp3),
+        );
+        compare(&mut o, &mut r, tag, GEO, &mut diffs);
+        compare(&mut o, &mut r, tag, SORT, &mut diffs);
+        compare(&mut o, &mut r, tag, CROSS_SLOT, &mut diffs);
     }
+    assert_no_differences(&diffs);
 }
 
 /// Random points and searches (fixed seeds): scores, found members,
 /// their order, distances and coordinates all as 7.0.15 computes them.
 #[test]
 fn random_geo_searches_reply_as_redis_7_0_15() {
-    let (ours, real) = servers();
+    let (ours, real) = pair(2000, &[]);
+    let mut diffs = Vec::new();
     for (seed, tag, resp3) in [
         (0x9E3779B97F4A7C15u64, "{a}", false),
         (0x2545F4914F6CDD1D, "{b}", true),
     ] {
-        let (mut o, mut r) = (Raw::connect(ours.port), Raw::connect(real.port));
-        if resp3 {
-            o.send("HELLO 3");
-            r.send("HELLO 3");
-        }
+        let (mut o, mut r) = (
+            Raw::connect(ours.port, resp3),
+            Raw::connect(real.port, resp3),
+        );
         let script = random_script(seed);
         let lines: Vec<&str> = script.iter().map(String::as_str).collect();
-        compare(&mut o, &mut r, tag, &lines);
+        compare(&mut o, &mut r, tag, &lines, &mut diffs);
     }
+    assert_no_differences(&diffs);
 }

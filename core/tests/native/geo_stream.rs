@@ -7,9 +7,8 @@
 
 use crate::common::native;
 
-use native::mixed::{one_master_cluster, replicate, tag_in, wait_state_ok, Member};
-use native::stream::{Monitor, RawReplica};
-use native::{require_redis_tools, NodeProc, RealRedis};
+use native::mixed::Member;
+use native::stream::{run, without_framing, Streams};
 
 const SCRIPT: &[&str] = &[
     "GEOADD {t}g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania",
@@ -37,40 +36,16 @@ const SCRIPT: &[&str] = &[
     "SET {t}mark 3",
 ];
 
-/// Runs `line` on `conn`: its reply, printed (errors included).
-fn run(conn: &mut redis::Connection, line: &str, tag: &str) -> String {
-    let line = line.replace("{t}", tag);
-    let mut words = line.split(' ');
-    let mut cmd = redis::cmd(words.next().unwrap());
-    for w in words {
-        cmd.arg(w);
-    }
-    let reply: redis::RedisResult<redis::Value> = cmd.query(conn);
-    format!("{reply:?}")
-}
-
-/// The streamed commands without SELECT and PING (the stream's framing).
-fn commands(stream: Vec<Vec<String>>) -> Vec<Vec<String>> {
-    stream
-        .into_iter()
-        .filter(|c| !matches!(c[0].to_ascii_uppercase().as_str(), "SELECT" | "PING"))
-        .collect()
-}
-
 #[test]
 fn geo_and_sort_writes_stream_as_a_real_7_0_master() {
-    require_redis_tools();
-    let ours = NodeProc::start(2000);
-    let real_replica = RealRedis::start(2000);
-    one_master_cluster(&ours, &real_replica);
-    replicate(&real_replica, &ours);
-    let real = RealRedis::start(2000);
-    real.run(&["cluster", "addslotsrange", "0", "16383"]);
-    wait_state_ok(&[&real]);
-
-    let tag = format!("{{{}}}", tag_in(0..=16383));
-    let mut monitor = Monitor::start(real_replica.port, ours.port);
-    let mut raw = RawReplica::attach(real.port);
+    let Streams {
+        ours,
+        real_replica: _replica,
+        real,
+        tag,
+        mut monitor,
+        mut raw,
+    } = Streams::start();
     let (mut ours_conn, mut real_conn) = (ours.conn(), real.conn());
     for line in SCRIPT {
         let ours_reply = run(&mut ours_conn, line, &tag);
@@ -80,7 +55,7 @@ fn geo_and_sort_writes_stream_as_a_real_7_0_master() {
     run(&mut ours_conn, "SET {t}end x", &tag);
     run(&mut real_conn, "SET {t}end x", &tag);
     let end = format!("{tag}end");
-    let ours_stream = commands(monitor.until(&end));
-    let real_stream = commands(raw.until(&end));
+    let ours_stream = without_framing(monitor.until(&end));
+    let real_stream = without_framing(raw.until(&end));
     assert_eq!(ours_stream, real_stream, "our master's stream vs 7.0.15's");
 }

@@ -11,7 +11,7 @@ use crate::common::native;
 
 use clusterlab_core::resp::parse_reply;
 use native::mixed::{one_master_cluster, replicate, tag_in, wait_state_ok, Member};
-use native::stream::{Monitor, RawReplica};
+use native::stream::Streams;
 use native::{require_redis_tools, NodeProc, RealRedis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -328,18 +328,14 @@ fn pfselftest_passes() {
 /// bytes as the real master.
 #[test]
 fn hll_writes_stream_as_a_real_7_0_master() {
-    require_redis_tools();
-    let ours = NodeProc::start(2000);
-    let real_replica = RealRedis::start(2000);
-    one_master_cluster(&ours, &real_replica);
-    replicate(&real_replica, &ours);
-    let real = RealRedis::start(2000);
-    real.run(&["cluster", "addslotsrange", "0", "16383"]);
-    wait_state_ok(&[&real]);
-
-    let tag = format!("{{{}}}", tag_in(0..=16383));
-    let mut monitor = Monitor::start(real_replica.port, ours.port);
-    let mut raw = RawReplica::attach(real.port);
+    let Streams {
+        ours,
+        real_replica,
+        real,
+        tag,
+        mut monitor,
+        mut raw,
+    } = Streams::start();
     let (mut o, mut r) = (Raw::connect(ours.port), Raw::connect(real.port));
     let script = [
         "PFADD {t}a x y z",

@@ -13,6 +13,7 @@ mod common;
 mod bits;
 mod blocking;
 mod bus_links;
+mod command_docs;
 mod config;
 mod expiry;
 mod failover;

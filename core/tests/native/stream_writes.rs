@@ -5,10 +5,8 @@
 //! give the same replies and stream the same commands.
 
 use crate::common::native;
-use native::compare::own_every_slot;
-use native::mixed::{one_master_cluster, replicate, tag_in, Member};
-use native::stream::{without_framing, Monitor, RawReplica};
-use native::{require_redis_tools, NodeProc, RealRedis};
+use native::mixed::Member;
+use native::stream::{run, without_framing, Streams};
 
 /// Commands for both masters (`{t}` is the hash tag). Each case ends with
 /// a `SET {t}mark` so a difference shows where it is; the comments say
@@ -135,33 +133,16 @@ const SCRIPT: &[&str] = &[
     "SET {t}mark 9",
 ];
 
-/// Runs `line` on `conn`: its reply, printed (errors included).
-fn run(conn: &mut redis::Connection, line: &str, tag: &str) -> String {
-    let line = line.replace("{t}", tag);
-    let mut words = line.split(' ');
-    let mut cmd = redis::cmd(words.next().unwrap());
-    for w in words {
-        cmd.arg(w);
-    }
-    let reply: redis::RedisResult<redis::Value> = cmd.query(conn);
-    format!("{reply:?}")
-}
-
 #[test]
 fn transactions_and_noop_writes_stream_as_a_real_7_0_master() {
-    require_redis_tools();
-    // Ours as master, a real replica whose MONITOR shows our stream.
-    let ours = NodeProc::start(2000);
-    let real_replica = RealRedis::start(2000);
-    one_master_cluster(&ours, &real_replica);
-    replicate(&real_replica, &ours);
-    // A real master alone in its cluster.
-    let real = RealRedis::start(2000);
-    own_every_slot(&real);
-
-    let tag = format!("{{{}}}", tag_in(0..=16383));
-    let mut monitor = Monitor::start(real_replica.port, ours.port);
-    let mut raw = RawReplica::attach(real.port);
+    let Streams {
+        ours,
+        real_replica,
+        real,
+        tag,
+        mut monitor,
+        mut raw,
+    } = Streams::start();
     let (mut ours_conn, mut real_conn) = (ours.conn(), real.conn());
     for line in SCRIPT {
         let ours_reply = run(&mut ours_conn, line, &tag);

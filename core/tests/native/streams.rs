@@ -6,10 +6,9 @@
 //! delivery and seen times) are left to `commands/streams.rs` on the simulator.
 
 use crate::common::native;
-use native::compare::{assert_no_differences, compare, own_every_slot, pair, Raw};
-use native::mixed::{one_master_cluster, replicate, tag_in, Member};
-use native::stream::{without_framing, Monitor, RawReplica};
-use native::{require_redis_tools, NodeProc, RealRedis};
+use native::compare::{assert_no_differences, compare, pair, Raw};
+use native::mixed::Member;
+use native::stream::{without_framing, Streams};
 
 /// Appending: explicit, partial (`ms-*`) and refused IDs, NOMKSTREAM,
 /// trims with `=`, `~` and LIMIT, and XADD's option errors in order.
@@ -347,17 +346,14 @@ fn commands(stream: Vec<Vec<String>>) -> Vec<Vec<String>> {
 /// real replica fed by ours ends with the same streams, groups and PELs.
 #[test]
 fn stream_writes_propagate_as_a_real_7_0_master() {
-    require_redis_tools();
-    let ours = NodeProc::start(2000);
-    let real_replica = RealRedis::start(2000);
-    one_master_cluster(&ours, &real_replica);
-    replicate(&real_replica, &ours);
-    let real = RealRedis::start(2000);
-    own_every_slot(&real);
-
-    let tag = format!("{{{}}}", tag_in(0..=16383));
-    let mut monitor = Monitor::start(real_replica.port, ours.port);
-    let mut raw = RawReplica::attach(real.port);
+    let Streams {
+        ours,
+        real_replica,
+        real,
+        tag,
+        mut monitor,
+        mut raw,
+    } = Streams::start();
     let (mut o, mut r) = (
         Raw::connect(ours.port, false),
         Raw::connect(real.port, false),

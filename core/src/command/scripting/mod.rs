@@ -21,7 +21,33 @@ mod store;
 pub use store::Store;
 
 use super::Call;
+use crate::node::Node;
 use crate::resp::Value;
+
+/// Whether a script command writes as its declared flags say
+/// (`getCommandFlags`: `evalGetCommandFlags`, `fcallGetCommandFlags`), for
+/// cluster routing: `Some(write)` for a script with a shebang (cached, or
+/// the EVAL body's own) or a function; `None` — the command's own flags
+/// decide — for a compat-mode script or one not found.
+pub fn declared_write(node: &mut Node, name: &str, args: &[Vec<u8>]) -> Option<bool> {
+    let first = args.get(1)?;
+    let flags = match name {
+        "eval" | "eval_ro" => match node.scripts_mut().scripts.get(&sha1_hex(first)) {
+            Some(cached) => cached.flags.clone(),
+            None => shebang::parse(first).ok()?.0,
+        },
+        "evalsha" | "evalsha_ro" if first.len() == 40 => {
+            let sha = String::from_utf8_lossy(first).to_ascii_lowercase();
+            node.scripts_mut().scripts.get(&sha)?.flags.clone()
+        }
+        "fcall" | "fcall_ro" => {
+            let function = String::from_utf8_lossy(first);
+            node.scripts_mut().function(&function)?.1.flags.clone()
+        }
+        _ => return None,
+    };
+    (!flags.compat).then_some(!flags.no_writes)
+}
 
 /// SHA1 of a script body, lowercase hex (`sha1hex`).
 pub fn sha1_hex(bytes: &[u8]) -> String {

@@ -342,6 +342,13 @@ pub struct StreamWait {
     resp3: bool,
 }
 
+impl StreamWait {
+    /// XREADGROUP (a write: it moves the group's cursor), not XREAD.
+    pub fn is_group(&self) -> bool {
+        self.group.is_some()
+    }
+}
+
 #[derive(Clone, Debug)]
 struct GroupWait {
     group: Vec<u8>,

@@ -9,16 +9,16 @@ use crate::command::{client_admin, server};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
-    command!("asking", 1, FAST, (0, 0, 0), ["@connection", "@fast"], Reply(server::asking), No),
-    command!("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH, (0, 0, 0), ["@fast", "@connection"], Reply(server::auth), No),
+    command!("asking", 1, FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::asking), No),
+    command!("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, (0, 0, 0), ["@fast", "@connection"], Reply(server::auth), No),
     command!("client", -2, NOSCRIPT | LOADING | STALE, (0, 0, 0), ["@slow", "@connection"], Container, No, CLIENT_SUBCOMMANDS),
-    command!("echo", 2, FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::echo), No),
-    command!("hello", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH, (0, 0, 0), ["@fast", "@connection"], Reply(server::hello), No),
+    command!("echo", 2, LOADING | STALE | FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::echo), No),
+    command!("hello", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, (0, 0, 0), ["@fast", "@connection"], Reply(server::hello), No),
     command!("ping", -1, FAST | SUBSCRIBE_OK, (0, 0, 0), ["@fast", "@connection"], Reply(server::ping), No),
     command!("quit", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY | SUBSCRIBE_OK, (0, 0, 0), ["@fast", "@connection"], Reply(server::quit), No),
     command!("readonly", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::readonly), No),
     command!("readwrite", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::readwrite), No),
-    command!("reset", 1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | SUBSCRIBE_OK, (0, 0, 0), ["@fast", "@connection"], Reply(client_admin::reset), No),
+    command!("reset", 1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | SUBSCRIBE_OK | ALLOW_BUSY, (0, 0, 0), ["@fast", "@connection"], Reply(client_admin::reset), No),
     command!("select", 2, LOADING | STALE | FAST, (0, 0, 0), ["@fast", "@connection"], Reply(server::select), No),
 ];
 

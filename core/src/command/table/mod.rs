@@ -75,6 +75,15 @@ pub mod flags {
     pub const MAY_REPLICATE: u32 = 1 << 17;
     /// `no_multi`: refused inside MULTI (SAVE, SHUTDOWN).
     pub const NO_MULTI: u32 = 1 << 18;
+    /// `skip_monitor` (EVAL & co: MONITOR shows the commands they run),
+    /// printed by COMMAND only: the node has no MONITOR.
+    pub const SKIP_MONITOR: u32 = 1 << 19;
+    /// `skip_slowlog`: not logged itself (EXEC: its commands are logged
+    /// one by one).
+    pub const SKIP_SLOWLOG: u32 = 1 << 20;
+    /// `no_mandatory_keys`: may have no key at all (EVAL with `numkeys` 0),
+    /// so COMMAND GETKEYS answers an empty array rather than an error.
+    pub const NO_MANDATORY_KEYS: u32 = 1 << 21;
 }
 
 /// How a command runs.
@@ -181,8 +190,9 @@ pub struct CommandSpec {
     pub run: Run,
     /// How its effect reaches replicas.
     pub propagate: Propagate,
-    /// A container's subcommands, sorted by name (flags, keys and ACL
-    /// categories are the container's, which `COMMAND` shows).
+    /// A container's subcommands, sorted by name (dispatch checks the
+    /// container's flags and ACL categories; COMMAND prints Redis's own
+    /// for a container and its subcommands, from `command::docs`).
     pub subcommands: &'static [CommandSpec],
 }
 
@@ -292,9 +302,12 @@ impl CommandSpec {
             (BLOCKING, "blocking"),
             (LOADING, "loading"),
             (STALE, "stale"),
+            (SKIP_MONITOR, "skip_monitor"),
+            (SKIP_SLOWLOG, "skip_slowlog"),
             (ASKING, "asking"),
             (FAST, "fast"),
             (NO_AUTH, "no_auth"),
+            (NO_MANDATORY_KEYS, "no_mandatory_keys"),
             (NO_ASYNC_LOADING, "no_async_loading"),
             (NO_MULTI, "no_multi"),
             (MOVABLEKEYS, "movablekeys"),
@@ -517,6 +530,21 @@ pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
     all.binary_search_by(|c| c.name.as_bytes().cmp(lower.bytes()))
         .ok()
         .map(|i| all[i])
+}
+
+/// A command by its full name, `get` or `config|get`, case-insensitively
+/// (`lookupCommandBySds`): its container, for a subcommand, and itself.
+/// A `|` after a command without subcommands, or a second one, finds nothing.
+pub fn lookup_full(name: &[u8]) -> Option<(Option<&'static CommandSpec>, &'static CommandSpec)> {
+    let mut parts = name.split(|&b| b == b'|');
+    let base = lookup(parts.next()?)?;
+    match (parts.next(), parts.next()) {
+        (None, _) => Some((None, base)),
+        (Some(sub), None) if !base.subcommands.is_empty() => {
+            Some((Some(base), find(base.subcommands, sub)?))
+        }
+        _ => None,
+    }
 }
 
 /// A subcommand of `table` (sorted by name), case-insensitively.

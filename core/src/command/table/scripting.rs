@@ -11,12 +11,12 @@ use crate::command::scripting::{self, eval_keys};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
-    command!("eval", -3, NOSCRIPT | STALE | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::eval), No),
-    command!("eval_ro", -3, NOSCRIPT | STALE | READONLY | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::eval_ro), No),
-    command!("evalsha", -3, NOSCRIPT | STALE | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::evalsha), No),
-    command!("evalsha_ro", -3, NOSCRIPT | STALE | READONLY | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::evalsha_ro), No),
-    command!("fcall", -3, NOSCRIPT | STALE | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::fcall), No),
-    command!("fcall_ro", -3, NOSCRIPT | STALE | READONLY | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::fcall_ro), No),
+    command!("eval", -3, NOSCRIPT | SKIP_MONITOR | STALE | NO_MANDATORY_KEYS | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::eval), No),
+    command!("eval_ro", -3, NOSCRIPT | SKIP_MONITOR | STALE | NO_MANDATORY_KEYS | READONLY | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::eval_ro), No),
+    command!("evalsha", -3, NOSCRIPT | SKIP_MONITOR | STALE | NO_MANDATORY_KEYS | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::evalsha), No),
+    command!("evalsha_ro", -3, NOSCRIPT | SKIP_MONITOR | STALE | NO_MANDATORY_KEYS | READONLY | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::evalsha_ro), No),
+    command!("fcall", -3, NOSCRIPT | SKIP_MONITOR | STALE | NO_MANDATORY_KEYS | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::fcall), No),
+    command!("fcall_ro", -3, NOSCRIPT | SKIP_MONITOR | STALE | NO_MANDATORY_KEYS | READONLY | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::fcall_ro), No),
     command!("function", -2, NOSCRIPT, (0, 0, 0), ["@slow"], Container, No, FUNCTION_SUBCOMMANDS),
     command!("script", -2, NOSCRIPT, (0, 0, 0), ["@slow"], Container, No, SCRIPT_SUBCOMMANDS),
 ];

@@ -44,7 +44,10 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("count", 2, Reply(server::command::count)),
     subcommand!("docs", -2, Reply(server::command::docs)),
     subcommand!("getkeys", -4, Reply(server::command::getkeys)),
+    subcommand!("getkeysandflags", -4, Reply(server::command::getkeysandflags)),
+    subcommand!("help", 2, Reply(server::command::help)),
     subcommand!("info", -2, Reply(server::command::info)),
+    subcommand!("list", -2, Reply(server::command::list)),
 ];
 
 /// CONFIG's subcommands, sorted by name.

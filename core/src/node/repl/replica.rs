@@ -370,6 +370,8 @@ impl Node {
                 // The master's own notes of deleted keys stay there.
                 self.keyspace.take_expired();
                 self.apply_notify_flags();
+                // Readers blocked here keep waiting on the new data.
+                self.watch_stream_keys();
                 self.repl.replid = replid;
                 self.repl.replid2 = None;
                 self.repl.offset = offset;

@@ -4,6 +4,9 @@
 //! master sent, as received). A RESP command's bytes are a function of its
 //! arguments, so equal argument lists are equal streams.
 
+use super::compare::own_every_slot;
+use super::mixed::{one_master_cluster, replicate, tag_in};
+use super::{require_redis_tools, NodeProc, RealRedis};
 use clusterlab_core::resp::{parse_request, Limits};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -145,6 +148,53 @@ impl Monitor {
         }
         out
     }
+}
+
+/// The two masters a stream test compares: ours, replicated by a real
+/// redis-server whose MONITOR shows our stream, and a real master alone in
+/// its cluster, read as a raw replica; `tag` is a hash tag both serve.
+pub struct Streams {
+    pub ours: NodeProc,
+    pub real_replica: RealRedis,
+    pub real: RealRedis,
+    pub tag: String,
+    pub monitor: Monitor,
+    pub raw: RawReplica,
+}
+
+impl Streams {
+    pub fn start() -> Streams {
+        require_redis_tools();
+        let ours = NodeProc::start(2000);
+        let real_replica = RealRedis::start(2000);
+        one_master_cluster(&ours, &real_replica);
+        replicate(&real_replica, &ours);
+        let real = RealRedis::start(2000);
+        own_every_slot(&real);
+        let monitor = Monitor::start(real_replica.port, ours.port);
+        let raw = RawReplica::attach(real.port);
+        Streams {
+            tag: format!("{{{}}}", tag_in(0..=16383)),
+            ours,
+            real_replica,
+            real,
+            monitor,
+            raw,
+        }
+    }
+}
+
+/// Runs `line` on `conn`, `{t}` replaced by `tag`: its reply, printed
+/// (errors included), to compare with another server's.
+pub fn run(conn: &mut redis::Connection, line: &str, tag: &str) -> String {
+    let line = line.replace("{t}", tag);
+    let mut words = line.split(' ');
+    let mut cmd = redis::cmd(words.next().unwrap());
+    for w in words {
+        cmd.arg(w);
+    }
+    let reply: redis::RedisResult<redis::Value> = cmd.query(conn);
+    format!("{reply:?}")
 }
 
 /// A stream's commands without SELECT and PING: its framing (which database
