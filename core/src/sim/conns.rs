@@ -4,6 +4,7 @@
 //! simulated network like every other message, so latency, partitions and
 //! crashes delay or cut a MIGRATE as they would a real socket.
 
+use super::network::Network;
 use super::Payload;
 use crate::node::{ClientId, ConnId, Input, ReplFrame};
 use crate::resp::{Protocol, Value};
@@ -146,26 +147,22 @@ impl super::Sim {
     }
 
     /// Node `idx` opens its replication link `conn` to the client port
-    /// `to`: up at once if a live process listens there, refused if none
-    /// does; a cut network loses the connect, which the replica's
-    /// `repl-timeout` ends. Returns the input to hand the node at once.
+    /// `to` (see [`repl_connect_outcome`]). Returns the input to hand the
+    /// node at once.
     pub(super) fn repl_connect(
         &mut self,
         idx: usize,
         conn: ConnId,
         to: SocketAddr,
     ) -> Option<Input> {
-        let Some(&target) = self.by_client_addr.get(&to) else {
-            return Some(refused(conn));
-        };
-        if self.network.blocks(idx, target) || self.network.blocks(target, idx) {
-            return None;
+        let nodes = &self.nodes;
+        let outcome = repl_connect_outcome(&self.by_client_addr, &self.network, idx, to, |t| {
+            nodes[t].status == super::Status::Crashed
+        });
+        if let ReplConnect::Up(target) = outcome {
+            self.conns.open(idx, conn, target);
         }
-        if self.nodes[target].status == super::Status::Crashed {
-            return Some(refused(conn));
-        }
-        self.conns.open(idx, conn, target);
-        Some(Input::ReplLinkUp { conn })
+        outcome.input(conn)
     }
 
     /// Node `idx` closed its client `client` (CLIENT KILL): if another
@@ -199,6 +196,52 @@ impl super::Sim {
         self.clients_lost_node(idx);
         self.jobs_lost_node(idx);
     }
+}
+
+/// How a replication connect turns out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ReplConnect {
+    /// Nobody listens there, or its process is dead: refused at once.
+    Refused,
+    /// A cut network loses the connect; the replica's `repl-timeout` ends it.
+    Lost,
+    /// Up at once with the process at this index (a stopped one too: the
+    /// kernel accepts for it).
+    Up(usize),
+}
+
+impl ReplConnect {
+    /// What the connecting node hears at once.
+    pub(super) fn input(self, conn: ConnId) -> Option<Input> {
+        match self {
+            ReplConnect::Refused => Some(refused(conn)),
+            ReplConnect::Lost => None,
+            ReplConnect::Up(_) => Some(Input::ReplLinkUp { conn }),
+        }
+    }
+}
+
+/// The outcome of node `idx`'s replication connect to the client port
+/// `to`, from what stays fixed within a time window (addresses,
+/// partitions, which processes are dead), so the sequential loop and the
+/// parallel windows' threads decide it alike.
+pub(super) fn repl_connect_outcome(
+    client_addrs: &BTreeMap<SocketAddr, usize>,
+    network: &Network,
+    idx: usize,
+    to: SocketAddr,
+    crashed: impl Fn(usize) -> bool,
+) -> ReplConnect {
+    let Some(&target) = client_addrs.get(&to) else {
+        return ReplConnect::Refused;
+    };
+    if network.blocks(idx, target) || network.blocks(target, idx) {
+        return ReplConnect::Lost;
+    }
+    if crashed(target) {
+        return ReplConnect::Refused;
+    }
+    ReplConnect::Up(target)
 }
 
 /// What a node hears when its connect to a client port is refused.

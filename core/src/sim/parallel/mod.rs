@@ -28,10 +28,12 @@
 //! a [`Record`]; then one thread sorts the records into the sequential order
 //! and applies them exactly as `Sim::drain` would have, event by event. The
 //! two things `drain` does to the node itself happen on the node's thread at
-//! the same point: a refused MIGRATE connect is told at once, and after a
-//! promotion the values it holds for the ledger's keys are read (the keys
-//! only grow with the write load and clients, neither of which runs inside
-//! a window).
+//! the same point: a refused MIGRATE connect and a replication connect's
+//! outcome (`conns::repl_connect_outcome`, from addresses, partitions and
+//! dead processes, all fixed within a window) are told at once, and after
+//! a promotion the values it holds for the ledger's keys are read (the
+//! keys only grow with the write load and clients, neither of which runs
+//! inside a window).
 //!
 //! A window runs this way only when nothing outside the nodes can act inside
 //! it ([`Sim::window_end`]): no write load tick, no cluster client (a reply
@@ -42,7 +44,8 @@
 mod plan;
 mod threads;
 
-use super::{drivers, InFlight, Sim};
+use super::network::Network;
+use super::{drivers, InFlight, Sim, Status};
 use crate::node::Output;
 use crate::time::Time;
 use std::collections::BTreeMap;
@@ -117,6 +120,10 @@ struct Shared<'a> {
     end: Time,
     client_addrs: &'a BTreeMap<SocketAddr, usize>,
     ledger: &'a drivers::Ledger,
+    /// Partitions, for a replication connect's outcome.
+    network: &'a Network,
+    /// Which processes are dead (a replication connect to one is refused).
+    crashed: Vec<bool>,
 }
 
 impl Sim {
@@ -187,6 +194,12 @@ impl Sim {
             end,
             client_addrs: &self.by_client_addr,
             ledger: &self.drivers.ledger,
+            network: &self.network,
+            crashed: self
+                .nodes
+                .iter()
+                .map(|n| n.status == Status::Crashed)
+                .collect(),
         };
         let done = threads::run_all(&mut self.nodes, works, &shared);
         let mut finished = Vec::with_capacity(done.len());
@@ -233,8 +246,8 @@ impl Sim {
         }
         let outs = outputs[h.task as usize].by_ref().take(h.outputs as usize);
         for out in outs {
-            // A refused MIGRATE connect, or a disk job's answer, was told
-            // to the node on its thread.
+            // A refused MIGRATE connect, a replication connect's outcome
+            // or a disk job's answer was told to the node on its thread.
             let _told = self.apply_output(idx, out);
         }
         let now = self.now;

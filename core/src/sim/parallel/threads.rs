@@ -123,6 +123,19 @@ fn run_node(node: &mut Node, task: u32, w: NodeWork, shared: &Shared) -> NodeDon
                     node.handle(now, conns::refused(*conn));
                 }
             }
+            // A replication link connects (or is refused) at once.
+            if let Output::ReplConnect { conn, to } = &out {
+                let outcome = conns::repl_connect_outcome(
+                    shared.client_addrs,
+                    shared.network,
+                    w.idx,
+                    *to,
+                    |t| shared.crashed[t],
+                );
+                if let Some(input) = outcome.input(*conn) {
+                    node.handle(now, input);
+                }
+            }
             // A simulated disk answers every job at once and never fails:
             // the answer is told here, the files are written when the
             // record is applied (`Disk::run`).
