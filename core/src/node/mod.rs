@@ -58,7 +58,7 @@ pub use nodes_conf::NodesConfError;
 pub(crate) use nodes_conf::{ClusterConf, ConfLine};
 pub use persist::ShutdownFlags;
 pub use pubsub::SubKind;
-pub(crate) use repl::SlaveState;
+pub(crate) use repl::{history_id, SlaveState};
 pub use repl::{ReplConf, SyncStats};
 pub use view::{ElectionView, NodeView, PeerView};
 

@@ -256,6 +256,15 @@ impl Node {
         }
     }
 
+    /// The RDB a process that ran with no data wrote at its last
+    /// shutdown, holding the history `info` (the simulator's formed start:
+    /// nodes restarted from what `redis-cli --cluster create` left).
+    pub(crate) fn empty_rdb_file(&self, now: Time, info: &ReplInfo) -> (String, Vec<u8>) {
+        let empty = crate::keyspace::Keyspace::new();
+        let bytes = file::encode_with(&empty, now, Some(info), false);
+        (self.param("dbfilename"), bytes)
+    }
+
     /// The RDB `rdbSave` writes now.
     fn rdb_bytes(&self, now: Time) -> Vec<u8> {
         file::encode_with(&self.keyspace, now, self.save_info().as_ref(), false)
@@ -720,6 +729,10 @@ impl Node {
         };
         let loaded = file::decode(&bytes).map_err(|e| format!("{name}: {e}"))?;
         self.keyspace = loaded.keyspace;
+        if let Some(info) = loaded.repl {
+            let master = self.me().is_master();
+            self.repl.restore_history(info, master);
+        }
         let expired = if self.is_replica() {
             0
         } else {

@@ -93,6 +93,17 @@ pub struct SimNode {
     pub disk: Disk,
 }
 
+impl SimNode {
+    /// Loads the data on its disk, as Redis does at start.
+    fn load_from_disk(&mut self, now: Time) {
+        let disk = &self.disk;
+        // A simulated disk holds only what a node wrote, so it loads.
+        let _ = self
+            .node
+            .load_data(now, &mut |name| Ok(disk.read(name).map(<[u8]>::to_vec)));
+    }
+}
+
 /// The simulator.
 ///
 /// **Snapshots are clones.** A `Sim` owns everything a run depends on (nodes,
@@ -363,11 +374,7 @@ impl Sim {
         let now = self.now;
         let n = &mut self.nodes[idx];
         n.node = n.node.restart(now);
-        let disk = &n.disk;
-        // A simulated disk holds only what the node wrote, so it loads.
-        let _ = n
-            .node
-            .load_data(now, &mut |name| Ok(disk.read(name).map(<[u8]>::to_vec)));
+        n.load_from_disk(now);
         n.status = Status::Up;
         n.backlog.clear();
         n.connect_backlog.clear();

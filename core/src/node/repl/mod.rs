@@ -22,6 +22,7 @@ pub(crate) mod replica;
 
 use super::{ClientId, Node, Output, ReplFrame};
 use crate::command::ClientState;
+use crate::rdb::file::ReplInfo;
 use crate::resp::Value;
 use crate::time::Time;
 use backlog::Backlog;
@@ -122,11 +123,25 @@ impl Replication {
     /// `changeReplicationId`: a new random 40-character ID.
     fn change_replid(&mut self) {
         self.ids_made = self.ids_made.wrapping_add(1);
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(self.ids_made);
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        self.replid = (0..40)
-            .map(|_| HEX[(rng.next_u32() & 15) as usize] as char)
-            .collect();
+        self.replid = history_id(self.ids_made);
+    }
+
+    /// `loadDataFromDisk`: an RDB that names a stream (`repl-id`,
+    /// `repl-offset`) lets this process continue it. A replica takes it as
+    /// its own history, which its first PSYNC asks for
+    /// (`replicationCacheMasterUsingMyself`); a master keeps it as the
+    /// secondary ID up to that offset, with an empty backlog from there,
+    /// so its replicas continue with `+CONTINUE` instead of a full resync.
+    pub(in crate::node) fn restore_history(&mut self, info: ReplInfo, master: bool) {
+        if master {
+            self.replid2 = Some((info.replid, info.offset + 1));
+            self.backlog = Some(Backlog::new(info.offset));
+            // `server.slaveseldb` is -1 in a new process.
+            self.select_pending = true;
+        } else {
+            self.replid = info.replid;
+        }
+        self.offset = info.offset;
     }
 
     /// `shiftReplicationId`: the current history becomes the secondary
@@ -150,6 +165,15 @@ impl Replication {
             None => u64::MAX,
         }
     }
+}
+
+/// A replication ID (40 hex characters) drawn from `seed`.
+pub(crate) fn history_id(seed: u64) -> String {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    (0..40)
+        .map(|_| HEX[(rng.next_u32() & 15) as usize] as char)
+        .collect()
 }
 
 /// A fresh master link's client: trusted, and finding keys as the master
@@ -423,6 +447,12 @@ impl Node {
             Value::bulk(self.repl.link.role_state()),
             Value::Integer(offset),
         ])
+    }
+
+    /// INFO's `master_link_status:up`: a replica whose sync with its
+    /// master is over and whose link is up (false on a master).
+    pub fn master_link_up(&self) -> bool {
+        self.is_replica() && self.repl.link.connected()
     }
 
     /// The replica's link to its master (INFO's `master_link_status`…).
