@@ -200,9 +200,6 @@ mod tests {
     #[test]
     fn the_stepper_walks_a_failover_in_order() {
         let mut s = session();
-        // A1's first sync comes repl-diskless-sync-delay (5 s) after its PSYNC: a replica that
-        // never synced refuses to fail over.
-        s.advance(8_000);
         s.play(&Step::from_line("kill A").expect("step"))
             .expect("kill");
         s.advance(12_000);

@@ -249,7 +249,10 @@ fn hints_come_one_at_a_time_and_the_solution_meets_the_objectives() {
     let p = player(&m);
     assert!(p.objectives().iter().all(|o| o.met), "{:?}", p.objectives());
     // First A1's first sync (A waits repl-diskless-sync-delay before sending it), then the kill.
-    assert_eq!(p.moment().solution[0].input, "wait link(A1) == up within 10s");
+    assert_eq!(
+        p.moment().solution[0].input,
+        "wait link(A1) == up within 10s"
+    );
     assert_eq!(p.moment().solution[1].input, "kill A");
 }
 
@@ -463,9 +466,6 @@ fn a_running_lesson_advances_with_the_frames() {
 #[test]
 fn cluster_events_are_narrated_in_the_chosen_language() {
     let mut m = open("08-failover", Lang::Fr);
-    // A1's first full sync comes repl-diskless-sync-delay (5 s) after its PSYNC; a replica that
-    // never synced refuses to fail over.
-    lesson(&mut m, LessonAction::Act("run 8s".into()));
     lesson(&mut m, LessonAction::Act("kill A".into()));
     lesson(&mut m, LessonAction::Act("run 20s".into()));
     let sim = player(&m).session().sim();
@@ -569,9 +569,7 @@ fn thirty_seconds_pass_in_slices_and_then_say_done() {
 }
 
 /// A lesson of the new format: a node-pick quiz before a scenario narrated in two parts.
-/// `replica-validity-factor=0`: A1 may fail over before its first sync is over (these tests
-/// are about the narration, not about the replica's data age).
-const PREDICT: &str = "---\nid: t\ntitle: T\norder: 1\nseed: 5\nconfig: node-timeout=2000 replica-validity-factor=0\n---\n## Predict\n```quiz who\nWhich node will A1 replace?\n- B\n+ A\n> A1 replicates A.\n```\n```scenario s\nkill A -- A is about to stop answering. >> A is gone; nobody has noticed yet.\nwait promoted A1 within 30s -- A1 will run for election. >> A1 won the votes.\n```\n## Recap\nDone.\n";
+const PREDICT: &str = "---\nid: t\ntitle: T\norder: 1\nseed: 5\nconfig: node-timeout=2000\n---\n## Predict\n```quiz who\nWhich node will A1 replace?\n- B\n+ A\n> A1 replicates A.\n```\n```scenario s\nkill A -- A is about to stop answering. >> A is gone; nobody has noticed yet.\nwait promoted A1 within 30s -- A1 will run for election. >> A1 won the votes.\n```\n## Recap\nDone.\n";
 
 fn open_text(text: &str) -> Model {
     let lesson = clusterlab_core::lesson::parse("t.md", text).expect("valid");
