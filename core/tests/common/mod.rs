@@ -28,6 +28,23 @@ pub fn cluster(masters: usize, replicas: usize, node_timeout: u64, seed: u64) ->
     )
 }
 
+/// The cluster at the instant `redis-cli --cluster create` is done, before
+/// its replicas' first sync (what `clusterlab-node simulate` starts from).
+pub fn cluster_as_created(masters: usize, replicas: usize, node_timeout: u64, seed: u64) -> Sim {
+    Scenario {
+        masters,
+        replicas,
+        config: Config {
+            node_timeout,
+            ..Config::default()
+        },
+        seed,
+        ..Scenario::default()
+    }
+    .build()
+    .expect("the scenario forms")
+}
+
 pub fn cluster_with(masters: usize, replicas: usize, seed: u64, config: Config) -> Sim {
     let mut sim = Scenario {
         masters,

@@ -218,7 +218,8 @@ fn text_output_is_one_line_per_event_and_a_summary_table() {
 /// library's trace.
 #[test]
 fn the_cli_replays_the_library_run_from_printed_flags() {
-    let mut sim = cluster(3, 1, 1500, 9);
+    // As the CLI starts: right after formation, before the first sync.
+    let mut sim = common::cluster_as_created(3, 1, 1500, 9);
     let t0 = sim.now();
     let at = |ms: u64, action: Action| TimedAction { t: t0 + ms, action };
     let actions = [
