@@ -6,7 +6,7 @@
 use crate::common;
 use clusterlab_core::node::FailoverMode;
 use clusterlab_core::sim::{Action, TimedAction};
-use common::{cluster, run_actions};
+use common::run_actions;
 use serde_json::Value;
 use std::process::{Command, Output};
 
