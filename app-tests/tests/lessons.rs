@@ -190,6 +190,31 @@ async fn play(browser: &Browser) -> Outcome {
     browser
         .expect_text_containing("lesson-console-output", "cluster_state:ok")
         .await?;
+    // The console hints like the playground's, within what the lesson allows: CLUSTER's
+    // subcommands are only the two it allows, and a refused command gets no usage.
+    browser
+        .type_into("lesson-console-input", "CLUSTER ")
+        .await?;
+    browser
+        .expect_text("lesson-console-hint", "INFO|NODES")
+        .await?;
+    browser
+        .type_into("lesson-console-input", "failover A1 ")
+        .await?;
+    browser
+        .expect_text("lesson-console-hint", "[force|takeover]")
+        .await?;
+    browser.type_into("lesson-console-input", "GET ").await?;
+    browser
+        .expect_text("lesson-console-hint", "GET: not part of this lesson")
+        .await?;
+    browser
+        .enter_line("lesson-console-input", "help cluster")
+        .await?;
+    browser
+        .expect_text_containing("lesson-console-output", "CLUSTER NODES")
+        .await?;
+    browser.expect_absent("lesson-console-hint").await?;
     // kill A (node_timeout 3 s), then let the failure detection and the election happen.
     browser.click("node-A").await?;
     browser.click("lesson-kill").await?;

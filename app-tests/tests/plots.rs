@@ -42,7 +42,7 @@ async fn plot(browser: &Browser) -> Outcome {
         return Err(format!("the convergence plot shows {points} points, expected 9 sizes").into());
     }
     // The table twin: a bigger cluster takes longer to hear of a new node.
-    let by_size = column(browser, "convergence-plot-seconds-table", 1).await?;
+    let by_size = column(browser, "convergence-plot-seconds-table", 1, usize::MAX).await?;
     if by_size.len() != 9 || by_size.first() >= by_size.last() {
         return Err(format!("convergence medians by size: {by_size:?}").into());
     }
@@ -69,14 +69,14 @@ async fn plot(browser: &Browser) -> Outcome {
         )
         .into());
     }
-    let timeouts = column(browser, "timeout-plot-seconds-table", 0).await?;
-    let promoted = column(browser, "timeout-plot-seconds-table", 2).await?;
+    let timeouts = column(browser, "timeout-plot-seconds-table", 0, usize::MAX).await?;
+    let promoted = column(browser, "timeout-plot-seconds-table", 2, usize::MAX).await?;
     for (t, p) in timeouts.iter().zip(&promoted) {
         if p < t {
             return Err(format!("promotion after {p} s with node timeout {t} s").into());
         }
     }
-    let false_pfail = column(browser, "timeout-plot-count-table", 1).await?;
+    let false_pfail = column(browser, "timeout-plot-count-table", 1, usize::MAX).await?;
     if false_pfail.first() <= false_pfail.last() {
         return Err(format!("false PFAIL by timeout: {false_pfail:?}").into());
     }
@@ -93,12 +93,17 @@ async fn count(browser: &Browser, selector: &str) -> Result<u64, Box<dyn Error>>
     Ok(n.as_u64().unwrap_or(0))
 }
 
-/// Column `col` of a plot's table, as numbers (`12.8 (4.8–15.8)` gives 12.8).
-async fn column(browser: &Browser, table: &str, col: usize) -> Result<Vec<f64>, Box<dyn Error>> {
+/// Column `col` of a plot's first `rows` rows, as numbers (`12.8 (4.8–15.8)` gives 12.8).
+async fn column(
+    browser: &Browser,
+    table: &str,
+    col: usize,
+    rows: usize,
+) -> Result<Vec<f64>, Box<dyn Error>> {
     let cells = browser
         .eval(&format!(
             "return [...document.querySelectorAll('[data-testid={table}] tbody tr')]
-                .map(r => r.children[{col}].textContent);"
+                .slice(0, {rows}).map(r => r.children[{col}].textContent);"
         ))
         .await?;
     let cells = cells.as_array().cloned().unwrap_or_default();
@@ -133,4 +138,58 @@ where
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// The bus-cost plot (issue 15's "limit, measured live"): started by a click, it measures the
+/// small clusters first, slice by slice, and draws Redis's ping rules beside the points. On the
+/// random rule's floor a 6-node cluster's node sends one PING and one PONG a second; a
+/// 12-node node sends more bytes than a 6-node one (bigger gossip sections, more PINGs).
+#[tokio::test]
+async fn bus_cost_plot_measures_small_clusters_beside_the_rules() {
+    let Some(browser) = Browser::open_app().await else {
+        return;
+    };
+    let outcome = bus_cost(&browser).await;
+    browser.close().await;
+    if let Err(e) = outcome {
+        panic!("{e}");
+    }
+}
+
+async fn bus_cost(browser: &Browser) -> Outcome {
+    browser.click("pick-bus-cost-plot").await?;
+    browser.click("bus-cost-plot-run").await?;
+    // 8 sizes (6 to 500) × 3 seeds; the first two sizes are enough here.
+    wait_until(browser, "the 6- and 12-node bus-cost samples", || async {
+        let text = browser.text("bus-cost-plot-progress").await?;
+        let done: u64 = text
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        Ok(done >= 6)
+    })
+    .await?;
+    // Only the sizes measured so far: the others' cells still read `…`.
+    let per_node = column(browser, "bus-cost-plot-node-traffic-table", 1, 2).await?;
+    let rate = column(browser, "bus-cost-plot-rate-table", 1, 2).await?;
+    if !(per_node[0] > 0.0 && per_node[0] < per_node[1]) {
+        return Err(format!("bytes per node should grow from 6 to 12 nodes: {per_node:?}").into());
+    }
+    if (rate[0] - 2.0).abs() > 0.3 {
+        return Err(format!("6 nodes: one PING and one PONG a second expected: {rate:?}").into());
+    }
+    let guides = count(
+        browser,
+        "[data-testid=bus-cost-plot-node-traffic] polyline.guide",
+    )
+    .await?;
+    if guides != 2 {
+        return Err(
+            format!("the node-traffic chart should draw floor and ceiling: {guides}").into(),
+        );
+    }
+    // Another plot stops the run: its panel replaces this one.
+    browser.click("pick-convergence-plot").await?;
+    browser.expect_no_errors().await
 }

@@ -1,8 +1,10 @@
 //! Importing a trace that real native nodes wrote with `--trace` (the fixture recorded by
 //! scripts/record-native-trace.sh: 6 clusterlab-node processes, node timeout 2 s, the master on
 //! the first port killed with kill -9) shows it next to a simulated run of the same cluster: the
-//! same shape and timeout read from the file, both lined up on the kill. A bad file is refused
-//! with the line that is wrong.
+//! same shape and timeout read from the file, both lined up on the kill, and lists the file's
+//! events in words, each with a "Why?" that explains it from the file alone (the Redis rule,
+//! and cause links walking back within the file to the kill). A bad file is refused with the
+//! line that is wrong.
 
 use std::path::Path;
 
@@ -89,6 +91,8 @@ async fn import(browser: &Browser) -> Outcome {
         return Err(format!("first PFAIL before node_timeout: {pfail:?}").into());
     }
 
+    explain_imported(browser).await?;
+
     // Another seed simulates again; the recorded side stays.
     let recorded_before = browser.text("trace-lane-recorded").await?;
     browser.type_into("trace-seed", "7\n").await?;
@@ -112,4 +116,49 @@ async fn import(browser: &Browser) -> Outcome {
         .expect_text_containing("trace-errors", "pasted text: line 2: not JSON")
         .await?;
     browser.expect_no_errors().await
+}
+
+/// The imported events' "Why?": 0470063d's FAIL by quorum (markNodeAsFailingIfNeeded) links
+/// back to its own PFAIL (clusterCron), rooted in the kill. The fixture predates the `why`
+/// fields: no numbers are shown rather than made-up ones.
+async fn explain_imported(browser: &Browser) -> Outcome {
+    browser
+        .expect_text_containing("trace-events", "175a653d flags 4559aecf as PFAIL")
+        .await?;
+    browser
+        .click_first(
+            r#"[data-testid="trace-event"][data-event="fail"][data-node="0470063d"] [data-testid="trace-event-why"]"#,
+        )
+        .await?;
+    browser
+        .expect_text_containing(
+            "explain-event",
+            "0470063d marks 4559aecf as FAIL: 2 of 2 needed",
+        )
+        .await?;
+    browser
+        .expect_text_containing("explain-rule", "markNodeAsFailingIfNeeded")
+        .await?;
+    browser.expect_absent("explain-facts").await?;
+    browser.click("explain-cause").await?;
+    browser
+        .expect_text_containing("explain-rule", "clusterCron")
+        .await?;
+    browser
+        .expect_text_containing("explain-event", "0470063d flags 4559aecf as PFAIL")
+        .await?;
+    browser
+        .expect_text_containing("explain-fault", "4559aecf was killed")
+        .await?;
+    // The list and the panel in French.
+    browser.select("lang-select", "fr").await?;
+    browser
+        .expect_text_containing("trace-events", "175a653d marque 4559aecf PFAIL")
+        .await?;
+    browser
+        .expect_text_containing("explain-fault", "4559aecf a été tué")
+        .await?;
+    browser.select("lang-select", "en").await?;
+    browser.click("explain-close").await?;
+    browser.expect_absent("explain").await
 }

@@ -139,6 +139,34 @@ messages! {
     ConsoleOutput => "Console output", "Sortie de la console";
     CommonCommands => "Common commands", "Commandes courantes";
     ArgumentsToType => "Arguments still to type", "Arguments restant à taper";
+    // The consoles' own notes (redis-cli's and Redis's texts stay as they print them)
+    ConsoleHelpNote => "Type Redis commands (GET, SET, CLUSTER NODES, CLUSTER INFO, CLUSTER SLOTS…). HELP <command> shows its syntax (HELP ZRANGE, HELP CLUSTER SETSLOT), HELP @<group> lists a group (HELP @cluster); the line under the prompt hints the arguments still to type. Tick -c to follow MOVED/ASK like `redis-cli -c`; `redis-cli -c -p 7001` also switches node and mode. ↑/↓: history.",
+        "Tapez des commandes Redis (GET, SET, CLUSTER NODES, CLUSTER INFO, CLUSTER SLOTS…). HELP <commande> montre sa syntaxe (HELP ZRANGE, HELP CLUSTER SETSLOT), HELP @<groupe> liste un groupe (HELP @cluster)\u{202f}; la ligne sous l'invite indique les arguments restant à taper. Cochez -c pour suivre MOVED/ASK comme `redis-cli -c`\u{202f}; `redis-cli -c -p 7001` change aussi de nœud et de mode. ↑/↓\u{202f}: historique.";
+    NotePaused => "(no reply: {} at {} is paused, like a process stopped with SIGSTOP; redis-cli would wait)",
+        "(pas de réponse\u{202f}: {} à {} est suspendu, comme un processus arrêté par SIGSTOP\u{202f}; redis-cli attendrait)";
+    NoteWaiting => "(waiting: the node will reply later, for example after WAIT)",
+        "(en attente\u{202f}: le nœud répondra plus tard, par exemple après WAIT)";
+    NoteRedirects => "(stopped after {} redirections)", "(arrêt après {} redirections)";
+    NoteNoPort => "No simulated node listens on port {}.", "Aucun nœud simulé n'écoute sur le port {}.";
+    NoHelp => "No help for '{}': Redis 7.0 has no such command or group (try HELP ZRANGE, HELP CLUSTER SETSLOT or HELP @cluster).",
+        "Pas d'aide pour «\u{202f}{}\u{202f}»\u{202f}: Redis 7.0 n'a ni commande ni groupe de ce nom (essayez HELP ZRANGE, HELP CLUSTER SETSLOT ou HELP @cluster).";
+    NoLua => "ERR scripting is not available in this page: its build has no Lua engine (run clusterlab-node for EVAL and FUNCTION)",
+        "ERR les scripts ne sont pas disponibles dans cette page\u{202f}: elle est construite sans moteur Lua (lancez clusterlab-node pour EVAL et FUNCTION)";
+    LessonHelp => "Redis commands go to the chosen node; HELP <command> shows the syntax of one this lesson allows (HELP GET, HELP CLUSTER), HELP @<group> lists them by group (HELP @cluster), HELP <step> a lesson step (HELP kill); the line under the prompt hints the arguments still to type.",
+        "Les commandes Redis vont au nœud choisi\u{202f}; HELP <commande> montre la syntaxe d'une commande que cette leçon permet (HELP GET, HELP CLUSTER), HELP @<groupe> les liste par groupe (HELP @cluster), HELP <étape> une étape de leçon (HELP kill)\u{202f}; la ligne sous l'invite indique les arguments restant à taper.";
+    StepHelp => "Lesson step: `{}`", "Étape de leçon\u{202f}: `{}`";
+    HintRefused => "{}: not part of this lesson", "{}\u{202f}: ne fait pas partie de cette leçon";
+    // What a lesson step takes after its verb (the console's hint and HELP)
+    UsageNode => "NODE", "NŒUD";
+    UsagePartition => "NODE,NODE… / NODE,NODE…", "NŒUD,NŒUD… / NŒUD,NŒUD…";
+    UsageCut => "FROM>TO", "DE>VERS";
+    UsageFailover => "REPLICA [force|takeover]", "RÉPLIQUE [force|takeover]";
+    UsageRun => "DURATION", "DURÉE";
+    UsageWait => "CONDITION [within DURATION]", "CONDITION [within DURÉE]";
+    UsageClient => "COMMAND [ARG …]", "COMMANDE [ARG …]";
+    UsageReshard => "FROM -> TO COUNT", "DE -> VERS NOMBRE";
+    UsageAddNode => "NAME", "NOM";
+    UsageAddReplica => "NEW of MASTER", "NOUVEAU of MAÎTRE";
     FaultsHint => "Select a node (click it, or Tab to it and press Enter) to crash, restart, pause or isolate it.", "Sélectionnez un nœud (cliquez dessus, ou Tab puis Entrée) pour l'arrêter, le redémarrer, le suspendre ou l'isoler.";
     RestartTitle => "start it again; it keeps its nodes.conf (r)", "le relancer\u{202f}; il garde son nodes.conf (r)";
     RestartButton => "Restart", "Redémarrer";
@@ -361,8 +389,8 @@ messages! {
         "(error) `{}` ne fait pas partie de cette leçon. Permis\u{202f}: {}";
     NotAllowedTitle => "Not part of this lesson", "Ne fait pas partie de cette leçon";
     Console => "Console", "Console";
-    ConsoleHelp => "Redis commands go to the chosen node (`B> GET k` picks another); steps like `kill A`, `run 5s`, `partition A / B,C` work too.",
-        "Les commandes Redis vont au nœud choisi (`B> GET k` en choisit un autre)\u{202f}; les étapes comme `kill A`, `run 5s`, `partition A / B,C` marchent aussi.";
+    ConsoleHelp => "Redis commands go to the chosen node (`B> GET k` picks another); steps like `kill A`, `run 5s`, `partition A / B,C` work too; `HELP` says what this lesson allows.",
+        "Les commandes Redis vont au nœud choisi (`B> GET k` en choisit un autre)\u{202f}; les étapes comme `kill A`, `run 5s`, `partition A / B,C` marchent aussi\u{202f}; `HELP` dit ce que cette leçon permet.";
     ConsoleTarget => "Send to", "Envoyer à";
     Messages => "Messages on the wire", "Messages en transit";
     NoMessages => "No message in flight.", "Aucun message en transit.";
@@ -383,6 +411,21 @@ messages! {
     SeriesFalsePfail => "false PFAIL flags", "faux marquages PFAIL";
     SeriesFalseFail => "false FAIL flags", "faux marquages FAIL";
     TimeoutGuide => "y = node timeout", "y = délai node timeout";
+    PlotBusCost => "Bus traffic vs cluster size", "Trafic du bus selon la taille du cluster";
+    XNodes => "nodes", "nœuds";
+    YPerSecond => "messages per second", "messages par seconde";
+    YKilobytes => "kB per second", "ko par seconde";
+    YMegabytes => "MB per second", "Mo par seconde";
+    SeriesBusPerNode => "bus traffic sent per node", "trafic du bus envoyé par nœud";
+    SeriesBusTotal => "bus traffic, whole cluster", "trafic du bus, cluster entier";
+    SeriesPingsPerNode => "PINGs + PONGs sent per node", "PING + PONG envoyés par nœud";
+    SeriesFailEverywhere => "every node flags the dead master FAIL", "tous les nœuds marquent le maître mort FAIL";
+    GuideBusFloor => "Redis's rules, floor: one PING a second", "règles de Redis, plancher\u{202f}: un PING par seconde";
+    GuideBusCeiling => "Redis's rules, ceiling: every peer each node timeout / 2 ({} s)",
+        "règles de Redis, plafond\u{202f}: chaque pair toutes les node timeout / 2 ({}\u{a0}s)";
+    GuidePingFloor => "floor: 1 PING + 1 PONG a second", "plancher\u{202f}: 1 PING + 1 PONG par seconde";
+    GuidePingCeiling => "ceiling: every peer each node timeout / 2 ({} s)",
+        "plafond\u{202f}: chaque pair toutes les node timeout / 2 ({}\u{a0}s)";
     ChartTitle => "{}: {}", "{}\u{202f}: {}";
     PointText => "{}: {} {}, median {}{} (min {}, max {}) over {} runs",
         "{}\u{202f}: {} {}, médiane {}{} (min {}, max {}) sur {} exécutions";
@@ -396,6 +439,8 @@ messages! {
         "Un nouveau nœud est présenté par MEET à un nœud d'un cluster déjà formé (sans répliques, délai node timeout de 15\u{a0}s)\u{202f}; les autres ne l'apprennent que par les sections gossip. Chaque point\u{202f}: le temps qu'il faut pour que tous les nœuds le connaissent, sur 5 graines (médiane, moustache du min au max). Chaque nœud envoie un ping à environ un pair par seconde\u{202f}: une seconde correspond à peu près à un tour de battements de cœur.";
     ExplainFailover => "3 masters with a replica each. Top: master A is killed; the time until a majority agrees it FAILed, until A1 is promoted, and until every node maps A's slots to A1. Bottom: one minute of a healthy cluster on a network with up to 400 ms latency spikes and 1% loss: every PFAIL or FAIL flag raised there is false.",
         "3 maîtres avec une réplique chacun. En haut\u{202f}: le maître A est arrêté\u{202f}; le temps qu'il faut pour qu'une majorité le déclare FAIL, pour que A1 soit promue, puis pour que tous les nœuds attribuent les slots de A à A1. En bas\u{202f}: une minute d'un cluster sain sur un réseau avec des pics de latence jusqu'à 400\u{a0}ms et 1\u{a0}% de pertes\u{202f}: tout marquage PFAIL ou FAIL levé là est faux.";
+    ExplainBusCost => "Clusters of 6 to 500 nodes (half masters, one replica each, node timeout 15 s), started formed. Over one node timeout of a healthy cluster: the bus bytes and the PINGs + PONGs each node sends. Then a master is killed: the time until every other node flags it FAIL. Every message carries a 2256-byte header (2048 bytes of it the slot bitmap) and max(3, N/10) gossip entries of 104 bytes; each node PINGs one random peer a second, plus any peer it has not heard from for half the node timeout. The dashed lines are those rules: the floor (one PING a second) and the ceiling (every peer each node timeout / 2). 3 seeds per size (median, whisker from min to max); the big clusters take minutes. 1000 nodes need more memory than a page has (their start holds a million PINGs in flight): measured natively, each node sends about 3.2 MB/s, the cluster 3.2 GB/s.",
+        "Des clusters de 6 à 500 nœuds (moitié de maîtres, une réplique chacun, délai node timeout de 15\u{a0}s), démarrés déjà formés. Pendant un délai node timeout d'un cluster sain\u{202f}: les octets du bus et les PING + PONG que chaque nœud envoie. Puis un maître est arrêté\u{202f}: le temps qu'il faut pour que tous les autres nœuds le marquent FAIL. Chaque message porte un en-tête de 2256\u{a0}octets (dont 2048 pour la table des slots) et max(3, N/10) entrées gossip de 104\u{a0}octets\u{202f}; chaque nœud envoie un PING à un pair tiré au hasard chaque seconde, plus à tout pair dont il n'a pas eu de nouvelles depuis la moitié du délai node timeout. Les lignes en tirets sont ces règles\u{202f}: le plancher (un PING par seconde) et le plafond (chaque pair toutes les node timeout / 2). 3 graines par taille (médiane, moustache du min au max)\u{202f}; les grands clusters prennent quelques minutes. 1000 nœuds demandent plus de mémoire qu'une page n'en a (leur démarrage met un million de PING en vol)\u{202f}: mesuré en natif, chaque nœud envoie environ 3,2\u{a0}Mo/s, le cluster 3,2\u{a0}Go/s.";
     Experiments => "Experiments", "Expériences";
     ExperimentsSub => " many simulated runs, plotted", " de nombreuses exécutions simulées, en courbes";
     WhichExperiment => "Which experiment", "Quelle expérience";
@@ -417,6 +462,11 @@ messages! {
     TraceSummary => "{}: {} masters with {} replica(s) each, cluster-node-timeout {} ms; master {}{} killed{}. Simulated the same with seed {}.",
         "{}\u{202f}: {} maîtres avec {} réplique(s) chacun, cluster-node-timeout {}\u{a0}ms\u{202f}; maître {}{} arrêté{}. Même scénario simulé avec la graine {}.";
     TraceKillEstimated => " (no kill line: placed node timeout before the first PFAIL)", " (pas de ligne kill\u{202f}: placé un délai node timeout avant le premier PFAIL)";
+    TraceEventsTitle => "Why did each event happen?", "Pourquoi chaque évènement\u{202f}?";
+    TraceEventsHint => "The imported run's events (routine ones left out), worded as the playground's log. Why? shows the Redis rule behind one, the numbers that decided it and its causes, linked within this file. A trace written before events carried those numbers is explained without them; times count from the file's first line.",
+        "Les évènements de l'exécution importée (sans les routiniers), dits comme dans le journal du bac à sable. Pourquoi\u{202f}? montre la règle de Redis derrière l'un d'eux, les nombres qui l'ont décidé et ses causes, liées dans ce fichier. Une trace écrite avant que les évènements portent ces nombres est expliquée sans eux\u{202f}; les heures comptent depuis la première ligne du fichier.";
+    TraceEventsError => "{}: its events cannot be explained: {}", "{}\u{202f}: ses évènements ne peuvent pas être expliqués\u{202f}: {}";
+    WhyButton => "Why?", "Pourquoi\u{202f}?";
     TraceTimeline => "Recorded and simulated failover, seconds after the kill", "Basculement enregistré et simulé, en secondes après le kill";
     KeyVotes => "election, votes", "élection, votes";
     KeyPromoted => "promoted", "promue";
@@ -596,6 +646,14 @@ messages! {
     ErrPaused => "{} is paused (SIGSTOP): no reply until it is resumed", "{} est suspendu (SIGSTOP)\u{202f}: pas de réponse avant sa reprise";
     ErrNoAnswer => "{} did not answer within 10 s", "{} n'a pas répondu en 10\u{a0}s";
     ErrClientNoAnswer => "the client got no answer within 30 s", "le client n'a pas eu de réponse en 30\u{a0}s";
+    ClientErrorPrefix => "(client error)", "(erreur du client)";
+    ErrClientTtl => "TTL exhausted: redirected or retried too many times",
+        "TTL épuisé\u{202f}: redirigé ou réessayé trop de fois";
+    ErrClientSlot => "slot {} is not covered by the cluster", "le slot {} n'est couvert par aucun nœud du cluster";
+    ErrClientCrossSlot => "keys in request don't hash to the same slot",
+        "les clés de la requête ne tombent pas dans le même slot";
+    ErrClientUnreachable => "could not connect to {}", "connexion impossible à {}";
+    ErrClientNoNode => "no startup node answered CLUSTER SLOTS", "aucun nœud de départ n'a répondu à CLUSTER SLOTS";
     ErrStillWaiting => "still waiting after {} ms ({})", "toujours en attente après {}\u{a0}ms ({})";
     // A --trace file's errors (clusterlab_core::trace_file), recognised the same way.
     FileError => "{}: {}", "{}\u{202f}: {}";
@@ -631,6 +689,10 @@ messages! {
     ErrStartNoPort => "`start` has no `port`", "`start` n'a pas de `port`";
     ErrOrphanReplicas => "some replicas replicate a node that has no `start` line", "des répliques répliquent un nœud qui n'a pas de ligne `start`";
     ErrUneven => "masters have different numbers of replicas ({}); the simulator builds even clusters", "les maîtres ont des nombres de répliques différents ({})\u{202f}; le simulateur ne construit que des clusters réguliers";
+    ErrCliUsage => "this console's redis-cli runs {} (fix also takes {}; other redis-cli work is a lesson step: reshard, rebalance, add-node)",
+        "le redis-cli de cette console lance {} (fix accepte aussi {}\u{202f}; le reste du travail de redis-cli est une étape de leçon\u{202f}: reshard, rebalance, add-node)";
+    ErrCliAddr => "[ERR] Invalid arguments: `{}` is not host:port, e.g. 127.0.0.1:7000",
+        "[ERR] Arguments invalides\u{202f}: `{}` n'est pas de la forme hôte:port, par exemple 127.0.0.1:7000";
     ErrNoSimNode => "no node {} in the simulation", "pas de nœud {} dans la simulation";
     // The beliefs panel's node table (CLUSTER NODES fields, named in the reader's language)
     ColFlags => "flags", "drapeaux";
@@ -670,8 +732,47 @@ messages! {
     TracePromotedAlone => "is promoted", "est promu";
 }
 
+/// The French checks shared by the tests of every module that writes French (the UI strings
+/// here, the consoles' notes and hints, the views' sentences).
+#[cfg(test)]
+pub mod french {
+    /// French typography: a narrow no-break space (U+202F) before `:` `;` `?` `!` and inside
+    /// « », a no-break space between a number and its unit (`15 s`, `500 ms`).
+    pub fn typography_faults(text: &str) -> Vec<String> {
+        let mut faults = Vec::new();
+        let chars: Vec<char> = text.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1).copied();
+            if ":;?!".contains(c) && prev == Some(' ') {
+                faults.push(format!("plain space before `{c}`"));
+            }
+            if c == '«' && next != Some('\u{202f}') {
+                faults.push("« without a narrow no-break space after it".into());
+            }
+            if c == '»' && prev != Some('\u{202f}') {
+                faults.push("» without a narrow no-break space before it".into());
+            }
+        }
+        for unit in [" s ", " s.", " s)", " ms", " Mo", " %"] {
+            let spaced = text.match_indices(unit).any(|(i, _)| {
+                let before = text[..i].chars().next_back();
+                before.is_some_and(|b| b.is_ascii_digit()) || text[..i].ends_with("{}")
+            });
+            if spaced {
+                faults.push(format!(
+                    "a plain space between a number and `{}`",
+                    unit.trim()
+                ));
+            }
+        }
+        faults
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::french::typography_faults;
     use super::*;
 
     /// Every key has a text in both languages, and both texts take the same values.
@@ -742,39 +843,6 @@ mod tests {
             let word_char = |c: char| c.is_alphanumeric() || c == '_';
             !before.is_some_and(word_char) && !after.is_some_and(word_char)
         })
-    }
-
-    /// French typography: a narrow no-break space (U+202F) before `:` `;` `?` `!` and inside
-    /// « », a no-break space between a number and its unit (`15 s`, `500 ms`).
-    fn typography_faults(text: &str) -> Vec<String> {
-        let mut faults = Vec::new();
-        let chars: Vec<char> = text.chars().collect();
-        for (i, &c) in chars.iter().enumerate() {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1).copied();
-            if ":;?!".contains(c) && prev == Some(' ') {
-                faults.push(format!("plain space before `{c}`"));
-            }
-            if c == '«' && next != Some('\u{202f}') {
-                faults.push("« without a narrow no-break space after it".into());
-            }
-            if c == '»' && prev != Some('\u{202f}') {
-                faults.push("» without a narrow no-break space before it".into());
-            }
-        }
-        for unit in [" s ", " s.", " s)", " ms", " Mo", " %"] {
-            let spaced = text.match_indices(unit).any(|(i, _)| {
-                let before = text[..i].chars().next_back();
-                before.is_some_and(|b| b.is_ascii_digit()) || text[..i].ends_with("{}")
-            });
-            if spaced {
-                faults.push(format!(
-                    "a plain space between a number and `{}`",
-                    unit.trim()
-                ));
-            }
-        }
-        faults
     }
 
     #[test]

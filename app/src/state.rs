@@ -365,7 +365,7 @@ impl Model {
             }
             Action::Console(action) => {
                 let console = Rc::make_mut(&mut self.console);
-                let ran = console.apply(action, &mut self.run);
+                let ran = console.apply(action, &mut self.run, self.course.lang);
                 if ran {
                     self.after_step();
                 }

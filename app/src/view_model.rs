@@ -9,6 +9,7 @@ pub mod explain;
 pub mod objective;
 pub mod plot;
 pub mod rewind;
+pub mod source;
 pub mod trace_compare;
 pub mod wire;
 
@@ -1206,7 +1207,12 @@ pub fn is_routine(event: &str) -> bool {
 /// How far back [`log_lines`] looks for non-routine events.
 const LOG_SCAN: usize = 100_000;
 
-fn log_line(index: usize, e: &TraceEvent, sim: &Sim, lang: Lang) -> LogLine {
+fn log_line<S: source::EventSource + ?Sized>(
+    index: usize,
+    e: &TraceEvent,
+    sim: &S,
+    lang: Lang,
+) -> LogLine {
     LogLine {
         index,
         t: e.t,
@@ -1217,8 +1223,13 @@ fn log_line(index: usize, e: &TraceEvent, sim: &Sim, lang: Lang) -> LogLine {
 }
 
 /// The last `max` trace events as text lines (oldest first); without the routine ones unless
-/// `routine`; in `lang`.
-pub fn log_lines(sim: &Sim, max: usize, routine: bool, lang: Lang) -> Vec<LogLine> {
+/// `routine`; in `lang`. Of the playground's run or of an imported trace.
+pub fn log_lines<S: source::EventSource + ?Sized>(
+    sim: &S,
+    max: usize,
+    routine: bool,
+    lang: Lang,
+) -> Vec<LogLine> {
     let mut lines: Vec<LogLine> = sim
         .trace()
         .iter()
@@ -1265,11 +1276,15 @@ pub fn extend_log(
 
 /// A sentence for the state changes worth announcing (not every PING): the live region and
 /// the caption under the cluster view.
-pub fn narrate(e: &TraceEvent, sim: &Sim, lang: Lang) -> Option<String> {
+pub fn narrate<S: source::EventSource + ?Sized>(
+    e: &TraceEvent,
+    sim: &S,
+    lang: Lang,
+) -> Option<String> {
     let who = sim.node_name(e.node);
     let who = who.as_str();
     let name = |id: NodeId| sim.id_name(id);
-    let t = format_time(e.t, lang);
+    let t = format_time(sim.shown(e.t), lang);
     let say = |msg: Msg, values: &[&str]| fill(lang.t(msg), values);
     let text = match &e.event {
         Event::Pfail { about, .. } => say(Msg::NarratePfail, &[who, &name(*about)]),

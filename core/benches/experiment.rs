@@ -3,11 +3,16 @@
 //! page spends computing it (the browser's wasm is slower by a small factor).
 //!
 //! ```text
-//! cargo bench -p clusterlab-core --bench experiment            # both plots, 5 seeds
+//! cargo bench -p clusterlab-core --bench experiment            # every plot, 5 seeds
 //! EXPERIMENT_SEEDS=10 cargo bench -p clusterlab-core --bench experiment -- convergence
+//! EXPERIMENT_SEEDS=3 cargo bench -p clusterlab-core --bench experiment -- bus
 //! ```
+//!
+//! The bus-cost plot goes to 1000 nodes here (the page stops at 500): a 1000-node
+//! sample is about a minute of CPU and 3.5 GB at its start's burst. Its report
+//! ends with what Redis's rules give at each size, to read beside the measurement.
 
-use clusterlab_core::experiment::{PlotKind, Run};
+use clusterlab_core::experiment::{BusRules, PlotKind, Run, BUS_COST_SIZES, BUS_COST_TIMEOUT_MS};
 use std::time::Instant;
 
 fn main() {
@@ -37,7 +42,7 @@ fn main() {
         let took = start.elapsed();
         println!("\n## {} ({seeds} seeds)", kind.title());
         println!(
-            "{} samples in {:.2} s (slowest sample {slowest:.0} ms)",
+            "{} samples in {:.2} s (slowest step {slowest:.0} ms)",
             run.total(),
             took.as_secs_f64()
         );
@@ -62,5 +67,30 @@ fn main() {
         for e in run.errors() {
             println!("error: {e}");
         }
+        if kind == PlotKind::BusCost {
+            print_rules();
+        }
+    }
+}
+
+/// Redis's rules at each bus-cost size: message bytes, and the floor and
+/// ceiling of PINGs + PONGs and bytes sent per node per second.
+fn print_rules() {
+    println!("\nRedis's rules (T = {} s)", BUS_COST_TIMEOUT_MS / 1000);
+    println!(
+        "{:>10} {:>9} {:>10} {:>10} {:>12} {:>12}",
+        "nodes", "msg B", "msgs floor", "msgs ceil", "kB/s floor", "kB/s ceil"
+    );
+    for &n in BUS_COST_SIZES {
+        let r = BusRules::new(n, BUS_COST_TIMEOUT_MS);
+        println!(
+            "{:>10} {:>9.0} {:>10.2} {:>10.2} {:>12.2} {:>12.2}",
+            n,
+            r.message_bytes,
+            2.0 * r.pings_floor_s,
+            2.0 * r.pings_ceiling_s,
+            r.bytes_per_node_s(r.pings_floor_s) / 1e3,
+            r.bytes_per_node_s(r.pings_ceiling_s) / 1e3
+        );
     }
 }

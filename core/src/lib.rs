@@ -14,6 +14,7 @@
 
 #![warn(missing_docs)]
 
+pub mod acl;
 pub mod aof;
 pub mod client;
 pub mod command;

@@ -9,6 +9,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use clusterlab_core::experiment::PlotKind;
+use clusterlab_core::lesson::Meta;
 
 use super::markdown::Markdown;
 use super::{
@@ -17,11 +18,11 @@ use super::{
 };
 use crate::app::NODE_EVENTS;
 use crate::i18n::{fill, use_lang, Msg};
-use crate::state::lesson::{panels, LessonAction, Player, Purpose, Said};
+use crate::state::lesson::{hints, panels, LessonAction, Player, Purpose, Said};
 use crate::state::{Action, AppState};
 use crate::view_model;
 use crate::view_model::client_cache::client_cache;
-use crate::view_model::errors::error_text;
+use crate::view_model::errors::{error_text, reply_text};
 use crate::view_model::plot::plot_title;
 use crate::view_model::rewind::{Rewind, Rewound};
 use crate::view_model::wire::{lesson_sequence, lesson_window, seq_stops};
@@ -220,7 +221,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                 </section>
             }
             if show.console {
-                <LessonConsole lines={Rc::new(p.moment().console.clone())}
+                <LessonConsole lines={Rc::new(p.moment().console.clone())} meta={Rc::new(p.lesson.meta.clone())}
                     nodes={Rc::new(sim.nodes().iter().map(|n| n.name.clone()).collect::<Vec<_>>())}
                     target={p.target.clone()} {busy} />
             }
@@ -275,7 +276,8 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
             { for p.lesson.meta.panels.iter().filter_map(|n| PlotKind::from_panel(n)).map(|kind| html! {
                 <section class="panel" data-testid={format!("lesson-plot-{}", kind.panel())}>
                     <h2 data-testid={format!("lesson-plot-title-{}", kind.panel())}>{ plot_title(kind, lang) }</h2>
-                    <PlotPanel {kind} autostart={true} />
+                    // The bus-cost plot runs for minutes: the learner predicts, then starts it.
+                    <PlotPanel {kind} autostart={kind != PlotKind::BusCost} />
                 </section>
             }) }
         </section>
@@ -320,6 +322,8 @@ fn scrub<'a>(
 struct LessonConsoleProps {
     lines: Rc<Vec<Said>>,
     nodes: Rc<Vec<String>>,
+    /// What the lesson allows: the hints never show a command it refuses.
+    meta: Rc<Meta>,
     target: String,
     /// A long run is playing: a line waits in the field until it ends.
     busy: bool,
@@ -331,8 +335,11 @@ fn LessonConsole(props: &LessonConsoleProps) -> Html {
     let dispatch = use_dispatch();
     let lang = use_lang();
     let input = use_node_ref();
+    // redis-cli's hint for the line being typed (`hints::hint`).
+    let hint = use_state(|| None::<String>);
     let onsubmit = {
-        let (dispatch, input, busy) = (dispatch.clone(), input.clone(), props.busy);
+        let (dispatch, input, busy, hint) =
+            (dispatch.clone(), input.clone(), props.busy, hint.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if busy {
@@ -341,8 +348,16 @@ fn LessonConsole(props: &LessonConsoleProps) -> Html {
             if let Some(field) = input.cast::<HtmlInputElement>() {
                 let line = field.value();
                 field.set_value("");
+                hint.set(None);
                 dispatch.dispatch(Action::Lesson(LessonAction::Console(line)));
             }
+        })
+    };
+    let oninput = {
+        let (hint, meta) = (hint.clone(), props.meta.clone());
+        Callback::from(move |e: InputEvent| {
+            let field: HtmlInputElement = e.target_unchecked_into();
+            hint.set(hints::hint(&meta, &field.value(), lang));
         })
     };
     let on_target = {
@@ -361,7 +376,7 @@ fn LessonConsole(props: &LessonConsoleProps) -> Html {
                     <>
                         <div class="in">{ format!("> {}", l.input) }</div>
                         <div class={if l.failed { "out failed" } else { "out" }}>
-                            { if l.failed { error_text(&l.output, lang) } else { l.output.clone() } }
+                            { if l.failed { error_text(&l.output, lang) } else { reply_text(&l.output, lang) } }
                         </div>
                     </>
                 }) }
@@ -376,8 +391,13 @@ fn LessonConsole(props: &LessonConsoleProps) -> Html {
                     </select>
                 </label>
                 <input data-testid="lesson-console-input" type="text" ref={input} aria-label={lang.t(Msg::Console)}
-                    spellcheck="false" autocomplete="off" autocapitalize="off" enterkeyhint="send" />
+                    spellcheck="false" autocomplete="off" autocapitalize="off" enterkeyhint="send" {oninput} />
             </form>
+            if let Some(hint) = &*hint {
+                <div class="console-hint" data-testid="lesson-console-hint" title={lang.t(Msg::ArgumentsToType)}>
+                    <code>{ hint }</code>
+                </div>
+            }
         </section>
     }
 }

@@ -9,7 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use clusterlab_core::experiment::{PlotKind, Run};
+use clusterlab_core::experiment::{PlotKind, Run, BUS_COST_SIZES};
 use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
@@ -21,6 +21,29 @@ use crate::view_model::plot::{charts, plot_title, Chart, HEIGHT, WIDTH};
 const CHUNK_MS: f64 = 40.0;
 /// Seeds per x value: enough for a median and a spread, few enough to take seconds.
 const SEEDS: u64 = 5;
+
+/// The largest cluster the page's bus-cost plot starts: a start's burst (every node PINGs
+/// every other at once) holds N² messages in flight, about 3.3 GB at 1000 nodes, more than a
+/// page can count on; 500 nodes need about a quarter of it. `cargo bench --bench experiment`
+/// measures 1000 natively.
+pub const PAGE_MAX_NODES: u64 = 500;
+
+/// The run a panel computes: the plot's standard plan; the bus-cost plot's sizes up to
+/// [`PAGE_MAX_NODES`], with three seeds (its big samples take the longest).
+fn page_run(kind: PlotKind) -> Run {
+    match kind {
+        PlotKind::BusCost => Run::with_plan(
+            kind,
+            BUS_COST_SIZES
+                .iter()
+                .copied()
+                .filter(|&n| n <= PAGE_MAX_NODES)
+                .collect(),
+            3,
+        ),
+        PlotKind::Convergence | PlotKind::Failover => Run::new(kind, SEEDS),
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct PlotPanelProps {
@@ -95,7 +118,7 @@ fn compute(
 ) {
     let mine = generation.get() + 1;
     generation.set(mine);
-    *run.borrow_mut() = Some(Run::new(kind, SEEDS));
+    *run.borrow_mut() = Some(page_run(kind));
     redraw.force_update();
     spawn_local(async move {
         loop {
@@ -123,6 +146,7 @@ fn explanation(kind: PlotKind, lang: Lang) -> &'static str {
     lang.t(match kind {
         PlotKind::Convergence => Msg::ExplainConvergence,
         PlotKind::Failover => Msg::ExplainFailover,
+        PlotKind::BusCost => Msg::ExplainBusCost,
     })
 }
 
@@ -154,9 +178,9 @@ fn chart_view(kind: PlotKind, c: &Chart, lang: Lang) -> Html {
                     <text class="axis-label" x={((c.left + c.right) / 2.0).to_string()} y={(HEIGHT - 6.0).to_string()} text-anchor="middle">{ c.x_label }</text>
                     <text class="axis-label" transform={format!("translate(14 {}) rotate(-90)", (c.top + c.bottom) / 2.0)} text-anchor="middle">{ c.y_label }</text>
                 </g>
-                if let Some((points, label)) = &c.guide {
-                    <polyline class="guide" points={points.clone()}><title>{ *label }</title></polyline>
-                }
+                { for c.guides.iter().map(|g| html! {
+                    <polyline class={g.class} points={g.points.clone()}><title>{ &g.label }</title></polyline>
+                }) }
                 { for c.series.iter().map(|s| html! {
                     <g class={format!("series series-{}", s.slot)}>
                         <polyline class="median-line" points={s.line.clone()} />
@@ -175,9 +199,11 @@ fn chart_view(kind: PlotKind, c: &Chart, lang: Lang) -> Html {
                     { for c.series.iter().map(|s| html! {
                         <li class={format!("series-{}", s.slot)}><span class="swatch" aria-hidden="true"></span>{ s.name }</li>
                     }) }
-                    if let Some((_, label)) = &c.guide {
-                        <li class="guide-key"><span class="swatch" aria-hidden="true"></span>{ *label }</li>
-                    }
+                    { for c.guides.iter().map(|g| html! {
+                        <li class={if g.class == "guide" { "guide-key" } else { "guide-key guide-key-alt" }}>
+                            <span class="swatch" aria-hidden="true"></span>{ &g.label }
+                        </li>
+                    }) }
                 </ul>
                 <details>
                     <summary>{ lang.t(Msg::PlotTable) }</summary>

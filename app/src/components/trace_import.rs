@@ -1,10 +1,12 @@
 //! Compare a real run: import a trace that native nodes wrote with `--trace FILE` (a file
 //! input, drag and drop, or pasted text), read it with the core's strict reader, simulate the
 //! same cluster with the same node timeout and the same master killed, and show both runs on
-//! one time axis from the kill, with the key moments side by side.
+//! one time axis from the kill, with the key moments side by side. Below, the imported run's
+//! events in words, each with a "Why?" that opens the explanation panel on that file's events.
 
 use std::rc::Rc;
 
+use clusterlab_core::sim::Names;
 use clusterlab_core::trace_file::{compare, parse_trace, Comparison, TraceLine};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DragEvent, File, HtmlInputElement, HtmlTextAreaElement};
@@ -13,10 +15,17 @@ use yew::prelude::*;
 
 use crate::i18n::{fill, use_lang, Lang, Msg};
 use crate::view_model::errors::error_text;
+use crate::view_model::explain::{explanation, EventRef};
+use crate::view_model::log_lines;
+use crate::view_model::source::ImportedRun;
+
+use super::ExplainPanel;
 use crate::view_model::trace_compare::{rows, seconds, timeline, HEIGHT, WIDTH};
 
 /// Bigger files are refused: a minute-long failover of a few nodes is tens of kilobytes.
 const MAX_BYTES: f64 = 20.0 * 1024.0 * 1024.0;
+/// The imported events listed (the last ones): a failover's few hundred fit.
+const MAX_EVENTS: usize = 2000;
 
 /// What was imported last: its name and lines (kept to simulate again with another seed).
 #[derive(Clone, PartialEq)]
@@ -37,6 +46,9 @@ pub fn TraceImport() -> Html {
     let outcome = use_state(|| None::<Result<Rc<Comparison>, Vec<String>>>);
     let seed = use_state(|| 1u64);
     let dragging = use_state(|| false);
+    // The file read back into events, to explain them (or why it could not be).
+    let events = use_state(|| None::<Result<Rc<ImportedRun>, String>>);
+    let explained = use_state(|| None::<EventRef>);
     let paste = use_node_ref();
 
     let run = {
@@ -55,7 +67,9 @@ pub fn TraceImport() -> Html {
     // A file's or the paste box's text, or why it could not be read.
     let load = {
         let (outcome, run, seed) = (outcome.clone(), run.clone(), seed.clone());
+        let (events, explained) = (events.clone(), explained.clone());
         Callback::from(move |(name, text): (String, Result<String, String>)| {
+            explained.set(None);
             let parsed = text.map_err(|e| vec![e]).and_then(|t| {
                 parse_trace(&t).map_err(|errs| {
                     errs.iter()
@@ -64,8 +78,19 @@ pub fn TraceImport() -> Html {
                 })
             });
             match parsed {
-                Ok(lines) => run.emit((name, Rc::new(lines), *seed)),
-                Err(errors) => outcome.set(Some(Err(errors))),
+                Ok(lines) => {
+                    events.set(Some(ImportedRun::read(&lines).map(Rc::new).map_err(|e| {
+                        fill(
+                            lang.t(Msg::TraceEventsError),
+                            &[&name, &error_text(&e, lang)],
+                        )
+                    })));
+                    run.emit((name, Rc::new(lines), *seed));
+                }
+                Err(errors) => {
+                    events.set(None);
+                    outcome.set(Some(Err(errors)));
+                }
             }
         })
     };
@@ -156,7 +181,50 @@ pub fn TraceImport() -> Html {
                 },
                 Some(Ok(c)) => comparison_view(imported.as_ref().map_or("", |i| i.name.as_str()), c, lang),
             } }
+            { match &*events {
+                None => html! {},
+                Some(Err(e)) => html! { <p class="trace-error" role="alert" data-testid="trace-events-error">{ e }</p> },
+                Some(Ok(run)) => events_view(run, explained, lang),
+            } }
         </section>
+    }
+}
+
+/// The imported run's events as the playground's log words them, each with its "Why?", and
+/// the explanation of the one selected (its cause links select within the same file).
+fn events_view(run: &ImportedRun, explained: UseStateHandle<Option<EventRef>>, lang: Lang) -> Html {
+    let shown = (*explained)
+        .and_then(|at| explanation(run, at, lang))
+        .map(Rc::new);
+    let on_select = {
+        let explained = explained.clone();
+        Callback::from(move |at: Option<EventRef>| explained.set(at))
+    };
+    html! {
+        <div class="trace-why" data-testid="trace-why">
+            <h3>{ lang.t(Msg::TraceEventsTitle) }</h3>
+            <p class="hint">{ lang.t(Msg::TraceEventsHint) }</p>
+            <ol class="event-log" data-testid="trace-events" tabindex="0" aria-label={lang.t(Msg::TraceEventsTitle)}>
+                { for log_lines(run, MAX_EVENTS, false, lang).into_iter().map(|l| {
+                    let at = EventRef { index: l.index, t: l.t, node: l.node };
+                    let current = *explained == Some(at);
+                    let onclick = {
+                        let explained = explained.clone();
+                        Callback::from(move |_: MouseEvent| explained.set(Some(at)))
+                    };
+                    html! {
+                        <li class={classes!(l.event, current.then_some("explained"))} data-testid="trace-event" data-event={l.event} data-node={run.node_name(l.node)}>
+                            <span>{ &l.text }</span>{ " " }
+                            <button class="link" data-testid="trace-event-why" aria-pressed={current.to_string()}
+                                title={lang.t(Msg::WhyExplain)} {onclick}>{ lang.t(Msg::WhyButton) }</button>
+                        </li>
+                    }
+                }) }
+            </ol>
+            if shown.is_some() {
+                <ExplainPanel explanation={shown} {on_select} heading="trace-explain-title" />
+            }
+        </div>
     }
 }
 

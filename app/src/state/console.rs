@@ -7,6 +7,8 @@ use clusterlab_core::resp::{split_args, Value};
 use clusterlab_core::sim::Status;
 
 use super::replay::{Run, SimAction};
+use crate::i18n::{fill, Lang, Msg};
+use crate::view_model::errors::reply_text;
 
 /// The console's client connection id on every node (one connection per node, like redis-cli
 /// reconnecting when it follows a redirection).
@@ -36,7 +38,8 @@ pub enum LineKind {
     Reply,
     /// `-> Redirected to slot …` in `-c` mode.
     Redirect,
-    /// A note from the playground itself (not something redis-cli prints).
+    /// A note from the playground itself (not something redis-cli prints), in the learner's
+    /// language.
     Note,
 }
 
@@ -109,14 +112,15 @@ impl Console {
         }
     }
 
-    /// Applies `action`; returns whether the simulation changed (a command ran).
-    pub fn apply(&mut self, action: ConsoleAction, run: &mut Run) -> bool {
+    /// Applies `action`; returns whether the simulation changed (a command ran). The
+    /// console's own notes are written in `lang`.
+    pub fn apply(&mut self, action: ConsoleAction, run: &mut Run, lang: Lang) -> bool {
         match action {
             ConsoleAction::Submit => {
                 let line = std::mem::take(&mut self.draft);
                 self.hint = None;
                 self.browse = None;
-                return self.submit(&line, run);
+                return self.submit(&line, run, lang);
             }
             ConsoleAction::SetDraft(text) => {
                 self.set_draft(text);
@@ -172,7 +176,7 @@ impl Console {
         }
     }
 
-    fn submit(&mut self, line: &str, run: &mut Run) -> bool {
+    fn submit(&mut self, line: &str, run: &mut Run, lang: Lang) -> bool {
         let prompt = self.prompt(run);
         self.print(LineKind::Input, format!("{prompt}{line}"));
         let trimmed = line.trim();
@@ -193,33 +197,24 @@ impl Console {
                 return false;
             }
             "redis-cli" => {
-                self.redis_cli_flags(&args[1..], run);
+                self.redis_cli_flags(&args[1..], run, lang);
                 return false;
             }
             "help" if args.len() == 1 => {
-                self.print(
-                    LineKind::Note,
-                    "Type Redis commands (GET, SET, CLUSTER NODES, CLUSTER INFO, CLUSTER SLOTS…). \
-                     HELP <command> shows its syntax (HELP ZRANGE, HELP CLUSTER SETSLOT), \
-                     HELP @<group> lists a group (HELP @cluster); the line under the prompt \
-                     hints the arguments still to type. \
-                     Tick -c to follow MOVED/ASK like `redis-cli -c`; \
-                     `redis-cli -c -p 7001` also switches node and mode. ↑/↓: history."
-                        .into(),
-                );
+                self.print(LineKind::Note, lang.t(Msg::ConsoleHelpNote).into());
                 return false;
             }
             "help" => {
-                self.help(&args[1..]);
+                self.help(&args[1..], lang);
                 return false;
             }
             _ => {}
         }
-        self.send(args, run)
+        self.send(args, run, lang)
     }
 
     /// Sends a command, following redirections in `-c` mode.
-    fn send(&mut self, args: Vec<Vec<u8>>, run: &mut Run) -> bool {
+    fn send(&mut self, args: Vec<Vec<u8>>, run: &mut Run, lang: Lang) -> bool {
         self.hops = vec![self.target];
         let mut asking = false;
         let mut ran = false;
@@ -235,13 +230,10 @@ impl Console {
                     return ran;
                 }
                 Status::Paused => {
+                    let name = &run.sim().nodes()[node].name;
                     self.print(
                         LineKind::Note,
-                        format!(
-                            "(no reply: {} at {addr} is paused, like a process stopped with \
-                             SIGSTOP; redis-cli would wait)",
-                            run.sim().nodes()[node].name
-                        ),
+                        fill(lang.t(Msg::NotePaused), &[name, &addr]),
                     );
                     return ran;
                 }
@@ -261,10 +253,7 @@ impl Console {
             });
             ran = true;
             let Some(reply) = reply else {
-                self.print(
-                    LineKind::Note,
-                    "(waiting: the node will reply later, for example after WAIT)".into(),
-                );
+                self.print(LineKind::Note, lang.t(Msg::NoteWaiting).into());
                 return ran;
             };
             if self.follow {
@@ -283,19 +272,19 @@ impl Console {
                     }
                 }
             }
-            self.print(LineKind::Reply, reply.to_cli_text());
+            self.print(LineKind::Reply, reply_text(&reply.to_cli_text(), lang));
             return ran;
         }
         self.print(
             LineKind::Note,
-            format!("(stopped after {MAX_REDIRECTS} redirections)"),
+            fill(lang.t(Msg::NoteRedirects), &[&MAX_REDIRECTS.to_string()]),
         );
         ran
     }
 
     /// `help NAME…`, answered by the console itself like redis-cli does, from Redis 7.0's
     /// COMMAND DOCS: the usage line, summary, since and group.
-    fn help(&mut self, args: &[Vec<u8>]) {
+    fn help(&mut self, args: &[Vec<u8>], lang: Lang) {
         let words: Vec<String> = args
             .iter()
             .map(|w| String::from_utf8_lossy(w).into_owned())
@@ -304,11 +293,7 @@ impl Console {
         if cli::help(&words).is_empty() {
             self.print(
                 LineKind::Note,
-                format!(
-                    "No help for '{}': Redis 7.0 has no such command or group \
-                     (try HELP ZRANGE, HELP CLUSTER SETSLOT or HELP @cluster).",
-                    words.join(" ")
-                ),
+                fill(lang.t(Msg::NoHelp), &[&words.join(" ")]),
             );
         } else {
             let text = cli::help_text(&words);
@@ -317,7 +302,7 @@ impl Console {
     }
 
     /// `redis-cli [-c] [-p PORT] [-h HOST]`: switch mode and node.
-    fn redis_cli_flags(&mut self, args: &[Vec<u8>], run: &Run) {
+    fn redis_cli_flags(&mut self, args: &[Vec<u8>], run: &Run, lang: Lang) {
         let mut follow = false;
         let mut target = self.target;
         let mut i = 0;
@@ -334,10 +319,7 @@ impl Console {
                         None => {
                             self.print(
                                 LineKind::Note,
-                                format!(
-                                    "No simulated node listens on port {}.",
-                                    port.unwrap_or("?")
-                                ),
+                                fill(lang.t(Msg::NoteNoPort), &[port.unwrap_or("?")]),
                             );
                             return;
                         }

@@ -9,6 +9,7 @@
 //! and forgets the moments after it (a fork, like the playground's timeline). The learner's
 //! turn (`Session::start_objectives`) starts once every scenario step has played.
 
+pub mod hints;
 mod long_run;
 mod player;
 mod rules;

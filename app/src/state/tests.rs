@@ -307,6 +307,67 @@ fn console_help_and_hints() {
     assert_eq!(m.console.hint, None);
 }
 
+/// The console's own notes (HELP, a paused node, a port nobody listens on, an unknown HELP)
+/// are French on a French page, with French typography; what redis-cli and Redis print
+/// (`-> Redirected…`, `MOVED`, redis-cli's help texts) stays as they print it.
+#[test]
+fn console_notes_follow_the_language() {
+    use crate::i18n::french::typography_faults;
+    let mut m = model();
+    m.apply(Action::SetLang(crate::i18n::Lang::Fr));
+    assert!(console(&mut m, "HELP")[1].starts_with("Tapez des commandes Redis"));
+    assert_eq!(
+        console(&mut m, "HELP NOSUCH")[1],
+        "Pas d'aide pour «\u{202f}NOSUCH\u{202f}»\u{202f}: Redis 7.0 n'a ni commande ni groupe \
+         de ce nom (essayez HELP ZRANGE, HELP CLUSTER SETSLOT ou HELP @cluster)."
+    );
+    assert!(console(&mut m, "HELP GET")[1].contains("summary: Get the value of a key"));
+    assert_eq!(
+        console(&mut m, "redis-cli -p 9999")[1],
+        "Aucun nœud simulé n'écoute sur le port 9999."
+    );
+    let b = name_index(&m, "B");
+    m.apply(Action::Sim(SimAction::Pause(b)));
+    m.apply(Action::Console(ConsoleAction::SetTarget(b)));
+    assert_eq!(
+        console(&mut m, "GET k")[1],
+        "(pas de réponse\u{202f}: B à 127.0.0.1:7001 est suspendu, comme un processus arrêté \
+         par SIGSTOP\u{202f}; redis-cli attendrait)"
+    );
+    m.apply(Action::Console(ConsoleAction::SetTarget(0)));
+    assert_eq!(
+        console(&mut m, "GET user:1000")[1],
+        "(nil)",
+        "Redis's reply as redis-cli prints it"
+    );
+    // A build without Lua (the page's) refuses scripts with its own text, in French here;
+    // with the `lua` feature (a workspace test run) the script runs.
+    let eval = console(&mut m, "EVAL \"return 1\" 0");
+    assert!(
+        eval[1] == "(integer) 1"
+            || eval[1].starts_with("(error) ERR les scripts ne sont pas disponibles"),
+        "{eval:?}"
+    );
+    let notes: Vec<&str> = m
+        .console
+        .lines
+        .iter()
+        .filter(|l| l.kind == LineKind::Note)
+        .map(|l| l.text.as_str())
+        .collect();
+    assert_eq!(notes.len(), 4, "{notes:?}");
+    for note in notes {
+        assert!(
+            typography_faults(note).is_empty(),
+            "{note}: {:?}",
+            typography_faults(note)
+        );
+    }
+    // The same notes in English.
+    m.apply(Action::SetLang(crate::i18n::Lang::En));
+    assert!(console(&mut m, "HELP NOSUCH")[1].starts_with("No help for 'NOSUCH': Redis 7.0"));
+}
+
 #[test]
 fn console_history_and_errors() {
     let mut m = model();

@@ -6,7 +6,7 @@
 
 use crate::i18n::{fill, Lang, Msg};
 
-const CORE_ERRORS: [Msg; 37] = [
+const CORE_ERRORS: [Msg; 44] = [
     Msg::ErrDuration,
     Msg::ErrQuote,
     Msg::ErrOneNode,
@@ -44,6 +44,13 @@ const CORE_ERRORS: [Msg; 37] = [
     Msg::ErrOrphanReplicas,
     Msg::ErrUneven,
     Msg::ErrNoSimNode,
+    Msg::ErrCliUsage,
+    Msg::ErrCliAddr,
+    Msg::ErrClientTtl,
+    Msg::ErrClientSlot,
+    Msg::ErrClientCrossSlot,
+    Msg::ErrClientUnreachable,
+    Msg::ErrClientNoNode,
 ];
 
 /// serde_json's syntax errors, most specific first (`expected value` before `expected {}`).
@@ -99,6 +106,28 @@ fn values<'a>(text: &'a str, template: &str) -> Option<Vec<&'a str>> {
     rest.is_empty().then_some(out)
 }
 
+/// A reply as a console prints it (`to_cli_text`), with the page's own refusal of scripting
+/// in `lang` (its build has no Lua engine, and that error is the page's, not Redis's) and
+/// the simulated cluster client's failures (`(client error) …`, the lesson's `client` step).
+/// Every other reply stays as Redis wrote it.
+pub fn reply_text(text: &str, lang: Lang) -> String {
+    let client_prefix = format!("{} ", Msg::ClientErrorPrefix.text(Lang::En));
+    if let Some(body) = text.strip_prefix(client_prefix.as_str()) {
+        // The simulated cluster client's own failure: its words, not Redis's.
+        return format!(
+            "{} {}",
+            lang.t(Msg::ClientErrorPrefix),
+            error_text(body, lang)
+        );
+    }
+    match text.strip_prefix("(error) ") {
+        Some(body) if body == Msg::NoLua.text(Lang::En) => {
+            format!("(error) {}", lang.t(Msg::NoLua))
+        }
+        _ => text.to_string(),
+    }
+}
+
 /// `text` (a console line's error, `(error) ` prefix or not) in `lang`.
 pub fn error_text(text: &str, lang: Lang) -> String {
     if lang == Lang::En {
@@ -133,6 +162,44 @@ mod tests {
 
     const LESSON: &str = "---\nid: t\ntitle: T\norder: 1\nseed: 4\n---\n\n## One\n\nText.\n";
 
+    /// The simulated cluster client's failures (a lesson's `client` step prints them) read in
+    /// French, each variant's core wording recognised (a new wording fails here).
+    #[test]
+    fn the_clients_failures_read_in_french() {
+        use clusterlab_core::client::ClientError;
+        let addr = "127.0.0.1:7000".parse().expect("address");
+        let cases = [
+            (
+                ClientError::TtlExhausted,
+                "TTL épuisé\u{202f}: redirigé ou réessayé trop de fois",
+            ),
+            (
+                ClientError::SlotNotCovered(1649),
+                "le slot 1649 n'est couvert par aucun nœud du cluster",
+            ),
+            (
+                ClientError::CrossSlot,
+                "les clés de la requête ne tombent pas dans le même slot",
+            ),
+            (
+                ClientError::Unreachable(addr),
+                "connexion impossible à 127.0.0.1:7000",
+            ),
+            (
+                ClientError::NoReachableNode,
+                "aucun nœud de départ n'a répondu à CLUSTER SLOTS",
+            ),
+        ];
+        for (e, fr) in cases {
+            let line = format!("(client error) {e}");
+            assert_eq!(
+                reply_text(&line, Lang::Fr),
+                format!("(erreur du client) {fr}")
+            );
+            assert_eq!(reply_text(&line, Lang::En), line);
+        }
+    }
+
     /// Errors made by the core itself (so a change of its wording fails here) read in French,
     /// and Redis's own texts are left alone.
     #[test]
@@ -142,6 +209,12 @@ mod tests {
             .expect("pause");
         let paused = s.command("B", &["GET".into(), "k".into()]).unwrap_err().0;
         let no_node = s.command("Z", &["GET".into(), "k".into()]).unwrap_err().0;
+        let mut cli = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            s.command("A", &args).unwrap_err().0
+        };
+        let cli_usage = cli(&["redis-cli", "--cluster", "create"]);
+        let cli_addr = cli(&["redis-cli", "--cluster", "check", "nowhere"]);
         let step = |line: &str| Step::from_line(line).unwrap_err();
         let cases = [
             (paused, "B est suspendu (SIGSTOP)\u{202f}: pas de réponse avant sa reprise"),
@@ -151,6 +224,8 @@ mod tests {
             (step("run 5x"), "une durée comme 500ms ou 20s était attendue, trouvé `5x`"),
             (step("kill"), "`kill` prend un nom de nœud, par exemple `kill A`"),
             (step("failover A1 sideways"), "`failover`\u{202f}: mode inconnu `sideways` (force, takeover)"),
+            (cli_usage, "le redis-cli de cette console lance `redis-cli --cluster check [host:port]`, `redis-cli --cluster info [host:port]`, `redis-cli --cluster fix [host:port]` (fix accepte aussi --cluster-fix-with-unreachable-masters\u{202f}; le reste du travail de redis-cli est une étape de leçon\u{202f}: reshard, rebalance, add-node)"),
+            (cli_addr, "[ERR] Arguments invalides\u{202f}: `nowhere` n'est pas de la forme hôte:port, par exemple 127.0.0.1:7000"),
         ];
         for (english, french) in cases {
             assert_eq!(error_text(&english, Lang::Fr), french, "{english}");
@@ -210,6 +285,25 @@ mod tests {
             error_text(&empty[0].to_string(), Lang::Fr),
             "ligne 1\u{202f}: le fichier ne contient aucune ligne de trace"
         );
+    }
+
+    /// The page's refusal of scripting (its build has no Lua engine) is the page's own text:
+    /// French on a French page. Redis's error replies stay as Redis writes them.
+    #[test]
+    fn the_pages_scripting_refusal_reads_in_french() {
+        let refusal = format!("(error) {}", Msg::NoLua.text(Lang::En));
+        let fr = reply_text(&refusal, Lang::Fr);
+        assert!(
+            fr.starts_with("(error) ERR les scripts ne sont pas disponibles"),
+            "{fr}"
+        );
+        assert!(
+            crate::i18n::french::typography_faults(&fr).is_empty(),
+            "{fr}"
+        );
+        assert_eq!(reply_text(&refusal, Lang::En), refusal);
+        let redis = "(error) ERR unknown command 'FOO', with args beginning with: ";
+        assert_eq!(reply_text(redis, Lang::Fr), redis);
     }
 
     #[test]

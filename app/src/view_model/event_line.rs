@@ -5,13 +5,15 @@
 
 use clusterlab_core::event::Event;
 use clusterlab_core::id::NodeId;
-use clusterlab_core::sim::{Names, Sim, TraceEvent};
+use clusterlab_core::sim::TraceEvent;
+
+use super::source::EventSource;
 
 use super::{format_time, narrate};
 use crate::i18n::{fill, Lang, Msg};
 
 /// `12.345 s: B flags A as PFAIL…` (`12,345 s : …` in French).
-pub fn event_sentence(e: &TraceEvent, sim: &Sim, lang: Lang) -> String {
+pub fn event_sentence<S: EventSource + ?Sized>(e: &TraceEvent, sim: &S, lang: Lang) -> String {
     if let Some(sentence) = narrate(e, sim, lang) {
         return sentence;
     }
@@ -60,7 +62,10 @@ pub fn event_sentence(e: &TraceEvent, sim: &Sim, lang: Lang) -> String {
         // gets its time and node, with its (English) name as a last resort.
         other => format!("{who} {}", other.name()),
     };
-    fill(lang.t(Msg::AtTime), &[&format_time(e.t, lang), &text])
+    fill(
+        lang.t(Msg::AtTime),
+        &[&format_time(sim.shown(e.t), lang), &text],
+    )
 }
 
 #[cfg(test)]

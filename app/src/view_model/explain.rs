@@ -1,12 +1,14 @@
-//! The "why?" panel in words: the core's explanation of one trace entry ([`Sim::why`]) —
-//! its cluster.c rule, deciding numbers and causes — rendered in the learner's language, with
-//! each cause a link to the earlier entry (or the fault) it points at.
+//! The "why?" panel in words: the core's explanation of one trace entry (`Sim::why`, or
+//! `Recorded::why` for an imported trace: any [`EventSource`]) — its cluster.c rule, deciding
+//! numbers and causes — rendered in the learner's language, with each cause a link to the
+//! earlier entry (or the fault) it points at, in the same run.
 
 use clusterlab_core::id::NodeId;
-use clusterlab_core::sim::{Action, Cause, Fact, Names, Sim, TraceEvent};
+use clusterlab_core::sim::{Action, Cause, Fact, Sim, TraceEvent};
 use clusterlab_core::Time;
 
 use super::event_line::event_sentence;
+use super::source::EventSource;
 use super::{is_routine, log_line, LogLine};
 use crate::i18n::{fill, Lang, Msg};
 
@@ -29,7 +31,7 @@ impl EventRef {
     }
 
     /// The entry it names, if `sim`'s trace still holds it.
-    pub fn resolve<'a>(&self, sim: &'a Sim) -> Option<&'a TraceEvent> {
+    pub fn resolve<'a, S: EventSource + ?Sized>(&self, sim: &'a S) -> Option<&'a TraceEvent> {
         sim.trace()
             .get(self.index)
             .filter(|e| e.t == self.t && e.node == self.node)
@@ -56,7 +58,11 @@ pub struct Explanation {
 }
 
 /// The explanation of `at` in `lang`, or `None` when the trace no longer holds it.
-pub fn explanation(sim: &Sim, at: EventRef, lang: Lang) -> Option<Explanation> {
+pub fn explanation<S: EventSource + ?Sized>(
+    sim: &S,
+    at: EventRef,
+    lang: Lang,
+) -> Option<Explanation> {
     let e = at.resolve(sim)?;
     let why = sim.why(at.index);
     let facts = why
@@ -99,11 +105,11 @@ pub fn node_events(sim: &Sim, node: usize, max: usize, lang: Lang) -> Vec<LogLin
 }
 
 /// The event as a sentence in `lang`.
-fn event_text(e: &TraceEvent, sim: &Sim, lang: Lang) -> String {
+fn event_text<S: EventSource + ?Sized>(e: &TraceEvent, sim: &S, lang: Lang) -> String {
     event_sentence(e, sim, lang)
 }
 
-fn cause_link(cause: Cause, sim: &Sim, lang: Lang) -> Option<CauseLink> {
+fn cause_link<S: EventSource + ?Sized>(cause: Cause, sim: &S, lang: Lang) -> Option<CauseLink> {
     match cause {
         Cause::Event(i) => {
             let e = sim.trace().get(i)?;
@@ -121,7 +127,7 @@ fn cause_link(cause: Cause, sim: &Sim, lang: Lang) -> Option<CauseLink> {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let at = time(f.t, lang);
+            let at = time(sim.shown(f.t), lang);
             let text = match &f.action {
                 Action::Kill(n) => fill(lang.t(Msg::WhyFaultKill), &[&at, &sim.node_name(*n)]),
                 Action::Pause(n) => fill(lang.t(Msg::WhyFaultPause), &[&at, &sim.node_name(*n)]),
@@ -141,7 +147,7 @@ fn cause_link(cause: Cause, sim: &Sim, lang: Lang) -> Option<CauseLink> {
     }
 }
 
-fn fact_text(fact: &Fact, e: &TraceEvent, sim: &Sim, lang: Lang) -> String {
+fn fact_text<S: EventSource + ?Sized>(fact: &Fact, e: &TraceEvent, sim: &S, lang: Lang) -> String {
     let who = sim.node_name(e.node);
     let name = |id: NodeId| sim.id_name(id);
     let about = e.event.about().map(name).unwrap_or_default();
@@ -156,14 +162,20 @@ fn fact_text(fact: &Fact, e: &TraceEvent, sim: &Sim, lang: Lang) -> String {
             Msg::WhyPingUnanswered,
             &[
                 &who,
-                &time(*ping_sent, lang),
+                &time(sim.shown(*ping_sent), lang),
                 &about,
                 &ms(*silent_ms as u64, lang),
                 &ms(*timeout_ms as u64, lang),
             ],
         ),
-        Fact::OwnPfail { since } => say(Msg::WhyOwnPfail, &[&who, &about, &time(*since, lang)]),
-        Fact::Report { reporter, at } => say(Msg::WhyReport, &[&name(*reporter), &time(*at, lang)]),
+        Fact::OwnPfail { since } => say(
+            Msg::WhyOwnPfail,
+            &[&who, &about, &time(sim.shown(*since), lang)],
+        ),
+        Fact::Report { reporter, at } => say(
+            Msg::WhyReport,
+            &[&name(*reporter), &time(sim.shown(*at), lang)],
+        ),
         Fact::Quorum {
             count,
             needed,

@@ -2,7 +2,7 @@
 //! measured x (the median, with a whisker from min to max), a line through the medians, and
 //! the same numbers as text rows for screen readers and for anyone who wants the figures.
 
-use clusterlab_core::experiment::{PlotKind, Run, Unit};
+use clusterlab_core::experiment::{BusRules, PlotKind, Run, Unit, BUS_COST_TIMEOUT_MS};
 
 use crate::i18n::{fill, Lang, Msg};
 
@@ -49,6 +49,17 @@ pub struct Row {
     pub cells: Vec<String>,
 }
 
+/// A dashed line that is not a measurement: a reference or a prediction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Guide {
+    /// `points` of its polyline.
+    pub points: String,
+    /// The legend's words.
+    pub label: String,
+    /// Its style: `guide` (dashed) or `guide guide-alt` (dotted).
+    pub class: &'static str,
+}
+
 /// One plot: the series of a run that share a unit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chart {
@@ -59,8 +70,9 @@ pub struct Chart {
     pub x_ticks: Vec<Tick>,
     pub y_ticks: Vec<Tick>,
     pub series: Vec<ChartSeries>,
-    /// A dashed guide and its label: `y = x` (the node timeout itself) on failover times.
-    pub guide: Option<(String, &'static str)>,
+    /// Dashed guides: `y = x` (the node timeout itself) on failover times; what Redis's rules
+    /// predict on the bus-cost charts.
+    pub guides: Vec<Guide>,
     pub rows: Vec<Row>,
     pub left: f64,
     pub right: f64,
@@ -73,6 +85,7 @@ pub fn plot_title(kind: PlotKind, lang: Lang) -> &'static str {
     lang.t(match kind {
         PlotKind::Convergence => Msg::PlotConvergence,
         PlotKind::Failover => Msg::PlotFailover,
+        PlotKind::BusCost => Msg::PlotBusCost,
     })
 }
 
@@ -80,6 +93,7 @@ fn x_label(kind: PlotKind, lang: Lang) -> &'static str {
     lang.t(match kind {
         PlotKind::Convergence => Msg::XMasters,
         PlotKind::Failover => Msg::XNodeTimeout,
+        PlotKind::BusCost => Msg::XNodes,
     })
 }
 
@@ -94,6 +108,10 @@ pub fn series_name(name: &'static str, lang: Lang) -> &'static str {
         "every node sees the new owner" => Msg::SeriesNewOwner,
         "false PFAIL flags" => Msg::SeriesFalsePfail,
         "false FAIL flags" => Msg::SeriesFalseFail,
+        "bus traffic sent per node" => Msg::SeriesBusPerNode,
+        "bus traffic, whole cluster" => Msg::SeriesBusTotal,
+        "PINGs + PONGs sent per node" => Msg::SeriesPingsPerNode,
+        "every node flags the dead master FAIL" => Msg::SeriesFailEverywhere,
         _ => return name,
     };
     lang.t(msg)
@@ -134,15 +152,37 @@ fn chart(run: &Run, unit: Unit, lang: Lang) -> Chart {
     let y_step = nice_step(data_max.max(floor) / 5.0);
     let y_max = (data_max.max(floor) / y_step).ceil() * y_step;
     let (left, right, top, bottom) = (LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM);
-    let sx = |x: f64| left + x / x_max * (right - left);
+    // Cluster sizes from 6 to 1000 spread evenly only on a log scale.
+    let log_x = kind == PlotKind::BusCost;
+    let x_min = xs.iter().copied().fold(x_max, f64::min).max(1.0);
+    let sx = |x: f64| {
+        let frac = if log_x {
+            if x_max > x_min {
+                (x.max(x_min) / x_min).ln() / (x_max / x_min).ln()
+            } else {
+                0.0
+            }
+        } else {
+            x / x_max
+        };
+        left + frac * (right - left)
+    };
     let sy = |y: f64| bottom - y / y_max * (bottom - top);
-    let x_step = nice_step(x_max / 6.0);
-    let x_ticks = ticks(x_max, x_step)
-        .map(|v| Tick {
-            pos: sx(v),
-            label: number(v),
-        })
-        .collect();
+    let x_ticks = if log_x {
+        xs.iter()
+            .map(|&v| Tick {
+                pos: sx(v),
+                label: number(v),
+            })
+            .collect()
+    } else {
+        ticks(x_max, nice_step(x_max / 6.0))
+            .map(|v| Tick {
+                pos: sx(v),
+                label: number(v),
+            })
+            .collect()
+    };
     let y_ticks = ticks(y_max, y_step)
         .map(|v| Tick {
             pos: sy(v),
@@ -151,7 +191,9 @@ fn chart(run: &Run, unit: Unit, lang: Lang) -> Chart {
         .collect();
     let unit_word = match unit {
         Unit::Seconds => " s",
-        Unit::Count => "",
+        Unit::Count | Unit::PerSecond => "",
+        Unit::KilobytesPerSecond => " kB/s",
+        Unit::MegabytesPerSecond => " MB/s",
     };
     let chart_series = series
         .iter()
@@ -215,38 +257,124 @@ fn chart(run: &Run, unit: Unit, lang: Lang) -> Chart {
                 .collect(),
         })
         .collect();
-    let guide = (kind == PlotKind::Failover && unit == Unit::Seconds).then(|| {
-        (
-            format!(
-                "{:.1},{:.1} {:.1},{:.1}",
-                sx(0.0),
-                sy(0.0),
-                sx(x_max),
-                sy(x_max)
-            ),
-            lang.t(Msg::TimeoutGuide),
-        )
-    });
+    let span = if log_x { (x_min, x_max) } else { (0.0, x_max) };
+    let curve = |f: &dyn Fn(f64) -> f64| guide_points(&sx, &sy, span, log_x, y_max, f);
+    let guides = match (kind, unit) {
+        (PlotKind::Failover, Unit::Seconds) => vec![Guide {
+            points: curve(&|x| x),
+            label: lang.t(Msg::TimeoutGuide).into(),
+            class: "guide",
+        }],
+        (PlotKind::BusCost, _) => bus_guides(unit, lang, &curve),
+        _ => Vec::new(),
+    };
     Chart {
         id: match unit {
             Unit::Seconds => "seconds",
             Unit::Count => "count",
+            Unit::PerSecond => "rate",
+            Unit::KilobytesPerSecond => "node-traffic",
+            Unit::MegabytesPerSecond => "cluster-traffic",
         },
         x_label: x_label(kind, lang),
         y_label: match unit {
             Unit::Seconds => lang.t(Msg::YSeconds),
             Unit::Count => lang.t(Msg::YFlags),
+            Unit::PerSecond => lang.t(Msg::YPerSecond),
+            Unit::KilobytesPerSecond => lang.t(Msg::YKilobytes),
+            Unit::MegabytesPerSecond => lang.t(Msg::YMegabytes),
         },
         x_ticks,
         y_ticks,
         series: chart_series,
-        guide,
+        guides,
         rows,
         left,
         right,
         top,
         bottom,
     }
+}
+
+/// Draws a function of x as a guide's polyline on the chart at hand.
+type Curve<'a> = dyn Fn(&dyn Fn(f64) -> f64) -> String + 'a;
+
+/// What Redis's rules predict on a bus-cost chart, in the chart's unit: the floor (one PING a
+/// second by the random rule) and the ceiling (every peer each half node timeout) for the
+/// traffic and message charts; the node timeout itself under the FAIL times.
+fn bus_guides(unit: Unit, lang: Lang, curve: &Curve) -> Vec<Guide> {
+    let rules = |n: f64| BusRules::new(n.round() as u64, BUS_COST_TIMEOUT_MS);
+    let timeout_s = number(BUS_COST_TIMEOUT_MS as f64 / 1000.0);
+    let scale = |n: f64, per_node_bytes: f64| match unit {
+        Unit::KilobytesPerSecond => per_node_bytes / 1e3,
+        _ => n * per_node_bytes / 1e6,
+    };
+    match unit {
+        Unit::KilobytesPerSecond | Unit::MegabytesPerSecond => vec![
+            Guide {
+                points: curve(&|n| {
+                    let r = rules(n);
+                    scale(n, r.bytes_per_node_s(r.pings_floor_s))
+                }),
+                label: lang.t(Msg::GuideBusFloor).into(),
+                class: "guide guide-alt",
+            },
+            Guide {
+                points: curve(&|n| {
+                    let r = rules(n);
+                    scale(n, r.bytes_per_node_s(r.pings_ceiling_s))
+                }),
+                label: fill(lang.t(Msg::GuideBusCeiling), &[&timeout_s]),
+                class: "guide",
+            },
+        ],
+        Unit::PerSecond => vec![
+            Guide {
+                points: curve(&|n| 2.0 * rules(n).pings_floor_s),
+                label: lang.t(Msg::GuidePingFloor).into(),
+                class: "guide guide-alt",
+            },
+            Guide {
+                points: curve(&|n| 2.0 * rules(n).pings_ceiling_s),
+                label: fill(lang.t(Msg::GuidePingCeiling), &[&timeout_s]),
+                class: "guide",
+            },
+        ],
+        Unit::Seconds => vec![Guide {
+            points: curve(&|_| BUS_COST_TIMEOUT_MS as f64 / 1000.0),
+            label: lang.t(Msg::TimeoutGuide).into(),
+            class: "guide",
+        }],
+        Unit::Count => Vec::new(),
+    }
+}
+
+/// A guide's polyline through `f` over `span` (steps even on the axis's scale), stopped where
+/// it leaves the chart (above `y_max`).
+fn guide_points(
+    sx: &dyn Fn(f64) -> f64,
+    sy: &dyn Fn(f64) -> f64,
+    (from, to): (f64, f64),
+    log: bool,
+    y_max: f64,
+    f: &dyn Fn(f64) -> f64,
+) -> String {
+    const STEPS: usize = 48;
+    let mut out = Vec::new();
+    for i in 0..=STEPS {
+        let frac = i as f64 / STEPS as f64;
+        let x = if log {
+            from * (to / from).powf(frac)
+        } else {
+            from + (to - from) * frac
+        };
+        let y = f(x);
+        out.push(format!("{:.1},{:.1}", sx(x), sy(y.min(y_max))));
+        if y > y_max {
+            break;
+        }
+    }
+    out.join(" ")
 }
 
 /// A round step (1, 2 or 5 × a power of ten) at least `raw`.
@@ -281,7 +409,7 @@ fn number(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clusterlab_core::experiment::{CONVERGENCE_SIZES, FAILOVER_TIMEOUTS};
+    use clusterlab_core::experiment::{BUS_COST_SIZES, CONVERGENCE_SIZES, FAILOVER_TIMEOUTS};
 
     #[test]
     fn steps_are_round() {
@@ -337,8 +465,47 @@ mod tests {
             charts.iter().map(|c| c.id).collect::<Vec<_>>(),
             vec!["seconds", "count"]
         );
-        assert!(charts[0].guide.is_some() && charts[1].guide.is_none());
+        assert!(charts[0].guides.len() == 1 && charts[1].guides.is_empty());
         assert_eq!(charts[0].series.len(), 3);
+    }
+
+    /// The bus-cost run draws four charts (per-node and whole-cluster traffic, messages per
+    /// second, FAIL times) on a log x axis ticked at the measured sizes, each with Redis's rules
+    /// drawn as guides (floor and ceiling, or the node timeout) that start inside the axes.
+    #[test]
+    fn bus_cost_charts_have_rules_as_guides_on_a_log_axis() {
+        let mut run = Run::with_plan(PlotKind::BusCost, vec![6, 12, 24], 1);
+        while run.step() {}
+        assert!(run.errors().is_empty(), "{:?}", run.errors());
+        let charts = charts(&run, Lang::En);
+        assert_eq!(
+            charts.iter().map(|c| c.id).collect::<Vec<_>>(),
+            vec!["node-traffic", "cluster-traffic", "rate", "seconds"]
+        );
+        assert_eq!(
+            charts.iter().map(|c| c.guides.len()).collect::<Vec<_>>(),
+            vec![2, 2, 2, 1]
+        );
+        for c in &charts {
+            let labels: Vec<&str> = c.x_ticks.iter().map(|t| t.label.as_str()).collect();
+            assert_eq!(labels, vec!["6", "12", "24"], "{}", c.id);
+            // Log scale: 6 → 12 and 12 → 24 are the same distance.
+            let gap = |i: usize| c.x_ticks[i + 1].pos - c.x_ticks[i].pos;
+            assert!((gap(0) - gap(1)).abs() < 1e-6, "{}: {:?}", c.id, c.x_ticks);
+            for g in &c.guides {
+                let (x, y) = g.points.split(' ').next().unwrap().split_once(',').unwrap();
+                let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
+                assert!(
+                    (c.left - 0.1..=c.right).contains(&x) && (c.top..=c.bottom).contains(&y),
+                    "{}: guide {} starts outside the axes at {x},{y}",
+                    c.id,
+                    g.label
+                );
+            }
+            for m in &c.series[0].marks {
+                assert!(c.top <= m.cy && m.cy <= c.bottom, "{}: {m:?}", c.id);
+            }
+        }
     }
 
     /// Every series the core measures has French words (a new core series must be added to
@@ -358,9 +525,10 @@ mod tests {
             let first = match kind {
                 PlotKind::Convergence => CONVERGENCE_SIZES[0],
                 PlotKind::Failover => FAILOVER_TIMEOUTS[0],
+                PlotKind::BusCost => BUS_COST_SIZES[0],
             };
             let mut run = Run::with_plan(kind, vec![first], 1);
-            run.step();
+            while run.step() {}
             for c in charts(&run, Lang::Fr) {
                 assert_ne!(c.x_label, kind.x_label());
                 assert!(c.series[0].marks[0].text.contains("médiane"), "{c:?}");

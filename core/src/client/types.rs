@@ -64,6 +64,25 @@ pub enum ClientError {
     NoReachableNode,
 }
 
+/// The client's own words for a failure, as a cluster client library reports it (redis-py
+/// raises `ClusterError("TTL exhausted.")`, `SlotNotCoveredError`, …): the lesson console
+/// prints them after `(client error)`, and the app words them in the learner's language.
+impl std::fmt::Display for ClientError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClientError::TtlExhausted => {
+                write!(f, "TTL exhausted: redirected or retried too many times")
+            }
+            ClientError::SlotNotCovered(slot) => {
+                write!(f, "slot {slot} is not covered by the cluster")
+            }
+            ClientError::CrossSlot => write!(f, "keys in request don't hash to the same slot"),
+            ClientError::Unreachable(addr) => write!(f, "could not connect to {addr}"),
+            ClientError::NoReachableNode => write!(f, "no startup node answered CLUSTER SLOTS"),
+        }
+    }
+}
+
 /// What happened, for the host (and the app's animation).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClientEvent {

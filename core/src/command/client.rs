@@ -16,6 +16,10 @@ pub struct ClientState {
     pub readonly: bool,
     /// AUTH succeeded (or no password is required).
     pub authenticated: bool,
+    /// The ACL user it runs as (`c->user`): `default` until AUTH or HELLO
+    /// names another. Empty for the node's own clients (the master link),
+    /// which, as Redis's user-less clients, may run anything.
+    pub user: Vec<u8>,
     /// The name given by `CLIENT SETNAME`.
     pub name: Option<Vec<u8>>,
     /// Commands queued since MULTI.
@@ -55,6 +59,15 @@ pub struct ClientState {
     pub replica: bool,
     /// What it announced with REPLCONF.
     pub repl_conf: crate::node::ReplConf,
+    /// MONITOR ran (`CLIENT_MONITOR`): the node feeds it every command it
+    /// runs, and refuses it the keyspace.
+    pub monitor: bool,
+    /// Arguments of the command running now that MONITOR and SLOWLOG show
+    /// as `(redacted)` (`redactClientCommandArgument`: the handlers of
+    /// AUTH, HELLO, MIGRATE and CONFIG SET name them).
+    pub redact: Vec<usize>,
+    /// CLIENT TRACKING's state, while on (`CLIENT_TRACKING`).
+    pub tracking: Option<Box<super::tracking::Tracking>>,
 }
 
 /// Whether the node sends a client its replies (`CLIENT REPLY`).
@@ -77,6 +90,7 @@ impl ClientState {
     pub fn new(authenticated: bool) -> Self {
         ClientState {
             authenticated,
+            user: b"default".to_vec(),
             ..ClientState::default()
         }
     }

@@ -129,7 +129,10 @@ fn local(c: &ClientState) -> String {
 /// is this client's (its `argv-mem`).
 fn info_line(out: &mut String, id: ClientId, c: &ClientState, now: Time, running: usize) {
     let mut flags = String::new();
-    if c.replica {
+    // A monitor is a CLIENT_SLAVE too; the flag names which kind.
+    if c.monitor {
+        flags.push('O');
+    } else if c.replica {
         flags.push('S');
     }
     if c.from_master {
@@ -140,6 +143,15 @@ fn info_line(out: &mut String, id: ClientId, c: &ClientState, now: Time, running
     }
     if c.in_multi() {
         flags.push('x');
+    }
+    if let Some(t) = c.tracking.as_deref() {
+        flags.push('t');
+        if t.broken_redir {
+            flags.push('R');
+        }
+        if t.bcast {
+            flags.push('B');
+        }
     }
     if c.close_after_reply {
         flags.push('c');
@@ -173,7 +185,7 @@ fn info_line(out: &mut String, id: ClientId, c: &ClientState, now: Time, running
     let tot_mem = CLIENT_STRUCT + REPLY_BUFFER + running + queued;
     let _ = writeln!(
         out,
-        "id={} addr={} laddr={} fd=-1 name={name} age={} idle={} flags={flags} db=0 sub={} psub={} ssub={} multi={multi} qbuf=0 qbuf-free=0 argv-mem={running} multi-mem={queued} rbs={REPLY_BUFFER} rbp=0 obl=0 oll=0 omem=0 tot-mem={tot_mem} events=r cmd={cmd} user=default redir=-1 resp={}",
+        "id={} addr={} laddr={} fd=-1 name={name} age={} idle={} flags={flags} db=0 sub={} psub={} ssub={} multi={multi} qbuf=0 qbuf-free=0 argv-mem={running} multi-mem={queued} rbs={REPLY_BUFFER} rbp=0 obl=0 oll=0 omem=0 tot-mem={tot_mem} events=r cmd={cmd} user={} redir={} resp={}",
         id.0,
         peer(c),
         local(c),
@@ -182,8 +194,19 @@ fn info_line(out: &mut String, id: ClientId, c: &ClientState, now: Time, running
         s.channels.len(),
         s.patterns.len(),
         s.shard.len(),
+        String::from_utf8_lossy(&c.user),
+        super::tracking::redirect(c),
         if c.proto == Protocol::Resp3 { 3 } else { 2 },
     );
+}
+
+/// `catClientInfoString` for one client (ACL LOG's `client-info`):
+/// its CLIENT LIST line, without the newline.
+pub(crate) fn client_info(id: ClientId, c: &ClientState, now: Time, args: &[Vec<u8>]) -> String {
+    let mut out = String::new();
+    info_line(&mut out, id, c, now, argv_mem(args));
+    out.pop();
+    out
 }
 
 /// `argv_len_sum` of the command being run.
@@ -258,6 +281,7 @@ struct Filter {
     laddr: Option<String>,
     kind: Option<Kind>,
     id: Option<u64>,
+    user: Option<Vec<u8>>,
     skip_me: bool,
 }
 
@@ -267,13 +291,14 @@ impl Filter {
             && self.laddr.as_ref().is_none_or(|a| *a == local(c))
             && self.kind.is_none_or(|k| kind_of(c) == k)
             && self.id.is_none_or(|i| i == id.0)
+            && self.user.as_ref().is_none_or(|u| *u == c.user)
             && !(self.skip_me && id == me)
     }
 }
 
 /// Parses `CLIENT KILL`'s options (the new form), with 7.0.15's replies
-/// for bad ones. USER names an ACL user: only `default` exists here.
-fn kill_filter(args: &[Vec<u8>]) -> Result<Filter, Value> {
+/// for bad ones. USER must name an existing ACL user.
+fn kill_filter(acl: &crate::acl::Acl, args: &[Vec<u8>]) -> Result<Filter, Value> {
     let mut f = Filter {
         skip_me: true,
         ..Filter::default()
@@ -295,7 +320,7 @@ fn kill_filter(args: &[Vec<u8>]) -> Result<Filter, Value> {
             },
             b"addr" => f.addr = Some(text(value)),
             b"laddr" => f.laddr = Some(text(value)),
-            b"user" if value.as_slice() == b"default" => {}
+            b"user" if acl.user(value).is_some() => f.user = Some(value.clone()),
             b"user" => {
                 return Err(Value::err(format!("ERR No such user '{}'", text(value))));
             }
@@ -322,7 +347,7 @@ pub fn kill(c: &mut Call) -> Value {
             ..Filter::default()
         }
     } else {
-        match kill_filter(c.args) {
+        match kill_filter(c.node.acl(), c.args) {
             Ok(f) => f,
             Err(e) => return e,
         }
@@ -409,10 +434,16 @@ pub fn reply(c: &mut Call) -> Value {
     Value::ok()
 }
 
-/// `RESET` (`clearClientConnectionState`): out of MULTI, WATCH and
-/// pub/sub, back to RESP2, READWRITE, no name, replies on, and
-/// unauthenticated when a password is required.
+/// `RESET` (`clearClientConnectionState`): no longer a monitor nor
+/// tracking, out of
+/// MULTI, WATCH and pub/sub, back to RESP2, READWRITE, no name, replies
+/// on, and unauthenticated when a password is required.
 pub fn reset(c: &mut Call) -> Value {
+    if c.client.monitor {
+        c.client.monitor = false;
+        c.node.remove_monitor(c.id);
+    }
+    c.node.disable_tracking(c.id, c.client);
     c.client.discard_transaction();
     c.node.forget_client_subscriptions(c.id, c.client);
     c.client.proto = Protocol::Resp2;
@@ -421,6 +452,8 @@ pub fn reset(c: &mut Call) -> Value {
     c.client.name = None;
     c.client.reply = ReplyMode::On;
     c.client.no_evict = false;
+    // `clientSetDefaultAuth`: back to the default user.
+    c.client.user = b"default".to_vec();
     c.client.authenticated = !c.node.requires_auth();
     Value::Simple("RESET".into())
 }

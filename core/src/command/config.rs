@@ -24,12 +24,32 @@ pub fn set(c: &mut Call) -> Value {
     if !c.args.len().is_multiple_of(2) {
         return Value::err("ERR syntax error");
     }
+    // `configSetCommand` hides the values of every SENSITIVE_CONFIG
+    // parameter named, even when the command then fails.
+    for i in (2..c.args.len()).step_by(2) {
+        let name = c.args[i].to_ascii_lowercase();
+        if matches!(
+            name.as_slice(),
+            b"masteruser" | b"masterauth" | b"requirepass"
+        ) {
+            c.client.redact.push(i + 1);
+        }
+    }
     let pairs: Vec<(&[u8], &[u8])> = c.args[2..]
         .chunks(2)
         .map(|p| (p[0].as_slice(), p[1].as_slice()))
         .collect();
+    let old_pass = c.node.config().requirepass.clone();
     match c.node.config_mut().set_params(&pairs) {
         Ok(()) => {
+            // `updateRequirePass`, when the value changed: the default
+            // user's passwords become it (or `nopass` for "").
+            let pass = c.node.config().requirepass.clone();
+            if pass != old_pass {
+                c.node
+                    .acl_mut()
+                    .set_default_password(pass.as_deref().map(str::as_bytes));
+            }
             c.node.refresh_thresholds();
             // The apply callbacks of config.c (`updateClusterFlags`,
             // `updateClusterHostname`).

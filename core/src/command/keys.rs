@@ -192,6 +192,12 @@ pub fn flushall(c: &mut Call) -> Value {
         return syntax_error();
     }
     ks.clear();
+    // `signalFlushedDb`: every tracking client's cache is invalid.
+    let cur = crate::node::Current {
+        id: c.id,
+        state: c.client,
+    };
+    c.node.tracking_flushed(Some(cur));
     Value::ok()
 }
 

@@ -14,7 +14,7 @@ use std::net::{IpAddr, SocketAddr};
 /// `MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE]
 /// [AUTH pw] [AUTH2 user pw] [KEYS k…]`.
 pub fn migrate(c: &mut Call) -> Outcome {
-    match plan(c.node, c.now, c.args) {
+    match plan(c.node, c.now, c.args, &mut c.client.redact) {
         Ok(plan) => {
             c.node.start_migrate(c.now, c.id, plan);
             Outcome::Blocked
@@ -23,7 +23,14 @@ pub fn migrate(c: &mut Call) -> Outcome {
     }
 }
 
-fn plan(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Result<MigratePlan, Value> {
+/// `redact` gets the passwords and user names (`migrateCommand` hides them
+/// as it parses).
+fn plan(
+    node: &mut Node,
+    now: Time,
+    args: &[Vec<u8>],
+    redact: &mut Vec<usize>,
+) -> Result<MigratePlan, Value> {
     let (mut copy, mut replace) = (false, false);
     let mut auth: Option<(Option<Vec<u8>>, Vec<u8>)> = None;
     let mut keys: &[Vec<u8>] = &args[3..4];
@@ -35,10 +42,12 @@ fn plan(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Result<MigratePlan, Val
             b"replace" => replace = true,
             b"auth" if more >= 1 => {
                 auth = Some((None, args[j + 1].clone()));
+                redact.push(j + 1);
                 j += 1;
             }
             b"auth2" if more >= 2 => {
                 auth = Some((Some(args[j + 1].clone()), args[j + 2].clone()));
+                redact.extend([j + 1, j + 2]);
                 j += 2;
             }
             b"keys" => {

@@ -4,6 +4,7 @@
 //! propagation); this file is the one pipeline every command goes through.
 //! Commands never touch a socket: they return a [`Value`] to send back.
 
+pub(crate) mod acl;
 mod bitfield;
 mod bitmaps;
 pub(crate) mod blocking;
@@ -15,7 +16,7 @@ mod collections;
 mod config;
 mod debug;
 mod digest;
-mod docs;
+pub(crate) mod docs;
 pub use docs::cli;
 mod element_scan;
 mod geo;
@@ -31,6 +32,7 @@ mod long_double;
 mod memory;
 mod migrate;
 mod modules;
+pub(crate) mod monitor_feed;
 mod monitors;
 mod multi;
 mod object;
@@ -51,6 +53,7 @@ mod streams;
 pub use server::REDIS_VERSION;
 mod strings;
 pub mod table;
+pub(crate) mod tracking;
 mod zpick;
 mod zsetops;
 mod zsets;
@@ -59,6 +62,7 @@ pub(crate) use blocking::KeyWait;
 pub use call::Call;
 pub use client::{ClientState, ReplyMode};
 pub(crate) use keys::glob_match;
+pub(crate) use monitor_feed::redacted;
 pub use multi::{resume_exec, PendingExec};
 pub use refusal::Refusal;
 pub(crate) use scripting::Store as ScriptStore;
@@ -182,7 +186,7 @@ pub fn execute(
     if !entry.arity_ok(args.len()) {
         client.flag_transaction_error();
         let e = arity_error(&name);
-        return reject(node, Some(&*name), e);
+        return refuse(node, now, id, client, &args, &name, e);
     }
     // A protected command (DEBUG, MODULE LOAD…: the flag is the entry's,
     // a subcommand's for a container) needs its `enable-*-command`.
@@ -202,11 +206,35 @@ pub fn execute(
     }
     if node.requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
         client.flag_transaction_error();
-        return reject(
+        let e = Value::err("NOAUTH Authentication required.");
+        return refuse(node, now, id, client, &args, &name, e);
+    }
+    // `processCommand`: a `no_multi` command is refused inside MULTI.
+    if client.in_multi() && spec.has(table::flags::NO_MULTI) {
+        client.flag_transaction_error();
+        let e = Value::err("ERR Command not allowed inside a transaction");
+        return reject(node, Some(&*name), e);
+    }
+    // `ACLCheckAllPerm`: the user may run this command on these keys and
+    // channels (denials are logged, queued ones in the `multi` context).
+    if let Err(denial) = acl::check(node, client, entry, &args) {
+        let context = if client.in_multi() {
+            crate::acl::log::Context::Multi
+        } else {
+            crate::acl::log::Context::Toplevel
+        };
+        acl::log_denial(
             node,
-            Some(&*name),
-            Value::err("NOAUTH Authentication required."),
+            now,
+            id,
+            client,
+            &args,
+            (denial.0, denial.1, context),
+            None,
         );
+        client.flag_transaction_error();
+        let e = acl::noperm(denial.0, denial.1);
+        return reject(node, Some(&*name), e);
     }
     if client.in_multi() && spec.has(table::flags::NO_MULTI) {
         client.flag_transaction_error();
@@ -224,12 +252,29 @@ pub fn execute(
         }
         return reject(node, Some(&*name), redirect.reply());
     }
+    // `processCommand`: the tracking table kept under
+    // `tracking-table-max-keys` before each command.
+    node.limit_tracking_keys(Some(crate::node::Current { id, state: client }));
     if client.subscriptions.active()
         && client.proto == crate::resp::Protocol::Resp2
         && !spec.has(table::flags::SUBSCRIBE_OK)
     {
         client.flag_transaction_error();
         let e = Value::err(format!("ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"));
+        return refuse(node, now, id, client, &args, &name, e);
+    }
+    // `processCommand`: a monitor is a replica to Redis (`CLIENT_SLAVE`),
+    // kept away from the keyspace (EXEC by what it queued).
+    if client.monitor && monitor_feed::touches_keyspace(spec, entry, client) {
+        client.flag_transaction_error();
+        let e = Value::err("ERR Replica can't interact with the keyspace");
+        return refuse(node, now, id, client, &args, &name, e);
+    }
+    // Loading a full resync's RDB: only commands flagged `loading` run
+    // (`is_denyloading_command`; EXEC when all it queued are).
+    if node.loading_rdb() && denied_while_loading(spec, client) {
+        client.flag_transaction_error();
+        let e = Value::err("LOADING Redis is loading the dataset in memory");
         return reject(node, Some(&*name), e);
     }
     // `CLIENT PAUSE … ALL`: every command waits (the master's stream does
@@ -244,12 +289,6 @@ pub fn execute(
     if may_write && node.writes_paused(now) && !client.in_multi() {
         node.postpone(id, args);
         return Outcome::Blocked;
-    }
-    // `processCommand`: a `no_multi` command is refused inside MULTI.
-    if client.in_multi() && spec.has(table::flags::NO_MULTI) {
-        client.flag_transaction_error();
-        let e = Value::err("ERR Command not allowed inside a transaction");
-        return reject(node, Some(&*name), e);
     }
     if client.in_multi()
         && !matches!(
@@ -267,6 +306,19 @@ pub fn execute(
         client.asking = false;
     }
     out
+}
+
+/// `is_denyloading_command`: the command lacks the `loading` flag, or it
+/// is EXEC and one of the commands it queued does.
+fn denied_while_loading(spec: &CommandSpec, client: &ClientState) -> bool {
+    let lacks = |s: &CommandSpec| !s.has(table::flags::LOADING);
+    lacks(spec)
+        || (spec.name == "exec"
+            && client
+                .queued()
+                .iter()
+                .filter_map(|args| table::lookup(&args[0]))
+                .any(lacks))
 }
 
 /// Executes an already checked command (also used for EXEC's queue):
@@ -294,6 +346,8 @@ fn run(
     if let Run::Session(handler) = entry.run {
         let outcome = handler(&mut call);
         counted(&mut call, spec, entry, started, &outcome);
+        fed(&mut call, spec, entry);
+        tracked(&mut call, spec, entry);
         return outcome;
     }
     let mode = if call.client.from_master {
@@ -326,7 +380,52 @@ fn run(
     call.node.keyspace_mut().count_reads(false);
     call.node.publish_key_events();
     counted(&mut call, spec, entry, started, &outcome);
+    fed(&mut call, spec, entry);
+    tracked(&mut call, spec, entry);
     outcome
+}
+
+/// Client-side caching after a command (`call()`): the keys it modified
+/// invalidated (those of a script's commands when its EVAL or FCALL
+/// returns), and a tracking client's reads remembered (a script's, by
+/// the host as they run).
+fn tracked(call: &mut Call, spec: &'static CommandSpec, entry: &CommandSpec) {
+    if call.client.in_script {
+        return;
+    }
+    let script = matches!(
+        spec.name,
+        "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
+    );
+    let cur = crate::node::Current {
+        id: call.id,
+        state: call.client,
+    };
+    call.node.invalidate_modified(Some(cur), script);
+    let Some(t) = call.client.tracking.as_deref() else {
+        return;
+    };
+    // The `_RO` script commands are read-only but remember nothing of
+    // their own; shard channels are not keys to cache.
+    if t.bcast
+        || script
+        || spec.has(table::flags::PUBSUB)
+        || !monitor_feed::has_any(spec, entry, table::flags::READONLY, &["readonly"])
+    {
+        return;
+    }
+    let keys = spec.key_indices(call.args).map(|i| call.args[i].as_slice());
+    call.node.remember_keys(call.id, t, keys);
+}
+
+/// `call()` feeds the command to monitors once it ran (its redacted
+/// arguments hidden), unless it is `admin` or `skip_monitor`.
+fn fed(call: &mut Call, spec: &'static CommandSpec, entry: &CommandSpec) {
+    if call.node.has_monitors() && monitor_feed::shown(spec, entry) {
+        call.node
+            .feed_monitors(call.now, call.id, call.client, call.args);
+    }
+    call.client.redact.clear();
 }
 
 /// `call()`'s bookkeeping after a command ran: its calls, duration and
@@ -365,6 +464,35 @@ fn counted(
     } else {
         node.count_call(&full_name(spec, entry), usec, error);
     }
+}
+
+/// `rejectCommand` for a command found: EXEC refused this way aborts the
+/// transaction (`execCommandAbort`: `EXECABORT Transaction discarded
+/// because of: <why>`, the reason without the `ERR` its reply would have
+/// had, and EXEC fed to monitors, closing the MULTI they saw).
+fn refuse(
+    node: &mut Node,
+    now: Time,
+    id: ClientId,
+    client: &mut ClientState,
+    args: &[Vec<u8>],
+    name: &str,
+    e: Value,
+) -> Outcome {
+    if name != "exec" {
+        return reject(node, Some(name), e);
+    }
+    client.discard_transaction();
+    let text = match &e {
+        Value::Error(t) => t.strip_prefix("ERR ").unwrap_or(t),
+        _ => "",
+    };
+    let e = Value::err(format!(
+        "EXECABORT Transaction discarded because of: {text}"
+    ));
+    let out = reject(node, Some(name), e);
+    node.feed_monitors(now, id, client, args);
+    out
 }
 
 /// `rejectCommand`: a command refused before it ran. Its error counts in

@@ -93,6 +93,18 @@ fn continue_exec(
                 .push(super::server::wait_in_multi(node, &args));
             continue;
         }
+        // `execCommand`: the rules may have changed since it was queued.
+        if let Some(denial) = spec
+            .resolve(&args)
+            .ok()
+            .and_then(|entry| super::acl::check(node, client, entry, &args).err())
+        {
+            let context = crate::acl::log::Context::Multi;
+            let logged = (denial.0, denial.1, context);
+            super::acl::log_denial(node, now, id, client, &args, logged, None);
+            pending.replies.push(super::acl::exec_noperm(denial.0));
+            continue;
+        }
         client.in_exec = true;
         let outcome = super::run(node, now, id, client, spec, &args);
         client.in_exec = false;

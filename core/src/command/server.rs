@@ -1,7 +1,7 @@
 //! Connection and server commands: PING, ECHO, INFO, COMMAND, HELLO, CLIENT,
 //! AUTH, SELECT, CONFIG, READONLY, READWRITE, ASKING, WAIT, TIME.
 
-use super::{int_arg, Call, ClientState, Outcome};
+use super::{int_arg, Call, Outcome};
 use crate::node::Node;
 use crate::resp::{Protocol, Value};
 
@@ -56,8 +56,16 @@ pub fn select(c: &mut Call) -> Value {
     }
 }
 
+/// `AUTH [username] password` (acl.c `authCommand`).
 pub fn auth(c: &mut Call) -> Value {
-    auth_with(c.node, c.client, &c.args[1..])
+    // `authCommand` hides the password (and the user) once the form is
+    // known to be right.
+    match c.args.len() {
+        2 => c.client.redact.push(1),
+        3 => c.client.redact.extend([1, 2]),
+        _ => {}
+    }
+    super::acl::auth(c)
 }
 
 pub fn info(c: &mut Call) -> Value {
@@ -102,33 +110,10 @@ pub fn wait_in_multi(node: &Node, args: &[Vec<u8>]) -> Value {
     }
 }
 
-fn auth_with(node: &Node, client: &mut ClientState, args: &[Vec<u8>]) -> Value {
-    let password = match args {
-        [pass] => pass,
-        [user, pass] if user.as_slice() == b"default" => pass,
-        [_, _] => {
-            return Value::err("WRONGPASS invalid username-password pair or user is disabled.")
-        }
-        _ => return super::syntax_error(),
-    };
-    match &node.config().requirepass {
-        None if args.len() == 1 => Value::err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"),
-        None => {
-            client.authenticated = true;
-            Value::ok()
-        }
-        Some(p) if p.as_bytes() == password.as_slice() => {
-            client.authenticated = true;
-            Value::ok()
-        }
-        Some(_) => Value::err("WRONGPASS invalid username-password pair or user is disabled."),
-    }
-}
-
 /// `HELLO [protover [AUTH user pass] [SETNAME name]]`.
 pub fn hello(c: &mut Call) -> Value {
-    let (node, id, client, args) = (&*c.node, c.id, &mut *c.client, c.args);
-    let mut proto = client.proto;
+    let (id, args) = (c.id, c.args);
+    let mut proto = c.client.proto;
     if let Some(v) = args.get(1) {
         match int_arg(v) {
             Ok(2) => proto = Protocol::Resp2,
@@ -141,14 +126,17 @@ pub fn hello(c: &mut Call) -> Value {
     while i < args.len() {
         match args[i].to_ascii_uppercase().as_slice() {
             b"AUTH" if i + 2 < args.len() => {
-                let reply = auth_with(node, client, &args[i + 1..i + 3]);
-                if reply.is_error() {
-                    return reply;
+                c.client.redact.extend([i + 1, i + 2]);
+                let (name, password) = (&args[i + 1], &args[i + 2]);
+                if !super::acl::authenticate(c.node, c.now, id, c.client, args, name, password) {
+                    return Value::err(
+                        "WRONGPASS invalid username-password pair or user is disabled.",
+                    );
                 }
                 i += 3;
             }
             b"SETNAME" if i + 1 < args.len() => {
-                client.name = Some(args[i + 1].clone());
+                c.client.name = Some(args[i + 1].clone());
                 i += 2;
             }
             _ => {
@@ -159,8 +147,9 @@ pub fn hello(c: &mut Call) -> Value {
             }
         }
     }
+    let (node, client) = (&*c.node, &mut *c.client);
     if !client.authenticated {
-        return Value::err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+        return Value::err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
     }
     client.proto = proto;
     let role = if node.is_master() {

@@ -266,22 +266,7 @@ fn memory(bytes: u64) -> String {
 
 /// `sdscatrepr`: a quoted string with C escapes.
 fn repr(s: &str) -> String {
-    let mut out = String::from("\"");
-    for b in s.bytes() {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'"' => out.push_str("\\\""),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            7 => out.push_str("\\a"),
-            8 => out.push_str("\\b"),
-            b if b.is_ascii_graphic() || b == b' ' => out.push(b as char),
-            b => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out.push('"');
-    out
+    format!("\"{}\"", crate::resp::escape(s.as_bytes()))
 }
 
 /// `sdssplitargs`: words, with "double" and 'single' quotes; None when the

@@ -1,15 +1,20 @@
 //! Experiments: many short simulated runs whose measurements make the
 //! course's plots (gossip convergence vs cluster size, failover time and false
-//! suspicions vs `cluster-node-timeout`).
+//! suspicions vs `cluster-node-timeout`, the bus's cost vs cluster size).
 //!
 //! Every sample is a pure function of its x value and seed: the same plan
 //! gives the same plot natively, in tests and in the browser. A [`Run`] takes
 //! one sample per [`Run::step`] so a page can spread the work over many
 //! frames and draw the points as they come.
 
+mod bus_cost;
 mod convergence;
 mod failover;
 
+pub use bus_cost::{
+    bus_cost_sample, BusCostJob, BusCostSample, BusRules, BUS_COST_GUIDE_TIMEOUTS_MS,
+    BUS_COST_SIZES, BUS_COST_TIMEOUT_MS,
+};
 pub use convergence::{convergence_sample, CONVERGENCE_SIZES};
 pub use failover::{
     failover_sample, false_suspicions, FailoverSample, Suspicions, FAILOVER_TIMEOUTS, NOISY_NET,
@@ -24,17 +29,20 @@ pub enum PlotKind {
     Convergence,
     /// Failover time and false suspicions, vs `cluster-node-timeout`.
     Failover,
+    /// Bus traffic and FAIL detection time, vs nodes: why ~1000 nodes.
+    BusCost,
 }
 
 impl PlotKind {
     /// Every plot, in the order the page shows them.
-    pub const ALL: [PlotKind; 2] = [PlotKind::Convergence, PlotKind::Failover];
+    pub const ALL: [PlotKind; 3] = [PlotKind::Convergence, PlotKind::Failover, PlotKind::BusCost];
 
     /// The lesson front matter's `panels` name of this plot.
     pub fn panel(self) -> &'static str {
         match self {
             PlotKind::Convergence => "convergence-plot",
             PlotKind::Failover => "timeout-plot",
+            PlotKind::BusCost => "bus-cost-plot",
         }
     }
 
@@ -48,6 +56,7 @@ impl PlotKind {
         match self {
             PlotKind::Convergence => "Gossip convergence vs cluster size",
             PlotKind::Failover => "Failover time vs cluster-node-timeout",
+            PlotKind::BusCost => "Bus traffic vs cluster size",
         }
     }
 
@@ -56,13 +65,14 @@ impl PlotKind {
         match self {
             PlotKind::Convergence => "masters",
             PlotKind::Failover => "cluster-node-timeout (s)",
+            PlotKind::BusCost => "nodes",
         }
     }
 
     /// A plan value (masters, or node timeout in ms) in the x axis's unit.
     fn x_of(self, x: u64) -> f64 {
         match self {
-            PlotKind::Convergence => x as f64,
+            PlotKind::Convergence | PlotKind::BusCost => x as f64,
             PlotKind::Failover => x as f64 / 1000.0,
         }
     }
@@ -72,9 +82,15 @@ impl PlotKind {
         match self {
             PlotKind::Convergence => CONVERGENCE_SIZES,
             PlotKind::Failover => FAILOVER_TIMEOUTS,
+            PlotKind::BusCost => BUS_COST_SIZES,
         }
     }
 }
+
+/// Simulator events a bus-cost step runs: a few milliseconds of work even
+/// at 1000 nodes, so a page stays responsive (it takes several steps per
+/// frame); a 1000-node start's burst alone is a million PINGs.
+pub const BUS_COST_SLICE_EVENTS: usize = 2000;
 
 /// What a series' y values count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +99,12 @@ pub enum Unit {
     Seconds,
     /// Events in a fixed window (false suspicions per minute).
     Count,
+    /// Messages per second.
+    PerSecond,
+    /// Kilobytes (1000 bytes) per second.
+    KilobytesPerSecond,
+    /// Megabytes (10⁶ bytes) per second.
+    MegabytesPerSecond,
 }
 
 impl Unit {
@@ -91,6 +113,9 @@ impl Unit {
         match self {
             Unit::Seconds => "seconds",
             Unit::Count => "per minute",
+            Unit::PerSecond => "per second",
+            Unit::KilobytesPerSecond => "kB/s",
+            Unit::MegabytesPerSecond => "MB/s",
         }
     }
 }
@@ -185,6 +210,8 @@ pub struct Run {
     series: Vec<Series>,
     /// Samples that could not be measured, in words (never expected; shown).
     errors: Vec<String>,
+    /// A bus-cost sample in progress: a big one spans many steps.
+    job: Option<BusCostJob>,
 }
 
 impl Run {
@@ -206,6 +233,12 @@ impl Run {
                 Series::new("false PFAIL flags", Unit::Count),
                 Series::new("false FAIL flags", Unit::Count),
             ],
+            PlotKind::BusCost => vec![
+                Series::new("bus traffic sent per node", Unit::KilobytesPerSecond),
+                Series::new("bus traffic, whole cluster", Unit::MegabytesPerSecond),
+                Series::new("PINGs + PONGs sent per node", Unit::PerSecond),
+                Series::new("every node flags the dead master FAIL", Unit::Seconds),
+            ],
         };
         Run {
             kind,
@@ -214,6 +247,7 @@ impl Run {
             next: 0,
             series,
             errors: Vec::new(),
+            job: None,
         }
     }
 
@@ -253,22 +287,50 @@ impl Run {
         &self.errors
     }
 
-    /// Takes the next sample; returns false once every sample is taken.
+    /// Takes the next sample, or a slice of it when it is a big one (the
+    /// bus-cost plot's: at most [`BUS_COST_SLICE_EVENTS`] events per step);
+    /// returns false once every sample is taken.
     pub fn step(&mut self) -> bool {
         if self.is_done() {
             return false;
         }
         let job = self.next;
-        self.next += 1;
         let x = self.xs[job / self.seeds as usize];
         let seed = job as u64 % self.seeds + 1;
-        if let Err(e) = self.sample(x, seed) {
-            self.errors.push(format!("x={x} seed={seed}: {e}"));
+        match self.sample(x, seed) {
+            Ok(false) => return true,
+            Ok(true) => {}
+            Err(e) => {
+                self.job = None;
+                self.errors.push(format!("x={x} seed={seed}: {e}"));
+            }
         }
+        self.next += 1;
         true
     }
 
-    fn sample(&mut self, x: u64, seed: u64) -> Result<(), ScenarioError> {
+    /// Advances the bus-cost sample of (`x`, `seed`), starting it if needed;
+    /// true once it is recorded.
+    fn bus_cost_slice(&mut self, x: u64, seed: u64) -> Result<bool, ScenarioError> {
+        let job = match &mut self.job {
+            Some(job) => job,
+            None => self.job.insert(BusCostJob::new(x, seed)?),
+        };
+        let Some(s) = job.advance(Some(BUS_COST_SLICE_EVENTS))? else {
+            return Ok(false);
+        };
+        self.job = None;
+        let xs = self.kind.x_of(x);
+        self.series[0].add(xs, s.bytes_per_node_s / 1e3);
+        self.series[1].add(xs, s.total_bytes_s / 1e6);
+        self.series[2].add(xs, s.pings_pongs_per_node_s);
+        self.series[3].add(xs, s.fail_everywhere_ms as f64 / 1000.0);
+        Ok(true)
+    }
+
+    /// Takes the sample of (`x`, `seed`), or a slice of it; true once it is
+    /// recorded.
+    fn sample(&mut self, x: u64, seed: u64) -> Result<bool, ScenarioError> {
         match self.kind {
             PlotKind::Convergence => {
                 let ms = convergence_sample(x as usize, seed)?;
@@ -284,8 +346,9 @@ impl Run {
                 self.series[3].add(xs, s.pfail as f64);
                 self.series[4].add(xs, s.fail as f64);
             }
+            PlotKind::BusCost => return self.bus_cost_slice(x, seed),
         }
-        Ok(())
+        Ok(true)
     }
 }
 

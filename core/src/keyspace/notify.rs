@@ -125,12 +125,35 @@ pub(super) struct Notes {
     flags: u32,
     /// Events raised since the node last took them, oldest first.
     events: Vec<KeyEvent>,
+    /// Client-side caching is on (`TrackingTable` exists): the keys
+    /// modified are noted for its invalidations.
+    tracking: bool,
+    /// Keys modified since the node last took them, each with whether it
+    /// expired (`signalModifiedKey(NULL, …)`), oldest first.
+    modified: Vec<(Vec<u8>, bool)>,
 }
+
+/// Events Redis raises without `signalModifiedKey` (a consumer group's
+/// changes; a stream XGROUP CREATE MKSTREAM creates is noted as `new`),
+/// besides `keymiss`: no invalidation follows them.
+const NOT_MODIFYING: &[&str] = &[
+    "xgroup-create",
+    "xgroup-setid",
+    "xgroup-destroy",
+    "xgroup-createconsumer",
+    "xgroup-delconsumer",
+    "xsetid",
+];
 
 impl Notes {
     /// Records the event if its class is on, and either channel kind
     /// (`K` or `E`) is.
     pub(super) fn record(&mut self, class: u32, event: &'static str, key: &[u8]) {
+        // Redis's call sites pair `notifyKeyspaceEvent` with
+        // `signalModifiedKey`: the event is also the key's modification.
+        if self.tracking && class != class::KEY_MISS && !NOT_MODIFYING.contains(&event) {
+            self.modified.push((key.to_vec(), class == class::EXPIRED));
+        }
         let flags = self.flags;
         if flags & class != 0 && flags & (class::KEYSPACE | class::KEYEVENT) != 0 {
             self.events.push(KeyEvent {
@@ -152,6 +175,24 @@ impl Keyspace {
     /// class is on, and either channel kind (`K` or `E`) is.
     pub fn notify(&mut self, class: u32, event: &'static str, key: &[u8]) {
         self.notes.record(class, event, key);
+    }
+
+    /// Whether modified keys are noted: from the moment client-side
+    /// caching is first enabled (`enableTracking` creates the tracking
+    /// table, which stays).
+    pub fn note_modified_keys(&mut self, on: bool) {
+        self.notes.tracking = on;
+    }
+
+    /// The keys modified since the last call (each with whether it
+    /// expired), oldest first.
+    pub fn take_modified(&mut self) -> Vec<(Vec<u8>, bool)> {
+        std::mem::take(&mut self.notes.modified)
+    }
+
+    /// Whether modified keys wait for their invalidations.
+    pub fn has_modified(&self) -> bool {
+        !self.notes.modified.is_empty()
     }
 
     /// Whether events of `class` are recorded (to skip work that only

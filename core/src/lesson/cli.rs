@@ -39,7 +39,7 @@ pub(super) fn run(sim: &mut Sim, target: usize, args: &[String]) -> Result<Strin
                 .iter()
                 .map(|c| format!("`{c} [host:port]`"))
                 .collect::<Vec<_>>()
-                .join(" and ")
+                .join(", ")
         )
     };
     let mut with_unreachable = false;

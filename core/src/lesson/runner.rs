@@ -221,7 +221,7 @@ impl Session {
         let limit = self.sim.now() + 30_000;
         let text = match self.sim.client_run(c, bytes, limit) {
             Some(ClientEvent::Done { reply: Ok(v), .. }) => v.to_cli_text(),
-            Some(ClientEvent::Done { reply: Err(e), .. }) => format!("(client error) {e:?}"),
+            Some(ClientEvent::Done { reply: Err(e), .. }) => format!("(client error) {e}"),
             _ => return Err(RunError("the client got no answer within 30 s".into())),
         };
         self.replies.push(text.clone());

@@ -86,6 +86,13 @@ impl Node {
             state.reply = ReplyMode::On;
         }
         let close = std::mem::take(&mut state.close_after_reply);
+        // `resetClient`: CLIENT CACHING holds for the next command or
+        // transaction only (any CLIENT subcommand keeps it).
+        if !state.in_multi() && state.last_cmd.is_none_or(|(name, _)| name != "client") {
+            if let Some(t) = state.tracking.as_deref_mut() {
+                t.caching = false;
+            }
+        }
         self.clients.insert(client, state);
         match outcome {
             _ if silent => {}
@@ -97,6 +104,7 @@ impl Node {
             }
             Outcome::Blocked => {}
         }
+        self.flush_after_reply();
         if close {
             self.kill_client(client);
         }
@@ -110,7 +118,7 @@ impl Node {
     pub(crate) fn take_client(&mut self, client: ClientId) -> Box<ClientState> {
         self.clients
             .remove(&client)
-            .unwrap_or_else(|| Box::new(ClientState::new(self.cfg.requirepass.is_none())))
+            .unwrap_or_else(|| Box::new(ClientState::new(!self.requires_auth())))
     }
 
     pub(crate) fn put_client(&mut self, client: ClientId, state: Box<ClientState>) {
@@ -148,9 +156,12 @@ impl Node {
 
     pub(super) fn client_closed(&mut self, client: ClientId) {
         self.pending_exec.remove(&client);
-        self.clients.remove(&client);
+        if let Some(mut state) = self.clients.remove(&client) {
+            self.disable_tracking(client, &mut state);
+        }
         self.forget_blocked(client);
         self.forget_subscriber(client);
+        self.remove_monitor(client);
         self.postponed.retain(|(c, _)| *c != client);
         self.slave_closed(client);
     }
@@ -177,8 +188,28 @@ impl Node {
         self.clients.get(&client).is_some_and(|c| c.in_multi())
     }
 
+    /// `authRequired`'s server half: the default user has a password or
+    /// is off.
     pub(crate) fn requires_auth(&self) -> bool {
-        self.cfg.requirepass.is_some()
+        self.acl.auth_required()
+    }
+
+    /// The users and the ACL log.
+    pub(crate) fn acl(&self) -> &crate::acl::Acl {
+        &self.acl
+    }
+
+    /// `getRandomHexChars` (ACL GENPASS), from the node's random source.
+    pub(crate) fn random_hex(&mut self, chars: usize) -> String {
+        use rand::Rng;
+        (0..chars)
+            .map(|_| char::from(b"0123456789abcdef"[self.rng.random_range(0..16usize)]))
+            .collect()
+    }
+
+    /// The users and the ACL log, to change.
+    pub(crate) fn acl_mut(&mut self) -> &mut crate::acl::Acl {
+        &mut self.acl
     }
 
     pub(crate) fn keyspace_mut(&mut self) -> &mut Keyspace {

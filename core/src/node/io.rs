@@ -107,6 +107,15 @@ pub enum Input {
         /// Whether every operation succeeded.
         result: Result<(), String>,
     },
+    /// The host read the file of a job made of one [`DiskOp::Read`]: its
+    /// bytes, `None` when it does not exist, or the error (`strerror`'s
+    /// text).
+    DiskRead {
+        /// The job's number.
+        job: u64,
+        /// The bytes.
+        result: Result<Option<Vec<u8>>, String>,
+    },
 }
 
 /// One file operation of a [`DiskJob`], on a name relative to the
@@ -146,6 +155,12 @@ pub enum DiskOp {
     /// Create directory `name` if missing (`dirCreateIfMissing`).
     MakeDir {
         /// The directory.
+        name: String,
+    },
+    /// Read `name` whole (ACL LOAD's `fopen`/`fgets`): a job of this one
+    /// operation is answered by [`Input::DiskRead`] with the bytes.
+    Read {
+        /// The file.
         name: String,
     },
 }

@@ -12,6 +12,7 @@
 //! `epochs` (configEpoch rules and UPDATE), `state` (cluster_state),
 //! `migration` (replica migration), `admin` (CLUSTER commands), `repl`.
 
+mod acl_file;
 mod admin;
 mod blocked;
 mod client_admin;
@@ -27,9 +28,11 @@ mod gossip;
 mod histogram;
 pub mod io;
 mod links;
+mod loading;
 mod manual;
 mod migrate;
 mod migration;
+mod monitor_feed;
 mod myself;
 mod nodes_conf;
 mod notify;
@@ -44,6 +47,7 @@ pub mod slowlog;
 mod state;
 pub mod stats;
 mod table;
+mod tracking;
 pub mod view;
 
 pub use admin::AdminReply;
@@ -60,6 +64,7 @@ pub use persist::ShutdownFlags;
 pub use pubsub::SubKind;
 pub(crate) use repl::{history_id, SlaveState};
 pub use repl::{ReplConf, SyncStats};
+pub(crate) use tracking::Current;
 pub use view::{ElectionView, NodeView, PeerView};
 
 use crate::config::{consts, Config};
@@ -135,6 +140,13 @@ pub struct Node {
     migrations: migrate::Migrations,
     /// Pub/sub subscribers on this node.
     pubsub: pubsub::Channels,
+    /// MONITOR's clients, in the order they asked (`server.monitors`).
+    monitor_clients: Vec<ClientId>,
+    /// Messages for the client whose command runs, sent after its reply
+    /// (true: a push, which CLIENT REPLY OFF does not stop).
+    after_reply: Vec<(ClientId, crate::resp::Value, bool)>,
+    /// Client-side caching's tables.
+    tracking: tracking::TrackingTable,
     /// Clients blocked in BLPOP & co or WAIT.
     blocked: blocked::BlockedClients,
     stats_sent: [u64; 11],
@@ -160,6 +172,8 @@ pub struct Node {
     monitors: slowlog::Monitors,
     /// Asleep in DEBUG SLEEP, with what arrived meanwhile.
     frozen: Option<freeze::Frozen>,
+    /// A full resync's RDB being loaded slowly (`key-load-delay`).
+    loading: Option<Box<loading::Loading>>,
     /// The sleep DEBUG SLEEP just took, for its command's duration (µs).
     frozen_usec: u64,
     /// A reported send buffer is over `cluster-link-sendbuf-limit`: the
@@ -169,6 +183,8 @@ pub struct Node {
     stats_links_buffer_limit_exceeded: u64,
     /// RDB and AOF: what is saved when, and what is being saved.
     persist: persist::Persistence,
+    /// Users and the ACL log (per node: never propagated, as in Redis).
+    acl: crate::acl::Acl,
 }
 
 /// Whether `conn` is a replica's link to its master (rather than a
@@ -252,6 +268,9 @@ impl Node {
             pending_exec: BTreeMap::new(),
             migrations: migrate::Migrations::default(),
             pubsub: pubsub::Channels::default(),
+            monitor_clients: Vec::new(),
+            after_reply: Vec::new(),
+            tracking: tracking::TrackingTable::default(),
             blocked: blocked::BlockedClients::default(),
             stats_sent: [0; 11],
             stats_received: [0; 11],
@@ -264,11 +283,17 @@ impl Node {
             client_pause: None,
             monitors: slowlog::Monitors::default(),
             frozen: None,
+            loading: None,
             frozen_usec: 0,
             links_over_limit: false,
             stats_links_buffer_limit_exceeded: 0,
             persist: persist::Persistence::new(now),
+            acl: crate::acl::Acl::new(),
         };
+        // `requirepass` is the default user's password (`updateRequirePass`).
+        let pass = node.cfg.requirepass.clone();
+        node.acl
+            .set_default_password(pass.as_deref().map(str::as_bytes));
         node.refresh_thresholds();
         node.add_peer(me);
         node
@@ -316,6 +341,9 @@ impl Node {
         node.pending_exec.clear();
         node.migrations = migrate::Migrations::default();
         node.pubsub = pubsub::Channels::default();
+        node.monitor_clients.clear();
+        node.after_reply.clear();
+        node.tracking = tracking::TrackingTable::default();
         node.blocked = blocked::BlockedClients::default();
         node.stats_sent = [0; 11];
         node.stats_received = [0; 11];
@@ -325,9 +353,15 @@ impl Node {
         node.stats.reset();
         node.client_pause = None;
         node.frozen = None;
+        node.loading = None;
         node.monitors.forget();
         node.apply_notify_flags();
         node.persist = node.persist.restarted(now);
+        // Users live in memory (an ACL file is loaded again by the host).
+        node.acl = crate::acl::Acl::new();
+        let pass = node.cfg.requirepass.clone();
+        node.acl
+            .set_default_password(pass.as_deref().map(str::as_bytes));
         node
     }
 
@@ -358,6 +392,27 @@ impl Node {
         if self.frozen.is_some() && self.frozen_input(now, &input) {
             return;
         }
+        if self.loading.is_some() && self.loading_input(now, &input) {
+            return;
+        }
+        self.dispatch(now, input);
+        self.end_of_input(now);
+        self.before_sleep(now);
+    }
+
+    /// What follows every input's processing (and each input a load serves
+    /// while it runs): blocked clients served, tracking invalidations,
+    /// keyspace events, MONITOR lines after their replies, BCAST batches.
+    fn end_of_input(&mut self, now: Time) {
+        self.after_command(now);
+        self.invalidate_modified(None, false);
+        self.publish_key_events();
+        self.flush_after_reply();
+        self.broadcast_invalidations();
+    }
+
+    /// Runs one input (`handle` without the end-of-loop work).
+    fn dispatch(&mut self, now: Time, input: Input) {
         match input {
             Input::Timeout => {
                 self.migrate_timeouts(now);
@@ -365,6 +420,8 @@ impl Node {
                 if now >= self.next_cron {
                     self.stats.sample(now);
                     self.cron(now);
+                    // `serverCron`'s `trackingLimitUsedSlots`.
+                    self.limit_tracking_keys(None);
                     self.persist_cron(now);
                     self.redirect_blocked();
                     while self.next_cron <= now {
@@ -395,10 +452,8 @@ impl Node {
             }
             Input::ConnClosed { conn, connected } => self.migrate_conn_closed(now, conn, connected),
             Input::DiskDone { job, result } => self.disk_done(now, job, result),
+            Input::DiskRead { job, result } => self.disk_read(now, job, result),
         }
-        self.after_command(now);
-        self.publish_key_events();
-        self.before_sleep(now);
     }
 
     /// The next thing to do: a message to send, a replication frame, or an event.
@@ -410,6 +465,9 @@ impl Node {
     pub fn poll_timeout(&self) -> Option<Time> {
         if let Some(until) = self.frozen_until() {
             return Some(until);
+        }
+        if let Some(at) = self.loading_deadline() {
+            return Some(at);
         }
         let migrate = self.migrations.deadline().unwrap_or(self.next_cron);
         let blocked = self.blocked_deadline().unwrap_or(self.next_cron);
@@ -590,9 +648,15 @@ impl Node {
         self.keyspace.len()
     }
 
-    /// The replication offset this node announces.
+    /// The replication offset this node announces: a replica loading a
+    /// full resync's RDB has none (`replicationGetSlaveOffset` with no
+    /// master client and no cached one).
     pub fn repl_offset(&self) -> u64 {
-        self.repl.offset
+        if self.loading_rdb() {
+            0
+        } else {
+            self.repl.offset
+        }
     }
 
     /// True while a manual failover pauses client writes on this master.
@@ -624,7 +688,7 @@ impl Node {
             port,
             current_epoch: self.current_epoch,
             config_epoch,
-            offset: self.repl.offset,
+            offset: self.repl_offset(),
             sender: self.myself,
             myslots: self.myslots_of(master_id),
             replicaof,

@@ -53,7 +53,7 @@ struct Child {
 
 /// What waits for a blocking job's answer.
 #[derive(Clone, Debug)]
-enum Waiter {
+pub(super) enum Waiter {
     /// SAVE: `+OK` or `-ERR`.
     Save(ClientId),
     /// DEBUG RELOAD: on success the file just written is loaded back.
@@ -69,6 +69,10 @@ enum Waiter {
     },
     /// Nothing: a rewrite's renames and manifest, a start's files.
     Nobody,
+    /// ACL SAVE: `+OK` or its error.
+    AclSave(ClientId),
+    /// ACL LOAD: the file's bytes, then the users or the errors.
+    AclLoad { client: ClientId, file: String },
 }
 
 /// `aof_state`.
@@ -227,14 +231,24 @@ impl Node {
         format!("{}/{file}", self.param("appenddirname"))
     }
 
-    fn new_job(&mut self, waiter: Waiter) -> u64 {
+    /// What waits for job `job`, no longer waiting.
+    pub(super) fn take_waiter(&mut self, job: u64) -> Option<Waiter> {
+        self.persist.waiting.remove(&job)
+    }
+
+    /// The process ID the host gave (temp file names).
+    pub(super) fn process_id(&self) -> u32 {
+        self.persist.pid
+    }
+
+    pub(super) fn new_job(&mut self, waiter: Waiter) -> u64 {
         let id = self.persist.next_job;
         self.persist.next_job += 1;
         self.persist.waiting.insert(id, waiter);
         id
     }
 
-    fn disk(&mut self, id: u64, background: bool, ops: Vec<DiskOp>) {
+    pub(super) fn disk(&mut self, id: u64, background: bool, ops: Vec<DiskOp>) {
         self.out.push_back(Output::Disk(DiskJob {
             id,
             background,
@@ -647,7 +661,12 @@ impl Node {
             return;
         }
         // A blocking `rdbSave` that succeeded resets the counters.
-        if result.is_ok() && !matches!(waiter, Waiter::Nobody) {
+        if result.is_ok()
+            && !matches!(
+                waiter,
+                Waiter::Nobody | Waiter::AclSave(_) | Waiter::AclLoad { .. }
+            )
+        {
             self.persist.dirty = 0;
             self.persist.lastsave = secs(now);
             self.persist.lastbgsave_ok = true;
@@ -697,6 +716,19 @@ impl Node {
                 }
             }
             Waiter::Nobody => {}
+            // A read answered without its bytes (a simulated disk inside a
+            // two-thread window answers every job so): the file was not read.
+            Waiter::AclLoad { client, file } => {
+                let e = result.err().unwrap_or_else(|| "Input/output error".into());
+                self.finish_blocked(now, client, super::acl_file::open_error(&file, &e));
+            }
+            Waiter::AclSave(client) => {
+                let reply = match result {
+                    Ok(()) => Value::ok(),
+                    Err(_) => Value::err("ERR There was an error trying to save the ACLs. Please check the server logs for more information"),
+                };
+                self.finish_blocked(now, client, reply);
+            }
         }
     }
 
@@ -829,7 +861,8 @@ impl Node {
         };
         let ok = |b: bool| if b { "ok" } else { "err" };
         let mut s = format!(
-            "# Persistence\r\nloading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\ncurrent_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:{}\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:{}\r\nrdb_last_bgsave_time_sec:{}\r\nrdb_current_bgsave_time_sec:{}\r\nrdb_saves:{}\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:{}\r\nrdb_last_load_keys_loaded:{}\r\naof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\naof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:{}\r\naof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_rewrites_consecutive_failures:{}\r\naof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
+            "# Persistence\r\nloading:{}\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\ncurrent_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:{}\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:{}\r\nrdb_last_bgsave_time_sec:{}\r\nrdb_current_bgsave_time_sec:{}\r\nrdb_saves:{}\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:{}\r\nrdb_last_load_keys_loaded:{}\r\naof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\naof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:{}\r\naof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_rewrites_consecutive_failures:{}\r\naof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
+            u8::from(p.loading || self.loading_rdb()),
             p.dirty,
             u8::from(kind == Some(ChildKind::Rdb)),
             p.lastsave,
@@ -856,6 +889,9 @@ impl Node {
                 u8::from(p.aof_rewrite_scheduled),
                 p.aof_buf.len(),
             ));
+        }
+        if let Some(fields) = self.loading_info(now) {
+            s.push_str(&fields);
         }
         s
     }

@@ -249,7 +249,8 @@ impl super::Node {
     }
 
     /// `call()`'s latency sample and slow log entry for a command that
-    /// took `usec`. Passwords are not logged (`redactClientCommandArgument`).
+    /// took `usec`. Passwords are not logged: the arguments its handler
+    /// redacted show as `(redacted)` (`redactClientCommandArgument`).
     pub(crate) fn record_duration(
         &mut self,
         now: Time,
@@ -268,27 +269,10 @@ impl super::Node {
                 .truncate(self.monitors.thresholds.max_len);
             return;
         }
-        let redacted: Vec<Vec<u8>>;
-        let args = if args[0].eq_ignore_ascii_case(b"auth") {
-            redacted = std::iter::once(args[0].clone())
-                .chain(args[1..].iter().map(|_| b"(redacted)".to_vec()))
-                .collect();
-            &redacted
-        } else if args[0].eq_ignore_ascii_case(b"hello") {
-            let mut v = args.to_vec();
-            if let Some(i) = v.iter().position(|a| a.eq_ignore_ascii_case(b"auth")) {
-                for a in v.iter_mut().skip(i + 1).take(2) {
-                    *a = b"(redacted)".to_vec();
-                }
-            }
-            redacted = v;
-            &redacted
-        } else {
-            args
-        };
+        let redacted = crate::command::redacted(args, &client.redact);
         let peer = client.addr.map(|(p, _)| p.to_string()).unwrap_or_default();
         let name = client.name.as_deref().unwrap_or_default();
-        self.monitors.push_slow(now, usec, args, peer, name);
+        self.monitors.push_slow(now, usec, &redacted, peer, name);
     }
 
     /// A command ran: its counters, its error reply if any, and the

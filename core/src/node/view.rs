@@ -110,7 +110,7 @@ impl super::Node {
                 slots: self.slots_of(p.id),
                 fail_reports: p.fail_reports.to_vec(),
                 repl_offset: if p.id == self.myself {
-                    self.repl.offset
+                    self.repl_offset()
                 } else {
                     p.repl_offset
                 },
@@ -134,7 +134,7 @@ impl super::Node {
             my_epoch: self.my_epoch(),
             last_vote_epoch: self.last_vote_epoch,
             state_ok: self.state_ok,
-            repl_offset: self.repl.offset,
+            repl_offset: self.repl_offset(),
             nodes,
             migrating: self.migrating.clone(),
             importing: self.importing.clone(),

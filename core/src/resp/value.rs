@@ -29,6 +29,10 @@ pub enum Value {
     Null,
     /// `*-1` in RESP2, `_` in RESP3.
     NullArray,
+    /// A null as a client of this protocol gets it, whichever protocol
+    /// the receiver speaks: tracking.c passes `shared.null[c->resp]` of
+    /// the tracking client on to the client it redirects to.
+    NullAs(Protocol),
     /// `*2 …`
     Array(Vec<Value>),
     /// RESP3 map; a flat array of key, value… in RESP2.
@@ -100,6 +104,8 @@ impl Value {
             Value::Null => out.extend_from_slice(b"$-1\r\n"),
             Value::NullArray if resp3 => out.extend_from_slice(b"_\r\n"),
             Value::NullArray => out.extend_from_slice(b"*-1\r\n"),
+            Value::NullAs(Protocol::Resp3) => out.extend_from_slice(b"_\r\n"),
+            Value::NullAs(Protocol::Resp2) => out.extend_from_slice(b"$-1\r\n"),
             Value::Array(items) => {
                 line(out, '*', &items.len().to_string());
                 for v in items {
@@ -225,7 +231,7 @@ fn cli_format(v: &Value, prefix: &str, out: &mut String) {
         Value::Verbatim(t) => {
             let _ = writeln!(out, "{t}");
         }
-        Value::Null | Value::NullArray => {
+        Value::Null | Value::NullArray | Value::NullAs(_) => {
             let _ = writeln!(out, "(nil)");
         }
         Value::Array(items) | Value::Set(items) | Value::Push(items) => {

@@ -52,6 +52,7 @@ pub use wire_log::{Sent, SentKind};
 use crate::config::Config;
 use crate::event::Event;
 use crate::id::NodeId;
+use crate::msg::MsgType;
 use crate::node::{Admin, AdminError, AdminReply, ClientId, Input, Link, Node, Output};
 use crate::resp::Value;
 use crate::time::Time;
@@ -155,6 +156,13 @@ pub struct SimStats {
     pub bytes: u64,
     /// Node events emitted.
     pub events: u64,
+    /// Bytes of cluster bus messages the nodes sent (before loss or
+    /// duplication: what their links carry out).
+    pub bus_bytes: u64,
+    /// PINGs the nodes sent.
+    pub pings: u64,
+    /// PONGs the nodes sent.
+    pub pongs: u64,
 }
 
 impl Sim {
@@ -682,6 +690,12 @@ impl Sim {
             Output::Send { to, link, msg } => {
                 let from = self.nodes[idx].bus_addr;
                 let bytes = msg.encoded_len();
+                self.stats.bus_bytes += bytes as u64;
+                match msg.kind() {
+                    MsgType::Ping => self.stats.pings += 1,
+                    MsgType::Pong => self.stats.pongs += 1,
+                    _ => {}
+                }
                 self.transmit(idx, to, bytes, Payload::Bus { from, link, msg });
             }
             Output::Repl { client, frame } => self.repl_frame(idx, client, frame),

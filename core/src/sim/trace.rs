@@ -52,6 +52,14 @@ impl TraceEvent {
             .into_iter()
             .map(|(k, v)| match v {
                 Value::String(s) => format!("{k}={s}"),
+                // The reporters: `reporters=C@11900,A@12050`.
+                Value::Array(items) => {
+                    let items: Vec<String> = items
+                        .iter()
+                        .map(|i| format!("{}@{}", i["node"].as_str().unwrap_or("?"), i["t_ms"]))
+                        .collect();
+                    format!("{k}={}", items.join(","))
+                }
                 other => format!("{k}={other}"),
             })
             .collect();
@@ -68,43 +76,68 @@ impl TraceEvent {
     }
 }
 
-/// The event-specific fields, beyond `about`.
+/// The event-specific fields, beyond `about`: everything the event holds, so that a trace
+/// read back (`trace_file::Recorded`) explains its events as the live run does (`Sim::why`).
 fn details(event: &Event, names: &impl Names) -> Vec<(&'static str, Value)> {
+    let name = |id: &NodeId| json!(names.id_name(*id));
     match event {
+        Event::Pfail {
+            ping_sent,
+            silent_ms,
+            timeout_ms,
+            ..
+        } => vec![
+            ("ping_sent_ms", json!(ping_sent.ms())),
+            ("silent_ms", json!(silent_ms)),
+            ("timeout_ms", json!(timeout_ms)),
+        ],
         Event::Fail {
             by_quorum,
             reports,
             needed,
             from,
+            reporters,
             ..
         } => {
-            let mut v = vec![("by_quorum", json!(by_quorum))];
-            if *by_quorum {
-                v.push(("reports", json!(reports)));
-                v.push(("needed", json!(needed)));
-            }
+            let mut v = vec![
+                ("by_quorum", json!(by_quorum)),
+                ("reports", json!(reports)),
+                ("needed", json!(needed)),
+            ];
             if let Some(f) = from {
-                v.push(("from", json!(names.id_name(*f))));
+                v.push(("from", name(f)));
+            }
+            if let Some(r) = reporters {
+                let list: Vec<Value> = r
+                    .iter()
+                    .map(|(id, at)| json!({"node": names.id_name(*id), "t_ms": at.ms()}))
+                    .collect();
+                v.push(("reporters", Value::Array(list)));
             }
             v
         }
-        Event::FailReport { reporter, .. } => vec![("reporter", json!(names.id_name(*reporter)))],
+        Event::FailReport { reporter, .. } => vec![("reporter", name(reporter))],
         Event::FailCleared { reason, .. } => vec![("reason", json!(reason))],
         Event::FailoverStart {
             delay_ms,
             rank,
             offset,
             manual,
-            ..
+            random_ms,
+            master,
         } => vec![
             ("delay_ms", json!(delay_ms)),
             ("rank", json!(rank)),
             ("offset", json!(offset)),
             ("manual", json!(manual)),
+            ("random_ms", json!(random_ms)),
+            ("master", name(master)),
         ],
         Event::FailoverBlocked { reason } => vec![("reason", json!(reason))],
         Event::VoteRequested { epoch } => vec![("epoch", json!(epoch))],
-        Event::VoteGranted { epoch, .. } => vec![("epoch", json!(epoch))],
+        Event::VoteGranted { epoch, master, .. } => {
+            vec![("epoch", json!(epoch)), ("master", name(master))]
+        }
         Event::VoteDenied { reason, .. } => vec![("reason", json!(reason))],
         Event::VoteReceived { votes, needed, .. } => {
             vec![("votes", json!(votes)), ("needed", json!(needed))]
@@ -123,15 +156,38 @@ fn details(event: &Event, names: &impl Names) -> Vec<(&'static str, Value)> {
                 "master"
             }),
         )],
-        Event::ClusterState { ok, .. } => vec![("state", json!(if *ok { "ok" } else { "fail" }))],
-        Event::UpdateSent { to, .. } => vec![("to", json!(names.id_name(*to)))],
-        Event::EpochCollision { new_epoch, .. } => vec![("new_epoch", json!(new_epoch))],
+        Event::ClusterState {
+            ok,
+            reachable,
+            masters,
+            unassigned,
+            failed_owner,
+        } => {
+            let mut v = vec![
+                ("state", json!(if *ok { "ok" } else { "fail" })),
+                ("reachable", json!(reachable)),
+                ("masters", json!(masters)),
+                ("unassigned", json!(unassigned)),
+            ];
+            if let Some(owner) = failed_owner {
+                v.push(("failed_owner", name(owner)));
+            }
+            v
+        }
+        Event::UpdateSent { to, .. } => vec![("to", name(to))],
+        Event::EpochCollision {
+            new_epoch,
+            collided,
+            ..
+        } => vec![
+            ("new_epoch", json!(new_epoch)),
+            ("collided", json!(collided)),
+        ],
         Event::ManualFailover { what } => vec![("what", json!(what))],
         Event::Replication { what } => vec![("what", json!(what))],
         Event::Meet { .. }
         | Event::NodeAdded { .. }
         | Event::NodeRemoved { .. }
-        | Event::Pfail { .. }
         | Event::PfailCleared { .. }
         | Event::ReplicaMigrated { .. } => Vec::new(),
     }

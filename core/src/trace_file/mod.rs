@@ -5,10 +5,12 @@
 //! non-negative integer `t_ms`, a non-empty string `node`, and a known `event`.
 
 mod compare;
+mod recorded;
 
 pub use compare::{
     compare, key_times, topology, Comparison, KeyMoment, KeyTimes, Topology, KEY_MOMENTS,
 };
+pub use recorded::Recorded;
 
 use crate::sim::Action;
 use serde_json::{Map, Value};

@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod acl;
 mod bad_input;
 mod bad_input_sweep;
 mod blocking;
@@ -24,6 +25,7 @@ mod pubsub;
 mod reads;
 mod repl_expiry;
 mod repl_handshake;
+mod repl_loading;
 mod repl_stream;
 mod repl_transaction;
 mod scripting;

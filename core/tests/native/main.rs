@@ -10,9 +10,11 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod acl;
 mod bits;
 mod blocking;
 mod bus_links;
+mod client_caching;
 mod command_docs;
 mod config;
 mod expiry;
@@ -23,6 +25,7 @@ mod hyperloglog;
 mod introspection;
 mod limits;
 mod mixed_clusters;
+mod monitor;
 mod node;
 mod notify;
 mod persistence;

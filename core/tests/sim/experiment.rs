@@ -3,7 +3,8 @@
 //! plots show Redis Cluster's real relationships.
 
 use clusterlab_core::experiment::{
-    convergence_sample, failover_sample, false_suspicions, summarize, PlotKind, Run,
+    bus_cost_sample, convergence_sample, failover_sample, false_suspicions, summarize, BusRules,
+    PlotKind, Run, BUS_COST_TIMEOUT_MS,
 };
 
 fn run_all(mut run: Run) -> Run {
@@ -21,6 +22,7 @@ fn the_same_plan_gives_the_same_plot() {
     for (kind, xs) in [
         (PlotKind::Convergence, vec![3, 8]),
         (PlotKind::Failover, vec![1000, 3000]),
+        (PlotKind::BusCost, vec![6, 12]),
     ] {
         let a = run_all(Run::with_plan(kind, xs.clone(), 2));
         let b = run_all(Run::with_plan(kind, xs.clone(), 2));
@@ -104,5 +106,70 @@ fn convergence_grows_with_size_but_slower_than_it() {
     assert!(
         big < small * 6.0,
         "spread should grow sublinearly: 8 masters {small} ms, 48 masters {big} ms"
+    );
+}
+
+/// The bus's cost follows Redis's rules (clusterSendPing, clusterCron): in a
+/// healthy cluster every PING and PONG is the 2256-byte header plus
+/// max(3, N/10) gossip entries of 104 bytes; each node sends between one PING
+/// a second (the random rule) and one per peer each node_timeout / 2 (the
+/// half-timeout rule), and a PONG per PING it receives; so per-node traffic
+/// grows with N. A killed master is flagged FAIL by every other node after
+/// node_timeout (its PFAIL) plus the reports' gossip, well within 2 × node_timeout.
+#[test]
+fn bus_cost_follows_the_message_size_and_the_ping_rules() {
+    let mut per_node = Vec::new();
+    for (nodes, seed) in [(6u64, 1u64), (40, 2)] {
+        let s = bus_cost_sample(nodes, seed)
+            .unwrap_or_else(|e| panic!("{nodes} nodes, seed {seed}: {e}"));
+        let rules = BusRules::new(nodes, BUS_COST_TIMEOUT_MS);
+        let msgs = s.pings_pongs_per_node_s;
+        assert!(
+            2.0 * rules.pings_floor_s * 0.8 <= msgs && msgs <= 2.0 * rules.pings_ceiling_s * 1.1,
+            "{nodes} nodes, seed {seed}: {msgs} PINGs+PONGs per node per second, rules allow {rules:?}"
+        );
+        let per_message = s.bytes_per_node_s / msgs;
+        assert!(
+            (per_message - rules.message_bytes).abs() <= rules.message_bytes * 0.02,
+            "{nodes} nodes, seed {seed}: {per_message} bytes per message, rules say {}",
+            rules.message_bytes
+        );
+        assert!(
+            (s.total_bytes_s - s.bytes_per_node_s * nodes as f64).abs() < 1.0,
+            "{nodes} nodes, seed {seed}: {s:?}"
+        );
+        assert!(
+            BUS_COST_TIMEOUT_MS <= s.fail_everywhere_ms
+                && s.fail_everywhere_ms <= 2 * BUS_COST_TIMEOUT_MS,
+            "{nodes} nodes, seed {seed}: FAIL everywhere after {} ms",
+            s.fail_everywhere_ms
+        );
+        per_node.push(s.bytes_per_node_s);
+    }
+    assert!(
+        per_node[0] < per_node[1],
+        "per-node traffic must grow with the cluster: {per_node:?}"
+    );
+}
+
+/// The page takes a bus-cost sample slice by slice (a few thousand events per
+/// step); the result is the same sample as one taken at once.
+#[test]
+fn a_bus_cost_sample_taken_in_slices_is_the_same() {
+    let run = run_all(Run::with_plan(PlotKind::BusCost, vec![12], 1));
+    let whole = bus_cost_sample(12, 1).expect("12 nodes, seed 1");
+    let got: Vec<f64> = run
+        .series()
+        .iter()
+        .map(|s| s.points[0].samples[0])
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            whole.bytes_per_node_s / 1e3,
+            whole.total_bytes_s / 1e6,
+            whole.pings_pongs_per_node_s,
+            whole.fail_everywhere_ms as f64 / 1000.0
+        ]
     );
 }

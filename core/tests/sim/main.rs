@@ -1,5 +1,6 @@
 //! The simulator itself: same seed ⇒ same run (sequential, on two threads,
-//! on wasm32), snapshots, the seed sweep, `Sim::why`, the course's plots,
+//! on wasm32), snapshots, the seed sweep, `Sim::why` (live and on a JSON
+//! trace read back), the course's plots,
 //! and `clusterlab-node simulate`. One test binary for the area, so that
 //! the core is linked once for all of it:
 //! `cargo test -p clusterlab-core --test sim [MODULE::]`.
@@ -13,5 +14,6 @@ mod experiment;
 mod parallel_sim;
 mod seed_sweep;
 mod snapshot;
+mod trace_json;
 mod wasm_determinism;
 mod why;

@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use clusterlab_core::lesson::{BlockKind, Lesson, Part, Quiz, Session, Step, COURSE};
+use clusterlab_core::resp::split_args;
 use clusterlab_core::sim::Status;
 
+use super::hints;
 use super::long_run::{LongRun, Purpose};
 use super::rules::{console_step, refusal};
 use crate::i18n::{Lang, Msg};
@@ -470,6 +472,17 @@ impl Player {
 
     /// A console line or an action button: parsed, checked against `allow`, played.
     pub fn act(&mut self, line: &str, lang: Lang) {
+        if let Some(words) = help_words(line) {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            let (output, failed) = hints::help(&self.lesson.meta, &words, lang);
+            let input = line.trim().into();
+            self.fork().console.push(Said {
+                input,
+                output,
+                failed,
+            });
+            return;
+        }
         let said = match console_step(line, &self.target) {
             Err(e) => Said {
                 input: line.trim().into(),
@@ -609,4 +622,16 @@ impl Player {
         self.compact = compact;
         self.refresh();
     }
+}
+
+/// `help WORD…` typed in the console (as redis-cli answers it itself, never sent to a node):
+/// its words after `help`.
+fn help_words(line: &str) -> Option<Vec<String>> {
+    let args = split_args(line.trim().as_bytes())?;
+    let (first, rest) = args.split_first()?;
+    first.eq_ignore_ascii_case(b"help").then(|| {
+        rest.iter()
+            .map(|w| String::from_utf8_lossy(w).into_owned())
+            .collect()
+    })
 }

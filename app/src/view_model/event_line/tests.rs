@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::state::share::Preset;
-use clusterlab_core::sim::Scenario;
+use clusterlab_core::sim::{Names, Scenario, Sim};
 
 /// The default playground (3 masters, 1 replica each) with A killed and 40 s run: PFAIL,
 /// failure reports, FAIL, the election and the promotion of A1 are all in the trace.

@@ -336,8 +336,8 @@ fn reply_to_lua(lua: &Lua, v: &Value, resp3: bool) -> mlua::Result<mlua::Value> 
         ])?,
         Value::Integer(n) => mlua::Value::Number(*n as f64),
         Value::Bulk(b) => mlua::Value::String(lua.create_string(b)?),
-        Value::Null | Value::NullArray if resp3 => mlua::Value::Nil,
-        Value::Null | Value::NullArray => mlua::Value::Boolean(false),
+        Value::Null | Value::NullArray | Value::NullAs(_) if resp3 => mlua::Value::Nil,
+        Value::Null | Value::NullArray | Value::NullAs(_) => mlua::Value::Boolean(false),
         Value::Array(items) | Value::Push(items) => array_to_lua(lua, items, resp3)?,
         Value::Set(items) if resp3 => {
             let set = lua.create_table()?;

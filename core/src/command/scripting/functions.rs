@@ -305,6 +305,7 @@ pub fn fcall_ro(c: &mut Call) -> Value {
 }
 
 fn fcall_generic(c: &mut Call, ro: bool) -> Value {
+    crate::command::monitor_feed::feed_script_call(c);
     let name = String::from_utf8_lossy(&c.args[1]).to_string();
     let Some((lib, f)) = c.node.scripts_mut().function(&name) else {
         return Value::err("ERR Function not found");

@@ -39,6 +39,10 @@ pub struct NodeHost<'a> {
     /// A write ran (`SCRIPT_WRITE_DIRTY`): later refusals must not depend
     /// on the server's state, and SCRIPT KILL is refused.
     pub wrote: bool,
+    /// The keys the EVAL or FCALL declared: a tracking caller caches them
+    /// once the script reads anything (`call()`'s `trackingRememberKeys`
+    /// on `server.script_caller`).
+    pub declared: &'a [Vec<u8>],
 }
 
 impl Host for NodeHost<'_> {
@@ -57,6 +61,7 @@ impl Host for NodeHost<'_> {
                 client.in_script = true;
                 let held = self.node.held_ops();
                 let out = super::super::run(self.node, self.now, self.id, &mut client, spec, &args);
+                self.remember_declared(spec, &args);
                 if !replicate {
                     self.node.drop_held_ops(held);
                 }
@@ -74,6 +79,21 @@ impl Host for NodeHost<'_> {
 }
 
 impl NodeHost<'_> {
+    /// A read by the script of a tracking (not BCAST) caller: the caller
+    /// may cache the keys it declared.
+    fn remember_declared(&mut self, spec: &'static table::CommandSpec, args: &[Vec<u8>]) {
+        let Some(t) = self.caller.tracking.as_deref().filter(|t| !t.bcast) else {
+            return;
+        };
+        let Ok(entry) = spec.resolve(args) else {
+            return;
+        };
+        if crate::command::monitor_feed::has_any(spec, entry, flags::READONLY, &["readonly"]) {
+            let keys = self.declared.iter().map(Vec::as_slice);
+            self.node.remember_keys(self.id, t, keys);
+        }
+    }
+
     /// The checks of `scriptCall`, in its order.
     fn check(&mut self, args: &[Vec<u8>]) -> Result<&'static table::CommandSpec, String> {
         let unknown = || "ERR Unknown Redis command called from script".to_string();
@@ -84,6 +104,24 @@ impl NodeHost<'_> {
         }
         if spec.has(flags::NOSCRIPT) {
             return Err("ERR This Redis command is not allowed from script".into());
+        }
+        // `scriptVerifyACL`: the caller's user must be allowed the command.
+        if let Err(denial) = super::super::acl::check(self.node, &self.caller, entry, args) {
+            let context = crate::acl::log::Context::Lua;
+            let logged = (denial.0, denial.1, context);
+            super::super::acl::log_denial(
+                self.node,
+                self.now,
+                self.id,
+                &self.caller,
+                args,
+                logged,
+                None,
+            );
+            return Err(format!(
+                "ERR The user executing the script {}",
+                denial.0.message()
+            ));
         }
         let write = spec.has(flags::WRITE);
         // `scriptVerifyWriteCommandAllow` counts may-replicate commands

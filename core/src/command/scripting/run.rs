@@ -56,6 +56,7 @@ pub fn numkeys(args: &[Vec<u8>]) -> Result<usize, Value> {
 
 /// EVAL, EVALSHA and their `_RO` forms.
 pub fn eval_generic(c: &mut Call, by_sha: bool, ro: bool) -> Value {
+    crate::command::monitor_feed::feed_script_call(c);
     let n = match numkeys(c.args) {
         Ok(n) => n,
         Err(e) => return e,
@@ -130,6 +131,7 @@ fn execute(
         allow_cross_slot: flags.compat || flags.allow_cross_slot,
         slot: keys.first().map(|k| crate::slot::key_slot(k)),
         wrote: false,
+        declared: keys,
         node: c.node,
     };
     let script = Script {

@@ -5,7 +5,7 @@
 use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
-use crate::command::{client_admin, server};
+use crate::command::{client_admin, server, tracking};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
@@ -25,7 +25,9 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
 /// CLIENT's subcommands, sorted by name.
 #[rustfmt::skip]
 const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
+    subcommand!("caching", 3, Reply(tracking::caching)),
     subcommand!("getname", 2, Reply(server::client::getname)),
+    subcommand!("getredir", 2, Reply(tracking::getredir)),
     subcommand!("help", 2, Reply(client_admin::help)),
     subcommand!("id", 2, Reply(server::client::id)),
     subcommand!("info", 2, Reply(client_admin::info)),
@@ -35,6 +37,8 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("pause", -3, Reply(client_admin::pause)),
     subcommand!("reply", 3, Reply(client_admin::reply)),
     subcommand!("setname", 3, Reply(server::client::setname)),
+    subcommand!("tracking", -3, Reply(tracking::tracking)),
+    subcommand!("trackinginfo", 2, Reply(tracking::trackinginfo)),
     subcommand!("unblock", -3, Reply(server::client::unblock)),
     subcommand!("unpause", 2, Reply(client_admin::unpause)),
 ];

@@ -7,11 +7,13 @@ use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
 use crate::command::{
-    config, debug, lolwut, memory, modules, monitors, persist, replication, server, standalone_only,
+    acl, config, debug, lolwut, memory, modules, monitor_feed, monitors, persist, replication,
+    server, standalone_only,
 };
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
+    command!("acl", -2, NOSCRIPT | LOADING | STALE, (0, 0, 0), ["@slow"], Container, No, ACL_SUBCOMMANDS),
     command!("bgrewriteaof", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(persist::bgrewriteaof), No),
     command!("bgsave", -1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(persist::bgsave), No),
     command!("command", -1, LOADING | STALE, (0, 0, 0), ["@slow", "@connection"], Reply(server::command), No, COMMAND_SUBCOMMANDS),
@@ -24,6 +26,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("lolwut", -1, READONLY | FAST, (0, 0, 0), ["@read", "@fast"], Reply(lolwut::lolwut), No),
     command!("memory", -2, 0, (0, 0, 0), ["@slow"], Container, No, MEMORY_SUBCOMMANDS),
     command!("module", -2, 0, (0, 0, 0), ["@slow"], Container, No, MODULE_SUBCOMMANDS),
+    command!("monitor", 1, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(monitor_feed::monitor), No),
     command!("psync", -3, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(replication::sync), No),
     command!("replconf", -1, ADMIN | NOSCRIPT | LOADING | STALE | ALLOW_BUSY, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(replication::replconf), No),
     command!("replicaof", 3, ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(standalone_only::replicaof), No),
@@ -48,6 +51,24 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("help", 2, Reply(server::command::help)),
     subcommand!("info", -2, Reply(server::command::info)),
     subcommand!("list", -2, Reply(server::command::list)),
+];
+
+/// ACL's subcommands, sorted by name.
+#[rustfmt::skip]
+const ACL_SUBCOMMANDS: &[CommandSpec] = &[
+    subcommand!("cat", -2, Reply(acl::cat)),
+    subcommand!("deluser", -3, Reply(acl::deluser)),
+    subcommand!("dryrun", -4, Reply(acl::dryrun)),
+    subcommand!("genpass", -2, Reply(acl::genpass)),
+    subcommand!("getuser", 3, Reply(acl::getuser)),
+    subcommand!("help", 2, Reply(acl::help)),
+    subcommand!("list", 2, Reply(acl::list)),
+    subcommand!("load", 2, Outcome(acl::load)),
+    subcommand!("log", -2, Reply(acl::log)),
+    subcommand!("save", 2, Outcome(acl::save)),
+    subcommand!("setuser", -3, Reply(acl::setuser)),
+    subcommand!("users", 2, Reply(acl::users)),
+    subcommand!("whoami", 2, Reply(acl::whoami)),
 ];
 
 /// CONFIG's subcommands, sorted by name.

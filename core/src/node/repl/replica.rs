@@ -357,33 +357,57 @@ impl Node {
         self.repl.link.lastio = now;
         match (self.repl.link.state, frame) {
             (State::Transfer, ReplFrame::Snapshot { offset, data }) => {
-                let (replid, offset) = self
-                    .repl
-                    .link
-                    .transfer
-                    .take()
-                    .unwrap_or_else(|| (self.repl.replid.clone(), offset));
-                // `replicationAttachToNewMaster`: my replicas and backlog
-                // belonged to the old history.
-                self.disconnect_slaves();
-                self.keyspace = *data;
-                // The master's own notes of deleted keys stay there.
-                self.keyspace.take_expired();
-                self.apply_notify_flags();
-                // Readers blocked here keep waiting on the new data.
-                self.watch_stream_keys();
-                self.repl.replid = replid;
-                self.repl.replid2 = None;
-                self.repl.offset = offset;
-                self.repl.backlog = Some(Backlog::new(offset));
-                self.master_link_established(now);
-                self.repl_event("MASTER <-> REPLICA sync: Finished with success".into());
-                // Diskless: the first ACK puts this replica online at once.
-                self.send_ack();
+                // The RDB as the master sends it: its size paces a slowed
+                // load's event windows (`loading-process-events-interval-bytes`).
+                let info = crate::rdb::file::ReplInfo {
+                    replid: self.repl.replid.clone(),
+                    offset,
+                };
+                let bytes = crate::rdb::file::encode(&data, now, &info).len() as u64;
+                if let Some(data) = self.start_loading(now, data, offset, bytes) {
+                    self.full_sync_loaded(now, data, offset);
+                }
             }
             (State::Connected, frame) => self.apply_master_frame(now, frame),
             _ => {}
         }
+    }
+
+    /// The full resync's RDB is loaded (`readSyncBulkPayload` after
+    /// `rdbLoad`): the dataset replaces ours and the stream flows.
+    pub(in crate::node) fn full_sync_loaded(
+        &mut self,
+        now: Time,
+        data: Box<crate::keyspace::Keyspace>,
+        offset: u64,
+    ) {
+        let (replid, offset) = self
+            .repl
+            .link
+            .transfer
+            .take()
+            .unwrap_or_else(|| (self.repl.replid.clone(), offset));
+        // `replicationAttachToNewMaster`: my replicas and backlog
+        // belonged to the old history.
+        self.disconnect_slaves();
+        self.keyspace = *data;
+        // The master's own notes of deleted keys stay there.
+        self.keyspace.take_expired();
+        self.apply_notify_flags();
+        // `emptyData`'s `signalFlushedDb`: tracking clients drop their caches.
+        self.keyspace.take_modified();
+        self.keyspace.note_modified_keys(self.tracking_on());
+        self.tracking_flushed(None);
+        // Readers blocked here keep waiting on the new data.
+        self.watch_stream_keys();
+        self.repl.replid = replid;
+        self.repl.replid2 = None;
+        self.repl.offset = offset;
+        self.repl.backlog = Some(Backlog::new(offset));
+        self.master_link_established(now);
+        self.repl_event("MASTER <-> REPLICA sync: Finished with success".into());
+        // Diskless: the first ACK puts this replica online at once.
+        self.send_ack();
     }
 
     /// One frame of the synced stream: applied, counted (by its size in

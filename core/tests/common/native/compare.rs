@@ -39,6 +39,12 @@ impl Raw {
         raw
     }
 
+    /// The connection's own port (the client's `ip:port` is
+    /// 127.0.0.1:this).
+    pub fn local_port(&self) -> u16 {
+        self.stream.local_addr().expect("a local address").port()
+    }
+
     /// Writes the commands, each a line of words split on spaces, in one
     /// write (pipelined), without reading.
     pub fn write(&mut self, lines: &[&str]) {

@@ -2,6 +2,7 @@
 //! 127.0.0.1 ports and drive them with the real redis-cli; [`compare`] puts
 //! them next to a real redis-server, reply for reply.
 
+pub mod clients;
 pub mod compare;
 pub mod mixed;
 pub mod stream;

@@ -38,6 +38,9 @@ fn one(dir: &Path, op: &DiskOp) -> std::io::Result<()> {
             _ => Ok(()),
         },
         DiskOp::MakeDir { name } => std::fs::create_dir_all(dir.join(name)),
+        // Reads come back in `Input::DiskRead` (`read_whole`); within a job
+        // of several operations, only whether it can be read is checked.
+        DiskOp::Read { name } => std::fs::File::open(dir.join(name)).map(|_| ()),
     }
 }
 
@@ -47,5 +50,21 @@ pub fn read(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, String> {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!("{name}: {e}")),
+    }
+}
+
+/// A file under `dir` read whole, `None` when it does not exist, an error
+/// worded as `strerror` (ACL LOAD prints it).
+pub fn read_whole(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, String> {
+    match std::fs::read(dir.join(name)) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => {
+            let text = e.to_string();
+            Err(match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            })
+        }
     }
 }

@@ -11,7 +11,7 @@ use super::{bus, client_conn, disk, links, trace::Tracer, Arrival, Write, Writer
 use clusterlab_core::config::consts::PORT_INCR;
 use clusterlab_core::config::rewrite::rewrite;
 use clusterlab_core::node::{
-    is_repl_conn, ClientId, ConnId, DiskJob, Input, Link, Node, Output, ShutdownFlags,
+    is_repl_conn, ClientId, ConnId, DiskJob, DiskOp, Input, Link, Node, Output, ShutdownFlags,
 };
 use clusterlab_core::repl_wire;
 use clusterlab_core::resp::Value;
@@ -57,6 +57,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     node.set_process_id(std::process::id());
     // `loadDataFromDisk`: the AOF or the RDB, before serving anyone.
     let dir = PathBuf::from(node.config().param_str("dir"));
+    node.load_acl_file(&mut |name| disk::read_whole(&dir, name))?;
     let loaded = node.load_data(clock.now(), &mut |name| disk::read(&dir, name))?;
     if !loaded.is_empty() {
         log!("clusterlab-node: {loaded}");
@@ -602,6 +603,18 @@ impl Owner {
     /// Redis blocks in the syscalls, answered before anything else.
     fn disk_job(&mut self, job: DiskJob) {
         let dir = PathBuf::from(self.node.config().param_str("dir"));
+        if let [DiskOp::Read { name }] = job.ops.as_slice() {
+            let result = disk::read_whole(&dir, name);
+            let now = self.clock.now();
+            self.node.handle(
+                now,
+                Input::DiskRead {
+                    job: job.id,
+                    result,
+                },
+            );
+            return;
+        }
         if job.background {
             let inbox = self.inbox.clone();
             std::thread::spawn(move || {
