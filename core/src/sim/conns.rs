@@ -177,6 +177,7 @@ impl super::Sim {
 
     /// Node `idx` died: its sockets close, and whoever waited on it learns.
     pub(super) fn connections_reset(&mut self, idx: usize) {
+        self.network.forget_held_of(idx);
         for conn in self.conns.opened_by(idx) {
             if let Some((to, client)) = self.conns.close(idx, conn) {
                 let to_bus = self.nodes[to].bus_addr;

@@ -459,6 +459,7 @@ impl Sim {
         let partitions = self.network.partitions_mut();
         let cut: Vec<(usize, usize)> = partitions.pairs().collect();
         partitions.heal();
+        self.network.release_held(self.now);
         for (from, to) in cut {
             let addr = self.nodes[to].bus_addr;
             self.link_closed(from, addr);
@@ -631,7 +632,11 @@ impl Sim {
     fn deliver(&mut self, m: InFlight) {
         let to = m.to;
         if self.network.blocks(m.from, to) {
-            self.stats.dropped += 1;
+            if m.payload.is_stream() {
+                self.network.hold(m);
+            } else {
+                self.stats.dropped += 1;
+            }
             return;
         }
         match self.nodes[to].status {

@@ -64,6 +64,12 @@ impl Payload {
         }
     }
 
+    /// Whether it travels on a TCP stream whose bytes must arrive whole
+    /// (replication, client connections), rather than as a bus message.
+    pub fn is_stream(&self) -> bool {
+        !matches!(self, Payload::Bus { .. })
+    }
+
     /// What the receiving node hears.
     pub(in crate::sim) fn into_input(self) -> Input {
         match self {
