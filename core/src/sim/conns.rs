@@ -177,7 +177,6 @@ impl super::Sim {
 
     /// Node `idx` died: its sockets close, and whoever waited on it learns.
     pub(super) fn connections_reset(&mut self, idx: usize) {
-        self.network.forget_held_of(idx);
         for conn in self.conns.opened_by(idx) {
             if let Some((to, client)) = self.conns.close(idx, conn) {
                 let to_bus = self.nodes[to].bus_addr;
@@ -194,6 +193,9 @@ impl super::Sim {
             let to_bus = self.nodes[from].bus_addr;
             self.transmit(idx, to_bus, 0, Payload::Closed { conn });
         }
+        // What a cut holds to or from the dead process never arrives, its
+        // closing included: the other end learns from its own timeouts.
+        self.network.forget_held_of(idx);
         self.clients_lost_node(idx);
         self.jobs_lost_node(idx);
     }
