@@ -60,6 +60,17 @@ all_ok() {
     done
 }
 until_ok "cluster_state:ok" all_ok "${PORTS[@]}"
+# A replica that never synced does not stand for election; 7.0 starts the first full resync
+# repl-diskless-sync-delay (5 s) after PSYNC.
+synced() {
+    local info
+    for port in "$@"; do
+        info=$(redis-cli -p "$port" info replication)
+        grep -q 'role:slave' <<<"$info" || continue
+        grep -q 'master_link_status:up' <<<"$info" || return 1
+    done
+}
+until_ok "the replicas' first sync" synced "${PORTS[@]}"
 sleep 3
 KILLED_PORT=${PORTS[0]}
 KILLED=$(redis-cli -p "$KILLED_PORT" cluster myid | cut -c1-8)

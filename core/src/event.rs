@@ -200,6 +200,14 @@ pub enum Event {
         /// Redis's log text for the step.
         what: &'static str,
     },
+    /// A replication handshake step (`replication.c`): a PSYNC or SYNC
+    /// sent or served, `+FULLRESYNC` / `+CONTINUE`, the RDB loaded, a link
+    /// lost. The text starts with the protocol word and ends with Redis's
+    /// log line for the step.
+    Replication {
+        /// What happened.
+        what: String,
+    },
 }
 
 impl Event {
@@ -230,6 +238,7 @@ impl Event {
             Event::EpochCollision { .. } => "epoch_collision",
             Event::ReplicaMigrated { .. } => "replica_migrated",
             Event::ManualFailover { .. } => "manual_failover",
+            Event::Replication { .. } => "replication",
         }
     }
 

@@ -1,19 +1,16 @@
 //! Redis's replication protocol on the wire (`replication.c`), sans IO: the
-//! bytes a master writes to a replica for each [`ReplFrame`], and the
-//! replica's side of the handshake as a state machine that turns a real
-//! master's bytes back into frames.
+//! bytes a master writes to a replica for each [`ReplFrame`], and a decoder
+//! that turns a master's bytes back into replies and frames. The rules of
+//! the exchange (what to send, when, what a reply means) are the node's
+//! ([`crate::node`]'s replication); this only frames bytes.
 //!
-//! Master → replica: `+FULLRESYNC <replid> <offset>\r\n`, the RDB as a bulk
-//! (`$<len>\r\n<rdb>`, no trailing CRLF), then the command stream as RESP
-//! arrays (`PING` and `REPLCONF GETACK *` included: they count in offsets).
-//! Replica → master: `PING`, `[AUTH]`, `REPLCONF listening-port`, `REPLCONF
-//! capa psync2`, `PSYNC ? -1`, then `REPLCONF ACK <offset>`.
-//!
-//! The replica does not announce `capa eof`: the master then sends a
-//! disk-based RDB with its length up front instead of a diskless stream
-//! (which it would also delay by `repl-diskless-sync-delay`). It always asks
-//! for a full resync (`PSYNC ? -1`): the core keeps no backlog, so neither
-//! side offers `+CONTINUE`.
+//! Master → replica: the replies to the handshake's commands (`+PONG`,
+//! `+OK`, `+FULLRESYNC <replid> <offset>`, `+CONTINUE`, errors), newlines
+//! that keep the link alive while the master prepares the RDB, the RDB as
+//! a bulk (`$<len>\r\n<rdb>`, or diskless `$EOF:<mark>\r\n<rdb><mark>`, no
+//! trailing CRLF), then the command stream as RESP arrays (`PING` and
+//! `REPLCONF GETACK *` included: they count in offsets). Replica → master
+//! is ordinary commands.
 
 use crate::keyspace::Keyspace;
 use crate::node::ReplFrame;
@@ -23,6 +20,8 @@ use crate::time::Time;
 
 /// An RDB larger than this is refused rather than buffered.
 const MAX_RDB: usize = 1 << 30;
+/// `RDB_EOF_MARK_SIZE`: the diskless transfer's end mark.
+const EOF_MARK: usize = 40;
 
 /// A command as a RESP array of bulk strings.
 pub fn command_bytes(args: &[&[u8]]) -> Vec<u8> {
@@ -33,8 +32,9 @@ pub fn command_bytes(args: &[&[u8]]) -> Vec<u8> {
 }
 
 /// What a master writes to a replica for `frame`; `replid` names the
-/// stream in `+FULLRESYNC`, `now` decides which keys of a snapshot are live.
-/// Replica → master frames have no bytes here (see [`ReplicaLink`]).
+/// stream in the RDB's `repl-id` field, `now` decides which keys of a
+/// snapshot are live. The RDB goes with its length up front, which every
+/// replica reads whether or not it announced `capa eof`.
 pub fn master_bytes(frame: &ReplFrame, replid: &str, now: Time) -> Vec<u8> {
     match frame {
         ReplFrame::Snapshot { offset, data } => {
@@ -46,8 +46,7 @@ pub fn master_bytes(frame: &ReplFrame, replid: &str, now: Time) -> Vec<u8> {
                     offset: *offset,
                 },
             );
-            let mut out =
-                format!("+FULLRESYNC {replid} {offset}\r\n${}\r\n", rdb.len()).into_bytes();
+            let mut out = format!("${}\r\n", rdb.len()).into_bytes();
             out.extend_from_slice(&rdb);
             out
         }
@@ -57,87 +56,67 @@ pub fn master_bytes(frame: &ReplFrame, replid: &str, now: Time) -> Vec<u8> {
         }
         ReplFrame::Ping { .. } => command_bytes(&[b"PING"]),
         ReplFrame::GetAck { .. } => command_bytes(&[b"REPLCONF", b"GETACK", b"*"]),
-        ReplFrame::Sync { .. } | ReplFrame::Ack { .. } => Vec::new(),
     }
 }
 
-/// `REPLCONF ACK <offset>`, what a replica sends every second and on GETACK.
-pub fn ack_bytes(offset: u64) -> Vec<u8> {
-    command_bytes(&[b"REPLCONF", b"ACK", offset.to_string().as_bytes()])
-}
-
-/// Where the replica's side of the link is (`repl_state`).
+/// Where the decoder is in the master's bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum State {
-    ReceivePong,
-    ReceiveAuth,
-    ReceivePort,
-    ReceiveCapa,
-    ReceivePsync,
-    /// `+FULLRESYNC` came: waiting for `$<len>` (newlines keep it alive).
-    BulkHeader {
-        offset: u64,
-    },
-    Rdb {
-        offset: u64,
-        len: usize,
-    },
-    /// Synced: the command stream, at `offset`.
-    Stream {
-        offset: u64,
-    },
+enum Mode {
+    /// Reply lines (and keepalive newlines) until the RDB's `$`.
+    Replies,
+    /// An RDB of known length.
+    Rdb(usize),
+    /// A diskless RDB, up to its end mark.
+    RdbUntil(Vec<u8>),
+    /// The command stream.
+    Stream,
 }
 
-/// What the link asks of its host.
+/// One thing read from a master.
 #[derive(Debug, PartialEq)]
-pub enum LinkEvent {
-    /// Write these bytes to the master.
-    Send(Vec<u8>),
-    /// Give the node this frame from the master.
+pub enum LinkItem {
+    /// A reply to one of the replica's commands (a status or an error).
+    Reply(Value),
+    /// A frame after PSYNC's reply.
     Frame(ReplFrame),
 }
 
-/// The replica's end of a replication link to a master (`syncWithMaster`,
-/// `readSyncBulkPayload`, then the master client's stream).
+/// Decodes what a master writes on a replica's link (`syncWithMaster`'s
+/// reads, `readSyncBulkPayload`, then the master client's stream).
+/// Offsets in the frames count from `+FULLRESYNC`'s (or 0 after
+/// `+CONTINUE`); the node counts its own from the frames' sizes.
 #[derive(Debug)]
-pub struct ReplicaLink {
-    state: State,
+pub struct ReplicaDecoder {
+    mode: Mode,
     buf: Vec<u8>,
-    listening_port: u16,
-    masterauth: Option<Vec<u8>>,
+    offset: u64,
 }
 
-impl ReplicaLink {
-    /// A link that starts the handshake: returns it and its first bytes (`PING`).
-    pub fn start(listening_port: u16, masterauth: Option<Vec<u8>>) -> (ReplicaLink, Vec<u8>) {
-        let link = ReplicaLink {
-            state: State::ReceivePong,
+impl Default for ReplicaDecoder {
+    fn default() -> Self {
+        ReplicaDecoder {
+            mode: Mode::Replies,
             buf: Vec::new(),
-            listening_port,
-            masterauth,
-        };
-        (link, command_bytes(&[b"PING"]))
-    }
-
-    /// The stream offset once synced.
-    pub fn offset(&self) -> Option<u64> {
-        match self.state {
-            State::Stream { offset } => Some(offset),
-            _ => None,
+            offset: 0,
         }
     }
+}
 
-    /// Takes the master's bytes; returns what to send and which frames
-    /// arrived. An error means the link must be dropped (Redis logs it and
-    /// retries on the next replication cron).
-    pub fn feed(&mut self, bytes: &[u8]) -> Result<Vec<LinkEvent>, String> {
+impl ReplicaDecoder {
+    /// Takes the master's bytes; returns what they hold. An error means
+    /// the link must be dropped (bad protocol, an RDB that does not load).
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<Vec<LinkItem>, String> {
         self.buf.extend_from_slice(bytes);
-        let mut events = Vec::new();
-        while self.step(&mut events)? {}
-        Ok(events)
+        let mut items = Vec::new();
+        while let Some(item) = self.step()? {
+            if let Some(item) = item {
+                items.push(item);
+            }
+        }
+        Ok(items)
     }
 
-    /// One line of the handshake, `\n`-terminated, without `\r\n`.
+    /// One line, `\n`-terminated, without `\r\n`.
     fn line(&mut self) -> Option<String> {
         let end = self.buf.iter().position(|&b| b == b'\n')?;
         let line: Vec<u8> = self.buf.drain(..=end).collect();
@@ -145,113 +124,80 @@ impl ReplicaLink {
         Some(text.trim_end_matches('\r').to_string())
     }
 
-    /// Advances by one step if the bytes for it are there.
-    fn step(&mut self, events: &mut Vec<LinkEvent>) -> Result<bool, String> {
-        let send = |events: &mut Vec<LinkEvent>, args: &[&[u8]]| {
-            events.push(LinkEvent::Send(command_bytes(args)));
-        };
-        match self.state.clone() {
-            State::ReceivePong => {
-                let Some(reply) = self.line() else {
-                    return Ok(false);
-                };
-                let auth_missing = ["-NOAUTH", "-NOPERM", "-ERR operation not permitted"]
-                    .iter()
-                    .any(|p| reply.starts_with(p));
-                if reply.starts_with('-') && !auth_missing {
-                    return Err(format!("Error reply to PING from master: '{reply}'"));
-                }
-                if let Some(pass) = self.masterauth.clone() {
-                    send(events, &[b"AUTH", &pass]);
-                    self.state = State::ReceiveAuth;
-                } else {
-                    self.send_port(events);
-                }
-            }
-            State::ReceiveAuth => {
-                let Some(reply) = self.line() else {
-                    return Ok(false);
-                };
-                if reply.starts_with('-') {
-                    return Err(format!("Unable to AUTH to MASTER: {reply}"));
-                }
-                self.send_port(events);
-            }
-            // Errors to REPLCONF are only logged by Redis: old masters lack it.
-            State::ReceivePort => {
-                if self.line().is_none() {
-                    return Ok(false);
-                }
-                send(events, &[b"REPLCONF", b"capa", b"psync2"]);
-                self.state = State::ReceiveCapa;
-            }
-            State::ReceiveCapa => {
-                if self.line().is_none() {
-                    return Ok(false);
-                }
-                send(events, &[b"PSYNC", b"?", b"-1"]);
-                self.state = State::ReceivePsync;
-            }
-            State::ReceivePsync => {
-                let Some(reply) = self.line() else {
-                    return Ok(false);
-                };
-                let mut words = reply.split(' ');
-                match (words.next(), words.next(), words.next()) {
-                    (Some("+FULLRESYNC"), Some(id), Some(offset)) if id.len() == 40 => {
-                        let offset = offset
-                            .parse()
-                            .map_err(|_| format!("Bad offset in +FULLRESYNC: '{reply}'"))?;
-                        self.state = State::BulkHeader { offset };
-                    }
-                    _ if reply.starts_with("-NOMASTERLINK") || reply.starts_with("-LOADING") => {
-                        return Err(format!("Master is currently unable to PSYNC but should be in the future: {reply}"));
-                    }
-                    _ => return Err(format!("Unexpected reply to PSYNC from master: {reply}")),
-                }
-            }
-            State::BulkHeader { offset } => {
+    /// Decodes one step: `None` when more bytes are needed, `Some(None)`
+    /// for a step that yields nothing (a keepalive newline).
+    fn step(&mut self) -> Result<Option<Option<LinkItem>>, String> {
+        match self.mode.clone() {
+            Mode::Replies => {
                 let Some(line) = self.line() else {
-                    return Ok(false);
+                    return Ok(None);
                 };
                 if line.is_empty() {
-                    // The master's newline keepalive while it saves the RDB.
-                    return Ok(true);
+                    return Ok(Some(None));
                 }
-                if line.starts_with('-') {
-                    return Err(format!("MASTER aborted replication with an error: {line}"));
+                if let Some(mark) = line.strip_prefix("$EOF:") {
+                    if mark.len() != EOF_MARK {
+                        return Err(format!("Bad EOF mark from MASTER: '{line}'"));
+                    }
+                    self.mode = Mode::RdbUntil(mark.as_bytes().to_vec());
+                    return Ok(Some(None));
                 }
-                let len = line
-                    .strip_prefix('$')
-                    .and_then(|n| n.parse::<usize>().ok())
-                    .filter(|n| *n <= MAX_RDB)
-                    .ok_or_else(|| format!("Bad protocol from MASTER, the first byte is not '$' (we received '{line}'), are you sure the host and port are right?"))?;
-                self.state = State::Rdb { offset, len };
+                if let Some(len) = line.strip_prefix('$') {
+                    let len = len
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| *n <= MAX_RDB)
+                        .ok_or_else(|| format!("Bad RDB length from MASTER: '{line}'"))?;
+                    self.mode = Mode::Rdb(len);
+                    return Ok(Some(None));
+                }
+                let value = if let Some(e) = line.strip_prefix('-') {
+                    Value::Error(e.to_string())
+                } else if let Some(s) = line.strip_prefix('+') {
+                    if let Some(rest) = s.strip_prefix("FULLRESYNC ") {
+                        self.offset = rest
+                            .split(' ')
+                            .nth(1)
+                            .and_then(|o| o.parse().ok())
+                            .unwrap_or(0);
+                    } else if s.starts_with("CONTINUE") {
+                        self.mode = Mode::Stream;
+                    }
+                    Value::Simple(s.to_string())
+                } else {
+                    return Err(format!("Bad protocol from MASTER, the first byte is not '$' (we received '{line}'), are you sure the host and port are right?"));
+                };
+                Ok(Some(Some(LinkItem::Reply(value))))
             }
-            State::Rdb { offset, len } => {
+            Mode::Rdb(len) => {
                 if self.buf.len() < len {
-                    return Ok(false);
+                    return Ok(None);
                 }
                 let rdb: Vec<u8> = self.buf.drain(..len).collect();
-                let loaded = file::decode(&rdb).map_err(|e| {
-                    format!("Failed trying to load the MASTER synchronization DB from socket: {e}")
-                })?;
-                let data: Box<Keyspace> = Box::new(loaded.keyspace);
-                events.push(LinkEvent::Frame(ReplFrame::Snapshot { offset, data }));
-                self.state = State::Stream { offset };
+                self.snapshot(&rdb).map(Some)
             }
-            State::Stream { offset } => {
+            Mode::RdbUntil(mark) => {
+                let Some(at) = self.buf.windows(EOF_MARK).position(|w| w == mark) else {
+                    if self.buf.len() > MAX_RDB {
+                        return Err("RDB from MASTER too large".into());
+                    }
+                    return Ok(None);
+                };
+                let rdb: Vec<u8> = self.buf.drain(..at + EOF_MARK).take(at).collect();
+                self.snapshot(&rdb).map(Some)
+            }
+            Mode::Stream => {
                 let req = match parse_request(&self.buf, Limits::default()) {
                     Ok(Some(req)) => req,
-                    Ok(None) => return Ok(false),
+                    Ok(None) => return Ok(None),
                     Err(e) => return Err(format!("Protocol error from MASTER: {e}")),
                 };
                 self.buf.drain(..req.consumed);
-                let offset = offset + req.consumed as u64;
-                self.state = State::Stream { offset };
+                self.offset += req.consumed as u64;
+                let offset = self.offset;
                 let name = req.args.first().map(|a| a.to_ascii_lowercase());
                 let frame = match name.as_deref() {
-                    None => return Ok(true),
+                    None => return Ok(Some(None)),
                     Some(b"ping") => ReplFrame::Ping { offset },
                     Some(b"replconf")
                         if req
@@ -266,20 +212,21 @@ impl ReplicaLink {
                         args: req.args,
                     },
                 };
-                events.push(LinkEvent::Frame(frame));
+                Ok(Some(Some(LinkItem::Frame(frame))))
             }
         }
-        Ok(true)
     }
 
-    fn send_port(&mut self, events: &mut Vec<LinkEvent>) {
-        let port = self.listening_port.to_string();
-        events.push(LinkEvent::Send(command_bytes(&[
-            b"REPLCONF",
-            b"listening-port",
-            port.as_bytes(),
-        ])));
-        self.state = State::ReceivePort;
+    fn snapshot(&mut self, rdb: &[u8]) -> Result<Option<LinkItem>, String> {
+        let loaded = file::decode(rdb).map_err(|e| {
+            format!("Failed trying to load the MASTER synchronization DB from socket: {e}")
+        })?;
+        let data: Box<Keyspace> = Box::new(loaded.keyspace);
+        self.mode = Mode::Stream;
+        Ok(Some(LinkItem::Frame(ReplFrame::Snapshot {
+            offset: self.offset,
+            data,
+        })))
     }
 }
 
@@ -288,75 +235,51 @@ mod tests {
     use super::*;
     use crate::keyspace::Data;
 
-    fn sent(events: &[LinkEvent]) -> Vec<u8> {
-        events
-            .iter()
-            .filter_map(|e| match e {
-                LinkEvent::Send(b) => Some(b.clone()),
-                LinkEvent::Frame(_) => None,
+    fn frames(items: Vec<LinkItem>) -> Vec<ReplFrame> {
+        items
+            .into_iter()
+            .filter_map(|i| match i {
+                LinkItem::Frame(f) => Some(f),
+                LinkItem::Reply(_) => None,
             })
-            .flatten()
             .collect()
     }
 
-    /// The whole exchange with a master, fed a few bytes at a time.
+    /// A master's whole answer, fed three bytes at a time: the replies,
+    /// a keepalive newline, the RDB with its length, then the stream.
     #[test]
-    fn handshake_full_resync_and_stream() {
-        let (mut link, first) = ReplicaLink::start(7001, Some(b"pw".to_vec()));
-        assert_eq!(first, b"*1\r\n$4\r\nPING\r\n");
-        let auth = link.feed(b"-NOAUTH Authentication required.\r\n").unwrap();
-        assert_eq!(sent(&auth), b"*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n");
-        let port = link.feed(b"+OK\r\n").unwrap();
-        assert_eq!(
-            sent(&port),
-            b"*3\r\n$8\r\nREPLCONF\r\n$14\r\nlistening-port\r\n$4\r\n7001\r\n"
-        );
-        let capa = link.feed(b"+OK\r\n").unwrap();
-        assert_eq!(
-            sent(&capa),
-            b"*3\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$6\r\npsync2\r\n"
-        );
-        let psync = link.feed(b"+OK\r\n").unwrap();
-        assert_eq!(
-            sent(&psync),
-            b"*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n"
-        );
-
+    fn replies_rdb_and_stream() {
         let mut ks = Keyspace::new();
         ks.insert(b"k", Data::Str(b"v".to_vec()), None);
         let snapshot = ReplFrame::Snapshot {
             offset: 100,
             data: Box::new(ks.clone()),
         };
-        let mut master = master_bytes(&snapshot, &"f".repeat(40), Time(0));
-        // The keepalive newline comes between +FULLRESYNC and the bulk.
-        let at = master.iter().position(|&b| b == b'$').unwrap();
-        master.insert(at, b'\n');
-        master.extend(master_bytes(
-            &ReplFrame::Command {
-                offset: 0,
-                args: vec![b"SELECT".to_vec(), b"0".to_vec()],
-            },
-            "",
-            Time(0),
-        ));
+        let mut master = b"+PONG\r\n+OK\r\n+OK\r\n\n+FULLRESYNC ".to_vec();
+        master.extend("f".repeat(40).bytes());
+        master.extend(b" 100\r\n\n");
+        master.extend(master_bytes(&snapshot, &"f".repeat(40), Time(0)));
+        let select = ReplFrame::Command {
+            offset: 0,
+            args: vec![b"SELECT".to_vec(), b"0".to_vec()],
+        };
+        master.extend(master_bytes(&select, "", Time(0)));
         master.extend(master_bytes(&ReplFrame::Ping { offset: 0 }, "", Time(0)));
         master.extend(master_bytes(&ReplFrame::GetAck { offset: 0 }, "", Time(0)));
-        let mut frames = Vec::new();
+        let mut d = ReplicaDecoder::default();
+        let mut items = Vec::new();
         for chunk in master.chunks(3) {
-            for e in link.feed(chunk).unwrap() {
-                if let LinkEvent::Frame(f) = e {
-                    frames.push(f);
-                }
-            }
+            items.extend(d.feed(chunk).unwrap());
         }
+        let replies: Vec<&LinkItem> = items
+            .iter()
+            .filter(|i| matches!(i, LinkItem::Reply(_)))
+            .collect();
+        assert_eq!(replies.len(), 4);
         assert_eq!(
-            frames,
+            frames(items),
             vec![
-                ReplFrame::Snapshot {
-                    offset: 100,
-                    data: Box::new(ks)
-                },
+                snapshot,
                 ReplFrame::Command {
                     offset: 123,
                     args: vec![b"SELECT".to_vec(), b"0".to_vec()]
@@ -365,31 +288,36 @@ mod tests {
                 ReplFrame::GetAck { offset: 174 },
             ]
         );
-        assert_eq!(link.offset(), Some(174));
-        assert_eq!(
-            ack_bytes(174),
-            b"*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$3\r\n174\r\n"
+    }
+
+    /// A diskless RDB (`$EOF:<mark>`), as a 7.0 master sends it to a
+    /// replica that announced `capa eof`, ends at its mark; the stream
+    /// may follow in the same read.
+    #[test]
+    fn diskless_rdb_until_its_mark() {
+        let ks = Keyspace::new();
+        let rdb = file::encode(
+            &ks,
+            Time(0),
+            &ReplInfo {
+                replid: "a".repeat(40),
+                offset: 0,
+            },
         );
+        let mark = "m".repeat(40);
+        let mut bytes = format!("$EOF:{mark}\r\n").into_bytes();
+        bytes.extend(&rdb);
+        bytes.extend(mark.bytes());
+        bytes.extend(command_bytes(&[b"PING"]));
+        let mut d = ReplicaDecoder::default();
+        let f = frames(d.feed(&bytes).unwrap());
+        assert!(matches!(f[0], ReplFrame::Snapshot { .. }));
+        assert_eq!(f[1], ReplFrame::Ping { offset: 14 });
     }
 
     #[test]
-    fn refusals_are_errors_with_redis_log_texts() {
-        let (mut link, _) = ReplicaLink::start(7001, None);
-        assert!(link
-            .feed(b"-ERR unknown\r\n")
-            .unwrap_err()
-            .starts_with("Error reply to PING"));
-        let (mut link, _) = ReplicaLink::start(7001, None);
-        link.feed(b"+PONG\r\n+OK\r\n+OK\r\n").unwrap();
-        assert!(link
-            .feed(b"-LOADING\r\n")
-            .unwrap_err()
-            .contains("unable to PSYNC"));
-        let (mut link, _) = ReplicaLink::start(7001, None);
-        link.feed(b"+PONG\r\n+OK\r\n+OK\r\n").unwrap();
-        let rid = "a".repeat(40);
-        link.feed(format!("+FULLRESYNC {rid} 0\r\n").as_bytes())
-            .unwrap();
-        assert!(link.feed(b"HTTP/1.1\r\n").unwrap_err().contains("not '$'"));
+    fn garbage_is_an_error() {
+        let mut d = ReplicaDecoder::default();
+        assert!(d.feed(b"HTTP/1.1\r\n").unwrap_err().contains("not '$'"));
     }
 }

@@ -54,6 +54,11 @@ pub struct ClientState {
     /// CLIENT KILL killed this very client: closed once replied
     /// (`CLIENT_CLOSE_AFTER_REPLY`).
     pub close_after_reply: bool,
+    /// It sent PSYNC or SYNC: a replica of this node (`CLIENT_SLAVE`,
+    /// the `S` flag), never paused and never sent replies again.
+    pub replica: bool,
+    /// What it announced with REPLCONF.
+    pub repl_conf: crate::node::ReplConf,
     /// MONITOR ran (`CLIENT_MONITOR`): the node feeds it every command it
     /// runs, and refuses it the keyspace.
     pub monitor: bool,

@@ -94,12 +94,13 @@ fn kind_by_name(name: &[u8]) -> Option<Kind> {
     }
 }
 
-/// `getClientType`: replicas attach through the host's replication links,
-/// never as clients here, so a client is the master link, a subscriber, or
-/// normal.
+/// `getClientType`: the master link, a replica (it sent PSYNC or SYNC), a
+/// subscriber, or normal.
 fn kind_of(c: &ClientState) -> Kind {
     if c.from_master {
         Kind::Master
+    } else if c.replica {
+        Kind::Replica
     } else if c.subscriptions.active() {
         Kind::Pubsub
     } else {
@@ -128,8 +129,11 @@ fn local(c: &ClientState) -> String {
 /// is this client's (its `argv-mem`).
 fn info_line(out: &mut String, id: ClientId, c: &ClientState, now: Time, running: usize) {
     let mut flags = String::new();
+    // A monitor is a CLIENT_SLAVE too; the flag names which kind.
     if c.monitor {
         flags.push('O');
+    } else if c.replica {
+        flags.push('S');
     }
     if c.from_master {
         flags.push('M');
@@ -243,6 +247,7 @@ pub fn list(c: &mut Call) -> Value {
     let mut all: Vec<(ClientId, &ClientState)> = c.node.other_clients();
     let at = all.partition_point(|(id, _)| *id < me.0);
     all.insert(at, me);
+    all.extend(c.node.master_client());
     let running = argv_mem(args);
     let mut out = String::new();
     let mut line = |id: ClientId, s: &ClientState| {
@@ -358,8 +363,16 @@ pub fn kill(c: &mut Call) -> Value {
     for id in &victims {
         c.node.kill_client(*id);
     }
+    // The master link is a client too (`freeClient(server.master)`).
+    let master = c
+        .node
+        .master_client()
+        .is_some_and(|(id, s)| filter.matches(id, s, c.id));
+    if master {
+        c.node.kill_master_client(c.now);
+    }
     c.client.close_after_reply |= me;
-    let killed = victims.len() + usize::from(me);
+    let killed = victims.len() + usize::from(me) + usize::from(master);
     match (old_form, killed) {
         (true, 0) => Value::err("ERR No such client"),
         (true, _) => Value::ok(),

@@ -182,16 +182,20 @@ fn memory_section(node: &Node, now: Time) -> String {
 
 fn stats(node: &Node) -> String {
     let s = node.stats();
+    let sync = node.sync_stats();
     let (input_kbps, output_kbps) = s.kbps();
     let (channels, patterns, shard) = node.pubsub_counts();
     let tracking = node.tracking_info();
     format!(
-        "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ntotal_net_repl_input_bytes:0\r\ntotal_net_repl_output_bytes:0\r\ninstantaneous_input_kbps:{input_kbps:.2}\r\ninstantaneous_output_kbps:{output_kbps:.2}\r\ninstantaneous_input_repl_kbps:0.00\r\ninstantaneous_output_repl_kbps:0.00\r\nrejected_connections:0\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\nexpired_keys:{}\r\nexpired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\nexpire_cycle_cpu_milliseconds:0\r\nevicted_keys:0\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:0\r\ncurrent_eviction_exceeded_time:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{channels}\r\npubsub_patterns:{patterns}\r\npubsubshard_channels:{shard}\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\nactive_defrag_misses:0\r\nactive_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\ntracking_total_keys:{}\r\ntracking_total_items:{}\r\ntracking_total_prefixes:{}\r\nunexpected_error_replies:0\r\ntotal_error_replies:{}\r\ndump_payload_sanitizations:0\r\ntotal_reads_processed:{}\r\ntotal_writes_processed:{}\r\nio_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\nreply_buffer_shrinks:0\r\nreply_buffer_expands:0\r\n",
+        "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ntotal_net_repl_input_bytes:0\r\ntotal_net_repl_output_bytes:0\r\ninstantaneous_input_kbps:{input_kbps:.2}\r\ninstantaneous_output_kbps:{output_kbps:.2}\r\ninstantaneous_input_repl_kbps:0.00\r\ninstantaneous_output_repl_kbps:0.00\r\nrejected_connections:0\r\nsync_full:{}\r\nsync_partial_ok:{}\r\nsync_partial_err:{}\r\nexpired_keys:{}\r\nexpired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\nexpire_cycle_cpu_milliseconds:0\r\nevicted_keys:0\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:0\r\ncurrent_eviction_exceeded_time:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{channels}\r\npubsub_patterns:{patterns}\r\npubsubshard_channels:{shard}\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\nactive_defrag_misses:0\r\nactive_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\ntracking_total_keys:{}\r\ntracking_total_items:{}\r\ntracking_total_prefixes:{}\r\nunexpected_error_replies:0\r\ntotal_error_replies:{}\r\ndump_payload_sanitizations:0\r\ntotal_reads_processed:{}\r\ntotal_writes_processed:{}\r\nio_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\nreply_buffer_shrinks:0\r\nreply_buffer_expands:0\r\n",
         s.connections,
         s.commands,
         s.ops_per_sec(),
         s.net_input,
         s.net_output,
+        sync.full,
+        sync.partial_ok,
+        sync.partial_err,
         s.expired,
         s.hits,
         s.misses,
@@ -207,25 +211,40 @@ fn stats(node: &Node) -> String {
 fn replication(node: &Node, now: Time) -> String {
     let v = node.view();
     let mut s = String::from("# Replication\r\n");
-    let replicas: Vec<_> = v.nodes.iter().filter(|p| p.master == Some(v.id)).collect();
+    let secs = |t: Time| (now.ms() / 1000).saturating_sub(t.ms() / 1000);
     if node.is_master() {
         s.push_str("role:master\r\n");
     } else {
-        let master = node.master().and_then(|m| v.node(m));
-        let (host, port) = master.map_or((String::new(), 0), |m| {
-            (m.ip.map(|i| i.to_string()).unwrap_or_default(), m.port)
-        });
-        let up = node.master_link_up() && master.is_some_and(|m| !m.flags.is_failing());
+        let (host, port) = node.master_client_addr().map_or_else(
+            || {
+                let master = node.master().and_then(|m| v.node(m));
+                master.map_or((String::new(), 0), |m| {
+                    (m.ip.map(|i| i.to_string()).unwrap_or_default(), m.port)
+                })
+            },
+            |a| (a.ip().to_string(), a.port()),
+        );
+        let link = node.master_link();
+        let last_io = match (link.connected(), link.last_io()) {
+            (true, Some(t)) => secs(t) as i64,
+            _ => -1,
+        };
         let _ = write!(
             s,
-            "role:slave\r\nmaster_host:{host}\r\nmaster_port:{port}\r\nmaster_link_status:{}\r\nmaster_last_io_seconds_ago:{}\r\nmaster_sync_in_progress:0\r\nslave_read_repl_offset:{}\r\nslave_repl_offset:{}\r\n",
-            if up { "up" } else { "down" },
-            if up { 0 } else { -1 },
+            "role:slave\r\nmaster_host:{host}\r\nmaster_port:{port}\r\nmaster_link_status:{}\r\nmaster_last_io_seconds_ago:{last_io}\r\nmaster_sync_in_progress:{}\r\nslave_read_repl_offset:{}\r\nslave_repl_offset:{}\r\n",
+            if link.connected() { "up" } else { "down" },
+            u8::from(link.in_transfer()),
             v.repl_offset,
             v.repl_offset
         );
-        if !up {
-            s.push_str("master_link_down_since_seconds:-1\r\n");
+        // The RDB arrives whole in one frame: while it is on its way,
+        // nothing of it was read yet.
+        if link.in_transfer() {
+            s.push_str("master_sync_total_bytes:-1\r\nmaster_sync_read_bytes:0\r\nmaster_sync_left_bytes:-1\r\nmaster_sync_perc:0.00\r\nmaster_sync_last_io_seconds_ago:0\r\n");
+        }
+        if !link.connected() {
+            let down = link.last_io().map_or(-1, |t| secs(t) as i64);
+            let _ = write!(s, "master_link_down_since_seconds:{down}\r\n");
         }
         let _ = write!(
             s,
@@ -233,33 +252,35 @@ fn replication(node: &Node, now: Time) -> String {
             node.config().param_str("replica-priority")
         );
     }
-    let _ = write!(s, "connected_slaves:{}\r\n", replicas.len());
-    if node.is_master() {
-        // Replicas that attached and acknowledged are online; the others
-        // are still waiting for their full resync.
-        for (i, r) in replicas.iter().enumerate() {
-            let ip = r.ip.map(|i| i.to_string()).unwrap_or_default();
-            let (state, offset, lag) = match node.replica_ack(now, r.id) {
-                Some((offset, lag)) => ("online", offset, lag),
-                None => ("wait_bgsave", 0, 0),
-            };
-            let _ = write!(
-                s,
-                "slave{i}:ip={ip},port={},state={state},offset={offset},lag={lag}\r\n",
-                r.port
-            );
-        }
+    let slaves: Vec<_> = node.slaves().collect();
+    let _ = write!(s, "connected_slaves:{}\r\n", slaves.len());
+    for (i, r) in slaves.iter().enumerate() {
+        let lag = if r.state == crate::node::SlaveState::Online {
+            secs(r.ack_time)
+        } else {
+            0
+        };
+        let _ = write!(
+            s,
+            "slave{i}:ip={},port={},state={},offset={},lag={lag}\r\n",
+            r.ip(),
+            r.port,
+            r.state_name(),
+            r.ack_offset
+        );
     }
-    let backlog = v.repl_offset > 0 || !replicas.is_empty();
+    let (replid2, second) = node.replid2().map_or(
+        ("0000000000000000000000000000000000000000", -1),
+        |(id, o)| (id, o as i64),
+    );
+    let (first_byte, histlen) = node.backlog_range().unwrap_or((0, 0));
     let _ = write!(
         s,
-        "master_failover_state:no-failover\r\nmaster_replid:{}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:{}\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:{}\r\nrepl_backlog_size:{}\r\nrepl_backlog_first_byte_offset:{}\r\nrepl_backlog_histlen:{}\r\n",
-        node.id(),
+        "master_failover_state:no-failover\r\nmaster_replid:{}\r\nmaster_replid2:{replid2}\r\nmaster_repl_offset:{}\r\nsecond_repl_offset:{second}\r\nrepl_backlog_active:{}\r\nrepl_backlog_size:{}\r\nrepl_backlog_first_byte_offset:{first_byte}\r\nrepl_backlog_histlen:{histlen}\r\n",
+        node.repl_replid(),
         v.repl_offset,
-        u8::from(backlog),
+        u8::from(node.backlog_range().is_some()),
         node.config().param_str("repl-backlog-size"),
-        u64::from(backlog),
-        v.repl_offset,
     );
     s
 }

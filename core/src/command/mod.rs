@@ -40,6 +40,7 @@ mod persist;
 mod pubsub;
 mod random_picks;
 mod refusal;
+mod replication;
 mod routing;
 mod scripting;
 mod server;
@@ -235,6 +236,11 @@ pub fn execute(
         let e = acl::noperm(denial.0, denial.1);
         return reject(node, Some(&*name), e);
     }
+    if client.in_multi() && spec.has(table::flags::NO_MULTI) {
+        client.flag_transaction_error();
+        let e = Value::err("ERR Command not allowed inside a transaction");
+        return reject(node, Some(&*name), e);
+    }
     if let Err(redirect) = routing::check(node, now, client, spec, &args) {
         if spec.name == "exec" {
             client.discard_transaction();
@@ -273,7 +279,7 @@ pub fn execute(
     }
     // `CLIENT PAUSE … ALL`: every command waits (the master's stream does
     // not come this way, and replicas are never paused).
-    if node.all_paused(now) {
+    if node.all_paused(now) && !client.replica {
         node.postpone(id, args);
         return Outcome::Blocked;
     }

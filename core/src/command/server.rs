@@ -73,7 +73,7 @@ pub fn info(c: &mut Call) -> Value {
 }
 
 pub fn role(c: &mut Call) -> Value {
-    c.node.role(c.now)
+    c.node.role()
 }
 
 /// `WAIT numreplicas timeout`.

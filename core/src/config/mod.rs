@@ -38,6 +38,8 @@ pub struct Config {
     /// `cluster-link-sendbuf-limit`, bytes (0: none): a bus link whose send
     /// buffer grows past it is freed, so one stuck peer cannot eat memory.
     pub link_sendbuf_limit: u64,
+    /// The replication settings the handshake obeys (`repl-*`, `masterauth`).
+    pub repl: ReplSettings,
     /// `notify-keyspace-events` as class bits (`keyspace::notify::class`):
     /// which keyspace events the node publishes to its subscribers.
     pub notify_keyspace_events: u32,
@@ -62,8 +64,45 @@ impl Default for Config {
             announce_hostname: String::new(),
             preferred_endpoint: EndpointType::Ip,
             link_sendbuf_limit: 0,
+            repl: ReplSettings::default(),
             notify_keyspace_events: 0,
             stored: values::Stored::default(),
+        }
+    }
+}
+
+/// The replication settings (`config.c`'s `repl-*` and `masterauth`), with
+/// Redis 7.0's defaults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplSettings {
+    /// `repl-diskless-sync`: a full resync streams the RDB straight to the
+    /// replicas' sockets (7.0's default) to replicas that announced `capa eof`.
+    pub diskless_sync: bool,
+    /// `repl-diskless-sync-delay`, seconds: a diskless full resync waits this
+    /// long for more replicas to arrive before it starts (7.0: 5).
+    pub diskless_sync_delay: u64,
+    /// `repl-diskless-sync-max-replicas`: start at once when this many
+    /// replicas wait (0: no such limit).
+    pub diskless_sync_max_replicas: u64,
+    /// `repl-timeout`, seconds: a handshake, transfer or silent master link
+    /// older than this is dropped.
+    pub timeout: u64,
+    /// `repl-backlog-size`, bytes: how much of the stream a master keeps for
+    /// partial resyncs (`+CONTINUE`).
+    pub backlog_size: u64,
+    /// `masterauth`: the password a replica sends its master (AUTH).
+    pub masterauth: Option<String>,
+}
+
+impl Default for ReplSettings {
+    fn default() -> Self {
+        ReplSettings {
+            diskless_sync: true,
+            diskless_sync_delay: 5,
+            diskless_sync_max_replicas: 0,
+            timeout: 60,
+            backlog_size: 1024 * 1024,
+            masterauth: None,
         }
     }
 }

@@ -24,6 +24,9 @@ const OBSERVE_EVERY: u64 = 100;
 /// diagram of a lesson shows up to this much of the past.
 pub const WIRE_KEPT_MS: u64 = 30_000;
 
+/// How long a lesson's start waits at most for its replicas' first sync.
+const FIRST_SYNC_LIMIT_MS: u64 = 30_000;
+
 /// A step that could not run, or a reply that was not the expected one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunError(pub String);
@@ -88,6 +91,16 @@ impl Session {
             .scenario()
             .build()
             .map_err(|e| RunError(format!("building the cluster: {e}")))?;
+        // The learner gets a cluster whose replicas hold their masters' data: a new
+        // replica's first full sync comes repl-diskless-sync-delay (5 s) after its PSYNC
+        // (`replicationCron`), and until then WAIT counts none and a replica that never synced
+        // refuses to fail over.
+        let limit = sim.now() + FIRST_SYNC_LIMIT_MS;
+        sim.run_until_pred(limit, |s| {
+            s.nodes()
+                .iter()
+                .all(|n| !n.node.is_replica() || n.node.master_link_up())
+        });
         sim.record_wire(Some(WIRE_KEPT_MS));
         let mut s = Session {
             start: sim.now(),

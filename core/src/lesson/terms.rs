@@ -158,6 +158,21 @@ pub(super) fn term_value(t: &Term, s: &Session) -> Result<Value, String> {
             .into(),
         ),
         "master_of" => Value::Text(name_of(sim, sim.node(node()?).master())),
+        // INFO's `master_link_status`: a replica's data is in sync (its
+        // first full resync is over) only once its link is up.
+        "link" => {
+            let n = sim.node(node()?);
+            Value::Text(
+                if n.is_master() {
+                    "none"
+                } else if n.master_link().connected() {
+                    "up"
+                } else {
+                    "down"
+                }
+                .into(),
+            )
+        }
         "flags" => {
             let who = id(node()?);
             let answers: Vec<String> = views(sim, &c.by)?

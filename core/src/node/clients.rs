@@ -163,6 +163,7 @@ impl Node {
         self.forget_subscriber(client);
         self.remove_monitor(client);
         self.postponed.retain(|(c, _)| *c != client);
+        self.slave_closed(client);
     }
 
     /// The protocol a client negotiated (RESP2 until `HELLO 3`).

@@ -38,12 +38,21 @@ pub enum Input {
         /// The message.
         msg: Box<Message>,
     },
-    /// A replication stream frame from the master at `from`.
+    /// What the master wrote on the replication link `conn` (see
+    /// [`Output::ReplConnect`]) after its reply to PSYNC: the RDB, then the
+    /// stream. The replies before it come as [`Input::Response`].
     Repl {
-        /// The master that sent it.
-        from: NodeId,
+        /// The replication link.
+        conn: ConnId,
         /// The frame.
         frame: ReplFrame,
+    },
+    /// The replication link `conn` asked for by [`Output::ReplConnect`] is
+    /// connected: the replica starts its handshake on it
+    /// (`syncWithMaster`). A failed connect is [`Input::ConnClosed`].
+    ReplLinkUp {
+        /// The replication link.
+        conn: ConnId,
     },
     /// A client sent a command (already split into arguments by RESP).
     Command {
@@ -89,12 +98,6 @@ pub enum Input {
         conn: ConnId,
         /// It was open before it closed.
         connected: bool,
-    },
-    /// The replication link to the master `from` broke (the master died or
-    /// refused the handshake): the replica resyncs (`repl_state = CONNECT`).
-    ReplLinkClosed {
-        /// The master.
-        from: NodeId,
     },
     /// The host finished disk job `job` (see [`Output::Disk`]): `Ok`, or
     /// the first error met (`strerror`-like text).
@@ -236,16 +239,12 @@ pub enum FailoverMode {
     Takeover,
 }
 
-/// The replication link between a master and its replicas (Redis's PSYNC
-/// stream), as frames: enough for failover ranks, data age, WAIT, and for
-/// writes acknowledged but not yet replicated to be lost in a failover.
+/// What a master writes to a replica after its reply to PSYNC (Redis's
+/// replication stream), as frames: the RDB of a full resync, then the
+/// commands. The replica's side (PING, REPLCONF, PSYNC, REPLCONF ACK) is
+/// ordinary commands on its connection.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReplFrame {
-    /// Replica → master: attach (PSYNC); `offset` is what it has.
-    Sync {
-        /// The replica's replication offset.
-        offset: u64,
-    },
     /// Master → replica: the whole dataset at `offset` (a full resync).
     Snapshot {
         /// The stream's offset at the snapshot.
@@ -271,11 +270,6 @@ pub enum ReplFrame {
         /// The stream's offset after it.
         offset: u64,
     },
-    /// Replica → master: `REPLCONF ACK <offset>`.
-    Ack {
-        /// The offset the replica has processed.
-        offset: u64,
-    },
 }
 
 /// What a node asks its host to do, or tells it.
@@ -299,15 +293,25 @@ pub enum Output {
         /// The message.
         msg: Box<Message>,
     },
-    /// Send a replication frame to node `to` (a replica, or a replica's
-    /// master) whose bus address is `addr`.
+    /// Write a replication frame to `client`, a replica (it sent PSYNC or
+    /// SYNC): the RDB of its full resync, then the stream.
     Repl {
-        /// The node it is for.
-        to: NodeId,
-        /// That node's bus address.
-        addr: SocketAddr,
+        /// The replica's client.
+        client: ClientId,
         /// The frame.
         frame: ReplFrame,
+    },
+    /// Open the replication link `conn` to the master's client port `to`
+    /// (`connectWithMaster`): answer [`Input::ReplLinkUp`], or
+    /// [`Input::ConnClosed`] if the connect fails. The replica then writes
+    /// its handshake on it with [`Output::Request`]; the master's replies
+    /// come back as [`Input::Response`] and, after PSYNC's, its frames as
+    /// [`Input::Repl`]. [`Output::Hangup`] closes it.
+    ReplConnect {
+        /// The link.
+        conn: ConnId,
+        /// The master's client address.
+        to: SocketAddr,
     },
     /// A reply to a client's command, in the client's protocol.
     Reply {

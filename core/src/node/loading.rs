@@ -19,6 +19,7 @@
 //! in when the last key is loaded. Without a delay the load takes no time
 //! here, as the node models no CPU time.
 
+use super::repl::replica::MasterLink;
 use super::{Input, Node};
 use crate::keyspace::Keyspace;
 use crate::time::Time;
@@ -162,7 +163,7 @@ impl Node {
             let Some(l) = self.loading.take() else {
                 return false;
             };
-            self.full_sync_loaded(l.data, l.offset);
+            self.full_sync_loaded(now, l.data, l.offset);
             for held in l.held.into_iter().chain(l.after) {
                 self.handle(now, held);
             }
@@ -174,7 +175,10 @@ impl Node {
         if let Some(l) = self.loading.as_mut() {
             match input {
                 Input::Timeout => {}
-                Input::Repl { .. } | Input::ReplLinkClosed { .. } => l.after.push(input.clone()),
+                Input::Repl { .. } | Input::ReplLinkUp { .. } => l.after.push(input.clone()),
+                Input::ConnClosed { conn, .. } if MasterLink::is_repl_conn(*conn) => {
+                    l.after.push(input.clone())
+                }
                 _ => l.held.push(input.clone()),
             }
         }

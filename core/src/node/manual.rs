@@ -1,7 +1,7 @@
 //! Manual failover (`CLUSTER FAILOVER`): the replica asks its master to pause
 //! writes, waits until it has all the data, then wins an election at once.
 
-use super::{todo, Link, Node, ReplFrame};
+use super::{todo, Link, Node};
 use crate::config::consts;
 use crate::event::Event;
 use crate::id::NodeId;
@@ -87,17 +87,6 @@ impl Node {
         self.emit(Event::ManualFailover {
             what: "Manual failover requested by replica.",
         });
-        // Flush the stream so the replica can reach the paused offset.
-        if let Some(addr) = self.peer(sender).and_then(|p| p.bus_addr()) {
-            let frame = ReplFrame::Ping {
-                offset: self.repl.offset,
-            };
-            self.out.push_back(super::Output::Repl {
-                to: sender,
-                addr,
-                frame,
-            });
-        }
         self.send_ping(now, sender, MsgType::Ping);
     }
 }

@@ -62,6 +62,8 @@ pub use nodes_conf::NodesConfError;
 pub(crate) use nodes_conf::{ClusterConf, ConfLine};
 pub use persist::ShutdownFlags;
 pub use pubsub::SubKind;
+pub(crate) use repl::{history_id, SlaveState};
+pub use repl::{ReplConf, SyncStats};
 pub(crate) use tracking::Current;
 pub use view::{ElectionView, NodeView, PeerView};
 
@@ -185,6 +187,23 @@ pub struct Node {
     acl: crate::acl::Acl,
 }
 
+/// Whether `conn` is a replica's link to its master (rather than a
+/// MIGRATE socket): hosts that treat the two apart ask this.
+pub fn is_repl_conn(conn: ConnId) -> bool {
+    repl::replica::MasterLink::is_repl_conn(conn)
+}
+
+/// The seed of a node's replication IDs: its name and how many IDs it made
+/// before (a restarted node starts a new history).
+fn replid_seed(id: NodeId, made: u64) -> u64 {
+    id.as_str()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+        .wrapping_add(made << 32)
+}
+
 /// Deferred work run after each input (`clusterBeforeSleep`).
 mod todo {
     pub const HANDLE_FAILOVER: u8 = 1;
@@ -233,7 +252,7 @@ impl Node {
             started: now,
             election: failover::Election::default(),
             manual: manual::ManualFailover::default(),
-            repl: repl::Replication::new(now),
+            repl: repl::Replication::new(now, replid_seed(myself, 0)),
             blacklist: BTreeMap::new(),
             iteration: 0,
             next_cron: now + consts::CRON_PERIOD_MS,
@@ -309,7 +328,7 @@ impl Node {
         node.among_minority_time = None;
         node.election = failover::Election::default();
         node.manual = manual::ManualFailover::default();
-        node.repl = repl::Replication::new(now);
+        node.repl = repl::Replication::new(now, replid_seed(node.myself, node.repl.ids_made()));
         node.iteration = 0;
         node.next_cron = now + consts::CRON_PERIOD_MS;
         node.todo = 0;
@@ -411,7 +430,8 @@ impl Node {
                 }
             }
             Input::Bus { from, link, msg } => self.process_packet(now, from, link, msg),
-            Input::Repl { from, frame } => self.process_repl(now, from, frame),
+            Input::Repl { conn, frame } => self.repl_frame(now, conn, frame),
+            Input::ReplLinkUp { conn } => self.repl_link_up(now, conn),
             Input::Command { client, args } => self.process_command(now, client, args),
             Input::ClientClosed(client) => self.client_closed(client),
             Input::LinkClosed { addr } => {
@@ -423,9 +443,14 @@ impl Node {
             }
             Input::LinkUp { addr } => self.link_up(now, addr),
             Input::InboundLinkClosed { addr } => self.inbound_link_closed(addr),
+            Input::Response { conn, value } if repl::replica::MasterLink::is_repl_conn(conn) => {
+                self.repl_reply(now, conn, value)
+            }
             Input::Response { conn, value } => self.migrate_response(now, conn, value),
+            Input::ConnClosed { conn, .. } if repl::replica::MasterLink::is_repl_conn(conn) => {
+                self.repl_conn_closed(now, conn)
+            }
             Input::ConnClosed { conn, connected } => self.migrate_conn_closed(now, conn, connected),
-            Input::ReplLinkClosed { from } => self.repl_link_closed(now, from),
             Input::DiskDone { job, result } => self.disk_done(now, job, result),
             Input::DiskRead { job, result } => self.disk_read(now, job, result),
         }

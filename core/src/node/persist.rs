@@ -258,17 +258,25 @@ impl Node {
 
     /// `rdbPopulateSaveInfo`: a replica names its master's stream; a master
     /// only when it has a backlog (it is part of a replication chain).
+    /// `rdbSaveInfoAuxFields` writes `server.replid` and the offset.
     fn save_info(&self) -> Option<ReplInfo> {
         if self.is_replica() || self.repl.backlog_exists() {
-            // The stream's ID is its master's node ID (see `repl_wire`).
-            let master = self.master().filter(|_| self.is_replica());
             Some(ReplInfo {
-                replid: master.unwrap_or(self.myself).to_string(),
+                replid: self.repl_replid().to_string(),
                 offset: self.repl.offset,
             })
         } else {
             None
         }
+    }
+
+    /// The RDB a process that ran with no data wrote at its last
+    /// shutdown, holding the history `info` (the simulator's formed start:
+    /// nodes restarted from what `redis-cli --cluster create` left).
+    pub(crate) fn empty_rdb_file(&self, now: Time, info: &ReplInfo) -> (String, Vec<u8>) {
+        let empty = crate::keyspace::Keyspace::new();
+        let bytes = file::encode_with(&empty, now, Some(info), false);
+        (self.param("dbfilename"), bytes)
     }
 
     /// The RDB `rdbSave` writes now.
@@ -753,6 +761,10 @@ impl Node {
         };
         let loaded = file::decode(&bytes).map_err(|e| format!("{name}: {e}"))?;
         self.keyspace = loaded.keyspace;
+        if let Some(info) = loaded.repl {
+            let master = self.me().is_master();
+            self.repl.restore_history(info, master);
+        }
         let expired = if self.is_replica() {
             0
         } else {

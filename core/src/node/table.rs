@@ -347,6 +347,7 @@ impl Node {
         }
         if id == self.myself {
             self.myslots_cache = None;
+            self.repl_unset_master();
             self.emit(Event::Role { master: None });
             // cluster_my_epoch was my master's; now it is mine.
             if self.my_epoch() != my_epoch_before {
@@ -383,7 +384,7 @@ impl Node {
         }
         self.set_node_as_replica_of(me, master);
         self.myslots_cache = None;
-        self.repl.set_master(now);
+        self.repl_set_master(now);
         self.unblock_all_blocked();
         self.reset_manual_failover();
         self.emit(Event::Role {

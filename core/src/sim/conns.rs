@@ -4,8 +4,9 @@
 //! simulated network like every other message, so latency, partitions and
 //! crashes delay or cut a MIGRATE as they would a real socket.
 
+use super::network::Network;
 use super::Payload;
-use crate::node::{ClientId, ConnId, Input};
+use crate::node::{ClientId, ConnId, Input, ReplFrame};
 use crate::resp::{Protocol, Value};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -75,6 +76,16 @@ impl NodeConns {
         self.by_client.get(&client).copied()
     }
 
+    /// The connections opened to `idx`, with their openers (they end when
+    /// it dies).
+    pub fn opened_to(&self, idx: usize) -> Vec<(usize, ConnId)> {
+        self.by_conn
+            .iter()
+            .filter(|(_, (to, _))| *to == idx)
+            .map(|(key, _)| *key)
+            .collect()
+    }
+
     /// The connections `idx` opened (closed when it crashes).
     pub fn opened_by(&self, idx: usize) -> Vec<ConnId> {
         self.by_conn
@@ -126,6 +137,44 @@ impl super::Sim {
         None
     }
 
+    /// Node `idx` (a replica's master) writes a replication frame to its
+    /// client, the link a replica opened.
+    pub(super) fn repl_frame(&mut self, idx: usize, client: ClientId, frame: ReplFrame) {
+        if let Some((from, conn)) = self.conns.opener(client) {
+            let to = self.nodes[from].bus_addr;
+            self.transmit(idx, to, 32, Payload::Repl { conn, frame });
+        }
+    }
+
+    /// Node `idx` opens its replication link `conn` to the client port
+    /// `to` (see [`repl_connect_outcome`]). Returns the input to hand the
+    /// node at once.
+    pub(super) fn repl_connect(
+        &mut self,
+        idx: usize,
+        conn: ConnId,
+        to: SocketAddr,
+    ) -> Option<Input> {
+        let nodes = &self.nodes;
+        let outcome = repl_connect_outcome(&self.by_client_addr, &self.network, idx, to, |t| {
+            nodes[t].status == super::Status::Crashed
+        });
+        if let ReplConnect::Up(target) = outcome {
+            self.conns.open(idx, conn, target);
+        }
+        outcome.input(conn)
+    }
+
+    /// Node `idx` closed its client `client` (CLIENT KILL): if another
+    /// node opened that connection, it ends there too.
+    pub(super) fn close_node_conn(&mut self, idx: usize, client: ClientId) {
+        if let Some((from, conn)) = self.conns.opener(client) {
+            self.conns.close(from, conn);
+            let to = self.nodes[from].bus_addr;
+            self.transmit(idx, to, 0, Payload::Closed { conn });
+        }
+    }
+
     /// Node `idx` died: its sockets close, and whoever waited on it learns.
     pub(super) fn connections_reset(&mut self, idx: usize) {
         for conn in self.conns.opened_by(idx) {
@@ -134,9 +183,68 @@ impl super::Sim {
                 self.transmit(idx, to_bus, 0, Payload::Hangup { client });
             }
         }
+        // A replica's link to a dead master breaks at once (MIGRATE's
+        // socket waits for its own timeout, as modelled before).
+        for (from, conn) in self.conns.opened_to(idx) {
+            if !crate::node::is_repl_conn(conn) {
+                continue;
+            }
+            self.conns.close(from, conn);
+            let to_bus = self.nodes[from].bus_addr;
+            self.transmit(idx, to_bus, 0, Payload::Closed { conn });
+        }
+        // What a cut holds to or from the dead process never arrives, its
+        // closing included: the other end learns from its own timeouts.
+        self.network.forget_held_of(idx);
         self.clients_lost_node(idx);
         self.jobs_lost_node(idx);
     }
+}
+
+/// How a replication connect turns out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ReplConnect {
+    /// Nobody listens there, or its process is dead: refused at once.
+    Refused,
+    /// A cut network loses the connect; the replica's `repl-timeout` ends it.
+    Lost,
+    /// Up at once with the process at this index (a stopped one too: the
+    /// kernel accepts for it).
+    Up(usize),
+}
+
+impl ReplConnect {
+    /// What the connecting node hears at once.
+    pub(super) fn input(self, conn: ConnId) -> Option<Input> {
+        match self {
+            ReplConnect::Refused => Some(refused(conn)),
+            ReplConnect::Lost => None,
+            ReplConnect::Up(_) => Some(Input::ReplLinkUp { conn }),
+        }
+    }
+}
+
+/// The outcome of node `idx`'s replication connect to the client port
+/// `to`, from what stays fixed within a time window (addresses,
+/// partitions, which processes are dead), so the sequential loop and the
+/// parallel windows' threads decide it alike.
+pub(super) fn repl_connect_outcome(
+    client_addrs: &BTreeMap<SocketAddr, usize>,
+    network: &Network,
+    idx: usize,
+    to: SocketAddr,
+    crashed: impl Fn(usize) -> bool,
+) -> ReplConnect {
+    let Some(&target) = client_addrs.get(&to) else {
+        return ReplConnect::Refused;
+    };
+    if network.blocks(idx, target) || network.blocks(target, idx) {
+        return ReplConnect::Lost;
+    }
+    if crashed(target) {
+        return ReplConnect::Refused;
+    }
+    ReplConnect::Up(target)
 }
 
 /// What a node hears when its connect to a client port is refused.

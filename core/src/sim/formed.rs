@@ -7,15 +7,24 @@
 //! N, each replica attached to its master. Links are not connected yet:
 //! from the first cron tick every node connects to every other and PINGs
 //! it, and masters wait `CLUSTER_WRITABLE_DELAY` before declaring the
-//! cluster ok, exactly as after a restart. Forming a 1000-node cluster by
+//! cluster ok, exactly as after a restart. Each node also finds the RDB
+//! its last shutdown saved (no keys, its shard's replication ID and
+//! offset), so replicas resume their stream with a partial resync, as
+//! restarted 7.0 replicas do. Forming a 1000-node cluster by
 //! MEET costs minutes of CPU; loading it costs a fraction of a second.
 
 use super::scenario::{node_seed, slot_split};
 use super::{Scenario, ScenarioError, Sim};
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
-use crate::node::{ClusterConf, ConfLine, Node};
+use crate::node::{history_id, ClusterConf, ConfLine, Node};
+use crate::rdb::file::ReplInfo;
 use std::net::{IpAddr, SocketAddr};
+
+/// Mixed into a shard master's seed to name its shard's replication ID
+/// (so the ID is not drawn from the very stream the node's own random
+/// generator starts with).
+const HISTORY_SEED: u64 = 0x7265_706c_6964; // "replid"
 
 /// The nodes.conf every node of `scenario`'s cluster holds once formed by
 /// `redis-cli --cluster create` (whose line is myself aside), for nodes
@@ -94,7 +103,24 @@ pub(super) fn start_formed(scenario: &Scenario, sim: &mut Sim) -> Result<(), Sce
             now,
         )
         .map_err(|e| ScenarioError(format!("loading the formed cluster: {e}")))?;
-        sim.add_process(name, port_of(i), node);
+        let idx = sim.add_process(name, port_of(i), node);
+        // Each shard's master and replicas saved the same stream position
+        // at shutdown (SHUTDOWN waits for the replicas' offsets), so the
+        // replicas continue from the RDB with `+CONTINUE` at once instead
+        // of waiting `repl-diskless-sync-delay` for a full resync.
+        let shard = if i < scenario.masters {
+            i
+        } else {
+            (i - scenario.masters) % scenario.masters
+        };
+        let history = ReplInfo {
+            replid: history_id(node_seed(scenario.seed, shard) ^ HISTORY_SEED),
+            offset: 0,
+        };
+        let n = &mut sim.nodes[idx];
+        let (file, bytes) = n.node.empty_rdb_file(now, &history);
+        n.disk.put(file, bytes);
+        n.load_from_disk(now);
     }
     Ok(())
 }

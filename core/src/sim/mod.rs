@@ -94,6 +94,17 @@ pub struct SimNode {
     pub disk: Disk,
 }
 
+impl SimNode {
+    /// Loads the data on its disk, as Redis does at start.
+    fn load_from_disk(&mut self, now: Time) {
+        let disk = &self.disk;
+        // A simulated disk holds only what a node wrote, so it loads.
+        let _ = self
+            .node
+            .load_data(now, &mut |name| Ok(disk.read(name).map(<[u8]>::to_vec)));
+    }
+}
+
 /// The simulator.
 ///
 /// **Snapshots are clones.** A `Sim` owns everything a run depends on (nodes,
@@ -371,11 +382,7 @@ impl Sim {
         let now = self.now;
         let n = &mut self.nodes[idx];
         n.node = n.node.restart(now);
-        let disk = &n.disk;
-        // A simulated disk holds only what the node wrote, so it loads.
-        let _ = n
-            .node
-            .load_data(now, &mut |name| Ok(disk.read(name).map(<[u8]>::to_vec)));
+        n.load_from_disk(now);
         n.status = Status::Up;
         n.backlog.clear();
         n.connect_backlog.clear();
@@ -452,6 +459,7 @@ impl Sim {
         let partitions = self.network.partitions_mut();
         let cut: Vec<(usize, usize)> = partitions.pairs().collect();
         partitions.heal();
+        self.network.release_held(self.now);
         for (from, to) in cut {
             let addr = self.nodes[to].bus_addr;
             self.link_closed(from, addr);
@@ -624,7 +632,11 @@ impl Sim {
     fn deliver(&mut self, m: InFlight) {
         let to = m.to;
         if self.network.blocks(m.from, to) {
-            self.stats.dropped += 1;
+            if m.payload.is_stream() {
+                self.network.hold(m);
+            } else {
+                self.stats.dropped += 1;
+            }
             return;
         }
         match self.nodes[to].status {
@@ -655,8 +667,7 @@ impl Sim {
         let mut promoted = false;
         while let Some(out) = self.nodes[idx].node.poll_output() {
             promoted |= is_promotion(&out);
-            let id = self.nodes[idx].node.id();
-            if let Some(refused) = self.apply_output(idx, id, out) {
+            if let Some(refused) = self.apply_output(idx, out) {
                 let now = self.now;
                 self.nodes[idx].node.handle(now, refused);
             }
@@ -676,9 +687,9 @@ impl Sim {
         }
     }
 
-    /// Applies one output of node `idx` (whose ID is `id`) now. Returns the
+    /// Applies one output of node `idx` now. Returns the
     /// input the node must hear at once, if any (a refused MIGRATE connect).
-    fn apply_output(&mut self, idx: usize, id: NodeId, out: Output) -> Option<Input> {
+    fn apply_output(&mut self, idx: usize, out: Output) -> Option<Input> {
         match out {
             Output::Connect { to } => self.network.start_connect(self.now, idx, to),
             Output::Send { to, link, msg } => {
@@ -692,9 +703,8 @@ impl Sim {
                 }
                 self.transmit(idx, to, bytes, Payload::Bus { from, link, msg });
             }
-            Output::Repl { addr, frame, .. } => {
-                self.transmit(idx, addr, 32, Payload::Repl { from: id, frame });
-            }
+            Output::Repl { client, frame } => self.repl_frame(idx, client, frame),
+            Output::ReplConnect { conn, to } => return self.repl_connect(idx, conn, to),
             Output::Reply { client, value } => self.route_reply(idx, client, value),
             Output::Request { conn, to, args } => return self.node_request(idx, conn, to, args),
             Output::Hangup(conn) => {
@@ -703,9 +713,11 @@ impl Sim {
                     self.transmit(idx, to_addr, 0, Payload::Hangup { client });
                 }
             }
-            // CLIENT KILL: the node forgot the client already; a simulated
-            // client keeps no connection, its next command opens a new one.
-            Output::Close { .. } => {}
+            // CLIENT KILL: the node forgot the client already. A node's
+            // connection (a replica's link) ends for its opener; a
+            // simulated client keeps no connection, its next command opens
+            // a new one.
+            Output::Close { client } => self.close_node_conn(idx, client),
             // A freed link closes its socket: the node at the other end sees
             // its side break at once (our outbound link is its inbound one).
             // (The simulated network queues nothing at a sender, so the send

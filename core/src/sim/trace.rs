@@ -184,6 +184,7 @@ fn details(event: &Event, names: &impl Names) -> Vec<(&'static str, Value)> {
             ("collided", json!(collided)),
         ],
         Event::ManualFailover { what } => vec![("what", json!(what))],
+        Event::Replication { what } => vec![("what", json!(what))],
         Event::Meet { .. }
         | Event::NodeAdded { .. }
         | Event::NodeRemoved { .. }

@@ -432,6 +432,7 @@ pub fn explain(
             facts: vec![Fact::Reason(what)],
             causes: Vec::new(),
         },
+        Event::Replication { .. } => plain("syncWithMaster"),
         Event::Epoch { .. } => return None,
     };
     Some(why)

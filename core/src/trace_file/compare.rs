@@ -324,7 +324,9 @@ fn moments(
 }
 
 /// Simulates the trace's scenario with `seed` (no client writes, like a freshly created
-/// cluster; the kill 3 s after formation) and lines both runs up on the kill.
+/// cluster; the kill 3 s after the replicas' first sync, which a master starts
+/// `repl-diskless-sync-delay` after their PSYNC: a replica that never synced would refuse to
+/// fail over) and lines both runs up on the kill.
 pub fn compare(lines: &[TraceLine], seed: u64) -> Result<Comparison, String> {
     let topology = topology(lines)?;
     let scenario = Scenario {
@@ -343,6 +345,13 @@ pub fn compare(lines: &[TraceLine], seed: u64) -> Result<Comparison, String> {
     let idx = sim
         .index_of(killed)
         .ok_or(format!("no node {killed} in the simulation"))?;
+    let synced = |s: &Sim| {
+        s.nodes()
+            .iter()
+            .all(|n| !n.node.is_replica() || n.node.master_link_up())
+    };
+    let sync_limit = sim.now() + 30_000;
+    sim.run_until_pred(sync_limit, synced);
     let kill_at = sim.now() + 3000;
     sim.run_until(kill_at);
     let from = sim.trace().len();

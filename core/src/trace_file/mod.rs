@@ -47,6 +47,7 @@ const EVENTS: &[&str] = &[
     "epoch_collision",
     "replica_migrated",
     "manual_failover",
+    "replication",
 ];
 
 /// Most errors reported for one file: past that, it is not a trace at all.

@@ -274,6 +274,9 @@ impl Recorded {
             "manual_failover" => Event::ManualFailover {
                 what: keep(text("what")?),
             },
+            "replication" => Event::Replication {
+                what: text("what")?.to_string(),
+            },
             other => return Err(format!("unknown event `{other}`")),
         };
         Ok((event, complete))

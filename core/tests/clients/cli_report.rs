@@ -23,7 +23,7 @@ fn id(sim: &Sim, name: &str) -> String {
 /// replicas), then every node with its slots, and the three [OK] checks.
 #[test]
 fn a_healthy_cluster_checks_ok_line_for_line() {
-    let mut sim = cluster(3, 1, T, 7);
+    let mut sim = common::cluster_as_created(3, 1, T, 7);
     let a = idx(&sim, "A");
     send(&mut sim, a, &["SET", "user:1000", "x"]);
     let report = sim.cluster_report(a, CliReport::Check);

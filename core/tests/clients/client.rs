@@ -2,6 +2,7 @@
 //! `RedisCluster` does on each error, docs/redis-behaviour.md §11.3), and against a simulated
 //! cluster during a failover.
 
+use crate::common;
 use clusterlab_core::client::{
     ClientConfig, ClientError, ClientEvent, ClusterClient, RedirectKind, Transmit,
 };
@@ -203,6 +204,8 @@ fn workload_survives_a_failover() {
     }
     .build()
     .unwrap();
+    // A replica that never synced refuses to fail over.
+    common::wait_first_sync(&mut sim);
     let (a, a1) = (sim.index_of("A").unwrap(), sim.index_of("A1").unwrap());
     let app = sim.add_client(&[a, 1], ClientConfig::default());
     sim.start_workload(

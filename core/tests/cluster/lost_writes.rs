@@ -9,8 +9,10 @@ use clusterlab_core::resp::Value;
 use clusterlab_core::sim::{Scenario, Sim};
 use clusterlab_core::Config;
 
+/// Formed, and its replicas synced once: a replica that never synced
+/// refuses to fail over.
 fn cluster() -> Sim {
-    Scenario {
+    let mut sim = Scenario {
         config: Config {
             node_timeout: 2000,
             ..Config::default()
@@ -19,7 +21,9 @@ fn cluster() -> Sim {
         ..Scenario::default()
     }
     .build()
-    .expect("cluster forms")
+    .expect("cluster forms");
+    crate::common::wait_first_sync(&mut sim);
+    sim
 }
 
 fn args(line: &str) -> Vec<Vec<u8>> {

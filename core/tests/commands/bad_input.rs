@@ -378,6 +378,21 @@ proptest! {
                     got
                 }
             };
+            // SYNC and PSYNC that a master accepts turn the connection into
+            // a replica link (`syncCommand` flags it CLIENT_SLAVE): SYNC gets
+            // no reply, only the RDB and the stream (7.0.15 writes `$<len>`
+            // and the payload), PSYNC gets `+FULLRESYNC` first. A replica
+            // link is no client any more: later steps use a new connection.
+            let syncs = argv[0].eq_ignore_ascii_case(b"sync") || argv[0].eq_ignore_ascii_case(b"psync");
+            if syncs && !matches!(reply, Some(Value::Error(_))) {
+                if let Some(v) = &reply {
+                    check_reply(v)?;
+                    prop_assert!(matches!(v, Value::Simple(s) if s.starts_with("FULLRESYNC ") || s.starts_with("CONTINUE")), "{argv:?} answered {v:?}");
+                } else {
+                    prop_assert!(argv[0].eq_ignore_ascii_case(b"sync"), "no reply to {argv:?}");
+                }
+                generation[node][conn as usize] += 1;
+            } else {
             match reply {
                 Some(v) => check_reply(&v)?,
                 None if argv[0].eq_ignore_ascii_case(b"shutdown") => {
@@ -397,6 +412,7 @@ proptest! {
                     prop_assert!(blocks_forever, "no reply to {argv:?}");
                     generation[node][conn as usize] += 1;
                 }
+            }
             }
             if wait_ms > 0 {
                 let t = sim.now() + wait_ms;

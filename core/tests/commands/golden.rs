@@ -18,11 +18,7 @@ use transcript::{NodeAddr, Step};
 /// Where we knowingly differ from real Redis: (scenario, command as written
 /// in the transcript, why). Everything else must match. An entry that stops
 /// differing fails the test, so this list only shrinks.
-const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[(
-    "command",
-    "COMMAND COUNT",
-    "we implement a subset of Redis's 240 commands",
-)];
+const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[];
 
 const TRANSCRIPT: &str = include_str!("golden/transcript.txt");
 

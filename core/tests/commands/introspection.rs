@@ -153,8 +153,10 @@ fn hits_misses_commandstats_and_errorstats() {
     assert_eq!(field(&info, "latency_percentiles_usec_get"), None);
 }
 
-/// CLIENT LIST: one line per client with 7.0.15's fields in order;
-/// CLIENT INFO is the caller's line; TYPE filters, bad types are refused.
+/// CLIENT LIST: one line per client with 7.0.15's fields in order, the
+/// replica's link included (flag `S`: a master lists the connection its
+/// replica opened, as 7.0.15 does); CLIENT INFO is the caller's line; TYPE
+/// filters, bad types are refused.
 #[test]
 fn client_list_and_info_fields() {
     let mut sim = cluster();
@@ -162,7 +164,10 @@ fn client_list_and_info_fields() {
     cmd(&mut sim, "A", 2, "SUBSCRIBE news");
     let list = cmd(&mut sim, "A", 1, "CLIENT LIST");
     let lines: Vec<&str> = list.lines().collect();
-    assert_eq!(lines.len(), 2, "{list}");
+    assert_eq!(lines.len(), 3, "{list}");
+    assert!(lines[2].contains(" flags=S "), "{list}");
+    let replicas = cmd(&mut sim, "A", 1, "CLIENT LIST TYPE replica");
+    assert_eq!(replicas.trim_end(), lines[2], "{replicas}");
     let keys: Vec<&str> = lines[0]
         .split(' ')
         .map(|kv| kv.split('=').next().unwrap())
@@ -258,17 +263,25 @@ fn client_kill_filters_and_replies() {
         cmd(&mut sim, "A", 1, "CLIENT KILL TYPE normal"),
         "Integer(1)"
     );
-    assert_eq!(cmd(&mut sim, "A", 1, "CLIENT LIST").lines().count(), 1);
+    assert_eq!(
+        cmd(&mut sim, "A", 1, "CLIENT LIST TYPE normal")
+            .lines()
+            .count(),
+        1
+    );
     // SKIPME no: the caller is killed too, after its reply.
     assert_eq!(
         cmd(&mut sim, "A", 1, "CLIENT KILL TYPE normal SKIPME no"),
         "Integer(1)"
     );
-    let after = cmd(&mut sim, "A", 4, "CLIENT LIST");
+    let after = cmd(&mut sim, "A", 4, "CLIENT LIST TYPE normal");
     assert!(
         after.starts_with("id=4 ") && after.lines().count() == 1,
         "{after}"
     );
+    // TYPE normal leaves the replica's link alone (`getClientType`).
+    let replicas = cmd(&mut sim, "A", 4, "CLIENT LIST TYPE replica");
+    assert!(replicas.contains(" flags=S "), "{replicas}");
 }
 
 /// CLIENT REPLY OFF silences every reply until ON; SKIP drops its own and

@@ -24,6 +24,7 @@ mod persistence;
 mod pubsub;
 mod reads;
 mod repl_expiry;
+mod repl_handshake;
 mod repl_loading;
 mod repl_stream;
 mod repl_transaction;

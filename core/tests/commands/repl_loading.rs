@@ -103,6 +103,7 @@ fn a_replica_loading_slowly_is_hidden_then_back() {
     }
     .build()
     .expect("cluster forms");
+    common::wait_first_sync(&mut sim);
     let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
     let a1_id = sim.node(a1).id();
     let offset_seen_by_a = |sim: &Sim| sim.node(a).view().node(a1_id).map(|p| p.repl_offset);
@@ -129,9 +130,10 @@ fn a_replica_loading_slowly_is_hidden_then_back() {
     ] {
         assert_eq!(sim.command(a1, ClientId(1), args(line)), Some(Value::ok()));
     }
+    // A sends the RDB `repl-diskless-sync-delay` (5 s) after A1's PSYNC.
     let t0 = sim.now();
     assert!(
-        sim.run_until_pred(t0 + 3000, |s| s.node(a1).loading_rdb()),
+        sim.run_until_pred(t0 + 10_000, |s| s.node(a1).loading_rdb()),
         "the full resync starts loading"
     );
     let started = sim.now();

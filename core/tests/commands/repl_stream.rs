@@ -11,6 +11,14 @@ use clusterlab_core::resp::Value;
 use clusterlab_core::sim::Sim;
 use common::{idx, quiet_cluster, run_for};
 
+/// A cluster whose replicas finished their first full resync: the master
+/// starts it `repl-diskless-sync-delay` (5 s) after their PSYNC.
+fn synced_cluster() -> Sim {
+    let mut sim = quiet_cluster();
+    run_for(&mut sim, 7_000);
+    sim
+}
+
 fn args(line: &str) -> Vec<Vec<u8>> {
     line.split(' ').map(|a| a.as_bytes().to_vec()).collect()
 }
@@ -27,7 +35,7 @@ fn stream_len(line: &str) -> u64 {
 
 #[test]
 fn select_after_a_full_resync_and_getack_count_in_the_offset() {
-    let mut sim = quiet_cluster();
+    let mut sim = synced_cluster();
     let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
     let client = ClientId(1);
     // A key A serves (the others answer MOVED).
@@ -92,7 +100,7 @@ fn select_after_a_full_resync_and_getack_count_in_the_offset() {
 /// it popped, `DEL key` when a count took the whole set.
 #[test]
 fn spop_reaches_replicas_as_srem_or_del() {
-    let mut sim = quiet_cluster();
+    let mut sim = synced_cluster();
     let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
     let client = ClientId(1);
     let key = (0..)
@@ -127,7 +135,7 @@ fn spop_reaches_replicas_as_srem_or_del() {
 /// (a time already past) DEL. The replica ends with the master's TTLs.
 #[test]
 fn rewritten_writes_reach_replicas_with_absolute_times() {
-    let mut sim = quiet_cluster();
+    let mut sim = synced_cluster();
     let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
     let client = ClientId(1);
     let key = (0..)

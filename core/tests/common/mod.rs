@@ -15,7 +15,8 @@ use clusterlab_core::sim::{Scenario, Sim, TimedAction, TraceEvent};
 use clusterlab_core::{Config, Time};
 
 /// A formed cluster of `masters` × (1 + `replicas`) nodes with the given
-/// node_timeout, like `redis-cli --cluster create` made it.
+/// node_timeout, like `redis-cli --cluster create` made it, once its
+/// replicas finished their first sync ([`wait_first_sync`]).
 pub fn cluster(masters: usize, replicas: usize, node_timeout: u64, seed: u64) -> Sim {
     cluster_with(
         masters,
@@ -28,8 +29,25 @@ pub fn cluster(masters: usize, replicas: usize, node_timeout: u64, seed: u64) ->
     )
 }
 
-pub fn cluster_with(masters: usize, replicas: usize, seed: u64, config: Config) -> Sim {
+/// The cluster at the instant `redis-cli --cluster create` is done, before
+/// its replicas' first sync (what `clusterlab-node simulate` starts from).
+pub fn cluster_as_created(masters: usize, replicas: usize, node_timeout: u64, seed: u64) -> Sim {
     Scenario {
+        masters,
+        replicas,
+        config: Config {
+            node_timeout,
+            ..Config::default()
+        },
+        seed,
+        ..Scenario::default()
+    }
+    .build()
+    .expect("the scenario forms")
+}
+
+pub fn cluster_with(masters: usize, replicas: usize, seed: u64, config: Config) -> Sim {
+    let mut sim = Scenario {
         masters,
         replicas,
         config,
@@ -37,7 +55,9 @@ pub fn cluster_with(masters: usize, replicas: usize, seed: u64, config: Config) 
         ..Scenario::default()
     }
     .build()
-    .expect("the scenario forms")
+    .expect("the scenario forms");
+    wait_first_sync(&mut sim);
+    sim
 }
 
 /// The index of the node named `name`.
@@ -50,6 +70,27 @@ pub fn idx(sim: &Sim, name: &str) -> usize {
 pub fn run_for(sim: &mut Sim, ms: u64) {
     let t = sim.now() + ms;
     sim.run_until(t);
+}
+
+/// Runs until every running replica finished its first sync with its
+/// master (INFO's `master_link_status:up`). 7.0 starts a new replica's full
+/// resync `repl-diskless-sync-delay` (5 s) after its PSYNC, and a replica
+/// that never synced refuses to fail over (its data age counts from
+/// `repl_down_since`, `clusterHandleSlaveFailover`): tests that kill a
+/// master soon after the cluster formed wait for this first.
+pub fn wait_first_sync(sim: &mut Sim) {
+    let limit = sim.now() + 30_000;
+    let synced = |sim: &Sim| {
+        sim.nodes().iter().all(|n| {
+            n.status != clusterlab_core::sim::Status::Up
+                || !n.node.is_replica()
+                || n.node.master_link_up()
+        })
+    };
+    while !synced(sim) {
+        assert!(sim.now() < limit, "the replicas did not sync within 30 s");
+        run_for(sim, 100);
+    }
 }
 
 /// Trace events emitted since `from` (an index into the trace).
@@ -97,9 +138,10 @@ pub fn tail(sim: &Sim, n: usize) -> String {
 }
 
 /// The default cluster (3 masters × 1 replica) with node_timeout 5000 and no
-/// background write load, so command tests see only their own keys.
+/// background write load, so command tests see only their own keys; its
+/// replicas finished their first sync.
 pub fn quiet_cluster() -> Sim {
-    Scenario {
+    let mut sim = Scenario {
         config: Config {
             node_timeout: 5000,
             ..Config::default()
@@ -108,7 +150,9 @@ pub fn quiet_cluster() -> Sim {
         ..Scenario::default()
     }
     .build()
-    .expect("cluster forms")
+    .expect("cluster forms");
+    wait_first_sync(&mut sim);
+    sim
 }
 
 /// A reply's text (status, error, bulk, verbatim), or its debug form.

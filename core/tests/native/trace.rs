@@ -17,6 +17,11 @@ fn a_native_failover_trace_reads_back_and_lines_up_with_the_simulator() {
     let master_id = nodes[0].cli(&["cluster", "myid"]).trim().to_string();
     let replica = replica_of(&nodes, &master_id);
     wait_state_ok(&nodes);
+    // A replica that never synced does not stand for election: 7.0 starts
+    // its first full resync `repl-diskless-sync-delay` (5 s) after PSYNC.
+    wait_for(Duration::from_secs(30), "the replica's first sync", || {
+        nodes[replica].info_field("master_link_status").as_deref() == Some("up")
+    });
     std::thread::sleep(Duration::from_millis(500));
     nodes[0].kill();
     let kill_ms = SystemTime::now()

@@ -6,7 +6,7 @@
 use crate::common;
 use clusterlab_core::node::FailoverMode;
 use clusterlab_core::sim::{Action, TimedAction};
-use common::{cluster, run_actions};
+use common::run_actions;
 use serde_json::Value;
 use std::process::{Command, Output};
 
@@ -117,9 +117,11 @@ fn json_lines_show_events_faults_and_a_summary() {
         "--seed",
         "3",
         "--duration",
-        "20000",
+        "25000",
+        // After A1's first sync: a master starts it repl-diskless-sync-delay (5 s)
+        // after the replica's PSYNC, and a replica that never synced refuses to fail over.
         "--kill",
-        "A@5000",
+        "A@10000",
         "--json",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -132,13 +134,13 @@ fn json_lines_show_events_faults_and_a_summary() {
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "time goes forward");
     assert!(lines
         .iter()
-        .any(|l| l["event"] == "kill" && l["node"] == "A" && l["t_ms"] == 5000));
+        .any(|l| l["event"] == "kill" && l["node"] == "A" && l["t_ms"] == 10000));
     assert!(lines
         .iter()
         .any(|l| l["event"] == "promoted" && l["node"] == "A1" && l["about"] == "A"));
     let summary = lines.last().unwrap();
     assert_eq!(summary["event"], "summary");
-    assert_eq!(summary["t_ms"], 20000);
+    assert_eq!(summary["t_ms"], 25000);
     let nodes = summary["nodes"].as_array().unwrap();
     assert_eq!(nodes.len(), 6);
     let a1 = nodes.iter().find(|n| n["node"] == "A1").unwrap();
@@ -216,7 +218,8 @@ fn text_output_is_one_line_per_event_and_a_summary_table() {
 /// library's trace.
 #[test]
 fn the_cli_replays_the_library_run_from_printed_flags() {
-    let mut sim = cluster(3, 1, 1500, 9);
+    // As the CLI starts: right after formation, before the first sync.
+    let mut sim = common::cluster_as_created(3, 1, 1500, 9);
     let t0 = sim.now();
     let at = |ms: u64, action: Action| TimedAction { t: t0 + ms, action };
     let actions = [

@@ -69,7 +69,9 @@ fn failover_takes_node_timeout_plus_the_election() {
 }
 
 /// On a network with 400 ms latency spikes a 500 ms node_timeout flags
-/// live nodes PFAIL over and over; a timeout of seconds never does.
+/// live nodes PFAIL over and over; a timeout of seconds almost never does
+/// (with 1% of bus messages lost, two lost PONGs in a row while gossip
+/// spares the peer's own PINGs can still stretch a silence to 5 s).
 #[test]
 fn small_timeouts_raise_false_suspicions_on_a_noisy_network() {
     let count = |t: u64| -> u64 {
@@ -83,7 +85,10 @@ fn small_timeouts_raise_false_suspicions_on_a_noisy_network() {
     };
     let (small, large) = (count(500), count(5000));
     assert!(small > 0, "no false PFAIL at node_timeout 500 ms");
-    assert_eq!(large, 0, "false PFAIL at node_timeout 5 s");
+    assert!(
+        large * 50 < small,
+        "false PFAIL: {small} at node_timeout 500 ms, {large} at 5 s"
+    );
 }
 
 /// Gossip spreads like a rumour: the spread takes longer in a bigger

@@ -307,7 +307,12 @@ fn hints_come_one_at_a_time_and_the_solution_meets_the_objectives() {
     lesson(&mut m, LessonAction::StartSolution);
     let p = player(&m);
     assert!(p.objectives().iter().all(|o| o.met), "{:?}", p.objectives());
-    assert_eq!(p.moment().solution[0].input, "kill A");
+    // First A1's first sync (A waits repl-diskless-sync-delay before sending it), then the kill.
+    assert_eq!(
+        p.moment().solution[0].input,
+        "wait link(A1) == up within 10s"
+    );
+    assert_eq!(p.moment().solution[1].input, "kill A");
 }
 
 #[test]

@@ -7,8 +7,8 @@ use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
 use crate::command::{
-    acl, config, debug, lolwut, memory, modules, monitor_feed, monitors, persist, server,
-    standalone_only,
+    acl, config, debug, lolwut, memory, modules, monitor_feed, monitors, persist, replication,
+    server, standalone_only,
 };
 
 #[rustfmt::skip]
@@ -27,6 +27,8 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("memory", -2, 0, (0, 0, 0), ["@slow"], Container, No, MEMORY_SUBCOMMANDS),
     command!("module", -2, 0, (0, 0, 0), ["@slow"], Container, No, MODULE_SUBCOMMANDS),
     command!("monitor", 1, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(monitor_feed::monitor), No),
+    command!("psync", -3, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(replication::sync), No),
+    command!("replconf", -1, ADMIN | NOSCRIPT | LOADING | STALE | ALLOW_BUSY, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(replication::replconf), No),
     command!("replicaof", 3, ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(standalone_only::replicaof), No),
     command!("role", 1, NOSCRIPT | LOADING | STALE | FAST, (0, 0, 0), ["@admin", "@fast", "@dangerous"], Reply(server::role), No),
     command!("save", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(persist::save), No),
@@ -34,6 +36,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("slaveof", 3, ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Reply(standalone_only::replicaof), No),
     command!("slowlog", -2, 0, (0, 0, 0), ["@slow"], Container, No, SLOWLOG_SUBCOMMANDS),
     command!("swapdb", 3, WRITE | FAST, (0, 0, 0), ["@keyspace", "@write", "@fast", "@dangerous"], Reply(standalone_only::swapdb), Itself),
+    command!("sync", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, (0, 0, 0), ["@admin", "@slow", "@dangerous"], Outcome(replication::sync), No),
     command!("time", 1, LOADING | STALE | FAST, (0, 0, 0), ["@fast"], Reply(server::time), No),
     command!("wait", 3, NOSCRIPT, (0, 0, 0), ["@slow", "@connection"], Outcome(server::wait), No),
 ];

@@ -45,7 +45,20 @@ pub(super) struct Network {
     /// Loss, duplication and jitter draws, seeded from the run's seed.
     rng: ChaCha8Rng,
     partitions: Partitions,
+    /// Stream segments (everything but bus messages) a cut stopped, in
+    /// sending order: TCP keeps retransmitting them, so they arrive once
+    /// the network heals, unless an end dies first.
+    held: Vec<InFlight>,
 }
+
+/// Linux's minimum retransmission timeout (`TCP_RTO_MIN`, 200 ms): a lost
+/// stream segment arrives this much later, doubling per further loss.
+const TCP_RTO_MIN_MS: u64 = 200;
+/// Linux's `TCP_RTO_MAX` (120 s), the longest wait between retransmissions.
+const TCP_RTO_MAX_MS: u64 = 120_000;
+/// Linux's `tcp_retries2` default: past 15 retransmissions the segment is
+/// delivered anyway (the model keeps streams whole rather than reset them).
+const TCP_RETRIES: u32 = 15;
 
 impl Network {
     pub fn new(seed: u64, config: NetConfig) -> Network {
@@ -58,6 +71,7 @@ impl Network {
             seq: 0,
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6e65_7477_6f72_6b21),
             partitions: Partitions::default(),
+            held: Vec::new(),
         }
     }
 
@@ -155,6 +169,34 @@ impl Network {
         msgs + connects
     }
 
+    /// A stream segment reached a cut on its way: kept until the heal.
+    pub fn hold(&mut self, m: InFlight) {
+        self.held.push(m);
+    }
+
+    /// The network healed: the held stream segments go out again, in their
+    /// sending order, after the minimum latency (TCP's next retransmission).
+    pub fn release_held(&mut self, now: Time) {
+        let mut held = std::mem::take(&mut self.held);
+        held.sort_by_key(|m| m.id);
+        let nodes = self.link_clock.len();
+        for mut m in held {
+            let clocks = &mut self.link_clock[m.from];
+            if clocks.len() <= m.to {
+                clocks.resize(nodes, Time::ZERO);
+            }
+            m.deliver_at = (now + self.config.min_latency_ms).max(clocks[m.to]);
+            clocks[m.to] = m.deliver_at;
+            self.queue.insert((m.deliver_at, m.id), m);
+        }
+    }
+
+    /// Node `idx` died: the held segments of its connections are gone
+    /// with them.
+    pub fn forget_held_of(&mut self, idx: usize) {
+        self.held.retain(|m| m.from != idx && m.to != idx);
+    }
+
     /// Removes one in-flight message by its id; returns whether it existed.
     pub fn drop_message(&mut self, id: u64) -> bool {
         let key = self.queue.iter().find(|(_, m)| m.id == id).map(|(k, _)| *k);
@@ -179,10 +221,41 @@ impl Network {
         let Some(to) = self.listener(to_addr) else {
             return 0;
         };
-        if self.partitions.blocks(from, to) || self.chance(self.config.loss_ppm) {
+        // Bus messages are lost or duplicated as the configuration says: the
+        // cluster bus's rules cope with that. A stream (replication, client
+        // connections) is TCP's: a lost segment is sent again, later, and
+        // never twice, so its bytes arrive whole and in order.
+        let stream = payload.is_stream();
+        if self.partitions.blocks(from, to) {
+            if !stream {
+                return 0;
+            }
+            self.seq += 1;
+            self.held.push(InFlight {
+                id: self.seq,
+                from,
+                to,
+                sent_at: now,
+                deliver_at: now,
+                bytes,
+                payload,
+            });
+            return 1;
+        }
+        let mut retransmit = 0;
+        if stream {
+            let mut rto = TCP_RTO_MIN_MS;
+            for _ in 0..TCP_RETRIES {
+                if !self.chance(self.config.loss_ppm) {
+                    break;
+                }
+                retransmit += rto;
+                rto = (rto * 2).min(TCP_RTO_MAX_MS);
+            }
+        } else if self.chance(self.config.loss_ppm) {
             return 0;
         }
-        let copies = if self.chance(self.config.duplication_ppm) {
+        let copies = if !stream && self.chance(self.config.duplication_ppm) {
             2
         } else {
             1
@@ -196,7 +269,7 @@ impl Network {
             } else {
                 0
             };
-            let earliest = now + self.config.min_latency_ms + jitter;
+            let earliest = now + self.config.min_latency_ms + jitter + retransmit;
             let nodes = self.link_clock.len();
             let clocks = &mut self.link_clock[from];
             if clocks.len() <= to {

@@ -1,7 +1,6 @@
 //! What travels on the simulated network: the payloads and the messages in
 //! flight (which the app animates).
 
-use crate::id::NodeId;
 use crate::msg::{Message, MsgType};
 use crate::node::{ClientId, ConnId, Input, Link, ReplFrame};
 use crate::resp::Value;
@@ -21,10 +20,11 @@ pub enum Payload {
         /// The message.
         msg: Box<Message>,
     },
-    /// A replication frame.
+    /// A replication frame, from a master to the replica that opened the
+    /// link `conn`.
     Repl {
-        /// The sending node.
-        from: NodeId,
+        /// The replica's replication link.
+        conn: ConnId,
         /// The frame.
         frame: ReplFrame,
     },
@@ -47,6 +47,12 @@ pub enum Payload {
         /// The receiver's client for that connection.
         client: ClientId,
     },
+    /// The receiving side closed the connection (CLIENT KILL) or its
+    /// process died: the opener's connection ends.
+    Closed {
+        /// The opener's connection.
+        conn: ConnId,
+    },
 }
 
 impl Payload {
@@ -58,14 +64,24 @@ impl Payload {
         }
     }
 
+    /// Whether it travels on a TCP stream whose bytes must arrive whole
+    /// (replication, client connections), rather than as a bus message.
+    pub fn is_stream(&self) -> bool {
+        !matches!(self, Payload::Bus { .. })
+    }
+
     /// What the receiving node hears.
     pub(in crate::sim) fn into_input(self) -> Input {
         match self {
             Payload::Bus { from, link, msg } => Input::Bus { from, link, msg },
-            Payload::Repl { from, frame } => Input::Repl { from, frame },
+            Payload::Repl { conn, frame } => Input::Repl { conn, frame },
             Payload::Command { client, args } => Input::Command { client, args },
             Payload::Response { conn, value } => Input::Response { conn, value },
             Payload::Hangup { client } => Input::ClientClosed(client),
+            Payload::Closed { conn } => Input::ConnClosed {
+                conn,
+                connected: true,
+            },
         }
     }
 
@@ -73,18 +89,28 @@ impl Payload {
     pub fn label(&self) -> &'static str {
         match self {
             Payload::Bus { msg, .. } => msg.kind().name(),
-            Payload::Repl { .. } => "REPL",
+            Payload::Repl { frame, .. } => match frame {
+                ReplFrame::Snapshot { .. } => "RDB",
+                _ => "REPL",
+            },
             Payload::Command { args, .. } => {
                 let name = args.first().map(|a| a.to_ascii_lowercase());
                 match name.as_deref() {
                     Some(b"restore-asking") => "RESTORE-ASKING",
                     Some(b"select") => "SELECT",
                     Some(b"auth") => "AUTH",
+                    Some(b"psync") => "PSYNC",
+                    Some(b"sync") => "SYNC",
+                    Some(b"replconf") => "REPLCONF",
                     _ => "COMMAND",
                 }
             }
-            Payload::Response { .. } => "REPLY",
-            Payload::Hangup { .. } => "CLOSE",
+            Payload::Response { value, .. } => match value {
+                Value::Simple(s) if s.starts_with("FULLRESYNC") => "FULLRESYNC",
+                Value::Simple(s) if s.starts_with("CONTINUE") => "CONTINUE",
+                _ => "REPLY",
+            },
+            Payload::Hangup { .. } | Payload::Closed { .. } => "CLOSE",
         }
     }
 }

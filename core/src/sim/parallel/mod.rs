@@ -28,10 +28,12 @@
 //! a [`Record`]; then one thread sorts the records into the sequential order
 //! and applies them exactly as `Sim::drain` would have, event by event. The
 //! two things `drain` does to the node itself happen on the node's thread at
-//! the same point: a refused MIGRATE connect is told at once, and after a
-//! promotion the values it holds for the ledger's keys are read (the keys
-//! only grow with the write load and clients, neither of which runs inside
-//! a window).
+//! the same point: a refused MIGRATE connect and a replication connect's
+//! outcome (`conns::repl_connect_outcome`, from addresses, partitions and
+//! dead processes, all fixed within a window) are told at once, and after
+//! a promotion the values it holds for the ledger's keys are read (the
+//! keys only grow with the write load and clients, neither of which runs
+//! inside a window).
 //!
 //! A window runs this way only when nothing outside the nodes can act inside
 //! it ([`Sim::window_end`]): no write load tick, no cluster client (a reply
@@ -42,8 +44,8 @@
 mod plan;
 mod threads;
 
-use super::{drivers, InFlight, Sim};
-use crate::id::NodeId;
+use super::network::Network;
+use super::{drivers, InFlight, Sim, Status};
 use crate::node::Output;
 use crate::time::Time;
 use std::collections::BTreeMap;
@@ -101,8 +103,6 @@ enum Effect {
 
 struct Handled {
     tally: Tally,
-    /// The node's ID when it drained (replication frames carry it).
-    id: NodeId,
     /// Which of the window's nodes ran it (its place in `run_all`'s answer).
     task: u32,
     /// How many outputs it had: the next ones in its node's list (one list
@@ -120,6 +120,10 @@ struct Shared<'a> {
     end: Time,
     client_addrs: &'a BTreeMap<SocketAddr, usize>,
     ledger: &'a drivers::Ledger,
+    /// Partitions, for a replication connect's outcome.
+    network: &'a Network,
+    /// Which processes are dead (a replication connect to one is refused).
+    crashed: Vec<bool>,
 }
 
 impl Sim {
@@ -190,6 +194,12 @@ impl Sim {
             end,
             client_addrs: &self.by_client_addr,
             ledger: &self.drivers.ledger,
+            network: &self.network,
+            crashed: self
+                .nodes
+                .iter()
+                .map(|n| n.status == Status::Crashed)
+                .collect(),
         };
         let done = threads::run_all(&mut self.nodes, works, &shared);
         let mut finished = Vec::with_capacity(done.len());
@@ -236,9 +246,9 @@ impl Sim {
         }
         let outs = outputs[h.task as usize].by_ref().take(h.outputs as usize);
         for out in outs {
-            // A refused MIGRATE connect, or a disk job's answer, was told
-            // to the node on its thread.
-            let _told = self.apply_output(idx, h.id, out);
+            // A refused MIGRATE connect, a replication connect's outcome
+            // or a disk job's answer was told to the node on its thread.
+            let _told = self.apply_output(idx, out);
         }
         let now = self.now;
         for (key, held) in h.lost_check {

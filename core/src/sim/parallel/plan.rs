@@ -78,7 +78,11 @@ impl Sim {
                 effect: Effect::Dropped,
             };
             if self.network.blocks(from, to) {
-                records.push(dropped(to));
+                if m.payload.is_stream() {
+                    self.network.hold(m);
+                } else {
+                    records.push(dropped(to));
+                }
                 continue;
             }
             match self.nodes[to].status {

@@ -114,7 +114,6 @@ fn run_node(node: &mut Node, task: u32, w: NodeWork, shared: &Shared) -> NodeDon
         };
         let now = order.at;
         node.handle(now, input);
-        let id = node.id();
         let before = outputs.len();
         let mut promoted = false;
         while let Some(out) = node.poll_output() {
@@ -122,6 +121,19 @@ fn run_node(node: &mut Node, task: u32, w: NodeWork, shared: &Shared) -> NodeDon
             if let Output::Request { conn, to, .. } = &out {
                 if !shared.client_addrs.contains_key(to) {
                     node.handle(now, conns::refused(*conn));
+                }
+            }
+            // A replication link connects (or is refused) at once.
+            if let Output::ReplConnect { conn, to } = &out {
+                let outcome = conns::repl_connect_outcome(
+                    shared.client_addrs,
+                    shared.network,
+                    w.idx,
+                    *to,
+                    |t| shared.crashed[t],
+                );
+                if let Some(input) = outcome.input(*conn) {
+                    node.handle(now, input);
                 }
             }
             // A simulated disk answers every job at once and never fails:
@@ -146,7 +158,6 @@ fn run_node(node: &mut Node, task: u32, w: NodeWork, shared: &Shared) -> NodeDon
             node: w.idx,
             effect: Effect::Handled(Handled {
                 tally,
-                id,
                 task,
                 outputs: (outputs.len() - before) as u32,
                 lost_check,

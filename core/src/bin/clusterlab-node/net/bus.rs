@@ -1,6 +1,6 @@
 //! The cluster bus port: inbound links from peers, and the frame reader
 //! both directions share. Frames are Redis 7.0's bus messages (`RCmb`,
-//! the core's codec); replication runs on the client port ([`super::psync`]).
+//! the core's codec); replication runs on the client port ([`super::repl_links`]).
 
 use super::log::log;
 use super::sendbuf::Gauge;

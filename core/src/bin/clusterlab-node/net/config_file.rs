@@ -23,8 +23,6 @@ pub struct Settings {
     /// `client-query-buffer-limit`: a client whose unparsed input grows past
     /// this is closed.
     pub client_query_buffer_limit: u64,
-    /// `masterauth`: the password this node sends its master's client port.
-    pub masterauth: Option<String>,
     /// The redis.conf it was started with, absolute: CONFIG REWRITE's file.
     pub conf_file: Option<PathBuf>,
 }
@@ -45,7 +43,6 @@ impl Default for Settings {
             trace: None,
             proto_max_bulk_len: DEFAULT_MAX_BULK_LEN,
             client_query_buffer_limit: DEFAULT_QUERY_BUFFER_LIMIT,
-            masterauth: None,
             conf_file: None,
         }
     }
@@ -180,7 +177,7 @@ impl Settings {
             }
             "masterauth" => {
                 let pass = one()?;
-                self.masterauth = (!pass.is_empty()).then(|| pass.to_string());
+                self.cluster.repl.masterauth = (!pass.is_empty()).then(|| pass.to_string());
             }
             _ if param.is_some() => {}
             // ACL users (`user default on nopass ~* &* +@all`, which CONFIG

@@ -167,12 +167,16 @@ pub fn open_client_conn(
     tx
 }
 
-/// Opens the replication link to a master's client port: every read goes
-/// to the owner as `ReplBytes`, the end (or a failed connect) as `ReplClosed`.
+/// Opens the replication link to a master's client port: the connect goes
+/// to the owner as `ReplUp`, every read as `ReplBytes`, the end (or a
+/// failed connect) as `ReplClosed`.
 pub fn open_repl_link(to: SocketAddr, generation: u64, inbox: UnboundedSender<Arrival>) -> Writer {
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
+        let mut connected = false;
         if let Some(stream) = connect(to).await {
+            connected = true;
+            let _ = inbox.send(Arrival::ReplUp { generation });
             let (mut read, write) = stream.into_split();
             let writer = tokio::spawn(write_loop(write, rx, None));
             let mut buf = vec![0u8; 64 * 1024];
@@ -192,7 +196,10 @@ pub fn open_repl_link(to: SocketAddr, generation: u64, inbox: UnboundedSender<Ar
             }
             writer.abort();
         }
-        let _ = inbox.send(Arrival::ReplClosed { generation });
+        let _ = inbox.send(Arrival::ReplClosed {
+            generation,
+            connected,
+        });
     });
     tx
 }

@@ -12,7 +12,7 @@
 //! lives here.
 //!
 //! Ports: clients on `port`, the cluster bus on `port + 10000`. Replication
-//! runs on the client port in Redis's own protocol ([psync]), so real
+//! runs on the client port in Redis's own protocol ([repl_links]), so real
 //! redis-server nodes and clusterlab nodes replicate each other.
 
 mod bus;
@@ -24,7 +24,7 @@ pub mod log;
 use clusterlab_core::config::params::find;
 use log::log;
 mod owner;
-mod psync;
+mod repl_links;
 mod sendbuf;
 mod trace;
 
@@ -82,9 +82,14 @@ pub enum Arrival {
         generation: u64,
         bytes: Vec<u8>,
     },
-    /// Replication link `generation` closed or could not connect.
+    /// Replication link `generation` connected.
+    ReplUp {
+        generation: u64,
+    },
+    /// Replication link `generation` closed (`connected`) or could not connect.
     ReplClosed {
         generation: u64,
+        connected: bool,
     },
     /// A reply on a connection the node opened to another node's client port.
     Response {

@@ -5,14 +5,15 @@
 
 use super::config_file::Settings;
 use super::log::log;
-use super::psync::{Intercepted, Psync};
+use super::repl_links::ReplLinks;
 use super::sendbuf::Gauge;
 use super::{bus, client_conn, disk, links, trace::Tracer, Arrival, Write, Writer};
 use clusterlab_core::config::consts::PORT_INCR;
 use clusterlab_core::config::rewrite::rewrite;
 use clusterlab_core::node::{
-    ClientId, ConnId, DiskJob, DiskOp, Input, Link, Node, Output, ShutdownFlags,
+    is_repl_conn, ClientId, ConnId, DiskJob, DiskOp, Input, Link, Node, Output, ShutdownFlags,
 };
+use clusterlab_core::repl_wire;
 use clusterlab_core::resp::Value;
 use clusterlab_core::time::Time;
 use std::cell::RefCell;
@@ -82,7 +83,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     tracer.start(clock.now(), settings.port, settings.cluster.node_timeout);
     let rearm = Rc::new(Notify::new());
     let owner = Rc::new(RefCell::new(Owner {
-        psync: Psync::new(inbox.clone(), settings.masterauth.clone()),
+        repl_links: ReplLinks::default(),
         node,
         rearm: rearm.clone(),
         armed: Time::ZERO,
@@ -165,13 +166,6 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     Ok(())
 }
 
-/// `REPLCONF`, `PSYNC`, `SYNC`: the replication handshake ([`Psync`]).
-fn is_replication_command(name: &[u8]) -> bool {
-    [&b"replconf"[..], b"psync", b"sync"]
-        .iter()
-        .any(|c| name.eq_ignore_ascii_case(c))
-}
-
 /// A restart reads nodes.conf (identity, epochs, slots); a first start creates a node.
 fn load_or_create(settings: &Settings, bus_port: u16, now: Time) -> Result<Node, String> {
     let seed = SystemTime::now()
@@ -251,8 +245,8 @@ impl Clock {
 
 pub struct Owner {
     node: Node,
-    /// Replication links, in Redis's protocol on client ports.
-    psync: Psync,
+    /// This replica's links to its master's client port.
+    repl_links: ReplLinks,
     /// Wakes the owner's task when a client's command makes the node's next
     /// deadline earlier than `armed`, the one its sleep was set for.
     rearm: Rc<Notify>,
@@ -351,14 +345,26 @@ impl Owner {
                 }
                 Input::LinkClosed { addr }
             }
+            Arrival::ReplUp { generation } => {
+                let Some(input) = self.repl_links.up(generation) else {
+                    return;
+                };
+                input
+            }
             Arrival::ReplBytes { generation, bytes } => {
-                self.psync
-                    .master_bytes(&mut self.node, now, generation, &bytes);
+                for input in self.repl_links.bytes(generation, &bytes) {
+                    self.node.handle(now, input);
+                }
                 return;
             }
-            Arrival::ReplClosed { generation } => {
-                self.psync.master_closed(&mut self.node, now, generation);
-                return;
+            Arrival::ReplClosed {
+                generation,
+                connected,
+            } => {
+                let Some(input) = self.repl_links.closed(generation, connected) else {
+                    return;
+                };
+                input
             }
             Arrival::Response { conn, value } => Input::Response { conn, value },
             Arrival::ConnClosed {
@@ -389,7 +395,6 @@ impl Owner {
         self.clients.insert(id, writer);
         let now = self.clock.now();
         self.node.client_opened(now, id, peer, local);
-        self.psync.client_opened(id, peer);
     }
 
     /// A client socket read (INFO's `total_net_input_bytes`, reads).
@@ -427,22 +432,6 @@ impl Owner {
             self.client_replies(id, out);
             reply.encode(self.node.client_protocol(id), out);
             return false;
-        }
-        if is_replication_command(&args[0]) && self.node.client_authenticated(id) {
-            match self.psync.intercept(&mut self.node, now, id, &args) {
-                Some(Intercepted::Reply(value)) => {
-                    self.client_replies(id, out);
-                    value.encode(self.node.client_protocol(id), out);
-                    return false;
-                }
-                Some(Intercepted::Last(bytes)) => {
-                    self.client_replies(id, out);
-                    out.extend_from_slice(&bytes);
-                    return true;
-                }
-                Some(Intercepted::Silent) => return false,
-                None => {}
-            }
         }
         let may_close =
             args[0].eq_ignore_ascii_case(b"quit") || args[0].eq_ignore_ascii_case(b"client");
@@ -503,7 +492,6 @@ impl Owner {
 
     pub fn client_closed(&mut self, id: ClientId) {
         self.clients.remove(&id);
-        self.psync.client_closed(id);
         let now = self.clock.now();
         self.node.handle(now, Input::ClientClosed(id));
         let _ = self.drain(None);
@@ -521,8 +509,6 @@ impl Owner {
     fn drain(&mut self, mut direct: Option<(ClientId, &mut Vec<u8>)>) -> bool {
         let mut direct_closed = false;
         let now = self.clock.now();
-        self.psync.attach_waiting(&mut self.node, now);
-        self.psync.check_master(&self.node);
         while let Some(out) = self.node.poll_output() {
             match out {
                 Output::Connect { to } => self.connect(to),
@@ -543,14 +529,22 @@ impl Owner {
                         }
                     }
                 }
-                Output::Repl { to, frame, .. } => {
-                    if let Some((client, bytes)) = self.psync.route(&self.node, now, to, frame) {
-                        match &mut direct {
-                            Some((id, out)) if *id == client => out.extend_from_slice(&bytes),
-                            _ => self.write_client(client, Write::Bytes(bytes)),
-                        }
+                Output::Repl { client, frame } => {
+                    let bytes = repl_wire::master_bytes(&frame, self.node.repl_replid(), now);
+                    match &mut direct {
+                        Some((id, out)) if *id == client => out.extend_from_slice(&bytes),
+                        _ => self.write_client(client, Write::Bytes(bytes)),
                     }
                 }
+                Output::ReplConnect { conn, to } => {
+                    self.generation += 1;
+                    let inbox = self.inbox.clone();
+                    self.repl_links.open(conn, to, self.generation, inbox);
+                }
+                Output::Request { conn, args, .. } if is_repl_conn(conn) => {
+                    self.repl_links.write(conn, links::encode_command(args));
+                }
+                Output::Hangup(conn) if is_repl_conn(conn) => self.repl_links.close(conn),
                 Output::Reply { client, value } => {
                     let proto = self.node.client_protocol(client);
                     match &mut direct {
