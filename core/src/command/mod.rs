@@ -352,6 +352,8 @@ fn run(
         ExpiryMode::Delete
     };
     call.node.keyspace_mut().set_mode(mode);
+    let clock = call.node.config().aging_clock(now);
+    call.node.keyspace_mut().set_clock(clock);
     call.node
         .keyspace_mut()
         .count_reads(spec.has(table::flags::READONLY));

@@ -23,6 +23,9 @@ pub const ACTING: &[&str] = &[
     "cluster-replica-no-failover",
     "cluster-replica-validity-factor",
     "cluster-require-full-coverage",
+    "lfu-decay-time",
+    "lfu-log-factor",
+    "maxmemory-policy",
     "notify-keyspace-events",
     "repl-ping-replica-period",
     "requirepass",
@@ -170,6 +173,9 @@ impl Config {
             "cluster-replica-no-failover" => yes_no(self.replica_no_failover),
             "cluster-replica-validity-factor" => self.replica_validity_factor.to_string(),
             "cluster-require-full-coverage" => yes_no(self.require_full_coverage),
+            "lfu-decay-time" => self.lfu_decay_time.to_string(),
+            "lfu-log-factor" => self.lfu_log_factor.to_string(),
+            "maxmemory-policy" => self.maxmemory_policy.to_string(),
             "notify-keyspace-events" => print_flags(self.notify_keyspace_events),
             "repl-ping-replica-period" => self.repl_ping_replica_period.to_string(),
             "requirepass" => self.requirepass.clone().unwrap_or_default(),
@@ -204,6 +210,18 @@ impl Config {
             "cluster-replica-no-failover" => self.replica_no_failover = yes,
             "cluster-replica-validity-factor" => self.replica_validity_factor = num(),
             "cluster-require-full-coverage" => self.require_full_coverage = yes,
+            "lfu-decay-time" => self.lfu_decay_time = u32::try_from(num()).unwrap_or(u32::MAX),
+            "lfu-log-factor" => self.lfu_log_factor = u32::try_from(num()).unwrap_or(u32::MAX),
+            "maxmemory-policy" => {
+                let names = match find(name.as_bytes()).map(|p| p.kind) {
+                    Some(Kind::Enum(names)) => names,
+                    _ => &[],
+                };
+                match names.iter().find(|n| **n == v) {
+                    Some(n) => self.maxmemory_policy = n,
+                    None => return false,
+                }
+            }
             "repl-ping-replica-period" => self.repl_ping_replica_period = num(),
             "requirepass" => self.requirepass = (!v.is_empty()).then(|| v.to_string()),
             _ => return false,

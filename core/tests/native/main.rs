@@ -28,6 +28,7 @@ mod mixed_clusters;
 mod monitor;
 mod node;
 mod notify;
+mod object_aging;
 mod persistence;
 mod reads;
 mod resharding;
