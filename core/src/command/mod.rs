@@ -30,6 +30,7 @@ mod lists;
 mod lolwut;
 mod long_double;
 mod memory;
+mod memory_stats;
 mod migrate;
 mod modules;
 pub(crate) mod monitor_feed;

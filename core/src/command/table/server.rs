@@ -7,7 +7,7 @@ use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
 use crate::command::{
-    acl, config, debug, lolwut, memory, modules, monitor_feed, monitors, persist, server,
+    acl, config, debug, lolwut, memory, memory_stats, modules, monitor_feed, monitors, persist, server,
     standalone_only,
 };
 
@@ -91,8 +91,11 @@ const MODULE_SUBCOMMANDS: &[CommandSpec] = &[
 /// MEMORY's subcommands, sorted by name.
 #[rustfmt::skip]
 const MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
-    subcommand!("doctor", 2, Reply(memory::doctor)),
+    subcommand!("doctor", 2, Reply(memory_stats::doctor)),
     subcommand!("help", 2, Reply(memory::help)),
+    subcommand!("malloc-stats", 2, Reply(memory_stats::malloc_stats)),
+    subcommand!("purge", 2, Reply(memory_stats::purge)),
+    subcommand!("stats", 2, Reply(memory_stats::stats)),
     command!("usage", -3, READONLY, (2, 2, 1), ["@read", "@slow"], Reply(memory::usage), No),
 ];
 
