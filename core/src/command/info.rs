@@ -26,7 +26,6 @@ const DEFAULT: &[&str] = &[
     "keyspace",
 ];
 
-
 /// Which sections were asked for (`genInfoSectionDict`): names are
 /// case-insensitive, `default` adds the defaults, `all` and `everything`
 /// every section (no module here adds more).

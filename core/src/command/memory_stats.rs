@@ -89,18 +89,11 @@ impl Overhead {
         let lua_caches = lua_caches(node);
         // What the keys cost beyond the tables' entries and robjs, counted above.
         let values = data.saturating_sub(keys as u64 * (DICT_ENTRY + SLOT_TO_KEYS + ROBJ));
-        let total = STARTUP_MEMORY
-            + clients_normal
-            + lua_caches
-            + main
-            + expires
-            + slot_to_keys
-            + values;
+        let total =
+            STARTUP_MEMORY + clients_normal + lua_caches + main + expires + slot_to_keys + values;
         let db0 = (keys > 0).then_some([main, expires, slot_to_keys]);
-        let overhead_total = STARTUP_MEMORY
-            + clients_normal
-            + lua_caches
-            + db0.map_or(0, |d| d.iter().sum::<u64>());
+        let overhead_total =
+            STARTUP_MEMORY + clients_normal + lua_caches + db0.map_or(0, |d| d.iter().sum::<u64>());
         Overhead {
             total,
             startup: STARTUP_MEMORY,
@@ -183,10 +176,7 @@ pub fn stats(c: &mut Call) -> Value {
         ("lua.caches", int(m.lua_caches)),
         ("functions.caches", int(0)),
     ];
-    let mut out: Vec<(Value, Value)> = pairs
-        .drain(..)
-        .map(|(k, v)| (Value::bulk(k), v))
-        .collect();
+    let mut out: Vec<(Value, Value)> = pairs.drain(..).map(|(k, v)| (Value::bulk(k), v)).collect();
     if let Some([main, expires, slot]) = m.db0 {
         out.push((
             Value::bulk("db.0"),
@@ -250,7 +240,8 @@ pub fn doctor_report(node: &Node) -> String {
     if issues.is_empty() {
         return HEALTHY.into();
     }
-    let mut s = String::from("Sam, I detected a few issues in this Redis instance memory implants:\n\n");
+    let mut s =
+        String::from("Sam, I detected a few issues in this Redis instance memory implants:\n\n");
     for i in issues {
         s.push_str(i);
     }

@@ -37,6 +37,7 @@ pub(crate) mod monitor_feed;
 mod monitors;
 mod multi;
 mod object;
+mod option_walk;
 mod persist;
 mod pubsub;
 mod random_picks;

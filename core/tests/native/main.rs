@@ -24,6 +24,7 @@ mod geo_stream;
 mod hyperloglog;
 mod introspection;
 mod limits;
+mod memory_stats;
 mod mixed_clusters;
 mod monitor;
 mod node;

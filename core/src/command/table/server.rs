@@ -7,8 +7,8 @@ use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
 use crate::command::{
-    acl, config, debug, lolwut, memory, memory_stats, modules, monitor_feed, monitors, persist, server,
-    standalone_only,
+    acl, config, debug, lolwut, memory, memory_stats, modules, monitor_feed, monitors, persist,
+    server, standalone_only,
 };
 
 #[rustfmt::skip]
