@@ -200,7 +200,7 @@ pub fn decode_at(bytes: &[u8], clock: Option<Clock>) -> Result<Loaded, RdbError>
             }
             // The next key's LRU idle time (seconds) or LFU counter.
             OPCODE_IDLE => {
-                idle = Some(r.count().map_err(truncated)?);
+                idle = Some(r.length().map_err(truncated)?);
             }
             OPCODE_FREQ => {
                 freq = Some(r.byte().map_err(truncated)?);
@@ -316,6 +316,32 @@ mod tests {
     }
 
     /// An empty database: just the aux fields and EOF.
+    /// `rdbSaveKeyValuePair` writes FREQ under an LFU policy and IDLE under
+    /// an LRU one; `rdbLoadRio` with a clock sets the stamps back
+    /// (`objectSetLRUOrLFU`), without one skips them.
+    #[test]
+    fn idle_and_freq_opcodes_round_trip() {
+        use crate::keyspace::Policy;
+        let now = Time(3_600_000);
+        for (policy, opcode) in [(Policy::Lfu, OPCODE_FREQ), (Policy::Lru, OPCODE_IDLE)] {
+            let clock = Clock::at(now, policy, 10, 1);
+            let mut ks = Keyspace::new();
+            ks.set_clock(clock);
+            ks.insert(b"k", Data::Str(b"v".to_vec()), None);
+            ks.restore_stamp(b"k", Some(42), Some(300));
+            let bytes = encode_with(&ks, now, None, false);
+            assert!(bytes.windows(2).any(|w| w[0] == opcode), "{policy:?}");
+            let loaded = decode_at(&bytes, Some(clock)).unwrap().keyspace;
+            let (_, _, _, stamp) = loaded.stored_stamped().next().unwrap();
+            match policy {
+                Policy::Lfu => assert_eq!(clock.freq(stamp), 42),
+                _ => assert_eq!(clock.idle_ms(stamp), 300_000),
+            }
+            let plain = decode(&bytes).unwrap().keyspace;
+            assert_eq!(plain.stored_stamped().next().unwrap().3, 0);
+        }
+    }
+
     #[test]
     fn an_empty_keyspace_has_no_selectdb() {
         let repl = ReplInfo {
