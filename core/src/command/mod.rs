@@ -25,6 +25,7 @@ mod hashes;
 mod hyperloglog;
 mod info;
 mod keys;
+mod latency_histogram;
 mod lcs;
 mod lists;
 mod lolwut;

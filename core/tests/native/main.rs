@@ -23,6 +23,7 @@ mod geo;
 mod geo_stream;
 mod hyperloglog;
 mod introspection;
+mod latency_histogram;
 mod limits;
 mod memory_stats;
 mod mixed_clusters;

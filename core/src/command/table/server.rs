@@ -7,8 +7,8 @@ use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
 use crate::command::{
-    acl, config, debug, lolwut, memory, memory_stats, modules, monitor_feed, monitors, persist,
-    server, standalone_only,
+    acl, config, debug, latency_histogram, lolwut, memory, memory_stats, modules, monitor_feed,
+    monitors, persist, server, standalone_only,
 };
 
 #[rustfmt::skip]
@@ -104,6 +104,7 @@ const MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
 const LATENCY_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("doctor", 2, Reply(monitors::latency_doctor)),
     subcommand!("help", 2, Reply(monitors::latency_help)),
+    subcommand!("histogram", -2, Reply(latency_histogram::histogram)),
     subcommand!("history", 3, Reply(monitors::latency_history)),
     subcommand!("latest", 2, Reply(monitors::latency_latest)),
     subcommand!("reset", -2, Reply(monitors::latency_reset)),
