@@ -159,7 +159,7 @@ fn touch(e: &mut Entry, no_touch: bool, clock: &Clock, draw: &mut aging::Draw) {
         return;
     }
     let r = if clock.policy == Policy::Lfu {
-        draw.next()
+        draw.unit()
     } else {
         0.0
     };

@@ -19,6 +19,7 @@ mod command_docs;
 mod config;
 mod expiry;
 mod failover;
+mod function_dump;
 mod geo;
 mod geo_stream;
 mod hyperloglog;
