@@ -3,7 +3,7 @@
 //! restores into the other (FUNCTION LIST WITHCODE then answers alike),
 //! APPEND/REPLACE/FLUSH with their errors, a damaged payload, a payload
 //! that is no function, bad policies and arities; FUNCTION DUMP of no
-//! library is nil. Payload bytes are not compared: Redis LZF-compresses
+//! library is the bare footer. Payload bytes are not compared: Redis LZF-compresses
 //! code longer than 20 bytes (`rdbSaveRawString`) and orders libraries by
 //! its dict; the node writes plain strings in name order, which Redis reads.
 

@@ -18,13 +18,11 @@ const OPCODE_FUNCTION2: u8 = 245;
 /// description, body), still read.
 const OPCODE_FUNCTION: u8 = 246;
 
-/// `FUNCTION DUMP`: nil with no library, else the payload (libraries in
-/// name order; Redis walks its dict, whose order its hash seed picks).
+/// `FUNCTION DUMP`: the payload, only the footer when there is no library
+/// (libraries in name order; Redis walks its dict, whose order its hash
+/// seed picks).
 pub fn function_dump(c: &mut Call) -> Value {
     let libs = &c.node.scripts_mut().libraries;
-    if libs.is_empty() {
-        return Value::Null;
-    }
     let mut out = Vec::new();
     for lib in libs.values() {
         out.push(OPCODE_FUNCTION2);
