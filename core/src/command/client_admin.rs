@@ -3,6 +3,7 @@
 //! words them. What the node cannot know is printed as Redis prints an
 //! idle connection: empty query buffer, no pending output, `events=r`.
 
+use super::option_walk::OptionWalk;
 use super::{int_arg, Call, ClientState, ReplyMode};
 use crate::node::ClientId;
 use crate::resp::{Protocol, Value};
@@ -304,12 +305,12 @@ fn kill_filter(acl: &crate::acl::Acl, args: &[Vec<u8>]) -> Result<Filter, Value>
         ..Filter::default()
     };
     let text = |a: &[u8]| String::from_utf8_lossy(a).into_owned();
-    let mut i = 2;
-    while i < args.len() {
-        let Some(value) = args.get(i + 1) else {
+    let mut walk = OptionWalk::new(args, 2);
+    while let Some(name) = walk.next_name() {
+        let Some(value) = walk.value() else {
             return Err(super::syntax_error());
         };
-        match args[i].to_ascii_lowercase().as_slice() {
+        match name.as_slice() {
             b"id" => match int_arg(value) {
                 Ok(n) if n >= 1 => f.id = Some(n as u64),
                 _ => return Err(Value::err("ERR client-id should be greater than 0")),
@@ -331,7 +332,6 @@ fn kill_filter(acl: &crate::acl::Acl, args: &[Vec<u8>]) -> Result<Filter, Value>
             },
             _ => return Err(super::syntax_error()),
         }
-        i += 2;
     }
     Ok(f)
 }

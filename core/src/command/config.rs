@@ -57,6 +57,10 @@ pub fn set(c: &mut Call) -> Value {
             c.node.update_myself_hostname();
             // `updateAppendonly`: AOF turned on or off.
             c.node.appendonly_changed(c.now, c.client.in_exec);
+            // A new `maxmemory-policy` or LFU setting holds from now on
+            // (a BGSAVE the cron starts writes IDLE or FREQ by it).
+            let clock = c.node.config().aging_clock(c.now);
+            c.node.keyspace_mut().set_clock(clock);
             Value::ok()
         }
         Err(e) => Value::err(e),

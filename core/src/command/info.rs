@@ -5,8 +5,7 @@
 //! offsets, commandstats, errorstats, keyspace); what it does not (fork,
 //! persistence, eviction, threads) reads as Redis reads when unused.
 
-use super::memory;
-use super::object::Limits;
+use super::memory_stats::{Overhead, STARTUP_MEMORY};
 use super::server::REDIS_VERSION;
 use crate::node::Node;
 use crate::time::Time;
@@ -26,13 +25,6 @@ const DEFAULT: &[&str] = &[
     "cluster",
     "keyspace",
 ];
-
-/// `used_memory_startup` of a 7.0.15 cluster node with nothing in it,
-/// measured: the estimate adds the data and the clients to it.
-const STARTUP_MEMORY: u64 = 1_600_248;
-
-/// What one idle client costs Redis (`mem_clients_normal` per client).
-const CLIENT_MEMORY: u64 = 17_160;
 
 /// Which sections were asked for (`genInfoSectionDict`): names are
 /// case-insensitive, `default` adds the defaults, `all` and `everything`
@@ -81,7 +73,7 @@ pub fn info(node: &mut Node, now: Time, args: &[Vec<u8>]) -> String {
     };
     add(w.has("server"), &mut || server(node, now));
     add(w.has("clients"), &mut || clients(node));
-    add(w.has("memory"), &mut || memory_section(node, now));
+    add(w.has("memory"), &mut || memory_section(node));
     add(w.has("persistence"), &mut || node.persistence_info(now));
     add(w.has("stats"), &mut || stats(node));
     add(w.has("replication"), &mut || replication(node, now));
@@ -143,38 +135,24 @@ fn human(n: u64) -> String {
     format!("{n}B")
 }
 
-/// The memory estimate: the startup footprint, the clients, and each
-/// key as `MEMORY USAGE` estimates it.
-fn used_memory(node: &Node, now: Time) -> (u64, u64) {
-    let limits = Limits::of(node.config());
-    let dataset: u64 = node
-        .keyspace()
-        .entries(now)
-        .map(|(k, d, ttl)| {
-            memory::key_usage(&limits, k, d) as u64 + if ttl.is_some() { 40 } else { 0 }
-        })
-        .sum();
-    let clients = node.client_count() as u64 * CLIENT_MEMORY;
-    (STARTUP_MEMORY + clients + dataset, dataset)
-}
-
-fn memory_section(node: &Node, now: Time) -> String {
-    let (used, dataset) = used_memory(node, now);
-    let overhead = used - dataset;
-    let net = used - STARTUP_MEMORY;
-    let perc = if net == 0 {
-        0.0
-    } else {
-        dataset as f64 * 100.0 / net as f64
-    };
+fn memory_section(node: &Node) -> String {
+    let m = Overhead::of(node);
+    let (used, dataset, overhead) = (m.total, m.dataset, m.overhead_total);
+    let perc = m.dataset_perc();
     let maxmemory = node.config().param_str("maxmemory");
     let max: u64 = maxmemory.parse().unwrap_or(0);
-    let clients = node.client_count() as u64 * CLIENT_MEMORY;
+    let clients = m.clients_normal;
+    let lua = m.lua_caches;
+    let store = node.scripts();
+    let scripts = store.scripts.len();
+    let libraries = store.libraries.len();
+    let functions: usize = store.libraries.values().map(|l| l.functions.len()).sum();
     format!(
-        "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{used}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_peak_human:{}\r\nused_memory_peak_perc:100.00%\r\nused_memory_overhead:{overhead}\r\nused_memory_startup:{STARTUP_MEMORY}\r\nused_memory_dataset:{dataset}\r\nused_memory_dataset_perc:{perc:.2}%\r\nallocator_allocated:{used}\r\nallocator_active:{used}\r\nallocator_resident:{used}\r\ntotal_system_memory:0\r\ntotal_system_memory_human:0B\r\nused_memory_lua:32768\r\nused_memory_vm_eval:32768\r\nused_memory_lua_human:32.00K\r\nused_memory_scripts_eval:0\r\nnumber_of_cached_scripts:0\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\nused_memory_vm_functions:32768\r\nused_memory_vm_total:65536\r\nused_memory_vm_total_human:64.00K\r\nused_memory_functions:0\r\nused_memory_scripts:0\r\nused_memory_scripts_human:0B\r\nmaxmemory:{max}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nallocator_frag_ratio:1.00\r\nallocator_frag_bytes:0\r\nallocator_rss_ratio:1.00\r\nallocator_rss_bytes:0\r\nrss_overhead_ratio:1.00\r\nrss_overhead_bytes:0\r\nmem_fragmentation_ratio:1.00\r\nmem_fragmentation_bytes:0\r\nmem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\nmem_clients_slaves:0\r\nmem_clients_normal:{clients}\r\nmem_cluster_links:0\r\nmem_aof_buffer:0\r\nmem_allocator:libc\r\nactive_defrag_running:0\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
+        "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{used}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_peak_human:{}\r\nused_memory_peak_perc:100.00%\r\nused_memory_overhead:{overhead}\r\nused_memory_startup:{STARTUP_MEMORY}\r\nused_memory_dataset:{dataset}\r\nused_memory_dataset_perc:{perc:.2}%\r\nallocator_allocated:{used}\r\nallocator_active:{used}\r\nallocator_resident:{used}\r\ntotal_system_memory:0\r\ntotal_system_memory_human:0B\r\nused_memory_lua:32768\r\nused_memory_vm_eval:32768\r\nused_memory_lua_human:32.00K\r\nused_memory_scripts_eval:{lua}\r\nnumber_of_cached_scripts:{scripts}\r\nnumber_of_functions:{functions}\r\nnumber_of_libraries:{libraries}\r\nused_memory_vm_functions:32768\r\nused_memory_vm_total:65536\r\nused_memory_vm_total_human:64.00K\r\nused_memory_functions:0\r\nused_memory_scripts:{lua}\r\nused_memory_scripts_human:{}\r\nmaxmemory:{max}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nallocator_frag_ratio:1.00\r\nallocator_frag_bytes:0\r\nallocator_rss_ratio:1.00\r\nallocator_rss_bytes:0\r\nrss_overhead_ratio:1.00\r\nrss_overhead_bytes:0\r\nmem_fragmentation_ratio:1.00\r\nmem_fragmentation_bytes:0\r\nmem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\nmem_clients_slaves:0\r\nmem_clients_normal:{clients}\r\nmem_cluster_links:0\r\nmem_aof_buffer:0\r\nmem_allocator:libc\r\nactive_defrag_running:0\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
         human(used),
         human(used),
         human(used),
+        human(lua),
         human(max),
         node.config().param_str("maxmemory-policy"),
     )

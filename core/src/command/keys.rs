@@ -29,6 +29,8 @@ pub fn exists(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let ks = c.node.keyspace_mut();
+    // `lookupKeyReadWithFlags(…, LOOKUP_NOTOUCH)`: EXISTS leaves stamps alone.
+    ks.no_touch();
     let n = args[1..].iter().filter(|k| ks.exists(now, k)).count();
     Value::Integer(n as i64)
 }
@@ -37,6 +39,8 @@ pub fn type_of(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let ks = c.node.keyspace_mut();
+    // `lookupKeyReadWithFlags(…, LOOKUP_NOTOUCH)`: TYPE leaves the stamp alone.
+    ks.no_touch();
     Value::Simple(
         ks.get(now, &args[1])
             .map_or("none", |d| d.type_name())
@@ -293,10 +297,16 @@ fn rename_generic(node: &mut Node, now: Time, args: &[Vec<u8>], nx: bool) -> Val
         }
         ks.remove(now, &args[2]);
     }
+    // `lookupKeyWrite` touched the source; the value moves with its stamp.
+    ks.get(now, &args[1]);
+    let stamp = ks.peek(now, &args[1]).map(|(_, s)| s);
     let Some(data) = ks.remove(now, &args[1]) else {
         return Value::err("ERR no such key");
     };
     ks.add(&args[2], data, ttl);
+    if let Some(stamp) = stamp {
+        ks.set_stamp(&args[2], stamp);
+    }
     ks.notify(class::GENERIC, "rename_from", &args[1]);
     ks.notify(class::GENERIC, "rename_to", &args[2]);
     if nx {

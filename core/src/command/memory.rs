@@ -1,5 +1,5 @@
-//! MEMORY USAGE / DOCTOR / HELP (object.c) and the memory estimate INFO's
-//! `used_memory` adds up.
+//! MEMORY USAGE / HELP (object.c) and each key's part of the memory
+//! estimate INFO's `used_memory` and MEMORY STATS add up ([`super::memory_stats`]).
 //!
 //! clusterlab stores values its own way, so the bytes are an *estimate*:
 //! what Redis 7.0.15 with jemalloc would allocate for the same contents in
@@ -218,12 +218,6 @@ pub fn usage(c: &mut Call) -> Value {
         None => Value::Null,
         Some(d) => Value::Integer(key_usage(&limits, key, d) as i64),
     }
-}
-
-/// `MEMORY DOCTOR` on an empty or small instance (`getMemoryDoctorReport`
-/// with nothing to report below 5 MB of used memory).
-pub fn doctor(_: &mut Call) -> Value {
-    Value::Verbatim("Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n".into())
 }
 
 /// `MEMORY HELP` (object.c, 7.0.15).

@@ -115,29 +115,29 @@ fn target_addr(host: &[u8], port: &[u8]) -> Option<SocketAddr> {
 pub fn restore(c: &mut Call) -> Value {
     let (node, now, args) = (&mut *c.node, c.now, c.args);
     let (mut replace, mut absttl) = (false, false);
-    let (mut idle, mut freq) = (false, false);
+    let (mut idle, mut freq): (Option<u64>, Option<u8>) = (None, None);
     let mut j = 4;
     while j < args.len() {
         let more = args.len() - 1 - j;
         match args[j].to_ascii_lowercase().as_slice() {
             b"replace" => replace = true,
             b"absttl" => absttl = true,
-            b"idletime" if more >= 1 && !freq => {
+            b"idletime" if more >= 1 && freq.is_none() => {
                 match int_arg(&args[j + 1]) {
                     Ok(n) if n < 0 => {
                         return Value::err("ERR Invalid IDLETIME value, must be >= 0")
                     }
-                    Ok(_) => idle = true,
+                    Ok(n) => idle = Some(n as u64),
                     Err(e) => return e,
                 }
                 j += 1;
             }
-            b"freq" if more >= 1 && !idle => {
+            b"freq" if more >= 1 && idle.is_none() => {
                 match int_arg(&args[j + 1]) {
                     Ok(n) if !(0..=255).contains(&n) => {
                         return Value::err("ERR Invalid FREQ value, must be >= 0 and <= 255")
                     }
-                    Ok(_) => freq = true,
+                    Ok(n) => freq = Some(n as u8),
                     Err(e) => return e,
                 }
                 j += 1;
@@ -172,6 +172,8 @@ pub fn restore(c: &mut Call) -> Value {
         return Value::ok();
     }
     ks.set(key, data);
+    // `objectSetLRUOrLFU`: the stamp the policy uses, when given.
+    ks.restore_stamp(key, freq, idle);
     let mut propagated = args.to_vec();
     if let Some(at) = expire_at {
         ks.set_expire(now, key, Some(at));

@@ -25,17 +25,20 @@ mod hashes;
 mod hyperloglog;
 mod info;
 mod keys;
+mod latency_histogram;
 mod lcs;
 mod lists;
 mod lolwut;
 mod long_double;
 mod memory;
+mod memory_stats;
 mod migrate;
 mod modules;
 pub(crate) mod monitor_feed;
 mod monitors;
 mod multi;
 mod object;
+mod option_walk;
 mod persist;
 mod pubsub;
 mod random_picks;
@@ -358,6 +361,8 @@ fn run(
         ExpiryMode::Delete
     };
     call.node.keyspace_mut().set_mode(mode);
+    let clock = call.node.config().aging_clock(now);
+    call.node.keyspace_mut().set_clock(clock);
     call.node
         .keyspace_mut()
         .count_reads(spec.has(table::flags::READONLY));

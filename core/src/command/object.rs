@@ -1,4 +1,4 @@
-//! OBJECT ENCODING / REFCOUNT / HELP (object.c), and the encodings Redis
+//! OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ / HELP (object.c), and the encodings Redis
 //! 7.0 would pick for a value, which HSCAN and SSCAN also follow (a
 //! compact encoding is scanned whole).
 //!
@@ -11,7 +11,7 @@
 
 use super::Call;
 use crate::config::{params, Config};
-use crate::keyspace::Data;
+use crate::keyspace::{Data, Policy};
 use crate::resp::{parse_i64, Value};
 
 /// `OBJ_SHARED_REFCOUNT`: the refcount of Redis's shared integers.
@@ -102,24 +102,53 @@ impl Limits {
 /// `OBJECT ENCODING key`: nil for a missing key.
 pub fn encoding(c: &mut Call) -> Value {
     let limits = Limits::of(c.node.config());
-    match c.node.keyspace_mut().get(c.now, &c.args[2]) {
+    match c.node.keyspace_mut().peek(c.now, &c.args[2]) {
         None => Value::Null,
-        Some(d) => Value::bulk(limits.encoding(d)),
+        Some((d, _)) => Value::bulk(limits.encoding(d)),
     }
 }
 
 /// `OBJECT REFCOUNT key`: Redis shares the integers 0..9999 (refcount
 /// INT_MAX); every other value has one reference.
 pub fn refcount(c: &mut Call) -> Value {
-    match c.node.keyspace_mut().get(c.now, &c.args[2]) {
+    match c.node.keyspace_mut().peek(c.now, &c.args[2]) {
         None => Value::Null,
-        Some(Data::Str(s)) => match parse_i64(s) {
+        Some((Data::Str(s), _)) => match parse_i64(s) {
             Some(n) if s.len() <= 20 && (0..SHARED_INTEGERS).contains(&n) => {
                 Value::Integer(SHARED_REFCOUNT)
             }
             _ => Value::Integer(1),
         },
         Some(_) => Value::Integer(1),
+    }
+}
+
+/// `OBJECT IDLETIME key`: seconds since the value was last looked up
+/// (`estimateObjectIdleTime`), refused under an LFU policy, whose stamps
+/// are counters.
+pub fn idletime(c: &mut Call) -> Value {
+    let ks = c.node.keyspace_mut();
+    let clock = ks.clock();
+    match ks.peek(c.now, &c.args[2]) {
+        None => Value::Null,
+        Some(_) if clock.policy == Policy::Lfu => Value::err(
+            "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+        ),
+        Some((_, stamp)) => Value::Integer((clock.idle_ms(stamp) / 1000) as i64),
+    }
+}
+
+/// `OBJECT FREQ key`: the value's LFU counter after decay
+/// (`LFUDecrAndReturn`), only under an LFU policy.
+pub fn freq(c: &mut Call) -> Value {
+    let ks = c.node.keyspace_mut();
+    let clock = ks.clock();
+    match ks.peek(c.now, &c.args[2]) {
+        None => Value::Null,
+        Some(_) if clock.policy != Policy::Lfu => Value::err(
+            "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+        ),
+        Some((_, stamp)) => Value::Integer(i64::from(clock.freq(stamp))),
     }
 }
 

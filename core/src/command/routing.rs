@@ -69,6 +69,8 @@ pub fn check(
     let (mut existing, mut missing) = (0usize, 0usize);
     let mut distinct: Vec<&[u8]> = Vec::new();
     if (route.migrating_to.is_some() || route.importing) && !pubsub_shard {
+        // `getNodeByQuery` looks keys up with LOOKUP_NOTOUCH.
+        node.keyspace_mut().no_touch();
         for k in keys {
             if !distinct.contains(&k) {
                 distinct.push(k);

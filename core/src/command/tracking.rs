@@ -5,6 +5,7 @@
 //! tracking table and the invalidations are the node's
 //! (`node/tracking.rs`, Redis's `tracking.c`).
 
+use super::option_walk::OptionWalk;
 use super::{syntax_error, Call, ClientState};
 use crate::node::ClientId;
 use crate::resp::Value;
@@ -45,20 +46,21 @@ struct Options {
 /// Parses `[REDIRECT id] [BCAST] [PREFIX p]… [OPTIN] [OPTOUT] [NOLOOP]`
 /// in Redis's order of checks: the redirect client must exist now.
 fn options(c: &Call) -> Result<Options, Value> {
-    let args = c.args;
     let mut o = Options::default();
-    let mut j = 3;
-    while j < args.len() {
-        let more = args.len() - 1 - j;
-        match args[j].to_ascii_lowercase().as_slice() {
-            b"redirect" if more > 0 => {
-                j += 1;
+    let mut walk = OptionWalk::new(c.args, 3);
+    while let Some(name) = walk.next_name() {
+        match name.as_slice() {
+            // `moreargs`: without its value an option is a syntax error.
+            b"redirect" => {
+                let Some(value) = walk.value() else {
+                    return Err(syntax_error());
+                };
                 if o.redirect != 0 {
                     return Err(Value::err(
                         "ERR A client can only redirect to a single other client",
                     ));
                 }
-                let id = super::int_arg(&args[j])?;
+                let id = super::int_arg(value)?;
                 if id <= 0 || !c.node.client_exists(ClientId(id as u64), c.id) {
                     return Err(Value::err(
                         "ERR The client ID you want redirect to does not exist",
@@ -70,13 +72,12 @@ fn options(c: &Call) -> Result<Options, Value> {
             b"optin" => o.optin = true,
             b"optout" => o.optout = true,
             b"noloop" => o.noloop = true,
-            b"prefix" if more > 0 => {
-                j += 1;
-                o.prefixes.push(args[j].clone());
-            }
+            b"prefix" => match walk.value() {
+                Some(p) => o.prefixes.push(p.clone()),
+                None => return Err(syntax_error()),
+            },
             _ => return Err(syntax_error()),
         }
-        j += 1;
     }
     Ok(o)
 }

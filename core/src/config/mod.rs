@@ -43,6 +43,13 @@ pub struct Config {
     /// `notify-keyspace-events` as class bits (`keyspace::notify::class`):
     /// which keyspace events the node publishes to its subscribers.
     pub notify_keyspace_events: u32,
+    /// `maxmemory-policy`: whether values keep LRU clocks or LFU counters
+    /// (`keyspace::aging`); the node evicts nothing.
+    pub maxmemory_policy: &'static str,
+    /// `lfu-log-factor`: how slowly LFU counters grow.
+    pub lfu_log_factor: u32,
+    /// `lfu-decay-time`, minutes: how fast LFU counters fall.
+    pub lfu_decay_time: u32,
     /// Every other parameter of Redis's table that was set away from its
     /// default: accepted and reported, without effect (`values::ACTING`).
     pub stored: values::Stored,
@@ -66,6 +73,9 @@ impl Default for Config {
             link_sendbuf_limit: 0,
             repl: ReplSettings::default(),
             notify_keyspace_events: 0,
+            maxmemory_policy: "noeviction",
+            lfu_log_factor: 10,
+            lfu_decay_time: 1,
             stored: values::Stored::default(),
         }
     }
@@ -162,6 +172,14 @@ pub mod consts {
 }
 
 impl Config {
+    /// The clocks and settings a command started at `now` stamps values
+    /// with (`maxmemory-policy`, `lfu-log-factor`, `lfu-decay-time`).
+    pub fn aging_clock(&self, now: crate::time::Time) -> crate::keyspace::Clock {
+        use crate::keyspace::{Clock, Policy};
+        let policy = Policy::of(self.maxmemory_policy);
+        Clock::at(now, policy, self.lfu_log_factor, self.lfu_decay_time)
+    }
+
     /// `max(node_timeout, 1000)`: a handshake older than this is dropped.
     pub fn handshake_timeout(&self) -> u64 {
         self.node_timeout.max(1000)

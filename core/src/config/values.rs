@@ -23,7 +23,10 @@ pub const ACTING: &[&str] = &[
     "cluster-replica-no-failover",
     "cluster-replica-validity-factor",
     "cluster-require-full-coverage",
+    "lfu-decay-time",
+    "lfu-log-factor",
     "masterauth",
+    "maxmemory-policy",
     "notify-keyspace-events",
     "repl-backlog-size",
     "repl-diskless-sync",
@@ -177,6 +180,9 @@ impl Config {
             "cluster-replica-validity-factor" => self.replica_validity_factor.to_string(),
             "cluster-require-full-coverage" => yes_no(self.require_full_coverage),
             "masterauth" => self.repl.masterauth.clone().unwrap_or_default(),
+            "lfu-decay-time" => self.lfu_decay_time.to_string(),
+            "lfu-log-factor" => self.lfu_log_factor.to_string(),
+            "maxmemory-policy" => self.maxmemory_policy.to_string(),
             "notify-keyspace-events" => print_flags(self.notify_keyspace_events),
             "repl-backlog-size" => self.repl.backlog_size.to_string(),
             "repl-diskless-sync" => yes_no(self.repl.diskless_sync),
@@ -221,6 +227,18 @@ impl Config {
             "repl-diskless-sync" => self.repl.diskless_sync = yes,
             "repl-diskless-sync-delay" => self.repl.diskless_sync_delay = num(),
             "repl-diskless-sync-max-replicas" => self.repl.diskless_sync_max_replicas = num(),
+            "lfu-decay-time" => self.lfu_decay_time = u32::try_from(num()).unwrap_or(u32::MAX),
+            "lfu-log-factor" => self.lfu_log_factor = u32::try_from(num()).unwrap_or(u32::MAX),
+            "maxmemory-policy" => {
+                let names = match find(name.as_bytes()).map(|p| p.kind) {
+                    Some(Kind::Enum(names)) => names,
+                    _ => &[],
+                };
+                match names.iter().find(|n| **n == v) {
+                    Some(n) => self.maxmemory_policy = n,
+                    None => return false,
+                }
+            }
             "repl-ping-replica-period" => self.repl_ping_replica_period = num(),
             "repl-timeout" => self.repl.timeout = num(),
             "requirepass" => self.requirepass = (!v.is_empty()).then(|| v.to_string()),

@@ -7,11 +7,13 @@ use crate::time::Time;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Bound;
 
+pub mod aging;
 mod expiry;
 pub mod notify;
 mod signal;
 pub mod stream;
 
+pub use aging::{Clock, Policy};
 pub use expiry::ExpiryMode;
 pub use stream::Stream;
 
@@ -62,11 +64,32 @@ impl Data {
 /// so byte order is (slot, key) order and one allocation holds both.
 type SlotKey = Box<[u8]>;
 
+/// A stored value and its access stamp (`robj.lru`, [`aging`]).
+#[derive(Clone, Debug)]
+struct Entry {
+    data: Data,
+    stamp: u32,
+}
+
+/// Values compare by contents: two copies of a dataset (a master's and its
+/// replica's) hold the same data, accessed at different times.
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.data == other.data
+    }
+}
+
 /// One Redis database (cluster mode has only db 0). Like Redis, values and
 /// TTLs live apart: only keys with a TTL have an `expires` entry.
 #[derive(Clone, Debug, Default)]
 pub struct Keyspace {
-    entries: BTreeMap<SlotKey, Data>,
+    entries: BTreeMap<SlotKey, Entry>,
+    /// The clocks and settings lookups stamp values with ([`Keyspace::set_clock`]).
+    clock: Clock,
+    /// Lookups leave stamps alone (`LOOKUP_NOTOUCH`) until the next command.
+    no_touch: bool,
+    /// `LFULogIncr`'s random draws.
+    draw: aging::Draw,
     /// Expiry times, each with the key's place in `ttl_keys`.
     expires: BTreeMap<SlotKey, (Time, usize)>,
     /// The keys of `expires`, which active expiry samples at random.
@@ -127,6 +150,20 @@ fn with_slot_key<R>(slot: u16, key: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
         long.extend_from_slice(key);
         f(&long)
     }
+}
+
+/// `lookupKey`'s access-time update of a value found (unless `no_touch`):
+/// the LRU clock, or `updateLFU` with a fresh draw.
+fn touch(e: &mut Entry, no_touch: bool, clock: &Clock, draw: &mut aging::Draw) {
+    if no_touch {
+        return;
+    }
+    let r = if clock.policy == Policy::Lfu {
+        draw.unit()
+    } else {
+        0.0
+    };
+    e.stamp = clock.touched(e.stamp, r);
 }
 
 /// Longest key [`SlotMemo`] remembers.
@@ -191,7 +228,7 @@ impl Keyspace {
 
     /// Deletes the stored key `sk` and its TTL.
     fn delete(&mut self, sk: &[u8]) -> Option<Data> {
-        let data = self.entries.remove(sk)?;
+        let data = self.entries.remove(sk)?.data;
         self.clear_expiry(sk);
         self.key_changed(&sk[2..], Some(&data));
         Some(data)
@@ -227,7 +264,10 @@ impl Keyspace {
                 self.count_lookup(false, sk);
                 return None;
             }
-            let found = self.entries.get(sk);
+            let found = self.entries.get_mut(sk).map(|e| {
+                touch(e, self.no_touch, &self.clock, &mut self.draw);
+                &e.data
+            });
             if self.counts.counting {
                 if found.is_some() {
                     self.counts.hits += 1;
@@ -259,6 +299,68 @@ impl Keyspace {
         self.counts.counting = on;
     }
 
+    /// Sets the clocks and settings the next command's lookups stamp values
+    /// with, and lets them touch again ([`Keyspace::no_touch`]).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+        self.no_touch = false;
+    }
+
+    /// The clocks and settings of the command running.
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// `LOOKUP_NOTOUCH` for the rest of the command: EXISTS, TYPE and
+    /// OBJECT look keys up without changing their stamps.
+    pub fn no_touch(&mut self) {
+        self.no_touch = true;
+    }
+
+    /// The value of `key` and its stamp, unless it is missing or expired,
+    /// looked up as OBJECT does (`LOOKUP_NOTOUCH|LOOKUP_NONOTIFY`): the
+    /// stamp stays, a miss raises no `keymiss`.
+    pub fn peek(&mut self, now: Time, key: &[u8]) -> Option<(&Data, u32)> {
+        with_slot_key(self.slot_of(key), key, |sk| {
+            let expired = self.expire_if_needed(now, sk);
+            let found = if expired { None } else { self.entries.get(sk) };
+            if self.counts.counting {
+                if found.is_some() {
+                    self.counts.hits += 1;
+                } else {
+                    self.counts.misses += 1;
+                }
+            }
+            found.map(|e| (&e.data, e.stamp))
+        })
+    }
+
+    /// `objectSetLRUOrLFU` on `key`'s value (RESTORE's IDLETIME/FREQ, the
+    /// RDB's IDLE/FREQ opcodes); nothing when the policy's kind is not given.
+    pub fn restore_stamp(&mut self, key: &[u8], freq: Option<u8>, idle_secs: Option<u64>) {
+        if let Some(stamp) = self.clock.restored(freq, idle_secs) {
+            self.set_stamp(key, stamp);
+        }
+    }
+
+    /// Sets `key`'s stamp (a value RENAME moved keeps its own).
+    pub fn set_stamp(&mut self, key: &[u8], stamp: u32) {
+        with_slot_key(self.slot_of(key), key, |sk| {
+            if let Some(e) = self.entries.get_mut(sk) {
+                e.stamp = stamp;
+            }
+        })
+    }
+
+    /// Every stored key with its value, expiry and stamp, as
+    /// [`Keyspace::stored`] (what `rdbSaveKeyValuePair` writes, IDLE or
+    /// FREQ included).
+    pub fn stored_stamped(&self) -> impl Iterator<Item = (&[u8], &Data, Option<Time>, u32)> {
+        self.entries
+            .iter()
+            .map(|(k, e)| (&k[2..], &e.data, self.expiry(k), e.stamp))
+    }
+
     /// Takes the counts gathered since the last call (the node adds them
     /// to its statistics, which outlive a keyspace replaced by a resync).
     pub fn take_counts(&mut self) -> Counts {
@@ -275,7 +377,10 @@ impl Keyspace {
                 self.count_lookup(false, sk);
                 return None;
             }
-            let found = self.entries.get_mut(sk);
+            let found = self.entries.get_mut(sk).map(|e| {
+                touch(e, self.no_touch, &self.clock, &mut self.draw);
+                &mut e.data
+            });
             if self.counts.counting {
                 if found.is_some() {
                     self.counts.hits += 1;
@@ -306,13 +411,20 @@ impl Keyspace {
     /// Stores `data` at `sk`, in place of what is there; a new key raises
     /// `new` when `announce` (`dbAdd`; a snapshot's keys do not).
     fn put(&mut self, sk: &[u8], data: Data, announce: bool) {
+        let fresh = self.clock.fresh();
+        let lfu = self.clock.policy == Policy::Lfu;
         match self.entries.get_mut(sk) {
             Some(v) => {
-                let old = std::mem::replace(v, data);
+                // `dbOverwrite`: the new value keeps the old one's LFU data.
+                if !lfu {
+                    v.stamp = fresh;
+                }
+                let old = std::mem::replace(&mut v.data, data);
                 self.key_changed(&sk[2..], Some(&old));
             }
             None => {
-                self.entries.insert(sk.into(), data);
+                let entry = Entry { data, stamp: fresh };
+                self.entries.insert(sk.into(), entry);
                 if announce {
                     self.key_changed(&sk[2..], None);
                     self.notify(notify::class::NEW, "new", &sk[2..]);
@@ -342,7 +454,7 @@ impl Keyspace {
     /// its own event; true if it did.
     pub fn remove_if_empty(&mut self, key: &[u8]) -> bool {
         with_slot_key(self.slot_of(key), key, |sk| {
-            let empty = self.entries.get(sk).is_some_and(|d| match d {
+            let empty = self.entries.get(sk).is_some_and(|e| match &e.data {
                 Data::List(l) => l.is_empty(),
                 Data::Set(s) => s.is_empty(),
                 Data::Hash(h) => h.is_empty(),
@@ -421,7 +533,7 @@ impl Keyspace {
             .count()
     }
 
-    fn slot_range(&self, slot: u16) -> impl Iterator<Item = (&SlotKey, &Data)> {
+    fn slot_range(&self, slot: u16) -> impl Iterator<Item = (&SlotKey, &Entry)> {
         let range = match slot.checked_add(1) {
             Some(next) => (
                 Bound::Included(slot_start(slot)),
@@ -443,9 +555,9 @@ impl Keyspace {
     /// Every live key with its value and expiry, in slot order (what a full
     /// resync's snapshot carries).
     pub fn entries(&self, now: Time) -> impl Iterator<Item = (&[u8], &Data, Option<Time>)> {
-        self.entries.iter().filter_map(move |(k, d)| {
+        self.entries.iter().filter_map(move |(k, e)| {
             let at = self.expiry(k);
-            at.is_none_or(|t| t > now).then_some((&k[2..], d, at))
+            at.is_none_or(|t| t > now).then_some((&k[2..], &e.data, at))
         })
     }
 
@@ -463,7 +575,7 @@ impl Keyspace {
     pub fn stored(&self) -> impl Iterator<Item = (&[u8], &Data, Option<Time>)> {
         self.entries
             .iter()
-            .map(|(k, d)| (&k[2..], d, self.expiry(k)))
+            .map(|(k, e)| (&k[2..], &e.data, self.expiry(k)))
     }
 
     /// Deletes the keys whose TTL passed by `now`, silently (no `DEL` to
@@ -523,7 +635,7 @@ impl Keyspace {
             let streams = self
                 .entries
                 .iter()
-                .filter(|(_, d)| matches!(d, Data::Stream(_)))
+                .filter(|(_, e)| matches!(e.data, Data::Stream(_)))
                 .map(|(k, _)| k[2..].to_vec())
                 .collect();
             self.flushed_streams(streams);

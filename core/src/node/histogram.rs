@@ -69,6 +69,39 @@ impl Histogram {
         self.total == 0
     }
 
+    /// Calls recorded (`total_count`).
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// `fillCommandCDF`'s pairs: `hdr_iter_log_init(…, 1024, 2)` reports at
+    /// 1024 ns, 2048 ns, … the top of the range each level falls in (in
+    /// whole µs) and how many calls took at most that; a level adding no
+    /// call is left out, and the walk ends once every call is counted.
+    pub fn cdf_usec(&self) -> Vec<(u64, u64)> {
+        let mut out = Vec::new();
+        let (mut level, mut previous) = (1024u64, 0u64);
+        while previous < self.total {
+            let index = index_of(level.min(MAX));
+            let cumulative: u64 = self.counts.range(..=index).map(|(_, n)| n).sum();
+            let top = if level > MAX {
+                // Past the histogram's range: the last index's top.
+                highest_equivalent(MAX)
+            } else {
+                value_at(index + 1) - 1
+            };
+            if cumulative > previous {
+                out.push((top / 1000, cumulative));
+            }
+            if level > MAX {
+                break;
+            }
+            previous = cumulative;
+            level *= 2;
+        }
+        out
+    }
+
     /// `hdr_value_at_percentile` (ns).
     pub fn at_percentile(&self, p: f64) -> u64 {
         let wanted = (((p.min(100.0) / 100.0) * self.total as f64) + 0.5) as u64;
@@ -92,6 +125,20 @@ impl Histogram {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `fillCommandCDF`'s log walk: levels 1024 ns, 2048 ns, … reported
+    /// at their range's top (1031 ns = 1 µs, 2063 ns = 2 µs, 4127 ns = 4 µs,
+    /// 8255 ns = 8 µs, 16511 ns = 16 µs, 33023 ns = 33 µs), empty levels
+    /// skipped, cumulative counts.
+    #[test]
+    fn cdf_walks_log_levels() {
+        let mut h = Histogram::default();
+        for ns in [500, 1_000, 3_000, 30_000, 30_000] {
+            h.record(ns);
+        }
+        assert_eq!(h.cdf_usec(), vec![(1, 2), (4, 3), (33, 5)]);
+        assert_eq!(Histogram::default().cdf_usec(), vec![]);
+    }
 
     /// A 133 µs call: redis-server 7.0.15 printed p50=133.119 for it.
     #[test]

@@ -370,6 +370,11 @@ impl Node {
         self.myself
     }
 
+    /// EVAL's scripts and FUNCTION's libraries on this node, to read.
+    pub(crate) fn scripts(&self) -> &crate::command::ScriptStore {
+        &self.scripts
+    }
+
     /// EVAL's scripts and FUNCTION's libraries on this node.
     pub(crate) fn scripts_mut(&mut self) -> &mut crate::command::ScriptStore {
         &mut self.scripts

@@ -686,13 +686,14 @@ impl Node {
             } => {
                 let reply = match result {
                     Err(_) => Value::err("ERR"),
-                    Ok(()) => match file::decode(&bytes) {
+                    Ok(()) => match file::decode_at(&bytes, Some(self.config().aging_clock(now))) {
                         Ok(loaded) => {
                             if flush {
                                 self.keyspace.clear();
                             }
-                            for (key, data, at) in loaded.keyspace.stored() {
+                            for (key, data, at, stamp) in loaded.keyspace.stored_stamped() {
                                 self.keyspace.insert(key, data.clone(), at);
+                                self.keyspace.set_stamp(key, stamp);
                             }
                             if !self.is_replica() {
                                 self.keyspace.drop_expired(now);
@@ -759,7 +760,8 @@ impl Node {
         let Some(bytes) = read(&name)? else {
             return Ok(String::new());
         };
-        let loaded = file::decode(&bytes).map_err(|e| format!("{name}: {e}"))?;
+        let clock = Some(self.config().aging_clock(now));
+        let loaded = file::decode_at(&bytes, clock).map_err(|e| format!("{name}: {e}"))?;
         self.keyspace = loaded.keyspace;
         if let Some(info) = loaded.repl {
             let master = self.me().is_master();

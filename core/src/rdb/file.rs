@@ -5,7 +5,7 @@
 
 use super::{put_len, put_string, read_object, Reader};
 use crate::dump::{crc64, RDB_VERSION};
-use crate::keyspace::{Data, Keyspace};
+use crate::keyspace::{Clock, Data, Keyspace, Policy};
 use crate::time::Time;
 
 const OPCODE_FUNCTION2: u8 = 245;
@@ -75,7 +75,8 @@ pub fn encode_with(
         aux(&mut out, "repl-offset", &repl.offset.to_string());
     }
     aux(&mut out, "aof-base", if aof_base { "1" } else { "0" });
-    let entries: Vec<(&[u8], &Data, Option<Time>)> = keyspace.stored().collect();
+    let entries: Vec<(&[u8], &Data, Option<Time>, u32)> = keyspace.stored_stamped().collect();
+    let clock = keyspace.clock().at_time(now);
     if !entries.is_empty() {
         out.push(OPCODE_SELECTDB);
         put_len(&mut out, 0);
@@ -85,10 +86,23 @@ pub fn encode_with(
             &mut out,
             entries.iter().filter(|e| e.2.is_some()).count() as u64,
         );
-        for (key, data, expire) in entries {
+        for (key, data, expire, stamp) in entries {
             if let Some(at) = expire {
                 out.push(OPCODE_EXPIRETIME_MS);
                 out.extend_from_slice(&at.ms().to_le_bytes());
+            }
+            // `rdbSaveKeyValuePair`: the idle seconds under an LRU policy,
+            // the decayed counter under an LFU one.
+            match clock.policy {
+                Policy::Lru => {
+                    out.push(OPCODE_IDLE);
+                    put_len(&mut out, clock.idle_ms(stamp) / 1000);
+                }
+                Policy::Lfu => {
+                    out.push(OPCODE_FREQ);
+                    out.push(clock.freq(stamp) as u8);
+                }
+                Policy::Other => {}
             }
             // rdbSaveKeyValuePair: type, key, value.
             let mut value = Vec::new();
@@ -118,6 +132,13 @@ pub struct Loaded {
 /// outside db 0 are refused (cluster mode has only db 0); module data and
 /// functions cannot be represented here and are refused with their name.
 pub fn decode(bytes: &[u8]) -> Result<Loaded, RdbError> {
+    decode_at(bytes, None)
+}
+
+/// [`decode`] by a node whose commands stamp values with `clock`: each key's
+/// `IDLE` or `FREQ` opcode sets its stamp (`objectSetLRUOrLFU` with the
+/// LRU clock as loading starts). Without a clock they are read and skipped.
+pub fn decode_at(bytes: &[u8], clock: Option<Clock>) -> Result<Loaded, RdbError> {
     let bad = |what: &str| RdbError(format!("Bad RDB format: {what}"));
     let magic = bytes.get(..9).ok_or_else(|| bad("too short"))?;
     if &magic[..5] != b"REDIS" {
@@ -136,6 +157,10 @@ pub fn decode(bytes: &[u8]) -> Result<Loaded, RdbError> {
     }
     let mut r = Reader(&bytes[9..]);
     let mut keyspace = Keyspace::new();
+    if let Some(clock) = clock {
+        keyspace.set_clock(clock);
+    }
+    let (mut idle, mut freq): (Option<u64>, Option<u8>) = (None, None);
     let (mut replid, mut offset) = (None, None);
     let mut expire: Option<Time> = None;
     let truncated = |_| bad("unexpected end or bad encoding");
@@ -173,12 +198,12 @@ pub fn decode(bytes: &[u8]) -> Result<Loaded, RdbError> {
                 let b: [u8; 4] = r.take(4).map_err(truncated)?.try_into().expect("4");
                 expire = Some(Time(u64::from(u32::from_le_bytes(b)) * 1000));
             }
-            // LRU idle time / LFU counter: eviction hints we do not keep.
+            // The next key's LRU idle time (seconds) or LFU counter.
             OPCODE_IDLE => {
-                r.count().map_err(truncated)?;
+                idle = Some(r.length().map_err(truncated)?);
             }
             OPCODE_FREQ => {
-                r.byte().map_err(truncated)?;
+                freq = Some(r.byte().map_err(truncated)?);
             }
             OPCODE_MODULE_AUX => {
                 return Err(RdbError(
@@ -199,6 +224,10 @@ pub fn decode(bytes: &[u8]) -> Result<Loaded, RdbError> {
                     ))
                 })?;
                 keyspace.insert(&key, data, expire.take());
+                let (freq, idle) = (freq.take(), idle.take());
+                if clock.is_some() {
+                    keyspace.restore_stamp(&key, freq, idle);
+                }
             }
         }
     }
@@ -287,6 +316,32 @@ mod tests {
     }
 
     /// An empty database: just the aux fields and EOF.
+    /// `rdbSaveKeyValuePair` writes FREQ under an LFU policy and IDLE under
+    /// an LRU one; `rdbLoadRio` with a clock sets the stamps back
+    /// (`objectSetLRUOrLFU`), without one skips them.
+    #[test]
+    fn idle_and_freq_opcodes_round_trip() {
+        use crate::keyspace::Policy;
+        let now = Time(3_600_000);
+        for (policy, opcode) in [(Policy::Lfu, OPCODE_FREQ), (Policy::Lru, OPCODE_IDLE)] {
+            let clock = Clock::at(now, policy, 10, 1);
+            let mut ks = Keyspace::new();
+            ks.set_clock(clock);
+            ks.insert(b"k", Data::Str(b"v".to_vec()), None);
+            ks.restore_stamp(b"k", Some(42), Some(300));
+            let bytes = encode_with(&ks, now, None, false);
+            assert!(bytes.windows(2).any(|w| w[0] == opcode), "{policy:?}");
+            let loaded = decode_at(&bytes, Some(clock)).unwrap().keyspace;
+            let (_, _, _, stamp) = loaded.stored_stamped().next().unwrap();
+            match policy {
+                Policy::Lfu => assert_eq!(clock.freq(stamp), 42),
+                _ => assert_eq!(clock.idle_ms(stamp), 300_000),
+            }
+            let plain = decode(&bytes).unwrap().keyspace;
+            assert_eq!(plain.stored_stamped().next().unwrap().3, 0);
+        }
+    }
+
     #[test]
     fn an_empty_keyspace_has_no_selectdb() {
         let repl = ReplInfo {

@@ -20,6 +20,7 @@ mod golden;
 mod introspection;
 mod keyspace_events;
 mod migrate;
+mod object_aging;
 mod persistence;
 mod pubsub;
 mod reads;

@@ -70,16 +70,28 @@ pub fn function_load(c: &mut Call) -> Value {
     }
 }
 
-fn load(c: &mut Call, code: &[u8], replace: bool) -> Result<String, String> {
+/// `functionsCreateWithLibraryCtx`'s checks of one library against
+/// `libraries` (FUNCTION LOAD's store, or FUNCTION RESTORE's new set):
+/// its name, then (unless `replace`) that it is new, then its functions.
+pub(super) fn compile(
+    libraries: &std::collections::BTreeMap<String, Library>,
+    code: &[u8],
+    replace: bool,
+) -> Result<(String, Vec<Function>), String> {
     let name = library_name(code)?;
-    let store = c.node.scripts_mut();
-    if store.libraries.contains_key(&name) && !replace {
+    if libraries.contains_key(&name) && !replace {
         return Err(format!("Library '{name}' already exists"));
     }
     let functions = register(code)?;
     if functions.is_empty() {
         return Err("No functions registered".into());
     }
+    Ok((name, functions))
+}
+
+fn load(c: &mut Call, code: &[u8], replace: bool) -> Result<String, String> {
+    let store = c.node.scripts_mut();
+    let (name, functions) = compile(&store.libraries, code, replace)?;
     for f in &functions {
         let taken = store
             .libraries

@@ -11,6 +11,7 @@
 
 #[cfg(feature = "lua")]
 mod engine;
+mod function_dump;
 mod functions;
 #[cfg(feature = "lua")]
 mod host;
@@ -164,6 +165,7 @@ pub(crate) fn help(name: &str, lines: &[&str]) -> Value {
     Value::Array(out)
 }
 
+pub use function_dump::{function_dump, function_restore};
 pub use functions::{
     fcall, fcall_ro, function_delete, function_flush, function_help, function_kill, function_list,
     function_load, function_stats,

@@ -43,11 +43,13 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("unlink", -2, WRITE | FAST, (1, -1, 1), ["@keyspace", "@write", "@fast"], Reply(keys::del), UnlessZero),
 ];
 
-/// OBJECT's subcommands, sorted by name: ENCODING and REFCOUNT carry the
+/// OBJECT's subcommands, sorted by name: all but HELP carry the
 /// key spec (the key is the third argument), which routing follows.
 #[rustfmt::skip]
 const OBJECT_SUBCOMMANDS: &[CommandSpec] = &[
     command!("encoding", 3, READONLY, (2, 2, 1), ["@keyspace", "@read", "@slow"], Reply(object::encoding), No),
+    command!("freq", 3, READONLY, (2, 2, 1), ["@keyspace", "@read", "@slow"], Reply(object::freq), No),
     subcommand!("help", 2, Reply(object::help)),
+    command!("idletime", 3, READONLY, (2, 2, 1), ["@keyspace", "@read", "@slow"], Reply(object::idletime), No),
     command!("refcount", 3, READONLY, (2, 2, 1), ["@keyspace", "@read", "@slow"], Reply(object::refcount), No),
 ];

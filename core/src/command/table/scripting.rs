@@ -21,16 +21,18 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("script", -2, NOSCRIPT, (0, 0, 0), ["@slow"], Container, No, SCRIPT_SUBCOMMANDS),
 ];
 
-/// FUNCTION's subcommands, sorted by name (LOAD, DELETE and FLUSH stream
+/// FUNCTION's subcommands, sorted by name (LOAD, DELETE, FLUSH and RESTORE stream
 /// themselves to replicas).
 #[rustfmt::skip]
 const FUNCTION_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("delete", 3, Reply(scripting::function_delete)),
+    subcommand!("dump", 2, Reply(scripting::function_dump)),
     subcommand!("flush", -2, Reply(scripting::function_flush)),
     subcommand!("help", 2, Reply(scripting::function_help)),
     subcommand!("kill", 2, Reply(scripting::function_kill)),
     subcommand!("list", -2, Reply(scripting::function_list)),
     subcommand!("load", -3, Reply(scripting::function_load)),
+    subcommand!("restore", -3, Reply(scripting::function_restore)),
     subcommand!("stats", 2, Reply(scripting::function_stats)),
 ];
 

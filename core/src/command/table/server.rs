@@ -7,8 +7,8 @@ use super::flags::*;
 use super::Run::*;
 use super::{command, subcommand, CommandSpec};
 use crate::command::{
-    acl, config, debug, lolwut, memory, modules, monitor_feed, monitors, persist, replication,
-    server, standalone_only,
+    acl, config, debug, latency_histogram, lolwut, memory, memory_stats, modules, monitor_feed,
+    monitors, persist, replication, server, standalone_only,
 };
 
 #[rustfmt::skip]
@@ -94,8 +94,11 @@ const MODULE_SUBCOMMANDS: &[CommandSpec] = &[
 /// MEMORY's subcommands, sorted by name.
 #[rustfmt::skip]
 const MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
-    subcommand!("doctor", 2, Reply(memory::doctor)),
+    subcommand!("doctor", 2, Reply(memory_stats::doctor)),
     subcommand!("help", 2, Reply(memory::help)),
+    subcommand!("malloc-stats", 2, Reply(memory_stats::malloc_stats)),
+    subcommand!("purge", 2, Reply(memory_stats::purge)),
+    subcommand!("stats", 2, Reply(memory_stats::stats)),
     command!("usage", -3, READONLY, (2, 2, 1), ["@read", "@slow"], Reply(memory::usage), No),
 ];
 
@@ -104,6 +107,7 @@ const MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
 const LATENCY_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("doctor", 2, Reply(monitors::latency_doctor)),
     subcommand!("help", 2, Reply(monitors::latency_help)),
+    subcommand!("histogram", -2, Reply(latency_histogram::histogram)),
     subcommand!("history", 3, Reply(monitors::latency_history)),
     subcommand!("latest", 2, Reply(monitors::latency_latest)),
     subcommand!("reset", -2, Reply(monitors::latency_reset)),

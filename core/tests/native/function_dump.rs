@@ -1,0 +1,141 @@
+//! FUNCTION DUMP / FUNCTION RESTORE (functions.c) compared live with
+//! redis-server 7.0.15, in RESP2 and RESP3: a payload dumped by either
+//! restores into the other (FUNCTION LIST WITHCODE then answers alike),
+//! APPEND/REPLACE/FLUSH with their errors, a damaged payload, a payload
+//! that is no function, bad policies and arities; FUNCTION DUMP of no
+//! library is the bare footer. Payload bytes are not compared: Redis LZF-compresses
+//! code longer than 20 bytes (`rdbSaveRawString`) and orders libraries by
+//! its dict; the node writes plain strings in name order, which Redis reads.
+
+use crate::common::native;
+use clusterlab_core::resp::Value;
+use native::compare::{assert_no_differences, pair, Raw};
+
+/// Code longer than 20 bytes: Redis's dump compresses it.
+const LIB_A: &str =
+    "#!lua name=liba\nredis.register_function('fa', function(keys, args) return 'a' end)";
+const LIB_A2: &str =
+    "#!lua name=liba\nredis.register_function('fa2', function(keys, args) return 'a2' end)";
+const LIB_B: &str =
+    "#!lua name=libb\nredis.register_function('fb', function(keys, args) return 'b' end)";
+const LIB_FA: &str =
+    "#!lua name=libc\nredis.register_function('fa', function(keys, args) return 'c' end)";
+
+fn both<A: AsRef<[u8]>>(o: &mut Raw, r: &mut Raw, args: &[A], diffs: &mut Vec<String>) {
+    let (a, b) = (o.send_args(args), r.send_args(args));
+    if a != b {
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| String::from_utf8_lossy(a.as_ref()).into_owned())
+            .collect();
+        diffs.push(format!("{shown:?}\n  ours: {a:?}\n  real: {b:?}"));
+    }
+}
+
+/// `FUNCTION RESTORE payload extra…`.
+fn restore(payload: &[u8], extra: &[&str]) -> Vec<Vec<u8>> {
+    let mut args = vec![b"FUNCTION".to_vec(), b"RESTORE".to_vec(), payload.to_vec()];
+    args.extend(extra.iter().map(|e| e.as_bytes().to_vec()));
+    args
+}
+
+fn dump(conn: &mut Raw) -> Vec<u8> {
+    match conn.call(&["FUNCTION", "DUMP"]).1 {
+        Value::Bulk(b) => b,
+        other => panic!("FUNCTION DUMP: {other:?}"),
+    }
+}
+
+#[test]
+fn function_dump_and_restore_match_redis() {
+    let (ours, redis) = pair(15000, &[]);
+    let mut diffs = Vec::new();
+    for resp3 in [false, true] {
+        let mut o = Raw::connect(ours.port, resp3);
+        let mut r = Raw::connect(redis.port, resp3);
+        // FUNCTION LIST answers in dict order: one library at a time.
+        let lists = |o: &mut Raw, r: &mut Raw, diffs: &mut Vec<String>| {
+            for lib in ["liba", "libb", "libc"] {
+                both(
+                    o,
+                    r,
+                    &["FUNCTION", "LIST", "LIBRARYNAME", lib, "WITHCODE"],
+                    diffs,
+                );
+            }
+        };
+        both(&mut o, &mut r, &["FUNCTION", "FLUSH"], &mut diffs);
+        both(&mut o, &mut r, &["FUNCTION", "DUMP"], &mut diffs);
+        both(&mut o, &mut r, &["FUNCTION", "DUMP", "x"], &mut diffs);
+        both(&mut o, &mut r, &["FUNCTION", "RESTORE"], &mut diffs);
+        // A payload of each: ours plain, Redis's LZF-compressed.
+        o.send_args(&["FUNCTION", "LOAD", LIB_A]);
+        let from_ours = dump(&mut o);
+        r.send_args(&["FUNCTION", "LOAD", LIB_B]);
+        let from_real = dump(&mut r);
+        r.send_args(&["FUNCTION", "FLUSH"]);
+        r.send_args(&["FUNCTION", "LOAD", LIB_FA]);
+        let fa_real = dump(&mut r);
+        for payload in [&from_ours, &from_real, &fa_real] {
+            both(&mut o, &mut r, &["FUNCTION", "FLUSH"], &mut diffs);
+            both(&mut o, &mut r, &restore(payload, &[]), &mut diffs);
+            lists(&mut o, &mut r, &mut diffs);
+        }
+        both(&mut o, &mut r, &["FUNCTION", "FLUSH"], &mut diffs);
+        for (payload, policy) in [
+            (&from_ours, None),
+            (&from_ours, None),
+            (&from_ours, Some("APPEND")),
+            (&from_ours, Some("replace")),
+            (&from_real, Some("APPEND")),
+            (&fa_real, Some("APPEND")),
+            (&fa_real, Some("REPLACE")),
+            (&fa_real, Some("FLUSH")),
+            (&from_ours, Some("bogus")),
+        ] {
+            both(
+                &mut o,
+                &mut r,
+                &restore(payload, policy.as_slice()),
+                &mut diffs,
+            );
+            lists(&mut o, &mut r, &mut diffs);
+        }
+        both(&mut o, &mut r, &["FCALL", "fa", "0"], &mut diffs);
+        // A library whose function name another library holds.
+        both(&mut o, &mut r, &["FUNCTION", "FLUSH"], &mut diffs);
+        both(&mut o, &mut r, &["FUNCTION", "LOAD", LIB_A2], &mut diffs);
+        both(&mut o, &mut r, &["FUNCTION", "LOAD", LIB_FA], &mut diffs);
+        both(
+            &mut o,
+            &mut r,
+            &restore(&from_ours, &["REPLACE"]),
+            &mut diffs,
+        );
+        lists(&mut o, &mut r, &mut diffs);
+        // Damaged and foreign payloads.
+        let mut damaged = from_ours.clone();
+        damaged[3] ^= 1;
+        both(&mut o, &mut r, &restore(&damaged, &[]), &mut diffs);
+        both(
+            &mut o,
+            &mut r,
+            &["FUNCTION", "RESTORE", "short"],
+            &mut diffs,
+        );
+        both(&mut o, &mut r, &["SET", "{f}k", "v"], &mut diffs);
+        let key_dump = match r.call(&["DUMP", "{f}k"]).1 {
+            Value::Bulk(b) => b,
+            other => panic!("DUMP: {other:?}"),
+        };
+        both(&mut o, &mut r, &restore(&key_dump, &[]), &mut diffs);
+        both(
+            &mut o,
+            &mut r,
+            &restore(&from_ours, &["FLUSH", "x"]),
+            &mut diffs,
+        );
+        both(&mut o, &mut r, &["FUNCTION", "FLUSH"], &mut diffs);
+    }
+    assert_no_differences(&diffs);
+}
