@@ -287,9 +287,9 @@ pub fn execute(
         return Outcome::Blocked;
     }
     // `CLIENT PAUSE WRITE` (and a manual failover's pause) holds writes and
-    // the commands that may stream one (`is_may_replicate_command`).
-    let may_write = spec.has(table::flags::WRITE) || spec.has(table::flags::MAY_REPLICATE);
-    if may_write && node.writes_paused(now) && !client.in_multi() {
+    // the commands that may stream one (`is_may_replicate_command`): EXEC
+    // by what it queued, and a write inside MULTI before it is queued.
+    if may_replicate(spec, client) && node.writes_paused(now) {
         node.postpone(id, args);
         return Outcome::Blocked;
     }
@@ -309,6 +309,20 @@ pub fn execute(
         client.asking = false;
     }
     out
+}
+
+/// `is_may_replicate_command`: the command is a write or `may_replicate`
+/// (EVAL, PUBLISH, PFCOUNT), or it is EXEC and one it queued is.
+fn may_replicate(spec: &CommandSpec, client: &ClientState) -> bool {
+    let streams =
+        |s: &CommandSpec| s.has(table::flags::WRITE) || s.has(table::flags::MAY_REPLICATE);
+    streams(spec)
+        || (spec.name == "exec"
+            && client
+                .queued()
+                .iter()
+                .filter_map(|args| table::lookup(&args[0]))
+                .any(streams))
 }
 
 /// `is_denyloading_command`: the command lacks the `loading` flag, or it

@@ -64,8 +64,10 @@ impl Node {
             self.hold_command(client, args);
             return;
         }
-        // A MIGRATE in progress blocks the whole server in Redis.
-        if self.migrations.busy() {
+        // A MIGRATE in progress blocks the whole server in Redis; a client
+        // whose command waits for a pause is blocked (`BLOCKED_POSTPONE`),
+        // so what it sent next waits behind it, in order.
+        if self.migrations.busy() || self.postponed.iter().any(|(c, _)| *c == client) {
             self.postpone(client, args);
             return;
         }

@@ -17,6 +17,7 @@ mod formed_start;
 mod gossip;
 mod lost_writes;
 mod manual_failover;
+mod manual_failover_writes;
 mod myself_settings;
 mod node_rules;
 mod replica_migration;

@@ -10,10 +10,10 @@ use crate::command::pubsub;
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
     command!("psubscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE | SUBSCRIBE_OK, (0, 0, 0), ["@pubsub", "@slow"], Session(pubsub::psubscribe), No),
-    command!("publish", 3, PUBSUB | LOADING | STALE | FAST, (0, 0, 0), ["@pubsub", "@fast"], Session(pubsub::publish), No),
+    command!("publish", 3, PUBSUB | LOADING | STALE | FAST | MAY_REPLICATE, (0, 0, 0), ["@pubsub", "@fast"], Session(pubsub::publish), No),
     command!("pubsub", -2, 0, (0, 0, 0), ["@slow"], Container, No, PUBSUB_SUBCOMMANDS),
     command!("punsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE | SUBSCRIBE_OK, (0, 0, 0), ["@pubsub", "@slow"], Session(pubsub::punsubscribe), No),
-    command!("spublish", 3, PUBSUB | LOADING | STALE | FAST, (1, 1, 1), ["@pubsub", "@fast"], Session(pubsub::spublish), No),
+    command!("spublish", 3, PUBSUB | LOADING | STALE | FAST | MAY_REPLICATE, (1, 1, 1), ["@pubsub", "@fast"], Session(pubsub::spublish), No),
     command!("ssubscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE | SUBSCRIBE_OK, (1, -1, 1), ["@pubsub", "@slow"], Session(pubsub::ssubscribe), No),
     command!("subscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE | SUBSCRIBE_OK, (0, 0, 0), ["@pubsub", "@slow"], Session(pubsub::subscribe), No),
     command!("sunsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE | SUBSCRIBE_OK, (1, -1, 1), ["@pubsub", "@slow"], Session(pubsub::sunsubscribe), No),

@@ -2,7 +2,8 @@
 //! SCRIPT and FUNCTION with their subcommands.
 //! One line per command: name, arity, flags, keys (first, last, step),
 //! ACL categories, handler, propagation. A script's writes are streamed as
-//! the commands it ran (hence `No` for EVAL and FCALL themselves).
+//! the commands it ran (hence `Itself` for EVAL and FCALL: `may_replicate`,
+//! so `CLIENT PAUSE WRITE` and a manual failover's pause hold them).
 
 use super::flags::*;
 use super::Run::*;
@@ -11,11 +12,11 @@ use crate::command::scripting::{self, eval_keys};
 
 #[rustfmt::skip]
 pub(super) const COMMANDS: &[CommandSpec] = &[
-    command!("eval", -3, NOSCRIPT | SKIP_MONITOR | STALE | NO_MANDATORY_KEYS | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::eval), No),
+    command!("eval", -3, NOSCRIPT | SKIP_MONITOR | MAY_REPLICATE | STALE | NO_MANDATORY_KEYS | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::eval), Itself),
     command!("eval_ro", -3, NOSCRIPT | SKIP_MONITOR | STALE | NO_MANDATORY_KEYS | READONLY | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::eval_ro), No),
-    command!("evalsha", -3, NOSCRIPT | SKIP_MONITOR | STALE | NO_MANDATORY_KEYS | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::evalsha), No),
+    command!("evalsha", -3, NOSCRIPT | SKIP_MONITOR | MAY_REPLICATE | STALE | NO_MANDATORY_KEYS | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::evalsha), Itself),
     command!("evalsha_ro", -3, NOSCRIPT | SKIP_MONITOR | STALE | NO_MANDATORY_KEYS | READONLY | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::evalsha_ro), No),
-    command!("fcall", -3, NOSCRIPT | SKIP_MONITOR | STALE | NO_MANDATORY_KEYS | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::fcall), No),
+    command!("fcall", -3, NOSCRIPT | SKIP_MONITOR | MAY_REPLICATE | STALE | NO_MANDATORY_KEYS | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::fcall), Itself),
     command!("fcall_ro", -3, NOSCRIPT | SKIP_MONITOR | STALE | NO_MANDATORY_KEYS | READONLY | MOVABLEKEYS, (0, 0, 0, eval_keys), ["@slow", "@scripting"], Reply(scripting::fcall_ro), No),
     command!("function", -2, NOSCRIPT, (0, 0, 0), ["@slow"], Container, No, FUNCTION_SUBCOMMANDS),
     command!("script", -2, NOSCRIPT, (0, 0, 0), ["@slow"], Container, No, SCRIPT_SUBCOMMANDS),
