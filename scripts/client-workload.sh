@@ -8,7 +8,7 @@
 #   bash scripts/client-workload.sh
 #
 # The clients are installed into target/client-workload/ (pip --target, npm --prefix); the
-# nodes run there too (run/) and are stopped by PID, their directories removed, on exit.
+# nodes run there too (run/) and are stopped by PID on exit, their directories removed.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -65,11 +65,17 @@ PY
 }
 
 pids=()
+# Stops the nodes this script started, by PID. Their directories go too, unless the run failed:
+# then the nodes' logs and the transcripts stay in run/ until the next run.
 cleanup() {
-    local pid
+    local status=$? pid
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$RUN"
+    if ((status == 0)); then
+        rm -rf "$RUN"
+    else
+        printf '  (node logs and transcripts kept in %s)\n' "$RUN" >&2
+    fi
 }
 trap cleanup EXIT
 
