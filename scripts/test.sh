@@ -9,7 +9,7 @@ cd "$ROOT"
 source scripts/tools.sh
 
 # Cheap and likely-to-fail checks first. To add a check, write step_NAME and list NAME here.
-STEPS=(system_packages fmt fetch bench_parse clippy fuzz_check wasm_core test redis_suite bench_build
+STEPS=(system_packages fmt fetch bench_parse clippy fuzz_check wasm_core test redis_suite client_workload bench_build
     app_build page_renders browser_tests)
 
 # First, so that a machine without them (and without root to install them) stops in seconds
@@ -87,6 +87,15 @@ REDIS_SUITE_FILES=(00-base 01-faildet 02-failover 03-failover-loop 04-resharding
     22-replica-in-sync 23-multiple-slot-operations 24-links 25-pubsubshard-slot-migration
     26-pubsubshard 27-endpoints 28-cluster-shards 29-slot-migration-response)
 step_redis_suite() { bash scripts/redis-suite.sh --timeout 600 "${REDIS_SUITE_FILES[@]}"; }
+
+# redis-py's RedisCluster and ioredis's Cluster run one mixed workload (clients/) against a
+# cluster of clusterlab-node and one of redis-server 7.0.15; each client's two transcripts must
+# match (scripts/client-workload.sh; installs the clients under target/client-workload/).
+# Passed three runs in a row; about 15 s once clusterlab-node is built.
+step_client_workload() {
+    ensure_redis
+    bash scripts/client-workload.sh
+}
 
 step_bench_build() { cargo bench --workspace --no-run; }
 
