@@ -85,25 +85,26 @@ impl Node {
             .unwrap_or(2 * 1024 * 1024)
     }
 
-    /// The RDB of a full resync arrived (`data`, `bytes` long on the
-    /// wire): load it, slowly if `key-load-delay` says so. Returns the
+    /// The RDB of a full resync arrived (`data`; `bytes` measures it on
+    /// the wire, asked only for a slowed load): load it, slowly if `key-load-delay` says so. Returns the
     /// dataset back when the load takes no time, to install at once.
     pub(super) fn start_loading(
         &mut self,
         now: Time,
         data: Box<Keyspace>,
         offset: u64,
-        bytes: u64,
+        bytes: impl FnOnce(&Keyspace) -> u64,
     ) -> Option<Box<Keyspace>> {
         let keys = data.len() as u64;
         if keys == 0 || per_key_ns(self.key_load_delay()) == 0 {
             return Some(data);
         }
+        let bytes = bytes(&data).max(1);
         self.loading = Some(Box::new(Loading {
             data,
             offset,
             keys,
-            bytes: bytes.max(1),
+            bytes,
             done: 0,
             carry_ns: 0,
             at: now,

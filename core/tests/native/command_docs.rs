@@ -256,34 +256,12 @@ fn command_list_filters_as_redis_7_0_15() {
         Raw::connect(real.port, false),
     );
     let both = common_names(&mut o, &mut r);
-    let categories = [
-        "keyspace",
-        "read",
-        "write",
-        "set",
-        "sortedset",
-        "list",
-        "hash",
-        "string",
-        "bitmap",
-        "hyperloglog",
-        "geo",
-        "stream",
-        "pubsub",
-        "admin",
-        "fast",
-        "slow",
-        "blocking",
-        "dangerous",
-        "connection",
-        "transaction",
-        "scripting",
-        "READ",
-        "@read",
-        "nope",
-    ];
-    let mut lines: Vec<String> = categories
+    // Every category in Redis's order, then a case variant, an `@` prefix and an unknown one.
+    let extra = ["READ", "@read", "nope"];
+    let categories = clusterlab_core::acl::commands::CATEGORIES
         .iter()
+        .chain(&extra);
+    let mut lines: Vec<String> = categories
         .map(|c| format!("COMMAND LIST FILTERBY ACLCAT {c}"))
         .collect();
     for p in [

@@ -358,12 +358,15 @@ impl Node {
         match (self.repl.link.state, frame) {
             (State::Transfer, ReplFrame::Snapshot { offset, data }) => {
                 // The RDB as the master sends it: its size paces a slowed
-                // load's event windows (`loading-process-events-interval-bytes`).
+                // load's event windows (`loading-process-events-interval-bytes`),
+                // so it is encoded only when the load is slowed.
                 let info = crate::rdb::file::ReplInfo {
                     replid: self.repl.replid.clone(),
                     offset,
                 };
-                let bytes = crate::rdb::file::encode(&data, now, &info).len() as u64;
+                let bytes = |data: &crate::keyspace::Keyspace| {
+                    crate::rdb::file::encode(data, now, &info).len() as u64
+                };
                 if let Some(data) = self.start_loading(now, data, offset, bytes) {
                     self.full_sync_loaded(now, data, offset);
                 }
