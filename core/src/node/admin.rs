@@ -256,7 +256,7 @@ impl Node {
         // Redis 7.0 clears MIGRATING whenever the slot is empty, even when
         // this node already learned the new owner from the target's PONG (a
         // reshard's SETSLOT NODE often reaches the source after that PONG).
-        if self.keyspace.count_in_slot(now, slot) == 0 {
+        if self.server.keyspace.count_in_slot(now, slot) == 0 {
             self.migrating.remove(&slot);
         }
         let was_importing = self.importing.contains_key(&slot);

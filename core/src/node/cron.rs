@@ -102,8 +102,8 @@ impl Node {
         // `databasesCron`: only a master expires keys (a replica waits for
         // its DELs), and not while writes are paused (7.0's
         // `checkClientPauseTimeoutAndReturnIfPaused`).
-        if self.is_master() && !self.writes_paused(now) && self.debug.active_expire {
-            self.keyspace.active_expire_cycle(now, &mut self.rng);
+        if self.is_master() && !self.writes_paused(now) && self.server.debug.active_expire {
+            self.server.keyspace.active_expire_cycle(now, &mut self.rng);
             self.queue_expired();
         }
         if self.is_replica() {

@@ -40,7 +40,7 @@ impl Node {
         }
 
         let node_timeout = self.cfg.node_timeout;
-        let mut data_age = self.repl.data_age(now);
+        let mut data_age = self.server.repl.data_age(now);
         if data_age > node_timeout {
             data_age -= node_timeout;
         }
@@ -81,7 +81,7 @@ impl Node {
             self.emit(Event::FailoverStart {
                 delay_ms: at.since(now),
                 rank,
-                offset: self.repl.offset,
+                offset: self.server.repl.offset,
                 manual: self.manual.end.is_some(),
                 random_ms,
                 master: master_id,
@@ -153,7 +153,7 @@ impl Node {
         let Some(master) = self.master().and_then(|m| self.peer(m)) else {
             return 0;
         };
-        let mine = self.repl.offset;
+        let mine = self.server.repl.offset;
         master
             .replicas
             .iter()

@@ -48,7 +48,7 @@ impl Node {
         let Some(master_offset) = self.manual.master_offset else {
             return;
         };
-        if master_offset == self.repl.offset {
+        if master_offset == self.server.repl.offset {
             self.manual.can_start = true;
             self.emit(Event::ManualFailover {
                 what: "All master replication stream processed, manual failover can start.",

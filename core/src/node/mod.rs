@@ -43,6 +43,7 @@ mod persist;
 mod pfail;
 mod pubsub;
 mod repl;
+mod server;
 pub mod slowlog;
 mod state;
 pub mod stats;
@@ -115,7 +116,6 @@ pub struct Node {
     started: Time,
     election: failover::Election,
     manual: manual::ManualFailover,
-    repl: repl::Replication,
     blacklist: BTreeMap<NodeId, Time>,
     iteration: u64,
     next_cron: Time,
@@ -124,31 +124,6 @@ pub struct Node {
     /// The header bitmap, rebuilt only when slot ownership changes.
     myslots_cache: Option<Arc<SlotSet>>,
     out: VecDeque<Output>,
-    keyspace: crate::keyspace::Keyspace,
-    /// DEBUG's switches (packet drop filter, active expiry).
-    debug: debug::DebugSwitches,
-    /// Boxed: a client's state leaves the map while its command runs (the
-    /// command needs the node too), and moving a pointer in and out is
-    /// cheaper than moving the whole state on every command.
-    clients: table::ClientMap,
-    watch_versions: BTreeMap<Vec<u8>, u64>,
-    /// Commands held back while a manual failover pauses writes or a
-    /// MIGRATE waits for its target.
-    postponed: Vec<(ClientId, Vec<Vec<u8>>)>,
-    /// Transactions waiting for a MIGRATE they ran.
-    pending_exec: BTreeMap<ClientId, crate::command::PendingExec>,
-    migrations: migrate::Migrations,
-    /// Pub/sub subscribers on this node.
-    pubsub: pubsub::Channels,
-    /// MONITOR's clients, in the order they asked (`server.monitors`).
-    monitor_clients: Vec<ClientId>,
-    /// Messages for the client whose command runs, sent after its reply
-    /// (true: a push, which CLIENT REPLY OFF does not stop).
-    after_reply: Vec<(ClientId, crate::resp::Value, bool)>,
-    /// Client-side caching's tables.
-    tracking: tracking::TrackingTable,
-    /// Clients blocked in BLPOP & co or WAIT.
-    blocked: blocked::BlockedClients,
     stats_sent: [u64; 11],
     stats_received: [u64; 11],
     /// Emptied gossip sections of processed messages, reused by the next
@@ -159,32 +134,16 @@ pub struct Node {
     /// Outbound links being connected, by bus address: the answer names
     /// only the address, and finding a node by address walks the table.
     connecting: Vec<(SocketAddr, NodeId)>,
-    /// EVAL's script cache and FUNCTION's libraries.
-    scripts: crate::command::ScriptStore,
-    /// What INFO reports and CONFIG RESETSTAT resets.
-    stats: stats::Stats,
     /// The host's microsecond clock for command durations (`ustime()`),
     /// if it has one: the simulator has none, so its durations are 0.
     micros: Option<fn() -> u64>,
-    /// `CLIENT PAUSE` in effect, if any.
-    client_pause: Option<client_admin::ClientPause>,
-    /// SLOWLOG and LATENCY.
-    monitors: slowlog::Monitors,
-    /// Asleep in DEBUG SLEEP, with what arrived meanwhile.
-    frozen: Option<freeze::Frozen>,
-    /// A full resync's RDB being loaded slowly (`key-load-delay`).
-    loading: Option<Box<loading::Loading>>,
-    /// The sleep DEBUG SLEEP just took, for its command's duration (µs).
-    frozen_usec: u64,
     /// A reported send buffer is over `cluster-link-sendbuf-limit`: the
     /// next cron frees links.
     links_over_limit: bool,
     /// `total_cluster_links_buffer_limit_exceeded`.
     stats_links_buffer_limit_exceeded: u64,
-    /// RDB and AOF: what is saved when, and what is being saved.
-    persist: persist::Persistence,
-    /// Users and the ACL log (per node: never propagated, as in Redis).
-    acl: crate::acl::Acl,
+    /// The server part: data, clients and what serves them (`redisServer`).
+    server: server::Server,
 }
 
 /// Whether `conn` is a replica's link to its master (rather than a
@@ -233,6 +192,12 @@ impl Node {
         if cfg.replica_no_failover {
             me.flags.set(NodeFlags::NOFAILOVER);
         }
+        let server = server::Server::new(
+            now,
+            &cfg,
+            replid_seed(myself, 0),
+            persist::Persistence::new(now),
+        );
         let mut node = Node {
             cfg,
             rng,
@@ -252,7 +217,6 @@ impl Node {
             started: now,
             election: failover::Election::default(),
             manual: manual::ManualFailover::default(),
-            repl: repl::Replication::new(now, replid_seed(myself, 0)),
             blacklist: BTreeMap::new(),
             iteration: 0,
             next_cron: now + consts::CRON_PERIOD_MS,
@@ -260,40 +224,16 @@ impl Node {
             todo: 0,
             myslots_cache: None,
             out: VecDeque::new(),
-            keyspace: crate::keyspace::Keyspace::new(),
-            debug: debug::DebugSwitches::default(),
-            clients: table::ClientMap::default(),
-            watch_versions: BTreeMap::new(),
-            postponed: Vec::new(),
-            pending_exec: BTreeMap::new(),
-            migrations: migrate::Migrations::default(),
-            pubsub: pubsub::Channels::default(),
-            monitor_clients: Vec::new(),
-            after_reply: Vec::new(),
-            tracking: tracking::TrackingTable::default(),
-            blocked: blocked::BlockedClients::default(),
             stats_sent: [0; 11],
             stats_received: [0; 11],
             gossip_buffers: gossip::GossipBuffers::default(),
             cron_due: cron_due::CronDue::default(),
             connecting: Vec::new(),
-            scripts: crate::command::ScriptStore::default(),
-            stats: stats::Stats::default(),
             micros: None,
-            client_pause: None,
-            monitors: slowlog::Monitors::default(),
-            frozen: None,
-            loading: None,
-            frozen_usec: 0,
             links_over_limit: false,
             stats_links_buffer_limit_exceeded: 0,
-            persist: persist::Persistence::new(now),
-            acl: crate::acl::Acl::new(),
+            server,
         };
-        // `requirepass` is the default user's password (`updateRequirePass`).
-        let pass = node.cfg.requirepass.clone();
-        node.acl
-            .set_default_password(pass.as_deref().map(str::as_bytes));
         node.refresh_thresholds();
         node.add_peer(me);
         node
@@ -328,40 +268,22 @@ impl Node {
         node.among_minority_time = None;
         node.election = failover::Election::default();
         node.manual = manual::ManualFailover::default();
-        node.repl = repl::Replication::new(now, replid_seed(node.myself, node.repl.ids_made()));
         node.iteration = 0;
         node.next_cron = now + consts::CRON_PERIOD_MS;
         node.todo = 0;
         node.out.clear();
-        node.keyspace = crate::keyspace::Keyspace::new();
-        node.debug = debug::DebugSwitches::default();
-        node.clients.clear();
-        node.watch_versions.clear();
-        node.postponed.clear();
-        node.pending_exec.clear();
-        node.migrations = migrate::Migrations::default();
-        node.pubsub = pubsub::Channels::default();
-        node.monitor_clients.clear();
-        node.after_reply.clear();
-        node.tracking = tracking::TrackingTable::default();
-        node.blocked = blocked::BlockedClients::default();
         node.stats_sent = [0; 11];
         node.stats_received = [0; 11];
         node.myslots_cache = None;
         node.cron_due.touch_all();
         node.connecting.clear();
-        node.stats.reset();
-        node.client_pause = None;
-        node.frozen = None;
-        node.loading = None;
-        node.monitors.forget();
-        node.apply_notify_flags();
-        node.persist = node.persist.restarted(now);
-        // Users live in memory (an ACL file is loaded again by the host).
-        node.acl = crate::acl::Acl::new();
-        let pass = node.cfg.requirepass.clone();
-        node.acl
-            .set_default_password(pass.as_deref().map(str::as_bytes));
+        node.server = server::Server::new(
+            now,
+            &node.cfg,
+            replid_seed(node.myself, self.server.repl.ids_made()),
+            self.server.persist.restarted(now),
+        );
+        node.refresh_thresholds();
         node
     }
 
@@ -372,12 +294,12 @@ impl Node {
 
     /// EVAL's scripts and FUNCTION's libraries on this node, to read.
     pub(crate) fn scripts(&self) -> &crate::command::ScriptStore {
-        &self.scripts
+        &self.server.scripts
     }
 
     /// EVAL's scripts and FUNCTION's libraries on this node.
     pub(crate) fn scripts_mut(&mut self) -> &mut crate::command::ScriptStore {
-        &mut self.scripts
+        &mut self.server.scripts
     }
 
     /// Its settings.
@@ -394,10 +316,10 @@ impl Node {
 
     /// Feeds one input. Time must not go backwards.
     pub fn handle(&mut self, now: Time, input: Input) {
-        if self.frozen.is_some() && self.frozen_input(now, &input) {
+        if self.server.frozen.is_some() && self.frozen_input(now, &input) {
             return;
         }
-        if self.loading.is_some() && self.loading_input(now, &input) {
+        if self.server.loading.is_some() && self.loading_input(now, &input) {
             return;
         }
         self.dispatch(now, input);
@@ -423,7 +345,7 @@ impl Node {
                 self.migrate_timeouts(now);
                 self.expire_blocked(now);
                 if now >= self.next_cron {
-                    self.stats.sample(now);
+                    self.server.stats.sample(now);
                     self.cron(now);
                     // `serverCron`'s `trackingLimitUsedSlots`.
                     self.limit_tracking_keys(None);
@@ -474,7 +396,7 @@ impl Node {
         if let Some(at) = self.loading_deadline() {
             return Some(at);
         }
-        let migrate = self.migrations.deadline().unwrap_or(self.next_cron);
+        let migrate = self.server.migrations.deadline().unwrap_or(self.next_cron);
         let blocked = self.blocked_deadline().unwrap_or(self.next_cron);
         Some(self.next_cron.min(migrate).min(blocked))
     }
@@ -552,7 +474,7 @@ impl Node {
 
     /// Connected clients this node has state for.
     pub fn client_count(&self) -> usize {
-        self.clients.len()
+        self.server.clients.len()
     }
 
     /// `CLUSTER COUNT-FAILURE-REPORTS`: live reports, `None` if unknown node.
@@ -650,7 +572,7 @@ impl Node {
 
     /// How many keys it stores (DBSIZE), for checkers and lessons.
     pub fn key_count(&self) -> usize {
-        self.keyspace.len()
+        self.server.keyspace.len()
     }
 
     /// The replication offset this node announces: a replica loading a
@@ -660,7 +582,7 @@ impl Node {
         if self.loading_rdb() {
             0
         } else {
-            self.repl.offset
+            self.server.repl.offset
         }
     }
 

@@ -27,7 +27,7 @@ impl Node {
     fn process_message(&mut self, now: Time, from: SocketAddr, link: Link, msg: &Message) {
         let kind = msg.kind();
         // `DEBUG DROP-CLUSTER-PACKET-FILTER`: dropped before it is counted.
-        if i64::from(kind as u16) == self.debug.drop_packet_filter {
+        if i64::from(kind as u16) == self.server.debug.drop_packet_filter {
             return;
         }
         self.count_received(kind);
