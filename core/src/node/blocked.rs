@@ -365,7 +365,7 @@ impl Node {
             let BlockedOn::Keys { keys, wait } = &b.on else {
                 continue;
             };
-            if !self.state_ok {
+            if !self.cluster.state_ok {
                 answers.push((*client, Value::err("CLUSTERDOWN The cluster is down")));
                 continue;
             }

@@ -239,11 +239,12 @@ impl Node {
             owner: owner.map(|p| self.route_addr(p)),
             mine,
             migrating_to: self
+                .cluster
                 .migrating
                 .get(&slot)
                 .filter(|_| mine)
                 .and_then(|id| addr(*id)),
-            importing: self.importing.contains_key(&slot),
+            importing: self.cluster.importing.contains_key(&slot),
             my_master_owns: self.is_replica() && owner.is_some_and(|p| Some(p.id) == self.master()),
         }
     }

@@ -17,6 +17,7 @@ mod admin;
 mod blocked;
 mod client_admin;
 mod clients;
+mod cluster_state;
 mod cron;
 mod cron_due;
 pub mod debug;
@@ -78,7 +79,7 @@ use crate::time::Time;
 use peer::Peer;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -93,55 +94,12 @@ pub struct Node {
     cfg: Config,
     rng: ChaCha8Rng,
     myself: NodeId,
-    /// The node table (`clusterState.nodes`), a slab so `slots[]` can hold
-    /// small indices; holes are reused.
-    peers: Vec<Option<Peer>>,
-    index: peer_index::PeerIndex,
-    /// Live slab indices, for uniform random picks (`dictGetRandomKey`).
-    order: Vec<u16>,
-    /// Slot → index of the owning node, or [`NO_OWNER`].
-    slots: Box<[u16]>,
-    /// Slots bound to anyone (full coverage needs 16384).
-    assigned: u32,
-    migrating: BTreeMap<u16, NodeId>,
-    importing: BTreeMap<u16, NodeId>,
-    current_epoch: u64,
-    last_vote_epoch: u64,
-    state_ok: bool,
-    /// Masters with at least one slot, as of the last state update (every quorum uses it).
-    size: u32,
-    /// Since when this node has been in the minority (CLUSTER_WRITABLE_DELAY / rejoin).
-    among_minority_time: Option<Time>,
-    /// When this node started (CLUSTER_WRITABLE_DELAY counts from it).
-    started: Time,
-    election: failover::Election,
-    manual: manual::ManualFailover,
-    blacklist: BTreeMap<NodeId, Time>,
-    iteration: u64,
-    next_cron: Time,
-    stats_pfail_nodes: u32,
-    todo: u8,
-    /// The header bitmap, rebuilt only when slot ownership changes.
-    myslots_cache: Option<Arc<SlotSet>>,
+    /// The cluster part: peers, slots, epochs, elections, cron (`clusterState`).
+    cluster: cluster_state::ClusterState,
     out: VecDeque<Output>,
-    stats_sent: [u64; 11],
-    stats_received: [u64; 11],
-    /// Emptied gossip sections of processed messages, reused by the next
-    /// PINGs and PONGs this node builds (see [`gossip::GossipBuffers`]).
-    gossip_buffers: gossip::GossipBuffers,
-    /// When cron next needs to look at each node of the table.
-    cron_due: cron_due::CronDue,
-    /// Outbound links being connected, by bus address: the answer names
-    /// only the address, and finding a node by address walks the table.
-    connecting: Vec<(SocketAddr, NodeId)>,
     /// The host's microsecond clock for command durations (`ustime()`),
     /// if it has one: the simulator has none, so its durations are 0.
     micros: Option<fn() -> u64>,
-    /// A reported send buffer is over `cluster-link-sendbuf-limit`: the
-    /// next cron frees links.
-    links_over_limit: bool,
-    /// `total_cluster_links_buffer_limit_exceeded`.
-    stats_links_buffer_limit_exceeded: u64,
     /// The server part: data, clients and what serves them (`redisServer`).
     server: server::Server,
 }
@@ -202,36 +160,9 @@ impl Node {
             cfg,
             rng,
             myself,
-            peers: Vec::new(),
-            index: peer_index::PeerIndex::default(),
-            order: Vec::new(),
-            slots: vec![NO_OWNER; crate::slot::SLOTS as usize].into_boxed_slice(),
-            assigned: 0,
-            migrating: BTreeMap::new(),
-            importing: BTreeMap::new(),
-            current_epoch: 0,
-            last_vote_epoch: 0,
-            state_ok: false,
-            size: 0,
-            among_minority_time: None,
-            started: now,
-            election: failover::Election::default(),
-            manual: manual::ManualFailover::default(),
-            blacklist: BTreeMap::new(),
-            iteration: 0,
-            next_cron: now + consts::CRON_PERIOD_MS,
-            stats_pfail_nodes: 0,
-            todo: 0,
-            myslots_cache: None,
+            cluster: cluster_state::ClusterState::new(now),
             out: VecDeque::new(),
-            stats_sent: [0; 11],
-            stats_received: [0; 11],
-            gossip_buffers: gossip::GossipBuffers::default(),
-            cron_due: cron_due::CronDue::default(),
-            connecting: Vec::new(),
             micros: None,
-            links_over_limit: false,
-            stats_links_buffer_limit_exceeded: 0,
             server,
         };
         node.refresh_thresholds();
@@ -243,46 +174,20 @@ impl Node {
     /// nodes.conf (identity, known nodes, flags, slots, epochs, last vote) and
     /// loses the rest (links, pings, failure reports, elections, its data).
     pub fn restart(&self, now: Time) -> Node {
-        let mut node = self.clone();
-        for peer in node.peers.iter_mut().flatten() {
-            peer.link = None;
-            peer.inbound_link = None;
-            peer.out_buffer = SendBuffer::default();
-            peer.inbound_buffer = SendBuffer::default();
-            peer.ping_sent = None;
-            peer.pong_received = if peer.pong_received > Time::ZERO {
-                now
-            } else {
-                Time::ZERO
-            };
-            peer.data_received = Time::ZERO;
-            peer.fail_reports.clear();
-            peer.orphaned_time = None;
-            peer.ctime = now;
-            if peer.failed() {
-                peer.fail_time = Some(now);
-            }
-        }
-        node.state_ok = false;
-        node.started = now;
-        node.among_minority_time = None;
-        node.election = failover::Election::default();
-        node.manual = manual::ManualFailover::default();
-        node.iteration = 0;
-        node.next_cron = now + consts::CRON_PERIOD_MS;
-        node.todo = 0;
-        node.out.clear();
-        node.stats_sent = [0; 11];
-        node.stats_received = [0; 11];
-        node.myslots_cache = None;
-        node.cron_due.touch_all();
-        node.connecting.clear();
-        node.server = server::Server::new(
-            now,
-            &node.cfg,
-            replid_seed(node.myself, self.server.repl.ids_made()),
-            self.server.persist.restarted(now),
-        );
+        let mut node = Node {
+            cfg: self.cfg.clone(),
+            rng: self.rng.clone(),
+            myself: self.myself,
+            cluster: self.cluster.restarted(now),
+            out: VecDeque::new(),
+            micros: self.micros,
+            server: server::Server::new(
+                now,
+                &self.cfg,
+                replid_seed(self.myself, self.server.repl.ids_made()),
+                self.server.persist.restarted(now),
+            ),
+        };
         node.refresh_thresholds();
         node
     }
@@ -344,15 +249,15 @@ impl Node {
             Input::Timeout => {
                 self.migrate_timeouts(now);
                 self.expire_blocked(now);
-                if now >= self.next_cron {
+                if now >= self.cluster.next_cron {
                     self.server.stats.sample(now);
                     self.cron(now);
                     // `serverCron`'s `trackingLimitUsedSlots`.
                     self.limit_tracking_keys(None);
                     self.persist_cron(now);
                     self.redirect_blocked();
-                    while self.next_cron <= now {
-                        self.next_cron = self.next_cron + consts::CRON_PERIOD_MS;
+                    while self.cluster.next_cron <= now {
+                        self.cluster.next_cron = self.cluster.next_cron + consts::CRON_PERIOD_MS;
                     }
                 }
             }
@@ -396,25 +301,29 @@ impl Node {
         if let Some(at) = self.loading_deadline() {
             return Some(at);
         }
-        let migrate = self.server.migrations.deadline().unwrap_or(self.next_cron);
-        let blocked = self.blocked_deadline().unwrap_or(self.next_cron);
-        Some(self.next_cron.min(migrate).min(blocked))
+        let migrate = self
+            .server
+            .migrations
+            .deadline()
+            .unwrap_or(self.cluster.next_cron);
+        let blocked = self.blocked_deadline().unwrap_or(self.cluster.next_cron);
+        Some(self.cluster.next_cron.min(migrate).min(blocked))
     }
 
     /// `clusterBeforeSleep`: work deferred until the end of this input;
     /// and, as Redis's `beforeSleep` does, the AOF buffer written.
     fn before_sleep(&mut self, now: Time) {
         self.flush_aof(false);
-        if self.todo & todo::HANDLE_MANUALFAILOVER != 0 && self.is_replica() {
-            self.todo &= !todo::HANDLE_MANUALFAILOVER;
+        if self.cluster.todo & todo::HANDLE_MANUALFAILOVER != 0 && self.is_replica() {
+            self.cluster.todo &= !todo::HANDLE_MANUALFAILOVER;
             self.handle_manual_failover(now);
         }
-        if self.todo & todo::HANDLE_FAILOVER != 0 {
-            self.todo &= !todo::HANDLE_FAILOVER;
+        if self.cluster.todo & todo::HANDLE_FAILOVER != 0 {
+            self.cluster.todo &= !todo::HANDLE_FAILOVER;
             self.handle_replica_failover(now);
         }
-        if self.todo & todo::UPDATE_STATE != 0 {
-            self.todo &= !todo::UPDATE_STATE;
+        if self.cluster.todo & todo::UPDATE_STATE != 0 {
+            self.cluster.todo &= !todo::UPDATE_STATE;
             self.update_state(now);
         }
     }
@@ -440,7 +349,7 @@ impl Node {
 
     /// This node's currentEpoch.
     pub fn current_epoch(&self) -> u64 {
-        self.current_epoch
+        self.cluster.current_epoch
     }
 
     /// My configEpoch (a replica's is its master's, as `cluster_my_epoch` shows).
@@ -454,13 +363,14 @@ impl Node {
 
     /// `cluster_state:ok` in this node's view.
     pub fn state_ok(&self) -> bool {
-        self.state_ok
+        self.cluster.state_ok
     }
 
     /// The owner of `slot` in this node's view.
     pub fn slot_owner(&self, slot: u16) -> Option<NodeId> {
-        let idx = *self.slots.get(slot as usize)?;
-        self.peers
+        let idx = *self.cluster.slots.get(slot as usize)?;
+        self.cluster
+            .peers
             .get(idx as usize)
             .and_then(|p| p.as_ref())
             .map(|p| p.id)
@@ -468,7 +378,7 @@ impl Node {
 
     /// The configuration, to change (cron's plans depend on its timeouts).
     pub(crate) fn config_mut(&mut self) -> &mut Config {
-        self.cron_due.touch_all();
+        self.cluster.cron_due.touch_all();
         &mut self.cfg
     }
 
@@ -488,8 +398,13 @@ impl Node {
         use std::fmt::Write;
         let mut ok = 0u32;
         let (mut pfail, mut fail) = (0u32, 0u32);
-        for &owner in self.slots.iter() {
-            let Some(p) = self.peers.get(owner as usize).and_then(|p| p.as_ref()) else {
+        for &owner in self.cluster.slots.iter() {
+            let Some(p) = self
+                .cluster
+                .peers
+                .get(owner as usize)
+                .and_then(|p| p.as_ref())
+            else {
                 continue;
             };
             if p.failed() {
@@ -504,16 +419,16 @@ impl Node {
         let _ = write!(
             s,
             "cluster_state:{}\r\ncluster_slots_assigned:{}\r\ncluster_slots_ok:{ok}\r\ncluster_slots_pfail:{pfail}\r\ncluster_slots_fail:{fail}\r\ncluster_known_nodes:{}\r\ncluster_size:{}\r\ncluster_current_epoch:{}\r\ncluster_my_epoch:{}\r\n",
-            if self.state_ok { "ok" } else { "fail" },
-            self.assigned,
+            if self.cluster.state_ok { "ok" } else { "fail" },
+            self.cluster.assigned,
             self.known_nodes(),
-            self.size,
-            self.current_epoch,
+            self.cluster.size,
+            self.cluster.current_epoch,
             self.my_epoch()
         );
         for (dir, stats) in [
-            ("sent", &self.stats_sent),
-            ("received", &self.stats_received),
+            ("sent", &self.cluster.stats_sent),
+            ("received", &self.cluster.stats_received),
         ] {
             for t in MsgType::ALL {
                 let n = stats[t as usize];
@@ -530,7 +445,7 @@ impl Node {
         let _ = write!(
             s,
             "total_cluster_links_buffer_limit_exceeded:{}\r\n",
-            self.stats_links_buffer_limit_exceeded
+            self.cluster.stats_links_buffer_limit_exceeded
         );
         s
     }
@@ -543,21 +458,30 @@ impl Node {
     /// the compiler vectorizes, then the slot in it.
     pub fn first_owned_slot(&self) -> Option<u16> {
         // A master's header bitmap is its own slots, when built.
-        if let Some(mine) = self.myslots_cache.as_ref().filter(|_| self.is_master()) {
+        if let Some(mine) = self
+            .cluster
+            .myslots_cache
+            .as_ref()
+            .filter(|_| self.is_master())
+        {
             return mine.first();
         }
-        let idx = self.index.get(&self.myself)?;
+        let idx = self.cluster.index.get(&self.myself)?;
         let block = self
+            .cluster
             .slots
             .chunks(64)
             .position(|c| c.iter().fold(false, |hit, &o| hit | (o == idx)))?;
-        let first = block * 64 + self.slots[block * 64..].iter().position(|&o| o == idx)?;
+        let first = block * 64
+            + self.cluster.slots[block * 64..]
+                .iter()
+                .position(|&o| o == idx)?;
         Some(first as u16)
     }
 
     /// Number of nodes this node knows, itself included (`cluster_known_nodes`).
     pub fn known_nodes(&self) -> usize {
-        self.order.len()
+        self.cluster.order.len()
     }
 
     /// The flags of every known node, myself included.
@@ -567,7 +491,7 @@ impl Node {
 
     /// `cluster_size`: masters serving at least one slot.
     pub fn size(&self) -> u32 {
-        self.size
+        self.cluster.size
     }
 
     /// How many keys it stores (DBSIZE), for checkers and lessons.
@@ -588,12 +512,12 @@ impl Node {
 
     /// True while a manual failover pauses client writes on this master.
     pub fn writes_paused(&self, now: Time) -> bool {
-        self.manual.paused_until.is_some_and(|t| now < t) || self.client_paused(now)
+        self.cluster.manual.paused_until.is_some_and(|t| now < t) || self.client_paused(now)
     }
 
     /// Quorum of masters for FAIL and for elections: `size / 2 + 1`.
     fn needed_quorum(&self) -> u32 {
-        self.size / 2 + 1
+        self.cluster.size / 2 + 1
     }
 
     // ---- messages ----
@@ -608,12 +532,12 @@ impl Node {
         let config_epoch = self.peer(master_id).map_or(0, |p| p.config_epoch);
         let (port, cport, flags) = (me.port, me.cport, me.flags);
         let mut mflags = [0u8; 3];
-        if self.manual.end.is_some() && self.is_master() {
+        if self.cluster.manual.end.is_some() && self.is_master() {
             mflags[0] |= crate::msg::mflags::PAUSED;
         }
         Header {
             port,
-            current_epoch: self.current_epoch,
+            current_epoch: self.cluster.current_epoch,
             config_epoch,
             offset: self.repl_offset(),
             sender: self.myself,
@@ -623,18 +547,18 @@ impl Node {
             pport: 0,
             cport,
             flags,
-            state_fail: !self.state_ok,
+            state_fail: !self.cluster.state_ok,
             mflags,
         }
     }
 
     /// The bitmap of `master_id`'s slots, shared between messages.
     fn myslots_of(&mut self, master_id: NodeId) -> Arc<SlotSet> {
-        if let Some(cached) = &self.myslots_cache {
+        if let Some(cached) = &self.cluster.myslots_cache {
             return cached.clone();
         }
         let set = Arc::new(self.slots_of(master_id));
-        self.myslots_cache = Some(set.clone());
+        self.cluster.myslots_cache = Some(set.clone());
         set
     }
 
@@ -651,7 +575,7 @@ impl Node {
             header: self.header(),
             body,
         });
-        self.stats_sent[msg.kind() as usize] += 1;
+        self.cluster.stats_sent[msg.kind() as usize] += 1;
         self.out.push_back(Output::Send { to, link, msg });
     }
 
@@ -669,6 +593,6 @@ impl Node {
 
     /// Counts a received message for `CLUSTER INFO`.
     fn count_received(&mut self, kind: MsgType) {
-        self.stats_received[kind as usize] += 1;
+        self.cluster.stats_received[kind as usize] += 1;
     }
 }

@@ -215,7 +215,7 @@ impl super::Node {
 
     /// When the node (re)started: `uptime_in_seconds` counts from it.
     pub fn started_at(&self) -> Time {
-        self.started
+        self.cluster.started
     }
 
     /// Reads the SLOWLOG and LATENCY thresholds and the keyspace events

@@ -342,7 +342,7 @@ impl Node {
         client.created = now;
         client.last_interaction = now;
         self.server.repl.master_client = client;
-        self.todo |= super::super::todo::HANDLE_MANUALFAILOVER;
+        self.cluster.todo |= super::super::todo::HANDLE_MANUALFAILOVER;
     }
 
     /// `cancelReplicationHandshake`: the link goes; CONNECT again, and the
@@ -451,7 +451,7 @@ impl Node {
             ReplFrame::Snapshot { .. } => return,
         };
         self.feed_stream(len, frame);
-        self.todo |= super::super::todo::HANDLE_MANUALFAILOVER;
+        self.cluster.todo |= super::super::todo::HANDLE_MANUALFAILOVER;
     }
 
     /// The link's connection closed (or its connect failed).
