@@ -24,8 +24,11 @@ fn err<T>(text: impl Into<String>) -> Result<T, AdminError> {
 }
 
 impl Node {
-    /// Applies an operator action now; outputs may follow (drain them).
-    pub fn admin(&mut self, now: Time, action: Admin) -> Result<AdminReply, AdminError> {
+    /// Applies an operator action now, for [`Input::Admin`](super::Input::Admin)
+    /// and the CLUSTER commands; what it defers (`clusterBeforeSleep`'s
+    /// work) runs before the caller goes on, as it did when the command
+    /// returned in Redis.
+    pub(crate) fn admin(&mut self, now: Time, action: Admin) -> Result<AdminReply, AdminError> {
         let reply = self.admin_inner(now, action);
         self.before_sleep(now);
         reply

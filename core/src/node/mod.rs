@@ -285,6 +285,10 @@ impl Node {
             Input::ConnClosed { conn, connected } => self.migrate_conn_closed(now, conn, connected),
             Input::DiskDone { job, result } => self.disk_done(now, job, result),
             Input::DiskRead { job, result } => self.disk_read(now, job, result),
+            Input::Admin(action) => {
+                let reply = self.admin(now, *action);
+                self.out.push_back(Output::AdminReply(reply));
+            }
         }
     }
 
