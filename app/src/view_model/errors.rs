@@ -6,7 +6,7 @@
 
 use crate::i18n::{fill, Lang, Msg};
 
-const CORE_ERRORS: [Msg; 44] = [
+const CORE_ERRORS: [Msg; 48] = [
     Msg::ErrDuration,
     Msg::ErrQuote,
     Msg::ErrOneNode,
@@ -51,6 +51,25 @@ const CORE_ERRORS: [Msg; 44] = [
     Msg::ErrClientCrossSlot,
     Msg::ErrClientUnreachable,
     Msg::ErrClientNoNode,
+    Msg::ErrNotRunning,
+    Msg::ErrEmptyLine,
+    Msg::ErrBuilding,
+    // Last: its `{} failed: {}` would read any text with ` failed: ` in it.
+    Msg::ErrJobFailed,
+];
+
+/// What a check saw (`clusterlab_core::lesson::Seen`'s English, inside a `wait` that gave up),
+/// most specific first: `there is no node D` before `{} is {}`.
+const OBSERVATIONS: [Msg; 9] = [
+    Msg::SeenPromotedYes,
+    Msg::SeenPromotedNo,
+    Msg::SeenEvents,
+    Msg::SeenJobsDone,
+    Msg::SeenJobsRunning,
+    Msg::SeenUp,
+    Msg::SeenDown,
+    Msg::SeenNoNode,
+    Msg::SeenValue,
 ];
 
 /// serde_json's syntax errors, most specific first (`expected value` before `expected {}`).
@@ -128,6 +147,25 @@ pub fn reply_text(text: &str, lang: Lang) -> String {
     }
 }
 
+/// What a `wait` still awaited when it gave up, as the objectives' "Now:" line says it.
+fn observation_text(text: &str, lang: Lang) -> String {
+    for msg in OBSERVATIONS {
+        if let Some(vals) = values(text, msg.text(Lang::En)) {
+            let vals: Vec<String> = vals
+                .iter()
+                .enumerate()
+                .map(|(i, v)| match msg {
+                    Msg::SeenValue if i == 1 => super::objective::value_text(v, lang),
+                    _ => v.to_string(),
+                })
+                .collect();
+            let vals: Vec<&str> = vals.iter().map(String::as_str).collect();
+            return fill(msg.text(lang), &vals);
+        }
+    }
+    error_text(text, lang)
+}
+
 /// `text` (a console line's error, `(error) ` prefix or not) in `lang`.
 pub fn error_text(text: &str, lang: Lang) -> String {
     if lang == Lang::En {
@@ -143,8 +181,10 @@ pub fn error_text(text: &str, lang: Lang) -> String {
             // are not the core's.
             let vals: Vec<String> = vals
                 .iter()
-                .map(|v| match msg {
+                .enumerate()
+                .map(|(i, v)| match msg {
                     Msg::ErrNotJson => json_error(v, lang),
+                    Msg::ErrStillWaiting if i == 1 => observation_text(v, lang),
                     _ => error_text(v, lang),
                 })
                 .collect();
@@ -221,7 +261,7 @@ mod tests {
             (no_node, "il n'y a pas de nœud Z"),
             (step("frobnicate A"), "étape inconnue `frobnicate A` (`kill`, `pause`, `resume`, `restart`, `partition`, `cut`, `heal`, `failover`, `run`, `wait`, `client`, `reshard`, `add-node`, `add-replica`, `rebalance` ou `A> COMMANDE`)"),
             (step("run"), "`run` attend une durée, par exemple `run 20s`"),
-            (step("run 5x"), "une durée comme 500ms ou 20s était attendue, trouvé `5x`"),
+            (step("run 5x"), "une durée comme `500ms` ou `20s` était attendue, trouvé `5x`"),
             (step("kill"), "`kill` prend un nom de nœud, par exemple `kill A`"),
             (step("failover A1 sideways"), "`failover`\u{202f}: mode inconnu `sideways` (force, takeover)"),
             (cli_usage, "le redis-cli de cette console lance `redis-cli --cluster check [host:port]`, `redis-cli --cluster info [host:port]`, `redis-cli --cluster fix [host:port]` (fix accepte aussi --cluster-fix-with-unreachable-masters\u{202f}; le reste du travail de redis-cli est une étape de leçon\u{202f}: reshard, rebalance, add-node)"),
@@ -297,10 +337,7 @@ mod tests {
             fr.starts_with("(error) ERR les scripts ne sont pas disponibles"),
             "{fr}"
         );
-        assert!(
-            crate::i18n::french::typography_faults(&fr).is_empty(),
-            "{fr}"
-        );
+        assert!(crate::i18n::french::faults(&fr).is_empty(), "{fr}");
         assert_eq!(reply_text(&refusal, Lang::En), refusal);
         let redis = "(error) ERR unknown command 'FOO', with args beginning with: ";
         assert_eq!(reply_text(redis, Lang::Fr), redis);
