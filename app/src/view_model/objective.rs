@@ -29,7 +29,7 @@ pub fn seen_text(seen: &Seen, lang: Lang) -> String {
 /// `unknown`), also inside a list of flags; the rest are Redis's words (`pfail`, `ok`), node
 /// names and numbers, the same in both languages.
 pub fn value_text(value: &str, lang: Lang) -> String {
-    fn word<'a>(w: &'a str, lang: Lang) -> &'a str {
+    fn word(w: &str, lang: Lang) -> &str {
         match w {
             "none" => lang.t(Msg::SeenNone),
             "disputed" => lang.t(Msg::SeenDisputed),
