@@ -96,9 +96,7 @@ fn json_error(detail: &str, lang: Lang) -> String {
         Some((what, at)) => (what, at.split_once(" column ").map(|(_, c)| c)),
         None => (detail, None),
     };
-    let what = JSON_ERRORS
-        .iter()
-        .find_map(|msg| values(what, msg.text(Lang::En)).map(|v| fill(msg.text(lang), &v)))
+    let what = reword(what, &JSON_ERRORS, lang, |_, _, v| v.to_string())
         .unwrap_or_else(|| lang.t(Msg::JsonSyntax).to_string());
     match column {
         Some(column) => fill(lang.t(Msg::JsonColumn), &[&what, column]),
@@ -147,23 +145,32 @@ pub fn reply_text(text: &str, lang: Lang) -> String {
     }
 }
 
+/// `text` read as the first of `messages` whose English it matches, written in `lang` with
+/// each value rewritten by `value` (its position, its English text); `None` when none matches.
+fn reword(
+    text: &str,
+    messages: &[Msg],
+    lang: Lang,
+    value: impl Fn(Msg, usize, &str) -> String,
+) -> Option<String> {
+    messages.iter().find_map(|&msg| {
+        let vals: Vec<String> = values(text, msg.text(Lang::En))?
+            .iter()
+            .enumerate()
+            .map(|(i, v)| value(msg, i, v))
+            .collect();
+        let vals: Vec<&str> = vals.iter().map(String::as_str).collect();
+        Some(fill(msg.text(lang), &vals))
+    })
+}
+
 /// What a `wait` still awaited when it gave up, as the objectives' "Now:" line says it.
 fn observation_text(text: &str, lang: Lang) -> String {
-    for msg in OBSERVATIONS {
-        if let Some(vals) = values(text, msg.text(Lang::En)) {
-            let vals: Vec<String> = vals
-                .iter()
-                .enumerate()
-                .map(|(i, v)| match msg {
-                    Msg::SeenValue if i == 1 => super::objective::value_text(v, lang),
-                    _ => v.to_string(),
-                })
-                .collect();
-            let vals: Vec<&str> = vals.iter().map(String::as_str).collect();
-            return fill(msg.text(lang), &vals);
-        }
-    }
-    error_text(text, lang)
+    reword(text, &OBSERVATIONS, lang, |msg, i, v| match msg {
+        Msg::SeenValue if i == 1 => super::objective::value_text(v, lang),
+        _ => v.to_string(),
+    })
+    .unwrap_or_else(|| error_text(text, lang))
 }
 
 /// `text` (a console line's error, `(error) ` prefix or not) in `lang`.
@@ -175,22 +182,15 @@ pub fn error_text(text: &str, lang: Lang) -> String {
         Some(body) => ("(error) ", body),
         None => ("", text),
     };
-    for msg in CORE_ERRORS {
-        if let Some(vals) = values(body, msg.text(Lang::En)) {
-            // What was still awaited is itself an observation in English; serde's words
-            // are not the core's.
-            let vals: Vec<String> = vals
-                .iter()
-                .enumerate()
-                .map(|(i, v)| match msg {
-                    Msg::ErrNotJson => json_error(v, lang),
-                    Msg::ErrStillWaiting if i == 1 => observation_text(v, lang),
-                    _ => error_text(v, lang),
-                })
-                .collect();
-            let vals: Vec<&str> = vals.iter().map(String::as_str).collect();
-            return format!("{prefix}{}", fill(msg.text(lang), &vals));
-        }
+    // What was still awaited is itself an observation in English; serde's words are not
+    // the core's.
+    let french = reword(body, &CORE_ERRORS, lang, |msg, i, v| match msg {
+        Msg::ErrNotJson => json_error(v, lang),
+        Msg::ErrStillWaiting if i == 1 => observation_text(v, lang),
+        _ => error_text(v, lang),
+    });
+    if let Some(french) = french {
+        return format!("{prefix}{french}");
     }
     text.to_string()
 }
