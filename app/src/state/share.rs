@@ -447,6 +447,9 @@ mod tests {
         assert!(err("#v1&p=0x1&s=1&c=1.0.1").contains("outside"));
         assert!(err("#v1&p=3x1&s=1&c=1.0.1&a=5.5.q1").contains("cannot be read"));
         assert!(err("#v1&s=1&c=1.0.1").contains("scenario"));
+        // The page's own words, so French on a French page.
+        let fr = Shared::parse("#v1&p=3x1&s=x").unwrap_err().text(Lang::Fr);
+        assert_eq!(fr, "la graine «\u{202f}x\u{202f}» n'est pas un nombre");
     }
 
     #[test]
