@@ -124,12 +124,12 @@ pub fn msg_style(kind: Traffic) -> MsgStyle {
     }
 }
 
-/// The long name for the legend.
-pub fn msg_name(kind: Traffic) -> &'static str {
+/// The long name for the legend: the bus message's own name, or what the stream carries.
+pub fn msg_name(kind: Traffic, lang: Lang) -> &'static str {
     match kind {
         Traffic::Bus(k) => k.name(),
-        Traffic::Replication => "replication stream",
-        Traffic::Migration => "key migration (MIGRATE)",
+        Traffic::Replication => lang.t(Msg::LegendReplication),
+        Traffic::Migration => lang.t(Msg::LegendMigration),
     }
 }
 

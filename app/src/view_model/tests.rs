@@ -256,7 +256,14 @@ fn messages_have_a_shape_and_a_label_per_type() {
     assert_eq!(msg_style(Traffic::Bus(MsgType::Fail)).shape, Shape::Square);
     assert!(msg_style(Traffic::Bus(MsgType::Fail)).loud);
     assert!(!msg_style(Traffic::Bus(MsgType::Ping)).loud);
-    assert_eq!(msg_name(Traffic::Replication), "replication stream");
+    assert_eq!(
+        msg_name(Traffic::Replication, Lang::En),
+        "replication stream"
+    );
+    assert_eq!(
+        msg_name(Traffic::Replication, Lang::Fr),
+        "flux de réplication"
+    );
     assert!(flight_duration(0.1) > flight_duration(1.0));
     assert!(flight_duration(1.0) > flight_duration(100.0));
     assert!(flight_duration(100.0) >= 120.0);
