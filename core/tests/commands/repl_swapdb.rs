@@ -166,7 +166,10 @@ fn swapdb_swaps_in_the_new_keyspace_when_the_transfer_ends() {
     assert_eq!(run(&mut sim, a1, "DBSIZE"), dbsize, "seed {SEED}");
     // The stream goes on after the RDB.
     let tag = key_tag_of(&mut sim, a);
-    assert_eq!(run(&mut sim, a, &format!("SET {{{tag}}}after 1")), Value::ok());
+    assert_eq!(
+        run(&mut sim, a, &format!("SET {{{tag}}}after 1")),
+        Value::ok()
+    );
     common::run_for(&mut sim, 500);
     assert_eq!(
         run(&mut sim, a1, &format!("GET {{{tag}}}after")),

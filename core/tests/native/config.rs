@@ -239,7 +239,10 @@ fn config_set_parses_and_refuses_as_redis_does() {
 fn rdbcompression_changes_dump_payloads_as_redis_does() {
     use native::compare::{assert_no_differences, compare, pair, Raw};
     let (ours, real) = pair(15000, &["--save", "", "--appendonly", "no"]);
-    let (mut o, mut r) = (Raw::connect(ours.port, false), Raw::connect(real.port, false));
+    let (mut o, mut r) = (
+        Raw::connect(ours.port, false),
+        Raw::connect(real.port, false),
+    );
     let value = "A".repeat(100);
     let set = format!("SET {{t}}k {value}");
     let mut diffs = Vec::new();

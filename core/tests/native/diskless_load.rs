@@ -42,9 +42,11 @@ fn master_dies_mid_transfer<M: Member>(mut master: M, kill: fn(&mut M)) {
     }
     let key = format!("{{{}}}k", tag_in(0..=16383));
     assert_eq!(master.run(&["set", &key, "1"]).trim(), "OK");
-    wait_for(Duration::from_secs(10), "the replica to get the key", || {
-        replica_get(&replica, &key).as_deref() == Some("1")
-    });
+    wait_for(
+        Duration::from_secs(10),
+        "the replica to get the key",
+        || replica_get(&replica, &key).as_deref() == Some("1"),
+    );
     assert_eq!(replica.cli(&["save"]).trim(), "OK");
     replica.kill();
 

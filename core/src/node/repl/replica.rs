@@ -182,7 +182,9 @@ impl Node {
             self.out.push_back(Output::Hangup(conn));
         }
         if self.repl.link.incoming.take().is_some_and(|i| i.diskless) {
-            self.repl_event("MASTER <-> REPLICA sync: Discarding temporary DB in background".into());
+            self.repl_event(
+                "MASTER <-> REPLICA sync: Discarding temporary DB in background".into(),
+            );
         }
         self.repl.master_client = master_link_client();
     }
@@ -428,7 +430,7 @@ impl Node {
         if self.repl.link.incoming.is_none() {
             let diskless = match self.cfg.param_str("repl-diskless-load").as_str() {
                 "swapdb" => true,
-                "on-empty-db" => self.keyspace.len() == 0,
+                "on-empty-db" => self.keyspace.is_empty(),
                 _ => false,
             };
             let swapdb = self.cfg.param_str("repl-diskless-load") == "swapdb";

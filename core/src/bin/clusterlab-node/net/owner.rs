@@ -531,10 +531,10 @@ impl Owner {
                 }
                 Output::Repl { client, frame } => {
                     let replid = self.node.repl_replid();
-                    let bytes = clusterlab_core::rdb::with_compression(
-                        self.node.rdb_compression(),
-                        || repl_wire::master_bytes(&frame, replid, now),
-                    );
+                    let bytes =
+                        clusterlab_core::rdb::with_compression(self.node.rdb_compression(), || {
+                            repl_wire::master_bytes(&frame, replid, now)
+                        });
                     match &mut direct {
                         Some((id, out)) if *id == client => out.extend_from_slice(&bytes),
                         _ => self.write_client(client, Write::Bytes(bytes)),
