@@ -10,14 +10,14 @@
 //! keyspace replaces it. docs/redis-behaviour.md §26.
 
 use crate::common;
-use clusterlab_core::config::Config;
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::Value;
-use clusterlab_core::sim::{Scenario, Sim};
+use clusterlab_core::sim::Sim;
 use clusterlab_core::slot::key_slot;
 use common::{idx, text};
 
-const SEED: u64 = 17;
+/// The seed of [`common::quiet_cluster`] (`Scenario::default()`'s).
+const SEED: u64 = 1;
 
 fn args(line: &str) -> Vec<Vec<u8>> {
     line.split(' ').map(|a| a.as_bytes().to_vec()).collect()
@@ -41,21 +41,10 @@ fn persistence(sim: &mut Sim, n: usize, field: &str) -> String {
 /// A (master, replica) pair where the replica holds `key` = 1 and saved
 /// it, is down, and the master moved on past its backlog: deleted `key`
 /// and wrote `keys` keys of 1 KB (which take `keys × 10 ms` to stream).
-/// The replica is restarted with `swapdb`; returns the indexes and the key.
+/// The replica is restarted with `swapdb` and run until it loads
+/// asynchronously; returns the indexes and the key.
 fn replica_behind_a_slow_master(keys: usize) -> (Sim, usize, usize, String) {
-    let mut config = Config::default();
-    config
-        .set_param("enable-debug-command", "yes")
-        .expect("a known parameter");
-    let mut sim = Scenario {
-        config,
-        seed: SEED,
-        write_every_ms: None,
-        ..Scenario::default()
-    }
-    .build()
-    .expect("cluster forms");
-    common::wait_first_sync(&mut sim);
+    let mut sim = common::quiet_cluster();
     let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
     let key = (0..)
         .map(|i| format!("k{i}"))
@@ -96,6 +85,11 @@ fn replica_behind_a_slow_master(keys: usize) -> (Sim, usize, usize, String) {
         Value::ok()
     );
     assert_eq!(run(&mut sim, a1, "READONLY"), Value::ok());
+    let t0 = sim.now();
+    assert!(
+        sim.run_until_pred(t0 + 5000, |s| s.node(a1).async_loading()),
+        "seed {SEED}: the replica starts loading asynchronously"
+    );
     (sim, a, a1, key)
 }
 
@@ -110,11 +104,6 @@ fn key_tag_of(sim: &mut Sim, n: usize) -> String {
 #[test]
 fn swapdb_keeps_the_old_keyspace_when_the_master_dies_mid_transfer() {
     let (mut sim, a, a1, key) = replica_behind_a_slow_master(2000);
-    let t0 = sim.now();
-    assert!(
-        sim.run_until_pred(t0 + 5000, |s| s.node(a1).async_loading()),
-        "seed {SEED}: the replica starts loading asynchronously"
-    );
     assert_eq!(persistence(&mut sim, a1, "async_loading"), "1");
     assert_eq!(persistence(&mut sim, a1, "loading"), "0");
     // The old keyspace is served meanwhile; REPLICAOF (`no-async-loading`) is not.
@@ -147,11 +136,6 @@ fn swapdb_keeps_the_old_keyspace_when_the_master_dies_mid_transfer() {
 #[test]
 fn swapdb_swaps_in_the_new_keyspace_when_the_transfer_ends() {
     let (mut sim, a, a1, key) = replica_behind_a_slow_master(300);
-    let t0 = sim.now();
-    assert!(
-        sim.run_until_pred(t0 + 5000, |s| s.node(a1).async_loading()),
-        "seed {SEED}: the replica starts loading asynchronously"
-    );
     let started = sim.now();
     assert!(
         sim.run_until_pred(started + 10_000, |s| s.node(a1).master_link_up()),
