@@ -476,12 +476,15 @@ impl Node {
         }
         let migrate = self.migrations.deadline().unwrap_or(self.next_cron);
         let blocked = self.blocked_deadline().unwrap_or(self.next_cron);
-        Some(self.next_cron.min(migrate).min(blocked))
+        let child = self.rdb_child_deadline().unwrap_or(self.next_cron);
+        Some(self.next_cron.min(migrate).min(blocked).min(child))
     }
 
     /// `clusterBeforeSleep`: work deferred until the end of this input;
     /// and, as Redis's `beforeSleep` does, the AOF buffer written.
     fn before_sleep(&mut self, now: Time) {
+        // What the RDB child wrote meanwhile (`rdbPipeReadHandler`).
+        self.advance_rdb_child(now);
         self.flush_aof(false);
         if self.todo & todo::HANDLE_MANUALFAILOVER != 0 && self.is_replica() {
             self.todo &= !todo::HANDLE_MANUALFAILOVER;
