@@ -41,6 +41,7 @@ mod object;
 mod option_walk;
 mod persist;
 mod pubsub;
+mod quicklist;
 mod random_picks;
 mod refusal;
 mod replication;

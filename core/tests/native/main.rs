@@ -17,6 +17,7 @@ mod bus_links;
 mod client_caching;
 mod command_docs;
 mod config;
+mod debug_object;
 mod expiry;
 mod failover;
 mod function_dump;
