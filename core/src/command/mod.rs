@@ -51,6 +51,7 @@ mod server;
 mod set_reads;
 mod sets;
 mod sort;
+mod sparkline;
 mod standalone_only;
 mod streams;
 

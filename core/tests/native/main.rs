@@ -25,6 +25,7 @@ mod geo;
 mod geo_stream;
 mod hyperloglog;
 mod introspection;
+mod latency_graph;
 mod latency_histogram;
 mod limits;
 mod memory_stats;
