@@ -8,7 +8,7 @@
 //! such lists. A real server's list built otherwise (LPUSH past one node,
 //! LINSERT, LREM in the middle) can have its nodes split elsewhere.
 
-use crate::resp::parse_i64;
+use crate::keyspace::stream::listpack::str_size;
 
 /// `optimization_level`: a negative `list-max-listpack-size` -1..-5 caps a
 /// node's listpack at 4, 8, 16, 32 or 64 KB.
@@ -31,37 +31,9 @@ pub struct Node {
     pub bytes: usize,
 }
 
-/// `lpEncodeBacklen`'s length: the bytes that store an entry's size `l`.
-fn backlen(l: usize) -> usize {
-    match l {
-        0..=127 => 1,
-        128..=16_382 => 2,
-        16_383..=2_097_150 => 3,
-        2_097_151..=268_435_454 => 4,
-        _ => 5,
-    }
-}
-
-/// Bytes one listpack entry takes (`lpEncodeGetType` + back-length): an
-/// integer in its smallest encoding, else the string with its length header.
-pub fn lp_entry(v: &[u8]) -> usize {
-    let enc = match parse_i64(v).filter(|_| v.len() <= 20) {
-        Some(0..=127) => 1,
-        Some(-4096..=4095) => 2,
-        Some(-32_768..=32_767) => 3,
-        Some(-8_388_608..=8_388_607) => 4,
-        Some(-2_147_483_648..=2_147_483_647) => 5,
-        Some(_) => 9,
-        None if v.len() < 64 => 1 + v.len(),
-        None if v.len() < 4096 => 2 + v.len(),
-        None => 5 + v.len(),
-    };
-    enc + backlen(enc)
-}
-
 /// A listpack of `entries`: header, the entries, the end byte.
 pub fn listpack_bytes<'a>(entries: impl Iterator<Item = &'a [u8]>) -> usize {
-    LP_EMPTY + entries.map(lp_entry).sum::<usize>()
+    LP_EMPTY + entries.map(str_size).sum::<usize>()
 }
 
 /// `_quicklistNodeAllowInsert`: whether an element of `len` bytes joins
@@ -95,11 +67,11 @@ pub fn pack<'a>(items: impl Iterator<Item = &'a [u8]>, fill: i64) -> Vec<Node> {
         match nodes.last_mut() {
             Some(last) if !plain_last && allows(last, fill, item.len()) => {
                 last.count += 1;
-                last.bytes += lp_entry(item);
+                last.bytes += str_size(item);
             }
             _ => nodes.push(Node {
                 count: 1,
-                bytes: LP_EMPTY + lp_entry(item),
+                bytes: LP_EMPTY + str_size(item),
             }),
         }
         plain_last = false;
@@ -111,17 +83,13 @@ pub fn pack<'a>(items: impl Iterator<Item = &'a [u8]>, fill: i64) -> Vec<Node> {
 mod tests {
     use super::*;
 
-    /// Integers take their smallest encoding, strings a length header;
-    /// each entry ends with its back-length.
+    /// A listpack: header, entries (integers in their smallest
+    /// encoding, strings with a length header, each with its
+    /// back-length), end byte.
     #[test]
-    fn entry_sizes_follow_listpack_c() {
-        assert_eq!(lp_entry(b"7"), 2);
-        assert_eq!(lp_entry(b"-1"), 3);
-        assert_eq!(lp_entry(b"100000"), 5);
-        assert_eq!(lp_entry(b"007"), 5, "not canonical: a string");
-        assert_eq!(lp_entry(b"hello"), 7);
-        assert_eq!(lp_entry(&[b'x'; 126]), 130, "2-byte header, 2-byte backlen");
+    fn listpack_bytes_count_header_and_end() {
         assert_eq!(listpack_bytes([&b"a"[..], b"1"].into_iter()), 7 + 3 + 2);
+        assert_eq!(listpack_bytes([&[b'x'; 126][..]].into_iter()), 7 + 130);
     }
 
     /// `fill -2`: nodes of at most 8 KB (estimate included); a positive

@@ -20,21 +20,9 @@
 
 use crate::common::native;
 use clusterlab_core::resp::Value;
-use native::compare::{assert_no_differences, pair, Both};
+use native::compare::{assert_no_differences, idle_within_a_second, pair, Both};
 use std::collections::BTreeMap;
 use std::time::Duration;
-
-/// Idle times one second apart (each server's own clock) are equal.
-fn idle_within_a_second(args: &[&[u8]], o: String, r: String) -> (String, String) {
-    let idle = args.len() > 1
-        && args[0].eq_ignore_ascii_case(b"object")
-        && args[1].eq_ignore_ascii_case(b"idletime");
-    let int = |s: &str| s.strip_prefix(':')?.trim().parse::<i64>().ok();
-    match (int(&o), int(&r)) {
-        (Some(a), Some(b)) if idle && (a - b).abs() <= 1 => (r.clone(), r),
-        _ => (o, r),
-    }
-}
 
 /// DEBUG OBJECT's `name:value` fields.
 fn fields(reply: &Value) -> BTreeMap<String, String> {
@@ -222,10 +210,7 @@ fn shared_integers_match_redis() {
         &mut diffs,
     );
     // RESTORE's IDLETIME stamps the shared object, for every holder.
-    let payload = match b.real.call(&["DUMP", "{s}a"]).1 {
-        Value::Bulk(p) => p,
-        other => panic!("DUMP: {other:?}"),
-    };
+    let payload = b.real.bulk("DUMP {s}a");
     let restore: Vec<&[u8]> = vec![b"RESTORE", b"{s}d", b"0", &payload, b"IDLETIME", b"500"];
     b.check(&restore, &mut diffs);
     b.lines(

@@ -8,8 +8,7 @@
 //! its dict; the node writes plain strings in name order, which Redis reads.
 
 use crate::common::native;
-use clusterlab_core::resp::Value;
-use native::compare::{assert_no_differences, pair, Both, Raw};
+use native::compare::{assert_no_differences, pair, Both};
 
 /// Code longer than 20 bytes: Redis's dump compresses it.
 const LIB_A: &str =
@@ -26,13 +25,6 @@ fn restore(payload: &[u8], extra: &[&str]) -> Vec<Vec<u8>> {
     let mut args = vec![b"FUNCTION".to_vec(), b"RESTORE".to_vec(), payload.to_vec()];
     args.extend(extra.iter().map(|e| e.as_bytes().to_vec()));
     args
-}
-
-fn dump(conn: &mut Raw) -> Vec<u8> {
-    match conn.call(&["FUNCTION", "DUMP"]).1 {
-        Value::Bulk(b) => b,
-        other => panic!("FUNCTION DUMP: {other:?}"),
-    }
 }
 
 #[test]
@@ -53,12 +45,12 @@ fn function_dump_and_restore_match_redis() {
         b.check(&["FUNCTION", "RESTORE"], &mut diffs);
         // A payload of each: ours plain, Redis's LZF-compressed.
         b.ours.send_args(&["FUNCTION", "LOAD", LIB_A]);
-        let from_ours = dump(&mut b.ours);
+        let from_ours = b.ours.bulk("FUNCTION DUMP");
         b.real.send_args(&["FUNCTION", "LOAD", LIB_B]);
-        let from_real = dump(&mut b.real);
+        let from_real = b.real.bulk("FUNCTION DUMP");
         b.real.send_args(&["FUNCTION", "FLUSH"]);
         b.real.send_args(&["FUNCTION", "LOAD", LIB_FA]);
-        let fa_real = dump(&mut b.real);
+        let fa_real = b.real.bulk("FUNCTION DUMP");
         for payload in [&from_ours, &from_real, &fa_real] {
             b.check(&["FUNCTION", "FLUSH"], &mut diffs);
             b.check(&restore(payload, &[]), &mut diffs);
@@ -92,10 +84,7 @@ fn function_dump_and_restore_match_redis() {
         b.check(&restore(&damaged, &[]), &mut diffs);
         b.check(&["FUNCTION", "RESTORE", "short"], &mut diffs);
         b.check(&["SET", "{f}k", "v"], &mut diffs);
-        let key_dump = match b.real.call(&["DUMP", "{f}k"]).1 {
-            Value::Bulk(b) => b,
-            other => panic!("DUMP: {other:?}"),
-        };
+        let key_dump = b.real.bulk("DUMP {f}k");
         b.check(&restore(&key_dump, &[]), &mut diffs);
         b.check(&restore(&from_ours, &["FLUSH", "x"]), &mut diffs);
         b.check(&["FUNCTION", "FLUSH"], &mut diffs);

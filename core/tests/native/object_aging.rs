@@ -16,21 +16,7 @@
 //! would share (`OBJ_SHARED_INTEGERS`).
 
 use crate::common::native;
-use clusterlab_core::resp::Value;
-use native::compare::{assert_no_differences, pair, Both};
-
-/// OBJECT IDLETIME's integers one second apart are taken as equal: each
-/// server reads its own clock.
-fn idle_within_a_second(args: &[&[u8]], o: String, r: String) -> (String, String) {
-    let idle = args.len() > 1
-        && args[0].eq_ignore_ascii_case(b"object")
-        && args[1].eq_ignore_ascii_case(b"idletime");
-    let int = |s: &str| s.strip_prefix(':')?.trim().parse::<i64>().ok();
-    match (int(&o), int(&r)) {
-        (Some(a), Some(b)) if idle && (a - b).abs() <= 1 => (r.clone(), r),
-        _ => (o, r),
-    }
-}
+use native::compare::{assert_no_differences, idle_within_a_second, pair, Both};
 
 #[test]
 fn object_idletime_and_freq_match_redis() {
@@ -90,10 +76,7 @@ fn object_idletime_and_freq_match_redis() {
             &mut diffs,
         );
         // RESTORE's IDLETIME and FREQ, with a payload from DUMP.
-        let payload = match b.real.call(&["DUMP", "{a}s"]).1 {
-            Value::Bulk(b) => b,
-            other => panic!("DUMP: {other:?}"),
-        };
+        let payload = b.real.bulk("DUMP {a}s");
         let restore = |key: &str, extra: &[&str]| -> Vec<Vec<u8>> {
             let mut a: Vec<Vec<u8>> = vec![b"RESTORE".to_vec(), key.into(), b"0".to_vec()];
             a.push(payload.clone());
