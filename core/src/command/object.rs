@@ -1,6 +1,6 @@
-//! OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ / HELP (object.c), and the encodings Redis
-//! 7.0 would pick for a value, which HSCAN and SSCAN also follow (a
-//! compact encoding is scanned whole).
+//! OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ / HELP (object.c), DEBUG
+//! OBJECT (debug.c), and the encodings Redis 7.0 would pick for a value,
+//! which HSCAN and SSCAN also follow (a compact encoding is scanned whole).
 //!
 //! The node stores every value one way; the encoding reported is the one
 //! redis-server picks for the same contents under the same
