@@ -41,6 +41,7 @@ mod object;
 mod option_walk;
 mod persist;
 mod pubsub;
+mod quicklist;
 mod random_picks;
 mod refusal;
 mod replication;
@@ -50,6 +51,7 @@ mod server;
 mod set_reads;
 mod sets;
 mod sort;
+mod sparkline;
 mod standalone_only;
 mod streams;
 

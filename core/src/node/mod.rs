@@ -296,6 +296,8 @@ impl Node {
             .set_default_password(pass.as_deref().map(str::as_bytes));
         node.refresh_thresholds();
         node.add_peer(me);
+        let clock = node.config().aging_clock(now);
+        node.keyspace.create_shared_integers(&clock);
         node
     }
 
@@ -334,6 +336,8 @@ impl Node {
         node.todo = 0;
         node.out.clear();
         node.keyspace = crate::keyspace::Keyspace::new();
+        let clock = node.config().aging_clock(now);
+        node.keyspace.create_shared_integers(&clock);
         node.debug = debug::DebugSwitches::default();
         node.clients.clear();
         node.watch_versions.clear();

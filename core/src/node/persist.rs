@@ -701,7 +701,8 @@ impl Node {
                 let reply = match result {
                     Err(_) => Value::err("ERR"),
                     Ok(()) => match file::decode_at(&bytes, Some(self.config().aging_clock(now))) {
-                        Ok(loaded) => {
+                        Ok(mut loaded) => {
+                            loaded.keyspace.keep_shared_integers(&self.keyspace);
                             if flush {
                                 self.keyspace.clear();
                             }
@@ -776,7 +777,9 @@ impl Node {
         };
         let clock = Some(self.config().aging_clock(now));
         let loaded = file::decode_at(&bytes, clock).map_err(|e| format!("{name}: {e}"))?;
-        self.keyspace = loaded.keyspace;
+        let mut keyspace = loaded.keyspace;
+        keyspace.keep_shared_integers(&self.keyspace);
+        self.keyspace = keyspace;
         if let Some(info) = loaded.repl {
             let master = self.me().is_master();
             self.repl.restore_history(info, master);

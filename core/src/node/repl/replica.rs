@@ -492,7 +492,10 @@ impl Node {
         // `replicationAttachToNewMaster`: my replicas and backlog
         // belonged to the old history.
         self.disconnect_slaves();
-        self.keyspace = *data;
+        let mut data = *data;
+        data.stamp_loaded(&self.config().aging_clock(now));
+        data.keep_shared_integers(&self.keyspace);
+        self.keyspace = data;
         // The master's own notes of deleted keys stay there.
         self.keyspace.take_expired();
         self.apply_notify_flags();
