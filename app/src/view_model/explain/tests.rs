@@ -1,7 +1,7 @@
 //! The "why?" panel's words, from a real failover of the default playground cluster.
 
 use super::*;
-use crate::view_model::tests::failed_over;
+use crate::view_model::test_support::failed_over;
 use clusterlab_core::event::Event;
 
 fn at(sim: &Sim, pred: impl Fn(&Event) -> bool) -> EventRef {
