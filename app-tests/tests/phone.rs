@@ -1,5 +1,7 @@
 //! The page on a phone (375 CSS px wide, an iPhone SE/mini) in real headless Chromium:
-//! nothing may scroll sideways, in the playground or in a lesson with every panel open.
+//! nothing may scroll sideways, in the playground or in a lesson (the sandbox with every panel
+//! open, the failover lesson's text with a reply), in English and in French (French sentences
+//! run longer).
 
 use clusterlab_app_tests::{Browser, Outcome};
 
@@ -71,5 +73,21 @@ async fn phone(browser: &Browser) -> Outcome {
     browser
         .expect_text_containing("client-panel", "Cache des slots du client")
         .await?;
-    expect_no_sideways_scroll(browser, "lesson 14 in French").await
+    expect_no_sideways_scroll(browser, "lesson 14 in French").await?;
+    // A lesson's text with a redis block's reply (CLUSTER INFO's long lines), then the
+    // playground, in each language.
+    for lang in ["fr", "en"] {
+        browser.select("lang-select", lang).await?;
+        browser.click("lessons-button").await?;
+        browser.click("open-lesson-8").await?;
+        browser.click("run-before").await?;
+        browser
+            .expect_text_containing("reply-before", "cluster_state")
+            .await?;
+        expect_no_sideways_scroll(browser, &format!("lesson 8 ({lang})")).await?;
+        browser.click("leave-lesson").await?;
+        browser.expect_attr("node-A", "data-role", "master").await?;
+        expect_no_sideways_scroll(browser, &format!("playground ({lang})")).await?;
+    }
+    Ok(())
 }

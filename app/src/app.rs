@@ -354,7 +354,7 @@ fn Playground() -> Html {
                             in_flight={in_flight}
                             playing={m.playing}
                         />
-                        <GrowPanel picture={picture.clone()} jobs={Rc::new(view_model::jobs(sim))} />
+                        <GrowPanel picture={picture.clone()} jobs={Rc::new(view_model::jobs(sim, m.course.lang))} />
                         <BeliefsPanel beliefs={beliefs} picture={picture.clone()} events={node_events} />
                         <ExperimentsPanel />
                         <TraceImport />

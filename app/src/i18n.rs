@@ -221,6 +221,12 @@ messages! {
     Running => "running", "en cours";
     FailedWith => "failed: {}", "échec\u{202f}: {}";
     JobMoved => "{} · {} slots, {} keys moved", "{} · {} slots, {} clés déplacés";
+    JobAddNode => "add-node {} ({}), then rebalance", "add-node {} ({}), puis rebalance";
+    JobReshard => "reshard {} slots {} → {}", "reshard de {} slots {} → {}";
+    JobAddReplica => "add-node {} ({}) --cluster-slave of {}", "add-node {} ({}) --cluster-slave, réplique de {}";
+    JobSlotStep => "slot {} {} → {}: {}", "slot {} {} → {}\u{202f}: {}";
+    JobWaitJoin => "waiting until every node knows the new one", "attente que tous les nœuds connaissent le nouveau";
+    JobLoad => "reading CLUSTER NODES from every node", "lecture de CLUSTER NODES sur chaque nœud";
     KeyTracer => "Key tracer", "Traceur de clé";
     Key => "Key", "Clé";
     Hashed => "Hashed: ", "Haché\u{202f}: ";
@@ -243,6 +249,8 @@ messages! {
     LegendPfail => "fail? (PFAIL): dashed ring", "fail? (PFAIL)\u{202f}: anneau en pointillés";
     LegendFail => "FAIL: thick ring and cross", "FAIL\u{202f}: anneau épais et croix";
     NetworkCut => "network cut", "coupure réseau";
+    LegendReplication => "replication stream", "flux de réplication";
+    LegendMigration => "key migration (MIGRATE)", "migration de clés (MIGRATE)";
     LegendNote => "Messages are drawn slower than they travel: a simulated hop takes 1–3 ms.", "Les messages sont dessinés plus lentement qu'ils ne voyagent\u{202f}: un saut simulé prend 1 à 3\u{a0}ms.";
     SlotMap => "Slot map", "Carte des slots";
     SlotMapSub => " 16384 slots, 256 per row", " 16384 slots, 256 par ligne";
@@ -363,9 +371,32 @@ messages! {
     BadLesson => "This lesson file has an error: {}", "Ce fichier de leçon contient une erreur\u{202f}: {}";
     NoSuchLesson => "There is no lesson “{}” in this course; showing the playground.",
         "Il n'y a pas de leçon «\u{202f}{}\u{202f}» dans ce cours\u{202f}; affichage du bac à sable.";
-    LoadingLessonTexts => "Loading lesson texts… {} %", "Chargement des textes des leçons… {}\u{202f}%";
+    LoadingLessonTexts => "Loading lesson texts… {} %", "Chargement des textes des leçons… {}\u{a0}%";
     LessonTextsFailed => "The lesson texts could not be loaded ({}). Open Lessons again to retry.",
         "Les textes des leçons n'ont pas pu être chargés ({}). Rouvrez Leçons pour réessayer.";
+    // Why a share link or a progress export could not be read (inside LinkBad, ImportBad)
+    LinkNotPreset => "the scenario \"{}\" is not MASTERSxREPLICAS", "le scénario «\u{202f}{}\u{202f}» n'est pas de la forme MAÎTRESxRÉPLIQUES";
+    LinkNoMasters => "the scenario \"{}\" has no master count", "le scénario «\u{202f}{}\u{202f}» ne donne pas le nombre de maîtres";
+    LinkNoReplicas => "the scenario \"{}\" has no replica count", "le scénario «\u{202f}{}\u{202f}» ne donne pas le nombre de répliques";
+    LinkPresetSize => "the scenario {} is outside 1 to {} nodes", "le scénario {} n'a pas entre 1 et {} nœuds";
+    LinkVersion => "it was made by another version of the playground ({}; this one reads {})", "il a été fait par une autre version du bac à sable ({}\u{202f}; celle-ci lit {})";
+    LinkNotLink => "it is not a playground link", "ce n'est pas un lien du bac à sable";
+    LinkNoValue => "the part \"{}\" has no value", "la partie «\u{202f}{}\u{202f}» n'a pas de valeur";
+    LinkSeed => "the seed \"{}\" is not a number", "la graine «\u{202f}{}\u{202f}» n'est pas un nombre";
+    LinkChecksum => "its checksum \"{}\" is not hexadecimal", "sa somme de contrôle «\u{202f}{}\u{202f}» n'est pas hexadécimale";
+    LinkUnknownPart => "it has an unknown part \"{}\"", "il contient une partie inconnue, «\u{202f}{}\u{202f}»";
+    LinkNoScenario => "it names no scenario", "il ne nomme aucun scénario";
+    LinkNoSeed => "it has no seed", "il n'a pas de graine";
+    LinkBadNode => "action {} names a node that does not exist", "l'action {} nomme un nœud qui n'existe pas";
+    LinkOrder => "action {} is out of order", "l'action {} n'est pas à sa place dans l'ordre";
+    LinkTimeActions => "its time does not match its list of actions", "son instant ne correspond pas à sa liste d'actions";
+    LinkTimeBefore => "its time is before its last action", "son instant précède sa dernière action";
+    LinkBadTime => "the time \"{}\" is not STEPS.ACTIONS.MS", "l'instant «\u{202f}{}\u{202f}» n'est pas de la forme PAS.ACTIONS.MS";
+    LinkBadAction => "the action \"{}\" cannot be read", "l'action «\u{202f}{}\u{202f}» est illisible";
+    ProgressEmpty => "the text is empty", "le texte est vide";
+    ProgressNoFormat => "no \"format\": \"{}\" field", "pas de champ «\u{202f}format\u{202f}» valant «\u{202f}{}\u{202f}»";
+    ProgressContent => "unexpected content: {}", "contenu inattendu\u{202f}: {}";
+    ProgressNewer => "made by a newer clusterlab (version {}, this one reads {})", "fait par un clusterlab plus récent (version {}, celui-ci lit la {})";
     // Lessons: player
     LessonOf => "Lesson {} of {}", "Leçon {} sur {}";
     LessonNav => "Lesson navigation", "Navigation dans la leçon";
@@ -467,7 +498,7 @@ messages! {
     ExplainConvergence => "A new node is MEET'ed into one node of a formed cluster (no replicas, node timeout 15 s); the others learn of it only from gossip sections. Each point: the time until every node knows it, over 5 seeds (median, whisker from min to max). Each node pings about one peer a second, so seconds are roughly heartbeat rounds.",
         "Un nouveau nœud est présenté par MEET à un nœud d'un cluster déjà formé (sans répliques, délai node timeout de 15\u{a0}s)\u{202f}; les autres ne l'apprennent que par les sections gossip. Chaque point\u{202f}: le temps qu'il faut pour que tous les nœuds le connaissent, sur 5 graines (médiane, moustache du min au max). Chaque nœud envoie un ping à environ un pair par seconde\u{202f}: une seconde correspond à peu près à un tour de battements de cœur.";
     ExplainFailover => "3 masters with a replica each. Top: master A is killed; the time until a majority agrees it FAILed, until A1 is promoted, and until every node maps A's slots to A1. Bottom: one minute of a healthy cluster on a network with up to 400 ms latency spikes and 1% loss: every PFAIL or FAIL flag raised there is false.",
-        "3 maîtres avec une réplique chacun. En haut\u{202f}: le maître A est arrêté\u{202f}; le temps qu'il faut pour qu'une majorité le déclare FAIL, pour que A1 soit promue, puis pour que tous les nœuds attribuent les slots de A à A1. En bas\u{202f}: une minute d'un cluster sain sur un réseau avec des pics de latence jusqu'à 400\u{a0}ms et 1\u{a0}% de pertes\u{202f}: tout marquage PFAIL ou FAIL levé là est faux.";
+        "3 maîtres avec une réplique chacun. En haut\u{202f}: le maître A est arrêté\u{202f}; le temps qu'il faut pour qu'une majorité le déclare FAIL, pour que A1 soit promu, puis pour que tous les nœuds attribuent les slots de A à A1. En bas\u{202f}: une minute d'un cluster sain sur un réseau avec des pics de latence jusqu'à 400\u{a0}ms et 1\u{a0}% de pertes\u{202f}: tout marquage PFAIL ou FAIL levé là est faux.";
     ExplainBusCost => "Clusters of 6 to 500 nodes (half masters, one replica each, node timeout 15 s), started formed. Over one node timeout of a healthy cluster: the bus bytes and the PINGs + PONGs each node sends. Then a master is killed: the time until every other node flags it FAIL. Every message carries a 2256-byte header (2048 bytes of it the slot bitmap) and max(3, N/10) gossip entries of 104 bytes; each node PINGs one random peer a second, plus any peer it has not heard from for half the node timeout. The dashed lines are those rules: the floor (one PING a second) and the ceiling (every peer each node timeout / 2). 3 seeds per size (median, whisker from min to max); the big clusters take minutes. 1000 nodes need more memory than a page has (their start holds a million PINGs in flight): measured natively, each node sends about 3.2 MB/s, the cluster 3.2 GB/s.",
         "Des clusters de 6 à 500 nœuds (moitié de maîtres, une réplique chacun, délai node timeout de 15\u{a0}s), démarrés déjà formés. Pendant un délai node timeout d'un cluster sain\u{202f}: les octets du bus et les PING + PONG que chaque nœud envoie. Puis un maître est arrêté\u{202f}: le temps qu'il faut pour que tous les autres nœuds le marquent FAIL. Chaque message porte un en-tête de 2256\u{a0}octets (dont 2048 pour la table des slots) et max(3, N/10) entrées gossip de 104\u{a0}octets\u{202f}; chaque nœud envoie un PING à un pair tiré au hasard chaque seconde, plus à tout pair dont il n'a pas eu de nouvelles depuis la moitié du délai node timeout. Les lignes en tirets sont ces règles\u{202f}: le plancher (un PING par seconde) et le plafond (chaque pair toutes les node timeout / 2). 3 graines par taille (médiane, moustache du min au max)\u{202f}; les grands clusters prennent quelques minutes. 1000 nœuds demandent plus de mémoire qu'une page n'en a (leur démarrage met un million de PING en vol)\u{202f}: mesuré en natif, chaque nœud envoie environ 3,2\u{a0}Mo/s, le cluster 3,2\u{a0}Go/s.";
     Experiments => "Experiments", "Expériences";
@@ -559,7 +590,7 @@ messages! {
     WhyOwnPfail => "{} itself has flagged {} PFAIL since {}.",
         "{} a lui-même marqué {} PFAIL depuis {}.";
     WhyReport => "Failure report from master {}, last refreshed at {}.",
-        "Signalement de panne du maître {}, renouvelé pour la dernière fois à {}.";
+        "Rapport de panne du maître {}, renouvelé pour la dernière fois à {}.";
     WhyQuorum => "{} masters agree; {} needed (a majority of the slot-serving masters). {} is a replica: it does not count itself.",
         "{} maîtres sont d'accord ; il en faut {} (la majorité des maîtres qui servent des slots). {} est une réplique : elle ne se compte pas.";
     WhyQuorumWithMe => "{} masters agree, itself included; {} needed (a majority of the slot-serving masters). {} is a master: its own PFAIL counts.",
@@ -658,7 +689,7 @@ messages! {
     SeenNoNode => "there is no node {}", "il n'y a pas (encore) de nœud {}";
     // The lesson engine's errors (clusterlab_core::lesson), English as the core words them:
     // `view_model::errors` recognises them and gives the French.
-    ErrDuration => "expected a duration like 500ms or 20s, found `{}`", "une durée comme 500ms ou 20s était attendue, trouvé `{}`";
+    ErrDuration => "expected a duration like 500ms or 20s, found `{}`", "une durée comme `500ms` ou `20s` était attendue, trouvé `{}`";
     ErrQuote => "unclosed double quote", "guillemet double non fermé";
     ErrOneNode => "`{}` takes one node name, e.g. `{}`", "`{}` prend un nom de nœud, par exemple `{}`";
     ErrNeedsCommand => "`{}>` needs a command", "`{}>` attend une commande";
@@ -685,6 +716,10 @@ messages! {
         "les clés de la requête ne tombent pas dans le même slot";
     ErrClientUnreachable => "could not connect to {}", "connexion impossible à {}";
     ErrClientNoNode => "no startup node answered CLUSTER SLOTS", "aucun nœud de départ n'a répondu à CLUSTER SLOTS";
+    ErrNotRunning => "node {} is not running", "le nœud {} n'est pas en marche";
+    ErrEmptyLine => "empty line", "ligne vide";
+    ErrBuilding => "building the cluster: {}", "construction du cluster\u{202f}: {}";
+    ErrJobFailed => "{} failed: {}", "{} a échoué\u{202f}: {}";
     ErrStillWaiting => "still waiting after {} ms ({})", "toujours en attente après {}\u{a0}ms ({})";
     // A --trace file's errors (clusterlab_core::trace_file), recognised the same way.
     FileError => "{}: {}", "{}\u{202f}: {}";
@@ -764,46 +799,73 @@ messages! {
 }
 
 /// The French checks shared by the tests of every module that writes French (the UI strings
-/// here, the consoles' notes and hints, the views' sentences).
+/// here, the consoles' notes and hints, the views' sentences, the lesson walk): the same
+/// checker as the lesson files' (`clusterlab_core::lesson::french`).
 #[cfg(test)]
 pub mod french {
-    /// French typography: a narrow no-break space (U+202F) before `:` `;` `?` `!` and inside
-    /// « », a no-break space between a number and its unit (`15 s`, `500 ms`).
-    pub fn typography_faults(text: &str) -> Vec<String> {
-        let mut faults = Vec::new();
-        let chars: Vec<char> = text.chars().collect();
-        for (i, &c) in chars.iter().enumerate() {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1).copied();
-            if ":;?!".contains(c) && prev == Some(' ') {
-                faults.push(format!("plain space before `{c}`"));
-            }
-            if c == '«' && next != Some('\u{202f}') {
-                faults.push("« without a narrow no-break space after it".into());
-            }
-            if c == '»' && prev != Some('\u{202f}') {
-                faults.push("» without a narrow no-break space before it".into());
+    use clusterlab_core::lesson::french::{
+        course_glossary, glossary_misses, typography, without_code,
+    };
+
+    /// What breaks French typography (a narrow no-break space before `:` `;` `?` `!` and
+    /// inside « », a no-break space between a number and its unit: `15 s`, `500 ms`) or the
+    /// course glossary (a word of its `avoid` column) in one text the page shows in French.
+    /// Code spans, quotations and words in capitals (Redis's command and message names,
+    /// `CLUSTER FAILOVER`, `FAILOVER_AUTH_REQUEST`) are left out of the glossary check.
+    pub fn faults(text: &str) -> Vec<String> {
+        lesson_faults(text, &[])
+    }
+
+    /// [`faults`] in a lesson, whose `allow` list (step verbs such as `failover`, command
+    /// names), quoted in its refusals and help, is code.
+    pub fn lesson_faults(text: &str, allow: &[String]) -> Vec<String> {
+        let text = match allow.is_empty() {
+            true => text.to_string(),
+            false => text.replace(&allow.join(", "), "`allow`"),
+        };
+        // Names that end in a question mark: Redis's flag `fail?` and the `?` key.
+        let prose = without_code(&text)
+            .replace("fail?", "fail")
+            .replace("(?)", "");
+        let mut out = typography(&prose);
+        out.extend(glossary_misses(
+            &without_capitals(&without_quotes(&prose)),
+            &course_glossary(),
+        ));
+        out
+    }
+
+    /// `text` without what it quotes between « »: someone else's words (Redis's log lines,
+    /// what the learner typed), which the glossary does not govern.
+    fn without_quotes(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('«') {
+            out.push_str(&rest[..open]);
+            match rest[open..].find('»') {
+                Some(close) => rest = &rest[open + close + '»'.len_utf8()..],
+                None => rest = "",
             }
         }
-        for unit in [" s ", " s.", " s)", " ms", " Mo", " %"] {
-            let spaced = text.match_indices(unit).any(|(i, _)| {
-                let before = text[..i].chars().next_back();
-                before.is_some_and(|b| b.is_ascii_digit()) || text[..i].ends_with("{}")
-            });
-            if spaced {
-                faults.push(format!(
-                    "a plain space between a number and `{}`",
-                    unit.trim()
-                ));
-            }
-        }
-        faults
+        out.push_str(rest);
+        out
+    }
+
+    /// `text` without its words in capitals.
+    fn without_capitals(text: &str) -> String {
+        text.split_whitespace()
+            .filter(|w| {
+                let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+                letters.len() < 2 || !letters.iter().all(|c| c.is_uppercase())
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::french::typography_faults;
+    use super::french::faults;
     use super::*;
 
     /// Every key has a text in both languages, and both texts take the same values.
@@ -834,9 +896,6 @@ mod tests {
         assert!(same.is_empty(), "untranslated: {same:?}");
     }
 
-    /// The course's glossary, shared with the lessons' tests.
-    const GLOSSARY: &str = include_str!("../../lessons/glossary.tsv");
-
     /// The step verbs are buttons named after what the console accepts (`failover A1`): they
     /// stay as the command is typed, like a code span in a lesson.
     const COMMAND_NAMES: [Msg; 6] = [
@@ -848,98 +907,48 @@ mod tests {
         Msg::Heal,
     ];
 
-    /// A French text without its code spans (`…`): commands and Redis's words stay English.
-    /// The prose of a UI text: without code spans, and without words in
-    /// capitals, which are Redis's command and message names (`CLUSTER
-    /// FAILOVER`, `PING`), code even when not marked as such.
-    fn prose(text: &str) -> String {
-        text.split('`')
-            .step_by(2)
-            .flat_map(str::split_whitespace)
-            .filter(|w| {
-                let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-                letters.len() < 2 || !letters.iter().all(|c| c.is_uppercase())
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+    /// A French text as the page shows it: its `{}` filled with a number, so that a value
+    /// meeting its unit (`{} ms`) is checked as `12 ms` is.
+    fn shown(msg: Msg) -> String {
+        let values = vec!["12"; msg.text(Lang::Fr).matches("{}").count()];
+        fill(msg.text(Lang::Fr), &values)
     }
 
-    /// Whether `word` (one or more words) occurs in `text` as whole words, ignoring case.
-    fn has_word(text: &str, word: &str) -> bool {
-        let (text, word) = (text.to_lowercase(), word.to_lowercase());
-        text.match_indices(&word).any(|(i, _)| {
-            let before = text[..i].chars().next_back();
-            let after = text[i + word.len()..].chars().next();
-            // `FAILOVER_AUTH_REQUEST` is a name, not the word.
-            let word_char = |c: char| c.is_alphanumeric() || c == '_';
-            !before.is_some_and(word_char) && !after.is_some_and(word_char)
-        })
-    }
-
+    /// Every French UI string follows French typography and the course glossary
+    /// (`lessons/glossary.tsv`), with the lesson files' own checker.
     #[test]
-    fn french_texts_follow_french_typography() {
+    fn french_texts_follow_french_typography_and_the_glossary() {
         let bad: Vec<String> = Msg::ALL
             .iter()
+            .filter(|m| !COMMAND_NAMES.contains(m))
             .flat_map(|&m| {
-                typography_faults(m.text(Lang::Fr))
+                let text = shown(m);
+                faults(&text)
                     .into_iter()
-                    .map(move |f| format!("{m:?}: {f}"))
+                    .map(move |f| format!("{m:?}: {f}: {text:?}"))
             })
             .collect();
         assert!(bad.is_empty(), "{bad:#?}");
         // The check itself catches each fault.
         for wrong in [
             "Objectif : fait",
+            "Objectif: fait",
             "« mot »",
             "dans 15 s.",
             "500 ms",
             "Bravo !",
+            "un Failover manuel",
+            "la réplique et ses slaves",
         ] {
-            assert!(!typography_faults(wrong).is_empty(), "{wrong}");
+            assert!(!faults(wrong).is_empty(), "{wrong}");
         }
-        assert!(typography_faults("Bravo\u{202f}! «\u{202f}mot\u{202f}» en 15\u{a0}s.").is_empty());
-    }
-
-    /// The French UI uses the course's glossary (`lessons/glossary.tsv`): no word of its
-    /// `avoid` column outside code spans and the command-named buttons.
-    #[test]
-    fn french_texts_use_the_glossary() {
-        let avoided: Vec<(&str, &str)> = GLOSSARY
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .skip(1)
-            .filter_map(|l| {
-                let cols: Vec<&str> = l.split('\t').collect();
-                Some((cols.get(1).copied()?, cols.get(2).copied()?))
-            })
-            .flat_map(|(french, avoid)| {
-                avoid
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|w| !w.is_empty())
-                    .map(move |w| (w, french))
-            })
-            .collect();
-        assert!(avoided.len() > 10, "the glossary was not read: {avoided:?}");
-        let bad: Vec<String> = Msg::ALL
-            .iter()
-            .filter(|m| !COMMAND_NAMES.contains(m))
-            .flat_map(|&m| {
-                let text = prose(m.text(Lang::Fr));
-                avoided
-                    .iter()
-                    .filter(move |(w, _)| has_word(&text, w))
-                    .map(move |(w, fr)| format!("{m:?}: « {w} » (glossary: « {fr} »)"))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        assert!(bad.is_empty(), "{bad:#?}");
-        assert!(has_word("un Failover manuel", "failover"));
-        assert!(!has_word(
-            &prose("`failover A1` puis basculement"),
-            "failover"
-        ));
-        assert!(!has_word("FAILOVER_AUTH_REQUEST", "failover"));
+        for right in [
+            "Bravo\u{202f}! «\u{202f}mot\u{202f}» en 15\u{a0}s.",
+            "`failover A1` puis basculement",
+            "FAILOVER_AUTH_REQUEST et CLUSTER FAILOVER",
+        ] {
+            assert!(faults(right).is_empty(), "{right}: {:?}", faults(right));
+        }
     }
 
     #[test]

@@ -238,7 +238,7 @@ impl Model {
                     }
                     Err(e) => {
                         let mut fresh = Model::new();
-                        fresh.notice = Some(fill(t(Msg::LinkBad), &[&e.to_string()]));
+                        fresh.notice = Some(fill(t(Msg::LinkBad), &[&e.text(lang)]));
                         return fresh;
                     }
                 }
@@ -246,7 +246,7 @@ impl Model {
             }
             Err(e) => {
                 let mut model = Model::new();
-                model.notice = Some(fill(t(Msg::LinkBad), &[&e.to_string()]));
+                model.notice = Some(fill(t(Msg::LinkBad), &[&e.text(lang)]));
                 model
             }
         }

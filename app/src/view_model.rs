@@ -42,4 +42,4 @@ pub use sequence::*;
 pub use slot_map::*;
 
 #[cfg(test)]
-pub(crate) mod tests;
+pub(crate) mod test_support;

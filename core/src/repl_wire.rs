@@ -12,7 +12,6 @@
 //! `REPLCONF GETACK *` included: they count in offsets). Replica → master
 //! is ordinary commands.
 
-use crate::keyspace::Keyspace;
 use crate::node::ReplFrame;
 use crate::rdb::file::{self, ReplInfo};
 use crate::resp::{parse_request, Limits, Protocol, Value};
@@ -33,8 +32,9 @@ pub fn command_bytes(args: &[&[u8]]) -> Vec<u8> {
 
 /// What a master writes to a replica for `frame`; `replid` names the
 /// stream in the RDB's `repl-id` field, `now` decides which keys of a
-/// snapshot are live. The RDB goes with its length up front, which every
-/// replica reads whether or not it announced `capa eof`.
+/// snapshot are live. A whole RDB goes with its length up front, which
+/// every replica reads whether or not it announced `capa eof`; one a slowed
+/// child streams goes in pieces between `$EOF:<mark>\r\n` and the mark.
 pub fn master_bytes(frame: &ReplFrame, replid: &str, now: Time) -> Vec<u8> {
     match frame {
         ReplFrame::Snapshot { offset, data } => {
@@ -48,6 +48,23 @@ pub fn master_bytes(frame: &ReplFrame, replid: &str, now: Time) -> Vec<u8> {
             );
             let mut out = format!("${}\r\n", rdb.len()).into_bytes();
             out.extend_from_slice(&rdb);
+            out
+        }
+        ReplFrame::RdbPart {
+            mark,
+            bytes,
+            first,
+            last,
+            ..
+        } => {
+            let mut out = Vec::with_capacity(bytes.len() + 2 * EOF_MARK + 7);
+            if *first {
+                out.extend_from_slice(format!("$EOF:{mark}\r\n").as_bytes());
+            }
+            out.extend_from_slice(bytes);
+            if *last {
+                out.extend_from_slice(mark.as_bytes());
+            }
             out
         }
         ReplFrame::Command { args, .. } => {
@@ -64,7 +81,7 @@ pub fn master_bytes(frame: &ReplFrame, replid: &str, now: Time) -> Vec<u8> {
 enum Mode {
     /// Reply lines (and keepalive newlines) until the RDB's `$`.
     Replies,
-    /// An RDB of known length.
+    /// An RDB of known length: the bytes still to come.
     Rdb(usize),
     /// A diskless RDB, up to its end mark.
     RdbUntil(Vec<u8>),
@@ -90,6 +107,8 @@ pub struct ReplicaDecoder {
     mode: Mode,
     buf: Vec<u8>,
     offset: u64,
+    /// RDB bytes passed on so far.
+    rdb_read: usize,
 }
 
 impl Default for ReplicaDecoder {
@@ -98,6 +117,7 @@ impl Default for ReplicaDecoder {
             mode: Mode::Replies,
             buf: Vec::new(),
             offset: 0,
+            rdb_read: 0,
         }
     }
 }
@@ -169,22 +189,34 @@ impl ReplicaDecoder {
                 };
                 Ok(Some(Some(LinkItem::Reply(value))))
             }
-            Mode::Rdb(len) => {
-                if self.buf.len() < len {
+            // The RDB is passed on as it arrives, so a replica loading it
+            // from the socket sees it come (`readSyncBulkPayload`).
+            Mode::Rdb(left) => {
+                if self.buf.is_empty() && left > 0 {
                     return Ok(None);
                 }
-                let rdb: Vec<u8> = self.buf.drain(..len).collect();
-                self.snapshot(&rdb).map(Some)
+                let n = left.min(self.buf.len());
+                let bytes: Vec<u8> = self.buf.drain(..n).collect();
+                self.mode = Mode::Rdb(left - n);
+                Ok(Some(Some(self.part(bytes, String::new(), n == left))))
             }
             Mode::RdbUntil(mark) => {
-                let Some(at) = self.buf.windows(EOF_MARK).position(|w| w == mark) else {
-                    if self.buf.len() > MAX_RDB {
-                        return Err("RDB from MASTER too large".into());
-                    }
+                if let Some(at) = self.buf.windows(EOF_MARK).position(|w| w == mark) {
+                    let bytes: Vec<u8> = self.buf.drain(..at + EOF_MARK).take(at).collect();
+                    let mark = String::from_utf8_lossy(&mark).into_owned();
+                    return Ok(Some(Some(self.part(bytes, mark, true))));
+                }
+                // The last bytes may be the start of the mark: kept.
+                if self.buf.len() <= EOF_MARK {
                     return Ok(None);
-                };
-                let rdb: Vec<u8> = self.buf.drain(..at + EOF_MARK).take(at).collect();
-                self.snapshot(&rdb).map(Some)
+                }
+                let n = self.buf.len() - EOF_MARK;
+                if self.rdb_read + n > MAX_RDB {
+                    return Err("RDB from MASTER too large".into());
+                }
+                let bytes: Vec<u8> = self.buf.drain(..n).collect();
+                let mark = String::from_utf8_lossy(&mark).into_owned();
+                Ok(Some(Some(self.part(bytes, mark, false))))
             }
             Mode::Stream => {
                 let req = match parse_request(&self.buf, Limits::default()) {
@@ -217,23 +249,27 @@ impl ReplicaDecoder {
         }
     }
 
-    fn snapshot(&mut self, rdb: &[u8]) -> Result<Option<LinkItem>, String> {
-        let loaded = file::decode(rdb).map_err(|e| {
-            format!("Failed trying to load the MASTER synchronization DB from socket: {e}")
-        })?;
-        let data: Box<Keyspace> = Box::new(loaded.keyspace);
-        self.mode = Mode::Stream;
-        Ok(Some(LinkItem::Frame(ReplFrame::Snapshot {
+    /// A piece of the RDB; after the last the stream follows.
+    fn part(&mut self, bytes: Vec<u8>, mark: String, last: bool) -> LinkItem {
+        let first = self.rdb_read == 0;
+        self.rdb_read += bytes.len();
+        if last {
+            self.mode = Mode::Stream;
+        }
+        LinkItem::Frame(ReplFrame::RdbPart {
             offset: self.offset,
-            data,
-        })))
+            mark,
+            bytes,
+            first,
+            last,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keyspace::Data;
+    use crate::keyspace::{Data, Keyspace};
 
     fn frames(items: Vec<LinkItem>) -> Vec<ReplFrame> {
         items
@@ -245,8 +281,28 @@ mod tests {
             .collect()
     }
 
+    /// The RDB pieces joined, with the stream frames after them.
+    fn joined(frames: Vec<ReplFrame>) -> (Vec<u8>, Vec<ReplFrame>) {
+        let mut rdb = Vec::new();
+        let mut rest = Vec::new();
+        let mut ended = false;
+        for f in frames {
+            match f {
+                ReplFrame::RdbPart { bytes, last, .. } => {
+                    assert!(!ended, "a piece after the last");
+                    rdb.extend(bytes);
+                    ended = last;
+                }
+                other => rest.push(other),
+            }
+        }
+        assert!(ended, "the RDB never ended");
+        (rdb, rest)
+    }
+
     /// A master's whole answer, fed three bytes at a time: the replies,
-    /// a keepalive newline, the RDB with its length, then the stream.
+    /// a keepalive newline, the RDB with its length (passed on in pieces
+    /// as it arrives), then the stream.
     #[test]
     fn replies_rdb_and_stream() {
         let mut ks = Keyspace::new();
@@ -276,10 +332,11 @@ mod tests {
             .filter(|i| matches!(i, LinkItem::Reply(_)))
             .collect();
         assert_eq!(replies.len(), 4);
+        let (rdb, rest) = joined(frames(items));
+        assert_eq!(file::decode(&rdb).unwrap().keyspace.len(), 1);
         assert_eq!(
-            frames(items),
+            rest,
             vec![
-                snapshot,
                 ReplFrame::Command {
                     offset: 123,
                     args: vec![b"SELECT".to_vec(), b"0".to_vec()]
@@ -291,11 +348,12 @@ mod tests {
     }
 
     /// A diskless RDB (`$EOF:<mark>`), as a 7.0 master sends it to a
-    /// replica that announced `capa eof`, ends at its mark; the stream
-    /// may follow in the same read.
+    /// replica that announced `capa eof`, ends at its mark (even one
+    /// split across reads); the stream may follow in the same read.
     #[test]
     fn diskless_rdb_until_its_mark() {
-        let ks = Keyspace::new();
+        let mut ks = Keyspace::new();
+        ks.insert(b"k", Data::Str(vec![b'x'; 300]), None);
         let rdb = file::encode(
             &ks,
             Time(0),
@@ -309,10 +367,44 @@ mod tests {
         bytes.extend(&rdb);
         bytes.extend(mark.bytes());
         bytes.extend(command_bytes(&[b"PING"]));
+        for split in [bytes.len() - 30, bytes.len() - 60, 50] {
+            let mut d = ReplicaDecoder::default();
+            let mut f = frames(d.feed(&bytes[..split]).unwrap());
+            f.extend(frames(d.feed(&bytes[split..]).unwrap()));
+            let (got, rest) = joined(f);
+            assert_eq!(got, rdb, "split at {split}");
+            assert_eq!(rest, vec![ReplFrame::Ping { offset: 14 }]);
+        }
+    }
+
+    /// What a slowed child's pieces put on the wire is that same diskless
+    /// transfer.
+    #[test]
+    fn streamed_pieces_make_a_diskless_transfer() {
+        let mark = "z".repeat(40);
+        let part = |bytes: &[u8], first, last| ReplFrame::RdbPart {
+            offset: 7,
+            mark: mark.clone(),
+            bytes: bytes.to_vec(),
+            first,
+            last,
+        };
+        let rdb = file::encode(
+            &Keyspace::new(),
+            Time(0),
+            &ReplInfo {
+                replid: "a".repeat(40),
+                offset: 7,
+            },
+        );
+        let (a, b) = rdb.split_at(10);
+        let mut wire = master_bytes(&part(a, true, false), "", Time(0));
+        wire.extend(master_bytes(&part(b, false, true), "", Time(0)));
+        assert!(wire.starts_with(format!("$EOF:{mark}\r\n").as_bytes()));
+        assert!(wire.ends_with(mark.as_bytes()));
         let mut d = ReplicaDecoder::default();
-        let f = frames(d.feed(&bytes).unwrap());
-        assert!(matches!(f[0], ReplFrame::Snapshot { .. }));
-        assert_eq!(f[1], ReplFrame::Ping { offset: 14 });
+        let (got, _) = joined(frames(d.feed(&wire).unwrap()));
+        assert_eq!(got, rdb);
     }
 
     #[test]

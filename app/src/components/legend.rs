@@ -41,7 +41,7 @@ pub fn Legend(props: &LegendProps) -> Html {
             <ul class="legend-messages" aria-label={lang.t(Msg::MessageTypes)}>
                 { for LEGEND.iter().map(|&kind| {
                     let style = msg_style(kind);
-                    html! { <li>{ icon(style.shape, style.colour) }{ msg_name(kind) }</li> }
+                    html! { <li>{ icon(style.shape, style.colour) }{ msg_name(kind, lang) }</li> }
                 }) }
             </ul>
             <ul class="legend-nodes" aria-label={lang.t(Msg::NodeShapes)}>

@@ -16,12 +16,11 @@ use super::{
     use_dispatch, BeliefsPanel, ClientPanel, ClusterView, ExplainPanel, KeyTracer, LessonSequence,
     PlotPanel, SlotMap, Timeline,
 };
-use crate::i18n::{fill, use_lang, Lang, Msg};
-use crate::state::lesson::{hints, panels, LessonAction, Output, Player, Purpose, Said};
+use crate::i18n::{fill, use_lang, Msg};
+use crate::state::lesson::{hints, panels, LessonAction, Player, Purpose, Said};
 use crate::state::{Action, AppState};
 use crate::view_model;
 use crate::view_model::client_cache::client_cache;
-use crate::view_model::errors::{error_text, reply_text};
 use crate::view_model::explain::NODE_EVENTS;
 use crate::view_model::plot::plot_title;
 use crate::view_model::rewind::{Rewind, Rewound};
@@ -248,7 +247,7 @@ pub fn LessonStage(props: &LessonStageProps) -> Html {
                 <section class="panel" aria-labelledby="lesson-jobs-title">
                     <h2 id="lesson-jobs-title">{ lang.t(Msg::Jobs) }</h2>
                     <ul class="jobs" data-testid="lesson-jobs">
-                        { for view_model::jobs(sim).into_iter().map(|j| html! {
+                        { for view_model::jobs(sim, lang).into_iter().map(|j| html! {
                             <li><strong>{ j.title }</strong>{ " — " }{ fill(lang.t(Msg::JobMoved), &[&j.doing, &j.slots_moved.to_string(), &j.keys_moved.to_string()]) }</li>
                         }) }
                     </ul>
@@ -318,16 +317,6 @@ fn scrub<'a>(
     })
 }
 
-/// A lesson console's answer in `lang`: the page's own words (refusals, help, `done`) and the
-/// engine's errors it knows in the learner's language, Redis's replies as printed.
-fn console_text(said: &Said, meta: &Meta, lang: Lang) -> String {
-    match &said.output {
-        Output::Text(text) if said.failed => error_text(text, lang),
-        Output::Text(text) => reply_text(text, lang),
-        Output::Note(_) | Output::Help(_) => said.text(meta, lang),
-    }
-}
-
 #[derive(Properties, PartialEq)]
 struct LessonConsoleProps {
     lines: Rc<Vec<Said>>,
@@ -386,7 +375,7 @@ fn LessonConsole(props: &LessonConsoleProps) -> Html {
                     <>
                         <div class="in">{ format!("> {}", l.input) }</div>
                         <div class={if l.failed { "out failed" } else { "out" }}>
-                            { console_text(l, &props.meta, lang) }
+                            { l.text(&props.meta, lang) }
                         </div>
                     </>
                 }) }

@@ -16,7 +16,7 @@ mod rules;
 pub mod texts;
 
 pub use long_run::Purpose;
-pub use player::{ObjectiveRow, Output, Player, Said, SolutionView, StepLine, StepState};
+pub use player::{ObjectiveRow, Player, Said, SolutionView, StepLine, StepState};
 pub use rules::{index_of_dir, panels, parse_link};
 use rules::{link, load};
 
@@ -24,6 +24,7 @@ use clusterlab_core::lesson::COURSE_DIRS;
 
 use super::progress::Progress;
 use crate::i18n::{fill, Lang, Msg};
+use crate::view_model::errors::error_text;
 
 /// Real ms one frame may advance a running lesson at most.
 const MAX_TICK_MS: f64 = 100.0;
@@ -215,7 +216,14 @@ impl Course {
                             false,
                         )
                     }
-                    Err(e) => (fill(lang.t(Msg::ImportBad), &[&e]), true),
+                    Err(e) => {
+                        // serde's words inside "not JSON (…)" are translated like a trace's.
+                        let why = match e.msg {
+                            Msg::ErrNotJson => error_text(&e.text(Lang::En), lang),
+                            _ => e.text(lang),
+                        };
+                        (fill(lang.t(Msg::ImportBad), &[&why]), true)
+                    }
                 });
             }
             other => {
@@ -367,5 +375,7 @@ pub struct PickerRow {
     pub error: Option<String>,
 }
 
+#[cfg(test)]
+mod french_screens;
 #[cfg(test)]
 mod tests;

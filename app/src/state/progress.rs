@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Msg, Note};
+
 /// Written in every export, so an unrelated JSON file is recognised as such.
 const FORMAT: &str = "clusterlab-progress";
 const VERSION: u32 = 1;
@@ -66,22 +68,22 @@ impl Progress {
     }
 
     /// Reads an export; the error says what is wrong in plain words.
-    pub fn from_json(text: &str) -> Result<Progress, String> {
+    pub fn from_json(text: &str) -> Result<Progress, Note> {
         let text = text.trim();
         if text.is_empty() {
-            return Err("the text is empty".into());
+            return Err(Note::new(Msg::ProgressEmpty, &[]));
         }
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| Note::new(Msg::ErrNotJson, &[&e.to_string()]))?;
         if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-            return Err(format!("no \"format\": \"{FORMAT}\" field"));
+            return Err(Note::new(Msg::ProgressNoFormat, &[FORMAT]));
         }
-        let file: File =
-            serde_json::from_value(value).map_err(|e| format!("unexpected content: {e}"))?;
+        let file: File = serde_json::from_value(value)
+            .map_err(|e| Note::new(Msg::ProgressContent, &[&e.to_string()]))?;
         if file.version > VERSION {
-            return Err(format!(
-                "made by a newer clusterlab (version {}, this one reads {VERSION})",
-                file.version
+            return Err(Note::new(
+                Msg::ProgressNewer,
+                &[&file.version.to_string(), &VERSION.to_string()],
             ));
         }
         Ok(Progress {
@@ -93,6 +95,7 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn export_then_import_gives_the_same_progress() {
@@ -107,17 +110,21 @@ mod tests {
 
     #[test]
     fn bad_imports_say_why() {
-        let e = Progress::from_json("{ nope").unwrap_err();
-        assert!(e.starts_with("not JSON"), "{e}");
-        let e = Progress::from_json("{\"a\": 1}").unwrap_err();
+        let e = Progress::from_json("{ nope").unwrap_err().text(Lang::En);
+        assert!(e.starts_with("not JSON ("), "{e}");
+        let e = Progress::from_json("{\"a\": 1}")
+            .unwrap_err()
+            .text(Lang::En);
         assert!(e.contains("format"), "{e}");
         let e = Progress::from_json(
             "{\"format\":\"clusterlab-progress\",\"version\":1,\"lessons\":{\"x\":{\"reached\":\"far\"}}}",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .text(Lang::En);
         assert!(e.starts_with("unexpected content"), "{e}");
         let e = Progress::from_json("").unwrap_err();
-        assert_eq!(e, "the text is empty");
+        assert_eq!(e.text(Lang::En), "the text is empty");
+        assert_eq!(e.text(Lang::Fr), "le texte est vide");
     }
 
     #[test]

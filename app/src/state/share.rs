@@ -15,6 +15,7 @@ use clusterlab_core::Time;
 
 use super::replay::{Cursor, Entry, SimAction};
 use super::Model;
+use crate::i18n::{Msg, Note};
 
 const VERSION: &str = "v1";
 /// Largest cluster a link may ask for: bigger ones would take long to form in a browser.
@@ -46,19 +47,20 @@ impl Preset {
     /// The shapes offered in the scenario menu.
     pub const MENU: [(usize, usize); 5] = [(3, 1), (3, 0), (3, 2), (5, 1), (50, 1)];
 
-    pub fn parse(text: &str) -> Result<Preset, String> {
+    pub fn parse(text: &str) -> Result<Preset, Note> {
         let (m, r) = text
             .split_once('x')
-            .ok_or_else(|| format!("the scenario \"{text}\" is not MASTERSxREPLICAS"))?;
+            .ok_or_else(|| Note::new(Msg::LinkNotPreset, &[text]))?;
         let masters: usize = m
             .parse()
-            .map_err(|_| format!("the scenario \"{text}\" has no master count"))?;
+            .map_err(|_| Note::new(Msg::LinkNoMasters, &[text]))?;
         let replicas: usize = r
             .parse()
-            .map_err(|_| format!("the scenario \"{text}\" has no replica count"))?;
+            .map_err(|_| Note::new(Msg::LinkNoReplicas, &[text]))?;
         if masters == 0 || masters * (1 + replicas) > MAX_NODES {
-            return Err(format!(
-                "the scenario {text} is outside 1 to {MAX_NODES} nodes"
+            return Err(Note::new(
+                Msg::LinkPresetSize,
+                &[text, &MAX_NODES.to_string()],
             ));
         }
         Ok(Preset { masters, replicas })
@@ -123,7 +125,7 @@ impl Shared {
     }
 
     /// Reads a fragment (with or without `#`). `Ok(None)` when there is no link at all.
-    pub fn parse(fragment: &str) -> Result<Option<Shared>, String> {
+    pub fn parse(fragment: &str) -> Result<Option<Shared>, Note> {
         let fragment = fragment.trim_start_matches('#');
         if fragment.is_empty() {
             return Ok(None);
@@ -132,26 +134,23 @@ impl Shared {
         match fields.next() {
             Some(VERSION) => {}
             Some(v) if v.starts_with('v') => {
-                return Err(format!(
-                    "it was made by another version of the playground ({v}; this one reads \
-                     {VERSION})"
-                ))
+                return Err(Note::new(Msg::LinkVersion, &[v, VERSION]))
             }
-            _ => return Err("it is not a playground link".into()),
+            _ => return Err(Note::new(Msg::LinkNotLink, &[])),
         }
         let (mut preset, mut seed, mut cursor, mut entries) = (None, None, None, Vec::new());
         let mut check = None;
         for field in fields {
             let (key, value) = field
                 .split_once('=')
-                .ok_or_else(|| format!("the part \"{field}\" has no value"))?;
+                .ok_or_else(|| Note::new(Msg::LinkNoValue, &[field]))?;
             match key {
                 "p" => preset = Some(Preset::parse(value)?),
                 "s" => {
                     seed = Some(
                         value
                             .parse::<u64>()
-                            .map_err(|_| format!("the seed \"{value}\" is not a number"))?,
+                            .map_err(|_| Note::new(Msg::LinkSeed, &[value]))?,
                     )
                 }
                 "c" => cursor = Some(parse_cursor(value)?),
@@ -164,15 +163,15 @@ impl Shared {
                 "k" => {
                     check = Some(
                         u32::from_str_radix(value, 16)
-                            .map_err(|_| format!("its checksum \"{value}\" is not hexadecimal"))?,
+                            .map_err(|_| Note::new(Msg::LinkChecksum, &[value]))?,
                     )
                 }
-                other => return Err(format!("it has an unknown part \"{other}\"")),
+                other => return Err(Note::new(Msg::LinkUnknownPart, &[other])),
             }
         }
         Ok(Some(Shared {
-            preset: preset.ok_or("it names no scenario")?,
-            seed: seed.ok_or("it has no seed")?,
+            preset: preset.ok_or_else(|| Note::new(Msg::LinkNoScenario, &[]))?,
+            seed: seed.ok_or_else(|| Note::new(Msg::LinkNoSeed, &[]))?,
             cursor,
             entries,
             check,
@@ -181,7 +180,7 @@ impl Shared {
 
     /// Checks the log against a cluster of `nodes` nodes: indices in range, entries in order,
     /// the cursor after every entry it applies.
-    pub fn validate(&self, nodes: usize) -> Result<(), String> {
+    pub fn validate(&self, nodes: usize) -> Result<(), Note> {
         let mut nodes = nodes;
         let mut last = (0u64, Time::ZERO);
         for (n, e) in self.entries.iter().enumerate() {
@@ -205,10 +204,10 @@ impl Shared {
                 nodes += 1;
             }
             if bad {
-                return Err(format!("action {} names a node that does not exist", n + 1));
+                return Err(Note::new(Msg::LinkBadNode, &[&(n + 1).to_string()]));
             }
             if (e.steps, e.time) < last {
-                return Err(format!("action {} is out of order", n + 1));
+                return Err(Note::new(Msg::LinkOrder, &[&(n + 1).to_string()]));
             }
             last = (e.steps, e.time);
         }
@@ -217,17 +216,17 @@ impl Shared {
             None => (0, 0, Time::ZERO),
         };
         if applied != self.entries.len() {
-            return Err("its time does not match its list of actions".into());
+            return Err(Note::new(Msg::LinkTimeActions, &[]));
         }
         if (steps, time) < last {
-            return Err("its time is before its last action".into());
+            return Err(Note::new(Msg::LinkTimeBefore, &[]));
         }
         Ok(())
     }
 }
 
-fn parse_cursor(text: &str) -> Result<Cursor, String> {
-    let bad = || format!("the time \"{text}\" is not STEPS.ACTIONS.MS");
+fn parse_cursor(text: &str) -> Result<Cursor, Note> {
+    let bad = || Note::new(Msg::LinkBadTime, &[text]);
     let mut parts = text.split('.');
     let mut next = || {
         parts
@@ -267,8 +266,8 @@ fn encode_entry(e: &Entry) -> String {
     format!("{}.{}.{what}", e.steps, e.time.ms())
 }
 
-fn parse_entry(text: &str) -> Result<Entry, String> {
-    let bad = || format!("the action \"{text}\" cannot be read");
+fn parse_entry(text: &str) -> Result<Entry, Note> {
+    let bad = || Note::new(Msg::LinkBadAction, &[text]);
     let mut parts = text.splitn(3, '.');
     let steps = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
     let ms = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
@@ -352,6 +351,7 @@ fn unescape(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     fn sample() -> Shared {
         Shared {
@@ -440,23 +440,38 @@ mod tests {
 
     #[test]
     fn bad_links_say_why() {
-        let err = |s: &str| Shared::parse(s).unwrap_err();
+        let err = |s: &str| Shared::parse(s).unwrap_err().text(Lang::En);
         assert!(err("#v9&p=3x1").contains("another version"));
         assert!(err("#hello").contains("not a playground link"));
         assert!(err("#v1&p=3x1&s=x&c=1.0.1").contains("seed"));
         assert!(err("#v1&p=0x1&s=1&c=1.0.1").contains("outside"));
         assert!(err("#v1&p=3x1&s=1&c=1.0.1&a=5.5.q1").contains("cannot be read"));
         assert!(err("#v1&s=1&c=1.0.1").contains("scenario"));
+        // The page's own words, so French on a French page.
+        let fr = Shared::parse("#v1&p=3x1&s=x").unwrap_err().text(Lang::Fr);
+        assert_eq!(fr, "la graine «\u{202f}x\u{202f}» n'est pas un nombre");
     }
 
     #[test]
     fn validation_catches_impossible_logs() {
         let mut shared = sample();
-        assert!(shared.validate(3).unwrap_err().contains("does not exist"));
+        assert!(shared
+            .validate(3)
+            .unwrap_err()
+            .text(Lang::En)
+            .contains("does not exist"));
         shared.cursor.as_mut().unwrap().applied = 2;
-        assert!(shared.validate(6).unwrap_err().contains("does not match"));
+        assert!(shared
+            .validate(6)
+            .unwrap_err()
+            .text(Lang::En)
+            .contains("does not match"));
         let mut shared = sample();
         shared.entries.swap(0, 3);
-        assert!(shared.validate(6).unwrap_err().contains("out of order"));
+        assert!(shared
+            .validate(6)
+            .unwrap_err()
+            .text(Lang::En)
+            .contains("out of order"));
     }
 }

@@ -315,7 +315,7 @@ fn console_help_and_hints() {
 /// as messages, not words), while Redis's replies stay as printed.
 #[test]
 fn console_notes_follow_the_language() {
-    use crate::i18n::french::typography_faults;
+    use crate::i18n::french::faults;
     let mut m = model();
     m.apply(Action::SetLang(crate::i18n::Lang::Fr));
     assert!(console(&mut m, "HELP")[1].starts_with("Tapez des commandes Redis"));
@@ -367,11 +367,7 @@ fn console_notes_follow_the_language() {
     let french = notes(&m);
     assert_eq!(french.len(), 4, "{french:?}");
     for note in &french {
-        assert!(
-            typography_faults(note).is_empty(),
-            "{note}: {:?}",
-            typography_faults(note)
-        );
+        assert!(faults(note).is_empty(), "{note}: {:?}", faults(note));
     }
     let before = shown(&m);
     // The notes printed in French now read in English; everything else is as printed.
@@ -526,7 +522,7 @@ fn adding_a_node_meets_it_and_rebalances_slots_onto_it() {
     assert_eq!((d.name.as_str(), d.addr.as_str()), ("D", "127.0.0.1:7006"));
     assert!(d.born_master);
     m.apply(Action::Skip(120_000));
-    let jobs = view_model::jobs(m.run.sim());
+    let jobs = view_model::jobs(m.run.sim(), Lang::En);
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].outcome, Some(Ok(())), "{jobs:?}");
     let d = &m.picture.nodes[6];
@@ -563,7 +559,7 @@ fn resharding_moves_slots_between_masters() {
         slots: 50,
     }));
     m.apply(Action::Skip(30_000));
-    let jobs = view_model::jobs(m.run.sim());
+    let jobs = view_model::jobs(m.run.sim(), Lang::En);
     assert_eq!(jobs[0].outcome, Some(Ok(())), "{jobs:?}");
     assert_eq!(jobs[0].slots_moved, 50);
     assert_eq!(m.picture.nodes[0].slot_count, 5461 - 50);

@@ -194,3 +194,63 @@ pub fn beliefs(sim: &Sim, idx: usize, picture: &Picture, lang: Lang) -> Option<B
         node_timeout: n.node.config().node_timeout,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    //! What one node believes about the others, where that differs from the truth, its failure
+    //! reports and its election, from the default cluster while A fails.
+
+    use super::*;
+    use crate::view_model::cluster_view::picture;
+    use crate::view_model::test_support::{cluster, SIX};
+
+    #[test]
+    fn beliefs_of_a_node_and_where_they_differ() {
+        let mut sim = cluster();
+        let p = picture(&sim, SIX);
+        let b = beliefs(&sim, 1, &p, Lang::En).expect("B exists");
+        assert_eq!(b.name, "B");
+        assert_eq!(b.rows.len(), 6);
+        assert!(b.rows.iter().all(|r| r.differs.is_empty()));
+        assert!(b.ledger.is_empty());
+        assert!(b.election.is_none());
+        assert_eq!(b.cluster_nodes.lines().count(), 6);
+        assert!(b.cluster_nodes.contains("myself,master"));
+
+        sim.crash(0);
+        let p = picture(&sim, SIX);
+        let b = beliefs(&sim, 1, &p, Lang::En).unwrap();
+        let a = b.rows.iter().find(|r| r.name == "A").unwrap();
+        assert_eq!(a.differs, ["A is crashed but not flagged yet"]);
+        // No English on a French screen: the same difference, said in French.
+        let fr = beliefs(&sim, 1, &p, Lang::Fr).unwrap();
+        let a = fr.rows.iter().find(|r| r.name == "A").unwrap();
+        assert_eq!(a.differs, ["A est arrêté mais pas encore marqué"]);
+
+        // Later: B has a ledger about A, and A1 runs an election.
+        let t = sim.now();
+        let mut saw_election = false;
+        let mut saw_ledger = false;
+        while sim.now() < t + 40_000 {
+            sim.run_until(sim.now() + 50);
+            let p = picture(&sim, SIX);
+            let b = beliefs(&sim, 1, &p, Lang::En).unwrap();
+            if let Some(l) = b.ledger.iter().find(|l| l.about == "A") {
+                assert_eq!(l.needed, 2);
+                saw_ledger = true;
+                let fr = beliefs(&sim, 1, &p, Lang::Fr).unwrap();
+                let v = &fr.ledger.iter().find(|l| l.about == "A").unwrap().verdict;
+                assert!(
+                    !v.contains("master") && !v.contains(" for "),
+                    "English verdict: {v}"
+                );
+            }
+            if let Some(e) = beliefs(&sim, 3, &p, Lang::En).unwrap().election {
+                assert_eq!(e.needed, 2);
+                saw_election = true;
+            }
+        }
+        assert!(saw_ledger && saw_election);
+        assert!(beliefs(&sim, 99, &picture(&sim, SIX), Lang::En).is_none());
+    }
+}

@@ -324,3 +324,6 @@ pub fn ranges_text(ranges: &[(u16, u16)], max: usize) -> String {
     }
     parts.join(" ")
 }
+
+#[cfg(test)]
+mod tests;

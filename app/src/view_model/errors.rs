@@ -6,7 +6,7 @@
 
 use crate::i18n::{fill, Lang, Msg};
 
-const CORE_ERRORS: [Msg; 44] = [
+const CORE_ERRORS: [Msg; 48] = [
     Msg::ErrDuration,
     Msg::ErrQuote,
     Msg::ErrOneNode,
@@ -51,6 +51,25 @@ const CORE_ERRORS: [Msg; 44] = [
     Msg::ErrClientCrossSlot,
     Msg::ErrClientUnreachable,
     Msg::ErrClientNoNode,
+    Msg::ErrNotRunning,
+    Msg::ErrEmptyLine,
+    Msg::ErrBuilding,
+    // Last: its `{} failed: {}` would read any text with ` failed: ` in it.
+    Msg::ErrJobFailed,
+];
+
+/// What a check saw (`clusterlab_core::lesson::Seen`'s English, inside a `wait` that gave up),
+/// most specific first: `there is no node D` before `{} is {}`.
+const OBSERVATIONS: [Msg; 9] = [
+    Msg::SeenPromotedYes,
+    Msg::SeenPromotedNo,
+    Msg::SeenEvents,
+    Msg::SeenJobsDone,
+    Msg::SeenJobsRunning,
+    Msg::SeenUp,
+    Msg::SeenDown,
+    Msg::SeenNoNode,
+    Msg::SeenValue,
 ];
 
 /// serde_json's syntax errors, most specific first (`expected value` before `expected {}`).
@@ -77,9 +96,7 @@ fn json_error(detail: &str, lang: Lang) -> String {
         Some((what, at)) => (what, at.split_once(" column ").map(|(_, c)| c)),
         None => (detail, None),
     };
-    let what = JSON_ERRORS
-        .iter()
-        .find_map(|msg| values(what, msg.text(Lang::En)).map(|v| fill(msg.text(lang), &v)))
+    let what = reword(what, &JSON_ERRORS, lang, |_, _, v| v.to_string())
         .unwrap_or_else(|| lang.t(Msg::JsonSyntax).to_string());
     match column {
         Some(column) => fill(lang.t(Msg::JsonColumn), &[&what, column]),
@@ -128,6 +145,34 @@ pub fn reply_text(text: &str, lang: Lang) -> String {
     }
 }
 
+/// `text` read as the first of `messages` whose English it matches, written in `lang` with
+/// each value rewritten by `value` (its position, its English text); `None` when none matches.
+fn reword(
+    text: &str,
+    messages: &[Msg],
+    lang: Lang,
+    value: impl Fn(Msg, usize, &str) -> String,
+) -> Option<String> {
+    messages.iter().find_map(|&msg| {
+        let vals: Vec<String> = values(text, msg.text(Lang::En))?
+            .iter()
+            .enumerate()
+            .map(|(i, v)| value(msg, i, v))
+            .collect();
+        let vals: Vec<&str> = vals.iter().map(String::as_str).collect();
+        Some(fill(msg.text(lang), &vals))
+    })
+}
+
+/// What a `wait` still awaited when it gave up, as the objectives' "Now:" line says it.
+fn observation_text(text: &str, lang: Lang) -> String {
+    reword(text, &OBSERVATIONS, lang, |msg, i, v| match msg {
+        Msg::SeenValue if i == 1 => super::objective::value_text(v, lang),
+        _ => v.to_string(),
+    })
+    .unwrap_or_else(|| error_text(text, lang))
+}
+
 /// `text` (a console line's error, `(error) ` prefix or not) in `lang`.
 pub fn error_text(text: &str, lang: Lang) -> String {
     if lang == Lang::En {
@@ -137,20 +182,15 @@ pub fn error_text(text: &str, lang: Lang) -> String {
         Some(body) => ("(error) ", body),
         None => ("", text),
     };
-    for msg in CORE_ERRORS {
-        if let Some(vals) = values(body, msg.text(Lang::En)) {
-            // What was still awaited is itself an observation in English; serde's words
-            // are not the core's.
-            let vals: Vec<String> = vals
-                .iter()
-                .map(|v| match msg {
-                    Msg::ErrNotJson => json_error(v, lang),
-                    _ => error_text(v, lang),
-                })
-                .collect();
-            let vals: Vec<&str> = vals.iter().map(String::as_str).collect();
-            return format!("{prefix}{}", fill(msg.text(lang), &vals));
-        }
+    // What was still awaited is itself an observation in English; serde's words are not
+    // the core's.
+    let french = reword(body, &CORE_ERRORS, lang, |msg, i, v| match msg {
+        Msg::ErrNotJson => json_error(v, lang),
+        Msg::ErrStillWaiting if i == 1 => observation_text(v, lang),
+        _ => error_text(v, lang),
+    });
+    if let Some(french) = french {
+        return format!("{prefix}{french}");
     }
     text.to_string()
 }
@@ -221,7 +261,7 @@ mod tests {
             (no_node, "il n'y a pas de nœud Z"),
             (step("frobnicate A"), "étape inconnue `frobnicate A` (`kill`, `pause`, `resume`, `restart`, `partition`, `cut`, `heal`, `failover`, `run`, `wait`, `client`, `reshard`, `add-node`, `add-replica`, `rebalance` ou `A> COMMANDE`)"),
             (step("run"), "`run` attend une durée, par exemple `run 20s`"),
-            (step("run 5x"), "une durée comme 500ms ou 20s était attendue, trouvé `5x`"),
+            (step("run 5x"), "une durée comme `500ms` ou `20s` était attendue, trouvé `5x`"),
             (step("kill"), "`kill` prend un nom de nœud, par exemple `kill A`"),
             (step("failover A1 sideways"), "`failover`\u{202f}: mode inconnu `sideways` (force, takeover)"),
             (cli_usage, "le redis-cli de cette console lance `redis-cli --cluster check [host:port]`, `redis-cli --cluster info [host:port]`, `redis-cli --cluster fix [host:port]` (fix accepte aussi --cluster-fix-with-unreachable-masters\u{202f}; le reste du travail de redis-cli est une étape de leçon\u{202f}: reshard, rebalance, add-node)"),
@@ -297,10 +337,7 @@ mod tests {
             fr.starts_with("(error) ERR les scripts ne sont pas disponibles"),
             "{fr}"
         );
-        assert!(
-            crate::i18n::french::typography_faults(&fr).is_empty(),
-            "{fr}"
-        );
+        assert!(crate::i18n::french::faults(&fr).is_empty(), "{fr}");
         assert_eq!(reply_text(&refusal, Lang::En), refusal);
         let redis = "(error) ERR unknown command 'FOO', with args beginning with: ";
         assert_eq!(reply_text(redis, Lang::Fr), redis);

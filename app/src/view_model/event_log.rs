@@ -168,3 +168,55 @@ pub fn narrate<S: source::EventSource + ?Sized>(
     };
     Some(fill(lang.t(Msg::AtTime), &[&t, &text]))
 }
+
+#[cfg(test)]
+mod tests {
+    //! The event log: the state changes narrated, routine events quiet, extended incrementally.
+
+    use super::*;
+    use crate::view_model::test_support::failed_over;
+
+    #[test]
+    fn narration_picks_the_state_changes() {
+        let sim = failed_over();
+        let lines: Vec<String> = sim
+            .trace()
+            .iter()
+            .filter_map(|e| narrate(e, &sim, Lang::En))
+            .collect();
+        assert!(lines.iter().any(|l| l.contains("flags A as PFAIL")));
+        assert!(lines.iter().any(|l| l.contains("marks A as FAIL")));
+        assert!(lines.iter().any(|l| l.contains("A1 wins the election")));
+        // Routine events stay quiet.
+        let noisy = sim
+            .trace()
+            .iter()
+            .filter(|e| e.event.name() == "fail_report")
+            .filter_map(|e| narrate(e, &sim, Lang::En))
+            .count();
+        assert_eq!(noisy, 0);
+        let log = log_lines(&sim, 5, true, Lang::En);
+        assert_eq!(log.len(), 5);
+        assert_eq!(log.last().unwrap().t, sim.trace().last().unwrap().t);
+        let key = log_lines(&sim, 1000, false, Lang::En);
+        assert!(key.iter().all(|l| !is_routine(l.event)));
+        assert!(key.iter().any(|l| l.event == "promoted"));
+        // Extending a log by the newest events matches building it at once.
+        let trace = sim.trace();
+        let cut = trace.len() - 40;
+        let mut grown: Vec<LogLine> = trace[..cut]
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !is_routine(e.event.name()))
+            .map(|(index, e)| LogLine {
+                index,
+                t: e.t,
+                node: e.node,
+                event: e.event.name(),
+                text: event_line::event_sentence(e, &sim, Lang::Fr),
+            })
+            .collect();
+        extend_log(&mut grown, &trace[cut..], &sim, 30, false, Lang::Fr);
+        assert_eq!(grown, log_lines(&sim, 30, false, Lang::Fr));
+    }
+}

@@ -40,3 +40,27 @@ pub fn format_ms(ms: u64, lang: Lang) -> String {
         format!("{}\u{a0}s", decimal(&number, lang))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Times, durations and speeds as the learner reads them, in both languages.
+
+    use super::*;
+
+    /// Times and durations keep their unit on the same line (a no-break space); French writes
+    /// the decimal point as a comma.
+    #[test]
+    fn formats() {
+        use crate::i18n::Lang::{En, Fr};
+        assert_eq!(format_time(Time(12_345), En), "12.345\u{a0}s");
+        assert_eq!(format_time(Time(5), En), "0.005\u{a0}s");
+        assert_eq!(format_time(Time(12_345), Fr), "12,345\u{a0}s");
+        assert_eq!(format_ms(12_400, Fr), "12,4\u{a0}s");
+        assert_eq!(format_ms(850, Fr), "850\u{a0}ms");
+        assert_eq!(format_speed(0.1), "0.10×");
+        assert_eq!(format_speed(1.0), "1.0×");
+        assert_eq!(format_speed(56.2), "56×");
+        assert_eq!(format_ms(850, En), "850\u{a0}ms");
+        assert_eq!(format_ms(12_400, En), "12.4\u{a0}s");
+    }
+}

@@ -2,6 +2,8 @@
 
 use clusterlab_core::sim::{Names, Sim};
 
+use crate::i18n::{fill, Lang, Msg};
+
 /// A redis-cli operation (add-node, reshard) as shown in the Grow panel.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobInfo {
@@ -17,37 +19,47 @@ pub struct JobInfo {
     pub outcome: Option<Result<(), String>>,
 }
 
-pub fn jobs(sim: &Sim) -> Vec<JobInfo> {
+/// The jobs, worded in `lang` (redis-cli's commands and progress lines stay as it writes them).
+pub fn jobs(sim: &Sim, lang: Lang) -> Vec<JobInfo> {
     use clusterlab_core::sim::Task;
+    let say = |msg: Msg, values: &[&str]| fill(lang.t(msg), values);
     sim.jobs()
         .map(|(_, job)| {
             let title = match &job.task {
                 Task::AddNodeAndRebalance { name, port, .. } => {
-                    format!("add-node {name} (127.0.0.1:{port}), then rebalance")
+                    say(Msg::JobAddNode, &[name, &format!("127.0.0.1:{port}")])
                 }
-                Task::Reshard { from, to, slots } => format!(
-                    "reshard {slots} slots {} → {}",
-                    sim.node_name(*from),
-                    sim.node_name(*to)
+                Task::Reshard { from, to, slots } => say(
+                    Msg::JobReshard,
+                    &[
+                        &slots.to_string(),
+                        &sim.node_name(*from),
+                        &sim.node_name(*to),
+                    ],
                 ),
                 Task::Rebalance { .. } => "rebalance".into(),
                 Task::AddReplica {
                     name, port, master, ..
-                } => format!(
-                    "add-node {name} (127.0.0.1:{port}) --cluster-slave of {}",
-                    sim.node_name(*master)
+                } => say(
+                    Msg::JobAddReplica,
+                    &[name, &format!("127.0.0.1:{port}"), &sim.node_name(*master)],
                 ),
             };
             let doing = match (job.step(), job.current()) {
-                ("done", _) => "done".into(),
-                (step, Some((slot, from, to))) => format!(
-                    "slot {slot} {} → {}: {step}",
-                    sim.node_name(from),
-                    sim.node_name(to)
+                ("done", _) => lang.t(Msg::Done).into(),
+                // The step is redis-cli's operation (`migrate`, `setslot-node`): a command.
+                (step, Some((slot, from, to))) => say(
+                    Msg::JobSlotStep,
+                    &[
+                        &slot.to_string(),
+                        &sim.node_name(from),
+                        &sim.node_name(to),
+                        step,
+                    ],
                 ),
                 ("meet", None) => "CLUSTER MEET".into(),
-                ("wait-join", None) => "waiting until every node knows the new one".into(),
-                ("load", None) => "reading CLUSTER NODES from every node".into(),
+                ("wait-join", None) => lang.t(Msg::JobWaitJoin).into(),
+                ("load", None) => lang.t(Msg::JobLoad).into(),
                 (step, None) => step.into(),
             };
             JobInfo {

@@ -63,3 +63,45 @@ pub fn key_trace(key: &str, picture: &Picture) -> KeyTrace {
         owner: picture.owner(slot),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! A key's slot as Redis computes it: CRC16 of the hash tag (or the whole key) mod 16384.
+
+    use super::*;
+    use crate::view_model::cluster_view::picture;
+    use crate::view_model::test_support::{cluster, SIX};
+
+    #[test]
+    fn key_tracer_highlights_the_hash_tag() {
+        let p = picture(&cluster(), SIX);
+        let t = key_trace("user:1000", &p);
+        assert_eq!(
+            (t.slot, t.tagged, t.hashed.as_str()),
+            (1649, false, "user:1000")
+        );
+        assert!(t.bytes.iter().all(|b| b.hashed && !b.brace));
+        assert_eq!(t.crc & 16383, 1649);
+        assert_eq!(t.owner, Some(0));
+
+        let t = key_trace("{user1000}.following", &p);
+        assert_eq!(
+            (t.slot, t.tagged, t.hashed.as_str()),
+            (3443, true, "user1000")
+        );
+        let hashed: String = t
+            .bytes
+            .iter()
+            .filter(|b| b.hashed)
+            .map(|b| b.text.as_str())
+            .collect();
+        assert_eq!(hashed, "user1000");
+        assert!(t.bytes[0].brace && t.bytes[9].brace && !t.bytes[10].brace);
+
+        // An empty tag hashes the whole key; non-printable bytes are shown escaped.
+        let t = key_trace("{}user", &p);
+        assert!(!t.tagged && t.bytes.iter().all(|b| b.hashed));
+        assert_eq!(key_trace("a\u{7}", &p).bytes[1].text, "\\x07");
+        assert_eq!(key_trace("", &p).slot, 0);
+    }
+}

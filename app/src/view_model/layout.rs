@@ -218,3 +218,76 @@ fn hsl_to_rgb(h: f64, s: f64, l: f64) -> (u8, u8, u8) {
     let to = |v: f64| ((v + m) * 255.0).round() as u8;
     (to(r), to(g), to(b))
 }
+
+#[cfg(test)]
+mod tests {
+    //! Where the nodes sit and their colours: one spoke and one hue per shard.
+
+    use super::*;
+    use crate::view_model::test_support::SIX;
+
+    #[test]
+    fn shards_sit_on_spokes_masters_inside() {
+        let spots = SIX.positions();
+        assert_eq!(spots.len(), 6);
+        // The wheel's centre is the masters' centroid.
+        let centre = (
+            (spots[0].0 + spots[1].0 + spots[2].0) / 3.0,
+            (spots[0].1 + spots[1].1 + spots[2].1) / 3.0,
+        );
+        let dist = |p: (f64, f64)| ((p.0 - centre.0).powi(2) + (p.1 - centre.1).powi(2)).sqrt();
+        for m in 0..3 {
+            let (master, replica) = (spots[m], spots[m + 3]);
+            assert!(dist(master) < dist(replica), "replicas are outside");
+            let angle = |p: (f64, f64)| (p.1 - centre.1).atan2(p.0 - centre.0);
+            assert!(
+                (angle(master) - angle(replica)).abs() < 1e-9,
+                "on one spoke"
+            );
+        }
+        // A is at the top, centred.
+        assert!((spots[0].0 - VIEW_W / 2.0).abs() < 1e-9 && spots[0].1 < spots[1].1);
+        // Everything fits in the view, for big clusters too.
+        for (m, r) in [(3, 2), (50, 1), (1, 0)] {
+            for compact in [false, true] {
+                let layout = Layout {
+                    compact,
+                    ..Layout::new(m, r)
+                };
+                let rad = layout.radius();
+                for (x, y) in layout.positions() {
+                    assert!((rad..=VIEW_W - rad).contains(&x) && (rad..=VIEW_H - rad).contains(&y));
+                }
+            }
+        }
+        assert!(Layout::new(50, 1).radius() < SIX.radius());
+        assert!(
+            Layout {
+                compact: true,
+                ..SIX
+            }
+            .radius()
+                > SIX.radius()
+        );
+        assert!(!Layout::new(50, 1).labels() && SIX.labels());
+    }
+
+    #[test]
+    fn shards_share_a_hue_and_replicas_are_lighter() {
+        let nine = Layout::new(3, 2);
+        assert_eq!(nine.shard_of(4), 1);
+        assert_eq!(nine.shard_of(7), 1);
+        let grown = Layout { extra: 2, ..SIX };
+        assert_eq!((grown.shard_of(6), grown.shard_of(7)), (3, 4));
+        assert!(!grown.born_replica(6) && grown.born_replica(5));
+        assert_eq!(css(node_colour(0, &SIX)), "#4477aa");
+        let (m, r) = (node_colour(1, &SIX), node_colour(4, &SIX));
+        assert!(r.0 >= m.0 && r.1 >= m.1 && r.2 >= m.2);
+        // An added node has its own colour; past the named palette, colours still differ.
+        assert_ne!(node_colour(6, &grown), node_colour(0, &grown));
+        let big = Layout::new(50, 1);
+        assert_ne!(node_colour(40, &big), node_colour(41, &big));
+        assert_eq!(text_on((0xCC, 0xBB, 0x44)), "#000000");
+        assert_eq!(text_on((0x22, 0x22, 0x22)), "#ffffff");
+    }
+}

@@ -124,12 +124,12 @@ pub fn msg_style(kind: Traffic) -> MsgStyle {
     }
 }
 
-/// The long name for the legend.
-pub fn msg_name(kind: Traffic) -> &'static str {
+/// The long name for the legend: the bus message's own name, or what the stream carries.
+pub fn msg_name(kind: Traffic, lang: Lang) -> &'static str {
     match kind {
         Traffic::Bus(k) => k.name(),
-        Traffic::Replication => "replication stream",
-        Traffic::Migration => "key migration (MIGRATE)",
+        Traffic::Replication => lang.t(Msg::LegendReplication),
+        Traffic::Migration => lang.t(Msg::LegendMigration),
     }
 }
 
@@ -205,4 +205,81 @@ pub fn flight_text(m: &clusterlab_core::sim::InFlight, sim: &Sim, lang: Lang) ->
             &format_time(m.deliver_at, lang),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    //! Messages on the wire: one style per type, glyphs between nodes, the paused queue.
+
+    use super::*;
+    use crate::view_model::cluster_view::picture;
+    use crate::view_model::test_support::{cluster, SIX};
+
+    #[test]
+    fn messages_have_a_shape_and_a_label_per_type() {
+        let styles: Vec<MsgStyle> = LEGEND.iter().map(|&k| msg_style(k)).collect();
+        for (i, a) in styles.iter().enumerate() {
+            for b in &styles[i + 1..] {
+                assert!(
+                    a.colour != b.colour,
+                    "{} and {} share a colour",
+                    a.label,
+                    b.label
+                );
+            }
+        }
+        assert_eq!(msg_style(Traffic::Bus(MsgType::Fail)).shape, Shape::Square);
+        assert!(msg_style(Traffic::Bus(MsgType::Fail)).loud);
+        assert!(!msg_style(Traffic::Bus(MsgType::Ping)).loud);
+        assert_eq!(
+            msg_name(Traffic::Replication, Lang::En),
+            "replication stream"
+        );
+        assert_eq!(
+            msg_name(Traffic::Replication, Lang::Fr),
+            "flux de réplication"
+        );
+        assert!(flight_duration(0.1) > flight_duration(1.0));
+        assert!(flight_duration(1.0) > flight_duration(100.0));
+        assert!(flight_duration(100.0) >= 120.0);
+    }
+
+    #[test]
+    fn glyphs_move_from_sender_to_receiver() {
+        let sim = cluster();
+        let p = picture(&sim, SIX);
+        let flight = Flight {
+            id: 1,
+            from: 0,
+            to: 1,
+            kind: Traffic::Bus(MsgType::Ping),
+            sent_at: Time(0),
+            deliver_at: Time(2),
+            bytes: 2256,
+        };
+        let live = |born| LiveFlight {
+            flight: flight.clone(),
+            born,
+        };
+        let g = flight_glyphs(&[live(0.0), live(-1000.0)], 350.0, 700.0, &p);
+        assert_eq!(g.len(), 1, "the old one has arrived");
+        assert!((g[0].progress - 0.5).abs() < 1e-9);
+        assert_eq!(g[0].from, (p.nodes[0].x, p.nodes[0].y));
+        assert_eq!(g[0].to, (p.nodes[1].x, p.nodes[1].y));
+    }
+
+    #[test]
+    fn paused_glyphs_show_the_real_queue() {
+        let mut sim = cluster();
+        while sim.in_flight().next().is_none() {
+            sim.step();
+        }
+        let p = picture(&sim, SIX);
+        let g = queue_glyphs(&sim, &p);
+        assert_eq!(g.len(), sim.in_flight().count());
+        assert!(g.iter().all(|g| (0.0..=1.0).contains(&g.progress)));
+        let first = sim.in_flight().next().expect("a message");
+        assert!(flight_text(first, &sim, Lang::En).contains(", arrives at "));
+        assert!(flight_text(first, &sim, Lang::Fr).contains(", arrive à "));
+    }
 }

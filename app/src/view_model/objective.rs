@@ -16,30 +16,35 @@ pub fn seen_text(seen: &Seen, lang: Lang) -> String {
         Seen::Jobs { done: false } => lang.t(Msg::SeenJobsRunning).into(),
         Seen::Running { node, up: true } => say(Msg::SeenUp, &[node]),
         Seen::Running { node, up: false } => say(Msg::SeenDown, &[node]),
-        Seen::Value { term, value } => {
-            // The terms' words of their own (`none`, `disputed`, a role, `down`, `unknown`),
-            // also inside a list of flags; the rest are Redis's words (`pfail`, `ok`), node
-            // names and numbers, the same in both languages.
-            let word = |w: &str| -> String {
-                match w {
-                    "none" => lang.t(Msg::SeenNone).into(),
-                    "disputed" => lang.t(Msg::SeenDisputed).into(),
-                    "master" => lang.t(Msg::SeenMaster).into(),
-                    "replica" => lang.t(Msg::SeenReplica).into(),
-                    "down" => lang.t(Msg::SeenProcessDown).into(),
-                    "unknown" => lang.t(Msg::SeenUnknown).into(),
-                    w => w.into(),
-                }
-            };
-            let value: Vec<String> = value.split(' ').map(word).collect();
-            say(Msg::SeenValue, &[term, &value.join(" ")])
-        }
+        Seen::Value { term, value } => say(Msg::SeenValue, &[term, &value_text(value, lang)]),
         // A check naming a node that an `add-node` has not made yet.
         Seen::Unreadable(why) => match why.strip_prefix("there is no node ") {
             Some(node) => say(Msg::SeenNoNode, &[node]),
             None => why.clone(),
         },
     }
+}
+
+/// A term's value in `lang`: the terms' words of their own (`none`, `disputed`, a role, `down`,
+/// `unknown`), also inside a list of flags; the rest are Redis's words (`pfail`, `ok`), node
+/// names and numbers, the same in both languages.
+pub fn value_text(value: &str, lang: Lang) -> String {
+    fn word(w: &str, lang: Lang) -> &str {
+        match w {
+            "none" => lang.t(Msg::SeenNone),
+            "disputed" => lang.t(Msg::SeenDisputed),
+            "master" => lang.t(Msg::SeenMaster),
+            "replica" => lang.t(Msg::SeenReplica),
+            "down" => lang.t(Msg::SeenProcessDown),
+            "unknown" => lang.t(Msg::SeenUnknown),
+            w => w,
+        }
+    }
+    value
+        .split(' ')
+        .map(|w| word(w, lang))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]

@@ -47,3 +47,34 @@ pub fn slot_map_pixels(picture: &Picture, marked: &[u16]) -> Vec<u8> {
     }
     px
 }
+
+#[cfg(test)]
+mod tests {
+    //! The 16384-slot map: one pixel per slot in its owner's colour, marked slots black.
+
+    use super::*;
+    use crate::view_model::cluster_view::picture;
+    use crate::view_model::test_support::{cluster, SIX};
+
+    #[test]
+    fn slot_map_pixels_follow_owners_and_marks() {
+        let mut sim = cluster();
+        let p = picture(&sim, SIX);
+        let px = slot_map_pixels(&p, &[1649]);
+        assert_eq!(px.len(), 16384 * 4);
+        let at = |px: &[u8], s: usize| (px[s * 4], px[s * 4 + 1], px[s * 4 + 2]);
+        assert_eq!(at(&px, 0), p.nodes[0].rgb);
+        assert_eq!(at(&px, 16383), p.nodes[2].rgb);
+        assert_eq!(at(&px, 1649), (0, 0, 0));
+        sim.crash(1);
+        let p = picture(&sim, SIX);
+        let px = slot_map_pixels(&p, &[]);
+        // Slot 5461 is column 85 of row 21: an even square keeps the colour, an odd one darkens.
+        assert_eq!(at(&px, 5461), p.nodes[1].rgb);
+        assert_ne!(at(&px, 5462), p.nodes[1].rgb);
+        assert_eq!(slot_at(0.0, 0.0), Some(0));
+        assert_eq!(slot_at(0.999, 0.999), Some(16383));
+        assert_eq!(slot_at(1.0, 0.5), None);
+        assert_eq!(slot_at(0.5, 0.0), Some(128));
+    }
+}

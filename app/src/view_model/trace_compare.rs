@@ -200,7 +200,7 @@ pub fn seconds(ms: i64, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::french::typography_faults;
+    use crate::i18n::french::faults;
     use clusterlab_core::trace_file::{compare, parse_trace, KEY_MOMENTS};
 
     const NATIVE: &str = include_str!("../../../core/tests/fixtures/native-failover.jsonl");
@@ -303,20 +303,16 @@ mod tests {
                 !names.iter().any(|n| t.contains(n)),
                 "English event name in {t}"
             );
-            assert!(
-                typography_faults(t).is_empty(),
-                "{t}: {:?}",
-                typography_faults(t)
-            );
+            assert!(faults(t).is_empty(), "{t}: {:?}", faults(t));
         }
         // The key moments' table and the lanes' names, with French typography too.
         for r in rows(&c, Lang::Fr) {
             for text in [r.label, &r.recorded, &r.simulated, &r.difference] {
-                assert!(typography_faults(text).is_empty(), "{text}");
+                assert!(faults(text).is_empty(), "{text}");
             }
         }
         for lane in &g.lanes {
-            assert!(typography_faults(lane.label).is_empty(), "{}", lane.label);
+            assert!(faults(lane.label).is_empty(), "{}", lane.label);
         }
         let en = timeline(&c, Lang::En);
         assert!(en

@@ -3,7 +3,7 @@
 //! a protected command: refused unless `enable-debug-command` allows it
 //! (`execute` checks that before anything else).
 
-use super::{digest, int_arg, Call, Outcome};
+use super::{digest, int_arg, object, Call, Outcome};
 use crate::keyspace::Data;
 use crate::resp::Value;
 
@@ -14,6 +14,8 @@ const HELP: &[&str] = &[
     "    Output a hex signature representing the current DB content.",
     "DIGEST-VALUE <key> [<key> ...]",
     "    Output a hex signature of the values of all the specified keys.",
+    "OBJECT <key>",
+    "    Show low level info about `key` and associated value.",
     "DROP-CLUSTER-PACKET-FILTER <packet-type>",
     "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
     "POPULATE <count> [<prefix>] [<size>]",
@@ -85,6 +87,7 @@ fn debug(c: &mut Call) -> Value {
             c.node.debug_switches_mut().active_expire = atoi(&args[2]) != 0;
             Value::ok()
         }
+        (b"object", 3) => object::debug_object(c),
         (b"populate", 3..=5) => populate(c),
         (b"sleep", 3) => {
             // `strtod` then `dtime*1000000` truncated to µs; the node

@@ -298,14 +298,15 @@ fn rename_generic(node: &mut Node, now: Time, args: &[Vec<u8>], nx: bool) -> Val
         ks.remove(now, &args[2]);
     }
     // `lookupKeyWrite` touched the source; the value moves with its stamp.
+    // A shared integer stays the shared object.
     ks.get(now, &args[1]);
-    let stamp = ks.peek(now, &args[1]).map(|(_, s)| s);
+    let stamp = ks.carried(&args[1]);
     let Some(data) = ks.remove(now, &args[1]) else {
         return Value::err("ERR no such key");
     };
     ks.add(&args[2], data, ttl);
     if let Some(stamp) = stamp {
-        ks.set_stamp(&args[2], stamp);
+        ks.put_carried(&args[2], stamp);
     }
     ks.notify(class::GENERIC, "rename_from", &args[1]);
     ks.notify(class::GENERIC, "rename_to", &args[2]);

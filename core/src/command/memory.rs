@@ -11,6 +11,7 @@
 //! differ from a real server's sampled answer.
 
 use super::object::Limits;
+use super::quicklist::{listpack_bytes, pack};
 use super::Call;
 use crate::keyspace::Data;
 use crate::resp::{parse_i64, Value};
@@ -57,37 +58,9 @@ fn sds(len: usize) -> usize {
     size_class(header + len + 1)
 }
 
-/// Bytes one listpack entry takes: encoding header, data, back-length.
-fn lp_entry(v: &[u8]) -> usize {
-    if let Some(n) = parse_i64(v).filter(|_| v.len() <= 20) {
-        let data = match n {
-            0..=127 => 1,
-            -4096..=4095 => 2,
-            -32_768..=32_767 => 3,
-            -8_388_608..=8_388_607 => 4,
-            -2_147_483_648..=2_147_483_647 => 5,
-            _ => 9,
-        };
-        return data + 1;
-    }
-    let head = match v.len() {
-        0..=63 => 1,
-        64..=4095 => 2,
-        _ => 5,
-    };
-    let body = head + v.len();
-    let backlen = match body {
-        0..=127 => 1,
-        128..=16_383 => 2,
-        16_384..=2_097_151 => 3,
-        _ => 4,
-    };
-    body + backlen
-}
-
-/// A listpack's allocation: 6-byte header, the entries, the end byte.
+/// A listpack's allocation.
 fn listpack<'a>(entries: impl Iterator<Item = &'a [u8]>) -> usize {
-    size_class(6 + entries.map(lp_entry).sum::<usize>() + 1)
+    size_class(listpack_bytes(entries))
 }
 
 /// A score as listpack stores it: an integer when it is one, else its
@@ -108,22 +81,9 @@ pub fn value_size(limits: &Limits, d: &Data) -> usize {
         Data::Str(s) if encoding == "embstr" => size_class(ROBJ + 3 + s.len()),
         Data::Str(s) => ROBJ + sds(s.len()),
         Data::List(l) => {
-            // One listpack node per 8 KB (`list-max-listpack-size -2`).
-            let mut nodes = 0;
-            let mut bytes = 0;
-            let mut current = 7;
-            for e in l {
-                let add = lp_entry(e);
-                if current + add > 8192 && current > 7 {
-                    nodes += 1;
-                    bytes += size_class(current);
-                    current = 7;
-                }
-                current += add;
-            }
-            nodes += 1;
-            bytes += size_class(current);
-            ROBJ + size_class(QUICKLIST) + nodes * QUICKLIST_NODE + bytes
+            let nodes = pack(l.iter().map(Vec::as_slice), limits.list_fill());
+            let bytes: usize = nodes.iter().map(|n| size_class(n.bytes)).sum();
+            ROBJ + size_class(QUICKLIST) + nodes.len() * QUICKLIST_NODE + bytes
         }
         Data::Set(s) if encoding == "intset" => {
             let width = if s

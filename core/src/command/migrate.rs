@@ -68,6 +68,7 @@ fn plan(
     let timeout = if timeout <= 0 { 1000 } else { timeout as u64 };
 
     // Keys that are here and not expired, with their remaining TTL.
+    let compress = node.rdb_compression();
     let ks = node.keyspace_mut();
     let mut found = Vec::new();
     for key in keys {
@@ -78,7 +79,8 @@ fn plan(
             Some(at) => at.since(now).max(1),
             None => 0,
         };
-        found.push((key.clone(), ttl, dump::encode(&data)));
+        let payload = crate::rdb::with_compression(compress, || dump::encode(&data));
+        found.push((key.clone(), ttl, payload));
     }
     if found.is_empty() {
         return Err(Value::Simple("NOKEY".into()));
@@ -189,8 +191,11 @@ pub fn restore(c: &mut Call) -> Value {
 
 /// `DUMP key`: the serialized value, or nil.
 pub fn dump(c: &mut Call) -> Value {
+    let compress = c.node.rdb_compression();
     c.node
         .keyspace_mut()
         .get(c.now, &c.args[1])
-        .map_or(Value::Null, |d| Value::Bulk(dump::encode(d)))
+        .map_or(Value::Null, |d| {
+            Value::Bulk(crate::rdb::with_compression(compress, || dump::encode(d)))
+        })
 }

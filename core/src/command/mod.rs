@@ -41,6 +41,7 @@ mod object;
 mod option_walk;
 mod persist;
 mod pubsub;
+mod quicklist;
 mod random_picks;
 mod refusal;
 mod replication;
@@ -50,6 +51,7 @@ mod server;
 mod set_reads;
 mod sets;
 mod sort;
+mod sparkline;
 mod standalone_only;
 mod streams;
 
@@ -280,6 +282,13 @@ pub fn execute(
         let e = Value::err("LOADING Redis is loading the dataset in memory");
         return reject(node, Some(&*name), e);
     }
+    // Loading it while the old keyspace is served: only commands flagged
+    // `no_async_loading` are refused (`is_deny_async_loading_command`).
+    if node.async_loading() && denied_while_async_loading(spec, client) {
+        client.flag_transaction_error();
+        let e = Value::err("LOADING Redis is loading the dataset in memory");
+        return reject(node, Some(&*name), e);
+    }
     // `CLIENT PAUSE … ALL`: every command waits (the master's stream does
     // not come this way, and replicas are never paused).
     if node.all_paused(now) && !client.replica {
@@ -314,28 +323,37 @@ pub fn execute(
 /// `is_may_replicate_command`: the command is a write or `may_replicate`
 /// (EVAL, PUBLISH, PFCOUNT), or it is EXEC and one it queued is.
 fn may_replicate(spec: &CommandSpec, client: &ClientState) -> bool {
-    let streams =
-        |s: &CommandSpec| s.has(table::flags::WRITE) || s.has(table::flags::MAY_REPLICATE);
-    streams(spec)
-        || (spec.name == "exec"
-            && client
-                .queued()
-                .iter()
-                .filter_map(|args| table::lookup(&args[0]))
-                .any(streams))
+    this_or_queued(spec, client, |s| {
+        s.has(table::flags::WRITE) || s.has(table::flags::MAY_REPLICATE)
+    })
 }
 
 /// `is_denyloading_command`: the command lacks the `loading` flag, or it
 /// is EXEC and one of the commands it queued does.
 fn denied_while_loading(spec: &CommandSpec, client: &ClientState) -> bool {
-    let lacks = |s: &CommandSpec| !s.has(table::flags::LOADING);
-    lacks(spec)
+    this_or_queued(spec, client, |s| !s.has(table::flags::LOADING))
+}
+
+/// `is_deny_async_loading_command`: `CMD_NO_ASYNC_LOADING`, or EXEC with
+/// such a command queued.
+fn denied_while_async_loading(spec: &CommandSpec, client: &ClientState) -> bool {
+    this_or_queued(spec, client, |s| s.has(table::flags::NO_ASYNC_LOADING))
+}
+
+/// `test` holds for the command, or it is EXEC and holds for one it
+/// queued (processCommand reads EXEC's `mstate.cmd_flags`).
+fn this_or_queued(
+    spec: &CommandSpec,
+    client: &ClientState,
+    test: impl Fn(&CommandSpec) -> bool,
+) -> bool {
+    test(spec)
         || (spec.name == "exec"
             && client
                 .queued()
                 .iter()
                 .filter_map(|args| table::lookup(&args[0]))
-                .any(lacks))
+                .any(test))
 }
 
 /// Executes an already checked command (also used for EXEC's queue):

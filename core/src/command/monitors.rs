@@ -1,6 +1,7 @@
 //! SLOWLOG (slowlog.c) and LATENCY (latency.c) over what the node records
 //! after each command ([`crate::node::slowlog`]).
 
+use super::sparkline::{self, Sample};
 use super::Call;
 use crate::resp::Value;
 
@@ -142,6 +143,47 @@ pub fn latency_history(c: &mut Call) -> Value {
             .map(|(t, ms)| Value::Array(vec![Value::Integer(t as i64), Value::Integer(ms as i64)]))
             .collect(),
     )
+}
+
+/// `LATENCY_GRAPH_COLS`: samples per block of the graph.
+const LATENCY_GRAPH_COLS: usize = 80;
+
+/// `LATENCY GRAPH event` (`latencyCommandGenSparkeline`): a header with
+/// the samples' high and low and the all-time high, a rule, and the
+/// samples as a 4-row sparkline, each labelled with how long ago it was
+/// taken (`12s`, `3m`, `2h`, `1d`). The event's name is matched exactly.
+pub fn latency_graph(c: &mut Call) -> Value {
+    let name = String::from_utf8_lossy(&c.args[2]).into_owned();
+    let Some(series) = c.node.monitors().latency.get(&name) else {
+        return Value::err(format!("ERR No samples available for event '{name}'"));
+    };
+    let now = c.now.ms() / 1000;
+    let samples: Vec<Sample> = series
+        .samples
+        .iter()
+        .map(|&(t, ms)| {
+            let elapsed = now.saturating_sub(t);
+            let label = match elapsed {
+                0..=59 => format!("{elapsed}s"),
+                60..=3599 => format!("{}m", elapsed / 60),
+                3600..=86_399 => format!("{}h", elapsed / 3600),
+                _ => format!("{}d", elapsed / 86_400),
+            };
+            Sample {
+                value: ms as f64,
+                label,
+            }
+        })
+        .collect();
+    let high = series.samples.iter().map(|s| s.1).max().unwrap_or(0);
+    let low = series.samples.iter().map(|s| s.1).min().unwrap_or(0);
+    let mut graph = format!(
+        "{name} - high {high} ms, low {low} ms (all time high {} ms)\n{}\n",
+        series.max,
+        "-".repeat(LATENCY_GRAPH_COLS)
+    );
+    graph.push_str(&sparkline::render(&samples, LATENCY_GRAPH_COLS, 4));
+    Value::Verbatim(graph)
 }
 
 /// `LATENCY RESET [event …]`: how many events were forgotten.

@@ -1,6 +1,6 @@
-//! OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ / HELP (object.c), and the encodings Redis
-//! 7.0 would pick for a value, which HSCAN and SSCAN also follow (a
-//! compact encoding is scanned whole).
+//! OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ / HELP (object.c), DEBUG
+//! OBJECT (debug.c), and the encodings Redis 7.0 would pick for a value,
+//! which HSCAN and SSCAN also follow (a compact encoding is scanned whole).
 //!
 //! The node stores every value one way; the encoding reported is the one
 //! redis-server picks for the same contents under the same
@@ -9,15 +9,15 @@
 //! shrank stays `hashtable` there, and a string built by APPEND, SETRANGE
 //! or SETBIT stays `raw` there.
 
+use super::quicklist::pack;
 use super::Call;
 use crate::config::{params, Config};
+use crate::keyspace::aging::LRU_CLOCK_MAX;
 use crate::keyspace::{Data, Policy};
 use crate::resp::{parse_i64, Value};
 
 /// `OBJ_SHARED_REFCOUNT`: the refcount of Redis's shared integers.
 const SHARED_REFCOUNT: i64 = i32::MAX as i64;
-/// `OBJ_SHARED_INTEGERS`: integers below this are shared objects.
-const SHARED_INTEGERS: i64 = 10_000;
 /// `OBJ_ENCODING_EMBSTR_SIZE_LIMIT`.
 const EMBSTR_SIZE_LIMIT: usize = 44;
 
@@ -29,18 +29,21 @@ pub struct Limits {
     set_intset_entries: u64,
     zset_entries: u64,
     zset_value: u64,
+    list_fill: i64,
+    list_compress: i64,
 }
 
 impl Limits {
     /// The current `hash-max-listpack-*`, `set-max-intset-entries` and
     /// `zset-max-listpack-*` values.
     pub fn of(cfg: &Config) -> Limits {
-        let get = |name: &str| {
+        let signed = |name: &str| {
             params::find(name.as_bytes())
                 .map(|p| cfg.param_value(p))
-                .and_then(|v| v.parse::<u64>().ok())
+                .and_then(|v| v.parse::<i64>().ok())
                 .unwrap_or(0)
         };
+        let get = |name: &str| signed(name).max(0) as u64;
         Limits {
             hash_entries: get("hash-max-listpack-entries"),
             hash_value: get("hash-max-listpack-value"),
@@ -48,7 +51,20 @@ impl Limits {
             set_intset_entries: get("set-max-intset-entries").min(1 << 30),
             zset_entries: get("zset-max-listpack-entries"),
             zset_value: get("zset-max-listpack-value"),
+            list_fill: signed("list-max-listpack-size"),
+            list_compress: signed("list-compress-depth"),
         }
+    }
+
+    /// `list-max-listpack-size`: a quicklist node's fill
+    /// ([`super::quicklist::pack`]).
+    pub fn list_fill(&self) -> i64 {
+        self.list_fill
+    }
+
+    /// Whether `list-compress-depth` compresses a quicklist's inner nodes.
+    pub fn list_compressed(&self) -> bool {
+        self.list_compress != 0
     }
 
     /// Whether `n` integers fit an intset (`set-max-intset-entries`).
@@ -108,19 +124,83 @@ pub fn encoding(c: &mut Call) -> Value {
     }
 }
 
-/// `OBJECT REFCOUNT key`: Redis shares the integers 0..9999 (refcount
-/// INT_MAX); every other value has one reference.
+/// `OBJECT REFCOUNT key`: a shared integer object's refcount is INT_MAX
+/// (`OBJ_SHARED_REFCOUNT`); every other value has one reference.
 pub fn refcount(c: &mut Call) -> Value {
-    match c.node.keyspace_mut().peek(c.now, &c.args[2]) {
-        None => Value::Null,
-        Some((Data::Str(s), _)) => match parse_i64(s) {
-            Some(n) if s.len() <= 20 && (0..SHARED_INTEGERS).contains(&n) => {
-                Value::Integer(SHARED_REFCOUNT)
-            }
-            _ => Value::Integer(1),
-        },
-        Some(_) => Value::Integer(1),
+    let ks = c.node.keyspace_mut();
+    if ks.peek(c.now, &c.args[2]).is_none() {
+        return Value::Null;
     }
+    Value::Integer(value_refcount(
+        ks.debug_lookup(&c.args[2]).and_then(|(_, _, n)| n),
+    ))
+}
+
+/// The refcount of a value that is shared integer `shared`'s object, or
+/// one of its own.
+fn value_refcount(shared: Option<u16>) -> i64 {
+    if shared.is_some() {
+        SHARED_REFCOUNT
+    } else {
+        1
+    }
+}
+
+/// `DEBUG OBJECT key` (debug.c): the value's address, refcount, encoding,
+/// `rdbSavedObjectLen`, raw `lru` field and idle seconds, and a list's
+/// quicklist. The key is found as stored (`dictFind`: an expired key not
+/// yet deleted still answers). The address is opaque: stable for a value
+/// while it is stored, one per shared integer.
+pub fn debug_object(c: &mut Call) -> Value {
+    let limits = Limits::of(c.node.config());
+    let ks = c.node.keyspace_mut();
+    let clock = ks.clock();
+    let key = &c.args[2];
+    let Some((data, stamp, shared)) = ks.debug_lookup(key) else {
+        return Value::err("ERR no such key");
+    };
+    let mut saved = Vec::new();
+    crate::rdb::write_object(&mut saved, data);
+    let mut line = format!(
+        "Value at:{} refcount:{} encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
+        address(key, shared),
+        value_refcount(shared),
+        limits.encoding(data),
+        // The type byte is not the object's.
+        saved.len() - 1,
+        stamp & LRU_CLOCK_MAX,
+        clock.idle_ms(stamp) / 1000
+    );
+    if let Data::List(items) = data {
+        let nodes = pack(items.iter().map(Vec::as_slice), limits.list_fill());
+        line.push_str(&format!(
+            " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
+            nodes.len(),
+            items.len() as f64 / nodes.len() as f64,
+            limits.list_fill(),
+            u8::from(limits.list_compressed()),
+            nodes.iter().map(|n| n.bytes).sum::<usize>()
+        ));
+    }
+    Value::Simple(line)
+}
+
+/// An opaque `%p` for a value: a shared integer's object has one address
+/// for every key holding it; any other value one derived from its key
+/// (FNV-1a), 16-byte aligned as an allocation is.
+fn address(key: &[u8], shared: Option<u16>) -> String {
+    const BASE: u64 = 0x7f00_0000_0000;
+    let offset = match shared {
+        Some(n) => u64::from(n) << 4,
+        None => {
+            let hash = key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+            });
+            // Above the shared objects' 160 KB, below 2^40.
+            (1 << 20) + (hash & 0xff_ffff_fff0)
+        }
+    };
+    format!("0x{:x}", BASE + offset)
 }
 
 /// `OBJECT IDLETIME key`: seconds since the value was last looked up

@@ -96,14 +96,19 @@ pub fn append(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let ks = c.node.keyspace_mut();
-    let mut value = match ks.get(now, &args[1]) {
-        None => Vec::new(),
-        Some(Data::Str(v)) => v.clone(),
+    let (mut value, new) = match ks.get(now, &args[1]) {
+        None => (Vec::new(), true),
+        Some(Data::Str(v)) => (v.clone(), false),
         Some(_) => return wrong_type(),
     };
     value.extend_from_slice(&args[2]);
     let len = value.len() as i64;
-    ks.set_keep_ttl(now, &args[1], Data::Str(value));
+    if new {
+        // A new key holds the argument itself, encoded (`tryObjectEncoding`).
+        ks.set_encoded_keep_ttl(now, &args[1], Data::Str(value));
+    } else {
+        ks.set_keep_ttl(now, &args[1], Data::Str(value));
+    }
     ks.notify(class::STRING, "append", &args[1]);
     Value::Integer(len)
 }
@@ -378,7 +383,7 @@ fn set_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
         return if get { reply_old() } else { Value::Null };
     }
     if keepttl {
-        ks.set_keep_ttl(now, &args[1], Data::Str(args[2].clone()));
+        ks.set_encoded_keep_ttl(now, &args[1], Data::Str(args[2].clone()));
     } else {
         ks.set(&args[1], Data::Str(args[2].clone()));
     }
@@ -453,7 +458,9 @@ fn incr_by(node: &mut Node, now: Time, key: &[u8], by: i64) -> Value {
     let Some(new) = current.checked_add(by) else {
         return Value::err("ERR increment or decrement would overflow");
     };
-    ks.set_keep_ttl(now, key, Data::Str(new.to_string().into_bytes()));
+    // `createStringObjectFromLongLongForValue`: a small result may be the
+    // shared object.
+    ks.set_encoded_keep_ttl(now, key, Data::Str(new.to_string().into_bytes()));
     ks.notify(class::STRING, "incrby", key);
     Value::Integer(new)
 }

@@ -173,11 +173,18 @@ pub mod consts {
 
 impl Config {
     /// The clocks and settings a command started at `now` stamps values
-    /// with (`maxmemory-policy`, `lfu-log-factor`, `lfu-decay-time`).
+    /// with (`maxmemory-policy`, `lfu-log-factor`, `lfu-decay-time`, and
+    /// `maxmemory` for whether small integers are shared).
     pub fn aging_clock(&self, now: crate::time::Time) -> crate::keyspace::Clock {
         use crate::keyspace::{Clock, Policy};
         let policy = Policy::of(self.maxmemory_policy);
-        Clock::at(now, policy, self.lfu_log_factor, self.lfu_decay_time)
+        let clock = Clock::at(now, policy, self.lfu_log_factor, self.lfu_decay_time);
+        if clock.shares_integers {
+            return clock;
+        }
+        // An LRU or LFU policy keeps integers apart only under a limit.
+        let maxmemory = params::find(b"maxmemory").map(|p| self.param_value(p));
+        clock.sharing(maxmemory.is_none_or(|m| m == "0"))
     }
 
     /// `max(node_timeout, 1000)`: a handshake older than this is dropped.

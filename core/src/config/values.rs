@@ -223,7 +223,9 @@ impl Config {
             "cluster-replica-validity-factor" => self.replica_validity_factor = num(),
             "cluster-require-full-coverage" => self.require_full_coverage = yes,
             "masterauth" => self.repl.masterauth = (!v.is_empty()).then(|| v.to_string()),
-            "repl-backlog-size" => self.repl.backlog_size = num(),
+            // `resizeReplicationBacklog`: never under
+            // `CONFIG_REPL_BACKLOG_MIN_SIZE` (16 KB), which CONFIG GET shows.
+            "repl-backlog-size" => self.repl.backlog_size = num().max(16 * 1024),
             "repl-diskless-sync" => self.repl.diskless_sync = yes,
             "repl-diskless-sync-delay" => self.repl.diskless_sync_delay = num(),
             "repl-diskless-sync-max-replicas" => self.repl.diskless_sync_max_replicas = num(),

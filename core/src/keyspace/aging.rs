@@ -4,8 +4,15 @@
 //! bits). OBJECT IDLETIME, OBJECT FREQ, RESTORE's IDLETIME/FREQ and the RDB's
 //! `IDLE`/`FREQ` opcodes read and write it; the node evicts nothing, so
 //! nothing else does. One `u32` per value, as Redis spends.
+//!
+//! Redis shares one object for each integer 0..9999 (`OBJ_SHARED_INTEGERS`)
+//! among every key whose string value is that integer, unless `maxmemory`
+//! is set under an LRU or LFU policy (`MAXMEMORY_FLAG_NO_SHARED_INTEGERS`):
+//! such keys share one stamp too, so touching one resets the others' idle
+//! time ([`SharedInts`]).
 
 use crate::time::Time;
+use std::collections::HashMap;
 
 /// `LRU_CLOCK_MAX`: the LRU clock wraps at 24 bits.
 pub const LRU_CLOCK_MAX: u32 = (1 << 24) - 1;
@@ -13,6 +20,8 @@ pub const LRU_CLOCK_MAX: u32 = (1 << 24) - 1;
 const LRU_CLOCK_RESOLUTION: u64 = 1000;
 /// `LFU_INIT_VAL`: a new value's counter, so it is not evicted at once.
 pub const LFU_INIT_VAL: u32 = 5;
+/// `OBJ_SHARED_INTEGERS`: the integers below this have a shared object.
+pub const SHARED_INTEGERS: i64 = 10_000;
 
 /// Which of Redis's policy flags `maxmemory-policy` carries
 /// (`MAXMEMORY_FLAG_LRU`, `MAXMEMORY_FLAG_LFU`, or neither).
@@ -56,6 +65,10 @@ pub struct Clock {
     lru: u32,
     /// `LFUGetTimeInMinutes()`: minutes, 16 bits.
     minutes: u32,
+    /// Whether a stored small integer becomes the shared object: `maxmemory`
+    /// is 0 or the policy is neither LRU nor LFU
+    /// (`createStringObjectFromLongLongWithOptions`, `tryObjectEncoding`).
+    pub shares_integers: bool,
 }
 
 impl Clock {
@@ -68,12 +81,36 @@ impl Clock {
             decay_time,
             lru: (secs & u64::from(LRU_CLOCK_MAX)) as u32,
             minutes: ((secs / 60) & 65_535) as u32,
+            shares_integers: policy == Policy::Other,
+        }
+    }
+
+    /// The same clocks; small integers shared when `shares` (the policy
+    /// allows it or `maxmemory` is 0).
+    pub fn sharing(self, shares: bool) -> Clock {
+        Clock {
+            shares_integers: shares,
+            ..self
         }
     }
 
     /// The same settings, with the clocks at `now`.
     pub fn at_time(&self, now: Time) -> Clock {
-        Clock::at(now, self.policy, self.log_factor, self.decay_time)
+        Clock {
+            shares_integers: self.shares_integers,
+            ..Clock::at(now, self.policy, self.log_factor, self.decay_time)
+        }
+    }
+
+    /// The shared object a string stored now becomes (`tryObjectEncoding`):
+    /// a canonical integer 0..9999, when sharing is allowed.
+    pub fn shared_integer(&self, s: &[u8]) -> Option<u16> {
+        if !self.shares_integers || s.len() > 20 {
+            return None;
+        }
+        crate::resp::parse_i64(s)
+            .filter(|n| (0..SHARED_INTEGERS).contains(n))
+            .map(|n| n as u16)
     }
 
     fn lfu(&self) -> bool {
@@ -156,6 +193,49 @@ impl Clock {
         };
         // A huge idle time stays below zero, as Redis's `long` would wrap.
         Some((abs.max(0) as u64 & u64::from(LRU_CLOCK_MAX)) as u32)
+    }
+}
+
+/// The stamps of Redis's shared integer objects (`shared.integers`), which
+/// every key holding such a value reads and touches: each created with
+/// the server (`createSharedObjects`), so one not touched since has the
+/// stamp of the start.
+#[derive(Clone, Debug, Default)]
+pub struct SharedInts {
+    /// The stamp every shared object got at the start.
+    born: u32,
+    /// The stamps changed since, by integer.
+    stamps: HashMap<u16, u32>,
+}
+
+impl SharedInts {
+    /// The objects as the server creates them under `clock`.
+    pub fn created(clock: &Clock) -> SharedInts {
+        SharedInts {
+            born: clock.fresh(),
+            stamps: HashMap::new(),
+        }
+    }
+
+    /// The stamp of integer `n`'s object.
+    pub fn get(&self, n: u16) -> u32 {
+        self.stamps.get(&n).copied().unwrap_or(self.born)
+    }
+
+    /// Sets integer `n`'s stamp.
+    pub fn set(&mut self, n: u16, stamp: u32) {
+        self.stamps.insert(n, stamp);
+    }
+
+    /// The server's objects after a load into a fresh keyspace whose
+    /// objects are `loaded`: the load's stamps over the server's.
+    pub fn merged(&self, loaded: SharedInts) -> SharedInts {
+        let mut stamps = self.stamps.clone();
+        stamps.extend(loaded.stamps);
+        SharedInts {
+            born: self.born,
+            stamps,
+        }
     }
 }
 

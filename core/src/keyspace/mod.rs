@@ -13,7 +13,7 @@ pub mod notify;
 mod signal;
 pub mod stream;
 
-pub use aging::{Clock, Policy};
+pub use aging::{Clock, Policy, SharedInts};
 pub use expiry::ExpiryMode;
 pub use stream::Stream;
 
@@ -64,12 +64,22 @@ impl Data {
 /// so byte order is (slot, key) order and one allocation holds both.
 type SlotKey = Box<[u8]>;
 
-/// A stored value and its access stamp (`robj.lru`, [`aging`]).
+/// A stored value and its access stamp (`robj.lru`, [`aging`]), or
+/// [`SHARED`] and the shared integer whose object the value is.
 #[derive(Clone, Debug)]
 struct Entry {
     data: Data,
     stamp: u32,
 }
+
+/// An [`Entry`]'s stamp with this bit is no stamp but the integer whose
+/// shared object holds it ([`SharedInts`]); real stamps have 24 bits.
+const SHARED: u32 = 1 << 31;
+
+/// A value's stamp as RENAME carries it along: its own, or the shared
+/// object it is.
+#[derive(Clone, Copy, Debug)]
+pub struct Carried(u32);
 
 /// Values compare by contents: two copies of a dataset (a master's and its
 /// replica's) hold the same data, accessed at different times.
@@ -90,6 +100,8 @@ pub struct Keyspace {
     no_touch: bool,
     /// `LFULogIncr`'s random draws.
     draw: aging::Draw,
+    /// The stamps of the shared integer objects.
+    shared: SharedInts,
     /// Expiry times, each with the key's place in `ttl_keys`.
     expires: BTreeMap<SlotKey, (Time, usize)>,
     /// The keys of `expires`, which active expiry samples at random.
@@ -153,8 +165,15 @@ fn with_slot_key<R>(slot: u16, key: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
 }
 
 /// `lookupKey`'s access-time update of a value found (unless `no_touch`):
-/// the LRU clock, or `updateLFU` with a fresh draw.
-fn touch(e: &mut Entry, no_touch: bool, clock: &Clock, draw: &mut aging::Draw) {
+/// the LRU clock, or `updateLFU` with a fresh draw; a shared integer's
+/// object is touched for every key holding it.
+fn touch(
+    e: &mut Entry,
+    no_touch: bool,
+    clock: &Clock,
+    draw: &mut aging::Draw,
+    shared: &mut SharedInts,
+) {
     if no_touch {
         return;
     }
@@ -163,7 +182,30 @@ fn touch(e: &mut Entry, no_touch: bool, clock: &Clock, draw: &mut aging::Draw) {
     } else {
         0.0
     };
-    e.stamp = clock.touched(e.stamp, r);
+    match shared_of(e.stamp) {
+        Some(n) => shared.set(n, clock.touched(shared.get(n), r)),
+        None => e.stamp = clock.touched(e.stamp, r),
+    }
+}
+
+/// The shared integer an entry's stamp names, if it is one.
+fn shared_of(stamp: u32) -> Option<u16> {
+    (stamp & SHARED != 0).then_some((stamp & !SHARED) as u16)
+}
+
+/// A new value's stamp: the shared object it is when `encode` makes a
+/// small integer one ([`Clock::shared_integer`]), else `createObject`'s.
+fn new_stamp(clock: &Clock, data: &Data, encode: bool) -> u32 {
+    let shared = match data {
+        Data::Str(s) if encode => clock.shared_integer(s),
+        _ => None,
+    };
+    shared.map_or_else(|| clock.fresh(), |n| SHARED | u32::from(n))
+}
+
+/// An entry's stamp, read through its shared object if it has one.
+fn stamp_of(e: &Entry, shared: &SharedInts) -> u32 {
+    shared_of(e.stamp).map_or(e.stamp, |n| shared.get(n))
 }
 
 /// Longest key [`SlotMemo`] remembers.
@@ -265,7 +307,13 @@ impl Keyspace {
                 return None;
             }
             let found = self.entries.get_mut(sk).map(|e| {
-                touch(e, self.no_touch, &self.clock, &mut self.draw);
+                touch(
+                    e,
+                    self.no_touch,
+                    &self.clock,
+                    &mut self.draw,
+                    &mut self.shared,
+                );
                 &e.data
             });
             if self.counts.counting {
@@ -331,7 +379,56 @@ impl Keyspace {
                     self.counts.misses += 1;
                 }
             }
-            found.map(|e| (&e.data, e.stamp))
+            found.map(|e| (&e.data, stamp_of(e, &self.shared)))
+        })
+    }
+
+    /// What DEBUG OBJECT looks at (`dictFind`, no expiry check): `key`'s
+    /// value, its stamp, and the shared integer it is, if it is one.
+    pub fn debug_lookup(&mut self, key: &[u8]) -> Option<(&Data, u32, Option<u16>)> {
+        let slot = self.slot_of(key);
+        let shared = &self.shared;
+        with_slot_key(slot, key, |sk| {
+            self.entries
+                .get(sk)
+                .map(|e| (&e.data, stamp_of(e, shared), shared_of(e.stamp)))
+        })
+    }
+
+    /// Stamps every value of a snapshot decoded without the clocks (a
+    /// replica's full resync, read off the link) as loading it under
+    /// `clock` does: each string encoded (`rdbLoadObject`), each value new.
+    pub fn stamp_loaded(&mut self, clock: &Clock) {
+        for e in self.entries.values_mut() {
+            e.stamp = new_stamp(clock, &e.data, true);
+        }
+    }
+
+    /// Makes the shared integer objects as a server starting under
+    /// `clock` creates them (`createSharedObjects`).
+    pub fn create_shared_integers(&mut self, clock: &Clock) {
+        self.shared = SharedInts::created(clock);
+    }
+
+    /// Takes the shared objects of `before`, this keyspace's replacement
+    /// after a load: what the load stamped stays, the rest is the server's.
+    pub fn keep_shared_integers(&mut self, before: &Keyspace) {
+        self.shared = before.shared.merged(std::mem::take(&mut self.shared));
+    }
+
+    /// `key`'s stamp as RENAME moves it with the value.
+    pub fn carried(&mut self, key: &[u8]) -> Option<Carried> {
+        with_slot_key(self.slot_of(key), key, |sk| {
+            self.entries.get(sk).map(|e| Carried(e.stamp))
+        })
+    }
+
+    /// Gives `key`'s value the stamp [`Keyspace::carried`] took.
+    pub fn put_carried(&mut self, key: &[u8], carried: Carried) {
+        with_slot_key(self.slot_of(key), key, |sk| {
+            if let Some(e) = self.entries.get_mut(sk) {
+                e.stamp = carried.0;
+            }
         })
     }
 
@@ -343,11 +440,17 @@ impl Keyspace {
         }
     }
 
-    /// Sets `key`'s stamp (a value RENAME moved keeps its own).
+    /// Sets `key`'s stamp (`objectSetLRUOrLFU`): a shared integer's is its
+    /// object's, for every key holding it.
     pub fn set_stamp(&mut self, key: &[u8], stamp: u32) {
-        with_slot_key(self.slot_of(key), key, |sk| {
+        let slot = self.slot_of(key);
+        let shared = &mut self.shared;
+        with_slot_key(slot, key, |sk| {
             if let Some(e) = self.entries.get_mut(sk) {
-                e.stamp = stamp;
+                match shared_of(e.stamp) {
+                    Some(n) => shared.set(n, stamp),
+                    None => e.stamp = stamp,
+                }
             }
         })
     }
@@ -358,7 +461,7 @@ impl Keyspace {
     pub fn stored_stamped(&self) -> impl Iterator<Item = (&[u8], &Data, Option<Time>, u32)> {
         self.entries
             .iter()
-            .map(|(k, e)| (&k[2..], &e.data, self.expiry(k), e.stamp))
+            .map(|(k, e)| (&k[2..], &e.data, self.expiry(k), stamp_of(e, &self.shared)))
     }
 
     /// Takes the counts gathered since the last call (the node adds them
@@ -378,7 +481,13 @@ impl Keyspace {
                 return None;
             }
             let found = self.entries.get_mut(sk).map(|e| {
-                touch(e, self.no_touch, &self.clock, &mut self.draw);
+                touch(
+                    e,
+                    self.no_touch,
+                    &self.clock,
+                    &mut self.draw,
+                    &mut self.shared,
+                );
                 &mut e.data
             });
             if self.counts.counting {
@@ -399,24 +508,37 @@ impl Keyspace {
         self.get(now, key).is_some()
     }
 
-    /// Sets a value, clearing any TTL (as `SET` does without KEEPTTL).
-    /// A key it creates raises `new` (`dbAdd`).
+    /// Sets a value, clearing any TTL (as `SET` does without KEEPTTL); a
+    /// string as `tryObjectEncoding` leaves it (a small integer may be the
+    /// shared object). A key it creates raises `new` (`dbAdd`).
     pub fn set(&mut self, key: &[u8], data: Data) {
         with_slot_key(self.slot_of(key), key, |sk| {
             self.clear_expiry(sk);
-            self.put(sk, data, true);
+            self.put(sk, data, true, true);
         })
     }
 
     /// Stores `data` at `sk`, in place of what is there; a new key raises
-    /// `new` when `announce` (`dbAdd`; a snapshot's keys do not).
-    fn put(&mut self, sk: &[u8], data: Data, announce: bool) {
-        let fresh = self.clock.fresh();
+    /// `new` when `announce` (`dbAdd`; a snapshot's keys do not). When
+    /// `encode`, a string that is a small integer becomes the shared object
+    /// if the clock allows (`tryObjectEncoding`); otherwise the value is an
+    /// object of its own, stamped now.
+    fn put(&mut self, sk: &[u8], data: Data, announce: bool, encode: bool) {
+        let fresh = new_stamp(&self.clock, &data, encode);
+        let shared = shared_of(fresh);
         let lfu = self.clock.policy == Policy::Lfu;
         match self.entries.get_mut(sk) {
             Some(v) => {
-                // `dbOverwrite`: the new value keeps the old one's LFU data.
-                if !lfu {
+                // `dbOverwrite`: the new value keeps the old one's LFU data,
+                // a shared object too.
+                if lfu {
+                    let old = stamp_of(v, &self.shared);
+                    match shared {
+                        Some(n) => self.shared.set(n, old),
+                        None => v.stamp = old,
+                    }
+                }
+                if !lfu || shared.is_some() {
                     v.stamp = fresh;
                 }
                 let old = std::mem::replace(&mut v.data, data);
@@ -433,11 +555,22 @@ impl Keyspace {
         }
     }
 
-    /// Replaces the value but keeps the TTL (in-place updates like APPEND).
+    /// Replaces the value but keeps the TTL (in-place updates like
+    /// APPEND): a string built here, never a shared object.
     pub fn set_keep_ttl(&mut self, now: Time, key: &[u8], data: Data) {
         with_slot_key(self.slot_of(key), key, |sk| {
             self.expire_for_write(now, sk);
-            self.put(sk, data, true);
+            self.put(sk, data, true, false);
+        })
+    }
+
+    /// [`Keyspace::set_keep_ttl`] for a value `tryObjectEncoding` or
+    /// `createStringObjectFromLongLongForValue` makes (SET KEEPTTL, INCR):
+    /// a small integer may be the shared object.
+    pub fn set_encoded_keep_ttl(&mut self, now: Time, key: &[u8], data: Data) {
+        with_slot_key(self.slot_of(key), key, |sk| {
+            self.expire_for_write(now, sk);
+            self.put(sk, data, true, true);
         })
     }
 
@@ -561,10 +694,11 @@ impl Keyspace {
         })
     }
 
-    /// `dbAdd` then `setExpire`: a key RENAME, COPY or RESTORE creates,
-    /// with its TTL; it raises `new`.
+    /// `dbAdd` then `setExpire`: a key RENAME or COPY creates, with its
+    /// TTL, as an object of its own (COPY's `dupStringObject`; RENAME then
+    /// puts back what it [`Keyspace::carried`]); it raises `new`.
     pub fn add(&mut self, key: &[u8], data: Data, expire_at: Option<Time>) {
-        self.insert(key, data, expire_at);
+        self.insert_as(key, data, expire_at, false);
         self.key_changed(key, None);
         self.notify(notify::class::NEW, "new", key);
     }
@@ -594,11 +728,16 @@ impl Keyspace {
         gone.len()
     }
 
-    /// Stores a key with its expiry, as a snapshot carries it.
+    /// Stores a key with its expiry, as loading a snapshot does
+    /// (`rdbLoadObject` encodes strings: a small integer may be shared).
     pub fn insert(&mut self, key: &[u8], data: Data, expire_at: Option<Time>) {
+        self.insert_as(key, data, expire_at, true);
+    }
+
+    fn insert_as(&mut self, key: &[u8], data: Data, expire_at: Option<Time>, encode: bool) {
         with_slot_key(self.slot_of(key), key, |sk| {
             self.clear_expiry(sk);
-            self.put(sk, data, false);
+            self.put(sk, data, false, encode);
             if let Some(at) = expire_at {
                 self.set_expiry(sk, at);
             }

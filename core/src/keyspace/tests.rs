@@ -153,3 +153,77 @@ fn scan_walks_everything_once() {
     seen.dedup();
     assert_eq!(seen.len(), 25);
 }
+
+/// `OBJ_SHARED_INTEGERS`: keys holding the same small integer share one
+/// stamp (a new holder is as idle as the object; touching any resets
+/// all), while a value built in place (APPEND's) or a larger integer has
+/// its own; with sharing off (maxmemory under an LRU policy) each value
+/// is its own.
+#[test]
+fn small_integers_share_one_stamp() {
+    let start = Clock::at(Time(1_000_000), Policy::Other, 10, 1);
+    let mut ks = Keyspace::new();
+    ks.create_shared_integers(&start);
+    ks.set_clock(start.at_time(Time(5_000_000)));
+    ks.set(b"a", Data::Str(b"7".to_vec()));
+    ks.set(b"big", Data::Str(b"10000".to_vec()));
+    let now = Time(5_000_000);
+    let idle = |ks: &mut Keyspace, key: &[u8]| {
+        let stamp = ks.peek(now, key).unwrap().1;
+        ks.clock().idle_ms(stamp) / 1000
+    };
+    assert_eq!(
+        idle(&mut ks, b"a"),
+        4000,
+        "the object's stamp from the start"
+    );
+    assert_eq!(idle(&mut ks, b"big"), 0);
+    assert_eq!(ks.debug_lookup(b"a").unwrap().2, Some(7));
+    ks.set_clock(start.at_time(Time(6_000_000)));
+    ks.set(b"b", Data::Str(b"7".to_vec()));
+    assert_eq!(idle(&mut ks, b"b"), 5000);
+    ks.get(now, b"a");
+    assert_eq!((idle(&mut ks, b"a"), idle(&mut ks, b"b")), (0, 0));
+    ks.set_keep_ttl(now, b"c", Data::Str(b"7".to_vec()));
+    assert_eq!(ks.debug_lookup(b"c").unwrap().2, None, "a built string");
+    ks.set_clock(start.at_time(Time(6_000_000)).sharing(false));
+    ks.set(b"d", Data::Str(b"7".to_vec()));
+    assert_eq!(ks.debug_lookup(b"d").unwrap().2, None);
+    assert_eq!(ks.debug_lookup(b"a").unwrap().2, Some(7), "stored before");
+}
+
+/// RENAME keeps the shared object; `objectSetLRUOrLFU` on any holder
+/// stamps the object; a load's stamps win over the server's, the rest of
+/// the server's objects stay.
+#[test]
+fn shared_stamps_move_and_survive_loads() {
+    let clock = Clock::at(Time(100_000), Policy::Other, 10, 1);
+    let mut ks = Keyspace::new();
+    ks.create_shared_integers(&clock);
+    ks.set_clock(clock);
+    ks.set(b"a", Data::Str(b"5".to_vec()));
+    ks.set(b"b", Data::Str(b"5".to_vec()));
+    let carried = ks.carried(b"a").unwrap();
+    let data = ks.remove(Time(100_000), b"a").unwrap();
+    ks.add(b"r", data, None);
+    assert_eq!(ks.debug_lookup(b"r").unwrap().2, None, "add alone copies");
+    ks.put_carried(b"r", carried);
+    assert_eq!(ks.debug_lookup(b"r").unwrap().2, Some(5));
+    ks.restore_stamp(b"r", None, Some(30));
+    assert_eq!(
+        ks.clock().idle_ms(ks.peek(Time(100_000), b"b").unwrap().1),
+        30_000
+    );
+    let mut loaded = Keyspace::new();
+    loaded.set_clock(clock);
+    loaded.insert(b"x", Data::Str(b"6".to_vec()), None);
+    loaded.restore_stamp(b"x", None, Some(10));
+    loaded.keep_shared_integers(&ks);
+    let idle = |ks: &mut Keyspace, key: &[u8]| {
+        let stamp = ks.peek(Time(100_000), key).unwrap().1;
+        ks.clock().idle_ms(stamp) / 1000
+    };
+    assert_eq!(idle(&mut loaded, b"x"), 10, "the load's stamp");
+    loaded.insert(b"y", Data::Str(b"5".to_vec()), None);
+    assert_eq!(idle(&mut loaded, b"y"), 30, "the server's object");
+}

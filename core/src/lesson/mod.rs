@@ -10,6 +10,8 @@ mod blocks;
 mod cli;
 mod course;
 mod format;
+#[cfg(feature = "course")]
+pub mod french;
 mod front;
 mod predicate;
 mod runner;

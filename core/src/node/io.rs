@@ -257,6 +257,25 @@ pub enum ReplFrame {
         /// The whole dataset.
         data: Box<Keyspace>,
     },
+    /// Master → replica: a piece of a full resync's RDB as the master's
+    /// RDB child writes it into the replicas' sockets (diskless, flushed
+    /// each time its buffer passes `PROTO_IOBUF_LEN`), when
+    /// `rdb-key-save-delay` makes the child take time; or a piece a
+    /// replica read (any transfer, decoded from the wire). On the wire the
+    /// first piece follows `$EOF:<mark>\r\n` and the last is followed by
+    /// the mark (`rdbSaveRioWithEOFMark`).
+    RdbPart {
+        /// The stream's offset the whole RDB brings the replica to.
+        offset: u64,
+        /// The transfer's end mark: 40 characters.
+        mark: String,
+        /// The RDB's bytes in this piece.
+        bytes: Vec<u8>,
+        /// The first piece of the RDB.
+        first: bool,
+        /// The last piece: the RDB is whole.
+        last: bool,
+    },
     /// Master → replica: one write command; the stream is now at `offset`.
     Command {
         /// The stream's offset after it.

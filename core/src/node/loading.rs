@@ -51,8 +51,9 @@ pub struct Loading {
     after: Vec<Input>,
 }
 
-/// `debugDelay`'s average cost of one key, in nanoseconds.
-fn per_key_ns(delay: i64) -> u64 {
+/// `debugDelay`'s average cost of one key, in nanoseconds (also the RDB
+/// child's `rdb-key-save-delay`).
+pub(super) fn debug_delay_ns(delay: i64) -> u64 {
     match delay {
         d if d > 0 => d as u64 * 1000,
         d if d < 0 => 1000 / d.unsigned_abs(),
@@ -96,7 +97,7 @@ impl Node {
         bytes: impl FnOnce(&Keyspace) -> u64,
     ) -> Option<Box<Keyspace>> {
         let keys = data.len() as u64;
-        if keys == 0 || per_key_ns(self.key_load_delay()) == 0 {
+        if keys == 0 || debug_delay_ns(self.key_load_delay()) == 0 {
             return Some(data);
         }
         let bytes = bytes(&data).max(1);
@@ -116,15 +117,21 @@ impl Node {
         None
     }
 
-    /// Whether a full resync's RDB is being loaded.
+    /// Whether a full resync's RDB is being loaded behind `loading:1`:
+    /// slowly after its transfer, or from the socket as it arrives.
     pub fn loading_rdb(&self) -> bool {
-        self.server.loading.is_some()
+        self.server.loading.is_some() || self.master_link().loading_from_socket()
+    }
+
+    /// `async_loading`: the RDB loads while the old keyspace is served.
+    pub fn async_loading(&self) -> bool {
+        self.master_link().async_loading()
     }
 
     /// Counts the keys loaded up to `now` at the current delay; true when
     /// an event window passed meanwhile.
     fn advance_load(&mut self, now: Time) -> bool {
-        let per_key = per_key_ns(self.key_load_delay());
+        let per_key = debug_delay_ns(self.key_load_delay());
         let interval = self.events_interval().max(1);
         let Some(l) = self.server.loading.as_mut() else {
             return false;
@@ -147,7 +154,7 @@ impl Node {
     /// When the load next needs the node: its next event window or its end.
     pub(super) fn loading_deadline(&self) -> Option<Time> {
         let l = self.server.loading.as_ref()?;
-        let per_key = per_key_ns(self.key_load_delay());
+        let per_key = debug_delay_ns(self.key_load_delay());
         let interval = self.events_interval().max(1);
         let next = l.keys_at((l.window + 1) * interval).max(l.done + 1);
         let ns = ((next - l.done) as u128 * per_key as u128).saturating_sub(l.carry_ns as u128);

@@ -311,12 +311,15 @@ impl Node {
             .deadline()
             .unwrap_or(self.cluster.next_cron);
         let blocked = self.blocked_deadline().unwrap_or(self.cluster.next_cron);
-        Some(self.cluster.next_cron.min(migrate).min(blocked))
+        let child = self.rdb_child_deadline().unwrap_or(self.cluster.next_cron);
+        Some(self.cluster.next_cron.min(migrate).min(blocked).min(child))
     }
 
     /// `clusterBeforeSleep`: work deferred until the end of this input;
     /// and, as Redis's `beforeSleep` does, the AOF buffer written.
     fn before_sleep(&mut self, now: Time) {
+        // What the RDB child wrote meanwhile (`rdbPipeReadHandler`).
+        self.advance_rdb_child(now);
         self.flush_aof(false);
         if self.cluster.todo & todo::HANDLE_MANUALFAILOVER != 0 && self.is_replica() {
             self.cluster.todo &= !todo::HANDLE_MANUALFAILOVER;

@@ -281,7 +281,21 @@ impl Node {
 
     /// The RDB `rdbSave` writes now.
     fn rdb_bytes(&self, now: Time) -> Vec<u8> {
-        file::encode_with(&self.server.keyspace, now, self.save_info().as_ref(), false)
+        self.rdb_encode(now, self.save_info().as_ref(), false)
+    }
+
+    /// `rdbSaveRio` of this node's keyspace, strings compressed as its
+    /// `rdbcompression` says.
+    pub(crate) fn rdb_encode(&self, now: Time, repl: Option<&ReplInfo>, aof_base: bool) -> Vec<u8> {
+        crate::rdb::with_compression(self.rdb_compression(), || {
+            file::encode_with(&self.server.keyspace, now, repl, aof_base)
+        })
+    }
+
+    /// `rdbcompression`: strings over 20 bytes are LZF-compressed in RDBs
+    /// and DUMP payloads.
+    pub fn rdb_compression(&self) -> bool {
+        self.param("rdbcompression") == "yes"
     }
 
     /// `rdbSave`'s files: `temp-<pid>.rdb`, renamed over `dbfilename`.
@@ -491,7 +505,7 @@ impl Node {
         }
         self.disk(0, false, ops);
         self.server.persist.aof_rewrites += 1;
-        let base = file::encode_with(&self.server.keyspace, now, None, true);
+        let base = self.rdb_encode(now, None, true);
         let temp = format!("temp-rewriteaof-bg-{}.aof", self.server.persist.pid);
         let job = self.new_job(Waiter::Nobody);
         self.server.persist.child = Some(Child {
@@ -694,7 +708,8 @@ impl Node {
                 let reply = match result {
                     Err(_) => Value::err("ERR"),
                     Ok(()) => match file::decode_at(&bytes, Some(self.config().aging_clock(now))) {
-                        Ok(loaded) => {
+                        Ok(mut loaded) => {
+                            loaded.keyspace.keep_shared_integers(&self.server.keyspace);
                             if flush {
                                 self.server.keyspace.clear();
                             }
@@ -769,7 +784,9 @@ impl Node {
         };
         let clock = Some(self.config().aging_clock(now));
         let loaded = file::decode_at(&bytes, clock).map_err(|e| format!("{name}: {e}"))?;
-        self.server.keyspace = loaded.keyspace;
+        let mut keyspace = loaded.keyspace;
+        keyspace.keep_shared_integers(&self.server.keyspace);
+        self.server.keyspace = keyspace;
         if let Some(info) = loaded.repl {
             let master = self.me().is_master();
             self.server.repl.restore_history(info, master);
@@ -841,7 +858,7 @@ impl Node {
         if m.base.is_none() && m.incr.is_empty() {
             let preamble = self.param("aof-use-rdb-preamble") == "yes";
             let base = m.new_base(&fname, preamble);
-            let bytes = file::encode_with(&self.server.keyspace, now, None, true);
+            let bytes = self.rdb_encode(now, None, true);
             self.server.persist.aof_base_size = bytes.len() as u64;
             ops.push(DiskOp::Write {
                 name: self.aof_name(&base),
@@ -870,8 +887,9 @@ impl Node {
         };
         let ok = |b: bool| if b { "ok" } else { "err" };
         let mut s = format!(
-            "# Persistence\r\nloading:{}\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\ncurrent_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:{}\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:{}\r\nrdb_last_bgsave_time_sec:{}\r\nrdb_current_bgsave_time_sec:{}\r\nrdb_saves:{}\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:{}\r\nrdb_last_load_keys_loaded:{}\r\naof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\naof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:{}\r\naof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_rewrites_consecutive_failures:{}\r\naof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
+            "# Persistence\r\nloading:{}\r\nasync_loading:{}\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\ncurrent_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:{}\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:{}\r\nrdb_last_bgsave_time_sec:{}\r\nrdb_current_bgsave_time_sec:{}\r\nrdb_saves:{}\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:{}\r\nrdb_last_load_keys_loaded:{}\r\naof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\naof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:{}\r\naof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_rewrites_consecutive_failures:{}\r\naof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
             u8::from(p.loading || self.loading_rdb()),
+            u8::from(self.async_loading()),
             p.dirty,
             u8::from(kind == Some(ChildKind::Rdb)),
             p.lastsave,

@@ -79,9 +79,12 @@ impl Server {
         let mut acl = crate::acl::Acl::new();
         // `requirepass` is the default user's password (`updateRequirePass`).
         acl.set_default_password(cfg.requirepass.as_deref().map(str::as_bytes));
+        // Redis's shared integers (`createSharedObjects`), stamped now.
+        let mut keyspace = crate::keyspace::Keyspace::new();
+        keyspace.create_shared_integers(&cfg.aging_clock(now));
         Server {
             repl: repl::Replication::new(now, replid_seed),
-            keyspace: crate::keyspace::Keyspace::new(),
+            keyspace,
             debug: debug::DebugSwitches::default(),
             clients: table::ClientMap::default(),
             watch_versions: BTreeMap::new(),

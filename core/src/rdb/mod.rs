@@ -6,8 +6,8 @@
 //! binary scores: types 0, 1, 2, 4, 5) which Redis 7.0 still loads; strings
 //! are saved as `rdbSaveRawString` saves them: integer-encoded when they
 //! are integers, LZF-compressed ([`lzf`]) above 20 bytes when that saves
-//! at least 4 (`rdbcompression yes`, the default; the setting is stored
-//! without effect), so a string's DUMP is redis-server's byte for byte.
+//! at least 4 when `rdbcompression` is yes (the default; see
+//! [`with_compression`]), so a string's DUMP is redis-server's byte for byte.
 //! Reading also accepts what 7.0 itself writes for small or compressed
 //! values: LZF strings, intsets, listpacks (hash, zset) and quicklist 2
 //! (list), see [`compact`]. Streams are read and written as 7.0 does
@@ -204,7 +204,8 @@ pub fn put_len(out: &mut Vec<u8>, n: u64) {
 /// `rdbSaveRawString`: a string that is the canonical text of an integer
 /// fitting 32 bits is stored in 1, 2 or 4 bytes (`rdbTryIntegerEncoding`),
 /// one over 20 bytes that LZF shrinks by 4 or more as `RDB_ENC_LZF`
-/// (`rdbSaveLzfStringObject`), anything else as length + bytes.
+/// (`rdbSaveLzfStringObject`) unless `rdbcompression` is off, anything
+/// else as length + bytes.
 pub fn put_string(out: &mut Vec<u8>, s: &[u8]) {
     if s.len() <= 11 {
         let canonical = std::str::from_utf8(s)
@@ -228,7 +229,7 @@ pub fn put_string(out: &mut Vec<u8>, s: &[u8]) {
             }
         }
     }
-    if s.len() > 20 {
+    if s.len() > 20 && COMPRESS.with(std::cell::Cell::get) {
         if let Some(packed) = lzf::compress(s, s.len() - 4) {
             // (RDB_ENCVAL << 6) | RDB_ENC_LZF, then both lengths.
             out.push(0xc3);
@@ -240,6 +241,22 @@ pub fn put_string(out: &mut Vec<u8>, s: &[u8]) {
     }
     put_len(out, s.len() as u64);
     out.extend_from_slice(s);
+}
+
+thread_local! {
+    /// `server.rdb_compression` for what this thread encodes now: Redis
+    /// reads its global in `rdbSaveRawString`, for RDB files, full
+    /// resyncs and DUMP alike.
+    static COMPRESS: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Runs `encode` with `rdbcompression` set to `on` (a node passes its
+/// setting), then restores the previous one.
+pub fn with_compression<T>(on: bool, encode: impl FnOnce() -> T) -> T {
+    let before = COMPRESS.with(|c| c.replace(on));
+    let out = encode();
+    COMPRESS.with(|c| c.set(before));
+    out
 }
 
 /// A cursor over RDB bytes.

@@ -142,7 +142,11 @@ impl super::Sim {
     pub(super) fn repl_frame(&mut self, idx: usize, client: ClientId, frame: ReplFrame) {
         if let Some((from, conn)) = self.conns.opener(client) {
             let to = self.nodes[from].bus_addr;
-            self.transmit(idx, to, 32, Payload::Repl { conn, frame });
+            let bytes = match &frame {
+                ReplFrame::RdbPart { bytes, .. } => bytes.len(),
+                _ => 32,
+            };
+            self.transmit(idx, to, bytes, Payload::Repl { conn, frame });
         }
     }
 

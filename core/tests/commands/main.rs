@@ -28,6 +28,7 @@ mod repl_expiry;
 mod repl_handshake;
 mod repl_loading;
 mod repl_stream;
+mod repl_swapdb;
 mod repl_transaction;
 mod scripting;
 mod stream_block;

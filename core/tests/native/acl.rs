@@ -19,7 +19,7 @@
 
 use crate::common::native;
 use clusterlab_core::resp::Value;
-use native::compare::{assert_no_differences, pair, Raw};
+use native::compare::{assert_no_differences, pair, Both};
 use std::collections::BTreeSet;
 
 /// HELLO's reply without its `id` (each server numbers its clients).
@@ -34,20 +34,9 @@ fn without_id(reply: String) -> String {
     }
 }
 
-/// Sends `args` to both and records a difference.
-fn both(ours: &mut Raw, real: &mut Raw, args: &[&str], diffs: &mut Vec<String>) {
-    let (o, r) = (ours.send_args(args), real.send_args(args));
-    let (o, r) = (without_id(o), without_id(r));
-    if o != r {
-        diffs.push(format!("{args:?}\n  ours: {o:?}\n  real: {r:?}"));
-    }
-}
-
-fn lines(ours: &mut Raw, real: &mut Raw, script: &[&str], diffs: &mut Vec<String>) {
-    for line in script {
-        let args: Vec<&str> = line.split(' ').collect();
-        both(ours, real, &args, diffs);
-    }
+/// Connections to both servers, HELLO's replies compared without `id`.
+fn both(ours: u16, real: u16, resp3: bool) -> Both {
+    Both::connect(ours, real, resp3).normalised(|_, o, r| (without_id(o), without_id(r)))
 }
 
 /// The rules, their errors and the replies that describe users.
@@ -210,10 +199,9 @@ fn acl_replies_match_redis() {
     let (ours, redis) = pair(15000, &[]);
     let mut diffs = Vec::new();
     for resp3 in [false, true] {
-        let mut o = Raw::connect(ours.port, resp3);
-        let mut r = Raw::connect(redis.port, resp3);
-        lines(&mut o, &mut r, &["ACL LOG RESET"], &mut diffs);
-        lines(&mut o, &mut r, USERS, &mut diffs);
+        let mut b = both(ours.port, redis.port, resp3);
+        b.lines(&["ACL LOG RESET"], &mut diffs);
+        b.lines(USERS, &mut diffs);
 
         // GENPASS: random hex of (bits+3)/4 characters.
         for (bits, len) in [("", 64), ("5", 2), ("4096", 1024)] {
@@ -221,13 +209,12 @@ fn acl_replies_match_redis() {
                 .into_iter()
                 .filter(|a| !a.is_empty())
                 .collect();
-            let (_, ov) = o.call(&args);
-            let (_, rv) = r.call(&args);
+            let (ov, rv) = b.call(&args);
             for v in [ov, rv] {
                 match v {
-                    Value::Bulk(b) => {
-                        assert_eq!(b.len(), len, "GENPASS {bits}");
-                        assert!(b.iter().all(u8::is_ascii_hexdigit));
+                    Value::Bulk(pass) => {
+                        assert_eq!(pass.len(), len, "GENPASS {bits}");
+                        assert!(pass.iter().all(u8::is_ascii_hexdigit));
                     }
                     other => panic!("GENPASS {bits}: {other:?}"),
                 }
@@ -236,7 +223,7 @@ fn acl_replies_match_redis() {
 
         // ACL CAT category: the same commands, in any order, among those
         // the node has (COMMAND LIST names every command and subcommand).
-        let (_, listed) = o.call(&["COMMAND", "LIST"]);
+        let listed = b.ours.call(&["COMMAND", "LIST"]).1;
         let listed = names(&listed);
         for cat in [
             "read",
@@ -250,8 +237,7 @@ fn acl_replies_match_redis() {
             "connection",
             "slow",
         ] {
-            let (_, ov) = o.call(&["ACL", "CAT", cat]);
-            let (_, rv) = r.call(&["ACL", "CAT", cat]);
+            let (ov, rv) = b.call(&["ACL", "CAT", cat]);
             let real: BTreeSet<String> = names(&rv).intersection(&listed).cloned().collect();
             if names(&ov) != real {
                 diffs.push(format!(
@@ -263,42 +249,27 @@ fn acl_replies_match_redis() {
         }
 
         // As alice, on connections of their own.
-        let mut oa = Raw::connect(ours.port, resp3);
-        let mut ra = Raw::connect(redis.port, resp3);
-        lines(&mut oa, &mut ra, AS_ALICE, &mut diffs);
+        let mut a = both(ours.port, redis.port, resp3);
+        a.lines(AS_ALICE, &mut diffs);
         // The rules change while alice's transaction is queued: EXEC
         // checks each command again.
-        lines(
-            &mut o,
-            &mut r,
-            &["ACL SETUSER alice resetkeys %R~k*"],
-            &mut diffs,
-        );
-        lines(&mut oa, &mut ra, &["EXEC"], &mut diffs);
+        b.lines(&["ACL SETUSER alice resetkeys %R~k*"], &mut diffs);
+        a.lines(&["EXEC"], &mut diffs);
         let script = "return redis.call('get','x1')";
-        both(&mut oa, &mut ra, &["EVAL", script, "0"], &mut diffs);
+        a.check(&["EVAL", script, "0"], &mut diffs);
         let script = "return redis.pcall('del','k1')";
-        both(&mut oa, &mut ra, &["EVAL", script, "0"], &mut diffs);
+        a.check(&["EVAL", script, "0"], &mut diffs);
         assert_eq!(
-            resp_user(&oa.send("CLIENT INFO")),
-            resp_user(&ra.send("CLIENT INFO"))
+            resp_user(&a.ours.send("CLIENT INFO")),
+            resp_user(&a.real.send("CLIENT INFO"))
         );
         // HELLO AUTH switches users; a failed one leaves the user as it was.
-        both(
-            &mut oa,
-            &mut ra,
+        a.check(
             &["HELLO", "2", "AUTH", "bob", "x", "SETNAME", "b"],
             &mut diffs,
         );
-        both(
-            &mut oa,
-            &mut ra,
-            &["HELLO", "2", "AUTH", "dave", "x"],
-            &mut diffs,
-        );
-        lines(
-            &mut oa,
-            &mut ra,
+        a.check(&["HELLO", "2", "AUTH", "dave", "x"], &mut diffs);
+        a.lines(
             &[
                 "ACL WHOAMI",
                 "SET w1 v",
@@ -311,11 +282,8 @@ fn acl_replies_match_redis() {
         );
 
         // Channels, as carol.
-        let mut oc = Raw::connect(ours.port, resp3);
-        let mut rc = Raw::connect(redis.port, resp3);
-        lines(
-            &mut oc,
-            &mut rc,
+        let mut c = both(ours.port, redis.port, resp3);
+        c.lines(
             &[
                 "AUTH carol x",
                 "PUBLISH news1 m",
@@ -327,35 +295,12 @@ fn acl_replies_match_redis() {
             &mut diffs,
         );
 
-        let (_, ol) = o.call(&["ACL", "LOG"]);
-        let (_, rl) = r.call(&["ACL", "LOG"]);
-        if log_shape(&ol) != log_shape(&rl) {
-            diffs.push(format!(
-                "ACL LOG\n  ours: {:?}\n  real: {:?}",
-                log_shape(&ol),
-                log_shape(&rl)
-            ));
-        }
-        lines(
-            &mut o,
-            &mut r,
-            &["ACL LOG 1", "ACL LOG -1"],
-            &mut Vec::new(),
-        );
-        let (_, ol) = o.call(&["ACL", "LOG", "2"]);
-        let (_, rl) = r.call(&["ACL", "LOG", "2"]);
-        if log_shape(&ol) != log_shape(&rl) {
-            diffs.push(format!(
-                "ACL LOG 2\n  ours: {:?}\n  real: {:?}",
-                log_shape(&ol),
-                log_shape(&rl)
-            ));
-        }
+        b.check_shape("ACL LOG", log_shape, &mut diffs);
+        b.lines(&["ACL LOG 1", "ACL LOG -1"], &mut Vec::new());
+        b.check_shape("ACL LOG 2", log_shape, &mut diffs);
 
         // CLIENT KILL USER, then DELUSER closing the user's clients.
-        lines(
-            &mut o,
-            &mut r,
+        b.lines(
             &[
                 "CLIENT KILL USER carol",
                 "CLIENT KILL USER nobody",
@@ -364,14 +309,14 @@ fn acl_replies_match_redis() {
             ],
             &mut diffs,
         );
-        for conn in [&mut oa, &mut ra] {
+        for conn in [&mut a.ours, &mut a.real] {
             conn.write(&["PING"]);
             assert!(
                 !conn.has_reply_within(500),
                 "a deleted user's client is closed"
             );
         }
-        lines(&mut o, &mut r, &["ACL USERS"], &mut diffs);
+        b.lines(&["ACL USERS"], &mut diffs);
     }
     assert_no_differences(&diffs);
 }
@@ -383,11 +328,8 @@ fn requirepass_is_the_default_users_password() {
     let (ours, redis) = pair(15000, &[]);
     let mut diffs = Vec::new();
     for resp3 in [false, true] {
-        let mut o = Raw::connect(ours.port, resp3);
-        let mut r = Raw::connect(redis.port, resp3);
-        lines(
-            &mut o,
-            &mut r,
+        let mut b = both(ours.port, redis.port, resp3);
+        b.lines(
             &[
                 "CONFIG SET requirepass secret",
                 "ACL GETUSER default",
@@ -396,11 +338,8 @@ fn requirepass_is_the_default_users_password() {
             ],
             &mut diffs,
         );
-        let mut o2 = Raw::connect(ours.port, false);
-        let mut r2 = Raw::connect(redis.port, false);
-        lines(
-            &mut o2,
-            &mut r2,
+        let mut b2 = both(ours.port, redis.port, false);
+        b2.lines(
             &[
                 "PING",
                 "HELLO 3",
@@ -413,11 +352,8 @@ fn requirepass_is_the_default_users_password() {
             ],
             &mut diffs,
         );
-        let mut o3 = Raw::connect(ours.port, false);
-        let mut r3 = Raw::connect(redis.port, false);
-        lines(
-            &mut o3,
-            &mut r3,
+        let mut b3 = both(ours.port, redis.port, false);
+        b3.lines(
             &[
                 "HELLO 3 AUTH default wrong",
                 "HELLO 2 AUTH default secret SETNAME x",
@@ -425,15 +361,8 @@ fn requirepass_is_the_default_users_password() {
             ],
             &mut diffs,
         );
-        both(
-            &mut o,
-            &mut r,
-            &["CONFIG", "SET", "requirepass", ""],
-            &mut diffs,
-        );
-        lines(
-            &mut o,
-            &mut r,
+        b.check(&["CONFIG", "SET", "requirepass", ""], &mut diffs);
+        b.lines(
             &[
                 "ACL GETUSER default",
                 "CONFIG GET requirepass",
@@ -443,15 +372,9 @@ fn requirepass_is_the_default_users_password() {
             ],
             &mut diffs,
         );
-        let mut o4 = Raw::connect(ours.port, false);
-        let mut r4 = Raw::connect(redis.port, false);
-        lines(&mut o4, &mut r4, &["PING", "AUTH default x"], &mut diffs);
-        lines(
-            &mut o,
-            &mut r,
-            &["ACL SETUSER default on", "ACL LOG RESET"],
-            &mut diffs,
-        );
+        let mut b4 = both(ours.port, redis.port, false);
+        b4.lines(&["PING", "AUTH default x"], &mut diffs);
+        b.lines(&["ACL SETUSER default on", "ACL LOG RESET"], &mut diffs);
     }
     assert_no_differences(&diffs);
 }
@@ -477,20 +400,11 @@ fn aclfile_save_and_load_match_redis() {
     native::compare::own_every_slot(&ours);
     native::compare::own_every_slot(&real);
     let mut diffs = Vec::new();
-    let mut o = Raw::connect(ours.port, false);
-    let mut r = Raw::connect(real.port, false);
-    let mut oa = Raw::connect(ours.port, false);
-    let mut ra = Raw::connect(real.port, false);
-    lines(&mut o, &mut r, &["ACL LIST"], &mut diffs);
-    lines(
-        &mut oa,
-        &mut ra,
-        &["AUTH ann pw", "GET a1", "GET b1"],
-        &mut diffs,
-    );
-    lines(
-        &mut o,
-        &mut r,
+    let mut b = both(ours.port, real.port, false);
+    let mut a = both(ours.port, real.port, false);
+    b.lines(&["ACL LIST"], &mut diffs);
+    a.lines(&["AUTH ann pw", "GET a1", "GET b1"], &mut diffs);
+    b.lines(
         &[
             "ACL SETUSER bo on >x ~b* &c* +set (%R~q* +@read)",
             "ACL SAVE",
@@ -502,23 +416,18 @@ fn aclfile_save_and_load_match_redis() {
         String::from_utf8_lossy(&std::fs::read(&rf).unwrap()),
         "ACL SAVE's files"
     );
-    let blank = |s: String, path: &std::path::Path| s.replace(path.to_str().unwrap(), "FILE");
-    let load = |diffs: &mut Vec<String>, o: &mut Raw, r: &mut Raw| {
-        let (ov, rv) = (
-            blank(o.send("ACL LOAD"), &of),
-            blank(r.send("ACL LOAD"), &rf),
-        );
-        if ov != rv {
-            diffs.push(format!("ACL LOAD\n  ours: {ov:?}\n  real: {rv:?}"));
-        }
-    };
+    let (ours_file, real_file) = (of.clone(), rf.clone());
+    let mut b = b.normalised(move |_, o, r| {
+        let blank = |s: String, path: &std::path::Path| s.replace(path.to_str().unwrap(), "FILE");
+        (blank(o, &ours_file), blank(r, &real_file))
+    });
     write("user ann on +nosuch >a\nfoo bar\nuser ann\n  \nuser x (~a +get\nuser y %Q~a badrule\nuser a\tb\nuser z #abc\n");
-    load(&mut diffs, &mut o, &mut r);
-    lines(&mut o, &mut r, &["ACL USERS"], &mut diffs);
+    b.lines(&["ACL LOAD"], &mut diffs);
+    b.lines(&["ACL USERS"], &mut diffs);
     write("user carl on nopass ~* +@all\n");
-    load(&mut diffs, &mut o, &mut r);
-    lines(&mut o, &mut r, &["ACL LIST", "ACL WHOAMI"], &mut diffs);
-    for conn in [&mut oa, &mut ra] {
+    b.lines(&["ACL LOAD"], &mut diffs);
+    b.lines(&["ACL LIST", "ACL WHOAMI"], &mut diffs);
+    for conn in [&mut a.ours, &mut a.real] {
         conn.write(&["PING"]);
         assert!(
             !conn.has_reply_within(500),
@@ -527,7 +436,7 @@ fn aclfile_save_and_load_match_redis() {
     }
     std::fs::remove_file(&of).unwrap();
     std::fs::remove_file(&rf).unwrap();
-    load(&mut diffs, &mut o, &mut r);
+    b.lines(&["ACL LOAD"], &mut diffs);
     let _ = std::fs::remove_dir_all(&base);
     assert_no_differences(&diffs);
 }

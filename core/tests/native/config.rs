@@ -84,6 +84,10 @@ fn config_set_parses_and_refuses_as_redis_does() {
         (&["hz", "-5"], "hz"),
         (&["active-expire-effort", "11"], "active-expire-effort"),
         (&["repl-backlog-size", "0"], "repl-backlog-size"),
+        // Stored as at least 16 KB (`resizeReplicationBacklog`).
+        (&["repl-backlog-size", "1024"], "repl-backlog-size"),
+        (&["rdb-key-save-delay", "10000"], "rdb-key-save-delay"),
+        (&["rdbcompression", "no"], "rdbcompression"),
         (
             &["slowlog-log-slower-than", "-1"],
             "slowlog-log-slower-than",
@@ -225,4 +229,37 @@ fn config_set_parses_and_refuses_as_redis_does() {
         dir.starts_with("dir\n/") && dir.contains("clusterlab-test-"),
         "{dir}"
     );
+}
+
+/// `rdbcompression` acts: DUMP payloads (and RDBs, whose strings are
+/// written the same way by `rdbSaveRawString`) carry a 100-byte string
+/// LZF-compressed, then plain once it is off, byte for byte as
+/// redis-server writes them.
+#[test]
+fn rdbcompression_changes_dump_payloads_as_redis_does() {
+    use native::compare::{assert_no_differences, compare, pair, Raw};
+    let (ours, real) = pair(15000, &["--save", "", "--appendonly", "no"]);
+    let (mut o, mut r) = (
+        Raw::connect(ours.port, false),
+        Raw::connect(real.port, false),
+    );
+    let value = "A".repeat(100);
+    let set = format!("SET {{t}}k {value}");
+    let mut diffs = Vec::new();
+    compare(
+        &mut o,
+        &mut r,
+        "{x}",
+        &[
+            &set,
+            "DUMP {t}k",
+            "CONFIG SET rdbcompression no",
+            "DUMP {t}k",
+            "CONFIG GET rdbcompression",
+        ],
+        &mut diffs,
+    );
+    assert_no_differences(&diffs);
+    let plain = o.send("DUMP {x}k");
+    assert!(plain.contains(&value), "{plain:?}");
 }

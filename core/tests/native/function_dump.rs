@@ -8,8 +8,7 @@
 //! its dict; the node writes plain strings in name order, which Redis reads.
 
 use crate::common::native;
-use clusterlab_core::resp::Value;
-use native::compare::{assert_no_differences, pair, Raw};
+use native::compare::{assert_no_differences, pair, Both};
 
 /// Code longer than 20 bytes: Redis's dump compresses it.
 const LIB_A: &str =
@@ -21,17 +20,6 @@ const LIB_B: &str =
 const LIB_FA: &str =
     "#!lua name=libc\nredis.register_function('fa', function(keys, args) return 'c' end)";
 
-fn both<A: AsRef<[u8]>>(o: &mut Raw, r: &mut Raw, args: &[A], diffs: &mut Vec<String>) {
-    let (a, b) = (o.send_args(args), r.send_args(args));
-    if a != b {
-        let shown: Vec<String> = args
-            .iter()
-            .map(|a| String::from_utf8_lossy(a.as_ref()).into_owned())
-            .collect();
-        diffs.push(format!("{shown:?}\n  ours: {a:?}\n  real: {b:?}"));
-    }
-}
-
 /// `FUNCTION RESTORE payload extra…`.
 fn restore(payload: &[u8], extra: &[&str]) -> Vec<Vec<u8>> {
     let mut args = vec![b"FUNCTION".to_vec(), b"RESTORE".to_vec(), payload.to_vec()];
@@ -39,49 +27,36 @@ fn restore(payload: &[u8], extra: &[&str]) -> Vec<Vec<u8>> {
     args
 }
 
-fn dump(conn: &mut Raw) -> Vec<u8> {
-    match conn.call(&["FUNCTION", "DUMP"]).1 {
-        Value::Bulk(b) => b,
-        other => panic!("FUNCTION DUMP: {other:?}"),
-    }
-}
-
 #[test]
 fn function_dump_and_restore_match_redis() {
     let (ours, redis) = pair(15000, &[]);
     let mut diffs = Vec::new();
     for resp3 in [false, true] {
-        let mut o = Raw::connect(ours.port, resp3);
-        let mut r = Raw::connect(redis.port, resp3);
+        let mut b = Both::connect(ours.port, redis.port, resp3);
         // FUNCTION LIST answers in dict order: one library at a time.
-        let lists = |o: &mut Raw, r: &mut Raw, diffs: &mut Vec<String>| {
+        let lists = |b: &mut Both, diffs: &mut Vec<String>| {
             for lib in ["liba", "libb", "libc"] {
-                both(
-                    o,
-                    r,
-                    &["FUNCTION", "LIST", "LIBRARYNAME", lib, "WITHCODE"],
-                    diffs,
-                );
+                b.check(&["FUNCTION", "LIST", "LIBRARYNAME", lib, "WITHCODE"], diffs);
             }
         };
-        both(&mut o, &mut r, &["FUNCTION", "FLUSH"], &mut diffs);
-        both(&mut o, &mut r, &["FUNCTION", "DUMP"], &mut diffs);
-        both(&mut o, &mut r, &["FUNCTION", "DUMP", "x"], &mut diffs);
-        both(&mut o, &mut r, &["FUNCTION", "RESTORE"], &mut diffs);
+        b.check(&["FUNCTION", "FLUSH"], &mut diffs);
+        b.check(&["FUNCTION", "DUMP"], &mut diffs);
+        b.check(&["FUNCTION", "DUMP", "x"], &mut diffs);
+        b.check(&["FUNCTION", "RESTORE"], &mut diffs);
         // A payload of each: ours plain, Redis's LZF-compressed.
-        o.send_args(&["FUNCTION", "LOAD", LIB_A]);
-        let from_ours = dump(&mut o);
-        r.send_args(&["FUNCTION", "LOAD", LIB_B]);
-        let from_real = dump(&mut r);
-        r.send_args(&["FUNCTION", "FLUSH"]);
-        r.send_args(&["FUNCTION", "LOAD", LIB_FA]);
-        let fa_real = dump(&mut r);
+        b.ours.send_args(&["FUNCTION", "LOAD", LIB_A]);
+        let from_ours = b.ours.bulk("FUNCTION DUMP");
+        b.real.send_args(&["FUNCTION", "LOAD", LIB_B]);
+        let from_real = b.real.bulk("FUNCTION DUMP");
+        b.real.send_args(&["FUNCTION", "FLUSH"]);
+        b.real.send_args(&["FUNCTION", "LOAD", LIB_FA]);
+        let fa_real = b.real.bulk("FUNCTION DUMP");
         for payload in [&from_ours, &from_real, &fa_real] {
-            both(&mut o, &mut r, &["FUNCTION", "FLUSH"], &mut diffs);
-            both(&mut o, &mut r, &restore(payload, &[]), &mut diffs);
-            lists(&mut o, &mut r, &mut diffs);
+            b.check(&["FUNCTION", "FLUSH"], &mut diffs);
+            b.check(&restore(payload, &[]), &mut diffs);
+            lists(&mut b, &mut diffs);
         }
-        both(&mut o, &mut r, &["FUNCTION", "FLUSH"], &mut diffs);
+        b.check(&["FUNCTION", "FLUSH"], &mut diffs);
         for (payload, policy) in [
             (&from_ours, None),
             (&from_ours, None),
@@ -93,49 +68,26 @@ fn function_dump_and_restore_match_redis() {
             (&fa_real, Some("FLUSH")),
             (&from_ours, Some("bogus")),
         ] {
-            both(
-                &mut o,
-                &mut r,
-                &restore(payload, policy.as_slice()),
-                &mut diffs,
-            );
-            lists(&mut o, &mut r, &mut diffs);
+            b.check(&restore(payload, policy.as_slice()), &mut diffs);
+            lists(&mut b, &mut diffs);
         }
-        both(&mut o, &mut r, &["FCALL", "fa", "0"], &mut diffs);
+        b.check(&["FCALL", "fa", "0"], &mut diffs);
         // A library whose function name another library holds.
-        both(&mut o, &mut r, &["FUNCTION", "FLUSH"], &mut diffs);
-        both(&mut o, &mut r, &["FUNCTION", "LOAD", LIB_A2], &mut diffs);
-        both(&mut o, &mut r, &["FUNCTION", "LOAD", LIB_FA], &mut diffs);
-        both(
-            &mut o,
-            &mut r,
-            &restore(&from_ours, &["REPLACE"]),
-            &mut diffs,
-        );
-        lists(&mut o, &mut r, &mut diffs);
+        b.check(&["FUNCTION", "FLUSH"], &mut diffs);
+        b.check(&["FUNCTION", "LOAD", LIB_A2], &mut diffs);
+        b.check(&["FUNCTION", "LOAD", LIB_FA], &mut diffs);
+        b.check(&restore(&from_ours, &["REPLACE"]), &mut diffs);
+        lists(&mut b, &mut diffs);
         // Damaged and foreign payloads.
         let mut damaged = from_ours.clone();
         damaged[3] ^= 1;
-        both(&mut o, &mut r, &restore(&damaged, &[]), &mut diffs);
-        both(
-            &mut o,
-            &mut r,
-            &["FUNCTION", "RESTORE", "short"],
-            &mut diffs,
-        );
-        both(&mut o, &mut r, &["SET", "{f}k", "v"], &mut diffs);
-        let key_dump = match r.call(&["DUMP", "{f}k"]).1 {
-            Value::Bulk(b) => b,
-            other => panic!("DUMP: {other:?}"),
-        };
-        both(&mut o, &mut r, &restore(&key_dump, &[]), &mut diffs);
-        both(
-            &mut o,
-            &mut r,
-            &restore(&from_ours, &["FLUSH", "x"]),
-            &mut diffs,
-        );
-        both(&mut o, &mut r, &["FUNCTION", "FLUSH"], &mut diffs);
+        b.check(&restore(&damaged, &[]), &mut diffs);
+        b.check(&["FUNCTION", "RESTORE", "short"], &mut diffs);
+        b.check(&["SET", "{f}k", "v"], &mut diffs);
+        let key_dump = b.real.bulk("DUMP {f}k");
+        b.check(&restore(&key_dump, &[]), &mut diffs);
+        b.check(&restore(&from_ours, &["FLUSH", "x"]), &mut diffs);
+        b.check(&["FUNCTION", "FLUSH"], &mut diffs);
     }
     assert_no_differences(&diffs);
 }

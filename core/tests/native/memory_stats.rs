@@ -13,7 +13,7 @@
 
 use crate::common::native;
 use clusterlab_core::resp::Value;
-use native::compare::{assert_no_differences, pair, Raw};
+use native::compare::{assert_no_differences, pair, Both};
 
 /// MEMORY STATS's fields in order, each with the kind of its value, and
 /// `keys.count`'s value.
@@ -56,44 +56,28 @@ fn memory_subcommands_match_redis() {
     let (ours, redis) = pair(15000, &[]);
     let mut diffs = Vec::new();
     for resp3 in [false, true] {
-        let mut o = Raw::connect(ours.port, resp3);
-        let mut r = Raw::connect(redis.port, resp3);
-        for line in [
-            "FLUSHALL",
-            "MEMORY DOCTOR",
-            "MEMORY PURGE",
-            "MEMORY STATS extra",
-            "MEMORY PURGE extra",
-            "MEMORY DOCTOR extra",
-            "MEMORY MALLOC-STATS extra",
-            "MEMORY NOPE",
-        ] {
-            let args: Vec<&str> = line.split(' ').collect();
-            let (a, b) = (o.send_args(&args), r.send_args(&args));
-            if a != b {
-                diffs.push(format!("{line}\n  ours: {a:?}\n  real: {b:?}"));
-            }
-        }
+        let mut b = Both::connect(ours.port, redis.port, resp3);
+        b.lines(
+            &[
+                "FLUSHALL",
+                "MEMORY DOCTOR",
+                "MEMORY PURGE",
+                "MEMORY STATS extra",
+                "MEMORY PURGE extra",
+                "MEMORY DOCTOR extra",
+                "MEMORY MALLOC-STATS extra",
+                "MEMORY NOPE",
+            ],
+            &mut diffs,
+        );
         for setup in [None, Some("SET {m}k v"), Some("SET {m}e v EX 100")] {
             if let Some(line) = setup {
-                let args: Vec<&str> = line.split(' ').collect();
-                o.send_args(&args);
-                r.send_args(&args);
+                b.setup(line);
             }
-            let (a, b) = (
-                layout(&o.call(&["MEMORY", "STATS"]).1),
-                layout(&r.call(&["MEMORY", "STATS"]).1),
-            );
-            if a != b {
-                diffs.push(format!(
-                    "MEMORY STATS after {setup:?}\n  ours: {a:?}\n  real: {b:?}"
-                ));
-            }
+            b.check_shape("MEMORY STATS", layout, &mut diffs);
         }
-        for (name, reply) in [
-            ("ours", o.call(&["MEMORY", "MALLOC-STATS"]).1),
-            ("real", r.call(&["MEMORY", "MALLOC-STATS"]).1),
-        ] {
+        let (o, r) = b.call(&["MEMORY", "MALLOC-STATS"]);
+        for (name, reply) in [("ours", o), ("real", r)] {
             if !matches!(reply, Value::Bulk(_) | Value::Verbatim(_)) {
                 diffs.push(format!("MEMORY MALLOC-STATS ({name}): {reply:?}"));
             }

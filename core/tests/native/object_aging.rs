@@ -16,45 +16,15 @@
 //! would share (`OBJ_SHARED_INTEGERS`).
 
 use crate::common::native;
-use clusterlab_core::resp::Value;
-use native::compare::{assert_no_differences, pair, Raw};
-
-/// Sends `args` to both, records a difference (IDLETIME integers may be one
-/// second apart).
-fn both<A: AsRef<[u8]>>(ours: &mut Raw, real: &mut Raw, args: &[A], diffs: &mut Vec<String>) {
-    let (o, r) = (ours.send_args(args), real.send_args(args));
-    let idle = args[0].as_ref().eq_ignore_ascii_case(b"object")
-        && args
-            .get(1)
-            .is_some_and(|a| a.as_ref().eq_ignore_ascii_case(b"idletime"));
-    let int = |s: &str| s.strip_prefix(':')?.trim().parse::<i64>().ok();
-    let close = idle && matches!((int(&o), int(&r)), (Some(a), Some(b)) if (a - b).abs() <= 1);
-    if o != r && !close {
-        let shown: Vec<String> = args
-            .iter()
-            .map(|a| String::from_utf8_lossy(a.as_ref()).into_owned())
-            .collect();
-        diffs.push(format!("{shown:?}\n  ours: {o:?}\n  real: {r:?}"));
-    }
-}
-
-fn lines(ours: &mut Raw, real: &mut Raw, script: &[&str], diffs: &mut Vec<String>) {
-    for line in script {
-        let args: Vec<&str> = line.split(' ').collect();
-        both(ours, real, &args, diffs);
-    }
-}
+use native::compare::{assert_no_differences, idle_within_a_second, pair, Both};
 
 #[test]
 fn object_idletime_and_freq_match_redis() {
     let (ours, redis) = pair(15000, &[]);
     let mut diffs = Vec::new();
     for resp3 in [false, true] {
-        let mut o = Raw::connect(ours.port, resp3);
-        let mut r = Raw::connect(redis.port, resp3);
-        lines(
-            &mut o,
-            &mut r,
+        let mut b = Both::connect(ours.port, redis.port, resp3).normalised(idle_within_a_second);
+        b.lines(
             &[
                 "CONFIG SET maxmemory-policy noeviction",
                 "CONFIG SET lfu-decay-time 0",
@@ -106,10 +76,7 @@ fn object_idletime_and_freq_match_redis() {
             &mut diffs,
         );
         // RESTORE's IDLETIME and FREQ, with a payload from DUMP.
-        let payload = match r.call(&["DUMP", "{a}s"]).1 {
-            Value::Bulk(b) => b,
-            other => panic!("DUMP: {other:?}"),
-        };
+        let payload = b.real.bulk("DUMP {a}s");
         let restore = |key: &str, extra: &[&str]| -> Vec<Vec<u8>> {
             let mut a: Vec<Vec<u8>> = vec![b"RESTORE".to_vec(), key.into(), b"0".to_vec()];
             a.push(payload.clone());
@@ -125,30 +92,18 @@ fn object_idletime_and_freq_match_redis() {
             ("{a}r", &["REPLACE", "IDLETIME", "4", "FREQ", "3"][..]),
             ("{a}r", &["REPLACE", "IDLETIME"][..]),
         ] {
-            both(&mut o, &mut r, &restore(key, extra), &mut diffs);
+            b.check(&restore(key, extra), &mut diffs);
         }
-        lines(&mut o, &mut r, &["OBJECT IDLETIME {a}r"], &mut diffs);
-        lines(
-            &mut o,
-            &mut r,
-            &["CONFIG SET maxmemory-policy allkeys-lfu"],
+        b.lines(
+            &[
+                "OBJECT IDLETIME {a}r",
+                "CONFIG SET maxmemory-policy allkeys-lfu",
+            ],
             &mut diffs,
         );
-        both(
-            &mut o,
-            &mut r,
-            &restore("{a}q", &["FREQ", "100"]),
-            &mut diffs,
-        );
-        both(
-            &mut o,
-            &mut r,
-            &restore("{a}q2", &["IDLETIME", "100"]),
-            &mut diffs,
-        );
-        lines(
-            &mut o,
-            &mut r,
+        b.check(&restore("{a}q", &["FREQ", "100"]), &mut diffs);
+        b.check(&restore("{a}q2", &["IDLETIME", "100"]), &mut diffs);
+        b.lines(
             &[
                 "OBJECT FREQ {a}q",
                 "OBJECT FREQ {a}q2",

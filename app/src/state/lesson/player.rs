@@ -13,7 +13,7 @@ use super::hints;
 use super::long_run::{LongRun, Purpose};
 use super::rules::{console_step, refusal};
 use crate::i18n::{Lang, Msg, Note};
-use crate::view_model::{self, Layout, Picture};
+use crate::view_model::{self, errors, Layout, Picture};
 
 /// A point of the lesson: a slide, or a scenario step on it (block index, step index).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,10 +52,14 @@ impl Output {
 }
 
 impl Said {
-    /// The answer in `lang`; `meta` is the lesson's (its `allow` list answers `help`).
+    /// The answer in `lang`; `meta` is the lesson's (its `allow` list answers `help`). The
+    /// same rule everywhere a lesson shows an answer (its console, a `redis` block's replies,
+    /// a scenario step, the solution): Redis's and redis-cli's words as printed, the page's
+    /// own words (its notes, the engine's errors, the cluster client's failures) in `lang`.
     pub fn text(&self, meta: &Meta, lang: Lang) -> String {
         match &self.output {
-            Output::Text(text) => text.clone(),
+            Output::Text(text) if self.failed => errors::error_text(text, lang),
+            Output::Text(text) => errors::reply_text(text, lang),
             Output::Note(note) => note.text(lang),
             Output::Help(words) => {
                 let words: Vec<&str> = words.iter().map(String::as_str).collect();

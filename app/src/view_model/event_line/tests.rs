@@ -1,7 +1,7 @@
 //! The event log in words, from a real failover of the default playground cluster.
 
 use super::*;
-use crate::view_model::tests::failed_over;
+use crate::view_model::test_support::failed_over;
 use clusterlab_core::sim::{Names, Sim};
 
 fn first(sim: &Sim, name: &str) -> TraceEvent {

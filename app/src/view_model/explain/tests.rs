@@ -1,7 +1,7 @@
 //! The "why?" panel's words, from a real failover of the default playground cluster.
 
 use super::*;
-use crate::view_model::tests::failed_over;
+use crate::view_model::test_support::failed_over;
 use clusterlab_core::event::Event;
 
 fn at(sim: &Sim, pred: impl Fn(&Event) -> bool) -> EventRef {
@@ -75,6 +75,45 @@ fn french_follows_french_typography() {
     assert!(fact.contains("\u{202f}:"), "{fact:?}");
     assert!(!fact.contains(" :") && !fact.contains(" ms"), "{fact:?}");
     assert!(x.causes[0].text.contains("a été tué"), "{:?}", x.causes);
+}
+
+/// Every event of a failover, as the log says it and as "Why?" explains it (its rule's facts
+/// and its causes), reads in French: French typography and the glossary, and no sentence left
+/// as the English says it (a name alone, `A1`, may read the same).
+#[test]
+fn every_event_and_explanation_reads_in_french() {
+    use crate::i18n::french::faults;
+    let sim = failed_over();
+    let mut texts = Vec::new();
+    for (i, e) in sim.trace().iter().enumerate() {
+        let at = EventRef::of(i, e);
+        let both = [Lang::Fr, Lang::En].map(|lang| {
+            let mut t = vec![crate::view_model::event_line::event_sentence(e, &sim, lang)];
+            if let Some(x) = explanation(&sim, at, lang) {
+                t.push(x.title);
+                t.extend(x.facts);
+                t.extend(x.causes.into_iter().map(|c| c.text));
+            }
+            t
+        });
+        let [fr, en] = both;
+        texts.extend(fr.into_iter().zip(en).map(|p| (e.event.name(), p)));
+    }
+    assert!(texts.len() > 50, "a failover explains many events");
+    let bad: Vec<String> = texts
+        .iter()
+        .flat_map(|(event, (fr, en))| {
+            let mut out: Vec<String> = faults(fr)
+                .into_iter()
+                .map(|f| format!("{event}: {f}: {fr:?}"))
+                .collect();
+            if fr == en && fr.split_whitespace().count() > 1 {
+                out.push(format!("{event}: left in English: {fr:?}"));
+            }
+            out
+        })
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
 }
 
 /// A reference whose entry is gone (after a jump back) explains nothing.

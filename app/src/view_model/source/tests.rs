@@ -6,7 +6,7 @@ use super::*;
 use crate::i18n::Lang;
 use crate::view_model::explain::{explanation, EventRef};
 use crate::view_model::log_lines;
-use crate::view_model::tests::failed_over;
+use crate::view_model::test_support::failed_over;
 use clusterlab_core::event::Event;
 use clusterlab_core::trace_file::parse_trace;
 

@@ -106,6 +106,7 @@ const MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
 #[rustfmt::skip]
 const LATENCY_SUBCOMMANDS: &[CommandSpec] = &[
     subcommand!("doctor", 2, Reply(monitors::latency_doctor)),
+    subcommand!("graph", 3, Reply(monitors::latency_graph)),
     subcommand!("help", 2, Reply(monitors::latency_help)),
     subcommand!("histogram", -2, Reply(latency_histogram::histogram)),
     subcommand!("history", 3, Reply(monitors::latency_history)),

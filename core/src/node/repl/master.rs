@@ -6,9 +6,10 @@
 //! more replicas for a diskless one (`shouldStartChildReplication`); and
 //! the replicas' REPLCONF ACKs.
 //!
-//! The RDB "child" finishes the moment it starts: the snapshot frame goes
-//! out with `+FULLRESYNC`, and the replica is online from then on
-//! (7.0 puts a diskless replica online when the child ends).
+//! The RDB "child" finishes the moment it starts (the snapshot frame goes
+//! out with `+FULLRESYNC`, and the replica is online from then on), unless
+//! `rdb-key-save-delay` slows it ([`super::rdb_child`]); 7.0 puts a
+//! diskless replica online when the child ends.
 
 use super::super::{ClientId, Node, Output, ReplFrame};
 use super::Backlog;
@@ -23,6 +24,9 @@ pub(crate) enum SlaveState {
     /// Full resync asked for; the RDB has not started
     /// (`SLAVE_STATE_WAIT_BGSAVE_START`).
     WaitBgsaveStart,
+    /// A slowed RDB child works for it; the stream waits
+    /// (`SLAVE_STATE_WAIT_BGSAVE_END`, see [`super::rdb_child`]).
+    WaitBgsaveEnd,
     /// The RDB went out; the stream follows (`SLAVE_STATE_ONLINE`).
     Online,
 }
@@ -61,6 +65,8 @@ pub(crate) struct Slave {
     /// `repl_ack_off`, `repl_ack_time`.
     pub ack_offset: u64,
     pub ack_time: Time,
+    /// The stream written while its RDB is made, sent after it.
+    held: Vec<ReplFrame>,
 }
 
 impl Slave {
@@ -69,10 +75,15 @@ impl Slave {
         &self.addr
     }
 
+    /// Keeps a stream frame for after its RDB.
+    pub fn hold(&mut self, frame: ReplFrame) {
+        self.held.push(frame);
+    }
+
     /// `replstateToString`.
     pub fn state_name(&self) -> &'static str {
         match self.state {
-            SlaveState::WaitBgsaveStart => "wait_bgsave",
+            SlaveState::WaitBgsaveStart | SlaveState::WaitBgsaveEnd => "wait_bgsave",
             SlaveState::Online => "online",
         }
     }
@@ -190,6 +201,7 @@ impl Node {
             asked: now,
             ack_offset: 0,
             ack_time: now,
+            held: Vec::new(),
         };
         if psync {
             let Ok(from) = String::from_utf8_lossy(&args[2]).parse::<i64>() else {
@@ -297,7 +309,8 @@ impl Node {
             .values()
             .filter(|s| s.state == SlaveState::WaitBgsaveStart)
             .collect();
-        if waiting.is_empty() {
+        // A replica that asked while a child runs waits for the next one.
+        if waiting.is_empty() || self.rdb_child_running() {
             return;
         }
         let max_idle = waiting
@@ -317,8 +330,12 @@ impl Node {
 
     /// `startBgsaveForReplication`: every waiting replica gets
     /// `+FULLRESYNC <replid> <offset>` (nothing for SYNC) and the snapshot,
-    /// and is online from then on; an RDB-only one is closed after it.
+    /// and is online from then on, or once a slowed child ends
+    /// ([`super::rdb_child`]); an RDB-only one is closed after it.
     fn start_full_resyncs(&mut self, now: Time) {
+        if self.rdb_child_running() {
+            return;
+        }
         let waiting: Vec<ClientId> = self
             .server
             .repl
@@ -343,34 +360,53 @@ impl Node {
         let offset = self.server.repl.offset;
         let data = Box::new(self.server.keyspace.clone());
         self.server.repl.select_pending = true;
-        for id in waiting {
-            let Some(s) = self.server.repl.slaves.get_mut(&id) else {
+        for id in &waiting {
+            let Some(s) = self.server.repl.slaves.get(id) else {
                 continue;
             };
-            s.state = SlaveState::Online;
-            s.ack_time = now;
-            let (pre_psync, rdb_only) = (s.pre_psync, s.rdb_only);
-            if !pre_psync {
+            if !s.pre_psync {
                 let value =
                     Value::Simple(format!("FULLRESYNC {} {offset}", self.server.repl.replid));
-                self.out.push_back(Output::Reply { client: id, value });
+                self.out.push_back(Output::Reply { client: *id, value });
             }
+        }
+        if self.start_rdb_child(now, &waiting, socket, offset, data.clone()) {
+            return;
+        }
+        for id in waiting {
             let frame = ReplFrame::Snapshot {
                 offset,
                 data: data.clone(),
             };
             self.out.push_back(Output::Repl { client: id, frame });
-            if rdb_only {
-                // Freed once the RDB is out; the host reports the close.
-                self.server.repl.slaves.remove(&id);
-                self.out.push_back(Output::Close { client: id });
-            }
+            self.replica_put_online(now, id);
+        }
+    }
+
+    /// `replicaPutOnline`: the RDB went out; the stream held meanwhile
+    /// follows. An RDB-only replica is closed instead.
+    pub(super) fn replica_put_online(&mut self, now: Time, id: ClientId) {
+        let Some(s) = self.server.repl.slaves.get_mut(&id) else {
+            return;
+        };
+        s.state = SlaveState::Online;
+        s.ack_time = now;
+        let held = std::mem::take(&mut s.held);
+        if s.rdb_only {
+            // Freed once the RDB is out; the host reports the close.
+            self.server.repl.slaves.remove(&id);
+            self.out.push_back(Output::Close { client: id });
+            return;
+        }
+        for frame in held {
+            self.out.push_back(Output::Repl { client: id, frame });
         }
     }
 
     /// A replica's client went away (closed, killed, timed out).
     pub(crate) fn slave_closed(&mut self, id: ClientId) {
         self.server.repl.slaves.remove(&id);
+        self.rdb_child_lost(id);
     }
 
     /// `disconnectSlaves`: a promoted node tells its replicas of its new

@@ -18,6 +18,7 @@
 
 mod backlog;
 mod master;
+mod rdb_child;
 pub(crate) mod replica;
 
 use super::{ClientId, Node, Output, ReplFrame};
@@ -66,6 +67,8 @@ pub(super) struct Replication {
     next_cron: Time,
     /// Master: the clients that sent PSYNC or SYNC (`server.slaves`).
     slaves: BTreeMap<ClientId, master::Slave>,
+    /// Master: the RDB child of a slowed full resync, while it runs.
+    child: Option<rdb_child::RdbChild>,
     /// `sync_full`, `sync_partial_ok`, `sync_partial_err` (INFO stats).
     pub stats: SyncStats,
     /// A full resync happened since the last write, so the next write is
@@ -105,6 +108,7 @@ impl Replication {
             next_ping: now,
             next_cron: now,
             slaves: BTreeMap::new(),
+            child: None,
             stats: SyncStats::default(),
             select_pending: false,
             batch: None,
@@ -350,14 +354,14 @@ impl Node {
         if let Some(b) = &mut self.server.repl.backlog {
             b.feed(end, len, frame.clone(), size);
         }
-        let streamed: Vec<ClientId> = self
-            .server
-            .repl
-            .slaves
-            .iter()
-            .filter(|(_, s)| s.state != SlaveState::WaitBgsaveStart)
-            .map(|(id, _)| *id)
-            .collect();
+        let mut streamed = Vec::new();
+        for (id, s) in &mut self.server.repl.slaves {
+            match s.state {
+                SlaveState::WaitBgsaveStart => {}
+                SlaveState::WaitBgsaveEnd => s.hold(frame.clone()),
+                SlaveState::Online => streamed.push(*id),
+            }
+        }
         for client in streamed {
             let frame = frame.clone();
             self.out.push_back(Output::Repl { client, frame });

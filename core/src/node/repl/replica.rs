@@ -64,6 +64,28 @@ pub(crate) struct MasterLink {
     transfer: Option<(String, u64)>,
     /// The cached master's history and offset, to PSYNC with.
     cached: Option<(String, u64)>,
+    /// The full resync's RDB as far as it arrived.
+    incoming: Option<Incoming>,
+}
+
+/// A full resync's RDB arriving in pieces (`readSyncBulkPayload`). With
+/// `repl-diskless-load swapdb`, or `on-empty-db` and no key, Redis loads it
+/// from the socket as it comes (`useDisklessLoad`): into a temporary
+/// keyspace for swapdb (`disklessLoadInitTempDb`), serving the old one
+/// meanwhile when the master's history is mine (`async_loading:1`:
+/// commands flagged `no-async-loading` get `-LOADING`), else behind
+/// `loading:1`. A transfer that fails discards what it loaded
+/// (`disklessLoadDiscardTempDb`) and the old keyspace stays; one that
+/// ends replaces it. Otherwise (`disabled`) the RDB goes to a file and
+/// the old keyspace is served as usual until it is whole. Here the
+/// pieces are kept and decoded once whole.
+#[derive(Clone, Debug)]
+struct Incoming {
+    bytes: Vec<u8>,
+    /// Loaded from the socket as it comes.
+    diskless: bool,
+    /// Loaded while the old keyspace is served.
+    async_load: bool,
 }
 
 impl MasterLink {
@@ -92,6 +114,19 @@ impl MasterLink {
             State::Connected => "connected",
             _ => "handshake",
         }
+    }
+
+    /// `async_loading`: the RDB loads while the old keyspace is served.
+    pub fn async_loading(&self) -> bool {
+        self.incoming.as_ref().is_some_and(|i| i.async_load)
+    }
+
+    /// A diskless load that refuses commands (`loading:1` without
+    /// `async_loading`).
+    pub fn loading_from_socket(&self) -> bool {
+        self.incoming
+            .as_ref()
+            .is_some_and(|i| i.diskless && !i.async_load)
     }
 
     /// See [`MasterLink::last_io`]'s field.
@@ -146,6 +181,18 @@ impl Node {
     fn drop_master_link(&mut self) {
         if let Some(conn) = self.server.repl.link.conn.take() {
             self.out.push_back(Output::Hangup(conn));
+        }
+        if self
+            .server
+            .repl
+            .link
+            .incoming
+            .take()
+            .is_some_and(|i| i.diskless)
+        {
+            self.repl_event(
+                "MASTER <-> REPLICA sync: Discarding temporary DB in background".into(),
+            );
         }
         self.server.repl.master_client = master_link_client();
     }
@@ -375,8 +422,68 @@ impl Node {
                     self.full_sync_loaded(now, data, offset);
                 }
             }
+            (
+                State::Transfer,
+                ReplFrame::RdbPart {
+                    offset,
+                    bytes,
+                    last,
+                    ..
+                },
+            ) => self.rdb_part(now, offset, bytes, last),
             (State::Connected, frame) => self.apply_master_frame(now, frame),
             _ => {}
+        }
+    }
+
+    /// A piece of the full resync's RDB; the last one loads it.
+    fn rdb_part(&mut self, now: Time, offset: u64, bytes: Vec<u8>, last: bool) {
+        if self.server.repl.link.incoming.is_none() {
+            let diskless = match self.cfg.param_str("repl-diskless-load").as_str() {
+                "swapdb" => true,
+                "on-empty-db" => self.server.keyspace.is_empty(),
+                _ => false,
+            };
+            let swapdb = self.cfg.param_str("repl-diskless-load") == "swapdb";
+            let mine = self
+                .server
+                .repl
+                .link
+                .transfer
+                .as_ref()
+                .is_some_and(|(id, _)| *id == self.server.repl.replid);
+            self.repl_event(format!(
+                "MASTER <-> REPLICA sync: receiving RDB from master {}",
+                if diskless { "to parser" } else { "to disk" }
+            ));
+            self.server.repl.link.incoming = Some(Incoming {
+                bytes: Vec::new(),
+                diskless,
+                async_load: swapdb && mine,
+            });
+        }
+        let Some(incoming) = self.server.repl.link.incoming.as_mut() else {
+            return;
+        };
+        incoming.bytes.extend_from_slice(&bytes);
+        if !last {
+            return;
+        }
+        let Some(incoming) = self.server.repl.link.incoming.take() else {
+            return;
+        };
+        let size = incoming.bytes.len() as u64;
+        let loaded = match crate::rdb::file::decode(&incoming.bytes) {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                return self.handshake_failed(format!(
+                    "Failed trying to load the MASTER synchronization DB from socket: {e}"
+                ))
+            }
+        };
+        let data = Box::new(loaded.keyspace);
+        if let Some(data) = self.start_loading(now, data, offset, |_| size) {
+            self.full_sync_loaded(now, data, offset);
         }
     }
 
@@ -398,7 +505,10 @@ impl Node {
         // `replicationAttachToNewMaster`: my replicas and backlog
         // belonged to the old history.
         self.disconnect_slaves();
-        self.server.keyspace = *data;
+        let mut data = *data;
+        data.stamp_loaded(&self.config().aging_clock(now));
+        data.keep_shared_integers(&self.server.keyspace);
+        self.server.keyspace = data;
         // The master's own notes of deleted keys stay there.
         self.server.keyspace.take_expired();
         self.apply_notify_flags();
@@ -448,7 +558,7 @@ impl Node {
                 let offset = self.server.repl.offset;
                 (super::REPL_GETACK_BYTES, ReplFrame::GetAck { offset })
             }
-            ReplFrame::Snapshot { .. } => return,
+            ReplFrame::Snapshot { .. } | ReplFrame::RdbPart { .. } => return,
         };
         self.feed_stream(len, frame);
         self.cluster.todo |= super::super::todo::HANDLE_MANUALFAILOVER;
@@ -465,6 +575,10 @@ impl Node {
             State::Connecting => {
                 self.server.repl.link.state = State::Connect;
             }
+            State::Transfer if self.server.repl.link.incoming.is_some() => self.handshake_failed(
+                "Failed trying to load the MASTER synchronization DB from socket: connection lost"
+                    .into(),
+            ),
             _ => self.handshake_failed("Connection with master lost during the handshake".into()),
         }
     }

@@ -90,7 +90,7 @@ impl Payload {
         match self {
             Payload::Bus { msg, .. } => msg.kind().name(),
             Payload::Repl { frame, .. } => match frame {
-                ReplFrame::Snapshot { .. } => "RDB",
+                ReplFrame::Snapshot { .. } | ReplFrame::RdbPart { .. } => "RDB",
                 _ => "REPL",
             },
             Payload::Command { args, .. } => {

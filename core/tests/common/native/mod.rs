@@ -26,17 +26,33 @@ pub struct NodeProc {
 
 static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
 
+/// The client ports tests pick from: `CLUSTERLAB_TEST_PORTS=FIRST-LAST`
+/// when set (so that runs side by side on one machine keep apart), else
+/// 20000-29999.
+fn port_range() -> (u16, u16) {
+    std::env::var("CLUSTERLAB_TEST_PORTS")
+        .ok()
+        .and_then(|r| {
+            let (a, b) = r.split_once('-')?;
+            let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+            (a < b && b <= 55_535).then_some((a, b))
+        })
+        .unwrap_or((20_000, 29_999))
+}
+
 /// A client port whose bus port (+10000) is free too.
 pub fn free_port() -> u16 {
+    let (first, last) = port_range();
+    let span = last - first + 1;
     let _ = NEXT_PORT.compare_exchange(
         0,
-        20_000 + (std::process::id() % 400) as u16 * 25,
+        (std::process::id() % 400) as u16 * 25 % span,
         Ordering::SeqCst,
         Ordering::SeqCst,
     );
     loop {
         let p = NEXT_PORT.fetch_add(1, Ordering::SeqCst);
-        let p = 20_000 + p % 10_000;
+        let p = first + p % span;
         if TcpListener::bind(("127.0.0.1", p)).is_ok()
             && TcpListener::bind(("127.0.0.1", p + 10_000)).is_ok()
         {

@@ -530,7 +530,11 @@ impl Owner {
                     }
                 }
                 Output::Repl { client, frame } => {
-                    let bytes = repl_wire::master_bytes(&frame, self.node.repl_replid(), now);
+                    let replid = self.node.repl_replid();
+                    let bytes =
+                        clusterlab_core::rdb::with_compression(self.node.rdb_compression(), || {
+                            repl_wire::master_bytes(&frame, replid, now)
+                        });
                     match &mut direct {
                         Some((id, out)) if *id == client => out.extend_from_slice(&bytes),
                         _ => self.write_client(client, Write::Bytes(bytes)),
