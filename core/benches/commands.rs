@@ -22,8 +22,13 @@ impl Server {
     fn new() -> Server {
         let addr = "127.0.0.1:7000".parse().expect("address");
         let mut node = Node::new(Config::default(), addr, 17000, 1, Time::ZERO);
-        node.admin(Time::ZERO, Admin::AddSlots(SlotSet::full()))
-            .expect("slots");
+        node.handle(
+            Time::ZERO,
+            Input::Admin(Box::new(Admin::AddSlots(SlotSet::full()))),
+        );
+        let added = std::iter::from_fn(|| node.poll_output())
+            .any(|o| matches!(o, Output::AdminReply(Ok(_))));
+        assert!(added, "a fresh node takes every slot");
         let mut now = Time::ZERO;
         while !node.state_ok() {
             now = now + 100;

@@ -23,7 +23,7 @@
 //! ```
 //! use clusterlab_core::flags::NodeFlags;
 //! use clusterlab_core::msg::MsgType;
-//! use clusterlab_core::node::{Admin, ClientId, Input, Node, Output};
+//! use clusterlab_core::node::{Admin, AdminError, AdminReply, ClientId, Input, Node, Output};
 //! use clusterlab_core::resp::Value;
 //! use clusterlab_core::{Config, SlotSet, Time};
 //! use std::net::SocketAddr;
@@ -97,11 +97,22 @@
 //!     }
 //! }
 //!
+//! // Operator actions (what redis-cli's CLUSTER subcommands do) are inputs too, answered by
+//! // an `Output::AdminReply`. These ones send nothing at once (the next cron does), so the
+//! // other outputs (events) can be dropped here.
+//! fn admin(node: &mut Node, now: Time, action: Admin) -> Result<AdminReply, AdminError> {
+//!     node.handle(now, Input::Admin(Box::new(action)));
+//!     std::iter::from_fn(|| node.poll_output())
+//!         .find_map(|out| match out {
+//!             Output::AdminReply(reply) => Some(reply),
+//!             _ => None,
+//!         })
+//!         .expect("an awake node answers at once")
+//! }
+//!
 //! // 1. `CLUSTER MEET 127.0.0.1 7001` on node 0 (the admin input takes the bus address).
 //! let mut now = Time::ZERO;
-//! nodes[0]
-//!     .admin(now, Admin::Meet { addr: bus[1], port: 7001 })
-//!     .expect("MEET is accepted");
+//! admin(&mut nodes[0], now, Admin::Meet { addr: bus[1], port: 7001 }).expect("MEET is accepted");
 //! assert_eq!(nodes[0].known_nodes(), 2, "node 1 is known, as a handshake entry");
 //!
 //! // 2. Let the cron open the link; the MEET, its PONG and the following PINGs complete
@@ -118,8 +129,8 @@
 //!
 //! // 3. `CLUSTER ADDSLOTSRANGE`: half the slots each. The next PING or PONG carries each
 //! //    node's slot bitmap in its header, so the other learns who serves what.
-//! nodes[0].admin(now, Admin::AddSlots(SlotSet::range(0, 8191))).unwrap();
-//! nodes[1].admin(now, Admin::AddSlots(SlotSet::range(8192, 16383))).unwrap();
+//! admin(&mut nodes[0], now, Admin::AddSlots(SlotSet::range(0, 8191))).unwrap();
+//! admin(&mut nodes[1], now, Admin::AddSlots(SlotSet::range(8192, 16383))).unwrap();
 //! run_until(&mut nodes, &bus, &mut now, Time(6000));
 //! assert_eq!(nodes[0].slot_owner(12182), Some(id1));
 //! assert_eq!(nodes[1].slot_owner(0), Some(id0));

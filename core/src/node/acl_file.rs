@@ -63,6 +63,7 @@ impl Node {
         // The caller's own user went with the old set: it is closed once
         // replied (`CLIENT_CLOSE_AFTER_COMMAND`).
         if self
+            .server
             .clients
             .get(&client)
             .is_some_and(|c| c.user.as_slice() != b"default" && !c.user.is_empty())

@@ -24,8 +24,11 @@ fn err<T>(text: impl Into<String>) -> Result<T, AdminError> {
 }
 
 impl Node {
-    /// Applies an operator action now; outputs may follow (drain them).
-    pub fn admin(&mut self, now: Time, action: Admin) -> Result<AdminReply, AdminError> {
+    /// Applies an operator action now, for [`Input::Admin`](super::Input::Admin)
+    /// and the CLUSTER commands; what it defers (`clusterBeforeSleep`'s
+    /// work) runs before the caller goes on, as it did when the command
+    /// returned in Redis.
+    pub(crate) fn admin(&mut self, now: Time, action: Admin) -> Result<AdminReply, AdminError> {
         let reply = self.admin_inner(now, action);
         self.before_sleep(now);
         reply
@@ -43,10 +46,10 @@ impl Node {
                 }
                 let me = self.myself;
                 for s in slots.iter() {
-                    self.importing.remove(&s);
+                    self.cluster.importing.remove(&s);
                 }
                 self.bind_slots(me, Arc::new(slots));
-                self.todo |= todo::UPDATE_STATE;
+                self.cluster.todo |= todo::UPDATE_STATE;
                 Ok(AdminReply::Ok)
             }
             Admin::DelSlots(slots) => {
@@ -55,10 +58,10 @@ impl Node {
                 }
                 for s in slots.iter() {
                     self.del_slot(s);
-                    self.migrating.remove(&s);
-                    self.importing.remove(&s);
+                    self.cluster.migrating.remove(&s);
+                    self.cluster.importing.remove(&s);
                 }
-                self.todo |= todo::UPDATE_STATE;
+                self.cluster.todo |= todo::UPDATE_STATE;
                 Ok(AdminReply::Ok)
             }
             Admin::Replicate(id) => {
@@ -88,8 +91,8 @@ impl Node {
                     return err("ERR Node config epoch is already non-zero");
                 }
                 self.me_mut().config_epoch = epoch;
-                if self.current_epoch < epoch {
-                    self.current_epoch = epoch;
+                if self.cluster.current_epoch < epoch {
+                    self.cluster.current_epoch = epoch;
                 }
                 self.emit_epoch();
                 Ok(AdminReply::Ok)
@@ -113,11 +116,12 @@ impl Node {
                 if self.is_replica() && self.master() == Some(id) {
                     return err("ERR Can't forget my master!");
                 }
-                self.blacklist
+                self.cluster
+                    .blacklist
                     .insert(id, now + crate::config::consts::BLACKLIST_TTL_MS);
                 self.del_peer(id);
                 self.emit(Event::NodeRemoved { about: id });
-                self.todo |= todo::UPDATE_STATE;
+                self.cluster.todo |= todo::UPDATE_STATE;
                 Ok(AdminReply::Ok)
             }
             Admin::SetSlotMigrating(slot, id) => {
@@ -126,7 +130,7 @@ impl Node {
                     return err(format!("ERR I'm not the owner of hash slot {slot}"));
                 }
                 self.setslot_target(id)?;
-                self.migrating.insert(slot, id);
+                self.cluster.migrating.insert(slot, id);
                 Ok(AdminReply::Ok)
             }
             Admin::SetSlotImporting(slot, id) => {
@@ -135,13 +139,13 @@ impl Node {
                     return err(format!("ERR I'm already the owner of hash slot {slot}"));
                 }
                 self.setslot_target(id)?;
-                self.importing.insert(slot, id);
+                self.cluster.importing.insert(slot, id);
                 Ok(AdminReply::Ok)
             }
             Admin::SetSlotStable(slot) => {
                 self.setslot_checks_master()?;
-                self.migrating.remove(&slot);
-                self.importing.remove(&slot);
+                self.cluster.migrating.remove(&slot);
+                self.cluster.importing.remove(&slot);
                 Ok(AdminReply::Ok)
             }
             Admin::SetSlotNode(slot, id) => self.setslot_node(now, slot, id),
@@ -160,8 +164,8 @@ impl Node {
             let me = self.myself;
             self.set_node_as_master(me);
         }
-        self.migrating.clear();
-        self.importing.clear();
+        self.cluster.migrating.clear();
+        self.cluster.importing.clear();
         self.reset_manual_failover();
         let me = self.myself;
         self.del_node_slots(me);
@@ -172,14 +176,14 @@ impl Node {
             }
         }
         if hard {
-            self.current_epoch = 0;
-            self.last_vote_epoch = 0;
+            self.cluster.current_epoch = 0;
+            self.cluster.last_vote_epoch = 0;
             self.me_mut().config_epoch = 0;
             let new_id = NodeId::random(&mut self.rng);
             self.rename_peer(me, new_id);
             self.myself = new_id;
         }
-        self.todo |= todo::UPDATE_STATE;
+        self.cluster.todo |= todo::UPDATE_STATE;
         let _ = now;
     }
 
@@ -256,10 +260,10 @@ impl Node {
         // Redis 7.0 clears MIGRATING whenever the slot is empty, even when
         // this node already learned the new owner from the target's PONG (a
         // reshard's SETSLOT NODE often reaches the source after that PONG).
-        if self.keyspace.count_in_slot(now, slot) == 0 {
-            self.migrating.remove(&slot);
+        if self.server.keyspace.count_in_slot(now, slot) == 0 {
+            self.cluster.migrating.remove(&slot);
         }
-        let was_importing = self.importing.contains_key(&slot);
+        let was_importing = self.cluster.importing.contains_key(&slot);
         let had_slots = self.me().numslots > 0;
         self.bind_slots(id, Arc::new(crate::slot::SlotSet::range(slot, slot)));
         if had_slots && self.me().numslots == 0 && id != me && self.cfg.allow_replica_migration {
@@ -268,10 +272,10 @@ impl Node {
         if id == me && was_importing {
             // Closing an import: claim it with a fresh epoch and tell everyone.
             self.bump_epoch_without_consensus();
-            self.importing.remove(&slot);
+            self.cluster.importing.remove(&slot);
             self.broadcast_pong(false);
         }
-        self.todo |= todo::UPDATE_STATE;
+        self.cluster.todo |= todo::UPDATE_STATE;
         Ok(AdminReply::Ok)
     }
 }

@@ -73,7 +73,8 @@ impl Node {
         let mut unique: Vec<Vec<u8>> = Vec::with_capacity(keys.len());
         for key in keys {
             if !unique.contains(&key) {
-                self.blocked
+                self.server
+                    .blocked
                     .by_key
                     .entry(key.clone())
                     .or_default()
@@ -83,7 +84,8 @@ impl Node {
         }
         let stream = wait.is_stream();
         let on = BlockedOn::Keys { keys: unique, wait };
-        self.blocked
+        self.server
+            .blocked
             .clients
             .insert(client, Blocked { on, deadline });
         if stream {
@@ -95,6 +97,7 @@ impl Node {
     /// Redis's stream signals for them.
     pub(super) fn watch_stream_keys(&mut self) {
         let keys = self
+            .server
             .blocked
             .clients
             .values()
@@ -105,7 +108,7 @@ impl Node {
             .flatten()
             .cloned()
             .collect();
-        self.keyspace.watch_streams(keys);
+        self.server.keyspace.watch_streams(keys);
     }
 
     /// WAIT blocks `client` until `replicas` replicas acknowledged `offset`.
@@ -117,30 +120,37 @@ impl Node {
         deadline: Option<Time>,
     ) {
         let on = BlockedOn::Replicas { offset, replicas };
-        self.blocked
+        self.server
+            .blocked
             .clients
             .insert(client, Blocked { on, deadline });
     }
 
     /// Whether `client` waits in a blocking command.
     pub(super) fn is_blocked(&self, client: ClientId) -> bool {
-        self.blocked.clients.contains_key(&client)
+        self.server.blocked.clients.contains_key(&client)
     }
 
     /// A command from a blocked client waits for its unblocking.
     pub(super) fn hold_command(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
-        self.blocked.held.entry(client).or_default().push_back(args);
+        self.server
+            .blocked
+            .held
+            .entry(client)
+            .or_default()
+            .push_back(args);
     }
 
     /// INFO's `blocked_clients`.
     pub fn blocked_clients(&self) -> usize {
-        self.blocked.clients.len()
+        self.server.blocked.clients.len()
     }
 
     /// The earliest time a blocked client times out: the first
     /// millisecond past its deadline (`timeout < now`).
     pub(super) fn blocked_deadline(&self) -> Option<Time> {
-        self.blocked
+        self.server
+            .blocked
             .clients
             .values()
             .filter_map(|b| b.deadline)
@@ -151,13 +161,13 @@ impl Node {
     /// `unblockClient`: forgets what `client` waited for and queues its
     /// held commands to run.
     fn unblock(&mut self, client: ClientId) -> Option<BlockedOn> {
-        let blocked = self.blocked.clients.remove(&client)?;
+        let blocked = self.server.blocked.clients.remove(&client)?;
         if let BlockedOn::Keys { keys, wait } = &blocked.on {
             for key in keys {
-                if let Some(q) = self.blocked.by_key.get_mut(key) {
+                if let Some(q) = self.server.blocked.by_key.get_mut(key) {
                     q.retain(|c| *c != client);
                     if q.is_empty() {
-                        self.blocked.by_key.remove(key);
+                        self.server.blocked.by_key.remove(key);
                     }
                 }
             }
@@ -165,22 +175,22 @@ impl Node {
                 self.watch_stream_keys();
             }
         }
-        self.blocked.unblocked.push_back(client);
+        self.server.blocked.unblocked.push_back(client);
         Some(blocked.on)
     }
 
     /// A client left: it waits for nothing any more.
     pub(super) fn forget_blocked(&mut self, client: ClientId) {
         self.unblock(client);
-        self.blocked.held.remove(&client);
-        self.blocked.unblocked.retain(|c| *c != client);
+        self.server.blocked.held.remove(&client);
+        self.server.blocked.unblocked.retain(|c| *c != client);
     }
 
     /// `signalKeyAsReady` for the keys of a write that went to the stream:
     /// those a list or zset pop is blocked on are served after the
     /// command (stream readers wait for the keyspace's stream signals).
     pub(super) fn signal_ready(&mut self, args: &[Vec<u8>]) {
-        if self.blocked.by_key.is_empty() {
+        if self.server.blocked.by_key.is_empty() {
             return;
         }
         let Some(spec) = args.first().and_then(|n| crate::command::table::lookup(n)) else {
@@ -188,22 +198,22 @@ impl Node {
         };
         for i in spec.key_positions(args) {
             let key = &args[i];
-            let pops = self.blocked.by_key.get(key).is_some_and(|q| {
+            let pops = self.server.blocked.by_key.get(key).is_some_and(|q| {
                 q.iter().any(|c| {
-                    matches!(self.blocked.clients.get(c), Some(Blocked { on: BlockedOn::Keys { wait, .. }, .. }) if !wait.is_stream())
+                    matches!(self.server.blocked.clients.get(c), Some(Blocked { on: BlockedOn::Keys { wait, .. }, .. }) if !wait.is_stream())
                 })
             });
-            if pops && !self.blocked.ready.contains(key) {
-                self.blocked.ready.push_back(key.clone());
+            if pops && !self.server.blocked.ready.contains(key) {
+                self.server.blocked.ready.push_back(key.clone());
             }
         }
     }
 
     /// Moves the keyspace's stream signals to the ready keys.
     fn take_stream_signals(&mut self) {
-        for key in self.keyspace.take_stream_signals() {
-            if !self.blocked.ready.contains(&key) {
-                self.blocked.ready.push_back(key);
+        for key in self.server.keyspace.take_stream_signals() {
+            if !self.server.blocked.ready.contains(&key) {
+                self.server.blocked.ready.push_back(key);
             }
         }
     }
@@ -213,25 +223,26 @@ impl Node {
     /// unblocked clients sent while blocked, serving again after each
     /// command.
     pub(super) fn after_command(&mut self, now: Time) {
-        if self.blocked.draining {
+        if self.server.blocked.draining {
             return;
         }
         self.take_stream_signals();
-        if self.blocked.ready.is_empty() && self.blocked.unblocked.is_empty() {
+        if self.server.blocked.ready.is_empty() && self.server.blocked.unblocked.is_empty() {
             return;
         }
-        self.blocked.draining = true;
+        self.server.blocked.draining = true;
         loop {
             self.take_stream_signals();
-            if let Some(key) = self.blocked.ready.pop_front() {
+            if let Some(key) = self.server.blocked.ready.pop_front() {
                 self.serve_key(now, &key);
                 continue;
             }
-            let Some(client) = self.blocked.unblocked.pop_front() else {
+            let Some(client) = self.server.blocked.unblocked.pop_front() else {
                 break;
             };
             while !self.is_blocked(client) {
                 let Some(args) = self
+                    .server
                     .blocked
                     .held
                     .get_mut(&client)
@@ -241,16 +252,22 @@ impl Node {
                 };
                 self.process_command(now, client, args);
                 self.take_stream_signals();
-                while let Some(key) = self.blocked.ready.pop_front() {
+                while let Some(key) = self.server.blocked.ready.pop_front() {
                     self.serve_key(now, &key);
                     self.take_stream_signals();
                 }
             }
-            if self.blocked.held.get(&client).is_some_and(|q| q.is_empty()) {
-                self.blocked.held.remove(&client);
+            if self
+                .server
+                .blocked
+                .held
+                .get(&client)
+                .is_some_and(|q| q.is_empty())
+            {
+                self.server.blocked.held.remove(&client);
             }
         }
-        self.blocked.draining = false;
+        self.server.blocked.draining = false;
     }
 
     /// Serves `key`'s blocked clients in the order they blocked, while the
@@ -259,14 +276,14 @@ impl Node {
         // A replica serves only readers (a READONLY client's XREAD): its
         // writers were unblocked when it became a replica.
         let master = self.is_master();
-        let Some(waiting) = self.blocked.by_key.get(key) else {
+        let Some(waiting) = self.server.blocked.by_key.get(key) else {
             return;
         };
         for client in waiting.iter().copied().collect::<Vec<_>>() {
             let Some(Blocked {
                 on: BlockedOn::Keys { wait, .. },
                 ..
-            }) = self.blocked.clients.get(&client)
+            }) = self.server.blocked.clients.get(&client)
             else {
                 continue;
             };
@@ -291,6 +308,7 @@ impl Node {
     /// acknowledged count for WAIT.
     pub(super) fn expire_blocked(&mut self, now: Time) {
         let due: Vec<ClientId> = self
+            .server
             .blocked
             .clients
             .iter()
@@ -317,6 +335,7 @@ impl Node {
     /// (`processClientsWaitingReplicas`).
     pub(super) fn release_replica_waiters(&mut self) {
         let waiting: Vec<(ClientId, u64, u64)> = self
+            .server
             .blocked
             .clients
             .iter()
@@ -342,18 +361,18 @@ impl Node {
     /// master's slot stays: the replica serves it when the entry arrives.
     pub(super) fn redirect_blocked(&mut self) {
         let mut answers = Vec::new();
-        for (client, b) in &self.blocked.clients {
+        for (client, b) in &self.server.blocked.clients {
             let BlockedOn::Keys { keys, wait } = &b.on else {
                 continue;
             };
-            if !self.state_ok {
+            if !self.cluster.state_ok {
                 answers.push((*client, Value::err("CLUSTERDOWN The cluster is down")));
                 continue;
             }
             let Some(key) = keys.first() else { continue };
             let slot = crate::slot::key_slot(key);
             let route = self.slot_route(slot);
-            let readonly = self.clients.get(client).is_some_and(|c| c.readonly);
+            let readonly = self.server.clients.get(client).is_some_and(|c| c.readonly);
             if route.mine
                 || route.importing
                 || (readonly && !wait.is_write() && route.my_master_owns)
@@ -376,10 +395,10 @@ impl Node {
     /// what its clients wait for will not happen here. Redis also closes
     /// those connections; their held commands are dropped here instead.
     pub(super) fn unblock_all_blocked(&mut self) {
-        let clients: Vec<ClientId> = self.blocked.clients.keys().copied().collect();
+        let clients: Vec<ClientId> = self.server.blocked.clients.keys().copied().collect();
         for client in clients {
             self.unblock(client);
-            self.blocked.held.remove(&client);
+            self.server.blocked.held.remove(&client);
             self.reply(
                 client,
                 Value::err(

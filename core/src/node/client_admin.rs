@@ -31,22 +31,27 @@ impl Node {
 
     /// Counts a new client and dates it (its `age=`).
     pub(super) fn opened(&mut self, now: Time, id: ClientId) {
-        if let Some(state) = self.clients.get_mut(&id) {
+        if let Some(state) = self.server.clients.get_mut(&id) {
             state.created = now;
             state.last_interaction = now;
         }
-        self.stats.connections += 1;
+        self.server.stats.connections += 1;
     }
 
     /// Whether the node knows this client yet.
     pub(super) fn knows_client(&self, id: ClientId) -> bool {
-        self.clients.contains_key(&id)
+        self.server.clients.contains_key(&id)
     }
 
     /// Every client but the one running a command (whose state is out of
     /// the map meanwhile), by ID.
     pub(crate) fn other_clients(&self) -> Vec<(ClientId, &ClientState)> {
-        let mut all: Vec<_> = self.clients.iter().map(|(id, s)| (*id, &**s)).collect();
+        let mut all: Vec<_> = self
+            .server
+            .clients
+            .iter()
+            .map(|(id, s)| (*id, &**s))
+            .collect();
         all.sort_by_key(|(id, _)| *id);
         all
     }
@@ -67,7 +72,7 @@ impl Node {
     /// `CLIENT PAUSE`: merged with a pause in progress as `pauseClients`
     /// does (the later end, ALL over WRITE).
     pub(crate) fn pause_clients(&mut self, end: Time, all: bool) {
-        self.client_pause = Some(match self.client_pause {
+        self.server.client_pause = Some(match self.server.client_pause {
             Some(p) => ClientPause {
                 end: p.end.max(end),
                 all: p.all || all,
@@ -78,16 +83,18 @@ impl Node {
 
     /// `CLIENT UNPAUSE`: the waiting commands run at the next cron.
     pub(crate) fn unpause_clients(&mut self) {
-        self.client_pause = None;
+        self.server.client_pause = None;
     }
 
     /// Whether `CLIENT PAUSE … ALL` holds every client's commands now.
     pub(crate) fn all_paused(&self, now: Time) -> bool {
-        self.client_pause.is_some_and(|p| p.all && now < p.end)
+        self.server
+            .client_pause
+            .is_some_and(|p| p.all && now < p.end)
     }
 
     /// Whether `CLIENT PAUSE` (WRITE or ALL) holds writes now.
     pub(super) fn client_paused(&self, now: Time) -> bool {
-        self.client_pause.is_some_and(|p| now < p.end)
+        self.server.client_pause.is_some_and(|p| now < p.end)
     }
 }

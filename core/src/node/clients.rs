@@ -67,7 +67,8 @@ impl Node {
         // A MIGRATE in progress blocks the whole server in Redis; a client
         // whose command waits for a pause is blocked (`BLOCKED_POSTPONE`),
         // so what it sent next waits behind it, in order.
-        if self.migrations.busy() || self.postponed.iter().any(|(c, _)| *c == client) {
+        if self.server.migrations.busy() || self.server.postponed.iter().any(|(c, _)| *c == client)
+        {
             self.postpone(client, args);
             return;
         }
@@ -95,7 +96,7 @@ impl Node {
                 t.caching = false;
             }
         }
-        self.clients.insert(client, state);
+        self.server.clients.insert(client, state);
         match outcome {
             _ if silent => {}
             Outcome::Reply(value) => self.out.push_back(Output::Reply { client, value }),
@@ -110,7 +111,7 @@ impl Node {
         if close {
             self.kill_client(client);
         }
-        if self.frozen.is_some() {
+        if self.server.frozen.is_some() {
             self.hold_sleeper_reply(mark);
         }
     }
@@ -118,17 +119,19 @@ impl Node {
     /// Takes a client's state out (a new one if unknown); put it back with
     /// [`put_client`](Self::put_client).
     pub(crate) fn take_client(&mut self, client: ClientId) -> Box<ClientState> {
-        self.clients
+        self.server
+            .clients
             .remove(&client)
             .unwrap_or_else(|| Box::new(ClientState::new(!self.requires_auth())))
     }
 
     pub(crate) fn put_client(&mut self, client: ClientId, state: Box<ClientState>) {
-        self.clients.insert(client, state);
+        self.server.clients.insert(client, state);
     }
 
     pub(crate) fn reply(&mut self, client: ClientId, value: crate::resp::Value) {
         if self
+            .server
             .clients
             .get(&client)
             .is_some_and(|c| c.reply == ReplyMode::Off)
@@ -140,7 +143,7 @@ impl Node {
 
     /// An EXEC waits for a MIGRATE it ran.
     pub(crate) fn hold_exec(&mut self, client: ClientId, pending: command::PendingExec) {
-        self.pending_exec.insert(client, pending);
+        self.server.pending_exec.insert(client, pending);
     }
 
     /// Delivers a blocked command's reply, or resumes the EXEC that waited for it.
@@ -150,27 +153,28 @@ impl Node {
         client: ClientId,
         value: crate::resp::Value,
     ) {
-        match self.pending_exec.remove(&client) {
+        match self.server.pending_exec.remove(&client) {
             Some(pending) => command::resume_exec(self, now, client, pending, value),
             None => self.reply(client, value),
         }
     }
 
     pub(super) fn client_closed(&mut self, client: ClientId) {
-        self.pending_exec.remove(&client);
-        if let Some(mut state) = self.clients.remove(&client) {
+        self.server.pending_exec.remove(&client);
+        if let Some(mut state) = self.server.clients.remove(&client) {
             self.disable_tracking(client, &mut state);
         }
         self.forget_blocked(client);
         self.forget_subscriber(client);
         self.remove_monitor(client);
-        self.postponed.retain(|(c, _)| *c != client);
+        self.server.postponed.retain(|(c, _)| *c != client);
         self.slave_closed(client);
     }
 
     /// The protocol a client negotiated (RESP2 until `HELLO 3`).
     pub fn client_protocol(&self, client: ClientId) -> Protocol {
-        self.clients
+        self.server
+            .clients
             .get(&client)
             .map_or(Protocol::Resp2, |c| c.proto)
     }
@@ -179,7 +183,8 @@ impl Node {
     /// Hosts use it to pick the request parser's limits (Redis is stricter
     /// with clients that have not authenticated).
     pub fn client_authenticated(&self, client: ClientId) -> bool {
-        self.clients
+        self.server
+            .clients
             .get(&client)
             .map_or(!self.requires_auth(), |c| c.authenticated)
     }
@@ -187,18 +192,21 @@ impl Node {
     /// Whether a client is inside MULTI (its commands are queued, so a host
     /// that serves one itself must leave it to the node).
     pub fn client_in_multi(&self, client: ClientId) -> bool {
-        self.clients.get(&client).is_some_and(|c| c.in_multi())
+        self.server
+            .clients
+            .get(&client)
+            .is_some_and(|c| c.in_multi())
     }
 
     /// `authRequired`'s server half: the default user has a password or
     /// is off.
     pub(crate) fn requires_auth(&self) -> bool {
-        self.acl.auth_required()
+        self.server.acl.auth_required()
     }
 
     /// The users and the ACL log.
     pub(crate) fn acl(&self) -> &crate::acl::Acl {
-        &self.acl
+        &self.server.acl
     }
 
     /// `getRandomHexChars` (ACL GENPASS), from the node's random source.
@@ -211,16 +219,16 @@ impl Node {
 
     /// The users and the ACL log, to change.
     pub(crate) fn acl_mut(&mut self) -> &mut crate::acl::Acl {
-        &mut self.acl
+        &mut self.server.acl
     }
 
     pub(crate) fn keyspace_mut(&mut self) -> &mut Keyspace {
-        &mut self.keyspace
+        &mut self.server.keyspace
     }
 
     /// The data this node holds (read-only).
     pub fn keyspace(&self) -> &Keyspace {
-        &self.keyspace
+        &self.server.keyspace
     }
 
     pub(crate) fn slot_route(&self, slot: u16) -> SlotRoute {
@@ -231,11 +239,12 @@ impl Node {
             owner: owner.map(|p| self.route_addr(p)),
             mine,
             migrating_to: self
+                .cluster
                 .migrating
                 .get(&slot)
                 .filter(|_| mine)
                 .and_then(|id| addr(*id)),
-            importing: self.importing.contains_key(&slot),
+            importing: self.cluster.importing.contains_key(&slot),
             my_master_owns: self.is_replica() && owner.is_some_and(|p| Some(p.id) == self.master()),
         }
     }
@@ -252,19 +261,19 @@ impl Node {
 
     /// Version of a watched key (WATCH compares it at EXEC).
     pub(crate) fn watch_version(&mut self, key: &[u8]) -> u64 {
-        *self.watch_versions.entry(key.to_vec()).or_insert(0)
+        *self.server.watch_versions.entry(key.to_vec()).or_insert(0)
     }
 
     /// `signalModifiedKey` for the keys of a write command.
     pub(super) fn touch_watched(&mut self, args: &[Vec<u8>]) {
-        if self.watch_versions.is_empty() {
+        if self.server.watch_versions.is_empty() {
             return;
         }
         let Some(spec) = command::table::lookup(&args[0]) else {
             return;
         };
         let keys: Vec<Vec<u8>> = if matches!(spec.name, "flushall" | "flushdb") {
-            self.watch_versions.keys().cloned().collect()
+            self.server.watch_versions.keys().cloned().collect()
         } else {
             spec.key_positions(args)
                 .into_iter()
@@ -272,7 +281,7 @@ impl Node {
                 .collect()
         };
         for k in keys {
-            if let Some(v) = self.watch_versions.get_mut(&k) {
+            if let Some(v) = self.server.watch_versions.get_mut(&k) {
                 *v += 1;
             }
         }
@@ -281,15 +290,18 @@ impl Node {
     /// A write arrived while a manual failover pauses writes, or any command
     /// while a MIGRATE is in progress: run it later, in arrival order.
     pub(crate) fn postpone(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
-        self.postponed.push((client, args));
+        self.server.postponed.push((client, args));
     }
 
     /// Runs postponed commands once the pause or the MIGRATE is over.
     pub(super) fn run_postponed(&mut self, now: Time) {
-        if self.postponed.is_empty() || self.writes_paused(now) || self.migrations.busy() {
+        if self.server.postponed.is_empty()
+            || self.writes_paused(now)
+            || self.server.migrations.busy()
+        {
             return;
         }
-        for (client, args) in std::mem::take(&mut self.postponed) {
+        for (client, args) in std::mem::take(&mut self.server.postponed) {
             self.process_command(now, client, args);
         }
     }

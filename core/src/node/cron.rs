@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 
 impl Node {
     pub(super) fn cron(&mut self, now: Time) {
-        self.iteration += 1;
+        self.cluster.iteration += 1;
         self.update_myself_hostname();
         let handshake_timeout = self.cfg.handshake_timeout();
         let mut update_state = false;
@@ -21,26 +21,30 @@ impl Node {
         self.free_links_over_limit();
 
         // Links and handshakes (clusterNodeCronHandleReconnect).
-        if now >= self.cron_due.links_from {
+        if now >= self.cluster.cron_due.links_from {
             // (Walking this loop also makes the next per-node loop find
             // nodes it touched: `touch` lowers both.)
-            self.stats_pfail_nodes = 0;
+            self.cluster.stats_pfail_nodes = 0;
             let mut walk = self.cron_walk();
             for &idx in &walk {
                 let i = idx as usize;
-                if now < self.cron_due.links[i] {
-                    self.stats_pfail_nodes += u32::from(self.cron_due.pfail[i]);
+                if now < self.cluster.cron_due.links[i] {
+                    self.cluster.stats_pfail_nodes += u32::from(self.cluster.cron_due.pfail[i]);
                     continue;
                 }
                 self.cron_link(now, idx, handshake_timeout);
             }
-            self.cron_due.links_from = self.earliest(|due, i| due.links[i]);
+            self.cluster.cron_due.links_from = self.earliest(|due, i| due.links[i]);
             walk.clear();
-            self.cron_due.walk = walk;
+            self.cluster.cron_due.walk = walk;
         }
 
         // Once a second, ping the node with the oldest PONG among 5 random ones.
-        if self.iteration.is_multiple_of(consts::RANDOM_PING_EVERY) {
+        if self
+            .cluster
+            .iteration
+            .is_multiple_of(consts::RANDOM_PING_EVERY)
+        {
             let mut target: Option<(NodeId, Time)> = None;
             for _ in 0..consts::RANDOM_PING_SAMPLES {
                 let Some(id) = self.random_peer() else { break };
@@ -62,9 +66,11 @@ impl Node {
 
         // Per node: orphaned masters, link liveness, the half-timeout ping, PFAIL.
         // A manual failover pings its replica every cron: no skipping then.
-        let mut due = std::mem::take(&mut self.cron_due.walk);
-        if self.manual.end.is_none() {
-            self.cron_due.start_checks(now, &self.order, &mut due);
+        let mut due = std::mem::take(&mut self.cluster.cron_due.walk);
+        if self.cluster.manual.end.is_none() {
+            self.cluster
+                .cron_due
+                .start_checks(now, &self.cluster.order, &mut due);
             if cfg!(debug_assertions) {
                 self.assert_skips_agree(now, &due);
             }
@@ -73,18 +79,18 @@ impl Node {
                 let idx = due[k];
                 update_state |= self.cron_check(now, idx);
                 k += 1;
-                self.cron_due.next_due(idx, &mut due, k);
+                self.cluster.cron_due.next_due(idx, &mut due, k);
             }
-            self.cron_due.end_checks();
+            self.cluster.cron_due.end_checks();
         } else {
-            due.extend_from_slice(&self.order);
+            due.extend_from_slice(&self.cluster.order);
             for &idx in &due {
                 update_state |= self.cron_check(now, idx);
             }
         }
         due.clear();
-        self.cron_due.walk = due;
-        let some_lists_two = self.is_replica() && self.cron_due.some_lists_two();
+        self.cluster.cron_due.walk = due;
+        let some_lists_two = self.is_replica() && self.cluster.cron_due.some_lists_two();
 
         // Replica migration needs a master with two working replicas or more,
         // so the working replicas of every master (a node lookup each, every
@@ -102,8 +108,8 @@ impl Node {
         // `databasesCron`: only a master expires keys (a replica waits for
         // its DELs), and not while writes are paused (7.0's
         // `checkClientPauseTimeoutAndReturnIfPaused`).
-        if self.is_master() && !self.writes_paused(now) && self.debug.active_expire {
-            self.keyspace.active_expire_cycle(now, &mut self.rng);
+        if self.is_master() && !self.writes_paused(now) && self.server.debug.active_expire {
+            self.server.keyspace.active_expire_cycle(now, &mut self.rng);
             self.queue_expired();
         }
         if self.is_replica() {
@@ -118,17 +124,18 @@ impl Node {
             }
         }
 
-        if update_state || !self.state_ok {
+        if update_state || !self.cluster.state_ok {
             self.update_state(now);
         }
-        self.blacklist.retain(|_, expire| *expire > now);
+        self.cluster.blacklist.retain(|_, expire| *expire > now);
     }
 
     /// The earliest of `at` over the nodes in the table now (nodes added
     /// while cron walked included).
     fn earliest(&self, at: impl Fn(&super::cron_due::CronDue, usize) -> Time) -> Time {
-        let due = &self.cron_due;
-        self.order
+        let due = &self.cluster.cron_due;
+        self.cluster
+            .order
             .iter()
             .map(|&i| at(due, i as usize))
             .min()
@@ -137,8 +144,8 @@ impl Node {
 
     /// The table order for a cron loop to walk, in the reused buffer.
     fn cron_walk(&mut self) -> Vec<u16> {
-        let mut walk = std::mem::take(&mut self.cron_due.walk);
-        walk.extend_from_slice(&self.order);
+        let mut walk = std::mem::take(&mut self.cluster.cron_due.walk);
+        walk.extend_from_slice(&self.cluster.order);
         walk
     }
 
@@ -148,8 +155,8 @@ impl Node {
         let Some(p) = self.peer_at(idx) else { return };
         let id = p.id;
         if id == self.myself || p.has(NodeFlags::NOADDR) {
-            self.cron_due.links[idx as usize] = Time::MAX;
-            self.cron_due.pfail[idx as usize] = false;
+            self.cluster.cron_due.links[idx as usize] = Time::MAX;
+            self.cluster.cron_due.pfail[idx as usize] = false;
             return;
         }
         let (pfail, handshake, ctime, linked) = (
@@ -159,7 +166,7 @@ impl Node {
             p.link.is_some(),
         );
         if pfail {
-            self.stats_pfail_nodes += 1;
+            self.cluster.stats_pfail_nodes += 1;
         }
         if handshake && now.since(ctime) > handshake_timeout {
             self.del_peer(id);
@@ -179,8 +186,8 @@ impl Node {
             Time::MAX
         };
         let pfail = p.has(NodeFlags::PFAIL);
-        self.cron_due.links[idx as usize] = due;
-        self.cron_due.pfail[idx as usize] = pfail;
+        self.cluster.cron_due.links[idx as usize] = due;
+        self.cluster.cron_due.pfail[idx as usize] = pfail;
     }
 
     /// The per-node loop's work on one node (link liveness, the half-timeout
@@ -201,7 +208,7 @@ impl Node {
             }
             _ => (Time::MAX, 0),
         };
-        self.cron_due.checked(idx, due, listed);
+        self.cluster.cron_due.checked(idx, due, listed);
         update_state
     }
 
@@ -235,9 +242,9 @@ impl Node {
             return false;
         }
 
-        if self.manual.end.is_some()
+        if self.cluster.manual.end.is_some()
             && self.is_master()
-            && self.manual.replica == Some(id)
+            && self.cluster.manual.replica == Some(id)
             && p.link.is_some()
         {
             self.send_ping(now, id, MsgType::Ping);
@@ -258,7 +265,7 @@ impl Node {
                 silent_ms: delay.min(u32::MAX as u64) as u32,
                 timeout_ms: node_timeout.min(u32::MAX as u64) as u32,
             });
-            if self.is_master() && self.size == 1 {
+            if self.is_master() && self.cluster.size == 1 {
                 self.mark_failing_if_needed(now, id);
             }
             return true;
@@ -303,8 +310,8 @@ impl Node {
         let Some(p) = self.peer_mut(id) else { return };
         let Some(addr) = p.bus_addr() else { return };
         p.link = Some(now);
-        self.connecting.retain(|(a, _)| *a != addr);
-        self.connecting.push((addr, id));
+        self.cluster.connecting.retain(|(a, _)| *a != addr);
+        self.cluster.connecting.push((addr, id));
         self.out.push_back(super::Output::Connect { to: addr });
     }
 
@@ -337,8 +344,8 @@ impl Node {
     /// The node our outbound link to `addr` belongs to: one being connected
     /// if any (without walking the table), else the one at that address.
     pub(super) fn link_node(&mut self, addr: SocketAddr) -> Option<NodeId> {
-        if let Some(pos) = self.connecting.iter().position(|(a, _)| *a == addr) {
-            let (_, id) = self.connecting.swap_remove(pos);
+        if let Some(pos) = self.cluster.connecting.iter().position(|(a, _)| *a == addr) {
+            let (_, id) = self.cluster.connecting.swap_remove(pos);
             if self.peer(id).is_some_and(|p| p.bus_addr() == Some(addr)) {
                 return Some(id);
             }

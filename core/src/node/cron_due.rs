@@ -250,11 +250,11 @@ impl Node {
     pub(super) fn assert_skips_agree(&self, now: Time, due: &[u16]) {
         let node_timeout = self.cfg.node_timeout;
         let ping_interval = self.cfg.ping_interval();
-        let mut visited = vec![false; self.peers.len()];
+        let mut visited = vec![false; self.cluster.peers.len()];
         for &idx in due {
             visited[idx as usize] = true;
         }
-        for &idx in &self.order {
+        for &idx in &self.cluster.order {
             let Some(p) = self.peer_at(idx) else { continue };
             if visited[idx as usize]
                 || p.has(NodeFlags::MYSELF | NodeFlags::NOADDR | NodeFlags::HANDSHAKE)

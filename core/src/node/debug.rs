@@ -26,11 +26,11 @@ impl Default for DebugSwitches {
 impl super::Node {
     /// The DEBUG switches.
     pub fn debug_switches(&self) -> &DebugSwitches {
-        &self.debug
+        &self.server.debug
     }
 
     /// The DEBUG switches, for the DEBUG command.
     pub(crate) fn debug_switches_mut(&mut self) -> &mut DebugSwitches {
-        &mut self.debug
+        &mut self.server.debug
     }
 }

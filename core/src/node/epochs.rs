@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 impl Node {
     pub(super) fn emit_epoch(&mut self) {
-        let (current, config) = (self.current_epoch, self.my_epoch());
+        let (current, config) = (self.cluster.current_epoch, self.my_epoch());
         self.emit(Event::Epoch { current, config });
     }
 
@@ -25,11 +25,11 @@ impl Node {
             return;
         }
         let collided = self.me().config_epoch;
-        self.current_epoch += 1;
-        self.me_mut().config_epoch = self.current_epoch;
+        self.cluster.current_epoch += 1;
+        self.me_mut().config_epoch = self.cluster.current_epoch;
         self.emit(Event::EpochCollision {
             with: sender,
-            new_epoch: self.current_epoch,
+            new_epoch: self.cluster.current_epoch,
             collided,
         });
         self.emit_epoch();
@@ -41,8 +41,8 @@ impl Node {
         let max = self.max_epoch();
         let mine = self.me().config_epoch;
         if mine == 0 || mine != max {
-            self.current_epoch += 1;
-            self.me_mut().config_epoch = self.current_epoch;
+            self.cluster.current_epoch += 1;
+            self.me_mut().config_epoch = self.cluster.current_epoch;
             self.emit_epoch();
             true
         } else {
@@ -74,7 +74,8 @@ impl Node {
         let mut new_master = None;
         for slot in claimed.iter() {
             let owner = self.slot_owner_peer(slot).map(|p| (p.id, p.config_epoch));
-            if owner.map(|(id, _)| id) == Some(sender) || self.importing.contains_key(&slot) {
+            if owner.map(|(id, _)| id) == Some(sender) || self.cluster.importing.contains_key(&slot)
+            {
                 continue;
             }
             if owner.is_none_or(|(_, e)| e < epoch) {
@@ -97,7 +98,7 @@ impl Node {
             Arc::new(won)
         };
         self.bind_slots(sender, won);
-        self.todo |= todo::UPDATE_STATE;
+        self.cluster.todo |= todo::UPDATE_STATE;
 
         let cur_master_empty = cur_master
             .and_then(|m| self.peer(m))

@@ -26,21 +26,21 @@ pub(super) struct Election {
 impl Node {
     /// Runs on every cron and when a vote arrives, while I am a replica.
     pub(super) fn handle_replica_failover(&mut self, now: Time) {
-        let manual = self.manual.end.is_some() && self.manual.can_start;
+        let manual = self.cluster.manual.end.is_some() && self.cluster.manual.can_start;
         let Some(master_id) = self.master().filter(|_| self.is_replica()) else {
-            self.election.cant_reason = None;
+            self.cluster.election.cant_reason = None;
             return;
         };
         let Some(master) = self.peer(master_id) else {
             return;
         };
         if (!manual && (!master.failed() || self.cfg.replica_no_failover)) || master.numslots == 0 {
-            self.election.cant_reason = None;
+            self.cluster.election.cant_reason = None;
             return;
         }
 
         let node_timeout = self.cfg.node_timeout;
-        let mut data_age = self.repl.data_age(now);
+        let mut data_age = self.server.repl.data_age(now);
         if data_age > node_timeout {
             data_age -= node_timeout;
         }
@@ -52,12 +52,13 @@ impl Node {
         let auth_timeout = self.cfg.failover_auth_timeout();
         let auth_retry = self.cfg.failover_auth_retry();
         let expired = self
+            .cluster
             .election
             .auth_time
             .is_none_or(|t| now.ms() as i64 - t.ms() as i64 > auth_retry as i64);
         if expired {
             let jitter = self.rng.random_range(0..500u64);
-            let random_ms = if self.manual.end.is_some() {
+            let random_ms = if self.cluster.manual.end.is_some() {
                 0
             } else {
                 jitter as u32
@@ -65,24 +66,24 @@ impl Node {
             let rank = self.replica_rank();
             let mut at = now + 500 + jitter + rank as u64 * 1000;
             let mut rank = rank;
-            if self.manual.end.is_some() {
+            if self.cluster.manual.end.is_some() {
                 at = now;
                 rank = 0;
-                self.todo |= todo::HANDLE_FAILOVER;
+                self.cluster.todo |= todo::HANDLE_FAILOVER;
             }
-            self.election = Election {
+            self.cluster.election = Election {
                 auth_time: Some(at),
                 count: 0,
                 sent: false,
                 rank,
-                epoch: self.election.epoch,
+                epoch: self.cluster.election.epoch,
                 cant_reason: None,
             };
             self.emit(Event::FailoverStart {
                 delay_ms: at.since(now),
                 rank,
-                offset: self.repl.offset,
-                manual: self.manual.end.is_some(),
+                offset: self.server.repl.offset,
+                manual: self.cluster.manual.end.is_some(),
                 random_ms,
                 master: master_id,
             });
@@ -91,48 +92,49 @@ impl Node {
             return;
         }
 
-        if !self.election.sent && !manual {
+        if !self.cluster.election.sent && !manual {
             let new_rank = self.replica_rank();
-            if new_rank > self.election.rank {
-                let added = (new_rank - self.election.rank) as u64 * 1000;
-                self.election.auth_time = self.election.auth_time.map(|t| t + added);
-                self.election.rank = new_rank;
+            if new_rank > self.cluster.election.rank {
+                let added = (new_rank - self.cluster.election.rank) as u64 * 1000;
+                self.cluster.election.auth_time =
+                    self.cluster.election.auth_time.map(|t| t + added);
+                self.cluster.election.rank = new_rank;
             }
         }
 
-        let auth_time = self.election.auth_time.expect("set above");
+        let auth_time = self.cluster.election.auth_time.expect("set above");
         if now < auth_time {
             self.cant_failover("Waiting the delay before I can start a new failover.");
             return;
         }
         if now.since(auth_time) > auth_timeout {
-            if self.election.sent && self.election.cant_reason != Some("expired") {
+            if self.cluster.election.sent && self.cluster.election.cant_reason != Some("expired") {
                 self.emit(Event::ElectionExpired {
-                    epoch: self.election.epoch,
+                    epoch: self.cluster.election.epoch,
                 });
             }
-            self.election.cant_reason = Some("expired");
+            self.cluster.election.cant_reason = Some("expired");
             return;
         }
 
-        if !self.election.sent {
-            self.current_epoch += 1;
-            self.election.epoch = self.current_epoch;
-            self.election.sent = true;
+        if !self.cluster.election.sent {
+            self.cluster.current_epoch += 1;
+            self.cluster.election.epoch = self.cluster.current_epoch;
+            self.cluster.election.sent = true;
             self.emit_epoch();
             self.emit(Event::VoteRequested {
-                epoch: self.current_epoch,
+                epoch: self.cluster.current_epoch,
             });
             self.request_failover_auth();
-            self.todo |= todo::UPDATE_STATE;
+            self.cluster.todo |= todo::UPDATE_STATE;
             return;
         }
 
-        if self.election.count >= self.needed_quorum() {
-            if self.me().config_epoch < self.election.epoch {
+        if self.cluster.election.count >= self.needed_quorum() {
+            if self.me().config_epoch < self.cluster.election.epoch {
                 // Reported once I am a master (set_node_as_master): until
                 // then cluster_my_epoch is still my master's.
-                self.me_mut().config_epoch = self.election.epoch;
+                self.me_mut().config_epoch = self.cluster.election.epoch;
             }
             self.replace_my_master(now);
         } else {
@@ -141,8 +143,8 @@ impl Node {
     }
 
     fn cant_failover(&mut self, reason: &'static str) {
-        if self.election.cant_reason != Some(reason) {
-            self.election.cant_reason = Some(reason);
+        if self.cluster.election.cant_reason != Some(reason) {
+            self.cluster.election.cant_reason = Some(reason);
             self.emit(Event::FailoverBlocked { reason });
         }
     }
@@ -153,7 +155,7 @@ impl Node {
         let Some(master) = self.master().and_then(|m| self.peer(m)) else {
             return 0;
         };
-        let mine = self.repl.offset;
+        let mine = self.server.repl.offset;
         master
             .replicas
             .iter()
@@ -165,7 +167,7 @@ impl Node {
 
     /// `clusterRequestFailoverAuth`: FORCEACK for a manual failover.
     fn request_failover_auth(&mut self) {
-        let force = self.manual.end.is_some();
+        let force = self.cluster.manual.end.is_some();
         let targets: Vec<NodeId> = self
             .peers()
             .filter(|p| p.id != self.myself && !p.in_handshake() && p.link.is_some())
@@ -183,7 +185,7 @@ impl Node {
                 header,
                 body: Body::FailoverAuthRequest,
             });
-            self.stats_sent[msg.kind() as usize] += 1;
+            self.cluster.stats_sent[msg.kind() as usize] += 1;
             self.out.push_back(super::Output::Send {
                 to: addr,
                 link: Link::Outbound,
@@ -208,10 +210,10 @@ impl Node {
                 reason,
             });
         };
-        if h.current_epoch < self.current_epoch {
+        if h.current_epoch < self.cluster.current_epoch {
             return deny(self, "reqEpoch is older than my currentEpoch");
         }
-        if self.last_vote_epoch == self.current_epoch {
+        if self.cluster.last_vote_epoch == self.cluster.current_epoch {
             return deny(self, "already voted for this epoch");
         }
         let force = h.mflags[0] & mflags::FORCEACK != 0;
@@ -243,13 +245,13 @@ impl Node {
                 }
             }
         }
-        self.last_vote_epoch = self.current_epoch;
+        self.cluster.last_vote_epoch = self.cluster.current_epoch;
         if let Some(m) = self.peer_mut(master_id) {
             m.voted_time = Some(now);
         }
         self.emit(Event::VoteGranted {
             about: requester,
-            epoch: self.current_epoch,
+            epoch: self.cluster.current_epoch,
             master: master_id,
         });
         self.send(requester, Link::Outbound, Body::FailoverAuthAck);
@@ -259,14 +261,18 @@ impl Node {
     /// this election's epoch.
     pub(super) fn receive_vote(&mut self, from: NodeId, epoch: u64) {
         let Some(p) = self.peer(from) else { return };
-        if p.is_master() && p.numslots > 0 && epoch >= self.election.epoch && self.election.sent {
-            self.election.count += 1;
+        if p.is_master()
+            && p.numslots > 0
+            && epoch >= self.cluster.election.epoch
+            && self.cluster.election.sent
+        {
+            self.cluster.election.count += 1;
             self.emit(Event::VoteReceived {
                 from,
-                votes: self.election.count,
+                votes: self.cluster.election.count,
                 needed: self.needed_quorum(),
             });
-            self.todo |= todo::HANDLE_FAILOVER;
+            self.cluster.todo |= todo::HANDLE_FAILOVER;
         }
     }
 

@@ -74,7 +74,7 @@ impl Node {
             reporters: Some(reporters),
         });
         self.broadcast(Body::Fail(about));
-        self.todo |= todo::UPDATE_STATE;
+        self.cluster.todo |= todo::UPDATE_STATE;
     }
 
     /// A FAIL message forces the flag, no quorum check (the sender counted).
@@ -96,7 +96,7 @@ impl Node {
             from: Some(sender),
             reporters: None,
         });
-        self.todo |= todo::UPDATE_STATE;
+        self.cluster.todo |= todo::UPDATE_STATE;
     }
 
     /// `clearNodeFailureIfNeeded`, on a PONG from a FAIL node: replicas and
@@ -122,6 +122,6 @@ impl Node {
             .flags
             .clear(NodeFlags::FAIL);
         self.emit(Event::FailCleared { about, reason });
-        self.todo |= todo::UPDATE_STATE;
+        self.cluster.todo |= todo::UPDATE_STATE;
     }
 }

@@ -28,28 +28,28 @@ impl Node {
         if ms == 0 {
             return;
         }
-        self.frozen = Some(Frozen {
+        self.server.frozen = Some(Frozen {
             until: now + ms,
             held: Vec::new(),
             replies: VecDeque::new(),
         });
-        self.frozen_usec = ms * 1000;
+        self.server.frozen_usec = ms * 1000;
     }
 
     /// The sleep the command that just ran took (µs), once.
     pub(crate) fn take_frozen_usec(&mut self) -> u64 {
-        std::mem::take(&mut self.frozen_usec)
+        std::mem::take(&mut self.server.frozen_usec)
     }
 
     /// When a frozen node wakes (None when awake).
     pub fn frozen_until(&self) -> Option<Time> {
-        self.frozen.as_ref().map(|f| f.until)
+        self.server.frozen.as_ref().map(|f| f.until)
     }
 
     /// Holds the outputs made since `mark` (the sleeping command's reply)
     /// if that command froze the node.
     pub(super) fn hold_sleeper_reply(&mut self, mark: usize) {
-        if let Some(f) = self.frozen.as_mut() {
+        if let Some(f) = self.server.frozen.as_mut() {
             if f.replies.is_empty() && mark <= self.out.len() {
                 f.replies = self.out.split_off(mark);
             }
@@ -59,7 +59,7 @@ impl Node {
     /// While frozen: holds `input` and answers true. At or after the wake
     /// time: sends the held reply, runs the held inputs, answers false.
     pub(super) fn frozen_input(&mut self, now: Time, input: &Input) -> bool {
-        let Some(f) = self.frozen.as_mut() else {
+        let Some(f) = self.server.frozen.as_mut() else {
             return false;
         };
         if now < f.until {
@@ -68,7 +68,7 @@ impl Node {
             }
             return true;
         }
-        let Some(f) = self.frozen.take() else {
+        let Some(f) = self.server.frozen.take() else {
             return false;
         };
         self.out.extend(f.replies);

@@ -58,14 +58,14 @@ impl Node {
         let total = self.known_nodes() as i64;
         let mut freshnodes = total - 2;
         let wanted = (total / 10).max(3).min(freshnodes.max(0));
-        let mut entries = self.gossip_buffers.take(wanted as usize);
+        let mut entries = self.cluster.gossip_buffers.take(wanted as usize);
         let mut iterations = wanted * 3;
         // Which slab entries are already in the section, as a bitmap: Redis
         // scans the section (`clusterNodeIsInGossipSection`), which is
         // quadratic in its size (100 entries at 1000 nodes).
-        let mut picked = std::mem::take(&mut self.gossip_buffers.picked);
+        let mut picked = std::mem::take(&mut self.cluster.gossip_buffers.picked);
         picked.clear();
-        picked.resize(self.peers.len().div_ceil(64), 0);
+        picked.resize(self.cluster.peers.len().div_ceil(64), 0);
         self.warm_first_picks(wanted as usize);
         while freshnodes > 0 && (entries.len() as i64) < wanted && iterations > 0 {
             iterations -= 1;
@@ -96,8 +96,8 @@ impl Node {
             entries.push(gossip_entry(p));
             freshnodes -= 1;
         }
-        self.gossip_buffers.picked = picked;
-        let mut pfail_wanted = self.stats_pfail_nodes;
+        self.cluster.gossip_buffers.picked = picked;
+        let mut pfail_wanted = self.cluster.stats_pfail_nodes;
         if pfail_wanted > 0 {
             for p in self.peers() {
                 if p.has(NodeFlags::HANDSHAKE | NodeFlags::NOADDR) || !p.has(NodeFlags::PFAIL) {
@@ -131,12 +131,12 @@ impl Node {
             gossip
                 .entries
                 .iter()
-                .filter_map(|g| self.index.get(&g.node)),
+                .filter_map(|g| self.cluster.index.get(&g.node)),
         );
         for g in &gossip.entries {
             // One lookup per entry: nothing below adds or removes nodes, so
             // the slab index stays valid.
-            if let Some(idx) = self.index.get(&g.node) {
+            if let Some(idx) = self.cluster.index.get(&g.node) {
                 if let Some(s) = sender.filter(|_| sender_is_master && g.node != self.myself) {
                     if g.flags.is_failing() {
                         self.add_failure_report(now, g.node, s);
@@ -152,7 +152,7 @@ impl Node {
                 self.update_address_from_gossip(idx, g);
             } else if sender.is_some()
                 && !g.flags.has(NodeFlags::NOADDR)
-                && !self.blacklist.contains_key(&g.node)
+                && !self.cluster.blacklist.contains_key(&g.node)
             {
                 let mut p = Peer::new(g.node, g.flags, now);
                 p.flags
@@ -176,7 +176,7 @@ impl Node {
     fn warm(&self, idxs: impl Iterator<Item = u16>) {
         let mut sum = 0u64;
         for idx in idxs {
-            if let Some(p) = &self.peers[idx as usize] {
+            if let Some(p) = &self.cluster.peers[idx as usize] {
                 sum = sum.wrapping_add(p.pong_received.ms());
             }
         }
@@ -188,12 +188,12 @@ impl Node {
     /// the real draws are untouched.
     fn warm_first_picks(&self, n: usize) {
         use rand::Rng;
-        if self.order.is_empty() {
+        if self.cluster.order.is_empty() {
             return;
         }
         let mut ahead = self.rng.clone();
-        let len = self.order.len() as u32;
-        self.warm((0..n).map(|_| self.order[ahead.random_range(0..len) as usize]));
+        let len = self.cluster.order.len() as u32;
+        self.warm((0..n).map(|_| self.cluster.order[ahead.random_range(0..len) as usize]));
     }
 
     /// A node we have no doubts about may get a fresher `pong_received` from

@@ -116,6 +116,11 @@ pub enum Input {
         /// The bytes.
         result: Result<Option<Vec<u8>>, String>,
     },
+    /// An operator action (what redis-cli's CLUSTER MEET, ADDSLOTS,
+    /// FAILOVER… do), answered by [`Output::AdminReply`] among this input's
+    /// outputs. A node asleep in DEBUG SLEEP answers when it wakes, as it
+    /// would answer redis-cli.
+    Admin(Box<Admin>),
 }
 
 /// One file operation of a [`DiskJob`], on a name relative to the
@@ -189,7 +194,7 @@ pub struct ConnId(pub u64);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ClientId(pub u64);
 
-/// Operator actions, mirroring CLUSTER subcommands (see `Node::admin`).
+/// Operator actions, mirroring CLUSTER subcommands ([`Input::Admin`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Admin {
     /// `CLUSTER MEET ip port [cport]`: `addr` is the peer's bus address.
@@ -378,6 +383,8 @@ pub enum Output {
     Exit,
     /// Something happened.
     Event(Event),
+    /// The answer to an [`Input::Admin`].
+    AdminReply(Result<super::AdminReply, AdminError>),
 }
 
 /// Why an admin action was refused, with Redis's error text.

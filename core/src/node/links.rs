@@ -89,7 +89,7 @@ impl Node {
                 _ => return,
             }
             if limit > 0 && buffer.allocated > limit {
-                self.links_over_limit = true;
+                self.cluster.links_over_limit = true;
             }
         }
     }
@@ -99,7 +99,7 @@ impl Node {
     /// freed and counted (`total_cluster_links_buffer_limit_exceeded`); the
     /// same cron reconnects an outbound one, a peer reopens its own.
     pub(super) fn free_links_over_limit(&mut self) {
-        if !std::mem::take(&mut self.links_over_limit) {
+        if !std::mem::take(&mut self.cluster.links_over_limit) {
             return;
         }
         let limit = self.cfg.link_sendbuf_limit;
@@ -107,7 +107,7 @@ impl Node {
             return;
         }
         let mut freed = Vec::new();
-        for p in self.peers.iter_mut().flatten() {
+        for p in self.cluster.peers.iter_mut().flatten() {
             let Some(addr) = p.bus_addr() else { continue };
             if p.link.is_some() && p.out_buffer.allocated > limit {
                 p.link = None;
@@ -123,12 +123,12 @@ impl Node {
         if freed.is_empty() {
             return;
         }
-        self.stats_links_buffer_limit_exceeded += freed.len() as u64;
+        self.cluster.stats_links_buffer_limit_exceeded += freed.len() as u64;
         for (to, link) in freed {
             self.out.push_back(Output::DropLink { to, link });
         }
         // The reconnect loop must look at the nodes just unlinked.
-        self.cron_due.touch_all();
+        self.cluster.cron_due.touch_all();
     }
 
     /// Every link, outbound then inbound per node, in table order
@@ -158,6 +158,6 @@ impl Node {
 
     /// `total_cluster_links_buffer_limit_exceeded` of CLUSTER INFO.
     pub fn links_buffer_limit_exceeded(&self) -> u64 {
-        self.stats_links_buffer_limit_exceeded
+        self.cluster.stats_links_buffer_limit_exceeded
     }
 }

@@ -101,7 +101,7 @@ impl Node {
             return Some(data);
         }
         let bytes = bytes(&data).max(1);
-        self.loading = Some(Box::new(Loading {
+        self.server.loading = Some(Box::new(Loading {
             data,
             offset,
             keys,
@@ -120,7 +120,7 @@ impl Node {
     /// Whether a full resync's RDB is being loaded behind `loading:1`:
     /// slowly after its transfer, or from the socket as it arrives.
     pub fn loading_rdb(&self) -> bool {
-        self.loading.is_some() || self.master_link().loading_from_socket()
+        self.server.loading.is_some() || self.master_link().loading_from_socket()
     }
 
     /// `async_loading`: the RDB loads while the old keyspace is served.
@@ -133,7 +133,7 @@ impl Node {
     fn advance_load(&mut self, now: Time) -> bool {
         let per_key = debug_delay_ns(self.key_load_delay());
         let interval = self.events_interval().max(1);
-        let Some(l) = self.loading.as_mut() else {
+        let Some(l) = self.server.loading.as_mut() else {
             return false;
         };
         if per_key == 0 {
@@ -153,7 +153,7 @@ impl Node {
 
     /// When the load next needs the node: its next event window or its end.
     pub(super) fn loading_deadline(&self) -> Option<Time> {
-        let l = self.loading.as_ref()?;
+        let l = self.server.loading.as_ref()?;
         let per_key = debug_delay_ns(self.key_load_delay());
         let interval = self.events_interval().max(1);
         let next = l.keys_at((l.window + 1) * interval).max(l.done + 1);
@@ -167,8 +167,13 @@ impl Node {
     /// answers false so `input` runs as usual.
     pub(super) fn loading_input(&mut self, now: Time, input: &Input) -> bool {
         let passed = self.advance_load(now);
-        if self.loading.as_ref().is_some_and(|l| l.done >= l.keys) {
-            let Some(l) = self.loading.take() else {
+        if self
+            .server
+            .loading
+            .as_ref()
+            .is_some_and(|l| l.done >= l.keys)
+        {
+            let Some(l) = self.server.loading.take() else {
                 return false;
             };
             self.full_sync_loaded(now, l.data, l.offset);
@@ -180,7 +185,7 @@ impl Node {
         if passed {
             self.serve_events_while_loading(now);
         }
-        if let Some(l) = self.loading.as_mut() {
+        if let Some(l) = self.server.loading.as_mut() {
             match input {
                 Input::Timeout => {}
                 Input::Repl { .. } | Input::ReplLinkUp { .. } => l.after.push(input.clone()),
@@ -198,6 +203,7 @@ impl Node {
     /// without a cron or `clusterBeforeSleep`.
     fn serve_events_while_loading(&mut self, now: Time) {
         let held = self
+            .server
             .loading
             .as_mut()
             .map(|l| std::mem::take(&mut l.held))
@@ -212,7 +218,7 @@ impl Node {
     /// `loading_rdb_used_mem` is the RDB's `used-mem` field, which this
     /// node's RDBs write as 0.
     pub(crate) fn loading_info(&self, now: Time) -> Option<String> {
-        let l = self.loading.as_ref()?;
+        let l = self.server.loading.as_ref()?;
         let loaded = l.bytes_at(l.done);
         let perc = loaded as f64 / l.bytes as f64 * 100.0;
         let remaining = l.bytes - loaded;

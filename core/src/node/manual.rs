@@ -26,12 +26,12 @@ pub(super) struct ManualFailover {
 impl Node {
     /// `resetManualFailover`.
     pub(super) fn reset_manual_failover(&mut self) {
-        self.manual = ManualFailover::default();
+        self.cluster.manual = ManualFailover::default();
     }
 
     /// `manualFailoverCheckTimeout`.
     pub(super) fn manual_failover_check_timeout(&mut self, now: Time) {
-        if self.manual.end.is_some_and(|end| end < now) {
+        if self.cluster.manual.end.is_some_and(|end| end < now) {
             self.emit(Event::ManualFailover {
                 what: "Manual failover timed out.",
             });
@@ -42,31 +42,31 @@ impl Node {
     /// `clusterHandleManualFailover` (replica): start once my offset reaches
     /// the paused master's.
     pub(super) fn handle_manual_failover(&mut self, _now: Time) {
-        if self.manual.end.is_none() || self.manual.can_start {
+        if self.cluster.manual.end.is_none() || self.cluster.manual.can_start {
             return;
         }
-        let Some(master_offset) = self.manual.master_offset else {
+        let Some(master_offset) = self.cluster.manual.master_offset else {
             return;
         };
-        if master_offset == self.repl.offset {
-            self.manual.can_start = true;
+        if master_offset == self.server.repl.offset {
+            self.cluster.manual.can_start = true;
             self.emit(Event::ManualFailover {
                 what: "All master replication stream processed, manual failover can start.",
             });
-            self.todo |= todo::HANDLE_FAILOVER;
+            self.cluster.todo |= todo::HANDLE_FAILOVER;
         }
     }
 
     /// `CLUSTER FAILOVER` on this replica (checks done by the caller).
     pub(super) fn start_manual_failover(&mut self, now: Time, force: bool) {
         self.reset_manual_failover();
-        self.manual.end = Some(now + consts::MF_TIMEOUT);
+        self.cluster.manual.end = Some(now + consts::MF_TIMEOUT);
         if force {
-            self.manual.can_start = true;
+            self.cluster.manual.can_start = true;
             self.emit(Event::ManualFailover {
                 what: "Forced failover user request accepted.",
             });
-            self.todo |= todo::HANDLE_FAILOVER;
+            self.cluster.todo |= todo::HANDLE_FAILOVER;
         } else if let Some(master) = self.master() {
             self.emit(Event::ManualFailover {
                 what: "Manual failover user request accepted.",
@@ -81,9 +81,9 @@ impl Node {
             return;
         }
         self.reset_manual_failover();
-        self.manual.end = Some(now + consts::MF_TIMEOUT);
-        self.manual.replica = Some(sender);
-        self.manual.paused_until = Some(now + consts::MF_TIMEOUT * consts::MF_PAUSE_MULT);
+        self.cluster.manual.end = Some(now + consts::MF_TIMEOUT);
+        self.cluster.manual.replica = Some(sender);
+        self.cluster.manual.paused_until = Some(now + consts::MF_TIMEOUT * consts::MF_PAUSE_MULT);
         self.emit(Event::ManualFailover {
             what: "Manual failover requested by replica.",
         });

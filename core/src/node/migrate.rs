@@ -89,7 +89,7 @@ impl Migrations {
 impl Node {
     /// Writes the MIGRATE pipeline to the target; the reply comes later.
     pub(crate) fn start_migrate(&mut self, now: Time, client: ClientId, plan: MigratePlan) {
-        let m = &mut self.migrations;
+        let m = &mut self.server.migrations;
         let socket = match m.sockets.get_mut(&plan.target) {
             Some(s) => s,
             None => {
@@ -134,7 +134,7 @@ impl Node {
                 args,
             });
         }
-        self.migrations.pending = Some(Pending {
+        self.server.migrations.pending = Some(Pending {
             client,
             conn,
             target: plan.target,
@@ -151,7 +151,13 @@ impl Node {
 
     /// A reply from a target: the next line MIGRATE was waiting for.
     pub(super) fn migrate_response(&mut self, now: Time, conn: ConnId, value: Value) {
-        let Some(p) = self.migrations.pending.as_mut().filter(|p| p.conn == conn) else {
+        let Some(p) = self
+            .server
+            .migrations
+            .pending
+            .as_mut()
+            .filter(|p| p.conn == conn)
+        else {
             return;
         };
         p.replies.push(value);
@@ -168,6 +174,7 @@ impl Node {
     /// redis-server 7.0.15). A link lost after connecting fails the read.
     pub(super) fn migrate_conn_closed(&mut self, now: Time, conn: ConnId, connected: bool) {
         let Some(addr) = self
+            .server
             .migrations
             .sockets
             .iter()
@@ -176,8 +183,9 @@ impl Node {
         else {
             return;
         };
-        self.migrations.sockets.remove(&addr);
+        self.server.migrations.sockets.remove(&addr);
         let waiting = self
+            .server
             .migrations
             .pending
             .as_ref()
@@ -187,7 +195,7 @@ impl Node {
         }
         if connected {
             self.finish_migrate(now, true);
-        } else if let Some(p) = self.migrations.pending.take() {
+        } else if let Some(p) = self.server.migrations.pending.take() {
             let error = Value::err("IOERR error or timeout writing to target instance");
             self.finish_blocked(now, p.client, error);
             self.run_postponed(now);
@@ -197,11 +205,12 @@ impl Node {
     /// Timeouts: a MIGRATE whose read timed out, and idle cached sockets
     /// (`migrateCloseTimedoutSockets`).
     pub(super) fn migrate_timeouts(&mut self, now: Time) {
-        if self.migrations.deadline().is_some_and(|d| now >= d) {
+        if self.server.migrations.deadline().is_some_and(|d| now >= d) {
             self.finish_migrate(now, true);
         }
-        let busy = self.migrations.pending.as_ref().map(|p| p.conn);
+        let busy = self.server.migrations.pending.as_ref().map(|p| p.conn);
         let idle: Vec<SocketAddr> = self
+            .server
             .migrations
             .sockets
             .iter()
@@ -214,14 +223,14 @@ impl Node {
     }
 
     fn close_migrate_socket(&mut self, addr: SocketAddr) {
-        if let Some(s) = self.migrations.sockets.remove(&addr) {
+        if let Some(s) = self.server.migrations.sockets.remove(&addr) {
             self.out.push_back(Output::Hangup(s.conn));
         }
     }
 
     fn finish_migrate_if_done(&mut self, now: Time) {
         let done =
-            self.migrations.pending.as_ref().is_some_and(|p| {
+            self.server.migrations.pending.as_ref().is_some_and(|p| {
                 p.replies.len() == p.auth as usize + p.select as usize + p.keys.len()
             });
         if done {
@@ -231,7 +240,7 @@ impl Node {
 
     /// The reply loop of `migrateCommand`, over the replies read so far.
     fn finish_migrate(&mut self, now: Time, socket_error: bool) {
-        let Some(p) = self.migrations.pending.take() else {
+        let Some(p) = self.server.migrations.pending.take() else {
             return;
         };
         let failed = |v: Option<&Value>| match v {
@@ -256,8 +265,8 @@ impl Node {
                     target_error.get_or_insert(e);
                 }
                 None if !p.copy => {
-                    if self.keyspace.remove(now, key).is_some() {
-                        self.keyspace.notify(class::GENERIC, "del", key);
+                    if self.server.keyspace.remove(now, key).is_some() {
+                        self.server.keyspace.notify(class::GENERIC, "del", key);
                     }
                     deleted.push(key.clone());
                 }
@@ -271,14 +280,14 @@ impl Node {
             self.close_migrate_socket(p.target);
         }
         let value = if let Some(e) = target_error {
-            if let Some(s) = self.migrations.sockets.get_mut(&p.target) {
+            if let Some(s) = self.server.migrations.sockets.get_mut(&p.target) {
                 s.last_dbid = None;
             }
             Value::err(format!("ERR Target instance replied with error: {e}"))
         } else if socket_error {
             Value::err("IOERR error or timeout reading to target instance")
         } else {
-            if let Some(s) = self.migrations.sockets.get_mut(&p.target) {
+            if let Some(s) = self.server.migrations.sockets.get_mut(&p.target) {
                 s.last_dbid = Some(p.dbid);
             }
             Value::ok()

@@ -10,7 +10,7 @@ use crate::time::Time;
 
 impl Node {
     pub(super) fn handle_replica_migration(&mut self, now: Time, max_replicas: u32) {
-        if !self.state_ok {
+        if !self.cluster.state_ok {
             return;
         }
         let Some(my_master) = self.master() else {
@@ -66,7 +66,7 @@ impl Node {
         let orphaned_since = self.peer(target).and_then(|p| p.orphaned_time);
         if candidate == self.myself
             && orphaned_since.is_some_and(|t| now.since(t) > consts::SLAVE_MIGRATION_DELAY)
-            && self.manual.end.is_none()
+            && self.cluster.manual.end.is_none()
         {
             self.set_my_master(now, target);
             self.emit(Event::ReplicaMigrated { to: target });

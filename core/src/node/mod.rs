@@ -17,6 +17,7 @@ mod admin;
 mod blocked;
 mod client_admin;
 mod clients;
+mod cluster_state;
 mod cron;
 mod cron_due;
 pub mod debug;
@@ -43,6 +44,7 @@ mod persist;
 mod pfail;
 mod pubsub;
 mod repl;
+mod server;
 pub mod slowlog;
 mod state;
 pub mod stats;
@@ -77,7 +79,7 @@ use crate::time::Time;
 use peer::Peer;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -92,99 +94,14 @@ pub struct Node {
     cfg: Config,
     rng: ChaCha8Rng,
     myself: NodeId,
-    /// The node table (`clusterState.nodes`), a slab so `slots[]` can hold
-    /// small indices; holes are reused.
-    peers: Vec<Option<Peer>>,
-    index: peer_index::PeerIndex,
-    /// Live slab indices, for uniform random picks (`dictGetRandomKey`).
-    order: Vec<u16>,
-    /// Slot → index of the owning node, or [`NO_OWNER`].
-    slots: Box<[u16]>,
-    /// Slots bound to anyone (full coverage needs 16384).
-    assigned: u32,
-    migrating: BTreeMap<u16, NodeId>,
-    importing: BTreeMap<u16, NodeId>,
-    current_epoch: u64,
-    last_vote_epoch: u64,
-    state_ok: bool,
-    /// Masters with at least one slot, as of the last state update (every quorum uses it).
-    size: u32,
-    /// Since when this node has been in the minority (CLUSTER_WRITABLE_DELAY / rejoin).
-    among_minority_time: Option<Time>,
-    /// When this node started (CLUSTER_WRITABLE_DELAY counts from it).
-    started: Time,
-    election: failover::Election,
-    manual: manual::ManualFailover,
-    repl: repl::Replication,
-    blacklist: BTreeMap<NodeId, Time>,
-    iteration: u64,
-    next_cron: Time,
-    stats_pfail_nodes: u32,
-    todo: u8,
-    /// The header bitmap, rebuilt only when slot ownership changes.
-    myslots_cache: Option<Arc<SlotSet>>,
+    /// The cluster part: peers, slots, epochs, elections, cron (`clusterState`).
+    cluster: cluster_state::ClusterState,
     out: VecDeque<Output>,
-    keyspace: crate::keyspace::Keyspace,
-    /// DEBUG's switches (packet drop filter, active expiry).
-    debug: debug::DebugSwitches,
-    /// Boxed: a client's state leaves the map while its command runs (the
-    /// command needs the node too), and moving a pointer in and out is
-    /// cheaper than moving the whole state on every command.
-    clients: table::ClientMap,
-    watch_versions: BTreeMap<Vec<u8>, u64>,
-    /// Commands held back while a manual failover pauses writes or a
-    /// MIGRATE waits for its target.
-    postponed: Vec<(ClientId, Vec<Vec<u8>>)>,
-    /// Transactions waiting for a MIGRATE they ran.
-    pending_exec: BTreeMap<ClientId, crate::command::PendingExec>,
-    migrations: migrate::Migrations,
-    /// Pub/sub subscribers on this node.
-    pubsub: pubsub::Channels,
-    /// MONITOR's clients, in the order they asked (`server.monitors`).
-    monitor_clients: Vec<ClientId>,
-    /// Messages for the client whose command runs, sent after its reply
-    /// (true: a push, which CLIENT REPLY OFF does not stop).
-    after_reply: Vec<(ClientId, crate::resp::Value, bool)>,
-    /// Client-side caching's tables.
-    tracking: tracking::TrackingTable,
-    /// Clients blocked in BLPOP & co or WAIT.
-    blocked: blocked::BlockedClients,
-    stats_sent: [u64; 11],
-    stats_received: [u64; 11],
-    /// Emptied gossip sections of processed messages, reused by the next
-    /// PINGs and PONGs this node builds (see [`gossip::GossipBuffers`]).
-    gossip_buffers: gossip::GossipBuffers,
-    /// When cron next needs to look at each node of the table.
-    cron_due: cron_due::CronDue,
-    /// Outbound links being connected, by bus address: the answer names
-    /// only the address, and finding a node by address walks the table.
-    connecting: Vec<(SocketAddr, NodeId)>,
-    /// EVAL's script cache and FUNCTION's libraries.
-    scripts: crate::command::ScriptStore,
-    /// What INFO reports and CONFIG RESETSTAT resets.
-    stats: stats::Stats,
     /// The host's microsecond clock for command durations (`ustime()`),
     /// if it has one: the simulator has none, so its durations are 0.
     micros: Option<fn() -> u64>,
-    /// `CLIENT PAUSE` in effect, if any.
-    client_pause: Option<client_admin::ClientPause>,
-    /// SLOWLOG and LATENCY.
-    monitors: slowlog::Monitors,
-    /// Asleep in DEBUG SLEEP, with what arrived meanwhile.
-    frozen: Option<freeze::Frozen>,
-    /// A full resync's RDB being loaded slowly (`key-load-delay`).
-    loading: Option<Box<loading::Loading>>,
-    /// The sleep DEBUG SLEEP just took, for its command's duration (µs).
-    frozen_usec: u64,
-    /// A reported send buffer is over `cluster-link-sendbuf-limit`: the
-    /// next cron frees links.
-    links_over_limit: bool,
-    /// `total_cluster_links_buffer_limit_exceeded`.
-    stats_links_buffer_limit_exceeded: u64,
-    /// RDB and AOF: what is saved when, and what is being saved.
-    persist: persist::Persistence,
-    /// Users and the ACL log (per node: never propagated, as in Redis).
-    acl: crate::acl::Acl,
+    /// The server part: data, clients and what serves them (`redisServer`).
+    server: server::Server,
 }
 
 /// Whether `conn` is a replica's link to its master (rather than a
@@ -233,71 +150,23 @@ impl Node {
         if cfg.replica_no_failover {
             me.flags.set(NodeFlags::NOFAILOVER);
         }
+        let server = server::Server::new(
+            now,
+            &cfg,
+            replid_seed(myself, 0),
+            persist::Persistence::new(now),
+        );
         let mut node = Node {
             cfg,
             rng,
             myself,
-            peers: Vec::new(),
-            index: peer_index::PeerIndex::default(),
-            order: Vec::new(),
-            slots: vec![NO_OWNER; crate::slot::SLOTS as usize].into_boxed_slice(),
-            assigned: 0,
-            migrating: BTreeMap::new(),
-            importing: BTreeMap::new(),
-            current_epoch: 0,
-            last_vote_epoch: 0,
-            state_ok: false,
-            size: 0,
-            among_minority_time: None,
-            started: now,
-            election: failover::Election::default(),
-            manual: manual::ManualFailover::default(),
-            repl: repl::Replication::new(now, replid_seed(myself, 0)),
-            blacklist: BTreeMap::new(),
-            iteration: 0,
-            next_cron: now + consts::CRON_PERIOD_MS,
-            stats_pfail_nodes: 0,
-            todo: 0,
-            myslots_cache: None,
+            cluster: cluster_state::ClusterState::new(now),
             out: VecDeque::new(),
-            keyspace: crate::keyspace::Keyspace::new(),
-            debug: debug::DebugSwitches::default(),
-            clients: table::ClientMap::default(),
-            watch_versions: BTreeMap::new(),
-            postponed: Vec::new(),
-            pending_exec: BTreeMap::new(),
-            migrations: migrate::Migrations::default(),
-            pubsub: pubsub::Channels::default(),
-            monitor_clients: Vec::new(),
-            after_reply: Vec::new(),
-            tracking: tracking::TrackingTable::default(),
-            blocked: blocked::BlockedClients::default(),
-            stats_sent: [0; 11],
-            stats_received: [0; 11],
-            gossip_buffers: gossip::GossipBuffers::default(),
-            cron_due: cron_due::CronDue::default(),
-            connecting: Vec::new(),
-            scripts: crate::command::ScriptStore::default(),
-            stats: stats::Stats::default(),
             micros: None,
-            client_pause: None,
-            monitors: slowlog::Monitors::default(),
-            frozen: None,
-            loading: None,
-            frozen_usec: 0,
-            links_over_limit: false,
-            stats_links_buffer_limit_exceeded: 0,
-            persist: persist::Persistence::new(now),
-            acl: crate::acl::Acl::new(),
+            server,
         };
-        // `requirepass` is the default user's password (`updateRequirePass`).
-        let pass = node.cfg.requirepass.clone();
-        node.acl
-            .set_default_password(pass.as_deref().map(str::as_bytes));
         node.refresh_thresholds();
         node.add_peer(me);
-        let clock = node.config().aging_clock(now);
-        node.keyspace.create_shared_integers(&clock);
         node
     }
 
@@ -305,67 +174,21 @@ impl Node {
     /// nodes.conf (identity, known nodes, flags, slots, epochs, last vote) and
     /// loses the rest (links, pings, failure reports, elections, its data).
     pub fn restart(&self, now: Time) -> Node {
-        let mut node = self.clone();
-        for peer in node.peers.iter_mut().flatten() {
-            peer.link = None;
-            peer.inbound_link = None;
-            peer.out_buffer = SendBuffer::default();
-            peer.inbound_buffer = SendBuffer::default();
-            peer.ping_sent = None;
-            peer.pong_received = if peer.pong_received > Time::ZERO {
-                now
-            } else {
-                Time::ZERO
-            };
-            peer.data_received = Time::ZERO;
-            peer.fail_reports.clear();
-            peer.orphaned_time = None;
-            peer.ctime = now;
-            if peer.failed() {
-                peer.fail_time = Some(now);
-            }
-        }
-        node.state_ok = false;
-        node.started = now;
-        node.among_minority_time = None;
-        node.election = failover::Election::default();
-        node.manual = manual::ManualFailover::default();
-        node.repl = repl::Replication::new(now, replid_seed(node.myself, node.repl.ids_made()));
-        node.iteration = 0;
-        node.next_cron = now + consts::CRON_PERIOD_MS;
-        node.todo = 0;
-        node.out.clear();
-        node.keyspace = crate::keyspace::Keyspace::new();
-        let clock = node.config().aging_clock(now);
-        node.keyspace.create_shared_integers(&clock);
-        node.debug = debug::DebugSwitches::default();
-        node.clients.clear();
-        node.watch_versions.clear();
-        node.postponed.clear();
-        node.pending_exec.clear();
-        node.migrations = migrate::Migrations::default();
-        node.pubsub = pubsub::Channels::default();
-        node.monitor_clients.clear();
-        node.after_reply.clear();
-        node.tracking = tracking::TrackingTable::default();
-        node.blocked = blocked::BlockedClients::default();
-        node.stats_sent = [0; 11];
-        node.stats_received = [0; 11];
-        node.myslots_cache = None;
-        node.cron_due.touch_all();
-        node.connecting.clear();
-        node.stats.reset();
-        node.client_pause = None;
-        node.frozen = None;
-        node.loading = None;
-        node.monitors.forget();
-        node.apply_notify_flags();
-        node.persist = node.persist.restarted(now);
-        // Users live in memory (an ACL file is loaded again by the host).
-        node.acl = crate::acl::Acl::new();
-        let pass = node.cfg.requirepass.clone();
-        node.acl
-            .set_default_password(pass.as_deref().map(str::as_bytes));
+        let mut node = Node {
+            cfg: self.cfg.clone(),
+            rng: self.rng.clone(),
+            myself: self.myself,
+            cluster: self.cluster.restarted(now),
+            out: VecDeque::new(),
+            micros: self.micros,
+            server: server::Server::new(
+                now,
+                &self.cfg,
+                replid_seed(self.myself, self.server.repl.ids_made()),
+                self.server.persist.restarted(now),
+            ),
+        };
+        node.refresh_thresholds();
         node
     }
 
@@ -376,12 +199,12 @@ impl Node {
 
     /// EVAL's scripts and FUNCTION's libraries on this node, to read.
     pub(crate) fn scripts(&self) -> &crate::command::ScriptStore {
-        &self.scripts
+        &self.server.scripts
     }
 
     /// EVAL's scripts and FUNCTION's libraries on this node.
     pub(crate) fn scripts_mut(&mut self) -> &mut crate::command::ScriptStore {
-        &mut self.scripts
+        &mut self.server.scripts
     }
 
     /// Its settings.
@@ -398,10 +221,10 @@ impl Node {
 
     /// Feeds one input. Time must not go backwards.
     pub fn handle(&mut self, now: Time, input: Input) {
-        if self.frozen.is_some() && self.frozen_input(now, &input) {
+        if self.server.frozen.is_some() && self.frozen_input(now, &input) {
             return;
         }
-        if self.loading.is_some() && self.loading_input(now, &input) {
+        if self.server.loading.is_some() && self.loading_input(now, &input) {
             return;
         }
         self.dispatch(now, input);
@@ -426,15 +249,15 @@ impl Node {
             Input::Timeout => {
                 self.migrate_timeouts(now);
                 self.expire_blocked(now);
-                if now >= self.next_cron {
-                    self.stats.sample(now);
+                if now >= self.cluster.next_cron {
+                    self.server.stats.sample(now);
                     self.cron(now);
                     // `serverCron`'s `trackingLimitUsedSlots`.
                     self.limit_tracking_keys(None);
                     self.persist_cron(now);
                     self.redirect_blocked();
-                    while self.next_cron <= now {
-                        self.next_cron = self.next_cron + consts::CRON_PERIOD_MS;
+                    while self.cluster.next_cron <= now {
+                        self.cluster.next_cron = self.cluster.next_cron + consts::CRON_PERIOD_MS;
                     }
                 }
             }
@@ -462,6 +285,10 @@ impl Node {
             Input::ConnClosed { conn, connected } => self.migrate_conn_closed(now, conn, connected),
             Input::DiskDone { job, result } => self.disk_done(now, job, result),
             Input::DiskRead { job, result } => self.disk_read(now, job, result),
+            Input::Admin(action) => {
+                let reply = self.admin(now, *action);
+                self.out.push_back(Output::AdminReply(reply));
+            }
         }
     }
 
@@ -478,10 +305,14 @@ impl Node {
         if let Some(at) = self.loading_deadline() {
             return Some(at);
         }
-        let migrate = self.migrations.deadline().unwrap_or(self.next_cron);
-        let blocked = self.blocked_deadline().unwrap_or(self.next_cron);
-        let child = self.rdb_child_deadline().unwrap_or(self.next_cron);
-        Some(self.next_cron.min(migrate).min(blocked).min(child))
+        let migrate = self
+            .server
+            .migrations
+            .deadline()
+            .unwrap_or(self.cluster.next_cron);
+        let blocked = self.blocked_deadline().unwrap_or(self.cluster.next_cron);
+        let child = self.rdb_child_deadline().unwrap_or(self.cluster.next_cron);
+        Some(self.cluster.next_cron.min(migrate).min(blocked).min(child))
     }
 
     /// `clusterBeforeSleep`: work deferred until the end of this input;
@@ -490,16 +321,16 @@ impl Node {
         // What the RDB child wrote meanwhile (`rdbPipeReadHandler`).
         self.advance_rdb_child(now);
         self.flush_aof(false);
-        if self.todo & todo::HANDLE_MANUALFAILOVER != 0 && self.is_replica() {
-            self.todo &= !todo::HANDLE_MANUALFAILOVER;
+        if self.cluster.todo & todo::HANDLE_MANUALFAILOVER != 0 && self.is_replica() {
+            self.cluster.todo &= !todo::HANDLE_MANUALFAILOVER;
             self.handle_manual_failover(now);
         }
-        if self.todo & todo::HANDLE_FAILOVER != 0 {
-            self.todo &= !todo::HANDLE_FAILOVER;
+        if self.cluster.todo & todo::HANDLE_FAILOVER != 0 {
+            self.cluster.todo &= !todo::HANDLE_FAILOVER;
             self.handle_replica_failover(now);
         }
-        if self.todo & todo::UPDATE_STATE != 0 {
-            self.todo &= !todo::UPDATE_STATE;
+        if self.cluster.todo & todo::UPDATE_STATE != 0 {
+            self.cluster.todo &= !todo::UPDATE_STATE;
             self.update_state(now);
         }
     }
@@ -525,7 +356,7 @@ impl Node {
 
     /// This node's currentEpoch.
     pub fn current_epoch(&self) -> u64 {
-        self.current_epoch
+        self.cluster.current_epoch
     }
 
     /// My configEpoch (a replica's is its master's, as `cluster_my_epoch` shows).
@@ -539,13 +370,14 @@ impl Node {
 
     /// `cluster_state:ok` in this node's view.
     pub fn state_ok(&self) -> bool {
-        self.state_ok
+        self.cluster.state_ok
     }
 
     /// The owner of `slot` in this node's view.
     pub fn slot_owner(&self, slot: u16) -> Option<NodeId> {
-        let idx = *self.slots.get(slot as usize)?;
-        self.peers
+        let idx = *self.cluster.slots.get(slot as usize)?;
+        self.cluster
+            .peers
             .get(idx as usize)
             .and_then(|p| p.as_ref())
             .map(|p| p.id)
@@ -553,13 +385,13 @@ impl Node {
 
     /// The configuration, to change (cron's plans depend on its timeouts).
     pub(crate) fn config_mut(&mut self) -> &mut Config {
-        self.cron_due.touch_all();
+        self.cluster.cron_due.touch_all();
         &mut self.cfg
     }
 
     /// Connected clients this node has state for.
     pub fn client_count(&self) -> usize {
-        self.clients.len()
+        self.server.clients.len()
     }
 
     /// `CLUSTER COUNT-FAILURE-REPORTS`: live reports, `None` if unknown node.
@@ -573,8 +405,13 @@ impl Node {
         use std::fmt::Write;
         let mut ok = 0u32;
         let (mut pfail, mut fail) = (0u32, 0u32);
-        for &owner in self.slots.iter() {
-            let Some(p) = self.peers.get(owner as usize).and_then(|p| p.as_ref()) else {
+        for &owner in self.cluster.slots.iter() {
+            let Some(p) = self
+                .cluster
+                .peers
+                .get(owner as usize)
+                .and_then(|p| p.as_ref())
+            else {
                 continue;
             };
             if p.failed() {
@@ -589,16 +426,16 @@ impl Node {
         let _ = write!(
             s,
             "cluster_state:{}\r\ncluster_slots_assigned:{}\r\ncluster_slots_ok:{ok}\r\ncluster_slots_pfail:{pfail}\r\ncluster_slots_fail:{fail}\r\ncluster_known_nodes:{}\r\ncluster_size:{}\r\ncluster_current_epoch:{}\r\ncluster_my_epoch:{}\r\n",
-            if self.state_ok { "ok" } else { "fail" },
-            self.assigned,
+            if self.cluster.state_ok { "ok" } else { "fail" },
+            self.cluster.assigned,
             self.known_nodes(),
-            self.size,
-            self.current_epoch,
+            self.cluster.size,
+            self.cluster.current_epoch,
             self.my_epoch()
         );
         for (dir, stats) in [
-            ("sent", &self.stats_sent),
-            ("received", &self.stats_received),
+            ("sent", &self.cluster.stats_sent),
+            ("received", &self.cluster.stats_received),
         ] {
             for t in MsgType::ALL {
                 let n = stats[t as usize];
@@ -615,7 +452,7 @@ impl Node {
         let _ = write!(
             s,
             "total_cluster_links_buffer_limit_exceeded:{}\r\n",
-            self.stats_links_buffer_limit_exceeded
+            self.cluster.stats_links_buffer_limit_exceeded
         );
         s
     }
@@ -628,21 +465,30 @@ impl Node {
     /// the compiler vectorizes, then the slot in it.
     pub fn first_owned_slot(&self) -> Option<u16> {
         // A master's header bitmap is its own slots, when built.
-        if let Some(mine) = self.myslots_cache.as_ref().filter(|_| self.is_master()) {
+        if let Some(mine) = self
+            .cluster
+            .myslots_cache
+            .as_ref()
+            .filter(|_| self.is_master())
+        {
             return mine.first();
         }
-        let idx = self.index.get(&self.myself)?;
+        let idx = self.cluster.index.get(&self.myself)?;
         let block = self
+            .cluster
             .slots
             .chunks(64)
             .position(|c| c.iter().fold(false, |hit, &o| hit | (o == idx)))?;
-        let first = block * 64 + self.slots[block * 64..].iter().position(|&o| o == idx)?;
+        let first = block * 64
+            + self.cluster.slots[block * 64..]
+                .iter()
+                .position(|&o| o == idx)?;
         Some(first as u16)
     }
 
     /// Number of nodes this node knows, itself included (`cluster_known_nodes`).
     pub fn known_nodes(&self) -> usize {
-        self.order.len()
+        self.cluster.order.len()
     }
 
     /// The flags of every known node, myself included.
@@ -652,12 +498,12 @@ impl Node {
 
     /// `cluster_size`: masters serving at least one slot.
     pub fn size(&self) -> u32 {
-        self.size
+        self.cluster.size
     }
 
     /// How many keys it stores (DBSIZE), for checkers and lessons.
     pub fn key_count(&self) -> usize {
-        self.keyspace.len()
+        self.server.keyspace.len()
     }
 
     /// The replication offset this node announces: a replica loading a
@@ -667,18 +513,18 @@ impl Node {
         if self.loading_rdb() {
             0
         } else {
-            self.repl.offset
+            self.server.repl.offset
         }
     }
 
     /// True while a manual failover pauses client writes on this master.
     pub fn writes_paused(&self, now: Time) -> bool {
-        self.manual.paused_until.is_some_and(|t| now < t) || self.client_paused(now)
+        self.cluster.manual.paused_until.is_some_and(|t| now < t) || self.client_paused(now)
     }
 
     /// Quorum of masters for FAIL and for elections: `size / 2 + 1`.
     fn needed_quorum(&self) -> u32 {
-        self.size / 2 + 1
+        self.cluster.size / 2 + 1
     }
 
     // ---- messages ----
@@ -693,12 +539,12 @@ impl Node {
         let config_epoch = self.peer(master_id).map_or(0, |p| p.config_epoch);
         let (port, cport, flags) = (me.port, me.cport, me.flags);
         let mut mflags = [0u8; 3];
-        if self.manual.end.is_some() && self.is_master() {
+        if self.cluster.manual.end.is_some() && self.is_master() {
             mflags[0] |= crate::msg::mflags::PAUSED;
         }
         Header {
             port,
-            current_epoch: self.current_epoch,
+            current_epoch: self.cluster.current_epoch,
             config_epoch,
             offset: self.repl_offset(),
             sender: self.myself,
@@ -708,18 +554,18 @@ impl Node {
             pport: 0,
             cport,
             flags,
-            state_fail: !self.state_ok,
+            state_fail: !self.cluster.state_ok,
             mflags,
         }
     }
 
     /// The bitmap of `master_id`'s slots, shared between messages.
     fn myslots_of(&mut self, master_id: NodeId) -> Arc<SlotSet> {
-        if let Some(cached) = &self.myslots_cache {
+        if let Some(cached) = &self.cluster.myslots_cache {
             return cached.clone();
         }
         let set = Arc::new(self.slots_of(master_id));
-        self.myslots_cache = Some(set.clone());
+        self.cluster.myslots_cache = Some(set.clone());
         set
     }
 
@@ -736,7 +582,7 @@ impl Node {
             header: self.header(),
             body,
         });
-        self.stats_sent[msg.kind() as usize] += 1;
+        self.cluster.stats_sent[msg.kind() as usize] += 1;
         self.out.push_back(Output::Send { to, link, msg });
     }
 
@@ -754,6 +600,6 @@ impl Node {
 
     /// Counts a received message for `CLUSTER INFO`.
     fn count_received(&mut self, kind: MsgType) {
-        self.stats_received[kind as usize] += 1;
+        self.cluster.stats_received[kind as usize] += 1;
     }
 }

@@ -10,12 +10,12 @@ use crate::time::Time;
 impl Node {
     /// MONITOR: `id` is fed from the next command on.
     pub(crate) fn add_monitor(&mut self, id: ClientId) {
-        self.monitor_clients.push(id);
+        self.server.monitor_clients.push(id);
     }
 
     /// The client left (RESET, or it closed).
     pub(crate) fn remove_monitor(&mut self, id: ClientId) {
-        self.monitor_clients.retain(|m| *m != id);
+        self.server.monitor_clients.retain(|m| *m != id);
     }
 
     /// `replicationFeedMonitors` for a command `current` ran (or its
@@ -27,13 +27,13 @@ impl Node {
         client: &ClientState,
         args: &[Vec<u8>],
     ) {
-        if self.monitor_clients.is_empty() {
+        if self.server.monitor_clients.is_empty() {
             return;
         }
         let line = monitor_feed::line(now, client, args);
-        for m in self.monitor_clients.clone() {
+        for m in self.server.monitor_clients.clone() {
             if m == current {
-                self.after_reply.push((m, line.clone(), false));
+                self.server.after_reply.push((m, line.clone(), false));
             } else {
                 self.reply(m, line.clone());
             }
@@ -42,13 +42,13 @@ impl Node {
 
     /// Whether any client monitors.
     pub(crate) fn has_monitors(&self) -> bool {
-        !self.monitor_clients.is_empty()
+        !self.server.monitor_clients.is_empty()
     }
 
     /// What waited for the reply of `client`'s command (its own MONITOR
     /// lines, its tracking invalidations), now that the reply is out.
     pub(super) fn flush_after_reply(&mut self) {
-        for (client, value, push) in std::mem::take(&mut self.after_reply) {
+        for (client, value, push) in std::mem::take(&mut self.server.after_reply) {
             if push {
                 self.out.push_back(Output::Reply { client, value });
             } else {

@@ -26,7 +26,7 @@ impl Node {
         } else {
             me.flags.clear(NodeFlags::NOFAILOVER);
         }
-        self.todo |= todo::UPDATE_STATE;
+        self.cluster.todo |= todo::UPDATE_STATE;
     }
 
     /// `clusterUpdateMyselfHostname`: myself's hostname follows

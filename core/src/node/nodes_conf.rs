@@ -79,7 +79,7 @@ impl Node {
         let mut text = view.cluster_nodes(0);
         text.push_str(&format!(
             "vars currentEpoch {} lastVoteEpoch {}\n",
-            self.current_epoch, self.last_vote_epoch
+            self.cluster.current_epoch, self.cluster.last_vote_epoch
         ));
         text
     }
@@ -168,10 +168,14 @@ impl Node {
                 }
             }
         }
-        node.migrating.extend(my_line.migrating.iter().copied());
-        node.importing.extend(my_line.importing.iter().copied());
-        node.current_epoch = conf.current_epoch.max(node.max_epoch());
-        node.last_vote_epoch = conf.last_vote_epoch;
+        node.cluster
+            .migrating
+            .extend(my_line.migrating.iter().copied());
+        node.cluster
+            .importing
+            .extend(my_line.importing.iter().copied());
+        node.cluster.current_epoch = conf.current_epoch.max(node.max_epoch());
+        node.cluster.last_vote_epoch = conf.last_vote_epoch;
         // `clusterInit` runs after `clusterLoadConfig`: the setting, not the
         // file, decides myself's `nofailover`.
         node.update_myself_flags();

@@ -15,11 +15,11 @@ impl Node {
     /// Called after each command, so a subscriber that ran the command
     /// itself (RESP3) sees them before its reply, as Redis writes them.
     pub(crate) fn publish_key_events(&mut self) {
-        if !self.keyspace.has_events() {
+        if !self.server.keyspace.has_events() {
             return;
         }
-        let flags = self.keyspace.notify_flags();
-        for e in self.keyspace.take_events() {
+        let flags = self.server.keyspace.notify_flags();
+        for e in self.server.keyspace.take_events() {
             if flags & class::KEYSPACE != 0 {
                 let mut channel = b"__keyspace@0__:".to_vec();
                 channel.extend_from_slice(&e.key);
@@ -35,7 +35,8 @@ impl Node {
     /// `server.notify_keyspace_events` after CONFIG SET, a restart or a
     /// new keyspace from a full resync.
     pub(super) fn apply_notify_flags(&mut self) {
-        self.keyspace
+        self.server
+            .keyspace
             .set_notify_flags(self.cfg.notify_keyspace_events);
     }
 }

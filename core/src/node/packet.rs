@@ -20,14 +20,14 @@ impl Node {
     ) {
         self.process_message(now, from, link, &msg);
         if let Body::Ping(g) | Body::Pong(g) | Body::Meet(g) = msg.body {
-            self.gossip_buffers.recycle(g.entries);
+            self.cluster.gossip_buffers.recycle(g.entries);
         }
     }
 
     fn process_message(&mut self, now: Time, from: SocketAddr, link: Link, msg: &Message) {
         let kind = msg.kind();
         // `DEBUG DROP-CLUSTER-PACKET-FILTER`: dropped before it is counted.
-        if i64::from(kind as u16) == self.debug.drop_packet_filter {
+        if i64::from(kind as u16) == self.server.debug.drop_packet_filter {
             return;
         }
         self.count_received(kind);
@@ -133,12 +133,13 @@ impl Node {
 
     /// The header part every message carries: epochs and the replication offset.
     fn absorb_header_epochs(&mut self, now: Time, sender: NodeId, h: &Header) {
-        if h.current_epoch > self.current_epoch {
-            self.current_epoch = h.current_epoch;
+        if h.current_epoch > self.cluster.current_epoch {
+            self.cluster.current_epoch = h.current_epoch;
             self.emit_epoch();
         }
         let i_am_replica_of_sender = self.is_replica() && self.master() == Some(sender);
-        let waiting_mf_offset = self.manual.end.is_some() && self.manual.master_offset.is_none();
+        let waiting_mf_offset =
+            self.cluster.manual.end.is_some() && self.cluster.manual.master_offset.is_none();
         if let Some(p) = self.peer_mut(sender) {
             if h.config_epoch > p.config_epoch {
                 p.config_epoch = h.config_epoch;
@@ -149,8 +150,8 @@ impl Node {
             && waiting_mf_offset
             && h.mflags[0] & crate::msg::mflags::PAUSED != 0
         {
-            self.manual.master_offset = Some(h.offset);
-            self.todo |= todo::HANDLE_MANUALFAILOVER;
+            self.cluster.manual.master_offset = Some(h.offset);
+            self.cluster.todo |= todo::HANDLE_MANUALFAILOVER;
             let _ = now;
         }
     }
@@ -226,7 +227,7 @@ impl Node {
                 if p.has(NodeFlags::PFAIL) {
                     p.flags.clear(NodeFlags::PFAIL);
                     self.emit(Event::PfailCleared { about: ln });
-                    self.todo |= todo::UPDATE_STATE;
+                    self.cluster.todo |= todo::UPDATE_STATE;
                 } else if p.failed() {
                     self.clear_failure_if_needed(now, ln);
                 }
@@ -244,7 +245,7 @@ impl Node {
             Some(master) => {
                 if self.peer(sender).is_some_and(|p| p.is_master()) {
                     self.del_node_slots(sender);
-                    self.todo |= todo::UPDATE_STATE;
+                    self.cluster.todo |= todo::UPDATE_STATE;
                 }
                 if self.peer(master).is_some() {
                     self.set_node_as_replica_of(sender, master);

@@ -190,24 +190,24 @@ impl Node {
     /// Tells the node its process ID (temp file names carry it, as Redis's
     /// `temp-<pid>.rdb`).
     pub fn set_process_id(&mut self, pid: u32) {
-        self.persist.pid = pid;
+        self.server.persist.pid = pid;
     }
 
     /// A write changed the dataset (`server.dirty++`).
     pub(crate) fn count_change(&mut self) {
-        if !self.persist.loading {
-            self.persist.dirty += 1;
+        if !self.server.persist.loading {
+            self.server.persist.dirty += 1;
         }
     }
 
     /// Whether the data on disk is being loaded (nothing propagates).
     pub(crate) fn loading_data(&self) -> bool {
-        self.persist.loading
+        self.server.persist.loading
     }
 
     /// Whether a SHUTDOWN made the node exit.
     pub fn has_exited(&self) -> bool {
-        self.persist.exited
+        self.server.persist.exited
     }
 
     fn param(&self, name: &str) -> String {
@@ -233,18 +233,18 @@ impl Node {
 
     /// What waits for job `job`, no longer waiting.
     pub(super) fn take_waiter(&mut self, job: u64) -> Option<Waiter> {
-        self.persist.waiting.remove(&job)
+        self.server.persist.waiting.remove(&job)
     }
 
     /// The process ID the host gave (temp file names).
     pub(super) fn process_id(&self) -> u32 {
-        self.persist.pid
+        self.server.persist.pid
     }
 
     pub(super) fn new_job(&mut self, waiter: Waiter) -> u64 {
-        let id = self.persist.next_job;
-        self.persist.next_job += 1;
-        self.persist.waiting.insert(id, waiter);
+        let id = self.server.persist.next_job;
+        self.server.persist.next_job += 1;
+        self.server.persist.waiting.insert(id, waiter);
         id
     }
 
@@ -260,10 +260,10 @@ impl Node {
     /// only when it has a backlog (it is part of a replication chain).
     /// `rdbSaveInfoAuxFields` writes `server.replid` and the offset.
     fn save_info(&self) -> Option<ReplInfo> {
-        if self.is_replica() || self.repl.backlog_exists() {
+        if self.is_replica() || self.server.repl.backlog_exists() {
             Some(ReplInfo {
                 replid: self.repl_replid().to_string(),
-                offset: self.repl.offset,
+                offset: self.server.repl.offset,
             })
         } else {
             None
@@ -288,7 +288,7 @@ impl Node {
     /// `rdbcompression` says.
     pub(crate) fn rdb_encode(&self, now: Time, repl: Option<&ReplInfo>, aof_base: bool) -> Vec<u8> {
         crate::rdb::with_compression(self.rdb_compression(), || {
-            file::encode_with(&self.keyspace, now, repl, aof_base)
+            file::encode_with(&self.server.keyspace, now, repl, aof_base)
         })
     }
 
@@ -300,7 +300,7 @@ impl Node {
 
     /// `rdbSave`'s files: `temp-<pid>.rdb`, renamed over `dbfilename`.
     fn rdb_ops(&self, bytes: Vec<u8>) -> Vec<DiskOp> {
-        let temp = format!("temp-{}.rdb", self.persist.pid);
+        let temp = format!("temp-{}.rdb", self.server.persist.pid);
         vec![
             DiskOp::Write {
                 name: temp.clone(),
@@ -314,7 +314,7 @@ impl Node {
     }
 
     fn child_active(&self) -> bool {
-        self.persist.child.is_some()
+        self.server.persist.child.is_some()
     }
 
     // ---- commands ----
@@ -322,10 +322,10 @@ impl Node {
     /// SAVE (`saveCommand`): refused while a BGSAVE runs; the reply waits
     /// for the blocking job.
     pub(crate) fn save_command(&mut self, now: Time, client: ClientId) -> Option<Value> {
-        if self.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Rdb) {
+        if self.server.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Rdb) {
             return Some(Value::err("ERR Background save already in progress"));
         }
-        self.persist.rdb_saves += 1;
+        self.server.persist.rdb_saves += 1;
         let bytes = self.rdb_bytes(now);
         let ops = self.rdb_ops(bytes);
         let job = self.new_job(Waiter::Save(client));
@@ -335,11 +335,11 @@ impl Node {
 
     /// BGSAVE [SCHEDULE] (`bgsaveCommand`).
     pub(crate) fn bgsave_command(&mut self, now: Time, schedule: bool, in_exec: bool) -> Value {
-        match self.persist.child.as_ref().map(|c| c.kind) {
+        match self.server.persist.child.as_ref().map(|c| c.kind) {
             Some(ChildKind::Rdb) => Value::err("ERR Background save already in progress"),
             Some(ChildKind::Aof) | None if self.child_active() || in_exec => {
                 if schedule || in_exec {
-                    self.persist.bgsave_scheduled = true;
+                    self.server.persist.bgsave_scheduled = true;
                     Value::Simple("Background saving scheduled".into())
                 } else {
                     Value::err(
@@ -357,13 +357,13 @@ impl Node {
 
     /// `rdbSaveBackground`: the child's work is a background job.
     fn bgsave(&mut self, now: Time) {
-        self.persist.rdb_saves += 1;
-        self.persist.dirty_before_bgsave = self.persist.dirty;
-        self.persist.lastbgsave_try = secs(now);
+        self.server.persist.rdb_saves += 1;
+        self.server.persist.dirty_before_bgsave = self.server.persist.dirty;
+        self.server.persist.lastbgsave_try = secs(now);
         let bytes = self.rdb_bytes(now);
         let ops = self.rdb_ops(bytes);
         let job = self.new_job(Waiter::Nobody);
-        self.persist.child = Some(Child {
+        self.server.persist.child = Some(Child {
             kind: ChildKind::Rdb,
             job,
             started: secs(now),
@@ -373,23 +373,23 @@ impl Node {
 
     /// LASTSAVE.
     pub(crate) fn lastsave(&self) -> u64 {
-        self.persist.lastsave
+        self.server.persist.lastsave
     }
 
     /// BGREWRITEAOF (`bgrewriteaofCommand`).
     pub(crate) fn bgrewriteaof_command(&mut self, now: Time, in_exec: bool) -> Value {
-        match self.persist.child.as_ref().map(|c| c.kind) {
+        match self.server.persist.child.as_ref().map(|c| c.kind) {
             Some(ChildKind::Aof) => {
                 Value::err("ERR Background append only file rewriting already in progress")
             }
             Some(ChildKind::Rdb) => {
-                self.persist.aof_rewrite_scheduled = true;
-                self.persist.aof_rewrite_failures = 0;
+                self.server.persist.aof_rewrite_scheduled = true;
+                self.server.persist.aof_rewrite_failures = 0;
                 Value::Simple("Background append only file rewriting scheduled".into())
             }
             None if in_exec => {
-                self.persist.aof_rewrite_scheduled = true;
-                self.persist.aof_rewrite_failures = 0;
+                self.server.persist.aof_rewrite_scheduled = true;
+                self.server.persist.aof_rewrite_failures = 0;
                 Value::Simple("Background append only file rewriting scheduled".into())
             }
             None => {
@@ -420,10 +420,10 @@ impl Node {
     /// save succeeds (or at once without one). With `client`, a failed save
     /// answers `Errors trying to SHUTDOWN. Check logs.` unless FORCE.
     pub fn shutdown(&mut self, now: Time, client: Option<ClientId>, flags: ShutdownFlags) {
-        if let Some(child) = self.persist.child.take() {
-            self.persist.waiting.remove(&child.job);
+        if let Some(child) = self.server.persist.child.take() {
+            self.server.persist.waiting.remove(&child.job);
         }
-        if self.persist.aof_state != AofState::Off {
+        if self.server.persist.aof_state != AofState::Off {
             self.flush_aof(true);
         }
         let save = (!self.save_points().is_empty() && !flags.nosave) || flags.save;
@@ -441,7 +441,7 @@ impl Node {
     }
 
     fn exit(&mut self) {
-        self.persist.exited = true;
+        self.server.persist.exited = true;
         self.out.push_back(Output::Exit);
     }
 
@@ -450,28 +450,30 @@ impl Node {
     /// CONFIG SET appendonly: `startAppendOnly` / `stopAppendOnly`.
     pub(crate) fn appendonly_changed(&mut self, now: Time, in_exec: bool) {
         let on = self.param("appendonly") == "yes";
-        match (on, self.persist.aof_state) {
+        match (on, self.server.persist.aof_state) {
             (true, AofState::Off) => {
-                self.persist.aof_state = AofState::WaitRewrite;
-                if self.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Rdb) || in_exec {
-                    self.persist.aof_rewrite_scheduled = true;
+                self.server.persist.aof_state = AofState::WaitRewrite;
+                if self.server.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Rdb)
+                    || in_exec
+                {
+                    self.server.persist.aof_rewrite_scheduled = true;
                 } else {
                     self.rewrite_aof(now);
                 }
             }
             (false, AofState::WaitRewrite | AofState::On) => {
                 self.flush_aof(true);
-                self.persist.aof_state = AofState::Off;
-                self.persist.aof_selected = false;
-                self.persist.aof_rewrite_scheduled = false;
-                if let Some(c) = &self.persist.child {
+                self.server.persist.aof_state = AofState::Off;
+                self.server.persist.aof_selected = false;
+                self.server.persist.aof_rewrite_scheduled = false;
+                if let Some(c) = &self.server.persist.child {
                     if c.kind == ChildKind::Aof {
                         let job = c.job;
-                        self.persist.child = None;
-                        self.persist.waiting.remove(&job);
+                        self.server.persist.child = None;
+                        self.server.persist.waiting.remove(&job);
                     }
                 }
-                self.persist.aof_buf.clear();
+                self.server.persist.aof_buf.clear();
             }
             _ => {}
         }
@@ -483,36 +485,36 @@ impl Node {
     fn rewrite_aof(&mut self, now: Time) {
         let dirname = self.param("appenddirname");
         let fname = self.param("appendfilename");
-        self.persist.aof_selected = false;
+        self.server.persist.aof_selected = false;
         self.flush_aof(true);
         let mut ops = vec![DiskOp::MakeDir { name: dirname }];
-        if self.persist.aof_state == AofState::WaitRewrite {
+        if self.server.persist.aof_state == AofState::WaitRewrite {
             ops.push(DiskOp::Write {
                 name: self.aof_name(&aof::temp_incr_name(&fname)),
                 bytes: Vec::new(),
             });
         } else {
-            let mut m = self.persist.manifest.clone();
+            let mut m = self.server.persist.manifest.clone();
             let incr = m.new_incr(&fname);
             ops.push(DiskOp::Write {
                 name: self.aof_name(&incr),
                 bytes: Vec::new(),
             });
             ops.extend(self.manifest_ops(&m));
-            self.persist.manifest = m;
+            self.server.persist.manifest = m;
         }
         self.disk(0, false, ops);
-        self.persist.aof_rewrites += 1;
+        self.server.persist.aof_rewrites += 1;
         let base = self.rdb_encode(now, None, true);
-        let temp = format!("temp-rewriteaof-bg-{}.aof", self.persist.pid);
+        let temp = format!("temp-rewriteaof-bg-{}.aof", self.server.persist.pid);
         let job = self.new_job(Waiter::Nobody);
-        self.persist.child = Some(Child {
+        self.server.persist.child = Some(Child {
             kind: ChildKind::Aof,
             job,
             started: secs(now),
         });
-        self.persist.aof_rewrite_scheduled = false;
-        self.persist.aof_base_size = base.len() as u64;
+        self.server.persist.aof_rewrite_scheduled = false;
+        self.server.persist.aof_base_size = base.len() as u64;
         self.disk(
             job,
             true,
@@ -546,13 +548,13 @@ impl Node {
     fn aof_rewrite_done(&mut self, now: Time, started: u64) {
         let fname = self.param("appendfilename");
         let preamble = self.param("aof-use-rdb-preamble") == "yes";
-        let mut m = self.persist.manifest.clone();
+        let mut m = self.server.persist.manifest.clone();
         let base = m.new_base(&fname, preamble);
         let mut ops = vec![DiskOp::Rename {
-            from: format!("temp-rewriteaof-bg-{}.aof", self.persist.pid),
+            from: format!("temp-rewriteaof-bg-{}.aof", self.server.persist.pid),
             to: self.aof_name(&base),
         }];
-        if self.persist.aof_state == AofState::WaitRewrite {
+        if self.server.persist.aof_state == AofState::WaitRewrite {
             let incr = m.new_incr(&fname);
             ops.push(DiskOp::Rename {
                 from: self.aof_name(&aof::temp_incr_name(&fname)),
@@ -568,50 +570,50 @@ impl Node {
             });
         }
         ops.extend(self.manifest_ops(&m));
-        self.persist.manifest = m;
+        self.server.persist.manifest = m;
         self.disk(0, false, ops);
-        self.persist.aof_last_rewrite_ok = true;
-        self.persist.aof_rewrite_failures = 0;
-        self.persist.aof_current_size = self.persist.aof_base_size;
-        if self.persist.aof_state == AofState::WaitRewrite {
-            self.persist.aof_state = AofState::On;
+        self.server.persist.aof_last_rewrite_ok = true;
+        self.server.persist.aof_rewrite_failures = 0;
+        self.server.persist.aof_current_size = self.server.persist.aof_base_size;
+        if self.server.persist.aof_state == AofState::WaitRewrite {
+            self.server.persist.aof_state = AofState::On;
         }
-        self.persist.aof_last_rewrite_secs = secs(now).saturating_sub(started) as i64;
+        self.server.persist.aof_last_rewrite_secs = secs(now).saturating_sub(started) as i64;
     }
 
     /// `feedAppendOnlyFile`: a command as the replication stream has it,
     /// after a `SELECT 0` when the file has none yet.
     pub(crate) fn feed_aof(&mut self, args: &[Vec<u8>]) {
-        if self.persist.aof_state == AofState::Off || self.persist.loading {
+        if self.server.persist.aof_state == AofState::Off || self.server.persist.loading {
             return;
         }
-        let buffering = self.persist.aof_state == AofState::On
-            || self.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Aof);
+        let buffering = self.server.persist.aof_state == AofState::On
+            || self.server.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Aof);
         let mut buf = Vec::new();
-        if !self.persist.aof_selected {
+        if !self.server.persist.aof_selected {
             aof::command(&mut buf, &[b"SELECT".to_vec(), b"0".to_vec()]);
-            self.persist.aof_selected = true;
+            self.server.persist.aof_selected = true;
         }
         aof::command(&mut buf, args);
         if buffering {
-            self.persist.aof_buf.extend_from_slice(&buf);
+            self.server.persist.aof_buf.extend_from_slice(&buf);
         }
     }
 
     /// `flushAppendOnlyFile`: `aof_buf` appended to the current incremental
     /// file, synced with `appendfsync always` (or `force`, at shutdown).
     pub(super) fn flush_aof(&mut self, force: bool) {
-        if self.persist.aof_buf.is_empty() {
+        if self.server.persist.aof_buf.is_empty() {
             return;
         }
         let fname = self.param("appendfilename");
-        let file = if self.persist.aof_state == AofState::WaitRewrite {
+        let file = if self.server.persist.aof_state == AofState::WaitRewrite {
             aof::temp_incr_name(&fname)
         } else {
-            self.persist.manifest.last_incr(&fname)
+            self.server.persist.manifest.last_incr(&fname)
         };
-        let bytes = std::mem::take(&mut self.persist.aof_buf);
-        self.persist.aof_current_size += bytes.len() as u64;
+        let bytes = std::mem::take(&mut self.server.persist.aof_buf);
+        self.server.persist.aof_current_size += bytes.len() as u64;
         let fsync = force || self.param("appendfsync") == "always";
         let name = self.aof_name(&file);
         self.disk(0, false, vec![DiskOp::Append { name, bytes, fsync }]);
@@ -622,54 +624,59 @@ impl Node {
     /// `serverCron`'s persistence part: a scheduled AOF rewrite, the save
     /// points (`save <seconds> <changes>`), a scheduled BGSAVE.
     pub(super) fn persist_cron(&mut self, now: Time) {
-        if self.persist.exited {
+        if self.server.persist.exited {
             return;
         }
-        if !self.child_active() && self.persist.aof_rewrite_scheduled {
+        if !self.child_active() && self.server.persist.aof_rewrite_scheduled {
             self.rewrite_aof(now);
         }
-        let retry_ok = secs(now).saturating_sub(self.persist.lastbgsave_try) > BGSAVE_RETRY_DELAY
-            || self.persist.lastbgsave_ok;
+        let retry_ok = secs(now).saturating_sub(self.server.persist.lastbgsave_try)
+            > BGSAVE_RETRY_DELAY
+            || self.server.persist.lastbgsave_ok;
         if !self.child_active() {
             let due = self.save_points().into_iter().any(|(seconds, changes)| {
-                self.persist.dirty >= changes
-                    && secs(now).saturating_sub(self.persist.lastsave) > seconds
+                self.server.persist.dirty >= changes
+                    && secs(now).saturating_sub(self.server.persist.lastsave) > seconds
             });
             if due && retry_ok {
                 self.bgsave(now);
             }
         }
-        if !self.child_active() && self.persist.bgsave_scheduled && retry_ok {
-            self.persist.bgsave_scheduled = false;
+        if !self.child_active() && self.server.persist.bgsave_scheduled && retry_ok {
+            self.server.persist.bgsave_scheduled = false;
             self.bgsave(now);
         }
     }
 
     /// The host finished job `job`.
     pub(super) fn disk_done(&mut self, now: Time, job: u64, result: Result<(), String>) {
-        let Some(waiter) = self.persist.waiting.remove(&job) else {
+        let Some(waiter) = self.server.persist.waiting.remove(&job) else {
             return;
         };
-        if let Some(child) = self.persist.child.clone().filter(|c| c.job == job) {
-            self.persist.child = None;
+        if let Some(child) = self.server.persist.child.clone().filter(|c| c.job == job) {
+            self.server.persist.child = None;
             let took = secs(now).saturating_sub(child.started) as i64;
             match (child.kind, result.is_ok()) {
                 // `backgroundSaveDoneHandlerDisk`.
                 (ChildKind::Rdb, true) => {
-                    self.persist.dirty -= self.persist.dirty_before_bgsave.min(self.persist.dirty);
-                    self.persist.lastsave = secs(now);
-                    self.persist.lastbgsave_ok = true;
-                    self.persist.last_bgsave_secs = took;
+                    self.server.persist.dirty -= self
+                        .server
+                        .persist
+                        .dirty_before_bgsave
+                        .min(self.server.persist.dirty);
+                    self.server.persist.lastsave = secs(now);
+                    self.server.persist.lastbgsave_ok = true;
+                    self.server.persist.last_bgsave_secs = took;
                 }
                 (ChildKind::Rdb, false) => {
-                    self.persist.lastbgsave_ok = false;
-                    self.persist.last_bgsave_secs = took;
+                    self.server.persist.lastbgsave_ok = false;
+                    self.server.persist.last_bgsave_secs = took;
                 }
                 (ChildKind::Aof, true) => self.aof_rewrite_done(now, child.started),
                 (ChildKind::Aof, false) => {
-                    self.persist.aof_last_rewrite_ok = false;
-                    self.persist.aof_rewrite_failures += 1;
-                    self.persist.aof_last_rewrite_secs = took;
+                    self.server.persist.aof_last_rewrite_ok = false;
+                    self.server.persist.aof_rewrite_failures += 1;
+                    self.server.persist.aof_last_rewrite_secs = took;
                 }
             }
             return;
@@ -681,9 +688,9 @@ impl Node {
                 Waiter::Nobody | Waiter::AclSave(_) | Waiter::AclLoad { .. }
             )
         {
-            self.persist.dirty = 0;
-            self.persist.lastsave = secs(now);
-            self.persist.lastbgsave_ok = true;
+            self.server.persist.dirty = 0;
+            self.server.persist.lastsave = secs(now);
+            self.server.persist.lastbgsave_ok = true;
         }
         match waiter {
             Waiter::Save(client) => {
@@ -702,16 +709,16 @@ impl Node {
                     Err(_) => Value::err("ERR"),
                     Ok(()) => match file::decode_at(&bytes, Some(self.config().aging_clock(now))) {
                         Ok(mut loaded) => {
-                            loaded.keyspace.keep_shared_integers(&self.keyspace);
+                            loaded.keyspace.keep_shared_integers(&self.server.keyspace);
                             if flush {
-                                self.keyspace.clear();
+                                self.server.keyspace.clear();
                             }
                             for (key, data, at, stamp) in loaded.keyspace.stored_stamped() {
-                                self.keyspace.insert(key, data.clone(), at);
-                                self.keyspace.set_stamp(key, stamp);
+                                self.server.keyspace.insert(key, data.clone(), at);
+                                self.server.keyspace.set_stamp(key, stamp);
                             }
                             if !self.is_replica() {
-                                self.keyspace.drop_expired(now);
+                                self.server.keyspace.drop_expired(now);
                             }
                             Value::ok()
                         }
@@ -755,14 +762,14 @@ impl Node {
     /// incremental file), else `dbfilename`. `read` gives a file's bytes
     /// under `dir` (`None`: no such file). Returns what Redis logs.
     pub fn load_data(&mut self, now: Time, read: ReadFile) -> Result<String, String> {
-        self.persist.loading = true;
+        self.server.persist.loading = true;
         let result = if self.param("appendonly") == "yes" {
             self.load_aof(now, read)
         } else {
             self.load_rdb(now, read)
         };
-        self.persist.loading = false;
-        self.persist.dirty = 0;
+        self.server.persist.loading = false;
+        self.server.persist.dirty = 0;
         let said = result?;
         if self.param("appendonly") == "yes" {
             self.open_aof_on_start(now);
@@ -778,22 +785,22 @@ impl Node {
         let clock = Some(self.config().aging_clock(now));
         let loaded = file::decode_at(&bytes, clock).map_err(|e| format!("{name}: {e}"))?;
         let mut keyspace = loaded.keyspace;
-        keyspace.keep_shared_integers(&self.keyspace);
-        self.keyspace = keyspace;
+        keyspace.keep_shared_integers(&self.server.keyspace);
+        self.server.keyspace = keyspace;
         if let Some(info) = loaded.repl {
             let master = self.me().is_master();
-            self.repl.restore_history(info, master);
+            self.server.repl.restore_history(info, master);
         }
         let expired = if self.is_replica() {
             0
         } else {
-            self.keyspace.drop_expired(now)
+            self.server.keyspace.drop_expired(now)
         };
-        self.persist.keys_loaded = self.keyspace.len() as u64;
-        self.persist.keys_expired = expired as u64;
+        self.server.persist.keys_loaded = self.server.keyspace.len() as u64;
+        self.server.persist.keys_expired = expired as u64;
         Ok(format!(
             "Done loading RDB, keys loaded: {}, keys expired: {expired}.",
-            self.keyspace.len()
+            self.server.keyspace.len()
         ))
     }
 
@@ -819,7 +826,7 @@ impl Node {
             if bytes.starts_with(b"REDIS") {
                 let loaded = file::decode(&bytes).map_err(|e| format!("{name}: {e}"))?;
                 for (key, data, at) in loaded.keyspace.stored() {
-                    self.keyspace.insert(key, data.clone(), at);
+                    self.server.keyspace.insert(key, data.clone(), at);
                 }
                 continue;
             }
@@ -833,10 +840,10 @@ impl Node {
                 crate::command::apply_replicated(self, now, &mut client, args);
             }
         }
-        self.persist.manifest = manifest;
+        self.server.persist.manifest = manifest;
         Ok(format!(
             "DB loaded from append only file: {} keys",
-            self.keyspace.len()
+            self.server.keyspace.len()
         ))
     }
 
@@ -847,12 +854,12 @@ impl Node {
         let mut ops = vec![DiskOp::MakeDir {
             name: self.param("appenddirname"),
         }];
-        let mut m = self.persist.manifest.clone();
+        let mut m = self.server.persist.manifest.clone();
         if m.base.is_none() && m.incr.is_empty() {
             let preamble = self.param("aof-use-rdb-preamble") == "yes";
             let base = m.new_base(&fname, preamble);
             let bytes = self.rdb_encode(now, None, true);
-            self.persist.aof_base_size = bytes.len() as u64;
+            self.server.persist.aof_base_size = bytes.len() as u64;
             ops.push(DiskOp::Write {
                 name: self.aof_name(&base),
                 bytes,
@@ -865,14 +872,14 @@ impl Node {
             fsync: false,
         });
         ops.extend(self.manifest_ops(&m));
-        self.persist.manifest = m;
-        self.persist.aof_state = AofState::On;
+        self.server.persist.manifest = m;
+        self.server.persist.aof_state = AofState::On;
         self.disk(0, false, ops);
     }
 
     /// INFO's `# Persistence`.
     pub(crate) fn persistence_info(&self, now: Time) -> String {
-        let p = &self.persist;
+        let p = &self.server.persist;
         let kind = p.child.as_ref().map(|c| c.kind);
         let running = |k| match &p.child {
             Some(c) if c.kind == k => secs(now).saturating_sub(c.started) as i64,

@@ -60,7 +60,8 @@ impl Channels {
 impl Node {
     /// Records `client` as a subscriber; false if it already was.
     pub(crate) fn subscribe(&mut self, client: ClientId, kind: SubKind, channel: &[u8]) -> bool {
-        self.pubsub
+        self.server
+            .pubsub
             .of(kind)
             .entry(channel.to_vec())
             .or_default()
@@ -69,7 +70,7 @@ impl Node {
 
     /// Forgets one subscription; false if there was none.
     pub(crate) fn unsubscribe(&mut self, client: ClientId, kind: SubKind, channel: &[u8]) -> bool {
-        let map = self.pubsub.of(kind);
+        let map = self.server.pubsub.of(kind);
         let Some(subs) = map.get_mut(channel) else {
             return false;
         };
@@ -82,12 +83,16 @@ impl Node {
 
     /// Channels (or patterns) with at least one subscriber here.
     pub(crate) fn active_channels(&self, kind: SubKind) -> impl Iterator<Item = &Vec<u8>> {
-        self.pubsub.view(kind).keys()
+        self.server.pubsub.view(kind).keys()
     }
 
     /// Local subscribers of `channel`.
     pub(crate) fn subscribers(&self, kind: SubKind, channel: &[u8]) -> usize {
-        self.pubsub.view(kind).get(channel).map_or(0, |s| s.len())
+        self.server
+            .pubsub
+            .view(kind)
+            .get(channel)
+            .map_or(0, |s| s.len())
     }
 
     /// `pubsubPublishMessage`: delivers to this node's subscribers and
@@ -100,7 +105,14 @@ impl Node {
             SubKind::Channel
         };
         let name = if sharded { "smessage" } else { "message" };
-        for &client in self.pubsub.view(kind).get(channel).into_iter().flatten() {
+        for &client in self
+            .server
+            .pubsub
+            .view(kind)
+            .get(channel)
+            .into_iter()
+            .flatten()
+        {
             let msg = Value::Push(vec![
                 Value::bulk(name),
                 Value::bulk(channel),
@@ -109,7 +121,7 @@ impl Node {
             deliveries.push((client, msg));
         }
         if !sharded {
-            for (pattern, clients) in &self.pubsub.patterns {
+            for (pattern, clients) in &self.server.pubsub.patterns {
                 if !glob_match(pattern, channel) {
                     continue;
                 }
@@ -176,10 +188,11 @@ impl Node {
     /// `clusterDelSlot`'s cleanup: the slot leaves `old_owner`; if I am in
     /// its shard, my clients lose their shard channels in that slot.
     pub(super) fn slot_leaves_shard(&mut self, slot: u16, old_owner: NodeId) {
-        if self.pubsub.shard.is_empty() || !self.shard_of(old_owner).contains(&self.myself) {
+        if self.server.pubsub.shard.is_empty() || !self.shard_of(old_owner).contains(&self.myself) {
             return;
         }
         let channels: Vec<Vec<u8>> = self
+            .server
             .pubsub
             .shard
             .keys()
@@ -187,9 +200,14 @@ impl Node {
             .cloned()
             .collect();
         for channel in channels {
-            let clients = self.pubsub.shard.remove(&channel).unwrap_or_default();
+            let clients = self
+                .server
+                .pubsub
+                .shard
+                .remove(&channel)
+                .unwrap_or_default();
             for client in clients {
-                let count = match self.clients.get_mut(&client) {
+                let count = match self.server.clients.get_mut(&client) {
                     Some(state) => {
                         state.subscriptions.shard.remove(&channel);
                         state.subscriptions.shard.len()
@@ -209,14 +227,14 @@ impl Node {
     /// INFO's `pubsub_channels`, `pubsub_patterns`, `pubsubshard_channels`:
     /// channels, patterns and shard channels with a subscriber.
     pub fn pubsub_counts(&self) -> (usize, usize, usize) {
-        let p = &self.pubsub;
+        let p = &self.server.pubsub;
         (p.channels.len(), p.patterns.len(), p.shard.len())
     }
 
     /// A client went away: drop its subscriptions.
     pub(super) fn forget_subscriber(&mut self, client: ClientId) {
         for kind in [SubKind::Channel, SubKind::Pattern, SubKind::Shard] {
-            let map = self.pubsub.of(kind);
+            let map = self.server.pubsub.of(kind);
             map.retain(|_, subs| {
                 subs.remove(&client);
                 !subs.is_empty()

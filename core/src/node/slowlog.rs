@@ -89,14 +89,6 @@ fn trimmed(arg: &[u8]) -> Vec<u8> {
 }
 
 impl Monitors {
-    /// A restart: the logs go, the thresholds (settings) stay.
-    pub fn forget(&mut self) {
-        *self = Monitors {
-            thresholds: self.thresholds,
-            ..Monitors::default()
-        };
-    }
-
     /// `slowlogPushEntryIfNeeded`: logs the command if it took at least the
     /// threshold, keeping at most `slowlog-max-len` entries.
     pub fn push_slow(&mut self, now: Time, usec: u64, args: &[Vec<u8>], peer: String, name: &[u8]) {

@@ -14,7 +14,10 @@ impl Node {
     pub(super) fn update_state(&mut self, now: Time) {
         // CLUSTER_WRITABLE_DELAY: a master that just started waits before
         // declaring itself ok, to learn the config first.
-        if self.is_master() && !self.state_ok && now.since(self.started) < consts::WRITABLE_DELAY {
+        if self.is_master()
+            && !self.cluster.state_ok
+            && now.since(self.cluster.started) < consts::WRITABLE_DELAY
+        {
             return;
         }
         let mut ok = true;
@@ -24,7 +27,7 @@ impl Node {
                 .peers()
                 .find(|p| p.numslots > 0 && p.failed())
                 .map(|p| p.id);
-            unassigned = (SLOTS as u32).saturating_sub(self.assigned) as u16;
+            unassigned = (SLOTS as u32).saturating_sub(self.cluster.assigned) as u16;
             if unassigned > 0 || failed_owner.is_some() {
                 ok = false;
             }
@@ -39,23 +42,24 @@ impl Node {
                 }
             }
         }
-        self.size = size;
+        self.cluster.size = size;
         if reachable < size / 2 + 1 {
             ok = false;
-            self.among_minority_time = Some(now);
+            self.cluster.among_minority_time = Some(now);
         }
-        if ok != self.state_ok {
+        if ok != self.cluster.state_ok {
             // Rejoining the majority: wait a bit before taking writes again.
             let rejoin = self.cfg.rejoin_delay();
             if ok
                 && self.is_master()
                 && self
+                    .cluster
                     .among_minority_time
                     .is_some_and(|t| now.since(t) < rejoin)
             {
                 return;
             }
-            self.state_ok = ok;
+            self.cluster.state_ok = ok;
             self.emit(Event::ClusterState {
                 ok,
                 reachable,

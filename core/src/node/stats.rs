@@ -180,12 +180,12 @@ impl Stats {
 impl super::Node {
     /// The statistics INFO reports.
     pub fn stats(&self) -> &Stats {
-        &self.stats
+        &self.server.stats
     }
 
     /// The statistics, for the command pipeline to count into.
     pub(crate) fn stats_mut(&mut self) -> &mut Stats {
-        &mut self.stats
+        &mut self.server.stats
     }
 
     /// Gives the node the host's microsecond clock, so command durations
@@ -198,14 +198,14 @@ impl super::Node {
     /// A client socket read of `bytes` (the host counts, as Redis's
     /// `readQueryFromClient` does): INFO's net input and reads.
     pub fn count_read(&mut self, bytes: u64) {
-        self.stats.net_input += bytes;
-        self.stats.reads += 1;
+        self.server.stats.net_input += bytes;
+        self.server.stats.reads += 1;
     }
 
     /// A client socket write of `bytes` (`writeToClient`).
     pub fn count_write(&mut self, bytes: u64) {
-        self.stats.net_output += bytes;
-        self.stats.writes += 1;
+        self.server.stats.net_output += bytes;
+        self.server.stats.writes += 1;
     }
 
     /// The host's microsecond clock now, 0 without one.
@@ -215,7 +215,7 @@ impl super::Node {
 
     /// When the node (re)started: `uptime_in_seconds` counts from it.
     pub fn started_at(&self) -> Time {
-        self.started
+        self.cluster.started
     }
 
     /// Reads the SLOWLOG and LATENCY thresholds and the keyspace events
@@ -225,12 +225,12 @@ impl super::Node {
         self.apply_notify_flags();
         let cfg = &self.cfg;
         let num = |name: &str| cfg.param_str(name).parse::<i64>().unwrap_or(0);
-        self.monitors.thresholds = super::slowlog::Thresholds {
+        self.server.monitors.thresholds = super::slowlog::Thresholds {
             slower_than: num("slowlog-log-slower-than"),
             max_len: num("slowlog-max-len").max(0) as usize,
             latency_ms: num("latency-monitor-threshold").max(0) as u64,
         };
-        self.stats.tracking = (cfg.param_str("latency-tracking") == "yes").then(|| {
+        self.server.stats.tracking = (cfg.param_str("latency-tracking") == "yes").then(|| {
             cfg.param_str("latency-tracking-info-percentiles")
                 .split_whitespace()
                 .filter_map(|p| p.parse().ok())
@@ -240,12 +240,12 @@ impl super::Node {
 
     /// The slow log and latency events.
     pub fn monitors(&self) -> &super::slowlog::Monitors {
-        &self.monitors
+        &self.server.monitors
     }
 
     /// The slow log and latency events, for SLOWLOG and LATENCY.
     pub(crate) fn monitors_mut(&mut self) -> &mut super::slowlog::Monitors {
-        &mut self.monitors
+        &mut self.server.monitors
     }
 
     /// `call()`'s latency sample and slow log entry for a command that
@@ -260,31 +260,34 @@ impl super::Node {
         client: &crate::command::ClientState,
     ) {
         let event = if fast { "fast-command" } else { "command" };
-        self.monitors.add_latency(now, event, usec / 1000);
-        if self.monitors.thresholds.slower_than < 0
-            || (usec as i64) < self.monitors.thresholds.slower_than
+        self.server.monitors.add_latency(now, event, usec / 1000);
+        if self.server.monitors.thresholds.slower_than < 0
+            || (usec as i64) < self.server.monitors.thresholds.slower_than
         {
-            self.monitors
+            self.server
+                .monitors
                 .slow
-                .truncate(self.monitors.thresholds.max_len);
+                .truncate(self.server.monitors.thresholds.max_len);
             return;
         }
         let redacted = crate::command::redacted(args, &client.redact);
         let peer = client.addr.map(|(p, _)| p.to_string()).unwrap_or_default();
         let name = client.name.as_deref().unwrap_or_default();
-        self.monitors.push_slow(now, usec, &redacted, peer, name);
+        self.server
+            .monitors
+            .push_slow(now, usec, &redacted, peer, name);
     }
 
     /// A command ran: its counters, its error reply if any, and the
     /// lookups it counted.
     pub(crate) fn count_call(&mut self, name: &str, usec: u64, error: Option<&str>) {
-        let counts = self.keyspace.take_counts();
-        self.stats.hits += counts.hits;
-        self.stats.misses += counts.misses;
-        self.stats.expired += counts.expired;
-        self.stats.ran(name, usec, error.is_some());
+        let counts = self.server.keyspace.take_counts();
+        self.server.stats.hits += counts.hits;
+        self.server.stats.misses += counts.misses;
+        self.server.stats.expired += counts.expired;
+        self.server.stats.ran(name, usec, error.is_some());
         if let Some(e) = error {
-            self.stats.error(e);
+            self.server.stats.error(e);
         }
     }
 }

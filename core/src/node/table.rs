@@ -71,42 +71,43 @@ impl Node {
     }
 
     pub(super) fn peer(&self, id: NodeId) -> Option<&Peer> {
-        let idx = self.index.get(&id)?;
-        self.peers[idx as usize].as_ref()
+        let idx = self.cluster.index.get(&id)?;
+        self.cluster.peers[idx as usize].as_ref()
     }
 
     /// The entry of `id`, to edit: cron looks at it again at its next run
     /// (see [`CronDue`](super::cron_due::CronDue)).
     pub(super) fn peer_mut(&mut self, id: NodeId) -> Option<&mut Peer> {
-        let idx = self.index.get(&id)?;
+        let idx = self.cluster.index.get(&id)?;
         self.peer_at_mut(idx)
     }
 
     /// The entry at slab index `idx`: cron walks the table by index, since
     /// looking every node up by ID every 100 ms dominated large clusters.
     pub(super) fn peer_at(&self, idx: u16) -> Option<&Peer> {
-        self.peers[idx as usize].as_ref()
+        self.cluster.peers[idx as usize].as_ref()
     }
 
     /// The entry at slab index `idx`, to edit: cron looks at it again at its
     /// next run (see [`CronDue`](super::cron_due::CronDue)).
     pub(super) fn peer_at_mut(&mut self, idx: u16) -> Option<&mut Peer> {
-        self.cron_due.touch(idx);
-        self.peers[idx as usize].as_mut()
+        self.cluster.cron_due.touch(idx);
+        self.cluster.peers[idx as usize].as_mut()
     }
 
     /// The entry at `idx`, only to record fresher liveness evidence (a later
     /// `pong_received`): that can only postpone what cron does about the
     /// node, so it does not need to look again before it planned to.
     pub(super) fn peer_at_mut_fresher(&mut self, idx: u16) -> Option<&mut Peer> {
-        self.peers[idx as usize].as_mut()
+        self.cluster.peers[idx as usize].as_mut()
     }
 
     /// Every known node, in table order (deterministic).
     pub(super) fn peers(&self) -> impl Iterator<Item = &Peer> {
-        self.order
+        self.cluster
+            .order
             .iter()
-            .filter_map(|&i| self.peers[i as usize].as_ref())
+            .filter_map(|&i| self.cluster.peers[i as usize].as_ref())
     }
 
     /// IDs of every known node, so rules can edit the table while walking it.
@@ -117,18 +118,18 @@ impl Node {
     /// A uniformly random known node (`dictGetRandomKey`).
     pub(super) fn random_peer(&mut self) -> Option<NodeId> {
         let idx = self.random_peer_idx()?;
-        self.peers[idx as usize].as_ref().map(|p| p.id)
+        self.cluster.peers[idx as usize].as_ref().map(|p| p.id)
     }
 
     /// [`random_peer`](Self::random_peer)'s slab index (the same draw).
     pub(super) fn random_peer_idx(&mut self) -> Option<u16> {
         use rand::Rng;
-        if self.order.is_empty() {
+        if self.cluster.order.is_empty() {
             return None;
         }
         // Sample a u32, never a usize: the draw must be the same on wasm32.
-        let pick = self.rng.random_range(0..self.order.len() as u32);
-        Some(self.order[pick as usize])
+        let pick = self.rng.random_range(0..self.cluster.order.len() as u32);
+        Some(self.cluster.order[pick as usize])
     }
 
     pub(super) fn add_peer(&mut self, peer: Peer) {
@@ -136,24 +137,26 @@ impl Node {
         // Every slab entry is live when `order` lists them all: no hole to
         // look for (loading a thousand-node nodes.conf would walk the
         // table for each line).
-        let hole = if self.order.len() == self.peers.len() {
+        let hole = if self.cluster.order.len() == self.cluster.peers.len() {
             None
         } else {
-            self.peers.iter().position(|p| p.is_none())
+            self.cluster.peers.iter().position(|p| p.is_none())
         };
         let idx = match hole {
             Some(hole) => {
-                self.peers[hole] = Some(peer);
+                self.cluster.peers[hole] = Some(peer);
                 hole as u16
             }
             None => {
-                self.peers.push(Some(peer));
-                (self.peers.len() - 1) as u16
+                self.cluster.peers.push(Some(peer));
+                (self.cluster.peers.len() - 1) as u16
             }
         };
-        self.index.insert(id, idx);
-        self.order.push(idx);
-        self.cron_due.appended(idx, self.order.len() - 1);
+        self.cluster.index.insert(id, idx);
+        self.cluster.order.push(idx);
+        self.cluster
+            .cron_due
+            .appended(idx, self.cluster.order.len() - 1);
     }
 
     /// `clusterDelNode`: unbinds its slots, closes open slots that name it,
@@ -174,12 +177,12 @@ impl Node {
                 self.out.push_back(Output::DropLink { to, link });
             }
         }
-        let Some(idx) = self.index.get(&id) else {
+        let Some(idx) = self.cluster.index.get(&id) else {
             return;
         };
-        self.migrating.retain(|_, n| *n != id);
-        self.importing.retain(|_, n| *n != id);
-        for peer in self.peers.iter_mut().flatten() {
+        self.cluster.migrating.retain(|_, n| *n != id);
+        self.cluster.importing.retain(|_, n| *n != id);
+        for peer in self.cluster.peers.iter_mut().flatten() {
             peer.fail_reports.retain(|(reporter, _)| *reporter != id);
         }
         self.del_node_slots(id);
@@ -195,32 +198,32 @@ impl Node {
                 p.master = None;
             }
         }
-        self.peers[idx as usize] = None;
-        self.index.remove(&id);
-        self.order.retain(|&i| i != idx);
-        self.cron_due.removed(idx);
-        self.myslots_cache = None;
+        self.cluster.peers[idx as usize] = None;
+        self.cluster.index.remove(&id);
+        self.cluster.order.retain(|&i| i != idx);
+        self.cluster.cron_due.removed(idx);
+        self.cluster.myslots_cache = None;
     }
 
     /// `clusterRenameNode`: a handshake node learns its real ID.
     pub(super) fn rename_peer(&mut self, old: NodeId, new: NodeId) {
-        let Some(idx) = self.index.remove(&old) else {
+        let Some(idx) = self.cluster.index.remove(&old) else {
             return;
         };
-        if let Some(p) = self.peers[idx as usize].as_mut() {
+        if let Some(p) = self.cluster.peers[idx as usize].as_mut() {
             p.id = new;
         }
-        self.index.insert(new, idx);
+        self.cluster.index.insert(new, idx);
     }
 
     pub(super) fn slot_owner_idx(&self, slot: u16) -> Option<u16> {
-        let idx = self.slots[slot as usize];
+        let idx = self.cluster.slots[slot as usize];
         (idx != NO_OWNER).then_some(idx)
     }
 
     pub(super) fn slot_owner_peer(&self, slot: u16) -> Option<&Peer> {
         self.slot_owner_idx(slot)
-            .and_then(|i| self.peers[i as usize].as_ref())
+            .and_then(|i| self.cluster.peers[i as usize].as_ref())
     }
 
     /// `clusterAddSlot`: binds an unassigned slot.
@@ -228,15 +231,15 @@ impl Node {
         if self.slot_owner_idx(slot).is_some() {
             return false;
         }
-        let Some(idx) = self.index.get(&owner) else {
+        let Some(idx) = self.cluster.index.get(&owner) else {
             return false;
         };
-        self.slots[slot as usize] = idx;
-        self.assigned += 1;
-        if let Some(p) = self.peers[idx as usize].as_mut() {
+        self.cluster.slots[slot as usize] = idx;
+        self.cluster.assigned += 1;
+        if let Some(p) = self.cluster.peers[idx as usize].as_mut() {
             p.numslots += 1;
         }
-        self.myslots_cache = None;
+        self.cluster.myslots_cache = None;
         true
     }
 
@@ -246,28 +249,32 @@ impl Node {
         let Some(idx) = self.slot_owner_idx(slot) else {
             return false;
         };
-        if let Some(old_owner) = self.peers[idx as usize].as_ref().map(|p| p.id) {
+        if let Some(old_owner) = self.cluster.peers[idx as usize].as_ref().map(|p| p.id) {
             self.slot_leaves_shard(slot, old_owner);
         }
-        self.slots[slot as usize] = NO_OWNER;
-        self.assigned -= 1;
-        if let Some(p) = self.peers[idx as usize].as_mut() {
+        self.cluster.slots[slot as usize] = NO_OWNER;
+        self.cluster.assigned -= 1;
+        if let Some(p) = self.cluster.peers[idx as usize].as_mut() {
             p.numslots -= 1;
         }
-        self.myslots_cache = None;
+        self.cluster.myslots_cache = None;
         true
     }
 
     /// `clusterDelNodeSlots`.
     pub(super) fn del_node_slots(&mut self, id: NodeId) {
-        let Some(idx) = self.index.get(&id) else {
+        let Some(idx) = self.cluster.index.get(&id) else {
             return;
         };
-        if self.peers[idx as usize].as_ref().map_or(0, |p| p.numslots) == 0 {
+        if self.cluster.peers[idx as usize]
+            .as_ref()
+            .map_or(0, |p| p.numslots)
+            == 0
+        {
             return;
         }
         for slot in 0..crate::slot::SLOTS {
-            if self.slots[slot as usize] == idx {
+            if self.cluster.slots[slot as usize] == idx {
                 self.del_slot(slot);
             }
         }
@@ -275,14 +282,18 @@ impl Node {
 
     /// The slots bound to `id` in our table.
     pub(super) fn slots_of(&self, id: NodeId) -> SlotSet {
-        let Some(idx) = self.index.get(&id) else {
+        let Some(idx) = self.cluster.index.get(&id) else {
             return SlotSet::new();
         };
-        if self.peers[idx as usize].as_ref().map_or(0, |p| p.numslots) == 0 {
+        if self.cluster.peers[idx as usize]
+            .as_ref()
+            .map_or(0, |p| p.numslots)
+            == 0
+        {
             return SlotSet::new();
         }
         (0..crate::slot::SLOTS)
-            .filter(|&s| self.slots[s as usize] == idx)
+            .filter(|&s| self.cluster.slots[s as usize] == idx)
             .collect()
     }
 
@@ -291,11 +302,14 @@ impl Node {
     /// of `slots` is bound to `id`. PING/PONG processing asks this for every
     /// message, and `slots_of` scans all 16384 slots.
     pub(super) fn owns_exactly(&self, id: NodeId, slots: &SlotSet) -> bool {
-        let Some(idx) = self.index.get(&id) else {
+        let Some(idx) = self.cluster.index.get(&id) else {
             return slots.is_empty();
         };
-        let numslots = self.peers[idx as usize].as_ref().map_or(0, |p| p.numslots);
-        numslots as usize == slots.len() && slots.iter().all(|s| self.slots[s as usize] == idx)
+        let numslots = self.cluster.peers[idx as usize]
+            .as_ref()
+            .map_or(0, |p| p.numslots);
+        numslots as usize == slots.len()
+            && slots.iter().all(|s| self.cluster.slots[s as usize] == idx)
     }
 
     /// Rebinds `slots` to `owner` and reports it, one event per batch.
@@ -346,7 +360,7 @@ impl Node {
             p.master = None;
         }
         if id == self.myself {
-            self.myslots_cache = None;
+            self.cluster.myslots_cache = None;
             self.repl_unset_master();
             self.emit(Event::Role { master: None });
             // cluster_my_epoch was my master's; now it is mine.
@@ -354,7 +368,7 @@ impl Node {
                 self.emit_epoch();
             }
         }
-        self.todo |= todo::UPDATE_STATE;
+        self.cluster.todo |= todo::UPDATE_STATE;
     }
 
     /// Records that `id` is a replica of `master` (from its own announcements).
@@ -379,11 +393,11 @@ impl Node {
         let me = self.myself;
         let my_epoch_before = self.my_epoch();
         if self.is_master() {
-            self.migrating.clear();
-            self.importing.clear();
+            self.cluster.migrating.clear();
+            self.cluster.importing.clear();
         }
         self.set_node_as_replica_of(me, master);
-        self.myslots_cache = None;
+        self.cluster.myslots_cache = None;
         self.repl_set_master(now);
         self.unblock_all_blocked();
         self.reset_manual_failover();
@@ -394,7 +408,7 @@ impl Node {
         if self.my_epoch() != my_epoch_before {
             self.emit_epoch();
         }
-        self.todo |= todo::UPDATE_STATE;
+        self.cluster.todo |= todo::UPDATE_STATE;
     }
 
     /// Replicas of `master` that are not FAIL (`clusterCountNonFailingSlaves`).
@@ -419,7 +433,7 @@ impl Node {
             .map(|p| p.config_epoch)
             .max()
             .unwrap_or(0)
-            .max(self.current_epoch)
+            .max(self.cluster.current_epoch)
     }
 
     /// Finds the node whose bus address is `addr` (a reply on our outbound link).

@@ -92,13 +92,13 @@ impl Node {
     /// `lookupClientByID`: whether the client is connected (`me` runs the
     /// command, its state out of the map).
     pub(crate) fn client_exists(&self, id: ClientId, me: ClientId) -> bool {
-        id == me || self.clients.contains_key(&id)
+        id == me || self.server.clients.contains_key(&id)
     }
 
     fn state<'s>(&'s self, id: ClientId, cur: &'s Option<Current>) -> Option<&'s ClientState> {
         match cur {
             Some(c) if c.id == id => Some(&*c.state),
-            _ => self.clients.get(&id).map(|b| &**b),
+            _ => self.server.clients.get(&id).map(|b| &**b),
         }
     }
 
@@ -109,31 +109,32 @@ impl Node {
     ) -> Option<&'s mut Tracking> {
         let state = match cur {
             Some(c) if c.id == id => Some(&mut *c.state),
-            _ => self.clients.get_mut(&id).map(|b| &mut **b),
+            _ => self.server.clients.get_mut(&id).map(|b| &mut **b),
         };
         state.and_then(|s| s.tracking.as_deref_mut())
     }
 
     /// Whether a client ever enabled tracking (the table exists).
     pub(super) fn tracking_on(&self) -> bool {
-        self.tracking.enabled
+        self.server.tracking.enabled
     }
 
     /// `enableTracking`'s bookkeeping: one more tracking client when it
     /// was not tracking yet; the table exists from now on.
     pub(crate) fn tracking_enabled(&mut self, new_client: bool) {
         if new_client {
-            self.tracking.clients += 1;
+            self.server.tracking.clients += 1;
         }
-        if !self.tracking.enabled {
-            self.tracking.enabled = true;
-            self.keyspace.note_modified_keys(true);
+        if !self.server.tracking.enabled {
+            self.server.tracking.enabled = true;
+            self.server.keyspace.note_modified_keys(true);
         }
     }
 
     /// `enableBcastTrackingForPrefix`.
     pub(crate) fn track_prefix(&mut self, id: ClientId, prefix: &[u8]) {
-        self.tracking
+        self.server
+            .tracking
             .prefixes
             .entry(prefix.to_vec())
             .or_default()
@@ -149,15 +150,15 @@ impl Node {
         };
         if t.bcast {
             for p in &t.prefixes {
-                if let Some(bs) = self.tracking.prefixes.get_mut(p) {
+                if let Some(bs) = self.server.tracking.prefixes.get_mut(p) {
                     bs.clients.remove(&id);
                     if bs.clients.is_empty() {
-                        self.tracking.prefixes.remove(p);
+                        self.server.tracking.prefixes.remove(p);
                     }
                 }
             }
         }
-        self.tracking.clients -= 1;
+        self.server.tracking.clients -= 1;
     }
 
     /// `trackingRememberKeys`: the keys a tracking client just read, unless
@@ -173,13 +174,14 @@ impl Node {
         }
         for key in keys {
             if self
+                .server
                 .tracking
                 .keys
                 .entry(key.to_vec())
                 .or_default()
                 .insert(id)
             {
-                self.tracking.items += 1;
+                self.server.tracking.items += 1;
             }
         }
     }
@@ -188,10 +190,10 @@ impl Node {
     /// `cur` (if any) modified them, unless they expired or a script did
     /// (`by_script`: BCAST's NOLOOP then does not spare `cur`).
     pub(crate) fn invalidate_modified(&mut self, mut cur: Option<Current>, by_script: bool) {
-        if !self.keyspace.has_modified() {
+        if !self.server.keyspace.has_modified() {
             return;
         }
-        for (key, expired) in self.keyspace.take_modified() {
+        for (key, expired) in self.server.keyspace.take_modified() {
             let by = if expired || by_script {
                 None
             } else {
@@ -213,20 +215,20 @@ impl Node {
         bcast: bool,
         defer: bool,
     ) {
-        if !self.tracking.enabled {
+        if !self.server.tracking.enabled {
             return;
         }
         if bcast {
-            for (prefix, bs) in self.tracking.prefixes.iter_mut() {
+            for (prefix, bs) in self.server.tracking.prefixes.iter_mut() {
                 if key.starts_with(prefix) {
                     bs.keys.insert(key.to_vec(), by);
                 }
             }
         }
-        let Some(ids) = self.tracking.keys.remove(key) else {
+        let Some(ids) = self.server.tracking.keys.remove(key) else {
             return;
         };
-        self.tracking.items -= ids.len() as u64;
+        self.server.tracking.items -= ids.len() as u64;
         for id in ids {
             let Some(t) = self.state(id, cur).and_then(|s| s.tracking.as_deref()) else {
                 continue;
@@ -293,7 +295,7 @@ impl Node {
 
     fn push_tracking(&mut self, client: ClientId, value: Value, defer: bool) {
         if defer {
-            self.after_reply.push((client, value, true));
+            self.server.after_reply.push((client, value, true));
         } else {
             self.out.push_back(Output::Reply { client, value });
         }
@@ -303,8 +305,9 @@ impl Node {
     /// its keys are gone (a null; `cur`'s after its reply), and the table
     /// is emptied.
     pub(crate) fn tracking_flushed(&mut self, mut cur: Option<Current>) {
-        if self.tracking.clients > 0 {
+        if self.server.tracking.clients > 0 {
             let mut ids: Vec<ClientId> = self
+                .server
                 .clients
                 .iter()
                 .filter(|(_, s)| s.tracking.is_some())
@@ -319,9 +322,9 @@ impl Node {
                 self.send_tracking(&mut cur, id, &Payload::All, is_current);
             }
         }
-        if self.tracking.enabled {
-            self.tracking.keys.clear();
-            self.tracking.items = 0;
+        if self.server.tracking.enabled {
+            self.server.tracking.keys.clear();
+            self.server.tracking.items = 0;
         }
     }
 
@@ -329,7 +332,7 @@ impl Node {
     /// keys are invalidated (as if modified, without BCAST) until under
     /// it, with an effort of 100 keys per consecutive run over the limit.
     pub(crate) fn limit_tracking_keys(&mut self, mut cur: Option<Current>) {
-        if !self.tracking.enabled || self.tracking.clients == 0 {
+        if !self.server.tracking.enabled || self.server.tracking.clients == 0 {
             return;
         }
         let max: usize = self
@@ -340,35 +343,35 @@ impl Node {
         if max == 0 {
             return;
         }
-        if self.tracking.keys.len() <= max {
-            self.tracking.over_limit_runs = 0;
+        if self.server.tracking.keys.len() <= max {
+            self.server.tracking.over_limit_runs = 0;
             return;
         }
-        let mut effort = 100 * (self.tracking.over_limit_runs + 1);
-        while effort > 0 && !self.tracking.keys.is_empty() {
+        let mut effort = 100 * (self.server.tracking.over_limit_runs + 1);
+        while effort > 0 && !self.server.tracking.keys.is_empty() {
             effort -= 1;
-            let n = self.rng.random_range(0..self.tracking.keys.len());
-            let Some(key) = self.tracking.keys.keys().nth(n).cloned() else {
+            let n = self.rng.random_range(0..self.server.tracking.keys.len());
+            let Some(key) = self.server.tracking.keys.keys().nth(n).cloned() else {
                 break;
             };
             self.invalidate_key(&mut cur, None, &key, false, false);
-            if self.tracking.keys.len() <= max {
-                self.tracking.over_limit_runs = 0;
+            if self.server.tracking.keys.len() <= max {
+                self.server.tracking.over_limit_runs = 0;
                 return;
             }
         }
-        self.tracking.over_limit_runs += 1;
+        self.server.tracking.over_limit_runs += 1;
     }
 
     /// `trackingBroadcastInvalidationMessages`: each prefix's modified
     /// keys to its clients (a NOLOOP client without the keys it modified
     /// itself, nothing if none is left), then forgotten.
     pub(super) fn broadcast_invalidations(&mut self) {
-        if !self.tracking.enabled || self.tracking.clients == 0 {
+        if !self.server.tracking.enabled || self.server.tracking.clients == 0 {
             return;
         }
         let mut batches = Vec::new();
-        for bs in self.tracking.prefixes.values_mut() {
+        for bs in self.server.tracking.prefixes.values_mut() {
             let keys = std::mem::take(&mut bs.keys);
             if !keys.is_empty() {
                 batches.push((keys, bs.clients.clone()));
@@ -378,6 +381,7 @@ impl Node {
         for (keys, clients) in batches {
             for client in clients {
                 let noloop = self
+                    .server
                     .clients
                     .get(&client)
                     .and_then(|s| s.tracking.as_deref())
@@ -397,10 +401,10 @@ impl Node {
     /// INFO's tracking counters.
     pub(crate) fn tracking_info(&self) -> TrackingInfo {
         TrackingInfo {
-            clients: self.tracking.clients,
-            keys: self.tracking.keys.len(),
-            items: self.tracking.items,
-            prefixes: self.tracking.prefixes.len(),
+            clients: self.server.tracking.clients,
+            keys: self.server.tracking.keys.len(),
+            items: self.server.tracking.items,
+            prefixes: self.server.tracking.prefixes.len(),
         }
     }
 }

@@ -118,7 +118,7 @@ impl super::Node {
             })
             .collect();
         nodes.sort_by_key(|n| n.id);
-        let e = &self.election;
+        let e = &self.cluster.election;
         let election = (self.is_replica() && e.auth_time.is_some()).then(|| ElectionView {
             auth_time: e.auth_time.unwrap_or_default(),
             rank: e.rank,
@@ -126,18 +126,18 @@ impl super::Node {
             epoch: e.epoch,
             votes: e.count,
             needed: self.needed_quorum(),
-            manual: self.manual.end.is_some(),
+            manual: self.cluster.manual.end.is_some(),
         });
         NodeView {
             id: self.myself,
-            current_epoch: self.current_epoch,
+            current_epoch: self.cluster.current_epoch,
             my_epoch: self.my_epoch(),
-            last_vote_epoch: self.last_vote_epoch,
-            state_ok: self.state_ok,
+            last_vote_epoch: self.cluster.last_vote_epoch,
+            state_ok: self.cluster.state_ok,
             repl_offset: self.repl_offset(),
             nodes,
-            migrating: self.migrating.clone(),
-            importing: self.importing.clone(),
+            migrating: self.cluster.migrating.clone(),
+            importing: self.cluster.importing.clone(),
             election,
             voted_time: self
                 .peers()
@@ -156,23 +156,24 @@ impl super::Node {
     pub fn state_bytes(&self) -> usize {
         use super::peer::Peer;
         use std::mem::size_of;
-        let table = self.peers.capacity() * size_of::<Option<Peer>>()
+        let table = self.cluster.peers.capacity() * size_of::<Option<Peer>>()
             + self
                 .peers()
                 .map(|p| p.replicas.capacity() * size_of::<NodeId>() + p.fail_reports.bytes())
                 .sum::<usize>();
-        let index = self.index.bytes();
+        let index = self.cluster.index.bytes();
         size_of::<Self>()
             + table
             + index
-            + self.order.capacity() * size_of::<u16>()
-            + self.slots.len() * size_of::<u16>()
+            + self.cluster.order.capacity() * size_of::<u16>()
+            + self.cluster.slots.len() * size_of::<u16>()
             + self
+                .cluster
                 .myslots_cache
                 .as_ref()
                 .map_or(0, |_| size_of::<SlotSet>())
-            + self.gossip_buffers.bytes()
-            + self.cron_due.bytes()
+            + self.cluster.gossip_buffers.bytes()
+            + self.cluster.cron_due.bytes()
     }
 }
 
@@ -258,11 +259,11 @@ impl super::Node {
 
     /// Open slots this node is MIGRATING: slot → destination.
     pub fn migrating(&self) -> &BTreeMap<u16, NodeId> {
-        &self.migrating
+        &self.cluster.migrating
     }
 
     /// Open slots this node is IMPORTING: slot → source.
     pub fn importing(&self) -> &BTreeMap<u16, NodeId> {
-        &self.importing
+        &self.cluster.importing
     }
 }

@@ -143,6 +143,8 @@ pub struct Sim {
     parallel_windows: u64,
     /// Messages sent lately, when a view asked for them ([`Sim::record_wire`]).
     wire_log: Option<wire_log::WireLog>,
+    /// The answer to the [`Input::Admin`] [`Sim::admin`] just fed.
+    admin_reply: Option<Result<AdminReply, AdminError>>,
 }
 
 /// Counters of a run.
@@ -188,6 +190,7 @@ impl Sim {
             parallel: None,
             parallel_windows: 0,
             wire_log: None,
+            admin_reply: None,
         }
     }
 
@@ -319,9 +322,17 @@ impl Sim {
             )));
         }
         let now = self.now;
-        let reply = self.nodes[idx].node.admin(now, action);
+        self.admin_reply = None;
+        self.nodes[idx]
+            .node
+            .handle(now, Input::Admin(Box::new(action)));
         self.drain(idx);
-        reply
+        self.admin_reply.take().unwrap_or_else(|| {
+            Err(AdminError(format!(
+                "node {} is busy (asleep in DEBUG SLEEP): the action runs when it wakes",
+                self.nodes[idx].name
+            )))
+        })
     }
 
     // ---- faults ----
@@ -735,6 +746,7 @@ impl Sim {
             // The node stops answering; the drain's caller takes the
             // process down (`shut_down`).
             Output::Exit => {}
+            Output::AdminReply(reply) => self.admin_reply = Some(reply),
             Output::Event(event) => {
                 self.stats.events += 1;
                 self.trace.push(TraceEvent {

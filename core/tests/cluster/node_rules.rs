@@ -293,8 +293,7 @@ fn current_epoch_adopted_from_a_higher_sender() {
 fn config_epoch_collision_resolved_by_the_smaller_id() {
     for (fill, m_bumps) in [('z', true), ('0', false)] {
         let mut h = SingleNode::master(NT, SlotSet::range(0, 8191));
-        h.node
-            .admin(h.now, Admin::SetConfigEpoch(5))
+        h.admin(Admin::SetConfigEpoch(5))
             .expect("a lone node takes a configEpoch");
         let other = Fake::master(fill, 7001, SlotSet::range(8192, 16383), 5);
         assert_eq!(

@@ -131,8 +131,13 @@ impl Solo {
     fn new() -> Solo {
         let addr = "127.0.0.1:7000".parse().expect("address");
         let mut node = Node::new(Config::default(), addr, 17000, 7, Time::ZERO);
-        node.admin(Time::ZERO, Admin::AddSlots(SlotSet::full()))
-            .expect("slots");
+        node.handle(
+            Time::ZERO,
+            Input::Admin(Box::new(Admin::AddSlots(SlotSet::full()))),
+        );
+        let added = std::iter::from_fn(|| node.poll_output())
+            .any(|o| matches!(o, Output::AdminReply(Ok(_))));
+        assert!(added, "a fresh node takes every slot");
         let mut solo = Solo {
             node,
             now: Time::ZERO,

@@ -6,7 +6,7 @@
 //! section reports a node as PFAIL, a FAIL, an UPDATE, a FAILOVER_AUTH_REQUEST, time
 //! passing to an exact millisecond — and reads exactly what the node did: the events
 //! it emitted and the messages it sent. Only the public sans-IO API is used
-//! (`handle`, `poll_output`, `poll_timeout`, `admin`, `view`), so the harness is
+//! (`handle`, `poll_output`, `poll_timeout`, `view`), so the harness is
 //! also a worked example of being a node's host.
 //!
 //! Fakes answer nothing by themselves: [`SingleNode::advance_to`] answers the PINGs
@@ -16,7 +16,9 @@
 use clusterlab_core::event::Event;
 use clusterlab_core::flags::NodeFlags;
 use clusterlab_core::msg::{Body, Gossip, GossipEntry, Header, IpText, Message, MsgType};
-use clusterlab_core::node::{Admin, ClientId, Input, Link, Node, Output, PeerView};
+use clusterlab_core::node::{
+    Admin, AdminError, AdminReply, ClientId, Input, Link, Node, Output, PeerView,
+};
 use clusterlab_core::resp::Value;
 use clusterlab_core::{Config, NodeId, SlotSet, Time};
 use std::collections::BTreeSet;
@@ -169,8 +171,7 @@ impl SingleNode {
             outputs: Vec::new(),
         };
         if !slots.is_empty() {
-            h.node
-                .admin(h.now, Admin::AddSlots(slots))
+            h.admin(Admin::AddSlots(slots))
                 .expect("a fresh node takes any slots");
         }
         h.drain();
@@ -187,15 +188,11 @@ impl SingleNode {
     /// The fake counts as alive from then on.
     pub fn meet(&mut self, fake: Fake) {
         let addr = fake.bus_addr();
-        self.node
-            .admin(
-                self.now,
-                Admin::Meet {
-                    addr,
-                    port: fake.port,
-                },
-            )
-            .expect("MEET is accepted");
+        self.admin(Admin::Meet {
+            addr,
+            port: fake.port,
+        })
+        .expect("MEET is accepted");
         // The next cron opens the link; the connect succeeds at once.
         let next = self.node.poll_timeout().expect("a node always has a cron");
         self.now = self.now.max(next);
@@ -294,6 +291,19 @@ impl SingleNode {
             .iter()
             .find(|f| f.bus_addr() == addr && self.alive.contains(&f.id))
             .cloned()
+    }
+
+    /// Feeds an operator action ([`Input::Admin`]) now and returns its
+    /// [`Output::AdminReply`]; every output is recorded, the reply included.
+    pub fn admin(&mut self, action: Admin) -> Result<AdminReply, AdminError> {
+        self.node.handle(self.now, Input::Admin(Box::new(action)));
+        self.drain()
+            .into_iter()
+            .find_map(|o| match o {
+                Output::AdminReply(reply) => Some(reply),
+                _ => None,
+            })
+            .expect("a node that is not asleep answers an admin action at once")
     }
 
     /// Moves the node's pending outputs into [`outputs`](Self::outputs), and

@@ -132,7 +132,9 @@ impl Node {
                     }
                 }
                 b"ack" => {
-                    if let (Some(s), Ok(offset)) = (self.repl.slaves.get_mut(&id), text.parse()) {
+                    if let (Some(s), Ok(offset)) =
+                        (self.server.repl.slaves.get_mut(&id), text.parse())
+                    {
                         s.ack_offset = s.ack_offset.max(offset);
                         s.ack_time = now;
                         self.release_replica_waiters();
@@ -176,7 +178,7 @@ impl Node {
         if client.replica {
             return None;
         }
-        if self.is_replica() && !self.repl.link.connected() {
+        if self.is_replica() && !self.server.repl.link.connected() {
             return Some(Value::err(
                 "NOMASTERLINK Can't SYNC while not connected with my master",
             ));
@@ -207,15 +209,15 @@ impl Node {
             };
             let replid = String::from_utf8_lossy(&args[1]).into_owned();
             if let Some(frames) = self.partial_resync(&replid, from) {
-                self.repl.stats.partial_ok += 1;
+                self.server.repl.stats.partial_ok += 1;
                 client.replica = true;
                 slave.state = SlaveState::Online;
-                self.repl.slaves.insert(id, slave);
+                self.server.repl.slaves.insert(id, slave);
                 self.emit(Event::Replication {
                     what: format!("PSYNC {replid} {from} from replica {name}: +CONTINUE, partial resynchronization accepted"),
                 });
                 let reply = if client.repl_conf.capa_psync2 {
-                    format!("CONTINUE {}", self.repl.replid)
+                    format!("CONTINUE {}", self.server.repl.replid)
                 } else {
                     "CONTINUE".to_string()
                 };
@@ -229,7 +231,7 @@ impl Node {
                 return None;
             }
             if replid != "?" {
-                self.repl.stats.partial_err += 1;
+                self.server.repl.stats.partial_err += 1;
             }
             self.emit(Event::Replication {
                 what: format!("PSYNC {replid} {from} from replica {name}: full resync"),
@@ -239,14 +241,14 @@ impl Node {
                 what: format!("SYNC from replica {name}: full resync"),
             });
         }
-        self.repl.stats.full += 1;
+        self.server.repl.stats.full += 1;
         client.replica = true;
-        self.repl.slaves.insert(id, slave);
-        if self.repl.slaves.len() == 1 && self.repl.backlog.is_none() {
+        self.server.repl.slaves.insert(id, slave);
+        if self.server.repl.slaves.len() == 1 && self.server.repl.backlog.is_none() {
             // A backlog made from scratch starts a new history.
-            self.repl.change_replid();
-            self.repl.replid2 = None;
-            self.repl.backlog = Some(Backlog::new(self.repl.offset));
+            self.server.repl.change_replid();
+            self.server.repl.replid2 = None;
+            self.server.repl.backlog = Some(Backlog::new(self.server.repl.offset));
         }
         let delayed = self.cfg.repl.diskless_sync
             && client.repl_conf.capa_eof
@@ -263,8 +265,9 @@ impl Node {
     /// it ended, and still in the backlog).
     fn partial_resync(&self, replid: &str, from: i64) -> Option<Vec<ReplFrame>> {
         let from = u64::try_from(from).ok()?;
-        let same = replid == self.repl.replid;
+        let same = replid == self.server.repl.replid;
         let previous = self
+            .server
             .repl
             .replid2
             .as_ref()
@@ -272,7 +275,7 @@ impl Node {
         if !same && !previous {
             return None;
         }
-        self.repl.backlog.as_ref()?.since(from)
+        self.server.repl.backlog.as_ref()?.since(from)
     }
 
     /// `replicationCron`'s master part: replicas silent past `repl-timeout`
@@ -282,6 +285,7 @@ impl Node {
     pub(super) fn master_cron(&mut self, now: Time) {
         let timeout = self.cfg.repl.timeout;
         let timed_out: Vec<ClientId> = self
+            .server
             .repl
             .slaves
             .iter()
@@ -299,6 +303,7 @@ impl Node {
             self.kill_client(id);
         }
         let waiting: Vec<&Slave> = self
+            .server
             .repl
             .slaves
             .values()
@@ -332,6 +337,7 @@ impl Node {
             return;
         }
         let waiting: Vec<ClientId> = self
+            .server
             .repl
             .slaves
             .iter()
@@ -344,22 +350,23 @@ impl Node {
         let socket = self.cfg.repl.diskless_sync
             && waiting
                 .iter()
-                .all(|id| self.repl.slaves.get(id).is_some_and(|s| s.capa_eof));
+                .all(|id| self.server.repl.slaves.get(id).is_some_and(|s| s.capa_eof));
         self.emit(Event::Replication {
             what: format!(
                 "Starting BGSAVE for SYNC with target: {}",
                 if socket { "replicas sockets" } else { "disk" }
             ),
         });
-        let offset = self.repl.offset;
-        let data = Box::new(self.keyspace.clone());
-        self.repl.select_pending = true;
+        let offset = self.server.repl.offset;
+        let data = Box::new(self.server.keyspace.clone());
+        self.server.repl.select_pending = true;
         for id in &waiting {
-            let Some(s) = self.repl.slaves.get(id) else {
+            let Some(s) = self.server.repl.slaves.get(id) else {
                 continue;
             };
             if !s.pre_psync {
-                let value = Value::Simple(format!("FULLRESYNC {} {offset}", self.repl.replid));
+                let value =
+                    Value::Simple(format!("FULLRESYNC {} {offset}", self.server.repl.replid));
                 self.out.push_back(Output::Reply { client: *id, value });
             }
         }
@@ -379,7 +386,7 @@ impl Node {
     /// `replicaPutOnline`: the RDB went out; the stream held meanwhile
     /// follows. An RDB-only replica is closed instead.
     pub(super) fn replica_put_online(&mut self, now: Time, id: ClientId) {
-        let Some(s) = self.repl.slaves.get_mut(&id) else {
+        let Some(s) = self.server.repl.slaves.get_mut(&id) else {
             return;
         };
         s.state = SlaveState::Online;
@@ -387,7 +394,7 @@ impl Node {
         let held = std::mem::take(&mut s.held);
         if s.rdb_only {
             // Freed once the RDB is out; the host reports the close.
-            self.repl.slaves.remove(&id);
+            self.server.repl.slaves.remove(&id);
             self.out.push_back(Output::Close { client: id });
             return;
         }
@@ -398,14 +405,14 @@ impl Node {
 
     /// A replica's client went away (closed, killed, timed out).
     pub(crate) fn slave_closed(&mut self, id: ClientId) {
-        self.repl.slaves.remove(&id);
+        self.server.repl.slaves.remove(&id);
         self.rdb_child_lost(id);
     }
 
     /// `disconnectSlaves`: a promoted node tells its replicas of its new
     /// history by dropping them (they continue partially at once).
     pub(super) fn disconnect_slaves(&mut self) {
-        let ids: Vec<ClientId> = self.repl.slaves.keys().copied().collect();
+        let ids: Vec<ClientId> = self.server.repl.slaves.keys().copied().collect();
         for id in ids {
             self.kill_client(id);
         }
@@ -413,22 +420,27 @@ impl Node {
 
     /// The replicas as INFO lists them (`slaveN:` lines' fields).
     pub(crate) fn slaves(&self) -> impl Iterator<Item = &Slave> {
-        self.repl.slaves.values()
+        self.server.repl.slaves.values()
     }
 
     /// The stream and full-resync counters (INFO stats).
     pub fn sync_stats(&self) -> super::SyncStats {
-        self.repl.stats
+        self.server.repl.stats
     }
 
     /// `server.replid2` and `second_replid_offset` (INFO replication).
     pub(crate) fn replid2(&self) -> Option<(&str, u64)> {
-        self.repl.replid2.as_ref().map(|(id, o)| (id.as_str(), *o))
+        self.server
+            .repl
+            .replid2
+            .as_ref()
+            .map(|(id, o)| (id.as_str(), *o))
     }
 
     /// The backlog's first byte offset and length, when there is one.
     pub(crate) fn backlog_range(&self) -> Option<(u64, u64)> {
-        self.repl
+        self.server
+            .repl
             .backlog
             .as_ref()
             .map(|b| (b.first_byte(), b.histlen()))

@@ -212,25 +212,25 @@ impl Node {
     /// address is known gets its link set up), the master's stream PING,
     /// and once a second `replicationCron`.
     pub(super) fn repl_cron(&mut self, now: Time) {
-        if self.is_replica() && !self.repl.link.configured() {
+        if self.is_replica() && !self.server.repl.link.configured() {
             self.repl_set_master(now);
         }
-        if now >= self.repl.next_cron {
-            self.repl.next_cron = now + REPL_CRON_MS;
+        if now >= self.server.repl.next_cron {
+            self.server.repl.next_cron = now + REPL_CRON_MS;
             self.replica_cron(now);
             self.master_cron(now);
         }
         // While a manual failover pauses writes the stream stays still too,
         // so the replica can reach exactly the master's offset.
-        if self.is_replica() || now < self.repl.next_ping || self.writes_paused(now) {
+        if self.is_replica() || now < self.server.repl.next_ping || self.writes_paused(now) {
             return;
         }
-        self.repl.next_ping = now + self.cfg.repl_ping_replica_period * 1000;
-        if self.repl.slaves.is_empty() {
+        self.server.repl.next_ping = now + self.cfg.repl_ping_replica_period * 1000;
+        if self.server.repl.slaves.is_empty() {
             return;
         }
-        self.repl.offset += REPL_PING_BYTES;
-        let offset = self.repl.offset;
+        self.server.repl.offset += REPL_PING_BYTES;
+        let offset = self.server.repl.offset;
         self.feed_stream(REPL_PING_BYTES, ReplFrame::Ping { offset });
     }
 
@@ -249,7 +249,7 @@ impl Node {
     /// `DEL key` (`propagateDeletion`, `lazyfree-lazy-expire no`): replicas
     /// never expire keys themselves, so this is how they lose them.
     pub(crate) fn queue_expired(&mut self) {
-        for key in self.keyspace.take_expired() {
+        for key in self.server.keyspace.take_expired() {
             let del = vec![b"DEL".to_vec(), key];
             self.touch_watched(&del);
             self.hold_or_stream(del);
@@ -260,11 +260,12 @@ impl Node {
     /// (7.0's `replicationFeedSlaves` returns early otherwise, so
     /// `master_repl_offset` stays 0 on a master that never had a replica).
     fn feeds_stream(&self) -> bool {
-        self.me().is_master() && (self.repl.backlog.is_some() || !self.repl.slaves.is_empty())
+        self.me().is_master()
+            && (self.server.repl.backlog.is_some() || !self.server.repl.slaves.is_empty())
     }
 
     fn hold_or_stream(&mut self, args: Vec<Vec<u8>>) {
-        match &mut self.repl.batch {
+        match &mut self.server.repl.batch {
             Some(ops) => ops.push(args),
             None => self.stream_op(args),
         }
@@ -274,13 +275,13 @@ impl Node {
     /// script's `redis.set_repl(redis.REPL_NONE)` can drop what follows.
     #[cfg(feature = "lua")]
     pub(crate) fn held_ops(&self) -> usize {
-        self.repl.batch.as_ref().map_or(0, Vec::len)
+        self.server.repl.batch.as_ref().map_or(0, Vec::len)
     }
 
     /// Drops the operations held since [`Node::held_ops`] said `from`.
     #[cfg(feature = "lua")]
     pub(crate) fn drop_held_ops(&mut self, from: usize) {
-        if let Some(ops) = &mut self.repl.batch {
+        if let Some(ops) = &mut self.server.repl.batch {
             ops.truncate(from);
         }
     }
@@ -288,10 +289,10 @@ impl Node {
     /// A command starts (`call()`): hold what it propagates. False when a
     /// command is already running (EXEC's queued commands join its batch).
     pub(crate) fn begin_call(&mut self) -> bool {
-        if self.repl.batch.is_some() {
+        if self.server.repl.batch.is_some() {
             return false;
         }
-        self.repl.batch = Some(Vec::new());
+        self.server.repl.batch = Some(Vec::new());
         true
     }
 
@@ -303,7 +304,7 @@ impl Node {
     /// atomic already, so a transaction with one write streams just it.
     pub(crate) fn end_call(&mut self) {
         self.queue_expired();
-        let Some(ops) = self.repl.batch.take() else {
+        let Some(ops) = self.server.repl.batch.take() else {
             return;
         };
         let wrap = ops.len() > 1;
@@ -325,20 +326,20 @@ impl Node {
         if !self.feeds_stream() || self.loading_data() {
             return;
         }
-        if std::mem::take(&mut self.repl.select_pending) {
+        if std::mem::take(&mut self.server.repl.select_pending) {
             let select = vec![b"SELECT".to_vec(), b"0".to_vec()];
             let len = stream_len(&select);
-            self.repl.offset += len;
+            self.server.repl.offset += len;
             let frame = ReplFrame::Command {
-                offset: self.repl.offset,
+                offset: self.server.repl.offset,
                 args: select,
             };
             self.feed_stream(len, frame);
         }
         let len = stream_len(&args);
-        self.repl.offset += len;
+        self.server.repl.offset += len;
         let frame = ReplFrame::Command {
-            offset: self.repl.offset,
+            offset: self.server.repl.offset,
             args,
         };
         self.feed_stream(len, frame);
@@ -349,12 +350,12 @@ impl Node {
     /// past its full resync's snapshot.
     fn feed_stream(&mut self, len: u64, frame: ReplFrame) {
         let size = self.cfg.repl.backlog_size;
-        let end = self.repl.offset;
-        if let Some(b) = &mut self.repl.backlog {
+        let end = self.server.repl.offset;
+        if let Some(b) = &mut self.server.repl.backlog {
             b.feed(end, len, frame.clone(), size);
         }
         let mut streamed = Vec::new();
-        for (id, s) in &mut self.repl.slaves {
+        for (id, s) in &mut self.server.repl.slaves {
             match s.state {
                 SlaveState::WaitBgsaveStart => {}
                 SlaveState::WaitBgsaveEnd => s.hold(frame.clone()),
@@ -379,7 +380,7 @@ impl Node {
         if self.is_replica() {
             return Some(Value::err("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated."));
         }
-        let offset = self.repl.offset;
+        let offset = self.server.repl.offset;
         let acked = self.acked_replicas(offset);
         if acked >= replicas {
             return Some(Value::Integer(acked as i64));
@@ -391,9 +392,9 @@ impl Node {
             replicas,
             (timeout > 0).then(|| now + timeout),
         );
-        if !self.repl.slaves.is_empty() {
-            self.repl.offset += REPL_GETACK_BYTES;
-            let offset = self.repl.offset;
+        if !self.server.repl.slaves.is_empty() {
+            self.server.repl.offset += REPL_GETACK_BYTES;
+            let offset = self.server.repl.offset;
             self.feed_stream(REPL_GETACK_BYTES, ReplFrame::GetAck { offset });
         }
         None
@@ -401,13 +402,14 @@ impl Node {
 
     /// Replicas that acknowledged everything written so far (WAIT in MULTI).
     pub(crate) fn acked_now(&self) -> u64 {
-        self.acked_replicas(self.repl.offset)
+        self.acked_replicas(self.server.repl.offset)
     }
 
     /// `replicationCountAcksByOffset`: online replicas whose last ACK is
     /// at `offset` or past it.
     pub(super) fn acked_replicas(&self, offset: u64) -> u64 {
-        self.repl
+        self.server
+            .repl
             .slaves
             .values()
             .filter(|s| s.state == SlaveState::Online && s.ack_offset >= offset)
@@ -419,6 +421,7 @@ impl Node {
     pub(crate) fn role(&self) -> Value {
         if self.is_master() {
             let replicas = self
+                .server
                 .repl
                 .slaves
                 .values()
@@ -433,15 +436,15 @@ impl Node {
                 .collect();
             return Value::Array(vec![
                 Value::bulk("master"),
-                Value::Integer(self.repl.offset as i64),
+                Value::Integer(self.server.repl.offset as i64),
                 Value::Array(replicas),
             ]);
         }
         let (host, port) = self.master_client_addr().map_or((String::new(), 0), |a| {
             (a.ip().to_string(), i64::from(a.port()))
         });
-        let offset = if self.repl.link.connected() {
-            self.repl.offset as i64
+        let offset = if self.server.repl.link.connected() {
+            self.server.repl.offset as i64
         } else {
             -1
         };
@@ -449,7 +452,7 @@ impl Node {
             Value::bulk("slave"),
             Value::bulk(host),
             Value::Integer(port),
-            Value::bulk(self.repl.link.role_state()),
+            Value::bulk(self.server.repl.link.role_state()),
             Value::Integer(offset),
         ])
     }
@@ -457,25 +460,25 @@ impl Node {
     /// INFO's `master_link_status:up`: a replica whose sync with its
     /// master is over and whose link is up (false on a master).
     pub fn master_link_up(&self) -> bool {
-        self.is_replica() && self.repl.link.connected()
+        self.is_replica() && self.server.repl.link.connected()
     }
 
     /// The replica's link to its master (INFO's `master_link_status`…).
     pub(crate) fn master_link(&self) -> &replica::MasterLink {
-        &self.repl.link
+        &self.server.repl.link
     }
 
     /// `master_replid`.
     pub fn repl_replid(&self) -> &str {
-        &self.repl.replid
+        &self.server.repl.replid
     }
 
     /// The replication ID and offset a snapshot of this node names
     /// (`rdbPopulateSaveInfo`), for RDB files.
     pub fn repl_info(&self) -> crate::rdb::file::ReplInfo {
         crate::rdb::file::ReplInfo {
-            replid: self.repl.replid.clone(),
-            offset: self.repl.offset,
+            replid: self.server.repl.replid.clone(),
+            offset: self.server.repl.offset,
         }
     }
 }

@@ -107,7 +107,7 @@ impl Node {
         }
         let rdb = if socket {
             let info = crate::rdb::file::ReplInfo {
-                replid: self.repl.replid.clone(),
+                replid: self.server.repl.replid.clone(),
                 offset,
             };
             crate::rdb::with_compression(self.rdb_compression(), || {
@@ -117,13 +117,13 @@ impl Node {
             Vec::new()
         };
         for id in targets {
-            if let Some(s) = self.repl.slaves.get_mut(id) {
+            if let Some(s) = self.server.repl.slaves.get_mut(id) {
                 s.state = SlaveState::WaitBgsaveEnd;
             }
         }
         // `getRandomHexChars`: a mark that differs per transfer.
-        let mark = super::history_id(self.repl.ids_made ^ offset.rotate_left(17) ^ now.ms());
-        self.repl.child = Some(RdbChild {
+        let mark = super::history_id(self.server.repl.ids_made ^ offset.rotate_left(17) ^ now.ms());
+        self.server.repl.child = Some(RdbChild {
             targets: targets.to_vec(),
             socket,
             offset,
@@ -140,19 +140,19 @@ impl Node {
 
     /// When the running child next writes (for `poll_timeout`).
     pub(crate) fn rdb_child_deadline(&self) -> Option<Time> {
-        self.repl.child.as_ref().map(RdbChild::deadline)
+        self.server.repl.child.as_ref().map(RdbChild::deadline)
     }
 
     /// Whether an RDB child is running (`rdb_bgsave_in_progress` of a
     /// replication child).
     pub(crate) fn rdb_child_running(&self) -> bool {
-        self.repl.child.is_some()
+        self.server.repl.child.is_some()
     }
 
     /// Passes on what the child wrote by `now`; at its end the replicas
     /// go online and get the stream held for them.
     pub(crate) fn advance_rdb_child(&mut self, now: Time) {
-        let Some(child) = self.repl.child.as_mut() else {
+        let Some(child) = self.server.repl.child.as_mut() else {
             return;
         };
         let done = child.done_at(now);
@@ -179,7 +179,7 @@ impl Node {
         if !finished {
             return;
         }
-        let Some(child) = self.repl.child.take() else {
+        let Some(child) = self.server.repl.child.take() else {
             return;
         };
         self.emit(crate::event::Event::Replication {
@@ -200,10 +200,10 @@ impl Node {
     /// A replica of the running child went away: the child ends with
     /// its last replica (`killRDBChild` once no replica is left).
     pub(super) fn rdb_child_lost(&mut self, id: ClientId) {
-        if let Some(child) = self.repl.child.as_mut() {
+        if let Some(child) = self.server.repl.child.as_mut() {
             child.targets.retain(|t| *t != id);
             if child.targets.is_empty() {
-                self.repl.child = None;
+                self.server.repl.child = None;
             }
         }
     }

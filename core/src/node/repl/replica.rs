@@ -145,17 +145,18 @@ impl Node {
     /// former master caches its own history, so its PSYNC can continue
     /// where the new master's history forked from it.
     pub(crate) fn repl_set_master(&mut self, now: Time) {
-        let was_master = !self.repl.link.configured();
-        if self.repl.link.connected() {
+        let was_master = !self.server.repl.link.configured();
+        if self.server.repl.link.connected() {
             // `freeClient(server.master)`: the link is down from now.
-            self.repl.link.last_io = Some(now);
+            self.server.repl.link.last_io = Some(now);
         }
         self.drop_master_link();
-        self.repl.link.transfer = None;
+        self.server.repl.link.transfer = None;
         if was_master {
-            self.repl.link.cached = Some((self.repl.replid.clone(), self.repl.offset));
+            self.server.repl.link.cached =
+                Some((self.server.repl.replid.clone(), self.server.repl.offset));
         }
-        self.repl.link.state = State::Connect;
+        self.server.repl.link.state = State::Connect;
         self.connect_with_master(now);
     }
 
@@ -163,30 +164,37 @@ impl Node {
     /// the secondary one, so the former siblings continue with `+CONTINUE`
     /// after they reconnect.
     pub(crate) fn repl_unset_master(&mut self) {
-        if !self.repl.link.configured() {
+        if !self.server.repl.link.configured() {
             return;
         }
         self.drop_master_link();
-        self.repl.link = MasterLink {
-            links_made: self.repl.link.links_made,
+        self.server.repl.link = MasterLink {
+            links_made: self.server.repl.link.links_made,
             ..MasterLink::default()
         };
-        self.repl.shift_replid();
+        self.server.repl.shift_replid();
         self.disconnect_slaves();
-        self.repl.select_pending = true;
+        self.server.repl.select_pending = true;
     }
 
     /// Closes the link and frees the master client, if any.
     fn drop_master_link(&mut self) {
-        if let Some(conn) = self.repl.link.conn.take() {
+        if let Some(conn) = self.server.repl.link.conn.take() {
             self.out.push_back(Output::Hangup(conn));
         }
-        if self.repl.link.incoming.take().is_some_and(|i| i.diskless) {
+        if self
+            .server
+            .repl
+            .link
+            .incoming
+            .take()
+            .is_some_and(|i| i.diskless)
+        {
             self.repl_event(
                 "MASTER <-> REPLICA sync: Discarding temporary DB in background".into(),
             );
         }
-        self.repl.master_client = master_link_client();
+        self.server.repl.master_client = master_link_client();
     }
 
     /// `connectWithMaster`: opens a new link to the master's client port.
@@ -198,7 +206,7 @@ impl Node {
         else {
             return;
         };
-        let link = &mut self.repl.link;
+        let link = &mut self.server.repl.link;
         link.links_made += 1;
         let conn = ConnId(REPL_CONN_BASE + link.links_made);
         link.conn = Some(conn);
@@ -210,7 +218,7 @@ impl Node {
 
     /// Writes a command on the link.
     fn send_to_master(&mut self, args: &[&[u8]]) {
-        let (Some(conn), Some(to)) = (self.repl.link.conn, self.repl.link.to) else {
+        let (Some(conn), Some(to)) = (self.server.repl.link.conn, self.server.repl.link.to) else {
             return;
         };
         let args = args.iter().map(|a| a.to_vec()).collect();
@@ -219,8 +227,8 @@ impl Node {
 
     /// `replicationSendAck`: `REPLCONF ACK <offset>` when connected.
     pub(crate) fn send_ack(&mut self) {
-        if self.repl.link.connected() {
-            let offset = self.repl.offset.to_string();
+        if self.server.repl.link.connected() {
+            let offset = self.server.repl.offset.to_string();
             self.send_to_master(&[b"REPLCONF", b"ACK", offset.as_bytes()]);
         }
     }
@@ -231,28 +239,30 @@ impl Node {
 
     /// The link connected: `syncWithMaster` starts with a PING.
     pub(in crate::node) fn repl_link_up(&mut self, now: Time, conn: ConnId) {
-        if self.repl.link.conn != Some(conn) || self.repl.link.state != State::Connecting {
+        if self.server.repl.link.conn != Some(conn)
+            || self.server.repl.link.state != State::Connecting
+        {
             return;
         }
-        self.repl.link.lastio = now;
-        self.repl.link.state = State::ReceivePingReply;
+        self.server.repl.link.lastio = now;
+        self.server.repl.link.state = State::ReceivePingReply;
         self.send_to_master(&[b"PING"]);
     }
 
     /// A reply from the master during the handshake (`syncWithMaster`'s
     /// reads, `slaveTryPartialResynchronization`'s read).
     pub(in crate::node) fn repl_reply(&mut self, now: Time, conn: ConnId, reply: Value) {
-        if self.repl.link.conn != Some(conn) {
+        if self.server.repl.link.conn != Some(conn) {
             return;
         }
-        self.repl.link.lastio = now;
+        self.server.repl.link.lastio = now;
         let line = match &reply {
             Value::Simple(s) => s.clone(),
             Value::Error(e) => format!("-{e}"),
             _ => String::new(),
         };
         let error = line.starts_with('-');
-        match self.repl.link.state {
+        match self.server.repl.link.state {
             State::ReceivePingReply => {
                 let auth_missing = ["-NOAUTH", "-NOPERM", "-ERR operation not permitted"]
                     .iter()
@@ -270,7 +280,7 @@ impl Node {
                 let port = self.me().port.to_string();
                 self.send_to_master(&[b"REPLCONF", b"listening-port", port.as_bytes()]);
                 self.send_to_master(&[b"REPLCONF", b"capa", b"eof", b"capa", b"psync2"]);
-                self.repl.link.state = if auth.is_some() {
+                self.server.repl.link.state = if auth.is_some() {
                     State::ReceiveAuthReply
                 } else {
                     State::ReceivePortReply
@@ -280,10 +290,10 @@ impl Node {
                 if error {
                     return self.handshake_failed(format!("Unable to AUTH to MASTER: {line}"));
                 }
-                self.repl.link.state = State::ReceivePortReply;
+                self.server.repl.link.state = State::ReceivePortReply;
             }
             // Errors to these are only logged: old masters lack them.
-            State::ReceivePortReply => self.repl.link.state = State::ReceiveCapaReply,
+            State::ReceivePortReply => self.server.repl.link.state = State::ReceiveCapaReply,
             State::ReceiveCapaReply => self.send_psync(),
             State::ReceivePsyncReply => self.psync_reply(now, &line),
             State::Transfer if error => {
@@ -299,12 +309,12 @@ impl Node {
     /// `slaveTryPartialResynchronization`'s write: the cached master's
     /// history and the next offset, or `? -1`.
     fn send_psync(&mut self) {
-        let (replid, from) = match &self.repl.link.cached {
+        let (replid, from) = match &self.server.repl.link.cached {
             Some((id, offset)) => (id.clone(), (offset + 1).to_string()),
             None => ("?".to_string(), "-1".to_string()),
         };
         self.send_to_master(&[b"PSYNC", replid.as_bytes(), from.as_bytes()]);
-        self.repl.link.state = State::ReceivePsyncReply;
+        self.server.repl.link.state = State::ReceivePsyncReply;
         let why = if replid == "?" {
             "Partial resynchronization not possible (no cached master)"
         } else {
@@ -323,12 +333,12 @@ impl Node {
                 self.repl_event(format!(
                     "+FULLRESYNC {replid} {offset}: Full resync from master"
                 ));
-                self.repl.link.cached = None;
-                self.repl.link.transfer = Some((replid, offset));
-                self.repl.link.state = State::Transfer;
+                self.server.repl.link.cached = None;
+                self.server.repl.link.transfer = Some((replid, offset));
+                self.server.repl.link.state = State::Transfer;
             }
             Some("CONTINUE") => {
-                let Some((cached_id, offset)) = self.repl.link.cached.take() else {
+                let Some((cached_id, offset)) = self.server.repl.link.cached.take() else {
                     return self.handshake_failed("+CONTINUE without a cached master".into());
                 };
                 self.repl_event(
@@ -337,16 +347,17 @@ impl Node {
                 // The master's history has a new name (a promotion): mine
                 // follows, the old one valid up to here.
                 let new_id = words.next().filter(|id| id.len() == 40);
-                self.repl.replid = cached_id;
+                self.server.repl.replid = cached_id;
                 if let Some(id) = new_id {
-                    if id != self.repl.replid {
-                        self.repl.replid2 = Some((self.repl.replid.clone(), offset + 1));
-                        self.repl.replid = id.to_string();
+                    if id != self.server.repl.replid {
+                        self.server.repl.replid2 =
+                            Some((self.server.repl.replid.clone(), offset + 1));
+                        self.server.repl.replid = id.to_string();
                     }
                 }
-                self.repl.offset = offset;
-                if self.repl.backlog.is_none() {
-                    self.repl.backlog = Some(Backlog::new(offset));
+                self.server.repl.offset = offset;
+                if self.server.repl.backlog.is_none() {
+                    self.server.repl.backlog = Some(Backlog::new(offset));
                 }
                 self.master_link_established(now);
             }
@@ -357,10 +368,10 @@ impl Node {
             }
             // An error: the master does not know PSYNC; try SYNC.
             _ if line.starts_with('-') => {
-                self.repl.link.cached = None;
-                self.repl.link.transfer = None;
+                self.server.repl.link.cached = None;
+                self.server.repl.link.transfer = None;
                 self.send_to_master(&[b"SYNC"]);
-                self.repl.link.state = State::Transfer;
+                self.server.repl.link.state = State::Transfer;
             }
             _ => {}
         }
@@ -368,17 +379,17 @@ impl Node {
 
     /// The link is synced: a fresh master client, the data's age resets.
     fn master_link_established(&mut self, now: Time) {
-        self.repl.link.state = State::Connected;
-        self.repl.link.last_io = Some(now);
+        self.server.repl.link.state = State::Connected;
+        self.server.repl.link.last_io = Some(now);
         let mut client = master_link_client();
         let mine = self.me().ip().zip(Some(self.me().port));
-        if let (Some(to), Some((ip, port))) = (self.repl.link.to, mine) {
+        if let (Some(to), Some((ip, port))) = (self.server.repl.link.to, mine) {
             client.addr = Some((to, SocketAddr::new(ip, port)));
         }
         client.created = now;
         client.last_interaction = now;
-        self.repl.master_client = client;
-        self.todo |= super::super::todo::HANDLE_MANUALFAILOVER;
+        self.server.repl.master_client = client;
+        self.cluster.todo |= super::super::todo::HANDLE_MANUALFAILOVER;
     }
 
     /// `cancelReplicationHandshake`: the link goes; CONNECT again, and the
@@ -386,22 +397,22 @@ impl Node {
     fn handshake_failed(&mut self, why: String) {
         self.repl_event(why);
         self.drop_master_link();
-        self.repl.link.state = State::Connect;
+        self.server.repl.link.state = State::Connect;
     }
 
     /// The master's frames after its reply to PSYNC.
     pub(in crate::node) fn repl_frame(&mut self, now: Time, conn: ConnId, frame: ReplFrame) {
-        if self.repl.link.conn != Some(conn) {
+        if self.server.repl.link.conn != Some(conn) {
             return;
         }
-        self.repl.link.lastio = now;
-        match (self.repl.link.state, frame) {
+        self.server.repl.link.lastio = now;
+        match (self.server.repl.link.state, frame) {
             (State::Transfer, ReplFrame::Snapshot { offset, data }) => {
                 // The RDB as the master sends it: its size paces a slowed
                 // load's event windows (`loading-process-events-interval-bytes`),
                 // so it is encoded only when the load is slowed.
                 let info = crate::rdb::file::ReplInfo {
-                    replid: self.repl.replid.clone(),
+                    replid: self.server.repl.replid.clone(),
                     offset,
                 };
                 let bytes = |data: &crate::keyspace::Keyspace| {
@@ -427,37 +438,38 @@ impl Node {
 
     /// A piece of the full resync's RDB; the last one loads it.
     fn rdb_part(&mut self, now: Time, offset: u64, bytes: Vec<u8>, last: bool) {
-        if self.repl.link.incoming.is_none() {
+        if self.server.repl.link.incoming.is_none() {
             let diskless = match self.cfg.param_str("repl-diskless-load").as_str() {
                 "swapdb" => true,
-                "on-empty-db" => self.keyspace.is_empty(),
+                "on-empty-db" => self.server.keyspace.is_empty(),
                 _ => false,
             };
             let swapdb = self.cfg.param_str("repl-diskless-load") == "swapdb";
             let mine = self
+                .server
                 .repl
                 .link
                 .transfer
                 .as_ref()
-                .is_some_and(|(id, _)| *id == self.repl.replid);
+                .is_some_and(|(id, _)| *id == self.server.repl.replid);
             self.repl_event(format!(
                 "MASTER <-> REPLICA sync: receiving RDB from master {}",
                 if diskless { "to parser" } else { "to disk" }
             ));
-            self.repl.link.incoming = Some(Incoming {
+            self.server.repl.link.incoming = Some(Incoming {
                 bytes: Vec::new(),
                 diskless,
                 async_load: swapdb && mine,
             });
         }
-        let Some(incoming) = self.repl.link.incoming.as_mut() else {
+        let Some(incoming) = self.server.repl.link.incoming.as_mut() else {
             return;
         };
         incoming.bytes.extend_from_slice(&bytes);
         if !last {
             return;
         }
-        let Some(incoming) = self.repl.link.incoming.take() else {
+        let Some(incoming) = self.server.repl.link.incoming.take() else {
             return;
         };
         let size = incoming.bytes.len() as u64;
@@ -484,31 +496,32 @@ impl Node {
         offset: u64,
     ) {
         let (replid, offset) = self
+            .server
             .repl
             .link
             .transfer
             .take()
-            .unwrap_or_else(|| (self.repl.replid.clone(), offset));
+            .unwrap_or_else(|| (self.server.repl.replid.clone(), offset));
         // `replicationAttachToNewMaster`: my replicas and backlog
         // belonged to the old history.
         self.disconnect_slaves();
         let mut data = *data;
         data.stamp_loaded(&self.config().aging_clock(now));
-        data.keep_shared_integers(&self.keyspace);
-        self.keyspace = data;
+        data.keep_shared_integers(&self.server.keyspace);
+        self.server.keyspace = data;
         // The master's own notes of deleted keys stay there.
-        self.keyspace.take_expired();
+        self.server.keyspace.take_expired();
         self.apply_notify_flags();
         // `emptyData`'s `signalFlushedDb`: tracking clients drop their caches.
-        self.keyspace.take_modified();
-        self.keyspace.note_modified_keys(self.tracking_on());
+        self.server.keyspace.take_modified();
+        self.server.keyspace.note_modified_keys(self.tracking_on());
         self.tracking_flushed(None);
         // Readers blocked here keep waiting on the new data.
         self.watch_stream_keys();
-        self.repl.replid = replid;
-        self.repl.replid2 = None;
-        self.repl.offset = offset;
-        self.repl.backlog = Some(Backlog::new(offset));
+        self.server.repl.replid = replid;
+        self.server.repl.replid2 = None;
+        self.server.repl.offset = offset;
+        self.server.repl.backlog = Some(Backlog::new(offset));
         self.master_link_established(now);
         self.repl_event("MASTER <-> REPLICA sync: Finished with success".into());
         // Diskless: the first ACK puts this replica online at once.
@@ -520,49 +533,49 @@ impl Node {
     /// a decoder of real bytes cannot know), kept in the backlog and passed
     /// on to my own replicas (`replicationFeedStreamFromMasterStream`).
     fn apply_master_frame(&mut self, now: Time, frame: ReplFrame) {
-        self.repl.link.last_io = Some(now);
-        self.repl.master_client.last_interaction = now;
+        self.server.repl.link.last_io = Some(now);
+        self.server.repl.master_client.last_interaction = now;
         let (len, frame) = match frame {
             ReplFrame::Command { args, .. } => {
                 let len = stream_len(&args);
-                let mut client = std::mem::take(&mut self.repl.master_client);
+                let mut client = std::mem::take(&mut self.server.repl.master_client);
                 crate::command::apply_replicated(self, now, &mut client, args.clone());
-                self.repl.master_client = client;
-                self.repl.offset += len;
-                let offset = self.repl.offset;
+                self.server.repl.master_client = client;
+                self.server.repl.offset += len;
+                let offset = self.server.repl.offset;
                 (len, ReplFrame::Command { offset, args })
             }
             ReplFrame::Ping { .. } => {
-                self.repl.offset += super::REPL_PING_BYTES;
-                let offset = self.repl.offset;
+                self.server.repl.offset += super::REPL_PING_BYTES;
+                let offset = self.server.repl.offset;
                 (super::REPL_PING_BYTES, ReplFrame::Ping { offset })
             }
             // The ACK reports what was processed before the GETACK; the
             // GETACK itself then counts (`replconfCommand`).
             ReplFrame::GetAck { .. } => {
                 self.send_ack();
-                self.repl.offset += super::REPL_GETACK_BYTES;
-                let offset = self.repl.offset;
+                self.server.repl.offset += super::REPL_GETACK_BYTES;
+                let offset = self.server.repl.offset;
                 (super::REPL_GETACK_BYTES, ReplFrame::GetAck { offset })
             }
             ReplFrame::Snapshot { .. } | ReplFrame::RdbPart { .. } => return,
         };
         self.feed_stream(len, frame);
-        self.todo |= super::super::todo::HANDLE_MANUALFAILOVER;
+        self.cluster.todo |= super::super::todo::HANDLE_MANUALFAILOVER;
     }
 
     /// The link's connection closed (or its connect failed).
     pub(in crate::node) fn repl_conn_closed(&mut self, now: Time, conn: ConnId) {
-        if self.repl.link.conn != Some(conn) {
+        if self.server.repl.link.conn != Some(conn) {
             return;
         }
-        self.repl.link.conn = None;
-        match self.repl.link.state {
+        self.server.repl.link.conn = None;
+        match self.server.repl.link.state {
             State::Connected => self.master_disconnected(now),
             State::Connecting => {
-                self.repl.link.state = State::Connect;
+                self.server.repl.link.state = State::Connect;
             }
-            State::Transfer if self.repl.link.incoming.is_some() => self.handshake_failed(
+            State::Transfer if self.server.repl.link.incoming.is_some() => self.handshake_failed(
                 "Failed trying to load the MASTER synchronization DB from socket: connection lost"
                     .into(),
             ),
@@ -576,15 +589,16 @@ impl Node {
     fn master_disconnected(&mut self, now: Time) {
         self.repl_event("Connection with master lost.".into());
         self.drop_master_link();
-        self.repl.link.cached = Some((self.repl.replid.clone(), self.repl.offset));
-        self.repl.link.last_io = Some(now);
-        self.repl.link.state = State::Connect;
+        self.server.repl.link.cached =
+            Some((self.server.repl.replid.clone(), self.server.repl.offset));
+        self.server.repl.link.last_io = Some(now);
+        self.server.repl.link.state = State::Connect;
         self.connect_with_master(now);
     }
 
     /// CLIENT KILL on the master client: `freeClient(server.master)`.
     pub(crate) fn kill_master_client(&mut self, now: Time) {
-        if self.repl.link.connected() {
+        if self.server.repl.link.connected() {
             self.master_disconnected(now);
         }
     }
@@ -592,24 +606,25 @@ impl Node {
     /// The master client with its ID, for CLIENT LIST and KILL
     /// (`server.master`), while synced.
     pub(crate) fn master_client(&self) -> Option<(ClientId, &crate::command::ClientState)> {
-        self.repl
+        self.server
+            .repl
             .link
             .connected()
-            .then_some((MASTER_CLIENT_ID, &self.repl.master_client))
+            .then_some((MASTER_CLIENT_ID, &self.server.repl.master_client))
     }
 
     /// The master's client address, once the link was set up.
     pub(crate) fn master_client_addr(&self) -> Option<SocketAddr> {
-        self.repl.link.to.filter(|_| self.is_replica())
+        self.server.repl.link.to.filter(|_| self.is_replica())
     }
 
     /// `replicationCron`'s replica part: timeouts, the reconnect, the ACK.
     pub(super) fn replica_cron(&mut self, now: Time) {
-        if !self.is_replica() || !self.repl.link.configured() {
+        if !self.is_replica() || !self.server.repl.link.configured() {
             return;
         }
         let timeout = self.cfg.repl.timeout * 1000;
-        let link = &self.repl.link;
+        let link = &self.server.repl.link;
         let secs = |t: Time| (now.ms() / 1000).saturating_sub(t.ms() / 1000) * 1000;
         match link.state {
             State::Connect | State::None => {}
@@ -629,7 +644,7 @@ impl Node {
             }
             _ => {}
         }
-        if self.repl.link.state == State::Connect {
+        if self.server.repl.link.state == State::Connect {
             self.connect_with_master(now);
         }
         self.send_ack();

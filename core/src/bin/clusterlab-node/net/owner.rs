@@ -596,6 +596,9 @@ impl Owner {
                 // The owner's loop sees `has_exited` and stops.
                 Output::Exit => {}
                 Output::Event(event) => self.tracer.event(self.clock.now(), event),
+                // Operators reach this node through its CLUSTER commands, never
+                // `Input::Admin`, so no such answer is waiting to be delivered.
+                Output::AdminReply(_) => {}
             }
         }
         self.tracer.flush();

@@ -1,0 +1,159 @@
+//! The cluster part of a node: Redis's `clusterState` (cluster.h), beside the
+//! server part ([`Server`](super::server::Server)).
+//!
+//! It holds what cluster.c decides with: the node table, the slot map,
+//! MIGRATING/IMPORTING, the epochs, the election and manual failover, and
+//! cron's bookkeeping. Most of it survives a restart because nodes.conf keeps
+//! it ([`Node::restart`](super::Node::restart) says what does not).
+
+use super::{cron_due, failover, gossip, manual, peer::Peer, peer_index, SendBuffer, NO_OWNER};
+use crate::config::consts;
+use crate::id::NodeId;
+use crate::slot::SlotSet;
+use crate::time::Time;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// A node's cluster part (see the module's doc).
+#[derive(Clone)]
+pub(crate) struct ClusterState {
+    /// The node table (`clusterState.nodes`), a slab so `slots[]` can hold
+    /// small indices; holes are reused.
+    pub(super) peers: Vec<Option<Peer>>,
+    /// Node ID → slab index, for lookups by name.
+    pub(super) index: peer_index::PeerIndex,
+    /// Live slab indices, for uniform random picks (`dictGetRandomKey`).
+    pub(super) order: Vec<u16>,
+    /// Slot → index of the owning node, or [`NO_OWNER`].
+    pub(super) slots: Box<[u16]>,
+    /// Slots bound to anyone (full coverage needs 16384).
+    pub(super) assigned: u32,
+    /// Slots this node is migrating, and to whom (`migrating_slots_to`).
+    pub(super) migrating: BTreeMap<u16, NodeId>,
+    /// Slots this node is importing, and from whom (`importing_slots_from`).
+    pub(super) importing: BTreeMap<u16, NodeId>,
+    /// `currentEpoch`: the highest epoch this node has seen.
+    pub(super) current_epoch: u64,
+    /// `lastVoteEpoch`: the epoch of this node's last failover vote (one vote per epoch).
+    pub(super) last_vote_epoch: u64,
+    /// `cluster_state`: ok (true) or fail.
+    pub(super) state_ok: bool,
+    /// Masters with at least one slot, as of the last state update (every quorum uses it).
+    pub(super) size: u32,
+    /// Since when this node has been in the minority (CLUSTER_WRITABLE_DELAY / rejoin).
+    pub(super) among_minority_time: Option<Time>,
+    /// When this node started (CLUSTER_WRITABLE_DELAY counts from it).
+    pub(super) started: Time,
+    /// This replica's election, if it runs one (`failover_auth_*`).
+    pub(super) election: failover::Election,
+    /// CLUSTER FAILOVER in progress (`mf_*`).
+    pub(super) manual: manual::ManualFailover,
+    /// Nodes CLUSTER FORGET removed, and until when they may not be re-added (`nodes_black_list`).
+    pub(super) blacklist: BTreeMap<NodeId, Time>,
+    /// How many cron ticks ran (`clusterCron`'s `iteration`, every 10th pings a random node).
+    pub(super) iteration: u64,
+    /// When `clusterCron` next runs (every 100 ms).
+    pub(super) next_cron: Time,
+    /// Nodes in PFAIL as of the last cron (`stats_pfail_nodes`).
+    pub(super) stats_pfail_nodes: u32,
+    /// `todo_before_sleep` flags for `clusterBeforeSleep`.
+    pub(super) todo: u8,
+    /// The header bitmap, rebuilt only when slot ownership changes.
+    pub(super) myslots_cache: Option<Arc<SlotSet>>,
+    /// Bus messages sent, by type (`stats_bus_messages_sent`).
+    pub(super) stats_sent: [u64; 11],
+    /// Bus messages received, by type (`stats_bus_messages_received`).
+    pub(super) stats_received: [u64; 11],
+    /// Emptied gossip sections of processed messages, reused by the next
+    /// PINGs and PONGs this node builds (see [`gossip::GossipBuffers`]).
+    pub(super) gossip_buffers: gossip::GossipBuffers,
+    /// When cron next needs to look at each node of the table.
+    pub(super) cron_due: cron_due::CronDue,
+    /// Outbound links being connected, by bus address: the answer names
+    /// only the address, and finding a node by address walks the table.
+    pub(super) connecting: Vec<(SocketAddr, NodeId)>,
+    /// A reported send buffer is over `cluster-link-sendbuf-limit`: the
+    /// next cron frees links.
+    pub(super) links_over_limit: bool,
+    /// `total_cluster_links_buffer_limit_exceeded`.
+    pub(super) stats_links_buffer_limit_exceeded: u64,
+}
+
+impl ClusterState {
+    /// A node alone in its cluster, knowing no one yet (not even itself:
+    /// [`Node::new`](super::Node::new) adds it), with no slots.
+    pub(super) fn new(now: Time) -> ClusterState {
+        ClusterState {
+            peers: Vec::new(),
+            index: peer_index::PeerIndex::default(),
+            order: Vec::new(),
+            slots: vec![NO_OWNER; crate::slot::SLOTS as usize].into_boxed_slice(),
+            assigned: 0,
+            migrating: BTreeMap::new(),
+            importing: BTreeMap::new(),
+            current_epoch: 0,
+            last_vote_epoch: 0,
+            state_ok: false,
+            size: 0,
+            among_minority_time: None,
+            started: now,
+            election: failover::Election::default(),
+            manual: manual::ManualFailover::default(),
+            blacklist: BTreeMap::new(),
+            iteration: 0,
+            next_cron: now + consts::CRON_PERIOD_MS,
+            stats_pfail_nodes: 0,
+            todo: 0,
+            myslots_cache: None,
+            stats_sent: [0; 11],
+            stats_received: [0; 11],
+            gossip_buffers: gossip::GossipBuffers::default(),
+            cron_due: cron_due::CronDue::default(),
+            connecting: Vec::new(),
+            links_over_limit: false,
+            stats_links_buffer_limit_exceeded: 0,
+        }
+    }
+
+    /// The cluster part of the same node after a crash and restart, as
+    /// `clusterLoadConfig` rebuilds it from nodes.conf: the nodes, their
+    /// flags, slots and epochs stay; links, pings, failure reports, the
+    /// election and manual failover go, and cron starts over.
+    pub(super) fn restarted(&self, now: Time) -> ClusterState {
+        let mut cluster = self.clone();
+        for peer in cluster.peers.iter_mut().flatten() {
+            peer.link = None;
+            peer.inbound_link = None;
+            peer.out_buffer = SendBuffer::default();
+            peer.inbound_buffer = SendBuffer::default();
+            peer.ping_sent = None;
+            peer.pong_received = if peer.pong_received > Time::ZERO {
+                now
+            } else {
+                Time::ZERO
+            };
+            peer.data_received = Time::ZERO;
+            peer.fail_reports.clear();
+            peer.orphaned_time = None;
+            peer.ctime = now;
+            if peer.failed() {
+                peer.fail_time = Some(now);
+            }
+        }
+        cluster.state_ok = false;
+        cluster.started = now;
+        cluster.among_minority_time = None;
+        cluster.election = failover::Election::default();
+        cluster.manual = manual::ManualFailover::default();
+        cluster.iteration = 0;
+        cluster.next_cron = now + consts::CRON_PERIOD_MS;
+        cluster.todo = 0;
+        cluster.stats_sent = [0; 11];
+        cluster.stats_received = [0; 11];
+        cluster.myslots_cache = None;
+        cluster.cron_due.touch_all();
+        cluster.connecting.clear();
+        cluster
+    }
+}
