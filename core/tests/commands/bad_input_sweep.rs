@@ -6,8 +6,9 @@
 //! (bad_input.rs) rarely line such pairs up; a sweep does. Nothing may panic,
 //! and every reply must frame as one reply with a coded error.
 
+use crate::common::single_node::SingleNode;
 use clusterlab_core::command::table;
-use clusterlab_core::node::{Admin, ClientId, Input, Node, Output};
+use clusterlab_core::node::{ClientId, Input, Node, Output};
 use clusterlab_core::resp::{parse_reply, split_args, Protocol, Value};
 use clusterlab_core::{Config, SlotSet, Time};
 
@@ -129,18 +130,10 @@ struct Solo {
 
 impl Solo {
     fn new() -> Solo {
-        let addr = "127.0.0.1:7000".parse().expect("address");
-        let mut node = Node::new(Config::default(), addr, 17000, 7, Time::ZERO);
-        node.handle(
-            Time::ZERO,
-            Input::Admin(Box::new(Admin::AddSlots(SlotSet::full()))),
-        );
-        let added = std::iter::from_fn(|| node.poll_output())
-            .any(|o| matches!(o, Output::AdminReply(Ok(_))));
-        assert!(added, "a fresh node takes every slot");
+        let h = SingleNode::master(Config::default().node_timeout, SlotSet::full());
         let mut solo = Solo {
-            node,
-            now: Time::ZERO,
+            node: h.node,
+            now: h.now,
         };
         while !solo.node.state_ok() && solo.now < Time(10_000) {
             solo.tick(100);
