@@ -12,44 +12,82 @@
 //! `epochs` (configEpoch rules and UPDATE), `state` (cluster_state),
 //! `migration` (replica migration), `admin` (CLUSTER commands), `repl`.
 
+#[path = "server/acl_file.rs"]
 mod acl_file;
+#[path = "cluster/admin.rs"]
 mod admin;
+#[path = "server/blocked.rs"]
 mod blocked;
+#[path = "server/client_admin.rs"]
 mod client_admin;
+#[path = "server/clients.rs"]
 mod clients;
+#[path = "cluster/cluster_state.rs"]
 mod cluster_state;
+#[path = "cluster/cron.rs"]
 mod cron;
+#[path = "cluster/cron_due.rs"]
 mod cron_due;
+#[path = "server/debug.rs"]
 pub mod debug;
+#[path = "cluster/epochs.rs"]
 mod epochs;
+#[path = "cluster/failover.rs"]
 mod failover;
+#[path = "cluster/failure.rs"]
 mod failure;
+#[path = "server/freeze.rs"]
 mod freeze;
+#[path = "cluster/gossip.rs"]
 mod gossip;
+#[path = "server/histogram.rs"]
 mod histogram;
 pub mod io;
+#[path = "cluster/links.rs"]
 mod links;
+#[path = "server/loading.rs"]
 mod loading;
+#[path = "cluster/manual.rs"]
 mod manual;
+#[path = "server/migrate.rs"]
 mod migrate;
+#[path = "cluster/migration.rs"]
 mod migration;
+#[path = "server/monitor_feed.rs"]
 mod monitor_feed;
+#[path = "cluster/myself.rs"]
 mod myself;
+#[path = "cluster/nodes_conf.rs"]
 mod nodes_conf;
+#[path = "server/notify.rs"]
 mod notify;
+#[path = "cluster/packet.rs"]
 mod packet;
+#[path = "cluster/peer.rs"]
 mod peer;
+#[path = "cluster/peer_index.rs"]
 mod peer_index;
+#[path = "server/persist.rs"]
 mod persist;
+#[path = "cluster/pfail.rs"]
 mod pfail;
+#[path = "server/pubsub.rs"]
 mod pubsub;
+#[path = "server/repl/mod.rs"]
 mod repl;
+#[path = "server/server.rs"]
 mod server;
+#[path = "server/slowlog.rs"]
 pub mod slowlog;
+#[path = "cluster/state.rs"]
 mod state;
+#[path = "server/stats.rs"]
 pub mod stats;
+#[path = "cluster/table.rs"]
 mod table;
+#[path = "server/tracking.rs"]
 mod tracking;
+#[path = "cluster/view.rs"]
 pub mod view;
 
 pub use admin::AdminReply;
