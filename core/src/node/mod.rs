@@ -75,7 +75,7 @@ mod pfail;
 mod pubsub;
 #[path = "server/repl/mod.rs"]
 mod repl;
-#[path = "server/server.rs"]
+#[path = "server/server_state.rs"]
 mod server;
 #[path = "server/slowlog.rs"]
 pub mod slowlog;
