@@ -2,7 +2,7 @@
 //! manifest that lists a base file and incremental files, the names 7.0
 //! gives them, and the command stream an incremental file holds (RESP
 //! arrays, exactly what replicas are sent). The rules deciding when these
-//! files are written live in the node (`node/persist.rs`).
+//! files are written live in the node (`node/server/persist.rs`).
 
 use crate::resp::{parse_request, Limits};
 

@@ -1,7 +1,7 @@
 //! Moving keys between nodes (cluster.c): `MIGRATE` on the source, `RESTORE`
 //! and `RESTORE-ASKING` on the target, and `DUMP`, with Redis 7.0's argument
 //! checks, order of checks and texts. The transfer itself is in
-//! `node/migrate.rs`; the payload format in [`crate::dump`].
+//! `node/server/migrate.rs`; the payload format in [`crate::dump`].
 
 use super::{int_arg, syntax_error, Call, Outcome};
 use crate::dump;

@@ -2,7 +2,7 @@
 //! replicationFeedMonitors`): the command, which commands are shown, and
 //! the line each one becomes, `+<sec>.<usec> [0 <ip:port>] "cmd" "arg"…`,
 //! its arguments quoted by `sdscatrepr`. The node keeps the list of
-//! monitors and sends the lines (`node/monitor_feed.rs`).
+//! monitors and sends the lines (`node/server/monitor_feed.rs`).
 
 use super::table::{flags, CommandSpec};
 use super::{Call, ClientState, Outcome};

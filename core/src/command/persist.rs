@@ -1,7 +1,7 @@
 //! Persistence commands (`rdb.c saveCommand`, `bgsaveCommand`,
 //! `db.c lastsaveCommand`, `shutdownCommand`, `aof.c
 //! bgrewriteaofCommand`): argument checks and replies; what is written
-//! and when is the node's (`node/persist.rs`).
+//! and when is the node's (`node/server/persist.rs`).
 
 use super::{syntax_error, Call, Outcome};
 use crate::node::ShutdownFlags;

@@ -2,7 +2,7 @@
 //! PUNSUBSCRIBE, SSUBSCRIBE, SUNSUBSCRIBE, PUBLISH, SPUBLISH and PUBSUB,
 //! with the confirmation pushes and counts Redis 7.0 sends. In a cluster,
 //! PUBLISH also goes to every other node over the bus and SPUBLISH to the
-//! channel's shard (`node/pubsub.rs`); both reply with the number of
+//! channel's shard (`node/cluster/publish.rs`); both reply with the number of
 //! receivers on *this* node.
 
 use super::{Call, Outcome};

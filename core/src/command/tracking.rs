@@ -3,7 +3,7 @@
 //! texts, and what a client in tracking mode carries (`CLIENT_TRACKING*`
 //! flags, `client_tracking_redirection`, `client_tracking_prefixes`). The
 //! tracking table and the invalidations are the node's
-//! (`node/tracking.rs`, Redis's `tracking.c`).
+//! (`node/server/tracking.rs`, Redis's `tracking.c`).
 
 use super::option_walk::OptionWalk;
 use super::{syntax_error, Call, ClientState};

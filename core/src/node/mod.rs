@@ -6,123 +6,44 @@
 //! opens a socket or draws from global randomness, so a seed and a list of
 //! inputs reproduce a run exactly.
 //!
-//! The rules live in one file per concern, named after Redis's own functions:
-//! `cron` (clusterCron), `packet` (clusterProcessPacket), `gossip`, `failure`
-//! (PFAIL/FAIL), `failover` (elections and votes), `manual` (CLUSTER FAILOVER),
+//! The node has two parts, as Redis has a `clusterState` beside its
+//! `redisServer`. `cluster/` holds cluster.c's rules, one file each:
+//! `packet` (clusterProcessPacket), `cron` (clusterCron), `pfail`, `failure`
+//! (FAIL), `failover` (elections and votes), `manual` (CLUSTER FAILOVER),
 //! `epochs` (configEpoch rules and UPDATE), `state` (cluster_state),
-//! `migration` (replica migration), `admin` (CLUSTER commands), `repl`.
+//! `migration` (replica migration), `admin` (CLUSTER commands)… and never
+//! imports the command layer. `server/` holds server.c, db.c, networking.c
+//! and replication.c's: clients, blocking, pub/sub, `repl/`, persistence,
+//! MIGRATE… This file keeps what is both's: the `Node`, its one way in
+//! ([`Node::handle`], which sends each input to its part) and out.
 
-#[path = "server/acl_file.rs"]
-mod acl_file;
-#[path = "cluster/admin.rs"]
-mod admin;
-#[path = "server/blocked.rs"]
-mod blocked;
-#[path = "server/client_admin.rs"]
-mod client_admin;
-#[path = "server/clients.rs"]
-mod clients;
-#[path = "cluster/cluster_state.rs"]
-mod cluster_state;
-#[path = "cluster/cron.rs"]
-mod cron;
-#[path = "cluster/cron_due.rs"]
-mod cron_due;
-#[path = "server/debug.rs"]
-pub mod debug;
-#[path = "cluster/epochs.rs"]
-mod epochs;
-#[path = "cluster/failover.rs"]
-mod failover;
-#[path = "cluster/failure.rs"]
-mod failure;
-#[path = "server/freeze.rs"]
-mod freeze;
-#[path = "cluster/gossip.rs"]
-mod gossip;
-#[path = "server/histogram.rs"]
-mod histogram;
+mod cluster;
 pub mod io;
-#[path = "cluster/links.rs"]
-mod links;
-#[path = "server/loading.rs"]
-mod loading;
-#[path = "cluster/manual.rs"]
-mod manual;
-#[path = "server/migrate.rs"]
-mod migrate;
-#[path = "cluster/migration.rs"]
-mod migration;
-#[path = "server/monitor_feed.rs"]
-mod monitor_feed;
-#[path = "cluster/myself.rs"]
-mod myself;
-#[path = "cluster/nodes_conf.rs"]
-mod nodes_conf;
-#[path = "server/notify.rs"]
-mod notify;
-#[path = "cluster/packet.rs"]
-mod packet;
-#[path = "cluster/peer.rs"]
-mod peer;
-#[path = "cluster/peer_index.rs"]
-mod peer_index;
-#[path = "server/persist.rs"]
-mod persist;
-#[path = "cluster/pfail.rs"]
-mod pfail;
-#[path = "server/pubsub.rs"]
-mod pubsub;
-#[path = "server/repl/mod.rs"]
-mod repl;
-#[path = "server/server_state.rs"]
 mod server;
-#[path = "server/slowlog.rs"]
-pub mod slowlog;
-#[path = "cluster/state.rs"]
-mod state;
-#[path = "server/stats.rs"]
-pub mod stats;
-#[path = "cluster/table.rs"]
-mod table;
-#[path = "server/tracking.rs"]
-mod tracking;
-#[path = "cluster/view.rs"]
-pub mod view;
 
-pub use admin::AdminReply;
-pub use clients::{RouteAddr, SlotRoute};
+pub use cluster::{view, AdminReply, LinkView, NodesConfError, RouteAddr, SendBuffer, SlotRoute};
+pub(crate) use cluster::{ClusterConf, ConfLine};
 pub use io::{
     Admin, AdminError, ClientId, ConnId, DiskJob, DiskOp, FailoverMode, Input, Link, Output,
     ReplFrame,
 };
-pub use links::{LinkView, SendBuffer};
-pub use migrate::MigratePlan;
-pub use nodes_conf::NodesConfError;
-pub(crate) use nodes_conf::{ClusterConf, ConfLine};
-pub use persist::ShutdownFlags;
-pub use pubsub::SubKind;
-pub(crate) use repl::{history_id, SlaveState};
-pub use repl::{ReplConf, SyncStats};
-pub(crate) use tracking::Current;
+pub use server::{
+    debug, is_repl_conn, slowlog, stats, MigratePlan, ReplConf, ShutdownFlags, SubKind, SyncStats,
+};
+pub(crate) use server::{history_id, Current, SlaveState};
 pub use view::{ElectionView, NodeView, PeerView};
 
 use crate::config::{consts, Config};
 use crate::event::Event;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
-use crate::msg::{Body, Header, Message, MsgType};
-use crate::slot::SlotSet;
 use crate::time::Time;
-use peer::Peer;
+use cluster::{todo, Peer};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use server::{persist, repl, replid_seed};
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::sync::Arc;
-
-/// `slots[]` entry for an unassigned slot.
-const NO_OWNER: u16 = u16::MAX;
 
 /// A Redis Cluster node: its own identity plus its beliefs about everyone else.
 ///
@@ -133,37 +54,13 @@ pub struct Node {
     rng: ChaCha8Rng,
     myself: NodeId,
     /// The cluster part: peers, slots, epochs, elections, cron (`clusterState`).
-    cluster: cluster_state::ClusterState,
+    cluster: cluster::ClusterState,
     out: VecDeque<Output>,
     /// The host's microsecond clock for command durations (`ustime()`),
     /// if it has one: the simulator has none, so its durations are 0.
     micros: Option<fn() -> u64>,
     /// The server part: data, clients and what serves them (`redisServer`).
     server: server::Server,
-}
-
-/// Whether `conn` is a replica's link to its master (rather than a
-/// MIGRATE socket): hosts that treat the two apart ask this.
-pub fn is_repl_conn(conn: ConnId) -> bool {
-    repl::replica::MasterLink::is_repl_conn(conn)
-}
-
-/// The seed of a node's replication IDs: its name and how many IDs it made
-/// before (a restarted node starts a new history).
-fn replid_seed(id: NodeId, made: u64) -> u64 {
-    id.as_str()
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-        })
-        .wrapping_add(made << 32)
-}
-
-/// Deferred work run after each input (`clusterBeforeSleep`).
-mod todo {
-    pub const HANDLE_FAILOVER: u8 = 1;
-    pub const UPDATE_STATE: u8 = 2;
-    pub const HANDLE_MANUALFAILOVER: u8 = 4;
 }
 
 impl Node {
@@ -198,7 +95,7 @@ impl Node {
             cfg,
             rng,
             myself,
-            cluster: cluster_state::ClusterState::new(now),
+            cluster: cluster::ClusterState::new(now),
             out: VecDeque::new(),
             micros: None,
             server,
@@ -233,16 +130,6 @@ impl Node {
     /// This node's ID.
     pub fn id(&self) -> NodeId {
         self.myself
-    }
-
-    /// EVAL's scripts and FUNCTION's libraries on this node, to read.
-    pub(crate) fn scripts(&self) -> &crate::command::ScriptStore {
-        &self.server.scripts
-    }
-
-    /// EVAL's scripts and FUNCTION's libraries on this node.
-    pub(crate) fn scripts_mut(&mut self) -> &mut crate::command::ScriptStore {
-        &mut self.server.scripts
     }
 
     /// Its settings.
@@ -377,267 +264,14 @@ impl Node {
         self.out.push_back(Output::Event(event));
     }
 
-    /// Whether this node is a master.
-    pub fn is_master(&self) -> bool {
-        self.me().is_master()
-    }
-
-    /// Whether this node is a replica.
-    pub fn is_replica(&self) -> bool {
-        self.me().is_replica()
-    }
-
-    /// My master, if I am a replica.
-    pub fn master(&self) -> Option<NodeId> {
-        self.me().master
-    }
-
-    /// This node's currentEpoch.
-    pub fn current_epoch(&self) -> u64 {
-        self.cluster.current_epoch
-    }
-
-    /// My configEpoch (a replica's is its master's, as `cluster_my_epoch` shows).
-    pub fn my_epoch(&self) -> u64 {
-        let me = self.me();
-        match me.master.and_then(|m| self.peer(m)) {
-            Some(master) if me.is_replica() => master.config_epoch,
-            _ => me.config_epoch,
-        }
-    }
-
-    /// `cluster_state:ok` in this node's view.
-    pub fn state_ok(&self) -> bool {
-        self.cluster.state_ok
-    }
-
-    /// The owner of `slot` in this node's view.
-    pub fn slot_owner(&self, slot: u16) -> Option<NodeId> {
-        let idx = *self.cluster.slots.get(slot as usize)?;
-        self.cluster
-            .peers
-            .get(idx as usize)
-            .and_then(|p| p.as_ref())
-            .map(|p| p.id)
-    }
-
     /// The configuration, to change (cron's plans depend on its timeouts).
     pub(crate) fn config_mut(&mut self) -> &mut Config {
         self.cluster.cron_due.touch_all();
         &mut self.cfg
     }
 
-    /// Connected clients this node has state for.
-    pub fn client_count(&self) -> usize {
-        self.server.clients.len()
-    }
-
-    /// `CLUSTER COUNT-FAILURE-REPORTS`: live reports, `None` if unknown node.
-    pub fn count_failure_reports(&mut self, now: Time, id: NodeId) -> Option<u32> {
-        self.peer(id)?;
-        Some(self.failure_reports_count(now, id))
-    }
-
-    /// `CLUSTER INFO` text.
-    pub fn cluster_info(&self, _now: Time) -> String {
-        use std::fmt::Write;
-        let mut ok = 0u32;
-        let (mut pfail, mut fail) = (0u32, 0u32);
-        for &owner in self.cluster.slots.iter() {
-            let Some(p) = self
-                .cluster
-                .peers
-                .get(owner as usize)
-                .and_then(|p| p.as_ref())
-            else {
-                continue;
-            };
-            if p.failed() {
-                fail += 1;
-            } else if p.has(NodeFlags::PFAIL) {
-                pfail += 1;
-            } else {
-                ok += 1;
-            }
-        }
-        let mut s = String::new();
-        let _ = write!(
-            s,
-            "cluster_state:{}\r\ncluster_slots_assigned:{}\r\ncluster_slots_ok:{ok}\r\ncluster_slots_pfail:{pfail}\r\ncluster_slots_fail:{fail}\r\ncluster_known_nodes:{}\r\ncluster_size:{}\r\ncluster_current_epoch:{}\r\ncluster_my_epoch:{}\r\n",
-            if self.cluster.state_ok { "ok" } else { "fail" },
-            self.cluster.assigned,
-            self.known_nodes(),
-            self.cluster.size,
-            self.cluster.current_epoch,
-            self.my_epoch()
-        );
-        for (dir, stats) in [
-            ("sent", &self.cluster.stats_sent),
-            ("received", &self.cluster.stats_received),
-        ] {
-            for t in MsgType::ALL {
-                let n = stats[t as usize];
-                if n > 0 {
-                    let _ = write!(s, "cluster_stats_messages_{}_{dir}:{n}\r\n", t.stats_name());
-                }
-            }
-            let _ = write!(
-                s,
-                "cluster_stats_messages_{dir}:{}\r\n",
-                stats.iter().sum::<u64>()
-            );
-        }
-        let _ = write!(
-            s,
-            "total_cluster_links_buffer_limit_exceeded:{}\r\n",
-            self.cluster.stats_links_buffer_limit_exceeded
-        );
-        s
-    }
-
-    /// The lowest slot this node serves, if any.
-    ///
-    /// The simulator's write load asks every master every 100 ms, and an
-    /// element-by-element scan of the 16384-entry table was 15% of a
-    /// simulation: find the 64-slot block first, with a branch-free compare
-    /// the compiler vectorizes, then the slot in it.
-    pub fn first_owned_slot(&self) -> Option<u16> {
-        // A master's header bitmap is its own slots, when built.
-        if let Some(mine) = self
-            .cluster
-            .myslots_cache
-            .as_ref()
-            .filter(|_| self.is_master())
-        {
-            return mine.first();
-        }
-        let idx = self.cluster.index.get(&self.myself)?;
-        let block = self
-            .cluster
-            .slots
-            .chunks(64)
-            .position(|c| c.iter().fold(false, |hit, &o| hit | (o == idx)))?;
-        let first = block * 64
-            + self.cluster.slots[block * 64..]
-                .iter()
-                .position(|&o| o == idx)?;
-        Some(first as u16)
-    }
-
-    /// Number of nodes this node knows, itself included (`cluster_known_nodes`).
-    pub fn known_nodes(&self) -> usize {
-        self.cluster.order.len()
-    }
-
-    /// The flags of every known node, myself included.
-    pub fn known_flags(&self) -> impl Iterator<Item = NodeFlags> + '_ {
-        self.peers().map(|p| p.flags)
-    }
-
-    /// `cluster_size`: masters serving at least one slot.
-    pub fn size(&self) -> u32 {
-        self.cluster.size
-    }
-
-    /// How many keys it stores (DBSIZE), for checkers and lessons.
-    pub fn key_count(&self) -> usize {
-        self.server.keyspace.len()
-    }
-
-    /// The replication offset this node announces: a replica loading a
-    /// full resync's RDB has none (`replicationGetSlaveOffset` with no
-    /// master client and no cached one).
-    pub fn repl_offset(&self) -> u64 {
-        if self.loading_rdb() {
-            0
-        } else {
-            self.server.repl.offset
-        }
-    }
-
     /// True while a manual failover pauses client writes on this master.
     pub fn writes_paused(&self, now: Time) -> bool {
         self.cluster.manual.paused_until.is_some_and(|t| now < t) || self.client_paused(now)
-    }
-
-    /// Quorum of masters for FAIL and for elections: `size / 2 + 1`.
-    fn needed_quorum(&self) -> u32 {
-        self.cluster.size / 2 + 1
-    }
-
-    // ---- messages ----
-
-    /// `clusterBuildMessageHdr`.
-    fn header(&mut self) -> Header {
-        let me = self.me();
-        let (master_id, replicaof) = match me.master {
-            Some(m) if me.is_replica() => (m, Some(m)),
-            _ => (self.myself, None),
-        };
-        let config_epoch = self.peer(master_id).map_or(0, |p| p.config_epoch);
-        let (port, cport, flags) = (me.port, me.cport, me.flags);
-        let mut mflags = [0u8; 3];
-        if self.cluster.manual.end.is_some() && self.is_master() {
-            mflags[0] |= crate::msg::mflags::PAUSED;
-        }
-        Header {
-            port,
-            current_epoch: self.cluster.current_epoch,
-            config_epoch,
-            offset: self.repl_offset(),
-            sender: self.myself,
-            myslots: self.myslots_of(master_id),
-            replicaof,
-            myip: String::new(),
-            pport: 0,
-            cport,
-            flags,
-            state_fail: !self.cluster.state_ok,
-            mflags,
-        }
-    }
-
-    /// The bitmap of `master_id`'s slots, shared between messages.
-    fn myslots_of(&mut self, master_id: NodeId) -> Arc<SlotSet> {
-        if let Some(cached) = &self.cluster.myslots_cache {
-            return cached.clone();
-        }
-        let set = Arc::new(self.slots_of(master_id));
-        self.cluster.myslots_cache = Some(set.clone());
-        set
-    }
-
-    /// Sends `body` to the peer `to` over `link`.
-    fn send(&mut self, to: NodeId, link: Link, body: Body) {
-        let Some(addr) = self.peer(to).and_then(|p| p.bus_addr()) else {
-            return;
-        };
-        self.send_to_addr(addr, link, body);
-    }
-
-    fn send_to_addr(&mut self, to: SocketAddr, link: Link, body: Body) {
-        let msg = Box::new(Message {
-            header: self.header(),
-            body,
-        });
-        self.cluster.stats_sent[msg.kind() as usize] += 1;
-        self.out.push_back(Output::Send { to, link, msg });
-    }
-
-    /// `clusterBroadcastMessage`: to every linked node but myself and handshakes.
-    fn broadcast(&mut self, body: Body) {
-        let targets: Vec<NodeId> = self
-            .peers()
-            .filter(|p| p.id != self.myself && !p.in_handshake() && p.link.is_some())
-            .map(|p| p.id)
-            .collect();
-        for id in targets {
-            self.send(id, Link::Outbound, body.clone());
-        }
-    }
-
-    /// Counts a received message for `CLUSTER INFO`.
-    fn count_received(&mut self, kind: MsgType) {
-        self.cluster.stats_received[kind as usize] += 1;
     }
 }

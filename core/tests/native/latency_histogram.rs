@@ -4,7 +4,7 @@
 //! a name twice answered twice), `calls`, and a cumulative distribution
 //! that ends at `calls`. The µs buckets are each server's own timings, so
 //! they are not compared; the bucket arithmetic is unit-tested in
-//! `node/histogram.rs`.
+//! `node/server/histogram.rs`.
 
 use crate::common::native;
 use clusterlab_core::resp::Value;

@@ -1,10 +1,12 @@
 //! Operator actions (the CLUSTER subcommands that change cluster state), with
 //! Redis's own error texts.
 
-use super::{peer::Peer, todo, Admin, AdminError, FailoverMode, Node};
+use super::{peer::Peer, todo};
+
 use crate::event::Event;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
+use crate::node::{Admin, AdminError, FailoverMode, Node};
 use crate::time::Time;
 use std::sync::Arc;
 
@@ -24,7 +26,7 @@ fn err<T>(text: impl Into<String>) -> Result<T, AdminError> {
 }
 
 impl Node {
-    /// Applies an operator action now, for [`Input::Admin`](super::Input::Admin)
+    /// Applies an operator action now, for [`Input::Admin`](crate::node::Input::Admin)
     /// and the CLUSTER commands; what it defers (`clusterBeforeSleep`'s
     /// work) runs before the caller goes on, as it did when the command
     /// returned in Redis.

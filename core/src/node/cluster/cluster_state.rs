@@ -1,14 +1,16 @@
 //! The cluster part of a node: Redis's `clusterState` (cluster.h), beside the
-//! server part ([`Server`](super::server::Server)).
+//! server part ([`Server`](crate::node::server::Server)).
 //!
 //! It holds what cluster.c decides with: the node table, the slot map,
 //! MIGRATING/IMPORTING, the epochs, the election and manual failover, and
 //! cron's bookkeeping. Most of it survives a restart because nodes.conf keeps
-//! it ([`Node::restart`](super::Node::restart) says what does not).
+//! it ([`Node::restart`](crate::node::Node::restart) says what does not).
 
-use super::{cron_due, failover, gossip, manual, peer::Peer, peer_index, SendBuffer, NO_OWNER};
+use super::{cron_due, failover, gossip, manual, peer::Peer, peer_index, NO_OWNER};
+
 use crate::config::consts;
 use crate::id::NodeId;
+use crate::node::SendBuffer;
 use crate::slot::SlotSet;
 use crate::time::Time;
 use std::collections::BTreeMap;
@@ -20,70 +22,70 @@ use std::sync::Arc;
 pub(crate) struct ClusterState {
     /// The node table (`clusterState.nodes`), a slab so `slots[]` can hold
     /// small indices; holes are reused.
-    pub(super) peers: Vec<Option<Peer>>,
+    pub(in crate::node) peers: Vec<Option<Peer>>,
     /// Node ID → slab index, for lookups by name.
-    pub(super) index: peer_index::PeerIndex,
+    pub(in crate::node) index: peer_index::PeerIndex,
     /// Live slab indices, for uniform random picks (`dictGetRandomKey`).
-    pub(super) order: Vec<u16>,
+    pub(in crate::node) order: Vec<u16>,
     /// Slot → index of the owning node, or [`NO_OWNER`].
-    pub(super) slots: Box<[u16]>,
+    pub(in crate::node) slots: Box<[u16]>,
     /// Slots bound to anyone (full coverage needs 16384).
-    pub(super) assigned: u32,
+    pub(in crate::node) assigned: u32,
     /// Slots this node is migrating, and to whom (`migrating_slots_to`).
-    pub(super) migrating: BTreeMap<u16, NodeId>,
+    pub(in crate::node) migrating: BTreeMap<u16, NodeId>,
     /// Slots this node is importing, and from whom (`importing_slots_from`).
-    pub(super) importing: BTreeMap<u16, NodeId>,
+    pub(in crate::node) importing: BTreeMap<u16, NodeId>,
     /// `currentEpoch`: the highest epoch this node has seen.
-    pub(super) current_epoch: u64,
+    pub(in crate::node) current_epoch: u64,
     /// `lastVoteEpoch`: the epoch of this node's last failover vote (one vote per epoch).
-    pub(super) last_vote_epoch: u64,
+    pub(in crate::node) last_vote_epoch: u64,
     /// `cluster_state`: ok (true) or fail.
-    pub(super) state_ok: bool,
+    pub(in crate::node) state_ok: bool,
     /// Masters with at least one slot, as of the last state update (every quorum uses it).
-    pub(super) size: u32,
+    pub(in crate::node) size: u32,
     /// Since when this node has been in the minority (CLUSTER_WRITABLE_DELAY / rejoin).
-    pub(super) among_minority_time: Option<Time>,
+    pub(in crate::node) among_minority_time: Option<Time>,
     /// When this node started (CLUSTER_WRITABLE_DELAY counts from it).
-    pub(super) started: Time,
+    pub(in crate::node) started: Time,
     /// This replica's election, if it runs one (`failover_auth_*`).
-    pub(super) election: failover::Election,
+    pub(in crate::node) election: failover::Election,
     /// CLUSTER FAILOVER in progress (`mf_*`).
-    pub(super) manual: manual::ManualFailover,
+    pub(in crate::node) manual: manual::ManualFailover,
     /// Nodes CLUSTER FORGET removed, and until when they may not be re-added (`nodes_black_list`).
-    pub(super) blacklist: BTreeMap<NodeId, Time>,
+    pub(in crate::node) blacklist: BTreeMap<NodeId, Time>,
     /// How many cron ticks ran (`clusterCron`'s `iteration`, every 10th pings a random node).
-    pub(super) iteration: u64,
+    pub(in crate::node) iteration: u64,
     /// When `clusterCron` next runs (every 100 ms).
-    pub(super) next_cron: Time,
+    pub(in crate::node) next_cron: Time,
     /// Nodes in PFAIL as of the last cron (`stats_pfail_nodes`).
-    pub(super) stats_pfail_nodes: u32,
+    pub(in crate::node) stats_pfail_nodes: u32,
     /// `todo_before_sleep` flags for `clusterBeforeSleep`.
-    pub(super) todo: u8,
+    pub(in crate::node) todo: u8,
     /// The header bitmap, rebuilt only when slot ownership changes.
-    pub(super) myslots_cache: Option<Arc<SlotSet>>,
+    pub(in crate::node) myslots_cache: Option<Arc<SlotSet>>,
     /// Bus messages sent, by type (`stats_bus_messages_sent`).
-    pub(super) stats_sent: [u64; 11],
+    pub(in crate::node) stats_sent: [u64; 11],
     /// Bus messages received, by type (`stats_bus_messages_received`).
-    pub(super) stats_received: [u64; 11],
+    pub(in crate::node) stats_received: [u64; 11],
     /// Emptied gossip sections of processed messages, reused by the next
     /// PINGs and PONGs this node builds (see [`gossip::GossipBuffers`]).
-    pub(super) gossip_buffers: gossip::GossipBuffers,
+    pub(in crate::node) gossip_buffers: gossip::GossipBuffers,
     /// When cron next needs to look at each node of the table.
-    pub(super) cron_due: cron_due::CronDue,
+    pub(in crate::node) cron_due: cron_due::CronDue,
     /// Outbound links being connected, by bus address: the answer names
     /// only the address, and finding a node by address walks the table.
-    pub(super) connecting: Vec<(SocketAddr, NodeId)>,
+    pub(in crate::node) connecting: Vec<(SocketAddr, NodeId)>,
     /// A reported send buffer is over `cluster-link-sendbuf-limit`: the
     /// next cron frees links.
-    pub(super) links_over_limit: bool,
+    pub(in crate::node) links_over_limit: bool,
     /// `total_cluster_links_buffer_limit_exceeded`.
-    pub(super) stats_links_buffer_limit_exceeded: u64,
+    pub(in crate::node) stats_links_buffer_limit_exceeded: u64,
 }
 
 impl ClusterState {
     /// A node alone in its cluster, knowing no one yet (not even itself:
-    /// [`Node::new`](super::Node::new) adds it), with no slots.
-    pub(super) fn new(now: Time) -> ClusterState {
+    /// [`Node::new`](crate::node::Node::new) adds it), with no slots.
+    pub(in crate::node) fn new(now: Time) -> ClusterState {
         ClusterState {
             peers: Vec::new(),
             index: peer_index::PeerIndex::default(),
@@ -120,7 +122,7 @@ impl ClusterState {
     /// `clusterLoadConfig` rebuilds it from nodes.conf: the nodes, their
     /// flags, slots and epochs stay; links, pings, failure reports, the
     /// election and manual failover go, and cron starts over.
-    pub(super) fn restarted(&self, now: Time) -> ClusterState {
+    pub(in crate::node) fn restarted(&self, now: Time) -> ClusterState {
         let mut cluster = self.clone();
         for peer in cluster.peers.iter_mut().flatten() {
             peer.link = None;

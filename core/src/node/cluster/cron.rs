@@ -1,17 +1,17 @@
 //! `clusterCron`: every 100 ms, links, pings, PFAIL (rule in `pfail.rs`), the replica's duties.
 
 use super::cron_due::next_check;
-use super::Node;
 use crate::config::consts;
 use crate::event::Event;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
 use crate::msg::MsgType;
+use crate::node::Node;
 use crate::time::Time;
 use std::net::SocketAddr;
 
 impl Node {
-    pub(super) fn cron(&mut self, now: Time) {
+    pub(in crate::node) fn cron(&mut self, now: Time) {
         self.cluster.iteration += 1;
         self.update_myself_hostname();
         let handshake_timeout = self.cfg.handshake_timeout();
@@ -312,13 +312,14 @@ impl Node {
         p.link = Some(now);
         self.cluster.connecting.retain(|(a, _)| *a != addr);
         self.cluster.connecting.push((addr, id));
-        self.out.push_back(super::Output::Connect { to: addr });
+        self.out
+            .push_back(crate::node::Output::Connect { to: addr });
     }
 
     /// `clusterLinkConnectHandler`: the link is up, greet the node: MEET if
     /// we were asked to meet it, else PING (keeping an outstanding ping
     /// time, as Redis does).
-    pub(super) fn link_up(&mut self, now: Time, addr: SocketAddr) {
+    pub(in crate::node) fn link_up(&mut self, now: Time, addr: SocketAddr) {
         let Some(id) = self.link_node(addr) else {
             return;
         };
@@ -343,7 +344,7 @@ impl Node {
 
     /// The node our outbound link to `addr` belongs to: one being connected
     /// if any (without walking the table), else the one at that address.
-    pub(super) fn link_node(&mut self, addr: SocketAddr) -> Option<NodeId> {
+    pub(in crate::node) fn link_node(&mut self, addr: SocketAddr) -> Option<NodeId> {
         if let Some(pos) = self.cluster.connecting.iter().position(|(a, _)| *a == addr) {
             let (_, id) = self.cluster.connecting.swap_remove(pos);
             if self.peer(id).is_some_and(|p| p.bus_addr() == Some(addr)) {

@@ -7,7 +7,7 @@
 //!
 //! The rules cron applies per node depend on the node's entry, on the time,
 //! and on the configuration. Every edit of an entry goes through
-//! [`Node::peer_mut`](super::Node) or `peer_at_mut`, which mark the slot due
+//! [`Node::peer_mut`](crate::node::Node) or `peer_at_mut`, which mark the slot due
 //! now; configuration changes and restarts mark every slot due. A skipped
 //! node is therefore exactly as cron last saw it, up to the clock — and the
 //! only edits that bypass the marking (a fresher `pong_received` from gossip)
@@ -24,8 +24,9 @@
 //! timing the skips rely on is the rule's own (`pfail::deadline`).
 
 use super::peer::Peer;
-use super::{pfail, Node};
+use super::pfail;
 use crate::flags::NodeFlags;
+use crate::node::Node;
 use crate::time::Time;
 
 /// Table slots per block of [`CronDue::checks_from`].
@@ -36,7 +37,7 @@ const NO_POS: u32 = u32::MAX;
 /// Per table slot (the node table's slab index): when cron next needs to
 /// look at that node, and what it last saw that a skip must still account for.
 #[derive(Clone, Debug, Default)]
-pub(super) struct CronDue {
+pub(in crate::node) struct CronDue {
     /// The handshake-timeout and reconnect loop.
     pub links: Vec<Time>,
     /// The per-node loop: link liveness, the half-timeout PING, PFAIL.
@@ -222,7 +223,7 @@ impl CronDue {
 /// The earliest time `Node::cron_check_rules` (cron.rs) can act on `p` if its
 /// entry does not change: each rule fires once the time since some event
 /// exceeds a limit (`since(t) > limit` first holds at `t + limit + 1`).
-pub(super) fn next_check(p: &Peer, node_timeout: u64, ping_interval: u64) -> Time {
+pub(in crate::node) fn next_check(p: &Peer, node_timeout: u64, ping_interval: u64) -> Time {
     let mut due = Time::MAX;
     match (p.link, p.ping_sent) {
         // The dead link is dropped once all three limits are passed.
@@ -247,7 +248,7 @@ impl Node {
     /// one on which `clusterCron`'s per-node rules would do nothing: its
     /// entry, as it is now, is not due. A skip that is wrong would delay a
     /// PING or a PFAIL, silently changing the simulation.
-    pub(super) fn assert_skips_agree(&self, now: Time, due: &[u16]) {
+    pub(in crate::node) fn assert_skips_agree(&self, now: Time, due: &[u16]) {
         let node_timeout = self.cfg.node_timeout;
         let ping_interval = self.cfg.ping_interval();
         let mut visited = vec![false; self.cluster.peers.len()];

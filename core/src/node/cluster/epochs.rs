@@ -1,22 +1,24 @@
 //! Config epochs: who wins a slot (`clusterUpdateSlotsConfigWith`), UPDATE
 //! messages, epoch collisions and bumps without consensus.
 
-use super::{todo, Node};
+use super::todo;
+
 use crate::event::Event;
 use crate::id::NodeId;
+use crate::node::Node;
 use crate::slot::SlotSet;
 use crate::time::Time;
 use std::sync::Arc;
 
 impl Node {
-    pub(super) fn emit_epoch(&mut self) {
+    pub(in crate::node) fn emit_epoch(&mut self) {
         let (current, config) = (self.cluster.current_epoch, self.my_epoch());
         self.emit(Event::Epoch { current, config });
     }
 
     /// `clusterHandleConfigEpochCollision`: two masters with the same
     /// configEpoch; the one with the lexicographically smaller ID takes a new one.
-    pub(super) fn handle_config_epoch_collision(&mut self, sender: NodeId) {
+    pub(in crate::node) fn handle_config_epoch_collision(&mut self, sender: NodeId) {
         let Some(p) = self.peer(sender) else { return };
         if p.config_epoch != self.me().config_epoch || !p.is_master() || !self.is_master() {
             return;
@@ -37,7 +39,7 @@ impl Node {
 
     /// `clusterBumpConfigEpochWithoutConsensus`: take a fresh epoch unless mine
     /// is already the greatest. Returns whether it bumped.
-    pub(super) fn bump_epoch_without_consensus(&mut self) -> bool {
+    pub(in crate::node) fn bump_epoch_without_consensus(&mut self) -> bool {
         let max = self.max_epoch();
         let mine = self.me().config_epoch;
         if mine == 0 || mine != max {
@@ -53,7 +55,7 @@ impl Node {
     /// `clusterUpdateSlotsConfigWith`: the sender claims `claimed` at `epoch`;
     /// it wins every slot that is unassigned or held with a smaller epoch.
     /// If my side lost all its slots to it, I follow it as a replica.
-    pub(super) fn update_slots_config_with(
+    pub(in crate::node) fn update_slots_config_with(
         &mut self,
         now: Time,
         sender: NodeId,
@@ -112,7 +114,7 @@ impl Node {
     }
 
     /// UPDATE: `node` owns `slots` at `epoch`; apply it if newer than what we know.
-    pub(super) fn receive_update(
+    pub(in crate::node) fn receive_update(
         &mut self,
         now: Time,
         node: NodeId,

@@ -1,18 +1,20 @@
 //! Replica elections and votes (`clusterHandleSlaveFailover`,
 //! `clusterSendFailoverAuthIfNeeded`, `clusterFailoverReplaceYourMaster`).
 
-use super::{todo, Link, Node};
+use super::todo;
+
 use crate::event::Event;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
 use crate::msg::{mflags, Body, Header};
+use crate::node::{Link, Node};
 use crate::time::Time;
 use rand::Rng;
 use std::sync::Arc;
 
 /// A replica's election state (`failover_auth_*` in `clusterState`).
 #[derive(Clone, Debug, Default)]
-pub(super) struct Election {
+pub(in crate::node) struct Election {
     /// When the vote request goes out; `None` before the first election.
     pub auth_time: Option<Time>,
     pub count: u32,
@@ -25,7 +27,7 @@ pub(super) struct Election {
 
 impl Node {
     /// Runs on every cron and when a vote arrives, while I am a replica.
-    pub(super) fn handle_replica_failover(&mut self, now: Time) {
+    pub(in crate::node) fn handle_replica_failover(&mut self, now: Time) {
         let manual = self.cluster.manual.end.is_some() && self.cluster.manual.can_start;
         let Some(master_id) = self.master().filter(|_| self.is_replica()) else {
             self.cluster.election.cant_reason = None;
@@ -151,7 +153,7 @@ impl Node {
 
     /// `clusterGetSlaveRank`: sibling replicas (that may fail over) with a
     /// strictly greater known offset than mine.
-    pub(super) fn replica_rank(&self) -> u32 {
+    pub(in crate::node) fn replica_rank(&self) -> u32 {
         let Some(master) = self.master().and_then(|m| self.peer(m)) else {
             return 0;
         };
@@ -186,7 +188,7 @@ impl Node {
                 body: Body::FailoverAuthRequest,
             });
             self.cluster.stats_sent[msg.kind() as usize] += 1;
-            self.out.push_back(super::Output::Send {
+            self.out.push_back(crate::node::Output::Send {
                 to: addr,
                 link: Link::Outbound,
                 msg,
@@ -195,7 +197,7 @@ impl Node {
     }
 
     /// A master decides whether to vote for `requester`.
-    pub(super) fn send_failover_auth_if_needed(
+    pub(in crate::node) fn send_failover_auth_if_needed(
         &mut self,
         now: Time,
         requester: NodeId,
@@ -259,7 +261,7 @@ impl Node {
 
     /// FAILOVER_AUTH_ACK: counted if it comes from a slot-serving master for
     /// this election's epoch.
-    pub(super) fn receive_vote(&mut self, from: NodeId, epoch: u64) {
+    pub(in crate::node) fn receive_vote(&mut self, from: NodeId, epoch: u64) {
         let Some(p) = self.peer(from) else { return };
         if p.is_master()
             && p.numslots > 0
@@ -278,7 +280,7 @@ impl Node {
 
     /// `clusterFailoverReplaceYourMaster`: become master, take the old master's
     /// slots, and tell everyone with a PONG.
-    pub(super) fn replace_my_master(&mut self, now: Time) {
+    pub(in crate::node) fn replace_my_master(&mut self, now: Time) {
         let Some(old) = self.master().filter(|_| self.is_replica()) else {
             return;
         };

@@ -3,18 +3,25 @@
 //! `clearNodeFailureIfNeeded`). PFAIL itself, the suspicion one node forms
 //! alone, and when cron sets it, is in `pfail.rs`.
 
-use super::{todo, Node};
+use super::todo;
+
 use crate::config::consts;
 use crate::event::Event;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
 use crate::msg::Body;
+use crate::node::Node;
 use crate::time::Time;
 use std::sync::Arc;
 
 impl Node {
     /// `clusterNodeAddFailureReport`: one report per reporting master, refreshed.
-    pub(super) fn add_failure_report(&mut self, now: Time, about: NodeId, reporter: NodeId) {
+    pub(in crate::node) fn add_failure_report(
+        &mut self,
+        now: Time,
+        about: NodeId,
+        reporter: NodeId,
+    ) {
         let Some(p) = self.peer_mut(about) else {
             return;
         };
@@ -28,7 +35,7 @@ impl Node {
     }
 
     /// `clusterNodeDelFailureReport`: the reporter sees the node healthy again.
-    pub(super) fn del_failure_report(&mut self, about: NodeId, reporter: NodeId) {
+    pub(in crate::node) fn del_failure_report(&mut self, about: NodeId, reporter: NodeId) {
         if let Some(p) = self.peer_mut(about) {
             p.fail_reports.retain(|(r, _)| *r != reporter);
         }
@@ -36,7 +43,7 @@ impl Node {
 
     /// `clusterNodeFailureReportsCount`: reports younger than 2 × node_timeout
     /// (older ones are dropped first).
-    pub(super) fn failure_reports_count(&mut self, now: Time, about: NodeId) -> u32 {
+    pub(in crate::node) fn failure_reports_count(&mut self, now: Time, about: NodeId) -> u32 {
         let validity = self.cfg.fail_report_validity();
         let Some(p) = self.peer_mut(about) else {
             return 0;
@@ -47,7 +54,7 @@ impl Node {
 
     /// `markNodeAsFailingIfNeeded`: PFAIL becomes FAIL once a majority of the
     /// slot-serving masters (counting myself if I am a master) agree.
-    pub(super) fn mark_failing_if_needed(&mut self, now: Time, about: NodeId) {
+    pub(in crate::node) fn mark_failing_if_needed(&mut self, now: Time, about: NodeId) {
         let needed = self.needed_quorum();
         let Some(p) = self.peer(about) else { return };
         if !p.has(NodeFlags::PFAIL) || p.failed() {
@@ -78,7 +85,7 @@ impl Node {
     }
 
     /// A FAIL message forces the flag, no quorum check (the sender counted).
-    pub(super) fn receive_fail(&mut self, now: Time, sender: NodeId, about: NodeId) {
+    pub(in crate::node) fn receive_fail(&mut self, now: Time, sender: NodeId, about: NodeId) {
         let Some(p) = self.peer_mut(about) else {
             return;
         };
@@ -102,7 +109,7 @@ impl Node {
     /// `clearNodeFailureIfNeeded`, on a PONG from a FAIL node: replicas and
     /// slotless masters are cleared at once; a master that still has slots only
     /// if nobody failed it over within 2 × node_timeout.
-    pub(super) fn clear_failure_if_needed(&mut self, now: Time, about: NodeId) {
+    pub(in crate::node) fn clear_failure_if_needed(&mut self, now: Time, about: NodeId) {
         let undo_after = self.cfg.node_timeout * consts::FAIL_UNDO_TIME_MULT;
         let Some(p) = self.peer(about) else { return };
         if !p.failed() {
@@ -123,5 +130,10 @@ impl Node {
             .clear(NodeFlags::FAIL);
         self.emit(Event::FailCleared { about, reason });
         self.cluster.todo |= todo::UPDATE_STATE;
+    }
+
+    /// Quorum of masters for FAIL and for elections: `size / 2 + 1`.
+    pub(in crate::node) fn needed_quorum(&self) -> u32 {
+        self.cluster.size / 2 + 1
     }
 }

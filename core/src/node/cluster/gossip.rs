@@ -1,17 +1,19 @@
 //! PING/PONG/MEET gossip: what a node tells about others (`clusterSendPing`)
 //! and what it learns (`clusterProcessGossipSection`).
 
-use super::{peer::Peer, Link, Node};
+use super::peer::Peer;
+
 use crate::event::Event;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
 use crate::msg::{Body, Gossip, GossipEntry, MsgType};
+use crate::node::{Link, Node};
 use crate::time::Time;
 use std::net::{IpAddr, SocketAddr};
 
 impl Node {
     /// `clusterSendPing` over our outbound link to `to` (PING or MEET).
-    pub(super) fn send_ping(&mut self, now: Time, to: NodeId, kind: MsgType) {
+    pub(in crate::node) fn send_ping(&mut self, now: Time, to: NodeId, kind: MsgType) {
         let gossip = self.build_gossip();
         if kind == MsgType::Ping {
             if let Some(p) = self.peer_mut(to) {
@@ -26,14 +28,14 @@ impl Node {
     }
 
     /// A PONG answering a PING or MEET, back on the link it came in on.
-    pub(super) fn send_pong_reply(&mut self, to: SocketAddr) {
+    pub(in crate::node) fn send_pong_reply(&mut self, to: SocketAddr) {
         let gossip = self.build_gossip();
         self.send_to_addr(to, Link::Reply, Body::Pong(gossip));
     }
 
     /// `clusterBroadcastPong`: to every linked node, or only to the replicas of
     /// my master (and mine) when `local_replicas_only`.
-    pub(super) fn broadcast_pong(&mut self, local_replicas_only: bool) {
+    pub(in crate::node) fn broadcast_pong(&mut self, local_replicas_only: bool) {
         let my_master = self.master();
         let targets: Vec<NodeId> = self
             .peers()
@@ -117,7 +119,7 @@ impl Node {
     }
 
     /// `clusterProcessGossipSection`.
-    pub(super) fn process_gossip(
+    pub(in crate::node) fn process_gossip(
         &mut self,
         now: Time,
         sender: Option<NodeId>,
@@ -248,7 +250,7 @@ impl Node {
 /// large simulation. A node receives about as many sections as it sends,
 /// so the few it keeps are enough. Nothing observable depends on them.
 #[derive(Clone, Default)]
-pub(super) struct GossipBuffers {
+pub(in crate::node) struct GossipBuffers {
     spare: Vec<Vec<GossipEntry>>,
     /// `build_gossip`'s bitmap of entries already in the section.
     picked: Vec<u64>,
@@ -266,7 +268,7 @@ impl GossipBuffers {
     }
 
     /// Keeps a received section's buffer (up to [`KEEP`](Self::KEEP)).
-    pub(super) fn recycle(&mut self, mut entries: Vec<GossipEntry>) {
+    pub(in crate::node) fn recycle(&mut self, mut entries: Vec<GossipEntry>) {
         if self.spare.len() < Self::KEEP && entries.capacity() > 0 {
             entries.clear();
             self.spare.push(entries);
@@ -274,7 +276,7 @@ impl GossipBuffers {
     }
 
     /// What the kept buffers hold, for `state_bytes`.
-    pub(super) fn bytes(&self) -> usize {
+    pub(in crate::node) fn bytes(&self) -> usize {
         self.spare
             .iter()
             .map(|v| v.capacity() * std::mem::size_of::<GossipEntry>())

@@ -7,8 +7,8 @@
 //! ([`Node::report_send_buffer`]); the rule, the counter and the reply are
 //! here, the same for the native node and the simulator.
 
-use super::{Link, Node, Output};
 use crate::id::NodeId;
+use crate::node::{Link, Node, Output};
 use crate::time::Time;
 use std::net::SocketAddr;
 
@@ -52,7 +52,7 @@ impl Node {
     /// `setClusterNodeToInboundClusterLink`: a message from a known node on
     /// a link it opened to us (our inbound link) ties that link to it; the
     /// first such message dates the link.
-    pub(super) fn note_inbound_link(&mut self, now: Time, sender: NodeId) {
+    pub(in crate::node) fn note_inbound_link(&mut self, now: Time, sender: NodeId) {
         if let Some(p) = self.peer_mut(sender) {
             if p.inbound_link.is_none() {
                 p.inbound_link = Some(now);
@@ -64,7 +64,7 @@ impl Node {
     /// The host closed the link the node at bus address `addr` had opened
     /// to us (the peer went away, or a newer link from it replaced this
     /// one, as `setClusterNodeToInboundClusterLink` frees the older).
-    pub(super) fn inbound_link_closed(&mut self, addr: SocketAddr) {
+    pub(in crate::node) fn inbound_link_closed(&mut self, addr: SocketAddr) {
         if let Some(id) = self.peer_by_addr(addr) {
             if let Some(p) = self.peer_mut(id) {
                 p.inbound_link = None;
@@ -98,7 +98,7 @@ impl Node {
     /// link whose buffer holds more than `cluster-link-sendbuf-limit` is
     /// freed and counted (`total_cluster_links_buffer_limit_exceeded`); the
     /// same cron reconnects an outbound one, a peer reopens its own.
-    pub(super) fn free_links_over_limit(&mut self) {
+    pub(in crate::node) fn free_links_over_limit(&mut self) {
         if !std::mem::take(&mut self.cluster.links_over_limit) {
             return;
         }

@@ -1,16 +1,18 @@
 //! Manual failover (`CLUSTER FAILOVER`): the replica asks its master to pause
 //! writes, waits until it has all the data, then wins an election at once.
 
-use super::{todo, Link, Node};
+use super::todo;
+
 use crate::config::consts;
 use crate::event::Event;
 use crate::id::NodeId;
 use crate::msg::{Body, MsgType};
+use crate::node::{Link, Node};
 use crate::time::Time;
 
 /// `mf_*` fields of `clusterState`, used on both sides.
 #[derive(Clone, Debug, Default)]
-pub(super) struct ManualFailover {
+pub(in crate::node) struct ManualFailover {
     /// Deadline of the manual failover in progress (`mf_end`).
     pub end: Option<Time>,
     /// Master side: the replica doing it.
@@ -25,12 +27,12 @@ pub(super) struct ManualFailover {
 
 impl Node {
     /// `resetManualFailover`.
-    pub(super) fn reset_manual_failover(&mut self) {
+    pub(in crate::node) fn reset_manual_failover(&mut self) {
         self.cluster.manual = ManualFailover::default();
     }
 
     /// `manualFailoverCheckTimeout`.
-    pub(super) fn manual_failover_check_timeout(&mut self, now: Time) {
+    pub(in crate::node) fn manual_failover_check_timeout(&mut self, now: Time) {
         if self.cluster.manual.end.is_some_and(|end| end < now) {
             self.emit(Event::ManualFailover {
                 what: "Manual failover timed out.",
@@ -41,7 +43,7 @@ impl Node {
 
     /// `clusterHandleManualFailover` (replica): start once my offset reaches
     /// the paused master's.
-    pub(super) fn handle_manual_failover(&mut self, _now: Time) {
+    pub(in crate::node) fn handle_manual_failover(&mut self, _now: Time) {
         if self.cluster.manual.end.is_none() || self.cluster.manual.can_start {
             return;
         }
@@ -58,7 +60,7 @@ impl Node {
     }
 
     /// `CLUSTER FAILOVER` on this replica (checks done by the caller).
-    pub(super) fn start_manual_failover(&mut self, now: Time, force: bool) {
+    pub(in crate::node) fn start_manual_failover(&mut self, now: Time, force: bool) {
         self.reset_manual_failover();
         self.cluster.manual.end = Some(now + consts::MF_TIMEOUT);
         if force {
@@ -76,7 +78,7 @@ impl Node {
     }
 
     /// MFSTART from one of my replicas: pause writes and show it my offset.
-    pub(super) fn receive_mfstart(&mut self, now: Time, sender: NodeId) {
+    pub(in crate::node) fn receive_mfstart(&mut self, now: Time, sender: NodeId) {
         if self.peer(sender).and_then(|p| p.master) != Some(self.myself) {
             return;
         }

@@ -1,15 +1,15 @@
 //! Replica migration (`clusterHandleSlaveMigration`): a master left without
 //! working replicas borrows one from the master that has the most.
 
-use super::Node;
 use crate::config::consts;
 use crate::event::Event;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
+use crate::node::Node;
 use crate::time::Time;
 
 impl Node {
-    pub(super) fn handle_replica_migration(&mut self, now: Time, max_replicas: u32) {
+    pub(in crate::node) fn handle_replica_migration(&mut self, now: Time, max_replicas: u32) {
         if !self.cluster.state_ok {
             return;
         }

@@ -2,10 +2,12 @@
 //! (Redis's `clusterUpdateMyselfFlags` and `clusterUpdateMyselfHostname`):
 //! peers learn them only from what myself's entry says in each header.
 
-use super::{todo, Node};
+use super::todo;
+
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
 use crate::msg::{Gossip, PingExt};
+use crate::node::Node;
 
 impl Node {
     /// `clusterUpdateMyselfFlags`: the `nofailover` flag follows
@@ -42,7 +44,7 @@ impl Node {
 
     /// The ping extensions myself adds after a gossip section
     /// (`clusterSendPing`): 7.0 has only the hostname, sent when set.
-    pub(super) fn my_ping_extensions(&self) -> Vec<PingExt> {
+    pub(in crate::node) fn my_ping_extensions(&self) -> Vec<PingExt> {
         let name = &self.me().hostname;
         if name.is_empty() {
             Vec::new()
@@ -54,7 +56,7 @@ impl Node {
     /// `clusterProcessPingExtensions`: the sender's hostname is the last
     /// hostname extension; none means it announces none, so a name it
     /// dropped is forgotten. 7.0 ignores the other types (7.2's).
-    pub(super) fn process_ping_extensions(&mut self, sender: NodeId, gossip: &Gossip) {
+    pub(in crate::node) fn process_ping_extensions(&mut self, sender: NodeId, gossip: &Gossip) {
         let name = gossip
             .extensions
             .iter()

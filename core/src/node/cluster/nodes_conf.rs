@@ -8,10 +8,10 @@
 //! tells the host to save it; Redis ignores them on load too.
 
 use super::peer::Peer;
-use super::Node;
 use crate::config::Config;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
+use crate::node::Node;
 use crate::time::Time;
 use std::net::{IpAddr, SocketAddr};
 

@@ -1,17 +1,19 @@
 //! `clusterProcessPacket`: what a node does with each message it receives.
 
-use super::{peer::Peer, todo, Link, Node};
+use super::{peer::Peer, todo};
+
 use crate::event::Event;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
 use crate::msg::{Body, Header, Message, MsgType};
+use crate::node::{Link, Node};
 use crate::time::Time;
 use std::net::SocketAddr;
 
 impl Node {
     /// Processes `msg`, then keeps its gossip section's buffer for the
     /// messages this node sends next.
-    pub(super) fn process_packet(
+    pub(in crate::node) fn process_packet(
         &mut self,
         now: Time,
         from: SocketAddr,

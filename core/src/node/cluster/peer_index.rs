@@ -16,19 +16,19 @@ const EMPTY: u16 = u16::MAX;
 /// the nodes of one cluster get consecutive numbers, so here they share a few
 /// half-kilobyte pages. Never iterated, so the numbers cannot reach any output.
 #[derive(Clone, Default)]
-pub(super) struct PeerIndex {
+pub(in crate::node) struct PeerIndex {
     pages: Vec<Option<Box<[u16; PAGE]>>>,
 }
 
 impl PeerIndex {
-    pub(super) fn get(&self, id: &NodeId) -> Option<u16> {
+    pub(in crate::node) fn get(&self, id: &NodeId) -> Option<u16> {
         let n = id.number() as usize;
         let page = self.pages.get(n / PAGE)?.as_ref()?;
         let idx = page[n % PAGE];
         (idx != EMPTY).then_some(idx)
     }
 
-    pub(super) fn insert(&mut self, id: NodeId, idx: u16) {
+    pub(in crate::node) fn insert(&mut self, id: NodeId, idx: u16) {
         let n = id.number() as usize;
         if self.pages.len() <= n / PAGE {
             self.pages.resize_with(n / PAGE + 1, || None);
@@ -37,7 +37,7 @@ impl PeerIndex {
         page[n % PAGE] = idx;
     }
 
-    pub(super) fn remove(&mut self, id: &NodeId) -> Option<u16> {
+    pub(in crate::node) fn remove(&mut self, id: &NodeId) -> Option<u16> {
         let n = id.number() as usize;
         let page = self.pages.get_mut(n / PAGE)?.as_mut()?;
         let idx = std::mem::replace(&mut page[n % PAGE], EMPTY);
@@ -45,7 +45,7 @@ impl PeerIndex {
     }
 
     /// Bytes held, for `state_bytes`.
-    pub(super) fn bytes(&self) -> usize {
+    pub(in crate::node) fn bytes(&self) -> usize {
         self.pages.capacity() * std::mem::size_of::<Option<Box<[u16; PAGE]>>>()
             + self.pages.iter().flatten().count() * PAGE * std::mem::size_of::<u16>()
     }

@@ -25,7 +25,7 @@ use crate::time::Time;
 /// sent and the time since any data came from the node (bus traffic proves
 /// liveness under heavy load), with `cluster_node_timeout`: `node_delay >
 /// node_timeout` first holds one millisecond after both are that old.
-pub(super) fn deadline(p: &Peer, node_timeout: u64) -> Option<Time> {
+pub(in crate::node) fn deadline(p: &Peer, node_timeout: u64) -> Option<Time> {
     let ping_sent = p.ping_sent?;
     if p.failing() {
         return None;
@@ -34,6 +34,6 @@ pub(super) fn deadline(p: &Peer, node_timeout: u64) -> Option<Time> {
 }
 
 /// Whether `clusterCron`'s node-timeout check marks `p` PFAIL at `now`.
-pub(super) fn timed_out(p: &Peer, now: Time, node_timeout: u64) -> bool {
+pub(in crate::node) fn timed_out(p: &Peer, now: Time, node_timeout: u64) -> bool {
     deadline(p, node_timeout).is_some_and(|at| now >= at)
 }

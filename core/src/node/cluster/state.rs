@@ -1,8 +1,8 @@
 //! `clusterUpdateState`: is the cluster `ok` from this node's point of view?
 
-use super::Node;
 use crate::config::consts;
 use crate::event::Event;
+use crate::node::Node;
 use crate::slot::SLOTS;
 use crate::time::Time;
 
@@ -11,7 +11,7 @@ impl Node {
     /// served by a FAIL master (with full coverage required), or when fewer
     /// than a majority of slot-serving masters are reachable — which is how a
     /// master cut off in a minority stops taking writes after node_timeout.
-    pub(super) fn update_state(&mut self, now: Time) {
+    pub(in crate::node) fn update_state(&mut self, now: Time) {
         // CLUSTER_WRITABLE_DELAY: a master that just started waits before
         // declaring itself ok, to learn the config first.
         if self.is_master()

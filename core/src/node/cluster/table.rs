@@ -2,95 +2,48 @@
 //! rule is built from (`clusterAddNode`, `clusterDelNode`, `clusterAddSlot`,
 //! `clusterSetNodeAsMaster`, `clusterSetMaster`, …).
 
-use super::{peer::Peer, todo, Link, Node, Output, NO_OWNER};
+use super::{peer::Peer, todo, NO_OWNER};
+
 use crate::event::Event;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
+use crate::node::{Link, Node, Output};
 use crate::slot::SlotSet;
 use crate::time::Time;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-/// Client states by connection: one is taken out and put back on every
-/// command. Never iterated, so the hash order cannot reach any output.
-pub(super) type ClientMap =
-    HashMap<super::ClientId, Box<crate::command::ClientState>, BuildHasherDefault<IdHasher>>;
-
-/// An FxHash-style hasher for client IDs (counters). Deterministic (no random keys).
-#[derive(Clone, Copy, Default)]
-pub(super) struct IdHasher(u64);
-
-impl IdHasher {
-    fn mix(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            self.mix(u64::from_le_bytes(w.try_into().expect("8 bytes")));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.mix(u64::from_le_bytes(last));
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.mix(n as u64);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.mix(n as u64);
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.mix(n);
-    }
-
-    fn finish(&self) -> u64 {
-        // Fold the well-mixed high half into the low bits the table indexes by.
-        self.0 ^ (self.0 >> 32)
-    }
-}
-
 impl Node {
-    pub(super) fn me(&self) -> &Peer {
+    pub(in crate::node) fn me(&self) -> &Peer {
         self.peer(self.myself)
             .expect("myself is always in the table")
     }
 
-    pub(super) fn me_mut(&mut self) -> &mut Peer {
+    pub(in crate::node) fn me_mut(&mut self) -> &mut Peer {
         let id = self.myself;
         self.peer_mut(id).expect("myself is always in the table")
     }
 
-    pub(super) fn peer(&self, id: NodeId) -> Option<&Peer> {
+    pub(in crate::node) fn peer(&self, id: NodeId) -> Option<&Peer> {
         let idx = self.cluster.index.get(&id)?;
         self.cluster.peers[idx as usize].as_ref()
     }
 
     /// The entry of `id`, to edit: cron looks at it again at its next run
     /// (see [`CronDue`](super::cron_due::CronDue)).
-    pub(super) fn peer_mut(&mut self, id: NodeId) -> Option<&mut Peer> {
+    pub(in crate::node) fn peer_mut(&mut self, id: NodeId) -> Option<&mut Peer> {
         let idx = self.cluster.index.get(&id)?;
         self.peer_at_mut(idx)
     }
 
     /// The entry at slab index `idx`: cron walks the table by index, since
     /// looking every node up by ID every 100 ms dominated large clusters.
-    pub(super) fn peer_at(&self, idx: u16) -> Option<&Peer> {
+    pub(in crate::node) fn peer_at(&self, idx: u16) -> Option<&Peer> {
         self.cluster.peers[idx as usize].as_ref()
     }
 
     /// The entry at slab index `idx`, to edit: cron looks at it again at its
     /// next run (see [`CronDue`](super::cron_due::CronDue)).
-    pub(super) fn peer_at_mut(&mut self, idx: u16) -> Option<&mut Peer> {
+    pub(in crate::node) fn peer_at_mut(&mut self, idx: u16) -> Option<&mut Peer> {
         self.cluster.cron_due.touch(idx);
         self.cluster.peers[idx as usize].as_mut()
     }
@@ -98,12 +51,12 @@ impl Node {
     /// The entry at `idx`, only to record fresher liveness evidence (a later
     /// `pong_received`): that can only postpone what cron does about the
     /// node, so it does not need to look again before it planned to.
-    pub(super) fn peer_at_mut_fresher(&mut self, idx: u16) -> Option<&mut Peer> {
+    pub(in crate::node) fn peer_at_mut_fresher(&mut self, idx: u16) -> Option<&mut Peer> {
         self.cluster.peers[idx as usize].as_mut()
     }
 
     /// Every known node, in table order (deterministic).
-    pub(super) fn peers(&self) -> impl Iterator<Item = &Peer> {
+    pub(in crate::node) fn peers(&self) -> impl Iterator<Item = &Peer> {
         self.cluster
             .order
             .iter()
@@ -111,18 +64,18 @@ impl Node {
     }
 
     /// IDs of every known node, so rules can edit the table while walking it.
-    pub(super) fn peer_ids(&self) -> Vec<NodeId> {
+    pub(in crate::node) fn peer_ids(&self) -> Vec<NodeId> {
         self.peers().map(|p| p.id).collect()
     }
 
     /// A uniformly random known node (`dictGetRandomKey`).
-    pub(super) fn random_peer(&mut self) -> Option<NodeId> {
+    pub(in crate::node) fn random_peer(&mut self) -> Option<NodeId> {
         let idx = self.random_peer_idx()?;
         self.cluster.peers[idx as usize].as_ref().map(|p| p.id)
     }
 
     /// [`random_peer`](Self::random_peer)'s slab index (the same draw).
-    pub(super) fn random_peer_idx(&mut self) -> Option<u16> {
+    pub(in crate::node) fn random_peer_idx(&mut self) -> Option<u16> {
         use rand::Rng;
         if self.cluster.order.is_empty() {
             return None;
@@ -132,7 +85,7 @@ impl Node {
         Some(self.cluster.order[pick as usize])
     }
 
-    pub(super) fn add_peer(&mut self, peer: Peer) {
+    pub(in crate::node) fn add_peer(&mut self, peer: Peer) {
         let id = peer.id;
         // Every slab entry is live when `order` lists them all: no hole to
         // look for (loading a thousand-node nodes.conf would walk the
@@ -164,7 +117,7 @@ impl Node {
     /// `freeClusterNode` frees both of its links, which closes their sockets:
     /// the peer at the other end sees them break (after a `CLUSTER RESET`,
     /// its link to the reset node is gone until its cron reconnects).
-    pub(super) fn del_peer(&mut self, id: NodeId) {
+    pub(in crate::node) fn del_peer(&mut self, id: NodeId) {
         let Some(p) = self.peer(id) else {
             return;
         };
@@ -206,7 +159,7 @@ impl Node {
     }
 
     /// `clusterRenameNode`: a handshake node learns its real ID.
-    pub(super) fn rename_peer(&mut self, old: NodeId, new: NodeId) {
+    pub(in crate::node) fn rename_peer(&mut self, old: NodeId, new: NodeId) {
         let Some(idx) = self.cluster.index.remove(&old) else {
             return;
         };
@@ -216,18 +169,18 @@ impl Node {
         self.cluster.index.insert(new, idx);
     }
 
-    pub(super) fn slot_owner_idx(&self, slot: u16) -> Option<u16> {
+    pub(in crate::node) fn slot_owner_idx(&self, slot: u16) -> Option<u16> {
         let idx = self.cluster.slots[slot as usize];
         (idx != NO_OWNER).then_some(idx)
     }
 
-    pub(super) fn slot_owner_peer(&self, slot: u16) -> Option<&Peer> {
+    pub(in crate::node) fn slot_owner_peer(&self, slot: u16) -> Option<&Peer> {
         self.slot_owner_idx(slot)
             .and_then(|i| self.cluster.peers[i as usize].as_ref())
     }
 
     /// `clusterAddSlot`: binds an unassigned slot.
-    pub(super) fn add_slot(&mut self, owner: NodeId, slot: u16) -> bool {
+    pub(in crate::node) fn add_slot(&mut self, owner: NodeId, slot: u16) -> bool {
         if self.slot_owner_idx(slot).is_some() {
             return false;
         }
@@ -245,7 +198,7 @@ impl Node {
 
     /// `clusterDelSlot`: unbinds a slot; my shard's clients lose their
     /// shard channels in it.
-    pub(super) fn del_slot(&mut self, slot: u16) -> bool {
+    pub(in crate::node) fn del_slot(&mut self, slot: u16) -> bool {
         let Some(idx) = self.slot_owner_idx(slot) else {
             return false;
         };
@@ -262,7 +215,7 @@ impl Node {
     }
 
     /// `clusterDelNodeSlots`.
-    pub(super) fn del_node_slots(&mut self, id: NodeId) {
+    pub(in crate::node) fn del_node_slots(&mut self, id: NodeId) {
         let Some(idx) = self.cluster.index.get(&id) else {
             return;
         };
@@ -281,7 +234,7 @@ impl Node {
     }
 
     /// The slots bound to `id` in our table.
-    pub(super) fn slots_of(&self, id: NodeId) -> SlotSet {
+    pub(in crate::node) fn slots_of(&self, id: NodeId) -> SlotSet {
         let Some(idx) = self.cluster.index.get(&id) else {
             return SlotSet::new();
         };
@@ -301,7 +254,7 @@ impl Node {
     /// *slots`) without building that set: the counts match and every slot
     /// of `slots` is bound to `id`. PING/PONG processing asks this for every
     /// message, and `slots_of` scans all 16384 slots.
-    pub(super) fn owns_exactly(&self, id: NodeId, slots: &SlotSet) -> bool {
+    pub(in crate::node) fn owns_exactly(&self, id: NodeId, slots: &SlotSet) -> bool {
         let Some(idx) = self.cluster.index.get(&id) else {
             return slots.is_empty();
         };
@@ -313,7 +266,7 @@ impl Node {
     }
 
     /// Rebinds `slots` to `owner` and reports it, one event per batch.
-    pub(super) fn bind_slots(&mut self, owner: NodeId, slots: Arc<SlotSet>) {
+    pub(in crate::node) fn bind_slots(&mut self, owner: NodeId, slots: Arc<SlotSet>) {
         for s in slots.iter() {
             self.del_slot(s);
             self.add_slot(owner, s);
@@ -324,7 +277,7 @@ impl Node {
     }
 
     /// `clusterNodeAddSlave`: also flags the master as a replica-migration target.
-    pub(super) fn add_replica(&mut self, master: NodeId, replica: NodeId) {
+    pub(in crate::node) fn add_replica(&mut self, master: NodeId, replica: NodeId) {
         if let Some(m) = self.peer_mut(master) {
             if !m.replicas.contains(&replica) {
                 m.replicas.push(replica);
@@ -333,14 +286,14 @@ impl Node {
         }
     }
 
-    pub(super) fn remove_replica(&mut self, master: NodeId, replica: NodeId) {
+    pub(in crate::node) fn remove_replica(&mut self, master: NodeId, replica: NodeId) {
         if let Some(m) = self.peer_mut(master) {
             m.replicas.retain(|r| *r != replica);
         }
     }
 
     /// `clusterSetNodeAsMaster`.
-    pub(super) fn set_node_as_master(&mut self, id: NodeId) {
+    pub(in crate::node) fn set_node_as_master(&mut self, id: NodeId) {
         let Some(p) = self.peer(id) else { return };
         if p.is_master() {
             return;
@@ -372,7 +325,7 @@ impl Node {
     }
 
     /// Records that `id` is a replica of `master` (from its own announcements).
-    pub(super) fn set_node_as_replica_of(&mut self, id: NodeId, master: NodeId) {
+    pub(in crate::node) fn set_node_as_replica_of(&mut self, id: NodeId, master: NodeId) {
         let Some(p) = self.peer_mut(id) else { return };
         p.flags.clear(NodeFlags::MASTER | NodeFlags::MIGRATE_TO);
         p.flags.set(NodeFlags::SLAVE);
@@ -386,7 +339,7 @@ impl Node {
     }
 
     /// `clusterSetMaster`: I become (or stay) a replica, now of `master`.
-    pub(super) fn set_my_master(&mut self, now: Time, master: NodeId) {
+    pub(in crate::node) fn set_my_master(&mut self, now: Time, master: NodeId) {
         if master == self.myself {
             return;
         }
@@ -412,14 +365,14 @@ impl Node {
     }
 
     /// Replicas of `master` that are not FAIL (`clusterCountNonFailingSlaves`).
-    pub(super) fn non_failing_replicas(&self, master: NodeId) -> u32 {
+    pub(in crate::node) fn non_failing_replicas(&self, master: NodeId) -> u32 {
         self.peer(master)
             .map_or(0, |m| self.non_failing_replicas_of(m))
     }
 
     /// The same for a master entry already at hand (cron asks about every
     /// master every 100 ms).
-    pub(super) fn non_failing_replicas_of(&self, master: &Peer) -> u32 {
+    pub(in crate::node) fn non_failing_replicas_of(&self, master: &Peer) -> u32 {
         master
             .replicas
             .iter()
@@ -428,7 +381,7 @@ impl Node {
     }
 
     /// `clusterGetMaxEpoch`: the greatest configEpoch known, or currentEpoch.
-    pub(super) fn max_epoch(&self) -> u64 {
+    pub(in crate::node) fn max_epoch(&self) -> u64 {
         self.peers()
             .map(|p| p.config_epoch)
             .max()
@@ -437,7 +390,7 @@ impl Node {
     }
 
     /// Finds the node whose bus address is `addr` (a reply on our outbound link).
-    pub(super) fn peer_by_addr(&self, addr: std::net::SocketAddr) -> Option<NodeId> {
+    pub(in crate::node) fn peer_by_addr(&self, addr: std::net::SocketAddr) -> Option<NodeId> {
         self.peers()
             .find(|p| p.id != self.myself && p.bus_addr() == Some(addr))
             .map(|p| p.id)

@@ -3,9 +3,9 @@
 //! and renames it, ACL LOAD asks the host to read the file and applies it
 //! all or nothing, and a node started with `aclfile` loads it first.
 
-use super::io::DiskOp;
 use super::persist::{ReadFile, Waiter};
-use super::{ClientId, Node};
+use crate::node::io::DiskOp;
+use crate::node::{ClientId, Node};
 use crate::resp::Value;
 use crate::time::Time;
 
@@ -42,7 +42,7 @@ impl Node {
 
     /// A read job answered: ACL LOAD applies the file (`ACLLoadFromFile`)
     /// or answers its errors.
-    pub(super) fn disk_read(
+    pub(in crate::node) fn disk_read(
         &mut self,
         now: Time,
         job: u64,
@@ -113,6 +113,6 @@ fn open_text(file: &str, why: &str) -> String {
 }
 
 /// That error as ACL LOAD's reply.
-pub(super) fn open_error(file: &str, why: &str) -> Value {
+pub(in crate::node) fn open_error(file: &str, why: &str) -> Value {
     Value::err(format!("ERR {}", open_text(file, why)))
 }

@@ -17,8 +17,8 @@
 //! group reader whose stream is gone is answered UNBLOCKED). Each client
 //! served streams its own pop as one unit, after the command that fed it.
 
-use super::{ClientId, Node};
 use crate::command::KeyWait;
+use crate::node::{ClientId, Node};
 use crate::resp::Value;
 use crate::time::Time;
 use std::collections::{BTreeMap, VecDeque};
@@ -42,7 +42,7 @@ struct Blocked {
 /// The node's blocked clients (`server.blocked_clients`,
 /// `db->blocking_keys`, `server.ready_keys`).
 #[derive(Clone, Debug, Default)]
-pub(super) struct BlockedClients {
+pub(in crate::node) struct BlockedClients {
     clients: BTreeMap<ClientId, Blocked>,
     /// Each key's blocked clients, first blocked first.
     by_key: BTreeMap<Vec<u8>, VecDeque<ClientId>>,
@@ -95,7 +95,7 @@ impl Node {
 
     /// Tells the keyspace which keys stream readers wait on, so it notes
     /// Redis's stream signals for them.
-    pub(super) fn watch_stream_keys(&mut self) {
+    pub(in crate::node) fn watch_stream_keys(&mut self) {
         let keys = self
             .server
             .blocked
@@ -112,7 +112,7 @@ impl Node {
     }
 
     /// WAIT blocks `client` until `replicas` replicas acknowledged `offset`.
-    pub(super) fn block_on_replicas(
+    pub(in crate::node) fn block_on_replicas(
         &mut self,
         client: ClientId,
         offset: u64,
@@ -127,12 +127,12 @@ impl Node {
     }
 
     /// Whether `client` waits in a blocking command.
-    pub(super) fn is_blocked(&self, client: ClientId) -> bool {
+    pub(in crate::node) fn is_blocked(&self, client: ClientId) -> bool {
         self.server.blocked.clients.contains_key(&client)
     }
 
     /// A command from a blocked client waits for its unblocking.
-    pub(super) fn hold_command(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
+    pub(in crate::node) fn hold_command(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
         self.server
             .blocked
             .held
@@ -148,7 +148,7 @@ impl Node {
 
     /// The earliest time a blocked client times out: the first
     /// millisecond past its deadline (`timeout < now`).
-    pub(super) fn blocked_deadline(&self) -> Option<Time> {
+    pub(in crate::node) fn blocked_deadline(&self) -> Option<Time> {
         self.server
             .blocked
             .clients
@@ -180,7 +180,7 @@ impl Node {
     }
 
     /// A client left: it waits for nothing any more.
-    pub(super) fn forget_blocked(&mut self, client: ClientId) {
+    pub(in crate::node) fn forget_blocked(&mut self, client: ClientId) {
         self.unblock(client);
         self.server.blocked.held.remove(&client);
         self.server.blocked.unblocked.retain(|c| *c != client);
@@ -189,7 +189,7 @@ impl Node {
     /// `signalKeyAsReady` for the keys of a write that went to the stream:
     /// those a list or zset pop is blocked on are served after the
     /// command (stream readers wait for the keyspace's stream signals).
-    pub(super) fn signal_ready(&mut self, args: &[Vec<u8>]) {
+    pub(in crate::node) fn signal_ready(&mut self, args: &[Vec<u8>]) {
         if self.server.blocked.by_key.is_empty() {
             return;
         }
@@ -222,7 +222,7 @@ impl Node {
     /// `processUnblockedClients`): serves the ready keys, then runs what
     /// unblocked clients sent while blocked, serving again after each
     /// command.
-    pub(super) fn after_command(&mut self, now: Time) {
+    pub(in crate::node) fn after_command(&mut self, now: Time) {
         if self.server.blocked.draining {
             return;
         }
@@ -306,7 +306,7 @@ impl Node {
     /// `replyToBlockedClientTimedOut` for every client past its deadline
     /// (`handleBlockedClientsTimeout`): a nil array for keys, the
     /// acknowledged count for WAIT.
-    pub(super) fn expire_blocked(&mut self, now: Time) {
+    pub(in crate::node) fn expire_blocked(&mut self, now: Time) {
         let due: Vec<ClientId> = self
             .server
             .blocked
@@ -333,7 +333,7 @@ impl Node {
 
     /// Every WAIT whose replicas have now acknowledged enough is answered
     /// (`processClientsWaitingReplicas`).
-    pub(super) fn release_replica_waiters(&mut self) {
+    pub(in crate::node) fn release_replica_waiters(&mut self) {
         let waiting: Vec<(ClientId, u64, u64)> = self
             .server
             .blocked
@@ -359,7 +359,7 @@ impl Node {
     /// and every one of them with CLUSTERDOWN while the cluster is down. A
     /// READONLY client of a replica blocked in a read (XREAD) on its
     /// master's slot stays: the replica serves it when the entry arrives.
-    pub(super) fn redirect_blocked(&mut self) {
+    pub(in crate::node) fn redirect_blocked(&mut self) {
         let mut answers = Vec::new();
         for (client, b) in &self.server.blocked.clients {
             let BlockedOn::Keys { keys, wait } = &b.on else {
@@ -394,7 +394,7 @@ impl Node {
     /// `disconnectAllBlockedClients`: this master became a replica, so
     /// what its clients wait for will not happen here. Redis also closes
     /// those connections; their held commands are dropped here instead.
-    pub(super) fn unblock_all_blocked(&mut self) {
+    pub(in crate::node) fn unblock_all_blocked(&mut self) {
         let clients: Vec<ClientId> = self.server.blocked.clients.keys().copied().collect();
         for client in clients {
             self.unblock(client);

@@ -2,8 +2,8 @@
 //! clients with their addresses (given by the host when they connect),
 //! closing one, and the client pause (`pauseClients`, networking.c).
 
-use super::{ClientId, Node, Output};
 use crate::command::ClientState;
+use crate::node::{ClientId, Node, Output};
 use crate::time::Time;
 use std::net::SocketAddr;
 
@@ -30,7 +30,7 @@ impl Node {
     }
 
     /// Counts a new client and dates it (its `age=`).
-    pub(super) fn opened(&mut self, now: Time, id: ClientId) {
+    pub(in crate::node) fn opened(&mut self, now: Time, id: ClientId) {
         if let Some(state) = self.server.clients.get_mut(&id) {
             state.created = now;
             state.last_interaction = now;
@@ -39,7 +39,7 @@ impl Node {
     }
 
     /// Whether the node knows this client yet.
-    pub(super) fn knows_client(&self, id: ClientId) -> bool {
+    pub(in crate::node) fn knows_client(&self, id: ClientId) -> bool {
         self.server.clients.contains_key(&id)
     }
 
@@ -94,7 +94,7 @@ impl Node {
     }
 
     /// Whether `CLIENT PAUSE` (WRITE or ALL) holds writes now.
-    pub(super) fn client_paused(&self, now: Time) -> bool {
+    pub(in crate::node) fn client_paused(&self, now: Time) -> bool {
         self.server.client_pause.is_some_and(|p| now < p.end)
     }
 }

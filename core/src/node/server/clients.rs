@@ -1,64 +1,70 @@
-//! The client side of a node: command dispatch, per-client state, what the
-//! command layer may ask of the cluster state (slot routes), WATCH versions,
-//! and writes postponed while a manual failover pauses them.
+//! The client side of a node: command dispatch, per-client state, WATCH
+//! versions, and writes postponed while a manual failover pauses them. What
+//! the command layer may ask of the cluster state (slot routes) is in
+//! `cluster/route.rs`.
 
-use super::{ClientId, Node, Output};
 use crate::command::{self, ClientState, Outcome, ReplyMode};
-use crate::config::EndpointType;
 use crate::keyspace::Keyspace;
+use crate::node::{ClientId, Node, Output};
 use crate::resp::Protocol;
 use crate::time::Time;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-/// Where a slot stands from this node's point of view, for routing.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SlotRoute {
-    /// The owner's address, as MOVED prints it; `None` if unassigned.
-    pub owner: Option<RouteAddr>,
-    /// I own it.
-    pub mine: bool,
-    /// The MIGRATING destination's address, when I own it and migrate it.
-    pub migrating_to: Option<RouteAddr>,
-    /// I am IMPORTING it.
-    pub importing: bool,
-    /// I am a replica and my master owns it (READONLY reads).
-    pub my_master_owns: bool,
+/// Client states by connection: one is taken out and put back on every
+/// command. Never iterated, so the hash order cannot reach any output.
+pub(in crate::node) type ClientMap =
+    HashMap<crate::node::ClientId, Box<ClientState>, BuildHasherDefault<IdHasher>>;
+
+/// An FxHash-style hasher for client IDs (counters). Deterministic (no random keys).
+#[derive(Clone, Copy, Default)]
+pub(in crate::node) struct IdHasher(u64);
+
+impl IdHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
-/// A node's client address as redirections print it: `endpoint:port`,
-/// the endpoint chosen by `cluster-preferred-endpoint-type`
-/// (`getPreferredEndpoint`). Only formatted when a redirection is sent, not
-/// for every routed command.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RouteAddr {
-    host: RouteHost,
-    port: u16,
-}
-
-/// The endpoint part of a [`RouteAddr`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum RouteHost {
-    /// `ip`: the IP, empty while unknown.
-    Ip(Option<std::net::IpAddr>),
-    /// `hostname`: the announced name, `?` when the node has none.
-    Name(String),
-    /// `unknown-endpoint`: empty, the client keeps the address it used.
-    Unknown,
-}
-
-impl std::fmt::Display for RouteAddr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.host {
-            RouteHost::Ip(Some(ip)) => write!(f, "{ip}")?,
-            RouteHost::Name(name) if name.is_empty() => f.write_str("?")?,
-            RouteHost::Name(name) => f.write_str(name)?,
-            RouteHost::Ip(None) | RouteHost::Unknown => {}
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.mix(u64::from_le_bytes(w.try_into().expect("8 bytes")));
         }
-        write!(f, ":{}", self.port)
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(last));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.mix(n as u64);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
+    }
+
+    fn finish(&self) -> u64 {
+        // Fold the well-mixed high half into the low bits the table indexes by.
+        self.0 ^ (self.0 >> 32)
     }
 }
 
 impl Node {
-    pub(super) fn process_command(&mut self, now: Time, client: ClientId, args: Vec<Vec<u8>>) {
+    pub(in crate::node) fn process_command(
+        &mut self,
+        now: Time,
+        client: ClientId,
+        args: Vec<Vec<u8>>,
+    ) {
         // Redis reads nothing more from a blocked client.
         if self.is_blocked(client) {
             self.hold_command(client, args);
@@ -147,7 +153,7 @@ impl Node {
     }
 
     /// Delivers a blocked command's reply, or resumes the EXEC that waited for it.
-    pub(super) fn finish_blocked(
+    pub(in crate::node) fn finish_blocked(
         &mut self,
         now: Time,
         client: ClientId,
@@ -159,7 +165,7 @@ impl Node {
         }
     }
 
-    pub(super) fn client_closed(&mut self, client: ClientId) {
+    pub(in crate::node) fn client_closed(&mut self, client: ClientId) {
         self.server.pending_exec.remove(&client);
         if let Some(mut state) = self.server.clients.remove(&client) {
             self.disable_tracking(client, &mut state);
@@ -231,41 +237,13 @@ impl Node {
         &self.server.keyspace
     }
 
-    pub(crate) fn slot_route(&self, slot: u16) -> SlotRoute {
-        let owner = self.slot_owner_peer(slot);
-        let addr = |id| self.peer(id).map(|p| self.route_addr(p));
-        let mine = owner.is_some_and(|p| p.id == self.myself);
-        SlotRoute {
-            owner: owner.map(|p| self.route_addr(p)),
-            mine,
-            migrating_to: self
-                .cluster
-                .migrating
-                .get(&slot)
-                .filter(|_| mine)
-                .and_then(|id| addr(*id)),
-            importing: self.cluster.importing.contains_key(&slot),
-            my_master_owns: self.is_replica() && owner.is_some_and(|p| Some(p.id) == self.master()),
-        }
-    }
-
-    /// Where a redirection sends clients to reach `p`.
-    fn route_addr(&self, p: &super::peer::Peer) -> RouteAddr {
-        let host = match self.cfg.preferred_endpoint {
-            EndpointType::Ip => RouteHost::Ip(p.ip()),
-            EndpointType::Hostname => RouteHost::Name(p.hostname.clone()),
-            EndpointType::UnknownEndpoint => RouteHost::Unknown,
-        };
-        RouteAddr { host, port: p.port }
-    }
-
     /// Version of a watched key (WATCH compares it at EXEC).
     pub(crate) fn watch_version(&mut self, key: &[u8]) -> u64 {
         *self.server.watch_versions.entry(key.to_vec()).or_insert(0)
     }
 
     /// `signalModifiedKey` for the keys of a write command.
-    pub(super) fn touch_watched(&mut self, args: &[Vec<u8>]) {
+    pub(in crate::node) fn touch_watched(&mut self, args: &[Vec<u8>]) {
         if self.server.watch_versions.is_empty() {
             return;
         }
@@ -294,7 +272,7 @@ impl Node {
     }
 
     /// Runs postponed commands once the pause or the MIGRATE is over.
-    pub(super) fn run_postponed(&mut self, now: Time) {
+    pub(in crate::node) fn run_postponed(&mut self, now: Time) {
         if self.server.postponed.is_empty()
             || self.writes_paused(now)
             || self.server.migrations.busy()

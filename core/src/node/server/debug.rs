@@ -2,6 +2,8 @@
 //! use to provoke or rule out behaviour. They are server state, not
 //! settings: a restart resets them.
 
+use crate::node::Node;
+
 /// The DEBUG switches a node obeys.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DebugSwitches {
@@ -23,7 +25,7 @@ impl Default for DebugSwitches {
     }
 }
 
-impl super::Node {
+impl Node {
     /// The DEBUG switches.
     pub fn debug_switches(&self) -> &DebugSwitches {
         &self.server.debug

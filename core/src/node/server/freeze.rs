@@ -6,7 +6,7 @@
 //! sockets after waking. The same in the simulator (simulated time) and
 //! natively (the host's clock).
 
-use super::{Input, Node, Output};
+use crate::node::{Input, Node, Output};
 use crate::time::Time;
 use std::collections::VecDeque;
 
@@ -48,7 +48,7 @@ impl Node {
 
     /// Holds the outputs made since `mark` (the sleeping command's reply)
     /// if that command froze the node.
-    pub(super) fn hold_sleeper_reply(&mut self, mark: usize) {
+    pub(in crate::node) fn hold_sleeper_reply(&mut self, mark: usize) {
         if let Some(f) = self.server.frozen.as_mut() {
             if f.replies.is_empty() && mark <= self.out.len() {
                 f.replies = self.out.split_off(mark);
@@ -58,7 +58,7 @@ impl Node {
 
     /// While frozen: holds `input` and answers true. At or after the wake
     /// time: sends the held reply, runs the held inputs, answers false.
-    pub(super) fn frozen_input(&mut self, now: Time, input: &Input) -> bool {
+    pub(in crate::node) fn frozen_input(&mut self, now: Time, input: &Input) -> bool {
         let Some(f) = self.server.frozen.as_mut() else {
             return false;
         };

@@ -20,8 +20,8 @@
 //! here, as the node models no CPU time.
 
 use super::repl::replica::MasterLink;
-use super::{Input, Node};
 use crate::keyspace::Keyspace;
+use crate::node::{Input, Node};
 use crate::time::Time;
 
 /// A load in progress.
@@ -53,7 +53,7 @@ pub struct Loading {
 
 /// `debugDelay`'s average cost of one key, in nanoseconds (also the RDB
 /// child's `rdb-key-save-delay`).
-pub(super) fn debug_delay_ns(delay: i64) -> u64 {
+pub(in crate::node) fn debug_delay_ns(delay: i64) -> u64 {
     match delay {
         d if d > 0 => d as u64 * 1000,
         d if d < 0 => 1000 / d.unsigned_abs(),
@@ -89,7 +89,7 @@ impl Node {
     /// The RDB of a full resync arrived (`data`; `bytes` measures it on
     /// the wire, asked only for a slowed load): load it, slowly if `key-load-delay` says so. Returns the
     /// dataset back when the load takes no time, to install at once.
-    pub(super) fn start_loading(
+    pub(in crate::node) fn start_loading(
         &mut self,
         now: Time,
         data: Box<Keyspace>,
@@ -152,7 +152,7 @@ impl Node {
     }
 
     /// When the load next needs the node: its next event window or its end.
-    pub(super) fn loading_deadline(&self) -> Option<Time> {
+    pub(in crate::node) fn loading_deadline(&self) -> Option<Time> {
         let l = self.server.loading.as_ref()?;
         let per_key = debug_delay_ns(self.key_load_delay());
         let interval = self.events_interval().max(1);
@@ -165,7 +165,7 @@ impl Node {
     /// after the load for the master's link and cron) and answers true.
     /// When the load is over: installs the dataset, runs what waited, and
     /// answers false so `input` runs as usual.
-    pub(super) fn loading_input(&mut self, now: Time, input: &Input) -> bool {
+    pub(in crate::node) fn loading_input(&mut self, now: Time, input: &Input) -> bool {
         let passed = self.advance_load(now);
         if self
             .server

@@ -11,8 +11,8 @@
 //! MIGRATE is over: no write can slip in between the copy and the delete.
 //! (Bus and replication traffic keep flowing, which Redis would also stall.)
 
-use super::{ClientId, ConnId, Node, Output};
 use crate::keyspace::notify::class;
+use crate::node::{ClientId, ConnId, Node, Output};
 use crate::resp::Value;
 use crate::time::Time;
 use std::collections::BTreeMap;
@@ -23,7 +23,7 @@ const SOCKET_CACHE_TTL_MS: u64 = 10_000;
 
 /// The source side's sockets and the MIGRATE in progress, if any.
 #[derive(Clone, Debug, Default)]
-pub(super) struct Migrations {
+pub(in crate::node) struct Migrations {
     next_conn: u64,
     /// `server.migrate_cached_sockets`, by target `host:port`.
     sockets: BTreeMap<SocketAddr, CachedSocket>,
@@ -150,7 +150,7 @@ impl Node {
     }
 
     /// A reply from a target: the next line MIGRATE was waiting for.
-    pub(super) fn migrate_response(&mut self, now: Time, conn: ConnId, value: Value) {
+    pub(in crate::node) fn migrate_response(&mut self, now: Time, conn: ConnId, value: Value) {
         let Some(p) = self
             .server
             .migrations
@@ -172,7 +172,12 @@ impl Node {
     /// only waits for writability), so the failure shows on the first write:
     /// `IOERR error or timeout writing to target instance` (checked against
     /// redis-server 7.0.15). A link lost after connecting fails the read.
-    pub(super) fn migrate_conn_closed(&mut self, now: Time, conn: ConnId, connected: bool) {
+    pub(in crate::node) fn migrate_conn_closed(
+        &mut self,
+        now: Time,
+        conn: ConnId,
+        connected: bool,
+    ) {
         let Some(addr) = self
             .server
             .migrations
@@ -204,7 +209,7 @@ impl Node {
 
     /// Timeouts: a MIGRATE whose read timed out, and idle cached sockets
     /// (`migrateCloseTimedoutSockets`).
-    pub(super) fn migrate_timeouts(&mut self, now: Time) {
+    pub(in crate::node) fn migrate_timeouts(&mut self, now: Time) {
         if self.server.migrations.deadline().is_some_and(|d| now >= d) {
             self.finish_migrate(now, true);
         }

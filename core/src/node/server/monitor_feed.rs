@@ -3,8 +3,8 @@
 //! A line for the client whose command runs now waits for that command's
 //! reply, as Redis writes it after the reply in `call()`.
 
-use super::{ClientId, Node, Output};
 use crate::command::{monitor_feed, ClientState};
+use crate::node::{ClientId, Node, Output};
 use crate::time::Time;
 
 impl Node {
@@ -47,7 +47,7 @@ impl Node {
 
     /// What waited for the reply of `client`'s command (its own MONITOR
     /// lines, its tracking invalidations), now that the reply is out.
-    pub(super) fn flush_after_reply(&mut self) {
+    pub(in crate::node) fn flush_after_reply(&mut self) {
         for (client, value, push) in std::mem::take(&mut self.server.after_reply) {
             if push {
                 self.out.push_back(Output::Reply { client, value });

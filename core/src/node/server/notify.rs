@@ -6,8 +6,8 @@
 //! `pubsubPublishMessage`, so a cluster's events stay on the node that
 //! holds the key (a client listens on every node it cares about).
 
-use super::Node;
 use crate::keyspace::notify::class;
+use crate::node::Node;
 
 impl Node {
     /// Publishes the events raised since the last call, in order: for
@@ -34,7 +34,7 @@ impl Node {
 
     /// `server.notify_keyspace_events` after CONFIG SET, a restart or a
     /// new keyspace from a full resync.
-    pub(super) fn apply_notify_flags(&mut self) {
+    pub(in crate::node) fn apply_notify_flags(&mut self) {
         self.server
             .keyspace
             .set_notify_flags(self.cfg.notify_keyspace_events);

@@ -2,7 +2,7 @@
 //! of `serverCron`, `finishShutdown`), sans IO: the node decides what to
 //! write and when, and hands the host [`DiskJob`]s of file operations
 //! under its `dir`; the host answers numbered jobs with
-//! [`Input::DiskDone`](super::Input::DiskDone).
+//! [`Input::DiskDone`](crate::node::Input::DiskDone).
 //!
 //! - RDB: SAVE (a blocking job: the client's reply waits for it), BGSAVE
 //!   and the `save` schedule (a background job, Redis's forked child: one
@@ -20,10 +20,10 @@
 //! counts some multi-element writes as several (an `RPUSH` of 3 elements
 //! is 3), which only makes its save points trigger sooner.
 
-use super::io::{DiskJob, DiskOp};
-use super::{ClientId, Node, Output};
 use crate::aof::{self, Manifest};
 use crate::command::ClientState;
+use crate::node::io::{DiskJob, DiskOp};
+use crate::node::{ClientId, Node, Output};
 use crate::rdb::file::{self, ReplInfo};
 use crate::resp::Value;
 use crate::time::Time;
@@ -53,7 +53,7 @@ struct Child {
 
 /// What waits for a blocking job's answer.
 #[derive(Clone, Debug)]
-pub(super) enum Waiter {
+pub(in crate::node) enum Waiter {
     /// SAVE: `+OK` or `-ERR`.
     Save(ClientId),
     /// DEBUG RELOAD: on success the file just written is loaded back.
@@ -87,7 +87,7 @@ enum AofState {
 
 /// The node's persistence state.
 #[derive(Clone, Debug)]
-pub(super) struct Persistence {
+pub(in crate::node) struct Persistence {
     /// The host's process ID, in temp file names.
     pid: u32,
     /// `server.dirty`.
@@ -232,23 +232,23 @@ impl Node {
     }
 
     /// What waits for job `job`, no longer waiting.
-    pub(super) fn take_waiter(&mut self, job: u64) -> Option<Waiter> {
+    pub(in crate::node) fn take_waiter(&mut self, job: u64) -> Option<Waiter> {
         self.server.persist.waiting.remove(&job)
     }
 
     /// The process ID the host gave (temp file names).
-    pub(super) fn process_id(&self) -> u32 {
+    pub(in crate::node) fn process_id(&self) -> u32 {
         self.server.persist.pid
     }
 
-    pub(super) fn new_job(&mut self, waiter: Waiter) -> u64 {
+    pub(in crate::node) fn new_job(&mut self, waiter: Waiter) -> u64 {
         let id = self.server.persist.next_job;
         self.server.persist.next_job += 1;
         self.server.persist.waiting.insert(id, waiter);
         id
     }
 
-    pub(super) fn disk(&mut self, id: u64, background: bool, ops: Vec<DiskOp>) {
+    pub(in crate::node) fn disk(&mut self, id: u64, background: bool, ops: Vec<DiskOp>) {
         self.out.push_back(Output::Disk(DiskJob {
             id,
             background,
@@ -602,7 +602,7 @@ impl Node {
 
     /// `flushAppendOnlyFile`: `aof_buf` appended to the current incremental
     /// file, synced with `appendfsync always` (or `force`, at shutdown).
-    pub(super) fn flush_aof(&mut self, force: bool) {
+    pub(in crate::node) fn flush_aof(&mut self, force: bool) {
         if self.server.persist.aof_buf.is_empty() {
             return;
         }
@@ -623,7 +623,7 @@ impl Node {
 
     /// `serverCron`'s persistence part: a scheduled AOF rewrite, the save
     /// points (`save <seconds> <changes>`), a scheduled BGSAVE.
-    pub(super) fn persist_cron(&mut self, now: Time) {
+    pub(in crate::node) fn persist_cron(&mut self, now: Time) {
         if self.server.persist.exited {
             return;
         }
@@ -649,7 +649,7 @@ impl Node {
     }
 
     /// The host finished job `job`.
-    pub(super) fn disk_done(&mut self, now: Time, job: u64, result: Result<(), String>) {
+    pub(in crate::node) fn disk_done(&mut self, now: Time, job: u64, result: Result<(), String>) {
         let Some(waiter) = self.server.persist.waiting.remove(&job) else {
             return;
         };

@@ -1,21 +1,16 @@
-//! Pub/sub on a cluster node (pubsub.c and the cluster bus parts of
-//! cluster.c): who listens to what here, delivery to local subscribers, and
-//! the bus messages that carry a publication to other nodes.
+//! Pub/sub on this node (pubsub.c): who listens to what here and delivery
+//! to local subscribers. The bus messages that carry a publication to other
+//! nodes are the cluster part's (`cluster/publish.rs`).
 //!
-//! * `PUBLISH` reaches every node: a PUBLISH message is broadcast on the bus
-//!   and each node delivers to its own subscribers. The reply counts only
-//!   this node's receivers.
-//! * `SPUBLISH` stays in the channel's shard: PUBLISHSHARD goes to the
-//!   master serving the slot and its replicas (to a node with no link Redis
-//!   broadcasts instead, and so do we).
+//! * `PUBLISH` reaches every node, and each node delivers to its own
+//!   subscribers. The reply counts only this node's receivers.
 //! * When a slot leaves a shard, that shard's nodes unsubscribe the clients
 //!   of its shard channels (`removeChannelsInSlot`), with a `sunsubscribe`
 //!   push.
 
-use super::{ClientId, Link, Node, Output};
 use crate::command::glob_match;
 use crate::id::NodeId;
-use crate::msg::Body;
+use crate::node::{ClientId, Node, Output};
 use crate::resp::Value;
 use crate::slot::key_slot;
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,7 +28,7 @@ pub enum SubKind {
 
 /// `server.pubsub_channels`, `pubsub_patterns`, `pubsubshard_channels`.
 #[derive(Clone, Debug, Default)]
-pub(super) struct Channels {
+pub(in crate::node) struct Channels {
     channels: BTreeMap<Vec<u8>, BTreeSet<ClientId>>,
     patterns: BTreeMap<Vec<u8>, BTreeSet<ClientId>>,
     shard: BTreeMap<Vec<u8>, BTreeSet<ClientId>>,
@@ -143,51 +138,9 @@ impl Node {
         receivers
     }
 
-    /// `clusterPropagatePublish`: PUBLISH to every node, PUBLISHSHARD to
-    /// the nodes serving my slots.
-    pub(crate) fn propagate_publish(&mut self, channel: &[u8], message: &[u8], sharded: bool) {
-        let (channel, message) = (channel.to_vec(), message.to_vec());
-        if !sharded {
-            self.broadcast(Body::Publish { channel, message });
-            return;
-        }
-        for id in self.my_shard() {
-            if id == self.myself {
-                continue;
-            }
-            let body = Body::PublishShard {
-                channel: channel.clone(),
-                message: message.clone(),
-            };
-            // clusterSendPublish with a NULL link broadcasts (Redis 7.0).
-            if self.peer(id).is_some_and(|p| p.link.is_some()) {
-                self.send(id, Link::Outbound, body);
-            } else {
-                self.broadcast(body);
-            }
-        }
-    }
-
-    /// `clusterGetNodesServingMySlots`: my master (or me) and its replicas.
-    fn my_shard(&self) -> Vec<NodeId> {
-        let primary = self
-            .master()
-            .filter(|_| self.is_replica())
-            .unwrap_or(self.myself);
-        self.shard_of(primary)
-    }
-
-    fn shard_of(&self, master: NodeId) -> Vec<NodeId> {
-        let mut nodes = vec![master];
-        if let Some(p) = self.peer(master) {
-            nodes.extend(p.replicas.iter().copied());
-        }
-        nodes
-    }
-
     /// `clusterDelSlot`'s cleanup: the slot leaves `old_owner`; if I am in
     /// its shard, my clients lose their shard channels in that slot.
-    pub(super) fn slot_leaves_shard(&mut self, slot: u16, old_owner: NodeId) {
+    pub(in crate::node) fn slot_leaves_shard(&mut self, slot: u16, old_owner: NodeId) {
         if self.server.pubsub.shard.is_empty() || !self.shard_of(old_owner).contains(&self.myself) {
             return;
         }
@@ -232,7 +185,7 @@ impl Node {
     }
 
     /// A client went away: drop its subscriptions.
-    pub(super) fn forget_subscriber(&mut self, client: ClientId) {
+    pub(in crate::node) fn forget_subscriber(&mut self, client: ClientId) {
         for kind in [SubKind::Channel, SubKind::Pattern, SubKind::Shard] {
             let map = self.server.pubsub.of(kind);
             map.retain(|_, subs| {

@@ -6,63 +6,65 @@
 //! crashed and restarted Redis keeps none of it in memory (what survives is
 //! on disk and loaded again), so a restart builds a fresh [`Server`] instead of
 //! resetting fields one by one; the cluster part (nodes.conf's beliefs) lives
-//! beside it in [`Node`](super::Node).
+//! beside it in [`Node`](crate::node::Node).
 
 use super::{
-    blocked, client_admin, debug, freeze, loading, migrate, persist, pubsub, repl, slowlog, stats,
-    table, tracking, ClientId,
+    blocked, client_admin, clients, debug, freeze, loading, migrate, persist, pubsub, repl,
+    slowlog, stats, tracking,
 };
+
 use crate::config::Config;
+use crate::node::{ClientId, Node};
 use crate::time::Time;
 use std::collections::BTreeMap;
 
 /// A node's server part (see the module's doc).
 #[derive(Clone)]
 pub(crate) struct Server {
-    pub(super) repl: repl::Replication,
-    pub(super) keyspace: crate::keyspace::Keyspace,
+    pub(in crate::node) repl: repl::Replication,
+    pub(in crate::node) keyspace: crate::keyspace::Keyspace,
     /// DEBUG's switches (packet drop filter, active expiry).
-    pub(super) debug: debug::DebugSwitches,
+    pub(in crate::node) debug: debug::DebugSwitches,
     /// Boxed: a client's state leaves the map while its command runs (the
     /// command needs the node too), and moving a pointer in and out is
     /// cheaper than moving the whole state on every command.
-    pub(super) clients: table::ClientMap,
-    pub(super) watch_versions: BTreeMap<Vec<u8>, u64>,
+    pub(in crate::node) clients: clients::ClientMap,
+    pub(in crate::node) watch_versions: BTreeMap<Vec<u8>, u64>,
     /// Commands held back while a manual failover pauses writes or a
     /// MIGRATE waits for its target.
-    pub(super) postponed: Vec<(ClientId, Vec<Vec<u8>>)>,
+    pub(in crate::node) postponed: Vec<(ClientId, Vec<Vec<u8>>)>,
     /// Transactions waiting for a MIGRATE they ran.
-    pub(super) pending_exec: BTreeMap<ClientId, crate::command::PendingExec>,
-    pub(super) migrations: migrate::Migrations,
+    pub(in crate::node) pending_exec: BTreeMap<ClientId, crate::command::PendingExec>,
+    pub(in crate::node) migrations: migrate::Migrations,
     /// Pub/sub subscribers on this node.
-    pub(super) pubsub: pubsub::Channels,
+    pub(in crate::node) pubsub: pubsub::Channels,
     /// MONITOR's clients, in the order they asked (`server.monitors`).
-    pub(super) monitor_clients: Vec<ClientId>,
+    pub(in crate::node) monitor_clients: Vec<ClientId>,
     /// Messages for the client whose command runs, sent after its reply
     /// (true: a push, which CLIENT REPLY OFF does not stop).
-    pub(super) after_reply: Vec<(ClientId, crate::resp::Value, bool)>,
+    pub(in crate::node) after_reply: Vec<(ClientId, crate::resp::Value, bool)>,
     /// Client-side caching's tables.
-    pub(super) tracking: tracking::TrackingTable,
+    pub(in crate::node) tracking: tracking::TrackingTable,
     /// Clients blocked in BLPOP & co or WAIT.
-    pub(super) blocked: blocked::BlockedClients,
+    pub(in crate::node) blocked: blocked::BlockedClients,
     /// EVAL's script cache and FUNCTION's libraries.
-    pub(super) scripts: crate::command::ScriptStore,
+    pub(in crate::node) scripts: crate::command::ScriptStore,
     /// What INFO reports and CONFIG RESETSTAT resets.
-    pub(super) stats: stats::Stats,
+    pub(in crate::node) stats: stats::Stats,
     /// `CLIENT PAUSE` in effect, if any.
-    pub(super) client_pause: Option<client_admin::ClientPause>,
+    pub(in crate::node) client_pause: Option<client_admin::ClientPause>,
     /// SLOWLOG and LATENCY.
-    pub(super) monitors: slowlog::Monitors,
+    pub(in crate::node) monitors: slowlog::Monitors,
     /// Asleep in DEBUG SLEEP, with what arrived meanwhile.
-    pub(super) frozen: Option<freeze::Frozen>,
+    pub(in crate::node) frozen: Option<freeze::Frozen>,
     /// A full resync's RDB being loaded slowly (`key-load-delay`).
-    pub(super) loading: Option<Box<loading::Loading>>,
+    pub(in crate::node) loading: Option<Box<loading::Loading>>,
     /// The sleep DEBUG SLEEP just took, for its command's duration (µs).
-    pub(super) frozen_usec: u64,
+    pub(in crate::node) frozen_usec: u64,
     /// RDB and AOF: what is saved when, and what is being saved.
-    pub(super) persist: persist::Persistence,
+    pub(in crate::node) persist: persist::Persistence,
     /// Users and the ACL log (per node: never propagated, as in Redis).
-    pub(super) acl: crate::acl::Acl,
+    pub(in crate::node) acl: crate::acl::Acl,
 }
 
 impl Server {
@@ -70,7 +72,7 @@ impl Server {
     /// clients, a new replication history (`replid_seed`), statistics at 0,
     /// and the users `requirepass` implies. The process ID is kept by the host across
     /// restarts (temp file names carry it), so `persist` comes from the caller.
-    pub(super) fn new(
+    pub(in crate::node) fn new(
         now: Time,
         cfg: &Config,
         replid_seed: u64,
@@ -86,7 +88,7 @@ impl Server {
             repl: repl::Replication::new(now, replid_seed),
             keyspace,
             debug: debug::DebugSwitches::default(),
-            clients: table::ClientMap::default(),
+            clients: clients::ClientMap::default(),
             watch_versions: BTreeMap::new(),
             postponed: Vec::new(),
             pending_exec: BTreeMap::new(),
@@ -106,5 +108,28 @@ impl Server {
             persist,
             acl,
         }
+    }
+}
+
+/// What the node shows of its server part.
+impl Node {
+    /// EVAL's scripts and FUNCTION's libraries on this node, to read.
+    pub(crate) fn scripts(&self) -> &crate::command::ScriptStore {
+        &self.server.scripts
+    }
+
+    /// EVAL's scripts and FUNCTION's libraries on this node.
+    pub(crate) fn scripts_mut(&mut self) -> &mut crate::command::ScriptStore {
+        &mut self.server.scripts
+    }
+
+    /// Connected clients this node has state for.
+    pub fn client_count(&self) -> usize {
+        self.server.clients.len()
+    }
+
+    /// How many keys it stores (DBSIZE), for checkers and lessons.
+    pub fn key_count(&self) -> usize {
+        self.server.keyspace.len()
     }
 }

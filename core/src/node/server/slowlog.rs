@@ -2,7 +2,7 @@
 //! `call()` records after each command, by the thresholds
 //! `slowlog-log-slower-than`, `slowlog-max-len` and
 //! `latency-monitor-threshold`. Durations come from the host's clock
-//! ([`super::Node::set_micros`]); in the simulator commands take no time,
+//! ([`crate::node::Node::set_micros`]); in the simulator commands take no time,
 //! except DEBUG SLEEP, which takes the time it freezes the node.
 
 use crate::time::Time;

@@ -3,6 +3,7 @@
 //! kept by the node and reset by `CONFIG RESETSTAT` as `resetServerStats`
 //! and `resetCommandTableStats` do.
 
+use crate::node::Node;
 use crate::time::Time;
 use std::collections::BTreeMap;
 
@@ -177,7 +178,7 @@ impl Stats {
     }
 }
 
-impl super::Node {
+impl Node {
     /// The statistics INFO reports.
     pub fn stats(&self) -> &Stats {
         &self.server.stats

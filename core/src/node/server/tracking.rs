@@ -14,16 +14,16 @@
 //! at once may get one message per command where Redis sends one per
 //! event-loop turn).
 
-use super::{ClientId, Node, Output};
 use crate::command::tracking::Tracking;
 use crate::command::ClientState;
+use crate::node::{ClientId, Node, Output};
 use crate::resp::{Protocol, Value};
 use rand::Rng;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `TrackingTable`, `PrefixTable` and their counters.
 #[derive(Clone, Debug, Default)]
-pub(super) struct TrackingTable {
+pub(in crate::node) struct TrackingTable {
     /// A client enabled tracking once (`TrackingTable != NULL`).
     enabled: bool,
     /// Key → the clients that may cache it.
@@ -115,7 +115,7 @@ impl Node {
     }
 
     /// Whether a client ever enabled tracking (the table exists).
-    pub(super) fn tracking_on(&self) -> bool {
+    pub(in crate::node) fn tracking_on(&self) -> bool {
         self.server.tracking.enabled
     }
 
@@ -366,7 +366,7 @@ impl Node {
     /// `trackingBroadcastInvalidationMessages`: each prefix's modified
     /// keys to its clients (a NOLOOP client without the keys it modified
     /// itself, nothing if none is left), then forgotten.
-    pub(super) fn broadcast_invalidations(&mut self) {
+    pub(in crate::node) fn broadcast_invalidations(&mut self) {
         if !self.server.tracking.enabled || self.server.tracking.clients == 0 {
             return;
         }

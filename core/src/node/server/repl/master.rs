@@ -11,10 +11,10 @@
 //! `rdb-key-save-delay` slows it ([`super::rdb_child`]); 7.0 puts a
 //! diskless replica online when the child ends.
 
-use super::super::{ClientId, Node, Output, ReplFrame};
 use super::Backlog;
 use crate::command::ClientState;
 use crate::event::Event;
+use crate::node::{ClientId, Node, Output, ReplFrame};
 use crate::resp::Value;
 use crate::time::Time;
 

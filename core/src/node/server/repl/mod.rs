@@ -11,7 +11,7 @@
 //!   Redis's bytes), the replication IDs, WAIT and ROLE.
 //!
 //! The host only moves what the node asks: commands on the link
-//! ([`Output::Request`](super::Output::Request)), their replies, and the
+//! ([`Output::Request`](crate::node::Output::Request)), their replies, and the
 //! frames after PSYNC's reply ([`ReplFrame`]), which the native node turns
 //! into Redis's bytes ([`crate::repl_wire`]) and the simulator carries as
 //! they are.
@@ -21,8 +21,9 @@ mod master;
 mod rdb_child;
 pub(crate) mod replica;
 
-use super::{ClientId, Node, Output, ReplFrame};
 use crate::command::ClientState;
+use crate::id::NodeId;
+use crate::node::{ClientId, ConnId, Node, Output, ReplFrame};
 use crate::rdb::file::ReplInfo;
 use crate::resp::Value;
 use crate::time::Time;
@@ -42,7 +43,7 @@ const REPL_GETACK_BYTES: u64 = 37;
 const REPL_CRON_MS: u64 = 1000;
 
 #[derive(Clone, Debug)]
-pub(super) struct Replication {
+pub(in crate::node) struct Replication {
     /// `master_repl_offset` on a master; on a replica the offset it
     /// processed (`master->reploff`, or the cached master's while the
     /// link is down).
@@ -211,7 +212,7 @@ impl Node {
     /// Every cron (100 ms): clusterCron's part (a replica whose master's
     /// address is known gets its link set up), the master's stream PING,
     /// and once a second `replicationCron`.
-    pub(super) fn repl_cron(&mut self, now: Time) {
+    pub(in crate::node) fn repl_cron(&mut self, now: Time) {
         if self.is_replica() && !self.server.repl.link.configured() {
             self.repl_set_master(now);
         }
@@ -407,7 +408,7 @@ impl Node {
 
     /// `replicationCountAcksByOffset`: online replicas whose last ACK is
     /// at `offset` or past it.
-    pub(super) fn acked_replicas(&self, offset: u64) -> u64 {
+    pub(in crate::node) fn acked_replicas(&self, offset: u64) -> u64 {
         self.server
             .repl
             .slaves
@@ -479,6 +480,36 @@ impl Node {
         crate::rdb::file::ReplInfo {
             replid: self.server.repl.replid.clone(),
             offset: self.server.repl.offset,
+        }
+    }
+}
+
+/// Whether `conn` is a replica's link to its master (rather than a
+/// MIGRATE socket): hosts that treat the two apart ask this.
+pub fn is_repl_conn(conn: ConnId) -> bool {
+    replica::MasterLink::is_repl_conn(conn)
+}
+
+/// The seed of a node's replication IDs: its name and how many IDs it made
+/// before (a restarted node starts a new history).
+pub(in crate::node) fn replid_seed(id: NodeId, made: u64) -> u64 {
+    id.as_str()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+        .wrapping_add(made << 32)
+}
+
+impl Node {
+    /// The replication offset this node announces: a replica loading a
+    /// full resync's RDB has none (`replicationGetSlaveOffset` with no
+    /// master client and no cached one).
+    pub fn repl_offset(&self) -> u64 {
+        if self.loading_rdb() {
+            0
+        } else {
+            self.server.repl.offset
         }
     }
 }

@@ -16,9 +16,9 @@
 //! one. Without a delay the child takes no time here (the node models no
 //! CPU time) and the RDB goes out as one [`ReplFrame::Snapshot`].
 
-use super::super::{ClientId, Node, Output, ReplFrame};
 use super::master::SlaveState;
 use crate::keyspace::Keyspace;
+use crate::node::{ClientId, Node, Output, ReplFrame};
 use crate::time::Time;
 
 /// `PROTO_IOBUF_LEN`: the child's pipe buffer is flushed past this size.

@@ -11,9 +11,9 @@
 //! can continue; `replicationCron` retries a failed connect once a second
 //! and drops a handshake, transfer or silent master after `repl-timeout`.
 
-use super::super::{ClientId, ConnId, Node, Output, ReplFrame};
 use super::{master_link_client, stream_len, Backlog};
 use crate::event::Event;
+use crate::node::{ClientId, ConnId, Node, Output, ReplFrame};
 use crate::resp::Value;
 use crate::time::Time;
 use std::net::SocketAddr;
@@ -389,7 +389,7 @@ impl Node {
         client.created = now;
         client.last_interaction = now;
         self.server.repl.master_client = client;
-        self.cluster.todo |= super::super::todo::HANDLE_MANUALFAILOVER;
+        self.cluster.todo |= crate::node::cluster::todo::HANDLE_MANUALFAILOVER;
     }
 
     /// `cancelReplicationHandshake`: the link goes; CONNECT again, and the
@@ -561,7 +561,7 @@ impl Node {
             ReplFrame::Snapshot { .. } | ReplFrame::RdbPart { .. } => return,
         };
         self.feed_stream(len, frame);
-        self.cluster.todo |= super::super::todo::HANDLE_MANUALFAILOVER;
+        self.cluster.todo |= crate::node::cluster::todo::HANDLE_MANUALFAILOVER;
     }
 
     /// The link's connection closed (or its connect failed).

@@ -1,0 +1,87 @@
+//! What the command layer may ask of the cluster state: where a slot stands
+//! from this node's point of view (`getNodeByQuery`'s inputs in cluster.c),
+//! and the address a redirection names. Read-only: the command layer routes
+//! with it, and never reaches into the cluster part itself.
+
+use super::peer::Peer;
+use crate::config::EndpointType;
+use crate::node::Node;
+
+/// Where a slot stands from this node's point of view, for routing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotRoute {
+    /// The owner's address, as MOVED prints it; `None` if unassigned.
+    pub owner: Option<RouteAddr>,
+    /// I own it.
+    pub mine: bool,
+    /// The MIGRATING destination's address, when I own it and migrate it.
+    pub migrating_to: Option<RouteAddr>,
+    /// I am IMPORTING it.
+    pub importing: bool,
+    /// I am a replica and my master owns it (READONLY reads).
+    pub my_master_owns: bool,
+}
+
+/// A node's client address as redirections print it: `endpoint:port`,
+/// the endpoint chosen by `cluster-preferred-endpoint-type`
+/// (`getPreferredEndpoint`). Only formatted when a redirection is sent, not
+/// for every routed command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteAddr {
+    host: RouteHost,
+    port: u16,
+}
+
+/// The endpoint part of a [`RouteAddr`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum RouteHost {
+    /// `ip`: the IP, empty while unknown.
+    Ip(Option<std::net::IpAddr>),
+    /// `hostname`: the announced name, `?` when the node has none.
+    Name(String),
+    /// `unknown-endpoint`: empty, the client keeps the address it used.
+    Unknown,
+}
+
+impl std::fmt::Display for RouteAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.host {
+            RouteHost::Ip(Some(ip)) => write!(f, "{ip}")?,
+            RouteHost::Name(name) if name.is_empty() => f.write_str("?")?,
+            RouteHost::Name(name) => f.write_str(name)?,
+            RouteHost::Ip(None) | RouteHost::Unknown => {}
+        }
+        write!(f, ":{}", self.port)
+    }
+}
+
+impl Node {
+    /// Where `slot` stands for a command that touches it.
+    pub(crate) fn slot_route(&self, slot: u16) -> SlotRoute {
+        let owner = self.slot_owner_peer(slot);
+        let addr = |id| self.peer(id).map(|p| self.route_addr(p));
+        let mine = owner.is_some_and(|p| p.id == self.myself);
+        SlotRoute {
+            owner: owner.map(|p| self.route_addr(p)),
+            mine,
+            migrating_to: self
+                .cluster
+                .migrating
+                .get(&slot)
+                .filter(|_| mine)
+                .and_then(|id| addr(*id)),
+            importing: self.cluster.importing.contains_key(&slot),
+            my_master_owns: self.is_replica() && owner.is_some_and(|p| Some(p.id) == self.master()),
+        }
+    }
+
+    /// Where a redirection sends clients to reach `p`.
+    fn route_addr(&self, p: &Peer) -> RouteAddr {
+        let host = match self.cfg.preferred_endpoint {
+            EndpointType::Ip => RouteHost::Ip(p.ip()),
+            EndpointType::Hostname => RouteHost::Name(p.hostname.clone()),
+            EndpointType::UnknownEndpoint => RouteHost::Unknown,
+        };
+        RouteAddr { host, port: p.port }
+    }
+}
