@@ -7,7 +7,9 @@
 //! `*-max-*` settings. Two cases differ from a real server, whose
 //! conversions are one-way: a hash or set that grew past a limit and then
 //! shrank stays `hashtable` there, and a string built by APPEND, SETRANGE
-//! or SETBIT stays `raw` there.
+//! or SETBIT (`dbUnshareStringValue`), or a HyperLogLog
+//! (`createHLLObject`), is `raw` there whatever its length, where we report
+//! what its contents would be stored as (`int`, `embstr` or `raw`).
 
 use super::quicklist::pack;
 use super::Call;
