@@ -5,8 +5,8 @@
 //! ZMSCORE. Like 7.0, every range command goes through one parser
 //! (`zrangeGenericCommand`), so options, conflicts and error texts agree.
 
-use super::sets::{lex_bound, score_range, Bound, LexBound};
 use super::object::Limits;
+use super::sets::{lex_bound, score_range, Bound, LexBound};
 use super::Call;
 use super::{int_arg, wrong_type};
 use crate::keyspace::notify::class;

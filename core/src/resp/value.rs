@@ -157,9 +157,7 @@ impl Value {
             }
             Value::Verbatim(text) => Value::Bulk(text.as_bytes().to_vec()).encode(proto, out),
             Value::BigNumber(digits) if resp3 => safe_line(out, '(', digits),
-            Value::BigNumber(digits) => {
-                Value::Bulk(digits.as_bytes().to_vec()).encode(proto, out)
-            }
+            Value::BigNumber(digits) => Value::Bulk(digits.as_bytes().to_vec()).encode(proto, out),
         }
     }
 
