@@ -172,7 +172,9 @@ impl Node {
 
     /// The same node after a crash and restart: it keeps what Redis keeps in
     /// nodes.conf (identity, known nodes, flags, slots, epochs, last vote) and
-    /// loses the rest (links, pings, failure reports, elections, its data).
+    /// loses the rest (links, pings, failure reports, elections, CLUSTER
+    /// FORGET's blacklist, statistics, its data), as
+    /// [`ClusterState::restarted`](cluster_state::ClusterState::restarted) says.
     pub fn restart(&self, now: Time) -> Node {
         let mut node = Node {
             cfg: self.cfg.clone(),
@@ -188,6 +190,15 @@ impl Node {
                 self.server.persist.restarted(now),
             ),
         };
+        // `clusterSaveConfig` leaves out nodes in handshake.
+        let handshakes: Vec<NodeId> = node
+            .peers()
+            .filter(|p| p.in_handshake())
+            .map(|p| p.id)
+            .collect();
+        for id in handshakes {
+            node.del_peer(id);
+        }
         node.refresh_thresholds();
         node
     }
