@@ -109,6 +109,11 @@ impl Peer {
         p.hostname = self.hostname.clone();
         p.master = self.master;
         p.replicas = self.replicas.clone();
+        if !p.replicas.is_empty() {
+            // Loading a replica's line calls `clusterNodeAddSlave`, which
+            // flags its master as a replica-migration target.
+            p.flags.set(NodeFlags::MIGRATE_TO);
+        }
         p.numslots = self.numslots;
         p.config_epoch = if p.is_replica() && p.master.is_some() {
             0

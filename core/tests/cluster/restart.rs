@@ -6,7 +6,7 @@
 use crate::common::single_node;
 use clusterlab_core::event::Event;
 use clusterlab_core::flags::NodeFlags;
-use clusterlab_core::msg::{Body, MsgType};
+use clusterlab_core::msg::MsgType;
 use clusterlab_core::node::Admin;
 use clusterlab_core::SlotSet;
 use single_node::{gossip, Fake, SingleNode};
@@ -93,29 +93,12 @@ fn a_restart_starts_cluster_size_at_one_until_the_first_state_update() {
 #[test]
 fn a_restart_forgets_when_it_voted_about_a_master() {
     let (mut h, a, b) = three_masters();
-    let (r1, r2) = (Fake::replica('5', 7005, &a), Fake::replica('6', 7006, &a));
-    h.meet(r1.clone());
-    h.meet(r2.clone());
-    h.alive.remove(&a.id);
-    h.deliver(&b, Body::Fail(a.id));
-    assert!(h.flags(a.id).has(NodeFlags::FAIL));
-
-    let request = |h: &mut SingleNode, who: &Fake, epoch: u64| {
-        let mut who = who.clone();
-        who.current_epoch = epoch;
-        h.clear_outputs();
-        h.deliver(&who, Body::FailoverAuthRequest);
-        h.events().into_iter().find_map(|(_, e)| match e {
-            Event::VoteGranted { about, epoch, .. } if about == who.id => Some(Ok(epoch)),
-            Event::VoteDenied { about, reason } if about == who.id => Some(Err(reason)),
-            _ => None,
-        })
-    };
+    let (r1, r2) = h.fail_master_of_two_replicas(&a, &b);
     let e = h.node.current_epoch() + 1;
-    assert_eq!(request(&mut h, &r1, e), Some(Ok(e)));
+    assert_eq!(h.request_vote(&r1, e), Ok(e));
     assert_eq!(
-        request(&mut h, &r2, e + 1),
-        Some(Err("can't vote about this master before 2 * node_timeout"))
+        h.request_vote(&r2, e + 1),
+        Err("can't vote about this master before 2 * node_timeout")
     );
 
     restart(&mut h);
@@ -128,5 +111,5 @@ fn a_restart_forgets_when_it_voted_about_a_master() {
         h.flags(a.id).has(NodeFlags::FAIL),
         "flags are in nodes.conf"
     );
-    assert_eq!(request(&mut h, &r2, e + 2), Some(Ok(e + 2)));
+    assert_eq!(h.request_vote(&r2, e + 2), Ok(e + 2));
 }
