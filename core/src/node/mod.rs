@@ -177,8 +177,10 @@ impl Node {
 
     /// The same node after a crash and restart: it keeps what Redis keeps in
     /// nodes.conf (identity, known nodes, flags, slots, epochs, last vote) and
-    /// loses the rest (links, pings, failure reports, elections, its data, and
-    /// every CONFIG SET: it starts from the settings it was first started with).
+    /// loses the rest (links, pings, failure reports, elections, CLUSTER
+    /// FORGET's blacklist, statistics, its data, and every CONFIG SET: it starts
+    /// from the settings it was first started with), as
+    /// [`ClusterState::restarted`](cluster_state::ClusterState::restarted) says.
     pub fn restart(&self, now: Time) -> Node {
         let cfg = Config::clone(&self.started_with);
         let server = server::Server::new(
@@ -197,6 +199,15 @@ impl Node {
             micros: self.micros,
             server,
         };
+        // `clusterSaveConfig` leaves out nodes in handshake.
+        let handshakes: Vec<NodeId> = node
+            .peers()
+            .filter(|p| p.in_handshake())
+            .map(|p| p.id)
+            .collect();
+        for id in handshakes {
+            node.del_peer(id);
+        }
         // `clusterInit` after `clusterLoadConfig`: myself's flags and hostname follow the
         // settings, not what nodes.conf remembered.
         node.update_myself_flags();
