@@ -9,10 +9,10 @@
 //!
 //! A failure prints the seed and the two command lines that replay the runs.
 
+use clusterlab_core::config::consts::CRON_PERIOD_MS;
 use clusterlab_core::node::NodeView;
 use clusterlab_core::sim::{Formation, Scenario, Sim};
 use clusterlab_core::time::Time;
-use clusterlab_core::config::consts::CRON_PERIOD_MS;
 use clusterlab_core::Config;
 
 /// Simulated time both clusters run after `build` returns, so the
