@@ -245,6 +245,7 @@ messages! {
     ReplicaOf => "replica of {}", "réplique de {}";
     StateCrashed => "crashed", "arrêté";
     StatePaused => "paused", "suspendu";
+    StateAsleep => "asleep in DEBUG SLEEP until {}", "endormi par DEBUG SLEEP jusqu'à {}";
     StateFlag => "{} ({} of {})", "{} ({} sur {})";
     LegendPfail => "fail? (PFAIL): dashed ring", "fail? (PFAIL)\u{202f}: anneau en pointillés";
     LegendFail => "FAIL: thick ring and cross", "FAIL\u{202f}: anneau épais et croix";
@@ -261,6 +262,7 @@ messages! {
     Crashed => " (crashed)", " (arrêté)";
     MarkCrashed => "✕ crashed", "✕ arrêté";
     MarkPaused => "‖ paused", "‖ suspendu";
+    MarkAsleep => "‖ asleep (DEBUG SLEEP)", "‖ endormi (DEBUG SLEEP)";
     Paused => " (paused)", " (suspendu)";
     SlotServedOne => "Slot {}: served by {} ({}){}, {} key", "Slot {}\u{202f}: servi par {} ({}){}, {} clé";
     SlotServedMany => "Slot {}: served by {} ({}){}, {} keys", "Slot {}\u{202f}: servi par {} ({}){}, {} clés";

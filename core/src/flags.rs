@@ -30,6 +30,16 @@ impl NodeFlags {
     pub const NOFAILOVER: u16 = 512;
     /// The peer reads ping extensions (not printed).
     pub const EXTENSIONS_SUPPORTED: u16 = 1024;
+    /// The flags `CLUSTER NODES` prints, hence the ones nodes.conf keeps
+    /// across a restart (`redisNodeFlagsTable`); the others start cleared.
+    pub const SAVED: u16 = Self::MYSELF
+        | Self::MASTER
+        | Self::SLAVE
+        | Self::PFAIL
+        | Self::FAIL
+        | Self::HANDSHAKE
+        | Self::NOADDR
+        | Self::NOFAILOVER;
 
     /// Whether any of the `bit`s is set.
     pub fn has(self, bit: u16) -> bool {

@@ -215,6 +215,7 @@ fn node_glyph(
         Status::Crashed => "crashed",
         Status::Paused => "paused",
     };
+    let asleep = n.asleep_until.is_some();
     let label = format!(
         "{}, {}, {}, configEpoch {}, slots {}, {}",
         n.name,
@@ -229,6 +230,7 @@ fn node_glyph(
         "node",
         if n.is_master { "master" } else { "replica" },
         status,
+        asleep.then_some("asleep"),
         flag_class,
         selected.then_some("selected"),
         (!n.born_master && n.is_master).then_some("promoted"),
@@ -268,6 +270,9 @@ fn node_glyph(
         (false, false) => (r + 20.0, r + 36.0, -r - 12.0, -r - 36.0),
     };
     let status_mark = match n.status {
+        Status::Up if asleep => {
+            html! { <text class="status-mark" y={mark_y.to_string()} text-anchor="middle">{ lang.t(Msg::MarkAsleep) }</text> }
+        }
         Status::Up => html! {},
         Status::Crashed => {
             html! { <text class="status-mark" y={mark_y.to_string()} text-anchor="middle">{ lang.t(Msg::MarkCrashed) }</text> }
@@ -280,7 +285,7 @@ fn node_glyph(
     html! {
         <g class={class} transform={format!("translate({:.1},{:.1})", n.x, n.y)}
             data-testid={format!("node-{}", n.name)} data-role={if n.is_master { "master" } else { "replica" }}
-            data-status={status} data-flag={flag} data-epoch={n.config_epoch.to_string()}
+            data-status={status} data-asleep={asleep.to_string()} data-flag={flag} data-epoch={n.config_epoch.to_string()}
             tabindex="0" role="button" aria-pressed={selected.to_string()} aria-label={label.clone()}
             {onclick} {onkeydown}>
             <title>{ label }</title>

@@ -1,6 +1,7 @@
 //! The console: a redis-cli connected to one simulated node, with its history and its `-c`
 //! mode that follows MOVED and ASK redirections the way redis-cli does.
 
+use clusterlab_core::client::{Redirect, RedirectKind};
 use clusterlab_core::command::cli;
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::{split_args, Value};
@@ -284,19 +285,18 @@ impl Console {
                 return ran;
             };
             if self.follow {
-                if let Some((slot, to, ask)) = redirection(&reply) {
-                    let port = to.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
-                    let next = port.and_then(|p| node_by_port(run, p));
-                    if let Some(next) = next {
+                if let Some(redirect) = redirection(&reply, &addr) {
+                    if let Some(next) = node_by_port(run, redirect.to.port()) {
                         self.print(
                             LineKind::Redirect,
                             Text::Verbatim(format!(
-                                "-> Redirected to slot [{slot}] located at {to}"
+                                "-> Redirected to slot [{}] located at {}",
+                                redirect.slot, redirect.to
                             )),
                         );
                         self.target = next;
                         self.hops.push(next);
-                        asking = ask;
+                        asking = redirect.kind == RedirectKind::Ask;
                         continue;
                     }
                 }
@@ -384,20 +384,15 @@ fn note(msg: Msg, values: &[&str]) -> Text {
     Text::Note(Note::new(msg, values))
 }
 
-/// `MOVED 1649 127.0.0.1:7000` or `ASK …`: (slot, address, is ASK).
-pub fn redirection(reply: &Value) -> Option<(u16, String, bool)> {
+/// The `-MOVED` or `-ASK` in a reply from the node at `addr`, read by the
+/// same parser as the simulated clients (an empty host, `MOVED 3 :7002`,
+/// keeps `addr`'s, as redis-cli does).
+fn redirection(reply: &Value, addr: &str) -> Option<Redirect> {
     let Value::Error(text) = reply else {
         return None;
     };
-    let mut words = text.split(' ');
-    let ask = match words.next()? {
-        "MOVED" => false,
-        "ASK" => true,
-        _ => return None,
-    };
-    let slot = words.next()?.parse().ok()?;
-    let to = words.next()?.to_string();
-    Some((slot, to, ask))
+    let from = addr.parse::<std::net::SocketAddr>().ok()?.ip();
+    Redirect::parse(text, from)
 }
 
 /// `127.0.0.1:7000`: the client address of node `idx`.

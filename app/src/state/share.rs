@@ -66,12 +66,20 @@ impl Preset {
         Ok(Preset { masters, replicas })
     }
 
-    /// The scenario: the core's default settings with this shape and seed.
+    /// The scenario: the core's default settings with this shape and seed. The page's nodes
+    /// are a lab, started as Redis's own test suite starts its servers, with
+    /// `enable-debug-command local`, so that DEBUG SLEEP (a node that serves nobody for a
+    /// while) can be tried in the console; a default redis-server refuses DEBUG.
     pub fn scenario(&self, seed: u64) -> Scenario {
+        let mut config = Scenario::default().config;
+        config
+            .set_param("enable-debug-command", "local")
+            .expect("enable-debug-command takes local");
         Scenario {
             masters: self.masters,
             replicas: self.replicas,
             seed,
+            config,
             ..Scenario::default()
         }
     }

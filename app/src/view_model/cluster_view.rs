@@ -5,7 +5,9 @@ use clusterlab_core::event::Event;
 use clusterlab_core::flags::NodeFlags;
 use clusterlab_core::sim::{Sim, Status};
 use clusterlab_core::slot::{SlotSet, SLOTS};
+use clusterlab_core::Time;
 
+use super::format::format_time;
 use super::layout::{css, node_colour, text_on, Layout, VIEW_H, VIEW_W};
 use crate::i18n::{fill, Lang, Msg};
 
@@ -33,6 +35,9 @@ pub struct NodeCard {
     /// `127.0.0.1:7000`.
     pub addr: String,
     pub status: Status,
+    /// Running but asleep in DEBUG SLEEP until this simulated time: like a paused process, it
+    /// answers nobody and sends no PING until it wakes (Redis sleeps inside the command).
+    pub asleep_until: Option<Time>,
     /// Its own role, as it believes it.
     pub is_master: bool,
     /// Its master, if it is a replica.
@@ -88,12 +93,16 @@ impl NodeCard {
         format!("{} · e{}", self.role_text(nodes, lang), self.config_epoch)
     }
 
-    /// One line for the state, in words (`crashed`, `paused`, `FAIL (4 of 5)`…).
+    /// One line for the state, in words (`crashed`, `paused`, `asleep in DEBUG SLEEP until
+    /// 12.000 s`, `FAIL (4 of 5)`…).
     pub fn state_text(&self, lang: Lang) -> String {
-        let status = match self.status {
-            Status::Up => None,
-            Status::Crashed => Some(lang.t(Msg::StateCrashed)),
-            Status::Paused => Some(lang.t(Msg::StatePaused)),
+        let status = match (self.status, self.asleep_until) {
+            (Status::Up, None) => None,
+            (Status::Up, Some(until)) => {
+                Some(fill(lang.t(Msg::StateAsleep), &[&format_time(until, lang)]))
+            }
+            (Status::Crashed, _) => Some(lang.t(Msg::StateCrashed).into()),
+            (Status::Paused, _) => Some(lang.t(Msg::StatePaused).into()),
         };
         let flagged = |flag: &str, by: usize| {
             fill(
@@ -108,7 +117,7 @@ impl NodeCard {
         };
         match (status, flag) {
             (Some(s), Some(f)) => format!("{s}, {f}"),
-            (Some(s), None) => s.into(),
+            (Some(s), None) => s,
             (None, Some(f)) => f,
             (None, None) => "ok".into(),
         }
@@ -262,6 +271,9 @@ pub fn picture(sim: &Sim, layout: Layout) -> Picture {
             name: n.name.clone(),
             addr: format!("127.0.0.1:{}", n.bus_addr.port().wrapping_sub(10_000)),
             status: n.status,
+            asleep_until: node
+                .frozen_until()
+                .filter(|&until| n.status == Status::Up && until > sim.now()),
             is_master: node.is_master(),
             master: node.master().and_then(|m| sim.index_of_id(m)),
             config_epoch: epoch,

@@ -2,6 +2,7 @@
 //! tests: LPUSH, RPUSH, LPOP, RPOP, LRANGE, SADD, SPOP, HSET, HGET, ZADD,
 //! ZPOPMIN (and ZPOPMAX).
 
+use super::object::Limits;
 use super::Call;
 use super::{int_arg, wrong_type};
 use crate::keyspace::notify::class;
@@ -227,7 +228,8 @@ pub fn hget(c: &mut Call) -> Value {
 /// (`zaddGenericCommand`'s `server.dirty += added + updated`).
 pub fn zadd(c: &mut Call) -> Value {
     let args = c.args;
-    let (reply, changed) = zadd_generic(c.node.keyspace_mut(), c.now, args);
+    let limits = Limits::of(c.node.config());
+    let (reply, changed) = zadd_generic(c.node.keyspace_mut(), limits, c.now, args);
     if changed {
         c.node.propagate(args);
     }
@@ -377,8 +379,16 @@ fn zpop(ks: &mut Keyspace, now: Time, proto: Protocol, args: &[Vec<u8>], max: bo
 
 /// `ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member …`, with
 /// `zaddGenericCommand`'s checks in its order; also whether a member was
-/// added or its score changed.
-pub(super) fn zadd_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> (Value, bool) {
+/// added or its score changed. Like `zsetAdd`, a listpack stores a score of
+/// -0 as the integer 0 (`zzlInsertAt` writes scores `double2ll` accepts as
+/// integers) while a skiplist keeps -0; the reply (ZINCRBY, INCR) is the
+/// score as computed.
+pub(super) fn zadd_generic(
+    ks: &mut Keyspace,
+    limits: Limits,
+    now: Time,
+    args: &[Vec<u8>],
+) -> (Value, bool) {
     let mut i = 2;
     let (mut nx, mut xx, mut gt, mut lt, mut ch, mut incr) =
         (false, false, false, false, false, false);
@@ -435,6 +445,10 @@ pub(super) fn zadd_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> (V
     };
     let (mut added, mut updated, mut processed) = (0, 0, 0);
     let mut last = 0.0;
+    // Redis converts a listpack to a skiplist (for good) just before an
+    // insertion would overflow it.
+    let mut listpack = limits.zset_listpack(z.len(), z.keys().map(Vec::len).max());
+    let stored = |listpack: bool, score: f64| if listpack && score == 0.0 { 0.0 } else { score };
     for (mut score, member) in scored {
         match z.get(&member).copied() {
             Some(_) if nx => continue,
@@ -452,13 +466,14 @@ pub(super) fn zadd_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> (V
                     continue;
                 }
                 if score != cur {
-                    z.insert(member, score);
+                    z.insert(member, stored(listpack, score));
                     updated += 1;
                 }
             }
             None if xx => continue,
             None => {
-                z.insert(member, score);
+                listpack = listpack && limits.zset_listpack(z.len() + 1, Some(member.len()));
+                z.insert(member, stored(listpack, score));
                 added += 1;
             }
         }

@@ -6,6 +6,7 @@
 
 use super::geohash::{self, Extent, Shape};
 use super::long_double::LongDouble;
+use super::object::Limits;
 use super::zsets::{ordered, store_or_delete};
 use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
@@ -121,7 +122,9 @@ pub fn geoadd(c: &mut Call) -> Value {
         zadd.push(geohash::score_of(lon, lat).to_string().into_bytes());
         zadd.push(triple[2].clone());
     }
-    let (reply, changed) = super::collections::zadd_generic(c.node.keyspace_mut(), c.now, &zadd);
+    let limits = Limits::of(c.node.config());
+    let (reply, changed) =
+        super::collections::zadd_generic(c.node.keyspace_mut(), limits, c.now, &zadd);
     if changed {
         c.node.propagate(&zadd);
     }
@@ -423,7 +426,8 @@ fn search(c: &mut Call, form: Form, nostore: bool) -> Value {
             } else {
                 "georadiusstore"
             };
-            if store_or_delete(c.node.keyspace_mut(), c.now, &dst, stored, event) {
+            let limits = Limits::of(c.node.config());
+            if store_or_delete(c.node.keyspace_mut(), limits, c.now, &dst, stored, event) {
                 c.node.propagate(args);
             }
             Value::Integer(returned as i64)

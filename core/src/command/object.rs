@@ -7,7 +7,9 @@
 //! `*-max-*` settings. Two cases differ from a real server, whose
 //! conversions are one-way: a hash or set that grew past a limit and then
 //! shrank stays `hashtable` there, and a string built by APPEND, SETRANGE
-//! or SETBIT stays `raw` there.
+//! or SETBIT (`dbUnshareStringValue`), or a HyperLogLog
+//! (`createHLLObject`), is `raw` there whatever its length, where we report
+//! what its contents would be stored as (`int`, `embstr` or `raw`).
 
 use super::quicklist::pack;
 use super::Call;
@@ -78,6 +80,12 @@ impl Limits {
         matches!(self.encoding(d), "listpack" | "intset")
     }
 
+    /// Whether a sorted set of `len` members, the longest `longest` bytes
+    /// long, is a listpack (`zset-max-listpack-entries` and `-value`).
+    pub fn zset_listpack(&self, len: usize, longest: Option<usize>) -> bool {
+        len as u64 <= self.zset_entries && longest.unwrap_or(0) as u64 <= self.zset_value
+    }
+
     /// `strEncoding(o->encoding)` for `d`. Lists are always quicklists in
     /// 7.0; small hashes and sorted sets are listpacks, integer sets
     /// intsets.
@@ -103,10 +111,7 @@ impl Limits {
                 "listpack"
             }
             Data::Hash(_) => "hashtable",
-            Data::ZSet(z)
-                if z.len() as u64 <= self.zset_entries
-                    && z.keys().all(|m| short(m, self.zset_value)) =>
-            {
+            Data::ZSet(z) if self.zset_listpack(z.len(), z.keys().map(Vec::len).max()) => {
                 "listpack"
             }
             Data::ZSet(_) => "skiplist",

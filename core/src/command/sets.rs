@@ -4,7 +4,8 @@
 //! ZREMRANGEBYSCORE, ZREMRANGEBYLEX. A real master streams the writes
 //! verbatim.
 
-use super::collections::{entry, parse_score, rank_range};
+use super::collections::{entry, parse_score, rank_range, zadd_generic};
+use super::object::Limits;
 use super::Call;
 use super::{int_arg, wrong_type};
 use crate::keyspace::notify::class;
@@ -12,7 +13,7 @@ use crate::keyspace::{Data, Keyspace};
 
 use crate::resp::Value;
 use crate::time::Time;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 pub fn smove(c: &mut Call) -> Value {
     let args = c.args;
@@ -62,11 +63,15 @@ pub fn zrem(c: &mut Call) -> Value {
     Value::Integer(removed as i64)
 }
 
+/// `ZINCRBY key increment member` is `zaddGenericCommand` with INCR: the
+/// same flag parsing from `increment` on (`ZINCRBY k nx m` is a syntax
+/// error), a new member's score is the increment itself (so -0 stays -0),
+/// and the same listpack storage.
 pub fn zincrby(c: &mut Call) -> Value {
-    let args = c.args;
-    let now = c.now;
-    let ks = c.node.keyspace_mut();
-    zincrby_generic(ks, now, args)
+    let limits = Limits::of(c.node.config());
+    let mut zadd = vec![c.args[0].clone(), c.args[1].clone(), b"INCR".to_vec()];
+    zadd.extend_from_slice(&c.args[2..]);
+    zadd_generic(c.node.keyspace_mut(), limits, c.now, &zadd).0
 }
 
 pub fn zscore(c: &mut Call) -> Value {
@@ -173,24 +178,6 @@ fn smove_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
         }
     }
     Value::Integer(1)
-}
-
-/// `ZINCRBY key increment member`: ZADD INCR's reply and errors.
-fn zincrby_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
-    let Some(by) = parse_score(&args[2]) else {
-        return Value::err("ERR value is not a valid float");
-    };
-    let Some(Data::ZSet(z)) = entry(ks, now, &args[1], || Data::ZSet(BTreeMap::new())) else {
-        return wrong_type();
-    };
-    let score = z.get(&args[3]).copied().unwrap_or(0.0) + by;
-    if score.is_nan() {
-        ks.remove_if_empty(&args[1]);
-        return Value::err("ERR resulting score is not a number (NaN)");
-    }
-    z.insert(args[3].clone(), score);
-    ks.notify(class::ZSET, "zincr", &args[1]);
-    Value::Double(score)
 }
 
 /// `ZREMRANGEBYRANK key start stop`: ranks in (score, member) order,

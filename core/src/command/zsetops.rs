@@ -4,6 +4,7 @@
 //! their errors come in Redis's order for all of them.
 
 use super::collections::parse_score;
+use super::object::Limits;
 use super::zsets::{members_reply, ordered, store_or_delete};
 use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
@@ -80,6 +81,7 @@ fn generic(c: &mut Call, name: &str, numkeys_at: usize, op: Op, out: Output) -> 
     }
     let num = num as usize;
     let first = numkeys_at + 1;
+    let limits = Limits::of(c.node.config());
     let ks = c.node.keyspace_mut();
     let mut sources = Vec::with_capacity(num);
     for key in &args[first..first + num] {
@@ -207,7 +209,7 @@ fn generic(c: &mut Call, name: &str, numkeys_at: usize, op: Op, out: Output) -> 
                 Op::Inter => "zinterstore",
                 Op::Diff => "zdiffstore",
             };
-            if store_or_delete(ks, now, dst, result, event) {
+            if store_or_delete(ks, limits, now, dst, result, event) {
                 c.node.propagate(args);
             }
             Value::Integer(count)

@@ -5,6 +5,7 @@
 //! ZMSCORE. Like 7.0, every range command goes through one parser
 //! (`zrangeGenericCommand`), so options, conflicts and error texts agree.
 
+use super::object::Limits;
 use super::sets::{lex_bound, score_range, Bound, LexBound};
 use super::Call;
 use super::{int_arg, wrong_type};
@@ -293,6 +294,7 @@ pub fn zrevrangebylex(c: &mut Call) -> Value {
 /// delete that found the key).
 pub fn zrangestore(c: &mut Call) -> Value {
     let (now, args) = (c.now, c.args);
+    let limits = Limits::of(c.node.config());
     let ks = c.node.keyspace_mut();
     let items = match run_range(ks, now, args, 2, true, None, None) {
         Ok((_, items)) => items.unwrap_or_default(),
@@ -301,6 +303,7 @@ pub fn zrangestore(c: &mut Call) -> Value {
     let count = items.len() as i64;
     let changed = store_or_delete(
         ks,
+        limits,
         now,
         &args[1],
         items.into_iter().collect(),
@@ -314,14 +317,23 @@ pub fn zrangestore(c: &mut Call) -> Value {
 
 /// Stores `result` at `dst` (replacing any value and its TTL) and raises
 /// `event`, or deletes `dst` when it is empty (raising `del` if it was
-/// there): whether the keyspace changed.
+/// there): whether the keyspace changed. A result small enough for a
+/// listpack is stored as one (`zsetConvertToListpackIfNeeded`, or
+/// `zsetTypeCreate`'s size hint for ZRANGESTORE), which turns scores of -0
+/// into 0 (`zzlInsertAt`).
 pub(super) fn store_or_delete(
     ks: &mut Keyspace,
+    limits: Limits,
     now: Time,
     dst: &[u8],
-    result: BTreeMap<Vec<u8>, f64>,
+    mut result: BTreeMap<Vec<u8>, f64>,
     event: &'static str,
 ) -> bool {
+    if limits.zset_listpack(result.len(), result.keys().map(Vec::len).max()) {
+        for score in result.values_mut().filter(|s| **s == 0.0) {
+            *score = 0.0;
+        }
+    }
     if result.is_empty() {
         let deleted = ks.remove(now, dst).is_some();
         if deleted {

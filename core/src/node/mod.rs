@@ -51,6 +51,10 @@ use std::net::SocketAddr;
 #[derive(Clone)]
 pub struct Node {
     cfg: Config,
+    /// The settings it was started with (its command line). A simulated node has no config
+    /// file (CONFIG REWRITE refuses), so a restart starts from these again and forgets every
+    /// CONFIG SET, as a restarted redis-server does.
+    started_with: std::sync::Arc<Config>,
     rng: ChaCha8Rng,
     myself: NodeId,
     /// The cluster part: peers, slots, epochs, elections, cron (`clusterState`).
@@ -92,6 +96,7 @@ impl Node {
             persist::Persistence::new(now),
         );
         let mut node = Node {
+            started_with: std::sync::Arc::new(cfg.clone()),
             cfg,
             rng,
             myself,
@@ -107,22 +112,41 @@ impl Node {
 
     /// The same node after a crash and restart: it keeps what Redis keeps in
     /// nodes.conf (identity, known nodes, flags, slots, epochs, last vote) and
-    /// loses the rest (links, pings, failure reports, elections, its data).
+    /// loses the rest (links, pings, failure reports, elections, CLUSTER
+    /// FORGET's blacklist, statistics, its data, and every CONFIG SET: it starts
+    /// from the settings it was first started with), as
+    /// [`ClusterState::restarted`](cluster_state::ClusterState::restarted) says.
     pub fn restart(&self, now: Time) -> Node {
+        let cfg = Config::clone(&self.started_with);
+        let server = server::Server::new(
+            now,
+            &cfg,
+            replid_seed(self.myself, self.server.repl.ids_made()),
+            self.server.persist.restarted(now),
+        );
         let mut node = Node {
-            cfg: self.cfg.clone(),
+            cfg,
+            started_with: self.started_with.clone(),
             rng: self.rng.clone(),
             myself: self.myself,
             cluster: self.cluster.restarted(now),
             out: VecDeque::new(),
             micros: self.micros,
-            server: server::Server::new(
-                now,
-                &self.cfg,
-                replid_seed(self.myself, self.server.repl.ids_made()),
-                self.server.persist.restarted(now),
-            ),
+            server,
         };
+        // `clusterSaveConfig` leaves out nodes in handshake.
+        let handshakes: Vec<NodeId> = node
+            .peers()
+            .filter(|p| p.in_handshake())
+            .map(|p| p.id)
+            .collect();
+        for id in handshakes {
+            node.del_peer(id);
+        }
+        // `clusterInit` after `clusterLoadConfig`: myself's flags and hostname follow the
+        // settings, not what nodes.conf remembered.
+        node.update_myself_flags();
+        node.update_myself_hostname();
         node.refresh_thresholds();
         node
     }

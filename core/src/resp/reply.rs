@@ -37,7 +37,7 @@ fn parse_at(buf: &[u8], pos: usize, depth: usize) -> Result<Option<(Value, usize
     let Some(&kind) = buf.get(pos) else {
         return Ok(None);
     };
-    if !b"+-:_#,$=!*~>%".contains(&kind) {
+    if !b"+-:_#,($=!*~>%".contains(&kind) {
         return bad(format!("unknown type byte {:?}", kind as char));
     }
     let Some(cr) = buf[pos + 1..]
@@ -63,6 +63,7 @@ fn parse_at(buf: &[u8], pos: usize, depth: usize) -> Result<Option<(Value, usize
         b'-' => Ok(Some((Value::Error(text()), next))),
         b':' => Ok(Some((Value::Integer(int()?), next))),
         b'_' => Ok(Some((Value::Null, next))),
+        b'(' => Ok(Some((Value::BigNumber(text()), next))),
         b'#' => match line {
             b"t" => Ok(Some((Value::Boolean(true), next))),
             b"f" => Ok(Some((Value::Boolean(false), next))),

@@ -48,6 +48,9 @@ pub enum Value {
     Boolean(bool),
     /// RESP3 verbatim string (`txt`); a bulk string in RESP2.
     Verbatim(String),
+    /// RESP3 big number (`(` and its digits, `addReplyBigNum`); a bulk
+    /// string in RESP2. Only scripts return one in 7.0 (`{big_number=…}`).
+    BigNumber(String),
     /// RESP3 push (pub/sub messages); an array in RESP2.
     Push(Vec<Value>),
 }
@@ -153,6 +156,8 @@ impl Value {
                 out.extend_from_slice(b"\r\n");
             }
             Value::Verbatim(text) => Value::Bulk(text.as_bytes().to_vec()).encode(proto, out),
+            Value::BigNumber(digits) if resp3 => safe_line(out, '(', digits),
+            Value::BigNumber(digits) => Value::Bulk(digits.as_bytes().to_vec()).encode(proto, out),
         }
     }
 
@@ -221,6 +226,11 @@ fn cli_format(v: &Value, prefix: &str, out: &mut String) {
         }
         Value::DoubleText(t) => {
             let _ = writeln!(out, "(double) {t}");
+        }
+        // redis-cli 7.0 has no format for big numbers: it prints this and
+        // exits.
+        Value::BigNumber(_) => {
+            let _ = writeln!(out, "Unknown reply type: 13");
         }
         Value::Boolean(b) => {
             let _ = writeln!(out, "{}", if *b { "(true)" } else { "(false)" });

@@ -14,17 +14,33 @@
 //! MEET costs minutes of CPU; loading it costs a fraction of a second.
 
 use super::scenario::{node_seed, slot_split};
-use super::{Scenario, ScenarioError, Sim};
+use super::{Scenario, ScenarioError, Sim, Status};
+use crate::config::consts::CRON_PERIOD_MS;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
 use crate::node::{history_id, ClusterConf, ConfLine, Node};
 use crate::rdb::file::ReplInfo;
+use crate::time::Time;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use std::net::{IpAddr, SocketAddr};
 
 /// Mixed into a shard master's seed to name its shard's replication ID
 /// (so the ID is not drawn from the very stream the node's own random
 /// generator starts with).
 const HISTORY_SEED: u64 = 0x7265_706c_6964; // "replid"
+
+/// Mixed into a node's seed to draw when its process starts.
+const START_SEED: u64 = 0x7374_6172_7421; // "start!"
+
+/// How long after the first possible instant node `i`'s process starts:
+/// uniform in one cron period, from a stream of its own (so a node starts
+/// at the same offset whatever the cluster's size). Every process has
+/// started before the earliest first cron tick, so no node connects to
+/// one that is not listening yet.
+fn start_offset_ms(seed: u64, i: usize) -> u64 {
+    ChaCha8Rng::seed_from_u64(node_seed(seed, i) ^ START_SEED).random_range(0..CRON_PERIOD_MS)
+}
 
 /// The nodes.conf every node of `scenario`'s cluster holds once formed by
 /// `redis-cli --cluster create` (whose line is myself aside), for nodes
@@ -75,8 +91,9 @@ fn formed_conf(scenario: &Scenario, ids: &[NodeId]) -> ClusterConf {
 }
 
 /// Starts `scenario`'s processes in `sim`, each loading the formed
-/// cluster's nodes.conf. Node `i` draws its ID from the same seed as in a
-/// MEET formation, so both starts name the same nodes.
+/// cluster's nodes.conf at its own start time ([`start_offset_ms`]); the
+/// simulator's clock ends at the last start. Node `i` draws its ID from the
+/// same seed as in a MEET formation, so both starts name the same nodes.
 pub(super) fn start_formed(scenario: &Scenario, sim: &mut Sim) -> Result<(), ScenarioError> {
     let names = scenario.names();
     let ip = IpAddr::from([127, 0, 0, 1]);
@@ -90,7 +107,11 @@ pub(super) fn start_formed(scenario: &Scenario, sim: &mut Sim) -> Result<(), Sce
             Node::new(scenario.config.clone(), addr, cport_of(i), seed, now).id()
         })
         .collect();
+    let starts: Vec<Time> = (0..names.len())
+        .map(|i| now + start_offset_ms(scenario.seed, i))
+        .collect();
     let conf = formed_conf(scenario, &ids);
+    let mut procs = Vec::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
         let seed = node_seed(scenario.seed, i);
         let node = Node::load_conf(
@@ -100,10 +121,15 @@ pub(super) fn start_formed(scenario: &Scenario, sim: &mut Sim) -> Result<(), Sce
             port_of(i),
             cport_of(i),
             seed,
-            now,
+            starts[i],
         )
         .map_err(|e| ScenarioError(format!("loading the formed cluster: {e}")))?;
         let idx = sim.add_process(name, port_of(i), node);
+        procs.push(idx);
+        // Not running until its start time: nothing reaches it, its timer
+        // is off.
+        sim.nodes[idx].status = Status::Crashed;
+        sim.reschedule(idx);
         // Each shard's master and replicas saved the same stream position
         // at shutdown (SHUTDOWN waits for the replicas' offsets), so the
         // replicas continue from the RDB with `+CONTINUE` at once instead
@@ -120,7 +146,15 @@ pub(super) fn start_formed(scenario: &Scenario, sim: &mut Sim) -> Result<(), Sce
         let n = &mut sim.nodes[idx];
         let (file, bytes) = n.node.empty_rdb_file(now, &history);
         n.disk.put(file, bytes);
-        n.load_from_disk(now);
+    }
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| (starts[i], i));
+    for i in order {
+        sim.run_until(starts[i]);
+        let n = &mut sim.nodes[procs[i]];
+        n.status = Status::Up;
+        n.load_from_disk(starts[i]);
+        sim.reschedule(procs[i]);
     }
     Ok(())
 }

@@ -235,6 +235,10 @@ impl Sim {
             connect_backlog: Vec::new(),
             disk: Disk::default(),
         });
+        // Like Redis's `main`: `loadDataFromDisk`, then `aofOpenIfNeededOnServerStart`, so a
+        // node started with `appendonly yes` writes its AOF from its first command.
+        let now = self.now;
+        self.nodes[idx].load_from_disk(now);
         self.timer_of.push(None);
         self.reschedule(idx);
         idx

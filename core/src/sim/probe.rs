@@ -32,7 +32,8 @@ pub fn determinism_probe(seed: u64) -> u64 {
 /// 150 masters and 150 replicas started formed ([`Formation::Formed`]),
 /// node timeout 2 s, master A killed at 3 s (once every node is ok), 8 s of
 /// simulated time: the restart burst (every node connecting to every other
-/// and PINGing it in the same tick) and a failover at a size where gossip
+/// and PINGing it at its first tick, the processes' ticks spread over one
+/// cron period) and a failover at a size where gossip
 /// sections are 30 entries long. Returns a fingerprint of the trace, the
 /// traffic counters and every node's epochs, or 0 if a node could not load.
 pub fn formed_probe(seed: u64) -> u64 {

@@ -229,8 +229,9 @@ impl Scenario {
 
     /// The simulator at the instant the cluster is configured, before
     /// [`build`](Self::build) waits for `cluster_state:ok`. By MEET, that is
-    /// once every REPLICATE was sent; formed, at time 0, with every node
-    /// loaded and no link connected yet.
+    /// once every REPLICATE was sent; formed, once the last process has
+    /// started (within the first cron period), with every node loaded and
+    /// no link connected yet.
     pub fn start_with(&self, setup: impl FnOnce(&mut Sim)) -> Result<Sim, ScenarioError> {
         self.validate()?;
         let mut sim = Sim::new(self.seed, self.net.clone());

@@ -9,6 +9,7 @@
 //!
 //! A failure prints the seed and the two command lines that replay the runs.
 
+use clusterlab_core::config::consts::CRON_PERIOD_MS;
 use clusterlab_core::node::NodeView;
 use clusterlab_core::sim::{Formation, Scenario, Sim};
 use clusterlab_core::time::Time;
@@ -138,7 +139,8 @@ fn a_formed_start_begins_as_after_a_restart() {
         ..Scenario::default()
     };
     let sim = scenario.start_with(|_| {}).expect("every node loads");
-    assert_eq!(sim.now(), Time::ZERO);
+    // The processes start within one cron period, before any first tick.
+    assert!(sim.now() < Time(CRON_PERIOD_MS), "started at {}", sim.now());
     for n in sim.nodes() {
         let v = n.node.view();
         assert_eq!(v.nodes.len(), 6, "{}", n.name);
@@ -149,10 +151,58 @@ fn a_formed_start_begins_as_after_a_restart() {
         assert_eq!(served, 16384, "{}", n.name);
     }
     let mut sim = sim;
-    // The first cron tick (100 ms) connects every link and PINGs.
-    sim.run_until(Time(150));
+    // Each node's first cron tick (100 ms after its start) connects every
+    // link and PINGs.
+    sim.run_until(Time(2 * CRON_PERIOD_MS + 50));
     assert!(
         sim.stats().delivered >= 6 * 5,
         "PINGs flow from the first tick"
     );
+}
+
+#[test]
+fn restarted_processes_tick_at_their_own_phases() {
+    // Processes restarted independently do not run `clusterCron` on one
+    // millisecond: each ticks 100 ms after its own start. The restart burst
+    // (every node connecting to every other and PINGing it at its first
+    // tick) is spread over one period instead of N² PINGs in one instant.
+    for seed in [1, 7] {
+        let scenario = Scenario {
+            masters: 30,
+            replicas: 1,
+            seed,
+            formation: Formation::Formed,
+            ..Scenario::default()
+        };
+        let nodes = scenario.nodes();
+        let mut sim = scenario.start_with(|_| {}).expect("every node loads");
+        let first_ticks: Vec<Time> = sim
+            .nodes()
+            .iter()
+            .map(|n| n.node.poll_timeout().expect("a running node has a cron"))
+            .collect();
+        let phases: std::collections::BTreeSet<_> = first_ticks.iter().collect();
+        assert!(
+            first_ticks
+                .iter()
+                .all(|t| (CRON_PERIOD_MS..2 * CRON_PERIOD_MS).contains(&t.ms())),
+            "seed {seed}: first ticks {first_ticks:?}"
+        );
+        assert!(
+            phases.len() >= nodes / 2,
+            "seed {seed}: {} phases for {nodes} nodes",
+            phases.len()
+        );
+        // At most a few milliseconds' worth of nodes greet the cluster at a
+        // time: far from the N² PINGs of a burst on one instant.
+        let mut peak = 0;
+        for t in CRON_PERIOD_MS..3 * CRON_PERIOD_MS {
+            sim.run_until(Time(t));
+            peak = peak.max(sim.in_flight().count());
+        }
+        assert!(
+            peak > 0 && peak < nodes * (nodes - 1) / 4,
+            "seed {seed}: {peak} messages in flight at once among {nodes} nodes"
+        );
+    }
 }

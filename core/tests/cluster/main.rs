@@ -22,3 +22,4 @@ mod myself_settings;
 mod node_rules;
 mod replica_migration;
 mod reset_rejoin;
+mod restart;

@@ -212,54 +212,28 @@ fn fail_message_from_peer_forces_fail() {
 #[test]
 fn vote_once_per_epoch_and_per_master_within_two_node_timeouts() {
     let Cast { mut h, a, b, .. } = four_masters();
-    let (r1, r2) = (Fake::replica('5', 7005, &a), Fake::replica('6', 7006, &a));
-    h.meet(r1.clone());
-    h.meet(r2.clone());
-    h.alive.remove(&a.id);
-    h.deliver(&b, Body::Fail(a.id));
-    assert!(h.flags(a.id).has(NodeFlags::FAIL));
-    h.clear_outputs();
-
-    let request = |h: &mut SingleNode, who: &Fake, epoch: u64| {
-        let mut who = who.clone();
-        who.current_epoch = epoch;
-        h.clear_outputs();
-        h.deliver(&who, Body::FailoverAuthRequest);
-        let acked = h.sent(MsgType::FailoverAuthAck);
-        assert!(acked.iter().all(|(_, to, _)| *to == who.bus_addr()));
-        let verdict = h.events().into_iter().find_map(|(_, e)| match e {
-            Event::VoteGranted { about, epoch, .. } if about == who.id => Some(Ok(epoch)),
-            Event::VoteDenied { about, reason } if about == who.id => Some(Err(reason)),
-            _ => None,
-        });
-        assert_eq!(
-            verdict.is_some_and(|v| v.is_ok()),
-            !acked.is_empty(),
-            "an ACK goes out exactly when the vote is granted"
-        );
-        verdict.expect("the master decides")
-    };
+    let (r1, r2) = h.fail_master_of_two_replicas(&a, &b);
 
     let e = h.node.current_epoch() + 1;
     let voted = h.now;
-    assert_eq!(request(&mut h, &r1, e), Ok(e));
+    assert_eq!(h.request_vote(&r1, e), Ok(e));
     assert_eq!(h.node.view().last_vote_epoch, e);
-    assert_eq!(request(&mut h, &r2, e), Err("already voted for this epoch"));
+    assert_eq!(h.request_vote(&r2, e), Err("already voted for this epoch"));
     assert_eq!(
-        request(&mut h, &r2, e + 1),
+        h.request_vote(&r2, e + 1),
         Err("can't vote about this master before 2 * node_timeout")
     );
     assert_eq!(
-        request(&mut h, &r2, e),
+        h.request_vote(&r2, e),
         Err("reqEpoch is older than my currentEpoch")
     );
     h.advance_to(voted + 2 * NT - 1);
     assert_eq!(
-        request(&mut h, &r2, e + 2),
+        h.request_vote(&r2, e + 2),
         Err("can't vote about this master before 2 * node_timeout")
     );
     h.advance_to(voted + 2 * NT);
-    assert_eq!(request(&mut h, &r2, e + 3), Ok(e + 3));
+    assert_eq!(h.request_vote(&r2, e + 3), Ok(e + 3));
 }
 
 /// `clusterProcessPacket`: a sender's currentEpoch greater than ours becomes ours;

@@ -8,8 +8,10 @@ use crate::common;
 
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::Value;
+use clusterlab_core::sim::Scenario;
 use clusterlab_core::sim::Sim;
-use common::{idx, quiet_cluster, run_for};
+use clusterlab_core::Config;
+use common::{idx, quiet_cluster, run_for, wait_first_sync};
 
 fn args(line: &str) -> Vec<Vec<u8>> {
     line.split(' ').map(|a| a.as_bytes().to_vec()).collect()
@@ -25,20 +27,50 @@ fn keys_of(sim: &mut Sim, at: usize, n: usize) -> Vec<String> {
         .collect()
 }
 
+/// How the node got its AOF in [`sim_scenario`].
+#[derive(Clone, Copy, PartialEq)]
+enum Aof {
+    /// `appendonly no`: SAVE writes the RDB.
+    Off,
+    /// Started with `appendonly yes` (its config file or command line says so).
+    AtStart,
+    /// `appendonly no` at start, `CONFIG SET appendonly yes` while running.
+    ConfigSet,
+}
+
 /// The scenario both ways run: write, save (SAVE, or nothing with the AOF
 /// on), write again, kill, restart; returns which keys came back.
-fn sim_scenario(aof: bool) -> Vec<bool> {
-    let mut sim = quiet_cluster();
+fn sim_scenario(aof: Aof) -> Vec<bool> {
+    let mut sim = if aof == Aof::AtStart {
+        let mut config = Config {
+            node_timeout: 5000,
+            ..Config::default()
+        };
+        config
+            .set_param("appendonly", "yes")
+            .expect("appendonly takes yes");
+        let mut sim = Scenario {
+            config,
+            write_every_ms: None,
+            ..Scenario::default()
+        }
+        .build()
+        .expect("cluster forms");
+        wait_first_sync(&mut sim);
+        sim
+    } else {
+        quiet_cluster()
+    };
     let a = idx(&sim, "A");
     let c = ClientId(1);
     let keys = keys_of(&mut sim, a, 2);
-    if aof {
+    if aof == Aof::ConfigSet {
         let r = sim.command(a, c, args("CONFIG SET appendonly yes"));
         assert_eq!(r, Some(Value::ok()));
         run_for(&mut sim, 200);
     }
     sim.command(a, c, args(&format!("SET {} 1", keys[0])));
-    if !aof {
+    if aof == Aof::Off {
         assert_eq!(sim.command(a, c, args("SAVE")), Some(Value::ok()));
         let Some(Value::Integer(t)) = sim.command(a, c, args("LASTSAVE")) else {
             panic!("LASTSAVE answers an integer");
@@ -59,11 +91,20 @@ fn sim_scenario(aof: bool) -> Vec<bool> {
 /// the process (`rdbSave`, `loadDataFromDisk`).
 #[test]
 fn a_restarted_simulated_node_reloads_its_last_save() {
-    assert_eq!(sim_scenario(false), [true, false]);
+    assert_eq!(sim_scenario(Aof::Off), [true, false]);
 }
 
-/// With `appendonly yes` every write is in the AOF, so nothing is lost.
+/// Started with `appendonly yes`, every write is in the AOF, so nothing is lost.
 #[test]
 fn a_restarted_simulated_node_replays_its_aof() {
-    assert_eq!(sim_scenario(true), [true, true]);
+    assert_eq!(sim_scenario(Aof::AtStart), [true, true]);
+}
+
+/// `CONFIG SET appendonly yes` writes an AOF, but without a config file
+/// (no CONFIG REWRITE) the restarted process starts from its command line,
+/// `appendonly no`, and loads the RDB it does not have: both keys are gone,
+/// as with redis-server.
+#[test]
+fn an_aof_switched_on_by_config_set_is_not_read_after_a_restart() {
+    assert_eq!(sim_scenario(Aof::ConfigSet), [false, false]);
 }

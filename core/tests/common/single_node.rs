@@ -364,6 +364,45 @@ impl SingleNode {
             .expect("the command answered at once")
     }
 
+    /// Meets two replicas of `master` (ports 7005 and 7006), silences
+    /// `master` and has `by` declare it FAIL: the setup of every vote.
+    pub fn fail_master_of_two_replicas(&mut self, master: &Fake, by: &Fake) -> (Fake, Fake) {
+        let (r1, r2) = (
+            Fake::replica('5', 7005, master),
+            Fake::replica('6', 7006, master),
+        );
+        self.meet(r1.clone());
+        self.meet(r2.clone());
+        self.alive.remove(&master.id);
+        self.deliver(by, Body::Fail(master.id));
+        assert!(self.flags(master.id).has(NodeFlags::FAIL));
+        self.clear_outputs();
+        (r1, r2)
+    }
+
+    /// Delivers `who`'s FAILOVER_AUTH_REQUEST at `epoch` and returns the
+    /// node's verdict: the epoch it voted in, or why it refused. An ACK goes
+    /// out exactly when the vote is granted.
+    pub fn request_vote(&mut self, who: &Fake, epoch: u64) -> Result<u64, &'static str> {
+        let mut who = who.clone();
+        who.current_epoch = epoch;
+        self.clear_outputs();
+        self.deliver(&who, Body::FailoverAuthRequest);
+        let acked = self.sent(MsgType::FailoverAuthAck);
+        assert!(acked.iter().all(|(_, to, _)| *to == who.bus_addr()));
+        let verdict = self.events().into_iter().find_map(|(_, e)| match e {
+            Event::VoteGranted { about, epoch, .. } if about == who.id => Some(Ok(epoch)),
+            Event::VoteDenied { about, reason } if about == who.id => Some(Err(reason)),
+            _ => None,
+        });
+        assert_eq!(
+            verdict.is_some_and(|v| v.is_ok()),
+            !acked.is_empty(),
+            "an ACK goes out exactly when the vote is granted"
+        );
+        verdict.expect("the master decides")
+    }
+
     /// What the node believes about `id`.
     pub fn peer(&self, id: NodeId) -> Option<PeerView> {
         self.node.view().nodes.into_iter().find(|p| p.id == id)

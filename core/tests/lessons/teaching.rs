@@ -203,25 +203,41 @@ fn front_line(text: &str, key: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
+/// Whether a command runs a Lua script (`@scripting`: EVAL, EVALSHA, FCALL
+/// and their `_RO` forms). The page builds the core without its `lua`
+/// feature (Lua is C, and does not build for wasm32), so there they answer
+/// `ERR scripting is not available in this page`, although these native
+/// tests, built with Lua, run them.
+fn runs_a_script(name: &str) -> bool {
+    command::table::lookup(name.as_bytes()).is_some_and(|c| c.acl.contains(&"@scripting"))
+}
+
 /// Every `allow` entry is a step verb or a command (or `COMMAND SUBCOMMAND`)
-/// the node implements: a lesson must not offer what answers `ERR unknown command`.
+/// the node implements in the page: a lesson must not offer what answers
+/// `ERR unknown command`, nor a script the page cannot run.
 fn allowed_things_exist(l: &Lesson, text: &str) -> Vec<String> {
+    let at = front_line(text, "allow");
     l.meta
         .allow
         .iter()
-        .filter(|a| {
+        .filter_map(|a| {
             let words: Vec<&str> = a.split_whitespace().collect();
-            !(VERBS.contains(&a.as_str())
-                || CLI_COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(a))
-                || command::implements(&words))
-        })
-        .map(|a| {
-            format!(
-                "{}:{}: `allow` names `{a}`, which is neither a step verb ({}) nor a command the node implements",
-                l.file,
-                front_line(text, "allow"),
-                VERBS.join(", ")
-            )
+            if VERBS.contains(&a.as_str()) || CLI_COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(a)) {
+                None
+            } else if !command::implements(&words) {
+                Some(format!(
+                    "{}:{at}: `allow` names `{a}`, which is neither a step verb ({}) nor a command the node implements",
+                    l.file,
+                    VERBS.join(", ")
+                ))
+            } else if runs_a_script(words[0]) {
+                Some(format!(
+                    "{}:{at}: `allow` names `{a}`, a script the page cannot run (it has no Lua engine)",
+                    l.file
+                ))
+            } else {
+                None
+            }
         })
         .collect()
 }
@@ -426,16 +442,16 @@ fn a_why_that_gives_the_command_away_is_reported() {
 
 /// A lesson may only allow commands that exist here: WAITAOF (Redis 7.2's, so
 /// never in a 7.0 node), a made-up CLUSTER subcommand and a made-up verb are
-/// each reported.
+/// each reported, and so is EVAL, which the page cannot run.
 #[test]
 fn an_allowed_command_the_node_does_not_implement_is_reported() {
     let text = format!(
         "{}{GOOD}",
-        HEAD.replace("GET\n", "GET, WAITAOF, CLUSTER FROB, explode\n")
+        HEAD.replace("GET\n", "GET, WAITAOF, CLUSTER FROB, explode, eval\n")
     );
     let l = parse("bad.md", &text).expect("valid");
     let p = allowed_things_exist(&l, &text);
-    assert_eq!(p.len(), 3, "{p:#?}");
+    assert_eq!(p.len(), 4, "{p:#?}");
     assert!(
         p[0].starts_with("bad.md:6: `allow` names `WAITAOF`"),
         "{}",
@@ -450,6 +466,10 @@ fn an_allowed_command_the_node_does_not_implement_is_reported() {
         p[2].starts_with("bad.md:6: `allow` names `explode`"),
         "{}",
         p[2]
+    );
+    assert_eq!(
+        p[3],
+        "bad.md:6: `allow` names `eval`, a script the page cannot run (it has no Lua engine)"
     );
 }
 

@@ -39,6 +39,7 @@ mod persistence;
 mod reads;
 mod resharding;
 mod scripting;
+mod sim_parity;
 mod stream_writes;
 mod streams;
 mod trace;

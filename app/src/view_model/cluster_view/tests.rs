@@ -90,3 +90,49 @@ fn ranges_as_text() {
     assert_eq!(ranges_text(&[(0, 5460)], 3), "0-5460");
     assert_eq!(ranges_text(&[(1, 1), (3, 9), (20, 30)], 2), "1 3-9 +1 more");
 }
+
+/// DEBUG SLEEP: Redis sleeps inside the command, so the node answers nobody until it wakes. The
+/// card says so, with the wake-up time, in both languages, and stops saying so once it woke.
+#[test]
+fn a_node_in_debug_sleep_is_drawn_asleep_until_it_wakes() {
+    use clusterlab_core::node::ClientId;
+    use clusterlab_core::sim::Scenario;
+    // Started as the page starts its nodes (`Preset::scenario`): DEBUG allowed.
+    let mut config = Scenario::default().config;
+    config
+        .set_param("enable-debug-command", "local")
+        .expect("enable-debug-command takes local");
+    let mut sim = Scenario {
+        config,
+        write_every_ms: None,
+        ..Scenario::default()
+    }
+    .build()
+    .expect("the default cluster forms");
+    let t0 = sim.now();
+    let args = ["DEBUG", "SLEEP", "5"]
+        .map(|a| a.as_bytes().to_vec())
+        .to_vec();
+    assert_eq!(
+        sim.command(0, ClientId(900), args),
+        None,
+        "the reply waits for the wake-up"
+    );
+    sim.run_until(t0 + 1_000);
+    let p = picture(&sim, SIX);
+    let a = &p.nodes[0];
+    assert_eq!((a.status, a.asleep_until), (Status::Up, Some(t0 + 5_000)));
+    let wake = format_time(t0 + 5_000, Lang::En);
+    assert_eq!(
+        a.state_text(Lang::En),
+        format!("asleep in DEBUG SLEEP until {wake}")
+    );
+    assert!(a
+        .state_text(Lang::Fr)
+        .starts_with("endormi par DEBUG SLEEP jusqu'à "));
+    assert_eq!(p.nodes[1].asleep_until, None, "only A sleeps");
+    sim.run_until(t0 + 6_000);
+    let p = picture(&sim, SIX);
+    assert_eq!(p.nodes[0].asleep_until, None, "A woke at {wake}");
+    assert_eq!(p.nodes[0].state_text(Lang::En), "ok");
+}

@@ -378,6 +378,11 @@ fn reply_to_lua(lua: &Lua, v: &Value, resp3: bool) -> mlua::Result<mlua::Value> 
             table(vec![("verbatim_string", mlua::Value::Table(inner))])?
         }
         Value::Verbatim(text) => mlua::Value::String(lua.create_string(text)?),
+        Value::BigNumber(t) if resp3 => table(vec![(
+            "big_number",
+            mlua::Value::String(lua.create_string(t)?),
+        )])?,
+        Value::BigNumber(t) => mlua::Value::String(lua.create_string(t)?),
     })
 }
 
@@ -391,7 +396,7 @@ fn array_to_lua(lua: &Lua, items: &[Value], resp3: bool) -> mlua::Result<mlua::V
 
 /// A script's return value as the reply (`luaReplyToRedisReply`): numbers
 /// truncated to integers, `false` → nil, `true` → 1 (RESP2), tables with
-/// `err`/`ok`/`double`/`map`/`set` fields, arrays cut at the first nil.
+/// `err`/`ok`/`double`/`big_number`/`map`/`set` fields, arrays cut at the first nil.
 fn lua_to_reply(v: &mlua::Value, resp3: bool, depth: usize) -> Value {
     // Redis nests until its Lua C stack (about 8000 levels) runs out; a
     // shallower limit keeps the Rust stack small on any thread.
@@ -419,6 +424,10 @@ fn table_to_reply(t: &Table, resp3: bool, depth: usize) -> Value {
     }
     if let Some(d) = number_of_strict(&field("double")) {
         return Value::Double(d);
+    }
+    // Its CR and LF become spaces when the reply is written.
+    if let mlua::Value::String(n) = field("big_number") {
+        return Value::BigNumber(n.to_string_lossy().to_string());
     }
     if let mlua::Value::Table(m) = field("map") {
         let pairs = m

@@ -3,14 +3,12 @@
 //!
 //! It holds what cluster.c decides with: the node table, the slot map,
 //! MIGRATING/IMPORTING, the epochs, the election and manual failover, and
-//! cron's bookkeeping. Most of it survives a restart because nodes.conf keeps
-//! it ([`Node::restart`](crate::node::Node::restart) says what does not).
+//! cron's bookkeeping. What nodes.conf keeps survives a restart, the rest
+//! starts over ([`ClusterState::restarted`] draws the line).
 
 use super::{cron_due, failover, gossip, manual, peer::Peer, peer_index, NO_OWNER};
-
 use crate::config::consts;
 use crate::id::NodeId;
-use crate::node::SendBuffer;
 use crate::slot::SlotSet;
 use crate::time::Time;
 use std::collections::BTreeMap;
@@ -97,7 +95,9 @@ impl ClusterState {
             current_epoch: 0,
             last_vote_epoch: 0,
             state_ok: false,
-            size: 0,
+            // `clusterInit`'s value: CLUSTER INFO shows `cluster_size:1`
+            // until a master's first state update, after the writable delay.
+            size: 1,
             among_minority_time: None,
             started: now,
             election: failover::Election::default(),
@@ -118,44 +118,34 @@ impl ClusterState {
         }
     }
 
-    /// The cluster part of the same node after a crash and restart, as
-    /// `clusterLoadConfig` rebuilds it from nodes.conf: the nodes, their
-    /// flags, slots and epochs stay; links, pings, failure reports, the
-    /// election and manual failover go, and cron starts over.
+    /// The cluster part of the same node after a crash and restart: a fresh
+    /// `clusterInit` into which `clusterLoadConfig` reads back what
+    /// nodes.conf keeps — the node table (each entry as
+    /// [`Peer::reloaded`] rebuilds it), the slot map, MIGRATING/IMPORTING,
+    /// `currentEpoch` and `lastVoteEpoch`. Everything else starts as on a
+    /// first start: CLUSTER FORGET's blacklist, the bus and link-buffer
+    /// statistics, `cluster_size` (1), links, the election and manual
+    /// failover. [`Node::restart`](crate::node::Node::restart) then drops the
+    /// nodes still in handshake, which nodes.conf does not save.
     pub(in crate::node) fn restarted(&self, now: Time) -> ClusterState {
-        let mut cluster = self.clone();
-        for peer in cluster.peers.iter_mut().flatten() {
-            peer.link = None;
-            peer.inbound_link = None;
-            peer.out_buffer = SendBuffer::default();
-            peer.inbound_buffer = SendBuffer::default();
-            peer.ping_sent = None;
-            peer.pong_received = if peer.pong_received > Time::ZERO {
-                now
-            } else {
-                Time::ZERO
-            };
-            peer.data_received = Time::ZERO;
-            peer.fail_reports.clear();
-            peer.orphaned_time = None;
-            peer.ctime = now;
-            if peer.failed() {
-                peer.fail_time = Some(now);
-            }
-        }
-        cluster.state_ok = false;
-        cluster.started = now;
-        cluster.among_minority_time = None;
-        cluster.election = failover::Election::default();
-        cluster.manual = manual::ManualFailover::default();
-        cluster.iteration = 0;
-        cluster.next_cron = now + consts::CRON_PERIOD_MS;
-        cluster.todo = 0;
-        cluster.stats_sent = [0; 11];
-        cluster.stats_received = [0; 11];
-        cluster.myslots_cache = None;
+        let mut cluster = ClusterState::new(now);
+        cluster.peers = self
+            .peers
+            .iter()
+            .map(|p| p.as_ref().map(|p| p.reloaded(now)))
+            .collect();
+        cluster.index = self.index.clone();
+        cluster.order = self.order.clone();
+        cluster.slots = self.slots.clone();
+        cluster.assigned = self.assigned;
+        cluster.migrating = self.migrating.clone();
+        cluster.importing = self.importing.clone();
+        cluster.current_epoch = self.current_epoch;
+        cluster.last_vote_epoch = self.last_vote_epoch;
+        // The cron's schedule follows the table's slab: keep its shape, and
+        // look at every node on the first cron.
+        cluster.cron_due = self.cron_due.clone();
         cluster.cron_due.touch_all();
-        cluster.connecting.clear();
         cluster
     }
 }

@@ -5,7 +5,8 @@
 //! The format is Redis 7.0's: one `CLUSTER NODES` line per node, then
 //! `vars currentEpoch <n> lastVoteEpoch <m>`. Ping and pong times are written
 //! as 0 so the text changes only when the configuration does, which is what
-//! tells the host to save it; Redis ignores them on load too.
+//! tells the host to save it (on load Redis only asks whether they are
+//! non-zero, and a restart here keeps that from memory instead).
 
 use super::peer::Peer;
 use crate::config::Config;
@@ -70,6 +71,8 @@ impl Node {
     /// The nodes.conf text for this node's current configuration.
     pub fn to_nodes_conf(&self) -> String {
         let mut view = self.view();
+        // `clusterSaveConfig` leaves out nodes in handshake.
+        view.nodes.retain(|n| !n.flags.has(NodeFlags::HANDSHAKE));
         for n in &mut view.nodes {
             n.ping_sent = None;
             n.pong_received = Time::ZERO;

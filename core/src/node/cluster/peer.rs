@@ -94,6 +94,41 @@ impl Peer {
         }
     }
 
+    /// This entry as `clusterLoadConfig` rebuilds it from its nodes.conf
+    /// line after a restart: a fresh `createClusterNode` given the saved ID,
+    /// address, hostname, flags, master and epoch. Everything else (links,
+    /// failure reports, `voted_time`, `repl_offset`, orphan time) starts
+    /// empty. A FAIL node's `fail_time` is the load time; a pong ever
+    /// received counts as received now (the file held a non-zero pong time);
+    /// a replica's own configEpoch is 0 (the file holds its master's).
+    pub fn reloaded(&self, now: Time) -> Peer {
+        let mut p = Peer::new(self.id, NodeFlags(self.flags.0 & NodeFlags::SAVED), now);
+        p.set_ip(self.ip);
+        p.port = self.port;
+        p.cport = self.cport;
+        p.hostname = self.hostname.clone();
+        p.master = self.master;
+        p.replicas = self.replicas.clone();
+        if !p.replicas.is_empty() {
+            // Loading a replica's line calls `clusterNodeAddSlave`, which
+            // flags its master as a replica-migration target.
+            p.flags.set(NodeFlags::MIGRATE_TO);
+        }
+        p.numslots = self.numslots;
+        p.config_epoch = if p.is_replica() && p.master.is_some() {
+            0
+        } else {
+            self.config_epoch
+        };
+        if self.pong_received > Time::ZERO {
+            p.pong_received = now;
+        }
+        if p.failed() {
+            p.fail_time = Some(now);
+        }
+        p
+    }
+
     pub fn ip(&self) -> Option<IpAddr> {
         self.ip
     }
@@ -178,10 +213,6 @@ impl FailReports {
                 self.0 = None;
             }
         }
-    }
-
-    pub fn clear(&mut self) {
-        self.0 = None;
     }
 
     pub fn to_vec(&self) -> Vec<(NodeId, Time)> {

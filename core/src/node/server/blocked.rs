@@ -17,7 +17,7 @@
 //! group reader whose stream is gone is answered UNBLOCKED). Each client
 //! served streams its own pop as one unit, after the command that fed it.
 
-use crate::command::KeyWait;
+use crate::command::{KeyWait, Refusal};
 use crate::node::{ClientId, Node};
 use crate::resp::Value;
 use crate::time::Time;
@@ -366,7 +366,7 @@ impl Node {
                 continue;
             };
             if !self.cluster.state_ok {
-                answers.push((*client, Value::err("CLUSTERDOWN The cluster is down")));
+                answers.push((*client, Refusal::Down.reply()));
                 continue;
             }
             let Some(key) = keys.first() else { continue };
@@ -379,11 +379,11 @@ impl Node {
             {
                 continue;
             }
-            let reply = match route.owner {
-                None => Value::err("CLUSTERDOWN Hash slot not served"),
-                Some(addr) => Value::err(format!("MOVED {slot} {addr}")),
+            let refusal = match route.owner {
+                None => Refusal::Unbound,
+                Some(to) => Refusal::Moved { slot, to },
             };
-            answers.push((*client, reply));
+            answers.push((*client, refusal.reply()));
         }
         for (client, reply) in answers {
             self.unblock(client);

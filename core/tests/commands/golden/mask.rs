@@ -43,6 +43,20 @@ pub fn mask(nodes: &[NodeAddr], args: &[Vec<u8>], v: Value) -> Value {
             }
             other => other,
         },
+        // Stream consumers' and pending entries' times: wall-clock
+        // milliseconds there (times of delivery and of last activity, and
+        // idle times counted from them), simulated ones here.
+        ("XPENDING", _) if args.len() >= 6 => map_items(v, |e| at(e, 2, "idle-ms")),
+        ("XINFO", "CONSUMERS") => map_items(v, |c| {
+            map_pairs(c, |k, val| match k {
+                "idle" => masked("idle-ms"),
+                _ => val,
+            })
+        }),
+        ("XINFO", "STREAM") => map_pairs(v, |k, val| match k {
+            "groups" => map_items(val, stream_group_times),
+            _ => val,
+        }),
         // Real time passes between commands; round to the second.
         ("PTTL", _) => match v {
             Value::Integer(ms) if ms > 0 => masked(&format!("~{}s", (ms + 500) / 1000)),
@@ -160,6 +174,33 @@ fn map_pairs(v: Value, f: impl Fn(&str, Value) -> Value) -> Value {
         }
         other => other,
     }
+}
+
+/// Replaces item `i` of an array reply.
+fn at(v: Value, i: usize, what: &str) -> Value {
+    match v {
+        Value::Array(mut items) if items.len() > i => {
+            items[i] = masked(what);
+            Value::Array(items)
+        }
+        other => other,
+    }
+}
+
+/// A group of XINFO STREAM FULL: its PEL's delivery times, its consumers'
+/// seen-times and their PELs' delivery times.
+fn stream_group_times(group: Value) -> Value {
+    map_pairs(group, |k, val| match k {
+        "pending" => map_items(val, |e| at(e, 2, "delivery-ms")),
+        "consumers" => map_items(val, |c| {
+            map_pairs(c, |k, val| match k {
+                "seen-time" => masked("seen-ms"),
+                "pending" => map_items(val, |e| at(e, 1, "delivery-ms")),
+                _ => val,
+            })
+        }),
+        _ => val,
+    })
 }
 
 /// Hash-table order is arbitrary: compare as a sorted list.

@@ -57,6 +57,16 @@ impl Raw {
         self.stream.write_all(&out).unwrap();
     }
 
+    /// Writes one command given as its arguments, without reading.
+    pub fn write_args<A: AsRef<[u8]>>(&mut self, args: &[A]) {
+        self.last = args
+            .iter()
+            .map(|a| String::from_utf8_lossy(a.as_ref()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.stream.write_all(&multibulk(args)).unwrap();
+    }
+
     /// The next reply's bytes and its parsed value.
     pub fn read_reply(&mut self) -> (Vec<u8>, Value) {
         loop {
@@ -91,12 +101,7 @@ impl Raw {
     /// A command given as its arguments (any bytes, empty ones too); its
     /// reply's bytes and parsed value.
     pub fn call<A: AsRef<[u8]>>(&mut self, args: &[A]) -> (Vec<u8>, Value) {
-        self.last = args
-            .iter()
-            .map(|a| String::from_utf8_lossy(a.as_ref()))
-            .collect::<Vec<_>>()
-            .join(" ");
-        self.stream.write_all(&multibulk(args)).unwrap();
+        self.write_args(args);
         self.read_reply()
     }
 
