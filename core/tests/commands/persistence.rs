@@ -8,10 +8,8 @@ use crate::common;
 
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::Value;
-use clusterlab_core::sim::Scenario;
 use clusterlab_core::sim::Sim;
-use clusterlab_core::Config;
-use common::{idx, quiet_cluster, run_for, wait_first_sync};
+use common::{idx, quiet_cluster, quiet_cluster_with, run_for};
 
 fn args(line: &str) -> Vec<Vec<u8>> {
     line.split(' ').map(|a| a.as_bytes().to_vec()).collect()
@@ -42,22 +40,7 @@ enum Aof {
 /// on), write again, kill, restart; returns which keys came back.
 fn sim_scenario(aof: Aof) -> Vec<bool> {
     let mut sim = if aof == Aof::AtStart {
-        let mut config = Config {
-            node_timeout: 5000,
-            ..Config::default()
-        };
-        config
-            .set_param("appendonly", "yes")
-            .expect("appendonly takes yes");
-        let mut sim = Scenario {
-            config,
-            write_every_ms: None,
-            ..Scenario::default()
-        }
-        .build()
-        .expect("cluster forms");
-        wait_first_sync(&mut sim);
-        sim
+        quiet_cluster_with(5000, &[("appendonly", "yes")])
     } else {
         quiet_cluster()
     };

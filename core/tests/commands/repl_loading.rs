@@ -8,10 +8,9 @@
 //! during the load speeds up the rest of it. docs/redis-behaviour.md §21.
 
 use crate::common;
-use clusterlab_core::config::Config;
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::Value;
-use clusterlab_core::sim::{Scenario, Sim};
+use clusterlab_core::sim::Sim;
 use common::{idx, text};
 
 fn args(line: &str) -> Vec<Vec<u8>> {
@@ -89,21 +88,7 @@ fn health(shards: &Value, id: &str) -> Option<String> {
 
 #[test]
 fn a_replica_loading_slowly_is_hidden_then_back() {
-    let mut config = Config {
-        node_timeout: 3000,
-        ..Config::default()
-    };
-    config
-        .set_param("enable-debug-command", "yes")
-        .expect("a known parameter");
-    let mut sim = Scenario {
-        config,
-        write_every_ms: None,
-        ..Scenario::default()
-    }
-    .build()
-    .expect("cluster forms");
-    common::wait_first_sync(&mut sim);
+    let mut sim = common::quiet_cluster_with(3000, &[("enable-debug-command", "yes")]);
     let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
     let a1_id = sim.node(a1).id();
     let offset_seen_by_a = |sim: &Sim| sim.node(a).view().node(a1_id).map(|p| p.repl_offset);

@@ -141,11 +141,23 @@ pub fn tail(sim: &Sim, n: usize) -> String {
 /// background write load, so command tests see only their own keys; its
 /// replicas finished their first sync.
 pub fn quiet_cluster() -> Sim {
+    quiet_cluster_with(5000, &[])
+}
+
+/// [`quiet_cluster`] with another node timeout, every node started with the
+/// given redis.conf parameters (as `redis-server --name value` would be).
+pub fn quiet_cluster_with(node_timeout: u64, params: &[(&str, &str)]) -> Sim {
+    let mut config = Config {
+        node_timeout,
+        ..Config::default()
+    };
+    for (name, value) in params {
+        if let Err(e) = config.set_param(name, value) {
+            panic!("{name} {value}: {e}");
+        }
+    }
     let mut sim = Scenario {
-        config: Config {
-            node_timeout: 5000,
-            ..Config::default()
-        },
+        config,
         write_every_ms: None,
         ..Scenario::default()
     }

@@ -170,12 +170,7 @@ impl Node {
     /// `clusterRequestFailoverAuth`: FORCEACK for a manual failover.
     fn request_failover_auth(&mut self) {
         let force = self.cluster.manual.end.is_some();
-        let targets: Vec<NodeId> = self
-            .peers()
-            .filter(|p| p.id != self.myself && !p.in_handshake() && p.link.is_some())
-            .map(|p| p.id)
-            .collect();
-        for id in targets {
+        for id in self.broadcast_targets() {
             let Some(addr) = self.peer(id).and_then(|p| p.bus_addr()) else {
                 continue;
             };

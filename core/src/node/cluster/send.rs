@@ -70,14 +70,18 @@ impl Node {
 
     /// `clusterBroadcastMessage`: to every linked node but myself and handshakes.
     pub(super) fn broadcast(&mut self, body: Body) {
-        let targets: Vec<NodeId> = self
-            .peers()
-            .filter(|p| p.id != self.myself && !p.in_handshake() && p.link.is_some())
-            .map(|p| p.id)
-            .collect();
-        for id in targets {
+        for id in self.broadcast_targets() {
             self.send(id, Link::Outbound, body.clone());
         }
+    }
+
+    /// Whom `clusterBroadcastMessage` writes to: every node with a link,
+    /// but myself and nodes in handshake.
+    pub(super) fn broadcast_targets(&self) -> Vec<NodeId> {
+        self.peers()
+            .filter(|p| p.id != self.myself && !p.in_handshake() && p.link.is_some())
+            .map(|p| p.id)
+            .collect()
     }
 
     /// Counts a received message for `CLUSTER INFO`.
