@@ -83,7 +83,8 @@ pub fn setbit(c: &mut Call) -> Value {
 }
 
 /// `lookupStringForBitCommand`'s lookup: the string at `key`, made empty
-/// if missing (the caller grows it); `None` with another type there.
+/// if missing (the caller grows it), raw either way (`createObject`, or
+/// `dbUnshareStringValue`); `None` with another type there.
 pub(super) fn string_or_create<'a>(
     ks: &'a mut crate::keyspace::Keyspace,
     now: crate::time::Time,
@@ -92,6 +93,7 @@ pub(super) fn string_or_create<'a>(
     if ks.get_mut(now, key).is_none() {
         ks.set_keep_ttl(now, key, Data::Str(Vec::new()));
     }
+    ks.make_raw(key);
     match ks.get_mut(now, key) {
         Some(d @ Data::Str(_)) => Some(d),
         _ => None,
@@ -314,6 +316,8 @@ pub fn bitop(c: &mut Call) -> Value {
         .collect();
     let changed = if maxlen > 0 {
         ks.set(&args[2], Data::Str(result));
+        // `createObject`: the destination is a raw string.
+        ks.make_raw(&args[2]);
         ks.notify(class::STRING, "set", &args[2]);
         true
     } else if ks.remove(c.now, &args[2]).is_some() {

@@ -2,12 +2,12 @@
 //! PFDEBUG, PFSELFTEST over string values in Redis's own encodings
 //! ([`crate::hll`]).
 
-use super::collections::entry;
 use super::{wrong_type, Call};
 use crate::hll::{self, Encoding, REGISTERS};
 use crate::keyspace::notify::class;
-use crate::keyspace::Data;
+use crate::keyspace::{Data, Keyspace};
 use crate::resp::Value;
+use crate::time::Time;
 
 /// `isHLLObjectOrReply`'s refusal of a string that is not one.
 fn not_hll() -> Value {
@@ -17,6 +17,16 @@ fn not_hll() -> Value {
 /// `invalid_hll_err`: opcodes that do not cover the 16384 registers.
 fn corrupt() -> Value {
     Value::err("INVALIDOBJ Corrupted HLL object detected")
+}
+
+/// The HyperLogLog at `key` to write into: a new empty one if missing
+/// (`createHLLObject`), raw either way (or `dbUnshareStringValue`).
+fn hll_for_write<'a>(ks: &'a mut Keyspace, now: Time, key: &[u8]) -> Option<&'a mut Data> {
+    if ks.get(now, key).is_none() {
+        ks.set(key, Data::Str(hll::new_sparse()));
+    }
+    ks.make_raw(key);
+    ks.get_mut(now, key)
 }
 
 /// `isHLLObjectOrReply`: the value's encoding, or the error to reply.
@@ -42,7 +52,7 @@ pub fn pfadd(c: &mut Call) -> Value {
             Err(e) => return e,
         },
     };
-    let Some(Data::Str(v)) = entry(ks, now, &args[1], || Data::Str(hll::new_sparse())) else {
+    let Some(Data::Str(v)) = hll_for_write(ks, now, &args[1]) else {
         return wrong_type();
     };
     let mut updated = created;
@@ -84,7 +94,8 @@ pub fn pfcount(c: &mut Call) -> Value {
         }
         return Value::Integer(hll::count_registers(&max) as i64);
     }
-    let card = match ks.get_mut(now, &args[1]) {
+    // The cardinality, and whether it was computed and stored now.
+    let counted = match ks.get_mut(now, &args[1]) {
         None => return Value::Integer(0),
         Some(d) => {
             if let Err(e) = check(d) {
@@ -93,19 +104,27 @@ pub fn pfcount(c: &mut Call) -> Value {
             let Data::Str(v) = d else {
                 return wrong_type();
             };
-            if let Some(card) = hll::cached_count(v) {
-                return Value::Integer(card as i64);
-            }
-            match hll::count(v) {
-                Ok(card) => {
-                    hll::store_count(v, card);
-                    card
-                }
-                Err(hll::Corrupt) => return corrupt(),
+            match hll::cached_count(v) {
+                Some(card) => Ok((card, false)),
+                None => match hll::count(v) {
+                    Ok(card) => {
+                        hll::store_count(v, card);
+                        Ok((card, true))
+                    }
+                    Err(hll::Corrupt) => Err(corrupt()),
+                },
             }
         }
     };
-    c.node.propagate(args);
+    // `dbUnshareStringValue` ran once the value proved to be a HyperLogLog.
+    ks.make_raw(&args[1]);
+    let (card, stored) = match counted {
+        Ok(counted) => counted,
+        Err(e) => return e,
+    };
+    if stored {
+        c.node.propagate(args);
+    }
     Value::Integer(card as i64)
 }
 
@@ -134,7 +153,7 @@ pub fn pfmerge(c: &mut Call) -> Value {
     if let Err(e) = merged {
         return e;
     }
-    let Some(Data::Str(v)) = entry(ks, now, &args[1], || Data::Str(hll::new_sparse())) else {
+    let Some(Data::Str(v)) = hll_for_write(ks, now, &args[1]) else {
         return wrong_type();
     };
     if use_dense && hll::to_dense(v).is_err() {

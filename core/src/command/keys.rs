@@ -360,7 +360,12 @@ fn copy_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
         }
         ks.remove(now, &args[2]);
     }
+    // `dupStringObject` keeps a raw string raw.
+    let raw = ks.is_raw(&args[1]);
     ks.add(&args[2], data, ttl);
+    if raw {
+        ks.make_raw(&args[2]);
+    }
     ks.notify(class::GENERIC, "copy_to", &args[2]);
     Value::Integer(1)
 }

@@ -73,9 +73,10 @@ fn score_text(s: f64) -> Vec<u8> {
     }
 }
 
-/// `objectComputeSize` for a value, every element counted.
-pub fn value_size(limits: &Limits, d: &Data) -> usize {
-    let encoding = limits.encoding(d);
+/// `objectComputeSize` for a value, every element counted; `raw`: a string
+/// Redis keeps as a raw object ([`Limits::stored_encoding`]).
+pub fn value_size(limits: &Limits, d: &Data, raw: bool) -> usize {
+    let encoding = limits.stored_encoding(d, raw);
     match d {
         Data::Str(_) if encoding == "int" => ROBJ,
         Data::Str(s) if encoding == "embstr" => size_class(ROBJ + 3 + s.len()),
@@ -151,8 +152,8 @@ const STREAM: usize = 96;
 const RAX_NODE: usize = 40;
 
 /// `MEMORY USAGE`'s estimate for one key: its entry, its name, its value.
-pub fn key_usage(limits: &Limits, key: &[u8], d: &Data) -> usize {
-    DICT_ENTRY_KEY + sds(key.len()) + value_size(limits, d)
+pub fn key_usage(limits: &Limits, key: &[u8], d: &Data, raw: bool) -> usize {
+    DICT_ENTRY_KEY + sds(key.len()) + value_size(limits, d, raw)
 }
 
 /// `MEMORY USAGE key [SAMPLES count]`: nil for a missing key. SAMPLES is
@@ -174,9 +175,11 @@ pub fn usage(c: &mut Call) -> Value {
     }
     let limits = Limits::of(c.node.config());
     let key = &args[2];
-    match c.node.keyspace_mut().get(c.now, key) {
+    let ks = c.node.keyspace_mut();
+    let raw = ks.is_raw(key);
+    match ks.get(c.now, key) {
         None => Value::Null,
-        Some(d) => Value::Integer(key_usage(&limits, key, d) as i64),
+        Some(d) => Value::Integer(key_usage(&limits, key, d, raw) as i64),
     }
 }
 

@@ -78,7 +78,7 @@ impl Overhead {
         let ks = node.keyspace();
         let mut data = 0u64;
         for (k, d, _) in ks.stored() {
-            data += key_usage(&limits, k, d) as u64;
+            data += key_usage(&limits, k, d, ks.is_raw(k)) as u64;
         }
         let keys = ks.len();
         let expiring = ks.expiring();

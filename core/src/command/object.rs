@@ -4,12 +4,12 @@
 //!
 //! The node stores every value one way; the encoding reported is the one
 //! redis-server picks for the same contents under the same
-//! `*-max-*` settings. Two cases differ from a real server, whose
-//! conversions are one-way: a hash or set that grew past a limit and then
-//! shrank stays `hashtable` there, and a string built by APPEND, SETRANGE
-//! or SETBIT (`dbUnshareStringValue`), or a HyperLogLog
-//! (`createHLLObject`), is `raw` there whatever its length, where we report
-//! what its contents would be stored as (`int`, `embstr` or `raw`).
+//! `*-max-*` settings, except that a string a command wrote into in place
+//! (APPEND, SETRANGE, the bit and HyperLogLog commands) or BITOP created
+//! stays `raw` whatever its length, as there
+//! ([`Keyspace::make_raw`](crate::keyspace::Keyspace::make_raw)). One case
+//! differs from a real server, whose conversions are one-way: a hash or
+//! set that grew past a limit and then shrank stays `hashtable` there.
 
 use super::quicklist::pack;
 use super::Call;
@@ -86,6 +86,16 @@ impl Limits {
         len as u64 <= self.zset_entries && longest.unwrap_or(0) as u64 <= self.zset_value
     }
 
+    /// [`encoding`](Self::encoding) of a stored value: a string Redis made
+    /// raw ([`Keyspace::make_raw`](crate::keyspace::Keyspace::make_raw)) is
+    /// raw whatever its length.
+    pub fn stored_encoding(&self, d: &Data, raw: bool) -> &'static str {
+        match d {
+            Data::Str(_) if raw => "raw",
+            _ => self.encoding(d),
+        }
+    }
+
     /// `strEncoding(o->encoding)` for `d`. Lists are always quicklists in
     /// 7.0; small hashes and sorted sets are listpacks, integer sets
     /// intsets.
@@ -123,9 +133,11 @@ impl Limits {
 /// `OBJECT ENCODING key`: nil for a missing key.
 pub fn encoding(c: &mut Call) -> Value {
     let limits = Limits::of(c.node.config());
-    match c.node.keyspace_mut().peek(c.now, &c.args[2]) {
+    let ks = c.node.keyspace_mut();
+    let raw = ks.is_raw(&c.args[2]);
+    match ks.peek(c.now, &c.args[2]) {
         None => Value::Null,
-        Some((d, _)) => Value::bulk(limits.encoding(d)),
+        Some((d, _)) => Value::bulk(limits.stored_encoding(d, raw)),
     }
 }
 
@@ -161,6 +173,7 @@ pub fn debug_object(c: &mut Call) -> Value {
     let ks = c.node.keyspace_mut();
     let clock = ks.clock();
     let key = &c.args[2];
+    let raw = ks.is_raw(key);
     let Some((data, stamp, shared)) = ks.debug_lookup(key) else {
         return Value::err("ERR no such key");
     };
@@ -170,7 +183,7 @@ pub fn debug_object(c: &mut Call) -> Value {
         "Value at:{} refcount:{} encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
         address(key, shared),
         value_refcount(shared),
-        limits.encoding(data),
+        limits.stored_encoding(data, raw),
         // The type byte is not the object's.
         saved.len() - 1,
         stamp & LRU_CLOCK_MAX,

@@ -108,6 +108,7 @@ pub fn append(c: &mut Call) -> Value {
         ks.set_encoded_keep_ttl(now, &args[1], Data::Str(value));
     } else {
         ks.set_keep_ttl(now, &args[1], Data::Str(value));
+        ks.make_raw(&args[1]);
     }
     ks.notify(class::STRING, "append", &args[1]);
     Value::Integer(len)
@@ -251,6 +252,8 @@ fn setrange_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     current[offset as usize..end].copy_from_slice(value);
     let len = current.len() as i64;
     ks.set_keep_ttl(now, &args[1], Data::Str(current));
+    // Written into an unshared copy, or created with `createObject`.
+    ks.make_raw(&args[1]);
     ks.notify(class::STRING, "setrange", &args[1]);
     Value::Integer(len)
 }

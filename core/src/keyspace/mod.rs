@@ -70,6 +70,11 @@ type SlotKey = Box<[u8]>;
 struct Entry {
     data: Data,
     stamp: u32,
+    /// A string Redis keeps as a raw object whatever its length: one a
+    /// command wrote into in place (`dbUnshareStringValue`) or created with
+    /// `createObject` ([`Keyspace::make_raw`]). Any new value is encoded
+    /// again (`tryObjectEncoding`, a load's `rdbLoadObject`).
+    raw: bool,
 }
 
 /// An [`Entry`]'s stamp with this bit is no stamp but the integer whose
@@ -79,7 +84,10 @@ const SHARED: u32 = 1 << 31;
 /// A value's stamp as RENAME carries it along: its own, or the shared
 /// object it is.
 #[derive(Clone, Copy, Debug)]
-pub struct Carried(u32);
+pub struct Carried {
+    stamp: u32,
+    raw: bool,
+}
 
 /// Values compare by contents: two copies of a dataset (a master's and its
 /// replica's) hold the same data, accessed at different times.
@@ -419,7 +427,10 @@ impl Keyspace {
     /// `key`'s stamp as RENAME moves it with the value.
     pub fn carried(&mut self, key: &[u8]) -> Option<Carried> {
         with_slot_key(self.slot_of(key), key, |sk| {
-            self.entries.get(sk).map(|e| Carried(e.stamp))
+            self.entries.get(sk).map(|e| Carried {
+                stamp: e.stamp,
+                raw: e.raw,
+            })
         })
     }
 
@@ -427,7 +438,8 @@ impl Keyspace {
     pub fn put_carried(&mut self, key: &[u8], carried: Carried) {
         with_slot_key(self.slot_of(key), key, |sk| {
             if let Some(e) = self.entries.get_mut(sk) {
-                e.stamp = carried.0;
+                e.stamp = carried.stamp;
+                e.raw = carried.raw;
             }
         })
     }
@@ -541,11 +553,16 @@ impl Keyspace {
                 if !lfu || shared.is_some() {
                     v.stamp = fresh;
                 }
+                v.raw = false;
                 let old = std::mem::replace(&mut v.data, data);
                 self.key_changed(&sk[2..], Some(&old));
             }
             None => {
-                let entry = Entry { data, stamp: fresh };
+                let entry = Entry {
+                    data,
+                    stamp: fresh,
+                    raw: false,
+                };
                 self.entries.insert(sk.into(), entry);
                 if announce {
                     self.key_changed(&sk[2..], None);
@@ -631,6 +648,41 @@ impl Keyspace {
     /// key until its master's `DEL` comes.
     pub fn holds(&self, key: &[u8]) -> bool {
         with_slot_key(key_slot(key), key, |sk| self.entries.contains_key(sk))
+    }
+
+    /// `dbUnshareStringValue` on `key`'s string: the value becomes an
+    /// object of its own, raw-encoded whatever its length, as every string
+    /// a command writes into in place is (APPEND, SETRANGE, SETBIT,
+    /// BITFIELD, PFADD, PFMERGE, PFCOUNT), and every string Redis creates
+    /// with `createObject` (BITOP's destination). A shared integer is
+    /// copied out of the shared object (`dbOverwrite`: LFU data kept, else
+    /// stamped now). OBJECT ENCODING, DEBUG OBJECT and MEMORY USAGE then
+    /// see a raw string until a new value replaces it.
+    pub fn make_raw(&mut self, key: &[u8]) {
+        let (clock, shared) = (&self.clock, &self.shared);
+        with_slot_key(key_slot(key), key, |sk| {
+            let Some(e) = self.entries.get_mut(sk) else {
+                return;
+            };
+            if !matches!(e.data, Data::Str(_)) {
+                return;
+            }
+            if shared_of(e.stamp).is_some() {
+                e.stamp = if clock.policy == Policy::Lfu {
+                    stamp_of(e, shared)
+                } else {
+                    new_stamp(clock, &e.data, false)
+                };
+            }
+            e.raw = true;
+        })
+    }
+
+    /// Whether `key` holds a raw string object ([`Keyspace::make_raw`]).
+    pub fn is_raw(&self, key: &[u8]) -> bool {
+        with_slot_key(key_slot(key), key, |sk| {
+            self.entries.get(sk).is_some_and(|e| e.raw)
+        })
     }
 
     /// Stored keys (DBSIZE, INFO keyspace's `keys=`): as Redis's

@@ -17,27 +17,9 @@ use transcript::{NodeAddr, Step};
 
 /// Where we knowingly differ from real Redis: (scenario, command as written
 /// in the transcript, why). Everything else must match. An entry that stops
-/// differing fails the test, so this list only shrinks.
-const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
-    // The node reports the encoding a value's contents would get; Redis
-    // keeps the object APPEND, SETRANGE or PFADD made, which is raw
-    // (documented in core/src/command/object.rs).
-    (
-        "object-encoding",
-        "OBJECT ENCODING {b}ai",
-        "APPEND made it raw",
-    ),
-    (
-        "object-encoding",
-        "OBJECT ENCODING {b}se",
-        "SETRANGE made it raw",
-    ),
-    (
-        "object-encoding",
-        "OBJECT ENCODING {b}hll",
-        "createHLLObject is raw",
-    ),
-];
+/// differing fails the test, so this list only shrinks (it is empty now:
+/// every recorded reply matches).
+const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[];
 
 const TRANSCRIPT: &str = include_str!("golden/transcript.txt");
 

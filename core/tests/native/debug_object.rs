@@ -249,3 +249,98 @@ fn shared_integers_match_redis() {
     );
     assert_no_differences(&diffs);
 }
+
+/// Strings Redis keeps raw whatever their length: a string a command wrote
+/// into in place goes through `dbUnshareStringValue` (APPEND, SETRANGE,
+/// SETBIT, BITFIELD's writes, PFADD, PFMERGE, PFCOUNT), one created with
+/// `createObject` is raw (SETRANGE, SETBIT and BITOP on a new key,
+/// `createHLLObject`); RENAME and COPY keep the object's encoding, and a new
+/// value (SET, INCR, INCRBYFLOAT, RESTORE) is encoded again. Compared with
+/// OBJECT ENCODING, OBJECT REFCOUNT and DEBUG OBJECT's fields.
+#[test]
+fn strings_written_in_place_stay_raw_as_in_redis() {
+    let (ours, redis) = pair(15000, &["--enable-debug-command", "yes"]);
+    let mut diffs = Vec::new();
+    let mut b = Both::connect(ours.port, redis.port, false).normalised(idle_within_a_second);
+    b.lines(
+        &[
+            "SET {w}s hello",
+            "APPEND {w}s !",
+            "OBJECT ENCODING {w}s",
+            "APPEND {w}new 12",
+            "OBJECT ENCODING {w}new",
+            "SET {w}n 12",
+            "APPEND {w}n 3",
+            "OBJECT ENCODING {w}n",
+            "SET {w}r abc",
+            "SETRANGE {w}r 1 X",
+            "OBJECT ENCODING {w}r",
+            "SET {w}e abc",
+            "SETRANGE {w}e 1 ",
+            "OBJECT ENCODING {w}e",
+            "SETRANGE {w}fresh 2 ab",
+            "OBJECT ENCODING {w}fresh",
+            "SET {w}five 5",
+            "OBJECT REFCOUNT {w}five",
+            "SETBIT {w}five 0 0",
+            "OBJECT ENCODING {w}five",
+            "OBJECT REFCOUNT {w}five",
+            "SETBIT {w}bits 3 1",
+            "OBJECT ENCODING {w}bits",
+            "SET {w}bf ab",
+            "BITFIELD {w}bf GET u8 0",
+            "OBJECT ENCODING {w}bf",
+            "BITFIELD {w}bf SET u8 0 65",
+            "OBJECT ENCODING {w}bf",
+            "SET {w}x a",
+            "BITOP NOT {w}not {w}x",
+            "OBJECT ENCODING {w}not",
+            "PFADD {w}h a b c",
+            "OBJECT ENCODING {w}h",
+            "RENAME {w}s {w}s2",
+            "OBJECT ENCODING {w}s2",
+            "COPY {w}s2 {w}s3",
+            "OBJECT ENCODING {w}s3",
+            "EXPIRE {w}s3 100",
+            "OBJECT ENCODING {w}s3",
+            "SET {w}s3 hello",
+            "OBJECT ENCODING {w}s3",
+            "SET {w}i 7",
+            "APPEND {w}i 0",
+            "INCR {w}i",
+            "OBJECT ENCODING {w}i",
+            "APPEND {w}i 1",
+            "INCRBYFLOAT {w}i 0.5",
+            "OBJECT ENCODING {w}i",
+        ],
+        &mut diffs,
+    );
+    // A HyperLogLog restored from its dump is encoded again (embstr), until
+    // PFCOUNT or PFMERGE write into it.
+    let payload = b.real.bulk("DUMP {w}h");
+    for key in ["{w}h2", "{w}h3"] {
+        let restore: Vec<&[u8]> = vec![b"RESTORE", key.as_bytes(), b"0", &payload];
+        b.check(&restore, &mut diffs);
+    }
+    b.lines(
+        &[
+            "OBJECT ENCODING {w}h2",
+            "PFCOUNT {w}h2",
+            "OBJECT ENCODING {w}h2",
+            "OBJECT ENCODING {w}h3",
+            "PFMERGE {w}h3 {w}h",
+            "OBJECT ENCODING {w}h3",
+            "PFMERGE {w}merged {w}h",
+            "OBJECT ENCODING {w}merged",
+        ],
+        &mut diffs,
+    );
+    for key in ["{w}s2", "{w}n", "{w}five", "{w}fresh", "{w}h2"] {
+        let (o, r) = b.call(&["DEBUG", "OBJECT", key]);
+        let (o, r) = (fields(&o), fields(&r));
+        if !fields_agree(key, &o, &r) {
+            diffs.push(format!("DEBUG OBJECT {key}\n  ours: {o:?}\n  real: {r:?}"));
+        }
+    }
+    assert_no_differences(&diffs);
+}
