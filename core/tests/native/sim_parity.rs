@@ -8,11 +8,15 @@
 //!   process starts again from its command line (config.c);
 //! - hostnames: `cluster-announce-hostname` and `cluster-preferred-endpoint-type` as CLUSTER
 //!   SLOTS, SHARDS and NODES show them (cluster.c);
-//! - DEBUG SLEEP: the node serves nobody until it wakes (debug.c).
+//! - DEBUG SLEEP: the node serves nobody until it wakes (debug.c);
+//! - `repl-diskless-sync-delay`: a restarted replica's full resync starts that long after
+//!   its PSYNC (replication.c).
 
 use crate::common::native::compare::{own_every_slot, Raw};
-use crate::common::native::mixed::wait_state_ok;
-use crate::common::native::NodeProc;
+use crate::common::native::mixed::{one_master_cluster, replicate, wait_state_ok};
+use crate::common::native::{wait_for, NodeProc};
+use crate::common::{idx, run_for, wait_first_sync};
+use clusterlab_core::event::Event;
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::{parse_reply, split_args, Protocol, Value};
 use clusterlab_core::sim::{Scenario, Sim};
@@ -369,4 +373,116 @@ fn debug_sleep_serves_nobody_until_it_wakes() {
             ("PING, after the wake".into(), shown(after.1)),
         ]
     });
+}
+
+/// When a replica's PSYNC and its master's `+FULLRESYNC` answer came, in ms, from a list of
+/// (time, replication event) in time order: the last PSYNC and the first answer after it.
+fn psync_to_fullresync(events: &[(u64, String)]) -> u64 {
+    let psync = events
+        .iter()
+        .rposition(|(_, w)| w.starts_with("PSYNC "))
+        .unwrap_or_else(|| panic!("no PSYNC in {events:?}"));
+    let full = events[psync..]
+        .iter()
+        .find(|(_, w)| w.starts_with("+FULLRESYNC "))
+        .unwrap_or_else(|| panic!("no +FULLRESYNC after the PSYNC in {events:?}"));
+    full.0 - events[psync].0
+}
+
+/// The simulated side: one master, one replica, the replica killed and restarted once
+/// synced; its PSYNC-to-FULLRESYNC wait in simulated ms.
+fn simulated_diskless_wait(delay: &str) -> u64 {
+    let mut config = Config {
+        node_timeout: NODE_TIMEOUT,
+        ..Config::default()
+    };
+    config
+        .set_param("repl-diskless-sync-delay", delay)
+        .expect("a known parameter");
+    let mut sim = Scenario {
+        masters: 1,
+        replicas: 1,
+        config,
+        write_every_ms: None,
+        ..Scenario::default()
+    }
+    .build()
+    .expect("a one-master cluster forms");
+    wait_first_sync(&mut sim);
+    let a1 = idx(&sim, "A1");
+    sim.crash(a1);
+    run_for(&mut sim, 500);
+    let from = sim.trace().len();
+    sim.restart(a1);
+    run_for(&mut sim, 10_000);
+    assert!(
+        sim.node(a1).master_link_up(),
+        "the restarted replica synced"
+    );
+    let events: Vec<(u64, String)> = sim.trace()[from..]
+        .iter()
+        .filter(|e| e.node == a1)
+        .filter_map(|e| match &e.event {
+            Event::Replication { what } => Some((e.t.ms(), what.clone())),
+            _ => None,
+        })
+        .collect();
+    psync_to_fullresync(&events)
+}
+
+/// The native side: two clusterlab-node processes, the replica killed (`kill -9`) and
+/// restarted once synced; its PSYNC-to-FULLRESYNC wait in wall ms, from its `--trace`.
+fn native_diskless_wait(delay: &str) -> u64 {
+    let flags = ["--repl-diskless-sync-delay", delay, "--save", ""];
+    let master = NodeProc::start_with(NODE_TIMEOUT, &flags);
+    let mut replica = NodeProc::start_with(NODE_TIMEOUT, &flags);
+    one_master_cluster(&master, &replica);
+    replicate(&replica, &master);
+    std::thread::sleep(Duration::from_millis(500));
+    replica.kill();
+    replica.spawn();
+    wait_for(
+        Duration::from_secs(30),
+        "the restarted replica's link to be up",
+        || replica.info_field("master_link_status").as_deref() == Some("up"),
+    );
+    let events: Vec<(u64, String)> = replica
+        .trace()
+        .lines()
+        .filter_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("each trace line is JSON");
+            (v["event"] == "replication").then(|| {
+                (
+                    v["t_ms"].as_u64().expect("t_ms"),
+                    v["what"].as_str().expect("what").to_string(),
+                )
+            })
+        })
+        .collect();
+    psync_to_fullresync(&events)
+}
+
+/// A restarted replica has lost its data (no save), so its PSYNC gets a full resync, and
+/// its master starts it only once the replica has waited `repl-diskless-sync-delay` for
+/// others to join (`replicationCron`: idle time in whole seconds, checked once a second, so
+/// 4–6 s for the default 5, at most 2 s for 1). The simulator (simulated time) and two
+/// clusterlab-node processes (wall time) both wait so; a busy machine may only make the
+/// native wait longer, hence its looser upper bound.
+#[test]
+fn a_restarted_replica_waits_the_diskless_delay_both_ways() {
+    crate::common::native::require_redis_tools();
+    for (delay, low, high) in [("5", 4_000, 6_100), ("1", 0, 2_100)] {
+        let simulated = simulated_diskless_wait(delay);
+        let native = native_diskless_wait(delay);
+        eprintln!("repl-diskless-sync-delay {delay}: simulated {simulated} ms, native {native} ms");
+        assert!(
+            (low..=high).contains(&simulated),
+            "repl-diskless-sync-delay {delay}: the simulated FULLRESYNC came {simulated} ms after PSYNC"
+        );
+        assert!(
+            (low..=high + 4_000).contains(&native),
+            "repl-diskless-sync-delay {delay}: the native FULLRESYNC came {native} ms after PSYNC \
+             (simulated: {simulated} ms)"
+        );
+    }
 }
