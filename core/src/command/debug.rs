@@ -37,6 +37,8 @@ const HELP: &[&str] = &[
     "    default.",
     "SLEEP <seconds>",
     "    Stop the server for <seconds>. Decimals allowed.",
+    "CLUSTERLINK KILL <to|from|all> <node-id>",
+    "    Kills the link based on the direction to/from (both) with the provided node.",
     "HELP",
     "    Prints this help.",
 ];
@@ -75,6 +77,7 @@ fn debug(c: &mut Call) -> Value {
     let sub = args[1].to_ascii_lowercase();
     match (sub.as_slice(), args.len()) {
         (b"help", 2) => Value::Array(HELP.iter().map(|l| Value::Simple((*l).into())).collect()),
+        (b"clusterlink", 5) if args[2].eq_ignore_ascii_case(b"kill") => cluster_link_kill(c),
         (b"drop-cluster-packet-filter", 3) => match int_arg(&args[2]) {
             Ok(t) => {
                 c.node.debug_switches_mut().drop_packet_filter = t;
@@ -210,4 +213,35 @@ fn atoi(a: &[u8]) -> i64 {
     } else {
         n
     }
+}
+
+/// `DEBUG CLUSTERLINK KILL to|from|all <node-id>`: the node is looked up
+/// first (`ERR Unknown node …`), then the direction. Redis 7.0.15 follows
+/// its `Unknown direction` error with a second reply, `+OK`; this node sends
+/// the error alone, so the client's replies stay in step.
+fn cluster_link_kill(c: &mut Call) -> Value {
+    let args = c.args;
+    let Some(id) = std::str::from_utf8(&args[4])
+        .ok()
+        .and_then(crate::id::NodeId::parse)
+        .filter(|id| c.node.view().node(*id).is_some())
+    else {
+        return Value::err(format!(
+            "ERR Unknown node {}",
+            String::from_utf8_lossy(&args[4])
+        ));
+    };
+    let (to, from) = match args[3].to_ascii_lowercase().as_slice() {
+        b"to" => (true, false),
+        b"from" => (false, true),
+        b"all" => (true, true),
+        _ => {
+            return Value::err(format!(
+                "ERR Unknown direction {}",
+                String::from_utf8_lossy(&args[3])
+            ))
+        }
+    };
+    c.node.kill_cluster_links(id, to, from);
+    Value::ok()
 }

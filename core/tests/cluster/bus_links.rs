@@ -10,7 +10,7 @@ use crate::common::single_node;
 use clusterlab_core::msg::MsgType;
 use clusterlab_core::node::{Input, Link, Output, SendBuffer};
 use clusterlab_core::resp::Value;
-use clusterlab_core::SlotSet;
+use clusterlab_core::{Config, SlotSet};
 use single_node::{gossip, Fake, SingleNode};
 
 const NT: u64 = 2000;
@@ -195,4 +195,65 @@ fn no_limit_frees_nothing() {
         "0"
     );
     assert_eq!(links(&mut h).iter().filter(|r| r.0 == "to").count(), 1);
+}
+
+/// DEBUG CLUSTERLINK KILL (debug.c, `freeClusterLink`): `to` frees our link
+/// to the node, `from` its link to us, `all` both. The next cron reconnects
+/// ours (a younger link); the peer reopens its own. The node is looked up
+/// before the direction is read.
+#[test]
+fn debug_clusterlink_kill_frees_the_named_links() {
+    let mut cfg = Config {
+        node_timeout: NT,
+        ..Config::default()
+    };
+    cfg.set_param("enable-debug-command", "yes")
+        .expect("a known parameter");
+    let mut h = SingleNode::master_with(cfg, SlotSet::range(0, 8191));
+    let a = Fake::master('1', 7001, SlotSet::range(8192, 16383), 1);
+    h.meet(a.clone());
+    let id = a.id.to_string();
+    let kill = |h: &mut SingleNode, direction: &str| {
+        h.clear_outputs();
+        let reply = h.command(&["DEBUG", "CLUSTERLINK", "KILL", direction, &id]);
+        let dropped: Vec<Link> = h
+            .outputs
+            .iter()
+            .filter_map(|(_, o)| match o {
+                Output::DropLink { to, link } if *to == a.bus_addr() => Some(*link),
+                _ => None,
+            })
+            .collect();
+        (reply, dropped)
+    };
+    let old_to = links(&mut h).into_iter().find(|r| r.0 == "to").unwrap();
+
+    assert_eq!(kill(&mut h, "to"), (Value::ok(), vec![Link::Outbound]));
+    let rows = links(&mut h);
+    assert_eq!(
+        rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+        ["from"]
+    );
+    h.advance_to(h.now + 300);
+    let new_to = links(&mut h).into_iter().find(|r| r.0 == "to");
+    assert!(
+        new_to.as_ref().is_some_and(|t| t.2 > old_to.2),
+        "the cron reconnects: {new_to:?} vs {old_to:?}"
+    );
+
+    assert_eq!(kill(&mut h, "FROM"), (Value::ok(), vec![Link::Reply]));
+    assert!(links(&mut h).iter().all(|r| r.0 == "to"));
+    // No link left from it: nothing more to free that way.
+    assert_eq!(kill(&mut h, "from"), (Value::ok(), vec![]));
+    assert_eq!(kill(&mut h, "all"), (Value::ok(), vec![Link::Outbound]));
+
+    let unknown = "0123456789abcdef0123456789abcdef01234567";
+    assert_eq!(
+        h.command(&["DEBUG", "CLUSTERLINK", "KILL", "sideways", unknown]),
+        Value::err(format!("ERR Unknown node {unknown}"))
+    );
+    assert_eq!(
+        h.command(&["DEBUG", "CLUSTERLINK", "KILL", "sideways", &id]),
+        Value::err("ERR Unknown direction sideways")
+    );
 }

@@ -158,10 +158,17 @@ impl SingleNode {
     /// A fresh master on 127.0.0.1:7000 (bus 17000) with `node_timeout`, serving
     /// `slots` (CLUSTER ADDSLOTS), at time 0.
     pub fn master(node_timeout: u64, slots: SlotSet) -> SingleNode {
-        let cfg = Config {
-            node_timeout,
-            ..Config::default()
-        };
+        SingleNode::master_with(
+            Config {
+                node_timeout,
+                ..Config::default()
+            },
+            slots,
+        )
+    }
+
+    /// [`master`](Self::master) started with the settings `cfg`.
+    pub fn master_with(cfg: Config, slots: SlotSet) -> SingleNode {
         let node = Node::new(cfg, SocketAddr::new(LOCALHOST, 7000), 17000, 1, Time::ZERO);
         let mut h = SingleNode {
             node,

@@ -100,6 +100,16 @@ fn introspection_replies_match_redis() {
         vec!["reset"],
         vec!["debug", "digest"],
         vec!["debug", "digest-value"],
+        vec![
+            "debug",
+            "clusterlink",
+            "kill",
+            "to",
+            "0123456789abcdef0123456789abcdef01234567",
+        ],
+        vec!["debug", "clusterlink", "kill", "all", "nope"],
+        vec!["debug", "clusterlink", "kill", "to"],
+        vec!["debug", "clusterlink", "drop", "to", "nope"],
     ];
     for args in &same {
         assert_eq!(ours.cli(args), redis.cli(args), "{args:?}");

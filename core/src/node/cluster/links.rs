@@ -131,6 +131,34 @@ impl Node {
         self.cluster.cron_due.touch_all();
     }
 
+    /// `DEBUG CLUSTERLINK KILL to|from|all <node>`: frees our link to
+    /// `id` (`to`), its link to us (`from`), or both, as `freeClusterLink`
+    /// does; the cron reconnects an outbound link, the peer reopens its
+    /// own. A link that is not there is left alone (7.0.15 would crash on
+    /// it), and so is an unknown ID.
+    pub(crate) fn kill_cluster_links(&mut self, id: NodeId, to: bool, from: bool) {
+        let Some(p) = self.peer_mut(id) else {
+            return;
+        };
+        let Some(addr) = p.bus_addr() else {
+            return;
+        };
+        let mut freed = Vec::new();
+        if to && p.link.take().is_some() {
+            p.out_buffer = SendBuffer::default();
+            freed.push(Link::Outbound);
+        }
+        if from && p.inbound_link.take().is_some() {
+            p.inbound_buffer = SendBuffer::default();
+            freed.push(Link::Reply);
+        }
+        for link in freed {
+            self.out.push_back(Output::DropLink { to: addr, link });
+        }
+        // The reconnect loop must look at the node just unlinked.
+        self.cluster.cron_due.touch_all();
+    }
+
     /// Every link, outbound then inbound per node, in table order
     /// (`addReplyClusterLinksDescription`).
     pub fn links(&self) -> Vec<LinkView> {
