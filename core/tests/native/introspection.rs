@@ -5,7 +5,8 @@
 //! DEBUG DIGEST of the same data, and DEBUG SLEEP holding other clients.
 
 use crate::common::native;
-use native::compare::pair;
+use clusterlab_core::resp::Value;
+use native::compare::{pair, Raw};
 use std::time::{Duration, Instant};
 
 const SETTINGS: &[&str] = &["--enable-debug-command", "yes"];
@@ -168,4 +169,54 @@ fn introspection_replies_match_redis() {
             "{who}: PING answered after {waited:?}, during the sleep"
         );
     }
+}
+
+/// One connection's `name=` field, from its own CLIENT INFO.
+fn own_field(conn: &mut Raw, name: &str) -> String {
+    let (_, reply) = conn.call(&["CLIENT", "INFO"]);
+    let Value::Bulk(line) = reply else {
+        panic!("CLIENT INFO: {reply:?}")
+    };
+    String::from_utf8_lossy(&line)
+        .split_whitespace()
+        .find_map(|kv| kv.strip_prefix(&format!("{name}=")).map(str::to_string))
+        .unwrap_or_else(|| panic!("no {name}="))
+}
+
+/// CLIENT KILL's address filters on real sockets (`clientKillCommand`):
+/// ADDR kills the one client at that address, the old form `CLIENT KILL
+/// ip:port` answers +OK or `No such client`, and LADDR every client
+/// connected to that local address but the caller (SKIPME yes by default).
+/// The replies, and who is left, must be redis-server's.
+#[test]
+fn client_kill_by_address_matches_redis() {
+    let (ours, redis) = pair(15000, SETTINGS);
+    let transcript = |port: u16| -> Vec<String> {
+        let mut conns: Vec<Raw> = (0..4).map(|_| Raw::connect(port, false)).collect();
+        let addr1 = own_field(&mut conns[1], "addr");
+        let addr2 = own_field(&mut conns[2], "addr");
+        let laddr3 = own_field(&mut conns[3], "laddr");
+        let mut said = Vec::new();
+        for line in [
+            format!("CLIENT KILL ADDR {addr1}"),
+            format!("CLIENT KILL ADDR {addr1}"),
+            format!("CLIENT KILL {addr2}"),
+            format!("CLIENT KILL {addr2}"),
+            format!("CLIENT KILL LADDR {laddr3}"),
+            "CLIENT LIST TYPE normal".to_string(),
+        ] {
+            let reply = conns[0].send(&line);
+            // Who is left: one line per client, the caller's.
+            let reply = if line.starts_with("CLIENT LIST") {
+                format!("{} client(s)", reply.matches("id=").count())
+            } else {
+                reply
+            };
+            said.push(format!("{line} -> {reply}").replace(&addr1, "<addr1>"));
+        }
+        said.iter()
+            .map(|s| s.replace(&addr2, "<addr2>").replace(&laddr3, "<laddr>"))
+            .collect()
+    };
+    assert_eq!(transcript(ours.port), transcript(redis.port));
 }
