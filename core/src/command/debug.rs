@@ -51,15 +51,16 @@ pub fn debug_command(c: &mut Call) -> Outcome {
     Outcome::Reply(debug(c))
 }
 
-/// `DEBUG RELOAD [MERGE] [NOFLUSH]`: save the RDB, then load it back.
-/// NOSAVE (load whatever file is on disk) is not modelled: the node reads
-/// its files only when it starts.
+/// `DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]`: save the RDB (unless
+/// NOSAVE), then load the file on disk back.
 fn reload(c: &mut Call) -> Outcome {
     let mut flush = true;
+    let mut save = true;
     for opt in &c.args[2..] {
         match opt.to_ascii_lowercase().as_slice() {
             b"merge" => {}
             b"noflush" => flush = false,
+            b"nosave" => save = false,
             _ => {
                 return Outcome::Reply(Value::err(
                     "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
@@ -67,7 +68,7 @@ fn reload(c: &mut Call) -> Outcome {
             }
         }
     }
-    c.node.debug_reload(c.now, c.id, flush);
+    c.node.debug_reload(c.now, c.id, flush, save);
     Outcome::Blocked
 }
 

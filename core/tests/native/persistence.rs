@@ -187,3 +187,38 @@ fn copy_dir(from: &Path, to: &Path) {
         std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
     }
 }
+
+/// DEBUG RELOAD (debug.c): without NOSAVE the data is saved then loaded
+/// back; with NOSAVE whatever `dbfilename` holds is loaded, so writes since
+/// the last SAVE are gone; NOFLUSH MERGE keeps what is in memory; a missing
+/// file fails with Redis's error after the data was flushed. Compared with
+/// redis-server 7.0.15 reply by reply.
+#[test]
+fn debug_reload_nosave_loads_the_file_on_disk_as_redis_does() {
+    use crate::common::native::compare::{assert_no_differences, pair, Both};
+    let (ours, redis) = pair(15000, &["--enable-debug-command", "yes", "--save", ""]);
+    let mut diffs = Vec::new();
+    let mut b = Both::connect(ours.port, redis.port, false);
+    b.lines(
+        &[
+            "SET {r}gone 1",
+            "DEBUG RELOAD NOSAVE",
+            "DBSIZE",
+            "SET {r}a 1",
+            "SAVE",
+            "SET {r}b 2",
+            "DEBUG RELOAD NOSAVE",
+            "GET {r}a",
+            "GET {r}b",
+            "SET {r}c 3",
+            "DEBUG RELOAD NOSAVE NOFLUSH MERGE",
+            "GET {r}a",
+            "GET {r}c",
+            "DEBUG RELOAD",
+            "DBSIZE",
+            "DEBUG RELOAD NOSAVE MAYBE",
+        ],
+        &mut diffs,
+    );
+    assert_no_differences(&diffs);
+}

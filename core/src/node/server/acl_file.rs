@@ -41,15 +41,19 @@ impl Node {
     }
 
     /// A read job answered: ACL LOAD applies the file (`ACLLoadFromFile`)
-    /// or answers its errors.
+    /// or answers its errors; DEBUG RELOAD NOSAVE loads it.
     pub(in crate::node) fn disk_read(
         &mut self,
         now: Time,
         job: u64,
         result: Result<Option<Vec<u8>>, String>,
     ) {
-        let Some(Waiter::AclLoad { client, file }) = self.take_waiter(job) else {
-            return;
+        let (client, file) = match self.take_waiter(job) {
+            Some(Waiter::AclLoad { client, file }) => (client, file),
+            Some(Waiter::ReloadFromDisk { client, flush }) => {
+                return self.reload_read(now, client, flush, result);
+            }
+            _ => return,
         };
         let reply = match result {
             Ok(Some(bytes)) => match self.apply_acl_file(&bytes, &file) {

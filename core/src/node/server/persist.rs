@@ -62,6 +62,8 @@ pub(in crate::node) enum Waiter {
         bytes: Vec<u8>,
         flush: bool,
     },
+    /// DEBUG RELOAD NOSAVE: the file on disk, read, is loaded.
+    ReloadFromDisk { client: ClientId, flush: bool },
     /// SHUTDOWN's final save (`client`: who asked; none for a signal).
     Shutdown {
         client: Option<ClientId>,
@@ -402,7 +404,13 @@ impl Node {
     /// DEBUG RELOAD [MERGE] [NOFLUSH]: save, then load the file back
     /// (without NOFLUSH the dataset is emptied first; with it the file's
     /// keys are added over the current ones).
-    pub(crate) fn debug_reload(&mut self, now: Time, client: ClientId, flush: bool) {
+    pub(crate) fn debug_reload(&mut self, now: Time, client: ClientId, flush: bool, save: bool) {
+        if !save {
+            let job = self.new_job(Waiter::ReloadFromDisk { client, flush });
+            let name = self.param("dbfilename");
+            self.disk(job, false, vec![DiskOp::Read { name }]);
+            return;
+        }
         let bytes = self.rdb_bytes(now);
         let ops = self.rdb_ops(bytes.clone());
         let job = self.new_job(Waiter::Reload {
@@ -411,6 +419,51 @@ impl Node {
             flush,
         });
         self.disk(job, false, ops);
+    }
+
+    /// DEBUG RELOAD's load (`emptyData` unless NOFLUSH, then `rdbLoad`):
+    /// `+OK`, or Redis's error when the file does not decode, the data
+    /// being flushed all the same.
+    fn reload_rdb(&mut self, now: Time, bytes: &[u8], flush: bool) -> Value {
+        if flush {
+            self.server.keyspace.clear();
+        }
+        match file::decode_at(bytes, Some(self.config().aging_clock(now))) {
+            Ok(mut loaded) => {
+                loaded.keyspace.keep_shared_integers(&self.server.keyspace);
+                for (key, data, at, stamp) in loaded.keyspace.stored_stamped() {
+                    self.server.keyspace.insert(key, data.clone(), at);
+                    self.server.keyspace.set_stamp(key, stamp);
+                }
+                if !self.is_replica() {
+                    self.server.keyspace.drop_expired(now);
+                }
+                Value::ok()
+            }
+            Err(_) => reload_failed(),
+        }
+    }
+
+    /// DEBUG RELOAD NOSAVE's read answered: the file is loaded, or, when it
+    /// is missing or unreadable, the data is flushed (unless NOFLUSH) and
+    /// the load fails, as `rdbLoad` fails to open it.
+    pub(in crate::node) fn reload_read(
+        &mut self,
+        now: Time,
+        client: ClientId,
+        flush: bool,
+        result: Result<Option<Vec<u8>>, String>,
+    ) {
+        let reply = match result {
+            Ok(Some(bytes)) => self.reload_rdb(now, &bytes, flush),
+            Ok(None) | Err(_) => {
+                if flush {
+                    self.server.keyspace.clear();
+                }
+                reload_failed()
+            }
+        };
+        self.finish_blocked(now, client, reply);
     }
 
     /// SHUTDOWN (`prepareForShutdown` with `SHUTDOWN_NOW` semantics, then
@@ -685,7 +738,10 @@ impl Node {
         if result.is_ok()
             && !matches!(
                 waiter,
-                Waiter::Nobody | Waiter::AclSave(_) | Waiter::AclLoad { .. }
+                Waiter::Nobody
+                    | Waiter::AclSave(_)
+                    | Waiter::AclLoad { .. }
+                    | Waiter::ReloadFromDisk { .. }
             )
         {
             self.server.persist.dirty = 0;
@@ -707,23 +763,7 @@ impl Node {
             } => {
                 let reply = match result {
                     Err(_) => Value::err("ERR"),
-                    Ok(()) => match file::decode_at(&bytes, Some(self.config().aging_clock(now))) {
-                        Ok(mut loaded) => {
-                            loaded.keyspace.keep_shared_integers(&self.server.keyspace);
-                            if flush {
-                                self.server.keyspace.clear();
-                            }
-                            for (key, data, at, stamp) in loaded.keyspace.stored_stamped() {
-                                self.server.keyspace.insert(key, data.clone(), at);
-                                self.server.keyspace.set_stamp(key, stamp);
-                            }
-                            if !self.is_replica() {
-                                self.server.keyspace.drop_expired(now);
-                            }
-                            Value::ok()
-                        }
-                        Err(_) => Value::err("ERR Error trying to load the RDB dump"),
-                    },
+                    Ok(()) => self.reload_rdb(now, &bytes, flush),
                 };
                 self.finish_blocked(now, client, reply);
             }
@@ -744,6 +784,10 @@ impl Node {
             Waiter::AclLoad { client, file } => {
                 let e = result.err().unwrap_or_else(|| "Input/output error".into());
                 self.finish_blocked(now, client, super::acl_file::open_error(&file, &e));
+            }
+            Waiter::ReloadFromDisk { client, flush } => {
+                let e = result.err().unwrap_or_else(|| "Input/output error".into());
+                self.reload_read(now, client, flush, Err(e));
             }
             Waiter::AclSave(client) => {
                 let reply = match result {
@@ -922,4 +966,9 @@ impl Node {
         }
         s
     }
+}
+
+/// `rdbLoad` failed: DEBUG RELOAD's reply.
+fn reload_failed() -> Value {
+    Value::err("ERR Error trying to load the RDB dump")
 }
