@@ -91,3 +91,55 @@ fn a_restarted_simulated_node_replays_its_aof() {
 fn an_aof_switched_on_by_config_set_is_not_read_after_a_restart() {
     assert_eq!(sim_scenario(Aof::ConfigSet), [false, false]);
 }
+
+/// The `save` schedule (`serverCron`'s save points) and BGSAVE
+/// (`rdbSaveBackground`): with `save 2 1`, a write on a node whose last save
+/// is over 2 s old makes the next cron save in the background, so LASTSAVE
+/// moves and `rdb_changes_since_last_save` returns to 0; BGSAVE answers at
+/// once and saves the same way. A restart then finds both writes.
+#[test]
+fn the_save_schedule_and_bgsave_write_the_rdb_in_the_background() {
+    let mut sim = quiet_cluster_with(5000, &[("save", "2 1")]);
+    let a = idx(&sim, "A");
+    let c = ClientId(1);
+    let keys = keys_of(&mut sim, a, 2);
+    let lastsave = |sim: &mut Sim| match sim.command(a, c, args("LASTSAVE")) {
+        Some(Value::Integer(t)) => t,
+        other => panic!("LASTSAVE: {other:?}"),
+    };
+    let persistence = |sim: &mut Sim, name: &str| -> String {
+        let info = common::text(&sim.command(a, c, args("INFO persistence")).unwrap());
+        info.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}:")))
+            .unwrap_or_else(|| panic!("no {name} in {info}"))
+            .trim()
+            .to_string()
+    };
+    let started = lastsave(&mut sim);
+    sim.command(a, c, args(&format!("SET {} 1", keys[0])));
+    assert_eq!(persistence(&mut sim, "rdb_changes_since_last_save"), "1");
+    run_for(&mut sim, 1500);
+    let scheduled = lastsave(&mut sim);
+    assert!(scheduled > started, "LASTSAVE {started} → {scheduled}");
+    assert_eq!(persistence(&mut sim, "rdb_changes_since_last_save"), "0");
+    assert_eq!(persistence(&mut sim, "rdb_last_bgsave_status"), "ok");
+
+    // BGSAVE before the schedule would: the second write is saved too.
+    run_for(&mut sim, 1000);
+    sim.command(a, c, args(&format!("SET {} 1", keys[1])));
+    assert_eq!(
+        sim.command(a, c, args("BGSAVE")),
+        Some(Value::Simple("Background saving started".into()))
+    );
+    run_for(&mut sim, 500);
+    assert_eq!(persistence(&mut sim, "rdb_changes_since_last_save"), "0");
+    assert_eq!(persistence(&mut sim, "rdb_bgsave_in_progress"), "0");
+
+    sim.crash(a);
+    run_for(&mut sim, 1000);
+    sim.restart(a);
+    run_for(&mut sim, 3000);
+    for k in &keys {
+        assert!(sim.node(a).keyspace().holds(k.as_bytes()), "{k} lost");
+    }
+}
