@@ -340,6 +340,8 @@ proptest! {
         let ids: Vec<Vec<u8>> = sim.nodes().iter().map(|n| n.node.id().to_string().into_bytes()).collect();
         // A client blocked forever is retired: later steps use a new one.
         let mut generation = [[0u64; 4]; 6];
+        // Clients whose MONITOR was accepted.
+        let mut monitoring = std::collections::BTreeSet::new();
         for (node, conn, line, wait_ms) in steps {
             let argv: Vec<Vec<u8>> = line
                 .0
@@ -393,8 +395,17 @@ proptest! {
                 }
                 generation[node][conn as usize] += 1;
             } else {
+            let monitor = argv[0].eq_ignore_ascii_case(b"monitor") && argv.len() == 1;
             match reply {
-                Some(v) => check_reply(&v)?,
+                Some(v) => {
+                    check_reply(&v)?;
+                    if monitor && v == Value::ok() {
+                        monitoring.insert((node, client));
+                    }
+                }
+                // `monitorCommand` ignores MONITOR from a client already
+                // monitoring (CLIENT_SLAVE): no reply at all.
+                None if monitor && monitoring.contains(&(node, client)) => {}
                 None if argv[0].eq_ignore_ascii_case(b"shutdown") => {
                     // SHUTDOWN ends the process without a reply (Redis
                     // closes the connection); an operator starts it again.
