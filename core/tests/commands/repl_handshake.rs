@@ -1,7 +1,8 @@
 //! The replication handshake in the simulator, through the core's one
-//! implementation (`replication.c`): a restarted replica PSYNCs, its master
-//! waits `repl-diskless-sync-delay` (7.0: 5 s) for more replicas before
-//! `+FULLRESYNC` and the RDB (`shouldStartChildReplication`), and INFO's
+//! implementation (`replication.c`): a restarted replica PSYNCs from the
+//! RDB its last full resync left (`+CONTINUE`), or, with nothing to continue
+//! from, its master waits `repl-diskless-sync-delay` (7.0: 5 s) for more
+//! replicas before `+FULLRESYNC` and the RDB (`shouldStartChildReplication`), and INFO's
 //! `master_link_status` / ROLE follow the replica's `repl_state`. A replica
 //! whose link is killed continues with `+CONTINUE` from the backlog
 //! (`masterTryPartialResynchronization`); CLIENT LIST shows the links with
@@ -29,6 +30,14 @@ fn info_field(sim: &mut Sim, node: usize, field: &str) -> String {
         .to_string()
 }
 
+/// A key whose slot `node` serves (GET answers nil, not MOVED).
+fn key_served_by(sim: &mut Sim, node: usize) -> String {
+    (0..)
+        .map(|i| format!("k{i}"))
+        .find(|k| sim.command(node, ClientId(1), args(&format!("GET {k}"))) == Some(Value::Null))
+        .expect("a key of the node's slots")
+}
+
 /// Replication events of node `node` since trace index `from`, with their time.
 fn repl_events(sim: &Sim, from: usize, node: usize) -> Vec<(u64, String)> {
     sim.trace()[from..]
@@ -41,16 +50,72 @@ fn repl_events(sim: &Sim, from: usize, node: usize) -> Vec<(u64, String)> {
         .collect()
 }
 
-/// Why a restarted replica waits about 5 s: its PSYNC is answered only when
-/// the master's `replicationCron` sees the replica waited
-/// `repl-diskless-sync-delay` seconds.
+/// A replica killed and restarted loads the RDB its full resync left on
+/// disk (`readSyncBulkPayload` with `repl-diskless-load disabled`: the
+/// master's RDB renamed over `dbfilename`), which names its master's
+/// history and offset: it PSYNCs from there and continues at once
+/// (`+CONTINUE`), with the writes made while it was down. Measured on
+/// redis-server 7.0.15: "Successful partial resynchronization" right
+/// after the restart, no `repl-diskless-sync-delay` wait.
 #[test]
-fn restarted_replica_waits_the_diskless_delay() {
+fn restarted_replica_continues_from_the_rdb_its_sync_left() {
     let mut sim = quiet_cluster();
     run_for(&mut sim, 10_000);
     let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
     assert_eq!(info_field(&mut sim, a1, "master_link_status"), "up");
+    let rdb = sim.nodes()[a1].disk.read("dump.rdb").map(<[u8]>::to_vec);
+    let rdb = rdb.expect("the full resync left dump.rdb on the replica's disk");
+    let loaded = clusterlab_core::rdb::file::decode(&rdb).unwrap();
+    let history = loaded.repl.expect("the RDB names the master's history");
+    assert_eq!(history.replid, info_field(&mut sim, a, "master_replid"));
+
+    let key = key_served_by(&mut sim, a);
+    sim.command(a, ClientId(1), args(&format!("SET {key} before")));
+    run_for(&mut sim, 500);
     sim.crash(a1);
+    sim.command(a, ClientId(1), args(&format!("APPEND {key} -while-down")));
+    run_for(&mut sim, 500);
+    let from = sim.trace().len();
+    sim.restart(a1);
+    run_for(&mut sim, 1_500);
+    assert_eq!(info_field(&mut sim, a1, "master_link_status"), "up");
+    let replica = repl_events(&sim, from, a1);
+    let psync = format!("PSYNC {} {}: ", history.replid, history.offset + 1);
+    assert!(
+        replica.iter().any(|(_, w)| w.starts_with(&psync)),
+        "{replica:?}"
+    );
+    assert!(
+        replica.iter().any(|(_, w)| w.starts_with("+CONTINUE")),
+        "{replica:?}"
+    );
+    assert!(!replica.iter().any(|(_, w)| w.starts_with("+FULLRESYNC")));
+    let stats = text(&sim.command(a, ClientId(1), args("INFO stats")).unwrap());
+    assert!(stats.contains("sync_partial_ok:1"), "{stats}");
+    sim.command(a1, ClientId(2), args("READONLY"));
+    assert_eq!(
+        sim.command(a1, ClientId(2), args(&format!("GET {key}"))),
+        Some(Value::bulk("before-while-down"))
+    );
+}
+
+/// Why a replica with `appendonly yes` waits about 5 s after a restart:
+/// it loads its AOF, whose base has no replication history (an AOF
+/// rewrite's RDB preamble is saved without it), so its PSYNC asks for a
+/// full resync, which the master answers only when its
+/// `replicationCron` sees the replica waited `repl-diskless-sync-delay`
+/// (7.0: 5 s). Meanwhile it serves what its AOF held: the full resync
+/// had restarted the AOF (`restartAOFAfterSYNC`), so the synced data is
+/// in its base, not only the writes streamed after.
+#[test]
+fn restarted_replica_with_aof_waits_the_diskless_delay() {
+    let mut sim = common::quiet_cluster_with(5000, &[("appendonly", "yes")]);
+    let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
+    assert_eq!(info_field(&mut sim, a1, "master_link_status"), "up");
+    sim.crash(a1);
+    // Written while A1 is down: it reaches A1 in the full resync's RDB.
+    let key = key_served_by(&mut sim, a);
+    sim.command(a, ClientId(1), args(&format!("SET {key} synced")));
     run_for(&mut sim, 500);
     let from = sim.trace().len();
     let restarted = sim.now().ms();
@@ -72,10 +137,14 @@ fn restarted_replica_waits_the_diskless_delay() {
     run_for(&mut sim, 7_000);
     assert_eq!(info_field(&mut sim, a1, "master_link_status"), "up");
     let replica = repl_events(&sim, from, a1);
+    // Its own new history (`replicationCacheMasterUsingMyself` when it
+    // becomes a replica), which the master does not know.
     let psync = replica
         .iter()
         .find(|(_, w)| w.starts_with("PSYNC "))
         .expect("the replica sent PSYNC");
+    let master_id = info_field(&mut sim, a, "master_replid");
+    assert!(!psync.1.contains(&master_id), "{psync:?}");
     let full = replica
         .iter()
         .find(|(_, w)| w.starts_with("+FULLRESYNC "))
@@ -103,6 +172,17 @@ fn restarted_replica_waits_the_diskless_delay() {
             .unwrap(),
     );
     assert!(list.contains("flags=M"), "{list}");
+
+    // Killed again, A1 loads its AOF: the key the RDB brought is there.
+    sim.crash(a1);
+    sim.restart(a1);
+    run_for(&mut sim, 1_000);
+    assert_eq!(info_field(&mut sim, a1, "master_link_status"), "down");
+    sim.command(a1, ClientId(2), args("READONLY"));
+    assert_eq!(
+        sim.command(a1, ClientId(2), args(&format!("GET {key}"))),
+        Some(Value::bulk("synced"))
+    );
 }
 
 /// A killed link continues from the backlog: `+CONTINUE`, no delay, no

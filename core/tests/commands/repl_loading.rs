@@ -88,7 +88,15 @@ fn health(shards: &Value, id: &str) -> Option<String> {
 
 #[test]
 fn a_replica_loading_slowly_is_hidden_then_back() {
-    let mut sim = common::quiet_cluster_with(3000, &[("enable-debug-command", "yes")]);
+    // With no save point and no AOF, `rdb-del-sync-files yes` removes the
+    // RDB a full resync leaves, so the restarted replica cannot continue
+    // from it and resyncs in full.
+    let params = [
+        ("enable-debug-command", "yes"),
+        ("save", ""),
+        ("rdb-del-sync-files", "yes"),
+    ];
+    let mut sim = common::quiet_cluster_with(3000, &params);
     let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
     let a1_id = sim.node(a1).id();
     let offset_seen_by_a = |sim: &Sim| sim.node(a).view().node(a1_id).map(|p| p.repl_offset);

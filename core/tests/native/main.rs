@@ -37,6 +37,7 @@ mod notify;
 mod object_aging;
 mod persistence;
 mod reads;
+mod replica_restart;
 mod resharding;
 mod scripting;
 mod sim_parity;

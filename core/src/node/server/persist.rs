@@ -504,32 +504,54 @@ impl Node {
     pub(crate) fn appendonly_changed(&mut self, now: Time, in_exec: bool) {
         let on = self.param("appendonly") == "yes";
         match (on, self.server.persist.aof_state) {
-            (true, AofState::Off) => {
-                self.server.persist.aof_state = AofState::WaitRewrite;
-                if self.server.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Rdb)
-                    || in_exec
-                {
-                    self.server.persist.aof_rewrite_scheduled = true;
-                } else {
-                    self.rewrite_aof(now);
-                }
-            }
-            (false, AofState::WaitRewrite | AofState::On) => {
-                self.flush_aof(true);
-                self.server.persist.aof_state = AofState::Off;
-                self.server.persist.aof_selected = false;
-                self.server.persist.aof_rewrite_scheduled = false;
-                if let Some(c) = &self.server.persist.child {
-                    if c.kind == ChildKind::Aof {
-                        let job = c.job;
-                        self.server.persist.child = None;
-                        self.server.persist.waiting.remove(&job);
-                    }
-                }
-                self.server.persist.aof_buf.clear();
-            }
+            (true, AofState::Off) => self.start_append_only(now, in_exec),
+            (false, AofState::WaitRewrite | AofState::On) => self.stop_append_only(),
             _ => {}
         }
+    }
+
+    /// `restartAOFAfterSYNC`: a replica's full resync replaced the dataset,
+    /// so the AOF, stopped for the load (`readSyncBulkPayload`), starts
+    /// again with a rewrite whose base is the synced data. Without it the
+    /// files would hold only what came after the sync.
+    pub(in crate::node) fn restart_aof_after_sync(&mut self, now: Time) {
+        if self.server.persist.aof_state == AofState::Off {
+            return;
+        }
+        self.stop_append_only();
+        self.start_append_only(now, false);
+    }
+
+    /// `startAppendOnly`: writes wait in a temp incremental file until the
+    /// first rewrite ends; the rewrite waits for a running BGSAVE.
+    fn start_append_only(&mut self, now: Time, in_exec: bool) {
+        self.server.persist.aof_state = AofState::WaitRewrite;
+        if self.server.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Rdb) || in_exec {
+            self.server.persist.aof_rewrite_scheduled = true;
+        } else {
+            self.rewrite_aof(now);
+        }
+    }
+
+    /// `stopAppendOnly`: the buffer flushed, a running rewrite dropped.
+    fn stop_append_only(&mut self) {
+        self.flush_aof(true);
+        self.server.persist.aof_state = AofState::Off;
+        self.server.persist.aof_selected = false;
+        self.server.persist.aof_rewrite_scheduled = false;
+        if let Some(c) = &self.server.persist.child {
+            if c.kind == ChildKind::Aof {
+                let job = c.job;
+                self.server.persist.child = None;
+                self.server.persist.waiting.remove(&job);
+            }
+        }
+        self.server.persist.aof_buf.clear();
+    }
+
+    /// `allPersistenceDisabled`: no save point and the AOF off.
+    pub(in crate::node) fn all_persistence_disabled(&self) -> bool {
+        self.save_points().is_empty() && self.server.persist.aof_state == AofState::Off
     }
 
     /// `rewriteAppendOnlyFileBackground`: flush, open the next incremental

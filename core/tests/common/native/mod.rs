@@ -182,7 +182,10 @@ impl Drop for NodeProc {
 pub struct RealRedis {
     pub port: u16,
     dir: PathBuf,
-    child: Child,
+    child: Option<Child>,
+    timeout_ms: u64,
+    /// More flags for every (re)start.
+    extra: Vec<String>,
 }
 
 impl RealRedis {
@@ -196,21 +199,36 @@ impl RealRedis {
         let dir =
             std::env::temp_dir().join(format!("clusterlab-real-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
+        let mut real = RealRedis {
+            port,
+            dir,
+            child: None,
+            timeout_ms,
+            extra: extra.iter().map(|s| s.to_string()).collect(),
+        };
+        real.spawn();
+        real
+    }
+
+    /// (Re)starts the process on the same port and directory (it loads
+    /// what it left there).
+    pub fn spawn(&mut self) {
         let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--cluster-enabled", "yes"])
-            .args(["--cluster-node-timeout", &timeout_ms.to_string()])
+            .args(["--port", &self.port.to_string(), "--cluster-enabled", "yes"])
+            .args(["--cluster-node-timeout", &self.timeout_ms.to_string()])
             .args(["--save", "", "--appendonly", "no", "--dir"])
-            .arg(&dir)
+            .arg(&self.dir)
             .arg("--logfile")
-            .arg(dir.join("log"))
-            .args(extra)
+            .arg(self.dir.join("log"))
+            .args(&self.extra)
             .stdout(Stdio::null())
             .spawn()
             .expect("redis-server is needed for mixed clusters: apt-get install redis-server");
+        self.child = Some(child);
+        let port = self.port;
         wait_for(Duration::from_secs(10), "redis-server to listen", || {
             std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
         });
-        RealRedis { port, dir, child }
     }
 
     pub fn cli(&self, args: &[&str]) -> String {
@@ -221,8 +239,10 @@ impl RealRedis {
 
     /// `kill -9`.
     pub fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
     }
 }
 

@@ -20,6 +20,7 @@ mod backlog;
 mod master;
 mod rdb_child;
 pub(crate) mod replica;
+mod sync_file;
 
 use crate::command::ClientState;
 use crate::id::NodeId;

@@ -129,6 +129,11 @@ impl MasterLink {
             .is_some_and(|i| i.diskless && !i.async_load)
     }
 
+    /// `+FULLRESYNC`'s replication ID: the history a full resync starts.
+    pub(super) fn transfer_id(&self) -> Option<&str> {
+        self.transfer.as_ref().map(|(id, _)| id.as_str())
+    }
+
     /// See [`MasterLink::last_io`]'s field.
     pub fn last_io(&self) -> Option<Time> {
         self.last_io
@@ -418,6 +423,9 @@ impl Node {
                 let bytes = |data: &crate::keyspace::Keyspace| {
                     crate::rdb::file::encode(data, now, &info).len() as u64
                 };
+                if !self.use_diskless_load() {
+                    self.keep_sync_snapshot(now, &data, offset);
+                }
                 if let Some(data) = self.start_loading(now, data, offset, bytes) {
                     self.full_sync_loaded(now, data, offset);
                 }
@@ -439,11 +447,7 @@ impl Node {
     /// A piece of the full resync's RDB; the last one loads it.
     fn rdb_part(&mut self, now: Time, offset: u64, bytes: Vec<u8>, last: bool) {
         if self.server.repl.link.incoming.is_none() {
-            let diskless = match self.cfg.param_str("repl-diskless-load").as_str() {
-                "swapdb" => true,
-                "on-empty-db" => self.server.keyspace.is_empty(),
-                _ => false,
-            };
+            let diskless = self.use_diskless_load();
             let swapdb = self.cfg.param_str("repl-diskless-load") == "swapdb";
             let mine = self
                 .server
@@ -473,11 +477,18 @@ impl Node {
             return;
         };
         let size = incoming.bytes.len() as u64;
-        let loaded = match crate::rdb::file::decode(&incoming.bytes) {
+        let loaded = crate::rdb::file::decode(&incoming.bytes);
+        let from = if incoming.diskless {
+            "socket"
+        } else {
+            self.keep_sync_rdb(now, incoming.bytes);
+            "disk"
+        };
+        let loaded = match loaded {
             Ok(loaded) => loaded,
             Err(e) => {
                 return self.handshake_failed(format!(
-                    "Failed trying to load the MASTER synchronization DB from socket: {e}"
+                    "Failed trying to load the MASTER synchronization DB from {from}: {e}"
                 ))
             }
         };
@@ -526,6 +537,7 @@ impl Node {
         self.repl_event("MASTER <-> REPLICA sync: Finished with success".into());
         // Diskless: the first ACK puts this replica online at once.
         self.send_ack();
+        self.restart_aof_after_sync(now);
     }
 
     /// One frame of the synced stream: applied, counted (by its size in
