@@ -248,3 +248,92 @@ fn command_info_as_redis_7_0() {
         Some(Value::err("ERR Command not allowed inside a transaction"))
     );
 }
+
+/// `repl-diskless-sync no`: the master's full resync is an ordinary
+/// BGSAVE of `dbfilename` (`startBgsaveForReplication` →
+/// `rdbSaveBackground`, counted in `rdb_saves`), started at once without
+/// the diskless delay, and the file it leaves names the master's history.
+/// With `rdb-del-sync-files yes` and nothing else persisted, the file is
+/// removed once the replicas have it; so is the one the replica loaded.
+#[test]
+fn a_disk_based_sync_saves_the_masters_rdb_first() {
+    for delete in [false, true] {
+        let mut params = vec![("repl-diskless-sync", "no")];
+        if delete {
+            params.extend([("save", ""), ("rdb-del-sync-files", "yes")]);
+        }
+        let sim = common::quiet_cluster_with(5000, &params);
+        let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
+        let master = repl_events(&sim, 0, a);
+        assert!(
+            master
+                .iter()
+                .any(|(_, w)| w == "Starting BGSAVE for SYNC with target: disk"),
+            "{master:?}"
+        );
+        let replica = repl_events(&sim, 0, a1);
+        let psync = replica.iter().find(|(_, w)| w.starts_with("PSYNC "));
+        let full = replica.iter().find(|(_, w)| w.starts_with("+FULLRESYNC "));
+        let (Some(psync), Some(full)) = (psync, full) else {
+            panic!("{replica:?}")
+        };
+        assert!(full.0 - psync.0 < 1_000, "{psync:?} {full:?}");
+        let mut sim = sim;
+        let persistence = text(
+            &sim.command(a, ClientId(1), args("INFO persistence"))
+                .unwrap(),
+        );
+        assert!(persistence.contains("\r\nrdb_saves:1\r\n"), "{persistence}");
+        let on_disk = |sim: &Sim, node: usize| sim.nodes()[node].disk.read("dump.rdb").is_some();
+        if delete {
+            assert!(!on_disk(&sim, a) && !on_disk(&sim, a1));
+            continue;
+        }
+        let rdb = sim.nodes()[a]
+            .disk
+            .read("dump.rdb")
+            .expect("the master's dump.rdb");
+        let loaded = clusterlab_core::rdb::file::decode(rdb).unwrap();
+        let history = loaded.repl.expect("the RDB names the master's history");
+        assert_eq!(history.replid, info_field(&mut sim, a, "master_replid"));
+        assert!(on_disk(&sim, a1));
+    }
+}
+
+/// `repl-diskless-load on-empty-db` (`useDisklessLoad`): a replica with no
+/// key loads the RDB from the socket and writes no file; one holding keys
+/// loads it through `dbfilename`, as `disabled` does.
+#[test]
+fn on_empty_db_loads_from_the_socket_only_when_empty() {
+    let params = [
+        ("repl-diskless-load", "on-empty-db"),
+        ("enable-debug-command", "yes"),
+    ];
+    let mut sim = common::quiet_cluster_with(5000, &params);
+    let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
+    let on_disk = |sim: &Sim| sim.nodes()[a1].disk.read("dump.rdb").is_some();
+    assert!(!on_disk(&sim), "the first sync, into an empty keyspace");
+
+    // A1 holds keys of its own; its link drops and A's backlog no longer
+    // reaches its offset, so the next sync is full.
+    let populate = sim.command(a1, ClientId(1), args("DEBUG POPULATE 10 mine"));
+    assert_eq!(populate, Some(Value::ok()));
+    for line in [
+        "CONFIG SET repl-backlog-size 16384",
+        "CLIENT KILL TYPE replica",
+    ] {
+        assert!(sim.command(a, ClientId(1), args(line)).is_some());
+    }
+    let key = key_served_by(&mut sim, a);
+    let big = "x".repeat(20_000);
+    sim.command(a, ClientId(1), args(&format!("SET {key} {big}")));
+    let from = sim.trace().len();
+    run_for(&mut sim, 8_000);
+    assert_eq!(info_field(&mut sim, a1, "master_link_status"), "up");
+    let replica = repl_events(&sim, from, a1);
+    assert!(
+        replica.iter().any(|(_, w)| w.starts_with("+FULLRESYNC ")),
+        "{replica:?}"
+    );
+    assert!(on_disk(&sim), "the full sync into a keyspace with keys");
+}

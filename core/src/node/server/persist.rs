@@ -103,6 +103,9 @@ pub(in crate::node) struct Persistence {
     last_bgsave_secs: i64,
     /// `stat_rdb_saves`.
     rdb_saves: u64,
+    /// The running BGSAVE's file is only for the replicas and goes once
+    /// written (`RDBGeneratedByReplication`).
+    rdb_for_sync: bool,
     child: Option<Child>,
     bgsave_scheduled: bool,
     next_job: u64,
@@ -138,6 +141,7 @@ impl Persistence {
             lastbgsave_ok: true,
             last_bgsave_secs: -1,
             rdb_saves: 0,
+            rdb_for_sync: false,
             child: None,
             bgsave_scheduled: false,
             next_job: 1,
@@ -371,6 +375,22 @@ impl Node {
             started: secs(now),
         });
         self.disk(job, true, ops);
+    }
+
+    /// `startBgsaveForReplication` with a disk target: an ordinary BGSAVE
+    /// of `dbfilename` (`rdbSaveBackground`, counted in `rdb_saves`),
+    /// naming this master's history, whose file the replicas get. With
+    /// `rdb-del-sync-files yes` and nothing else persisted, the file goes
+    /// once it is sent (`RDBGeneratedByReplication`,
+    /// `removeRDBUsedToSyncReplicas`). Here the replicas get the snapshot
+    /// at once; a BGSAVE already running is left to finish alone.
+    pub(in crate::node) fn bgsave_for_sync(&mut self, now: Time) {
+        if self.child_active() {
+            return;
+        }
+        self.bgsave(now);
+        self.server.persist.rdb_for_sync =
+            self.param("rdb-del-sync-files") == "yes" && self.all_persistence_disabled();
     }
 
     /// LASTSAVE.
@@ -742,8 +762,13 @@ impl Node {
                     self.server.persist.lastsave = secs(now);
                     self.server.persist.lastbgsave_ok = true;
                     self.server.persist.last_bgsave_secs = took;
+                    if std::mem::take(&mut self.server.persist.rdb_for_sync) {
+                        let name = self.param("dbfilename");
+                        self.disk(0, false, vec![DiskOp::Remove { name }]);
+                    }
                 }
                 (ChildKind::Rdb, false) => {
+                    self.server.persist.rdb_for_sync = false;
                     self.server.persist.lastbgsave_ok = false;
                     self.server.persist.last_bgsave_secs = took;
                 }

@@ -357,6 +357,9 @@ impl Node {
                 if socket { "replicas sockets" } else { "disk" }
             ),
         });
+        if !socket {
+            self.bgsave_for_sync(now);
+        }
         let offset = self.server.repl.offset;
         let data = Box::new(self.server.keyspace.clone());
         self.server.repl.select_pending = true;
