@@ -131,6 +131,15 @@ fn the_save_schedule_and_bgsave_write_the_rdb_in_the_background() {
         sim.command(a, c, args("BGSAVE")),
         Some(Value::Simple("Background saving started".into()))
     );
+    // The child runs until the next cron collects it (`checkChildrenDone`),
+    // so a BGSAVE asked meanwhile, scheduled or not, is refused.
+    assert_eq!(persistence(&mut sim, "rdb_bgsave_in_progress"), "1");
+    for line in ["BGSAVE SCHEDULE", "BGSAVE"] {
+        assert_eq!(
+            sim.command(a, c, args(line)),
+            Some(Value::err("ERR Background save already in progress"))
+        );
+    }
     run_for(&mut sim, 500);
     assert_eq!(persistence(&mut sim, "rdb_changes_since_last_save"), "0");
     assert_eq!(persistence(&mut sim, "rdb_bgsave_in_progress"), "0");

@@ -222,3 +222,25 @@ fn debug_reload_nosave_loads_the_file_on_disk_as_redis_does() {
     );
     assert_no_differences(&diffs);
 }
+
+/// A BGSAVE child runs until `serverCron` collects it (`checkChildrenDone`),
+/// so BGSAVE and BGSAVE SCHEDULE sent right after it (pipelined: the same
+/// event-loop turn) are refused, on both servers.
+#[test]
+fn bgsave_right_after_bgsave_is_refused_as_redis_does() {
+    use crate::common::native::compare::{pair, Raw};
+    let (ours, redis) = pair(15000, &["--save", ""]);
+    let replies = |port: u16| {
+        let mut raw = Raw::connect(port, false);
+        raw.write(&["SET {r}k 1", "BGSAVE", "BGSAVE SCHEDULE", "BGSAVE"]);
+        (0..4).map(|_| raw.read()).collect::<Vec<_>>()
+    };
+    let expected = [
+        "+OK\r\n",
+        "+Background saving started\r\n",
+        "-ERR Background save already in progress\r\n",
+        "-ERR Background save already in progress\r\n",
+    ];
+    assert_eq!(replies(redis.port), expected);
+    assert_eq!(replies(ours.port), expected);
+}

@@ -49,6 +49,10 @@ struct Child {
     job: u64,
     /// Unix seconds when it started.
     started: u64,
+    /// The host finished its work: it is reaped at the next cron
+    /// (`checkChildrenDone`), running until then, as a child that exited
+    /// counts as running until `serverCron` collects it.
+    finished: Option<Result<(), String>>,
 }
 
 /// What waits for a blocking job's answer.
@@ -373,6 +377,7 @@ impl Node {
             kind: ChildKind::Rdb,
             job,
             started: secs(now),
+            finished: None,
         });
         self.disk(job, true, ops);
     }
@@ -607,6 +612,7 @@ impl Node {
             kind: ChildKind::Aof,
             job,
             started: secs(now),
+            finished: None,
         });
         self.server.persist.aof_rewrite_scheduled = false;
         self.server.persist.aof_base_size = base.len() as u64;
@@ -722,6 +728,7 @@ impl Node {
         if self.server.persist.exited {
             return;
         }
+        self.reap_child(now);
         if !self.child_active() && self.server.persist.aof_rewrite_scheduled {
             self.rewrite_aof(now);
         }
@@ -743,42 +750,54 @@ impl Node {
         }
     }
 
+    /// `checkChildrenDone`: a finished BGSAVE or AOF rewrite is collected
+    /// (`backgroundSaveDoneHandler`, `backgroundRewriteDoneHandler`).
+    fn reap_child(&mut self, now: Time) {
+        let child = self.server.persist.child.as_ref();
+        let Some(result) = child.and_then(|c| c.finished.clone()) else {
+            return;
+        };
+        let Some(child) = self.server.persist.child.take() else {
+            return;
+        };
+        let took = secs(now).saturating_sub(child.started) as i64;
+        match (child.kind, result.is_ok()) {
+            // `backgroundSaveDoneHandlerDisk`.
+            (ChildKind::Rdb, true) => {
+                self.server.persist.dirty -= self
+                    .server
+                    .persist
+                    .dirty_before_bgsave
+                    .min(self.server.persist.dirty);
+                self.server.persist.lastsave = secs(now);
+                self.server.persist.lastbgsave_ok = true;
+                self.server.persist.last_bgsave_secs = took;
+                if std::mem::take(&mut self.server.persist.rdb_for_sync) {
+                    let name = self.param("dbfilename");
+                    self.disk(0, false, vec![DiskOp::Remove { name }]);
+                }
+            }
+            (ChildKind::Rdb, false) => {
+                self.server.persist.rdb_for_sync = false;
+                self.server.persist.lastbgsave_ok = false;
+                self.server.persist.last_bgsave_secs = took;
+            }
+            (ChildKind::Aof, true) => self.aof_rewrite_done(now, child.started),
+            (ChildKind::Aof, false) => {
+                self.server.persist.aof_last_rewrite_ok = false;
+                self.server.persist.aof_rewrite_failures += 1;
+                self.server.persist.aof_last_rewrite_secs = took;
+            }
+        }
+    }
+
     /// The host finished job `job`.
     pub(in crate::node) fn disk_done(&mut self, now: Time, job: u64, result: Result<(), String>) {
         let Some(waiter) = self.server.persist.waiting.remove(&job) else {
             return;
         };
-        if let Some(child) = self.server.persist.child.clone().filter(|c| c.job == job) {
-            self.server.persist.child = None;
-            let took = secs(now).saturating_sub(child.started) as i64;
-            match (child.kind, result.is_ok()) {
-                // `backgroundSaveDoneHandlerDisk`.
-                (ChildKind::Rdb, true) => {
-                    self.server.persist.dirty -= self
-                        .server
-                        .persist
-                        .dirty_before_bgsave
-                        .min(self.server.persist.dirty);
-                    self.server.persist.lastsave = secs(now);
-                    self.server.persist.lastbgsave_ok = true;
-                    self.server.persist.last_bgsave_secs = took;
-                    if std::mem::take(&mut self.server.persist.rdb_for_sync) {
-                        let name = self.param("dbfilename");
-                        self.disk(0, false, vec![DiskOp::Remove { name }]);
-                    }
-                }
-                (ChildKind::Rdb, false) => {
-                    self.server.persist.rdb_for_sync = false;
-                    self.server.persist.lastbgsave_ok = false;
-                    self.server.persist.last_bgsave_secs = took;
-                }
-                (ChildKind::Aof, true) => self.aof_rewrite_done(now, child.started),
-                (ChildKind::Aof, false) => {
-                    self.server.persist.aof_last_rewrite_ok = false;
-                    self.server.persist.aof_rewrite_failures += 1;
-                    self.server.persist.aof_last_rewrite_secs = took;
-                }
-            }
+        if let Some(child) = self.server.persist.child.as_mut().filter(|c| c.job == job) {
+            child.finished = Some(result);
             return;
         }
         // A blocking `rdbSave` that succeeded resets the counters.
