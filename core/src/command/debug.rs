@@ -37,6 +37,12 @@ const HELP: &[&str] = &[
     "    default.",
     "SLEEP <seconds>",
     "    Stop the server for <seconds>. Decimals allowed.",
+    "CHANGE-REPL-ID",
+    "    Change the replication IDs of the instance.",
+    "    Dangerous: should be used only for testing the replication subsystem.",
+    "ERROR <string>",
+    "    Return a Redis protocol error with <string> as message. Useful for clients",
+    "    unit tests to simulate Redis errors.",
     "CLUSTERLINK KILL <to|from|all> <node-id>",
     "    Kills the link based on the direction to/from (both) with the provided node.",
     "HELP",
@@ -92,6 +98,12 @@ fn debug(c: &mut Call) -> Value {
             Value::ok()
         }
         (b"object", 3) => object::debug_object(c),
+        (b"change-repl-id", 2) => {
+            c.node.debug_change_repl_id();
+            Value::ok()
+        }
+        // The argument is the whole error line, its code included.
+        (b"error", 3) => Value::Error(String::from_utf8_lossy(&args[2]).into_owned()),
         (b"populate", 3..=5) => populate(c),
         (b"sleep", 3) => {
             // `strtod` then `dtime*1000000` truncated to µs; the node

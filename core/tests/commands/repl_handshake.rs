@@ -337,3 +337,40 @@ fn on_empty_db_loads_from_the_socket_only_when_empty() {
     );
     assert!(on_disk(&sim), "the full sync into a keyspace with keys");
 }
+
+/// DEBUG CHANGE-REPL-ID (debug.c): the master's history gets a new ID and
+/// no secondary one, so its replica, reconnecting, cannot continue and
+/// resyncs in full.
+#[test]
+fn debug_change_repl_id_forces_a_full_resync() {
+    let mut sim = common::quiet_cluster_with(5000, &[("enable-debug-command", "yes")]);
+    let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
+    let before = info_field(&mut sim, a, "master_replid");
+    let changed = sim.command(a, ClientId(1), args("DEBUG CHANGE-REPL-ID"));
+    assert_eq!(changed, Some(Value::ok()));
+    let after = info_field(&mut sim, a, "master_replid");
+    assert_ne!(before, after);
+    assert_eq!(
+        info_field(&mut sim, a, "master_replid2"),
+        "0000000000000000000000000000000000000000"
+    );
+    let from = sim.trace().len();
+    sim.command(a, ClientId(1), args("CLIENT KILL TYPE replica"));
+    run_for(&mut sim, 8_000);
+    assert_eq!(info_field(&mut sim, a1, "master_link_status"), "up");
+    let replica = repl_events(&sim, from, a1);
+    assert!(
+        replica
+            .iter()
+            .any(|(_, w)| w.starts_with(&format!("PSYNC {before} "))),
+        "{replica:?}"
+    );
+    assert!(
+        replica
+            .iter()
+            .any(|(_, w)| w.starts_with(&format!("+FULLRESYNC {after} "))),
+        "{replica:?}"
+    );
+    let stats = text(&sim.command(a, ClientId(1), args("INFO stats")).unwrap());
+    assert!(stats.contains("sync_full:2"), "{stats}");
+}

@@ -111,6 +111,11 @@ fn introspection_replies_match_redis() {
         vec!["debug", "clusterlink", "kill", "all", "nope"],
         vec!["debug", "clusterlink", "kill", "to"],
         vec!["debug", "clusterlink", "drop", "to", "nope"],
+        vec!["debug", "error", "WRONGTYPE made up"],
+        vec!["debug", "error", "no code"],
+        vec!["debug", "error"],
+        vec!["debug", "change-repl-id"],
+        vec!["debug", "change-repl-id", "now"],
     ];
     for args in &same {
         assert_eq!(ours.cli(args), redis.cli(args), "{args:?}");

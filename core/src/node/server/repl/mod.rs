@@ -132,6 +132,14 @@ impl Replication {
         self.replid = history_id(self.ids_made);
     }
 
+    /// DEBUG CHANGE-REPL-ID: a new history with no secondary ID
+    /// (`changeReplicationId`, `clearReplicationId2`), so no replica can
+    /// continue the old one.
+    fn forget_history(&mut self) {
+        self.change_replid();
+        self.replid2 = None;
+    }
+
     /// `loadDataFromDisk`: an RDB that names a stream (`repl-id`,
     /// `repl-offset`) lets this process continue it. A replica takes it as
     /// its own history, which its first PSYNC asks for
@@ -210,6 +218,14 @@ fn stream_len(args: &[Vec<u8>]) -> u64 {
 }
 
 impl Node {
+    /// DEBUG CHANGE-REPL-ID, logged as Redis logs it.
+    pub(crate) fn debug_change_repl_id(&mut self) {
+        self.emit(crate::event::Event::Replication {
+            what: "Changing replication IDs after receiving DEBUG change-repl-id".into(),
+        });
+        self.server.repl.forget_history();
+    }
+
     /// Every cron (100 ms): clusterCron's part (a replica whose master's
     /// address is known gets its link set up), the master's stream PING,
     /// and once a second `replicationCron`.
