@@ -178,6 +178,10 @@ impl Node {
         }
         self.dispatch(now, input);
         self.end_of_input(now);
+        if std::mem::take(&mut self.server.unblock_postponed) {
+            self.run_postponed(now);
+            self.end_of_input(now);
+        }
         self.before_sleep(now);
     }
 

@@ -28,6 +28,10 @@ pub(in crate::node) struct ManualFailover {
 impl Node {
     /// `resetManualFailover`.
     pub(in crate::node) fn reset_manual_failover(&mut self) {
+        if self.cluster.manual.end.is_some() {
+            // `unpauseClients(PAUSE_DURING_FAILOVER)`.
+            self.server.unblock_postponed = true;
+        }
         self.cluster.manual = ManualFailover::default();
     }
 

@@ -81,9 +81,10 @@ impl Node {
         });
     }
 
-    /// `CLIENT UNPAUSE`: the waiting commands run at the next cron.
+    /// `CLIENT UNPAUSE`: the waiting commands run before the node sleeps.
     pub(crate) fn unpause_clients(&mut self) {
         self.server.client_pause = None;
+        self.server.unblock_postponed = true;
     }
 
     /// Whether `CLIENT PAUSE … ALL` holds every client's commands now.

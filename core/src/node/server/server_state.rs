@@ -33,6 +33,11 @@ pub(crate) struct Server {
     /// Commands held back while a manual failover pauses writes or a
     /// MIGRATE waits for its target.
     pub(in crate::node) postponed: Vec<(ClientId, Vec<Vec<u8>>)>,
+    /// A pause ended by a command or a manual failover's end: the
+    /// postponed commands run before the node sleeps (`unpauseClients` →
+    /// `unblockPostponedClients`, processed in `beforeSleep`), not at the
+    /// next cron as after a pause that timed out.
+    pub(in crate::node) unblock_postponed: bool,
     /// Transactions waiting for a MIGRATE they ran.
     pub(in crate::node) pending_exec: BTreeMap<ClientId, crate::command::PendingExec>,
     pub(in crate::node) migrations: migrate::Migrations,
@@ -91,6 +96,7 @@ impl Server {
             clients: clients::ClientMap::default(),
             watch_versions: BTreeMap::new(),
             postponed: Vec::new(),
+            unblock_postponed: false,
             pending_exec: BTreeMap::new(),
             migrations: migrate::Migrations::default(),
             pubsub: pubsub::Channels::default(),
