@@ -10,7 +10,8 @@
 //!   SLOTS, SHARDS and NODES show them (cluster.c);
 //! - DEBUG SLEEP: the node serves nobody until it wakes (debug.c);
 //! - `repl-diskless-sync-delay`: a new replica's first full resync starts that long after
-//!   its PSYNC (replication.c).
+//!   its PSYNC (replication.c);
+//! - a replica killed and restarted continues from the RDB its full resync left (replication.c).
 
 use crate::common::native::compare::{own_every_slot, Raw};
 use crate::common::native::mixed::{one_master_cluster, replicate, wait_state_ok};
@@ -469,4 +470,138 @@ fn a_new_replicas_first_sync_waits_the_diskless_delay_both_ways() {
              (simulated: {simulated} ms)"
         );
     }
+}
+
+/// What a replica killed and restarted did: its master's `sync_full` and
+/// `sync_partial_ok`, the answer to its last PSYNC, and the value it serves.
+type Restarted = (String, String, String, Option<String>);
+
+/// The answer to the last PSYNC among a replica's replication events.
+fn psync_answer(events: &[String]) -> String {
+    let psync = events
+        .iter()
+        .rposition(|w| w.starts_with("PSYNC "))
+        .unwrap_or_else(|| panic!("no PSYNC in {events:?}"));
+    events[psync + 1..]
+        .iter()
+        .find(|w| w.starts_with('+'))
+        .and_then(|w| w.split([' ', ':']).next())
+        .unwrap_or_else(|| panic!("no answer after the PSYNC in {events:?}"))
+        .to_string()
+}
+
+fn info_line(info: &str, field: &str) -> String {
+    info.lines()
+        .find_map(|l| l.strip_prefix(&format!("{field}:")))
+        .unwrap_or_else(|| panic!("no {field} in {info}"))
+        .trim()
+        .to_string()
+}
+
+fn simulated_replica_restart() -> Restarted {
+    let config = Config {
+        node_timeout: NODE_TIMEOUT,
+        ..Config::default()
+    };
+    let mut sim = Scenario {
+        masters: 1,
+        replicas: 1,
+        config,
+        write_every_ms: None,
+        ..Scenario::default()
+    }
+    .build()
+    .expect("a one-master cluster forms");
+    wait_first_sync(&mut sim);
+    let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
+    let line = |l: &str| split_args(l.as_bytes()).expect("a command line");
+    sim.command(a, ClientId(1), line("SET k before"));
+    sim.run_until(sim.now() + 500);
+    sim.crash(a1);
+    sim.command(a, ClientId(1), line("APPEND k -while-down"));
+    sim.run_until(sim.now() + 500);
+    sim.restart(a1);
+    sim.run_until(sim.now() + 3_000);
+    let events: Vec<String> = sim
+        .trace()
+        .iter()
+        .filter(|e| e.node == a1)
+        .filter_map(|e| match &e.event {
+            Event::Replication { what } => Some(what.clone()),
+            _ => None,
+        })
+        .collect();
+    let stats = match sim.command(a, ClientId(1), line("INFO stats")) {
+        Some(Value::Bulk(b)) => String::from_utf8_lossy(&b).into_owned(),
+        Some(Value::Verbatim(s)) => s,
+        other => panic!("INFO stats: {other:?}"),
+    };
+    sim.command(a1, ClientId(2), line("READONLY"));
+    let value = match sim.command(a1, ClientId(2), line("GET k")) {
+        Some(Value::Bulk(b)) => Some(String::from_utf8_lossy(&b).into_owned()),
+        _ => None,
+    };
+    (
+        info_line(&stats, "sync_full"),
+        info_line(&stats, "sync_partial_ok"),
+        psync_answer(&events),
+        value,
+    )
+}
+
+fn native_replica_restart() -> Restarted {
+    let master = NodeProc::start(NODE_TIMEOUT);
+    let mut replica = NodeProc::start(NODE_TIMEOUT);
+    one_master_cluster(&master, &replica);
+    replicate(&replica, &master);
+    let get = |replica: &NodeProc| -> Option<String> {
+        use crate::common::native::mixed::Member;
+        let mut conn = replica.conn();
+        redis::cmd("READONLY").query::<()>(&mut conn).ok()?;
+        redis::cmd("GET").arg("k").query(&mut conn).ok()?
+    };
+    master.cli(&["set", "k", "before"]);
+    crate::common::native::wait_for(Duration::from_secs(10), "the replica to get k", || {
+        get(&replica).is_some()
+    });
+    replica.kill();
+    master.cli(&["append", "k", "-while-down"]);
+    replica.spawn();
+    crate::common::native::wait_for(Duration::from_secs(20), "the link up", || {
+        replica.info_field("master_link_status").as_deref() == Some("up")
+    });
+    let events: Vec<String> = replica
+        .trace()
+        .lines()
+        .filter_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("each trace line is JSON");
+            (v["event"] == "replication").then(|| v["what"].as_str().expect("what").to_string())
+        })
+        .collect();
+    let stats = master.cli(&["info", "stats"]);
+    (
+        info_line(&stats, "sync_full"),
+        info_line(&stats, "sync_partial_ok"),
+        psync_answer(&events),
+        get(&replica),
+    )
+}
+
+/// A replica killed with `kill -9` and restarted loads the RDB its full resync left
+/// (`readSyncBulkPayload`, `repl-diskless-load disabled`) and continues with `+CONTINUE`,
+/// getting the write it missed: the simulator and two clusterlab-node processes alike
+/// (`native/replica_restart.rs` shows redis-server 7.0.15 doing the same).
+#[test]
+fn a_restarted_replica_continues_both_ways() {
+    crate::common::native::require_redis_tools();
+    let simulated = simulated_replica_restart();
+    let native = native_replica_restart();
+    let expected = (
+        "1".to_string(),
+        "1".to_string(),
+        "+CONTINUE".to_string(),
+        Some("before-while-down".to_string()),
+    );
+    assert_eq!(simulated, expected, "simulated");
+    assert_eq!(native, expected, "native");
 }
