@@ -38,6 +38,12 @@ fn key_served_by(sim: &mut Sim, node: usize) -> String {
         .expect("a key of the node's slots")
 }
 
+/// `key` read on replica `node` (READONLY first).
+fn replica_get(sim: &mut Sim, node: usize, key: &str) -> Option<Value> {
+    sim.command(node, ClientId(2), args("READONLY"));
+    sim.command(node, ClientId(2), args(&format!("GET {key}")))
+}
+
 /// Replication events of node `node` since trace index `from`, with their time.
 fn repl_events(sim: &Sim, from: usize, node: usize) -> Vec<(u64, String)> {
     sim.trace()[from..]
@@ -92,9 +98,8 @@ fn restarted_replica_continues_from_the_rdb_its_sync_left() {
     assert!(!replica.iter().any(|(_, w)| w.starts_with("+FULLRESYNC")));
     let stats = text(&sim.command(a, ClientId(1), args("INFO stats")).unwrap());
     assert!(stats.contains("sync_partial_ok:1"), "{stats}");
-    sim.command(a1, ClientId(2), args("READONLY"));
     assert_eq!(
-        sim.command(a1, ClientId(2), args(&format!("GET {key}"))),
+        replica_get(&mut sim, a1, &key),
         Some(Value::bulk("before-while-down"))
     );
 }
@@ -178,11 +183,7 @@ fn restarted_replica_with_aof_waits_the_diskless_delay() {
     sim.restart(a1);
     run_for(&mut sim, 1_000);
     assert_eq!(info_field(&mut sim, a1, "master_link_status"), "down");
-    sim.command(a1, ClientId(2), args("READONLY"));
-    assert_eq!(
-        sim.command(a1, ClientId(2), args(&format!("GET {key}"))),
-        Some(Value::bulk("synced"))
-    );
+    assert_eq!(replica_get(&mut sim, a1, &key), Some(Value::bulk("synced")));
 }
 
 /// A killed link continues from the backlog: `+CONTINUE`, no delay, no

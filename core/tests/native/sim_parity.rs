@@ -390,16 +390,9 @@ fn psync_to_fullresync(events: &[(u64, String)]) -> u64 {
     full.0 - events[psync].0
 }
 
-/// The simulated side: one master and a replica that joins it (CLUSTER REPLICATE, as the
-/// scenario's formation sends it); the wait before its first full resync, in simulated ms.
-fn simulated_diskless_wait(delay: &str) -> u64 {
-    let mut config = Config {
-        node_timeout: NODE_TIMEOUT,
-        ..Config::default()
-    };
-    config
-        .set_param("repl-diskless-sync-delay", delay)
-        .expect("a known parameter");
+/// A simulated master with every slot and its replica (CLUSTER REPLICATE, as the
+/// scenario's formation sends it), once the replica's first full resync is over.
+fn master_and_replica(config: Config) -> Sim {
     let mut sim = Scenario {
         masters: 1,
         replicas: 1,
@@ -410,6 +403,20 @@ fn simulated_diskless_wait(delay: &str) -> u64 {
     .build()
     .expect("a one-master cluster forms");
     wait_first_sync(&mut sim);
+    sim
+}
+
+/// The simulated side: one master and a replica that joins it (CLUSTER REPLICATE, as the
+/// scenario's formation sends it); the wait before its first full resync, in simulated ms.
+fn simulated_diskless_wait(delay: &str) -> u64 {
+    let mut config = Config {
+        node_timeout: NODE_TIMEOUT,
+        ..Config::default()
+    };
+    config
+        .set_param("repl-diskless-sync-delay", delay)
+        .expect("a known parameter");
+    let sim = master_and_replica(config);
     let a1 = idx(&sim, "A1");
     let events: Vec<(u64, String)> = sim
         .trace()
@@ -503,16 +510,7 @@ fn simulated_replica_restart() -> Restarted {
         node_timeout: NODE_TIMEOUT,
         ..Config::default()
     };
-    let mut sim = Scenario {
-        masters: 1,
-        replicas: 1,
-        config,
-        write_every_ms: None,
-        ..Scenario::default()
-    }
-    .build()
-    .expect("a one-master cluster forms");
-    wait_first_sync(&mut sim);
+    let mut sim = master_and_replica(config);
     let (a, a1) = (idx(&sim, "A"), idx(&sim, "A1"));
     let line = |l: &str| split_args(l.as_bytes()).expect("a command line");
     sim.command(a, ClientId(1), line("SET k before"));
