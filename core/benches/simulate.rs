@@ -30,6 +30,10 @@
 //! the trace, the traffic counters and every node's final state: an
 //! optimization that keeps the behaviour identical keeps it unchanged.
 //!
+//! `SIM_BENCH_WARMUP=S` runs S simulated seconds between formation and the
+//! kill, untimed: the measured minute is then the steady state (a formed
+//! start's first minute holds its reconnection burst).
+//!
 //! `SIM_BENCH_THREADS` lists the modes to run each size in: `1` is the
 //! sequential event loop, `2` (the default) lets busy time windows run their
 //! nodes on two threads (`Sim::set_parallel`); `SIM_BENCH_THREADS=1,2` runs
@@ -119,6 +123,19 @@ fn rerun_with_one_arena() {
 /// (default: the simulator's).
 fn min_events() -> Option<usize> {
     std::env::var("SIM_BENCH_MIN_EVENTS").ok()?.parse().ok()
+}
+
+/// `SIM_BENCH_WARMUP`: simulated seconds run after formation and before
+/// the kill, untimed (default 0). A formed start begins with every link
+/// connecting at once; a warm-up lets the measured minute be the steady
+/// state, to compare with a MEET-formed cluster's.
+fn warmup_ms() -> u64 {
+    std::env::var("SIM_BENCH_WARMUP").map_or(0, |s| {
+        let secs: u64 = s
+            .parse()
+            .unwrap_or_else(|_| panic!("SIM_BENCH_WARMUP takes seconds: {s}"));
+        secs * 1000
+    })
 }
 
 /// `SIM_BENCH_FORMATION`: how each cluster forms (default: by size).
@@ -237,6 +254,9 @@ fn run(nodes: usize, threads: usize) -> Row {
         );
     }
     let form_sim = sim.now();
+    if warmup_ms() > 0 {
+        sim.run_until(form_sim + warmup_ms());
+    }
 
     let before = sim.stats().clone();
     let trace_before = sim.trace().len();
