@@ -447,7 +447,7 @@ pub(super) fn zadd_generic(
     let mut last = 0.0;
     // Redis converts a listpack to a skiplist (for good) just before an
     // insertion would overflow it.
-    let mut listpack = limits.zset_listpack(z.len(), z.keys().map(Vec::len).max());
+    let mut listpack = limits.zset_listpack(z.len(), || z.keys().map(Vec::len).max());
     let stored = |listpack: bool, score: f64| if listpack && score == 0.0 { 0.0 } else { score };
     for (mut score, member) in scored {
         match z.get(&member).copied() {
@@ -472,7 +472,7 @@ pub(super) fn zadd_generic(
             }
             None if xx => continue,
             None => {
-                listpack = listpack && limits.zset_listpack(z.len() + 1, Some(member.len()));
+                listpack = listpack && limits.zset_listpack(z.len() + 1, || Some(member.len()));
                 z.insert(member, stored(listpack, score));
                 added += 1;
             }

@@ -329,7 +329,7 @@ pub(super) fn store_or_delete(
     mut result: BTreeMap<Vec<u8>, f64>,
     event: &'static str,
 ) -> bool {
-    if limits.zset_listpack(result.len(), result.keys().map(Vec::len).max()) {
+    if limits.zset_listpack(result.len(), || result.keys().map(Vec::len).max()) {
         for score in result.values_mut().filter(|s| **s == 0.0) {
             *score = 0.0;
         }
