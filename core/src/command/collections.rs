@@ -6,7 +6,7 @@ use super::object::Limits;
 use super::Call;
 use super::{int_arg, wrong_type};
 use crate::keyspace::notify::class;
-use crate::keyspace::{Data, Keyspace};
+use crate::keyspace::{Data, Keyspace, ZSet};
 use crate::node::Node;
 
 use crate::resp::{Protocol, Value};
@@ -440,7 +440,7 @@ pub(super) fn zadd_generic(
         None if xx => return (nothing(), false),
         None => {}
     }
-    let Some(Data::ZSet(z)) = entry(ks, now, &args[1], || Data::ZSet(BTreeMap::new())) else {
+    let Some(Data::ZSet(z)) = entry(ks, now, &args[1], || Data::ZSet(ZSet::default())) else {
         return (wrong_type(), false);
     };
     let (mut added, mut updated, mut processed) = (0, 0, 0);
