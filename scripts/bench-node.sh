@@ -183,16 +183,17 @@ declare -A COMMAND=(
     [evalsha]="EVALSHA $SHA 1 {b}:s:__rand_int__ xxx"
 )
 
-# bench LABEL SYSTEM "PIDS" TEST ARGS...: one redis-benchmark run of TEST (a name of COMMAND, or
-# else one of redis-benchmark's own -t tests), so the servers' CPU time is known per command;
-# records "LABEL TEST SYSTEM rps p99 cpu_us_per_op". CPU time per operation is the steadier
-# number on a loaded machine: other processes lower ops/s, not it.
+# bench LABEL SYSTEM "PIDS" TEST "COMMAND" ARGS...: one redis-benchmark run of TEST, the command
+# line COMMAND with random keys, or redis-benchmark's own test TEST (-t) when COMMAND is empty
+# (--cluster: it tags each key for the node it sends it to), so the servers' CPU time is known
+# per command; records "LABEL TEST SYSTEM rps p99 cpu_us_per_op". CPU time per operation is
+# the steadier number on a loaded machine: other processes lower ops/s, not it.
 bench() {
-    local label=$1 system=$2 pids=$3 test=$4 rps p99 t0 t1 cpu
-    shift 4
+    local label=$1 system=$2 pids=$3 test=$4 command=$5 rps p99 t0 t1 cpu
+    shift 5
     local csv="$WORK/last.csv" what=(-t "$test") words
-    if [[ -n ${COMMAND[$test]:-} ]]; then
-        read -r -a words <<<"${COMMAND[$test]}" # split into words, with no globbing of XADD's *
+    if [[ -n $command ]]; then
+        read -r -a words <<<"$command" # split into words, with no globbing of XADD's *
         what=(-r 100000 "${words[@]}")
     fi
     # shellcheck disable=SC2086 # PIDS is a list
@@ -222,9 +223,10 @@ run_single() {
     # one side.
     for pipeline in 1 16; do
         for test in "${SINGLE_TESTS[@]}"; do
-            bench "single-P$pipeline" redis "${PID_OF[$base]}" "$test" -p "$base" -P $pipeline
+            bench "single-P$pipeline" redis "${PID_OF[$base]}" "$test" "${COMMAND[$test]}" \
+                -p "$base" -P $pipeline
             bench "single-P$pipeline" clusterlab "${PID_OF[$((base + 1))]}" "$test" \
-                -p $((base + 1)) -P $pipeline
+                "${COMMAND[$test]}" -p $((base + 1)) -P $pipeline
         done
     done
 }
@@ -249,8 +251,9 @@ run_cluster() {
     local pipeline test
     for pipeline in 1 16; do
         for test in set get; do
-            bench "3masters-P$pipeline" redis "$rpids" $test --cluster -p "$rbase" -P $pipeline
-            bench "3masters-P$pipeline" clusterlab "$cpids" $test --cluster -p "$cbase" \
+            bench "3masters-P$pipeline" redis "$rpids" $test "" --cluster -p "$rbase" \
+                -P $pipeline
+            bench "3masters-P$pipeline" clusterlab "$cpids" $test "" --cluster -p "$cbase" \
                 -P $pipeline
         done
     done
