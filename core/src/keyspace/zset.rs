@@ -43,34 +43,38 @@ type ByScore = BTreeSet<(Score, Vec<u8>)>;
 
 /// Members and scores. Reads go through the member map (`Deref`); every
 /// change goes through the methods here, which keep the order in step.
+/// Boxed: a map and an index side by side would make every [`super::Data`]
+/// (so every key, strings too) 8 bytes larger.
 #[derive(Clone, Debug, Default)]
-pub struct ZSet {
+pub struct ZSet(Box<Members>);
+
+#[derive(Clone, Debug, Default)]
+struct Members {
     scores: BTreeMap<Vec<u8>, f64>,
-    /// Boxed so that a small set (and so every [`super::Data`]) stays small.
-    by_score: Option<Box<ByScore>>,
+    by_score: Option<ByScore>,
 }
 
 impl Deref for ZSet {
     type Target = BTreeMap<Vec<u8>, f64>;
 
     fn deref(&self) -> &Self::Target {
-        &self.scores
+        &self.0.scores
     }
 }
 
 /// Same members and scores.
 impl PartialEq for ZSet {
     fn eq(&self, other: &Self) -> bool {
-        self.scores == other.scores
+        self.0.scores == other.0.scores
     }
 }
 
 impl FromIterator<(Vec<u8>, f64)> for ZSet {
     fn from_iter<I: IntoIterator<Item = (Vec<u8>, f64)>>(iter: I) -> Self {
-        let mut z = ZSet {
+        let mut z = ZSet(Box::new(Members {
             scores: iter.into_iter().collect(),
             by_score: None,
-        };
+        }));
         z.index_if_large();
         z
     }
@@ -81,23 +85,24 @@ impl IntoIterator for ZSet {
     type IntoIter = std::collections::btree_map::IntoIter<Vec<u8>, f64>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.scores.into_iter()
+        self.0.scores.into_iter()
     }
 }
 
 impl ZSet {
     /// Sets `member`'s score; its old score, if it had one.
     pub fn insert(&mut self, member: Vec<u8>, score: f64) -> Option<f64> {
-        let old = match &mut self.by_score {
+        let z = &mut *self.0;
+        let old = match &mut z.by_score {
             Some(order) => {
-                let old = self.scores.insert(member.clone(), score);
+                let old = z.scores.insert(member.clone(), score);
                 if let Some(old) = old {
                     order.remove(&(Score(old), member.clone()));
                 }
                 order.insert((Score(score), member));
                 old
             }
-            None => self.scores.insert(member, score),
+            None => z.scores.insert(member, score),
         };
         self.index_if_large();
         old
@@ -105,11 +110,12 @@ impl ZSet {
 
     /// Removes `member`; its score, if it was there.
     pub fn remove(&mut self, member: &[u8]) -> Option<f64> {
-        let (member, score) = self.scores.remove_entry(member)?;
-        if let Some(order) = &mut self.by_score {
+        let z = &mut *self.0;
+        let (member, score) = z.scores.remove_entry(member)?;
+        if let Some(order) = &mut z.by_score {
             order.remove(&(Score(score), member));
-            if self.scores.is_empty() {
-                self.by_score = None;
+            if z.scores.is_empty() {
+                z.by_score = None;
             }
         }
         Some(score)
@@ -118,7 +124,6 @@ impl ZSet {
     /// Keeps only the members `keep` accepts.
     pub fn retain(&mut self, mut keep: impl FnMut(&Vec<u8>, &f64) -> bool) {
         let doomed: Vec<Vec<u8>> = self
-            .scores
             .iter()
             .filter(|(m, s)| !keep(m, s))
             .map(|(m, _)| m.clone())
@@ -133,18 +138,19 @@ impl ZSet {
     pub fn in_order(
         &self,
     ) -> Option<impl DoubleEndedIterator<Item = (&Vec<u8>, f64)> + ExactSizeIterator + '_> {
-        let order = self.by_score.as_deref()?;
+        let order = self.0.by_score.as_ref()?;
         Some(order.iter().map(|(s, m)| (m, s.0)))
     }
 
     fn index_if_large(&mut self) {
-        if self.by_score.is_none() && self.scores.len() > INDEXED_ABOVE {
-            let order: ByScore = self
+        let z = &mut *self.0;
+        if z.by_score.is_none() && z.scores.len() > INDEXED_ABOVE {
+            let order: ByScore = z
                 .scores
                 .iter()
                 .map(|(m, s)| (Score(*s), m.clone()))
                 .collect();
-            self.by_score = Some(Box::new(order));
+            z.by_score = Some(order);
         }
     }
 }
@@ -185,6 +191,12 @@ mod tests {
         z.retain(|m, _| m.len() > 2);
         assert!(z.in_order().unwrap().all(|(m, _)| m.len() > 2));
         assert_eq!(z.in_order().unwrap().len(), z.len());
+    }
+
+    /// The boxing keeps every stored value, whatever its type, at 32 bytes.
+    #[test]
+    fn values_stay_small() {
+        assert_eq!(std::mem::size_of::<super::super::Data>(), 32);
     }
 
     #[test]
