@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Benchmarks the native node against real Redis, side by side in one run (issue 6, item 10):
-#   1. one node: redis-benchmark -t set,get, unpipelined and -P 16, against one redis-server and
-#      one clusterlab-node, both in cluster mode serving all 16384 slots (the same key hashing
-#      and slot checks on both sides);
-#   2. three masters: redis-benchmark --cluster against a redis-server cluster made by
-#      `redis-cli --cluster create` and one made by `clusterlab-node cluster up`;
-#   3. memory for 1 M keys (SET key:%012d xxx, loaded through `redis-cli --pipe` into fresh
-#      processes): RSS growth from /proc, and Redis's used_memory.
-# Prints one table with ratios (clusterlab / redis; ≥ 1.0 means as fast) and writes it to
-# --out (default target/bench-node.txt). Long (a few minutes); not part of scripts/test.sh.
+# Benchmarks the native node against real Redis, side by side in one run (issue 6, item 10;
+# issue 13, item 7):
+#   1. one node: redis-benchmark with SET, GET, ZADD, ZRANGE, LPUSH, XADD and EVALSHA (literal
+#      command lines, random keys under one hash tag, the script loaded first with SCRIPT LOAD),
+#      unpipelined and -P 16, against one redis-server and one clusterlab-node, both in cluster
+#      mode serving all 16384 slots (the same key hashing and slot checks on both sides);
+#   2. three masters: redis-benchmark --cluster -t set,get against a redis-server cluster made
+#      by `redis-cli --cluster create` and one made by `clusterlab-node cluster up`;
+#   3. memory for 1 M small strings (SET key:%012d xxx), 1 M small hashes (three fields) and
+#      1 M small sorted sets (three members), each loaded through `redis-cli --pipe` into fresh
+#      processes: RSS growth from /proc, and Redis's used_memory.
+# Prints one table with ratios and writes it to --out (default target/bench-node.txt). The
+# servers' CPU time per request (from /proc) is the number to trust on a shared machine; ops/s
+# moves with the load of other processes. Long (a few minutes); not part of scripts/test.sh.
 #
 #   bash scripts/bench-node.sh [--requests 200000] [--keys 1000000] [--out FILE]
 #                              [--only single|cluster|memory] [--no-build]
+#                              [--ports 20000-29999]  # client ports to pick from (bus: +10000)
 #                              [--node PATH]   # another clusterlab-node build (before/after)
 #   bash scripts/bench-node.sh --parse FILE   # parse a saved `redis-benchmark --csv` output
 set -euo pipefail
@@ -24,18 +29,21 @@ KEYS=1000000
 OUT=target/bench-node.txt
 ONLY=""
 BUILD=1
+PORTS=20000-29999
 die() {
     printf 'bench-node: %s\n' "$*" >&2
     exit 1
 }
 
 # `redis-benchmark --csv` output → "TEST rps p99_ms" lines (its CSV columns: test, rps, avg,
-# min, p50, p95, p99, max; with --cluster a description of the masters comes first). Fails
-# unless it finds redis-benchmark 7's header and at least one row.
+# min, p50, p95, p99, max; with --cluster a description of the masters comes first; a literal
+# command's test is its command line, printed with _ for spaces). Fails unless it finds
+# redis-benchmark 7's header and at least one row.
 parse_csv() {
     awk -F'","' '
         /^"test","rps",/ { header = ($7 == "p99_latency_ms"); next }
-        header && NF == 8 { gsub(/"/, ""); split($0, f, ","); print f[1], f[2], f[7]; n++ }
+        header && NF == 8 {
+            gsub(/"/, ""); split($0, f, ","); gsub(/ /, "_", f[1]); print f[1], f[2], f[7]; n++ }
         END { if (n == 0) exit 1 }' "$1"
 }
 
@@ -45,6 +53,7 @@ while (($#)); do
     --keys) KEYS=$2 && shift 2 ;;
     --out) OUT=$2 && shift 2 ;;
     --only) ONLY=$2 && shift 2 ;;
+    --ports) PORTS=$2 && shift 2 ;;
     --no-build) BUILD=0 && shift ;;
     --node) NODE=$2 && BUILD=0 && shift 2 ;;
     --parse)
@@ -58,10 +67,12 @@ done
 for tool in redis-server redis-cli redis-benchmark python3; do
     command -v $tool >/dev/null || die "$tool is needed (apt-get install redis-server python3)"
 done
+[[ $PORTS =~ ^([0-9]+)-([0-9]+)$ ]] && ((BASH_REMATCH[1] < BASH_REMATCH[2])) &&
+    ((BASH_REMATCH[2] <= 55535)) || die "--ports takes FIRST-LAST, at most 55535 (bus: +10000)"
 if ((BUILD)); then
     cargo build --release -q -p clusterlab-core --bin clusterlab-node
 fi
-NODE=${NODE:-$ROOT/target/release/clusterlab-node}
+NODE=${NODE:-${CARGO_TARGET_DIR:-$ROOT/target}/release/clusterlab-node}
 [[ -x $NODE ]] || die "$NODE is missing (run without --no-build)"
 
 WORK=$(mktemp -d /tmp/bench-node.XXXXXX)
@@ -80,13 +91,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A base port B such that B..B+n-1 and their bus ports (+10000) are all free on 127.0.0.1.
+# A base port B in --ports such that B..B+n-1 and their bus ports (+10000) are all free on
+# 127.0.0.1.
 free_base() {
-    python3 - "$1" <<'EOF'
+    python3 - "$1" "${PORTS%-*}" "${PORTS#*-}" <<'EOF'
 import random, socket, sys
-n = int(sys.argv[1])
+n, first, last = map(int, sys.argv[1:])
 for _ in range(200):
-    base = random.randrange(20000, 30000 - n)
+    base = random.randrange(first, last + 2 - n)
     socks = []
     try:
         for p in [*range(base, base + n), *range(base + 10000, base + 10000 + n)]:
@@ -156,41 +168,66 @@ rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 RESULTS="$WORK/results"
 : >"$RESULTS"
-# bench LABEL SYSTEM "PIDS" ARGS...: runs redis-benchmark once per command (so the servers' CPU
-# time is known per command), records "LABEL TEST SYSTEM rps p99 cpu_us_per_op". CPU time per
-# operation is the steadier number on a loaded machine: other processes lower ops/s, not it.
+# The single-node tests: name → command line (random keys under one hash tag, so a script's
+# key and the others live in one slot both servers own). EVALSHA's script is loaded first.
+SCRIPT="return redis.call('SET', KEYS[1], ARGV[1])"
+SHA=$(printf '%s' "$SCRIPT" | sha1sum | cut -d' ' -f1)
+SINGLE_TESTS=(set get zadd zrange lpush xadd evalsha)
+declare -A COMMAND=(
+    [set]="SET {b}:s:__rand_int__ xxx"
+    [get]="GET {b}:s:__rand_int__"
+    [zadd]="ZADD {b}:z __rand_int__ m:__rand_int__"
+    [zrange]="ZRANGE {b}:z 0 9"
+    [lpush]="LPUSH {b}:l xxx"
+    [xadd]="XADD {b}:x * f xxx"
+    [evalsha]="EVALSHA $SHA 1 {b}:s:__rand_int__ xxx"
+)
+
+# bench LABEL SYSTEM "PIDS" TEST "COMMAND" ARGS...: one redis-benchmark run of TEST, the command
+# line COMMAND with random keys, or redis-benchmark's own test TEST (-t) when COMMAND is empty
+# (--cluster: it tags each key for the node it sends it to), so the servers' CPU time is known
+# per command; records "LABEL TEST SYSTEM rps p99 cpu_us_per_op". CPU time per operation is
+# the steadier number on a loaded machine: other processes lower ops/s, not it.
 bench() {
-    local label=$1 system=$2 pids=$3 test rps p99 t0 t1 cpu
-    shift 3
-    local csv="$WORK/last.csv"
-    for test in set get; do
-        # shellcheck disable=SC2086 # PIDS is a list
-        t0=$(cpu_ns $pids)
-        redis-benchmark -h 127.0.0.1 "$@" -t $test -n "$REQUESTS" --csv >"$csv" 2>"$WORK/rb.err" ||
-            die "redis-benchmark $* failed: $(cat "$WORK/rb.err")"
-        # shellcheck disable=SC2086
-        t1=$(cpu_ns $pids)
-        cpu=$(awk -v t=$((t1 - t0)) -v n="$REQUESTS" 'BEGIN { printf "%.2f", t / 1000 / n }')
-        read -r test rps p99 < <(parse_csv "$csv")
-        echo "$label $test $system $rps $p99 $cpu" >>"$RESULTS"
-        printf '  %-14s %-4s %-10s %10s ops/s  p99 %6s ms  cpu %5s us/op\n' "$label" "$test" \
-            "$system" "$rps" "$p99" "$cpu"
-    done
+    local label=$1 system=$2 pids=$3 test=$4 command=$5 rps p99 t0 t1 cpu
+    shift 5
+    local csv="$WORK/last.csv" what=(-t "$test") words
+    if [[ -n $command ]]; then
+        read -r -a words <<<"$command" # split into words, with no globbing of XADD's *
+        what=(-r 100000 "${words[@]}")
+    fi
+    # shellcheck disable=SC2086 # PIDS is a list
+    t0=$(cpu_ns $pids)
+    redis-benchmark -h 127.0.0.1 "$@" -n "$REQUESTS" --csv "${what[@]}" >"$csv" 2>"$WORK/rb.err" ||
+        die "redis-benchmark $* ${what[*]} failed: $(cat "$WORK/rb.err")"
+    # shellcheck disable=SC2086
+    t1=$(cpu_ns $pids)
+    cpu=$(awk -v t=$((t1 - t0)) -v n="$REQUESTS" 'BEGIN { printf "%.2f", t / 1000 / n }')
+    read -r _ rps p99 < <(parse_csv "$csv")
+    echo "$label $test $system $rps $p99 $cpu" >>"$RESULTS"
+    printf '  %-14s %-7s %-10s %10s ops/s  p99 %6s ms  cpu %5s us/op\n' "$label" "$test" \
+        "$system" "$rps" "$p99" "$cpu"
 }
 
 run_single() {
     echo "one node, cluster mode, all slots ($REQUESTS requests, 50 clients)"
-    local base
+    local base test pipeline
     base=$(free_base 2)
     start_redis "$base"
     start_clusterlab $((base + 1))
-    own_all_slots "$base"
-    own_all_slots $((base + 1))
-    # Alternating the two keeps a passing load on the box from favouring one side.
+    for port in "$base" $((base + 1)); do
+        own_all_slots "$port"
+        [[ $(cli "$port" script load "$SCRIPT") == "$SHA" ]] || die "SCRIPT LOAD on $port failed"
+    done
+    # Alternating the two, command by command, keeps a passing load on the box from favouring
+    # one side.
     for pipeline in 1 16; do
-        bench "single-P$pipeline" redis "${PID_OF[$base]}" -p "$base" -P $pipeline
-        bench "single-P$pipeline" clusterlab "${PID_OF[$((base + 1))]}" -p $((base + 1)) \
-            -P $pipeline
+        for test in "${SINGLE_TESTS[@]}"; do
+            bench "single-P$pipeline" redis "${PID_OF[$base]}" "$test" "${COMMAND[$test]}" \
+                -p "$base" -P $pipeline
+            bench "single-P$pipeline" clusterlab "${PID_OF[$((base + 1))]}" "$test" \
+                "${COMMAND[$test]}" -p $((base + 1)) -P $pipeline
+        done
     done
 }
 
@@ -211,47 +248,65 @@ run_cluster() {
     local rpids cpids
     rpids="${PID_OF[$rbase]} ${PID_OF[$((rbase + 1))]} ${PID_OF[$((rbase + 2))]}"
     cpids=$(for f in "$WORK"/clusterlab-cluster/*/pid; do echo "$(<"$f")"; done | paste -sd ' ')
+    local pipeline test
     for pipeline in 1 16; do
-        bench "3masters-P$pipeline" redis "$rpids" --cluster -p "$rbase" -P $pipeline
-        bench "3masters-P$pipeline" clusterlab "$cpids" --cluster -p "$cbase" -P $pipeline
+        for test in set get; do
+            bench "3masters-P$pipeline" redis "$rpids" $test "" --cluster -p "$rbase" \
+                -P $pipeline
+            bench "3masters-P$pipeline" clusterlab "$cpids" $test "" --cluster -p "$cbase" \
+                -P $pipeline
+        done
     done
 }
 
-# SET key:%012d xxx for 0..KEYS-1 as RESP, for `redis-cli --pipe`.
+# KEYS keys of one kind as RESP, for `redis-cli --pipe`: strings (SET key:%012d xxx), hashes
+# (HSET hash:%012d f1 xxx f2 xxx f3 xxx) or sorted sets (ZADD zset:%012d 1 m1 2 m2 3 m3).
 write_keys() {
-    python3 - "$KEYS" >"$1" <<'EOF'
+    python3 - "$KEYS" "$1" <<'EOF'
 import sys
 out = sys.stdout.buffer
-for i in range(int(sys.argv[1])):
-    key = b"key:%012d" % i
-    out.write(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$3\r\nxxx\r\n" % (len(key), key))
+n, kind = int(sys.argv[1]), sys.argv[2]
+head, tail = {
+    "strings": (b"SET", [b"xxx"]),
+    "hashes": (b"HSET", [b"f1", b"xxx", b"f2", b"xxx", b"f3", b"xxx"]),
+    "zsets": (b"ZADD", [b"1", b"m1", b"2", b"m2", b"3", b"m3"]),
+}[kind]
+rest = b"".join(b"$%d\r\n%s\r\n" % (len(w), w) for w in tail)
+start = b"*%d\r\n$%d\r\n%s\r\n" % (2 + len(tail), len(head), head)
+prefix = kind[:-1].encode()
+for i in range(n):
+    key = b"%s:%012d" % (prefix, i)
+    out.write(b"%s$%d\r\n%s\r\n%s" % (start, len(key), key, rest))
 EOF
 }
 
 MEMORY="$WORK/memory"
 : >"$MEMORY"
 run_memory() {
-    echo "memory for $KEYS keys (fresh processes, loaded with redis-cli --pipe)"
-    write_keys "$WORK/keys.resp"
-    local base port pid before after keys used system
-    base=$(free_base 2)
-    start_redis "$base"
-    start_clusterlab $((base + 1))
-    for system in redis clusterlab; do
-        port=$base
-        [[ $system == clusterlab ]] && port=$((base + 1))
-        own_all_slots "$port"
-        pid=${PID_OF[$port]}
-        before=$(rss_kb "$pid")
-        redis-cli -h 127.0.0.1 -p "$port" --pipe <"$WORK/keys.resp" >"$WORK/pipe.log" 2>&1 ||
-            die "redis-cli --pipe into $system failed: $(tail -3 "$WORK/pipe.log")"
-        keys=$(cli "$port" dbsize)
-        [[ $keys == "$KEYS" ]] || die "$system holds $keys keys after loading $KEYS"
-        after=$(rss_kb "$pid")
-        used=$(cli "$port" info memory | awk -F: '/^used_memory:/ { print $2 }' | tr -d '\r')
-        echo "$system $before $after ${used:--}" >>"$MEMORY"
-        printf '  %-10s RSS %d MB -> %d MB, used_memory %s\n' "$system" $((before / 1024)) \
-            $((after / 1024)) "${used:--}"
+    echo "memory for $KEYS keys of each kind (fresh processes, loaded with redis-cli --pipe)"
+    local kind base port pid before after keys used system
+    for kind in strings hashes zsets; do
+        write_keys $kind >"$WORK/keys.resp"
+        base=$(free_base 2)
+        start_redis "$base"
+        start_clusterlab $((base + 1))
+        for system in redis clusterlab; do
+            port=$base
+            [[ $system == clusterlab ]] && port=$((base + 1))
+            own_all_slots "$port"
+            pid=${PID_OF[$port]}
+            before=$(rss_kb "$pid")
+            redis-cli -h 127.0.0.1 -p "$port" --pipe <"$WORK/keys.resp" >"$WORK/pipe.log" 2>&1 ||
+                die "redis-cli --pipe into $system failed: $(tail -3 "$WORK/pipe.log")"
+            keys=$(cli "$port" dbsize)
+            [[ $keys == "$KEYS" ]] || die "$system holds $keys keys after loading $KEYS"
+            after=$(rss_kb "$pid")
+            used=$(cli "$port" info memory | awk -F: '/^used_memory:/ { print $2 }' | tr -d '\r')
+            echo "$kind $system $before $after ${used:--}" >>"$MEMORY"
+            printf '  %-7s %-10s RSS %d MB -> %d MB, used_memory %s\n' $kind "$system" \
+                $((before / 1024)) $((after / 1024)) "${used:--}"
+            kill "$pid"
+        done
     done
 }
 
@@ -269,9 +324,9 @@ report() {
         "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "redis-benchmark -n $REQUESTS -c 50 --csv; ops/s ratio = clusterlab / redis (goal >= 1.0)"
     if [[ -s $RESULTS ]]; then
-        printf '\n%-13s %-4s %11s %11s %6s %9s %9s %10s %9s %6s\n' setup cmd "redis ops/s" \
+        printf '\n%-13s %-7s %11s %11s %6s %9s %9s %10s %9s %6s\n' setup cmd "redis ops/s" \
             "clab ops/s" ratio "redis p99" "clab p99" "redis cpu" "clab cpu" ratio
-        awk '{ printf "%-13s %-4s %11.0f %11.0f %6.2f %7.3fms %7.3fms %6.2fus/op %5.2fus/op %6.2f\n",
+        awk '{ printf "%-13s %-7s %11.0f %11.0f %6.2f %7.3fms %7.3fms %6.2fus/op %5.2fus/op %6.2f\n",
                 $1, $2, $3, $4, ($3 > 0 ? $4 / $3 : 0), $5, $6, $7, $8, ($8 > 0 ? $7 / $8 : 0) }' <(
             # Rows are "SETUP TEST SYSTEM rps p99 cpu"; redis's row comes first for each pair.
             awk '$3 == "redis" { r[$1 " " $2] = $4 " " $5 " " $6 }
@@ -281,13 +336,19 @@ report() {
             "so >= 1.0 means as cheap)"
     fi
     if [[ -s $MEMORY ]]; then
-        printf '\nmemory for %d keys      RSS growth   bytes/key   used_memory\n' "$KEYS"
+        printf '\n%-9s %13s %13s %8s %8s %6s  %s\n' "$KEYS keys" "redis RSS+" "clab RSS+" \
+            "redis B" "clab B" ratio "used_memory (redis, clab)"
+        # Rows are "KIND SYSTEM rss_before_kb rss_after_kb used_memory"; redis's first.
         awk -v keys="$KEYS" '
-            { grow = ($3 - $2) * 1024; b[$1] = grow
-              printf "%-22s %8.1f MB %11.0f   %s\n", $1, grow / 1048576, grow / keys,
-                  ($4 == "-" ? "(not reported)" : sprintf("%.1f MB", $4 / 1048576)) }
-            END { if (b["redis"] > 0) printf "%-22s %11.2fx\n", "ratio clusterlab/redis",
-                  b["clusterlab"] / b["redis"] }' "$MEMORY"
+            function mb(b) { return b == "-" ? "-" : sprintf("%.1f MB", b / 1048576) }
+            { grow = ($4 - $3) * 1024 }
+            $2 == "redis" { r = grow; ru = $5 }
+            $2 == "clusterlab" {
+                printf "%-9s %10.1f MB %10.1f MB %8.0f %8.0f %5.2fx  %s, %s\n", $1, r / 1048576,
+                    grow / 1048576, r / keys, grow / keys, (r > 0 ? grow / r : 0), mb(ru), mb($5) }
+        ' "$MEMORY"
+        echo "(RSS+ = RSS growth while loading; B = bytes of it per key; ratio = clusterlab / redis," \
+            "goal <= 1.2x)"
     fi
 }
 mkdir -p "$(dirname "$OUT")"

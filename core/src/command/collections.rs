@@ -6,7 +6,7 @@ use super::object::Limits;
 use super::Call;
 use super::{int_arg, wrong_type};
 use crate::keyspace::notify::class;
-use crate::keyspace::{Data, Keyspace};
+use crate::keyspace::{Data, Keyspace, ZSet};
 use crate::node::Node;
 
 use crate::resp::{Protocol, Value};
@@ -440,14 +440,14 @@ pub(super) fn zadd_generic(
         None if xx => return (nothing(), false),
         None => {}
     }
-    let Some(Data::ZSet(z)) = entry(ks, now, &args[1], || Data::ZSet(BTreeMap::new())) else {
+    let Some(Data::ZSet(z)) = entry(ks, now, &args[1], || Data::ZSet(ZSet::default())) else {
         return (wrong_type(), false);
     };
     let (mut added, mut updated, mut processed) = (0, 0, 0);
     let mut last = 0.0;
     // Redis converts a listpack to a skiplist (for good) just before an
     // insertion would overflow it.
-    let mut listpack = limits.zset_listpack(z.len(), z.keys().map(Vec::len).max());
+    let mut listpack = limits.zset_listpack(z.len(), || z.keys().map(Vec::len).max());
     let stored = |listpack: bool, score: f64| if listpack && score == 0.0 { 0.0 } else { score };
     for (mut score, member) in scored {
         match z.get(&member).copied() {
@@ -472,7 +472,7 @@ pub(super) fn zadd_generic(
             }
             None if xx => continue,
             None => {
-                listpack = listpack && limits.zset_listpack(z.len() + 1, Some(member.len()));
+                listpack = listpack && limits.zset_listpack(z.len() + 1, || Some(member.len()));
                 z.insert(member, stored(listpack, score));
                 added += 1;
             }

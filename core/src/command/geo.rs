@@ -7,7 +7,7 @@
 use super::geohash::{self, Extent, Shape};
 use super::long_double::LongDouble;
 use super::object::Limits;
-use super::zsets::{ordered, store_or_delete};
+use super::zsets::{sorted, store_or_delete};
 use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
 use crate::keyspace::notify::class;
@@ -247,7 +247,7 @@ fn search(c: &mut Call, form: Form, nostore: bool) -> Value {
     let geoset = matches!(form, Form::Search | Form::SearchStore);
     let z: Option<BTreeMap<Vec<u8>, f64>> = match c.node.keyspace_mut().get(c.now, &args[src]) {
         None => None,
-        Some(Data::ZSet(z)) => Some(z.clone()),
+        Some(Data::ZSet(z)) => Some(BTreeMap::clone(z)),
         Some(_) => return wrong_type(),
     };
     let mut xy = [0.0; 2];
@@ -439,7 +439,7 @@ fn search(c: &mut Call, form: Form, nostore: bool) -> Value {
 /// shape, cell by cell and by score within a cell; with a `limit` (ANY)
 /// the walk stops once that many are found.
 fn points_in(z: &BTreeMap<Vec<u8>, f64>, shape: &Shape, limit: usize) -> Vec<Found> {
-    let members = ordered(z);
+    let members = sorted(z);
     let mut found = Vec::new();
     let cells = shape.cells();
     let mut last: Option<usize> = None;

@@ -80,10 +80,12 @@ impl Limits {
         matches!(self.encoding(d), "listpack" | "intset")
     }
 
-    /// Whether a sorted set of `len` members, the longest `longest` bytes
+    /// Whether a sorted set of `len` members, the longest `longest()` bytes
     /// long, is a listpack (`zset-max-listpack-entries` and `-value`).
-    pub fn zset_listpack(&self, len: usize, longest: Option<usize>) -> bool {
-        len as u64 <= self.zset_entries && longest.unwrap_or(0) as u64 <= self.zset_value
+    /// `longest` runs only when `len` fits: finding it walks every member,
+    /// which would make each ZADD to a large set cost its size.
+    pub fn zset_listpack(&self, len: usize, longest: impl FnOnce() -> Option<usize>) -> bool {
+        len as u64 <= self.zset_entries && longest().unwrap_or(0) as u64 <= self.zset_value
     }
 
     /// [`encoding`](Self::encoding) of a stored value: a string Redis made
@@ -121,7 +123,7 @@ impl Limits {
                 "listpack"
             }
             Data::Hash(_) => "hashtable",
-            Data::ZSet(z) if self.zset_listpack(z.len(), z.keys().map(Vec::len).max()) => {
+            Data::ZSet(z) if self.zset_listpack(z.len(), || z.keys().map(Vec::len).max()) => {
                 "listpack"
             }
             Data::ZSet(_) => "skiplist",

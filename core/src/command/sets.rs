@@ -53,7 +53,7 @@ pub fn zrem(c: &mut Call) -> Value {
     let key = &args[1];
     let removed = match ks.get_mut(now, key) {
         None => 0,
-        Some(Data::ZSet(z)) => args[2..].iter().filter(|m| z.remove(*m).is_some()).count(),
+        Some(Data::ZSet(z)) => args[2..].iter().filter(|m| z.remove(m).is_some()).count(),
         Some(_) => return wrong_type(),
     };
     if removed > 0 {

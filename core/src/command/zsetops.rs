@@ -5,7 +5,7 @@
 
 use super::collections::parse_score;
 use super::object::Limits;
-use super::zsets::{members_reply, ordered, store_or_delete};
+use super::zsets::{members_reply, sorted, store_or_delete};
 use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
 use crate::keyspace::Data;
@@ -87,7 +87,7 @@ fn generic(c: &mut Call, name: &str, numkeys_at: usize, op: Op, out: Output) -> 
     for key in &args[first..first + num] {
         let members = match ks.get(now, key) {
             None => BTreeMap::new(),
-            Some(Data::ZSet(z)) => z.clone(),
+            Some(Data::ZSet(z)) => BTreeMap::clone(z),
             Some(Data::Set(s)) => s.iter().map(|m| (m.clone(), 1.0)).collect(),
             Some(_) => return wrong_type(),
         };
@@ -152,7 +152,7 @@ fn generic(c: &mut Call, name: &str, numkeys_at: usize, op: Op, out: Output) -> 
         Op::Inter => {
             // Members of the smallest input in its order (score, member),
             // so ZINTERCARD's LIMIT stops where Redis's does.
-            for (m, s) in ordered(&sources[0].members) {
+            for (m, s) in sorted(&sources[0].members) {
                 let mut acc = weigh(s, sources[0].weight);
                 let everywhere = sources[1..].iter().all(|src| match src.members.get(m) {
                     Some(v) => {
@@ -196,7 +196,7 @@ fn generic(c: &mut Call, name: &str, numkeys_at: usize, op: Op, out: Output) -> 
     match out {
         Output::Cardinality => Value::Integer(card as i64),
         Output::Reply => {
-            let items = ordered(&result)
+            let items = sorted(&result)
                 .into_iter()
                 .map(|(m, s)| (m.clone(), s))
                 .collect();

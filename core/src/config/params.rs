@@ -1548,18 +1548,44 @@ pub static PARAMS: &[Param] = &[
 ];
 
 /// The parameter `name` (or an alias of it) names, case-insensitively, as
-/// `lookupConfig` finds it.
+/// `lookupConfig` finds it. Commands read settings this way on every call
+/// (ZADD's listpack limits, XADD's node sizes), so a parameter's own name is
+/// found by binary search over the table (sorted, lowercase); only an alias
+/// takes a scan.
 pub fn find(name: &[u8]) -> Option<&'static Param> {
+    let mut buf = [0u8; 64];
+    if let Some(lower) = buf.get_mut(..name.len()) {
+        lower.copy_from_slice(name);
+        lower.make_ascii_lowercase();
+        if let Ok(i) = PARAMS.binary_search_by(|p| p.name.as_bytes().cmp(lower)) {
+            return Some(&PARAMS[i]);
+        }
+    }
     PARAMS.iter().find(|p| {
-        p.name.as_bytes().eq_ignore_ascii_case(name)
-            || p.alias
-                .is_some_and(|a| a.as_bytes().eq_ignore_ascii_case(name))
+        p.alias
+            .is_some_and(|a| a.as_bytes().eq_ignore_ascii_case(name))
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`find`]'s binary search needs lowercase names (sorted, as tested
+    /// above); every name and alias finds its parameter in any case.
+    #[test]
+    fn find_finds_every_name_and_alias() {
+        for p in PARAMS {
+            assert_eq!(p.name, p.name.to_ascii_lowercase());
+            for name in [Some(p.name), p.alias].into_iter().flatten() {
+                for typed in [name.to_string(), name.to_ascii_uppercase()] {
+                    assert_eq!(find(typed.as_bytes()).map(|f| f.name), Some(p.name));
+                }
+            }
+        }
+        assert!(find(b"no-such-parameter").is_none());
+        assert!(find(&[b'a'; 100]).is_none());
+    }
 
     /// `CONFIG GET *` on redis-server 7.0.15 (Debian) lists 192 names: 178
     /// parameters and 19 aliases, less the 5 hidden ones.

@@ -12,10 +12,12 @@ mod expiry;
 pub mod notify;
 mod signal;
 pub mod stream;
+mod zset;
 
 pub use aging::{Clock, Policy, SharedInts};
 pub use expiry::ExpiryMode;
 pub use stream::Stream;
+pub use zset::ZSet;
 
 /// A stored value.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,8 +30,8 @@ pub enum Data {
     Set(BTreeSet<Vec<u8>>),
     /// A hash (`HSET`).
     Hash(BTreeMap<Vec<u8>, Vec<u8>>),
-    /// Members with scores; ordered views are built on demand.
-    ZSet(BTreeMap<Vec<u8>, f64>),
+    /// Members with scores (see [`ZSet`] for their order).
+    ZSet(ZSet),
     /// A stream (`XADD`), boxed: it is much larger than the other values.
     Stream(Box<Stream>),
 }

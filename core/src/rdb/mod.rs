@@ -75,7 +75,7 @@ pub fn write_object(out: &mut Vec<u8>, data: &Data) {
         Data::ZSet(members) => {
             out.push(TYPE_ZSET_2);
             put_len(out, members.len() as u64);
-            for (m, score) in members {
+            for (m, score) in members.iter() {
                 put_string(out, m);
                 out.extend_from_slice(&score.to_le_bytes());
             }
@@ -133,7 +133,7 @@ pub fn read_object(kind: u8, r: &mut Reader) -> Result<Data, BadFormat> {
                     return Err(BadFormat);
                 }
             }
-            Data::ZSet(z)
+            Data::ZSet(z.into_iter().collect())
         }
         TYPE_SET_INTSET => Data::Set(compact::intset(&r.string()?)?.into_iter().collect()),
         TYPE_HASH_LISTPACK => {
@@ -156,7 +156,7 @@ pub fn read_object(kind: u8, r: &mut Reader) -> Result<Data, BadFormat> {
             for pair in items.chunks(2) {
                 z.insert(pair[0].clone(), parse_score(&pair[1])?);
             }
-            Data::ZSet(z)
+            Data::ZSet(z.into_iter().collect())
         }
         TYPE_LIST_QUICKLIST_2 => {
             let nodes = r.count()?;
