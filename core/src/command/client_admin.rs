@@ -443,7 +443,7 @@ pub fn reset(c: &mut Call) -> Value {
         c.client.monitor = false;
         c.node.remove_monitor(c.id);
     }
-    c.node.disable_tracking(c.id, c.client);
+    c.node.serving().disable_tracking(c.id, c.client);
     c.client.discard_transaction();
     c.node.forget_client_subscriptions(c.id, c.client);
     c.client.proto = Protocol::Resp2;

@@ -169,7 +169,7 @@ pub fn restore(c: &mut Call) -> Value {
     if expire_at.is_some_and(|at| at <= now) && !is_replica {
         if deleted {
             ks.notify(class::GENERIC, "del", key);
-            node.propagate(&[b"DEL".to_vec(), key.clone()]);
+            node.serving().propagate(&[b"DEL".to_vec(), key.clone()]);
         }
         return Value::ok();
     }
@@ -185,7 +185,7 @@ pub fn restore(c: &mut Call) -> Value {
         }
     }
     ks.notify(class::GENERIC, "restore", key);
-    node.propagate(&propagated);
+    node.serving().propagate(&propagated);
     Value::ok()
 }
 

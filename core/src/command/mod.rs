@@ -259,7 +259,8 @@ pub fn execute(
     }
     // `processCommand`: the tracking table kept under
     // `tracking-table-max-keys` before each command.
-    node.limit_tracking_keys(Some(crate::node::Current { id, state: client }));
+    node.serving()
+        .limit_tracking_keys(Some(crate::node::Current { id, state: client }));
     if client.subscriptions.active()
         && client.proto == crate::resp::Protocol::Resp2
         && !spec.has(table::flags::SUBSCRIBE_OK)
@@ -398,12 +399,12 @@ fn run(
     call.node
         .keyspace_mut()
         .count_reads(spec.has(table::flags::READONLY));
-    let outer = call.node.begin_call();
+    let outer = call.node.serving().begin_call();
     let outcome = match entry.run {
         Run::Reply(handler) => {
             let reply = handler(&mut call);
             if entry.propagate.as_sent(args, &reply) {
-                call.node.propagate(args);
+                call.node.serving().propagate(args);
             }
             Outcome::Reply(reply)
         }
@@ -412,7 +413,7 @@ fn run(
         Run::Container => Outcome::Reply(arity_error(spec.name)),
     };
     if outer {
-        call.node.end_call();
+        call.node.serving().end_call();
     }
     call.node.keyspace_mut().count_reads(false);
     call.node.publish_key_events();
@@ -438,7 +439,7 @@ fn tracked(call: &mut Call, spec: &'static CommandSpec, entry: &CommandSpec) {
         id: call.id,
         state: call.client,
     };
-    call.node.invalidate_modified(Some(cur), script);
+    call.node.serving().invalidate_modified(Some(cur), script);
     let Some(t) = call.client.tracking.as_deref() else {
         return;
     };
@@ -452,7 +453,7 @@ fn tracked(call: &mut Call, spec: &'static CommandSpec, entry: &CommandSpec) {
         return;
     }
     let keys = spec.key_indices(call.args).map(|i| call.args[i].as_slice());
-    call.node.remember_keys(call.id, t, keys);
+    call.node.serving().remember_keys(call.id, t, keys);
 }
 
 /// `call()` feeds the command to monitors once it ran (its redacted

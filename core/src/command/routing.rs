@@ -42,7 +42,7 @@ pub fn check(
         return Ok(());
     };
     let first_slot = node.keyspace_mut().slot_of(first_key);
-    let route = node.slot_route(first_slot);
+    let route = node.routing().slot_route(first_slot);
     let Some(owner) = route.owner else {
         return Err(Refusal::Unbound);
     };

@@ -144,7 +144,7 @@ pub fn tracking(c: &mut Call) -> Value {
             }
             enable(c, o);
         }
-        b"off" => c.node.disable_tracking(c.id, c.client),
+        b"off" => c.node.serving().disable_tracking(c.id, c.client),
         _ => return syntax_error(),
     }
     Value::ok()
@@ -169,11 +169,11 @@ fn enable(c: &mut Call, o: Options) {
             o.prefixes
         };
         for p in prefixes {
-            c.node.track_prefix(c.id, &p);
+            c.node.serving().track_prefix(c.id, &p);
             t.prefixes.insert(p);
         }
     }
-    c.node.tracking_enabled(!was_on);
+    c.node.serving().tracking_enabled(!was_on);
     c.client.tracking = Some(Box::new(t));
 }
 

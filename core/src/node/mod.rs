@@ -21,14 +21,17 @@ mod cluster;
 pub mod io;
 mod server;
 
-pub use cluster::{view, AdminReply, LinkView, NodesConfError, RouteAddr, SendBuffer, SlotRoute};
+pub use cluster::{
+    view, AdminReply, LinkView, NodesConfError, RouteAddr, Routing, SendBuffer, SlotRoute,
+};
 pub(crate) use cluster::{ClusterConf, ConfLine};
 pub use io::{
     Admin, AdminError, ClientId, ConnId, DiskJob, DiskOp, FailoverMode, Input, Link, Output,
     ReplFrame,
 };
 pub use server::{
-    debug, is_repl_conn, slowlog, stats, MigratePlan, ReplConf, ShutdownFlags, SubKind, SyncStats,
+    debug, is_repl_conn, slowlog, stats, MigratePlan, ReplConf, ServerCtx, ShutdownFlags, SubKind,
+    SyncStats,
 };
 pub(crate) use server::{history_id, Current, SlaveState};
 pub use view::{ElectionView, NodeView, PeerView};
@@ -161,13 +164,6 @@ impl Node {
         &self.cfg
     }
 
-    /// The node's seeded generator, for the commands that pick at random
-    /// (HRANDFIELD, SRANDMEMBER, RANDOMKEY, ZRANDMEMBER): seeded, so a simulation
-    /// replays the same picks.
-    pub(crate) fn rng_mut(&mut self) -> &mut ChaCha8Rng {
-        &mut self.rng
-    }
-
     /// Feeds one input. Time must not go backwards.
     pub fn handle(&mut self, now: Time, input: Input) {
         if self.server.frozen.is_some() && self.frozen_input(now, &input) {
@@ -186,10 +182,10 @@ impl Node {
     /// keyspace events, MONITOR lines after their replies, BCAST batches.
     fn end_of_input(&mut self, now: Time) {
         self.after_command(now);
-        self.invalidate_modified(None, false);
+        self.serving().invalidate_modified(None, false);
         self.publish_key_events();
         self.flush_after_reply();
-        self.broadcast_invalidations();
+        self.serving().broadcast_invalidations();
     }
 
     /// Runs one input (`handle` without the end-of-loop work).
@@ -202,7 +198,7 @@ impl Node {
                     self.server.stats.sample(now);
                     self.cron(now);
                     // `serverCron`'s `trackingLimitUsedSlots`.
-                    self.limit_tracking_keys(None);
+                    self.serving().limit_tracking_keys(None);
                     self.persist_cron(now);
                     self.redirect_blocked();
                     while self.cluster.next_cron <= now {

@@ -148,7 +148,7 @@ pub fn function_restore(c: &mut Call) -> Value {
         joined.extend(new);
         store.libraries = joined;
     }
-    c.node.propagate(c.args);
+    c.node.serving().propagate(c.args);
     Value::ok()
 }
 

@@ -63,7 +63,7 @@ pub fn function_load(c: &mut Call) -> Value {
     let code = c.args[last].clone();
     match load(c, &code, replace) {
         Ok(name) => {
-            c.node.propagate(c.args);
+            c.node.serving().propagate(c.args);
             Value::bulk(name)
         }
         Err(msg) => Value::err(format!("ERR {msg}")),
@@ -143,7 +143,7 @@ pub fn function_delete(c: &mut Call) -> Value {
     if c.node.scripts_mut().libraries.remove(&name).is_none() {
         return Value::err("ERR Library not found");
     }
-    c.node.propagate(c.args);
+    c.node.serving().propagate(c.args);
     Value::ok()
 }
 
@@ -157,7 +157,7 @@ pub fn function_flush(c: &mut Call) -> Value {
         Some(_) => return Value::err("ERR FUNCTION FLUSH only supports SYNC|ASYNC option"),
     }
     c.node.scripts_mut().libraries.clear();
-    c.node.propagate(c.args);
+    c.node.serving().propagate(c.args);
     Value::ok()
 }
 

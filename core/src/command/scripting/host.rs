@@ -59,11 +59,11 @@ impl Host for NodeHost<'_> {
                 client.asking = self.caller.asking;
                 client.from_master = self.caller.from_master;
                 client.in_script = true;
-                let held = self.node.held_ops();
+                let held = self.node.serving().held_ops();
                 let out = super::super::run(self.node, self.now, self.id, &mut client, spec, &args);
                 self.remember_declared(spec, &args);
                 if !replicate {
-                    self.node.drop_held_ops(held);
+                    self.node.serving().drop_held_ops(held);
                 }
                 match out {
                     Outcome::Reply(v) => v,
@@ -90,7 +90,7 @@ impl NodeHost<'_> {
         };
         if crate::command::monitor_feed::has_any(spec, entry, flags::READONLY, &["readonly"]) {
             let keys = self.declared.iter().map(Vec::as_slice);
-            self.node.remember_keys(self.id, t, keys);
+            self.node.serving().remember_keys(self.id, t, keys);
         }
     }
 

@@ -62,7 +62,7 @@ pub use links::{LinkView, SendBuffer};
 pub use nodes_conf::NodesConfError;
 pub(crate) use nodes_conf::{ClusterConf, ConfLine};
 pub(super) use peer::Peer;
-pub use route::{RouteAddr, SlotRoute};
+pub use route::{RouteAddr, Routing, SlotRoute};
 
 /// `slots[]` entry for an unassigned slot.
 const NO_OWNER: u16 = u16::MAX;

@@ -14,8 +14,7 @@ use std::sync::Arc;
 
 impl Node {
     pub(in crate::node) fn me(&self) -> &Peer {
-        self.peer(self.myself)
-            .expect("myself is always in the table")
+        self.routing().me()
     }
 
     pub(in crate::node) fn me_mut(&mut self) -> &mut Peer {
@@ -24,8 +23,7 @@ impl Node {
     }
 
     pub(in crate::node) fn peer(&self, id: NodeId) -> Option<&Peer> {
-        let idx = self.cluster.index.get(&id)?;
-        self.cluster.peers[idx as usize].as_ref()
+        self.routing().peer(id)
     }
 
     /// The entry of `id`, to edit: cron looks at it again at its next run
@@ -175,8 +173,7 @@ impl Node {
     }
 
     pub(in crate::node) fn slot_owner_peer(&self, slot: u16) -> Option<&Peer> {
-        self.slot_owner_idx(slot)
-            .and_then(|i| self.cluster.peers[i as usize].as_ref())
+        self.routing().slot_owner_peer(slot)
     }
 
     /// `clusterAddSlot`: binds an unassigned slot.

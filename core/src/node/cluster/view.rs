@@ -273,17 +273,17 @@ impl Node {
 impl Node {
     /// Whether this node is a master.
     pub fn is_master(&self) -> bool {
-        self.me().is_master()
+        self.routing().is_master()
     }
 
     /// Whether this node is a replica.
     pub fn is_replica(&self) -> bool {
-        self.me().is_replica()
+        self.routing().is_replica()
     }
 
     /// My master, if I am a replica.
     pub fn master(&self) -> Option<NodeId> {
-        self.me().master
+        self.routing().master()
     }
 
     /// This node's currentEpoch.
@@ -302,17 +302,12 @@ impl Node {
 
     /// `cluster_state:ok` in this node's view.
     pub fn state_ok(&self) -> bool {
-        self.cluster.state_ok
+        self.routing().state_ok()
     }
 
     /// The owner of `slot` in this node's view.
     pub fn slot_owner(&self, slot: u16) -> Option<NodeId> {
-        let idx = *self.cluster.slots.get(slot as usize)?;
-        self.cluster
-            .peers
-            .get(idx as usize)
-            .and_then(|p| p.as_ref())
-            .map(|p| p.id)
+        self.routing().slot_owner(slot)
     }
 
     /// `CLUSTER COUNT-FAILURE-REPORTS`: live reports, `None` if unknown node.

@@ -18,7 +18,7 @@
 //! served streams its own pop as one unit, after the command that fed it.
 
 use crate::command::{KeyWait, Refusal};
-use crate::node::{ClientId, Node};
+use crate::node::{ClientId, Node, ServerCtx};
 use crate::resp::Value;
 use crate::time::Time;
 use std::collections::{BTreeMap, VecDeque};
@@ -58,7 +58,7 @@ pub(in crate::node) struct BlockedClients {
     draining: bool,
 }
 
-impl Node {
+impl ServerCtx<'_> {
     /// `blockForKeys`: `client` waits for one of `keys` (each once, in the
     /// order given) until `deadline`. The reply comes from
     /// [`KeyWait::serve`] when a key is ready, a nil array at the deadline,
@@ -110,7 +110,9 @@ impl Node {
             .collect();
         self.server.keyspace.watch_streams(keys);
     }
+}
 
+impl Node {
     /// WAIT blocks `client` until `replicas` replicas acknowledged `offset`.
     pub(in crate::node) fn block_on_replicas(
         &mut self,
@@ -172,7 +174,7 @@ impl Node {
                 }
             }
             if wait.is_stream() {
-                self.watch_stream_keys();
+                self.serving().watch_stream_keys();
             }
         }
         self.server.blocked.unblocked.push_back(client);
@@ -184,29 +186,6 @@ impl Node {
         self.unblock(client);
         self.server.blocked.held.remove(&client);
         self.server.blocked.unblocked.retain(|c| *c != client);
-    }
-
-    /// `signalKeyAsReady` for the keys of a write that went to the stream:
-    /// those a list or zset pop is blocked on are served after the
-    /// command (stream readers wait for the keyspace's stream signals).
-    pub(in crate::node) fn signal_ready(&mut self, args: &[Vec<u8>]) {
-        if self.server.blocked.by_key.is_empty() {
-            return;
-        }
-        let Some(spec) = args.first().and_then(|n| crate::command::table::lookup(n)) else {
-            return;
-        };
-        for i in spec.key_positions(args) {
-            let key = &args[i];
-            let pops = self.server.blocked.by_key.get(key).is_some_and(|q| {
-                q.iter().any(|c| {
-                    matches!(self.server.blocked.clients.get(c), Some(Blocked { on: BlockedOn::Keys { wait, .. }, .. }) if !wait.is_stream())
-                })
-            });
-            if pops && !self.server.blocked.ready.contains(key) {
-                self.server.blocked.ready.push_back(key.clone());
-            }
-        }
     }
 
     /// Moves the keyspace's stream signals to the ready keys.
@@ -291,10 +270,10 @@ impl Node {
                 continue;
             }
             let wait = wait.clone();
-            let outer = self.begin_call();
-            let reply = wait.serve(self, now, key);
+            let outer = self.serving().begin_call();
+            let reply = wait.serve(&mut self.serving(), now, key);
             if outer {
-                self.end_call();
+                self.serving().end_call();
             }
             if let Some(reply) = reply {
                 self.unblock(client);
@@ -371,7 +350,7 @@ impl Node {
             }
             let Some(key) = keys.first() else { continue };
             let slot = crate::slot::key_slot(key);
-            let route = self.slot_route(slot);
+            let route = self.routing().slot_route(slot);
             let readonly = self.server.clients.get(client).is_some_and(|c| c.readonly);
             if route.mine
                 || route.importing
@@ -424,5 +403,31 @@ impl Node {
             self.time_out(target);
         }
         true
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// `signalKeyAsReady` for the keys of a write that went to the stream:
+    /// those a list or zset pop is blocked on are served after the
+    /// command (stream readers wait for the keyspace's stream signals).
+    pub(in crate::node) fn signal_ready(&mut self, args: &[Vec<u8>]) {
+        if self.server.blocked.by_key.is_empty() {
+            return;
+        }
+        let Some(spec) = args.first().and_then(|n| crate::command::table::lookup(n)) else {
+            return;
+        };
+        for i in spec.key_positions(args) {
+            let key = &args[i];
+            let pops = self.server.blocked.by_key.get(key).is_some_and(|q| {
+                q.iter().any(|c| {
+                    matches!(self.server.blocked.clients.get(c), Some(Blocked { on: BlockedOn::Keys { wait, .. }, .. }) if !wait.is_stream())
+                })
+            });
+            if pops && !self.server.blocked.ready.contains(key) {
+                self.server.blocked.ready.push_back(key.clone());
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::command::{self, ClientState, Outcome, ReplyMode};
 use crate::keyspace::Keyspace;
-use crate::node::{ClientId, Node, Output};
+use crate::node::{ClientId, Node, Output, ServerCtx};
 use crate::resp::Protocol;
 use crate::time::Time;
 use std::collections::HashMap;
@@ -168,7 +168,7 @@ impl Node {
     pub(in crate::node) fn client_closed(&mut self, client: ClientId) {
         self.server.pending_exec.remove(&client);
         if let Some(mut state) = self.server.clients.remove(&client) {
-            self.disable_tracking(client, &mut state);
+            self.serving().disable_tracking(client, &mut state);
         }
         self.forget_blocked(client);
         self.forget_subscriber(client);
@@ -242,6 +242,28 @@ impl Node {
         *self.server.watch_versions.entry(key.to_vec()).or_insert(0)
     }
 
+    /// A write arrived while a manual failover pauses writes, or any command
+    /// while a MIGRATE is in progress: run it later, in arrival order.
+    pub(crate) fn postpone(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
+        self.server.postponed.push((client, args));
+    }
+
+    /// Runs postponed commands once the pause or the MIGRATE is over.
+    pub(in crate::node) fn run_postponed(&mut self, now: Time) {
+        if self.server.postponed.is_empty()
+            || self.writes_paused(now)
+            || self.server.migrations.busy()
+        {
+            return;
+        }
+        for (client, args) in std::mem::take(&mut self.server.postponed) {
+            self.process_command(now, client, args);
+        }
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
     /// `signalModifiedKey` for the keys of a write command.
     pub(in crate::node) fn touch_watched(&mut self, args: &[Vec<u8>]) {
         if self.server.watch_versions.is_empty() {
@@ -262,25 +284,6 @@ impl Node {
             if let Some(v) = self.server.watch_versions.get_mut(&k) {
                 *v += 1;
             }
-        }
-    }
-
-    /// A write arrived while a manual failover pauses writes, or any command
-    /// while a MIGRATE is in progress: run it later, in arrival order.
-    pub(crate) fn postpone(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
-        self.server.postponed.push((client, args));
-    }
-
-    /// Runs postponed commands once the pause or the MIGRATE is over.
-    pub(in crate::node) fn run_postponed(&mut self, now: Time) {
-        if self.server.postponed.is_empty()
-            || self.writes_paused(now)
-            || self.server.migrations.busy()
-        {
-            return;
-        }
-        for (client, args) in std::mem::take(&mut self.server.postponed) {
-            self.process_command(now, client, args);
         }
     }
 }

@@ -279,7 +279,7 @@ impl Node {
             }
         }
         if deleted.len() > 1 {
-            self.propagate(&deleted);
+            self.serving().propagate(&deleted);
         }
         if socket_error {
             self.close_migrate_socket(p.target);

@@ -23,7 +23,7 @@
 use crate::aof::{self, Manifest};
 use crate::command::ClientState;
 use crate::node::io::{DiskJob, DiskOp};
-use crate::node::{ClientId, Node, Output};
+use crate::node::{ClientId, Node, Output, ServerCtx};
 use crate::rdb::file::{self, ReplInfo};
 use crate::resp::Value;
 use crate::time::Time;
@@ -193,18 +193,6 @@ impl Node {
     /// `temp-<pid>.rdb`).
     pub fn set_process_id(&mut self, pid: u32) {
         self.server.persist.pid = pid;
-    }
-
-    /// A write changed the dataset (`server.dirty++`).
-    pub(crate) fn count_change(&mut self) {
-        if !self.server.persist.loading {
-            self.server.persist.dirty += 1;
-        }
-    }
-
-    /// Whether the data on disk is being loaded (nothing propagates).
-    pub(crate) fn loading_data(&self) -> bool {
-        self.server.persist.loading
     }
 
     /// Whether a SHUTDOWN made the node exit.
@@ -634,25 +622,6 @@ impl Node {
         self.server.persist.aof_last_rewrite_secs = secs(now).saturating_sub(started) as i64;
     }
 
-    /// `feedAppendOnlyFile`: a command as the replication stream has it,
-    /// after a `SELECT 0` when the file has none yet.
-    pub(crate) fn feed_aof(&mut self, args: &[Vec<u8>]) {
-        if self.server.persist.aof_state == AofState::Off || self.server.persist.loading {
-            return;
-        }
-        let buffering = self.server.persist.aof_state == AofState::On
-            || self.server.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Aof);
-        let mut buf = Vec::new();
-        if !self.server.persist.aof_selected {
-            aof::command(&mut buf, &[b"SELECT".to_vec(), b"0".to_vec()]);
-            self.server.persist.aof_selected = true;
-        }
-        aof::command(&mut buf, args);
-        if buffering {
-            self.server.persist.aof_buf.extend_from_slice(&buf);
-        }
-    }
-
     /// `flushAppendOnlyFile`: `aof_buf` appended to the current incremental
     /// file, synced with `appendfsync always` (or `force`, at shutdown).
     pub(in crate::node) fn flush_aof(&mut self, force: bool) {
@@ -971,4 +940,38 @@ impl Node {
 /// `rdbLoad` failed: DEBUG RELOAD's reply.
 fn reload_failed() -> Value {
     Value::err("ERR Error trying to load the RDB dump")
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// A write changed the dataset (`server.dirty++`).
+    pub(crate) fn count_change(&mut self) {
+        if !self.server.persist.loading {
+            self.server.persist.dirty += 1;
+        }
+    }
+
+    /// Whether the data on disk is being loaded (nothing propagates).
+    pub(crate) fn loading_data(&self) -> bool {
+        self.server.persist.loading
+    }
+
+    /// `feedAppendOnlyFile`: a command as the replication stream has it,
+    /// after a `SELECT 0` when the file has none yet.
+    pub(crate) fn feed_aof(&mut self, args: &[Vec<u8>]) {
+        if self.server.persist.aof_state == AofState::Off || self.server.persist.loading {
+            return;
+        }
+        let buffering = self.server.persist.aof_state == AofState::On
+            || self.server.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Aof);
+        let mut buf = Vec::new();
+        if !self.server.persist.aof_selected {
+            aof::command(&mut buf, &[b"SELECT".to_vec(), b"0".to_vec()]);
+            self.server.persist.aof_selected = true;
+        }
+        aof::command(&mut buf, args);
+        if buffering {
+            self.server.persist.aof_buf.extend_from_slice(&buf);
+        }
+    }
 }

@@ -23,7 +23,7 @@ pub(crate) mod replica;
 
 use crate::command::ClientState;
 use crate::id::NodeId;
-use crate::node::{ClientId, ConnId, Node, Output, ReplFrame};
+use crate::node::{ClientId, ConnId, Node, Output, ReplFrame, ServerCtx};
 use crate::rdb::file::ReplInfo;
 use crate::resp::Value;
 use crate::time::Time;
@@ -232,9 +232,13 @@ impl Node {
         }
         self.server.repl.offset += REPL_PING_BYTES;
         let offset = self.server.repl.offset;
-        self.feed_stream(REPL_PING_BYTES, ReplFrame::Ping { offset });
+        self.serving()
+            .feed_stream(REPL_PING_BYTES, ReplFrame::Ping { offset });
     }
+}
 
+/// Streaming what a command wrote: the rules commands and the node share.
+impl ServerCtx<'_> {
     /// A write command ran on this master: append it to the stream, after
     /// the `DEL`s of keys found expired meanwhile (7.0 propagates a lazy
     /// deletion when it happens, before the command that caused it).
@@ -261,7 +265,7 @@ impl Node {
     /// (7.0's `replicationFeedSlaves` returns early otherwise, so
     /// `master_repl_offset` stays 0 on a master that never had a replica).
     fn feeds_stream(&self) -> bool {
-        self.me().is_master()
+        self.routing().is_master()
             && (self.server.repl.backlog.is_some() || !self.server.repl.slaves.is_empty())
     }
 
@@ -349,7 +353,7 @@ impl Node {
     /// `replicationFeedSlaves`' end: a frame of `len` bytes, already
     /// counted in the offset, goes into the backlog and to every replica
     /// past its full resync's snapshot.
-    fn feed_stream(&mut self, len: u64, frame: ReplFrame) {
+    pub(in crate::node) fn feed_stream(&mut self, len: u64, frame: ReplFrame) {
         let size = self.cfg.repl.backlog_size;
         let end = self.server.repl.offset;
         if let Some(b) = &mut self.server.repl.backlog {
@@ -368,7 +372,9 @@ impl Node {
             self.out.push_back(Output::Repl { client, frame });
         }
     }
+}
 
+impl Node {
     /// `WAIT numreplicas timeout`: replies now if enough replicas already
     /// acknowledged this client's writes, else blocks the client.
     pub(crate) fn wait(
@@ -396,7 +402,8 @@ impl Node {
         if !self.server.repl.slaves.is_empty() {
             self.server.repl.offset += REPL_GETACK_BYTES;
             let offset = self.server.repl.offset;
-            self.feed_stream(REPL_GETACK_BYTES, ReplFrame::GetAck { offset });
+            self.serving()
+                .feed_stream(REPL_GETACK_BYTES, ReplFrame::GetAck { offset });
         }
         None
     }

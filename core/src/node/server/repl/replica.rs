@@ -515,9 +515,9 @@ impl Node {
         // `emptyData`'s `signalFlushedDb`: tracking clients drop their caches.
         self.server.keyspace.take_modified();
         self.server.keyspace.note_modified_keys(self.tracking_on());
-        self.tracking_flushed(None);
+        self.serving().tracking_flushed(None);
         // Readers blocked here keep waiting on the new data.
-        self.watch_stream_keys();
+        self.serving().watch_stream_keys();
         self.server.repl.replid = replid;
         self.server.repl.replid2 = None;
         self.server.repl.offset = offset;
@@ -560,7 +560,7 @@ impl Node {
             }
             ReplFrame::Snapshot { .. } | ReplFrame::RdbPart { .. } => return,
         };
-        self.feed_stream(len, frame);
+        self.serving().feed_stream(len, frame);
         self.cluster.todo |= crate::node::cluster::todo::HANDLE_MANUALFAILOVER;
     }
 

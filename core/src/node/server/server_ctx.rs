@@ -1,0 +1,104 @@
+//! What a command gets of its node: the server part to change, the
+//! settings and the cluster part to read.
+//!
+//! Redis's commands run in server.c's `call()` with the whole process at
+//! hand, but only cluster.c's `clusterCommand` changes `server.cluster`.
+//! [`ServerCtx`] makes that split a type: it borrows the node's
+//! [`Server`] mutably, its random source and output queue (a write streamed
+//! to replicas, a notification), and its [`Routing`] view read-only, so a
+//! command handler cannot change peers, slots or epochs. The rules the
+//! commands share with the node (streaming a write, the AOF feed) are
+//! methods here, and the node reaches them through [`Node::serving`].
+
+use super::Server;
+use crate::config::Config;
+use crate::id::NodeId;
+use crate::keyspace::Keyspace;
+use crate::node::cluster::ClusterState;
+use crate::node::{Node, Output, Routing};
+use rand_chacha::ChaCha8Rng;
+use std::collections::VecDeque;
+
+/// A node's server part, borrowed for one command (see the module's doc).
+/// The field names are `Node`'s, so a rule reads the same on either.
+pub struct ServerCtx<'a> {
+    pub(in crate::node) cfg: &'a Config,
+    pub(in crate::node) rng: &'a mut ChaCha8Rng,
+    pub(in crate::node) myself: NodeId,
+    pub(in crate::node) cluster: &'a ClusterState,
+    pub(in crate::node) out: &'a mut VecDeque<Output>,
+    pub(in crate::node) server: &'a mut Server,
+}
+
+impl Node {
+    /// The server part and what it may read, for one command or one rule
+    /// the commands share with the node.
+    pub(crate) fn serving(&mut self) -> ServerCtx<'_> {
+        ServerCtx {
+            cfg: &self.cfg,
+            rng: &mut self.rng,
+            myself: self.myself,
+            cluster: &self.cluster,
+            out: &mut self.out,
+            server: &mut self.server,
+        }
+    }
+}
+
+impl ServerCtx<'_> {
+    /// The cluster part, read-only.
+    pub fn routing(&self) -> Routing<'_> {
+        Routing {
+            cfg: self.cfg,
+            myself: self.myself,
+            cluster: self.cluster,
+        }
+    }
+
+    /// The node's settings.
+    pub fn config(&self) -> &Config {
+        self.cfg
+    }
+
+    /// This node's ID.
+    pub fn id(&self) -> NodeId {
+        self.myself
+    }
+
+    /// Whether this node is a replica.
+    pub fn is_replica(&self) -> bool {
+        self.routing().is_replica()
+    }
+
+    /// The data this node holds (read-only).
+    pub fn keyspace(&self) -> &Keyspace {
+        &self.server.keyspace
+    }
+
+    /// The data this node holds.
+    pub(crate) fn keyspace_mut(&mut self) -> &mut Keyspace {
+        &mut self.server.keyspace
+    }
+
+    /// The node's seeded generator, for the commands that pick at random
+    /// (HRANDFIELD, SRANDMEMBER, RANDOMKEY, ZRANDMEMBER): seeded, so a
+    /// simulation replays the same picks.
+    pub(crate) fn rng_mut(&mut self) -> &mut ChaCha8Rng {
+        self.rng
+    }
+
+    /// INFO's counters.
+    pub fn stats(&self) -> &super::stats::Stats {
+        &self.server.stats
+    }
+
+    /// SLOWLOG and LATENCY's records.
+    pub fn monitors(&self) -> &super::slowlog::Monitors {
+        &self.server.monitors
+    }
+
+    /// SLOWLOG and LATENCY's records, to reset or configure.
+    pub(crate) fn monitors_mut(&mut self) -> &mut super::slowlog::Monitors {
+        &mut self.server.monitors
+    }
+}
