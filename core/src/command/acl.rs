@@ -9,7 +9,7 @@ use crate::acl::check::Denied;
 use crate::acl::commands::{category, commands, CATEGORIES};
 use crate::acl::log::{Context, Entry};
 use crate::acl::{describe, rules, user};
-use crate::node::{ClientId, Node};
+use crate::node::{ClientId, ServerCtx};
 use crate::resp::Value;
 use crate::time::Time;
 
@@ -24,7 +24,7 @@ fn text(b: &[u8]) -> String {
 /// with the denial and the command's full name. A client without a user
 /// (the master link) may run anything.
 pub(crate) fn check(
-    node: &Node,
+    node: &ServerCtx,
     client: &ClientState,
     entry: &CommandSpec,
     args: &[Vec<u8>],
@@ -50,7 +50,7 @@ pub(crate) fn check(
 /// `object` is the command's full name for a command,
 /// the argument for a key or channel; `username` defaults to the client's.
 pub(crate) fn log_denial(
-    node: &mut Node,
+    node: &mut ServerCtx,
     now: Time,
     id: ClientId,
     client: &ClientState,
@@ -112,7 +112,7 @@ pub(crate) fn exec_noperm(reason: Denied) -> Value {
 /// `ACLAuthenticateUser`: on success the client runs as `name`; a failure
 /// is logged (reason `auth`, object the command's name).
 pub(crate) fn authenticate(
-    node: &mut Node,
+    node: &mut ServerCtx,
     now: Time,
     id: ClientId,
     client: &mut ClientState,
@@ -141,21 +141,29 @@ pub fn auth(c: &mut Call) -> Value {
         return super::syntax_error();
     }
     let (name, password): (&[u8], &[u8]) = if c.args.len() == 2 {
-        if c.node.acl().default_user().nopass {
+        if c.node.serving().acl().default_user().nopass {
             return Value::err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
         }
         (b"default", &c.args[1])
     } else {
         (&c.args[1], &c.args[2])
     };
-    if authenticate(c.node, c.now, c.id, c.client, c.args, name, password) {
+    if authenticate(
+        &mut c.node.serving(),
+        c.now,
+        c.id,
+        c.client,
+        c.args,
+        name,
+        password,
+    ) {
         Value::ok()
     } else {
         Value::err("WRONGPASS invalid username-password pair or user is disabled.")
     }
 }
 
-fn pubsub_default(node: &Node) -> bool {
+fn pubsub_default(node: &ServerCtx) -> bool {
     node.config().param_str("acl-pubsub-default") == "allchannels"
 }
 
@@ -165,14 +173,14 @@ pub fn setuser(c: &mut Call) -> Value {
     if user::has_spaces(name) {
         return Value::err("ERR Usernames can't contain spaces or null characters");
     }
-    let allchannels = pubsub_default(c.node);
-    let old = c.node.acl().user(name).cloned();
+    let allchannels = pubsub_default(&c.node.serving());
+    let old = c.node.serving().acl().user(name).cloned();
     match rules::string_set_user(old.as_ref(), name, &c.args[3..], allchannels) {
         Ok(new) => {
             if let Some(old) = &old {
                 kill_pubsub_if_needed(c, &new, old);
             }
-            c.node.acl_mut().put(new);
+            c.node.serving().acl_mut().put(new);
             Value::ok()
         }
         Err(e) => Value::err(format!("ERR {e}")),
@@ -242,7 +250,7 @@ pub fn deluser(c: &mut Call) -> Value {
     }
     let mut deleted = 0;
     for name in &c.args[2..] {
-        if !c.node.acl_mut().remove(name) {
+        if !c.node.serving().acl_mut().remove(name) {
             continue;
         }
         deleted += 1;
@@ -272,7 +280,7 @@ fn disconnect_user(c: &mut Call, name: &[u8]) {
 
 /// `ACL GETUSER username`.
 pub fn getuser(c: &mut Call) -> Value {
-    match c.node.acl().user(&c.args[2]) {
+    match c.node.serving().acl().user(&c.args[2]) {
         Some(u) => describe::getuser(u),
         None => Value::Null,
     }
@@ -282,6 +290,7 @@ pub fn getuser(c: &mut Call) -> Value {
 pub fn users(c: &mut Call) -> Value {
     Value::Array(
         c.node
+            .serving()
             .acl()
             .users()
             .map(|u| Value::Bulk(u.name.clone()))
@@ -291,7 +300,15 @@ pub fn users(c: &mut Call) -> Value {
 
 /// `ACL LIST`.
 pub fn list(c: &mut Call) -> Value {
-    Value::Array(c.node.acl().lines().into_iter().map(Value::Bulk).collect())
+    Value::Array(
+        c.node
+            .serving()
+            .acl()
+            .lines()
+            .into_iter()
+            .map(Value::Bulk)
+            .collect(),
+    )
 }
 
 /// `ACL WHOAMI`.
@@ -340,7 +357,7 @@ pub fn log(c: &mut Call) -> Value {
     let mut count = 10i64;
     if let Some(a) = c.args.get(2) {
         if a.eq_ignore_ascii_case(b"reset") {
-            c.node.acl_mut().log.reset();
+            c.node.serving().acl_mut().log.reset();
             return Value::ok();
         }
         count = match int_arg(a) {
@@ -348,13 +365,14 @@ pub fn log(c: &mut Call) -> Value {
             Err(e) => return e,
         };
     }
-    c.node.acl().log.reply(count as usize, c.now.ms())
+    c.node.serving().acl().log.reply(count as usize, c.now.ms())
 }
 
 /// `ACL DRYRUN username command [arg…]`.
 pub fn dryrun(c: &mut Call) -> Value {
     let name = &c.args[2];
-    let Some(u) = c.node.acl().user(name) else {
+    let node = c.node.serving();
+    let Some(u) = node.acl().user(name) else {
         return Value::err(format!("ERR User '{}' not found", text(name)));
     };
     let args = &c.args[3..];
@@ -406,7 +424,7 @@ pub fn save(c: &mut Call) -> super::Outcome {
     if file.is_empty() {
         return super::Outcome::Reply(no_aclfile());
     }
-    let bytes = crate::acl::file::save_text(c.node.acl());
+    let bytes = crate::acl::file::save_text(c.node.serving().acl());
     c.node.acl_save(c.now, c.id, &file, bytes);
     super::Outcome::Blocked
 }

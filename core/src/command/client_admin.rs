@@ -347,7 +347,7 @@ pub fn kill(c: &mut Call) -> Value {
             ..Filter::default()
         }
     } else {
-        match kill_filter(c.node.acl(), c.args) {
+        match kill_filter(c.node.serving().acl(), c.args) {
             Ok(f) => f,
             Err(e) => return e,
         }

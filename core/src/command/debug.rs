@@ -5,6 +5,7 @@
 
 use super::{digest, int_arg, object, Call, Outcome};
 use crate::keyspace::Data;
+use crate::node::KillLinks;
 use crate::resp::Value;
 
 /// `DEBUG HELP`, in debug.c's words, for the subcommands modelled here.
@@ -225,7 +226,7 @@ fn cluster_link_kill(c: &mut Call) -> Value {
     let Some(id) = std::str::from_utf8(&args[4])
         .ok()
         .and_then(crate::id::NodeId::parse)
-        .filter(|id| c.node.view().node(*id).is_some())
+        .filter(|id| c.server().view().node(*id).is_some())
     else {
         return Value::err(format!(
             "ERR Unknown node {}",
@@ -243,6 +244,6 @@ fn cluster_link_kill(c: &mut Call) -> Value {
             ))
         }
     };
-    c.node.kill_cluster_links(id, to, from);
+    c.request(KillLinks { id, to, from });
     Value::ok()
 }

@@ -161,7 +161,8 @@ pub fn geodist(c: &mut Call) -> Value {
 
 /// The geo set at `key` for GEOHASH/GEOPOS: `Ok(None)` when missing.
 fn read_set<'a>(c: &'a mut Call, key: &[u8]) -> Result<Option<&'a BTreeMap<Vec<u8>, f64>>, Value> {
-    match c.node.keyspace_mut().get(c.now, key) {
+    let now = c.now;
+    match c.keyspace_mut().get(now, key) {
         None => Ok(None),
         Some(Data::ZSet(z)) => Ok(Some(z)),
         Some(_) => Err(wrong_type()),

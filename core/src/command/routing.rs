@@ -50,7 +50,8 @@ pub fn check(
         return Err(Refusal::CrossSlot);
     }
     let is_write = commands.iter().any(|(c, a)| {
-        super::scripting::declared_write(node, c.name, a).unwrap_or_else(|| c.writes(a))
+        super::scripting::declared_write(&mut node.serving(), c.name, a)
+            .unwrap_or_else(|| c.writes(a))
     });
     let pubsub_shard = commands
         .iter()

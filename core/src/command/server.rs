@@ -128,7 +128,15 @@ pub fn hello(c: &mut Call) -> Value {
             b"AUTH" if i + 2 < args.len() => {
                 c.client.redact.extend([i + 1, i + 2]);
                 let (name, password) = (&args[i + 1], &args[i + 2]);
-                if !super::acl::authenticate(c.node, c.now, id, c.client, args, name, password) {
+                if !super::acl::authenticate(
+                    &mut c.node.serving(),
+                    c.now,
+                    id,
+                    c.client,
+                    args,
+                    name,
+                    password,
+                ) {
                     return Value::err(
                         "WRONGPASS invalid username-password pair or user is disabled.",
                     );

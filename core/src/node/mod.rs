@@ -18,17 +18,22 @@
 //! ([`Node::handle`], which sends each input to its part) and out.
 
 mod cluster;
+mod config_set;
 pub mod io;
+mod request;
 mod server;
 
 pub use cluster::{
     view, AdminReply, LinkView, NodesConfError, RouteAddr, Routing, SendBuffer, SlotRoute,
 };
 pub(crate) use cluster::{ClusterConf, ConfLine};
+pub use cluster::{CountFailureReports, KillLinks, Publish};
+pub use config_set::ConfigSet;
 pub use io::{
     Admin, AdminError, ClientId, ConnId, DiskJob, DiskOp, FailoverMode, Input, Link, Output,
     ReplFrame,
 };
+pub use request::Request;
 pub use server::{
     debug, is_repl_conn, slowlog, stats, MigratePlan, ReplConf, ServerCtx, ShutdownFlags, SubKind,
     SyncStats,

@@ -16,7 +16,7 @@ use crate::resp::Value;
 fn node_limits(c: &Call) -> (u64, i64) {
     let get = |name: &str| {
         params::find(name.as_bytes())
-            .and_then(|p| c.node.config().param_value(p).parse::<i64>().ok())
+            .and_then(|p| c.config().param_value(p).parse::<i64>().ok())
             .unwrap_or(0)
     };
     (

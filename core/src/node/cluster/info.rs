@@ -3,12 +3,19 @@
 
 use crate::flags::NodeFlags;
 use crate::msg::MsgType;
-use crate::node::Node;
+use crate::node::{Node, Routing};
 use crate::time::Time;
 
 impl Node {
     /// `CLUSTER INFO` text.
     pub fn cluster_info(&self, _now: Time) -> String {
+        self.routing().cluster_info()
+    }
+}
+
+impl Routing<'_> {
+    /// `CLUSTER INFO` text.
+    pub fn cluster_info(&self) -> String {
         use std::fmt::Write;
         let mut ok = 0u32;
         let (mut pfail, mut fail) = (0u32, 0u32);

@@ -58,10 +58,12 @@ pub mod view;
 
 pub use admin::AdminReply;
 pub(super) use cluster_state::ClusterState;
-pub use links::{LinkView, SendBuffer};
+pub use failure::CountFailureReports;
+pub use links::{KillLinks, LinkView, SendBuffer};
 pub use nodes_conf::NodesConfError;
 pub(crate) use nodes_conf::{ClusterConf, ConfLine};
 pub(super) use peer::Peer;
+pub use publish::Publish;
 pub use route::{RouteAddr, Routing, SlotRoute};
 
 /// `slots[]` entry for an unassigned slot.

@@ -7,6 +7,7 @@ use super::{peer::Peer, ClusterState, NO_OWNER};
 use crate::config::{Config, EndpointType};
 use crate::id::NodeId;
 use crate::node::Node;
+use crate::slot::SlotSet;
 
 /// Where a slot stands from this node's point of view, for routing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,6 +148,54 @@ impl<'a> Routing<'a> {
             EndpointType::UnknownEndpoint => RouteHost::Unknown,
         };
         RouteAddr { host, port: p.port }
+    }
+}
+
+/// What the read-only CLUSTER subcommands and INFO read.
+impl<'a> Routing<'a> {
+    /// Every known node, in table order (deterministic).
+    pub(in crate::node) fn peers(&self) -> impl Iterator<Item = &'a Peer> + 'a {
+        let cluster = self.cluster;
+        cluster
+            .order
+            .iter()
+            .filter_map(|&i| cluster.peers[i as usize].as_ref())
+    }
+
+    /// The slots bound to `id` in our table.
+    pub(in crate::node) fn slots_of(&self, id: NodeId) -> SlotSet {
+        let Some(idx) = self.cluster.index.get(&id) else {
+            return SlotSet::new();
+        };
+        if self.cluster.peers[idx as usize]
+            .as_ref()
+            .map_or(0, |p| p.numslots)
+            == 0
+        {
+            return SlotSet::new();
+        }
+        (0..crate::slot::SLOTS)
+            .filter(|&s| self.cluster.slots[s as usize] == idx)
+            .collect()
+    }
+
+    /// My configEpoch (a replica's is its master's, as `cluster_my_epoch` shows).
+    pub fn my_epoch(&self) -> u64 {
+        let me = self.me();
+        match me.master.and_then(|m| self.peer(m)) {
+            Some(master) if me.is_replica() => master.config_epoch,
+            _ => me.config_epoch,
+        }
+    }
+
+    /// Quorum of masters for FAIL and for elections: `size / 2 + 1`.
+    pub(in crate::node) fn needed_quorum(&self) -> u32 {
+        self.cluster.size / 2 + 1
+    }
+
+    /// Number of nodes this node knows, itself included (`cluster_known_nodes`).
+    pub fn known_nodes(&self) -> usize {
+        self.cluster.order.len()
     }
 }
 

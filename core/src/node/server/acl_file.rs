@@ -82,7 +82,7 @@ impl Node {
     fn apply_acl_file(&mut self, bytes: &[u8], file: &str) -> Result<(), String> {
         let allchannels = self.cfg.param_str("acl-pubsub-default") == "allchannels";
         let users = crate::acl::file::load(bytes, file, allchannels)?;
-        self.acl_mut().replace(users);
+        self.serving().acl_mut().replace(users);
         let victims: Vec<ClientId> = self
             .other_clients()
             .into_iter()

@@ -277,7 +277,7 @@ impl Node {
             }
             if let Some(reply) = reply {
                 self.unblock(client);
-                self.reply(client, reply);
+                self.serving().reply(client, reply);
             }
         }
     }
@@ -307,7 +307,7 @@ impl Node {
             }
             None => return,
         };
-        self.reply(client, reply);
+        self.serving().reply(client, reply);
     }
 
     /// Every WAIT whose replicas have now acknowledged enough is answered
@@ -327,7 +327,7 @@ impl Node {
             let acked = self.acked_replicas(offset);
             if acked >= replicas {
                 self.unblock(client);
-                self.reply(client, Value::Integer(acked as i64));
+                self.serving().reply(client, Value::Integer(acked as i64));
             }
         }
     }
@@ -366,7 +366,7 @@ impl Node {
         }
         for (client, reply) in answers {
             self.unblock(client);
-            self.reply(client, reply);
+            self.serving().reply(client, reply);
         }
     }
 
@@ -378,7 +378,7 @@ impl Node {
         for client in clients {
             self.unblock(client);
             self.server.blocked.held.remove(&client);
-            self.reply(
+            self.serving().reply(
                 client,
                 Value::err(
                     "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)",
@@ -395,7 +395,7 @@ impl Node {
         }
         if error {
             self.unblock(target);
-            self.reply(
+            self.serving().reply(
                 target,
                 Value::err("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
             );

@@ -135,18 +135,6 @@ impl Node {
         self.server.clients.insert(client, state);
     }
 
-    pub(crate) fn reply(&mut self, client: ClientId, value: crate::resp::Value) {
-        if self
-            .server
-            .clients
-            .get(&client)
-            .is_some_and(|c| c.reply == ReplyMode::Off)
-        {
-            return;
-        }
-        self.out.push_back(Output::Reply { client, value });
-    }
-
     /// An EXEC waits for a MIGRATE it ran.
     pub(crate) fn hold_exec(&mut self, client: ClientId, pending: command::PendingExec) {
         self.server.pending_exec.insert(client, pending);
@@ -161,7 +149,7 @@ impl Node {
     ) {
         match self.server.pending_exec.remove(&client) {
             Some(pending) => command::resume_exec(self, now, client, pending, value),
-            None => self.reply(client, value),
+            None => self.serving().reply(client, value),
         }
     }
 
@@ -210,22 +198,12 @@ impl Node {
         self.server.acl.auth_required()
     }
 
-    /// The users and the ACL log.
-    pub(crate) fn acl(&self) -> &crate::acl::Acl {
-        &self.server.acl
-    }
-
     /// `getRandomHexChars` (ACL GENPASS), from the node's random source.
     pub(crate) fn random_hex(&mut self, chars: usize) -> String {
         use rand::Rng;
         (0..chars)
             .map(|_| char::from(b"0123456789abcdef"[self.rng.random_range(0..16usize)]))
             .collect()
-    }
-
-    /// The users and the ACL log, to change.
-    pub(crate) fn acl_mut(&mut self) -> &mut crate::acl::Acl {
-        &mut self.server.acl
     }
 
     pub(crate) fn keyspace_mut(&mut self) -> &mut Keyspace {
@@ -235,11 +213,6 @@ impl Node {
     /// The data this node holds (read-only).
     pub fn keyspace(&self) -> &Keyspace {
         &self.server.keyspace
-    }
-
-    /// Version of a watched key (WATCH compares it at EXEC).
-    pub(crate) fn watch_version(&mut self, key: &[u8]) -> u64 {
-        *self.server.watch_versions.entry(key.to_vec()).or_insert(0)
     }
 
     /// A write arrived while a manual failover pauses writes, or any command
@@ -285,5 +258,38 @@ impl ServerCtx<'_> {
                 *v += 1;
             }
         }
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// Version of a watched key (WATCH compares it at EXEC).
+    pub(crate) fn watch_version(&mut self, key: &[u8]) -> u64 {
+        *self.server.watch_versions.entry(key.to_vec()).or_insert(0)
+    }
+
+    /// The users and the ACL log.
+    pub(crate) fn acl(&self) -> &crate::acl::Acl {
+        &self.server.acl
+    }
+
+    /// The users and the ACL log, to change.
+    pub(crate) fn acl_mut(&mut self) -> &mut crate::acl::Acl {
+        &mut self.server.acl
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    pub(crate) fn reply(&mut self, client: ClientId, value: crate::resp::Value) {
+        if self
+            .server
+            .clients
+            .get(&client)
+            .is_some_and(|c| c.reply == ReplyMode::Off)
+        {
+            return;
+        }
+        self.out.push_back(Output::Reply { client, value });
     }
 }

@@ -10,6 +10,7 @@
 
 use crate::command::glob_match;
 use crate::id::NodeId;
+use crate::node::ServerCtx;
 use crate::node::{ClientId, Node, Output};
 use crate::resp::Value;
 use crate::slot::key_slot;
@@ -53,91 +54,6 @@ impl Channels {
 }
 
 impl Node {
-    /// Records `client` as a subscriber; false if it already was.
-    pub(crate) fn subscribe(&mut self, client: ClientId, kind: SubKind, channel: &[u8]) -> bool {
-        self.server
-            .pubsub
-            .of(kind)
-            .entry(channel.to_vec())
-            .or_default()
-            .insert(client)
-    }
-
-    /// Forgets one subscription; false if there was none.
-    pub(crate) fn unsubscribe(&mut self, client: ClientId, kind: SubKind, channel: &[u8]) -> bool {
-        let map = self.server.pubsub.of(kind);
-        let Some(subs) = map.get_mut(channel) else {
-            return false;
-        };
-        let removed = subs.remove(&client);
-        if subs.is_empty() {
-            map.remove(channel);
-        }
-        removed
-    }
-
-    /// Channels (or patterns) with at least one subscriber here.
-    pub(crate) fn active_channels(&self, kind: SubKind) -> impl Iterator<Item = &Vec<u8>> {
-        self.server.pubsub.view(kind).keys()
-    }
-
-    /// Local subscribers of `channel`.
-    pub(crate) fn subscribers(&self, kind: SubKind, channel: &[u8]) -> usize {
-        self.server
-            .pubsub
-            .view(kind)
-            .get(channel)
-            .map_or(0, |s| s.len())
-    }
-
-    /// `pubsubPublishMessage`: delivers to this node's subscribers and
-    /// returns how many received it.
-    pub(crate) fn publish_local(&mut self, channel: &[u8], message: &[u8], sharded: bool) -> usize {
-        let mut deliveries: Vec<(ClientId, Value)> = Vec::new();
-        let kind = if sharded {
-            SubKind::Shard
-        } else {
-            SubKind::Channel
-        };
-        let name = if sharded { "smessage" } else { "message" };
-        for &client in self
-            .server
-            .pubsub
-            .view(kind)
-            .get(channel)
-            .into_iter()
-            .flatten()
-        {
-            let msg = Value::Push(vec![
-                Value::bulk(name),
-                Value::bulk(channel),
-                Value::bulk(message),
-            ]);
-            deliveries.push((client, msg));
-        }
-        if !sharded {
-            for (pattern, clients) in &self.server.pubsub.patterns {
-                if !glob_match(pattern, channel) {
-                    continue;
-                }
-                for &client in clients {
-                    let msg = Value::Push(vec![
-                        Value::bulk("pmessage"),
-                        Value::bulk(pattern),
-                        Value::bulk(channel),
-                        Value::bulk(message),
-                    ]);
-                    deliveries.push((client, msg));
-                }
-            }
-        }
-        let receivers = deliveries.len();
-        for (client, value) in deliveries {
-            self.out.push_back(Output::Reply { client, value });
-        }
-        receivers
-    }
-
     /// `clusterDelSlot`'s cleanup: the slot leaves `old_owner`; if I am in
     /// its shard, my clients lose their shard channels in that slot.
     pub(in crate::node) fn slot_leaves_shard(&mut self, slot: u16, old_owner: NodeId) {
@@ -193,5 +109,93 @@ impl Node {
                 !subs.is_empty()
             });
         }
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// `pubsubPublishMessage`: delivers to this node's subscribers and
+    /// returns how many received it.
+    pub(crate) fn publish_local(&mut self, channel: &[u8], message: &[u8], sharded: bool) -> usize {
+        let mut deliveries: Vec<(ClientId, Value)> = Vec::new();
+        let kind = if sharded {
+            SubKind::Shard
+        } else {
+            SubKind::Channel
+        };
+        let name = if sharded { "smessage" } else { "message" };
+        for &client in self
+            .server
+            .pubsub
+            .view(kind)
+            .get(channel)
+            .into_iter()
+            .flatten()
+        {
+            let msg = Value::Push(vec![
+                Value::bulk(name),
+                Value::bulk(channel),
+                Value::bulk(message),
+            ]);
+            deliveries.push((client, msg));
+        }
+        if !sharded {
+            for (pattern, clients) in &self.server.pubsub.patterns {
+                if !glob_match(pattern, channel) {
+                    continue;
+                }
+                for &client in clients {
+                    let msg = Value::Push(vec![
+                        Value::bulk("pmessage"),
+                        Value::bulk(pattern),
+                        Value::bulk(channel),
+                        Value::bulk(message),
+                    ]);
+                    deliveries.push((client, msg));
+                }
+            }
+        }
+        let receivers = deliveries.len();
+        for (client, value) in deliveries {
+            self.out.push_back(Output::Reply { client, value });
+        }
+        receivers
+    }
+
+    /// Records `client` as a subscriber; false if it already was.
+    pub(crate) fn subscribe(&mut self, client: ClientId, kind: SubKind, channel: &[u8]) -> bool {
+        self.server
+            .pubsub
+            .of(kind)
+            .entry(channel.to_vec())
+            .or_default()
+            .insert(client)
+    }
+
+    /// Forgets one subscription; false if there was none.
+    pub(crate) fn unsubscribe(&mut self, client: ClientId, kind: SubKind, channel: &[u8]) -> bool {
+        let map = self.server.pubsub.of(kind);
+        let Some(subs) = map.get_mut(channel) else {
+            return false;
+        };
+        let removed = subs.remove(&client);
+        if subs.is_empty() {
+            map.remove(channel);
+        }
+        removed
+    }
+
+    /// Local subscribers of `channel`.
+    pub(crate) fn subscribers(&self, kind: SubKind, channel: &[u8]) -> usize {
+        self.server
+            .pubsub
+            .view(kind)
+            .get(channel)
+            .map_or(0, |s| s.len())
+    }
+
+    /// Channels (or patterns) with at least one subscriber here.
+    pub(crate) fn active_channels(&self, kind: SubKind) -> impl Iterator<Item = &Vec<u8>> {
+        self.server.pubsub.view(kind).keys()
     }
 }

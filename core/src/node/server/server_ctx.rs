@@ -101,4 +101,20 @@ impl ServerCtx<'_> {
     pub(crate) fn monitors_mut(&mut self) -> &mut super::slowlog::Monitors {
         &mut self.server.monitors
     }
+
+    /// A snapshot of the cluster part as this node sees it (CLUSTER NODES,
+    /// SLOTS, SHARDS), with its own replication offset.
+    pub fn view(&self) -> crate::node::NodeView {
+        self.routing().view(self.server.repl_offset())
+    }
+
+    /// EVAL's scripts and FUNCTION's libraries on this node.
+    pub(crate) fn scripts_mut(&mut self) -> &mut crate::command::ScriptStore {
+        &mut self.server.scripts
+    }
+
+    /// INFO's counters, to count into or reset.
+    pub(crate) fn stats_mut(&mut self) -> &mut super::stats::Stats {
+        &mut self.server.stats
+    }
 }

@@ -118,11 +118,6 @@ impl Node {
         &self.server.scripts
     }
 
-    /// EVAL's scripts and FUNCTION's libraries on this node.
-    pub(crate) fn scripts_mut(&mut self) -> &mut crate::command::ScriptStore {
-        &mut self.server.scripts
-    }
-
     /// Connected clients this node has state for.
     pub fn client_count(&self) -> usize {
         self.server.clients.len()

@@ -391,12 +391,6 @@ impl ServerCtx<'_> {
 /// What INFO, CLIENT TRACKING's REDIRECT check and the replica's resync
 /// read of the tracking tables.
 impl Node {
-    /// `lookupClientByID`: whether the client is connected (`me` runs the
-    /// command, its state out of the map).
-    pub(crate) fn client_exists(&self, id: ClientId, me: ClientId) -> bool {
-        id == me || self.server.clients.contains_key(&id)
-    }
-
     /// Whether a client ever enabled tracking (the table exists).
     pub(in crate::node) fn tracking_on(&self) -> bool {
         self.server.tracking.enabled
@@ -410,5 +404,14 @@ impl Node {
             items: self.server.tracking.items,
             prefixes: self.server.tracking.prefixes.len(),
         }
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// `lookupClientByID`: whether the client is connected (`me` runs the
+    /// command, its state out of the map).
+    pub(crate) fn client_exists(&self, id: ClientId, me: ClientId) -> bool {
+        id == me || self.server.clients.contains_key(&id)
     }
 }

@@ -513,10 +513,17 @@ impl Node {
     /// full resync's RDB has none (`replicationGetSlaveOffset` with no
     /// master client and no cached one).
     pub fn repl_offset(&self) -> u64 {
-        if self.loading_rdb() {
+        self.server.repl_offset()
+    }
+}
+
+impl super::Server {
+    /// [`Node::repl_offset`]: 0 while a full resync's RDB loads.
+    pub(in crate::node) fn repl_offset(&self) -> u64 {
+        if self.loading.is_some() || self.repl.link.loading_from_socket() {
             0
         } else {
-            self.server.repl.offset
+            self.repl.offset
         }
     }
 }
