@@ -16,6 +16,10 @@
 //! and replication.c's: clients, blocking, pub/sub, `repl/`, persistence,
 //! MIGRATE… This file keeps what is both's: the `Node`, its one way in
 //! ([`Node::handle`], which sends each input to its part) and out.
+//! Commands get the server part as a [`ServerCtx`] and the cluster part
+//! read-only as a [`Routing`]; what they change beyond the server part is
+//! a [`Request`] the node applies (`request.rs`; CONFIG SET's is
+//! `config_set.rs`, the settings being both parts').
 
 mod cluster;
 mod config_set;

@@ -22,7 +22,7 @@
 //! | `publish` | PUBLISH and SPUBLISH carried over the bus (`clusterPropagatePublish`) |
 //! | `nodes_conf` | nodes.conf (`clusterSaveConfig`, `clusterLoadConfig`) |
 //! | `admin` | the CLUSTER subcommands that change cluster state |
-//! | `route` | where a slot stands, for the command layer's redirections |
+//! | `route` | `Routing`: the read-only view of this part the command layer gets (slot owners, where a slot stands for its redirections, myself's role) |
 //! | `info`, `view` | CLUSTER INFO, CLUSTER NODES and read-only snapshots |
 //!
 //! Nothing here imports the command layer (`core/src/command/`): what the
