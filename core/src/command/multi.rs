@@ -93,7 +93,7 @@ pub(super) fn continue_exec(
             // WAIT inside MULTI answers at once with the current count.
             pending
                 .replies
-                .push(super::server::wait_in_multi(node, &args));
+                .push(super::server::wait_in_multi(&node.serving(), &args));
             continue;
         }
         // `execCommand`: the rules may have changed since it was queued.

@@ -113,26 +113,6 @@ impl ServerCtx<'_> {
 }
 
 impl Node {
-    /// WAIT blocks `client` until `replicas` replicas acknowledged `offset`.
-    pub(in crate::node) fn block_on_replicas(
-        &mut self,
-        client: ClientId,
-        offset: u64,
-        replicas: u64,
-        deadline: Option<Time>,
-    ) {
-        let on = BlockedOn::Replicas { offset, replicas };
-        self.server
-            .blocked
-            .clients
-            .insert(client, Blocked { on, deadline });
-    }
-
-    /// Whether `client` waits in a blocking command.
-    pub(in crate::node) fn is_blocked(&self, client: ClientId) -> bool {
-        self.server.blocked.clients.contains_key(&client)
-    }
-
     /// A command from a blocked client waits for its unblocking.
     pub(in crate::node) fn hold_command(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
         self.server
@@ -141,11 +121,6 @@ impl Node {
             .entry(client)
             .or_default()
             .push_back(args);
-    }
-
-    /// INFO's `blocked_clients`.
-    pub fn blocked_clients(&self) -> usize {
-        self.server.blocked.clients.len()
     }
 
     /// The earliest time a blocked client times out: the first
@@ -160,30 +135,9 @@ impl Node {
             .map(|t| t + 1)
     }
 
-    /// `unblockClient`: forgets what `client` waited for and queues its
-    /// held commands to run.
-    fn unblock(&mut self, client: ClientId) -> Option<BlockedOn> {
-        let blocked = self.server.blocked.clients.remove(&client)?;
-        if let BlockedOn::Keys { keys, wait } = &blocked.on {
-            for key in keys {
-                if let Some(q) = self.server.blocked.by_key.get_mut(key) {
-                    q.retain(|c| *c != client);
-                    if q.is_empty() {
-                        self.server.blocked.by_key.remove(key);
-                    }
-                }
-            }
-            if wait.is_stream() {
-                self.serving().watch_stream_keys();
-            }
-        }
-        self.server.blocked.unblocked.push_back(client);
-        Some(blocked.on)
-    }
-
     /// A client left: it waits for nothing any more.
     pub(in crate::node) fn forget_blocked(&mut self, client: ClientId) {
-        self.unblock(client);
+        self.serving().unblock(client);
         self.server.blocked.held.remove(&client);
         self.server.blocked.unblocked.retain(|c| *c != client);
     }
@@ -219,7 +173,7 @@ impl Node {
             let Some(client) = self.server.blocked.unblocked.pop_front() else {
                 break;
             };
-            while !self.is_blocked(client) {
+            while !self.serving().is_blocked(client) {
                 let Some(args) = self
                     .server
                     .blocked
@@ -276,7 +230,7 @@ impl Node {
                 self.serving().end_call();
             }
             if let Some(reply) = reply {
-                self.unblock(client);
+                self.serving().unblock(client);
                 self.serving().reply(client, reply);
             }
         }
@@ -295,19 +249,8 @@ impl Node {
             .map(|(c, _)| *c)
             .collect();
         for client in due {
-            self.time_out(client);
+            self.serving().time_out(client);
         }
-    }
-
-    fn time_out(&mut self, client: ClientId) {
-        let reply = match self.unblock(client) {
-            Some(BlockedOn::Keys { .. }) => Value::NullArray,
-            Some(BlockedOn::Replicas { offset, .. }) => {
-                Value::Integer(self.acked_replicas(offset) as i64)
-            }
-            None => return,
-        };
-        self.serving().reply(client, reply);
     }
 
     /// Every WAIT whose replicas have now acknowledged enough is answered
@@ -324,9 +267,9 @@ impl Node {
             })
             .collect();
         for (client, offset, replicas) in waiting {
-            let acked = self.acked_replicas(offset);
+            let acked = self.serving().acked_replicas(offset);
             if acked >= replicas {
-                self.unblock(client);
+                self.serving().unblock(client);
                 self.serving().reply(client, Value::Integer(acked as i64));
             }
         }
@@ -365,7 +308,7 @@ impl Node {
             answers.push((*client, refusal.reply()));
         }
         for (client, reply) in answers {
-            self.unblock(client);
+            self.serving().unblock(client);
             self.serving().reply(client, reply);
         }
     }
@@ -376,7 +319,7 @@ impl Node {
     pub(in crate::node) fn unblock_all_blocked(&mut self) {
         let clients: Vec<ClientId> = self.server.blocked.clients.keys().copied().collect();
         for client in clients {
-            self.unblock(client);
+            self.serving().unblock(client);
             self.server.blocked.held.remove(&client);
             self.serving().reply(
                 client,
@@ -385,24 +328,6 @@ impl Node {
                 ),
             );
         }
-    }
-
-    /// `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: the timeout's reply, or the
-    /// UNBLOCKED error. False if `target` is not blocked.
-    pub(crate) fn client_unblock(&mut self, target: ClientId, error: bool) -> bool {
-        if !self.is_blocked(target) {
-            return false;
-        }
-        if error {
-            self.unblock(target);
-            self.serving().reply(
-                target,
-                Value::err("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
-            );
-        } else {
-            self.time_out(target);
-        }
-        true
     }
 }
 
@@ -429,5 +354,91 @@ impl ServerCtx<'_> {
                 self.server.blocked.ready.push_back(key.clone());
             }
         }
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: the timeout's reply, or the
+    /// UNBLOCKED error. False if `target` is not blocked.
+    pub(crate) fn client_unblock(&mut self, target: ClientId, error: bool) -> bool {
+        if !self.is_blocked(target) {
+            return false;
+        }
+        if error {
+            self.unblock(target);
+            self.reply(
+                target,
+                Value::err("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
+            );
+        } else {
+            self.time_out(target);
+        }
+        true
+    }
+
+    /// Whether `client` waits in a blocking command.
+    pub(in crate::node) fn is_blocked(&self, client: ClientId) -> bool {
+        self.server.blocked.clients.contains_key(&client)
+    }
+
+    fn time_out(&mut self, client: ClientId) {
+        let reply = match self.unblock(client) {
+            Some(BlockedOn::Keys { .. }) => Value::NullArray,
+            Some(BlockedOn::Replicas { offset, .. }) => {
+                Value::Integer(self.acked_replicas(offset) as i64)
+            }
+            None => return,
+        };
+        self.reply(client, reply);
+    }
+
+    /// `unblockClient`: forgets what `client` waited for and queues its
+    /// held commands to run.
+    fn unblock(&mut self, client: ClientId) -> Option<BlockedOn> {
+        let blocked = self.server.blocked.clients.remove(&client)?;
+        if let BlockedOn::Keys { keys, wait } = &blocked.on {
+            for key in keys {
+                if let Some(q) = self.server.blocked.by_key.get_mut(key) {
+                    q.retain(|c| *c != client);
+                    if q.is_empty() {
+                        self.server.blocked.by_key.remove(key);
+                    }
+                }
+            }
+            if wait.is_stream() {
+                self.watch_stream_keys();
+            }
+        }
+        self.server.blocked.unblocked.push_back(client);
+        Some(blocked.on)
+    }
+
+    /// WAIT blocks `client` until `replicas` replicas acknowledged `offset`.
+    pub(in crate::node) fn block_on_replicas(
+        &mut self,
+        client: ClientId,
+        offset: u64,
+        replicas: u64,
+        deadline: Option<Time>,
+    ) {
+        let on = BlockedOn::Replicas { offset, replicas };
+        self.server
+            .blocked
+            .clients
+            .insert(client, Blocked { on, deadline });
+    }
+
+    /// INFO's `blocked_clients`.
+    pub fn blocked_clients(&self) -> usize {
+        self.server.blocked.clients.len()
+    }
+}
+
+/// What hosts and tests read of the blocked clients.
+impl Node {
+    /// INFO's `blocked_clients`.
+    pub fn blocked_clients(&self) -> usize {
+        self.server.blocked.clients.len()
     }
 }

@@ -66,7 +66,7 @@ impl Node {
         args: Vec<Vec<u8>>,
     ) {
         // Redis reads nothing more from a blocked client.
-        if self.is_blocked(client) {
+        if self.serving().is_blocked(client) {
             self.hold_command(client, args);
             return;
         }

@@ -889,52 +889,6 @@ impl Node {
         self.server.persist.aof_state = AofState::On;
         self.disk(0, false, ops);
     }
-
-    /// INFO's `# Persistence`.
-    pub(crate) fn persistence_info(&self, now: Time) -> String {
-        let p = &self.server.persist;
-        let kind = p.child.as_ref().map(|c| c.kind);
-        let running = |k| match &p.child {
-            Some(c) if c.kind == k => secs(now).saturating_sub(c.started) as i64,
-            _ => -1,
-        };
-        let ok = |b: bool| if b { "ok" } else { "err" };
-        let mut s = format!(
-            "# Persistence\r\nloading:{}\r\nasync_loading:{}\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\ncurrent_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:{}\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:{}\r\nrdb_last_bgsave_time_sec:{}\r\nrdb_current_bgsave_time_sec:{}\r\nrdb_saves:{}\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:{}\r\nrdb_last_load_keys_loaded:{}\r\naof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\naof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:{}\r\naof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_rewrites_consecutive_failures:{}\r\naof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
-            u8::from(p.loading || self.loading_rdb()),
-            u8::from(self.async_loading()),
-            p.dirty,
-            u8::from(kind == Some(ChildKind::Rdb)),
-            p.lastsave,
-            ok(p.lastbgsave_ok),
-            p.last_bgsave_secs,
-            running(ChildKind::Rdb),
-            p.rdb_saves,
-            p.keys_expired,
-            p.keys_loaded,
-            u8::from(p.aof_state != AofState::Off),
-            u8::from(kind == Some(ChildKind::Aof)),
-            u8::from(p.aof_rewrite_scheduled),
-            p.aof_last_rewrite_secs,
-            running(ChildKind::Aof),
-            ok(p.aof_last_rewrite_ok),
-            p.aof_rewrites,
-            p.aof_rewrite_failures,
-        );
-        if self.param("appendonly") == "yes" {
-            s.push_str(&format!(
-                "aof_current_size:{}\r\naof_base_size:{}\r\naof_pending_rewrite:{}\r\naof_buffer_length:{}\r\naof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n",
-                p.aof_current_size,
-                p.aof_base_size,
-                u8::from(p.aof_rewrite_scheduled),
-                p.aof_buf.len(),
-            ));
-        }
-        if let Some(fields) = self.loading_info(now) {
-            s.push_str(&fields);
-        }
-        s
-    }
 }
 
 /// `rdbLoad` failed: DEBUG RELOAD's reply.
@@ -973,5 +927,54 @@ impl ServerCtx<'_> {
         if buffering {
             self.server.persist.aof_buf.extend_from_slice(&buf);
         }
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// INFO's `# Persistence`.
+    pub(crate) fn persistence_info(&self, now: Time) -> String {
+        let p = &self.server.persist;
+        let kind = p.child.as_ref().map(|c| c.kind);
+        let running = |k| match &p.child {
+            Some(c) if c.kind == k => secs(now).saturating_sub(c.started) as i64,
+            _ => -1,
+        };
+        let ok = |b: bool| if b { "ok" } else { "err" };
+        let mut s = format!(
+            "# Persistence\r\nloading:{}\r\nasync_loading:{}\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\ncurrent_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:{}\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:{}\r\nrdb_last_bgsave_time_sec:{}\r\nrdb_current_bgsave_time_sec:{}\r\nrdb_saves:{}\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:{}\r\nrdb_last_load_keys_loaded:{}\r\naof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\naof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:{}\r\naof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_rewrites_consecutive_failures:{}\r\naof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
+            u8::from(p.loading || self.loading_rdb()),
+            u8::from(self.async_loading()),
+            p.dirty,
+            u8::from(kind == Some(ChildKind::Rdb)),
+            p.lastsave,
+            ok(p.lastbgsave_ok),
+            p.last_bgsave_secs,
+            running(ChildKind::Rdb),
+            p.rdb_saves,
+            p.keys_expired,
+            p.keys_loaded,
+            u8::from(p.aof_state != AofState::Off),
+            u8::from(kind == Some(ChildKind::Aof)),
+            u8::from(p.aof_rewrite_scheduled),
+            p.aof_last_rewrite_secs,
+            running(ChildKind::Aof),
+            ok(p.aof_last_rewrite_ok),
+            p.aof_rewrites,
+            p.aof_rewrite_failures,
+        );
+        if self.cfg.param_str("appendonly") == "yes" {
+            s.push_str(&format!(
+                "aof_current_size:{}\r\naof_base_size:{}\r\naof_pending_rewrite:{}\r\naof_buffer_length:{}\r\naof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n",
+                p.aof_current_size,
+                p.aof_base_size,
+                u8::from(p.aof_rewrite_scheduled),
+                p.aof_buf.len(),
+            ));
+        }
+        if let Some(fields) = self.loading_info(now) {
+            s.push_str(&fields);
+        }
+        s
     }
 }

@@ -93,13 +93,6 @@ impl Node {
         }
     }
 
-    /// INFO's `pubsub_channels`, `pubsub_patterns`, `pubsubshard_channels`:
-    /// channels, patterns and shard channels with a subscriber.
-    pub fn pubsub_counts(&self) -> (usize, usize, usize) {
-        let p = &self.server.pubsub;
-        (p.channels.len(), p.patterns.len(), p.shard.len())
-    }
-
     /// A client went away: drop its subscriptions.
     pub(in crate::node) fn forget_subscriber(&mut self, client: ClientId) {
         for kind in [SubKind::Channel, SubKind::Pattern, SubKind::Shard] {
@@ -197,5 +190,15 @@ impl ServerCtx<'_> {
     /// Channels (or patterns) with at least one subscriber here.
     pub(crate) fn active_channels(&self, kind: SubKind) -> impl Iterator<Item = &Vec<u8>> {
         self.server.pubsub.view(kind).keys()
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// INFO's `pubsub_channels`, `pubsub_patterns`, `pubsubshard_channels`:
+    /// channels, patterns and shard channels with a subscriber.
+    pub fn pubsub_counts(&self) -> (usize, usize, usize) {
+        let p = &self.server.pubsub;
+        (p.channels.len(), p.patterns.len(), p.shard.len())
     }
 }

@@ -117,4 +117,39 @@ impl ServerCtx<'_> {
     pub(crate) fn stats_mut(&mut self) -> &mut super::stats::Stats {
         &mut self.server.stats
     }
+
+    /// Whether this node is a master.
+    pub fn is_master(&self) -> bool {
+        self.routing().is_master()
+    }
+
+    /// EVAL's scripts and FUNCTION's libraries on this node, to read.
+    pub(crate) fn scripts(&self) -> &crate::command::ScriptStore {
+        &self.server.scripts
+    }
+
+    /// Connected clients this node has state for.
+    pub fn client_count(&self) -> usize {
+        self.server.clients.len()
+    }
+
+    /// The link to my master, if I replicate.
+    pub(crate) fn master_link(&self) -> &super::repl::replica::MasterLink {
+        &self.server.repl.link
+    }
+
+    /// When the node (re)started: `uptime_in_seconds` counts from it.
+    pub fn started_at(&self) -> crate::time::Time {
+        self.cluster.started
+    }
+
+    /// `loading`: a full resync's RDB is being loaded.
+    pub fn loading_rdb(&self) -> bool {
+        self.server.loading.is_some() || self.master_link().loading_from_socket()
+    }
+
+    /// `async_loading`: the RDB loads while the old keyspace is served.
+    pub fn async_loading(&self) -> bool {
+        self.master_link().async_loading()
+    }
 }

@@ -395,16 +395,6 @@ impl Node {
     pub(in crate::node) fn tracking_on(&self) -> bool {
         self.server.tracking.enabled
     }
-
-    /// INFO's tracking counters.
-    pub(crate) fn tracking_info(&self) -> TrackingInfo {
-        TrackingInfo {
-            clients: self.server.tracking.clients,
-            keys: self.server.tracking.keys.len(),
-            items: self.server.tracking.items,
-            prefixes: self.server.tracking.prefixes.len(),
-        }
-    }
 }
 
 /// The commands' side of these rules.
@@ -413,5 +403,18 @@ impl ServerCtx<'_> {
     /// command, its state out of the map).
     pub(crate) fn client_exists(&self, id: ClientId, me: ClientId) -> bool {
         id == me || self.server.clients.contains_key(&id)
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// INFO's tracking counters.
+    pub(crate) fn tracking_info(&self) -> TrackingInfo {
+        TrackingInfo {
+            clients: self.server.tracking.clients,
+            keys: self.server.tracking.keys.len(),
+            items: self.server.tracking.items,
+            prefixes: self.server.tracking.prefixes.len(),
+        }
     }
 }

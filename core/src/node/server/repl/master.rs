@@ -14,6 +14,7 @@
 use super::Backlog;
 use crate::command::ClientState;
 use crate::event::Event;
+use crate::node::ServerCtx;
 use crate::node::{ClientId, Node, Output, ReplFrame};
 use crate::resp::Value;
 use crate::time::Time;
@@ -417,6 +418,18 @@ impl Node {
             self.kill_client(id);
         }
     }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// The backlog's first byte offset and length, when there is one.
+    pub(crate) fn backlog_range(&self) -> Option<(u64, u64)> {
+        self.server
+            .repl
+            .backlog
+            .as_ref()
+            .map(|b| (b.first_byte(), b.histlen()))
+    }
 
     /// The replicas as INFO lists them (`slaveN:` lines' fields).
     pub(crate) fn slaves(&self) -> impl Iterator<Item = &Slave> {
@@ -427,7 +440,10 @@ impl Node {
     pub fn sync_stats(&self) -> super::SyncStats {
         self.server.repl.stats
     }
+}
 
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
     /// `server.replid2` and `second_replid_offset` (INFO replication).
     pub(crate) fn replid2(&self) -> Option<(&str, u64)> {
         self.server
@@ -435,14 +451,5 @@ impl Node {
             .replid2
             .as_ref()
             .map(|(id, o)| (id.as_str(), *o))
-    }
-
-    /// The backlog's first byte offset and length, when there is one.
-    pub(crate) fn backlog_range(&self) -> Option<(u64, u64)> {
-        self.server
-            .repl
-            .backlog
-            .as_ref()
-            .map(|b| (b.first_byte(), b.histlen()))
     }
 }

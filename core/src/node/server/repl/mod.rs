@@ -375,96 +375,6 @@ impl ServerCtx<'_> {
 }
 
 impl Node {
-    /// `WAIT numreplicas timeout`: replies now if enough replicas already
-    /// acknowledged this client's writes, else blocks the client.
-    pub(crate) fn wait(
-        &mut self,
-        now: Time,
-        client: ClientId,
-        replicas: u64,
-        timeout: u64,
-    ) -> Option<Value> {
-        if self.is_replica() {
-            return Some(Value::err("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated."));
-        }
-        let offset = self.server.repl.offset;
-        let acked = self.acked_replicas(offset);
-        if acked >= replicas {
-            return Some(Value::Integer(acked as i64));
-        }
-        // `timeout` ms from now; 0 waits forever.
-        self.block_on_replicas(
-            client,
-            offset,
-            replicas,
-            (timeout > 0).then(|| now + timeout),
-        );
-        if !self.server.repl.slaves.is_empty() {
-            self.server.repl.offset += REPL_GETACK_BYTES;
-            let offset = self.server.repl.offset;
-            self.serving()
-                .feed_stream(REPL_GETACK_BYTES, ReplFrame::GetAck { offset });
-        }
-        None
-    }
-
-    /// Replicas that acknowledged everything written so far (WAIT in MULTI).
-    pub(crate) fn acked_now(&self) -> u64 {
-        self.acked_replicas(self.server.repl.offset)
-    }
-
-    /// `replicationCountAcksByOffset`: online replicas whose last ACK is
-    /// at `offset` or past it.
-    pub(in crate::node) fn acked_replicas(&self, offset: u64) -> u64 {
-        self.server
-            .repl
-            .slaves
-            .values()
-            .filter(|s| s.state == SlaveState::Online && s.ack_offset >= offset)
-            .count() as u64
-    }
-
-    /// `ROLE`: `master offset [[ip port offset]…]` with the online
-    /// replicas, or `slave ip port state offset`.
-    pub(crate) fn role(&self) -> Value {
-        if self.is_master() {
-            let replicas = self
-                .server
-                .repl
-                .slaves
-                .values()
-                .filter(|s| s.state == SlaveState::Online)
-                .map(|s| {
-                    Value::Array(vec![
-                        Value::bulk(s.ip()),
-                        Value::bulk(s.port.to_string()),
-                        Value::bulk(s.ack_offset.to_string()),
-                    ])
-                })
-                .collect();
-            return Value::Array(vec![
-                Value::bulk("master"),
-                Value::Integer(self.server.repl.offset as i64),
-                Value::Array(replicas),
-            ]);
-        }
-        let (host, port) = self.master_client_addr().map_or((String::new(), 0), |a| {
-            (a.ip().to_string(), i64::from(a.port()))
-        });
-        let offset = if self.server.repl.link.connected() {
-            self.server.repl.offset as i64
-        } else {
-            -1
-        };
-        Value::Array(vec![
-            Value::bulk("slave"),
-            Value::bulk(host),
-            Value::Integer(port),
-            Value::bulk(self.server.repl.link.role_state()),
-            Value::Integer(offset),
-        ])
-    }
-
     /// INFO's `master_link_status:up`: a replica whose sync with its
     /// master is over and whose link is up (false on a master).
     pub fn master_link_up(&self) -> bool {
@@ -525,5 +435,102 @@ impl super::Server {
         } else {
             self.repl.offset
         }
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// The current replication ID.
+    pub fn repl_replid(&self) -> &str {
+        &self.server.repl.replid
+    }
+
+    /// Replicas that acknowledged everything written so far (WAIT in MULTI).
+    pub(crate) fn acked_now(&self) -> u64 {
+        self.acked_replicas(self.server.repl.offset)
+    }
+
+    /// `ROLE`: `master offset [[ip port offset]…]` with the online
+    /// replicas, or `slave ip port state offset`.
+    pub(crate) fn role(&self) -> Value {
+        if self.is_master() {
+            let replicas = self
+                .server
+                .repl
+                .slaves
+                .values()
+                .filter(|s| s.state == SlaveState::Online)
+                .map(|s| {
+                    Value::Array(vec![
+                        Value::bulk(s.ip()),
+                        Value::bulk(s.port.to_string()),
+                        Value::bulk(s.ack_offset.to_string()),
+                    ])
+                })
+                .collect();
+            return Value::Array(vec![
+                Value::bulk("master"),
+                Value::Integer(self.server.repl.offset as i64),
+                Value::Array(replicas),
+            ]);
+        }
+        let (host, port) = self.master_client_addr().map_or((String::new(), 0), |a| {
+            (a.ip().to_string(), i64::from(a.port()))
+        });
+        let offset = if self.server.repl.link.connected() {
+            self.server.repl.offset as i64
+        } else {
+            -1
+        };
+        Value::Array(vec![
+            Value::bulk("slave"),
+            Value::bulk(host),
+            Value::Integer(port),
+            Value::bulk(self.server.repl.link.role_state()),
+            Value::Integer(offset),
+        ])
+    }
+
+    /// `WAIT numreplicas timeout`: replies now if enough replicas already
+    /// acknowledged this client's writes, else blocks the client.
+    pub(crate) fn wait(
+        &mut self,
+        now: Time,
+        client: ClientId,
+        replicas: u64,
+        timeout: u64,
+    ) -> Option<Value> {
+        if self.is_replica() {
+            return Some(Value::err("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated."));
+        }
+        let offset = self.server.repl.offset;
+        let acked = self.acked_replicas(offset);
+        if acked >= replicas {
+            return Some(Value::Integer(acked as i64));
+        }
+        // `timeout` ms from now; 0 waits forever.
+        self.block_on_replicas(
+            client,
+            offset,
+            replicas,
+            (timeout > 0).then(|| now + timeout),
+        );
+        if !self.server.repl.slaves.is_empty() {
+            self.server.repl.offset += REPL_GETACK_BYTES;
+            let offset = self.server.repl.offset;
+            self.feed_stream(REPL_GETACK_BYTES, ReplFrame::GetAck { offset });
+        }
+        None
+    }
+
+    /// `replicationCountAcksByOffset`: online replicas whose last ACK is
+    /// at `offset` or past it.
+    pub(in crate::node) fn acked_replicas(&self, offset: u64) -> u64 {
+        self.server
+            .repl
+            .slaves
+            .values()
+            .filter(|s| s.state == SlaveState::Online && s.ack_offset >= offset)
+            .count() as u64
     }
 }

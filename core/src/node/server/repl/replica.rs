@@ -13,6 +13,7 @@
 
 use super::{master_link_client, stream_len, Backlog};
 use crate::event::Event;
+use crate::node::ServerCtx;
 use crate::node::{ClientId, ConnId, Node, Output, ReplFrame};
 use crate::resp::Value;
 use crate::time::Time;
@@ -613,11 +614,6 @@ impl Node {
             .then_some((MASTER_CLIENT_ID, &self.server.repl.master_client))
     }
 
-    /// The master's client address, once the link was set up.
-    pub(crate) fn master_client_addr(&self) -> Option<SocketAddr> {
-        self.server.repl.link.to.filter(|_| self.is_replica())
-    }
-
     /// `replicationCron`'s replica part: timeouts, the reconnect, the ACK.
     pub(super) fn replica_cron(&mut self, now: Time) {
         if !self.is_replica() || !self.server.repl.link.configured() {
@@ -648,5 +644,13 @@ impl Node {
             self.connect_with_master(now);
         }
         self.send_ack();
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// The master's client address, once the link was set up.
+    pub(crate) fn master_client_addr(&self) -> Option<SocketAddr> {
+        self.server.repl.link.to.filter(|_| self.is_replica())
     }
 }
