@@ -69,7 +69,8 @@ fn reload(c: &mut Call) -> Outcome {
             }
         }
     }
-    c.node.debug_reload(c.now, c.id, flush, save);
+    let (now, id) = (c.now, c.id);
+    c.server().debug_reload(now, id, flush, save);
     Outcome::Blocked
 }
 
@@ -82,14 +83,14 @@ fn debug(c: &mut Call) -> Value {
         (b"clusterlink", 5) if args[2].eq_ignore_ascii_case(b"kill") => cluster_link_kill(c),
         (b"drop-cluster-packet-filter", 3) => match int_arg(&args[2]) {
             Ok(t) => {
-                c.node.debug_switches_mut().drop_packet_filter = t;
+                c.server().debug_switches_mut().drop_packet_filter = t;
                 Value::ok()
             }
             Err(e) => e,
         },
         // `atoi`: anything that does not start with a non-zero number is 0.
         (b"set-active-expire", 3) => {
-            c.node.debug_switches_mut().active_expire = atoi(&args[2]) != 0;
+            c.server().debug_switches_mut().active_expire = atoi(&args[2]) != 0;
             Value::ok()
         }
         (b"object", 3) => object::debug_object(c),
@@ -98,18 +99,19 @@ fn debug(c: &mut Call) -> Value {
             // `strtod` then `dtime*1000000` truncated to µs; the node
             // sleeps in whole milliseconds.
             let usec = (strtod(&args[2]) * 1_000_000.0) as i64;
-            c.node.freeze(c.now, (usec.max(0) as u64).div_ceil(1000));
+            let now = c.now;
+            c.server().freeze(now, (usec.max(0) as u64).div_ceil(1000));
             Value::ok()
         }
         (b"digest", 2) => {
             let now = c.now;
-            let ks = c.node.keyspace();
+            let ks = c.keyspace_mut();
             let d = digest::dataset_digest(ks.entries(now).map(|(k, d, t)| (k, d, t.is_some())));
             Value::Simple(digest::hex(&d))
         }
         (b"digest-value", _) => {
             let now = c.now;
-            let ks = c.node.keyspace();
+            let ks = c.keyspace_mut();
             Value::Array(
                 args[2..]
                     .iter()
@@ -152,7 +154,7 @@ fn populate(c: &mut Call) -> Value {
     };
     let prefix = args.get(3).map_or(&b"key"[..], |p| p.as_slice());
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let ks = c.keyspace_mut();
     for j in 0..count {
         let mut key = prefix.to_vec();
         key.extend_from_slice(format!(":{j}").as_bytes());

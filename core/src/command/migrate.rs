@@ -68,7 +68,7 @@ fn plan(
     let timeout = if timeout <= 0 { 1000 } else { timeout as u64 };
 
     // Keys that are here and not expired, with their remaining TTL.
-    let compress = node.rdb_compression();
+    let compress = node.serving().rdb_compression();
     let ks = node.keyspace_mut();
     let mut found = Vec::new();
     for key in keys {
@@ -191,7 +191,7 @@ pub fn restore(c: &mut Call) -> Value {
 
 /// `DUMP key`: the serialized value, or nil.
 pub fn dump(c: &mut Call) -> Value {
-    let compress = c.node.rdb_compression();
+    let compress = c.node.serving().rdb_compression();
     c.node
         .keyspace_mut()
         .get(c.now, &c.args[1])

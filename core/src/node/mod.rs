@@ -274,7 +274,7 @@ impl Node {
     fn before_sleep(&mut self, now: Time) {
         // What the RDB child wrote meanwhile (`rdbPipeReadHandler`).
         self.advance_rdb_child(now);
-        self.flush_aof(false);
+        self.serving().flush_aof(false);
         if self.cluster.todo & todo::HANDLE_MANUALFAILOVER != 0 && self.is_replica() {
             self.cluster.todo &= !todo::HANDLE_MANUALFAILOVER;
             self.handle_manual_failover(now);

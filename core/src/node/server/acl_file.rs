@@ -14,7 +14,7 @@ impl Node {
     /// over the file; the client's reply waits for the job.
     pub(crate) fn acl_save(&mut self, now: Time, client: ClientId, file: &str, bytes: Vec<u8>) {
         let tmp = format!("{file}.tmp-{}-{}", self.process_id(), now.ms());
-        let job = self.new_job(Waiter::AclSave(client));
+        let job = self.serving().new_job(Waiter::AclSave(client));
         let ops = vec![
             DiskOp::Write {
                 name: tmp.clone(),
@@ -25,19 +25,19 @@ impl Node {
                 to: file.to_string(),
             },
         ];
-        self.disk(job, false, ops);
+        self.serving().disk(job, false, ops);
     }
 
     /// ACL LOAD: the host reads `file`; [`Node::disk_read`] goes on.
     pub(crate) fn acl_load(&mut self, client: ClientId, file: &str) {
-        let job = self.new_job(Waiter::AclLoad {
+        let job = self.serving().new_job(Waiter::AclLoad {
             client,
             file: file.to_string(),
         });
         let ops = vec![DiskOp::Read {
             name: file.to_string(),
         }];
-        self.disk(job, false, ops);
+        self.serving().disk(job, false, ops);
     }
 
     /// A read job answered: ACL LOAD applies the file (`ACLLoadFromFile`)

@@ -3,6 +3,7 @@
 //! settings: a restart resets them.
 
 use crate::node::Node;
+use crate::node::ServerCtx;
 
 /// The DEBUG switches a node obeys.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,7 +31,10 @@ impl Node {
     pub fn debug_switches(&self) -> &DebugSwitches {
         &self.server.debug
     }
+}
 
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
     /// The DEBUG switches, for the DEBUG command.
     pub(crate) fn debug_switches_mut(&mut self) -> &mut DebugSwitches {
         &mut self.server.debug

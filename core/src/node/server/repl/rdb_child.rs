@@ -110,7 +110,7 @@ impl Node {
                 replid: self.server.repl.replid.clone(),
                 offset,
             };
-            crate::rdb::with_compression(self.rdb_compression(), || {
+            crate::rdb::with_compression(self.serving().rdb_compression(), || {
                 crate::rdb::file::encode(&data, now, &info)
             })
         } else {
