@@ -139,8 +139,8 @@ mod tests {
 
     /// Issue 12's remainder: handler families that still reach the whole
     /// node through `Call::node`, because the server rules they call
-    /// (closing clients, the replication handshake, MIGRATE) are still
-    /// `impl Node` methods.
+    /// (closing a client, MIGRATE's connections) are still `impl Node`
+    /// methods.
     const NOT_YET_ON_SERVER_CTX: &[&str] =
         &["acl.rs", "client_admin.rs", "migrate.rs", "replication.rs"];
 

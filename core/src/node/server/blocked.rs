@@ -253,28 +253,6 @@ impl Node {
         }
     }
 
-    /// Every WAIT whose replicas have now acknowledged enough is answered
-    /// (`processClientsWaitingReplicas`).
-    pub(in crate::node) fn release_replica_waiters(&mut self) {
-        let waiting: Vec<(ClientId, u64, u64)> = self
-            .server
-            .blocked
-            .clients
-            .iter()
-            .filter_map(|(c, b)| match b.on {
-                BlockedOn::Replicas { offset, replicas } => Some((*c, offset, replicas)),
-                BlockedOn::Keys { .. } => None,
-            })
-            .collect();
-        for (client, offset, replicas) in waiting {
-            let acked = self.serving().acked_replicas(offset);
-            if acked >= replicas {
-                self.serving().unblock(client);
-                self.serving().reply(client, Value::Integer(acked as i64));
-            }
-        }
-    }
-
     /// `clusterRedirectBlockedClientIfNeeded`, from the clients cron: a
     /// client blocked on keys whose slot this node no longer serves (a
     /// reshard moved it, nobody owns it) is answered with the redirection,
@@ -440,5 +418,30 @@ impl Node {
     /// INFO's `blocked_clients`.
     pub fn blocked_clients(&self) -> usize {
         self.server.blocked.clients.len()
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// Every WAIT whose replicas have now acknowledged enough is answered
+    /// (`processClientsWaitingReplicas`).
+    pub(in crate::node) fn release_replica_waiters(&mut self) {
+        let waiting: Vec<(ClientId, u64, u64)> = self
+            .server
+            .blocked
+            .clients
+            .iter()
+            .filter_map(|(c, b)| match b.on {
+                BlockedOn::Replicas { offset, replicas } => Some((*c, offset, replicas)),
+                BlockedOn::Keys { .. } => None,
+            })
+            .collect();
+        for (client, offset, replicas) in waiting {
+            let acked = self.acked_replicas(offset);
+            if acked >= replicas {
+                self.unblock(client);
+                self.reply(client, Value::Integer(acked as i64));
+            }
+        }
     }
 }

@@ -152,4 +152,9 @@ impl ServerCtx<'_> {
     pub fn async_loading(&self) -> bool {
         self.master_link().async_loading()
     }
+
+    /// Tells the host what the node did (an [`Event`](crate::event::Event)).
+    pub(in crate::node) fn emit(&mut self, event: crate::event::Event) {
+        self.out.push_back(Output::Event(event));
+    }
 }

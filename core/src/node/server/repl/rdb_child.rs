@@ -18,6 +18,7 @@
 
 use super::master::SlaveState;
 use crate::keyspace::Keyspace;
+use crate::node::ServerCtx;
 use crate::node::{ClientId, Node, Output, ReplFrame};
 use crate::time::Time;
 
@@ -79,74 +80,9 @@ impl RdbChild {
 }
 
 impl Node {
-    /// `rdb-key-save-delay` as the time one key takes, in nanoseconds.
-    fn save_delay_ns(&self) -> u64 {
-        let delay = self
-            .cfg
-            .param_str("rdb-key-save-delay")
-            .parse()
-            .unwrap_or(0);
-        super::super::loading::debug_delay_ns(delay)
-    }
-
-    /// `startBgsaveForReplication` with a slowed child: the replicas wait
-    /// for the end of the RDB (`SLAVE_STATE_WAIT_BGSAVE_END`). False when
-    /// the child would take no time (the caller sends the snapshot whole).
-    pub(super) fn start_rdb_child(
-        &mut self,
-        now: Time,
-        targets: &[ClientId],
-        socket: bool,
-        offset: u64,
-        data: Box<Keyspace>,
-    ) -> bool {
-        let per_key_ns = self.save_delay_ns();
-        let keys = data.len() as u64;
-        if per_key_ns == 0 || keys == 0 {
-            return false;
-        }
-        let rdb = if socket {
-            let info = crate::rdb::file::ReplInfo {
-                replid: self.server.repl.replid.clone(),
-                offset,
-            };
-            crate::rdb::with_compression(self.serving().rdb_compression(), || {
-                crate::rdb::file::encode(&data, now, &info)
-            })
-        } else {
-            Vec::new()
-        };
-        for id in targets {
-            if let Some(s) = self.server.repl.slaves.get_mut(id) {
-                s.state = SlaveState::WaitBgsaveEnd;
-            }
-        }
-        // `getRandomHexChars`: a mark that differs per transfer.
-        let mark = super::history_id(self.server.repl.ids_made ^ offset.rotate_left(17) ^ now.ms());
-        self.server.repl.child = Some(RdbChild {
-            targets: targets.to_vec(),
-            socket,
-            offset,
-            data,
-            rdb,
-            mark,
-            keys,
-            per_key_ns,
-            started: now,
-            sent: 0,
-        });
-        true
-    }
-
     /// When the running child next writes (for `poll_timeout`).
     pub(crate) fn rdb_child_deadline(&self) -> Option<Time> {
         self.server.repl.child.as_ref().map(RdbChild::deadline)
-    }
-
-    /// Whether an RDB child is running (`rdb_bgsave_in_progress` of a
-    /// replication child).
-    pub(crate) fn rdb_child_running(&self) -> bool {
-        self.server.repl.child.is_some()
     }
 
     /// Passes on what the child wrote by `now`; at its end the replicas
@@ -193,7 +129,7 @@ impl Node {
                 };
                 self.out.push_back(Output::Repl { client: id, frame });
             }
-            self.replica_put_online(now, id);
+            self.serving().replica_put_online(now, id);
         }
     }
 
@@ -206,5 +142,76 @@ impl Node {
                 self.server.repl.child = None;
             }
         }
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// Whether an RDB child is running (`rdb_bgsave_in_progress` of a
+    /// replication child).
+    pub(crate) fn rdb_child_running(&self) -> bool {
+        self.server.repl.child.is_some()
+    }
+
+    /// `startBgsaveForReplication` with a slowed child: the replicas wait
+    /// for the end of the RDB (`SLAVE_STATE_WAIT_BGSAVE_END`). False when
+    /// the child would take no time (the caller sends the snapshot whole).
+    pub(super) fn start_rdb_child(
+        &mut self,
+        now: Time,
+        targets: &[ClientId],
+        socket: bool,
+        offset: u64,
+        data: Box<Keyspace>,
+    ) -> bool {
+        let per_key_ns = self.save_delay_ns();
+        let keys = data.len() as u64;
+        if per_key_ns == 0 || keys == 0 {
+            return false;
+        }
+        let rdb = if socket {
+            let info = crate::rdb::file::ReplInfo {
+                replid: self.server.repl.replid.clone(),
+                offset,
+            };
+            crate::rdb::with_compression(self.rdb_compression(), || {
+                crate::rdb::file::encode(&data, now, &info)
+            })
+        } else {
+            Vec::new()
+        };
+        for id in targets {
+            if let Some(s) = self.server.repl.slaves.get_mut(id) {
+                s.state = SlaveState::WaitBgsaveEnd;
+            }
+        }
+        // `getRandomHexChars`: a mark that differs per transfer.
+        let mark = super::history_id(self.server.repl.ids_made ^ offset.rotate_left(17) ^ now.ms());
+        self.server.repl.child = Some(RdbChild {
+            targets: targets.to_vec(),
+            socket,
+            offset,
+            data,
+            rdb,
+            mark,
+            keys,
+            per_key_ns,
+            started: now,
+            sent: 0,
+        });
+        true
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// `rdb-key-save-delay` as the time one key takes, in nanoseconds.
+    fn save_delay_ns(&self) -> u64 {
+        let delay = self
+            .cfg
+            .param_str("rdb-key-save-delay")
+            .parse()
+            .unwrap_or(0);
+        super::super::loading::debug_delay_ns(delay)
     }
 }

@@ -217,23 +217,6 @@ impl Node {
         self.out.push_back(Output::ReplConnect { conn, to });
     }
 
-    /// Writes a command on the link.
-    fn send_to_master(&mut self, args: &[&[u8]]) {
-        let (Some(conn), Some(to)) = (self.server.repl.link.conn, self.server.repl.link.to) else {
-            return;
-        };
-        let args = args.iter().map(|a| a.to_vec()).collect();
-        self.out.push_back(Output::Request { conn, to, args });
-    }
-
-    /// `replicationSendAck`: `REPLCONF ACK <offset>` when connected.
-    pub(crate) fn send_ack(&mut self) {
-        if self.server.repl.link.connected() {
-            let offset = self.server.repl.offset.to_string();
-            self.send_to_master(&[b"REPLCONF", b"ACK", offset.as_bytes()]);
-        }
-    }
-
     fn repl_event(&mut self, what: String) {
         self.emit(Event::Replication { what });
     }
@@ -247,7 +230,7 @@ impl Node {
         }
         self.server.repl.link.lastio = now;
         self.server.repl.link.state = State::ReceivePingReply;
-        self.send_to_master(&[b"PING"]);
+        self.serving().send_to_master(&[b"PING"]);
     }
 
     /// A reply from the master during the handshake (`syncWithMaster`'s
@@ -276,11 +259,13 @@ impl Node {
                 // are read one by one.
                 let auth = self.cfg.repl.masterauth.clone();
                 if let Some(pass) = &auth {
-                    self.send_to_master(&[b"AUTH", pass.as_bytes()]);
+                    self.serving().send_to_master(&[b"AUTH", pass.as_bytes()]);
                 }
                 let port = self.me().port.to_string();
-                self.send_to_master(&[b"REPLCONF", b"listening-port", port.as_bytes()]);
-                self.send_to_master(&[b"REPLCONF", b"capa", b"eof", b"capa", b"psync2"]);
+                self.serving()
+                    .send_to_master(&[b"REPLCONF", b"listening-port", port.as_bytes()]);
+                self.serving()
+                    .send_to_master(&[b"REPLCONF", b"capa", b"eof", b"capa", b"psync2"]);
                 self.server.repl.link.state = if auth.is_some() {
                     State::ReceiveAuthReply
                 } else {
@@ -314,7 +299,8 @@ impl Node {
             Some((id, offset)) => (id.clone(), (offset + 1).to_string()),
             None => ("?".to_string(), "-1".to_string()),
         };
-        self.send_to_master(&[b"PSYNC", replid.as_bytes(), from.as_bytes()]);
+        self.serving()
+            .send_to_master(&[b"PSYNC", replid.as_bytes(), from.as_bytes()]);
         self.server.repl.link.state = State::ReceivePsyncReply;
         let why = if replid == "?" {
             "Partial resynchronization not possible (no cached master)"
@@ -371,7 +357,7 @@ impl Node {
             _ if line.starts_with('-') => {
                 self.server.repl.link.cached = None;
                 self.server.repl.link.transfer = None;
-                self.send_to_master(&[b"SYNC"]);
+                self.serving().send_to_master(&[b"SYNC"]);
                 self.server.repl.link.state = State::Transfer;
             }
             _ => {}
@@ -526,7 +512,7 @@ impl Node {
         self.master_link_established(now);
         self.repl_event("MASTER <-> REPLICA sync: Finished with success".into());
         // Diskless: the first ACK puts this replica online at once.
-        self.send_ack();
+        self.serving().send_ack();
     }
 
     /// One frame of the synced stream: applied, counted (by its size in
@@ -554,7 +540,7 @@ impl Node {
             // The ACK reports what was processed before the GETACK; the
             // GETACK itself then counts (`replconfCommand`).
             ReplFrame::GetAck { .. } => {
-                self.send_ack();
+                self.serving().send_ack();
                 self.server.repl.offset += super::REPL_GETACK_BYTES;
                 let offset = self.server.repl.offset;
                 (super::REPL_GETACK_BYTES, ReplFrame::GetAck { offset })
@@ -643,7 +629,7 @@ impl Node {
         if self.server.repl.link.state == State::Connect {
             self.connect_with_master(now);
         }
-        self.send_ack();
+        self.serving().send_ack();
     }
 }
 
@@ -652,5 +638,25 @@ impl ServerCtx<'_> {
     /// The master's client address, once the link was set up.
     pub(crate) fn master_client_addr(&self) -> Option<SocketAddr> {
         self.server.repl.link.to.filter(|_| self.is_replica())
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// `replicationSendAck`: `REPLCONF ACK <offset>` when connected.
+    pub(crate) fn send_ack(&mut self) {
+        if self.server.repl.link.connected() {
+            let offset = self.server.repl.offset.to_string();
+            self.send_to_master(&[b"REPLCONF", b"ACK", offset.as_bytes()]);
+        }
+    }
+
+    /// Writes a command on the link.
+    fn send_to_master(&mut self, args: &[&[u8]]) {
+        let (Some(conn), Some(to)) = (self.server.repl.link.conn, self.server.repl.link.to) else {
+            return;
+        };
+        let args = args.iter().map(|a| a.to_vec()).collect();
+        self.out.push_back(Output::Request { conn, to, args });
     }
 }
