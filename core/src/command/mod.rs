@@ -209,7 +209,7 @@ pub fn execute(
         )),
         );
     }
-    if node.requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
+    if node.serving().requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
         client.flag_transaction_error();
         let e = Value::err("NOAUTH Authentication required.");
         return refuse(node, now, id, client, &args, &name, e);
@@ -372,7 +372,7 @@ fn run(
         Err(e) => return Outcome::Reply(e),
     };
     let mut call = Call::new(node, now, id, client, args);
-    let started = call.node.micros_now();
+    let started = call.node().micros_now();
     if let Run::Session(handler) = entry.run {
         let outcome = handler(&mut call);
         counted(&mut call, spec, entry, started, &outcome);
@@ -382,23 +382,23 @@ fn run(
     }
     let mode = if call.client.from_master {
         ExpiryMode::Ignore
-    } else if call.node.is_replica() || call.node.writes_paused(now) {
+    } else if call.node().is_replica() || call.node().writes_paused(now) {
         ExpiryMode::Hide
     } else {
         ExpiryMode::Delete
     };
-    call.node.keyspace_mut().set_mode(mode);
-    let clock = call.node.config().aging_clock(now);
-    call.node.keyspace_mut().set_clock(clock);
-    call.node
+    call.node().keyspace_mut().set_mode(mode);
+    let clock = call.node().config().aging_clock(now);
+    call.node().keyspace_mut().set_clock(clock);
+    call.node()
         .keyspace_mut()
         .count_reads(spec.has(table::flags::READONLY));
-    let outer = call.node.serving().begin_call();
+    let outer = call.node().serving().begin_call();
     let outcome = match entry.run {
         Run::Reply(handler) => {
             let reply = handler(&mut call);
             if entry.propagate.as_sent(args, &reply) {
-                call.node.serving().propagate(args);
+                call.node().serving().propagate(args);
             }
             Outcome::Reply(reply)
         }
@@ -407,10 +407,10 @@ fn run(
         Run::Container => Outcome::Reply(arity_error(spec.name)),
     };
     if outer {
-        call.node.serving().end_call();
+        call.node().serving().end_call();
     }
-    call.node.keyspace_mut().count_reads(false);
-    call.node.publish_key_events();
+    call.node().keyspace_mut().count_reads(false);
+    call.node().publish_key_events();
     counted(&mut call, spec, entry, started, &outcome);
     fed(&mut call, spec, entry);
     tracked(&mut call, spec, entry);

@@ -135,7 +135,7 @@ pub fn latency_latest(c: &mut Call) -> Value {
 pub fn latency_history(c: &mut Call) -> Value {
     let name = String::from_utf8_lossy(&c.args[2]).into_owned();
     let samples = c
-        .node
+        .server()
         .monitors()
         .latency
         .get(&name)

@@ -219,7 +219,7 @@ impl Node {
             Input::Repl { conn, frame } => self.repl_frame(now, conn, frame),
             Input::ReplLinkUp { conn } => self.repl_link_up(now, conn),
             Input::Command { client, args } => self.process_command(now, client, args),
-            Input::ClientClosed(client) => self.client_closed(client),
+            Input::ClientClosed(client) => self.serving().client_closed(client),
             Input::LinkClosed { addr } => {
                 if let Some(id) = self.link_node(addr) {
                     if let Some(p) = self.peer_mut(id) {

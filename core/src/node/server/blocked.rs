@@ -135,13 +135,6 @@ impl Node {
             .map(|t| t + 1)
     }
 
-    /// A client left: it waits for nothing any more.
-    pub(in crate::node) fn forget_blocked(&mut self, client: ClientId) {
-        self.serving().unblock(client);
-        self.server.blocked.held.remove(&client);
-        self.server.blocked.unblocked.retain(|c| *c != client);
-    }
-
     /// Moves the keyspace's stream signals to the ready keys.
     fn take_stream_signals(&mut self) {
         for key in self.server.keyspace.take_stream_signals() {
@@ -443,5 +436,15 @@ impl ServerCtx<'_> {
                 self.reply(client, Value::Integer(acked as i64));
             }
         }
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// A client left: it waits for nothing any more.
+    pub(in crate::node) fn forget_blocked(&mut self, client: ClientId) {
+        self.unblock(client);
+        self.server.blocked.held.remove(&client);
+        self.server.blocked.unblocked.retain(|c| *c != client);
     }
 }

@@ -115,7 +115,7 @@ impl Node {
         }
         self.flush_after_reply();
         if close {
-            self.kill_client(client);
+            self.serving().kill_client(client);
         }
         if self.server.frozen.is_some() {
             self.hold_sleeper_reply(mark);
@@ -128,7 +128,7 @@ impl Node {
         self.server
             .clients
             .remove(&client)
-            .unwrap_or_else(|| Box::new(ClientState::new(!self.requires_auth())))
+            .unwrap_or_else(|| Box::new(ClientState::new(!self.serving().requires_auth())))
     }
 
     pub(crate) fn put_client(&mut self, client: ClientId, state: Box<ClientState>) {
@@ -153,18 +153,6 @@ impl Node {
         }
     }
 
-    pub(in crate::node) fn client_closed(&mut self, client: ClientId) {
-        self.server.pending_exec.remove(&client);
-        if let Some(mut state) = self.server.clients.remove(&client) {
-            self.serving().disable_tracking(client, &mut state);
-        }
-        self.forget_blocked(client);
-        self.forget_subscriber(client);
-        self.remove_monitor(client);
-        self.server.postponed.retain(|(c, _)| *c != client);
-        self.slave_closed(client);
-    }
-
     /// The protocol a client negotiated (RESP2 until `HELLO 3`).
     pub fn client_protocol(&self, client: ClientId) -> Protocol {
         self.server
@@ -180,7 +168,7 @@ impl Node {
         self.server
             .clients
             .get(&client)
-            .map_or(!self.requires_auth(), |c| c.authenticated)
+            .map_or(!self.server.acl.auth_required(), |c| c.authenticated)
     }
 
     /// Whether a client is inside MULTI (its commands are queued, so a host
@@ -190,20 +178,6 @@ impl Node {
             .clients
             .get(&client)
             .is_some_and(|c| c.in_multi())
-    }
-
-    /// `authRequired`'s server half: the default user has a password or
-    /// is off.
-    pub(crate) fn requires_auth(&self) -> bool {
-        self.server.acl.auth_required()
-    }
-
-    /// `getRandomHexChars` (ACL GENPASS), from the node's random source.
-    pub(crate) fn random_hex(&mut self, chars: usize) -> String {
-        use rand::Rng;
-        (0..chars)
-            .map(|_| char::from(b"0123456789abcdef"[self.rng.random_range(0..16usize)]))
-            .collect()
     }
 
     pub(crate) fn keyspace_mut(&mut self) -> &mut Keyspace {
@@ -291,5 +265,34 @@ impl ServerCtx<'_> {
             return;
         }
         self.out.push_back(Output::Reply { client, value });
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    pub(in crate::node) fn client_closed(&mut self, client: ClientId) {
+        self.server.pending_exec.remove(&client);
+        if let Some(mut state) = self.server.clients.remove(&client) {
+            self.disable_tracking(client, &mut state);
+        }
+        self.forget_blocked(client);
+        self.forget_subscriber(client);
+        self.remove_monitor(client);
+        self.server.postponed.retain(|(c, _)| *c != client);
+        self.slave_closed(client);
+    }
+
+    /// `getRandomHexChars` (ACL GENPASS), from the node's random source.
+    pub(crate) fn random_hex(&mut self, chars: usize) -> String {
+        use rand::Rng;
+        (0..chars)
+            .map(|_| char::from(b"0123456789abcdef"[self.rng.random_range(0..16usize)]))
+            .collect()
+    }
+
+    /// `authRequired`'s server half: the default user has a password or
+    /// is off.
+    pub(crate) fn requires_auth(&self) -> bool {
+        self.server.acl.auth_required()
     }
 }

@@ -9,11 +9,6 @@ use crate::node::{ClientId, Node, Output};
 use crate::time::Time;
 
 impl Node {
-    /// The client left (RESET, or it closed).
-    pub(crate) fn remove_monitor(&mut self, id: ClientId) {
-        self.server.monitor_clients.retain(|m| *m != id);
-    }
-
     /// Whether any client monitors.
     pub(crate) fn has_monitors(&self) -> bool {
         !self.server.monitor_clients.is_empty()
@@ -59,5 +54,13 @@ impl ServerCtx<'_> {
                 self.reply(m, line.clone());
             }
         }
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// The client left (RESET, or it closed).
+    pub(crate) fn remove_monitor(&mut self, id: ClientId) {
+        self.server.monitor_clients.retain(|m| *m != id);
     }
 }

@@ -220,11 +220,6 @@ impl Node {
         self.server.persist.waiting.remove(&job)
     }
 
-    /// The process ID the host gave (temp file names).
-    pub(in crate::node) fn process_id(&self) -> u32 {
-        self.server.persist.pid
-    }
-
     /// The RDB a process that ran with no data wrote at its last
     /// shutdown, holding the history `info` (the simulator's formed start:
     /// nodes restarted from what `redis-cli --cluster create` left).
@@ -1006,5 +1001,13 @@ impl ServerCtx<'_> {
                 to: self.aof_name(&aof::manifest_name(&fname)),
             },
         ]
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// The process ID the host gave (temp file names).
+    pub(in crate::node) fn process_id(&self) -> u32 {
+        self.server.persist.pid
     }
 }

@@ -92,17 +92,6 @@ impl Node {
             }
         }
     }
-
-    /// A client went away: drop its subscriptions.
-    pub(in crate::node) fn forget_subscriber(&mut self, client: ClientId) {
-        for kind in [SubKind::Channel, SubKind::Pattern, SubKind::Shard] {
-            let map = self.server.pubsub.of(kind);
-            map.retain(|_, subs| {
-                subs.remove(&client);
-                !subs.is_empty()
-            });
-        }
-    }
 }
 
 /// The commands' side of these rules.
@@ -200,5 +189,19 @@ impl ServerCtx<'_> {
     pub fn pubsub_counts(&self) -> (usize, usize, usize) {
         let p = &self.server.pubsub;
         (p.channels.len(), p.patterns.len(), p.shard.len())
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// A client went away: drop its subscriptions.
+    pub(in crate::node) fn forget_subscriber(&mut self, client: ClientId) {
+        for kind in [SubKind::Channel, SubKind::Pattern, SubKind::Shard] {
+            let map = self.server.pubsub.of(kind);
+            map.retain(|_, subs| {
+                subs.remove(&client);
+                !subs.is_empty()
+            });
+        }
     }
 }

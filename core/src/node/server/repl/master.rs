@@ -118,7 +118,7 @@ impl Node {
             self.emit(Event::Replication {
                 what: "Disconnecting timedout replica (streaming sync)".into(),
             });
-            self.kill_client(id);
+            self.serving().kill_client(id);
         }
         let waiting: Vec<&Slave> = self
             .server
@@ -146,18 +146,12 @@ impl Node {
         }
     }
 
-    /// A replica's client went away (closed, killed, timed out).
-    pub(crate) fn slave_closed(&mut self, id: ClientId) {
-        self.server.repl.slaves.remove(&id);
-        self.rdb_child_lost(id);
-    }
-
     /// `disconnectSlaves`: a promoted node tells its replicas of its new
     /// history by dropping them (they continue partially at once).
     pub(super) fn disconnect_slaves(&mut self) {
         let ids: Vec<ClientId> = self.server.repl.slaves.keys().copied().collect();
         for id in ids {
-            self.kill_client(id);
+            self.serving().kill_client(id);
         }
     }
 }
@@ -457,5 +451,14 @@ impl ServerCtx<'_> {
         for frame in held {
             self.out.push_back(Output::Repl { client: id, frame });
         }
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// A replica's client went away (closed, killed, timed out).
+    pub(crate) fn slave_closed(&mut self, id: ClientId) {
+        self.server.repl.slaves.remove(&id);
+        self.rdb_child_lost(id);
     }
 }

@@ -132,17 +132,6 @@ impl Node {
             self.serving().replica_put_online(now, id);
         }
     }
-
-    /// A replica of the running child went away: the child ends with
-    /// its last replica (`killRDBChild` once no replica is left).
-    pub(super) fn rdb_child_lost(&mut self, id: ClientId) {
-        if let Some(child) = self.server.repl.child.as_mut() {
-            child.targets.retain(|t| *t != id);
-            if child.targets.is_empty() {
-                self.server.repl.child = None;
-            }
-        }
-    }
 }
 
 /// The commands' side of these rules.
@@ -213,5 +202,19 @@ impl ServerCtx<'_> {
             .parse()
             .unwrap_or(0);
         super::super::loading::debug_delay_ns(delay)
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// A replica of the running child went away: the child ends with
+    /// its last replica (`killRDBChild` once no replica is left).
+    pub(super) fn rdb_child_lost(&mut self, id: ClientId) {
+        if let Some(child) = self.server.repl.child.as_mut() {
+            child.targets.retain(|t| *t != id);
+            if child.targets.is_empty() {
+                self.server.repl.child = None;
+            }
+        }
     }
 }

@@ -151,14 +151,14 @@ impl Node {
             // `freeClient(server.master)`: the link is down from now.
             self.server.repl.link.last_io = Some(now);
         }
-        self.drop_master_link();
+        self.serving().drop_master_link();
         self.server.repl.link.transfer = None;
         if was_master {
             self.server.repl.link.cached =
                 Some((self.server.repl.replid.clone(), self.server.repl.offset));
         }
         self.server.repl.link.state = State::Connect;
-        self.connect_with_master(now);
+        self.serving().connect_with_master(now);
     }
 
     /// `replicationUnsetMaster`: promoted. The inherited history becomes
@@ -168,7 +168,7 @@ impl Node {
         if !self.server.repl.link.configured() {
             return;
         }
-        self.drop_master_link();
+        self.serving().drop_master_link();
         self.server.repl.link = MasterLink {
             links_made: self.server.repl.link.links_made,
             ..MasterLink::default()
@@ -176,49 +176,6 @@ impl Node {
         self.server.repl.shift_replid();
         self.disconnect_slaves();
         self.server.repl.select_pending = true;
-    }
-
-    /// Closes the link and frees the master client, if any.
-    fn drop_master_link(&mut self) {
-        if let Some(conn) = self.server.repl.link.conn.take() {
-            self.out.push_back(Output::Hangup(conn));
-        }
-        if self
-            .server
-            .repl
-            .link
-            .incoming
-            .take()
-            .is_some_and(|i| i.diskless)
-        {
-            self.repl_event(
-                "MASTER <-> REPLICA sync: Discarding temporary DB in background".into(),
-            );
-        }
-        self.server.repl.master_client = master_link_client();
-    }
-
-    /// `connectWithMaster`: opens a new link to the master's client port.
-    fn connect_with_master(&mut self, now: Time) {
-        let Some(to) = self
-            .master()
-            .and_then(|m| self.peer(m))
-            .and_then(|p| p.ip().map(|ip| SocketAddr::new(ip, p.port)))
-        else {
-            return;
-        };
-        let link = &mut self.server.repl.link;
-        link.links_made += 1;
-        let conn = ConnId(REPL_CONN_BASE + link.links_made);
-        link.conn = Some(conn);
-        link.to = Some(to);
-        link.state = State::Connecting;
-        link.lastio = now;
-        self.out.push_back(Output::ReplConnect { conn, to });
-    }
-
-    fn repl_event(&mut self, what: String) {
-        self.emit(Event::Replication { what });
     }
 
     /// The link connected: `syncWithMaster` starts with a PING.
@@ -307,7 +264,8 @@ impl Node {
         } else {
             "Trying a partial resynchronization"
         };
-        self.repl_event(format!("PSYNC {replid} {from}: {why}"));
+        self.serving()
+            .repl_event(format!("PSYNC {replid} {from}: {why}"));
     }
 
     /// `slaveTryPartialResynchronization`'s read.
@@ -317,7 +275,7 @@ impl Node {
             Some("FULLRESYNC") => {
                 let replid = words.next().unwrap_or_default().to_string();
                 let offset = words.next().and_then(|o| o.parse().ok()).unwrap_or(0);
-                self.repl_event(format!(
+                self.serving().repl_event(format!(
                     "+FULLRESYNC {replid} {offset}: Full resync from master"
                 ));
                 self.server.repl.link.cached = None;
@@ -328,7 +286,7 @@ impl Node {
                 let Some((cached_id, offset)) = self.server.repl.link.cached.take() else {
                     return self.handshake_failed("+CONTINUE without a cached master".into());
                 };
-                self.repl_event(
+                self.serving().repl_event(
                     "+CONTINUE: Successful partial resynchronization with master.".into(),
                 );
                 // The master's history has a new name (a promotion): mine
@@ -382,8 +340,8 @@ impl Node {
     /// `cancelReplicationHandshake`: the link goes; CONNECT again, and the
     /// next `replicationCron` reconnects.
     fn handshake_failed(&mut self, why: String) {
-        self.repl_event(why);
-        self.drop_master_link();
+        self.serving().repl_event(why);
+        self.serving().drop_master_link();
         self.server.repl.link.state = State::Connect;
     }
 
@@ -439,7 +397,7 @@ impl Node {
                 .transfer
                 .as_ref()
                 .is_some_and(|(id, _)| *id == self.server.repl.replid);
-            self.repl_event(format!(
+            self.serving().repl_event(format!(
                 "MASTER <-> REPLICA sync: receiving RDB from master {}",
                 if diskless { "to parser" } else { "to disk" }
             ));
@@ -510,7 +468,8 @@ impl Node {
         self.server.repl.offset = offset;
         self.server.repl.backlog = Some(Backlog::new(offset));
         self.master_link_established(now);
-        self.repl_event("MASTER <-> REPLICA sync: Finished with success".into());
+        self.serving()
+            .repl_event("MASTER <-> REPLICA sync: Finished with success".into());
         // Diskless: the first ACK puts this replica online at once.
         self.serving().send_ack();
     }
@@ -558,7 +517,7 @@ impl Node {
         }
         self.server.repl.link.conn = None;
         match self.server.repl.link.state {
-            State::Connected => self.master_disconnected(now),
+            State::Connected => self.serving().master_disconnected(now),
             State::Connecting => {
                 self.server.repl.link.state = State::Connect;
             }
@@ -568,36 +527,6 @@ impl Node {
             ),
             _ => self.handshake_failed("Connection with master lost during the handshake".into()),
         }
-    }
-
-    /// `replicationCacheMaster` + `replicationHandleMasterDisconnection`:
-    /// the synced link broke; keep its history and offset to continue, and
-    /// reconnect at once.
-    fn master_disconnected(&mut self, now: Time) {
-        self.repl_event("Connection with master lost.".into());
-        self.drop_master_link();
-        self.server.repl.link.cached =
-            Some((self.server.repl.replid.clone(), self.server.repl.offset));
-        self.server.repl.link.last_io = Some(now);
-        self.server.repl.link.state = State::Connect;
-        self.connect_with_master(now);
-    }
-
-    /// CLIENT KILL on the master client: `freeClient(server.master)`.
-    pub(crate) fn kill_master_client(&mut self, now: Time) {
-        if self.server.repl.link.connected() {
-            self.master_disconnected(now);
-        }
-    }
-
-    /// The master client with its ID, for CLIENT LIST and KILL
-    /// (`server.master`), while synced.
-    pub(crate) fn master_client(&self) -> Option<(ClientId, &crate::command::ClientState)> {
-        self.server
-            .repl
-            .link
-            .connected()
-            .then_some((MASTER_CLIENT_ID, &self.server.repl.master_client))
     }
 
     /// `replicationCron`'s replica part: timeouts, the reconnect, the ACK.
@@ -611,8 +540,9 @@ impl Node {
         match link.state {
             State::Connect | State::None => {}
             State::Connected if link.last_io.is_some_and(|t| secs(t) > timeout) => {
-                self.repl_event("MASTER timeout: no data nor PING received...".into());
-                self.master_disconnected(now);
+                self.serving()
+                    .repl_event("MASTER timeout: no data nor PING received...".into());
+                self.serving().master_disconnected(now);
                 return;
             }
             State::Connected => {}
@@ -627,7 +557,7 @@ impl Node {
             _ => {}
         }
         if self.server.repl.link.state == State::Connect {
-            self.connect_with_master(now);
+            self.serving().connect_with_master(now);
         }
         self.serving().send_ack();
     }
@@ -658,5 +588,85 @@ impl ServerCtx<'_> {
         };
         let args = args.iter().map(|a| a.to_vec()).collect();
         self.out.push_back(Output::Request { conn, to, args });
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// The master client with its ID, for CLIENT LIST and KILL
+    /// (`server.master`), while synced.
+    pub(crate) fn master_client(&self) -> Option<(ClientId, &crate::command::ClientState)> {
+        self.server
+            .repl
+            .link
+            .connected()
+            .then_some((MASTER_CLIENT_ID, &self.server.repl.master_client))
+    }
+
+    /// CLIENT KILL on the master client: `freeClient(server.master)`.
+    pub(crate) fn kill_master_client(&mut self, now: Time) {
+        if self.server.repl.link.connected() {
+            self.master_disconnected(now);
+        }
+    }
+}
+
+/// The commands' side of these rules.
+impl ServerCtx<'_> {
+    /// `replicationCacheMaster` + `replicationHandleMasterDisconnection`:
+    /// the synced link broke; keep its history and offset to continue, and
+    /// reconnect at once.
+    fn master_disconnected(&mut self, now: Time) {
+        self.repl_event("Connection with master lost.".into());
+        self.drop_master_link();
+        self.server.repl.link.cached =
+            Some((self.server.repl.replid.clone(), self.server.repl.offset));
+        self.server.repl.link.last_io = Some(now);
+        self.server.repl.link.state = State::Connect;
+        self.connect_with_master(now);
+    }
+
+    /// `connectWithMaster`: opens a new link to the master's client port.
+    fn connect_with_master(&mut self, now: Time) {
+        let Some(to) = self
+            .routing()
+            .master()
+            .and_then(|m| self.routing().peer(m))
+            .and_then(|p| p.ip().map(|ip| SocketAddr::new(ip, p.port)))
+        else {
+            return;
+        };
+        let link = &mut self.server.repl.link;
+        link.links_made += 1;
+        let conn = ConnId(REPL_CONN_BASE + link.links_made);
+        link.conn = Some(conn);
+        link.to = Some(to);
+        link.state = State::Connecting;
+        link.lastio = now;
+        self.out.push_back(Output::ReplConnect { conn, to });
+    }
+
+    /// Closes the link and frees the master client, if any.
+    fn drop_master_link(&mut self) {
+        if let Some(conn) = self.server.repl.link.conn.take() {
+            self.out.push_back(Output::Hangup(conn));
+        }
+        if self
+            .server
+            .repl
+            .link
+            .incoming
+            .take()
+            .is_some_and(|i| i.diskless)
+        {
+            self.repl_event(
+                "MASTER <-> REPLICA sync: Discarding temporary DB in background".into(),
+            );
+        }
+        self.server.repl.master_client = master_link_client();
+    }
+
+    fn repl_event(&mut self, what: String) {
+        self.emit(Event::Replication { what });
     }
 }
