@@ -93,7 +93,8 @@ pub(in crate::node) fn open_error(file: &str, why: &str) -> Value {
     Value::err(format!("ERR {}", open_text(file, why)))
 }
 
-/// The commands' side of these rules.
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     /// `ACLSaveToFile`: `<aclfile>.tmp-<pid>-<ms>` written, then renamed
     /// over the file; the client's reply waits for the job.

@@ -58,6 +58,8 @@ pub(in crate::node) struct BlockedClients {
     draining: bool,
 }
 
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     /// `blockForKeys`: `client` waits for one of `keys` (each once, in the
     /// order given) until `deadline`. The reply comes from
@@ -109,6 +111,133 @@ impl ServerCtx<'_> {
             .cloned()
             .collect();
         self.server.keyspace.watch_streams(keys);
+    }
+
+    /// `signalKeyAsReady` for the keys of a write that went to the stream:
+    /// those a list or zset pop is blocked on are served after the
+    /// command (stream readers wait for the keyspace's stream signals).
+    pub(in crate::node) fn signal_ready(&mut self, args: &[Vec<u8>]) {
+        if self.server.blocked.by_key.is_empty() {
+            return;
+        }
+        let Some(spec) = args.first().and_then(|n| crate::command::table::lookup(n)) else {
+            return;
+        };
+        for i in spec.key_positions(args) {
+            let key = &args[i];
+            let pops = self.server.blocked.by_key.get(key).is_some_and(|q| {
+                q.iter().any(|c| {
+                    matches!(self.server.blocked.clients.get(c), Some(Blocked { on: BlockedOn::Keys { wait, .. }, .. }) if !wait.is_stream())
+                })
+            });
+            if pops && !self.server.blocked.ready.contains(key) {
+                self.server.blocked.ready.push_back(key.clone());
+            }
+        }
+    }
+
+    /// `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: the timeout's reply, or the
+    /// UNBLOCKED error. False if `target` is not blocked.
+    pub(crate) fn client_unblock(&mut self, target: ClientId, error: bool) -> bool {
+        if !self.is_blocked(target) {
+            return false;
+        }
+        if error {
+            self.unblock(target);
+            self.reply(
+                target,
+                Value::err("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
+            );
+        } else {
+            self.time_out(target);
+        }
+        true
+    }
+
+    /// Whether `client` waits in a blocking command.
+    pub(in crate::node) fn is_blocked(&self, client: ClientId) -> bool {
+        self.server.blocked.clients.contains_key(&client)
+    }
+
+    fn time_out(&mut self, client: ClientId) {
+        let reply = match self.unblock(client) {
+            Some(BlockedOn::Keys { .. }) => Value::NullArray,
+            Some(BlockedOn::Replicas { offset, .. }) => {
+                Value::Integer(self.acked_replicas(offset) as i64)
+            }
+            None => return,
+        };
+        self.reply(client, reply);
+    }
+
+    /// `unblockClient`: forgets what `client` waited for and queues its
+    /// held commands to run.
+    fn unblock(&mut self, client: ClientId) -> Option<BlockedOn> {
+        let blocked = self.server.blocked.clients.remove(&client)?;
+        if let BlockedOn::Keys { keys, wait } = &blocked.on {
+            for key in keys {
+                if let Some(q) = self.server.blocked.by_key.get_mut(key) {
+                    q.retain(|c| *c != client);
+                    if q.is_empty() {
+                        self.server.blocked.by_key.remove(key);
+                    }
+                }
+            }
+            if wait.is_stream() {
+                self.watch_stream_keys();
+            }
+        }
+        self.server.blocked.unblocked.push_back(client);
+        Some(blocked.on)
+    }
+
+    /// WAIT blocks `client` until `replicas` replicas acknowledged `offset`.
+    pub(in crate::node) fn block_on_replicas(
+        &mut self,
+        client: ClientId,
+        offset: u64,
+        replicas: u64,
+        deadline: Option<Time>,
+    ) {
+        let on = BlockedOn::Replicas { offset, replicas };
+        self.server
+            .blocked
+            .clients
+            .insert(client, Blocked { on, deadline });
+    }
+
+    /// INFO's `blocked_clients`.
+    pub fn blocked_clients(&self) -> usize {
+        self.server.blocked.clients.len()
+    }
+
+    /// Every WAIT whose replicas have now acknowledged enough is answered
+    /// (`processClientsWaitingReplicas`).
+    pub(in crate::node) fn release_replica_waiters(&mut self) {
+        let waiting: Vec<(ClientId, u64, u64)> = self
+            .server
+            .blocked
+            .clients
+            .iter()
+            .filter_map(|(c, b)| match b.on {
+                BlockedOn::Replicas { offset, replicas } => Some((*c, offset, replicas)),
+                BlockedOn::Keys { .. } => None,
+            })
+            .collect();
+        for (client, offset, replicas) in waiting {
+            let acked = self.acked_replicas(offset);
+            if acked >= replicas {
+                self.unblock(client);
+                self.reply(client, Value::Integer(acked as i64));
+            }
+        }
+    }
+
+    /// A client left: it waits for nothing any more.
+    pub(in crate::node) fn forget_blocked(&mut self, client: ClientId) {
+        self.unblock(client);
+        self.server.blocked.held.remove(&client);
+        self.server.blocked.unblocked.retain(|c| *c != client);
     }
 }
 
@@ -302,149 +431,10 @@ impl Node {
     }
 }
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
-    /// `signalKeyAsReady` for the keys of a write that went to the stream:
-    /// those a list or zset pop is blocked on are served after the
-    /// command (stream readers wait for the keyspace's stream signals).
-    pub(in crate::node) fn signal_ready(&mut self, args: &[Vec<u8>]) {
-        if self.server.blocked.by_key.is_empty() {
-            return;
-        }
-        let Some(spec) = args.first().and_then(|n| crate::command::table::lookup(n)) else {
-            return;
-        };
-        for i in spec.key_positions(args) {
-            let key = &args[i];
-            let pops = self.server.blocked.by_key.get(key).is_some_and(|q| {
-                q.iter().any(|c| {
-                    matches!(self.server.blocked.clients.get(c), Some(Blocked { on: BlockedOn::Keys { wait, .. }, .. }) if !wait.is_stream())
-                })
-            });
-            if pops && !self.server.blocked.ready.contains(key) {
-                self.server.blocked.ready.push_back(key.clone());
-            }
-        }
-    }
-}
-
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
-    /// `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: the timeout's reply, or the
-    /// UNBLOCKED error. False if `target` is not blocked.
-    pub(crate) fn client_unblock(&mut self, target: ClientId, error: bool) -> bool {
-        if !self.is_blocked(target) {
-            return false;
-        }
-        if error {
-            self.unblock(target);
-            self.reply(
-                target,
-                Value::err("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
-            );
-        } else {
-            self.time_out(target);
-        }
-        true
-    }
-
-    /// Whether `client` waits in a blocking command.
-    pub(in crate::node) fn is_blocked(&self, client: ClientId) -> bool {
-        self.server.blocked.clients.contains_key(&client)
-    }
-
-    fn time_out(&mut self, client: ClientId) {
-        let reply = match self.unblock(client) {
-            Some(BlockedOn::Keys { .. }) => Value::NullArray,
-            Some(BlockedOn::Replicas { offset, .. }) => {
-                Value::Integer(self.acked_replicas(offset) as i64)
-            }
-            None => return,
-        };
-        self.reply(client, reply);
-    }
-
-    /// `unblockClient`: forgets what `client` waited for and queues its
-    /// held commands to run.
-    fn unblock(&mut self, client: ClientId) -> Option<BlockedOn> {
-        let blocked = self.server.blocked.clients.remove(&client)?;
-        if let BlockedOn::Keys { keys, wait } = &blocked.on {
-            for key in keys {
-                if let Some(q) = self.server.blocked.by_key.get_mut(key) {
-                    q.retain(|c| *c != client);
-                    if q.is_empty() {
-                        self.server.blocked.by_key.remove(key);
-                    }
-                }
-            }
-            if wait.is_stream() {
-                self.watch_stream_keys();
-            }
-        }
-        self.server.blocked.unblocked.push_back(client);
-        Some(blocked.on)
-    }
-
-    /// WAIT blocks `client` until `replicas` replicas acknowledged `offset`.
-    pub(in crate::node) fn block_on_replicas(
-        &mut self,
-        client: ClientId,
-        offset: u64,
-        replicas: u64,
-        deadline: Option<Time>,
-    ) {
-        let on = BlockedOn::Replicas { offset, replicas };
-        self.server
-            .blocked
-            .clients
-            .insert(client, Blocked { on, deadline });
-    }
-
-    /// INFO's `blocked_clients`.
-    pub fn blocked_clients(&self) -> usize {
-        self.server.blocked.clients.len()
-    }
-}
-
 /// What hosts and tests read of the blocked clients.
 impl Node {
     /// INFO's `blocked_clients`.
     pub fn blocked_clients(&self) -> usize {
         self.server.blocked.clients.len()
-    }
-}
-
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
-    /// Every WAIT whose replicas have now acknowledged enough is answered
-    /// (`processClientsWaitingReplicas`).
-    pub(in crate::node) fn release_replica_waiters(&mut self) {
-        let waiting: Vec<(ClientId, u64, u64)> = self
-            .server
-            .blocked
-            .clients
-            .iter()
-            .filter_map(|(c, b)| match b.on {
-                BlockedOn::Replicas { offset, replicas } => Some((*c, offset, replicas)),
-                BlockedOn::Keys { .. } => None,
-            })
-            .collect();
-        for (client, offset, replicas) in waiting {
-            let acked = self.acked_replicas(offset);
-            if acked >= replicas {
-                self.unblock(client);
-                self.reply(client, Value::Integer(acked as i64));
-            }
-        }
-    }
-}
-
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
-    /// A client left: it waits for nothing any more.
-    pub(in crate::node) fn forget_blocked(&mut self, client: ClientId) {
-        self.unblock(client);
-        self.server.blocked.held.remove(&client);
-        self.server.blocked.unblocked.retain(|c| *c != client);
     }
 }

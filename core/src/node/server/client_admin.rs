@@ -57,7 +57,8 @@ impl Node {
     }
 }
 
-/// The commands' side of these rules.
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     /// `freeClient` on another client (CLIENT KILL): its state goes now,
     /// and the host is told to close the connection.

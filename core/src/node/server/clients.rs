@@ -209,7 +209,8 @@ impl Node {
     }
 }
 
-/// The commands' side of these rules.
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     /// `signalModifiedKey` for the keys of a write command.
     pub(in crate::node) fn touch_watched(&mut self, args: &[Vec<u8>]) {
@@ -233,10 +234,7 @@ impl ServerCtx<'_> {
             }
         }
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// Version of a watched key (WATCH compares it at EXEC).
     pub(crate) fn watch_version(&mut self, key: &[u8]) -> u64 {
         *self.server.watch_versions.entry(key.to_vec()).or_insert(0)
@@ -251,10 +249,7 @@ impl ServerCtx<'_> {
     pub(crate) fn acl_mut(&mut self) -> &mut crate::acl::Acl {
         &mut self.server.acl
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     pub(crate) fn reply(&mut self, client: ClientId, value: crate::resp::Value) {
         if self
             .server
@@ -266,10 +261,7 @@ impl ServerCtx<'_> {
         }
         self.out.push_back(Output::Reply { client, value });
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     pub(in crate::node) fn client_closed(&mut self, client: ClientId) {
         self.server.pending_exec.remove(&client);
         if let Some(mut state) = self.server.clients.remove(&client) {

@@ -33,7 +33,8 @@ impl Node {
     }
 }
 
-/// The commands' side of these rules.
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     /// The DEBUG switches, for the DEBUG command.
     pub(crate) fn debug_switches_mut(&mut self) -> &mut DebugSwitches {

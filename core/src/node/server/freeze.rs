@@ -66,7 +66,8 @@ impl Node {
     }
 }
 
-/// The commands' side of these rules.
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     /// DEBUG SLEEP: freezes the node for `ms`. The command's duration
     /// (INFO, SLOWLOG, LATENCY) includes the sleep, as Redis's does.

@@ -216,7 +216,8 @@ impl Node {
     }
 }
 
-/// The commands' side of these rules.
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     /// INFO's `loading_*` fields while loading (`genRedisInfoString`).
     /// `loading_rdb_used_mem` is the RDB's `used-mem` field, which this

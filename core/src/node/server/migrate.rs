@@ -241,7 +241,8 @@ impl Node {
     }
 }
 
-/// The commands' side of these rules.
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     /// Writes the MIGRATE pipeline to the target; the reply comes later.
     pub(crate) fn start_migrate(&mut self, now: Time, client: ClientId, plan: MigratePlan) {

@@ -27,7 +27,8 @@ impl Node {
     }
 }
 
-/// The commands' side of these rules.
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     /// MONITOR: `id` is fed from the next command on.
     pub(crate) fn add_monitor(&mut self, id: ClientId) {
@@ -55,10 +56,7 @@ impl ServerCtx<'_> {
             }
         }
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// The client left (RESET, or it closed).
     pub(crate) fn remove_monitor(&mut self, id: ClientId) {
         self.server.monitor_clients.retain(|m| *m != id);

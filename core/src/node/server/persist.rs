@@ -609,7 +609,8 @@ fn reload_failed() -> Value {
     Value::err("ERR Error trying to load the RDB dump")
 }
 
-/// The commands' side of these rules.
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     /// A write changed the dataset (`server.dirty++`).
     pub(crate) fn count_change(&mut self) {
@@ -641,10 +642,7 @@ impl ServerCtx<'_> {
             self.server.persist.aof_buf.extend_from_slice(&buf);
         }
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// INFO's `# Persistence`.
     pub(crate) fn persistence_info(&self, now: Time) -> String {
         let p = &self.server.persist;
@@ -690,10 +688,7 @@ impl ServerCtx<'_> {
         }
         s
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// DEBUG RELOAD [MERGE] [NOFLUSH]: save, then load the file back
     /// (without NOFLUSH the dataset is emptied first; with it the file's
     /// keys are added over the current ones).
@@ -748,10 +743,7 @@ impl ServerCtx<'_> {
             },
         ]
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// `rdbSaveRio` of this node's keyspace, strings compressed as its
     /// `rdbcompression` says.
     pub(crate) fn rdb_encode(&self, now: Time, repl: Option<&ReplInfo>, aof_base: bool) -> Vec<u8> {
@@ -779,10 +771,7 @@ impl ServerCtx<'_> {
     pub fn rdb_compression(&self) -> bool {
         self.cfg.param_str("rdbcompression") == "yes"
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// SAVE (`saveCommand`): refused while a BGSAVE runs; the reply waits
     /// for the blocking job.
     pub(crate) fn save_command(&mut self, now: Time, client: ClientId) -> Option<Value> {
@@ -873,10 +862,7 @@ impl ServerCtx<'_> {
             self.exit();
         }
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     fn child_active(&self) -> bool {
         self.server.persist.child.is_some()
     }
@@ -979,10 +965,7 @@ impl ServerCtx<'_> {
         self.server.persist.exited = true;
         self.out.push_back(Output::Exit);
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     fn aof_name(&self, file: &str) -> String {
         format!("{}/{file}", self.cfg.param_str("appenddirname"))
     }
@@ -1002,10 +985,7 @@ impl ServerCtx<'_> {
             },
         ]
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// The process ID the host gave (temp file names).
     pub(in crate::node) fn process_id(&self) -> u32 {
         self.server.persist.pid

@@ -94,7 +94,8 @@ impl Node {
     }
 }
 
-/// The commands' side of these rules.
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     /// `pubsubPublishMessage`: delivers to this node's subscribers and
     /// returns how many received it.
@@ -180,20 +181,14 @@ impl ServerCtx<'_> {
     pub(crate) fn active_channels(&self, kind: SubKind) -> impl Iterator<Item = &Vec<u8>> {
         self.server.pubsub.view(kind).keys()
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// INFO's `pubsub_channels`, `pubsub_patterns`, `pubsubshard_channels`:
     /// channels, patterns and shard channels with a subscriber.
     pub fn pubsub_counts(&self) -> (usize, usize, usize) {
         let p = &self.server.pubsub;
         (p.channels.len(), p.patterns.len(), p.shard.len())
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// A client went away: drop its subscriptions.
     pub(in crate::node) fn forget_subscriber(&mut self, client: ClientId) {
         for kind in [SubKind::Channel, SubKind::Pattern, SubKind::Shard] {

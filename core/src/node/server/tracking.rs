@@ -88,6 +88,8 @@ pub(crate) struct TrackingInfo {
     pub prefixes: usize,
 }
 
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     fn state<'s>(&'s self, id: ClientId, cur: &'s Option<Current>) -> Option<&'s ClientState> {
         match cur {
@@ -386,28 +388,13 @@ impl ServerCtx<'_> {
             }
         }
     }
-}
 
-/// What INFO, CLIENT TRACKING's REDIRECT check and the replica's resync
-/// read of the tracking tables.
-impl Node {
-    /// Whether a client ever enabled tracking (the table exists).
-    pub(in crate::node) fn tracking_on(&self) -> bool {
-        self.server.tracking.enabled
-    }
-}
-
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// `lookupClientByID`: whether the client is connected (`me` runs the
     /// command, its state out of the map).
     pub(crate) fn client_exists(&self, id: ClientId, me: ClientId) -> bool {
         id == me || self.server.clients.contains_key(&id)
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// INFO's tracking counters.
     pub(crate) fn tracking_info(&self) -> TrackingInfo {
         TrackingInfo {
@@ -416,5 +403,14 @@ impl ServerCtx<'_> {
             items: self.server.tracking.items,
             prefixes: self.server.tracking.prefixes.len(),
         }
+    }
+}
+
+/// What INFO, CLIENT TRACKING's REDIRECT check and the replica's resync
+/// read of the tracking tables.
+impl Node {
+    /// Whether a client ever enabled tracking (the table exists).
+    pub(in crate::node) fn tracking_on(&self) -> bool {
+        self.server.tracking.enabled
     }
 }

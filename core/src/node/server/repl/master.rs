@@ -156,7 +156,8 @@ impl Node {
     }
 }
 
-/// The commands' side of these rules.
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     /// The backlog's first byte offset and length, when there is one.
     pub(crate) fn backlog_range(&self) -> Option<(u64, u64)> {
@@ -176,10 +177,7 @@ impl ServerCtx<'_> {
     pub fn sync_stats(&self) -> super::SyncStats {
         self.server.repl.stats
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// `server.replid2` and `second_replid_offset` (INFO replication).
     pub(crate) fn replid2(&self) -> Option<(&str, u64)> {
         self.server
@@ -188,10 +186,7 @@ impl ServerCtx<'_> {
             .as_ref()
             .map(|(id, o)| (id.as_str(), *o))
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// `SYNC` and `PSYNC replid offset` (`syncCommand`). `None`: no reply
     /// now (`+FULLRESYNC` comes when the RDB starts; `+CONTINUE` and the
     /// backlog are sent here).
@@ -355,10 +350,7 @@ impl ServerCtx<'_> {
         }
         Some(Value::ok())
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// `masterTryPartialResynchronization`: the frames a replica that has
     /// history `replid` up to `from - 1` misses, if this node can continue
     /// it (same history, or the one before the last promotion up to where
@@ -452,10 +444,7 @@ impl ServerCtx<'_> {
             self.out.push_back(Output::Repl { client: id, frame });
         }
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// A replica's client went away (closed, killed, timed out).
     pub(crate) fn slave_closed(&mut self, id: ClientId) {
         self.server.repl.slaves.remove(&id);

@@ -372,74 +372,7 @@ impl ServerCtx<'_> {
             self.out.push_back(Output::Repl { client, frame });
         }
     }
-}
 
-impl Node {
-    /// INFO's `master_link_status:up`: a replica whose sync with its
-    /// master is over and whose link is up (false on a master).
-    pub fn master_link_up(&self) -> bool {
-        self.is_replica() && self.server.repl.link.connected()
-    }
-
-    /// The replica's link to its master (INFO's `master_link_status`…).
-    pub(crate) fn master_link(&self) -> &replica::MasterLink {
-        &self.server.repl.link
-    }
-
-    /// `master_replid`.
-    pub fn repl_replid(&self) -> &str {
-        &self.server.repl.replid
-    }
-
-    /// The replication ID and offset a snapshot of this node names
-    /// (`rdbPopulateSaveInfo`), for RDB files.
-    pub fn repl_info(&self) -> crate::rdb::file::ReplInfo {
-        crate::rdb::file::ReplInfo {
-            replid: self.server.repl.replid.clone(),
-            offset: self.server.repl.offset,
-        }
-    }
-}
-
-/// Whether `conn` is a replica's link to its master (rather than a
-/// MIGRATE socket): hosts that treat the two apart ask this.
-pub fn is_repl_conn(conn: ConnId) -> bool {
-    replica::MasterLink::is_repl_conn(conn)
-}
-
-/// The seed of a node's replication IDs: its name and how many IDs it made
-/// before (a restarted node starts a new history).
-pub(in crate::node) fn replid_seed(id: NodeId, made: u64) -> u64 {
-    id.as_str()
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-        })
-        .wrapping_add(made << 32)
-}
-
-impl Node {
-    /// The replication offset this node announces: a replica loading a
-    /// full resync's RDB has none (`replicationGetSlaveOffset` with no
-    /// master client and no cached one).
-    pub fn repl_offset(&self) -> u64 {
-        self.server.repl_offset()
-    }
-}
-
-impl super::Server {
-    /// [`Node::repl_offset`]: 0 while a full resync's RDB loads.
-    pub(in crate::node) fn repl_offset(&self) -> u64 {
-        if self.loading.is_some() || self.repl.link.loading_from_socket() {
-            0
-        } else {
-            self.repl.offset
-        }
-    }
-}
-
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// The current replication ID.
     pub fn repl_replid(&self) -> &str {
         &self.server.repl.replid
@@ -532,5 +465,69 @@ impl ServerCtx<'_> {
             .values()
             .filter(|s| s.state == SlaveState::Online && s.ack_offset >= offset)
             .count() as u64
+    }
+}
+
+impl Node {
+    /// INFO's `master_link_status:up`: a replica whose sync with its
+    /// master is over and whose link is up (false on a master).
+    pub fn master_link_up(&self) -> bool {
+        self.is_replica() && self.server.repl.link.connected()
+    }
+
+    /// The replica's link to its master (INFO's `master_link_status`…).
+    pub(crate) fn master_link(&self) -> &replica::MasterLink {
+        &self.server.repl.link
+    }
+
+    /// `master_replid`.
+    pub fn repl_replid(&self) -> &str {
+        &self.server.repl.replid
+    }
+
+    /// The replication ID and offset a snapshot of this node names
+    /// (`rdbPopulateSaveInfo`), for RDB files.
+    pub fn repl_info(&self) -> crate::rdb::file::ReplInfo {
+        crate::rdb::file::ReplInfo {
+            replid: self.server.repl.replid.clone(),
+            offset: self.server.repl.offset,
+        }
+    }
+}
+
+/// Whether `conn` is a replica's link to its master (rather than a
+/// MIGRATE socket): hosts that treat the two apart ask this.
+pub fn is_repl_conn(conn: ConnId) -> bool {
+    replica::MasterLink::is_repl_conn(conn)
+}
+
+/// The seed of a node's replication IDs: its name and how many IDs it made
+/// before (a restarted node starts a new history).
+pub(in crate::node) fn replid_seed(id: NodeId, made: u64) -> u64 {
+    id.as_str()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+        .wrapping_add(made << 32)
+}
+
+impl Node {
+    /// The replication offset this node announces: a replica loading a
+    /// full resync's RDB has none (`replicationGetSlaveOffset` with no
+    /// master client and no cached one).
+    pub fn repl_offset(&self) -> u64 {
+        self.server.repl_offset()
+    }
+}
+
+impl super::Server {
+    /// [`Node::repl_offset`]: 0 while a full resync's RDB loads.
+    pub(in crate::node) fn repl_offset(&self) -> u64 {
+        if self.loading.is_some() || self.repl.link.loading_from_socket() {
+            0
+        } else {
+            self.repl.offset
+        }
     }
 }

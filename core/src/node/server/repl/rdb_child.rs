@@ -134,7 +134,8 @@ impl Node {
     }
 }
 
-/// The commands' side of these rules.
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     /// Whether an RDB child is running (`rdb_bgsave_in_progress` of a
     /// replication child).
@@ -190,10 +191,7 @@ impl ServerCtx<'_> {
         });
         true
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// `rdb-key-save-delay` as the time one key takes, in nanoseconds.
     fn save_delay_ns(&self) -> u64 {
         let delay = self
@@ -203,10 +201,7 @@ impl ServerCtx<'_> {
             .unwrap_or(0);
         super::super::loading::debug_delay_ns(delay)
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// A replica of the running child went away: the child ends with
     /// its last replica (`killRDBChild` once no replica is left).
     pub(super) fn rdb_child_lost(&mut self, id: ClientId) {

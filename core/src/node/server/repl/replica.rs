@@ -563,16 +563,14 @@ impl Node {
     }
 }
 
-/// The commands' side of these rules.
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
 impl ServerCtx<'_> {
     /// The master's client address, once the link was set up.
     pub(crate) fn master_client_addr(&self) -> Option<SocketAddr> {
         self.server.repl.link.to.filter(|_| self.is_replica())
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// `replicationSendAck`: `REPLCONF ACK <offset>` when connected.
     pub(crate) fn send_ack(&mut self) {
         if self.server.repl.link.connected() {
@@ -589,10 +587,7 @@ impl ServerCtx<'_> {
         let args = args.iter().map(|a| a.to_vec()).collect();
         self.out.push_back(Output::Request { conn, to, args });
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// The master client with its ID, for CLIENT LIST and KILL
     /// (`server.master`), while synced.
     pub(crate) fn master_client(&self) -> Option<(ClientId, &crate::command::ClientState)> {
@@ -609,10 +604,7 @@ impl ServerCtx<'_> {
             self.master_disconnected(now);
         }
     }
-}
 
-/// The commands' side of these rules.
-impl ServerCtx<'_> {
     /// `replicationCacheMaster` + `replicationHandleMasterDisconnection`:
     /// the synced link broke; keep its history and offset to continue, and
     /// reconnect at once.
