@@ -6,9 +6,11 @@
 //! [`ServerCtx`] makes that split a type: it borrows the node's
 //! [`Server`] mutably, its random source and output queue (a write streamed
 //! to replicas, a notification), and its [`Routing`] view read-only, so a
-//! command handler cannot change peers, slots or epochs. The rules the
-//! commands share with the node (streaming a write, the AOF feed) are
-//! methods here, and the node reaches them through [`Node::serving`].
+//! command handler cannot change peers, slots or epochs. The server rules
+//! commands call (streaming a write, persistence, the replication
+//! handshake, clients, tracking, pub/sub…) are `impl ServerCtx` blocks in
+//! their own files of `node/server/`; this file holds the type and its
+//! accessors, and the node reaches those rules through [`Node::serving`].
 
 use super::Server;
 use crate::config::Config;
