@@ -3,15 +3,7 @@
 
 use crate::flags::NodeFlags;
 use crate::msg::MsgType;
-use crate::node::{Node, Routing};
-use crate::time::Time;
-
-impl Node {
-    /// `CLUSTER INFO` text.
-    pub fn cluster_info(&self, _now: Time) -> String {
-        self.routing().cluster_info()
-    }
-}
+use crate::node::Routing;
 
 impl Routing<'_> {
     /// `CLUSTER INFO` text.

@@ -131,17 +131,6 @@ impl Node {
         // The reconnect loop must look at the nodes just unlinked.
         self.cluster.cron_due.touch_all();
     }
-
-    /// Every link, outbound then inbound per node, in table order
-    /// (`addReplyClusterLinksDescription`).
-    pub fn links(&self) -> Vec<LinkView> {
-        self.routing().links()
-    }
-
-    /// `total_cluster_links_buffer_limit_exceeded` of CLUSTER INFO.
-    pub fn links_buffer_limit_exceeded(&self) -> u64 {
-        self.routing().links_buffer_limit_exceeded()
-    }
 }
 
 /// `DEBUG CLUSTERLINK KILL to|from|all <node-id>`.
