@@ -9,7 +9,7 @@ use crate::acl::check::Denied;
 use crate::acl::commands::{category, commands, CATEGORIES};
 use crate::acl::log::{Context, Entry};
 use crate::acl::{describe, rules, user};
-use crate::node::{ClientId, Node};
+use crate::node::{ClientId, ServerCtx};
 use crate::resp::Value;
 use crate::time::Time;
 
@@ -24,7 +24,7 @@ fn text(b: &[u8]) -> String {
 /// with the denial and the command's full name. A client without a user
 /// (the master link) may run anything.
 pub(crate) fn check(
-    node: &Node,
+    node: &ServerCtx,
     client: &ClientState,
     entry: &CommandSpec,
     args: &[Vec<u8>],
@@ -50,7 +50,7 @@ pub(crate) fn check(
 /// `object` is the command's full name for a command,
 /// the argument for a key or channel; `username` defaults to the client's.
 pub(crate) fn log_denial(
-    node: &mut Node,
+    node: &mut ServerCtx,
     now: Time,
     id: ClientId,
     client: &ClientState,
@@ -112,7 +112,7 @@ pub(crate) fn exec_noperm(reason: Denied) -> Value {
 /// `ACLAuthenticateUser`: on success the client runs as `name`; a failure
 /// is logged (reason `auth`, object the command's name).
 pub(crate) fn authenticate(
-    node: &mut Node,
+    node: &mut ServerCtx,
     now: Time,
     id: ClientId,
     client: &mut ClientState,
@@ -141,21 +141,23 @@ pub fn auth(c: &mut Call) -> Value {
         return super::syntax_error();
     }
     let (name, password): (&[u8], &[u8]) = if c.args.len() == 2 {
-        if c.node.acl().default_user().nopass {
+        if c.server().acl().default_user().nopass {
             return Value::err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
         }
         (b"default", &c.args[1])
     } else {
         (&c.args[1], &c.args[2])
     };
-    if authenticate(c.node, c.now, c.id, c.client, c.args, name, password) {
+    let (now, id, args) = (c.now, c.id, c.args);
+    let (mut node, client) = c.split();
+    if authenticate(&mut node, now, id, client, args, name, password) {
         Value::ok()
     } else {
         Value::err("WRONGPASS invalid username-password pair or user is disabled.")
     }
 }
 
-fn pubsub_default(node: &Node) -> bool {
+fn pubsub_default(node: &ServerCtx) -> bool {
     node.config().param_str("acl-pubsub-default") == "allchannels"
 }
 
@@ -165,14 +167,14 @@ pub fn setuser(c: &mut Call) -> Value {
     if user::has_spaces(name) {
         return Value::err("ERR Usernames can't contain spaces or null characters");
     }
-    let allchannels = pubsub_default(c.node);
-    let old = c.node.acl().user(name).cloned();
+    let allchannels = pubsub_default(&c.server());
+    let old = c.server().acl().user(name).cloned();
     match rules::string_set_user(old.as_ref(), name, &c.args[3..], allchannels) {
         Ok(new) => {
             if let Some(old) = &old {
                 kill_pubsub_if_needed(c, &new, old);
             }
-            c.node.acl_mut().put(new);
+            c.server().acl_mut().put(new);
             Value::ok()
         }
         Err(e) => Value::err(format!("ERR {e}")),
@@ -219,14 +221,14 @@ fn kill_pubsub_if_needed(c: &mut Call, new: &user::User, old: &user::User) {
                     .any(|ch| !channel_allowed(&upcoming, ch, false)))
     };
     let victims: Vec<ClientId> = c
-        .node
+        .server()
         .other_clients()
         .into_iter()
         .filter(|(_, s)| violates(s))
         .map(|(id, _)| id)
         .collect();
     for id in victims {
-        c.node.kill_client(id);
+        c.server().kill_client(id);
     }
     if violates(c.client) {
         c.client.close_after_reply = true;
@@ -242,7 +244,7 @@ pub fn deluser(c: &mut Call) -> Value {
     }
     let mut deleted = 0;
     for name in &c.args[2..] {
-        if !c.node.acl_mut().remove(name) {
+        if !c.server().acl_mut().remove(name) {
             continue;
         }
         deleted += 1;
@@ -254,14 +256,14 @@ pub fn deluser(c: &mut Call) -> Value {
 /// Every client authenticated as `name` is closed (the caller once replied).
 fn disconnect_user(c: &mut Call, name: &[u8]) {
     let victims: Vec<ClientId> = c
-        .node
+        .server()
         .other_clients()
         .into_iter()
         .filter(|(_, s)| s.user == name)
         .map(|(id, _)| id)
         .collect();
     for id in victims {
-        c.node.kill_client(id);
+        c.server().kill_client(id);
     }
     if c.client.user == name {
         c.client.user = b"default".to_vec();
@@ -272,7 +274,8 @@ fn disconnect_user(c: &mut Call, name: &[u8]) {
 
 /// `ACL GETUSER username`.
 pub fn getuser(c: &mut Call) -> Value {
-    match c.node.acl().user(&c.args[2]) {
+    let args = c.args;
+    match c.server().acl().user(&args[2]) {
         Some(u) => describe::getuser(u),
         None => Value::Null,
     }
@@ -281,7 +284,7 @@ pub fn getuser(c: &mut Call) -> Value {
 /// `ACL USERS`.
 pub fn users(c: &mut Call) -> Value {
     Value::Array(
-        c.node
+        c.server()
             .acl()
             .users()
             .map(|u| Value::Bulk(u.name.clone()))
@@ -291,7 +294,14 @@ pub fn users(c: &mut Call) -> Value {
 
 /// `ACL LIST`.
 pub fn list(c: &mut Call) -> Value {
-    Value::Array(c.node.acl().lines().into_iter().map(Value::Bulk).collect())
+    Value::Array(
+        c.server()
+            .acl()
+            .lines()
+            .into_iter()
+            .map(Value::Bulk)
+            .collect(),
+    )
 }
 
 /// `ACL WHOAMI`.
@@ -332,7 +342,7 @@ pub fn genpass(c: &mut Call) -> Value {
         return Value::err(format!("ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to {GENPASS_MAX_BITS}"));
     }
     let chars = (bits as usize).div_ceil(4);
-    Value::Bulk(c.node.random_hex(chars).into_bytes())
+    Value::Bulk(c.server().random_hex(chars).into_bytes())
 }
 
 /// `ACL LOG [count | RESET]`.
@@ -340,7 +350,7 @@ pub fn log(c: &mut Call) -> Value {
     let mut count = 10i64;
     if let Some(a) = c.args.get(2) {
         if a.eq_ignore_ascii_case(b"reset") {
-            c.node.acl_mut().log.reset();
+            c.server().acl_mut().log.reset();
             return Value::ok();
         }
         count = match int_arg(a) {
@@ -348,16 +358,19 @@ pub fn log(c: &mut Call) -> Value {
             Err(e) => return e,
         };
     }
-    c.node.acl().log.reply(count as usize, c.now.ms())
+    let now = c.now;
+    c.server().acl().log.reply(count as usize, now.ms())
 }
 
 /// `ACL DRYRUN username command [arg…]`.
 pub fn dryrun(c: &mut Call) -> Value {
-    let name = &c.args[2];
-    let Some(u) = c.node.acl().user(name) else {
+    let args = c.args;
+    let name = &args[2];
+    let node = c.server();
+    let Some(u) = node.acl().user(name) else {
         return Value::err(format!("ERR User '{}' not found", text(name)));
     };
-    let args = &c.args[3..];
+    let args = &args[3..];
     let found = super::table::lookup(&args[0]).and_then(|spec| spec.resolve(args).ok());
     let Some(entry) = found else {
         return Value::err(format!("ERR Command '{}' not found", text(&args[0])));
@@ -402,22 +415,24 @@ fn no_aclfile() -> Value {
 /// `ACL SAVE`: the users written to `aclfile` (a temp file renamed over
 /// it), by the host's disk jobs; the reply waits for them.
 pub fn save(c: &mut Call) -> super::Outcome {
-    let file = c.node.config().param_str("aclfile");
+    let file = c.config().param_str("aclfile");
     if file.is_empty() {
         return super::Outcome::Reply(no_aclfile());
     }
-    let bytes = crate::acl::file::save_text(c.node.acl());
-    c.node.acl_save(c.now, c.id, &file, bytes);
+    let bytes = crate::acl::file::save_text(c.server().acl());
+    let (now, id) = (c.now, c.id);
+    c.server().acl_save(now, id, &file, bytes);
     super::Outcome::Blocked
 }
 
 /// `ACL LOAD`: `aclfile` read by the host, then applied all or nothing.
 pub fn load(c: &mut Call) -> super::Outcome {
-    let file = c.node.config().param_str("aclfile");
+    let file = c.config().param_str("aclfile");
     if file.is_empty() {
         return super::Outcome::Reply(no_aclfile());
     }
-    c.node.acl_load(c.id, &file);
+    let id = c.id;
+    c.server().acl_load(id, &file);
     super::Outcome::Blocked
 }
 

@@ -61,7 +61,7 @@ fn field_type(arg: &[u8]) -> Result<(bool, u32), Value> {
 
 /// Parses every operation first, as Redis does: a bad one fails the whole
 /// command before anything is read or written.
-fn parse_ops(c: &Call) -> Result<Vec<FieldOp>, Value> {
+fn parse_ops(c: &mut Call) -> Result<Vec<FieldOp>, Value> {
     let args = c.args;
     let mut ops = Vec::new();
     let mut overflow = Overflow::Wrap;
@@ -127,6 +127,7 @@ pub fn bitfield_ro(c: &mut Call) -> Value {
 }
 
 fn bitfield_generic(c: &mut Call, readonly_command: bool) -> Value {
+    let now = c.now;
     let ops = match parse_ops(c) {
         Ok(ops) => ops,
         Err(e) => return e,
@@ -134,7 +135,7 @@ fn bitfield_generic(c: &mut Call, readonly_command: bool) -> Value {
     let args = c.args;
     let writes = ops.iter().filter(|o| o.op != Op::Get);
     let Some(highest) = writes.map(|o| o.offset + o.bits as u64 - 1).max() else {
-        return match c.node.keyspace_mut().get(c.now, &args[1]) {
+        return match c.server().keyspace_mut().get(now, &args[1]) {
             Some(Data::Str(v)) => Value::Array(ops.iter().map(|o| get(v, o)).collect()),
             None => Value::Array(ops.iter().map(|o| get(&[], o)).collect()),
             Some(_) => wrong_type(),
@@ -143,9 +144,10 @@ fn bitfield_generic(c: &mut Call, readonly_command: bool) -> Value {
     if readonly_command {
         return Value::err("ERR BITFIELD_RO only supports the GET subcommand");
     }
-    let ks = c.node.keyspace_mut();
-    let existed = ks.get(c.now, &args[1]).is_some();
-    let Some(Data::Str(v)) = string_or_create(ks, c.now, &args[1]) else {
+    let mut srv = c.server();
+    let ks = srv.keyspace_mut();
+    let existed = ks.get(now, &args[1]).is_some();
+    let Some(Data::Str(v)) = string_or_create(ks, now, &args[1]) else {
         return wrong_type();
     };
     let need = (highest / 8 + 1) as usize;
@@ -196,10 +198,10 @@ fn bitfield_generic(c: &mut Call, readonly_command: bool) -> Value {
         })
         .collect();
     if changes > 0 {
-        c.node
+        c.server()
             .keyspace_mut()
             .notify(class::STRING, "setbit", &args[1]);
-        c.node.propagate(args);
+        c.server().propagate(args);
     }
     Value::Array(replies)
 }

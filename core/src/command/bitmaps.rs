@@ -8,14 +8,13 @@ use super::{syntax_error, wrong_type};
 use crate::config::params;
 use crate::keyspace::notify::class;
 use crate::keyspace::Data;
-use crate::node::Node;
 use crate::resp::{parse_i64, Value};
 
 /// `proto-max-bulk-len` (512 MB unless configured): no bit offset may
 /// address a byte at or past it.
-pub(super) fn max_bulk_len(node: &Node) -> u64 {
+pub(super) fn max_bulk_len(cfg: &crate::config::Config) -> u64 {
     params::find(b"proto-max-bulk-len")
-        .map(|p| node.config().param_value(p))
+        .map(|p| cfg.param_value(p))
         .and_then(|v| v.parse::<u64>().ok())
         .unwrap_or(512 << 20)
 }
@@ -25,14 +24,14 @@ pub(super) fn max_bulk_len(node: &Node) -> u64 {
 /// C's `long long` does). Negative, or with its byte at or past
 /// `proto-max-bulk-len`, it is refused, unless the master sent it
 /// (`mustObeyClient`).
-pub(super) fn bit_offset(c: &Call, arg: &[u8], hash: bool, bits: u32) -> Result<u64, Value> {
+pub(super) fn bit_offset(c: &mut Call, arg: &[u8], hash: bool, bits: u32) -> Result<u64, Value> {
     let refused = || Value::err("ERR bit offset is not an integer or out of range");
     let usehash = hash && bits > 0 && arg.first() == Some(&b'#');
     let mut n = parse_i64(&arg[usehash as usize..]).ok_or_else(refused)?;
     if usehash {
         n = n.wrapping_mul(bits as i64);
     }
-    if n < 0 || (!c.client.from_master && (n as u64 >> 3) >= max_bulk_len(c.node)) {
+    if n < 0 || (!c.client.from_master && (n as u64 >> 3) >= max_bulk_len(c.server().config())) {
         return Err(refused());
     }
     Ok(n as u64)
@@ -48,6 +47,7 @@ fn bit_at(v: &[u8], bit: u64) -> bool {
 /// with zero bytes; the reply is the bit's old value. Streamed only when
 /// the key was made or grew, or the bit changed (`server.dirty`).
 pub fn setbit(c: &mut Call) -> Value {
+    let now = c.now;
     let args = c.args;
     let bit = match bit_offset(c, &args[2], false, 0) {
         Ok(b) => b,
@@ -57,8 +57,9 @@ pub fn setbit(c: &mut Call) -> Value {
         Some(n @ (0 | 1)) => n == 1,
         _ => return Value::err("ERR bit is not an integer or out of range"),
     };
-    let ks = c.node.keyspace_mut();
-    let Some(Data::Str(v)) = string_or_create(ks, c.now, &args[1]) else {
+    let mut srv = c.server();
+    let ks = srv.keyspace_mut();
+    let Some(Data::Str(v)) = string_or_create(ks, now, &args[1]) else {
         return wrong_type();
     };
     let byte = (bit / 8) as usize;
@@ -74,10 +75,10 @@ pub fn setbit(c: &mut Call) -> Value {
         v[byte] &= !mask;
     }
     if grew || old != on {
-        c.node
+        c.server()
             .keyspace_mut()
             .notify(class::STRING, "setbit", &args[1]);
-        c.node.propagate(args);
+        c.server().propagate(args);
     }
     Value::Integer(old as i64)
 }
@@ -102,12 +103,13 @@ pub(super) fn string_or_create<'a>(
 
 /// `GETBIT key offset`: the offset is checked before the key.
 pub fn getbit(c: &mut Call) -> Value {
+    let now = c.now;
     let args = c.args;
     let bit = match bit_offset(c, &args[2], false, 0) {
         Ok(b) => b,
         Err(e) => return e,
     };
-    match c.node.keyspace_mut().get(c.now, &args[1]) {
+    match c.server().keyspace_mut().get(now, &args[1]) {
         None => Value::Integer(0),
         Some(Data::Str(v)) => Value::Integer(bit_at(v, bit) as i64),
         Some(_) => wrong_type(),
@@ -159,7 +161,9 @@ fn clamp(start: i64, end: i64, len: usize, bits: bool) -> Option<BitRange> {
 /// wrong order count 0 before the unit is read.
 pub fn bitcount(c: &mut Call) -> Value {
     let args = c.args;
-    let v = match c.node.keyspace_mut().get(c.now, &args[1]) {
+    let now = c.now;
+    let node = &mut c.server();
+    let v = match node.keyspace_mut().get(now, &args[1]) {
         None => return Value::Integer(0),
         Some(Data::Str(v)) => v,
         Some(_) => return wrong_type(),
@@ -206,12 +210,14 @@ fn count_ones(v: &[u8], r: &BitRange) -> u64 {
 /// -1.
 pub fn bitpos(c: &mut Call) -> Value {
     let args = c.args;
+    let now = c.now;
+    let node = &mut c.server();
     let bit = match super::int_arg(&args[2]) {
         Ok(b @ (0 | 1)) => b == 1,
         Ok(_) => return Value::err("ERR The bit argument must be 1 or 0."),
         Err(e) => return e,
     };
-    let v = match c.node.keyspace_mut().get(c.now, &args[1]) {
+    let v = match node.keyspace_mut().get(now, &args[1]) {
         None => return Value::Integer(if bit { -1 } else { 0 }),
         Some(Data::Str(v)) => v,
         Some(_) => return wrong_type(),
@@ -284,6 +290,8 @@ fn first_bit(v: &[u8], r: &BitRange, bit: bool) -> Option<u64> {
 /// when it stored or deleted something.
 pub fn bitop(c: &mut Call) -> Value {
     let args = c.args;
+    let now = c.now;
+    let node = &mut c.server();
     let op = args[1].to_ascii_lowercase();
     if !matches!(op.as_slice(), b"and" | b"or" | b"xor" | b"not") {
         return syntax_error();
@@ -291,10 +299,10 @@ pub fn bitop(c: &mut Call) -> Value {
     if op == b"not" && args.len() != 4 {
         return Value::err("ERR BITOP NOT must be called with a single source key.");
     }
-    let ks = c.node.keyspace_mut();
+    let ks = node.keyspace_mut();
     let mut sources: Vec<Vec<u8>> = Vec::with_capacity(args.len() - 3);
     for key in &args[3..] {
-        match ks.get(c.now, key) {
+        match ks.get(now, key) {
             None => sources.push(Vec::new()),
             Some(Data::Str(v)) => sources.push(v.clone()),
             Some(_) => return wrong_type(),
@@ -320,14 +328,14 @@ pub fn bitop(c: &mut Call) -> Value {
         ks.make_raw(&args[2]);
         ks.notify(class::STRING, "set", &args[2]);
         true
-    } else if ks.remove(c.now, &args[2]).is_some() {
+    } else if ks.remove(now, &args[2]).is_some() {
         ks.notify(class::GENERIC, "del", &args[2]);
         true
     } else {
         false
     };
     if changed {
-        c.node.propagate(args);
+        node.propagate(args);
     }
     Value::Integer(maxlen as i64)
 }

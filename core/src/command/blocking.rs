@@ -13,7 +13,7 @@ use super::zsets::{ordered, Scored};
 use super::{syntax_error, wrong_type, Call, Outcome};
 use crate::keyspace::notify::class;
 use crate::keyspace::{Data, ExpiryMode};
-use crate::node::Node;
+use crate::node::ServerCtx;
 use crate::resp::Value;
 use crate::time::Time;
 
@@ -67,7 +67,7 @@ impl KeyWait {
     /// (`serveClientsBlockedOnListKey` and its zset twin skip clients of
     /// the other type): its reply, with the pop streamed. `None`: not
     /// this client's type, it stays blocked.
-    pub(crate) fn serve(&self, node: &mut Node, now: Time, key: &[u8]) -> Option<Value> {
+    pub(crate) fn serve(&self, node: &mut ServerCtx, now: Time, key: &[u8]) -> Option<Value> {
         node.keyspace_mut().set_mode(ExpiryMode::Delete);
         if let KeyWait::Stream(wait) = self {
             return wait.serve(node, now, key);
@@ -183,8 +183,11 @@ pub(crate) fn block(
     timeout: Option<u64>,
     wait: KeyWait,
 ) -> Outcome {
-    let deadline = timeout.map(|ms| c.now + ms);
-    c.node.block_on_keys(c.id, keys, deadline, wait);
+    let now = c.now;
+    let id = c.id;
+    let node = &mut c.server();
+    let deadline = timeout.map(|ms| now + ms);
+    node.block_on_keys(id, keys, deadline, wait);
     Outcome::Blocked
 }
 
@@ -223,7 +226,7 @@ fn move_op(
 /// Pops up to `n` elements from the list at `key` (which must be one),
 /// in pop order; deletes the key when emptied. `None` if no list is there.
 fn pop_list(
-    node: &mut Node,
+    node: &mut ServerCtx,
     now: Time,
     key: &[u8],
     from: End,
@@ -250,7 +253,7 @@ fn pop_list(
 /// `LPOP key` for BLPOP/BRPOP, `[key, [elements]]` streamed as
 /// `LPOP key n` for BLMPOP/LMPOP.
 fn pop_reply(
-    node: &mut Node,
+    node: &mut ServerCtx,
     key: &[u8],
     from: End,
     count: Option<usize>,
@@ -277,7 +280,7 @@ fn pop_reply(
 
 /// Pops up to `n` members from the sorted set at `key`, lowest (or
 /// highest) first; deletes the key when emptied. `None` if no zset is there.
-fn pop_zset(node: &mut Node, now: Time, key: &[u8], max: bool, n: usize) -> Option<Scored> {
+fn pop_zset(node: &mut ServerCtx, now: Time, key: &[u8], max: bool, n: usize) -> Option<Scored> {
     let ks = node.keyspace_mut();
     let Some(Data::ZSet(z)) = ks.get_mut(now, key) else {
         return None;
@@ -307,7 +310,7 @@ fn pop_zset(node: &mut Node, now: Time, key: &[u8], max: bool, n: usize) -> Opti
 /// score]` streamed as `ZPOPMIN key`, BZMPOP's `[key, [[member, score]…]]`
 /// streamed as `ZPOPMIN key n`.
 fn zpop_reply(
-    node: &mut Node,
+    node: &mut ServerCtx,
     key: &[u8],
     max: bool,
     count: Option<usize>,
@@ -344,8 +347,10 @@ fn first_ready<'k>(
     keys: &'k [Vec<u8>],
     zset: bool,
 ) -> Result<Option<&'k [u8]>, Value> {
+    let now = c.now;
+    let node = &mut c.server();
     for key in keys {
-        match c.node.keyspace_mut().get(c.now, key) {
+        match node.keyspace_mut().get(now, key) {
             None => continue,
             Some(Data::List(_)) if !zset => return Ok(Some(key)),
             Some(Data::ZSet(_)) if zset => return Ok(Some(key)),
@@ -384,12 +389,13 @@ fn list_pop_or_block(
     count: Option<usize>,
     timeout: Option<u64>,
 ) -> Outcome {
+    let now = c.now;
     match first_ready(c, keys, false) {
         Err(e) => Outcome::Reply(e),
         Ok(Some(key)) => {
-            let popped = pop_list(c.node, c.now, key, from, count.unwrap_or(1))
+            let popped = pop_list(&mut c.server(), now, key, from, count.unwrap_or(1))
                 .map_or_else(Vec::new, |(_, p)| p);
-            Outcome::Reply(pop_reply(c.node, key, from, count, popped))
+            Outcome::Reply(pop_reply(&mut c.server(), key, from, count, popped))
         }
         Ok(None) if !may_block(c) => Outcome::Reply(Value::NullArray),
         Ok(None) => block(c, keys.to_vec(), timeout, KeyWait::Pop { from, count }),
@@ -426,10 +432,12 @@ fn blocking_move(
     rpoplpush: bool,
     timeout: Option<u64>,
 ) -> Outcome {
-    let (args, now) = (c.args, c.now);
+    let now = c.now;
+    let args = c.args;
+    let (args, now) = (args, now);
     let (src, dst) = (&args[1], &args[2]);
     let allowed = may_block(c);
-    match c.node.keyspace_mut().get(now, src) {
+    match c.server().keyspace_mut().get(now, src) {
         Some(Data::List(_)) => {}
         Some(_) => return Outcome::Reply(wrong_type()),
         None if !allowed => return Outcome::Reply(Value::Null),
@@ -443,10 +451,10 @@ fn blocking_move(
             return block(c, vec![src.clone()], timeout, wait);
         }
     }
-    let reply = lmove_generic(c.node.keyspace_mut(), now, src, dst, from, to);
+    let reply = lmove_generic(c.server().keyspace_mut(), now, src, dst, from, to);
     if matches!(reply, Value::Bulk(_)) {
         let ends = (!rpoplpush).then(|| (&args[3][..], &args[4][..]));
-        c.node
+        c.server()
             .propagate(&move_op(src, dst, from, to, rpoplpush, ends));
     }
     Outcome::Reply(reply)
@@ -491,6 +499,7 @@ fn mpop_args<W>(
 /// `LMPOP numkeys key… LEFT|RIGHT [COUNT n]`: `[key, [elements]]` from
 /// the first existing key, or a nil array; streamed as `LPOP key n`.
 pub fn lmpop(c: &mut Call) -> Value {
+    let now = c.now;
     let args = c.args;
     let (keys, from, count) = match mpop_args(args, 1, End::parse) {
         Ok(v) => v,
@@ -501,8 +510,8 @@ pub fn lmpop(c: &mut Call) -> Value {
         Ok(None) => Value::NullArray,
         Ok(Some(key)) => {
             let popped =
-                pop_list(c.node, c.now, key, from, count).map_or_else(Vec::new, |(_, p)| p);
-            pop_reply(c.node, key, from, Some(count), popped)
+                pop_list(&mut c.server(), now, key, from, count).map_or_else(Vec::new, |(_, p)| p);
+            pop_reply(&mut c.server(), key, from, Some(count), popped)
         }
     }
 }
@@ -547,11 +556,13 @@ fn zpop_or_block(
     count: Option<usize>,
     timeout: Option<u64>,
 ) -> Outcome {
+    let now = c.now;
     match first_ready(c, keys, true) {
         Err(e) => Outcome::Reply(e),
         Ok(Some(key)) => {
-            let popped = pop_zset(c.node, c.now, key, max, count.unwrap_or(1)).unwrap_or_default();
-            Outcome::Reply(zpop_reply(c.node, key, max, count, popped))
+            let popped =
+                pop_zset(&mut c.server(), now, key, max, count.unwrap_or(1)).unwrap_or_default();
+            Outcome::Reply(zpop_reply(&mut c.server(), key, max, count, popped))
         }
         Ok(None) if !may_block(c) => Outcome::Reply(Value::NullArray),
         Ok(None) => block(c, keys.to_vec(), timeout, KeyWait::ZPop { max, count }),

@@ -244,16 +244,18 @@ pub fn list(c: &mut Call) -> Value {
     } else if args.len() != 2 {
         return super::syntax_error();
     }
-    let me = (c.id, &*c.client);
-    let mut all: Vec<(ClientId, &ClientState)> = c.node.other_clients();
+    let (now, my_id) = (c.now, c.id);
+    let (node, client) = c.split();
+    let me = (my_id, &*client);
+    let mut all: Vec<(ClientId, &ClientState)> = node.other_clients();
     let at = all.partition_point(|(id, _)| *id < me.0);
     all.insert(at, me);
-    all.extend(c.node.master_client());
+    all.extend(node.master_client());
     let running = argv_mem(args);
     let mut out = String::new();
     let mut line = |id: ClientId, s: &ClientState| {
-        let argv = if id == c.id { running } else { 0 };
-        info_line(&mut out, id, s, c.now, argv);
+        let argv = if id == my_id { running } else { 0 };
+        info_line(&mut out, id, s, now, argv);
     };
     match ids {
         // In the order asked, each found client once per mention.
@@ -347,29 +349,32 @@ pub fn kill(c: &mut Call) -> Value {
             ..Filter::default()
         }
     } else {
-        match kill_filter(c.node.acl(), c.args) {
+        let args = c.args;
+        match kill_filter(c.server().acl(), args) {
             Ok(f) => f,
             Err(e) => return e,
         }
     };
+    let my_id = c.id;
     let victims: Vec<ClientId> = c
-        .node
+        .server()
         .other_clients()
         .into_iter()
-        .filter(|(id, s)| filter.matches(*id, s, c.id))
+        .filter(|(id, s)| filter.matches(*id, s, my_id))
         .map(|(id, _)| id)
         .collect();
     let me = filter.matches(c.id, c.client, c.id);
     for id in &victims {
-        c.node.kill_client(*id);
+        c.server().kill_client(*id);
     }
     // The master link is a client too (`freeClient(server.master)`).
     let master = c
-        .node
+        .server()
         .master_client()
-        .is_some_and(|(id, s)| filter.matches(id, s, c.id));
+        .is_some_and(|(id, s)| filter.matches(id, s, my_id));
     if master {
-        c.node.kill_master_client(c.now);
+        let now = c.now;
+        c.server().kill_master_client(now);
     }
     c.client.close_after_reply |= me;
     let killed = victims.len() + usize::from(me) + usize::from(master);
@@ -399,13 +404,14 @@ pub fn pause(c: &mut Call) -> Value {
         Ok(ms) => ms as u64,
         Err(_) => return Value::err("ERR timeout is not an integer or out of range"),
     };
-    c.node.pause_clients(c.now + ms, all);
+    let now = c.now;
+    c.server().pause_clients(now + ms, all);
     Value::ok()
 }
 
 /// `CLIENT UNPAUSE`.
 pub fn unpause(c: &mut Call) -> Value {
-    c.node.unpause_clients();
+    c.server().unpause_clients();
     Value::ok()
 }
 
@@ -441,19 +447,22 @@ pub fn reply(c: &mut Call) -> Value {
 pub fn reset(c: &mut Call) -> Value {
     if c.client.monitor {
         c.client.monitor = false;
-        c.node.remove_monitor(c.id);
+        let id = c.id;
+        c.server().remove_monitor(id);
     }
-    c.node.disable_tracking(c.id, c.client);
-    c.client.discard_transaction();
-    c.node.forget_client_subscriptions(c.id, c.client);
-    c.client.proto = Protocol::Resp2;
-    c.client.readonly = false;
-    c.client.asking = false;
-    c.client.name = None;
-    c.client.reply = ReplyMode::On;
-    c.client.no_evict = false;
+    let id = c.id;
+    let (mut node, client) = c.split();
+    node.disable_tracking(id, client);
+    client.discard_transaction();
+    node.forget_client_subscriptions(id, client);
+    client.proto = Protocol::Resp2;
+    client.readonly = false;
+    client.asking = false;
+    client.name = None;
+    client.reply = ReplyMode::On;
+    client.no_evict = false;
     // `clientSetDefaultAuth`: back to the default user.
-    c.client.user = b"default".to_vec();
-    c.client.authenticated = !c.node.requires_auth();
+    client.user = b"default".to_vec();
+    client.authenticated = !node.requires_auth();
     Value::Simple("RESET".into())
 }

@@ -1,15 +1,16 @@
 //! `CLUSTER <subcommand>` (cluster.c): argument parsing and reply formats,
-//! byte for byte where tools parse them; state changes go through
-//! [`Node::admin`] so the rules live in one place.
+//! byte for byte where tools parse them. The subcommands that read read the
+//! [`Routing`](crate::node::Routing) view; those that change cluster state
+//! ask the node with an [`Admin`] request (or [`CountFailureReports`]), so
+//! the rules live in one place, the cluster part.
 
 use super::int_arg;
 use super::Call;
 use crate::config::EndpointType;
 use crate::id::NodeId;
-use crate::node::{Admin, AdminReply, FailoverMode, Node, NodeView, PeerView};
+use crate::node::{Admin, AdminReply, CountFailureReports, FailoverMode, NodeView, PeerView};
 use crate::resp::Value;
 use crate::slot::{key_slot, SlotSet, SLOTS};
-use crate::time::Time;
 use std::net::{IpAddr, SocketAddr};
 
 fn err(text: impl Into<String>) -> Value {
@@ -17,28 +18,24 @@ fn err(text: impl Into<String>) -> Value {
 }
 
 pub fn info(c: &mut Call) -> Value {
-    let now = c.now;
-    let node = &mut *c.node;
-    Value::Verbatim(node.cluster_info(now))
+    Value::Verbatim(c.routing().cluster_info())
 }
 
 pub fn nodes(c: &mut Call) -> Value {
-    let node = &mut *c.node;
-    Value::Verbatim(node.view().cluster_nodes(0))
+    Value::Verbatim(c.server().view().cluster_nodes(0))
 }
 
 pub fn myid(c: &mut Call) -> Value {
-    let node = &mut *c.node;
-    Value::bulk(node.id().as_str())
+    Value::bulk(c.routing().id().as_str())
 }
 
 pub fn slots(c: &mut Call) -> Value {
-    let node = &mut *c.node;
+    let node = c.server();
     slots_reply(&node.view(), node.config().preferred_endpoint)
 }
 
 pub fn shards(c: &mut Call) -> Value {
-    let node = &mut *c.node;
+    let node = c.server();
     shards_reply(&node.view(), node.config().preferred_endpoint)
 }
 
@@ -51,10 +48,9 @@ pub fn keyslot(c: &mut Call) -> Value {
 pub fn countkeysinslot(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
     match (int_arg(&args[2]), slot_arg(&args[2])) {
         (Err(e), _) => e,
-        (_, Some(s)) => Value::Integer(node.keyspace().count_in_slot(now, s) as i64),
+        (_, Some(s)) => Value::Integer(c.keyspace_mut().count_in_slot(now, s) as i64),
         (_, None) => err("ERR Invalid slot"),
     }
 }
@@ -62,11 +58,10 @@ pub fn countkeysinslot(c: &mut Call) -> Value {
 pub fn getkeysinslot(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
     match (int_arg(&args[2]), int_arg(&args[3]), slot_arg(&args[2])) {
         (Err(e), _, _) | (_, Err(e), _) => e,
         (_, Ok(n), Some(s)) if n >= 0 => Value::Array(
-            node.keyspace()
+            c.keyspace_mut()
                 .keys_in_slot(now, s, n as usize)
                 .into_iter()
                 .map(Value::Bulk)
@@ -86,12 +81,9 @@ pub fn delslots(c: &mut Call) -> Value {
 
 fn addslots_or_delslots(c: &mut Call, sub: &str) -> Value {
     let args = c.args;
-    let now = c.now;
-    let node = &mut *c.node;
     match slot_list(&args[2..]) {
         Ok(set) => admin(
-            node,
-            now,
+            c,
             if sub == "addslots" {
                 Admin::AddSlots(set)
             } else {
@@ -112,12 +104,9 @@ pub fn delslotsrange(c: &mut Call) -> Value {
 
 fn addslotsrange_or_delslotsrange(c: &mut Call, sub: &str) -> Value {
     let args = c.args;
-    let now = c.now;
-    let node = &mut *c.node;
     match slot_ranges(sub, &args[2..]) {
         Ok(set) => admin(
-            node,
-            now,
+            c,
             if sub == "addslotsrange" {
                 Admin::AddSlots(set)
             } else {
@@ -129,92 +118,74 @@ fn addslotsrange_or_delslotsrange(c: &mut Call, sub: &str) -> Value {
 }
 
 pub fn meet(c: &mut Call) -> Value {
-    let args = c.args;
-    let now = c.now;
-    let node = &mut *c.node;
-    meet_node(node, now, args)
+    meet_node(c)
 }
 
 pub fn forget(c: &mut Call) -> Value {
     let args = c.args;
-    let now = c.now;
-    let node = &mut *c.node;
     with_id(&args[2], "ERR Unknown node", |id| {
-        admin(node, now, Admin::Forget(id))
+        admin(c, Admin::Forget(id))
     })
 }
 
 pub fn replicate(c: &mut Call) -> Value {
     let args = c.args;
-    let now = c.now;
-    let node = &mut *c.node;
     with_id(&args[2], "ERR Unknown node", |id| {
         // Redis checks the target (known, not me, a master) before
         // "empty and without slots", which includes "no keys".
+        let node = c.server();
         let target_ok = node
             .view()
             .nodes
             .iter()
             .any(|p| p.id == id && p.id != node.id() && !p.flags.is_replica());
-        if target_ok && !node.keyspace().is_empty() && node.is_master() {
+        if target_ok && !node.keyspace().is_empty() && node.routing().is_master() {
             return err("ERR To set a master the node must be empty and without assigned slots.");
         }
-        admin(node, now, Admin::Replicate(id))
+        admin(c, Admin::Replicate(id))
     })
 }
 
 /// CLUSTER REPLICAS and its old name SLAVES.
 pub fn replicas(c: &mut Call) -> Value {
     let args = c.args;
-    let node = &mut *c.node;
     with_id(&args[2], "ERR Unknown node", |id| {
-        replicas_reply(&node.view(), id)
+        replicas_reply(&c.server().view(), id)
     })
 }
 
 pub fn failover(c: &mut Call) -> Value {
     let args = c.args;
-    let now = c.now;
-    let node = &mut *c.node;
     let mode = match args.get(2).map(|a| a.to_ascii_lowercase()) {
         None => FailoverMode::Default,
         Some(o) if o == b"force" && args.len() == 3 => FailoverMode::Force,
         Some(o) if o == b"takeover" && args.len() == 3 => FailoverMode::Takeover,
         Some(_) => return super::syntax_error(),
     };
-    admin(node, now, Admin::Failover(mode))
+    admin(c, Admin::Failover(mode))
 }
 
 pub fn setslot(c: &mut Call) -> Value {
-    let args = c.args;
-    let now = c.now;
-    let node = &mut *c.node;
-    set_slot(node, now, args)
+    set_slot(c)
 }
 
 pub fn set_config_epoch(c: &mut Call) -> Value {
     let args = c.args;
-    let now = c.now;
-    let node = &mut *c.node;
     match int_arg(&args[2]) {
-        Ok(e) if e >= 0 => admin(node, now, Admin::SetConfigEpoch(e as u64)),
+        Ok(e) if e >= 0 => admin(c, Admin::SetConfigEpoch(e as u64)),
         Ok(e) => err(format!("ERR Invalid config epoch specified: {e}")),
         Err(e) => e,
     }
 }
 
 pub fn bumpepoch(c: &mut Call) -> Value {
-    let now = c.now;
-    let node = &mut *c.node;
-    admin(node, now, Admin::BumpEpoch)
+    admin(c, Admin::BumpEpoch)
 }
 
 pub fn count_failure_reports(c: &mut Call) -> Value {
     let args = c.args;
-    let now = c.now;
-    let node = &mut *c.node;
     with_id(&args[2], "ERR Unknown node", |id| {
-        match node.count_failure_reports(now, id) {
+        match c.request(CountFailureReports(id)) {
             Some(n) => Value::Integer(n as i64),
             None => err(format!("ERR Unknown node {id}")),
         }
@@ -223,19 +194,18 @@ pub fn count_failure_reports(c: &mut Call) -> Value {
 
 pub fn reset(c: &mut Call) -> Value {
     let args = c.args;
-    let now = c.now;
-    let node = &mut *c.node;
     let hard = match args.get(2).map(|a| a.to_ascii_lowercase()) {
         None => false,
         Some(o) if o == b"soft" && args.len() == 3 => false,
         Some(o) if o == b"hard" && args.len() == 3 => true,
         Some(_) => return super::syntax_error(),
     };
-    if node.is_master() && !node.keyspace().is_empty() {
+    let mut node = c.server();
+    if node.routing().is_master() && !node.keyspace().is_empty() {
         return err("ERR CLUSTER RESET can't be called with master nodes containing keys");
     }
     node.keyspace_mut().clear();
-    admin(node, now, Admin::Reset { hard })
+    admin(c, Admin::Reset { hard })
 }
 
 pub fn saveconfig(_: &mut Call) -> Value {
@@ -243,21 +213,19 @@ pub fn saveconfig(_: &mut Call) -> Value {
 }
 
 pub fn flushslots(c: &mut Call) -> Value {
-    let now = c.now;
-    let node = &mut *c.node;
+    let node = c.server();
     if !node.keyspace().is_empty() {
         return err("ERR DB must be empty to perform CLUSTER FLUSHSLOTS.");
     }
     let mine = node.view().nodes.into_iter().find(|p| p.id == node.id());
     match mine.map(|p| p.slots) {
-        Some(slots) if !slots.is_empty() => admin(node, now, Admin::DelSlots(slots)),
+        Some(slots) if !slots.is_empty() => admin(c, Admin::DelSlots(slots)),
         _ => Value::ok(),
     }
 }
 
 pub fn links(c: &mut Call) -> Value {
-    let node = &mut *c.node;
-    links_reply(node)
+    links_reply(c.routing().links())
 }
 
 pub fn help(_: &mut Call) -> Value {
@@ -324,8 +292,10 @@ const HELP: &[&str] = &[
     "    Prints this help.",
 ];
 
-fn admin(node: &mut Node, now: Time, action: Admin) -> Value {
-    match node.admin(now, action) {
+/// Has the node apply a change to its cluster part (`clusterCommand`'s
+/// effects) and replies how it went.
+fn admin(c: &mut Call, action: Admin) -> Value {
+    match c.request(action) {
         Ok(AdminReply::Ok) => Value::ok(),
         Ok(AdminReply::Bumped(e)) => Value::Simple(format!("BUMPED {e}")),
         Ok(AdminReply::Still(e)) => Value::Simple(format!("STILL {e}")),
@@ -386,7 +356,8 @@ fn slot_ranges(sub: &str, args: &[Vec<u8>]) -> Result<SlotSet, Value> {
 /// `CLUSTER MEET ip port [cport]`: ports must be integers, then
 /// `clusterStartHandshake` refuses a bad IP or a port outside 1..=65535 as
 /// an invalid address.
-fn meet_node(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+fn meet_node(c: &mut Call) -> Value {
+    let args = c.args;
     let text = |a: &[u8]| String::from_utf8_lossy(a).into_owned();
     let Ok(port) = int_arg(&args[3]) else {
         return err(format!(
@@ -417,8 +388,7 @@ fn meet_node(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
         ));
     }
     admin(
-        node,
-        now,
+        c,
         Admin::Meet {
             addr: SocketAddr::new(ip, cport),
             port,
@@ -427,8 +397,9 @@ fn meet_node(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
 }
 
 /// `CLUSTER SETSLOT <slot> IMPORTING|MIGRATING|NODE <id> | STABLE`.
-fn set_slot(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
-    if node.is_replica() {
+fn set_slot(c: &mut Call) -> Value {
+    let (now, args) = (c.now, c.args);
+    if c.routing().is_replica() {
         return err("ERR Please use SETSLOT only with masters.");
     }
     let Some(slot) = slot_arg(&args[2]) else {
@@ -437,25 +408,26 @@ fn set_slot(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
     let action = args[3].to_ascii_lowercase();
     let bad = || err("ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP");
     match (action.as_slice(), args.len()) {
-        (b"stable", 4) => admin(node, now, Admin::SetSlotStable(slot)),
+        (b"stable", 4) => admin(c, Admin::SetSlotStable(slot)),
         (b"migrating", 5) => with_id(&args[4], "ERR I don't know about node", |id| {
-            admin(node, now, Admin::SetSlotMigrating(slot, id))
+            admin(c, Admin::SetSlotMigrating(slot, id))
         }),
         (b"importing", 5) => with_id(&args[4], "ERR I don't know about node", |id| {
-            admin(node, now, Admin::SetSlotImporting(slot, id))
+            admin(c, Admin::SetSlotImporting(slot, id))
         }),
         (b"node", 5) => with_id(&args[4], "ERR Unknown node", |id| {
+            let node = c.server();
             // Redis checks the target before the keys.
             match node.view().nodes.iter().find(|p| p.id == id) {
                 None => return err(format!("ERR Unknown node {id}")),
                 Some(p) if p.flags.is_replica() => return err("ERR Target node is not a master"),
                 Some(_) => {}
             }
-            let mine = node.slot_owner(slot) == Some(node.id());
+            let mine = node.routing().slot_owner(slot) == Some(node.id());
             if mine && id != node.id() && node.keyspace().count_in_slot(now, slot) > 0 {
                 return err(format!("ERR Can't assign hashslot {slot} to a different node while I still hold keys for this hash slot."));
             }
-            admin(node, now, Admin::SetSlotNode(slot, id))
+            admin(c, Admin::SetSlotNode(slot, id))
         }),
         _ => bad(),
     }
@@ -611,9 +583,9 @@ fn replicas_reply(v: &NodeView, id: NodeId) -> Value {
 /// `CLUSTER LINKS` (`addReplyClusterLinksDescription`): per node, our link
 /// to it (`to`) and its link to us (`from`), each with its creation time,
 /// events and send buffer.
-fn links_reply(node: &Node) -> Value {
+fn links_reply(links: Vec<crate::node::LinkView>) -> Value {
     Value::Array(
-        node.links()
+        links
             .into_iter()
             .map(|l| {
                 let dir = if l.inbound { "from" } else { "to" };

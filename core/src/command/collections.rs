@@ -7,7 +7,7 @@ use super::Call;
 use super::{int_arg, wrong_type};
 use crate::keyspace::notify::class;
 use crate::keyspace::{Data, Keyspace, ZSet};
-use crate::node::Node;
+use crate::node::ServerCtx;
 
 use crate::resp::{Protocol, Value};
 use crate::time::Time;
@@ -24,7 +24,8 @@ pub fn rpush(c: &mut Call) -> Value {
 fn lpush_or_rpush(c: &mut Call, name: &str) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     let list = match entry(ks, now, key, || Data::List(VecDeque::new())) {
         Some(Data::List(l)) => l,
@@ -57,7 +58,8 @@ pub fn rpop(c: &mut Call) -> Value {
 fn lpop_or_rpop(c: &mut Call, name: &str) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let mut srv = c.server();
+    let ks = srv.keyspace_mut();
     let key = &args[1];
     let count = match args.get(2).map(|c| int_arg(c)) {
         None => None,
@@ -101,7 +103,8 @@ fn lpop_or_rpop(c: &mut Call, name: &str) -> Value {
 pub fn lrange(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     let (start, stop) = match (int_arg(&args[2]), int_arg(&args[3])) {
         (Ok(a), Ok(b)) => (a, b),
@@ -120,7 +123,8 @@ pub fn lrange(c: &mut Call) -> Value {
 pub fn sadd(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     let set = match entry(ks, now, key, || Data::Set(BTreeSet::new())) {
         Some(Data::Set(s)) => s,
@@ -137,15 +141,18 @@ pub fn sadd(c: &mut Call) -> Value {
 }
 
 pub fn spop(c: &mut Call) -> Value {
-    let reply = spop_generic(c.node.keyspace_mut(), c.now, c.args);
-    propagate_spop(c.node, c.now, c.args, &reply);
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let reply = spop_generic(node.keyspace_mut(), now, args);
+    propagate_spop(node, now, args, &reply);
     reply
 }
 
 /// SPOP picks members, so replicas get what it removed (`spopCommand`'s
 /// rewrite): `SREM key member…`, or `DEL key` when a count took the whole
 /// set; nothing when nothing was popped.
-fn propagate_spop(node: &mut Node, now: Time, args: &[Vec<u8>], reply: &Value) {
+fn propagate_spop(node: &mut ServerCtx, now: Time, args: &[Vec<u8>], reply: &Value) {
     let popped: Vec<Vec<u8>> = match reply {
         Value::Bulk(m) => vec![m.clone()],
         Value::Set(members) => members
@@ -176,7 +183,8 @@ fn propagate_spop(node: &mut Node, now: Time, args: &[Vec<u8>], reply: &Value) {
 pub fn srem(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     let removed = match ks.get_mut(now, key) {
         None => 0,
@@ -193,7 +201,8 @@ pub fn srem(c: &mut Call) -> Value {
 pub fn hset(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     if !args.len().is_multiple_of(2) {
         return super::arity_error("hset");
@@ -213,7 +222,8 @@ pub fn hset(c: &mut Call) -> Value {
 pub fn hget(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     match ks.get(now, key) {
         None => Value::Null,
@@ -228,10 +238,12 @@ pub fn hget(c: &mut Call) -> Value {
 /// (`zaddGenericCommand`'s `server.dirty += added + updated`).
 pub fn zadd(c: &mut Call) -> Value {
     let args = c.args;
-    let limits = Limits::of(c.node.config());
-    let (reply, changed) = zadd_generic(c.node.keyspace_mut(), limits, c.now, args);
+    let now = c.now;
+    let node = &mut c.server();
+    let limits = Limits::of(node.config());
+    let (reply, changed) = zadd_generic(node.keyspace_mut(), limits, now, args);
     if changed {
-        c.node.propagate(args);
+        node.propagate(args);
     }
     reply
 }
@@ -247,8 +259,9 @@ pub fn zpopmax(c: &mut Call) -> Value {
 fn zpopmin_or_zpopmax(c: &mut Call, name: &str) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
     let proto = c.client.proto;
+    let mut srv = c.server();
+    let ks = srv.keyspace_mut();
     zpop(ks, now, proto, args, name == "zpopmax")
 }
 

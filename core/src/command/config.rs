@@ -1,18 +1,22 @@
 //! CONFIG GET / SET (`configGetCommand`, `configSetCommand`) over Redis
 //! 7.0's parameter table: the parsing and the values live in
-//! [`crate::config`]; this is the command's shape.
+//! [`crate::config`]; this is the command's shape. The settings are the
+//! whole node's (both parts read them), so CONFIG SET hands them to the
+//! node as a [`ConfigSet`] request, which runs the apply callbacks.
 
 use super::keys::glob_match;
 use super::Call;
 use crate::config::params::{find, flag, PARAMS};
 use crate::config::Config;
+use crate::node::ConfigSet;
 use crate::resp::Value;
 use std::collections::BTreeMap;
 
 /// `CONFIG GET pattern…`.
 pub fn get(c: &mut Call) -> Value {
+    let args = c.args;
     Value::Map(
-        params_matching(c.node.config(), &c.args[2..])
+        params_matching(c.server().config(), &args[2..])
             .into_iter()
             .map(|(name, value)| (Value::bulk(name), Value::bulk(value)))
             .collect(),
@@ -39,30 +43,12 @@ pub fn set(c: &mut Call) -> Value {
         .chunks(2)
         .map(|p| (p[0].as_slice(), p[1].as_slice()))
         .collect();
-    let old_pass = c.node.config().requirepass.clone();
-    match c.node.config_mut().set_params(&pairs) {
-        Ok(()) => {
-            // `updateRequirePass`, when the value changed: the default
-            // user's passwords become it (or `nopass` for "").
-            let pass = c.node.config().requirepass.clone();
-            if pass != old_pass {
-                c.node
-                    .acl_mut()
-                    .set_default_password(pass.as_deref().map(str::as_bytes));
-            }
-            c.node.refresh_thresholds();
-            // The apply callbacks of config.c (`updateClusterFlags`,
-            // `updateClusterHostname`).
-            c.node.update_myself_flags();
-            c.node.update_myself_hostname();
-            // `updateAppendonly`: AOF turned on or off.
-            c.node.appendonly_changed(c.now, c.client.in_exec);
-            // A new `maxmemory-policy` or LFU setting holds from now on
-            // (a BGSAVE the cron starts writes IDLE or FREQ by it).
-            let clock = c.node.config().aging_clock(c.now);
-            c.node.keyspace_mut().set_clock(clock);
-            Value::ok()
-        }
+    let in_exec = c.client.in_exec;
+    match c.request(ConfigSet {
+        pairs: &pairs,
+        in_exec,
+    }) {
+        Ok(()) => Value::ok(),
         Err(e) => Value::err(e),
     }
 }
@@ -71,7 +57,7 @@ pub fn set(c: &mut Call) -> Value {
 /// `resetErrorTableStats`): every INFO counter, commandstat and errorstat
 /// back to 0.
 pub fn resetstat(c: &mut Call) -> Value {
-    c.node.stats_mut().reset();
+    c.server().stats_mut().reset();
     Value::ok()
 }
 

@@ -5,6 +5,7 @@
 
 use super::{digest, int_arg, object, Call, Outcome};
 use crate::keyspace::Data;
+use crate::node::KillLinks;
 use crate::resp::Value;
 
 /// `DEBUG HELP`, in debug.c's words, for the subcommands modelled here.
@@ -74,7 +75,8 @@ fn reload(c: &mut Call) -> Outcome {
             }
         }
     }
-    c.node.debug_reload(c.now, c.id, flush, save);
+    let (now, id) = (c.now, c.id);
+    c.server().debug_reload(now, id, flush, save);
     Outcome::Blocked
 }
 
@@ -87,19 +89,19 @@ fn debug(c: &mut Call) -> Value {
         (b"clusterlink", 5) if args[2].eq_ignore_ascii_case(b"kill") => cluster_link_kill(c),
         (b"drop-cluster-packet-filter", 3) => match int_arg(&args[2]) {
             Ok(t) => {
-                c.node.debug_switches_mut().drop_packet_filter = t;
+                c.server().debug_switches_mut().drop_packet_filter = t;
                 Value::ok()
             }
             Err(e) => e,
         },
         // `atoi`: anything that does not start with a non-zero number is 0.
         (b"set-active-expire", 3) => {
-            c.node.debug_switches_mut().active_expire = atoi(&args[2]) != 0;
+            c.server().debug_switches_mut().active_expire = atoi(&args[2]) != 0;
             Value::ok()
         }
         (b"object", 3) => object::debug_object(c),
         (b"change-repl-id", 2) => {
-            c.node.debug_change_repl_id();
+            c.server().debug_change_repl_id();
             Value::ok()
         }
         // The argument is the whole error line, its code included.
@@ -109,18 +111,19 @@ fn debug(c: &mut Call) -> Value {
             // `strtod` then `dtime*1000000` truncated to µs; the node
             // sleeps in whole milliseconds.
             let usec = (strtod(&args[2]) * 1_000_000.0) as i64;
-            c.node.freeze(c.now, (usec.max(0) as u64).div_ceil(1000));
+            let now = c.now;
+            c.server().freeze(now, (usec.max(0) as u64).div_ceil(1000));
             Value::ok()
         }
         (b"digest", 2) => {
             let now = c.now;
-            let ks = c.node.keyspace();
+            let ks = c.keyspace_mut();
             let d = digest::dataset_digest(ks.entries(now).map(|(k, d, t)| (k, d, t.is_some())));
             Value::Simple(digest::hex(&d))
         }
         (b"digest-value", _) => {
             let now = c.now;
-            let ks = c.node.keyspace();
+            let ks = c.keyspace_mut();
             Value::Array(
                 args[2..]
                     .iter()
@@ -163,7 +166,7 @@ fn populate(c: &mut Call) -> Value {
     };
     let prefix = args.get(3).map_or(&b"key"[..], |p| p.as_slice());
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let ks = c.keyspace_mut();
     for j in 0..count {
         let mut key = prefix.to_vec();
         key.extend_from_slice(format!(":{j}").as_bytes());
@@ -237,7 +240,7 @@ fn cluster_link_kill(c: &mut Call) -> Value {
     let Some(id) = std::str::from_utf8(&args[4])
         .ok()
         .and_then(crate::id::NodeId::parse)
-        .filter(|id| c.node.view().node(*id).is_some())
+        .filter(|id| c.server().view().node(*id).is_some())
     else {
         return Value::err(format!(
             "ERR Unknown node {}",
@@ -255,6 +258,6 @@ fn cluster_link_kill(c: &mut Call) -> Value {
             ))
         }
     };
-    c.node.kill_cluster_links(id, to, from);
+    c.request(KillLinks { id, to, from });
     Value::ok()
 }

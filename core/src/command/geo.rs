@@ -99,6 +99,8 @@ fn coordinate(d: f64) -> Value {
 /// the scores written as integers, as `geoaddCommand` rewrites itself.
 pub fn geoadd(c: &mut Call) -> Value {
     let args = c.args;
+    let now = c.now;
+    let node = &mut c.server();
     let (mut nx, mut xx, mut at) = (false, false, 2);
     while at < args.len() {
         match args[at].to_ascii_lowercase().as_slice() {
@@ -122,11 +124,11 @@ pub fn geoadd(c: &mut Call) -> Value {
         zadd.push(geohash::score_of(lon, lat).to_string().into_bytes());
         zadd.push(triple[2].clone());
     }
-    let limits = Limits::of(c.node.config());
+    let limits = Limits::of(node.config());
     let (reply, changed) =
-        super::collections::zadd_generic(c.node.keyspace_mut(), limits, c.now, &zadd);
+        super::collections::zadd_generic(node.keyspace_mut(), limits, now, &zadd);
     if changed {
-        c.node.propagate(&zadd);
+        node.propagate(&zadd);
     }
     reply
 }
@@ -135,6 +137,8 @@ pub fn geoadd(c: &mut Call) -> Value {
 /// member (or the key) is missing; the unit is checked first.
 pub fn geodist(c: &mut Call) -> Value {
     let args = c.args;
+    let now = c.now;
+    let node = &mut c.server();
     let to_meter = match args.len() {
         5 => match unit(&args[4]) {
             Ok(u) => u,
@@ -143,7 +147,7 @@ pub fn geodist(c: &mut Call) -> Value {
         n if n > 5 => return syntax_error(),
         _ => 1.0,
     };
-    let z = match c.node.keyspace_mut().get(c.now, &args[1]) {
+    let z = match node.keyspace_mut().get(now, &args[1]) {
         None => return Value::Null,
         Some(Data::ZSet(z)) => z,
         Some(_) => return wrong_type(),
@@ -157,7 +161,8 @@ pub fn geodist(c: &mut Call) -> Value {
 
 /// The geo set at `key` for GEOHASH/GEOPOS: `Ok(None)` when missing.
 fn read_set<'a>(c: &'a mut Call, key: &[u8]) -> Result<Option<&'a BTreeMap<Vec<u8>, f64>>, Value> {
-    match c.node.keyspace_mut().get(c.now, key) {
+    let now = c.now;
+    match c.keyspace_mut().get(now, key) {
         None => Ok(None),
         Some(Data::ZSet(z)) => Ok(Some(z)),
         Some(_) => Err(wrong_type()),
@@ -243,9 +248,11 @@ struct Options {
 /// `georadiusGeneric`. `nostore` is the `_RO` forms' `RADIUS_NOSTORE`.
 fn search(c: &mut Call, form: Form, nostore: bool) -> Value {
     let args = c.args;
+    let now = c.now;
+    let node = &mut c.server();
     let src = if form == Form::SearchStore { 2 } else { 1 };
     let geoset = matches!(form, Form::Search | Form::SearchStore);
-    let z: Option<BTreeMap<Vec<u8>, f64>> = match c.node.keyspace_mut().get(c.now, &args[src]) {
+    let z: Option<BTreeMap<Vec<u8>, f64>> = match node.keyspace_mut().get(now, &args[src]) {
         None => None,
         Some(Data::ZSet(z)) => Some(BTreeMap::clone(z)),
         Some(_) => return wrong_type(),
@@ -375,10 +382,10 @@ fn search(c: &mut Call, form: Form, nostore: bool) -> Value {
         // No source key: an empty reply, or the destination deleted.
         return match o.store {
             Some(dst) => {
-                let ks = c.node.keyspace_mut();
-                if ks.remove(c.now, &dst).is_some() {
+                let ks = node.keyspace_mut();
+                if ks.remove(now, &dst).is_some() {
                     ks.notify(class::GENERIC, "del", &dst);
-                    c.node.propagate(args);
+                    node.propagate(args);
                 }
                 Value::Integer(0)
             }
@@ -426,9 +433,9 @@ fn search(c: &mut Call, form: Form, nostore: bool) -> Value {
             } else {
                 "georadiusstore"
             };
-            let limits = Limits::of(c.node.config());
-            if store_or_delete(c.node.keyspace_mut(), limits, c.now, &dst, stored, event) {
-                c.node.propagate(args);
+            let limits = Limits::of(node.config());
+            if store_or_delete(node.keyspace_mut(), limits, now, &dst, stored, event) {
+                node.propagate(args);
             }
             Value::Integer(returned as i64)
         }

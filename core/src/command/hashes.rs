@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 pub fn hdel(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     let removed = match ks.get_mut(now, key) {
         None => 0,
@@ -33,14 +34,16 @@ pub fn hdel(c: &mut Call) -> Value {
 pub fn hincrby(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     hincrby_generic(ks, now, args)
 }
 
 pub fn hsetnx(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     let Some(Data::Hash(h)) = hash_or_create(ks, now, key) else {
         return wrong_type();
@@ -57,7 +60,8 @@ pub fn hsetnx(c: &mut Call) -> Value {
 pub fn hmset(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     // `hsetCommand` checks the pairs before the type.
     if !args.len().is_multiple_of(2) {
@@ -76,7 +80,8 @@ pub fn hmset(c: &mut Call) -> Value {
 pub fn hlen(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     match ks.get(now, key) {
         None => Value::Integer(0),
@@ -88,7 +93,8 @@ pub fn hlen(c: &mut Call) -> Value {
 pub fn hexists(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     match ks.get(now, key) {
         None => Value::Integer(0),
@@ -101,7 +107,8 @@ pub fn hexists(c: &mut Call) -> Value {
 pub fn hgetall(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     match ks.get(now, key) {
         None => Value::Map(Vec::new()),
@@ -159,16 +166,18 @@ fn hincrby_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
 /// float"); the sum is printed as INCRBYFLOAT prints it and the command is
 /// streamed as `HSET key field <sum>`, so replicas store the same text.
 pub fn hincrbyfloat(c: &mut Call) -> Value {
-    use super::long_double::LongDouble;
+    let now = c.now;
     let args = c.args;
+    let node = &mut c.server();
+    use super::long_double::LongDouble;
     let Ok(incr) = LongDouble::parse(&args[3]) else {
         return Value::err("ERR value is not a valid float");
     };
     if !incr.is_finite() {
         return Value::err("ERR value is NaN or Infinity");
     }
-    let ks = c.node.keyspace_mut();
-    let Some(Data::Hash(h)) = hash_or_create(ks, c.now, &args[1]) else {
+    let ks = node.keyspace_mut();
+    let Some(Data::Hash(h)) = hash_or_create(ks, now, &args[1]) else {
         return wrong_type();
     };
     let current = match h.get(&args[2]) {
@@ -192,7 +201,7 @@ pub fn hincrbyfloat(c: &mut Call) -> Value {
     let text = sum.to_human().into_bytes();
     h.insert(args[2].clone(), text.clone());
     ks.notify(class::HASH, "hincrbyfloat", &args[1]);
-    c.node.propagate(&[
+    node.propagate(&[
         b"HSET".to_vec(),
         args[1].clone(),
         args[2].clone(),
@@ -205,8 +214,10 @@ pub fn hincrbyfloat(c: &mut Call) -> Value {
 /// missing key).
 pub fn hmget(c: &mut Call) -> Value {
     let args = c.args;
-    let ks = c.node.keyspace_mut();
-    let h = match ks.get(c.now, &args[1]) {
+    let now = c.now;
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
+    let h = match ks.get(now, &args[1]) {
         None => None,
         Some(Data::Hash(h)) => Some(h),
         Some(_) => return wrong_type(),
@@ -232,7 +243,10 @@ pub fn hvals(c: &mut Call) -> Value {
 
 /// `genericHgetallCommand` for one side: an empty array for a missing key.
 fn hkeys_or_hvals(c: &mut Call, keys: bool) -> Value {
-    match c.node.keyspace_mut().get(c.now, &c.args[1]) {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    match node.keyspace_mut().get(now, &args[1]) {
         None => Value::Array(Vec::new()),
         Some(Data::Hash(h)) => Value::Array(
             h.iter()
@@ -245,9 +259,12 @@ fn hkeys_or_hvals(c: &mut Call, keys: bool) -> Value {
 
 /// `HSTRLEN key field`: 0 for a missing field or key.
 pub fn hstrlen(c: &mut Call) -> Value {
-    match c.node.keyspace_mut().get(c.now, &c.args[1]) {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    match node.keyspace_mut().get(now, &args[1]) {
         None => Value::Integer(0),
-        Some(Data::Hash(h)) => Value::Integer(h.get(&c.args[2]).map_or(0, |v| v.len() as i64)),
+        Some(Data::Hash(h)) => Value::Integer(h.get(&args[2]).map_or(0, |v| v.len() as i64)),
         Some(_) => wrong_type(),
     }
 }
@@ -258,6 +275,7 @@ pub fn hstrlen(c: &mut Call) -> Value {
 /// returns distinct fields, at most the whole hash. With values, RESP3
 /// nests each pair, RESP2 flattens them.
 pub fn hrandfield(c: &mut Call) -> Value {
+    let now = c.now;
     let args = c.args;
     let count = match args.get(2).map(|a| random_count(a)) {
         None => None,
@@ -272,13 +290,14 @@ pub fn hrandfield(c: &mut Call) -> Value {
     if withvalues && count.is_some_and(|n| n.unsigned_abs() > (i64::MAX / 2) as u64) {
         return Value::err("ERR value is out of range");
     }
-    let pairs: Vec<(Vec<u8>, Vec<u8>)> = match c.node.keyspace_mut().get(c.now, &args[1]) {
+    let pairs: Vec<(Vec<u8>, Vec<u8>)> = match c.server().keyspace_mut().get(now, &args[1]) {
         None if count.is_some() => return Value::Array(Vec::new()),
         None => return Value::Null,
         Some(Data::Hash(h)) => h.iter().map(|(f, v)| (f.clone(), v.clone())).collect(),
         Some(_) => return wrong_type(),
     };
-    let rng = c.node.rng_mut();
+    let mut srv = c.server();
+    let rng = srv.rng_mut();
     let Some(count) = count else {
         let i = super::random_picks::one(rng, pairs.len());
         return Value::Bulk(pairs[i].0.clone());
@@ -317,17 +336,20 @@ pub(super) fn random_count(arg: &[u8]) -> Result<i64, Value> {
 
 /// `HSCAN key cursor [MATCH pattern] [COUNT count]`: field, value pairs.
 pub fn hscan(c: &mut Call) -> Value {
-    let Some(cursor) = super::element_scan::cursor(&c.args[2]) else {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let Some(cursor) = super::element_scan::cursor(&args[2]) else {
         return Value::err("ERR invalid cursor");
     };
-    let limits = super::object::Limits::of(c.node.config());
-    match c.node.keyspace_mut().get(c.now, &c.args[1]) {
+    let limits = super::object::Limits::of(node.config());
+    match node.keyspace_mut().get(now, &args[1]) {
         None => super::element_scan::empty(),
         Some(d @ Data::Hash(h)) => {
             let compact = limits.compact(d);
             let items: Vec<Vec<Vec<u8>>> =
                 h.iter().map(|(f, v)| vec![f.clone(), v.clone()]).collect();
-            super::element_scan::scan(c.args, cursor, &items, compact)
+            super::element_scan::scan(args, cursor, &items, compact)
         }
         Some(_) => wrong_type(),
     }

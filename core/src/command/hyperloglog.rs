@@ -42,9 +42,12 @@ fn check(d: &Data) -> Result<Encoding, Value> {
 /// sparse value answers INVALIDOBJ, keeping what the elements before the
 /// failing one changed (and streaming nothing, as `server.dirty` did not move).
 pub fn pfadd(c: &mut Call) -> Value {
-    let (args, now) = (c.args, c.now);
-    let max_sparse = c.node.config().hll_sparse_max_bytes();
-    let ks = c.node.keyspace_mut();
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let (args, now) = (args, now);
+    let max_sparse = node.config().hll_sparse_max_bytes();
+    let ks = node.keyspace_mut();
     let created = match ks.get(now, &args[1]) {
         None => true,
         Some(d) => match check(d) {
@@ -75,8 +78,11 @@ pub fn pfadd(c: &mut Call) -> Value {
 /// the same cache). Several keys (one slot): the estimate of their union,
 /// nothing stored.
 pub fn pfcount(c: &mut Call) -> Value {
-    let (args, now) = (c.args, c.now);
-    let ks = c.node.keyspace_mut();
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let (args, now) = (args, now);
+    let ks = node.keyspace_mut();
     if args.len() > 2 {
         let mut max = [0u8; REGISTERS];
         for key in &args[1..] {
@@ -123,7 +129,7 @@ pub fn pfcount(c: &mut Call) -> Value {
         Err(e) => return e,
     };
     if stored {
-        c.node.propagate(args);
+        node.propagate(args);
     }
     Value::Integer(card as i64)
 }
@@ -133,9 +139,12 @@ pub fn pfcount(c: &mut Call) -> Value {
 /// is. Sources are read with `lookupKeyRead`, so they count as keyspace
 /// hits or misses although PFMERGE writes.
 pub fn pfmerge(c: &mut Call) -> Value {
-    let (args, now) = (c.args, c.now);
-    let max_sparse = c.node.config().hll_sparse_max_bytes();
-    let ks = c.node.keyspace_mut();
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let (args, now) = (args, now);
+    let max_sparse = node.config().hll_sparse_max_bytes();
+    let ks = node.keyspace_mut();
     let mut max = [0u8; REGISTERS];
     let mut use_dense = false;
     ks.count_reads(true);
@@ -176,8 +185,11 @@ pub fn pfmerge(c: &mut Call) -> Value {
 /// (and checked) before the subcommand. GETREG and TODENSE turn a sparse
 /// value dense in place and stream the PFDEBUG when they did.
 pub fn pfdebug(c: &mut Call) -> Value {
-    let (args, now) = (c.args, c.now);
-    let ks = c.node.keyspace_mut();
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let (args, now) = (args, now);
+    let ks = node.keyspace_mut();
     let v = match ks.get_mut(now, &args[2]) {
         None => return Value::err("ERR The specified key does not exist"),
         Some(Data::Str(v)) if hll::encoding_of(v).is_some() => v,
@@ -218,7 +230,7 @@ pub fn pfdebug(c: &mut Call) -> Value {
         }
     };
     if converted {
-        c.node.propagate(args);
+        node.propagate(args);
     }
     reply
 }
@@ -227,8 +239,9 @@ pub fn pfdebug(c: &mut Call) -> Value {
 /// constants (1000 rounds, 10 million elements), random values from the
 /// node's generator.
 pub fn pfselftest(c: &mut Call) -> Value {
-    let max_sparse = c.node.config().hll_sparse_max_bytes();
-    let rng = c.node.rng_mut();
+    let node = &mut c.server();
+    let max_sparse = node.config().hll_sparse_max_bytes();
+    let rng = node.rng_mut();
     match hll::selftest::run(
         rng,
         hll::selftest::CYCLES,

@@ -7,7 +7,7 @@
 
 use super::memory_stats::{Overhead, STARTUP_MEMORY};
 use super::server::REDIS_VERSION;
-use crate::node::Node;
+use crate::node::ServerCtx;
 use crate::time::Time;
 use std::fmt::Write;
 
@@ -63,7 +63,7 @@ impl Wanted {
 }
 
 /// `INFO [section …]`.
-pub fn info(node: &mut Node, now: Time, args: &[Vec<u8>]) -> String {
+pub fn info(node: &mut ServerCtx, now: Time, args: &[Vec<u8>]) -> String {
     let w = Wanted::of(&args[1..]);
     let mut sections: Vec<String> = Vec::new();
     let mut add = |on: bool, f: &mut dyn FnMut() -> String| {
@@ -91,7 +91,7 @@ pub fn info(node: &mut Node, now: Time, args: &[Vec<u8>]) -> String {
     sections.join("\r\n")
 }
 
-fn server(node: &Node, now: Time) -> String {
+fn server(node: &ServerCtx, now: Time) -> String {
     let port = node.view().myself().map_or(0, |m| m.port);
     let uptime = now.since(node.started_at()) / 1000;
     let hz = node.config().param_str("hz");
@@ -106,11 +106,11 @@ fn server(node: &Node, now: Time) -> String {
     )
 }
 
-fn clients(node: &Node) -> String {
+fn clients(node: &ServerCtx) -> String {
     format!(
         "# Clients\r\nconnected_clients:{}\r\ncluster_connections:{}\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:{}\r\nclients_in_timeout_table:0\r\n",
         node.client_count(),
-        2 * node.known_nodes().saturating_sub(1),
+        2 * node.routing().known_nodes().saturating_sub(1),
         node.config().param_str("maxclients"),
         node.blocked_clients(),
         node.tracking_info().clients,
@@ -135,7 +135,7 @@ fn human(n: u64) -> String {
     format!("{n}B")
 }
 
-fn memory_section(node: &Node) -> String {
+fn memory_section(node: &ServerCtx) -> String {
     let m = Overhead::of(node);
     let (used, dataset, overhead) = (m.total, m.dataset, m.overhead_total);
     let perc = m.dataset_perc();
@@ -158,7 +158,7 @@ fn memory_section(node: &Node) -> String {
     )
 }
 
-fn stats(node: &Node) -> String {
+fn stats(node: &ServerCtx) -> String {
     let s = node.stats();
     let sync = node.sync_stats();
     let (input_kbps, output_kbps) = s.kbps();
@@ -186,7 +186,7 @@ fn stats(node: &Node) -> String {
     )
 }
 
-fn replication(node: &Node, now: Time) -> String {
+fn replication(node: &ServerCtx, now: Time) -> String {
     let v = node.view();
     let mut s = String::from("# Replication\r\n");
     let secs = |t: Time| (now.ms() / 1000).saturating_sub(t.ms() / 1000);
@@ -195,7 +195,7 @@ fn replication(node: &Node, now: Time) -> String {
     } else {
         let (host, port) = node.master_client_addr().map_or_else(
             || {
-                let master = node.master().and_then(|m| v.node(m));
+                let master = node.routing().master().and_then(|m| v.node(m));
                 master.map_or((String::new(), 0), |m| {
                     (m.ip.map(|i| i.to_string()).unwrap_or_default(), m.port)
                 })
@@ -268,7 +268,7 @@ fn cpu() -> String {
     "# CPU\r\nused_cpu_sys:0.000000\r\nused_cpu_user:0.000000\r\nused_cpu_sys_children:0.000000\r\nused_cpu_user_children:0.000000\r\nused_cpu_sys_main_thread:0.000000\r\nused_cpu_user_main_thread:0.000000\r\n".into()
 }
 
-fn commandstats(node: &Node) -> String {
+fn commandstats(node: &ServerCtx) -> String {
     let mut s = String::from("# Commandstats\r\n");
     for (name, c) in node.stats().by_command() {
         let per_call = if c.calls == 0 {
@@ -287,7 +287,7 @@ fn commandstats(node: &Node) -> String {
 
 /// `latency_percentiles_usec_<cmd>:p50=…,p99=…,p99.9=…` per command that
 /// ran while `latency-tracking` was on (`fillPercentileDistributionLatencies`).
-fn latencystats(node: &Node) -> String {
+fn latencystats(node: &ServerCtx) -> String {
     let mut s = String::from("# Latencystats\r\n");
     let stats = node.stats();
     let Some(percentiles) = &stats.tracking else {
@@ -307,7 +307,7 @@ fn latencystats(node: &Node) -> String {
     s
 }
 
-fn errorstats(node: &Node) -> String {
+fn errorstats(node: &ServerCtx) -> String {
     let mut s = String::from("# Errorstats\r\n");
     for (code, n) in node.stats().by_error() {
         let _ = write!(s, "errorstat_{code}:count={n}\r\n");
@@ -315,7 +315,7 @@ fn errorstats(node: &Node) -> String {
     s
 }
 
-fn keyspace(node: &Node) -> String {
+fn keyspace(node: &ServerCtx) -> String {
     let keys = node.keyspace().len();
     let mut s = "# Keyspace\r\n".to_string();
     if keys > 0 {

@@ -6,7 +6,7 @@
 use super::Call;
 use super::{int_arg, syntax_error};
 use crate::keyspace::notify::class;
-use crate::node::Node;
+use crate::node::ServerCtx;
 use crate::resp::Value;
 use crate::time::Time;
 
@@ -14,7 +14,8 @@ use crate::time::Time;
 pub fn del(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let mut n = 0;
     for k in &args[1..] {
         if ks.remove(now, k).is_some() {
@@ -28,7 +29,8 @@ pub fn del(c: &mut Call) -> Value {
 pub fn exists(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     // `lookupKeyReadWithFlags(…, LOOKUP_NOTOUCH)`: EXISTS leaves stamps alone.
     ks.no_touch();
     let n = args[1..].iter().filter(|k| ks.exists(now, k)).count();
@@ -38,7 +40,8 @@ pub fn exists(c: &mut Call) -> Value {
 pub fn type_of(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     // `lookupKeyReadWithFlags(…, LOOKUP_NOTOUCH)`: TYPE leaves the stamp alone.
     ks.no_touch();
     Value::Simple(
@@ -51,28 +54,28 @@ pub fn type_of(c: &mut Call) -> Value {
 pub fn expire(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     expire_generic(node, now, args, "expire", 1000)
 }
 
 pub fn pexpire(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     expire_generic(node, now, args, "pexpire", 1)
 }
 
 pub fn expireat(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     expire_generic(node, now, args, "expireat", 1000)
 }
 
 pub fn pexpireat(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     expire_generic(node, now, args, "pexpireat", 1)
 }
 
@@ -87,7 +90,8 @@ pub fn pttl(c: &mut Call) -> Value {
 fn ttl_or_pttl(c: &mut Call, name: &str) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     match ks.expire_at(now, &args[1]) {
         None => Value::Integer(-2),
         Some(None) => Value::Integer(-1),
@@ -107,7 +111,10 @@ fn ttl_or_pttl(c: &mut Call, name: &str) -> Value {
 /// as TTL rounds, `(ms + 500) / 1000`), at which the key expires; -1
 /// without a TTL, -2 for no key (`ttlGenericCommand` with `output_abs`).
 pub fn expiretime(c: &mut Call) -> Value {
-    match c.node.keyspace_mut().expire_at(c.now, &c.args[1]) {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    match node.keyspace_mut().expire_at(now, &args[1]) {
         None => Value::Integer(-2),
         Some(None) => Value::Integer(-1),
         Some(Some(at)) => {
@@ -119,7 +126,10 @@ pub fn expiretime(c: &mut Call) -> Value {
 
 /// `PEXPIRETIME key` (7.0): EXPIRETIME in milliseconds.
 pub fn pexpiretime(c: &mut Call) -> Value {
-    match c.node.keyspace_mut().expire_at(c.now, &c.args[1]) {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    match node.keyspace_mut().expire_at(now, &args[1]) {
         None => Value::Integer(-2),
         Some(None) => Value::Integer(-1),
         Some(Some(at)) => Value::Integer(at.ms().min(i64::MAX as u64) as i64),
@@ -129,7 +139,8 @@ pub fn pexpiretime(c: &mut Call) -> Value {
 pub fn persist(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let had = matches!(ks.expire_at(now, &args[1]), Some(Some(_)));
     if had {
         ks.set_expire(now, &args[1], None);
@@ -141,7 +152,8 @@ pub fn persist(c: &mut Call) -> Value {
 pub fn keys(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     Value::Array(
         ks.keys(now)
             .filter(|k| glob_match(&args[1], k))
@@ -153,19 +165,20 @@ pub fn keys(c: &mut Call) -> Value {
 pub fn scan(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     scan_generic(node, now, args)
 }
 
 pub fn dbsize(c: &mut Call) -> Value {
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     Value::Integer(ks.len() as i64)
 }
 
 pub fn copy(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     copy_generic(node, now, args)
 }
 
@@ -180,14 +193,13 @@ pub fn renamenx(c: &mut Call) -> Value {
 fn rename_or_renamenx(c: &mut Call, name: &str) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     rename_generic(node, now, args, name == "renamenx")
 }
 
 /// FLUSHALL and FLUSHDB: one database in cluster mode.
 pub fn flushall(c: &mut Call) -> Value {
     let args = c.args;
-    let ks = c.node.keyspace_mut();
     if args.len() > 2
         || args
             .get(1)
@@ -195,13 +207,11 @@ pub fn flushall(c: &mut Call) -> Value {
     {
         return syntax_error();
     }
-    ks.clear();
+    c.server().keyspace_mut().clear();
     // `signalFlushedDb`: every tracking client's cache is invalid.
-    let cur = crate::node::Current {
-        id: c.id,
-        state: c.client,
-    };
-    c.node.tracking_flushed(Some(cur));
+    let id = c.id;
+    let (mut srv, client) = c.split();
+    srv.tracking_flushed(Some(crate::node::Current { id, state: client }));
     Value::ok()
 }
 
@@ -210,7 +220,13 @@ pub fn flushall(c: &mut Call) -> Value {
 /// propagates every change as `PEXPIREAT key <ms>` (PEXPIREAT itself as
 /// sent, options and all) so a lagging replica's TTL ends at the same
 /// instant, and a time already past as `DEL key`.
-fn expire_generic(node: &mut Node, now: Time, args: &[Vec<u8>], name: &str, unit: i64) -> Value {
+fn expire_generic(
+    node: &mut ServerCtx,
+    now: Time,
+    args: &[Vec<u8>],
+    name: &str,
+    unit: i64,
+) -> Value {
     let absolute = name.ends_with("at");
     let n = match int_arg(&args[2]) {
         Ok(n) => n,
@@ -283,7 +299,7 @@ fn expire_generic(node: &mut Node, now: Time, args: &[Vec<u8>], name: &str, unit
 
 /// `RENAME key newkey` / `RENAMENX`: the value moves with its TTL; a
 /// missing source is "no such key" even when both names are the same.
-fn rename_generic(node: &mut Node, now: Time, args: &[Vec<u8>], nx: bool) -> Value {
+fn rename_generic(node: &mut ServerCtx, now: Time, args: &[Vec<u8>], nx: bool) -> Value {
     let ks = node.keyspace_mut();
     let Some(ttl) = ks.expire_at(now, &args[1]) else {
         return Value::err("ERR no such key");
@@ -319,7 +335,7 @@ fn rename_generic(node: &mut Node, now: Time, args: &[Vec<u8>], nx: bool) -> Val
 
 /// `COPY source destination [DB db] [REPLACE]` as `copyCommand` checks
 /// it in cluster mode: only db 0, not onto itself; the TTL is copied.
-fn copy_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+fn copy_generic(node: &mut ServerCtx, now: Time, args: &[Vec<u8>]) -> Value {
     let mut replace = false;
     let mut i = 3;
     while i < args.len() {
@@ -371,7 +387,7 @@ fn copy_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
 }
 
 /// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`.
-fn scan_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+fn scan_generic(node: &mut ServerCtx, now: Time, args: &[Vec<u8>]) -> Value {
     let Some(cursor) = super::element_scan::cursor(&args[1]) else {
         return Value::err("ERR invalid cursor");
     };
@@ -459,25 +475,31 @@ pub fn glob_match(pattern: &[u8], text: &[u8]) -> bool {
 /// `TOUCH key…`: how many of the keys exist (each lookup also expires a
 /// key whose TTL passed, as `lookupKeyRead` does).
 pub fn touch(c: &mut Call) -> Value {
-    let ks = c.node.keyspace_mut();
-    let n = c.args[1..].iter().filter(|k| ks.exists(c.now, k)).count();
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
+    let n = args[1..].iter().filter(|k| ks.exists(now, k)).count();
     Value::Integer(n as i64)
 }
 
 /// `RANDOMKEY`: a live key picked with the node's seeded generator, nil
 /// when there is none.
 pub fn randomkey(c: &mut Call) -> Value {
+    let now = c.now;
+    let mut node = c.server();
     use rand::Rng;
-    let live = c.node.keyspace_mut().keys(c.now).count();
+    let live = node.keyspace_mut().keys(now).count();
     if live == 0 {
         return Value::Null;
     }
-    let pick = c.node.rng_mut().random_range(0..live);
-    c.node
+    let pick = node.rng_mut().random_range(0..live);
+    let key = node
         .keyspace_mut()
-        .keys(c.now)
+        .keys(now)
         .nth(pick)
-        .map_or(Value::Null, Value::bulk)
+        .map_or(Value::Null, Value::bulk);
+    key
 }
 
 #[cfg(test)]

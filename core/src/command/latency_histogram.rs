@@ -30,16 +30,18 @@ fn cdf(stat: &CommandStat) -> Value {
 /// answers twice). Redis lists in its command dicts' order, which its
 /// random hash seed changes at each start; here, in name order.
 pub fn histogram(c: &mut Call) -> Value {
-    let stats = c.node.stats();
+    let args = c.args;
+    let node = &mut c.server();
+    let stats = node.stats();
     let with_data = || stats.by_command().filter(|(_, s)| !s.latency.is_empty());
     let mut out = Vec::new();
-    if c.args.len() == 2 {
+    if args.len() == 2 {
         for (name, s) in with_data() {
             out.push((Value::bulk(name), cdf(s)));
         }
         return Value::Map(out);
     }
-    for arg in &c.args[2..] {
+    for arg in &args[2..] {
         let wanted = String::from_utf8_lossy(arg).to_ascii_lowercase();
         for (name, s) in with_data() {
             let sub_of_wanted = !wanted.contains('|')

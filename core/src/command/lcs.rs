@@ -10,10 +10,12 @@ use crate::resp::Value;
 
 pub fn lcs(c: &mut Call) -> Value {
     let args = c.args;
-    let ks = c.node.keyspace_mut();
+    let now = c.now;
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let mut strings = [Vec::new(), Vec::new()];
     for (s, key) in strings.iter_mut().zip(&args[1..3]) {
-        match ks.get(c.now, key) {
+        match ks.get(now, key) {
             None => {}
             Some(Data::Str(v)) => *s = v.clone(),
             Some(_) => return Value::err("ERR The specified keys must contain string values"),
@@ -49,7 +51,7 @@ pub fn lcs(c: &mut Call) -> Value {
     // The table Redis allocates: 4 bytes a cell, refused past proto-max-bulk-len.
     let cells = (alen as u64 + 1) * (blen as u64 + 1);
     let max_bulk = params::find(b"proto-max-bulk-len")
-        .map(|p| c.node.config().param_value(p))
+        .map(|p| node.config().param_value(p))
         .and_then(|v| v.parse::<u64>().ok())
         .unwrap_or(512 << 20);
     if cells.saturating_mul(4) > max_bulk {

@@ -15,7 +15,8 @@ use std::collections::VecDeque;
 pub fn llen(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     match ks.get(now, key) {
         None => Value::Integer(0),
@@ -27,7 +28,8 @@ pub fn llen(c: &mut Call) -> Value {
 pub fn lindex(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     let l = match ks.get(now, key) {
         None => return Value::Null,
@@ -43,7 +45,8 @@ pub fn lindex(c: &mut Call) -> Value {
 pub fn lset(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     // `lsetCommand`: the key (no such key / WRONGTYPE) before the index.
     let l = match ks.get_mut(now, key) {
@@ -67,21 +70,24 @@ pub fn lset(c: &mut Call) -> Value {
 pub fn lrem(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     lrem_generic(ks, now, args)
 }
 
 pub fn ltrim(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     ltrim_generic(ks, now, args)
 }
 
 pub fn linsert(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     linsert_generic(ks, now, args)
 }
 
@@ -96,7 +102,8 @@ pub fn rpushx(c: &mut Call) -> Value {
 fn lpushx_or_rpushx(c: &mut Call, name: &str) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     match ks.get_mut(now, key) {
         None => Value::Integer(0),
@@ -120,14 +127,16 @@ fn lpushx_or_rpushx(c: &mut Call, name: &str) -> Value {
 pub fn rpoplpush(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     lmove_generic(ks, now, &args[1], &args[2], End::Right, End::Left)
 }
 
 pub fn lmove(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     match (End::parse(&args[3]), End::parse(&args[4])) {
         (Some(from), Some(to)) => lmove_generic(ks, now, &args[1], &args[2], from, to),
         _ => syntax_error(),
@@ -326,6 +335,8 @@ pub(super) fn lmove_generic(
 /// compared. Without COUNT the reply is one index or nil.
 pub fn lpos(c: &mut Call) -> Value {
     let args = c.args;
+    let now = c.now;
+    let node = &mut c.server();
     let (mut rank, mut count, mut maxlen): (i64, Option<i64>, i64) = (1, None, 0);
     let mut j = 3;
     while j < args.len() {
@@ -365,7 +376,7 @@ pub fn lpos(c: &mut Call) -> Value {
     if from_tail {
         rank = rank.wrapping_neg();
     }
-    let l = match c.node.keyspace_mut().get(c.now, &args[1]) {
+    let l = match node.keyspace_mut().get(now, &args[1]) {
         None if count.is_some() => return Value::Array(Vec::new()),
         None => return Value::Null,
         Some(Data::List(l)) => l,

@@ -14,7 +14,9 @@ use rand_chacha::ChaCha8Rng;
 /// version 6; anything else: 7.0's text), and is removed from the
 /// arguments the drawing reads.
 pub fn lolwut(c: &mut Call) -> Value {
-    let mut args = &c.args[1..];
+    let args = c.args;
+    let node = &mut c.server();
+    let mut args = &args[1..];
     let mut version = REDIS_VERSION.to_string();
     if args.len() >= 2 && args[0].eq_ignore_ascii_case(b"version") {
         let v = match int_arg(&args[1]) {
@@ -28,9 +30,9 @@ pub fn lolwut(c: &mut Call) -> Value {
     let v = version.as_bytes();
     let is = |a: u8, b_not_9: bool| v[0] == a && v[1] == b'.' && (v[2] != b'9') == b_not_9;
     if is(b'5', true) || is(b'4', false) {
-        schotter(c.node.rng_mut(), args)
+        schotter(node.rng_mut(), args)
     } else if is(b'6', true) || is(b'5', false) {
-        skyline(c.node.rng_mut(), args)
+        skyline(node.rng_mut(), args)
     } else {
         Value::Verbatim(format!("Redis ver. {REDIS_VERSION}\n"))
     }

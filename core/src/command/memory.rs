@@ -160,6 +160,8 @@ pub fn key_usage(limits: &Limits, key: &[u8], d: &Data, raw: bool) -> usize {
 /// checked as Redis checks it, though every element is counted.
 pub fn usage(c: &mut Call) -> Value {
     let args = c.args;
+    let now = c.now;
+    let node = &mut c.server();
     let mut j = 3;
     while j < args.len() {
         if args[j].eq_ignore_ascii_case(b"samples") && j + 1 < args.len() {
@@ -173,11 +175,11 @@ pub fn usage(c: &mut Call) -> Value {
             return super::syntax_error();
         }
     }
-    let limits = Limits::of(c.node.config());
+    let limits = Limits::of(node.config());
     let key = &args[2];
-    let ks = c.node.keyspace_mut();
+    let ks = node.keyspace_mut();
     let raw = ks.is_raw(key);
-    match ks.get(c.now, key) {
+    match ks.get(now, key) {
         None => Value::Null,
         Some(d) => Value::Integer(key_usage(&limits, key, d, raw) as i64),
     }

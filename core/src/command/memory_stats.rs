@@ -19,7 +19,7 @@
 use super::memory::{key_usage, size_class};
 use super::object::Limits;
 use super::Call;
-use crate::node::Node;
+use crate::node::ServerCtx;
 use crate::resp::Value;
 
 /// `used_memory_startup` of a 7.0.15 cluster node with nothing in it,
@@ -73,7 +73,7 @@ pub struct Overhead {
 impl Overhead {
     /// `getMemoryOverheadData` over the node's estimate: every stored key
     /// counts, those past their TTL not yet deleted too (`dictSize`).
-    pub fn of(node: &Node) -> Overhead {
+    pub fn of(node: &ServerCtx) -> Overhead {
         let limits = Limits::of(node.config());
         let ks = node.keyspace();
         let mut data = 0u64;
@@ -128,7 +128,7 @@ impl Overhead {
 
 /// `evalScriptsMemory`: each script's SHA sds and body, its dict entry and
 /// `luaScript`, and the dict's buckets.
-fn lua_caches(node: &Node) -> u64 {
+fn lua_caches(node: &ServerCtx) -> u64 {
     let scripts = &node.scripts().scripts;
     let bodies: u64 = scripts
         .values()
@@ -161,7 +161,7 @@ fn sds_alloc(len: usize) -> usize {
 
 /// `MEMORY STATS`: `addReplyMapLen(c, 27 + num_dbs)`, in Redis's order.
 pub fn stats(c: &mut Call) -> Value {
-    let m = Overhead::of(c.node);
+    let m = Overhead::of(&c.server());
     let int = |n: u64| Value::Integer(n.min(i64::MAX as u64) as i64);
     let ratio = |f: f32| Value::Double(f64::from(f));
     let mut pairs: Vec<(&str, Value)> = vec![
@@ -224,7 +224,7 @@ const BIG_CLIENT_BUF: &str = " * Big client buffers: The clients output buffers 
 /// checked; above, the checks whose inputs the node has (clients' memory
 /// per client, the script cache's size). Peak, fragmentation and RSS are
 /// the allocation itself here (ratio 1), so their reports never fire.
-pub fn doctor_report(node: &Node) -> String {
+pub fn doctor_report(node: &ServerCtx) -> String {
     let m = Overhead::of(node);
     if m.total < 5 * 1024 * 1024 {
         return EMPTY.into();
@@ -251,7 +251,7 @@ pub fn doctor_report(node: &Node) -> String {
 
 /// `MEMORY DOCTOR`: the report as a verbatim string.
 pub fn doctor(c: &mut Call) -> Value {
-    Value::Verbatim(doctor_report(c.node))
+    Value::Verbatim(doctor_report(&c.server()))
 }
 
 /// `MEMORY MALLOC-STATS` of a Redis built without jemalloc (the node's

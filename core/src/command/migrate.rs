@@ -6,7 +6,7 @@
 use super::{int_arg, syntax_error, Call, Outcome};
 use crate::dump;
 use crate::keyspace::notify::class;
-use crate::node::{MigratePlan, Node};
+use crate::node::{MigratePlan, ServerCtx};
 use crate::resp::Value;
 use crate::time::Time;
 use std::net::{IpAddr, SocketAddr};
@@ -14,9 +14,11 @@ use std::net::{IpAddr, SocketAddr};
 /// `MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE]
 /// [AUTH pw] [AUTH2 user pw] [KEYS k…]`.
 pub fn migrate(c: &mut Call) -> Outcome {
-    match plan(c.node, c.now, c.args, &mut c.client.redact) {
+    let (now, id, args) = (c.now, c.id, c.args);
+    let (mut node, client) = c.split();
+    match plan(&mut node, now, args, &mut client.redact) {
         Ok(plan) => {
-            c.node.start_migrate(c.now, c.id, plan);
+            node.start_migrate(now, id, plan);
             Outcome::Blocked
         }
         Err(reply) => Outcome::Reply(reply),
@@ -26,7 +28,7 @@ pub fn migrate(c: &mut Call) -> Outcome {
 /// `redact` gets the passwords and user names (`migrateCommand` hides them
 /// as it parses).
 fn plan(
-    node: &mut Node,
+    node: &mut ServerCtx,
     now: Time,
     args: &[Vec<u8>],
     redact: &mut Vec<usize>,
@@ -115,7 +117,8 @@ fn target_addr(host: &[u8], port: &[u8]) -> Option<SocketAddr> {
 /// it without a prior ASKING). Propagated with an absolute TTL and ABSTTL,
 /// as Redis rewrites it.
 pub fn restore(c: &mut Call) -> Value {
-    let (node, now, args) = (&mut *c.node, c.now, c.args);
+    let (now, args) = (c.now, c.args);
+    let node = &mut c.server();
     let (mut replace, mut absttl) = (false, false);
     let (mut idle, mut freq): (Option<u64>, Option<u8>) = (None, None);
     let mut j = 4;
@@ -191,10 +194,10 @@ pub fn restore(c: &mut Call) -> Value {
 
 /// `DUMP key`: the serialized value, or nil.
 pub fn dump(c: &mut Call) -> Value {
-    let compress = c.node.rdb_compression();
-    c.node
-        .keyspace_mut()
-        .get(c.now, &c.args[1])
+    let (now, args) = (c.now, c.args);
+    let compress = c.server().rdb_compression();
+    c.keyspace_mut()
+        .get(now, &args[1])
         .map_or(Value::Null, |d| {
             Value::Bulk(crate::rdb::with_compression(compress, || dump::encode(d)))
         })

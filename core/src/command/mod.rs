@@ -209,7 +209,7 @@ pub fn execute(
         )),
         );
     }
-    if node.requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
+    if node.serving().requires_auth() && !client.authenticated && !spec.has(table::flags::NO_AUTH) {
         client.flag_transaction_error();
         let e = Value::err("NOAUTH Authentication required.");
         return refuse(node, now, id, client, &args, &name, e);
@@ -222,14 +222,14 @@ pub fn execute(
     }
     // `ACLCheckAllPerm`: the user may run this command on these keys and
     // channels (denials are logged, queued ones in the `multi` context).
-    if let Err(denial) = acl::check(node, client, entry, &args) {
+    if let Err(denial) = acl::check(&node.serving(), client, entry, &args) {
         let context = if client.in_multi() {
             crate::acl::log::Context::Multi
         } else {
             crate::acl::log::Context::Toplevel
         };
         acl::log_denial(
-            node,
+            &mut node.serving(),
             now,
             id,
             client,
@@ -259,7 +259,8 @@ pub fn execute(
     }
     // `processCommand`: the tracking table kept under
     // `tracking-table-max-keys` before each command.
-    node.limit_tracking_keys(Some(crate::node::Current { id, state: client }));
+    node.serving()
+        .limit_tracking_keys(Some(crate::node::Current { id, state: client }));
     if client.subscriptions.active()
         && client.proto == crate::resp::Protocol::Resp2
         && !spec.has(table::flags::SUBSCRIBE_OK)
@@ -370,14 +371,8 @@ fn run(
         Ok(entry) => entry,
         Err(e) => return Outcome::Reply(e),
     };
-    let mut call = Call {
-        node,
-        now,
-        id,
-        client,
-        args,
-    };
-    let started = call.node.micros_now();
+    let mut call = Call::new(node, now, id, client, args);
+    let started = call.node().micros_now();
     if let Run::Session(handler) = entry.run {
         let outcome = handler(&mut call);
         counted(&mut call, spec, entry, started, &outcome);
@@ -387,23 +382,23 @@ fn run(
     }
     let mode = if call.client.from_master {
         ExpiryMode::Ignore
-    } else if call.node.is_replica() || call.node.writes_paused(now) {
+    } else if call.node().is_replica() || call.node().writes_paused(now) {
         ExpiryMode::Hide
     } else {
         ExpiryMode::Delete
     };
-    call.node.keyspace_mut().set_mode(mode);
-    let clock = call.node.config().aging_clock(now);
-    call.node.keyspace_mut().set_clock(clock);
-    call.node
+    call.node().keyspace_mut().set_mode(mode);
+    let clock = call.node().config().aging_clock(now);
+    call.node().keyspace_mut().set_clock(clock);
+    call.node()
         .keyspace_mut()
         .count_reads(spec.has(table::flags::READONLY));
-    let outer = call.node.begin_call();
+    let outer = call.node().serving().begin_call();
     let outcome = match entry.run {
         Run::Reply(handler) => {
             let reply = handler(&mut call);
             if entry.propagate.as_sent(args, &reply) {
-                call.node.propagate(args);
+                call.node().serving().propagate(args);
             }
             Outcome::Reply(reply)
         }
@@ -412,10 +407,10 @@ fn run(
         Run::Container => Outcome::Reply(arity_error(spec.name)),
     };
     if outer {
-        call.node.end_call();
+        call.node().serving().end_call();
     }
-    call.node.keyspace_mut().count_reads(false);
-    call.node.publish_key_events();
+    call.node().keyspace_mut().count_reads(false);
+    call.node().publish_key_events();
     counted(&mut call, spec, entry, started, &outcome);
     fed(&mut call, spec, entry);
     tracked(&mut call, spec, entry);
@@ -434,12 +429,11 @@ fn tracked(call: &mut Call, spec: &'static CommandSpec, entry: &CommandSpec) {
         spec.name,
         "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
     );
-    let cur = crate::node::Current {
-        id: call.id,
-        state: call.client,
-    };
-    call.node.invalidate_modified(Some(cur), script);
-    let Some(t) = call.client.tracking.as_deref() else {
+    let (id, args) = (call.id, call.args);
+    let (node, client) = call.parts();
+    let cur = crate::node::Current { id, state: client };
+    node.serving().invalidate_modified(Some(cur), script);
+    let Some(t) = client.tracking.as_deref() else {
         return;
     };
     // The `_RO` script commands are read-only but remember nothing of
@@ -451,18 +445,19 @@ fn tracked(call: &mut Call, spec: &'static CommandSpec, entry: &CommandSpec) {
     {
         return;
     }
-    let keys = spec.key_indices(call.args).map(|i| call.args[i].as_slice());
-    call.node.remember_keys(call.id, t, keys);
+    let keys = spec.key_indices(args).map(|i| args[i].as_slice());
+    node.serving().remember_keys(id, t, keys);
 }
 
 /// `call()` feeds the command to monitors once it ran (its redacted
 /// arguments hidden), unless it is `admin` or `skip_monitor`.
 fn fed(call: &mut Call, spec: &'static CommandSpec, entry: &CommandSpec) {
-    if call.node.has_monitors() && monitor_feed::shown(spec, entry) {
-        call.node
-            .feed_monitors(call.now, call.id, call.client, call.args);
+    let (now, id, args) = (call.now, call.id, call.args);
+    let (node, client) = call.parts();
+    if node.has_monitors() && monitor_feed::shown(spec, entry) {
+        node.serving().feed_monitors(now, id, client, args);
     }
-    call.client.redact.clear();
+    client.redact.clear();
 }
 
 /// `call()`'s bookkeeping after a command ran: its calls, duration and
@@ -474,19 +469,14 @@ fn counted(
     started: u64,
     outcome: &Outcome,
 ) {
-    let node = &mut *call.node;
+    let (now, args) = (call.now, call.args);
+    let (node, client) = call.parts();
     let usec = node.micros_now().saturating_sub(started) + node.take_frozen_usec();
     // EXEC is `skip_slowlog` (its commands are logged one by one); a
     // blocked command is logged when it is unblocked, which WAIT's
     // bookkeeping does not model.
     if !spec.has(table::flags::SKIP_SLOWLOG) && !matches!(outcome, Outcome::Blocked) {
-        node.record_duration(
-            call.now,
-            spec.has(table::flags::FAST),
-            usec,
-            call.args,
-            call.client,
-        );
+        node.record_duration(now, spec.has(table::flags::FAST), usec, args, client);
     }
     let error = match outcome {
         Outcome::Reply(Value::Error(e)) => Some(e.as_str()),
@@ -528,7 +518,7 @@ fn refuse(
         "EXECABORT Transaction discarded because of: {text}"
     ));
     let out = reject(node, Some(name), e);
-    node.feed_monitors(now, id, client, args);
+    node.serving().feed_monitors(now, id, client, args);
     out
 }
 

@@ -23,7 +23,8 @@ pub fn monitor(c: &mut Call) -> Outcome {
         return Outcome::Many(Vec::new());
     }
     c.client.monitor = true;
-    c.node.add_monitor(c.id);
+    let id = c.id;
+    c.server().add_monitor(id);
     Outcome::Reply(Value::ok())
 }
 
@@ -75,7 +76,9 @@ pub fn has_any(spec: &'static CommandSpec, entry: &CommandSpec, bits: u32, words
 /// EVAL, EVALSHA, FCALL and their `_RO` forms: fed before the commands of
 /// their script, as `evalCommand` and `fcallCommandGeneric` do.
 pub fn feed_script_call(c: &mut Call) {
-    c.node.feed_monitors(c.now, c.id, c.client, c.args);
+    let (now, id, args) = (c.now, c.id, c.args);
+    let (mut node, client) = c.split();
+    node.feed_monitors(now, id, client, args);
 }
 
 /// `args` with the ones at `redact` replaced by `(redacted)`.

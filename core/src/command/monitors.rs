@@ -44,11 +44,13 @@ pub fn slowlog_help(_: &mut Call) -> Value {
 
 /// `SLOWLOG GET [count]`: newest first, ten by default, -1 for all.
 pub fn slowlog_get(c: &mut Call) -> Value {
-    if c.args.len() > 3 {
+    let args = c.args;
+    if args.len() > 3 {
         return subcommand_error(c);
     }
-    let log = &c.node.monitors().slow;
-    let count = match c.args.get(2) {
+    let srv = c.server();
+    let log = &srv.monitors().slow;
+    let count = match args.get(2) {
         None => 10,
         Some(a) => match super::int_arg(a) {
             Ok(-1) => log.len(),
@@ -75,12 +77,14 @@ pub fn slowlog_get(c: &mut Call) -> Value {
 
 /// `SLOWLOG LEN`.
 pub fn slowlog_len(c: &mut Call) -> Value {
-    Value::Integer(c.node.monitors().slow.len() as i64)
+    let node = &mut c.server();
+    Value::Integer(node.monitors().slow.len() as i64)
 }
 
 /// `SLOWLOG RESET`.
 pub fn slowlog_reset(c: &mut Call) -> Value {
-    c.node.monitors_mut().slow.clear();
+    let node = &mut c.server();
+    node.monitors_mut().slow.clear();
     Value::ok()
 }
 
@@ -109,9 +113,9 @@ pub fn latency_help(_: &mut Call) -> Value {
 
 /// `LATENCY LATEST`: per event, its last sample and its all-time worst.
 pub fn latency_latest(c: &mut Call) -> Value {
+    let node = &mut c.server();
     Value::Array(
-        c.node
-            .monitors()
+        node.monitors()
             .latency
             .iter()
             .map(|(event, s)| {
@@ -131,7 +135,7 @@ pub fn latency_latest(c: &mut Call) -> Value {
 pub fn latency_history(c: &mut Call) -> Value {
     let name = String::from_utf8_lossy(&c.args[2]).into_owned();
     let samples = c
-        .node
+        .server()
         .monitors()
         .latency
         .get(&name)
@@ -153,11 +157,14 @@ const LATENCY_GRAPH_COLS: usize = 80;
 /// samples as a 4-row sparkline, each labelled with how long ago it was
 /// taken (`12s`, `3m`, `2h`, `1d`). The event's name is matched exactly.
 pub fn latency_graph(c: &mut Call) -> Value {
-    let name = String::from_utf8_lossy(&c.args[2]).into_owned();
-    let Some(series) = c.node.monitors().latency.get(&name) else {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let name = String::from_utf8_lossy(&args[2]).into_owned();
+    let Some(series) = node.monitors().latency.get(&name) else {
         return Value::err(format!("ERR No samples available for event '{name}'"));
     };
-    let now = c.now.ms() / 1000;
+    let now = now.ms() / 1000;
     let samples: Vec<Sample> = series
         .samples
         .iter()
@@ -188,11 +195,13 @@ pub fn latency_graph(c: &mut Call) -> Value {
 
 /// `LATENCY RESET [event …]`: how many events were forgotten.
 pub fn latency_reset(c: &mut Call) -> Value {
-    let m = c.node.monitors_mut();
-    let n = if c.args.len() == 2 {
+    let args = c.args;
+    let node = &mut c.server();
+    let m = node.monitors_mut();
+    let n = if args.len() == 2 {
         m.reset_latency(None)
     } else {
-        c.args[2..].iter().map(|e| m.reset_latency(Some(e))).sum()
+        args[2..].iter().map(|e| m.reset_latency(Some(e))).sum()
     };
     Value::Integer(n as i64)
 }
@@ -202,7 +211,9 @@ pub fn latency_reset(c: &mut Call) -> Value {
 /// and 7.0's advice for the events a node records (`command`,
 /// `fast-command`).
 pub fn latency_doctor(c: &mut Call) -> Value {
-    let m = c.node.monitors();
+    let now = c.now;
+    let node = &mut c.server();
+    let m = node.monitors();
     let t = m.thresholds;
     if m.latency.is_empty() && t.latency_ms == 0 {
         return Value::Verbatim("I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n".into());
@@ -210,7 +221,7 @@ pub fn latency_doctor(c: &mut Call) -> Value {
     if m.latency.is_empty() {
         return Value::Verbatim("Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n".into());
     }
-    let now = c.now.ms() / 1000;
+    let now = now.ms() / 1000;
     let mut report = String::from("Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n");
     let (mut slowlog_enable, mut slowlog_tuning, mut commands, mut scheduler) =
         (false, false, false, false);

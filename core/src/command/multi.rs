@@ -28,9 +28,10 @@ pub fn watch(c: &mut Call) -> Outcome {
     if c.client.in_multi() {
         return Outcome::Reply(Value::err("ERR WATCH inside MULTI is not allowed"));
     }
-    for key in &c.args[1..] {
+    let args = c.args;
+    for key in &args[1..] {
         if !c.client.watched.iter().any(|(k, _)| k == key) {
-            let version = c.node.watch_version(key);
+            let version = c.server().watch_version(key);
             c.client.watched.push((key.clone(), version));
         }
     }
@@ -43,7 +44,7 @@ pub fn unwatch(c: &mut Call) -> Outcome {
 }
 
 pub fn exec(c: &mut Call) -> Outcome {
-    let (node, now, id, client) = (&mut *c.node, c.now, c.id, &mut *c.client);
+    let client = &mut *c.client;
     if !client.in_multi() {
         return Outcome::Reply(Value::err("ERR EXEC without MULTI"));
     }
@@ -54,7 +55,9 @@ pub fn exec(c: &mut Call) -> Outcome {
             "EXECABORT Transaction discarded because of previous errors.",
         ));
     }
-    let touched = watched.iter().any(|(k, v)| node.watch_version(k) != *v);
+    let touched = watched
+        .iter()
+        .any(|(k, v)| c.server().watch_version(k) != *v);
     if touched {
         return Outcome::Reply(Value::NullArray);
     }
@@ -62,7 +65,7 @@ pub fn exec(c: &mut Call) -> Outcome {
         replies: Vec::with_capacity(queue.len()),
         rest: queue.into(),
     };
-    continue_exec(node, now, id, client, pending)
+    c.exec_queue(pending)
 }
 
 /// A transaction paused on a MIGRATE, which waits for its target: Redis
@@ -75,7 +78,7 @@ pub struct PendingExec {
 
 /// Runs the queued commands in order; a MIGRATE pauses the transaction
 /// until its reply arrives ([`resume_exec`]).
-fn continue_exec(
+pub(super) fn continue_exec(
     node: &mut Node,
     now: Time,
     id: ClientId,
@@ -90,18 +93,18 @@ fn continue_exec(
             // WAIT inside MULTI answers at once with the current count.
             pending
                 .replies
-                .push(super::server::wait_in_multi(node, &args));
+                .push(super::server::wait_in_multi(&node.serving(), &args));
             continue;
         }
         // `execCommand`: the rules may have changed since it was queued.
         if let Some(denial) = spec
             .resolve(&args)
             .ok()
-            .and_then(|entry| super::acl::check(node, client, entry, &args).err())
+            .and_then(|entry| super::acl::check(&node.serving(), client, entry, &args).err())
         {
             let context = crate::acl::log::Context::Multi;
             let logged = (denial.0, denial.1, context);
-            super::acl::log_denial(node, now, id, client, &args, logged, None);
+            super::acl::log_denial(&mut node.serving(), now, id, client, &args, logged, None);
             pending.replies.push(super::acl::exec_noperm(denial.0));
             continue;
         }
@@ -133,6 +136,6 @@ pub fn resume_exec(
     let outcome = continue_exec(node, now, id, &mut client, pending);
     node.put_client(id, client);
     if let Outcome::Reply(value) = outcome {
-        node.reply(id, value);
+        node.serving().reply(id, value);
     }
 }

@@ -134,10 +134,13 @@ impl Limits {
 
 /// `OBJECT ENCODING key`: nil for a missing key.
 pub fn encoding(c: &mut Call) -> Value {
-    let limits = Limits::of(c.node.config());
-    let ks = c.node.keyspace_mut();
-    let raw = ks.is_raw(&c.args[2]);
-    match ks.peek(c.now, &c.args[2]) {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let limits = Limits::of(node.config());
+    let ks = node.keyspace_mut();
+    let raw = ks.is_raw(&args[2]);
+    match ks.peek(now, &args[2]) {
         None => Value::Null,
         Some((d, _)) => Value::bulk(limits.stored_encoding(d, raw)),
     }
@@ -146,12 +149,15 @@ pub fn encoding(c: &mut Call) -> Value {
 /// `OBJECT REFCOUNT key`: a shared integer object's refcount is INT_MAX
 /// (`OBJ_SHARED_REFCOUNT`); every other value has one reference.
 pub fn refcount(c: &mut Call) -> Value {
-    let ks = c.node.keyspace_mut();
-    if ks.peek(c.now, &c.args[2]).is_none() {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
+    if ks.peek(now, &args[2]).is_none() {
         return Value::Null;
     }
     Value::Integer(value_refcount(
-        ks.debug_lookup(&c.args[2]).and_then(|(_, _, n)| n),
+        ks.debug_lookup(&args[2]).and_then(|(_, _, n)| n),
     ))
 }
 
@@ -171,10 +177,12 @@ fn value_refcount(shared: Option<u16>) -> i64 {
 /// yet deleted still answers). The address is opaque: stable for a value
 /// while it is stored, one per shared integer.
 pub fn debug_object(c: &mut Call) -> Value {
-    let limits = Limits::of(c.node.config());
-    let ks = c.node.keyspace_mut();
+    let args = c.args;
+    let node = &mut c.server();
+    let limits = Limits::of(node.config());
+    let ks = node.keyspace_mut();
     let clock = ks.clock();
-    let key = &c.args[2];
+    let key = &args[2];
     let raw = ks.is_raw(key);
     let Some((data, stamp, shared)) = ks.debug_lookup(key) else {
         return Value::err("ERR no such key");
@@ -227,9 +235,12 @@ fn address(key: &[u8], shared: Option<u16>) -> String {
 /// (`estimateObjectIdleTime`), refused under an LFU policy, whose stamps
 /// are counters.
 pub fn idletime(c: &mut Call) -> Value {
-    let ks = c.node.keyspace_mut();
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let clock = ks.clock();
-    match ks.peek(c.now, &c.args[2]) {
+    match ks.peek(now, &args[2]) {
         None => Value::Null,
         Some(_) if clock.policy == Policy::Lfu => Value::err(
             "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
@@ -241,9 +252,12 @@ pub fn idletime(c: &mut Call) -> Value {
 /// `OBJECT FREQ key`: the value's LFU counter after decay
 /// (`LFUDecrAndReturn`), only under an LFU policy.
 pub fn freq(c: &mut Call) -> Value {
-    let ks = c.node.keyspace_mut();
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let clock = ks.clock();
-    match ks.peek(c.now, &c.args[2]) {
+    match ks.peek(now, &args[2]) {
         None => Value::Null,
         Some(_) if clock.policy != Policy::Lfu => Value::err(
             "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",

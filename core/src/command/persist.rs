@@ -9,7 +9,8 @@ use crate::resp::Value;
 
 /// `SAVE`: the reply comes when the blocking save is written.
 pub fn save(c: &mut Call) -> Outcome {
-    match c.node.save_command(c.now, c.id) {
+    let (now, id) = (c.now, c.id);
+    match c.server().save_command(now, id) {
         Some(refused) => Outcome::Reply(refused),
         None => Outcome::Blocked,
     }
@@ -22,17 +23,19 @@ pub fn bgsave(c: &mut Call) -> Value {
         2 if c.args[1].eq_ignore_ascii_case(b"schedule") => true,
         _ => return syntax_error(),
     };
-    c.node.bgsave_command(c.now, schedule, c.client.in_exec)
+    let (now, in_exec) = (c.now, c.client.in_exec);
+    c.server().bgsave_command(now, schedule, in_exec)
 }
 
 /// `BGREWRITEAOF`.
 pub fn bgrewriteaof(c: &mut Call) -> Value {
-    c.node.bgrewriteaof_command(c.now, c.client.in_exec)
+    let (now, in_exec) = (c.now, c.client.in_exec);
+    c.server().bgrewriteaof_command(now, in_exec)
 }
 
 /// `LASTSAVE`: unix time of the last successful save.
 pub fn lastsave(c: &mut Call) -> Value {
-    Value::Integer(c.node.lastsave() as i64)
+    Value::Integer(c.server().lastsave() as i64)
 }
 
 /// `SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]`. The node never waits
@@ -58,6 +61,7 @@ pub fn shutdown(c: &mut Call) -> Outcome {
     if abort {
         return Outcome::Reply(Value::err("ERR No shutdown in progress."));
     }
-    c.node.shutdown(c.now, Some(c.id), flags);
+    let (now, id) = (c.now, c.id);
+    c.server().shutdown(now, Some(id), flags);
     Outcome::Blocked
 }

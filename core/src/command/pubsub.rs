@@ -6,6 +6,7 @@
 //! receivers on *this* node.
 
 use super::{Call, Outcome};
+use crate::node::Publish;
 use crate::node::SubKind;
 use crate::resp::Value;
 use std::collections::BTreeSet;
@@ -87,8 +88,12 @@ pub fn spublish(c: &mut Call) -> Outcome {
 
 fn publish_to(c: &mut Call, sharded: bool) -> Outcome {
     let args = c.args;
-    let receivers = c.node.publish_local(&args[1], &args[2], sharded);
-    c.node.propagate_publish(&args[1], &args[2], sharded);
+    let receivers = c.server().publish_local(&args[1], &args[2], sharded);
+    c.request(Publish {
+        channel: &args[1],
+        message: &args[2],
+        sharded,
+    });
     Outcome::Reply(Value::Integer(receivers as i64))
 }
 
@@ -97,7 +102,8 @@ fn subscribe_to(c: &mut Call, kind: SubKind, what: &str) -> Outcome {
     let mut replies = Vec::new();
     for channel in &c.args[1..] {
         if c.client.subscriptions.of(kind).insert(channel.clone()) {
-            c.node.subscribe(c.id, kind, channel);
+            let id = c.id;
+            c.server().subscribe(id, kind, channel);
         }
         let count = c.client.subscriptions.count(kind);
         replies.push(confirmation(what, Some(channel), count));
@@ -115,7 +121,10 @@ fn unsubscribe_from(c: &mut Call, kind: SubKind, what: &str) -> Outcome {
     };
     for channel in &channels {
         if c.client.subscriptions.of(kind).remove(channel) {
-            c.node.unsubscribe(c.id, kind, channel);
+            {
+                let id = c.id;
+                c.server().unsubscribe(id, kind, channel);
+            }
         }
         let count = c.client.subscriptions.count(kind);
         replies.push(confirmation(what, Some(channel), count));
@@ -146,7 +155,7 @@ fn channels_of(c: &mut Call, kind: SubKind) -> Outcome {
         )));
     }
     Outcome::Reply(Value::Array(
-        c.node
+        c.server()
             .active_channels(kind)
             .filter(|ch| args.get(2).is_none_or(|p| super::glob_match(p, ch)))
             .map(Value::bulk)
@@ -168,7 +177,7 @@ fn numsub_of(c: &mut Call, kind: SubKind) -> Outcome {
         c.args[2..]
             .iter()
             .flat_map(|ch| {
-                let n = c.node.subscribers(kind, ch) as i64;
+                let n = c.server().subscribers(kind, ch) as i64;
                 [Value::bulk(ch), Value::Integer(n)]
             })
             .collect(),
@@ -177,7 +186,7 @@ fn numsub_of(c: &mut Call, kind: SubKind) -> Outcome {
 
 pub fn numpat(c: &mut Call) -> Outcome {
     Outcome::Reply(Value::Integer(
-        c.node.active_channels(SubKind::Pattern).count() as i64,
+        c.server().active_channels(SubKind::Pattern).count() as i64,
     ))
 }
 

@@ -6,7 +6,9 @@ use super::{Call, Outcome};
 
 /// `SYNC` and `PSYNC replid offset`: no reply until the resync starts.
 pub fn sync(c: &mut Call) -> Outcome {
-    match c.node.sync_command(c.now, c.id, c.client, c.args) {
+    let (now, id, args) = (c.now, c.id, c.args);
+    let (mut node, client) = c.split();
+    match node.sync_command(now, id, client, args) {
         Some(reply) => Outcome::Reply(reply),
         None => Outcome::Many(Vec::new()),
     }
@@ -14,7 +16,9 @@ pub fn sync(c: &mut Call) -> Outcome {
 
 /// `REPLCONF option value …`; ACK and GETACK are never answered.
 pub fn replconf(c: &mut Call) -> Outcome {
-    match c.node.replconf(c.now, c.id, c.client, c.args) {
+    let (now, id, args) = (c.now, c.id, c.args);
+    let (mut node, client) = c.split();
+    match node.replconf(now, id, client, args) {
         Some(reply) => Outcome::Reply(reply),
         None => Outcome::Many(Vec::new()),
     }

@@ -42,7 +42,7 @@ pub fn check(
         return Ok(());
     };
     let first_slot = node.keyspace_mut().slot_of(first_key);
-    let route = node.slot_route(first_slot);
+    let route = node.routing().slot_route(first_slot);
     let Some(owner) = route.owner else {
         return Err(Refusal::Unbound);
     };
@@ -50,7 +50,8 @@ pub fn check(
         return Err(Refusal::CrossSlot);
     }
     let is_write = commands.iter().any(|(c, a)| {
-        super::scripting::declared_write(node, c.name, a).unwrap_or_else(|| c.writes(a))
+        super::scripting::declared_write(&mut node.serving(), c.name, a)
+            .unwrap_or_else(|| c.writes(a))
     });
     let pubsub_shard = commands
         .iter()

@@ -2,7 +2,7 @@
 //! AUTH, SELECT, CONFIG, READONLY, READWRITE, ASKING, WAIT, TIME.
 
 use super::{int_arg, Call, Outcome};
-use crate::node::Node;
+use crate::node::ServerCtx;
 use crate::resp::{Protocol, Value};
 
 /// The Redis version this node answers as (the behaviour it copies).
@@ -69,11 +69,12 @@ pub fn auth(c: &mut Call) -> Value {
 }
 
 pub fn info(c: &mut Call) -> Value {
-    Value::Verbatim(super::info::info(c.node, c.now, c.args))
+    let (now, args) = (c.now, c.args);
+    Value::Verbatim(super::info::info(&mut c.server(), now, args))
 }
 
 pub fn role(c: &mut Call) -> Value {
-    c.node.role()
+    c.server().role()
 }
 
 /// `WAIT numreplicas timeout`.
@@ -82,7 +83,8 @@ pub fn wait(c: &mut Call) -> Outcome {
         Ok(v) => v,
         Err(e) => return Outcome::Reply(e),
     };
-    match c.node.wait(c.now, c.id, replicas, timeout) {
+    let (now, id) = (c.now, c.id);
+    match c.server().wait(now, id, replicas, timeout) {
         Some(v) => Outcome::Reply(v),
         None => Outcome::Blocked,
     }
@@ -103,7 +105,7 @@ fn wait_args(args: &[Vec<u8>]) -> Result<(u64, u64), Value> {
 
 /// `WAIT` queued in MULTI: the same checks, then the replicas that have
 /// acknowledged so far, without blocking.
-pub fn wait_in_multi(node: &Node, args: &[Vec<u8>]) -> Value {
+pub fn wait_in_multi(node: &ServerCtx, args: &[Vec<u8>]) -> Value {
     match wait_args(args) {
         Ok(_) => Value::Integer(node.acked_now() as i64),
         Err(e) => e,
@@ -128,7 +130,9 @@ pub fn hello(c: &mut Call) -> Value {
             b"AUTH" if i + 2 < args.len() => {
                 c.client.redact.extend([i + 1, i + 2]);
                 let (name, password) = (&args[i + 1], &args[i + 2]);
-                if !super::acl::authenticate(c.node, c.now, id, c.client, args, name, password) {
+                let now = c.now;
+                let (mut node, client) = c.split();
+                if !super::acl::authenticate(&mut node, now, id, client, args, name, password) {
                     return Value::err(
                         "WRONGPASS invalid username-password pair or user is disabled.",
                     );
@@ -147,16 +151,13 @@ pub fn hello(c: &mut Call) -> Value {
             }
         }
     }
-    let (node, client) = (&*c.node, &mut *c.client);
+    let is_master = c.routing().is_master();
+    let client = &mut *c.client;
     if !client.authenticated {
         return Value::err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
     }
     client.proto = proto;
-    let role = if node.is_master() {
-        "master"
-    } else {
-        "replica"
-    };
+    let role = if is_master { "master" } else { "replica" };
     Value::Map(vec![
         (Value::bulk("server"), Value::bulk("redis")),
         (Value::bulk("version"), Value::bulk(REDIS_VERSION)),
@@ -217,7 +218,7 @@ pub mod client {
             Err(e) => return e,
         };
         let unblocked = u64::try_from(id)
-            .is_ok_and(|id| c.node.client_unblock(crate::node::ClientId(id), error));
+            .is_ok_and(|id| c.server().client_unblock(crate::node::ClientId(id), error));
         Value::Integer(unblocked as i64)
     }
 }

@@ -37,8 +37,11 @@ fn in_walk_order(limits: Limits, mut members: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
 /// `SMEMBERS key` (`sinterGenericCommand` on one key): an empty set for a
 /// missing key.
 pub fn smembers(c: &mut Call) -> Value {
-    let limits = Limits::of(c.node.config());
-    match c.node.keyspace_mut().get(c.now, &c.args[1]) {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let limits = Limits::of(node.config());
+    match node.keyspace_mut().get(now, &args[1]) {
         None => Value::Set(Vec::new()),
         Some(Data::Set(s)) => members(limits, s.iter()),
         Some(_) => wrong_type(),
@@ -47,13 +50,16 @@ pub fn smembers(c: &mut Call) -> Value {
 
 /// `SMISMEMBER key member…`: 0 or 1 for each member.
 pub fn smismember(c: &mut Call) -> Value {
-    let s = match c.node.keyspace_mut().get(c.now, &c.args[1]) {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let s = match node.keyspace_mut().get(now, &args[1]) {
         None => None,
         Some(Data::Set(s)) => Some(s),
         Some(_) => return wrong_type(),
     };
     Value::Array(
-        c.args[2..]
+        args[2..]
             .iter()
             .map(|m| Value::Integer(s.is_some_and(|s| s.contains(m)) as i64))
             .collect(),
@@ -87,16 +93,22 @@ fn intersection(sets: Vec<Option<BTreeSet<Vec<u8>>>>) -> BTreeSet<Vec<u8>> {
 }
 
 pub fn sinter(c: &mut Call) -> Value {
-    let limits = Limits::of(c.node.config());
-    match sources(c.node.keyspace_mut(), c.now, &c.args[1..]) {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let limits = Limits::of(node.config());
+    match sources(node.keyspace_mut(), now, &args[1..]) {
         Ok(sets) => members(limits, intersection(sets).iter()),
         Err(e) => e,
     }
 }
 
 pub fn sunion(c: &mut Call) -> Value {
-    let limits = Limits::of(c.node.config());
-    match sources(c.node.keyspace_mut(), c.now, &c.args[1..]) {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let limits = Limits::of(node.config());
+    match sources(node.keyspace_mut(), now, &args[1..]) {
         Ok(sets) => members(
             limits,
             sets.into_iter()
@@ -111,8 +123,11 @@ pub fn sunion(c: &mut Call) -> Value {
 
 /// `SDIFF first other…`: the first set without the members of the others.
 pub fn sdiff(c: &mut Call) -> Value {
-    let limits = Limits::of(c.node.config());
-    match sources(c.node.keyspace_mut(), c.now, &c.args[1..]) {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let limits = Limits::of(node.config());
+    match sources(node.keyspace_mut(), now, &args[1..]) {
         Ok(sets) => {
             let mut rest = sets.into_iter();
             let mut diff = rest.next().flatten().unwrap_or_default();
@@ -129,6 +144,8 @@ pub fn sdiff(c: &mut Call) -> Value {
 /// numkeys, its fit, the options, then the keys' types.
 pub fn sintercard(c: &mut Call) -> Value {
     let args = c.args;
+    let now = c.now;
+    let node = &mut c.server();
     // `getRangeLongFromObjectOrReply` with a message: a text that is not
     // a number gets the same message as one out of range.
     let numkeys = match int_arg(&args[1]) {
@@ -153,7 +170,7 @@ pub fn sintercard(c: &mut Call) -> Value {
         }
         j += 1;
     }
-    match sources(c.node.keyspace_mut(), c.now, &args[2..2 + numkeys]) {
+    match sources(node.keyspace_mut(), now, &args[2..2 + numkeys]) {
         Ok(sets) => {
             let card = intersection(sets).len() as u64;
             Value::Integer(if limit > 0 { card.min(limit) } else { card } as i64)
@@ -166,6 +183,8 @@ pub fn sintercard(c: &mut Call) -> Value {
 /// count for a missing key, an empty array with one.
 pub fn srandmember(c: &mut Call) -> Value {
     let args = c.args;
+    let now = c.now;
+    let node = &mut c.server();
     if args.len() > 3 {
         return super::syntax_error();
     }
@@ -174,14 +193,14 @@ pub fn srandmember(c: &mut Call) -> Value {
         Some(Ok(n)) => Some(n),
         Some(Err(e)) => return e,
     };
-    let limits = Limits::of(c.node.config());
-    let set: Vec<Vec<u8>> = match c.node.keyspace_mut().get(c.now, &args[1]) {
+    let limits = Limits::of(node.config());
+    let set: Vec<Vec<u8>> = match node.keyspace_mut().get(now, &args[1]) {
         None if count.is_some() => return Value::Array(Vec::new()),
         None => return Value::Null,
         Some(Data::Set(s)) => in_walk_order(limits, s.iter().cloned().collect()),
         Some(_) => return wrong_type(),
     };
-    let rng = c.node.rng_mut();
+    let rng = node.rng_mut();
     let Some(count) = count else {
         return Value::Bulk(set[super::random_picks::one(rng, set.len())].clone());
     };
@@ -198,11 +217,14 @@ pub fn srandmember(c: &mut Call) -> Value {
 
 /// `SSCAN key cursor [MATCH pattern] [COUNT count]`.
 pub fn sscan(c: &mut Call) -> Value {
-    let Some(cursor) = super::element_scan::cursor(&c.args[2]) else {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let Some(cursor) = super::element_scan::cursor(&args[2]) else {
         return Value::err("ERR invalid cursor");
     };
-    let limits = Limits::of(c.node.config());
-    match c.node.keyspace_mut().get(c.now, &c.args[1]) {
+    let limits = Limits::of(node.config());
+    match node.keyspace_mut().get(now, &args[1]) {
         None => super::element_scan::empty(),
         Some(d @ Data::Set(s)) => {
             let compact = limits.compact(d);
@@ -210,7 +232,7 @@ pub fn sscan(c: &mut Call) -> Value {
                 .into_iter()
                 .map(|m| vec![m])
                 .collect();
-            super::element_scan::scan(c.args, cursor, &items, compact)
+            super::element_scan::scan(args, cursor, &items, compact)
         }
         Some(_) => wrong_type(),
     }

@@ -18,14 +18,16 @@ use std::collections::BTreeSet;
 pub fn smove(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     smove_generic(ks, now, args)
 }
 
 pub fn scard(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     match ks.get(now, key) {
         None => Value::Integer(0),
@@ -37,7 +39,8 @@ pub fn scard(c: &mut Call) -> Value {
 pub fn sismember(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     match ks.get(now, key) {
         None => Value::Integer(0),
@@ -49,7 +52,8 @@ pub fn sismember(c: &mut Call) -> Value {
 pub fn zrem(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     let removed = match ks.get_mut(now, key) {
         None => 0,
@@ -68,16 +72,20 @@ pub fn zrem(c: &mut Call) -> Value {
 /// error), a new member's score is the increment itself (so -0 stays -0),
 /// and the same listpack storage.
 pub fn zincrby(c: &mut Call) -> Value {
-    let limits = Limits::of(c.node.config());
-    let mut zadd = vec![c.args[0].clone(), c.args[1].clone(), b"INCR".to_vec()];
-    zadd.extend_from_slice(&c.args[2..]);
-    zadd_generic(c.node.keyspace_mut(), limits, c.now, &zadd).0
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let limits = Limits::of(node.config());
+    let mut zadd = vec![args[0].clone(), args[1].clone(), b"INCR".to_vec()];
+    zadd.extend_from_slice(&args[2..]);
+    zadd_generic(node.keyspace_mut(), limits, now, &zadd).0
 }
 
 pub fn zscore(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     match ks.get(now, key) {
         None => Value::Null,
@@ -89,7 +97,8 @@ pub fn zscore(c: &mut Call) -> Value {
 pub fn zcard(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     match ks.get(now, key) {
         None => Value::Integer(0),
@@ -101,14 +110,16 @@ pub fn zcard(c: &mut Call) -> Value {
 pub fn zremrangebyrank(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     zremrangebyrank_generic(ks, now, args)
 }
 
 pub fn zremrangebyscore(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     match score_range(&args[2], &args[3]) {
         Some((min, max)) => zremove(ks, now, key, |_, s| min.below(s) && max.above(s)),
@@ -119,7 +130,8 @@ pub fn zremrangebyscore(c: &mut Call) -> Value {
 pub fn zremrangebylex(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let key = &args[1];
     match (lex_bound(&args[2]), lex_bound(&args[3])) {
         (Some(min), Some(max)) => zremrangebylex_generic(ks, now, key, &min, &max),
@@ -142,7 +154,8 @@ pub fn sdiffstore(c: &mut Call) -> Value {
 fn sinterstore_or_sunionstore_or_sdiffstore(c: &mut Call, name: &str) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     setop_store(ks, now, name, args)
 }
 

@@ -146,12 +146,14 @@ fn collate(a: &[u8], b: &[u8]) -> Ordering {
 
 fn generic(c: &mut Call, readonly: bool) -> Value {
     let args = c.args;
+    let now = c.now;
+    let node = &mut c.server();
     let mut r = match parse(args, readonly) {
         Ok(r) => r,
         Err(e) => return e,
     };
-    let limits = Limits::of(c.node.config());
-    let (items, is_set) = match elements(c.node.keyspace_mut().get(c.now, &args[1]), &limits) {
+    let limits = Limits::of(node.config());
+    let (items, is_set) = match elements(node.keyspace_mut().get(now, &args[1]), &limits) {
         Ok(v) => v,
         Err(e) => return e,
     };
@@ -211,9 +213,9 @@ fn generic(c: &mut Call, readonly: bool) -> Value {
         None => Value::Array(output.into_iter().map(Value::Bulk).collect()),
         Some(dst) => {
             let n = output.len() as i64;
-            let ks = c.node.keyspace_mut();
+            let ks = node.keyspace_mut();
             let changed = if output.is_empty() {
-                let deleted = ks.remove(c.now, dst).is_some();
+                let deleted = ks.remove(now, dst).is_some();
                 if deleted {
                     ks.notify(class::GENERIC, "del", dst);
                 }
@@ -224,7 +226,7 @@ fn generic(c: &mut Call, readonly: bool) -> Value {
                 true
             };
             if changed {
-                c.node.propagate(args);
+                node.propagate(args);
             }
             Value::Integer(n)
         }

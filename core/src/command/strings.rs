@@ -7,14 +7,15 @@ use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
 use crate::keyspace::notify::class;
 use crate::keyspace::Data;
-use crate::node::Node;
+use crate::node::ServerCtx;
 use crate::resp::Value;
 use crate::time::Time;
 
 pub fn get(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     match ks.get(now, &args[1]) {
         None => Value::Null,
         Some(Data::Str(v)) => Value::Bulk(v.clone()),
@@ -25,14 +26,15 @@ pub fn get(c: &mut Call) -> Value {
 pub fn set(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     set_generic(node, now, args)
 }
 
 pub fn mget(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     Value::Array(
         args[1..]
             .iter()
@@ -46,7 +48,8 @@ pub fn mget(c: &mut Call) -> Value {
 
 pub fn mset(c: &mut Call) -> Value {
     let args = c.args;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     if args.len().is_multiple_of(2) {
         return super::arity_error("mset");
     }
@@ -60,21 +63,21 @@ pub fn mset(c: &mut Call) -> Value {
 pub fn incr(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     incr_by(node, now, &args[1], 1)
 }
 
 pub fn decr(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     incr_by(node, now, &args[1], -1)
 }
 
 pub fn incrby(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     match int_arg(&args[2]) {
         Ok(n) => incr_by(node, now, &args[1], n),
         Err(e) => e,
@@ -84,7 +87,7 @@ pub fn incrby(c: &mut Call) -> Value {
 pub fn decrby(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     match int_arg(&args[2]) {
         Ok(n) if n != i64::MIN => incr_by(node, now, &args[1], -n),
         Ok(_) => Value::err("ERR decrement would overflow"),
@@ -95,7 +98,8 @@ pub fn decrby(c: &mut Call) -> Value {
 pub fn append(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let (mut value, new) = match ks.get(now, &args[1]) {
         None => (Vec::new(), true),
         Some(Data::Str(v)) => (v.clone(), false),
@@ -117,7 +121,8 @@ pub fn append(c: &mut Call) -> Value {
 pub fn setnx(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     if ks.exists(now, &args[1]) {
         Value::Integer(0)
     } else {
@@ -129,8 +134,11 @@ pub fn setnx(c: &mut Call) -> Value {
 
 /// `getdelCommand` streams itself as `DEL key` when it deleted one.
 pub fn getdel(c: &mut Call) -> Value {
-    let (args, now) = (c.args, c.now);
-    let ks = c.node.keyspace_mut();
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let (args, now) = (args, now);
+    let ks = node.keyspace_mut();
     let reply = match ks.get(now, &args[1]) {
         None => Value::Null,
         Some(Data::Str(_)) => match ks.remove(now, &args[1]) {
@@ -143,7 +151,7 @@ pub fn getdel(c: &mut Call) -> Value {
         Some(_) => wrong_type(),
     };
     if matches!(reply, Value::Bulk(_)) {
-        c.node.propagate(&[b"DEL".to_vec(), args[1].clone()]);
+        node.propagate(&[b"DEL".to_vec(), args[1].clone()]);
     }
     reply
 }
@@ -152,7 +160,8 @@ pub fn getdel(c: &mut Call) -> Value {
 pub fn getset(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     let old = match ks.get(now, &args[1]) {
         None => Value::Null,
         Some(Data::Str(v)) => Value::Bulk(v.clone()),
@@ -160,15 +169,15 @@ pub fn getset(c: &mut Call) -> Value {
     };
     ks.set(&args[1], Data::Str(args[2].clone()));
     ks.notify(class::STRING, "set", &args[1]);
-    c.node
-        .propagate(&[b"SET".to_vec(), args[1].clone(), args[2].clone()]);
+    node.propagate(&[b"SET".to_vec(), args[1].clone(), args[2].clone()]);
     old
 }
 
 pub fn msetnx(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     if args.len().is_multiple_of(2) {
         return super::arity_error("msetnx");
     }
@@ -185,7 +194,7 @@ pub fn msetnx(c: &mut Call) -> Value {
 pub fn setrange(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     setrange_generic(node, now, args)
 }
 
@@ -200,21 +209,22 @@ pub fn psetex(c: &mut Call) -> Value {
 fn setex_or_psetex(c: &mut Call, name: &str) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     setex_generic(node, now, name, args)
 }
 
 pub fn getex(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let node = &mut *c.node;
+    let node = &mut c.server();
     getex_generic(node, now, args)
 }
 
 pub fn strlen(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
-    let ks = c.node.keyspace_mut();
+    let node = &mut c.server();
+    let ks = node.keyspace_mut();
     match ks.get(now, &args[1]) {
         None => Value::Integer(0),
         Some(Data::Str(v)) => Value::Integer(v.len() as i64),
@@ -227,7 +237,7 @@ const MAX_STRING: u64 = 512 * 1024 * 1024;
 
 /// `SETRANGE key offset value`: zero-padded overwrite; the new length.
 /// Order as `setrangeCommand`: offset, then key, then size.
-fn setrange_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+fn setrange_generic(node: &mut ServerCtx, now: Time, args: &[Vec<u8>]) -> Value {
     let offset = match int_arg(&args[2]) {
         Ok(n) if n < 0 => return Value::err("ERR offset is out of range"),
         Ok(n) => n as u64,
@@ -260,7 +270,7 @@ fn setrange_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
 
 /// `SETEX key seconds value` / `PSETEX key ms value`: SET with a TTL,
 /// propagated as 7.0 does it, `SET key value PXAT <absolute ms>`.
-fn setex_generic(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Value {
+fn setex_generic(node: &mut ServerCtx, now: Time, name: &str, args: &[Vec<u8>]) -> Value {
     let n = match int_arg(&args[2]) {
         Ok(n) => n,
         Err(e) => return e,
@@ -287,7 +297,7 @@ fn setex_generic(node: &mut Node, now: Time, name: &str, args: &[Vec<u8>]) -> Va
 /// `GETEX key [EX s|PX ms|EXAT s|PXAT ms|PERSIST]`: options, then the key
 /// (nil / WRONGTYPE), then the expire time; propagated as `PEXPIREAT`,
 /// `PERSIST` (when a TTL went) or `DEL` (a time already past).
-fn getex_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+fn getex_generic(node: &mut ServerCtx, now: Time, args: &[Vec<u8>]) -> Value {
     let (mut persist, mut expire) = (false, None::<(Vec<u8>, &Vec<u8>)>);
     let mut i = 2;
     while i < args.len() {
@@ -340,7 +350,7 @@ fn getex_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
 }
 
 /// `SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL]`.
-fn set_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
+fn set_generic(node: &mut ServerCtx, now: Time, args: &[Vec<u8>]) -> Value {
     let (mut nx, mut xx, mut get, mut keepttl) = (false, false, false, false);
     let mut expire: Option<Time> = None;
     let mut i = 3;
@@ -407,7 +417,7 @@ fn set_generic(node: &mut Node, now: Time, args: &[Vec<u8>]) -> Value {
 /// expire (even one already past) as `SET key value PXAT <ms>`, whatever
 /// the other options, so a lagging replica's TTL ends at the same instant;
 /// otherwise as sent, minus GET (replicas send no reply).
-fn propagate_set(node: &mut Node, args: &[Vec<u8>], expire: Option<Time>, get: bool) {
+fn propagate_set(node: &mut ServerCtx, args: &[Vec<u8>], expire: Option<Time>, get: bool) {
     if let Some(at) = expire {
         node.propagate(&[
             b"SET".to_vec(),
@@ -448,7 +458,7 @@ fn expire_ms(unit: &[u8], n: i64, now: Time) -> Option<u64> {
 }
 
 /// INCR and friends: the value must be a decimal 64-bit integer.
-fn incr_by(node: &mut Node, now: Time, key: &[u8], by: i64) -> Value {
+fn incr_by(node: &mut ServerCtx, now: Time, key: &[u8], by: i64) -> Value {
     let ks = node.keyspace_mut();
     let current = match ks.get(now, key) {
         None => 0,
@@ -473,11 +483,13 @@ fn incr_by(node: &mut Node, now: Time, key: &[u8], by: i64) -> Value {
 /// empty or the key missing.
 pub fn getrange(c: &mut Call) -> Value {
     let args = c.args;
+    let now = c.now;
+    let node = &mut c.server();
     let (start, end) = match (int_arg(&args[2]), int_arg(&args[3])) {
         (Ok(s), Ok(e)) => (s, e),
         (Err(e), _) | (_, Err(e)) => return e,
     };
-    let s = match c.node.keyspace_mut().get(c.now, &args[1]) {
+    let s = match node.keyspace_mut().get(now, &args[1]) {
         None => return Value::bulk(""),
         Some(Data::Str(s)) => s,
         Some(_) => return wrong_type(),
@@ -504,10 +516,12 @@ pub fn getrange(c: &mut Call) -> Value {
 /// printed `%.17Lf` without trailing zeros, and replicas get `SET key
 /// <value> KEEPTTL` so they store the very same text.
 pub fn incrbyfloat(c: &mut Call) -> Value {
-    use super::long_double::LongDouble;
+    let now = c.now;
     let args = c.args;
-    let ks = c.node.keyspace_mut();
-    let current = match ks.get(c.now, &args[1]) {
+    let node = &mut c.server();
+    use super::long_double::LongDouble;
+    let ks = node.keyspace_mut();
+    let current = match ks.get(now, &args[1]) {
         None => Ok(LongDouble::parse(b"0").unwrap_or(LongDouble::Inf(false))),
         Some(Data::Str(s)) => LongDouble::parse(s),
         Some(_) => return wrong_type(),
@@ -520,9 +534,9 @@ pub fn incrbyfloat(c: &mut Call) -> Value {
         _ => return Value::err("ERR increment would produce NaN or Infinity"),
     };
     let text = sum.to_human().into_bytes();
-    ks.set_keep_ttl(c.now, &args[1], Data::Str(text.clone()));
+    ks.set_keep_ttl(now, &args[1], Data::Str(text.clone()));
     ks.notify(class::STRING, "incrbyfloat", &args[1]);
-    c.node.propagate(&[
+    node.propagate(&[
         b"SET".to_vec(),
         args[1].clone(),
         text.clone(),

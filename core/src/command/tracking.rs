@@ -45,7 +45,8 @@ struct Options {
 
 /// Parses `[REDIRECT id] [BCAST] [PREFIX p]… [OPTIN] [OPTOUT] [NOLOOP]`
 /// in Redis's order of checks: the redirect client must exist now.
-fn options(c: &Call) -> Result<Options, Value> {
+fn options(c: &mut Call) -> Result<Options, Value> {
+    let me = c.id;
     let mut o = Options::default();
     let mut walk = OptionWalk::new(c.args, 3);
     while let Some(name) = walk.next_name() {
@@ -61,7 +62,7 @@ fn options(c: &Call) -> Result<Options, Value> {
                     ));
                 }
                 let id = super::int_arg(value)?;
-                if id <= 0 || !c.node.client_exists(ClientId(id as u64), c.id) {
+                if id <= 0 || !c.server().client_exists(ClientId(id as u64), me) {
                     return Err(Value::err(
                         "ERR The client ID you want redirect to does not exist",
                     ));
@@ -144,7 +145,11 @@ pub fn tracking(c: &mut Call) -> Value {
             }
             enable(c, o);
         }
-        b"off" => c.node.disable_tracking(c.id, c.client),
+        b"off" => {
+            let id = c.id;
+            let (mut node, client) = c.split();
+            node.disable_tracking(id, client)
+        }
         _ => return syntax_error(),
     }
     Value::ok()
@@ -169,11 +174,12 @@ fn enable(c: &mut Call, o: Options) {
             o.prefixes
         };
         for p in prefixes {
-            c.node.track_prefix(c.id, &p);
+            let id = c.id;
+            c.server().track_prefix(id, &p);
             t.prefixes.insert(p);
         }
     }
-    c.node.tracking_enabled(!was_on);
+    c.server().tracking_enabled(!was_on);
     c.client.tracking = Some(Box::new(t));
 }
 

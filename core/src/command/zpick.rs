@@ -24,7 +24,10 @@ fn positive(arg: &[u8], msg: &str) -> Result<usize, Value> {
 /// score]…]]` in both protocols, or a nil array when no key exists. Redis
 /// streams it as `ZPOPMIN|ZPOPMAX key n`, n being what was popped.
 pub fn zmpop(c: &mut Call) -> Value {
-    let (now, args) = (c.now, c.args);
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let (now, args) = (now, args);
     let num = match positive(&args[1], "numkeys should be greater than 0") {
         Ok(n) => n,
         Err(e) => return e,
@@ -52,7 +55,7 @@ pub fn zmpop(c: &mut Call) -> Value {
         }
     }
     let count = count.unwrap_or(1);
-    let ks = c.node.keyspace_mut();
+    let ks = node.keyspace_mut();
     let mut found = None;
     for key in &args[2..2 + num] {
         match ks.get(now, key) {
@@ -86,7 +89,7 @@ pub fn zmpop(c: &mut Call) -> Value {
     ks.notify(class::ZSET, if max { "zpopmax" } else { "zpopmin" }, key);
     ks.remove_if_empty(key);
     let pop = if max { "ZPOPMAX" } else { "ZPOPMIN" };
-    c.node.propagate(&[
+    node.propagate(&[
         pop.as_bytes().to_vec(),
         key.clone(),
         picked.len().to_string().into_bytes(),
@@ -109,9 +112,11 @@ const MAX_REPEATED_PICKS: usize = 10_000_000;
 /// whole set, highest first, when it asks for as many), a negative one may
 /// repeat. Picks come from the node's seeded generator.
 pub fn zrandmember(c: &mut Call) -> Value {
-    let (now, args, proto) = (c.now, c.args, c.client.proto);
+    let now = c.now;
+    let args = c.args;
+    let (now, args, proto) = (now, args, c.client.proto);
     if args.len() == 2 {
-        let node = &mut *c.node;
+        let node = &mut c.server();
         let member = match node.keyspace_mut().get(now, &args[1]) {
             None => return Value::Null,
             Some(Data::ZSet(z)) => {
@@ -141,7 +146,7 @@ pub fn zrandmember(c: &mut Call) -> Value {
     if withscores && !(-i64::MAX / 2..=i64::MAX / 2).contains(&l) {
         return Value::err("ERR value is out of range");
     }
-    let node = &mut *c.node;
+    let node = &mut c.server();
     let all: Scored = match node.keyspace_mut().get(now, &args[1]) {
         None => return Value::Array(Vec::new()),
         Some(Data::ZSet(z)) => ordered(z)
@@ -195,7 +200,9 @@ pub fn zrandmember(c: &mut Call) -> Value {
 /// in hash order (not reproducible): it comes in one call here too, each
 /// score as `%.17g` (`ld2string`).
 pub fn zscan(c: &mut Call) -> Value {
-    let (now, args) = (c.now, c.args);
+    let now = c.now;
+    let args = c.args;
+    let (now, args) = (now, args);
     if !scan_cursor_ok(&args[2]) {
         return Value::err("ERR invalid cursor");
     }
@@ -204,7 +211,7 @@ pub fn zscan(c: &mut Call) -> Value {
         listpack_limit(c, b"zset-max-listpack-entries"),
         listpack_limit(c, b"zset-max-listpack-value"),
     );
-    let (pairs, listpack): (Scored, bool) = match c.node.keyspace_mut().get(now, &args[1]) {
+    let (pairs, listpack): (Scored, bool) = match c.server().keyspace_mut().get(now, &args[1]) {
         None => return empty(),
         Some(Data::ZSet(z)) => (
             ordered(z)
@@ -266,8 +273,9 @@ fn scan_cursor_ok(arg: &[u8]) -> bool {
 
 /// A `zset-max-listpack-*` setting, as CONFIG SET left it.
 fn listpack_limit(c: &mut Call, name: &[u8]) -> u64 {
+    let node = &mut c.server();
     crate::config::params::find(name)
-        .and_then(|p| c.node.config().param_value(p).parse().ok())
+        .and_then(|p| node.config().param_value(p).parse().ok())
         .unwrap_or(0)
 }
 

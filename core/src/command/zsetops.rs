@@ -66,7 +66,9 @@ enum Output<'a> {
 /// inputs' types, then the options; `name` is the command's name for
 /// the "at least 1 input key" error.
 fn generic(c: &mut Call, name: &str, numkeys_at: usize, op: Op, out: Output) -> Value {
-    let (now, args, proto) = (c.now, c.args, c.client.proto);
+    let now = c.now;
+    let args = c.args;
+    let (now, args, proto) = (now, args, c.client.proto);
     let num = match int_arg(&args[numkeys_at]) {
         Ok(n) => n,
         Err(e) => return e,
@@ -81,8 +83,9 @@ fn generic(c: &mut Call, name: &str, numkeys_at: usize, op: Op, out: Output) -> 
     }
     let num = num as usize;
     let first = numkeys_at + 1;
-    let limits = Limits::of(c.node.config());
-    let ks = c.node.keyspace_mut();
+    let limits = Limits::of(c.server().config());
+    let mut srv = c.server();
+    let ks = srv.keyspace_mut();
     let mut sources = Vec::with_capacity(num);
     for key in &args[first..first + num] {
         let members = match ks.get(now, key) {
@@ -210,7 +213,7 @@ fn generic(c: &mut Call, name: &str, numkeys_at: usize, op: Op, out: Output) -> 
                 Op::Diff => "zdiffstore",
             };
             if store_or_delete(ks, limits, now, dst, result, event) {
-                c.node.propagate(args);
+                c.server().propagate(args);
             }
             Value::Integer(count)
         }

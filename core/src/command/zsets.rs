@@ -280,8 +280,10 @@ fn run_range(
 
 /// The reply of a reading range command.
 fn range_reply(c: &mut Call, by: Option<By>, rev: Option<bool>) -> Value {
+    let now = c.now;
+    let args = c.args;
     let proto = c.client.proto;
-    match run_range(c.node.keyspace_mut(), c.now, c.args, 1, false, by, rev) {
+    match run_range(c.server().keyspace_mut(), now, args, 1, false, by, rev) {
         Ok((req, items)) => members_reply(items.unwrap_or_default(), req.withscores, proto),
         Err(e) => e,
     }
@@ -323,9 +325,12 @@ pub fn zrevrangebylex(c: &mut Call) -> Value {
 /// (`zrangeResultFinalizeStore` moves `server.dirty` on a store, or on a
 /// delete that found the key).
 pub fn zrangestore(c: &mut Call) -> Value {
-    let (now, args) = (c.now, c.args);
-    let limits = Limits::of(c.node.config());
-    let ks = c.node.keyspace_mut();
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let (now, args) = (now, args);
+    let limits = Limits::of(node.config());
+    let ks = node.keyspace_mut();
     let items = match run_range(ks, now, args, 2, true, None, None) {
         Ok((_, items)) => items.unwrap_or_default(),
         Err(e) => return e,
@@ -340,7 +345,7 @@ pub fn zrangestore(c: &mut Call) -> Value {
         "zrangestore",
     );
     if changed {
-        c.node.propagate(args);
+        node.propagate(args);
     }
     Value::Integer(count)
 }
@@ -379,8 +384,11 @@ pub(super) fn store_or_delete(
 
 /// `ZRANK key member` / `ZREVRANK`: the member's 0-based position, or nil.
 fn rank(c: &mut Call, rev: bool) -> Value {
-    let (now, args) = (c.now, c.args);
-    match c.node.keyspace_mut().get(now, &args[1]) {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let (now, args) = (now, args);
+    match node.keyspace_mut().get(now, &args[1]) {
         None => Value::Null,
         Some(Data::ZSet(z)) => {
             let o = ordered(z);
@@ -406,7 +414,10 @@ pub fn zrevrank(c: &mut Call) -> Value {
 
 /// `ZCOUNT key min max`: the range is parsed before the key is looked up.
 pub fn zcount(c: &mut Call) -> Value {
-    let (now, args) = (c.now, c.args);
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let (now, args) = (now, args);
     let Some((min, max)) = score_range(&args[2], &args[3]) else {
         return Value::err("ERR min or max is not a float");
     };
@@ -417,12 +428,15 @@ pub fn zcount(c: &mut Call) -> Value {
         offset: 0,
         limit: -1,
     };
-    count(c.node.keyspace_mut(), now, &args[1], &req)
+    count(node.keyspace_mut(), now, &args[1], &req)
 }
 
 /// `ZLEXCOUNT key min max`.
 pub fn zlexcount(c: &mut Call) -> Value {
-    let (now, args) = (c.now, c.args);
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let (now, args) = (now, args);
     let (Some(min), Some(max)) = (lex_bound(&args[2]), lex_bound(&args[3])) else {
         return Value::err("ERR min or max not valid string range item");
     };
@@ -433,7 +447,7 @@ pub fn zlexcount(c: &mut Call) -> Value {
         offset: 0,
         limit: -1,
     };
-    count(c.node.keyspace_mut(), now, &args[1], &req)
+    count(node.keyspace_mut(), now, &args[1], &req)
 }
 
 /// How many members `req` selects at `key` (0 without a key).
@@ -447,8 +461,11 @@ fn count(ks: &mut Keyspace, now: Time, key: &[u8], req: &Request) -> Value {
 
 /// `ZMSCORE key member…`: one score or nil per member (all nil without a key).
 pub fn zmscore(c: &mut Call) -> Value {
-    let (now, args) = (c.now, c.args);
-    let z = match c.node.keyspace_mut().get(now, &args[1]) {
+    let now = c.now;
+    let args = c.args;
+    let node = &mut c.server();
+    let (now, args) = (now, args);
+    let z = match node.keyspace_mut().get(now, &args[1]) {
         None => None,
         Some(Data::ZSet(z)) => Some(z),
         Some(_) => return wrong_type(),

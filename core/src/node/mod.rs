@@ -16,19 +16,31 @@
 //! and replication.c's: clients, blocking, pub/sub, `repl/`, persistence,
 //! MIGRATE… This file keeps what is both's: the `Node`, its one way in
 //! ([`Node::handle`], which sends each input to its part) and out.
+//! Commands get the server part as a [`ServerCtx`] and the cluster part
+//! read-only as a [`Routing`]; what they change beyond the server part is
+//! a [`Request`] the node applies (`request.rs`; CONFIG SET's is
+//! `config_set.rs`, the settings being both parts').
 
 mod cluster;
+mod config_set;
 pub mod io;
+mod request;
 mod server;
 
-pub use cluster::{view, AdminReply, LinkView, NodesConfError, RouteAddr, SendBuffer, SlotRoute};
+pub use cluster::{
+    view, AdminReply, LinkView, NodesConfError, RouteAddr, Routing, SendBuffer, SlotRoute,
+};
 pub(crate) use cluster::{ClusterConf, ConfLine};
+pub use cluster::{CountFailureReports, KillLinks, Publish};
+pub use config_set::ConfigSet;
 pub use io::{
     Admin, AdminError, ClientId, ConnId, DiskJob, DiskOp, FailoverMode, Input, Link, Output,
     ReplFrame,
 };
+pub use request::Request;
 pub use server::{
-    debug, is_repl_conn, slowlog, stats, MigratePlan, ReplConf, ShutdownFlags, SubKind, SyncStats,
+    debug, is_repl_conn, slowlog, stats, MigratePlan, ReplConf, ServerCtx, ShutdownFlags, SubKind,
+    SyncStats,
 };
 pub(crate) use server::{history_id, Current, SlaveState};
 pub use view::{ElectionView, NodeView, PeerView};
@@ -161,13 +173,6 @@ impl Node {
         &self.cfg
     }
 
-    /// The node's seeded generator, for the commands that pick at random
-    /// (HRANDFIELD, SRANDMEMBER, RANDOMKEY, ZRANDMEMBER): seeded, so a simulation
-    /// replays the same picks.
-    pub(crate) fn rng_mut(&mut self) -> &mut ChaCha8Rng {
-        &mut self.rng
-    }
-
     /// Feeds one input. Time must not go backwards.
     pub fn handle(&mut self, now: Time, input: Input) {
         if self.server.frozen.is_some() && self.frozen_input(now, &input) {
@@ -190,10 +195,10 @@ impl Node {
     /// keyspace events, MONITOR lines after their replies, BCAST batches.
     fn end_of_input(&mut self, now: Time) {
         self.after_command(now);
-        self.invalidate_modified(None, false);
+        self.serving().invalidate_modified(None, false);
         self.publish_key_events();
         self.flush_after_reply();
-        self.broadcast_invalidations();
+        self.serving().broadcast_invalidations();
     }
 
     /// Runs one input (`handle` without the end-of-loop work).
@@ -206,7 +211,7 @@ impl Node {
                     self.server.stats.sample(now);
                     self.cron(now);
                     // `serverCron`'s `trackingLimitUsedSlots`.
-                    self.limit_tracking_keys(None);
+                    self.serving().limit_tracking_keys(None);
                     self.persist_cron(now);
                     self.redirect_blocked();
                     while self.cluster.next_cron <= now {
@@ -218,7 +223,7 @@ impl Node {
             Input::Repl { conn, frame } => self.repl_frame(now, conn, frame),
             Input::ReplLinkUp { conn } => self.repl_link_up(now, conn),
             Input::Command { client, args } => self.process_command(now, client, args),
-            Input::ClientClosed(client) => self.client_closed(client),
+            Input::ClientClosed(client) => self.serving().client_closed(client),
             Input::LinkClosed { addr } => {
                 if let Some(id) = self.link_node(addr) {
                     if let Some(p) = self.peer_mut(id) {
@@ -273,7 +278,7 @@ impl Node {
     fn before_sleep(&mut self, now: Time) {
         // What the RDB child wrote meanwhile (`rdbPipeReadHandler`).
         self.advance_rdb_child(now);
-        self.flush_aof(false);
+        self.serving().flush_aof(false);
         if self.cluster.todo & todo::HANDLE_MANUALFAILOVER != 0 && self.is_replica() {
             self.cluster.todo &= !todo::HANDLE_MANUALFAILOVER;
             self.handle_manual_failover(now);

@@ -22,7 +22,8 @@ const OPCODE_FUNCTION: u8 = 246;
 /// (libraries in name order; Redis walks its dict, whose order its hash
 /// seed picks).
 pub fn function_dump(c: &mut Call) -> Value {
-    let libs = &c.node.scripts_mut().libraries;
+    let mut node = c.server();
+    let libs = &node.scripts_mut().libraries;
     let mut out = Vec::new();
     for lib in libs.values() {
         out.push(OPCODE_FUNCTION2);
@@ -124,7 +125,8 @@ pub fn function_restore(c: &mut Call) -> Value {
         Ok(set) => set,
         Err(e) => return Value::err(format!("ERR {e}")),
     };
-    let store = c.node.scripts_mut();
+    let mut node = c.server();
+    let store = node.scripts_mut();
     if policy == Policy::Flush {
         store.libraries = new;
     } else {
@@ -148,7 +150,8 @@ pub fn function_restore(c: &mut Call) -> Value {
         joined.extend(new);
         store.libraries = joined;
     }
-    c.node.propagate(c.args);
+    let args = c.args;
+    c.server().propagate(args);
     Value::ok()
 }
 

@@ -63,7 +63,8 @@ pub fn function_load(c: &mut Call) -> Value {
     let code = c.args[last].clone();
     match load(c, &code, replace) {
         Ok(name) => {
-            c.node.propagate(c.args);
+            let args = c.args;
+            c.server().propagate(args);
             Value::bulk(name)
         }
         Err(msg) => Value::err(format!("ERR {msg}")),
@@ -90,7 +91,8 @@ pub(super) fn compile(
 }
 
 fn load(c: &mut Call, code: &[u8], replace: bool) -> Result<String, String> {
-    let store = c.node.scripts_mut();
+    let mut node = c.server();
+    let store = node.scripts_mut();
     let (name, functions) = compile(&store.libraries, code, replace)?;
     for f in &functions {
         let taken = store
@@ -140,10 +142,11 @@ fn register(_code: &[u8]) -> Result<Vec<Function>, String> {
 /// FUNCTION DELETE library-name.
 pub fn function_delete(c: &mut Call) -> Value {
     let name = String::from_utf8_lossy(&c.args[2]).to_string();
-    if c.node.scripts_mut().libraries.remove(&name).is_none() {
+    if c.server().scripts_mut().libraries.remove(&name).is_none() {
         return Value::err("ERR Library not found");
     }
-    c.node.propagate(c.args);
+    let args = c.args;
+    c.server().propagate(args);
     Value::ok()
 }
 
@@ -156,8 +159,9 @@ pub fn function_flush(c: &mut Call) -> Value {
                 && (a.eq_ignore_ascii_case(b"sync") || a.eq_ignore_ascii_case(b"async")) => {}
         Some(_) => return Value::err("ERR FUNCTION FLUSH only supports SYNC|ASYNC option"),
     }
-    c.node.scripts_mut().libraries.clear();
-    c.node.propagate(c.args);
+    c.server().scripts_mut().libraries.clear();
+    let args = c.args;
+    c.server().propagate(args);
     Value::ok()
 }
 
@@ -168,7 +172,8 @@ pub fn function_kill(_c: &mut Call) -> Value {
 
 /// FUNCTION STATS: no running script, and the Lua engine's counts.
 pub fn function_stats(c: &mut Call) -> Value {
-    let store = c.node.scripts_mut();
+    let mut node = c.server();
+    let store = node.scripts_mut();
     let libs = store.libraries.len() as i64;
     let funcs = store
         .libraries
@@ -213,7 +218,8 @@ pub fn function_list(c: &mut Call) -> Value {
         }
         i += 1;
     }
-    let store = c.node.scripts_mut();
+    let mut node = c.server();
+    let store = node.scripts_mut();
     let libs = store
         .libraries
         .iter()
@@ -319,7 +325,8 @@ pub fn fcall_ro(c: &mut Call) -> Value {
 fn fcall_generic(c: &mut Call, ro: bool) -> Value {
     crate::command::monitor_feed::feed_script_call(c);
     let name = String::from_utf8_lossy(&c.args[1]).to_string();
-    let Some((lib, f)) = c.node.scripts_mut().function(&name) else {
+    let mut node = c.server();
+    let Some((lib, f)) = node.scripts_mut().function(&name) else {
         return Value::err("ERR Function not found");
     };
     let (code, flags) = (lib.code.clone(), f.flags.clone());

@@ -18,31 +18,58 @@ pub trait Host {
     fn call(&mut self, args: Vec<Vec<u8>>, resp3: bool, replicate: bool) -> Value;
 }
 
-/// The script's run on a node (`scriptRunCtx`).
+/// The script's run on a node (`scriptRunCtx`): part of the pipeline, as
+/// `scriptCall` runs commands through `call()`, so it holds the node.
 pub struct NodeHost<'a> {
     /// The node the script runs on.
-    pub node: &'a mut Node,
+    node: &'a mut Node,
     /// The time of the EVAL/FCALL (scripts see one time throughout).
-    pub now: Time,
+    now: Time,
     /// The calling client.
-    pub id: ClientId,
+    id: ClientId,
     /// The caller's READONLY/ASKING/master-link state, copied to the
     /// script's client for routing (`scriptVerifyClusterState`).
-    pub caller: ClientState,
+    caller: ClientState,
     /// EVAL_RO/FCALL_RO or a `no-writes` script.
-    pub read_only: bool,
+    read_only: bool,
     /// Compatibility mode or `allow-cross-slot-keys`.
-    pub allow_cross_slot: bool,
+    allow_cross_slot: bool,
     /// The slot the script is bound to (its declared keys' slot, or the
     /// first key it touched).
-    pub slot: Option<u16>,
+    slot: Option<u16>,
     /// A write ran (`SCRIPT_WRITE_DIRTY`): later refusals must not depend
     /// on the server's state, and SCRIPT KILL is refused.
-    pub wrote: bool,
+    wrote: bool,
     /// The keys the EVAL or FCALL declared: a tracking caller caches them
     /// once the script reads anything (`call()`'s `trackingRememberKeys`
     /// on `server.script_caller`).
-    pub declared: &'a [Vec<u8>],
+    declared: &'a [Vec<u8>],
+}
+
+impl<'a> NodeHost<'a> {
+    /// A script's run for the caller `id`, bound to the slot of the first
+    /// key it declared.
+    pub(in crate::command) fn new(
+        node: &'a mut Node,
+        now: Time,
+        id: ClientId,
+        caller: ClientState,
+        read_only: bool,
+        allow_cross_slot: bool,
+        declared: &'a [Vec<u8>],
+    ) -> NodeHost<'a> {
+        NodeHost {
+            node,
+            now,
+            id,
+            caller,
+            read_only,
+            allow_cross_slot,
+            slot: declared.first().map(|k| key_slot(k)),
+            wrote: false,
+            declared,
+        }
+    }
 }
 
 impl Host for NodeHost<'_> {
@@ -59,11 +86,11 @@ impl Host for NodeHost<'_> {
                 client.asking = self.caller.asking;
                 client.from_master = self.caller.from_master;
                 client.in_script = true;
-                let held = self.node.held_ops();
+                let held = self.node.serving().held_ops();
                 let out = super::super::run(self.node, self.now, self.id, &mut client, spec, &args);
                 self.remember_declared(spec, &args);
                 if !replicate {
-                    self.node.drop_held_ops(held);
+                    self.node.serving().drop_held_ops(held);
                 }
                 match out {
                     Outcome::Reply(v) => v,
@@ -90,7 +117,7 @@ impl NodeHost<'_> {
         };
         if crate::command::monitor_feed::has_any(spec, entry, flags::READONLY, &["readonly"]) {
             let keys = self.declared.iter().map(Vec::as_slice);
-            self.node.remember_keys(self.id, t, keys);
+            self.node.serving().remember_keys(self.id, t, keys);
         }
     }
 
@@ -106,11 +133,13 @@ impl NodeHost<'_> {
             return Err("ERR This Redis command is not allowed from script".into());
         }
         // `scriptVerifyACL`: the caller's user must be allowed the command.
-        if let Err(denial) = super::super::acl::check(self.node, &self.caller, entry, args) {
+        if let Err(denial) =
+            super::super::acl::check(&self.node.serving(), &self.caller, entry, args)
+        {
             let context = crate::acl::log::Context::Lua;
             let logged = (denial.0, denial.1, context);
             super::super::acl::log_denial(
-                self.node,
+                &mut self.node.serving(),
                 self.now,
                 self.id,
                 &self.caller,

@@ -19,10 +19,12 @@ mod run;
 mod shebang;
 mod store;
 
+#[cfg(feature = "lua")]
+pub use host::NodeHost;
 pub use store::Store;
 
 use super::Call;
-use crate::node::Node;
+use crate::node::ServerCtx;
 use crate::resp::Value;
 
 /// Whether a script command writes as its declared flags say
@@ -30,7 +32,7 @@ use crate::resp::Value;
 /// cluster routing: `Some(write)` for a script with a shebang (cached, or
 /// the EVAL body's own) or a function; `None` — the command's own flags
 /// decide — for a compat-mode script or one not found.
-pub fn declared_write(node: &mut Node, name: &str, args: &[Vec<u8>]) -> Option<bool> {
+pub fn declared_write(node: &mut ServerCtx, name: &str, args: &[Vec<u8>]) -> Option<bool> {
     let first = args.get(1)?;
     let flags = match name {
         "eval" | "eval_ro" => match node.scripts_mut().scripts.get(&sha1_hex(first)) {
@@ -91,7 +93,8 @@ pub fn evalsha_ro(c: &mut Call) -> Value {
 
 /// SCRIPT LOAD script: compiles and caches it, answers its SHA1.
 pub fn script_load(c: &mut Call) -> Value {
-    match run::cache(c.node, &c.args[2]) {
+    let args = c.args;
+    match run::cache(&mut c.server(), &args[2]) {
         Ok(sha) => Value::bulk(sha),
         Err(e) => e,
     }
@@ -99,9 +102,11 @@ pub fn script_load(c: &mut Call) -> Value {
 
 /// SCRIPT EXISTS sha1…: 1 or 0 for each.
 pub fn script_exists(c: &mut Call) -> Value {
-    let store = c.node.scripts_mut();
+    let args = c.args;
+    let mut node = c.server();
+    let store = node.scripts_mut();
     Value::Array(
-        c.args[2..]
+        args[2..]
             .iter()
             .map(|sha| {
                 let sha = String::from_utf8_lossy(sha).to_ascii_lowercase();
@@ -120,7 +125,7 @@ pub fn script_flush(c: &mut Call) -> Value {
                 && (a.eq_ignore_ascii_case(b"sync") || a.eq_ignore_ascii_case(b"async")) => {}
         Some(_) => return Value::err("ERR SCRIPT FLUSH only support SYNC|ASYNC option"),
     }
-    c.node.scripts_mut().scripts.clear();
+    c.server().scripts_mut().scripts.clear();
     Value::ok()
 }
 

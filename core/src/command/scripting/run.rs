@@ -5,7 +5,7 @@
 use super::shebang::{self, ScriptFlags};
 use super::store::Cached;
 use crate::command::{int_arg, Call};
-use crate::node::Node;
+use crate::node::ServerCtx;
 use crate::resp::Value;
 
 /// What the page answers: its build has no Lua engine (Lua 5.1 is C and
@@ -16,7 +16,7 @@ pub const NOT_AVAILABLE: &str =
 
 /// Compiles and caches a script (EVAL, SCRIPT LOAD): its SHA1, or the
 /// error reply.
-pub fn cache(node: &mut Node, body: &[u8]) -> Result<String, Value> {
+pub fn cache(node: &mut ServerCtx, body: &[u8]) -> Result<String, Value> {
     let sha = super::sha1_hex(body);
     if node.scripts_mut().scripts.contains_key(&sha) {
         return Ok(sha);
@@ -64,12 +64,13 @@ pub fn eval_generic(c: &mut Call, by_sha: bool, ro: bool) -> Value {
     let sha = if by_sha {
         String::from_utf8_lossy(&c.args[1]).to_ascii_lowercase()
     } else {
-        match cache(c.node, &c.args[1]) {
+        let args = c.args;
+        match cache(&mut c.server(), &args[1]) {
             Ok(sha) => sha,
             Err(e) => return e,
         }
     };
-    let Some(script) = c.node.scripts_mut().scripts.get(&sha).cloned() else {
+    let Some(script) = c.server().scripts_mut().scripts.get(&sha).cloned() else {
         return Value::err("NOSCRIPT No matching script. Please use EVAL.");
     };
     let keys = &c.args[3..3 + n];
@@ -94,7 +95,7 @@ pub fn start(
             return Value::err("ERR Can not run script on cluster, 'no-cluster' flag is set.");
         }
         if !flags.no_writes {
-            if c.node.is_replica() && !c.client.from_master {
+            if c.server().is_replica() && !c.client.from_master {
                 return Value::err(
                     "READONLY Can not run script with write flag on readonly replica",
                 );
@@ -122,18 +123,12 @@ fn execute(
     name: &str,
 ) -> Value {
     use super::engine::{self, Ended, Script};
-    let limit_ms = c.node.config().busy_reply_threshold_ms();
-    let mut host = super::host::NodeHost {
-        now: c.now,
-        id: c.id,
-        caller: c.client.clone(),
-        read_only: ro || (!flags.compat && flags.no_writes),
-        allow_cross_slot: flags.compat || flags.allow_cross_slot,
-        slot: keys.first().map(|k| crate::slot::key_slot(k)),
-        wrote: false,
-        declared: keys,
-        node: c.node,
-    };
+    let limit_ms = c.server().config().busy_reply_threshold_ms();
+    let mut host = c.script_host(
+        ro || (!flags.compat && flags.no_writes),
+        flags.compat || flags.allow_cross_slot,
+        keys,
+    );
     let script = Script {
         code,
         function,

@@ -16,7 +16,7 @@ use crate::resp::Value;
 fn node_limits(c: &Call) -> (u64, i64) {
     let get = |name: &str| {
         params::find(name.as_bytes())
-            .and_then(|p| c.node.config().param_value(p).parse::<i64>().ok())
+            .and_then(|p| c.config().param_value(p).parse::<i64>().ok())
             .unwrap_or(0)
     };
     (
@@ -154,13 +154,15 @@ fn trimmed_to(s: &Stream, trim: Trim) -> Vec<u8> {
 /// `XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value …]`
 /// (`xaddCommand`): the new entry's ID, or nil with NOMKSTREAM and no key.
 pub fn xadd(c: &mut Call) -> Value {
+    let now = c.now;
+    let args = c.args;
     let t = match parse_trim_args(c, true) {
         Ok(t) => t,
         Err(e) => return e,
     };
     let (id_at, parsed) = t.id.expect("parse_trim_args sets the ID position");
     let fields_at = id_at + 1;
-    let argc = c.args.len();
+    let argc = args.len();
     if argc < fields_at + 2 || (argc - fields_at) % 2 == 1 {
         return arity_error("xadd");
     }
@@ -173,8 +175,9 @@ pub fn xadd(c: &mut Call) -> Value {
         Some(ParsedId::AutoSeq(ms)) => Some((ms, None)),
     };
     let (max_bytes, max_entries) = node_limits(c);
-    let (now, args) = (c.now, c.args);
-    let ks = c.node.keyspace_mut();
+    let (now, args) = (now, args);
+    let mut srv = c.server();
+    let ks = srv.keyspace_mut();
     match ks.get(now, &args[1]) {
         Some(Data::Stream(_)) => {}
         Some(_) => return wrong_type(),
@@ -225,7 +228,7 @@ pub fn xadd(c: &mut Call) -> Value {
     if trimmed > 0 {
         ks.notify(class::STREAM, "xtrim", &args[1]);
     }
-    c.node.propagate(&sent);
+    c.server().propagate(&sent);
     Value::Bulk(id.to_bytes())
 }
 
@@ -252,10 +255,10 @@ pub fn xtrim(c: &mut Call) -> Value {
         } else {
             args.to_vec()
         };
-        c.node
+        c.server()
             .keyspace_mut()
             .notify(class::STREAM, "xtrim", &args[1]);
-        c.node.propagate(&sent);
+        c.server().propagate(&sent);
     }
     Value::Integer(deleted as i64)
 }
@@ -289,7 +292,7 @@ pub fn xdel(c: &mut Call) -> Value {
         s.refresh_first_id();
     }
     if deleted > 0 {
-        c.node
+        c.server()
             .keyspace_mut()
             .notify(class::STREAM, "xdel", &args[1]);
     }
@@ -363,7 +366,7 @@ pub fn xsetid(c: &mut Call) -> Value {
     if max_deleted != StreamId::MIN {
         s.max_deleted = max_deleted;
     }
-    c.node
+    c.server()
         .keyspace_mut()
         .notify(class::STREAM, "xsetid", &args[1]);
     Value::ok()

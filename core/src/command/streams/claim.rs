@@ -127,9 +127,9 @@ fn touch_consumer(g: &mut Group, name: &[u8], now: u64) -> bool {
 
 /// `xgroup-createconsumer` on `key` if a claim created its consumer.
 fn notify_created(c: &mut Call, key: &[u8], created: bool) {
+    let node = &mut c.server();
     if created {
-        c.node
-            .keyspace_mut()
+        node.keyspace_mut()
             .notify(class::STREAM, "xgroup-createconsumer", key);
     }
 }
@@ -266,7 +266,7 @@ pub fn xclaim(c: &mut Call) -> Value {
     s.groups.insert(group.clone(), g);
     notify_created(c, key, created);
     for op in sent {
-        c.node.propagate(&op);
+        c.server().propagate(&op);
     }
     Value::Array(out)
 }
@@ -364,7 +364,7 @@ pub fn xautoclaim(c: &mut Call) -> Value {
     s.groups.insert(group.clone(), g);
     notify_created(c, key, created);
     for op in sent {
-        c.node.propagate(&op);
+        c.server().propagate(&op);
     }
     Value::Array(vec![
         id_reply(resume),

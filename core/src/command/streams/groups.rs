@@ -101,7 +101,7 @@ pub fn xgroup(c: &mut Call) -> Value {
             let removed = with_stream(c, |s| s.groups.remove(name).is_some()).unwrap_or(false);
             if removed {
                 notify(c, "xgroup-destroy");
-                c.node.keyspace_mut().signal_stream(key);
+                c.server().keyspace_mut().signal_stream(key);
             }
             Value::Integer(removed as i64)
         }
@@ -139,7 +139,7 @@ pub fn xgroup(c: &mut Call) -> Value {
             .flatten();
             if gone.is_some() {
                 notify(c, "xgroup-delconsumer");
-                c.node.propagate(args);
+                c.server().propagate(args);
             }
             Value::Integer(gone.unwrap_or(0) as i64)
         }
@@ -149,9 +149,9 @@ pub fn xgroup(c: &mut Call) -> Value {
 
 /// Raises a group event on the stream at `args[2]`.
 fn notify(c: &mut Call, event: &'static str) {
-    c.node
-        .keyspace_mut()
-        .notify(class::STREAM, event, &c.args[2]);
+    let args = c.args;
+    let node = &mut c.server();
+    node.keyspace_mut().notify(class::STREAM, event, &args[2]);
 }
 
 /// Runs `f` on the stream at `args[2]` (which the caller saw exists).
@@ -178,7 +178,7 @@ fn create(c: &mut Call, make: bool, entries_read: i64) -> Value {
         }
     };
     if make {
-        c.node
+        c.server()
             .keyspace_mut()
             .set(&args[2], Data::Stream(Box::default()));
     }

@@ -82,7 +82,8 @@ pub fn stream_mut<'a>(
 
 /// The stream at `key` for a command's call.
 pub fn lookup<'a>(c: &'a mut Call, key: &[u8]) -> Result<Option<&'a mut Stream>, Value> {
-    stream_mut(c.node.keyspace_mut(), c.now, key)
+    let now = c.now;
+    stream_mut(c.keyspace_mut(), now, key)
 }
 
 /// An ID as a bulk string.

@@ -9,7 +9,7 @@ use crate::command::blocking::{block, may_block};
 use crate::command::{int_arg, syntax_error, Call, KeyWait, Outcome};
 use crate::keyspace::notify::class;
 use crate::keyspace::stream::{Consumer, Group, Nack, Stream, StreamId};
-use crate::node::Node;
+use crate::node::ServerCtx;
 use crate::resp::{Protocol, Value};
 use crate::time::Time;
 
@@ -209,7 +209,7 @@ fn read(c: &mut Call, group_cmd: bool) -> Outcome {
     let mut served = Vec::new();
     for (key, gt) in keys.iter().zip(ids.iter().copied()) {
         let now = c.now;
-        let node = &mut *c.node;
+        let node = &mut c.server();
         let Ok(Some(s)) = stream_mut(node.keyspace_mut(), now, key) else {
             continue;
         };
@@ -300,7 +300,7 @@ fn plain_entries(s: &Stream, gt: StreamId, count: u64) -> Vec<Value> {
 
 /// After a group read: `xgroup-createconsumer` if it created its consumer,
 /// then what it streams (XCLAIMs, SETID, CREATECONSUMER).
-fn finish_group_read(node: &mut Node, key: &[u8], created: bool, sent: Vec<Vec<Vec<u8>>>) {
+fn finish_group_read(node: &mut ServerCtx, key: &[u8], created: bool, sent: Vec<Vec<Vec<u8>>>) {
     if created {
         node.keyspace_mut()
             .notify(class::STREAM, "xgroup-createconsumer", key);
@@ -361,7 +361,7 @@ impl StreamWait {
     /// for a key that is gone or no longer a stream: the reply for `key`,
     /// or `None` while nothing follows the reader's ID (a group reader
     /// reads past its group's last ID, whatever other readers took).
-    pub(crate) fn serve(&self, node: &mut Node, now: Time, key: &[u8]) -> Option<Value> {
+    pub(crate) fn serve(&self, node: &mut ServerCtx, now: Time, key: &[u8]) -> Option<Value> {
         let s = match stream_mut(node.keyspace_mut(), now, key) {
             Ok(Some(s)) => s,
             _ if self.group.is_some() => {

@@ -6,6 +6,7 @@ use super::{peer::Peer, todo};
 use crate::event::Event;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
+use crate::node::request::{sealed, Request};
 use crate::node::{Admin, AdminError, FailoverMode, Node};
 use crate::time::Time;
 use std::sync::Arc;
@@ -23,6 +24,17 @@ pub enum AdminReply {
 
 fn err<T>(text: impl Into<String>) -> Result<T, AdminError> {
     Err(AdminError(text.into()))
+}
+
+impl sealed::Sealed for Admin {}
+
+/// The CLUSTER subcommands that change cluster state ask it this way.
+impl Request for Admin {
+    type Answer = Result<AdminReply, AdminError>;
+
+    fn apply(self, node: &mut Node, now: Time) -> Self::Answer {
+        node.admin(now, self)
+    }
 }
 
 impl Node {

@@ -110,7 +110,7 @@ impl Node {
         // `checkClientPauseTimeoutAndReturnIfPaused`).
         if self.is_master() && !self.writes_paused(now) && self.server.debug.active_expire {
             self.server.keyspace.active_expire_cycle(now, &mut self.rng);
-            self.queue_expired();
+            self.serving().queue_expired();
         }
         if self.is_replica() {
             self.handle_manual_failover(now);

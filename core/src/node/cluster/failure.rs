@@ -10,6 +10,7 @@ use crate::event::Event;
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
 use crate::msg::Body;
+use crate::node::request::{sealed, Request};
 use crate::node::Node;
 use crate::time::Time;
 use std::sync::Arc;
@@ -134,6 +135,21 @@ impl Node {
 
     /// Quorum of masters for FAIL and for elections: `size / 2 + 1`.
     pub(in crate::node) fn needed_quorum(&self) -> u32 {
-        self.cluster.size / 2 + 1
+        self.routing().needed_quorum()
+    }
+}
+
+/// `CLUSTER COUNT-FAILURE-REPORTS <node-id>`: counting drops the expired
+/// reports first, so it is the cluster part's to do.
+pub struct CountFailureReports(pub NodeId);
+
+impl sealed::Sealed for CountFailureReports {}
+
+impl Request for CountFailureReports {
+    /// `None` for an unknown node.
+    type Answer = Option<u32>;
+
+    fn apply(self, node: &mut Node, now: Time) -> Option<u32> {
+        node.count_failure_reports(now, self.0)
     }
 }

@@ -3,12 +3,11 @@
 
 use crate::flags::NodeFlags;
 use crate::msg::MsgType;
-use crate::node::Node;
-use crate::time::Time;
+use crate::node::Routing;
 
-impl Node {
+impl Routing<'_> {
     /// `CLUSTER INFO` text.
-    pub fn cluster_info(&self, _now: Time) -> String {
+    pub fn cluster_info(&self) -> String {
         use std::fmt::Write;
         let mut ok = 0u32;
         let (mut pfail, mut fail) = (0u32, 0u32);

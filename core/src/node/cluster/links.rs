@@ -8,7 +8,8 @@
 //! here, the same for the native node and the simulator.
 
 use crate::id::NodeId;
-use crate::node::{Link, Node, Output};
+use crate::node::request::{sealed, Request};
+use crate::node::{Link, Node, Output, Routing};
 use crate::time::Time;
 use std::net::SocketAddr;
 
@@ -130,13 +131,35 @@ impl Node {
         // The reconnect loop must look at the nodes just unlinked.
         self.cluster.cron_due.touch_all();
     }
+}
 
+/// `DEBUG CLUSTERLINK KILL to|from|all <node-id>`.
+pub struct KillLinks {
+    /// The peer whose links go.
+    pub id: NodeId,
+    /// Our link to it.
+    pub to: bool,
+    /// Its link to us.
+    pub from: bool,
+}
+
+impl sealed::Sealed for KillLinks {}
+
+impl Request for KillLinks {
+    type Answer = ();
+
+    fn apply(self, node: &mut Node, _now: Time) {
+        node.kill_cluster_links(self.id, self.to, self.from);
+    }
+}
+
+impl Node {
     /// `DEBUG CLUSTERLINK KILL to|from|all <node>`: frees our link to
     /// `id` (`to`), its link to us (`from`), or both, as `freeClusterLink`
     /// does; the cron reconnects an outbound link, the peer reopens its
     /// own. A link that is not there is left alone (7.0.15 would crash on
     /// it), and so is an unknown ID.
-    pub(crate) fn kill_cluster_links(&mut self, id: NodeId, to: bool, from: bool) {
+    fn kill_cluster_links(&mut self, id: NodeId, to: bool, from: bool) {
         let Some(p) = self.peer_mut(id) else {
             return;
         };
@@ -158,7 +181,10 @@ impl Node {
         // The reconnect loop must look at the node just unlinked.
         self.cluster.cron_due.touch_all();
     }
+}
 
+/// CLUSTER LINKS and CLUSTER INFO read the links this way.
+impl Routing<'_> {
     /// Every link, outbound then inbound per node, in table order
     /// (`addReplyClusterLinksDescription`).
     pub fn links(&self) -> Vec<LinkView> {

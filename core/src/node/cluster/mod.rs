@@ -22,7 +22,7 @@
 //! | `publish` | PUBLISH and SPUBLISH carried over the bus (`clusterPropagatePublish`) |
 //! | `nodes_conf` | nodes.conf (`clusterSaveConfig`, `clusterLoadConfig`) |
 //! | `admin` | the CLUSTER subcommands that change cluster state |
-//! | `route` | where a slot stands, for the command layer's redirections |
+//! | `route` | `Routing`: the read-only view of this part the command layer gets (slot owners, where a slot stands for its redirections, myself's role) |
 //! | `info`, `view` | CLUSTER INFO, CLUSTER NODES and read-only snapshots |
 //!
 //! Nothing here imports the command layer (`core/src/command/`): what the
@@ -58,11 +58,13 @@ pub mod view;
 
 pub use admin::AdminReply;
 pub(super) use cluster_state::ClusterState;
-pub use links::{LinkView, SendBuffer};
+pub use failure::CountFailureReports;
+pub use links::{KillLinks, LinkView, SendBuffer};
 pub use nodes_conf::NodesConfError;
 pub(crate) use nodes_conf::{ClusterConf, ConfLine};
 pub(super) use peer::Peer;
-pub use route::{RouteAddr, SlotRoute};
+pub use publish::Publish;
+pub use route::{RouteAddr, Routing, SlotRoute};
 
 /// `slots[]` entry for an unassigned slot.
 const NO_OWNER: u16 = u16::MAX;

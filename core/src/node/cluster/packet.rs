@@ -117,7 +117,7 @@ impl Node {
                 // Redis ignores publications from nodes it does not know.
                 if sender.is_some() {
                     let sharded = kind == MsgType::PublishShard;
-                    self.publish_local(channel, message, sharded);
+                    self.serving().publish_local(channel, message, sharded);
                 }
             }
             // Modules carry no cluster state.

@@ -10,12 +10,34 @@
 
 use crate::id::NodeId;
 use crate::msg::Body;
+use crate::node::request::{sealed, Request};
 use crate::node::{Link, Node};
+use crate::time::Time;
+
+/// PUBLISH and SPUBLISH: the publication carried to the other nodes.
+pub struct Publish<'a> {
+    /// The channel.
+    pub channel: &'a [u8],
+    /// The message.
+    pub message: &'a [u8],
+    /// SPUBLISH: only the nodes of my shard.
+    pub sharded: bool,
+}
+
+impl sealed::Sealed for Publish<'_> {}
+
+impl Request for Publish<'_> {
+    type Answer = ();
+
+    fn apply(self, node: &mut Node, _now: Time) {
+        node.propagate_publish(self.channel, self.message, self.sharded);
+    }
+}
 
 impl Node {
     /// `clusterPropagatePublish`: PUBLISH to every node, PUBLISHSHARD to
     /// the nodes serving my slots.
-    pub(crate) fn propagate_publish(&mut self, channel: &[u8], message: &[u8], sharded: bool) {
+    fn propagate_publish(&mut self, channel: &[u8], message: &[u8], sharded: bool) {
         let (channel, message) = (channel.to_vec(), message.to_vec());
         if !sharded {
             self.broadcast(Body::Publish { channel, message });

@@ -14,8 +14,7 @@ use std::sync::Arc;
 
 impl Node {
     pub(in crate::node) fn me(&self) -> &Peer {
-        self.peer(self.myself)
-            .expect("myself is always in the table")
+        self.routing().me()
     }
 
     pub(in crate::node) fn me_mut(&mut self) -> &mut Peer {
@@ -24,8 +23,7 @@ impl Node {
     }
 
     pub(in crate::node) fn peer(&self, id: NodeId) -> Option<&Peer> {
-        let idx = self.cluster.index.get(&id)?;
-        self.cluster.peers[idx as usize].as_ref()
+        self.routing().peer(id)
     }
 
     /// The entry of `id`, to edit: cron looks at it again at its next run
@@ -57,10 +55,7 @@ impl Node {
 
     /// Every known node, in table order (deterministic).
     pub(in crate::node) fn peers(&self) -> impl Iterator<Item = &Peer> {
-        self.cluster
-            .order
-            .iter()
-            .filter_map(|&i| self.cluster.peers[i as usize].as_ref())
+        self.routing().peers()
     }
 
     /// IDs of every known node, so rules can edit the table while walking it.
@@ -175,8 +170,7 @@ impl Node {
     }
 
     pub(in crate::node) fn slot_owner_peer(&self, slot: u16) -> Option<&Peer> {
-        self.slot_owner_idx(slot)
-            .and_then(|i| self.cluster.peers[i as usize].as_ref())
+        self.routing().slot_owner_peer(slot)
     }
 
     /// `clusterAddSlot`: binds an unassigned slot.
@@ -235,19 +229,7 @@ impl Node {
 
     /// The slots bound to `id` in our table.
     pub(in crate::node) fn slots_of(&self, id: NodeId) -> SlotSet {
-        let Some(idx) = self.cluster.index.get(&id) else {
-            return SlotSet::new();
-        };
-        if self.cluster.peers[idx as usize]
-            .as_ref()
-            .map_or(0, |p| p.numslots)
-            == 0
-        {
-            return SlotSet::new();
-        }
-        (0..crate::slot::SLOTS)
-            .filter(|&s| self.cluster.slots[s as usize] == idx)
-            .collect()
+        self.routing().slots_of(id)
     }
 
     /// Whether `slots` is exactly the set bound to `id` (`slots_of(id) ==

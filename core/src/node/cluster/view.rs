@@ -2,7 +2,7 @@
 
 use crate::flags::NodeFlags;
 use crate::id::NodeId;
-use crate::node::Node;
+use crate::node::{Node, Routing};
 use crate::slot::SlotSet;
 use crate::time::Time;
 use std::collections::BTreeMap;
@@ -91,60 +91,7 @@ pub struct ElectionView {
 impl Node {
     /// A snapshot of this node's beliefs.
     pub fn view(&self) -> NodeView {
-        let mut nodes: Vec<PeerView> = self
-            .peers()
-            .map(|p| PeerView {
-                id: p.id,
-                ip: p.ip(),
-                port: p.port,
-                cport: p.cport,
-                flags: p.flags,
-                master: p.master,
-                ping_sent: p.ping_sent,
-                pong_received: p.pong_received,
-                // Replicas show their master's epoch, as CLUSTER NODES does.
-                config_epoch: match p.master.and_then(|m| self.peer(m)) {
-                    Some(m) if p.is_replica() => m.config_epoch,
-                    _ => p.config_epoch,
-                },
-                link_connected: p.link.is_some(),
-                slots: self.slots_of(p.id),
-                fail_reports: p.fail_reports.to_vec(),
-                repl_offset: if p.id == self.myself {
-                    self.repl_offset()
-                } else {
-                    p.repl_offset
-                },
-                hostname: p.hostname.clone(),
-            })
-            .collect();
-        nodes.sort_by_key(|n| n.id);
-        let e = &self.cluster.election;
-        let election = (self.is_replica() && e.auth_time.is_some()).then(|| ElectionView {
-            auth_time: e.auth_time.unwrap_or_default(),
-            rank: e.rank,
-            sent: e.sent,
-            epoch: e.epoch,
-            votes: e.count,
-            needed: self.needed_quorum(),
-            manual: self.cluster.manual.end.is_some(),
-        });
-        NodeView {
-            id: self.myself,
-            current_epoch: self.cluster.current_epoch,
-            my_epoch: self.my_epoch(),
-            last_vote_epoch: self.cluster.last_vote_epoch,
-            state_ok: self.cluster.state_ok,
-            repl_offset: self.repl_offset(),
-            nodes,
-            migrating: self.cluster.migrating.clone(),
-            importing: self.cluster.importing.clone(),
-            election,
-            voted_time: self
-                .peers()
-                .filter_map(|p| p.voted_time.map(|t| (p.id, t)))
-                .collect(),
-        }
+        self.routing().view(self.repl_offset())
     }
 }
 
@@ -273,17 +220,17 @@ impl Node {
 impl Node {
     /// Whether this node is a master.
     pub fn is_master(&self) -> bool {
-        self.me().is_master()
+        self.routing().is_master()
     }
 
     /// Whether this node is a replica.
     pub fn is_replica(&self) -> bool {
-        self.me().is_replica()
+        self.routing().is_replica()
     }
 
     /// My master, if I am a replica.
     pub fn master(&self) -> Option<NodeId> {
-        self.me().master
+        self.routing().master()
     }
 
     /// This node's currentEpoch.
@@ -293,26 +240,17 @@ impl Node {
 
     /// My configEpoch (a replica's is its master's, as `cluster_my_epoch` shows).
     pub fn my_epoch(&self) -> u64 {
-        let me = self.me();
-        match me.master.and_then(|m| self.peer(m)) {
-            Some(master) if me.is_replica() => master.config_epoch,
-            _ => me.config_epoch,
-        }
+        self.routing().my_epoch()
     }
 
     /// `cluster_state:ok` in this node's view.
     pub fn state_ok(&self) -> bool {
-        self.cluster.state_ok
+        self.routing().state_ok()
     }
 
     /// The owner of `slot` in this node's view.
     pub fn slot_owner(&self, slot: u16) -> Option<NodeId> {
-        let idx = *self.cluster.slots.get(slot as usize)?;
-        self.cluster
-            .peers
-            .get(idx as usize)
-            .and_then(|p| p.as_ref())
-            .map(|p| p.id)
+        self.routing().slot_owner(slot)
     }
 
     /// `CLUSTER COUNT-FAILURE-REPORTS`: live reports, `None` if unknown node.
@@ -352,7 +290,7 @@ impl Node {
 
     /// Number of nodes this node knows, itself included (`cluster_known_nodes`).
     pub fn known_nodes(&self) -> usize {
-        self.cluster.order.len()
+        self.routing().known_nodes()
     }
 
     /// The flags of every known node, myself included.
@@ -363,5 +301,66 @@ impl Node {
     /// `cluster_size`: masters serving at least one slot.
     pub fn size(&self) -> u32 {
         self.cluster.size
+    }
+}
+
+/// CLUSTER NODES, SLOTS and SHARDS read the snapshot this way.
+impl Routing<'_> {
+    /// A snapshot of this node's beliefs.
+    pub fn view(&self, my_repl_offset: u64) -> NodeView {
+        let mut nodes: Vec<PeerView> = self
+            .peers()
+            .map(|p| PeerView {
+                id: p.id,
+                ip: p.ip(),
+                port: p.port,
+                cport: p.cport,
+                flags: p.flags,
+                master: p.master,
+                ping_sent: p.ping_sent,
+                pong_received: p.pong_received,
+                // Replicas show their master's epoch, as CLUSTER NODES does.
+                config_epoch: match p.master.and_then(|m| self.peer(m)) {
+                    Some(m) if p.is_replica() => m.config_epoch,
+                    _ => p.config_epoch,
+                },
+                link_connected: p.link.is_some(),
+                slots: self.slots_of(p.id),
+                fail_reports: p.fail_reports.to_vec(),
+                repl_offset: if p.id == self.myself {
+                    my_repl_offset
+                } else {
+                    p.repl_offset
+                },
+                hostname: p.hostname.clone(),
+            })
+            .collect();
+        nodes.sort_by_key(|n| n.id);
+        let e = &self.cluster.election;
+        let election = (self.is_replica() && e.auth_time.is_some()).then(|| ElectionView {
+            auth_time: e.auth_time.unwrap_or_default(),
+            rank: e.rank,
+            sent: e.sent,
+            epoch: e.epoch,
+            votes: e.count,
+            needed: self.needed_quorum(),
+            manual: self.cluster.manual.end.is_some(),
+        });
+        NodeView {
+            id: self.myself,
+            current_epoch: self.cluster.current_epoch,
+            my_epoch: self.my_epoch(),
+            last_vote_epoch: self.cluster.last_vote_epoch,
+            state_ok: self.cluster.state_ok,
+            repl_offset: my_repl_offset,
+            nodes,
+            migrating: self.cluster.migrating.clone(),
+            importing: self.cluster.importing.clone(),
+            election,
+            voted_time: self
+                .peers()
+                .filter_map(|p| p.voted_time.map(|t| (p.id, t)))
+                .collect(),
+        }
     }
 }

@@ -5,41 +5,12 @@
 
 use super::persist::{ReadFile, Waiter};
 use crate::node::io::DiskOp;
+use crate::node::ServerCtx;
 use crate::node::{ClientId, Node};
 use crate::resp::Value;
 use crate::time::Time;
 
 impl Node {
-    /// `ACLSaveToFile`: `<aclfile>.tmp-<pid>-<ms>` written, then renamed
-    /// over the file; the client's reply waits for the job.
-    pub(crate) fn acl_save(&mut self, now: Time, client: ClientId, file: &str, bytes: Vec<u8>) {
-        let tmp = format!("{file}.tmp-{}-{}", self.process_id(), now.ms());
-        let job = self.new_job(Waiter::AclSave(client));
-        let ops = vec![
-            DiskOp::Write {
-                name: tmp.clone(),
-                bytes,
-            },
-            DiskOp::Rename {
-                from: tmp,
-                to: file.to_string(),
-            },
-        ];
-        self.disk(job, false, ops);
-    }
-
-    /// ACL LOAD: the host reads `file`; [`Node::disk_read`] goes on.
-    pub(crate) fn acl_load(&mut self, client: ClientId, file: &str) {
-        let job = self.new_job(Waiter::AclLoad {
-            client,
-            file: file.to_string(),
-        });
-        let ops = vec![DiskOp::Read {
-            name: file.to_string(),
-        }];
-        self.disk(job, false, ops);
-    }
-
     /// A read job answered: ACL LOAD applies the file (`ACLLoadFromFile`)
     /// or answers its errors; DEBUG RELOAD NOSAVE loads it.
     pub(in crate::node) fn disk_read(
@@ -72,7 +43,7 @@ impl Node {
             .get(&client)
             .is_some_and(|c| c.user.as_slice() != b"default" && !c.user.is_empty())
         {
-            self.kill_client(client);
+            self.serving().kill_client(client);
         }
     }
 
@@ -82,15 +53,16 @@ impl Node {
     fn apply_acl_file(&mut self, bytes: &[u8], file: &str) -> Result<(), String> {
         let allchannels = self.cfg.param_str("acl-pubsub-default") == "allchannels";
         let users = crate::acl::file::load(bytes, file, allchannels)?;
-        self.acl_mut().replace(users);
+        self.serving().acl_mut().replace(users);
         let victims: Vec<ClientId> = self
+            .serving()
             .other_clients()
             .into_iter()
             .filter(|(_, c)| c.user.as_slice() != b"default" && !c.user.is_empty())
             .map(|(id, _)| id)
             .collect();
         for id in victims {
-            self.kill_client(id);
+            self.serving().kill_client(id);
         }
         Ok(())
     }
@@ -119,4 +91,38 @@ fn open_text(file: &str, why: &str) -> String {
 /// That error as ACL LOAD's reply.
 pub(in crate::node) fn open_error(file: &str, why: &str) -> Value {
     Value::err(format!("ERR {}", open_text(file, why)))
+}
+
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
+    /// `ACLSaveToFile`: `<aclfile>.tmp-<pid>-<ms>` written, then renamed
+    /// over the file; the client's reply waits for the job.
+    pub(crate) fn acl_save(&mut self, now: Time, client: ClientId, file: &str, bytes: Vec<u8>) {
+        let tmp = format!("{file}.tmp-{}-{}", self.process_id(), now.ms());
+        let job = self.new_job(Waiter::AclSave(client));
+        let ops = vec![
+            DiskOp::Write {
+                name: tmp.clone(),
+                bytes,
+            },
+            DiskOp::Rename {
+                from: tmp,
+                to: file.to_string(),
+            },
+        ];
+        self.disk(job, false, ops);
+    }
+
+    /// ACL LOAD: the host reads `file`; [`Node::disk_read`] goes on.
+    pub(crate) fn acl_load(&mut self, client: ClientId, file: &str) {
+        let job = self.new_job(Waiter::AclLoad {
+            client,
+            file: file.to_string(),
+        });
+        let ops = vec![DiskOp::Read {
+            name: file.to_string(),
+        }];
+        self.disk(job, false, ops);
+    }
 }

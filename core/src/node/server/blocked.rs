@@ -18,7 +18,7 @@
 //! served streams its own pop as one unit, after the command that fed it.
 
 use crate::command::{KeyWait, Refusal};
-use crate::node::{ClientId, Node};
+use crate::node::{ClientId, Node, ServerCtx};
 use crate::resp::Value;
 use crate::time::Time;
 use std::collections::{BTreeMap, VecDeque};
@@ -58,7 +58,9 @@ pub(in crate::node) struct BlockedClients {
     draining: bool,
 }
 
-impl Node {
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
     /// `blockForKeys`: `client` waits for one of `keys` (each once, in the
     /// order given) until `deadline`. The reply comes from
     /// [`KeyWait::serve`] when a key is ready, a nil array at the deadline,
@@ -111,19 +113,45 @@ impl Node {
         self.server.keyspace.watch_streams(keys);
     }
 
-    /// WAIT blocks `client` until `replicas` replicas acknowledged `offset`.
-    pub(in crate::node) fn block_on_replicas(
-        &mut self,
-        client: ClientId,
-        offset: u64,
-        replicas: u64,
-        deadline: Option<Time>,
-    ) {
-        let on = BlockedOn::Replicas { offset, replicas };
-        self.server
-            .blocked
-            .clients
-            .insert(client, Blocked { on, deadline });
+    /// `signalKeyAsReady` for the keys of a write that went to the stream:
+    /// those a list or zset pop is blocked on are served after the
+    /// command (stream readers wait for the keyspace's stream signals).
+    pub(in crate::node) fn signal_ready(&mut self, args: &[Vec<u8>]) {
+        if self.server.blocked.by_key.is_empty() {
+            return;
+        }
+        let Some(spec) = args.first().and_then(|n| crate::command::table::lookup(n)) else {
+            return;
+        };
+        for i in spec.key_positions(args) {
+            let key = &args[i];
+            let pops = self.server.blocked.by_key.get(key).is_some_and(|q| {
+                q.iter().any(|c| {
+                    matches!(self.server.blocked.clients.get(c), Some(Blocked { on: BlockedOn::Keys { wait, .. }, .. }) if !wait.is_stream())
+                })
+            });
+            if pops && !self.server.blocked.ready.contains(key) {
+                self.server.blocked.ready.push_back(key.clone());
+            }
+        }
+    }
+
+    /// `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: the timeout's reply, or the
+    /// UNBLOCKED error. False if `target` is not blocked.
+    pub(crate) fn client_unblock(&mut self, target: ClientId, error: bool) -> bool {
+        if !self.is_blocked(target) {
+            return false;
+        }
+        if error {
+            self.unblock(target);
+            self.reply(
+                target,
+                Value::err("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
+            );
+        } else {
+            self.time_out(target);
+        }
+        true
     }
 
     /// Whether `client` waits in a blocking command.
@@ -131,31 +159,15 @@ impl Node {
         self.server.blocked.clients.contains_key(&client)
     }
 
-    /// A command from a blocked client waits for its unblocking.
-    pub(in crate::node) fn hold_command(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
-        self.server
-            .blocked
-            .held
-            .entry(client)
-            .or_default()
-            .push_back(args);
-    }
-
-    /// INFO's `blocked_clients`.
-    pub fn blocked_clients(&self) -> usize {
-        self.server.blocked.clients.len()
-    }
-
-    /// The earliest time a blocked client times out: the first
-    /// millisecond past its deadline (`timeout < now`).
-    pub(in crate::node) fn blocked_deadline(&self) -> Option<Time> {
-        self.server
-            .blocked
-            .clients
-            .values()
-            .filter_map(|b| b.deadline)
-            .min()
-            .map(|t| t + 1)
+    fn time_out(&mut self, client: ClientId) {
+        let reply = match self.unblock(client) {
+            Some(BlockedOn::Keys { .. }) => Value::NullArray,
+            Some(BlockedOn::Replicas { offset, .. }) => {
+                Value::Integer(self.acked_replicas(offset) as i64)
+            }
+            None => return,
+        };
+        self.reply(client, reply);
     }
 
     /// `unblockClient`: forgets what `client` waited for and queues its
@@ -179,34 +191,77 @@ impl Node {
         Some(blocked.on)
     }
 
+    /// WAIT blocks `client` until `replicas` replicas acknowledged `offset`.
+    pub(in crate::node) fn block_on_replicas(
+        &mut self,
+        client: ClientId,
+        offset: u64,
+        replicas: u64,
+        deadline: Option<Time>,
+    ) {
+        let on = BlockedOn::Replicas { offset, replicas };
+        self.server
+            .blocked
+            .clients
+            .insert(client, Blocked { on, deadline });
+    }
+
+    /// INFO's `blocked_clients`.
+    pub fn blocked_clients(&self) -> usize {
+        self.server.blocked.clients.len()
+    }
+
+    /// Every WAIT whose replicas have now acknowledged enough is answered
+    /// (`processClientsWaitingReplicas`).
+    pub(in crate::node) fn release_replica_waiters(&mut self) {
+        let waiting: Vec<(ClientId, u64, u64)> = self
+            .server
+            .blocked
+            .clients
+            .iter()
+            .filter_map(|(c, b)| match b.on {
+                BlockedOn::Replicas { offset, replicas } => Some((*c, offset, replicas)),
+                BlockedOn::Keys { .. } => None,
+            })
+            .collect();
+        for (client, offset, replicas) in waiting {
+            let acked = self.acked_replicas(offset);
+            if acked >= replicas {
+                self.unblock(client);
+                self.reply(client, Value::Integer(acked as i64));
+            }
+        }
+    }
+
     /// A client left: it waits for nothing any more.
     pub(in crate::node) fn forget_blocked(&mut self, client: ClientId) {
         self.unblock(client);
         self.server.blocked.held.remove(&client);
         self.server.blocked.unblocked.retain(|c| *c != client);
     }
+}
 
-    /// `signalKeyAsReady` for the keys of a write that went to the stream:
-    /// those a list or zset pop is blocked on are served after the
-    /// command (stream readers wait for the keyspace's stream signals).
-    pub(in crate::node) fn signal_ready(&mut self, args: &[Vec<u8>]) {
-        if self.server.blocked.by_key.is_empty() {
-            return;
-        }
-        let Some(spec) = args.first().and_then(|n| crate::command::table::lookup(n)) else {
-            return;
-        };
-        for i in spec.key_positions(args) {
-            let key = &args[i];
-            let pops = self.server.blocked.by_key.get(key).is_some_and(|q| {
-                q.iter().any(|c| {
-                    matches!(self.server.blocked.clients.get(c), Some(Blocked { on: BlockedOn::Keys { wait, .. }, .. }) if !wait.is_stream())
-                })
-            });
-            if pops && !self.server.blocked.ready.contains(key) {
-                self.server.blocked.ready.push_back(key.clone());
-            }
-        }
+impl Node {
+    /// A command from a blocked client waits for its unblocking.
+    pub(in crate::node) fn hold_command(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
+        self.server
+            .blocked
+            .held
+            .entry(client)
+            .or_default()
+            .push_back(args);
+    }
+
+    /// The earliest time a blocked client times out: the first
+    /// millisecond past its deadline (`timeout < now`).
+    pub(in crate::node) fn blocked_deadline(&self) -> Option<Time> {
+        self.server
+            .blocked
+            .clients
+            .values()
+            .filter_map(|b| b.deadline)
+            .min()
+            .map(|t| t + 1)
     }
 
     /// Moves the keyspace's stream signals to the ready keys.
@@ -240,7 +295,7 @@ impl Node {
             let Some(client) = self.server.blocked.unblocked.pop_front() else {
                 break;
             };
-            while !self.is_blocked(client) {
+            while !self.serving().is_blocked(client) {
                 let Some(args) = self
                     .server
                     .blocked
@@ -291,14 +346,14 @@ impl Node {
                 continue;
             }
             let wait = wait.clone();
-            let outer = self.begin_call();
-            let reply = wait.serve(self, now, key);
+            let outer = self.serving().begin_call();
+            let reply = wait.serve(&mut self.serving(), now, key);
             if outer {
-                self.end_call();
+                self.serving().end_call();
             }
             if let Some(reply) = reply {
-                self.unblock(client);
-                self.reply(client, reply);
+                self.serving().unblock(client);
+                self.serving().reply(client, reply);
             }
         }
     }
@@ -316,40 +371,7 @@ impl Node {
             .map(|(c, _)| *c)
             .collect();
         for client in due {
-            self.time_out(client);
-        }
-    }
-
-    fn time_out(&mut self, client: ClientId) {
-        let reply = match self.unblock(client) {
-            Some(BlockedOn::Keys { .. }) => Value::NullArray,
-            Some(BlockedOn::Replicas { offset, .. }) => {
-                Value::Integer(self.acked_replicas(offset) as i64)
-            }
-            None => return,
-        };
-        self.reply(client, reply);
-    }
-
-    /// Every WAIT whose replicas have now acknowledged enough is answered
-    /// (`processClientsWaitingReplicas`).
-    pub(in crate::node) fn release_replica_waiters(&mut self) {
-        let waiting: Vec<(ClientId, u64, u64)> = self
-            .server
-            .blocked
-            .clients
-            .iter()
-            .filter_map(|(c, b)| match b.on {
-                BlockedOn::Replicas { offset, replicas } => Some((*c, offset, replicas)),
-                BlockedOn::Keys { .. } => None,
-            })
-            .collect();
-        for (client, offset, replicas) in waiting {
-            let acked = self.acked_replicas(offset);
-            if acked >= replicas {
-                self.unblock(client);
-                self.reply(client, Value::Integer(acked as i64));
-            }
+            self.serving().time_out(client);
         }
     }
 
@@ -371,7 +393,7 @@ impl Node {
             }
             let Some(key) = keys.first() else { continue };
             let slot = crate::slot::key_slot(key);
-            let route = self.slot_route(slot);
+            let route = self.routing().slot_route(slot);
             let readonly = self.server.clients.get(client).is_some_and(|c| c.readonly);
             if route.mine
                 || route.importing
@@ -386,8 +408,8 @@ impl Node {
             answers.push((*client, refusal.reply()));
         }
         for (client, reply) in answers {
-            self.unblock(client);
-            self.reply(client, reply);
+            self.serving().unblock(client);
+            self.serving().reply(client, reply);
         }
     }
 
@@ -397,9 +419,9 @@ impl Node {
     pub(in crate::node) fn unblock_all_blocked(&mut self) {
         let clients: Vec<ClientId> = self.server.blocked.clients.keys().copied().collect();
         for client in clients {
-            self.unblock(client);
+            self.serving().unblock(client);
             self.server.blocked.held.remove(&client);
-            self.reply(
+            self.serving().reply(
                 client,
                 Value::err(
                     "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)",
@@ -407,22 +429,12 @@ impl Node {
             );
         }
     }
+}
 
-    /// `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: the timeout's reply, or the
-    /// UNBLOCKED error. False if `target` is not blocked.
-    pub(crate) fn client_unblock(&mut self, target: ClientId, error: bool) -> bool {
-        if !self.is_blocked(target) {
-            return false;
-        }
-        if error {
-            self.unblock(target);
-            self.reply(
-                target,
-                Value::err("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
-            );
-        } else {
-            self.time_out(target);
-        }
-        true
+/// What hosts and tests read of the blocked clients.
+impl Node {
+    /// INFO's `blocked_clients`.
+    pub fn blocked_clients(&self) -> usize {
+        self.server.blocked.clients.len()
     }
 }

@@ -3,6 +3,7 @@
 //! closing one, and the client pause (`pauseClients`, networking.c).
 
 use crate::command::ClientState;
+use crate::node::ServerCtx;
 use crate::node::{ClientId, Node, Output};
 use crate::time::Time;
 use std::net::SocketAddr;
@@ -43,6 +44,29 @@ impl Node {
         self.server.clients.contains_key(&id)
     }
 
+    /// Whether `CLIENT PAUSE … ALL` holds every client's commands now.
+    pub(crate) fn all_paused(&self, now: Time) -> bool {
+        self.server
+            .client_pause
+            .is_some_and(|p| p.all && now < p.end)
+    }
+
+    /// Whether `CLIENT PAUSE` (WRITE or ALL) holds writes now.
+    pub(in crate::node) fn client_paused(&self, now: Time) -> bool {
+        self.server.client_pause.is_some_and(|p| now < p.end)
+    }
+}
+
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
+    /// `freeClient` on another client (CLIENT KILL): its state goes now,
+    /// and the host is told to close the connection.
+    pub(crate) fn kill_client(&mut self, id: ClientId) {
+        self.client_closed(id);
+        self.out.push_back(Output::Close { client: id });
+    }
+
     /// Every client but the one running a command (whose state is out of
     /// the map meanwhile), by ID.
     pub(crate) fn other_clients(&self) -> Vec<(ClientId, &ClientState)> {
@@ -54,19 +78,6 @@ impl Node {
             .collect();
         all.sort_by_key(|(id, _)| *id);
         all
-    }
-
-    /// `freeClient` on another client (CLIENT KILL): its state goes now,
-    /// and the host is told to close the connection.
-    pub(crate) fn kill_client(&mut self, id: ClientId) {
-        self.client_closed(id);
-        self.out.push_back(Output::Close { client: id });
-    }
-
-    /// RESET: the client leaves every channel, pattern and shard channel.
-    pub(crate) fn forget_client_subscriptions(&mut self, id: ClientId, state: &mut ClientState) {
-        self.forget_subscriber(id);
-        state.subscriptions = Default::default();
     }
 
     /// `CLIENT PAUSE`: merged with a pause in progress as `pauseClients`
@@ -87,15 +98,9 @@ impl Node {
         self.server.unblock_postponed = true;
     }
 
-    /// Whether `CLIENT PAUSE … ALL` holds every client's commands now.
-    pub(crate) fn all_paused(&self, now: Time) -> bool {
-        self.server
-            .client_pause
-            .is_some_and(|p| p.all && now < p.end)
-    }
-
-    /// Whether `CLIENT PAUSE` (WRITE or ALL) holds writes now.
-    pub(in crate::node) fn client_paused(&self, now: Time) -> bool {
-        self.server.client_pause.is_some_and(|p| now < p.end)
+    /// RESET: the client leaves every channel, pattern and shard channel.
+    pub(crate) fn forget_client_subscriptions(&mut self, id: ClientId, state: &mut ClientState) {
+        self.forget_subscriber(id);
+        state.subscriptions = Default::default();
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::command::{self, ClientState, Outcome, ReplyMode};
 use crate::keyspace::Keyspace;
-use crate::node::{ClientId, Node, Output};
+use crate::node::{ClientId, Node, Output, ServerCtx};
 use crate::resp::Protocol;
 use crate::time::Time;
 use std::collections::HashMap;
@@ -66,7 +66,7 @@ impl Node {
         args: Vec<Vec<u8>>,
     ) {
         // Redis reads nothing more from a blocked client.
-        if self.is_blocked(client) {
+        if self.serving().is_blocked(client) {
             self.hold_command(client, args);
             return;
         }
@@ -115,7 +115,7 @@ impl Node {
         }
         self.flush_after_reply();
         if close {
-            self.kill_client(client);
+            self.serving().kill_client(client);
         }
         if self.server.frozen.is_some() {
             self.hold_sleeper_reply(mark);
@@ -128,23 +128,11 @@ impl Node {
         self.server
             .clients
             .remove(&client)
-            .unwrap_or_else(|| Box::new(ClientState::new(!self.requires_auth())))
+            .unwrap_or_else(|| Box::new(ClientState::new(!self.serving().requires_auth())))
     }
 
     pub(crate) fn put_client(&mut self, client: ClientId, state: Box<ClientState>) {
         self.server.clients.insert(client, state);
-    }
-
-    pub(crate) fn reply(&mut self, client: ClientId, value: crate::resp::Value) {
-        if self
-            .server
-            .clients
-            .get(&client)
-            .is_some_and(|c| c.reply == ReplyMode::Off)
-        {
-            return;
-        }
-        self.out.push_back(Output::Reply { client, value });
     }
 
     /// An EXEC waits for a MIGRATE it ran.
@@ -161,20 +149,8 @@ impl Node {
     ) {
         match self.server.pending_exec.remove(&client) {
             Some(pending) => command::resume_exec(self, now, client, pending, value),
-            None => self.reply(client, value),
+            None => self.serving().reply(client, value),
         }
-    }
-
-    pub(in crate::node) fn client_closed(&mut self, client: ClientId) {
-        self.server.pending_exec.remove(&client);
-        if let Some(mut state) = self.server.clients.remove(&client) {
-            self.disable_tracking(client, &mut state);
-        }
-        self.forget_blocked(client);
-        self.forget_subscriber(client);
-        self.remove_monitor(client);
-        self.server.postponed.retain(|(c, _)| *c != client);
-        self.slave_closed(client);
     }
 
     /// The protocol a client negotiated (RESP2 until `HELLO 3`).
@@ -192,7 +168,7 @@ impl Node {
         self.server
             .clients
             .get(&client)
-            .map_or(!self.requires_auth(), |c| c.authenticated)
+            .map_or(!self.server.acl.auth_required(), |c| c.authenticated)
     }
 
     /// Whether a client is inside MULTI (its commands are queued, so a host
@@ -204,30 +180,6 @@ impl Node {
             .is_some_and(|c| c.in_multi())
     }
 
-    /// `authRequired`'s server half: the default user has a password or
-    /// is off.
-    pub(crate) fn requires_auth(&self) -> bool {
-        self.server.acl.auth_required()
-    }
-
-    /// The users and the ACL log.
-    pub(crate) fn acl(&self) -> &crate::acl::Acl {
-        &self.server.acl
-    }
-
-    /// `getRandomHexChars` (ACL GENPASS), from the node's random source.
-    pub(crate) fn random_hex(&mut self, chars: usize) -> String {
-        use rand::Rng;
-        (0..chars)
-            .map(|_| char::from(b"0123456789abcdef"[self.rng.random_range(0..16usize)]))
-            .collect()
-    }
-
-    /// The users and the ACL log, to change.
-    pub(crate) fn acl_mut(&mut self) -> &mut crate::acl::Acl {
-        &mut self.server.acl
-    }
-
     pub(crate) fn keyspace_mut(&mut self) -> &mut Keyspace {
         &mut self.server.keyspace
     }
@@ -237,11 +189,29 @@ impl Node {
         &self.server.keyspace
     }
 
-    /// Version of a watched key (WATCH compares it at EXEC).
-    pub(crate) fn watch_version(&mut self, key: &[u8]) -> u64 {
-        *self.server.watch_versions.entry(key.to_vec()).or_insert(0)
+    /// A write arrived while a manual failover pauses writes, or any command
+    /// while a MIGRATE is in progress: run it later, in arrival order.
+    pub(crate) fn postpone(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
+        self.server.postponed.push((client, args));
     }
 
+    /// Runs postponed commands once the pause or the MIGRATE is over.
+    pub(in crate::node) fn run_postponed(&mut self, now: Time) {
+        if self.server.postponed.is_empty()
+            || self.writes_paused(now)
+            || self.server.migrations.busy()
+        {
+            return;
+        }
+        for (client, args) in std::mem::take(&mut self.server.postponed) {
+            self.process_command(now, client, args);
+        }
+    }
+}
+
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
     /// `signalModifiedKey` for the keys of a write command.
     pub(in crate::node) fn touch_watched(&mut self, args: &[Vec<u8>]) {
         if self.server.watch_versions.is_empty() {
@@ -265,22 +235,56 @@ impl Node {
         }
     }
 
-    /// A write arrived while a manual failover pauses writes, or any command
-    /// while a MIGRATE is in progress: run it later, in arrival order.
-    pub(crate) fn postpone(&mut self, client: ClientId, args: Vec<Vec<u8>>) {
-        self.server.postponed.push((client, args));
+    /// Version of a watched key (WATCH compares it at EXEC).
+    pub(crate) fn watch_version(&mut self, key: &[u8]) -> u64 {
+        *self.server.watch_versions.entry(key.to_vec()).or_insert(0)
     }
 
-    /// Runs postponed commands once the pause or the MIGRATE is over.
-    pub(in crate::node) fn run_postponed(&mut self, now: Time) {
-        if self.server.postponed.is_empty()
-            || self.writes_paused(now)
-            || self.server.migrations.busy()
+    /// The users and the ACL log.
+    pub(crate) fn acl(&self) -> &crate::acl::Acl {
+        &self.server.acl
+    }
+
+    /// The users and the ACL log, to change.
+    pub(crate) fn acl_mut(&mut self) -> &mut crate::acl::Acl {
+        &mut self.server.acl
+    }
+
+    pub(crate) fn reply(&mut self, client: ClientId, value: crate::resp::Value) {
+        if self
+            .server
+            .clients
+            .get(&client)
+            .is_some_and(|c| c.reply == ReplyMode::Off)
         {
             return;
         }
-        for (client, args) in std::mem::take(&mut self.server.postponed) {
-            self.process_command(now, client, args);
+        self.out.push_back(Output::Reply { client, value });
+    }
+
+    pub(in crate::node) fn client_closed(&mut self, client: ClientId) {
+        self.server.pending_exec.remove(&client);
+        if let Some(mut state) = self.server.clients.remove(&client) {
+            self.disable_tracking(client, &mut state);
         }
+        self.forget_blocked(client);
+        self.forget_subscriber(client);
+        self.remove_monitor(client);
+        self.server.postponed.retain(|(c, _)| *c != client);
+        self.slave_closed(client);
+    }
+
+    /// `getRandomHexChars` (ACL GENPASS), from the node's random source.
+    pub(crate) fn random_hex(&mut self, chars: usize) -> String {
+        use rand::Rng;
+        (0..chars)
+            .map(|_| char::from(b"0123456789abcdef"[self.rng.random_range(0..16usize)]))
+            .collect()
+    }
+
+    /// `authRequired`'s server half: the default user has a password or
+    /// is off.
+    pub(crate) fn requires_auth(&self) -> bool {
+        self.server.acl.auth_required()
     }
 }

@@ -3,6 +3,7 @@
 //! settings: a restart resets them.
 
 use crate::node::Node;
+use crate::node::ServerCtx;
 
 /// The DEBUG switches a node obeys.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,7 +31,11 @@ impl Node {
     pub fn debug_switches(&self) -> &DebugSwitches {
         &self.server.debug
     }
+}
 
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
     /// The DEBUG switches, for the DEBUG command.
     pub(crate) fn debug_switches_mut(&mut self) -> &mut DebugSwitches {
         &mut self.server.debug

@@ -6,6 +6,7 @@
 //! sockets after waking. The same in the simulator (simulated time) and
 //! natively (the host's clock).
 
+use crate::node::ServerCtx;
 use crate::node::{Input, Node, Output};
 use crate::time::Time;
 use std::collections::VecDeque;
@@ -22,20 +23,6 @@ pub struct Frozen {
 }
 
 impl Node {
-    /// DEBUG SLEEP: freezes the node for `ms`. The command's duration
-    /// (INFO, SLOWLOG, LATENCY) includes the sleep, as Redis's does.
-    pub(crate) fn freeze(&mut self, now: Time, ms: u64) {
-        if ms == 0 {
-            return;
-        }
-        self.server.frozen = Some(Frozen {
-            until: now + ms,
-            held: Vec::new(),
-            replies: VecDeque::new(),
-        });
-        self.server.frozen_usec = ms * 1000;
-    }
-
     /// The sleep the command that just ran took (µs), once.
     pub(crate) fn take_frozen_usec(&mut self) -> u64 {
         std::mem::take(&mut self.server.frozen_usec)
@@ -76,5 +63,23 @@ impl Node {
             self.handle(now, held);
         }
         false
+    }
+}
+
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
+    /// DEBUG SLEEP: freezes the node for `ms`. The command's duration
+    /// (INFO, SLOWLOG, LATENCY) includes the sleep, as Redis's does.
+    pub(crate) fn freeze(&mut self, now: Time, ms: u64) {
+        if ms == 0 {
+            return;
+        }
+        self.server.frozen = Some(Frozen {
+            until: now + ms,
+            held: Vec::new(),
+            replies: VecDeque::new(),
+        });
+        self.server.frozen_usec = ms * 1000;
     }
 }

@@ -21,6 +21,7 @@
 
 use super::repl::replica::MasterLink;
 use crate::keyspace::Keyspace;
+use crate::node::ServerCtx;
 use crate::node::{Input, Node};
 use crate::time::Time;
 
@@ -213,7 +214,11 @@ impl Node {
             self.end_of_input(now);
         }
     }
+}
 
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
     /// INFO's `loading_*` fields while loading (`genRedisInfoString`).
     /// `loading_rdb_used_mem` is the RDB's `used-mem` field, which this
     /// node's RDBs write as 0.

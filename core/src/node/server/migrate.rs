@@ -12,6 +12,7 @@
 //! (Bus and replication traffic keep flowing, which Redis would also stall.)
 
 use crate::keyspace::notify::class;
+use crate::node::ServerCtx;
 use crate::node::{ClientId, ConnId, Node, Output};
 use crate::resp::Value;
 use crate::time::Time;
@@ -87,68 +88,6 @@ impl Migrations {
 }
 
 impl Node {
-    /// Writes the MIGRATE pipeline to the target; the reply comes later.
-    pub(crate) fn start_migrate(&mut self, now: Time, client: ClientId, plan: MigratePlan) {
-        let m = &mut self.server.migrations;
-        let socket = match m.sockets.get_mut(&plan.target) {
-            Some(s) => s,
-            None => {
-                m.next_conn += 1;
-                let fresh = CachedSocket {
-                    conn: ConnId(m.next_conn),
-                    last_dbid: None,
-                    last_use: now,
-                };
-                m.sockets.entry(plan.target).or_insert(fresh)
-            }
-        };
-        socket.last_use = now;
-        let conn = socket.conn;
-        let select = socket.last_dbid != Some(plan.dbid);
-        let mut requests: Vec<Vec<Vec<u8>>> = Vec::new();
-        if let Some((user, password)) = &plan.auth {
-            let mut auth = vec![b"AUTH".to_vec()];
-            auth.extend(user.clone());
-            auth.push(password.clone());
-            requests.push(auth);
-        }
-        if select {
-            requests.push(vec![b"SELECT".to_vec(), plan.dbid.to_string().into_bytes()]);
-        }
-        for (key, ttl, payload) in &plan.keys {
-            let mut restore = vec![
-                b"RESTORE-ASKING".to_vec(),
-                key.clone(),
-                ttl.to_string().into_bytes(),
-                payload.clone(),
-            ];
-            if plan.replace {
-                restore.push(b"REPLACE".to_vec());
-            }
-            requests.push(restore);
-        }
-        for args in requests {
-            self.out.push_back(Output::Request {
-                conn,
-                to: plan.target,
-                args,
-            });
-        }
-        self.server.migrations.pending = Some(Pending {
-            client,
-            conn,
-            target: plan.target,
-            dbid: plan.dbid,
-            auth: plan.auth.is_some(),
-            select,
-            keys: plan.keys.into_iter().map(|(k, _, _)| k).collect(),
-            copy: plan.copy,
-            timeout: plan.timeout,
-            deadline: now + plan.timeout,
-            replies: Vec::new(),
-        });
-    }
-
     /// A reply from a target: the next line MIGRATE was waiting for.
     pub(in crate::node) fn migrate_response(&mut self, now: Time, conn: ConnId, value: Value) {
         let Some(p) = self
@@ -279,7 +218,7 @@ impl Node {
             }
         }
         if deleted.len() > 1 {
-            self.propagate(&deleted);
+            self.serving().propagate(&deleted);
         }
         if socket_error {
             self.close_migrate_socket(p.target);
@@ -299,5 +238,71 @@ impl Node {
         };
         self.finish_blocked(now, p.client, value);
         self.run_postponed(now);
+    }
+}
+
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
+    /// Writes the MIGRATE pipeline to the target; the reply comes later.
+    pub(crate) fn start_migrate(&mut self, now: Time, client: ClientId, plan: MigratePlan) {
+        let m = &mut self.server.migrations;
+        let socket = match m.sockets.get_mut(&plan.target) {
+            Some(s) => s,
+            None => {
+                m.next_conn += 1;
+                let fresh = CachedSocket {
+                    conn: ConnId(m.next_conn),
+                    last_dbid: None,
+                    last_use: now,
+                };
+                m.sockets.entry(plan.target).or_insert(fresh)
+            }
+        };
+        socket.last_use = now;
+        let conn = socket.conn;
+        let select = socket.last_dbid != Some(plan.dbid);
+        let mut requests: Vec<Vec<Vec<u8>>> = Vec::new();
+        if let Some((user, password)) = &plan.auth {
+            let mut auth = vec![b"AUTH".to_vec()];
+            auth.extend(user.clone());
+            auth.push(password.clone());
+            requests.push(auth);
+        }
+        if select {
+            requests.push(vec![b"SELECT".to_vec(), plan.dbid.to_string().into_bytes()]);
+        }
+        for (key, ttl, payload) in &plan.keys {
+            let mut restore = vec![
+                b"RESTORE-ASKING".to_vec(),
+                key.clone(),
+                ttl.to_string().into_bytes(),
+                payload.clone(),
+            ];
+            if plan.replace {
+                restore.push(b"REPLACE".to_vec());
+            }
+            requests.push(restore);
+        }
+        for args in requests {
+            self.out.push_back(Output::Request {
+                conn,
+                to: plan.target,
+                args,
+            });
+        }
+        self.server.migrations.pending = Some(Pending {
+            client,
+            conn,
+            target: plan.target,
+            dbid: plan.dbid,
+            auth: plan.auth.is_some(),
+            select,
+            keys: plan.keys.into_iter().map(|(k, _, _)| k).collect(),
+            copy: plan.copy,
+            timeout: plan.timeout,
+            deadline: now + plan.timeout,
+            replies: Vec::new(),
+        });
     }
 }

@@ -5,6 +5,7 @@
 //! | file | concern (Redis) |
 //! |---|---|
 //! | `server_state` | the state itself (`redisServer`), rebuilt fresh on restart |
+//! | `server_ctx` | what a command gets: the server part to change, the cluster part to read |
 //! | `clients` | running a client's command (`processCommand`), per-client state, WATCH, writes postponed by a pause |
 //! | `client_admin` | CLIENT LIST/KILL/PAUSE's side (`pauseClients`, networking.c) |
 //! | `blocked` | clients blocked on keys or on WAIT (blocked.c, timeout.c) |
@@ -37,6 +38,7 @@ mod notify;
 pub(super) mod persist;
 mod pubsub;
 pub(super) mod repl;
+mod server_ctx;
 mod server_state;
 pub mod slowlog;
 pub mod stats;
@@ -48,5 +50,6 @@ pub use pubsub::SubKind;
 pub(super) use repl::replid_seed;
 pub(crate) use repl::{history_id, SlaveState};
 pub use repl::{is_repl_conn, ReplConf, SyncStats};
+pub use server_ctx::ServerCtx;
 pub(super) use server_state::Server;
 pub(crate) use tracking::Current;

@@ -4,18 +4,35 @@
 //! reply, as Redis writes it after the reply in `call()`.
 
 use crate::command::{monitor_feed, ClientState};
+use crate::node::ServerCtx;
 use crate::node::{ClientId, Node, Output};
 use crate::time::Time;
 
 impl Node {
+    /// Whether any client monitors.
+    pub(crate) fn has_monitors(&self) -> bool {
+        !self.server.monitor_clients.is_empty()
+    }
+
+    /// What waited for the reply of `client`'s command (its own MONITOR
+    /// lines, its tracking invalidations), now that the reply is out.
+    pub(in crate::node) fn flush_after_reply(&mut self) {
+        for (client, value, push) in std::mem::take(&mut self.server.after_reply) {
+            if push {
+                self.out.push_back(Output::Reply { client, value });
+            } else {
+                self.serving().reply(client, value);
+            }
+        }
+    }
+}
+
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
     /// MONITOR: `id` is fed from the next command on.
     pub(crate) fn add_monitor(&mut self, id: ClientId) {
         self.server.monitor_clients.push(id);
-    }
-
-    /// The client left (RESET, or it closed).
-    pub(crate) fn remove_monitor(&mut self, id: ClientId) {
-        self.server.monitor_clients.retain(|m| *m != id);
     }
 
     /// `replicationFeedMonitors` for a command `current` ran (or its
@@ -40,20 +57,8 @@ impl Node {
         }
     }
 
-    /// Whether any client monitors.
-    pub(crate) fn has_monitors(&self) -> bool {
-        !self.server.monitor_clients.is_empty()
-    }
-
-    /// What waited for the reply of `client`'s command (its own MONITOR
-    /// lines, its tracking invalidations), now that the reply is out.
-    pub(in crate::node) fn flush_after_reply(&mut self) {
-        for (client, value, push) in std::mem::take(&mut self.server.after_reply) {
-            if push {
-                self.out.push_back(Output::Reply { client, value });
-            } else {
-                self.reply(client, value);
-            }
-        }
+    /// The client left (RESET, or it closed).
+    pub(crate) fn remove_monitor(&mut self, id: ClientId) {
+        self.server.monitor_clients.retain(|m| *m != id);
     }
 }

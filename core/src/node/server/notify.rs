@@ -23,11 +23,13 @@ impl Node {
             if flags & class::KEYSPACE != 0 {
                 let mut channel = b"__keyspace@0__:".to_vec();
                 channel.extend_from_slice(&e.key);
-                self.publish_local(&channel, e.event.as_bytes(), false);
+                self.serving()
+                    .publish_local(&channel, e.event.as_bytes(), false);
             }
             if flags & class::KEYEVENT != 0 {
                 let channel = format!("__keyevent@0__:{}", e.event);
-                self.publish_local(channel.as_bytes(), &e.key, false);
+                self.serving()
+                    .publish_local(channel.as_bytes(), &e.key, false);
             }
         }
     }

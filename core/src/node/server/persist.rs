@@ -23,7 +23,7 @@
 use crate::aof::{self, Manifest};
 use crate::command::ClientState;
 use crate::node::io::{DiskJob, DiskOp};
-use crate::node::{ClientId, Node, Output};
+use crate::node::{ClientId, Node, Output, ServerCtx};
 use crate::rdb::file::{self, ReplInfo};
 use crate::resp::Value;
 use crate::time::Time;
@@ -197,22 +197,25 @@ fn secs(now: Time) -> u64 {
 }
 
 impl Node {
+    /// SHUTDOWN as a host asks it (the native node on a signal, with no
+    /// client): [`ServerCtx::shutdown`].
+    pub fn shutdown(&mut self, now: Time, client: Option<ClientId>, flags: ShutdownFlags) {
+        self.serving().shutdown(now, client, flags);
+    }
+
+    /// `rdbcompression`, for the native host's DUMP payloads.
+    pub fn rdb_compression(&self) -> bool {
+        self.param("rdbcompression") == "yes"
+    }
+
+    fn param(&self, name: &str) -> String {
+        self.cfg.param_str(name)
+    }
+
     /// Tells the node its process ID (temp file names carry it, as Redis's
     /// `temp-<pid>.rdb`).
     pub fn set_process_id(&mut self, pid: u32) {
         self.server.persist.pid = pid;
-    }
-
-    /// A write changed the dataset (`server.dirty++`).
-    pub(crate) fn count_change(&mut self) {
-        if !self.server.persist.loading {
-            self.server.persist.dirty += 1;
-        }
-    }
-
-    /// Whether the data on disk is being loaded (nothing propagates).
-    pub(crate) fn loading_data(&self) -> bool {
-        self.server.persist.loading
     }
 
     /// Whether a SHUTDOWN made the node exit.
@@ -220,64 +223,9 @@ impl Node {
         self.server.persist.exited
     }
 
-    fn param(&self, name: &str) -> String {
-        self.cfg.param_str(name)
-    }
-
-    /// `save` as (seconds, changes) pairs.
-    fn save_points(&self) -> Vec<(u64, u64)> {
-        let text = self.param("save");
-        let nums: Vec<u64> = text
-            .split_ascii_whitespace()
-            .filter_map(|w| w.parse().ok())
-            .collect();
-        nums.chunks(2)
-            .filter(|p| p.len() == 2)
-            .map(|p| (p[0], p[1]))
-            .collect()
-    }
-
-    fn aof_name(&self, file: &str) -> String {
-        format!("{}/{file}", self.param("appenddirname"))
-    }
-
     /// What waits for job `job`, no longer waiting.
     pub(in crate::node) fn take_waiter(&mut self, job: u64) -> Option<Waiter> {
         self.server.persist.waiting.remove(&job)
-    }
-
-    /// The process ID the host gave (temp file names).
-    pub(in crate::node) fn process_id(&self) -> u32 {
-        self.server.persist.pid
-    }
-
-    pub(in crate::node) fn new_job(&mut self, waiter: Waiter) -> u64 {
-        let id = self.server.persist.next_job;
-        self.server.persist.next_job += 1;
-        self.server.persist.waiting.insert(id, waiter);
-        id
-    }
-
-    pub(in crate::node) fn disk(&mut self, id: u64, background: bool, ops: Vec<DiskOp>) {
-        self.out.push_back(Output::Disk(DiskJob {
-            id,
-            background,
-            ops,
-        }));
-    }
-
-    /// `rdbPopulateSaveInfo`: a replica names its master's stream; a master
-    /// only when it has a backlog (it is part of a replication chain).
-    /// `rdbSaveInfoAuxFields` writes `server.replid` and the offset.
-    fn save_info(&self) -> Option<ReplInfo> {
-        if self.is_replica() || self.server.repl.backlog_exists() {
-            Some(ReplInfo {
-                replid: self.repl_replid().to_string(),
-                offset: self.server.repl.offset,
-            })
-        } else {
-            None
-        }
     }
 
     /// The RDB a process that ran with no data wrote at its last
@@ -289,162 +237,7 @@ impl Node {
         (self.param("dbfilename"), bytes)
     }
 
-    /// The RDB `rdbSave` writes now.
-    fn rdb_bytes(&self, now: Time) -> Vec<u8> {
-        self.rdb_encode(now, self.save_info().as_ref(), false)
-    }
-
-    /// `rdbSaveRio` of this node's keyspace, strings compressed as its
-    /// `rdbcompression` says.
-    pub(crate) fn rdb_encode(&self, now: Time, repl: Option<&ReplInfo>, aof_base: bool) -> Vec<u8> {
-        crate::rdb::with_compression(self.rdb_compression(), || {
-            file::encode_with(&self.server.keyspace, now, repl, aof_base)
-        })
-    }
-
-    /// `rdbcompression`: strings over 20 bytes are LZF-compressed in RDBs
-    /// and DUMP payloads.
-    pub fn rdb_compression(&self) -> bool {
-        self.param("rdbcompression") == "yes"
-    }
-
-    /// `rdbSave`'s files: `temp-<pid>.rdb`, renamed over `dbfilename`.
-    fn rdb_ops(&self, bytes: Vec<u8>) -> Vec<DiskOp> {
-        let temp = format!("temp-{}.rdb", self.server.persist.pid);
-        vec![
-            DiskOp::Write {
-                name: temp.clone(),
-                bytes,
-            },
-            DiskOp::Rename {
-                from: temp,
-                to: self.param("dbfilename"),
-            },
-        ]
-    }
-
-    fn child_active(&self) -> bool {
-        self.server.persist.child.is_some()
-    }
-
     // ---- commands ----
-
-    /// SAVE (`saveCommand`): refused while a BGSAVE runs; the reply waits
-    /// for the blocking job.
-    pub(crate) fn save_command(&mut self, now: Time, client: ClientId) -> Option<Value> {
-        if self.server.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Rdb) {
-            return Some(Value::err("ERR Background save already in progress"));
-        }
-        self.server.persist.rdb_saves += 1;
-        let bytes = self.rdb_bytes(now);
-        let ops = self.rdb_ops(bytes);
-        let job = self.new_job(Waiter::Save(client));
-        self.disk(job, false, ops);
-        None
-    }
-
-    /// BGSAVE [SCHEDULE] (`bgsaveCommand`).
-    pub(crate) fn bgsave_command(&mut self, now: Time, schedule: bool, in_exec: bool) -> Value {
-        match self.server.persist.child.as_ref().map(|c| c.kind) {
-            Some(ChildKind::Rdb) => Value::err("ERR Background save already in progress"),
-            Some(ChildKind::Aof) | None if self.child_active() || in_exec => {
-                if schedule || in_exec {
-                    self.server.persist.bgsave_scheduled = true;
-                    Value::Simple("Background saving scheduled".into())
-                } else {
-                    Value::err(
-                        "ERR Another child process is active (AOF?): can't BGSAVE right now. \
-                         Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
-                    )
-                }
-            }
-            _ => {
-                self.bgsave(now);
-                Value::Simple("Background saving started".into())
-            }
-        }
-    }
-
-    /// `rdbSaveBackground`: the child's work is a background job.
-    fn bgsave(&mut self, now: Time) {
-        self.server.persist.rdb_saves += 1;
-        self.server.persist.dirty_before_bgsave = self.server.persist.dirty;
-        self.server.persist.lastbgsave_try = secs(now);
-        let bytes = self.rdb_bytes(now);
-        let ops = self.rdb_ops(bytes);
-        let job = self.new_job(Waiter::Nobody);
-        self.server.persist.child = Some(Child {
-            kind: ChildKind::Rdb,
-            job,
-            started: secs(now),
-            finished: None,
-        });
-        self.disk(job, true, ops);
-    }
-
-    /// `startBgsaveForReplication` with a disk target: an ordinary BGSAVE
-    /// of `dbfilename` (`rdbSaveBackground`, counted in `rdb_saves`),
-    /// naming this master's history, whose file the replicas get. With
-    /// `rdb-del-sync-files yes` and nothing else persisted, the file goes
-    /// once it is sent (`RDBGeneratedByReplication`,
-    /// `removeRDBUsedToSyncReplicas`). Here the replicas get the snapshot
-    /// at once; a BGSAVE already running is left to finish alone.
-    pub(in crate::node) fn bgsave_for_sync(&mut self, now: Time) {
-        if self.child_active() {
-            return;
-        }
-        self.bgsave(now);
-        self.server.persist.rdb_for_sync =
-            self.param("rdb-del-sync-files") == "yes" && self.all_persistence_disabled();
-    }
-
-    /// LASTSAVE.
-    pub(crate) fn lastsave(&self) -> u64 {
-        self.server.persist.lastsave
-    }
-
-    /// BGREWRITEAOF (`bgrewriteaofCommand`).
-    pub(crate) fn bgrewriteaof_command(&mut self, now: Time, in_exec: bool) -> Value {
-        match self.server.persist.child.as_ref().map(|c| c.kind) {
-            Some(ChildKind::Aof) => {
-                Value::err("ERR Background append only file rewriting already in progress")
-            }
-            Some(ChildKind::Rdb) => {
-                self.server.persist.aof_rewrite_scheduled = true;
-                self.server.persist.aof_rewrite_failures = 0;
-                Value::Simple("Background append only file rewriting scheduled".into())
-            }
-            None if in_exec => {
-                self.server.persist.aof_rewrite_scheduled = true;
-                self.server.persist.aof_rewrite_failures = 0;
-                Value::Simple("Background append only file rewriting scheduled".into())
-            }
-            None => {
-                self.rewrite_aof(now);
-                Value::Simple("Background append only file rewriting started".into())
-            }
-        }
-    }
-
-    /// DEBUG RELOAD [MERGE] [NOFLUSH]: save, then load the file back
-    /// (without NOFLUSH the dataset is emptied first; with it the file's
-    /// keys are added over the current ones).
-    pub(crate) fn debug_reload(&mut self, now: Time, client: ClientId, flush: bool, save: bool) {
-        if !save {
-            let job = self.new_job(Waiter::ReloadFromDisk { client, flush });
-            let name = self.param("dbfilename");
-            self.disk(job, false, vec![DiskOp::Read { name }]);
-            return;
-        }
-        let bytes = self.rdb_bytes(now);
-        let ops = self.rdb_ops(bytes.clone());
-        let job = self.new_job(Waiter::Reload {
-            client,
-            bytes,
-            flush,
-        });
-        self.disk(job, false, ops);
-    }
 
     /// DEBUG RELOAD's load (`emptyData` unless NOFLUSH, then `rdbLoad`):
     /// `+OK`, or Redis's error when the file does not decode, the data
@@ -491,46 +284,14 @@ impl Node {
         self.finish_blocked(now, client, reply);
     }
 
-    /// SHUTDOWN (`prepareForShutdown` with `SHUTDOWN_NOW` semantics, then
-    /// `finishShutdown`): a running BGSAVE is abandoned, the AOF flushed
-    /// and synced, then a final RDB is saved when a save point is
-    /// configured (unless NOSAVE) or SAVE asks; the node exits once that
-    /// save succeeds (or at once without one). With `client`, a failed save
-    /// answers `Errors trying to SHUTDOWN. Check logs.` unless FORCE.
-    pub fn shutdown(&mut self, now: Time, client: Option<ClientId>, flags: ShutdownFlags) {
-        if let Some(child) = self.server.persist.child.take() {
-            self.server.persist.waiting.remove(&child.job);
-        }
-        if self.server.persist.aof_state != AofState::Off {
-            self.flush_aof(true);
-        }
-        let save = (!self.save_points().is_empty() && !flags.nosave) || flags.save;
-        if save {
-            let bytes = self.rdb_bytes(now);
-            let ops = self.rdb_ops(bytes);
-            let job = self.new_job(Waiter::Shutdown {
-                client,
-                force: flags.force,
-            });
-            self.disk(job, false, ops);
-        } else {
-            self.exit();
-        }
-    }
-
-    fn exit(&mut self) {
-        self.server.persist.exited = true;
-        self.out.push_back(Output::Exit);
-    }
-
     // ---- AOF ----
 
     /// CONFIG SET appendonly: `startAppendOnly` / `stopAppendOnly`.
     pub(crate) fn appendonly_changed(&mut self, now: Time, in_exec: bool) {
         let on = self.param("appendonly") == "yes";
         match (on, self.server.persist.aof_state) {
-            (true, AofState::Off) => self.start_append_only(now, in_exec),
-            (false, AofState::WaitRewrite | AofState::On) => self.stop_append_only(),
+            (true, AofState::Off) => self.serving().start_append_only(now, in_exec),
+            (false, AofState::WaitRewrite | AofState::On) => self.serving().stop_append_only(),
             _ => {}
         }
     }
@@ -543,103 +304,9 @@ impl Node {
         if self.server.persist.aof_state == AofState::Off {
             return;
         }
-        self.stop_append_only();
-        self.start_append_only(now, false);
-    }
-
-    /// `startAppendOnly`: writes wait in a temp incremental file until the
-    /// first rewrite ends; the rewrite waits for a running BGSAVE.
-    fn start_append_only(&mut self, now: Time, in_exec: bool) {
-        self.server.persist.aof_state = AofState::WaitRewrite;
-        if self.server.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Rdb) || in_exec {
-            self.server.persist.aof_rewrite_scheduled = true;
-        } else {
-            self.rewrite_aof(now);
-        }
-    }
-
-    /// `stopAppendOnly`: the buffer flushed, a running rewrite dropped.
-    fn stop_append_only(&mut self) {
-        self.flush_aof(true);
-        self.server.persist.aof_state = AofState::Off;
-        self.server.persist.aof_selected = false;
-        self.server.persist.aof_rewrite_scheduled = false;
-        if let Some(c) = &self.server.persist.child {
-            if c.kind == ChildKind::Aof {
-                let job = c.job;
-                self.server.persist.child = None;
-                self.server.persist.waiting.remove(&job);
-            }
-        }
-        self.server.persist.aof_buf.clear();
-    }
-
-    /// `allPersistenceDisabled`: no save point and the AOF off.
-    pub(in crate::node) fn all_persistence_disabled(&self) -> bool {
-        self.save_points().is_empty() && self.server.persist.aof_state == AofState::Off
-    }
-
-    /// `rewriteAppendOnlyFileBackground`: flush, open the next incremental
-    /// file (a temp one while waiting for the first rewrite, with the
-    /// manifest saved), then the child writes the new base.
-    fn rewrite_aof(&mut self, now: Time) {
-        let dirname = self.param("appenddirname");
-        let fname = self.param("appendfilename");
-        self.server.persist.aof_selected = false;
-        self.flush_aof(true);
-        let mut ops = vec![DiskOp::MakeDir { name: dirname }];
-        if self.server.persist.aof_state == AofState::WaitRewrite {
-            ops.push(DiskOp::Write {
-                name: self.aof_name(&aof::temp_incr_name(&fname)),
-                bytes: Vec::new(),
-            });
-        } else {
-            let mut m = self.server.persist.manifest.clone();
-            let incr = m.new_incr(&fname);
-            ops.push(DiskOp::Write {
-                name: self.aof_name(&incr),
-                bytes: Vec::new(),
-            });
-            ops.extend(self.manifest_ops(&m));
-            self.server.persist.manifest = m;
-        }
-        self.disk(0, false, ops);
-        self.server.persist.aof_rewrites += 1;
-        let base = self.rdb_encode(now, None, true);
-        let temp = format!("temp-rewriteaof-bg-{}.aof", self.server.persist.pid);
-        let job = self.new_job(Waiter::Nobody);
-        self.server.persist.child = Some(Child {
-            kind: ChildKind::Aof,
-            job,
-            started: secs(now),
-            finished: None,
-        });
-        self.server.persist.aof_rewrite_scheduled = false;
-        self.server.persist.aof_base_size = base.len() as u64;
-        self.disk(
-            job,
-            true,
-            vec![DiskOp::Write {
-                name: temp,
-                bytes: base,
-            }],
-        );
-    }
-
-    /// `persistAofManifest`: the temp manifest renamed over the manifest.
-    fn manifest_ops(&self, m: &Manifest) -> Vec<DiskOp> {
-        let fname = self.param("appendfilename");
-        let temp = self.aof_name(&aof::temp_manifest_name(&fname));
-        vec![
-            DiskOp::Write {
-                name: temp.clone(),
-                bytes: m.to_text().into_bytes(),
-            },
-            DiskOp::Rename {
-                from: temp,
-                to: self.aof_name(&aof::manifest_name(&fname)),
-            },
-        ]
+        let mut ctx = self.serving();
+        ctx.stop_append_only();
+        ctx.start_append_only(now, false);
     }
 
     /// `backgroundRewriteDoneHandler` on success: the temp base becomes the
@@ -653,26 +320,26 @@ impl Node {
         let base = m.new_base(&fname, preamble);
         let mut ops = vec![DiskOp::Rename {
             from: format!("temp-rewriteaof-bg-{}.aof", self.server.persist.pid),
-            to: self.aof_name(&base),
+            to: self.serving().aof_name(&base),
         }];
         if self.server.persist.aof_state == AofState::WaitRewrite {
             let incr = m.new_incr(&fname);
             ops.push(DiskOp::Rename {
-                from: self.aof_name(&aof::temp_incr_name(&fname)),
-                to: self.aof_name(&incr),
+                from: self.serving().aof_name(&aof::temp_incr_name(&fname)),
+                to: self.serving().aof_name(&incr),
             });
         }
         m.mark_rewritten_incr_as_history();
-        ops.extend(self.manifest_ops(&m));
+        ops.extend(self.serving().manifest_ops(&m));
         // `aofDelHistoryFiles`.
         for h in std::mem::take(&mut m.history) {
             ops.push(DiskOp::Remove {
-                name: self.aof_name(&h.name),
+                name: self.serving().aof_name(&h.name),
             });
         }
-        ops.extend(self.manifest_ops(&m));
+        ops.extend(self.serving().manifest_ops(&m));
         self.server.persist.manifest = m;
-        self.disk(0, false, ops);
+        self.serving().disk(0, false, ops);
         self.server.persist.aof_last_rewrite_ok = true;
         self.server.persist.aof_rewrite_failures = 0;
         self.server.persist.aof_current_size = self.server.persist.aof_base_size;
@@ -680,44 +347,6 @@ impl Node {
             self.server.persist.aof_state = AofState::On;
         }
         self.server.persist.aof_last_rewrite_secs = secs(now).saturating_sub(started) as i64;
-    }
-
-    /// `feedAppendOnlyFile`: a command as the replication stream has it,
-    /// after a `SELECT 0` when the file has none yet.
-    pub(crate) fn feed_aof(&mut self, args: &[Vec<u8>]) {
-        if self.server.persist.aof_state == AofState::Off || self.server.persist.loading {
-            return;
-        }
-        let buffering = self.server.persist.aof_state == AofState::On
-            || self.server.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Aof);
-        let mut buf = Vec::new();
-        if !self.server.persist.aof_selected {
-            aof::command(&mut buf, &[b"SELECT".to_vec(), b"0".to_vec()]);
-            self.server.persist.aof_selected = true;
-        }
-        aof::command(&mut buf, args);
-        if buffering {
-            self.server.persist.aof_buf.extend_from_slice(&buf);
-        }
-    }
-
-    /// `flushAppendOnlyFile`: `aof_buf` appended to the current incremental
-    /// file, synced with `appendfsync always` (or `force`, at shutdown).
-    pub(in crate::node) fn flush_aof(&mut self, force: bool) {
-        if self.server.persist.aof_buf.is_empty() {
-            return;
-        }
-        let fname = self.param("appendfilename");
-        let file = if self.server.persist.aof_state == AofState::WaitRewrite {
-            aof::temp_incr_name(&fname)
-        } else {
-            self.server.persist.manifest.last_incr(&fname)
-        };
-        let bytes = std::mem::take(&mut self.server.persist.aof_buf);
-        self.server.persist.aof_current_size += bytes.len() as u64;
-        let fsync = force || self.param("appendfsync") == "always";
-        let name = self.aof_name(&file);
-        self.disk(0, false, vec![DiskOp::Append { name, bytes, fsync }]);
     }
 
     // ---- cron and answers ----
@@ -729,24 +358,28 @@ impl Node {
             return;
         }
         self.reap_child(now);
-        if !self.child_active() && self.server.persist.aof_rewrite_scheduled {
-            self.rewrite_aof(now);
+        if !self.serving().child_active() && self.server.persist.aof_rewrite_scheduled {
+            self.serving().rewrite_aof(now);
         }
         let retry_ok = secs(now).saturating_sub(self.server.persist.lastbgsave_try)
             > BGSAVE_RETRY_DELAY
             || self.server.persist.lastbgsave_ok;
-        if !self.child_active() {
-            let due = self.save_points().into_iter().any(|(seconds, changes)| {
-                self.server.persist.dirty >= changes
-                    && secs(now).saturating_sub(self.server.persist.lastsave) > seconds
-            });
+        if !self.serving().child_active() {
+            let due = self
+                .serving()
+                .save_points()
+                .into_iter()
+                .any(|(seconds, changes)| {
+                    self.server.persist.dirty >= changes
+                        && secs(now).saturating_sub(self.server.persist.lastsave) > seconds
+                });
             if due && retry_ok {
-                self.bgsave(now);
+                self.serving().bgsave(now);
             }
         }
-        if !self.child_active() && self.server.persist.bgsave_scheduled && retry_ok {
+        if !self.serving().child_active() && self.server.persist.bgsave_scheduled && retry_ok {
             self.server.persist.bgsave_scheduled = false;
-            self.bgsave(now);
+            self.serving().bgsave(now);
         }
     }
 
@@ -774,7 +407,7 @@ impl Node {
                 self.server.persist.last_bgsave_secs = took;
                 if std::mem::take(&mut self.server.persist.rdb_for_sync) {
                     let name = self.param("dbfilename");
-                    self.disk(0, false, vec![DiskOp::Remove { name }]);
+                    self.serving().disk(0, false, vec![DiskOp::Remove { name }]);
                 }
             }
             (ChildKind::Rdb, false) => {
@@ -835,7 +468,7 @@ impl Node {
             }
             Waiter::Shutdown { client, force } => {
                 if result.is_ok() || force {
-                    self.exit();
+                    self.serving().exit();
                 } else if let Some(client) = client {
                     self.finish_blocked(
                         now,
@@ -916,7 +549,7 @@ impl Node {
 
     fn load_aof(&mut self, now: Time, read: ReadFile) -> Result<String, String> {
         let fname = self.param("appendfilename");
-        let Some(text) = read(&self.aof_name(&aof::manifest_name(&fname)))? else {
+        let Some(text) = read(&self.serving().aof_name(&aof::manifest_name(&fname)))? else {
             return Ok(String::new());
         };
         let text = String::from_utf8_lossy(&text);
@@ -931,7 +564,7 @@ impl Node {
         client.from_master = true;
         let last = files.len().saturating_sub(1);
         for (i, name) in files.iter().enumerate() {
-            let bytes = read(&self.aof_name(name))?
+            let bytes = read(&self.serving().aof_name(name))?
                 .ok_or_else(|| format!("The AOF file {name} doesn't exist"))?;
             if bytes.starts_with(b"REDIS") {
                 let loaded = file::decode(&bytes).map_err(|e| format!("{name}: {e}"))?;
@@ -968,23 +601,63 @@ impl Node {
         if m.base.is_none() && m.incr.is_empty() {
             let preamble = self.param("aof-use-rdb-preamble") == "yes";
             let base = m.new_base(&fname, preamble);
-            let bytes = self.rdb_encode(now, None, true);
+            let bytes = self.serving().rdb_encode(now, None, true);
             self.server.persist.aof_base_size = bytes.len() as u64;
             ops.push(DiskOp::Write {
-                name: self.aof_name(&base),
+                name: self.serving().aof_name(&base),
                 bytes,
             });
         }
         let incr = m.last_incr(&fname);
         ops.push(DiskOp::Append {
-            name: self.aof_name(&incr),
+            name: self.serving().aof_name(&incr),
             bytes: Vec::new(),
             fsync: false,
         });
-        ops.extend(self.manifest_ops(&m));
+        ops.extend(self.serving().manifest_ops(&m));
         self.server.persist.manifest = m;
         self.server.persist.aof_state = AofState::On;
-        self.disk(0, false, ops);
+        self.serving().disk(0, false, ops);
+    }
+}
+
+/// `rdbLoad` failed: DEBUG RELOAD's reply.
+fn reload_failed() -> Value {
+    Value::err("ERR Error trying to load the RDB dump")
+}
+
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
+    /// A write changed the dataset (`server.dirty++`).
+    pub(crate) fn count_change(&mut self) {
+        if !self.server.persist.loading {
+            self.server.persist.dirty += 1;
+        }
+    }
+
+    /// Whether the data on disk is being loaded (nothing propagates).
+    pub(crate) fn loading_data(&self) -> bool {
+        self.server.persist.loading
+    }
+
+    /// `feedAppendOnlyFile`: a command as the replication stream has it,
+    /// after a `SELECT 0` when the file has none yet.
+    pub(crate) fn feed_aof(&mut self, args: &[Vec<u8>]) {
+        if self.server.persist.aof_state == AofState::Off || self.server.persist.loading {
+            return;
+        }
+        let buffering = self.server.persist.aof_state == AofState::On
+            || self.server.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Aof);
+        let mut buf = Vec::new();
+        if !self.server.persist.aof_selected {
+            aof::command(&mut buf, &[b"SELECT".to_vec(), b"0".to_vec()]);
+            self.server.persist.aof_selected = true;
+        }
+        aof::command(&mut buf, args);
+        if buffering {
+            self.server.persist.aof_buf.extend_from_slice(&buf);
+        }
     }
 
     /// INFO's `# Persistence`.
@@ -1018,7 +691,7 @@ impl Node {
             p.aof_rewrites,
             p.aof_rewrite_failures,
         );
-        if self.param("appendonly") == "yes" {
+        if self.cfg.param_str("appendonly") == "yes" {
             s.push_str(&format!(
                 "aof_current_size:{}\r\naof_base_size:{}\r\naof_pending_rewrite:{}\r\naof_buffer_length:{}\r\naof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n",
                 p.aof_current_size,
@@ -1032,9 +705,356 @@ impl Node {
         }
         s
     }
-}
 
-/// `rdbLoad` failed: DEBUG RELOAD's reply.
-fn reload_failed() -> Value {
-    Value::err("ERR Error trying to load the RDB dump")
+    /// DEBUG RELOAD [MERGE] [NOFLUSH]: save, then load the file back
+    /// (without NOFLUSH the dataset is emptied first; with it the file's
+    /// keys are added over the current ones).
+    pub(crate) fn debug_reload(&mut self, now: Time, client: ClientId, flush: bool, save: bool) {
+        if !save {
+            let job = self.new_job(Waiter::ReloadFromDisk { client, flush });
+            let name = self.cfg.param_str("dbfilename");
+            self.disk(job, false, vec![DiskOp::Read { name }]);
+            return;
+        }
+        let bytes = self.rdb_bytes(now);
+        let ops = self.rdb_ops(bytes.clone());
+        let job = self.new_job(Waiter::Reload {
+            client,
+            bytes,
+            flush,
+        });
+        self.disk(job, false, ops);
+    }
+
+    pub(in crate::node) fn new_job(&mut self, waiter: Waiter) -> u64 {
+        let id = self.server.persist.next_job;
+        self.server.persist.next_job += 1;
+        self.server.persist.waiting.insert(id, waiter);
+        id
+    }
+
+    pub(in crate::node) fn disk(&mut self, id: u64, background: bool, ops: Vec<DiskOp>) {
+        self.out.push_back(Output::Disk(DiskJob {
+            id,
+            background,
+            ops,
+        }));
+    }
+
+    /// The RDB `rdbSave` writes now.
+    fn rdb_bytes(&self, now: Time) -> Vec<u8> {
+        self.rdb_encode(now, self.save_info().as_ref(), false)
+    }
+
+    /// `rdbSave`'s files: `temp-<pid>.rdb`, renamed over `dbfilename`.
+    fn rdb_ops(&self, bytes: Vec<u8>) -> Vec<DiskOp> {
+        let temp = format!("temp-{}.rdb", self.server.persist.pid);
+        vec![
+            DiskOp::Write {
+                name: temp.clone(),
+                bytes,
+            },
+            DiskOp::Rename {
+                from: temp,
+                to: self.cfg.param_str("dbfilename"),
+            },
+        ]
+    }
+
+    /// `rdbSaveRio` of this node's keyspace, strings compressed as its
+    /// `rdbcompression` says.
+    pub(crate) fn rdb_encode(&self, now: Time, repl: Option<&ReplInfo>, aof_base: bool) -> Vec<u8> {
+        crate::rdb::with_compression(self.rdb_compression(), || {
+            file::encode_with(&self.server.keyspace, now, repl, aof_base)
+        })
+    }
+
+    /// `rdbPopulateSaveInfo`: a replica names its master's stream; a master
+    /// only when it has a backlog (it is part of a replication chain).
+    /// `rdbSaveInfoAuxFields` writes `server.replid` and the offset.
+    fn save_info(&self) -> Option<ReplInfo> {
+        if self.is_replica() || self.server.repl.backlog_exists() {
+            Some(ReplInfo {
+                replid: self.repl_replid().to_string(),
+                offset: self.server.repl.offset,
+            })
+        } else {
+            None
+        }
+    }
+
+    /// `rdbcompression`: strings over 20 bytes are LZF-compressed in RDBs
+    /// and DUMP payloads.
+    pub fn rdb_compression(&self) -> bool {
+        self.cfg.param_str("rdbcompression") == "yes"
+    }
+
+    /// SAVE (`saveCommand`): refused while a BGSAVE runs; the reply waits
+    /// for the blocking job.
+    pub(crate) fn save_command(&mut self, now: Time, client: ClientId) -> Option<Value> {
+        if self.server.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Rdb) {
+            return Some(Value::err("ERR Background save already in progress"));
+        }
+        self.server.persist.rdb_saves += 1;
+        let bytes = self.rdb_bytes(now);
+        let ops = self.rdb_ops(bytes);
+        let job = self.new_job(Waiter::Save(client));
+        self.disk(job, false, ops);
+        None
+    }
+
+    /// BGSAVE [SCHEDULE] (`bgsaveCommand`).
+    pub(crate) fn bgsave_command(&mut self, now: Time, schedule: bool, in_exec: bool) -> Value {
+        match self.server.persist.child.as_ref().map(|c| c.kind) {
+            Some(ChildKind::Rdb) => Value::err("ERR Background save already in progress"),
+            Some(ChildKind::Aof) | None if self.child_active() || in_exec => {
+                if schedule || in_exec {
+                    self.server.persist.bgsave_scheduled = true;
+                    Value::Simple("Background saving scheduled".into())
+                } else {
+                    Value::err(
+                        "ERR Another child process is active (AOF?): can't BGSAVE right now. \
+                         Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+                    )
+                }
+            }
+            _ => {
+                self.bgsave(now);
+                Value::Simple("Background saving started".into())
+            }
+        }
+    }
+
+    /// BGREWRITEAOF (`bgrewriteaofCommand`).
+    pub(crate) fn bgrewriteaof_command(&mut self, now: Time, in_exec: bool) -> Value {
+        match self.server.persist.child.as_ref().map(|c| c.kind) {
+            Some(ChildKind::Aof) => {
+                Value::err("ERR Background append only file rewriting already in progress")
+            }
+            Some(ChildKind::Rdb) => {
+                self.server.persist.aof_rewrite_scheduled = true;
+                self.server.persist.aof_rewrite_failures = 0;
+                Value::Simple("Background append only file rewriting scheduled".into())
+            }
+            None if in_exec => {
+                self.server.persist.aof_rewrite_scheduled = true;
+                self.server.persist.aof_rewrite_failures = 0;
+                Value::Simple("Background append only file rewriting scheduled".into())
+            }
+            None => {
+                self.rewrite_aof(now);
+                Value::Simple("Background append only file rewriting started".into())
+            }
+        }
+    }
+
+    /// LASTSAVE.
+    pub(crate) fn lastsave(&self) -> u64 {
+        self.server.persist.lastsave
+    }
+
+    /// SHUTDOWN (`prepareForShutdown` with `SHUTDOWN_NOW` semantics, then
+    /// `finishShutdown`): a running BGSAVE is abandoned, the AOF flushed
+    /// and synced, then a final RDB is saved when a save point is
+    /// configured (unless NOSAVE) or SAVE asks; the node exits once that
+    /// save succeeds (or at once without one). With `client`, a failed save
+    /// answers `Errors trying to SHUTDOWN. Check logs.` unless FORCE.
+    pub fn shutdown(&mut self, now: Time, client: Option<ClientId>, flags: ShutdownFlags) {
+        if let Some(child) = self.server.persist.child.take() {
+            self.server.persist.waiting.remove(&child.job);
+        }
+        if self.server.persist.aof_state != AofState::Off {
+            self.flush_aof(true);
+        }
+        let save = (!self.save_points().is_empty() && !flags.nosave) || flags.save;
+        if save {
+            let bytes = self.rdb_bytes(now);
+            let ops = self.rdb_ops(bytes);
+            let job = self.new_job(Waiter::Shutdown {
+                client,
+                force: flags.force,
+            });
+            self.disk(job, false, ops);
+        } else {
+            self.exit();
+        }
+    }
+
+    fn child_active(&self) -> bool {
+        self.server.persist.child.is_some()
+    }
+
+    /// `startBgsaveForReplication` with a disk target: an ordinary BGSAVE
+    /// of `dbfilename` (`rdbSaveBackground`, counted in `rdb_saves`),
+    /// naming this master's history, whose file the replicas get. With
+    /// `rdb-del-sync-files yes` and nothing else persisted, the file goes
+    /// once it is sent (`RDBGeneratedByReplication`,
+    /// `removeRDBUsedToSyncReplicas`). Here the replicas get the snapshot
+    /// at once; a BGSAVE already running is left to finish alone.
+    pub(in crate::node) fn bgsave_for_sync(&mut self, now: Time) {
+        if self.child_active() {
+            return;
+        }
+        self.bgsave(now);
+        self.server.persist.rdb_for_sync =
+            self.cfg.param_str("rdb-del-sync-files") == "yes" && self.all_persistence_disabled();
+    }
+
+    /// `allPersistenceDisabled`: no save point and the AOF off.
+    pub(in crate::node) fn all_persistence_disabled(&self) -> bool {
+        self.save_points().is_empty() && self.server.persist.aof_state == AofState::Off
+    }
+
+    /// `startAppendOnly`: writes wait in a temp incremental file until the
+    /// first rewrite ends; the rewrite waits for a running BGSAVE.
+    fn start_append_only(&mut self, now: Time, in_exec: bool) {
+        self.server.persist.aof_state = AofState::WaitRewrite;
+        if self.server.persist.child.as_ref().map(|c| c.kind) == Some(ChildKind::Rdb) || in_exec {
+            self.server.persist.aof_rewrite_scheduled = true;
+        } else {
+            self.rewrite_aof(now);
+        }
+    }
+
+    /// `stopAppendOnly`: the buffer flushed, a running rewrite dropped.
+    fn stop_append_only(&mut self) {
+        self.flush_aof(true);
+        self.server.persist.aof_state = AofState::Off;
+        self.server.persist.aof_selected = false;
+        self.server.persist.aof_rewrite_scheduled = false;
+        if let Some(c) = &self.server.persist.child {
+            if c.kind == ChildKind::Aof {
+                let job = c.job;
+                self.server.persist.child = None;
+                self.server.persist.waiting.remove(&job);
+            }
+        }
+        self.server.persist.aof_buf.clear();
+    }
+
+    /// `rdbSaveBackground`: the child's work is a background job.
+    fn bgsave(&mut self, now: Time) {
+        self.server.persist.rdb_saves += 1;
+        self.server.persist.dirty_before_bgsave = self.server.persist.dirty;
+        self.server.persist.lastbgsave_try = secs(now);
+        let bytes = self.rdb_bytes(now);
+        let ops = self.rdb_ops(bytes);
+        let job = self.new_job(Waiter::Nobody);
+        self.server.persist.child = Some(Child {
+            kind: ChildKind::Rdb,
+            job,
+            started: secs(now),
+            finished: None,
+        });
+        self.disk(job, true, ops);
+    }
+
+    /// `rewriteAppendOnlyFileBackground`: flush, open the next incremental
+    /// file (a temp one while waiting for the first rewrite, with the
+    /// manifest saved), then the child writes the new base.
+    fn rewrite_aof(&mut self, now: Time) {
+        let dirname = self.cfg.param_str("appenddirname");
+        let fname = self.cfg.param_str("appendfilename");
+        self.server.persist.aof_selected = false;
+        self.flush_aof(true);
+        let mut ops = vec![DiskOp::MakeDir { name: dirname }];
+        if self.server.persist.aof_state == AofState::WaitRewrite {
+            ops.push(DiskOp::Write {
+                name: self.aof_name(&aof::temp_incr_name(&fname)),
+                bytes: Vec::new(),
+            });
+        } else {
+            let mut m = self.server.persist.manifest.clone();
+            let incr = m.new_incr(&fname);
+            ops.push(DiskOp::Write {
+                name: self.aof_name(&incr),
+                bytes: Vec::new(),
+            });
+            ops.extend(self.manifest_ops(&m));
+            self.server.persist.manifest = m;
+        }
+        self.disk(0, false, ops);
+        self.server.persist.aof_rewrites += 1;
+        let base = self.rdb_encode(now, None, true);
+        let temp = format!("temp-rewriteaof-bg-{}.aof", self.server.persist.pid);
+        let job = self.new_job(Waiter::Nobody);
+        self.server.persist.child = Some(Child {
+            kind: ChildKind::Aof,
+            job,
+            started: secs(now),
+            finished: None,
+        });
+        self.server.persist.aof_rewrite_scheduled = false;
+        self.server.persist.aof_base_size = base.len() as u64;
+        self.disk(
+            job,
+            true,
+            vec![DiskOp::Write {
+                name: temp,
+                bytes: base,
+            }],
+        );
+    }
+
+    /// `flushAppendOnlyFile`: `aof_buf` appended to the current incremental
+    /// file, synced with `appendfsync always` (or `force`, at shutdown).
+    pub(in crate::node) fn flush_aof(&mut self, force: bool) {
+        if self.server.persist.aof_buf.is_empty() {
+            return;
+        }
+        let fname = self.cfg.param_str("appendfilename");
+        let file = if self.server.persist.aof_state == AofState::WaitRewrite {
+            aof::temp_incr_name(&fname)
+        } else {
+            self.server.persist.manifest.last_incr(&fname)
+        };
+        let bytes = std::mem::take(&mut self.server.persist.aof_buf);
+        self.server.persist.aof_current_size += bytes.len() as u64;
+        let fsync = force || self.cfg.param_str("appendfsync") == "always";
+        let name = self.aof_name(&file);
+        self.disk(0, false, vec![DiskOp::Append { name, bytes, fsync }]);
+    }
+
+    /// `save` as (seconds, changes) pairs.
+    fn save_points(&self) -> Vec<(u64, u64)> {
+        let text = self.cfg.param_str("save");
+        let nums: Vec<u64> = text
+            .split_ascii_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        nums.chunks(2)
+            .filter(|p| p.len() == 2)
+            .map(|p| (p[0], p[1]))
+            .collect()
+    }
+
+    fn exit(&mut self) {
+        self.server.persist.exited = true;
+        self.out.push_back(Output::Exit);
+    }
+
+    fn aof_name(&self, file: &str) -> String {
+        format!("{}/{file}", self.cfg.param_str("appenddirname"))
+    }
+
+    /// `persistAofManifest`: the temp manifest renamed over the manifest.
+    fn manifest_ops(&self, m: &Manifest) -> Vec<DiskOp> {
+        let fname = self.cfg.param_str("appendfilename");
+        let temp = self.aof_name(&aof::temp_manifest_name(&fname));
+        vec![
+            DiskOp::Write {
+                name: temp.clone(),
+                bytes: m.to_text().into_bytes(),
+            },
+            DiskOp::Rename {
+                from: temp,
+                to: self.aof_name(&aof::manifest_name(&fname)),
+            },
+        ]
+    }
+
+    /// The process ID the host gave (temp file names).
+    pub(in crate::node) fn process_id(&self) -> u32 {
+        self.server.persist.pid
+    }
 }

@@ -10,6 +10,7 @@
 
 use crate::command::glob_match;
 use crate::id::NodeId;
+use crate::node::ServerCtx;
 use crate::node::{ClientId, Node, Output};
 use crate::resp::Value;
 use crate::slot::key_slot;
@@ -53,43 +54,49 @@ impl Channels {
 }
 
 impl Node {
-    /// Records `client` as a subscriber; false if it already was.
-    pub(crate) fn subscribe(&mut self, client: ClientId, kind: SubKind, channel: &[u8]) -> bool {
-        self.server
-            .pubsub
-            .of(kind)
-            .entry(channel.to_vec())
-            .or_default()
-            .insert(client)
-    }
-
-    /// Forgets one subscription; false if there was none.
-    pub(crate) fn unsubscribe(&mut self, client: ClientId, kind: SubKind, channel: &[u8]) -> bool {
-        let map = self.server.pubsub.of(kind);
-        let Some(subs) = map.get_mut(channel) else {
-            return false;
-        };
-        let removed = subs.remove(&client);
-        if subs.is_empty() {
-            map.remove(channel);
+    /// `clusterDelSlot`'s cleanup: the slot leaves `old_owner`; if I am in
+    /// its shard, my clients lose their shard channels in that slot.
+    pub(in crate::node) fn slot_leaves_shard(&mut self, slot: u16, old_owner: NodeId) {
+        if self.server.pubsub.shard.is_empty() || !self.shard_of(old_owner).contains(&self.myself) {
+            return;
         }
-        removed
-    }
-
-    /// Channels (or patterns) with at least one subscriber here.
-    pub(crate) fn active_channels(&self, kind: SubKind) -> impl Iterator<Item = &Vec<u8>> {
-        self.server.pubsub.view(kind).keys()
-    }
-
-    /// Local subscribers of `channel`.
-    pub(crate) fn subscribers(&self, kind: SubKind, channel: &[u8]) -> usize {
-        self.server
+        let channels: Vec<Vec<u8>> = self
+            .server
             .pubsub
-            .view(kind)
-            .get(channel)
-            .map_or(0, |s| s.len())
+            .shard
+            .keys()
+            .filter(|c| key_slot(c) == slot)
+            .cloned()
+            .collect();
+        for channel in channels {
+            let clients = self
+                .server
+                .pubsub
+                .shard
+                .remove(&channel)
+                .unwrap_or_default();
+            for client in clients {
+                let count = match self.server.clients.get_mut(&client) {
+                    Some(state) => {
+                        state.subscriptions.shard.remove(&channel);
+                        state.subscriptions.shard.len()
+                    }
+                    None => 0,
+                };
+                let value = Value::Push(vec![
+                    Value::bulk("sunsubscribe"),
+                    Value::bulk(&channel),
+                    Value::Integer(count as i64),
+                ]);
+                self.out.push_back(Output::Reply { client, value });
+            }
+        }
     }
+}
 
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
     /// `pubsubPublishMessage`: delivers to this node's subscribers and
     /// returns how many received it.
     pub(crate) fn publish_local(&mut self, channel: &[u8], message: &[u8], sharded: bool) -> usize {
@@ -138,43 +145,41 @@ impl Node {
         receivers
     }
 
-    /// `clusterDelSlot`'s cleanup: the slot leaves `old_owner`; if I am in
-    /// its shard, my clients lose their shard channels in that slot.
-    pub(in crate::node) fn slot_leaves_shard(&mut self, slot: u16, old_owner: NodeId) {
-        if self.server.pubsub.shard.is_empty() || !self.shard_of(old_owner).contains(&self.myself) {
-            return;
-        }
-        let channels: Vec<Vec<u8>> = self
-            .server
+    /// Records `client` as a subscriber; false if it already was.
+    pub(crate) fn subscribe(&mut self, client: ClientId, kind: SubKind, channel: &[u8]) -> bool {
+        self.server
             .pubsub
-            .shard
-            .keys()
-            .filter(|c| key_slot(c) == slot)
-            .cloned()
-            .collect();
-        for channel in channels {
-            let clients = self
-                .server
-                .pubsub
-                .shard
-                .remove(&channel)
-                .unwrap_or_default();
-            for client in clients {
-                let count = match self.server.clients.get_mut(&client) {
-                    Some(state) => {
-                        state.subscriptions.shard.remove(&channel);
-                        state.subscriptions.shard.len()
-                    }
-                    None => 0,
-                };
-                let value = Value::Push(vec![
-                    Value::bulk("sunsubscribe"),
-                    Value::bulk(&channel),
-                    Value::Integer(count as i64),
-                ]);
-                self.out.push_back(Output::Reply { client, value });
-            }
+            .of(kind)
+            .entry(channel.to_vec())
+            .or_default()
+            .insert(client)
+    }
+
+    /// Forgets one subscription; false if there was none.
+    pub(crate) fn unsubscribe(&mut self, client: ClientId, kind: SubKind, channel: &[u8]) -> bool {
+        let map = self.server.pubsub.of(kind);
+        let Some(subs) = map.get_mut(channel) else {
+            return false;
+        };
+        let removed = subs.remove(&client);
+        if subs.is_empty() {
+            map.remove(channel);
         }
+        removed
+    }
+
+    /// Local subscribers of `channel`.
+    pub(crate) fn subscribers(&self, kind: SubKind, channel: &[u8]) -> usize {
+        self.server
+            .pubsub
+            .view(kind)
+            .get(channel)
+            .map_or(0, |s| s.len())
+    }
+
+    /// Channels (or patterns) with at least one subscriber here.
+    pub(crate) fn active_channels(&self, kind: SubKind) -> impl Iterator<Item = &Vec<u8>> {
+        self.server.pubsub.view(kind).keys()
     }
 
     /// INFO's `pubsub_channels`, `pubsub_patterns`, `pubsubshard_channels`:

@@ -119,16 +119,6 @@ impl Server {
 
 /// What the node shows of its server part.
 impl Node {
-    /// EVAL's scripts and FUNCTION's libraries on this node, to read.
-    pub(crate) fn scripts(&self) -> &crate::command::ScriptStore {
-        &self.server.scripts
-    }
-
-    /// EVAL's scripts and FUNCTION's libraries on this node.
-    pub(crate) fn scripts_mut(&mut self) -> &mut crate::command::ScriptStore {
-        &mut self.server.scripts
-    }
-
     /// Connected clients this node has state for.
     pub fn client_count(&self) -> usize {
         self.server.clients.len()

@@ -244,11 +244,6 @@ impl Node {
         &self.server.monitors
     }
 
-    /// The slow log and latency events, for SLOWLOG and LATENCY.
-    pub(crate) fn monitors_mut(&mut self) -> &mut super::slowlog::Monitors {
-        &mut self.server.monitors
-    }
-
     /// `call()`'s latency sample and slow log entry for a command that
     /// took `usec`. Passwords are not logged: the arguments its handler
     /// redacted show as `(redacted)` (`redactClientCommandArgument`).

@@ -16,7 +16,7 @@
 
 use crate::command::tracking::Tracking;
 use crate::command::ClientState;
-use crate::node::{ClientId, Node, Output};
+use crate::node::{ClientId, Node, Output, ServerCtx};
 use crate::resp::{Protocol, Value};
 use rand::Rng;
 use std::collections::{BTreeMap, BTreeSet};
@@ -88,13 +88,9 @@ pub(crate) struct TrackingInfo {
     pub prefixes: usize,
 }
 
-impl Node {
-    /// `lookupClientByID`: whether the client is connected (`me` runs the
-    /// command, its state out of the map).
-    pub(crate) fn client_exists(&self, id: ClientId, me: ClientId) -> bool {
-        id == me || self.server.clients.contains_key(&id)
-    }
-
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
     fn state<'s>(&'s self, id: ClientId, cur: &'s Option<Current>) -> Option<&'s ClientState> {
         match cur {
             Some(c) if c.id == id => Some(&*c.state),
@@ -112,11 +108,6 @@ impl Node {
             _ => self.server.clients.get_mut(&id).map(|b| &mut **b),
         };
         state.and_then(|s| s.tracking.as_deref_mut())
-    }
-
-    /// Whether a client ever enabled tracking (the table exists).
-    pub(in crate::node) fn tracking_on(&self) -> bool {
-        self.server.tracking.enabled
     }
 
     /// `enableTracking`'s bookkeeping: one more tracking client when it
@@ -398,6 +389,12 @@ impl Node {
         }
     }
 
+    /// `lookupClientByID`: whether the client is connected (`me` runs the
+    /// command, its state out of the map).
+    pub(crate) fn client_exists(&self, id: ClientId, me: ClientId) -> bool {
+        id == me || self.server.clients.contains_key(&id)
+    }
+
     /// INFO's tracking counters.
     pub(crate) fn tracking_info(&self) -> TrackingInfo {
         TrackingInfo {
@@ -406,5 +403,14 @@ impl Node {
             items: self.server.tracking.items,
             prefixes: self.server.tracking.prefixes.len(),
         }
+    }
+}
+
+/// What INFO, CLIENT TRACKING's REDIRECT check and the replica's resync
+/// read of the tracking tables.
+impl Node {
+    /// Whether a client ever enabled tracking (the table exists).
+    pub(in crate::node) fn tracking_on(&self) -> bool {
+        self.server.tracking.enabled
     }
 }

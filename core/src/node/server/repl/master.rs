@@ -14,6 +14,7 @@
 use super::Backlog;
 use crate::command::ClientState;
 use crate::event::Event;
+use crate::node::ServerCtx;
 use crate::node::{ClientId, Node, Output, ReplFrame};
 use crate::resp::Value;
 use crate::time::Time;
@@ -95,74 +96,95 @@ fn secs_between(from: Time, to: Time) -> u64 {
 }
 
 impl Node {
-    /// `REPLCONF option value …` (`replconfCommand`). `None`: no reply
-    /// (ACK and GETACK are never answered).
-    pub(crate) fn replconf(
-        &mut self,
-        now: Time,
-        id: ClientId,
-        client: &mut ClientState,
-        args: &[Vec<u8>],
-    ) -> Option<Value> {
-        if args.len().is_multiple_of(2) {
-            return Some(crate::command::syntax_error());
+    /// `replicationCron`'s master part: replicas silent past `repl-timeout`
+    /// are dropped, and a full resync waiting for its diskless delay
+    /// starts once the longest-waiting replica waited that long, or
+    /// enough replicas wait (`replicationStartPendingFork`).
+    pub(super) fn master_cron(&mut self, now: Time) {
+        let timeout = self.cfg.repl.timeout;
+        let timed_out: Vec<ClientId> = self
+            .server
+            .repl
+            .slaves
+            .iter()
+            .filter(|(_, s)| {
+                s.state == SlaveState::Online
+                    && !s.pre_psync
+                    && secs_between(s.ack_time, now) > timeout
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for id in timed_out {
+            self.emit(Event::Replication {
+                what: "Disconnecting timedout replica (streaming sync)".into(),
+            });
+            self.serving().kill_client(id);
         }
-        for pair in args[1..].chunks(2) {
-            let (option, value) = (&pair[0], &pair[1]);
-            let text = String::from_utf8_lossy(value);
-            match option.to_ascii_lowercase().as_slice() {
-                b"listening-port" => match text.parse::<i64>() {
-                    Ok(port) => client.repl_conf.listening_port = port,
-                    Err(_) => return Some(crate::command::not_integer()),
-                },
-                b"ip-address" if value.len() < 256 => {
-                    client.repl_conf.ip = Some(text.into_owned());
-                }
-                b"ip-address" => {
-                    return Some(Value::err(format!(
-                    "ERR REPLCONF ip-address provided by replica instance is too long: {} bytes",
-                    value.len()
-                )))
-                }
-                b"capa" => {
-                    if value.eq_ignore_ascii_case(b"eof") {
-                        client.repl_conf.capa_eof = true;
-                    } else if value.eq_ignore_ascii_case(b"psync2") {
-                        client.repl_conf.capa_psync2 = true;
-                    }
-                }
-                b"ack" => {
-                    if let (Some(s), Ok(offset)) =
-                        (self.server.repl.slaves.get_mut(&id), text.parse())
-                    {
-                        s.ack_offset = s.ack_offset.max(offset);
-                        s.ack_time = now;
-                        self.release_replica_waiters();
-                    }
-                    return None;
-                }
-                b"getack" => {
-                    self.send_ack();
-                    return None;
-                }
-                b"rdb-only" => match text.parse::<i64>() {
-                    Ok(flag @ 0..=1) => client.repl_conf.rdb_only = flag == 1,
-                    Ok(_) => {
-                        return Some(Value::err(
-                            "ERR value is out of range, value must between 0 and 1",
-                        ))
-                    }
-                    Err(_) => return Some(crate::command::not_integer()),
-                },
-                _ => {
-                    return Some(Value::err(format!(
-                        "ERR Unrecognized REPLCONF option: {}",
-                        String::from_utf8_lossy(option)
-                    )))
-                }
-            }
+        let waiting: Vec<&Slave> = self
+            .server
+            .repl
+            .slaves
+            .values()
+            .filter(|s| s.state == SlaveState::WaitBgsaveStart)
+            .collect();
+        // A replica that asked while a child runs waits for the next one.
+        if waiting.is_empty() || self.server.repl.child.is_some() {
+            return;
         }
-        Some(Value::ok())
+        let max_idle = waiting
+            .iter()
+            .map(|s| secs_between(s.asked, now))
+            .max()
+            .unwrap_or(0);
+        let r = &self.cfg.repl;
+        let start = !r.diskless_sync
+            || (r.diskless_sync_max_replicas > 0
+                && waiting.len() as u64 >= r.diskless_sync_max_replicas)
+            || max_idle >= r.diskless_sync_delay;
+        if start {
+            self.serving().start_full_resyncs(now);
+        }
+    }
+
+    /// `disconnectSlaves`: a promoted node tells its replicas of its new
+    /// history by dropping them (they continue partially at once).
+    pub(super) fn disconnect_slaves(&mut self) {
+        let ids: Vec<ClientId> = self.server.repl.slaves.keys().copied().collect();
+        for id in ids {
+            self.serving().kill_client(id);
+        }
+    }
+}
+
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
+    /// The backlog's first byte offset and length, when there is one.
+    pub(crate) fn backlog_range(&self) -> Option<(u64, u64)> {
+        self.server
+            .repl
+            .backlog
+            .as_ref()
+            .map(|b| (b.first_byte(), b.histlen()))
+    }
+
+    /// The replicas as INFO lists them (`slaveN:` lines' fields).
+    pub(crate) fn slaves(&self) -> impl Iterator<Item = &Slave> {
+        self.server.repl.slaves.values()
+    }
+
+    /// The stream and full-resync counters (INFO stats).
+    pub fn sync_stats(&self) -> super::SyncStats {
+        self.server.repl.stats
+    }
+
+    /// `server.replid2` and `second_replid_offset` (INFO replication).
+    pub(crate) fn replid2(&self) -> Option<(&str, u64)> {
+        self.server
+            .repl
+            .replid2
+            .as_ref()
+            .map(|(id, o)| (id.as_str(), *o))
     }
 
     /// `SYNC` and `PSYNC replid offset` (`syncCommand`). `None`: no reply
@@ -259,6 +281,76 @@ impl Node {
         None
     }
 
+    /// `REPLCONF option value …` (`replconfCommand`). `None`: no reply
+    /// (ACK and GETACK are never answered).
+    pub(crate) fn replconf(
+        &mut self,
+        now: Time,
+        id: ClientId,
+        client: &mut ClientState,
+        args: &[Vec<u8>],
+    ) -> Option<Value> {
+        if args.len().is_multiple_of(2) {
+            return Some(crate::command::syntax_error());
+        }
+        for pair in args[1..].chunks(2) {
+            let (option, value) = (&pair[0], &pair[1]);
+            let text = String::from_utf8_lossy(value);
+            match option.to_ascii_lowercase().as_slice() {
+                b"listening-port" => match text.parse::<i64>() {
+                    Ok(port) => client.repl_conf.listening_port = port,
+                    Err(_) => return Some(crate::command::not_integer()),
+                },
+                b"ip-address" if value.len() < 256 => {
+                    client.repl_conf.ip = Some(text.into_owned());
+                }
+                b"ip-address" => {
+                    return Some(Value::err(format!(
+                    "ERR REPLCONF ip-address provided by replica instance is too long: {} bytes",
+                    value.len()
+                )))
+                }
+                b"capa" => {
+                    if value.eq_ignore_ascii_case(b"eof") {
+                        client.repl_conf.capa_eof = true;
+                    } else if value.eq_ignore_ascii_case(b"psync2") {
+                        client.repl_conf.capa_psync2 = true;
+                    }
+                }
+                b"ack" => {
+                    if let (Some(s), Ok(offset)) =
+                        (self.server.repl.slaves.get_mut(&id), text.parse())
+                    {
+                        s.ack_offset = s.ack_offset.max(offset);
+                        s.ack_time = now;
+                        self.release_replica_waiters();
+                    }
+                    return None;
+                }
+                b"getack" => {
+                    self.send_ack();
+                    return None;
+                }
+                b"rdb-only" => match text.parse::<i64>() {
+                    Ok(flag @ 0..=1) => client.repl_conf.rdb_only = flag == 1,
+                    Ok(_) => {
+                        return Some(Value::err(
+                            "ERR value is out of range, value must between 0 and 1",
+                        ))
+                    }
+                    Err(_) => return Some(crate::command::not_integer()),
+                },
+                _ => {
+                    return Some(Value::err(format!(
+                        "ERR Unrecognized REPLCONF option: {}",
+                        String::from_utf8_lossy(option)
+                    )))
+                }
+            }
+        }
+        Some(Value::ok())
+    }
+
     /// `masterTryPartialResynchronization`: the frames a replica that has
     /// history `replid` up to `from - 1` misses, if this node can continue
     /// it (same history, or the one before the last promotion up to where
@@ -276,56 +368,6 @@ impl Node {
             return None;
         }
         self.server.repl.backlog.as_ref()?.since(from)
-    }
-
-    /// `replicationCron`'s master part: replicas silent past `repl-timeout`
-    /// are dropped, and a full resync waiting for its diskless delay
-    /// starts once the longest-waiting replica waited that long, or
-    /// enough replicas wait (`replicationStartPendingFork`).
-    pub(super) fn master_cron(&mut self, now: Time) {
-        let timeout = self.cfg.repl.timeout;
-        let timed_out: Vec<ClientId> = self
-            .server
-            .repl
-            .slaves
-            .iter()
-            .filter(|(_, s)| {
-                s.state == SlaveState::Online
-                    && !s.pre_psync
-                    && secs_between(s.ack_time, now) > timeout
-            })
-            .map(|(id, _)| *id)
-            .collect();
-        for id in timed_out {
-            self.emit(Event::Replication {
-                what: "Disconnecting timedout replica (streaming sync)".into(),
-            });
-            self.kill_client(id);
-        }
-        let waiting: Vec<&Slave> = self
-            .server
-            .repl
-            .slaves
-            .values()
-            .filter(|s| s.state == SlaveState::WaitBgsaveStart)
-            .collect();
-        // A replica that asked while a child runs waits for the next one.
-        if waiting.is_empty() || self.rdb_child_running() {
-            return;
-        }
-        let max_idle = waiting
-            .iter()
-            .map(|s| secs_between(s.asked, now))
-            .max()
-            .unwrap_or(0);
-        let r = &self.cfg.repl;
-        let start = !r.diskless_sync
-            || (r.diskless_sync_max_replicas > 0
-                && waiting.len() as u64 >= r.diskless_sync_max_replicas)
-            || max_idle >= r.diskless_sync_delay;
-        if start {
-            self.start_full_resyncs(now);
-        }
     }
 
     /// `startBgsaveForReplication`: every waiting replica gets
@@ -410,42 +452,5 @@ impl Node {
     pub(crate) fn slave_closed(&mut self, id: ClientId) {
         self.server.repl.slaves.remove(&id);
         self.rdb_child_lost(id);
-    }
-
-    /// `disconnectSlaves`: a promoted node tells its replicas of its new
-    /// history by dropping them (they continue partially at once).
-    pub(super) fn disconnect_slaves(&mut self) {
-        let ids: Vec<ClientId> = self.server.repl.slaves.keys().copied().collect();
-        for id in ids {
-            self.kill_client(id);
-        }
-    }
-
-    /// The replicas as INFO lists them (`slaveN:` lines' fields).
-    pub(crate) fn slaves(&self) -> impl Iterator<Item = &Slave> {
-        self.server.repl.slaves.values()
-    }
-
-    /// The stream and full-resync counters (INFO stats).
-    pub fn sync_stats(&self) -> super::SyncStats {
-        self.server.repl.stats
-    }
-
-    /// `server.replid2` and `second_replid_offset` (INFO replication).
-    pub(crate) fn replid2(&self) -> Option<(&str, u64)> {
-        self.server
-            .repl
-            .replid2
-            .as_ref()
-            .map(|(id, o)| (id.as_str(), *o))
-    }
-
-    /// The backlog's first byte offset and length, when there is one.
-    pub(crate) fn backlog_range(&self) -> Option<(u64, u64)> {
-        self.server
-            .repl
-            .backlog
-            .as_ref()
-            .map(|b| (b.first_byte(), b.histlen()))
     }
 }

@@ -24,7 +24,7 @@ mod sync_file;
 
 use crate::command::ClientState;
 use crate::id::NodeId;
-use crate::node::{ClientId, ConnId, Node, Output, ReplFrame};
+use crate::node::{ClientId, ConnId, Node, Output, ReplFrame, ServerCtx};
 use crate::rdb::file::ReplInfo;
 use crate::resp::Value;
 use crate::time::Time;
@@ -218,14 +218,6 @@ fn stream_len(args: &[Vec<u8>]) -> u64 {
 }
 
 impl Node {
-    /// DEBUG CHANGE-REPL-ID, logged as Redis logs it.
-    pub(crate) fn debug_change_repl_id(&mut self) {
-        self.emit(crate::event::Event::Replication {
-            what: "Changing replication IDs after receiving DEBUG change-repl-id".into(),
-        });
-        self.server.repl.forget_history();
-    }
-
     /// Every cron (100 ms): clusterCron's part (a replica whose master's
     /// address is known gets its link set up), the master's stream PING,
     /// and once a second `replicationCron`.
@@ -249,7 +241,19 @@ impl Node {
         }
         self.server.repl.offset += REPL_PING_BYTES;
         let offset = self.server.repl.offset;
-        self.feed_stream(REPL_PING_BYTES, ReplFrame::Ping { offset });
+        self.serving()
+            .feed_stream(REPL_PING_BYTES, ReplFrame::Ping { offset });
+    }
+}
+
+/// Streaming what a command wrote: the rules commands and the node share.
+impl ServerCtx<'_> {
+    /// DEBUG CHANGE-REPL-ID, logged as Redis logs it.
+    pub(crate) fn debug_change_repl_id(&mut self) {
+        self.emit(crate::event::Event::Replication {
+            what: "Changing replication IDs after receiving DEBUG change-repl-id".into(),
+        });
+        self.server.repl.forget_history();
     }
 
     /// A write command ran on this master: append it to the stream, after
@@ -278,7 +282,7 @@ impl Node {
     /// (7.0's `replicationFeedSlaves` returns early otherwise, so
     /// `master_repl_offset` stays 0 on a master that never had a replica).
     fn feeds_stream(&self) -> bool {
-        self.me().is_master()
+        self.routing().is_master()
             && (self.server.repl.backlog.is_some() || !self.server.repl.slaves.is_empty())
     }
 
@@ -366,7 +370,7 @@ impl Node {
     /// `replicationFeedSlaves`' end: a frame of `len` bytes, already
     /// counted in the offset, goes into the backlog and to every replica
     /// past its full resync's snapshot.
-    fn feed_stream(&mut self, len: u64, frame: ReplFrame) {
+    pub(in crate::node) fn feed_stream(&mut self, len: u64, frame: ReplFrame) {
         let size = self.cfg.repl.backlog_size;
         let end = self.server.repl.offset;
         if let Some(b) = &mut self.server.repl.backlog {
@@ -386,52 +390,14 @@ impl Node {
         }
     }
 
-    /// `WAIT numreplicas timeout`: replies now if enough replicas already
-    /// acknowledged this client's writes, else blocks the client.
-    pub(crate) fn wait(
-        &mut self,
-        now: Time,
-        client: ClientId,
-        replicas: u64,
-        timeout: u64,
-    ) -> Option<Value> {
-        if self.is_replica() {
-            return Some(Value::err("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated."));
-        }
-        let offset = self.server.repl.offset;
-        let acked = self.acked_replicas(offset);
-        if acked >= replicas {
-            return Some(Value::Integer(acked as i64));
-        }
-        // `timeout` ms from now; 0 waits forever.
-        self.block_on_replicas(
-            client,
-            offset,
-            replicas,
-            (timeout > 0).then(|| now + timeout),
-        );
-        if !self.server.repl.slaves.is_empty() {
-            self.server.repl.offset += REPL_GETACK_BYTES;
-            let offset = self.server.repl.offset;
-            self.feed_stream(REPL_GETACK_BYTES, ReplFrame::GetAck { offset });
-        }
-        None
+    /// The current replication ID.
+    pub fn repl_replid(&self) -> &str {
+        &self.server.repl.replid
     }
 
     /// Replicas that acknowledged everything written so far (WAIT in MULTI).
     pub(crate) fn acked_now(&self) -> u64 {
         self.acked_replicas(self.server.repl.offset)
-    }
-
-    /// `replicationCountAcksByOffset`: online replicas whose last ACK is
-    /// at `offset` or past it.
-    pub(in crate::node) fn acked_replicas(&self, offset: u64) -> u64 {
-        self.server
-            .repl
-            .slaves
-            .values()
-            .filter(|s| s.state == SlaveState::Online && s.ack_offset >= offset)
-            .count() as u64
     }
 
     /// `ROLE`: `master offset [[ip port offset]…]` with the online
@@ -475,6 +441,51 @@ impl Node {
         ])
     }
 
+    /// `WAIT numreplicas timeout`: replies now if enough replicas already
+    /// acknowledged this client's writes, else blocks the client.
+    pub(crate) fn wait(
+        &mut self,
+        now: Time,
+        client: ClientId,
+        replicas: u64,
+        timeout: u64,
+    ) -> Option<Value> {
+        if self.is_replica() {
+            return Some(Value::err("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated."));
+        }
+        let offset = self.server.repl.offset;
+        let acked = self.acked_replicas(offset);
+        if acked >= replicas {
+            return Some(Value::Integer(acked as i64));
+        }
+        // `timeout` ms from now; 0 waits forever.
+        self.block_on_replicas(
+            client,
+            offset,
+            replicas,
+            (timeout > 0).then(|| now + timeout),
+        );
+        if !self.server.repl.slaves.is_empty() {
+            self.server.repl.offset += REPL_GETACK_BYTES;
+            let offset = self.server.repl.offset;
+            self.feed_stream(REPL_GETACK_BYTES, ReplFrame::GetAck { offset });
+        }
+        None
+    }
+
+    /// `replicationCountAcksByOffset`: online replicas whose last ACK is
+    /// at `offset` or past it.
+    pub(in crate::node) fn acked_replicas(&self, offset: u64) -> u64 {
+        self.server
+            .repl
+            .slaves
+            .values()
+            .filter(|s| s.state == SlaveState::Online && s.ack_offset >= offset)
+            .count() as u64
+    }
+}
+
+impl Node {
     /// INFO's `master_link_status:up`: a replica whose sync with its
     /// master is over and whose link is up (false on a master).
     pub fn master_link_up(&self) -> bool {
@@ -523,10 +534,17 @@ impl Node {
     /// full resync's RDB has none (`replicationGetSlaveOffset` with no
     /// master client and no cached one).
     pub fn repl_offset(&self) -> u64 {
-        if self.loading_rdb() {
+        self.server.repl_offset()
+    }
+}
+
+impl super::Server {
+    /// [`Node::repl_offset`]: 0 while a full resync's RDB loads.
+    pub(in crate::node) fn repl_offset(&self) -> u64 {
+        if self.loading.is_some() || self.repl.link.loading_from_socket() {
             0
         } else {
-            self.server.repl.offset
+            self.repl.offset
         }
     }
 }

@@ -18,6 +18,7 @@
 
 use super::master::SlaveState;
 use crate::keyspace::Keyspace;
+use crate::node::ServerCtx;
 use crate::node::{ClientId, Node, Output, ReplFrame};
 use crate::time::Time;
 
@@ -79,14 +80,67 @@ impl RdbChild {
 }
 
 impl Node {
-    /// `rdb-key-save-delay` as the time one key takes, in nanoseconds.
-    fn save_delay_ns(&self) -> u64 {
-        let delay = self
-            .cfg
-            .param_str("rdb-key-save-delay")
-            .parse()
-            .unwrap_or(0);
-        super::super::loading::debug_delay_ns(delay)
+    /// When the running child next writes (for `poll_timeout`).
+    pub(crate) fn rdb_child_deadline(&self) -> Option<Time> {
+        self.server.repl.child.as_ref().map(RdbChild::deadline)
+    }
+
+    /// Passes on what the child wrote by `now`; at its end the replicas
+    /// go online and get the stream held for them.
+    pub(crate) fn advance_rdb_child(&mut self, now: Time) {
+        let Some(child) = self.server.repl.child.as_mut() else {
+            return;
+        };
+        let done = child.done_at(now);
+        let finished = done >= child.keys;
+        if child.socket {
+            let written = child.written_at(done);
+            if finished || written - child.sent > PIPE_FLUSH_BYTES {
+                let bytes = child.rdb[child.sent..written].to_vec();
+                let first = child.sent == 0;
+                child.sent = written;
+                let frame = ReplFrame::RdbPart {
+                    offset: child.offset,
+                    mark: child.mark.clone(),
+                    bytes,
+                    first,
+                    last: finished,
+                };
+                for client in child.targets.clone() {
+                    let frame = frame.clone();
+                    self.out.push_back(Output::Repl { client, frame });
+                }
+            }
+        }
+        if !finished {
+            return;
+        }
+        let Some(child) = self.server.repl.child.take() else {
+            return;
+        };
+        self.emit(crate::event::Event::Replication {
+            what: "Background RDB transfer terminated with success".into(),
+        });
+        for id in child.targets {
+            if !child.socket {
+                let frame = ReplFrame::Snapshot {
+                    offset: child.offset,
+                    data: child.data.clone(),
+                };
+                self.out.push_back(Output::Repl { client: id, frame });
+            }
+            self.serving().replica_put_online(now, id);
+        }
+    }
+}
+
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
+    /// Whether an RDB child is running (`rdb_bgsave_in_progress` of a
+    /// replication child).
+    pub(crate) fn rdb_child_running(&self) -> bool {
+        self.server.repl.child.is_some()
     }
 
     /// `startBgsaveForReplication` with a slowed child: the replicas wait
@@ -138,63 +192,14 @@ impl Node {
         true
     }
 
-    /// When the running child next writes (for `poll_timeout`).
-    pub(crate) fn rdb_child_deadline(&self) -> Option<Time> {
-        self.server.repl.child.as_ref().map(RdbChild::deadline)
-    }
-
-    /// Whether an RDB child is running (`rdb_bgsave_in_progress` of a
-    /// replication child).
-    pub(crate) fn rdb_child_running(&self) -> bool {
-        self.server.repl.child.is_some()
-    }
-
-    /// Passes on what the child wrote by `now`; at its end the replicas
-    /// go online and get the stream held for them.
-    pub(crate) fn advance_rdb_child(&mut self, now: Time) {
-        let Some(child) = self.server.repl.child.as_mut() else {
-            return;
-        };
-        let done = child.done_at(now);
-        let finished = done >= child.keys;
-        if child.socket {
-            let written = child.written_at(done);
-            if finished || written - child.sent > PIPE_FLUSH_BYTES {
-                let bytes = child.rdb[child.sent..written].to_vec();
-                let first = child.sent == 0;
-                child.sent = written;
-                let frame = ReplFrame::RdbPart {
-                    offset: child.offset,
-                    mark: child.mark.clone(),
-                    bytes,
-                    first,
-                    last: finished,
-                };
-                for client in child.targets.clone() {
-                    let frame = frame.clone();
-                    self.out.push_back(Output::Repl { client, frame });
-                }
-            }
-        }
-        if !finished {
-            return;
-        }
-        let Some(child) = self.server.repl.child.take() else {
-            return;
-        };
-        self.emit(crate::event::Event::Replication {
-            what: "Background RDB transfer terminated with success".into(),
-        });
-        for id in child.targets {
-            if !child.socket {
-                let frame = ReplFrame::Snapshot {
-                    offset: child.offset,
-                    data: child.data.clone(),
-                };
-                self.out.push_back(Output::Repl { client: id, frame });
-            }
-            self.replica_put_online(now, id);
-        }
+    /// `rdb-key-save-delay` as the time one key takes, in nanoseconds.
+    fn save_delay_ns(&self) -> u64 {
+        let delay = self
+            .cfg
+            .param_str("rdb-key-save-delay")
+            .parse()
+            .unwrap_or(0);
+        super::super::loading::debug_delay_ns(delay)
     }
 
     /// A replica of the running child went away: the child ends with

@@ -13,6 +13,7 @@
 
 use super::{master_link_client, stream_len, Backlog};
 use crate::event::Event;
+use crate::node::ServerCtx;
 use crate::node::{ClientId, ConnId, Node, Output, ReplFrame};
 use crate::resp::Value;
 use crate::time::Time;
@@ -155,14 +156,14 @@ impl Node {
             // `freeClient(server.master)`: the link is down from now.
             self.server.repl.link.last_io = Some(now);
         }
-        self.drop_master_link();
+        self.serving().drop_master_link();
         self.server.repl.link.transfer = None;
         if was_master {
             self.server.repl.link.cached =
                 Some((self.server.repl.replid.clone(), self.server.repl.offset));
         }
         self.server.repl.link.state = State::Connect;
-        self.connect_with_master(now);
+        self.serving().connect_with_master(now);
     }
 
     /// `replicationUnsetMaster`: promoted. The inherited history becomes
@@ -172,7 +173,7 @@ impl Node {
         if !self.server.repl.link.configured() {
             return;
         }
-        self.drop_master_link();
+        self.serving().drop_master_link();
         self.server.repl.link = MasterLink {
             links_made: self.server.repl.link.links_made,
             ..MasterLink::default()
@@ -180,66 +181,6 @@ impl Node {
         self.server.repl.shift_replid();
         self.disconnect_slaves();
         self.server.repl.select_pending = true;
-    }
-
-    /// Closes the link and frees the master client, if any.
-    fn drop_master_link(&mut self) {
-        if let Some(conn) = self.server.repl.link.conn.take() {
-            self.out.push_back(Output::Hangup(conn));
-        }
-        if self
-            .server
-            .repl
-            .link
-            .incoming
-            .take()
-            .is_some_and(|i| i.diskless)
-        {
-            self.repl_event(
-                "MASTER <-> REPLICA sync: Discarding temporary DB in background".into(),
-            );
-        }
-        self.server.repl.master_client = master_link_client();
-    }
-
-    /// `connectWithMaster`: opens a new link to the master's client port.
-    fn connect_with_master(&mut self, now: Time) {
-        let Some(to) = self
-            .master()
-            .and_then(|m| self.peer(m))
-            .and_then(|p| p.ip().map(|ip| SocketAddr::new(ip, p.port)))
-        else {
-            return;
-        };
-        let link = &mut self.server.repl.link;
-        link.links_made += 1;
-        let conn = ConnId(REPL_CONN_BASE + link.links_made);
-        link.conn = Some(conn);
-        link.to = Some(to);
-        link.state = State::Connecting;
-        link.lastio = now;
-        self.out.push_back(Output::ReplConnect { conn, to });
-    }
-
-    /// Writes a command on the link.
-    fn send_to_master(&mut self, args: &[&[u8]]) {
-        let (Some(conn), Some(to)) = (self.server.repl.link.conn, self.server.repl.link.to) else {
-            return;
-        };
-        let args = args.iter().map(|a| a.to_vec()).collect();
-        self.out.push_back(Output::Request { conn, to, args });
-    }
-
-    /// `replicationSendAck`: `REPLCONF ACK <offset>` when connected.
-    pub(crate) fn send_ack(&mut self) {
-        if self.server.repl.link.connected() {
-            let offset = self.server.repl.offset.to_string();
-            self.send_to_master(&[b"REPLCONF", b"ACK", offset.as_bytes()]);
-        }
-    }
-
-    fn repl_event(&mut self, what: String) {
-        self.emit(Event::Replication { what });
     }
 
     /// The link connected: `syncWithMaster` starts with a PING.
@@ -251,7 +192,7 @@ impl Node {
         }
         self.server.repl.link.lastio = now;
         self.server.repl.link.state = State::ReceivePingReply;
-        self.send_to_master(&[b"PING"]);
+        self.serving().send_to_master(&[b"PING"]);
     }
 
     /// A reply from the master during the handshake (`syncWithMaster`'s
@@ -280,11 +221,13 @@ impl Node {
                 // are read one by one.
                 let auth = self.cfg.repl.masterauth.clone();
                 if let Some(pass) = &auth {
-                    self.send_to_master(&[b"AUTH", pass.as_bytes()]);
+                    self.serving().send_to_master(&[b"AUTH", pass.as_bytes()]);
                 }
                 let port = self.me().port.to_string();
-                self.send_to_master(&[b"REPLCONF", b"listening-port", port.as_bytes()]);
-                self.send_to_master(&[b"REPLCONF", b"capa", b"eof", b"capa", b"psync2"]);
+                self.serving()
+                    .send_to_master(&[b"REPLCONF", b"listening-port", port.as_bytes()]);
+                self.serving()
+                    .send_to_master(&[b"REPLCONF", b"capa", b"eof", b"capa", b"psync2"]);
                 self.server.repl.link.state = if auth.is_some() {
                     State::ReceiveAuthReply
                 } else {
@@ -318,14 +261,16 @@ impl Node {
             Some((id, offset)) => (id.clone(), (offset + 1).to_string()),
             None => ("?".to_string(), "-1".to_string()),
         };
-        self.send_to_master(&[b"PSYNC", replid.as_bytes(), from.as_bytes()]);
+        self.serving()
+            .send_to_master(&[b"PSYNC", replid.as_bytes(), from.as_bytes()]);
         self.server.repl.link.state = State::ReceivePsyncReply;
         let why = if replid == "?" {
             "Partial resynchronization not possible (no cached master)"
         } else {
             "Trying a partial resynchronization"
         };
-        self.repl_event(format!("PSYNC {replid} {from}: {why}"));
+        self.serving()
+            .repl_event(format!("PSYNC {replid} {from}: {why}"));
     }
 
     /// `slaveTryPartialResynchronization`'s read.
@@ -335,7 +280,7 @@ impl Node {
             Some("FULLRESYNC") => {
                 let replid = words.next().unwrap_or_default().to_string();
                 let offset = words.next().and_then(|o| o.parse().ok()).unwrap_or(0);
-                self.repl_event(format!(
+                self.serving().repl_event(format!(
                     "+FULLRESYNC {replid} {offset}: Full resync from master"
                 ));
                 self.server.repl.link.cached = None;
@@ -346,7 +291,7 @@ impl Node {
                 let Some((cached_id, offset)) = self.server.repl.link.cached.take() else {
                     return self.handshake_failed("+CONTINUE without a cached master".into());
                 };
-                self.repl_event(
+                self.serving().repl_event(
                     "+CONTINUE: Successful partial resynchronization with master.".into(),
                 );
                 // The master's history has a new name (a promotion): mine
@@ -375,7 +320,7 @@ impl Node {
             _ if line.starts_with('-') => {
                 self.server.repl.link.cached = None;
                 self.server.repl.link.transfer = None;
-                self.send_to_master(&[b"SYNC"]);
+                self.serving().send_to_master(&[b"SYNC"]);
                 self.server.repl.link.state = State::Transfer;
             }
             _ => {}
@@ -400,8 +345,8 @@ impl Node {
     /// `cancelReplicationHandshake`: the link goes; CONNECT again, and the
     /// next `replicationCron` reconnects.
     fn handshake_failed(&mut self, why: String) {
-        self.repl_event(why);
-        self.drop_master_link();
+        self.serving().repl_event(why);
+        self.serving().drop_master_link();
         self.server.repl.link.state = State::Connect;
     }
 
@@ -456,7 +401,7 @@ impl Node {
                 .transfer
                 .as_ref()
                 .is_some_and(|(id, _)| *id == self.server.repl.replid);
-            self.repl_event(format!(
+            self.serving().repl_event(format!(
                 "MASTER <-> REPLICA sync: receiving RDB from master {}",
                 if diskless { "to parser" } else { "to disk" }
             ));
@@ -526,17 +471,18 @@ impl Node {
         // `emptyData`'s `signalFlushedDb`: tracking clients drop their caches.
         self.server.keyspace.take_modified();
         self.server.keyspace.note_modified_keys(self.tracking_on());
-        self.tracking_flushed(None);
+        self.serving().tracking_flushed(None);
         // Readers blocked here keep waiting on the new data.
-        self.watch_stream_keys();
+        self.serving().watch_stream_keys();
         self.server.repl.replid = replid;
         self.server.repl.replid2 = None;
         self.server.repl.offset = offset;
         self.server.repl.backlog = Some(Backlog::new(offset));
         self.master_link_established(now);
-        self.repl_event("MASTER <-> REPLICA sync: Finished with success".into());
+        self.serving()
+            .repl_event("MASTER <-> REPLICA sync: Finished with success".into());
         // Diskless: the first ACK puts this replica online at once.
-        self.send_ack();
+        self.serving().send_ack();
         self.restart_aof_after_sync(now);
     }
 
@@ -565,14 +511,14 @@ impl Node {
             // The ACK reports what was processed before the GETACK; the
             // GETACK itself then counts (`replconfCommand`).
             ReplFrame::GetAck { .. } => {
-                self.send_ack();
+                self.serving().send_ack();
                 self.server.repl.offset += super::REPL_GETACK_BYTES;
                 let offset = self.server.repl.offset;
                 (super::REPL_GETACK_BYTES, ReplFrame::GetAck { offset })
             }
             ReplFrame::Snapshot { .. } | ReplFrame::RdbPart { .. } => return,
         };
-        self.feed_stream(len, frame);
+        self.serving().feed_stream(len, frame);
         self.cluster.todo |= crate::node::cluster::todo::HANDLE_MANUALFAILOVER;
     }
 
@@ -583,7 +529,7 @@ impl Node {
         }
         self.server.repl.link.conn = None;
         match self.server.repl.link.state {
-            State::Connected => self.master_disconnected(now),
+            State::Connected => self.serving().master_disconnected(now),
             State::Connecting => {
                 self.server.repl.link.state = State::Connect;
             }
@@ -592,6 +538,82 @@ impl Node {
                     .into(),
             ),
             _ => self.handshake_failed("Connection with master lost during the handshake".into()),
+        }
+    }
+
+    /// `replicationCron`'s replica part: timeouts, the reconnect, the ACK.
+    pub(super) fn replica_cron(&mut self, now: Time) {
+        if !self.is_replica() || !self.server.repl.link.configured() {
+            return;
+        }
+        let timeout = self.cfg.repl.timeout * 1000;
+        let link = &self.server.repl.link;
+        let secs = |t: Time| (now.ms() / 1000).saturating_sub(t.ms() / 1000) * 1000;
+        match link.state {
+            State::Connect | State::None => {}
+            State::Connected if link.last_io.is_some_and(|t| secs(t) > timeout) => {
+                self.serving()
+                    .repl_event("MASTER timeout: no data nor PING received...".into());
+                self.serving().master_disconnected(now);
+                return;
+            }
+            State::Connected => {}
+            State::Transfer if secs(link.lastio) > timeout => {
+                return self.handshake_failed(
+                    "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.".into(),
+                );
+            }
+            _ if secs(link.lastio) > timeout => {
+                return self.handshake_failed("Timeout connecting to the MASTER...".into());
+            }
+            _ => {}
+        }
+        if self.server.repl.link.state == State::Connect {
+            self.serving().connect_with_master(now);
+        }
+        self.serving().send_ack();
+    }
+}
+
+/// What commands call of these rules (the node reaches them through
+/// `Node::serving`).
+impl ServerCtx<'_> {
+    /// The master's client address, once the link was set up.
+    pub(crate) fn master_client_addr(&self) -> Option<SocketAddr> {
+        self.server.repl.link.to.filter(|_| self.is_replica())
+    }
+
+    /// `replicationSendAck`: `REPLCONF ACK <offset>` when connected.
+    pub(crate) fn send_ack(&mut self) {
+        if self.server.repl.link.connected() {
+            let offset = self.server.repl.offset.to_string();
+            self.send_to_master(&[b"REPLCONF", b"ACK", offset.as_bytes()]);
+        }
+    }
+
+    /// Writes a command on the link.
+    fn send_to_master(&mut self, args: &[&[u8]]) {
+        let (Some(conn), Some(to)) = (self.server.repl.link.conn, self.server.repl.link.to) else {
+            return;
+        };
+        let args = args.iter().map(|a| a.to_vec()).collect();
+        self.out.push_back(Output::Request { conn, to, args });
+    }
+
+    /// The master client with its ID, for CLIENT LIST and KILL
+    /// (`server.master`), while synced.
+    pub(crate) fn master_client(&self) -> Option<(ClientId, &crate::command::ClientState)> {
+        self.server
+            .repl
+            .link
+            .connected()
+            .then_some((MASTER_CLIENT_ID, &self.server.repl.master_client))
+    }
+
+    /// CLIENT KILL on the master client: `freeClient(server.master)`.
+    pub(crate) fn kill_master_client(&mut self, now: Time) {
+        if self.server.repl.link.connected() {
+            self.master_disconnected(now);
         }
     }
 
@@ -608,57 +630,47 @@ impl Node {
         self.connect_with_master(now);
     }
 
-    /// CLIENT KILL on the master client: `freeClient(server.master)`.
-    pub(crate) fn kill_master_client(&mut self, now: Time) {
-        if self.server.repl.link.connected() {
-            self.master_disconnected(now);
-        }
+    /// `connectWithMaster`: opens a new link to the master's client port.
+    fn connect_with_master(&mut self, now: Time) {
+        let Some(to) = self
+            .routing()
+            .master()
+            .and_then(|m| self.routing().peer(m))
+            .and_then(|p| p.ip().map(|ip| SocketAddr::new(ip, p.port)))
+        else {
+            return;
+        };
+        let link = &mut self.server.repl.link;
+        link.links_made += 1;
+        let conn = ConnId(REPL_CONN_BASE + link.links_made);
+        link.conn = Some(conn);
+        link.to = Some(to);
+        link.state = State::Connecting;
+        link.lastio = now;
+        self.out.push_back(Output::ReplConnect { conn, to });
     }
 
-    /// The master client with its ID, for CLIENT LIST and KILL
-    /// (`server.master`), while synced.
-    pub(crate) fn master_client(&self) -> Option<(ClientId, &crate::command::ClientState)> {
-        self.server
+    /// Closes the link and frees the master client, if any.
+    fn drop_master_link(&mut self) {
+        if let Some(conn) = self.server.repl.link.conn.take() {
+            self.out.push_back(Output::Hangup(conn));
+        }
+        if self
+            .server
             .repl
             .link
-            .connected()
-            .then_some((MASTER_CLIENT_ID, &self.server.repl.master_client))
+            .incoming
+            .take()
+            .is_some_and(|i| i.diskless)
+        {
+            self.repl_event(
+                "MASTER <-> REPLICA sync: Discarding temporary DB in background".into(),
+            );
+        }
+        self.server.repl.master_client = master_link_client();
     }
 
-    /// The master's client address, once the link was set up.
-    pub(crate) fn master_client_addr(&self) -> Option<SocketAddr> {
-        self.server.repl.link.to.filter(|_| self.is_replica())
-    }
-
-    /// `replicationCron`'s replica part: timeouts, the reconnect, the ACK.
-    pub(super) fn replica_cron(&mut self, now: Time) {
-        if !self.is_replica() || !self.server.repl.link.configured() {
-            return;
-        }
-        let timeout = self.cfg.repl.timeout * 1000;
-        let link = &self.server.repl.link;
-        let secs = |t: Time| (now.ms() / 1000).saturating_sub(t.ms() / 1000) * 1000;
-        match link.state {
-            State::Connect | State::None => {}
-            State::Connected if link.last_io.is_some_and(|t| secs(t) > timeout) => {
-                self.repl_event("MASTER timeout: no data nor PING received...".into());
-                self.master_disconnected(now);
-                return;
-            }
-            State::Connected => {}
-            State::Transfer if secs(link.lastio) > timeout => {
-                return self.handshake_failed(
-                    "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.".into(),
-                );
-            }
-            _ if secs(link.lastio) > timeout => {
-                return self.handshake_failed("Timeout connecting to the MASTER...".into());
-            }
-            _ => {}
-        }
-        if self.server.repl.link.state == State::Connect {
-            self.connect_with_master(now);
-        }
-        self.send_ack();
+    fn repl_event(&mut self, what: String) {
+        self.emit(Event::Replication { what });
     }
 }

@@ -27,8 +27,9 @@ impl Node {
 
     /// Writes the master's RDB as a disk-based load leaves it.
     pub(super) fn keep_sync_rdb(&mut self, now: Time, bytes: Vec<u8>) {
-        let temp = format!("temp-{}.{}.rdb", now.ms() / 1000, self.process_id());
-        let name = self.cfg.param_str("dbfilename");
+        let mut ctx = self.serving();
+        let temp = format!("temp-{}.{}.rdb", now.ms() / 1000, ctx.process_id());
+        let name = ctx.cfg.param_str("dbfilename");
         let mut ops = vec![
             DiskOp::Write {
                 name: temp.clone(),
@@ -39,10 +40,10 @@ impl Node {
                 to: name.clone(),
             },
         ];
-        if self.cfg.param_str("rdb-del-sync-files") == "yes" && self.all_persistence_disabled() {
+        if ctx.cfg.param_str("rdb-del-sync-files") == "yes" && ctx.all_persistence_disabled() {
             ops.push(DiskOp::Remove { name });
         }
-        self.disk(0, false, ops);
+        ctx.disk(0, false, ops);
     }
 
     /// The simulator's master hands over its dataset, not bytes: the file
