@@ -434,7 +434,6 @@ fn blocking_move(
 ) -> Outcome {
     let now = c.now;
     let args = c.args;
-    let (args, now) = (args, now);
     let (src, dst) = (&args[1], &args[2]);
     let allowed = may_block(c);
     match c.server().keyspace_mut().get(now, src) {

@@ -45,7 +45,6 @@ pub fn pfadd(c: &mut Call) -> Value {
     let now = c.now;
     let args = c.args;
     let node = &mut c.server();
-    let (args, now) = (args, now);
     let max_sparse = node.config().hll_sparse_max_bytes();
     let ks = node.keyspace_mut();
     let created = match ks.get(now, &args[1]) {
@@ -81,7 +80,6 @@ pub fn pfcount(c: &mut Call) -> Value {
     let now = c.now;
     let args = c.args;
     let node = &mut c.server();
-    let (args, now) = (args, now);
     let ks = node.keyspace_mut();
     if args.len() > 2 {
         let mut max = [0u8; REGISTERS];
@@ -142,7 +140,6 @@ pub fn pfmerge(c: &mut Call) -> Value {
     let now = c.now;
     let args = c.args;
     let node = &mut c.server();
-    let (args, now) = (args, now);
     let max_sparse = node.config().hll_sparse_max_bytes();
     let ks = node.keyspace_mut();
     let mut max = [0u8; REGISTERS];
@@ -188,7 +185,6 @@ pub fn pfdebug(c: &mut Call) -> Value {
     let now = c.now;
     let args = c.args;
     let node = &mut c.server();
-    let (args, now) = (args, now);
     let ks = node.keyspace_mut();
     let v = match ks.get_mut(now, &args[2]) {
         None => return Value::err("ERR The specified key does not exist"),

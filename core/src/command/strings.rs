@@ -137,7 +137,6 @@ pub fn getdel(c: &mut Call) -> Value {
     let now = c.now;
     let args = c.args;
     let node = &mut c.server();
-    let (args, now) = (args, now);
     let ks = node.keyspace_mut();
     let reply = match ks.get(now, &args[1]) {
         None => Value::Null,

@@ -27,7 +27,6 @@ pub fn zmpop(c: &mut Call) -> Value {
     let now = c.now;
     let args = c.args;
     let node = &mut c.server();
-    let (now, args) = (now, args);
     let num = match positive(&args[1], "numkeys should be greater than 0") {
         Ok(n) => n,
         Err(e) => return e,
@@ -202,7 +201,6 @@ pub fn zrandmember(c: &mut Call) -> Value {
 pub fn zscan(c: &mut Call) -> Value {
     let now = c.now;
     let args = c.args;
-    let (now, args) = (now, args);
     if !scan_cursor_ok(&args[2]) {
         return Value::err("ERR invalid cursor");
     }

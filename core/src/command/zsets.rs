@@ -328,7 +328,6 @@ pub fn zrangestore(c: &mut Call) -> Value {
     let now = c.now;
     let args = c.args;
     let node = &mut c.server();
-    let (now, args) = (now, args);
     let limits = Limits::of(node.config());
     let ks = node.keyspace_mut();
     let items = match run_range(ks, now, args, 2, true, None, None) {
@@ -387,7 +386,6 @@ fn rank(c: &mut Call, rev: bool) -> Value {
     let now = c.now;
     let args = c.args;
     let node = &mut c.server();
-    let (now, args) = (now, args);
     match node.keyspace_mut().get(now, &args[1]) {
         None => Value::Null,
         Some(Data::ZSet(z)) => {
@@ -417,7 +415,6 @@ pub fn zcount(c: &mut Call) -> Value {
     let now = c.now;
     let args = c.args;
     let node = &mut c.server();
-    let (now, args) = (now, args);
     let Some((min, max)) = score_range(&args[2], &args[3]) else {
         return Value::err("ERR min or max is not a float");
     };
@@ -436,7 +433,6 @@ pub fn zlexcount(c: &mut Call) -> Value {
     let now = c.now;
     let args = c.args;
     let node = &mut c.server();
-    let (now, args) = (now, args);
     let (Some(min), Some(max)) = (lex_bound(&args[2]), lex_bound(&args[3])) else {
         return Value::err("ERR min or max not valid string range item");
     };
@@ -464,7 +460,6 @@ pub fn zmscore(c: &mut Call) -> Value {
     let now = c.now;
     let args = c.args;
     let node = &mut c.server();
-    let (now, args) = (now, args);
     let z = match node.keyspace_mut().get(now, &args[1]) {
         None => None,
         Some(Data::ZSet(z)) => Some(z),

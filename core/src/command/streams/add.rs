@@ -175,7 +175,6 @@ pub fn xadd(c: &mut Call) -> Value {
         Some(ParsedId::AutoSeq(ms)) => Some((ms, None)),
     };
     let (max_bytes, max_entries) = node_limits(c);
-    let (now, args) = (now, args);
     let mut srv = c.server();
     let ks = srv.keyspace_mut();
     match ks.get(now, &args[1]) {
