@@ -13,18 +13,8 @@ use clusterlab_core::slot::key_slot;
 use std::time::Duration;
 
 fn persistence_field(node: &dyn Member, field: &str) -> String {
-    let info = node.run(&["info", "persistence"]);
-    info.lines()
-        .find_map(|l| l.strip_prefix(&format!("{field}:")))
-        .map(|v| v.trim().to_string())
-        .unwrap_or_else(|| panic!("no {field} in {info}"))
-}
-
-/// A replica-side read (READONLY on the connection first).
-fn replica_get(replica: &NodeProc, key: &str) -> Option<String> {
-    let mut conn = replica.conn();
-    redis::cmd("READONLY").query::<()>(&mut conn).unwrap();
-    redis::cmd("GET").arg(key).query(&mut conn).unwrap()
+    node.info_in("persistence", field)
+        .unwrap_or_else(|| panic!("no {field} in INFO persistence"))
 }
 
 fn master_dies_mid_transfer<M: Member>(mut master: M, kill: fn(&mut M)) {
@@ -45,7 +35,7 @@ fn master_dies_mid_transfer<M: Member>(mut master: M, kill: fn(&mut M)) {
     wait_for(
         Duration::from_secs(10),
         "the replica to get the key",
-        || replica_get(&replica, &key).as_deref() == Some("1"),
+        || replica.replica_get(&key).as_deref() == Some("1"),
     );
     assert_eq!(replica.cli(&["save"]).trim(), "OK");
     replica.kill();
@@ -65,13 +55,13 @@ fn master_dies_mid_transfer<M: Member>(mut master: M, kill: fn(&mut M)) {
         persistence_field(&replica, "async_loading") == "1"
     });
     assert_eq!(persistence_field(&replica, "loading"), "0");
-    assert_eq!(replica_get(&replica, &key).as_deref(), Some("1"));
+    assert_eq!(replica.replica_get(&key).as_deref(), Some("1"));
 
     kill(&mut master);
     wait_for(Duration::from_secs(10), "async_loading:0", || {
         persistence_field(&replica, "async_loading") == "0"
     });
-    assert_eq!(replica_get(&replica, &key).as_deref(), Some("1"));
+    assert_eq!(replica.replica_get(&key).as_deref(), Some("1"));
     let slot = key_slot(key.as_bytes()).to_string();
     assert_eq!(
         replica

@@ -11,18 +11,8 @@ use crate::common::native::{require_redis_tools, wait_for, NodeProc, RealRedis};
 use std::time::Duration;
 
 fn stat(node: &dyn Member, field: &str) -> String {
-    let info = node.run(&["info", "stats"]);
-    info.lines()
-        .find_map(|l| l.strip_prefix(&format!("{field}:")))
-        .map(|v| v.trim().to_string())
-        .unwrap_or_else(|| panic!("no {field} in {info}"))
-}
-
-/// A replica-side read (READONLY on the connection first).
-fn replica_get(replica: &dyn Member, key: &str) -> Option<String> {
-    let mut conn = replica.conn();
-    redis::cmd("READONLY").query::<()>(&mut conn).ok()?;
-    redis::cmd("GET").arg(key).query(&mut conn).ok()?
+    node.info_in("stats", field)
+        .unwrap_or_else(|| panic!("no {field} in INFO stats"))
 }
 
 /// Syncs `replica` with `master`, kills it, writes, restarts it: the
@@ -36,7 +26,7 @@ fn restart_replica<M: Member>(master: M, mut replica: M, kill: fn(&mut M), spawn
     wait_for(
         Duration::from_secs(10),
         "the replica to get the key",
-        || replica_get(&replica, &key).as_deref() == Some("before"),
+        || replica.replica_get(&key).as_deref() == Some("before"),
     );
     assert_eq!(stat(&master, "sync_full"), "1");
 
@@ -53,7 +43,7 @@ fn restart_replica<M: Member>(master: M, mut replica: M, kill: fn(&mut M), spawn
     wait_for(
         Duration::from_secs(10),
         "the replica to serve the key",
-        || replica_get(&replica, &key).as_deref() == Some("before-while-down"),
+        || replica.replica_get(&key).as_deref() == Some("before-while-down"),
     );
 }
 

@@ -552,12 +552,8 @@ fn native_replica_restart() -> Restarted {
     let mut replica = NodeProc::start(NODE_TIMEOUT);
     one_master_cluster(&master, &replica);
     replicate(&replica, &master);
-    let get = |replica: &NodeProc| -> Option<String> {
-        use crate::common::native::mixed::Member;
-        let mut conn = replica.conn();
-        redis::cmd("READONLY").query::<()>(&mut conn).ok()?;
-        redis::cmd("GET").arg("k").query(&mut conn).ok()?
-    };
+    use crate::common::native::mixed::Member;
+    let get = |replica: &NodeProc| replica.replica_get("k");
     master.cli(&["set", "k", "before"]);
     crate::common::native::wait_for(Duration::from_secs(10), "the replica to get k", || {
         get(&replica).is_some()

@@ -16,10 +16,23 @@ pub trait Member {
     }
 
     fn info_field(&self, field: &str) -> Option<String> {
-        let info = self.run(&["info", "replication"]);
+        self.info_in("replication", field)
+    }
+
+    /// A field of one INFO section.
+    fn info_in(&self, section: &str, field: &str) -> Option<String> {
+        let info = self.run(&["info", section]);
         info.lines()
             .find_map(|l| l.strip_prefix(&format!("{field}:")))
             .map(|v| v.trim().to_string())
+    }
+
+    /// GET on a connection that sent READONLY first (a replica's read);
+    /// `None` for a missing key or an error.
+    fn replica_get(&self, key: &str) -> Option<String> {
+        let mut conn = self.conn();
+        redis::cmd("READONLY").query::<()>(&mut conn).ok()?;
+        redis::cmd("GET").arg(key).query(&mut conn).ok()?
     }
 
     /// A connection of the redis crate (several commands on one link).

@@ -358,19 +358,22 @@ impl Node {
         self.server.repl.link.lastio = now;
         match (self.server.repl.link.state, frame) {
             (State::Transfer, ReplFrame::Snapshot { offset, data }) => {
-                // The RDB as the master sends it: its size paces a slowed
-                // load's event windows (`loading-process-events-interval-bytes`),
-                // so it is encoded only when the load is slowed.
+                // The RDB as the master sends it: a disk-based load keeps it
+                // as a file, and its size paces a slowed load's event windows
+                // (`loading-process-events-interval-bytes`), so it is encoded
+                // once, and for a diskless load only when the load is slowed.
+                let file = (!self.use_diskless_load()).then(|| self.sync_rdb(now, &data, offset));
+                let size = file.as_ref().map(|f| f.len() as u64);
+                if let Some(file) = file {
+                    self.keep_sync_rdb(now, file);
+                }
                 let info = crate::rdb::file::ReplInfo {
                     replid: self.server.repl.replid.clone(),
                     offset,
                 };
                 let bytes = |data: &crate::keyspace::Keyspace| {
-                    crate::rdb::file::encode(data, now, &info).len() as u64
+                    size.unwrap_or_else(|| crate::rdb::file::encode(data, now, &info).len() as u64)
                 };
-                if !self.use_diskless_load() {
-                    self.keep_sync_snapshot(now, &data, offset);
-                }
                 if let Some(data) = self.start_loading(now, data, offset, bytes) {
                     self.full_sync_loaded(now, data, offset);
                 }

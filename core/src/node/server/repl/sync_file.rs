@@ -46,18 +46,19 @@ impl Node {
         ctx.disk(0, false, ops);
     }
 
-    /// The simulator's master hands over its dataset, not bytes: the file
-    /// is the RDB that master would have sent, naming the history the
-    /// replica follows from `offset` (strings compressed as this node's
-    /// `rdbcompression` says, a stand-in for the master's).
-    pub(super) fn keep_sync_snapshot(&mut self, now: Time, data: &Keyspace, offset: u64) {
+    /// The simulator's master hands over its dataset, not bytes: the RDB
+    /// that master would have sent, naming the history the replica follows
+    /// from `offset` (strings compressed as this node's `rdbcompression`
+    /// says, a stand-in for the master's).
+    pub(super) fn sync_rdb(&self, now: Time, data: &Keyspace, offset: u64) -> Vec<u8> {
         let link = &self.server.repl.link;
         let replid = link.transfer_id().unwrap_or(&self.server.repl.replid);
-        let replid = replid.to_string();
-        let info = ReplInfo { replid, offset };
-        let bytes = crate::rdb::with_compression(self.rdb_compression(), || {
+        let info = ReplInfo {
+            replid: replid.to_string(),
+            offset,
+        };
+        crate::rdb::with_compression(self.rdb_compression(), || {
             crate::rdb::file::encode(data, now, &info)
-        });
-        self.keep_sync_rdb(now, bytes);
+        })
     }
 }
