@@ -6,7 +6,8 @@
 #   bash scripts/fuzz.sh                    # every target, 600 s each, one after the other
 #   bash scripts/fuzz.sh bus_decode 60      # one target for 60 s
 #
-# Targets (fuzz/fuzz_targets/): resp_decode, bus_decode, dump_decode, command, acl_rules.
+# Targets (fuzz/fuzz_targets/): resp_decode, bus_decode, dump_decode, command, acl_rules,
+# script_libs.
 # Generated corpora go to fuzz/corpus/<target>, crashes to fuzz/artifacts/<target>
 # (both gitignored); the committed seeds are fuzz/seeds/<target> and, for the
 # bus, the real redis-server frames in core/tests/captures. Overflow checks
@@ -15,7 +16,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT/fuzz"
 
-ALL=(resp_decode bus_decode dump_decode command acl_rules)
+ALL=(resp_decode bus_decode dump_decode command acl_rules script_libs)
 targets=("${1:-all}")
 [[ ${targets[0]} == all ]] && targets=("${ALL[@]}")
 seconds=${2:-600}

@@ -306,3 +306,46 @@ fn arbitrary_scripts_get_a_reply() {
         })
         .unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// Redis keeps one Lua state per server, so `cjson`'s settings (lua_cjson.c
+/// `json_config_t`) last from one script to the next on that node only, are
+/// kept across a snapshot of the node, and start over on SCRIPT FLUSH.
+#[test]
+fn cjson_settings_belong_to_each_nodes_lua_state() {
+    let mut sim = quiet_cluster();
+    let third = ["return cjson.encode(1/3)", "0"];
+    assert_eq!(
+        eval(
+            &mut sim,
+            "A",
+            &["return tostring(cjson.encode_number_precision(3))", "0"]
+        ),
+        "3"
+    );
+    assert_eq!(eval(&mut sim, "A", &third), "0.333");
+    assert_eq!(eval(&mut sim, "B", &third), "0.33333333333333");
+    let mut copy = sim.clone();
+    assert_eq!(eval(&mut copy, "A", &third), "0.333");
+    assert_eq!(
+        text(&cmd(&mut sim, "A", CLIENT, &["SCRIPT", "FLUSH"])),
+        "OK"
+    );
+    assert_eq!(eval(&mut sim, "A", &third), "0.33333333333333");
+    assert_eq!(eval(&mut copy, "A", &third), "0.333");
+}
+
+/// The libraries Redis links into its Lua (cjson, cmsgpack, struct, bit)
+/// are there in the simulator too, read-only like every global table.
+#[test]
+fn redis_lua_libraries_are_loaded_and_read_only() {
+    let mut sim = quiet_cluster();
+    let round_trip = "local t = cmsgpack.unpack(cmsgpack.pack({n = bit.bor(1, 2)})) \
+                      return cjson.encode({t.n, struct.unpack('>h', struct.pack('>h', -2))})";
+    // struct.unpack also returns the position after what it read.
+    assert_eq!(eval(&mut sim, "A", &[round_trip, "0"]), "[3,-2,3]");
+    let reply = eval(&mut sim, "A", &["cjson.encode = nil", "0"]);
+    assert!(
+        reply.contains("Attempt to modify a readonly table"),
+        "{reply}"
+    );
+}

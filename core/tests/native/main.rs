@@ -39,6 +39,7 @@ mod persistence;
 mod reads;
 mod replica_restart;
 mod resharding;
+mod script_libs;
 mod scripting;
 mod sim_parity;
 mod stream_writes;

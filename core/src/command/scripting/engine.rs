@@ -69,7 +69,7 @@ local function protect(t, strict_index)
     __metatable = false,
   })
 end
-for _, name in ipairs({'string', 'math', 'table', 'redis', 'coroutine'}) do
+for _, name in ipairs({'string', 'math', 'table', 'redis', 'coroutine', 'cjson', 'struct', 'cmsgpack', 'bit'}) do
   if rawget(G, name) then rawset(G, name, protect(rawget(G, name), strict and name == 'redis')) end
 end
 setmetatable(G, {__index = missing, __newindex = readonly, __metatable = false})
@@ -103,12 +103,15 @@ pub struct Registered {
     pub description: Option<String>,
 }
 
-/// A fresh sandboxed interpreter with Redis's libraries.
+/// A fresh sandboxed interpreter with Redis's libraries (Lua's own and the
+/// C ones Redis links in: [`super::libs`]).
 fn new_state() -> mlua::Result<Lua> {
-    Lua::new_with(
+    let lua = Lua::new_with(
         StdLib::TABLE | StdLib::STRING | StdLib::MATH,
         LuaOptions::default(),
-    )
+    )?;
+    super::libs::open(&lua)?;
+    Ok(lua)
 }
 
 /// Removes what Redis does not load (os, io, package, debug were never
@@ -407,7 +410,9 @@ fn lua_to_reply(v: &mlua::Value, resp3: bool, depth: usize) -> Value {
         mlua::Value::String(s) => Value::Bulk(s.as_bytes().to_vec()),
         mlua::Value::Boolean(b) if resp3 => Value::Boolean(*b),
         mlua::Value::Boolean(true) => Value::Integer(1),
-        mlua::Value::Number(n) => Value::Integer(*n as i64),
+        // `(long long)` of a double, as x86-64 converts it (NaN and out of
+        // range give the lowest integer).
+        mlua::Value::Number(n) => Value::Integer(super::libs::number::c_trunc(*n)),
         mlua::Value::Integer(n) => Value::Integer(*n),
         mlua::Value::Table(t) => table_to_reply(t, resp3, depth),
         _ => Value::Null,
@@ -524,6 +529,15 @@ pub fn run(script: &Script, host: &mut dyn Host) -> Ended {
 fn run_inner(script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
     let lua = new_state()?;
     strip_globals(&lua)?;
+    let function = script.function.is_some();
+    super::libs::set_cjson(&lua, host.cjson(function));
+    let ended = run_in(&lua, script, host);
+    host.set_cjson(function, super::libs::take_cjson(&lua));
+    ended
+}
+
+fn run_in(lua: &Lua, script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
+    let lua = lua.clone();
     let timed_out = Rc::new(Cell::new(false));
     if script.limit_ms > 0 {
         let budget = script.limit_ms.saturating_mul(INSTRUCTIONS_PER_MS);
@@ -753,11 +767,14 @@ fn coded_message(e: &mlua::Error) -> String {
     }
 }
 
-/// For the glue's `pcall`: the text of an error raised from Rust.
+/// For the glue's `pcall`: the text of an error raised from Rust (a C
+/// library's message as it is, like the string it is in Redis).
 fn error_message(lua: &Lua) -> mlua::Result<mlua::Function> {
     lua.create_function(|_, err: mlua::Value| {
         Ok(match err {
-            mlua::Value::Error(e) => coded_message(&e),
+            mlua::Value::Error(e) => {
+                super::libs::lib_message(&e).unwrap_or_else(|| coded_message(&e))
+            }
             other => format!("{other:?}"),
         })
     })

@@ -5,6 +5,7 @@
 use super::super::refusal::Refusal;
 use super::super::table::{self, flags};
 use super::super::{ClientState, Outcome};
+use super::store::CjsonSettings;
 use crate::node::{ClientId, Node};
 use crate::resp::{Protocol, Value};
 use crate::slot::key_slot;
@@ -16,6 +17,13 @@ pub trait Host {
     /// its writes streamed unless `redis.set_repl` said otherwise) and
     /// returns the reply; a refusal is an error reply (`ERR …`).
     fn call(&mut self, args: Vec<Vec<u8>>, resp3: bool, replicate: bool) -> Value;
+
+    /// The `cjson` settings of the Lua state the script runs in (EVAL's or
+    /// the functions'), which outlive the run as Redis's state does.
+    fn cjson(&mut self, function: bool) -> CjsonSettings;
+
+    /// Keeps the settings a run leaves for the next one.
+    fn set_cjson(&mut self, function: bool, settings: CjsonSettings);
 }
 
 /// The script's run on a node (`scriptRunCtx`): part of the pipeline, as
@@ -73,6 +81,26 @@ impl<'a> NodeHost<'a> {
 }
 
 impl Host for NodeHost<'_> {
+    fn cjson(&mut self, function: bool) -> CjsonSettings {
+        let mut server = self.node.serving();
+        let store = server.scripts_mut();
+        if function {
+            store.function_cjson.clone()
+        } else {
+            store.eval_cjson.clone()
+        }
+    }
+
+    fn set_cjson(&mut self, function: bool, settings: CjsonSettings) {
+        let mut server = self.node.serving();
+        let store = server.scripts_mut();
+        if function {
+            store.function_cjson = settings;
+        } else {
+            store.eval_cjson = settings;
+        }
+    }
+
     fn call(&mut self, args: Vec<Vec<u8>>, resp3: bool, replicate: bool) -> Value {
         match self.check(&args) {
             Ok(spec) => {

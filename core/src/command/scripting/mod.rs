@@ -15,6 +15,8 @@ mod function_dump;
 mod functions;
 #[cfg(feature = "lua")]
 mod host;
+#[cfg(feature = "lua")]
+mod libs;
 mod run;
 mod shebang;
 mod store;
@@ -125,7 +127,14 @@ pub fn script_flush(c: &mut Call) -> Value {
                 && (a.eq_ignore_ascii_case(b"sync") || a.eq_ignore_ascii_case(b"async")) => {}
         Some(_) => return Value::err("ERR SCRIPT FLUSH only support SYNC|ASYNC option"),
     }
-    c.server().scripts_mut().scripts.clear();
+    let mut server = c.server();
+    let store = server.scripts_mut();
+    store.scripts.clear();
+    // A new Lua state (`scriptingReset`): cjson's settings start over.
+    #[cfg(feature = "lua")]
+    {
+        store.eval_cjson = Default::default();
+    }
     Value::ok()
 }
 

@@ -41,6 +41,56 @@ pub struct Store {
     pub scripts: BTreeMap<String, Cached>,
     /// Libraries by name.
     pub libraries: BTreeMap<String, Library>,
+    /// The `cjson` settings EVAL scripts see: Redis keeps them in its one
+    /// Lua state, so a script's `cjson.encode_max_depth(…)` lasts until
+    /// SCRIPT FLUSH makes a new state.
+    #[cfg(feature = "lua")]
+    pub eval_cjson: CjsonSettings,
+    /// The same for functions, whose Lua state is another one.
+    #[cfg(feature = "lua")]
+    pub function_cjson: CjsonSettings,
+}
+
+/// A `cjson` table's settings (lua_cjson.c's `json_config_t`), with the
+/// defaults Redis builds it with.
+#[cfg(feature = "lua")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct CjsonSettings {
+    /// `encode_sparse_array`'s convert flag.
+    pub sparse_convert: bool,
+    /// `encode_sparse_array`'s ratio.
+    pub sparse_ratio: i32,
+    /// `encode_sparse_array`'s safe size.
+    pub sparse_safe: i32,
+    /// `encode_max_depth`.
+    pub encode_max_depth: i32,
+    /// `decode_max_depth`.
+    pub decode_max_depth: i32,
+    /// `encode_invalid_numbers`: 0 "off", 1 "on", 2 "null".
+    pub encode_invalid_numbers: usize,
+    /// `decode_invalid_numbers`.
+    pub decode_invalid_numbers: bool,
+    /// `encode_keep_buffer` (a buffer reuse switch there; only reported).
+    pub keep_buffer: bool,
+    /// `encode_number_precision`.
+    pub precision: i32,
+}
+
+#[cfg(feature = "lua")]
+impl Default for CjsonSettings {
+    fn default() -> Self {
+        CjsonSettings {
+            sparse_convert: false,
+            sparse_ratio: 2,
+            sparse_safe: 10,
+            encode_max_depth: 1000,
+            decode_max_depth: 1000,
+            encode_invalid_numbers: 0,
+            decode_invalid_numbers: true,
+            keep_buffer: true,
+            precision: 14,
+        }
+    }
 }
 
 impl Store {
