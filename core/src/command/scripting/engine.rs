@@ -14,6 +14,7 @@
 //! them make one millisecond of script time.
 
 use super::host::Host;
+use super::libs::number::format_g;
 use crate::resp::Value;
 use mlua::{HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, VmState};
 use std::cell::Cell;
@@ -154,8 +155,8 @@ fn redis_table(lua: &Lua) -> mlua::Result<Table> {
             }
             let bytes = match &args[0] {
                 mlua::Value::String(s) => s.as_bytes().to_vec(),
-                mlua::Value::Number(n) => format_number(*n).into_bytes(),
-                mlua::Value::Integer(n) => n.to_string().into_bytes(),
+                mlua::Value::Number(n) => format_g(*n, 14).into_bytes(),
+                mlua::Value::Integer(n) => format_g(*n as f64, 14).into_bytes(),
                 _ => Vec::new(),
             };
             Ok(super::sha1_hex(&bytes))
@@ -285,23 +286,6 @@ fn single_field(lua: &Lua, args: &MultiValue, field: &str) -> mlua::Result<Table
         }
     }
     Ok(t)
-}
-
-/// Lua's own `%.14g` for a number (what `tostring` prints).
-fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        return format!("{}", n as i64);
-    }
-    let s = format!("{n:.13e}");
-    let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-    let exp: i32 = e.parse().unwrap_or(0);
-    let trim = |s: &str| s.trim_end_matches('0').trim_end_matches('.').to_string();
-    if (-4..14).contains(&exp) {
-        trim(&format!("{n:.prec$}", prec = (13 - exp) as usize))
-    } else {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{}e{sign}{:02}", trim(m), exp.abs())
-    }
 }
 
 /// `luaPushErrorBuff`: `-CODE msg` or `msg` (code ERR) → `CODE msg`,
@@ -481,8 +465,9 @@ fn call_args(args: &MultiValue) -> Result<Vec<Vec<u8>>, &'static str> {
     args.iter()
         .map(|a| match a {
             mlua::Value::String(s) => Ok(s.as_bytes().to_vec()),
-            mlua::Value::Number(n) => Ok(crate::resp::format_double(*n).into_bytes()),
-            mlua::Value::Integer(n) => Ok(n.to_string().into_bytes()),
+            // mlua hands whole numbers over as integers; Lua has doubles only.
+            mlua::Value::Number(n) => Ok(format_g(*n, 17).into_bytes()),
+            mlua::Value::Integer(n) => Ok(format_g(*n as f64, 17).into_bytes()),
             _ => Err("Lua redis lib command arguments must be strings or integers"),
         })
         .collect()
