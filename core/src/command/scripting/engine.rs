@@ -68,12 +68,13 @@ local function protect(t, strict_index)
     end,
     __newindex = readonly,
     __metatable = false,
+    __readonly = true,
   })
 end
 for _, name in ipairs({'string', 'math', 'table', 'redis', 'coroutine', 'cjson', 'struct', 'cmsgpack', 'bit'}) do
   if rawget(G, name) then rawset(G, name, protect(rawget(G, name), strict and name == 'redis')) end
 end
-setmetatable(G, {__index = missing, __newindex = readonly, __metatable = false})
+setmetatable(G, {__index = missing, __newindex = readonly, __metatable = false, __readonly = true})
 "#;
 
 /// What one run is: EVAL's body, or a library and the function to call.
@@ -112,6 +113,7 @@ fn new_state() -> mlua::Result<Lua> {
         LuaOptions::default(),
     )?;
     super::libs::open(&lua)?;
+    super::libs::install_rawset(&lua)?;
     Ok(lua)
 }
 

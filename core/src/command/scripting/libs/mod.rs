@@ -16,6 +16,9 @@ mod cjson;
 mod cmsgpack;
 mod lua_struct;
 pub(super) mod number;
+mod rawset;
+
+pub(super) use rawset::install as install_rawset;
 
 use super::store::CjsonSettings;
 use args::Args;
