@@ -9,27 +9,11 @@
 
 use clusterlab_core::node::ClientId;
 use clusterlab_core::resp::{parse_reply, parse_request, Limits, Protocol};
-use clusterlab_core::sim::{Scenario, Sim};
-use clusterlab_core::Config;
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
 
-/// A formed 3+3 cluster, built once and cloned per input.
-fn base() -> &'static Sim {
-    static BASE: OnceLock<Sim> = OnceLock::new();
-    BASE.get_or_init(|| {
-        Scenario {
-            config: Config {
-                node_timeout: 5000,
-                ..Config::default()
-            },
-            write_every_ms: None,
-            ..Scenario::default()
-        }
-        .build()
-        .expect("the cluster forms")
-    })
-}
+#[path = "common/formed.rs"]
+mod formed;
+use formed::base;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&ctl, mut bytes)) = data.split_first() else {

@@ -9,10 +9,11 @@
 #![no_main]
 
 use clusterlab_core::node::ClientId;
-use clusterlab_core::sim::{Scenario, Sim};
-use clusterlab_core::Config;
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
+
+#[path = "common/formed.rs"]
+mod formed;
+use formed::base;
 
 /// Decodes ARGV[2] with the decoder ARGV[1] names, then encodes the result
 /// with both encoders.
@@ -29,23 +30,6 @@ if ok then
   pcall(cmsgpack.pack, value)
 end
 return tostring(ok)";
-
-/// A formed 3+3 cluster, built once and cloned per input.
-fn base() -> &'static Sim {
-    static BASE: OnceLock<Sim> = OnceLock::new();
-    BASE.get_or_init(|| {
-        Scenario {
-            config: Config {
-                node_timeout: 5000,
-                ..Config::default()
-            },
-            write_every_ms: None,
-            ..Scenario::default()
-        }
-        .build()
-        .expect("the cluster forms")
-    })
-}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else {

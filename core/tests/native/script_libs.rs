@@ -4,7 +4,7 @@
 //! a script's `pcall` sees or that end the script.
 
 use crate::common::native;
-use native::compare::{assert_no_differences, pair, Raw};
+use native::compare::{assert_no_differences, compare_words, pair, Raw};
 
 /// One EVAL per entry, its words separated by `|`.
 const SCRIPTS: &[&str] = &[
@@ -141,22 +141,13 @@ const SCRIPTS: &[&str] = &[
 #[test]
 fn redis_lua_libraries_reply_as_redis_7_0_15() {
     let (ours, real) = pair(2000, &[]);
-    let mut failures = Vec::new();
+    let mut diffs = Vec::new();
     for (tag, resp3) in [("{r2}", false), ("{r3}", true)] {
         let (mut o, mut r) = (
             Raw::connect(ours.port, resp3),
             Raw::connect(real.port, resp3),
         );
-        for line in SCRIPTS {
-            let line = line.replace("{t}", tag);
-            let words: Vec<&str> = line.split('|').collect();
-            let (mine, theirs) = (o.send_args(&words), r.send_args(&words));
-            if mine != theirs {
-                failures.push(format!(
-                    "{line:?} (resp3 {resp3})\n  ours: {mine:?}\n  real: {theirs:?}"
-                ));
-            }
-        }
+        compare_words(&mut o, &mut r, tag, SCRIPTS, &mut diffs);
     }
-    assert_no_differences(&failures);
+    assert_no_differences(&diffs);
 }

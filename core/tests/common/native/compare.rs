@@ -173,9 +173,33 @@ pub fn compare(
     script: &[&str],
     diffs: &mut Vec<String>,
 ) {
+    compare_split(ours, real, tag, script, ' ', diffs);
+}
+
+/// [`compare`] for lines whose words are separated by `|` (scripts hold
+/// spaces).
+pub fn compare_words(
+    ours: &mut Raw,
+    real: &mut Raw,
+    tag: &str,
+    script: &[&str],
+    diffs: &mut Vec<String>,
+) {
+    compare_split(ours, real, tag, script, '|', diffs);
+}
+
+fn compare_split(
+    ours: &mut Raw,
+    real: &mut Raw,
+    tag: &str,
+    script: &[&str],
+    separator: char,
+    diffs: &mut Vec<String>,
+) {
     for line in script {
         let line = line.replace("{t}", tag);
-        let (o, r) = (ours.send(&line), real.send(&line));
+        let words: Vec<&str> = line.split(separator).collect();
+        let (o, r) = (ours.send_args(&words), real.send_args(&words));
         if o != r {
             diffs.push(format!("{line}\n  ours: {o:?}\n  real: {r:?}"));
         }

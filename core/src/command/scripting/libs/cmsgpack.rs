@@ -266,17 +266,10 @@ impl<'a> Cursor<'a> {
         let tag = *self.data.get(self.pos).ok_or(Stop::Eof)?;
         let number = |n: f64| Ok(Value::Number(n));
         match tag {
-            0xcc..=0xcf => {
-                let width = 1 << (tag - 0xcc);
-                self.need(1 + width)?;
-                self.pos += 1;
-                number(self.be(width)? as f64)
-            }
+            0xcc..=0xcf => number(self.header(1 << (tag - 0xcc))? as f64),
             0xd0..=0xd3 => {
                 let width = 1 << (tag - 0xd0);
-                self.need(1 + width)?;
-                self.pos += 1;
-                let raw = self.be(width)?;
+                let raw = self.header(width)?;
                 let shift = 64 - 8 * width as u32;
                 number(((raw << shift) as i64 >> shift) as f64)
             }
@@ -288,35 +281,18 @@ impl<'a> Cursor<'a> {
                 self.pos += 1;
                 Ok(Value::Boolean(tag == 0xc3))
             }
-            0xca => {
-                self.need(5)?;
-                self.pos += 1;
-                number(f64::from(f32::from_bits(self.be(4)? as u32)))
-            }
-            0xcb => {
-                self.need(9)?;
-                self.pos += 1;
-                number(f64::from_bits(self.be(8)?))
-            }
+            0xca => number(f64::from(f32::from_bits(self.header(4)? as u32))),
+            0xcb => number(f64::from_bits(self.header(8)?)),
             0xd9..=0xdb => {
-                let width = 1 << (tag - 0xd9);
-                self.need(1 + width)?;
-                self.pos += 1;
-                let n = self.be(width)? as usize;
+                let n = self.header(1 << (tag - 0xd9))? as usize;
                 self.string(n)
             }
             0xdc | 0xdd => {
-                let width = if tag == 0xdc { 2 } else { 4 };
-                self.need(1 + width)?;
-                self.pos += 1;
-                let n = self.be(width)? as usize;
+                let n = self.header(if tag == 0xdc { 2 } else { 4 })? as usize;
                 self.array(n)
             }
             0xde | 0xdf => {
-                let width = if tag == 0xde { 2 } else { 4 };
-                self.need(1 + width)?;
-                self.pos += 1;
-                let n = self.be(width)? as usize;
+                let n = self.header(if tag == 0xde { 2 } else { 4 })? as usize;
                 self.map(n)
             }
             _ if tag & 0x80 == 0 => {
@@ -342,6 +318,13 @@ impl<'a> Cursor<'a> {
             }
             _ => Err(Stop::BadFormat),
         }
+    }
+
+    /// A tag followed by a `width`-byte big-endian number: the number.
+    fn header(&mut self, width: usize) -> Result<u64, Stop> {
+        self.need(1 + width)?;
+        self.pos += 1;
+        self.be(width)
     }
 
     fn need(&self, n: usize) -> Result<(), Stop> {

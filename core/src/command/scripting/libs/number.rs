@@ -58,18 +58,7 @@ const TWO_63: f64 = 9_223_372_036_854_775_808.0;
 /// length (0 when none does). Leading white space is skipped, as strtod does.
 pub(super) fn strtod(s: &[u8]) -> (f64, usize) {
     let start = s.iter().take_while(|c| is_space(**c)).count();
-    let mut i = start;
-    let negative = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let (negative, i) = sign_at(s, start);
     let sign = |v: f64| if negative { -v } else { v };
     let rest = &s[i..];
     if starts_with_ignore_case(rest, b"inf") {
@@ -155,18 +144,7 @@ fn hex_float(s: &[u8]) -> Option<(f64, usize)> {
         return None;
     }
     if matches!(s.get(i), Some(b'p' | b'P')) {
-        let mut j = i + 1;
-        let negative = match s.get(j) {
-            Some(b'-') => {
-                j += 1;
-                true
-            }
-            Some(b'+') => {
-                j += 1;
-                false
-            }
-            _ => false,
-        };
+        let (negative, j) = sign_at(s, i + 1);
         let digits = s[j..].iter().take_while(|c| c.is_ascii_digit()).count();
         if digits > 0 {
             let exp: i32 = std::str::from_utf8(&s[j..j + digits])
@@ -199,6 +177,15 @@ pub(super) fn str_to_number(s: &[u8]) -> Option<f64> {
         end += 1 + digits;
     }
     s[end..].iter().all(|c| is_space(*c)).then_some(value)
+}
+
+/// An optional sign at `i`: whether it is a minus, and where what follows starts.
+fn sign_at(s: &[u8], i: usize) -> (bool, usize) {
+    match s.get(i) {
+        Some(b'-') => (true, i + 1),
+        Some(b'+') => (false, i + 1),
+        _ => (false, i),
+    }
 }
 
 /// C's `isspace` in the C locale.
