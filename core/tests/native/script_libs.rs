@@ -117,6 +117,32 @@ const SCRIPTS: &[&str] = &[
     "EVAL|return bit.bor(1, nil)|0",
     "EVAL|bit.band = nil|0",
     "EVAL|return type(bit)..type(struct)..type(cmsgpack)..type(cjson)|0",
+    // math.random is Redis's redisLrand48, one sequence per process that
+    // goes on from script to script until math.randomseed.
+    "EVAL|return {math.random(100), math.random(1, 6), math.random(-5, 5)}|0",
+    "EVAL|return tostring(math.random())|0",
+    "EVAL|math.randomseed(42) return {math.random(1000000), math.random(1000000)}|0",
+    "EVAL|return {pcall(math.random, 0)}|0",
+    "EVAL|return {pcall(math.random, 5, 1)}|0",
+    "EVAL|return {pcall(math.random, 1, 2, 3)}|0",
+    "EVAL|return math.random(-2147483648, 2147483647)|0",
+    "EVAL|math.randomseed(-7) return tostring(math.random())|0",
+    "EVAL|return {pcall(math.randomseed)}|0",
+    "FUNCTION|LOAD|REPLACE|#!lua name=rnd\nredis.register_function('r', function() return math.random(1000) end)",
+    "FCALL|r|0",
+    "EVAL|return math.random(1000)|0",
+    "FCALL|r|0",
+    "FUNCTION|DELETE|rnd",
+    "FUNCTION|LOAD|#!lua name=bad\nmath.random()",
+    // A library's top level sees `redis` alone, with only its library API.
+    "FUNCTION|LOAD|#!lua name=bad\nlocal f = string.format",
+    "FUNCTION|LOAD|#!lua name=bad\nreturn cjson.encode({})",
+    "FUNCTION|LOAD|#!lua name=bad\nredis.setresp(3)",
+    "FUNCTION|LOAD|#!lua name=bad\nredis.call('ping')",
+    "FUNCTION|LOAD|#!lua name=bad\nx = 1",
+    "FUNCTION|LOAD|REPLACE|#!lua name=ok\nredis.log(redis.LOG_NOTICE, redis.REDIS_VERSION)\nredis.register_function('v', function() return string.format('%d', redis.REDIS_VERSION_NUM) end)",
+    "FCALL|v|0",
+    "FUNCTION|DELETE|ok",
     // cjson's settings belong to the Lua state: they outlive the script
     // that set them, until SCRIPT FLUSH makes a new state; a `cjson.new()`
     // table has its own.

@@ -75,6 +75,12 @@ for _, name in ipairs({'string', 'math', 'table', 'redis', 'coroutine', 'cjson',
   if rawget(G, name) then rawset(G, name, protect(rawget(G, name), strict and name == 'redis')) end
 end
 setmetatable(G, {__index = missing, __newindex = readonly, __metatable = false, __readonly = true})
+if strict then
+  -- FUNCTION LOAD: the library's top level sees `redis` alone.
+  return setmetatable({redis = rawget(G, 'redis')}, {
+    __index = missing, __newindex = readonly, __metatable = false, __readonly = true,
+  })
+end
 "#;
 
 /// What one run is: EVAL's body, or a library and the function to call.
@@ -516,10 +522,15 @@ pub fn run(script: &Script, host: &mut dyn Host) -> Ended {
 fn run_inner(script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
     let lua = new_state()?;
     strip_globals(&lua)?;
-    let function = script.function.is_some();
-    super::libs::set_cjson(&lua, host.cjson(function));
+    let mut kept = host.persisted();
+    let cjson = match script.function {
+        Some(_) => &mut kept.function_cjson,
+        None => &mut kept.eval_cjson,
+    };
+    super::libs::begin_run(&lua, cjson.clone(), kept.random);
     let ended = run_in(&lua, script, host);
-    host.set_cjson(function, super::libs::take_cjson(&lua));
+    (*cjson, kept.random) = super::libs::end_run(&lua);
+    host.set_persisted(kept);
     ended
 }
 
@@ -827,7 +838,7 @@ pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
                 Ok(VmState::Continue)
             }
         })?;
-        let redis = redis_table(&lua)?;
+        let redis = library_api(&lua)?;
         let sink = found.clone();
         let register = lua.create_function(move |_, args: MultiValue| {
             let reg = registration(&args)
@@ -845,14 +856,15 @@ pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
         let g = lua.globals();
         g.raw_set("redis", redis)?;
         let rawpcall: mlua::Function = g.raw_get("pcall")?;
-        lua.load(GLUE).set_name(GLUE_CHUNK).call::<()>((
+        let env: Table = lua.load(GLUE).set_name(GLUE_CHUNK).call((
             rawpcall,
             error_message(&lua)?,
             g,
             true,
             lua.create_function(|_, ()| Ok(false))?,
         ))?;
-        let body = match lua.load(code).set_name(LIBRARY_CHUNK).into_function() {
+        let chunk = lua.load(code).set_name(LIBRARY_CHUNK).set_environment(env);
+        let body = match chunk.into_function() {
             Ok(f) => f,
             Err(e) => {
                 return Ok(Err(format!(
@@ -874,6 +886,26 @@ pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
         Ok(Err(msg)) => Err(msg),
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// The `redis` a library's top level sees during FUNCTION LOAD (function_lua.c
+/// `luaEngineInitEngine`'s library API): `register_function` (added by the
+/// caller), `log` and its levels, and the version; nothing else.
+fn library_api(lua: &Lua) -> mlua::Result<Table> {
+    let full = redis_table(lua)?;
+    let api = lua.create_table()?;
+    for name in [
+        "log",
+        "LOG_DEBUG",
+        "LOG_VERBOSE",
+        "LOG_NOTICE",
+        "LOG_WARNING",
+        "REDIS_VERSION",
+        "REDIS_VERSION_NUM",
+    ] {
+        api.raw_set(name, full.raw_get::<mlua::Value>(name)?)?;
+    }
+    Ok(api)
 }
 
 /// `luaRegisterFunctionReadNamedArgs` / positional form: name, callback,

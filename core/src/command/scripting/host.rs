@@ -5,7 +5,7 @@
 use super::super::refusal::Refusal;
 use super::super::table::{self, flags};
 use super::super::{ClientState, Outcome};
-use super::store::CjsonSettings;
+use super::store::LuaPersisted;
 use crate::node::{ClientId, Node};
 use crate::resp::{Protocol, Value};
 use crate::slot::key_slot;
@@ -18,12 +18,12 @@ pub trait Host {
     /// returns the reply; a refusal is an error reply (`ERR …`).
     fn call(&mut self, args: Vec<Vec<u8>>, resp3: bool, replicate: bool) -> Value;
 
-    /// The `cjson` settings of the Lua state the script runs in (EVAL's or
-    /// the functions'), which outlive the run as Redis's state does.
-    fn cjson(&mut self, function: bool) -> CjsonSettings;
+    /// What the node's Lua states keep between scripts (cjson's settings,
+    /// `math.random`'s generator), as Redis's long-lived states do.
+    fn persisted(&mut self) -> LuaPersisted;
 
-    /// Keeps the settings a run leaves for the next one.
-    fn set_cjson(&mut self, function: bool, settings: CjsonSettings);
+    /// Keeps what a run leaves for the next one.
+    fn set_persisted(&mut self, kept: LuaPersisted);
 }
 
 /// The script's run on a node (`scriptRunCtx`): part of the pipeline, as
@@ -81,24 +81,12 @@ impl<'a> NodeHost<'a> {
 }
 
 impl Host for NodeHost<'_> {
-    fn cjson(&mut self, function: bool) -> CjsonSettings {
-        let mut server = self.node.serving();
-        let store = server.scripts_mut();
-        if function {
-            store.function_cjson.clone()
-        } else {
-            store.eval_cjson.clone()
-        }
+    fn persisted(&mut self) -> LuaPersisted {
+        self.node.serving().scripts_mut().lua.clone()
     }
 
-    fn set_cjson(&mut self, function: bool, settings: CjsonSettings) {
-        let mut server = self.node.serving();
-        let store = server.scripts_mut();
-        if function {
-            store.function_cjson = settings;
-        } else {
-            store.eval_cjson = settings;
-        }
+    fn set_persisted(&mut self, kept: LuaPersisted) {
+        self.node.serving().scripts_mut().lua = kept;
     }
 
     fn call(&mut self, args: Vec<Vec<u8>>, resp3: bool, replicate: bool) -> Value {

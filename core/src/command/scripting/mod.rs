@@ -133,7 +133,7 @@ pub fn script_flush(c: &mut Call) -> Value {
     // A new Lua state (`scriptingReset`): cjson's settings start over.
     #[cfg(feature = "lua")]
     {
-        store.eval_cjson = Default::default();
+        store.lua.eval_cjson = Default::default();
     }
     Value::ok()
 }

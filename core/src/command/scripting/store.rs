@@ -41,14 +41,25 @@ pub struct Store {
     pub scripts: BTreeMap<String, Cached>,
     /// Libraries by name.
     pub libraries: BTreeMap<String, Library>,
-    /// The `cjson` settings EVAL scripts see: Redis keeps them in its one
-    /// Lua state, so a script's `cjson.encode_max_depth(…)` lasts until
-    /// SCRIPT FLUSH makes a new state.
+    /// What Redis's Lua states keep from one script to the next.
     #[cfg(feature = "lua")]
+    pub lua: LuaPersisted,
+}
+
+/// What outlives a script in Redis's Lua states (plain data, so the node
+/// stays `Clone`; the engine hands it to each run and keeps what it leaves).
+#[cfg(feature = "lua")]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LuaPersisted {
+    /// The `cjson` settings EVAL scripts see: Redis keeps them in its Lua
+    /// state, so a script's `cjson.encode_max_depth(…)` lasts until SCRIPT
+    /// FLUSH makes a new state.
     pub eval_cjson: CjsonSettings,
     /// The same for functions, whose Lua state is another one.
-    #[cfg(feature = "lua")]
     pub function_cjson: CjsonSettings,
+    /// `math.random`'s generator: one per process (rand.c), shared by EVAL
+    /// and functions, and kept by SCRIPT FLUSH.
+    pub random: super::libs::random::Lrand48,
 }
 
 /// A `cjson` table's settings (lua_cjson.c's `json_config_t`), with the

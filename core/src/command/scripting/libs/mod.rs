@@ -16,6 +16,7 @@ mod cjson;
 mod cmsgpack;
 mod lua_struct;
 pub(super) mod number;
+pub(super) mod random;
 mod rawset;
 
 pub(super) use rawset::install as install_rawset;
@@ -23,6 +24,7 @@ pub(super) use rawset::install as install_rawset;
 use super::store::CjsonSettings;
 use args::Args;
 use mlua::{Lua, MultiValue, Table};
+use random::Lrand48;
 
 /// Why a library call failed: `luaL_error`'s message, which starts with
 /// where the caller was (`located`), or a bare one (Lua's own runtime
@@ -78,10 +80,12 @@ pub(super) fn lib_message(e: &mlua::Error) -> Option<String> {
     }
 }
 
-/// Opens the four libraries as globals of `lua`. The global `cjson` reads
-/// and changes the settings the run was given ([`set_cjson`]).
+/// Opens the four libraries as globals of `lua`, and Redis's
+/// `math.random`. The global `cjson` and `math.random` read and change what
+/// the run was given ([`begin_run`]).
 pub(super) fn open(lua: &Lua) -> mlua::Result<()> {
     let g = lua.globals();
+    random::install(lua, &g.raw_get("math")?)?;
     g.raw_set("cjson", cjson::module(lua, None)?)?;
     g.raw_set("struct", lua_struct::module(lua)?)?;
     g.raw_set("cmsgpack", cmsgpack::module(lua)?)?;
@@ -89,14 +93,19 @@ pub(super) fn open(lua: &Lua) -> mlua::Result<()> {
     Ok(())
 }
 
-/// Gives the run the `cjson` settings its Lua state has in Redis.
-pub(super) fn set_cjson(lua: &Lua, settings: CjsonSettings) {
-    lua.set_app_data(settings);
+/// Gives a run what its Lua state holds in Redis: the `cjson` settings
+/// and the `math.random` generator.
+pub(super) fn begin_run(lua: &Lua, cjson: CjsonSettings, random: Lrand48) {
+    lua.set_app_data(cjson);
+    lua.set_app_data(random);
 }
 
-/// The `cjson` settings the run leaves.
-pub(super) fn take_cjson(lua: &Lua) -> CjsonSettings {
-    lua.remove_app_data::<CjsonSettings>().unwrap_or_default()
+/// What the run leaves of them, for the next one.
+pub(super) fn end_run(lua: &Lua) -> (CjsonSettings, Lrand48) {
+    (
+        lua.remove_app_data::<CjsonSettings>().unwrap_or_default(),
+        lua.remove_app_data::<Lrand48>().unwrap_or_default(),
+    )
 }
 
 /// Adds `name` to `table` as a [`Body`].
