@@ -143,6 +143,21 @@ const SCRIPTS: &[&str] = &[
     "FUNCTION|LOAD|REPLACE|#!lua name=ok\nredis.log(redis.LOG_NOTICE, redis.REDIS_VERSION)\nredis.register_function('v', function() return string.format('%d', redis.REDIS_VERSION_NUM) end)",
     "FCALL|v|0",
     "FUNCTION|DELETE|ok",
+    // The rest of Redis's `redis` table: the debugger's calls outside a
+    // debugging session, and ACL checks for the caller's user.
+    "EVAL|return {redis.breakpoint(), redis.debug('x')}|0",
+    "EVAL|return {redis.acl_check_cmd('get', 'k'), redis.acl_check_cmd('client', 'list'), redis.acl_check_cmd('client')}|0",
+    "EVAL|return redis.acl_check_cmd('nosuch')|0",
+    "EVAL|return {pcall(redis.acl_check_cmd, 'client', 'nosuch')}|0",
+    "EVAL|return redis.acl_check_cmd()|0",
+    "ACL|SETUSER|limited|on|nopass|+eval|+get|~{t}*",
+    "AUTH|limited|x",
+    "EVAL|return {redis.acl_check_cmd('get', '{t}k'), redis.acl_check_cmd('get', 'other'), redis.acl_check_cmd('set', '{t}k', 'v')}|0",
+    "AUTH|default|x",
+    "ACL|DELUSER|limited",
+    "FUNCTION|LOAD|REPLACE|#!lua name=dbg\nredis.register_function('d', function() return {redis.acl_check_cmd('ping'), type(redis.breakpoint)} end)",
+    "FCALL|d|0",
+    "FUNCTION|DELETE|dbg",
     // cjson's settings belong to the Lua state: they outlive the script
     // that set them, until SCRIPT FLUSH makes a new state; a `cjson.new()`
     // table has its own.

@@ -586,13 +586,28 @@ fn run_in(lua: &Lua, script: &Script, host: &mut dyn Host) -> mlua::Result<Ended
         })?;
         let pcall =
             scope.create_function_mut(|lua, args: MultiValue| Ok(call_host(lua, args)?.0))?;
+        // `redis.acl_check_cmd`: whether the caller's user may run the
+        // command (`ACLCheckAllUserCommandPerm`), without running it.
+        let acl_check = scope.create_function_mut(|lua, args: MultiValue| {
+            let argv = call_args(&args).map_err(|m| raise(lua, m))?;
+            host.borrow_mut()
+                .acl_allows(&argv)
+                .ok_or_else(|| raise(lua, "Invalid command passed to redis.acl_check_cmd()"))
+        })?;
         redis.raw_set("call", call)?;
         redis.raw_set("pcall", pcall)?;
-        g.raw_set("redis", redis)?;
+        redis.raw_set("acl_check_cmd", acl_check)?;
         let functions = lua.create_table()?;
         if script.function.is_some() {
+            g.raw_set("redis", redis)?;
             install_register(&lua, &functions)?;
         } else {
+            // The Lua debugger's calls (eval.c, EVAL's state only): outside a
+            // SCRIPT DEBUG session, `breakpoint` answers false and `debug`
+            // does nothing.
+            redis.raw_set("breakpoint", lua.create_function(|_, ()| Ok(false))?)?;
+            redis.raw_set("debug", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
+            g.raw_set("redis", redis)?;
             g.raw_set("KEYS", strings(&lua, script.keys)?)?;
             g.raw_set("ARGV", strings(&lua, script.args)?)?;
         }

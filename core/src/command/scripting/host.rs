@@ -24,6 +24,11 @@ pub trait Host {
 
     /// Keeps what a run leaves for the next one.
     fn set_persisted(&mut self, kept: LuaPersisted);
+
+    /// `redis.acl_check_cmd`: whether the caller's user may run `args`
+    /// (keys and channels included); `None` for an unknown command or
+    /// subcommand (`lookupCommand`).
+    fn acl_allows(&mut self, args: &[Vec<u8>]) -> Option<bool>;
 }
 
 /// The script's run on a node (`scriptRunCtx`): part of the pipeline, as
@@ -87,6 +92,13 @@ impl Host for NodeHost<'_> {
 
     fn set_persisted(&mut self, kept: LuaPersisted) {
         self.node.serving().scripts_mut().lua = kept;
+    }
+
+    fn acl_allows(&mut self, args: &[Vec<u8>]) -> Option<bool> {
+        let spec = table::lookup(&args[0])?;
+        let entry = spec.resolve(args).ok()?;
+        let serving = self.node.serving();
+        Some(super::super::acl::check(&serving, &self.caller, entry, args).is_ok())
     }
 
     fn call(&mut self, args: Vec<Vec<u8>>, resp3: bool, replicate: bool) -> Value {
