@@ -7,7 +7,7 @@
 use crate::common::native;
 
 use clusterlab_core::resp::parse_reply;
-use native::compare::{assert_no_differences, compare, pair, Raw};
+use native::compare::{assert_same_replies, pair, Raw};
 use native::mixed::Member;
 use native::stream::{run, without_framing, Streams};
 use std::io::{Read, Write};
@@ -270,20 +270,7 @@ const SERVER: &[&str] = &[
 
 #[test]
 fn bit_hash_ttl_and_server_commands_reply_as_redis_7_0_15() {
-    let (ours, real) = pair(2000, &[]);
-    let mut diffs = Vec::new();
-    for (tag, resp3) in [("{r2}", false), ("{r3}", true)] {
-        let (mut o, mut r) = (
-            Raw::connect(ours.port, resp3),
-            Raw::connect(real.port, resp3),
-        );
-        compare(&mut o, &mut r, tag, COUNT_AND_POS, &mut diffs);
-        compare(&mut o, &mut r, tag, BITOP, &mut diffs);
-        compare(&mut o, &mut r, tag, BITFIELD, &mut diffs);
-        compare(&mut o, &mut r, tag, HASH_AND_TTL, &mut diffs);
-        compare(&mut o, &mut r, tag, SERVER, &mut diffs);
-    }
-    assert_no_differences(&diffs);
+    assert_same_replies(&[COUNT_AND_POS, BITOP, BITFIELD, HASH_AND_TTL, SERVER], ' ');
 }
 
 /// COMMAND INFO's name, arity, flags, key range and ACL categories (the

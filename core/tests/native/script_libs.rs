@@ -4,7 +4,7 @@
 //! a script's `pcall` sees or that end the script.
 
 use crate::common::native;
-use native::compare::{assert_no_differences, compare_words, pair, Raw};
+use native::compare::assert_same_replies;
 
 /// One EVAL per entry, its words separated by `|`.
 const SCRIPTS: &[&str] = &[
@@ -181,14 +181,5 @@ const SCRIPTS: &[&str] = &[
 /// Every entry of [`SCRIPTS`], in RESP2 then RESP3, same bytes from both.
 #[test]
 fn redis_lua_libraries_reply_as_redis_7_0_15() {
-    let (ours, real) = pair(2000, &[]);
-    let mut diffs = Vec::new();
-    for (tag, resp3) in [("{r2}", false), ("{r3}", true)] {
-        let (mut o, mut r) = (
-            Raw::connect(ours.port, resp3),
-            Raw::connect(real.port, resp3),
-        );
-        compare_words(&mut o, &mut r, tag, SCRIPTS, &mut diffs);
-    }
-    assert_no_differences(&diffs);
+    assert_same_replies(&[SCRIPTS], '|');
 }

@@ -188,6 +188,25 @@ pub fn compare_words(
     compare_split(ours, real, tag, script, '|', diffs);
 }
 
+/// Runs `scripts` (each line's words separated by `separator`) on a fresh
+/// pair of a clusterlab-node and a redis-server ([`pair`]), in RESP2 then
+/// RESP3 (`{t}` a different hash tag in each), and fails listing every
+/// reply that differs.
+pub fn assert_same_replies(scripts: &[&[&str]], separator: char) {
+    let (ours, real) = pair(2000, &[]);
+    let mut diffs = Vec::new();
+    for (tag, resp3) in [("{r2}", false), ("{r3}", true)] {
+        let (mut o, mut r) = (
+            Raw::connect(ours.port, resp3),
+            Raw::connect(real.port, resp3),
+        );
+        for script in scripts {
+            compare_split(&mut o, &mut r, tag, script, separator, &mut diffs);
+        }
+    }
+    assert_no_differences(&diffs);
+}
+
 fn compare_split(
     ours: &mut Raw,
     real: &mut Raw,
