@@ -1,14 +1,13 @@
-//! The compact form of small hashes and sorted sets, in the spirit of
-//! Redis's listpacks: one heap buffer of length-prefixed entries, read by a
-//! linear scan. A map would spend a tree node and two allocations on every
-//! field, several times the bytes of a three-field hash's contents (issue
-//! #13, item 7); scanning at most `*-max-listpack-entries` entries is what
-//! Redis does too.
+//! The compact form of small hashes, in the spirit of Redis's listpacks:
+//! one heap buffer of length-prefixed entries, read by a linear scan. A
+//! map would spend a tree node and two allocations on every field, several
+//! times the bytes of a three-field hash's contents (issue #13, item 7);
+//! scanning at most `hash-max-listpack-entries` entries is what Redis does
+//! too.
 //!
-//! The buffer holds pairs (a hash's field and value, a sorted set's member
-//! and score), each entry its length as LEB128 then its bytes. Its capacity
-//! is kept to its length, as a listpack is reallocated to its exact size on
-//! every change.
+//! The buffer holds pairs (a field and its value), each entry its length
+//! as LEB128 then its bytes. Its capacity is kept to its length, as a
+//! listpack is reallocated to its exact size on every change.
 
 /// A hash's or sorted set's listpack limits (`hash-max-listpack-entries`
 /// and `-value`, `zset-max-listpack-entries` and `-value`): past either,
@@ -68,9 +67,9 @@ impl Default for Packing {
 /// starts, where it ends.
 #[derive(Clone, Copy, Debug)]
 pub struct Slot {
-    pub start: usize,
+    start: usize,
     second: usize,
-    pub end: usize,
+    end: usize,
 }
 
 /// Pairs of byte strings in one buffer, in the order they were placed.
@@ -127,18 +126,12 @@ impl Pairs {
         &self.0[at..at + len]
     }
 
-    /// Places the pair (`a`, `b`) at byte `offset` (a pair's start or the end).
-    pub fn insert_at(&mut self, offset: usize, a: &[u8], b: &[u8]) {
-        let mut bytes = Vec::with_capacity(a.len() + b.len() + 2 * MAX_PREFIX);
-        put(&mut bytes, a);
-        put(&mut bytes, b);
-        self.0.reserve_exact(bytes.len());
-        self.0.splice(offset..offset, bytes);
-    }
-
-    /// Appends the pair (`a`, `b`).
+    /// Appends the pair (`a`, `b`), growing the buffer by just their bytes.
     pub fn push(&mut self, a: &[u8], b: &[u8]) {
-        self.insert_at(self.0.len(), a, b);
+        self.0
+            .reserve_exact(prefix_len(a.len()) + a.len() + prefix_len(b.len()) + b.len());
+        put(&mut self.0, a);
+        put(&mut self.0, b);
     }
 
     /// Replaces the second entry of the pair at `slot` with `b`, in place.
@@ -179,6 +172,11 @@ impl<'a> Iterator for Iter<'a> {
 
 /// A `usize` takes at most this many LEB128 bytes.
 const MAX_PREFIX: usize = 10;
+
+/// How many bytes the LEB128 length of an entry of `len` bytes takes.
+fn prefix_len(len: usize) -> usize {
+    (usize::BITS - (len | 1).leading_zeros()).div_ceil(7) as usize
+}
 
 /// The LEB128 length at `at`, and where the entry's bytes start.
 fn read_len(buf: &[u8], mut at: usize) -> Option<(usize, usize)> {
@@ -226,9 +224,9 @@ mod tests {
         p.remove(p.find(&long).unwrap());
         assert_eq!(p.find(b"zz").unwrap_err(), 2);
         assert_eq!(p.len(), 2);
-        let first = p.find(b"c").unwrap().start;
-        p.insert_at(first, b"b", b"");
+        p.push(b"b", b"");
         let firsts: Vec<&[u8]> = p.iter().map(|(a, _)| a).collect();
-        assert_eq!(firsts, [&b"a"[..], b"b", b"c"]);
+        assert_eq!(firsts, [&b"a"[..], b"c", b"b"]);
+        assert_eq!([0, 127, 128, 16383, 16384].map(prefix_len), [1, 1, 2, 2, 3]);
     }
 }
