@@ -7,7 +7,7 @@
 //! and read both those and the compact ones 7.0 writes (listpack,
 //! quicklist, intset, LZF), so keys migrate both ways.
 
-use crate::keyspace::Data;
+use crate::keyspace::{Data, Packing};
 use crate::rdb::{self, Reader};
 
 /// `RDB_VERSION` of Redis 7.0: payloads from newer versions are refused.
@@ -42,8 +42,9 @@ pub fn encode(data: &Data) -> Vec<u8> {
     out
 }
 
-/// `verifyDumpPayload` then `rdbLoadObject`.
-pub fn decode(payload: &[u8]) -> Result<Data, DumpError> {
+/// `verifyDumpPayload` then `rdbLoadObject`, hashes and sorted sets
+/// encoded as `packing` says.
+pub fn decode(payload: &[u8], packing: Packing) -> Result<Data, DumpError> {
     let Some(body_len) = payload.len().checked_sub(10) else {
         return Err(DumpError::VersionOrChecksum);
     };
@@ -55,7 +56,7 @@ pub fn decode(payload: &[u8]) -> Result<Data, DumpError> {
     }
     let mut r = Reader(&payload[..body_len]);
     let kind = r.byte().map_err(|_| DumpError::BadFormat)?;
-    let data = rdb::read_object(kind, &mut r).map_err(|_| DumpError::BadFormat)?;
+    let data = rdb::read_object(kind, &mut r, packing).map_err(|_| DumpError::BadFormat)?;
     // `rdbLoadObject`'s `emptykey`: no key holds an empty collection, and
     // RESTORE refuses one (an RDB file's loader skips it instead).
     if !r.0.is_empty() || data.is_empty_collection() {
@@ -85,7 +86,20 @@ pub fn crc64(data: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keyspace::{Hash, PackLimits};
     use crate::rdb::{TYPE_HASH, TYPE_LIST, TYPE_SET, TYPE_ZSET_2};
+
+    /// [`super::decode`] under the default limits.
+    fn decode(payload: &[u8]) -> Result<Data, DumpError> {
+        super::decode(payload, Packing::default())
+    }
+
+    fn hash(pairs: &[(&str, &str)]) -> Data {
+        let pairs = pairs
+            .iter()
+            .map(|(f, v)| (f.as_bytes().to_vec(), v.as_bytes().to_vec()));
+        Data::Hash(Hash::loaded(pairs.collect::<Vec<_>>(), PackLimits::HASH))
+    }
 
     /// crc64.c's own test vector.
     #[test]
@@ -130,11 +144,7 @@ mod tests {
         );
         // HSET h f v n 12: listpack.
         let hash = b"\x10\x12\x12\x00\x00\x00\x04\x00\x81\x66\x02\x81\x76\x02\x81\x6e\x02\x0c\x01\xff\x0a\x00\x01\x36\x94\x81\xd3\x5b\x89\x74";
-        let h = [
-            (b"f".to_vec(), b"v".to_vec()),
-            (b"n".to_vec(), b"12".to_vec()),
-        ];
-        assert_eq!(decode(hash), Ok(Data::Hash(h.into_iter().collect())));
+        assert_eq!(decode(hash), Ok(self::hash(&[("f", "v"), ("n", "12")])));
         // ZADD z 1.5 m 2 n: listpack, scores as text or integers.
         let zset = b"\x11\x14\x14\x00\x00\x00\x04\x00\x81\x6d\x02\x83\x31\x2e\x35\x04\x81\x6e\x02\x02\x01\xff\x0a\x00\xf1\xb0\x3a\x6d\x58\x5f\x69\x38";
         let z = [(b"m".to_vec(), 1.5), (b"n".to_vec(), 2.0)];
@@ -160,7 +170,7 @@ mod tests {
         let values = [
             Data::List(["a", "bb"].iter().map(|s| s.as_bytes().to_vec()).collect()),
             Data::Set(["x", "y"].iter().map(|s| s.as_bytes().to_vec()).collect()),
-            Data::Hash([(b"f".to_vec(), b"v".to_vec())].into_iter().collect()),
+            hash(&[("f", "v")]),
             Data::ZSet([(b"m".to_vec(), 1.5)].into_iter().collect()),
             Data::Str(vec![7u8; 20_000]),
         ];
@@ -204,12 +214,7 @@ mod tests {
         let inf = [&[TYPE_ZSET_2, 1, 1, b'm'][..], &f64::INFINITY.to_le_bytes()].concat();
         assert!(decode(&payload(&inf)).is_ok());
         let dup_hash = [TYPE_HASH, 2, 1, b'f', 1, b'v', 1, b'f', 1, b'w'];
-        assert_eq!(
-            decode(&payload(&dup_hash)),
-            Ok(Data::Hash(
-                [(b"f".to_vec(), b"w".to_vec())].into_iter().collect()
-            ))
-        );
+        assert_eq!(decode(&payload(&dup_hash)), Ok(hash(&[("f", "w")])));
     }
 
     /// verifyDumpPayload: a flipped bit or a newer RDB version is refused.

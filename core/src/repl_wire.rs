@@ -333,7 +333,13 @@ mod tests {
             .collect();
         assert_eq!(replies.len(), 4);
         let (rdb, rest) = joined(frames(items));
-        assert_eq!(file::decode(&rdb).unwrap().keyspace.len(), 1);
+        assert_eq!(
+            file::decode(&rdb, Default::default())
+                .unwrap()
+                .keyspace
+                .len(),
+            1
+        );
         assert_eq!(
             rest,
             vec![

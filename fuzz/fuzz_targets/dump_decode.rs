@@ -8,10 +8,11 @@
 #![no_main]
 
 use clusterlab_core::dump::{crc64, decode, encode, RDB_VERSION};
-use clusterlab_core::keyspace::Data;
+use clusterlab_core::keyspace::{Data, Packing};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    let decode = |bytes: &[u8]| decode(bytes, Packing::default());
     let _ = decode(data);
     let mut payload = data.to_vec();
     payload.extend_from_slice(&RDB_VERSION.to_le_bytes());

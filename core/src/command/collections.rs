@@ -6,12 +6,12 @@ use super::object::Limits;
 use super::Call;
 use super::{int_arg, wrong_type};
 use crate::keyspace::notify::class;
-use crate::keyspace::{Data, Keyspace, ZSet};
+use crate::keyspace::{Data, Hash, Keyspace, ZSet};
 use crate::node::ServerCtx;
 
 use crate::resp::{Protocol, Value};
 use crate::time::Time;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 pub fn lpush(c: &mut Call) -> Value {
     lpush_or_rpush(c, "lpush")
@@ -202,18 +202,19 @@ pub fn hset(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let node = &mut c.server();
+    let limits = node.config().hash_listpack;
     let ks = node.keyspace_mut();
     let key = &args[1];
     if !args.len().is_multiple_of(2) {
         return super::arity_error("hset");
     }
-    let hash = match entry(ks, now, key, || Data::Hash(BTreeMap::new())) {
+    let hash = match entry(ks, now, key, || Data::Hash(Hash::default())) {
         Some(Data::Hash(h)) => h,
         _ => return wrong_type(),
     };
     let added = args[2..]
         .chunks(2)
-        .filter(|p| hash.insert(p[0].clone(), p[1].clone()).is_none())
+        .filter(|p| hash.insert(&p[0], &p[1], limits))
         .count();
     ks.notify(class::HASH, "hset", key);
     Value::Integer(added as i64)
@@ -229,7 +230,7 @@ pub fn hget(c: &mut Call) -> Value {
         None => Value::Null,
         Some(Data::Hash(h)) => h
             .get(&args[2])
-            .map_or(Value::Null, |v| Value::Bulk(v.clone())),
+            .map_or(Value::Null, |v| Value::Bulk(v.to_vec())),
         Some(_) => wrong_type(),
     }
 }

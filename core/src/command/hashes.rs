@@ -7,11 +7,10 @@ use super::collections::entry;
 use super::Call;
 use super::{int_arg, wrong_type};
 use crate::keyspace::notify::class;
-use crate::keyspace::{Data, Keyspace};
+use crate::keyspace::{Data, Hash, Keyspace, PackLimits};
 
 use crate::resp::Value;
 use crate::time::Time;
-use std::collections::BTreeMap;
 
 pub fn hdel(c: &mut Call) -> Value {
     let args = c.args;
@@ -21,7 +20,7 @@ pub fn hdel(c: &mut Call) -> Value {
     let key = &args[1];
     let removed = match ks.get_mut(now, key) {
         None => 0,
-        Some(Data::Hash(h)) => args[2..].iter().filter(|f| h.remove(*f).is_some()).count(),
+        Some(Data::Hash(h)) => args[2..].iter().filter(|f| h.remove(f)).count(),
         Some(_) => return wrong_type(),
     };
     if removed > 0 {
@@ -35,14 +34,16 @@ pub fn hincrby(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let node = &mut c.server();
+    let limits = node.config().hash_listpack;
     let ks = node.keyspace_mut();
-    hincrby_generic(ks, now, args)
+    hincrby_generic(ks, limits, now, args)
 }
 
 pub fn hsetnx(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let node = &mut c.server();
+    let limits = node.config().hash_listpack;
     let ks = node.keyspace_mut();
     let key = &args[1];
     let Some(Data::Hash(h)) = hash_or_create(ks, now, key) else {
@@ -51,7 +52,7 @@ pub fn hsetnx(c: &mut Call) -> Value {
     if h.contains_key(&args[2]) {
         Value::Integer(0)
     } else {
-        h.insert(args[2].clone(), args[3].clone());
+        h.insert(&args[2], &args[3], limits);
         ks.notify(class::HASH, "hset", key);
         Value::Integer(1)
     }
@@ -61,6 +62,7 @@ pub fn hmset(c: &mut Call) -> Value {
     let args = c.args;
     let now = c.now;
     let node = &mut c.server();
+    let limits = node.config().hash_listpack;
     let ks = node.keyspace_mut();
     let key = &args[1];
     // `hsetCommand` checks the pairs before the type.
@@ -71,7 +73,7 @@ pub fn hmset(c: &mut Call) -> Value {
         return wrong_type();
     };
     for p in args[2..].chunks(2) {
-        h.insert(p[0].clone(), p[1].clone());
+        h.insert(&p[0], &p[1], limits);
     }
     ks.notify(class::HASH, "hset", key);
     Value::ok()
@@ -114,7 +116,7 @@ pub fn hgetall(c: &mut Call) -> Value {
         None => Value::Map(Vec::new()),
         Some(Data::Hash(h)) => Value::Map(
             h.iter()
-                .map(|(f, v)| (Value::Bulk(f.clone()), Value::Bulk(v.clone())))
+                .map(|(f, v)| (Value::Bulk(f.to_vec()), Value::Bulk(v.to_vec())))
                 .collect(),
         ),
         Some(_) => wrong_type(),
@@ -125,7 +127,7 @@ pub fn hgetall(c: &mut Call) -> Value {
 /// `None`'s caller answers WRONGTYPE. The created hash is removed again by
 /// callers that end up adding nothing (no key ever holds an empty hash).
 fn hash_or_create<'a>(ks: &'a mut Keyspace, now: Time, key: &[u8]) -> Option<&'a mut Data> {
-    match entry(ks, now, key, || Data::Hash(BTreeMap::new())) {
+    match entry(ks, now, key, || Data::Hash(Hash::default())) {
         Some(d @ Data::Hash(_)) => Some(d),
         _ => None,
     }
@@ -133,7 +135,7 @@ fn hash_or_create<'a>(ks: &'a mut Keyspace, now: Time, key: &[u8]) -> Option<&'a
 
 /// `HINCRBY key field increment`: the increment is parsed first, then the
 /// type, then the stored value ("hash value is not an integer").
-fn hincrby_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
+fn hincrby_generic(ks: &mut Keyspace, limits: PackLimits, now: Time, args: &[Vec<u8>]) -> Value {
     let by = match int_arg(&args[3]) {
         Ok(n) => n,
         Err(e) => return e,
@@ -156,7 +158,7 @@ fn hincrby_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Value {
         ks.remove_if_empty(&args[1]);
         return Value::err("ERR increment or decrement would overflow");
     };
-    h.insert(args[2].clone(), new.to_string().into_bytes());
+    h.insert(&args[2], new.to_string().as_bytes(), limits);
     ks.notify(class::HASH, "hincrby", &args[1]);
     Value::Integer(new)
 }
@@ -176,6 +178,7 @@ pub fn hincrbyfloat(c: &mut Call) -> Value {
     if !incr.is_finite() {
         return Value::err("ERR value is NaN or Infinity");
     }
+    let limits = node.config().hash_listpack;
     let ks = node.keyspace_mut();
     let Some(Data::Hash(h)) = hash_or_create(ks, now, &args[1]) else {
         return wrong_type();
@@ -199,7 +202,7 @@ pub fn hincrbyfloat(c: &mut Call) -> Value {
         }
     };
     let text = sum.to_human().into_bytes();
-    h.insert(args[2].clone(), text.clone());
+    h.insert(&args[2], &text, limits);
     ks.notify(class::HASH, "hincrbyfloat", &args[1]);
     node.propagate(&[
         b"HSET".to_vec(),
@@ -227,7 +230,7 @@ pub fn hmget(c: &mut Call) -> Value {
             .iter()
             .map(|f| {
                 h.and_then(|h| h.get(f))
-                    .map_or(Value::Null, |v| Value::Bulk(v.clone()))
+                    .map_or(Value::Null, |v| Value::Bulk(v.to_vec()))
             })
             .collect(),
     )
@@ -250,7 +253,7 @@ fn hkeys_or_hvals(c: &mut Call, keys: bool) -> Value {
         None => Value::Array(Vec::new()),
         Some(Data::Hash(h)) => Value::Array(
             h.iter()
-                .map(|(f, v)| Value::Bulk(if keys { f.clone() } else { v.clone() }))
+                .map(|(f, v)| Value::Bulk(if keys { f } else { v }.to_vec()))
                 .collect(),
         ),
         Some(_) => wrong_type(),
@@ -293,7 +296,7 @@ pub fn hrandfield(c: &mut Call) -> Value {
     let pairs: Vec<(Vec<u8>, Vec<u8>)> = match c.server().keyspace_mut().get(now, &args[1]) {
         None if count.is_some() => return Value::Array(Vec::new()),
         None => return Value::Null,
-        Some(Data::Hash(h)) => h.iter().map(|(f, v)| (f.clone(), v.clone())).collect(),
+        Some(Data::Hash(h)) => h.iter().map(|(f, v)| (f.to_vec(), v.to_vec())).collect(),
         Some(_) => return wrong_type(),
     };
     let mut srv = c.server();
@@ -342,14 +345,14 @@ pub fn hscan(c: &mut Call) -> Value {
     let Some(cursor) = super::element_scan::cursor(&args[2]) else {
         return Value::err("ERR invalid cursor");
     };
-    let limits = super::object::Limits::of(node.config());
     match node.keyspace_mut().get(now, &args[1]) {
         None => super::element_scan::empty(),
-        Some(d @ Data::Hash(h)) => {
-            let compact = limits.compact(d);
-            let items: Vec<Vec<Vec<u8>>> =
-                h.iter().map(|(f, v)| vec![f.clone(), v.clone()]).collect();
-            super::element_scan::scan(args, cursor, &items, compact)
+        Some(Data::Hash(h)) => {
+            let items: Vec<Vec<Vec<u8>>> = h
+                .iter()
+                .map(|(f, v)| vec![f.to_vec(), v.to_vec()])
+                .collect();
+            super::element_scan::scan(args, cursor, &items, h.is_packed())
         }
         Some(_) => wrong_type(),
     }

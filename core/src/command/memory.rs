@@ -108,7 +108,7 @@ pub fn value_size(limits: &Limits, d: &Data, raw: bool) -> usize {
                 + s.iter().map(|m| DICT_ENTRY + sds(m.len())).sum::<usize>()
         }
         Data::Hash(h) if encoding == "listpack" => {
-            ROBJ + listpack(h.iter().flat_map(|(f, v)| [f.as_slice(), v.as_slice()]))
+            ROBJ + listpack(h.iter().flat_map(|(f, v)| [f, v]))
         }
         Data::Hash(h) => {
             ROBJ + DICT

@@ -160,7 +160,7 @@ pub fn restore(c: &mut Call) -> Value {
         Ok(t) => t as u64,
         Err(e) => return e,
     };
-    let data = match dump::decode(&args[3]) {
+    let data = match dump::decode(&args[3], node.config().packing()) {
         Ok(d) => d,
         Err(e) => return Value::err(e.message()),
     };

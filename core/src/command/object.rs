@@ -2,20 +2,20 @@
 //! OBJECT (debug.c), and the encodings Redis 7.0 would pick for a value,
 //! which HSCAN and SSCAN also follow (a compact encoding is scanned whole).
 //!
-//! The node stores every value one way; the encoding reported is the one
-//! redis-server picks for the same contents under the same
-//! `*-max-*` settings, except that a string a command wrote into in place
-//! (APPEND, SETRANGE, the bit and HyperLogLog commands) or BITOP created
-//! stays `raw` whatever its length, as there
+//! A hash is stored in Redis's encoding ([`crate::keyspace::Hash`]). For the
+//! other values the encoding reported is the one redis-server picks for the
+//! same contents under the same `*-max-*` settings, except that a string a
+//! command wrote into in place (APPEND, SETRANGE, the bit and HyperLogLog
+//! commands) or BITOP created stays `raw` whatever its length, as there
 //! ([`Keyspace::make_raw`](crate::keyspace::Keyspace::make_raw)). One case
-//! differs from a real server, whose conversions are one-way: a hash or
-//! set that grew past a limit and then shrank stays `hashtable` there.
+//! differs from a real server, whose conversions are one-way: a set that
+//! grew past a limit and then shrank stays `hashtable` there.
 
 use super::quicklist::pack;
 use super::Call;
 use crate::config::{params, Config};
 use crate::keyspace::aging::LRU_CLOCK_MAX;
-use crate::keyspace::{Data, Policy};
+use crate::keyspace::{Data, PackLimits, Policy};
 use crate::resp::{parse_i64, Value};
 
 /// `OBJ_SHARED_REFCOUNT`: the refcount of Redis's shared integers.
@@ -26,18 +26,15 @@ const EMBSTR_SIZE_LIMIT: usize = 44;
 /// The encoding thresholds, read from the settings once per command.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    hash_entries: u64,
-    hash_value: u64,
     set_intset_entries: u64,
-    zset_entries: u64,
-    zset_value: u64,
+    zset: PackLimits,
     list_fill: i64,
     list_compress: i64,
 }
 
 impl Limits {
-    /// The current `hash-max-listpack-*`, `set-max-intset-entries` and
-    /// `zset-max-listpack-*` values.
+    /// The current `set-max-intset-entries`, `zset-max-listpack-*` and
+    /// `list-*` values.
     pub fn of(cfg: &Config) -> Limits {
         let signed = |name: &str| {
             params::find(name.as_bytes())
@@ -47,12 +44,9 @@ impl Limits {
         };
         let get = |name: &str| signed(name).max(0) as u64;
         Limits {
-            hash_entries: get("hash-max-listpack-entries"),
-            hash_value: get("hash-max-listpack-value"),
             // `setTypeAdd` caps the setting at 1G entries.
             set_intset_entries: get("set-max-intset-entries").min(1 << 30),
-            zset_entries: get("zset-max-listpack-entries"),
-            zset_value: get("zset-max-listpack-value"),
+            zset: cfg.zset_listpack,
             list_fill: signed("list-max-listpack-size"),
             list_compress: signed("list-compress-depth"),
         }
@@ -85,7 +79,7 @@ impl Limits {
     /// `longest` runs only when `len` fits: finding it walks every member,
     /// which would make each ZADD to a large set cost its size.
     pub fn zset_listpack(&self, len: usize, longest: impl FnOnce() -> Option<usize>) -> bool {
-        len as u64 <= self.zset_entries && longest().unwrap_or(0) as u64 <= self.zset_value
+        self.zset.few(len) && self.zset.short(longest().unwrap_or(0))
     }
 
     /// [`encoding`](Self::encoding) of a stored value: a string Redis made
@@ -99,10 +93,9 @@ impl Limits {
     }
 
     /// `strEncoding(o->encoding)` for `d`. Lists are always quicklists in
-    /// 7.0; small hashes and sorted sets are listpacks, integer sets
-    /// intsets.
+    /// 7.0; small sorted sets are listpacks, integer sets intsets; a hash
+    /// is stored in its encoding.
     pub fn encoding(&self, d: &Data) -> &'static str {
-        let short = |v: &[u8], max: u64| v.len() as u64 <= max;
         match d {
             Data::Str(s) if s.len() <= 20 && parse_i64(s).is_some() => "int",
             Data::Str(s) if s.len() <= EMBSTR_SIZE_LIMIT => "embstr",
@@ -115,13 +108,7 @@ impl Limits {
                 "intset"
             }
             Data::Set(_) => "hashtable",
-            Data::Hash(h)
-                if h.len() as u64 <= self.hash_entries
-                    && h.iter()
-                        .all(|(f, v)| short(f, self.hash_value) && short(v, self.hash_value)) =>
-            {
-                "listpack"
-            }
+            Data::Hash(h) if h.is_packed() => "listpack",
             Data::Hash(_) => "hashtable",
             Data::ZSet(z) if self.zset_listpack(z.len(), || z.keys().map(Vec::len).max()) => {
                 "listpack"

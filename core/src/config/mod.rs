@@ -1,6 +1,8 @@
 //! Node settings, named like redis.conf, with Redis 7's defaults (docs/redis-behaviour.md §14),
 //! and Redis 7.0's whole parameter table for CONFIG GET / SET.
 
+use crate::keyspace::{PackLimits, Packing};
+
 pub mod params;
 pub mod rewrite;
 pub mod values;
@@ -50,6 +52,12 @@ pub struct Config {
     pub lfu_log_factor: u32,
     /// `lfu-decay-time`, minutes: how fast LFU counters fall.
     pub lfu_decay_time: u32,
+    /// `hash-max-listpack-entries` and `-value`: when a hash stays packed
+    /// ([`crate::keyspace::Hash`]).
+    pub hash_listpack: PackLimits,
+    /// `zset-max-listpack-entries` and `-value`: when a sorted set stays
+    /// packed.
+    pub zset_listpack: PackLimits,
     /// Every other parameter of Redis's table that was set away from its
     /// default: accepted and reported, without effect (`values::ACTING`).
     pub stored: values::Stored,
@@ -76,6 +84,8 @@ impl Default for Config {
             maxmemory_policy: "noeviction",
             lfu_log_factor: 10,
             lfu_decay_time: 1,
+            hash_listpack: PackLimits::HASH,
+            zset_listpack: PackLimits::ZSET,
             stored: values::Stored::default(),
         }
     }
@@ -172,6 +182,14 @@ pub mod consts {
 }
 
 impl Config {
+    /// The listpack limits a loaded hash or sorted set is encoded by.
+    pub fn packing(&self) -> Packing {
+        Packing {
+            hash: self.hash_listpack,
+            zset: self.zset_listpack,
+        }
+    }
+
     /// The clocks and settings a command started at `now` stamps values
     /// with (`maxmemory-policy`, `lfu-log-factor`, `lfu-decay-time`, and
     /// `maxmemory` for whether small integers are shared).

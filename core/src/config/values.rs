@@ -23,6 +23,8 @@ pub const ACTING: &[&str] = &[
     "cluster-replica-no-failover",
     "cluster-replica-validity-factor",
     "cluster-require-full-coverage",
+    "hash-max-listpack-entries",
+    "hash-max-listpack-value",
     "lfu-decay-time",
     "lfu-log-factor",
     "masterauth",
@@ -35,6 +37,8 @@ pub const ACTING: &[&str] = &[
     "repl-ping-replica-period",
     "repl-timeout",
     "requirepass",
+    "zset-max-listpack-entries",
+    "zset-max-listpack-value",
 ];
 
 /// The stored parameters' values that differ from their defaults, by name,
@@ -180,6 +184,8 @@ impl Config {
             "cluster-replica-validity-factor" => self.replica_validity_factor.to_string(),
             "cluster-require-full-coverage" => yes_no(self.require_full_coverage),
             "masterauth" => self.repl.masterauth.clone().unwrap_or_default(),
+            "hash-max-listpack-entries" => self.hash_listpack.entries.to_string(),
+            "hash-max-listpack-value" => self.hash_listpack.value.to_string(),
             "lfu-decay-time" => self.lfu_decay_time.to_string(),
             "lfu-log-factor" => self.lfu_log_factor.to_string(),
             "maxmemory-policy" => self.maxmemory_policy.to_string(),
@@ -191,6 +197,8 @@ impl Config {
             "repl-ping-replica-period" => self.repl_ping_replica_period.to_string(),
             "repl-timeout" => self.repl.timeout.to_string(),
             "requirepass" => self.requirepass.clone().unwrap_or_default(),
+            "zset-max-listpack-entries" => self.zset_listpack.entries.to_string(),
+            "zset-max-listpack-value" => self.zset_listpack.value.to_string(),
             _ => return None,
         })
     }
@@ -229,6 +237,8 @@ impl Config {
             "repl-diskless-sync" => self.repl.diskless_sync = yes,
             "repl-diskless-sync-delay" => self.repl.diskless_sync_delay = num(),
             "repl-diskless-sync-max-replicas" => self.repl.diskless_sync_max_replicas = num(),
+            "hash-max-listpack-entries" => self.hash_listpack.entries = num(),
+            "hash-max-listpack-value" => self.hash_listpack.value = num(),
             "lfu-decay-time" => self.lfu_decay_time = u32::try_from(num()).unwrap_or(u32::MAX),
             "lfu-log-factor" => self.lfu_log_factor = u32::try_from(num()).unwrap_or(u32::MAX),
             "maxmemory-policy" => {
@@ -244,6 +254,8 @@ impl Config {
             "repl-ping-replica-period" => self.repl_ping_replica_period = num(),
             "repl-timeout" => self.repl.timeout = num(),
             "requirepass" => self.requirepass = (!v.is_empty()).then(|| v.to_string()),
+            "zset-max-listpack-entries" => self.zset_listpack.entries = num(),
+            "zset-max-listpack-value" => self.zset_listpack.value = num(),
             _ => return false,
         }
         true

@@ -9,13 +9,17 @@ use std::ops::Bound;
 
 pub mod aging;
 mod expiry;
+mod hash;
 pub mod notify;
+mod packed;
 mod signal;
 pub mod stream;
 mod zset;
 
 pub use aging::{Clock, Policy, SharedInts};
 pub use expiry::ExpiryMode;
+pub use hash::Hash;
+pub use packed::{PackLimits, Packing};
 pub use stream::Stream;
 pub use zset::ZSet;
 
@@ -29,7 +33,7 @@ pub enum Data {
     /// A set (`SADD`).
     Set(BTreeSet<Vec<u8>>),
     /// A hash (`HSET`).
-    Hash(BTreeMap<Vec<u8>, Vec<u8>>),
+    Hash(Hash),
     /// Members with scores (see [`ZSet`] for their order).
     ZSet(ZSet),
     /// A stream (`XADD`), boxed: it is much larger than the other values.

@@ -5,7 +5,7 @@
 
 use super::{put_len, put_string, read_object, Reader};
 use crate::dump::{crc64, RDB_VERSION};
-use crate::keyspace::{Clock, Data, Keyspace, Policy};
+use crate::keyspace::{Clock, Data, Keyspace, Packing, Policy};
 use crate::time::Time;
 
 const OPCODE_FUNCTION2: u8 = 245;
@@ -131,14 +131,15 @@ pub struct Loaded {
 /// means the writer ran with `rdbchecksum no`), then loads every key. Keys
 /// outside db 0 are refused (cluster mode has only db 0); module data and
 /// functions cannot be represented here and are refused with their name.
-pub fn decode(bytes: &[u8]) -> Result<Loaded, RdbError> {
-    decode_at(bytes, None)
+pub fn decode(bytes: &[u8], packing: Packing) -> Result<Loaded, RdbError> {
+    decode_at(bytes, None, packing)
 }
 
 /// [`decode`] by a node whose commands stamp values with `clock`: each key's
 /// `IDLE` or `FREQ` opcode sets its stamp (`objectSetLRUOrLFU` with the
 /// LRU clock as loading starts). Without a clock they are read and skipped.
-pub fn decode_at(bytes: &[u8], clock: Option<Clock>) -> Result<Loaded, RdbError> {
+/// Hashes and sorted sets are encoded as `packing` says.
+pub fn decode_at(bytes: &[u8], clock: Option<Clock>, packing: Packing) -> Result<Loaded, RdbError> {
     let bad = |what: &str| RdbError(format!("Bad RDB format: {what}"));
     let magic = bytes.get(..9).ok_or_else(|| bad("too short"))?;
     if &magic[..5] != b"REDIS" {
@@ -217,7 +218,7 @@ pub fn decode_at(bytes: &[u8], clock: Option<Clock>) -> Result<Loaded, RdbError>
             }
             kind => {
                 let key = r.string().map_err(truncated)?;
-                let data = read_object(kind, &mut r).map_err(|_| {
+                let data = read_object(kind, &mut r, packing).map_err(|_| {
                     RdbError(format!(
                         "cannot load key '{}' of RDB type {kind} (an unknown type or a module value)",
                         String::from_utf8_lossy(&key)
@@ -264,19 +265,22 @@ mod tests {
         };
         let bytes = encode(&ks, Time(1_000), &repl);
         assert!(bytes.starts_with(b"REDIS0010\xfa\x09redis-ver"));
-        let loaded = decode(&bytes).unwrap();
+        let loaded = decode(&bytes, Packing::default()).unwrap();
         assert_eq!(loaded.keyspace, ks);
         assert_eq!(loaded.repl, Some(repl));
         let mut flipped = bytes.clone();
         let at = flipped.len() - 12;
         flipped[at] ^= 1;
         assert!(
-            decode(&flipped).is_err(),
+            decode(&flipped, Packing::default()).is_err(),
             "a flipped bit fails the CRC or the format"
         );
-        assert!(decode(&bytes[..bytes.len() - 3]).is_err(), "truncated");
+        assert!(
+            decode(&bytes[..bytes.len() - 3], Packing::default()).is_err(),
+            "truncated"
+        );
         assert_eq!(
-            decode(b"REDIS0011\xff").unwrap_err().0,
+            decode(b"REDIS0011\xff", Packing::default()).unwrap_err().0,
             "Can't handle RDB format version 11"
         );
     }
@@ -285,7 +289,11 @@ mod tests {
     /// compact encodings, an LZF string, a TTL, the replication aux fields.
     #[test]
     fn a_real_redis_rdb_loads() {
-        let loaded = decode(include_bytes!("redis-7.0.15-sample.rdb")).unwrap();
+        let loaded = decode(
+            include_bytes!("redis-7.0.15-sample.rdb"),
+            Packing::default(),
+        )
+        .unwrap();
         let mut ks = loaded.keyspace;
         let now = Time(0);
         let get = |ks: &mut Keyspace, k: &str| ks.get(now, k.as_bytes()).cloned();
@@ -331,13 +339,15 @@ mod tests {
             ks.restore_stamp(b"k", Some(42), Some(300));
             let bytes = encode_with(&ks, now, None, false);
             assert!(bytes.windows(2).any(|w| w[0] == opcode), "{policy:?}");
-            let loaded = decode_at(&bytes, Some(clock)).unwrap().keyspace;
+            let loaded = decode_at(&bytes, Some(clock), Packing::default())
+                .unwrap()
+                .keyspace;
             let (_, _, _, stamp) = loaded.stored_stamped().next().unwrap();
             match policy {
                 Policy::Lfu => assert_eq!(clock.freq(stamp), 42),
                 _ => assert_eq!(clock.idle_ms(stamp), 300_000),
             }
-            let plain = decode(&bytes).unwrap().keyspace;
+            let plain = decode(&bytes, Packing::default()).unwrap().keyspace;
             assert_eq!(plain.stored_stamped().next().unwrap().3, 0);
         }
     }
@@ -354,6 +364,9 @@ mod tests {
             bytes[bytes.len() - 11..bytes.len() - 8],
             [0xc0, 0x00, OPCODE_EOF]
         );
-        assert!(decode(&bytes).unwrap().keyspace.is_empty());
+        assert!(decode(&bytes, Packing::default())
+            .unwrap()
+            .keyspace
+            .is_empty());
     }
 }

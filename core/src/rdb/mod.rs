@@ -18,7 +18,7 @@ pub mod file;
 pub mod lzf;
 pub mod stream;
 
-use crate::keyspace::Data;
+use crate::keyspace::{Data, Hash, Packing};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// A string.
@@ -66,7 +66,7 @@ pub fn write_object(out: &mut Vec<u8>, data: &Data) {
         Data::Hash(fields) => {
             out.push(TYPE_HASH);
             put_len(out, fields.len() as u64);
-            for (f, v) in fields {
+            for (f, v) in fields.iter() {
                 put_string(out, f);
                 put_string(out, v);
             }
@@ -83,8 +83,9 @@ pub fn write_object(out: &mut Vec<u8>, data: &Data) {
     }
 }
 
-/// `rdbLoadObject` for the value of type `kind` at the reader's position.
-pub fn read_object(kind: u8, r: &mut Reader) -> Result<Data, BadFormat> {
+/// `rdbLoadObject` for the value of type `kind` at the reader's position;
+/// hashes are encoded as `packing` says, whatever their type on the wire.
+pub fn read_object(kind: u8, r: &mut Reader, packing: Packing) -> Result<Data, BadFormat> {
     Ok(match kind {
         TYPE_STRING => Data::Str(r.string()?),
         TYPE_LIST => {
@@ -110,12 +111,10 @@ pub fn read_object(kind: u8, r: &mut Reader) -> Result<Data, BadFormat> {
             // Redis 7.0 loads a repeated field into a small hash's listpack
             // as is (a corrupt hash); here the last value wins.
             let n = r.count()?;
-            let mut h = BTreeMap::new();
-            for _ in 0..n {
-                let f = r.string()?;
-                h.insert(f, r.string()?);
-            }
-            Data::Hash(h)
+            let pairs = (0..n)
+                .map(|_| Ok((r.string()?, r.string()?)))
+                .collect::<Result<Vec<_>, _>>()?;
+            Data::Hash(Hash::loaded(pairs, packing.hash))
         }
         TYPE_ZSET | TYPE_ZSET_2 => {
             let n = r.count()?;
@@ -141,11 +140,10 @@ pub fn read_object(kind: u8, r: &mut Reader) -> Result<Data, BadFormat> {
             if items.len() % 2 != 0 {
                 return Err(BadFormat);
             }
-            let mut h = BTreeMap::new();
-            for pair in items.chunks(2) {
-                h.insert(pair[0].clone(), pair[1].clone());
-            }
-            Data::Hash(h)
+            let mut items = items.into_iter();
+            let pairs: Vec<_> =
+                std::iter::from_fn(|| Some((items.next()?, items.next()?))).collect();
+            Data::Hash(Hash::loaded(pairs, packing.hash))
         }
         TYPE_ZSET_LISTPACK => {
             let items = compact::listpack(&r.string()?)?;

@@ -71,7 +71,7 @@ fn restarted_replica_continues_from_the_rdb_its_sync_left() {
     assert_eq!(info_field(&mut sim, a1, "master_link_status"), "up");
     let rdb = sim.nodes()[a1].disk.read("dump.rdb").map(<[u8]>::to_vec);
     let rdb = rdb.expect("the full resync left dump.rdb on the replica's disk");
-    let loaded = clusterlab_core::rdb::file::decode(&rdb).unwrap();
+    let loaded = clusterlab_core::rdb::file::decode(&rdb, Default::default()).unwrap();
     let history = loaded.repl.expect("the RDB names the master's history");
     assert_eq!(history.replid, info_field(&mut sim, a, "master_replid"));
 
@@ -294,7 +294,7 @@ fn a_disk_based_sync_saves_the_masters_rdb_first() {
             .disk
             .read("dump.rdb")
             .expect("the master's dump.rdb");
-        let loaded = clusterlab_core::rdb::file::decode(rdb).unwrap();
+        let loaded = clusterlab_core::rdb::file::decode(rdb, Default::default()).unwrap();
         let history = loaded.repl.expect("the RDB names the master's history");
         assert_eq!(history.replid, info_field(&mut sim, a, "master_replid"));
         assert!(on_disk(&sim, a1));

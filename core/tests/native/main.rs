@@ -19,6 +19,7 @@ mod command_docs;
 mod config;
 mod debug_object;
 mod diskless_load;
+mod encodings;
 mod expiry;
 mod failover;
 mod function_dump;

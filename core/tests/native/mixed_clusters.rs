@@ -16,7 +16,10 @@ use std::time::Duration;
 fn content(conn: &mut redis::Connection, key: &str) -> String {
     let payload: Option<Vec<u8>> = redis::cmd("DUMP").arg(key).query(conn).unwrap();
     match payload {
-        Some(p) => format!("{:?}", clusterlab_core::dump::decode(&p)),
+        Some(p) => format!(
+            "{:?}",
+            clusterlab_core::dump::decode(&p, Default::default())
+        ),
         None => "none".into(),
     }
 }

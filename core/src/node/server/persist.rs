@@ -246,7 +246,8 @@ impl Node {
         if flush {
             self.server.keyspace.clear();
         }
-        match file::decode_at(bytes, Some(self.config().aging_clock(now))) {
+        let packing = self.config().packing();
+        match file::decode_at(bytes, Some(self.config().aging_clock(now)), packing) {
             Ok(mut loaded) => {
                 loaded.keyspace.keep_shared_integers(&self.server.keyspace);
                 for (key, data, at, stamp) in loaded.keyspace.stored_stamped() {
@@ -526,7 +527,8 @@ impl Node {
             return Ok(String::new());
         };
         let clock = Some(self.config().aging_clock(now));
-        let loaded = file::decode_at(&bytes, clock).map_err(|e| format!("{name}: {e}"))?;
+        let loaded = file::decode_at(&bytes, clock, self.config().packing())
+            .map_err(|e| format!("{name}: {e}"))?;
         let mut keyspace = loaded.keyspace;
         keyspace.keep_shared_integers(&self.server.keyspace);
         self.server.keyspace = keyspace;
@@ -567,7 +569,8 @@ impl Node {
             let bytes = read(&self.serving().aof_name(name))?
                 .ok_or_else(|| format!("The AOF file {name} doesn't exist"))?;
             if bytes.starts_with(b"REDIS") {
-                let loaded = file::decode(&bytes).map_err(|e| format!("{name}: {e}"))?;
+                let loaded = file::decode(&bytes, self.config().packing())
+                    .map_err(|e| format!("{name}: {e}"))?;
                 for (key, data, at) in loaded.keyspace.stored() {
                     self.server.keyspace.insert(key, data.clone(), at);
                 }

@@ -425,7 +425,7 @@ impl Node {
             return;
         };
         let size = incoming.bytes.len() as u64;
-        let loaded = crate::rdb::file::decode(&incoming.bytes);
+        let loaded = crate::rdb::file::decode(&incoming.bytes, self.config().packing());
         let from = if incoming.diskless {
             "socket"
         } else {
