@@ -86,7 +86,7 @@ pub fn crc64(data: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keyspace::{Hash, PackLimits};
+    use crate::keyspace::{Hash, PackLimits, ZSet};
     use crate::rdb::{TYPE_HASH, TYPE_LIST, TYPE_SET, TYPE_ZSET_2};
 
     /// [`super::decode`] under the default limits.
@@ -148,7 +148,10 @@ mod tests {
         // ZADD z 1.5 m 2 n: listpack, scores as text or integers.
         let zset = b"\x11\x14\x14\x00\x00\x00\x04\x00\x81\x6d\x02\x83\x31\x2e\x35\x04\x81\x6e\x02\x02\x01\xff\x0a\x00\xf1\xb0\x3a\x6d\x58\x5f\x69\x38";
         let z = [(b"m".to_vec(), 1.5), (b"n".to_vec(), 2.0)];
-        assert_eq!(decode(zset), Ok(Data::ZSet(z.into_iter().collect())));
+        assert_eq!(
+            decode(zset),
+            Ok(Data::ZSet(ZSet::loaded(z, PackLimits::ZSET)))
+        );
         // SADD si 1 -3 70000: a 4-byte intset.
         let intset = b"\x0b\x14\x04\x00\x00\x00\x03\x00\x00\x00\xfd\xff\xff\xff\x01\x00\x00\x00\x70\x11\x01\x00\x0a\x00\x7b\x8d\x4d\xdd\xaf\x22\x86\xd7";
         assert_eq!(
@@ -171,7 +174,7 @@ mod tests {
             Data::List(["a", "bb"].iter().map(|s| s.as_bytes().to_vec()).collect()),
             Data::Set(["x", "y"].iter().map(|s| s.as_bytes().to_vec()).collect()),
             hash(&[("f", "v")]),
-            Data::ZSet([(b"m".to_vec(), 1.5)].into_iter().collect()),
+            Data::ZSet(ZSet::loaded([(b"m".to_vec(), 1.5)], PackLimits::ZSET)),
             Data::Str(vec![7u8; 20_000]),
         ];
         for v in values {

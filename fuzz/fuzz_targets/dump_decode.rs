@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
             Data::List(l) => !l.is_empty(),
             Data::Set(s) => !s.is_empty(),
             Data::Hash(h) => !h.is_empty(),
-            Data::ZSet(z) => !z.is_empty() && z.values().all(|s| !s.is_nan()),
+            Data::ZSet(z) => !z.is_empty() && z.iter().all(|(_, s)| !s.is_nan()),
             // Streams may be empty (a key made by XGROUP CREATE MKSTREAM).
             Data::Stream(_) => true,
         };

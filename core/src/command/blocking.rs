@@ -292,10 +292,10 @@ fn pop_zset(node: &mut ServerCtx, now: Time, key: &[u8], max: bool, n: usize) ->
             o.iter()
                 .rev()
                 .take(n)
-                .map(|(m, s)| ((*m).clone(), *s))
+                .map(|(m, s)| (m.to_vec(), *s))
                 .collect()
         } else {
-            o.iter().take(n).map(|(m, s)| ((*m).clone(), *s)).collect()
+            o.iter().take(n).map(|(m, s)| (m.to_vec(), *s)).collect()
         }
     };
     for (m, _) in &picked {

@@ -358,14 +358,13 @@ fn zpop(ks: &mut Keyspace, now: Time, proto: Protocol, args: &[Vec<u8>], max: bo
     };
     let mut pairs = Vec::new();
     for _ in 0..count {
-        let order =
-            |a: &(&Vec<u8>, &f64), b: &(&Vec<u8>, &f64)| a.1.total_cmp(b.1).then(a.0.cmp(b.0));
+        let order = |a: &(&[u8], f64), b: &(&[u8], f64)| a.1.total_cmp(&b.1).then(a.0.cmp(b.0));
         let pick = if max {
             z.iter().max_by(order)
         } else {
             z.iter().min_by(order)
         };
-        let Some((member, score)) = pick.map(|(m, s)| (m.clone(), *s)) else {
+        let Some((member, score)) = pick.map(|(m, s)| (m.to_vec(), s)) else {
             break;
         };
         z.remove(&member);
@@ -459,12 +458,8 @@ pub(super) fn zadd_generic(
     };
     let (mut added, mut updated, mut processed) = (0, 0, 0);
     let mut last = 0.0;
-    // Redis converts a listpack to a skiplist (for good) just before an
-    // insertion would overflow it.
-    let mut listpack = limits.zset_listpack(z.len(), || z.keys().map(Vec::len).max());
-    let stored = |listpack: bool, score: f64| if listpack && score == 0.0 { 0.0 } else { score };
     for (mut score, member) in scored {
-        match z.get(&member).copied() {
+        match z.score(&member) {
             Some(_) if nx => continue,
             Some(cur) => {
                 if incr {
@@ -480,14 +475,13 @@ pub(super) fn zadd_generic(
                     continue;
                 }
                 if score != cur {
-                    z.insert(member, stored(listpack, score));
+                    z.insert(member, score, limits.zset);
                     updated += 1;
                 }
             }
             None if xx => continue,
             None => {
-                listpack = listpack && limits.zset_listpack(z.len() + 1, || Some(member.len()));
-                z.insert(member, stored(listpack, score));
+                z.insert(member, score, limits.zset);
                 added += 1;
             }
         }

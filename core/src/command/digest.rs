@@ -104,7 +104,7 @@ pub fn value_digest(digest: &mut [u8; 20], data: &Data, expires: bool) {
         Data::Set(s) => s.iter().for_each(|m| xor(digest, m)),
         Data::ZSet(z) => z
             .iter()
-            .for_each(|(m, s)| xor_pair(digest, m, format_double(*s).as_bytes())),
+            .for_each(|(m, s)| xor_pair(digest, m, format_double(s).as_bytes())),
         Data::Hash(h) => h.iter().for_each(|(f, v)| xor_pair(digest, f, v)),
         // Each entry's `ms.seq` ID, then its fields and values, in order
         // (7.0 does not mix in consumer groups).

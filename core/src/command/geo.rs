@@ -11,7 +11,7 @@ use super::zsets::{sorted, store_or_delete};
 use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
 use crate::keyspace::notify::class;
-use crate::keyspace::Data;
+use crate::keyspace::{Data, ZSet};
 use crate::resp::Value;
 use std::collections::BTreeMap;
 
@@ -152,15 +152,15 @@ pub fn geodist(c: &mut Call) -> Value {
         Some(Data::ZSet(z)) => z,
         Some(_) => return wrong_type(),
     };
-    let (Some(a), Some(b)) = (z.get(&args[2]), z.get(&args[3])) else {
+    let (Some(a), Some(b)) = (z.score(&args[2]), z.score(&args[3])) else {
         return Value::Null;
     };
-    let ([x1, y1], [x2, y2]) = (geohash::decode_score(*a), geohash::decode_score(*b));
+    let ([x1, y1], [x2, y2]) = (geohash::decode_score(a), geohash::decode_score(b));
     Value::Bulk(geohash::distance_text(geohash::distance(x1, y1, x2, y2) / to_meter).into_bytes())
 }
 
 /// The geo set at `key` for GEOHASH/GEOPOS: `Ok(None)` when missing.
-fn read_set<'a>(c: &'a mut Call, key: &[u8]) -> Result<Option<&'a BTreeMap<Vec<u8>, f64>>, Value> {
+fn read_set<'a>(c: &'a mut Call, key: &[u8]) -> Result<Option<&'a ZSet>, Value> {
     let now = c.now;
     match c.keyspace_mut().get(now, key) {
         None => Ok(None),
@@ -180,9 +180,9 @@ pub fn geohash(c: &mut Call) -> Value {
     Value::Array(
         args[2..]
             .iter()
-            .map(|m| match z.and_then(|z| z.get(m)) {
+            .map(|m| match z.and_then(|z| z.score(m)) {
                 None => Value::Null,
-                Some(s) => Value::bulk(geohash::standard_geohash(geohash::decode_score(*s))),
+                Some(s) => Value::bulk(geohash::standard_geohash(geohash::decode_score(s))),
             })
             .collect(),
     )
@@ -199,10 +199,10 @@ pub fn geopos(c: &mut Call) -> Value {
     Value::Array(
         args[2..]
             .iter()
-            .map(|m| match z.and_then(|z| z.get(m)) {
+            .map(|m| match z.and_then(|z| z.score(m)) {
                 None => Value::NullArray,
                 Some(s) => {
-                    let [x, y] = geohash::decode_score(*s);
+                    let [x, y] = geohash::decode_score(s);
                     Value::Array(vec![coordinate(x), coordinate(y)])
                 }
             })
@@ -254,7 +254,7 @@ fn search(c: &mut Call, form: Form, nostore: bool) -> Value {
     let geoset = matches!(form, Form::Search | Form::SearchStore);
     let z: Option<BTreeMap<Vec<u8>, f64>> = match node.keyspace_mut().get(now, &args[src]) {
         None => None,
-        Some(Data::ZSet(z)) => Some(BTreeMap::clone(z)),
+        Some(Data::ZSet(z)) => Some(z.to_map()),
         Some(_) => return wrong_type(),
     };
     let mut xy = [0.0; 2];
@@ -477,7 +477,7 @@ fn points_in(z: &BTreeMap<Vec<u8>, f64>, shape: &Shape, limit: usize) -> Vec<Fou
             let xy = geohash::decode_score(*s);
             if let Some(dist) = shape.contains(xy) {
                 found.push(Found {
-                    member: (*m).clone(),
+                    member: m.to_vec(),
                     xy,
                     dist,
                     score: *s,

@@ -118,19 +118,19 @@ pub fn value_size(limits: &Limits, d: &Data, raw: bool) -> usize {
                     .sum::<usize>()
         }
         Data::ZSet(z) if encoding == "listpack" => {
-            let scores: Vec<Vec<u8>> = z.values().map(|s| score_text(*s)).collect();
+            let scores: Vec<Vec<u8>> = z.iter().map(|(_, s)| score_text(s)).collect();
             let entries = z
-                .keys()
+                .iter()
                 .zip(&scores)
-                .flat_map(|(m, s)| [m.as_slice(), s.as_slice()]);
+                .flat_map(|((m, _), s)| [m, s.as_slice()]);
             ROBJ + listpack(entries)
         }
         Data::ZSet(z) => {
             ROBJ + ZSET
                 + DICT
                 + 8 * z.len().next_power_of_two().max(4)
-                + z.keys()
-                    .map(|m| DICT_ENTRY + sds(m.len()) + ZSKIPLIST_NODE + 16)
+                + z.iter()
+                    .map(|(m, _)| DICT_ENTRY + sds(m.len()) + ZSKIPLIST_NODE + 16)
                     .sum::<usize>()
         }
         // The stream struct and its radix tree, then each node's listpack

@@ -2,8 +2,9 @@
 //! OBJECT (debug.c), and the encodings Redis 7.0 would pick for a value,
 //! which HSCAN and SSCAN also follow (a compact encoding is scanned whole).
 //!
-//! A hash is stored in Redis's encoding ([`crate::keyspace::Hash`]). For the
-//! other values the encoding reported is the one redis-server picks for the
+//! Hashes and sorted sets are stored in Redis's encodings
+//! ([`crate::keyspace::Hash`], [`crate::keyspace::ZSet`]). For the other
+//! values the encoding reported is the one redis-server picks for the
 //! same contents under the same `*-max-*` settings, except that a string a
 //! command wrote into in place (APPEND, SETRANGE, the bit and HyperLogLog
 //! commands) or BITOP created stays `raw` whatever its length, as there
@@ -27,7 +28,8 @@ const EMBSTR_SIZE_LIMIT: usize = 44;
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     set_intset_entries: u64,
-    zset: PackLimits,
+    /// `zset-max-listpack-*`, which ZADD and the stores obey.
+    pub(super) zset: PackLimits,
     list_fill: i64,
     list_compress: i64,
 }
@@ -74,14 +76,6 @@ impl Limits {
         matches!(self.encoding(d), "listpack" | "intset")
     }
 
-    /// Whether a sorted set of `len` members, the longest `longest()` bytes
-    /// long, is a listpack (`zset-max-listpack-entries` and `-value`).
-    /// `longest` runs only when `len` fits: finding it walks every member,
-    /// which would make each ZADD to a large set cost its size.
-    pub fn zset_listpack(&self, len: usize, longest: impl FnOnce() -> Option<usize>) -> bool {
-        self.zset.few(len) && self.zset.short(longest().unwrap_or(0))
-    }
-
     /// [`encoding`](Self::encoding) of a stored value: a string Redis made
     /// raw ([`Keyspace::make_raw`](crate::keyspace::Keyspace::make_raw)) is
     /// raw whatever its length.
@@ -93,8 +87,8 @@ impl Limits {
     }
 
     /// `strEncoding(o->encoding)` for `d`. Lists are always quicklists in
-    /// 7.0; small sorted sets are listpacks, integer sets intsets; a hash
-    /// is stored in its encoding.
+    /// 7.0; integer sets are intsets; hashes and sorted sets are stored in
+    /// their encodings.
     pub fn encoding(&self, d: &Data) -> &'static str {
         match d {
             Data::Str(s) if s.len() <= 20 && parse_i64(s).is_some() => "int",
@@ -110,9 +104,7 @@ impl Limits {
             Data::Set(_) => "hashtable",
             Data::Hash(h) if h.is_packed() => "listpack",
             Data::Hash(_) => "hashtable",
-            Data::ZSet(z) if self.zset_listpack(z.len(), || z.keys().map(Vec::len).max()) => {
-                "listpack"
-            }
+            Data::ZSet(z) if z.is_packed() => "listpack",
             Data::ZSet(_) => "skiplist",
             Data::Stream(_) => "stream",
         }

@@ -13,6 +13,7 @@ use crate::keyspace::{Data, Keyspace};
 
 use crate::resp::Value;
 use crate::time::Time;
+use std::borrow::Borrow;
 use std::collections::BTreeSet;
 
 pub fn smove(c: &mut Call) -> Value {
@@ -89,7 +90,7 @@ pub fn zscore(c: &mut Call) -> Value {
     let key = &args[1];
     match ks.get(now, key) {
         None => Value::Null,
-        Some(Data::ZSet(z)) => z.get(&args[2]).map_or(Value::Null, |s| Value::Double(*s)),
+        Some(Data::ZSet(z)) => z.score(&args[2]).map_or(Value::Null, Value::Double),
         Some(_) => wrong_type(),
     }
 }
@@ -122,7 +123,7 @@ pub fn zremrangebyscore(c: &mut Call) -> Value {
     let ks = node.keyspace_mut();
     let key = &args[1];
     match score_range(&args[2], &args[3]) {
-        Some((min, max)) => zremove(ks, now, key, |_, s| min.below(s) && max.above(s)),
+        Some((min, max)) => zremove(ks, now, key, |_, s| min.below(&s) && max.above(&s)),
         None => Value::err("ERR min or max is not a float"),
     }
 }
@@ -208,11 +209,11 @@ fn zremrangebyrank_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Va
     let Some((start, stop)) = rank_range(start, stop, z.len()) else {
         return Value::Integer(0);
     };
-    let mut ordered: Vec<(&Vec<u8>, f64)> = z.iter().map(|(m, s)| (m, *s)).collect();
+    let mut ordered: Vec<(&[u8], f64)> = z.iter().collect();
     ordered.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
     let doomed: Vec<Vec<u8>> = ordered[start..=stop]
         .iter()
-        .map(|(m, _)| (*m).clone())
+        .map(|(m, _)| m.to_vec())
         .collect();
     for m in &doomed {
         z.remove(m);
@@ -229,20 +230,28 @@ pub(super) enum Bound<T> {
     Exclusive(T),
 }
 
-impl<T: PartialOrd> Bound<T> {
+/// Bounds compare with borrowed values (a member bound with the `&[u8]`
+/// a packed set yields).
+impl<T> Bound<T> {
     /// `x` is on the right side of this bound taken as a minimum.
-    pub(super) fn below(&self, x: &T) -> bool {
+    pub(super) fn below<U: PartialOrd + ?Sized>(&self, x: &U) -> bool
+    where
+        T: Borrow<U>,
+    {
         match self {
-            Bound::Inclusive(b) => b <= x,
-            Bound::Exclusive(b) => b < x,
+            Bound::Inclusive(b) => b.borrow() <= x,
+            Bound::Exclusive(b) => b.borrow() < x,
         }
     }
 
     /// `x` is on the left side of this bound taken as a maximum.
-    pub(super) fn above(&self, x: &T) -> bool {
+    pub(super) fn above<U: PartialOrd + ?Sized>(&self, x: &U) -> bool
+    where
+        T: Borrow<U>,
+    {
         match self {
-            Bound::Inclusive(b) => x <= b,
-            Bound::Exclusive(b) => x < b,
+            Bound::Inclusive(b) => x <= b.borrow(),
+            Bound::Exclusive(b) => x < b.borrow(),
         }
     }
 }
@@ -290,7 +299,7 @@ impl LexBound {
         (a.0, &a.1) > (b.0, &b.1) || ((a.0, &a.1) == (b.0, &b.1) && (a.2 || b.2))
     }
 
-    pub(super) fn below(&self, m: &Vec<u8>) -> bool {
+    pub(super) fn below(&self, m: &[u8]) -> bool {
         match self {
             LexBound::Min => true,
             LexBound::Max => false,
@@ -298,7 +307,7 @@ impl LexBound {
         }
     }
 
-    pub(super) fn above(&self, m: &Vec<u8>) -> bool {
+    pub(super) fn above(&self, m: &[u8]) -> bool {
         match self {
             LexBound::Min => false,
             LexBound::Max => true,
@@ -323,7 +332,7 @@ fn zremrangebylex_generic(
         Some(Data::ZSet(z)) => z,
         Some(_) => return wrong_type(),
     };
-    let mut ordered: Vec<(&Vec<u8>, f64)> = z.iter().map(|(m, s)| (m, *s)).collect();
+    let mut ordered: Vec<(&[u8], f64)> = z.iter().collect();
     ordered.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
     let overlaps = ordered.first().is_some_and(|(m, _)| max.above(m))
         && ordered.last().is_some_and(|(m, _)| min.below(m));
@@ -334,7 +343,7 @@ fn zremrangebylex_generic(
         .iter()
         .skip_while(|(m, _)| !min.below(m))
         .take_while(|(m, _)| max.above(m))
-        .map(|(m, _)| (*m).clone())
+        .map(|(m, _)| m.to_vec())
         .collect();
     for m in &doomed {
         z.remove(m);
@@ -347,12 +356,7 @@ fn zremrangebylex_generic(
 }
 
 /// Removes the members `doomed` picks; the count removed.
-fn zremove(
-    ks: &mut Keyspace,
-    now: Time,
-    key: &[u8],
-    doomed: impl Fn(&Vec<u8>, &f64) -> bool,
-) -> Value {
+fn zremove(ks: &mut Keyspace, now: Time, key: &[u8], doomed: impl Fn(&[u8], f64) -> bool) -> Value {
     let z = match ks.get_mut(now, key) {
         None => return Value::Integer(0),
         Some(Data::ZSet(z)) => z,

@@ -94,7 +94,7 @@ fn elements(data: Option<&Data>, limits: &Limits) -> Result<(Vec<Vec<u8>>, bool)
         Some(Data::ZSet(z)) => (
             super::zsets::ordered(z)
                 .into_iter()
-                .map(|(m, _)| m.clone())
+                .map(|(m, _)| m.to_vec())
                 .collect(),
             false,
         ),

@@ -75,12 +75,12 @@ pub fn zmpop(c: &mut Call) -> Value {
     let picked: Scored = {
         let o = ordered(z);
         let n = count.min(o.len());
-        let it: Box<dyn Iterator<Item = &(&Vec<u8>, f64)>> = if max {
+        let it: Box<dyn Iterator<Item = &(&[u8], f64)>> = if max {
             Box::new(o.iter().rev())
         } else {
             Box::new(o.iter())
         };
-        it.take(n).map(|(m, s)| ((*m).clone(), *s)).collect()
+        it.take(n).map(|(m, s)| (m.to_vec(), *s)).collect()
     };
     for (m, _) in &picked {
         z.remove(m);
@@ -119,9 +119,11 @@ pub fn zrandmember(c: &mut Call) -> Value {
         let member = match node.keyspace_mut().get(now, &args[1]) {
             None => return Value::Null,
             Some(Data::ZSet(z)) => {
-                let o: Vec<Vec<u8>> = z.keys().cloned().collect();
+                // By member, the order this pick has always indexed.
+                let mut o: Vec<Vec<u8>> = z.iter().map(|(m, _)| m.to_vec()).collect();
+                o.sort_unstable();
                 let i = node.rng_mut().random_range(0..o.len());
-                o[i].clone()
+                o.swap_remove(i)
             }
             Some(_) => return wrong_type(),
         };
@@ -150,7 +152,7 @@ pub fn zrandmember(c: &mut Call) -> Value {
         None => return Value::Array(Vec::new()),
         Some(Data::ZSet(z)) => ordered(z)
             .into_iter()
-            .map(|(m, s)| (m.clone(), s))
+            .map(|(m, s)| (m.to_vec(), s))
             .collect(),
         Some(_) => return wrong_type(),
     };
@@ -205,18 +207,14 @@ pub fn zscan(c: &mut Call) -> Value {
         return Value::err("ERR invalid cursor");
     }
     let empty = || Value::Array(vec![Value::bulk("0"), Value::Array(Vec::new())]);
-    let (max_entries, max_value) = (
-        listpack_limit(c, b"zset-max-listpack-entries"),
-        listpack_limit(c, b"zset-max-listpack-value"),
-    );
     let (pairs, listpack): (Scored, bool) = match c.server().keyspace_mut().get(now, &args[1]) {
         None => return empty(),
         Some(Data::ZSet(z)) => (
             ordered(z)
                 .into_iter()
-                .map(|(m, s)| (m.clone(), s))
+                .map(|(m, s)| (m.to_vec(), s))
                 .collect(),
-            z.len() as u64 <= max_entries && z.keys().all(|m| m.len() as u64 <= max_value),
+            z.is_packed(),
         ),
         Some(_) => return wrong_type(),
     };
@@ -267,14 +265,6 @@ fn scan_cursor_ok(arg: &[u8]) -> bool {
     !digits.is_empty()
         && digits.iter().all(u8::is_ascii_digit)
         && std::str::from_utf8(digits).is_ok_and(|d| d.parse::<u64>().is_ok())
-}
-
-/// A `zset-max-listpack-*` setting, as CONFIG SET left it.
-fn listpack_limit(c: &mut Call, name: &[u8]) -> u64 {
-    let node = &mut c.server();
-    crate::config::params::find(name)
-        .and_then(|p| node.config().param_value(p).parse().ok())
-        .unwrap_or(0)
 }
 
 /// `d2string`, how a listpack stores a score: an integral value that fits

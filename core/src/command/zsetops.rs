@@ -90,7 +90,7 @@ fn generic(c: &mut Call, name: &str, numkeys_at: usize, op: Op, out: Output) -> 
     for key in &args[first..first + num] {
         let members = match ks.get(now, key) {
             None => BTreeMap::new(),
-            Some(Data::ZSet(z)) => BTreeMap::clone(z),
+            Some(Data::ZSet(z)) => z.to_map(),
             Some(Data::Set(s)) => s.iter().map(|m| (m.clone(), 1.0)).collect(),
             Some(_) => return wrong_type(),
         };
@@ -173,7 +173,7 @@ fn generic(c: &mut Call, name: &str, numkeys_at: usize, op: Op, out: Output) -> 
                         break;
                     }
                 } else {
-                    result.insert(m.clone(), acc);
+                    result.insert(m.to_vec(), acc);
                 }
             }
         }
@@ -201,7 +201,7 @@ fn generic(c: &mut Call, name: &str, numkeys_at: usize, op: Op, out: Output) -> 
         Output::Reply => {
             let items = sorted(&result)
                 .into_iter()
-                .map(|(m, s)| (m.clone(), s))
+                .map(|(m, s)| (m.to_vec(), s))
                 .collect();
             members_reply(items, withscores, proto)
         }

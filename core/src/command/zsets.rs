@@ -15,26 +15,23 @@ use crate::resp::{Protocol, Value};
 use crate::time::Time;
 use std::collections::BTreeMap;
 
-/// A stored sorted set's members in Redis's order ([`sorted`]), read off
-/// the set's own order when it keeps one.
+/// A stored sorted set's members in Redis's order ([`sorted`]), which
+/// both its encodings keep.
 pub(super) fn ordered(z: &ZSet) -> Vec<Entry<'_>> {
-    match z.in_order() {
-        Some(order) => order.collect(),
-        None => sorted(z),
-    }
+    z.iter().collect()
 }
 
 /// Members in Redis's order: by score, then by member bytes (`zslInsert`'s
 /// order). Scores compare with `<`, so `-0` equals 0.
 pub(super) fn sorted(z: &BTreeMap<Vec<u8>, f64>) -> Vec<Entry<'_>> {
-    let mut v: Vec<(&Vec<u8>, f64)> = z.iter().map(|(m, s)| (m, *s)).collect();
+    let mut v: Vec<Entry> = z.iter().map(|(m, s)| (m.as_slice(), *s)).collect();
     // Stable sort over the map's member order: equal scores stay by member.
     v.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
     v
 }
 
 /// A member and its score, borrowed from the set.
-type Entry<'a> = (&'a Vec<u8>, f64);
+pub(super) type Entry<'a> = (&'a [u8], f64);
 
 /// Members and scores, owned (a selection, a reply, a stored result).
 pub(super) type Scored = Vec<(Vec<u8>, f64)>;
@@ -214,7 +211,7 @@ fn ranked<'a>(
     let Some((s, e)) = super::collections::rank_range(start, stop, order.len()) else {
         return Vec::new();
     };
-    let owned = |(m, s): Entry| (m.clone(), s);
+    let owned = |(m, s): Entry| (m.to_vec(), s);
     if rev {
         order.rev().skip(s).take(e - s + 1).map(owned).collect()
     } else {
@@ -270,7 +267,7 @@ fn run_range(
             (Range::Rank(start, stop), Some(order)) => ranked(order, *start, *stop, req.rev),
             _ => select(&ordered(z), &req)
                 .into_iter()
-                .map(|(m, s)| (m.clone(), s))
+                .map(|(m, s)| (m.to_vec(), s))
                 .collect(),
         }),
         Some(_) => return Err(wrong_type()),
@@ -360,14 +357,9 @@ pub(super) fn store_or_delete(
     limits: Limits,
     now: Time,
     dst: &[u8],
-    mut result: BTreeMap<Vec<u8>, f64>,
+    result: BTreeMap<Vec<u8>, f64>,
     event: &'static str,
 ) -> bool {
-    if limits.zset_listpack(result.len(), || result.keys().map(Vec::len).max()) {
-        for score in result.values_mut().filter(|s| **s == 0.0) {
-            *score = 0.0;
-        }
-    }
     if result.is_empty() {
         let deleted = ks.remove(now, dst).is_some();
         if deleted {
@@ -375,7 +367,7 @@ pub(super) fn store_or_delete(
         }
         deleted
     } else {
-        ks.set(dst, Data::ZSet(result.into_iter().collect()));
+        ks.set(dst, Data::ZSet(ZSet::loaded(result, limits.zset)));
         ks.notify(class::ZSET, event, dst);
         true
     }
@@ -469,8 +461,8 @@ pub fn zmscore(c: &mut Call) -> Value {
         args[2..]
             .iter()
             .map(|m| {
-                z.and_then(|z| z.get(m))
-                    .map_or(Value::Null, |s| Value::Double(*s))
+                z.and_then(|z| z.score(m))
+                    .map_or(Value::Null, Value::Double)
             })
             .collect(),
     )
@@ -510,10 +502,11 @@ mod tests {
     /// from all its members sorted gives.
     #[test]
     fn ranked_agrees_with_select() {
-        let z: ZSet = (0..300u32)
-            .map(|i| (format!("m{i}").into_bytes(), f64::from(i % 5)))
-            .collect();
-        let all = sorted(&z);
+        let z = ZSet::loaded(
+            (0..300u32).map(|i| (format!("m{i}").into_bytes(), f64::from(i % 5))),
+            crate::keyspace::PackLimits::ZSET,
+        );
+        let all = ordered(&z);
         for (start, stop) in [
             (0, 9),
             (5, 2),
@@ -532,7 +525,7 @@ mod tests {
                 };
                 let want: Scored = select(&all, &req)
                     .into_iter()
-                    .map(|(m, s)| (m.clone(), s))
+                    .map(|(m, s)| (m.to_vec(), s))
                     .collect();
                 assert_eq!(ranked(z.in_order().unwrap(), start, stop, rev), want);
             }
@@ -552,7 +545,7 @@ mod tests {
             let req = parse(&args(v), 1, false, None, None).unwrap();
             select(&o, &req)
                 .into_iter()
-                .map(|(m, _)| String::from_utf8(m.clone()).unwrap())
+                .map(|(m, _)| String::from_utf8(m.to_vec()).unwrap())
                 .collect::<Vec<_>>()
                 .join(",")
         };

@@ -14,6 +14,7 @@ pub mod notify;
 mod packed;
 mod signal;
 pub mod stream;
+mod zpacked;
 mod zset;
 
 pub use aging::{Clock, Policy, SharedInts};

@@ -18,7 +18,7 @@ pub mod file;
 pub mod lzf;
 pub mod stream;
 
-use crate::keyspace::{Data, Hash, Packing};
+use crate::keyspace::{Data, Hash, PackLimits, Packing, ZSet};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// A string.
@@ -75,7 +75,11 @@ pub fn write_object(out: &mut Vec<u8>, data: &Data) {
         Data::ZSet(members) => {
             out.push(TYPE_ZSET_2);
             put_len(out, members.len() as u64);
-            for (m, score) in members.iter() {
+            // By member, the order this writer has always used, so a
+            // payload does not depend on the set's encoding.
+            let mut by_member: Vec<(&[u8], f64)> = members.iter().collect();
+            by_member.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            for (m, score) in by_member {
                 put_string(out, m);
                 out.extend_from_slice(&score.to_le_bytes());
             }
@@ -132,7 +136,7 @@ pub fn read_object(kind: u8, r: &mut Reader, packing: Packing) -> Result<Data, B
                     return Err(BadFormat);
                 }
             }
-            Data::ZSet(z.into_iter().collect())
+            Data::ZSet(ZSet::loaded(z, packing.zset))
         }
         TYPE_SET_INTSET => Data::Set(compact::intset(&r.string()?)?.into_iter().collect()),
         TYPE_HASH_LISTPACK => {
@@ -154,7 +158,13 @@ pub fn read_object(kind: u8, r: &mut Reader, packing: Packing) -> Result<Data, B
             for pair in items.chunks(2) {
                 z.insert(pair[0].clone(), parse_score(&pair[1])?);
             }
-            Data::ZSet(z.into_iter().collect())
+            // A listpack stays one however long its members: 7.0 checks
+            // only `zset-max-listpack-entries` here.
+            let limits = PackLimits {
+                value: u64::MAX,
+                ..packing.zset
+            };
+            Data::ZSet(ZSet::loaded(z, limits))
         }
         TYPE_LIST_QUICKLIST_2 => {
             let nodes = r.count()?;

@@ -1,7 +1,8 @@
-//! Small hashes as listpacks, against redis-server 7.0.15 (`t_hash.c`;
-//! issue #13, item 7): their fields come back in the order they were
-//! first set, HDEL closes the gap, and the encoding turns `hashtable` past
-//! `hash-max-listpack-entries` or `-value` and never back.
+//! Small hashes and sorted sets as listpacks, against redis-server 7.0.15
+//! (`t_hash.c`, `t_zset.c`; issue #13, item 7): hash fields come back in
+//! the order they were first set, HDEL closes the gap, and the encodings
+//! turn `hashtable` / `skiplist` past the `*-max-listpack-*` limits and
+//! never back.
 
 use crate::common::native;
 use native::compare::{assert_no_differences, pair, Both};
@@ -107,4 +108,113 @@ fn restored_hashes_keep_their_order_and_pick_their_encoding_as_redis_7_0_15() {
         );
     }
     assert_no_differences(&diffs);
+}
+
+/// `zsetAdd` on a listpack keeps (score, member) order, ties by member,
+/// stores -0 as 0 (`zzlInsertAt`); `zaddGenericCommand` creates a skiplist
+/// for a first member past `zset-max-listpack-value`, and `zsetAdd`
+/// converts before a long member or one past `zset-max-listpack-entries`.
+/// ZREM, ZPOPMIN, ZREMRANGEBY* and a raised limit never convert back.
+const ZSET_CONVERSIONS: &[&str] = &[
+    "ZADD z 2 b 1 c 2 a -0 n 0 m",
+    "ZRANGE z 0 -1 WITHSCORES",
+    "ZSCORE z n",
+    "ZADD z 1 b",
+    "ZINCRBY z 0.5 a",
+    "ZRANGE z 0 -1 WITHSCORES",
+    "ZSCAN z 0",
+    "OBJECT ENCODING z",
+    "CONFIG SET zset-max-listpack-entries 5",
+    "ZADD z 3 a",
+    "OBJECT ENCODING z",
+    "ZADD z 9 d",
+    "OBJECT ENCODING z",
+    "ZADD z -0 p",
+    "ZSCORE z p",
+    "ZREM z a b c d p",
+    "ZPOPMIN z",
+    "OBJECT ENCODING z",
+    "CONFIG SET zset-max-listpack-entries 128",
+    "OBJECT ENCODING z",
+    "ZRANGE z 0 -1 WITHSCORES",
+    "CONFIG SET zset-max-listpack-value 3",
+    "ZADD z2 1 abc",
+    "OBJECT ENCODING z2",
+    "ZADD z2 2 abcd",
+    "OBJECT ENCODING z2",
+    "ZREMRANGEBYSCORE z2 2 2",
+    "OBJECT ENCODING z2",
+    "ZADD z3 1 abcd 2 a",
+    "OBJECT ENCODING z3",
+    "ZADD z4 1 a 2 b",
+    "ZADD z4 NX 3 abcd",
+    "OBJECT ENCODING z4",
+    "ZADD z5 1 a",
+    "ZADD z5 XX 3 abcd",
+    "OBJECT ENCODING z5",
+    "CONFIG SET zset-max-listpack-entries 0",
+    "ZADD z6 1 a",
+    "OBJECT ENCODING z6",
+    "CONFIG SET zset-max-listpack-entries 128",
+    "CONFIG SET zset-max-listpack-value 64",
+    "GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania",
+    "OBJECT ENCODING g",
+    "ZUNIONSTORE u 2 z g",
+    "OBJECT ENCODING u",
+    "ZRANGESTORE r z 0 0",
+    "OBJECT ENCODING r",
+];
+
+#[test]
+fn small_sorted_sets_are_listpacks_and_convert_as_redis_7_0_15() {
+    let (ours, real) = pair(5000, &[]);
+    let mut diffs = Vec::new();
+    for resp3 in [false, true] {
+        let mut both = Both::connect(ours.port, real.port, resp3);
+        both.setup("FLUSHALL");
+        both.lines(ZSET_CONVERSIONS, &mut diffs);
+    }
+    assert_no_differences(&diffs);
+}
+
+/// A RESTOREd sorted set (`rdbLoadObject`): redis-server's listpack
+/// payload restored here and ours (a plain sorted set) restored there are
+/// listpacks exactly when they fit `zset-max-listpack-entries`; a listpack
+/// payload stays one however long its members, as 7.0 checks only the
+/// count there.
+#[test]
+fn restored_sorted_sets_pick_their_encoding_as_redis_7_0_15() {
+    let (ours, real) = pair(5000, &[]);
+    let mut both = Both::connect(ours.port, real.port, false);
+    both.setup("ZADD z 2 b 1 c 2 a");
+    let from_real = both.real.bulk("DUMP z");
+    let from_ours = both.ours.bulk("DUMP z");
+    let mut diffs = Vec::new();
+    for (limit, encoding) in [("128", "listpack"), ("2", "skiplist")] {
+        both.setup(&format!("CONFIG SET zset-max-listpack-entries {limit}"));
+        both.ours.call(&restore(&from_real));
+        both.real.call(&restore(&from_ours));
+        both.lines(
+            &["OBJECT ENCODING r", "ZRANGE r 0 -1 WITHSCORES"],
+            &mut diffs,
+        );
+        assert_eq!(
+            both.ours.send("OBJECT ENCODING r"),
+            format!("${}\r\n{encoding}\r\n", encoding.len())
+        );
+    }
+    both.setup("CONFIG SET zset-max-listpack-entries 128");
+    both.setup("CONFIG SET zset-max-listpack-value 0");
+    both.ours.call(&restore(&from_real));
+    both.real.call(&restore(&from_real));
+    both.ours.call(&[&b"RESTORE"[..], b"s", b"0", &from_ours]);
+    both.real.call(&[&b"RESTORE"[..], b"s", b"0", &from_ours]);
+    both.lines(&["OBJECT ENCODING r", "OBJECT ENCODING s"], &mut diffs);
+    assert_eq!(both.ours.send("OBJECT ENCODING r"), "$8\r\nlistpack\r\n");
+    assert_no_differences(&diffs);
+}
+
+/// `RESTORE r 0 payload REPLACE`.
+fn restore(payload: &[u8]) -> [&[u8]; 5] {
+    [b"RESTORE", b"r", b"0", payload, b"REPLACE"]
 }
