@@ -174,12 +174,12 @@ impl<'a> Iterator for Iter<'a> {
 const MAX_PREFIX: usize = 10;
 
 /// How many bytes the LEB128 length of an entry of `len` bytes takes.
-pub(super) fn prefix_len(len: usize) -> usize {
+fn prefix_len(len: usize) -> usize {
     (usize::BITS - (len | 1).leading_zeros()).div_ceil(7) as usize
 }
 
 /// The LEB128 length at `at`, and where the entry's bytes start.
-pub(super) fn read_len(buf: &[u8], mut at: usize) -> Option<(usize, usize)> {
+fn read_len(buf: &[u8], mut at: usize) -> Option<(usize, usize)> {
     let mut len = 0usize;
     let mut shift = 0;
     loop {
@@ -194,7 +194,7 @@ pub(super) fn read_len(buf: &[u8], mut at: usize) -> Option<(usize, usize)> {
 }
 
 /// Appends `bytes` as an entry.
-pub(super) fn put(out: &mut Vec<u8>, bytes: &[u8]) {
+fn put(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut len = bytes.len();
     while len >= 0x80 {
         out.push(len as u8 | 0x80);

@@ -5,13 +5,14 @@
 //! several times a three-member set's contents (issue #13, item 7);
 //! scanning at most `zset-max-listpack-entries` entries is what Redis does.
 //!
-//! An entry is the member's length as LEB128, its bytes, then the score's
-//! 8 bytes (little-endian). The capacity is kept to the length, as a
-//! listpack is reallocated to its exact size on every change.
+//! An entry is a LEB128 head (the member's length, doubled, plus one when
+//! the score is integral), the member's bytes, then the score: an integral
+//! one as a zigzag LEB128 integer (a listpack stores it as an integer
+//! too; scores 1, 2, 3 take a byte each), any other as its 8 bytes
+//! (little-endian). The capacity is kept to the length, as a listpack is
+//! reallocated to its exact size on every change.
 
-use super::packed::{prefix_len, put, read_len};
-
-/// The bytes of a score.
+/// The bytes of a score that is not integral.
 const SCORE: usize = 8;
 
 /// Members and scores in one buffer, in order.
@@ -75,10 +76,16 @@ impl Entries {
                 _ => break start,
             }
         };
-        let len = prefix_len(member.len()) + member.len() + SCORE;
+        let int = integral(score);
+        let head = (member.len() as u64) << 1 | u64::from(int.is_some());
+        let len = varint_len(head) + member.len() + int.map_or(SCORE, |i| varint_len(zigzag(i)));
         self.0.reserve_exact(len);
-        put(&mut self.0, member);
-        self.0.extend_from_slice(&score.to_le_bytes());
+        put_varint(&mut self.0, head);
+        self.0.extend_from_slice(member);
+        match int {
+            Some(i) => put_varint(&mut self.0, zigzag(i)),
+            None => self.0.extend_from_slice(&score.to_le_bytes()),
+        }
         self.0[at..].rotate_right(len);
         self.0.shrink_to_fit();
         old
@@ -103,11 +110,57 @@ impl<'a> Iterator for Iter<'a> {
     type Item = (&'a [u8], f64);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let (len, at) = read_len(self.buf, self.at)?;
-        let score = self.buf.get(at + len..at + len + SCORE)?;
-        self.at = at + len + SCORE;
-        let score = f64::from_le_bytes(score.try_into().expect("8 bytes"));
-        Some((&self.buf[at..at + len], score))
+        let (head, at) = read_varint(self.buf, self.at)?;
+        let end = at + (head >> 1) as usize;
+        let member = &self.buf[at..end];
+        let score = if head & 1 == 1 {
+            let (z, next) = read_varint(self.buf, end)?;
+            self.at = next;
+            ((z >> 1) as i64 ^ -((z & 1) as i64)) as f64
+        } else {
+            self.at = end + SCORE;
+            f64::from_le_bytes(self.buf[end..end + SCORE].try_into().expect("8 bytes"))
+        };
+        Some((member, score))
+    }
+}
+
+/// `score` as an integer when it is one that fits (`double2ll`).
+fn integral(score: f64) -> Option<i64> {
+    (score.fract() == 0.0 && score.abs() < 9.2e18).then_some(score as i64)
+}
+
+/// An integer as a zigzag unsigned one: small magnitudes, small numbers.
+fn zigzag(i: i64) -> u64 {
+    ((i << 1) ^ (i >> 63)) as u64
+}
+
+/// How many bytes `v` takes as LEB128.
+fn varint_len(v: u64) -> usize {
+    (u64::BITS - (v | 1).leading_zeros()).div_ceil(7) as usize
+}
+
+/// Appends `v` as LEB128.
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// The LEB128 number at `at`, and where the bytes after it start.
+fn read_varint(buf: &[u8], mut at: usize) -> Option<(u64, usize)> {
+    let mut v = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = *buf.get(at)?;
+        at += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some((v, at));
+        }
+        shift += 7;
     }
 }
 
@@ -139,5 +192,14 @@ mod tests {
         assert_eq!(e.remove(b"q"), None);
         assert_eq!(e.len(), 3);
         assert_eq!(e.0.capacity(), e.0.len());
+        for s in [1.0, -1.0, 1e18, -9.1e18, 2.5, 1e19, f64::INFINITY] {
+            e.insert(b"a", s);
+            assert_eq!(e.score(b"a").map(f64::to_bits), Some(s.to_bits()));
+        }
+        let mut small = Entries::default();
+        for (m, s) in [("m1", 1.0), ("m2", 2.0), ("m3", 3.0)] {
+            small.insert(m.as_bytes(), s);
+        }
+        assert_eq!(small.0.len(), 12);
     }
 }
