@@ -3,10 +3,9 @@
 //! Redis's error table format. The interpreter is real Lua 5.1 (mlua's
 //! vendored C source), so it exists only with the `lua` feature.
 //!
-//! Each run gets a fresh interpreter: the node stays `Clone` for the
-//! simulator's snapshots (an interpreter cannot be copied), and a fresh
-//! state is exactly what a script can observe in Redis, where globals are
-//! read-only and nothing survives between calls anyway.
+//! Runs reuse one interpreter per thread ([`sandbox`]), reset to a fresh
+//! one's state; it is kept outside the node, which stays `Clone` for the
+//! simulator's snapshots (an interpreter cannot be copied).
 //!
 //! Time: a sans-IO node has no clock that moves while a command runs, so a
 //! script's time is counted in Lua VM instructions, as Redis's own count
@@ -14,8 +13,9 @@
 //! them make one millisecond of script time.
 
 use super::host::Host;
+use super::sandbox::{self, RunState, Sandbox};
 use crate::resp::Value;
-use mlua::{HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, VmState};
+use mlua::{HookTriggers, Lua, MultiValue, Table, VmState};
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -24,56 +24,14 @@ use std::rc::Rc;
 pub const INSTRUCTIONS_PER_MS: u64 = 100_000;
 
 /// How often the count hook looks at the budget (instructions).
-const HOOK_EVERY: u32 = 10_000;
+pub const HOOK_EVERY: u32 = 10_000;
 
 /// The chunk name of the user's code: Redis loads it as `@user_script`, so
 /// messages read `user_script:1: …`.
-const USER_CHUNK: &str = "@user_script";
+pub const USER_CHUNK: &str = "@user_script";
 
 /// The chunk name of a library's code (FUNCTION LOAD).
 const LIBRARY_CHUNK: &str = "@user_function";
-
-/// Our own Lua glue; its frames are skipped when an error's line is found.
-const GLUE_CHUNK: &str = "@__redis__";
-
-/// The Lua half of the API: `pcall` giving Redis's error text, and the
-/// sandbox, which plain Lua 5.1 lacks (Redis patches its Lua with read-only
-/// tables): globals and library tables refuse writes, unknown globals are
-/// an error, and so are unknown fields of `redis` while a library loads.
-const GLUE: &str = r#"
-local rawpcall, errmsg, G, strict, killed = ...
-local error, type, setmetatable, tostring, rawget = error, type, setmetatable, tostring, rawget
-local function fix(ok, ...)
-  if ok then return true, ... end
-  local e = ...
-  if killed() then error(e, 0) end
-  if type(e) == 'table' and type(e.err) == 'string' then return false, e.err end
-  if type(e) == 'userdata' then return false, errmsg(e) end
-  return false, ...
-end
-pcall = function(...) return fix(rawpcall(...)) end
-local function readonly() error('Attempt to modify a readonly table', 2) end
-local function missing(_, k)
-  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
-end
-local function protect(t, strict_index)
-  return setmetatable({}, {
-    __index = function(_, k)
-      local v = rawget(t, k)
-      if v == nil and strict_index then
-        error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
-      end
-      return v
-    end,
-    __newindex = readonly,
-    __metatable = false,
-  })
-end
-for _, name in ipairs({'string', 'math', 'table', 'redis', 'coroutine'}) do
-  if rawget(G, name) then rawset(G, name, protect(rawget(G, name), strict and name == 'redis')) end
-end
-setmetatable(G, {__index = missing, __newindex = readonly, __metatable = false})
-"#;
 
 /// What one run is: EVAL's body, or a library and the function to call.
 pub struct Script<'a> {
@@ -103,26 +61,8 @@ pub struct Registered {
     pub description: Option<String>,
 }
 
-/// A fresh sandboxed interpreter with Redis's libraries.
-fn new_state() -> mlua::Result<Lua> {
-    Lua::new_with(
-        StdLib::TABLE | StdLib::STRING | StdLib::MATH,
-        LuaOptions::default(),
-    )
-}
-
-/// Removes what Redis does not load (os, io, package, debug were never
-/// opened) or denies (`dofile`, `loadfile`, `print`).
-fn strip_globals(lua: &Lua) -> mlua::Result<()> {
-    let g = lua.globals();
-    for name in ["dofile", "loadfile", "print", "require", "module"] {
-        g.raw_set(name, mlua::Value::Nil)?;
-    }
-    Ok(())
-}
-
 /// `redis` without the calls (what FUNCTION LOAD's registration sees too).
-fn redis_table(lua: &Lua) -> mlua::Result<Table> {
+pub(super) fn redis_table(lua: &Lua, state: &Rc<RunState>) -> mlua::Result<Table> {
     let redis = lua.create_table()?;
     redis.set("REDIS_VERSION", crate::command::REDIS_VERSION)?;
     redis.set("REDIS_VERSION_NUM", version_num())?;
@@ -204,9 +144,10 @@ fn redis_table(lua: &Lua) -> mlua::Result<Table> {
             Ok(())
         })?,
     )?;
+    let run = state.clone();
     redis.set(
         "setresp",
-        lua.create_function(|lua, args: MultiValue| {
+        lua.create_function(move |lua, args: MultiValue| {
             if args.len() != 1 {
                 return Err(raise(lua, "redis.setresp() requires one argument."));
             }
@@ -214,13 +155,14 @@ fn redis_table(lua: &Lua) -> mlua::Result<Table> {
             if resp != 2 && resp != 3 {
                 return Err(raise(lua, "RESP version must be 2 or 3."));
             }
-            lua.set_named_registry_value("resp", resp)?;
+            run.resp3.set(resp == 3);
             Ok(())
         })?,
     )?;
+    let run = state.clone();
     redis.set(
         "set_repl",
-        lua.create_function(|lua, args: MultiValue| {
+        lua.create_function(move |lua, args: MultiValue| {
             if args.len() != 1 {
                 return Err(raise(lua, "redis.set_repl() requires two arguments."));
             }
@@ -231,7 +173,7 @@ fn redis_table(lua: &Lua) -> mlua::Result<Table> {
                     "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
                 ));
             }
-            lua.set_named_registry_value("repl", flags)?;
+            run.repl.set(flags);
             Ok(())
         })?,
     )?;
@@ -483,14 +425,11 @@ fn call_args(args: &MultiValue) -> Result<Vec<Vec<u8>>, &'static str> {
         .collect()
 }
 
-/// Compiles `code` as the user's chunk: `Err` carries Lua's message
-/// (`user_script:1: '=' expected near 'x'`).
+/// Compiles `code` as the user's chunk (and keeps it for its runs): `Err`
+/// carries Lua's message (`user_script:1: '=' expected near 'x'`).
 pub fn compile(code: &[u8]) -> Result<(), String> {
-    let lua = new_state().map_err(|e| e.to_string())?;
-    lua.load(code)
-        .set_name(USER_CHUNK)
-        .into_function()
-        .map(|_| ())
+    sandbox::with(|s| Ok(s.chunk(code).map(|_| ())))
+        .map_err(|e| e.to_string())?
         .map_err(|e| syntax_message(&e))
 }
 
@@ -522,25 +461,38 @@ pub fn run(script: &Script, host: &mut dyn Host) -> Ended {
 }
 
 fn run_inner(script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
-    let lua = new_state()?;
-    strip_globals(&lua)?;
-    let timed_out = Rc::new(Cell::new(false));
-    if script.limit_ms > 0 {
-        let budget = script.limit_ms.saturating_mul(INSTRUCTIONS_PER_MS);
-        let used = Rc::new(Cell::new(0u64));
-        let flag = timed_out.clone();
-        lua.set_hook(
-            HookTriggers::new().every_nth_instruction(HOOK_EVERY),
-            move |_, _| {
-                used.set(used.get() + u64::from(HOOK_EVERY));
-                if used.get() > budget {
-                    flag.set(true);
-                    return Err(mlua::Error::runtime("script timed out"));
-                }
-                Ok(VmState::Continue)
-            },
-        )?;
-    }
+    sandbox::with(|sandbox| run_in(sandbox, script, host))
+}
+
+/// One run in the reused sandbox, from [`Sandbox::reset`]'s state.
+fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
+    let globals = match script.function {
+        None => Some((
+            strings(&sandbox.lua, script.keys)?,
+            strings(&sandbox.lua, script.args)?,
+        )),
+        Some(_) => None,
+    };
+    let budget = script.limit_ms.saturating_mul(INSTRUCTIONS_PER_MS);
+    sandbox.reset(globals, budget)?;
+    let body = match sandbox.chunk(script.code) {
+        Ok(f) => f,
+        Err(e) => {
+            return Ok(Ended::Reply(Value::err(format!(
+                "ERR Error compiling script (new function): {}",
+                syntax_message(&e)
+            ))))
+        }
+    };
+    let Sandbox {
+        lua,
+        redis,
+        xpcall,
+        handler,
+        state,
+        names,
+        ..
+    } = &*sandbox;
     let host = std::cell::RefCell::new(host);
     let call_host = |lua: &Lua, args: MultiValue| -> mlua::Result<(mlua::Value, bool)> {
         let argv = match call_args(&args) {
@@ -551,16 +503,16 @@ fn run_inner(script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
                 return Ok((mlua::Value::Table(t), true));
             }
         };
-        let resp3 = lua.named_registry_value::<i64>("resp").unwrap_or(2) == 3;
+        let resp3 = state.resp3.get();
         // `redis.set_repl`: REPL_REPLICA (2) is the bit replicas read.
-        let repl = lua.named_registry_value::<i64>("repl").unwrap_or(3);
-        let reply = host.borrow_mut().call(argv, resp3, repl & 2 != 0);
+        let reply = host
+            .borrow_mut()
+            .call(argv, resp3, state.repl.get() & 2 != 0);
         let failed = reply.is_error();
         Ok((reply_to_lua(lua, &reply, resp3)?, failed))
     };
+    // The host is reached through functions that live for this run only.
     lua.scope(|scope| {
-        let g = lua.globals();
-        let redis = redis_table(&lua)?;
         let call = scope.create_function_mut(|lua, args: MultiValue| {
             let (value, failed) = call_host(lua, args)?;
             if failed {
@@ -574,46 +526,18 @@ fn run_inner(script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
         })?;
         let pcall =
             scope.create_function_mut(|lua, args: MultiValue| Ok(call_host(lua, args)?.0))?;
-        redis.raw_set("call", call)?;
-        redis.raw_set("pcall", pcall)?;
-        g.raw_set("redis", redis)?;
-        let functions = lua.create_table()?;
-        if script.function.is_some() {
-            install_register(&lua, &functions)?;
-        } else {
-            g.raw_set("KEYS", strings(&lua, script.keys)?)?;
-            g.raw_set("ARGV", strings(&lua, script.args)?)?;
-        }
-        let xpcall: mlua::Function = g.raw_get("xpcall")?;
-        // A stopped script's `pcall` passes the error on, as Redis's hook
-        // keeps raising it on every line.
-        let flag = timed_out.clone();
-        let stopped = lua.create_function(move |_, ()| Ok(flag.get()))?;
-        let rawpcall: mlua::Function = g.raw_get("pcall")?;
-        lua.load(GLUE).set_name(GLUE_CHUNK).call::<()>((
-            rawpcall,
-            error_message(&lua)?,
-            g.clone(),
-            false,
-            stopped,
-        ))?;
-        let body = match lua.load(script.code).set_name(USER_CHUNK).into_function() {
-            Ok(f) => f,
-            Err(e) => {
-                return Ok(Ended::Reply(Value::err(format!(
-                    "ERR Error compiling script (new function): {}",
-                    syntax_message(&e)
-                ))))
-            }
-        };
+        redis.raw_set(&names.call, call)?;
+        redis.raw_set(&names.pcall, pcall)?;
         let target = match script.function {
             None => body,
             Some(name) => {
+                let functions = lua.create_table()?;
+                install_register(lua, redis, &names.register_function, &functions)?;
                 body.call::<()>(())?;
                 match functions.raw_get::<mlua::Function>(name) {
                     Ok(f) => {
-                        let keys = strings(&lua, script.keys)?;
-                        let args = strings(&lua, script.args)?;
+                        let keys = strings(lua, script.keys)?;
+                        let args = strings(lua, script.args)?;
                         lua.create_function(move |_, ()| {
                             f.call::<MultiValue>((keys.clone(), args.clone()))
                         })?
@@ -622,13 +546,12 @@ fn run_inner(script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
                 }
             }
         };
-        let handler = error_handler(&lua)?;
         let out: MultiValue = xpcall.call((target, handler))?;
-        let resp3 = lua.named_registry_value::<i64>("resp").unwrap_or(2) == 3;
+        let resp3 = state.resp3.get();
         let mut out = out.into_iter();
         let ok = matches!(out.next(), Some(mlua::Value::Boolean(true)));
         let value = out.next().unwrap_or(mlua::Value::Nil);
-        if timed_out.get() {
+        if state.killed.get() {
             return Ok(Ended::TimedOut);
         }
         if ok {
@@ -666,7 +589,7 @@ fn failure(err: &mlua::Value, name: &str) -> Value {
 
 /// `__redis__err__handler`: turns what was raised into `{err=…}` and adds
 /// the source and line of the user's code that raised it.
-fn error_handler(lua: &Lua) -> mlua::Result<mlua::Function> {
+pub(super) fn error_handler(lua: &Lua) -> mlua::Result<mlua::Function> {
     lua.create_function(|lua, err: mlua::Value| {
         let t = match err {
             mlua::Value::Table(t) => t,
@@ -691,7 +614,7 @@ fn error_handler(lua: &Lua) -> mlua::Result<mlua::Function> {
             let Some((what, source, line)) = found else {
                 break;
             };
-            if what == "C" || source.as_deref() == Some(GLUE_CHUNK) {
+            if what == "C" || source.as_deref() == Some(sandbox::GLUE_CHUNK) {
                 continue;
             }
             if let (Some(source), Some(line)) = (source, line) {
@@ -738,7 +661,7 @@ fn callback_message(e: &mlua::Error) -> String {
 
 /// An error's reply text: a [`ScriptError`] carries its code already,
 /// anything else gets `ERR` (as `__redis__err__handler` adds it).
-fn coded_message(e: &mlua::Error) -> String {
+pub(super) fn coded_message(e: &mlua::Error) -> String {
     fn script_error(e: &mlua::Error) -> bool {
         match e {
             mlua::Error::CallbackError { cause, .. } => script_error(cause),
@@ -753,16 +676,6 @@ fn coded_message(e: &mlua::Error) -> String {
     }
 }
 
-/// For the glue's `pcall`: the text of an error raised from Rust.
-fn error_message(lua: &Lua) -> mlua::Result<mlua::Function> {
-    lua.create_function(|_, err: mlua::Value| {
-        Ok(match err {
-            mlua::Value::Error(e) => coded_message(&e),
-            other => format!("{other:?}"),
-        })
-    })
-}
-
 fn strings(lua: &Lua, items: &[Vec<u8>]) -> mlua::Result<Table> {
     let t = lua.create_table_with_capacity(items.len(), 0)?;
     for (i, item) in items.iter().enumerate() {
@@ -773,7 +686,12 @@ fn strings(lua: &Lua, items: &[Vec<u8>]) -> mlua::Result<Table> {
 
 /// `redis.register_function` for a library being loaded: functions go to
 /// `functions` by name (flags checked by [`load_library`]).
-fn install_register(lua: &Lua, functions: &Table) -> mlua::Result<()> {
+fn install_register(
+    lua: &Lua,
+    redis: &Table,
+    name: &mlua::LuaString,
+    functions: &Table,
+) -> mlua::Result<()> {
     let functions = functions.clone();
     let register = lua.create_function(move |_, args: MultiValue| {
         let (name, callback) = match (args.front(), args.get(1)) {
@@ -801,18 +719,16 @@ fn install_register(lua: &Lua, functions: &Table) -> mlua::Result<()> {
         functions.raw_set(name, callback)?;
         Ok(())
     })?;
-    let redis: Table = lua.globals().raw_get("redis")?;
-    redis.raw_set("register_function", register)
+    redis.raw_set(name, register)
 }
 
 /// FUNCTION LOAD: runs the library's body with only
 /// `redis.register_function` (and logging) usable, and returns what it
 /// registered. `Err` is the reply's message.
 pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
-    let lua = new_state().map_err(|e| e.to_string())?;
+    let lua = sandbox::new_state().map_err(|e| e.to_string())?;
     let found = Rc::new(std::cell::RefCell::new(Vec::<Registered>::new()));
     let result = (|| -> mlua::Result<Result<(), String>> {
-        strip_globals(&lua)?;
         lua.set_hook(HookTriggers::new().every_nth_instruction(HOOK_EVERY), {
             let used = Cell::new(0u64);
             move |_, _| {
@@ -823,7 +739,7 @@ pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
                 Ok(VmState::Continue)
             }
         })?;
-        let redis = redis_table(&lua)?;
+        let redis = redis_table(&lua, &Rc::new(RunState::default()))?;
         let sink = found.clone();
         let register = lua.create_function(move |_, args: MultiValue| {
             let reg = registration(&args)
@@ -838,16 +754,8 @@ pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
             Ok(())
         })?;
         redis.raw_set("register_function", register)?;
-        let g = lua.globals();
-        g.raw_set("redis", redis)?;
-        let rawpcall: mlua::Function = g.raw_get("pcall")?;
-        lua.load(GLUE).set_name(GLUE_CHUNK).call::<()>((
-            rawpcall,
-            error_message(&lua)?,
-            g,
-            true,
-            lua.create_function(|_, ()| Ok(false))?,
-        ))?;
+        lua.globals().raw_set("redis", redis)?;
+        sandbox::lock(&lua, true, lua.create_function(|_, ()| Ok(false))?)?;
         let body = match lua.load(code).set_name(LIBRARY_CHUNK).into_function() {
             Ok(f) => f,
             Err(e) => {

@@ -16,6 +16,8 @@ mod functions;
 #[cfg(feature = "lua")]
 mod host;
 mod run;
+#[cfg(feature = "lua")]
+mod sandbox;
 mod shebang;
 mod store;
 
