@@ -30,6 +30,7 @@ mod repl_loading;
 mod repl_stream;
 mod repl_swapdb;
 mod repl_transaction;
+mod script_state;
 mod scripting;
 mod stream_block;
 mod streams;

@@ -187,3 +187,58 @@ fn scripts_reply_as_redis_7_0_15() {
     }
     assert_no_differences(&failures);
 }
+
+/// Scripts that try to leave state behind, each followed by one that
+/// would see it. Redis 7.0 keeps one Lua state per server and makes every
+/// table a script reaches read-only (`luaSetTableProtectionRecursively`),
+/// resets the script's RESP to 2 (`luaCallFunction`) and sets `KEYS`/`ARGV`
+/// per call; clusterlab reuses one interpreter per thread (issue #13), so
+/// each probe checks it does the same. (Raw writes, which Redis refuses and
+/// plain Lua allows, are checked not to outlast their run in
+/// `commands/scripting.rs`.)
+const STATE_PROBES: &[&str] = &[
+    // Writes to a library table and to the string metatable, raw ones
+    // refused for their arguments first.
+    "EVAL|return {pcall(rawset,_G,'leak')}|0",
+    "EVAL|table.insert(string,'x',1) return 1|0",
+    "EVAL|return {pcall(setmetatable, string)}|0",
+    "EVAL|string.leak = 1 return 1|0",
+    "EVAL|return string.leak|0",
+    "EVAL|getmetatable('').__index.upper = nil return 1|0",
+    "EVAL|getmetatable('').leak = 1 return 1|0",
+    "EVAL|return {('a'):upper(), getmetatable('').__index == string, tostring(getmetatable('').leak)}|0",
+    // No way to swap the environment (7.0.15 has no setfenv/getfenv).
+    "EVAL|setfenv(0, {}) return 1|0",
+    "EVAL|return getfenv(1)|0",
+    // RESP and replication are per run; KEYS and ARGV are this call's.
+    "EVAL|redis.setresp(3) return redis.call('get','{t}none')|0",
+    "EVAL|return type(redis.call('get','{t}none'))|0",
+    "EVAL|redis.set_repl(redis.REPL_NONE) return 1|0",
+    "EVAL|return {KEYS[1], ARGV[1], #KEYS, #ARGV}|1|{t}k|a",
+    "EVAL|return {#KEYS, #ARGV}|0",
+    "EVAL|collectgarbage('stop') return 1|0",
+];
+
+/// [`STATE_PROBES`], in RESP2 then RESP3, same bytes from both.
+#[test]
+fn nothing_a_script_does_outlives_it() {
+    let (ours, real) = pair(2000, &[]);
+    let mut failures = Vec::new();
+    for (tag, resp3) in [("{r2}", false), ("{r3}", true)] {
+        let (mut o, mut r) = (
+            Raw::connect(ours.port, resp3),
+            Raw::connect(real.port, resp3),
+        );
+        for line in STATE_PROBES {
+            let line = line.replace("{t}", tag);
+            let words: Vec<&str> = line.split('|').collect();
+            let (mine, theirs) = (o.send_args(&words), r.send_args(&words));
+            if mine != theirs {
+                failures.push(format!(
+                    "{line:?} (resp3 {resp3})\n  ours: {mine:?}\n  real: {theirs:?}"
+                ));
+            }
+        }
+    }
+    assert_no_differences(&failures);
+}

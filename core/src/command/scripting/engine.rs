@@ -3,10 +3,9 @@
 //! Redis's error table format. The interpreter is real Lua 5.1 (mlua's
 //! vendored C source), so it exists only with the `lua` feature.
 //!
-//! Each run gets a fresh interpreter: the node stays `Clone` for the
-//! simulator's snapshots (an interpreter cannot be copied), and a fresh
-//! state is exactly what a script can observe in Redis, where globals are
-//! read-only and nothing survives between calls anyway.
+//! Runs reuse one interpreter per thread ([`sandbox`]), reset to a fresh
+//! one's state; it is kept outside the node, which stays `Clone` for the
+//! simulator's snapshots (an interpreter cannot be copied).
 //!
 //! Time: a sans-IO node has no clock that moves while a command runs, so a
 //! script's time is counted in Lua VM instructions, as Redis's own count
@@ -15,8 +14,9 @@
 
 use super::host::Host;
 use super::libs::number::format_g;
+use super::sandbox::{self, RunState, Sandbox};
 use crate::resp::Value;
-use mlua::{HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, VmState};
+use mlua::{HookTriggers, Lua, MultiValue, Table, VmState};
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -25,63 +25,14 @@ use std::rc::Rc;
 pub const INSTRUCTIONS_PER_MS: u64 = 100_000;
 
 /// How often the count hook looks at the budget (instructions).
-const HOOK_EVERY: u32 = 10_000;
+pub const HOOK_EVERY: u32 = 10_000;
 
 /// The chunk name of the user's code: Redis loads it as `@user_script`, so
 /// messages read `user_script:1: …`.
-const USER_CHUNK: &str = "@user_script";
+pub const USER_CHUNK: &str = "@user_script";
 
 /// The chunk name of a library's code (FUNCTION LOAD).
 const LIBRARY_CHUNK: &str = "@user_function";
-
-/// Our own Lua glue; its frames are skipped when an error's line is found.
-const GLUE_CHUNK: &str = "@__redis__";
-
-/// The Lua half of the API: `pcall` giving Redis's error text, and the
-/// sandbox, which plain Lua 5.1 lacks (Redis patches its Lua with read-only
-/// tables): globals and library tables refuse writes, unknown globals are
-/// an error, and so are unknown fields of `redis` while a library loads.
-const GLUE: &str = r#"
-local rawpcall, errmsg, G, strict, killed = ...
-local error, type, setmetatable, tostring, rawget = error, type, setmetatable, tostring, rawget
-local function fix(ok, ...)
-  if ok then return true, ... end
-  local e = ...
-  if killed() then error(e, 0) end
-  if type(e) == 'table' and type(e.err) == 'string' then return false, e.err end
-  if type(e) == 'userdata' then return false, errmsg(e) end
-  return false, ...
-end
-pcall = function(...) return fix(rawpcall(...)) end
-local function readonly() error('Attempt to modify a readonly table', 2) end
-local function missing(_, k)
-  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
-end
-local function protect(t, strict_index)
-  return setmetatable({}, {
-    __index = function(_, k)
-      local v = rawget(t, k)
-      if v == nil and strict_index then
-        error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
-      end
-      return v
-    end,
-    __newindex = readonly,
-    __metatable = false,
-    __readonly = true,
-  })
-end
-for _, name in ipairs({'string', 'math', 'table', 'redis', 'coroutine', 'cjson', 'struct', 'cmsgpack', 'bit'}) do
-  if rawget(G, name) then rawset(G, name, protect(rawget(G, name), strict and name == 'redis')) end
-end
-setmetatable(G, {__index = missing, __newindex = readonly, __metatable = false, __readonly = true})
-if strict then
-  -- FUNCTION LOAD: the library's top level sees `redis` alone.
-  return setmetatable({redis = rawget(G, 'redis')}, {
-    __index = missing, __newindex = readonly, __metatable = false, __readonly = true,
-  })
-end
-"#;
 
 /// What one run is: EVAL's body, or a library and the function to call.
 pub struct Script<'a> {
@@ -111,30 +62,8 @@ pub struct Registered {
     pub description: Option<String>,
 }
 
-/// A fresh sandboxed interpreter with Redis's libraries (Lua's own and the
-/// C ones Redis links in: [`super::libs`]).
-fn new_state() -> mlua::Result<Lua> {
-    let lua = Lua::new_with(
-        StdLib::TABLE | StdLib::STRING | StdLib::MATH,
-        LuaOptions::default(),
-    )?;
-    super::libs::open(&lua)?;
-    super::libs::install_rawset(&lua)?;
-    Ok(lua)
-}
-
-/// Removes what Redis does not load (os, io, package, debug were never
-/// opened) or denies (`dofile`, `loadfile`, `print`).
-fn strip_globals(lua: &Lua) -> mlua::Result<()> {
-    let g = lua.globals();
-    for name in ["dofile", "loadfile", "print", "require", "module"] {
-        g.raw_set(name, mlua::Value::Nil)?;
-    }
-    Ok(())
-}
-
 /// `redis` without the calls (what FUNCTION LOAD's registration sees too).
-fn redis_table(lua: &Lua) -> mlua::Result<Table> {
+pub(super) fn redis_table(lua: &Lua, state: &Rc<RunState>) -> mlua::Result<Table> {
     let redis = lua.create_table()?;
     redis.set("REDIS_VERSION", crate::command::REDIS_VERSION)?;
     redis.set("REDIS_VERSION_NUM", version_num())?;
@@ -216,9 +145,10 @@ fn redis_table(lua: &Lua) -> mlua::Result<Table> {
             Ok(())
         })?,
     )?;
+    let run = state.clone();
     redis.set(
         "setresp",
-        lua.create_function(|lua, args: MultiValue| {
+        lua.create_function(move |lua, args: MultiValue| {
             if args.len() != 1 {
                 return Err(raise(lua, "redis.setresp() requires one argument."));
             }
@@ -226,13 +156,14 @@ fn redis_table(lua: &Lua) -> mlua::Result<Table> {
             if resp != 2 && resp != 3 {
                 return Err(raise(lua, "RESP version must be 2 or 3."));
             }
-            lua.set_named_registry_value("resp", resp)?;
+            run.resp3.set(resp == 3);
             Ok(())
         })?,
     )?;
+    let run = state.clone();
     redis.set(
         "set_repl",
-        lua.create_function(|lua, args: MultiValue| {
+        lua.create_function(move |lua, args: MultiValue| {
             if args.len() != 1 {
                 return Err(raise(lua, "redis.set_repl() requires two arguments."));
             }
@@ -243,7 +174,7 @@ fn redis_table(lua: &Lua) -> mlua::Result<Table> {
                     "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
                 ));
             }
-            lua.set_named_registry_value("repl", flags)?;
+            run.repl.set(flags);
             Ok(())
         })?,
     )?;
@@ -481,14 +412,11 @@ fn call_args(args: &MultiValue) -> Result<Vec<Vec<u8>>, &'static str> {
         .collect()
 }
 
-/// Compiles `code` as the user's chunk: `Err` carries Lua's message
-/// (`user_script:1: '=' expected near 'x'`).
+/// Compiles `code` as the user's chunk (and keeps it for its runs): `Err`
+/// carries Lua's message (`user_script:1: '=' expected near 'x'`).
 pub fn compile(code: &[u8]) -> Result<(), String> {
-    let lua = new_state().map_err(|e| e.to_string())?;
-    lua.load(code)
-        .set_name(USER_CHUNK)
-        .into_function()
-        .map(|_| ())
+    sandbox::with(|s| Ok(s.chunk(code).map(|_| ())))
+        .map_err(|e| e.to_string())?
         .map_err(|e| syntax_message(&e))
 }
 
@@ -520,39 +448,60 @@ pub fn run(script: &Script, host: &mut dyn Host) -> Ended {
 }
 
 fn run_inner(script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
-    let lua = new_state()?;
-    strip_globals(&lua)?;
     let mut kept = host.persisted();
-    let cjson = match script.function {
-        Some(_) => &mut kept.function_cjson,
-        None => &mut kept.eval_cjson,
+    let function = script.function.is_some();
+    let cjson = match function {
+        true => kept.function_cjson.clone(),
+        false => kept.eval_cjson.clone(),
     };
-    super::libs::begin_run(&lua, cjson.clone(), kept.random);
-    let ended = run_in(&lua, script, host);
-    (*cjson, kept.random) = super::libs::end_run(&lua);
+    let random = kept.random;
+    let ended = sandbox::with(|sandbox| {
+        // What Redis's long-lived Lua state keeps between scripts (cjson's
+        // settings, `math.random`), handed in and taken back.
+        super::libs::begin_run(&sandbox.lua, cjson, random);
+        let ended = run_in(sandbox, script, host);
+        let (cjson, random) = super::libs::end_run(&sandbox.lua);
+        match function {
+            true => kept.function_cjson = cjson,
+            false => kept.eval_cjson = cjson,
+        }
+        kept.random = random;
+        ended
+    });
     host.set_persisted(kept);
     ended
 }
 
-fn run_in(lua: &Lua, script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
-    let lua = lua.clone();
-    let timed_out = Rc::new(Cell::new(false));
-    if script.limit_ms > 0 {
-        let budget = script.limit_ms.saturating_mul(INSTRUCTIONS_PER_MS);
-        let used = Rc::new(Cell::new(0u64));
-        let flag = timed_out.clone();
-        lua.set_hook(
-            HookTriggers::new().every_nth_instruction(HOOK_EVERY),
-            move |_, _| {
-                used.set(used.get() + u64::from(HOOK_EVERY));
-                if used.get() > budget {
-                    flag.set(true);
-                    return Err(mlua::Error::runtime("script timed out"));
-                }
-                Ok(VmState::Continue)
-            },
-        )?;
-    }
+/// One run in the reused sandbox, from [`Sandbox::reset`]'s state.
+fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::Result<Ended> {
+    let globals = match script.function {
+        None => Some((
+            strings(&sandbox.lua, script.keys)?,
+            strings(&sandbox.lua, script.args)?,
+        )),
+        Some(_) => None,
+    };
+    let budget = script.limit_ms.saturating_mul(INSTRUCTIONS_PER_MS);
+    sandbox.reset(globals, budget)?;
+    let body = match sandbox.chunk(script.code) {
+        Ok(f) => f,
+        Err(e) => {
+            return Ok(Ended::Reply(Value::err(format!(
+                "ERR Error compiling script (new function): {}",
+                syntax_message(&e)
+            ))))
+        }
+    };
+    let Sandbox {
+        lua,
+        redis,
+        xpcall,
+        handler,
+        state,
+        names,
+        debugger,
+        ..
+    } = &*sandbox;
     let host = std::cell::RefCell::new(host);
     let call_host = |lua: &Lua, args: MultiValue| -> mlua::Result<(mlua::Value, bool)> {
         let argv = match call_args(&args) {
@@ -563,16 +512,16 @@ fn run_in(lua: &Lua, script: &Script, host: &mut dyn Host) -> mlua::Result<Ended
                 return Ok((mlua::Value::Table(t), true));
             }
         };
-        let resp3 = lua.named_registry_value::<i64>("resp").unwrap_or(2) == 3;
+        let resp3 = state.resp3.get();
         // `redis.set_repl`: REPL_REPLICA (2) is the bit replicas read.
-        let repl = lua.named_registry_value::<i64>("repl").unwrap_or(3);
-        let reply = host.borrow_mut().call(argv, resp3, repl & 2 != 0);
+        let reply = host
+            .borrow_mut()
+            .call(argv, resp3, state.repl.get() & 2 != 0);
         let failed = reply.is_error();
         Ok((reply_to_lua(lua, &reply, resp3)?, failed))
     };
+    // The host is reached through functions that live for this run only.
     lua.scope(|scope| {
-        let g = lua.globals();
-        let redis = redis_table(&lua)?;
         let call = scope.create_function_mut(|lua, args: MultiValue| {
             let (value, failed) = call_host(lua, args)?;
             if failed {
@@ -594,53 +543,29 @@ fn run_in(lua: &Lua, script: &Script, host: &mut dyn Host) -> mlua::Result<Ended
                 .acl_allows(&argv)
                 .ok_or_else(|| raise(lua, "Invalid command passed to redis.acl_check_cmd()"))
         })?;
-        redis.raw_set("call", call)?;
-        redis.raw_set("pcall", pcall)?;
-        redis.raw_set("acl_check_cmd", acl_check)?;
-        let functions = lua.create_table()?;
-        if script.function.is_some() {
-            g.raw_set("redis", redis)?;
-            install_register(&lua, &functions)?;
-        } else {
-            // The Lua debugger's calls (eval.c, EVAL's state only): outside a
-            // SCRIPT DEBUG session, `breakpoint` answers false and `debug`
-            // does nothing.
-            redis.raw_set("breakpoint", lua.create_function(|_, ()| Ok(false))?)?;
-            redis.raw_set("debug", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
-            g.raw_set("redis", redis)?;
-            g.raw_set("KEYS", strings(&lua, script.keys)?)?;
-            g.raw_set("ARGV", strings(&lua, script.args)?)?;
+        redis.raw_set(&names.call, call)?;
+        redis.raw_set(&names.pcall, pcall)?;
+        redis.raw_set(&names.acl_check_cmd, acl_check)?;
+        // The Lua debugger's calls exist in EVAL's state only (eval.c).
+        for pair in debugger.pairs::<mlua::Value, mlua::Value>() {
+            let (name, f) = pair?;
+            let f = if script.function.is_none() {
+                f
+            } else {
+                mlua::Value::Nil
+            };
+            redis.raw_set(name, f)?;
         }
-        let xpcall: mlua::Function = g.raw_get("xpcall")?;
-        // A stopped script's `pcall` passes the error on, as Redis's hook
-        // keeps raising it on every line.
-        let flag = timed_out.clone();
-        let stopped = lua.create_function(move |_, ()| Ok(flag.get()))?;
-        let rawpcall: mlua::Function = g.raw_get("pcall")?;
-        lua.load(GLUE).set_name(GLUE_CHUNK).call::<()>((
-            rawpcall,
-            error_message(&lua)?,
-            g.clone(),
-            false,
-            stopped,
-        ))?;
-        let body = match lua.load(script.code).set_name(USER_CHUNK).into_function() {
-            Ok(f) => f,
-            Err(e) => {
-                return Ok(Ended::Reply(Value::err(format!(
-                    "ERR Error compiling script (new function): {}",
-                    syntax_message(&e)
-                ))))
-            }
-        };
         let target = match script.function {
             None => body,
             Some(name) => {
+                let functions = lua.create_table()?;
+                install_register(lua, redis, &names.register_function, &functions)?;
                 body.call::<()>(())?;
                 match functions.raw_get::<mlua::Function>(name) {
                     Ok(f) => {
-                        let keys = strings(&lua, script.keys)?;
-                        let args = strings(&lua, script.args)?;
+                        let keys = strings(lua, script.keys)?;
+                        let args = strings(lua, script.args)?;
                         lua.create_function(move |_, ()| {
                             f.call::<MultiValue>((keys.clone(), args.clone()))
                         })?
@@ -649,13 +574,12 @@ fn run_in(lua: &Lua, script: &Script, host: &mut dyn Host) -> mlua::Result<Ended
                 }
             }
         };
-        let handler = error_handler(&lua)?;
         let out: MultiValue = xpcall.call((target, handler))?;
-        let resp3 = lua.named_registry_value::<i64>("resp").unwrap_or(2) == 3;
+        let resp3 = state.resp3.get();
         let mut out = out.into_iter();
         let ok = matches!(out.next(), Some(mlua::Value::Boolean(true)));
         let value = out.next().unwrap_or(mlua::Value::Nil);
-        if timed_out.get() {
+        if state.killed.get() {
             return Ok(Ended::TimedOut);
         }
         if ok {
@@ -693,7 +617,7 @@ fn failure(err: &mlua::Value, name: &str) -> Value {
 
 /// `__redis__err__handler`: turns what was raised into `{err=…}` and adds
 /// the source and line of the user's code that raised it.
-fn error_handler(lua: &Lua) -> mlua::Result<mlua::Function> {
+pub(super) fn error_handler(lua: &Lua) -> mlua::Result<mlua::Function> {
     lua.create_function(|lua, err: mlua::Value| {
         let t = match err {
             mlua::Value::Table(t) => t,
@@ -718,7 +642,7 @@ fn error_handler(lua: &Lua) -> mlua::Result<mlua::Function> {
             let Some((what, source, line)) = found else {
                 break;
             };
-            if what == "C" || source.as_deref() == Some(GLUE_CHUNK) {
+            if what == "C" || source.as_deref() == Some(sandbox::GLUE_CHUNK) {
                 continue;
             }
             if let (Some(source), Some(line)) = (source, line) {
@@ -765,7 +689,7 @@ fn callback_message(e: &mlua::Error) -> String {
 
 /// An error's reply text: a [`ScriptError`] carries its code already,
 /// anything else gets `ERR` (as `__redis__err__handler` adds it).
-fn coded_message(e: &mlua::Error) -> String {
+pub(super) fn coded_message(e: &mlua::Error) -> String {
     fn script_error(e: &mlua::Error) -> bool {
         match e {
             mlua::Error::CallbackError { cause, .. } => script_error(cause),
@@ -780,19 +704,6 @@ fn coded_message(e: &mlua::Error) -> String {
     }
 }
 
-/// For the glue's `pcall`: the text of an error raised from Rust (a C
-/// library's message as it is, like the string it is in Redis).
-fn error_message(lua: &Lua) -> mlua::Result<mlua::Function> {
-    lua.create_function(|_, err: mlua::Value| {
-        Ok(match err {
-            mlua::Value::Error(e) => {
-                super::libs::lib_message(&e).unwrap_or_else(|| coded_message(&e))
-            }
-            other => format!("{other:?}"),
-        })
-    })
-}
-
 fn strings(lua: &Lua, items: &[Vec<u8>]) -> mlua::Result<Table> {
     let t = lua.create_table_with_capacity(items.len(), 0)?;
     for (i, item) in items.iter().enumerate() {
@@ -803,7 +714,12 @@ fn strings(lua: &Lua, items: &[Vec<u8>]) -> mlua::Result<Table> {
 
 /// `redis.register_function` for a library being loaded: functions go to
 /// `functions` by name (flags checked by [`load_library`]).
-fn install_register(lua: &Lua, functions: &Table) -> mlua::Result<()> {
+fn install_register(
+    lua: &Lua,
+    redis: &Table,
+    name: &mlua::LuaString,
+    functions: &Table,
+) -> mlua::Result<()> {
     let functions = functions.clone();
     let register = lua.create_function(move |_, args: MultiValue| {
         let (name, callback) = match (args.front(), args.get(1)) {
@@ -831,18 +747,16 @@ fn install_register(lua: &Lua, functions: &Table) -> mlua::Result<()> {
         functions.raw_set(name, callback)?;
         Ok(())
     })?;
-    let redis: Table = lua.globals().raw_get("redis")?;
-    redis.raw_set("register_function", register)
+    redis.raw_set(name, register)
 }
 
 /// FUNCTION LOAD: runs the library's body with only
 /// `redis.register_function` (and logging) usable, and returns what it
 /// registered. `Err` is the reply's message.
 pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
-    let lua = new_state().map_err(|e| e.to_string())?;
+    let lua = sandbox::new_state().map_err(|e| e.to_string())?;
     let found = Rc::new(std::cell::RefCell::new(Vec::<Registered>::new()));
     let result = (|| -> mlua::Result<Result<(), String>> {
-        strip_globals(&lua)?;
         lua.set_hook(HookTriggers::new().every_nth_instruction(HOOK_EVERY), {
             let used = Cell::new(0u64);
             move |_, _| {
@@ -868,17 +782,12 @@ pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
             Ok(())
         })?;
         redis.raw_set("register_function", register)?;
-        let g = lua.globals();
-        g.raw_set("redis", redis)?;
-        let rawpcall: mlua::Function = g.raw_get("pcall")?;
-        let env: Table = lua.load(GLUE).set_name(GLUE_CHUNK).call((
-            rawpcall,
-            error_message(&lua)?,
-            g,
-            true,
-            lua.create_function(|_, ()| Ok(false))?,
-        ))?;
-        let chunk = lua.load(code).set_name(LIBRARY_CHUNK).set_environment(env);
+        lua.globals().raw_set("redis", redis)?;
+        let (_, env) = sandbox::lock(&lua, true, lua.create_function(|_, ()| Ok(false))?)?;
+        let mut chunk = lua.load(code).set_name(LIBRARY_CHUNK);
+        if let Some(env) = env {
+            chunk = chunk.set_environment(env);
+        }
         let body = match chunk.into_function() {
             Ok(f) => f,
             Err(e) => {
@@ -907,7 +816,7 @@ pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
 /// `luaEngineInitEngine`'s library API): `register_function` (added by the
 /// caller), `log` and its levels, and the version; nothing else.
 fn library_api(lua: &Lua) -> mlua::Result<Table> {
-    let full = redis_table(lua)?;
+    let full = redis_table(lua, &Rc::new(RunState::default()))?;
     let api = lua.create_table()?;
     for name in [
         "log",

@@ -18,6 +18,8 @@ mod host;
 #[cfg(feature = "lua")]
 mod libs;
 mod run;
+#[cfg(feature = "lua")]
+mod sandbox;
 mod shebang;
 mod store;
 

@@ -1,0 +1,355 @@
+//! The interpreter EVAL and FCALL run in, built once per thread and reused
+//! (issue #13: building one took ~110 µs, twenty times what Redis spends on
+//! a whole EVALSHA).
+//!
+//! Redis keeps one Lua state per server and makes every table a script can
+//! reach read-only, so nothing a script does outlives its call. A reused
+//! state here must be indistinguishable from a fresh one too: the globals,
+//! the library tables and (as in Redis) the string metatable refuse
+//! writes; `setfenv`/`getfenv` are absent (as in redis-server 7.0.15), so
+//! no script can swap an environment; what each run may change — `KEYS`,
+//! `ARGV`, `redis.call`, `redis.setresp`, `redis.set_repl`, the time
+//! budget, the garbage collector's settings — is set again by
+//! [`Sandbox::reset`]. Plain Lua 5.1 has no read-only tables: our `rawset`
+//! refuses the protected ones as Redis does (`libs/rawset.rs`), but
+//! `table.insert` can still write to the globals or a library proxy
+//! (Redis refuses it); such a write lasts for its run only: after each run
+//! [`Sandbox::intact`] checks those tables, and a state that is not as
+//! built is dropped for a fresh one.
+//!
+//! It lives in a thread-local, outside the node, so a node stays `Clone`
+//! for the simulator's snapshots and its replies do not depend on which
+//! thread ran it. What Redis's long-lived state does keep between scripts
+//! (cjson's settings, `math.random`'s generator) is the node's, handed to
+//! each run (`libs::begin_run`); `collectgarbage('count')` reports the
+//! thread's interpreter, as Redis's reports the server's.
+
+use super::engine::HOOK_EVERY;
+use mlua::prelude::{LuaGcIncParams as GcIncParams, LuaGcMode as GcMode};
+use mlua::{Function, HookTriggers, Lua, LuaOptions, StdLib, Table, VmState};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// The chunk name of our own Lua glue; its frames are skipped when an
+/// error's line is found.
+pub const GLUE_CHUNK: &str = "@__redis__";
+
+/// Compiled chunks kept per thread; past this many, all are dropped (a
+/// node holds its scripts as source, so this is only a cost, never state).
+const MAX_CHUNKS: usize = 512;
+
+/// The Lua half of the API: `pcall` giving Redis's error text, and the
+/// sandbox, which plain Lua 5.1 lacks (Redis patches its Lua with read-only
+/// tables): globals, library tables and the string metatable refuse writes,
+/// unknown globals are an error, and so are unknown fields of `redis` while
+/// a library loads. It returns the check of [`Sandbox::intact`] (the
+/// proxies' metatables carry `__readonly`, which our `rawset` refuses as
+/// Redis does, but `table.insert` still writes raw, as plain Lua 5.1
+/// allows), and, when strict, the environment a library's top level runs in.
+const GLUE: &str = r#"
+local rawpcall, errmsg, G, strict, killed = ...
+local error, type, setmetatable, tostring, rawget, next =
+  error, type, setmetatable, tostring, rawget, next
+local proxies = {}
+local function readonly() error('Attempt to modify a readonly table', 2) end
+local function fix(ok, ...)
+  if ok then return true, ... end
+  local e = ...
+  if killed() then error(e, 0) end
+  if type(e) == 'table' and type(e.err) == 'string' then return false, e.err end
+  if type(e) == 'userdata' then return false, errmsg(e) end
+  return false, ...
+end
+pcall = function(...) return fix(rawpcall(...)) end
+local function missing(_, k)
+  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+end
+local function protect(t, strict_index)
+  local proxy = setmetatable({}, {
+    __index = function(_, k)
+      local v = rawget(t, k)
+      if v == nil and strict_index then
+        error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+      end
+      return v
+    end,
+    __newindex = readonly,
+    __metatable = false,
+    __readonly = true,
+  })
+  proxies[#proxies + 1] = proxy
+  return proxy
+end
+for _, name in ipairs({'string', 'math', 'table', 'redis', 'coroutine', 'cjson', 'struct', 'cmsgpack', 'bit'}) do
+  if rawget(G, name) then rawset(G, name, protect(rawget(G, name), strict and name == 'redis')) end
+end
+local strings = getmetatable('')
+strings.__index = rawget(G, 'string')
+strings.__metatable = protect(strings, false)
+setmetatable(G, {__index = missing, __newindex = readonly, __metatable = false, __readonly = true})
+-- FUNCTION LOAD: the library's top level sees `redis` alone.
+local load_env = strict and setmetatable({redis = rawget(G, 'redis')}, {
+  __index = missing, __newindex = readonly, __metatable = false, __readonly = true,
+}) or nil
+local snapshot, count = {}, 0
+for k, v in next, G do snapshot[k] = v count = count + 1 end
+return function()
+  local n = 0
+  for k, v in next, G do
+    if k ~= 'KEYS' and k ~= 'ARGV' then
+      if snapshot[k] ~= v then return false end
+      n = n + 1
+    end
+  end
+  if n ~= count then return false end
+  for i = 1, #proxies do
+    if next(proxies[i]) ~= nil then return false end
+  end
+  return true
+end, load_env
+"#;
+
+/// A sandboxed interpreter with Redis's libraries (base, table, string,
+/// math), not yet locked.
+pub fn new_state() -> mlua::Result<Lua> {
+    let lua = Lua::new_with(
+        StdLib::TABLE | StdLib::STRING | StdLib::MATH,
+        LuaOptions::default(),
+    )?;
+    // What Redis does not load (os, io, package, debug were never opened)
+    // or denies; redis-server 7.0.15 has no `setfenv`, `getfenv` or
+    // `newproxy` either.
+    let g = lua.globals();
+    for name in [
+        "dofile", "loadfile", "print", "require", "module", "setfenv", "getfenv", "newproxy",
+    ] {
+        g.raw_set(name, mlua::Value::Nil)?;
+    }
+    // The C libraries Redis links in, its `math.random`, and a `rawset`
+    // that refuses read-only tables.
+    super::libs::open(&lua)?;
+    super::libs::install_rawset(&lua)?;
+    Ok(lua)
+}
+
+/// Locks the globals with [`GLUE`] once `redis` is in place: `strict`
+/// makes unknown fields of `redis` an error (FUNCTION LOAD), `killed`
+/// tells `pcall` that the run was stopped and must not be caught.
+pub fn lock(lua: &Lua, strict: bool, killed: Function) -> mlua::Result<(Function, Option<Table>)> {
+    let g = lua.globals();
+    let rawpcall: Function = g.raw_get("pcall")?;
+    let errmsg = lua.create_function(|_, err: mlua::Value| {
+        Ok(match err {
+            // A C library's message goes as it is, as the string it is in Redis.
+            mlua::Value::Error(e) => {
+                super::libs::lib_message(&e).unwrap_or_else(|| super::engine::coded_message(&e))
+            }
+            other => format!("{other:?}"),
+        })
+    })?;
+    lua.load(GLUE)
+        .set_name(GLUE_CHUNK)
+        .call((rawpcall, errmsg, g, strict, killed))
+}
+
+/// What a run changes as it goes, kept in Rust so that a reset is a few
+/// stores: `redis.setresp`, `redis.set_repl`, the time budget.
+pub struct RunState {
+    /// `redis.setresp(3)` was called.
+    pub resp3: Cell<bool>,
+    /// `redis.set_repl`'s flags (REPL_ALL until it is called).
+    pub repl: Cell<i64>,
+    /// VM instructions this run may execute (0: no limit).
+    budget: Cell<u64>,
+    /// VM instructions executed so far, as the count hook samples them.
+    used: Cell<u64>,
+    /// The run went past its budget and was stopped (read by the glue's
+    /// `pcall`, which must not catch that).
+    pub killed: Cell<bool>,
+}
+
+impl Default for RunState {
+    fn default() -> RunState {
+        RunState {
+            resp3: Cell::new(false),
+            repl: Cell::new(3),
+            budget: Cell::new(0),
+            used: Cell::new(0),
+            killed: Cell::new(false),
+        }
+    }
+}
+
+/// Names a run sets, made once (a Lua string made from a `&str` is hashed
+/// and looked up each time).
+pub struct Names {
+    keys: mlua::LuaString,
+    argv: mlua::LuaString,
+    pub call: mlua::LuaString,
+    pub pcall: mlua::LuaString,
+    pub register_function: mlua::LuaString,
+    pub acl_check_cmd: mlua::LuaString,
+}
+
+/// The reused interpreter and what a run needs of it.
+pub struct Sandbox {
+    /// The interpreter, its globals locked.
+    pub lua: Lua,
+    /// `redis` behind its read-only proxy: each run sets its `call`,
+    /// `pcall` and (FCALL) `register_function`.
+    pub redis: Table,
+    /// The base library's `xpcall`, which runs the script.
+    pub xpcall: Function,
+    /// `__redis__err__handler`.
+    pub handler: Function,
+    /// What the run changed.
+    pub state: Rc<RunState>,
+    /// Names a run sets.
+    pub names: Names,
+    /// `redis.breakpoint` and `redis.debug`, which EVAL's state has and
+    /// the functions' has not.
+    pub debugger: Table,
+    /// [`GLUE`]'s check that the globals and proxies are as built.
+    intact: Function,
+    /// Compiled user chunks by source: a chunk has no upvalues and no
+    /// script can change its environment, so calling one again is running
+    /// it fresh.
+    chunks: HashMap<Box<[u8]>, Function>,
+}
+
+impl Sandbox {
+    fn new() -> mlua::Result<Sandbox> {
+        let lua = new_state()?;
+        let state = Rc::new(RunState::default());
+        let redis = super::engine::redis_table(&lua, &state)?;
+        lua.globals().raw_set("redis", redis.clone())?;
+        let run = state.clone();
+        let killed = lua.create_function(move |_, ()| Ok(run.killed.get()))?;
+        let (intact, _) = lock(&lua, false, killed)?;
+        let run = state.clone();
+        lua.set_hook(
+            HookTriggers::new().every_nth_instruction(HOOK_EVERY),
+            move |_, _| {
+                let budget = run.budget.get();
+                if budget == 0 {
+                    return Ok(VmState::Continue);
+                }
+                run.used.set(run.used.get() + u64::from(HOOK_EVERY));
+                if run.used.get() > budget {
+                    run.killed.set(true);
+                    return Err(mlua::Error::runtime("script timed out"));
+                }
+                Ok(VmState::Continue)
+            },
+        )?;
+        let names = Names {
+            keys: lua.create_string("KEYS")?,
+            argv: lua.create_string("ARGV")?,
+            call: lua.create_string("call")?,
+            pcall: lua.create_string("pcall")?,
+            register_function: lua.create_string("register_function")?,
+            acl_check_cmd: lua.create_string("acl_check_cmd")?,
+        };
+        // Outside a SCRIPT DEBUG session `redis.breakpoint` answers false and
+        // `redis.debug` does nothing.
+        let debugger = lua.create_table()?;
+        debugger.raw_set("breakpoint", lua.create_function(|_, ()| Ok(false))?)?;
+        debugger.raw_set(
+            "debug",
+            lua.create_function(|_, _: mlua::MultiValue| Ok(()))?,
+        )?;
+        let xpcall = lua.globals().raw_get("xpcall")?;
+        let handler = super::engine::error_handler(&lua)?;
+        Ok(Sandbox {
+            lua,
+            redis,
+            xpcall,
+            handler,
+            state,
+            names,
+            debugger,
+            intact,
+            chunks: HashMap::new(),
+        })
+    }
+
+    /// Back to what a fresh sandbox is, for a run whose `KEYS`/`ARGV` are
+    /// `globals` (EVAL; `None` for FCALL, whose globals have neither) and
+    /// that may execute `budget` VM instructions (0: no limit): RESP2 and
+    /// full replication, no `register_function`, and the collector running
+    /// with Lua's defaults (a script may have stopped or retuned it).
+    pub fn reset(&self, globals: Option<(Table, Table)>, budget: u64) -> mlua::Result<()> {
+        let state = &self.state;
+        state.resp3.set(false);
+        state.repl.set(3);
+        state.budget.set(budget);
+        state.used.set(0);
+        state.killed.set(false);
+        let lua = &self.lua;
+        lua.gc_restart();
+        lua.gc_set_mode(GcMode::Incremental(
+            GcIncParams::default().pause(200).step_multiplier(200),
+        ));
+        let names = &self.names;
+        self.redis
+            .raw_set(&names.register_function, mlua::Value::Nil)?;
+        let g = lua.globals();
+        match globals {
+            Some((keys, args)) => {
+                g.raw_set(&names.keys, keys)?;
+                g.raw_set(&names.argv, args)?;
+            }
+            None => {
+                g.raw_set(&names.keys, mlua::Value::Nil)?;
+                g.raw_set(&names.argv, mlua::Value::Nil)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the globals and the library proxies are still as built (a
+    /// script may have written to them raw).
+    fn intact(&self) -> bool {
+        self.intact.call::<bool>(()).unwrap_or(false)
+    }
+
+    /// `code` compiled as the user's chunk (`@user_script`), from the
+    /// cache when it ran before; `Err` is the compiler's.
+    pub fn chunk(&mut self, code: &[u8]) -> mlua::Result<Function> {
+        if let Some(f) = self.chunks.get(code) {
+            return Ok(f.clone());
+        }
+        let f = self
+            .lua
+            .load(code)
+            .set_name(super::engine::USER_CHUNK)
+            .into_function()?;
+        if self.chunks.len() >= MAX_CHUNKS {
+            self.chunks.clear();
+        }
+        self.chunks.insert(code.into(), f.clone());
+        Ok(f)
+    }
+}
+
+thread_local! {
+    /// This thread's sandbox, out while a run holds it.
+    static CACHED: RefCell<Option<Sandbox>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` in this thread's sandbox (a fresh one if a run already holds
+/// it). A run that failed inside the engine (not a script's error: those
+/// are replies) drops its sandbox rather than keep a state it left midway,
+/// and so does one after which the sandbox is not [`Sandbox::intact`].
+pub fn with<R>(f: impl FnOnce(&mut Sandbox) -> mlua::Result<R>) -> mlua::Result<R> {
+    let mut sandbox = match CACHED.with(|c| c.borrow_mut().take()) {
+        Some(s) => s,
+        None => Sandbox::new()?,
+    };
+    let out = f(&mut sandbox);
+    if out.is_ok() && sandbox.intact() {
+        CACHED.with(|c| *c.borrow_mut() = Some(sandbox));
+    }
+    out
+}
