@@ -7,9 +7,10 @@ use yew::prelude::*;
 use web_sys::HtmlSelectElement;
 
 use crate::components::{
-    dispatch_cb, BeliefsPanel, ClusterView, ConsolePanel, Controls, Dispatch, ExperimentsPanel,
-    ExplainPanel, FaultsPanel, GrowPanel, Help, KeyTracer, Legend, LessonPicker, LessonPlayer,
-    LessonStage, ScenarioBar, SequenceDiagram, SlotMap, TextTwin, TextsLine, Timeline, TraceImport,
+    dispatch_cb, BeliefsPanel, BigClusterView, ClusterView, ConsolePanel, Controls, Dispatch,
+    ExperimentsPanel, ExplainPanel, FaultsPanel, GrowPanel, Help, KeyTracer, Legend, LessonPicker,
+    LessonPlayer, LessonStage, ScenarioBar, SequenceDiagram, SlotMap, TextTwin, TextsLine,
+    Timeline, TraceImport,
 };
 use crate::hooks::{
     bench, clear_link, fetch_lesson_texts, replace_link, storage, use_animation_clock,
@@ -88,7 +89,8 @@ fn Playground() -> Html {
     let console_input = use_node_ref();
     let playing = {
         let m = state.model();
-        // A lesson runs its own clock; the playground's is paused meanwhile.
+        // A lesson runs its own clock; the playground's is paused meanwhile (and while a big
+        // cluster runs in the worker).
         m.playing || m.course.player.as_ref().is_some_and(|p| p.playing)
     };
     use_animation_clock(playing, dispatch.clone());
@@ -230,6 +232,35 @@ fn Playground() -> Html {
                         } else {
                             { for texts_line }
                         }
+                    </main>
+                    if m.help_open {
+                        <Help />
+                    }
+                </div>
+            </ContextProvider<Lang>>
+            </ContextProvider<Dispatch>>
+        };
+    }
+    if let Some(big) = m.big.clone() {
+        return html! {
+            <ContextProvider<Dispatch> context={dispatch.clone()}>
+            <ContextProvider<Lang> context={lang}>
+                <div class={classes!("app", m.reduced_motion.then_some("reduced-motion"))} data-ready="true">
+                    <header class="topbar">
+                        <h1>{ "clusterlab" }</h1>
+                        <p class="tagline">{ lang.t(Msg::Tagline) }</p>
+                        { course_bar }
+                        <ScenarioBar
+                            preset={big.preset.clone()}
+                            seed={big.seed}
+                            reduced_motion={m.reduced_motion}
+                            share={share}
+                        />
+                    </header>
+                    { for picker }
+                    { for course_message }
+                    <main class="big-layout">
+                        <BigClusterView big={big} />
                     </main>
                     if m.help_open {
                         <Help />

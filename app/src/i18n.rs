@@ -798,6 +798,45 @@ messages! {
     TraceVoteGranted => "votes for {}", "vote pour {}";
     TracePromoted => "is promoted in place of {}", "est promu à la place de {}";
     TracePromotedAlone => "is promoted", "est promu";
+    // The big-cluster view (state/big.rs, components/big_cluster.rs).
+    BigTitle => "{} nodes, simulated in a background thread", "{} nœuds, simulés dans un fil d'exécution à part";
+    BigExplain => "Above 200 nodes the simulator runs in a Web Worker, so the page never waits for it, and each shard is drawn as an arc: its master on the outer ring, its replica inside. A node turns amber while running nodes flag it PFAIL and red while they flag it FAIL, darker the more of them do. Click an arc, or choose a node, to see what it believes. The console, time travel and the lessons use clusters of up to 200 nodes.",
+        "Au-delà de 200 nœuds, le simulateur tourne dans un Web Worker, pour que la page ne l'attende jamais, et chaque shard est dessiné comme un arc\u{202f}: son maître sur l'anneau extérieur, sa réplique à l'intérieur. Un nœud devient orange quand des nœuds en marche le marquent PFAIL et rouge quand ils le marquent FAIL, d'autant plus foncé qu'ils sont nombreux. Cliquez sur un arc, ou choisissez un nœud, pour voir ce qu'il croit. La console, le retour dans le temps et les leçons utilisent des clusters de 200 nœuds au plus.";
+    BigLoading => "Loading the simulation thread…", "Chargement du fil de simulation…";
+    BigLoaded => "Starting {} nodes from their nodes.conf files…", "Démarrage de {} nœuds à partir de leurs fichiers nodes.conf…";
+    BigStarting => "Every node loaded its nodes.conf and connects to the others; waiting until all of them say cluster_state:ok (simulated {})…",
+        "Chaque nœud a chargé son nodes.conf et se connecte aux autres\u{202f}; en attente que tous disent cluster_state:ok (simulé {})…";
+    BigReady => "Ready {} after the start, in real time.", "Prêt {} après le démarrage, en temps réel.";
+    BigFailed => "The big cluster stopped: {}", "Le grand cluster s'est arrêté\u{202f}: {}";
+    BigStats => "Simulated {} · {}× real time · {} PINGs + PONGs per simulated second · bus {} MB per simulated second",
+        "Simulé {} · {}× le temps réel · {} PING + PONG par seconde simulée · bus {}\u{a0}Mo par seconde simulée";
+    BigCounts => "{} nodes running · {} masters · {} flagged PFAIL by some node · {} flagged FAIL by some node",
+        "{} nœuds en marche · {} maîtres · {} marqués PFAIL par au moins un nœud · {} marqués FAIL par au moins un nœud";
+    BigSpeed => "Speed", "Vitesse";
+    BigSpeedMax => "as fast as it can", "aussi vite que possible";
+    BigNode => "Node", "Nœud";
+    BigNoNode => "(none)", "(aucun)";
+    BigPickHint => "Click an arc, or choose a node, to see what it believes.", "Cliquez sur un arc, ou choisissez un nœud, pour voir ce qu'il croit.";
+    BigCanvas => "The {} nodes as arcs, one sector per shard", "Les {} nœuds en arcs, un secteur par shard";
+    BigLog => "What happened", "Ce qui s'est passé";
+    BigBeliefMaster => "{}: master, configEpoch {}, currentEpoch {}", "{}\u{202f}: maître, configEpoch {}, currentEpoch {}";
+    BigBeliefReplica => "{}: replica of {}, currentEpoch {}", "{}\u{202f}: réplique de {}, currentEpoch {}";
+    BigBeliefTable => "knows {} nodes, {} links up, cluster_state:{}", "connaît {} nœuds, {} liens établis, cluster_state:{}";
+    BigBeliefPfail => "flags PFAIL: {}", "marque PFAIL\u{202f}: {}";
+    BigBeliefFail => "flags FAIL: {}", "marque FAIL\u{202f}: {}";
+    BigBeliefNobody => "nobody", "personne";
+    BigBeliefMore => "{} and {} more", "{} et {} autres";
+    BigBeliefElection => "election for epoch {}: rank {}, {} of {} votes", "élection pour l'epoch {}\u{202f}: rang {}, {} votes sur {}";
+    BigBeliefDown => "{} is not running: its table is nobody's belief now.", "{} ne tourne pas\u{202f}: sa table n'est plus la croyance de personne.";
+    BigMomentReady => "every node says cluster_state:ok", "tous les nœuds disent cluster_state:ok";
+    BigMomentCrashed => "{} killed (kill -9)", "{} arrêté (kill -9)";
+    BigMomentRestarted => "{} restarted from its nodes.conf", "{} redémarré à partir de son nodes.conf";
+    BigMomentFirstPfail => "{} is the first to flag {} PFAIL (no PONG within the node timeout)", "{} est le premier à marquer {} PFAIL (aucun PONG pendant le délai node timeout)";
+    BigMomentDeclared => "{} flags {} FAIL: {} failure reports from masters, {} needed; it broadcasts FAIL",
+        "{} marque {} FAIL\u{202f}: {} rapports de panne de maîtres, {} nécessaires\u{202f}; il diffuse FAIL";
+    BigMomentEverywhere => "every running node flags {} FAIL, {} after the first", "tous les nœuds en marche marquent {} FAIL, {} après le premier";
+    BigMomentPromoted => "{} won its election (epoch {}) and is a master now", "{} a gagné son élection (epoch {}) et il est maintenant maître";
+    BigMomentCleared => "{} clears FAIL on {}: it answers again", "{} lève FAIL sur {}\u{202f}: il répond de nouveau";
 }
 
 /// The French checks shared by the tests of every module that writes French (the UI strings

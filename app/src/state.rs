@@ -6,6 +6,7 @@
 //! simulation per frame would be wasteful) and returns a new `Rc` only when something changed,
 //! which is what makes Yew re-render.
 
+pub mod big;
 pub mod console;
 pub mod lesson;
 pub mod progress;
@@ -23,6 +24,7 @@ use yew::{Reducible, UseReducerDispatcher};
 use crate::i18n::{fill, Lang, Msg};
 use crate::view_model::explain::EventRef;
 use crate::view_model::{self, Layout, LiveFlight, LogLine, Picture};
+use big::{BigAction, BigCluster};
 use console::{Console, ConsoleAction};
 use lesson::{Course, LessonAction};
 use replay::{Run, SimAction};
@@ -94,6 +96,8 @@ pub enum Action {
     /// The lesson player, the course picker and progress.
     Lesson(LessonAction),
     SetLang(Lang),
+    /// The big cluster (in the worker).
+    Big(BigAction),
 }
 
 /// Faults that apply to one node, for shortcuts that act on the selection.
@@ -137,6 +141,9 @@ pub struct Model {
     pub course: Course,
     /// A message for the user (a bad shared link, a scenario that cannot be built).
     pub notice: Option<String>,
+    /// A big cluster, running in the worker, shown instead of the playground's (which waits,
+    /// paused, for the learner to pick a smaller size again).
+    pub big: Option<BigCluster>,
     /// What the cluster looks like now; rebuilt when the trace grows or after an action.
     pub picture: Rc<Picture>,
     /// The event log in words (newest last), all of it…
@@ -189,6 +196,7 @@ impl Model {
             reduced_motion: false,
             compact: false,
             notice,
+            big: None,
             course: Course::default(),
             picture: Rc::new(Picture::default()),
             log_all: Rc::new(Vec::new()),
@@ -209,6 +217,11 @@ impl Model {
         let t = |msg: Msg| lang.t(msg);
         match Shared::parse(hash) {
             Ok(None) => Model::new(),
+            Ok(Some(shared)) if BigCluster::is_big(&shared.preset) => {
+                let mut model = Model::new();
+                model.restart(shared.preset, shared.seed);
+                model
+            }
             Ok(Some(shared)) => {
                 let mut model = Model::with(shared.preset.clone(), shared.seed);
                 if model.notice.is_some() {
@@ -254,7 +267,18 @@ impl Model {
 
     /// The link that reproduces this exact state.
     pub fn share_fragment(&self) -> String {
-        Shared::of(self).to_fragment()
+        match &self.big {
+            // The worker's run is not replayed from a log: the link starts it afresh.
+            Some(big) => Shared {
+                preset: big.preset.clone(),
+                seed: big.seed,
+                cursor: None,
+                entries: Vec::new(),
+                check: None,
+            }
+            .to_fragment(),
+            None => Shared::of(self).to_fragment(),
+        }
     }
 
     /// Playback speed: simulated ms per real ms.
@@ -289,15 +313,13 @@ impl Model {
             Action::Slower => {
                 self.speed_log = (self.speed_log - SPEED_STEP_LOG).max(SPEED_MIN_LOG);
             }
-            Action::SetSeed(seed) => self.restart(self.preset.clone(), seed),
-            Action::SetPreset(preset) => {
-                let seed = self.run.scenario().seed;
-                self.restart(preset, seed);
-            }
-            Action::Reset => {
-                let seed = self.run.scenario().seed;
-                self.restart(self.preset.clone(), seed);
-            }
+            Action::SetSeed(seed) => self.restart(self.shown_preset().clone(), seed),
+            Action::SetPreset(preset) => self.restart(preset, self.seed()),
+            Action::Reset => self.restart(self.shown_preset().clone(), self.seed()),
+            Action::Big(action) => match &mut self.big {
+                Some(big) => big.apply(action),
+                None => return false,
+            },
             Action::SeekTime(ms) => {
                 self.run.seek_time(Time(ms));
                 self.after_jump();
@@ -459,7 +481,36 @@ impl Model {
         self.run.sim().status(idx)
     }
 
+    /// The cluster shown: the big one while there is one, else the playground's.
+    pub fn shown_preset(&self) -> &Preset {
+        self.big.as_ref().map_or(&self.preset, |b| &b.preset)
+    }
+
+    /// The seed of the cluster shown.
+    pub fn seed(&self) -> u64 {
+        self.big
+            .as_ref()
+            .map_or(self.run.scenario().seed, |b| b.seed)
+    }
+
+    /// Starts `preset` afresh with `seed`: a big one in the worker (the playground's cluster
+    /// waits, paused), a small one here.
     fn restart(&mut self, preset: Preset, seed: u64) {
+        if BigCluster::is_big(&preset) {
+            let (playing, speed_log) = match &self.big {
+                Some(b) => (b.playing, b.speed_log.unwrap_or(self.speed_log)),
+                None => (self.playing, self.speed_log),
+            };
+            let run = self.big.as_ref().map_or(0, |b| b.run + 1);
+            let mut big = BigCluster::new(preset, seed, playing, speed_log);
+            big.run = run;
+            self.big = Some(big);
+            self.playing = false;
+            return;
+        }
+        if let Some(big) = self.big.take() {
+            self.playing = big.playing;
+        }
         let mut fresh = Model::with(preset, seed);
         fresh.speed_log = self.speed_log;
         fresh.reduced_motion = self.reduced_motion;

@@ -10,6 +10,7 @@
 //! "The web app").
 
 pub mod beliefs;
+pub mod big_ring;
 pub mod client_cache;
 pub mod cluster_view;
 pub mod errors;

@@ -4,6 +4,7 @@
 //! into elements.
 
 mod beliefs;
+mod big_cluster;
 mod client_panel;
 mod cluster_view;
 mod console;
@@ -29,6 +30,7 @@ mod timeline;
 mod trace_import;
 
 pub use beliefs::BeliefsPanel;
+pub use big_cluster::BigClusterView;
 pub use client_panel::ClientPanel;
 pub use cluster_view::ClusterView;
 pub use console::ConsolePanel;

@@ -7,6 +7,7 @@ mod lesson_texts;
 mod link;
 mod media;
 mod shortcuts;
+mod sim_worker;
 pub mod storage;
 
 pub use animation_clock::use_animation_clock;
@@ -14,6 +15,7 @@ pub use lesson_texts::fetch_lesson_texts;
 pub use link::{clear_link, replace_link, show_link, use_follow_links};
 pub use media::use_media_preferences;
 pub use shortcuts::{use_shortcuts, SHORTCUTS};
+pub use sim_worker::use_sim_worker;
 
 use web_sys::window;
 

@@ -18,8 +18,9 @@ use super::Model;
 use crate::i18n::{Msg, Note};
 
 const VERSION: &str = "v1";
-/// Largest cluster a link may ask for: bigger ones would take long to form in a browser.
-const MAX_NODES: usize = 200;
+/// Largest cluster a link may ask for: the worker's limit (above
+/// [`super::big::NODE_BY_NODE`] nodes, a link opens the big-cluster view).
+const MAX_NODES: usize = clusterlab_worker::driver::MAX_NODES;
 
 /// A cluster shape: masters × replicas per master (`3x1` is the default 3 + 3 nodes).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +46,14 @@ impl fmt::Display for Preset {
 
 impl Preset {
     /// The shapes offered in the scenario menu.
-    pub const MENU: [(usize, usize); 5] = [(3, 1), (3, 0), (3, 2), (5, 1), (50, 1)];
+    /// The last two run in the worker (`state/big.rs`).
+    pub const MENU: [(usize, usize); 7] =
+        [(3, 1), (3, 0), (3, 2), (5, 1), (50, 1), (150, 1), (500, 1)];
+
+    /// Number of nodes.
+    pub fn nodes(&self) -> usize {
+        self.masters * (1 + self.replicas)
+    }
 
     pub fn parse(text: &str) -> Result<Preset, Note> {
         let (m, r) = text
@@ -57,7 +65,7 @@ impl Preset {
         let replicas: usize = r
             .parse()
             .map_err(|_| Note::new(Msg::LinkNoReplicas, &[text]))?;
-        if masters == 0 || masters * (1 + replicas) > MAX_NODES {
+        if masters == 0 || masters.saturating_mul(replicas.saturating_add(1)) > MAX_NODES {
             return Err(Note::new(
                 Msg::LinkPresetSize,
                 &[text, &MAX_NODES.to_string()],
