@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks the web app: its size and frame times in headless Chromium for 6 and 100 nodes
+# Benchmarks the web app: its size, frame times in headless Chromium for 6 and 100 nodes, and
+# big clusters (100 nodes on the page's thread, 300 and 1000 in the worker): time to a running
+# cluster, frame times, the longest task and simulated seconds per real second
 # (app-tests/tests/bench.rs). Builds the release app first unless `--no-build` is given;
 # `--breakdown` also prints what the wasm is made of, by crate and core module family
 # (scripts/wasm-sizes.py on the same build with its function names kept).
@@ -52,7 +54,10 @@ echo "size (gzip -9 per file):"
 echo "  first load: ${first[*]#dist/}"
 row "first load (page, CSS, JS, wasm)" "${first[@]}"
 first_gz=$last_gz
-row "  of which the wasm" dist/*_bg.wasm
+page_wasm=()
+for f in "${first[@]}"; do [[ $f == *_bg.wasm ]] && page_wasm+=("$f"); done
+row "  of which the wasm" "${page_wasm[@]}"
+
 echo "  loaded on demand:"
 shopt -s nullglob
 en=(dist/lessons/*/lesson.md)
@@ -60,6 +65,9 @@ fr=(dist/lessons/*/lesson.fr.md)
 ((${#en[@]})) || die "dist/lessons/ holds no lesson texts (index.html's copy-dir)"
 row "lesson texts, English (picker, lesson link)" "${en[@]}"
 row "lesson texts, French" "${fr[@]}"
+worker=(dist/clusterlab-sim-worker*)
+((${#worker[@]})) || die "dist/ holds no big-cluster worker (index.html's data-type=worker link)"
+row "big clusters' simulation thread (> 200 nodes)" "${worker[@]}"
 over=0
 if ((first_gz > BUDGET_KB * 1024)); then
     printf 'size: first load %d KB gzip: OVER the %d KB budget\n' $((first_gz / 1024)) "$BUDGET_KB"

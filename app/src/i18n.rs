@@ -804,8 +804,10 @@ messages! {
         "Au-delà de 200 nœuds, le simulateur tourne dans un Web Worker, pour que la page ne l'attende jamais, et chaque shard est dessiné comme un arc\u{202f}: son maître sur l'anneau extérieur, sa réplique à l'intérieur. Un nœud devient orange quand des nœuds en marche le marquent PFAIL et rouge quand ils le marquent FAIL, d'autant plus foncé qu'ils sont nombreux. Cliquez sur un arc, ou choisissez un nœud, pour voir ce qu'il croit. La console, le retour dans le temps et les leçons utilisent des clusters de 200 nœuds au plus.";
     BigLoading => "Loading the simulation thread…", "Chargement du fil de simulation…";
     BigLoaded => "Starting {} nodes from their nodes.conf files…", "Démarrage de {} nœuds à partir de leurs fichiers nodes.conf…";
-    BigStarting => "Every node loaded its nodes.conf and connects to the others; waiting until all of them say cluster_state:ok (simulated {})…",
-        "Chaque nœud a chargé son nodes.conf et se connecte aux autres\u{202f}; en attente que tous disent cluster_state:ok (simulé {})…";
+    BigStarting => "The {} nodes loaded their nodes.conf and run Redis's rules: each connects to every other and PINGs it. {} of them say cluster_state:ok (simulated {}); until all do, the worker runs as fast as it can.",
+        "Les {} nœuds ont chargé leur nodes.conf et suivent les règles de Redis\u{202f}: chacun se connecte à tous les autres et leur envoie un PING. {} d'entre eux disent cluster_state:ok (simulé {})\u{202f}; jusqu'à ce que tous le disent, le worker va aussi vite que possible.";
+    BigBehind => "The worker simulates {}× real time, slower than asked: the bus of {} nodes carries PINGs and PONGs with {} gossip entries each, and its work grows as the square of the nodes.",
+        "Le worker simule {}× le temps réel, moins vite que demandé\u{202f}: le bus de {} nœuds transporte des PING et des PONG de {} entrées gossip chacun, et son travail croît comme le carré du nombre de nœuds.";
     BigReady => "Ready {} after the start, in real time.", "Prêt {} après le démarrage, en temps réel.";
     BigFailed => "The big cluster stopped: {}", "Le grand cluster s'est arrêté\u{202f}: {}";
     BigStats => "Simulated {} · {}× real time · {} PINGs + PONGs per simulated second · bus {} MB per simulated second",

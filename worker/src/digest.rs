@@ -5,7 +5,7 @@
 //! million entries ten times a second, but a cell per node with "how many running nodes flag
 //! it PFAIL, and FAIL" is what shows failure detection spreading.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use clusterlab_core::event::Event;
 use clusterlab_core::flags::NodeFlags;
@@ -99,7 +99,7 @@ pub struct Moments {
     /// Trace entries already read.
     seen: usize,
     /// Nodes someone suspects (PFAIL) in the current episode.
-    suspected: BTreeMap<usize, u64>,
+    suspected: BTreeSet<usize>,
     /// Nodes declared FAIL in the current episode: when, the latest FAIL flag set about
     /// them, and whether everyone agreeing was said.
     declared: BTreeMap<usize, Declared>,
@@ -123,8 +123,7 @@ impl Moments {
             match &e.event {
                 Event::Pfail { about: id, .. } => {
                     if let Some(a) = about(*id) {
-                        if !self.suspected.contains_key(&a) {
-                            self.suspected.insert(a, t);
+                        if self.suspected.insert(a) {
                             out.push(Milestone {
                                 t_ms: t,
                                 what: Moment::FirstPfail {

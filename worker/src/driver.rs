@@ -11,8 +11,11 @@ use crate::protocol::{Digest, Milestone, Moment, Rates, Request, Update};
 
 /// Real ms one slice may run before the worker reads its messages again.
 pub const SLICE_MS: f64 = 25.0;
-/// Real ms between two digests while the clock runs.
+/// Real ms between two digests while the clock runs, at least…
 pub const DIGEST_EVERY_MS: f64 = 100.0;
+/// …and at least this many times what the last one cost (a 1000-node digest reads a
+/// million table entries: the simulation keeps most of the thread).
+const DIGEST_COST_SHARE: f64 = 4.0;
 /// Simulated ms between two samples of the bus's rates.
 const RATE_WINDOW_MS: u64 = 1_000;
 /// Real ms over which the speed actually reached is measured.
@@ -47,6 +50,8 @@ pub struct Driver {
     /// (real ms, simulated ms) at each digest, for the speed reached.
     speed_samples: Vec<(f64, u64)>,
     last_digest: f64,
+    /// Real ms the last digest took.
+    digest_cost: f64,
     /// A request changed something the page should see at once.
     dirty: bool,
 }
@@ -67,6 +72,7 @@ impl Default for Driver {
             rates: Rates::default(),
             speed_samples: Vec::new(),
             last_digest: f64::NEG_INFINITY,
+            digest_cost: 0.0,
             dirty: false,
         }
     }
@@ -192,10 +198,13 @@ impl Driver {
             }
         }
         let now = clock();
-        if !self.dirty && now - self.last_digest < DIGEST_EVERY_MS {
+        let every = DIGEST_EVERY_MS.max(DIGEST_COST_SHARE * self.digest_cost);
+        if !self.dirty && now - self.last_digest < every {
             return None;
         }
-        Some(Update::Digest(self.digest(now)))
+        let digest = self.digest(now);
+        self.digest_cost = clock() - now;
+        Some(Update::Digest(Box::new(digest)))
     }
 
     fn digest(&mut self, now: f64) -> Digest {
@@ -204,12 +213,9 @@ impl Driver {
         let sim = self.sim.as_ref().expect("a digest of a running cluster");
         let cells = digest::cells(sim);
         let mut milestones = std::mem::take(&mut self.pending);
-        if self.ready_after.is_none()
-            && sim
-                .nodes()
-                .iter()
-                .all(|n| n.status != Status::Up || n.node.state_ok())
-        {
+        let running = sim.nodes().iter().filter(|n| n.status == Status::Up);
+        let ok = running.clone().filter(|n| n.node.state_ok()).count();
+        if self.ready_after.is_none() && ok == running.count() {
             self.ready_after = Some(now - self.started_at);
             milestones.push(Milestone {
                 t_ms: sim.now().ms(),
@@ -247,6 +253,7 @@ impl Driver {
             t_ms: t,
             playing: self.playing,
             ready_after_ms: self.ready_after,
+            ok,
             beliefs: self.selected.and_then(|i| digest::beliefs(sim, i)),
             cells,
             rates: self.rates,

@@ -40,7 +40,7 @@ pub enum Update {
     /// The nodes are starting: their names, in index order.
     Starting { names: Vec<String> },
     /// The cluster now.
-    Digest(Digest),
+    Digest(Box<Digest>),
     /// The cluster could not be built, or a request made no sense.
     Failed { message: String },
 }
@@ -55,6 +55,8 @@ pub struct Digest {
     /// Real ms from the start request until every node first said `cluster_state:ok`
     /// (`None`: not yet).
     pub ready_after_ms: Option<f64>,
+    /// Running nodes that say `cluster_state:ok`.
+    pub ok: usize,
     /// One cell per node, in index order.
     pub cells: Vec<Cell>,
     /// The bus over the last simulated second or so.

@@ -29,7 +29,7 @@ fn run_until(
         if let Some(Update::Digest(d)) = driver.slice(clock) {
             seen.extend(d.milestones.clone());
             if done(&d) {
-                return (seen, d);
+                return (seen, *d);
             }
         }
     }
@@ -200,7 +200,7 @@ fn messages_cross_as_json() {
     let (_, d) = run_until(&mut driver, &mut clock, "ready", |d| {
         d.ready_after_ms.is_some()
     });
-    let update = Update::Digest(d);
+    let update = Update::Digest(Box::new(d));
     let back: Update = serde_json::from_str(&serde_json::to_string(&update).unwrap()).unwrap();
     assert_eq!(back, update);
 }

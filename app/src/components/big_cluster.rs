@@ -48,6 +48,11 @@ pub fn BigClusterView(props: &BigClusterProps) -> Html {
             },
         );
     }
+    use_effect_with(big.phase.clone(), |phase| match phase {
+        Phase::Starting => crate::hooks::bench::big_started(),
+        Phase::Running => crate::hooks::bench::big_running(),
+        _ => {}
+    });
     let select = |node: Option<usize>| Action::Big(BigAction::Select(node));
     let on_canvas = {
         let dispatch = dispatch.clone();
@@ -102,9 +107,13 @@ pub fn BigClusterView(props: &BigClusterProps) -> Html {
         Phase::Loaded => fill(lang.t(Msg::BigLoaded), &[&nodes.to_string()]),
         Phase::Starting => fill(
             lang.t(Msg::BigStarting),
-            &[&digest.as_ref().map_or(String::new(), |d| {
-                crate::view_model::format_time(clusterlab_core::Time(d.t_ms), lang)
-            })],
+            &[
+                &nodes.to_string(),
+                &digest.as_ref().map_or(0, |d| d.ok).to_string(),
+                &digest.as_ref().map_or(String::new(), |d| {
+                    crate::view_model::format_time(clusterlab_core::Time(d.t_ms), lang)
+                }),
+            ],
         ),
         Phase::Running => fill(
             lang.t(Msg::BigReady),
@@ -126,6 +135,10 @@ pub fn BigClusterView(props: &BigClusterProps) -> Html {
         Phase::Failed(_) => "failed",
     };
     let counts = digest.as_ref().map(|d| big_ring::counts(&d.cells));
+    let behind = digest
+        .as_ref()
+        .filter(|_| big.phase == Phase::Running && big.playing)
+        .and_then(|d| big_ring::behind(d, big.speed_log, nodes, lang));
     let beliefs = big
         .selected
         .zip(digest.as_ref().and_then(|d| d.beliefs.clone()))
@@ -141,6 +154,9 @@ pub fn BigClusterView(props: &BigClusterProps) -> Html {
             <h2>{ fill(lang.t(Msg::BigTitle), &[&nodes.to_string()]) }</h2>
             <p class="big-explain">{ lang.t(Msg::BigExplain) }</p>
             <p class="big-phase" role="status" aria-live="polite" data-testid="big-phase">{ phase_line }</p>
+            if let Some(line) = behind {
+                <p class="big-behind" data-testid="big-behind">{ line }</p>
+            }
             <div class="big-controls">
                 <button data-testid="big-play" onclick={on_play}>
                     { lang.t(if big.playing { Msg::Pause } else { Msg::Play }) }

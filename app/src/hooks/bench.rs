@@ -68,3 +68,22 @@ pub fn cluster_shown() {
         let _ = p.mark("cluster-shown");
     }
 }
+
+/// A big cluster's nodes (in the worker) were loaded and run Redis's rules: the time to a
+/// running cluster.
+pub fn big_started() {
+    mark_once("big-started");
+}
+
+/// Every node of the big cluster said `cluster_state:ok` for the first time.
+pub fn big_running() {
+    mark_once("big-running");
+}
+
+fn mark_once(name: &str) {
+    if let Some(p) = performance() {
+        if p.get_entries_by_name(name).length() == 0 {
+            let _ = p.mark(name);
+        }
+    }
+}

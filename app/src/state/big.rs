@@ -116,7 +116,7 @@ impl BigCluster {
                     let extra = log.len().saturating_sub(LOG_LINES);
                     log.drain(..extra);
                 }
-                self.digest = Some(Rc::new(digest));
+                self.digest = Some(Rc::from(digest));
             }
             BigAction::Update(Update::Failed { message }) => self.phase = Phase::Failed(message),
             BigAction::Select(node) => {
@@ -157,14 +157,14 @@ mod tests {
         }));
         assert_eq!(b.phase, Phase::Starting);
         let digest = |ready: Option<f64>| {
-            BigAction::Update(Update::Digest(Digest {
+            BigAction::Update(Update::Digest(Box::new(Digest {
                 ready_after_ms: ready,
                 milestones: vec![Milestone {
                     t_ms: 5,
                     what: Moment::Ready,
                 }],
                 ..Digest::default()
-            }))
+            })))
         };
         b.apply(digest(None));
         assert_eq!(b.phase, Phase::Starting);
@@ -195,13 +195,13 @@ mod tests {
     fn the_log_keeps_the_newest_lines() {
         let mut b = big();
         for t in 0..100 {
-            b.apply(BigAction::Update(Update::Digest(Digest {
+            b.apply(BigAction::Update(Update::Digest(Box::new(Digest {
                 milestones: vec![Milestone {
                     t_ms: t,
                     what: Moment::Ready,
                 }],
                 ..Digest::default()
-            })));
+            }))));
         }
         assert_eq!(b.log.len(), LOG_LINES);
         assert_eq!(b.log.last().map(|m| m.t_ms), Some(99));

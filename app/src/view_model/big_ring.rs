@@ -143,6 +143,22 @@ pub fn stats_line(d: &Digest, lang: Lang) -> String {
     )
 }
 
+/// When the worker falls behind the speed asked (by more than a fifth), why, in words: the
+/// bus's work grows as N², each message carrying max(3, N/10) gossip entries.
+pub fn behind(d: &Digest, speed_log: Option<f64>, nodes: usize, lang: Lang) -> Option<String> {
+    let asked = 10f64.powf(speed_log?);
+    (d.sim_per_real > 0.0 && d.sim_per_real < 0.8 * asked).then(|| {
+        fill(
+            lang.t(Msg::BigBehind),
+            &[
+                &decimal1(d.sim_per_real, lang),
+                &nodes.to_string(),
+                &(nodes / 10).max(3).to_string(),
+            ],
+        )
+    })
+}
+
 fn decimal1(x: f64, lang: Lang) -> String {
     crate::view_model::format::decimal(&format!("{x:.1}"), lang)
 }
@@ -320,6 +336,26 @@ mod tests {
             "a crashed node is grey, flagged or not"
         );
         assert_ne!(color(&cell(true), 2), color(&cell(false), 2));
+    }
+
+    #[test]
+    fn falling_behind_is_explained_by_the_bus() {
+        let d = |rate| Digest {
+            sim_per_real: rate,
+            ..Digest::default()
+        };
+        assert_eq!(behind(&d(0.9), Some(0.0), 1000, Lang::En), None);
+        assert_eq!(
+            behind(&d(5.0), None, 1000, Lang::En),
+            None,
+            "no speed asked"
+        );
+        let line = behind(&d(0.4), Some(0.0), 1000, Lang::En).expect("behind");
+        assert!(
+            line.starts_with("The worker simulates 0.4× real time"),
+            "{line}"
+        );
+        assert!(line.contains("with 100 gossip entries"), "{line}");
     }
 
     #[test]
