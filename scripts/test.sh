@@ -38,7 +38,7 @@ step_bench_parse() {
 step_clippy() {
     cargo clippy --workspace --all-targets -- -D warnings
     ensure_wasm_target
-    cargo clippy -p clusterlab-app --target wasm32-unknown-unknown -- -D warnings
+    cargo clippy -p clusterlab-app -p clusterlab-worker --target wasm32-unknown-unknown -- -D warnings
 }
 
 # The fuzz targets (scripts/fuzz.sh runs them, with nightly) are a workspace of their own: here

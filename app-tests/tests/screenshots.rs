@@ -113,3 +113,53 @@ async fn shoot(browser: &Browser) -> Outcome {
     browser.screenshot(&dir.join("11-trace-import.png")).await?;
     browser.expect_no_errors().await
 }
+
+/// The big-cluster view: 1000 nodes starting, then 300 nodes while FAIL about a killed master
+/// spreads (`--ignored big_tour` alone takes about a minute).
+#[tokio::test]
+#[ignore = "pictures for people, not a check"]
+async fn big_tour() {
+    let Some(browser) = Browser::open_app().await else {
+        return;
+    };
+    let outcome = shoot_big(&browser).await;
+    browser.close().await;
+    if let Err(e) = outcome {
+        panic!("{e}");
+    }
+}
+
+async fn shoot_big(browser: &Browser) -> Outcome {
+    let dir =
+        PathBuf::from(std::env::var("CLUSTERLAB_SHOTS").unwrap_or_else(|_| "/tmp/shots".into()));
+    std::fs::create_dir_all(&dir)?;
+    browser.resize(1400, 1000).await?;
+    browser.open_fragment("v1&p=500x1&s=1").await?;
+    browser
+        .expect_attr("big-cluster", "data-phase", "starting")
+        .await?;
+    browser.select("big-node", "500").await?;
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    browser
+        .screenshot(&dir.join("10-big-1000-starting.png"))
+        .await?;
+    browser.open_fragment("v1&p=150x1&s=1").await?;
+    for _ in 0..100 {
+        if browser.attr("big-cluster", "data-phase").await?.as_deref() == Some("running") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    browser.select("big-node", "1").await?;
+    browser.click("big-kill").await?;
+    browser.select("big-node", "2").await?;
+    browser.select("big-speed", "max").await?;
+    browser
+        .expect_text_containing("big-log", "flags B FAIL")
+        .await?;
+    browser.select("big-speed", "-1").await?;
+    browser
+        .screenshot(&dir.join("11-big-300-fail-spreads.png"))
+        .await?;
+    Ok(())
+}

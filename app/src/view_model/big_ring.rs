@@ -120,11 +120,13 @@ pub fn color(cell: &Cell, running: usize) -> String {
     }
 }
 
-/// The cluster in numbers: nodes up, masters, nodes someone flags PFAIL, and FAIL.
+/// The cluster in numbers: nodes running, masters among them (a killed master's own belief
+/// does not count), nodes someone flags PFAIL, and FAIL.
 pub fn counts(cells: &[Cell]) -> [usize; 4] {
+    let running = || cells.iter().filter(|c| c.status == Process::Up);
     [
-        cells.iter().filter(|c| c.status == Process::Up).count(),
-        cells.iter().filter(|c| c.master).count(),
+        running().count(),
+        running().filter(|c| c.master).count(),
         cells.iter().filter(|c| c.pfail > 0).count(),
         cells.iter().filter(|c| c.fail > 0).count(),
     ]
