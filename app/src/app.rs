@@ -2,6 +2,8 @@
 
 use std::rc::Rc;
 
+use clusterlab_core::sim::FormingStage;
+
 use yew::prelude::*;
 
 use web_sys::HtmlSelectElement;
@@ -65,7 +67,7 @@ fn Playground() -> Html {
         let mut model = if wanted.is_some() {
             Model::new()
         } else {
-            Model::from_link(&hash, lang)
+            Model::from_link(&hash, lang, Some(crate::hooks::now_ms))
         };
         model.frame_clock = Some(crate::hooks::now_ms);
         model.course.lang = lang;
@@ -91,7 +93,9 @@ fn Playground() -> Html {
         let m = state.model();
         // A lesson runs its own clock; the playground's is paused meanwhile (and while a big
         // cluster runs in the worker).
-        m.playing || m.course.player.as_ref().is_some_and(|p| p.playing)
+        m.playing
+            || m.forming_progress().is_some()
+            || m.course.player.as_ref().is_some_and(|p| p.playing)
     };
     use_animation_clock(playing, dispatch.clone());
     use_shortcuts(dispatch.clone(), console_input.clone());
@@ -334,6 +338,12 @@ fn Playground() -> Html {
                         <p>{ notice }</p>
                         <button onclick={dispatch_cb(&dispatch, Action::DismissNotice)}>{ lang.t(Msg::Dismiss) }</button>
                     </div>
+                }
+                if let Some((nodes, stage, done, t)) = m.forming_progress() {
+                    <p class="notice forming" role="status" aria-live="polite" data-testid="forming">
+                        { fill(lang.t(if stage == FormingStage::Joining { Msg::FormingJoining } else { Msg::FormingSettling }),
+                            &[&nodes.to_string(), &done.to_string(), &view_model::format_time(t, lang)]) }
+                    </p>
                 }
                 <Controls
                     playing={m.playing}

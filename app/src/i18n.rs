@@ -798,6 +798,10 @@ messages! {
     TraceVoteGranted => "votes for {}", "vote pour {}";
     TracePromoted => "is promoted in place of {}", "est promu à la place de {}";
     TracePromotedAlone => "is promoted", "est promu";
+    FormingJoining => "Forming {} nodes as redis-cli --cluster create does: MEETs sent, {} of them know every other node (simulated {})…",
+        "Formation de {} nœuds comme le fait redis-cli --cluster create\u{202f}: MEET envoyés, {} d'entre eux connaissent tous les autres nœuds (simulé {})…";
+    FormingSettling => "Forming {} nodes: configured, {} of them say cluster_state:ok (simulated {})…",
+        "Formation de {} nœuds\u{202f}: configurés, {} d'entre eux disent cluster_state:ok (simulé {})…";
     // The big-cluster view (state/big.rs, components/big_cluster.rs).
     BigTitle => "{} nodes, simulated in a background thread", "{} nœuds, simulés dans un fil d'exécution à part";
     BigExplain => "Above 200 nodes the simulator runs in a Web Worker, so the page never waits for it, and each shard is drawn as an arc: its master on the outer ring, its replica inside. A node turns amber while running nodes flag it PFAIL and red while they flag it FAIL, darker the more of them do. Click an arc, or choose a node, to see what it believes. The console, time travel and the lessons use clusters of up to 200 nodes.",

@@ -17,7 +17,7 @@ use std::cell::{Ref, RefCell};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use clusterlab_core::sim::{Scenario, Status};
+use clusterlab_core::sim::{Forming, FormingStage, Scenario, ScenarioError, Status};
 use clusterlab_core::Time;
 use yew::{Reducible, UseReducerDispatcher};
 
@@ -42,6 +42,8 @@ pub const STEPS_PER_FRAME: u64 = 6000;
 /// Real ms a frame may spend simulating (when the model has a clock): the rest of a 60 fps
 /// frame is left for drawing. Past it, playback falls behind rather than stutter.
 pub const FRAME_BUDGET_MS: f64 = 7.0;
+/// Clusters up to this many nodes form within a frame; bigger ones form a step per frame.
+const FORM_AT_ONCE_UP_TO: usize = 12;
 /// Messages kept for drawing at most (the newest win).
 const MAX_FLIGHTS: usize = 400;
 /// Event-log lines kept for display.
@@ -100,6 +102,13 @@ pub enum Action {
     Big(BigAction),
 }
 
+/// A cluster being formed for the playground.
+struct Pending {
+    preset: Preset,
+    seed: u64,
+    forming: Forming,
+}
+
 /// Faults that apply to one node, for shortcuts that act on the selection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NodeFault {
@@ -144,6 +153,8 @@ pub struct Model {
     /// A big cluster, running in the worker, shown instead of the playground's (which waits,
     /// paused, for the learner to pick a smaller size again).
     pub big: Option<BigCluster>,
+    /// A cluster being formed, a step per frame, to replace the run once formed.
+    forming: Option<Box<Pending>>,
     /// What the cluster looks like now; rebuilt when the trace grows or after an action.
     pub picture: Rc<Picture>,
     /// The event log in words (newest last), all of it…
@@ -167,7 +178,14 @@ impl Model {
     /// A fresh run of `preset` with `seed`, falling back to the default scenario (and saying
     /// so) if it cannot be built.
     pub fn with(preset: Preset, seed: u64) -> Model {
-        let (run, notice) = match Run::new(preset.scenario(seed)) {
+        let built = Run::new(preset.scenario(seed));
+        Model::from_built(preset, built)
+    }
+
+    /// The model of a run built (or not) from `preset`: the default scenario with a notice if
+    /// it could not be.
+    fn from_built(preset: Preset, built: Result<Run, ScenarioError>) -> Model {
+        let (run, notice) = match built {
             Ok(run) => (run, None),
             Err(e) => (
                 Run::new(Scenario::default()).expect("the default scenario forms"),
@@ -197,6 +215,7 @@ impl Model {
             compact: false,
             notice,
             big: None,
+            forming: None,
             course: Course::default(),
             picture: Rc::new(Picture::default()),
             log_all: Rc::new(Vec::new()),
@@ -213,12 +232,15 @@ impl Model {
 
     /// The model a shared link describes, or the default one with a notice saying why the
     /// link could not be used (in `lang`).
-    pub fn from_link(hash: &str, lang: Lang) -> Model {
+    /// With a `clock` (the browser's), a link to a cluster that takes more than a frame to
+    /// form opens on the default one while it forms a step per frame.
+    pub fn from_link(hash: &str, lang: Lang, clock: Option<fn() -> f64>) -> Model {
         let t = |msg: Msg| lang.t(msg);
         match Shared::parse(hash) {
             Ok(None) => Model::new(),
-            Ok(Some(shared)) if BigCluster::is_big(&shared.preset) => {
+            Ok(Some(shared)) if BigCluster::is_big(&shared.preset) || shared.cursor.is_none() => {
                 let mut model = Model::new();
+                model.frame_clock = clock;
                 model.restart(shared.preset, shared.seed);
                 model
             }
@@ -496,6 +518,7 @@ impl Model {
     /// Starts `preset` afresh with `seed`: a big one in the worker (the playground's cluster
     /// waits, paused), a small one here.
     fn restart(&mut self, preset: Preset, seed: u64) {
+        self.forming = None;
         if BigCluster::is_big(&preset) {
             let (playing, speed_log) = match &self.big {
                 Some(b) => (b.playing, b.speed_log.unwrap_or(self.speed_log)),
@@ -511,11 +534,30 @@ impl Model {
         if let Some(big) = self.big.take() {
             self.playing = big.playing;
         }
-        let mut fresh = Model::with(preset, seed);
+        // With a clock (the browser), a cluster that takes more than a frame to form forms a
+        // step per frame, and the current one stays on screen meanwhile.
+        if preset.nodes() > FORM_AT_ONCE_UP_TO && self.frame_clock.is_some() {
+            if let Ok(forming) = preset.scenario(seed).forming() {
+                self.forming = Some(Box::new(Pending {
+                    preset,
+                    seed,
+                    forming,
+                }));
+                return;
+            }
+        }
+        self.install(Model::with(preset, seed));
+    }
+
+    /// Replaces the run with `fresh`'s, keeping the learner's settings, course and console
+    /// target.
+    fn install(&mut self, mut fresh: Model) {
         fresh.speed_log = self.speed_log;
         fresh.reduced_motion = self.reduced_motion;
         fresh.compact = self.compact;
         fresh.frame_clock = self.frame_clock;
+        fresh.help_open = self.help_open;
+        fresh.course = std::mem::take(&mut self.course);
         fresh.dirty = true;
         fresh.refresh();
         fresh.key = std::mem::take(&mut self.key);
@@ -527,7 +569,56 @@ impl Model {
         *self = fresh;
     }
 
+    /// Forms the pending cluster within this frame's budget; installs it once formed.
+    fn form(&mut self) -> bool {
+        let Some(pending) = self.forming.as_mut() else {
+            return false;
+        };
+        let clock = self.frame_clock;
+        let deadline = clock.map_or(0.0, |c| c() + FRAME_BUDGET_MS);
+        let mut out_of_time = || clock.is_some_and(|c| c() > deadline);
+        let built = match pending
+            .forming
+            .advance(FormingStage::Formed, Some(&mut out_of_time))
+        {
+            Ok(false) => return true,
+            Ok(true) => Ok(()),
+            Err(e) => Err(e),
+        };
+        let Some(pending) = self.forming.take() else {
+            return false;
+        };
+        let Pending {
+            preset,
+            seed,
+            forming,
+        } = *pending;
+        let built = built.map(|()| Run::formed(preset.scenario(seed), forming.into_sim()));
+        self.install(Model::from_built(preset, built));
+        true
+    }
+
+    /// How the pending formation stands: nodes, stage, how many nodes passed the stage's
+    /// check, simulated time.
+    pub fn forming_progress(&self) -> Option<(usize, FormingStage, usize, Time)> {
+        let p = self.forming.as_ref()?;
+        let sim = p.forming.sim();
+        let total = p.preset.nodes();
+        let done = match p.forming.stage() {
+            FormingStage::Joining => sim
+                .nodes()
+                .iter()
+                .filter(|n| n.node.known_nodes() == total)
+                .count(),
+            _ => sim.nodes().iter().filter(|n| n.node.state_ok()).count(),
+        };
+        Some((total, p.forming.stage(), done, sim.now()))
+    }
+
     fn tick(&mut self, real_ms: f64) -> bool {
+        if self.forming.is_some() {
+            return self.form();
+        }
         if !self.playing {
             return false;
         }

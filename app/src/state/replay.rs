@@ -113,6 +113,12 @@ impl Run {
     /// Forms the scenario's cluster (like `redis-cli --cluster create`) and starts there.
     pub fn new(scenario: Scenario) -> Result<Run, ScenarioError> {
         let sim = scenario.build()?;
+        Ok(Run::formed(scenario, sim))
+    }
+
+    /// A run of `scenario` from `sim`, which its formation just formed (a step at a time:
+    /// `Scenario::forming`).
+    pub fn formed(scenario: Scenario, sim: Sim) -> Run {
         // About one snapshot per few simulated seconds whatever the cluster's size.
         let snap_every = 400 * sim.nodes().len() as u64;
         let start = Cursor {
@@ -120,7 +126,7 @@ impl Run {
             applied: 0,
             time: sim.now(),
         };
-        Ok(Run {
+        Run {
             scenario,
             snapshots: vec![Snapshot {
                 steps: 0,
@@ -139,7 +145,7 @@ impl Run {
             last_msg_id: 0,
             flights: Vec::new(),
             replies: Vec::new(),
-        })
+        }
     }
 
     pub fn scenario(&self) -> &Scenario {

@@ -460,7 +460,7 @@ fn a_shared_link_reproduces_the_state() {
     }
     m.apply(Action::Skip(20_000));
     let link = m.share_fragment();
-    let opened = Model::from_link(&format!("#{link}"), Lang::En);
+    let opened = Model::from_link(&format!("#{link}"), Lang::En, None);
     assert_eq!(opened.notice, None);
     assert_eq!(opened.run.cursor(), m.run.cursor());
     let fp = |m: &Model| clusterlab_core::sim::fingerprint(m.run.sim().trace(), m.run.sim());
@@ -475,7 +475,7 @@ fn a_bad_link_shows_the_default_scenario_with_a_message() {
         "#garbage",
         "#v1&p=3x1&s=1&c=10.2.9000&a=1.1.x0",
     ] {
-        let m = Model::from_link(link, Lang::En);
+        let m = Model::from_link(link, Lang::En, None);
         let notice = m.notice.clone().expect("a notice");
         assert!(
             notice.starts_with("This link could not be opened"),
@@ -483,16 +483,16 @@ fn a_bad_link_shows_the_default_scenario_with_a_message() {
         );
         assert_eq!(m.picture.nodes.len(), 6);
     }
-    let m = Model::from_link("#v1&p=3x1&s=1&c=0.1.5000&a=0.5000.x9", Lang::En);
+    let m = Model::from_link("#v1&p=3x1&s=1&c=0.1.5000&a=0.5000.x9", Lang::En, None);
     assert!(m.notice.unwrap().contains("does not exist"));
     // A link whose replay lands elsewhere (another simulator version) says so.
     let mut m = model();
     m.apply(Action::Skip(3_000));
     let link = m.share_fragment();
     let (head, k) = link.rsplit_once("&k=").unwrap();
-    assert_eq!(Model::from_link(&link, Lang::En).notice, None);
+    assert_eq!(Model::from_link(&link, Lang::En, None).notice, None);
     let wrong = format!("{head}&k={:08x}", u32::from_str_radix(k, 16).unwrap() ^ 1);
-    let m = Model::from_link(&wrong, Lang::En);
+    let m = Model::from_link(&wrong, Lang::En, None);
     assert!(m
         .notice
         .unwrap()
@@ -544,7 +544,7 @@ fn adding_a_node_meets_it_and_rebalances_slots_onto_it() {
         1
     );
     // A link replays the growth.
-    let opened = Model::from_link(&m.share_fragment(), Lang::En);
+    let opened = Model::from_link(&m.share_fragment(), Lang::En, None);
     assert_eq!(opened.notice, None);
     assert_eq!(opened.picture.nodes.len(), 7);
     assert_eq!(opened.picture.owners, m.picture.owners);
@@ -689,4 +689,47 @@ fn profile_big() {
     let end = m.run.sim().now() + 4_800;
     m.run.run_to(end, u64::MAX, &mut || false);
     println!("run_to, 4.8 s: {:?}", t.elapsed());
+}
+
+/// With the browser's clock, a 20-node cluster forms a step per frame (MEET, gossip,
+/// REPLICATE, `cluster_state:ok`, as `redis-cli --cluster create` does) while the current one
+/// stays on screen; once formed it is exactly the cluster formed in one call. The learner's
+/// language and course survive the change of size.
+#[test]
+fn a_bigger_cluster_forms_between_frames_as_it_would_at_once() {
+    fn ticking() -> f64 {
+        thread_local!(static T: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) });
+        T.with(|t| {
+            t.set(t.get() + 0.05);
+            t.get()
+        })
+    }
+    let preset = Preset {
+        masters: 10,
+        replicas: 1,
+    };
+    let mut m = model();
+    m.course.lang = Lang::Fr;
+    m.frame_clock = Some(ticking);
+    m.apply(Action::SetPreset(preset.clone()));
+    assert_eq!(
+        m.run.sim().nodes().len(),
+        6,
+        "the current cluster stays meanwhile"
+    );
+    let mut frames = 0;
+    while m.forming_progress().is_some() {
+        m.apply(Action::Tick { real_ms: 16.0 });
+        frames += 1;
+        assert!(frames < 10_000, "it never formed");
+    }
+    assert!(frames > 3, "formed in {frames} frames: not cut");
+    assert_eq!(m.preset, preset);
+    assert_eq!(m.course.lang, Lang::Fr);
+    let at_once = Model::with(preset, 1);
+    assert_eq!(m.run.sim().now(), at_once.run.sim().now());
+    assert_eq!(
+        share::checksum(m.run.sim()),
+        share::checksum(at_once.run.sim())
+    );
 }

@@ -25,6 +25,7 @@ mod conns;
 mod disk;
 mod drivers;
 mod formed;
+mod forming;
 mod network;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
@@ -42,6 +43,7 @@ pub use disk::Disk;
 pub use drivers::reshard;
 pub use drivers::reshard::{Job, JobId, JobOptions, Task};
 pub use drivers::{LostWrite, Workload, WorkloadStats};
+pub use forming::{Forming, Stage as FormingStage};
 pub use network::{InFlight, NetConfig, Partitions, Payload, PPM};
 pub use probe::{determinism_probe, formed_probe};
 pub use scenario::{master_name, Formation, Scenario, ScenarioError, MEET_UP_TO};

@@ -2,12 +2,11 @@
 //! `redis-cli --cluster create` forms a real one, or started already formed
 //! (`formed.rs`) when the cluster is too big to watch form.
 
+use super::forming::{Forming, Stage};
 use super::{NetConfig, Sim, PPM};
 use crate::config::Config;
-use crate::flags::NodeFlags;
 use crate::node::Admin;
 use crate::slot::{SlotSet, SLOTS};
-use crate::time::Time;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
@@ -208,23 +207,15 @@ impl Scenario {
     /// the nodes start (e.g. [`Sim::set_parallel`], so formation runs that
     /// way too).
     pub fn build_with(&self, setup: impl FnOnce(&mut Sim)) -> Result<Sim, ScenarioError> {
-        let mut sim = self.start_with(setup)?;
-        let limit = Time(600_000);
-        let total = self.nodes();
-        let formed = run_checking(&mut sim, limit, |s| {
-            s.nodes().iter().all(|n| {
-                n.node.state_ok()
-                    && n.node.known_flags().filter(|f| f.is_replica()).count()
-                        == total - self.masters
-            })
-        });
-        if !formed {
-            return Err(ScenarioError(format!(
-                "the cluster did not reach cluster_state:ok within {limit}"
-            )));
-        }
-        sim.set_write_load(self.write_every_ms);
-        Ok(sim)
+        let mut forming = Forming::start(self, setup)?;
+        forming.advance(Stage::Formed, None)?;
+        Ok(forming.into_sim())
+    }
+
+    /// [`build`](Self::build), a step at a time: [`Forming::advance`] runs it
+    /// within a budget (the web app forms its clusters between frames).
+    pub fn forming(&self) -> Result<Forming, ScenarioError> {
+        Forming::start(self, |_| {})
     }
 
     /// The simulator at the instant the cluster is configured, before
@@ -233,28 +224,20 @@ impl Scenario {
     /// started (within the first cron period), with every node loaded and
     /// no link connected yet.
     pub fn start_with(&self, setup: impl FnOnce(&mut Sim)) -> Result<Sim, ScenarioError> {
-        self.validate()?;
-        let mut sim = Sim::new(self.seed, self.net.clone());
-        setup(&mut sim);
-        if self.resolved_formation() == Formation::Formed {
-            super::formed::start_formed(self, &mut sim)?;
-        } else {
-            self.meet(&mut sim)?;
-        }
-        Ok(sim)
+        let mut forming = Forming::start(self, setup)?;
+        forming.advance(Stage::Settling, None)?;
+        Ok(forming.into_sim())
     }
 
-    /// Forms the cluster by MEET, up to the REPLICATEs.
-    fn meet(&self, sim: &mut Sim) -> Result<(), ScenarioError> {
+    /// Starts the processes and sends what `redis-cli --cluster create` sends
+    /// before it waits for the nodes to join: ADDSLOTS, SET-CONFIG-EPOCH,
+    /// and a MEET of the first node from every other.
+    pub(super) fn send_meets(&self, sim: &mut Sim) -> Result<(), ScenarioError> {
         let names = self.names();
         for (i, name) in names.iter().enumerate() {
             let port = self.base_port + i as u16;
             sim.add_node(name, port, self.config.clone(), node_seed(self.seed, i));
         }
-        let admin = |sim: &mut Sim, idx: usize, action: Admin| {
-            sim.admin(idx, action)
-                .map_err(|e| ScenarioError(format!("forming the cluster: {e}")))
-        };
         for (i, slots) in slot_split(self.masters).into_iter().enumerate() {
             admin(sim, i, Admin::AddSlots(slots))?;
         }
@@ -273,20 +256,12 @@ impl Scenario {
                 },
             )?;
         }
-        let total = names.len();
-        let limit = Time(600_000);
-        let joined = run_checking(sim, limit, |s| {
-            s.nodes().iter().all(|n| {
-                n.node.known_nodes() == total
-                    && n.node.known_flags().all(|f| !f.has(NodeFlags::HANDSHAKE))
-            })
-        });
-        if !joined {
-            return Err(ScenarioError(format!(
-                "the {total} nodes did not all meet within {limit}"
-            )));
-        }
-        for r in self.masters..total {
+        Ok(())
+    }
+
+    /// Once everyone knows everyone: CLUSTER REPLICATE on every replica.
+    pub(super) fn send_replicates(&self, sim: &mut Sim) -> Result<(), ScenarioError> {
+        for r in self.masters..self.nodes() {
             let master = (r - self.masters) % self.masters;
             let id = sim.node(master).id();
             admin(sim, r, Admin::Replicate(id))?;
@@ -295,15 +270,9 @@ impl Scenario {
     }
 }
 
-/// Runs until `done` holds, checking every 100 simulated ms (checks over
-/// every node are too costly after every single event in large clusters).
-fn run_checking(sim: &mut Sim, limit: Time, done: impl Fn(&Sim) -> bool) -> bool {
-    while sim.now() < limit {
-        if done(sim) {
-            return true;
-        }
-        let next = sim.now() + 100;
-        sim.run_until(next);
-    }
-    done(sim)
+/// An admin command of the formation; its refusal fails the formation.
+fn admin(sim: &mut Sim, idx: usize, action: Admin) -> Result<(), ScenarioError> {
+    sim.admin(idx, action)
+        .map(|_| ())
+        .map_err(|e| ScenarioError(format!("forming the cluster: {e}")))
 }

@@ -52,3 +52,39 @@ fn another_seed_gives_other_node_ids_and_another_run() {
     }
     assert_ne!(json_lines(&faulty_run(1)), json_lines(&faulty_run(2)));
 }
+
+/// A formation a step at a time (the web app forms between frames) is the formation in one
+/// call, event for event: `redis-cli --cluster create`'s MEETs, the gossip until everyone
+/// knows everyone, the REPLICATEs, the wait for `cluster_state:ok`, checked every 100
+/// simulated ms either way; and the same for a cluster started from its nodes.conf files.
+#[test]
+fn a_formation_cut_into_slices_is_the_formation_in_one_call() {
+    use clusterlab_core::sim::{Formation, FormingStage, Scenario};
+    for (masters, formation) in [(5, Formation::Meet), (4, Formation::Formed)] {
+        let scenario = Scenario {
+            masters,
+            replicas: 1,
+            seed: 11,
+            formation,
+            ..Scenario::default()
+        };
+        let whole = scenario.build().expect("it forms");
+        let mut forming = scenario.forming().expect("it starts");
+        let mut slices = 0;
+        let mut events = 0;
+        let mut stop = || {
+            events += 1;
+            events % 20 == 0
+        };
+        while !forming
+            .advance(FormingStage::Formed, Some(&mut stop))
+            .expect("it forms")
+        {
+            slices += 1;
+        }
+        assert!(slices > 10, "{formation:?}: cut into {slices} slices only");
+        let sliced = forming.into_sim();
+        assert_eq!(sliced.now(), whole.now(), "{formation:?}");
+        assert_eq!(json_lines(&sliced), json_lines(&whole), "{formation:?}");
+    }
+}
