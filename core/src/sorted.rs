@@ -96,4 +96,15 @@ mod tests {
             assert_eq!(got, want, "len {len}, descending");
         }
     }
+
+    #[test]
+    fn maps_and_sets_are_collects() {
+        let pairs = [(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e')];
+        assert_eq!(map(pairs), pairs.into_iter().collect::<BTreeMap<_, _>>());
+        assert_eq!(map(pairs)[&3], 'c');
+        assert_eq!(
+            set(pairs.map(|p| p.0)),
+            pairs.map(|p| p.0).into_iter().collect()
+        );
+    }
 }
