@@ -81,7 +81,7 @@ if ((breakdown)); then
     # (index.html: wasm-opt -Oz) but keeping the function names.
     tmp=$(mktemp -d)
     wasm-bindgen --target web --keep-debug --out-dir "$tmp" \
-        target/wasm32-unknown-unknown/release-app/clusterlab-app.wasm
+        "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release-app/clusterlab-app.wasm"
     wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
         --enable-mutable-globals "$tmp/clusterlab-app_bg.wasm" -o "$tmp/named.wasm"
     python3 scripts/wasm-sizes.py "$tmp/named.wasm"

@@ -35,6 +35,7 @@ pub mod repl_wire;
 pub mod resp;
 pub mod sim;
 pub mod slot;
+pub mod sorted;
 pub mod time;
 pub mod trace_file;
 pub mod tutorial;

@@ -3,6 +3,8 @@
 
 use std::rc::Rc;
 
+use clusterlab_core::sorted;
+
 use yew::prelude::*;
 
 use crate::i18n::{fill, use_lang, Msg};
@@ -27,7 +29,7 @@ pub fn ClientPanel(props: &ClientPanelProps) -> Html {
                 |n: &Option<String>| n.clone().unwrap_or_else(|| lang.t(Msg::Unknown).into());
             // Stale ranges first: they are what the panel is about.
             let mut rows: Vec<_> = c.rows.iter().collect();
-            rows.sort_by_key(|r| !r.stale);
+            sorted::sort_by_key(&mut rows, |r| !r.stale);
             let hidden = rows.len().saturating_sub(MAX_ROWS);
             html! {
                 <>

@@ -3,7 +3,7 @@
 //! colour (see the legend). With reduced motion, messages are still arrows from sender to
 //! receiver, but they do not move.
 
-use std::collections::BTreeSet;
+use clusterlab_core::sorted;
 use std::f64::consts::TAU;
 use std::rc::Rc;
 
@@ -59,7 +59,7 @@ fn draw(ctx: &CanvasRenderingContext2d, glyphs: &[Glyph], reduced: bool, radius:
     ctx.clear_rect(0.0, 0.0, VIEW_W, VIEW_H);
     let size = (radius * 0.28).clamp(3.0, 9.0);
     // One path per message type: a few canvas calls per message, not a dozen.
-    let kinds: BTreeSet<Traffic> = glyphs.iter().map(|g| g.kind).collect();
+    let kinds = sorted::set(glyphs.iter().map(|g| g.kind));
     for kind in kinds {
         let style = msg_style(kind);
         let of_kind = || glyphs.iter().filter(move |g| g.kind == kind);

@@ -2,8 +2,10 @@
 //! over the last few seconds, and marks where nodes changed their minds. It ends at the
 //! current moment, so it follows the scrubber and step back.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
+
+use clusterlab_core::sorted;
 
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -181,7 +183,7 @@ fn draw(canvas: &NodeRef, seq: &Sequence, selected: Option<SeqPick>) {
         t += every;
     }
     // Messages, one path per type (a few canvas calls per arrow, not a dozen).
-    let kinds: BTreeSet<Traffic> = seq.arrows.iter().map(|a| a.kind).collect();
+    let kinds = sorted::set(seq.arrows.iter().map(|a| a.kind));
     let heads = lanes <= 12;
     let head = (lane * 0.3).clamp(2.0, 5.0);
     for kind in kinds {

@@ -5,6 +5,7 @@ use clusterlab_core::event::Event;
 use clusterlab_core::flags::NodeFlags;
 use clusterlab_core::sim::{Sim, Status};
 use clusterlab_core::slot::{SlotSet, SLOTS};
+use clusterlab_core::sorted;
 use clusterlab_core::Time;
 
 use super::format::format_time;
@@ -169,7 +170,7 @@ impl Picture {
             }
             start = end + 1;
         }
-        out.sort_by_key(|(o, _)| *o);
+        sorted::sort_by_key(&mut out, |(o, _)| *o);
         out
     }
 
@@ -301,7 +302,7 @@ pub fn picture(sim: &Sim, layout: Layout) -> Picture {
         .pairs()
         .map(|(a, b)| (a.min(b), a.max(b)))
         .collect();
-    cuts.sort_unstable();
+    sorted::sort(&mut cuts);
     cuts.dedup();
     Picture {
         layout,

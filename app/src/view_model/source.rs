@@ -4,6 +4,7 @@
 
 use clusterlab_core::id::NodeId;
 use clusterlab_core::sim::{Names, Sim, TimedAction, TraceEvent, Why};
+use clusterlab_core::sorted;
 use std::collections::BTreeMap;
 
 use clusterlab_core::trace_file::{short_names, Recorded, TraceLine};
@@ -73,7 +74,7 @@ impl ImportedRun {
             .iter()
             .map(|(file, shown)| (shown.clone(), file.clone()))
             .collect();
-        pairs.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
+        sorted::sort_by(&mut pairs, |a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
         pairs
     }
 }

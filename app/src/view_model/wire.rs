@@ -4,6 +4,7 @@
 
 use clusterlab_core::event::Event;
 use clusterlab_core::sim::{Names, Sent, SentKind, Sim};
+use clusterlab_core::sorted;
 use clusterlab_core::Time;
 
 use super::{format_time, msg_style, narrate, sequence, Sequence};
@@ -99,7 +100,7 @@ pub fn seq_stops(seq: &Sequence, sim: &Sim, lang: Lang) -> Vec<SeqStop> {
             }),
     );
     // Stable: at one instant a state change comes before the messages it sends.
-    stops.sort_by_key(|s| (s.t, matches!(s.pick, SeqPick::Message(_))));
+    sorted::sort_by_key(&mut stops, |s| (s.t, matches!(s.pick, SeqPick::Message(_))));
     stops
 }
 

@@ -469,7 +469,7 @@ fn slots_reply(v: &NodeView, endpoint: EndpointType) -> Value {
             runs.push((a, b, owner.id));
         }
     }
-    runs.sort();
+    crate::sorted::sort(&mut runs);
     Value::Array(
         runs.into_iter()
             .filter_map(|(a, b, id)| {

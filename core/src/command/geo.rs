@@ -408,8 +408,8 @@ fn search(c: &mut Call, form: Form, nostore: bool) -> Value {
     };
     // glibc's qsort is a stable merge sort at these sizes.
     match desc {
-        Some(false) => found.sort_by(|a, b| a.dist.total_cmp(&b.dist)),
-        Some(true) => found.sort_by(|a, b| b.dist.total_cmp(&a.dist)),
+        Some(false) => crate::sorted::sort_by(&mut found, |a, b| a.dist.total_cmp(&b.dist)),
+        Some(true) => crate::sorted::sort_by(&mut found, |a, b| b.dist.total_cmp(&a.dist)),
         None => {}
     }
     let returned = if o.count == 0 {
@@ -424,10 +424,11 @@ fn search(c: &mut Call, form: Form, nostore: bool) -> Value {
     match o.store {
         None => reply(found, &o),
         Some(dst) => {
-            let stored: BTreeMap<Vec<u8>, f64> = found
-                .into_iter()
-                .map(|f| (f.member, if o.storedist { f.dist } else { f.score }))
-                .collect();
+            let stored = crate::sorted::map(
+                found
+                    .into_iter()
+                    .map(|f| (f.member, if o.storedist { f.dist } else { f.score })),
+            );
             let event = if geoset {
                 "geosearchstore"
             } else {

@@ -25,7 +25,7 @@ fn members<'a>(limits: Limits, it: impl Iterator<Item = &'a Vec<u8>>) -> Value {
 fn in_walk_order(limits: Limits, mut members: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     let ints: Option<Vec<i64>> = members.iter().map(|m| parse_i64(m)).collect();
     if let Some(mut ints) = ints.filter(|i| limits.intset_fits(i.len())) {
-        ints.sort_unstable();
+        crate::sorted::sort(&mut ints);
         members = ints
             .into_iter()
             .map(|i| i.to_string().into_bytes())
@@ -86,10 +86,12 @@ fn intersection(sets: Vec<Option<BTreeSet<Vec<u8>>>>) -> BTreeSet<Vec<u8>> {
     let Some(mut sets) = sets.into_iter().collect::<Option<Vec<_>>>() else {
         return BTreeSet::new();
     };
-    sets.sort_by_key(|s| s.len());
+    crate::sorted::sort_by_key(&mut sets, |s| s.len());
     let mut rest = sets.into_iter();
     let first = rest.next().unwrap_or_default();
-    rest.fold(first, |acc, s| acc.intersection(&s).cloned().collect())
+    rest.fold(first, |acc, s| {
+        crate::sorted::set(acc.intersection(&s).cloned())
+    })
 }
 
 pub fn sinter(c: &mut Call) -> Value {
@@ -111,11 +113,7 @@ pub fn sunion(c: &mut Call) -> Value {
     match sources(node.keyspace_mut(), now, &args[1..]) {
         Ok(sets) => members(
             limits,
-            sets.into_iter()
-                .flatten()
-                .flatten()
-                .collect::<BTreeSet<_>>()
-                .iter(),
+            crate::sorted::set(sets.into_iter().flatten().flatten()).iter(),
         ),
         Err(e) => e,
     }

@@ -210,7 +210,7 @@ fn zremrangebyrank_generic(ks: &mut Keyspace, now: Time, args: &[Vec<u8>]) -> Va
         return Value::Integer(0);
     };
     let mut ordered: Vec<(&[u8], f64)> = z.iter().collect();
-    ordered.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
+    crate::sorted::sort_by(&mut ordered, |a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
     let doomed: Vec<Vec<u8>> = ordered[start..=stop]
         .iter()
         .map(|(m, _)| m.to_vec())
@@ -333,7 +333,7 @@ fn zremrangebylex_generic(
         Some(_) => return wrong_type(),
     };
     let mut ordered: Vec<(&[u8], f64)> = z.iter().collect();
-    ordered.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
+    crate::sorted::sort_by(&mut ordered, |a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
     let overlaps = ordered.first().is_some_and(|(m, _)| max.above(m))
         && ordered.last().is_some_and(|(m, _)| min.below(m));
     if !overlaps || min.empty_with(max) {
@@ -389,9 +389,9 @@ fn setop_store(ks: &mut Keyspace, now: Time, name: &str, args: &[Vec<u8>]) -> Va
     let result = sources.fold(first, |acc, s| {
         let s = s.unwrap_or_default();
         match name {
-            "sinterstore" => acc.intersection(&s).cloned().collect(),
-            "sunionstore" => acc.union(&s).cloned().collect(),
-            _ => acc.difference(&s).cloned().collect(),
+            "sinterstore" => crate::sorted::set(acc.intersection(&s).cloned()),
+            "sunionstore" => crate::sorted::set(acc.union(&s).cloned()),
+            _ => crate::sorted::set(acc.difference(&s).cloned()),
         }
     });
     let card = result.len() as i64;

@@ -87,7 +87,7 @@ fn elements(data: Option<&Data>, limits: &Limits) -> Result<(Vec<Vec<u8>>, bool)
         Some(d @ Data::Set(s)) => {
             let mut v: Vec<Vec<u8>> = s.iter().cloned().collect();
             if limits.encoding(d) == "intset" {
-                v.sort_by_key(|m| crate::resp::parse_i64(m).unwrap_or(0));
+                crate::sorted::sort_by_key(&mut v, |m| crate::resp::parse_i64(m).unwrap_or(0));
             }
             (v, true)
         }
@@ -174,7 +174,7 @@ fn generic(c: &mut Call, readonly: bool) -> Value {
     } else if r.alpha {
         let mut items = items;
         let binary = r.store.is_some();
-        items.sort_by(|a, b| {
+        crate::sorted::sort_by(&mut items, |a, b| {
             let o = if binary { a.cmp(b) } else { collate(a, b) };
             if r.desc {
                 o.reverse()
@@ -191,7 +191,7 @@ fn generic(c: &mut Call, readonly: bool) -> Value {
                 None => return Value::err("ERR One or more scores can't be converted into double"),
             }
         }
-        scored.sort_by(|a, b| {
+        crate::sorted::sort_by(&mut scored, |a, b| {
             let o =
                 a.0.partial_cmp(&b.0)
                     .unwrap_or(Ordering::Equal)

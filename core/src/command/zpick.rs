@@ -121,7 +121,7 @@ pub fn zrandmember(c: &mut Call) -> Value {
             Some(Data::ZSet(z)) => {
                 // By member, the order this pick has always indexed.
                 let mut o: Vec<Vec<u8>> = z.iter().map(|(m, _)| m.to_vec()).collect();
-                o.sort_unstable();
+                crate::sorted::sort(&mut o);
                 let i = node.rng_mut().random_range(0..o.len());
                 o.swap_remove(i)
             }

@@ -91,7 +91,7 @@ fn generic(c: &mut Call, name: &str, numkeys_at: usize, op: Op, out: Output) -> 
         let members = match ks.get(now, key) {
             None => BTreeMap::new(),
             Some(Data::ZSet(z)) => z.to_map(),
-            Some(Data::Set(s)) => s.iter().map(|m| (m.clone(), 1.0)).collect(),
+            Some(Data::Set(s)) => crate::sorted::map(s.iter().map(|m| (m.clone(), 1.0))),
             Some(_) => return wrong_type(),
         };
         sources.push(Source {
@@ -139,7 +139,7 @@ fn generic(c: &mut Call, name: &str, numkeys_at: usize, op: Op, out: Output) -> 
     if op != Op::Diff {
         // Redis walks the inputs from the smallest, which fixes the order
         // scores are added in (and so their last bits).
-        sources.sort_by_key(|s| s.members.len());
+        crate::sorted::sort_by_key(&mut sources, |s| s.members.len());
     }
     let weigh = |score: f64, w: f64| {
         let s = score * w;

@@ -26,7 +26,9 @@ pub(super) fn ordered(z: &ZSet) -> Vec<Entry<'_>> {
 pub(super) fn sorted(z: &BTreeMap<Vec<u8>, f64>) -> Vec<Entry<'_>> {
     let mut v: Vec<Entry> = z.iter().map(|(m, s)| (m.as_slice(), *s)).collect();
     // Stable sort over the map's member order: equal scores stay by member.
-    v.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
+    crate::sorted::sort_by(&mut v, |a, b| {
+        a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal)
+    });
     v
 }
 
@@ -337,7 +339,7 @@ pub fn zrangestore(c: &mut Call) -> Value {
         limits,
         now,
         &args[1],
-        items.into_iter().collect(),
+        crate::sorted::map(items),
         "zrangestore",
     );
     if changed {

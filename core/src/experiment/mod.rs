@@ -138,7 +138,7 @@ pub fn summarize(samples: &[f64]) -> Option<Summary> {
         return None;
     }
     let mut s = samples.to_vec();
-    s.sort_by(f64::total_cmp);
+    crate::sorted::sort_by(&mut s, f64::total_cmp);
     let mid = s.len() / 2;
     let median = if s.len().is_multiple_of(2) {
         (s[mid - 1] + s[mid]) / 2.0

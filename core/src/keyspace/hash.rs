@@ -137,7 +137,7 @@ impl Hash {
 
     /// `hashTypeConvert` to a hash table.
     fn convert(&mut self) {
-        let table = self.iter().map(|(f, v)| (f.to_vec(), v.to_vec())).collect();
+        let table = crate::sorted::map(self.iter().map(|(f, v)| (f.to_vec(), v.to_vec())));
         self.0 = Form::Table(Box::new(table));
     }
 }

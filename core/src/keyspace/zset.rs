@@ -85,7 +85,9 @@ impl ZSet {
             }
             return z;
         }
-        pairs.sort_by(|(m1, s1), (m2, s2)| Score(*s1).cmp(&Score(*s2)).then(m1.cmp(m2)));
+        crate::sorted::sort_by(&mut pairs, |(m1, s1), (m2, s2)| {
+            Score(*s1).cmp(&Score(*s2)).then(m1.cmp(m2))
+        });
         let mut e = Entries::default();
         for (m, s) in &pairs {
             e.insert(m, *s);
@@ -191,7 +193,7 @@ impl ZSet {
     /// The scores by member (the set algebra's working copy).
     pub fn to_map(&self) -> BTreeMap<Vec<u8>, f64> {
         match &self.0 {
-            Form::Packed(e) => e.iter().map(|(m, s)| (m.to_vec(), s)).collect(),
+            Form::Packed(e) => crate::sorted::map(e.iter().map(|(m, s)| (m.to_vec(), s))),
             Form::Listed(l) => l.scores.clone(),
         }
     }

@@ -28,10 +28,10 @@ impl Served {
             .map(|n| n.to_ascii_lowercase())
             .unwrap_or_default();
         let keys = crate::command::table::lookup(name.as_bytes()).map_or(0, |spec| {
-            let distinct: std::collections::BTreeSet<&[u8]> = spec
-                .key_indices(&bytes)
-                .filter_map(|i| bytes.get(i).map(Vec::as_slice))
-                .collect();
+            let distinct = crate::sorted::set(
+                spec.key_indices(&bytes)
+                    .filter_map(|i| bytes.get(i).map(Vec::as_slice)),
+            );
             distinct.len()
         });
         Served { node, name, keys }

@@ -78,7 +78,7 @@ pub fn write_object(out: &mut Vec<u8>, data: &Data) {
             // By member, the order this writer has always used, so a
             // payload does not depend on the set's encoding.
             let mut by_member: Vec<(&[u8], f64)> = members.iter().collect();
-            by_member.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            crate::sorted::sort_by(&mut by_member, |a, b| a.0.cmp(b.0));
             for (m, score) in by_member {
                 put_string(out, m);
                 out.extend_from_slice(&score.to_le_bytes());
@@ -138,7 +138,7 @@ pub fn read_object(kind: u8, r: &mut Reader, packing: Packing) -> Result<Data, B
             }
             Data::ZSet(ZSet::loaded(z, packing.zset))
         }
-        TYPE_SET_INTSET => Data::Set(compact::intset(&r.string()?)?.into_iter().collect()),
+        TYPE_SET_INTSET => Data::Set(crate::sorted::set(compact::intset(&r.string()?)?)),
         TYPE_HASH_LISTPACK => {
             let items = compact::listpack(&r.string()?)?;
             if items.len() % 2 != 0 {

@@ -169,11 +169,11 @@ fn config_signature(cluster_nodes: &str) -> String {
             if slots.is_empty() {
                 return None;
             }
-            slots.sort_unstable();
+            crate::sorted::sort(&mut slots);
             Some(format!("{}:{}", fields[0], slots.join(",")))
         })
         .collect();
-    configs.sort_unstable();
+    crate::sorted::sort(&mut configs);
     configs.join("|")
 }
 
@@ -395,7 +395,7 @@ impl Sim {
         }
         if !open.is_empty() {
             // redis-cli lists them from a hash table; sorted here.
-            open.sort_unstable();
+            crate::sorted::sort(&mut open);
             open.dedup();
             let list: Vec<String> = open.iter().map(u16::to_string).collect();
             let _ = writeln!(

@@ -148,7 +148,7 @@ pub(super) fn start_formed(scenario: &Scenario, sim: &mut Sim) -> Result<(), Sce
         n.disk.put(file, bytes);
     }
     let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by_key(|&i| (starts[i], i));
+    crate::sorted::sort_by_key(&mut order, |&i| (starts[i], i));
     for i in order {
         sim.run_until(starts[i]);
         let n = &mut sim.nodes[procs[i]];

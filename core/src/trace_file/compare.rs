@@ -96,10 +96,7 @@ pub fn topology(lines: &[TraceLine]) -> Result<Topology, String> {
     let node_timeout = match formed {
         Some(f) => f.u64("node_timeout"),
         None => {
-            let timeouts: BTreeSet<u64> = starts
-                .iter()
-                .filter_map(|s| s.u64("node_timeout"))
-                .collect();
+            let timeouts = crate::sorted::set(starts.iter().filter_map(|s| s.u64("node_timeout")));
             match timeouts.len() {
                 0 => None,
                 1 => timeouts.first().copied(),
@@ -152,7 +149,7 @@ pub fn topology(lines: &[TraceLine]) -> Result<Topology, String> {
                 killed,
                 fault_ms,
                 fault_estimated,
-                names: names.into_iter().map(|n| (n.clone(), n)).collect(),
+                names: crate::sorted::map(names.into_iter().map(|n| (n.clone(), n))),
             });
         }
         None => native_names(lines, &starts, fault_ms)?,
@@ -161,16 +158,14 @@ pub fn topology(lines: &[TraceLine]) -> Result<Topology, String> {
         .values()
         .filter(|n| n.chars().all(|c| c.is_ascii_uppercase()))
         .count();
-    let per: BTreeSet<usize> = (0..masters)
-        .map(|i| {
-            let master = master_name(i);
-            names
-                .values()
-                .filter(|n| n.len() > master.len() && n.starts_with(&master))
-                .filter(|n| n[master.len()..].chars().all(|c| c.is_ascii_digit()))
-                .count()
-        })
-        .collect();
+    let per = crate::sorted::set((0..masters).map(|i| {
+        let master = master_name(i);
+        names
+            .values()
+            .filter(|n| n.len() > master.len() && n.starts_with(&master))
+            .filter(|n| n[master.len()..].chars().all(|c| c.is_ascii_digit()))
+            .count()
+    }));
     if per.len() > 1 {
         return Err(format!(
             "masters have different numbers of replicas ({per:?}); the simulator builds even clusters"
@@ -212,7 +207,7 @@ fn native_names(
             .ok_or(format!("line {}: `start` has no `port`", s.line))?;
         by_port.push((port, s.node.as_str()));
     }
-    by_port.sort();
+    crate::sorted::sort(&mut by_port);
     let mut master_of: BTreeMap<&str, &str> = BTreeMap::new();
     for l in lines
         .iter()
@@ -380,11 +375,7 @@ pub fn compare(lines: &[TraceLine], seed: u64) -> Result<Comparison, String> {
         .copied()
         .unwrap_or(4 * topology.node_timeout as i64)
         + 1000;
-    let same: BTreeMap<String, String> = topology
-        .names
-        .values()
-        .map(|n| (n.clone(), n.clone()))
-        .collect();
+    let same = crate::sorted::map(topology.names.values().map(|n| (n.clone(), n.clone())));
     let mut recorded_events = moments(lines, topology.fault_ms, end, &topology.names);
     if topology.fault_estimated {
         recorded_events.insert(

@@ -150,7 +150,7 @@ pub fn help(words: &[&str]) -> Vec<Help> {
         _ => Vec::new(),
     };
     let mut all: Vec<Help> = found.into_iter().map(Help::of).collect();
-    all.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sorted::sort_by(&mut all, |a, b| a.name.cmp(&b.name));
     all
 }
 

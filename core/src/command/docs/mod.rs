@@ -134,7 +134,7 @@ fn entries() -> &'static [Entry] {
     static ALL: OnceLock<Vec<Entry>> = OnceLock::new();
     ALL.get_or_init(|| {
         let mut all = parse(DATA);
-        all.sort_by_key(|e| e.fullname);
+        crate::sorted::sort_by_key(&mut all, |e| e.fullname);
         all
     })
 }

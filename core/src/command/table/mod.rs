@@ -519,7 +519,7 @@ pub fn commands() -> &'static [&'static CommandSpec] {
     static ALL: OnceLock<Vec<&'static CommandSpec>> = OnceLock::new();
     ALL.get_or_init(|| {
         let mut all: Vec<&'static CommandSpec> = FAMILIES.iter().flat_map(|f| f.iter()).collect();
-        all.sort_by_key(|c| c.name);
+        crate::sorted::sort_by_key(&mut all, |c| c.name);
         all
     })
 }

@@ -6,7 +6,7 @@
 
 /// `rax->numnodes` for `keys` (equal-length byte strings, any order).
 pub fn node_count(mut keys: Vec<[u8; 16]>) -> usize {
-    keys.sort_unstable();
+    crate::sorted::sort(&mut keys);
     keys.dedup();
     if keys.is_empty() {
         // The empty root.

@@ -335,7 +335,7 @@ impl Routing<'_> {
                 hostname: p.hostname.clone(),
             })
             .collect();
-        nodes.sort_by_key(|n| n.id);
+        crate::sorted::sort_by_key(&mut nodes, |n| n.id);
         let e = &self.cluster.election;
         let election = (self.is_replica() && e.auth_time.is_some()).then(|| ElectionView {
             auth_time: e.auth_time.unwrap_or_default(),
@@ -357,10 +357,9 @@ impl Routing<'_> {
             migrating: self.cluster.migrating.clone(),
             importing: self.cluster.importing.clone(),
             election,
-            voted_time: self
-                .peers()
-                .filter_map(|p| p.voted_time.map(|t| (p.id, t)))
-                .collect(),
+            voted_time: crate::sorted::map(
+                self.peers().filter_map(|p| p.voted_time.map(|t| (p.id, t))),
+            ),
         }
     }
 }

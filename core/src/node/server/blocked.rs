@@ -98,18 +98,18 @@ impl ServerCtx<'_> {
     /// Tells the keyspace which keys stream readers wait on, so it notes
     /// Redis's stream signals for them.
     pub(in crate::node) fn watch_stream_keys(&mut self) {
-        let keys = self
-            .server
-            .blocked
-            .clients
-            .values()
-            .filter_map(|b| match &b.on {
-                BlockedOn::Keys { keys, wait } if wait.is_stream() => Some(keys),
-                _ => None,
-            })
-            .flatten()
-            .cloned()
-            .collect();
+        let keys = crate::sorted::set(
+            self.server
+                .blocked
+                .clients
+                .values()
+                .filter_map(|b| match &b.on {
+                    BlockedOn::Keys { keys, wait } if wait.is_stream() => Some(keys),
+                    _ => None,
+                })
+                .flatten()
+                .cloned(),
+        );
         self.server.keyspace.watch_streams(keys);
     }
 

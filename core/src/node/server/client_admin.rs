@@ -76,7 +76,7 @@ impl ServerCtx<'_> {
             .iter()
             .map(|(id, s)| (*id, &**s))
             .collect();
-        all.sort_by_key(|(id, _)| *id);
+        crate::sorted::sort_by_key(&mut all, |(id, _)| *id);
         all
     }
 

@@ -307,7 +307,7 @@ impl ServerCtx<'_> {
             if let Some(c) = cur.as_ref().filter(|c| c.state.tracking.is_some()) {
                 ids.push(c.id);
             }
-            ids.sort();
+            crate::sorted::sort(&mut ids);
             for id in ids {
                 let is_current = cur.as_ref().is_some_and(|c| c.id == id);
                 self.send_tracking(&mut cur, id, &Payload::All, is_current);

@@ -178,7 +178,7 @@ impl Network {
     /// sending order, after the minimum latency (TCP's next retransmission).
     pub fn release_held(&mut self, now: Time) {
         let mut held = std::mem::take(&mut self.held);
-        held.sort_by_key(|m| m.id);
+        crate::sorted::sort_by_key(&mut held, |m| m.id);
         let nodes = self.link_clock.len();
         for mut m in held {
             let clocks = &mut self.link_clock[m.from];

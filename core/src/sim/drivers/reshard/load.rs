@@ -82,11 +82,11 @@ pub fn signature(lines: &[NodeLine]) -> String {
         .filter(|l| !l.slot_tokens.is_empty())
         .map(|l| {
             let mut toks = l.slot_tokens.clone();
-            toks.sort();
+            crate::sorted::sort(&mut toks);
             format!("{}:{}", l.id, toks.join(","))
         })
         .collect();
-    parts.sort();
+    crate::sorted::sort(&mut parts);
     parts.join("|")
 }
 

@@ -11,7 +11,7 @@ pub fn reshard_table(sources: &[(usize, Vec<u16>)], numslots: usize) -> Vec<(u16
     let total: usize = sources.iter().map(|(_, s)| s.len()).sum();
     let mut sorted: Vec<&(usize, Vec<u16>)> = sources.iter().collect();
     // glibc's qsort is a merge sort: equal counts keep their order.
-    sorted.sort_by_key(|s| std::cmp::Reverse(s.1.len()));
+    crate::sorted::sort_by_key(&mut sorted, |s| std::cmp::Reverse(s.1.len()));
     let mut moved = Vec::new();
     for (i, (node, slots)) in sorted.into_iter().enumerate() {
         let n = numslots as f32 / total as f32 * slots.len() as f32;
@@ -75,7 +75,7 @@ pub fn rebalance_moves(
             }
         }
     }
-    balanced.sort_by_key(|&(_, b)| b);
+    crate::sorted::sort_by_key(&mut balanced, |&(_, b)| b);
     let mut moves = Vec::new();
     let (mut dst, mut src) = (0usize, balanced.len() - 1);
     while dst < src {

@@ -30,7 +30,7 @@ impl Sim {
                     idx: *idx,
                     id: me.id.clone(),
                     addr: self.nodes[*idx].client_addr,
-                    slots: me.slots.iter().copied().collect(),
+                    slots: crate::sorted::set(me.slots.iter().copied()),
                 });
             }
         }
