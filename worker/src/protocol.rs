@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// The page to the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "do", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Request {
     /// Start a cluster of `masters` × (1 + `replicas`) nodes, already formed, as one restarted
     /// from its nodes.conf files (a fresh one replaces any running cluster).
@@ -32,7 +32,7 @@ pub enum Request {
 
 /// The worker to the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Update {
     /// The worker's code runs: it reads requests from now on (the browser drops messages
     /// sent before, so the page holds its requests until this).
@@ -109,7 +109,7 @@ pub struct Milestone {
 
 /// What happened (nodes by index).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "is", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Moment {
     /// Every node said `cluster_state:ok` for the first time.
     Ready,

@@ -194,7 +194,7 @@ fn bad_requests_are_refused_in_words() {
 fn messages_cross_as_json() {
     let request = Request::Select { node: Some(12) };
     let text = serde_json::to_string(&request).unwrap();
-    assert_eq!(text, r#"{"do":"select","node":12}"#);
+    assert_eq!(text, r#"{"select":{"node":12}}"#);
     assert_eq!(serde_json::from_str::<Request>(&text).unwrap(), request);
     let (mut driver, mut clock) = started(3, 1);
     let (_, d) = run_until(&mut driver, &mut clock, "ready", |d| {
