@@ -245,22 +245,26 @@ fn Playground() -> Html {
             </ContextProvider<Dispatch>>
         };
     }
+    // The playground's header, for the cluster shown (the big one while there is one).
+    let header = html! {
+        <header class="topbar">
+            <h1>{ "clusterlab" }</h1>
+            <p class="tagline">{ lang.t(Msg::Tagline) }</p>
+            { course_bar }
+            <ScenarioBar
+                preset={m.shown_preset().clone()}
+                seed={m.seed()}
+                reduced_motion={m.reduced_motion}
+                share={share}
+            />
+        </header>
+    };
     if let Some(big) = m.big.clone() {
         return html! {
             <ContextProvider<Dispatch> context={dispatch.clone()}>
             <ContextProvider<Lang> context={lang}>
                 <div class={classes!("app", m.reduced_motion.then_some("reduced-motion"))} data-ready="true">
-                    <header class="topbar">
-                        <h1>{ "clusterlab" }</h1>
-                        <p class="tagline">{ lang.t(Msg::Tagline) }</p>
-                        { course_bar }
-                        <ScenarioBar
-                            preset={big.preset.clone()}
-                            seed={big.seed}
-                            reduced_motion={m.reduced_motion}
-                            share={share}
-                        />
-                    </header>
+                    { header }
                     { for picker }
                     { for course_message }
                     <main class="big-layout">
@@ -320,17 +324,7 @@ fn Playground() -> Html {
         <ContextProvider<Dispatch> context={dispatch.clone()}>
         <ContextProvider<Lang> context={lang}>
             <div class={classes!("app", m.reduced_motion.then_some("reduced-motion"))} data-ready="true">
-                <header class="topbar">
-                    <h1>{ "clusterlab" }</h1>
-                    <p class="tagline">{ lang.t(Msg::Tagline) }</p>
-                    { course_bar }
-                    <ScenarioBar
-                        preset={m.preset.clone()}
-                        seed={m.run.scenario().seed}
-                        reduced_motion={m.reduced_motion}
-                        share={share}
-                    />
-                </header>
+                { header }
                 { for picker }
                 { for course_message }
                 if let Some(notice) = m.notice.clone() {

@@ -6,10 +6,10 @@
 use std::rc::Rc;
 
 use clusterlab_worker::protocol::{Digest, Process, Request};
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::canvas::{context_2d, pointer_fraction};
 use super::use_dispatch;
 use crate::hooks::use_sim_worker;
 use crate::i18n::{fill, use_lang, Msg};
@@ -58,14 +58,10 @@ pub fn BigClusterView(props: &BigClusterProps) -> Html {
         let dispatch = dispatch.clone();
         let canvas = canvas.clone();
         Callback::from(move |e: MouseEvent| {
-            let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+            let Some((fx, fy)) = pointer_fraction(&canvas, &e) else {
                 return;
             };
-            let rect = el.get_bounding_client_rect();
-            let scale = RING_SIZE / rect.width().max(1.0);
-            let x = (f64::from(e.client_x()) - rect.left()) * scale;
-            let y = (f64::from(e.client_y()) - rect.top()) * scale;
-            if let Some(node) = ring.hit(x, y) {
+            if let Some(node) = ring.hit(fx * RING_SIZE, fy * RING_SIZE) {
                 dispatch.dispatch(select(Some(node)));
             }
         })
@@ -241,11 +237,7 @@ fn NodePicker(props: &NodePickerProps) -> Html {
 
 /// Draws the rings: every node's arc, then the picked one outlined.
 fn draw(canvas: &NodeRef, ring: Ring, digest: &Digest, selected: Option<usize>) {
-    let Some(ctx) = canvas
-        .cast::<HtmlCanvasElement>()
-        .and_then(|c| c.get_context("2d").ok().flatten())
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
+    let Some(ctx) = context_2d(canvas) else {
         return;
     };
     let centre = RING_SIZE / 2.0;

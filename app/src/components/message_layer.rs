@@ -7,10 +7,10 @@ use clusterlab_core::sorted;
 use std::f64::consts::TAU;
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::CanvasRenderingContext2d;
 use yew::prelude::*;
 
+use super::canvas::context_2d;
 use crate::view_model::Traffic;
 use crate::view_model::{msg_style, Glyph, Shape, VIEW_H, VIEW_W};
 
@@ -34,7 +34,7 @@ pub fn MessageLayer(props: &MessageLayerProps) -> Html {
                 props.radius.to_bits(),
             ),
             move |(glyphs, reduced, radius)| {
-                if let Some(ctx) = context(&canvas) {
+                if let Some(ctx) = context_2d(&canvas) {
                     draw(&ctx, glyphs, *reduced, f64::from_bits(*radius));
                 }
             },
@@ -44,15 +44,6 @@ pub fn MessageLayer(props: &MessageLayerProps) -> Html {
         <canvas ref={canvas} class="messages" width={VIEW_W.to_string()} height={VIEW_H.to_string()}
             aria-hidden="true" data-testid="message-layer" />
     }
-}
-
-fn context(canvas: &NodeRef) -> Option<CanvasRenderingContext2d> {
-    canvas
-        .cast::<HtmlCanvasElement>()?
-        .get_context("2d")
-        .ok()??
-        .dyn_into()
-        .ok()
 }
 
 fn draw(ctx: &CanvasRenderingContext2d, glyphs: &[Glyph], reduced: bool, radius: f64) {

@@ -5,6 +5,7 @@
 
 mod beliefs;
 mod big_cluster;
+mod canvas;
 mod client_panel;
 mod cluster_view;
 mod console;

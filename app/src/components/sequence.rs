@@ -7,8 +7,7 @@ use std::rc::Rc;
 
 use clusterlab_core::sorted;
 
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use crate::i18n::{fill, use_lang, Msg};
@@ -18,6 +17,7 @@ use crate::view_model::wire::SeqPick;
 use crate::view_model::Traffic;
 use crate::view_model::{format_ms, format_time, msg_style, SeqMark, Sequence};
 
+use super::canvas::context_2d;
 use super::use_dispatch;
 
 #[derive(Properties, PartialEq)]
@@ -137,11 +137,7 @@ fn mark_at(seq: &Sequence, cx: f64, cy: f64) -> Option<&SeqMark> {
 }
 
 fn draw(canvas: &NodeRef, seq: &Sequence, selected: Option<SeqPick>) {
-    let Some(ctx) = canvas
-        .cast::<HtmlCanvasElement>()
-        .and_then(|c| c.get_context("2d").ok().flatten())
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
+    let Some(ctx) = context_2d(canvas) else {
         return;
     };
     let lanes = seq.lanes.len();

@@ -3,12 +3,13 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::{Clamped, JsCast};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlInputElement, ImageData};
+use wasm_bindgen::Clamped;
+use web_sys::{HtmlInputElement, ImageData};
 use yew::prelude::*;
 
 use crate::i18n::{fill, use_lang, Msg};
 
+use super::canvas::{context_2d, pointer_fraction};
 use super::use_dispatch;
 use crate::state::Action;
 use crate::view_model::{slot_at, slot_map_pixels, Picture, SLOT_COLS, SLOT_ROWS};
@@ -40,12 +41,9 @@ pub fn SlotMap(props: &SlotMapProps) -> Html {
         let dispatch = dispatch.clone();
         let canvas = canvas.clone();
         Callback::from(move |e: MouseEvent| {
-            let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+            let Some((fx, fy)) = pointer_fraction(&canvas, &e) else {
                 return;
             };
-            let rect = el.get_bounding_client_rect();
-            let fx = (e.client_x() as f64 - rect.left()) / rect.width().max(1.0);
-            let fy = (e.client_y() as f64 - rect.top()) / rect.height().max(1.0);
             if let Some(slot) = slot_at(fx, fy) {
                 dispatch.dispatch(Action::HoverSlot(Some(slot)));
             }
@@ -105,15 +103,7 @@ pub fn SlotMap(props: &SlotMapProps) -> Html {
 }
 
 fn draw(canvas: &NodeRef, picture: &Picture, marked: u16) {
-    let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
-        return;
-    };
-    let Some(ctx) = el
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
+    let Some(ctx) = context_2d(canvas) else {
         return;
     };
     let pixels = slot_map_pixels(picture, &[marked]);
