@@ -219,10 +219,17 @@ fn Playground() -> Html {
         .flatten()
         .map(|line| html! { <TextsLine line={line} /> });
     if m.course.player.is_some() || waiting {
-        return html! {
-            <ContextProvider<Dispatch> context={dispatch.clone()}>
-            <ContextProvider<Lang> context={lang}>
-                <div class={classes!("app", "lesson-mode", m.reduced_motion.then_some("reduced-motion"))} data-ready="true">
+        return frame(
+            &dispatch,
+            lang,
+            classes!(
+                "app",
+                "lesson-mode",
+                m.reduced_motion.then_some("reduced-motion")
+            ),
+            m.help_open,
+            html! {
+                <>
                     <header class="topbar">
                         <h1>{ "clusterlab" }</h1>
                         { course_bar }
@@ -237,13 +244,9 @@ fn Playground() -> Html {
                             { for texts_line }
                         }
                     </main>
-                    if m.help_open {
-                        <Help />
-                    }
-                </div>
-            </ContextProvider<Lang>>
-            </ContextProvider<Dispatch>>
-        };
+                </>
+            },
+        );
     }
     // The playground's header, for the cluster shown (the big one while there is one).
     let header = html! {
@@ -260,23 +263,22 @@ fn Playground() -> Html {
         </header>
     };
     if let Some(big) = m.big.clone() {
-        return html! {
-            <ContextProvider<Dispatch> context={dispatch.clone()}>
-            <ContextProvider<Lang> context={lang}>
-                <div class={classes!("app", m.reduced_motion.then_some("reduced-motion"))} data-ready="true">
+        return frame(
+            &dispatch,
+            lang,
+            classes!("app", m.reduced_motion.then_some("reduced-motion")),
+            m.help_open,
+            html! {
+                <>
                     { header }
                     { for picker }
                     { for course_message }
                     <main class="big-layout">
                         <BigClusterView big={big} />
                     </main>
-                    if m.help_open {
-                        <Help />
-                    }
-                </div>
-            </ContextProvider<Lang>>
-            </ContextProvider<Dispatch>>
-        };
+                </>
+            },
+        );
     }
     let sim = m.run.sim();
     let picture = m.picture.clone();
@@ -320,10 +322,14 @@ fn Playground() -> Html {
     let cursor = m.run.cursor();
     let prompt = m.console.prompt(&m.run);
 
-    html! {
-        <ContextProvider<Dispatch> context={dispatch.clone()}>
-        <ContextProvider<Lang> context={lang}>
-            <div class={classes!("app", m.reduced_motion.then_some("reduced-motion"))} data-ready="true">
+    let classes = classes!("app", m.reduced_motion.then_some("reduced-motion"));
+    frame(
+        &dispatch,
+        lang,
+        classes,
+        m.help_open,
+        html! {
+            <>
                 { header }
                 { for picker }
                 { for course_message }
@@ -396,7 +402,20 @@ fn Playground() -> Html {
                     </aside>
                 </main>
                 <TextTwin picture={picture} glyphs={glyphs.len()} />
-                if m.help_open {
+            </>
+        },
+    )
+}
+
+/// The page's frame, the same for the playground, a lesson and a big cluster: the contexts
+/// every component reads, the root the browser tests wait for (`data-ready`), and the help.
+fn frame(dispatch: &Dispatch, lang: Lang, classes: Classes, help_open: bool, body: Html) -> Html {
+    html! {
+        <ContextProvider<Dispatch> context={dispatch.clone()}>
+        <ContextProvider<Lang> context={lang}>
+            <div class={classes} data-ready="true">
+                { body }
+                if help_open {
                     <Help />
                 }
             </div>

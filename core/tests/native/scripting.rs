@@ -6,7 +6,7 @@
 //! cluster refusals included.
 
 use crate::common::native;
-use native::compare::{assert_no_differences, pair, Raw};
+use native::compare::assert_same_replies;
 
 /// One command per entry, its words separated by `|` (scripts hold spaces).
 const SCRIPTS: &[&str] = &[
@@ -105,11 +105,11 @@ const SCRIPTS: &[&str] = &[
     "EVAL_RO|#!lua\nreturn 1|0",
     "EVAL_RO|return redis.call('get',KEYS[1])|1|{t}s",
     // Cluster: compat mode may cross slots; a shebang may not.
-    "EVAL|redis.call('set','{t}a','v') return redis.call('set','{u}b','v')|0",
-    "EVAL|#!lua\nredis.call('set','{t}a','v') return redis.call('set','{u}b','v')|0",
-    "EVAL|#!lua\nreturn redis.call('set','{u}b','v')|1|{t}a",
-    "EVAL|#!lua flags=allow-cross-slot-keys\nredis.call('set','{t}a','v') return redis.call('set','{u}b','v')|0",
-    "EVAL|return redis.call('mset','{t}a','1','{u}b','2')|0",
+    "EVAL|redis.call('set','{t}a','v') return redis.call('set','{u{t}}b','v')|0",
+    "EVAL|#!lua\nredis.call('set','{t}a','v') return redis.call('set','{u{t}}b','v')|0",
+    "EVAL|#!lua\nreturn redis.call('set','{u{t}}b','v')|1|{t}a",
+    "EVAL|#!lua flags=allow-cross-slot-keys\nredis.call('set','{t}a','v') return redis.call('set','{u{t}}b','v')|0",
+    "EVAL|return redis.call('mset','{t}a','1','{u{t}}b','2')|0",
     // The script cache.
     "SCRIPT|LOAD|return 'cached'",
     "EVALSHA|0e2b4a8e4ff5bb2a4a4bdf1f4a3a9e0c6e4f2b7e|0",
@@ -162,30 +162,11 @@ const SCRIPTS: &[&str] = &[
     "FUNCTION|LIST",
 ];
 
-/// Every script of [`SCRIPTS`], in RESP2 then RESP3, same bytes from both.
+/// Every script of [`SCRIPTS`], in RESP2 then RESP3, same bytes from both (`{u{t}}` is a
+/// key in another slot than `{t}`'s).
 #[test]
 fn scripts_reply_as_redis_7_0_15() {
-    let (ours, real) = pair(2000, &[]);
-    let mut failures = Vec::new();
-    for (tag, resp3) in [("{r2}", false), ("{r3}", true)] {
-        let (mut o, mut r) = (
-            Raw::connect(ours.port, resp3),
-            Raw::connect(real.port, resp3),
-        );
-        for line in SCRIPTS {
-            let line = line
-                .replace("{t}", tag)
-                .replace("{u}", &format!("{{u{tag}}}"));
-            let words: Vec<&str> = line.split('|').collect();
-            let (mine, theirs) = (o.send_args(&words), r.send_args(&words));
-            if mine != theirs {
-                failures.push(format!(
-                    "{line:?} (resp3 {resp3})\n  ours: {mine:?}\n  real: {theirs:?}"
-                ));
-            }
-        }
-    }
-    assert_no_differences(&failures);
+    assert_same_replies(&[SCRIPTS], '|');
 }
 
 /// Scripts that try to leave state behind, each followed by one that
@@ -222,23 +203,5 @@ const STATE_PROBES: &[&str] = &[
 /// [`STATE_PROBES`], in RESP2 then RESP3, same bytes from both.
 #[test]
 fn nothing_a_script_does_outlives_it() {
-    let (ours, real) = pair(2000, &[]);
-    let mut failures = Vec::new();
-    for (tag, resp3) in [("{r2}", false), ("{r3}", true)] {
-        let (mut o, mut r) = (
-            Raw::connect(ours.port, resp3),
-            Raw::connect(real.port, resp3),
-        );
-        for line in STATE_PROBES {
-            let line = line.replace("{t}", tag);
-            let words: Vec<&str> = line.split('|').collect();
-            let (mine, theirs) = (o.send_args(&words), r.send_args(&words));
-            if mine != theirs {
-                failures.push(format!(
-                    "{line:?} (resp3 {resp3})\n  ours: {mine:?}\n  real: {theirs:?}"
-                ));
-            }
-        }
-    }
-    assert_no_differences(&failures);
+    assert_same_replies(&[STATE_PROBES], '|');
 }
