@@ -224,7 +224,7 @@ impl Node {
 
         // A link that sent a PING long ago and heard nothing is dropped,
         // so the next cron reconnects (the outstanding ping is kept).
-        if let (Some(link_time), Some(ping_sent)) = (p.link, p.ping_sent) {
+        if let (Some(link_time), Some(ping_sent)) = (p.link, p.ping_sent.get()) {
             if now.since(link_time) > node_timeout
                 && now.since(ping_sent) > node_timeout / 2
                 && now.since(p.data_received) > node_timeout / 2
@@ -253,7 +253,10 @@ impl Node {
 
         if super::pfail::timed_out(p, now, node_timeout) {
             // The numbers that decided it, for the event's explanation.
-            let ping_sent = p.ping_sent.expect("an outstanding PING: timed_out holds");
+            let ping_sent = p
+                .ping_sent
+                .get()
+                .expect("an outstanding PING: timed_out holds");
             let delay = now.since(ping_sent).min(now.since(p.data_received));
             self.peer_at_mut(idx)
                 .expect("present")

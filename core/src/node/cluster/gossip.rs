@@ -17,7 +17,7 @@ impl Node {
         let gossip = self.build_gossip();
         if kind == MsgType::Ping {
             if let Some(p) = self.peer_mut(to) {
-                p.ping_sent = Some(now);
+                p.ping_sent = Some(now).into();
             }
         }
         let body = match kind {
@@ -68,10 +68,16 @@ impl Node {
         let mut picked = std::mem::take(&mut self.cluster.gossip_buffers.picked);
         picked.clear();
         picked.resize(self.cluster.peers.len().div_ceil(64), 0);
-        self.warm_first_picks(wanted as usize);
+        let mut first = self.draw_first_picks(wanted as usize);
+        let mut drawn = 0;
         while freshnodes > 0 && (entries.len() as i64) < wanted && iterations > 0 {
             iterations -= 1;
-            let Some(idx) = self.random_peer_idx() else {
+            let pick = match first.get(drawn) {
+                Some(&idx) => Some(idx),
+                None => self.random_peer_idx(),
+            };
+            drawn += 1;
+            let Some(idx) = pick else {
                 break;
             };
             let p = self.peer_at(idx).expect("random_peer returns known nodes");
@@ -99,6 +105,8 @@ impl Node {
             freshnodes -= 1;
         }
         self.cluster.gossip_buffers.picked = picked;
+        first.clear();
+        self.cluster.gossip_buffers.first = first;
         let mut pfail_wanted = self.cluster.stats_pfail_nodes;
         if pfail_wanted > 0 {
             for p in self.peers() {
@@ -129,16 +137,21 @@ impl Node {
         let sender_is_master = sender
             .and_then(|s| self.peer(s))
             .is_some_and(|p| p.is_master());
-        self.warm(
+        // One lookup per entry, then every entry's line read together:
+        // nothing below removes nodes or moves them in the slab, so the
+        // indexes stay valid; only a node added meanwhile (an entry naming
+        // it twice) is looked up again.
+        let mut idxs = std::mem::take(&mut self.cluster.gossip_buffers.idxs);
+        idxs.clear();
+        idxs.extend(
             gossip
                 .entries
                 .iter()
-                .filter_map(|g| self.cluster.index.get(&g.node)),
+                .map(|g| self.cluster.index.get(&g.node)),
         );
-        for g in &gossip.entries {
-            // One lookup per entry: nothing below adds or removes nodes, so
-            // the slab index stays valid.
-            if let Some(idx) = self.cluster.index.get(&g.node) {
+        self.warm(idxs.iter().flatten().copied());
+        for (g, &idx) in gossip.entries.iter().zip(&idxs) {
+            if let Some(idx) = idx.or_else(|| self.cluster.index.get(&g.node)) {
                 if let Some(s) = sender.filter(|_| sender_is_master && g.node != self.myself) {
                     if g.flags.is_failing() {
                         self.add_failure_report(now, g.node, s);
@@ -166,6 +179,7 @@ impl Node {
                 self.emit(Event::NodeAdded { about: g.node });
             }
         }
+        self.cluster.gossip_buffers.idxs = idxs;
     }
 
     /// Reads the first line of the entries at `idxs`, so that the loop that
@@ -185,17 +199,25 @@ impl Node {
         std::hint::black_box(sum);
     }
 
-    /// [`warm`](Self::warm) for the nodes `build_gossip`'s first `n` random
-    /// picks will land on: the same draws, from a copy of the generator, so
-    /// the real draws are untouched.
-    fn warm_first_picks(&self, n: usize) {
-        use rand::Rng;
-        if self.cluster.order.is_empty() {
-            return;
+    /// The slab indexes of `build_gossip`'s first `n` random picks, drawn
+    /// up front and [warmed](Self::warm) together.
+    ///
+    /// The loop always draws at least `wanted` times (it stops earlier only
+    /// when the table is empty: every draw then fails), so drawing them
+    /// first leaves the generator exactly where the loop would. Drawn one
+    /// at a time between the reads, the generator's block computations
+    /// filled the processor's window and the reads' misses no longer
+    /// overlapped.
+    fn draw_first_picks(&mut self, n: usize) -> Vec<u16> {
+        let mut first = std::mem::take(&mut self.cluster.gossip_buffers.first);
+        for _ in 0..n {
+            let Some(idx) = self.random_peer_idx() else {
+                break;
+            };
+            first.push(idx);
         }
-        let mut ahead = self.rng.clone();
-        let len = self.cluster.order.len() as u32;
-        self.warm((0..n).map(|_| self.cluster.order[ahead.random_range(0..len) as usize]));
+        self.warm(first.iter().copied());
+        first
     }
 
     /// A node we have no doubts about may get a fresher `pong_received` from
@@ -254,6 +276,10 @@ pub(in crate::node) struct GossipBuffers {
     spare: Vec<Vec<GossipEntry>>,
     /// `build_gossip`'s bitmap of entries already in the section.
     picked: Vec<u64>,
+    /// `build_gossip`'s first random picks (slab indexes), drawn up front.
+    first: Vec<u16>,
+    /// `process_gossip`'s slab index of each entry (`None`: unknown node).
+    idxs: Vec<Option<u16>>,
 }
 
 impl GossipBuffers {
@@ -282,13 +308,15 @@ impl GossipBuffers {
             .map(|v| v.capacity() * std::mem::size_of::<GossipEntry>())
             .sum::<usize>()
             + self.picked.capacity() * 8
+            + self.first.capacity() * 2
+            + self.idxs.capacity() * 4
     }
 }
 
 fn gossip_entry(p: &Peer) -> GossipEntry {
     GossipEntry {
         node: p.id,
-        ping_sent: (p.ping_sent.map_or(0, |t| t.ms()) / 1000) as u32,
+        ping_sent: (p.ping_sent.get().map_or(0, |t| t.ms()) / 1000) as u32,
         pong_received: (p.pong_received.ms() / 1000) as u32,
         ip: p.ip_text(),
         port: p.port,

@@ -225,7 +225,7 @@ impl Node {
             if let Some(ln) = link_node.filter(|n| self.peer(*n).is_some()) {
                 let p = self.peer_mut(ln).expect("present");
                 p.pong_received = now;
-                p.ping_sent = None;
+                p.ping_sent = None.into();
                 if p.has(NodeFlags::PFAIL) {
                     p.flags.clear(NodeFlags::PFAIL);
                     self.emit(Event::PfailCleared { about: ln });

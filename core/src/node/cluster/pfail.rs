@@ -26,7 +26,7 @@ use crate::time::Time;
 /// liveness under heavy load), with `cluster_node_timeout`: `node_delay >
 /// node_timeout` first holds one millisecond after both are that old.
 pub(in crate::node) fn deadline(p: &Peer, node_timeout: u64) -> Option<Time> {
-    let ping_sent = p.ping_sent?;
+    let ping_sent = p.ping_sent.get()?;
     if p.failing() {
         return None;
     }

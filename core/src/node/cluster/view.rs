@@ -97,7 +97,8 @@ impl Node {
 
 impl Node {
     /// Approximate bytes of this node's cluster state: the node itself, its
-    /// node table (with replica lists and failure reports), the ID index and
+    /// node table (with each entry's record, replica list, hostname and
+    /// failure reports), the ID index and
     /// the slot table. The keyspace, clients and queued outputs are left out.
     /// For the simulation benchmark's memory per node: process RSS cannot
     /// tell, since the allocator keeps what a formation burst freed.
@@ -105,10 +106,7 @@ impl Node {
         use super::peer::Peer;
         use std::mem::size_of;
         let table = self.cluster.peers.capacity() * size_of::<Option<Peer>>()
-            + self
-                .peers()
-                .map(|p| p.replicas.capacity() * size_of::<NodeId>() + p.fail_reports.bytes())
-                .sum::<usize>();
+            + self.peers().map(Peer::heap_bytes).sum::<usize>();
         let index = self.cluster.index.bytes();
         size_of::<Self>()
             + table
@@ -317,7 +315,7 @@ impl Routing<'_> {
                 cport: p.cport,
                 flags: p.flags,
                 master: p.master,
-                ping_sent: p.ping_sent,
+                ping_sent: p.ping_sent.get(),
                 pong_received: p.pong_received,
                 // Replicas show their master's epoch, as CLUSTER NODES does.
                 config_epoch: match p.master.and_then(|m| self.peer(m)) {
