@@ -227,7 +227,7 @@ impl Node {
             Input::LinkClosed { addr } => {
                 if let Some(id) = self.link_node(addr) {
                     if let Some(p) = self.peer_mut(id) {
-                        p.link = None;
+                        p.link = None.into();
                     }
                 }
             }

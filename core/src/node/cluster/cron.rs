@@ -159,16 +159,17 @@ impl Node {
             self.cluster.cron_due.pfail[idx as usize] = false;
             return;
         }
-        let (pfail, handshake, ctime, linked) = (
+        // (`ctime` is read only in a handshake: it is outside the entry's
+        // first line.)
+        let (pfail, handshake_expired, linked) = (
             p.has(NodeFlags::PFAIL),
-            p.in_handshake(),
-            p.ctime,
+            p.in_handshake() && now.since(p.ctime) > handshake_timeout,
             p.link.is_some(),
         );
         if pfail {
             self.cluster.stats_pfail_nodes += 1;
         }
-        if handshake && now.since(ctime) > handshake_timeout {
+        if handshake_expired {
             self.del_peer(id);
             self.emit(Event::NodeRemoved { about: id });
             return;
@@ -224,12 +225,12 @@ impl Node {
 
         // A link that sent a PING long ago and heard nothing is dropped,
         // so the next cron reconnects (the outstanding ping is kept).
-        if let (Some(link_time), Some(ping_sent)) = (p.link, p.ping_sent.get()) {
+        if let (Some(link_time), Some(ping_sent)) = (p.link.get(), p.ping_sent.get()) {
             if now.since(link_time) > node_timeout
                 && now.since(ping_sent) > node_timeout / 2
                 && now.since(p.data_received) > node_timeout / 2
             {
-                self.peer_at_mut(idx).expect("still present").link = None;
+                self.peer_at_mut(idx).expect("still present").link = None.into();
             }
         }
 
@@ -312,7 +313,7 @@ impl Node {
     fn connect(&mut self, now: Time, id: NodeId) {
         let Some(p) = self.peer_mut(id) else { return };
         let Some(addr) = p.bus_addr() else { return };
-        p.link = Some(now);
+        p.link = Some(now).into();
         self.cluster.connecting.retain(|(a, _)| *a != addr);
         self.cluster.connecting.push((addr, id));
         self.out

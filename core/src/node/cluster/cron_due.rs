@@ -225,7 +225,7 @@ impl CronDue {
 /// exceeds a limit (`since(t) > limit` first holds at `t + limit + 1`).
 pub(in crate::node) fn next_check(p: &Peer, node_timeout: u64, ping_interval: u64) -> Time {
     let mut due = Time::MAX;
-    match (p.link, p.ping_sent.get()) {
+    match (p.link.get(), p.ping_sent.get()) {
         // The dead link is dropped once all three limits are passed.
         (Some(link_time), Some(ping_sent)) => {
             let drop = (link_time + node_timeout)

@@ -260,7 +260,7 @@ impl Node {
             p.set_ip(Some(ip));
             p.port = g.port;
             p.cport = g.cport;
-            p.link = None;
+            p.link = None.into();
             p.flags.clear(NodeFlags::NOADDR);
         }
     }

@@ -111,7 +111,7 @@ impl Node {
         for p in self.cluster.peers.iter_mut().flatten() {
             let Some(addr) = p.bus_addr() else { continue };
             if p.link.is_some() && p.out_buffer.allocated > limit {
-                p.link = None;
+                p.link = None.into();
                 p.out_buffer = SendBuffer::default();
                 freed.push((addr, Link::Outbound));
             }
@@ -190,7 +190,7 @@ impl Routing<'_> {
     pub fn links(&self) -> Vec<LinkView> {
         let mut out = Vec::new();
         for p in self.peers().filter(|p| p.id != self.myself) {
-            if let Some(created) = p.link {
+            if let Some(created) = p.link.get() {
                 out.push(LinkView {
                     inbound: false,
                     node: p.id,

@@ -194,7 +194,7 @@ impl Node {
             p.set_ip(None);
             p.port = 0;
             p.cport = 0;
-            p.link = None;
+            p.link = None.into();
             false
         } else {
             true

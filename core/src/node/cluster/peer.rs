@@ -17,16 +17,19 @@ use std::net::{IpAddr, SocketAddr};
 /// touched; with the table's stride one line instead of five, a thousand
 /// tables take 64 MB instead of 320 and each miss costs less (the
 /// `gossip_floor` bench: 9 ns per access instead of 16). Hence the 2-byte
-/// slot count, the IP kept as text, the outstanding PING as a
-/// [`MaybeTime`] and failure reports behind one pointer.
+/// slot count, the IP kept as text, the outstanding PING and the link's
+/// time as [`MaybeTime`]s and failure reports behind one pointer.
 #[derive(Clone, Debug)]
 #[repr(C, align(64))]
 pub(crate) struct Peer {
     pub pong_received: Time,
     /// The outstanding PING, if any.
     pub ping_sent: MaybeTime,
-    /// Our outbound link, with its creation time; `None` when down.
-    pub link: Option<Time>,
+    /// Our outbound link, with its creation time; none when down.
+    pub link: MaybeTime,
+    /// Last time any packet came from it: liveness evidence besides PONGs
+    /// (cron looks at it for every node it checks).
+    pub data_received: Time,
     /// Failure reports: which master said this node is failing, and when.
     pub fail_reports: FailReports,
     pub id: NodeId,
@@ -50,8 +53,6 @@ pub(crate) struct PeerRest {
     pub master: Option<NodeId>,
     /// Replicas of this node, as we know them (`clusterNode.slaves`).
     pub replicas: Vec<NodeId>,
-    /// Last time any packet came from it: liveness evidence besides PONGs.
-    pub data_received: Time,
     pub fail_time: Option<Time>,
     /// Last time we voted for a replica of this master.
     pub voted_time: Option<Time>,
@@ -85,7 +86,7 @@ impl std::ops::DerefMut for Peer {
 
 /// An optional time in 8 bytes (`Option<Time>` takes 16): the entry's
 /// first line has no room for more. `Time::MAX` means none; no PING is
-/// ever sent at the end of time.
+/// sent, and no link made, at the end of time.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MaybeTime(u64);
 
@@ -102,6 +103,11 @@ impl MaybeTime {
 
     pub fn is_none(self) -> bool {
         self == Self::NONE
+    }
+
+    /// The time, leaving none behind (`Option::take`).
+    pub fn take(&mut self) -> Option<Time> {
+        std::mem::replace(self, Self::NONE).get()
     }
 }
 
@@ -128,7 +134,8 @@ impl Peer {
         Peer {
             pong_received: Time::ZERO,
             ping_sent: MaybeTime::NONE,
-            link: None,
+            link: MaybeTime::NONE,
+            data_received: Time::ZERO,
             fail_reports: FailReports::default(),
             id,
             ip_text: IpText::default(),
@@ -142,7 +149,6 @@ impl Peer {
                 config_epoch: 0,
                 master: None,
                 replicas: Vec::new(),
-                data_received: Time::ZERO,
                 fail_time: None,
                 voted_time: None,
                 repl_offset: 0,
