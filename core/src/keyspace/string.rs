@@ -10,7 +10,8 @@ use std::ops::Deref;
 
 /// Longest string kept inline: what fits beside the niche of a `Vec`'s
 /// capacity, so a [`Str`] is no larger than a `Vec<u8>` (24 bytes, 12 on
-/// wasm32) and every [`super::Data`] stays 32 bytes.
+/// wasm32) and every [`super::Data`] stays the size of
+/// its largest kind, a list (32 bytes).
 const INLINE: usize = 2 * std::mem::size_of::<usize>() - 1;
 
 /// A string value: its bytes, inline when short.
@@ -100,8 +101,6 @@ impl PartialEq for Str {
     }
 }
 
-impl Eq for Str {}
-
 /// As the bytes' own `Debug`, which a `Vec<u8>`'s is too.
 impl fmt::Debug for Str {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -116,7 +115,9 @@ mod tests {
     #[test]
     fn a_str_is_no_larger_than_a_vec() {
         assert_eq!(std::mem::size_of::<Str>(), std::mem::size_of::<Vec<u8>>());
-        assert_eq!(std::mem::size_of::<super::super::Data>(), 32);
+        // The list is the largest value: a string does not make values grow.
+        let list = std::mem::size_of::<std::collections::VecDeque<Vec<u8>>>();
+        assert_eq!(std::mem::size_of::<super::super::Data>(), list);
     }
 
     #[test]
