@@ -10,8 +10,8 @@ use std::ops::Deref;
 
 /// Longest string kept inline: what fits beside the niche of a `Vec`'s
 /// capacity, so a [`Str`] is no larger than a `Vec<u8>` (24 bytes, 12 on
-/// wasm32) and every [`super::Data`] stays the size of
-/// its largest kind, a list (32 bytes).
+/// wasm32) and every [`super::Data`] stays the size of its largest kind, a
+/// list (32 bytes).
 const INLINE: usize = 2 * std::mem::size_of::<usize>() - 1;
 
 /// A string value: its bytes, inline when short.
@@ -43,7 +43,7 @@ impl Str {
         }
     }
 
-    /// The bytes as a vector to change in place (APPEND, SETBIT, PFADD…):
+    /// The bytes as a vector to change in place (SETBIT, BITFIELD, PFADD…):
     /// a short string moves to the heap first and stays there, as a
     /// string Redis writes into in place is a raw object of its own.
     pub fn vec_mut(&mut self) -> &mut Vec<u8> {
