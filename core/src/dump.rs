@@ -111,22 +111,22 @@ mod tests {
     #[test]
     fn string_payload_matches_redis() {
         let redis = b"\x00\x01v\x0a\x00\x91\x08\xce\xb2\x19\x38\x8a\xce";
-        assert_eq!(encode(&Data::Str(b"v".to_vec())), redis.to_vec());
-        assert_eq!(decode(redis), Ok(Data::Str(b"v".to_vec())));
+        assert_eq!(encode(&Data::Str(b"v".to_vec().into())), redis.to_vec());
+        assert_eq!(decode(redis), Ok(Data::Str(b"v".to_vec().into())));
     }
 
     /// Redis stores "12345" as a 16-bit integer (`00 c1 39 30`).
     #[test]
     fn integer_encoded_string_from_redis() {
         let redis = b"\x00\xc1\x39\x30\x0a\x00\x9d\x94\xea\x27\x93\xfc\x08\xb9";
-        assert_eq!(decode(redis), Ok(Data::Str(b"12345".to_vec())));
+        assert_eq!(decode(redis), Ok(Data::Str(b"12345".to_vec().into())));
     }
 
     /// "12345" is written integer-encoded, as `rdbSaveRawString` does.
     #[test]
     fn integer_string_payload_matches_redis() {
         let redis = b"\x00\xc1\x39\x30\x0a\x00\x9d\x94\xea\x27\x93\xfc\x08\xb9";
-        assert_eq!(encode(&Data::Str(b"12345".to_vec())), redis.to_vec());
+        assert_eq!(encode(&Data::Str(b"12345".to_vec().into())), redis.to_vec());
     }
 
     /// `DUMP` payloads redis-server 7.0.15 produced, in the compact
@@ -165,7 +165,7 @@ mod tests {
         assert_eq!(decode(set), Ok(s));
         // SET long <40 × a>: LZF-compressed.
         let long = b"\x00\xc3\x09\x28\x01\x61\x61\xe0\x1b\x00\x01\x61\x61\x0a\x00\xcf\x09\x2f\xaa\xae\x25\x83\x1d";
-        assert_eq!(decode(long), Ok(Data::Str(vec![b'a'; 40])));
+        assert_eq!(decode(long), Ok(Data::Str(vec![b'a'; 40].into())));
     }
 
     #[test]
@@ -175,7 +175,7 @@ mod tests {
             Data::Set(["x", "y"].iter().map(|s| s.as_bytes().to_vec()).collect()),
             hash(&[("f", "v")]),
             Data::ZSet(ZSet::loaded([(b"m".to_vec(), 1.5)], PackLimits::ZSET)),
-            Data::Str(vec![7u8; 20_000]),
+            Data::Str(vec![7u8; 20_000].into()),
         ];
         for v in values {
             assert_eq!(decode(&encode(&v)), Ok(v));
@@ -223,7 +223,7 @@ mod tests {
     /// verifyDumpPayload: a flipped bit or a newer RDB version is refused.
     #[test]
     fn refuses_bad_checksum_and_newer_version() {
-        let mut p = encode(&Data::Str(b"v".to_vec()));
+        let mut p = encode(&Data::Str(b"v".to_vec().into()));
         p[2] ^= 1;
         assert_eq!(decode(&p), Err(DumpError::VersionOrChecksum));
         let mut newer = vec![rdb::TYPE_STRING, 1, b'v'];

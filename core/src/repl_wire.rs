@@ -306,7 +306,7 @@ mod tests {
     #[test]
     fn replies_rdb_and_stream() {
         let mut ks = Keyspace::new();
-        ks.insert(b"k", Data::Str(b"v".to_vec()), None);
+        ks.insert(b"k", Data::Str(b"v".to_vec().into()), None);
         let snapshot = ReplFrame::Snapshot {
             offset: 100,
             data: Box::new(ks.clone()),
@@ -359,7 +359,7 @@ mod tests {
     #[test]
     fn diskless_rdb_until_its_mark() {
         let mut ks = Keyspace::new();
-        ks.insert(b"k", Data::Str(vec![b'x'; 300]), None);
+        ks.insert(b"k", Data::Str(vec![b'x'; 300].into()), None);
         let rdb = file::encode(
             &ks,
             Time(0),

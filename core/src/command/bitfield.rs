@@ -150,6 +150,7 @@ fn bitfield_generic(c: &mut Call, readonly_command: bool) -> Value {
     let Some(Data::Str(v)) = string_or_create(ks, now, &args[1]) else {
         return wrong_type();
     };
+    let v = v.vec_mut();
     let need = (highest / 8 + 1) as usize;
     let dirty = !existed || v.len() < need;
     if v.len() < need {

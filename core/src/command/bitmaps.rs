@@ -62,6 +62,7 @@ pub fn setbit(c: &mut Call) -> Value {
     let Some(Data::Str(v)) = string_or_create(ks, now, &args[1]) else {
         return wrong_type();
     };
+    let v = v.vec_mut();
     let byte = (bit / 8) as usize;
     let grew = v.len() <= byte;
     if grew {
@@ -92,7 +93,7 @@ pub(super) fn string_or_create<'a>(
     key: &[u8],
 ) -> Option<&'a mut Data> {
     if ks.get_mut(now, key).is_none() {
-        ks.set_keep_ttl(now, key, Data::Str(Vec::new()));
+        ks.set_keep_ttl(now, key, Data::Str(Default::default()));
     }
     ks.make_raw(key);
     match ks.get_mut(now, key) {
@@ -304,7 +305,7 @@ pub fn bitop(c: &mut Call) -> Value {
     for key in &args[3..] {
         match ks.get(now, key) {
             None => sources.push(Vec::new()),
-            Some(Data::Str(v)) => sources.push(v.clone()),
+            Some(Data::Str(v)) => sources.push(v.to_vec()),
             Some(_) => return wrong_type(),
         }
     }
@@ -323,7 +324,7 @@ pub fn bitop(c: &mut Call) -> Value {
         })
         .collect();
     let changed = if maxlen > 0 {
-        ks.set(&args[2], Data::Str(result));
+        ks.set(&args[2], Data::Str(result.into()));
         // `createObject`: the destination is a raw string.
         ks.make_raw(&args[2]);
         ks.notify(class::STRING, "set", &args[2]);

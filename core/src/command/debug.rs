@@ -177,7 +177,7 @@ fn populate(c: &mut Call) -> Value {
         if size > 0 {
             value.resize(size, 0);
         }
-        ks.set(&key, Data::Str(value));
+        ks.set(&key, Data::Str(value.into()));
     }
     Value::ok()
 }

@@ -23,7 +23,7 @@ fn corrupt() -> Value {
 /// (`createHLLObject`), raw either way (or `dbUnshareStringValue`).
 fn hll_for_write<'a>(ks: &'a mut Keyspace, now: Time, key: &[u8]) -> Option<&'a mut Data> {
     if ks.get(now, key).is_none() {
-        ks.set(key, Data::Str(hll::new_sparse()));
+        ks.set(key, Data::Str(hll::new_sparse().into()));
     }
     ks.make_raw(key);
     ks.get_mut(now, key)
@@ -57,6 +57,7 @@ pub fn pfadd(c: &mut Call) -> Value {
     let Some(Data::Str(v)) = hll_for_write(ks, now, &args[1]) else {
         return wrong_type();
     };
+    let v = v.vec_mut();
     let mut updated = created;
     for ele in &args[2..] {
         match hll::add(v, ele, max_sparse) {
@@ -108,6 +109,7 @@ pub fn pfcount(c: &mut Call) -> Value {
             let Data::Str(v) = d else {
                 return wrong_type();
             };
+            let v = v.vec_mut();
             match hll::cached_count(v) {
                 Some(card) => Ok((card, false)),
                 None => match hll::count(v) {
@@ -162,6 +164,7 @@ pub fn pfmerge(c: &mut Call) -> Value {
     let Some(Data::Str(v)) = hll_for_write(ks, now, &args[1]) else {
         return wrong_type();
     };
+    let v = v.vec_mut();
     if use_dense && hll::to_dense(v).is_err() {
         return corrupt();
     }
@@ -188,7 +191,7 @@ pub fn pfdebug(c: &mut Call) -> Value {
     let ks = node.keyspace_mut();
     let v = match ks.get_mut(now, &args[2]) {
         None => return Value::err("ERR The specified key does not exist"),
-        Some(Data::Str(v)) if hll::encoding_of(v).is_some() => v,
+        Some(Data::Str(v)) if hll::encoding_of(v).is_some() => v.vec_mut(),
         Some(Data::Str(_)) => return not_hll(),
         Some(_) => return wrong_type(),
     };

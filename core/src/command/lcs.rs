@@ -17,7 +17,7 @@ pub fn lcs(c: &mut Call) -> Value {
     for (s, key) in strings.iter_mut().zip(&args[1..3]) {
         match ks.get(now, key) {
             None => {}
-            Some(Data::Str(v)) => *s = v.clone(),
+            Some(Data::Str(v)) => *s = v.to_vec(),
             Some(_) => return Value::err("ERR The specified keys must contain string values"),
         }
     }

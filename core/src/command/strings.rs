@@ -6,7 +6,7 @@
 use super::Call;
 use super::{int_arg, syntax_error, wrong_type};
 use crate::keyspace::notify::class;
-use crate::keyspace::Data;
+use crate::keyspace::{Data, Str};
 use crate::node::ServerCtx;
 use crate::resp::Value;
 use crate::time::Time;
@@ -18,7 +18,7 @@ pub fn get(c: &mut Call) -> Value {
     let ks = node.keyspace_mut();
     match ks.get(now, &args[1]) {
         None => Value::Null,
-        Some(Data::Str(v)) => Value::Bulk(v.clone()),
+        Some(Data::Str(v)) => Value::Bulk(v.to_vec()),
         Some(_) => wrong_type(),
     }
 }
@@ -39,7 +39,7 @@ pub fn mget(c: &mut Call) -> Value {
         args[1..]
             .iter()
             .map(|k| match ks.get(now, k) {
-                Some(Data::Str(v)) => Value::Bulk(v.clone()),
+                Some(Data::Str(v)) => Value::Bulk(v.to_vec()),
                 _ => Value::Null,
             })
             .collect(),
@@ -54,7 +54,7 @@ pub fn mset(c: &mut Call) -> Value {
         return super::arity_error("mset");
     }
     for pair in args[1..].chunks(2) {
-        ks.set(&pair[0], Data::Str(pair[1].clone()));
+        ks.set(&pair[0], Data::Str(Str::new(&pair[1])));
         ks.notify(class::STRING, "set", &pair[0]);
     }
     Value::ok()
@@ -102,16 +102,16 @@ pub fn append(c: &mut Call) -> Value {
     let ks = node.keyspace_mut();
     let (mut value, new) = match ks.get(now, &args[1]) {
         None => (Vec::new(), true),
-        Some(Data::Str(v)) => (v.clone(), false),
+        Some(Data::Str(v)) => (v.to_vec(), false),
         Some(_) => return wrong_type(),
     };
     value.extend_from_slice(&args[2]);
     let len = value.len() as i64;
     if new {
         // A new key holds the argument itself, encoded (`tryObjectEncoding`).
-        ks.set_encoded_keep_ttl(now, &args[1], Data::Str(value));
+        ks.set_encoded_keep_ttl(now, &args[1], Data::Str(value.into()));
     } else {
-        ks.set_keep_ttl(now, &args[1], Data::Str(value));
+        ks.set_keep_ttl(now, &args[1], Data::Str(value.into()));
         ks.make_raw(&args[1]);
     }
     ks.notify(class::STRING, "append", &args[1]);
@@ -126,7 +126,7 @@ pub fn setnx(c: &mut Call) -> Value {
     if ks.exists(now, &args[1]) {
         Value::Integer(0)
     } else {
-        ks.set(&args[1], Data::Str(args[2].clone()));
+        ks.set(&args[1], Data::Str(Str::new(&args[2])));
         ks.notify(class::STRING, "set", &args[1]);
         Value::Integer(1)
     }
@@ -143,7 +143,7 @@ pub fn getdel(c: &mut Call) -> Value {
         Some(Data::Str(_)) => match ks.remove(now, &args[1]) {
             Some(Data::Str(v)) => {
                 ks.notify(class::GENERIC, "del", &args[1]);
-                Value::Bulk(v)
+                Value::Bulk(v.into_vec())
             }
             _ => Value::Null,
         },
@@ -163,10 +163,10 @@ pub fn getset(c: &mut Call) -> Value {
     let ks = node.keyspace_mut();
     let old = match ks.get(now, &args[1]) {
         None => Value::Null,
-        Some(Data::Str(v)) => Value::Bulk(v.clone()),
+        Some(Data::Str(v)) => Value::Bulk(v.to_vec()),
         Some(_) => return wrong_type(),
     };
-    ks.set(&args[1], Data::Str(args[2].clone()));
+    ks.set(&args[1], Data::Str(Str::new(&args[2])));
     ks.notify(class::STRING, "set", &args[1]);
     node.propagate(&[b"SET".to_vec(), args[1].clone(), args[2].clone()]);
     old
@@ -184,7 +184,7 @@ pub fn msetnx(c: &mut Call) -> Value {
         return Value::Integer(0);
     }
     for pair in args[1..].chunks(2) {
-        ks.set(&pair[0], Data::Str(pair[1].clone()));
+        ks.set(&pair[0], Data::Str(Str::new(&pair[1])));
         ks.notify(class::STRING, "set", &pair[0]);
     }
     Value::Integer(1)
@@ -248,7 +248,7 @@ fn setrange_generic(node: &mut ServerCtx, now: Time, args: &[Vec<u8>]) -> Value 
         None if value.is_empty() => return Value::Integer(0),
         None => Vec::new(),
         Some(Data::Str(v)) if value.is_empty() => return Value::Integer(v.len() as i64),
-        Some(Data::Str(v)) => v.clone(),
+        Some(Data::Str(v)) => v.to_vec(),
         Some(_) => return wrong_type(),
     };
     if offset + value.len() as u64 > MAX_STRING {
@@ -260,7 +260,7 @@ fn setrange_generic(node: &mut ServerCtx, now: Time, args: &[Vec<u8>]) -> Value 
     }
     current[offset as usize..end].copy_from_slice(value);
     let len = current.len() as i64;
-    ks.set_keep_ttl(now, &args[1], Data::Str(current));
+    ks.set_keep_ttl(now, &args[1], Data::Str(current.into()));
     // Written into an unshared copy, or created with `createObject`.
     ks.make_raw(&args[1]);
     ks.notify(class::STRING, "setrange", &args[1]);
@@ -279,7 +279,7 @@ fn setex_generic(node: &mut ServerCtx, now: Time, name: &str, args: &[Vec<u8>]) 
         return Value::err(format!("ERR invalid expire time in '{name}' command"));
     };
     let ks = node.keyspace_mut();
-    ks.set(&args[1], Data::Str(args[3].clone()));
+    ks.set(&args[1], Data::Str(Str::new(&args[3])));
     ks.notify(class::STRING, "set", &args[1]);
     ks.set_expire(now, &args[1], Some(Time(at)));
     ks.notify(class::GENERIC, "expire", &args[1]);
@@ -319,7 +319,7 @@ fn getex_generic(node: &mut ServerCtx, now: Time, args: &[Vec<u8>]) -> Value {
     let ks = node.keyspace_mut();
     let value = match ks.get(now, &args[1]) {
         None => return Value::Null,
-        Some(Data::Str(v)) => v.clone(),
+        Some(Data::Str(v)) => v.to_vec(),
         Some(_) => return wrong_type(),
     };
     if let Some((unit, n)) = expire {
@@ -383,7 +383,7 @@ fn set_generic(node: &mut ServerCtx, now: Time, args: &[Vec<u8>]) -> Value {
     // The old value is copied only for GET's reply.
     let (exists, old) = match ks.get(now, &args[1]) {
         None => (false, None),
-        Some(Data::Str(v)) => (true, get.then(|| v.clone())),
+        Some(Data::Str(v)) => (true, get.then(|| v.to_vec())),
         Some(_) if get => return wrong_type(),
         Some(_) => (true, None),
     };
@@ -395,9 +395,9 @@ fn set_generic(node: &mut ServerCtx, now: Time, args: &[Vec<u8>]) -> Value {
         return if get { reply_old() } else { Value::Null };
     }
     if keepttl {
-        ks.set_encoded_keep_ttl(now, &args[1], Data::Str(args[2].clone()));
+        ks.set_encoded_keep_ttl(now, &args[1], Data::Str(Str::new(&args[2])));
     } else {
-        ks.set(&args[1], Data::Str(args[2].clone()));
+        ks.set(&args[1], Data::Str(Str::new(&args[2])));
     }
     ks.notify(class::STRING, "set", &args[1]);
     if expire.is_some() {
@@ -472,7 +472,7 @@ fn incr_by(node: &mut ServerCtx, now: Time, key: &[u8], by: i64) -> Value {
     };
     // `createStringObjectFromLongLongForValue`: a small result may be the
     // shared object.
-    ks.set_encoded_keep_ttl(now, key, Data::Str(new.to_string().into_bytes()));
+    ks.set_encoded_keep_ttl(now, key, Data::Str(new.to_string().into_bytes().into()));
     ks.notify(class::STRING, "incrby", key);
     Value::Integer(new)
 }
@@ -533,7 +533,7 @@ pub fn incrbyfloat(c: &mut Call) -> Value {
         _ => return Value::err("ERR increment would produce NaN or Infinity"),
     };
     let text = sum.to_human().into_bytes();
-    ks.set_keep_ttl(now, &args[1], Data::Str(text.clone()));
+    ks.set_keep_ttl(now, &args[1], Data::Str(Str::new(&text)));
     ks.notify(class::STRING, "incrbyfloat", &args[1]);
     node.propagate(&[
         b"SET".to_vec(),

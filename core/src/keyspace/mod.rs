@@ -14,6 +14,7 @@ pub mod notify;
 mod packed;
 mod signal;
 pub mod stream;
+mod string;
 mod zpacked;
 mod zset;
 
@@ -22,13 +23,14 @@ pub use expiry::ExpiryMode;
 pub use hash::Hash;
 pub use packed::{PackLimits, Packing};
 pub use stream::Stream;
+pub use string::Str;
 pub use zset::ZSet;
 
 /// A stored value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Data {
-    /// A string (`SET`).
-    Str(Vec<u8>),
+    /// A string (`SET`), inline when short ([`Str`]).
+    Str(Str),
     /// A list (`LPUSH`, `RPUSH`).
     List(VecDeque<Vec<u8>>),
     /// A set (`SADD`).

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 #[test]
 fn lazy_expiry() {
     let mut ks = Keyspace::new();
-    ks.set(b"k", Data::Str(b"v".to_vec()));
+    ks.set(b"k", Data::Str(b"v".to_vec().into()));
     assert!(ks.set_expire(Time(0), b"k", Some(Time(100))));
     assert!(ks.exists(Time(99), b"k"));
     assert!(!ks.exists(Time(100), b"k"));
@@ -21,7 +21,7 @@ fn lazy_expiry() {
 #[test]
 fn expired_keys_are_deleted_only_by_a_master() {
     let mut ks = Keyspace::new();
-    ks.set(b"k", Data::Str(b"v".to_vec()));
+    ks.set(b"k", Data::Str(b"v".to_vec().into()));
     assert!(ks.set_expire(Time(0), b"k", Some(Time(100))));
     ks.set_mode(ExpiryMode::Ignore);
     assert!(ks.get(Time(150), b"k").is_some(), "the stream sees the key");
@@ -58,7 +58,7 @@ fn active_expiry_notes_each_deleted_key() {
 fn keys_by_slot() {
     let mut ks = Keyspace::new();
     for k in ["{user:1000}a", "{user:1000}b", "user:1000", "foo"] {
-        ks.set(k.as_bytes(), Data::Str(vec![]));
+        ks.set(k.as_bytes(), Data::Str(Default::default()));
     }
     assert_eq!(ks.count_in_slot(Time(0), 1649), 3);
     assert_eq!(ks.keys_in_slot(Time(0), 1649, 2).len(), 2);
@@ -71,12 +71,15 @@ fn with_ttls(n: usize, expired: usize) -> Keyspace {
     let mut ks = Keyspace::new();
     for i in 0..n {
         let key = format!("k{i}");
-        ks.set(key.as_bytes(), Data::Str(vec![]));
+        ks.set(key.as_bytes(), Data::Str(Default::default()));
         let at = if i < expired { Time(50) } else { Time(1000) };
         assert!(ks.set_expire(Time(0), key.as_bytes(), Some(at)));
     }
     for i in 0..n {
-        ks.set(format!("plain{i}").as_bytes(), Data::Str(vec![]));
+        ks.set(
+            format!("plain{i}").as_bytes(),
+            Data::Str(Default::default()),
+        );
     }
     ks
 }
@@ -122,7 +125,7 @@ fn active_expiry_stops_when_few_expired() {
 fn ttl_index_follows_every_change() {
     let mut ks = with_ttls(10, 0);
     ks.remove(Time(0), b"k3");
-    ks.set(b"k4", Data::Str(b"v".to_vec()));
+    ks.set(b"k4", Data::Str(b"v".to_vec().into()));
     ks.set_expire(Time(0), b"k5", None);
     ks.clear_slot(key_slot(b"k6"));
     assert_eq!(ks.expiring(), 6);
@@ -138,7 +141,7 @@ fn ttl_index_follows_every_change() {
 fn scan_walks_everything_once() {
     let mut ks = Keyspace::new();
     for i in 0..25 {
-        ks.set(format!("k{i}").as_bytes(), Data::Str(vec![]));
+        ks.set(format!("k{i}").as_bytes(), Data::Str(Default::default()));
     }
     let (mut cursor, mut seen) = (0, Vec::new());
     loop {
@@ -165,8 +168,8 @@ fn small_integers_share_one_stamp() {
     let mut ks = Keyspace::new();
     ks.create_shared_integers(&start);
     ks.set_clock(start.at_time(Time(5_000_000)));
-    ks.set(b"a", Data::Str(b"7".to_vec()));
-    ks.set(b"big", Data::Str(b"10000".to_vec()));
+    ks.set(b"a", Data::Str(b"7".to_vec().into()));
+    ks.set(b"big", Data::Str(b"10000".to_vec().into()));
     let now = Time(5_000_000);
     let idle = |ks: &mut Keyspace, key: &[u8]| {
         let stamp = ks.peek(now, key).unwrap().1;
@@ -180,14 +183,14 @@ fn small_integers_share_one_stamp() {
     assert_eq!(idle(&mut ks, b"big"), 0);
     assert_eq!(ks.debug_lookup(b"a").unwrap().2, Some(7));
     ks.set_clock(start.at_time(Time(6_000_000)));
-    ks.set(b"b", Data::Str(b"7".to_vec()));
+    ks.set(b"b", Data::Str(b"7".to_vec().into()));
     assert_eq!(idle(&mut ks, b"b"), 5000);
     ks.get(now, b"a");
     assert_eq!((idle(&mut ks, b"a"), idle(&mut ks, b"b")), (0, 0));
-    ks.set_keep_ttl(now, b"c", Data::Str(b"7".to_vec()));
+    ks.set_keep_ttl(now, b"c", Data::Str(b"7".to_vec().into()));
     assert_eq!(ks.debug_lookup(b"c").unwrap().2, None, "a built string");
     ks.set_clock(start.at_time(Time(6_000_000)).sharing(false));
-    ks.set(b"d", Data::Str(b"7".to_vec()));
+    ks.set(b"d", Data::Str(b"7".to_vec().into()));
     assert_eq!(ks.debug_lookup(b"d").unwrap().2, None);
     assert_eq!(ks.debug_lookup(b"a").unwrap().2, Some(7), "stored before");
 }
@@ -201,8 +204,8 @@ fn shared_stamps_move_and_survive_loads() {
     let mut ks = Keyspace::new();
     ks.create_shared_integers(&clock);
     ks.set_clock(clock);
-    ks.set(b"a", Data::Str(b"5".to_vec()));
-    ks.set(b"b", Data::Str(b"5".to_vec()));
+    ks.set(b"a", Data::Str(b"5".to_vec().into()));
+    ks.set(b"b", Data::Str(b"5".to_vec().into()));
     let carried = ks.carried(b"a").unwrap();
     let data = ks.remove(Time(100_000), b"a").unwrap();
     ks.add(b"r", data, None);
@@ -216,7 +219,7 @@ fn shared_stamps_move_and_survive_loads() {
     );
     let mut loaded = Keyspace::new();
     loaded.set_clock(clock);
-    loaded.insert(b"x", Data::Str(b"6".to_vec()), None);
+    loaded.insert(b"x", Data::Str(b"6".to_vec().into()), None);
     loaded.restore_stamp(b"x", None, Some(10));
     loaded.keep_shared_integers(&ks);
     let idle = |ks: &mut Keyspace, key: &[u8]| {
@@ -224,6 +227,6 @@ fn shared_stamps_move_and_survive_loads() {
         ks.clock().idle_ms(stamp) / 1000
     };
     assert_eq!(idle(&mut loaded, b"x"), 10, "the load's stamp");
-    loaded.insert(b"y", Data::Str(b"5".to_vec()), None);
+    loaded.insert(b"y", Data::Str(b"5".to_vec().into()), None);
     assert_eq!(idle(&mut loaded, b"y"), 30, "the server's object");
 }

@@ -252,8 +252,8 @@ mod tests {
     #[test]
     fn a_keyspace_round_trips_with_ttls_and_repl_info() {
         let mut ks = Keyspace::new();
-        ks.insert(b"k", Data::Str(b"v".to_vec()), Some(Time(5_000)));
-        ks.insert(b"n", Data::Str(b"12345".to_vec()), None);
+        ks.insert(b"k", Data::Str(b"v".to_vec().into()), Some(Time(5_000)));
+        ks.insert(b"n", Data::Str(b"12345".to_vec().into()), None);
         ks.insert(
             b"l",
             Data::List([b"a".to_vec()].into_iter().collect()),
@@ -297,8 +297,8 @@ mod tests {
         let mut ks = loaded.keyspace;
         let now = Time(0);
         let get = |ks: &mut Keyspace, k: &str| ks.get(now, k.as_bytes()).cloned();
-        assert_eq!(get(&mut ks, "long"), Some(Data::Str(vec![b'a'; 40])));
-        assert_eq!(get(&mut ks, "n"), Some(Data::Str(b"12345".to_vec())));
+        assert_eq!(get(&mut ks, "long"), Some(Data::Str(vec![b'a'; 40].into())));
+        assert_eq!(get(&mut ks, "n"), Some(Data::Str(b"12345".to_vec().into())));
         assert_eq!(
             ks.expire_at(now, b"ttl"),
             Some(Some(Time(4_102_444_800_000)))
@@ -335,7 +335,7 @@ mod tests {
             let clock = Clock::at(now, policy, 10, 1);
             let mut ks = Keyspace::new();
             ks.set_clock(clock);
-            ks.insert(b"k", Data::Str(b"v".to_vec()), None);
+            ks.insert(b"k", Data::Str(b"v".to_vec().into()), None);
             ks.restore_stamp(b"k", Some(42), Some(300));
             let bytes = encode_with(&ks, now, None, false);
             assert!(bytes.windows(2).any(|w| w[0] == opcode), "{policy:?}");

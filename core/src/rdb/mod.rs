@@ -91,7 +91,7 @@ pub fn write_object(out: &mut Vec<u8>, data: &Data) {
 /// hashes are encoded as `packing` says, whatever their type on the wire.
 pub fn read_object(kind: u8, r: &mut Reader, packing: Packing) -> Result<Data, BadFormat> {
     Ok(match kind {
-        TYPE_STRING => Data::Str(r.string()?),
+        TYPE_STRING => Data::Str(r.string()?.into()),
         TYPE_LIST => {
             let n = r.count()?;
             Data::List(

@@ -91,7 +91,7 @@ fn acknowledged_write_is_lost_in_a_failover() {
 
     assert_eq!(
         held(&sim, a1, b"user:1000"),
-        Some(Data::Str(b"v1".to_vec()))
+        Some(Data::Str(b"v1".to_vec().into()))
     );
     let lost = sim.lost_writes();
     assert_eq!(lost.len(), 1);
@@ -116,7 +116,7 @@ fn wait_one_protects_the_write() {
     fail_over(&mut sim, a, a1);
     assert_eq!(
         held(&sim, a1, b"user:1000"),
-        Some(Data::Str(b"v2".to_vec()))
+        Some(Data::Str(b"v2".to_vec().into()))
     );
     assert!(sim.lost_writes().is_empty());
     assert_eq!(call(&mut sim, app, "GET user:1000"), Value::bulk("v2"));

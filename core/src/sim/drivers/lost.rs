@@ -91,7 +91,7 @@ impl crate::sim::Sim {
                 continue;
             }
             let held = match node.keyspace_mut().get(now, &key) {
-                Some(crate::keyspace::Data::Str(v)) => Some(v.clone()),
+                Some(crate::keyspace::Data::Str(v)) => Some(v.to_vec()),
                 _ => None,
             };
             self.drivers.ledger.check(now, idx, &key, held.as_deref());

@@ -186,7 +186,7 @@ fn served_values(
             continue;
         }
         let value = match node.keyspace_mut().get(now, &key) {
-            Some(crate::keyspace::Data::Str(v)) => Some(v.clone()),
+            Some(crate::keyspace::Data::Str(v)) => Some(v.to_vec()),
             _ => None,
         };
         held.push((key, value));
