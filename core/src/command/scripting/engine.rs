@@ -31,8 +31,8 @@ pub const HOOK_EVERY: u32 = 10_000;
 /// messages read `user_script:1: …`.
 pub const USER_CHUNK: &str = "@user_script";
 
-/// The chunk name of a library's code (FUNCTION LOAD).
-const LIBRARY_CHUNK: &str = "@user_function";
+/// The chunk name of a library's code (FUNCTION LOAD, FCALL).
+pub const LIBRARY_CHUNK: &str = "@user_function";
 
 /// What one run is: EVAL's body, or a library and the function to call.
 pub struct Script<'a> {
@@ -415,7 +415,7 @@ fn call_args(args: &MultiValue) -> Result<Vec<Vec<u8>>, &'static str> {
 /// Compiles `code` as the user's chunk (and keeps it for its runs): `Err`
 /// carries Lua's message (`user_script:1: '=' expected near 'x'`).
 pub fn compile(code: &[u8]) -> Result<(), String> {
-    sandbox::with(|s| Ok(s.chunk(code).map(|_| ())))
+    sandbox::with(|s| Ok(s.chunk(code, false).map(|_| ())))
         .map_err(|e| e.to_string())?
         .map_err(|e| syntax_message(&e))
 }
@@ -483,7 +483,7 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
     };
     let budget = script.limit_ms.saturating_mul(INSTRUCTIONS_PER_MS);
     sandbox.reset(globals, budget)?;
-    let body = match sandbox.chunk(script.code) {
+    let body = match sandbox.chunk(script.code, script.function.is_some()) {
         Ok(f) => f,
         Err(e) => {
             return Ok(Ended::Reply(Value::err(format!(
@@ -500,6 +500,7 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
         state,
         names,
         debugger,
+        fcall,
         ..
     } = &*sandbox;
     let host = std::cell::RefCell::new(host);
@@ -566,9 +567,7 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
                     Ok(f) => {
                         let keys = strings(lua, script.keys)?;
                         let args = strings(lua, script.args)?;
-                        lua.create_function(move |_, ()| {
-                            f.call::<MultiValue>((keys.clone(), args.clone()))
-                        })?
+                        fcall.call((f, keys, args))?
                     }
                     Err(_) => return Ok(Ended::Reply(Value::err("ERR Function not found"))),
                 }
@@ -783,7 +782,7 @@ pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
         })?;
         redis.raw_set("register_function", register)?;
         lua.globals().raw_set("redis", redis)?;
-        let (_, env) = sandbox::lock(&lua, true, lua.create_function(|_, ()| Ok(false))?)?;
+        let (_, _, env) = sandbox::lock(&lua, true, lua.create_function(|_, ()| Ok(false))?)?;
         let mut chunk = lua.load(code).set_name(LIBRARY_CHUNK);
         if let Some(env) = env {
             chunk = chunk.set_environment(env);
