@@ -128,12 +128,13 @@ fn run_settings_start_afresh() {
 
 /// Functions see no `KEYS`/`ARGV` globals (Redis runs them in the
 /// functions engine's own Lua state, `function_lua.c`, with the keys and
-/// arguments as parameters), and EVAL sees no `redis.register_function`
-/// once a function ran.
+/// arguments as parameters) nor the debugger's `redis.breakpoint` (EVAL's
+/// state only, `eval.c`), and EVAL sees no `redis.register_function` once
+/// a function ran, and its `redis.breakpoint` again.
 #[test]
 fn eval_and_fcall_do_not_see_each_other() {
     let mut sim = quiet_cluster();
-    let lib = "#!lua name=probe\nredis.register_function('probe', function(keys, args) return {type(rawget(_G, 'KEYS')), #keys, args[1]} end)";
+    let lib = "#!lua name=probe\nredis.register_function('probe', function(keys, args) return {type(rawget(_G, 'KEYS')), #keys, args[1], tostring(redis.breakpoint)} end)";
     assert_eq!(
         text(&cmd(&mut sim, "A", &["FUNCTION", "LOAD", lib])),
         "probe"
@@ -145,12 +146,16 @@ fn eval_and_fcall_do_not_see_each_other() {
         Value::Array(vec![
             Value::bulk("nil"),
             Value::Integer(1),
-            Value::bulk("x")
+            Value::bulk("x"),
+            Value::bulk("nil")
         ])
     );
     assert_eq!(
-        eval(&mut sim, "return type(redis.register_function)"),
-        "nil"
+        eval(
+            &mut sim,
+            "return type(redis.register_function) .. type(redis.breakpoint)"
+        ),
+        "nilfunction"
     );
 }
 

@@ -492,6 +492,8 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
             ))))
         }
     };
+    // The Lua debugger's calls exist in EVAL's state only (eval.c).
+    sandbox.show_debugger(script.function.is_none())?;
     let Sandbox {
         lua,
         redis,
@@ -499,8 +501,7 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
         handler,
         state,
         names,
-        debugger,
-        fcall,
+        locked,
         ..
     } = &*sandbox;
     let host = std::cell::RefCell::new(host);
@@ -521,7 +522,9 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
         let failed = reply.is_error();
         Ok((reply_to_lua(lua, &reply, resp3)?, failed))
     };
-    // The host is reached through functions that live for this run only.
+    // The host is reached through functions that live for this run only
+    // (C functions to Lua, as Redis's: `return redis.call(…)` keeps the
+    // caller's frame for the error's line).
     lua.scope(|scope| {
         let call = scope.create_function_mut(|lua, args: MultiValue| {
             let (value, failed) = call_host(lua, args)?;
@@ -547,16 +550,6 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
         redis.raw_set(&names.call, call)?;
         redis.raw_set(&names.pcall, pcall)?;
         redis.raw_set(&names.acl_check_cmd, acl_check)?;
-        // The Lua debugger's calls exist in EVAL's state only (eval.c).
-        for pair in debugger.pairs::<mlua::Value, mlua::Value>() {
-            let (name, f) = pair?;
-            let f = if script.function.is_none() {
-                f
-            } else {
-                mlua::Value::Nil
-            };
-            redis.raw_set(name, f)?;
-        }
         let target = match script.function {
             None => body,
             Some(name) => {
@@ -567,7 +560,7 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
                     Ok(f) => {
                         let keys = strings(lua, script.keys)?;
                         let args = strings(lua, script.args)?;
-                        fcall.call((f, keys, args))?
+                        locked.fcall.call((f, keys, args))?
                     }
                     Err(_) => return Ok(Ended::Reply(Value::err("ERR Function not found"))),
                 }
@@ -782,9 +775,9 @@ pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
         })?;
         redis.raw_set("register_function", register)?;
         lua.globals().raw_set("redis", redis)?;
-        let (_, _, env) = sandbox::lock(&lua, true, lua.create_function(|_, ()| Ok(false))?)?;
+        let locked = sandbox::lock(&lua, true, lua.create_function(|_, ()| Ok(false))?)?;
         let mut chunk = lua.load(code).set_name(LIBRARY_CHUNK);
-        if let Some(env) = env {
+        if let Some(env) = locked.load_env {
             chunk = chunk.set_environment(env);
         }
         let body = match chunk.into_function() {

@@ -46,10 +46,8 @@ const MAX_CHUNKS: usize = 512;
 /// of `redis` while a library loads. Each protected table is an empty one
 /// reading through to its contents, so an assignment always reaches its
 /// `__newindex` and the raw writers (`libs/readonly.rs`) find `__readonly`
-/// on it: nothing a script does can land in them. It returns the table
-/// holding the globals (where each run sets `KEYS` and `ARGV`), the
-/// wrapper FCALL runs a function in and, when strict, the environment a
-/// library's top level runs in.
+/// on it: nothing a script does can land in them. It returns what
+/// [`Locked`] holds.
 const GLUE: &str = r#"
 local rawpcall, errmsg, G, strict, killed = ...
 local error, type, setmetatable, tostring, rawget, next =
@@ -124,14 +122,8 @@ pub fn new_state() -> mlua::Result<Lua> {
 
 /// Locks the globals with [`GLUE`] once `redis` is in place: `strict`
 /// makes unknown fields of `redis` an error (FUNCTION LOAD), `killed`
-/// tells `pcall` that the run was stopped and must not be caught. Returns
-/// the table the globals now live in, FCALL's wrapper and (strict) a
-/// library's environment.
-pub fn lock(
-    lua: &Lua,
-    strict: bool,
-    killed: Function,
-) -> mlua::Result<(Table, Function, Option<Table>)> {
+/// tells `pcall` that the run was stopped and must not be caught.
+pub fn lock(lua: &Lua, strict: bool, killed: Function) -> mlua::Result<Locked> {
     let g = lua.globals();
     let rawpcall: Function = g.raw_get("pcall")?;
     let errmsg = lua.create_function(|_, err: mlua::Value| {
@@ -143,9 +135,27 @@ pub fn lock(
             other => format!("{other:?}"),
         })
     })?;
-    lua.load(GLUE)
+    let (globals, fcall, load_env) = lua
+        .load(GLUE)
         .set_name(GLUE_CHUNK)
-        .call((rawpcall, errmsg, g, strict, killed))
+        .call((rawpcall, errmsg, g, strict, killed))?;
+    Ok(Locked {
+        globals,
+        fcall,
+        load_env,
+    })
+}
+
+/// What [`lock`] leaves for the engine.
+pub struct Locked {
+    /// Where the globals live behind the (empty) global table.
+    pub globals: Table,
+    /// `fcall(f, keys, args)`: a function of no arguments calling `f` from
+    /// Lua (so that its frames are on the stack for the error handler),
+    /// for `xpcall`.
+    pub fcall: Function,
+    /// FUNCTION LOAD (strict): the environment of a library's top level.
+    pub load_env: Option<Table>,
 }
 
 /// What a run changes as it goes, kept in Rust so that a reset is a few
@@ -183,8 +193,10 @@ pub struct Names {
     argv: mlua::LuaString,
     pub call: mlua::LuaString,
     pub pcall: mlua::LuaString,
-    pub register_function: mlua::LuaString,
     pub acl_check_cmd: mlua::LuaString,
+    pub register_function: mlua::LuaString,
+    breakpoint: mlua::LuaString,
+    debug: mlua::LuaString,
 }
 
 /// The reused interpreter and what a run needs of it.
@@ -192,7 +204,7 @@ pub struct Sandbox {
     /// The interpreter, its globals locked.
     pub lua: Lua,
     /// `redis` behind its read-only proxy: each run sets its `call`,
-    /// `pcall` and (FCALL) `register_function`.
+    /// `pcall`, `acl_check_cmd` and (FCALL) `register_function`.
     pub redis: Table,
     /// The base library's `xpcall`, which runs the script.
     pub xpcall: Function,
@@ -204,13 +216,12 @@ pub struct Sandbox {
     pub names: Names,
     /// `redis.breakpoint` and `redis.debug`, which EVAL's state has and
     /// the functions' has not.
-    pub debugger: Table,
-    /// `fcall(f, keys, args)`: a function of no arguments calling `f` from
-    /// Lua, for `xpcall`.
-    pub fcall: Function,
-    /// Where the globals live behind the (empty) global table; each run
-    /// sets its `KEYS` and `ARGV` here.
-    globals: Table,
+    debugger: (Function, Function),
+    /// Whether `redis` has them now (the last run was EVAL's).
+    debugger_shown: bool,
+    /// What [`lock`] left; each run sets its `KEYS` and `ARGV` in
+    /// `locked.globals`.
+    pub locked: Locked,
     /// Compiled user chunks by source, EVAL bodies (`@user_script`) and
     /// libraries (`@user_function`) apart: a chunk has no upvalues and no
     /// script can change its environment, so calling one again is running
@@ -226,7 +237,7 @@ impl Sandbox {
         lua.globals().raw_set("redis", redis.clone())?;
         let run = state.clone();
         let killed = lua.create_function(move |_, ()| Ok(run.killed.get()))?;
-        let (globals, fcall, _) = lock(&lua, false, killed)?;
+        let locked = lock(&lua, false, killed)?;
         let run = state.clone();
         lua.set_hook(
             HookTriggers::new().every_nth_instruction(HOOK_EVERY),
@@ -248,18 +259,18 @@ impl Sandbox {
             argv: lua.create_string("ARGV")?,
             call: lua.create_string("call")?,
             pcall: lua.create_string("pcall")?,
-            register_function: lua.create_string("register_function")?,
             acl_check_cmd: lua.create_string("acl_check_cmd")?,
+            register_function: lua.create_string("register_function")?,
+            breakpoint: lua.create_string("breakpoint")?,
+            debug: lua.create_string("debug")?,
         };
         // Outside a SCRIPT DEBUG session `redis.breakpoint` answers false and
         // `redis.debug` does nothing.
-        let debugger = lua.create_table()?;
-        debugger.raw_set("breakpoint", lua.create_function(|_, ()| Ok(false))?)?;
-        debugger.raw_set(
-            "debug",
+        let debugger = (
+            lua.create_function(|_, ()| Ok(false))?,
             lua.create_function(|_, _: mlua::MultiValue| Ok(()))?,
-        )?;
-        let xpcall = globals.raw_get("xpcall")?;
+        );
+        let xpcall = locked.globals.raw_get("xpcall")?;
         let handler = super::engine::error_handler(&lua)?;
         Ok(Sandbox {
             lua,
@@ -269,8 +280,8 @@ impl Sandbox {
             state,
             names,
             debugger,
-            fcall,
-            globals,
+            debugger_shown: false,
+            locked,
             chunks: Default::default(),
         })
     }
@@ -295,7 +306,7 @@ impl Sandbox {
         let names = &self.names;
         self.redis
             .raw_set(&names.register_function, mlua::Value::Nil)?;
-        let g = &self.globals;
+        let g = &self.locked.globals;
         match globals {
             Some((keys, args)) => {
                 g.raw_set(&names.keys, keys)?;
@@ -306,6 +317,22 @@ impl Sandbox {
                 g.raw_set(&names.argv, mlua::Value::Nil)?;
             }
         }
+        Ok(())
+    }
+
+    /// Gives `redis` the debugger's calls for EVAL (`eval.c`), takes them
+    /// away for FCALL, when the last run was of the other kind.
+    pub fn show_debugger(&mut self, eval: bool) -> mlua::Result<()> {
+        if self.debugger_shown == eval {
+            return Ok(());
+        }
+        let (breakpoint, debug) = match eval {
+            true => (Some(&self.debugger.0), Some(&self.debugger.1)),
+            false => (None, None),
+        };
+        self.redis.raw_set(&self.names.breakpoint, breakpoint)?;
+        self.redis.raw_set(&self.names.debug, debug)?;
+        self.debugger_shown = eval;
         Ok(())
     }
 
