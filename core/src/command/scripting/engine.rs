@@ -502,6 +502,7 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
         state,
         names,
         locked,
+        host: reach_slot,
         ..
     } = &*sandbox;
     let host = std::cell::RefCell::new(host);
@@ -522,34 +523,38 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
         let failed = reply.is_error();
         Ok((reply_to_lua(lua, &reply, resp3)?, failed))
     };
-    // The host is reached through functions that live for this run only
-    // (C functions to Lua, as Redis's: `return redis.call(…)` keeps the
-    // caller's frame for the error's line).
-    lua.scope(|scope| {
-        let call = scope.create_function_mut(|lua, args: MultiValue| {
-            let (value, failed) = call_host(lua, args)?;
-            if failed {
-                let text = match &value {
-                    mlua::Value::Table(t) => t.raw_get::<String>("err").unwrap_or_default(),
-                    _ => String::new(),
-                };
-                return Err(mlua::Error::external(ScriptError(text)));
+    // The host is reached through one function that lives for this run
+    // only (it borrows the node), behind `redis.call`, `redis.pcall` and
+    // `redis.acl_check_cmd` ([`sandbox::Op`]).
+    let ended = lua.scope(|scope| {
+        let reach = scope.create_function_mut(|lua, mut args: MultiValue| {
+            match sandbox::Op::from_lua(args.pop_front().as_ref()) {
+                sandbox::Op::Call => {
+                    let (value, failed) = call_host(lua, args)?;
+                    if failed {
+                        let text = match &value {
+                            mlua::Value::Table(t) => t.raw_get::<String>("err").unwrap_or_default(),
+                            _ => String::new(),
+                        };
+                        return Err(mlua::Error::external(ScriptError(text)));
+                    }
+                    Ok(value)
+                }
+                sandbox::Op::Pcall => Ok(call_host(lua, args)?.0),
+                // Whether the caller's user may run the command
+                // (`ACLCheckAllUserCommandPerm`), without running it.
+                sandbox::Op::AclCheck => {
+                    let argv = call_args(&args).map_err(|m| raise(lua, m))?;
+                    host.borrow_mut()
+                        .acl_allows(&argv)
+                        .map(mlua::Value::Boolean)
+                        .ok_or_else(|| {
+                            raise(lua, "Invalid command passed to redis.acl_check_cmd()")
+                        })
+                }
             }
-            Ok(value)
         })?;
-        let pcall =
-            scope.create_function_mut(|lua, args: MultiValue| Ok(call_host(lua, args)?.0))?;
-        // `redis.acl_check_cmd`: whether the caller's user may run the
-        // command (`ACLCheckAllUserCommandPerm`), without running it.
-        let acl_check = scope.create_function_mut(|lua, args: MultiValue| {
-            let argv = call_args(&args).map_err(|m| raise(lua, m))?;
-            host.borrow_mut()
-                .acl_allows(&argv)
-                .ok_or_else(|| raise(lua, "Invalid command passed to redis.acl_check_cmd()"))
-        })?;
-        redis.raw_set(&names.call, call)?;
-        redis.raw_set(&names.pcall, pcall)?;
-        redis.raw_set(&names.acl_check_cmd, acl_check)?;
+        *reach_slot.borrow_mut() = Some(reach);
         let target = match script.function {
             None => body,
             Some(name) => {
@@ -578,7 +583,9 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
             return Ok(Ended::Reply(lua_to_reply(&value, resp3, 0)));
         }
         Ok(Ended::Reply(failure(&value, script.name)))
-    })
+    });
+    *reach_slot.borrow_mut() = None;
+    ended
 }
 
 /// `luaCallFunction`'s error reply: the table's message, then where it

@@ -191,9 +191,6 @@ impl Default for RunState {
 pub struct Names {
     keys: mlua::LuaString,
     argv: mlua::LuaString,
-    pub call: mlua::LuaString,
-    pub pcall: mlua::LuaString,
-    pub acl_check_cmd: mlua::LuaString,
     pub register_function: mlua::LuaString,
     breakpoint: mlua::LuaString,
     debug: mlua::LuaString,
@@ -203,8 +200,8 @@ pub struct Names {
 pub struct Sandbox {
     /// The interpreter, its globals locked.
     pub lua: Lua,
-    /// `redis` behind its read-only proxy: each run sets its `call`,
-    /// `pcall`, `acl_check_cmd` and (FCALL) `register_function`.
+    /// `redis` behind its read-only proxy: FCALL sets its
+    /// `register_function` for a run.
     pub redis: Table,
     /// The base library's `xpcall`, which runs the script.
     pub xpcall: Function,
@@ -212,6 +209,10 @@ pub struct Sandbox {
     pub handler: Function,
     /// What the run changed.
     pub state: Rc<RunState>,
+    /// The run's way to the server: one function made for each run (it
+    /// borrows the node), which `redis.call`, `redis.pcall` and
+    /// `redis.acl_check_cmd` call with their [`Op`] first.
+    pub host: Rc<RefCell<Option<Function>>>,
     /// Names a run sets.
     pub names: Names,
     /// `redis.breakpoint` and `redis.debug`, which EVAL's state has and
@@ -234,6 +235,8 @@ impl Sandbox {
         let lua = new_state()?;
         let state = Rc::new(RunState::default());
         let redis = super::engine::redis_table(&lua, &state)?;
+        let host = Rc::new(RefCell::new(None));
+        install_host_calls(&lua, &redis, &host)?;
         lua.globals().raw_set("redis", redis.clone())?;
         let run = state.clone();
         let killed = lua.create_function(move |_, ()| Ok(run.killed.get()))?;
@@ -257,9 +260,6 @@ impl Sandbox {
         let names = Names {
             keys: lua.create_string("KEYS")?,
             argv: lua.create_string("ARGV")?,
-            call: lua.create_string("call")?,
-            pcall: lua.create_string("pcall")?,
-            acl_check_cmd: lua.create_string("acl_check_cmd")?,
             register_function: lua.create_string("register_function")?,
             breakpoint: lua.create_string("breakpoint")?,
             debug: lua.create_string("debug")?,
@@ -278,6 +278,7 @@ impl Sandbox {
             xpcall,
             handler,
             state,
+            host,
             names,
             debugger,
             debugger_shown: false,
@@ -355,6 +356,57 @@ impl Sandbox {
         chunks.insert(code.into(), f.clone());
         Ok(f)
     }
+}
+
+/// What a call into the server asks for.
+#[derive(Clone, Copy)]
+pub enum Op {
+    /// `redis.call`: the reply, an error reply raised.
+    Call = 1,
+    /// `redis.pcall`: the reply, an error reply returned.
+    Pcall = 2,
+    /// `redis.acl_check_cmd`: whether the caller may run the command.
+    AclCheck = 3,
+}
+
+impl Op {
+    /// The op the glue passed first (only [`install_host_calls`]' functions
+    /// call the host).
+    pub fn from_lua(v: Option<&mlua::Value>) -> Op {
+        match v {
+            Some(mlua::Value::Integer(1)) => Op::Call,
+            Some(mlua::Value::Integer(2)) => Op::Pcall,
+            _ => Op::AclCheck,
+        }
+    }
+}
+
+/// `redis.call`, `redis.pcall` and `redis.acl_check_cmd`, made once: C
+/// functions to Lua as Redis's are (so `return redis.call(…)` keeps the
+/// caller's frame for an error's line), each passing its arguments to the
+/// run's `host` function. Making the three per run cost a quarter of an
+/// EVALSHA (issue #13); one is made per run instead.
+fn install_host_calls(
+    lua: &Lua,
+    redis: &Table,
+    host: &Rc<RefCell<Option<Function>>>,
+) -> mlua::Result<()> {
+    for (name, op) in [
+        ("call", Op::Call),
+        ("pcall", Op::Pcall),
+        ("acl_check_cmd", Op::AclCheck),
+    ] {
+        let host = host.clone();
+        let f = lua.create_function(move |_, args: mlua::MultiValue| {
+            let reach = host.borrow().clone();
+            match reach {
+                Some(reach) => reach.call::<mlua::Value>((op as i64, args)),
+                None => Err(mlua::Error::runtime("no script is running")),
+            }
+        })?;
+        redis.raw_set(name, f)?;
+    }
+    Ok(())
 }
 
 thread_local! {
