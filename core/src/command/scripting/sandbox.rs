@@ -8,9 +8,10 @@
 //! the library tables and (as in Redis) the string metatable refuse
 //! writes; `setfenv`/`getfenv` are absent (as in redis-server 7.0.15), so
 //! no script can swap an environment; what each run may change — `KEYS`,
-//! `ARGV`, `redis.call`, `redis.setresp`, `redis.set_repl`, the time
-//! budget, the garbage collector's settings — is set again by
-//! [`Sandbox::reset`]. Plain Lua 5.1 has no read-only tables, so each
+//! `ARGV`, `redis.setresp`, `redis.set_repl`, the time budget, the garbage
+//! collector's settings — is set again by [`Sandbox::reset`], and
+//! `redis.call` reaches the server through a function made for the run
+//! ([`Sandbox::host`]). Plain Lua 5.1 has no read-only tables, so each
 //! protected table is kept empty behind a metatable ([`GLUE`]): assignments
 //! meet its `__newindex`, and the raw writers (`rawset`, `table.insert`,
 //! `setmetatable`) are replaced by ones that refuse it as Redis's do
