@@ -26,17 +26,21 @@ fn eval(sim: &mut Sim, body: &str) -> String {
     text(&cmd(sim, "A", &["EVAL", body, "0"]))
 }
 
-/// Redis refuses raw writes to its read-only tables (`lua_rawset`'s
-/// readonly check): `rawset` does here too; plain Lua 5.1 lets
-/// `table.insert` through, so its write lasts for the run that made it and
-/// no longer.
+/// Redis refuses raw writes to its read-only tables (`lua_rawset`'s and
+/// `lua_rawseti`'s readonly check): `rawset` and `table.insert` are
+/// refused here too, and so is an assignment to a global that exists, so
+/// nothing lands in the globals or a library table for a later run to see.
 #[test]
-fn raw_writes_to_globals_last_one_run() {
+fn raw_writes_to_globals_are_refused() {
     let mut sim = quiet_cluster();
     for body in [
         "rawset(_G,'leak',1) return 1",
         "rawset(string,'leak','x') return 1",
         "rawset(_G,'string',{}) return 1",
+        "table.insert(_G,'leak') return 1",
+        "table.insert(string,'leak') return 1",
+        "table.insert(redis,1,'leak') return 1",
+        "setmetatable(_G, nil) return 1",
     ] {
         let refused = eval(&mut sim, body);
         assert!(
@@ -44,6 +48,11 @@ fn raw_writes_to_globals_last_one_run() {
             "{body}: {refused}"
         );
     }
+    let assigned = eval(&mut sim, "string = 'leak' return 1");
+    assert!(
+        assigned.starts_with("ERR user_script:1: Attempt to modify a readonly table script: "),
+        "{assigned}"
+    );
     let missing = eval(&mut sim, "return leak");
     assert!(
         missing.starts_with(
@@ -51,16 +60,19 @@ fn raw_writes_to_globals_last_one_run() {
         ),
         "{missing}"
     );
-    let raw = "table.insert(string,'x') table.insert(_G,'y') return string[1] .. rawget(_G, 1)";
-    assert_eq!(eval(&mut sim, raw), "xy");
-    assert_eq!(
-        eval(
-            &mut sim,
-            "return tostring(string[1]) .. tostring(rawget(_G, 1))"
-        ),
-        "nilnil"
-    );
+    let probe =
+        "return tostring(string[1]) .. tostring(rawget(_G, 1)) .. tostring(redis[1]) .. #_G";
+    assert_eq!(eval(&mut sim, probe), "nilnilnil0");
     assert_eq!(eval(&mut sim, "return string.upper('a')"), "A");
+    let writable = cmd(
+        &mut sim,
+        "A",
+        &["EVAL", "table.insert(KEYS, 'x') return KEYS", "1", "{b}k"],
+    );
+    assert_eq!(
+        writable,
+        Value::Array(vec![Value::bulk("{b}k"), Value::bulk("x")])
+    );
 }
 
 /// `luaCallFunction`: each run starts in RESP2 (`redis.setresp`), with
@@ -116,12 +128,13 @@ fn run_settings_start_afresh() {
 
 /// Functions see no `KEYS`/`ARGV` globals (Redis runs them in the
 /// functions engine's own Lua state, `function_lua.c`, with the keys and
-/// arguments as parameters), and EVAL sees no `redis.register_function`
-/// once a function ran.
+/// arguments as parameters) nor the debugger's `redis.breakpoint` (EVAL's
+/// state only, `eval.c`), and EVAL sees no `redis.register_function` once
+/// a function ran, and its `redis.breakpoint` again.
 #[test]
 fn eval_and_fcall_do_not_see_each_other() {
     let mut sim = quiet_cluster();
-    let lib = "#!lua name=probe\nredis.register_function('probe', function(keys, args) return {type(rawget(_G, 'KEYS')), #keys, args[1]} end)";
+    let lib = "#!lua name=probe\nredis.register_function('probe', function(keys, args) return {type(rawget(_G, 'KEYS')), #keys, args[1], tostring(redis.breakpoint)} end)";
     assert_eq!(
         text(&cmd(&mut sim, "A", &["FUNCTION", "LOAD", lib])),
         "probe"
@@ -133,12 +146,16 @@ fn eval_and_fcall_do_not_see_each_other() {
         Value::Array(vec![
             Value::bulk("nil"),
             Value::Integer(1),
-            Value::bulk("x")
+            Value::bulk("x"),
+            Value::bulk("nil")
         ])
     );
     assert_eq!(
-        eval(&mut sim, "return type(redis.register_function)"),
-        "nil"
+        eval(
+            &mut sim,
+            "return type(redis.register_function) .. type(redis.breakpoint)"
+        ),
+        "nilfunction"
     );
 }
 
@@ -167,17 +184,13 @@ fn nodes_sharing_a_thread_stay_independent() {
     let kept = cmd(&mut first, "A", &["EVALSHA", &sha, "1", "{b}k"]);
     assert_eq!(text(&kept), "first");
 
-    // One thing at a time: a changed state is dropped, which would hide
-    // the rest.
     assert_eq!(eval(&mut first, "redis.setresp(3) return 'set'"), "set");
     assert_eq!(
         eval(&mut second, "return type(redis.call('get','{b}none'))"),
         "boolean"
     );
-    assert_eq!(
-        eval(&mut first, "table.insert(_G,'leak') return 'set'"),
-        "set"
-    );
+    let refused = eval(&mut first, "table.insert(_G,'leak') return 'set'");
+    assert!(refused.starts_with("ERR Attempt to modify"), "{refused}");
     assert_eq!(eval(&mut second, "return type(rawget(_G,1))"), "nil");
 
     let mut replay = first.clone();

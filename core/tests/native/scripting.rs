@@ -79,6 +79,34 @@ const SCRIPTS: &[&str] = &[
     "EVAL|return {pcall(rawset, cjson, 'x', 1)}|0",
     "EVAL|return {pcall(rawset, bit, 'x', 1)}|0",
     "EVAL|rawset(KEYS, 1, 'x') return KEYS[1]|1|{t}a",
+    // So do table.insert and setmetatable, after their argument checks,
+    // and an assignment to a global that exists; KEYS stays writable.
+    "EVAL|table.insert(_G, 1) return 1|0",
+    "EVAL|table.insert(redis, 1) return 1|0",
+    "EVAL|table.insert(cjson, 'x')|0",
+    "EVAL|table.insert(getmetatable(''), 1)|0",
+    "EVAL|table.insert(_G, 0, 'x')|0",
+    "EVAL|return {pcall(table.insert, string, 1)}|0",
+    "EVAL|table.insert(_G)|0",
+    "EVAL|table.insert(_G, 1, 2, 3)|0",
+    "EVAL|table.insert(_G, 'x', 1)|0",
+    "EVAL|table.insert(nil, 1)|0",
+    "EVAL|table.insert(KEYS, 'x') return KEYS|1|{t}k",
+    "EVAL|local t = {'a', 'b'} table.insert(t, 1, 'z') table.insert(t, 5, 'y') table.insert(t, nil) return {#t, t[1], t[2], t[3], t[5]}|0",
+    "EVAL|return {table.remove(_G), table.remove(string, 1), table.maxn(_G), #_G}|0",
+    "EVAL|table.sort(_G) return 1|0",
+    "EVAL|string = 1|0",
+    "EVAL|_G.string = nil|0",
+    "EVAL|_G._G = 1|0",
+    "EVAL|KEYS = {}|0",
+    "EVAL|setmetatable(_G, nil)|0",
+    "EVAL|return setmetatable(string, {})|0",
+    "EVAL|setmetatable(getmetatable(''), nil)|0",
+    "EVAL|return {pcall(setmetatable, setmetatable({}, {__metatable = 1}), {})}|0",
+    "EVAL|return {pcall(setmetatable, {}, 1)}|0",
+    "EVAL|return {pcall(setmetatable, 1, {})}|0",
+    "EVAL|return setmetatable({}, {__index = {a = 'b'}}).a|0",
+    "EVAL|return getmetatable(setmetatable({}, nil)) == nil|0",
     "EVAL|ARGV[1] = 'y' return ARGV[1]|0|z",
     "EVAL|return {pcall(rawset, {}, nil, 1)}|0",
     "EVAL|return {pcall(rawset, 1, 2, 3)}|0",
@@ -150,6 +178,17 @@ const SCRIPTS: &[&str] = &[
     "FUNCTION|STATS",
     "FUNCTION|HELP",
     "FUNCTION|LOAD|#!lua name=dup\nredis.register_function('f1', function() end) redis.register_function('f1', function() end)",
+    // A library's globals are read-only too, at its top level and in its
+    // functions.
+    "FUNCTION|LOAD|#!lua name=ro_top\nredis = nil",
+    "FUNCTION|LOAD|#!lua name=ro_fn\nredis.register_function('ro_fn', function() table.insert(_G, 1) end)",
+    "FCALL|ro_fn|0",
+    "FUNCTION|DELETE|ro_fn",
+    // A function's errors say where in the library they happened.
+    "FUNCTION|LOAD|#!lua name=fails\nredis.register_function('fails', function(keys)\n  if keys[1] then return redis.call('nosuch') end\n  error('boom')\nend)",
+    "FCALL|fails|0",
+    "FCALL|fails|1|{t}k",
+    "FUNCTION|DELETE|fails",
     "EVAL|return redis.nosuch|0",
     "EVAL|local t = {} for i = 1, 3 do t[i] = i * 1.5 end return t|0",
     "EVAL|return redis.call('ping')|0",
@@ -174,14 +213,16 @@ fn scripts_reply_as_redis_7_0_15() {
 /// table a script reaches read-only (`luaSetTableProtectionRecursively`),
 /// resets the script's RESP to 2 (`luaCallFunction`) and sets `KEYS`/`ARGV`
 /// per call; clusterlab reuses one interpreter per thread (issue #13), so
-/// each probe checks it does the same. (Raw writes, which Redis refuses and
-/// plain Lua allows, are checked not to outlast their run in
-/// `commands/scripting.rs`.)
+/// each probe checks it does the same (`commands/script_state.rs` adds
+/// nodes sharing one interpreter).
 const STATE_PROBES: &[&str] = &[
     // Writes to a library table and to the string metatable, raw ones
     // refused for their arguments first.
     "EVAL|return {pcall(rawset,_G,'leak')}|0",
     "EVAL|table.insert(string,'x',1) return 1|0",
+    "EVAL|pcall(table.insert, _G, 'leak') pcall(table.insert, string, 'leak') return 1|0",
+    "EVAL|pcall(function() string = 'leak' end) return 1|0",
+    "EVAL|return {tostring(rawget(_G, 1)), tostring(string[1]), #_G, type(string)}|0",
     "EVAL|return {pcall(setmetatable, string)}|0",
     "EVAL|string.leak = 1 return 1|0",
     "EVAL|return string.leak|0",

@@ -31,8 +31,8 @@ pub const HOOK_EVERY: u32 = 10_000;
 /// messages read `user_script:1: …`.
 pub const USER_CHUNK: &str = "@user_script";
 
-/// The chunk name of a library's code (FUNCTION LOAD).
-const LIBRARY_CHUNK: &str = "@user_function";
+/// The chunk name of a library's code (FUNCTION LOAD, FCALL).
+pub const LIBRARY_CHUNK: &str = "@user_function";
 
 /// What one run is: EVAL's body, or a library and the function to call.
 pub struct Script<'a> {
@@ -415,7 +415,7 @@ fn call_args(args: &MultiValue) -> Result<Vec<Vec<u8>>, &'static str> {
 /// Compiles `code` as the user's chunk (and keeps it for its runs): `Err`
 /// carries Lua's message (`user_script:1: '=' expected near 'x'`).
 pub fn compile(code: &[u8]) -> Result<(), String> {
-    sandbox::with(|s| Ok(s.chunk(code).map(|_| ())))
+    sandbox::with(|s| Ok(s.chunk(code, false).map(|_| ())))
         .map_err(|e| e.to_string())?
         .map_err(|e| syntax_message(&e))
 }
@@ -483,7 +483,7 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
     };
     let budget = script.limit_ms.saturating_mul(INSTRUCTIONS_PER_MS);
     sandbox.reset(globals, budget)?;
-    let body = match sandbox.chunk(script.code) {
+    let body = match sandbox.chunk(script.code, script.function.is_some()) {
         Ok(f) => f,
         Err(e) => {
             return Ok(Ended::Reply(Value::err(format!(
@@ -492,6 +492,8 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
             ))))
         }
     };
+    // The Lua debugger's calls exist in EVAL's state only (eval.c).
+    sandbox.show_debugger(script.function.is_none())?;
     let Sandbox {
         lua,
         redis,
@@ -499,7 +501,8 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
         handler,
         state,
         names,
-        debugger,
+        locked,
+        host: reach_slot,
         ..
     } = &*sandbox;
     let host = std::cell::RefCell::new(host);
@@ -520,42 +523,38 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
         let failed = reply.is_error();
         Ok((reply_to_lua(lua, &reply, resp3)?, failed))
     };
-    // The host is reached through functions that live for this run only.
-    lua.scope(|scope| {
-        let call = scope.create_function_mut(|lua, args: MultiValue| {
-            let (value, failed) = call_host(lua, args)?;
-            if failed {
-                let text = match &value {
-                    mlua::Value::Table(t) => t.raw_get::<String>("err").unwrap_or_default(),
-                    _ => String::new(),
-                };
-                return Err(mlua::Error::external(ScriptError(text)));
+    // The host is reached through one function that lives for this run
+    // only (it borrows the node), behind `redis.call`, `redis.pcall` and
+    // `redis.acl_check_cmd` ([`sandbox::Op`]).
+    let ended = lua.scope(|scope| {
+        let reach = scope.create_function_mut(|lua, mut args: MultiValue| {
+            match sandbox::Op::from_lua(args.pop_front().as_ref()) {
+                sandbox::Op::Call => {
+                    let (value, failed) = call_host(lua, args)?;
+                    if failed {
+                        let text = match &value {
+                            mlua::Value::Table(t) => t.raw_get::<String>("err").unwrap_or_default(),
+                            _ => String::new(),
+                        };
+                        return Err(mlua::Error::external(ScriptError(text)));
+                    }
+                    Ok(value)
+                }
+                sandbox::Op::Pcall => Ok(call_host(lua, args)?.0),
+                // Whether the caller's user may run the command
+                // (`ACLCheckAllUserCommandPerm`), without running it.
+                sandbox::Op::AclCheck => {
+                    let argv = call_args(&args).map_err(|m| raise(lua, m))?;
+                    host.borrow_mut()
+                        .acl_allows(&argv)
+                        .map(mlua::Value::Boolean)
+                        .ok_or_else(|| {
+                            raise(lua, "Invalid command passed to redis.acl_check_cmd()")
+                        })
+                }
             }
-            Ok(value)
         })?;
-        let pcall =
-            scope.create_function_mut(|lua, args: MultiValue| Ok(call_host(lua, args)?.0))?;
-        // `redis.acl_check_cmd`: whether the caller's user may run the
-        // command (`ACLCheckAllUserCommandPerm`), without running it.
-        let acl_check = scope.create_function_mut(|lua, args: MultiValue| {
-            let argv = call_args(&args).map_err(|m| raise(lua, m))?;
-            host.borrow_mut()
-                .acl_allows(&argv)
-                .ok_or_else(|| raise(lua, "Invalid command passed to redis.acl_check_cmd()"))
-        })?;
-        redis.raw_set(&names.call, call)?;
-        redis.raw_set(&names.pcall, pcall)?;
-        redis.raw_set(&names.acl_check_cmd, acl_check)?;
-        // The Lua debugger's calls exist in EVAL's state only (eval.c).
-        for pair in debugger.pairs::<mlua::Value, mlua::Value>() {
-            let (name, f) = pair?;
-            let f = if script.function.is_none() {
-                f
-            } else {
-                mlua::Value::Nil
-            };
-            redis.raw_set(name, f)?;
-        }
+        *reach_slot.borrow_mut() = Some(reach);
         let target = match script.function {
             None => body,
             Some(name) => {
@@ -566,9 +565,7 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
                     Ok(f) => {
                         let keys = strings(lua, script.keys)?;
                         let args = strings(lua, script.args)?;
-                        lua.create_function(move |_, ()| {
-                            f.call::<MultiValue>((keys.clone(), args.clone()))
-                        })?
+                        locked.fcall.call((f, keys, args))?
                     }
                     Err(_) => return Ok(Ended::Reply(Value::err("ERR Function not found"))),
                 }
@@ -586,7 +583,9 @@ fn run_in(sandbox: &mut Sandbox, script: &Script, host: &mut dyn Host) -> mlua::
             return Ok(Ended::Reply(lua_to_reply(&value, resp3, 0)));
         }
         Ok(Ended::Reply(failure(&value, script.name)))
-    })
+    });
+    *reach_slot.borrow_mut() = None;
+    ended
 }
 
 /// `luaCallFunction`'s error reply: the table's message, then where it
@@ -783,9 +782,9 @@ pub fn load_library(code: &[u8]) -> Result<Vec<Registered>, String> {
         })?;
         redis.raw_set("register_function", register)?;
         lua.globals().raw_set("redis", redis)?;
-        let (_, env) = sandbox::lock(&lua, true, lua.create_function(|_, ()| Ok(false))?)?;
+        let locked = sandbox::lock(&lua, true, lua.create_function(|_, ()| Ok(false))?)?;
         let mut chunk = lua.load(code).set_name(LIBRARY_CHUNK);
-        if let Some(env) = env {
+        if let Some(env) = locked.load_env {
             chunk = chunk.set_environment(env);
         }
         let body = match chunk.into_function() {

@@ -8,14 +8,15 @@
 //! the library tables and (as in Redis) the string metatable refuse
 //! writes; `setfenv`/`getfenv` are absent (as in redis-server 7.0.15), so
 //! no script can swap an environment; what each run may change — `KEYS`,
-//! `ARGV`, `redis.call`, `redis.setresp`, `redis.set_repl`, the time
-//! budget, the garbage collector's settings — is set again by
-//! [`Sandbox::reset`]. Plain Lua 5.1 has no read-only tables: our `rawset`
-//! refuses the protected ones as Redis does (`libs/rawset.rs`), but
-//! `table.insert` can still write to the globals or a library proxy
-//! (Redis refuses it); such a write lasts for its run only: after each run
-//! [`Sandbox::intact`] checks those tables, and a state that is not as
-//! built is dropped for a fresh one.
+//! `ARGV`, `redis.setresp`, `redis.set_repl`, the time budget, the garbage
+//! collector's settings — is set again by [`Sandbox::reset`], and
+//! `redis.call` reaches the server through a function made for the run
+//! ([`Sandbox::host`]). Plain Lua 5.1 has no read-only tables, so each
+//! protected table is kept empty behind a metatable ([`GLUE`]): assignments
+//! meet its `__newindex`, and the raw writers (`rawset`, `table.insert`,
+//! `setmetatable`) are replaced by ones that refuse it as Redis's do
+//! (`libs/readonly.rs`). No write can land in them, so a run leaves
+//! nothing there to check or undo.
 //!
 //! It lives in a thread-local, outside the node, so a node stays `Clone`
 //! for the simulator's snapshots and its replies do not depend on which
@@ -41,17 +42,17 @@ const MAX_CHUNKS: usize = 512;
 
 /// The Lua half of the API: `pcall` giving Redis's error text, and the
 /// sandbox, which plain Lua 5.1 lacks (Redis patches its Lua with read-only
-/// tables): globals, library tables and the string metatable refuse writes,
-/// unknown globals are an error, and so are unknown fields of `redis` while
-/// a library loads. It returns the check of [`Sandbox::intact`] (the
-/// proxies' metatables carry `__readonly`, which our `rawset` refuses as
-/// Redis does, but `table.insert` still writes raw, as plain Lua 5.1
-/// allows), and, when strict, the environment a library's top level runs in.
+/// tables): the globals, the library tables and the string metatable
+/// refuse writes, unknown globals are an error, and so are unknown fields
+/// of `redis` while a library loads. Each protected table is an empty one
+/// reading through to its contents, so an assignment always reaches its
+/// `__newindex` and the raw writers (`libs/readonly.rs`) find `__readonly`
+/// on it: nothing a script does can land in them. It returns what
+/// [`Locked`] holds.
 const GLUE: &str = r#"
 local rawpcall, errmsg, G, strict, killed = ...
 local error, type, setmetatable, tostring, rawget, next =
   error, type, setmetatable, tostring, rawget, next
-local proxies = {}
 local function readonly() error('Attempt to modify a readonly table', 2) end
 local function fix(ok, ...)
   if ok then return true, ... end
@@ -65,49 +66,36 @@ pcall = function(...) return fix(rawpcall(...)) end
 local function missing(_, k)
   error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
 end
+local function sealed(t, index)
+  return setmetatable(t, {__index = index, __newindex = readonly, __metatable = false, __readonly = true})
+end
 local function protect(t, strict_index)
-  local proxy = setmetatable({}, {
-    __index = function(_, k)
-      local v = rawget(t, k)
-      if v == nil and strict_index then
-        error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
-      end
-      return v
-    end,
-    __newindex = readonly,
-    __metatable = false,
-    __readonly = true,
-  })
-  proxies[#proxies + 1] = proxy
-  return proxy
+  if not strict_index then return sealed({}, t) end
+  return sealed({}, function(_, k)
+    local v = rawget(t, k)
+    if v == nil then
+      error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+    end
+    return v
+  end)
 end
 for _, name in ipairs({'string', 'math', 'table', 'redis', 'coroutine', 'cjson', 'struct', 'cmsgpack', 'bit'}) do
-  if rawget(G, name) then rawset(G, name, protect(rawget(G, name), strict and name == 'redis')) end
+  if rawget(G, name) then G[name] = protect(rawget(G, name), strict and name == 'redis') end
 end
 local strings = getmetatable('')
 strings.__index = rawget(G, 'string')
 strings.__metatable = protect(strings, false)
-setmetatable(G, {__index = missing, __newindex = readonly, __metatable = false, __readonly = true})
+-- The globals move out of G, which stays empty.
+local contents = setmetatable({}, {__index = missing})
+for k, v in next, G do contents[k] = v end
+for k in next, contents do G[k] = nil end
+sealed(G, contents)
 -- FUNCTION LOAD: the library's top level sees `redis` alone.
-local load_env = strict and setmetatable({redis = rawget(G, 'redis')}, {
-  __index = missing, __newindex = readonly, __metatable = false, __readonly = true,
-}) or nil
-local snapshot, count = {}, 0
-for k, v in next, G do snapshot[k] = v count = count + 1 end
-return function()
-  local n = 0
-  for k, v in next, G do
-    if k ~= 'KEYS' and k ~= 'ARGV' then
-      if snapshot[k] ~= v then return false end
-      n = n + 1
-    end
-  end
-  if n ~= count then return false end
-  for i = 1, #proxies do
-    if next(proxies[i]) ~= nil then return false end
-  end
-  return true
-end, load_env
+local load_env = strict and sealed({}, setmetatable({redis = contents.redis}, {__index = missing})) or nil
+-- FCALL: the function called from Lua, so that its frames are still on
+-- the stack when the error handler looks for the line that failed.
+local function fcall(f, keys, args) return function() return f(keys, args) end end
+return contents, fcall, load_env
 "#;
 
 /// A sandboxed interpreter with Redis's libraries (base, table, string,
@@ -126,17 +114,17 @@ pub fn new_state() -> mlua::Result<Lua> {
     ] {
         g.raw_set(name, mlua::Value::Nil)?;
     }
-    // The C libraries Redis links in, its `math.random`, and a `rawset`
-    // that refuses read-only tables.
+    // The C libraries Redis links in, its `math.random`, and the raw
+    // writers that refuse read-only tables.
     super::libs::open(&lua)?;
-    super::libs::install_rawset(&lua)?;
+    super::libs::install_readonly(&lua)?;
     Ok(lua)
 }
 
 /// Locks the globals with [`GLUE`] once `redis` is in place: `strict`
 /// makes unknown fields of `redis` an error (FUNCTION LOAD), `killed`
 /// tells `pcall` that the run was stopped and must not be caught.
-pub fn lock(lua: &Lua, strict: bool, killed: Function) -> mlua::Result<(Function, Option<Table>)> {
+pub fn lock(lua: &Lua, strict: bool, killed: Function) -> mlua::Result<Locked> {
     let g = lua.globals();
     let rawpcall: Function = g.raw_get("pcall")?;
     let errmsg = lua.create_function(|_, err: mlua::Value| {
@@ -148,9 +136,27 @@ pub fn lock(lua: &Lua, strict: bool, killed: Function) -> mlua::Result<(Function
             other => format!("{other:?}"),
         })
     })?;
-    lua.load(GLUE)
+    let (globals, fcall, load_env) = lua
+        .load(GLUE)
         .set_name(GLUE_CHUNK)
-        .call((rawpcall, errmsg, g, strict, killed))
+        .call((rawpcall, errmsg, g, strict, killed))?;
+    Ok(Locked {
+        globals,
+        fcall,
+        load_env,
+    })
+}
+
+/// What [`lock`] leaves for the engine.
+pub struct Locked {
+    /// Where the globals live behind the (empty) global table.
+    pub globals: Table,
+    /// `fcall(f, keys, args)`: a function of no arguments calling `f` from
+    /// Lua (so that its frames are on the stack for the error handler),
+    /// for `xpcall`.
+    pub fcall: Function,
+    /// FUNCTION LOAD (strict): the environment of a library's top level.
+    pub load_env: Option<Table>,
 }
 
 /// What a run changes as it goes, kept in Rust so that a reset is a few
@@ -186,18 +192,17 @@ impl Default for RunState {
 pub struct Names {
     keys: mlua::LuaString,
     argv: mlua::LuaString,
-    pub call: mlua::LuaString,
-    pub pcall: mlua::LuaString,
     pub register_function: mlua::LuaString,
-    pub acl_check_cmd: mlua::LuaString,
+    breakpoint: mlua::LuaString,
+    debug: mlua::LuaString,
 }
 
 /// The reused interpreter and what a run needs of it.
 pub struct Sandbox {
     /// The interpreter, its globals locked.
     pub lua: Lua,
-    /// `redis` behind its read-only proxy: each run sets its `call`,
-    /// `pcall` and (FCALL) `register_function`.
+    /// `redis` behind its read-only proxy: FCALL sets its
+    /// `register_function` for a run.
     pub redis: Table,
     /// The base library's `xpcall`, which runs the script.
     pub xpcall: Function,
@@ -205,17 +210,25 @@ pub struct Sandbox {
     pub handler: Function,
     /// What the run changed.
     pub state: Rc<RunState>,
+    /// The run's way to the server: one function made for each run (it
+    /// borrows the node), which `redis.call`, `redis.pcall` and
+    /// `redis.acl_check_cmd` call with their [`Op`] first.
+    pub host: Rc<RefCell<Option<Function>>>,
     /// Names a run sets.
     pub names: Names,
     /// `redis.breakpoint` and `redis.debug`, which EVAL's state has and
     /// the functions' has not.
-    pub debugger: Table,
-    /// [`GLUE`]'s check that the globals and proxies are as built.
-    intact: Function,
-    /// Compiled user chunks by source: a chunk has no upvalues and no
+    debugger: (Function, Function),
+    /// Whether `redis` has them now (the last run was EVAL's).
+    debugger_shown: bool,
+    /// What [`lock`] left; each run sets its `KEYS` and `ARGV` in
+    /// `locked.globals`.
+    pub locked: Locked,
+    /// Compiled user chunks by source, EVAL bodies (`@user_script`) and
+    /// libraries (`@user_function`) apart: a chunk has no upvalues and no
     /// script can change its environment, so calling one again is running
     /// it fresh.
-    chunks: HashMap<Box<[u8]>, Function>,
+    chunks: [HashMap<Box<[u8]>, Function>; 2],
 }
 
 impl Sandbox {
@@ -223,10 +236,12 @@ impl Sandbox {
         let lua = new_state()?;
         let state = Rc::new(RunState::default());
         let redis = super::engine::redis_table(&lua, &state)?;
+        let host = Rc::new(RefCell::new(None));
+        install_host_calls(&lua, &redis, &host)?;
         lua.globals().raw_set("redis", redis.clone())?;
         let run = state.clone();
         let killed = lua.create_function(move |_, ()| Ok(run.killed.get()))?;
-        let (intact, _) = lock(&lua, false, killed)?;
+        let locked = lock(&lua, false, killed)?;
         let run = state.clone();
         lua.set_hook(
             HookTriggers::new().every_nth_instruction(HOOK_EVERY),
@@ -246,20 +261,17 @@ impl Sandbox {
         let names = Names {
             keys: lua.create_string("KEYS")?,
             argv: lua.create_string("ARGV")?,
-            call: lua.create_string("call")?,
-            pcall: lua.create_string("pcall")?,
             register_function: lua.create_string("register_function")?,
-            acl_check_cmd: lua.create_string("acl_check_cmd")?,
+            breakpoint: lua.create_string("breakpoint")?,
+            debug: lua.create_string("debug")?,
         };
         // Outside a SCRIPT DEBUG session `redis.breakpoint` answers false and
         // `redis.debug` does nothing.
-        let debugger = lua.create_table()?;
-        debugger.raw_set("breakpoint", lua.create_function(|_, ()| Ok(false))?)?;
-        debugger.raw_set(
-            "debug",
+        let debugger = (
+            lua.create_function(|_, ()| Ok(false))?,
             lua.create_function(|_, _: mlua::MultiValue| Ok(()))?,
-        )?;
-        let xpcall = lua.globals().raw_get("xpcall")?;
+        );
+        let xpcall = locked.globals.raw_get("xpcall")?;
         let handler = super::engine::error_handler(&lua)?;
         Ok(Sandbox {
             lua,
@@ -267,10 +279,12 @@ impl Sandbox {
             xpcall,
             handler,
             state,
+            host,
             names,
             debugger,
-            intact,
-            chunks: HashMap::new(),
+            debugger_shown: false,
+            locked,
+            chunks: Default::default(),
         })
     }
 
@@ -294,7 +308,7 @@ impl Sandbox {
         let names = &self.names;
         self.redis
             .raw_set(&names.register_function, mlua::Value::Nil)?;
-        let g = lua.globals();
+        let g = &self.locked.globals;
         match globals {
             Some((keys, args)) => {
                 g.raw_set(&names.keys, keys)?;
@@ -308,29 +322,92 @@ impl Sandbox {
         Ok(())
     }
 
-    /// Whether the globals and the library proxies are still as built (a
-    /// script may have written to them raw).
-    fn intact(&self) -> bool {
-        self.intact.call::<bool>(()).unwrap_or(false)
+    /// Gives `redis` the debugger's calls for EVAL (`eval.c`), takes them
+    /// away for FCALL, when the last run was of the other kind.
+    pub fn show_debugger(&mut self, eval: bool) -> mlua::Result<()> {
+        if self.debugger_shown == eval {
+            return Ok(());
+        }
+        let (breakpoint, debug) = match eval {
+            true => (Some(&self.debugger.0), Some(&self.debugger.1)),
+            false => (None, None),
+        };
+        self.redis.raw_set(&self.names.breakpoint, breakpoint)?;
+        self.redis.raw_set(&self.names.debug, debug)?;
+        self.debugger_shown = eval;
+        Ok(())
     }
 
-    /// `code` compiled as the user's chunk (`@user_script`), from the
-    /// cache when it ran before; `Err` is the compiler's.
-    pub fn chunk(&mut self, code: &[u8]) -> mlua::Result<Function> {
-        if let Some(f) = self.chunks.get(code) {
+    /// `code` compiled as the user's chunk (`@user_script`), or as a
+    /// library (`@user_function`), from the cache when it ran before;
+    /// `Err` is the compiler's.
+    pub fn chunk(&mut self, code: &[u8], library: bool) -> mlua::Result<Function> {
+        let chunks = &mut self.chunks[usize::from(library)];
+        if let Some(f) = chunks.get(code) {
             return Ok(f.clone());
         }
-        let f = self
-            .lua
-            .load(code)
-            .set_name(super::engine::USER_CHUNK)
-            .into_function()?;
-        if self.chunks.len() >= MAX_CHUNKS {
-            self.chunks.clear();
+        let name = match library {
+            true => super::engine::LIBRARY_CHUNK,
+            false => super::engine::USER_CHUNK,
+        };
+        let f = self.lua.load(code).set_name(name).into_function()?;
+        if chunks.len() >= MAX_CHUNKS {
+            chunks.clear();
         }
-        self.chunks.insert(code.into(), f.clone());
+        chunks.insert(code.into(), f.clone());
         Ok(f)
     }
+}
+
+/// What a call into the server asks for.
+#[derive(Clone, Copy)]
+pub enum Op {
+    /// `redis.call`: the reply, an error reply raised.
+    Call = 1,
+    /// `redis.pcall`: the reply, an error reply returned.
+    Pcall = 2,
+    /// `redis.acl_check_cmd`: whether the caller may run the command.
+    AclCheck = 3,
+}
+
+impl Op {
+    /// The op the glue passed first (only [`install_host_calls`]' functions
+    /// call the host).
+    pub fn from_lua(v: Option<&mlua::Value>) -> Op {
+        match v {
+            Some(mlua::Value::Integer(1)) => Op::Call,
+            Some(mlua::Value::Integer(2)) => Op::Pcall,
+            _ => Op::AclCheck,
+        }
+    }
+}
+
+/// `redis.call`, `redis.pcall` and `redis.acl_check_cmd`, made once: C
+/// functions to Lua as Redis's are (so `return redis.call(…)` keeps the
+/// caller's frame for an error's line), each passing its arguments to the
+/// run's `host` function. Making the three per run cost a quarter of an
+/// EVALSHA (issue #13); one is made per run instead.
+fn install_host_calls(
+    lua: &Lua,
+    redis: &Table,
+    host: &Rc<RefCell<Option<Function>>>,
+) -> mlua::Result<()> {
+    for (name, op) in [
+        ("call", Op::Call),
+        ("pcall", Op::Pcall),
+        ("acl_check_cmd", Op::AclCheck),
+    ] {
+        let host = host.clone();
+        let f = lua.create_function(move |_, args: mlua::MultiValue| {
+            let reach = host.borrow().clone();
+            match reach {
+                Some(reach) => reach.call::<mlua::Value>((op as i64, args)),
+                None => Err(mlua::Error::runtime("no script is running")),
+            }
+        })?;
+        redis.raw_set(name, f)?;
+    }
+    Ok(())
 }
 
 thread_local! {
@@ -340,15 +417,14 @@ thread_local! {
 
 /// Runs `f` in this thread's sandbox (a fresh one if a run already holds
 /// it). A run that failed inside the engine (not a script's error: those
-/// are replies) drops its sandbox rather than keep a state it left midway,
-/// and so does one after which the sandbox is not [`Sandbox::intact`].
+/// are replies) drops its sandbox rather than keep a state it left midway.
 pub fn with<R>(f: impl FnOnce(&mut Sandbox) -> mlua::Result<R>) -> mlua::Result<R> {
     let mut sandbox = match CACHED.with(|c| c.borrow_mut().take()) {
         Some(s) => s,
         None => Sandbox::new()?,
     };
     let out = f(&mut sandbox);
-    if out.is_ok() && sandbox.intact() {
+    if out.is_ok() {
         CACHED.with(|c| *c.borrow_mut() = Some(sandbox));
     }
     out

@@ -17,9 +17,9 @@ mod cmsgpack;
 mod lua_struct;
 pub(super) mod number;
 pub(super) mod random;
-mod rawset;
+mod readonly;
 
-pub(super) use rawset::install as install_rawset;
+pub(super) use readonly::install as install_readonly;
 
 use super::store::CjsonSettings;
 use args::Args;

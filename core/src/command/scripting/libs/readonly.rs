@@ -1,0 +1,117 @@
+//! The raw writers of Redis 7.0's patched Lua: its read-only tables (the
+//! globals and the library tables) refuse `rawset`, `table.insert` and
+//! `setmetatable` with "Attempt to modify a readonly table" (`lua_rawset`,
+//! `lua_rawseti` and `lua_setmetatable` check the table's flag). Plain Lua
+//! 5.1 has no such flag, so the sandbox's glue keeps the protected tables
+//! empty behind metatables carrying `__readonly`, and these replacements
+//! refuse those. `table.remove` and `table.sort` need none: they write only
+//! within a table's length, and a protected table stays empty, so length 0,
+//! as Redis's (whose read-only tables have no array part either).
+
+use super::args::Args;
+use super::{add, lua_failure, one, Failure};
+use mlua::{Lua, MultiValue, Table, Value};
+
+/// Replaces the global `rawset` and `setmetatable` and the table library's
+/// `insert`.
+pub(in crate::command::scripting) fn install(lua: &Lua) -> mlua::Result<()> {
+    let g = lua.globals();
+    add(lua, &g, "rawset", rawset)?;
+    add(lua, &g, "setmetatable", setmetatable)?;
+    add(lua, &g.raw_get("table")?, "insert", insert)
+}
+
+/// The refusal, raised inside a C function, so with no position
+/// (`luaG_runerror` adds one for Lua code only).
+fn refused() -> Failure {
+    Failure::bare("Attempt to modify a readonly table".into())
+}
+
+fn readonly(t: &Table) -> bool {
+    t.metatable()
+        .is_some_and(|mt| mt.raw_get::<bool>("__readonly").unwrap_or(false))
+}
+
+/// `luaB_rawset`: the argument checks, then the read-only check
+/// (`lua_rawset`), then Lua's own key checks.
+fn rawset(_: &Lua, a: &Args) -> Result<MultiValue, Failure> {
+    let Some(Value::Table(t)) = a.get(1) else {
+        return Err(a.type_error(1, "table").into());
+    };
+    for i in [2, 3] {
+        if a.get(i).is_none() {
+            return Err(a.arg_error(i, "value expected").into());
+        }
+    }
+    if readonly(t) {
+        return Err(refused());
+    }
+    let key = a.get(2).cloned().unwrap_or(Value::Nil);
+    match &key {
+        Value::Nil => return Err(Failure::bare("table index is nil".into())),
+        Value::Number(n) if n.is_nan() => return Err(Failure::bare("table index is NaN".into())),
+        _ => {}
+    }
+    let value = a.get(3).cloned().unwrap_or(Value::Nil);
+    t.raw_set(key, value)
+        .map_err(|e| Failure::bare(lua_failure(e)))?;
+    one(Value::Table(t.clone()))
+}
+
+/// `ltablib.c tinsert`: `table.insert(t, v)` appends, `table.insert(t,
+/// pos, v)` shifts `t[pos..]` up first; positions are C `int`s. The
+/// read-only check comes where Lua's first `lua_rawseti` would make it.
+fn insert(_: &Lua, a: &Args) -> Result<MultiValue, Failure> {
+    let Some(Value::Table(t)) = a.get(1) else {
+        return Err(a.type_error(1, "table").into());
+    };
+    let mut end = (t.raw_len() as i32).wrapping_add(1);
+    let (pos, value) = match a.len() {
+        2 => (end, a.get(2)),
+        3 => {
+            let pos = a.check_integer(2)? as i32;
+            end = end.max(pos);
+            (pos, a.get(3))
+        }
+        _ => return Err("wrong number of arguments to 'insert'".into()),
+    };
+    if readonly(t) {
+        return Err(refused());
+    }
+    let fail = |e| Failure::bare(lua_failure(e));
+    let mut i = end;
+    while i > pos {
+        let below: Value = t.raw_get(i - 1).map_err(fail)?;
+        t.raw_set(i, below).map_err(fail)?;
+        i -= 1;
+    }
+    t.raw_set(pos, value.cloned().unwrap_or(Value::Nil))
+        .map_err(fail)?;
+    Ok(MultiValue::new())
+}
+
+/// `luaB_setmetatable`: the argument checks, then the read-only check
+/// (`lua_setmetatable`; Redis's read-only tables carry no `__metatable`,
+/// so it comes before that one), then `__metatable`.
+fn setmetatable(_: &Lua, a: &Args) -> Result<MultiValue, Failure> {
+    let Some(Value::Table(t)) = a.get(1) else {
+        return Err(a.type_error(1, "table").into());
+    };
+    let mt = match a.get(2) {
+        Some(Value::Nil) => None,
+        Some(Value::Table(mt)) => Some(mt.clone()),
+        _ => return Err(a.arg_error(2, "nil or table expected").into()),
+    };
+    if readonly(t) {
+        return Err(refused());
+    }
+    let guarded = t
+        .metatable()
+        .is_some_and(|old| !matches!(old.raw_get::<Value>("__metatable"), Ok(Value::Nil) | Err(_)));
+    if guarded {
+        return Err("cannot change a protected metatable".into());
+    }
+    t.set_metatable(mt)
+        .map_err(|e| Failure::bare(lua_failure(e)))?;
+    one(Value::Table(t.clone()))
+}
