@@ -47,8 +47,10 @@ const MAX_CHUNKS: usize = 512;
 /// of `redis` while a library loads. Each protected table is an empty one
 /// reading through to its contents, so an assignment always reaches its
 /// `__newindex` and the raw writers (`libs/readonly.rs`) find `__readonly`
-/// on it: nothing a script does can land in them. It returns what
-/// [`Locked`] holds.
+/// on it: nothing a script does can land in them; `__contents` names what
+/// it holds, which `next`, `pairs` and `rawget` show (`libs/readonly.rs`),
+/// as Redis's read-only tables show theirs. It returns what [`Locked`]
+/// holds.
 const GLUE: &str = r#"
 local rawpcall, errmsg, G, strict, killed = ...
 local error, type, setmetatable, tostring, rawget, next =
@@ -66,18 +68,21 @@ pcall = function(...) return fix(rawpcall(...)) end
 local function missing(_, k)
   error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
 end
-local function sealed(t, index)
-  return setmetatable(t, {__index = index, __newindex = readonly, __metatable = false, __readonly = true})
+local function sealed(t, index, contents)
+  return setmetatable(t, {
+    __index = index, __newindex = readonly, __metatable = false, __readonly = true,
+    __contents = contents,
+  })
 end
 local function protect(t, strict_index)
-  if not strict_index then return sealed({}, t) end
+  if not strict_index then return sealed({}, t, t) end
   return sealed({}, function(_, k)
     local v = rawget(t, k)
     if v == nil then
       error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
     end
     return v
-  end)
+  end, t)
 end
 for _, name in ipairs({'string', 'math', 'table', 'redis', 'coroutine', 'cjson', 'struct', 'cmsgpack', 'bit'}) do
   if rawget(G, name) then G[name] = protect(rawget(G, name), strict and name == 'redis') end
@@ -89,9 +94,10 @@ strings.__metatable = protect(strings, false)
 local contents = setmetatable({}, {__index = missing})
 for k, v in next, G do contents[k] = v end
 for k in next, contents do G[k] = nil end
-sealed(G, contents)
+sealed(G, contents, contents)
 -- FUNCTION LOAD: the library's top level sees `redis` alone.
-local load_env = strict and sealed({}, setmetatable({redis = contents.redis}, {__index = missing})) or nil
+local env = strict and setmetatable({redis = contents.redis}, {__index = missing})
+local load_env = env and sealed({}, env, env) or nil
 -- FCALL: the function called from Lua, so that its frames are still on
 -- the stack when the error handler looks for the line that failed.
 local function fcall(f, keys, args) return function() return f(keys, args) end end

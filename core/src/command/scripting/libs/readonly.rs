@@ -7,18 +7,74 @@
 //! refuse those. `table.remove` and `table.sort` need none: they write only
 //! within a table's length, and a protected table stays empty, so length 0,
 //! as Redis's (whose read-only tables have no array part either).
+//!
+//! The proxies must still show what they hold: `pairs(_G)` lists the
+//! globals and `rawget(_G, 'string')` finds the string library in Redis.
+//! `next`, `pairs` and `rawget` are replaced too, reading a proxy's
+//! `__contents` (set by the sandbox's glue; scripts cannot reach a proxy's
+//! metatable) with the originals' argument checks and error texts.
 
 use super::args::Args;
-use super::{add, lua_failure, one, Failure};
-use mlua::{Lua, MultiValue, Table, Value};
+use super::{add, add_closure, lua_failure, one, Failure};
+use mlua::{Function, Lua, MultiValue, Table, Value};
 
-/// Replaces the global `rawset` and `setmetatable` and the table library's
-/// `insert`.
+/// Replaces the global `rawset`, `setmetatable`, `next`, `pairs` and
+/// `rawget` and the table library's `insert`.
 pub(in crate::command::scripting) fn install(lua: &Lua) -> mlua::Result<()> {
     let g = lua.globals();
     add(lua, &g, "rawset", rawset)?;
     add(lua, &g, "setmetatable", setmetatable)?;
-    add(lua, &g.raw_get("table")?, "insert", insert)
+    add(lua, &g.raw_get("table")?, "insert", insert)?;
+    let lua_next: Function = g.raw_get("next")?;
+    add_closure(lua, &g, "next", move |_, a| next(&lua_next, a))?;
+    let see_through_next: Function = g.raw_get("next")?;
+    add_closure(lua, &g, "pairs", move |_, a| pairs(&see_through_next, a))?;
+    add(lua, &g, "rawget", rawget)
+}
+
+/// What table `t` holds: a proxy's contents, or `t` itself.
+fn contents(t: &Table) -> Table {
+    t.metatable()
+        .and_then(|mt| mt.raw_get::<Table>("__contents").ok())
+        .unwrap_or_else(|| t.clone())
+}
+
+/// `luaB_next`: Lua's own `next` over what the table holds (one result,
+/// nil, past the last key; "invalid key to 'next'" for a key not in it).
+fn next(lua_next: &Function, a: &Args) -> Result<MultiValue, Failure> {
+    let Some(Value::Table(t)) = a.get(1) else {
+        return Err(a.type_error(1, "table").into());
+    };
+    let key = a.get(2).cloned().unwrap_or(Value::Nil);
+    lua_next
+        .call::<MultiValue>((contents(t), key))
+        .map_err(|e| Failure::bare(lua_failure(e)))
+}
+
+/// `luaB_pairs`: the global `next`, the table, nil.
+fn pairs(see_through_next: &Function, a: &Args) -> Result<MultiValue, Failure> {
+    let Some(Value::Table(t)) = a.get(1) else {
+        return Err(a.type_error(1, "table").into());
+    };
+    Ok(MultiValue::from_iter([
+        Value::Function(see_through_next.clone()),
+        Value::Table(t.clone()),
+        Value::Nil,
+    ]))
+}
+
+/// `luaB_rawget`: a table and any second argument (`luaL_checkany`).
+fn rawget(_: &Lua, a: &Args) -> Result<MultiValue, Failure> {
+    let Some(Value::Table(t)) = a.get(1) else {
+        return Err(a.type_error(1, "table").into());
+    };
+    let Some(key) = a.get(2) else {
+        return Err(a.arg_error(2, "value expected").into());
+    };
+    let value: Value = contents(t)
+        .raw_get(key.clone())
+        .map_err(|e| Failure::bare(lua_failure(e)))?;
+    one(value)
 }
 
 /// The refusal, raised inside a C function, so with no position
