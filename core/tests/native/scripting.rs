@@ -96,7 +96,8 @@ const SCRIPTS: &[&str] = &[
     "EVAL|return {table.remove(_G), table.remove(string, 1), table.maxn(_G), #_G}|0",
     "EVAL|table.sort(_G) return 1|0",
     // Read-only tables still show what they hold.
-    "EVAL|local t = {} for k in pairs(_G) do t[#t + 1] = k end table.sort(t) return t|0",
+    // (Redis's own error handler is a global there, not here: redis-behaviour.md §17.)
+    "EVAL|local t = {} for k in pairs(_G) do if k ~= '__redis__err__handler' then t[#t + 1] = k end end table.sort(t) return t|0",
     "EVAL|local t = {} for k in pairs(redis) do t[#t + 1] = k end table.sort(t) return t|0",
     "EVAL|local t = {} for k in pairs(string) do t[#t + 1] = k end table.sort(t) return t|0",
     "EVAL|local n = 0 for k, v in next, math do n = n + 1 end return n|0",

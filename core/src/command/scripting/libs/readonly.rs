@@ -26,8 +26,13 @@ pub(in crate::command::scripting) fn install(lua: &Lua) -> mlua::Result<()> {
     add(lua, &g, "setmetatable", setmetatable)?;
     add(lua, &g.raw_get("table")?, "insert", insert)?;
     let lua_next: Function = g.raw_get("next")?;
+    let next_for_pairs = lua_next.clone();
     add_closure(lua, &g, "next", move |_, a| next(&lua_next, a))?;
-    let see_through_next: Function = g.raw_get("next")?;
+    // `pairs` returns its own `next` closure, not the global one, as Lua
+    // 5.1's base library makes them (`pairs({}) == next` is false).
+    let own = lua.create_table()?;
+    add_closure(lua, &own, "next", move |_, a| next(&next_for_pairs, a))?;
+    let see_through_next: Function = own.raw_get("next")?;
     add_closure(lua, &g, "pairs", move |_, a| pairs(&see_through_next, a))?;
     add(lua, &g, "rawget", rawget)
 }
@@ -48,10 +53,15 @@ fn next(lua_next: &Function, a: &Args) -> Result<MultiValue, Failure> {
     let key = a.get(2).cloned().unwrap_or(Value::Nil);
     lua_next
         .call::<MultiValue>((contents(t), key))
-        .map_err(|e| Failure::bare(lua_failure(e)))
+        .map_err(|e| {
+            // The message alone: the call from Rust added a traceback.
+            let text = lua_failure(e);
+            let message = text.split("\nstack traceback:").next().unwrap_or_default();
+            Failure::bare(message.to_string())
+        })
 }
 
-/// `luaB_pairs`: the global `next`, the table, nil.
+/// `luaB_pairs`: its `next`, the table, nil.
 fn pairs(see_through_next: &Function, a: &Args) -> Result<MultiValue, Failure> {
     let Some(Value::Table(t)) = a.get(1) else {
         return Err(a.type_error(1, "table").into());
