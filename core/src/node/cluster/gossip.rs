@@ -204,10 +204,9 @@ impl Node {
     ///
     /// The loop always draws at least `wanted` times (it stops earlier only
     /// when the table is empty: every draw then fails), so drawing them
-    /// first leaves the generator exactly where the loop would. Drawn one
-    /// at a time between the reads, the generator's block computations
-    /// filled the processor's window and the reads' misses no longer
-    /// overlapped.
+    /// first leaves the generator exactly where the loop would, and the
+    /// lines are read together while each draw is made once (warming them
+    /// used to clone the generator and draw them twice).
     fn draw_first_picks(&mut self, n: usize) -> Vec<u16> {
         let mut first = std::mem::take(&mut self.cluster.gossip_buffers.first);
         for _ in 0..n {

@@ -2,7 +2,7 @@
 //! reads them (`luaL_check*`, `luaL_opt*`), with its error texts.
 
 use super::number;
-use mlua::{Lua, MultiValue, Value};
+use mlua::{Lua, MultiValue, Table, Value};
 
 /// The arguments of one call, 1-based as in Lua.
 pub(super) struct Args<'a> {
@@ -28,6 +28,14 @@ impl<'a> Args<'a> {
     /// Whether argument `i` is absent or nil (`lua_isnoneornil`).
     pub(super) fn is_none_or_nil(&self, i: usize) -> bool {
         matches!(self.get(i), None | Some(Value::Nil))
+    }
+
+    /// `luaL_checktype(L, i, LUA_TTABLE)`: argument `i` as a table.
+    pub(super) fn check_table(&self, i: usize) -> Result<&Table, String> {
+        match self.get(i) {
+            Some(Value::Table(t)) => Ok(t),
+            _ => Err(self.type_error(i, "table")),
+        }
     }
 
     /// `luaL_typename`: "no value" for an absent argument.

@@ -159,9 +159,15 @@ fn string(lua: &Lua, bytes: &[u8]) -> Result<mlua::Value, Failure> {
 
 /// What an mlua call failed with, as the message a script sees.
 fn lua_failure(e: mlua::Error) -> String {
-    match e {
+    let text = match e {
         mlua::Error::RuntimeError(msg) => msg,
         other => other.to_string(),
+    };
+    // The message alone: a call into Lua from Rust (`next` calling Lua's
+    // own) appends a traceback no script sees in Redis.
+    match text.split_once("\nstack traceback:") {
+        Some((message, _)) => message.to_string(),
+        None => text,
     }
 }
 

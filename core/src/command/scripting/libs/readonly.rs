@@ -47,25 +47,16 @@ fn contents(t: &Table) -> Table {
 /// `luaB_next`: Lua's own `next` over what the table holds (one result,
 /// nil, past the last key; "invalid key to 'next'" for a key not in it).
 fn next(lua_next: &Function, a: &Args) -> Result<MultiValue, Failure> {
-    let Some(Value::Table(t)) = a.get(1) else {
-        return Err(a.type_error(1, "table").into());
-    };
+    let t = a.check_table(1)?;
     let key = a.get(2).cloned().unwrap_or(Value::Nil);
     lua_next
         .call::<MultiValue>((contents(t), key))
-        .map_err(|e| {
-            // The message alone: the call from Rust added a traceback.
-            let text = lua_failure(e);
-            let message = text.split("\nstack traceback:").next().unwrap_or_default();
-            Failure::bare(message.to_string())
-        })
+        .map_err(|e| Failure::bare(lua_failure(e)))
 }
 
 /// `luaB_pairs`: its `next`, the table, nil.
 fn pairs(see_through_next: &Function, a: &Args) -> Result<MultiValue, Failure> {
-    let Some(Value::Table(t)) = a.get(1) else {
-        return Err(a.type_error(1, "table").into());
-    };
+    let t = a.check_table(1)?;
     Ok(MultiValue::from_iter([
         Value::Function(see_through_next.clone()),
         Value::Table(t.clone()),
@@ -75,9 +66,7 @@ fn pairs(see_through_next: &Function, a: &Args) -> Result<MultiValue, Failure> {
 
 /// `luaB_rawget`: a table and any second argument (`luaL_checkany`).
 fn rawget(_: &Lua, a: &Args) -> Result<MultiValue, Failure> {
-    let Some(Value::Table(t)) = a.get(1) else {
-        return Err(a.type_error(1, "table").into());
-    };
+    let t = a.check_table(1)?;
     let Some(key) = a.get(2) else {
         return Err(a.arg_error(2, "value expected").into());
     };
@@ -101,9 +90,7 @@ fn readonly(t: &Table) -> bool {
 /// `luaB_rawset`: the argument checks, then the read-only check
 /// (`lua_rawset`), then Lua's own key checks.
 fn rawset(_: &Lua, a: &Args) -> Result<MultiValue, Failure> {
-    let Some(Value::Table(t)) = a.get(1) else {
-        return Err(a.type_error(1, "table").into());
-    };
+    let t = a.check_table(1)?;
     for i in [2, 3] {
         if a.get(i).is_none() {
             return Err(a.arg_error(i, "value expected").into());
@@ -128,9 +115,7 @@ fn rawset(_: &Lua, a: &Args) -> Result<MultiValue, Failure> {
 /// pos, v)` shifts `t[pos..]` up first; positions are C `int`s. The
 /// read-only check comes where Lua's first `lua_rawseti` would make it.
 fn insert(_: &Lua, a: &Args) -> Result<MultiValue, Failure> {
-    let Some(Value::Table(t)) = a.get(1) else {
-        return Err(a.type_error(1, "table").into());
-    };
+    let t = a.check_table(1)?;
     let mut end = (t.raw_len() as i32).wrapping_add(1);
     let (pos, value) = match a.len() {
         2 => (end, a.get(2)),
@@ -160,9 +145,7 @@ fn insert(_: &Lua, a: &Args) -> Result<MultiValue, Failure> {
 /// (`lua_setmetatable`; Redis's read-only tables carry no `__metatable`,
 /// so it comes before that one), then `__metatable`.
 fn setmetatable(_: &Lua, a: &Args) -> Result<MultiValue, Failure> {
-    let Some(Value::Table(t)) = a.get(1) else {
-        return Err(a.type_error(1, "table").into());
-    };
+    let t = a.check_table(1)?;
     let mt = match a.get(2) {
         Some(Value::Nil) => None,
         Some(Value::Table(mt)) => Some(mt.clone()),
